@@ -1,0 +1,36 @@
+"""The composition root: settings -> engine -> workspace."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.config import Settings
+from handlers.app import build_registry
+from handlers.core import Services
+from handlers.dispatch import Workspace
+from models.db import create_engine, create_sessionmaker
+
+
+@dataclass
+class App:
+    settings: Settings
+    engine: AsyncEngine
+    workspace: Workspace
+
+    async def close(self) -> None:
+        await self.engine.dispose()
+
+
+def build_app(settings: Settings, *, database_url: str | None = None) -> App:
+    url = database_url or settings.database.url
+    engine = create_engine(url, echo=settings.database.echo, pool_size=settings.database.pool_size)
+    services = Services(
+        page_size=settings.workspace.page_size,
+        default_timezone=settings.workspace.default_timezone,
+        default_locale=settings.workspace.default_locale,
+        invite_ttl_days=settings.workspace.invite_ttl_days,
+    )
+    workspace = Workspace(create_sessionmaker(engine), build_registry(), services)
+    return App(settings=settings, engine=engine, workspace=workspace)

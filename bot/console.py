@@ -1,0 +1,137 @@
+"""The local console: a chat with the workspace in the terminal.
+
+Each input line is a message; buttons print as [n] Label and a bare number presses
+one; /as NAME switches who is typing; notifications for the current person print
+as they arrive. Reads a pipe too, and exits 0 at the end of input.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TextIO
+
+from handlers.dispatch import Workspace
+from handlers.events import ChatRef, FileRef, Incoming, Sender, parse_command_line
+from handlers.views import View
+
+from bot.render import render_plain
+
+PLATFORM = "console"
+
+
+class Console:
+    def __init__(
+        self,
+        workspace: Workspace,
+        *,
+        user: str,
+        lang: str,
+        timezone: str | None = None,
+        out: TextIO | None = None,
+        files_dir: Path | None = None,
+    ) -> None:
+        self.workspace = workspace
+        self.name = user
+        self.lang = lang
+        self.timezone = timezone
+        self.out = out or sys.stdout
+        self.files_dir = files_dir
+        self.actions: list[str] = []
+
+    @property
+    def key(self) -> str:
+        return self.name.casefold()
+
+    def _event(self, **kwargs: object) -> Incoming:
+        return Incoming(
+            chat=ChatRef(platform=PLATFORM, chat_id=f"console:{self.key}", private=True),
+            sender=Sender(external_id=self.key, name=self.name, language_code=self.lang, timezone=self.timezone),
+            **kwargs,  # type: ignore[arg-type]
+        )
+
+    def to_event(self, line: str) -> Incoming | None:
+        text = line.strip()
+        if not text:
+            return None
+        if text.isdigit() and self.actions:
+            index = int(text) - 1
+            if 0 <= index < len(self.actions):
+                return self._event(kind="action", action=self.actions[index])
+            self.print(f"(no button {text})")
+            return None
+        if text.startswith("/file "):
+            path = Path(text[6:].strip()).expanduser()
+            size = path.stat().st_size if path.exists() else 0
+            return self._event(kind="file", file=FileRef(file_id=str(path), name=path.name, size=size))
+        command = parse_command_line(text)
+        if command is not None:
+            name, args = command
+            return self._event(kind="command", command=name, args=args)
+        return self._event(kind="text", args=text)
+
+    def print(self, text: str) -> None:
+        self.out.write(text + "\n")
+        self.out.flush()
+
+    def show(self, views: list[View]) -> None:
+        actions: list[str] = []
+        for view in views:
+            text, view_actions = render_plain(view, numbered_from=len(actions) + 1)
+            actions.extend(view_actions)
+            if text:
+                self.print(text)
+            self._save_attachments(view)
+        if actions:
+            self.actions = actions
+        self.print("")
+
+    def _save_attachments(self, view: View) -> None:
+        if self.files_dir is None:
+            return
+        for item in (view.image, view.file):
+            if item is not None:
+                self.files_dir.mkdir(parents=True, exist_ok=True)
+                target = self.files_dir / Path(item.name).name
+                target.write_bytes(item.content)
+                self.print(f"(saved {target})")
+
+    async def handle_line(self, line: str) -> None:
+        event = self.to_event(line)
+        if event is None:
+            return
+        views = await self.workspace.handle(event)
+        for view in views:
+            if "console_identity" in view.meta:
+                self.name = view.meta.get("console_name", self.name)
+                self.actions = []
+        self.show(views)
+        await self.deliver()
+
+    async def deliver(self) -> None:
+        """Print what the workspace has sent to the person at the keyboard."""
+        notes = await self.workspace.take_notifications(PLATFORM, self.key)
+        if notes:
+            for view in notes:
+                text, _ = render_plain(view)
+                self.print("🔔 " + text.replace("\n", "\n   "))
+            self.print("")
+
+    async def run(self, stream: TextIO | None = None, prompt: Callable[[], str] | None = None) -> None:
+        stream = stream or sys.stdin
+        interactive = stream.isatty()
+        loop = asyncio.get_running_loop()
+        if interactive:
+            self.print("Planerka console. /help for commands, /start to begin, Ctrl-D to quit.")
+        while True:
+            if interactive:
+                self.out.write(f"{self.name}> ")
+                self.out.flush()
+            line = await loop.run_in_executor(None, stream.readline)
+            if not line:
+                break
+            if not interactive:
+                self.print(f"{self.name}> {line.rstrip()}")
+            await self.handle_line(line)

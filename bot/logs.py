@@ -1,0 +1,59 @@
+"""structlog set-up; secrets never reach the log."""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+import structlog
+
+_SECRET_PATTERNS = [
+    re.compile(r"\b\d{6,12}:[A-Za-z0-9_-]{30,}\b"),  # Telegram bot token
+    re.compile(r"\bxox[abposr]-[A-Za-z0-9-]+"),  # Slack tokens
+    re.compile(r"\bxapp-[A-Za-z0-9-]+"),  # Slack app-level token
+]
+
+
+def redact(text: str) -> str:
+    for pattern in _SECRET_PATTERNS:
+        text = pattern.sub("[secret]", text)
+    return text
+
+
+def _redact_processor(_logger: Any, _name: str, event_dict: dict[str, Any]) -> dict[str, Any]:
+    for key, value in list(event_dict.items()):
+        if isinstance(value, str):
+            event_dict[key] = redact(value)
+    return event_dict
+
+
+class _RedactingFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.msg, str):
+            record.msg = redact(record.msg)
+        if record.args:
+            record.args = tuple(redact(a) if isinstance(a, str) else a for a in record.args)  # type: ignore[assignment]
+        return True
+
+
+def setup_logging(level: str = "INFO", json_output: bool = False) -> None:
+    handler = logging.StreamHandler()
+    handler.addFilter(_RedactingFilter())
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level.upper())
+    renderer: Any = structlog.processors.JSONRenderer() if json_output else structlog.dev.ConsoleRenderer(colors=False)
+    structlog.configure(
+        processors=[
+            structlog.contextvars.merge_contextvars,
+            structlog.processors.add_log_level,
+            structlog.processors.TimeStamper(fmt="iso"),
+            structlog.processors.format_exc_info,
+            _redact_processor,
+            renderer,
+        ],
+        wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelName(level.upper())),
+        logger_factory=structlog.PrintLoggerFactory(file=__import__("sys").stderr),
+        cache_logger_on_first_use=False,
+    )

@@ -1,0 +1,1 @@
+"""Platform-neutral conversation: commands, button actions and dialogs per area."""

@@ -1,0 +1,29 @@
+"""/help and /cancel."""
+
+from __future__ import annotations
+
+from handlers.core import Ctx, Router
+from handlers.i18n import N_
+from handlers.markup import Span, bold, code
+from handlers.views import View
+
+router = Router(__name__)
+
+
+@router.command("help", help=N_("the commands you can use"), public=True)
+async def help_command(ctx: Ctx) -> View:
+    specs = ctx.registry.available(ctx.actor, ctx.event.platform)
+    body = [bold(ctx.tr.s("Commands")), Span("\n")]
+    for spec in specs:
+        body.append(Span("\n"))
+        body.append(code(ctx.tr.s(spec.usage) if spec.usage else "/" + spec.name))
+        body.append(Span(" — " + ctx.tr.s(spec.help)))
+    if ctx.actor is None:
+        body.append(Span("\n\n"))
+        body.extend(ctx.tr("Send /start to create a team or to join one with an invite code."))
+    return View(body=body)
+
+
+@router.command("cancel", help=N_("leave the current dialog"))
+async def cancel_command(ctx: Ctx) -> View:
+    return await ctx.registry.forms_engine.cancel(ctx)

@@ -1,0 +1,205 @@
+"""Routers, the handler context, and small view helpers shared by every area."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from handlers.events import Incoming
+from handlers.i18n import Translator, translator
+from handlers.markup import Markup
+from handlers.views import Button, View
+from models.teams import User
+from services import outbox
+from services.access import Actor
+from services.errors import N_, DomainError
+from services.pagination import Page
+
+if TYPE_CHECKING:
+    from handlers.forms import Form
+
+Reply = View | list[View] | None
+Handler = Callable[["Ctx"], Awaitable[Reply]]
+
+ALL_ROLES = frozenset({"admin", "employee", "extranet"})
+STAFF = frozenset({"admin", "employee"})
+ADMINS = frozenset({"admin"})
+
+
+@dataclass(frozen=True, slots=True)
+class CommandSpec:
+    name: str
+    handler: Handler
+    help: str  # msgid
+    usage: str = ""  # msgid, e.g. "/groups new NAME"
+    roles: frozenset[str] = ALL_ROLES
+    aliases: tuple[str, ...] = ()
+    hidden: bool = False
+    platforms: frozenset[str] | None = None  # None: every platform
+    public: bool = False  # usable before joining a team
+
+
+class Router:
+    """One per handler module: its commands, button actions and forms."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.commands: list[CommandSpec] = []
+        self.actions: dict[str, Handler] = {}
+        self.forms: dict[str, Form] = {}
+        self.reply_handlers: list[Handler] = []
+
+    def command(
+        self,
+        name: str,
+        *,
+        help: str,
+        usage: str = "",
+        roles: Iterable[str] = ALL_ROLES,
+        aliases: Iterable[str] = (),
+        hidden: bool = False,
+        platforms: Iterable[str] | None = None,
+        public: bool = False,
+    ) -> Callable[[Handler], Handler]:
+        def register(handler: Handler) -> Handler:
+            self.commands.append(
+                CommandSpec(
+                    name=name,
+                    handler=handler,
+                    help=help,
+                    usage=usage,
+                    roles=frozenset(roles),
+                    aliases=tuple(aliases),
+                    hidden=hidden,
+                    platforms=frozenset(platforms) if platforms is not None else None,
+                    public=public,
+                )
+            )
+            return handler
+
+        return register
+
+    def action(self, prefix: str) -> Callable[[Handler], Handler]:
+        """Button actions 'prefix:verb:arg...' go to the handler."""
+
+        def register(handler: Handler) -> Handler:
+            if prefix in self.actions:
+                raise ValueError(f"action prefix {prefix!r} registered twice")
+            self.actions[prefix] = handler
+            return handler
+
+        return register
+
+    def form(self, form: Form) -> Form:
+        self.forms[form.name] = form
+        return form
+
+
+@dataclass
+class Services:
+    """What the composition root hands every handler besides the session."""
+
+    page_size: int = 8
+    default_timezone: str = "UTC"
+    default_locale: str = "en"
+    invite_ttl_days: int = 14
+    # platform -> builds a join link from an invite code (Telegram deep link)
+    invite_links: dict[str, Callable[[str], str]] = field(default_factory=dict)
+
+
+@dataclass
+class Ctx:
+    session: AsyncSession
+    event: Incoming
+    actor: Actor | None
+    tr: Translator
+    services: Services
+    registry: Any  # handlers.dispatch.Registry (kept loose to avoid an import cycle)
+    action_args: list[str] = field(default_factory=list)
+    # set by a handler that changed who the actor is (e.g. /me lang) for the reply
+    extra: list[View] = field(default_factory=list)
+
+    @property
+    def args(self) -> str:
+        return self.event.args
+
+    @property
+    def me(self) -> Actor:
+        if self.actor is None:
+            raise DomainError(N_("Send /start to create a team or to join one with an invite code."))
+        return self.actor
+
+    def retranslate(self, actor: Actor) -> None:
+        self.actor = actor
+        self.tr = translator(actor.locale, actor.timezone)
+
+    def int_arg(self, index: int) -> int:
+        """An id from button data: untrusted, so parsed strictly."""
+        try:
+            value = self.action_args[index]
+        except IndexError:
+            raise DomainError(N_("This button is out of date. Open the list again.")) from None
+        if not value.isdigit() or len(value) > 12:
+            raise DomainError(N_("This button is out of date. Open the list again."))
+        return int(value)
+
+    def page_arg(self, index: int) -> int:
+        try:
+            return max(1, self.int_arg(index))
+        except DomainError:
+            return 1
+
+    async def notify(
+        self,
+        user_id: int,
+        kind: str,
+        build: Callable[[Translator], View],
+        *,
+        dedup_key: str | None = None,
+    ) -> None:
+        """Queue a message to a person, written in their language and zone."""
+        user = await self.session.get(User, user_id)
+        if user is None or not user.active:
+            return
+        view = build(translator(user.locale, user.timezone))
+        await outbox.enqueue(
+            self.session,
+            team_id=user.team_id,
+            user_id=user.id,
+            kind=kind,
+            payload=view.to_dict(),
+            dedup_key=dedup_key,
+        )
+
+    async def start_form(self, name: str, data: dict[str, Any] | None = None) -> Reply:
+        return await self.registry.forms_engine.start(self, name, data or {})
+
+
+def pager_row(ctx: Ctx, page: Page[Any], action: str) -> list[Button]:
+    """Prev / n of m / Next, each carrying `action:<page>`."""
+    if page.pages <= 1:
+        return []
+    row: list[Button] = []
+    if page.has_prev:
+        row.append(Button(ctx.tr.s("« Prev"), f"{action}:{page.page - 1}"))
+    row.append(Button(f"{page.page}/{page.pages}", f"{action}:{page.page}"))
+    if page.has_next:
+        row.append(Button(ctx.tr.s("Next »"), f"{action}:{page.page + 1}"))
+    return row
+
+
+def text_page(markup: Markup, page: int, limit: int = 3000) -> tuple[Markup, int, int]:
+    """One page of a long text, cut at line boundaries: (piece, page, pages)."""
+    from handlers.markup import chunk
+
+    pieces = chunk(markup, limit)
+    page = min(max(1, page), len(pieces))
+    return pieces[page - 1], page, len(pieces)
+
+
+def error_view(tr: Translator, error: DomainError) -> View:
+    params = {k: (v if not isinstance(v, int | float) else str(v)) for k, v in error.params.items()}
+    return View(body=tr(error.key, **params), private=True)

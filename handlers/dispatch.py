@@ -1,0 +1,213 @@
+"""The one entry every adapter calls: an incoming event in, views out.
+
+It opens the unit of work (one transaction per event), drops redelivered updates
+(inbox), resolves the actor, routes to a command, a button action, or the active
+dialog, turns DomainError into one translated sentence, and commits.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import structlog
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from handlers.core import CommandSpec, Ctx, Handler, Reply, Router, Services, error_view
+from handlers.events import Incoming
+from handlers.forms import Form, FormsEngine
+from handlers.i18n import Translator, translator
+from handlers.markup import code
+from handlers.views import View
+from services import dialogs, inbox, outbox, teams
+from services.access import Actor
+from services.errors import DomainError
+from services.teams import Newcomer, normalize_locale
+
+log = structlog.get_logger(__name__)
+
+
+class Registry:
+    def __init__(self, routers: Iterable[Router]) -> None:
+        self.commands: dict[str, CommandSpec] = {}
+        self.actions: dict[str, Handler] = {}
+        self.forms: dict[str, Form] = {}
+        self.reply_handlers: list[Handler] = []
+        self.ordered: list[CommandSpec] = []
+        for router in routers:
+            for spec in router.commands:
+                for name in (spec.name, *spec.aliases):
+                    if name in self.commands:
+                        raise ValueError(f"command /{name} registered twice")
+                    self.commands[name] = spec
+                self.ordered.append(spec)
+            for prefix, handler in router.actions.items():
+                if prefix in self.actions:
+                    raise ValueError(f"action prefix {prefix!r} registered twice")
+                self.actions[prefix] = handler
+            self.forms.update(router.forms)
+            self.reply_handlers.extend(router.reply_handlers)
+        self.forms_engine = FormsEngine(self)
+
+    def available(self, actor: Actor | None, platform: str) -> list[CommandSpec]:
+        out = []
+        for spec in self.ordered:
+            if spec.hidden or (spec.platforms is not None and platform not in spec.platforms):
+                continue
+            if actor is None and not spec.public:
+                continue
+            if actor is not None and actor.role not in spec.roles:
+                continue
+            out.append(spec)
+        return out
+
+
+@dataclass
+class Workspace:
+    sessionmaker: async_sessionmaker[AsyncSession]
+    registry: Registry
+    services: Services = field(default_factory=Services)
+
+    async def handle(self, event: Incoming) -> list[View]:
+        """Process one event in one transaction; returns the replies to send."""
+        tr = translator(normalize_locale(event.sender.language_code, self.services.default_locale))
+        try:
+            async with self.sessionmaker() as session, session.begin():
+                if event.dedup_key and not await inbox.first_delivery(
+                    session, event.platform, event.dedup_key
+                ):
+                    log.info("duplicate_update", platform=event.platform, key=event.dedup_key)
+                    return []
+                actor = await self._actor(session, event)
+                if actor is not None:
+                    tr = translator(actor.locale, actor.timezone)
+                ctx = Ctx(
+                    session=session,
+                    event=event,
+                    actor=actor,
+                    tr=tr,
+                    services=self.services,
+                    registry=self.registry,
+                )
+                views = _as_list(await self._route(ctx))
+                tr = ctx.tr
+                return [*views, *ctx.extra]
+        except DomainError as err:
+            return [error_view(tr, err)]
+        except Exception:
+            log.exception("handler_failed", platform=event.platform, kind=event.kind, command=event.command)
+            return [View(body=tr("Something went wrong on our side; nothing was changed. Please try again."), private=True)]
+
+    async def _actor(self, session: AsyncSession, event: Incoming) -> Actor | None:
+        actor = await teams.resolve_actor(session, event.platform, event.sender.external_id)
+        if actor is None and event.sender.team_key:
+            # a Slack workspace is a team: its people join on first contact
+            actor = await teams.join_team_workspace(
+                session,
+                event.sender.team_key,
+                Newcomer(
+                    platform=event.platform,
+                    external_id=event.sender.external_id,
+                    name=event.sender.name,
+                    username=event.sender.username,
+                    locale=event.sender.language_code,
+                    timezone=event.sender.timezone,
+                    chat_id=event.chat.chat_id if event.chat.private else None,
+                ),
+            )
+        return actor
+
+    async def _route(self, ctx: Ctx) -> Reply:
+        event = ctx.event
+        if event.kind == "command":
+            return await self._command(ctx)
+        if event.kind == "action":
+            return await self._action(ctx)
+        if event.kind == "form":
+            reply, errors = await self.registry.forms_engine.submit_all(ctx, event.form_name, event.form_values)
+            if errors:
+                return View(body=ctx.tr("Please correct the form."), form={"errors": errors}, private=True)
+            return reply
+        if event.kind in ("text", "file"):
+            if event.kind == "text" and ctx.actor is not None:
+                reply = await self.registry.forms_engine.on_text(ctx, event.args)
+                if reply is not None:
+                    return reply
+            if ctx.actor is not None:
+                for handler in self.registry.reply_handlers:
+                    reply = await handler(ctx)
+                    if reply is not None:
+                        return reply
+            if not event.chat.private:
+                return None  # in groups the bot answers commands and replies to itself only
+            return View(body=ctx.tr("Send /help to see what I can do, or /menu for the sections."))
+        return None
+
+    async def _command(self, ctx: Ctx) -> Reply:
+        name = ctx.event.command
+        spec = self.registry.commands.get(name)
+        if spec is None or (spec.platforms is not None and ctx.event.platform not in spec.platforms):
+            return self._unknown(ctx, name)
+        if ctx.actor is None and not spec.public:
+            return View(body=ctx.tr("Send /start to create a team or to join one with an invite code."))
+        if ctx.actor is not None and ctx.actor.role not in spec.roles:
+            return View(body=ctx.tr("The command /{name} is not available to you.", name=name), private=True)
+        if name != "cancel" and ctx.actor is not None:
+            # a new command leaves the dialog that was open
+            await dialogs.clear(ctx.session, ctx.event.platform, ctx.event.chat.chat_id, ctx.event.sender.external_id)
+        return await spec.handler(ctx)
+
+    def _unknown(self, ctx: Ctx, name: str) -> View:
+        names = [s.name for s in self.registry.available(ctx.actor, ctx.event.platform)]
+        close = difflib.get_close_matches(name, names, n=1, cutoff=0.5)
+        if close:
+            return View(
+                body=ctx.tr("Unknown command /{name}. Did you mean {hint}?", name=name, hint=code("/" + close[0])),
+                private=True,
+            )
+        return View(body=ctx.tr("Unknown command /{name}. Send /help for the list.", name=name), private=True)
+
+    async def _action(self, ctx: Ctx) -> Reply:
+        parts = ctx.event.action.split(":")
+        prefix, ctx.action_args = parts[0], parts[1:]
+        if prefix == "f":
+            if ctx.actor is None:
+                return View(body=ctx.tr("Send /start to create a team or to join one with an invite code."))
+            return await self.registry.forms_engine.on_action(ctx)
+        if prefix == "cmd" and ctx.action_args:
+            # a button that runs a command, e.g. from the menu
+            name = ctx.action_args[0]
+            ctx.event = _as_command(ctx.event, name, " ".join(ctx.action_args[1:]))
+            return await self._command(ctx)
+        handler = self.registry.actions.get(prefix)
+        if handler is None:
+            return View(body=ctx.tr("This button is out of date. Open the list again."), private=True)
+        if ctx.actor is None:
+            return View(body=ctx.tr("Send /start to create a team or to join one with an invite code."))
+        return await handler(ctx)
+
+    async def take_notifications(self, platform: str, external_id: str) -> list[View]:
+        """Due notifications for one person, for adapters that deliver inline (console)."""
+        async with self.sessionmaker() as session, session.begin():
+            rows = await outbox.take_due_for_identity(session, platform, external_id)
+            return [View.from_dict(row.payload) for row in rows]
+
+    def translator_for(self, actor: Actor | None, language_code: str | None = None) -> Translator:
+        if actor is not None:
+            return translator(actor.locale, actor.timezone)
+        return translator(normalize_locale(language_code, self.services.default_locale))
+
+
+def _as_list(reply: Reply) -> list[View]:
+    if reply is None:
+        return []
+    if isinstance(reply, View):
+        return [reply]
+    return list(reply)
+
+
+def _as_command(event: Incoming, name: str, args: str) -> Incoming:
+    from dataclasses import replace
+
+    return replace(event, kind="command", command=name, args=args)

@@ -1,0 +1,65 @@
+"""The neutral incoming event every adapter produces."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Kind = Literal["command", "text", "action", "file", "form"]
+
+
+@dataclass(frozen=True, slots=True)
+class ChatRef:
+    platform: str  # "telegram" | "slack" | "console"
+    chat_id: str
+    private: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Sender:
+    external_id: str
+    name: str
+    username: str | None = None
+    language_code: str | None = None
+    timezone: str | None = None
+    team_key: str | None = None  # a Slack workspace id: the team this person belongs to
+
+
+@dataclass(frozen=True, slots=True)
+class FileRef:
+    file_id: str
+    name: str
+    size: int = 0
+    mime: str = "application/octet-stream"
+
+
+@dataclass(frozen=True, slots=True)
+class Incoming:
+    chat: ChatRef
+    sender: Sender
+    kind: Kind
+    command: str = ""  # without the slash, lower-case
+    args: str = ""  # the text after the command, or the plain text
+    action: str = ""  # a button's action string
+    file: FileRef | None = None
+    # a whole form submitted at once (Slack modal): field name -> raw text
+    form_values: dict[str, str] = field(default_factory=dict)
+    form_name: str = ""
+    reply_to: str | None = None  # the message replied to, where the platform says
+    dedup_key: str | None = None  # update/event id for the inbox
+
+    @property
+    def platform(self) -> str:
+        return self.chat.platform
+
+
+def parse_command_line(text: str) -> tuple[str, str] | None:
+    """'/task@MyBot buy milk' -> ('task', 'buy milk'); None for a plain message."""
+    stripped = text.strip()
+    if not stripped.startswith("/") or len(stripped) < 2:
+        return None
+    head, _, rest = stripped[1:].partition(" ")
+    if not head or not (head[0].isalpha()):
+        return None
+    name = head.split("@", 1)[0].lower()
+    return name, rest.strip()

@@ -1,0 +1,206 @@
+"""Neutral forms: declared once, asked field by field (Telegram, console, Slack DM)
+or shown whole (Slack modal). State lives in the database (services.dialogs)."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from handlers.core import Ctx, Reply
+from handlers.views import Button, View
+from services import dialogs
+from services.errors import N_, DomainError
+
+if TYPE_CHECKING:
+    from handlers.dispatch import Registry
+
+Parser = Callable[[Ctx, str], Awaitable[Any]]
+Choices = Callable[[Ctx], Awaitable[list[tuple[str, str]]]]
+Submit = Callable[[Ctx, dict[str, Any]], Awaitable[Reply]]
+
+
+async def _keep_text(_ctx: Ctx, raw: str) -> Any:
+    text = raw.strip()
+    if not text:
+        raise DomainError(N_("Please type a value, or press Cancel."))
+    return text
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    prompt: str  # msgid
+    parse: Parser = _keep_text
+    optional: bool = False
+    choices: Choices | None = None  # quick-pick buttons; their value is parsed too
+    multiline: bool = False
+    max_length: int = 4000
+
+
+@dataclass(frozen=True)
+class Form:
+    name: str
+    title: str  # msgid
+    fields: list[Field]
+    submit: Submit
+    # fields already given (e.g. typed after the command) are skipped
+    skip_filled: bool = True
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+def _user_key(ctx: Ctx) -> tuple[str, str, str]:
+    ev = ctx.event
+    return ev.platform, ev.chat.chat_id, ev.sender.external_id
+
+
+class FormsEngine:
+    def __init__(self, registry: Registry) -> None:
+        self.registry = registry
+
+    def get(self, name: str) -> Form:
+        form = self.registry.forms.get(name)
+        if form is None:
+            raise KeyError(name)
+        return form
+
+    async def start(self, ctx: Ctx, name: str, data: dict[str, Any]) -> Reply:
+        form = self.get(name)
+        values = dict(data)
+        step = self._next_step(form, values, 0)
+        if step >= len(form.fields):
+            await dialogs.clear(ctx.session, *_user_key(ctx))
+            return await form.submit(ctx, values)
+        await dialogs.save(ctx.session, *_user_key(ctx), form=form.name, step=step, data={"values": values})
+        view = await self._ask(ctx, form, step)
+        view.form = await self.describe(ctx, form, values)
+        return view
+
+    def _next_step(self, form: Form, values: dict[str, Any], step: int) -> int:
+        while step < len(form.fields) and form.skip_filled and form.fields[step].name in values:
+            step += 1
+        return step
+
+    async def _ask(self, ctx: Ctx, form: Form, step: int, error: DomainError | None = None) -> View:
+        fld = form.fields[step]
+        body = []
+        if error is not None:
+            body.extend(ctx.tr(error.key, **{k: str(v) for k, v in error.params.items()}))
+            body.extend(ctx.tr("\n"))
+        body.extend(ctx.tr(fld.prompt))
+        view = View(body=body)
+        if fld.choices is not None:
+            options = await fld.choices(ctx)
+            row: list[Button] = []
+            for index, (label, _value) in enumerate(options):
+                row.append(Button(label, f"f:v:{step}:{index}"))
+                if len(row) == 2:
+                    view.buttons.append(row)
+                    row = []
+            if row:
+                view.buttons.append(row)
+        controls = []
+        if fld.optional:
+            controls.append(Button(ctx.tr.s("Skip"), f"f:skip:{step}"))
+        controls.append(Button(ctx.tr.s("Cancel"), "f:cancel"))
+        view.buttons.append(controls)
+        return view
+
+    async def describe(self, ctx: Ctx, form: Form, values: dict[str, Any]) -> dict[str, Any]:
+        """The whole form, for adapters that show it at once (a Slack modal)."""
+        fields = []
+        for fld in form.fields:
+            if form.skip_filled and fld.name in values:
+                continue
+            options = await fld.choices(ctx) if fld.choices is not None else []
+            fields.append(
+                {
+                    "name": fld.name,
+                    "label": ctx.tr.s(fld.prompt),
+                    "optional": fld.optional,
+                    "multiline": fld.multiline,
+                    "choices": [[label, value] for label, value in options],
+                }
+            )
+        return {"name": form.name, "title": ctx.tr.s(form.title), "fields": fields, "values": values}
+
+    async def on_text(self, ctx: Ctx, text: str) -> Reply:
+        state = await dialogs.get(ctx.session, *_user_key(ctx))
+        if state is None:
+            return None
+        return await self._accept(ctx, state.form, state.step, dict(state.data.get("values", {})), text)
+
+    async def on_action(self, ctx: Ctx) -> Reply:
+        verb = ctx.action_args[0] if ctx.action_args else ""
+        state = await dialogs.get(ctx.session, *_user_key(ctx))
+        if verb == "cancel":
+            return await self.cancel(ctx)
+        if state is None:
+            return View(body=ctx.tr("This dialog is over. Start it again from the menu."), private=True)
+        step = ctx.int_arg(1)
+        if step != state.step:
+            return View(body=ctx.tr("This button is out of date. Open the list again."), private=True)
+        form = self.get(state.form)
+        values = dict(state.data.get("values", {}))
+        if verb == "skip" and form.fields[step].optional:
+            values[form.fields[step].name] = None
+            return await self._advance(ctx, form, step, values)
+        if verb == "v":
+            fld = form.fields[step]
+            options = await fld.choices(ctx) if fld.choices is not None else []
+            index = ctx.int_arg(2)
+            if index >= len(options):
+                return View(body=ctx.tr("This button is out of date. Open the list again."), private=True)
+            return await self._accept(ctx, form.name, step, values, options[index][1])
+        return None
+
+    async def _accept(self, ctx: Ctx, name: str, step: int, values: dict[str, Any], raw: str) -> Reply:
+        form = self.get(name)
+        fld = form.fields[step]
+        if len(raw) > fld.max_length:
+            err = DomainError(N_("That is too long: at most {limit} characters."), limit=fld.max_length)
+            return await self._ask(ctx, form, step, err)
+        try:
+            values[fld.name] = await fld.parse(ctx, raw)
+        except DomainError as err:
+            return await self._ask(ctx, form, step, err)
+        return await self._advance(ctx, form, step, values)
+
+    async def _advance(self, ctx: Ctx, form: Form, step: int, values: dict[str, Any]) -> Reply:
+        step = self._next_step(form, values, step + 1)
+        if step < len(form.fields):
+            await dialogs.save(ctx.session, *_user_key(ctx), form=form.name, step=step, data={"values": values})
+            return await self._ask(ctx, form, step)
+        await dialogs.clear(ctx.session, *_user_key(ctx))
+        return await form.submit(ctx, values)
+
+    async def submit_all(self, ctx: Ctx, name: str, raw_values: dict[str, str]) -> tuple[Reply, dict[str, str]]:
+        """A whole form at once; returns (reply, field errors)."""
+        form = self.get(name)
+        state = await dialogs.get(ctx.session, *_user_key(ctx))
+        values: dict[str, Any] = dict(state.data.get("values", {})) if state and state.form == name else {}
+        errors: dict[str, str] = {}
+        for fld in form.fields:
+            if form.skip_filled and fld.name in values:
+                continue
+            raw = (raw_values.get(fld.name) or "").strip()
+            if not raw:
+                if fld.optional:
+                    values[fld.name] = None
+                    continue
+                errors[fld.name] = ctx.tr.s("Please fill this in.")
+                continue
+            try:
+                values[fld.name] = await fld.parse(ctx, raw)
+            except DomainError as err:
+                errors[fld.name] = ctx.tr.s(err.key, **{k: str(v) for k, v in err.params.items()})
+        if errors:
+            return None, errors
+        await dialogs.clear(ctx.session, *_user_key(ctx))
+        return await form.submit(ctx, values), {}
+
+    async def cancel(self, ctx: Ctx) -> View:
+        had = await dialogs.clear(ctx.session, *_user_key(ctx))
+        if had:
+            return View(body=ctx.tr("Cancelled. Nothing was saved."))
+        return View(body=ctx.tr("There is nothing to cancel."))

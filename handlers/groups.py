@@ -1,0 +1,306 @@
+"""/groups: list, create, join, leave, members, owner, open/closed, project deadline."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from handlers.core import STAFF, Ctx, Router, pager_row
+from handlers.forms import Field, Form
+from handlers.i18n import N_
+from handlers.markup import Span, bold, join_lines
+from handlers.people import pick_person
+from handlers.views import Button, View
+from models.groups import Group
+from services import groups
+from services.errors import DomainError
+from services.errors import N_ as _N
+from services.parsing import parse_when
+
+router = Router(__name__)
+
+CLOSED_WORDS = {"closed", "private", "закрытая", "закрытый", "закрытая группа"}
+PROJECT_WORDS = {"project", "проект"}
+
+
+async def list_view(ctx: Ctx, page_no: int, mine: bool = False) -> View:
+    page = await groups.list_groups(
+        ctx.session, ctx.me, page=page_no, per_page=ctx.services.page_size, mine=mine
+    )
+    title = ctx.tr.s("My groups") if mine else ctx.tr.s("Groups")
+    view = View(body=[bold(f"{title} ({page.total})")])
+    if not page.items:
+        view.body.append(Span("\n"))
+        view.body.extend(ctx.tr("No groups yet. Create one: /groups new NAME"))
+    for group in page.items:
+        label = ("📁 " if group.is_project else "👥 ") + group.name
+        view.row(Button(label[:60], f"grp:o:{group.id}"))
+    view.row(*pager_row(ctx, page, "grp:m" if mine else "grp:l"))
+    controls = [Button(ctx.tr.s("All groups") if mine else ctx.tr.s("My groups"), "grp:l:1" if mine else "grp:m:1")]
+    if not ctx.me.is_extranet:
+        controls.append(Button(ctx.tr.s("New group"), "grp:n"))
+    view.row(*controls)
+    return view
+
+
+async def card_view(ctx: Ctx, group: Group) -> View:
+    member = await groups.membership(ctx.session, group.id, ctx.me.user_id)
+    count = await groups.member_count(ctx.session, group.id)
+    kind = ctx.tr.s("project") if group.is_project else ctx.tr.s("group")
+    access = ctx.tr.s("open") if group.is_open else ctx.tr.s("closed")
+    lines: list[Any] = [[bold(group.name), Span(f" — {kind}, {access}")]]
+    if group.description:
+        lines.append([Span(group.description)])
+    if group.is_project:
+        deadline = ctx.tr.when(group.deadline) if group.deadline else ctx.tr.s("no deadline")
+        lines.append(ctx.tr("Deadline: {when}", when=deadline))
+    lines.append(ctx.tr("Members: {count}", count=str(count)))
+    view = View(body=join_lines(lines))
+    row = []
+    if member is None:
+        if group.is_open and not ctx.me.is_extranet:
+            row.append(Button(ctx.tr.s("Join"), f"grp:j:{group.id}"))
+    elif group.owner_id != ctx.me.user_id:
+        row.append(Button(ctx.tr.s("Leave"), f"grp:x:{group.id}"))
+    row.append(Button(ctx.tr.s("Members"), f"grp:u:{group.id}:1"))
+    view.row(*row)
+    manager = ctx.me.is_admin or group.owner_id == ctx.me.user_id or (
+        member is not None and member.role in ("owner", "moderator") and not ctx.me.is_extranet
+    )
+    if manager:
+        view.row(
+            Button(ctx.tr.s("Make closed") if group.is_open else ctx.tr.s("Make open"), f"grp:a:{group.id}"),
+            Button(ctx.tr.s("Project deadline"), f"grp:d:{group.id}"),
+            Button(ctx.tr.s("Invite extranet"), f"inv:g:{group.id}"),
+        )
+    return view
+
+
+async def members_view(ctx: Ctx, group_id: int, page_no: int) -> View:
+    group, page = await groups.members(ctx.session, ctx.me, group_id, page=page_no, per_page=ctx.services.page_size)
+    lines: list[Any] = [ctx.tr("Members of {group} ({count})", group=bold(group.name), count=str(page.total))]
+    role_names = {"owner": ctx.tr.s("owner"), "moderator": ctx.tr.s("moderator"), "member": ""}
+    for user, role in page.items:
+        suffix = f" — {role_names[role]}" if role_names.get(role) else ""
+        extranet = f" ({ctx.tr.s('extranet')})" if user.role == "extranet" else ""
+        lines.append([Span("• "), bold(user.name), Span(extranet + suffix)])
+    view = View(body=join_lines(lines))
+    view.row(*pager_row(ctx, page, f"grp:u:{group.id}"))
+    view.row(Button(ctx.tr.s("Back"), f"grp:o:{group.id}"))
+    return view
+
+
+async def resolve_group(ctx: Ctx, text: str) -> tuple[Group, str]:
+    """The group named at the start of `text` (longest visible name wins) and the rest."""
+    text = text.strip()
+    if text.startswith('"') and '"' in text[1:]:
+        name, rest = text[1:].split('"', 1)
+        found = await groups.find_groups(ctx.session, ctx.me, name)
+        exact = [g for g in found if g.name_key == groups.name_key(name)]
+        if not exact:
+            raise DomainError(_N("There is no group called {name}."), name=name)
+        return exact[0], rest.strip()
+    key = groups.name_key(text)
+    page = await groups.list_groups(ctx.session, ctx.me, page=1, per_page=1000)
+    best: Group | None = None
+    for group in page.items:
+        if key == group.name_key or key.startswith(group.name_key + " "):
+            if best is None or len(group.name_key) > len(best.name_key):
+                best = group
+    if best is not None:
+        return best, text.lstrip("#")[len(best.name_key):].strip()
+    first = text.split(" ", 1)[0]
+    found = await groups.find_groups(ctx.session, ctx.me, first)
+    if len(found) == 1:
+        return found[0], text[len(first):].strip()
+    if not found:
+        raise DomainError(_N("There is no group called {name}."), name=first.lstrip("#"))
+    names = ", ".join(g.name for g in found)
+    raise DomainError(_N("Several groups match: {names}. Type the full name."), names=names)
+
+
+@router.command(
+    "groups",
+    help=N_("workgroups and projects"),
+    usage=N_("/groups [new|join|leave|members|add|remove|owner|open|close|project] ..."),
+)
+async def groups_command(ctx: Ctx) -> Any:
+    verb, _, rest = ctx.args.strip().partition(" ")
+    verb = verb.lower()
+    rest = rest.strip()
+    if not verb:
+        return await list_view(ctx, 1)
+    if verb in ("mine", "my", "мои"):
+        return await list_view(ctx, 1, mine=True)
+    if verb in ("new", "create", "новая", "создать"):
+        return await _create_from_text(ctx, rest)
+    if not rest:
+        raise DomainError(_N("Which group? For example: /groups {verb} Sales"), verb=verb)
+    group, tail = await resolve_group(ctx, rest)
+    if verb in ("show", "open-card", "показать"):
+        return await card_view(ctx, group)
+    if verb in ("join", "вступить"):
+        await groups.join(ctx.session, ctx.me, group.id)
+        return View(body=ctx.tr("You joined {group}.", group=bold(group.name)))
+    if verb in ("leave", "выйти"):
+        await groups.leave(ctx.session, ctx.me, group.id)
+        return View(body=ctx.tr("You left {group}.", group=bold(group.name)))
+    if verb in ("members", "участники"):
+        return await members_view(ctx, group.id, 1)
+    if verb in ("open", "открыть"):
+        await groups.set_open(ctx.session, ctx.me, group.id, True)
+        return await card_view(ctx, group)
+    if verb in ("close", "закрыть"):
+        await groups.set_open(ctx.session, ctx.me, group.id, False)
+        return await card_view(ctx, group)
+    if verb in ("project", "проект"):
+        deadline = parse_when(tail, ctx.me.locale, ctx.me.timezone) if tail else None
+        await groups.set_project(ctx.session, ctx.me, group.id, deadline)
+        return await card_view(ctx, group)
+    if verb in ("add", "remove", "owner", "добавить", "удалить", "владелец"):
+        if not tail:
+            raise DomainError(_N("Whom? For example: /groups {verb} Sales @anna"), verb=verb)
+        code_ = {"add": "ad", "добавить": "ad", "remove": "rm", "удалить": "rm"}.get(verb, "ow")
+        picked = await pick_person(ctx, tail, lambda uid: f"grp:{code_}:{group.id}:{uid}")
+        if isinstance(picked, View):
+            return picked
+        return await _member_change(ctx, code_, group.id, picked.id)
+    raise DomainError(_N("Unknown action {verb}. Send /help for the list."), verb=verb)
+
+
+async def _member_change(ctx: Ctx, code_: str, group_id: int, user_id: int) -> View:
+    if code_ == "ad":
+        group, user = await groups.add_member(ctx.session, ctx.me, group_id, user_id)
+        await ctx.notify(
+            user.id,
+            "group_added",
+            lambda tr: View(body=tr("{person} added you to the group {group}.", person=bold(ctx.me.name), group=bold(group.name))),
+        )
+        return View(body=ctx.tr("{person} is now a member of {group}.", person=bold(user.name), group=bold(group.name)))
+    if code_ == "rm":
+        group, user = await groups.remove_member(ctx.session, ctx.me, group_id, user_id)
+        return View(body=ctx.tr("{person} left {group}.", person=bold(user.name), group=bold(group.name)))
+    group, user = await groups.set_owner(ctx.session, ctx.me, group_id, user_id)
+    return View(body=ctx.tr("{person} now owns {group}.", person=bold(user.name), group=bold(group.name)))
+
+
+async def _create_from_text(ctx: Ctx, rest: str) -> Any:
+    words = rest.split()
+    is_open = True
+    is_project = False
+    while words and words[-1].lower() in CLOSED_WORDS | PROJECT_WORDS:
+        word = words.pop().lower()
+        if word in CLOSED_WORDS:
+            is_open = False
+        else:
+            is_project = True
+    name = " ".join(words)
+    if not name:
+        return await ctx.start_form("group_new")
+    return await _create(ctx, name, is_open, is_project)
+
+
+async def _create(ctx: Ctx, name: str, is_open: bool, is_project: bool) -> View:
+    group = await groups.create_group(ctx.session, ctx.me, name, is_open=is_open, is_project=is_project)
+    done = View(body=ctx.tr("Group {group} created. You are its owner.", group=bold(group.name)))
+    card = await card_view(ctx, group)
+    done.body.append(Span("\n\n"))
+    done.body.extend(card.body)
+    done.buttons = card.buttons
+    return done
+
+
+@router.action("grp")
+async def groups_action(ctx: Ctx) -> Any:
+    verb = ctx.action_args[0] if ctx.action_args else "l"
+    if verb in ("l", "m"):
+        view = await list_view(ctx, ctx.page_arg(1), mine=verb == "m")
+        view.edit = True
+        return view
+    if verb == "n":
+        return await ctx.start_form("group_new")
+    group_id = ctx.int_arg(1)
+    if verb == "o":
+        return await card_view(ctx, await groups.get_group(ctx.session, ctx.me, group_id))
+    if verb == "j":
+        group = await groups.join(ctx.session, ctx.me, group_id)
+        return await card_view(ctx, group)
+    if verb == "x":
+        group = await groups.leave(ctx.session, ctx.me, group_id)
+        return View(body=ctx.tr("You left {group}.", group=bold(group.name)))
+    if verb == "u":
+        view = await members_view(ctx, group_id, ctx.page_arg(2))
+        view.edit = True
+        return view
+    if verb == "a":
+        group = await groups.get_manageable_group(ctx.session, ctx.me, group_id)
+        group = await groups.set_open(ctx.session, ctx.me, group.id, not group.is_open)
+        view = await card_view(ctx, group)
+        view.edit = True
+        return view
+    if verb == "d":
+        await groups.get_manageable_group(ctx.session, ctx.me, group_id)
+        return await ctx.start_form("group_deadline", {"group_id": group_id})
+    if verb in ("ad", "rm", "ow"):
+        return await _member_change(ctx, verb, group_id, ctx.int_arg(2))
+    return View(body=ctx.tr("This button is out of date. Open the list again."), private=True)
+
+
+async def _access_choices(ctx: Ctx) -> list[tuple[str, str]]:
+    return [(ctx.tr.s("Open"), "open"), (ctx.tr.s("Closed"), "closed")]
+
+
+async def _parse_access(ctx: Ctx, raw: str) -> str:
+    value = raw.strip().lower()
+    if value in ("open", "открытая", ctx.tr.s("Open").lower()):
+        return "open"
+    if value in CLOSED_WORDS or value == ctx.tr.s("Closed").lower():
+        return "closed"
+    raise DomainError(_N("Answer open or closed."))
+
+
+async def _submit_new(ctx: Ctx, values: dict[str, Any]) -> View:
+    return await _create(ctx, values["name"], values.get("access") != "closed", False)
+
+
+async def _deadline_choices(ctx: Ctx) -> list[tuple[str, str]]:
+    return [(ctx.tr.s("No deadline"), "-")]
+
+
+async def _parse_deadline(ctx: Ctx, raw: str) -> str | None:
+    if raw.strip() in ("-", ctx.tr.s("No deadline")):
+        return None
+    return parse_when(raw, ctx.me.locale, ctx.me.timezone).isoformat()
+
+
+async def _submit_deadline(ctx: Ctx, values: dict[str, Any]) -> View:
+    from datetime import datetime
+
+    raw = values.get("deadline")
+    deadline = datetime.fromisoformat(raw) if raw else None
+    group = await groups.set_project(ctx.session, ctx.me, int(values["group_id"]), deadline)
+    return await card_view(ctx, group)
+
+
+async def _parse_name(ctx: Ctx, raw: str) -> str:
+    return groups.clean_name(raw)
+
+
+router.form(
+    Form(
+        name="group_new",
+        title=N_("New group"),
+        fields=[
+            Field("name", N_("Name of the new group?"), _parse_name, max_length=100),
+            Field("access", N_("Open to everyone in the team, or closed?"), _parse_access, choices=_access_choices),
+        ],
+        submit=_submit_new,
+    )
+)
+router.form(
+    Form(
+        name="group_deadline",
+        title=N_("Project deadline"),
+        fields=[Field("deadline", N_("Project deadline? For example: 31.12 18:00, next fri."), _parse_deadline, choices=_deadline_choices)],
+        submit=_submit_deadline,
+    )
+)

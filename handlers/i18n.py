@@ -1,0 +1,121 @@
+"""Translations: gettext catalogues (.po, Babel) per language, loaded at start.
+
+Every .po file under locales/<lang>/LC_MESSAGES/ is merged into that language's
+catalogue, so each area keeps its own file. Message ids are the English text.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from functools import cache
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from babel import Locale
+from babel.dates import format_date, format_datetime, format_time
+from babel.messages.pofile import read_po
+
+from handlers.markup import Markup, fill
+
+LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
+LANGUAGES = ("en", "ru")
+
+
+def N_(message: str) -> str:
+    return message
+
+
+@cache
+def _catalogue(lang: str) -> dict[str, Any]:
+    messages: dict[str, Any] = {}
+    folder = LOCALES_DIR / lang / "LC_MESSAGES"
+    if not folder.is_dir():
+        return messages
+    for path in sorted(folder.glob("*.po")):
+        with path.open("rb") as fh:
+            catalog = read_po(fh, locale=lang)
+        for message in catalog:
+            if not message.id or message.fuzzy:
+                continue
+            if isinstance(message.id, tuple | list):
+                strings = message.string if isinstance(message.string, tuple | list) else (message.string,)
+                if all(strings):
+                    messages[message.id[0]] = tuple(strings)
+            elif message.string:
+                messages[message.id] = message.string
+    return messages
+
+
+class Translator:
+    def __init__(self, lang: str, timezone: str = "UTC") -> None:
+        self.lang = lang if lang in LANGUAGES else "en"
+        self.timezone = timezone
+        self._messages = _catalogue(self.lang)
+        self._locale = Locale.parse(self.lang)
+
+    def gettext(self, message: str) -> str:
+        found = self._messages.get(message)
+        return found if isinstance(found, str) else message
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        found = self._messages.get(singular)
+        if isinstance(found, tuple):
+            tag = self._locale.plural_form(abs(n))
+            order = _plural_order(self.lang)
+            index = order.index(tag) if tag in order else len(found) - 1
+            return found[min(index, len(found) - 1)]
+        return singular if n == 1 else plural
+
+    def __call__(self, message: str, **args: Any) -> Markup:
+        """Translate and fill: the result is markup, arguments keep their styles."""
+        return fill(self.gettext(message), **args)
+
+    def s(self, message: str, **args: Any) -> str:
+        """Translate and fill into a plain string (button labels, short texts)."""
+        text = self.gettext(message)
+        return text.format(**args) if args else text
+
+    def n(self, singular: str, plural: str, count: int, **args: Any) -> Markup:
+        return fill(self.ngettext(singular, plural, count), n=count, **args)
+
+    # -- dates and times, always in the reader's zone and language --------------
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def when(self, moment: datetime) -> str:
+        local = moment.astimezone(self.zone())
+        now = datetime.now(self.zone())
+        time = format_time(local, "HH:mm", locale=self._locale)
+        days = (local.date() - now.date()).days
+        if days == 0:
+            return self.s("today {time}", time=time)
+        if days == 1:
+            return self.s("tomorrow {time}", time=time)
+        if days == -1:
+            return self.s("yesterday {time}", time=time)
+        pattern = "EEE d MMM HH:mm" if local.year == now.year else "d MMM yyyy HH:mm"
+        return format_datetime(local, pattern, tzinfo=self.zone(), locale=self._locale)
+
+    def date(self, moment: datetime) -> str:
+        local = moment.astimezone(self.zone())
+        return format_date(local.date(), "d MMM yyyy", locale=self._locale)
+
+    def duration(self, delta: timedelta) -> str:
+        minutes = int(delta.total_seconds() // 60)
+        hours, minutes = divmod(minutes, 60)
+        if hours and minutes:
+            return self.s("{h} h {m} min", h=hours, m=minutes)
+        if hours:
+            return self.s("{h} h", h=hours)
+        return self.s("{m} min", m=minutes)
+
+
+@cache
+def _plural_order(lang: str) -> tuple[str, ...]:
+    # the order gettext's Plural-Forms uses for our languages
+    return ("one", "few", "many") if lang == "ru" else ("one", "other")
+
+
+def translator(lang: str, timezone: str = "UTC") -> Translator:
+    return Translator(lang, timezone)

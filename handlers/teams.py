@@ -1,0 +1,208 @@
+"""/start, /team, /invite, /people and the console's /as."""
+
+from __future__ import annotations
+
+from handlers.core import ADMINS, Ctx, Router, pager_row
+from handlers.i18n import N_
+from handlers.markup import Span, bold, code, join_lines, link
+from handlers.menu import menu_view
+from handlers.views import Button, View
+from models.teams import Team
+from services import groups, teams, users
+from services.access import require_admin
+from services.errors import DomainError
+from services.teams import Newcomer
+
+router = Router(__name__)
+
+ROLE_LABELS = {"admin": N_("admin"), "employee": N_("employee"), "extranet": N_("extranet")}
+
+
+def _newcomer(ctx: Ctx) -> Newcomer:
+    sender = ctx.event.sender
+    return Newcomer(
+        platform=ctx.event.platform,
+        external_id=sender.external_id,
+        name=sender.name,
+        username=sender.username,
+        locale=sender.language_code,
+        timezone=sender.timezone,
+        chat_id=ctx.event.chat.chat_id if ctx.event.chat.private else None,
+    )
+
+
+@router.command(
+    "start",
+    help=N_("create a team, or join one with an invite code"),
+    usage=N_("/start [CODE]"),
+    public=True,
+)
+async def start(ctx: Ctx) -> list[View]:
+    code_text = ctx.args.strip()
+    if ctx.actor is not None:
+        if code_text:
+            raise DomainError(N_("You are already in a team."))
+        welcome = View(body=ctx.tr("Welcome back, {name}!", name=bold(ctx.actor.name)))
+        return [welcome, await menu_view(ctx)]
+    if code_text:
+        actor, group_id = await teams.join_with_invite(ctx.session, code_text, _newcomer(ctx))
+        ctx.retranslate(actor)
+        team = await ctx.session.get(Team, actor.team_id)
+        assert team is not None
+        lines = [ctx.tr("Welcome to {team}, {name}!", team=bold(team.name), name=bold(actor.name))]
+        if group_id is not None:
+            group = await groups.get_group(ctx.session, actor, group_id)
+            lines.append(ctx.tr("You are an extranet member of the group {group}.", group=bold(group.name)))
+        lines.append(ctx.tr("Send /help to see what you can do."))
+        return [View(body=join_lines(lines)), await menu_view(ctx)]
+    actor = await teams.create_team(
+        ctx.session,
+        _newcomer(ctx),
+        team_name=ctx.tr.s("{name}'s team", name=ctx.event.sender.name),
+        default_timezone=ctx.services.default_timezone,
+        default_locale=ctx.services.default_locale,
+    )
+    ctx.retranslate(actor)
+    body = join_lines(
+        [
+            ctx.tr("Your team is ready and you are its admin, {name}.", name=bold(actor.name)),
+            ctx.tr("Invite colleagues with /invite, create groups with /groups new NAME."),
+            ctx.tr("Your time zone is {zone}; change it with /me tz ZONE.", zone=code(actor.timezone)),
+        ]
+    )
+    return [View(body=body), await menu_view(ctx)]
+
+
+@router.command("team", help=N_("your team; admins rename it"), usage=N_("/team [name NEW NAME]"))
+async def team_command(ctx: Ctx) -> View:
+    actor = ctx.me
+    verb, _, rest = ctx.args.strip().partition(" ")
+    team = await ctx.session.get(Team, actor.team_id)
+    assert team is not None
+    if verb.lower() in ("name", "rename", "имя"):
+        require_admin(actor)
+        name = " ".join(rest.split())
+        if not name or len(name) > 200:
+            raise DomainError(N_("A team name needs 1 to 200 characters."))
+        team.name = name
+        await ctx.session.flush()
+        return View(body=ctx.tr("The team is now called {team}.", team=bold(name)))
+    count = await teams.count_members(ctx.session, actor)
+    body = join_lines(
+        [
+            [bold(team.name)],
+            ctx.tr("Members: {count}", count=str(count)),
+            ctx.tr("Your role: {role}", role=ctx.tr.s(ROLE_LABELS.get(actor.role, actor.role))),
+        ]
+    )
+    return View(body=body).row(Button(ctx.tr.s("People"), "ppl:l:1"))
+
+
+@router.command("people", help=N_("the people of your team"))
+async def people_command(ctx: Ctx) -> View:
+    return await _people_page(ctx, 1)
+
+
+@router.action("ppl")
+async def people_action(ctx: Ctx) -> View:
+    view = await _people_page(ctx, ctx.page_arg(1))
+    view.edit = True
+    return view
+
+
+async def _people_page(ctx: Ctx, page_no: int) -> View:
+    page = await users.list_people(ctx.session, ctx.me, page=page_no, per_page=ctx.services.page_size)
+    lines: list = [ctx.tr("People ({count})", count=str(page.total))]
+    for user in page.items:
+        role = ctx.tr.s(ROLE_LABELS.get(user.role, user.role))
+        lines.append([Span("• "), bold(user.name), Span(f" — {role}")])
+    view = View(body=join_lines(lines))
+    view.row(*pager_row(ctx, page, "ppl:l"))
+    return view
+
+
+def _invite_view(ctx: Ctx, code_value: str, group_name: str | None) -> View:
+    lines = []
+    if group_name is None:
+        lines.append(ctx.tr("An invite for an employee of your team."))
+    else:
+        lines.append(ctx.tr("An invite for an extranet member of {group}.", group=bold(group_name)))
+    lines.append(ctx.tr("Code: {code}", code=code(code_value)))
+    lines.append(ctx.tr("The newcomer sends: {command}", command=code(f"/start {code_value}")))
+    builder = ctx.services.invite_links.get(ctx.event.platform)
+    if builder is not None:
+        url = builder(code_value)
+        lines.append(ctx.tr("Or opens: {link}", link=link(url, url)))
+    lines.append(ctx.tr("It works for {days} days.", days=str(ctx.services.invite_ttl_days)))
+    return View(body=join_lines(lines))
+
+
+@router.command(
+    "invite",
+    help=N_("invite an employee, or an extranet member of a group"),
+    usage=N_("/invite [extranet GROUP]"),
+    roles=ADMINS | {"employee"},
+)
+async def invite_command(ctx: Ctx) -> View:
+    actor = ctx.me
+    verb, _, rest = ctx.args.strip().partition(" ")
+    if verb.lower() in ("extranet", "экстранет", "guest", "гость"):
+        if not rest.strip():
+            return await _pick_group_for_extranet(ctx)
+        found = await groups.find_groups(ctx.session, actor, rest)
+        if len(found) != 1:
+            return await _pick_group_for_extranet(ctx)
+        invite = await teams.create_invite(
+            ctx.session, actor, role="extranet", group_id=found[0].id, ttl_days=ctx.services.invite_ttl_days
+        )
+        return _invite_view(ctx, invite.code, found[0].name)
+    if verb:
+        raise DomainError(N_("Use /invite for an employee or /invite extranet GROUP for a contractor."))
+    invite = await teams.create_invite(ctx.session, actor, role="employee", ttl_days=ctx.services.invite_ttl_days)
+    view = _invite_view(ctx, invite.code, None)
+    view.row(Button(ctx.tr.s("Invite to a group (extranet)"), "inv:x"))
+    return view
+
+
+async def _pick_group_for_extranet(ctx: Ctx) -> View:
+    page = await groups.list_groups(ctx.session, ctx.me, page=1, per_page=20, mine=not ctx.me.is_admin)
+    if not page.items:
+        return View(body=ctx.tr("Create a group first: /groups new NAME"))
+    view = View(body=ctx.tr("Which group will the extranet member join?"))
+    for group in page.items:
+        view.row(Button(group.name[:60], f"inv:g:{group.id}"))
+    return view
+
+
+@router.action("inv")
+async def invite_action(ctx: Ctx) -> View:
+    verb = ctx.action_args[0] if ctx.action_args else ""
+    if verb == "g":
+        group = await groups.get_manageable_group(ctx.session, ctx.me, ctx.int_arg(1))
+        invite = await teams.create_invite(
+            ctx.session, ctx.me, role="extranet", group_id=group.id, ttl_days=ctx.services.invite_ttl_days
+        )
+        return _invite_view(ctx, invite.code, group.name)
+    return await _pick_group_for_extranet(ctx)
+
+
+@router.command(
+    "as",
+    help=N_("play another person of your team (console)"),
+    usage=N_("/as NAME"),
+    platforms=["console"],
+    public=True,
+)
+async def as_command(ctx: Ctx) -> View:
+    name = " ".join(ctx.args.split())
+    if not name:
+        raise DomainError(N_("Whom do you want to play? /as NAME"))
+    key = name.casefold()
+    if ctx.actor is None:
+        view = View(body=ctx.tr("You are now {name}. Send /start to create a team or join one.", name=bold(name)))
+    else:
+        other = await teams.add_local_member(ctx.session, ctx.actor, ctx.event.platform, name)
+        view = View(body=ctx.tr("You are now {name}.", name=bold(other.name)))
+    view.meta["console_identity"] = key
+    view.meta["console_name"] = name
+    return view

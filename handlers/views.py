@@ -1,0 +1,67 @@
+"""The neutral reply: markup, button rows, an optional image or file, and flags."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from handlers.markup import Markup, Span, as_spans
+
+CALLBACK_LIMIT = 64  # Telegram's callback_data limit, in bytes
+
+
+@dataclass(frozen=True, slots=True)
+class Button:
+    label: str
+    action: str
+
+    def __post_init__(self) -> None:
+        if len(self.action.encode()) > CALLBACK_LIMIT:
+            raise ValueError(f"button action over {CALLBACK_LIMIT} bytes: {self.action!r}")
+
+
+@dataclass(slots=True)
+class Attachment:
+    name: str
+    content: bytes
+    mime: str
+
+
+@dataclass(slots=True)
+class View:
+    body: Markup = field(default_factory=list)
+    buttons: list[list[Button]] = field(default_factory=list)
+    image: Attachment | None = None
+    file: Attachment | None = None
+    edit: bool = False  # replace the message the pressed button was on
+    private: bool = False  # only the actor sees it (Slack: ephemeral)
+    # a form the adapter may show natively (Slack modal); see handlers.forms
+    form: dict[str, Any] | None = None
+    # hints for one adapter (the console's /as switches who is typing)
+    meta: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def text(cls, *parts: Any, **kwargs: Any) -> View:
+        body: Markup = []
+        for part in parts:
+            body.extend(as_spans(part))
+        return cls(body=body, **kwargs)
+
+    def row(self, *buttons: Button) -> View:
+        if buttons:
+            self.buttons.append(list(buttons))
+        return self
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-safe form for the outbox (images and files are not queued)."""
+        return {
+            "body": [span.to_list() for span in self.body],
+            "buttons": [[[b.label, b.action] for b in row] for row in self.buttons],
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> View:
+        return cls(
+            body=[Span.from_list(item) for item in data.get("body", [])],
+            buttons=[[Button(label, action) for label, action in row] for row in data.get("buttons", [])],
+        )

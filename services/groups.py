@@ -1,0 +1,250 @@
+"""Workgroups and projects: create, find, join, leave, members, owner, project deadline."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models.groups import Group, GroupMember
+from models.teams import User
+from services.access import (
+    Actor,
+    get_team_user,
+    get_visible_group,
+    require_staff,
+    visible_groups,
+)
+from services.errors import N_, DomainError, forbidden, not_found
+from services.pagination import Page, paginate
+
+NAME_MAX = 100
+
+
+def name_key(name: str) -> str:
+    return name.strip().lstrip("#").casefold()
+
+
+def clean_name(name: str) -> str:
+    name = " ".join(name.strip().lstrip("#").split())
+    if not name:
+        raise DomainError(N_("A group needs a name."))
+    if len(name) > NAME_MAX:
+        raise DomainError(N_("A group name may have at most {limit} characters."), limit=NAME_MAX)
+    return name
+
+
+async def membership(session: AsyncSession, group_id: int, user_id: int) -> GroupMember | None:
+    return await session.get(GroupMember, (group_id, user_id))
+
+
+async def is_member(session: AsyncSession, group_id: int, user_id: int) -> bool:
+    return await membership(session, group_id, user_id) is not None
+
+
+async def create_group(
+    session: AsyncSession,
+    actor: Actor,
+    name: str,
+    *,
+    is_open: bool = True,
+    is_project: bool = False,
+    deadline: datetime | None = None,
+    description: str = "",
+) -> Group:
+    require_staff(actor)
+    name = clean_name(name)
+    taken = await session.scalar(
+        select(Group.id).where(Group.team_id == actor.team_id, Group.name_key == name_key(name))
+    )
+    if taken is not None:
+        raise DomainError(N_("A group named {name} already exists."), name=name)
+    group = Group(
+        team_id=actor.team_id,
+        name=name,
+        name_key=name_key(name),
+        is_open=is_open,
+        is_project=is_project,
+        deadline=deadline,
+        description=description,
+        owner_id=actor.user_id,
+    )
+    session.add(group)
+    await session.flush()
+    session.add(GroupMember(group_id=group.id, user_id=actor.user_id, role="owner"))
+    await session.flush()
+    return group
+
+
+async def list_groups(
+    session: AsyncSession, actor: Actor, *, page: int = 1, per_page: int = 10, mine: bool = False
+) -> Page[Group]:
+    query = visible_groups(actor)
+    if mine:
+        query = query.where(
+            Group.id.in_(select(GroupMember.group_id).where(GroupMember.user_id == actor.user_id))
+        )
+    return await paginate(session, query.order_by(Group.name_key), page, per_page)
+
+
+async def find_groups(session: AsyncSession, actor: Actor, text: str) -> list[Group]:
+    """Visible groups by exact name, else by name prefix or substring."""
+    key = name_key(text)
+    if not key:
+        return []
+    exact = (
+        await session.execute(visible_groups(actor).where(Group.name_key == key))
+    ).scalar_one_or_none()
+    if exact is not None:
+        return [exact]
+    escaped = key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    rows = await session.execute(
+        visible_groups(actor)
+        .where(Group.name_key.like(f"%{escaped}%", escape="\\"))
+        .order_by(Group.name_key)
+        .limit(10)
+    )
+    return list(rows.scalars())
+
+
+async def get_group(session: AsyncSession, actor: Actor, group_id: int) -> Group:
+    return await get_visible_group(session, actor, group_id)
+
+
+async def get_manageable_group(session: AsyncSession, actor: Actor, group_id: int) -> Group:
+    """A group the actor may manage: a team admin, or the group's owner or a moderator."""
+    group = await get_visible_group(session, actor, group_id)
+    if actor.is_admin or group.owner_id == actor.user_id:
+        return group
+    member = await membership(session, group.id, actor.user_id)
+    if member is not None and member.role in ("owner", "moderator") and not actor.is_extranet:
+        return group
+    raise forbidden()
+
+
+async def join(session: AsyncSession, actor: Actor, group_id: int) -> Group:
+    group = await get_visible_group(session, actor, group_id)
+    if await is_member(session, group.id, actor.user_id):
+        raise DomainError(N_("You are already a member of {name}."), name=group.name)
+    if actor.is_extranet or (not group.is_open and not actor.is_admin):
+        raise DomainError(
+            N_("{name} is a closed group: ask its owner to add you."), name=group.name
+        )
+    session.add(GroupMember(group_id=group.id, user_id=actor.user_id, role="member"))
+    await session.flush()
+    return group
+
+
+async def leave(session: AsyncSession, actor: Actor, group_id: int) -> Group:
+    group = await get_visible_group(session, actor, group_id)
+    if not await is_member(session, group.id, actor.user_id):
+        raise DomainError(N_("You are not a member of {name}."), name=group.name)
+    if group.owner_id == actor.user_id:
+        raise DomainError(
+            N_("You own {name}: hand it to someone else before leaving."), name=group.name
+        )
+    await session.execute(
+        delete(GroupMember).where(
+            GroupMember.group_id == group.id, GroupMember.user_id == actor.user_id
+        )
+    )
+    await session.flush()
+    return group
+
+
+async def members(
+    session: AsyncSession, actor: Actor, group_id: int, *, page: int = 1, per_page: int = 10
+) -> tuple[Group, Page[tuple[User, str]]]:
+    group = await get_visible_group(session, actor, group_id)
+    query = (
+        select(User, GroupMember.role)
+        .join(GroupMember, GroupMember.user_id == User.id)
+        .where(GroupMember.group_id == group.id)
+        .order_by(User.name)
+    )
+    total = int(
+        await session.scalar(
+            select(func.count()).select_from(GroupMember).where(GroupMember.group_id == group.id)
+        )
+        or 0
+    )
+    pages = max(1, -(-total // per_page))
+    page = min(max(1, page), pages)
+    rows = (await session.execute(query.limit(per_page).offset((page - 1) * per_page))).all()
+    return group, Page(items=[(u, r) for u, r in rows], page=page, pages=pages, total=total)
+
+
+async def add_member(session: AsyncSession, actor: Actor, group_id: int, user_id: int) -> tuple[Group, User]:
+    group = await get_manageable_group(session, actor, group_id)
+    user = await get_team_user(session, actor, user_id)
+    if await is_member(session, group.id, user.id):
+        raise DomainError(N_("{person} is already a member of {name}."), person=user.name, name=group.name)
+    session.add(GroupMember(group_id=group.id, user_id=user.id, role="member"))
+    await session.flush()
+    return group, user
+
+
+async def remove_member(session: AsyncSession, actor: Actor, group_id: int, user_id: int) -> tuple[Group, User]:
+    group = await get_manageable_group(session, actor, group_id)
+    user = await get_team_user(session, actor, user_id)
+    if group.owner_id == user.id:
+        raise DomainError(N_("The owner cannot be removed; hand the group over first."))
+    if not await is_member(session, group.id, user.id):
+        raise DomainError(N_("{person} is not a member of {name}."), person=user.name, name=group.name)
+    await session.execute(
+        delete(GroupMember).where(GroupMember.group_id == group.id, GroupMember.user_id == user.id)
+    )
+    await session.flush()
+    return group, user
+
+
+async def set_open(session: AsyncSession, actor: Actor, group_id: int, is_open: bool) -> Group:
+    group = await get_manageable_group(session, actor, group_id)
+    group.is_open = is_open
+    await session.flush()
+    return group
+
+
+async def set_owner(session: AsyncSession, actor: Actor, group_id: int, user_id: int) -> tuple[Group, User]:
+    group = await get_manageable_group(session, actor, group_id)
+    user = await get_team_user(session, actor, user_id)
+    if user.role == "extranet":
+        raise DomainError(N_("An extranet member cannot own a group."))
+    member = await membership(session, group.id, user.id)
+    if member is None:
+        session.add(GroupMember(group_id=group.id, user_id=user.id, role="owner"))
+    else:
+        member.role = "owner"
+    if group.owner_id is not None and group.owner_id != user.id:
+        old = await membership(session, group.id, group.owner_id)
+        if old is not None:
+            old.role = "moderator"
+    group.owner_id = user.id
+    await session.flush()
+    return group, user
+
+
+async def set_project(
+    session: AsyncSession, actor: Actor, group_id: int, deadline: datetime | None
+) -> Group:
+    group = await get_manageable_group(session, actor, group_id)
+    group.is_project = True
+    group.deadline = deadline
+    await session.flush()
+    return group
+
+
+async def member_count(session: AsyncSession, group_id: int) -> int:
+    return int(
+        await session.scalar(
+            select(func.count()).select_from(GroupMember).where(GroupMember.group_id == group_id)
+        )
+        or 0
+    )
+
+
+def ensure_visible(group: Group | None) -> Group:
+    if group is None:
+        raise not_found()
+    return group

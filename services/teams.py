@@ -1,0 +1,210 @@
+"""Teams, membership and identities: creating a team, joining it, resolving who acts."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models.base import utcnow
+from models.groups import GroupMember
+from models.teams import Identity, Invite, Role, Team, User
+from services.access import Actor, require_admin
+from services.errors import N_, DomainError
+from services.groups import get_manageable_group
+from services.menu import pin_defaults
+
+SUPPORTED_LOCALES = ("ru", "en")
+
+
+@dataclass(frozen=True, slots=True)
+class Newcomer:
+    """What a platform tells about a person who writes for the first time."""
+
+    platform: str
+    external_id: str
+    name: str
+    username: str | None = None
+    locale: str | None = None
+    timezone: str | None = None
+    chat_id: str | None = None
+
+
+def normalize_locale(code: str | None, default: str = "en") -> str:
+    if not code:
+        return default
+    short = code.replace("_", "-").split("-")[0].lower()
+    return short if short in SUPPORTED_LOCALES else default
+
+
+async def resolve_actor(session: AsyncSession, platform: str, external_id: str) -> Actor | None:
+    row = (
+        await session.execute(
+            select(User)
+            .join(Identity, Identity.user_id == User.id)
+            .where(Identity.platform == platform, Identity.external_id == external_id)
+        )
+    ).scalar_one_or_none()
+    if row is None or not row.active:
+        return None
+    return Actor.of(row)
+
+
+async def _attach_identity(session: AsyncSession, user: User, who: Newcomer) -> None:
+    session.add(
+        Identity(
+            user_id=user.id,
+            platform=who.platform,
+            external_id=who.external_id,
+            chat_id=who.chat_id,
+        )
+    )
+    await session.flush()
+
+
+async def create_team(
+    session: AsyncSession,
+    who: Newcomer,
+    *,
+    team_name: str | None = None,
+    default_timezone: str = "UTC",
+    default_locale: str = "en",
+    external_key: str | None = None,
+) -> Actor:
+    """A new team whose first person is its admin."""
+    if await resolve_actor(session, who.platform, who.external_id) is not None:
+        raise DomainError(N_("You are already in a team."))
+    locale = normalize_locale(who.locale, default_locale)
+    tz = who.timezone or default_timezone
+    team = Team(
+        name=(team_name or who.name)[:200],
+        timezone=tz,
+        locale=locale,
+        external_key=external_key,
+    )
+    session.add(team)
+    await session.flush()
+    user = User(
+        team_id=team.id,
+        name=who.name[:200],
+        username=who.username,
+        role=Role.ADMIN.value,
+        locale=locale,
+        timezone=tz,
+    )
+    session.add(user)
+    await session.flush()
+    await _attach_identity(session, user, who)
+    await pin_defaults(session, user.id)
+    return Actor.of(user)
+
+
+async def _add_member(
+    session: AsyncSession, team: Team, who: Newcomer, role: str
+) -> User:
+    user = User(
+        team_id=team.id,
+        name=who.name[:200],
+        username=who.username,
+        role=role,
+        locale=normalize_locale(who.locale, team.locale),
+        timezone=who.timezone or team.timezone,
+    )
+    session.add(user)
+    await session.flush()
+    await _attach_identity(session, user, who)
+    await pin_defaults(session, user.id)
+    return user
+
+
+async def join_with_invite(session: AsyncSession, code: str, who: Newcomer) -> tuple[Actor, int | None]:
+    """Join the team of an invite. Returns the new actor and the invited group, if any."""
+    if await resolve_actor(session, who.platform, who.external_id) is not None:
+        raise DomainError(N_("You are already in a team."))
+    invite = (
+        await session.execute(select(Invite).where(Invite.code == code.strip()))
+    ).scalar_one_or_none()
+    now = utcnow()
+    if invite is None or invite.revoked or invite.expires_at < now or invite.uses >= invite.max_uses:
+        raise DomainError(N_("This invite code is not valid or has expired. Ask for a new one."))
+    team = await session.get(Team, invite.team_id)
+    assert team is not None
+    user = await _add_member(session, team, who, invite.role)
+    if invite.group_id is not None:
+        session.add(GroupMember(group_id=invite.group_id, user_id=user.id, role="member"))
+    invite.uses += 1
+    await session.flush()
+    return Actor.of(user), invite.group_id
+
+
+async def join_team_workspace(session: AsyncSession, external_key: str, who: Newcomer) -> Actor:
+    """A Slack person in a workspace that already is a team joins it as an employee."""
+    team = (await session.execute(select(Team).where(Team.external_key == external_key))).scalar_one_or_none()
+    if team is None:
+        return await create_team(session, who, team_name=external_key, external_key=external_key)
+    user = await _add_member(session, team, who, Role.EMPLOYEE.value)
+    return Actor.of(user)
+
+
+async def add_local_member(session: AsyncSession, actor: Actor, platform: str, name: str) -> Actor:
+    """The console's /as: play another person of the actor's team, created if new."""
+    external_id = name.strip().casefold()
+    existing = await resolve_actor(session, platform, external_id)
+    if existing is not None:
+        if existing.team_id != actor.team_id:
+            raise DomainError(N_("That name belongs to a person of another team."))
+        return existing
+    team = await session.get(Team, actor.team_id)
+    assert team is not None
+    user = await _add_member(
+        session,
+        team,
+        Newcomer(platform=platform, external_id=external_id, name=name.strip(), locale=actor.locale),
+        Role.EMPLOYEE.value,
+    )
+    return Actor.of(user)
+
+
+async def create_invite(
+    session: AsyncSession,
+    actor: Actor,
+    *,
+    role: str,
+    group_id: int | None = None,
+    ttl_days: int = 14,
+    max_uses: int = 50,
+) -> Invite:
+    """Admins invite employees; admins and group owners invite extranet members of a group."""
+    if role not in (Role.EMPLOYEE.value, Role.EXTRANET.value):
+        raise DomainError(N_("Unknown role."))
+    if role == Role.EMPLOYEE.value:
+        require_admin(actor)
+    else:
+        if group_id is None:
+            raise DomainError(N_("Choose the group the extranet member will join."))
+        group = await get_manageable_group(session, actor, group_id)
+        group_id = group.id
+    invite = Invite(
+        team_id=actor.team_id,
+        code=secrets.token_urlsafe(9),
+        role=role,
+        group_id=group_id,
+        created_by=actor.user_id,
+        expires_at=utcnow() + timedelta(days=ttl_days),
+        max_uses=max_uses,
+    )
+    session.add(invite)
+    await session.flush()
+    return invite
+
+
+async def count_members(session: AsyncSession, actor: Actor) -> int:
+    return int(
+        await session.scalar(
+            select(func.count()).select_from(User).where(User.team_id == actor.team_id, User.active.is_(True))
+        )
+        or 0
+    )

@@ -1,0 +1,160 @@
+"""People: profile settings and finding colleagues by @mention or name."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from sqlalchemy import func
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models.teams import User
+from services.access import Actor, get_team_user, require_admin, visible_people
+from services.errors import N_, DomainError
+from services.pagination import Page, paginate
+from services.teams import SUPPORTED_LOCALES
+
+NAME_MAX = 200
+
+
+async def me(session: AsyncSession, actor: Actor) -> tuple[User, User | None]:
+    user = await session.get(User, actor.user_id)
+    assert user is not None
+    supervisor = await session.get(User, user.supervisor_id) if user.supervisor_id else None
+    return user, supervisor
+
+
+async def set_locale(session: AsyncSession, actor: Actor, locale: str) -> User:
+    locale = locale.strip().lower()
+    if locale not in SUPPORTED_LOCALES:
+        raise DomainError(N_("Choose a language: ru or en."))
+    user = await get_team_user(session, actor, actor.user_id)
+    user.locale = locale
+    await session.flush()
+    return user
+
+
+_ZONE_ALIASES = {
+    "msk": "Europe/Moscow",
+    "москва": "Europe/Moscow",
+    "moscow": "Europe/Moscow",
+    "london": "Europe/London",
+    "berlin": "Europe/Berlin",
+    "utc": "UTC",
+    "gmt": "UTC",
+}
+
+
+def parse_timezone(text: str) -> str:
+    """An IANA zone ('Europe/Berlin'), a city of a zone ('berlin'), or a UTC offset ('+3')."""
+    raw = text.strip()
+    if not raw:
+        raise DomainError(N_("Name a time zone, for example Europe/Moscow or +3."))
+    alias = _ZONE_ALIASES.get(raw.casefold())
+    if alias:
+        return alias
+    offset = raw.upper().removeprefix("UTC").removeprefix("GMT")
+    if offset[:1] in "+-" and offset[1:].isdigit():
+        hours = int(offset)
+        if -12 <= hours <= 14:
+            # Etc/GMT zones have inverted signs by POSIX convention
+            return "UTC" if hours == 0 else f"Etc/GMT{'-' if hours > 0 else '+'}{abs(hours)}"
+    try:
+        ZoneInfo(raw)
+        return raw
+    except (ZoneInfoNotFoundError, ValueError):
+        pass
+    city = raw.casefold().replace(" ", "_")
+    for zone in sorted(available_timezones()):
+        if zone.rsplit("/", 1)[-1].casefold() == city:
+            return zone
+    raise DomainError(
+        N_("Unknown time zone {zone}. Try Europe/Moscow, Asia/Almaty or an offset like +3."),
+        zone=raw,
+    )
+
+
+async def set_timezone(session: AsyncSession, actor: Actor, text: str) -> User:
+    zone = parse_timezone(text)
+    user = await get_team_user(session, actor, actor.user_id)
+    user.timezone = zone
+    await session.flush()
+    return user
+
+
+async def set_name(session: AsyncSession, actor: Actor, name: str) -> User:
+    name = " ".join(name.split())
+    if not name:
+        raise DomainError(N_("A name cannot be empty."))
+    if len(name) > NAME_MAX:
+        raise DomainError(N_("A name may have at most {limit} characters."), limit=NAME_MAX)
+    user = await get_team_user(session, actor, actor.user_id)
+    user.name = name
+    await session.flush()
+    return user
+
+
+async def set_supervisor(
+    session: AsyncSession, actor: Actor, user_id: int, supervisor_id: int | None
+) -> User:
+    """A person sets their own supervisor; an admin sets anyone's."""
+    if user_id != actor.user_id:
+        require_admin(actor)
+    if actor.is_extranet:
+        raise DomainError(N_("Extranet members have no supervisor in the team."))
+    user = await get_team_user(session, actor, user_id)
+    if supervisor_id is None:
+        user.supervisor_id = None
+    else:
+        supervisor = await get_team_user(session, actor, supervisor_id)
+        if supervisor.id == user.id:
+            raise DomainError(N_("Nobody can be their own supervisor."))
+        if supervisor.role == "extranet":
+            raise DomainError(N_("An extranet member cannot be a supervisor."))
+        # no cycles: walk up from the new supervisor
+        seen = {user.id}
+        cursor: User | None = supervisor
+        while cursor is not None and cursor.supervisor_id is not None:
+            if cursor.supervisor_id in seen:
+                raise DomainError(N_("That would make a circle of supervisors."))
+            seen.add(cursor.id)
+            cursor = await session.get(User, cursor.supervisor_id)
+        user.supervisor_id = supervisor.id
+    await session.flush()
+    return user
+
+
+async def list_people(
+    session: AsyncSession, actor: Actor, *, page: int = 1, per_page: int = 10
+) -> Page[User]:
+    return await paginate(session, visible_people(actor).order_by(User.name), page, per_page)
+
+
+def _like(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+async def find_people(session: AsyncSession, actor: Actor, text: str, limit: int = 8) -> list[User]:
+    """People the actor can see, by @username, exact name, or part of a name.
+
+    Exact matches win; otherwise every partial match is returned so the caller can ask.
+    """
+    token = text.strip().lstrip("@").strip()
+    if not token:
+        return []
+    key = token.casefold()
+    base = visible_people(actor)
+    by_username = (
+        await session.execute(base.where(func.lower(User.username) == key).limit(limit))
+    ).scalars().all()
+    if by_username:
+        return list(by_username)
+    # SQLite's lower() folds ASCII only, so names are compared on the Python side
+    rows = (await session.execute(base.order_by(User.name).limit(2000))).scalars().all()
+    exact = [u for u in rows if u.name.casefold() == key]
+    if exact:
+        return exact[:limit]
+    first = [u for u in rows if u.name.casefold().split()[0] == key]
+    if len(first) == 1:
+        return first
+    return [u for u in rows if key in u.name.casefold() or key in (u.username or "").casefold()][:limit]
