@@ -17,6 +17,7 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/mypy bot handlers services models scheduler
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)

@@ -14,14 +14,18 @@ from bot.migrate import upgrade_async
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m bot", description="Planerka, a team workspace in chat")
+    parser = argparse.ArgumentParser(
+        prog="python -m bot", description="Planerka, a team workspace in chat"
+    )
     sub = parser.add_subparsers(dest="command")
     sub.add_parser("run", help="start what is configured; the console when nothing is")
     console = sub.add_parser("console", help="chat with the workspace in this terminal")
     console.add_argument("--db", help="database URL (default: from the settings)")
     console.add_argument("--user", default="admin", help="who you are (default: admin)")
     console.add_argument("--lang", choices=["ru", "en"], default=None, help="your language")
-    console.add_argument("--tz", default=None, help="your time zone for a new person, e.g. Europe/Moscow")
+    console.add_argument(
+        "--tz", default=None, help="your time zone for a new person, e.g. Europe/Moscow"
+    )
     migrate = sub.add_parser("migrate", help="apply database migrations")
     migrate.add_argument("--db", help="database URL (default: from the settings)")
     return parser

@@ -13,11 +13,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
+from bot.render import render_plain
 from handlers.dispatch import Workspace
 from handlers.events import ChatRef, FileRef, Incoming, Sender, parse_command_line
 from handlers.views import View
-
-from bot.render import render_plain
 
 PLATFORM = "console"
 
@@ -48,7 +47,12 @@ class Console:
     def _event(self, **kwargs: object) -> Incoming:
         return Incoming(
             chat=ChatRef(platform=PLATFORM, chat_id=f"console:{self.key}", private=True),
-            sender=Sender(external_id=self.key, name=self.name, language_code=self.lang, timezone=self.timezone),
+            sender=Sender(
+                external_id=self.key,
+                name=self.name,
+                language_code=self.lang,
+                timezone=self.timezone,
+            ),
             **kwargs,  # type: ignore[arg-type]
         )
 
@@ -65,7 +69,9 @@ class Console:
         if text.startswith("/file "):
             path = Path(text[6:].strip()).expanduser()
             size = path.stat().st_size if path.exists() else 0
-            return self._event(kind="file", file=FileRef(file_id=str(path), name=path.name, size=size))
+            return self._event(
+                kind="file", file=FileRef(file_id=str(path), name=path.name, size=size)
+            )
         command = parse_command_line(text)
         if command is not None:
             name, args = command
@@ -115,11 +121,14 @@ class Console:
         notes = await self.workspace.take_notifications(PLATFORM, self.key)
         if notes:
             for view in notes:
-                text, _ = render_plain(view)
+                text, actions = render_plain(view, numbered_from=len(self.actions) + 1)
+                self.actions.extend(actions)
                 self.print("🔔 " + text.replace("\n", "\n   "))
             self.print("")
 
-    async def run(self, stream: TextIO | None = None, prompt: Callable[[], str] | None = None) -> None:
+    async def run(
+        self, stream: TextIO | None = None, prompt: Callable[[], str] | None = None
+    ) -> None:
         stream = stream or sys.stdin
         interactive = stream.isatty()
         loop = asyncio.get_running_loop()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import MutableMapping
 from typing import Any
 
 import structlog
@@ -21,7 +22,9 @@ def redact(text: str) -> str:
     return text
 
 
-def _redact_processor(_logger: Any, _name: str, event_dict: dict[str, Any]) -> dict[str, Any]:
+def _redact_processor(
+    _logger: Any, _name: str, event_dict: MutableMapping[str, Any]
+) -> MutableMapping[str, Any]:
     for key, value in list(event_dict.items()):
         if isinstance(value, str):
             event_dict[key] = redact(value)
@@ -43,7 +46,13 @@ def setup_logging(level: str = "INFO", json_output: bool = False) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
-    renderer: Any = structlog.processors.JSONRenderer() if json_output else structlog.dev.ConsoleRenderer(colors=False)
+    for noisy in ("alembic", "aiogram.event", "slack_bolt", "httpx", "apscheduler"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    renderer: Any = (
+        structlog.processors.JSONRenderer()
+        if json_output
+        else structlog.dev.ConsoleRenderer(colors=False)
+    )
     structlog.configure(
         processors=[
             structlog.contextvars.merge_contextvars,

@@ -8,6 +8,7 @@ from handlers.markup import Span, bold, code
 from handlers.views import View
 
 router = Router(__name__)
+ORDER = 90
 
 
 @router.command("help", help=N_("the commands you can use"), public=True)

@@ -129,7 +129,9 @@ class Ctx:
     @property
     def me(self) -> Actor:
         if self.actor is None:
-            raise DomainError(N_("Send /start to create a team or to join one with an invite code."))
+            raise DomainError(
+                N_("Send /start to create a team or to join one with an invite code.")
+            )
         return self.actor
 
     def retranslate(self, actor: Actor) -> None:

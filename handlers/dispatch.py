@@ -96,8 +96,17 @@ class Workspace:
         except DomainError as err:
             return [error_view(tr, err)]
         except Exception:
-            log.exception("handler_failed", platform=event.platform, kind=event.kind, command=event.command)
-            return [View(body=tr("Something went wrong on our side; nothing was changed. Please try again."), private=True)]
+            log.exception(
+                "handler_failed", platform=event.platform, kind=event.kind, command=event.command
+            )
+            return [
+                View(
+                    body=tr(
+                        "Something went wrong on our side; nothing was changed. Please try again."
+                    ),
+                    private=True,
+                )
+            ]
 
     async def _actor(self, session: AsyncSession, event: Incoming) -> Actor | None:
         actor = await teams.resolve_actor(session, event.platform, event.sender.external_id)
@@ -125,9 +134,13 @@ class Workspace:
         if event.kind == "action":
             return await self._action(ctx)
         if event.kind == "form":
-            reply, errors = await self.registry.forms_engine.submit_all(ctx, event.form_name, event.form_values)
+            reply, errors = await self.registry.forms_engine.submit_all(
+                ctx, event.form_name, event.form_values
+            )
             if errors:
-                return View(body=ctx.tr("Please correct the form."), form={"errors": errors}, private=True)
+                return View(
+                    body=ctx.tr("Please correct the form."), form={"errors": errors}, private=True
+                )
             return reply
         if event.kind in ("text", "file"):
             if event.kind == "text" and ctx.actor is not None:
@@ -147,15 +160,26 @@ class Workspace:
     async def _command(self, ctx: Ctx) -> Reply:
         name = ctx.event.command
         spec = self.registry.commands.get(name)
-        if spec is None or (spec.platforms is not None and ctx.event.platform not in spec.platforms):
+        if spec is None or (
+            spec.platforms is not None and ctx.event.platform not in spec.platforms
+        ):
             return self._unknown(ctx, name)
         if ctx.actor is None and not spec.public:
-            return View(body=ctx.tr("Send /start to create a team or to join one with an invite code."))
+            return View(
+                body=ctx.tr("Send /start to create a team or to join one with an invite code.")
+            )
         if ctx.actor is not None and ctx.actor.role not in spec.roles:
-            return View(body=ctx.tr("The command /{name} is not available to you.", name=name), private=True)
+            return View(
+                body=ctx.tr("The command /{name} is not available to you.", name=name), private=True
+            )
         if name != "cancel" and ctx.actor is not None:
             # a new command leaves the dialog that was open
-            await dialogs.clear(ctx.session, ctx.event.platform, ctx.event.chat.chat_id, ctx.event.sender.external_id)
+            await dialogs.clear(
+                ctx.session,
+                ctx.event.platform,
+                ctx.event.chat.chat_id,
+                ctx.event.sender.external_id,
+            )
         return await spec.handler(ctx)
 
     def _unknown(self, ctx: Ctx, name: str) -> View:
@@ -163,17 +187,26 @@ class Workspace:
         close = difflib.get_close_matches(name, names, n=1, cutoff=0.5)
         if close:
             return View(
-                body=ctx.tr("Unknown command /{name}. Did you mean {hint}?", name=name, hint=code("/" + close[0])),
+                body=ctx.tr(
+                    "Unknown command /{name}. Did you mean {hint}?",
+                    name=name,
+                    hint=code("/" + close[0]),
+                ),
                 private=True,
             )
-        return View(body=ctx.tr("Unknown command /{name}. Send /help for the list.", name=name), private=True)
+        return View(
+            body=ctx.tr("Unknown command /{name}. Send /help for the list.", name=name),
+            private=True,
+        )
 
     async def _action(self, ctx: Ctx) -> Reply:
         parts = ctx.event.action.split(":")
         prefix, ctx.action_args = parts[0], parts[1:]
         if prefix == "f":
             if ctx.actor is None:
-                return View(body=ctx.tr("Send /start to create a team or to join one with an invite code."))
+                return View(
+                    body=ctx.tr("Send /start to create a team or to join one with an invite code.")
+                )
             return await self.registry.forms_engine.on_action(ctx)
         if prefix == "cmd" and ctx.action_args:
             # a button that runs a command, e.g. from the menu
@@ -182,9 +215,13 @@ class Workspace:
             return await self._command(ctx)
         handler = self.registry.actions.get(prefix)
         if handler is None:
-            return View(body=ctx.tr("This button is out of date. Open the list again."), private=True)
+            return View(
+                body=ctx.tr("This button is out of date. Open the list again."), private=True
+            )
         if ctx.actor is None:
-            return View(body=ctx.tr("Send /start to create a team or to join one with an invite code."))
+            return View(
+                body=ctx.tr("Send /start to create a team or to join one with an invite code.")
+            )
         return await handler(ctx)
 
     async def take_notifications(self, platform: str, external_id: str) -> list[View]:

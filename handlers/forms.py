@@ -71,7 +71,9 @@ class FormsEngine:
         if step >= len(form.fields):
             await dialogs.clear(ctx.session, *_user_key(ctx))
             return await form.submit(ctx, values)
-        await dialogs.save(ctx.session, *_user_key(ctx), form=form.name, step=step, data={"values": values})
+        await dialogs.save(
+            ctx.session, *_user_key(ctx), form=form.name, step=step, data={"values": values}
+        )
         view = await self._ask(ctx, form, step)
         view.form = await self.describe(ctx, form, values)
         return view
@@ -122,13 +124,20 @@ class FormsEngine:
                     "choices": [[label, value] for label, value in options],
                 }
             )
-        return {"name": form.name, "title": ctx.tr.s(form.title), "fields": fields, "values": values}
+        return {
+            "name": form.name,
+            "title": ctx.tr.s(form.title),
+            "fields": fields,
+            "values": values,
+        }
 
     async def on_text(self, ctx: Ctx, text: str) -> Reply:
         state = await dialogs.get(ctx.session, *_user_key(ctx))
         if state is None:
             return None
-        return await self._accept(ctx, state.form, state.step, dict(state.data.get("values", {})), text)
+        return await self._accept(
+            ctx, state.form, state.step, dict(state.data.get("values", {})), text
+        )
 
     async def on_action(self, ctx: Ctx) -> Reply:
         verb = ctx.action_args[0] if ctx.action_args else ""
@@ -136,10 +145,14 @@ class FormsEngine:
         if verb == "cancel":
             return await self.cancel(ctx)
         if state is None:
-            return View(body=ctx.tr("This dialog is over. Start it again from the menu."), private=True)
+            return View(
+                body=ctx.tr("This dialog is over. Start it again from the menu."), private=True
+            )
         step = ctx.int_arg(1)
         if step != state.step:
-            return View(body=ctx.tr("This button is out of date. Open the list again."), private=True)
+            return View(
+                body=ctx.tr("This button is out of date. Open the list again."), private=True
+            )
         form = self.get(state.form)
         values = dict(state.data.get("values", {}))
         if verb == "skip" and form.fields[step].optional:
@@ -150,15 +163,21 @@ class FormsEngine:
             options = await fld.choices(ctx) if fld.choices is not None else []
             index = ctx.int_arg(2)
             if index >= len(options):
-                return View(body=ctx.tr("This button is out of date. Open the list again."), private=True)
+                return View(
+                    body=ctx.tr("This button is out of date. Open the list again."), private=True
+                )
             return await self._accept(ctx, form.name, step, values, options[index][1])
         return None
 
-    async def _accept(self, ctx: Ctx, name: str, step: int, values: dict[str, Any], raw: str) -> Reply:
+    async def _accept(
+        self, ctx: Ctx, name: str, step: int, values: dict[str, Any], raw: str
+    ) -> Reply:
         form = self.get(name)
         fld = form.fields[step]
         if len(raw) > fld.max_length:
-            err = DomainError(N_("That is too long: at most {limit} characters."), limit=fld.max_length)
+            err = DomainError(
+                N_("That is too long: at most {limit} characters."), limit=fld.max_length
+            )
             return await self._ask(ctx, form, step, err)
         try:
             values[fld.name] = await fld.parse(ctx, raw)
@@ -169,16 +188,22 @@ class FormsEngine:
     async def _advance(self, ctx: Ctx, form: Form, step: int, values: dict[str, Any]) -> Reply:
         step = self._next_step(form, values, step + 1)
         if step < len(form.fields):
-            await dialogs.save(ctx.session, *_user_key(ctx), form=form.name, step=step, data={"values": values})
+            await dialogs.save(
+                ctx.session, *_user_key(ctx), form=form.name, step=step, data={"values": values}
+            )
             return await self._ask(ctx, form, step)
         await dialogs.clear(ctx.session, *_user_key(ctx))
         return await form.submit(ctx, values)
 
-    async def submit_all(self, ctx: Ctx, name: str, raw_values: dict[str, str]) -> tuple[Reply, dict[str, str]]:
+    async def submit_all(
+        self, ctx: Ctx, name: str, raw_values: dict[str, str]
+    ) -> tuple[Reply, dict[str, str]]:
         """A whole form at once; returns (reply, field errors)."""
         form = self.get(name)
         state = await dialogs.get(ctx.session, *_user_key(ctx))
-        values: dict[str, Any] = dict(state.data.get("values", {})) if state and state.form == name else {}
+        values: dict[str, Any] = (
+            dict(state.data.get("values", {})) if state and state.form == name else {}
+        )
         errors: dict[str, str] = {}
         for fld in form.fields:
             if form.skip_filled and fld.name in values:

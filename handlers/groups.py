@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from handlers.core import STAFF, Ctx, Router, pager_row
+from handlers.core import Ctx, Router, pager_row
 from handlers.forms import Field, Form
 from handlers.i18n import N_
 from handlers.markup import Span, bold, join_lines
@@ -12,11 +12,12 @@ from handlers.people import pick_person
 from handlers.views import Button, View
 from models.groups import Group
 from services import groups
-from services.errors import DomainError
 from services.errors import N_ as _N
+from services.errors import DomainError
 from services.parsing import parse_when
 
 router = Router(__name__)
+ORDER = 40
 
 CLOSED_WORDS = {"closed", "private", "закрытая", "закрытый", "закрытая группа"}
 PROJECT_WORDS = {"project", "проект"}
@@ -35,7 +36,12 @@ async def list_view(ctx: Ctx, page_no: int, mine: bool = False) -> View:
         label = ("📁 " if group.is_project else "👥 ") + group.name
         view.row(Button(label[:60], f"grp:o:{group.id}"))
     view.row(*pager_row(ctx, page, "grp:m" if mine else "grp:l"))
-    controls = [Button(ctx.tr.s("All groups") if mine else ctx.tr.s("My groups"), "grp:l:1" if mine else "grp:m:1")]
+    controls = [
+        Button(
+            ctx.tr.s("All groups") if mine else ctx.tr.s("My groups"),
+            "grp:l:1" if mine else "grp:m:1",
+        )
+    ]
     if not ctx.me.is_extranet:
         controls.append(Button(ctx.tr.s("New group"), "grp:n"))
     view.row(*controls)
@@ -63,12 +69,17 @@ async def card_view(ctx: Ctx, group: Group) -> View:
         row.append(Button(ctx.tr.s("Leave"), f"grp:x:{group.id}"))
     row.append(Button(ctx.tr.s("Members"), f"grp:u:{group.id}:1"))
     view.row(*row)
-    manager = ctx.me.is_admin or group.owner_id == ctx.me.user_id or (
-        member is not None and member.role in ("owner", "moderator") and not ctx.me.is_extranet
+    manager = (
+        ctx.me.is_admin
+        or group.owner_id == ctx.me.user_id
+        or (member is not None and member.role in ("owner", "moderator") and not ctx.me.is_extranet)
     )
     if manager:
         view.row(
-            Button(ctx.tr.s("Make closed") if group.is_open else ctx.tr.s("Make open"), f"grp:a:{group.id}"),
+            Button(
+                ctx.tr.s("Make closed") if group.is_open else ctx.tr.s("Make open"),
+                f"grp:a:{group.id}",
+            ),
             Button(ctx.tr.s("Project deadline"), f"grp:d:{group.id}"),
             Button(ctx.tr.s("Invite extranet"), f"inv:g:{group.id}"),
         )
@@ -76,8 +87,12 @@ async def card_view(ctx: Ctx, group: Group) -> View:
 
 
 async def members_view(ctx: Ctx, group_id: int, page_no: int) -> View:
-    group, page = await groups.members(ctx.session, ctx.me, group_id, page=page_no, per_page=ctx.services.page_size)
-    lines: list[Any] = [ctx.tr("Members of {group} ({count})", group=bold(group.name), count=str(page.total))]
+    group, page = await groups.members(
+        ctx.session, ctx.me, group_id, page=page_no, per_page=ctx.services.page_size
+    )
+    lines: list[Any] = [
+        ctx.tr("Members of {group} ({count})", group=bold(group.name), count=str(page.total))
+    ]
     role_names = {"owner": ctx.tr.s("owner"), "moderator": ctx.tr.s("moderator"), "member": ""}
     for user, role in page.items:
         suffix = f" — {role_names[role]}" if role_names.get(role) else ""
@@ -107,11 +122,11 @@ async def resolve_group(ctx: Ctx, text: str) -> tuple[Group, str]:
             if best is None or len(group.name_key) > len(best.name_key):
                 best = group
     if best is not None:
-        return best, text.lstrip("#")[len(best.name_key):].strip()
+        return best, text.lstrip("#")[len(best.name_key) :].strip()
     first = text.split(" ", 1)[0]
     found = await groups.find_groups(ctx.session, ctx.me, first)
     if len(found) == 1:
-        return found[0], text[len(first):].strip()
+        return found[0], text[len(first) :].strip()
     if not found:
         raise DomainError(_N("There is no group called {name}."), name=first.lstrip("#"))
     names = ", ".join(g.name for g in found)
@@ -173,14 +188,30 @@ async def _member_change(ctx: Ctx, code_: str, group_id: int, user_id: int) -> V
         await ctx.notify(
             user.id,
             "group_added",
-            lambda tr: View(body=tr("{person} added you to the group {group}.", person=bold(ctx.me.name), group=bold(group.name))),
+            lambda tr: View(
+                body=tr(
+                    "{person} added you to the group {group}.",
+                    person=bold(ctx.me.name),
+                    group=bold(group.name),
+                )
+            ),
         )
-        return View(body=ctx.tr("{person} is now a member of {group}.", person=bold(user.name), group=bold(group.name)))
+        return View(
+            body=ctx.tr(
+                "{person} is now a member of {group}.",
+                person=bold(user.name),
+                group=bold(group.name),
+            )
+        )
     if code_ == "rm":
         group, user = await groups.remove_member(ctx.session, ctx.me, group_id, user_id)
-        return View(body=ctx.tr("{person} left {group}.", person=bold(user.name), group=bold(group.name)))
+        return View(
+            body=ctx.tr("{person} left {group}.", person=bold(user.name), group=bold(group.name))
+        )
     group, user = await groups.set_owner(ctx.session, ctx.me, group_id, user_id)
-    return View(body=ctx.tr("{person} now owns {group}.", person=bold(user.name), group=bold(group.name)))
+    return View(
+        body=ctx.tr("{person} now owns {group}.", person=bold(user.name), group=bold(group.name))
+    )
 
 
 async def _create_from_text(ctx: Ctx, rest: str) -> Any:
@@ -200,7 +231,9 @@ async def _create_from_text(ctx: Ctx, rest: str) -> Any:
 
 
 async def _create(ctx: Ctx, name: str, is_open: bool, is_project: bool) -> View:
-    group = await groups.create_group(ctx.session, ctx.me, name, is_open=is_open, is_project=is_project)
+    group = await groups.create_group(
+        ctx.session, ctx.me, name, is_open=is_open, is_project=is_project
+    )
     done = View(body=ctx.tr("Group {group} created. You are its owner.", group=bold(group.name)))
     card = await card_view(ctx, group)
     done.body.append(Span("\n\n"))
@@ -291,7 +324,12 @@ router.form(
         title=N_("New group"),
         fields=[
             Field("name", N_("Name of the new group?"), _parse_name, max_length=100),
-            Field("access", N_("Open to everyone in the team, or closed?"), _parse_access, choices=_access_choices),
+            Field(
+                "access",
+                N_("Open to everyone in the team, or closed?"),
+                _parse_access,
+                choices=_access_choices,
+            ),
         ],
         submit=_submit_new,
     )
@@ -300,7 +338,14 @@ router.form(
     Form(
         name="group_deadline",
         title=N_("Project deadline"),
-        fields=[Field("deadline", N_("Project deadline? For example: 31.12 18:00, next fri."), _parse_deadline, choices=_deadline_choices)],
+        fields=[
+            Field(
+                "deadline",
+                N_("Project deadline? For example: 31.12 18:00, next fri."),
+                _parse_deadline,
+                choices=_deadline_choices,
+            )
+        ],
         submit=_submit_deadline,
     )
 )

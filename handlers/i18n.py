@@ -39,7 +39,11 @@ def _catalogue(lang: str) -> dict[str, Any]:
             if not message.id or message.fuzzy:
                 continue
             if isinstance(message.id, tuple | list):
-                strings = message.string if isinstance(message.string, tuple | list) else (message.string,)
+                strings = (
+                    message.string
+                    if isinstance(message.string, tuple | list)
+                    else (message.string,)
+                )
                 if all(strings):
                     messages[message.id[0]] = tuple(strings)
             elif message.string:

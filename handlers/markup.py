@@ -92,7 +92,7 @@ def fill(template: str, **args: Any) -> Markup:
         if spec or conversion:
             if conversion:
                 value = _formatter.convert_field(value, conversion)
-            out.append(Span(format(value, spec)))
+            out.append(Span(format(value, spec or "")))
         else:
             out.extend(as_spans(value))
     return out

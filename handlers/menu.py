@@ -9,6 +9,7 @@ from handlers.views import Button, View
 from services import menu
 
 router = Router(__name__)
+ORDER = 20
 
 SECTION_LABELS = {
     "feed": N_("Feed"),
@@ -89,14 +90,20 @@ async def menu_action(ctx: Ctx) -> View | list[View] | None:
         section = ctx.action_args[1]
         command = SECTION_COMMANDS.get(section)
         spec = ctx.registry.commands.get(command) if command else None
-        if spec is None:
+        if spec is None or command is None:
             label = ctx.tr.s(SECTION_LABELS.get(section, section))
-            return View(body=ctx.tr("The {section} section is not available yet.", section=bold(label)), private=True)
+            return View(
+                body=ctx.tr("The {section} section is not available yet.", section=bold(label)),
+                private=True,
+            )
         from dataclasses import replace
 
         ctx.event = replace(ctx.event, kind="command", command=command, args="")
         if ctx.me.role not in spec.roles:
-            return View(body=ctx.tr("The command /{name} is not available to you.", name=command), private=True)
+            return View(
+                body=ctx.tr("The command /{name} is not available to you.", name=command),
+                private=True,
+            )
         return await spec.handler(ctx)
     view = await menu_view(ctx)
     view.edit = True

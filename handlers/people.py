@@ -16,10 +16,14 @@ async def pick_person(ctx: Ctx, token: str, action: Callable[[int], str]) -> Use
     """One person for `token`; several → a question whose buttons run `action(user_id)`."""
     found = await users.find_people(ctx.session, ctx.me, token)
     if not found:
-        raise DomainError(N_("I don't know anyone called {name} in your team."), name=token.strip())
+        raise DomainError(
+            N_("I don't know anyone called {name} in your team."), name=token.strip().lstrip("@")
+        )
     if len(found) == 1:
         return found[0]
-    view = View(body=ctx.tr("Several people match {name}. Whom do you mean?", name=bold(token.strip())))
+    view = View(
+        body=ctx.tr("Several people match {name}. Whom do you mean?", name=bold(token.strip()))
+    )
     for user in found:
         label = f"{user.name} (@{user.username})" if user.username else user.name
         view.row(Button(label[:60], action(user.id)))
@@ -30,7 +34,9 @@ async def person_field(ctx: Ctx, raw: str) -> int:
     """A form field parser: exactly one person, else a clear question."""
     found = await users.find_people(ctx.session, ctx.me, raw)
     if not found:
-        raise DomainError(N_("I don't know anyone called {name} in your team."), name=raw.strip())
+        raise DomainError(
+            N_("I don't know anyone called {name} in your team."), name=raw.strip().lstrip("@")
+        )
     if len(found) > 1:
         names = ", ".join(u.name for u in found)
         raise DomainError(N_("Several people match: {names}. Type the full name."), names=names)

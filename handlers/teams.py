@@ -14,6 +14,7 @@ from services.errors import DomainError
 from services.teams import Newcomer
 
 router = Router(__name__)
+ORDER = 10
 
 ROLE_LABELS = {"admin": N_("admin"), "employee": N_("employee"), "extranet": N_("extranet")}
 
@@ -52,7 +53,9 @@ async def start(ctx: Ctx) -> list[View]:
         lines = [ctx.tr("Welcome to {team}, {name}!", team=bold(team.name), name=bold(actor.name))]
         if group_id is not None:
             group = await groups.get_group(ctx.session, actor, group_id)
-            lines.append(ctx.tr("You are an extranet member of the group {group}.", group=bold(group.name)))
+            lines.append(
+                ctx.tr("You are an extranet member of the group {group}.", group=bold(group.name))
+            )
         lines.append(ctx.tr("Send /help to see what you can do."))
         return [View(body=join_lines(lines)), await menu_view(ctx)]
     actor = await teams.create_team(
@@ -67,7 +70,9 @@ async def start(ctx: Ctx) -> list[View]:
         [
             ctx.tr("Your team is ready and you are its admin, {name}.", name=bold(actor.name)),
             ctx.tr("Invite colleagues with /invite, create groups with /groups new NAME."),
-            ctx.tr("Your time zone is {zone}; change it with /me tz ZONE.", zone=code(actor.timezone)),
+            ctx.tr(
+                "Your time zone is {zone}; change it with /me tz ZONE.", zone=code(actor.timezone)
+            ),
         ]
     )
     return [View(body=body), await menu_view(ctx)]
@@ -111,7 +116,9 @@ async def people_action(ctx: Ctx) -> View:
 
 
 async def _people_page(ctx: Ctx, page_no: int) -> View:
-    page = await users.list_people(ctx.session, ctx.me, page=page_no, per_page=ctx.services.page_size)
+    page = await users.list_people(
+        ctx.session, ctx.me, page=page_no, per_page=ctx.services.page_size
+    )
     lines: list = [ctx.tr("People ({count})", count=str(page.total))]
     for user in page.items:
         role = ctx.tr.s(ROLE_LABELS.get(user.role, user.role))
@@ -153,19 +160,29 @@ async def invite_command(ctx: Ctx) -> View:
         if len(found) != 1:
             return await _pick_group_for_extranet(ctx)
         invite = await teams.create_invite(
-            ctx.session, actor, role="extranet", group_id=found[0].id, ttl_days=ctx.services.invite_ttl_days
+            ctx.session,
+            actor,
+            role="extranet",
+            group_id=found[0].id,
+            ttl_days=ctx.services.invite_ttl_days,
         )
         return _invite_view(ctx, invite.code, found[0].name)
     if verb:
-        raise DomainError(N_("Use /invite for an employee or /invite extranet GROUP for a contractor."))
-    invite = await teams.create_invite(ctx.session, actor, role="employee", ttl_days=ctx.services.invite_ttl_days)
+        raise DomainError(
+            N_("Use /invite for an employee or /invite extranet GROUP for a contractor.")
+        )
+    invite = await teams.create_invite(
+        ctx.session, actor, role="employee", ttl_days=ctx.services.invite_ttl_days
+    )
     view = _invite_view(ctx, invite.code, None)
     view.row(Button(ctx.tr.s("Invite to a group (extranet)"), "inv:x"))
     return view
 
 
 async def _pick_group_for_extranet(ctx: Ctx) -> View:
-    page = await groups.list_groups(ctx.session, ctx.me, page=1, per_page=20, mine=not ctx.me.is_admin)
+    page = await groups.list_groups(
+        ctx.session, ctx.me, page=1, per_page=20, mine=not ctx.me.is_admin
+    )
     if not page.items:
         return View(body=ctx.tr("Create a group first: /groups new NAME"))
     view = View(body=ctx.tr("Which group will the extranet member join?"))
@@ -180,7 +197,11 @@ async def invite_action(ctx: Ctx) -> View:
     if verb == "g":
         group = await groups.get_manageable_group(ctx.session, ctx.me, ctx.int_arg(1))
         invite = await teams.create_invite(
-            ctx.session, ctx.me, role="extranet", group_id=group.id, ttl_days=ctx.services.invite_ttl_days
+            ctx.session,
+            ctx.me,
+            role="extranet",
+            group_id=group.id,
+            ttl_days=ctx.services.invite_ttl_days,
         )
         return _invite_view(ctx, invite.code, group.name)
     return await _pick_group_for_extranet(ctx)
@@ -199,7 +220,11 @@ async def as_command(ctx: Ctx) -> View:
         raise DomainError(N_("Whom do you want to play? /as NAME"))
     key = name.casefold()
     if ctx.actor is None:
-        view = View(body=ctx.tr("You are now {name}. Send /start to create a team or join one.", name=bold(name)))
+        view = View(
+            body=ctx.tr(
+                "You are now {name}. Send /start to create a team or join one.", name=bold(name)
+            )
+        )
     else:
         other = await teams.add_local_member(ctx.session, ctx.actor, ctx.event.platform, name)
         view = View(body=ctx.tr("You are now {name}.", name=bold(other.name)))

@@ -16,9 +16,17 @@ from services.access import Actor
 from services.errors import N_ as _N
 
 router = Router(__name__)
+ORDER = 30
 
 LANGUAGE_NAMES = {"ru": "Русский", "en": "English"}
-COMMON_ZONES = ["Europe/Moscow", "Europe/Kaliningrad", "Asia/Yekaterinburg", "Europe/London", "Europe/Berlin", "UTC"]
+COMMON_ZONES = [
+    "Europe/Moscow",
+    "Europe/Kaliningrad",
+    "Asia/Yekaterinburg",
+    "Europe/London",
+    "Europe/Berlin",
+    "UTC",
+]
 
 
 async def profile_view(ctx: Ctx) -> View:
@@ -84,7 +92,9 @@ async def me_command(ctx: Ctx) -> View:
             return picked
         await users.set_supervisor(ctx.session, ctx.me, ctx.me.user_id, picked.id)
         return View(body=ctx.tr("Supervisor: {name}", name=bold(picked.name)))
-    return View(body=ctx.tr("Use /me lang ru|en, /me tz ZONE, /me name NAME or /me supervisor @PERSON."))
+    return View(
+        body=ctx.tr("Use /me lang ru|en, /me tz ZONE, /me name NAME or /me supervisor @PERSON.")
+    )
 
 
 @router.action("me")
@@ -155,7 +165,14 @@ router.form(
     Form(
         name="me_tz",
         title=N_("Time zone"),
-        fields=[Field("zone", N_("Your time zone? Pick one or type it, e.g. Asia/Almaty or +5."), _parse_zone, choices=_zone_choices)],
+        fields=[
+            Field(
+                "zone",
+                N_("Your time zone? Pick one or type it, e.g. Asia/Almaty or +5."),
+                _parse_zone,
+                choices=_zone_choices,
+            )
+        ],
         submit=_submit_zone,
     )
 )
@@ -179,7 +196,11 @@ router.form(
     Form(
         name="me_supervisor",
         title=N_("Supervisor"),
-        fields=[Field("supervisor", N_("Who is your supervisor? Type a name or @username."), person_field)],
+        fields=[
+            Field(
+                "supervisor", N_("Who is your supervisor? Type a name or @username."), person_field
+            )
+        ],
         submit=_submit_supervisor,
     )
 )

@@ -63,5 +63,7 @@ class View:
     def from_dict(cls, data: dict[str, Any]) -> View:
         return cls(
             body=[Span.from_list(item) for item in data.get("body", [])],
-            buttons=[[Button(label, action) for label, action in row] for row in data.get("buttons", [])],
+            buttons=[
+                [Button(label, action) for label, action in row] for row in data.get("buttons", [])
+            ],
         )

@@ -8,7 +8,7 @@ from logging.config import fileConfig
 from alembic import context
 from sqlalchemy.engine import Connection
 
-import models  # noqa: F401  (registers every table)
+import models
 from models.base import Base
 from models.db import create_engine
 
@@ -16,6 +16,7 @@ config = context.config
 if config.config_file_name and config.attributes.get("configure_logger", True):
     fileConfig(config.config_file_name)
 
+models.load_all()
 target_metadata = Base.metadata
 
 

@@ -25,7 +25,9 @@ class OutboxMessage(Base):
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
     dedup_key: Mapped[str | None] = mapped_column(String(200), unique=True)
     due_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending|sent|failed|dropped
+    status: Mapped[str] = mapped_column(
+        String(16), default="pending"
+    )  # pending|sent|failed|dropped
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -49,7 +49,9 @@ class Identity(Base):
     """One platform account (telegram, slack, console) pointing at one user."""
 
     __tablename__ = "identities"
-    __table_args__ = (UniqueConstraint("platform", "external_id", name="uq_identities_platform_ext"),)
+    __table_args__ = (
+        UniqueConstraint("platform", "external_id", name="uq_identities_platform_ext"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)

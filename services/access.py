@@ -7,6 +7,7 @@ belong to (and whatever lives inside them). Admins manage the team.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import Select, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -56,11 +57,11 @@ def require_staff(actor: Actor) -> None:
         raise forbidden()
 
 
-def member_group_ids(actor: Actor) -> Select[tuple[int]]:
+def member_group_ids(actor: Actor) -> Select[Any]:
     return select(GroupMember.group_id).where(GroupMember.user_id == actor.user_id)
 
 
-def visible_groups(actor: Actor) -> Select[tuple[Group]]:
+def visible_groups(actor: Actor) -> Select[Any]:
     """Groups the actor may see: open or joined ones in the team; extranet: joined only."""
     query = select(Group).where(Group.team_id == actor.team_id, Group.archived.is_(False))
     if actor.is_extranet:
@@ -71,7 +72,9 @@ def visible_groups(actor: Actor) -> Select[tuple[Group]]:
 
 
 async def get_visible_group(session: AsyncSession, actor: Actor, group_id: int) -> Group:
-    group = (await session.execute(visible_groups(actor).where(Group.id == group_id))).scalar_one_or_none()
+    group = (
+        await session.execute(visible_groups(actor).where(Group.id == group_id))
+    ).scalar_one_or_none()
     if group is None:
         raise not_found()
     return group
@@ -88,7 +91,9 @@ async def get_team_user(session: AsyncSession, actor: Actor, user_id: int) -> Us
     if actor.is_extranet and user.id != actor.user_id:
         shared = await session.scalar(
             select(GroupMember.group_id)
-            .where(GroupMember.user_id == user.id, GroupMember.group_id.in_(member_group_ids(actor)))
+            .where(
+                GroupMember.user_id == user.id, GroupMember.group_id.in_(member_group_ids(actor))
+            )
             .limit(1)
         )
         if shared is None:
@@ -96,7 +101,7 @@ async def get_team_user(session: AsyncSession, actor: Actor, user_id: int) -> Us
     return user
 
 
-def visible_people(actor: Actor) -> Select[tuple[User]]:
+def visible_people(actor: Actor) -> Select[Any]:
     query = select(User).where(User.team_id == actor.team_id, User.active.is_(True))
     if actor.is_extranet:
         peers = select(GroupMember.user_id).where(GroupMember.group_id.in_(member_group_ids(actor)))

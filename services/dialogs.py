@@ -11,7 +11,9 @@ from models.base import utcnow
 from models.dialogs import DialogState
 
 
-async def get(session: AsyncSession, platform: str, chat_id: str, user_key: str) -> DialogState | None:
+async def get(
+    session: AsyncSession, platform: str, chat_id: str, user_key: str
+) -> DialogState | None:
     return await session.get(DialogState, (platform, chat_id, user_key))
 
 

@@ -56,10 +56,10 @@ async def create_group(
     require_staff(actor)
     name = clean_name(name)
     taken = await session.scalar(
-        select(Group.id).where(Group.team_id == actor.team_id, Group.name_key == name_key(name))
+        select(Group.name).where(Group.team_id == actor.team_id, Group.name_key == name_key(name))
     )
     if taken is not None:
-        raise DomainError(N_("A group named {name} already exists."), name=name)
+        raise DomainError(N_("A group named {name} already exists."), name=taken)
     group = Group(
         team_id=actor.team_id,
         name=name,
@@ -93,7 +93,7 @@ async def find_groups(session: AsyncSession, actor: Actor, text: str) -> list[Gr
     key = name_key(text)
     if not key:
         return []
-    exact = (
+    exact: Group | None = (
         await session.execute(visible_groups(actor).where(Group.name_key == key))
     ).scalar_one_or_none()
     if exact is not None:
@@ -175,23 +175,31 @@ async def members(
     return group, Page(items=[(u, r) for u, r in rows], page=page, pages=pages, total=total)
 
 
-async def add_member(session: AsyncSession, actor: Actor, group_id: int, user_id: int) -> tuple[Group, User]:
+async def add_member(
+    session: AsyncSession, actor: Actor, group_id: int, user_id: int
+) -> tuple[Group, User]:
     group = await get_manageable_group(session, actor, group_id)
     user = await get_team_user(session, actor, user_id)
     if await is_member(session, group.id, user.id):
-        raise DomainError(N_("{person} is already a member of {name}."), person=user.name, name=group.name)
+        raise DomainError(
+            N_("{person} is already a member of {name}."), person=user.name, name=group.name
+        )
     session.add(GroupMember(group_id=group.id, user_id=user.id, role="member"))
     await session.flush()
     return group, user
 
 
-async def remove_member(session: AsyncSession, actor: Actor, group_id: int, user_id: int) -> tuple[Group, User]:
+async def remove_member(
+    session: AsyncSession, actor: Actor, group_id: int, user_id: int
+) -> tuple[Group, User]:
     group = await get_manageable_group(session, actor, group_id)
     user = await get_team_user(session, actor, user_id)
     if group.owner_id == user.id:
         raise DomainError(N_("The owner cannot be removed; hand the group over first."))
     if not await is_member(session, group.id, user.id):
-        raise DomainError(N_("{person} is not a member of {name}."), person=user.name, name=group.name)
+        raise DomainError(
+            N_("{person} is not a member of {name}."), person=user.name, name=group.name
+        )
     await session.execute(
         delete(GroupMember).where(GroupMember.group_id == group.id, GroupMember.user_id == user.id)
     )
@@ -206,7 +214,9 @@ async def set_open(session: AsyncSession, actor: Actor, group_id: int, is_open: 
     return group
 
 
-async def set_owner(session: AsyncSession, actor: Actor, group_id: int, user_id: int) -> tuple[Group, User]:
+async def set_owner(
+    session: AsyncSession, actor: Actor, group_id: int, user_id: int
+) -> tuple[Group, User]:
     group = await get_manageable_group(session, actor, group_id)
     user = await get_team_user(session, actor, user_id)
     if user.role == "extranet":

@@ -26,7 +26,9 @@ async def enqueue(
 ) -> OutboxMessage | None:
     """Queue one message; with a dedup key, a second enqueue of the same key is a no-op."""
     if dedup_key is not None:
-        exists = await session.scalar(select(OutboxMessage.id).where(OutboxMessage.dedup_key == dedup_key))
+        exists = await session.scalar(
+            select(OutboxMessage.id).where(OutboxMessage.dedup_key == dedup_key)
+        )
         if exists is not None:
             return None
     row = OutboxMessage(
@@ -49,19 +51,23 @@ async def take_due_for_identity(
     """Due pending messages for one person on one platform, marked sent (console delivery)."""
     now = utcnow()
     rows = (
-        await session.execute(
-            select(OutboxMessage)
-            .join(Identity, Identity.user_id == OutboxMessage.user_id)
-            .where(
-                Identity.platform == platform,
-                Identity.external_id == external_id,
-                OutboxMessage.status == "pending",
-                OutboxMessage.due_at <= now,
+        (
+            await session.execute(
+                select(OutboxMessage)
+                .join(Identity, Identity.user_id == OutboxMessage.user_id)
+                .where(
+                    Identity.platform == platform,
+                    Identity.external_id == external_id,
+                    OutboxMessage.status == "pending",
+                    OutboxMessage.due_at <= now,
+                )
+                .order_by(OutboxMessage.due_at, OutboxMessage.id)
+                .limit(limit)
             )
-            .order_by(OutboxMessage.due_at, OutboxMessage.id)
-            .limit(limit)
         )
-    ).scalars().all()
+        .scalars()
+        .all()
+    )
     if rows:
         await session.execute(
             update(OutboxMessage)

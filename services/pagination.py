@@ -38,5 +38,7 @@ async def paginate(
     total = await session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
     total = int(total or 0)
     page, pages = clamp_page(page, total, per_page)
-    rows = (await session.execute(query.limit(per_page).offset((page - 1) * per_page))).scalars().all()
+    rows = (
+        (await session.execute(query.limit(per_page).offset((page - 1) * per_page))).scalars().all()
+    )
     return Page(items=list(rows), page=page, pages=pages, total=total)

@@ -41,7 +41,10 @@ def parse_when(text: str, locale: str, tz: str, now: datetime | None = None) -> 
     """A moment from free text, as an aware UTC datetime; DomainError with examples if not."""
     raw = " ".join(text.split())
     if not raw:
-        raise DomainError(N_("Give a date and time, for example: {examples}"), examples=DATE_EXAMPLES[locale if locale in DATE_EXAMPLES else "en"])
+        raise DomainError(
+            N_("Give a date and time, for example: {examples}"),
+            examples=DATE_EXAMPLES[locale if locale in DATE_EXAMPLES else "en"],
+        )
     result = dateparser.parse(raw, languages=_languages(locale), settings=_settings(tz, now))
     if result is None:
         raise DomainError(

@@ -102,9 +102,7 @@ async def create_team(
     return Actor.of(user)
 
 
-async def _add_member(
-    session: AsyncSession, team: Team, who: Newcomer, role: str
-) -> User:
+async def _add_member(session: AsyncSession, team: Team, who: Newcomer, role: str) -> User:
     user = User(
         team_id=team.id,
         name=who.name[:200],
@@ -120,7 +118,9 @@ async def _add_member(
     return user
 
 
-async def join_with_invite(session: AsyncSession, code: str, who: Newcomer) -> tuple[Actor, int | None]:
+async def join_with_invite(
+    session: AsyncSession, code: str, who: Newcomer
+) -> tuple[Actor, int | None]:
     """Join the team of an invite. Returns the new actor and the invited group, if any."""
     if await resolve_actor(session, who.platform, who.external_id) is not None:
         raise DomainError(N_("You are already in a team."))
@@ -128,7 +128,12 @@ async def join_with_invite(session: AsyncSession, code: str, who: Newcomer) -> t
         await session.execute(select(Invite).where(Invite.code == code.strip()))
     ).scalar_one_or_none()
     now = utcnow()
-    if invite is None or invite.revoked or invite.expires_at < now or invite.uses >= invite.max_uses:
+    if (
+        invite is None
+        or invite.revoked
+        or invite.expires_at < now
+        or invite.uses >= invite.max_uses
+    ):
         raise DomainError(N_("This invite code is not valid or has expired. Ask for a new one."))
     team = await session.get(Team, invite.team_id)
     assert team is not None
@@ -142,7 +147,9 @@ async def join_with_invite(session: AsyncSession, code: str, who: Newcomer) -> t
 
 async def join_team_workspace(session: AsyncSession, external_key: str, who: Newcomer) -> Actor:
     """A Slack person in a workspace that already is a team joins it as an employee."""
-    team = (await session.execute(select(Team).where(Team.external_key == external_key))).scalar_one_or_none()
+    team = (
+        await session.execute(select(Team).where(Team.external_key == external_key))
+    ).scalar_one_or_none()
     if team is None:
         return await create_team(session, who, team_name=external_key, external_key=external_key)
     user = await _add_member(session, team, who, Role.EMPLOYEE.value)
@@ -162,7 +169,9 @@ async def add_local_member(session: AsyncSession, actor: Actor, platform: str, n
     user = await _add_member(
         session,
         team,
-        Newcomer(platform=platform, external_id=external_id, name=name.strip(), locale=actor.locale),
+        Newcomer(
+            platform=platform, external_id=external_id, name=name.strip(), locale=actor.locale
+        ),
         Role.EMPLOYEE.value,
     )
     return Actor.of(user)
@@ -204,7 +213,9 @@ async def create_invite(
 async def count_members(session: AsyncSession, actor: Actor) -> int:
     return int(
         await session.scalar(
-            select(func.count()).select_from(User).where(User.team_id == actor.team_id, User.active.is_(True))
+            select(func.count())
+            .select_from(User)
+            .where(User.team_id == actor.team_id, User.active.is_(True))
         )
         or 0
     )

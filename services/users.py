@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from sqlalchemy import func
@@ -144,17 +145,23 @@ async def find_people(session: AsyncSession, actor: Actor, text: str, limit: int
         return []
     key = token.casefold()
     base = visible_people(actor)
-    by_username = (
-        await session.execute(base.where(func.lower(User.username) == key).limit(limit))
-    ).scalars().all()
+    by_username: Sequence[User] = (
+        (await session.execute(base.where(func.lower(User.username) == key).limit(limit)))
+        .scalars()
+        .all()
+    )
     if by_username:
         return list(by_username)
     # SQLite's lower() folds ASCII only, so names are compared on the Python side
-    rows = (await session.execute(base.order_by(User.name).limit(2000))).scalars().all()
+    rows: Sequence[User] = (
+        (await session.execute(base.order_by(User.name).limit(2000))).scalars().all()
+    )
     exact = [u for u in rows if u.name.casefold() == key]
     if exact:
         return exact[:limit]
     first = [u for u in rows if u.name.casefold().split()[0] == key]
     if len(first) == 1:
         return first
-    return [u for u in rows if key in u.name.casefold() or key in (u.username or "").casefold()][:limit]
+    return [u for u in rows if key in u.name.casefold() or key in (u.username or "").casefold()][
+        :limit
+    ]

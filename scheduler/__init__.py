@@ -1,0 +1,1 @@
+"""APScheduler wiring, periodic jobs, and the outbox dispatcher."""

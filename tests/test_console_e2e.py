@@ -1,0 +1,159 @@
+"""The console, end to end: a team set up by its admin, in English and in Russian."""
+
+from __future__ import annotations
+
+import re
+
+from bot.app import App
+from tests.console_driver import ConsoleDriver
+
+
+def invite_code(text: str) -> str:
+    match = re.search(r"/start (\S+)", text)
+    assert match, text
+    return match.group(1)
+
+
+async def test_team_setup_in_english(app: App) -> None:
+    boss = ConsoleDriver(app, user="Boss", lang="en")
+    out = await boss.say("/start")
+    assert "Your team is ready and you are its admin, Boss." in out
+    assert "[1] Tasks" in out
+
+    out = await boss.say("/groups new Sales")
+    assert "Group Sales created. You are its owner." in out
+    out = await boss.say("/groups new Design closed")
+    assert "Design — group, closed" in out
+
+    employee_code = invite_code(await boss.say("/invite"))
+    out = await boss.press("Invite to a group")
+    assert "Which group will the extranet member join?" in out
+    out = await boss.press("Design")
+    assert "An invite for an extranet member of Design." in out
+    extranet_code = invite_code(out)
+
+    anna = ConsoleDriver(app, user="Anna", lang="en")
+    out = await anna.say("/groups")
+    assert "Send /start to create a team" in out
+    out = await anna.say(f"/start {employee_code}")
+    assert "Welcome to Boss's team, Anna!" in out
+    out = await anna.say("/groups")
+    assert "Sales" in out and "Design" not in out  # closed groups stay hidden
+    out = await anna.say("/groups join Sales")
+    assert "You joined Sales." in out
+
+    guest = ConsoleDriver(app, user="Guest", lang="en")
+    out = await guest.say(f"/start {extranet_code}")
+    assert "You are an extranet member of the group Design." in out
+    out = await guest.say("/groups")
+    assert "Design" in out and "Sales" not in out
+    out = await guest.say("/groups join Sales")
+    assert "There is no group called Sales." in out
+    out = await guest.say("/invite")
+    assert "The command /invite is not available to you." in out
+
+    # the admin adds Anna to the closed group; Anna is notified
+    out = await boss.say("/groups add Design @Anna")
+    assert "Anna is now a member of Design." in out
+    out = await anna.say("/groups members Design")
+    assert "Boss added you to the group Design." in out
+    assert "Members of Design (3)" in out
+
+    # menu: unpin Tasks, pin CRM
+    await boss.say("/menu")
+    out = await boss.press("Edit menu")
+    assert "📌 Tasks" in out and "○ CRM" in out
+    out = await boss.press("Tasks")
+    assert "○ Tasks" in out
+    out = await boss.press("CRM")
+    assert "📌 CRM" in out
+    out = await boss.press("Done")
+    assert "CRM" in out and "Tasks" not in out
+
+    # language switch
+    out = await boss.say("/me lang ru")
+    assert "Язык: Русский" in out
+    out = await boss.say("/groups")
+    assert "Группы (2)" in out
+
+
+async def test_team_setup_in_russian(sqlite_app: App) -> None:
+    boss = ConsoleDriver(sqlite_app, user="Иван", lang="ru")
+    out = await boss.say("/start")
+    assert "Ваша команда готова, Иван, вы её администратор." in out
+    out = await boss.say("/groups new Продажи")
+    assert "Группа Продажи создана. Вы её владелец." in out
+    code = invite_code(await boss.say("/invite"))
+    petr = ConsoleDriver(sqlite_app, user="Пётр", lang="ru")
+    out = await petr.say(f"/start {code}")
+    assert "Добро пожаловать в Команда Иван, Пётр!" in out
+    out = await petr.say("/groups join продажи")
+    assert "Вы вступили в группу Продажи." in out
+    out = await petr.say("/me")
+    assert "Роль: сотрудник" in out
+    out = await petr.press("English")
+    assert "Role: employee" in out
+    out = await petr.say("/help")
+    assert "the commands you can use" in out
+
+
+async def test_dialog_form_and_cancel(sqlite_app: App) -> None:
+    boss = ConsoleDriver(sqlite_app, user="Boss")
+    await boss.say("/start")
+    out = await boss.say("/groups new")
+    assert "Name of the new group?" in out
+    out = await boss.say("x" * 150)
+    assert "That is too long: at most 100 characters." in out
+    out = await boss.say("Marketing")
+    assert "Open to everyone in the team, or closed?" in out
+    out = await boss.say("maybe")
+    assert "Answer open or closed." in out
+    out = await boss.press("Closed")
+    assert "Marketing — group, closed" in out
+
+    out = await boss.say("/me tz")
+    assert "Your time zone?" in out
+    out = await boss.say("/cancel")
+    assert "Cancelled. Nothing was saved." in out
+    out = await boss.say("/cancel")
+    assert "There is nothing to cancel." in out
+
+
+async def test_bad_input_gets_clear_answers(sqlite_app: App) -> None:
+    boss = ConsoleDriver(sqlite_app, user="Boss")
+    await boss.say("/start")
+    assert "Did you mean /groups?" in await boss.say("/grops")
+    assert "Send /help for the list." in await boss.say("/zzzzzz")
+    assert "Unknown time zone Mars/Olympus." in await boss.say("/me tz Mars/Olympus")
+    assert "Time zone: Asia/Almaty" in await boss.say("/me tz almaty")
+    assert "This invite code is not valid" in await ConsoleDriver(sqlite_app, user="X").say(
+        "/start nope"
+    )
+    assert "(no button 9)" in await boss.say("9")
+    await boss.say("/groups new Sales")
+    assert "A group named Sales already exists." in await boss.say("/groups new sales")
+    assert "I don't know anyone called Zed in your team." in await boss.say(
+        "/groups add Sales @Zed"
+    )
+
+
+async def test_ambiguous_person_asks_with_buttons(sqlite_app: App) -> None:
+    boss = ConsoleDriver(sqlite_app, user="Boss")
+    await boss.say("/start")
+    await boss.say("/groups new Ops")
+    await boss.say("/as Anna Ivanova")
+    await boss.say("/as Anna Petrova")
+    await boss.say("/as Boss")
+    out = await boss.say("/groups add Ops anna")
+    assert "Several people match anna. Whom do you mean?" in out
+    out = await boss.press("Anna Petrova")
+    assert "Anna Petrova is now a member of Ops." in out
+
+
+async def test_console_as_switches_person(sqlite_app: App) -> None:
+    boss = ConsoleDriver(sqlite_app, user="Boss")
+    await boss.say("/start")
+    out = await boss.say("/as Kate")
+    assert "You are now Kate." in out
+    out = await boss.say("/me")
+    assert "Kate" in out and "Role: employee" in out

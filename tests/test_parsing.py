@@ -1,0 +1,66 @@
+"""Dates people type, read in their language and zone."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from services.errors import DomainError
+from services.parsing import find_when, parse_when
+from services.users import parse_timezone
+
+# Friday 27 November 2026, 12:00 in Moscow
+NOW = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "expected_local"),
+    [
+        ("завтра в 15:00", "ru", datetime(2026, 11, 28, 15, 0)),
+        ("через 2 часа", "ru", datetime(2026, 11, 27, 14, 0)),
+        ("в пятницу в 10:00", "ru", datetime(2026, 12, 4, 10, 0)),
+        ("31.12 18:00", "ru", datetime(2026, 12, 31, 18, 0)),
+        ("tomorrow 3pm", "en", datetime(2026, 11, 28, 15, 0)),
+        ("next fri 10am", "en", datetime(2026, 12, 4, 10, 0)),
+        ("in 2 hours", "en", datetime(2026, 11, 27, 14, 0)),
+    ],
+)
+def test_parse_when_in_zone(text: str, lang: str, expected_local: datetime) -> None:
+    from zoneinfo import ZoneInfo
+
+    result = parse_when(text, lang, "Europe/Moscow", now=NOW)
+    assert result.tzinfo is not None
+    assert result.astimezone(ZoneInfo("Europe/Moscow")).replace(tzinfo=None) == expected_local
+
+
+def test_same_words_other_zone() -> None:
+    moscow = parse_when("tomorrow 3pm", "en", "Europe/Moscow", now=NOW)
+    berlin = parse_when("tomorrow 3pm", "en", "Europe/Berlin", now=NOW)
+    assert (berlin - moscow).total_seconds() == 2 * 3600
+
+
+def test_unparseable_date_is_a_question() -> None:
+    with pytest.raises(DomainError) as err:
+        parse_when("когда-нибудь потом", "ru", "Europe/Moscow", now=NOW)
+    assert "examples" in err.value.params
+
+
+def test_find_when_in_sentence() -> None:
+    found = find_when("Позвонить Иванову завтра в 15:00", "ru", "Europe/Moscow", now=NOW)
+    assert found is not None and found.fragment.strip() == "завтра в 15:00"
+    assert find_when("Buy milk", "en", "UTC", now=NOW) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "zone"),
+    [
+        ("+3", "Etc/GMT-3"),
+        ("UTC-5", "Etc/GMT+5"),
+        ("msk", "Europe/Moscow"),
+        ("Europe/Berlin", "Europe/Berlin"),
+        ("almaty", "Asia/Almaty"),
+    ],
+)
+def test_parse_timezone(text: str, zone: str) -> None:
+    assert parse_timezone(text) == zone
