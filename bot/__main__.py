@@ -50,15 +50,9 @@ async def _console(db: str | None, user: str, lang: str | None, tz: str | None) 
 
 
 async def _run() -> int:
-    settings = load_settings()
-    if settings.telegram_enabled or settings.slack_enabled:
-        print(
-            "Telegram and Slack adapters are not part of this build yet; "
-            "remove their credentials to use the console.",
-            file=sys.stderr,
-        )
-        return 2
-    return await _console(None, "admin", None, None)
+    from bot.runner import run
+
+    return await run(load_settings())
 
 
 def main(argv: list[str] | None = None) -> int:

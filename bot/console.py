@@ -39,6 +39,7 @@ class Console:
         self.out = out or sys.stdout
         self.files_dir = files_dir
         self.actions: list[str] = []
+        self._delivering = asyncio.Lock()
 
     @property
     def key(self) -> str:
@@ -118,7 +119,11 @@ class Console:
 
     async def deliver(self) -> None:
         """Print what the workspace has sent to the person at the keyboard."""
-        notes = await self.workspace.take_notifications(PLATFORM, self.key)
+        async with self._delivering:
+            notes = await self.workspace.take_notifications(PLATFORM, self.key)
+            self._print_notes(notes)
+
+    def _print_notes(self, notes: list[View]) -> None:
         if notes:
             for view in notes:
                 text, actions = render_plain(view, numbered_from=len(self.actions) + 1)
@@ -131,9 +136,25 @@ class Console:
     ) -> None:
         stream = stream or sys.stdin
         interactive = stream.isatty()
-        loop = asyncio.get_running_loop()
+        poller: asyncio.Task[None] | None = None
         if interactive:
             self.print("Planerka console. /help for commands, /start to begin, Ctrl-D to quit.")
+            poller = asyncio.create_task(self._poll())
+        try:
+            await self._loop(stream, interactive)
+        finally:
+            if poller is not None:
+                poller.cancel()
+                await asyncio.gather(poller, return_exceptions=True)
+
+    async def _poll(self, interval: float = 2.0) -> None:
+        """While the person thinks, print reminders as they fall due."""
+        while True:
+            await asyncio.sleep(interval)
+            await self.deliver()
+
+    async def _loop(self, stream: TextIO, interactive: bool) -> None:
+        loop = asyncio.get_running_loop()
         while True:
             if interactive:
                 self.out.write(f"{self.name}> ")

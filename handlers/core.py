@@ -119,6 +119,8 @@ class Ctx:
     services: Services
     registry: Any  # handlers.dispatch.Registry (kept loose to avoid an import cycle)
     action_args: list[str] = field(default_factory=list)
+    # the item ("task:12") of the message this one replies to, if known
+    reply_ref: str | None = None
     # set by a handler that changed who the actor is (e.g. /me lang) for the reply
     extra: list[View] = field(default_factory=list)
 

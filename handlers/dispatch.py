@@ -20,7 +20,7 @@ from handlers.forms import Form, FormsEngine
 from handlers.i18n import Translator, translator
 from handlers.markup import code
 from handlers.views import View
-from services import dialogs, inbox, outbox, teams
+from services import dialogs, inbox, messages, outbox, teams
 from services.access import Actor
 from services.errors import DomainError
 from services.teams import Newcomer, normalize_locale
@@ -90,6 +90,10 @@ class Workspace:
                     services=self.services,
                     registry=self.registry,
                 )
+                if event.reply_to:
+                    ctx.reply_ref = await messages.lookup(
+                        session, event.platform, event.chat.chat_id, event.reply_to
+                    )
                 views = _as_list(await self._route(ctx))
                 tr = ctx.tr
                 return [*views, *ctx.extra]
@@ -229,6 +233,11 @@ class Workspace:
         async with self.sessionmaker() as session, session.begin():
             rows = await outbox.take_due_for_identity(session, platform, external_id)
             return [View.from_dict(row.payload) for row in rows]
+
+    async def remember_sent(self, platform: str, chat_id: str, message_id: str, ref: str) -> None:
+        """Adapters call this after sending a view with a ref, so replies find the item."""
+        async with self.sessionmaker() as session, session.begin():
+            await messages.remember(session, platform, chat_id, message_id, ref)
 
     def translator_for(self, actor: Actor | None, language_code: str | None = None) -> Translator:
         if actor is not None:

@@ -37,6 +37,8 @@ class View:
     private: bool = False  # only the actor sees it (Slack: ephemeral)
     # a form the adapter may show natively (Slack modal); see handlers.forms
     form: dict[str, Any] | None = None
+    # the item this message shows ("task:12"): a reply to the message reaches it
+    ref: str | None = None
     # hints for one adapter (the console's /as switches who is typing)
     meta: dict[str, str] = field(default_factory=dict)
 
@@ -54,10 +56,13 @@ class View:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe form for the outbox (images and files are not queued)."""
-        return {
+        data: dict[str, Any] = {
             "body": [span.to_list() for span in self.body],
             "buttons": [[[b.label, b.action] for b in row] for row in self.buttons],
         }
+        if self.ref:
+            data["ref"] = self.ref
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> View:

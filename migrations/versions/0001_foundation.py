@@ -27,6 +27,14 @@ def upgrade() -> None:
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('platform', 'chat_id', 'user_key', name=op.f('pk_dialog_states'))
     )
+    op.create_table('message_refs',
+    sa.Column('platform', sa.String(length=16), nullable=False),
+    sa.Column('chat_id', sa.String(length=128), nullable=False),
+    sa.Column('message_id', sa.String(length=64), nullable=False),
+    sa.Column('ref', sa.String(length=64), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('platform', 'chat_id', 'message_id', name=op.f('pk_message_refs'))
+    )
     op.create_table('inbox',
     sa.Column('platform', sa.String(length=16), nullable=False),
     sa.Column('key', sa.String(length=128), nullable=False),
@@ -194,4 +202,5 @@ def downgrade() -> None:
     op.drop_table('users')
     op.drop_table('teams')
     op.drop_table('inbox')
+    op.drop_table('message_refs')
     op.drop_table('dialog_states')

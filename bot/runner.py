@@ -1,0 +1,78 @@
+"""`python -m bot run`: start whatever is configured, or the console when nothing is."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Coroutine
+from typing import Any
+
+import structlog
+
+from bot.adapters import Adapter
+from bot.app import App, build_app
+from bot.config import Settings
+from bot.console import Console
+from bot.migrate import upgrade_async
+
+log = structlog.get_logger(__name__)
+
+
+def configured_adapters(app: App) -> list[Adapter]:
+    adapters: list[Adapter] = []
+    settings = app.settings
+    if settings.telegram_enabled:
+        from bot.telegram import TelegramAdapter
+
+        adapters.append(TelegramAdapter(app))
+    if settings.slack_enabled:
+        from bot.slack import SlackAdapter
+
+        adapters.append(SlackAdapter(app))
+    return adapters
+
+
+def scheduler_job(app: App, adapters: list[Adapter]) -> Coroutine[Any, Any, None] | None:
+    """The reminder planner and the outbox dispatcher, when enabled."""
+    if not app.settings.scheduler.enabled:
+        return None
+    try:
+        from scheduler.service import run_scheduler
+    except ImportError:
+        log.warning("scheduler_unavailable")
+        return None
+    senders = {adapter.platform: adapter.sender for adapter in adapters}
+    return run_scheduler(app.workspace.sessionmaker, senders, app.settings.scheduler)
+
+
+async def run(
+    settings: Settings, *, console_user: str = "admin", console_lang: str | None = None
+) -> int:
+    await upgrade_async(settings.database.url)
+    app = build_app(settings)
+    try:
+        adapters = configured_adapters(app)
+        jobs: list[Coroutine[Any, Any, None]] = [adapter.run() for adapter in adapters]
+        scheduler = scheduler_job(app, adapters)
+        if not adapters:
+            console = Console(
+                app.workspace,
+                user=console_user,
+                lang=console_lang or settings.workspace.default_locale,
+            )
+            if scheduler is None:
+                await console.run()
+                return 0
+            background = asyncio.create_task(scheduler)
+            try:
+                await console.run()
+            finally:
+                background.cancel()
+                await asyncio.gather(background, return_exceptions=True)
+            return 0
+        if scheduler is not None:
+            jobs.append(scheduler)
+        log.info("starting", platforms=[adapter.platform for adapter in adapters])
+        await asyncio.gather(*jobs)
+        return 0
+    finally:
+        await app.close()
