@@ -13,7 +13,7 @@ from handlers.i18n import Translator, translator
 from handlers.markup import Markup
 from handlers.views import Button, View
 from models.teams import User
-from services import outbox
+from services import notifications
 from services.access import Actor
 from services.errors import N_, DomainError
 from services.pagination import Page
@@ -162,20 +162,23 @@ class Ctx:
         kind: str,
         build: Callable[[Translator], View],
         *,
+        ref: str | None = None,
         dedup_key: str | None = None,
     ) -> None:
-        """Queue a message to a person, written in their language and zone."""
+        """Notify a person (centre + outbox), written in their language and zone.
+
+        Nobody is notified of their own action.
+        """
+        if self.actor is not None and user_id == self.actor.user_id:
+            return
         user = await self.session.get(User, user_id)
-        if user is None or not user.active:
+        if user is None or not user.active or (self.actor and user.team_id != self.actor.team_id):
             return
         view = build(translator(user.locale, user.timezone))
-        await outbox.enqueue(
-            self.session,
-            team_id=user.team_id,
-            user_id=user.id,
-            kind=kind,
-            payload=view.to_dict(),
-            dedup_key=dedup_key,
+        if ref and view.ref is None:
+            view.ref = ref
+        await notifications.notify(
+            self.session, user, kind=kind, payload=view.to_dict(), ref=ref, dedup_key=dedup_key
         )
 
     async def start_form(self, name: str, data: dict[str, Any] | None = None) -> Reply:

@@ -29,3 +29,26 @@ def test_stairway(db_url: str) -> None:
     assert run_sync(_tables(db_url)) <= {"alembic_version"}
     upgrade(db_url)
     assert expected <= run_sync(_tables(db_url))
+
+
+async def _diff(url: str) -> list[object]:
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    engine = create_async_engine(url)
+    try:
+        async with engine.connect() as conn:
+            return await conn.run_sync(
+                lambda sync: compare_metadata(
+                    MigrationContext.configure(sync, opts={"compare_type": False}), Base.metadata
+                )
+            )
+    finally:
+        await engine.dispose()
+
+
+def test_models_match_migrations(db_url: str) -> None:
+    import models
+
+    models.load_all()
+    assert run_sync(_diff(db_url)) == []

@@ -105,6 +105,23 @@ def upgrade() -> None:
     with op.batch_alter_table('identities', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_identities_user_id'), ['user_id'], unique=False)
 
+    op.create_table('notifications',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('team_id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=32), nullable=False),
+    sa.Column('ref', sa.String(length=64), nullable=True),
+    sa.Column('payload', sa.JSON(), nullable=False),
+    sa.Column('read', sa.Boolean(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['team_id'], ['teams.id'], name=op.f('fk_notifications_team_id_teams'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_notifications_user_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_notifications'))
+    )
+    with op.batch_alter_table('notifications', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_notifications_team_id'), ['team_id'], unique=False)
+        batch_op.create_index('ix_notifications_user_read', ['user_id', 'read', 'created_at'], unique=False)
+
     op.create_table('menu_pins',
     sa.Column('user_id', sa.Integer(), nullable=False),
     sa.Column('section', sa.String(length=32), nullable=False),
@@ -187,6 +204,11 @@ def downgrade() -> None:
 
     op.drop_table('group_members')
     op.drop_table('menu_pins')
+    with op.batch_alter_table('notifications', schema=None) as batch_op:
+        batch_op.drop_index('ix_notifications_user_read')
+        batch_op.drop_index(batch_op.f('ix_notifications_team_id'))
+
+    op.drop_table('notifications')
     with op.batch_alter_table('identities', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_identities_user_id'))
 
