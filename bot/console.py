@@ -40,10 +40,16 @@ class Console:
         self.files_dir = files_dir
         self.actions: list[str] = []
         self._delivering = asyncio.Lock()
+        workspace.services.file_readers.setdefault(PLATFORM, self.read_file)
 
     @property
     def key(self) -> str:
         return self.name.casefold()
+
+    @staticmethod
+    async def read_file(file: FileRef) -> bytes:
+        """Console files are local paths."""
+        return await asyncio.to_thread(Path(file.file_id).read_bytes)
 
     def _event(self, **kwargs: object) -> Incoming:
         return Incoming(

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from handlers.events import Incoming
+from handlers.events import FileRef, Incoming
 from handlers.i18n import Translator, translator
 from handlers.markup import Markup
 from handlers.views import Button, View
@@ -51,6 +51,17 @@ class Router:
         self.actions: dict[str, Handler] = {}
         self.forms: dict[str, Form] = {}
         self.reply_handlers: list[Handler] = []
+        self.file_handlers: list[Handler] = []
+
+    def text(self, handler: Handler) -> Handler:
+        """Plain text outside a dialog (a reply to a bot message, a forward); return None to pass."""
+        self.reply_handlers.append(handler)
+        return handler
+
+    def file(self, handler: Handler) -> Handler:
+        """A file sent outside a dialog; return None to pass."""
+        self.file_handlers.append(handler)
+        return handler
 
     def command(
         self,
@@ -108,6 +119,10 @@ class Services:
     invite_ttl_days: int = 14
     # platform -> builds a join link from an invite code (Telegram deep link)
     invite_links: dict[str, Callable[[str], str]] = field(default_factory=dict)
+    # platform -> downloads a file a person sent (Telegram getFile, Slack files, local path)
+    file_readers: dict[str, Callable[[FileRef], Awaitable[bytes]]] = field(default_factory=dict)
+    # where the console and exports keep files
+    files_dir: str = "data/files"
 
 
 @dataclass
@@ -135,6 +150,22 @@ class Ctx:
                 N_("Send /start to create a team or to join one with an invite code.")
             )
         return self.actor
+
+    async def read_file(self, file: FileRef, limit: int = 20 * 1024 * 1024) -> bytes:
+        """The bytes of a file the person sent, through their platform's reader."""
+        reader = self.services.file_readers.get(self.event.platform)
+        if reader is None:
+            raise DomainError(N_("Files cannot be read on this platform."))
+        if file.size and file.size > limit:
+            raise DomainError(
+                N_("The file is too large: at most {mb} MB."), mb=limit // (1024 * 1024)
+            )
+        data = await reader(file)
+        if len(data) > limit:
+            raise DomainError(
+                N_("The file is too large: at most {mb} MB."), mb=limit // (1024 * 1024)
+            )
+        return data
 
     def retranslate(self, actor: Actor) -> None:
         self.actor = actor

@@ -34,6 +34,7 @@ class Registry:
         self.actions: dict[str, Handler] = {}
         self.forms: dict[str, Form] = {}
         self.reply_handlers: list[Handler] = []
+        self.file_handlers: list[Handler] = []
         self.ordered: list[CommandSpec] = []
         for router in routers:
             for spec in router.commands:
@@ -48,6 +49,7 @@ class Registry:
                 self.actions[prefix] = handler
             self.forms.update(router.forms)
             self.reply_handlers.extend(router.reply_handlers)
+            self.file_handlers.extend(router.file_handlers)
         self.forms_engine = FormsEngine(self)
 
     def available(self, actor: Actor | None, platform: str) -> list[CommandSpec]:
@@ -147,12 +149,21 @@ class Workspace:
                 )
             return reply
         if event.kind in ("text", "file"):
-            if event.kind == "text" and ctx.actor is not None:
-                reply = await self.registry.forms_engine.on_text(ctx, event.args)
+            if ctx.actor is not None:
+                engine = self.registry.forms_engine
+                if event.kind == "text":
+                    reply = await engine.on_text(ctx, event.args)
+                else:
+                    reply = await engine.on_file(ctx)
                 if reply is not None:
                     return reply
             if ctx.actor is not None:
-                for handler in self.registry.reply_handlers:
+                handlers = (
+                    self.registry.reply_handlers
+                    if event.kind == "text"
+                    else self.registry.file_handlers
+                )
+                for handler in handlers:
                     reply = await handler(ctx)
                     if reply is not None:
                         return reply

@@ -46,6 +46,7 @@ class Incoming:
     form_values: dict[str, str] = field(default_factory=dict)
     form_name: str = ""
     reply_to: str | None = None  # the message replied to, where the platform says
+    forwarded_from: str | None = None  # a forwarded message: its original sender's name
     dedup_key: str | None = None  # update/event id for the inbox
 
     @property

@@ -36,6 +36,8 @@ class Field:
     choices: Choices | None = None  # quick-pick buttons; their value is parsed too
     multiline: bool = False
     max_length: int = 4000
+    # the answer is a file: parse gets the file id; ctx.event.file and ctx.read_file give the rest
+    accepts_file: bool = False
 
 
 @dataclass(frozen=True)
@@ -121,6 +123,7 @@ class FormsEngine:
                     "label": ctx.tr.s(fld.prompt),
                     "optional": fld.optional,
                     "multiline": fld.multiline,
+                    "file": fld.accepts_file,
                     "choices": [[label, value] for label, value in options],
                 }
             )
@@ -138,6 +141,23 @@ class FormsEngine:
         return await self._accept(
             ctx, state.form, state.step, dict(state.data.get("values", {})), text
         )
+
+    async def on_file(self, ctx: Ctx) -> Reply:
+        state = await dialogs.get(ctx.session, *_user_key(ctx))
+        if state is None or ctx.event.file is None:
+            return None
+        form = self.get(state.form)
+        fld = form.fields[state.step]
+        if not fld.accepts_file:
+            return await self._ask(
+                ctx, form, state.step, DomainError(N_("Please answer with text here."))
+            )
+        values = dict(state.data.get("values", {}))
+        try:
+            values[fld.name] = await fld.parse(ctx, ctx.event.file.file_id)
+        except DomainError as err:
+            return await self._ask(ctx, form, state.step, err)
+        return await self._advance(ctx, form, state.step, values)
 
     async def on_action(self, ctx: Ctx) -> Reply:
         verb = ctx.action_args[0] if ctx.action_args else ""
