@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, String
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, UTCDateTime, utcnow
@@ -24,4 +24,34 @@ class Notification(Base):
     ref: Mapped[str | None] = mapped_column(String(64))
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
     read: Mapped[bool] = mapped_column(Boolean, default=False)
+    # False while it waits for the person's digest; True once pushed or digested
+    pushed: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class NotificationSettings(Base):
+    """How a person wants to be notified: quiet hours, digest, muted kinds."""
+
+    __tablename__ = "notification_settings"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    # minutes after local midnight; both None: no quiet hours (may wrap midnight)
+    quiet_start: Mapped[int | None] = mapped_column(Integer)
+    quiet_end: Mapped[int | None] = mapped_column(Integer)
+    digest: Mapped[str] = mapped_column(String(8), default="off")  # off | hourly | daily
+    muted_kinds: Mapped[list[str]] = mapped_column(JSON, default=list)
+    last_digest_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class NotificationMute(Base):
+    """One item (a task, a deal, an event) a person does not want to hear about."""
+
+    __tablename__ = "notification_mutes"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    ref: Mapped[str] = mapped_column(String(64), primary_key=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -1,16 +1,81 @@
-"""Notify a person: a row in their notification centre and a message in the outbox,
-both in the transaction of the change that causes them."""
+"""Notify a person: a row in their notification centre and, unless they muted it or
+take a digest, a message in the outbox — both in the transaction of the change that
+causes them. Quiet hours move the message to the end of the quiet period."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models.notifications import Notification
+from models.base import utcnow
+from models.notifications import Notification, NotificationMute, NotificationSettings
 from models.teams import User
 from services import outbox
+from services.access import Actor
+from services.errors import N_, DomainError
+
+DIGEST_MODES = ("off", "hourly", "daily")
+DIGEST_PERIOD = {"hourly": timedelta(hours=1), "daily": timedelta(days=1)}
+# kinds a person may silence as a whole; reminders they asked for are never digested
+KINDS = (
+    "assignment",
+    "mention",
+    "comment",
+    "status",
+    "stage",
+    "invitation",
+    "approval",
+    "post",
+    "reminder",
+)
+NEVER_DIGESTED = frozenset({"reminder"})
+
+
+async def settings_of(session: AsyncSession, user_id: int) -> NotificationSettings:
+    row = await session.get(NotificationSettings, user_id)
+    if row is None:
+        row = NotificationSettings(user_id=user_id, digest="off", muted_kinds=[])
+        session.add(row)
+        await session.flush()
+    return row
+
+
+def quiet_until(row: NotificationSettings | None, tz: str, at: datetime) -> datetime | None:
+    """The end of the quiet period `at` falls in (UTC), or None when it is not quiet."""
+    if (
+        row is None
+        or row.quiet_start is None
+        or row.quiet_end is None
+        or row.quiet_start == row.quiet_end
+    ):
+        return None
+    zone = ZoneInfo(tz)
+    local = at.astimezone(zone)
+    minute = local.hour * 60 + local.minute
+    start, end = row.quiet_start, row.quiet_end
+    inside = start <= minute < end if start < end else (minute >= start or minute < end)
+    if not inside:
+        return None
+    end_day = local.date()
+    if start > end and minute >= start:
+        end_day = end_day + timedelta(days=1)
+    naive = datetime.combine(end_day, time(end // 60, end % 60))
+    # fold=0 and a round trip through UTC keep a DST gap from producing a bogus time
+    return naive.replace(tzinfo=zone).astimezone(ZoneInfo("UTC"))
+
+
+async def is_muted(session: AsyncSession, user_id: int, kind: str, ref: str | None) -> bool:
+    row = await session.get(NotificationSettings, user_id)
+    if row is not None and kind in (row.muted_kinds or []):
+        return True
+    if ref is not None and await session.get(NotificationMute, (user_id, ref)) is not None:
+        return True
+    return False
 
 
 async def notify(
@@ -23,19 +88,169 @@ async def notify(
     dedup_key: str | None = None,
     due_at: datetime | None = None,
 ) -> Notification | None:
-    """Record the notification and queue its message; inactive people get nothing."""
+    """Record the notification and queue its message; inactive people get nothing.
+
+    Muted (by kind or item): recorded in the centre, no message. Digest mode: recorded
+    and left for the digest. Quiet hours: the message waits until they end.
+    """
     if not user.active:
         return None
-    row = Notification(team_id=user.team_id, user_id=user.id, kind=kind, ref=ref, payload=payload)
-    session.add(row)
-    await outbox.enqueue(
-        session,
+    prefs = await session.get(NotificationSettings, user.id)
+    muted = await is_muted(session, user.id, kind, ref)
+    digest = prefs is not None and prefs.digest != "off" and kind not in NEVER_DIGESTED
+    row = Notification(
         team_id=user.team_id,
         user_id=user.id,
         kind=kind,
+        ref=ref,
         payload=payload,
-        dedup_key=dedup_key,
-        due_at=due_at,
+        pushed=not digest or muted,
     )
+    session.add(row)
+    if not muted and not digest:
+        when = due_at or utcnow()
+        later = quiet_until(prefs, user.timezone, when)
+        await outbox.enqueue(
+            session,
+            team_id=user.team_id,
+            user_id=user.id,
+            kind=kind,
+            payload=payload,
+            dedup_key=dedup_key,
+            due_at=later or when,
+        )
     await session.flush()
     return row
+
+
+# -- the person's own settings -----------------------------------------------------
+
+
+def parse_clock(text: str) -> int:
+    """'22:00' or '7' -> minutes after midnight."""
+    raw = text.strip().replace(".", ":")
+    hours, _, minutes = raw.partition(":")
+    if not hours.isdigit() or (minutes and not minutes.isdigit()):
+        raise DomainError(N_("Give a time like 22:00."))
+    value = int(hours) * 60 + (int(minutes) if minutes else 0)
+    if int(hours) > 23 or (minutes and int(minutes) > 59):
+        raise DomainError(N_("Give a time like 22:00."))
+    return value
+
+
+async def set_quiet_hours(
+    session: AsyncSession, actor: Actor, start: int | None, end: int | None
+) -> NotificationSettings:
+    row = await settings_of(session, actor.user_id)
+    if (start is None) != (end is None):
+        raise DomainError(N_("Quiet hours need both a start and an end."))
+    row.quiet_start, row.quiet_end = start, end
+    await session.flush()
+    return row
+
+
+async def set_digest(session: AsyncSession, actor: Actor, mode: str) -> NotificationSettings:
+    if mode not in DIGEST_MODES:
+        raise DomainError(N_("Digest mode is off, hourly or daily."))
+    row = await settings_of(session, actor.user_id)
+    row.digest = mode
+    if mode != "off" and row.last_digest_at is None:
+        row.last_digest_at = utcnow()
+    await session.flush()
+    return row
+
+
+async def toggle_kind(session: AsyncSession, actor: Actor, kind: str) -> bool:
+    """Mute or unmute a kind; returns True when it is muted afterwards."""
+    if kind not in KINDS:
+        raise DomainError(N_("There is no such kind of notification."))
+    row = await settings_of(session, actor.user_id)
+    kinds = list(row.muted_kinds or [])
+    if kind in kinds:
+        kinds.remove(kind)
+    else:
+        kinds.append(kind)
+    row.muted_kinds = kinds
+    await session.flush()
+    return kind in kinds
+
+
+async def mute_item(session: AsyncSession, actor: Actor, ref: str, muted: bool = True) -> None:
+    """Mute one item the actor has been notified about (their own centre is the proof)."""
+    known = await session.scalar(
+        select(Notification.id)
+        .where(Notification.user_id == actor.user_id, Notification.ref == ref)
+        .limit(1)
+    )
+    if known is None and muted:
+        raise DomainError(N_("Not found, or you have no access to it."))
+    existing = await session.get(NotificationMute, (actor.user_id, ref))
+    if muted and existing is None:
+        session.add(NotificationMute(user_id=actor.user_id, ref=ref))
+    elif not muted and existing is not None:
+        await session.execute(
+            delete(NotificationMute).where(
+                NotificationMute.user_id == actor.user_id, NotificationMute.ref == ref
+            )
+        )
+    await session.flush()
+
+
+# -- digests -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Digest:
+    user: User
+    items: list[Notification]
+
+
+async def take_due_digests(session: AsyncSession, now: datetime | None = None) -> list[Digest]:
+    """People whose digest period has passed and who have waiting notifications.
+
+    The notifications are marked pushed and the period restarts; the caller builds
+    one message per person (in their language) and queues it in the same transaction.
+    """
+    now = now or utcnow()
+    out: list[Digest] = []
+    rows = (
+        (
+            await session.execute(
+                select(NotificationSettings).where(NotificationSettings.digest != "off")
+            )
+        )
+        .scalars()
+        .all()
+    )
+    for prefs in rows:
+        period = DIGEST_PERIOD.get(prefs.digest)
+        if period is None:
+            continue
+        if prefs.last_digest_at is not None and prefs.last_digest_at + period > now:
+            continue
+        items = (
+            (
+                await session.execute(
+                    select(Notification)
+                    .where(Notification.user_id == prefs.user_id, Notification.pushed.is_(False))
+                    .order_by(Notification.created_at, Notification.id)
+                    .with_for_update(skip_locked=True)
+                )
+            )
+            .scalars()
+            .all()
+        )
+        prefs.last_digest_at = now
+        if not items:
+            continue
+        user = await session.get(User, prefs.user_id)
+        if user is None or not user.active:
+            continue
+        await session.execute(
+            update(Notification)
+            .where(Notification.id.in_([n.id for n in items]))
+            .values(pushed=True)
+        )
+        out.append(Digest(user=user, items=list(items)))
+    await session.flush()
+    return out

@@ -113,6 +113,7 @@ def upgrade() -> None:
     sa.Column('ref', sa.String(length=64), nullable=True),
     sa.Column('payload', sa.JSON(), nullable=False),
     sa.Column('read', sa.Boolean(), nullable=False),
+    sa.Column('pushed', sa.Boolean(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['team_id'], ['teams.id'], name=op.f('fk_notifications_team_id_teams'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_notifications_user_id_users'), ondelete='CASCADE'),
@@ -122,6 +123,23 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_notifications_team_id'), ['team_id'], unique=False)
         batch_op.create_index('ix_notifications_user_read', ['user_id', 'read', 'created_at'], unique=False)
 
+    op.create_table('notification_settings',
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('quiet_start', sa.Integer(), nullable=True),
+    sa.Column('quiet_end', sa.Integer(), nullable=True),
+    sa.Column('digest', sa.String(length=8), nullable=False),
+    sa.Column('muted_kinds', sa.JSON(), nullable=False),
+    sa.Column('last_digest_at', sa.DateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_notification_settings_user_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('user_id', name=op.f('pk_notification_settings'))
+    )
+    op.create_table('notification_mutes',
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('ref', sa.String(length=64), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_notification_mutes_user_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('user_id', 'ref', name=op.f('pk_notification_mutes'))
+    )
     op.create_table('menu_pins',
     sa.Column('user_id', sa.Integer(), nullable=False),
     sa.Column('section', sa.String(length=32), nullable=False),
@@ -204,6 +222,8 @@ def downgrade() -> None:
 
     op.drop_table('group_members')
     op.drop_table('menu_pins')
+    op.drop_table('notification_mutes')
+    op.drop_table('notification_settings')
     with op.batch_alter_table('notifications', schema=None) as batch_op:
         batch_op.drop_index('ix_notifications_user_read')
         batch_op.drop_index(batch_op.f('ix_notifications_team_id'))

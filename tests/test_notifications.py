@@ -1,0 +1,139 @@
+"""Notification delivery rules: mute, quiet hours (in the person's zone), digest."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from handlers.digest import queue_digests
+from handlers.markup import to_plain
+from handlers.views import View
+from models.db import create_engine, create_sessionmaker
+from models.notifications import Notification
+from models.outbox import OutboxMessage
+from models.teams import User
+from services import notifications, teams
+from services.access import Actor
+from services.errors import DomainError
+from services.teams import Newcomer
+
+
+@pytest.fixture
+async def maker(db_url: str) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    engine = create_engine(db_url)
+    yield create_sessionmaker(engine)
+    await engine.dispose()
+
+
+async def _person(
+    maker: async_sessionmaker[AsyncSession], tz: str = "Europe/Moscow", lang: str = "en"
+) -> Actor:
+    async with maker() as s, s.begin():
+        return await teams.create_team(
+            s, Newcomer(platform="console", external_id="p", name="P", locale=lang, timezone=tz)
+        )
+
+
+def _payload(text: str) -> dict[str, object]:
+    return View.text(text).to_dict()
+
+
+async def _notify(
+    maker: async_sessionmaker[AsyncSession],
+    actor: Actor,
+    text: str,
+    *,
+    kind: str = "comment",
+    ref: str | None = None,
+    at: datetime | None = None,
+) -> None:
+    async with maker() as s, s.begin():
+        user = await s.get(User, actor.user_id)
+        assert user is not None
+        await notifications.notify(s, user, kind=kind, payload=_payload(text), ref=ref, due_at=at)
+
+
+async def _outbox(maker: async_sessionmaker[AsyncSession]) -> list[OutboxMessage]:
+    async with maker() as s:
+        return list((await s.execute(select(OutboxMessage).order_by(OutboxMessage.id))).scalars())
+
+
+async def test_quiet_hours_wrap_midnight_in_person_zone(
+    maker: async_sessionmaker[AsyncSession],
+) -> None:
+    actor = await _person(maker, tz="Europe/Moscow")
+    async with maker() as s, s.begin():
+        await notifications.set_quiet_hours(
+            s, actor, notifications.parse_clock("22:00"), notifications.parse_clock("7:30")
+        )
+    # 23:10 in Moscow (20:10 UTC): held until 07:30 Moscow = 04:30 UTC next day
+    await _notify(maker, actor, "late", at=datetime(2026, 11, 27, 20, 10, tzinfo=UTC))
+    # 12:00 in Moscow: goes at once
+    noon = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
+    await _notify(maker, actor, "noon", at=noon)
+    rows = await _outbox(maker)
+    assert rows[0].due_at == datetime(2026, 11, 28, 4, 30, tzinfo=UTC)
+    assert rows[1].due_at == noon
+
+
+def test_quiet_until_same_day_window_and_dst() -> None:
+    prefs = notifications.NotificationSettings(quiet_start=13 * 60, quiet_end=14 * 60)
+    inside = datetime(2026, 7, 1, 11, 30, tzinfo=UTC)  # 13:30 in Berlin (summer, UTC+2)
+    assert notifications.quiet_until(prefs, "Europe/Berlin", inside) == datetime(
+        2026, 7, 1, 12, 0, tzinfo=UTC
+    )
+    assert (
+        notifications.quiet_until(prefs, "Europe/Berlin", datetime(2026, 7, 1, 13, 0, tzinfo=UTC))
+        is None
+    )
+    night = notifications.NotificationSettings(quiet_start=23 * 60, quiet_end=3 * 60)
+    # the night the clocks go back in Berlin (25 Oct 2026): 23:30 local -> 03:00 local, CET
+    held = notifications.quiet_until(
+        night, "Europe/Berlin", datetime(2026, 10, 24, 21, 30, tzinfo=UTC)
+    )
+    assert held == datetime(2026, 10, 25, 2, 0, tzinfo=UTC)
+
+
+async def test_muted_kind_and_item_are_recorded_not_sent(
+    maker: async_sessionmaker[AsyncSession],
+) -> None:
+    actor = await _person(maker)
+    await _notify(maker, actor, "first", ref="task:1")
+    async with maker() as s, s.begin():
+        assert await notifications.toggle_kind(s, actor, "status") is True
+        await notifications.mute_item(s, actor, "task:1")
+        with pytest.raises(DomainError):
+            await notifications.mute_item(s, actor, "task:999")  # never notified about it
+    await _notify(maker, actor, "status change", kind="status", ref="task:2")
+    await _notify(maker, actor, "comment on muted", kind="comment", ref="task:1")
+    await _notify(maker, actor, "comment elsewhere", kind="comment", ref="task:3")
+    sent = [to_plain(View.from_dict(r.payload).body) for r in await _outbox(maker)]
+    assert sent == ["first", "comment elsewhere"]
+    async with maker() as s:
+        assert len((await s.execute(select(Notification))).scalars().all()) == 4
+
+
+async def test_daily_digest_in_reader_language(maker: async_sessionmaker[AsyncSession]) -> None:
+    actor = await _person(maker, lang="ru")
+    start = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
+    async with maker() as s, s.begin():
+        prefs = await notifications.set_digest(s, actor, "daily")
+        prefs.last_digest_at = start
+    for text in ("one", "two", "three"):
+        await _notify(maker, actor, text)
+    await _notify(maker, actor, "remind me", kind="reminder")  # reminders are never held
+    assert [to_plain(View.from_dict(r.payload).body) for r in await _outbox(maker)] == ["remind me"]
+    async with maker() as s, s.begin():
+        assert await queue_digests(s, start + timedelta(hours=5)) == 0  # period not over
+    async with maker() as s, s.begin():
+        assert await queue_digests(s, start + timedelta(days=1, minutes=1)) == 1
+    async with maker() as s, s.begin():
+        assert await queue_digests(s, start + timedelta(days=2, minutes=2)) == 0  # nothing new
+    digest = (await _outbox(maker))[-1]
+    text = to_plain(View.from_dict(digest.payload).body)
+    assert text.startswith("Сводка: 3 уведомления")
+    assert "• one" in text and "• three" in text
