@@ -1,0 +1,375 @@
+"""/day: the working day (start, break, resume, finish, late entries, corrections)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from typing import Any
+
+from handlers.core import STAFF, Ctx, Router, pager_row
+from handlers.forms import Field, Form
+from handlers.i18n import N_, Translator
+from handlers.markup import Markup, Span, bold, join_lines
+from handlers.timeman_report import report_view, violation_text
+from handlers.views import Button, View
+from models.base import utcnow
+from models.timeman import DayCorrection, Violation, WorkDay
+from services import timeman
+from services.errors import N_ as _N
+from services.errors import DomainError
+from services.notifications import parse_clock
+
+router = Router(__name__)
+ORDER = 60
+
+CLOCK = re.compile(r"^\s*(\d{1,2}[:.]\d{2})\b\s*(.*)$", re.S)
+WORDS = {
+    "start": ("start", "begin", "начать", "старт", "начало"),
+    "break": ("break", "pause", "перерыв", "пауза"),
+    "resume": ("resume", "continue", "продолжить", "вернуться"),
+    "finish": ("finish", "end", "stop", "закончить", "завершить", "конец"),
+    "fix": ("fix", "correct", "исправить", "корректировка"),
+    "history": ("history", "история"),
+    "report": ("report", "отчёт", "отчет"),
+}
+
+
+def _verb(word: str) -> str | None:
+    word = word.lower()
+    for verb, names in WORDS.items():
+        if word in names:
+            return verb
+    return None
+
+
+def split_clock(text: str) -> tuple[int | None, str]:
+    """'09:10 forgot' -> (550, 'forgot'); no time at the start -> (None, text)."""
+    match = CLOCK.match(text)
+    if not match:
+        return None, text.strip()
+    return parse_clock(match.group(1)), match.group(2).strip()
+
+
+def hhmm(tr: Translator, moment: datetime) -> str:
+    return moment.astimezone(tr.zone()).strftime("%H:%M")
+
+
+def _status_line(tr: Translator, day: WorkDay) -> Markup:
+    if day.status == "paused" and day.paused_at is not None:
+        return tr("On a break since {time}", time=hhmm(tr, day.paused_at))
+    if day.status == "closed" and day.finished_at is not None:
+        return tr(
+            "Finished: {start}–{end}", start=hhmm(tr, day.started_at), end=hhmm(tr, day.finished_at)
+        )
+    return tr("Working since {time}", time=hhmm(tr, day.started_at))
+
+
+async def day_view(ctx: Ctx, now: datetime | None = None) -> View:
+    now = now or utcnow()
+    current, stale = await timeman.today(ctx.session, ctx.me, now)
+    user = await timeman._me(ctx.session, ctx.me)
+    schedule = await timeman.schedule_of(ctx.session, user)
+    today_ = timeman.local_date(now, user.timezone)
+    lines: list[Any] = [bold(ctx.tr.s("Working day, {date}", date=_date(ctx.tr, today_)))]
+    view = View()
+    if stale is not None:
+        end = timeman.at_local(stale.day, schedule.end_minute, user.timezone)
+        lines.append(
+            ctx.tr(
+                "Your day of {date} is still open (since {time}). Close it at {end} with a reason.",
+                date=_date(ctx.tr, stale.day),
+                time=hhmm(ctx.tr, stale.started_at),
+                end=hhmm(ctx.tr, end),
+            )
+        )
+        view.row(Button(ctx.tr.s("Close at {end}", end=hhmm(ctx.tr, end)), f"day:cp:{stale.id}"))
+    if current is None:
+        if schedule.works_on(today_):
+            lines.append(
+                ctx.tr(
+                    "Not started yet. Planned: {planned}.",
+                    planned=ctx.tr.duration(schedule.planned),
+                )
+            )
+        else:
+            lines.append(ctx.tr("Not started yet. Today is a day off by your schedule."))
+        if stale is None:
+            view.row(Button(ctx.tr.s("▶ Start the day"), "day:s"))
+    else:
+        lines.append(_status_line(ctx.tr, current))
+        lines.append(
+            ctx.tr(
+                "Worked: {worked} of {planned}",
+                worked=ctx.tr.duration(timeman.worked(current, now)),
+                planned=ctx.tr.duration(schedule.planned),
+            )
+        )
+        if current.break_seconds:
+            from datetime import timedelta
+
+            lines.append(
+                ctx.tr(
+                    "Breaks: {time}", time=ctx.tr.duration(timedelta(seconds=current.break_seconds))
+                )
+            )
+        if current.status == "open":
+            view.row(Button(ctx.tr.s("⏸ Break"), "day:b"), Button(ctx.tr.s("⏹ Finish"), "day:f"))
+        elif current.status == "paused":
+            view.row(Button(ctx.tr.s("▶ Resume"), "day:r"), Button(ctx.tr.s("⏹ Finish"), "day:f"))
+        else:
+            view.row(
+                Button(ctx.tr.s("▶ Continue the day"), "day:r"),
+                Button(ctx.tr.s("Daily report"), f"tm:rp:{current.id}"),
+            )
+    view.row(
+        Button(ctx.tr.s("Corrections"), "day:h:1"), Button(ctx.tr.s("Timesheet"), "ts:w:u:0:t")
+    )
+    view.body = join_lines(lines)
+    return view
+
+
+def _date(tr: Translator, day: date) -> str:
+    from babel.dates import format_date
+
+    return format_date(day, "EEE d MMM", locale=tr.lang)
+
+
+async def tell_supervisor(
+    ctx: Ctx, correction: DayCorrection | None, violations: list[Violation]
+) -> None:
+    boss = await timeman.supervisor_of(ctx.session, ctx.me.user_id)
+    if boss is None:
+        return
+    name = ctx.me.name
+    if correction is not None:
+        row = correction
+
+        def build(tr: Translator) -> View:
+            field = tr.s("start") if row.field == "start" else tr.s("finish")
+            view = View(
+                body=tr(
+                    "{person} corrected the {field} of their day to {new} (was {old}). Reason: {reason}",
+                    person=bold(name),
+                    field=field,
+                    new=tr.when(row.new_value),
+                    old=tr.when(row.old_value) if row.old_value else "—",
+                    reason=row.reason,
+                )
+            )
+            view.row(
+                Button(tr.s("Approve"), f"tm:a:{row.id}"), Button(tr.s("Reject"), f"tm:x:{row.id}")
+            )
+            return view
+
+        await ctx.notify(boss.id, "approval", build, ref=f"daycor:{row.id}")
+    for violation in violations:
+
+        def build_v(tr: Translator, found: Violation = violation) -> View:
+            return View(
+                body=tr("{person}: {what}", person=bold(name), what=violation_text(tr, found))
+            )
+
+        await ctx.notify(boss.id, "status", build_v, ref=f"workday:{violation.day_id}")
+
+
+async def _after_finish(
+    ctx: Ctx, day: WorkDay, correction: DayCorrection | None, violations: list[Violation]
+) -> list[View]:
+    await tell_supervisor(ctx, correction, violations)
+    done = View(
+        body=ctx.tr(
+            "Day finished: {start}–{end}, worked {worked}.",
+            start=hhmm(ctx.tr, day.started_at),
+            end=hhmm(ctx.tr, day.finished_at or utcnow()),
+            worked=ctx.tr.duration(timeman.worked(day, day.finished_at or utcnow())),
+        )
+    )
+    return [done, await report_view(ctx, day.id)]
+
+
+@router.command(
+    "day",
+    help=N_("your working day: start, break, finish, report"),
+    usage=N_(
+        "/day [start [09:10 REASON]|break|resume|finish [18:00 REASON]|fix start|finish TIME REASON|history|report]"
+    ),
+    roles=STAFF,
+)
+async def day_command(ctx: Ctx) -> Any:
+    word, _, rest = ctx.args.strip().partition(" ")
+    if not word:
+        return await day_view(ctx)
+    verb = _verb(word)
+    now = utcnow()
+    tz = ctx.me.timezone
+    if verb == "start":
+        minute, reason = split_clock(rest)
+        at = (
+            timeman.at_local(timeman.local_date(now, tz), minute, tz)
+            if minute is not None
+            else None
+        )
+        try:
+            day, correction, violations = await timeman.start_day(
+                ctx.session, ctx.me, at=at, reason=reason, now=now
+            )
+        except timeman.PreviousDayOpen:
+            return await day_view(ctx, now)
+        await tell_supervisor(ctx, correction, violations)
+        return await day_view(ctx, now)
+    if verb == "break":
+        await timeman.pause_day(ctx.session, ctx.me, now)
+        return await day_view(ctx, now)
+    if verb == "resume":
+        await timeman.resume_day(ctx.session, ctx.me, now)
+        return await day_view(ctx, now)
+    if verb == "finish":
+        minute, reason = split_clock(rest)
+        at = None
+        if minute is not None:
+            current = await timeman.open_day(ctx.session, ctx.me.user_id)
+            on = current.day if current is not None else timeman.local_date(now, tz)
+            at = timeman.at_local(on, minute, tz)
+        day, correction, violations = await timeman.finish_day(
+            ctx.session, ctx.me, at=at, reason=reason, now=now
+        )
+        return await _after_finish(ctx, day, correction, violations)
+    if verb == "fix":
+        which, _, tail = rest.strip().partition(" ")
+        field = {"start": "start", "начало": "start", "finish": "finish", "конец": "finish"}.get(
+            which.lower()
+        )
+        minute, reason = split_clock(tail)
+        if field is None or minute is None:
+            raise DomainError(_N("For example: /day fix finish 18:30 forgot to clock out"))
+        last = await timeman.open_day(ctx.session, ctx.me.user_id)
+        from services import timeman_reports
+
+        last = last or await timeman_reports.latest_day(ctx.session, ctx.me)
+        on = last.day if last is not None else timeman.local_date(now, tz)
+        day, correction = await timeman.correct(
+            ctx.session, ctx.me, field, timeman.at_local(on, minute, tz), reason, now
+        )
+        await tell_supervisor(ctx, correction, [])
+        return View(body=ctx.tr("Correction saved and sent to your supervisor for approval."))
+    if verb == "history":
+        return await history_view(ctx, 1)
+    if verb == "report":
+        from services import timeman_reports
+
+        last = await timeman_reports.latest_day(ctx.session, ctx.me)
+        if last is None:
+            raise DomainError(_N("Your day has not started. Send /day start."))
+        return await report_view(ctx, last.id)
+    raise DomainError(_N("Unknown action {verb}. Send /help for the list."), verb=word)
+
+
+async def history_view(ctx: Ctx, page_no: int) -> View:
+    page = await timeman.corrections(
+        ctx.session, ctx.me, ctx.me.user_id, page_no, ctx.services.page_size
+    )
+    lines: list[Any] = [bold(ctx.tr.s("Corrections ({count})", count=page.total))]
+    if not page.items:
+        lines.append(ctx.tr("No corrections yet."))
+    states = {
+        "pending": ctx.tr.s("waiting for approval"),
+        "approved": ctx.tr.s("approved"),
+        "rejected": ctx.tr.s("rejected"),
+    }
+    for row in page.items:
+        field = ctx.tr.s("start") if row.field == "start" else ctx.tr.s("finish")
+        lines.append(
+            [
+                Span("• "),
+                *ctx.tr(
+                    "{field}: {new} (was {old}) — {state}. {reason}",
+                    field=field,
+                    new=ctx.tr.when(row.new_value),
+                    old=ctx.tr.when(row.old_value) if row.old_value else "—",
+                    state=states.get(row.status, row.status),
+                    reason=row.reason,
+                ),
+            ]
+        )
+    view = View(body=join_lines(lines))
+    view.row(*pager_row(ctx, page, "day:h"))
+    view.row(Button(ctx.tr.s("Back"), "day:v"))
+    return view
+
+
+@router.action("day")
+async def day_action(ctx: Ctx) -> Any:
+    verb = ctx.action_args[0] if ctx.action_args else "v"
+    now = utcnow()
+    if verb == "v":
+        view = await day_view(ctx, now)
+        view.edit = True
+        return view
+    if verb == "s":
+        try:
+            _day, correction, violations = await timeman.start_day(ctx.session, ctx.me, now=now)
+        except timeman.PreviousDayOpen:
+            return await day_view(ctx, now)
+        await tell_supervisor(ctx, correction, violations)
+        view = await day_view(ctx, now)
+        view.edit = True
+        return view
+    if verb == "b":
+        await timeman.pause_day(ctx.session, ctx.me, now)
+        view = await day_view(ctx, now)
+        view.edit = True
+        return view
+    if verb == "r":
+        await timeman.resume_day(ctx.session, ctx.me, now)
+        view = await day_view(ctx, now)
+        view.edit = True
+        return view
+    if verb == "f":
+        day, correction, violations = await timeman.finish_day(ctx.session, ctx.me, now=now)
+        return await _after_finish(ctx, day, correction, violations)
+    if verb == "cp":
+        day_id = ctx.int_arg(1)
+        stale = await timeman.open_day(ctx.session, ctx.me.user_id)
+        if stale is None or stale.id != day_id:
+            raise DomainError(_N("This button is out of date. Open the list again."))
+        return await ctx.start_form("day_close", {"day_id": day_id})
+    if verb == "h":
+        view = await history_view(ctx, ctx.page_arg(1))
+        view.edit = True
+        return view
+    return View(body=ctx.tr("This button is out of date. Open the list again."), private=True)
+
+
+async def _parse_reason(_ctx: Ctx, raw: str) -> str:
+    return timeman.clean_reason(raw)
+
+
+async def _submit_close(ctx: Ctx, values: dict[str, Any]) -> list[View]:
+    now = utcnow()
+    user = await timeman._me(ctx.session, ctx.me)
+    stale = await timeman.open_day(ctx.session, user.id)
+    if stale is None or stale.id != int(values["day_id"]):
+        raise DomainError(_N("This button is out of date. Open the list again."))
+    schedule = await timeman.schedule_of(ctx.session, user)
+    end = timeman.at_local(stale.day, schedule.end_minute, user.timezone)
+    if end <= stale.started_at:
+        end = stale.started_at
+        from datetime import timedelta
+
+        end = end + timedelta(minutes=1)
+    day, correction, violations = await timeman.finish_day(
+        ctx.session, ctx.me, at=min(end, now), reason=values["reason"], day_id=stale.id, now=now
+    )
+    views = await _after_finish(ctx, day, correction, violations)
+    views.append(await day_view(ctx, now))
+    return views
+
+
+router.form(
+    Form(
+        name="day_close",
+        title=N_("Close the previous day"),
+        fields=[Field("reason", N_("Why was the day left open?"), _parse_reason, max_length=500)],
+        submit=_submit_close,
+    )
+)

@@ -1,0 +1,250 @@
+"""Daily reports (draft, edit, send, confirm, comment) and corrections' review."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from handlers.core import STAFF, Ctx, Router
+from handlers.forms import Field, Form
+from handlers.i18n import N_, Translator
+from handlers.markup import Span, bold, join_lines
+from handlers.views import Button, View
+from models.base import utcnow
+from models.teams import User
+from models.timeman import DailyReport, Violation, WorkDay
+from services import timeman, timeman_reports
+from services.errors import N_ as _N
+from services.errors import DomainError, not_found
+
+router = Router(__name__)
+ORDER = 61
+
+
+def violation_text(tr: Translator, row: Violation) -> str:
+    minutes = tr.duration(timedelta(minutes=row.minutes))
+    if row.kind == "late_start":
+        return tr.s("late start by {time}", time=minutes)
+    if row.kind == "early_finish":
+        return tr.s("early finish by {time}", time=minutes)
+    if row.kind == "short_day":
+        return tr.s("short day: {time} under plan", time=minutes)
+    return tr.s("the day was left open")
+
+
+def draft_text(tr: Translator, facts: timeman_reports.DayFacts) -> str:
+    """The draft in the author's language: worked vs planned, then the tasks."""
+    lines = [
+        tr.s(
+            "Worked {worked} of {planned} planned.",
+            worked=tr.duration(facts.worked),
+            planned=tr.duration(facts.planned),
+        )
+    ]
+    if not facts.tasks:
+        lines.append(tr.s("{worked}, no activity recorded.", worked=tr.duration(facts.worked)))
+    for line in facts.tasks:
+        mark = "✅ " if line.completed else "• "
+        if line.seconds:
+            lines.append(
+                mark
+                + tr.s(
+                    "{title} — {time}",
+                    title=line.title,
+                    time=tr.duration(timedelta(seconds=line.seconds)),
+                )
+            )
+        else:
+            lines.append(mark + line.title)
+    if facts.tasks and facts.logged == 0:
+        lines.append(tr.s("No time logged on tasks."))
+    return "\n".join(lines)
+
+
+def _date(tr: Translator, day: WorkDay) -> str:
+    from babel.dates import format_date
+
+    return format_date(day.day, "d MMM yyyy", locale=tr.lang)
+
+
+async def report_view(ctx: Ctx, day_id: int) -> View:
+    user = await ctx.session.get(User, ctx.me.user_id)
+    day = await ctx.session.get(WorkDay, day_id)
+    if user is None or day is None or day.user_id != user.id:
+        raise not_found()
+    facts = await timeman_reports.day_facts(ctx.session, user, day, utcnow())
+    report = await timeman_reports.report_for_day(
+        ctx.session, ctx.me, day.id, draft_text(ctx.tr, facts)
+    )
+    return _report_card(ctx.tr, report, day, own=True)
+
+
+def _report_card(tr: Translator, report: DailyReport, day: WorkDay, *, own: bool) -> View:
+    states = {
+        "draft": tr.s("draft"),
+        "sent": tr.s("sent, waiting for confirmation"),
+        "confirmed": tr.s("confirmed"),
+    }
+    lines: list[Any] = [
+        bold(tr.s("Daily report, {date}", date=_date(tr, day))),
+        tr("Status: {state}", state=states.get(report.status, report.status)),
+        Span(report.draft),
+    ]
+    if report.text:
+        lines.append(tr("Notes: {text}", text=report.text))
+    if report.comment:
+        lines.append(tr("Comment: {text}", text=report.comment))
+    view = View(body=join_lines(lines), ref=f"report:{report.id}")
+    if own and report.status != "confirmed":
+        view.row(
+            Button(tr.s("✏ Add text"), f"tm:re:{report.id}"),
+            Button(tr.s("📤 Send to supervisor"), f"tm:rs:{report.id}"),
+        )
+    return view
+
+
+async def _send(ctx: Ctx, report_id: int) -> View:
+    report, boss = await timeman_reports.send_report(ctx.session, ctx.me, report_id)
+    day = await ctx.session.get(WorkDay, report.day_id)
+    assert day is not None
+    author = ctx.me.name
+
+    def build(tr: Translator) -> View:
+        card = _report_card(tr, report, day, own=False)
+        view = View(
+            body=[
+                *tr("{person} sent the daily report:", person=bold(author)),
+                Span("\n"),
+                *card.body,
+            ]
+        )
+        view.row(
+            Button(tr.s("✔ Confirm"), f"tm:rc:{report.id}"),
+            Button(tr.s("💬 Comment"), f"tm:rm:{report.id}"),
+        )
+        return view
+
+    await ctx.notify(boss.id, "approval", build, ref=f"report:{report.id}")
+    return View(body=ctx.tr("The report was sent to {person}.", person=bold(boss.name)))
+
+
+async def _reviewed(ctx: Ctx, report: DailyReport, author: User, confirmed: bool) -> View:
+    day = await ctx.session.get(WorkDay, report.day_id)
+    assert day is not None
+    boss = ctx.me.name
+    comment = report.comment
+
+    def build(tr: Translator) -> View:
+        if confirmed:
+            return View(
+                body=tr(
+                    "{person} confirmed your report for {date}.",
+                    person=bold(boss),
+                    date=_date(tr, day),
+                )
+            )
+        return View(
+            body=tr(
+                "{person} commented on your report for {date}: {text}",
+                person=bold(boss),
+                date=_date(tr, day),
+                text=comment,
+            )
+        )
+
+    await ctx.notify(author.id, "comment", build, ref=f"report:{report.id}")
+    if confirmed:
+        return View(body=ctx.tr("Report of {person} confirmed.", person=bold(author.name)))
+    return View(body=ctx.tr("Your comment was sent to {person}.", person=bold(author.name)))
+
+
+@router.action("tm")
+async def tm_action(ctx: Ctx) -> Any:
+    verb = ctx.action_args[0] if ctx.action_args else ""
+    if verb in ("a", "x"):
+        row, person = await timeman.review_correction(
+            ctx.session, ctx.me, ctx.int_arg(1), approve=verb == "a"
+        )
+        boss = ctx.me.name
+        approved = verb == "a"
+
+        def build(tr: Translator) -> View:
+            if approved:
+                return View(body=tr("{person} approved your correction.", person=bold(boss)))
+            return View(
+                body=tr(
+                    "{person} rejected your correction; the previous time is restored.",
+                    person=bold(boss),
+                )
+            )
+
+        await ctx.notify(person.id, "approval", build, ref=f"daycor:{row.id}")
+        text = (
+            ctx.tr("Correction of {person} approved.", person=bold(person.name))
+            if approved
+            else ctx.tr("Correction of {person} rejected.", person=bold(person.name))
+        )
+        return View(body=text, edit=True)
+    if verb == "rp":
+        return await report_view(ctx, ctx.int_arg(1))
+    if verb == "re":
+        report = await timeman_reports.get_report(ctx.session, ctx.me, ctx.int_arg(1))
+        return await ctx.start_form("report_text", {"report_id": report.id})
+    if verb == "rs":
+        return await _send(ctx, ctx.int_arg(1))
+    if verb == "rc":
+        report, author = await timeman_reports.review_report(
+            ctx.session, ctx.me, ctx.int_arg(1), confirm=True
+        )
+        return await _reviewed(ctx, report, author, True)
+    if verb == "rm":
+        report = await timeman_reports.get_report(ctx.session, ctx.me, ctx.int_arg(1))
+        if report.user_id == ctx.me.user_id:
+            raise DomainError(_N("You have no right to do that."))
+        return await ctx.start_form("report_comment", {"report_id": report.id})
+    return View(body=ctx.tr("This button is out of date. Open the list again."), private=True)
+
+
+async def _submit_text(ctx: Ctx, values: dict[str, Any]) -> View:
+    report = await timeman_reports.set_report_text(
+        ctx.session, ctx.me, int(values["report_id"]), values["text"]
+    )
+    day = await ctx.session.get(WorkDay, report.day_id)
+    assert day is not None
+    return _report_card(ctx.tr, report, day, own=True)
+
+
+async def _submit_comment(ctx: Ctx, values: dict[str, Any]) -> View:
+    report, author = await timeman_reports.review_report(
+        ctx.session, ctx.me, int(values["report_id"]), comment=values["text"]
+    )
+    return await _reviewed(ctx, report, author, False)
+
+
+router.form(
+    Form(
+        name="report_text",
+        title=N_("Daily report"),
+        fields=[
+            Field("text", N_("What would you add to the report?"), multiline=True, max_length=3500)
+        ],
+        submit=_submit_text,
+    )
+)
+router.form(
+    Form(
+        name="report_comment",
+        title=N_("Comment on the report"),
+        fields=[Field("text", N_("Your comment on the report?"), multiline=True, max_length=3500)],
+        submit=_submit_comment,
+    )
+)
+
+
+@router.command("today", help=N_("my day: tasks due, overdue, the working day"), roles=STAFF)
+async def today_command(ctx: Ctx) -> View:
+    from handlers.timeman_today import my_day_view
+
+    user = await ctx.session.get(User, ctx.me.user_id)
+    assert user is not None
+    return await my_day_view(ctx.session, user, ctx.tr, utcnow())

@@ -1,0 +1,369 @@
+"""/timesheet (text, CSV, bar chart), /away (absences) and /reminders (settings)."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+from datetime import date, timedelta
+from typing import Any
+
+from handlers.core import STAFF, Ctx, Router, pager_row, text_page
+from handlers.i18n import N_, Translator
+from handlers.markup import Span, bold, join_lines
+from handlers.views import Attachment, Button, View
+from models.base import utcnow
+from services import reminders, timeman, timeman_reports
+from services.errors import N_ as _N
+from services.errors import DomainError
+from services.parsing import parse_when
+
+router = Router(__name__)
+ORDER = 62
+
+WEEK = ("week", "w", "неделя", "неделю")
+MONTH = ("month", "m", "месяц")
+
+
+def period(kind: str, today: date) -> tuple[date, date]:
+    if kind == "m":
+        first = today.replace(day=1)
+        nxt = (first + timedelta(days=32)).replace(day=1)
+        return first, nxt - timedelta(days=1)
+    first = today - timedelta(days=today.weekday())
+    return first, first + timedelta(days=6)
+
+
+def hours(seconds: int) -> str:
+    return f"{seconds / 3600:.1f}"
+
+
+async def _sheet(ctx: Ctx, kind: str, target: str, target_id: int) -> tuple[list[Any], date, date]:
+    today = timeman.local_date(utcnow(), ctx.me.timezone)
+    first, last = period(kind, today)
+    if target == "g":
+        people = await timeman_reports.sheet_people(ctx.session, ctx.me, group_id=target_id)
+    else:
+        people = await timeman_reports.sheet_people(
+            ctx.session, ctx.me, user_id=target_id or ctx.me.user_id
+        )
+    rows = await timeman_reports.timesheet(ctx.session, people, first, last)
+    return rows, first, last
+
+
+def _violations(tr: Translator, counts: dict[str, int]) -> str:
+    names = {
+        "late_start": tr.s("late starts"),
+        "early_finish": tr.s("early finishes"),
+        "short_day": tr.s("short days"),
+        "left_open": tr.s("days left open"),
+    }
+    return ", ".join(f"{names.get(k, k)}: {v}" for k, v in sorted(counts.items()))
+
+
+def sheet_text(tr: Translator, rows: list[Any], first: date, last: date) -> list[Any]:
+    from babel.dates import format_date
+
+    span = f"{format_date(first, 'd MMM', locale=tr.lang)} – {format_date(last, 'd MMM yyyy', locale=tr.lang)}"
+    lines: list[Any] = [bold(tr.s("Timesheet, {period}", period=span))]
+    for row in rows:
+        lines.append(
+            [
+                bold(row.user.name),
+                Span(" — "),
+                *tr.n(
+                    "{total} h in {n} day",
+                    "{total} h in {n} days",
+                    len(row.days),
+                    total=hours(row.total),
+                ),
+            ]
+        )
+        if row.violations:
+            lines.append(tr("Violations: {list}", list=_violations(tr, row.violations)))
+        if len(rows) == 1:
+            for day in sorted(row.days):
+                label = format_date(day, "EEE d MMM", locale=tr.lang)
+                lines.append([Span(f"  {label}: {hours(row.days[day])} h")])
+    if not rows:
+        lines.append(tr("Nobody to show."))
+    return lines
+
+
+def sheet_csv(rows: list[Any], first: date, last: date) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["person", "date", "worked_hours", "violations"])
+    for row in rows:
+        day = first
+        while day <= last:
+            if day in row.days:
+                writer.writerow([row.user.name, day.isoformat(), hours(row.days[day]), ""])
+            day += timedelta(days=1)
+        extra = ";".join(f"{k}={v}" for k, v in sorted(row.violations.items()))
+        writer.writerow([row.user.name, "total", hours(row.total), extra])
+    return out.getvalue().encode("utf-8")
+
+
+def sheet_png(rows: list[Any], first: date, last: date, title: str) -> bytes:
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(8, 4), dpi=100)
+    axes = figure.add_subplot()
+    if len(rows) == 1:
+        days = []
+        day = first
+        while day <= last:
+            days.append(day)
+            day += timedelta(days=1)
+        labels = [d.strftime("%d.%m") for d in days]
+        values = [rows[0].days.get(d, 0) / 3600 for d in days]
+    else:
+        labels = [row.user.name[:12] for row in rows]
+        values = [row.total / 3600 for row in rows]
+    positions = list(range(len(labels)))
+    axes.bar(positions, values, color="#4a90d9")
+    axes.set_xticks(positions, labels)
+    axes.set_ylabel("h")
+    axes.set_title(title)
+    axes.tick_params(axis="x", labelrotation=60, labelsize=7)
+    figure.tight_layout()
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png")
+    return buffer.getvalue()
+
+
+async def sheet_view(
+    ctx: Ctx, kind: str, target: str, target_id: int, fmt: str, page_no: int = 1
+) -> View:
+    rows, first, last = await _sheet(ctx, kind, target, target_id)
+    base = f"ts:{kind}:{target}:{target_id}"
+    if fmt == "c":
+        view = View(body=ctx.tr("Timesheet as CSV."))
+        view.file = Attachment(
+            f"timesheet-{first.isoformat()}.csv", sheet_csv(rows, first, last), "text/csv"
+        )
+        return view
+    if fmt == "p":
+        title = f"{first.isoformat()} – {last.isoformat()}"
+        png = await asyncio.to_thread(sheet_png, rows, first, last, title)
+        view = View(body=ctx.tr("Timesheet as a chart."))
+        view.image = Attachment(f"timesheet-{first.isoformat()}.png", png, "image/png")
+        return view
+    piece, page, pages = text_page(join_lines(sheet_text(ctx.tr, rows, first, last)), page_no)
+    view = View(body=piece)
+    if pages > 1:
+        from services.pagination import Page
+
+        view.row(*pager_row(ctx, Page(items=[], page=page, pages=pages, total=pages), f"{base}:t"))
+    other = "m" if kind == "w" else "w"
+    view.row(
+        Button(
+            ctx.tr.s("Month") if kind == "w" else ctx.tr.s("Week"),
+            f"ts:{other}:{target}:{target_id}:t",
+        ),
+        Button("CSV", f"{base}:c"),
+        Button(ctx.tr.s("Chart"), f"{base}:p"),
+    )
+    return view
+
+
+@router.command(
+    "timesheet",
+    help=N_("worked time, days and violations"),
+    usage=N_("/timesheet [week|month] [@person|#group]"),
+    roles=STAFF,
+)
+async def timesheet_command(ctx: Ctx) -> Any:
+    kind, target, target_id = "w", "u", 0
+    words = ctx.args.split()
+    rest: list[str] = []
+    for word in words:
+        if word.lower() in WEEK:
+            kind = "w"
+        elif word.lower() in MONTH:
+            kind = "m"
+        else:
+            rest.append(word)
+    if rest:
+        text = " ".join(rest)
+        if text.startswith("#"):
+            from handlers.groups import resolve_group
+
+            group, _tail = await resolve_group(ctx, text)
+            target, target_id = "g", group.id
+        else:
+            from handlers.people import pick_person
+
+            picked = await pick_person(ctx, text, lambda uid: f"ts:{kind}:u:{uid}:t")
+            if isinstance(picked, View):
+                return picked
+            target_id = picked.id
+    return await sheet_view(ctx, kind, target, target_id, "t")
+
+
+@router.action("ts")
+async def timesheet_action(ctx: Ctx) -> Any:
+    args = ctx.action_args
+    if (
+        len(args) < 4
+        or args[0] not in ("w", "m")
+        or args[1] not in ("u", "g")
+        or args[3] not in "tcp"
+    ):
+        return View(body=ctx.tr("This button is out of date. Open the list again."), private=True)
+    view = await sheet_view(ctx, args[0], args[1], ctx.int_arg(2), args[3], ctx.page_arg(4))
+    view.edit = args[3] == "t"
+    return view
+
+
+# -- /away ----------------------------------------------------------------------------------
+
+
+async def away_list(ctx: Ctx, page_no: int) -> View:
+    today = timeman.local_date(utcnow(), ctx.me.timezone)
+    page = await timeman_reports.absences(
+        ctx.session, ctx.me, page_no, ctx.services.page_size, today
+    )
+    lines: list[Any] = [bold(ctx.tr.s("Absences ({count})", count=page.total))]
+    if not page.items:
+        lines.append(ctx.tr("No absences planned. Add one: /away until DATE [reason]"))
+    view = View()
+    for row in page.items:
+        lines.append(
+            [
+                Span(
+                    f"• {row.first_day.isoformat()} – {row.last_day.isoformat()} {row.reason}".rstrip()
+                )
+            ]
+        )
+        view.row(
+            Button(
+                ctx.tr.s(
+                    "Cancel {first} – {last}",
+                    first=row.first_day.isoformat(),
+                    last=row.last_day.isoformat(),
+                ),
+                f"aw:x:{row.id}",
+            )
+        )
+    view.body = join_lines(lines)
+    view.row(*pager_row(ctx, page, "aw:l"))
+    return view
+
+
+@router.command(
+    "away",
+    help=N_("mark an absence: reminders stay silent"),
+    usage=N_("/away until DATE [reason]"),
+    roles=STAFF,
+)
+async def away_command(ctx: Ctx) -> Any:
+    text = ctx.args.strip()
+    if not text:
+        return await away_list(ctx, 1)
+    word, _, rest = text.partition(" ")
+    if word.lower() not in ("until", "till", "до", "по"):
+        raise DomainError(_N("For example: /away until 31.12 vacation"))
+    date_text, reason = _split_date(rest)
+    when = parse_when(date_text, ctx.me.locale, ctx.me.timezone)
+    today = timeman.local_date(utcnow(), ctx.me.timezone)
+    last = timeman.local_date(when, ctx.me.timezone)
+    row = await timeman_reports.add_absence(ctx.session, ctx.me, today, last, reason)
+    return View(
+        body=ctx.tr(
+            "You are away until {date} inclusive. Reminders stay silent until then.",
+            date=row.last_day.isoformat(),
+        )
+    ).row(Button(ctx.tr.s("Absences"), "aw:l:1"))
+
+
+def _split_date(text: str) -> tuple[str, str]:
+    """'31.12 vacation at sea' -> ('31.12', 'vacation at sea'); a two-word date too."""
+    words = text.split()
+    if not words:
+        raise DomainError(_N("For example: /away until 31.12 vacation"))
+    for count in (3, 2):
+        if len(words) >= count:
+            candidate = " ".join(words[:count])
+            if any(ch.isdigit() for ch in candidate) and not words[count - 1].isalpha():
+                return candidate, " ".join(words[count:])
+    return words[0], " ".join(words[1:])
+
+
+@router.action("aw")
+async def away_action(ctx: Ctx) -> Any:
+    verb = ctx.action_args[0] if ctx.action_args else "l"
+    if verb == "x":
+        await timeman_reports.cancel_absence(ctx.session, ctx.me, ctx.int_arg(1))
+        view = await away_list(ctx, 1)
+        view.edit = True
+        return view
+    view = await away_list(ctx, ctx.page_arg(1))
+    view.edit = True
+    return view
+
+
+# -- /reminders -----------------------------------------------------------------------------
+
+
+def _offsets_text(tr: Translator, offsets: list[int]) -> str:
+    if not offsets:
+        return tr.s("off")
+    return ", ".join(tr.duration(timedelta(minutes=m)) for m in offsets)
+
+
+async def reminders_view(ctx: Ctx) -> View:
+    rules = await reminders.rules_of(ctx.session, ctx.me)
+    settings = await reminders.settings_of(ctx.session, ctx.me.user_id)
+    names = {"morning": ctx.tr.s("Morning “my day”"), "report": ctx.tr.s("Daily report prompt")}
+    lines: list[Any] = [bold(ctx.tr.s("Reminders"))]
+    view = View()
+    for rule in rules:
+        at = f"{rule.minute // 60:02d}:{rule.minute % 60:02d}"
+        state = ctx.tr.s("on") if rule.active else ctx.tr.s("off")
+        lines.append(ctx.tr("{name}: {time}, {state}", name=names[rule.kind], time=at, state=state))
+        view.row(
+            Button(
+                ctx.tr.s("Turn off: {name}", name=names[rule.kind])
+                if rule.active
+                else ctx.tr.s("Turn on: {name}", name=names[rule.kind]),
+                f"rm:t:{rule.kind[:1]}",
+            )
+        )
+    lines.append(
+        ctx.tr("Before deadlines: {list}", list=_offsets_text(ctx.tr, settings.deadline_offsets))
+    )
+    lines.append(ctx.tr("Change: /reminders deadline 1d 2h (or off)"))
+    view.body = join_lines(lines)
+    return view
+
+
+@router.command(
+    "reminders",
+    help=N_("your reminders: morning, daily report, deadlines"),
+    usage=N_("/reminders [deadline 1d 1h|off]"),
+    roles=STAFF,
+)
+async def reminders_command(ctx: Ctx) -> Any:
+    word, _, rest = ctx.args.strip().partition(" ")
+    if not word:
+        return await reminders_view(ctx)
+    if word.lower() in ("deadline", "deadlines", "дедлайн", "срок"):
+        await reminders.set_offsets(ctx.session, ctx.me, reminders.parse_offsets(rest))
+        return await reminders_view(ctx)
+    raise DomainError(_N("Unknown action {verb}. Send /help for the list."), verb=word)
+
+
+@router.action("rm")
+async def reminders_action(ctx: Ctx) -> Any:
+    verb = ctx.action_args[0] if ctx.action_args else ""
+    if verb == "t" and len(ctx.action_args) > 1:
+        kind = {"m": "morning", "r": "report"}.get(ctx.action_args[1], "")
+        rules = {r.kind: r for r in await reminders.rules_of(ctx.session, ctx.me)}
+        if kind not in rules:
+            raise DomainError(_N("There is no such reminder."))
+        await reminders.set_rule_active(ctx.session, ctx.me, kind, not rules[kind].active)
+    view = await reminders_view(ctx)
+    view.edit = True
+    return view

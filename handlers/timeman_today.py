@@ -1,0 +1,51 @@
+"""The neutral "my day" view: /today, the morning message and the Slack App Home."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from handlers.i18n import Translator
+from handlers.markup import Span, bold, join_lines
+from handlers.views import Button, View
+from models.teams import User
+from services import reminders
+
+
+def _items(tr: Translator, title: str, items: list[reminders.Item], prefix: str) -> list[Any]:
+    lines: list[Any] = [bold(title)]
+    for item in items:
+        when = f" — {tr.when(item.when)}" if item.when else ""
+        lines.append([Span(f"• {item.title}{when}")])
+    return lines
+
+
+async def my_day_view(session: AsyncSession, user: User, tr: Translator, now: datetime) -> View:
+    facts = await reminders.agenda(session, user, now)
+    lines: list[Any] = [bold(tr.s("My day, {name}", name=user.name))]
+    if not facts.works_today:
+        lines.append(tr("Today is a day off by your schedule."))
+    if facts.overdue:
+        lines.extend(
+            _items(tr, tr.s("Overdue ({count})", count=len(facts.overdue)), facts.overdue, "task")
+        )
+    if facts.due_today:
+        lines.extend(
+            _items(
+                tr, tr.s("Due today ({count})", count=len(facts.due_today)), facts.due_today, "task"
+            )
+        )
+    if facts.events:
+        lines.extend(
+            _items(tr, tr.s("Meetings ({count})", count=len(facts.events)), facts.events, "event")
+        )
+    if not (facts.overdue or facts.due_today or facts.events):
+        lines.append(tr("Nothing due today."))
+    view = View(body=join_lines(lines))
+    if not facts.day_started and facts.works_today:
+        view.row(Button(tr.s("▶ Start the day"), "day:s"))
+    else:
+        view.row(Button(tr.s("Working day"), "day:v"))
+    return view

@@ -1,0 +1,240 @@
+"""Reminder rules (morning "my day", daily-report prompt) with DST-safe next-fire times,
+per-person deadline offsets, and the facts a reminder shows (the person's agenda).
+
+A rule fires at a local wall-clock minute in the person's zone. The next fire time is
+the first such moment strictly after the last one, computed from the local date, so a
+DST change neither skips nor doubles a day: a time inside a spring-forward gap fires
+once, shifted forward; an ambiguous autumn time fires once, at its first occurrence.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models.base import utcnow
+from models.reminders import ReminderRule, ReminderSettings
+from models.teams import User
+from services import timeman
+from services.access import Actor, require_staff
+from services.errors import N_, DomainError
+
+KINDS = ("morning", "report")
+DEFAULT_OFFSETS = [1440, 60]
+MAX_OFFSETS = 5
+
+
+def next_fire(minute: int, tz: str, after: datetime) -> datetime:
+    """The first moment after `after` when the local clock in `tz` shows `minute`."""
+    zone = ZoneInfo(tz)
+    local_day = after.astimezone(zone).date()
+    for shift in range(0, 3):
+        day = local_day + timedelta(days=shift)
+        naive = datetime.combine(day, time(minute // 60, minute % 60))
+        moment = naive.replace(tzinfo=zone, fold=0).astimezone(UTC)
+        if moment > after:
+            return moment
+    raise AssertionError("unreachable: a day always has the minute")
+
+
+def local_day_of(moment: datetime, tz: str) -> date:
+    return moment.astimezone(ZoneInfo(tz)).date()
+
+
+async def rule_minutes(session: AsyncSession, user: User) -> dict[str, int]:
+    """Morning at the start of the person's workday, the report prompt at its end."""
+    schedule = await timeman.schedule_of(session, user)
+    return {"morning": schedule.start_minute, "report": schedule.end_minute}
+
+
+async def ensure_rules(session: AsyncSession, now: datetime | None = None, limit: int = 500) -> int:
+    """Create the missing rules of active staff (a planner tick does this); returns how many."""
+    now = now or utcnow()
+    have = select(ReminderRule.user_id).where(ReminderRule.kind == "report")
+    users = (
+        await session.execute(
+            select(User)
+            .where(User.active.is_(True), User.role != "extranet", User.id.not_in(have))
+            .limit(limit)
+        )
+    ).scalars()
+    made = 0
+    for user in users:
+        await sync_rules(session, user, now)
+        made += 1
+    return made
+
+
+async def sync_rules(session: AsyncSession, user: User, now: datetime | None = None) -> None:
+    """Align the person's rules with their schedule and zone (after a change)."""
+    now = now or utcnow()
+    minutes = await rule_minutes(session, user)
+    rows = {
+        r.kind: r
+        for r in (
+            await session.execute(select(ReminderRule).where(ReminderRule.user_id == user.id))
+        ).scalars()
+    }
+    for kind in KINDS:
+        row = rows.get(kind)
+        if row is None:
+            row = ReminderRule(team_id=user.team_id, user_id=user.id, kind=kind, active=True)
+            session.add(row)
+        elif row.minute == minutes[kind] and row.timezone == user.timezone:
+            continue
+        row.minute = minutes[kind]
+        row.timezone = user.timezone
+        row.next_fire_at = next_fire(row.minute, user.timezone, now)
+    await session.flush()
+
+
+async def set_rule_active(session: AsyncSession, actor: Actor, kind: str, active: bool) -> None:
+    require_staff(actor)
+    if kind not in KINDS:
+        raise DomainError(N_("There is no such reminder."))
+    user = await session.get(User, actor.user_id)
+    assert user is not None
+    await sync_rules(session, user)
+    row = await session.scalar(
+        select(ReminderRule).where(ReminderRule.user_id == actor.user_id, ReminderRule.kind == kind)
+    )
+    assert row is not None
+    row.active = active
+    await session.flush()
+
+
+async def rules_of(session: AsyncSession, actor: Actor) -> list[ReminderRule]:
+    require_staff(actor)
+    user = await session.get(User, actor.user_id)
+    assert user is not None
+    await sync_rules(session, user)
+    rows = await session.execute(
+        select(ReminderRule)
+        .where(ReminderRule.user_id == actor.user_id)
+        .order_by(ReminderRule.kind)
+    )
+    return list(rows.scalars())
+
+
+# -- deadline offsets ---------------------------------------------------------------------
+
+
+async def settings_of(session: AsyncSession, user_id: int) -> ReminderSettings:
+    row = await session.get(ReminderSettings, user_id)
+    if row is None:
+        row = ReminderSettings(
+            user_id=user_id, deadline_offsets=list(DEFAULT_OFFSETS), overdue=True
+        )
+        session.add(row)
+        await session.flush()
+    return row
+
+
+def parse_offsets(text: str) -> list[int]:
+    """'1d 2h 30m' / '1д 2ч' / 'off' -> minutes, largest first."""
+    raw = text.strip().lower()
+    if raw in ("off", "none", "-", "выкл", "нет"):
+        return []
+    units = {"d": 1440, "д": 1440, "h": 60, "ч": 60, "m": 1, "м": 1}
+    out: set[int] = set()
+    for token in raw.replace(",", " ").split():
+        number, unit = token[:-1], token[-1:]
+        if not number.isdigit() or unit not in units or int(number) <= 0:
+            raise DomainError(N_("Give times like 1d 2h 30m, or off."))
+        out.add(int(number) * units[unit])
+    if not out or len(out) > MAX_OFFSETS or max(out) > 30 * 1440:
+        raise DomainError(N_("Give times like 1d 2h 30m, or off."))
+    return sorted(out, reverse=True)
+
+
+async def set_offsets(session: AsyncSession, actor: Actor, offsets: list[int]) -> ReminderSettings:
+    row = await settings_of(session, actor.user_id)
+    row.deadline_offsets = offsets
+    await session.flush()
+    return row
+
+
+async def optional_rows(session: AsyncSession, query: Any) -> list[Any]:
+    """Rows of another area's table, or none while that area is not installed."""
+    try:
+        async with session.begin_nested():
+            return list(await session.execute(query))
+    except DBAPIError:
+        return []
+
+
+# -- the agenda a morning message shows ----------------------------------------------------
+
+
+@dataclass(slots=True)
+class Item:
+    id: int
+    title: str
+    when: datetime | None
+
+
+@dataclass(slots=True)
+class Agenda:
+    due_today: list[Item] = field(default_factory=list)
+    overdue: list[Item] = field(default_factory=list)
+    events: list[Item] = field(default_factory=list)
+    day_started: bool = False
+    works_today: bool = True
+
+
+async def agenda(session: AsyncSession, user: User, now: datetime, limit: int = 10) -> Agenda:
+    """The person's own day: tasks due today and overdue, today's meetings."""
+    out = Agenda()
+    today = local_day_of(now, user.timezone)
+    start = timeman.at_local(today, 0, user.timezone)
+    end = timeman.at_local(today + timedelta(days=1), 0, user.timezone)
+    schedule = await timeman.schedule_of(session, user)
+    out.works_today = schedule.works_on(today)
+    out.day_started = await timeman.day_on(session, user.id, today) is not None
+    try:
+        from models.tasks import Task
+    except ImportError:
+        Task = None  # type: ignore[assignment,misc]  # noqa: N806
+    if Task is not None:
+        base: Any = select(Task.id, Task.title, Task.deadline).where(
+            Task.responsible_id == user.id, Task.team_id == user.team_id, Task.is_open.is_(True)
+        )
+        for row in await optional_rows(
+            session,
+            base.where(Task.deadline >= start, Task.deadline < end)
+            .order_by(Task.deadline)
+            .limit(limit),
+        ):
+            out.due_today.append(Item(row[0], row[1], row[2]))
+        for row in await optional_rows(
+            session, base.where(Task.deadline < start).order_by(Task.deadline).limit(limit)
+        ):
+            out.overdue.append(Item(row[0], row[1], row[2]))
+    try:
+        from models.calendar import Event, EventAttendee
+    except ImportError:
+        return out
+    mine = select(EventAttendee.event_id).where(EventAttendee.user_id == user.id)
+    rows = await optional_rows(
+        session,
+        select(Event.id, Event.title, Event.starts_at)
+        .where(
+            Event.team_id == user.team_id,
+            Event.cancelled.is_(False),
+            Event.repeat == "none",
+            Event.starts_at >= start,
+            Event.starts_at < end,
+            (Event.organizer_id == user.id) | Event.id.in_(mine),
+        )
+        .order_by(Event.starts_at)
+        .limit(limit),
+    )
+    for row in rows:
+        out.events.append(Item(row[0], row[1], row[2]))
+    return out

@@ -1,0 +1,473 @@
+"""The working day: start, break, resume, finish, late entries, corrections, schedules.
+
+Times are UTC; a day belongs to the local date (in the person's zone) it started on.
+Every change of a start or finish that is not "now" is a correction: it needs a
+reason, is applied at once, kept in the history, and waits for the supervisor,
+whose rejection restores the previous value.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models.base import utcnow
+from models.teams import User
+from models.timeman import DayCorrection, Violation, WorkDay, WorkSchedule
+from services.access import Actor, get_team_user, require_admin, require_staff
+from services.errors import N_, DomainError, forbidden, not_found
+from services.pagination import Page, paginate
+
+# a start or finish typed up to this much before "now" is not a correction
+SLACK = timedelta(minutes=5)
+REASON_MAX = 500
+
+
+@dataclass(frozen=True, slots=True)
+class Schedule:
+    weekdays: str = "12345"
+    start_minute: int = 9 * 60
+    end_minute: int = 18 * 60
+    lunch_minutes: int = 60
+    grace_minutes: int = 10
+
+    @property
+    def planned(self) -> timedelta:
+        return timedelta(minutes=max(0, self.end_minute - self.start_minute - self.lunch_minutes))
+
+    def works_on(self, day: date) -> bool:
+        return str(day.isoweekday()) in self.weekdays
+
+
+def local_date(moment: datetime, tz: str) -> date:
+    return moment.astimezone(ZoneInfo(tz)).date()
+
+
+def at_local(day: date, minute: int, tz: str) -> datetime:
+    """The UTC moment of a local wall-clock time; a time in a DST gap moves forward."""
+    naive = datetime.combine(day, time(minute // 60 % 24, minute % 60))
+    return naive.replace(tzinfo=ZoneInfo(tz)).astimezone(UTC)
+
+
+def worked(day: WorkDay, now: datetime) -> timedelta:
+    end = day.finished_at if day.status == "closed" and day.finished_at else now
+    paused = timedelta(0)
+    if day.status == "paused" and day.paused_at is not None:
+        paused = max(timedelta(0), now - day.paused_at)
+    total = end - day.started_at - timedelta(seconds=day.break_seconds) - paused
+    return max(timedelta(0), total)
+
+
+def _minutes(delta: timedelta) -> int:
+    return int(delta.total_seconds() // 60)
+
+
+def clean_reason(reason: str) -> str:
+    reason = " ".join(reason.split())
+    if not reason:
+        raise DomainError(N_("Say why in a few words; the reason goes to your supervisor."))
+    return reason[:REASON_MAX]
+
+
+# -- schedules ------------------------------------------------------------------------
+
+
+async def schedule_of(session: AsyncSession, user: User) -> Schedule:
+    """The person's schedule, else the team's, else Monday to Friday 9:00-18:00."""
+    rows = (
+        await session.execute(
+            select(WorkSchedule).where(
+                WorkSchedule.team_id == user.team_id,
+                (WorkSchedule.user_id == user.id) | WorkSchedule.user_id.is_(None),
+            )
+        )
+    ).scalars()
+    own: WorkSchedule | None = None
+    team: WorkSchedule | None = None
+    for row in rows:
+        if row.user_id is None:
+            team = row
+        else:
+            own = row
+    found = own or team
+    if found is None:
+        return Schedule()
+    return Schedule(
+        found.weekdays,
+        found.start_minute,
+        found.end_minute,
+        found.lunch_minutes,
+        found.grace_minutes,
+    )
+
+
+async def set_schedule(
+    session: AsyncSession, actor: Actor, user_id: int | None, schedule: Schedule
+) -> Schedule:
+    """A person sets their own schedule; an admin sets anyone's or the team's (None)."""
+    require_staff(actor)
+    if user_id is None or user_id != actor.user_id:
+        require_admin(actor)
+    if user_id is not None:
+        await get_team_user(session, actor, user_id)
+    if not schedule.weekdays or any(c not in "1234567" for c in schedule.weekdays):
+        raise DomainError(N_("Name the work days, for example mon-fri."))
+    if not 0 <= schedule.start_minute < schedule.end_minute <= 24 * 60:
+        raise DomainError(N_("The workday must end after it starts, for example 09:00-18:00."))
+    if schedule.lunch_minutes < 0 or schedule.planned <= timedelta(0):
+        raise DomainError(N_("The lunch break is longer than the workday."))
+    row = await session.scalar(
+        select(WorkSchedule).where(
+            WorkSchedule.team_id == actor.team_id,
+            WorkSchedule.user_id.is_(None) if user_id is None else WorkSchedule.user_id == user_id,
+        )
+    )
+    if row is None:
+        row = WorkSchedule(team_id=actor.team_id, user_id=user_id)
+        session.add(row)
+    row.weekdays = "".join(sorted(set(schedule.weekdays)))
+    row.start_minute = schedule.start_minute
+    row.end_minute = schedule.end_minute
+    row.lunch_minutes = schedule.lunch_minutes
+    row.grace_minutes = schedule.grace_minutes
+    await session.flush()
+    return schedule
+
+
+# -- the day ---------------------------------------------------------------------------
+
+
+async def _me(session: AsyncSession, actor: Actor) -> User:
+    require_staff(actor)
+    user = await session.get(User, actor.user_id)
+    if user is None:
+        raise not_found()
+    return user
+
+
+async def open_day(session: AsyncSession, user_id: int) -> WorkDay | None:
+    """The day still open (running or on a break), if any."""
+    return await session.scalar(
+        select(WorkDay)
+        .where(WorkDay.user_id == user_id, WorkDay.status != "closed")
+        .order_by(WorkDay.day.desc())
+        .limit(1)
+    )
+
+
+async def day_on(session: AsyncSession, user_id: int, day: date) -> WorkDay | None:
+    return await session.scalar(
+        select(WorkDay).where(WorkDay.user_id == user_id, WorkDay.day == day)
+    )
+
+
+async def today(
+    session: AsyncSession, actor: Actor, now: datetime | None = None
+) -> tuple[WorkDay | None, WorkDay | None]:
+    """(today's day, an open day from an earlier date) for the actor."""
+    user = await _me(session, actor)
+    now = now or utcnow()
+    current = await day_on(session, user.id, local_date(now, user.timezone))
+    stale = await open_day(session, user.id)
+    if stale is not None and current is not None and stale.id == current.id:
+        stale = None
+    return current, stale
+
+
+class PreviousDayOpen(DomainError):
+    def __init__(self, day: WorkDay) -> None:
+        super().__init__(N_("Your previous working day is still open. Close it first."))
+        self.day = day
+
+
+async def start_day(
+    session: AsyncSession,
+    actor: Actor,
+    *,
+    at: datetime | None = None,
+    reason: str = "",
+    now: datetime | None = None,
+) -> tuple[WorkDay, DayCorrection | None, list[Violation]]:
+    """Start today (now, or earlier with a reason). Returns the day, the correction a
+    late entry made, and the violations (a late start) for the supervisor."""
+    user = await _me(session, actor)
+    now = now or utcnow()
+    start = at or now
+    if start > now + timedelta(minutes=1):
+        raise DomainError(N_("The start cannot be in the future."))
+    today_ = local_date(now, user.timezone)
+    if local_date(start, user.timezone) != today_:
+        raise DomainError(N_("A late entry must be a time of today."))
+    stale = await open_day(session, user.id)
+    if stale is not None and stale.day != today_:
+        raise PreviousDayOpen(stale)
+    if await day_on(session, user.id, today_) is not None:
+        raise DomainError(N_("You have already started today. Send /day to see it."))
+    late_entry = now - start > SLACK
+    if late_entry:
+        reason = clean_reason(reason)
+    day = WorkDay(
+        team_id=user.team_id,
+        user_id=user.id,
+        day=today_,
+        status="open",
+        started_at=start,
+        break_seconds=0,
+        note=reason if late_entry else "",
+    )
+    session.add(day)
+    await session.flush()
+    correction = None
+    if late_entry:
+        correction = await _record_correction(session, user, day, "start", now, start, reason)
+    violations = []
+    schedule = await schedule_of(session, user)
+    if schedule.works_on(today_):
+        due = at_local(today_, schedule.start_minute + schedule.grace_minutes, user.timezone)
+        if start > due:
+            late = start - at_local(today_, schedule.start_minute, user.timezone)
+            violations.append(await _violation(session, day, "late_start", _minutes(late)))
+    return day, correction, [v for v in violations if v is not None]
+
+
+async def _current(session: AsyncSession, user: User) -> WorkDay:
+    day = await open_day(session, user.id)
+    if day is None:
+        raise DomainError(N_("Your day has not started. Send /day start."))
+    return day
+
+
+async def pause_day(session: AsyncSession, actor: Actor, now: datetime | None = None) -> WorkDay:
+    user = await _me(session, actor)
+    day = await _current(session, user)
+    if day.status == "paused":
+        raise DomainError(N_("You are already on a break. Send /day resume to go on."))
+    day.status = "paused"
+    day.paused_at = now or utcnow()
+    await session.flush()
+    return day
+
+
+async def resume_day(session: AsyncSession, actor: Actor, now: datetime | None = None) -> WorkDay:
+    """Back from a break; or today's finished day continues (the gap counts as a break)."""
+    user = await _me(session, actor)
+    now = now or utcnow()
+    day = await open_day(session, user.id)
+    if day is None:
+        day = await day_on(session, user.id, local_date(now, user.timezone))
+        if day is None or day.finished_at is None:
+            raise DomainError(N_("Your day has not started. Send /day start."))
+        day.break_seconds += int(max(timedelta(0), now - day.finished_at).total_seconds())
+        day.finished_at = None
+        day.status = "open"
+        await session.flush()
+        return day
+    if day.status != "paused" or day.paused_at is None:
+        raise DomainError(N_("You are working already; there is no break to end."))
+    day.break_seconds += int(max(timedelta(0), now - day.paused_at).total_seconds())
+    day.paused_at = None
+    day.status = "open"
+    await session.flush()
+    return day
+
+
+async def finish_day(
+    session: AsyncSession,
+    actor: Actor,
+    *,
+    at: datetime | None = None,
+    reason: str = "",
+    day_id: int | None = None,
+    now: datetime | None = None,
+) -> tuple[WorkDay, DayCorrection | None, list[Violation]]:
+    """Close the open day now, or at an earlier time with a reason (a forgotten finish,
+    a day left open yesterday). Returns the day, the correction, the violations."""
+    user = await _me(session, actor)
+    now = now or utcnow()
+    day = await _current(session, user)
+    if day_id is not None and day.id != day_id:
+        raise DomainError(N_("This button is out of date. Open the list again."))
+    end = at or now
+    if end > now + timedelta(minutes=1):
+        raise DomainError(N_("The finish cannot be in the future."))
+    if end <= day.started_at:
+        raise DomainError(N_("The finish must be after the start."))
+    stale = day.day != local_date(now, user.timezone)
+    corrected = now - end > SLACK
+    if corrected or stale:
+        reason = clean_reason(reason)
+    if day.status == "paused" and day.paused_at is not None:
+        day.break_seconds += int(max(timedelta(0), min(end, now) - day.paused_at).total_seconds())
+        day.paused_at = None
+    day.status = "closed"
+    day.finished_at = end
+    if reason:
+        day.note = (day.note + "\n" + reason).strip()
+    await session.flush()
+    correction = None
+    if corrected:
+        correction = await _record_correction(session, user, day, "finish", now, end, reason)
+    violations = await _finish_violations(session, user, day, left_open=stale)
+    return day, correction, violations
+
+
+async def _finish_violations(
+    session: AsyncSession, user: User, day: WorkDay, *, left_open: bool
+) -> list[Violation]:
+    schedule = await schedule_of(session, user)
+    found: list[Violation | None] = []
+    if left_open:
+        found.append(await _violation(session, day, "left_open", 0))
+    if schedule.works_on(day.day) and day.finished_at is not None:
+        end_due = at_local(day.day, schedule.end_minute - schedule.grace_minutes, user.timezone)
+        if day.finished_at < end_due:
+            early = at_local(day.day, schedule.end_minute, user.timezone) - day.finished_at
+            found.append(await _violation(session, day, "early_finish", _minutes(early)))
+        done = worked(day, day.finished_at)
+        short = schedule.planned - done
+        if short > timedelta(minutes=schedule.grace_minutes):
+            found.append(await _violation(session, day, "short_day", _minutes(short)))
+    return [v for v in found if v is not None]
+
+
+async def _violation(
+    session: AsyncSession, day: WorkDay, kind: str, minutes: int
+) -> Violation | None:
+    exists = await session.scalar(
+        select(Violation).where(Violation.day_id == day.id, Violation.kind == kind)
+    )
+    if exists is not None:
+        exists.minutes = minutes
+        await session.flush()
+        return None
+    row = Violation(
+        team_id=day.team_id, user_id=day.user_id, day_id=day.id, kind=kind, minutes=minutes
+    )
+    session.add(row)
+    await session.flush()
+    return row
+
+
+# -- corrections ------------------------------------------------------------------------
+
+
+async def _record_correction(
+    session: AsyncSession,
+    user: User,
+    day: WorkDay,
+    field: str,
+    old: datetime | None,
+    new: datetime,
+    reason: str,
+) -> DayCorrection:
+    row = DayCorrection(
+        team_id=user.team_id,
+        day_id=day.id,
+        user_id=user.id,
+        field=field,
+        old_value=old,
+        new_value=new,
+        reason=reason,
+        status="pending",
+    )
+    session.add(row)
+    await session.flush()
+    return row
+
+
+async def correct(
+    session: AsyncSession,
+    actor: Actor,
+    field: str,
+    value: datetime,
+    reason: str,
+    now: datetime | None = None,
+) -> tuple[WorkDay, DayCorrection]:
+    """Change the start or finish of the latest day (today's or the last one)."""
+    user = await _me(session, actor)
+    now = now or utcnow()
+    reason = clean_reason(reason)
+    if value > now + timedelta(minutes=1):
+        raise DomainError(N_("A corrected time cannot be in the future."))
+    day = await session.scalar(
+        select(WorkDay).where(WorkDay.user_id == user.id).order_by(WorkDay.day.desc()).limit(1)
+    )
+    if day is None:
+        raise DomainError(N_("You have no working day to correct yet."))
+    if field == "start":
+        if day.finished_at is not None and value >= day.finished_at:
+            raise DomainError(N_("The start must be before the finish."))
+        if local_date(value, user.timezone) != day.day:
+            raise DomainError(N_("The start must stay on the same date."))
+        old: datetime | None = day.started_at
+        day.started_at = value
+    elif field == "finish":
+        if day.status != "closed":
+            raise DomainError(N_("The day is still open; finish it with /day finish TIME REASON."))
+        if value <= day.started_at:
+            raise DomainError(N_("The finish must be after the start."))
+        old = day.finished_at
+        day.finished_at = value
+    else:
+        raise DomainError(N_("Correct the start or the finish."))
+    await session.flush()
+    row = await _record_correction(session, user, day, field, old, value, reason)
+    return day, row
+
+
+async def review_correction(
+    session: AsyncSession,
+    actor: Actor,
+    correction_id: int,
+    approve: bool,
+    now: datetime | None = None,
+) -> tuple[DayCorrection, User]:
+    """The supervisor (or an admin) approves, or rejects and restores the old value."""
+    row = await session.get(DayCorrection, correction_id)
+    if row is None or row.team_id != actor.team_id:
+        raise not_found()
+    person = await session.get(User, row.user_id)
+    assert person is not None
+    if not (actor.is_admin or person.supervisor_id == actor.user_id) or person.id == actor.user_id:
+        raise forbidden()
+    if row.status != "pending":
+        raise DomainError(N_("This correction has already been reviewed."))
+    row.status = "approved" if approve else "rejected"
+    row.reviewer_id = actor.user_id
+    row.reviewed_at = now or utcnow()
+    if not approve:
+        day = await session.get(WorkDay, row.day_id)
+        if day is not None and row.old_value is not None:
+            if row.field == "start" and day.started_at == row.new_value:
+                day.started_at = row.old_value
+            elif row.field == "finish" and day.finished_at == row.new_value:
+                day.finished_at = row.old_value
+    await session.flush()
+    return row, person
+
+
+async def corrections(
+    session: AsyncSession, actor: Actor, user_id: int, page: int, per_page: int
+) -> Page[DayCorrection]:
+    """A person's correction history: their own, their supervisor's or an admin's view."""
+    person = await get_team_user(session, actor, user_id)
+    if not (person.id == actor.user_id or actor.is_admin or person.supervisor_id == actor.user_id):
+        raise forbidden()
+    query = (
+        select(DayCorrection)
+        .where(DayCorrection.user_id == person.id)
+        .order_by(DayCorrection.created_at.desc(), DayCorrection.id.desc())
+    )
+    return await paginate(session, query, page, per_page)
+
+
+async def supervisor_of(session: AsyncSession, user_id: int) -> User | None:
+    user = await session.get(User, user_id)
+    if user is None or user.supervisor_id is None:
+        return None
+    boss = await session.get(User, user.supervisor_id)
+    return boss if boss is not None and boss.active else None

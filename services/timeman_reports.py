@@ -1,0 +1,329 @@
+"""Daily reports (drafted from the day's tasks and time), absences, and timesheets."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models.base import utcnow
+from models.teams import User
+from models.timeman import Absence, DailyReport, Violation, WorkDay
+from services import timeman
+from services.reminders import optional_rows as reminders_rows
+from services.access import Actor, get_team_user, require_staff
+from services.errors import N_, DomainError, forbidden, not_found
+from services.pagination import Page, paginate
+
+TEXT_MAX = 3500
+
+
+# -- what the day contained ------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class TaskLine:
+    task_id: int
+    title: str
+    seconds: int = 0
+    completed: bool = False
+
+
+@dataclass(slots=True)
+class DayFacts:
+    day: WorkDay
+    worked: timedelta
+    planned: timedelta
+    tasks: list[TaskLine] = field(default_factory=list)
+
+    @property
+    def logged(self) -> int:
+        return sum(line.seconds for line in self.tasks)
+
+
+async def day_facts(session: AsyncSession, user: User, day: WorkDay, now: datetime) -> DayFacts:
+    """Worked vs planned time and, when tasks exist, what was completed and logged."""
+    schedule = await timeman.schedule_of(session, user)
+    planned = schedule.planned if schedule.works_on(day.day) else timedelta(0)
+    facts = DayFacts(day=day, worked=timeman.worked(day, now), planned=planned)
+    start = timeman.at_local(day.day, 0, user.timezone)
+    end = timeman.at_local(day.day + timedelta(days=1), 0, user.timezone)
+    try:
+        from models.tasks import Task, TaskTimeEntry
+    except ImportError:  # the tasks area is optional
+        return facts
+    lines: dict[int, TaskLine] = {}
+    logged = await reminders_rows(
+        session,
+        select(Task.id, Task.title, func.sum(TaskTimeEntry.seconds))
+        .select_from(TaskTimeEntry)
+        .join(Task, Task.id == TaskTimeEntry.task_id)
+        .where(
+            TaskTimeEntry.user_id == user.id,
+            TaskTimeEntry.started_at >= start,
+            TaskTimeEntry.started_at < end,
+            Task.team_id == user.team_id,
+        )
+        .group_by(Task.id, Task.title),
+    )
+    for task_id, title, seconds in logged:
+        lines[task_id] = TaskLine(task_id, title, int(seconds or 0))
+    done = await reminders_rows(
+        session,
+        select(Task.id, Task.title).where(
+            Task.responsible_id == user.id,
+            Task.team_id == user.team_id,
+            Task.completed_at >= start,
+            Task.completed_at < end,
+        ),
+    )
+    for task_id, title in done:
+        lines.setdefault(task_id, TaskLine(task_id, title)).completed = True
+    facts.tasks = sorted(lines.values(), key=lambda line: (-line.seconds, line.task_id))
+    return facts
+
+
+# -- reports ------------------------------------------------------------------------------
+
+
+async def report_for_day(
+    session: AsyncSession, actor: Actor, day_id: int, draft: str
+) -> DailyReport:
+    """The report of the actor's own day, created with its draft on first use."""
+    require_staff(actor)
+    day = await session.get(WorkDay, day_id)
+    if day is None or day.user_id != actor.user_id:
+        raise not_found()
+    row = await session.scalar(select(DailyReport).where(DailyReport.day_id == day.id))
+    if row is None:
+        row = DailyReport(
+            team_id=day.team_id,
+            user_id=day.user_id,
+            day_id=day.id,
+            draft=draft,
+            text="",
+            status="draft",
+            comment="",
+        )
+        session.add(row)
+        await session.flush()
+    elif row.status == "draft":
+        row.draft = draft
+        await session.flush()
+    return row
+
+
+async def get_report(session: AsyncSession, actor: Actor, report_id: int) -> DailyReport:
+    """The author, their supervisor (the addressee) and admins may read a report."""
+    row = await session.get(DailyReport, report_id)
+    if row is None or row.team_id != actor.team_id:
+        raise not_found()
+    if row.user_id == actor.user_id or actor.is_admin:
+        return row
+    author = await session.get(User, row.user_id)
+    if author is not None and author.supervisor_id == actor.user_id:
+        return row
+    if row.supervisor_id == actor.user_id:
+        return row
+    raise not_found()
+
+
+async def set_report_text(
+    session: AsyncSession, actor: Actor, report_id: int, text: str
+) -> DailyReport:
+    row = await get_report(session, actor, report_id)
+    if row.user_id != actor.user_id:
+        raise forbidden()
+    if row.status == "confirmed":
+        raise DomainError(N_("This report is already confirmed."))
+    text = text.strip()
+    if not text:
+        raise DomainError(N_("Please type a value, or press Cancel."))
+    row.text = text[:TEXT_MAX]
+    await session.flush()
+    return row
+
+
+async def send_report(
+    session: AsyncSession, actor: Actor, report_id: int, now: datetime | None = None
+) -> tuple[DailyReport, User]:
+    row = await get_report(session, actor, report_id)
+    if row.user_id != actor.user_id:
+        raise forbidden()
+    if row.status == "confirmed":
+        raise DomainError(N_("This report is already confirmed."))
+    boss = await timeman.supervisor_of(session, actor.user_id)
+    if boss is None:
+        raise DomainError(
+            N_("You have no supervisor to send the report to. Set one: /me supervisor @name")
+        )
+    row.status = "sent"
+    row.supervisor_id = boss.id
+    row.sent_at = now or utcnow()
+    await session.flush()
+    return row, boss
+
+
+async def review_report(
+    session: AsyncSession,
+    actor: Actor,
+    report_id: int,
+    *,
+    comment: str = "",
+    confirm: bool = False,
+    now: datetime | None = None,
+) -> tuple[DailyReport, User]:
+    row = await get_report(session, actor, report_id)
+    if row.user_id == actor.user_id or not (row.supervisor_id == actor.user_id or actor.is_admin):
+        raise forbidden()
+    if row.status == "draft":
+        raise not_found()
+    if confirm:
+        row.status = "confirmed"
+    comment = comment.strip()
+    if comment:
+        row.comment = comment[:TEXT_MAX]
+    elif not confirm:
+        raise DomainError(N_("Please type a value, or press Cancel."))
+    row.reviewed_at = now or utcnow()
+    author = await session.get(User, row.user_id)
+    assert author is not None
+    await session.flush()
+    return row, author
+
+
+async def latest_day(session: AsyncSession, actor: Actor) -> WorkDay | None:
+    require_staff(actor)
+    return await session.scalar(
+        select(WorkDay)
+        .where(WorkDay.user_id == actor.user_id)
+        .order_by(WorkDay.day.desc())
+        .limit(1)
+    )
+
+
+# -- absences ----------------------------------------------------------------------------
+
+
+async def add_absence(
+    session: AsyncSession,
+    actor: Actor,
+    first_day: date,
+    last_day: date,
+    reason: str,
+) -> Absence:
+    require_staff(actor)
+    if last_day < first_day:
+        raise DomainError(N_("The absence must end on or after the day it starts."))
+    if (last_day - first_day).days > 366:
+        raise DomainError(N_("An absence may last a year at most."))
+    row = Absence(
+        team_id=actor.team_id,
+        user_id=actor.user_id,
+        first_day=first_day,
+        last_day=last_day,
+        reason=" ".join(reason.split())[:300],
+    )
+    session.add(row)
+    await session.flush()
+    return row
+
+
+async def absences(
+    session: AsyncSession, actor: Actor, page: int, per_page: int, today: date
+) -> Page[Absence]:
+    require_staff(actor)
+    query = (
+        select(Absence)
+        .where(Absence.user_id == actor.user_id, Absence.last_day >= today)
+        .order_by(Absence.first_day, Absence.id)
+    )
+    return await paginate(session, query, page, per_page)
+
+
+async def cancel_absence(session: AsyncSession, actor: Actor, absence_id: int) -> Absence:
+    row = await session.get(Absence, absence_id)
+    if row is None or row.user_id != actor.user_id:
+        raise not_found()
+    await session.delete(row)
+    await session.flush()
+    return row
+
+
+async def is_away(session: AsyncSession, user_id: int, day: date) -> bool:
+    found = await session.scalar(
+        select(Absence.id)
+        .where(Absence.user_id == user_id, Absence.first_day <= day, Absence.last_day >= day)
+        .limit(1)
+    )
+    return found is not None
+
+
+# -- timesheets --------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class SheetRow:
+    user: User
+    days: dict[date, int] = field(default_factory=dict)  # worked seconds per local date
+    violations: dict[str, int] = field(default_factory=dict)
+    open_days: int = 0
+
+    @property
+    def total(self) -> int:
+        return sum(self.days.values())
+
+
+async def sheet_people(
+    session: AsyncSession, actor: Actor, *, user_id: int | None = None, group_id: int | None = None
+) -> list[User]:
+    """Whose timesheet the actor may see: their own; a report's, as supervisor; anyone's,
+    as admin; a group's members, as the group's owner or moderator (or an admin)."""
+    require_staff(actor)
+    if group_id is not None:
+        from models.groups import GroupMember
+        from services.groups import get_manageable_group
+
+        group = await get_manageable_group(session, actor, group_id)
+        rows = await session.execute(
+            select(User)
+            .join(GroupMember, GroupMember.user_id == User.id)
+            .where(GroupMember.group_id == group.id, User.active.is_(True))
+            .order_by(User.name)
+        )
+        return list(rows.scalars())
+    person = await get_team_user(session, actor, user_id or actor.user_id)
+    if person.id != actor.user_id and not actor.is_admin and person.supervisor_id != actor.user_id:
+        raise forbidden()
+    return [person]
+
+
+async def timesheet(
+    session: AsyncSession, people: list[User], first: date, last: date, now: datetime | None = None
+) -> list[SheetRow]:
+    """Worked time per person and day in [first, last], with violations counted.
+    `people` must come from sheet_people (which checks access)."""
+    now = now or utcnow()
+    ids = [p.id for p in people]
+    rows = {p.id: SheetRow(user=p) for p in people}
+    if not ids:
+        return []
+    days = await session.execute(
+        select(WorkDay).where(WorkDay.user_id.in_(ids), WorkDay.day >= first, WorkDay.day <= last)
+    )
+    for day in days.scalars():
+        row = rows[day.user_id]
+        row.days[day.day] = int(timeman.worked(day, now).total_seconds())
+        if day.status != "closed":
+            row.open_days += 1
+    found = await session.execute(
+        select(Violation.user_id, Violation.kind, func.count())
+        .join(WorkDay, WorkDay.id == Violation.day_id)
+        .where(Violation.user_id.in_(ids), WorkDay.day >= first, WorkDay.day <= last)
+        .group_by(Violation.user_id, Violation.kind)
+    )
+    for uid, kind, count in found:
+        rows[uid].violations[kind] = int(count)
+    return [rows[i] for i in ids]
