@@ -1,0 +1,207 @@
+"""The Slack app: slack_bolt's AsyncApp over HTTP (aiohttp, signed requests) or Socket
+Mode, turning Slack's payloads into neutral events and the replies into Block Kit.
+
+Listeners ack first and leave the work to a background task, so Slack always gets its
+answer within 3 seconds; a modal submission is the one exception, because its field
+errors travel in the ack itself.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Coroutine
+from typing import Any
+from urllib.parse import urlsplit
+
+import aiohttp
+import structlog
+from aiohttp import web
+from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.app import App
+from bot.slack import actions, commands, events, shortcuts, submissions
+from bot.slack.people import People
+from bot.slack.render import home_view
+from bot.slack.sender import PLATFORM, Calls, Poster, SlackSender, Sleep, Target
+from handlers.events import ChatRef, FileRef, Incoming
+from handlers.i18n import Translator, translator
+from handlers.views import View
+from services.errors import N_, DomainError
+from services.teams import normalize_locale
+
+log = structlog.get_logger(__name__)
+
+EVENTS_PATH = "/slack/events"
+FILE_HOSTS = frozenset({"files.slack.com", "files-edu.slack.com", "files-gov.slack.com"})
+
+
+def _secret(value: Any) -> str:
+    return value.get_secret_value() if value is not None else ""
+
+
+def team_of(body: dict[str, Any]) -> str | None:
+    """The workspace a payload comes from: events, commands and interactions say it apart."""
+    team = body.get("team_id") or (body.get("team") or {}).get("id")
+    user = body.get("user")
+    if not team and isinstance(user, dict):
+        team = user.get("team_id")
+    return str(team) if team else None
+
+
+class SlackAdapter:
+    platform = PLATFORM
+
+    def __init__(self, app: App, *, sleep: Sleep = asyncio.sleep) -> None:
+        self.app = app
+        self.workspace = app.workspace
+        self.settings = app.settings.slack
+        self.bot_token = _secret(self.settings.bot_token)
+        self.app_token = _secret(self.settings.app_token)
+        signing_secret = _secret(self.settings.signing_secret)
+        if not self.app_token and not signing_secret:
+            raise ValueError("Slack HTTP mode needs slack.signing_secret (or an app_token)")
+        self.client = AsyncWebClient(token=self.bot_token, base_url=self.settings.api_base_url)
+        self.bolt = AsyncApp(
+            client=self.client,
+            signing_secret=signing_secret or "socket-mode",
+            # listeners ack and hand the work to a task themselves (see spawn)
+            process_before_response=True,
+            request_verification_enabled=not self.app_token,
+            name="planerka",
+        )
+        self.people = People(self.client)
+        self.poster = Poster(Calls(self.client, sleep), self.workspace, self.people)
+        self._sender = SlackSender(self.client, self.workspace)
+        self._tasks: set[asyncio.Task[None]] = set()
+        self.workspace.services.file_readers[PLATFORM] = self.read_file
+        for module in (commands, actions, submissions, shortcuts, events):
+            module.register(self.bolt, self)
+
+    @property
+    def sender(self) -> SlackSender:
+        return self._sender
+
+    # -- background work ---------------------------------------------------------
+
+    def spawn(self, work: Coroutine[Any, Any, None]) -> None:
+        """Run after the ack; errors are logged, never raised into Bolt."""
+        task = asyncio.create_task(self._guard(work))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _guard(self, work: Coroutine[Any, Any, None]) -> None:
+        try:
+            await work
+        except Exception as exc:
+            log.exception("slack_work_failed", error=type(exc).__name__)
+
+    async def drain(self) -> None:
+        """Wait for the work already started (tests, shutdown)."""
+        while self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
+    # -- neutral events in, replies out -------------------------------------------
+
+    async def event(
+        self,
+        body: dict[str, Any],
+        *,
+        user: str,
+        channel: str,
+        fallback_name: str = "",
+        **fields: Any,
+    ) -> Incoming:
+        sender = await self.people.sender(user, team_of(body), fallback_name)
+        return Incoming(
+            chat=ChatRef(platform=PLATFORM, chat_id=channel, private=channel.startswith("D")),
+            sender=sender,
+            **fields,
+        )
+
+    def translator_of(self, event: Incoming) -> Translator:
+        locale = normalize_locale(
+            event.sender.language_code, self.workspace.services.default_locale
+        )
+        return translator(locale)
+
+    async def run_event(self, event: Incoming, target: Target) -> list[View]:
+        views = await self.workspace.handle(event)
+        await self.poster.deliver(views, target, self.translator_of(event))
+        return views
+
+    async def publish_home(self, user: str, team: str | None) -> None:
+        """The person's "my day" on the App Home tab: /today when it exists, else /menu."""
+        channel = await self.people.dm_channel(user)
+        name = "today" if "today" in self.workspace.registry.commands else "menu"
+        event = await self.event(
+            {"team_id": team}, user=user, channel=channel, kind="command", command=name
+        )
+        views = await self.workspace.handle(event)
+        if views:
+            await self.poster.calls.call("views.publish", user_id=user, view=home_view(views))
+
+    # -- files ---------------------------------------------------------------------
+
+    async def read_file(self, file: FileRef) -> bytes:
+        """A file a person shared: url_private fetched with the bot token, Slack hosts only."""
+        host = urlsplit(file.file_id).hostname or ""
+        api_host = urlsplit(self.settings.api_base_url).hostname or ""
+        if host not in FILE_HOSTS and host != api_host:
+            raise DomainError(N_("The file could not be downloaded from Slack."))
+        headers = {"Authorization": f"Bearer {self.bot_token}"}
+        timeout = aiohttp.ClientTimeout(total=60)
+        try:
+            async with (
+                aiohttp.ClientSession(timeout=timeout) as session,
+                session.get(file.file_id, headers=headers) as response,
+            ):
+                kind = response.headers.get("Content-Type", "")
+                if response.status != 200 or kind.startswith("text/html"):
+                    raise DomainError(N_("The file could not be downloaded from Slack."))
+                return await response.read()
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            log.warning("slack_file_failed", error=type(exc).__name__)
+            raise DomainError(N_("The file could not be downloaded from Slack.")) from None
+
+    # -- serving -------------------------------------------------------------------
+
+    def web_app(self) -> web.Application:
+        """HTTP mode: Slack's Request URL is POST /slack/events (signature checked by Bolt)."""
+
+        async def handle(request: web.Request) -> web.Response:
+            bolt_request = await to_bolt_request(request)
+            bolt_response = await self.bolt.async_dispatch(bolt_request)
+            return await to_aiohttp_response(bolt_response)
+
+        application = web.Application()
+        application.router.add_post(EVENTS_PATH, handle)
+        return application
+
+    def socket_handler(self) -> Any:
+        from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+
+        return AsyncSocketModeHandler(self.bolt, self.app_token)
+
+    async def run(self) -> None:
+        if self.app_token:
+            handler = self.socket_handler()
+            log.info("slack_socket_mode")
+            await handler.connect_async()
+            try:
+                await asyncio.Event().wait()
+            finally:
+                await handler.close_async()
+                await self.drain()
+            return
+        runner = web.AppRunner(self.web_app())
+        await runner.setup()
+        site = web.TCPSite(runner, self.settings.host, self.settings.port)
+        await site.start()
+        log.info("slack_http_mode", host=self.settings.host, port=self.settings.port)
+        try:
+            await asyncio.Event().wait()
+        finally:
+            await runner.cleanup()
+            await self.drain()

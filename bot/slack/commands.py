@@ -1,0 +1,49 @@
+"""The one slash command (/planerka by default) carries every chat command."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from slack_bolt.async_app import AsyncAck, AsyncApp
+
+from bot.slack.render import unescape
+from bot.slack.sender import Target
+
+if TYPE_CHECKING:
+    from bot.slack.adapter import SlackAdapter
+
+
+def split_command(text: str) -> tuple[str, str]:
+    """'task buy milk' -> ('task', 'buy milk'); a leading slash is allowed; empty -> help."""
+    head, _, rest = unescape(text).strip().partition(" ")
+    name = head.lstrip("/").split("@", 1)[0].lower()
+    return (name or "help"), rest.strip()
+
+
+def register(bolt: AsyncApp, slack: SlackAdapter) -> None:
+    @bolt.command(slack.settings.command)
+    async def on_command(ack: AsyncAck, body: dict[str, Any]) -> None:
+        await ack()
+        slack.spawn(run(slack, body))
+
+
+async def run(slack: SlackAdapter, body: dict[str, Any]) -> None:
+    name, args = split_command(str(body.get("text") or ""))
+    user = str(body.get("user_id") or "")
+    channel = str(body.get("channel_id") or "") or await slack.people.dm_channel(user)
+    event = await slack.event(
+        body,
+        user=user,
+        channel=channel,
+        fallback_name=str(body.get("user_name") or ""),
+        kind="command",
+        command=name,
+        args=args,
+    )
+    target = Target(
+        channel=channel,
+        user=user,
+        trigger_id=body.get("trigger_id"),
+        response_url=body.get("response_url"),
+    )
+    await slack.run_event(event, target)

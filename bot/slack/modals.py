@@ -1,0 +1,103 @@
+"""Neutral forms (handlers.forms.FormsEngine.describe) as Slack modals, and back."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+CALLBACK_ID = "planerka_form"
+VALUE_ID = "v"
+TITLE_LIMIT = 24
+LABEL_LIMIT = 2000
+OPTION_TEXT_LIMIT = 75
+OPTION_VALUE_LIMIT = 150
+OPTIONS_LIMIT = 100
+INPUT_LIMIT = 3000
+METADATA_LIMIT = 3000
+
+
+def _cut(text: str, limit: int) -> str:
+    text = text.strip() or "·"
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def can_show(form: dict[str, Any] | None) -> bool:
+    """A modal can hold the form: it has fields and none of them asks for a file."""
+    if not form or not form.get("name") or not form.get("fields"):
+        return False
+    return not any(fld.get("file") for fld in form["fields"])
+
+
+def _element(fld: dict[str, Any]) -> dict[str, Any]:
+    choices = fld.get("choices") or []
+    if choices and len(choices) <= OPTIONS_LIMIT:
+        fits = all(len(str(value)) <= OPTION_VALUE_LIMIT for _label, value in choices)
+        if fits:
+            return {
+                "type": "static_select",
+                "action_id": VALUE_ID,
+                "options": [
+                    {
+                        "text": {"type": "plain_text", "text": _cut(str(label), OPTION_TEXT_LIMIT)},
+                        "value": str(value),
+                    }
+                    for label, value in choices
+                ],
+            }
+    return {
+        "type": "plain_text_input",
+        "action_id": VALUE_ID,
+        "multiline": bool(fld.get("multiline")),
+        "max_length": INPUT_LIMIT,
+    }
+
+
+def modal(
+    form: dict[str, Any], metadata: dict[str, str], submit: str, close: str
+) -> dict[str, Any]:
+    """views.open payload; each field is an input block whose block_id is the field name."""
+    blocks = [
+        {
+            "type": "input",
+            "block_id": fld["name"],
+            "optional": bool(fld.get("optional")),
+            "label": {"type": "plain_text", "text": _cut(fld.get("label", ""), LABEL_LIMIT)},
+            "element": _element(fld),
+        }
+        for fld in form["fields"]
+    ]
+    meta = json.dumps({"f": form["name"], **metadata}, separators=(",", ":"))
+    if len(meta) > METADATA_LIMIT:
+        meta = json.dumps({"f": form["name"], "c": metadata.get("c", "")})
+    return {
+        "type": "modal",
+        "callback_id": CALLBACK_ID,
+        "title": {"type": "plain_text", "text": _cut(form.get("title", ""), TITLE_LIMIT)},
+        "submit": {"type": "plain_text", "text": _cut(submit, TITLE_LIMIT)},
+        "close": {"type": "plain_text", "text": _cut(close, TITLE_LIMIT)},
+        "private_metadata": meta,
+        "blocks": blocks,
+    }
+
+
+def metadata_of(view: dict[str, Any]) -> dict[str, str]:
+    try:
+        data = json.loads(view.get("private_metadata") or "{}")
+    except ValueError:
+        return {}
+    return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+
+
+def submitted_values(view: dict[str, Any]) -> dict[str, str]:
+    """Field name -> raw text from a view_submission's state."""
+    out: dict[str, str] = {}
+    state = (view.get("state") or {}).get("values") or {}
+    for block_id, actions in state.items():
+        element = (actions or {}).get(VALUE_ID) or {}
+        kind = element.get("type")
+        if kind == "static_select":
+            option = element.get("selected_option") or {}
+            out[block_id] = str(option.get("value") or "")
+        else:
+            out[block_id] = str(element.get("value") or "")
+    return out

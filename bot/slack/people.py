@@ -1,0 +1,91 @@
+"""Who writes: Slack user ids to neutral senders (name, locale and zone from users.info),
+and the app's DM channel with each person (conversations.open), both cached."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+import structlog
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from handlers.events import Sender
+
+log = structlog.get_logger(__name__)
+
+
+class People:
+    def __init__(
+        self,
+        client: AsyncWebClient,
+        *,
+        ttl: float = 600.0,
+        clock: Callable[[], float] = time.monotonic,
+        size: int = 10_000,
+    ) -> None:
+        self.client = client
+        self.ttl = ttl
+        self.clock = clock
+        self.size = size
+        self._users: dict[str, tuple[float, dict[str, Any]]] = {}
+        self._dms: dict[str, str] = {}
+
+    async def info(self, user_id: str) -> dict[str, Any]:
+        cached = self._users.get(user_id)
+        now = self.clock()
+        if cached is not None and now - cached[0] < self.ttl:
+            return cached[1]
+        try:
+            response = await self.client.users_info(user=user_id, include_locale=True)
+            user = dict(response.get("user") or {})
+        except (SlackApiError, OSError, TimeoutError) as exc:
+            log.warning("slack_users_info_failed", error=_error_of(exc))
+            return cached[1] if cached is not None else {}
+        if len(self._users) >= self.size:
+            self._users.clear()
+        self._users[user_id] = (now, user)
+        return user
+
+    async def sender(self, user_id: str, team_id: str | None, fallback_name: str = "") -> Sender:
+        user = await self.info(user_id)
+        profile = user.get("profile") or {}
+        name = (
+            profile.get("display_name")
+            or profile.get("real_name")
+            or user.get("real_name")
+            or user.get("name")
+            or fallback_name
+            or user_id
+        )
+        return Sender(
+            external_id=user_id,
+            name=str(name),
+            username=user.get("name") or fallback_name or None,
+            language_code=user.get("locale") or None,
+            timezone=user.get("tz") or None,
+            team_key=team_id or user.get("team_id") or None,
+        )
+
+    async def dm_channel(self, user_id: str) -> str:
+        """The app's DM with the person; their user id works as a channel if this fails."""
+        known = self._dms.get(user_id)
+        if known:
+            return known
+        try:
+            response = await self.client.conversations_open(users=user_id)
+            channel = str((response.get("channel") or {}).get("id") or "")
+        except (SlackApiError, OSError, TimeoutError) as exc:
+            log.warning("slack_conversations_open_failed", error=_error_of(exc))
+            return user_id
+        if not channel:
+            return user_id
+        self._dms[user_id] = channel
+        return channel
+
+
+def _error_of(exc: BaseException) -> str:
+    if isinstance(exc, SlackApiError):
+        return str(exc.response.get("error") or exc.response.status_code)
+    return type(exc).__name__

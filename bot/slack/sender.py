@@ -1,0 +1,246 @@
+"""Posting neutral views to Slack: replies to what people do, and queued messages
+(the outbox Sender). Slack's errors become the dispatcher's three outcomes."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+import aiohttp
+import structlog
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.web.async_slack_response import AsyncSlackResponse
+from slack_sdk.webhook.async_client import AsyncWebhookClient
+
+from bot.slack import modals
+from bot.slack.people import People
+from bot.slack.render import Message, render
+from handlers.dispatch import Workspace
+from handlers.i18n import Translator
+from handlers.views import Attachment, View
+from scheduler.delivery import RecipientGone, RetryAfter, TemporaryFailure
+
+log = structlog.get_logger(__name__)
+
+PLATFORM = "slack"
+# the person or the channel is no longer there: stop writing to it
+GONE_ERRORS = frozenset(
+    {
+        "account_inactive",
+        "user_not_found",
+        "user_disabled",
+        "channel_not_found",
+        "is_archived",
+        "cannot_dm_bot",
+        "not_in_channel",
+        "user_not_visible",
+    }
+)
+# the bot cannot post in the channel, but the response_url of the request still works
+NO_ACCESS_ERRORS = frozenset({"channel_not_found", "not_in_channel", "is_archived"})
+Sleep = Callable[[float], Awaitable[None]]
+
+
+def retry_after(exc: SlackApiError) -> float | None:
+    if exc.response.status_code != 429 and exc.response.get("error") != "ratelimited":
+        return None
+    headers = exc.response.headers or {}
+    raw = headers.get("Retry-After") or headers.get("retry-after") or "1"
+    try:
+        return max(0.0, float(raw))
+    except ValueError:
+        return 1.0
+
+
+def classify(exc: BaseException) -> Exception | None:
+    """RetryAfter, RecipientGone or TemporaryFailure for an error of a Web API call."""
+    if isinstance(exc, SlackApiError):
+        wait = retry_after(exc)
+        if wait is not None:
+            return RetryAfter(wait)
+        error = str(exc.response.get("error") or "")
+        if error in GONE_ERRORS:
+            return RecipientGone(error)
+        if exc.response.status_code >= 500 or error in ("internal_error", "fatal_error"):
+            return TemporaryFailure(error or str(exc.response.status_code))
+        return None
+    if isinstance(exc, aiohttp.ClientError | OSError | asyncio.TimeoutError):
+        return TemporaryFailure(type(exc).__name__)
+    return None
+
+
+def error_code(exc: BaseException) -> str:
+    if isinstance(exc, SlackApiError):
+        return str(exc.response.get("error") or exc.response.status_code)
+    return type(exc).__name__
+
+
+class Calls:
+    """Web API calls that wait out a 429 (Retry-After) a bounded number of times."""
+
+    def __init__(
+        self, client: AsyncWebClient, sleep: Sleep = asyncio.sleep, max_wait: float = 30.0
+    ) -> None:
+        self.client = client
+        self.sleep = sleep
+        self.max_wait = max_wait
+
+    async def call(self, method: str, attempts: int = 3, **kwargs: Any) -> AsyncSlackResponse:
+        for attempt in range(attempts):
+            try:
+                return await self.client.api_call(method, json=kwargs)
+            except SlackApiError as exc:
+                wait = retry_after(exc)
+                if wait is None or wait > self.max_wait or attempt == attempts - 1:
+                    raise
+                log.info("slack_rate_limited", method=method, retry_after=wait)
+                await self.sleep(wait)
+        raise AssertionError("unreachable")
+
+    async def upload(self, channel: str, item: Attachment) -> None:
+        await self.client.files_upload_v2(
+            channel=channel, content=item.content, filename=item.name, title=item.name
+        )
+
+
+@dataclass
+class Target:
+    """Where a reply goes, and what Slack gave us to reply with."""
+
+    channel: str
+    user: str
+    trigger_id: str | None = None
+    response_url: str | None = None
+    message_ts: str | None = None  # the message the pressed button was on
+    ephemeral: bool = False  # that message is ephemeral (only response_url can change it)
+
+    @property
+    def is_dm(self) -> bool:
+        return self.channel.startswith("D") or self.channel == self.user
+
+
+class Poster:
+    def __init__(self, calls: Calls, workspace: Workspace, people: People) -> None:
+        self.calls = calls
+        self.workspace = workspace
+        self.people = people
+
+    async def deliver(self, views: list[View], target: Target, tr: Translator) -> None:
+        for view in views:
+            try:
+                if await self._open_modal(view, target, tr):
+                    continue
+                await self.post(view, target)
+            except Exception as exc:  # one failed reply must not hide the others
+                log.warning("slack_post_failed", error=error_code(exc), channel=target.channel)
+
+    async def _open_modal(self, view: View, target: Target, tr: Translator) -> bool:
+        form = view.form
+        if form is None or "errors" in form or not target.trigger_id:
+            return False
+        if not modals.can_show(form):
+            return False
+        metadata = {"c": target.channel}
+        payload = modals.modal(form, metadata, submit=tr.s("Save"), close=tr.s("Cancel"))
+        trigger, target.trigger_id = target.trigger_id, None  # a trigger opens one modal
+        try:
+            await self.calls.call("views.open", trigger_id=trigger, view=payload)
+        except SlackApiError as exc:
+            log.info("slack_modal_failed", error=error_code(exc))
+            return False  # the dialog goes on by messages
+        return True
+
+    async def post(self, view: View, target: Target) -> None:
+        messages = render(view)
+        last_ts: str | None = None
+        if view.edit and messages:
+            if target.message_ts and not target.ephemeral:
+                first = messages.pop(0)
+                response = await self.calls.call(
+                    "chat.update",
+                    channel=target.channel,
+                    ts=target.message_ts,
+                    text=first.text,
+                    blocks=first.blocks,
+                )
+                last_ts = str(response.get("ts") or target.message_ts)
+            elif target.ephemeral and target.response_url:
+                first = messages.pop(0)
+                await self._respond(target, first, replace=True, ephemeral=True)
+        for message in messages:
+            last_ts = await self._post_one(view, target, message) or last_ts
+        if view.ref and last_ts:
+            await self.workspace.remember_sent(PLATFORM, target.channel, last_ts, view.ref)
+        for item in (view.image, view.file):
+            if item is not None:
+                channel = target.channel
+                if view.private and not target.is_dm:
+                    channel = await self.people.dm_channel(target.user)
+                await self.calls.upload(channel, item)
+
+    async def _post_one(self, view: View, target: Target, message: Message) -> str | None:
+        ephemeral = view.private and not target.is_dm
+        try:
+            if ephemeral:
+                await self.calls.call(
+                    "chat.postEphemeral",
+                    channel=target.channel,
+                    user=target.user,
+                    text=message.text,
+                    blocks=message.blocks,
+                )
+                return None
+            response = await self.calls.call(
+                "chat.postMessage", channel=target.channel, text=message.text, blocks=message.blocks
+            )
+            return str(response.get("ts") or "") or None
+        except SlackApiError as exc:
+            if error_code(exc) in NO_ACCESS_ERRORS and target.response_url:
+                await self._respond(target, message, replace=False, ephemeral=ephemeral)
+                return None
+            raise
+
+    async def _respond(
+        self, target: Target, message: Message, *, replace: bool, ephemeral: bool
+    ) -> None:
+        assert target.response_url is not None
+        hook = AsyncWebhookClient(target.response_url)
+        body: dict[str, Any] = {
+            "text": message.text,
+            "blocks": message.blocks,
+            "response_type": "ephemeral" if ephemeral else "in_channel",
+        }
+        if replace:
+            body["replace_original"] = True
+        await hook.send_dict(body)
+
+
+class SlackSender:
+    """The outbox dispatcher's Sender: one queued view to one chat, errors classified."""
+
+    platform = PLATFORM
+
+    def __init__(self, client: AsyncWebClient, workspace: Workspace) -> None:
+        self.client = client
+        self.workspace = workspace
+
+    async def send(self, chat_id: str, payload: dict[str, Any]) -> None:
+        view = View.from_dict(payload)
+        last_ts = ""
+        try:
+            for message in render(view):
+                response = await self.client.chat_postMessage(
+                    channel=chat_id, text=message.text, blocks=message.blocks
+                )
+                last_ts = str(response.get("ts") or "")
+        except Exception as exc:
+            mapped = classify(exc)
+            log.info("slack_send_failed", error=error_code(exc), outcome=type(mapped).__name__)
+            if mapped is not None:
+                raise mapped from exc
+            raise
+        if view.ref and last_ts:
+            await self.workspace.remember_sent(PLATFORM, chat_id, last_ts, view.ref)

@@ -1,0 +1,53 @@
+"""Message shortcuts: "Create task from message" and "Create lead from message"."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from slack_bolt.async_app import AsyncAck, AsyncApp
+
+from bot.slack.render import unescape
+from bot.slack.sender import Target
+
+if TYPE_CHECKING:
+    from bot.slack.adapter import SlackAdapter
+
+# callback_id of the shortcut in the app's manifest -> the neutral command it runs
+SHORTCUTS = {"task_from_message": "task", "lead_from_message": "lead"}
+
+
+def register(bolt: AsyncApp, slack: SlackAdapter) -> None:
+    for callback_id, command in SHORTCUTS.items():
+        bolt.shortcut(callback_id)(_listener(slack, command))
+
+
+def _listener(slack: SlackAdapter, command: str) -> Any:
+    async def on_shortcut(ack: AsyncAck, body: dict[str, Any]) -> None:
+        await ack()
+        slack.spawn(run(slack, body, command))
+
+    return on_shortcut
+
+
+async def run(slack: SlackAdapter, body: dict[str, Any], command: str) -> None:
+    user = str((body.get("user") or {}).get("id") or "")
+    channel = str((body.get("channel") or {}).get("id") or "") or await slack.people.dm_channel(
+        user
+    )
+    text = unescape(str((body.get("message") or {}).get("text") or "")).strip()
+    event = await slack.event(
+        body,
+        user=user,
+        channel=channel,
+        fallback_name=str((body.get("user") or {}).get("username") or ""),
+        kind="command",
+        command=command,
+        args=text,
+    )
+    target = Target(
+        channel=channel,
+        user=user,
+        trigger_id=body.get("trigger_id"),
+        response_url=body.get("response_url"),
+    )
+    await slack.run_event(event, target)

@@ -1,0 +1,45 @@
+"""Modal submissions (view_submission): the whole neutral form at once.
+
+The form is checked before the ack, because field errors go back in the ack itself
+(response_action "errors"); the rest of the reply is posted after it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from slack_bolt.async_app import AsyncAck, AsyncApp
+
+from bot.slack import modals
+from bot.slack.sender import Target
+
+if TYPE_CHECKING:
+    from bot.slack.adapter import SlackAdapter
+
+
+def register(bolt: AsyncApp, slack: SlackAdapter) -> None:
+    @bolt.view(modals.CALLBACK_ID)
+    async def on_submit(ack: AsyncAck, body: dict[str, Any]) -> None:
+        view = body.get("view") or {}
+        meta = modals.metadata_of(view)
+        user = str((body.get("user") or {}).get("id") or "")
+        channel = meta.get("c") or await slack.people.dm_channel(user)
+        event = await slack.event(
+            body,
+            user=user,
+            channel=channel,
+            fallback_name=str((body.get("user") or {}).get("username") or ""),
+            kind="form",
+            form_name=meta.get("f", ""),
+            form_values=modals.submitted_values(view),
+            dedup_key=f"view:{view.get('id')}:{view.get('hash')}" if view.get("id") else None,
+        )
+        views = await slack.workspace.handle(event)
+        for reply in views:
+            errors = (reply.form or {}).get("errors")
+            if errors:
+                await ack(response_action="errors", errors={k: str(v) for k, v in errors.items()})
+                return
+        await ack()
+        target = Target(channel=channel, user=user)
+        slack.spawn(slack.poster.deliver(views, target, slack.translator_of(event)))

@@ -1,0 +1,192 @@
+"""The Slack app end to end in HTTP mode: signed requests from a local client to the real
+Bolt app, replies observed on the fake Slack Web API."""
+
+from __future__ import annotations
+
+import json
+import time
+
+from sqlalchemy import func, select
+
+from models.groups import Group
+from tests.fakes import slack_api
+from tests.fakes.slack_harness import slack_http, slash_command_body
+
+ANNA, BORIS = "U0ANNA", "U0BORIS"
+FORM = "application/x-www-form-urlencoded"
+
+
+async def _groups(harness, name: str) -> int:
+    async with harness.adapter.workspace.sessionmaker() as session:
+        return int(
+            await session.scalar(select(func.count()).select_from(Group).where(Group.name == name))
+            or 0
+        )
+
+
+async def test_start_groups_modal_and_buttons(sqlite_url: str) -> None:
+    async with slack_http(sqlite_url) as slack:
+        slack.fake.add_user(ANNA, "Anna")
+        assert await slack.command("start", user=ANNA) == 200
+        assert "Welcome" in slack.fake.texts()[0]
+        assert "Groups" in slack.fake.last_buttons()
+
+        # a form opens as a modal; field errors come back in the ack
+        assert await slack.command("groups new", user=ANNA) == 200
+        modal = slack.last_modal()
+        assert modal["title"]["text"] == "New group"
+        assert [b["block_id"] for b in modal["blocks"]] == ["name", "access"]
+        status, answer = await slack.submit({"name": "", "access": "open"}, user=ANNA)
+        assert status == 200
+        assert answer["response_action"] == "errors"
+        assert set(answer["errors"]) == {"name"}
+        assert await _groups(slack, "Design") == 0
+
+        status, answer = await slack.submit({"name": "Design", "access": "closed"}, user=ANNA)
+        assert status == 200 and answer == {}
+        assert "Group *Design* created" in slack.fake.texts()[-1]
+        assert slack.fake.of("chat.postMessage")[-1]["channel"] == "C0GENERAL"
+        assert await _groups(slack, "Design") == 1
+
+        # buttons: a new message, then one that replaces the message it was on
+        await slack.press("Members", user=ANNA)
+        assert "Members of *Design* (1)" in slack.fake.texts()[-1]
+        await slack.press("Back", user=ANNA)
+        await slack.press("Make open", user=ANNA)
+        update = slack.fake.of("chat.update")[-1]
+        assert update["ts"] == "1700000001.000100"
+        assert "group, open" in slack_api.message_text(update)
+
+        # a colleague in the same Slack workspace joins the same team on first contact
+        slack.fake.add_user(BORIS, "Boris")
+        await slack.command("groups", user=BORIS)
+        assert "Design" in slack.fake.last_buttons().keys().__str__()
+
+
+async def test_russian_speaker_gets_russian(sqlite_url: str) -> None:
+    async with slack_http(sqlite_url) as slack:
+        slack.fake.add_user(ANNA, "Анна", locale="ru-RU")
+        await slack.command("groups", user=ANNA)
+        assert "Группы" in slack.fake.texts()[-1]
+        await slack.command("groups new", user=ANNA)
+        modal = slack.last_modal()
+        assert modal["submit"]["text"] == "Сохранить"
+        assert modal["title"]["text"] == "Новая группа"
+
+
+async def test_channel_ping_in_a_title_is_escaped_on_the_wire(sqlite_url: str) -> None:
+    async with slack_http(sqlite_url) as slack:
+        slack.fake.add_user(ANNA, "Anna")
+        await slack.command("groups new <!channel> & <@U0BORIS> news", user=ANNA)
+        wire = json.dumps(slack.fake.posted())
+        assert "&lt;!channel&gt; &amp; &lt;@U0BORIS&gt; news" in wire
+        assert "<!channel>" not in wire and "<@U0BORIS>" not in wire
+        assert await _groups(slack, "<!channel> & <@U0BORIS> news") == 1
+
+
+async def test_unknown_command_is_ephemeral(sqlite_url: str) -> None:
+    async with slack_http(sqlite_url) as slack:
+        slack.fake.add_user(ANNA, "Anna")
+        await slack.command("grups", user=ANNA)
+        ephemeral = slack.fake.of("chat.postEphemeral")
+        assert ephemeral and ephemeral[-1]["user"] == ANNA
+        assert "Did you mean" in slack_api.message_text(ephemeral[-1])
+        assert not slack.fake.of("chat.postMessage")
+
+
+async def test_bad_signature_and_stale_timestamp_are_401(sqlite_url: str) -> None:
+    async with slack_http(sqlite_url) as slack:
+        slack.fake.add_user(ANNA, "Anna")
+        body = slash_command_body("groups new Forged", user=ANNA)
+        status, _ = await slack.send(body, FORM, secret="not-the-secret")
+        assert status == 401
+        stale = int(time.time()) - 6 * 60
+        status, _ = await slack.send(body, FORM, timestamp=stale)
+        assert status == 401
+        status, _ = await slack.send(body, FORM, extra={"X-Slack-Signature": "v0=00"})
+        assert status == 401
+        assert await _groups(slack, "Forged") == 0
+        assert slack.fake.posted() == []
+        # a timestamp within the five minutes passes
+        status, _ = await slack.send(body, FORM, timestamp=int(time.time()) - 4 * 60)
+        assert status == 200
+        assert await _groups(slack, "Forged") == 1
+
+
+async def test_dialog_by_dm_and_retried_event_has_one_effect(db_url: str) -> None:
+    async with slack_http(db_url) as slack:
+        slack.fake.add_user(ANNA, "Anna")
+        dm = "D0ANNA"
+        slack.fake.fail("views.open", "expired_trigger_id")  # the modal cannot open: ask by DM
+        await slack.command("groups new", user=ANNA, channel=dm)
+        assert slack.fake.texts()[-1] == "Name of the new group?"
+
+        answer = slack_api.dm_message("Ops", user=ANNA)
+        assert await slack.event(answer, event_id="Ev0001") == 200
+        assert "Open to everyone" in slack.fake.texts()[-1]
+        before = len(slack.fake.posted())
+        assert await slack.event(answer, event_id="Ev0001", retry=1) == 200
+        assert await slack.event(answer, event_id="Ev0001", retry=2) == 200
+        assert len(slack.fake.posted()) == before
+
+        await slack.press("Open", user=ANNA, channel=dm)
+        assert "Group *Ops* created" in slack.fake.texts()[-1]
+        assert await _groups(slack, "Ops") == 1
+
+
+async def test_bot_and_channel_messages_are_ignored(sqlite_url: str) -> None:
+    async with slack_http(sqlite_url) as slack:
+        slack.fake.add_user(ANNA, "Anna")
+        own = slack_api.dm_message("hello", user=ANNA) | {"bot_id": "BBOT0001"}
+        await slack.event(own)
+        channel = slack_api.dm_message("hello", user=ANNA) | {
+            "channel": "C0GENERAL",
+            "channel_type": "channel",
+        }
+        await slack.event(channel)
+        assert slack.fake.posted() == []
+        await slack.event(slack_api.dm_message("hello", user=ANNA))
+        assert "/help" in slack.fake.texts()[-1]
+
+
+async def test_app_home_shows_my_day(sqlite_url: str) -> None:
+    async with slack_http(sqlite_url) as slack:
+        slack.fake.add_user(ANNA, "Anna")
+        event = {"type": "app_home_opened", "user": ANNA, "channel": "D0ANNA", "tab": "home"}
+        assert await slack.event(event) == 200
+        published = slack.fake.of("views.publish")
+        assert published and published[-1]["user_id"] == ANNA
+        home = published[-1]["view"]
+        assert home["type"] == "home" and home["blocks"]
+        registry = slack.adapter.workspace.registry
+        if "today" not in registry.commands:
+            assert "*Menu*" in json.dumps(home)
+        # a button on the Home tab answers in the DM and refreshes the tab
+        buttons = slack_api.buttons_of(home["blocks"])
+        assert buttons
+        await slack.action(next(iter(buttons.values())), user=ANNA, home=True)
+        assert slack.fake.of("chat.postMessage")[-1]["channel"] == "D0ANNA"
+        assert len(slack.fake.of("views.publish")) == 2
+
+
+async def test_reply_goes_by_response_url_where_the_bot_is_not_a_member(sqlite_url: str) -> None:
+    async with slack_http(sqlite_url) as slack:
+        slack.fake.add_user(ANNA, "Anna")
+        slack.fake.fail("chat.postMessage", "not_in_channel")
+        await slack.command("groups", user=ANNA, channel="C0PRIVATE")
+        hooked = slack.fake.of("response_url")
+        assert hooked and hooked[-1]["response_type"] == "in_channel"
+        assert "Groups" in slack_api.message_text(hooked[-1])
+
+
+async def test_rate_limited_reply_waits_retry_after(sqlite_url: str) -> None:
+    from tests.fakes.slack_harness import Recorder
+
+    sleep = Recorder()
+    async with slack_http(sqlite_url, sleep=sleep) as slack:
+        slack.fake.add_user(ANNA, "Anna")
+        slack.fake.rate_limit("chat.postMessage", 7)
+        await slack.command("groups", user=ANNA)
+        assert sleep.waits == [7.0]
+        assert len(slack.fake.of("chat.postMessage")) == 2  # the 429, then the message
+        assert "Groups" in slack.fake.texts()[-1]
