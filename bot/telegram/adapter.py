@@ -1,0 +1,226 @@
+"""The Telegram adapter: aiogram 3 in, neutral events through the workspace, views out.
+
+One aiogram Router with two handlers (messages and button presses) turns updates
+into handlers.events.Incoming, calls Workspace.handle (one transaction, inbox
+dedup by update_id) and renders the views. Long polling by default; webhook mode
+serves aiohttp with a secret token.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import secrets
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager, suppress
+from typing import TYPE_CHECKING
+
+import structlog
+from aiogram import Bot, Dispatcher, Router
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.enums import ParseMode
+from aiogram.exceptions import TelegramAPIError, TelegramRetryAfter
+from aiogram.types import BotCommand, CallbackQuery, Message, Update
+
+from bot.telegram.events import from_callback, from_message
+from bot.telegram.render import keyboard
+from bot.telegram.sender import PLATFORM, TelegramSender
+from handlers.events import FileRef, Incoming
+from handlers.i18n import translator
+from handlers.markup import to_plain
+from handlers.views import View
+from services.errors import N_, DomainError
+
+if TYPE_CHECKING:
+    from bot.app import App
+
+log = structlog.get_logger(__name__)
+
+COMMAND_NAME = re.compile(r"[a-z0-9_]{1,32}")
+ALERT_LIMIT = 200  # characters an answerCallbackQuery alert may show
+MENU_LANGUAGES = ("en", "ru")
+
+
+class TelegramAdapter:
+    platform = PLATFORM
+
+    def __init__(self, app: App, *, bot: Bot | None = None) -> None:
+        self.app = app
+        self.settings = app.settings.telegram
+        self.workspace = app.workspace
+        if bot is None:
+            if self.settings.token is None:
+                raise ValueError("the Telegram adapter needs a token")
+            session = AiohttpSession(api=TelegramAPIServer.from_base(self.settings.api_base_url))
+            bot = Bot(
+                self.settings.token.get_secret_value(),
+                session=session,
+                default=DefaultBotProperties(parse_mode=ParseMode.HTML),
+            )
+        self.bot = bot
+        self.username = self.settings.bot_username.lstrip("@")
+        self._sender = TelegramSender(bot, self.workspace)
+        self.router = Router(name=__name__)
+        self.router.message.register(self.on_message)
+        self.router.callback_query.register(self.on_callback)
+        self.dispatcher = Dispatcher()
+        self.dispatcher.include_router(self.router)
+        self._turns: dict[str, tuple[asyncio.Lock, int]] = {}
+        self.ready = asyncio.Event()
+        self.webhook_port: int | None = None
+        services = self.workspace.services
+        services.invite_links[PLATFORM] = self.invite_link
+        services.file_readers[PLATFORM] = self.read_file
+
+    @property
+    def sender(self) -> TelegramSender:
+        return self._sender
+
+    # -- start-up --------------------------------------------------------------
+    async def prepare(self) -> None:
+        """Learn the bot's username and publish the command menu in ru and en."""
+        if not self.username:
+            me = await self.bot.me()
+            self.username = me.username or ""
+        await self.set_commands()
+
+    def menu(self, lang: str) -> list[BotCommand]:
+        tr = translator(lang)
+        out: list[BotCommand] = []
+        for spec in self.workspace.registry.ordered:
+            if spec.hidden or (spec.platforms is not None and PLATFORM not in spec.platforms):
+                continue
+            if not COMMAND_NAME.fullmatch(spec.name):
+                continue
+            description = tr.s(spec.help).strip() or spec.name
+            out.append(BotCommand(command=spec.name, description=description[:256]))
+        return out[:100]
+
+    async def set_commands(self) -> None:
+        default = self.workspace.services.default_locale
+        await self.bot.set_my_commands(self.menu(default))
+        for lang in MENU_LANGUAGES:
+            await self.bot.set_my_commands(self.menu(lang), language_code=lang)
+
+    def invite_link(self, code: str) -> str:
+        return f"https://t.me/{self.username}?start={code}"
+
+    async def read_file(self, file: FileRef) -> bytes:
+        try:
+            info = await self.bot.get_file(file.file_id)
+            if not info.file_path:
+                raise DomainError(N_("Telegram did not give the file; please send it again."))
+            data = await self.bot.download_file(info.file_path)
+        except TelegramAPIError as exc:
+            log.warning("file_download_failed", reason=exc.message)
+            raise DomainError(N_("Telegram did not give the file; please send it again.")) from exc
+        assert data is not None
+        return data.read()
+
+    # -- serving -----------------------------------------------------------------
+    async def run(self) -> None:
+        await self.prepare()
+        if self.settings.mode == "webhook":
+            from bot.telegram.webhook import serve_webhook
+
+            await serve_webhook(self)
+            return
+        await self.bot.delete_webhook(drop_pending_updates=False)
+        log.info("telegram_polling", bot=self.username)
+        self.ready.set()
+        await self.dispatcher.start_polling(
+            self.bot, handle_signals=False, close_bot_session=True, polling_timeout=30
+        )
+
+    async def close(self) -> None:
+        await self.bot.session.close()
+
+    # -- one update ----------------------------------------------------------------
+    @asynccontextmanager
+    async def _turn(self, chat_id: str) -> AsyncIterator[None]:
+        """Updates of one chat are handled in order; other chats run concurrently."""
+        lock, users = self._turns.get(chat_id, (asyncio.Lock(), 0))
+        self._turns[chat_id] = (lock, users + 1)
+        try:
+            async with lock:
+                yield
+        finally:
+            lock, users = self._turns[chat_id]
+            if users <= 1:
+                del self._turns[chat_id]
+            else:
+                self._turns[chat_id] = (lock, users - 1)
+
+    async def on_message(self, message: Message, event_update: Update) -> None:
+        event = from_message(message, event_update.update_id, self.bot.id, self.username)
+        if event is None:
+            return
+        async with self._turn(event.chat.chat_id):
+            views = await self.workspace.handle(event)
+            reply_to = None if event.chat.private else message.message_id
+            await self._send_all(event, views, reply_to=reply_to)
+
+    async def on_callback(self, query: CallbackQuery, event_update: Update) -> None:
+        event = from_callback(query, event_update.update_id)
+        if event is None:
+            await query.answer()
+            return
+        answered = False
+        try:
+            async with self._turn(event.chat.chat_id):
+                views = await self.workspace.handle(event)
+                alert = self._alert_text(event, views)
+                await query.answer(text=alert, show_alert=alert is not None)
+                answered = True
+                if alert is not None:
+                    return
+                message = query.message if isinstance(query.message, Message) else None
+                if message is not None and views and views[0].edit:
+                    if await self._sender.edit(event.chat.chat_id, message.message_id, views[0]):
+                        views = views[1:]
+                await self._send_all(event, views)
+        finally:
+            if not answered:
+                with suppress(TelegramAPIError):
+                    await query.answer()
+
+    @staticmethod
+    def _alert_text(event: Incoming, views: list[View]) -> str | None:
+        """In a group, a short private answer to a button press shows only to the presser."""
+        if event.chat.private or len(views) != 1:
+            return None
+        view = views[0]
+        if not view.private or view.buttons or view.image or view.file:
+            return None
+        text = to_plain(view.body)
+        return text if 0 < len(text) <= ALERT_LIMIT else None
+
+    async def _send_all(
+        self, event: Incoming, views: list[View], *, reply_to: int | None = None
+    ) -> None:
+        chat_id = event.chat.chat_id
+        for view in views:
+            if not view.body and not view.image and not view.file and keyboard(view) is None:
+                continue
+            for attempt in range(2):
+                try:
+                    await self._sender.deliver(chat_id, view, reply_to=reply_to)
+                    break
+                except TelegramRetryAfter as exc:
+                    if attempt or exc.retry_after > 30:
+                        log.warning("reply_dropped_rate_limited", chat_id=chat_id)
+                        break
+                    await asyncio.sleep(exc.retry_after)
+                except TelegramAPIError as exc:
+                    log.warning("reply_failed", chat_id=chat_id, reason=exc.message)
+                    break
+            reply_to = None
+
+
+def webhook_secret(adapter: TelegramAdapter) -> str:
+    secret = adapter.settings.webhook_secret
+    if secret is not None and secret.get_secret_value():
+        return secret.get_secret_value()
+    return secrets.token_urlsafe(32)

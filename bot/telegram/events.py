@@ -1,0 +1,121 @@
+"""Telegram messages and button presses -> neutral handlers.events.Incoming."""
+
+from __future__ import annotations
+
+from aiogram.types import (
+    CallbackQuery,
+    Chat,
+    Message,
+    MessageOriginChannel,
+    MessageOriginChat,
+    MessageOriginHiddenUser,
+    MessageOriginUser,
+    User,
+)
+
+from handlers.events import ChatRef, FileRef, Incoming, Sender, parse_command_line
+
+PLATFORM = "telegram"
+
+
+def chat_ref(chat: Chat) -> ChatRef:
+    return ChatRef(platform=PLATFORM, chat_id=str(chat.id), private=chat.type == "private")
+
+
+def sender_of(user: User) -> Sender:
+    return Sender(
+        external_id=str(user.id),
+        name=user.full_name or user.username or str(user.id),
+        username=user.username,
+        language_code=user.language_code,
+    )
+
+
+def forwarded_name(message: Message) -> str | None:
+    origin = message.forward_origin
+    if isinstance(origin, MessageOriginUser):
+        return origin.sender_user.full_name
+    if isinstance(origin, MessageOriginHiddenUser):
+        return origin.sender_user_name
+    if isinstance(origin, MessageOriginChat):
+        return origin.sender_chat.title or origin.sender_chat.full_name
+    if isinstance(origin, MessageOriginChannel):
+        return origin.chat.title or origin.chat.full_name
+    return None
+
+
+def file_of(message: Message) -> FileRef | None:
+    if message.document is not None:
+        doc = message.document
+        return FileRef(
+            file_id=doc.file_id,
+            name=doc.file_name or "file",
+            size=doc.file_size or 0,
+            mime=doc.mime_type or "application/octet-stream",
+        )
+    if message.photo:
+        photo = max(message.photo, key=lambda p: p.width * p.height)
+        return FileRef(
+            file_id=photo.file_id,
+            name=f"photo_{photo.file_unique_id}.jpg",
+            size=photo.file_size or 0,
+            mime="image/jpeg",
+        )
+    return None
+
+
+def addressed_elsewhere(text: str, bot_username: str) -> bool:
+    """'/tasks@OtherBot' in a group is for another bot."""
+    head = text.strip().split(" ", 1)[0]
+    if "@" not in head:
+        return False
+    return head.split("@", 1)[1].casefold() != bot_username.casefold()
+
+
+def from_message(
+    message: Message, update_id: int, bot_id: int, bot_username: str
+) -> Incoming | None:
+    """The neutral event, or None when the bot should stay silent.
+
+    In groups the bot reacts to commands (its own) and to replies to its messages.
+    """
+    if message.from_user is None or message.from_user.is_bot:
+        return None
+    chat = chat_ref(message.chat)
+    reply = message.reply_to_message
+    reply_to = str(reply.message_id) if reply is not None else None
+    to_bot = reply is not None and reply.from_user is not None and reply.from_user.id == bot_id
+    base = {
+        "chat": chat,
+        "sender": sender_of(message.from_user),
+        "reply_to": reply_to,
+        "forwarded_from": forwarded_name(message),
+        "dedup_key": str(update_id),
+    }
+    text = message.text or message.caption or ""
+    command = parse_command_line(message.text or "") if message.text else None
+    if command is not None:
+        if not chat.private and addressed_elsewhere(text, bot_username):
+            return None
+        name, args = command
+        return Incoming(kind="command", command=name, args=args, **base)  # type: ignore[arg-type]
+    if not chat.private and not to_bot:
+        return None
+    file = file_of(message)
+    if file is not None:
+        return Incoming(kind="file", file=file, args=text, **base)  # type: ignore[arg-type]
+    if not text:
+        return None
+    return Incoming(kind="text", args=text, **base)  # type: ignore[arg-type]
+
+
+def from_callback(query: CallbackQuery, update_id: int) -> Incoming | None:
+    if not query.data or query.message is None:
+        return None
+    return Incoming(
+        chat=chat_ref(query.message.chat),
+        sender=sender_of(query.from_user),
+        kind="action",
+        action=query.data,
+        dedup_key=str(update_id),
+    )

@@ -1,0 +1,101 @@
+"""Neutral views -> Telegram messages: HTML with every user string escaped, inline
+keyboards, texts over 4,096 characters split at line boundaries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from html import escape
+
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+
+from handlers.markup import BOLD, CODE, ITALIC, LINK, MENTION, Markup, Span, chunk, length
+from handlers.views import View
+
+TEXT_LIMIT = 4096  # characters of a message's text, after entity parsing
+CAPTION_LIMIT = 1024  # characters of a photo's or document's caption
+BUTTON_LIMIT = 100  # inline buttons a message may carry
+ROW_LIMIT = 8  # buttons in one row
+
+
+def _text(value: str) -> str:
+    return escape(value, quote=False)
+
+
+def span_html(span: Span) -> str:
+    text = _text(span.text)
+    if not text:
+        return ""
+    if span.style == BOLD:
+        return f"<b>{text}</b>"
+    if span.style == ITALIC:
+        return f"<i>{text}</i>"
+    if span.style == CODE:
+        return f"<code>{text}</code>"
+    if span.style == LINK and span.url:
+        return f'<a href="{escape(span.url, quote=True)}">{text}</a>'
+    if span.style == MENTION:
+        platform, _, user_id = span.url.partition(":")
+        shown = text if text.startswith("@") else "@" + text
+        if platform == "telegram" and user_id.isdigit():
+            return f'<a href="tg://user?id={user_id}">{_text(span.text)}</a>'
+        return shown
+    return text
+
+
+def to_html(markup: Markup) -> str:
+    return "".join(span_html(span) for span in markup)
+
+
+def keyboard(view: View) -> InlineKeyboardMarkup | None:
+    rows: list[list[InlineKeyboardButton]] = []
+    count = 0
+    for row in view.buttons:
+        cells: list[InlineKeyboardButton] = []
+        for button in row:
+            if count >= BUTTON_LIMIT:
+                break
+            if len(cells) == ROW_LIMIT:
+                rows.append(cells)
+                cells = []
+            cells.append(
+                InlineKeyboardButton(text=button.label or "·", callback_data=button.action)
+            )
+            count += 1
+        if cells:
+            rows.append(cells)
+    return InlineKeyboardMarkup(inline_keyboard=rows) if rows else None
+
+
+@dataclass(slots=True)
+class Piece:
+    """One Telegram message of a view: a text, a photo or a document."""
+
+    html: str
+    markup: InlineKeyboardMarkup | None = None
+    kind: str = "text"  # text | photo | document
+
+
+def pieces(view: View) -> list[Piece]:
+    """The messages a view becomes, in order; the keyboard rides on the last one."""
+    out: list[Piece] = []
+    body = view.body
+    attachment_kind = "photo" if view.image is not None else "document" if view.file else ""
+    caption: Markup = []
+    if attachment_kind and length(body) <= CAPTION_LIMIT:
+        caption, body = body, []
+    if body and length(body) > 0:
+        for part in chunk(body, TEXT_LIMIT):
+            html = to_html(part)
+            if html.strip():
+                out.append(Piece(html))
+    if view.image is not None:
+        out.append(Piece(to_html(caption), kind="photo"))
+        caption = []
+    if view.file is not None:
+        out.append(Piece(to_html(caption), kind="document"))
+    markup = keyboard(view)
+    if markup is not None:
+        if not out:
+            out.append(Piece("·"))
+        out[-1].markup = markup
+    return out

@@ -1,0 +1,138 @@
+"""Sending neutral views to Telegram chats: replies to updates and the outbox.
+
+Bot API failures become the delivery contract's exceptions: 429 -> RetryAfter,
+403 (blocked, kicked) and a vanished chat -> RecipientGone, network errors and
+5xx -> TemporaryFailure.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import structlog
+from aiogram import Bot
+from aiogram.exceptions import (
+    TelegramAPIError,
+    TelegramBadRequest,
+    TelegramForbiddenError,
+    TelegramNetworkError,
+    TelegramNotFound,
+    TelegramRetryAfter,
+    TelegramServerError,
+)
+from aiogram.types import BufferedInputFile, LinkPreviewOptions, Message, ReplyParameters
+
+from bot.telegram.render import Piece, pieces
+from handlers.dispatch import Workspace
+from handlers.views import View
+from scheduler.delivery import RecipientGone, RetryAfter, TemporaryFailure
+
+log = structlog.get_logger(__name__)
+
+PLATFORM = "telegram"
+NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+
+
+@asynccontextmanager
+async def bot_api_errors() -> AsyncIterator[None]:
+    """Translate aiogram's exceptions into the delivery contract."""
+    try:
+        yield
+    except TelegramRetryAfter as exc:
+        raise RetryAfter(float(exc.retry_after)) from exc
+    except TelegramForbiddenError as exc:
+        raise RecipientGone(exc.message) from exc
+    except TelegramNotFound as exc:
+        raise RecipientGone(exc.message) from exc
+    except TelegramBadRequest as exc:
+        if "chat not found" in exc.message.lower():
+            raise RecipientGone(exc.message) from exc
+        raise
+    except (TelegramNetworkError, TelegramServerError) as exc:
+        raise TemporaryFailure(str(exc)) from exc
+    except TelegramAPIError as exc:
+        raise TemporaryFailure(str(exc)) from exc
+
+
+class TelegramSender:
+    """Implements scheduler.delivery.Sender, and sends the replies of the adapter."""
+
+    platform = PLATFORM
+
+    def __init__(self, bot: Bot, workspace: Workspace) -> None:
+        self.bot = bot
+        self.workspace = workspace
+
+    async def send(self, chat_id: str, payload: dict[str, Any]) -> None:
+        async with bot_api_errors():
+            await self.deliver(chat_id, View.from_dict(payload), ref=payload.get("ref"))
+
+    async def deliver(
+        self,
+        chat_id: str,
+        view: View,
+        *,
+        ref: str | None = None,
+        reply_to: int | None = None,
+    ) -> list[Message]:
+        """Send one view as one or more messages; remember them when it shows an item."""
+        sent: list[Message] = []
+        for piece in pieces(view):
+            sent.append(await self._send_piece(chat_id, view, piece, reply_to))
+            reply_to = None
+        ref = ref or view.ref
+        if ref:
+            for message in sent:
+                await self.workspace.remember_sent(PLATFORM, chat_id, str(message.message_id), ref)
+        return sent
+
+    async def _send_piece(
+        self, chat_id: str, view: View, piece: Piece, reply_to: int | None
+    ) -> Message:
+        common: dict[str, Any] = {"reply_markup": piece.markup}
+        if reply_to is not None:
+            common["reply_parameters"] = ReplyParameters(
+                message_id=reply_to, allow_sending_without_reply=True
+            )
+        if piece.kind == "photo" and view.image is not None:
+            return await self.bot.send_photo(
+                chat_id,
+                BufferedInputFile(view.image.content, filename=view.image.name),
+                caption=piece.html or None,
+                **common,
+            )
+        if piece.kind == "document" and view.file is not None:
+            return await self.bot.send_document(
+                chat_id,
+                BufferedInputFile(view.file.content, filename=view.file.name),
+                caption=piece.html or None,
+                **common,
+            )
+        return await self.bot.send_message(
+            chat_id, piece.html, link_preview_options=NO_PREVIEW, **common
+        )
+
+    async def edit(self, chat_id: str, message_id: int, view: View) -> bool:
+        """Replace a message's text and keyboard in place; False when it cannot be."""
+        parts = pieces(view)
+        if len(parts) != 1 or parts[0].kind != "text":
+            return False
+        piece = parts[0]
+        try:
+            await self.bot.edit_message_text(
+                text=piece.html,
+                chat_id=chat_id,
+                message_id=message_id,
+                reply_markup=piece.markup,
+                link_preview_options=NO_PREVIEW,
+            )
+        except TelegramBadRequest as exc:
+            if "not modified" in exc.message:
+                return True
+            log.info("edit_failed", chat_id=chat_id, reason=exc.message)
+            return False
+        if view.ref:
+            await self.workspace.remember_sent(PLATFORM, chat_id, str(message_id), view.ref)
+        return True

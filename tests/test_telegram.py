@@ -1,0 +1,98 @@
+"""The Telegram adapter end to end: real aiogram, polling, against the fake Bot API."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+
+from tests.fakes.telegram_api import BOT_USERNAME, FakeTelegram, Person, message_update
+from tests.telegram_harness import Chat, running
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeTelegram]:
+    server = await FakeTelegram().start()
+    try:
+        yield server
+    finally:
+        await server.stop()
+
+
+async def test_start_menu_and_invite_deep_link(sqlite_url: str, fake: FakeTelegram) -> None:
+    async with running(sqlite_url, fake):
+        # the command menu is published in en and ru
+        menus = fake.by_method("setMyCommands")
+        by_lang = {call.data.get("language_code"): call.data["commands"] for call in menus}
+        assert {"en", "ru"} <= set(by_lang)
+        en = {c["command"]: c["description"] for c in by_lang["en"]}
+        ru = {c["command"]: c["description"] for c in by_lang["ru"]}
+        assert en["groups"] == "workgroups and projects"
+        assert ru["groups"] != en["groups"]
+
+        boss = Chat(fake, Person(101, "Boss", "en"))
+        out = await boss.say("/start", expect=2)
+        assert "Your team is ready and you are its admin, <b>Boss</b>." in out[0].text
+        assert any(label.endswith("Tasks") for label, _ in out[1].buttons)
+
+        out = await boss.say("/invite")
+        assert f"https://t.me/{BOT_USERNAME}?start=" in out[0].text
+        code = out[0].text.split("?start=", 1)[1].split('"', 1)[0]
+
+        anna = Chat(fake, Person(202, "Anna", "ru"))
+        out = await anna.say(f"/start {code}", expect=2)
+        assert "Anna" in out[0].text and "Boss" in out[0].text
+        assert "Добро пожаловать" in out[0].text  # Telegram's language_code decides
+
+        # a button press answers the query and edits the list in place
+        await boss.say("/groups new Sales")
+        await boss.say("/groups")
+        answers = len(fake.by_method("answerCallbackQuery"))
+        out = await boss.press("My groups")
+        assert out[0].method == "editMessageText"
+        assert "My groups (1)" in out[0].text
+        assert len(fake.by_method("answerCallbackQuery")) == answers + 1
+
+
+async def test_user_text_arrives_escaped(sqlite_url: str, fake: FakeTelegram) -> None:
+    async with running(sqlite_url, fake):
+        boss = Chat(fake, Person(101, "<i>Boss</i>", "en"))
+        await boss.say("/start", expect=2)
+        out = await boss.say("/groups new <b>&</b>")
+        assert "<b>&lt;b&gt;&amp;&lt;/b&gt;</b>" in out[0].text
+        assert "<b>&</b>" not in out[0].text
+        assert out[0].data["parse_mode"] == "HTML"
+
+
+async def test_duplicate_update_has_one_effect(sqlite_url: str, fake: FakeTelegram) -> None:
+    async with running(sqlite_url, fake):
+        boss = Chat(fake, Person(101, "Boss", "en"))
+        await boss.say("/start", expect=2)
+        update = message_update(fake, boss.person, "/groups new Sales")
+        await fake.push(update)
+        await fake.wait_for(lambda: any("Group" in c.text for c in boss.replies()))
+        # Telegram redelivers the same update (its offset was never confirmed)
+        await fake.push(update)
+        out = await boss.say("/groups")
+        assert "Groups (1)" in out[0].text
+        created = [c for c in boss.replies() if "created" in c.text]
+        assert len(created) == 1
+        assert not any("already exists" in c.text for c in boss.replies())
+
+
+async def test_groups_react_to_commands_and_replies_only(
+    sqlite_url: str, fake: FakeTelegram
+) -> None:
+    async with running(sqlite_url, fake):
+        boss = Chat(fake, Person(101, "Boss", "en"))
+        await boss.say("/start", expect=2)
+        group = {"id": -100500, "type": "supergroup", "title": "Team"}
+        before = len(fake.calls)
+        await fake.push(message_update(fake, boss.person, "hello everyone", chat=group))
+        await fake.push(message_update(fake, boss.person, "/groups@other_bot", chat=group))
+        await fake.push(message_update(fake, boss.person, f"/groups@{BOT_USERNAME}", chat=group))
+        await fake.wait_for(lambda: len(fake.sent(-100500)) >= 1)
+        sent = fake.sent(-100500)
+        assert len(sent) == 1 and "Groups (0)" in sent[0].text
+        assert sent[0].data["reply_parameters"]["message_id"]
+        assert all(c.chat_id == "-100500" for c in fake.calls[before:] if c.method == "sendMessage")
