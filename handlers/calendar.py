@@ -1,0 +1,482 @@
+"""/event and /events: create events from free text, the agenda, invitations,
+changes, comments and reminders."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+
+from handlers.calendar_views import (
+    agenda_line,
+    card_view,
+    invitation_view,
+    span_text,
+    week_png,
+)
+from handlers.core import Ctx, Router, pager_row
+from handlers.forms import Field, Form
+from handlers.groups import resolve_group
+from handlers.i18n import N_, Translator
+from handlers.markup import Span, bold, join_lines
+from handlers.views import Attachment, Button, View
+from models.calendar import Event
+from models.outbox import OutboxMessage
+from models.teams import User
+from services import calendar, notifications, users
+from services.calendar_parse import parse_event, parse_start
+from services.calendar_recur import Occurrence
+from services.errors import N_ as _N
+from services.errors import DomainError
+from services.pagination import Page, clamp_page
+
+router = Router(__name__)
+ORDER = 65
+
+RANGES = {
+    "t": ("today", "сегодня"),
+    "w": ("week", "неделя", "неделю"),
+    "n": ("next", "next week", "следующая", "следующая неделя"),
+}
+MENTION = re.compile(r"(?<!\S)@([\w.\-]+)")
+
+
+def day_start(tr: Translator, moment: datetime) -> datetime:
+    local = moment.astimezone(tr.zone())
+    return local.replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def range_bounds(tr: Translator, code: str) -> tuple[datetime, datetime]:
+    today = day_start(tr, datetime.now(UTC))
+    if code == "t":
+        return today.astimezone(UTC), (today + timedelta(days=1)).astimezone(UTC)
+    monday = today - timedelta(days=today.weekday())
+    if code == "n":
+        monday += timedelta(days=7)
+    # local midnights, so a DST change inside the week stays exact
+    end = (monday.replace(tzinfo=None) + timedelta(days=7)).replace(tzinfo=tr.zone())
+    return monday.astimezone(UTC), end.astimezone(UTC)
+
+
+async def agenda_view(ctx: Ctx, code: str, page_no: int) -> View:
+    start, end = range_bounds(ctx.tr, code)
+    occs = await calendar.occurrences(ctx.session, ctx.me, start, end)
+    per = ctx.services.page_size
+    page_no, pages = clamp_page(page_no, len(occs), per)
+    page: Page[Occurrence] = Page(
+        occs[(page_no - 1) * per : page_no * per], page_no, pages, len(occs)
+    )
+    titles = {"t": N_("Today"), "w": N_("This week"), "n": N_("Next week")}
+    lines: list[Any] = [[bold(ctx.tr.s(titles[code])), Span(f" ({len(occs)})")]]
+    if not occs:
+        lines.append(ctx.tr("Nothing planned. Add an event: /event Standup tomorrow 10:00 15m"))
+    view = View()
+    for occ in page.items:
+        lines.append(agenda_line(ctx.tr, occ))
+        key = f":{occ.key}" if occ.recurring else ""
+        view.row(Button(f"📅 {occ.event.title}"[:60], f"ev:o:{occ.series_id}{key}"))
+    view.body = join_lines(lines)
+    view.row(*pager_row(ctx, page, f"ev:a:{code}"))
+    view.row(
+        Button(ctx.tr.s("Today"), "ev:a:t:1"),
+        Button(ctx.tr.s("This week"), "ev:a:w:1"),
+        Button(ctx.tr.s("Next week"), "ev:a:n:1"),
+        Button(ctx.tr.s("Picture"), f"ev:p:{'n' if code == 'n' else 'w'}"),
+    )
+    return view
+
+
+async def picture_view(ctx: Ctx, code: str) -> View:
+    start, end = range_bounds(ctx.tr, code)
+    occs = await calendar.occurrences(ctx.session, ctx.me, start, end, include_declined=False)
+    png = week_png(ctx.tr, occs, start.astimezone(ctx.tr.zone()))
+    view = View(body=ctx.tr("Your week: {n} events.", n=str(len(occs))))
+    view.image = Attachment("week.png", png, "image/png")
+    return view
+
+
+async def _people(ctx: Ctx, tokens: list[str]) -> list[int]:
+    ids: list[int] = []
+    for token in tokens:
+        found = await users.find_people(ctx.session, ctx.me, token)
+        if not found:
+            raise DomainError(
+                _N("I don't know anyone called {name} in your team. Who should come?"),
+                name=token.lstrip("@"),
+            )
+        if len(found) > 1:
+            names = ", ".join(u.name for u in found)
+            raise DomainError(_N("Several people match: {names}. Type the full name."), names=names)
+        ids.append(found[0].id)
+    return ids
+
+
+async def queue_reminders(ctx: Ctx, event: Event, *, drop: bool = False) -> None:
+    """(Re)queue the reminders of an event's coming occurrences for everyone in it."""
+    if drop:
+        await calendar.drop_reminders(ctx.session, event)
+    for due in await calendar.due_reminders(ctx.session, event):
+        taken = await ctx.session.scalar(
+            select(OutboxMessage.id).where(OutboxMessage.dedup_key == due.dedup_key)
+        )
+        if taken is not None:
+            continue
+        tr = Translator(due.user.locale, due.user.timezone)
+        occ = due.occurrence
+        view = View(
+            body=tr(
+                "⏰ {title} starts {when}.",
+                title=bold(occ.event.title),
+                when=span_text(tr, occ.starts_at, occ.ends_at),
+            ),
+            ref=f"event:{occ.series_id}",
+        )
+        if occ.event.place:
+            view.body.append(Span("\n"))
+            view.body.extend(tr("Where: {place}", place=occ.event.place))
+        key = f":{occ.key}" if occ.recurring else ""
+        view.row(Button(tr.s("Open"), f"ev:o:{occ.series_id}{key}"))
+        row = await notifications.notify(
+            ctx.session,
+            due.user,
+            kind="reminder",
+            payload=view.to_dict(),
+            ref=f"event:{occ.series_id}",
+            dedup_key=due.dedup_key,
+            due_at=due.due_at,
+        )
+        if row is not None:
+            row.created_at = due.due_at  # it reaches the centre when it is due
+
+
+async def create_from_text(ctx: Ctx, text: str) -> View:
+    draft = parse_event(text, ctx.me.locale, ctx.me.timezone)
+    attendee_ids = await _people(ctx, draft.people)
+    group_id = None
+    if len(draft.groups) > 1:
+        raise DomainError(_N("An event belongs to one group at most. Which one?"))
+    if draft.groups:
+        group, _rest = await resolve_group(ctx, draft.groups[0])
+        group_id = group.id
+    event, invited = await calendar.create_event(
+        ctx.session,
+        ctx.me,
+        title=draft.title,
+        starts_at=draft.starts_at,
+        ends_at=draft.ends_at,
+        attendee_ids=attendee_ids,
+        group_id=group_id,
+        place=draft.place,
+        description=draft.description,
+        repeat=draft.repeat,
+        weekdays=draft.weekdays,
+    )
+    for user in invited:
+        await ctx.notify(
+            user.id,
+            "invitation",
+            lambda tr: invitation_view(tr, event, ctx.me.name),
+            ref=f"event:{event.id}",
+        )
+    await queue_reminders(ctx, event)
+    view = await card_view(ctx, await calendar.get_occurrence(ctx.session, ctx.me, event.id, None))
+    head = ctx.tr.n(
+        "Event created; {n} person invited.", "Event created; {n} people invited.", len(invited)
+    )
+    view.body = [*head, Span("\n\n"), *view.body]
+    return view
+
+
+@router.command(
+    "event",
+    help=N_("plan an event: title, time, length, @people, #group"),
+    usage=N_("/event Standup tomorrow 10:00 30m @anna #sales"),
+)
+async def event_command(ctx: Ctx) -> Any:
+    text = ctx.args.strip()
+    if not text:
+        return View(
+            body=ctx.tr(
+                "Describe the event: /event Standup tomorrow 10:00 30m @anna #sales. "
+                "Add 'every mon, wed', 'daily' or 'monthly' to repeat it, a link or 'place: Room 1' for where, "
+                "and '| text' for a description."
+            )
+        )
+    if text.isdigit():
+        return await card_view(
+            ctx, await calendar.get_occurrence(ctx.session, ctx.me, int(text), None)
+        )
+    return await create_from_text(ctx, text)
+
+
+@router.command(
+    "events",
+    help=N_("your agenda: today, this week, a week picture"),
+    usage=N_("/events [today|week|next|picture|remind MINUTES|#group]"),
+)
+async def events_command(ctx: Ctx) -> Any:
+    word, _, rest = ctx.args.strip().partition(" ")
+    word = word.lower()
+    if word in ("remind", "напоминать", "напоминание"):
+        if not rest.strip().isdigit():
+            current = await calendar.remind_minutes(ctx.session, ctx.me.user_id)
+            return View(
+                body=ctx.tr(
+                    "Reminders come {n} min before events. Change: /events remind 30 (0 turns them off).",
+                    n=str(current),
+                )
+            )
+        minutes = await calendar.set_remind_minutes(ctx.session, ctx.me, int(rest.strip()))
+        return View(body=ctx.tr("Reminders will come {n} min before events.", n=str(minutes)))
+    if word in ("picture", "png", "картинка"):
+        return await picture_view(ctx, "w")
+    if word.startswith("#"):
+        group, _ = await resolve_group(ctx, ctx.args.strip())
+        return await group_agenda(ctx, group.id)
+    for code, words in RANGES.items():
+        if ctx.args.strip().lower() in words:
+            return await agenda_view(ctx, code, 1)
+    if word:
+        raise DomainError(_N("Say today, week or next: /events week"))
+    return await agenda_view(ctx, "t", 1)
+
+
+async def group_agenda(ctx: Ctx, group_id: int, page_no: int = 1) -> View:
+    start, _ = range_bounds(ctx.tr, "w")
+    end = start + timedelta(days=28)
+    occs = await calendar.occurrences(ctx.session, ctx.me, start, end, group_id=group_id)
+    per = ctx.services.page_size
+    page_no, pages = clamp_page(page_no, len(occs), per)
+    page: Page[Occurrence] = Page(
+        occs[(page_no - 1) * per : page_no * per], page_no, pages, len(occs)
+    )
+    lines: list[Any] = [ctx.tr("Group calendar, four weeks ({n})", n=str(len(occs)))]
+    view = View()
+    for occ in page.items:
+        lines.append(agenda_line(ctx.tr, occ))
+        key = f":{occ.key}" if occ.recurring else ""
+        view.row(Button(f"📅 {occ.event.title}"[:60], f"ev:o:{occ.series_id}{key}"))
+    view.body = join_lines(lines)
+    view.row(*pager_row(ctx, page, f"ev:g:{group_id}"))
+    return view
+
+
+def _key(ctx: Ctx, index: int) -> int | None:
+    return ctx.int_arg(index) if len(ctx.action_args) > index else None
+
+
+@router.action("ev")
+async def events_action(ctx: Ctx) -> Any:
+    verb = ctx.action_args[0] if ctx.action_args else "a"
+    if verb == "a":
+        code = (
+            ctx.action_args[1] if len(ctx.action_args) > 1 and ctx.action_args[1] in RANGES else "t"
+        )
+        view = await agenda_view(ctx, code, ctx.page_arg(2))
+        view.edit = True
+        return view
+    if verb == "p":
+        code = "n" if ctx.action_args[1:2] == ["n"] else "w"
+        return await picture_view(ctx, code)
+    event_id = ctx.int_arg(1)
+    if verb == "g":
+        view = await group_agenda(ctx, event_id, ctx.page_arg(2))
+        view.edit = True
+        return view
+    if verb == "o":
+        return await card_view(
+            ctx, await calendar.get_occurrence(ctx.session, ctx.me, event_id, _key(ctx, 2))
+        )
+    if verb in ("y", "n", "m"):
+        return await _answer(ctx, event_id, {"y": "yes", "n": "no", "m": "maybe"}[verb])
+    if verb == "c":
+        await calendar.get_event(ctx.session, ctx.me, event_id)
+        return await ctx.start_form("event_comment", {"event_id": event_id})
+    if verb == "sh":
+        await calendar.get_event(ctx.session, ctx.me, event_id)
+        return await ctx.start_form("share", {"ref": f"event:{event_id}"})
+    if verb == "mv":
+        await calendar.get_editable(ctx.session, ctx.me, event_id)
+        return await ctx.start_form("event_move", {"event_id": event_id, "key": _key(ctx, 2)})
+    if verb in ("x", "xs"):
+        return await _cancel(ctx, event_id, _key(ctx, 2), whole=verb == "xs")
+    return View(body=ctx.tr("This button is out of date. Open the list again."), private=True)
+
+
+async def _answer(ctx: Ctx, event_id: int, status: str) -> View:
+    event = await calendar.answer(ctx.session, ctx.me, event_id, status)
+    await queue_reminders(ctx, event, drop=True)
+    messages = {
+        "yes": N_("{person} accepted {title}."),
+        "no": N_("{person} declined {title}."),
+        "maybe": N_("{person} may come to {title}."),
+    }
+    if event.organizer_id:
+        await ctx.notify(
+            event.organizer_id,
+            "event",
+            lambda tr: View(
+                body=tr(messages[status], person=bold(ctx.me.name), title=bold(event.title)),
+                ref=f"event:{event.id}",
+            ).row(Button(tr.s("Open"), f"ev:o:{event.id}")),
+            ref=f"event:{event.id}",
+        )
+    mine = {
+        "yes": N_("You accepted."),
+        "no": N_("You declined."),
+        "maybe": N_("You answered maybe."),
+    }
+    view = await card_view(ctx, await calendar.get_occurrence(ctx.session, ctx.me, event.id, None))
+    view.body = [*ctx.tr(mine[status]), Span("\n\n"), *view.body]
+    return view
+
+
+async def tell_attendees(ctx: Ctx, event: Event, build: Any) -> None:
+    for user_id in await calendar.people_to_tell(ctx.session, event):
+        await ctx.notify(user_id, "event", build, ref=f"event:{event.parent_id or event.id}")
+
+
+async def _cancel(ctx: Ctx, event_id: int, key: int | None, whole: bool) -> View:
+    occ = None if whole else await calendar.get_occurrence(ctx.session, ctx.me, event_id, key)
+    target = await calendar.cancel(ctx.session, ctx.me, event_id, key, whole)
+    await queue_reminders(ctx, target, drop=True)
+    start = occ.starts_at if occ else target.starts_at
+    single = occ is not None and occ.recurring
+
+    def build(tr: Translator) -> View:
+        message = (
+            N_("{person} cancelled {title} on {when}.")
+            if single
+            else N_("{person} cancelled {title}.")
+        )
+        return View(
+            body=tr(
+                message, person=bold(ctx.me.name), title=bold(target.title), when=tr.when(start)
+            ),
+            ref=f"event:{target.parent_id or target.id}",
+        )
+
+    await tell_attendees(ctx, target, build)
+    mine = N_("You cancelled {title} on {when}.") if single else N_("You cancelled {title}.")
+    return View(body=ctx.tr(mine, title=bold(target.title), when=ctx.tr.when(start)))
+
+
+async def _parse_start(ctx: Ctx, raw: str) -> str:
+    return parse_start(raw, ctx.me.locale, ctx.me.timezone).isoformat()
+
+
+async def _submit_move(ctx: Ctx, values: dict[str, Any]) -> View:
+    key = values.get("key")
+    new_start = datetime.fromisoformat(values["start"])
+    row, old = await calendar.move(ctx.session, ctx.me, int(values["event_id"]), key, new_start)
+    await queue_reminders(ctx, row, drop=True)
+
+    def build(tr: Translator) -> View:
+        return View(
+            body=tr(
+                "{person} moved {title} from {old} to {new}.",
+                person=bold(ctx.me.name),
+                title=bold(row.title),
+                old=tr.when(old.starts_at),
+                new=span_text(tr, row.starts_at, row.ends_at),
+            ),
+            ref=f"event:{row.parent_id or row.id}",
+        ).row(
+            Button(
+                tr.s("Open"),
+                f"ev:o:{row.parent_id or row.id}" + (f":{old.key}" if old.recurring else ""),
+            )
+        )
+
+    await tell_attendees(ctx, row, build)
+    occ = await calendar.get_occurrence(ctx.session, ctx.me, row.id, None)
+    view = await card_view(ctx, occ)
+    moved = ctx.tr(
+        "You moved {title} to {new}.",
+        title=bold(row.title),
+        new=span_text(ctx.tr, row.starts_at, row.ends_at),
+    )
+    view.body = [*moved, Span("\n\n"), *view.body]
+    return view
+
+
+async def add_comment(ctx: Ctx, event_id: int, text: str) -> View:
+    event, comment = await calendar.add_comment(ctx.session, ctx.me, event_id, text)
+    series_id = event.parent_id or event.id
+    mentioned: set[int] = set()
+    for token in MENTION.findall(text):
+        found = await users.find_people(ctx.session, ctx.me, token)
+        if len(found) == 1:
+            mentioned.add(found[0].id)
+    for user_id in mentioned:
+        user = await ctx.session.get(User, user_id)
+        if user is None:
+            continue
+        await ctx.notify(
+            user_id,
+            "mention",
+            lambda tr: View(
+                body=tr(
+                    "{person} mentioned you in {title}: {text}",
+                    person=bold(ctx.me.name),
+                    title=bold(event.title),
+                    text=comment.text,
+                ),
+                ref=f"event:{series_id}",
+            ).row(Button(tr.s("Open"), f"ev:o:{series_id}")),
+            ref=f"event:{series_id}",
+        )
+    for user_id in await calendar.people_to_tell(ctx.session, event):
+        if user_id in mentioned:
+            continue
+        await ctx.notify(
+            user_id,
+            "comment",
+            lambda tr: View(
+                body=tr(
+                    "{person} commented on {title}: {text}",
+                    person=bold(ctx.me.name),
+                    title=bold(event.title),
+                    text=comment.text,
+                ),
+                ref=f"event:{series_id}",
+            ).row(Button(tr.s("Open"), f"ev:o:{series_id}")),
+            ref=f"event:{series_id}",
+        )
+    view = await card_view(ctx, await calendar.get_occurrence(ctx.session, ctx.me, series_id, None))
+    view.body = [*ctx.tr("Comment added."), Span("\n\n"), *view.body]
+    return view
+
+
+async def _submit_comment(ctx: Ctx, values: dict[str, Any]) -> View:
+    return await add_comment(ctx, int(values["event_id"]), values["text"])
+
+
+@router.text
+async def reply_to_event(ctx: Ctx) -> Any:
+    """A reply to an event message is a comment on it."""
+    if ctx.reply_ref and ctx.reply_ref.startswith("event:") and ctx.reply_ref[6:].isdigit():
+        return await add_comment(ctx, int(ctx.reply_ref[6:]), ctx.args)
+    return None
+
+
+router.form(
+    Form(
+        name="event_move",
+        title=N_("Move the event"),
+        fields=[
+            Field("start", N_("When does it start now? For example: tomorrow 11:00."), _parse_start)
+        ],
+        submit=_submit_move,
+    )
+)
+router.form(
+    Form(
+        name="event_comment",
+        title=N_("Comment"),
+        fields=[Field("text", N_("Your comment? Mention people with @name."), multiline=True)],
+        submit=_submit_comment,
+    )
+)

@@ -1,0 +1,184 @@
+"""Calendar texts and pictures: event cards, agenda lines, the week PNG."""
+
+from __future__ import annotations
+
+import io
+from datetime import datetime, timedelta
+from typing import Any
+
+from babel.dates import get_day_names
+
+from handlers.core import Ctx
+from handlers.i18n import Translator
+from handlers.markup import Markup, Span, bold, join_lines
+from handlers.views import Button, View
+from models.calendar import Event
+from services import calendar
+from services.calendar_recur import Occurrence, weekday_set
+
+MARKS = {"yes": "✅", "no": "❌", "maybe": "🤔", "pending": "❔"}
+
+
+def span_text(tr: Translator, start: datetime, end: datetime) -> str:
+    """'tomorrow 10:00–10:30' in the reader's zone."""
+    zone = tr.zone()
+    local_start, local_end = start.astimezone(zone), end.astimezone(zone)
+    if local_start.date() == local_end.date():
+        return f"{tr.when(start)}–{local_end:%H:%M}"
+    return f"{tr.when(start)} – {tr.when(end)}"
+
+
+def repeat_text(tr: Translator, event: Event) -> str:
+    if event.repeat == "daily":
+        return tr.s("every day")
+    if event.repeat == "weekly":
+        names = get_day_names("abbreviated", locale=tr.lang)
+        days = ", ".join(names[d] for d in sorted(weekday_set(event)))
+        return tr.s("every week on {days}", days=days)
+    if event.repeat == "monthly":
+        return tr.s("every month on day {day}", day=event.starts_at.astimezone(tr.zone()).day)
+    return ""
+
+
+def occ_action(verb: str, occ: Occurrence) -> str:
+    return f"ev:{verb}:{occ.series_id}:{occ.key}" if occ.recurring else f"ev:{verb}:{occ.series_id}"
+
+
+async def card_view(ctx: Ctx, occ: Occurrence) -> View:
+    tr, event = ctx.tr, occ.event
+    series = (
+        event if event.parent_id is None else await ctx.session.get(Event, event.parent_id) or event
+    )
+    lines: list[Any] = [[Span("📅 "), bold(event.title)]]
+    if event.cancelled:
+        lines.append(tr("Cancelled."))
+    lines.append(tr("When: {when}", when=span_text(tr, occ.starts_at, occ.ends_at)))
+    if series.repeat != "none":
+        lines.append(tr("Repeats: {rule}", rule=repeat_text(tr, series)))
+    if event.place:
+        lines.append(tr("Where: {place}", place=event.place))
+    if event.group_id:
+        from models.groups import Group
+
+        group = await ctx.session.get(Group, event.group_id)
+        if group is not None:
+            lines.append(tr("Group: {group}", group=group.name))
+    people = await calendar.attendees(ctx.session, event)
+    organizer = next((u.name for u, _ in people if u.id == event.organizer_id), "")
+    if organizer:
+        lines.append(tr("Organiser: {person}", person=organizer))
+    if event.description:
+        lines.append([Span(event.description)])
+    if people:
+        shown = [f"{MARKS.get(s, '❔')} {u.name}" for u, s in people[:20]]
+        more = len(people) - len(shown)
+        lines.append(
+            tr("Attendees: {list}", list=", ".join(shown) + (f" +{more}" if more > 0 else ""))
+        )
+    notes = await calendar.comments(ctx.session, ctx.me, event.id)
+    if notes:
+        lines.append(tr("Comments:"))
+        for comment, name in notes:
+            lines.append([Span("💬 "), bold(name), Span(": " + comment.text)])
+    view = View(body=join_lines(lines), ref=f"event:{occ.series_id}")
+    if event.cancelled:
+        return view
+    mine = await calendar.my_answer(ctx.session, ctx.me, event)
+    if event.organizer_id != ctx.me.user_id and (mine is not None or event.group_id):
+        view.row(
+            Button(("• " if mine == "yes" else "") + tr.s("Accept"), f"ev:y:{occ.series_id}"),
+            Button(("• " if mine == "no" else "") + tr.s("Decline"), f"ev:n:{occ.series_id}"),
+            Button(("• " if mine == "maybe" else "") + tr.s("Maybe"), f"ev:m:{occ.series_id}"),
+        )
+    view.row(
+        Button(tr.s("Comment"), f"ev:c:{occ.series_id}"),
+        Button(tr.s("Share"), f"ev:sh:{occ.series_id}"),
+    )
+    if calendar.can_edit(ctx.me, event):
+        if occ.recurring:
+            view.row(
+                Button(tr.s("Move this one"), occ_action("mv", occ)),
+                Button(tr.s("Cancel this one"), occ_action("x", occ)),
+                Button(tr.s("Cancel series"), f"ev:xs:{occ.series_id}"),
+            )
+        else:
+            view.row(
+                Button(tr.s("Move"), occ_action("mv", occ)),
+                Button(tr.s("Cancel event"), f"ev:xs:{occ.series_id}"),
+            )
+    return view
+
+
+def agenda_line(tr: Translator, occ: Occurrence) -> Markup:
+    return [Span(f"{span_text(tr, occ.starts_at, occ.ends_at)}  "), bold(occ.event.title)]
+
+
+def invitation_view(tr: Translator, event: Event, organizer: str) -> View:
+    view = View(
+        body=tr(
+            "{person} invites you to {title}, {when}.",
+            person=bold(organizer),
+            title=bold(event.title),
+            when=span_text(tr, event.starts_at, event.ends_at),
+        ),
+        ref=f"event:{event.id}",
+    )
+    if event.repeat != "none":
+        view.body.append(Span("\n"))
+        view.body.extend(tr("Repeats: {rule}", rule=repeat_text(tr, event)))
+    if event.place:
+        view.body.append(Span("\n"))
+        view.body.extend(tr("Where: {place}", place=event.place))
+    view.row(
+        Button(tr.s("Accept"), f"ev:y:{event.id}"),
+        Button(tr.s("Decline"), f"ev:n:{event.id}"),
+        Button(tr.s("Maybe"), f"ev:m:{event.id}"),
+    )
+    view.row(Button(tr.s("Open"), f"ev:o:{event.id}"))
+    return view
+
+
+def week_png(tr: Translator, occs: list[Occurrence], monday: datetime) -> bytes:
+    """A week grid (days across, hours down) with one box per occurrence."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import pyplot as plt
+    from matplotlib.patches import Rectangle
+
+    zone = tr.zone()
+    names = get_day_names("abbreviated", locale=tr.lang)
+    hours = [o.starts_at.astimezone(zone).hour for o in occs] + [8]
+    ends = [o.ends_at.astimezone(zone).hour + 1 for o in occs] + [19]
+    top, bottom = max(0, min(hours)), min(24, max(ends))
+    fig, ax = plt.subplots(figsize=(10, 6), dpi=100)
+    try:
+        for occ in occs:
+            start = occ.starts_at.astimezone(zone)
+            end = occ.ends_at.astimezone(zone)
+            day = (start.date() - monday.date()).days
+            if not 0 <= day < 7:
+                continue
+            y0 = start.hour + start.minute / 60
+            y1 = y0 + max((end - start).total_seconds() / 3600, 0.25)
+            ax.add_patch(Rectangle((day + 0.05, y0), 0.9, y1 - y0, color="#4a90d9", alpha=0.8))
+            ax.text(
+                day + 0.1,
+                y0 + 0.1,
+                f"{start:%H:%M} {occ.event.title}"[:28],
+                fontsize=7,
+                va="top",
+                color="white",
+            )
+        ax.set_xlim(0, 7)
+        ax.set_ylim(bottom, top)
+        ax.set_xticks([d + 0.5 for d in range(7)])
+        ax.set_xticklabels([f"{names[d]} {(monday + timedelta(days=d)).day}" for d in range(7)])
+        ax.set_yticks(range(top, bottom + 1))
+        ax.grid(True, axis="y", alpha=0.3)
+        ax.set_title(tr.s("Week of {date}", date=tr.date(monday)))
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png", bbox_inches="tight")
+        return buf.getvalue()
+    finally:
+        plt.close(fig)

@@ -1,0 +1,234 @@
+"""/event free text: title, start, end or duration, repetition, place, description,
+and the @people / #group tokens (resolved by the caller)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from services.errors import N_, DomainError
+from services.parsing import DATE_EXAMPLES, find_when, parse_when
+
+DEFAULT_LENGTH = timedelta(hours=1)
+TITLE_MAX = 200
+
+
+@dataclass
+class EventDraft:
+    title: str
+    starts_at: datetime
+    ends_at: datetime
+    people: list[str] = field(default_factory=list)  # "@anna" tokens
+    groups: list[str] = field(default_factory=list)  # "#sales" tokens
+    place: str = ""
+    description: str = ""
+    repeat: str = "none"
+    weekdays: list[int] = field(default_factory=list)
+
+
+_URL = re.compile(r"https?://\S+")
+_PEOPLE = re.compile(r"(?<!\S)@([\w.\-]+)")
+_GROUPS = re.compile(r"(?<!\S)#([\w.\-]+)")
+_RANGE = re.compile(r"\b(\d{1,2}[:.]\d{2})\s*[-–—]\s*(\d{1,2}[:.]\d{2})\b")
+_UNTIL = re.compile(r"\b(?:до|until|till|to)\s+(\d{1,2}[:.]\d{2})\b", re.IGNORECASE)
+_DURATION = re.compile(
+    r"(?:\b(?:на|for)\s+)?\b(\d+(?:[.,]\d+)?)\s*"
+    r"(h|hr|hrs|hours?|ч|час|часа|часов|m|min|mins|minutes?|м|мин|минут[уы]?)(?=\s|$|[,.;])",
+    re.IGNORECASE,
+)
+_HALF_HOUR = re.compile(r"\b(?:на\s+)?(?:полчаса|half an hour)\b", re.IGNORECASE)
+_AN_HOUR = re.compile(r"\b(?:на\s+час|for an hour|for 1 hour)\b", re.IGNORECASE)
+_PLACE = re.compile(r"\b(?:place|where|место|где)\s*:\s*([^|]+)", re.IGNORECASE)
+_DMY = re.compile(
+    r"\b(\d{1,2})\.(\d{1,2})(?:\.(\d{2,4}))?(?:\s+(?:в\s+|at\s+)?(\d{1,2})[:.](\d{2}))?\b"
+)
+
+_DAY_WORDS = {
+    0: ("mon", "monday", "mondays", "пн", "понедельник", "понедельникам"),
+    1: ("tue", "tuesday", "tuesdays", "вт", "вторник", "вторникам"),
+    2: ("wed", "wednesday", "wednesdays", "ср", "среда", "среду", "средам"),
+    3: ("thu", "thursday", "thursdays", "чт", "четверг", "четвергам"),
+    4: ("fri", "friday", "fridays", "пт", "пятница", "пятницу", "пятницам"),
+    5: ("sat", "saturday", "saturdays", "сб", "суббота", "субботу", "субботам"),
+    6: ("sun", "sunday", "sundays", "вс", "воскресенье", "воскресеньям"),
+}
+_WORD_DAY = {word: day for day, words in _DAY_WORDS.items() for word in words}
+_DAY_ALT = "|".join(sorted(_WORD_DAY, key=len, reverse=True))
+_DAILY = re.compile(r"\b(?:every ?day|daily|каждый день|ежедневно)\b", re.IGNORECASE)
+_MONTHLY = re.compile(r"\b(?:every month|monthly|каждый месяц|ежемесячно)\b", re.IGNORECASE)
+_WEEKLY = re.compile(r"\b(?:every week|weekly|каждую неделю|еженедельно)\b", re.IGNORECASE)
+_WEEKDAYS = re.compile(
+    rf"\b(?:every|по|каждый|каждую|каждое)\s+((?:{_DAY_ALT})(?:\s*(?:,|and|и)\s*(?:{_DAY_ALT}))*)\b",
+    re.IGNORECASE,
+)
+
+
+def _clock(text: str) -> tuple[int, int]:
+    hours, minutes = re.split(r"[:.]", text)
+    h, m = int(hours), int(minutes)
+    if h > 23 or m > 59:
+        raise DomainError(N_("Give a time like 22:00."))
+    return h, m
+
+
+def _duration(amount: str, unit: str) -> timedelta:
+    value = float(amount.replace(",", "."))
+    if unit.lower().startswith(("h", "ч")):
+        return timedelta(minutes=round(value * 60))
+    return timedelta(minutes=round(value))
+
+
+def _strip(text: str, match: re.Match[str]) -> str:
+    return text[: match.start()] + " " + text[match.end() :]
+
+
+def parse_duration(text: str) -> timedelta | None:
+    """'60m', '1.5h', '90 минут' -> a length, or None."""
+    match = _DURATION.search(text)
+    if match is None:
+        return None
+    return _duration(match.group(1), match.group(2))
+
+
+def parse_event(text: str, locale: str, tz: str, now: datetime | None = None) -> EventDraft:
+    raw = " ".join(text.split())
+    description = ""
+    if "|" in raw:
+        raw, _, description = raw.partition("|")
+        description = description.strip()
+    place = ""
+    match = _PLACE.search(raw)
+    if match:
+        place = match.group(1).strip()
+        raw = raw[: match.start()]
+    urls = _URL.findall(raw)
+    if urls and not place:
+        place = urls[0]
+    raw = _URL.sub(" ", raw)
+    people = ["@" + p for p in _PEOPLE.findall(raw)]
+    groups = ["#" + g for g in _GROUPS.findall(raw)]
+    raw = _GROUPS.sub(" ", _PEOPLE.sub(" ", raw))
+
+    repeat, weekdays = "none", []
+    match = _WEEKDAYS.search(raw)
+    if match:
+        repeat = "weekly"
+        words = re.split(r"\s*(?:,|\band\b|\bи\b)\s*", match.group(1).lower())
+        weekdays = sorted({_WORD_DAY[w] for w in words if w in _WORD_DAY})
+        raw = _strip(raw, match)
+    for pattern, kind in ((_DAILY, "daily"), (_MONTHLY, "monthly"), (_WEEKLY, "weekly")):
+        match = pattern.search(raw)
+        if match:
+            repeat = kind if repeat == "none" else repeat
+            raw = _strip(raw, match)
+
+    length: timedelta | None = None
+    end_clock: tuple[int, int] | None = None
+    match = _RANGE.search(raw)
+    if match:
+        end_clock = _clock(match.group(2))
+        raw = raw[: match.start()] + match.group(1) + raw[match.end() :]
+    match = _UNTIL.search(raw)
+    if match and end_clock is None:
+        end_clock = _clock(match.group(1))
+        raw = _strip(raw, match)
+    for pattern, minutes in ((_HALF_HOUR, 30), (_AN_HOUR, 60)):
+        match = pattern.search(raw)
+        if match:
+            length = timedelta(minutes=minutes)
+            raw = _strip(raw, match)
+    match = _DURATION.search(raw)
+    if match and length is None:
+        length = _duration(match.group(1), match.group(2))
+        raw = _strip(raw, match)
+
+    zone = ZoneInfo(tz)
+    start: datetime | None = None
+    match = _DMY.search(raw)
+    if match:
+        start = _dmy(match, zone, now)
+        raw = _strip(raw, match)
+    else:
+        found = find_when(raw, locale, tz, now)
+        if found is not None:
+            start = found.when
+            raw = raw.replace(found.fragment, " ", 1)
+    if start is None:
+        raise DomainError(
+            N_("When is it? Add a date and time, for example: {examples}"),
+            examples=DATE_EXAMPLES[locale if locale in DATE_EXAMPLES else "en"],
+        )
+    if repeat == "weekly" and weekdays:
+        local = start.astimezone(zone)
+        while local.weekday() not in weekdays:
+            local = (local.replace(tzinfo=None) + timedelta(days=1)).replace(tzinfo=zone)
+        start = local.astimezone(UTC)
+    title = _clean_title(raw)
+    if end_clock is not None:
+        local = start.astimezone(zone)
+        end = local.replace(hour=end_clock[0], minute=end_clock[1]).astimezone(UTC)
+    else:
+        end = start + (length or DEFAULT_LENGTH)
+    draft = EventDraft(
+        title=title,
+        starts_at=start,
+        ends_at=end,
+        people=people,
+        groups=groups,
+        place=place[:300],
+        description=description,
+        repeat=repeat,
+        weekdays=weekdays,
+    )
+    check_times(draft.starts_at, draft.ends_at)
+    return draft
+
+
+def _dmy(match: re.Match[str], zone: ZoneInfo, now: datetime | None) -> datetime:
+    day, month, year, hour, minute = match.groups()
+    today = (now or datetime.now(UTC)).astimezone(zone)
+    y = int(year) if year else today.year
+    if y < 100:
+        y += 2000
+    try:
+        local = datetime(y, int(month), int(day), int(hour or 9), int(minute or 0), tzinfo=zone)
+    except ValueError:
+        raise DomainError(N_("There is no such date: {text}."), text=match.group(0)) from None
+    if not year and local < today - timedelta(days=1):
+        local = local.replace(year=y + 1)
+    return local.astimezone(UTC)
+
+
+_FILLERS = {"в", "at", "on", "на", "с", "from", "for", "and", "и", ",", "-", "—"}
+
+
+def _clean_title(raw: str) -> str:
+    words = raw.split()
+    while words and words[-1].lower() in _FILLERS:
+        words.pop()
+    while words and words[0].lower() in _FILLERS:
+        words.pop(0)
+    title = " ".join(words).strip(" ,;-—")
+    if not title:
+        raise DomainError(N_("What is the event called? Put its title first."))
+    return title[:TITLE_MAX]
+
+
+def check_times(start: datetime, end: datetime) -> None:
+    if end <= start:
+        raise DomainError(
+            N_(
+                "The event would end before it starts. When does it end? Give, for example, 10:00-11:00 or 30m."
+            )
+        )
+    if end - start > timedelta(days=14):
+        raise DomainError(N_("An event may last at most 14 days."))
+
+
+def parse_start(text: str, locale: str, tz: str, now: datetime | None = None) -> datetime:
+    match = _DMY.search(text)
+    if match:
+        return _dmy(match, ZoneInfo(tz), now)
+    return parse_when(text, locale, tz, now)

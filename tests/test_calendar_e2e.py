@@ -1,0 +1,122 @@
+"""The calendar end to end through the console, in English and in Russian."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import select
+
+from bot.app import App
+from models.outbox import OutboxMessage
+from tests.console_driver import ConsoleDriver
+
+
+def invite_code(text: str) -> str:
+    match = re.search(r"/start (\S+)", text)
+    assert match, text
+    return match.group(1)
+
+
+async def team(app: App, lang: str = "en") -> tuple[ConsoleDriver, ConsoleDriver, ConsoleDriver]:
+    boss = ConsoleDriver(app, user="Boss", lang=lang)
+    await boss.say("/start")
+    code = invite_code(await boss.say("/invite"))
+    anna = ConsoleDriver(app, user="Anna", lang=lang)
+    await anna.say(f"/start {code}")
+    petr = ConsoleDriver(app, user="Petr", lang=lang)
+    await petr.say(f"/start {code}")
+    return boss, anna, petr
+
+
+async def test_event_invitation_answers_and_changes_in_english(app: App) -> None:
+    boss, anna, petr = await team(app)
+    out = await boss.say(
+        "/event Interview with Candidate tomorrow 15:00-16:00 @Anna @Petr place: Room 2"
+    )
+    assert "Event created; 2 people invited." in out
+    assert "Interview with Candidate" in out
+    assert "When: tomorrow 15:00–16:00" in out
+    assert "Where: Room 2" in out
+    assert "❔ Anna" in out and "✅ Boss" in out
+
+    out = await anna.say("/events")
+    assert "Boss invites you to Interview with Candidate, tomorrow 15:00–16:00." in out
+    out = await anna.press("Accept")
+    assert "You accepted." in out and "✅ Anna" in out
+    out = await petr.say("/events week")
+    out = await petr.press("Decline")
+    assert "You declined." in out
+
+    out = await boss.say("/events week")
+    assert "Anna accepted Interview with Candidate." in out
+    assert "Petr declined Interview with Candidate." in out
+    assert "Interview with Candidate" in out
+    out = await boss.press("📅 Interview")
+    assert "✅ Anna" in out and "❌ Petr" in out
+
+    # reminders wait in the outbox, 15 minutes before, for those who come
+    async with app.workspace.sessionmaker() as session:
+        keys = set(
+            (
+                await session.execute(
+                    select(OutboxMessage.dedup_key).where(OutboxMessage.kind == "reminder")
+                )
+            ).scalars()
+        )
+    assert len([k for k in keys if k and k.startswith("event:")]) == 2  # Boss and Anna, not Petr
+
+    out = await boss.press("Move")
+    assert "When does it start now?" in out
+    out = await boss.say("tomorrow 17:00")
+    assert "You moved Interview with Candidate to tomorrow 17:00–18:00." in out
+    out = await anna.say("/events week")
+    assert "Boss moved Interview with Candidate from tomorrow 15:00 to tomorrow 17:00–18:00." in out
+
+    # a comment with a mention
+    await boss.say("/events week")
+    await boss.press("📅 Interview")
+    out = await boss.press("Comment")
+    out = await boss.say("Bring the CV, @Petr")
+    assert "Comment added." in out and "Bring the CV, @Petr" in out
+    out = await petr.say("/events")
+    assert "Boss mentioned you in Interview with Candidate: Bring the CV, @Petr" in out
+    out = await anna.say("/events")
+    assert "Boss commented on Interview with Candidate: Bring the CV, @Petr" in out
+
+    await boss.say("/events week")
+    await boss.press("📅 Interview")
+    out = await boss.press("Cancel event")
+    assert "You cancelled Interview with Candidate." in out
+    out = await anna.say("/events week")
+    assert "Boss cancelled Interview with Candidate." in out
+    assert "Nothing planned." in out
+
+
+async def test_bad_input_gets_one_question(sqlite_app: App) -> None:
+    boss, _anna, _petr = await team(sqlite_app)
+    out = await boss.say("/event Sync tomorrow 10:00-09:00")
+    assert "The event would end before it starts." in out
+    out = await boss.say("/event Sync tomorrow 10:00 @Nobody")
+    assert "I don't know anyone called Nobody in your team. Who should come?" in out
+    out = await boss.say("/event Sync with nobody")
+    assert "When is it?" in out
+    out = await boss.say("/events remind 30")
+    assert "Reminders will come 30 min before events." in out
+
+
+async def test_recurring_event_and_single_change_in_russian(sqlite_app: App) -> None:
+    boss, anna, _petr = await team(sqlite_app, lang="ru")
+    out = await boss.say("/event Планерка каждый день 10:00 на 15 минут @Anna")
+    assert "Событие создано; приглашён 1 человек." in out
+    assert "Повторяется: каждый день" in out
+    out = await boss.say("/events неделя")
+    assert out.count("Планерка") >= 2
+    out = await boss.press("📅 Планерка")
+    out = await boss.press("Отменить это")
+    assert "Вы отменили Планерка" in out
+    out = await anna.say("/events")
+    assert "Boss приглашает вас на Планерка" in out
+    out = await anna.press("Принять")
+    assert "Вы приняли приглашение." in out
+    out = await boss.say("/events картинка")
+    assert "(image: week.png" in out
