@@ -25,6 +25,7 @@ APP_TOKEN = "xapp-test-token"
 SIGNING_SECRET = "test-signing-secret"
 TEAM_ID = "T0TEAM"
 BOT_USER = "UBOT0001"
+FORM_TYPE = "application/x-www-form-urlencoded"
 
 
 @dataclass

@@ -1,0 +1,103 @@
+"""Block Kit rendering: escaping, Slack's limits, buttons, modals."""
+
+from __future__ import annotations
+
+from bot.slack import modals
+from bot.slack.render import escape, home_view, mrkdwn, render, unescape
+from handlers.markup import Span, bold, code, italic, link, mention
+from handlers.views import Button, View
+
+
+def test_every_person_string_is_escaped() -> None:
+    body = [
+        bold("<!channel> & co"),
+        Span(" <@U123> "),
+        italic("a>b"),
+        Span(" "),
+        code("x<y"),
+        link("site <b>", "https://e.x/?a=1&b=2|3"),
+        Span(" "),
+        mention("Anna", "slack:U0ANNA"),
+        Span(" "),
+        mention("<!here>", "telegram:5"),
+    ]
+    text = mrkdwn(body)
+    assert "<!channel>" not in text and "<@U123>" not in text and "<!here>" not in text
+    assert text.startswith("*&lt;!channel&gt; &amp; co* &lt;@U123&gt; _a&gt;b_ `x&lt;y`<")
+    assert "<https://e.x/?a=1&amp;b=2%7C3|site &lt;b&gt;>" in text
+    assert "<@U0ANNA>" in text and "@&lt;!here&gt;" in text
+    assert unescape(escape("<a & b>")) == "<a & b>"
+
+
+def test_bold_keeps_spaces_and_newlines_outside_the_marks() -> None:
+    assert mrkdwn([bold(" Title \nnext")]) == " *Title* \n*next*"
+
+
+def test_long_text_is_split_into_sections_within_3000_characters() -> None:
+    lines = [f"line {n} " + "&" * 40 for n in range(400)]
+    view = View(body=[Span("\n".join(lines))])
+    messages = render(view)
+    sections = [b for m in messages for b in m.blocks if b["type"] == "section"]
+    assert all(len(b["text"]["text"]) <= 3000 for b in sections)
+    assert all(len(m.blocks) <= 50 for m in messages)
+    joined = "\n".join(b["text"]["text"] for b in sections)
+    assert joined.count("&amp;") == 400 * 40
+
+
+def test_more_than_50_blocks_become_several_messages_buttons_last() -> None:
+    view = View(body=[Span("\n".join("x" * 2900 for _ in range(60)))])
+    view.row(Button("Next", "grp:l:2"))
+    messages = render(view)
+    assert len(messages) == 2
+    assert [len(m.blocks) for m in messages] == [50, 11]
+    assert messages[-1].blocks[-1]["type"] == "actions"
+    assert all(m.text for m in messages)
+
+
+def test_buttons_carry_the_neutral_action_and_rows_fit_25() -> None:
+    view = View(body=[Span("pick")])
+    view.row(*[Button(f"B{n}", f"x:{n}") for n in range(30)])
+    view.row(Button("L" * 100, "grp:l:1"), Button("Again", "grp:l:1"))
+    blocks = render(view)[0].blocks
+    actions = [b for b in blocks if b["type"] == "actions"]
+    assert [len(b["elements"]) for b in actions] == [25, 5, 2]
+    ids = [e["action_id"] for b in actions for e in b["elements"]]
+    assert len(set(ids)) == len(ids)
+    assert actions[0]["elements"][3]["value"] == "x:3"
+    assert len(actions[2]["elements"][0]["text"]["text"]) == 75
+
+
+def test_empty_view_renders_nothing_and_home_joins_views() -> None:
+    assert render(View()) == []
+    home = home_view([View(body=[Span("a")]).row(Button("A", "a:1")), View(body=[Span("b")])])
+    assert home["type"] == "home"
+    assert [b["type"] for b in home["blocks"]] == ["section", "actions", "divider", "section"]
+
+
+def test_modal_from_a_neutral_form_and_back() -> None:
+    form = {
+        "name": "group_new",
+        "title": "A very long form title that Slack would refuse",
+        "fields": [
+            {"name": "name", "label": "Name?", "optional": False, "multiline": False},
+            {"name": "note", "label": "Note?", "optional": True, "multiline": True},
+            {"name": "access", "label": "Open?", "choices": [["Open", "open"], ["Closed", "c"]]},
+        ],
+    }
+    view = modals.modal(form, {"c": "C1"}, submit="Save", close="Cancel")
+    assert len(view["title"]["text"]) <= 24
+    assert [b["block_id"] for b in view["blocks"]] == ["name", "note", "access"]
+    assert view["blocks"][1]["optional"] is True
+    assert view["blocks"][1]["element"]["multiline"] is True
+    assert view["blocks"][2]["element"]["type"] == "static_select"
+    assert modals.metadata_of(view) == {"f": "group_new", "c": "C1"}
+    state = {
+        "values": {
+            "name": {"v": {"type": "plain_text_input", "value": "Ops"}},
+            "note": {"v": {"type": "plain_text_input", "value": None}},
+            "access": {"v": {"type": "static_select", "selected_option": {"value": "c"}}},
+        }
+    }
+    assert modals.submitted_values({"state": state}) == {"name": "Ops", "note": "", "access": "c"}
+    assert not modals.can_show({"name": "x", "fields": [{"name": "f", "file": True}]})
+    assert not modals.can_show(None)
