@@ -1,4 +1,4 @@
-"""python -m bot [run|console|migrate]"""
+"""python -m bot [run|console|scheduler|migrate]"""
 
 from __future__ import annotations
 
@@ -25,6 +25,9 @@ def _parser() -> argparse.ArgumentParser:
     console.add_argument("--lang", choices=["ru", "en"], default=None, help="your language")
     console.add_argument(
         "--tz", default=None, help="your time zone for a new person, e.g. Europe/Moscow"
+    )
+    sub.add_parser(
+        "scheduler", help="run only the reminder planner and the outbox dispatcher (scale-out)"
     )
     migrate = sub.add_parser("migrate", help="apply database migrations")
     migrate.add_argument("--db", help="database URL (default: from the settings)")
@@ -55,6 +58,21 @@ async def _run() -> int:
     return await run(load_settings())
 
 
+async def _scheduler() -> int:
+    from bot.runner import configured_adapters
+    from scheduler.service import run_scheduler
+
+    settings = load_settings()
+    await upgrade_async(settings.database.url)
+    app = build_app(settings)
+    try:
+        senders = {adapter.platform: adapter.sender for adapter in configured_adapters(app)}
+        await run_scheduler(app.workspace.sessionmaker, senders, settings.scheduler)
+    finally:
+        await app.close()
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     settings = load_settings()
@@ -63,6 +81,8 @@ def main(argv: list[str] | None = None) -> int:
         return asyncio.run(_run())
     if args.command == "console":
         return asyncio.run(_console(args.db, args.user, args.lang, args.tz))
+    if args.command == "scheduler":
+        return asyncio.run(_scheduler())
     if args.command == "migrate":
         from bot.migrate import upgrade
 

@@ -31,6 +31,7 @@ WORDS = {
     "fix": ("fix", "correct", "исправить", "корректировка"),
     "history": ("history", "история"),
     "report": ("report", "отчёт", "отчет"),
+    "schedule": ("schedule", "график", "расписание"),
 }
 
 
@@ -191,7 +192,7 @@ async def _after_finish(
     "day",
     help=N_("your working day: start, break, finish, report"),
     usage=N_(
-        "/day [start [09:10 REASON]|break|resume|finish [18:00 REASON]|fix start|finish TIME REASON|history|report]"
+        "/day [start [09:10 REASON]|break|resume|finish [18:00 REASON]|fix start|finish TIME REASON|history|report|schedule]"
     ),
     roles=STAFF,
 )
@@ -254,6 +255,10 @@ async def day_command(ctx: Ctx) -> Any:
         return View(body=ctx.tr("Correction saved and sent to your supervisor for approval."))
     if verb == "history":
         return await history_view(ctx, 1)
+    if verb == "schedule":
+        from handlers.timeman_schedule import schedule_command
+
+        return await schedule_command(ctx, rest)
     if verb == "report":
         from services import timeman_reports
 

@@ -41,3 +41,12 @@ class ReminderSettings(Base):
     )
     deadline_offsets: Mapped[list[int]] = mapped_column(JSON, default=lambda: [1440, 60])
     overdue: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class ReminderFired(Base):
+    """One key per reminder occurrence already fired: the planner's dedup."""
+
+    __tablename__ = "reminders_fired"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    fired_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)

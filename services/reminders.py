@@ -15,11 +15,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.base import utcnow
-from models.reminders import ReminderRule, ReminderSettings
+from models.reminders import ReminderFired, ReminderRule, ReminderSettings
 from models.teams import User
 from services import timeman
 from services.access import Actor, require_staff
@@ -238,3 +240,87 @@ async def agenda(session: AsyncSession, user: User, now: datetime, limit: int = 
     for row in rows:
         out.events.append(Item(row[0], row[1], row[2]))
     return out
+
+
+# -- what the planner needs ----------------------------------------------------------------
+
+
+async def claim_key(session: AsyncSession, key: str, now: datetime) -> bool:
+    """Record that a reminder occurrence fired; False when it already had."""
+    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    result = await session.execute(
+        insert(ReminderFired)
+        .values(key=key, fired_at=now)
+        .on_conflict_do_nothing(index_elements=["key"])
+    )
+    return bool(getattr(result, "rowcount", 0))
+
+
+async def due_rules(session: AsyncSession, now: datetime, limit: int) -> list[ReminderRule]:
+    """Due active rules, locked for this planner (other planners skip them)."""
+    rows = await session.execute(
+        select(ReminderRule)
+        .where(ReminderRule.active.is_(True), ReminderRule.next_fire_at <= now)
+        .order_by(ReminderRule.next_fire_at, ReminderRule.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    return list(rows.scalars())
+
+
+@dataclass(slots=True)
+class DeadlineHit:
+    task_id: int
+    title: str
+    deadline: datetime
+    user: User
+    offset: int  # minutes before the deadline; 0: overdue
+    fire_at: datetime
+
+
+async def deadline_hits(
+    session: AsyncSession, now: datetime, catch_up: timedelta, limit: int = 2000
+) -> list[DeadlineHit]:
+    """Deadline reminders and overdue notices that fall due now (within the catch-up
+    window), for the responsible person of each open task, by their offsets."""
+    try:
+        from models.tasks import Task
+    except ImportError:
+        return []
+    longest = max(DEFAULT_OFFSETS)
+    custom = await session.execute(select(ReminderSettings.deadline_offsets))
+    for (offsets,) in custom:
+        if offsets:
+            longest = max(longest, max(offsets))
+    rows = await optional_rows(
+        session,
+        select(Task.id, Task.title, Task.deadline, Task.responsible_id)
+        .where(
+            Task.is_open.is_(True),
+            Task.deadline.is_not(None),
+            Task.deadline > now - catch_up,
+            Task.deadline <= now + timedelta(minutes=longest),
+        )
+        .order_by(Task.deadline)
+        .limit(limit),
+    )
+    hits: list[DeadlineHit] = []
+    users: dict[int, User | None] = {}
+    prefs: dict[int, ReminderSettings | None] = {}
+    for task_id, title, deadline, responsible_id in rows:
+        if responsible_id not in users:
+            users[responsible_id] = await session.get(User, responsible_id)
+            prefs[responsible_id] = await session.get(ReminderSettings, responsible_id)
+        user = users[responsible_id]
+        if user is None or not user.active:
+            continue
+        pref = prefs[responsible_id]
+        offsets = list(pref.deadline_offsets) if pref is not None else list(DEFAULT_OFFSETS)
+        if pref is None or pref.overdue:
+            offsets.append(0)
+        for offset in offsets:
+            fire_at = deadline - timedelta(minutes=offset)
+            if fire_at <= now and now - fire_at <= catch_up:
+                hits.append(DeadlineHit(task_id, title, deadline, user, offset, fire_at))
+    return hits

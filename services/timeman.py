@@ -105,6 +105,17 @@ async def schedule_of(session: AsyncSession, user: User) -> Schedule:
     )
 
 
+async def team_schedule(session: AsyncSession, team_id: int) -> Schedule:
+    row = await session.scalar(
+        select(WorkSchedule).where(WorkSchedule.team_id == team_id, WorkSchedule.user_id.is_(None))
+    )
+    if row is None:
+        return Schedule()
+    return Schedule(
+        row.weekdays, row.start_minute, row.end_minute, row.lunch_minutes, row.grace_minutes
+    )
+
+
 async def set_schedule(
     session: AsyncSession, actor: Actor, user_id: int | None, schedule: Schedule
 ) -> Schedule:

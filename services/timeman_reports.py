@@ -12,10 +12,10 @@ from models.base import utcnow
 from models.teams import User
 from models.timeman import Absence, DailyReport, Violation, WorkDay
 from services import timeman
-from services.reminders import optional_rows as reminders_rows
 from services.access import Actor, get_team_user, require_staff
 from services.errors import N_, DomainError, forbidden, not_found
 from services.pagination import Page, paginate
+from services.reminders import optional_rows as reminders_rows
 
 TEXT_MAX = 3500
 

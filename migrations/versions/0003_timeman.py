@@ -58,6 +58,14 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_reminder_settings_user_id_users'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('user_id', name=op.f('pk_reminder_settings'))
     )
+    op.create_table('reminders_fired',
+    sa.Column('key', sa.String(length=200), nullable=False),
+    sa.Column('fired_at', sa.DateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('key', name=op.f('pk_reminders_fired'))
+    )
+    with op.batch_alter_table('reminders_fired', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_reminders_fired_fired_at'), ['fired_at'], unique=False)
+
     op.create_table('work_days',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('team_id', sa.Integer(), nullable=False),
@@ -175,6 +183,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_work_days_team_id'))
 
     op.drop_table('work_days')
+    with op.batch_alter_table('reminders_fired', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_reminders_fired_fired_at'))
+
+    op.drop_table('reminders_fired')
     op.drop_table('reminder_settings')
     with op.batch_alter_table('reminder_rules', schema=None) as batch_op:
         batch_op.drop_index('ix_reminder_rules_due')

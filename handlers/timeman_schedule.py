@@ -1,0 +1,148 @@
+"""/day schedule: work days, hours and lunch of a person or of the whole team."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from sqlalchemy import select
+
+from handlers.core import Ctx
+from handlers.i18n import Translator
+from handlers.markup import bold, join_lines
+from handlers.views import View
+from models.teams import User
+from services import reminders, timeman
+from services.errors import N_, DomainError
+from services.notifications import parse_clock
+
+DAYS = {
+    "mon": 1, "tue": 2, "wed": 3, "thu": 4, "fri": 5, "sat": 6, "sun": 7,
+    "пн": 1, "вт": 2, "ср": 3, "чт": 4, "пт": 5, "сб": 6, "вс": 7,
+}  # fmt: skip
+HOURS = re.compile(r"^(\d{1,2}(?:[:.]\d{2})?)-(\d{1,2}(?:[:.]\d{2})?)$")
+LUNCH_WORDS = ("lunch", "обед")
+
+
+def _day(token: str) -> int:
+    token = token.strip().lower()[:3]
+    if token.isdigit() and 1 <= int(token) <= 7:
+        return int(token)
+    found = DAYS.get(token) or DAYS.get(token[:2])
+    if found is None:
+        raise DomainError(N_("Name the work days, for example mon-fri."))
+    return found
+
+
+def parse_weekdays(text: str) -> str:
+    """'mon-fri', 'пн-пт', 'mon,wed,fri', '1-5' -> '12345'."""
+    out: set[int] = set()
+    for part in text.split(","):
+        if "-" in part:
+            first, _, last = part.partition("-")
+            a, b = _day(first), _day(last)
+            if a > b:
+                raise DomainError(N_("Name the work days, for example mon-fri."))
+            out.update(range(a, b + 1))
+        elif part.strip():
+            out.add(_day(part))
+    if not out:
+        raise DomainError(N_("Name the work days, for example mon-fri."))
+    return "".join(str(d) for d in sorted(out))
+
+
+def parse_schedule(words: list[str], base: timeman.Schedule) -> timeman.Schedule:
+    weekdays, start, end, lunch = (
+        base.weekdays,
+        base.start_minute,
+        base.end_minute,
+        base.lunch_minutes,
+    )
+    index = 0
+    seen = False
+    while index < len(words):
+        word = words[index].lower()
+        hours = HOURS.match(word)
+        if hours:
+            start, end = parse_clock(hours.group(1)), parse_clock(hours.group(2))
+            if end == 0:
+                end = 24 * 60
+            seen = True
+        elif word in LUNCH_WORDS and index + 1 < len(words) and words[index + 1].isdigit():
+            lunch = int(words[index + 1])
+            index += 1
+            seen = True
+        else:
+            weekdays = parse_weekdays(word)
+            seen = True
+        index += 1
+    if not seen:
+        raise DomainError(N_("For example: /day schedule mon-fri 09:00-18:00 lunch 60"))
+    return timeman.Schedule(weekdays, start, end, lunch, base.grace_minutes)
+
+
+def schedule_text(tr: Translator, schedule: timeman.Schedule) -> Any:
+    from babel.dates import get_day_names
+
+    names = get_day_names("abbreviated", locale=tr.lang)
+    days = ", ".join(names[int(d) - 1] for d in schedule.weekdays)
+    return tr(
+        "{days}, {start}–{end}, lunch {lunch} min, planned {planned} a day",
+        days=days,
+        start=f"{schedule.start_minute // 60:02d}:{schedule.start_minute % 60:02d}",
+        end=f"{schedule.end_minute // 60:02d}:{schedule.end_minute % 60:02d}",
+        lunch=str(schedule.lunch_minutes),
+        planned=tr.duration(schedule.planned),
+    )
+
+
+async def schedule_command(ctx: Ctx, text: str) -> View:
+    words = text.split()
+    user = await timeman._me(ctx.session, ctx.me)
+    target: User | None = user
+    if words and words[0].lower() in ("team", "команда"):
+        target = None
+        words = words[1:]
+    elif words and words[0].startswith("@"):
+        from handlers.people import pick_person
+
+        picked = await pick_person(ctx, words[0], lambda uid: "day:v")
+        if isinstance(picked, View):
+            raise DomainError(
+                N_("Several people match: {names}. Type the full name."), names=words[0]
+            )
+        target = picked
+        words = words[1:]
+    current = (
+        await timeman.schedule_of(ctx.session, target)
+        if target is not None
+        else await timeman.team_schedule(ctx.session, ctx.me.team_id)
+    )
+    if not words:
+        title = ctx.tr.s("Work schedule") if target is None or target.id == user.id else target.name
+        return View(body=join_lines([bold(title), schedule_text(ctx.tr, current)]))
+    schedule = parse_schedule(words, current)
+    await timeman.set_schedule(ctx.session, ctx.me, target.id if target else None, schedule)
+    people = (
+        [target]
+        if target is not None
+        else list(
+            (
+                await ctx.session.execute(
+                    select(User).where(User.team_id == ctx.me.team_id, User.active.is_(True))
+                )
+            ).scalars()
+        )
+    )
+    for person in people:
+        if person.role != "extranet":
+            await reminders.sync_rules(ctx.session, person)
+    who = ctx.tr.s("the team") if target is None else target.name
+    return View(
+        body=join_lines(
+            [
+                ctx.tr("Work schedule of {who} saved:", who=bold(who)),
+                schedule_text(ctx.tr, schedule),
+            ]
+        )
+    )

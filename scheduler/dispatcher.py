@@ -1,0 +1,352 @@
+"""The outbox dispatcher: claims due rows, sends them within platform limits, records.
+
+Claim: due pending rows of people who have an active identity on a platform with a
+sender, locked with FOR UPDATE SKIP LOCKED on PostgreSQL (SQLite serializes writers)
+and leased (`claimed_until`) so that a crashed dispatcher's rows go out again once
+the lease ends: nothing is lost, and at most the batch in flight is sent twice.
+Console rows are left alone: the console delivers them itself.
+
+Send: a token window per platform (Telegram about 30 a second in all), one message a
+second per chat, 20 a minute per group chat; a 429 pauses the whole platform for its
+retry_after; temporary failures retry with exponential backoff; a recipient who
+blocked the bot has their identity marked inactive and the row failed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import deque
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+import structlog
+from sqlalchemy import or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from models.base import utcnow
+from models.outbox import OutboxMessage
+from models.teams import Identity
+from scheduler.delivery import RecipientGone, RetryAfter, Sender, TemporaryFailure
+
+log = structlog.get_logger(__name__)
+
+MAX_ATTEMPTS = 6
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    per_second: float = 29.0  # all chats of the platform (a margin under 30)
+    per_chat_interval: float = 1.0  # seconds between two messages to one chat
+    group_per_minute: int = 20  # group chats (Telegram: negative chat ids)
+    is_group: Callable[[str], bool] = staticmethod(lambda chat: chat.startswith("-"))
+
+
+TELEGRAM = Limits()
+SLACK = Limits(
+    per_second=50.0, per_chat_interval=1.0, group_per_minute=60, is_group=lambda _c: False
+)
+UNLIMITED = Limits(per_second=1e9, per_chat_interval=0.0, group_per_minute=10**9)
+DEFAULT_LIMITS = {"telegram": TELEGRAM, "slack": SLACK}
+
+
+class RateLimiter:
+    """Sliding one-second window per platform, spacing per chat, a minute window per group."""
+
+    def __init__(self, limits: Limits, clock: Callable[[], float] = time.monotonic) -> None:
+        self.limits = limits
+        self.clock = clock
+        self.window: deque[float] = deque()
+        self.chat_next: dict[str, float] = {}
+        self.group_window: dict[str, deque[float]] = {}
+        self.paused_until = 0.0
+
+    def pause(self, seconds: float) -> None:
+        self.paused_until = max(self.paused_until, self.clock() + seconds)
+
+    def _wait(self, chat: str) -> float:
+        now = self.clock()
+        waits = [self.paused_until - now, self.chat_next.get(chat, 0.0) - now]
+        while self.window and self.window[0] <= now - 1.0:
+            self.window.popleft()
+        if len(self.window) >= self.limits.per_second:
+            waits.append(self.window[0] + 1.0 - now)
+        if self.limits.is_group(chat):
+            group = self.group_window.setdefault(chat, deque())
+            while group and group[0] <= now - 60.0:
+                group.popleft()
+            if len(group) >= self.limits.group_per_minute:
+                waits.append(group[0] + 60.0 - now)
+        return max(waits)
+
+    async def acquire(self, chat: str) -> None:
+        while True:
+            wait = self._wait(chat)
+            if wait <= 0:
+                break
+            await asyncio.sleep(wait)
+        now = self.clock()
+        self.window.append(now)
+        self.chat_next[chat] = now + self.limits.per_chat_interval
+        if self.limits.is_group(chat):
+            self.group_window.setdefault(chat, deque()).append(now)
+        if len(self.chat_next) > 50_000:  # forget chats idle for a while
+            self.chat_next = {c: t for c, t in self.chat_next.items() if t > now}
+
+
+@dataclass(slots=True)
+class Job:
+    id: int
+    platform: str
+    chat_id: str
+    identity_id: int
+    payload: dict[str, Any]
+    attempts: int
+
+
+@dataclass(slots=True)
+class Outcome:
+    sent: list[int] = field(default_factory=list)
+    gone: list[tuple[int, int]] = field(default_factory=list)  # (row, identity)
+    retry: list[tuple[int, int, str]] = field(default_factory=list)  # (row, attempts, error)
+
+
+class Dispatcher:
+    def __init__(
+        self,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        senders: Mapping[str, Sender],
+        *,
+        limits: Mapping[str, Limits] | None = None,
+        batch: int = 100,
+        lease: timedelta = timedelta(seconds=120),
+        workers: int = 64,
+        now: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self.sessionmaker = sessionmaker
+        self.senders = dict(senders)
+        given = limits if limits is not None else DEFAULT_LIMITS
+        self.limiters = {p: RateLimiter(given.get(p, TELEGRAM)) for p in self.senders}
+        self.batch = batch
+        self.lease = lease
+        self.workers = workers
+        self.now = now
+        self.wake = asyncio.Event()
+        self.stats = {"sent": 0, "gone": 0, "retried": 0, "failed": 0, "retry_after": 0}
+
+    # -- claiming ------------------------------------------------------------------------
+    async def claim(self) -> list[Job]:
+        if not self.senders:
+            return []
+        now = self.now()
+        async with self.sessionmaker() as session, session.begin():
+            reachable = select(Identity.user_id).where(
+                Identity.platform.in_(list(self.senders)),
+                Identity.active.is_(True),
+                Identity.chat_id.is_not(None),
+            )
+            rows = (
+                (
+                    await session.execute(
+                        select(OutboxMessage)
+                        .where(
+                            OutboxMessage.status == "pending",
+                            OutboxMessage.due_at <= now,
+                            or_(
+                                OutboxMessage.claimed_until.is_(None),
+                                OutboxMessage.claimed_until < now,
+                            ),
+                            OutboxMessage.user_id.in_(reachable),
+                        )
+                        .order_by(OutboxMessage.due_at, OutboxMessage.id)
+                        .limit(self.batch)
+                        .with_for_update(skip_locked=True, of=OutboxMessage)
+                    )
+                )
+                .scalars()
+                .all()
+            )
+            if not rows:
+                return []
+            # the conditions again: on SQLite two readers may have seen the same rows
+            won = set(
+                (
+                    await session.execute(
+                        update(OutboxMessage)
+                        .where(
+                            OutboxMessage.id.in_([r.id for r in rows]),
+                            OutboxMessage.status == "pending",
+                            or_(
+                                OutboxMessage.claimed_until.is_(None),
+                                OutboxMessage.claimed_until < now,
+                            ),
+                        )
+                        .values(claimed_until=now + self.lease, attempts=OutboxMessage.attempts + 1)
+                        .returning(OutboxMessage.id)
+                        .execution_options(synchronize_session=False)
+                    )
+                ).scalars()
+            )
+            rows = [r for r in rows if r.id in won]
+            users = {r.user_id for r in rows}
+            identities = (
+                (
+                    await session.execute(
+                        select(Identity)
+                        .where(
+                            Identity.user_id.in_(users),
+                            Identity.platform.in_(list(self.senders)),
+                            Identity.active.is_(True),
+                            Identity.chat_id.is_not(None),
+                        )
+                        .order_by(Identity.id)
+                    )
+                )
+                .scalars()
+                .all()
+            )
+        order = list(self.senders)
+        best: dict[int, Identity] = {}
+        for ident in identities:
+            held: Identity | None = best.get(ident.user_id)
+            if held is None or order.index(ident.platform) < order.index(held.platform):
+                best[ident.user_id] = ident
+        jobs = []
+        for row in rows:
+            chosen = best.get(row.user_id or 0)
+            if chosen is None or chosen.chat_id is None:
+                continue
+            jobs.append(
+                Job(
+                    row.id,
+                    chosen.platform,
+                    chosen.chat_id,
+                    chosen.id,
+                    row.payload,
+                    row.attempts + 1,
+                )
+            )
+        return jobs
+
+    # -- sending -------------------------------------------------------------------------
+    async def send(self, job: Job, outcome: Outcome) -> None:
+        sender = self.senders[job.platform]
+        limiter = self.limiters[job.platform]
+        while True:
+            await limiter.acquire(job.chat_id)
+            try:
+                await sender.send(job.chat_id, job.payload)
+            except RetryAfter as exc:
+                self.stats["retry_after"] += 1
+                limiter.pause(exc.seconds)
+                log.warning("retry_after", platform=job.platform, seconds=exc.seconds)
+                continue
+            except RecipientGone:
+                outcome.gone.append((job.id, job.identity_id))
+                return
+            except TemporaryFailure as exc:
+                outcome.retry.append((job.id, job.attempts, str(exc)[:500]))
+                return
+            except Exception as exc:  # a bug in a renderer must not stop the queue
+                log.exception("send_failed", row=job.id)
+                outcome.retry.append((job.id, MAX_ATTEMPTS, repr(exc)[:500]))
+                return
+            outcome.sent.append(job.id)
+            return
+
+    async def record(self, outcome: Outcome) -> None:
+        if not (outcome.sent or outcome.gone or outcome.retry):
+            return
+        now = self.now()
+        async with self.sessionmaker() as session, session.begin():
+            if outcome.sent:
+                await session.execute(
+                    update(OutboxMessage)
+                    .where(OutboxMessage.id.in_(outcome.sent))
+                    .values(status="sent", sent_at=now, claimed_until=None)
+                )
+            for row_id, identity_id in outcome.gone:
+                await session.execute(
+                    update(Identity).where(Identity.id == identity_id).values(active=False)
+                )
+                await session.execute(
+                    update(OutboxMessage)
+                    .where(OutboxMessage.id == row_id)
+                    .values(status="failed", error="recipient gone", claimed_until=None)
+                )
+            for row_id, attempts, error in outcome.retry:
+                if attempts >= MAX_ATTEMPTS:
+                    values: dict[str, Any] = {
+                        "status": "failed",
+                        "error": error,
+                        "claimed_until": None,
+                    }
+                else:
+                    backoff = timedelta(seconds=min(600, 2**attempts))
+                    values = {"due_at": now + backoff, "error": error, "claimed_until": None}
+                await session.execute(
+                    update(OutboxMessage).where(OutboxMessage.id == row_id).values(**values)
+                )
+        self.stats["sent"] += len(outcome.sent)
+        self.stats["gone"] += len(outcome.gone)
+        self.stats["retried"] += len(outcome.retry)
+
+    async def drain(self) -> int:
+        """Claim and send until nothing is due; returns how many were handled."""
+        handled = 0
+        pending: set[asyncio.Task[None]] = set()
+        # a bounded queue: a new batch is claimed only when the last one is mostly sent
+        queue: asyncio.Queue[Job | None] = asyncio.Queue(maxsize=max(1, self.batch // 2))
+        outcome = Outcome()
+        flushing = asyncio.Lock()
+
+        async def flush() -> None:
+            nonlocal outcome
+            async with flushing:
+                current, outcome = outcome, Outcome()
+                await self.record(current)
+
+        async def worker() -> None:
+            while True:
+                job = await queue.get()
+                if job is None:
+                    return
+                await self.send(job, outcome)
+                if len(outcome.sent) >= 50:
+                    await flush()
+
+        pending = {asyncio.create_task(worker()) for _ in range(self.workers)}
+        try:
+            while True:
+                jobs = await self.claim()
+                for job in jobs:
+                    await queue.put(job)
+                handled += len(jobs)
+                if len(jobs) < self.batch:
+                    break
+            for _ in pending:
+                await queue.put(None)
+            await asyncio.gather(*pending)
+        finally:
+            for task in pending:
+                task.cancel()
+            await flush()
+        return handled
+
+    async def serve(self, interval: float = 1.0) -> None:
+        """Run until cancelled: drain, then wait for a poke or the interval."""
+        while True:
+            try:
+                await self.drain()
+            except Exception:
+                log.exception("dispatcher_failed")
+            try:
+                await asyncio.wait_for(self.wake.wait(), timeout=interval)
+            except TimeoutError:
+                pass
+            self.wake.clear()
+
+    def poke(self) -> None:
+        self.wake.set()

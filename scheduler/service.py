@@ -1,0 +1,85 @@
+"""The scheduler process: APScheduler (in-memory job store) runs two ticks only.
+
+The planner tick turns due reminder rules and deadlines into outbox rows; the
+dispatcher tick wakes the dispatcher, which drains due outbox rows to the platforms.
+Reminders themselves live in the database (rules, outbox), never in APScheduler.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping
+from datetime import timedelta
+from typing import Protocol
+
+import structlog
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from scheduler import planner
+from scheduler.delivery import Sender
+from scheduler.dispatcher import Dispatcher
+
+log = structlog.get_logger(__name__)
+
+
+class SchedulerSettings(Protocol):
+    planner_interval_seconds: float
+    dispatcher_interval_seconds: float
+    catch_up_minutes: int
+
+
+async def run_scheduler(
+    sessionmaker: async_sessionmaker[AsyncSession],
+    senders: Mapping[str, Sender],
+    settings: SchedulerSettings,
+) -> None:
+    """Run the planner and the dispatcher until cancelled."""
+    catch_up = timedelta(minutes=settings.catch_up_minutes)
+    dispatcher = Dispatcher(sessionmaker, senders)
+
+    async def plan() -> None:
+        try:
+            stats = await planner.tick(sessionmaker, catch_up=catch_up)
+        except Exception:
+            log.exception("planner_failed")
+            return
+        if stats.fired or stats.deadlines or stats.dropped or stats.digests:
+            log.info(
+                "planner_tick",
+                fired=stats.fired,
+                deadlines=stats.deadlines,
+                dropped=stats.dropped,
+                skipped=stats.skipped,
+                digests=stats.digests,
+            )
+        dispatcher.poke()
+
+    scheduler = AsyncIOScheduler()
+    scheduler.add_job(
+        plan,
+        "interval",
+        seconds=settings.planner_interval_seconds,
+        id="planner",
+        max_instances=1,
+        coalesce=True,
+        misfire_grace_time=None,
+    )
+    scheduler.add_job(
+        dispatcher.poke,
+        "interval",
+        seconds=settings.dispatcher_interval_seconds,
+        id="dispatcher",
+        max_instances=1,
+        coalesce=True,
+    )
+    scheduler.start()
+    log.info("scheduler_started", platforms=sorted(senders))
+    serving = asyncio.create_task(dispatcher.serve(settings.dispatcher_interval_seconds))
+    try:
+        await plan()
+        await serving
+    finally:
+        serving.cancel()
+        await asyncio.gather(serving, return_exceptions=True)
+        scheduler.shutdown(wait=False)
