@@ -185,6 +185,9 @@ class FakeTelegram:
                 data[key] = value.filename
                 continue
             text = str(value)
+            if text in ("true", "false"):
+                data[key] = text == "true"
+                continue
             if text[:1] in "{[" or key in ("offset", "timeout", "limit", "message_id"):
                 try:
                     data[key] = json.loads(text)
@@ -192,6 +195,13 @@ class FakeTelegram:
                 except ValueError:
                     pass
             data[key] = text
+        # aiogram uploads a file as a part named by "attach://<part>" in its field
+        for key, value in list(data.items()):
+            if isinstance(value, str) and value.startswith("attach://"):
+                part = value.removeprefix("attach://")
+                if part in files:
+                    files[key] = files[part]
+                    data[key] = data.get(part, part)
         return data, files
 
     async def _record(self, call: Call) -> None:

@@ -1,0 +1,157 @@
+"""The Telegram adapter on the wire: webhook mode, long texts, files, 429 and 403."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import aiohttp
+import pytest
+
+from bot.telegram import TelegramAdapter
+from handlers.markup import Span
+from handlers.views import Attachment, Button, View
+from scheduler.delivery import RecipientGone, RetryAfter, TemporaryFailure
+from tests.fakes.telegram_api import FakeTelegram, Person, message_update
+from tests.telegram_harness import Chat, running, telegram_app
+
+SECRET = "s3cret-Token_for-webhooks"
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeTelegram]:
+    server = await FakeTelegram().start()
+    try:
+        yield server
+    finally:
+        await server.stop()
+
+
+@pytest.fixture
+async def adapter(sqlite_url: str, fake: FakeTelegram) -> AsyncIterator[TelegramAdapter]:
+    app = telegram_app(sqlite_url, fake)
+    telegram = TelegramAdapter(app)
+    try:
+        yield telegram
+    finally:
+        await telegram.close()
+        await app.close()
+
+
+async def test_webhook_needs_the_secret_and_drops_duplicates(
+    sqlite_url: str, fake: FakeTelegram
+) -> None:
+    async with running(
+        sqlite_url,
+        fake,
+        mode="webhook",
+        port=0,
+        webhook_url="https://planerka.example/telegram/webhook",
+        webhook_secret=SECRET,
+    ) as adapter:
+        hook = fake.by_method("setWebhook")
+        assert hook and hook[0].data["secret_token"] == SECRET
+        assert hook[0].data["url"] == "https://planerka.example/telegram/webhook"
+        url = f"http://127.0.0.1:{adapter.webhook_port}/telegram/webhook"
+        boss = Person(101, "Boss", "en")
+        start = message_update(fake, boss, "/start")
+        async with aiohttp.ClientSession() as http:
+            async with http.post(url, json=start) as response:
+                assert response.status == 401
+            wrong = {"X-Telegram-Bot-Api-Secret-Token": "guess"}
+            async with http.post(url, json=start, headers=wrong) as response:
+                assert response.status == 401
+            assert fake.sent(101) == []
+            right = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
+            async with http.post(url, json=start, headers=right) as response:
+                assert response.status == 200
+            await fake.wait_for(lambda: len(fake.sent(101)) >= 2)
+            create = message_update(fake, boss, "/groups new Sales")
+            for _ in range(2):  # Telegram retries a webhook delivery
+                async with http.post(url, json=create, headers=right) as response:
+                    assert response.status == 200
+            marker = message_update(fake, boss, "/groups")
+            async with http.post(url, json=marker, headers=right) as response:
+                assert response.status == 200
+            await fake.wait_for(lambda: any("Groups (1)" in c.text for c in fake.sent(101)))
+        texts = [c.text for c in fake.sent(101)]
+        assert sum("created" in t for t in texts) == 1
+        assert not any("already exists" in t for t in texts)
+
+
+async def test_long_text_arrives_as_two_messages(
+    adapter: TelegramAdapter, fake: FakeTelegram
+) -> None:
+    lines = [f"line {n:04d} " + "x" * 50 for n in range(100)]
+    text = "\n".join(lines)
+    assert 5900 < len(text) < 6100
+    payload = View(body=[Span(text)]).row(Button("Open", "grp:l:1")).to_dict()
+    await adapter.sender.send("101", payload)
+    sent = fake.sent(101)
+    assert len(sent) == 2
+    assert all(len(c.text) <= 4096 for c in sent)
+    assert sent[0].text.endswith(lines[len(sent[0].text.split("\n")) - 1])
+    assert "\n".join([sent[0].text, sent[1].text]) == text  # cut at a line boundary
+    assert sent[0].buttons == [] and sent[1].buttons == [("Open", "grp:l:1")]
+
+
+async def test_sender_maps_429_403_and_5xx(adapter: TelegramAdapter, fake: FakeTelegram) -> None:
+    payload = View.text("hello").to_dict()
+    fake.fail("sendMessage", 429, "Too Many Requests: retry after 7", retry_after=7)
+    with pytest.raises(RetryAfter) as retry:
+        await adapter.sender.send("101", payload)
+    assert retry.value.seconds == 7
+    fake.fail("sendMessage", 403, "Forbidden: bot was blocked by the user")
+    with pytest.raises(RecipientGone):
+        await adapter.sender.send("101", payload)
+    fake.fail("sendMessage", 502, "Bad Gateway")
+    with pytest.raises(TemporaryFailure):
+        await adapter.sender.send("101", payload)
+    await adapter.sender.send("101", payload)
+    assert fake.sent(101)[-1].text == "hello"
+
+
+async def test_photo_document_and_refs(adapter: TelegramAdapter, fake: FakeTelegram) -> None:
+    view = View(
+        body=[Span("Gantt <chart>")],
+        image=Attachment("gantt.png", b"\x89PNG fake", "image/png"),
+        ref="group:1",
+    )
+    await adapter.sender.deliver("101", view)
+    photo = fake.by_method("sendPhoto")[-1]
+    assert photo.files["photo"] == b"\x89PNG fake"
+    assert photo.data["caption"] == "Gantt &lt;chart&gt;"
+    await adapter.sender.deliver(
+        "101", View(body=[Span("export")], file=Attachment("t.csv", b"a,b\n", "text/csv"))
+    )
+    document = fake.by_method("sendDocument")[-1]
+    assert document.files["document"] == b"a,b\n"
+    from services import messages
+
+    async with adapter.workspace.sessionmaker() as session:
+        ref = await messages.lookup(session, "telegram", "101", str(photo.message_id))
+    assert ref == "group:1"
+
+
+async def test_file_reader_downloads_through_get_file(
+    adapter: TelegramAdapter, fake: FakeTelegram
+) -> None:
+    from handlers.events import FileRef
+
+    fake.files["documents/abc"] = b"name,phone\nAnna,123\n"
+    reader = adapter.workspace.services.file_readers["telegram"]
+    data = await reader(FileRef(file_id="abc", name="leads.csv"))
+    assert data == b"name,phone\nAnna,123\n"
+    assert fake.by_method("getFile")[-1].data["file_id"] == "abc"
+
+
+async def test_private_error_in_group_is_an_alert(sqlite_url: str, fake: FakeTelegram) -> None:
+    async with running(sqlite_url, fake):
+        boss = Chat(fake, Person(101, "Boss", "en"))
+        await boss.say("/start", expect=2)
+        from tests.fakes.telegram_api import callback_update
+
+        await fake.push(callback_update(fake, boss.person, "zz:1", chat_id=-100500, message_id=5))
+        answers = await fake.wait_calls("answerCallbackQuery", 1)
+        assert answers[-1].data["show_alert"] is True
+        assert "out of date" in answers[-1].data["text"]
+        assert fake.sent(-100500) == []
