@@ -6,7 +6,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.base import utcnow
@@ -218,4 +218,20 @@ async def count_members(session: AsyncSession, actor: Actor) -> int:
             .where(User.team_id == actor.team_id, User.active.is_(True))
         )
         or 0
+    )
+
+
+async def remember_chat(
+    session: AsyncSession, platform: str, external_id: str, chat_id: str
+) -> None:
+    """Where to write to a person met outside a private chat, on platforms that can open
+    one at any time (Slack: the app's DM); a chat already known is kept."""
+    await session.execute(
+        update(Identity)
+        .where(
+            Identity.platform == platform,
+            Identity.external_id == external_id,
+            Identity.chat_id.is_(None),
+        )
+        .values(chat_id=chat_id)
     )

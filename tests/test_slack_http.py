@@ -77,7 +77,8 @@ async def test_russian_speaker_gets_russian(sqlite_url: str) -> None:
 async def test_channel_ping_in_a_title_is_escaped_on_the_wire(sqlite_url: str) -> None:
     async with slack_http(sqlite_url) as slack:
         slack.fake.add_user(ANNA, "Anna")
-        await slack.command("groups new <!channel> & <@U0BORIS> news", user=ANNA)
+        # Slack delivers what was typed escaped; the title is stored as typed
+        await slack.command("groups new &lt;!channel&gt; &amp; &lt;@U0BORIS&gt; news", user=ANNA)
         wire = json.dumps(slack.fake.posted())
         assert "&lt;!channel&gt; &amp; &lt;@U0BORIS&gt; news" in wire
         assert "<!channel>" not in wire and "<@U0BORIS>" not in wire
@@ -190,3 +191,27 @@ async def test_rate_limited_reply_waits_retry_after(sqlite_url: str) -> None:
         assert sleep.waits == [7.0]
         assert len(slack.fake.of("chat.postMessage")) == 2  # the 429, then the message
         assert "Groups" in slack.fake.texts()[-1]
+
+
+async def test_mentions_reach_people_and_notifications_reach_their_dm(sqlite_url: str) -> None:
+    from scheduler.dispatcher import Dispatcher
+
+    async with slack_http(sqlite_url) as slack:
+        slack.fake.add_user(ANNA, "Anna")
+        slack.fake.add_user(BORIS, "Boris")
+        await slack.command("groups new Ops", user=ANNA)
+        await slack.command("groups", user=BORIS)  # Boris met the app in a channel only
+        # Slack sends a typed @mention as an entity
+        await slack.command("groups add Ops <@U0BORIS|boris>", user=ANNA)
+        assert "*Boris* is now a member of *Ops*" in slack.fake.texts()[-1]
+        await slack.command("groups remove Ops <@U0BORIS>", user=ANNA)
+        assert "*Boris* left *Ops*" in slack.fake.texts()[-1]
+
+        # the outbox dispatcher delivers the notification to Boris's DM with the app
+        dispatcher = Dispatcher(
+            slack.adapter.workspace.sessionmaker, {"slack": slack.adapter.sender}
+        )
+        await dispatcher.drain()
+        to_boris = [m for m in slack.fake.of("chat.postMessage") if m["channel"] == "D0BORIS"]
+        assert len(to_boris) == 1
+        assert "*Anna* added you to the group *Ops*" in slack_api.message_text(to_boris[0])

@@ -101,3 +101,20 @@ def test_modal_from_a_neutral_form_and_back() -> None:
     assert modals.submitted_values({"state": state}) == {"name": "Ops", "note": "", "access": "c"}
     assert not modals.can_show({"name": "x", "fields": [{"name": "f", "file": True}]})
     assert not modals.can_show(None)
+
+
+async def test_slack_entities_become_what_was_typed() -> None:
+    from bot.slack.people import People
+
+    class Client:
+        async def users_info(self, user: str, include_locale: bool) -> dict:
+            return {"user": {"id": user, "name": "boris"}}
+
+    people = People(Client())  # type: ignore[arg-type]
+    text = (
+        "add <@U1|anna> <@U2> in <#C1|general> &lt;!channel&gt; <!here> <https://x.y/?a=1&amp;b|x>"
+    )
+    assert (
+        await people.readable(text)
+        == "add @anna @boris in #general <!channel> @here https://x.y/?a=1&b"
+    )

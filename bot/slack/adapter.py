@@ -28,6 +28,7 @@ from bot.slack.sender import PLATFORM, Calls, Poster, SlackSender, Sleep, Target
 from handlers.events import ChatRef, FileRef, Incoming
 from handlers.i18n import Translator, translator
 from handlers.views import View
+from services import teams
 from services.errors import N_, DomainError
 from services.teams import normalize_locale
 
@@ -75,6 +76,7 @@ class SlackAdapter:
         self.poster = Poster(Calls(self.client, sleep), self.workspace, self.people)
         self._sender = SlackSender(self.client, self.workspace)
         self._tasks: set[asyncio.Task[None]] = set()
+        self._dm_noted: set[str] = set()
         self.workspace.services.file_readers[PLATFORM] = self.read_file
         for module in (commands, actions, submissions, shortcuts, events):
             module.register(self.bolt, self)
@@ -129,7 +131,21 @@ class SlackAdapter:
     async def run_event(self, event: Incoming, target: Target) -> list[View]:
         views = await self.workspace.handle(event)
         await self.poster.deliver(views, target, self.translator_of(event))
+        await self.remember_dm(event)
         return views
+
+    async def remember_dm(self, event: Incoming) -> None:
+        """Someone met in a channel still gets reminders: their DM with the app is noted
+        once per process (the scheduler writes to identities that have a chat)."""
+        user = event.sender.external_id
+        if user in self._dm_noted:
+            return
+        channel = event.chat.chat_id if event.chat.private else await self.people.dm_channel(user)
+        if not channel.startswith("D"):
+            return
+        async with self.workspace.sessionmaker() as session, session.begin():
+            await teams.remember_chat(session, PLATFORM, user, channel)
+        self._dm_noted.add(user)
 
     async def publish_home(self, user: str, team: str | None) -> None:
         """The person's "my day" on the App Home tab: /today when it exists, else /menu."""

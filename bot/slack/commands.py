@@ -6,7 +6,6 @@ from typing import TYPE_CHECKING, Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
 
-from bot.slack.render import unescape
 from bot.slack.sender import Target
 
 if TYPE_CHECKING:
@@ -15,7 +14,7 @@ if TYPE_CHECKING:
 
 def split_command(text: str) -> tuple[str, str]:
     """'task buy milk' -> ('task', 'buy milk'); a leading slash is allowed; empty -> help."""
-    head, _, rest = unescape(text).strip().partition(" ")
+    head, _, rest = text.strip().partition(" ")
     name = head.lstrip("/").split("@", 1)[0].lower()
     return (name or "help"), rest.strip()
 
@@ -28,7 +27,7 @@ def register(bolt: AsyncApp, slack: SlackAdapter) -> None:
 
 
 async def run(slack: SlackAdapter, body: dict[str, Any]) -> None:
-    name, args = split_command(str(body.get("text") or ""))
+    name, args = split_command(await slack.people.readable(str(body.get("text") or "")))
     user = str(body.get("user_id") or "")
     channel = str(body.get("channel_id") or "") or await slack.people.dm_channel(user)
     event = await slack.event(

@@ -6,7 +6,6 @@ from typing import TYPE_CHECKING, Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
 
-from bot.slack.render import unescape
 from bot.slack.sender import Target
 from handlers.events import FileRef, parse_command_line
 
@@ -55,7 +54,7 @@ def file_of(event: dict[str, Any]) -> FileRef | None:
 async def on_dm(slack: SlackAdapter, body: dict[str, Any], event: dict[str, Any]) -> None:
     user = str(event["user"])
     channel = str(event.get("channel") or "")
-    text = unescape(str(event.get("text") or "")).strip()
+    text = (await slack.people.readable(str(event.get("text") or ""))).strip()
     thread = event.get("thread_ts")
     fields: dict[str, Any] = {
         "dedup_key": f"event:{body.get('event_id')}" if body.get("event_id") else None,

@@ -3,6 +3,7 @@ and the app's DM channel with each person (conversations.open), both cached."""
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
 from typing import Any
@@ -11,9 +12,13 @@ import structlog
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.slack.render import unescape
 from handlers.events import Sender
 
 log = structlog.get_logger(__name__)
+
+# <@U123|anna>, <#C123|general>, <!here>, <https://x|label>, <mailto:a@b|a@b>
+ENTITY = re.compile(r"<([@#!]?)([^<>|]*)(?:\|([^<>]*))?>")
 
 
 class People:
@@ -67,6 +72,29 @@ class People:
             timezone=user.get("tz") or None,
             team_key=team_id or user.get("team_id") or None,
         )
+
+    async def readable(self, text: str) -> str:
+        """What a person typed, from Slack's text: mentions as @username, channels as
+        #name, links as their address, and &amp; &lt; &gt; unescaped."""
+        parts: list[str] = []
+        last = 0
+        for match in ENTITY.finditer(text):
+            parts.append(unescape(text[last : match.start()]))
+            last = match.end()
+            sigil, target, label = match.groups()
+            if sigil == "@":
+                if not label:
+                    user = await self.info(target)
+                    label = user.get("name") or target
+                parts.append("@" + unescape(label))
+            elif sigil == "#":
+                parts.append("#" + unescape(label or target))
+            elif sigil == "!":
+                parts.append("@" + unescape(target.split("^", 1)[0]))
+            else:
+                parts.append(unescape(target.removeprefix("mailto:")))
+        parts.append(unescape(text[last:]))
+        return "".join(parts)
 
     async def dm_channel(self, user_id: str) -> str:
         """The app's DM with the person; their user id works as a channel if this fails."""

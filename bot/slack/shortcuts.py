@@ -6,7 +6,6 @@ from typing import TYPE_CHECKING, Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
 
-from bot.slack.render import unescape
 from bot.slack.sender import Target
 
 if TYPE_CHECKING:
@@ -34,7 +33,8 @@ async def run(slack: SlackAdapter, body: dict[str, Any], command: str) -> None:
     channel = str((body.get("channel") or {}).get("id") or "") or await slack.people.dm_channel(
         user
     )
-    text = unescape(str((body.get("message") or {}).get("text") or "")).strip()
+    text = await slack.people.readable(str((body.get("message") or {}).get("text") or ""))
+    text = text.strip()
     event = await slack.event(
         body,
         user=user,
