@@ -1,0 +1,234 @@
+"""The planner with a frozen clock: every reminder kind across zones, DST, quiet hours,
+absences, days off and the catch-up window, on both engines."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import inspect, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from handlers.markup import to_plain
+from handlers.views import View
+from models.notifications import NotificationSettings
+from models.outbox import OutboxMessage
+from models.teams import User
+from scheduler import planner
+from services import reminders, teams, timeman, timeman_reports
+from tests.test_timeman_services import Team, at, make_team, maker, who  # noqa: F401
+
+BERLIN = ZoneInfo("Europe/Berlin")
+FRI = datetime(2026, 11, 27, tzinfo=UTC)
+
+
+def local(y: int, m: int, d: int, hh: int, mm: int = 0, tz: ZoneInfo = BERLIN) -> datetime:
+    return datetime(y, m, d, hh, mm, tzinfo=tz).astimezone(UTC)
+
+
+async def sent_to(s: AsyncSession, user_id: int) -> list[OutboxMessage]:
+    rows = await s.execute(
+        select(OutboxMessage)
+        .where(OutboxMessage.user_id == user_id, OutboxMessage.kind == "reminder")
+        .order_by(OutboxMessage.id)
+    )
+    return list(rows.scalars())
+
+
+def text(row: OutboxMessage) -> str:
+    return to_plain(View.from_dict(row.payload).body)
+
+
+# -- next fire times ----------------------------------------------------------------------
+
+
+def test_daily_rule_fires_once_a_day_across_spring_forward() -> None:
+    moment = local(2026, 3, 26, 10)
+    seen = []
+    for _ in range(6):
+        moment = reminders.next_fire(9 * 60, "Europe/Berlin", moment)
+        seen.append(moment.astimezone(BERLIN))
+    assert [m.date() for m in seen] == [date(2026, 3, 27) + timedelta(days=i) for i in range(6)]
+    assert {(m.hour, m.minute) for m in seen} == {(9, 0)}
+    # 29 March: 08:00 UTC before the change, 07:00 UTC after it
+    assert seen[1].astimezone(UTC).hour == 8 and seen[2].astimezone(UTC).hour == 7
+
+
+def test_a_time_in_the_gap_fires_once_shifted_and_a_folded_time_once() -> None:
+    after = local(2026, 3, 28, 12)
+    gap = reminders.next_fire(2 * 60 + 30, "Europe/Berlin", after)
+    assert gap == datetime(2026, 3, 29, 1, 30, tzinfo=UTC)  # 03:30 CEST, once
+    following = reminders.next_fire(2 * 60 + 30, "Europe/Berlin", gap)
+    assert following.astimezone(BERLIN).date() == date(2026, 3, 30)
+    fold = reminders.next_fire(2 * 60 + 30, "Europe/Berlin", local(2026, 10, 24, 12))
+    assert fold == datetime(2026, 10, 25, 0, 30, tzinfo=UTC)  # the first 02:30
+    again = reminders.next_fire(2 * 60 + 30, "Europe/Berlin", fold)
+    assert again.astimezone(BERLIN).date() == date(2026, 10, 26)  # not the second 02:30
+
+
+# -- morning message and report prompt -----------------------------------------------------
+
+
+@pytest.fixture
+async def team(maker: async_sessionmaker[AsyncSession]) -> Team:  # noqa: F811
+    async with maker() as s, s.begin():
+        return await make_team(s)
+
+
+async def test_morning_in_each_zone_once_with_catch_up(
+    maker: async_sessionmaker[AsyncSession],  # noqa: F811
+    team: Team,
+) -> None:
+    async with maker() as s, s.begin():
+        code = (await teams.create_invite(s, team.boss, role="employee")).code
+        kenji, _ = await teams.join_with_invite(s, code, who("Kenji", "Asia/Tokyo"))
+    # rules are made on the first tick, for the next 09:00 of each person
+    stats = await planner.tick(maker, now=local(2026, 11, 26, 20))
+    assert stats.fired == 0
+    async with maker() as s:
+        rules = list((await s.execute(select(reminders.ReminderRule))).scalars())
+        assert len(rules) == 6  # Boss, Anna, Kenji: morning and report; not the guest
+    # 09:00 in Tokyo is 00:00 UTC
+    stats = await planner.tick(maker, now=datetime(2026, 11, 27, 0, 0, 20, tzinfo=UTC))
+    assert stats.fired == 1
+    async with maker() as s:
+        assert len(await sent_to(s, kenji.user_id)) == 1
+        assert await sent_to(s, team.anna.user_id) == []
+    # Berlin's 09:00 was missed; ten minutes late it still goes out, once
+    stats = await planner.tick(maker, now=local(2026, 11, 27, 9, 10))
+    assert stats.fired == 2 and stats.dropped == 0
+    stats = await planner.tick(maker, now=local(2026, 11, 27, 9, 11))
+    assert stats.fired == 0
+    async with maker() as s:
+        rows = await sent_to(s, team.anna.user_id)
+        assert len(rows) == 1 and "My day, Anna" in text(rows[0])
+        assert View.from_dict(rows[0].payload).buttons[0][0].action == "day:s"
+
+
+async def test_late_beyond_catch_up_is_dropped(
+    maker: async_sessionmaker[AsyncSession],  # noqa: F811
+    team: Team,
+) -> None:
+    await planner.tick(maker, now=local(2026, 11, 26, 20))
+    stats = await planner.tick(maker, now=local(2026, 11, 27, 9, 20))
+    assert stats.fired == 0 and stats.dropped == 2
+    async with maker() as s:
+        assert await sent_to(s, team.anna.user_id) == []
+        rule = await s.scalar(
+            select(reminders.ReminderRule).where(
+                reminders.ReminderRule.user_id == team.anna.user_id,
+                reminders.ReminderRule.kind == "morning",
+            )
+        )
+        assert rule is not None and rule.next_fire_at == local(2026, 11, 28, 9)
+
+
+async def test_days_off_absences_and_quiet_hours(
+    maker: async_sessionmaker[AsyncSession],  # noqa: F811
+    team: Team,
+) -> None:
+    async with maker() as s, s.begin():
+        await timeman_reports.add_absence(s, team.boss, date(2026, 11, 27), date(2026, 11, 27), "")
+        settings = NotificationSettings(
+            user_id=team.anna.user_id,
+            quiet_start=8 * 60,
+            quiet_end=10 * 60,
+            digest="off",
+            muted_kinds=[],
+        )
+        s.add(settings)
+    await planner.tick(maker, now=local(2026, 11, 26, 20))
+    stats = await planner.tick(maker, now=local(2026, 11, 27, 9))
+    assert stats.fired == 1 and stats.skipped == 1  # the boss is away
+    async with maker() as s:
+        assert await sent_to(s, team.boss.user_id) == []
+        rows = await sent_to(s, team.anna.user_id)
+        assert len(rows) == 1 and rows[0].due_at == local(2026, 11, 27, 10)  # after quiet hours
+    # Saturday is a day off by the default schedule
+    stats = await planner.tick(maker, now=local(2026, 11, 28, 9))
+    assert stats.fired == 0 and stats.skipped == 2
+
+
+async def test_report_prompt_only_for_who_worked(
+    maker: async_sessionmaker[AsyncSession],  # noqa: F811
+    team: Team,
+) -> None:
+    await planner.tick(maker, now=local(2026, 11, 27, 8))
+    async with maker() as s, s.begin():
+        await timeman.start_day(s, team.anna, now=local(2026, 11, 27, 9))
+    stats = await planner.tick(maker, now=local(2026, 11, 27, 9, 1))  # mornings
+    assert stats.fired == 2
+    stats = await planner.tick(maker, now=local(2026, 11, 27, 18))
+    assert stats.fired == 1
+    async with maker() as s:
+        rows = await sent_to(s, team.anna.user_id)
+        assert "Your workday is ending" in text(rows[-1])
+        assert [b.action for row in View.from_dict(rows[-1].payload).buttons for b in row][
+            0
+        ] == "day:f"
+        assert len(await sent_to(s, team.boss.user_id)) == 1  # the morning only
+
+
+async def test_daily_rule_through_dst_fires_every_day_once(
+    maker: async_sessionmaker[AsyncSession],  # noqa: F811
+    team: Team,
+) -> None:
+    async with maker() as s, s.begin():
+        await timeman.set_schedule(s, team.anna, team.anna.user_id, timeman.Schedule("1234567"))
+        user = await s.get(User, team.anna.user_id)
+        assert user is not None
+        await reminders.sync_rules(s, user, local(2026, 3, 26, 20))
+    # tick every 30 minutes of UTC from 26 to 31 March
+    moment = local(2026, 3, 26, 20)
+    while moment < local(2026, 3, 31, 12):
+        await planner.tick(maker, now=moment)
+        moment += timedelta(minutes=30)
+    async with maker() as s:
+        rows = await sent_to(s, team.anna.user_id)
+    mornings = [r for r in rows if "My day" in text(r)]
+    days = [r.due_at.astimezone(BERLIN) for r in mornings]
+    assert [d.date() for d in days] == [date(2026, 3, 27) + timedelta(days=i) for i in range(5)]
+    assert {(d.hour, d.minute) for d in days} == {(9, 0)}
+
+
+# -- deadlines -------------------------------------------------------------------------------
+
+
+async def _has_tasks(s: AsyncSession) -> bool:
+    conn = await s.connection()
+    return await conn.run_sync(lambda c: inspect(c).has_table("tasks"))
+
+
+async def test_deadline_reminders_and_overdue(
+    maker: async_sessionmaker[AsyncSession],  # noqa: F811
+    team: Team,
+) -> None:
+    async with maker() as s, s.begin():
+        if not await _has_tasks(s):
+            pytest.skip("the tasks area (migration 0002) is not installed")
+        from models.tasks import Task
+
+        deadline = local(2026, 11, 27, 15)
+        s.add(
+            Task(
+                team_id=team.boss.team_id,
+                title="Quarterly report",
+                creator_id=team.boss.user_id,
+                responsible_id=team.anna.user_id,
+                deadline=deadline,
+                due_sort=deadline,
+            )
+        )
+        await reminders.set_offsets(s, team.boss, [30])
+    for hour, minute in ((14, 50), (15, 0), (15, 5), (15, 6)):
+        await planner.tick(maker, now=local(2026, 11, 26, hour, minute))
+    await planner.tick(maker, now=local(2026, 11, 27, 14, 0))
+    await planner.tick(maker, now=local(2026, 11, 27, 14, 1))
+    await planner.tick(maker, now=local(2026, 11, 27, 15, 2))
+    await planner.tick(maker, now=local(2026, 11, 27, 15, 3))
+    async with maker() as s:
+        rows = [r for r in await sent_to(s, team.anna.user_id) if r.payload.get("ref")]
+    texts = [text(r) for r in rows]
+    assert len(texts) == 3, texts  # a day before, an hour before, overdue: once each
+    assert "is due" in texts[0] and "is due" in texts[1] and "overdue" in texts[2]

@@ -1,0 +1,261 @@
+"""The working day, corrections, reports, schedules and access, on both engines,
+with a frozen clock."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from models.db import create_engine, create_sessionmaker
+from models.timeman import DayCorrection, Violation, WorkDay
+from services import teams, timeman, timeman_reports, users
+from services.access import Actor
+from services.errors import DomainError
+from services.teams import Newcomer
+
+# Friday 27 Nov 2026; Berlin is UTC+1 in winter
+FRI = datetime(2026, 11, 27, tzinfo=UTC)
+
+
+def at(hour: int, minute: int = 0, day: datetime = FRI) -> datetime:
+    """A Berlin wall-clock time on `day`, as UTC."""
+    return day + timedelta(hours=hour - 1, minutes=minute)
+
+
+@dataclass
+class Team:
+    boss: Actor
+    anna: Actor
+    guest: Actor
+
+
+def who(name: str, tz: str = "Europe/Berlin") -> Newcomer:
+    return Newcomer(platform="console", external_id=name.casefold(), name=name, timezone=tz)
+
+
+@pytest.fixture
+async def maker(db_url: str) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    engine = create_engine(db_url)
+    yield create_sessionmaker(engine)
+    await engine.dispose()
+
+
+async def make_team(s: AsyncSession) -> Team:
+    boss = await teams.create_team(s, who("Boss"))
+    from services import groups
+
+    group = await groups.create_group(s, boss, "Partners")
+    code = (await teams.create_invite(s, boss, role="employee")).code
+    anna, _ = await teams.join_with_invite(s, code, who("Anna"))
+    await users.set_supervisor(s, anna, anna.user_id, boss.user_id)
+    guest_code = (await teams.create_invite(s, boss, role="extranet", group_id=group.id)).code
+    guest, _ = await teams.join_with_invite(s, guest_code, who("Guest"))
+    return Team(boss, anna, guest)
+
+
+@pytest.fixture
+async def team(maker: async_sessionmaker[AsyncSession]) -> Team:
+    async with maker() as s, s.begin():
+        return await make_team(s)
+
+
+async def test_day_cycle_counts_breaks(maker: async_sessionmaker[AsyncSession], team: Team) -> None:
+    async with maker() as s, s.begin():
+        day, correction, violations = await timeman.start_day(s, team.anna, now=at(9, 0))
+        assert correction is None and violations == []
+        assert day.day == date(2026, 11, 27)
+    async with maker() as s, s.begin():
+        await timeman.pause_day(s, team.anna, at(13, 0))
+        with pytest.raises(DomainError, match="already on a break"):
+            await timeman.pause_day(s, team.anna, at(13, 10))
+    async with maker() as s, s.begin():
+        day = await timeman.resume_day(s, team.anna, at(14, 0))
+        assert day.break_seconds == 3600
+    async with maker() as s, s.begin():
+        day, correction, violations = await timeman.finish_day(s, team.anna, now=at(18, 0))
+        assert timeman.worked(day, at(23)) == timedelta(hours=8)
+        assert correction is None and violations == []
+    async with maker() as s, s.begin():
+        with pytest.raises(DomainError, match="already started today"):
+            await timeman.start_day(s, team.anna, now=at(19, 0))
+        # finished days can go on; the gap counts as a break
+        day = await timeman.resume_day(s, team.anna, at(19, 0))
+        assert day.status == "open" and day.break_seconds == 2 * 3600
+
+
+async def test_late_entry_needs_reason_and_goes_for_review(
+    maker: async_sessionmaker[AsyncSession], team: Team
+) -> None:
+    async with maker() as s, s.begin():
+        with pytest.raises(DomainError, match="Say why"):
+            await timeman.start_day(s, team.anna, at=at(9, 10), now=at(11, 0))
+    async with maker() as s, s.begin():
+        day, correction, violations = await timeman.start_day(
+            s, team.anna, at=at(9, 30), reason="forgot to clock in", now=at(11, 0)
+        )
+        assert correction is not None and correction.status == "pending"
+        assert correction.old_value == at(11, 0) and correction.new_value == at(9, 30)
+        assert [v.kind for v in violations] == ["late_start"] and violations[0].minutes == 30
+        correction_id, day_id = correction.id, day.id
+    async with maker() as s, s.begin():
+        with pytest.raises(DomainError, match="no right"):
+            await timeman.review_correction(s, team.anna, correction_id, approve=True)
+        with pytest.raises(DomainError):
+            await timeman.review_correction(s, team.guest, correction_id, approve=True)
+    async with maker() as s, s.begin():
+        row, person = await timeman.review_correction(s, team.boss, correction_id, approve=False)
+        assert row.status == "rejected" and person.id == team.anna.user_id
+    async with maker() as s, s.begin():
+        day = await s.get(WorkDay, day_id)
+        assert day is not None and day.started_at == at(11, 0)  # restored
+        with pytest.raises(DomainError, match="already been reviewed"):
+            await timeman.review_correction(s, team.boss, correction_id, approve=True)
+
+
+async def test_previous_day_left_open_is_closed_with_reason(
+    maker: async_sessionmaker[AsyncSession], team: Team
+) -> None:
+    async with maker() as s, s.begin():
+        await timeman.start_day(s, team.anna, now=at(9, 0))
+    saturday = FRI + timedelta(days=1)
+    async with maker() as s, s.begin():
+        with pytest.raises(timeman.PreviousDayOpen):
+            await timeman.start_day(s, team.anna, now=at(9, 0, saturday))
+        current, stale = await timeman.today(s, team.anna, at(9, 0, saturday))
+        assert current is None and stale is not None and stale.day == date(2026, 11, 27)
+    async with maker() as s, s.begin():
+        with pytest.raises(DomainError, match="Say why"):
+            await timeman.finish_day(s, team.anna, at=at(18, 0), now=at(9, 0, saturday))
+    async with maker() as s, s.begin():
+        day, correction, violations = await timeman.finish_day(
+            s, team.anna, at=at(18, 0), reason="forgot", now=at(9, 0, saturday)
+        )
+        assert day.finished_at == at(18, 0)
+        assert correction is not None and correction.field == "finish"
+        assert [v.kind for v in violations] == ["left_open"]
+    async with maker() as s, s.begin():
+        day, _, _ = await timeman.start_day(s, team.anna, now=at(9, 0, saturday))
+        assert day.day == date(2026, 11, 28)
+
+
+async def test_short_day_and_early_finish_on_own_schedule(
+    maker: async_sessionmaker[AsyncSession], team: Team
+) -> None:
+    async with maker() as s, s.begin():
+        await timeman.set_schedule(
+            s, team.anna, team.anna.user_id, timeman.Schedule("12345", 600, 1080, 60)
+        )
+        with pytest.raises(DomainError, match="no right"):
+            await timeman.set_schedule(s, team.anna, None, timeman.Schedule())
+    async with maker() as s, s.begin():
+        _, _, late = await timeman.start_day(s, team.anna, now=at(10, 5))
+        assert late == []  # within the grace minutes
+        _, _, found = await timeman.finish_day(s, team.anna, now=at(16, 0))
+        kinds = {v.kind: v.minutes for v in found}
+        assert kinds == {"early_finish": 120, "short_day": 65}  # 7 h planned, 5 h 55 worked
+    async with maker() as s, s.begin():
+        count = await s.scalar(select(func.count()).select_from(Violation))
+        assert count == 2
+
+
+async def test_corrections_history_and_access(
+    maker: async_sessionmaker[AsyncSession], team: Team
+) -> None:
+    async with maker() as s, s.begin():
+        await timeman.start_day(s, team.anna, now=at(9, 0))
+        await timeman.finish_day(s, team.anna, now=at(17, 0))
+    async with maker() as s, s.begin():
+        with pytest.raises(DomainError, match="Say why"):
+            await timeman.correct(s, team.anna, "finish", at(18, 0), "  ", now=at(19))
+        _, row = await timeman.correct(
+            s, team.anna, "finish", at(18, 0), "meeting ran late", now=at(19)
+        )
+        assert row.old_value == at(17, 0)
+    async with maker() as s, s.begin():
+        page = await timeman.corrections(s, team.boss, team.anna.user_id, 1, 10)
+        assert [c.reason for c in page.items] == ["meeting ran late"]
+        with pytest.raises(DomainError):
+            await timeman.corrections(s, team.guest, team.anna.user_id, 1, 10)
+        await timeman.review_correction(s, team.boss, row.id, approve=True)
+    async with maker() as s, s.begin():
+        fixed = await s.get(DayCorrection, row.id)
+        assert fixed is not None and fixed.status == "approved"
+
+
+async def test_report_goes_to_supervisor(
+    maker: async_sessionmaker[AsyncSession], team: Team
+) -> None:
+    async with maker() as s, s.begin():
+        day, _, _ = await timeman.start_day(s, team.anna, now=at(9, 0))
+        await timeman.finish_day(s, team.anna, now=at(18, 0))
+        report = await timeman_reports.report_for_day(s, team.anna, day.id, "Worked 8 h")
+        report_id = report.id
+    async with maker() as s, s.begin():
+        with pytest.raises(DomainError):
+            await timeman_reports.report_for_day(s, team.boss, day.id, "x")
+        await timeman_reports.set_report_text(s, team.anna, report_id, "Finished the import")
+        report, boss = await timeman_reports.send_report(s, team.anna, report_id, now=at(18, 5))
+        assert boss.id == team.boss.user_id and report.status == "sent"
+    async with maker() as s, s.begin():
+        with pytest.raises(DomainError):
+            await timeman_reports.review_report(s, team.anna, report_id, confirm=True)
+        with pytest.raises(DomainError):
+            await timeman_reports.get_report(s, team.guest, report_id)
+        report, author = await timeman_reports.review_report(
+            s, team.boss, report_id, comment="Thanks", confirm=True
+        )
+        assert report.status == "confirmed" and author.id == team.anna.user_id
+    async with maker() as s, s.begin():
+        with pytest.raises(DomainError, match="already confirmed"):
+            await timeman_reports.set_report_text(s, team.anna, report_id, "more")
+
+
+async def test_report_needs_a_supervisor_and_extranet_has_no_day(
+    maker: async_sessionmaker[AsyncSession], team: Team
+) -> None:
+    async with maker() as s, s.begin():
+        day, _, _ = await timeman.start_day(s, team.boss, now=at(9, 0))
+        report = await timeman_reports.report_for_day(s, team.boss, day.id, "draft")
+        with pytest.raises(DomainError, match="no supervisor"):
+            await timeman_reports.send_report(s, team.boss, report.id)
+    async with maker() as s, s.begin():
+        with pytest.raises(DomainError, match="no right"):
+            await timeman.start_day(s, team.guest, now=at(9, 0))
+
+
+async def test_timesheet_access_and_totals(
+    maker: async_sessionmaker[AsyncSession], team: Team
+) -> None:
+    async with maker() as s, s.begin():
+        await timeman.start_day(s, team.anna, now=at(9, 0))
+        await timeman.finish_day(s, team.anna, now=at(17, 0))
+    async with maker() as s, s.begin():
+        people = await timeman_reports.sheet_people(s, team.boss, user_id=team.anna.user_id)
+        rows = await timeman_reports.timesheet(s, people, date(2026, 11, 23), date(2026, 11, 29))
+        assert rows[0].total == 8 * 3600 and rows[0].violations == {"early_finish": 1}
+        with pytest.raises(DomainError):
+            await timeman_reports.sheet_people(s, team.anna, user_id=team.boss.user_id)
+
+
+async def test_absences(maker: async_sessionmaker[AsyncSession], team: Team) -> None:
+    async with maker() as s, s.begin():
+        row = await timeman_reports.add_absence(
+            s, team.anna, date(2026, 11, 30), date(2026, 12, 4), "vacation"
+        )
+        with pytest.raises(DomainError):
+            await timeman_reports.add_absence(
+                s, team.anna, date(2026, 12, 4), date(2026, 12, 1), ""
+            )
+    async with maker() as s, s.begin():
+        assert await timeman_reports.is_away(s, team.anna.user_id, date(2026, 12, 2))
+        assert not await timeman_reports.is_away(s, team.anna.user_id, date(2026, 12, 5))
+        with pytest.raises(DomainError):
+            await timeman_reports.cancel_absence(s, team.boss, row.id)
+        await timeman_reports.cancel_absence(s, team.anna, row.id)
+    async with maker() as s, s.begin():
+        assert not await timeman_reports.is_away(s, team.anna.user_id, date(2026, 12, 2))
