@@ -12,6 +12,7 @@ from handlers.events import FileRef, Incoming
 from handlers.i18n import Translator, translator
 from handlers.markup import Markup
 from handlers.views import Button, View
+from models.groups import Group
 from models.teams import User
 from services import notifications
 from services.access import Actor
@@ -166,6 +167,16 @@ class Ctx:
                 N_("The file is too large: at most {mb} MB."), mb=limit // (1024 * 1024)
             )
         return data
+
+    async def chat_group(self) -> Group | None:
+        """The workgroup a bound group chat speaks for (None in private or unbound chats)."""
+        if self.event.chat.private or self.actor is None:
+            return None
+        from services import chats
+
+        return await chats.bound_group(
+            self.session, self.actor, self.event.platform, self.event.chat.chat_id
+        )
 
     def retranslate(self, actor: Actor) -> None:
         self.actor = actor

@@ -96,3 +96,36 @@ async def test_groups_react_to_commands_and_replies_only(
         assert len(sent) == 1 and "Groups (0)" in sent[0].text
         assert sent[0].data["reply_parameters"]["message_id"]
         assert all(c.chat_id == "-100500" for c in fake.calls[before:] if c.method == "sendMessage")
+
+
+async def test_bind_a_group_chat(sqlite_url: str, fake: FakeTelegram) -> None:
+    async with running(sqlite_url, fake):
+        boss = Chat(fake, Person(101, "Boss", "ru"))
+        await boss.say("/start", expect=2)
+        await boss.say("/groups new Sales")
+        out = await boss.say("/bind Sales")
+        assert "/bind ГРУППА" in out[0].text  # only in a group chat
+
+        room = {"id": -100777, "type": "supergroup", "title": "Sales room"}
+        await fake.push(message_update(fake, boss.person, "/bind", chat=room))
+        await fake.wait_for(lambda: len(fake.sent(-100777)) >= 1)
+        status = fake.sent(-100777)[-1]
+        assert "не привязан" in status.text
+        (label, action), *_ = status.buttons
+        assert label == "Sales" and action.startswith("ch:b:")
+
+        from tests.fakes.telegram_api import callback_update
+
+        await fake.push(
+            callback_update(
+                fake, boss.person, action, chat_id=-100777, message_id=status.message_id
+            )
+        )
+        edited = await fake.wait_calls("editMessageText", 1)
+        assert "привязан к группе <b>Sales</b>" in edited[-1].text
+
+        # a stranger in the room cannot unbind it
+        stranger = Person(303, "Stranger", "en")
+        await fake.push(message_update(fake, stranger, "/unbind", chat=room))
+        await fake.wait_for(lambda: len(fake.sent(-100777)) >= 2)
+        assert "Send /start" in fake.sent(-100777)[-1].text

@@ -1,0 +1,155 @@
+"""Chats bound to workgroups (`/bind GROUP` in a Telegram group or a Slack channel).
+
+A bound chat speaks for its group: commands there act on it and the group's
+notifications are delivered there. A team admin or the group's owner binds and
+unbinds; a chat belongs to one group of one team at a time.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models.chats import ChatBinding
+from models.groups import Group
+from services import outbox
+from services.access import Actor, get_visible_group, require_staff, visible_groups
+from services.errors import N_, DomainError, Forbidden, NotFound
+from services.pagination import Page, paginate
+
+TITLE_MAX = 200
+
+
+def _may_manage(actor: Actor, group: Group) -> bool:
+    return actor.is_admin or group.owner_id == actor.user_id
+
+
+def _require_manager(actor: Actor, group: Group) -> None:
+    if not _may_manage(actor, group):
+        raise Forbidden(N_("Only a team admin or the group's owner can bind a chat to it."))
+
+
+async def binding_of(session: AsyncSession, platform: str, chat_id: str) -> ChatBinding | None:
+    return (
+        await session.execute(
+            select(ChatBinding).where(
+                ChatBinding.platform == platform, ChatBinding.chat_id == chat_id
+            )
+        )
+    ).scalar_one_or_none()
+
+
+async def bindable_groups(
+    session: AsyncSession, actor: Actor, *, page: int = 1, per_page: int = 10
+) -> Page[Group]:
+    """Groups the actor may bind a chat to: every visible one for an admin, owned ones else."""
+    require_staff(actor)
+    query = visible_groups(actor)
+    if not actor.is_admin:
+        query = query.where(Group.owner_id == actor.user_id)
+    return await paginate(session, query.order_by(Group.name_key), page, per_page)
+
+
+async def bind(
+    session: AsyncSession,
+    actor: Actor,
+    platform: str,
+    chat_id: str,
+    group_id: int,
+    *,
+    title: str = "",
+) -> tuple[Group, bool]:
+    """Bind the chat to the group; returns (group, changed). Rebinding needs rights on both."""
+    require_staff(actor)
+    group = await get_visible_group(session, actor, group_id)
+    _require_manager(actor, group)
+    current = await binding_of(session, platform, chat_id)
+    if current is not None:
+        if current.team_id != actor.team_id:
+            raise DomainError(N_("This chat is already bound to another team's group."))
+        if current.group_id == group.id:
+            return group, False
+        try:
+            previous = await get_visible_group(session, actor, current.group_id)
+        except NotFound:
+            raise Forbidden(
+                N_("Only a team admin or the group's owner can bind a chat to it.")
+            ) from None
+        _require_manager(actor, previous)
+        current.group_id = group.id
+        current.created_by = actor.user_id
+        current.title = title[:TITLE_MAX]
+    else:
+        session.add(
+            ChatBinding(
+                team_id=actor.team_id,
+                group_id=group.id,
+                platform=platform,
+                chat_id=chat_id,
+                title=title[:TITLE_MAX],
+                created_by=actor.user_id,
+            )
+        )
+    await session.flush()
+    return group, True
+
+
+async def unbind(session: AsyncSession, actor: Actor, platform: str, chat_id: str) -> Group:
+    require_staff(actor)
+    current = await binding_of(session, platform, chat_id)
+    if current is None or current.team_id != actor.team_id:
+        raise DomainError(N_("This chat is not bound to a group."))
+    group = await get_visible_group(session, actor, current.group_id)
+    _require_manager(actor, group)
+    await session.delete(current)
+    await session.flush()
+    return group
+
+
+async def bound_group(
+    session: AsyncSession, actor: Actor, platform: str, chat_id: str
+) -> Group | None:
+    """The group this chat speaks for, when the actor may see it."""
+    current = await binding_of(session, platform, chat_id)
+    if current is None or current.team_id != actor.team_id:
+        return None
+    try:
+        return await get_visible_group(session, actor, current.group_id)
+    except NotFound:
+        return None
+
+
+async def group_chats(
+    session: AsyncSession, group_ids: list[int], platforms: list[str] | None = None
+) -> list[ChatBinding]:
+    """Where the groups' notifications go (for the outbox dispatcher)."""
+    if not group_ids:
+        return []
+    query = select(ChatBinding).where(ChatBinding.group_id.in_(group_ids))
+    if platforms is not None:
+        query = query.where(ChatBinding.platform.in_(platforms))
+    return list((await session.execute(query.order_by(ChatBinding.id))).scalars())
+
+
+async def notify_group(
+    session: AsyncSession,
+    group: Group,
+    *,
+    kind: str,
+    payload: dict[str, Any],
+    dedup_key: str | None = None,
+) -> bool:
+    """Queue a message for the chats bound to the group; False when none is bound."""
+    if not await group_chats(session, [group.id]):
+        return False
+    await outbox.enqueue(
+        session,
+        team_id=group.team_id,
+        group_id=group.id,
+        kind=kind,
+        payload=payload,
+        dedup_key=dedup_key,
+    )
+    return True

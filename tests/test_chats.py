@@ -1,0 +1,120 @@
+"""Chat binding in services: who may bind, rebind and unbind, on both engines."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from models.db import create_engine, create_sessionmaker
+from models.outbox import OutboxMessage
+from services import chats, groups, teams
+from services.access import Actor
+from services.errors import DomainError
+from services.teams import Newcomer
+
+CHAT = "-1001"
+
+
+@dataclass
+class World:
+    admin: Actor
+    owner: Actor  # an employee owning the group "Design"
+    employee: Actor
+    guest: Actor
+    outsider: Actor
+    sales_id: int
+    design_id: int
+
+
+@pytest.fixture
+async def maker(db_url: str) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    engine = create_engine(db_url)
+    yield create_sessionmaker(engine)
+    await engine.dispose()
+
+
+def who(name: str) -> Newcomer:
+    return Newcomer(platform="telegram", external_id=name.casefold(), name=name)
+
+
+@pytest.fixture
+async def world(maker: async_sessionmaker[AsyncSession]) -> World:
+    async with maker() as s, s.begin():
+        admin = await teams.create_team(s, who("Admin"))
+        sales = await groups.create_group(s, admin, "Sales")
+        code = (await teams.create_invite(s, admin, role="employee")).code
+        owner, _ = await teams.join_with_invite(s, code, who("Owner"))
+        design = await groups.create_group(s, owner, "Design")
+        employee, _ = await teams.join_with_invite(s, code, who("Emp"))
+        guest_code = (await teams.create_invite(s, admin, role="extranet", group_id=sales.id)).code
+        guest, _ = await teams.join_with_invite(s, guest_code, who("Guest"))
+        outsider = await teams.create_team(s, who("Other"))
+        return World(admin, owner, employee, guest, outsider, sales.id, design.id)
+
+
+async def test_who_may_bind(maker: async_sessionmaker[AsyncSession], world: World) -> None:
+    refused = [
+        (world.employee, world.design_id),  # not the owner
+        (world.guest, world.sales_id),  # extranet
+        (world.outsider, world.sales_id),  # another team
+        (world.owner, world.sales_id),  # owns Design, not Sales
+    ]
+    for actor, group_id in refused:
+        with pytest.raises(DomainError):
+            async with maker() as s, s.begin():
+                await chats.bind(s, actor, "telegram", CHAT, group_id)
+    async with maker() as s, s.begin():
+        group, changed = await chats.bind(s, world.owner, "telegram", CHAT, world.design_id)
+        assert group.name == "Design" and changed
+    async with maker() as s, s.begin():
+        _, changed = await chats.bind(s, world.owner, "telegram", CHAT, world.design_id)
+        assert not changed
+        found = await chats.bound_group(s, world.employee, "telegram", CHAT)
+        assert found is not None and found.id == world.design_id
+        assert await chats.bound_group(s, world.outsider, "telegram", CHAT) is None
+
+
+async def test_rebind_and_unbind_need_rights(
+    maker: async_sessionmaker[AsyncSession], world: World
+) -> None:
+    async with maker() as s, s.begin():
+        await chats.bind(s, world.admin, "telegram", CHAT, world.sales_id)
+    # the Design owner may not take over a chat bound to Sales
+    with pytest.raises(DomainError):
+        async with maker() as s, s.begin():
+            await chats.bind(s, world.owner, "telegram", CHAT, world.design_id)
+    with pytest.raises(DomainError) as other_team:
+        async with maker() as s, s.begin():
+            await chats.bind(s, world.outsider, "telegram", CHAT, world.sales_id)
+    assert other_team.value.key != "This chat is already bound to another team's group."
+    with pytest.raises(DomainError):
+        async with maker() as s, s.begin():
+            await chats.unbind(s, world.employee, "telegram", CHAT)
+    async with maker() as s, s.begin():
+        await chats.bind(s, world.admin, "telegram", CHAT, world.design_id)
+        assert [b.group_id for b in await chats.group_chats(s, [world.design_id])] == [
+            world.design_id
+        ]
+        group = await chats.unbind(s, world.owner, "telegram", CHAT)
+        assert group.id == world.design_id
+        assert await chats.bound_group(s, world.admin, "telegram", CHAT) is None
+    with pytest.raises(DomainError) as gone:
+        async with maker() as s, s.begin():
+            await chats.unbind(s, world.admin, "telegram", CHAT)
+    assert gone.value.key == "This chat is not bound to a group."
+
+
+async def test_group_notice_is_queued_only_for_bound_groups(
+    maker: async_sessionmaker[AsyncSession], world: World
+) -> None:
+    async with maker() as s, s.begin():
+        sales = await groups.get_group(s, world.admin, world.sales_id)
+        assert not await chats.notify_group(s, sales, kind="post", payload={"body": []})
+        await chats.bind(s, world.admin, "telegram", CHAT, world.sales_id)
+        assert await chats.notify_group(s, sales, kind="post", payload={"body": []})
+        rows = (await s.execute(select(OutboxMessage))).scalars().all()
+        assert [(r.group_id, r.user_id) for r in rows] == [(world.sales_id, None)]
