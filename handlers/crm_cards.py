@@ -1,0 +1,217 @@
+"""CRM cards (lead, deal, contact, company) and the small pieces they share.
+
+Entity letters in button data: l lead, d deal, c contact, o company.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from handlers.core import Ctx
+from handlers.markup import Markup, Span, bold, join_lines
+from handlers.views import Button, View
+from models.crm import CrmActivity, CrmStage
+from services import crm, crm_deals, crm_fields, crm_leads, crm_people
+from services.crm_activities import KIND_NAMES
+from services.crm_deals import money
+
+LETTER = {"lead": "l", "deal": "d", "contact": "c", "company": "o"}
+ENTITY = {v: k for k, v in LETTER.items()}
+KIND_ICON = {"call": "📞", "meeting": "🤝", "todo": "✅"}
+
+
+def stage_label(ctx: Ctx, stage: CrmStage) -> str:
+    return ctx.tr.s(crm.stage_name(stage))
+
+
+def source_label(ctx: Ctx, source: str) -> str:
+    return ctx.tr.s(crm.SOURCE_NAMES.get(source, source))
+
+
+def entity_arg(ctx: Ctx, index: int) -> str:
+    letter = ctx.action_args[index] if len(ctx.action_args) > index else ""
+    entity = ENTITY.get(letter)
+    if entity is None:
+        from services.errors import N_, DomainError
+
+        raise DomainError(N_("This button is out of date. Open the list again."))
+    return entity
+
+
+def field_line(ctx: Ctx, label: str, value: Any) -> Markup:
+    return ctx.tr("{label}: {value}", label=label, value=value)
+
+
+async def _extras(ctx: Ctx, entity: str, row: Any) -> list[Markup]:
+    lines: list[Markup] = []
+    for fld in await crm_fields.fields_of(ctx.session, ctx.me, entity):
+        value = (row.custom or {}).get(str(fld.id))
+        if value is not None:
+            lines.append(field_line(ctx, fld.name, str(value)))
+    acts = await crm_people.activities_of(ctx.session, ctx.me, entity, row.id)
+    if acts:
+        lines.append([bold(ctx.tr.s("Activities"))])
+        for act in acts:
+            lines.append(activity_line(ctx, act))
+    comments = await crm.notes(ctx.session, ctx.me, entity, row.id, "comment", limit=3)
+    if comments:
+        lines.append([bold(ctx.tr.s("Comments"))])
+        for note, author in reversed(comments):
+            lines.append([Span(f"• {author}: "), Span(note.text)])
+    history = await crm.notes(ctx.session, ctx.me, entity, row.id, "history", limit=4)
+    if history:
+        lines.append([bold(ctx.tr.s("History"))])
+        for note, author in reversed(history):
+            params = {k: ctx.tr.s(v) for k, v in (note.params or {}).items()}
+            text = ctx.tr(note.text, **params)
+            lines.append([Span(f"• {ctx.tr.when(note.created_at)} {author}: "), *text])
+    return lines
+
+
+def activity_line(ctx: Ctx, act: CrmActivity) -> Markup:
+    mark = "✔ " if act.done else ""
+    kind = ctx.tr.s(KIND_NAMES.get(act.kind, act.kind))
+    head = f"{mark}{KIND_ICON.get(act.kind, '')} {kind}, {ctx.tr.when(act.due_at)}"
+    return [Span(f"• {head}"), Span(f" — {act.subject}" if act.subject else "")]
+
+
+def common_row(ctx: Ctx, entity: str, entity_id: int) -> list[Button]:
+    e = LETTER[entity]
+    return [
+        Button(ctx.tr.s("Comment"), f"crm:cm:{e}:{entity_id}"),
+        Button(ctx.tr.s("Activity"), f"crm:ac:{e}:{entity_id}"),
+        Button(ctx.tr.s("Responsible"), f"crm:ow:{e}:{entity_id}"),
+        Button(ctx.tr.s("Fields"), f"crm:fl:{e}:{entity_id}"),
+    ]
+
+
+async def owner_name(ctx: Ctx, owner_id: int | None) -> str:
+    if owner_id is None:
+        return "—"
+    return (await crm.user_names(ctx.session, {owner_id})).get(owner_id, "—")
+
+
+async def lead_card(ctx: Ctx, lead_id: int) -> View:
+    lead = await crm_leads.get_lead(ctx.session, ctx.me, lead_id)
+    statuses = await crm_leads.lead_statuses(ctx.session, ctx.me.team_id)
+    status = next(s for s in statuses if s.id == lead.status_id)
+    lines: list[Any] = [ctx.tr("Lead #{id}: {name}", id=str(lead.id), name=bold(lead.name))]
+    if lead.company:
+        lines.append(field_line(ctx, ctx.tr.s("Company"), lead.company))
+    if lead.phone:
+        lines.append(field_line(ctx, ctx.tr.s("Phone"), lead.phone))
+    if lead.email:
+        lines.append(field_line(ctx, ctx.tr.s("E-mail"), lead.email))
+    lines.append(field_line(ctx, ctx.tr.s("Source"), source_label(ctx, lead.source)))
+    lines.append(field_line(ctx, ctx.tr.s("Status"), stage_label(ctx, status)))
+    lines.append(field_line(ctx, ctx.tr.s("Responsible"), await owner_name(ctx, lead.owner_id)))
+    lines.extend(await _extras(ctx, "lead", lead))
+    view = View(body=join_lines(lines), ref=f"lead:{lead.id}")
+    if lead.converted_at is None:
+        view.row(
+            *[
+                Button(stage_label(ctx, s), f"ld:s:{lead.id}:{s.id}")
+                for s in statuses
+                if s.id != status.id and s.kind != "converted"
+            ]
+        )
+        view.row(Button(ctx.tr.s("Convert"), f"ld:cx:{lead.id}:7"))
+    else:
+        links = []
+        if lead.deal_id:
+            links.append(Button(ctx.tr.s("Deal #{id}", id=lead.deal_id), f"dl:o:{lead.deal_id}"))
+        if lead.contact_id:
+            links.append(
+                Button(ctx.tr.s("Contact #{id}", id=lead.contact_id), f"ct:o:{lead.contact_id}")
+            )
+        if lead.company_id:
+            links.append(
+                Button(ctx.tr.s("Company #{id}", id=lead.company_id), f"co:o:{lead.company_id}")
+            )
+        view.row(*links)
+    view.row(*common_row(ctx, "lead", lead.id))
+    return view
+
+
+async def deal_card(ctx: Ctx, deal_id: int) -> View:
+    deal = await crm_deals.get_deal(ctx.session, ctx.me, deal_id)
+    stages = await crm_deals.stages(ctx.session, ctx.me.team_id, deal.pipeline_id)
+    stage = next(s for s in stages if s.id == deal.stage_id)
+    pipeline = await crm_deals.get_pipeline(ctx.session, ctx.me, deal.pipeline_id)
+    lines: list[Any] = [ctx.tr("Deal #{id}: {title}", id=str(deal.id), title=bold(deal.title))]
+    if pipeline.name:
+        lines.append(field_line(ctx, ctx.tr.s("Pipeline"), pipeline.name))
+    lines.append(field_line(ctx, ctx.tr.s("Stage"), stage_label(ctx, stage)))
+    if stage.kind == "lost" and deal.lost_reason:
+        lines.append(field_line(ctx, ctx.tr.s("Reason"), deal.lost_reason))
+    lines.append(field_line(ctx, ctx.tr.s("Amount"), money(deal.amount, deal.currency)))
+    for item, name in await crm_deals.deal_items(ctx.session, ctx.me, deal.id):
+        discount = f", −{item.discount}%" if item.discount else ""
+        total = money(crm_deals.line_total(item), deal.currency)
+        lines.append([Span(f"• {name} × {item.quantity}{discount} = {total}")])
+    lines.append(field_line(ctx, ctx.tr.s("Responsible"), await owner_name(ctx, deal.owner_id)))
+    lines.extend(await _extras(ctx, "deal", deal))
+    view = View(body=join_lines(lines), ref=f"deal:{deal.id}")
+    buttons = [Button(stage_label(ctx, s), f"dl:s:{deal.id}:{s.id}") for s in stages]
+    buttons = [b for b, s in zip(buttons, stages, strict=True) if s.id != stage.id]
+    for start in range(0, len(buttons), 3):
+        view.row(*buttons[start : start + 3])
+    links = [
+        Button(ctx.tr.s("Amount"), f"dl:a:{deal.id}"),
+        Button(ctx.tr.s("Add product"), f"dl:p:{deal.id}"),
+    ]
+    if deal.contact_id:
+        links.append(
+            Button(ctx.tr.s("Contact #{id}", id=deal.contact_id), f"ct:o:{deal.contact_id}")
+        )
+    if deal.company_id:
+        links.append(
+            Button(ctx.tr.s("Company #{id}", id=deal.company_id), f"co:o:{deal.company_id}")
+        )
+    if deal.lead_id:
+        links.append(Button(ctx.tr.s("Lead #{id}", id=deal.lead_id), f"ld:o:{deal.lead_id}"))
+    view.row(*links[:4])
+    view.row(*common_row(ctx, "deal", deal.id))
+    return view
+
+
+async def person_card(ctx: Ctx, entity: str, entity_id: int) -> View:
+    """A contact or a company with their deals."""
+    row = await crm.get_visible(ctx.session, ctx.me, entity, entity_id)
+    title = "Contact #{id}: {name}" if entity == "contact" else "Company #{id}: {name}"
+    lines: list[Any] = [ctx.tr(title, id=str(row.id), name=bold(row.name))]
+    if row.phone:
+        lines.append(field_line(ctx, ctx.tr.s("Phone"), row.phone))
+    if row.email:
+        lines.append(field_line(ctx, ctx.tr.s("E-mail"), row.email))
+    lines.append(field_line(ctx, ctx.tr.s("Responsible"), await owner_name(ctx, row.owner_id)))
+    view = View(ref=f"{entity}:{row.id}")
+    if entity == "contact" and row.company_id:
+        view.row(Button(ctx.tr.s("Company #{id}", id=row.company_id), f"co:o:{row.company_id}"))
+    if entity == "company":
+        for contact in await crm_people.company_contacts(ctx.session, ctx.me, row.id, limit=5):
+            view.row(Button(f"👤 {contact.name}"[:60], f"ct:o:{contact.id}"))
+    deals = await crm_people.related_deals(ctx.session, ctx.me, entity, row.id, limit=5)
+    if deals:
+        lines.append([bold(ctx.tr.s("Deals"))])
+    for deal in deals:
+        lines.append([Span(f"• #{deal.id} {deal.title} — {money(deal.amount, deal.currency)}")])
+        view.row(Button(f"💼 {deal.title}"[:60], f"dl:o:{deal.id}"))
+    lines.extend(await _extras(ctx, entity, row))
+    view.body = join_lines(lines)
+    view.row(*common_row(ctx, entity, row.id))
+    return view
+
+
+async def card(ctx: Ctx, entity: str, entity_id: int) -> View:
+    if entity == "lead":
+        return await lead_card(ctx, entity_id)
+    if entity == "deal":
+        return await deal_card(ctx, entity_id)
+    return await person_card(ctx, entity, entity_id)
+
+
+def prefixed(ctx: Ctx, head: Markup, view: View) -> View:
+    """`head` above a card."""
+    view.body = [*head, Span("\n\n"), *view.body]
+    return view

@@ -1,0 +1,118 @@
+"""/contact, /contacts, /company, /companies: cards with their deals and activities."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from handlers.core import Ctx, Router, pager_row
+from handlers.crm_cards import person_card, prefixed
+from handlers.i18n import N_
+from handlers.markup import Span, bold, join_lines
+from handlers.views import Button, View
+from services import crm, crm_people
+from services.errors import N_ as _N
+from services.errors import DomainError
+
+router = Router(__name__)
+ORDER = 78
+
+
+async def list_view(ctx: Ctx, entity: str, page_no: int) -> View:
+    if entity == "contact":
+        page: Any = await crm_people.list_contacts(
+            ctx.session, ctx.me, page=page_no, per_page=ctx.services.page_size
+        )
+        title, prefix = ctx.tr.s("Contacts ({count})", count=page.total), "ct"
+    else:
+        page = await crm_people.list_companies(
+            ctx.session, ctx.me, page=page_no, per_page=ctx.services.page_size
+        )
+        title, prefix = ctx.tr.s("Companies ({count})", count=page.total), "co"
+    lines: list[Any] = [[bold(title)]]
+    view = View()
+    if not page.items:
+        lines.append(ctx.tr("Nothing here yet."))
+    for row in page.items:
+        detail = " · ".join(x for x in (row.phone, row.email) if x)
+        lines.append([Span(f"#{row.id} "), bold(row.name), Span(f" {detail}" if detail else "")])
+        view.row(Button(f"#{row.id} {row.name}"[:60], f"{prefix}:o:{row.id}"))
+    view.body = join_lines(lines)
+    view.row(*pager_row(ctx, page, f"{prefix}:l"))
+    return view
+
+
+async def _create(ctx: Ctx, entity: str, text: str) -> View:
+    card = crm.recognise(text)
+    if entity == "contact":
+        company_id = None
+        row: Any = await crm_people.create_contact(
+            ctx.session,
+            ctx.me,
+            card.name,
+            phone=card.phone,
+            phone_key=card.phone_key,
+            email=card.email,
+            company_id=company_id,
+        )
+        head = ctx.tr("Contact #{id} created.", id=str(row.id))
+    else:
+        name = card.company or card.name
+        row = await crm_people.create_company(
+            ctx.session, ctx.me, name, phone=card.phone, email=card.email
+        )
+        head = ctx.tr("Company #{id} created.", id=str(row.id))
+    warnings = [[Span("⚠ "), *ctx.tr(key, **params)] for key, params in card.warnings]
+    return prefixed(ctx, join_lines([head, *warnings]), await person_card(ctx, entity, row.id))
+
+
+async def _command(ctx: Ctx, entity: str) -> Any:
+    await crm.scope_of(ctx.session, ctx.me)
+    text = ctx.args.strip()
+    if not text:
+        return await list_view(ctx, entity, 1)
+    if text.isdigit():
+        return await person_card(ctx, entity, int(text))
+    return await _create(ctx, entity, text)
+
+
+@router.command(
+    "contact",
+    help=N_("contacts: list, open by number, or add one"),
+    usage=N_("/contact [NAME, PHONE, E-MAIL]"),
+    roles=("admin", "employee", "extranet"),
+    aliases=("contacts",),
+)
+async def contact_command(ctx: Ctx) -> Any:
+    return await _command(ctx, "contact")
+
+
+@router.command(
+    "company",
+    help=N_("companies: list, open by number, or add one"),
+    usage=N_("/company [NAME, PHONE, E-MAIL]"),
+    roles=("admin", "employee", "extranet"),
+    aliases=("companies",),
+)
+async def company_command(ctx: Ctx) -> Any:
+    return await _command(ctx, "company")
+
+
+async def _action(ctx: Ctx, entity: str) -> Any:
+    verb = ctx.action_args[0] if ctx.action_args else ""
+    if verb == "l":
+        view = await list_view(ctx, entity, ctx.page_arg(1))
+        view.edit = True
+        return view
+    if verb == "o":
+        return await person_card(ctx, entity, ctx.int_arg(1))
+    raise DomainError(_N("This button is out of date. Open the list again."))
+
+
+@router.action("ct")
+async def contact_action(ctx: Ctx) -> Any:
+    return await _action(ctx, "contact")
+
+
+@router.action("co")
+async def company_action(ctx: Ctx) -> Any:
+    return await _action(ctx, "company")

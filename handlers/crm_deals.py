@@ -1,0 +1,358 @@
+"""/deal, /deals, /products: deals in pipelines, stage buttons, amounts and products."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from handlers.core import Ctx, Router, pager_row
+from handlers.crm_cards import deal_card, prefixed, stage_label
+from handlers.forms import Field, Form
+from handlers.i18n import N_, Translator
+from handlers.markup import Span, bold, join_lines
+from handlers.views import Button, View
+from models.crm import CrmDeal, CrmStage
+from services import crm, crm_deals
+from services.crm_deals import money, parse_money, split_title_amount
+from services.errors import N_ as _N
+from services.errors import DomainError
+
+router = Router(__name__)
+ORDER = 77
+
+STATE_WORDS = {
+    "open": "open",
+    "открытые": "open",
+    "won": "won",
+    "выигранные": "won",
+    "lost": "lost",
+    "проигранные": "lost",
+}
+
+
+async def _pick_pipeline(ctx: Ctx, text: str) -> tuple[int | None, str]:
+    """'#Name rest' or 'pipeline:Name rest' picks a pipeline; unknown -> buttons."""
+    if not text.startswith("#"):
+        return None, text
+    head, _, rest = text[1:].partition(" ")
+    pipes = await crm_deals.pipelines(ctx.session, ctx.me)
+    for pipe in pipes:
+        if pipe.name and pipe.name.casefold() == head.casefold():
+            return pipe.id, rest
+    names = ", ".join(p.name or ctx.tr.s("Sales") for p in pipes)
+    raise DomainError(
+        _N("There is no pipeline {name}. Pipelines: {names}."), name=head, names=names
+    )
+
+
+@router.command(
+    "deal",
+    help=N_("new deal: title and amount"),
+    usage=N_("/deal Website redesign 150000 RUB"),
+    roles=("admin", "employee", "extranet"),
+)
+async def deal_command(ctx: Ctx) -> Any:
+    text = ctx.args.strip()
+    await crm.scope_of(ctx.session, ctx.me)
+    if text.isdigit():
+        return await deal_card(ctx, int(text))
+    if not text:
+        return await ctx.start_form("crm_deal")
+    pipeline_id, text = await _pick_pipeline(ctx, text)
+    title, amount, currency = split_title_amount(text)
+    deal = await crm_deals.create_deal(
+        ctx.session, ctx.me, title, amount=amount, currency=currency, pipeline_id=pipeline_id
+    )
+    return prefixed(
+        ctx, ctx.tr("Deal #{id} created.", id=str(deal.id)), await deal_card(ctx, deal.id)
+    )
+
+
+async def list_view(ctx: Ctx, code_: str, page_no: int) -> View:
+    mine = code_.startswith("m")
+    state = {"o": "open", "w": "won", "x": "lost"}.get(code_[1:2])
+    page = await crm_deals.list_deals(
+        ctx.session,
+        ctx.me,
+        mine=mine,
+        state=state,
+        page=page_no,
+        per_page=ctx.services.page_size,
+    )
+    lines: list[Any] = [[bold(ctx.tr.s("Deals ({count})", count=page.total))]]
+    if not page.items:
+        lines.append(ctx.tr("No deals here. Add one: /deal TITLE AMOUNT"))
+    view = View()
+    stage_names = await _stage_names(ctx, page.items)
+    for deal in page.items:
+        lines.append(
+            [
+                Span(f"#{deal.id} "),
+                bold(deal.title),
+                Span(f" — {money(deal.amount, deal.currency)}, {stage_names[deal.stage_id]}"),
+            ]
+        )
+        view.row(Button(f"#{deal.id} {deal.title}"[:60], f"dl:o:{deal.id}"))
+    view.body = join_lines(lines)
+    view.row(*pager_row(ctx, page, f"dl:l:{code_}"))
+    view.row(
+        Button(
+            ctx.tr.s("All deals") if mine else ctx.tr.s("My deals"),
+            f"dl:l:{'-' if mine else 'm'}{code_[1:2] or '-'}:1",
+        ),
+        Button(ctx.tr.s("New deal"), "dl:n"),
+    )
+    return view
+
+
+async def _stage_names(ctx: Ctx, deals: list[CrmDeal]) -> dict[int, str]:
+    out: dict[int, str] = {}
+    for deal in deals:
+        if deal.stage_id not in out:
+            stage = await ctx.session.get(CrmStage, deal.stage_id)
+            out[deal.stage_id] = stage_label(ctx, stage) if stage else "?"
+    return out
+
+
+@router.command(
+    "deals",
+    help=N_("deals; filters: mine, open, won, lost"),
+    usage=N_("/deals [mine] [open|won|lost]"),
+    roles=("admin", "employee", "extranet"),
+)
+async def deals_command(ctx: Ctx) -> Any:
+    await crm.scope_of(ctx.session, ctx.me)
+    mine, state = "-", "-"
+    for word in ctx.args.casefold().split():
+        if word in ("mine", "my", "мои"):
+            mine = "m"
+        elif word in STATE_WORDS:
+            state = STATE_WORDS[word][0].replace("l", "x")
+        else:
+            raise DomainError(_N("Unknown filter {word}. Use: mine, open, won, lost."), word=word)
+    return await list_view(ctx, mine + state, 1)
+
+
+async def move(ctx: Ctx, deal_id: int, stage_id: int, reason: str = "") -> View:
+    deal, _old, new = await crm_deals.move_deal(ctx.session, ctx.me, deal_id, stage_id, reason)
+    if deal.owner_id is not None:
+        actor_name = ctx.me.name
+
+        def build(tr: Translator) -> View:
+            stage = tr.s(crm.stage_name(new))
+            return View(
+                body=tr(
+                    "{person} moved the deal {title} to {stage}.",
+                    person=bold(actor_name),
+                    title=bold(deal.title),
+                    stage=bold(stage),
+                ),
+                buttons=[[Button(tr.s("Open"), f"dl:o:{deal.id}")]],
+            )
+
+        await ctx.notify(deal.owner_id, "stage", build, ref=f"deal:{deal.id}")
+    view = await deal_card(ctx, deal.id)
+    if new.kind == "won":
+        view = prefixed(ctx, ctx.tr("🎉 The deal is won!"), view)
+    view.edit = True
+    return view
+
+
+@router.action("dl")
+async def deal_action(ctx: Ctx) -> Any:
+    verb = ctx.action_args[0] if ctx.action_args else ""
+    if verb == "l":
+        code_ = (ctx.action_args[1] if len(ctx.action_args) > 1 else "--")[:2]
+        view = await list_view(ctx, code_, ctx.page_arg(2))
+        view.edit = True
+        return view
+    if verb == "n":
+        return await ctx.start_form("crm_deal")
+    if verb == "o":
+        return await deal_card(ctx, ctx.int_arg(1))
+    if verb == "s":
+        deal_id, stage_id = ctx.int_arg(1), ctx.int_arg(2)
+        stage = await ctx.session.get(CrmStage, stage_id)
+        if stage is not None and stage.kind == "lost":
+            await crm_deals.get_deal(ctx.session, ctx.me, deal_id)
+            return await ctx.start_form("crm_lost", {"deal_id": deal_id, "stage_id": stage_id})
+        return await move(ctx, deal_id, stage_id)
+    if verb == "a":
+        deal = await crm_deals.get_deal(ctx.session, ctx.me, ctx.int_arg(1))
+        return await ctx.start_form("crm_amount", {"deal_id": deal.id})
+    if verb == "p":
+        deal = await crm_deals.get_deal(ctx.session, ctx.me, ctx.int_arg(1))
+        products = await crm_deals.list_products(ctx.session, ctx.me, per_page=1)
+        if not products.total:
+            raise DomainError(
+                _N("The catalogue is empty. An admin adds products: /products add NAME PRICE")
+            )
+        return await ctx.start_form("crm_item", {"deal_id": deal.id})
+    if verb == "pl":
+        view = await products_view(ctx, ctx.page_arg(1))
+        view.edit = True
+        return view
+    raise DomainError(_N("This button is out of date. Open the list again."))
+
+
+# -- products --------------------------------------------------------------------------
+
+
+async def products_view(ctx: Ctx, page_no: int) -> View:
+    page = await crm_deals.list_products(
+        ctx.session, ctx.me, page=page_no, per_page=ctx.services.page_size
+    )
+    lines: list[Any] = [[bold(ctx.tr.s("Products ({count})", count=page.total))]]
+    if not page.items:
+        lines.append(
+            ctx.tr("The catalogue is empty. An admin adds products: /products add NAME PRICE")
+        )
+    for product in page.items:
+        lines.append(
+            [Span("• "), bold(product.name), Span(f" — {money(product.price, product.currency)}")]
+        )
+    view = View(body=join_lines(lines))
+    view.row(*pager_row(ctx, page, "dl:pl"))
+    return view
+
+
+@router.command(
+    "products",
+    help=N_("the product catalogue"),
+    usage=N_("/products [add NAME PRICE]"),
+    roles=("admin", "employee", "extranet"),
+)
+async def products_command(ctx: Ctx) -> Any:
+    verb, _, rest = ctx.args.strip().partition(" ")
+    if verb.casefold() in ("add", "new", "добавить"):
+        name, amount, currency = split_title_amount(rest)
+        if amount is None:
+            raise DomainError(_N("Give a name and a price: /products add Consulting 5000 RUB"))
+        product = await crm_deals.create_product(ctx.session, ctx.me, name, amount, currency)
+        return View(
+            body=ctx.tr(
+                "Product {name} added: {price}.",
+                name=bold(product.name),
+                price=money(product.price, product.currency),
+            )
+        )
+    return await products_view(ctx, 1)
+
+
+# -- forms -----------------------------------------------------------------------------
+
+
+async def _parse_reason(ctx: Ctx, raw: str) -> str:
+    if not raw.strip():
+        raise DomainError(_N("Say why the deal was lost."))
+    return raw.strip()
+
+
+async def _submit_lost(ctx: Ctx, values: dict[str, Any]) -> View:
+    return await move(ctx, int(values["deal_id"]), int(values["stage_id"]), values["reason"])
+
+
+async def _parse_amount(ctx: Ctx, raw: str) -> list[Any]:
+    amount, currency = parse_money(raw)
+    return [amount, currency]
+
+
+async def _submit_amount(ctx: Ctx, values: dict[str, Any]) -> View:
+    amount, currency = values["amount"]
+    deal = await crm_deals.set_amount(ctx.session, ctx.me, int(values["deal_id"]), amount, currency)
+    return await deal_card(ctx, deal.id)
+
+
+async def _product_choices(ctx: Ctx) -> list[tuple[str, str]]:
+    page = await crm_deals.list_products(ctx.session, ctx.me, per_page=20)
+    return [(f"{p.name} — {money(p.price, p.currency)}"[:60], str(p.id)) for p in page.items]
+
+
+async def _parse_product(ctx: Ctx, raw: str) -> int:
+    page = await crm_deals.list_products(ctx.session, ctx.me, per_page=200)
+    text = raw.strip()
+    for product in page.items:
+        if str(product.id) == text or product.name.casefold() == text.casefold():
+            return product.id
+    raise DomainError(_N("There is no product {name} in the catalogue."), name=text)
+
+
+async def _parse_quantity(ctx: Ctx, raw: str) -> int:
+    text = raw.strip()
+    if not text.isdigit() or not 1 <= int(text) <= 1_000_000:
+        raise DomainError(_N("The quantity is a whole number from 1."))
+    return int(text)
+
+
+async def _parse_discount(ctx: Ctx, raw: str) -> int:
+    text = raw.strip().rstrip("%").strip()
+    if not text.isdigit() or int(text) > 100:
+        raise DomainError(_N("The discount is a percentage from 0 to 100."))
+    return int(text)
+
+
+async def _submit_item(ctx: Ctx, values: dict[str, Any]) -> View:
+    deal = await crm_deals.add_item(
+        ctx.session,
+        ctx.me,
+        int(values["deal_id"]),
+        int(values["product"]),
+        int(values["quantity"]),
+        int(values.get("discount") or 0),
+    )
+    return await deal_card(ctx, deal.id)
+
+
+async def _submit_deal(ctx: Ctx, values: dict[str, Any]) -> View:
+    amount, currency = values.get("amount") or [None, None]
+    deal = await crm_deals.create_deal(
+        ctx.session, ctx.me, values["title"], amount=amount, currency=currency
+    )
+    return prefixed(
+        ctx, ctx.tr("Deal #{id} created.", id=str(deal.id)), await deal_card(ctx, deal.id)
+    )
+
+
+router.form(
+    Form(
+        name="crm_lost",
+        title=N_("Deal lost"),
+        fields=[Field("reason", N_("Why was the deal lost?"), _parse_reason, max_length=1000)],
+        submit=_submit_lost,
+    )
+)
+router.form(
+    Form(
+        name="crm_amount",
+        title=N_("Deal amount"),
+        fields=[Field("amount", N_("Amount and currency? For example: 150000 RUB"), _parse_amount)],
+        submit=_submit_amount,
+    )
+)
+router.form(
+    Form(
+        name="crm_item",
+        title=N_("Add a product"),
+        fields=[
+            Field("product", N_("Which product?"), _parse_product, choices=_product_choices),
+            Field("quantity", N_("Quantity?"), _parse_quantity),
+            Field("discount", N_("Discount, %? (0 for none)"), _parse_discount, optional=True),
+        ],
+        submit=_submit_item,
+    )
+)
+router.form(
+    Form(
+        name="crm_deal",
+        title=N_("New deal"),
+        fields=[
+            Field("title", N_("Deal title?"), max_length=200),
+            Field(
+                "amount",
+                N_("Amount and currency? For example: 150000 RUB"),
+                _parse_amount,
+                optional=True,
+            ),
+        ],
+        submit=_submit_deal,
+    )
+)

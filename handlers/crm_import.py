@@ -1,0 +1,114 @@
+"""/import leads|contacts: a CSV file, a preview with counts, then all rows or none."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from handlers.core import STAFF, Ctx, Router
+from handlers.forms import Field, Form
+from handlers.i18n import N_
+from handlers.markup import Span, bold, join_lines
+from handlers.views import Button, View
+from services import crm, crm_import
+from services.errors import N_ as _N
+from services.errors import DomainError
+
+router = Router(__name__)
+ORDER = 80
+SHOWN_ERRORS = 10
+
+
+@router.command(
+    "import",
+    help=N_("import leads or contacts from CSV (Bitrix24 export or plain)"),
+    usage=N_("/import [leads|contacts]"),
+    roles=STAFF,
+)
+async def import_command(ctx: Ctx) -> Any:
+    await crm.scope_of(ctx.session, ctx.me)
+    word = ctx.args.strip().casefold()
+    entity = "contact" if word in ("contacts", "contact", "контакты") else "lead"
+    if word and word not in ("leads", "lead", "лиды", "contacts", "contact", "контакты"):
+        raise DomainError(_N("Import leads or contacts."))
+    return await ctx.start_form("crm_import", {"entity": entity})
+
+
+async def _parse_file(ctx: Ctx, file_id: str) -> str:
+    return file_id
+
+
+async def _submit(ctx: Ctx, values: dict[str, Any]) -> View:
+    if ctx.event.file is None:
+        raise DomainError(_N("Send the CSV file as a document."))
+    data = await ctx.read_file(ctx.event.file)
+    result = await crm_import.preview(ctx.session, ctx.me, data, values["entity"])
+    lines: list[Any] = [
+        [bold(ctx.tr.s("Import preview: {name}", name=ctx.event.file.name))],
+        ctx.tr("New: {new}", new=str(result.new)),
+        ctx.tr("Duplicates: {dups}", dups=str(len(result.duplicates))),
+        ctx.tr("Errors: {errors}", errors=str(len(result.errors))),
+    ]
+    if result.duplicates:
+        shown = ", ".join(str(n) for n in result.duplicates[:SHOWN_ERRORS])
+        lines.append(ctx.tr("Duplicate lines: {lines}", lines=shown))
+    for line, key, params in result.errors[:SHOWN_ERRORS]:
+        lines.append(
+            [
+                Span("• "),
+                *ctx.tr("line {line}: {problem}", line=str(line), problem=ctx.tr.s(key, **params)),
+            ]
+        )
+    if len(result.errors) > SHOWN_ERRORS:
+        lines.append(ctx.tr("…and {more} more.", more=str(len(result.errors) - SHOWN_ERRORS)))
+    view = View()
+    draft = result.draft_id
+    if result.errors:
+        lines.append(ctx.tr("Nothing was imported. Fix these lines and send the file again."))
+        view.row(Button(ctx.tr.s("Cancel"), f"im:x:{draft}"))
+    elif not result.rows:
+        lines.append(ctx.tr("There is nothing to import."))
+    else:
+        if result.duplicates and result.new:
+            view.row(Button(ctx.tr.s("Import new only ({n})", n=result.new), f"im:n:{draft}"))
+        view.row(
+            Button(ctx.tr.s("Import all ({n})", n=len(result.rows)), f"im:a:{draft}"),
+            Button(ctx.tr.s("Cancel"), f"im:x:{draft}"),
+        )
+    view.body = join_lines(lines)
+    return view
+
+
+router.form(
+    Form(
+        name="crm_import",
+        title=N_("Import"),
+        fields=[
+            Field(
+                "file",
+                N_("Send the CSV file (UTF-8 or Windows-1251)."),
+                _parse_file,
+                accepts_file=True,
+            )
+        ],
+        submit=_submit,
+    )
+)
+
+
+@router.action("im")
+async def import_action(ctx: Ctx) -> Any:
+    verb = ctx.action_args[0] if ctx.action_args else ""
+    draft_id = ctx.int_arg(1)
+    if verb in ("a", "n"):
+        entity, count = await crm_import.commit(
+            ctx.session, ctx.me, draft_id, skip_duplicates=verb == "n"
+        )
+        if entity == "lead":
+            body = ctx.tr("Imported leads: {count}. See them: /leads", count=str(count))
+        else:
+            body = ctx.tr("Imported contacts: {count}. See them: /contacts", count=str(count))
+        return View(body=body, edit=True)
+    if verb == "x":
+        await crm_import.drop(ctx.session, ctx.me, draft_id)
+        return View(body=ctx.tr("Import cancelled. Nothing was saved."), edit=True)
+    raise DomainError(_N("This button is out of date. Open the list again."))

@@ -1,0 +1,338 @@
+"""/lead and /leads: recognition, the form, duplicates, statuses, conversion, forwards."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from handlers.core import STAFF, Ctx, Router, pager_row
+from handlers.crm_cards import lead_card, prefixed, source_label, stage_label
+from handlers.forms import Field, Form
+from handlers.i18n import N_
+from handlers.markup import Markup, Span, bold, join_lines
+from handlers.views import Button, View
+from services import crm, crm_deals, crm_leads
+from services.crm import Card
+from services.crm_leads import Duplicate, LeadFilter
+from services.errors import N_ as _N
+from services.errors import DomainError
+
+router = Router(__name__)
+ORDER = 76
+
+MINE_WORDS = {"mine", "my", "мои", "мои лиды"}
+PERIOD_WORDS = {
+    "today": 1,
+    "сегодня": 1,
+    "week": 7,
+    "неделя": 7,
+    "неделю": 7,
+    "month": 31,
+    "месяц": 31,
+    "year": 366,
+    "год": 366,
+}
+
+
+def warnings_markup(ctx: Ctx, card: Card) -> list[Markup]:
+    return [[Span("⚠ "), *ctx.tr(key, **params)] for key, params in card.warnings]
+
+
+def duplicate_view(ctx: Ctx, dups: list[Duplicate], draft_id: int) -> View:
+    reasons = {
+        "phone": ctx.tr.s("same phone"),
+        "email": ctx.tr.s("same e-mail"),
+        "name": ctx.tr.s("same name and company"),
+    }
+    kinds = {"lead": ctx.tr.s("lead"), "contact": ctx.tr.s("contact")}
+    lines: list[Any] = [ctx.tr("This looks like a duplicate:")]
+    view = View()
+    for dup in dups:
+        lines.append(
+            [
+                Span(f"• {kinds[dup.entity]} #{dup.id} "),
+                bold(dup.name),
+                Span(f" ({reasons[dup.reason]})"),
+            ]
+        )
+        letter = "l" if dup.entity == "lead" else "c"
+        opener = "ld" if dup.entity == "lead" else "ct"
+        view.row(
+            Button(ctx.tr.s("Open #{id}", id=dup.id), f"{opener}:o:{dup.id}"),
+            Button(ctx.tr.s("Merge into #{id}", id=dup.id), f"ld:mg:{draft_id}:{letter}:{dup.id}"),
+        )
+    view.row(Button(ctx.tr.s("Create anyway"), f"ld:new:{draft_id}"))
+    view.body = join_lines(lines)
+    return view
+
+
+async def create(ctx: Ctx, card: Card) -> View:
+    result = await crm_leads.create_lead(ctx.session, ctx.me, card)
+    if result.lead is None:
+        assert result.draft_id is not None
+        view = duplicate_view(ctx, result.duplicates, result.draft_id)
+        warnings = warnings_markup(ctx, card)
+        if warnings:
+            view.body = join_lines([*warnings, view.body])
+        return view
+    head = join_lines(
+        [ctx.tr("Lead #{id} created.", id=str(result.lead.id)), *warnings_markup(ctx, card)]
+    )
+    return prefixed(ctx, head, await lead_card(ctx, result.lead.id))
+
+
+@router.command(
+    "lead",
+    help=N_("new lead: name, company, phone, e-mail, source"),
+    usage=N_("/lead Ivan Petrov, Romashka LLC, +7 999 123-45-67, ivan@example.com, source: call"),
+    roles=("admin", "employee", "extranet"),
+)
+async def lead_command(ctx: Ctx) -> Any:
+    text = ctx.args.strip()
+    await crm.scope_of(ctx.session, ctx.me)
+    if text.isdigit():
+        return await lead_card(ctx, int(text))
+    if not text:
+        return await ctx.start_form("crm_lead")
+    return await create(ctx, crm.recognise(text))
+
+
+def parse_filter(ctx: Ctx, text: str) -> LeadFilter:
+    mine = False
+    status = source = None
+    since = None
+    statuses = {code: code for code, _ in crm.LEAD_STATUSES}
+    names = {ctx.tr.s(crm.STAGE_NAMES[code]).casefold(): code for code in statuses}
+    for word in [w.strip().casefold() for w in text.replace(",", " ").split() if w.strip()]:
+        if word in MINE_WORDS:
+            mine = True
+        elif word in statuses or word in names:
+            status = statuses.get(word) or names[word]
+        elif crm.source_of(word):
+            source = crm.source_of(word)
+        elif word in PERIOD_WORDS:
+            from models.base import utcnow
+
+            since = utcnow() - timedelta(days=PERIOD_WORDS[word])
+        else:
+            raise DomainError(
+                _N("Unknown filter {word}. Use: mine, a status, a source, today, week, month."),
+                word=word,
+            )
+    return LeadFilter(mine=mine, status=status, source=source, since=since)
+
+
+def filter_code(flt: LeadFilter) -> str:
+    """Compact filter for button data: m/-, status code, source, days."""
+    days = "0"
+    if flt.since is not None:
+        from models.base import utcnow
+
+        days = str(max(1, round((utcnow() - flt.since).total_seconds() / 86400)))
+    return f"{'m' if flt.mine else '-'}.{flt.status or '-'}.{flt.source or '-'}.{days}"
+
+
+def filter_from_code(code_: str) -> LeadFilter:
+    parts = (code_.split(".") + ["-", "-", "-", "0"])[:4]
+    since = None
+    if parts[3].isdigit() and int(parts[3]) > 0:
+        from models.base import utcnow
+
+        since = utcnow() - timedelta(days=min(int(parts[3]), 3660))
+    codes = {c for c, _ in crm.LEAD_STATUSES}
+    return LeadFilter(
+        mine=parts[0] == "m",
+        status=parts[1] if parts[1] in codes else None,
+        source=parts[2] if parts[2] in crm.SOURCES else None,
+        since=since,
+    )
+
+
+async def list_view(ctx: Ctx, flt: LeadFilter, page_no: int) -> View:
+    page = await crm_leads.list_leads(
+        ctx.session, ctx.me, flt, page=page_no, per_page=ctx.services.page_size
+    )
+    statuses = {s.id: s for s in await crm_leads.lead_statuses(ctx.session, ctx.me.team_id)}
+    lines: list[Any] = [[bold(ctx.tr.s("Leads ({count})", count=page.total))]]
+    if not page.items:
+        lines.append(ctx.tr("No leads here. Add one: /lead NAME, PHONE"))
+    view = View()
+    for lead in page.items:
+        status = stage_label(ctx, statuses[lead.status_id])
+        extra = f", {lead.company}" if lead.company else ""
+        lines.append([Span(f"#{lead.id} "), bold(lead.name), Span(f"{extra} — {status}")])
+        view.row(Button(f"#{lead.id} {lead.name}"[:60], f"ld:o:{lead.id}"))
+    view.body = join_lines(lines)
+    code_ = filter_code(flt)
+    view.row(*pager_row(ctx, page, f"ld:l:{code_}"))
+    view.row(
+        Button(
+            ctx.tr.s("All leads") if flt.mine else ctx.tr.s("My leads"),
+            "ld:l:-.-.-.0:1" if flt.mine else "ld:l:m.-.-.0:1",
+        ),
+        Button(ctx.tr.s("New lead"), "ld:n"),
+    )
+    return view
+
+
+@router.command(
+    "leads",
+    help=N_("leads; filters: mine, status, source, today/week/month"),
+    usage=N_("/leads [mine] [new|in_progress|processed|junk|converted] [call|email|...] [week]"),
+    roles=("admin", "employee", "extranet"),
+)
+async def leads_command(ctx: Ctx) -> Any:
+    await crm.scope_of(ctx.session, ctx.me)
+    return await list_view(ctx, parse_filter(ctx, ctx.args), 1)
+
+
+def convert_view(ctx: Ctx, lead_id: int, mask: int) -> View:
+    parts = [
+        (crm_deals.DEAL, ctx.tr.s("Deal")),
+        (crm_deals.CONTACT, ctx.tr.s("Contact")),
+        (crm_deals.COMPANY, ctx.tr.s("Company")),
+    ]
+    view = View(body=ctx.tr("Convert lead #{id} into:", id=str(lead_id)), edit=True)
+    view.row(
+        *[
+            Button(("☑ " if mask & bit else "☐ ") + label, f"ld:cx:{lead_id}:{mask ^ bit}")
+            for bit, label in parts
+        ]
+    )
+    view.row(
+        Button(ctx.tr.s("Convert"), f"ld:cv:{lead_id}:{mask}"),
+        Button(ctx.tr.s("Back"), f"ld:o:{lead_id}"),
+    )
+    return view
+
+
+@router.action("ld")
+async def lead_action(ctx: Ctx) -> Any:
+    verb = ctx.action_args[0] if ctx.action_args else ""
+    if verb == "l":
+        flt = filter_from_code(ctx.action_args[1] if len(ctx.action_args) > 1 else "")
+        view = await list_view(ctx, flt, ctx.page_arg(2))
+        view.edit = True
+        return view
+    if verb == "n":
+        return await ctx.start_form("crm_lead")
+    if verb == "o":
+        return await lead_card(ctx, ctx.int_arg(1))
+    if verb == "s":
+        lead, _status = await crm_leads.set_status(
+            ctx.session, ctx.me, ctx.int_arg(1), ctx.int_arg(2)
+        )
+        view = await lead_card(ctx, lead.id)
+        view.edit = True
+        return view
+    if verb == "new":
+        lead = await crm_leads.create_from_draft(ctx.session, ctx.me, ctx.int_arg(1))
+        head = ctx.tr("Lead #{id} created.", id=str(lead.id))
+        return prefixed(ctx, head, await lead_card(ctx, lead.id))
+    if verb == "mg":
+        from handlers.crm_cards import ENTITY, card
+
+        entity = ENTITY.get(ctx.action_args[2] if len(ctx.action_args) > 2 else "", "")
+        if entity not in ("lead", "contact"):
+            raise DomainError(_N("This button is out of date. Open the list again."))
+        target = await crm_leads.merge_draft(
+            ctx.session, ctx.me, ctx.int_arg(1), entity, ctx.int_arg(3)
+        )
+        head = ctx.tr("Merged into #{id}.", id=str(target.id))
+        return prefixed(ctx, head, await card(ctx, entity, target.id))
+    if verb == "cx":
+        lead = await crm_leads.get_lead(ctx.session, ctx.me, ctx.int_arg(1))
+        if lead.converted_at is not None:
+            raise DomainError(_N("The lead is converted already."))
+        mask = ctx.int_arg(2) & 7
+        if not lead.company:
+            mask &= ~crm_deals.COMPANY
+        return convert_view(ctx, lead.id, mask)
+    if verb == "cv":
+        done = await crm_deals.convert_lead(ctx.session, ctx.me, ctx.int_arg(1), ctx.int_arg(2))
+        made = []
+        if done.deal_id:
+            made.append(ctx.tr.s("deal #{id}", id=done.deal_id))
+        if done.contact_id:
+            made.append(ctx.tr.s("contact #{id}", id=done.contact_id))
+        if done.company_id:
+            made.append(ctx.tr.s("company #{id}", id=done.company_id))
+        head = ctx.tr("Lead #{id} converted: {made}.", id=str(done.lead.id), made=", ".join(made))
+        return prefixed(ctx, head, await lead_card(ctx, done.lead.id))
+    raise DomainError(_N("This button is out of date. Open the list again."))
+
+
+# -- the form -------------------------------------------------------------------------
+
+
+async def _optional_text(ctx: Ctx, raw: str) -> str:
+    return raw.strip()
+
+
+async def _source_choices(ctx: Ctx) -> list[tuple[str, str]]:
+    return [(source_label(ctx, s), s) for s in crm.SOURCES if s != "import"]
+
+
+async def _parse_source(ctx: Ctx, raw: str) -> str:
+    value = raw.strip().casefold()
+    if value in crm.SOURCES:
+        return value
+    for code_ in crm.SOURCES:
+        if source_label(ctx, code_).casefold() == value:
+            return code_
+    found = crm.source_of(value)
+    if found is None:
+        raise DomainError(_N("Unknown source {value}; set to other."), value=raw)
+    return found
+
+
+async def _submit(ctx: Ctx, values: dict[str, Any]) -> View:
+    card = Card(
+        name=values["name"],
+        company=values.get("company") or "",
+        source=values.get("source") or "other",
+    )
+    if values.get("phone"):
+        card.set_phone(values["phone"])
+    if values.get("email"):
+        card.set_email(values["email"])
+    return await create(ctx, card)
+
+
+router.form(
+    Form(
+        name="crm_lead",
+        title=N_("New lead"),
+        fields=[
+            Field("name", N_("Lead's name (a person or a request)?"), max_length=200),
+            Field("company", N_("Company?"), _optional_text, optional=True, max_length=200),
+            Field("phone", N_("Phone?"), _optional_text, optional=True, max_length=64),
+            Field("email", N_("E-mail?"), _optional_text, optional=True, max_length=200),
+            Field("source", N_("Source?"), _parse_source, choices=_source_choices),
+        ],
+        submit=_submit,
+    )
+)
+
+
+# -- forwarded messages and replies to cards -----------------------------------------
+
+
+@router.text
+async def forwarded_or_reply(ctx: Ctx) -> Any:
+    """A forwarded message becomes a lead; a reply to a CRM card becomes a comment."""
+    event = ctx.event
+    if event.forwarded_from is not None and ctx.me.role in STAFF | {"extranet"}:
+        await crm.scope_of(ctx.session, ctx.me)
+        card = crm.recognise(event.forwarded_from, default_source="messenger")
+        card.warnings.clear()
+        card.comment = event.args.strip()
+        return await create(ctx, card)
+    ref = ctx.reply_ref or ""
+    entity, _, raw_id = ref.partition(":")
+    if entity in crm.ENTITIES and raw_id.isdigit() and event.args.strip():
+        from handlers.crm_cards import card as card_of
+
+        await crm.add_comment(ctx.session, ctx.me, entity, int(raw_id), event.args)
+        return prefixed(ctx, ctx.tr("Comment added."), await card_of(ctx, entity, int(raw_id)))
+    return None

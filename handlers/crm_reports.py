@@ -1,0 +1,153 @@
+"""Report templates (funnel, by month, by employee, by source) and the small builder:
+/crm report leads by source month mine."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from handlers.core import Ctx, Router
+from handlers.i18n import N_
+from handlers.markup import Span, bold, join_lines
+from handlers.views import Button, View
+from services import crm_fields, crm_reports
+from services.crm import settings_of
+from services.crm_deals import money
+from services.errors import N_ as _N
+from services.errors import DomainError
+
+router = Router(__name__)
+ORDER = 79
+
+TEMPLATES = {
+    "funnel": N_("Deal funnel"),
+    "month": N_("Sales by month"),
+    "employee": N_("Sales by employee"),
+    "source": N_("Leads by source"),
+}
+TEMPLATE_WORDS = {
+    "funnel": "funnel",
+    "воронка": "funnel",
+    "month": "month",
+    "months": "month",
+    "по месяцам": "month",
+    "месяцы": "month",
+    "employee": "employee",
+    "employees": "employee",
+    "сотрудники": "employee",
+    "source": "source",
+    "sources": "source",
+    "источники": "source",
+}
+GROUP_WORDS = {
+    "status": "status",
+    "статус": "status",
+    "stage": "stage",
+    "стадия": "stage",
+    "source": "source",
+    "источник": "source",
+    "owner": "owner",
+    "responsible": "owner",
+    "ответственный": "owner",
+    "month": "month",
+    "месяц": "month",
+}
+PERIOD_WORDS = {"all", "всё", "все", "year", "год", "this-month", "этот-месяц"}
+
+
+def _period(word: str, now: datetime) -> tuple[datetime | None, datetime | None]:
+    if word in ("year", "год"):
+        return datetime(now.year, 1, 1, tzinfo=UTC), None
+    if word in ("this-month", "этот-месяц"):
+        return crm_reports.month_bounds(crm_reports.month_key(now))
+    if word in ("all", "всё", "все"):
+        return None, None
+    return crm_reports.month_bounds(crm_reports.parse_month(word, now.date()))
+
+
+async def render(ctx: Ctx, title: str, rows: list[crm_reports.ReportRow], deals: bool) -> View:
+    settings = await settings_of(ctx.session, ctx.me.team_id)
+    lines: list[Any] = [[bold(title)]]
+    if not rows:
+        lines.append(ctx.tr("No data for this report."))
+    for row in rows:
+        label = ctx.tr.s(row.label) if row.translate else row.label
+        if deals:
+            lines.append(
+                [
+                    Span(f"• {label}: "),
+                    *ctx.tr(
+                        "{count} deals, {amount}",
+                        count=str(row.count),
+                        amount=money(row.amount, settings.currency),
+                    ),
+                ]
+            )
+        else:
+            lines.append([Span(f"• {label}: "), *ctx.tr("{count} leads", count=str(row.count))])
+    view = View(body=join_lines(lines))
+    view.row(*[Button(ctx.tr.s(name), f"rp:t:{key}") for key, name in list(TEMPLATES.items())[:2]])
+    view.row(*[Button(ctx.tr.s(name), f"rp:t:{key}") for key, name in list(TEMPLATES.items())[2:]])
+    return view
+
+
+async def report_command(ctx: Ctx, text: str) -> View:
+    words = [w.casefold() for w in text.split()]
+    now = datetime.now(UTC)
+    if not words:
+        return menu(ctx)
+    if words[0] in TEMPLATE_WORDS:
+        name = TEMPLATE_WORDS[words[0]]
+        since, until = _period(words[1], now) if len(words) > 1 else (None, None)
+        rows = await crm_reports.template(ctx.session, ctx.me, name, since, until)
+        return await render(ctx, ctx.tr.s(TEMPLATES[name]), rows, name != "source")
+    entity = crm_fields.ENTITY_WORDS.get(words[0])
+    if entity not in ("lead", "deal"):
+        raise DomainError(
+            _N(
+                "Reports: funnel, month, employee, source — or the builder: "
+                "/crm report leads by source month"
+            )
+        )
+    group = "status" if entity == "lead" else "stage"
+    since = until = None
+    mine = False
+    rest = words[1:]
+    while rest:
+        word = rest.pop(0)
+        if word in ("by", "по"):
+            continue
+        if word in GROUP_WORDS:
+            group = GROUP_WORDS[word]
+            if entity == "deal" and group == "status":
+                group = "stage"
+            if entity == "lead" and group == "stage":
+                group = "status"
+        elif word in ("mine", "my", "мои"):
+            mine = True
+        else:
+            since, until = _period(word, now)
+    rows = await crm_reports.build(
+        ctx.session, ctx.me, entity, group, since=since, until=until, mine=mine
+    )
+    title = ctx.tr.s("Report: {entity} by {group}", entity=entity, group=group)
+    return await render(ctx, title, rows, entity == "deal")
+
+
+def menu(ctx: Ctx) -> View:
+    view = View(body=ctx.tr("Reports. Or build one: /crm report leads by source 2026-11"))
+    for key, name in TEMPLATES.items():
+        view.row(Button(ctx.tr.s(name), f"rp:t:{key}"))
+    return view
+
+
+@router.action("rp")
+async def report_action(ctx: Ctx) -> Any:
+    verb = ctx.action_args[0] if ctx.action_args else ""
+    if verb == "m":
+        return menu(ctx)
+    if verb == "t" and len(ctx.action_args) > 1 and ctx.action_args[1] in TEMPLATES:
+        name = ctx.action_args[1]
+        rows = await crm_reports.template(ctx.session, ctx.me, name)
+        return await render(ctx, ctx.tr.s(TEMPLATES[name]), rows, name != "source")
+    raise DomainError(_N("This button is out of date. Open the list again."))

@@ -1,0 +1,161 @@
+"""Activities (call, meeting, to-do) on CRM records, with a reminder in the outbox.
+
+The reminder is an outbox row due at the activity's time, keyed
+`activity:<id>:<due>`; done or rescheduled activities drop their pending row.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models.base import utcnow
+from models.crm import CrmActivity
+from models.outbox import OutboxMessage
+from models.teams import User
+from services import notifications
+from services.access import Actor
+from services.crm import add_history, get_visible, scope_of
+from services.errors import N_, DomainError, not_found
+
+KINDS = ("call", "meeting", "todo")
+KIND_NAMES = {"call": N_("call"), "meeting": N_("meeting"), "todo": N_("to-do")}
+KIND_WORDS = {
+    "call": "call",
+    "звонок": "call",
+    "позвонить": "call",
+    "meeting": "meeting",
+    "встреча": "meeting",
+    "todo": "todo",
+    "to-do": "todo",
+    "task": "todo",
+    "дело": "todo",
+    "задача": "todo",
+}
+
+
+def dedup_key(activity: CrmActivity) -> str:
+    return f"activity:{activity.id}:{activity.due_at.strftime('%Y%m%dT%H%M')}"
+
+
+async def _drop_reminder(session: AsyncSession, activity: CrmActivity) -> None:
+    await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.dedup_key == dedup_key(activity), OutboxMessage.status == "pending")
+        .values(status="dropped")
+    )
+
+
+async def remind(session: AsyncSession, activity: CrmActivity, payload: dict[str, Any]) -> None:
+    """Queue the reminder for the activity's owner at its time."""
+    if activity.owner_id is None or activity.done:
+        return
+    user = await session.get(User, activity.owner_id)
+    if user is None:
+        return
+    await notifications.notify(
+        session,
+        user,
+        kind="reminder",
+        payload=payload,
+        ref=f"{activity.entity}:{activity.entity_id}",
+        dedup_key=dedup_key(activity),
+        due_at=activity.due_at,
+    )
+
+
+async def create_activity(
+    session: AsyncSession,
+    actor: Actor,
+    entity: str,
+    entity_id: int,
+    kind: str,
+    subject: str,
+    due_at: datetime,
+) -> CrmActivity:
+    await get_visible(session, actor, entity, entity_id)
+    if kind not in KINDS:
+        raise DomainError(N_("An activity is a call, a meeting or a to-do."))
+    activity = CrmActivity(
+        team_id=actor.team_id,
+        entity=entity,
+        entity_id=entity_id,
+        kind=kind,
+        subject=" ".join(subject.split())[:300],
+        due_at=due_at,
+        done=False,
+        owner_id=actor.user_id,
+    )
+    session.add(activity)
+    await session.flush()
+    await add_history(
+        session,
+        actor,
+        entity,
+        entity_id,
+        N_("Activity planned: {subject}"),
+        subject=activity.subject or kind,
+    )
+    return activity
+
+
+async def get_activity(session: AsyncSession, actor: Actor, activity_id: int) -> CrmActivity:
+    activity = await session.get(CrmActivity, activity_id)
+    if activity is None or activity.team_id != actor.team_id:
+        raise not_found()
+    await get_visible(session, actor, activity.entity, activity.entity_id)
+    return activity
+
+
+async def complete(session: AsyncSession, actor: Actor, activity_id: int) -> CrmActivity:
+    activity = await get_activity(session, actor, activity_id)
+    if activity.done:
+        raise DomainError(N_("The activity is done already."))
+    activity.done = True
+    activity.done_at = utcnow()
+    await _drop_reminder(session, activity)
+    await add_history(
+        session,
+        actor,
+        activity.entity,
+        activity.entity_id,
+        N_("Activity done: {subject}"),
+        subject=activity.subject or activity.kind,
+    )
+    await session.flush()
+    return activity
+
+
+async def reschedule(
+    session: AsyncSession, actor: Actor, activity_id: int, due_at: datetime
+) -> CrmActivity:
+    activity = await get_activity(session, actor, activity_id)
+    if activity.done:
+        raise DomainError(N_("The activity is done already."))
+    await _drop_reminder(session, activity)
+    activity.due_at = due_at
+    await session.flush()
+    return activity
+
+
+async def count_done(
+    session: AsyncSession, actor: Actor, owner_id: int, since: datetime, until: datetime
+) -> int:
+    await scope_of(session, actor)
+    return int(
+        await session.scalar(
+            select(func.count())
+            .select_from(CrmActivity)
+            .where(
+                CrmActivity.team_id == actor.team_id,
+                CrmActivity.owner_id == owner_id,
+                CrmActivity.done.is_(True),
+                CrmActivity.done_at >= since,
+                CrmActivity.done_at < until,
+            )
+        )
+        or 0
+    )

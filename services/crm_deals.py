@@ -1,0 +1,448 @@
+"""Deals in pipelines with stages, products on deals, and lead conversion."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models.base import utcnow
+from models.crm import CrmDeal, CrmDealItem, CrmLead, CrmPipeline, CrmProduct, CrmStage
+from services.access import Actor, require_admin
+from services.crm import (
+    add_history,
+    create_pipeline_rows,
+    get_visible,
+    scope_of,
+    settings_of,
+    stage_name,
+    visible,
+)
+from services.crm_people import create_company, create_contact
+from services.errors import N_, DomainError, not_found
+from services.pagination import Page, paginate
+
+CURRENCIES = ("RUB", "USD", "EUR", "KZT", "BYN", "UAH", "CNY", "GBP")
+CURRENCY_WORDS = {
+    "₽": "RUB",
+    "руб": "RUB",
+    "руб.": "RUB",
+    "р": "RUB",
+    "р.": "RUB",
+    "rub": "RUB",
+    "$": "USD",
+    "usd": "USD",
+    "€": "EUR",
+    "eur": "EUR",
+    "kzt": "KZT",
+    "byn": "BYN",
+    "uah": "UAH",
+    "cny": "CNY",
+    "gbp": "GBP",
+}
+AMOUNT_RE = re.compile(
+    r"(?P<num>\d[\d\s]*(?:[.,]\d{1,2})?)\s*(?P<k>k|к|тыс\.?|m|млн)?\s*"
+    r"(?P<cur>₽|\$|€|руб\.?|р\.?|rub|usd|eur|kzt|byn|uah|cny|gbp)?\s*$",
+    re.IGNORECASE,
+)
+
+
+def parse_money(text: str) -> tuple[int, str | None]:
+    """'150 000 руб' -> (15000000, 'RUB'); amounts in minor units."""
+    raw = text.strip().lower()
+    head = ""
+    for sign in ("$", "€", "₽"):
+        if raw.startswith(sign):
+            head, raw = sign, raw[1:].strip()
+    match = AMOUNT_RE.match(raw)
+    if not match:
+        raise DomainError(N_("I could not read {text} as an amount, e.g. 150000 RUB."), text=text)
+    try:
+        value = Decimal(match.group("num").replace(" ", "").replace(",", "."))
+    except InvalidOperation:
+        raise DomainError(
+            N_("I could not read {text} as an amount, e.g. 150000 RUB."), text=text
+        ) from None
+    mult = (match.group("k") or "").lower()
+    if mult in ("k", "к") or mult.startswith("тыс"):
+        value *= 1000
+    elif mult in ("m", "млн"):
+        value *= 1_000_000
+    cur = match.group("cur") or head
+    currency = CURRENCY_WORDS.get(cur.lower()) if cur else None
+    return int(value * 100), currency
+
+
+def split_title_amount(text: str) -> tuple[str, int | None, str | None]:
+    """'Website redesign 150000 RUB' -> ('Website redesign', 15000000, 'RUB')."""
+    words = text.split()
+    for cut in range(max(0, len(words) - 4), len(words)):
+        tail = " ".join(words[cut:])
+        if not tail or not tail[0].isdigit() and tail[0] not in "$€₽":
+            continue
+        try:
+            amount, currency = parse_money(tail)
+        except DomainError:
+            continue
+        return " ".join(words[:cut]), amount, currency
+    return text.strip(), None, None
+
+
+# -- pipelines and stages ---------------------------------------------------------------
+
+
+async def pipelines(session: AsyncSession, actor: Actor) -> list[CrmPipeline]:
+    await scope_of(session, actor)
+    rows = await session.scalars(
+        select(CrmPipeline)
+        .where(CrmPipeline.team_id == actor.team_id)
+        .order_by(CrmPipeline.sort, CrmPipeline.id)
+    )
+    return list(rows)
+
+
+async def get_pipeline(session: AsyncSession, actor: Actor, pipeline_id: int) -> CrmPipeline:
+    pipeline = await session.get(CrmPipeline, pipeline_id)
+    if pipeline is None or pipeline.team_id != actor.team_id:
+        raise not_found()
+    return pipeline
+
+
+async def create_pipeline(session: AsyncSession, actor: Actor, name: str) -> CrmPipeline:
+    require_admin(actor)
+    await settings_of(session, actor.team_id)
+    name = " ".join(name.split())[:100]
+    if not name:
+        raise DomainError(N_("A pipeline needs a name."))
+    existing = await pipelines(session, actor)
+    if any(p.name.casefold() == name.casefold() for p in existing):
+        raise DomainError(N_("A pipeline named {name} already exists."), name=name)
+    return await create_pipeline_rows(session, actor.team_id, name, len(existing))
+
+
+async def stages(session: AsyncSession, team_id: int, pipeline_id: int) -> list[CrmStage]:
+    rows = await session.scalars(
+        select(CrmStage)
+        .where(CrmStage.team_id == team_id, CrmStage.pipeline_id == pipeline_id)
+        .order_by(CrmStage.sort, CrmStage.id)
+    )
+    return list(rows)
+
+
+# -- deals -------------------------------------------------------------------------------
+
+
+async def create_deal(
+    session: AsyncSession,
+    actor: Actor,
+    title: str,
+    *,
+    amount: int | None = None,
+    currency: str | None = None,
+    pipeline_id: int | None = None,
+    contact_id: int | None = None,
+    company_id: int | None = None,
+    lead_id: int | None = None,
+) -> CrmDeal:
+    await scope_of(session, actor)
+    settings = await settings_of(session, actor.team_id)
+    title = " ".join(title.split())[:200]
+    if not title:
+        raise DomainError(N_("A deal needs a title."))
+    if pipeline_id is None:
+        pipeline = (await pipelines(session, actor))[0]
+    else:
+        pipeline = await get_pipeline(session, actor, pipeline_id)
+    if contact_id is not None:
+        await get_visible(session, actor, "contact", contact_id)
+    if company_id is not None:
+        await get_visible(session, actor, "company", company_id)
+    first = (await stages(session, actor.team_id, pipeline.id))[0]
+    deal = CrmDeal(
+        team_id=actor.team_id,
+        title=title,
+        pipeline_id=pipeline.id,
+        stage_id=first.id,
+        amount=max(0, amount or 0),
+        currency=currency or settings.currency,
+        owner_id=actor.user_id,
+        lead_id=lead_id,
+        contact_id=contact_id,
+        company_id=company_id,
+        lost_reason="",
+        custom={},
+    )
+    session.add(deal)
+    await session.flush()
+    await add_history(session, actor, "deal", deal.id, N_("Deal created"))
+    return deal
+
+
+async def get_deal(session: AsyncSession, actor: Actor, deal_id: int) -> CrmDeal:
+    deal: CrmDeal = await get_visible(session, actor, "deal", deal_id)
+    return deal
+
+
+async def list_deals(
+    session: AsyncSession,
+    actor: Actor,
+    *,
+    mine: bool = False,
+    state: str | None = None,  # open | won | lost
+    pipeline_id: int | None = None,
+    page: int = 1,
+    per_page: int = 8,
+) -> Page[CrmDeal]:
+    scope = await scope_of(session, actor)
+    query = visible(CrmDeal, actor, scope)
+    if mine:
+        query = query.where(CrmDeal.owner_id == actor.user_id)
+    if pipeline_id is not None:
+        query = query.where(CrmDeal.pipeline_id == pipeline_id)
+    if state is not None:
+        query = query.where(CrmDeal.stage_id.in_(select(CrmStage.id).where(CrmStage.kind == state)))
+    return await paginate(session, query.order_by(CrmDeal.id.desc()), page, per_page)
+
+
+async def move_deal(
+    session: AsyncSession, actor: Actor, deal_id: int, stage_id: int, reason: str = ""
+) -> tuple[CrmDeal, CrmStage, CrmStage]:
+    """Move a deal to a stage of its pipeline; 'lost' needs a reason. Returns (deal, old, new)."""
+    deal = await get_deal(session, actor, deal_id)
+    new = await session.get(CrmStage, stage_id)
+    if new is None or new.team_id != actor.team_id or new.pipeline_id != deal.pipeline_id:
+        raise DomainError(N_("That stage is not in this deal's pipeline."))
+    old = await session.get(CrmStage, deal.stage_id)
+    assert old is not None
+    if new.id == old.id:
+        raise DomainError(N_("The deal is at that stage already."))
+    if new.kind == "lost" and not reason.strip():
+        raise DomainError(N_("Say why the deal was lost."))
+    deal.stage_id = new.id
+    if new.kind in ("won", "lost"):
+        deal.closed_at = utcnow()
+        deal.lost_reason = reason.strip()[:1000] if new.kind == "lost" else ""
+    else:
+        deal.closed_at = None
+        deal.lost_reason = ""
+    if new.kind == "lost":
+        await add_history(
+            session,
+            actor,
+            "deal",
+            deal.id,
+            N_("Stage: {stage} ({reason})"),
+            stage=stage_name(new),
+            reason=deal.lost_reason,
+        )
+    else:
+        await add_history(
+            session, actor, "deal", deal.id, N_("Stage: {stage}"), stage=stage_name(new)
+        )
+    await session.flush()
+    return deal, old, new
+
+
+async def set_amount(
+    session: AsyncSession, actor: Actor, deal_id: int, amount: int, currency: str | None
+) -> CrmDeal:
+    deal = await get_deal(session, actor, deal_id)
+    if amount < 0:
+        raise DomainError(N_("An amount cannot be negative."))
+    deal.amount = amount
+    if currency:
+        deal.currency = currency
+    await add_history(
+        session,
+        actor,
+        "deal",
+        deal.id,
+        N_("Amount: {amount}"),
+        amount=money(deal.amount, deal.currency),
+    )
+    await session.flush()
+    return deal
+
+
+def money(minor: int, currency: str) -> str:
+    whole, cents = divmod(abs(minor), 100)
+    text = f"{whole:,}".replace(",", " ")
+    if cents:
+        text += f".{cents:02d}"
+    return ("-" if minor < 0 else "") + f"{text} {currency}"
+
+
+# -- products ----------------------------------------------------------------------------
+
+
+async def create_product(
+    session: AsyncSession, actor: Actor, name: str, price: int, currency: str | None
+) -> CrmProduct:
+    require_admin(actor)
+    settings = await settings_of(session, actor.team_id)
+    name = " ".join(name.split())[:200]
+    if not name:
+        raise DomainError(N_("A product needs a name."))
+    product = CrmProduct(
+        team_id=actor.team_id,
+        name=name,
+        price=max(0, price),
+        currency=currency or settings.currency,
+        active=True,
+    )
+    session.add(product)
+    await session.flush()
+    return product
+
+
+async def list_products(
+    session: AsyncSession, actor: Actor, *, page: int = 1, per_page: int = 8
+) -> Page[CrmProduct]:
+    await scope_of(session, actor)
+    query = select(CrmProduct).where(
+        CrmProduct.team_id == actor.team_id, CrmProduct.active.is_(True)
+    )
+    return await paginate(session, query.order_by(CrmProduct.name), page, per_page)
+
+
+def line_total(item: CrmDealItem) -> int:
+    return item.price * item.quantity * (100 - item.discount) // 100
+
+
+async def add_item(
+    session: AsyncSession,
+    actor: Actor,
+    deal_id: int,
+    product_id: int,
+    quantity: int,
+    discount: int,
+) -> CrmDeal:
+    """Add a product to a deal; the deal's amount becomes the sum of its lines."""
+    deal = await get_deal(session, actor, deal_id)
+    product = await session.get(CrmProduct, product_id)
+    if product is None or product.team_id != actor.team_id or not product.active:
+        raise not_found()
+    if quantity < 1 or quantity > 1_000_000:
+        raise DomainError(N_("The quantity is a whole number from 1."))
+    if not 0 <= discount <= 100:
+        raise DomainError(N_("The discount is a percentage from 0 to 100."))
+    session.add(
+        CrmDealItem(
+            deal_id=deal.id,
+            product_id=product.id,
+            quantity=quantity,
+            discount=discount,
+            price=product.price,
+        )
+    )
+    await session.flush()
+    items = await deal_items(session, actor, deal.id)
+    deal.amount = sum(line_total(item) for item, _name in items)
+    deal.currency = product.currency
+    await add_history(
+        session,
+        actor,
+        "deal",
+        deal.id,
+        N_("Product added: {product} × {qty}"),
+        product=product.name,
+        qty=quantity,
+    )
+    await session.flush()
+    return deal
+
+
+async def deal_items(
+    session: AsyncSession, actor: Actor, deal_id: int
+) -> list[tuple[CrmDealItem, str]]:
+    await get_deal(session, actor, deal_id)
+    rows = await session.execute(
+        select(CrmDealItem, CrmProduct.name)
+        .join(CrmProduct, CrmProduct.id == CrmDealItem.product_id)
+        .where(CrmDealItem.deal_id == deal_id)
+        .order_by(CrmDealItem.id)
+    )
+    return [(item, name) for item, name in rows.all()]
+
+
+# -- conversion --------------------------------------------------------------------------
+
+DEAL, CONTACT, COMPANY = 1, 2, 4
+
+
+@dataclass
+class Conversion:
+    lead: CrmLead
+    deal_id: int | None
+    contact_id: int | None
+    company_id: int | None
+
+
+async def convert_lead(session: AsyncSession, actor: Actor, lead_id: int, mask: int) -> Conversion:
+    """Turn a lead into any mix of deal (1), contact (2) and company (4), linked both ways."""
+    lead: CrmLead = await get_visible(session, actor, "lead", lead_id)
+    if lead.converted_at is not None:
+        raise DomainError(N_("The lead is converted already."))
+    if not mask & (DEAL | CONTACT | COMPANY) or mask > 7:
+        raise DomainError(N_("Choose what the lead becomes: a deal, a contact or a company."))
+    company_id = contact_id = deal_id = None
+    if mask & COMPANY:
+        if not lead.company:
+            raise DomainError(N_("The lead has no company name to make a company from."))
+        company = await create_company(
+            session,
+            actor,
+            lead.company,
+            phone="",
+            email="",
+            lead_id=lead.id,
+            owner_id=lead.owner_id,
+        )
+        company_id = company.id
+    if mask & CONTACT:
+        contact = await create_contact(
+            session,
+            actor,
+            lead.name,
+            phone=lead.phone,
+            phone_key=lead.phone_key,
+            email=lead.email,
+            company_id=company_id,
+            lead_id=lead.id,
+            owner_id=lead.owner_id,
+        )
+        contact_id = contact.id
+    if mask & DEAL:
+        deal = await create_deal(
+            session,
+            actor,
+            lead.company or lead.name,
+            contact_id=contact_id,
+            company_id=company_id,
+            lead_id=lead.id,
+        )
+        deal.owner_id = lead.owner_id
+        deal_id = deal.id
+    from services.crm_leads import mark_converted
+
+    await mark_converted(
+        session, actor, lead, deal_id=deal_id, contact_id=contact_id, company_id=company_id
+    )
+    await add_history(session, actor, "lead", lead.id, N_("Lead converted"))
+    return Conversion(lead, deal_id, contact_id, company_id)
+
+
+async def deal_totals(session: AsyncSession, actor: Actor) -> tuple[int, int]:
+    """(open deals, won deals) the actor sees."""
+    scope = await scope_of(session, actor)
+    base = visible(CrmDeal, actor, scope).join(CrmStage, CrmStage.id == CrmDeal.stage_id)
+    open_ = await session.scalar(
+        select(func.count()).select_from(base.where(CrmStage.kind == "open").subquery())
+    )
+    won = await session.scalar(
+        select(func.count()).select_from(base.where(CrmStage.kind == "won").subquery())
+    )
+    return int(open_ or 0), int(won or 0)

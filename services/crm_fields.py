@@ -1,0 +1,132 @@
+"""Custom fields per team for leads, deals, contacts and companies.
+
+Values live in the record's `custom` JSON, keyed by the field id: text as typed,
+numbers as decimal strings, dates as ISO dates, list values as one of the options.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models.crm import CrmField
+from services.access import Actor, require_admin
+from services.crm import ENTITIES, add_history, get_visible, scope_of
+from services.errors import N_, DomainError, not_found
+from services.parsing import parse_when
+
+KINDS = ("text", "number", "date", "list")
+KIND_WORDS = {
+    "text": "text",
+    "текст": "text",
+    "строка": "text",
+    "number": "number",
+    "число": "number",
+    "date": "date",
+    "дата": "date",
+    "list": "list",
+    "список": "list",
+}
+ENTITY_WORDS = {
+    "lead": "lead",
+    "leads": "lead",
+    "лид": "lead",
+    "лиды": "lead",
+    "deal": "deal",
+    "deals": "deal",
+    "сделка": "deal",
+    "сделки": "deal",
+    "contact": "contact",
+    "contacts": "contact",
+    "контакт": "contact",
+    "контакты": "contact",
+    "company": "company",
+    "companies": "company",
+    "компания": "company",
+    "компании": "company",
+}
+
+
+async def define_field(
+    session: AsyncSession,
+    actor: Actor,
+    entity: str,
+    name: str,
+    kind: str,
+    options: list[str] | None = None,
+) -> CrmField:
+    require_admin(actor)
+    await scope_of(session, actor)
+    if entity not in ENTITIES:
+        raise DomainError(N_("Fields belong to leads, deals, contacts or companies."))
+    if kind not in KINDS:
+        raise DomainError(N_("A field is text, number, date or list."))
+    name = " ".join(name.split())[:100]
+    if not name:
+        raise DomainError(N_("A field needs a name."))
+    opts = [o.strip()[:100] for o in (options or []) if o.strip()]
+    if kind == "list" and not opts:
+        raise DomainError(N_("A list field needs its options, separated by |."))
+    exists = await session.scalar(
+        select(CrmField.id).where(
+            CrmField.team_id == actor.team_id, CrmField.entity == entity, CrmField.name == name
+        )
+    )
+    if exists is not None:
+        raise DomainError(N_("A field named {name} exists already."), name=name)
+    row = CrmField(team_id=actor.team_id, entity=entity, name=name, kind=kind, options=opts)
+    session.add(row)
+    await session.flush()
+    return row
+
+
+async def fields_of(session: AsyncSession, actor: Actor, entity: str) -> list[CrmField]:
+    rows = await session.scalars(
+        select(CrmField)
+        .where(CrmField.team_id == actor.team_id, CrmField.entity == entity)
+        .order_by(CrmField.id)
+    )
+    return list(rows)
+
+
+def parse_value(fld: CrmField, raw: str, locale: str, tz: str) -> str:
+    text = raw.strip()
+    if not text:
+        raise DomainError(N_("Please type a value, or press Cancel."))
+    if fld.kind == "number":
+        try:
+            number = Decimal(text.replace(" ", "").replace(",", "."))
+        except InvalidOperation:
+            raise DomainError(N_("{value} is not a number."), value=text) from None
+        if not number.is_finite():
+            raise DomainError(N_("{value} is not a number."), value=text)
+        return format(number.normalize(), "f")
+    if fld.kind == "date":
+        return parse_when(text, locale, tz).date().isoformat()
+    if fld.kind == "list":
+        for option in fld.options:
+            if option.casefold() == text.casefold():
+                return option
+        raise DomainError(N_("Choose one of: {options}."), options=", ".join(fld.options))
+    return text[:1000]
+
+
+async def set_value(
+    session: AsyncSession, actor: Actor, entity: str, entity_id: int, field_id: int, raw: str
+) -> tuple[Any, CrmField, str]:
+    row = await get_visible(session, actor, entity, entity_id)
+    fld = await session.get(CrmField, field_id)
+    if fld is None or fld.team_id != actor.team_id or fld.entity != entity:
+        raise not_found()
+    value = parse_value(fld, raw, actor.locale, actor.timezone)
+    custom = dict(row.custom or {})
+    custom[str(fld.id)] = value
+    row.custom = custom
+    await add_history(
+        session, actor, entity, entity_id, N_("{field}: {value}"), field=fld.name, value=value
+    )
+    await session.flush()
+    return row, fld, value

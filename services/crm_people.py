@@ -1,0 +1,184 @@
+"""Contacts and companies, and /crm find across leads, contacts and companies."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models.crm import CrmActivity, CrmCompany, CrmContact, CrmDeal, CrmLead
+from services.access import Actor
+from services.crm import (
+    add_history,
+    clean_email,
+    company_key,
+    get_visible,
+    name_key,
+    phone_key,
+    scope_of,
+    visible,
+)
+from services.errors import N_, DomainError
+from services.pagination import Page, paginate
+
+
+async def create_company(
+    session: AsyncSession,
+    actor: Actor,
+    name: str,
+    *,
+    phone: str = "",
+    email: str = "",
+    lead_id: int | None = None,
+    owner_id: int | None = None,
+) -> CrmCompany:
+    await scope_of(session, actor)
+    name = " ".join(name.split())[:200]
+    if not name:
+        raise DomainError(N_("A company needs a name."))
+    company = CrmCompany(
+        team_id=actor.team_id,
+        name=name,
+        name_key=company_key(name),
+        phone=phone[:64],
+        phone_key=phone_key(phone) if phone else "",
+        email=clean_email(email)[:200],
+        owner_id=owner_id or actor.user_id,
+        lead_id=lead_id,
+        custom={},
+    )
+    session.add(company)
+    await session.flush()
+    await add_history(session, actor, "company", company.id, N_("Company created"))
+    return company
+
+
+async def create_contact(
+    session: AsyncSession,
+    actor: Actor,
+    name: str,
+    *,
+    phone: str = "",
+    phone_key: str = "",
+    email: str = "",
+    company_id: int | None = None,
+    lead_id: int | None = None,
+    owner_id: int | None = None,
+) -> CrmContact:
+    await scope_of(session, actor)
+    name = " ".join(name.split())[:200]
+    if not name:
+        raise DomainError(N_("A contact needs a name."))
+    if company_id is not None:
+        await get_visible(session, actor, "company", company_id)
+    contact = CrmContact(
+        team_id=actor.team_id,
+        name=name,
+        name_key=name_key(name),
+        phone=phone[:64],
+        phone_key=phone_key,
+        email=email[:200],
+        company_id=company_id,
+        owner_id=owner_id or actor.user_id,
+        lead_id=lead_id,
+        custom={},
+    )
+    session.add(contact)
+    await session.flush()
+    await add_history(session, actor, "contact", contact.id, N_("Contact created"))
+    return contact
+
+
+async def list_contacts(
+    session: AsyncSession, actor: Actor, *, page: int = 1, per_page: int = 8
+) -> Page[CrmContact]:
+    scope = await scope_of(session, actor)
+    query = visible(CrmContact, actor, scope).order_by(CrmContact.name_key, CrmContact.id)
+    return await paginate(session, query, page, per_page)
+
+
+async def list_companies(
+    session: AsyncSession, actor: Actor, *, page: int = 1, per_page: int = 8
+) -> Page[CrmCompany]:
+    scope = await scope_of(session, actor)
+    query = visible(CrmCompany, actor, scope).order_by(CrmCompany.name_key, CrmCompany.id)
+    return await paginate(session, query, page, per_page)
+
+
+async def related_deals(
+    session: AsyncSession, actor: Actor, entity: str, entity_id: int, limit: int = 10
+) -> list[CrmDeal]:
+    """Visible deals of a contact or a company."""
+    await get_visible(session, actor, entity, entity_id)
+    scope = await scope_of(session, actor)
+    column = CrmDeal.contact_id if entity == "contact" else CrmDeal.company_id
+    rows = await session.scalars(
+        visible(CrmDeal, actor, scope)
+        .where(column == entity_id)
+        .order_by(CrmDeal.id.desc())
+        .limit(limit)
+    )
+    return list(rows)
+
+
+async def company_contacts(
+    session: AsyncSession, actor: Actor, company_id: int, limit: int = 10
+) -> list[CrmContact]:
+    await get_visible(session, actor, "company", company_id)
+    scope = await scope_of(session, actor)
+    rows = await session.scalars(
+        visible(CrmContact, actor, scope)
+        .where(CrmContact.company_id == company_id)
+        .order_by(CrmContact.name_key)
+        .limit(limit)
+    )
+    return list(rows)
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    entity: str
+    id: int
+    name: str
+    detail: str
+
+
+async def find(session: AsyncSession, actor: Actor, text: str, limit: int = 20) -> list[Hit]:
+    """Visible leads, contacts and companies by name, phone or e-mail."""
+    scope = await scope_of(session, actor)
+    text = text.strip()
+    if len(text) < 2:
+        raise DomainError(N_("Type at least two characters to search."))
+    key = name_key(text).replace("%", "").replace("_", "")
+    like = f"%{key}%"
+    digits = "".join(c for c in text if c.isdigit())
+    hits: list[Hit] = []
+    for entity, model in (("lead", CrmLead), ("contact", CrmContact), ("company", CrmCompany)):
+        conds = [model.name_key.like(like), model.email.like(like)]
+        if len(digits) >= 4:
+            conds.append(model.phone_key.like(f"%{digits}%"))
+        rows = await session.scalars(
+            visible(model, actor, scope).where(or_(*conds)).order_by(model.id.desc()).limit(limit)
+        )
+        for row in rows:
+            detail = " · ".join(x for x in (row.phone, row.email) if x)
+            hits.append(Hit(entity, row.id, row.name, detail))
+    return hits[:limit]
+
+
+async def activities_of(
+    session: AsyncSession, actor: Actor, entity: str, entity_id: int, limit: int = 5
+) -> list[CrmActivity]:
+    await get_visible(session, actor, entity, entity_id)
+    rows = await session.scalars(
+        select(CrmActivity)
+        .where(
+            CrmActivity.team_id == actor.team_id,
+            CrmActivity.entity == entity,
+            CrmActivity.entity_id == entity_id,
+        )
+        .order_by(CrmActivity.done, CrmActivity.due_at)
+        .limit(limit)
+    )
+    return list(rows)

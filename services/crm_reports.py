@@ -1,0 +1,341 @@
+"""Sales plans, the CRM Start dashboard figures, report templates and the builder,
+and CSV exports. Aggregation happens in Python over the visible rows, so the same
+numbers come out of SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models.crm import (
+    CrmActivity,
+    CrmCompany,
+    CrmContact,
+    CrmDeal,
+    CrmLead,
+    CrmPlan,
+    CrmStage,
+)
+from models.teams import User
+from services.access import Actor, get_team_user, require_admin
+from services.crm import scope_of, stage_name, user_names, visible
+from services.errors import N_, DomainError
+
+PLAN_KINDS = ("amount", "count")
+
+
+def month_key(moment: date | datetime) -> str:
+    return f"{moment.year:04d}-{moment.month:02d}"
+
+
+def month_bounds(key: str) -> tuple[datetime, datetime]:
+    year, month = int(key[:4]), int(key[5:7])
+    start = datetime(year, month, 1, tzinfo=UTC)
+    end = datetime(year + (month == 12), month % 12 + 1, 1, tzinfo=UTC)
+    return start, end
+
+
+def parse_month(text: str, today: date) -> str:
+    raw = text.strip()
+    if not raw:
+        return month_key(today)
+    for sep in ("-", ".", "/"):
+        if sep in raw:
+            a, _, b = raw.partition(sep)
+            if a.isdigit() and b.isdigit():
+                year, month = (int(a), int(b)) if len(a) == 4 else (int(b), int(a))
+                if 1 <= month <= 12 and 2000 <= year <= 2100:
+                    return f"{year:04d}-{month:02d}"
+    raise DomainError(N_("Give a month like 2026-11."))
+
+
+async def set_plan(
+    session: AsyncSession, actor: Actor, user_id: int, month: str, kind: str, target: int
+) -> CrmPlan:
+    require_admin(actor)
+    await scope_of(session, actor)
+    user = await get_team_user(session, actor, user_id)
+    if kind not in PLAN_KINDS:
+        raise DomainError(N_("A plan is an amount or a count of deals."))
+    if target <= 0:
+        raise DomainError(N_("A plan needs a target above zero."))
+    row = await session.scalar(
+        select(CrmPlan).where(
+            CrmPlan.team_id == actor.team_id, CrmPlan.user_id == user.id, CrmPlan.month == month
+        )
+    )
+    if row is None:
+        row = CrmPlan(team_id=actor.team_id, user_id=user.id, month=month)
+        session.add(row)
+    row.kind, row.target = kind, target
+    await session.flush()
+    return row
+
+
+@dataclass(frozen=True, slots=True)
+class PlanLine:
+    user_id: int
+    name: str
+    kind: str
+    target: int
+    actual: int
+
+    @property
+    def percent(self) -> int:
+        return self.actual * 100 // self.target if self.target else 0
+
+
+@dataclass
+class Dashboard:
+    month: str
+    plans: list[PlanLine] = field(default_factory=list)
+    funnel: list[tuple[str, int]] = field(default_factory=list)  # status msgid, leads
+    leads_total: int = 0
+    leads_converted: int = 0
+    # source -> (leads, converted)
+    channels: dict[str, tuple[int, int]] = field(default_factory=dict)
+    # user id -> (name, won deals, won amount, activities done)
+    people: list[tuple[str, int, int, int]] = field(default_factory=list)
+    currency: str = "RUB"
+
+
+async def _rows(session: AsyncSession, actor: Actor, model: Any) -> list[Any]:
+    scope = await scope_of(session, actor)
+    return list((await session.execute(visible(model, actor, scope))).scalars())
+
+
+async def _stages(session: AsyncSession, team_id: int) -> dict[int, CrmStage]:
+    rows = await session.scalars(select(CrmStage).where(CrmStage.team_id == team_id))
+    return {s.id: s for s in rows}
+
+
+async def dashboard(session: AsyncSession, actor: Actor, month: str) -> Dashboard:
+    from services.crm import settings_of
+
+    settings = await settings_of(session, actor.team_id)
+    scope = await scope_of(session, actor)
+    start, end = month_bounds(month)
+    stages = await _stages(session, actor.team_id)
+    board = Dashboard(month=month, currency=settings.currency)
+    deals = await _rows(session, actor, CrmDeal)
+    won = [
+        d
+        for d in deals
+        if stages[d.stage_id].kind == "won" and d.closed_at and start <= d.closed_at < end
+    ]
+    won_count: dict[int, int] = defaultdict(int)
+    won_amount: dict[int, int] = defaultdict(int)
+    for deal in won:
+        if deal.owner_id is not None:
+            won_count[deal.owner_id] += 1
+            won_amount[deal.owner_id] += deal.amount
+    plan_query = select(CrmPlan).where(CrmPlan.team_id == actor.team_id, CrmPlan.month == month)
+    if scope.owners is not None:
+        plan_query = plan_query.where(CrmPlan.user_id.in_(sorted(scope.owners)))
+    plans = list(await session.scalars(plan_query.order_by(CrmPlan.id)))
+    acts = await session.execute(
+        select(CrmActivity.owner_id).where(
+            CrmActivity.team_id == actor.team_id,
+            CrmActivity.done.is_(True),
+            CrmActivity.done_at >= start,
+            CrmActivity.done_at < end,
+        )
+    )
+    done_count: dict[int, int] = defaultdict(int)
+    for (owner,) in acts.all():
+        if owner is not None and (scope.owners is None or owner in scope.owners):
+            done_count[owner] += 1
+    people = set(won_count) | set(done_count) | {p.user_id for p in plans}
+    names = await user_names(session, people)
+    for plan in plans:
+        actual = won_amount[plan.user_id] if plan.kind == "amount" else won_count[plan.user_id]
+        board.plans.append(
+            PlanLine(plan.user_id, names.get(plan.user_id, "?"), plan.kind, plan.target, actual)
+        )
+    leads = await _rows(session, actor, CrmLead)
+    by_status: dict[int, int] = defaultdict(int)
+    channels: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for lead in leads:
+        by_status[lead.status_id] += 1
+        channels[lead.source][0] += 1
+        if lead.converted_at is not None:
+            channels[lead.source][1] += 1
+            board.leads_converted += 1
+    board.leads_total = len(leads)
+    for stage in sorted(
+        (s for s in stages.values() if s.pipeline_id is None), key=lambda s: (s.sort, s.id)
+    ):
+        board.funnel.append((stage_name(stage), by_status.get(stage.id, 0)))
+    board.channels = {k: (v[0], v[1]) for k, v in sorted(channels.items())}
+    board.people = sorted(
+        ((names.get(uid, "?"), won_count[uid], won_amount[uid], done_count[uid]) for uid in people),
+        key=lambda row: (-row[2], -row[1], row[0]),
+    )
+    return board
+
+
+# -- reports -------------------------------------------------------------------------------
+
+REPORTS = ("funnel", "month", "employee", "source")
+GROUPS = {"lead": ("status", "source", "owner", "month"), "deal": ("stage", "owner", "month")}
+
+
+@dataclass(frozen=True, slots=True)
+class ReportRow:
+    label: str  # a msgid for statuses/stages/sources, else text
+    count: int
+    amount: int
+    translate: bool = False
+
+
+async def build(
+    session: AsyncSession,
+    actor: Actor,
+    entity: str,
+    group: str,
+    *,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    mine: bool = False,
+    state: str | None = None,
+) -> list[ReportRow]:
+    """The builder: count (and sum, for deals) visible leads or deals grouped by a key."""
+    if entity not in GROUPS or group not in GROUPS[entity]:
+        raise DomainError(
+            N_("Group leads by status, source, owner or month; deals by stage, owner or month.")
+        )
+    stages = await _stages(session, actor.team_id)
+    rows = await _rows(session, actor, CrmLead if entity == "lead" else CrmDeal)
+    counts: dict[Any, list[int]] = defaultdict(lambda: [0, 0])
+    for row in rows:
+        moment = row.created_at
+        if entity == "deal" and stages[row.stage_id].kind == "won" and row.closed_at:
+            moment = row.closed_at
+        if since is not None and moment < since or until is not None and moment >= until:
+            continue
+        if mine and row.owner_id != actor.user_id:
+            continue
+        if state and entity == "deal" and stages[row.stage_id].kind != state:
+            continue
+        if group in ("status", "stage"):
+            key: Any = row.status_id if entity == "lead" else row.stage_id
+        elif group == "source":
+            key = row.source
+        elif group == "owner":
+            key = row.owner_id
+        else:
+            key = month_key(moment)
+        counts[key][0] += 1
+        counts[key][1] += getattr(row, "amount", 0)
+    out: list[ReportRow] = []
+    if group in ("status", "stage"):
+        ordered = sorted((stages[k] for k in counts), key=lambda s: (s.pipeline_id or 0, s.sort))
+        return [
+            ReportRow(stage_name(s), counts[s.id][0], counts[s.id][1], translate=True)
+            for s in ordered
+        ]
+    if group == "owner":
+        names = await user_names(session, {k for k in counts if k is not None})
+        for key, (n, amount) in sorted(counts.items(), key=lambda kv: -kv[1][1] or -kv[1][0]):
+            out.append(ReportRow(names.get(key, "—") if key else "—", n, amount))
+        return out
+    if group == "source":
+        from services.crm import SOURCE_NAMES
+
+        return [
+            ReportRow(SOURCE_NAMES.get(k, k), n, a, translate=True)
+            for k, (n, a) in sorted(counts.items())
+        ]
+    return [ReportRow(k, n, a) for k, (n, a) in sorted(counts.items())]
+
+
+async def template(
+    session: AsyncSession,
+    actor: Actor,
+    name: str,
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> list[ReportRow]:
+    if name == "funnel":
+        return await build(session, actor, "deal", "stage", since=since, until=until)
+    if name == "month":
+        return await build(session, actor, "deal", "month", since=since, until=until, state="won")
+    if name == "employee":
+        return await build(session, actor, "deal", "owner", since=since, until=until, state="won")
+    if name == "source":
+        return await build(session, actor, "lead", "source", since=since, until=until)
+    raise DomainError(N_("Reports: funnel, month, employee, source."))
+
+
+# -- export --------------------------------------------------------------------------------
+
+EXPORTS = {
+    "lead": ["id", "name", "company", "phone", "email", "source", "status", "owner", "created"],
+    "deal": ["id", "title", "stage", "amount", "currency", "owner", "created", "closed"],
+    "contact": ["id", "name", "phone", "email", "owner", "created"],
+    "company": ["id", "name", "phone", "email", "owner", "created"],
+}
+
+
+async def export_csv(session: AsyncSession, actor: Actor, entity: str) -> tuple[bytes, int]:
+    """Every visible record of `entity` as CSV (utf-8 with BOM, for spreadsheets)."""
+    model = {"lead": CrmLead, "deal": CrmDeal, "contact": CrmContact, "company": CrmCompany}.get(
+        entity
+    )
+    if model is None:
+        raise DomainError(N_("Export leads, deals, contacts or companies."))
+    rows = await _rows(session, actor, model)
+    rows.sort(key=lambda r: r.id)
+    stages = await _stages(session, actor.team_id)
+    names = await user_names(session, {r.owner_id for r in rows if r.owner_id})
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(EXPORTS[entity])
+    for r in rows:
+        owner = names.get(r.owner_id, "") if r.owner_id else ""
+        created = r.created_at.isoformat(timespec="seconds")
+        if entity == "lead":
+            writer.writerow(
+                [
+                    r.id,
+                    r.name,
+                    r.company,
+                    r.phone,
+                    r.email,
+                    r.source,
+                    stages[r.status_id].code,
+                    owner,
+                    created,
+                ]
+            )
+        elif entity == "deal":
+            closed = r.closed_at.isoformat(timespec="seconds") if r.closed_at else ""
+            writer.writerow(
+                [
+                    r.id,
+                    r.title,
+                    stages[r.stage_id].code,
+                    f"{r.amount / 100:.2f}",
+                    r.currency,
+                    owner,
+                    created,
+                    closed,
+                ]
+            )
+        else:
+            writer.writerow([r.id, r.name, r.phone, r.email, owner, created])
+    return ("\ufeff" + out.getvalue()).encode("utf-8"), len(rows)
+
+
+async def team_people(session: AsyncSession, actor: Actor) -> list[User]:
+    rows = await session.scalars(
+        select(User).where(User.team_id == actor.team_id, User.active.is_(True)).order_by(User.name)
+    )
+    return list(rows)
