@@ -434,3 +434,20 @@ async def drop_reminders(session: AsyncSession, event: Event, now: datetime | No
         )
     )
     await session.flush()
+
+
+async def invite(
+    session: AsyncSession, actor: Actor, event_id: int, user_ids: Sequence[int]
+) -> tuple[Event, list[User]]:
+    """Invite more people to an event the actor sees (sharing it); returns the new ones."""
+    event = await get_event(session, actor, event_id)
+    series_id = event.parent_id or event.id
+    added: list[User] = []
+    for user_id in user_ids:
+        user = await get_team_user(session, actor, user_id)
+        if not user.active or await session.get(EventAttendee, (series_id, user.id)) is not None:
+            continue
+        session.add(EventAttendee(event_id=series_id, user_id=user.id, status="pending"))
+        added.append(user)
+    await session.flush()
+    return event, added

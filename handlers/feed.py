@@ -1,0 +1,315 @@
+"""/post and /feed: posts to the team, a group or people; likes, comments,
+"I have read it" with a read-by list; sharing posts and events."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from handlers.core import Ctx, Router, pager_row
+from handlers.forms import Field, Form
+from handlers.groups import resolve_group
+from handlers.i18n import N_, Translator
+from handlers.markup import Span, bold, join_lines
+from handlers.views import Button, View
+from models.feed import Post
+from models.teams import User
+from services import feed, feed_polls, users
+from services.errors import N_ as _N
+from services.errors import DomainError
+
+router = Router(__name__)
+ORDER = 70
+
+PEOPLE = re.compile(r"^@([\w.\-]+)\s*")
+IMPORTANT = ("!", "important", "важно", "!important", "!важно")
+MENTION = re.compile(r"(?<!\S)@([\w.\-]+)")
+PREVIEW = 80
+
+
+async def targets(ctx: Ctx, text: str) -> tuple[int | None, list[int], str]:
+    """Leading '#group' or '@people' of a /post or /poll: (group id, people ids, the rest)."""
+    text = text.strip()
+    if text.startswith("#"):
+        group, rest = await resolve_group(ctx, text)
+        return group.id, [], rest
+    ids: list[int] = []
+    while True:
+        match = PEOPLE.match(text)
+        if match is None:
+            break
+        found = await users.find_people(ctx.session, ctx.me, match.group(1))
+        if not found:
+            raise DomainError(
+                _N("I don't know anyone called {name} in your team. Whom is it for?"),
+                name=match.group(1),
+            )
+        if len(found) > 1:
+            names = ", ".join(u.name for u in found)
+            raise DomainError(_N("Several people match: {names}. Type the full name."), names=names)
+        ids.append(found[0].id)
+        text = text[match.end() :]
+    return None, ids, text.strip()
+
+
+async def author_name(ctx: Ctx, post: Post) -> str:
+    user = await ctx.session.get(User, post.author_id) if post.author_id else None
+    return user.name if user else "?"
+
+
+async def post_view(ctx: Ctx, post: Post) -> View:
+    """A post as its reader sees it; polls show their results."""
+    poll = await feed_polls.poll_of_post(ctx.session, post.id)
+    if poll is not None:
+        from handlers.feed_polls import poll_view
+
+        return await poll_view(ctx, poll, post)
+    tr = ctx.tr
+    likes, notes, reads = await feed.counts(ctx.session, post.id)
+    head = [
+        Span("❗ " if post.important else "📰 "),
+        bold(await author_name(ctx, post)),
+        Span(f" · {tr.when(post.created_at)}"),
+    ]
+    lines: list[Any] = [head, [Span(post.text)]]
+    lines.append(tr("👍 {likes} · 💬 {comments}", likes=str(likes), comments=str(notes)))
+    for comment, name in await feed.comments(ctx.session, post.id):
+        lines.append([Span("💬 "), bold(name), Span(": " + comment.text)])
+    view = View(body=join_lines(lines), ref=f"post:{post.id}")
+    view.row(
+        Button(tr.s("Like") + f" ({likes})", f"fd:l:{post.id}"),
+        Button(tr.s("Comment"), f"fd:c:{post.id}"),
+        Button(tr.s("Share"), f"fd:sh:{post.id}"),
+    )
+    if post.important:
+        if post.author_id == ctx.me.user_id or ctx.me.is_admin:
+            view.row(Button(tr.s("Read by {n}", n=reads), f"fd:rb:{post.id}"))
+        elif not await feed.has_read(ctx.session, post.id, ctx.me.user_id):
+            view.row(Button(tr.s("I have read it"), f"fd:r:{post.id}"))
+    return view
+
+
+def delivered_view(tr: Translator, post: Post, author: str) -> View:
+    """The message a recipient gets."""
+    message = (
+        N_("❗ Important post from {person}:") if post.important else N_("📰 Post from {person}:")
+    )
+    view = View(
+        body=[*tr(message, person=bold(author)), Span("\n" + post.text)], ref=f"post:{post.id}"
+    )
+    row = [Button(tr.s("Like"), f"fd:l:{post.id}"), Button(tr.s("Comment"), f"fd:c:{post.id}")]
+    if post.important:
+        row.append(Button(tr.s("I have read it"), f"fd:r:{post.id}"))
+    view.row(*row)
+    return view
+
+
+async def feed_view(ctx: Ctx, page_no: int) -> View:
+    page = await feed.list_feed(ctx.session, ctx.me, page=page_no, per_page=ctx.services.page_size)
+    lines: list[Any] = [[bold(ctx.tr.s("Feed")), Span(f" ({page.total})")]]
+    if not page.items:
+        lines.append(ctx.tr("Nothing here yet. Write the first post: /post TEXT"))
+    view = View()
+    for post in page.items:
+        text = post.text if len(post.text) <= PREVIEW else post.text[: PREVIEW - 1] + "…"
+        mark = (
+            "📊"
+            if await feed_polls.poll_of_post(ctx.session, post.id)
+            else ("❗" if post.important else "📰")
+        )
+        lines.append([Span(f"{mark} "), bold(await author_name(ctx, post)), Span(f": {text}")])
+        view.row(Button(f"{mark} {text}"[:60], f"fd:o:{post.id}"))
+    view.body = join_lines(lines)
+    view.row(*pager_row(ctx, page, "fd:f"))
+    return view
+
+
+@router.command(
+    "post",
+    help=N_("post to the team, a #group or @people (add ! for an important post)"),
+    usage=N_("/post [#group|@people] [!] TEXT"),
+)
+async def post_command(ctx: Ctx) -> Any:
+    text = ctx.args.strip()
+    if not text:
+        return View(
+            body=ctx.tr(
+                "Write the post after the command: /post TEXT to everyone, /post #group TEXT to a group, "
+                "/post @anna @petr TEXT to people. Start with ! for an important post."
+            )
+        )
+    if text.isdigit():
+        return await post_view(ctx, await feed.get_post(ctx.session, ctx.me, int(text)))
+    group_id, people, rest = await targets(ctx, text)
+    important = False
+    first, _, tail = rest.partition(" ")
+    if first.lower() in IMPORTANT:
+        important, rest = True, tail.strip()
+    elif rest.startswith("!"):
+        important, rest = True, rest[1:].strip()
+    post, reached = await feed.create_post(
+        ctx.session, ctx.me, rest, group_id=group_id, people_ids=people, important=important
+    )
+    for user in reached:
+        await ctx.notify(
+            user.id, "post", lambda tr: delivered_view(tr, post, ctx.me.name), ref=f"post:{post.id}"
+        )
+    view = await post_view(ctx, post)
+    sent = ctx.tr.n(
+        "Posted; it reached {n} person.", "Posted; it reached {n} people.", len(reached)
+    )
+    view.body = [*sent, Span("\n\n"), *view.body]
+    return view
+
+
+@router.command("feed", help=N_("the feed: posts and polls"), usage=N_("/feed"))
+async def feed_command(ctx: Ctx) -> Any:
+    return await feed_view(ctx, 1)
+
+
+async def comment_on(ctx: Ctx, post_id: int, text: str) -> View:
+    post, comment = await feed.add_comment(ctx.session, ctx.me, post_id, text)
+    mentioned: set[int] = set()
+    for token in MENTION.findall(text):
+        found = await users.find_people(ctx.session, ctx.me, token)
+        if len(found) == 1:
+            mentioned.add(found[0].id)
+    preview = post.text if len(post.text) <= PREVIEW else post.text[: PREVIEW - 1] + "…"
+
+    def build(message: str) -> Any:
+        return lambda tr: View(
+            body=tr(message, person=bold(ctx.me.name), post=preview, text=comment.text),
+            ref=f"post:{post.id}",
+        ).row(Button(tr.s("Open"), f"fd:o:{post.id}"))
+
+    for user_id in mentioned:
+        await ctx.notify(
+            user_id,
+            "mention",
+            build(N_("{person} mentioned you under «{post}»: {text}")),
+            ref=f"post:{post.id}",
+        )
+    for user_id in await feed.commenters(ctx.session, post):
+        if user_id not in mentioned:
+            await ctx.notify(
+                user_id,
+                "comment",
+                build(N_("{person} commented on «{post}»: {text}")),
+                ref=f"post:{post.id}",
+            )
+    view = await post_view(ctx, post)
+    view.body = [*ctx.tr("Comment added."), Span("\n\n"), *view.body]
+    return view
+
+
+async def readers_view(ctx: Ctx, post_id: int, page_no: int) -> View:
+    post, done, waiting = await feed.readers(ctx.session, ctx.me, post_id)
+    rows = [f"✅ {u.name}" for u in done] + [f"⏳ {u.name}" for u in waiting]
+    per = ctx.services.page_size * 3
+    from services.pagination import Page, clamp_page
+
+    page_no, pages = clamp_page(page_no, len(rows), per)
+    page: Page[str] = Page(rows[(page_no - 1) * per : page_no * per], page_no, pages, len(rows))
+    lines: list[Any] = [
+        ctx.tr("Read by {read} of {total}", read=str(len(done)), total=str(len(rows)))
+    ]
+    lines.extend(page.items)
+    view = View(body=join_lines(lines))
+    view.row(*pager_row(ctx, page, f"fd:rb:{post.id}"))
+    view.row(Button(ctx.tr.s("Back"), f"fd:o:{post.id}"))
+    return view
+
+
+@router.action("fd")
+async def feed_action(ctx: Ctx) -> Any:
+    verb = ctx.action_args[0] if ctx.action_args else "f"
+    if verb == "f":
+        view = await feed_view(ctx, ctx.page_arg(1))
+        view.edit = True
+        return view
+    post_id = ctx.int_arg(1)
+    if verb == "o":
+        return await post_view(ctx, await feed.get_post(ctx.session, ctx.me, post_id))
+    if verb == "l":
+        post, liked = await feed.toggle_like(ctx.session, ctx.me, post_id)
+        if liked and post.author_id:
+            await ctx.notify(
+                post.author_id,
+                "post",
+                lambda tr: View(
+                    body=tr("{person} liked your post.", person=bold(ctx.me.name)),
+                    ref=f"post:{post.id}",
+                ).row(Button(tr.s("Open"), f"fd:o:{post.id}")),
+                ref=f"post:{post.id}",
+                dedup_key=f"like:{post.id}:{ctx.me.user_id}",
+            )
+        view = await post_view(ctx, post)
+        view.edit = True
+        return view
+    if verb == "r":
+        post = await feed.mark_read(ctx.session, ctx.me, post_id)
+        view = await post_view(ctx, post)
+        view.body = [
+            *ctx.tr("Thank you: the author sees that you have read it."),
+            Span("\n\n"),
+            *view.body,
+        ]
+        return view
+    if verb == "rb":
+        view = await readers_view(ctx, post_id, ctx.page_arg(2))
+        view.edit = True
+        return view
+    if verb == "c":
+        await feed.get_post(ctx.session, ctx.me, post_id)
+        return await ctx.start_form("post_comment", {"post_id": post_id})
+    if verb == "sh":
+        await feed.get_post(ctx.session, ctx.me, post_id)
+        return await ctx.start_form("share", {"ref": f"post:{post_id}"})
+    return View(body=ctx.tr("This button is out of date. Open the list again."), private=True)
+
+
+@router.text
+async def reply_to_post(ctx: Ctx) -> Any:
+    """A reply to a post is a comment on it."""
+    if ctx.reply_ref and ctx.reply_ref.startswith("post:") and ctx.reply_ref[5:].isdigit():
+        return await comment_on(ctx, int(ctx.reply_ref[5:]), ctx.args)
+    return None
+
+
+async def _submit_comment(ctx: Ctx, values: dict[str, Any]) -> View:
+    return await comment_on(ctx, int(values["post_id"]), values["text"])
+
+
+async def _parse_whom(ctx: Ctx, raw: str) -> dict[str, Any]:
+    text = raw.strip()
+    if text.startswith("#"):
+        group, _ = await resolve_group(ctx, text)
+        return {"group": group.id}
+    _group, people, _rest = await targets(ctx, text if text.startswith("@") else "@" + text)
+    if not people:
+        raise DomainError(_N("Whom to? Give @person or #group."))
+    return {"people": people}
+
+
+async def _submit_share(ctx: Ctx, values: dict[str, Any]) -> View:
+    from handlers.feed_share import share
+
+    return await share(ctx, values["ref"], values["whom"])
+
+
+router.form(
+    Form(
+        name="post_comment",
+        title=N_("Comment"),
+        fields=[Field("text", N_("Your comment? Mention people with @name."), multiline=True)],
+        submit=_submit_comment,
+    )
+)
+router.form(
+    Form(
+        name="share",
+        title=N_("Share"),
+        fields=[Field("whom", N_("Share with whom? Give @person or #group."), _parse_whom)],
+        submit=_submit_share,
+    )
+)

@@ -1,0 +1,185 @@
+"""/poll: a question with options; live results; the author closes it and can turn
+the winning option into a task (when the tasks area is installed)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from handlers.core import Ctx, Router
+from handlers.feed import targets
+from handlers.i18n import N_, Translator
+from handlers.markup import Span, bold, join_lines
+from handlers.views import Button, View
+from models.feed import Poll, Post
+from services import feed_polls
+from services.errors import N_ as _N
+from services.errors import DomainError
+from services.parsing import parse_when
+
+router = Router(__name__)
+ORDER = 71
+
+MULTIPLE = {"multiple", "multi", "несколько", "множественный"}
+ANONYMOUS = {"anonymous", "anon", "анонимно", "анонимный"}
+UNTIL = ("until ", "till ", "deadline ", "до ", "срок ")
+BAR = 10
+
+
+def _bar(votes: int, total: int) -> str:
+    filled = round(BAR * votes / total) if total else 0
+    return "█" * filled + "░" * (BAR - filled)
+
+
+async def poll_view(ctx: Ctx, poll: Poll, post: Post) -> View:
+    tr = ctx.tr
+    found = await feed_polls.results(ctx.session, poll)
+    total = sum(r.votes for r in found)
+    mine = await feed_polls.my_votes(ctx.session, ctx.me, poll)
+    flags = []
+    if poll.multiple:
+        flags.append(tr.s("several answers"))
+    if poll.anonymous:
+        flags.append(tr.s("anonymous"))
+    lines: list[Any] = [[Span("📊 "), bold(poll.question)]]
+    if flags:
+        lines.append([Span("(" + ", ".join(flags) + ")")])
+    open_ = feed_polls.is_open(poll)
+    if not open_:
+        lines.append(tr("Voting is over."))
+    elif poll.deadline:
+        lines.append(tr("Voting until {when}", when=tr.when(poll.deadline)))
+    for result in found:
+        mark = "● " if result.option.id in mine else ""
+        line = f"{mark}{result.option.text}: {_bar(result.votes, total)} {result.votes}"
+        if result.voters:
+            line += " — " + ", ".join(result.voters)
+        lines.append([Span(line)])
+    lines.append(tr.n("{n} vote", "{n} votes", total))
+    if not open_:
+        best = feed_polls.winners(found)
+        if best:
+            lines.append(
+                tr("Winner: {option}", option=bold(", ".join(r.option.text for r in best)))
+            )
+    view = View(body=join_lines(lines), ref=f"post:{post.id}")
+    if open_:
+        for result in found:
+            label = ("✓ " if result.option.id in mine else "") + result.option.text
+            view.row(Button(label[:60], f"po:v:{poll.id}:{result.option.id}"))
+    controls = [
+        Button(tr.s("Refresh"), f"po:r:{poll.id}"),
+        Button(tr.s("Comment"), f"fd:c:{post.id}"),
+    ]
+    if post.author_id == ctx.me.user_id or ctx.me.is_admin:
+        if open_:
+            controls.append(Button(tr.s("Close poll"), f"po:c:{poll.id}"))
+        elif "task" in ctx.registry.commands and not ctx.me.is_extranet:
+            controls.append(Button(tr.s("Make a task"), f"po:t:{poll.id}"))
+    view.row(*controls)
+    return view
+
+
+def delivered_poll(
+    tr: Translator, poll: Poll, post: Post, author: str, options: list[tuple[int, str]]
+) -> View:
+    view = View(
+        body=[
+            *tr("📊 {person} asks: {question}", person=bold(author), question=bold(poll.question))
+        ],
+        ref=f"post:{post.id}",
+    )
+    for option_id, text in options:
+        view.row(Button(text[:60], f"po:v:{poll.id}:{option_id}"))
+    return view
+
+
+@router.command(
+    "poll",
+    help=N_("a poll: question and options, single or multiple choice, anonymous, deadline"),
+    usage=N_(
+        "/poll [#group|@people] Question? | Option 1 | Option 2 [| multiple] [| anonymous] [| until fri 18:00]"
+    ),
+)
+async def poll_command(ctx: Ctx) -> Any:
+    text = ctx.args.strip()
+    if not text:
+        return View(
+            body=ctx.tr(
+                "Ask like this: /poll Lunch where? | Pizza | Sushi. Add | multiple, | anonymous "
+                "or | until fri 18:00; start with #group or @people to ask only them."
+            )
+        )
+    group_id, people, rest = await targets(ctx, text)
+    parts = [p.strip() for p in rest.split("|")]
+    question, options = parts[0], []
+    multiple = anonymous = False
+    deadline = None
+    for part in parts[1:]:
+        low = part.lower()
+        if low in MULTIPLE:
+            multiple = True
+        elif low in ANONYMOUS:
+            anonymous = True
+        elif low.startswith(UNTIL):
+            deadline = parse_when(part.split(" ", 1)[1], ctx.me.locale, ctx.me.timezone)
+        elif part:
+            options.append(part)
+    if not question:
+        raise DomainError(_N("What is the question? /poll Question? | Option 1 | Option 2"))
+    poll, post, reached = await feed_polls.create_poll(
+        ctx.session,
+        ctx.me,
+        question,
+        options,
+        multiple=multiple,
+        anonymous=anonymous,
+        deadline=deadline,
+        group_id=group_id,
+        people_ids=people,
+    )
+    found = await feed_polls.results(ctx.session, poll)
+    choices = [(r.option.id, r.option.text) for r in found]
+    for user in reached:
+        await ctx.notify(
+            user.id,
+            "post",
+            lambda tr: delivered_poll(tr, poll, post, ctx.me.name, choices),
+            ref=f"post:{post.id}",
+        )
+    view = await poll_view(ctx, poll, post)
+    sent = ctx.tr.n("Poll sent to {n} person.", "Poll sent to {n} people.", len(reached))
+    view.body = [*sent, Span("\n\n"), *view.body]
+    return view
+
+
+@router.action("po")
+async def poll_action(ctx: Ctx) -> Any:
+    verb = ctx.action_args[0] if ctx.action_args else ""
+    poll_id = ctx.int_arg(1)
+    if verb == "v":
+        await feed_polls.vote(ctx.session, ctx.me, poll_id, ctx.int_arg(2))
+        poll, post = await feed_polls.get_poll(ctx.session, ctx.me, poll_id)
+        view = await poll_view(ctx, poll, post)
+        view.edit = True
+        return view
+    if verb == "r":
+        poll, post = await feed_polls.get_poll(ctx.session, ctx.me, poll_id)
+        view = await poll_view(ctx, poll, post)
+        view.edit = True
+        return view
+    if verb == "c":
+        poll, post = await feed_polls.close(ctx.session, ctx.me, poll_id)
+        return await poll_view(ctx, poll, post)
+    if verb == "t":
+        poll, post = await feed_polls.get_poll(ctx.session, ctx.me, poll_id)
+        if post.author_id != ctx.me.user_id and not ctx.me.is_admin:
+            raise DomainError(_N("Only the author can close the poll."))
+        best = feed_polls.winners(await feed_polls.results(ctx.session, poll))
+        spec = ctx.registry.commands.get("task")
+        if not best or spec is None:
+            raise DomainError(_N("There is no winning option to turn into a task."))
+        # through the tasks area's own front door, so its rules apply
+        ctx.event = replace(ctx.event, kind="command", command="task", args=best[0].option.text)
+        return await spec.handler(ctx)
+    return View(body=ctx.tr("This button is out of date. Open the list again."), private=True)

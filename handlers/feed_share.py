@@ -1,0 +1,72 @@
+"""Sharing a post or an event with a person or a group."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from handlers.calendar_views import invitation_view
+from handlers.core import Ctx
+from handlers.feed import author_name, delivered_view
+from handlers.i18n import Translator
+from handlers.markup import Span, bold
+from handlers.views import View
+from models.groups import GroupMember
+from services import calendar, feed
+from services.access import get_visible_group
+from services.errors import N_, DomainError
+
+
+async def _people(ctx: Ctx, whom: dict[str, Any]) -> list[int]:
+    if "group" in whom:
+        group = await get_visible_group(ctx.session, ctx.me, int(whom["group"]))
+        rows = await ctx.session.execute(
+            select(GroupMember.user_id).where(GroupMember.group_id == group.id)
+        )
+        return [uid for uid in rows.scalars() if uid != ctx.me.user_id]
+    return [int(uid) for uid in whom.get("people", []) if int(uid) != ctx.me.user_id]
+
+
+async def share(ctx: Ctx, ref: str, whom: dict[str, Any]) -> View:
+    kind, _, raw_id = ref.partition(":")
+    if not raw_id.isdigit():
+        raise DomainError(N_("This button is out of date. Open the list again."))
+    item_id = int(raw_id)
+    people = await _people(ctx, whom)
+    if not people:
+        raise DomainError(N_("There is nobody to share it with there."))
+    if kind == "event":
+        event, added = await calendar.invite(ctx.session, ctx.me, item_id, people)
+        for user in added:
+            await ctx.notify(
+                user.id,
+                "invitation",
+                lambda tr: _shared_event(tr, event, ctx.me.name),
+                ref=f"event:{event.id}",
+            )
+        count = len(added)
+    elif kind == "post":
+        post = await feed.share_post(ctx.session, ctx.me, item_id, people)
+        author = await author_name(ctx, post)
+
+        def build(tr: Translator) -> View:
+            view = delivered_view(tr, post, author)
+            view.body = [
+                *tr("{person} shared a post with you.", person=bold(ctx.me.name)),
+                Span("\n"),
+                *view.body,
+            ]
+            return view
+
+        for user_id in people:
+            await ctx.notify(user_id, "post", build, ref=f"post:{post.id}")
+        count = len(people)
+    else:
+        raise DomainError(N_("This button is out of date. Open the list again."))
+    return View(body=ctx.tr.n("Shared with {n} person.", "Shared with {n} people.", count))
+
+
+def _shared_event(tr: Translator, event: Any, person: str) -> View:
+    view = invitation_view(tr, event, person)
+    return view

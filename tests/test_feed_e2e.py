@@ -1,0 +1,107 @@
+"""The feed and polls end to end through the console, in English and in Russian."""
+
+from __future__ import annotations
+
+from bot.app import App
+from tests.console_driver import ConsoleDriver
+from tests.test_calendar_e2e import invite_code, team
+
+
+async def test_posts_likes_comments_and_read_receipts_in_english(app: App) -> None:
+    boss, anna, petr = await team(app)
+    out = await boss.say("/post Office closed on Friday")
+    assert "Posted; it reached 2 people." in out
+    out = await anna.say("/feed")
+    assert "📰 Post from Boss:" in out and "Office closed on Friday" in out
+    assert "Feed (1)" in out
+    out = await anna.press("Like")
+    assert "Like (1)" in out
+    out = await anna.press("Comment")
+    out = await anna.say("Noted, thanks @Petr")
+    assert "Comment added." in out and "Anna: Noted, thanks @Petr" in out
+    out = await petr.say("/feed")
+    assert "Anna mentioned you under «Office closed on Friday»: Noted, thanks @Petr" in out
+    out = await boss.say("/feed")
+    assert "Anna liked your post." in out
+    assert "Anna commented on «Office closed on Friday»: Noted, thanks @Petr" in out
+
+    out = await boss.say("/post ! New security rules: lock your screen")
+    assert "❗" in out and "Read by 0" in out
+    out = await anna.say("/feed")
+    assert "❗ Important post from Boss:" in out
+    out = await anna.press("I have read it")
+    assert "Thank you: the author sees that you have read it." in out
+    await boss.say("/feed")
+    out = await boss.press("New security rules")
+    out = await boss.press("Read by 1")
+    assert "Read by 1 of 2" in out and "✅ Anna" in out and "⏳ Petr" in out
+
+    # a post to chosen people, and sharing it on
+    out = await boss.say("/post @Anna Your review is on Monday")
+    assert "Posted; it reached 1 person." in out
+    out = await petr.say("/feed")
+    assert "Your review is on Monday" not in out
+    out = await anna.say("/feed")
+    await anna.press("Your review")
+    out = await anna.press("Share")
+    assert "Share with whom?" in out
+    out = await anna.say("@Petr")
+    assert "Shared with 1 person." in out
+    out = await petr.say("/feed")
+    assert "Anna shared a post with you." in out
+    assert "Feed (3)" in out
+
+
+async def test_polls_in_english(app: App) -> None:
+    boss, anna, petr = await team(app)
+    out = await boss.say("/poll Lunch where?")
+    assert "A poll needs at least two options." in out
+    out = await boss.say("/poll Lunch where? | Pizza | Sushi | Soup")
+    assert "Poll sent to 2 people." in out
+    out = await anna.say("/feed")
+    assert "📊 Boss asks: Lunch where?" in out
+    out = await anna.press("Sushi")
+    assert "● Sushi" in out and "Sushi: ██████████ 1 — Anna" in out
+    out = await anna.press("Pizza")  # single choice: the vote moves
+    assert "Pizza: ██████████ 1 — Anna" in out and "Sushi: ░░░░░░░░░░ 0" in out
+    await petr.say("/feed")
+    out = await petr.press("Pizza")
+    assert "2 votes" in out
+    await boss.say("/feed")
+    out = await boss.press("Lunch where?")
+    out = await boss.press("Close poll")
+    assert "Voting is over." in out and "Winner: Pizza" in out
+    out = await anna.say("/post 1")
+    assert "Voting is over." in out and "Pizza" in out
+
+    out = await boss.say("/poll Which days? | Mon | Tue | Wed | multiple | anonymous")
+    out = await anna.say("/feed")
+    await anna.press("Mon")
+    out = await anna.press("Wed")
+    assert "Mon: " in out and "Anna" not in out.split("Which days?")[1].split("[")[0]
+    assert "2 votes" in out
+
+
+async def test_group_posts_stay_in_the_group(sqlite_app: App) -> None:
+    boss = ConsoleDriver(sqlite_app, user="Boss", lang="ru")
+    await boss.say("/start")
+    code = invite_code(await boss.say("/invite"))
+    await boss.say("/groups new Продажи")
+    anna = ConsoleDriver(sqlite_app, user="Anna", lang="ru")
+    await anna.say(f"/start {code}")
+    petr = ConsoleDriver(sqlite_app, user="Petr", lang="ru")
+    await petr.say(f"/start {code}")
+    await anna.say("/groups join Продажи")
+    out = await boss.say("/post #Продажи План на неделю: 10 встреч")
+    assert "Опубликовано; получил 1 человек." in out
+    out = await anna.say("/feed")
+    assert "📰 Пост от Boss:" in out and "План на неделю" in out
+    out = await petr.say("/feed")
+    assert "План на неделю" not in out and "Лента (0)" in out
+    out = await boss.say("/poll #Продажи Когда созвон? | Утром | Вечером")
+    assert "Опрос отправлен 1 человеку." in out
+    out = await anna.say("/feed")
+    out = await anna.press("Утром")
+    assert "Утром: ██████████ 1 — Anna" in out
+    out = await anna.say("/poll Вопрос? | Один")
+    assert "В опросе нужно хотя бы два варианта." in out
