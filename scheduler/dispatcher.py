@@ -132,6 +132,7 @@ class Dispatcher:
         self.batch = batch
         self.lease = lease
         self.workers = workers
+        self.record_every = max(1, batch // 2)
         self.now = now
         self.wake = asyncio.Event()
         self.stats = {"sent": 0, "gone": 0, "retried": 0, "failed": 0, "retry_after": 0}
@@ -231,7 +232,9 @@ class Dispatcher:
         return jobs
 
     # -- sending -------------------------------------------------------------------------
-    async def send(self, job: Job, outcome: Outcome) -> None:
+    async def send(self, job: Job) -> Outcome:
+        """Send one job (waiting out limits and 429s); its outcome, to be recorded."""
+        outcome = Outcome()
         sender = self.senders[job.platform]
         limiter = self.limiters[job.platform]
         while True:
@@ -245,16 +248,14 @@ class Dispatcher:
                 continue
             except RecipientGone:
                 outcome.gone.append((job.id, job.identity_id))
-                return
             except TemporaryFailure as exc:
                 outcome.retry.append((job.id, job.attempts, str(exc)[:500]))
-                return
             except Exception as exc:  # a bug in a renderer must not stop the queue
                 log.exception("send_failed", row=job.id)
                 outcome.retry.append((job.id, MAX_ATTEMPTS, repr(exc)[:500]))
-                return
-            outcome.sent.append(job.id)
-            return
+            else:
+                outcome.sent.append(job.id)
+            return outcome
 
     async def record(self, outcome: Outcome) -> None:
         if not (outcome.sent or outcome.gone or outcome.retry):
@@ -313,8 +314,13 @@ class Dispatcher:
                 job = await queue.get()
                 if job is None:
                     return
-                await self.send(job, outcome)
-                if len(outcome.sent) >= 50:
+                result = await self.send(job)
+                # appended after the await: a flush in between swaps `outcome`
+                outcome.sent.extend(result.sent)
+                outcome.gone.extend(result.gone)
+                outcome.retry.extend(result.retry)
+                # what was sent but not yet recorded is what a crash would resend
+                if len(outcome.sent) >= self.record_every:
                     await flush()
 
         pending = {asyncio.create_task(worker()) for _ in range(self.workers)}

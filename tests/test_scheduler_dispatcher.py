@@ -1,0 +1,275 @@
+"""The outbox dispatcher: claims, platform outcomes, limits, two dispatchers on one
+PostgreSQL, and a kill -9 in the middle of a batch."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+from collections import Counter
+from collections.abc import AsyncIterator
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from handlers.views import View
+from models.base import utcnow
+from models.db import create_engine, create_sessionmaker
+from models.outbox import OutboxMessage
+from models.teams import Identity
+from scheduler.delivery import RecipientGone, RetryAfter, TemporaryFailure
+from scheduler.dispatcher import UNLIMITED, Dispatcher, Limits, RateLimiter
+from services import outbox, teams
+from services.teams import Newcomer
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class FakeSender:
+    platform = "telegram"
+
+    def __init__(self, script: dict[str, list[Exception]] | None = None) -> None:
+        self.sent: list[tuple[str, str]] = []
+        self.script = script or {}
+
+    async def send(self, chat_id: str, payload: dict[str, Any]) -> None:
+        failures = self.script.get(chat_id)
+        if failures:
+            raise failures.pop(0)
+        self.sent.append((chat_id, payload["body"][0][0]))
+
+
+@pytest.fixture
+async def maker(db_url: str) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    engine = create_engine(db_url)
+    yield create_sessionmaker(engine)
+    await engine.dispose()
+
+
+def tg(name: str, chat: str) -> Newcomer:
+    return Newcomer(platform="telegram", external_id=chat, name=name, chat_id=chat)
+
+
+async def people(maker: async_sessionmaker[AsyncSession], count: int) -> list[tuple[int, int]]:
+    """(team_id, user_id) of `count` people reachable on Telegram, chats 1000+i."""
+    out = []
+    async with maker() as s, s.begin():
+        admin = await teams.create_team(s, tg("P0", "1000"))
+        out.append((admin.team_id, admin.user_id))
+        for i in range(1, count):
+            code = (await teams.create_invite(s, admin, role="employee")).code
+            actor, _ = await teams.join_with_invite(s, code, tg(f"P{i}", str(1000 + i)))
+            out.append((actor.team_id, actor.user_id))
+    return out
+
+
+async def queue(
+    maker: async_sessionmaker[AsyncSession],
+    targets: list[tuple[int, int]],
+    n: int,
+    due_in: float = 0,
+) -> None:
+    async with maker() as s, s.begin():
+        for i in range(n):
+            team_id, user_id = targets[i % len(targets)]
+            await outbox.enqueue(
+                s,
+                team_id=team_id,
+                user_id=user_id,
+                kind="reminder",
+                payload=View.text(f"n={i}").to_dict(),
+                due_at=utcnow() + timedelta(seconds=due_in),
+            )
+
+
+async def statuses(maker: async_sessionmaker[AsyncSession]) -> Counter[str]:
+    async with maker() as s:
+        rows = await s.execute(
+            select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)
+        )
+        return Counter({status: int(n) for status, n in rows})
+
+
+async def test_sends_due_rows_of_reachable_people_only(
+    maker: async_sessionmaker[AsyncSession],
+) -> None:
+    targets = await people(maker, 3)
+    await queue(maker, targets, 6)
+    await queue(maker, targets[:1], 1, due_in=3600)  # not due yet
+    async with maker() as s, s.begin():
+        admin = await teams.resolve_actor(s, "telegram", "1000")
+        assert admin is not None
+        local = await teams.add_local_member(s, admin, "console", "Cons")
+        await outbox.enqueue(
+            s,
+            team_id=local.team_id,
+            user_id=local.user_id,
+            kind="x",
+            payload=View.text("c").to_dict(),
+        )
+    sender = FakeSender()
+    dispatcher = Dispatcher(maker, {"telegram": sender}, limits={"telegram": UNLIMITED})
+    assert await dispatcher.drain() == 6
+    assert sorted(text for _, text in sender.sent) == [f"n={i}" for i in range(6)]
+    assert await statuses(maker) == Counter({"sent": 6, "pending": 2})
+    assert await dispatcher.drain() == 0
+    # the console still takes its own rows itself
+    async with maker() as s, s.begin():
+        rows = await outbox.take_due_for_identity(s, "console", "cons")
+        assert [r.payload["body"][0][0] for r in rows] == ["c"]
+
+
+async def test_retry_after_gone_and_temporary_failures(
+    maker: async_sessionmaker[AsyncSession],
+) -> None:
+    targets = await people(maker, 3)
+    await queue(maker, targets, 3)
+    sender = FakeSender(
+        {
+            "1000": [RetryAfter(0.01)],
+            "1001": [RecipientGone()],
+            "1002": [TemporaryFailure("502")],
+        }
+    )
+    dispatcher = Dispatcher(maker, {"telegram": sender}, limits={"telegram": UNLIMITED})
+    await dispatcher.drain()
+    assert sender.sent == [("1000", "n=0")]  # retried after the pause
+    assert dispatcher.stats["retry_after"] == 1
+    async with maker() as s:
+        gone = await s.scalar(select(Identity.active).where(Identity.external_id == "1001"))
+        assert gone is False
+        rows = {r.user_id: r for r in (await s.execute(select(OutboxMessage))).scalars()}
+        assert rows[targets[1][1]].status == "failed"
+        later = rows[targets[2][1]]
+        assert later.status == "pending" and later.attempts == 1 and later.due_at > utcnow()
+    # once due again it goes out; the gone person's new rows are not claimed
+    async with maker() as s, s.begin():
+        await s.execute(update(OutboxMessage).values(due_at=utcnow() - timedelta(seconds=1)))
+    await queue(maker, targets[1:2], 1)
+    await dispatcher.drain()
+    assert ("1002", "n=2") in sender.sent
+    assert await statuses(maker) == Counter({"sent": 2, "failed": 1, "pending": 1})
+
+
+async def test_gives_up_after_max_attempts(maker: async_sessionmaker[AsyncSession]) -> None:
+    targets = await people(maker, 1)
+    await queue(maker, targets, 1)
+    sender = FakeSender({"1000": [TemporaryFailure("down")] * 10})
+    dispatcher = Dispatcher(maker, {"telegram": sender}, limits={"telegram": UNLIMITED})
+    for _ in range(8):
+        await dispatcher.drain()
+        async with maker() as s, s.begin():
+            await s.execute(update(OutboxMessage).values(due_at=utcnow() - timedelta(seconds=1)))
+    assert await statuses(maker) == Counter({"failed": 1})
+
+
+def test_rate_limiter_windows() -> None:
+    clock = [100.0]
+    limiter = RateLimiter(Limits(per_second=29), clock=lambda: clock[0])
+
+    def take(chat: str) -> float:
+        wait = limiter._wait(chat)
+        if wait <= 0:
+            now = clock[0]
+            limiter.window.append(now)
+            limiter.chat_next[chat] = now + 1.0
+            if limiter.limits.is_group(chat):
+                limiter.group_window.setdefault(chat, __import__("collections").deque()).append(now)
+        return wait
+
+    assert all(take(str(i)) <= 0 for i in range(29))
+    assert take("x") == pytest.approx(1.0)  # the 30th within a second waits
+    clock[0] += 1.0
+    assert take("x") <= 0
+    assert take("x") == pytest.approx(1.0)  # one a second per chat
+    for _ in range(20):
+        clock[0] += 1.0
+        assert take("-5") <= 0
+    clock[0] += 1.0
+    assert take("-5") == pytest.approx(40.0)  # 20 a minute per group
+    limiter.pause(5)
+    assert take("y") == pytest.approx(5.0)
+
+
+async def test_two_dispatchers_on_postgresql_send_each_row_once(pg_url: str) -> None:
+    engines = [create_engine(pg_url) for _ in range(2)]
+    makers = [create_sessionmaker(e) for e in engines]
+    try:
+        targets = await people(makers[0], 200)
+        await queue(makers[0], targets, 2000)
+        senders = [FakeSender(), FakeSender()]
+        dispatchers = [
+            Dispatcher(m, {"telegram": snd}, limits={"telegram": UNLIMITED}, batch=50, workers=16)
+            for m, snd in zip(makers, senders, strict=True)
+        ]
+
+        async def run(d: Dispatcher) -> None:
+            while await d.drain():
+                pass
+
+        await asyncio.gather(*(run(d) for d in dispatchers))
+        sent = Counter(text for snd in senders for _, text in snd.sent)
+        assert len(sent) == 2000 and max(sent.values()) == 1
+        assert all(snd.sent for snd in senders)  # both did a share
+        assert await statuses(makers[0]) == Counter({"sent": 2000})
+    finally:
+        for engine in engines:
+            await engine.dispose()
+
+
+WORKER = ROOT / "tests" / "dispatch_worker.py"
+
+
+def _worker(url: str, log: Path, offset: int) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.Popen(
+        [sys.executable, str(WORKER), url, str(log), str(offset)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+
+
+async def test_kill_9_mid_batch_loses_nothing(sqlite_url: str, tmp_path: Path) -> None:
+    engine = create_engine(sqlite_url)
+    maker = create_sessionmaker(engine)
+    try:
+        targets = await people(maker, 50)
+        await queue(maker, targets, 300)
+    finally:
+        await engine.dispose()
+    log = tmp_path / "sent.log"
+    first = _worker(sqlite_url, log, 0)
+    try:
+        # wait until it is in the middle of the work, then kill it hard
+        for _ in range(3000):
+            if log.exists() and len(log.read_text().splitlines()) >= 60:
+                break
+            await asyncio.sleep(0.01)
+        first.send_signal(signal.SIGKILL)
+        first.wait(timeout=30)
+    finally:
+        if first.poll() is None:
+            first.kill()
+    before = log.read_text().splitlines()
+    assert 60 <= len(before) < 300
+    # a restart after the lease has run out (its clock runs ahead instead of sleeping)
+    second = _worker(sqlite_url, log, 600)
+    out, err = second.communicate(timeout=120)
+    assert second.returncode == 0, err.decode()
+    lines = log.read_text().splitlines()
+    counts = Counter(lines)
+    assert set(counts) == {f"n={i}" for i in range(300)}  # nothing lost
+    duplicates = sum(n - 1 for n in counts.values())
+    assert duplicates <= 20  # at most the batch that was in flight
+    engine = create_engine(sqlite_url)
+    try:
+        assert await statuses(create_sessionmaker(engine)) == Counter({"sent": 300})
+    finally:
+        await engine.dispose()
