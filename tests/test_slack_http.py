@@ -215,3 +215,29 @@ async def test_mentions_reach_people_and_notifications_reach_their_dm(sqlite_url
         to_boris = [m for m in slack.fake.of("chat.postMessage") if m["channel"] == "D0BORIS"]
         assert len(to_boris) == 1
         assert "*Anna* added you to the group *Ops*" in slack_api.message_text(to_boris[0])
+
+
+async def test_closing_a_modal_leaves_its_dialog(sqlite_url: str) -> None:
+    async with slack_http(sqlite_url) as slack:
+        slack.fake.add_user(ANNA, "Anna")
+        await slack.command("groups new", user=ANNA, channel="D0ANNA")
+        modal = slack.last_modal()
+        assert modal["notify_on_close"] is True
+        closed = slack_api.view_submission(modal, {}, user=ANNA) | {"type": "view_closed"}
+        status, _ = await slack.send(slack_api.form_body(closed), FORM)
+        assert status == 200
+        # a DM message afterwards is not taken as the group's name
+        await slack.event(slack_api.dm_message("Ops", user=ANNA))
+        assert "/help" in slack.fake.texts()[-1]
+        assert await _groups(slack, "Ops") == 0
+
+
+async def test_edit_of_a_message_posted_through_response_url(sqlite_url: str) -> None:
+    async with slack_http(sqlite_url) as slack:
+        slack.fake.add_user(ANNA, "Anna")
+        await slack.command("groups new Ops", user=ANNA)
+        slack.fake.fail("chat.update", "cant_update_message")
+        await slack.press("Make closed", user=ANNA)
+        hooked = slack.fake.of("response_url")[-1]
+        assert hooked["replace_original"] is True
+        assert "group, closed" in slack_api.message_text(hooked)

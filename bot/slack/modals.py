@@ -76,6 +76,7 @@ def modal(
         "submit": {"type": "plain_text", "text": _cut(submit, TITLE_LIMIT)},
         "close": {"type": "plain_text", "text": _cut(close, TITLE_LIMIT)},
         "private_metadata": meta,
+        "notify_on_close": True,  # a closed modal leaves its dialog (view_closed)
         "blocks": blocks,
     }
 

@@ -159,14 +159,20 @@ class Poster:
         if view.edit and messages:
             if target.message_ts and not target.ephemeral:
                 first = messages.pop(0)
-                response = await self.calls.call(
-                    "chat.update",
-                    channel=target.channel,
-                    ts=target.message_ts,
-                    text=first.text,
-                    blocks=first.blocks,
-                )
-                last_ts = str(response.get("ts") or target.message_ts)
+                try:
+                    response = await self.calls.call(
+                        "chat.update",
+                        channel=target.channel,
+                        ts=target.message_ts,
+                        text=first.text,
+                        blocks=first.blocks,
+                    )
+                    last_ts = str(response.get("ts") or target.message_ts)
+                except SlackApiError:
+                    if not target.response_url:
+                        raise
+                    # a message posted through response_url: only it can replace that one
+                    await self._respond(target, first, replace=True, ephemeral=False)
             elif target.ephemeral and target.response_url:
                 first = messages.pop(0)
                 await self._respond(target, first, replace=True, ephemeral=True)

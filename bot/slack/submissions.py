@@ -43,3 +43,18 @@ def register(bolt: AsyncApp, slack: SlackAdapter) -> None:
         await ack()
         target = Target(channel=channel, user=user)
         slack.spawn(slack.poster.deliver(views, target, slack.translator_of(event)))
+
+    @bolt.view_closed(modals.CALLBACK_ID)
+    async def on_close(ack: AsyncAck, body: dict[str, Any]) -> None:
+        await ack()
+        slack.spawn(closed(slack, body))
+
+
+async def closed(slack: SlackAdapter, body: dict[str, Any]) -> None:
+    """The person closed the modal: its dialog is cancelled, quietly."""
+    meta = modals.metadata_of(body.get("view") or {})
+    user = str((body.get("user") or {}).get("id") or "")
+    if not meta.get("c") or not user:
+        return
+    event = await slack.event(body, user=user, channel=meta["c"], kind="action", action="f:cancel")
+    await slack.workspace.handle(event)
