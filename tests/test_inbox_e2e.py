@@ -1,0 +1,69 @@
+"""The notification centre end to end through the console, in English and in Russian."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from bot.app import App
+from models.notifications import NotificationSettings
+from tests.test_calendar_e2e import team
+
+
+async def test_inbox_open_read_mute_in_english(app: App) -> None:
+    boss, anna, _petr = await team(app)
+    await boss.say("/event Budget review tomorrow 11:00 30m @Anna")
+    await boss.say("/post Coffee machine is fixed")
+    out = await anna.say("/inbox")
+    assert "Inbox (2 unread)" in out
+    assert "📅 Boss invites you to Budget review" in out
+    assert "📰 Post from Boss: Coffee machine is fixed" in out
+    out = await anna.press("Open 2")  # the invitation (older, so second)
+    assert "📅 Budget review" in out and "When: tomorrow 11:00–11:30" in out
+    out = await anna.say("/inbox")
+    assert "Inbox (1 unread)" in out and "Budget review" not in out
+    out = await anna.press("✓")
+    assert "Inbox (0 unread)" in out and "Nothing new." in out
+
+    # mute one item: a later change of the event still reaches the centre, not the chat
+    await boss.say("/event Standup tomorrow 09:00 15m @Anna")
+    out = await anna.say("/inbox")
+    out = await anna.press("🔕")
+    assert "Muted: you will not be notified about this item any more." in out
+    await boss.say("/events week")
+    await boss.press("📅 Standup")
+    await boss.press("Cancel event")
+    out = await anna.say("/groups")
+    assert "cancelled Standup" not in out  # no message in the chat
+    out = await anna.say("/inbox")
+    assert "Boss cancelled Standup." in out
+
+    out = await anna.say("/inbox read")
+    assert "notification marked read." in out or "notifications marked read." in out
+    out = await anna.say("/inbox")
+    assert "Inbox (0 unread)" in out
+
+
+async def test_inbox_settings_in_russian(sqlite_app: App) -> None:
+    boss, anna, _petr = await team(sqlite_app, lang="ru")
+    out = await anna.say("/inbox")
+    assert "Уведомления (0 непрочитанных)" in out
+    out = await anna.press("Настройки")
+    assert "Доставка: каждое сразу" in out and "Тихие часы: нет" in out
+    out = await anna.press("ежечасная сводка")
+    assert "Доставка: ежечасная сводка" in out
+    out = await anna.press("посты")
+    assert "Отключены: посты" in out
+    out = await anna.press("Тихие часы")
+    out = await anna.say("23:00-07:30")
+    assert "Тихие часы: 23:00–07:30" in out
+    out = await anna.say("/inbox тишина 25:00-07:00")
+    assert "Укажите время" in out
+    async with sqlite_app.workspace.sessionmaker() as session:
+        prefs = (await session.execute(select(NotificationSettings))).scalars().all()
+        row = next(p for p in prefs if p.digest == "hourly")
+        assert row.quiet_start == 23 * 60 and row.quiet_end == 7 * 60 + 30
+        assert row.muted_kinds == ["post"]
+    # a muted kind is still recorded in the centre
+    await boss.say("/post Всем привет")
+    out = await anna.say("/inbox")
+    assert "Всем привет" in out
