@@ -241,3 +241,39 @@ async def test_edit_of_a_message_posted_through_response_url(sqlite_url: str) ->
         hooked = slack.fake.of("response_url")[-1]
         assert hooked["replace_original"] is True
         assert "group, closed" in slack_api.message_text(hooked)
+
+
+async def test_handler_error_is_one_sentence_and_the_log_has_no_token(
+    sqlite_url: str, capsys
+) -> None:
+    import logging
+
+    import structlog
+
+    from bot.logs import setup_logging
+    from handlers.core import CommandSpec
+
+    async def broken(ctx) -> None:
+        raise RuntimeError(f"upstream refused {slack_api.BOT_TOKEN}")
+
+    root = logging.getLogger()
+    saved = root.handlers[:], root.level
+    setup_logging("INFO")
+    try:
+        async with slack_http(sqlite_url) as slack:
+            slack.fake.add_user(ANNA, "Anna")
+            registry = slack.adapter.workspace.registry
+            registry.commands["boom"] = CommandSpec(name="boom", handler=broken, help="boom")
+            assert await slack.command("boom", user=ANNA) == 200
+            sent = slack.fake.of("chat.postEphemeral")
+            assert len(sent) == 1
+            assert slack_api.message_text(sent[0]) == (
+                "Something went wrong on our side; nothing was changed. Please try again."
+            )
+    finally:
+        structlog.reset_defaults()
+        root.handlers[:], level = saved
+        root.setLevel(level)
+    logged = capsys.readouterr().err
+    assert "handler_failed" in logged and "upstream refused" in logged
+    assert slack_api.BOT_TOKEN not in logged
