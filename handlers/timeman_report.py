@@ -155,7 +155,10 @@ async def _reviewed(ctx: Ctx, report: DailyReport, author: User, confirmed: bool
     await ctx.notify(author.id, "comment", build, ref=f"report:{report.id}")
     if confirmed:
         return View(body=ctx.tr("Report of {person} confirmed.", person=bold(author.name)))
-    return View(body=ctx.tr("Your comment was sent to {person}.", person=bold(author.name)))
+    view = View(body=ctx.tr("Your comment was sent to {person}.", person=bold(author.name)))
+    if report.status != "confirmed":
+        view.row(Button(ctx.tr.s("✔ Confirm"), f"tm:rc:{report.id}"))
+    return view
 
 
 @router.action("tm")

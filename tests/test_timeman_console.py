@@ -1,0 +1,165 @@
+"""The working day end to end in the console: the cycle, a correction approved by the
+supervisor, the daily report reaching the supervisor and coming back confirmed, a
+reminder arriving as a 🔔 line — in English and in Russian."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import update
+
+from bot.app import App
+from models.base import utcnow
+from models.reminders import ReminderRule
+from scheduler import planner
+from tests.console_driver import ConsoleDriver
+
+
+def midday_zone() -> str:
+    """A fixed-offset zone where it is about noon now, so the test never crosses midnight."""
+    offset = 12 - datetime.now(UTC).hour
+    offset = max(-12, min(14, offset))
+    if offset == 0:
+        return "UTC"
+    # POSIX: Etc/GMT-3 is UTC+3
+    return f"Etc/GMT{'-' if offset > 0 else '+'}{abs(offset)}"
+
+
+def local_clock(tz: str, delta: timedelta) -> str:
+    from zoneinfo import ZoneInfo
+
+    return (datetime.now(UTC) + delta).astimezone(ZoneInfo(tz)).strftime("%H:%M")
+
+
+def invite_code(text: str) -> str:
+    match = re.search(r"/start (\S+)", text)
+    assert match, text
+    return match.group(1)
+
+
+async def morning_reminder_now(app: App, user_name: str) -> None:
+    """Make the person's morning rule due and run a planner tick."""
+    from sqlalchemy import select
+
+    from models.teams import User
+
+    maker = app.workspace.sessionmaker
+    await planner.tick(maker)  # creates the rules
+    async with maker() as s, s.begin():
+        user_id = await s.scalar(select(User.id).where(User.name == user_name))
+        await s.execute(
+            update(ReminderRule)
+            .where(ReminderRule.user_id == user_id, ReminderRule.kind == "morning")
+            .values(next_fire_at=utcnow() - timedelta(minutes=1))
+        )
+    stats = await planner.tick(maker)
+    assert stats.fired == 1
+
+
+async def test_day_cycle_and_report_in_english(app: App) -> None:
+    tz = midday_zone()
+    boss = ConsoleDriver(app, user="Boss", lang="en", timezone=tz)
+    await boss.say("/start")
+    await boss.say("/day schedule team mon-sun 00:00-23:59 lunch 0")
+    code = invite_code(await boss.say("/invite"))
+    anna = ConsoleDriver(app, user="Anna", lang="en", timezone=tz)
+    await anna.say(f"/start {code}")
+    await anna.say("/me supervisor @Boss")
+
+    out = await anna.say("/day")
+    assert "Not started yet" in out
+    out = await anna.press("Start the day")
+    assert "Working since" in out
+    out = await anna.say("/day start")
+    assert "You have already started today." in out
+    await anna.say("/day")
+    out = await anna.press("Break")
+    assert "On a break since" in out
+    out = await anna.press("Resume")
+    assert "Working since" in out
+
+    # a correction of the start goes to the supervisor, who approves it
+    early = local_clock(tz, -timedelta(hours=2))
+    out = await anna.say(f"/day fix start {early} came in early")
+    assert "Correction saved and sent to your supervisor for approval." in out
+    out = await boss.say("/day")
+    assert "🔔" in out and "Anna corrected the start of their day" in out
+    assert "Reason: came in early" in out
+    out = await boss.press("Approve")
+    assert "Correction of Anna approved." in out
+    out = await anna.say("/day history")
+    assert "Boss approved your correction." in out
+    assert "approved. came in early" in out
+
+    # finish: the report draft, text added, sent to the supervisor
+    await anna.say("/day")
+    out = await anna.press("Finish")
+    assert "Day finished" in out and "Daily report" in out
+    assert "Worked 2 h" in out and "no activity recorded" in out
+    out = await anna.press("Add text")
+    assert "What would you add to the report?" in out
+    out = await anna.say("Finished the data import")
+    assert "Notes: Finished the data import" in out
+    out = await anna.press("Send to supervisor")
+    assert "The report was sent to Boss." in out
+
+    out = await boss.say("/day")
+    assert "Anna sent the daily report:" in out and "Notes: Finished the data import" in out
+    out = await boss.press("Comment")
+    assert "Your comment on the report?" in out
+    out = await boss.say("Good job, thanks")
+    assert "Your comment was sent to Anna." in out
+    out = await boss.press("Confirm")
+    assert "Report of Anna confirmed." in out
+
+    out = await anna.say("/day report")
+    assert "Boss commented on your report" in out and "Good job, thanks" in out
+    assert "Boss confirmed your report" in out
+    assert "Status: confirmed" in out
+
+    # a reminder arrives as a 🔔 line
+    await morning_reminder_now(app, "Anna")
+    out = await anna.say("/away")
+    assert "🔔 My day, Anna" in out
+
+    # timesheet as text, CSV and chart; the supervisor sees Anna's
+    out = await anna.say("/timesheet")
+    assert "Anna — 2.0 h in 1 day" in out
+    out = await anna.press("CSV")
+    assert "(file: timesheet-" in out
+    await anna.say("/timesheet month")
+    out = await anna.press("Chart")
+    assert "(image: timesheet-" in out
+    out = await boss.say("/timesheet @Anna")
+    assert "Anna — 2.0 h" in out
+    out = await anna.say("/timesheet @Boss")
+    assert "You have no right to do that." in out
+
+    # an absence silences reminders
+    out = await anna.say("/away until 31.12 vacation")
+    assert "You are away until" in out
+
+
+async def test_previous_day_left_open_is_offered_for_closing(sqlite_app: App) -> None:
+    tz = midday_zone()
+    boss = ConsoleDriver(sqlite_app, user="Boss", lang="en", timezone=tz)
+    await boss.say("/start")
+    await boss.say("/day start")
+    # move the day to yesterday, as if it had been left open
+    from models.timeman import WorkDay
+
+    async with sqlite_app.workspace.sessionmaker() as s, s.begin():
+        from sqlalchemy import select
+
+        row = (await s.execute(select(WorkDay))).scalar_one()
+        row.day = row.day - timedelta(days=1)
+        row.started_at = row.started_at - timedelta(days=1)
+    out = await boss.say("/day start")
+    assert "is still open" in out and "Close at 18:00" in out
+    out = await boss.press("Close at 18:00")
+    assert "Why was the day left open?" in out
+    out = await boss.say("forgot to clock out")
+    assert "Day finished" in out and "Not started yet" in out
+    out = await boss.press("Start the day")
+    assert "Working since" in out
