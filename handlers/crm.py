@@ -33,6 +33,11 @@ EXPORT_WORDS = {
     "companies": "company",
     "компании": "company",
 }
+VISIBILITY_TEXT = {
+    "own": N_("Employees now see only their own CRM records."),
+    "department": N_("Employees now see their department's CRM records."),
+    "all": N_("Employees now see every CRM record of the team."),
+}
 ENTITY_LABELS = {"lead": "l", "deal": "d", "contact": "c", "company": "o"}
 
 
@@ -146,7 +151,7 @@ async def crm_command(ctx: Ctx) -> Any:
         return await report_command(ctx, rest)
     if verb in ("access", "доступ"):
         row = await crm.set_visibility(ctx.session, ctx.me, rest.casefold())
-        return View(body=ctx.tr("Employees now see: {mode}.", mode=row.visibility))
+        return View(body=ctx.tr(VISIBILITY_TEXT[row.visibility]))
     if verb in ("grant", "revoke", "открыть", "закрыть"):
         granted = verb in ("grant", "открыть")
         picked = await pick_person(ctx, rest, lambda uid: f"crm:g:{int(granted)}:{uid}")
@@ -221,7 +226,8 @@ async def plan_command(ctx: Ctx, text: str) -> View:
     target = amount // 100 if kind == "count" else amount
     user_id = await person_field(ctx, who)
     plan = await crm_reports.set_plan(ctx.session, ctx.me, user_id, month, kind, target)
-    shown = money(plan.target, "").strip() if kind == "amount" else str(plan.target)
+    currency = (await crm.settings_of(ctx.session, ctx.me.team_id)).currency
+    shown = money(plan.target, currency) if kind == "amount" else str(plan.target)
     name = (await crm.user_names(ctx.session, {user_id}))[user_id]
     if kind == "count":
         return View(

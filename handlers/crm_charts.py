@@ -11,6 +11,7 @@ matplotlib.use("Agg")
 from matplotlib.figure import Figure  # noqa: E402
 
 from handlers.i18n import Translator  # noqa: E402
+from services.crm import SOURCE_NAMES  # noqa: E402
 from services.crm_reports import Dashboard  # noqa: E402
 
 
@@ -29,11 +30,10 @@ def dashboard_png(tr: Translator, board: Dashboard) -> bytes:
     ax.set_title(tr.s("Lead funnel"))
     ax.tick_params(axis="x", labelrotation=30, labelsize=8)
     ax = axes[1][0]
-    sources = list(board.channels)
-    ax.bar(sources or ["—"], [board.channels[s][0] for s in sources] or [0], label=tr.s("Leads"))
-    ax.bar(
-        sources or ["—"], [board.channels[s][1] for s in sources] or [0], label=tr.s("Converted")
-    )
+    codes = list(board.channels)
+    sources = [tr.s(SOURCE_NAMES.get(c, c)) for c in codes] or ["—"]
+    ax.bar(sources, [board.channels[c][0] for c in codes] or [0], label=tr.s("Leads"))
+    ax.bar(sources, [board.channels[c][1] for c in codes] or [0], label=tr.s("Converted"))
     ax.set_title(tr.s("Channels"))
     ax.legend(fontsize=8)
     ax = axes[1][1]

@@ -52,6 +52,14 @@ GROUP_WORDS = {
     "month": "month",
     "месяц": "month",
 }
+ENTITY_NAMES = {"lead": N_("leads"), "deal": N_("deals")}
+GROUP_NAMES = {
+    "status": N_("status"),
+    "stage": N_("stage"),
+    "source": N_("source"),
+    "owner": N_("responsible"),
+    "month": N_("month"),
+}
 PERIOD_WORDS = {"all", "всё", "все", "year", "год", "this-month", "этот-месяц"}
 
 
@@ -130,7 +138,11 @@ async def report_command(ctx: Ctx, text: str) -> View:
     rows = await crm_reports.build(
         ctx.session, ctx.me, entity, group, since=since, until=until, mine=mine
     )
-    title = ctx.tr.s("Report: {entity} by {group}", entity=entity, group=group)
+    title = ctx.tr.s(
+        "Report: {entity} by {group}",
+        entity=ctx.tr.s(ENTITY_NAMES[entity]),
+        group=ctx.tr.s(GROUP_NAMES[group]),
+    )
     return await render(ctx, title, rows, entity == "deal")
 
 

@@ -1,0 +1,176 @@
+"""The CRM through the console: lead -> duplicate warning -> convert -> deal through its
+stages -> won -> dashboard, in English and in Russian; import and export."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from sqlalchemy import select
+
+from bot.app import App
+from models.outbox import OutboxMessage
+from tests.console_driver import ConsoleDriver
+
+
+async def test_sales_cycle_in_english(app: App) -> None:
+    boss = ConsoleDriver(app, user="Boss", lang="en")
+    await boss.say("/start")
+
+    out = await boss.say(
+        "/lead Ivan Petrov, Romashka LLC, +7 999 123-45-67, ivan@romashka.ru, source: call"
+    )
+    assert "Lead #1 created." in out
+    assert "Lead #1: Ivan Petrov" in out
+    assert "Company: Romashka LLC" in out
+    assert "Phone: +7 999 123-45-67" in out
+    assert "E-mail: ivan@romashka.ru" in out
+    assert "Source: call" in out and "Status: new" in out
+
+    # the same phone typed differently: a duplicate warning, then a merge
+    out = await boss.say("/lead Ivan P, 8 (999) 123 45 67, note: second call")
+    assert "This looks like a duplicate:" in out
+    assert "lead #1 Ivan Petrov (same phone)" in out
+    out = await boss.press("Merge into #1")
+    assert "Merged into #1." in out
+    assert "A duplicate entry was merged in" in out
+    out = await boss.say("/leads")
+    assert "Leads (1)" in out
+
+    # a bad e-mail is kept as text with a warning
+    out = await boss.say("/lead Petr Sidorov, petr@nowhere, source: web")
+    assert "petr@nowhere does not look like an e-mail; kept as text." in out
+    assert "Source: web form" in out
+    out = await boss.say("/leads web")
+    assert "Leads (1)" in out and "Petr Sidorov" in out
+
+    # convert lead 1 into a deal, a contact and a company
+    await boss.say("/lead 1")
+    out = await boss.press("Convert")
+    assert "Convert lead #1 into:" in out
+    assert "☑ Deal" in out and "☑ Contact" in out and "☑ Company" in out
+    out = await boss.press("Convert")
+    assert "Lead #1 converted: deal #1, contact #1, company #1." in out
+    assert "Status: converted" in out
+
+    out = await boss.press("Deal #1")
+    assert "Deal #1: Romashka LLC" in out and "Stage: new" in out
+    out = await boss.press("Amount")
+    assert "Amount and currency?" in out
+    out = await boss.say("150 000 RUB")
+    assert "Amount: 150 000 RUB" in out
+    for stage in ("preparation", "offer", "negotiation"):
+        out = await boss.press(stage)
+        assert f"Stage: {stage}" in out
+    out = await boss.press("won")
+    assert "🎉 The deal is won!" in out and "Stage: won" in out
+
+    # the contact knows its deal, the company its contact
+    out = await boss.say("/contact 1")
+    assert "Contact #1: Ivan Petrov" in out and "#1 Romashka LLC — 150 000 RUB" in out
+    out = await boss.say("/crm find 999 123")
+    assert "lead #1 Ivan Petrov" in out and "contact #1 Ivan Petrov" in out
+
+    # a lost deal needs a reason
+    out = await boss.say("/deal Support contract 10k RUB")
+    assert "Deal #2 created." in out and "Amount: 10 000 RUB" in out
+    out = await boss.press("lost")
+    assert "Why was the deal lost?" in out
+    out = await boss.say("Too expensive")
+    assert "Stage: lost" in out and "Reason: Too expensive" in out
+
+    # an activity with a reminder in the outbox
+    await boss.say("/deal 2")
+    out = await boss.press("Activity")
+    assert "Call, meeting or to-do?" in out
+    await boss.press("call")
+    await boss.say("Discuss the price")
+    out = await boss.say("tomorrow 15:00")
+    assert "Planned; I will remind you tomorrow 15:00." in out
+    async with app.workspace.sessionmaker() as session:
+        row = await session.scalar(select(OutboxMessage).where(OutboxMessage.kind == "reminder"))
+        assert row is not None and row.dedup_key and row.dedup_key.startswith("activity:1:")
+
+    # the plan and the dashboard
+    out = await boss.say("/crm plan @Boss 200000")
+    assert re.search(r"Plan for Boss in \d{4}-\d\d: 200 000 RUB\.", out), out
+    out = await boss.say("/crm")
+    assert "CRM Start" in out
+    assert "Boss: 150 000 RUB of 200 000 RUB (75%)" in out
+    assert "Leads: 2, converted: 1 (50%)" in out
+    assert "call: 1 leads, 1 converted (100%)" in out
+    assert "Boss: won 1 for 150 000 RUB" in out
+    assert re.search(r"\(image: crm-\d{4}-\d\d\.png, \d+ bytes\)", out), out
+
+    out = await boss.say("/crm report funnel")
+    assert "Deal funnel" in out and "won: 1 deals, 150 000 RUB" in out
+    out = await boss.say("/export deals")
+    assert "2 rows exported." in out and "deals.csv" in out
+
+
+async def test_sales_cycle_in_russian(sqlite_app: App) -> None:
+    boss = ConsoleDriver(sqlite_app, user="Босс", lang="ru")
+    await boss.say("/start")
+    out = await boss.say(
+        "/lead Иван Петров, ООО Ромашка, +7 999 123-45-67, ivan@romashka.ru, источник: звонок"
+    )
+    assert "Лид №1 создан." in out
+    assert "Компания: ООО Ромашка" in out and "Источник: звонок" in out
+    out = await boss.say("/lead Иван Петров, ООО «Ромашка»")
+    assert "Похоже на дубликат:" in out and "(то же имя и компания)" in out
+    out = await boss.press("Всё равно создать")
+    assert "Лид №2 создан." in out
+
+    await boss.say("/lead 1")
+    out = await boss.press("Конвертировать")
+    out = await boss.press("Компания")  # untick the company
+    assert "☐ Компания" in out
+    out = await boss.press("Конвертировать")
+    assert "Лид №1 сконвертирован: сделка №1, контакт №1." in out
+    out = await boss.press("Сделка №1")
+    assert "Сделка №1: ООО Ромашка" in out and "Стадия: новый" in out
+    for stage in ("подготовка", "предложение", "переговоры"):
+        out = await boss.press(stage)
+        assert f"Стадия: {stage}" in out
+    out = await boss.press("выиграна")
+    assert "🎉 Сделка выиграна!" in out
+
+    out = await boss.say("/crm plan @Босс 1 count")
+    assert "сделок — 1" in out
+    out = await boss.say("/crm")
+    assert "Старт CRM" in out
+    assert "Босс: 1 из сделок: 1 (100%)" in out
+    assert "Лидов: 2, сконвертировано: 1 (50%)" in out
+    assert "Воронка лидов" in out and "сконвертирован: 1" in out
+
+
+async def test_import_preview_and_commit(sqlite_app: App, tmp_path: Path) -> None:
+    boss = ConsoleDriver(sqlite_app, user="Boss", lang="en")
+    await boss.say("/start")
+    await boss.say("/lead Existing Person, +7 900 000-00-01")
+    good = tmp_path / "leads.csv"
+    good.write_bytes(
+        "Имя;Фамилия;Название компании;Мобильный телефон;E-mail;Источник\n"
+        "Анна;Смирнова;ООО Вектор;+7 900 000-00-01;anna@vector.ru;Звонок\n"
+        "Олег;Иванов;;89001112233;oleg@mail.ru;Веб-сайт\n".encode("cp1251")
+    )
+    out = await boss.say("/import")
+    assert "Send the CSV file" in out
+    out = await boss.say(f"/file {good}")
+    assert "New: 1" in out and "Duplicates: 1" in out and "Errors: 0" in out
+    assert "Duplicate lines: 2" in out
+    out = await boss.press("Import new only")
+    assert "Imported leads: 1." in out
+    out = await boss.say("/leads")
+    assert "Leads (2)" in out and "Олег Иванов" in out
+
+    bad = tmp_path / "bad.csv"
+    bad.write_text("name,phone,email\nA,12,a@b.ru\nB,+79001112299,b@b.ru\nC,,not-an-email\n")
+    await boss.say("/import")
+    out = await boss.say(f"/file {bad}")
+    assert "Errors: 2" in out
+    assert "line 2: phone 12 is not a phone number" in out
+    assert "line 4: e-mail not-an-email is not valid" in out
+    assert "Nothing was imported." in out
+    out = await boss.say("/leads")
+    assert "Leads (2)" in out
