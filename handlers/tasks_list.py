@@ -1,0 +1,108 @@
+"""/tasks: the task list with filters (I do, I help, I created, I observe, overdue,
+by group), sorted by deadline, paginated."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from handlers.core import Ctx, Router, pager_row
+from handlers.i18n import N_
+from handlers.markup import bold
+from handlers.tasks import _resolve_group
+from handlers.tasks_views import task_label
+from handlers.views import Button, View
+from models.groups import Group
+from services import tasks
+from services.access import get_visible_group
+
+router = Router(__name__)
+ORDER = 51
+
+FILTER_NAMES = {
+    "do": N_("I do"),
+    "help": N_("I help"),
+    "created": N_("I created"),
+    "observe": N_("I observe"),
+    "overdue": N_("Overdue"),
+}
+CODES = {"do": "d", "help": "h", "created": "c", "observe": "o", "overdue": "x", "group": "g"}
+BY_CODE = {v: k for k, v in CODES.items()}
+WORDS = {
+    "do": "do",
+    "i": "do",
+    "делаю": "do",
+    "мои": "do",
+    "help": "help",
+    "помогаю": "help",
+    "created": "created",
+    "поручил": "created",
+    "поручил(а)": "created",
+    "создал": "created",
+    "observe": "observe",
+    "наблюдаю": "observe",
+    "overdue": "overdue",
+    "просрочены": "overdue",
+    "просроченные": "overdue",
+}
+
+
+async def list_view(ctx: Ctx, flt: str, page_no: int, group_id: int | None = None) -> View:
+    page = await tasks.list_tasks(
+        ctx.session, ctx.me, flt, group_id=group_id, page=page_no, per_page=ctx.services.page_size
+    )
+    if flt == "group" and group_id is not None:
+        group: Group = await get_visible_group(ctx.session, ctx.me, group_id)
+        title = ctx.tr("Tasks of {group} ({count})", group=bold(group.name), count=str(page.total))
+        action = f"tl:g:{group_id}"
+    else:
+        title = ctx.tr(
+            "Tasks — {filter} ({count})",
+            filter=bold(ctx.tr.s(FILTER_NAMES[flt])),
+            count=str(page.total),
+        )
+        action = f"tl:{CODES[flt]}"
+    view = View(body=list(title))
+    if not page.items:
+        view.body.extend(ctx.tr("\nNothing here. Create a task: /task Call Ivanov tomorrow 15:00"))
+    for task in page.items:
+        view.row(Button(task_label(ctx.tr, task), f"t:o:{task.id}"))
+    view.row(*pager_row(ctx, page, action))
+    filters = [
+        Button(("• " if f == flt else "") + ctx.tr.s(name), f"tl:{CODES[f]}:1")
+        for f, name in FILTER_NAMES.items()
+    ]
+    view.row(*filters[:3])
+    view.row(*filters[3:], Button(ctx.tr.s("New task"), "tc"))
+    return view
+
+
+@router.command(
+    "tasks",
+    help=N_("your tasks: I do, I help, I created, I observe, overdue, #group"),
+    usage=N_("/tasks [do|help|created|observe|overdue|#group]"),
+)
+async def tasks_command(ctx: Ctx) -> Any:
+    arg = ctx.args.strip()
+    if not arg:
+        return await list_view(ctx, "do", 1)
+    if arg.startswith("#") or arg.casefold() not in WORDS:
+        group_id = await _resolve_group(ctx, arg.lstrip("#").strip('"'))
+        return await list_view(ctx, "group", 1, group_id)
+    return await list_view(ctx, WORDS[arg.casefold()], 1)
+
+
+@router.action("tl")
+async def list_action(ctx: Ctx) -> Any:
+    code = ctx.action_args[0] if ctx.action_args else "d"
+    flt = BY_CODE.get(code, "do")
+    if flt == "group":
+        view = await list_view(ctx, flt, ctx.page_arg(2), ctx.int_arg(1))
+    else:
+        view = await list_view(ctx, flt, ctx.page_arg(1))
+    view.edit = True
+    return view
+
+
+@router.action("tc")
+async def new_task_action(ctx: Ctx) -> Any:
+    return await ctx.start_form("task_new")

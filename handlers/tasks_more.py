@@ -1,0 +1,534 @@
+"""Task card buttons ("t:...") and the /task ID sub-commands, with their forms."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from handlers.core import Ctx, Router, pager_row
+from handlers.forms import Field, Form
+from handlers.i18n import N_
+from handlers.markup import Span, bold, italic, join_lines
+from handlers.people import pick_person
+from handlers.tasks import (
+    as_moment,
+    create_from_text,
+    deadline_choices,
+    parse_deadline,
+    parse_person,
+    person_choices,
+    post_comment,
+    quick_deadline,
+    tell,
+    tell_assigned,
+)
+from handlers.tasks_views import card_view, status_name, task_label
+from handlers.views import Button, View
+from models.tasks import Task
+from models.teams import User
+from services import tasks, tasks_work
+from services.errors import N_ as _N
+from services.errors import DomainError
+
+router = Router(__name__)
+ORDER = 51
+
+STATUS_DONE = {
+    "start": N_("{person} started the task."),
+    "pause": N_("{person} paused the task."),
+    "complete": N_("{person} completed the task."),
+    "approve": N_("{person} approved the task."),
+    "defer": N_("{person} deferred the task."),
+    "renew": N_("{person} renewed the task."),
+}
+
+
+async def _card(ctx: Ctx, task: Task, edit: bool = True) -> View:
+    view = await card_view(ctx, task)
+    view.edit = edit
+    return view
+
+
+async def apply_status(ctx: Ctx, task_id: int, verb: str) -> View:
+    task, old = await tasks.change_status(ctx.session, ctx.me, task_id, verb)
+    if task.status == tasks.AWAITING:
+        await tell(
+            ctx,
+            task,
+            "status",
+            N_("{person} completed the task and asks you to approve it."),
+            to=[task.creator_id],
+            person=ctx.me.name,
+        )
+    else:
+        await tell(
+            ctx, task, "status", STATUS_DONE.get(verb, STATUS_DONE["start"]), person=ctx.me.name
+        )
+    return await _card(ctx, task)
+
+
+async def apply_deadline(ctx: Ctx, task_id: int, deadline: Any) -> View:
+    task, shifted = await tasks.set_deadline(ctx.session, ctx.me, task_id, deadline)
+    when = (lambda tr: tr.when(deadline)) if deadline else (lambda tr: tr.s("no deadline"))
+    await tell(
+        ctx,
+        task,
+        "deadline",
+        N_("{person} changed the deadline: {when}."),
+        person=ctx.me.name,
+        when=when,
+    )
+    for other in shifted:
+        new = other.deadline
+
+        def moved(tr: Any, new: Any = new) -> str:
+            return tr.when(new) if new else tr.s("no deadline")
+
+        await tell(
+            ctx,
+            other,
+            "deadline",
+            N_("The deadline moved with the task it depends on: {when}."),
+            when=moved,
+        )
+    view = await _card(ctx, task, edit=False)
+    if shifted:
+        note = ctx.tr.n(
+            "{n} dependent task moved with it.", "{n} dependent tasks moved with it.", len(shifted)
+        )
+        view.body = [*view.body, Span("\n\n"), *note]
+    return view
+
+
+async def apply_delegate(ctx: Ctx, task_id: int, user_id: int) -> View:
+    task = await tasks.delegate(ctx.session, ctx.me, task_id, user_id)
+    await tell_assigned(ctx, task, [task.responsible_id])
+    person = await ctx.session.get(User, task.responsible_id)
+    view = await _card(ctx, task, edit=False)
+    view.body = [
+        *ctx.tr("{person} is now responsible.", person=bold(person.name if person else "?")),
+        Span("\n\n"),
+        *view.body,
+    ]
+    return view
+
+
+async def comments_view(ctx: Ctx, task_id: int, page_no: int) -> View:
+    task, page = await tasks_work.comments(ctx.session, ctx.me, task_id, page=page_no)
+    lines: list[Any] = [
+        ctx.tr("Comments on #{id} ({count})", id=str(task.id), count=str(page.total))
+    ]
+    if not page.items:
+        lines.append(ctx.tr("No comments yet."))
+    for comment, author in page.items:
+        head = [bold(author), Span(" · " + ctx.tr.when(comment.created_at))]
+        if comment.reply_to_id:
+            head.append(italic(" ↩"))
+        lines.append(head)
+        if comment.text:
+            lines.append([Span(comment.text)])
+        if comment.attachment:
+            lines.append([Span("📎 " + comment.attachment.rsplit(":", 1)[-1])])
+    view = View(body=join_lines(lines), ref=f"task:{task.id}", edit=True)
+    for comment, author in page.items:
+        view.row(
+            Button(ctx.tr.s("Reply to {name}", name=author)[:40], f"t:cr:{task.id}:{comment.id}")
+        )
+    view.row(*pager_row(ctx, page, f"t:c:{task.id}"))
+    view.row(
+        Button(ctx.tr.s("Add comment"), f"t:cm:{task.id}"),
+        Button(ctx.tr.s("Back"), f"t:o:{task.id}"),
+    )
+    return view
+
+
+async def checklist_view(ctx: Ctx, task_id: int) -> View:
+    task = await tasks.get_task(ctx.session, ctx.me, task_id)
+    items = await tasks_work.checklist(ctx.session, ctx.me, task.id)
+    done = sum(1 for i in items if i.done)
+    lines: list[Any] = [
+        ctx.tr(
+            "Checklist of #{id}: {done} of {total} done",
+            id=str(task.id),
+            done=str(done),
+            total=str(len(items)),
+        )
+    ]
+    view = View(body=join_lines(lines), ref=f"task:{task.id}", edit=True)
+    for item in items:
+        mark = "☑" if item.done else "☐"
+        text = item.text if len(item.text) <= 50 else item.text[:49] + "…"
+        view.row(Button(f"{mark} {text}", f"t:cx:{item.id}"), Button("✖", f"t:cd:{item.id}"))
+    view.row(
+        Button(ctx.tr.s("Add item"), f"t:ca:{task.id}"), Button(ctx.tr.s("Back"), f"t:o:{task.id}")
+    )
+    return view
+
+
+async def subtasks_view(ctx: Ctx, task_id: int) -> View:
+    task = await tasks.get_task(ctx.session, ctx.me, task_id)
+    subs = await tasks.subtasks(ctx.session, ctx.me, task.id)
+    body = ctx.tr("Subtasks of #{id} ({count})", id=str(task.id), count=str(len(subs)))
+    view = View(body=body, ref=f"task:{task.id}", edit=True)
+    for sub in subs:
+        view.row(Button(task_label(ctx.tr, sub), f"t:o:{sub.id}"))
+    view.row(
+        Button(ctx.tr.s("New subtask"), f"t:sn:{task.id}"),
+        Button(ctx.tr.s("Back"), f"t:o:{task.id}"),
+    )
+    return view
+
+
+async def more_view(ctx: Ctx, task_id: int) -> View:
+    task = await tasks.get_task(ctx.session, ctx.me, task_id)
+    total, per_person = await tasks_work.task_time(ctx.session, ctx.me, task.id)
+    lines: list[Any] = [[Span(f"#{task.id} "), bold(task.title[:200])]]
+    flag = ctx.tr.s("yes") if task.responsible_may_change_deadline else ctx.tr.s("no")
+    lines.append(ctx.tr("The responsible may change the deadline: {flag}", flag=flag))
+    approval = ctx.tr.s("yes") if task.needs_approval else ctx.tr.s("no")
+    lines.append(ctx.tr("Completion needs approval: {flag}", flag=approval))
+    if total:
+        lines.append(ctx.tr("Time spent: {time}", time=ctx.tr.duration(timedelta(seconds=total))))
+        for name, seconds in per_person:
+            lines.append([Span(f"• {name}: {ctx.tr.duration(timedelta(seconds=seconds))}")])
+    view = View(body=join_lines(lines), ref=f"task:{task.id}", edit=True)
+    if tasks.can_manage(ctx.me, task):
+        view.row(
+            Button(ctx.tr.s("Approval on/off"), f"t:ap:{task.id}"),
+            Button(ctx.tr.s("Deadline rights on/off"), f"t:fl:{task.id}"),
+        )
+    view.row(
+        Button(ctx.tr.s("Add co-executor"), f"t:ac:{task.id}"),
+        Button(ctx.tr.s("Add observer"), f"t:au:{task.id}"),
+        Button(ctx.tr.s("Watch"), f"t:w:{task.id}"),
+    )
+    view.row(
+        Button(ctx.tr.s("Edit description"), f"t:ds:{task.id}"),
+        Button(ctx.tr.s("Back"), f"t:o:{task.id}"),
+    )
+    return view
+
+
+def _time_done(ctx: Ctx, task: Task, seconds: int) -> View:
+    view = View(
+        body=ctx.tr(
+            "Logged {time} on #{id}.",
+            time=ctx.tr.duration(timedelta(seconds=seconds)),
+            id=str(task.id),
+        ),
+        ref=f"task:{task.id}",
+    )
+    view.row(Button(ctx.tr.s("Open"), f"t:o:{task.id}"))
+    return view
+
+
+@router.action("t")
+async def task_action(ctx: Ctx) -> Any:
+    verb = ctx.action_args[0] if ctx.action_args else ""
+    if verb == "tx":
+        task, entry = await tasks_work.stop_timer(ctx.session, ctx.me)
+        return _time_done(ctx, task, entry.seconds)
+    if verb in ("cx", "cd"):
+        item_id = ctx.int_arg(1)
+        if verb == "cx":
+            item = await tasks_work.toggle_item(ctx.session, ctx.me, item_id)
+            return await checklist_view(ctx, item.task_id)
+        return await checklist_view(ctx, await tasks_work.delete_item(ctx.session, ctx.me, item_id))
+    task_id = ctx.int_arg(1)
+    if verb == "o":
+        task = await tasks.get_task(ctx.session, ctx.me, task_id)
+        return await card_view(ctx, task, ctx.page_arg(2))
+    if verb == "s":
+        verb2 = ctx.action_args[2] if len(ctx.action_args) > 2 else ""
+        return await apply_status(ctx, task_id, verb2)
+    if verb == "rt":
+        await tasks.get_task(ctx.session, ctx.me, task_id)
+        return await ctx.start_form("task_return", {"task_id": task_id})
+    if verb == "dq":
+        code = ctx.action_args[2] if len(ctx.action_args) > 2 else ""
+        return await apply_deadline(ctx, task_id, quick_deadline(code, ctx.me.timezone))
+    if verb == "dl":
+        await tasks.get_task(ctx.session, ctx.me, task_id)
+        return await ctx.start_form("task_deadline", {"task_id": task_id})
+    if verb == "dg":
+        await tasks.get_task(ctx.session, ctx.me, task_id)
+        return await ctx.start_form("task_delegate", {"task_id": task_id})
+    if verb == "dp":
+        return await apply_delegate(ctx, task_id, ctx.int_arg(2))
+    if verb == "ds":
+        await tasks.get_task(ctx.session, ctx.me, task_id)
+        return await ctx.start_form("task_desc", {"task_id": task_id})
+    if verb == "m":
+        return await more_view(ctx, task_id)
+    if verb in ("ap", "fl"):
+        task = await tasks.get_task(ctx.session, ctx.me, task_id)
+        if verb == "ap":
+            await tasks.set_approval(ctx.session, ctx.me, task.id, not task.needs_approval)
+        else:
+            await tasks.set_deadline_flag(
+                ctx.session, ctx.me, task.id, not task.responsible_may_change_deadline
+            )
+        return await more_view(ctx, task.id)
+    if verb in ("ac", "au"):
+        await tasks.get_task(ctx.session, ctx.me, task_id)
+        role = tasks.ACCOMPLICE if verb == "ac" else tasks.AUDITOR
+        return await ctx.start_form("task_member", {"task_id": task_id, "role": role})
+    if verb == "mp":
+        role = tasks.ACCOMPLICE if ctx.action_args[3:4] == ["a"] else tasks.AUDITOR
+        return await add_role(ctx, task_id, ctx.int_arg(2), role)
+    if verb == "w":
+        return await add_role(ctx, task_id, ctx.me.user_id, tasks.AUDITOR)
+    if verb == "c":
+        return await comments_view(ctx, task_id, ctx.page_arg(2))
+    if verb == "cm":
+        await tasks.get_task(ctx.session, ctx.me, task_id)
+        return await ctx.start_form("task_comment", {"task_id": task_id})
+    if verb == "cr":
+        await tasks.get_task(ctx.session, ctx.me, task_id)
+        return await ctx.start_form(
+            "task_comment", {"task_id": task_id, "reply_to": ctx.int_arg(2)}
+        )
+    if verb == "ck":
+        return await checklist_view(ctx, task_id)
+    if verb == "ca":
+        await tasks.get_task(ctx.session, ctx.me, task_id)
+        return await ctx.start_form("task_check", {"task_id": task_id})
+    if verb == "sb":
+        return await subtasks_view(ctx, task_id)
+    if verb == "sn":
+        await tasks.get_task(ctx.session, ctx.me, task_id)
+        return await ctx.start_form("task_sub", {"task_id": task_id})
+    if verb == "ti":
+        task, stopped = await tasks_work.start_timer(ctx.session, ctx.me, task_id)
+        view = await _card(ctx, task)
+        note = ctx.tr("Timer started.")
+        if stopped is not None:
+            note = ctx.tr(
+                "Timer started; {time} logged on the previous task.",
+                time=ctx.tr.duration(timedelta(seconds=stopped.seconds)),
+            )
+        view.body = [*note, Span("\n\n"), *view.body]
+        return view
+    if verb == "tm":
+        await tasks.get_task(ctx.session, ctx.me, task_id)
+        return await ctx.start_form("task_time", {"task_id": task_id})
+    return View(body=ctx.tr("This button is out of date. Open the list again."), private=True)
+
+
+async def add_role(ctx: Ctx, task_id: int, user_id: int, role: str) -> View:
+    task, user = await tasks.add_member(ctx.session, ctx.me, task_id, user_id, role)
+    if role == tasks.ACCOMPLICE:
+        await tell_assigned(ctx, task, [user.id])
+        msg = N_("{person} is now a co-executor.")
+    else:
+        await tell(
+            ctx,
+            task,
+            "assignment",
+            N_("{person} added you as an observer."),
+            to=[user.id],
+            person=ctx.me.name,
+        )
+        msg = N_("{person} now observes the task.")
+    view = await _card(ctx, task, edit=False)
+    view.body = [*ctx.tr(msg, person=bold(user.name)), Span("\n\n"), *view.body]
+    return view
+
+
+async def subcommand(ctx: Ctx, task_id: int, rest: str) -> Any:
+    """/task 12 · /task 12 comment TEXT · time 2h 30m TEXT · check A; B · sub TITLE ·
+    after 11 · deadline WHEN · delegate @x · start|complete|..."""
+    verb, _, arg = rest.partition(" ")
+    verb = verb.casefold()
+    arg = arg.strip()
+    if not verb:
+        return await card_view(ctx, await tasks.get_task(ctx.session, ctx.me, task_id))
+    if verb in ("comment", "c", "коммент", "комментарий"):
+        return await post_comment(ctx, task_id, arg)
+    if verb in ("time", "время"):
+        seconds, comment = tasks_work.parse_duration(arg)
+        await tasks_work.add_time(ctx.session, ctx.me, task_id, seconds, comment)
+        return _time_done(ctx, await tasks.get_task(ctx.session, ctx.me, task_id), seconds)
+    if verb in ("check", "чек", "пункт"):
+        await tasks_work.add_items(ctx.session, ctx.me, task_id, arg.split(";"))
+        return await checklist_view(ctx, task_id)
+    if verb in ("sub", "подзадача"):
+        await tasks.get_task(ctx.session, ctx.me, task_id)
+        return await create_from_text(ctx, arg, parent_id=task_id)
+    if verb in ("after", "после"):
+        pred_id = arg.lstrip("#")
+        if not pred_id.isdigit():
+            raise DomainError(_N("After which task? For example: /task 12 after 11"))
+        pred, succ = await tasks.add_dependency(ctx.session, ctx.me, int(pred_id), task_id)
+        view = await card_view(ctx, succ)
+        note = ctx.tr(
+            "#{succ} now starts after #{pred} is due.", succ=str(succ.id), pred=str(pred.id)
+        )
+        view.body = [*note, Span("\n\n"), *view.body]
+        return view
+    if verb in ("deadline", "срок"):
+        return await apply_deadline(ctx, task_id, as_moment(await parse_deadline(ctx, arg)))
+    if verb in ("delegate", "делегировать", "передать"):
+        picked = await pick_person(ctx, arg, lambda uid: f"t:dp:{task_id}:{uid}")
+        if isinstance(picked, View):
+            return picked
+        return await apply_delegate(ctx, task_id, picked.id)
+    if verb in tasks.VERBS:
+        return await apply_status(ctx, task_id, verb)
+    if verb in ("repeat", "повтор", "template", "шаблон"):
+        from handlers.tasks_repeat import repeat_or_template
+
+        return await repeat_or_template(ctx, task_id, verb, arg)
+    raise DomainError(_N("Unknown action {verb}. Send /help for the list."), verb=verb)
+
+
+# -- forms ----------------------------------------------------------------------
+
+
+async def _submit_deadline(ctx: Ctx, values: dict[str, Any]) -> View:
+    return await apply_deadline(ctx, int(values["task_id"]), as_moment(values.get("deadline")))
+
+
+async def _submit_delegate(ctx: Ctx, values: dict[str, Any]) -> View:
+    return await apply_delegate(ctx, int(values["task_id"]), int(values["person"]))
+
+
+async def _submit_member(ctx: Ctx, values: dict[str, Any]) -> View:
+    return await add_role(ctx, int(values["task_id"]), int(values["person"]), values["role"])
+
+
+async def _submit_desc(ctx: Ctx, values: dict[str, Any]) -> View:
+    task = await tasks.edit_text(
+        ctx.session, ctx.me, int(values["task_id"]), description=values["description"]
+    )
+    return await card_view(ctx, task)
+
+
+async def _submit_comment(ctx: Ctx, values: dict[str, Any]) -> View:
+    reply_to = values.get("reply_to")
+    return await post_comment(
+        ctx, int(values["task_id"]), values["text"], int(reply_to) if reply_to else None
+    )
+
+
+async def _submit_return(ctx: Ctx, values: dict[str, Any]) -> View:
+    task_id = int(values["task_id"])
+    task, _ = await tasks.change_status(ctx.session, ctx.me, task_id, "return")
+    await tasks_work.add_comment(ctx.session, ctx.me, task_id, values["text"])
+    await tell(
+        ctx,
+        task,
+        "status",
+        N_("{person} returned the task: {text}"),
+        person=ctx.me.name,
+        text=values["text"][:500],
+    )
+    return await card_view(ctx, task)
+
+
+async def _submit_check(ctx: Ctx, values: dict[str, Any]) -> View:
+    await tasks_work.add_items(
+        ctx.session, ctx.me, int(values["task_id"]), values["text"].split(";")
+    )
+    return await checklist_view(ctx, int(values["task_id"]))
+
+
+async def _submit_time(ctx: Ctx, values: dict[str, Any]) -> View:
+    seconds, comment = tasks_work.parse_duration(values["text"])
+    task_id = int(values["task_id"])
+    await tasks_work.add_time(ctx.session, ctx.me, task_id, seconds, comment)
+    return _time_done(ctx, await tasks.get_task(ctx.session, ctx.me, task_id), seconds)
+
+
+async def _submit_sub(ctx: Ctx, values: dict[str, Any]) -> Any:
+    return await create_from_text(ctx, values["title"], parent_id=int(values["task_id"]))
+
+
+async def _parse_time(ctx: Ctx, raw: str) -> str:
+    tasks_work.parse_duration(raw)
+    return raw.strip()
+
+
+async def _parse_desc(ctx: Ctx, raw: str) -> str:
+    return tasks.clean_description(raw)
+
+
+def _one(name: str, title: str, field: Field, submit: Any) -> Form:
+    return Form(name=name, title=title, fields=[field], submit=submit)
+
+
+for _form in (
+    _one(
+        "task_deadline",
+        N_("Deadline"),
+        Field(
+            "deadline",
+            N_("New deadline? For example: tomorrow 15:00, next fri, 31.12 18:00."),
+            parse_deadline,
+            choices=deadline_choices,
+        ),
+        _submit_deadline,
+    ),
+    _one(
+        "task_delegate",
+        N_("Delegate"),
+        Field("person", N_("To whom? A name or @username."), parse_person, choices=person_choices),
+        _submit_delegate,
+    ),
+    _one(
+        "task_member",
+        N_("Add a person"),
+        Field("person", N_("Whom? A name or @username."), parse_person, choices=person_choices),
+        _submit_member,
+    ),
+    _one(
+        "task_desc",
+        N_("Description"),
+        Field(
+            "description",
+            N_("Type the description."),
+            _parse_desc,
+            multiline=True,
+            max_length=tasks.DESCRIPTION_MAX,
+        ),
+        _submit_desc,
+    ),
+    _one(
+        "task_comment",
+        N_("Comment"),
+        Field(
+            "text",
+            N_("Your comment? Mention people with @name."),
+            multiline=True,
+            max_length=tasks_work.COMMENT_MAX,
+        ),
+        _submit_comment,
+    ),
+    _one(
+        "task_return",
+        N_("Return the task"),
+        Field("text", N_("What should be redone?"), multiline=True),
+        _submit_return,
+    ),
+    _one(
+        "task_check",
+        N_("Checklist"),
+        Field("text", N_("Checklist items, separated by ;"), max_length=4000),
+        _submit_check,
+    ),
+    _one(
+        "task_time",
+        N_("Log time"),
+        Field("text", N_("How long? For example: 2h 30m call with the client."), _parse_time),
+        _submit_time,
+    ),
+    _one(
+        "task_sub",
+        N_("New subtask"),
+        Field("title", N_("What needs to be done? Start with a verb."), max_length=tasks.TITLE_MAX),
+        _submit_sub,
+    ),
+):
+    router.form(_form)
+
+__all__ = ["router", "status_name"]

@@ -1,0 +1,110 @@
+"""/task ID repeat daily|weekly mon,wed|monthly 15 [at 10:00]|off · /task ID template NAME ·
+/task from NAME [deadline] [@person] [#group]."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from handlers.core import Ctx
+from handlers.markup import bold
+from handlers.tasks import create_from_text
+from handlers.views import Button, View
+from services import tasks_repeat
+from services.errors import N_, DomainError
+
+DAYS = {
+    "mon": 0,
+    "tue": 1,
+    "wed": 2,
+    "thu": 3,
+    "fri": 4,
+    "sat": 5,
+    "sun": 6,
+    "пн": 0,
+    "вт": 1,
+    "ср": 2,
+    "чт": 3,
+    "пт": 4,
+    "сб": 5,
+    "вс": 6,
+}
+KIND_WORDS = {
+    "daily": "daily",
+    "ежедневно": "daily",
+    "каждый день": "daily",
+    "weekly": "weekly",
+    "еженедельно": "weekly",
+    "monthly": "monthly",
+    "ежемесячно": "monthly",
+}
+OFF_WORDS = {"off", "stop", "выкл", "стоп", "нет"}
+KIND_NAMES = {"daily": N_("daily"), "weekly": N_("weekly"), "monthly": N_("monthly")}
+_TIME = re.compile(r"(?:at\s+|в\s+)?(\d{1,2})[:.](\d{2})\b", re.IGNORECASE)
+
+
+def parse_rule(text: str) -> dict[str, Any]:
+    raw = text.strip().casefold()
+    hour, minute = 9, 0
+    found = _TIME.search(raw)
+    if found:
+        hour, minute = int(found.group(1)), int(found.group(2))
+        raw = (raw[: found.start()] + raw[found.end() :]).strip()
+    word, _, rest = raw.partition(" ")
+    kind = KIND_WORDS.get(word)
+    if kind is None:
+        raise DomainError(
+            N_("Repeat how? For example: daily at 10:00, weekly mon,wed,fri, monthly 15.")
+        )
+    rule: dict[str, Any] = {"kind": kind, "hour": hour, "minute": minute}
+    if kind == "weekly":
+        days = [DAYS[d] for d in re.split(r"[\s,;]+", rest) if d in DAYS]
+        rule["weekdays"] = days
+    if kind == "monthly":
+        number = re.search(r"\d{1,2}", rest)
+        rule["month_day"] = int(number.group(0)) if number else 1
+    return rule
+
+
+async def repeat_or_template(ctx: Ctx, task_id: int, verb: str, arg: str) -> View:
+    if verb in ("template", "шаблон"):
+        template = await tasks_repeat.save_template(ctx.session, ctx.me, task_id, arg)
+        return View(
+            body=ctx.tr(
+                "Template {name} saved. Create a task from it: /task from {name}",
+                name=bold(template.name),
+            )
+        )
+    if arg.strip().casefold() in OFF_WORDS:
+        await tasks_repeat.stop_recurrence(ctx.session, ctx.me, task_id)
+        return View(body=ctx.tr("#{id} no longer repeats.", id=str(task_id)))
+    rule = await tasks_repeat.set_recurrence(ctx.session, ctx.me, task_id, **parse_rule(arg))
+    view = View(
+        body=ctx.tr(
+            "#{id} repeats {kind}; the next copy is created {when}.",
+            id=str(task_id),
+            kind=ctx.tr.s(KIND_NAMES[rule.kind]),
+            when=ctx.tr.when(rule.next_at),
+        ),
+        ref=f"task:{task_id}",
+    )
+    view.row(Button(ctx.tr.s("Open"), f"t:o:{task_id}"))
+    return view
+
+
+async def from_template(ctx: Ctx, text: str) -> Any:
+    """The longest template name the text starts with; the rest adds deadline, @, #."""
+    key = tasks_repeat.template_key(text)
+    best = None
+    for template in await tasks_repeat.list_templates(ctx.session, ctx.me):
+        if key == template.name_key or key.startswith(template.name_key + " "):
+            if best is None or len(template.name_key) > len(best.name_key):
+                best = template
+    if best is None:
+        raise DomainError(N_("There is no template called {name}."), name=text.strip())
+    rest = " ".join(text.split())[len(best.name_key) :].strip()
+    defaults: dict[str, Any] = {
+        "description": best.description,
+        "checklist": [line for line in best.checklist.splitlines() if line.strip()],
+    }
+    return await create_from_text(ctx, f"{best.title} {rest}".strip(), defaults=defaults)

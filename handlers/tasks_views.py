@@ -1,0 +1,247 @@
+"""Task cards, list lines and coaching hints (shared by the task handlers)."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+from typing import Any
+
+from handlers.core import Ctx, text_page
+from handlers.i18n import N_, Translator
+from handlers.markup import Markup, Span, bold, italic, join_lines, link
+from handlers.views import Button, View
+from models.base import utcnow
+from models.groups import Group
+from models.tasks import Task
+from models.teams import User
+from services import tasks, tasks_work
+
+STATUS_NAMES = {
+    tasks.PENDING: N_("pending"),
+    tasks.IN_PROGRESS: N_("in progress"),
+    tasks.AWAITING: N_("awaiting control"),
+    tasks.COMPLETED: N_("completed"),
+    tasks.DEFERRED: N_("deferred"),
+    tasks.PAUSED: N_("paused"),
+}
+STATUS_ICONS = {
+    tasks.PENDING: "⚪",
+    tasks.IN_PROGRESS: "▶️",
+    tasks.AWAITING: "🔎",
+    tasks.COMPLETED: "✅",
+    tasks.DEFERRED: "💤",
+    tasks.PAUSED: "⏸",
+}
+DESCRIPTION_PAGE = 2500
+
+_URL = re.compile(r"https?://[^\s<>\"]+")
+
+# first words that read as an action (ru verbs are caught by their endings)
+EN_VERBS = frozenset(
+    """add agree analyse analyze answer approve arrange ask assign book buy calculate call
+    cancel change check choose clean collect compare complete confirm contact create decide
+    define deliver deploy design discuss do draft email estimate find finish fix follow get
+    give help hire implement improve install invite list make meet migrate move order organise
+    organize pay plan post prepare present print publish read receive refactor remind remove
+    renew reply report research review rewrite run schedule send set settle share ship sign
+    start study submit support talk test think translate update upload verify visit write""".split()
+)
+_RU_VERB_ENDINGS = ("ть", "ти", "чь", "ться", "ай", "яй", "ей", "уй", "ьте", "ите", "йте")
+_RU_IMPERATIVE = re.compile(r"^[а-яё]+(и|ь|й)$")
+
+
+def starts_with_verb(title: str) -> bool:
+    word = re.sub(r"[^\w-]", "", title.split(" ", 1)[0]).casefold()
+    if not word:
+        return False
+    if word in EN_VERBS:
+        return True
+    if re.match(r"[а-яё]", word):
+        return word.endswith(_RU_VERB_ENDINGS) or bool(_RU_IMPERATIVE.match(word))
+    return False
+
+
+def linked(text: str) -> Markup:
+    """Plain text with its URLs kept clickable."""
+    out: Markup = []
+    pos = 0
+    for match in _URL.finditer(text):
+        if match.start() > pos:
+            out.append(Span(text[pos : match.start()]))
+        url = match.group(0).rstrip(".,;)")
+        out.append(link(url, url))
+        pos = match.start() + len(url)
+    if pos < len(text):
+        out.append(Span(text[pos:]))
+    return out
+
+
+def status_name(tr: Translator, status: str) -> str:
+    return tr.s(STATUS_NAMES.get(status, status))
+
+
+def deadline_text(tr: Translator, task: Task, now: datetime | None = None) -> Markup:
+    if task.deadline is None:
+        return tr("no deadline")
+    now = now or utcnow()
+    when = tr.when(task.deadline)
+    if tasks.is_overdue(task, now):
+        return tr("{when} — overdue", when=bold(when))
+    if tasks.is_almost_overdue(task, now):
+        return tr("{when} — due within a day", when=bold(when))
+    return [Span(when)]
+
+
+def task_label(tr: Translator, task: Task, now: datetime | None = None) -> str:
+    """One line of a list, for a button."""
+    now = now or utcnow()
+    mark = "🔥 " if tasks.is_overdue(task, now) else ""
+    due = f" · {tr.when(task.deadline)}" if task.deadline else ""
+    title = task.title if len(task.title) <= 40 else task.title[:39] + "…"
+    return f"{STATUS_ICONS.get(task.status, '')} {mark}{title}{due}"
+
+
+def _names(users: list[User]) -> str:
+    return ", ".join(u.name for u in users)
+
+
+async def card_view(ctx: Ctx, task: Task, page: int = 1) -> View:
+    tr = ctx.tr
+    session = ctx.session
+    creator = await session.get(User, task.creator_id)
+    responsible = await session.get(User, task.responsible_id)
+    roles = await tasks.roles_of(session, task)
+    group = await session.get(Group, task.group_id) if task.group_id else None
+    lines: list[Any] = [
+        [Span(f"#{task.id} "), bold(task.title)],
+        tr(
+            "Status: {status}",
+            status=STATUS_ICONS.get(task.status, "") + " " + status_name(tr, task.status),
+        ),
+        tr("Deadline: {when}", when=deadline_text(tr, task)),
+        tr(
+            "Created by {creator}, responsible {person}",
+            creator=creator.name if creator else "?",
+            person=bold(responsible.name if responsible else "?"),
+        ),
+    ]
+    if roles.accomplices:
+        lines.append(tr("Co-executors: {names}", names=_names(roles.accomplices)))
+    if roles.auditors:
+        lines.append(tr("Observers: {names}", names=_names(roles.auditors)))
+    if group is not None:
+        lines.append(tr("Group: {group}", group=group.name))
+    if task.parent_id:
+        lines.append(tr("Subtask of #{id}", id=str(task.parent_id)))
+    if task.needs_approval:
+        lines.append(tr("Completion needs the creator's approval."))
+    items = await tasks_work.checklist(session, ctx.me, task.id)
+    if items:
+        done = sum(1 for i in items if i.done)
+        lines.append(tr("Checklist: {done} of {total} done", done=str(done), total=str(len(items))))
+    total, _ = await tasks_work.task_time(session, ctx.me, task.id)
+    if total:
+        lines.append(tr("Time spent: {time}", time=tr.duration(timedelta(seconds=total))))
+    count = await tasks_work.comment_count(session, task.id)
+    body = join_lines(lines)
+    pages = 1
+    if task.description:
+        piece, page, pages = text_page(linked(task.description), page, DESCRIPTION_PAGE)
+        body.append(Span("\n\n"))
+        body.extend(piece)
+        if pages > 1:
+            body.append(Span("\n"))
+            body.append(italic(tr.s("Description, page {page} of {pages}", page=page, pages=pages)))
+    view = View(body=body, ref=f"task:{task.id}")
+    view.row(*await status_buttons(ctx, task))
+    if pages > 1:
+        nav = []
+        if page > 1:
+            nav.append(Button(tr.s("« Prev"), f"t:o:{task.id}:{page - 1}"))
+        if page < pages:
+            nav.append(Button(tr.s("Next »"), f"t:o:{task.id}:{page + 1}"))
+        view.row(*nav)
+    comments_label = tr.s("Comments ({n})", n=count) if count else tr.s("Comments")
+    view.row(
+        Button(comments_label, f"t:c:{task.id}:1"),
+        Button(tr.s("Checklist"), f"t:ck:{task.id}"),
+        Button(tr.s("Subtasks"), f"t:sb:{task.id}"),
+    )
+    timer = await tasks_work.running_timer(session, ctx.me)
+    timer_button = (
+        Button(tr.s("⏹ Stop timer"), f"t:tx:{task.id}")
+        if timer is not None and timer.task_id == task.id
+        else Button(tr.s("⏱ Start timer"), f"t:ti:{task.id}")
+    )
+    view.row(timer_button, Button(tr.s("Log time"), f"t:tm:{task.id}"))
+    view.row(
+        Button(tr.s("Deadline"), f"t:dl:{task.id}"),
+        Button(tr.s("Delegate"), f"t:dg:{task.id}"),
+        Button(tr.s("More"), f"t:m:{task.id}"),
+    )
+    return view
+
+
+async def status_buttons(ctx: Ctx, task: Task) -> list[Button]:
+    tr = ctx.tr
+    doer = await tasks.is_doer(ctx.session, ctx.me, task)
+    manager = tasks.can_manage(ctx.me, task)
+    out: list[Button] = []
+    s = task.status
+    tid = task.id
+    if doer and s in (tasks.PENDING, tasks.PAUSED, tasks.DEFERRED):
+        out.append(Button(tr.s("Start"), f"t:s:{tid}:start"))
+    if doer and s == tasks.IN_PROGRESS:
+        out.append(Button(tr.s("Pause"), f"t:s:{tid}:pause"))
+    if (doer or manager) and s in (tasks.PENDING, tasks.IN_PROGRESS, tasks.PAUSED):
+        out.append(Button(tr.s("Complete"), f"t:s:{tid}:complete"))
+    if manager and s == tasks.AWAITING:
+        out.append(Button(tr.s("Approve"), f"t:s:{tid}:approve"))
+        out.append(Button(tr.s("Return"), f"t:rt:{tid}"))
+    if (doer or manager) and s in (tasks.PENDING, tasks.IN_PROGRESS, tasks.PAUSED):
+        out.append(Button(tr.s("Defer"), f"t:s:{tid}:defer"))
+    if (doer or manager) and s in (tasks.COMPLETED, tasks.DEFERRED):
+        out.append(Button(tr.s("Renew"), f"t:s:{tid}:renew"))
+    return out
+
+
+def coaching(ctx: Ctx, task: Task) -> View | None:
+    """The rules for good tasks, as advice: a deadline, a verb first, a description."""
+    tr = ctx.tr
+    lines: list[Markup] = []
+    view = View()
+    if task.deadline is None:
+        lines.append(tr("No deadline yet. When is it due?"))
+        view.row(
+            Button(tr.s("Today 18:00"), f"t:dq:{task.id}:td"),
+            Button(tr.s("Tomorrow"), f"t:dq:{task.id}:tm"),
+        )
+        view.row(
+            Button(tr.s("End of week"), f"t:dq:{task.id}:wk"),
+            Button(tr.s("Other date"), f"t:dl:{task.id}"),
+            Button(tr.s("No deadline"), f"t:dq:{task.id}:no"),
+        )
+    if not starts_with_verb(task.title):
+        lines.append(
+            tr(
+                "Tip: start the title with a verb — “Call Ivanov”, not “Ivanov”. Clear tasks get done faster."
+            )
+        )
+    if not task.description:
+        lines.append(tr("Add a description so the responsible knows what “done” means?"))
+        view.row(Button(tr.s("Add description"), f"t:ds:{task.id}"))
+    if not lines:
+        return None
+    view.body = join_lines(lines)
+    view.private = True
+    return view
+
+
+def notice(tr: Translator, task: Task, message: Markup) -> View:
+    """A notification about a task: the message, the title and an Open button."""
+    body = list(message)
+    body.append(Span("\n"))
+    body.append(bold(task.title if len(task.title) <= 300 else task.title[:299] + "…"))
+    view = View(body=body, ref=f"task:{task.id}")
+    view.row(Button(tr.s("Open"), f"t:o:{task.id}"))
+    return view

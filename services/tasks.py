@@ -1,0 +1,599 @@
+"""Tasks: visibility, create, read, list with filters, roles, statuses, deadlines.
+
+A task is visible to its creator, responsible, co-executors and observers, to the
+members of its group, and to the team's admins. An extranet member sees only the
+tasks of the groups they belong to.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Select, delete, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models.base import utcnow
+from models.groups import Group
+from models.tasks import Task, TaskDependency, TaskMember, TaskTimeEntry
+from models.teams import User
+from services.access import (
+    Actor,
+    get_team_user,
+    get_visible_group,
+    member_group_ids,
+)
+from services.errors import N_, DomainError, forbidden, not_found
+from services.groups import is_member
+from services.pagination import Page, paginate
+
+TITLE_MAX = 2000
+DESCRIPTION_MAX = 20000
+NO_DEADLINE = datetime(9999, 12, 31, tzinfo=UTC)
+ALMOST = timedelta(days=1)
+
+PENDING, IN_PROGRESS, AWAITING, COMPLETED, DEFERRED, PAUSED = (
+    "pending",
+    "in_progress",
+    "awaiting_control",
+    "completed",
+    "deferred",
+    "paused",
+)
+STATUSES = (PENDING, IN_PROGRESS, AWAITING, COMPLETED, DEFERRED, PAUSED)
+ACCOMPLICE, AUDITOR = "accomplice", "auditor"
+FILTERS = ("do", "help", "created", "observe", "overdue", "group", "all")
+
+
+def due_sort(deadline: datetime | None) -> datetime:
+    return deadline if deadline is not None else NO_DEADLINE
+
+
+def is_overdue(task: Task, now: datetime | None = None) -> bool:
+    now = now or utcnow()
+    return (
+        task.deadline is not None
+        and task.is_open
+        and task.status != DEFERRED
+        and (task.deadline < now)
+    )
+
+
+def is_almost_overdue(task: Task, now: datetime | None = None) -> bool:
+    now = now or utcnow()
+    return (
+        task.deadline is not None
+        and task.is_open
+        and task.status != DEFERRED
+        and now <= task.deadline < now + ALMOST
+    )
+
+
+def _member_task_ids(user_id: int, role: str | None = None) -> Select[Any]:
+    query = select(TaskMember.task_id).where(TaskMember.user_id == user_id)
+    if role is not None:
+        query = query.where(TaskMember.role == role)
+    return query
+
+
+def visible_tasks(actor: Actor) -> Select[Any]:
+    query = select(Task).where(Task.team_id == actor.team_id)
+    if actor.is_admin:
+        return query
+    in_groups = Task.group_id.in_(member_group_ids(actor))
+    if actor.is_extranet:
+        return query.where(in_groups)
+    uid = actor.user_id
+    return query.where(
+        or_(
+            Task.responsible_id == uid,
+            Task.creator_id == uid,
+            Task.id.in_(_member_task_ids(uid)),
+            in_groups,
+        )
+    )
+
+
+async def get_task(session: AsyncSession, actor: Actor, task_id: int) -> Task:
+    task = (
+        await session.execute(visible_tasks(actor).where(Task.id == task_id))
+    ).scalar_one_or_none()
+    if task is None:
+        raise not_found()
+    return task
+
+
+@dataclass(frozen=True, slots=True)
+class Roles:
+    accomplices: list[User]
+    auditors: list[User]
+
+
+async def roles_of(session: AsyncSession, task: Task) -> Roles:
+    rows = (
+        await session.execute(
+            select(User, TaskMember.role)
+            .join(TaskMember, TaskMember.user_id == User.id)
+            .where(TaskMember.task_id == task.id)
+            .order_by(User.name)
+        )
+    ).all()
+    return Roles(
+        accomplices=[u for u, r in rows if r == ACCOMPLICE],
+        auditors=[u for u, r in rows if r == AUDITOR],
+    )
+
+
+async def participants(session: AsyncSession, task: Task) -> set[int]:
+    """Everyone with a role in the task: who hears about its changes."""
+    ids = {task.creator_id, task.responsible_id}
+    ids.update(
+        (await session.execute(select(TaskMember.user_id).where(TaskMember.task_id == task.id)))
+        .scalars()
+        .all()
+    )
+    return ids
+
+
+async def _role(session: AsyncSession, task: Task, user_id: int) -> str | None:
+    return await session.scalar(
+        select(TaskMember.role).where(TaskMember.task_id == task.id, TaskMember.user_id == user_id)
+    )
+
+
+def can_manage(actor: Actor, task: Task) -> bool:
+    """Creator and admins edit a task: deadline, roles, approval, delete."""
+    return actor.is_admin or task.creator_id == actor.user_id
+
+
+async def is_doer(session: AsyncSession, actor: Actor, task: Task) -> bool:
+    if task.responsible_id == actor.user_id:
+        return True
+    return await _role(session, task, actor.user_id) == ACCOMPLICE
+
+
+def clean_title(title: str) -> str:
+    title = " ".join(title.split())
+    if not title:
+        raise DomainError(N_("A task needs a title."))
+    if len(title) > TITLE_MAX:
+        raise DomainError(N_("A task title may have at most {limit} characters."), limit=TITLE_MAX)
+    return title
+
+
+def clean_description(text: str) -> str:
+    text = text.strip()
+    if len(text) > DESCRIPTION_MAX:
+        raise DomainError(
+            N_("A description may have at most {limit} characters."), limit=DESCRIPTION_MAX
+        )
+    return text
+
+
+async def _check_assignee(
+    session: AsyncSession, actor: Actor, user_id: int, group: Group | None
+) -> User:
+    user = await get_team_user(session, actor, user_id)
+    if not user.active:
+        raise not_found()
+    if user.role == "extranet" and (
+        group is None or not await is_member(session, group.id, user.id)
+    ):
+        raise DomainError(
+            N_("{person} is an extranet member: give the task a group they belong to."),
+            person=user.name,
+        )
+    return user
+
+
+async def create_task(
+    session: AsyncSession,
+    actor: Actor,
+    title: str,
+    *,
+    description: str = "",
+    responsible_id: int | None = None,
+    deadline: datetime | None = None,
+    group_id: int | None = None,
+    parent_id: int | None = None,
+    accomplices: Iterable[int] = (),
+    auditors: Iterable[int] = (),
+    needs_approval: bool = False,
+    responsible_may_change_deadline: bool = True,
+    start_at: datetime | None = None,
+    now: datetime | None = None,
+) -> Task:
+    title = clean_title(title)
+    description = clean_description(description)
+    group: Group | None = None
+    if group_id is not None:
+        group = await get_visible_group(session, actor, group_id)
+        if actor.is_extranet and not await is_member(session, group.id, actor.user_id):
+            raise forbidden()
+    elif actor.is_extranet:
+        raise DomainError(N_("As an extranet member, create tasks inside your group: add #group."))
+    if parent_id is not None:
+        parent = await get_task(session, actor, parent_id)
+        if group is None and parent.group_id is not None:
+            group = await session.get(Group, parent.group_id)
+    responsible = await _check_assignee(session, actor, responsible_id or actor.user_id, group)
+    now = now or utcnow()
+    task = Task(
+        team_id=actor.team_id,
+        group_id=group.id if group else None,
+        parent_id=parent_id,
+        title=title,
+        description=description,
+        creator_id=actor.user_id,
+        responsible_id=responsible.id,
+        status=PENDING,
+        is_open=True,
+        deadline=deadline,
+        due_sort=due_sort(deadline),
+        start_at=start_at,
+        needs_approval=needs_approval,
+        responsible_may_change_deadline=responsible_may_change_deadline,
+        created_at=now,
+    )
+    session.add(task)
+    await session.flush()
+    for uid in dict.fromkeys(accomplices):
+        await add_member(session, actor, task.id, uid, ACCOMPLICE)
+    for uid in dict.fromkeys(auditors):
+        await add_member(session, actor, task.id, uid, AUDITOR)
+    return task
+
+
+async def add_member(
+    session: AsyncSession, actor: Actor, task_id: int, user_id: int, role: str
+) -> tuple[Task, User]:
+    """Add a co-executor or an observer. The creator, an admin or the responsible may;
+    anyone who sees a task may add themselves as an observer."""
+    task = await get_task(session, actor, task_id)
+    if role not in (ACCOMPLICE, AUDITOR):
+        raise DomainError(N_("This button is out of date. Open the list again."))
+    self_watch = role == AUDITOR and user_id == actor.user_id
+    if not (self_watch or can_manage(actor, task) or task.responsible_id == actor.user_id):
+        raise forbidden()
+    group = await session.get(Group, task.group_id) if task.group_id else None
+    user = await _check_assignee(session, actor, user_id, group)
+    if user.id == task.responsible_id and role == ACCOMPLICE:
+        raise DomainError(N_("{person} is already responsible for this task."), person=user.name)
+    await session.execute(
+        delete(TaskMember).where(TaskMember.task_id == task.id, TaskMember.user_id == user.id)
+    )
+    session.add(TaskMember(task_id=task.id, user_id=user.id, role=role))
+    await session.flush()
+    return task, user
+
+
+async def remove_member(session: AsyncSession, actor: Actor, task_id: int, user_id: int) -> Task:
+    task = await get_task(session, actor, task_id)
+    if not (user_id == actor.user_id or can_manage(actor, task)):
+        raise forbidden()
+    await session.execute(
+        delete(TaskMember).where(TaskMember.task_id == task.id, TaskMember.user_id == user_id)
+    )
+    await session.flush()
+    return task
+
+
+async def list_tasks(
+    session: AsyncSession,
+    actor: Actor,
+    flt: str = "do",
+    *,
+    group_id: int | None = None,
+    page: int = 1,
+    per_page: int = 10,
+    include_closed: bool = False,
+    now: datetime | None = None,
+) -> Page[Task]:
+    """One filter of the task list, sorted by deadline (none last), paginated."""
+    if flt not in FILTERS:
+        raise DomainError(N_("This button is out of date. Open the list again."))
+    uid = actor.user_id
+    query = visible_tasks(actor)
+    if flt == "do":
+        query = query.where(Task.responsible_id == uid)
+    elif flt == "help":
+        query = query.where(Task.id.in_(_member_task_ids(uid, ACCOMPLICE)))
+    elif flt == "created":
+        query = query.where(Task.creator_id == uid)
+    elif flt == "observe":
+        query = query.where(Task.id.in_(_member_task_ids(uid, AUDITOR)))
+    elif flt == "overdue":
+        now = now or utcnow()
+        query = query.where(
+            or_(
+                Task.responsible_id == uid,
+                Task.creator_id == uid,
+                Task.id.in_(_member_task_ids(uid)),
+            ),
+            Task.due_sort < now,
+            Task.status != DEFERRED,
+        )
+    elif flt == "group":
+        if group_id is None:
+            raise DomainError(N_("Which group? For example: /tasks #Sales"))
+        group = await get_visible_group(session, actor, group_id)
+        query = query.where(Task.group_id == group.id)
+    if not include_closed or flt == "overdue":
+        query = query.where(Task.is_open.is_(True))
+    return await paginate(session, query.order_by(Task.due_sort, Task.id), page, per_page)
+
+
+# -- statuses -----------------------------------------------------------------
+
+VERBS = ("start", "pause", "complete", "approve", "return", "defer", "renew")
+
+
+async def change_status(
+    session: AsyncSession, actor: Actor, task_id: int, verb: str, now: datetime | None = None
+) -> tuple[Task, str]:
+    """Apply a status verb; returns the task and its previous status."""
+    task = await get_task(session, actor, task_id)
+    now = now or utcnow()
+    old = task.status
+    doer = await is_doer(session, actor, task)
+    manager = can_manage(actor, task)
+    if verb == "start":
+        _need(doer, old in (PENDING, PAUSED, DEFERRED))
+        task.status = IN_PROGRESS
+    elif verb == "pause":
+        _need(doer, old == IN_PROGRESS)
+        task.status = PAUSED
+    elif verb == "complete":
+        _need(doer or manager, old in (PENDING, IN_PROGRESS, PAUSED))
+        if task.needs_approval and task.creator_id != actor.user_id:
+            task.status = AWAITING
+        else:
+            _close(task, now)
+    elif verb == "approve":
+        _need(manager, old == AWAITING)
+        _close(task, now)
+    elif verb == "return":
+        _need(manager, old == AWAITING)
+        task.status = IN_PROGRESS
+    elif verb == "defer":
+        _need(doer or manager, old in (PENDING, IN_PROGRESS, PAUSED))
+        task.status = DEFERRED
+    elif verb == "renew":
+        _need(doer or manager, old in (COMPLETED, DEFERRED, AWAITING))
+        task.status = PENDING
+        task.is_open = True
+        task.completed_at = None
+    else:
+        raise DomainError(N_("This button is out of date. Open the list again."))
+    await session.flush()
+    return task, old
+
+
+def _need(allowed: bool, state_ok: bool) -> None:
+    if not allowed:
+        raise forbidden()
+    if not state_ok:
+        raise DomainError(N_("The task's status has changed. Open the task again."))
+
+
+def _close(task: Task, now: datetime) -> None:
+    task.status = COMPLETED
+    task.is_open = False
+    task.completed_at = now
+
+
+async def set_approval(session: AsyncSession, actor: Actor, task_id: int, on: bool) -> Task:
+    task = await get_task(session, actor, task_id)
+    if not can_manage(actor, task):
+        raise forbidden()
+    task.needs_approval = on
+    await session.flush()
+    return task
+
+
+async def set_deadline_flag(session: AsyncSession, actor: Actor, task_id: int, on: bool) -> Task:
+    task = await get_task(session, actor, task_id)
+    if not can_manage(actor, task):
+        raise forbidden()
+    task.responsible_may_change_deadline = on
+    await session.flush()
+    return task
+
+
+async def delegate(session: AsyncSession, actor: Actor, task_id: int, user_id: int) -> Task:
+    """Hand the task to someone else: its creator, an admin, or its responsible may."""
+    task = await get_task(session, actor, task_id)
+    if not (can_manage(actor, task) or task.responsible_id == actor.user_id):
+        raise forbidden()
+    if not task.is_open:
+        raise DomainError(N_("The task is completed: renew it first."))
+    group = await session.get(Group, task.group_id) if task.group_id else None
+    user = await _check_assignee(session, actor, user_id, group)
+    if user.id == task.responsible_id:
+        raise DomainError(N_("{person} is already responsible for this task."), person=user.name)
+    previous = task.responsible_id
+    task.responsible_id = user.id
+    await session.execute(
+        delete(TaskMember).where(
+            TaskMember.task_id == task.id,
+            TaskMember.user_id == user.id,
+            TaskMember.role == ACCOMPLICE,
+        )
+    )
+    # the one who handed it over keeps an eye on it
+    if previous != task.creator_id and await _role(session, task, previous) is None:
+        session.add(TaskMember(task_id=task.id, user_id=previous, role=AUDITOR))
+    await session.flush()
+    return task
+
+
+async def set_deadline(
+    session: AsyncSession, actor: Actor, task_id: int, deadline: datetime | None
+) -> tuple[Task, list[Task]]:
+    """Change the deadline; returns the task and the dependents it shifted."""
+    task = await get_task(session, actor, task_id)
+    allowed = can_manage(actor, task) or (
+        task.responsible_id == actor.user_id and task.responsible_may_change_deadline
+    )
+    if not allowed:
+        raise DomainError(N_("Only the task's creator may change its deadline."))
+    old = task.deadline
+    task.deadline = deadline
+    task.due_sort = due_sort(deadline)
+    shifted: list[Task] = []
+    if old is not None and deadline is not None and deadline != old:
+        shifted = await _shift_dependents(session, task, deadline - old)
+    await session.flush()
+    return task, shifted
+
+
+async def _shift_dependents(session: AsyncSession, root: Task, delta: timedelta) -> list[Task]:
+    """Move every open successor (transitively) by `delta`, keeping its duration."""
+    shifted: list[Task] = []
+    seen = {root.id}
+    queue = [root.id]
+    while queue:
+        current = queue.pop(0)
+        rows = (
+            await session.execute(
+                select(Task)
+                .join(TaskDependency, TaskDependency.successor_id == Task.id)
+                .where(TaskDependency.predecessor_id == current)
+            )
+        ).scalars()
+        for succ in rows:
+            if succ.id in seen:
+                continue
+            seen.add(succ.id)
+            if succ.is_open:
+                succ.start_at = (succ.start_at or succ.created_at) + delta
+                if succ.deadline is not None:
+                    succ.deadline = succ.deadline + delta
+                    succ.due_sort = succ.deadline
+                shifted.append(succ)
+            queue.append(succ.id)
+    return shifted
+
+
+async def add_dependency(
+    session: AsyncSession, actor: Actor, predecessor_id: int, successor_id: int
+) -> tuple[Task, Task]:
+    """Finish-to-start: the successor starts when the predecessor is due."""
+    pred = await get_task(session, actor, predecessor_id)
+    succ = await get_task(session, actor, successor_id)
+    if not (can_manage(actor, succ) or succ.responsible_id == actor.user_id):
+        raise forbidden()
+    if pred.id == succ.id:
+        raise DomainError(N_("A task cannot depend on itself."))
+    # no cycles: walk the predecessor's own predecessors
+    frontier, seen = [pred.id], {pred.id}
+    while frontier:
+        current = frontier.pop()
+        if current == succ.id:
+            raise DomainError(N_("That would make a circle of dependencies."))
+        ups = (
+            await session.execute(
+                select(TaskDependency.predecessor_id).where(TaskDependency.successor_id == current)
+            )
+        ).scalars()
+        for up in ups:
+            if up not in seen:
+                seen.add(up)
+                frontier.append(up)
+    if await session.get(TaskDependency, (pred.id, succ.id)) is None:
+        session.add(TaskDependency(predecessor_id=pred.id, successor_id=succ.id))
+    if pred.deadline is not None:
+        start = succ.start_at or succ.created_at
+        if start < pred.deadline:
+            delta = pred.deadline - start
+            succ.start_at = start + delta
+            if succ.deadline is not None:
+                succ.deadline += delta
+                succ.due_sort = succ.deadline
+    await session.flush()
+    return pred, succ
+
+
+async def edit_text(
+    session: AsyncSession,
+    actor: Actor,
+    task_id: int,
+    *,
+    title: str | None = None,
+    description: str | None = None,
+) -> Task:
+    task = await get_task(session, actor, task_id)
+    if not (can_manage(actor, task) or task.responsible_id == actor.user_id):
+        raise forbidden()
+    if title is not None:
+        task.title = clean_title(title)
+    if description is not None:
+        task.description = clean_description(description)
+    await session.flush()
+    return task
+
+
+async def subtasks(session: AsyncSession, actor: Actor, task_id: int) -> list[Task]:
+    task = await get_task(session, actor, task_id)
+    rows = await session.execute(
+        visible_tasks(actor).where(Task.parent_id == task.id).order_by(Task.id).limit(50)
+    )
+    return list(rows.scalars())
+
+
+# -- reports others read -------------------------------------------------------
+
+
+async def _may_read_person(session: AsyncSession, actor: Actor, user_id: int) -> None:
+    """Oneself; a supervisor their reports; an admin anyone in the team."""
+    if user_id == actor.user_id:
+        return
+    user = await get_team_user(session, actor, user_id)
+    if actor.is_admin or user.supervisor_id == actor.user_id:
+        return
+    raise forbidden()
+
+
+async def time_logged(
+    session: AsyncSession, actor: Actor, user_id: int, start: datetime, end: datetime
+) -> list[tuple[Task, int]]:
+    """Seconds per task logged by `user_id` in [start, end)."""
+    from sqlalchemy import func
+
+    await _may_read_person(session, actor, user_id)
+    rows = (
+        await session.execute(
+            select(Task, func.sum(TaskTimeEntry.seconds))
+            .join(TaskTimeEntry, TaskTimeEntry.task_id == Task.id)
+            .where(
+                Task.team_id == actor.team_id,
+                TaskTimeEntry.user_id == user_id,
+                TaskTimeEntry.started_at >= start,
+                TaskTimeEntry.started_at < end,
+            )
+            .group_by(Task.id)
+            .order_by(Task.id)
+        )
+    ).all()
+    return [(task, int(seconds or 0)) for task, seconds in rows]
+
+
+async def completed_between(
+    session: AsyncSession, actor: Actor, user_id: int, start: datetime, end: datetime
+) -> list[Task]:
+    """Tasks `user_id` was responsible for and completed in [start, end)."""
+    await _may_read_person(session, actor, user_id)
+    rows = await session.execute(
+        select(Task)
+        .where(
+            Task.team_id == actor.team_id,
+            Task.responsible_id == user_id,
+            Task.status == COMPLETED,
+            Task.completed_at >= start,
+            Task.completed_at < end,
+        )
+        .order_by(Task.completed_at)
+    )
+    return list(rows.scalars())

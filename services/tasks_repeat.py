@@ -1,0 +1,225 @@
+"""Recurring tasks (daily, weekly on chosen days, monthly on a day) and templates."""
+
+from __future__ import annotations
+
+import calendar
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models.base import utcnow
+from models.tasks import ChecklistItem, Task, TaskMember, TaskRecurrence, TaskTemplate
+from services.access import Actor
+from services.errors import N_, DomainError, forbidden, not_found
+from services.tasks import can_manage, clean_title, due_sort, get_task
+
+KINDS = ("daily", "weekly", "monthly")
+
+
+def _on_day(day: date, hour: int, minute: int, zone: ZoneInfo) -> datetime:
+    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=zone).astimezone(UTC)
+
+
+def next_occurrence(rule: TaskRecurrence, after: datetime) -> datetime:
+    """The first moment of the rule strictly after `after`, in the rule's zone."""
+    zone = ZoneInfo(rule.timezone)
+    day = after.astimezone(zone).date()
+    weekdays = {int(d) for d in rule.weekdays.split(",") if d.strip().isdigit()}
+    for _ in range(400):
+        fits = (
+            rule.kind == "daily"
+            or (rule.kind == "weekly" and day.weekday() in weekdays)
+            or (
+                rule.kind == "monthly"
+                and day.day == min(rule.month_day, calendar.monthrange(day.year, day.month)[1])
+            )
+        )
+        if fits:
+            moment = _on_day(day, rule.hour, rule.minute, zone)
+            if moment > after:
+                return moment
+        day += timedelta(days=1)
+    raise DomainError(N_("This repeat rule never fires."))
+
+
+async def set_recurrence(
+    session: AsyncSession,
+    actor: Actor,
+    task_id: int,
+    kind: str,
+    *,
+    weekdays: list[int] | None = None,
+    month_day: int = 1,
+    hour: int = 9,
+    minute: int = 0,
+    now: datetime | None = None,
+) -> TaskRecurrence:
+    task = await get_task(session, actor, task_id)
+    if not can_manage(actor, task):
+        raise forbidden()
+    if kind not in KINDS:
+        raise DomainError(N_("Repeat daily, weekly on days, or monthly on a day."))
+    if kind == "weekly" and not weekdays:
+        raise DomainError(N_("On which days? For example: weekly mon,wed,fri"))
+    if not 1 <= month_day <= 31 or not 0 <= hour <= 23 or not 0 <= minute <= 59:
+        raise DomainError(N_("Repeat daily, weekly on days, or monthly on a day."))
+    rule = await session.scalar(
+        select(TaskRecurrence).where(TaskRecurrence.template_task_id == task.id)
+    )
+    if rule is None:
+        rule = TaskRecurrence(team_id=task.team_id, template_task_id=task.id)
+        session.add(rule)
+    rule.created_by = actor.user_id
+    rule.kind = kind
+    rule.weekdays = ",".join(str(d) for d in sorted(set(weekdays or [])))
+    rule.month_day = month_day
+    rule.hour = hour
+    rule.minute = minute
+    rule.timezone = actor.timezone
+    rule.active = True
+    rule.next_at = next_occurrence(rule, now or utcnow())
+    task.recurrence_id = None
+    await session.flush()
+    task.recurrence_id = rule.id
+    await session.flush()
+    return rule
+
+
+async def stop_recurrence(session: AsyncSession, actor: Actor, task_id: int) -> Task:
+    task = await get_task(session, actor, task_id)
+    if not can_manage(actor, task):
+        raise forbidden()
+    rule = await session.scalar(
+        select(TaskRecurrence).where(TaskRecurrence.template_task_id == task.id)
+    )
+    if rule is None or not rule.active:
+        raise DomainError(N_("This task does not repeat."))
+    rule.active = False
+    await session.flush()
+    return task
+
+
+async def spawn_due(session: AsyncSession, now: datetime | None = None) -> list[Task]:
+    """Create this occurrence of every due rule (one copy, however long the downtime)."""
+    now = now or utcnow()
+    rules = (
+        (
+            await session.execute(
+                select(TaskRecurrence)
+                .where(TaskRecurrence.active.is_(True), TaskRecurrence.next_at <= now)
+                .order_by(TaskRecurrence.next_at)
+                .limit(500)
+            )
+        )
+        .scalars()
+        .all()
+    )
+    created: list[Task] = []
+    for rule in rules:
+        template = await session.get(Task, rule.template_task_id)
+        if template is None:
+            rule.active = False
+            continue
+        occurs = rule.next_at
+        span = None
+        if template.deadline is not None:
+            span = template.deadline - (template.start_at or template.created_at)
+        deadline = occurs + span if span is not None and span > timedelta(0) else None
+        copy = Task(
+            team_id=template.team_id,
+            group_id=template.group_id,
+            title=template.title,
+            description=template.description,
+            creator_id=template.creator_id,
+            responsible_id=template.responsible_id,
+            status="pending",
+            is_open=True,
+            deadline=deadline,
+            due_sort=due_sort(deadline),
+            start_at=occurs,
+            needs_approval=template.needs_approval,
+            responsible_may_change_deadline=template.responsible_may_change_deadline,
+            recurrence_id=rule.id,
+            created_at=now,
+        )
+        session.add(copy)
+        await session.flush()
+        members = await session.execute(select(TaskMember).where(TaskMember.task_id == template.id))
+        for member in members.scalars():
+            session.add(TaskMember(task_id=copy.id, user_id=member.user_id, role=member.role))
+        items = await session.execute(
+            select(ChecklistItem).where(ChecklistItem.task_id == template.id)
+        )
+        for item in items.scalars():
+            session.add(
+                ChecklistItem(task_id=copy.id, text=item.text, done=False, position=item.position)
+            )
+        rule.next_at = next_occurrence(rule, max(now, occurs))
+        created.append(copy)
+    await session.flush()
+    return created
+
+
+# -- templates ------------------------------------------------------------------
+
+
+def template_key(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
+async def save_template(
+    session: AsyncSession, actor: Actor, task_id: int, name: str
+) -> TaskTemplate:
+    task = await get_task(session, actor, task_id)
+    if actor.is_extranet:
+        raise forbidden()
+    name = " ".join(name.split())
+    if not name or len(name) > 100:
+        raise DomainError(N_("Name the template: at most 100 characters."))
+    items = await session.execute(
+        select(ChecklistItem.text)
+        .where(ChecklistItem.task_id == task.id)
+        .order_by(ChecklistItem.position)
+    )
+    template = await session.scalar(
+        select(TaskTemplate).where(
+            TaskTemplate.team_id == actor.team_id, TaskTemplate.name_key == template_key(name)
+        )
+    )
+    if template is None:
+        template = TaskTemplate(team_id=actor.team_id, name_key=template_key(name))
+        session.add(template)
+    template.created_by = actor.user_id
+    template.name = name
+    template.title = clean_title(task.title)
+    template.description = task.description
+    template.checklist = "\n".join(items.scalars())
+    await session.flush()
+    return template
+
+
+async def find_template(session: AsyncSession, actor: Actor, name: str) -> TaskTemplate:
+    if actor.is_extranet:
+        raise forbidden()
+    template = await session.scalar(
+        select(TaskTemplate).where(
+            TaskTemplate.team_id == actor.team_id, TaskTemplate.name_key == template_key(name)
+        )
+    )
+    if template is None:
+        raise not_found()
+    return template
+
+
+async def list_templates(session: AsyncSession, actor: Actor) -> list[TaskTemplate]:
+    if actor.is_extranet:
+        return []
+    rows = await session.execute(
+        select(TaskTemplate)
+        .where(TaskTemplate.team_id == actor.team_id)
+        .order_by(TaskTemplate.name_key)
+        .limit(100)
+    )
+    return list(rows.scalars())

@@ -1,0 +1,309 @@
+"""Work on a task: comments with @mentions, checklists, time (timer and manual entries)."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models.base import utcnow
+from models.tasks import ChecklistItem, Task, TaskComment, TaskTimeEntry, TaskTimer
+from models.teams import User
+from services.access import Actor
+from services.errors import N_, DomainError, forbidden, not_found
+from services.pagination import Page, clamp_page
+from services.tasks import can_manage, get_task, is_doer
+from services.users import find_people
+
+COMMENT_MAX = 10000
+ITEM_MAX = 500
+CHECKLIST_MAX = 100
+MANUAL_MAX = 24 * 3600
+
+_MENTION = re.compile(r"@([\w.\-]+)", re.UNICODE)
+
+
+async def mentioned(session: AsyncSession, actor: Actor, text: str) -> list[User]:
+    """People an @name in the text points at unambiguously."""
+    found: dict[int, User] = {}
+    for token in _MENTION.findall(text):
+        people = await find_people(session, actor, token)
+        if len(people) == 1:
+            found[people[0].id] = people[0]
+    return list(found.values())
+
+
+async def add_comment(
+    session: AsyncSession,
+    actor: Actor,
+    task_id: int,
+    text: str,
+    *,
+    reply_to_id: int | None = None,
+    attachment: str | None = None,
+) -> tuple[Task, TaskComment, list[User]]:
+    """Anyone who sees a task may comment; returns the people mentioned."""
+    task = await get_task(session, actor, task_id)
+    text = text.strip()
+    if not text and not attachment:
+        raise DomainError(N_("A comment cannot be empty."))
+    if len(text) > COMMENT_MAX:
+        raise DomainError(N_("A comment may have at most {limit} characters."), limit=COMMENT_MAX)
+    if reply_to_id is not None:
+        parent = await session.get(TaskComment, reply_to_id)
+        if parent is None or parent.task_id != task.id:
+            raise not_found()
+    comment = TaskComment(
+        task_id=task.id,
+        author_id=actor.user_id,
+        reply_to_id=reply_to_id,
+        text=text,
+        attachment=attachment,
+        created_at=utcnow(),
+    )
+    session.add(comment)
+    await session.flush()
+    return task, comment, await mentioned(session, actor, text)
+
+
+async def comments(
+    session: AsyncSession, actor: Actor, task_id: int, *, page: int = 1, per_page: int = 5
+) -> tuple[Task, Page[tuple[TaskComment, str]]]:
+    """Newest first, with the author's name."""
+    task = await get_task(session, actor, task_id)
+    total = int(
+        await session.scalar(
+            select(func.count()).select_from(TaskComment).where(TaskComment.task_id == task.id)
+        )
+        or 0
+    )
+    page, pages = clamp_page(page, total, per_page)
+    rows = (
+        await session.execute(
+            select(TaskComment, User.name)
+            .join(User, User.id == TaskComment.author_id)
+            .where(TaskComment.task_id == task.id)
+            .order_by(TaskComment.id.desc())
+            .limit(per_page)
+            .offset((page - 1) * per_page)
+        )
+    ).all()
+    return task, Page(items=[(c, n) for c, n in rows], page=page, pages=pages, total=total)
+
+
+async def comment_count(session: AsyncSession, task_id: int) -> int:
+    return int(
+        await session.scalar(
+            select(func.count()).select_from(TaskComment).where(TaskComment.task_id == task_id)
+        )
+        or 0
+    )
+
+
+# -- checklists ---------------------------------------------------------------
+
+
+async def _editable(session: AsyncSession, actor: Actor, task_id: int) -> Task:
+    task = await get_task(session, actor, task_id)
+    if not (can_manage(actor, task) or await is_doer(session, actor, task)):
+        raise forbidden()
+    return task
+
+
+async def checklist(session: AsyncSession, actor: Actor, task_id: int) -> list[ChecklistItem]:
+    task = await get_task(session, actor, task_id)
+    rows = await session.execute(
+        select(ChecklistItem)
+        .where(ChecklistItem.task_id == task.id)
+        .order_by(ChecklistItem.position, ChecklistItem.id)
+    )
+    return list(rows.scalars())
+
+
+async def add_items(
+    session: AsyncSession, actor: Actor, task_id: int, texts: list[str]
+) -> list[ChecklistItem]:
+    task = await _editable(session, actor, task_id)
+    items = [" ".join(t.split()) for t in texts if t.strip()]
+    if not items:
+        raise DomainError(N_("Type the checklist item."))
+    for text in items:
+        if len(text) > ITEM_MAX:
+            raise DomainError(
+                N_("A checklist item may have at most {limit} characters."), limit=ITEM_MAX
+            )
+    count = int(
+        await session.scalar(
+            select(func.count()).select_from(ChecklistItem).where(ChecklistItem.task_id == task.id)
+        )
+        or 0
+    )
+    if count + len(items) > CHECKLIST_MAX:
+        raise DomainError(N_("A checklist may have at most {limit} items."), limit=CHECKLIST_MAX)
+    added = []
+    for offset, text in enumerate(items):
+        item = ChecklistItem(task_id=task.id, text=text, done=False, position=count + offset)
+        session.add(item)
+        added.append(item)
+    await session.flush()
+    return added
+
+
+async def _item(session: AsyncSession, actor: Actor, item_id: int) -> ChecklistItem:
+    item = await session.get(ChecklistItem, item_id)
+    if item is None:
+        raise not_found()
+    await _editable(session, actor, item.task_id)
+    return item
+
+
+async def toggle_item(session: AsyncSession, actor: Actor, item_id: int) -> ChecklistItem:
+    item = await _item(session, actor, item_id)
+    item.done = not item.done
+    await session.flush()
+    return item
+
+
+async def delete_item(session: AsyncSession, actor: Actor, item_id: int) -> int:
+    item = await _item(session, actor, item_id)
+    task_id = item.task_id
+    await session.execute(delete(ChecklistItem).where(ChecklistItem.id == item.id))
+    await session.flush()
+    return task_id
+
+
+# -- time ---------------------------------------------------------------------
+
+_PART = re.compile(
+    r"(\d+(?:[.,]\d+)?)\s*(h|hr|hrs|hours?|ч|час|часа|часов|m|min|mins|minutes?|м|мин|минут[аы]?)\b",
+    re.IGNORECASE | re.UNICODE,
+)
+_HOURS = {"h", "hr", "hrs", "hour", "hours", "ч", "час", "часа", "часов"}
+
+
+def parse_duration(text: str) -> tuple[int, str]:
+    """'2h 30m review', '2ч 30м созвон', '1.5h', '45 min' -> (seconds, the rest as comment)."""
+    raw = text.strip()
+    seconds = 0.0
+    end = 0
+    pos = 0
+    while True:
+        match = _PART.match(raw, pos)
+        if match is None:
+            break
+        value = float(match.group(1).replace(",", "."))
+        unit = match.group(2).lower()
+        seconds += value * (3600 if unit in _HOURS else 60)
+        end = match.end()
+        pos = end
+        while pos < len(raw) and raw[pos] in " \t,":
+            pos += 1
+    if end == 0:
+        bare = re.match(r"(\d{1,2}):(\d{2})\b", raw)
+        if bare:
+            seconds = int(bare.group(1)) * 3600 + int(bare.group(2)) * 60
+            end = bare.end()
+    if end == 0 or seconds <= 0:
+        raise DomainError(N_("Give the time like 2h 30m or 45m, then a comment if you like."))
+    total = int(round(seconds))
+    if total > MANUAL_MAX:
+        raise DomainError(N_("One entry may be at most 24 hours."))
+    return total, raw[end:].strip(" ,-—:")
+
+
+async def running_timer(session: AsyncSession, actor: Actor) -> TaskTimer | None:
+    return await session.get(TaskTimer, actor.user_id)
+
+
+async def _log(
+    session: AsyncSession, user_id: int, task_id: int, started: datetime, seconds: int, comment: str
+) -> TaskTimeEntry:
+    entry = TaskTimeEntry(
+        task_id=task_id,
+        user_id=user_id,
+        started_at=started,
+        seconds=seconds,
+        comment=comment,
+        created_at=utcnow(),
+    )
+    session.add(entry)
+    await session.flush()
+    return entry
+
+
+async def start_timer(
+    session: AsyncSession, actor: Actor, task_id: int, now: datetime | None = None
+) -> tuple[Task, TaskTimeEntry | None]:
+    """Start the timer on a task; a timer running on another task is stopped and logged."""
+    task = await get_task(session, actor, task_id)
+    if not task.is_open:
+        raise DomainError(N_("The task is completed: renew it first."))
+    now = now or utcnow()
+    stopped: TaskTimeEntry | None = None
+    timer = await session.get(TaskTimer, actor.user_id)
+    if timer is not None:
+        if timer.task_id == task.id:
+            raise DomainError(N_("The timer is already running on this task."))
+        stopped = await _stop(session, actor, timer, now)
+    session.add(TaskTimer(user_id=actor.user_id, task_id=task.id, started_at=now))
+    await session.flush()
+    return task, stopped
+
+
+async def _stop(
+    session: AsyncSession, actor: Actor, timer: TaskTimer, now: datetime
+) -> TaskTimeEntry:
+    seconds = max(0, int((now - timer.started_at).total_seconds()))
+    entry = await _log(session, actor.user_id, timer.task_id, timer.started_at, seconds, "")
+    await session.execute(delete(TaskTimer).where(TaskTimer.user_id == actor.user_id))
+    await session.flush()
+    return entry
+
+
+async def stop_timer(
+    session: AsyncSession, actor: Actor, now: datetime | None = None
+) -> tuple[Task, TaskTimeEntry]:
+    timer = await session.get(TaskTimer, actor.user_id)
+    if timer is None:
+        raise DomainError(N_("No timer is running."))
+    task = await get_task(session, actor, timer.task_id)
+    entry = await _stop(session, actor, timer, now or utcnow())
+    return task, entry
+
+
+async def add_time(
+    session: AsyncSession,
+    actor: Actor,
+    task_id: int,
+    seconds: int,
+    comment: str = "",
+    now: datetime | None = None,
+) -> TaskTimeEntry:
+    """A manual entry: the time ends now."""
+    task = await get_task(session, actor, task_id)
+    if seconds <= 0 or seconds > MANUAL_MAX:
+        raise DomainError(N_("One entry may be at most 24 hours."))
+    now = now or utcnow()
+    return await _log(
+        session, actor.user_id, task.id, now - timedelta(seconds=seconds), seconds, comment[:1000]
+    )
+
+
+async def task_time(
+    session: AsyncSession, actor: Actor, task_id: int
+) -> tuple[int, list[tuple[str, int]]]:
+    """Total seconds on a task and the seconds per person."""
+    task = await get_task(session, actor, task_id)
+    rows = (
+        await session.execute(
+            select(User.name, func.sum(TaskTimeEntry.seconds))
+            .join(User, User.id == TaskTimeEntry.user_id)
+            .where(TaskTimeEntry.task_id == task.id)
+            .group_by(User.id, User.name)
+            .order_by(User.name)
+        )
+    ).all()
+    per_person = [(name, int(total or 0)) for name, total in rows]
+    return sum(s for _, s in per_person), per_person
