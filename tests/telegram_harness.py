@@ -31,6 +31,7 @@ async def running(
     """The adapter serving (polling unless mode="webhook") until the block ends."""
     app = telegram_app(database_url, fake, **telegram)
     adapter = TelegramAdapter(app)
+    watch_updates(adapter, fake)
     task = asyncio.create_task(adapter.run())
     try:
         ready = asyncio.create_task(adapter.ready.wait())
@@ -44,6 +45,18 @@ async def running(
         with suppress(asyncio.CancelledError):
             await task
         await app.close()
+
+
+def watch_updates(adapter: TelegramAdapter, fake: FakeTelegram) -> None:
+    """Tell the fake when the bot has finished with an update (replies sent)."""
+
+    async def done(handler: Any, update: Any, data: dict[str, Any]) -> Any:
+        try:
+            return await handler(update, data)
+        finally:
+            await fake.mark_handled(update.update_id)
+
+    adapter.dispatcher.update.outer_middleware(done)
 
 
 class Chat:
@@ -63,9 +76,11 @@ class Chat:
     async def say(self, text: str, *, expect: int = 1, **kwargs: Any) -> list[Call]:
         """Send a message; wait for `expect` new messages to this chat and return them."""
         before = len(self.replies())
-        await self.fake.push(message_update(self.fake, self.person, text, **kwargs))
-        await self.fake.wait_for(lambda: len(self.replies()) >= before + expect)
-        return self.replies()[before:]
+        update = await self.fake.push(message_update(self.fake, self.person, text, **kwargs))
+        await self.fake.wait_handled(update["update_id"])
+        out = self.replies()[before:]
+        assert len(out) >= expect, [c.text for c in out]
+        return out
 
     async def press(self, label: str, *, expect: int = 1) -> list[Call]:
         """Press the button whose label contains `label` on the latest message showing it."""

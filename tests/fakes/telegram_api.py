@@ -75,6 +75,7 @@ class FakeTelegram:
         self._runner: web.AppRunner | None = None
         self.port = 0
         self.closing = False
+        self.handled: set[int] = set()
 
     # -- lifecycle -----------------------------------------------------------------
     async def start(self) -> FakeTelegram:
@@ -121,6 +122,15 @@ class FakeTelegram:
             self.updates.append(update)
             self._changed.notify_all()
         return update
+
+    async def mark_handled(self, update_id: int) -> None:
+        """The bot under test reports an update done (see tests.telegram_harness)."""
+        async with self._changed:
+            self.handled.add(update_id)
+            self._changed.notify_all()
+
+    async def wait_handled(self, update_id: int, within: float = 15.0) -> None:
+        await self.wait_for(lambda: update_id in self.handled, within)
 
     def by_method(self, method: str) -> list[Call]:
         return [call for call in self.calls if call.method == method]

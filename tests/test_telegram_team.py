@@ -1,0 +1,65 @@
+"""A scripted team conversation through the real aiogram bot (polling) and the fake Bot API."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+
+from handlers.app import build_registry
+from tests.fakes.telegram_api import BOT_USERNAME, FakeTelegram, Person
+from tests.telegram_harness import Chat, running
+
+COMMANDS = build_registry().commands
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeTelegram]:
+    server = await FakeTelegram().start()
+    try:
+        yield server
+    finally:
+        await server.stop()
+
+
+async def test_team_conversation(db_url: str, fake: FakeTelegram) -> None:
+    async with running(db_url, fake):
+        boss = Chat(fake, Person(101, "Boss", "en", username="boss"))
+        out = await boss.say("/start", expect=2)
+        assert "you are its admin" in out[0].text
+
+        out = await boss.say("/invite")
+        link = f"https://t.me/{BOT_USERNAME}?start="
+        assert link in out[0].text
+        code = out[0].text.split(link, 1)[1].split('"', 1)[0]
+
+        anna = Chat(fake, Person(202, "Anna", "ru", username="anna"))
+        out = await anna.say(f"/start {code}", expect=2)
+        assert "Добро пожаловать" in out[0].text and "<b>Anna</b>" in out[0].text
+        out = await boss.say("/people")
+        assert "Anna" in out[0].text and "Boss" in out[0].text
+
+        if "task" not in COMMANDS:
+            pytest.skip("the tasks area is not in the registry yet")
+        out = await boss.say("/task Prepare the report tomorrow 15:00")
+        card = next(c for c in out if c.buttons)
+        assert "Prepare the report" in card.text and "tomorrow 15:00" in card.text
+        labels = [label for label, _ in card.buttons]
+        assert "Start" in labels and "Complete" in labels
+        assert all(len(data.encode()) <= 64 for _, data in card.buttons)
+
+        out = await boss.press("Start")
+        assert any("in progress" in c.text.lower() for c in out), [c.text for c in out]
+        out = await boss.press("Complete")
+        assert any("completed" in c.text.lower() for c in out), [c.text for c in out]
+
+        out = await boss.say("/tasks")
+        assert "Tasks" in out[0].text
+
+        if "plan" in COMMANDS:
+            out = await boss.say("/plan")
+            assert out and out[0].text
+        if "gantt" in COMMANDS:
+            await boss.say("/groups new Launch project")
+            out = await boss.say("/gantt Launch")
+            assert any(c.method == "sendPhoto" for c in out) or out[0].text
