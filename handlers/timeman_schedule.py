@@ -86,11 +86,13 @@ def schedule_text(tr: Translator, schedule: timeman.Schedule) -> Any:
 
     names = get_day_names("abbreviated", locale=tr.lang)
     days = ", ".join(names[int(d) - 1] for d in schedule.weekdays)
+    start = f"{schedule.start_minute // 60:02d}:{schedule.start_minute % 60:02d}"
+    end = f"{schedule.end_minute // 60:02d}:{schedule.end_minute % 60:02d}"
     return tr(
         "{days}, {start}–{end}, lunch {lunch} min, planned {planned} a day",
         days=days,
-        start=f"{schedule.start_minute // 60:02d}:{schedule.start_minute % 60:02d}",
-        end=f"{schedule.end_minute // 60:02d}:{schedule.end_minute % 60:02d}",
+        start=start,
+        end=end,
         lunch=str(schedule.lunch_minutes),
         planned=tr.duration(schedule.planned),
     )

@@ -163,3 +163,38 @@ async def test_previous_day_left_open_is_offered_for_closing(sqlite_app: App) ->
     assert "Day finished" in out and "Not started yet" in out
     out = await boss.press("Start the day")
     assert "Working since" in out
+
+
+async def test_day_cycle_and_report_in_russian(sqlite_app: App) -> None:
+    tz = midday_zone()
+    boss = ConsoleDriver(sqlite_app, user="Босс", lang="ru", timezone=tz)
+    await boss.say("/start")
+    await boss.say("/day график команда пн-вс 00:00-23:59 обед 0")
+    code = invite_code(await boss.say("/invite"))
+    anna = ConsoleDriver(sqlite_app, user="Анна", lang="ru", timezone=tz)
+    await anna.say(f"/start {code}")
+    await anna.say("/me supervisor @Босс")
+
+    out = await anna.say("/day начать")
+    assert "Работаете с" in out
+    out = await anna.say("/day перерыв")
+    assert "На перерыве с" in out
+    out = await anna.say("/day продолжить")
+    assert "Работаете с" in out
+    out = await anna.say("/day закончить")
+    assert "День завершён" in out and "Ежедневный отчёт" in out
+    assert "активность не зафиксирована" in out
+    out = await anna.press("Отправить руководителю")
+    assert "Отчёт отправлен: Босс." in out
+
+    out = await boss.say("/day")
+    assert "🔔 Анна отправил(а) ежедневный отчёт:" in out
+    out = await boss.press("Подтвердить")
+    assert "Отчёт сотрудника Анна подтверждён." in out
+    out = await anna.say("/timesheet")
+    assert "Босс подтвердил(а) ваш отчёт" in out
+    assert "Табель" in out and "за 1 день" in out
+    out = await anna.say("/away до 31.12 отпуск")
+    assert "Вы отсутствуете до" in out
+    out = await anna.say("/day начать")
+    assert "Вы уже начали сегодняшний день." in out
