@@ -13,7 +13,7 @@ from handlers.i18n import Translator
 from handlers.markup import Markup, Span, bold, join_lines
 from handlers.views import Button, View
 from models.calendar import Event
-from services import calendar
+from services import calendar, drive
 from services.calendar_recur import Occurrence, weekday_set
 
 MARKS = {"yes": "✅", "no": "❌", "maybe": "🤔", "pending": "❔"}
@@ -80,7 +80,12 @@ async def card_view(ctx: Ctx, occ: Occurrence) -> View:
         lines.append(tr("Comments:"))
         for comment, name in notes:
             lines.append([Span("💬 "), bold(name), Span(": " + comment.text)])
+    files = await drive.attached(ctx.session, ctx.me, f"event:{occ.series_id}")
+    if files:
+        lines.append(tr("Files: {names}", names=", ".join(f.name for f in files[:10])))
     view = View(body=join_lines(lines), ref=f"event:{occ.series_id}")
+    for file in files[:10]:
+        view.row(Button(f"📄 {file.name}"[:60], f"dr:e:{file.id}:{occ.series_id}"))
     if event.cancelled:
         return view
     mine = await calendar.my_answer(ctx.session, ctx.me, event)

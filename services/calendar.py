@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import and_, delete, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -30,7 +31,7 @@ REMIND_AHEAD = timedelta(days=14)  # reminders are queued this far ahead
 REMIND_MAX = 20  # and at most this many occurrences of a series
 
 
-def visible_events(actor: Actor) -> object:
+def visible_events(actor: Actor) -> Any:
     """The condition an event row must meet to be seen by the actor."""
     attending = select(EventAttendee.event_id).where(EventAttendee.user_id == actor.user_id)
     own = or_(
@@ -44,7 +45,7 @@ def visible_events(actor: Actor) -> object:
 
 async def get_event(session: AsyncSession, actor: Actor, event_id: int) -> Event:
     event = (
-        await session.execute(select(Event).where(Event.id == event_id, visible_events(actor)))  # type: ignore[arg-type]
+        await session.execute(select(Event).where(Event.id == event_id, visible_events(actor)))
     ).scalar_one_or_none()
     if event is None:
         raise not_found()
@@ -215,7 +216,7 @@ async def occurrences(
     cond = [Event.team_id == actor.team_id, Event.parent_id.is_(None)]
     if group_id is not None:
         await get_visible_group(session, actor, group_id)
-        cond.append(visible_events(actor))  # type: ignore[arg-type]
+        cond.append(visible_events(actor))
         cond.append(Event.group_id == group_id)
     elif user_ids is not None:
         involved = select(EventAttendee.event_id).where(EventAttendee.user_id.in_(user_ids))

@@ -5,6 +5,7 @@ services.notifications, which applies them when notifying."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -16,7 +17,7 @@ from services.errors import not_found
 from services.pagination import Page, paginate
 
 
-def _mine(actor: Actor, now: datetime) -> list[object]:
+def _mine(actor: Actor, now: datetime) -> list[Any]:
     # reminders are written ahead with their due time; they appear when due
     return [
         Notification.user_id == actor.user_id,
@@ -35,7 +36,7 @@ async def unread(
 ) -> Page[Notification]:
     query = (
         select(Notification)
-        .where(*_mine(actor, now or utcnow()), Notification.read.is_(False))  # type: ignore[arg-type]
+        .where(*_mine(actor, now or utcnow()), Notification.read.is_(False))
         .order_by(Notification.created_at.desc(), Notification.id.desc())
     )
     return await paginate(session, query, page, per_page)
@@ -45,7 +46,7 @@ async def unread_count(session: AsyncSession, actor: Actor) -> int:
     total = await session.scalar(
         select(func.count())
         .select_from(Notification)
-        .where(*_mine(actor, utcnow()), Notification.read.is_(False))  # type: ignore[arg-type]
+        .where(*_mine(actor, utcnow()), Notification.read.is_(False))
     )
     return int(total or 0)
 
@@ -68,7 +69,7 @@ async def mark_ref_read(session: AsyncSession, actor: Actor, ref: str) -> None:
     """Everything about one item is read once the person opened it."""
     await session.execute(
         update(Notification)
-        .where(*_mine(actor, utcnow()), Notification.ref == ref)  # type: ignore[arg-type]
+        .where(*_mine(actor, utcnow()), Notification.ref == ref)
         .values(read=True)
     )
     await session.flush()
@@ -77,7 +78,7 @@ async def mark_ref_read(session: AsyncSession, actor: Actor, ref: str) -> None:
 async def mark_all_read(session: AsyncSession, actor: Actor) -> int:
     result = await session.execute(
         update(Notification)
-        .where(*_mine(actor, utcnow()), Notification.read.is_(False))  # type: ignore[arg-type]
+        .where(*_mine(actor, utcnow()), Notification.read.is_(False))
         .values(read=True)
     )
     await session.flush()

@@ -1,0 +1,193 @@
+"""/drive: files sent to the bot, kept with name, size, type, owner and group;
+listed and searched per person and per group; attached to events and tasks by
+replying to their message with the file."""
+
+from __future__ import annotations
+
+import mimetypes
+import uuid
+from pathlib import Path
+from typing import Any
+
+from handlers.core import Ctx, Router, pager_row
+from handlers.groups import resolve_group
+from handlers.i18n import N_
+from handlers.markup import Span, bold, join_lines
+from handlers.views import Attachment, Button, View
+from models.drive import DriveFile
+from models.teams import User
+from services import drive, groups
+from services.errors import N_ as _N
+from services.errors import DomainError
+
+router = Router(__name__)
+ORDER = 85
+
+COPY_PLATFORMS = {"console"}  # platforms whose files live only on this machine
+
+
+def size_text(size: int) -> str:
+    if size >= 1024 * 1024:
+        return f"{size / 1024 / 1024:.1f} MB"
+    if size >= 1024:
+        return f"{size / 1024:.0f} KB"
+    return f"{size} B"
+
+
+async def card_view(ctx: Ctx, row: DriveFile) -> View:
+    tr = ctx.tr
+    owner = await ctx.session.get(User, row.owner_id) if row.owner_id else None
+    lines: list[Any] = [
+        [Span("📄 "), bold(row.name)],
+        [Span(f"{size_text(row.size)} · {row.mime}")],
+    ]
+    lines.append(tr("Owner: {person}", person=owner.name if owner else "?"))
+    if row.group_id:
+        group = await groups.get_group(ctx.session, ctx.me, row.group_id)
+        lines.append(tr("Group: {group}", group=group.name))
+    if row.attached_to:
+        lines.append(tr("Attached to: {item}", item=row.attached_to.replace(":", " #")))
+    lines.append(tr("Added {when}", when=tr.when(row.created_at)))
+    view = View(body=join_lines(lines))
+    view.row(Button(tr.s("Get the file"), f"dr:get:{row.id}"))
+    if row.owner_id == ctx.me.user_id or ctx.me.is_admin:
+        view.row(
+            Button(tr.s("To a group"), f"dr:g:{row.id}"),
+            Button(tr.s("Delete"), f"dr:x:{row.id}"),
+        )
+    return view
+
+
+async def list_view(ctx: Ctx, page_no: int, search: str = "", group_id: int | None = None) -> View:
+    page = await drive.list_files(
+        ctx.session,
+        ctx.me,
+        page=page_no,
+        per_page=ctx.services.page_size,
+        search=search,
+        group_id=group_id,
+    )
+    title = (
+        ctx.tr("Files matching {text} ({n})", text=search, n=str(page.total))
+        if search
+        else ctx.tr("Files ({n})", n=str(page.total))
+    )
+    lines: list[Any] = [title]
+    if not page.items:
+        lines.append(ctx.tr("No files here. Send a file to the bot to keep it."))
+    view = View()
+    for row in page.items:
+        lines.append([Span("📄 "), bold(row.name), Span(f" · {size_text(row.size)}")])
+        view.row(Button(f"📄 {row.name}"[:60], f"dr:o:{row.id}"))
+    view.body = join_lines(lines)
+    # searches are not carried in buttons (64 bytes); the pager keeps the group scope
+    scope = f"dr:l:{group_id or 0}"
+    if not search:
+        view.row(*pager_row(ctx, page, scope))
+    return view
+
+
+async def _file_bytes(ctx: Ctx, row: DriveFile) -> bytes:
+    if row.local_path:
+        path = Path(ctx.services.files_dir) / row.local_path
+        if path.is_file():
+            return path.read_bytes()
+    if row.platform != ctx.event.platform:
+        raise DomainError(_N("This file was sent on another platform; open it there."))
+    from handlers.events import FileRef
+
+    return await ctx.read_file(
+        FileRef(file_id=row.file_id, name=row.name, size=row.size, mime=row.mime)
+    )
+
+
+@router.file
+async def keep_file(ctx: Ctx) -> Any:
+    """A file sent outside a dialog is kept in the drive (and attached, in reply to an item)."""
+    file = ctx.event.file
+    if file is None:
+        return None
+    mime = file.mime
+    if mime == "application/octet-stream":
+        mime = mimetypes.guess_type(file.name)[0] or mime
+    local_path = None
+    if ctx.event.platform in COPY_PLATFORMS:
+        data = await ctx.read_file(file)
+        relative = Path(str(ctx.me.team_id)) / f"{uuid.uuid4().hex}-{drive.clean_name(file.name)}"
+        target = Path(ctx.services.files_dir) / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        local_path = str(relative)
+    row = await drive.save_file(
+        ctx.session,
+        ctx.me,
+        platform=ctx.event.platform,
+        file_id=file.file_id,
+        name=file.name,
+        size=file.size,
+        mime=mime,
+        local_path=local_path,
+    )
+    head = ctx.tr("Saved to your drive: {name}.", name=bold(row.name))
+    if ctx.reply_ref:
+        await drive.attach(ctx.session, ctx.me, row.id, ctx.reply_ref)
+        head = ctx.tr(
+            "Saved and attached to {item}: {name}.", item=row.attached_to or "", name=bold(row.name)
+        )
+    view = await card_view(ctx, row)
+    view.body = [*head, Span("\n\n"), *view.body]
+    return view
+
+
+@router.command(
+    "drive",
+    help=N_("files: list and search, yours and your groups'"),
+    usage=N_("/drive [#group] [search text]"),
+)
+async def drive_command(ctx: Ctx) -> Any:
+    text = ctx.args.strip()
+    group_id = None
+    if text.startswith("#"):
+        group, text = await resolve_group(ctx, text)
+        group_id = group.id
+    return await list_view(ctx, 1, search=text, group_id=group_id)
+
+
+@router.action("dr")
+async def drive_action(ctx: Ctx) -> Any:
+    verb = ctx.action_args[0] if ctx.action_args else "l"
+    if verb == "l":
+        scope = ctx.int_arg(1) if len(ctx.action_args) > 1 else 0
+        view = await list_view(ctx, ctx.page_arg(2), group_id=scope or None)
+        view.edit = True
+        return view
+    file_id = ctx.int_arg(1)
+    if verb == "o":
+        return await card_view(ctx, await drive.get_file(ctx.session, ctx.me, file_id))
+    if verb in ("get", "e"):
+        if verb == "e":
+            row = await drive.get_event_file(ctx.session, ctx.me, file_id, ctx.int_arg(2))
+        else:
+            row = await drive.get_file(ctx.session, ctx.me, file_id)
+        view = View(body=[Span("📄 "), bold(row.name)])
+        view.file = Attachment(row.name, await _file_bytes(ctx, row), row.mime)
+        return view
+    if verb == "g":
+        row = await drive.get_own(ctx.session, ctx.me, file_id)
+        page = await groups.list_groups(ctx.session, ctx.me, page=1, per_page=20, mine=True)
+        view = View(body=ctx.tr("Which group gets {name}?", name=bold(row.name)))
+        for group in page.items:
+            view.row(Button(group.name[:60], f"dr:gg:{row.id}:{group.id}"))
+        if row.group_id:
+            view.row(Button(ctx.tr.s("Only mine"), f"dr:gg:{row.id}:0"))
+        return view
+    if verb == "gg":
+        target = ctx.int_arg(2)
+        row = await drive.move_to_group(ctx.session, ctx.me, file_id, target or None)
+        view = await card_view(ctx, row)
+        view.edit = True
+        return view
+    if verb == "x":
+        row = await drive.delete_file(ctx.session, ctx.me, file_id)
+        return View(body=ctx.tr("Deleted {name}.", name=bold(row.name)))
+    return View(body=ctx.tr("This button is out of date. Open the list again."), private=True)

@@ -1,0 +1,182 @@
+"""Drive: files kept as platform references (plus a local copy where the platform
+has no file store, as in the console), with owner, group and the item they are
+attached to. Seen by their owner and, for group files, by the group's members."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models.drive import DriveFile
+from models.groups import GroupMember
+from services.access import Actor, get_visible_group, member_group_ids
+from services.errors import N_, DomainError, not_found
+from services.pagination import Page, paginate
+
+NAME_MAX = 255
+ATTACHABLE = ("event", "task")
+
+
+def visible_files(actor: Actor) -> Any:
+    return (DriveFile.team_id == actor.team_id) & or_(
+        DriveFile.owner_id == actor.user_id, DriveFile.group_id.in_(member_group_ids(actor))
+    )
+
+
+def clean_name(name: str) -> str:
+    name = " ".join(name.replace("/", "_").replace("\\", "_").split()) or "file"
+    return name[-NAME_MAX:]
+
+
+async def save_file(
+    session: AsyncSession,
+    actor: Actor,
+    *,
+    platform: str,
+    file_id: str,
+    name: str,
+    size: int,
+    mime: str,
+    local_path: str | None = None,
+    group_id: int | None = None,
+) -> DriveFile:
+    if group_id is not None:
+        await _member_group(session, actor, group_id)
+    name = clean_name(name)
+    row = DriveFile(
+        team_id=actor.team_id,
+        owner_id=actor.user_id,
+        group_id=group_id,
+        platform=platform,
+        file_id=file_id[:512],
+        name=name,
+        name_key=name.casefold(),
+        size=max(0, size),
+        mime=mime[:128] or "application/octet-stream",
+        local_path=local_path,
+    )
+    session.add(row)
+    await session.flush()
+    return row
+
+
+async def _member_group(session: AsyncSession, actor: Actor, group_id: int) -> None:
+    await get_visible_group(session, actor, group_id)
+    if await session.get(GroupMember, (group_id, actor.user_id)) is None:
+        raise DomainError(N_("Join the group first to keep files in it."))
+
+
+async def get_file(session: AsyncSession, actor: Actor, file_id: int) -> DriveFile:
+    row = (
+        await session.execute(
+            select(DriveFile).where(DriveFile.id == file_id, visible_files(actor))
+        )
+    ).scalar_one_or_none()
+    if row is None:
+        raise not_found()
+    return row
+
+
+async def get_own(session: AsyncSession, actor: Actor, file_id: int) -> DriveFile:
+    row = await get_file(session, actor, file_id)
+    if row.owner_id != actor.user_id and not actor.is_admin:
+        raise DomainError(N_("Only the file's owner can do that."))
+    return row
+
+
+async def list_files(
+    session: AsyncSession,
+    actor: Actor,
+    *,
+    page: int = 1,
+    per_page: int = 8,
+    search: str = "",
+    group_id: int | None = None,
+    mine: bool = False,
+) -> Page[DriveFile]:
+    query = select(DriveFile).where(visible_files(actor))
+    if group_id is not None:
+        await get_visible_group(session, actor, group_id)
+        query = query.where(DriveFile.group_id == group_id)
+    if mine:
+        query = query.where(DriveFile.owner_id == actor.user_id)
+    key = search.strip().casefold()
+    if key:
+        escaped = key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        query = query.where(DriveFile.name_key.like(f"%{escaped}%", escape="\\"))
+    return await paginate(
+        session, query.order_by(DriveFile.created_at.desc(), DriveFile.id.desc()), page, per_page
+    )
+
+
+async def move_to_group(
+    session: AsyncSession, actor: Actor, file_id: int, group_id: int | None
+) -> DriveFile:
+    row = await get_own(session, actor, file_id)
+    if group_id is not None:
+        await _member_group(session, actor, group_id)
+    row.group_id = group_id
+    await session.flush()
+    return row
+
+
+async def attach(session: AsyncSession, actor: Actor, file_id: int, ref: str) -> DriveFile:
+    """Attach a file to an item the actor sees (an event or a task)."""
+    row = await get_file(session, actor, file_id)
+    kind, _, raw = ref.partition(":")
+    if kind not in ATTACHABLE or not raw.isdigit():
+        raise DomainError(
+            N_("Files can be attached to events and tasks: reply to one with the file.")
+        )
+    if kind == "event":
+        from services import calendar
+
+        event = await calendar.get_event(session, actor, int(raw))
+        ref = f"event:{event.parent_id or event.id}"
+    else:
+        try:
+            from services import tasks  # type: ignore[attr-defined]
+        except ImportError:
+            raise DomainError(
+                N_("Files can be attached to events and tasks: reply to one with the file.")
+            ) from None
+        await tasks.get_task(session, actor, int(raw))
+    row.attached_to = ref
+    await session.flush()
+    return row
+
+
+async def attached(session: AsyncSession, actor: Actor, ref: str) -> list[DriveFile]:
+    """Files attached to an item that the actor may see (the item's own access is the caller's)."""
+    rows = await session.execute(
+        select(DriveFile)
+        .where(DriveFile.team_id == actor.team_id, DriveFile.attached_to == ref)
+        .order_by(DriveFile.id)
+    )
+    return list(rows.scalars())
+
+
+async def delete_file(session: AsyncSession, actor: Actor, file_id: int) -> DriveFile:
+    row = await get_own(session, actor, file_id)
+    await session.delete(row)
+    await session.flush()
+    return row
+
+
+async def get_event_file(
+    session: AsyncSession, actor: Actor, file_id: int, event_id: int
+) -> DriveFile:
+    """A file attached to an event: whoever sees the event may take it."""
+    from services import calendar
+
+    event = await calendar.get_event(session, actor, event_id)
+    row = await session.get(DriveFile, file_id)
+    if (
+        row is None
+        or row.team_id != actor.team_id
+        or row.attached_to != f"event:{event.parent_id or event.id}"
+    ):
+        raise not_found()
+    return row

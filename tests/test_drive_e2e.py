@@ -1,0 +1,76 @@
+"""The drive end to end through the console: files kept, listed, searched, moved to a
+group, attached to an event by replying to it, and sent back."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.app import App
+from tests.console_driver import ConsoleDriver
+from tests.test_calendar_e2e import invite_code
+
+
+async def test_drive_in_english_and_russian(sqlite_app: App, tmp_path: Path) -> None:
+    sqlite_app.workspace.services.files_dir = str(tmp_path / "store")
+    report = tmp_path / "Q3 report.pdf"
+    report.write_bytes(b"%PDF-1.4 quarterly numbers")
+    photo = tmp_path / "team.png"
+    photo.write_bytes(b"\x89PNG fake")
+
+    boss = ConsoleDriver(sqlite_app, user="Boss", lang="en")
+    await boss.say("/start")
+    code = invite_code(await boss.say("/invite"))
+    await boss.say("/groups new Sales")
+    anna = ConsoleDriver(sqlite_app, user="Anna", lang="ru")
+    await anna.say(f"/start {code}")
+    petr = ConsoleDriver(sqlite_app, user="Petr", lang="en")
+    await petr.say(f"/start {code}")
+    await anna.say("/groups join Sales")
+
+    out = await boss.say(f"/file {report}")
+    assert "Saved to your drive: Q3 report.pdf." in out
+    assert "application/pdf" in out and "Owner: Boss" in out
+    stored = list((tmp_path / "store").rglob("*Q3 report.pdf"))
+    assert len(stored) == 1 and stored[0].read_bytes() == b"%PDF-1.4 quarterly numbers"
+    out = await boss.press("To a group")
+    out = await boss.press("Sales")
+    assert "Group: Sales" in out
+    await boss.say(f"/file {photo}")
+
+    out = await boss.say("/drive")
+    assert "Files (2)" in out and "team.png" in out
+    out = await boss.say("/drive report")
+    assert "Files matching report (1)" in out and "team.png" not in out
+
+    # the group sees the group's file, not Boss's own one; others see nothing
+    out = await anna.say("/drive")
+    assert "Файлы (1)" in out and "Q3 report.pdf" in out and "team.png" not in out
+    out = await anna.press("Q3 report.pdf")
+    out = await anna.press("Получить файл")
+    assert "(file: Q3 report.pdf, 26 bytes)" in out
+    out = await petr.say("/drive")
+    assert "Files (0)" in out
+    out = await petr.say("/drive #Sales")
+    assert "Files (0)" in out
+
+    # attach by replying to an event: attendees get it from the event card
+    await boss.say("/event Review tomorrow 12:00 @Petr")
+    async with sqlite_app.workspace.sessionmaker() as session:
+        from sqlalchemy import select
+
+        from models.calendar import Event
+
+        event_id = (await session.execute(select(Event.id))).scalar_one()
+    from dataclasses import replace
+
+    event = boss.console.to_event(f"/file {photo}")
+    assert event is not None
+    await sqlite_app.workspace.remember_sent("console", "console:boss", "m1", f"event:{event_id}")
+    views = await sqlite_app.workspace.handle(replace(event, reply_to="m1"))
+    from handlers.markup import to_plain
+
+    assert "Saved and attached to event:" in to_plain(views[0].body)
+    out = await petr.say(f"/event {event_id}")
+    assert "Files: team.png" in out
+    out = await petr.press("📄 team.png")
+    assert "(file: team.png, 9 bytes)" in out
