@@ -74,8 +74,69 @@ async def main(database_url: str) -> None:
         finished = time.perf_counter() - started
         replies = len(fake.of("chat.postMessage"))
 
+    report("HTTP mode", latencies, acked, finished, replies)
+
+
+async def socket_main(database_url: str) -> None:
+    """The same load as Socket Mode envelopes from the fake's WebSocket."""
+    from bot.app import build_app
+    from bot.slack import SlackAdapter
+    from tests import conftest
+    from tests.fakes import slack_api
+
+    fake = await FakeSlack().start()
+    settings = conftest.test_settings(
+        slack={
+            "bot_token": slack_api.BOT_TOKEN,
+            "app_token": slack_api.APP_TOKEN,
+            "api_base_url": fake.api_url,
+        }
+    )
+    app = build_app(settings, database_url=database_url)
+    adapter = SlackAdapter(app)
+    running = asyncio.create_task(adapter.run())
+    try:
+        await fake.wait_socket()
+        users = [f"U0SOCK{n:03d}" for n in range(USERS)]
+        for user in users:
+            fake.add_user(user, f"Person {user[-3:]}")
+            await fake.envelope("slash_commands", slack_api.slash_command("help", user=user))
+        await adapter.drain()
+        fake.calls.clear()
+        latencies: list[float] = []
+        queue: asyncio.Queue[int] = asyncio.Queue()
+        for n in range(REQUESTS):
+            queue.put_nowait(n)
+
+        async def client() -> None:
+            while True:
+                try:
+                    n = queue.get_nowait()
+                except asyncio.QueueEmpty:
+                    return
+                text = "groups" if n % 2 else "help"
+                payload = slack_api.slash_command(text, user=users[n % USERS])
+                started = time.perf_counter()
+                await fake.envelope("slash_commands", payload)
+                latencies.append(time.perf_counter() - started)
+
+        started = time.perf_counter()
+        await asyncio.gather(*(client() for _ in range(CONCURRENCY)))
+        acked = time.perf_counter() - started
+        await adapter.drain()
+        finished = time.perf_counter() - started
+        replies = len(fake.of("chat.postMessage"))
+    finally:
+        running.cancel()
+        await asyncio.gather(running, return_exceptions=True)
+        await app.close()
+        await fake.stop()
+    report("Socket Mode", latencies, acked, finished, replies)
+
+
+def report(mode: str, latencies: list[float], acked: float, finished: float, replies: int) -> None:
     ms = [x * 1000 for x in latencies]
-    print(f"slack slash-command ack latency, HTTP mode, loopback, SQLite, {os.cpu_count()} cpus")
+    print(f"slack slash-command ack latency, {mode}, loopback, SQLite, {os.cpu_count()} cpus")
     print(f"  requests {REQUESTS}, concurrency {CONCURRENCY}, people {USERS}")
     print(
         f"  ack p50 {percentile(ms, 0.50):.1f} ms, p90 {percentile(ms, 0.90):.1f} ms,"
@@ -98,3 +159,6 @@ if __name__ == "__main__":
         os.environ.setdefault("PLANERKA_CONFIG", "/nonexistent/config.toml")
         upgrade(url)
         asyncio.run(main(url))
+        url = f"sqlite+aiosqlite:///{folder}/bench_socket.sqlite3"
+        upgrade(url)
+        asyncio.run(socket_main(url))

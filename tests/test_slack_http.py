@@ -277,3 +277,25 @@ async def test_handler_error_is_one_sentence_and_the_log_has_no_token(
     logged = capsys.readouterr().err
     assert "handler_failed" in logged and "upstream refused" in logged
     assert slack_api.BOT_TOKEN not in logged
+
+
+async def test_a_workspace_arriving_at_once_joins_one_team(sqlite_url: str) -> None:
+    import asyncio
+
+    from models.teams import Identity, Team
+
+    async with slack_http(sqlite_url) as slack:
+        people = [f"U0P{n:02d}" for n in range(12)]
+        for user in people:
+            slack.fake.add_user(user, f"Person {user}")
+        first = [slack.command("groups", user=user) for user in people]
+        twice = [slack.command("groups", user="U0P00") for _ in range(4)]
+        assert set(await asyncio.gather(*first, *twice)) == {200}
+        await slack.adapter.drain()
+        texts = slack.fake.texts()
+        assert len(texts) == 16
+        assert not [t for t in texts if "went wrong" in t]
+        async with slack.adapter.workspace.sessionmaker() as session:
+            assert await session.scalar(select(func.count()).select_from(Team)) == 1
+            identities = await session.scalar(select(func.count()).select_from(Identity))
+        assert identities == 12

@@ -77,6 +77,10 @@ class SlackAdapter:
         self._sender = SlackSender(self.client, self.workspace)
         self._tasks: set[asyncio.Task[None]] = set()
         self._dm_noted: set[str] = set()
+        # one event at a time per person; first contacts one at a time (joining the team)
+        self._turns: dict[str, tuple[asyncio.Lock, int]] = {}
+        self._first_contact = asyncio.Lock()
+        self._known: set[str] = set()
         self.workspace.services.file_readers[PLATFORM] = self.read_file
         for module in (commands, actions, submissions, shortcuts, events):
             module.register(self.bolt, self)
@@ -128,8 +132,35 @@ class SlackAdapter:
         )
         return translator(locale)
 
+    async def handle(self, event: Incoming) -> list[View]:
+        """The workspace's answer to one event, in order per person.
+
+        A person's events run one after another (a double click acts twice, in turn),
+        and people this process has not met yet are handled one at a time, so the first
+        contacts of a whole workspace do not race to create its team or their identity.
+        """
+        user = event.sender.external_id
+        lock, users = self._turns.get(user, (asyncio.Lock(), 0))
+        self._turns[user] = (lock, users + 1)
+        try:
+            async with lock:
+                if user in self._known:
+                    return await self.workspace.handle(event)
+                async with self._first_contact:
+                    views = await self.workspace.handle(event)
+                if len(self._known) >= 100_000:
+                    self._known.clear()
+                self._known.add(user)
+                return views
+        finally:
+            lock, users = self._turns[user]
+            if users <= 1:
+                del self._turns[user]
+            else:
+                self._turns[user] = (lock, users - 1)
+
     async def run_event(self, event: Incoming, target: Target) -> list[View]:
-        views = await self.workspace.handle(event)
+        views = await self.handle(event)
         await self.poster.deliver(views, target, self.translator_of(event))
         await self.remember_dm(event)
         return views
@@ -154,7 +185,7 @@ class SlackAdapter:
         event = await self.event(
             {"team_id": team}, user=user, channel=channel, kind="command", command=name
         )
-        views = await self.workspace.handle(event)
+        views = await self.handle(event)
         if views:
             await self.poster.calls.call("views.publish", user_id=user, view=home_view(views))
 

@@ -34,7 +34,7 @@ def register(bolt: AsyncApp, slack: SlackAdapter) -> None:
             form_values=modals.submitted_values(view),
             dedup_key=f"view:{view.get('id')}:{view.get('hash')}" if view.get("id") else None,
         )
-        views = await slack.workspace.handle(event)
+        views = await slack.handle(event)
         for reply in views:
             errors = (reply.form or {}).get("errors")
             if errors:
@@ -57,4 +57,4 @@ async def closed(slack: SlackAdapter, body: dict[str, Any]) -> None:
     if not meta.get("c") or not user:
         return
     event = await slack.event(body, user=user, channel=meta["c"], kind="action", action="f:cancel")
-    await slack.workspace.handle(event)
+    await slack.handle(event)
