@@ -1,0 +1,184 @@
+"""CSV import edge cases on both engines: Bitrix24 headers in ru and en, plain format,
+utf-8 and cp1251, bad rows with line numbers, duplicates, all-or-nothing, 10,000 rows."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from handlers.events import ChatRef, Incoming, Sender
+from models.crm import CrmContact, CrmLead, CrmNote
+from models.db import create_engine, create_sessionmaker
+from services import crm_import, crm_leads, teams
+from services.access import Actor
+from services.crm import Card
+from services.errors import DomainError
+from services.teams import Newcomer
+
+BITRIX_RU = (
+    "ID;Название лида;Имя;Отчество;Фамилия;Название компании;Рабочий телефон;"
+    "Рабочий e-mail;Источник;Комментарий\n"
+    '1;Заявка;Анна;Ивановна;Смирнова;ООО "Вектор";+7 (900) 000-00-01;anna@vector.ru;'
+    "Звонок;перезвонить\n"
+    "2;Сайт;Олег;;Иванов;;8 900 111 22 33;oleg@mail.ru;Веб-сайт;\n"
+)
+BITRIX_EN = (
+    "ID,Lead name,First name,Last name,Company name,Mobile phone,Work e-mail,Source\n"
+    "1,Request,Jane,Doe,Acme Inc,+1 415 555 0100,jane@acme.com,E-mail\n"
+)
+
+
+@pytest.fixture
+async def maker(db_url: str) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    engine = create_engine(db_url)
+    yield create_sessionmaker(engine)
+    await engine.dispose()
+
+
+@pytest.fixture
+async def boss(maker: async_sessionmaker[AsyncSession]) -> Actor:
+    async with maker() as s, s.begin():
+        return await teams.create_team(
+            s, Newcomer(platform="console", external_id="boss", name="Boss")
+        )
+
+
+async def count(s: AsyncSession, model: type) -> int:
+    return int(await s.scalar(select(func.count()).select_from(model)) or 0)
+
+
+def test_bitrix_headers_in_both_encodings() -> None:
+    for data in (
+        BITRIX_RU.encode("utf-8"),
+        BITRIX_RU.encode("cp1251"),
+        ("\ufeff" + BITRIX_RU).encode("utf-8"),
+    ):
+        preview = crm_import.parse(data)
+        assert preview.errors == []
+        first, second = preview.rows
+        assert first["name"] == "Анна Ивановна Смирнова"
+        assert first["company"] == 'ООО "Вектор"'
+        assert first["phone_key"] == "79000000001" and first["source"] == "call"
+        assert first["comment"] == "перезвонить"
+        assert second["phone_key"] == "79001112233" and second["source"] == "web"
+    preview = crm_import.parse(BITRIX_EN.encode())
+    assert preview.rows[0]["name"] == "Jane Doe" and preview.rows[0]["source"] == "email"
+    assert preview.rows[0]["phone_key"] == "14155550100"
+
+
+def test_bad_rows_are_reported_with_line_numbers() -> None:
+    data = (
+        b"name\tphone\temail\n"
+        b"Ok\t+79000000001\tok@x.ru\n"
+        b"\t\t\n"  # blank: skipped, not an error
+        b"Bad phone\t12\t\n"
+        b"Bad mail\t\tnope@\n"
+        b"\t\t\n"
+        b"Too many\t+79000000002\ta@b.ru\textra\n"
+        b";;\n"
+    )
+    preview = crm_import.parse(data)
+    assert [row["name"] for row in preview.rows] == ["Ok", ";;"]
+    assert [line for line, _key, _params in preview.errors] == [4, 5, 7]
+    with pytest.raises(DomainError):
+        crm_import.parse(b"foo,bar\n1,2\n")  # no known columns
+    with pytest.raises(DomainError):
+        crm_import.parse(b"")
+
+
+async def test_preview_counts_and_all_or_nothing(
+    maker: async_sessionmaker[AsyncSession], boss: Actor
+) -> None:
+    async with maker() as s, s.begin():
+        await crm_leads.create_lead(
+            s, boss, Card(name="Old", phone="+79000000001", phone_key="79000000001"), force=True
+        )
+        data = (
+            b"name,phone,email\n"
+            b"Anna,+7 900 000-00-01,a@x.ru\n"  # duplicate of an existing lead
+            b"Boris,+7 900 000-00-02,b@x.ru\n"
+            b"Boris again,,b@x.ru\n"  # duplicate of line 3 by e-mail
+            b"Carl,+7 900 000-00-03,\n"
+        )
+        preview = await crm_import.preview(s, boss, data, "lead")
+        assert (preview.new, preview.duplicates, preview.errors) == (2, [2, 4], [])
+        entity, n = await crm_import.commit(s, boss, preview.draft_id or 0, skip_duplicates=True)
+        assert (entity, n) == ("lead", 2)
+        assert await count(s, CrmLead) == 3
+        with pytest.raises(DomainError):  # a draft is used once
+            await crm_import.commit(s, boss, preview.draft_id or 0, skip_duplicates=True)
+
+        bad = b"name,phone\nGood,+79000000009\nBad,12\n"
+        preview = await crm_import.preview(s, boss, bad, "contact")
+        assert len(preview.errors) == 1
+        with pytest.raises(DomainError):
+            await crm_import.commit(s, boss, preview.draft_id or 0, skip_duplicates=False)
+        assert await count(s, CrmContact) == 0  # nothing from that file
+
+        contacts = await crm_import.preview(s, boss, BITRIX_EN.encode(), "contact")
+        await crm_import.commit(s, boss, contacts.draft_id or 0, skip_duplicates=False)
+        assert await count(s, CrmContact) == 1
+
+
+async def test_ten_thousand_rows(maker: async_sessionmaker[AsyncSession], boss: Actor) -> None:
+    lines = ["Имя;Фамилия;Мобильный телефон;E-mail;Источник"]
+    for i in range(10_000):
+        lines.append(f"Имя{i};Фамилия{i};+7 901 {i // 10000:03d}-{i % 10000:04d};p{i}@x.ru;Звонок")
+    lines.append("Повтор;;;p5@x.ru;")  # a duplicate of line 7 inside the file
+    data = "\n".join(lines).encode("cp1251")
+    async with maker() as s, s.begin():
+        preview = await crm_import.preview(s, boss, data, "lead")
+        assert preview.new == 10_000 and preview.duplicates == [10_002]
+        assert preview.errors == []
+    async with maker() as s, s.begin():
+        entity, n = await crm_import.commit(s, boss, preview.draft_id or 0, skip_duplicates=True)
+        assert n == 10_000
+    async with maker() as s:
+        assert await count(s, CrmLead) == 10_000
+        page = await crm_leads.list_leads(s, boss, crm_leads.LeadFilter(source="call"), per_page=5)
+        assert page.total == 10_000 and page.pages == 2000
+
+
+async def test_failed_commit_leaves_nothing(
+    maker: async_sessionmaker[AsyncSession], boss: Actor
+) -> None:
+    data = "name,phone\n" + "\n".join(f"P{i},+7902{i:07d}" for i in range(3000))
+    async with maker() as s, s.begin():
+        preview = await crm_import.preview(s, boss, data.encode(), "lead")
+    with pytest.raises(RuntimeError):
+        async with maker() as s, s.begin():
+            await crm_import.commit(s, boss, preview.draft_id or 0, skip_duplicates=False)
+            raise RuntimeError("the event failed after the insert")
+    async with maker() as s:
+        assert await count(s, CrmLead) == 0
+
+
+async def test_forwarded_message_becomes_a_lead(db_url: str) -> None:
+    from bot.app import build_app
+    from tests.conftest import test_settings
+    from tests.console_driver import ConsoleDriver
+
+    app = build_app(test_settings(), database_url=db_url)
+    try:
+        boss = ConsoleDriver(app, user="Boss", lang="en")
+        await boss.say("/start")
+        event = Incoming(
+            chat=ChatRef("console", boss.console.key, True),
+            sender=Sender(external_id=boss.console.key, name="Boss", language_code="en"),
+            kind="text",
+            args="Hello! We need 20 licences, call me back: +7 916 555-44-33",
+            forwarded_from="Maria Ivanova",
+        )
+        views = await app.workspace.handle(event)
+        text = "".join(span.text for span in views[0].body)
+        assert "Lead #1 created." in text and "Maria Ivanova" in text
+        assert "Source: messenger" in text and "We need 20 licences" in text
+        assert views[0].ref == "lead:1"
+        async with app.workspace.sessionmaker() as s:
+            note = await s.scalar(select(CrmNote).where(CrmNote.kind == "comment"))
+            assert note is not None and note.text.startswith("Hello!")
+    finally:
+        await app.close()
