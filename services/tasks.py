@@ -507,9 +507,11 @@ async def add_dependency(
     if pred.deadline is not None:
         start = succ.start_at or succ.created_at
         if start < pred.deadline:
+            # the successor starts when the predecessor is due; its deadline moves
+            # only when it would fall before that start (keeping its duration)
             delta = pred.deadline - start
-            succ.start_at = start + delta
-            if succ.deadline is not None:
+            succ.start_at = pred.deadline
+            if succ.deadline is not None and succ.deadline <= pred.deadline:
                 succ.deadline += delta
                 succ.due_sort = succ.deadline
     await session.flush()

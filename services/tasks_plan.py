@@ -1,0 +1,228 @@
+"""My Plan (a personal kanban with one's own columns) and the data of a Gantt chart."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Select, and_, delete, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models.tasks import PlanCard, PlanColumn, Task, TaskDependency, TaskMember
+from services.access import Actor, get_visible_group
+from services.errors import N_, DomainError, not_found
+from services.pagination import Page, paginate
+from services.tasks import ACCOMPLICE, get_task, visible_tasks
+
+DEFAULT_COLUMNS = {
+    "ru": ("Сегодня", "На неделю", "На проверку", "Завершённые"),
+    "en": ("Today", "This week", "Review", "Done"),
+}
+NAME_MAX = 60
+COLUMNS_MAX = 12
+GANTT_MAX = 60
+
+
+async def columns(session: AsyncSession, actor: Actor) -> list[PlanColumn]:
+    """The person's columns in order; the defaults, in their language, on first use."""
+    rows = list(
+        (
+            await session.execute(
+                select(PlanColumn)
+                .where(PlanColumn.user_id == actor.user_id)
+                .order_by(PlanColumn.position, PlanColumn.id)
+            )
+        ).scalars()
+    )
+    if rows:
+        return rows
+    names = DEFAULT_COLUMNS.get(actor.locale, DEFAULT_COLUMNS["en"])
+    for position, name in enumerate(names):
+        column = PlanColumn(user_id=actor.user_id, name=name, position=position)
+        session.add(column)
+        rows.append(column)
+    await session.flush()
+    return rows
+
+
+async def _column(session: AsyncSession, actor: Actor, column_id: int) -> PlanColumn:
+    column = await session.get(PlanColumn, column_id)
+    if column is None or column.user_id != actor.user_id:
+        raise not_found()
+    return column
+
+
+async def column_by_id(session: AsyncSession, actor: Actor, column_id: int) -> PlanColumn:
+    return await _column(session, actor, column_id)
+
+
+def _plan_query(actor: Actor) -> Select[Any]:
+    """Tasks on the person's plan: open ones they do or help with, and any placed there."""
+    uid = actor.user_id
+    helping = select(TaskMember.task_id).where(
+        TaskMember.user_id == uid, TaskMember.role == ACCOMPLICE
+    )
+    return (
+        visible_tasks(actor)
+        .outerjoin(PlanCard, and_(PlanCard.task_id == Task.id, PlanCard.user_id == uid))
+        .where(
+            or_(
+                PlanCard.column_id.is_not(None),
+                and_(
+                    Task.is_open.is_(True),
+                    or_(Task.responsible_id == uid, Task.id.in_(helping)),
+                ),
+            )
+        )
+    )
+
+
+async def board(session: AsyncSession, actor: Actor) -> list[tuple[PlanColumn, int]]:
+    cols = await columns(session, actor)
+    first = cols[0].id
+    key = func.coalesce(PlanCard.column_id, first)
+    query = _plan_query(actor).with_only_columns(key, func.count()).group_by(key)
+    counts = {int(col): int(n) for col, n in (await session.execute(query)).all()}
+    return [(col, counts.get(col.id, 0)) for col in cols]
+
+
+async def column_tasks(
+    session: AsyncSession, actor: Actor, column_id: int, *, page: int = 1, per_page: int = 8
+) -> tuple[PlanColumn, Page[Task]]:
+    column = await _column(session, actor, column_id)
+    cols = await columns(session, actor)
+    query = _plan_query(actor)
+    if column.id == cols[0].id:
+        query = query.where(or_(PlanCard.column_id == column.id, PlanCard.column_id.is_(None)))
+    else:
+        query = query.where(PlanCard.column_id == column.id)
+    return column, await paginate(session, query.order_by(Task.due_sort, Task.id), page, per_page)
+
+
+async def column_of(session: AsyncSession, actor: Actor, task_id: int) -> PlanColumn:
+    card = await session.get(PlanCard, (actor.user_id, task_id))
+    if card is not None:
+        return await _column(session, actor, card.column_id)
+    return (await columns(session, actor))[0]
+
+
+async def move(
+    session: AsyncSession, actor: Actor, task_id: int, column_id: int
+) -> tuple[Task, PlanColumn]:
+    """Put a task in one of the person's columns (their plan only)."""
+    task = await get_task(session, actor, task_id)
+    column = await _column(session, actor, column_id)
+    card = await session.get(PlanCard, (actor.user_id, task.id))
+    if card is None:
+        session.add(PlanCard(user_id=actor.user_id, task_id=task.id, column_id=column.id))
+    else:
+        card.column_id = column.id
+    await session.flush()
+    return task, column
+
+
+def clean_column_name(name: str) -> str:
+    name = " ".join(name.split())
+    if not name:
+        raise DomainError(N_("A column needs a name."))
+    if len(name) > NAME_MAX:
+        raise DomainError(N_("A column name may have at most {limit} characters."), limit=NAME_MAX)
+    return name
+
+
+async def add_column(session: AsyncSession, actor: Actor, name: str) -> PlanColumn:
+    cols = await columns(session, actor)
+    if len(cols) >= COLUMNS_MAX:
+        raise DomainError(N_("A plan may have at most {limit} columns."), limit=COLUMNS_MAX)
+    column = PlanColumn(
+        user_id=actor.user_id,
+        name=clean_column_name(name),
+        position=max(c.position for c in cols) + 1,
+    )
+    session.add(column)
+    await session.flush()
+    return column
+
+
+async def rename_column(
+    session: AsyncSession, actor: Actor, column_id: int, name: str
+) -> PlanColumn:
+    column = await _column(session, actor, column_id)
+    column.name = clean_column_name(name)
+    await session.flush()
+    return column
+
+
+async def delete_column(session: AsyncSession, actor: Actor, column_id: int) -> PlanColumn:
+    """Its tasks go back to the first column."""
+    column = await _column(session, actor, column_id)
+    cols = await columns(session, actor)
+    if len(cols) == 1:
+        raise DomainError(N_("The last column cannot be deleted."))
+    await session.execute(
+        delete(PlanCard).where(PlanCard.user_id == actor.user_id, PlanCard.column_id == column.id)
+    )
+    await session.delete(column)
+    await session.flush()
+    return column
+
+
+async def shift_column(
+    session: AsyncSession, actor: Actor, column_id: int, step: int
+) -> list[PlanColumn]:
+    """Move a column one place left (-1) or right (+1)."""
+    column = await _column(session, actor, column_id)
+    cols = await columns(session, actor)
+    index = next(i for i, c in enumerate(cols) if c.id == column.id)
+    other = index + (1 if step > 0 else -1)
+    if 0 <= other < len(cols):
+        cols[index], cols[other] = cols[other], cols[index]
+    for position, col in enumerate(cols):
+        col.position = position
+    await session.flush()
+    return cols
+
+
+async def column_by_number(session: AsyncSession, actor: Actor, number: str) -> PlanColumn:
+    cols = await columns(session, actor)
+    if number.isdigit() and 1 <= int(number) <= len(cols):
+        return cols[int(number) - 1]
+    key = number.casefold()
+    for col in cols:
+        if col.name.casefold() == key:
+            return col
+    raise DomainError(N_("There is no column {name}: give its number from /plan."), name=number)
+
+
+# -- Gantt ------------------------------------------------------------------------
+
+
+async def gantt_data(
+    session: AsyncSession, actor: Actor, group_id: int | None = None
+) -> tuple[list[Task], list[tuple[int, int]]]:
+    """Open tasks with a deadline (a group's, or the person's), and their dependencies."""
+    query = visible_tasks(actor).where(Task.is_open.is_(True), Task.deadline.is_not(None))
+    if group_id is not None:
+        group = await get_visible_group(session, actor, group_id)
+        query = query.where(Task.group_id == group.id)
+    else:
+        uid = actor.user_id
+        query = query.where(
+            or_(
+                Task.responsible_id == uid,
+                Task.creator_id == uid,
+                Task.id.in_(select(TaskMember.task_id).where(TaskMember.user_id == uid)),
+            )
+        )
+    rows = list(
+        (await session.execute(query.order_by(Task.due_sort, Task.id).limit(GANTT_MAX))).scalars()
+    )
+    ids = [t.id for t in rows]
+    deps: list[tuple[int, int]] = []
+    if ids:
+        found = await session.execute(
+            select(TaskDependency.predecessor_id, TaskDependency.successor_id).where(
+                TaskDependency.predecessor_id.in_(ids), TaskDependency.successor_id.in_(ids)
+            )
+        )
+        deps = [(int(a), int(b)) for a, b in found.all()]
+    return rows, deps
