@@ -155,3 +155,27 @@ async def test_private_error_in_group_is_an_alert(sqlite_url: str, fake: FakeTel
         assert answers[-1].data["show_alert"] is True
         assert "out of date" in answers[-1].data["text"]
         assert fake.sent(-100500) == []
+
+
+async def test_failures_never_log_the_token(
+    sqlite_url: str,
+    fake: FakeTelegram,
+    caplog: pytest.LogCaptureFixture,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from tests.fakes.telegram_api import TOKEN
+
+    caplog.set_level("DEBUG")
+    async with running(sqlite_url, fake):
+        boss = Chat(fake, Person(101, "Boss", "en"))
+        fake.fail("sendMessage", 400, "Bad Request: can't parse entities", times=2)
+        await boss.say("/start", expect=0)
+        assert len(fake.by_method("sendMessage")) == 2  # tried, failed, logged, went on
+        out = await boss.say("/help")
+        assert "/groups" in out[0].text
+    captured = capsys.readouterr()
+    secret = TOKEN.split(":", 1)[1]
+    logged = [record.getMessage() for record in caplog.records]
+    assert any("reply_failed" in line for line in captured.out.splitlines() + logged)
+    for text in [captured.out, captured.err, *logged]:
+        assert secret not in text

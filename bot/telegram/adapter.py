@@ -129,10 +129,21 @@ class TelegramAdapter:
             return
         await self.bot.delete_webhook(drop_pending_updates=False)
         log.info("telegram_polling", bot=self.username)
-        self.ready.set()
-        await self.dispatcher.start_polling(
-            self.bot, handle_signals=False, close_bot_session=True, polling_timeout=30
+        polling = asyncio.create_task(
+            self.dispatcher.start_polling(
+                self.bot, handle_signals=False, close_bot_session=True, polling_timeout=30
+            )
         )
+        self.ready.set()
+        try:
+            await asyncio.shield(polling)
+        except asyncio.CancelledError:
+            # stop through aiogram, so its polling loop ends before the session closes
+            with suppress(RuntimeError):
+                await self.dispatcher.stop_polling()
+            with suppress(asyncio.CancelledError):
+                await polling
+            raise
 
     async def close(self) -> None:
         await self.bot.session.close()
