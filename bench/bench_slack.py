@@ -73,8 +73,9 @@ async def main(database_url: str) -> None:
         await slack.adapter.drain()
         finished = time.perf_counter() - started
         replies = len(fake.of("chat.postMessage"))
+        failed = sum("went wrong" in text for text in fake.texts())
 
-    report("HTTP mode", latencies, acked, finished, replies)
+    report("HTTP mode", latencies, acked, finished, replies, failed)
 
 
 async def socket_main(database_url: str) -> None:
@@ -126,15 +127,18 @@ async def socket_main(database_url: str) -> None:
         await adapter.drain()
         finished = time.perf_counter() - started
         replies = len(fake.of("chat.postMessage"))
+        failed = sum("went wrong" in text for text in fake.texts())
     finally:
         running.cancel()
         await asyncio.gather(running, return_exceptions=True)
         await app.close()
         await fake.stop()
-    report("Socket Mode", latencies, acked, finished, replies)
+    report("Socket Mode", latencies, acked, finished, replies, failed)
 
 
-def report(mode: str, latencies: list[float], acked: float, finished: float, replies: int) -> None:
+def report(
+    mode: str, latencies: list[float], acked: float, finished: float, replies: int, failed: int
+) -> None:
     ms = [x * 1000 for x in latencies]
     print(f"slack slash-command ack latency, {mode}, loopback, SQLite, {os.cpu_count()} cpus")
     print(f"  requests {REQUESTS}, concurrency {CONCURRENCY}, people {USERS}")
@@ -146,7 +150,7 @@ def report(mode: str, latencies: list[float], acked: float, finished: float, rep
     print(f"  all acked in {acked:.2f} s ({REQUESTS / acked:.0f} req/s)")
     print(
         f"  all replies posted after {finished:.2f} s: {replies} messages"
-        f" ({REQUESTS / finished:.0f} commands/s end to end)"
+        f" ({REQUESTS / finished:.0f} commands/s end to end), {failed} of them errors"
     )
     over = sum(1 for x in ms if x > 3000)
     print(f"  acks over Slack's 3 s limit: {over}")

@@ -76,6 +76,8 @@ class SlackAdapter:
         self.poster = Poster(Calls(self.client, sleep), self.workspace, self.people)
         self._sender = SlackSender(self.client, self.workspace)
         self._tasks: set[asyncio.Task[None]] = set()
+        # work after the ack waits its turn rather than for a database connection
+        self._work = asyncio.Semaphore(max(4, app.settings.database.pool_size))
         self._dm_noted: set[str] = set()
         # one event at a time per person; first contacts one at a time (joining the team)
         self._turns: dict[str, tuple[asyncio.Lock, int]] = {}
@@ -99,7 +101,8 @@ class SlackAdapter:
 
     async def _guard(self, work: Coroutine[Any, Any, None]) -> None:
         try:
-            await work
+            async with self._work:
+                await work
         except Exception as exc:
             log.exception("slack_work_failed", error=type(exc).__name__)
 
