@@ -173,6 +173,11 @@ async def create_from_text(ctx: Ctx, text: str) -> View:
         repeat=draft.repeat,
         weekdays=draft.weekdays,
     )
+    return await announce_created(ctx, event, invited)
+
+
+async def announce_created(ctx: Ctx, event: Event, invited: list[User]) -> View:
+    """Invite the people of a new event, queue its reminders, show its card."""
     for user in invited:
         await ctx.notify(
             user.id,

@@ -207,22 +207,15 @@ async def occurrences(
     start: datetime,
     end: datetime,
     *,
-    user_ids: Sequence[int] | None = None,
     group_id: int | None = None,
     include_declined: bool = True,
 ) -> list[Occurrence]:
-    """Occurrences in [start, end) the actor may see: their own calendar by default,
-    a group's calendar, or (for /slots) the given people's events."""
+    """Occurrences in [start, end) of the actor's own calendar, or of a group's calendar."""
     cond = [Event.team_id == actor.team_id, Event.parent_id.is_(None)]
     if group_id is not None:
         await get_visible_group(session, actor, group_id)
         cond.append(visible_events(actor))
         cond.append(Event.group_id == group_id)
-    elif user_ids is not None:
-        involved = select(EventAttendee.event_id).where(EventAttendee.user_id.in_(user_ids))
-        if not include_declined:
-            involved = involved.where(EventAttendee.status != "no")
-        cond.append(Event.id.in_(involved))
     else:
         mine = select(EventAttendee.event_id).where(EventAttendee.user_id == actor.user_id)
         if not include_declined:
@@ -452,3 +445,24 @@ async def invite(
         added.append(user)
     await session.flush()
     return event, added
+
+
+async def occurrences_for(
+    session: AsyncSession, team_id: int, event_ids: Any, start: datetime, end: datetime
+) -> list[Occurrence]:
+    """Occurrences of the given events (a subquery of ids) in a range, for free/busy."""
+    series = list(
+        (
+            await session.execute(
+                select(Event).where(
+                    Event.team_id == team_id,
+                    Event.parent_id.is_(None),
+                    Event.id.in_(event_ids),
+                    Event.starts_at < end,
+                    or_(Event.repeat != "none", Event.ends_at > start),
+                )
+            )
+        ).scalars()
+    )
+    overrides = await _overrides(session, [e.id for e in series])
+    return expand(series, overrides, start, end)

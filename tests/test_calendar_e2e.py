@@ -120,3 +120,24 @@ async def test_recurring_event_and_single_change_in_russian(sqlite_app: App) -> 
     assert "Вы приняли приглашение." in out
     out = await boss.say("/events картинка")
     assert "(image: week.png" in out
+
+
+async def test_slots_and_booking(sqlite_app: App) -> None:
+    boss, anna, _petr = await team(sqlite_app)
+    out = await boss.say("/slots")
+    assert "Whose free time?" in out
+    out = await boss.say("/slots @Anna next week 30m")
+    assert "Free 30 min for Boss, Anna:" in out
+    assert "🟢" in out
+    out = await boss.press("Book")
+    assert "What is the meeting called?" in out
+    out = await boss.say("Planning")
+    assert "Event created; 1 person invited." in out and "Planning" in out
+    out = await anna.say("/slots @Boss next week 30m")
+    assert "Boss invites you to Planning" in out
+
+
+async def test_slots_in_russian(sqlite_app: App) -> None:
+    boss, _anna, _petr = await team(sqlite_app, lang="ru")
+    out = await boss.say("/slots @Anna следующая неделя 1ч")
+    assert "Свободно 1 ч для Boss, Anna:" in out

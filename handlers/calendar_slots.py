@@ -1,0 +1,161 @@
+"""/slots @anna @petr [today|tomorrow|this week|next week] [60m]: common free time,
+with a button to book an event in a slot."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from handlers.calendar import announce_created, day_start, range_bounds
+from handlers.calendar_views import span_text
+from handlers.core import Ctx, Router, pager_row
+from handlers.forms import Field, Form
+from handlers.i18n import N_
+from handlers.markup import Span, bold, join_lines
+from handlers.views import CALLBACK_LIMIT, Button, View
+from services import calendar, calendar_slots, users
+from services.access import get_team_user
+from services.calendar_parse import parse_duration
+from services.calendar_recur import key_to_time, occ_key
+from services.errors import N_ as _N
+from services.errors import DomainError
+from services.pagination import Page, clamp_page
+
+router = Router(__name__)
+ORDER = 66
+
+PEOPLE = re.compile(r"(?<!\S)@([\w.\-]+)")
+RANGES = {
+    "t": ("today", "сегодня"),
+    "m": ("tomorrow", "завтра"),
+    "w": ("this week", "week", "эта неделя", "неделя", "на этой неделе", "на неделе"),
+    "n": ("next week", "следующая неделя", "на следующей неделе"),
+}
+DEFAULT_LENGTH = timedelta(minutes=60)
+
+
+def bounds(ctx: Ctx, code: str) -> tuple[datetime, datetime]:
+    if code in ("t", "w", "n"):
+        return range_bounds(ctx.tr, code)
+    tomorrow = day_start(ctx.tr, datetime.now(UTC)) + timedelta(days=1)
+    end = (tomorrow.replace(tzinfo=None) + timedelta(days=1)).replace(tzinfo=ctx.tr.zone())
+    return tomorrow.astimezone(UTC), end.astimezone(UTC)
+
+
+async def slots_view(ctx: Ctx, ids: list[int], code: str, minutes: int, page_no: int) -> View:
+    start, end = bounds(ctx, code)
+    length = timedelta(minutes=minutes)
+    found = await calendar_slots.free_slots(ctx.session, ctx.me, ids, start, end, length)
+    per = ctx.services.page_size
+    page_no, pages = clamp_page(page_no, len(found), per)
+    page: Page[tuple[datetime, datetime]] = Page(
+        found[(page_no - 1) * per : page_no * per], page_no, pages, len(found)
+    )
+    names = [ctx.me.name]
+    for uid in ids:
+        if uid != ctx.me.user_id:
+            names.append((await get_team_user(ctx.session, ctx.me, uid)).name)
+    lines: list[Any] = [
+        ctx.tr(
+            "Free {length} for {people}: {n} windows",
+            length=ctx.tr.duration(length),
+            people=bold(", ".join(names)),
+            n=str(len(found)),
+        )
+    ]
+    if not found:
+        lines.append(ctx.tr("No common free time there. Try next week or a shorter length."))
+    people = ".".join(str(i) for i in ids)
+    view = View()
+    for slot_start, slot_end in page.items:
+        lines.append([Span("🟢 " + span_text(ctx.tr, slot_start, slot_end))])
+        action = f"sl:b:{occ_key(slot_start)}:{minutes}:{people}"
+        if len(action.encode()) <= CALLBACK_LIMIT:
+            view.row(Button(ctx.tr.s("Book {when}", when=ctx.tr.when(slot_start)), action))
+    view.body = join_lines(lines)
+    pager = f"sl:p:{code}:{minutes}:{people}"
+    if len(pager.encode()) + 6 <= CALLBACK_LIMIT:
+        view.row(*pager_row(ctx, page, pager))
+    return view
+
+
+@router.command(
+    "slots",
+    help=N_("free time common to several people"),
+    usage=N_("/slots @anna @petr [today|tomorrow|this week|next week] [60m]"),
+)
+async def slots_command(ctx: Ctx) -> Any:
+    text = ctx.args.strip()
+    tokens = PEOPLE.findall(text)
+    if not tokens:
+        return View(body=ctx.tr("Whose free time? For example: /slots @anna @petr this week 60m"))
+    ids: list[int] = []
+    for token in tokens:
+        found = await users.find_people(ctx.session, ctx.me, token)
+        if not found:
+            raise DomainError(_N("I don't know anyone called {name} in your team."), name=token)
+        if len(found) > 1:
+            names = ", ".join(u.name for u in found)
+            raise DomainError(_N("Several people match: {names}. Type the full name."), names=names)
+        ids.append(found[0].id)
+    rest = " ".join(PEOPLE.sub(" ", text).split()).lower()
+    length = parse_duration(rest)
+    code = "w"
+    for key, words in RANGES.items():
+        if any(word in rest for word in sorted(words, key=len, reverse=True)):
+            code = key
+            if key in ("n", "m"):
+                break
+    minutes = int((length or DEFAULT_LENGTH).total_seconds() // 60)
+    return await slots_view(ctx, ids, code, minutes, 1)
+
+
+def _ids(raw: str) -> list[int]:
+    parts = raw.split(".")
+    if not all(p.isdigit() and len(p) <= 12 for p in parts):
+        raise DomainError(_N("This button is out of date. Open the list again."))
+    return [int(p) for p in parts]
+
+
+@router.action("sl")
+async def slots_action(ctx: Ctx) -> Any:
+    verb = ctx.action_args[0] if ctx.action_args else ""
+    if verb == "p" and len(ctx.action_args) >= 5:
+        code = ctx.action_args[1] if ctx.action_args[1] in RANGES else "w"
+        view = await slots_view(
+            ctx, _ids(ctx.action_args[3]), code, ctx.int_arg(2), ctx.page_arg(4)
+        )
+        view.edit = True
+        return view
+    if verb == "b" and len(ctx.action_args) >= 4:
+        start = key_to_time(ctx.int_arg(1))
+        minutes = ctx.int_arg(2)
+        people = _ids(ctx.action_args[3])
+        return await ctx.start_form(
+            "slot_book", {"start": start.isoformat(), "minutes": minutes, "people": people}
+        )
+    return View(body=ctx.tr("This button is out of date. Open the list again."), private=True)
+
+
+async def _submit_book(ctx: Ctx, values: dict[str, Any]) -> View:
+    start = datetime.fromisoformat(values["start"])
+    event, invited = await calendar.create_event(
+        ctx.session,
+        ctx.me,
+        title=values["title"],
+        starts_at=start,
+        ends_at=start + timedelta(minutes=int(values["minutes"])),
+        attendee_ids=[int(i) for i in values["people"]],
+    )
+    return await announce_created(ctx, event, invited)
+
+
+router.form(
+    Form(
+        name="slot_book",
+        title=N_("Book the slot"),
+        fields=[Field("title", N_("What is the meeting called?"), max_length=200)],
+        submit=_submit_book,
+    )
+)

@@ -1,0 +1,304 @@
+"""Calendar, feed and drive services on both engines: the access matrix (extranet
+sees only its groups), recurrence with single-occurrence changes, reminders, slots."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from sqlalchemy import update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from models.db import create_engine, create_sessionmaker
+from models.teams import User
+from models.timeman import Absence, WorkSchedule
+from services import calendar, calendar_slots, drive, feed, feed_polls, groups, teams
+from services.access import Actor
+from services.calendar_recur import occ_key
+from services.errors import DomainError
+from services.teams import Newcomer
+
+MONDAY = datetime(2030, 1, 7, tzinfo=UTC)  # a Monday
+
+
+@dataclass
+class World:
+    admin: Actor
+    employee: Actor
+    guest: Actor
+    outsider: Actor
+    partners_id: int
+
+
+@pytest.fixture
+async def maker(db_url: str) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    engine = create_engine(db_url)
+    yield create_sessionmaker(engine)
+    await engine.dispose()
+
+
+def who(name: str) -> Newcomer:
+    return Newcomer(platform="console", external_id=name.casefold(), name=name)
+
+
+def utc(actor: Actor) -> Actor:
+    return Actor(actor.user_id, actor.team_id, actor.role, actor.name, actor.locale, "UTC")
+
+
+@pytest.fixture
+async def world(maker: async_sessionmaker[AsyncSession]) -> World:
+    async with maker() as s, s.begin():
+        admin = await teams.create_team(s, who("Admin"))
+        shared = await groups.create_group(s, admin, "Partners")
+        code = (await teams.create_invite(s, admin, role="employee")).code
+        employee, _ = await teams.join_with_invite(s, code, who("Emp"))
+        guest_code = (await teams.create_invite(s, admin, role="extranet", group_id=shared.id)).code
+        guest, _ = await teams.join_with_invite(s, guest_code, who("Guest"))
+        outsider = await teams.create_team(s, who("Other"))
+        await s.execute(update(User).values(timezone="UTC"))
+        return World(utc(admin), utc(employee), utc(guest), utc(outsider), shared.id)
+
+
+async def _sees(call: object) -> bool:
+    try:
+        await call  # type: ignore[misc]
+    except DomainError:
+        return False
+    return True
+
+
+async def test_access_matrix(maker: async_sessionmaker[AsyncSession], world: World) -> None:
+    start = datetime.now(UTC) + timedelta(days=1)
+    async with maker() as s, s.begin():
+        personal, _ = await calendar.create_event(
+            s,
+            world.admin,
+            title="1:1",
+            starts_at=start,
+            ends_at=start + timedelta(hours=1),
+            attendee_ids=[world.employee.user_id],
+        )
+        group_event, invited = await calendar.create_event(
+            s,
+            world.admin,
+            title="Partners sync",
+            starts_at=start,
+            ends_at=start + timedelta(hours=1),
+            group_id=world.partners_id,
+        )
+        assert [u.id for u in invited] == [world.guest.user_id]
+        team_post, reached = await feed.create_post(s, world.admin, "Hello team")
+        assert world.guest.user_id not in [u.id for u in reached]
+        group_post, _ = await feed.create_post(
+            s, world.admin, "Hello partners", group_id=world.partners_id
+        )
+        _poll, poll_post, _ = await feed_polls.create_poll(
+            s, world.admin, "Which?", ["A", "B"], group_id=world.partners_id
+        )
+        own_file = await drive.save_file(
+            s,
+            world.admin,
+            platform="console",
+            file_id="/x/a.txt",
+            name="a.txt",
+            size=1,
+            mime="text/plain",
+        )
+        group_file = await drive.save_file(
+            s,
+            world.admin,
+            platform="console",
+            file_id="/x/b.txt",
+            name="b.txt",
+            size=1,
+            mime="text/plain",
+            group_id=world.partners_id,
+        )
+        ids = (
+            personal.id,
+            group_event.id,
+            team_post.id,
+            group_post.id,
+            poll_post.id,
+            own_file.id,
+            group_file.id,
+        )
+
+    expected = {
+        # personal event, group event, team post, group post, group poll, own file, group file
+        "admin": (True, True, True, True, True, True, True),
+        "employee": (True, False, True, False, False, False, False),
+        "guest": (False, True, False, True, True, False, True),
+        "outsider": (False, False, False, False, False, False, False),
+    }
+    for role, row in expected.items():
+        actor = getattr(world, role)
+        async with maker() as s, s.begin():
+            seen = (
+                await _sees(calendar.get_event(s, actor, ids[0])),
+                await _sees(calendar.get_event(s, actor, ids[1])),
+                await _sees(feed.get_post(s, actor, ids[2])),
+                await _sees(feed.get_post(s, actor, ids[3])),
+                await _sees(feed.get_post(s, actor, ids[4])),
+                await _sees(drive.get_file(s, actor, ids[5])),
+                await _sees(drive.get_file(s, actor, ids[6])),
+            )
+            assert seen == row, role
+            page = await feed.list_feed(s, actor)
+            assert page.total == sum(row[2:5]), role
+            files = await drive.list_files(s, actor)
+            assert files.total == sum(row[5:7]), role
+
+    async with maker() as s, s.begin():
+        # extranet members post only to their groups, and cannot plan events for others' groups
+        with pytest.raises(DomainError):
+            await feed.create_post(s, world.guest, "To everyone?")
+        with pytest.raises(DomainError):
+            await calendar.answer(s, world.employee, ids[1], "yes")
+        # nobody but the organiser changes an event
+        with pytest.raises(DomainError):
+            await calendar.cancel(s, world.employee, ids[0], None, whole=True)
+        # a file in a group needs membership
+        with pytest.raises(DomainError):
+            await drive.move_to_group(s, world.employee, ids[5], world.partners_id)
+
+
+async def test_recurrence_with_single_changes(
+    maker: async_sessionmaker[AsyncSession], world: World
+) -> None:
+    first = MONDAY + timedelta(hours=10)
+    async with maker() as s, s.begin():
+        series, _ = await calendar.create_event(
+            s,
+            world.admin,
+            title="Standup",
+            starts_at=first,
+            ends_at=first + timedelta(minutes=15),
+            attendee_ids=[world.employee.user_id],
+            repeat="weekly",
+            weekdays=[0, 2],
+        )
+        occs = await calendar.occurrences(s, world.admin, MONDAY, MONDAY + timedelta(days=14))
+        assert [o.starts_at.day for o in occs] == [7, 9, 14, 16]
+        wednesday = occs[1]
+        # move one occurrence, cancel another; the series stays
+        await calendar.move(
+            s, world.admin, series.id, wednesday.key, wednesday.starts_at + timedelta(hours=2)
+        )
+        await calendar.cancel(s, world.admin, series.id, occs[2].key, whole=False)
+        occs = await calendar.occurrences(s, world.employee, MONDAY, MONDAY + timedelta(days=14))
+        assert [(o.starts_at.day, o.starts_at.hour) for o in occs] == [(7, 10), (9, 12), (16, 10)]
+        assert occs[1].series_id == series.id and occs[1].key == wednesday.key
+
+        monthly, _ = await calendar.create_event(
+            s,
+            world.admin,
+            title="Payroll",
+            starts_at=datetime(2030, 1, 31, 9, tzinfo=UTC),
+            ends_at=datetime(2030, 1, 31, 10, tzinfo=UTC),
+            repeat="monthly",
+        )
+        found = await calendar.occurrences(
+            s, world.admin, datetime(2030, 1, 1, tzinfo=UTC), datetime(2030, 6, 1, tzinfo=UTC)
+        )
+        paydays = [o.starts_at.date() for o in found if o.series_id == monthly.id]
+        assert paydays == [date(2030, 1, 31), date(2030, 3, 31), date(2030, 5, 31)]  # no Feb 31
+
+
+async def test_reminders_follow_the_personal_setting(
+    maker: async_sessionmaker[AsyncSession], world: World
+) -> None:
+    start = MONDAY + timedelta(hours=10)
+    async with maker() as s, s.begin():
+        await calendar.set_remind_minutes(s, world.employee, 30)
+        event, _ = await calendar.create_event(
+            s,
+            world.admin,
+            title="Demo",
+            starts_at=start,
+            ends_at=start + timedelta(hours=1),
+            attendee_ids=[world.employee.user_id, world.guest.user_id],
+        )
+        await calendar.answer(s, world.guest, event.id, "no")
+        due = await calendar.due_reminders(s, event, now=MONDAY)
+        got = {(d.user.name, d.due_at) for d in due}
+        assert got == {
+            ("Admin", start - timedelta(minutes=15)),
+            ("Emp", start - timedelta(minutes=30)),
+        }
+        assert {d.dedup_key for d in due} == {
+            f"event:{event.id}:{occ_key(start)}:{world.admin.user_id}",
+            f"event:{event.id}:{occ_key(start)}:{world.employee.user_id}",
+        }
+        with pytest.raises(DomainError):
+            await calendar.set_remind_minutes(s, world.employee, -5)
+
+
+async def test_free_slots_from_events_schedules_and_absences(
+    maker: async_sessionmaker[AsyncSession], world: World
+) -> None:
+    day_end = MONDAY + timedelta(days=1)
+    hour = timedelta(hours=1)
+    async with maker() as s, s.begin():
+        await calendar.create_event(
+            s,
+            world.employee,
+            title="Busy",
+            starts_at=MONDAY + 10 * hour,
+            ends_at=MONDAY + 11 * hour,
+        )
+        declined, _ = await calendar.create_event(
+            s,
+            world.admin,
+            title="Optional",
+            starts_at=MONDAY + 15 * hour,
+            ends_at=MONDAY + 16 * hour,
+            attendee_ids=[world.employee.user_id],
+        )
+        await calendar.answer(s, world.employee, declined.id, "no")
+        await calendar.create_event(
+            s, world.admin, title="Lunch", starts_at=MONDAY + 13 * hour, ends_at=MONDAY + 14 * hour
+        )
+        slots = await calendar_slots.free_slots(
+            s, world.admin, [world.employee.user_id], MONDAY, day_end, hour, now=MONDAY
+        )
+        # the admin's own 15:00 event counts; the employee declined it, so only for the admin
+        assert [(a.hour, b.hour) for a, b in slots] == [(9, 10), (11, 13), (14, 15), (16, 18)]
+
+        s.add(
+            WorkSchedule(
+                team_id=world.admin.team_id,
+                user_id=world.employee.user_id,
+                weekdays="12345",
+                start_minute=12 * 60,
+                end_minute=17 * 60,
+            )
+        )
+        await s.flush()
+        slots = await calendar_slots.free_slots(
+            s, world.admin, [world.employee.user_id], MONDAY, day_end, hour, now=MONDAY
+        )
+        assert [(a.hour, b.hour) for a, b in slots] == [(12, 13), (14, 15), (16, 17)]
+
+        s.add(
+            Absence(
+                team_id=world.admin.team_id,
+                user_id=world.employee.user_id,
+                first_day=date(2030, 1, 7),
+                last_day=date(2030, 1, 7),
+            )
+        )
+        await s.flush()
+        assert (
+            await calendar_slots.free_slots(
+                s, world.admin, [world.employee.user_id], MONDAY, day_end, hour, now=MONDAY
+            )
+            == []
+        )
+        # the guest shares no group with the employee, so cannot look at their time
+        with pytest.raises(DomainError):
+            await calendar_slots.free_slots(
+                s, world.guest, [world.employee.user_id], MONDAY, day_end, hour, now=MONDAY
+            )
