@@ -103,5 +103,41 @@ async def test_task_shortcut_runs_the_task_command(sqlite_url: str) -> None:
                 slack.fake.of("chat.postEphemeral")[-1]
             )
             return
-        wire = str(slack.fake.posted()) + str(slack.fake.of("views.open"))
-        assert "Call the &lt;client&gt; back" in wire or "Call the <client> back" in wire
+        created = next((t for t in slack.fake.texts() if "created" in t), "")
+        assert "Task #1 created" in created
+        assert "*Call the &lt;client&gt; back*" in created
+
+
+async def test_task_through_the_modal_and_buttons_to_completion(sqlite_url: str) -> None:
+    async with slack_http(sqlite_url) as slack:
+        _require(slack, "task")
+        slack.fake.add_user(ANNA, "Anna")
+        slack.fake.add_user(BORIS, "Boris")
+        await slack.command("help", user=BORIS)
+
+        await slack.command("task", user=ANNA)
+        modal = slack.last_modal()
+        ids = [b["block_id"] for b in modal["blocks"]]
+        assert ids[:3] == ["title", "responsible", "responsible__typed"]
+        # nothing typed for a required field: the modal shows the error in place
+        status, answer = await slack.submit({"title": "Call <Ivanov> back"}, user=ANNA)
+        assert answer["response_action"] == "errors" and "responsible" in answer["errors"]
+        # a name typed under the quick picks, a deadline picked from them
+        values = {"title": "Call <Ivanov> back", "responsible": "@boris", "deadline": "Tomorrow"}
+        status, answer = await slack.submit(values, user=ANNA)
+        assert status == 200 and answer == {}
+        created = next(t for t in reversed(slack.fake.texts()) if "created" in t)
+        assert "*Call &lt;Ivanov&gt; back*" in created and "responsible *Boris*" in created
+
+        # Boris is told in his DM, and works the task with the buttons there
+        dispatcher = Dispatcher(
+            slack.adapter.workspace.sessionmaker, {"slack": slack.adapter.sender}
+        )
+        await dispatcher.drain()
+        note = [m for m in slack.fake.of("chat.postMessage") if m["channel"] == "D0BORIS"][-1]
+        assert "Call &lt;Ivanov&gt; back" in slack_api.message_text(note)
+        await slack.command("task 1", user=BORIS, channel="D0BORIS")
+        await slack.press("Start", user=BORIS, channel="D0BORIS")
+        assert "in progress" in slack.fake.texts()[-1]
+        await slack.press("Complete", user=BORIS, channel="D0BORIS")
+        assert "completed" in slack.fake.texts()[-1].lower()

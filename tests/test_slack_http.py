@@ -35,7 +35,7 @@ async def test_start_groups_modal_and_buttons(sqlite_url: str) -> None:
         assert await slack.command("groups new", user=ANNA) == 200
         modal = slack.last_modal()
         assert modal["title"]["text"] == "New group"
-        assert [b["block_id"] for b in modal["blocks"]] == ["name", "access"]
+        assert [b["block_id"] for b in modal["blocks"]] == ["name", "access", "access__typed"]
         status, answer = await slack.submit({"name": "", "access": "open"}, user=ANNA)
         assert status == 200
         assert answer["response_action"] == "errors"

@@ -86,7 +86,7 @@ def test_modal_from_a_neutral_form_and_back() -> None:
     }
     view = modals.modal(form, {"c": "C1"}, submit="Save", close="Cancel")
     assert len(view["title"]["text"]) <= 24
-    assert [b["block_id"] for b in view["blocks"]] == ["name", "note", "access"]
+    assert [b["block_id"] for b in view["blocks"]] == ["name", "note", "access", "access__typed"]
     assert view["blocks"][1]["optional"] is True
     assert view["blocks"][1]["element"]["multiline"] is True
     assert view["blocks"][2]["element"]["type"] == "static_select"
@@ -96,9 +96,14 @@ def test_modal_from_a_neutral_form_and_back() -> None:
             "name": {"v": {"type": "plain_text_input", "value": "Ops"}},
             "note": {"v": {"type": "plain_text_input", "value": None}},
             "access": {"v": {"type": "static_select", "selected_option": {"value": "c"}}},
+            "access__typed": {"v": {"type": "plain_text_input", "value": None}},
         }
     }
     assert modals.submitted_values({"state": state}) == {"name": "Ops", "note": "", "access": "c"}
+    # a typed answer wins over the quick pick
+    state["values"]["access__typed"]["v"]["value"] = "closed"
+    assert modals.submitted_values({"state": state})["access"] == "closed"
+    assert view["blocks"][2]["optional"] is True and view["blocks"][3]["optional"] is True
     assert not modals.can_show({"name": "x", "fields": [{"name": "f", "file": True}]})
     assert not modals.can_show(None)
 

@@ -7,6 +7,7 @@ from typing import Any
 
 CALLBACK_ID = "planerka_form"
 VALUE_ID = "v"
+TYPED = "__typed"  # the block_id suffix of the text input under a field's choices
 TITLE_LIMIT = 24
 LABEL_LIMIT = 2000
 OPTION_TEXT_LIMIT = 75
@@ -28,22 +29,26 @@ def can_show(form: dict[str, Any] | None) -> bool:
     return not any(fld.get("file") for fld in form["fields"])
 
 
-def _element(fld: dict[str, Any]) -> dict[str, Any]:
+def _select(fld: dict[str, Any]) -> dict[str, Any] | None:
     choices = fld.get("choices") or []
-    if choices and len(choices) <= OPTIONS_LIMIT:
-        fits = all(len(str(value)) <= OPTION_VALUE_LIMIT for _label, value in choices)
-        if fits:
-            return {
-                "type": "static_select",
-                "action_id": VALUE_ID,
-                "options": [
-                    {
-                        "text": {"type": "plain_text", "text": _cut(str(label), OPTION_TEXT_LIMIT)},
-                        "value": str(value),
-                    }
-                    for label, value in choices
-                ],
+    if not choices or len(choices) > OPTIONS_LIMIT:
+        return None
+    if any(len(str(value)) > OPTION_VALUE_LIMIT for _label, value in choices):
+        return None
+    return {
+        "type": "static_select",
+        "action_id": VALUE_ID,
+        "options": [
+            {
+                "text": {"type": "plain_text", "text": _cut(str(label), OPTION_TEXT_LIMIT)},
+                "value": str(value),
             }
+            for label, value in choices
+        ],
+    }
+
+
+def _text(fld: dict[str, Any]) -> dict[str, Any]:
     return {
         "type": "plain_text_input",
         "action_id": VALUE_ID,
@@ -52,20 +57,38 @@ def _element(fld: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _input(block_id: str, label: str, optional: bool, element: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "type": "input",
+        "block_id": block_id,
+        "optional": optional,
+        "label": {"type": "plain_text", "text": _cut(label, LABEL_LIMIT)},
+        "element": element,
+    }
+
+
 def modal(
-    form: dict[str, Any], metadata: dict[str, str], submit: str, close: str
+    form: dict[str, Any],
+    metadata: dict[str, str],
+    submit: str,
+    close: str,
+    typed_label: str = "…or type it",
 ) -> dict[str, Any]:
-    """views.open payload; each field is an input block whose block_id is the field name."""
-    blocks = [
-        {
-            "type": "input",
-            "block_id": fld["name"],
-            "optional": bool(fld.get("optional")),
-            "label": {"type": "plain_text", "text": _cut(fld.get("label", ""), LABEL_LIMIT)},
-            "element": _element(fld),
-        }
-        for fld in form["fields"]
-    ]
+    """views.open payload; each field is an input block whose block_id is the field name.
+
+    A field's choices are quick picks, not a closed list (the engine parses typed answers
+    too), so a field with choices gets a select and, under it, a text input that wins
+    when filled; both are optional to Slack and the engine asks for what is missing.
+    """
+    blocks = []
+    for fld in form["fields"]:
+        label = str(fld.get("label", ""))
+        select = _select(fld)
+        if select is None:
+            blocks.append(_input(fld["name"], label, bool(fld.get("optional")), _text(fld)))
+            continue
+        blocks.append(_input(fld["name"], label, True, select))
+        blocks.append(_input(fld["name"] + TYPED, typed_label, True, _text(fld)))
     meta = json.dumps({"f": form["name"], **metadata}, separators=(",", ":"))
     if len(meta) > METADATA_LIMIT:
         meta = json.dumps({"f": form["name"], "c": metadata.get("c", "")})
@@ -92,6 +115,7 @@ def metadata_of(view: dict[str, Any]) -> dict[str, str]:
 def submitted_values(view: dict[str, Any]) -> dict[str, str]:
     """Field name -> raw text from a view_submission's state."""
     out: dict[str, str] = {}
+    typed: dict[str, str] = {}
     state = (view.get("state") or {}).get("values") or {}
     for block_id, actions in state.items():
         element = (actions or {}).get(VALUE_ID) or {}
@@ -99,6 +123,11 @@ def submitted_values(view: dict[str, Any]) -> dict[str, str]:
         if kind == "static_select":
             option = element.get("selected_option") or {}
             out[block_id] = str(option.get("value") or "")
+        elif block_id.endswith(TYPED):
+            typed[block_id.removesuffix(TYPED)] = str(element.get("value") or "")
         else:
             out[block_id] = str(element.get("value") or "")
+    for name, value in typed.items():
+        if value.strip() or name not in out:
+            out[name] = value
     return out

@@ -144,7 +144,13 @@ class Poster:
         if not modals.can_show(form):
             return False
         metadata = {"c": target.channel}
-        payload = modals.modal(form, metadata, submit=tr.s("Save"), close=tr.s("Cancel"))
+        payload = modals.modal(
+            form,
+            metadata,
+            submit=tr.s("Save"),
+            close=tr.s("Cancel"),
+            typed_label=tr.s("…or type your answer"),
+        )
         trigger, target.trigger_id = target.trigger_id, None  # a trigger opens one modal
         try:
             await self.calls.call("views.open", trigger_id=trigger, view=payload)

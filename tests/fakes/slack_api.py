@@ -382,25 +382,34 @@ def block_action(
 def view_submission(
     opened: dict[str, Any], values: dict[str, str], *, user: str, team: str = TEAM_ID
 ) -> dict[str, Any]:
-    """What Slack sends when a person submits a modal opened with `opened` (views.open's view)."""
+    """What Slack sends when a person submits a modal opened with `opened` (views.open's view).
+
+    A value matching an option of a select picks it; otherwise it is typed into the text
+    input under the select (block `NAME__typed`), if the modal has one.
+    """
     state: dict[str, Any] = {}
+    unpicked: set[str] = set()
     for block in opened.get("blocks", []):
         if block.get("type") != "input":
             continue
         element = block["element"]
-        raw = values.get(block["block_id"])
+        block_id = block["block_id"]
+        raw = values.get(block_id)
+        if block_id.endswith("__typed") and raw is None:
+            base = block_id.removesuffix("__typed")
+            raw = values.get(base) if base in unpicked else None
         if element["type"] == "static_select":
             chosen = None
             for option in element["options"]:
                 if raw is not None and raw in (option["value"], option["text"]["text"]):
                     chosen = option
-            state[block["block_id"]] = {
+            if chosen is None and raw:
+                unpicked.add(block_id)
+            state[block_id] = {
                 element["action_id"]: {"type": "static_select", "selected_option": chosen}
             }
         else:
-            state[block["block_id"]] = {
-                element["action_id"]: {"type": "plain_text_input", "value": raw}
-            }
+            state[block_id] = {element["action_id"]: {"type": "plain_text_input", "value": raw}}
     return {
         "type": "view_submission",
         "team": {"id": team, "domain": "test"},
