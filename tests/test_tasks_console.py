@@ -1,0 +1,219 @@
+"""Tasks end to end through the console, in English and in Russian."""
+
+from __future__ import annotations
+
+import re
+
+from bot.app import App
+from handlers.events import ChatRef, Incoming, Sender
+from handlers.markup import to_plain
+from services import tasks
+from services.access import Actor
+from services.teams import resolve_actor
+from tests.console_driver import ConsoleDriver
+
+
+def invite_code(text: str) -> str:
+    match = re.search(r"/start (\S+)", text)
+    assert match, text
+    return match.group(1)
+
+
+async def team(app: App, lang: str, boss: str, mate: str) -> tuple[ConsoleDriver, ConsoleDriver]:
+    lead = ConsoleDriver(app, user=boss, lang=lang)
+    await lead.say("/start")
+    code = invite_code(await lead.say("/invite"))
+    other = ConsoleDriver(app, user=mate, lang=lang)
+    await other.say(f"/start {code}")
+    return lead, other
+
+
+async def actor_of(app: App, name: str) -> Actor:
+    async with app.workspace.sessionmaker() as s:
+        actor = await resolve_actor(s, "console", name.casefold())
+    assert actor is not None
+    return actor
+
+
+async def test_task_flow_in_english(app: App) -> None:
+    boss, anna = await team(app, "en", "Boss", "Anna")
+    await boss.say("/groups new Sales")
+    out = await boss.say("/task Send the offer by Friday 10am @Anna #Sales")
+    assert "Task #1 created." in out
+    assert "Send the offer" in out and "by Friday" not in out
+    assert "responsible Anna" in out and "Group: Sales" in out
+    assert "Fri" in out and "10:00" in out
+    assert "Add a description" in out  # coaching: no description
+    assert "start the title with a verb" not in out
+
+    out = await anna.say("/tasks")
+    assert "Boss gave you a task." in out  # the notification arrived
+    assert "Tasks — I do (1)" in out
+    out = await anna.press("Send the offer")
+    assert "Status: ⚪ pending" in out
+    out = await anna.press("Start")
+    assert "Status: ▶️ in progress" in out
+    out = await anna.press("Complete")
+    assert "Status: ✅ completed" in out
+
+    out = await boss.say("/tasks created")
+    assert "Anna completed the task." in out
+
+    # approval: the creator asks for it, the responsible's Complete waits for control
+    out = await boss.say("/task Prepare the contract @Anna")
+    assert "No deadline yet. When is it due?" in out
+    out = await boss.press("Tomorrow")
+    assert "Deadline: tomorrow 18:00" in out
+    await boss.press("More")
+    out = await boss.press("Approval on/off")
+    assert "Completion needs approval: yes" in out
+    await anna.say("/task 2")
+    out = await anna.press("Complete")
+    assert "Status: 🔎 awaiting control" in out
+    out = await boss.say("/task 2")
+    assert "asks you to approve it" in out
+    out = await boss.press("Return")
+    assert "What should be redone?" in out
+    out = await boss.say("Add the annex")
+    assert "Status: ▶️ in progress" in out
+    out = await anna.say("/task 2 complete")
+    assert "returned the task: Add the annex" in out
+    out = await boss.say("/task 2")
+    out = await boss.press("Approve")
+    assert "Status: ✅ completed" in out
+
+    # a title without a verb gets a hint; an unknown person gets candidates
+    out = await boss.say("/task Ivanov report @Ana")
+    assert "I don't know anyone called @Ana. Who is responsible?" in out
+    out = await boss.press("Anna")
+    assert "Deadline? For example" not in out and "Task #3 created." in out
+    assert "Tip: start the title with a verb" in out
+
+    # comments with mentions, checklist, time, subtasks
+    out = await boss.say("/task 3 comment Please ask @Anna about numbers")
+    assert "Comment added to #3." in out
+    out = await anna.say("/task 3 check Collect numbers; Draft")
+    assert "Boss mentioned you: Please ask @Anna about numbers" in out
+    assert "Checklist of #3: 0 of 2 done" in out
+    out = await anna.press("Collect numbers")
+    assert "Checklist of #3: 1 of 2 done" in out and "☑ Collect numbers" in out
+    out = await anna.say("/task 3 time 2h 30m drafting")
+    assert "Logged 2 h 30 min on #3." in out
+    out = await anna.say("/task 3")
+    assert "Time spent: 2 h 30 min" in out and "Checklist: 1 of 2 done" in out
+    out = await anna.press("Start timer")
+    assert "Timer started." in out and "Stop timer" in out
+    out = await anna.press("Stop timer")
+    assert "Logged 0 min on #3." in out
+    out = await anna.say("/task 3 sub Call the bank tomorrow")
+    assert "Task #4 created." in out and "Subtask of #3" in out
+
+    # delegate by button; the deadline flag
+    out = await boss.say("/task 3 delegate @Boss")
+    assert "Boss is now responsible." in out
+
+
+async def test_task_flow_in_russian(sqlite_app: App) -> None:
+    ivan, petr = await team(sqlite_app, "ru", "Иван", "Пётр")
+    await ivan.say("/groups new Продажи")
+    out = await ivan.say("/task Позвонить Иванову завтра в 15:00 @Пётр #Продажи")
+    assert "Задача #1 создана." in out
+    assert "Позвонить Иванову" in out and "завтра" in out and "15:00" in out
+    assert "ответственный Пётр" in out
+    out = await petr.say("/tasks")
+    assert "Иван поставил(а) вам задачу." in out
+    assert "Задачи — Делаю (1)" in out
+    out = await petr.press("Позвонить Иванову")
+    out = await petr.press("Начать")
+    assert "Статус: ▶️ " in out and "Пауза" in out
+    out = await petr.say("/task 1 время 1ч 15м созвон")
+    assert "Учтено 1 ч 15 мин по #1." in out
+
+    out = await petr.say("/plan")
+    assert "Мой план" in out and "Сегодня (1)" in out and "На проверку (0)" in out
+    await petr.press("Сегодня")
+    await petr.press("Позвонить Иванову")
+    out = await petr.press("На проверку")
+    assert "Перемещено в «На проверку»." in out
+    out = await petr.say("/plan")
+    assert "Сегодня (0)" in out and "На проверку (1)" in out
+
+    out = await ivan.say("/task Отчёт")
+    assert "Совет: начните название с глагола" in out
+    assert "Срока пока нет." in out
+    out = await ivan.say("/task 2 срок непонятно когда")
+    assert "Не понял дату «непонятно когда»" in out
+
+    out = await ivan.say("/task 1 deadline послезавтра 18:00")
+    assert "Крайний срок:" in out
+    out = await ivan.say("/gantt Продажи")
+    assert "Диаграмма Ганта: Продажи" in out and "(image: gantt.png" in out
+
+
+async def test_form_long_text_and_reply_comment(sqlite_app: App) -> None:
+    boss, anna = await team(sqlite_app, "en", "Boss", "Anna")
+    out = await boss.say("/task")
+    assert "What needs to be done?" in out
+    title = "Review " + "very " * 80 + "long title"
+    out = await boss.say(title)
+    assert "Who is responsible?" in out
+    out = await boss.press("Me")
+    assert "Deadline?" in out
+    out = await boss.say("whenever it suits")
+    assert "I could not read whenever it suits as a date." in out
+    out = await boss.press("End of week")
+    assert "A description" in out
+    description = " ".join(f"w{i:04}" for i in range(850))  # 5,100 characters
+    assert len(description) > 5000
+    out = await boss.say(description)
+    assert "Task #1 created." in out
+    assert title in out
+    assert "Description, page 1 of 3" in out and "w0000" in out and "w0849" not in out
+    await boss.press("Next »")
+    out = await boss.press("Next »")
+    assert "w0849" in out and "Description, page 3 of 3" in out
+
+    # replying in chat to the task's message adds a comment
+    workspace = sqlite_app.workspace
+    await workspace.remember_sent("console", "console:anna", "m1", "task:1")
+    reply = Incoming(
+        chat=ChatRef(platform="console", chat_id="console:anna"),
+        sender=Sender(external_id="anna", name="Anna"),
+        kind="text",
+        args="I can help with this",
+        reply_to="m1",
+    )
+    views = await workspace.handle(reply)
+    assert "Not found, or you have no access to it." in to_plain(views[0].body)
+    await boss.say("/task 1")
+    await boss.press("More")
+    await boss.press("Add observer")
+    out = await boss.say("Anna")
+    assert "Anna now observes the task." in out
+    views = await workspace.handle(reply)
+    assert to_plain(views[0].body) == "Comment added to #1."
+    out = await boss.say("/task 1")
+    assert "Comments (1)" in out
+    out = await boss.press("Comments")
+    assert "I can help with this" in out
+
+
+async def test_five_hundred_tasks_paginate(sqlite_app: App) -> None:
+    boss = ConsoleDriver(sqlite_app, user="Boss")
+    await boss.say("/start")
+    actor = await actor_of(sqlite_app, "Boss")
+    async with sqlite_app.workspace.sessionmaker() as s, s.begin():
+        for i in range(500):
+            await tasks.create_task(s, actor, f"Do item {i:03}")
+    out = await boss.say("/tasks")
+    assert "Tasks — I do (500)" in out
+    pages = re.search(r"\] 1/(\d+)", out)
+    assert pages, out
+    seen: set[str] = set()
+    for _ in range(int(pages.group(1))):
+        seen.update(re.findall(r"Do item \d{3}", boss.last))
+        if "Next »" not in boss.last:
+            break
+        await boss.press("Next »")
+    assert len(seen) == 500
+    assert "Prev" in boss.last and "Next »" not in boss.last

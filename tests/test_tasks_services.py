@@ -1,0 +1,358 @@
+"""Task services on both engines: transitions, approval, deadlines and dependents,
+recurrence, time, access (roles, groups, extranet, ids from buttons)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from models.db import create_engine, create_sessionmaker
+from models.tasks import Task
+from services import groups, tasks, tasks_plan, tasks_repeat, tasks_work, teams, users
+from services.access import Actor
+from services.errors import DomainError
+from services.teams import Newcomer
+
+NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # a Monday
+
+
+@dataclass
+class World:
+    admin: Actor
+    emp: Actor
+    other: Actor
+    guest: Actor
+    outsider: Actor
+    group_id: int  # "Partners": admin, guest
+    closed_id: int  # closed, admin only
+
+
+@pytest.fixture
+async def maker(db_url: str) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    engine = create_engine(db_url)
+    yield create_sessionmaker(engine)
+    await engine.dispose()
+
+
+def who(name: str) -> Newcomer:
+    return Newcomer(platform="console", external_id=name.casefold(), name=name)
+
+
+@pytest.fixture
+async def world(maker: async_sessionmaker[AsyncSession]) -> World:
+    async with maker() as s, s.begin():
+        admin = await teams.create_team(s, who("Admin"))
+        partners = await groups.create_group(s, admin, "Partners")
+        closed = await groups.create_group(s, admin, "Closed", is_open=False)
+        code = (await teams.create_invite(s, admin, role="employee")).code
+        emp, _ = await teams.join_with_invite(s, code, who("Emp"))
+        other, _ = await teams.join_with_invite(s, code, who("Other"))
+        gcode = (await teams.create_invite(s, admin, role="extranet", group_id=partners.id)).code
+        guest, _ = await teams.join_with_invite(s, gcode, who("Guest"))
+        outsider = await teams.create_team(s, who("Stranger"))
+        return World(admin, emp, other, guest, outsider, partners.id, closed.id)
+
+
+async def test_transitions_and_approval(
+    maker: async_sessionmaker[AsyncSession], world: World
+) -> None:
+    async with maker() as s, s.begin():
+        task = await tasks.create_task(
+            s, world.admin, "Prepare the offer", responsible_id=world.emp.user_id, now=NOW
+        )
+        await tasks.set_approval(s, world.admin, task.id, True)
+        tid = task.id
+    async with maker() as s, s.begin():
+        # an observer-less colleague cannot touch it; the responsible can
+        with pytest.raises(DomainError):
+            await tasks.change_status(s, world.other, tid, "start")
+    async with maker() as s, s.begin():
+        t, old = await tasks.change_status(s, world.emp, tid, "start")
+        assert (old, t.status) == ("pending", "in_progress")
+        t, _ = await tasks.change_status(s, world.emp, tid, "pause")
+        assert t.status == "paused"
+        t, _ = await tasks.change_status(s, world.emp, tid, "complete", now=NOW)
+        assert t.status == "awaiting_control" and t.is_open
+    async with maker() as s, s.begin():
+        with pytest.raises(DomainError):  # only the creator approves
+            await tasks.change_status(s, world.emp, tid, "approve")
+    async with maker() as s, s.begin():
+        t, _ = await tasks.change_status(s, world.admin, tid, "return")
+        assert t.status == "in_progress"
+        await tasks.change_status(s, world.emp, tid, "complete", now=NOW)
+        t, _ = await tasks.change_status(s, world.admin, tid, "approve", now=NOW)
+        assert t.status == "completed" and not t.is_open and t.completed_at == NOW
+    async with maker() as s, s.begin():
+        with pytest.raises(DomainError, match="status has changed"):
+            await tasks.change_status(s, world.emp, tid, "pause")
+        t, _ = await tasks.change_status(s, world.emp, tid, "renew")
+        assert t.status == "pending" and t.is_open and t.completed_at is None
+        t, _ = await tasks.change_status(s, world.emp, tid, "defer")
+        assert t.status == "deferred"
+    async with maker() as s, s.begin():
+        done = await tasks.completed_between(
+            s, world.emp, world.emp.user_id, NOW - timedelta(days=1), NOW + timedelta(days=1)
+        )
+        assert done == []  # renewed since
+
+
+async def test_deadline_rights_and_delegation(
+    maker: async_sessionmaker[AsyncSession], world: World
+) -> None:
+    async with maker() as s, s.begin():
+        task = await tasks.create_task(
+            s,
+            world.admin,
+            "Send the report",
+            responsible_id=world.emp.user_id,
+            deadline=NOW + timedelta(days=2),
+            responsible_may_change_deadline=False,
+        )
+        tid = task.id
+    async with maker() as s, s.begin():
+        with pytest.raises(DomainError, match="Only the task's creator"):
+            await tasks.set_deadline(s, world.emp, tid, NOW + timedelta(days=5))
+    async with maker() as s, s.begin():
+        await tasks.set_deadline_flag(s, world.admin, tid, True)
+        t, _ = await tasks.set_deadline(s, world.emp, tid, NOW + timedelta(days=5))
+        assert t.deadline == NOW + timedelta(days=5)
+        t = await tasks.delegate(s, world.emp, tid, world.other.user_id)
+        assert t.responsible_id == world.other.user_id
+        roles = await tasks.roles_of(s, t)
+        assert [u.id for u in roles.auditors] == [world.emp.user_id]  # keeps watching
+    async with maker() as s:
+        page = await tasks.list_tasks(s, world.other, "do")
+        assert [t.id for t in page.items] == [tid]
+        page = await tasks.list_tasks(s, world.emp, "observe")
+        assert [t.id for t in page.items] == [tid]
+
+
+async def test_dependents_shift_with_the_predecessor(
+    maker: async_sessionmaker[AsyncSession], world: World
+) -> None:
+    async with maker() as s, s.begin():
+        a = await tasks.create_task(
+            s, world.admin, "Design", deadline=NOW + timedelta(days=2), now=NOW
+        )
+        b = await tasks.create_task(
+            s, world.admin, "Build", deadline=NOW + timedelta(days=5), now=NOW
+        )
+        c = await tasks.create_task(
+            s, world.admin, "Ship", deadline=NOW + timedelta(days=7), now=NOW
+        )
+        await tasks.add_dependency(s, world.admin, a.id, b.id)
+        await tasks.add_dependency(s, world.admin, b.id, c.id)
+        ids = (a.id, b.id, c.id)
+    async with maker() as s, s.begin():
+        b = await s.get(Task, ids[1])
+        assert b is not None and b.start_at == NOW + timedelta(days=2)  # starts when A is due
+        with pytest.raises(DomainError, match="circle"):
+            await tasks.add_dependency(s, world.admin, ids[2], ids[0])
+    async with maker() as s, s.begin():
+        _, shifted = await tasks.set_deadline(s, world.admin, ids[0], NOW + timedelta(days=4))
+        assert sorted(t.id for t in shifted) == [ids[1], ids[2]]
+    async with maker() as s:
+        b, c = await s.get(Task, ids[1]), await s.get(Task, ids[2])
+        assert b is not None and c is not None
+        assert b.deadline == NOW + timedelta(days=7) and b.start_at == NOW + timedelta(days=4)
+        assert c.deadline == NOW + timedelta(days=9)
+        rows, deps = await tasks_plan.gantt_data(s, world.admin)
+        assert [t.id for t in rows] == list(ids) and sorted(deps) == sorted(
+            [(ids[0], ids[1]), (ids[1], ids[2])]
+        )
+
+
+async def test_access_by_role_group_and_extranet(
+    maker: async_sessionmaker[AsyncSession], world: World
+) -> None:
+    async with maker() as s, s.begin():
+        private = await tasks.create_task(s, world.emp, "Call the bank")
+        in_group = await tasks.create_task(
+            s,
+            world.admin,
+            "Sign the contract",
+            group_id=world.group_id,
+            responsible_id=world.guest.user_id,
+        )
+        in_closed = await tasks.create_task(s, world.admin, "Audit", group_id=world.closed_id)
+        with pytest.raises(DomainError, match="extranet member"):
+            await tasks.create_task(s, world.admin, "Nope", responsible_id=world.guest.user_id)
+    async with maker() as s:
+        for actor, visible in (
+            (world.admin, {private.id, in_group.id, in_closed.id}),
+            (world.emp, {private.id}),
+            (world.other, set()),
+            (world.guest, {in_group.id}),
+            (world.outsider, set()),
+        ):
+            for task_id in (private.id, in_group.id, in_closed.id):
+                if task_id in visible:
+                    assert (await tasks.get_task(s, actor, task_id)).id == task_id
+                else:
+                    with pytest.raises(DomainError, match="Not found"):
+                        await tasks.get_task(s, actor, task_id)
+    async with maker() as s, s.begin():
+        # ids from buttons: another's task is neither commented, timed nor moved
+        with pytest.raises(DomainError):
+            await tasks_work.add_comment(s, world.guest, private.id, "hi")
+        with pytest.raises(DomainError):
+            await tasks_work.start_timer(s, world.other, private.id)
+        col = (await tasks_plan.columns(s, world.other))[0]
+        with pytest.raises(DomainError):
+            await tasks_plan.move(s, world.other, private.id, col.id)
+        own_col = (await tasks_plan.columns(s, world.emp))[1]
+        with pytest.raises(DomainError):  # someone else's column
+            await tasks_plan.move(s, world.other, private.id, own_col.id)
+        with pytest.raises(DomainError, match="inside your group"):
+            await tasks.create_task(s, world.guest, "Outside")
+        t = await tasks.create_task(s, world.guest, "Inside", group_id=world.group_id)
+        assert t.responsible_id == world.guest.user_id
+    async with maker() as s, s.begin():
+        with pytest.raises(DomainError):  # a colleague's time is private
+            await tasks.time_logged(s, world.other, world.emp.user_id, NOW, NOW)
+        await users.set_supervisor(s, world.admin, world.emp.user_id, world.other.user_id)
+        assert await tasks.time_logged(s, world.other, world.emp.user_id, NOW, NOW) == []
+
+
+async def test_time_timer_and_manual_entries(
+    maker: async_sessionmaker[AsyncSession], world: World
+) -> None:
+    assert tasks_work.parse_duration("2h 30m review") == (9000, "review")
+    assert tasks_work.parse_duration("2ч 30м созвон") == (9000, "созвон")
+    assert tasks_work.parse_duration("1,5 часа") == (5400, "")
+    with pytest.raises(DomainError):
+        tasks_work.parse_duration("soon")
+    async with maker() as s, s.begin():
+        a = await tasks.create_task(s, world.emp, "Write the spec")
+        b = await tasks.create_task(s, world.emp, "Review the spec")
+        await tasks_work.start_timer(s, world.emp, a.id, now=NOW)
+        _, stopped = await tasks_work.start_timer(
+            s, world.emp, b.id, now=NOW + timedelta(minutes=40)
+        )
+        assert stopped is not None and stopped.seconds == 2400
+        _, entry = await tasks_work.stop_timer(s, world.emp, now=NOW + timedelta(minutes=50))
+        assert entry.seconds == 600
+        await tasks_work.add_time(s, world.emp, a.id, 9000, "review", now=NOW + timedelta(hours=5))
+        ids = (a.id, b.id)
+    async with maker() as s:
+        logged = await tasks.time_logged(
+            s, world.emp, world.emp.user_id, NOW, NOW + timedelta(days=1)
+        )
+        assert [(t.id, sec) for t, sec in logged] == [(ids[0], 11400), (ids[1], 600)]
+        total, per = await tasks_work.task_time(s, world.admin, ids[0])
+        assert total == 11400 and per == [("Emp", 11400)]
+
+
+async def test_comments_mentions_checklist_subtasks(
+    maker: async_sessionmaker[AsyncSession], world: World
+) -> None:
+    async with maker() as s, s.begin():
+        task = await tasks.create_task(
+            s, world.admin, "Plan the launch", responsible_id=world.emp.user_id
+        )
+        _, comment, people = await tasks_work.add_comment(s, world.emp, task.id, "Ask @Other")
+        assert [u.id for u in people] == [world.other.user_id]
+        _, reply, _ = await tasks_work.add_comment(
+            s, world.admin, task.id, "ok", reply_to_id=comment.id
+        )
+        assert reply.reply_to_id == comment.id
+        items = await tasks_work.add_items(s, world.emp, task.id, ["Budget", " Venue ", ""])
+        assert [i.text for i in items] == ["Budget", "Venue"]
+        await tasks_work.toggle_item(s, world.emp, items[0].id)
+        with pytest.raises(DomainError):
+            await tasks_work.toggle_item(s, world.other, items[0].id)
+        sub = await tasks.create_task(s, world.emp, "Book the venue", parent_id=task.id)
+        assert [t.id for t in await tasks.subtasks(s, world.admin, task.id)] == [sub.id]
+        _, page = await tasks_work.comments(s, world.admin, task.id)
+        assert [c.text for c, _ in page.items] == ["ok", "Ask @Other"]
+        assert [i.done for i in await tasks_work.checklist(s, world.admin, task.id)] == [
+            True,
+            False,
+        ]
+
+
+async def test_recurrence_daily_weekly_monthly(
+    maker: async_sessionmaker[AsyncSession], world: World
+) -> None:
+    async with maker() as s, s.begin():
+        task = await tasks.create_task(
+            s,
+            world.admin,
+            "Send the weekly report",
+            responsible_id=world.emp.user_id,
+            deadline=NOW + timedelta(hours=8),
+            now=NOW,
+        )
+        await tasks_work.add_items(s, world.admin, task.id, ["Numbers", "Risks"])
+        rule = await tasks_repeat.set_recurrence(
+            s, world.admin, task.id, "weekly", weekdays=[0, 3], hour=10, now=NOW
+        )
+        # admin's zone is the team default; 10:00 there
+        first = rule.next_at
+        assert first > NOW
+        with pytest.raises(DomainError):
+            await tasks_repeat.set_recurrence(s, world.emp, task.id, "daily")
+        tid = task.id
+    async with maker() as s, s.begin():
+        assert await tasks_repeat.spawn_due(s, now=first - timedelta(minutes=1)) == []
+        made = await tasks_repeat.spawn_due(s, now=first)
+        assert len(made) == 1 and made[0].title == "Send the weekly report"
+        assert made[0].responsible_id == world.emp.user_id
+        assert made[0].deadline == first + timedelta(hours=8)
+        copy_id = made[0].id
+        assert await tasks_repeat.spawn_due(s, now=first) == []  # once
+    async with maker() as s:
+        items = await tasks_work.checklist(s, world.admin, copy_id)
+        assert [i.text for i in items] == ["Numbers", "Risks"]
+        rows = (await s.execute(select(Task).where(Task.recurrence_id.is_not(None)))).scalars()
+        assert {t.id for t in rows} == {tid, copy_id}
+    rule_daily = tasks_repeat.TaskRecurrence(
+        kind="daily", weekdays="", month_day=1, hour=9, minute=0, timezone="Europe/Moscow"
+    )
+    assert tasks_repeat.next_occurrence(rule_daily, NOW) == datetime(2026, 3, 3, 6, 0, tzinfo=UTC)
+    rule_month = tasks_repeat.TaskRecurrence(
+        kind="monthly", weekdays="", month_day=31, hour=9, minute=0, timezone="UTC"
+    )
+    assert tasks_repeat.next_occurrence(rule_month, NOW) == datetime(2026, 3, 31, 9, 0, tzinfo=UTC)
+    after = datetime(2026, 4, 1, tzinfo=UTC)
+    assert tasks_repeat.next_occurrence(rule_month, after) == datetime(2026, 4, 30, 9, tzinfo=UTC)
+    rule_week = tasks_repeat.TaskRecurrence(
+        kind="weekly", weekdays="4", month_day=1, hour=9, minute=0, timezone="UTC"
+    )
+    assert tasks_repeat.next_occurrence(rule_week, NOW) == datetime(2026, 3, 6, 9, tzinfo=UTC)
+
+
+async def test_plan_columns_and_moves(
+    maker: async_sessionmaker[AsyncSession], world: World
+) -> None:
+    async with maker() as s, s.begin():
+        task = await tasks.create_task(
+            s, world.admin, "Call Ivanov", responsible_id=world.emp.user_id
+        )
+        cols = await tasks_plan.columns(s, world.emp)
+        assert [c.name for c in cols] == ["Today", "This week", "Review", "Done"]
+        board = await tasks_plan.board(s, world.emp)
+        assert [n for _, n in board] == [1, 0, 0, 0]
+        await tasks_plan.move(s, world.emp, task.id, cols[2].id)
+        await tasks_plan.move(
+            s, world.admin, task.id, (await tasks_plan.columns(s, world.admin))[1].id
+        )
+        assert [n for _, n in await tasks_plan.board(s, world.emp)] == [0, 0, 1, 0]
+        new = await tasks_plan.add_column(s, world.emp, "Someday")
+        await tasks_plan.shift_column(s, world.emp, new.id, -1)
+        assert [c.name for c in await tasks_plan.columns(s, world.emp)] == [
+            "Today",
+            "This week",
+            "Review",
+            "Someday",
+            "Done",
+        ]
+        await tasks_plan.delete_column(s, world.emp, cols[2].id)
+        assert [n for _, n in await tasks_plan.board(s, world.emp)] == [1, 0, 0, 0]
+        # the admin's plan is their own
+        assert [n for _, n in await tasks_plan.board(s, world.admin)] == [0, 1, 0, 0]
