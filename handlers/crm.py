@@ -160,6 +160,14 @@ async def crm_command(ctx: Ctx) -> Any:
         return await _grant(ctx, picked.id, granted)
     if verb in ("field", "поле"):
         return await field_command(ctx, rest)
+    if verb in ("status", "статус"):
+        word, _, name = rest.partition(" ")
+        if word.casefold() not in ("add", "new", "добавить"):
+            raise DomainError(_N("Add a lead status like this: /crm status add Qualified"))
+        from services import crm_leads
+
+        stage = await crm_leads.add_status(ctx.session, ctx.me, name)
+        return View(body=ctx.tr("Lead status {name} added.", name=bold(stage.name)))
     if verb in ("pipeline", "воронка"):
         from services import crm_deals
 

@@ -29,25 +29,42 @@ STATE_WORDS = {
 }
 
 
-async def _pick_pipeline(ctx: Ctx, text: str) -> tuple[int | None, str]:
-    """'#Name rest' or 'pipeline:Name rest' picks a pipeline; unknown -> buttons."""
+async def _pick_pipeline(ctx: Ctx, text: str) -> tuple[int | None, str] | View:
+    """'#Name rest' picks a pipeline; an unknown name gets buttons with the valid ones."""
     if not text.startswith("#"):
         return None, text
     head, _, rest = text[1:].partition(" ")
     pipes = await crm_deals.pipelines(ctx.session, ctx.me)
     for pipe in pipes:
-        if pipe.name and pipe.name.casefold() == head.casefold():
+        if (pipe.name or ctx.tr.s("Sales")).casefold() == head.casefold():
             return pipe.id, rest
-    names = ", ".join(p.name or ctx.tr.s("Sales") for p in pipes)
-    raise DomainError(
-        _N("There is no pipeline {name}. Pipelines: {names}."), name=head, names=names
-    )
+    view = View(body=ctx.tr("There is no pipeline {name}. Choose one:", name=bold(head)))
+    for pipe in pipes:
+        view.row(Button((pipe.name or ctx.tr.s("Sales"))[:60], f"dl:n:{pipe.id}"))
+    return view
+
+
+async def _move_by_name(ctx: Ctx, deal_id: int, name: str) -> Any:
+    """'/deal 5 stage offer': the stage by its (translated) name, else buttons."""
+    deal = await crm_deals.get_deal(ctx.session, ctx.me, deal_id)
+    stages = await crm_deals.stages(ctx.session, ctx.me.team_id, deal.pipeline_id)
+    key = name.strip().casefold()
+    for stage in stages:
+        if key in (stage.code, stage_label(ctx, stage).casefold()):
+            if stage.kind == "lost":
+                return await ctx.start_form("crm_lost", {"deal_id": deal.id, "stage_id": stage.id})
+            return await move(ctx, deal.id, stage.id)
+    view = View(body=ctx.tr("There is no stage {name}. Choose one:", name=bold(name.strip())))
+    buttons = [Button(stage_label(ctx, s), f"dl:s:{deal.id}:{s.id}") for s in stages]
+    for index in range(0, len(buttons), 3):
+        view.row(*buttons[index : index + 3])
+    return view
 
 
 @router.command(
     "deal",
     help=N_("new deal: title and amount"),
-    usage=N_("/deal Website redesign 150000 RUB"),
+    usage=N_("/deal [#PIPELINE] Website redesign 150000 RUB | /deal ID stage NAME"),
     roles=("admin", "employee", "extranet"),
 )
 async def deal_command(ctx: Ctx) -> Any:
@@ -57,7 +74,14 @@ async def deal_command(ctx: Ctx) -> Any:
         return await deal_card(ctx, int(text))
     if not text:
         return await ctx.start_form("crm_deal")
-    pipeline_id, text = await _pick_pipeline(ctx, text)
+    head, _, rest = text.partition(" ")
+    verb, _, stage_name = rest.strip().partition(" ")
+    if head.isdigit() and verb.casefold() in ("stage", "стадия") and stage_name.strip():
+        return await _move_by_name(ctx, int(head), stage_name)
+    picked = await _pick_pipeline(ctx, text)
+    if isinstance(picked, View):
+        return picked
+    pipeline_id, text = picked
     title, amount, currency = split_title_amount(text)
     deal = await crm_deals.create_deal(
         ctx.session, ctx.me, title, amount=amount, currency=currency, pipeline_id=pipeline_id
@@ -166,6 +190,9 @@ async def deal_action(ctx: Ctx) -> Any:
         view.edit = True
         return view
     if verb == "n":
+        if len(ctx.action_args) > 1:
+            pipe = await crm_deals.get_pipeline(ctx.session, ctx.me, ctx.int_arg(1))
+            return await ctx.start_form("crm_deal", {"pipeline_id": pipe.id})
         return await ctx.start_form("crm_deal")
     if verb == "o":
         return await deal_card(ctx, ctx.int_arg(1))
@@ -304,8 +331,14 @@ async def _submit_item(ctx: Ctx, values: dict[str, Any]) -> View:
 
 async def _submit_deal(ctx: Ctx, values: dict[str, Any]) -> View:
     amount, currency = values.get("amount") or [None, None]
+    pipeline_id = int(values["pipeline_id"]) if values.get("pipeline_id") else None
     deal = await crm_deals.create_deal(
-        ctx.session, ctx.me, values["title"], amount=amount, currency=currency
+        ctx.session,
+        ctx.me,
+        values["title"],
+        amount=amount,
+        currency=currency,
+        pipeline_id=pipeline_id,
     )
     return prefixed(
         ctx, ctx.tr("Deal #{id} created.", id=str(deal.id)), await deal_card(ctx, deal.id)

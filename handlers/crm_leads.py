@@ -97,12 +97,14 @@ async def lead_command(ctx: Ctx) -> Any:
     return await create(ctx, crm.recognise(text))
 
 
-def parse_filter(ctx: Ctx, text: str) -> LeadFilter:
+async def parse_filter(ctx: Ctx, text: str) -> LeadFilter:
     mine = False
     status = source = None
     since = None
-    statuses = {code: code for code, _ in crm.LEAD_STATUSES}
-    names = {ctx.tr.s(crm.STAGE_NAMES[code]).casefold(): code for code in statuses}
+    team = await crm_leads.lead_statuses(ctx.session, ctx.me.team_id)
+    statuses = {s.code: s.code for s in team}
+    names = {stage_label(ctx, s).casefold(): s.code for s in team}
+    names.update({stage_label(ctx, s).casefold().replace(" ", "_"): s.code for s in team})
     for word in [w.strip().casefold() for w in text.replace(",", " ").split() if w.strip()]:
         if word in MINE_WORDS:
             mine = True
@@ -139,7 +141,7 @@ def filter_from_code(code_: str) -> LeadFilter:
         from models.base import utcnow
 
         since = utcnow() - timedelta(days=min(int(parts[3]), 3660))
-    codes = {c for c, _ in crm.LEAD_STATUSES}
+    codes = {c for c, _ in crm.LEAD_STATUSES} | {f"s{n}" for n in range(1, 100)}
     return LeadFilter(
         mine=parts[0] == "m",
         status=parts[1] if parts[1] in codes else None,
@@ -183,7 +185,7 @@ async def list_view(ctx: Ctx, flt: LeadFilter, page_no: int) -> View:
 )
 async def leads_command(ctx: Ctx) -> Any:
     await crm.scope_of(ctx.session, ctx.me)
-    return await list_view(ctx, parse_filter(ctx, ctx.args), 1)
+    return await list_view(ctx, await parse_filter(ctx, ctx.args), 1)
 
 
 def convert_view(ctx: Ctx, lead_id: int, mask: int) -> View:

@@ -268,3 +268,28 @@ async def mark_converted(
     lead.converted_at = utcnow()
     lead.deal_id, lead.contact_id, lead.company_id = deal_id, contact_id, company_id
     await session.flush()
+
+
+async def add_status(session: AsyncSession, actor: Actor, name: str) -> CrmStage:
+    """A team's own lead status, placed before the closing ones (junk, converted)."""
+    from services.access import require_admin
+
+    require_admin(actor)
+    name = " ".join(name.split())[:100]
+    if not name:
+        raise DomainError(N_("A status needs a name."))
+    statuses = await lead_statuses(session, actor.team_id)
+    if any(stage_name(s).casefold() == name.casefold() for s in statuses):
+        raise DomainError(N_("A status named {name} already exists."), name=name)
+    opened = [s for s in statuses if s.kind == "open"]
+    sort = (opened[-1].sort if opened else 0) + 1
+    for stage in statuses:
+        if stage.kind != "open" and stage.sort >= sort:
+            stage.sort += 1
+    code = f"s{len(statuses) + 1}"
+    stage = CrmStage(
+        team_id=actor.team_id, pipeline_id=None, code=code, name=name, sort=sort, kind="open"
+    )
+    session.add(stage)
+    await session.flush()
+    return stage

@@ -174,3 +174,77 @@ async def test_import_preview_and_commit(sqlite_app: App, tmp_path: Path) -> Non
     assert "Nothing was imported." in out
     out = await boss.say("/leads")
     assert "Leads (2)" in out
+
+
+def invite_code(text: str) -> str:
+    match = re.search(r"/start (\S+)", text)
+    assert match, text
+    return match.group(1)
+
+
+async def test_team_rights_notifications_and_fields(sqlite_app: App) -> None:
+    boss = ConsoleDriver(sqlite_app, user="Boss", lang="en")
+    await boss.say("/start")
+    code = invite_code(await boss.say("/invite"))
+    anna = ConsoleDriver(sqlite_app, user="Anna", lang="en")
+    await anna.say(f"/start {code}")
+
+    # responsible and stage changes notify the responsible person
+    out = await boss.say("/deal Big deal 1000 USD")
+    assert "Amount: 1 000 USD" in out
+    await boss.press("Responsible")
+    out = await boss.say("Anna")
+    assert "Anna is responsible now." in out
+    out = await anna.say("/deals")
+    assert "🔔 Boss made you responsible for Big deal." in out
+    assert "Deals (1)" in out
+    await boss.say("/deal 1 stage offer")
+    out = await anna.say("/deal 1 stage nonsense")
+    assert "🔔 Boss moved the deal Big deal to offer." in out
+    assert "There is no stage nonsense. Choose one:" in out
+    assert "[1] new" in out
+    out = await boss.say("/deal #Nope Something")
+    assert "There is no pipeline Nope. Choose one:" in out and "Sales" in out
+    out = await anna.say("/crm plan @Anna 5")
+    assert "You have no right to do that." in out
+
+    # an employee with the default visibility sees only their own leads
+    await boss.say("/lead Boss's lead, +7 900 000-00-01")
+    out = await anna.say("/leads")
+    assert "Leads (0)" in out
+    out = await anna.say("/lead 1")
+    assert "Not found, or you have no access to it." in out
+    out = await boss.say("/crm access all")
+    assert "Employees now see every CRM record of the team." in out
+    out = await anna.say("/leads")
+    assert "Leads (1)" in out
+
+    # extranet: no CRM until granted
+    await boss.say("/groups new Partners")
+    guest_code = invite_code(await boss.say("/invite extranet Partners"))
+    guest = ConsoleDriver(sqlite_app, user="Guest", lang="en")
+    await guest.say(f"/start {guest_code}")
+    out = await guest.say("/leads")
+    assert "The CRM is not open to you. Ask an admin for access." in out
+    out = await boss.say("/crm grant @Guest")
+    assert "Guest may use the CRM now." in out
+    out = await guest.say("/leads")
+    assert "Leads (0)" in out
+
+    # a custom list field and a custom lead status
+    out = await boss.say("/crm field add deal Region list North|South")
+    assert "Field Region added." in out
+    await boss.say("/deal 1")
+    out = await boss.press("Fields")
+    assert "Which field?" in out
+    await boss.press("Region")
+    out = await boss.say("east")
+    assert "Choose one of: North, South." in out
+    out = await boss.say("south")
+    assert "Region: South" in out
+    out = await boss.say("/crm status add Qualified")
+    assert "Lead status Qualified added." in out
+    out = await boss.say("/lead 1")
+    assert "[3] Qualified" in out
+    out = await boss.press("Qualified")
+    assert "Status: Qualified" in out
