@@ -294,7 +294,30 @@ async def export_command(ctx: Ctx) -> Any:
         raise DomainError(_N("Export leads, deals, contacts or companies."))
     data, count = await crm_reports.export_csv(ctx.session, ctx.me, entity)
     return View(
-        body=ctx.tr("{count} rows exported.", count=str(count)),
+        body=ctx.tr.n("{n} row exported.", "{n} rows exported.", count),
+        file=Attachment(f"{entity}s.csv", data, "text/csv"),
+    )
+
+
+async def _export_list(ctx: Ctx) -> View:
+    """The Export button of a lead or deal list: the list's own filter, as CSV."""
+    entity = entity_arg(ctx, 1)
+    code_ = ctx.action_args[2] if len(ctx.action_args) > 2 else ""
+    if entity == "lead":
+        from handlers.crm_leads import filter_from_code
+
+        data, count = await crm_reports.export_csv(
+            ctx.session, ctx.me, "lead", lead_filter=filter_from_code(code_)
+        )
+    elif entity == "deal":
+        state = {"o": "open", "w": "won", "x": "lost"}.get(code_[1:2])
+        data, count = await crm_reports.export_csv(
+            ctx.session, ctx.me, "deal", deal_filter={"mine": code_[:1] == "m", "state": state}
+        )
+    else:
+        data, count = await crm_reports.export_csv(ctx.session, ctx.me, entity)
+    return View(
+        body=ctx.tr.n("{n} row exported.", "{n} rows exported.", count),
         file=Attachment(f"{entity}s.csv", data, "text/csv"),
     )
 
@@ -307,6 +330,8 @@ async def crm_action(ctx: Ctx) -> Any:
     verb = ctx.action_args[0] if ctx.action_args else ""
     if verb == "g":
         return await _grant(ctx, ctx.int_arg(2), ctx.int_arg(1) == 1)
+    if verb == "x":
+        return await _export_list(ctx)
     entity = entity_arg(ctx, 1)
     entity_id = ctx.int_arg(2)
     await crm.get_visible(ctx.session, ctx.me, entity, entity_id)

@@ -85,6 +85,19 @@ def common_row(ctx: Ctx, entity: str, entity_id: int) -> list[Button]:
     ]
 
 
+async def activity_rows(ctx: Ctx, view: View, entity: str, entity_id: int) -> None:
+    """Done / reschedule buttons for the open activities of a card."""
+    acts = await crm_people.activities_of(ctx.session, ctx.me, entity, entity_id, limit=3)
+    for act in acts:
+        if act.done:
+            continue
+        label = act.subject or ctx.tr.s(KIND_NAMES.get(act.kind, act.kind))
+        view.row(
+            Button(f"✔ {label}"[:60], f"ac:d:{act.id}"),
+            Button(ctx.tr.s("Reschedule"), f"ac:r:{act.id}"),
+        )
+
+
 async def owner_name(ctx: Ctx, owner_id: int | None) -> str:
     if owner_id is None:
         return "—"
@@ -129,6 +142,7 @@ async def lead_card(ctx: Ctx, lead_id: int) -> View:
                 Button(ctx.tr.s("Company #{id}", id=lead.company_id), f"co:o:{lead.company_id}")
             )
         view.row(*links)
+    await activity_rows(ctx, view, "lead", lead.id)
     view.row(*common_row(ctx, "lead", lead.id))
     return view
 
@@ -171,6 +185,7 @@ async def deal_card(ctx: Ctx, deal_id: int) -> View:
     if deal.lead_id:
         links.append(Button(ctx.tr.s("Lead #{id}", id=deal.lead_id), f"ld:o:{deal.lead_id}"))
     view.row(*links[:4])
+    await activity_rows(ctx, view, "deal", deal.id)
     view.row(*common_row(ctx, "deal", deal.id))
     return view
 
@@ -199,6 +214,7 @@ async def person_card(ctx: Ctx, entity: str, entity_id: int) -> View:
         view.row(Button(f"💼 {deal.title}"[:60], f"dl:o:{deal.id}"))
     lines.extend(await _extras(ctx, entity, row))
     view.body = join_lines(lines)
+    await activity_rows(ctx, view, entity, row.id)
     view.row(*common_row(ctx, entity, row.id))
     return view
 

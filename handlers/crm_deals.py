@@ -124,6 +124,7 @@ async def list_view(ctx: Ctx, code_: str, page_no: int) -> View:
             f"dl:l:{'-' if mine else 'm'}{code_[1:2] or '-'}:1",
         ),
         Button(ctx.tr.s("New deal"), "dl:n"),
+        Button(ctx.tr.s("Export CSV"), f"crm:x:d:{code_}"),
     )
     return view
 

@@ -173,6 +173,7 @@ async def list_view(ctx: Ctx, flt: LeadFilter, page_no: int) -> View:
             "ld:l:-.-.-.0:1" if flt.mine else "ld:l:m.-.-.0:1",
         ),
         Button(ctx.tr.s("New lead"), "ld:n"),
+        Button(ctx.tr.s("Export CSV"), f"crm:x:l:{code_}"),
     )
     return view
 

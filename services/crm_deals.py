@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.base import utcnow
@@ -196,6 +197,19 @@ async def list_deals(
     page: int = 1,
     per_page: int = 8,
 ) -> Page[CrmDeal]:
+    query = await deal_query(session, actor, mine=mine, state=state, pipeline_id=pipeline_id)
+    return await paginate(session, query.order_by(CrmDeal.id.desc()), page, per_page)
+
+
+async def deal_query(
+    session: AsyncSession,
+    actor: Actor,
+    *,
+    mine: bool = False,
+    state: str | None = None,
+    pipeline_id: int | None = None,
+) -> Select[Any]:
+    """The visible deals matching a filter (unordered)."""
     scope = await scope_of(session, actor)
     query = visible(CrmDeal, actor, scope)
     if mine:
@@ -204,7 +218,7 @@ async def list_deals(
         query = query.where(CrmDeal.pipeline_id == pipeline_id)
     if state is not None:
         query = query.where(CrmDeal.stage_id.in_(select(CrmStage.id).where(CrmStage.kind == state)))
-    return await paginate(session, query.order_by(CrmDeal.id.desc()), page, per_page)
+    return query
 
 
 async def move_deal(

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.base import utcnow
@@ -204,6 +204,12 @@ class LeadFilter:
 async def list_leads(
     session: AsyncSession, actor: Actor, flt: LeadFilter, *, page: int = 1, per_page: int = 8
 ) -> Page[CrmLead]:
+    query = await lead_query(session, actor, flt)
+    return await paginate(session, query.order_by(CrmLead.id.desc()), page, per_page)
+
+
+async def lead_query(session: AsyncSession, actor: Actor, flt: LeadFilter) -> Select[Any]:
+    """The visible leads matching a filter (unordered)."""
     scope = await scope_of(session, actor)
     query = visible(CrmLead, actor, scope)
     if flt.mine:
@@ -220,7 +226,7 @@ async def list_leads(
     if flt.text:
         like = "%" + name_key(flt.text).replace("%", "") + "%"
         query = query.where(or_(CrmLead.name_key.like(like), CrmLead.company_key.like(like)))
-    return await paginate(session, query.order_by(CrmLead.id.desc()), page, per_page)
+    return query
 
 
 async def get_lead(session: AsyncSession, actor: Actor, lead_id: int) -> CrmLead:

@@ -284,14 +284,32 @@ EXPORTS = {
 }
 
 
-async def export_csv(session: AsyncSession, actor: Actor, entity: str) -> tuple[bytes, int]:
-    """Every visible record of `entity` as CSV (utf-8 with BOM, for spreadsheets)."""
+async def export_csv(
+    session: AsyncSession,
+    actor: Actor,
+    entity: str,
+    *,
+    lead_filter: Any = None,  # services.crm_leads.LeadFilter: the lead list's filter
+    deal_filter: dict[str, Any] | None = None,  # mine/state: the deal list's filter
+) -> tuple[bytes, int]:
+    """The visible records of `entity` (of one list, when filtered) as CSV, UTF-8 with BOM."""
     model = {"lead": CrmLead, "deal": CrmDeal, "contact": CrmContact, "company": CrmCompany}.get(
         entity
     )
     if model is None:
         raise DomainError(N_("Export leads, deals, contacts or companies."))
-    rows = await _rows(session, actor, model)
+    if entity == "lead" and lead_filter is not None:
+        from services.crm_leads import lead_query
+
+        query = await lead_query(session, actor, lead_filter)
+        rows = list((await session.execute(query)).scalars())
+    elif entity == "deal" and deal_filter:
+        from services.crm_deals import deal_query
+
+        query = await deal_query(session, actor, **deal_filter)
+        rows = list((await session.execute(query)).scalars())
+    else:
+        rows = await _rows(session, actor, model)
     rows.sort(key=lambda r: r.id)
     stages = await _stages(session, actor.team_id)
     names = await user_names(session, {r.owner_id for r in rows if r.owner_id})

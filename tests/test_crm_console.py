@@ -4,6 +4,7 @@ stages -> won -> dashboard, in English and in Russian; import and export."""
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import select
@@ -43,6 +44,8 @@ async def test_sales_cycle_in_english(app: App) -> None:
     assert "Source: web form" in out
     out = await boss.say("/leads web")
     assert "Leads (1)" in out and "Petr Sidorov" in out
+    out = await boss.press("Export CSV")
+    assert "1 row exported." in out and "leads.csv" in out
 
     # convert lead 1 into a deal, a contact and a company
     await boss.say("/lead 1")
@@ -87,9 +90,15 @@ async def test_sales_cycle_in_english(app: App) -> None:
     await boss.say("Discuss the price")
     out = await boss.say("tomorrow 15:00")
     assert "Planned; I will remind you tomorrow 15:00." in out
-    async with app.workspace.sessionmaker() as session:
+    async with app.workspace.sessionmaker() as session, session.begin():
         row = await session.scalar(select(OutboxMessage).where(OutboxMessage.kind == "reminder"))
         assert row is not None and row.dedup_key and row.dedup_key.startswith("activity:1:")
+        assert row.status == "pending"
+        row.due_at = datetime.now(UTC) - timedelta(minutes=1)  # the time has come
+    out = await boss.say("/deals won")
+    assert "🔔 Reminder: call Discuss the price at" in out
+    out = await boss.press("Done")
+    assert "Done." in out and "✔ 📞 call" in out
 
     # the plan and the dashboard
     out = await boss.say("/crm plan @Boss 200000")

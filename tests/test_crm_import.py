@@ -182,3 +182,49 @@ async def test_forwarded_message_becomes_a_lead(db_url: str) -> None:
             assert note is not None and note.text.startswith("Hello!")
     finally:
         await app.close()
+
+
+async def test_reply_to_a_card_is_a_comment(sqlite_url: str) -> None:
+    from bot.app import build_app
+    from tests.conftest import test_settings
+    from tests.console_driver import ConsoleDriver
+
+    app = build_app(test_settings(), database_url=sqlite_url)
+    try:
+        boss = ConsoleDriver(app, user="Boss", lang="en")
+        await boss.say("/start")
+        await boss.say("/lead Ivan, +7 999 000-00-00")
+        chat = ChatRef("console", f"console:{boss.console.key}", True)
+        await app.workspace.remember_sent("console", chat.chat_id, "m1", "lead:1")
+        event = Incoming(
+            chat=chat,
+            sender=Sender(external_id=boss.console.key, name="Boss", language_code="en"),
+            kind="text",
+            args="Called, he wants a discount",
+            reply_to="m1",
+        )
+        views = await app.workspace.handle(event)
+        text = "".join(span.text for span in views[0].body)
+        assert "Comment added." in text and "Boss: Called, he wants a discount" in text
+        # a reply to a card of another team's lead is refused, not commented
+        other = Incoming(
+            chat=ChatRef("console", "console:stranger", True),
+            sender=Sender(external_id="stranger", name="Stranger", language_code="en"),
+            kind="command",
+            command="start",
+        )
+        await app.workspace.handle(other)
+        await app.workspace.remember_sent("console", "console:stranger", "m2", "lead:1")
+        sneaky = Incoming(
+            chat=ChatRef("console", "console:stranger", True),
+            sender=Sender(external_id="stranger", name="Stranger", language_code="en"),
+            kind="text",
+            args="hello",
+            reply_to="m2",
+        )
+        views = await app.workspace.handle(sneaky)
+        assert "Not found, or you have no access to it." in "".join(
+            span.text for span in views[0].body
+        )
+    finally:
+        await app.close()
