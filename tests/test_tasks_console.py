@@ -112,6 +112,18 @@ async def test_task_flow_in_english(app: App) -> None:
     out = await boss.say("/task 3 delegate @Boss")
     assert "Boss is now responsible." in out
 
+    # templates, recurrence, a group's list
+    out = await boss.say("/task 1 template Offer")
+    assert "Template Offer saved." in out
+    out = await boss.say("/task from Offer tomorrow 12:00 @Anna")
+    assert "Task #5 created." in out and "Send the offer" in out and "responsible Anna" in out
+    out = await boss.say("/task 5 repeat weekly mon,fri at 10:00")
+    assert "#5 repeats weekly; the next copy is created" in out
+    out = await boss.say("/task 5 repeat off")
+    assert "#5 no longer repeats." in out
+    out = await boss.say("/tasks #Sales")
+    assert "Tasks of Sales (0)" in out  # the only Sales task is completed
+
 
 async def test_task_flow_in_russian(sqlite_app: App) -> None:
     ivan, petr = await team(sqlite_app, "ru", "Иван", "Пётр")

@@ -356,3 +356,23 @@ async def test_plan_columns_and_moves(
         assert [n for _, n in await tasks_plan.board(s, world.emp)] == [1, 0, 0, 0]
         # the admin's plan is their own
         assert [n for _, n in await tasks_plan.board(s, world.admin)] == [0, 1, 0, 0]
+
+
+async def test_overdue_and_almost_overdue(
+    maker: async_sessionmaker[AsyncSession], world: World
+) -> None:
+    async with maker() as s, s.begin():
+        late = await tasks.create_task(
+            s, world.emp, "Pay the bill", deadline=NOW - timedelta(hours=1)
+        )
+        soon = await tasks.create_task(s, world.emp, "Call back", deadline=NOW + timedelta(hours=3))
+        later = await tasks.create_task(s, world.emp, "Plan Q3", deadline=NOW + timedelta(days=3))
+        assert tasks.is_overdue(late, NOW) and not tasks.is_overdue(soon, NOW)
+        assert tasks.is_almost_overdue(soon, NOW) and not tasks.is_almost_overdue(later, NOW)
+        page = await tasks.list_tasks(s, world.emp, "overdue", now=NOW)
+        assert [t.id for t in page.items] == [late.id]
+        page = await tasks.list_tasks(s, world.emp, "do")
+        assert [t.id for t in page.items] == [late.id, soon.id, later.id]  # by deadline
+        await tasks.change_status(s, world.emp, late.id, "defer")
+        assert not tasks.is_overdue(late, NOW)
+        assert (await tasks.list_tasks(s, world.emp, "overdue", now=NOW)).total == 0
