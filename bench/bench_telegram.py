@@ -178,6 +178,30 @@ class Transport:
         return Bot(TOKEN, session=session, default=default)
 
 
+async def measure_workspace(
+    adapter: Any, texts: Callable[[int], str], n: int, user_id: int
+) -> dict[str, float]:
+    """Workspace.handle alone (no aiogram, no sending): the share of the domain."""
+    from bot.telegram.events import from_message
+
+    latencies: list[float] = []
+    started = time.perf_counter()
+    for index in range(n):
+        item = update(user_id, texts(index))
+        assert item.message is not None
+        event = from_message(item.message, item.update_id, adapter.bot.id, adapter.username)
+        t0 = time.perf_counter()
+        await adapter.workspace.handle(event)
+        latencies.append(time.perf_counter() - t0)
+    elapsed = time.perf_counter() - started
+    latencies.sort()
+    return {
+        "rate": n / elapsed,
+        "p50": statistics.median(latencies) * 1000,
+        "p99": latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] * 1000,
+    }
+
+
 def echo_bot(transport: Transport) -> tuple[Dispatcher, Bot]:
     router = Router(name="echo")
 
@@ -247,6 +271,8 @@ async def main() -> int:
     w = await measure(adapter.dispatcher, bot, write, n, user)
     echo_read = await measure(echo_dispatcher, echo, lambda i: f"hello {i}", n, user)
     r = await measure(adapter.dispatcher, bot, read, n, user)
+    w_only = await measure_workspace(adapter, write, n, user)
+    r_only = await measure_workspace(adapter, read, n, user)
 
     engine = url.split(":", 1)[0]
     print(
@@ -259,6 +285,8 @@ async def main() -> int:
         (f"write {write_name}", w),
         ("echo bot (baseline, read run)", echo_read),
         (f"read {read_name}", r),
+        ("  Workspace.handle only, write", w_only),
+        ("  Workspace.handle only, read", r_only),
     ):
         print(f"{name:34} {row['rate']:10.1f} {row['p50']:8.2f} {row['p99']:8.2f}")
     write_ratio = w["rate"] / echo_write["rate"]
