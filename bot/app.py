@@ -31,6 +31,7 @@ def build_app(settings: Settings, *, database_url: str | None = None) -> App:
         default_timezone=settings.workspace.default_timezone,
         default_locale=settings.workspace.default_locale,
         invite_ttl_days=settings.workspace.invite_ttl_days,
+        public_url=settings.web.public_url.rstrip("/") if settings.web.enabled else "",
     )
     workspace = Workspace(create_sessionmaker(engine), build_registry(), services)
     return App(settings=settings, engine=engine, workspace=workspace)

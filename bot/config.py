@@ -50,6 +50,15 @@ class SlackSettings(BaseModel):
     command: str = "/planerka"
 
 
+class WebSettings(BaseModel):
+    """The bot's own web server (iCal subscription feeds)."""
+
+    enabled: bool = False
+    host: str = "127.0.0.1"
+    port: int = 8090
+    public_url: str = ""  # how calendars reach it, e.g. https://bot.example.com
+
+
 class SchedulerSettings(BaseModel):
     enabled: bool = True
     planner_interval_seconds: float = 30.0
@@ -75,6 +84,7 @@ class Settings(BaseSettings):
     telegram: TelegramSettings = TelegramSettings()
     slack: SlackSettings = SlackSettings()
     scheduler: SchedulerSettings = SchedulerSettings()
+    web: WebSettings = WebSettings()
     logging: LoggingSettings = LoggingSettings()
 
     @classmethod

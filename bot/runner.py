@@ -71,6 +71,10 @@ async def run(
             return 0
         if scheduler is not None:
             jobs.append(scheduler)
+        if settings.web.enabled:
+            from bot.web import run_web
+
+            jobs.append(run_web(app))
         log.info("starting", platforms=[adapter.platform for adapter in adapters])
         await asyncio.gather(*jobs)
         return 0

@@ -124,6 +124,8 @@ class Services:
     file_readers: dict[str, Callable[[FileRef], Awaitable[bytes]]] = field(default_factory=dict)
     # where the console and exports keep files
     files_dir: str = "data/files"
+    # the bot's public web address (iCal feeds); empty: no web server
+    public_url: str = ""
 
 
 @dataclass

@@ -1,0 +1,278 @@
+"""iCalendar (.ics, RFC 5545) of a person's or a group's calendar, and the private
+subscription tokens (only their SHA-256 is stored)."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import delete, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models.base import utcnow
+from models.calendar import CalendarFeedToken, Event, EventAttendee
+from models.groups import Group, GroupMember
+from models.teams import User
+from services.access import Actor, get_visible_group
+from services.calendar_recur import weekday_set
+from services.errors import DomainError
+
+PRODID = "-//Planerka//Calendar//EN"
+PAST = timedelta(days=90)
+PARTSTAT = {"yes": "ACCEPTED", "no": "DECLINED", "maybe": "TENTATIVE", "pending": "NEEDS-ACTION"}
+BYDAY = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    event: Event
+    organizer: User | None
+    attendees: list[tuple[User, str]]
+
+
+def _escape(text: str) -> str:
+    return (
+        text.replace("\\", "\\\\")
+        .replace(";", "\\;")
+        .replace(",", "\\,")
+        .replace("\r", "")
+        .replace("\n", "\\n")
+    )
+
+
+def _fold(line: str) -> str:
+    """Lines longer than 75 octets continue on the next line after a space."""
+    raw = line.encode()
+    if len(raw) <= 75:
+        return line
+    parts: list[str] = []
+    current = ""
+    for char in line:
+        limit = 75 if not parts else 74
+        if len((current + char).encode()) > limit:
+            parts.append(current)
+            current = char
+        else:
+            current += char
+    parts.append(current)
+    return "\r\n ".join(parts)
+
+
+def _utc(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def _local(moment: datetime, tz: str) -> str:
+    return moment.astimezone(ZoneInfo(tz)).strftime("%Y%m%dT%H%M%S")
+
+
+def _uid(event_id: int, host: str) -> str:
+    return f"event-{event_id}@{host}"
+
+
+def _person(user: User, status: str | None = None) -> str:
+    params = f";CN={_escape(user.name)}"
+    if status is not None:
+        params += f";PARTSTAT={PARTSTAT.get(status, 'NEEDS-ACTION')}"
+    return f"{params}:urn:planerka:user:{user.id}"
+
+
+def render(
+    entries: Iterable[Entry], *, name: str, host: str = "planerka", now: datetime | None = None
+) -> str:
+    stamp = _utc(now or utcnow())
+    items = list(entries)
+    overrides: dict[int, list[Entry]] = {}
+    for entry in items:
+        if entry.event.parent_id is not None:
+            overrides.setdefault(entry.event.parent_id, []).append(entry)
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        f"PRODID:{PRODID}",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+        f"X-WR-CALNAME:{_escape(name)}",
+    ]
+    for entry in items:
+        event = entry.event
+        if event.parent_id is not None:
+            continue
+        lines.extend(_vevent(entry, stamp, host, overrides.get(event.id, [])))
+        for override in overrides.get(event.id, []):
+            if not override.event.cancelled:
+                lines.extend(_vevent(override, stamp, host, [], series=event))
+    lines.append("END:VCALENDAR")
+    return "\r\n".join(_fold(line) for line in lines) + "\r\n"
+
+
+def _vevent(
+    entry: Entry, stamp: str, host: str, overrides: list[Entry], series: Event | None = None
+) -> list[str]:
+    event = entry.event
+    recurring = event.repeat != "none" or series is not None
+    tz = (series or event).timezone
+    out = [
+        "BEGIN:VEVENT",
+        f"UID:{_uid(series.id if series else event.id, host)}",
+        f"DTSTAMP:{stamp}",
+    ]
+    if recurring:
+        # a series keeps its wall-clock time in its own zone (TZID), across DST changes
+        out.append(f"DTSTART;TZID={tz}:{_local(event.starts_at, tz)}")
+        out.append(f"DTEND;TZID={tz}:{_local(event.ends_at, tz)}")
+    else:
+        out.append(f"DTSTART:{_utc(event.starts_at)}")
+        out.append(f"DTEND:{_utc(event.ends_at)}")
+    if series is not None and event.recurrence_id is not None:
+        out.append(f"RECURRENCE-ID;TZID={tz}:{_local(event.recurrence_id, tz)}")
+    out.append(f"SUMMARY:{_escape(event.title)}")
+    if event.description:
+        out.append(f"DESCRIPTION:{_escape(event.description)}")
+    if event.place:
+        out.append(f"LOCATION:{_escape(event.place)}")
+        if event.place.startswith(("http://", "https://")):
+            out.append(f"URL:{event.place}")
+    if event.repeat != "none" and series is None:
+        rule = f"FREQ={event.repeat.upper()}"
+        if event.repeat == "weekly":
+            rule += ";BYDAY=" + ",".join(BYDAY[d] for d in sorted(weekday_set(event)))
+        if event.repeat == "monthly":
+            rule += f";BYMONTHDAY={event.starts_at.astimezone(ZoneInfo(tz)).day}"
+        if event.repeat_until is not None:
+            rule += f";UNTIL={_utc(event.repeat_until)}"
+        out.append(f"RRULE:{rule}")
+        cancelled = [o.event for o in overrides if o.event.cancelled and o.event.recurrence_id]
+        for row in cancelled:
+            assert row.recurrence_id is not None
+            out.append(f"EXDATE;TZID={tz}:{_local(row.recurrence_id, tz)}")
+    out.append("STATUS:CANCELLED" if event.cancelled else "STATUS:CONFIRMED")
+    if entry.organizer is not None:
+        out.append("ORGANIZER" + _person(entry.organizer))
+    for user, status in entry.attendees:
+        out.append("ATTENDEE;ROLE=REQ-PARTICIPANT" + _person(user, status))
+    out.append("END:VEVENT")
+    return out
+
+
+async def entries(
+    session: AsyncSession, actor: Actor, group_id: int | None = None, now: datetime | None = None
+) -> list[Entry]:
+    """The events of the actor's own calendar (or of a group), the last 90 days onward."""
+    since = (now or utcnow()) - PAST
+    if group_id is not None:
+        await get_visible_group(session, actor, group_id)
+        if await session.get(GroupMember, (group_id, actor.user_id)) is None:
+            return []  # a group's calendar is its members'
+        scope = Event.group_id == group_id
+    else:
+        mine = select(EventAttendee.event_id).where(
+            EventAttendee.user_id == actor.user_id, EventAttendee.status != "no"
+        )
+        scope = or_(Event.organizer_id == actor.user_id, Event.id.in_(mine))
+    series = list(
+        (
+            await session.execute(
+                select(Event).where(
+                    Event.team_id == actor.team_id,
+                    Event.parent_id.is_(None),
+                    scope,
+                    or_(Event.repeat != "none", Event.ends_at >= since),
+                    or_(Event.repeat_until.is_(None), Event.repeat_until >= since),
+                    Event.cancelled.is_(False) | (Event.updated_at >= since),
+                )
+            )
+        ).scalars()
+    )
+    ids = [e.id for e in series]
+    rows = list(series)
+    if ids:
+        rows += list(
+            (await session.execute(select(Event).where(Event.parent_id.in_(ids)))).scalars()
+        )
+    people: dict[int, list[tuple[User, str]]] = {}
+    if ids:
+        found = await session.execute(
+            select(EventAttendee.event_id, User, EventAttendee.status)
+            .join(User, User.id == EventAttendee.user_id)
+            .where(EventAttendee.event_id.in_(ids))
+            .order_by(User.name)
+        )
+        for event_id, user, status in found.all():
+            people.setdefault(event_id, []).append((user, status))
+    out = []
+    for row in rows:
+        key = row.parent_id or row.id
+        attendees = people.get(key, [])
+        organizer = next((u for u, _ in attendees if u.id == row.organizer_id), None)
+        out.append(Entry(row, organizer, attendees))
+    return out
+
+
+async def calendar_name(session: AsyncSession, actor: Actor, group_id: int | None) -> str:
+    if group_id is None:
+        return actor.name
+    group = await session.get(Group, group_id)
+    return group.name if group else "Planerka"
+
+
+# -- subscription tokens ------------------------------------------------------------------
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+async def new_token(session: AsyncSession, actor: Actor, group_id: int | None = None) -> str:
+    """A fresh secret for the actor's (or a group's) feed; the previous one stops working."""
+    if group_id is not None:
+        await get_visible_group(session, actor, group_id)
+    await session.execute(
+        delete(CalendarFeedToken).where(
+            CalendarFeedToken.user_id == actor.user_id,
+            CalendarFeedToken.group_id.is_(None)
+            if group_id is None
+            else CalendarFeedToken.group_id == group_id,
+        )
+    )
+    token = secrets.token_urlsafe(24)
+    session.add(
+        CalendarFeedToken(
+            team_id=actor.team_id, user_id=actor.user_id, group_id=group_id, token_hash=_hash(token)
+        )
+    )
+    await session.flush()
+    return token
+
+
+async def by_token(session: AsyncSession, token: str) -> tuple[Actor, int | None] | None:
+    """Whose feed a secret opens (as that person sees it now), or None."""
+    if not token or len(token) > 100:
+        return None
+    row = (
+        await session.execute(
+            select(CalendarFeedToken).where(CalendarFeedToken.token_hash == _hash(token))
+        )
+    ).scalar_one_or_none()
+    if row is None:
+        return None
+    user = await session.get(User, row.user_id)
+    if user is None or not user.active:
+        return None
+    return Actor.of(user), row.group_id
+
+
+async def feed_text(session: AsyncSession, token: str, host: str = "planerka") -> str | None:
+    found = await by_token(session, token)
+    if found is None:
+        return None
+    actor, group_id = found
+    try:
+        rows = await entries(session, actor, group_id)
+    except DomainError:  # the group is gone or no longer visible
+        return None
+    return render(rows, name=await calendar_name(session, actor, group_id), host=host)
