@@ -111,6 +111,7 @@ async def spawn_due(session: AsyncSession, now: datetime | None = None) -> list[
                 .where(TaskRecurrence.active.is_(True), TaskRecurrence.next_at <= now)
                 .order_by(TaskRecurrence.next_at)
                 .limit(500)
+                .with_for_update(skip_locked=True)
             )
         )
         .scalars()

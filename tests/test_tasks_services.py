@@ -376,3 +376,35 @@ async def test_overdue_and_almost_overdue(
         await tasks.change_status(s, world.emp, late.id, "defer")
         assert not tasks.is_overdue(late, NOW)
         assert (await tasks.list_tasks(s, world.emp, "overdue", now=NOW)).total == 0
+
+
+async def test_recurring_tick_creates_and_notifies(
+    maker: async_sessionmaker[AsyncSession], world: World
+) -> None:
+    from models.notifications import Notification
+    from scheduler.tasks_recurring import spawn_recurring
+
+    async with maker() as s, s.begin():
+        task = await tasks.create_task(
+            s, world.admin, "Water the plants", responsible_id=world.emp.user_id, now=NOW
+        )
+        rule = await tasks_repeat.set_recurrence(s, world.admin, task.id, "daily", hour=8, now=NOW)
+        first = rule.next_at
+    assert await spawn_recurring(maker, now=first - timedelta(seconds=1)) == 0
+    assert await spawn_recurring(maker, now=first) == 1
+    assert await spawn_recurring(maker, now=first) == 0
+    async with maker() as s:
+        notes = (
+            (
+                await s.execute(
+                    select(Notification).where(
+                        Notification.user_id == world.emp.user_id, Notification.kind == "assignment"
+                    )
+                )
+            )
+            .scalars()
+            .all()
+        )
+        assert len(notes) == 1 and notes[0].ref is not None and notes[0].ref.startswith("task:")
+        page = await tasks.list_tasks(s, world.emp, "do")
+        assert [t.title for t in page.items] == ["Water the plants", "Water the plants"]
