@@ -63,3 +63,60 @@ async def test_team_conversation(db_url: str, fake: FakeTelegram) -> None:
             await boss.say("/groups new Launch project")
             out = await boss.say("/gantt Launch")
             assert any(c.method == "sendPhoto" for c in out) or out[0].text
+
+
+async def test_dialog_survives_a_restart_and_cancel(sqlite_url: str, fake: FakeTelegram) -> None:
+    boss = Chat(fake, Person(101, "Boss", "en"))
+    async with running(sqlite_url, fake):
+        await boss.say("/start", expect=2)
+        out = await boss.say("/groups new")
+        assert "Name of the new group?" in out[-1].text
+    async with running(sqlite_url, fake):  # a new process, the same database
+        out = await boss.say("Marketing")
+        assert "Open to everyone in the team, or closed?" in out[-1].text
+        out = await boss.press("Closed")
+        assert "Group <b>Marketing</b> created." in out[-1].text
+        out = await boss.say("/groups new")
+        out = await boss.say("/cancel")
+        out = await boss.say("Not a group name")
+        assert "Send /help" in out[-1].text
+
+
+async def test_notifications_reach_the_private_chat_and_403_deactivates(
+    sqlite_url: str, fake: FakeTelegram
+) -> None:
+    from sqlalchemy import select
+
+    from models.teams import Identity
+    from scheduler.dispatcher import UNLIMITED, Dispatcher
+
+    async with running(sqlite_url, fake) as adapter:
+        boss = Chat(fake, Person(101, "Boss", "en"))
+        await boss.say("/start", expect=2)
+        out = await boss.say("/invite")
+        code = out[0].text.split("?start=", 1)[1].split('"', 1)[0]
+        anna = Chat(fake, Person(202, "Anna", "ru"))
+        await anna.say(f"/start {code}", expect=2)
+        await boss.say("/groups new Design closed")
+        await boss.say("/groups add Design @Anna")
+
+        dispatcher = Dispatcher(
+            adapter.workspace.sessionmaker,
+            {"telegram": adapter.sender},
+            limits={"telegram": UNLIMITED},
+        )
+        before = len(anna.replies())
+        assert await dispatcher.drain() == 1
+        note = anna.replies()[before:]
+        assert len(note) == 1 and "<b>Boss</b>" in note[0].text and "Design" in note[0].text
+
+        # Anna blocks the bot: the next notification finds her gone
+        await boss.say("/groups remove Design @Anna")
+        await boss.say("/groups add Design @Anna")
+        fake.fail("sendMessage", 403, "Forbidden: bot was blocked by the user")
+        await dispatcher.drain()
+        async with adapter.workspace.sessionmaker() as session:
+            identity = (
+                await session.execute(select(Identity).where(Identity.external_id == "202"))
+            ).scalar_one()
+        assert identity.active is False
