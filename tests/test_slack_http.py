@@ -72,6 +72,8 @@ async def test_russian_speaker_gets_russian(sqlite_url: str) -> None:
         modal = slack.last_modal()
         assert modal["submit"]["text"] == "Сохранить"
         assert modal["title"]["text"] == "Новая группа"
+        status, answer = await slack.submit({"access": "open"}, user=ANNA)
+        assert answer["errors"] == {"name": "Заполните, пожалуйста, это поле."}
 
 
 async def test_channel_ping_in_a_title_is_escaped_on_the_wire(sqlite_url: str) -> None:
@@ -299,3 +301,26 @@ async def test_a_workspace_arriving_at_once_joins_one_team(sqlite_url: str) -> N
             assert await session.scalar(select(func.count()).select_from(Team)) == 1
             identities = await session.scalar(select(func.count()).select_from(Identity))
         assert identities == 12
+
+
+async def test_modal_reply_to_a_channel_without_the_bot(sqlite_url: str) -> None:
+    async with slack_http(sqlite_url) as slack:
+        slack.fake.add_user(ANNA, "Anna")
+        await slack.command("groups new", user=ANNA, channel="C0PRIVATE")
+        slack.fake.fail("chat.postMessage", "not_in_channel")
+        status, _ = await slack.submit({"name": "Hidden", "access": "open"}, user=ANNA)
+        assert status == 200
+        hooked = slack.fake.of("response_url")[-1]
+        assert hooked["key"] == ANNA and "Group *Hidden* created" in slack_api.message_text(hooked)
+
+
+async def test_reply_without_response_url_falls_back_to_the_dm(sqlite_url: str) -> None:
+    from bot.slack.sender import Target
+    from handlers.markup import Span
+    from handlers.views import View
+
+    async with slack_http(sqlite_url) as slack:
+        slack.fake.fail("chat.postMessage", "channel_not_found")
+        await slack.adapter.poster.post(View(body=[Span("hello")]), Target("C0GONE", ANNA))
+        posts = slack.fake.of("chat.postMessage")
+        assert [p["channel"] for p in posts] == ["C0GONE", "D0ANNA"]

@@ -91,7 +91,7 @@ def modal(
         blocks.append(_input(fld["name"] + TYPED, typed_label, True, _text(fld)))
     meta = json.dumps({"f": form["name"], **metadata}, separators=(",", ":"))
     if len(meta) > METADATA_LIMIT:
-        meta = json.dumps({"f": form["name"], "c": metadata.get("c", "")})
+        meta = json.dumps({"f": form["name"], "c": metadata.get("c", "")}, separators=(",", ":"))
     return {
         "type": "modal",
         "callback_id": CALLBACK_ID,

@@ -144,6 +144,8 @@ class Poster:
         if not modals.can_show(form):
             return False
         metadata = {"c": target.channel}
+        if target.response_url and len(target.response_url) < 1000:
+            metadata["r"] = target.response_url  # the reply reaches a channel we are not in
         payload = modals.modal(
             form,
             metadata,
@@ -191,7 +193,12 @@ class Poster:
                 channel = target.channel
                 if view.private and not target.is_dm:
                     channel = await self.people.dm_channel(target.user)
-                await self.calls.upload(channel, item)
+                try:
+                    await self.calls.upload(channel, item)
+                except SlackApiError as exc:
+                    if error_code(exc) not in NO_ACCESS_ERRORS or target.is_dm:
+                        raise
+                    await self.calls.upload(await self.people.dm_channel(target.user), item)
 
     async def _post_one(self, view: View, target: Target, message: Message) -> str | None:
         ephemeral = view.private and not target.is_dm
@@ -210,10 +217,19 @@ class Poster:
             )
             return str(response.get("ts") or "") or None
         except SlackApiError as exc:
-            if error_code(exc) in NO_ACCESS_ERRORS and target.response_url:
+            if error_code(exc) not in NO_ACCESS_ERRORS:
+                raise
+            if target.response_url:
                 await self._respond(target, message, replace=False, ephemeral=ephemeral)
                 return None
-            raise
+            # nothing else reaches that channel: the person reads it in the app's DM
+            dm = await self.people.dm_channel(target.user)
+            if dm == target.channel:
+                raise
+            await self.calls.call(
+                "chat.postMessage", channel=dm, text=message.text, blocks=message.blocks
+            )
+            return None
 
     async def _respond(
         self, target: Target, message: Message, *, replace: bool, ephemeral: bool
