@@ -48,6 +48,10 @@ async def test_team_conversation(db_url: str, fake: FakeTelegram) -> None:
         assert "Start" in labels and "Complete" in labels
         assert all(len(data.encode()) <= 64 for _, data in card.buttons)
 
+        # a reply to the task's message is a comment on the task
+        out = await boss.say("Draft is <ready>", reply_to=card)
+        assert any("Comment added to #1" in c.text for c in out), [c.text for c in out]
+
         out = await boss.press("Start")
         assert any("in progress" in c.text.lower() for c in out), [c.text for c in out]
         out = await boss.press("Complete")
