@@ -29,7 +29,8 @@ from services.parsing import find_when, parse_when
 router = Router(__name__)
 ORDER = 50
 
-_GROUP = re.compile(r'#"([^"]+)"|#([^\s#@]+)')
+# #sales or #"Big sales"; "#123" is an issue number, not a group
+_GROUP = re.compile(r'(?<![\w#])#"([^"]+)"|(?<![\w#])#(?!\d+\b)([^\s#@]+)')
 _PERSON = re.compile(r"(?<![\w@])@([\w.\-]+)", re.UNICODE)
 _TAIL_WORDS = re.compile(
     r"\s+(by|on|at|until|till|before|due|до|к|в|во|на|не позднее)$", re.IGNORECASE
@@ -154,7 +155,7 @@ async def create_from_text(
     if group_match:
         values["group_id"] = await _resolve_group(ctx, group_match.group(1) or group_match.group(2))
         rest = rest[: group_match.start()] + rest[group_match.end() :]
-    people = _PERSON.findall(rest)
+    people = [token.rstrip(".-") for token in _PERSON.findall(rest)]
     rest = _PERSON.sub("", rest)
     found = find_when(rest, ctx.me.locale, ctx.me.timezone)
     deadline = None

@@ -53,6 +53,9 @@ async def list_view(ctx: Ctx, flt: str, page_no: int, group_id: int | None = Non
     if flt == "group" and group_id is not None:
         group: Group = await get_visible_group(ctx.session, ctx.me, group_id)
         title = ctx.tr("Tasks of {group} ({count})", group=bold(group.name), count=str(page.total))
+        if group.is_project:
+            when = ctx.tr.when(group.deadline) if group.deadline else ctx.tr.s("no deadline")
+            title = [*title, *ctx.tr("\nProject deadline: {when}", when=when)]
         action = f"tl:g:{group_id}"
     else:
         title = ctx.tr(

@@ -121,8 +121,12 @@ async def test_task_flow_in_english(app: App) -> None:
     assert "#5 repeats weekly; the next copy is created" in out
     out = await boss.say("/task 5 repeat off")
     assert "#5 no longer repeats." in out
+    await boss.say("/groups project Sales 31.12 18:00")
     out = await boss.say("/tasks #Sales")
     assert "Tasks of Sales (0)" in out  # the only Sales task is completed
+    assert "Project deadline: " in out and "31 Dec" in out
+    out = await boss.say("/task Fix issue #123 for @Anna.")
+    assert "Fix issue #123 for" in out and "responsible Anna" in out
 
 
 async def test_task_flow_in_russian(sqlite_app: App) -> None:
