@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.calendar_views import (
     agenda_line,
@@ -117,8 +118,16 @@ async def queue_reminders(ctx: Ctx, event: Event, *, drop: bool = False) -> None
     """(Re)queue the reminders of an event's coming occurrences for everyone in it."""
     if drop:
         await calendar.drop_reminders(ctx.session, event)
-    for due in await calendar.due_reminders(ctx.session, event):
-        taken = await ctx.session.scalar(
+    await queue_event_reminders(ctx.session, event)
+
+
+async def queue_event_reminders(
+    session: AsyncSession, event: Event, now: datetime | None = None
+) -> int:
+    """Queue the reminders not queued yet (unique dedup keys); returns how many."""
+    queued = 0
+    for due in await calendar.due_reminders(session, event, now):
+        taken = await session.scalar(
             select(OutboxMessage.id).where(OutboxMessage.dedup_key == due.dedup_key)
         )
         if taken is not None:
@@ -139,7 +148,7 @@ async def queue_reminders(ctx: Ctx, event: Event, *, drop: bool = False) -> None
         key = f":{occ.key}" if occ.recurring else ""
         view.row(Button(tr.s("Open"), f"ev:o:{occ.series_id}{key}"))
         row = await notifications.notify(
-            ctx.session,
+            session,
             due.user,
             kind="reminder",
             payload=view.to_dict(),
@@ -149,6 +158,16 @@ async def queue_reminders(ctx: Ctx, event: Event, *, drop: bool = False) -> None
         )
         if row is not None:
             row.created_at = due.due_at  # it reaches the centre when it is due
+        queued += 1
+    return queued
+
+
+async def top_up_reminders(session: AsyncSession, now: datetime | None = None) -> int:
+    """For a periodic tick: reminders of recurring series beyond the queued horizon."""
+    total = 0
+    for series in await calendar.live_series(session, now):
+        total += await queue_event_reminders(session, series, now)
+    return total
 
 
 async def create_from_text(ctx: Ctx, text: str) -> View:

@@ -38,6 +38,10 @@ async def share(ctx: Ctx, ref: str, whom: dict[str, Any]) -> View:
         raise DomainError(N_("There is nobody to share it with there."))
     if kind == "event":
         event, added = await calendar.invite(ctx.session, ctx.me, item_id, people)
+        if added:
+            from handlers.calendar import queue_reminders
+
+            await queue_reminders(ctx, event)
         for user in added:
             await ctx.notify(
                 user.id,

@@ -466,3 +466,18 @@ async def occurrences_for(
     )
     overrides = await _overrides(session, [e.id for e in series])
     return expand(series, overrides, start, end)
+
+
+async def live_series(session: AsyncSession, now: datetime | None = None) -> list[Event]:
+    """Recurring series still running (for the reminder top-up tick)."""
+    now = now or utcnow()
+    rows = await session.execute(
+        select(Event).where(
+            Event.repeat != "none",
+            Event.parent_id.is_(None),
+            Event.cancelled.is_(False),
+            Event.starts_at < now + REMIND_AHEAD,
+            or_(Event.repeat_until.is_(None), Event.repeat_until >= now),
+        )
+    )
+    return list(rows.scalars())

@@ -302,3 +302,32 @@ async def test_free_slots_from_events_schedules_and_absences(
             await calendar_slots.free_slots(
                 s, world.guest, [world.employee.user_id], MONDAY, day_end, hour, now=MONDAY
             )
+
+
+async def test_reminder_top_up_tick_is_idempotent(
+    maker: async_sessionmaker[AsyncSession], world: World
+) -> None:
+    from sqlalchemy import func, select
+
+    from handlers.calendar import top_up_reminders
+    from models.outbox import OutboxMessage
+
+    first = MONDAY + timedelta(hours=10)
+    async with maker() as s, s.begin():
+        await calendar.create_event(
+            s,
+            world.admin,
+            title="Daily",
+            starts_at=first,
+            ends_at=first + timedelta(minutes=15),
+            repeat="daily",
+        )
+    async with maker() as s, s.begin():
+        # a tick a month later queues the next fortnight's reminders, once
+        later = MONDAY + timedelta(days=30)
+        assert await top_up_reminders(s, later) == 14
+        assert await top_up_reminders(s, later) == 0
+        count = await s.scalar(
+            select(func.count()).select_from(OutboxMessage).where(OutboxMessage.kind == "reminder")
+        )
+        assert count == 14

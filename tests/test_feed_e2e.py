@@ -105,3 +105,18 @@ async def test_group_posts_stay_in_the_group(sqlite_app: App) -> None:
     assert "Утром: ██████████ 1 — Anna" in out
     out = await anna.say("/poll Вопрос? | Один")
     assert "В опросе нужно хотя бы два варианта." in out
+
+
+async def test_winning_option_becomes_a_task(sqlite_app: App) -> None:
+    boss, anna, _petr = await team(sqlite_app)
+    await boss.say("/poll Next feature? | Dark mode | Export to PDF")
+    await anna.say("/feed")
+    await anna.press("Export to PDF")
+    await boss.say("/feed")
+    await boss.press("Next feature?")
+    out = await boss.press("Close poll")
+    assert "Winner: Export to PDF" in out
+    out = await boss.press("Make a task")
+    assert "Export to PDF" in out
+    out = await boss.say("/tasks")
+    assert "Export to PDF" in out
