@@ -235,3 +235,15 @@ async def remember_chat(
         )
         .values(chat_id=chat_id)
     )
+
+
+async def name_workspace_team(session: AsyncSession, external_key: str, name: str) -> None:
+    """A team made from a platform workspace takes the workspace's name, unless renamed."""
+    name = name.strip()[:200]
+    if not name:
+        return
+    await session.execute(
+        update(Team)
+        .where(Team.external_key == external_key, Team.name == external_key)
+        .values(name=name)
+    )

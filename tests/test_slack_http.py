@@ -60,7 +60,10 @@ async def test_start_groups_modal_and_buttons(sqlite_url: str) -> None:
         # a colleague in the same Slack workspace joins the same team on first contact
         slack.fake.add_user(BORIS, "Boris")
         await slack.command("groups", user=BORIS)
-        assert "Design" in slack.fake.last_buttons().keys().__str__()
+        assert "Design" in str(slack.fake.last_buttons())
+        # the team is named after the Slack workspace (auth.test's team)
+        await slack.command("team", user=BORIS)
+        assert "Test" in slack.fake.texts()[-1] and "T0TEAM" not in slack.fake.texts()[-1]
 
 
 async def test_russian_speaker_gets_russian(sqlite_url: str) -> None:

@@ -79,6 +79,7 @@ class SlackAdapter:
         # work after the ack waits its turn rather than for a database connection
         self._work = asyncio.Semaphore(max(4, app.settings.database.pool_size))
         self._dm_noted: set[str] = set()
+        self._teams_named: set[str] = set()
         # one event at a time per person; first contacts one at a time (joining the team)
         self._turns: dict[str, tuple[asyncio.Lock, int]] = {}
         self._first_contact = asyncio.Lock()
@@ -168,12 +169,27 @@ class SlackAdapter:
         await self.remember_dm(event)
         return views
 
+    async def name_team(self, team_key: str | None) -> None:
+        """The team made from this Slack workspace is called as the workspace is."""
+        if not team_key or team_key in self._teams_named:
+            return
+        try:
+            response = await self.client.auth_test()
+        except Exception as exc:
+            log.warning("slack_auth_test_failed", error=type(exc).__name__)
+            return
+        if response.get("team_id") == team_key and response.get("team"):
+            async with self.workspace.sessionmaker() as session, session.begin():
+                await teams.name_workspace_team(session, team_key, str(response["team"]))
+        self._teams_named.add(team_key)
+
     async def remember_dm(self, event: Incoming) -> None:
         """Someone met in a channel still gets reminders: their DM with the app is noted
         once per process (the scheduler writes to identities that have a chat)."""
         user = event.sender.external_id
         if user in self._dm_noted:
             return
+        await self.name_team(event.sender.team_key)
         channel = event.chat.chat_id if event.chat.private else await self.people.dm_channel(user)
         if not channel.startswith("D"):
             return
