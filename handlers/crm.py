@@ -168,6 +168,8 @@ async def crm_command(ctx: Ctx) -> Any:
 
         stage = await crm_leads.add_status(ctx.session, ctx.me, name)
         return View(body=ctx.tr("Lead status {name} added.", name=bold(stage.name)))
+    if verb in ("stage", "стадия"):
+        return await _add_stage(ctx, rest)
     if verb in ("pipeline", "воронка"):
         from services import crm_deals
 
@@ -178,6 +180,35 @@ async def crm_command(ctx: Ctx) -> Any:
     if verb in ("month", "месяц"):
         return await dashboard_view(ctx, crm_reports.parse_month(rest, _today(ctx).date()))
     raise DomainError(_N("Unknown action {verb}. Send /help for the list."), verb=verb)
+
+
+async def _add_stage(ctx: Ctx, text: str) -> View:
+    """/crm stage add [#PIPELINE] NAME"""
+    from services import crm_deals
+
+    word, _, rest = text.partition(" ")
+    rest = rest.strip()
+    if word.casefold() not in ("add", "new", "добавить") or not rest:
+        raise DomainError(_N("Add a deal stage like this: /crm stage add [#PIPELINE] Contract"))
+    pipes = await crm_deals.pipelines(ctx.session, ctx.me)
+    pipe = pipes[0]
+    if rest.startswith("#"):
+        head, _, rest = rest[1:].partition(" ")
+        found = [p for p in pipes if (p.name or ctx.tr.s("Sales")).casefold() == head.casefold()]
+        if not found:
+            names = ", ".join(p.name or ctx.tr.s("Sales") for p in pipes)
+            raise DomainError(
+                _N("There is no pipeline {name}. Pipelines: {names}."), name=head, names=names
+            )
+        pipe = found[0]
+    stage = await crm_deals.add_stage(ctx.session, ctx.me, pipe.id, rest)
+    return View(
+        body=ctx.tr(
+            "Stage {name} added to the pipeline {pipeline}.",
+            name=bold(stage.name),
+            pipeline=bold(pipe.name or ctx.tr.s("Sales")),
+        )
+    )
 
 
 async def _grant(ctx: Ctx, user_id: int, granted: bool) -> View:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from handlers.core import STAFF, Ctx, Router, pager_row
+from handlers.core import ALL_ROLES, Ctx, Router, pager_row
 from handlers.crm_cards import lead_card, prefixed, source_label, stage_label
 from handlers.forms import Field, Form
 from handlers.i18n import N_
@@ -325,7 +325,7 @@ router.form(
 async def forwarded_or_reply(ctx: Ctx) -> Any:
     """A forwarded message becomes a lead; a reply to a CRM card becomes a comment."""
     event = ctx.event
-    if event.forwarded_from is not None and ctx.me.role in STAFF | {"extranet"}:
+    if event.forwarded_from is not None and event.chat.private and ctx.me.role in ALL_ROLES:
         await crm.scope_of(ctx.session, ctx.me)
         card = crm.recognise(event.forwarded_from, default_source="messenger")
         card.warnings.clear()

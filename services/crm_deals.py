@@ -133,6 +133,34 @@ async def stages(session: AsyncSession, team_id: int, pipeline_id: int) -> list[
     return list(rows)
 
 
+async def add_stage(session: AsyncSession, actor: Actor, pipeline_id: int, name: str) -> CrmStage:
+    """A pipeline's own stage, placed before won and lost."""
+    require_admin(actor)
+    pipeline = await get_pipeline(session, actor, pipeline_id)
+    name = " ".join(name.split())[:100]
+    if not name:
+        raise DomainError(N_("A stage needs a name."))
+    current = await stages(session, actor.team_id, pipeline.id)
+    if any(stage_name(s).casefold() == name.casefold() for s in current):
+        raise DomainError(N_("A stage named {name} already exists."), name=name)
+    opened = [s for s in current if s.kind == "open"]
+    sort = (opened[-1].sort if opened else 0) + 1
+    for stage in current:
+        if stage.kind != "open" and stage.sort >= sort:
+            stage.sort += 1
+    stage = CrmStage(
+        team_id=actor.team_id,
+        pipeline_id=pipeline.id,
+        code=f"s{len(current) + 1}",
+        name=name,
+        sort=sort,
+        kind="open",
+    )
+    session.add(stage)
+    await session.flush()
+    return stage
+
+
 # -- deals -------------------------------------------------------------------------------
 
 

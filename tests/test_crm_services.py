@@ -384,3 +384,33 @@ async def test_extranet_needs_a_grant(
         await crm.set_grant(s, world.admin, world.guest.user_id, False)
         with pytest.raises(DomainError):
             await crm_leads.get_lead(s, world.guest, lead.id)
+
+
+async def test_pipelines_and_own_stages(
+    maker: async_sessionmaker[AsyncSession], world: World
+) -> None:
+    async with maker() as s, s.begin():
+        partners = await crm_deals.create_pipeline(s, world.admin, "Partners")
+        with pytest.raises(DomainError):
+            await crm_deals.create_pipeline(s, world.admin, "partners")
+        with pytest.raises(DomainError):
+            await crm_deals.create_pipeline(s, world.anna, "Mine")
+        stage = await crm_deals.add_stage(s, world.admin, partners.id, "Contract")
+        codes = [
+            crm.stage_name(st) for st in await crm_deals.stages(s, world.admin.team_id, partners.id)
+        ]
+        assert codes == ["new", "preparation", "offer", "negotiation", "Contract", "won", "lost"]
+        deal = await crm_deals.create_deal(s, world.anna, "P", pipeline_id=partners.id)
+        await crm_deals.move_deal(s, world.anna, deal.id, stage.id)
+        default = (await crm_deals.pipelines(s, world.anna))[0]
+        assert default.id != partners.id
+        assert "Contract" not in [
+            crm.stage_name(st) for st in await crm_deals.stages(s, world.admin.team_id, default.id)
+        ]
+        status = await crm_leads.add_status(s, world.admin, "Qualified")
+        names = [crm.stage_name(st) for st in await crm_leads.lead_statuses(s, world.admin.team_id)]
+        assert names == ["new", "in progress", "processed", "Qualified", "junk", "converted"]
+        lead = await new_lead(s, world.anna, card("Q"))
+        await crm_leads.set_status(s, world.anna, lead.id, status.id)
+        page = await crm_leads.list_leads(s, world.anna, crm_leads.LeadFilter(status=status.code))
+        assert [item.id for item in page.items] == [lead.id]
