@@ -141,3 +141,28 @@ async def test_task_through_the_modal_and_buttons_to_completion(sqlite_url: str)
         assert "in progress" in slack.fake.texts()[-1]
         await slack.press("Complete", user=BORIS, channel="D0BORIS")
         assert "completed" in slack.fake.texts()[-1].lower()
+
+
+async def test_a_file_shared_in_the_dm_is_kept_and_sent_back(sqlite_url: str) -> None:
+    async with slack_http(sqlite_url) as slack:
+        _require(slack, "drive")
+        slack.fake.add_user(ANNA, "Anna")
+        slack.fake.files["plan.pdf"] = b"%PDF-1.4 plan"
+        shared = slack_api.dm_message("", user=ANNA) | {
+            "subtype": "file_share",
+            "files": [
+                {
+                    "id": "F0PLAN",
+                    "name": "plan.pdf",
+                    "size": 13,
+                    "mimetype": "application/pdf",
+                    "url_private_download": slack.fake.url("/files/plan.pdf"),
+                }
+            ],
+        }
+        await slack.event(shared)
+        assert "Saved to your drive: *plan.pdf*" in slack.fake.texts()[-1]
+        # getting it back downloads it from Slack with the bot token and uploads it again
+        await slack.press("Get the file", user=ANNA, channel="D0ANNA")
+        assert list(slack.fake.uploads.values()) == [b"%PDF-1.4 plan"]
+        assert slack.fake.of("files.completeUploadExternal")[-1]["channel_id"] == "D0ANNA"
