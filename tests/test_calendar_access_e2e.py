@@ -1,0 +1,55 @@
+"""Group calendars, feeds and files through the console: an extranet member sees
+only their group's, an employee outside a closed group sees none of it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.app import App
+from tests.console_driver import ConsoleDriver
+from tests.test_calendar_e2e import invite_code
+
+
+async def test_extranet_sees_only_its_group(sqlite_app: App, tmp_path: Path) -> None:
+    sqlite_app.workspace.services.files_dir = str(tmp_path / "store")
+    contract = tmp_path / "contract.txt"
+    contract.write_text("terms")
+    boss = ConsoleDriver(sqlite_app, user="Boss", lang="en")
+    await boss.say("/start")
+    code = invite_code(await boss.say("/invite"))
+    await boss.say("/groups new Partners closed")
+    await boss.say("/invite")
+    out = await boss.press("Invite to a group")
+    out = await boss.press("Partners")
+    guest_code = invite_code(out)
+    guest = ConsoleDriver(sqlite_app, user="Guest", lang="en")
+    await guest.say(f"/start {guest_code}")
+    anna = ConsoleDriver(sqlite_app, user="Anna", lang="ru")
+    await anna.say(f"/start {code}")
+
+    out = await boss.say("/event Partner sync next mon 12:00 #Partners")
+    assert "Event created; 1 person invited." in out  # the guest, the group's member
+    await boss.say("/post Team lunch on Friday")
+    await boss.say("/post #Partners Contract draft is ready")
+    await boss.say(f"/file {contract}")
+    await boss.press("To a group")
+    await boss.press("Partners")
+
+    out = await guest.say("/feed")
+    assert "Contract draft is ready" in out and "Team lunch" not in out
+    assert "Feed (1)" in out
+    out = await guest.say("/post Hello everyone")
+    assert "Post to your group: /post #group TEXT." in out
+    out = await guest.say("/events #Partners")
+    assert "Partner sync" in out
+    out = await guest.say("/drive")
+    assert "contract.txt" in out
+
+    out = await anna.say("/feed")
+    assert "Team lunch" in out and "Contract draft" not in out
+    out = await anna.say("/events #Partners")
+    assert "Группы Partners нет." in out
+    out = await anna.say("/drive")
+    assert "contract.txt" not in out
+    out = await anna.say("/event 1")
+    assert "Не найдено" in out
