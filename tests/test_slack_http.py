@@ -24,8 +24,8 @@ async def _groups(harness, name: str) -> int:
         )
 
 
-async def test_start_groups_modal_and_buttons(sqlite_url: str) -> None:
-    async with slack_http(sqlite_url) as slack:
+async def test_start_groups_modal_and_buttons(db_url: str) -> None:
+    async with slack_http(db_url) as slack:
         slack.fake.add_user(ANNA, "Anna")
         assert await slack.command("start", user=ANNA) == 200
         assert "Welcome" in slack.fake.texts()[0]
