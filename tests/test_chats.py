@@ -9,12 +9,14 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.app import App
 from models.db import create_engine, create_sessionmaker
 from models.outbox import OutboxMessage
 from services import chats, groups, teams
 from services.access import Actor
 from services.errors import DomainError
 from services.teams import Newcomer
+from tests.console_driver import ConsoleDriver
 
 CHAT = "-1001"
 
@@ -118,3 +120,17 @@ async def test_group_notice_is_queued_only_for_bound_groups(
         assert await chats.notify_group(s, sales, kind="post", payload={"body": []})
         rows = (await s.execute(select(OutboxMessage))).scalars().all()
         assert [(r.group_id, r.user_id) for r in rows] == [(world.sales_id, None)]
+
+
+async def test_bind_needs_a_group_chat_in_both_languages(sqlite_app: App) -> None:
+    boss = ConsoleDriver(sqlite_app, user="Boss", lang="en")
+    await boss.say("/start")
+    await boss.say("/groups new Sales")
+    out = await boss.say("/bind Sales")
+    assert "Send /bind GROUP in the group chat you want to bind." in out
+    out = await boss.say("/help")
+    assert "/bind" in out and "bind this group chat to a workgroup" in out
+    anna = ConsoleDriver(sqlite_app, user="Анна", lang="ru")
+    await anna.say("/start")
+    out = await anna.say("/unbind")
+    assert "Отправьте /bind ГРУППА в том групповом чате" in out
