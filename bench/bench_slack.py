@@ -30,6 +30,7 @@ from tests.fakes.slack_harness import slack_http, slash_command_body  # noqa: E4
 REQUESTS = int(sys.argv[1]) if len(sys.argv) > 1 else 400
 CONCURRENCY = int(sys.argv[2]) if len(sys.argv) > 2 else 20
 USERS = 20
+LIMIT_SECONDS = 300  # each mode gives up after this long
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -162,7 +163,7 @@ if __name__ == "__main__":
         url = f"sqlite+aiosqlite:///{folder}/bench.sqlite3"
         os.environ.setdefault("PLANERKA_CONFIG", "/nonexistent/config.toml")
         upgrade(url)
-        asyncio.run(main(url))
+        asyncio.run(asyncio.wait_for(main(url), LIMIT_SECONDS))
         url = f"sqlite+aiosqlite:///{folder}/bench_socket.sqlite3"
         upgrade(url)
-        asyncio.run(socket_main(url))
+        asyncio.run(asyncio.wait_for(socket_main(url), LIMIT_SECONDS))
