@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Select, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.crm import (
@@ -118,16 +119,29 @@ def stage_name(stage: CrmStage) -> str:
 
 
 async def settings_of(session: AsyncSession, team_id: int) -> CrmSettings:
+    """The team's CRM settings; the first call sets the team up (statuses, a pipeline).
+
+    Two first calls at once (several bot processes on PostgreSQL): the loser's
+    savepoint rolls back and it reads the winner's row.
+    """
     row = await session.get(CrmSettings, team_id)
-    if row is None:
-        row = CrmSettings(team_id=team_id, visibility="own", currency="RUB")
-        session.add(row)
-        for sort, (code, kind) in enumerate(LEAD_STATUSES):
-            session.add(
-                CrmStage(team_id=team_id, pipeline_id=None, code=code, sort=sort, kind=kind)
-            )
-        await session.flush()
-        await create_pipeline_rows(session, team_id, "", 0)
+    if row is not None:
+        return row
+    try:
+        async with session.begin_nested():
+            row = CrmSettings(team_id=team_id, visibility="own", currency="RUB")
+            session.add(row)
+            await session.flush()
+            for sort, (code, kind) in enumerate(LEAD_STATUSES):
+                session.add(
+                    CrmStage(team_id=team_id, pipeline_id=None, code=code, sort=sort, kind=kind)
+                )
+            await session.flush()
+            await create_pipeline_rows(session, team_id, "", 0)
+    except IntegrityError:
+        row = await session.get(CrmSettings, team_id, populate_existing=True)
+        if row is None:
+            raise
     return row
 
 

@@ -135,7 +135,8 @@ async def dashboard(session: AsyncSession, actor: Actor, month: str) -> Dashboar
     for deal in won:
         if deal.owner_id is not None:
             won_count[deal.owner_id] += 1
-            won_amount[deal.owner_id] += deal.amount
+            if deal.currency == settings.currency:  # amounts count in the team's currency
+                won_amount[deal.owner_id] += deal.amount
     plan_query = select(CrmPlan).where(CrmPlan.team_id == actor.team_id, CrmPlan.month == month)
     if scope.owners is not None:
         plan_query = plan_query.where(CrmPlan.user_id.in_(sorted(scope.owners)))

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from models.crm import CrmContact, CrmDeal, CrmLead
@@ -414,3 +414,54 @@ async def test_pipelines_and_own_stages(
         await crm_leads.set_status(s, world.anna, lead.id, status.id)
         page = await crm_leads.list_leads(s, world.anna, crm_leads.LeadFilter(status=status.code))
         assert [item.id for item in page.items] == [lead.id]
+
+
+async def test_first_use_by_two_processes_at_once(
+    maker: async_sessionmaker[AsyncSession], world: World, db_url: str
+) -> None:
+    """Two events of a new team reach the CRM at the same moment: one setup wins."""
+    if not db_url.startswith("postgresql"):
+        pytest.skip("SQLite serialises writers; the race needs PostgreSQL")
+    import asyncio
+
+    from models.crm import CrmPipeline, CrmSettings
+
+    team_id = world.outsider.team_id
+    first_done, release = asyncio.Event(), asyncio.Event()
+
+    async def first() -> str:
+        async with maker() as s, s.begin():
+            row = await crm.settings_of(s, team_id)
+            first_done.set()
+            await release.wait()  # commit only once the second one waits on our row
+            return row.visibility
+
+    async def second() -> str:
+        await first_done.wait()
+        async with maker() as s, s.begin():
+            return (await crm.settings_of(s, team_id)).visibility
+
+    async def second_is_blocked() -> bool:
+        async with maker() as s:
+            waiting = await s.scalar(
+                text("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'")
+            )
+            return bool(waiting)
+
+    tasks = [asyncio.create_task(first()), asyncio.create_task(second())]
+    await first_done.wait()
+    for _ in range(500):
+        if await second_is_blocked():
+            break
+    else:
+        raise AssertionError("the second setup never waited for the first")
+    release.set()
+    assert await asyncio.gather(*tasks) == ["own", "own"]
+    async with maker() as s:
+        settings = await s.scalar(
+            select(func.count()).select_from(CrmSettings).where(CrmSettings.team_id == team_id)
+        )
+        pipes = await s.scalar(
+            select(func.count()).select_from(CrmPipeline).where(CrmPipeline.team_id == team_id)
+        )
+        assert (settings, pipes) == (1, 1)
