@@ -123,3 +123,11 @@ async def test_slack_entities_become_what_was_typed() -> None:
         await people.readable(text)
         == "add @anna @boris in #general <!channel> @here https://x.y/?a=1&b"
     )
+
+
+def test_slash_command_text_splits_into_command_and_args() -> None:
+    from bot.slack.commands import split_command
+
+    assert split_command("task Buy milk tomorrow") == ("task", "Buy milk tomorrow")
+    assert split_command("  /Groups   new Sales ") == ("groups", "new Sales")
+    assert split_command("") == ("help", "")
