@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, delete, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -104,6 +105,17 @@ async def create_event(
         for user in rows.scalars():
             if user.id != actor.user_id:
                 invited[user.id] = user
+    if any(not 0 <= d <= 6 for d in weekdays):
+        raise DomainError(N_("Repeat daily, weekly or monthly."))
+    if repeat == "weekly" and weekdays:
+        # the first occurrence is the first chosen weekday from the given start
+        zone = ZoneInfo(actor.timezone)
+        shift = 0
+        while (starts_at.astimezone(zone) + timedelta(days=shift)).weekday() not in weekdays:
+            shift += 1
+        length = ends_at - starts_at
+        starts_at = (starts_at.astimezone(zone) + timedelta(days=shift)).astimezone(UTC)
+        ends_at = starts_at + length
     event = Event(
         team_id=actor.team_id,
         group_id=group_id,
@@ -182,9 +194,16 @@ async def get_occurrence(
         coming = expand(
             [series], await _overrides(session, [series.id]), now, now + timedelta(days=400)
         )
+        if not coming:  # a series that is over, or starts more than a year ahead
+            coming = expand(
+                [series],
+                await _overrides(session, [series.id]),
+                series.starts_at,
+                series.starts_at + timedelta(days=400),
+            )
         if coming:
             return coming[0]
-        key = occ_key(series.starts_at)
+        raise DomainError(N_("This occurrence was cancelled or moved. Open the agenda again."))
     moment = key_to_time(key)
     overrides = await _overrides(session, [series.id])
     found = expand([series], overrides, moment - timedelta(days=15), moment + timedelta(days=15))
