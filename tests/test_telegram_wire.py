@@ -179,3 +179,23 @@ async def test_failures_never_log_the_token(
     assert any("reply_failed" in line for line in captured.out.splitlines() + logged)
     for text in [captured.out, captured.err, *logged]:
         assert secret not in text
+
+
+async def test_a_stale_button_press_still_gets_its_reply(
+    sqlite_url: str, fake: FakeTelegram
+) -> None:
+    async with running(sqlite_url, fake):
+        boss = Chat(fake, Person(101, "Boss", "en"))
+        await boss.say("/start", expect=2)
+        await boss.say("/groups new Sales")
+        await boss.say("/groups")
+        fake.fail("answerCallbackQuery", 400, "Bad Request: query is too old", times=2)
+        from tests.fakes.telegram_api import callback_update
+
+        listing = [c for c in boss.replies() if "Groups (1)" in c.text][-1]
+        _, action = next(b for b in listing.buttons if "Sales" in b[0])
+        update = await fake.push(
+            callback_update(fake, boss.person, action, chat_id=101, message_id=listing.message_id)
+        )
+        await fake.wait_handled(update["update_id"])
+        assert "Sales" in boss.replies()[-1].text and "Members: 1" in boss.replies()[-1].text

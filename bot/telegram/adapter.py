@@ -183,8 +183,11 @@ class TelegramAdapter:
             async with self._turn(event.chat.chat_id):
                 views = await self.workspace.handle(event)
                 alert = self._alert_text(event, views)
-                await query.answer(text=alert, show_alert=alert is not None)
                 answered = True
+                try:
+                    await query.answer(text=alert, show_alert=alert is not None)
+                except TelegramAPIError as exc:  # e.g. a query too old to answer
+                    log.info("answer_failed", reason=exc.message)
                 if alert is not None:
                     return
                 message = query.message if isinstance(query.message, Message) else None
