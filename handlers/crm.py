@@ -231,14 +231,16 @@ async def find_view(ctx: Ctx, text: str) -> View:
     for hit in hits:
         lines.append(
             [
-                Span(f"• {kinds[hit.entity]} #{hit.id} "),
+                Span("• "),
+                *ctx.tr("{kind} #{id}", kind=kinds[hit.entity], id=str(hit.id)),
+                Span(" "),
                 bold(hit.name),
                 Span(f" {hit.detail}" if hit.detail else ""),
             ]
         )
         view.row(
             Button(
-                f"{kinds[hit.entity]} #{hit.id} {hit.name}"[:60],
+                (ctx.tr.s("{kind} #{id}", kind=kinds[hit.entity], id=hit.id) + " " + hit.name)[:60],
                 f"{prefixes[hit.entity]}:o:{hit.id}",
             )
         )

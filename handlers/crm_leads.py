@@ -50,7 +50,9 @@ def duplicate_view(ctx: Ctx, dups: list[Duplicate], draft_id: int) -> View:
     for dup in dups:
         lines.append(
             [
-                Span(f"• {kinds[dup.entity]} #{dup.id} "),
+                Span("• "),
+                *ctx.tr("{kind} #{id}", kind=kinds[dup.entity], id=str(dup.id)),
+                Span(" "),
                 bold(dup.name),
                 Span(f" ({reasons[dup.reason]})"),
             ]
