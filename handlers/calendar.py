@@ -324,6 +324,9 @@ async def events_action(ctx: Ctx) -> Any:
     if verb == "mv":
         await calendar.get_editable(ctx.session, ctx.me, event_id)
         return await ctx.start_form("event_move", {"event_id": event_id, "key": _key(ctx, 2)})
+    if verb == "ed":
+        await calendar.get_editable(ctx.session, ctx.me, event_id)
+        return await ctx.start_form("event_edit", {"event_id": event_id})
     if verb in ("x", "xs"):
         return await _cancel(ctx, event_id, _key(ctx, 2), whole=verb == "xs")
     return View(body=ctx.tr("This button is out of date. Open the list again."), private=True)
@@ -486,6 +489,60 @@ async def reply_to_event(ctx: Ctx) -> Any:
     return None
 
 
+async def _keep_or_clear(ctx: Ctx, raw: str) -> str:
+    return "" if raw.strip() == "-" else raw.strip()
+
+
+async def _submit_edit(ctx: Ctx, values: dict[str, Any]) -> View:
+    event, changed = await calendar.edit(
+        ctx.session,
+        ctx.me,
+        int(values["event_id"]),
+        title=values.get("title"),
+        place=values.get("place"),
+        description=values.get("description"),
+    )
+    if changed:
+        names = {"title": N_("title"), "place": N_("place"), "description": N_("description")}
+
+        def build(tr: Translator) -> View:
+            return View(
+                body=tr(
+                    "{person} changed {title}: {what}.",
+                    person=bold(ctx.me.name),
+                    title=bold(event.title),
+                    what=", ".join(tr.s(names[c]) for c in changed),
+                ),
+                ref=f"event:{event.id}",
+            ).row(Button(tr.s("Open"), f"ev:o:{event.id}"))
+
+        await tell_attendees(ctx, event, build)
+    return await card_view(ctx, await calendar.get_occurrence(ctx.session, ctx.me, event.id, None))
+
+
+router.form(
+    Form(
+        name="event_edit",
+        title=N_("Edit the event"),
+        fields=[
+            Field("title", N_("New title? Skip to keep it."), optional=True, max_length=200),
+            Field(
+                "place",
+                N_("New place or link? Skip to keep it, - to clear it."),
+                _keep_or_clear,
+                optional=True,
+            ),
+            Field(
+                "description",
+                N_("New description? Skip to keep it, - to clear it."),
+                _keep_or_clear,
+                optional=True,
+                multiline=True,
+            ),
+        ],
+        submit=_submit_edit,
+    )
+)
 router.form(
     Form(
         name="event_move",

@@ -111,6 +111,7 @@ async def card_view(ctx: Ctx, occ: Occurrence) -> View:
                 Button(tr.s("Move"), occ_action("mv", occ)),
                 Button(tr.s("Cancel event"), f"ev:xs:{occ.series_id}"),
             )
+        view.row(Button(tr.s("Edit"), f"ev:ed:{occ.series_id}"))
     return view
 
 

@@ -500,3 +500,39 @@ async def live_series(session: AsyncSession, now: datetime | None = None) -> lis
         )
     )
     return list(rows.scalars())
+
+
+async def edit(
+    session: AsyncSession,
+    actor: Actor,
+    event_id: int,
+    *,
+    title: str | None = None,
+    place: str | None = None,
+    description: str | None = None,
+) -> tuple[Event, list[str]]:
+    """Change an event's (or a whole series') title, place or description.
+
+    Returns the event and the names of the fields that changed."""
+    event = await get_editable(session, actor, event_id)
+    if event.parent_id is not None:
+        event = await session.get(Event, event.parent_id) or event
+    changed: list[str] = []
+    if title is not None:
+        title = " ".join(title.split())[:TITLE_MAX]
+        if not title:
+            raise DomainError(N_("What is the event called? Put its title first."))
+        if title != event.title:
+            event.title, changed = title, [*changed, "title"]
+    if place is not None and place.strip()[:300] != event.place:
+        event.place, changed = place.strip()[:300], [*changed, "place"]
+    if description is not None and description.strip()[:4000] != event.description:
+        event.description = description.strip()[:4000]
+        changed.append("description")
+    if changed:
+        event.updated_at = utcnow()
+        overrides = await _overrides(session, [event.id])
+        for row in overrides:  # single changed occurrences follow the series' texts
+            row.title, row.place, row.description = event.title, event.place, event.description
+    await session.flush()
+    return event, changed

@@ -85,10 +85,21 @@ async def test_event_invitation_answers_and_changes_in_english(app: App) -> None
 
     await boss.say("/events week")
     await boss.press("📅 Interview")
+    out = await boss.press("Edit")
+    assert "New title?" in out
+    out = await boss.say("Interview (final round)")
+    out = await boss.say("Room 5")
+    out = await boss.press("Skip")
+    assert "📅 Interview (final round)" in out and "Where: Room 5" in out
+    out = await anna.say("/events")
+    assert "Boss changed Interview (final round): title, place." in out
+
+    await boss.say("/events week")
+    await boss.press("📅 Interview")
     out = await boss.press("Cancel event")
-    assert "You cancelled Interview with Candidate." in out
+    assert "You cancelled Interview (final round)." in out
     out = await anna.say("/events week")
-    assert "Boss cancelled Interview with Candidate." in out
+    assert "Boss cancelled Interview (final round)." in out
     assert "Nothing planned." in out
 
 
