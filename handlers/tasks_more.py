@@ -40,6 +40,7 @@ STATUS_DONE = {
     "approve": N_("{person} approved the task."),
     "defer": N_("{person} deferred the task."),
     "renew": N_("{person} renewed the task."),
+    "return": N_("{person} returned the task."),
 }
 
 

@@ -14,7 +14,7 @@ from models.teams import User
 from services.access import Actor
 from services.errors import N_, DomainError, forbidden, not_found
 from services.pagination import Page, clamp_page
-from services.tasks import can_manage, get_task, is_doer
+from services.tasks import AUDITOR, add_member, can_manage, get_task, is_doer
 from services.users import find_people
 
 COMMENT_MAX = 10000
@@ -65,7 +65,32 @@ async def add_comment(
     )
     session.add(comment)
     await session.flush()
-    return task, comment, await mentioned(session, actor, text)
+    return (
+        task,
+        comment,
+        await _reachable(session, actor, task, await mentioned(session, actor, text)),
+    )
+
+
+async def _reachable(
+    session: AsyncSession, actor: Actor, task: Task, people: list[User]
+) -> list[User]:
+    """Mentioned people who may see the task. Those who may not become observers when
+    the author may add people (creator, admin, responsible); otherwise they are left
+    out, so a mention never leaks a task."""
+    out: list[User] = []
+    for user in people:
+        try:
+            await get_task(session, Actor.of(user), task.id)
+        except DomainError:
+            if not (can_manage(actor, task) or task.responsible_id == actor.user_id):
+                continue
+            try:
+                await add_member(session, actor, task.id, user.id, AUDITOR)
+            except DomainError:
+                continue
+        out.append(user)
+    return out
 
 
 async def comments(

@@ -257,6 +257,13 @@ async def test_comments_mentions_checklist_subtasks(
         )
         _, comment, people = await tasks_work.add_comment(s, world.emp, task.id, "Ask @Other")
         assert [u.id for u in people] == [world.other.user_id]
+        # the responsible's mention made Other an observer, so Other may see it now
+        assert [u.id for u in (await tasks.roles_of(s, task)).auditors] == [world.other.user_id]
+        # an observer's mention of someone who cannot see the task reaches nobody
+        _, _, people = await tasks_work.add_comment(s, world.other, task.id, "cc @Guest")
+        assert people == []
+        with pytest.raises(DomainError):
+            await tasks.get_task(s, world.guest, task.id)
         _, reply, _ = await tasks_work.add_comment(
             s, world.admin, task.id, "ok", reply_to_id=comment.id
         )
@@ -269,7 +276,7 @@ async def test_comments_mentions_checklist_subtasks(
         sub = await tasks.create_task(s, world.emp, "Book the venue", parent_id=task.id)
         assert [t.id for t in await tasks.subtasks(s, world.admin, task.id)] == [sub.id]
         _, page = await tasks_work.comments(s, world.admin, task.id)
-        assert [c.text for c, _ in page.items] == ["ok", "Ask @Other"]
+        assert [c.text for c, _ in page.items] == ["ok", "cc @Guest", "Ask @Other"]
         assert [i.done for i in await tasks_work.checklist(s, world.admin, task.id)] == [
             True,
             False,
