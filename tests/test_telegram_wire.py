@@ -199,3 +199,22 @@ async def test_a_stale_button_press_still_gets_its_reply(
         )
         await fake.wait_handled(update["update_id"])
         assert "Sales" in boss.replies()[-1].text and "Members: 1" in boss.replies()[-1].text
+
+
+async def test_a_reply_waits_out_a_429_once(sqlite_url: str, fake: FakeTelegram) -> None:
+    async with running(sqlite_url, fake) as adapter:
+        waited: list[float] = []
+
+        async def wait(seconds: float) -> None:
+            waited.append(seconds)
+
+        adapter.sender.sleep = wait
+        boss = Chat(fake, Person(101, "Boss", "en"))
+        fake.fail("sendMessage", 429, "Too Many Requests: retry after 3", retry_after=3)
+        out = await boss.say("/start", expect=2)
+        assert waited == [3]
+        assert len(fake.by_method("sendMessage")) == 3  # the refused one, then both
+        assert "you are its admin" in out[1].text and "Menu" in out[2].text
+        fake.fail("sendMessage", 429, "Too Many Requests: retry after 99", retry_after=99)
+        out = await boss.say("/help", expect=1)
+        assert waited == [3]  # too long to wait: dropped and logged, the bot goes on

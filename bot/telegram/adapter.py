@@ -41,6 +41,7 @@ log = structlog.get_logger(__name__)
 COMMAND_NAME = re.compile(r"[a-z0-9_]{1,32}")
 ALERT_LIMIT = 200  # characters an answerCallbackQuery alert may show
 MENU_LANGUAGES = ("en", "ru")
+REPLY_WAIT_LIMIT = 30.0  # seconds a reply may wait out a 429 before it is dropped
 
 
 class TelegramAdapter:
@@ -218,18 +219,14 @@ class TelegramAdapter:
         for view in views:
             if not view.body and not view.image and not view.file and keyboard(view) is None:
                 continue
-            for attempt in range(2):
-                try:
-                    await self._sender.deliver(chat_id, view, reply_to=reply_to)
-                    break
-                except TelegramRetryAfter as exc:
-                    if attempt or exc.retry_after > 30:
-                        log.warning("reply_dropped_rate_limited", chat_id=chat_id)
-                        break
-                    await asyncio.sleep(exc.retry_after)
-                except TelegramAPIError as exc:
-                    log.warning("reply_failed", chat_id=chat_id, reason=exc.message)
-                    break
+            try:
+                await self._sender.deliver(
+                    chat_id, view, reply_to=reply_to, wait_limit=REPLY_WAIT_LIMIT
+                )
+            except TelegramRetryAfter as exc:
+                log.warning("reply_dropped_rate_limited", chat_id=chat_id, seconds=exc.retry_after)
+            except TelegramAPIError as exc:
+                log.warning("reply_failed", chat_id=chat_id, reason=exc.message)
             reply_to = None
 
 

@@ -7,7 +7,8 @@ Bot API failures become the delivery contract's exceptions: 429 -> RetryAfter,
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -64,6 +65,7 @@ class TelegramSender:
     def __init__(self, bot: Bot, workspace: Workspace) -> None:
         self.bot = bot
         self.workspace = workspace
+        self.sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
 
     async def send(self, chat_id: str, payload: dict[str, Any]) -> None:
         async with bot_api_errors():
@@ -76,17 +78,33 @@ class TelegramSender:
         *,
         ref: str | None = None,
         reply_to: int | None = None,
+        wait_limit: float = 0.0,
     ) -> list[Message]:
-        """Send one view as one or more messages; remember them when it shows an item."""
+        """Send one view as one or more messages; remember them when it shows an item.
+
+        A 429 with a retry_after up to `wait_limit` seconds is waited out once per
+        message (replies to a person); otherwise it propagates (the outbox reschedules).
+        """
         sent: list[Message] = []
         for piece in pieces(view):
-            sent.append(await self._send_piece(chat_id, view, piece, reply_to))
+            sent.append(await self._send_retrying(chat_id, view, piece, reply_to, wait_limit))
             reply_to = None
         ref = ref or view.ref
         if ref:
             for message in sent:
                 await self.workspace.remember_sent(PLATFORM, chat_id, str(message.message_id), ref)
         return sent
+
+    async def _send_retrying(
+        self, chat_id: str, view: View, piece: Piece, reply_to: int | None, wait_limit: float
+    ) -> Message:
+        try:
+            return await self._send_piece(chat_id, view, piece, reply_to)
+        except TelegramRetryAfter as exc:
+            if exc.retry_after > wait_limit:
+                raise
+            await self.sleep(exc.retry_after)
+            return await self._send_piece(chat_id, view, piece, reply_to)
 
     async def _send_piece(
         self, chat_id: str, view: View, piece: Piece, reply_to: int | None
