@@ -27,7 +27,7 @@ from bot.migrate import upgrade  # noqa: E402
 from handlers.calendar_views import week_png  # noqa: E402
 from handlers.i18n import translator  # noqa: E402
 from models.db import create_engine, create_sessionmaker  # noqa: E402
-from services import calendar, calendar_ics, calendar_slots, teams  # noqa: E402
+from services import calendar, calendar_changes, calendar_ics, calendar_slots, teams  # noqa: E402
 from services.access import Actor  # noqa: E402
 from services.teams import Newcomer  # noqa: E402
 
@@ -87,7 +87,7 @@ async def main(n: int, url: str) -> None:
                 if repeat == "weekly":
                     series_count += 1
                     occ = await calendar.get_occurrence(s, organizer, event.id, None)
-                    await calendar.move(
+                    await calendar_changes.move(
                         s, organizer, event.id, occ.key, occ.starts_at + timedelta(hours=1)
                     )
     print(

@@ -7,27 +7,23 @@ import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
-
+from handlers.calendar_changes import FORMS, add_comment, answer_view, cancel_view
+from handlers.calendar_reminders import queue_reminders
 from handlers.calendar_views import (
     agenda_line,
     card_view,
     invitation_view,
-    span_text,
     week_png,
 )
 from handlers.core import Ctx, Router, pager_row
-from handlers.forms import Field, Form
 from handlers.groups import resolve_group
 from handlers.i18n import N_, Translator
 from handlers.markup import Span, bold, join_lines
 from handlers.views import Attachment, Button, View
 from models.calendar import Event
-from models.outbox import OutboxMessage
 from models.teams import User
-from services import calendar, notifications, users
-from services.calendar_parse import parse_event, parse_start
+from services import calendar, calendar_reminders, users
+from services.calendar_parse import parse_event
 from services.calendar_recur import Occurrence
 from services.errors import N_ as _N
 from services.errors import DomainError
@@ -114,62 +110,6 @@ async def _people(ctx: Ctx, tokens: list[str]) -> list[int]:
     return ids
 
 
-async def queue_reminders(ctx: Ctx, event: Event, *, drop: bool = False) -> None:
-    """(Re)queue the reminders of an event's coming occurrences for everyone in it."""
-    if drop:
-        await calendar.drop_reminders(ctx.session, event)
-    await queue_event_reminders(ctx.session, event)
-
-
-async def queue_event_reminders(
-    session: AsyncSession, event: Event, now: datetime | None = None
-) -> int:
-    """Queue the reminders not queued yet (unique dedup keys); returns how many."""
-    queued = 0
-    for due in await calendar.due_reminders(session, event, now):
-        taken = await session.scalar(
-            select(OutboxMessage.id).where(OutboxMessage.dedup_key == due.dedup_key)
-        )
-        if taken is not None:
-            continue
-        tr = Translator(due.user.locale, due.user.timezone)
-        occ = due.occurrence
-        view = View(
-            body=tr(
-                "⏰ {title} starts {when}.",
-                title=bold(occ.event.title),
-                when=span_text(tr, occ.starts_at, occ.ends_at),
-            ),
-            ref=f"event:{occ.series_id}",
-        )
-        if occ.event.place:
-            view.body.append(Span("\n"))
-            view.body.extend(tr("Where: {place}", place=occ.event.place))
-        key = f":{occ.key}" if occ.recurring else ""
-        view.row(Button(tr.s("Open"), f"ev:o:{occ.series_id}{key}"))
-        row = await notifications.notify(
-            session,
-            due.user,
-            kind="reminder",
-            payload=view.to_dict(),
-            ref=f"event:{occ.series_id}",
-            dedup_key=due.dedup_key,
-            due_at=due.due_at,
-        )
-        if row is not None:
-            row.created_at = due.due_at  # it reaches the centre when it is due
-        queued += 1
-    return queued
-
-
-async def top_up_reminders(session: AsyncSession, now: datetime | None = None) -> int:
-    """For a periodic tick: reminders of recurring series beyond the queued horizon."""
-    total = 0
-    for series in await calendar.live_series(session, now):
-        total += await queue_event_reminders(session, series, now)
-    return total
-
-
 async def create_from_text(ctx: Ctx, text: str) -> View:
     draft = parse_event(text, ctx.me.locale, ctx.me.timezone)
     attendee_ids = await _people(ctx, draft.people)
@@ -245,14 +185,16 @@ async def events_command(ctx: Ctx) -> Any:
     word = word.lower()
     if word in ("remind", "напоминать", "напоминание"):
         if not rest.strip().isdigit():
-            current = await calendar.remind_minutes(ctx.session, ctx.me.user_id)
+            current = await calendar_reminders.remind_minutes(ctx.session, ctx.me.user_id)
             return View(
                 body=ctx.tr(
                     "Reminders come {n} min before events. Change: /events remind 30 (0 turns them off).",
                     n=str(current),
                 )
             )
-        minutes = await calendar.set_remind_minutes(ctx.session, ctx.me, int(rest.strip()))
+        minutes = await calendar_reminders.set_remind_minutes(
+            ctx.session, ctx.me, int(rest.strip())
+        )
         return View(body=ctx.tr("Reminders will come {n} min before events.", n=str(minutes)))
     if word in ("picture", "png", "картинка"):
         return await picture_view(ctx, "w")
@@ -314,7 +256,7 @@ async def events_action(ctx: Ctx) -> Any:
             ctx, await calendar.get_occurrence(ctx.session, ctx.me, event_id, _key(ctx, 2))
         )
     if verb in ("y", "n", "m"):
-        return await _answer(ctx, event_id, {"y": "yes", "n": "no", "m": "maybe"}[verb])
+        return await answer_view(ctx, event_id, {"y": "yes", "n": "no", "m": "maybe"}[verb])
     if verb == "c":
         await calendar.get_event(ctx.session, ctx.me, event_id)
         return await ctx.start_form("event_comment", {"event_id": event_id})
@@ -328,157 +270,8 @@ async def events_action(ctx: Ctx) -> Any:
         await calendar.get_editable(ctx.session, ctx.me, event_id)
         return await ctx.start_form("event_edit", {"event_id": event_id})
     if verb in ("x", "xs"):
-        return await _cancel(ctx, event_id, _key(ctx, 2), whole=verb == "xs")
+        return await cancel_view(ctx, event_id, _key(ctx, 2), whole=verb == "xs")
     return View(body=ctx.tr("This button is out of date. Open the list again."), private=True)
-
-
-async def _answer(ctx: Ctx, event_id: int, status: str) -> View:
-    event = await calendar.answer(ctx.session, ctx.me, event_id, status)
-    await queue_reminders(ctx, event, drop=True)
-    messages = {
-        "yes": N_("{person} accepted {title}."),
-        "no": N_("{person} declined {title}."),
-        "maybe": N_("{person} may come to {title}."),
-    }
-    if event.organizer_id:
-        await ctx.notify(
-            event.organizer_id,
-            "event",
-            lambda tr: View(
-                body=tr(messages[status], person=bold(ctx.me.name), title=bold(event.title)),
-                ref=f"event:{event.id}",
-            ).row(Button(tr.s("Open"), f"ev:o:{event.id}")),
-            ref=f"event:{event.id}",
-        )
-    mine = {
-        "yes": N_("You accepted."),
-        "no": N_("You declined."),
-        "maybe": N_("You answered maybe."),
-    }
-    view = await card_view(ctx, await calendar.get_occurrence(ctx.session, ctx.me, event.id, None))
-    view.body = [*ctx.tr(mine[status]), Span("\n\n"), *view.body]
-    return view
-
-
-async def tell_attendees(ctx: Ctx, event: Event, build: Any) -> None:
-    for user_id in await calendar.people_to_tell(ctx.session, event):
-        await ctx.notify(user_id, "event", build, ref=f"event:{event.parent_id or event.id}")
-
-
-async def _cancel(ctx: Ctx, event_id: int, key: int | None, whole: bool) -> View:
-    occ = None if whole else await calendar.get_occurrence(ctx.session, ctx.me, event_id, key)
-    target = await calendar.cancel(ctx.session, ctx.me, event_id, key, whole)
-    await queue_reminders(ctx, target, drop=True)
-    start = occ.starts_at if occ else target.starts_at
-    single = occ is not None and occ.recurring
-
-    def build(tr: Translator) -> View:
-        message = (
-            N_("{person} cancelled {title} on {when}.")
-            if single
-            else N_("{person} cancelled {title}.")
-        )
-        return View(
-            body=tr(
-                message, person=bold(ctx.me.name), title=bold(target.title), when=tr.when(start)
-            ),
-            ref=f"event:{target.parent_id or target.id}",
-        )
-
-    await tell_attendees(ctx, target, build)
-    mine = N_("You cancelled {title} on {when}.") if single else N_("You cancelled {title}.")
-    return View(body=ctx.tr(mine, title=bold(target.title), when=ctx.tr.when(start)))
-
-
-async def _parse_start(ctx: Ctx, raw: str) -> str:
-    return parse_start(raw, ctx.me.locale, ctx.me.timezone).isoformat()
-
-
-async def _submit_move(ctx: Ctx, values: dict[str, Any]) -> View:
-    key = values.get("key")
-    new_start = datetime.fromisoformat(values["start"])
-    row, old = await calendar.move(ctx.session, ctx.me, int(values["event_id"]), key, new_start)
-    await queue_reminders(ctx, row, drop=True)
-
-    def build(tr: Translator) -> View:
-        return View(
-            body=tr(
-                "{person} moved {title} from {old} to {new}.",
-                person=bold(ctx.me.name),
-                title=bold(row.title),
-                old=tr.when(old.starts_at),
-                new=span_text(tr, row.starts_at, row.ends_at),
-            ),
-            ref=f"event:{row.parent_id or row.id}",
-        ).row(
-            Button(
-                tr.s("Open"),
-                f"ev:o:{row.parent_id or row.id}" + (f":{old.key}" if old.recurring else ""),
-            )
-        )
-
-    await tell_attendees(ctx, row, build)
-    occ = await calendar.get_occurrence(ctx.session, ctx.me, row.id, None)
-    view = await card_view(ctx, occ)
-    moved = ctx.tr(
-        "You moved {title} to {new}.",
-        title=bold(row.title),
-        new=span_text(ctx.tr, row.starts_at, row.ends_at),
-    )
-    view.body = [*moved, Span("\n\n"), *view.body]
-    return view
-
-
-async def add_comment(ctx: Ctx, event_id: int, text: str) -> View:
-    event, comment = await calendar.add_comment(ctx.session, ctx.me, event_id, text)
-    series_id = event.parent_id or event.id
-    mentioned: set[int] = set()
-    for token in MENTION.findall(text):
-        found = await users.find_people(ctx.session, ctx.me, token)
-        if len(found) == 1:
-            mentioned.add(found[0].id)
-    for user_id in mentioned:
-        user = await ctx.session.get(User, user_id)
-        if user is None:
-            continue
-        await ctx.notify(
-            user_id,
-            "mention",
-            lambda tr: View(
-                body=tr(
-                    "{person} mentioned you in {title}: {text}",
-                    person=bold(ctx.me.name),
-                    title=bold(event.title),
-                    text=comment.text,
-                ),
-                ref=f"event:{series_id}",
-            ).row(Button(tr.s("Open"), f"ev:o:{series_id}")),
-            ref=f"event:{series_id}",
-        )
-    for user_id in await calendar.people_to_tell(ctx.session, event):
-        if user_id in mentioned:
-            continue
-        await ctx.notify(
-            user_id,
-            "comment",
-            lambda tr: View(
-                body=tr(
-                    "{person} commented on {title}: {text}",
-                    person=bold(ctx.me.name),
-                    title=bold(event.title),
-                    text=comment.text,
-                ),
-                ref=f"event:{series_id}",
-            ).row(Button(tr.s("Open"), f"ev:o:{series_id}")),
-            ref=f"event:{series_id}",
-        )
-    view = await card_view(ctx, await calendar.get_occurrence(ctx.session, ctx.me, series_id, None))
-    view.body = [*ctx.tr("Comment added."), Span("\n\n"), *view.body]
-    return view
-
-
-async def _submit_comment(ctx: Ctx, values: dict[str, Any]) -> View:
-    return await add_comment(ctx, int(values["event_id"]), values["text"])
 
 
 @router.text
@@ -489,75 +282,5 @@ async def reply_to_event(ctx: Ctx) -> Any:
     return None
 
 
-async def _keep_or_clear(ctx: Ctx, raw: str) -> str:
-    return "" if raw.strip() == "-" else raw.strip()
-
-
-async def _submit_edit(ctx: Ctx, values: dict[str, Any]) -> View:
-    event, changed = await calendar.edit(
-        ctx.session,
-        ctx.me,
-        int(values["event_id"]),
-        title=values.get("title"),
-        place=values.get("place"),
-        description=values.get("description"),
-    )
-    if changed:
-        names = {"title": N_("title"), "place": N_("place"), "description": N_("description")}
-
-        def build(tr: Translator) -> View:
-            return View(
-                body=tr(
-                    "{person} changed {title}: {what}.",
-                    person=bold(ctx.me.name),
-                    title=bold(event.title),
-                    what=", ".join(tr.s(names[c]) for c in changed),
-                ),
-                ref=f"event:{event.id}",
-            ).row(Button(tr.s("Open"), f"ev:o:{event.id}"))
-
-        await tell_attendees(ctx, event, build)
-    return await card_view(ctx, await calendar.get_occurrence(ctx.session, ctx.me, event.id, None))
-
-
-router.form(
-    Form(
-        name="event_edit",
-        title=N_("Edit the event"),
-        fields=[
-            Field("title", N_("New title? Skip to keep it."), optional=True, max_length=200),
-            Field(
-                "place",
-                N_("New place or link? Skip to keep it, - to clear it."),
-                _keep_or_clear,
-                optional=True,
-            ),
-            Field(
-                "description",
-                N_("New description? Skip to keep it, - to clear it."),
-                _keep_or_clear,
-                optional=True,
-                multiline=True,
-            ),
-        ],
-        submit=_submit_edit,
-    )
-)
-router.form(
-    Form(
-        name="event_move",
-        title=N_("Move the event"),
-        fields=[
-            Field("start", N_("When does it start now? For example: tomorrow 11:00."), _parse_start)
-        ],
-        submit=_submit_move,
-    )
-)
-router.form(
-    Form(
-        name="event_comment",
-        title=N_("Comment"),
-        fields=[Field("text", N_("Your comment? Mention people with @name."), multiline=True)],
-        submit=_submit_comment,
-    )
-)
+for _form in FORMS:
+    router.form(_form)

@@ -39,7 +39,7 @@ async def share(ctx: Ctx, ref: str, whom: dict[str, Any]) -> View:
     if kind == "event":
         event, added = await calendar.invite(ctx.session, ctx.me, item_id, people)
         if added:
-            from handlers.calendar import queue_reminders
+            from handlers.calendar_reminders import queue_reminders
 
             await queue_reminders(ctx, event)
         for user in added:

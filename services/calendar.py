@@ -7,19 +7,16 @@ event, the group's members. Changes are the organiser's (or a team admin's).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, delete, or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.base import utcnow
-from models.calendar import CalendarSettings, Event, EventAttendee, EventComment
+from models.calendar import Event, EventAttendee, EventComment
 from models.groups import GroupMember
-from models.notifications import Notification
-from models.outbox import OutboxMessage
 from models.teams import User
 from services.access import Actor, get_team_user, get_visible_group, member_group_ids
 from services.calendar_parse import TITLE_MAX, check_times
@@ -27,9 +24,6 @@ from services.calendar_recur import REPEATS, Occurrence, expand, key_to_time, oc
 from services.errors import N_, DomainError, not_found
 
 ANSWERS = ("yes", "no", "maybe")
-DEFAULT_REMIND = 15
-REMIND_AHEAD = timedelta(days=14)  # reminders are queued this far ahead
-REMIND_MAX = 20  # and at most this many occurrences of a series
 
 
 def visible_events(actor: Actor) -> Any:
@@ -192,12 +186,12 @@ async def get_occurrence(
     if key is None:
         now = utcnow()
         coming = expand(
-            [series], await _overrides(session, [series.id]), now, now + timedelta(days=400)
+            [series], await overrides_of(session, [series.id]), now, now + timedelta(days=400)
         )
         if not coming:  # a series that is over, or starts more than a year ahead
             coming = expand(
                 [series],
-                await _overrides(session, [series.id]),
+                await overrides_of(session, [series.id]),
                 series.starts_at,
                 series.starts_at + timedelta(days=400),
             )
@@ -205,7 +199,7 @@ async def get_occurrence(
             return coming[0]
         raise DomainError(N_("This occurrence was cancelled or moved. Open the agenda again."))
     moment = key_to_time(key)
-    overrides = await _overrides(session, [series.id])
+    overrides = await overrides_of(session, [series.id])
     found = expand([series], overrides, moment - timedelta(days=15), moment + timedelta(days=15))
     for occ in found:
         if occ.key == key:
@@ -213,7 +207,7 @@ async def get_occurrence(
     raise DomainError(N_("This occurrence was cancelled or moved. Open the agenda again."))
 
 
-async def _overrides(session: AsyncSession, series_ids: Sequence[int]) -> list[Event]:
+async def overrides_of(session: AsyncSession, series_ids: Sequence[int]) -> list[Event]:
     if not series_ids:
         return []
     rows = await session.execute(select(Event).where(Event.parent_id.in_(series_ids)))
@@ -261,72 +255,8 @@ async def occurrences(
         )
     )
     series = list((await session.execute(select(Event).where(*cond))).scalars())
-    overrides = await _overrides(session, [e.id for e in series])
+    overrides = await overrides_of(session, [e.id for e in series])
     return expand(series, overrides, start, end)
-
-
-# -- changes -----------------------------------------------------------------------------
-
-
-async def move(
-    session: AsyncSession, actor: Actor, event_id: int, key: int | None, new_start: datetime
-) -> tuple[Event, Occurrence]:
-    """Move an event, or one occurrence of a series (an override row), keeping its length."""
-    event = await get_editable(session, actor, event_id)
-    occ = await get_occurrence(session, actor, event.id, key)
-    length = occ.ends_at - occ.starts_at
-    check_times(new_start, new_start + length)
-    target = await _override_for(session, occ)
-    target.starts_at, target.ends_at = new_start, new_start + length
-    target.updated_at = utcnow()
-    await session.flush()
-    return target, occ
-
-
-async def _override_for(session: AsyncSession, occ: Occurrence) -> Event:
-    """The row to change for this occurrence: the event itself, or a (new) override."""
-    if not occ.recurring:
-        return occ.event
-    if occ.event.parent_id is not None:
-        return occ.event
-    series = occ.event
-    row = Event(
-        team_id=series.team_id,
-        group_id=series.group_id,
-        organizer_id=series.organizer_id,
-        title=series.title,
-        description=series.description,
-        place=series.place,
-        starts_at=occ.starts_at,
-        ends_at=occ.ends_at,
-        repeat="none",
-        timezone=series.timezone,
-        parent_id=series.id,
-        recurrence_id=key_to_time(occ.key),
-    )
-    session.add(row)
-    await session.flush()
-    return row
-
-
-async def cancel(
-    session: AsyncSession, actor: Actor, event_id: int, key: int | None, whole: bool
-) -> Event:
-    """Cancel an event, a whole series, or one occurrence of it."""
-    event = await get_editable(session, actor, event_id)
-    if whole or (event.repeat == "none" and event.parent_id is None):
-        target = event
-        if event.parent_id is not None:
-            parent = await session.get(Event, event.parent_id)
-            target = parent or event
-        target.cancelled = True
-    else:
-        occ = await get_occurrence(session, actor, event.id, key)
-        target = await _override_for(session, occ)
-        target.cancelled = True
-    target.updated_at = utcnow()
-    await session.flush()
-    return target
 
 
 async def add_comment(
@@ -372,83 +302,6 @@ async def people_to_tell(
     return sorted(ids)
 
 
-# -- reminders ----------------------------------------------------------------------------
-
-
-async def remind_minutes(session: AsyncSession, user_id: int) -> int:
-    row = await session.get(CalendarSettings, user_id)
-    return DEFAULT_REMIND if row is None else row.remind_minutes
-
-
-async def set_remind_minutes(session: AsyncSession, actor: Actor, minutes: int) -> int:
-    if minutes < 0 or minutes > 7 * 24 * 60:
-        raise DomainError(N_("Give the minutes before an event, from 0 (no reminders) to 10080."))
-    row = await session.get(CalendarSettings, actor.user_id)
-    if row is None:
-        row = CalendarSettings(user_id=actor.user_id, remind_minutes=minutes)
-        session.add(row)
-    row.remind_minutes = minutes
-    await session.flush()
-    return minutes
-
-
-@dataclass(frozen=True, slots=True)
-class DueReminder:
-    user: User
-    occurrence: Occurrence
-    due_at: datetime
-    dedup_key: str
-
-
-async def due_reminders(
-    session: AsyncSession, event: Event, now: datetime | None = None
-) -> list[DueReminder]:
-    """Reminders to queue for an event's coming occurrences (not yet past their time)."""
-    now = now or utcnow()
-    series = event
-    if event.parent_id is not None:
-        series = await session.get(Event, event.parent_id) or event
-    if series.cancelled:
-        return []
-    overrides = await _overrides(session, [series.id])
-    occs = expand([series], overrides, now, now + REMIND_AHEAD)[:REMIND_MAX]
-    out: list[DueReminder] = []
-    for user_id in await people_to_tell(session, series):
-        user = await session.get(User, user_id)
-        if user is None or not user.active:
-            continue
-        minutes = await remind_minutes(session, user_id)
-        if minutes <= 0:
-            continue
-        for occ in occs:
-            due = occ.starts_at - timedelta(minutes=minutes)
-            if due < now:
-                continue
-            out.append(DueReminder(user, occ, due, f"event:{series.id}:{occ.key}:{user_id}"))
-    return out
-
-
-async def drop_reminders(session: AsyncSession, event: Event, now: datetime | None = None) -> None:
-    """Forget the queued, not yet sent reminders of an event (before re-queuing them)."""
-    now = now or utcnow()
-    series_id = event.parent_id or event.id
-    await session.execute(
-        delete(OutboxMessage).where(
-            OutboxMessage.dedup_key.like(f"event:{series_id}:%"),
-            OutboxMessage.status == "pending",
-            OutboxMessage.kind == "reminder",
-        )
-    )
-    await session.execute(
-        delete(Notification).where(
-            Notification.kind == "reminder",
-            Notification.ref == f"event:{series_id}",
-            Notification.created_at > now,
-        )
-    )
-    await session.flush()
-
-
 async def invite(
     session: AsyncSession, actor: Actor, event_id: int, user_ids: Sequence[int]
 ) -> tuple[Event, list[User]]:
@@ -483,56 +336,5 @@ async def occurrences_for(
             )
         ).scalars()
     )
-    overrides = await _overrides(session, [e.id for e in series])
+    overrides = await overrides_of(session, [e.id for e in series])
     return expand(series, overrides, start, end)
-
-
-async def live_series(session: AsyncSession, now: datetime | None = None) -> list[Event]:
-    """Recurring series still running (for the reminder top-up tick)."""
-    now = now or utcnow()
-    rows = await session.execute(
-        select(Event).where(
-            Event.repeat != "none",
-            Event.parent_id.is_(None),
-            Event.cancelled.is_(False),
-            Event.starts_at < now + REMIND_AHEAD,
-            or_(Event.repeat_until.is_(None), Event.repeat_until >= now),
-        )
-    )
-    return list(rows.scalars())
-
-
-async def edit(
-    session: AsyncSession,
-    actor: Actor,
-    event_id: int,
-    *,
-    title: str | None = None,
-    place: str | None = None,
-    description: str | None = None,
-) -> tuple[Event, list[str]]:
-    """Change an event's (or a whole series') title, place or description.
-
-    Returns the event and the names of the fields that changed."""
-    event = await get_editable(session, actor, event_id)
-    if event.parent_id is not None:
-        event = await session.get(Event, event.parent_id) or event
-    changed: list[str] = []
-    if title is not None:
-        title = " ".join(title.split())[:TITLE_MAX]
-        if not title:
-            raise DomainError(N_("What is the event called? Put its title first."))
-        if title != event.title:
-            event.title, changed = title, [*changed, "title"]
-    if place is not None and place.strip()[:300] != event.place:
-        event.place, changed = place.strip()[:300], [*changed, "place"]
-    if description is not None and description.strip()[:4000] != event.description:
-        event.description = description.strip()[:4000]
-        changed.append("description")
-    if changed:
-        event.updated_at = utcnow()
-        overrides = await _overrides(session, [event.id])
-        for row in overrides:  # single changed occurrences follow the series' texts
-            row.title, row.place, row.description = event.title, event.place, event.description
-    await session.flush()
-    return event, changed

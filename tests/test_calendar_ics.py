@@ -15,7 +15,7 @@ from bot.app import App
 from bot.web import make_web_app
 from models.calendar import CalendarFeedToken
 from models.teams import User
-from services import calendar, calendar_ics
+from services import calendar, calendar_changes, calendar_ics
 from tests.console_driver import ConsoleDriver
 from tests.test_calendar_services import World, maker, world  # noqa: F401
 
@@ -53,8 +53,10 @@ async def _plan(s: AsyncSession, w: World) -> tuple[int, int]:
         s, admin, start.astimezone(UTC), start.astimezone(UTC) + timedelta(days=14)
     )
     mine = [o for o in occs if o.series_id == series.id]
-    await calendar.cancel(s, admin, series.id, mine[1].key, whole=False)
-    await calendar.move(s, admin, series.id, mine[2].key, mine[2].starts_at + timedelta(hours=1))
+    await calendar_changes.cancel(s, admin, series.id, mine[1].key, whole=False)
+    await calendar_changes.move(
+        s, admin, series.id, mine[2].key, mine[2].starts_at + timedelta(hours=1)
+    )
     return single.id, series.id
 
 

@@ -14,7 +14,17 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from models.db import create_engine, create_sessionmaker
 from models.teams import User
 from models.timeman import Absence, WorkSchedule
-from services import calendar, calendar_slots, drive, feed, feed_polls, groups, teams
+from services import (
+    calendar,
+    calendar_changes,
+    calendar_reminders,
+    calendar_slots,
+    drive,
+    feed,
+    feed_polls,
+    groups,
+    teams,
+)
 from services.access import Actor
 from services.calendar_recur import occ_key
 from services.errors import DomainError
@@ -159,7 +169,7 @@ async def test_access_matrix(maker: async_sessionmaker[AsyncSession], world: Wor
             await calendar.answer(s, world.employee, ids[1], "yes")
         # nobody but the organiser changes an event
         with pytest.raises(DomainError):
-            await calendar.cancel(s, world.employee, ids[0], None, whole=True)
+            await calendar_changes.cancel(s, world.employee, ids[0], None, whole=True)
         # a file in a group needs membership
         with pytest.raises(DomainError):
             await drive.move_to_group(s, world.employee, ids[5], world.partners_id)
@@ -184,10 +194,10 @@ async def test_recurrence_with_single_changes(
         assert [o.starts_at.day for o in occs] == [7, 9, 14, 16]
         wednesday = occs[1]
         # move one occurrence, cancel another; the series stays
-        await calendar.move(
+        await calendar_changes.move(
             s, world.admin, series.id, wednesday.key, wednesday.starts_at + timedelta(hours=2)
         )
-        await calendar.cancel(s, world.admin, series.id, occs[2].key, whole=False)
+        await calendar_changes.cancel(s, world.admin, series.id, occs[2].key, whole=False)
         occs = await calendar.occurrences(s, world.employee, MONDAY, MONDAY + timedelta(days=14))
         assert [(o.starts_at.day, o.starts_at.hour) for o in occs] == [(7, 10), (9, 12), (16, 10)]
         assert occs[1].series_id == series.id and occs[1].key == wednesday.key
@@ -212,7 +222,7 @@ async def test_reminders_follow_the_personal_setting(
 ) -> None:
     start = MONDAY + timedelta(hours=10)
     async with maker() as s, s.begin():
-        await calendar.set_remind_minutes(s, world.employee, 30)
+        await calendar_reminders.set_remind_minutes(s, world.employee, 30)
         event, _ = await calendar.create_event(
             s,
             world.admin,
@@ -222,7 +232,7 @@ async def test_reminders_follow_the_personal_setting(
             attendee_ids=[world.employee.user_id, world.guest.user_id],
         )
         await calendar.answer(s, world.guest, event.id, "no")
-        due = await calendar.due_reminders(s, event, now=MONDAY)
+        due = await calendar_reminders.due_reminders(s, event, now=MONDAY)
         got = {(d.user.name, d.due_at) for d in due}
         assert got == {
             ("Admin", start - timedelta(minutes=15)),
@@ -233,7 +243,7 @@ async def test_reminders_follow_the_personal_setting(
             f"event:{event.id}:{occ_key(start)}:{world.employee.user_id}",
         }
         with pytest.raises(DomainError):
-            await calendar.set_remind_minutes(s, world.employee, -5)
+            await calendar_reminders.set_remind_minutes(s, world.employee, -5)
 
 
 async def test_free_slots_from_events_schedules_and_absences(
@@ -309,7 +319,7 @@ async def test_reminder_top_up_tick_is_idempotent(
 ) -> None:
     from sqlalchemy import func, select
 
-    from handlers.calendar import top_up_reminders
+    from handlers.calendar_reminders import top_up_reminders
     from models.outbox import OutboxMessage
 
     first = MONDAY + timedelta(hours=10)

@@ -1,0 +1,243 @@
+"""Answers, moves, cancellations, edits and comments of events, each telling the
+people concerned."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Any
+
+from handlers.calendar_reminders import queue_reminders
+from handlers.calendar_views import card_view, span_text
+from handlers.core import Ctx
+from handlers.forms import Field, Form
+from handlers.i18n import N_, Translator
+from handlers.markup import Span, bold
+from handlers.views import Button, View
+from models.calendar import Event
+from models.teams import User
+from services import calendar, calendar_changes, users
+from services.calendar_parse import parse_start
+
+MENTION = re.compile(r"(?<!\S)@([\w.\-]+)")
+
+
+async def answer_view(ctx: Ctx, event_id: int, status: str) -> View:
+    event = await calendar.answer(ctx.session, ctx.me, event_id, status)
+    await queue_reminders(ctx, event, drop=True)
+    messages = {
+        "yes": N_("{person} accepted {title}."),
+        "no": N_("{person} declined {title}."),
+        "maybe": N_("{person} may come to {title}."),
+    }
+    if event.organizer_id:
+        await ctx.notify(
+            event.organizer_id,
+            "event",
+            lambda tr: View(
+                body=tr(messages[status], person=bold(ctx.me.name), title=bold(event.title)),
+                ref=f"event:{event.id}",
+            ).row(Button(tr.s("Open"), f"ev:o:{event.id}")),
+            ref=f"event:{event.id}",
+        )
+    mine = {
+        "yes": N_("You accepted."),
+        "no": N_("You declined."),
+        "maybe": N_("You answered maybe."),
+    }
+    view = await card_view(ctx, await calendar.get_occurrence(ctx.session, ctx.me, event.id, None))
+    view.body = [*ctx.tr(mine[status]), Span("\n\n"), *view.body]
+    return view
+
+
+async def tell_attendees(ctx: Ctx, event: Event, build: Any) -> None:
+    for user_id in await calendar.people_to_tell(ctx.session, event):
+        await ctx.notify(user_id, "event", build, ref=f"event:{event.parent_id or event.id}")
+
+
+async def cancel_view(ctx: Ctx, event_id: int, key: int | None, whole: bool) -> View:
+    occ = None if whole else await calendar.get_occurrence(ctx.session, ctx.me, event_id, key)
+    target = await calendar_changes.cancel(ctx.session, ctx.me, event_id, key, whole)
+    await queue_reminders(ctx, target, drop=True)
+    start = occ.starts_at if occ else target.starts_at
+    single = occ is not None and occ.recurring
+
+    def build(tr: Translator) -> View:
+        message = (
+            N_("{person} cancelled {title} on {when}.")
+            if single
+            else N_("{person} cancelled {title}.")
+        )
+        return View(
+            body=tr(
+                message, person=bold(ctx.me.name), title=bold(target.title), when=tr.when(start)
+            ),
+            ref=f"event:{target.parent_id or target.id}",
+        )
+
+    await tell_attendees(ctx, target, build)
+    mine = N_("You cancelled {title} on {when}.") if single else N_("You cancelled {title}.")
+    return View(body=ctx.tr(mine, title=bold(target.title), when=ctx.tr.when(start)))
+
+
+async def _parse_start(ctx: Ctx, raw: str) -> str:
+    return parse_start(raw, ctx.me.locale, ctx.me.timezone).isoformat()
+
+
+async def _submit_move(ctx: Ctx, values: dict[str, Any]) -> View:
+    key = values.get("key")
+    new_start = datetime.fromisoformat(values["start"])
+    row, old = await calendar_changes.move(
+        ctx.session, ctx.me, int(values["event_id"]), key, new_start
+    )
+    await queue_reminders(ctx, row, drop=True)
+
+    def build(tr: Translator) -> View:
+        return View(
+            body=tr(
+                "{person} moved {title} from {old} to {new}.",
+                person=bold(ctx.me.name),
+                title=bold(row.title),
+                old=tr.when(old.starts_at),
+                new=span_text(tr, row.starts_at, row.ends_at),
+            ),
+            ref=f"event:{row.parent_id or row.id}",
+        ).row(
+            Button(
+                tr.s("Open"),
+                f"ev:o:{row.parent_id or row.id}" + (f":{old.key}" if old.recurring else ""),
+            )
+        )
+
+    await tell_attendees(ctx, row, build)
+    occ = await calendar.get_occurrence(ctx.session, ctx.me, row.id, None)
+    view = await card_view(ctx, occ)
+    moved = ctx.tr(
+        "You moved {title} to {new}.",
+        title=bold(row.title),
+        new=span_text(ctx.tr, row.starts_at, row.ends_at),
+    )
+    view.body = [*moved, Span("\n\n"), *view.body]
+    return view
+
+
+async def add_comment(ctx: Ctx, event_id: int, text: str) -> View:
+    event, comment = await calendar.add_comment(ctx.session, ctx.me, event_id, text)
+    series_id = event.parent_id or event.id
+    mentioned: set[int] = set()
+    for token in MENTION.findall(text):
+        found = await users.find_people(ctx.session, ctx.me, token)
+        if len(found) == 1:
+            mentioned.add(found[0].id)
+    for user_id in mentioned:
+        user = await ctx.session.get(User, user_id)
+        if user is None:
+            continue
+        await ctx.notify(
+            user_id,
+            "mention",
+            lambda tr: View(
+                body=tr(
+                    "{person} mentioned you in {title}: {text}",
+                    person=bold(ctx.me.name),
+                    title=bold(event.title),
+                    text=comment.text,
+                ),
+                ref=f"event:{series_id}",
+            ).row(Button(tr.s("Open"), f"ev:o:{series_id}")),
+            ref=f"event:{series_id}",
+        )
+    for user_id in await calendar.people_to_tell(ctx.session, event):
+        if user_id in mentioned:
+            continue
+        await ctx.notify(
+            user_id,
+            "comment",
+            lambda tr: View(
+                body=tr(
+                    "{person} commented on {title}: {text}",
+                    person=bold(ctx.me.name),
+                    title=bold(event.title),
+                    text=comment.text,
+                ),
+                ref=f"event:{series_id}",
+            ).row(Button(tr.s("Open"), f"ev:o:{series_id}")),
+            ref=f"event:{series_id}",
+        )
+    view = await card_view(ctx, await calendar.get_occurrence(ctx.session, ctx.me, series_id, None))
+    view.body = [*ctx.tr("Comment added."), Span("\n\n"), *view.body]
+    return view
+
+
+async def _submit_comment(ctx: Ctx, values: dict[str, Any]) -> View:
+    return await add_comment(ctx, int(values["event_id"]), values["text"])
+
+
+async def _keep_or_clear(ctx: Ctx, raw: str) -> str:
+    return "" if raw.strip() == "-" else raw.strip()
+
+
+async def _submit_edit(ctx: Ctx, values: dict[str, Any]) -> View:
+    event, changed = await calendar_changes.edit(
+        ctx.session,
+        ctx.me,
+        int(values["event_id"]),
+        title=values.get("title"),
+        place=values.get("place"),
+        description=values.get("description"),
+    )
+    if changed:
+        names = {"title": N_("title"), "place": N_("place"), "description": N_("description")}
+
+        def build(tr: Translator) -> View:
+            return View(
+                body=tr(
+                    "{person} changed {title}: {what}.",
+                    person=bold(ctx.me.name),
+                    title=bold(event.title),
+                    what=", ".join(tr.s(names[c]) for c in changed),
+                ),
+                ref=f"event:{event.id}",
+            ).row(Button(tr.s("Open"), f"ev:o:{event.id}"))
+
+        await tell_attendees(ctx, event, build)
+    return await card_view(ctx, await calendar.get_occurrence(ctx.session, ctx.me, event.id, None))
+
+
+FORMS = [
+    Form(
+        name="event_edit",
+        title=N_("Edit the event"),
+        fields=[
+            Field("title", N_("New title? Skip to keep it."), optional=True, max_length=200),
+            Field(
+                "place",
+                N_("New place or link? Skip to keep it, - to clear it."),
+                _keep_or_clear,
+                optional=True,
+            ),
+            Field(
+                "description",
+                N_("New description? Skip to keep it, - to clear it."),
+                _keep_or_clear,
+                optional=True,
+                multiline=True,
+            ),
+        ],
+        submit=_submit_edit,
+    ),
+    Form(
+        name="event_move",
+        title=N_("Move the event"),
+        fields=[
+            Field("start", N_("When does it start now? For example: tomorrow 11:00."), _parse_start)
+        ],
+        submit=_submit_move,
+    ),
+    Form(
+        name="event_comment",
+        title=N_("Comment"),
+        fields=[Field("text", N_("Your comment? Mention people with @name."), multiline=True)],
+        submit=_submit_comment,
+    ),
+]

@@ -1,0 +1,74 @@
+"""Event reminders as notifications due before each occurrence, in each
+person's language and zone; re-queued when an event changes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from handlers.calendar_views import span_text
+from handlers.core import Ctx
+from handlers.i18n import Translator
+from handlers.markup import Span, bold
+from handlers.views import Button, View
+from models.calendar import Event
+from models.outbox import OutboxMessage
+from services import calendar_reminders, notifications
+
+
+async def queue_reminders(ctx: Ctx, event: Event, *, drop: bool = False) -> None:
+    """(Re)queue the reminders of an event's coming occurrences for everyone in it."""
+    if drop:
+        await calendar_reminders.drop_reminders(ctx.session, event)
+    await queue_event_reminders(ctx.session, event)
+
+
+async def queue_event_reminders(
+    session: AsyncSession, event: Event, now: datetime | None = None
+) -> int:
+    """Queue the reminders not queued yet (unique dedup keys); returns how many."""
+    queued = 0
+    for due in await calendar_reminders.due_reminders(session, event, now):
+        taken = await session.scalar(
+            select(OutboxMessage.id).where(OutboxMessage.dedup_key == due.dedup_key)
+        )
+        if taken is not None:
+            continue
+        tr = Translator(due.user.locale, due.user.timezone)
+        occ = due.occurrence
+        view = View(
+            body=tr(
+                "⏰ {title} starts {when}.",
+                title=bold(occ.event.title),
+                when=span_text(tr, occ.starts_at, occ.ends_at),
+            ),
+            ref=f"event:{occ.series_id}",
+        )
+        if occ.event.place:
+            view.body.append(Span("\n"))
+            view.body.extend(tr("Where: {place}", place=occ.event.place))
+        key = f":{occ.key}" if occ.recurring else ""
+        view.row(Button(tr.s("Open"), f"ev:o:{occ.series_id}{key}"))
+        row = await notifications.notify(
+            session,
+            due.user,
+            kind="reminder",
+            payload=view.to_dict(),
+            ref=f"event:{occ.series_id}",
+            dedup_key=due.dedup_key,
+            due_at=due.due_at,
+        )
+        if row is not None:
+            row.created_at = due.due_at  # it reaches the centre when it is due
+        queued += 1
+    return queued
+
+
+async def top_up_reminders(session: AsyncSession, now: datetime | None = None) -> int:
+    """For a periodic tick: reminders of recurring series beyond the queued horizon."""
+    total = 0
+    for series in await calendar_reminders.live_series(session, now):
+        total += await queue_event_reminders(session, series, now)
+    return total

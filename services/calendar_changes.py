@@ -1,0 +1,113 @@
+"""Changing events: move or cancel an event, a series or one occurrence of it
+(an override row, as iCalendar's RECURRENCE-ID), and edit its texts."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models.base import utcnow
+from models.calendar import Event
+from services.access import Actor
+from services.calendar import get_editable, get_occurrence, overrides_of
+from services.calendar_parse import TITLE_MAX, check_times
+from services.calendar_recur import Occurrence, key_to_time
+from services.errors import N_, DomainError
+
+
+async def move(
+    session: AsyncSession, actor: Actor, event_id: int, key: int | None, new_start: datetime
+) -> tuple[Event, Occurrence]:
+    """Move an event, or one occurrence of a series (an override row), keeping its length."""
+    event = await get_editable(session, actor, event_id)
+    occ = await get_occurrence(session, actor, event.id, key)
+    length = occ.ends_at - occ.starts_at
+    check_times(new_start, new_start + length)
+    target = await _override_for(session, occ)
+    target.starts_at, target.ends_at = new_start, new_start + length
+    target.updated_at = utcnow()
+    await session.flush()
+    return target, occ
+
+
+async def _override_for(session: AsyncSession, occ: Occurrence) -> Event:
+    """The row to change for this occurrence: the event itself, or a (new) override."""
+    if not occ.recurring:
+        return occ.event
+    if occ.event.parent_id is not None:
+        return occ.event
+    series = occ.event
+    row = Event(
+        team_id=series.team_id,
+        group_id=series.group_id,
+        organizer_id=series.organizer_id,
+        title=series.title,
+        description=series.description,
+        place=series.place,
+        starts_at=occ.starts_at,
+        ends_at=occ.ends_at,
+        repeat="none",
+        timezone=series.timezone,
+        parent_id=series.id,
+        recurrence_id=key_to_time(occ.key),
+    )
+    session.add(row)
+    await session.flush()
+    return row
+
+
+async def cancel(
+    session: AsyncSession, actor: Actor, event_id: int, key: int | None, whole: bool
+) -> Event:
+    """Cancel an event, a whole series, or one occurrence of it."""
+    event = await get_editable(session, actor, event_id)
+    if whole or (event.repeat == "none" and event.parent_id is None):
+        target = event
+        if event.parent_id is not None:
+            parent = await session.get(Event, event.parent_id)
+            target = parent or event
+        target.cancelled = True
+    else:
+        occ = await get_occurrence(session, actor, event.id, key)
+        target = await _override_for(session, occ)
+        target.cancelled = True
+    target.updated_at = utcnow()
+    await session.flush()
+    return target
+
+
+async def edit(
+    session: AsyncSession,
+    actor: Actor,
+    event_id: int,
+    *,
+    title: str | None = None,
+    place: str | None = None,
+    description: str | None = None,
+) -> tuple[Event, list[str]]:
+    """Change an event's (or a whole series') title, place or description.
+
+    Returns the event and the names of the fields that changed."""
+    event = await get_editable(session, actor, event_id)
+    if event.parent_id is not None:
+        event = await session.get(Event, event.parent_id) or event
+    changed: list[str] = []
+    if title is not None:
+        title = " ".join(title.split())[:TITLE_MAX]
+        if not title:
+            raise DomainError(N_("What is the event called? Put its title first."))
+        if title != event.title:
+            event.title, changed = title, [*changed, "title"]
+    if place is not None and place.strip()[:300] != event.place:
+        event.place, changed = place.strip()[:300], [*changed, "place"]
+    if description is not None and description.strip()[:4000] != event.description:
+        event.description = description.strip()[:4000]
+        changed.append("description")
+    if changed:
+        event.updated_at = utcnow()
+        overrides = await overrides_of(session, [event.id])
+        for row in overrides:  # single changed occurrences follow the series' texts
+            row.title, row.place, row.description = event.title, event.place, event.description
+    await session.flush()
+    return event, changed

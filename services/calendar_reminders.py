@@ -1,0 +1,113 @@
+"""Event reminders: the per-person lead time, the reminders due for an event's
+coming occurrences, and forgetting queued ones when an event changes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models.base import utcnow
+from models.calendar import CalendarSettings, Event
+from models.notifications import Notification
+from models.outbox import OutboxMessage
+from models.teams import User
+from services.access import Actor
+from services.calendar import overrides_of, people_to_tell
+from services.calendar_recur import Occurrence, expand
+from services.errors import N_, DomainError
+
+DEFAULT_REMIND = 15
+REMIND_AHEAD = timedelta(days=14)  # reminders are queued this far ahead
+REMIND_MAX = 20  # and at most this many occurrences of a series
+
+
+async def remind_minutes(session: AsyncSession, user_id: int) -> int:
+    row = await session.get(CalendarSettings, user_id)
+    return DEFAULT_REMIND if row is None else row.remind_minutes
+
+
+async def set_remind_minutes(session: AsyncSession, actor: Actor, minutes: int) -> int:
+    if minutes < 0 or minutes > 7 * 24 * 60:
+        raise DomainError(N_("Give the minutes before an event, from 0 (no reminders) to 10080."))
+    row = await session.get(CalendarSettings, actor.user_id)
+    if row is None:
+        row = CalendarSettings(user_id=actor.user_id, remind_minutes=minutes)
+        session.add(row)
+    row.remind_minutes = minutes
+    await session.flush()
+    return minutes
+
+
+@dataclass(frozen=True, slots=True)
+class DueReminder:
+    user: User
+    occurrence: Occurrence
+    due_at: datetime
+    dedup_key: str
+
+
+async def due_reminders(
+    session: AsyncSession, event: Event, now: datetime | None = None
+) -> list[DueReminder]:
+    """Reminders to queue for an event's coming occurrences (not yet past their time)."""
+    now = now or utcnow()
+    series = event
+    if event.parent_id is not None:
+        series = await session.get(Event, event.parent_id) or event
+    if series.cancelled:
+        return []
+    overrides = await overrides_of(session, [series.id])
+    occs = expand([series], overrides, now, now + REMIND_AHEAD)[:REMIND_MAX]
+    out: list[DueReminder] = []
+    for user_id in await people_to_tell(session, series):
+        user = await session.get(User, user_id)
+        if user is None or not user.active:
+            continue
+        minutes = await remind_minutes(session, user_id)
+        if minutes <= 0:
+            continue
+        for occ in occs:
+            due = occ.starts_at - timedelta(minutes=minutes)
+            if due < now:
+                continue
+            out.append(DueReminder(user, occ, due, f"event:{series.id}:{occ.key}:{user_id}"))
+    return out
+
+
+async def drop_reminders(session: AsyncSession, event: Event, now: datetime | None = None) -> None:
+    """Forget the queued, not yet sent reminders of an event (before re-queuing them)."""
+    now = now or utcnow()
+    series_id = event.parent_id or event.id
+    await session.execute(
+        delete(OutboxMessage).where(
+            OutboxMessage.dedup_key.like(f"event:{series_id}:%"),
+            OutboxMessage.status == "pending",
+            OutboxMessage.kind == "reminder",
+        )
+    )
+    await session.execute(
+        delete(Notification).where(
+            Notification.kind == "reminder",
+            Notification.ref == f"event:{series_id}",
+            Notification.created_at > now,
+        )
+    )
+    await session.flush()
+
+
+async def live_series(session: AsyncSession, now: datetime | None = None) -> list[Event]:
+    """Recurring series still running (for the reminder top-up tick)."""
+    now = now or utcnow()
+    rows = await session.execute(
+        select(Event).where(
+            Event.repeat != "none",
+            Event.parent_id.is_(None),
+            Event.cancelled.is_(False),
+            Event.starts_at < now + REMIND_AHEAD,
+            or_(Event.repeat_until.is_(None), Event.repeat_until >= now),
+        )
+    )
+    return list(rows.scalars())
