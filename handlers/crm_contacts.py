@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from handlers.core import Ctx, Router, pager_row
-from handlers.crm_cards import person_card, prefixed
+from handlers.crm_cards import ENTITY, card, person_card, prefixed
+from handlers.crm_leads import duplicate_view
 from handlers.i18n import N_
 from handlers.markup import Span, bold, join_lines
 from handlers.views import Button, View
-from services import crm, crm_people
+from services import crm, crm_leads, crm_people
 from services.errors import N_ as _N
 from services.errors import DomainError
 
@@ -43,26 +44,27 @@ async def list_view(ctx: Ctx, entity: str, page_no: int) -> View:
 
 async def _create(ctx: Ctx, entity: str, text: str) -> View:
     card = crm.recognise(text)
-    if entity == "contact":
-        company_id = None
-        row: Any = await crm_people.create_contact(
-            ctx.session,
-            ctx.me,
-            card.name,
-            phone=card.phone,
-            phone_key=card.phone_key,
-            email=card.email,
-            company_id=company_id,
-        )
-        head = ctx.tr("Contact #{id} created.", id=str(row.id))
-    else:
-        name = card.company or card.name
-        row = await crm_people.create_company(
-            ctx.session, ctx.me, name, phone=card.phone, email=card.email
-        )
-        head = ctx.tr("Company #{id} created.", id=str(row.id))
     warnings = [[Span("⚠ "), *ctx.tr(key, **params)] for key, params in card.warnings]
-    return prefixed(ctx, join_lines([head, *warnings]), await person_card(ctx, entity, row.id))
+    if entity == "contact":
+        result = await crm_people.create_contact_checked(ctx.session, ctx.me, card)
+    else:
+        result = await crm_people.create_company_checked(ctx.session, ctx.me, card)
+    if result.row is None:
+        assert result.draft_id is not None
+        prefix = "ct" if entity == "contact" else "co"
+        view = duplicate_view(ctx, result.duplicates, result.draft_id, prefix)
+        if warnings:
+            view.body = join_lines([*warnings, view.body])
+        return view
+    return await _created(ctx, entity, result.row.id, warnings)
+
+
+async def _created(ctx: Ctx, entity: str, row_id: int, warnings: list[Any]) -> View:
+    if entity == "contact":
+        head = ctx.tr("Contact #{id} created.", id=str(row_id))
+    else:
+        head = ctx.tr("Company #{id} created.", id=str(row_id))
+    return prefixed(ctx, join_lines([head, *warnings]), await person_card(ctx, entity, row_id))
 
 
 async def _command(ctx: Ctx, entity: str) -> Any:
@@ -105,6 +107,18 @@ async def _action(ctx: Ctx, entity: str) -> Any:
         return view
     if verb == "o":
         return await person_card(ctx, entity, ctx.int_arg(1))
+    if verb == "new":
+        row = await crm_people.create_from_draft(ctx.session, ctx.me, ctx.int_arg(1), entity)
+        return await _created(ctx, entity, row.id, [])
+    if verb == "mg" and entity == "contact":
+        target_entity = ENTITY.get(ctx.action_args[2] if len(ctx.action_args) > 2 else "", "")
+        if target_entity not in ("lead", "contact"):
+            raise DomainError(_N("This button is out of date. Open the list again."))
+        target = await crm_leads.merge_draft(
+            ctx.session, ctx.me, ctx.int_arg(1), target_entity, ctx.int_arg(3), kind="contact"
+        )
+        head = ctx.tr("Merged into #{id}.", id=str(target.id))
+        return prefixed(ctx, head, await card(ctx, target_entity, target.id))
     raise DomainError(_N("This button is out of date. Open the list again."))
 
 

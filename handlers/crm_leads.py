@@ -38,13 +38,23 @@ def warnings_markup(ctx: Ctx, card: Card) -> list[Markup]:
     return [[Span("⚠ "), *ctx.tr(key, **params)] for key, params in card.warnings]
 
 
-def duplicate_view(ctx: Ctx, dups: list[Duplicate], draft_id: int) -> View:
+OPENERS = {"lead": ("ld", "l"), "contact": ("ct", "c"), "company": ("co", "o")}
+
+
+def duplicate_view(ctx: Ctx, dups: list[Duplicate], draft_id: int, prefix: str = "ld") -> View:
+    """The matches, each with Open (and Merge for people), and Create anyway.
+
+    `prefix` is the draft's area: ld (a lead), ct (a contact) or co (a company)."""
     reasons = {
         "phone": ctx.tr.s("same phone"),
         "email": ctx.tr.s("same e-mail"),
-        "name": ctx.tr.s("same name and company"),
+        "name": ctx.tr.s("same name and company") if prefix != "co" else ctx.tr.s("same name"),
     }
-    kinds = {"lead": ctx.tr.s("lead"), "contact": ctx.tr.s("contact")}
+    kinds = {
+        "lead": ctx.tr.s("lead"),
+        "contact": ctx.tr.s("contact"),
+        "company": ctx.tr.s("company"),
+    }
     lines: list[Any] = [ctx.tr("This looks like a duplicate:")]
     view = View()
     for dup in dups:
@@ -57,13 +67,17 @@ def duplicate_view(ctx: Ctx, dups: list[Duplicate], draft_id: int) -> View:
                 Span(f" ({reasons[dup.reason]})"),
             ]
         )
-        letter = "l" if dup.entity == "lead" else "c"
-        opener = "ld" if dup.entity == "lead" else "ct"
-        view.row(
-            Button(ctx.tr.s("Open #{id}", id=dup.id), f"{opener}:o:{dup.id}"),
-            Button(ctx.tr.s("Merge into #{id}", id=dup.id), f"ld:mg:{draft_id}:{letter}:{dup.id}"),
-        )
-    view.row(Button(ctx.tr.s("Create anyway"), f"ld:new:{draft_id}"))
+        opener, letter = OPENERS[dup.entity]
+        row = [Button(ctx.tr.s("Open #{id}", id=dup.id), f"{opener}:o:{dup.id}")]
+        if dup.entity != "company":
+            row.append(
+                Button(
+                    ctx.tr.s("Merge into #{id}", id=dup.id),
+                    f"{prefix}:mg:{draft_id}:{letter}:{dup.id}",
+                )
+            )
+        view.row(*row)
+    view.row(Button(ctx.tr.s("Create anyway"), f"{prefix}:new:{draft_id}"))
     view.body = join_lines(lines)
     return view
 

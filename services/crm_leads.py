@@ -171,10 +171,15 @@ async def create_from_draft(session: AsyncSession, actor: Actor, draft_id: int) 
 
 
 async def merge_draft(
-    session: AsyncSession, actor: Actor, draft_id: int, entity: str, target_id: int
+    session: AsyncSession,
+    actor: Actor,
+    draft_id: int,
+    entity: str,
+    target_id: int,
+    kind: str = "lead",
 ) -> Any:
     """Fill the existing record's empty fields from the draft; the draft's comment is kept."""
-    draft = await take_draft(session, actor, draft_id, "lead")
+    draft = await take_draft(session, actor, draft_id, kind)
     target = await get_visible(session, actor, entity, target_id)
     card = Card.from_dict(draft.data)
     if not target.phone and card.phone:

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models.crm import CrmActivity, CrmCompany, CrmContact, CrmDeal, CrmLead
+from models.crm import CrmActivity, CrmCompany, CrmContact, CrmDeal, CrmDraft, CrmLead
 from services.access import Actor
 from services.crm import (
+    Card,
+    add_comment,
     add_history,
     clean_email,
     company_key,
@@ -88,6 +91,97 @@ async def create_contact(
     await session.flush()
     await add_history(session, actor, "contact", contact.id, N_("Contact created"))
     return contact
+
+
+@dataclass
+class Created:
+    """A new record, or the duplicates that stopped it and the draft that waits."""
+
+    row: Any
+    duplicates: list[Any]
+    draft_id: int | None = None
+
+
+async def create_contact_checked(
+    session: AsyncSession, actor: Actor, card: Card, *, force: bool = False
+) -> Created:
+    """A contact from recognised data, after the duplicate check (phone, e-mail)."""
+    from services.crm_leads import find_duplicates
+
+    await scope_of(session, actor)
+    if not card.name.strip():
+        raise DomainError(N_("A contact needs a name."))
+    if not force:
+        dups = await find_duplicates(session, actor, card)
+        if dups:
+            return Created(None, dups, await _draft(session, actor, "contact", card))
+    company_id = None
+    if card.company:
+        scope = await scope_of(session, actor)
+        company_id = await session.scalar(
+            visible(CrmCompany, actor, scope)
+            .where(CrmCompany.name_key == company_key(card.company))
+            .with_only_columns(CrmCompany.id)
+            .order_by(CrmCompany.id)
+            .limit(1)
+        )
+    contact = await create_contact(
+        session,
+        actor,
+        card.name,
+        phone=card.phone,
+        phone_key=card.phone_key,
+        email=card.email,
+        company_id=company_id,
+    )
+    if card.comment:
+        await add_comment(session, actor, "contact", contact.id, card.comment)
+    return Created(contact, [])
+
+
+async def create_company_checked(
+    session: AsyncSession, actor: Actor, card: Card, *, force: bool = False
+) -> Created:
+    """A company from recognised data, after the duplicate check (same name)."""
+    from services.crm_leads import Duplicate
+
+    scope = await scope_of(session, actor)
+    name = card.company or card.name
+    if not name.strip():
+        raise DomainError(N_("A company needs a name."))
+    if not force:
+        rows = await session.scalars(
+            visible(CrmCompany, actor, scope)
+            .where(CrmCompany.name_key == company_key(name))
+            .order_by(CrmCompany.id)
+            .limit(3)
+        )
+        dups = [Duplicate("company", row.id, row.name, "name") for row in rows]
+        if dups:
+            return Created(None, dups, await _draft(session, actor, "company", card))
+    company = await create_company(session, actor, name, phone=card.phone, email=card.email)
+    return Created(company, [])
+
+
+async def _draft(session: AsyncSession, actor: Actor, kind: str, card: Card) -> int:
+    draft = CrmDraft(team_id=actor.team_id, user_id=actor.user_id, kind=kind, data=card.to_dict())
+    session.add(draft)
+    await session.flush()
+    return draft.id
+
+
+async def create_from_draft(session: AsyncSession, actor: Actor, draft_id: int, kind: str) -> Any:
+    """'Create anyway' for a contact or a company draft."""
+    from services.crm_leads import take_draft
+
+    draft = await take_draft(session, actor, draft_id, kind)
+    card = Card.from_dict(draft.data)
+    await session.delete(draft)
+    if kind == "contact":
+        result = await create_contact_checked(session, actor, card, force=True)
+    else:
+        result = await create_company_checked(session, actor, card, force=True)
+    return result.row
 
 
 async def list_contacts(

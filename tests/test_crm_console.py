@@ -71,6 +71,17 @@ async def test_sales_cycle_in_english(app: App) -> None:
     # the contact knows its deal, the company its contact
     out = await boss.say("/contact 1")
     assert "Contact #1: Ivan Petrov" in out and "#1 Romashka LLC — 150 000 RUB" in out
+    # creating a contact or a company checks for duplicates too
+    out = await boss.say("/contact Ivan Petrov, Romashka LLC, +7 999 123 45 67")
+    assert "This looks like a duplicate:" in out
+    assert "lead #1 Ivan Petrov (same phone)" in out
+    assert "contact #1 Ivan Petrov (same phone)" in out
+    out = await boss.press("Create anyway")
+    assert "Contact #2 created." in out and "Company #1" in out  # linked by the company name
+    out = await boss.say("/company Romashka LLC")
+    assert "company #1 Romashka LLC (same name)" in out
+    out = await boss.press("Open #1")
+    assert "Company #1: Romashka LLC" in out and "Ivan Petrov" in out
     out = await boss.say("/crm find 999 123")
     assert "lead #1 Ivan Petrov" in out and "contact #1 Ivan Petrov" in out
 
