@@ -233,3 +233,71 @@ async def test_five_hundred_tasks_paginate(sqlite_app: App) -> None:
         await boss.press("Next »")
     assert len(seen) == 500
     assert "Prev" in boss.last and "Next »" not in boss.last
+
+
+async def test_gantt_png_overdue_mark_and_file_reply(sqlite_app: App) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from handlers.events import FileRef
+
+    boss = ConsoleDriver(sqlite_app, user="Boss")
+    await boss.say("/start")
+    actor = await actor_of(sqlite_app, "Boss")
+    now = datetime.now(UTC)
+    async with sqlite_app.workspace.sessionmaker() as s, s.begin():
+        late = await tasks.create_task(
+            s, actor, "Pay the bill", deadline=now - timedelta(hours=2), now=now - timedelta(days=2)
+        )
+        soon = await tasks.create_task(s, actor, "Call back", deadline=now + timedelta(hours=5))
+        await tasks.add_dependency(s, actor, late.id, soon.id)
+    out = await boss.say(f"/task {late.id}")
+    assert "— overdue" in out
+    out = await boss.say(f"/task {soon.id}")
+    assert "— due within a day" in out
+    out = await boss.say("/tasks overdue")
+    assert "Tasks — Overdue (1)" in out and "🔥 Pay the bill" in out
+
+    ws = sqlite_app.workspace
+    chat = ChatRef(platform="console", chat_id="console:boss")
+    sender = Sender(external_id="boss", name="Boss")
+    views = await ws.handle(Incoming(chat=chat, sender=sender, kind="command", command="gantt"))
+    image = views[0].image
+    assert image is not None and image.content.startswith(b"\x89PNG")
+    assert "Tasks: 2; dependencies: 1." in to_plain(views[0].body)
+
+    await ws.remember_sent("console", "console:boss", "m7", f"task:{late.id}")
+    views = await ws.handle(
+        Incoming(
+            chat=chat,
+            sender=sender,
+            kind="file",
+            file=FileRef(file_id="f-1", name="invoice.pdf", size=10),
+            reply_to="m7",
+        )
+    )
+    assert to_plain(views[0].body) == f"Comment added to #{late.id}."
+    out = await boss.say(f"/task {late.id}")
+    out = await boss.press("Comments")
+    assert "📎 invoice.pdf" in out
+
+
+async def test_extranet_member_works_inside_the_group(sqlite_app: App) -> None:
+    boss = ConsoleDriver(sqlite_app, user="Boss")
+    await boss.say("/start")
+    await boss.say("/groups new Partners")
+    code = invite_code(await boss.say("/invite extranet Partners"))
+    guest = ConsoleDriver(sqlite_app, user="Guest")
+    await guest.say(f"/start {code}")
+    await boss.say("/task Call the bank")
+    out = await boss.say("/task Sign the contract @Guest")
+    assert "Guest is an extranet member: give the task a group they belong to." in out
+    out = await boss.say("/task Sign the contract @Guest #Partners")
+    assert "Task #2 created." in out
+    out = await guest.say("/tasks")
+    assert "Sign the contract" in out and "Call the bank" not in out
+    out = await guest.say("/task 1")
+    assert "Not found, or you have no access to it." in out
+    out = await guest.say("/task Review terms")
+    assert "create tasks inside your group" in out
+    out = await guest.say("/task Review terms #Partners")
+    assert "Task #3 created." in out
