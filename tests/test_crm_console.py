@@ -154,6 +154,16 @@ async def test_sales_cycle_in_russian(sqlite_app: App) -> None:
         assert f"Стадия: {stage}" in out
     out = await boss.press("выиграна")
     assert "🎉 Сделка выиграна!" in out
+    out = await boss.press("Дело")
+    assert "Звонок, встреча или задача?" in out
+    await boss.press("встреча")
+    await boss.say("Подписать акт")
+    out = await boss.say("завтра в 15:00")
+    assert "Запланировано; напомню завтра 15:00." in out
+    assert "🤝 встреча, завтра 15:00 — Подписать акт" in out
+    out = await boss.press("Перенести")
+    out = await boss.say("послезавтра в 10:00")
+    assert "Перенесено на" in out and "10:00" in out
 
     out = await boss.say("/crm plan @Босс 1 count")
     assert "сделок — 1" in out

@@ -301,7 +301,13 @@ async def test_custom_fields(maker: async_sessionmaker[AsyncSession], world: Wor
         )
         with pytest.raises(DomainError):
             await crm_fields.define_field(s, world.anna, "lead", "X", "text")
+        when = await crm_fields.define_field(s, world.admin, "lead", "Signed", "date")
         lead = await new_lead(s, world.anna, card("Ivan"))
+        await crm_fields.set_value(s, world.anna, "lead", lead.id, when.id, "31.12.2026")
+        assert lead.custom[str(when.id)] == "2026-12-31"
+        with pytest.raises(DomainError):
+            await crm_fields.set_value(s, world.anna, "lead", lead.id, when.id, "someday maybe")
+        lead.custom = {}
         await crm_fields.set_value(s, world.anna, "lead", lead.id, budget.id, "1 500,50")
         await crm_fields.set_value(s, world.anna, "lead", lead.id, region.id, "south")
         assert lead.custom == {str(budget.id): "1500.5", str(region.id): "South"}
