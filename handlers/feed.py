@@ -81,11 +81,14 @@ async def post_view(ctx: Ctx, post: Post) -> View:
         Button(tr.s("Comment"), f"fd:c:{post.id}"),
         Button(tr.s("Share"), f"fd:sh:{post.id}"),
     )
+    owner = post.author_id == ctx.me.user_id or ctx.me.is_admin
     if post.important:
-        if post.author_id == ctx.me.user_id or ctx.me.is_admin:
+        if owner:
             view.row(Button(tr.s("Read by {n}", n=reads), f"fd:rb:{post.id}"))
         elif not await feed.has_read(ctx.session, post.id, ctx.me.user_id):
             view.row(Button(tr.s("I have read it"), f"fd:r:{post.id}"))
+    if owner:
+        view.row(Button(tr.s("Delete"), f"fd:x:{post.id}"))
     return view
 
 
@@ -262,6 +265,9 @@ async def feed_action(ctx: Ctx) -> Any:
     if verb == "c":
         await feed.get_post(ctx.session, ctx.me, post_id)
         return await ctx.start_form("post_comment", {"post_id": post_id})
+    if verb == "x":
+        await feed.delete_post(ctx.session, ctx.me, post_id)
+        return View(body=ctx.tr("The post is deleted."))
     if verb == "sh":
         await feed.get_post(ctx.session, ctx.me, post_id)
         return await ctx.start_form("share", {"ref": f"post:{post_id}"})

@@ -72,6 +72,7 @@ async def poll_view(ctx: Ctx, poll: Poll, post: Post) -> View:
         Button(tr.s("Comment"), f"fd:c:{post.id}"),
     ]
     if post.author_id == ctx.me.user_id or ctx.me.is_admin:
+        controls.append(Button(tr.s("Delete"), f"fd:x:{post.id}"))
         if open_:
             controls.append(Button(tr.s("Close poll"), f"po:c:{poll.id}"))
         elif "task" in ctx.registry.commands and not ctx.me.is_extranet:

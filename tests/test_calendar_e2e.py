@@ -152,3 +152,12 @@ async def test_slots_in_russian(sqlite_app: App) -> None:
     boss, _anna, _petr = await team(sqlite_app, lang="ru")
     out = await boss.say("/slots @Anna следующая неделя 1ч")
     assert "Свободно 1 ч для Boss, Anna:" in out
+
+
+async def test_times_show_in_each_readers_zone(sqlite_app: App) -> None:
+    boss, anna, _petr = await team(sqlite_app)
+    await anna.say("/me tz London")
+    out = await boss.say("/event Call tomorrow 14:00-15:00 @Anna")
+    assert "When: tomorrow 14:00–15:00" in out  # Boss is in Moscow
+    out = await anna.say("/events week")
+    assert "Boss invites you to Call, tomorrow 11:00–12:00." in out  # London, winter: UTC

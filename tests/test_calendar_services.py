@@ -341,3 +341,49 @@ async def test_reminder_top_up_tick_is_idempotent(
             select(func.count()).select_from(OutboxMessage).where(OutboxMessage.kind == "reminder")
         )
         assert count == 14
+
+
+async def test_poll_rules(maker: async_sessionmaker[AsyncSession], world: World) -> None:
+    from models.feed import Poll
+
+    async with maker() as s, s.begin():
+        with pytest.raises(DomainError):
+            await feed_polls.create_poll(s, world.admin, "Q?", ["Only one"])
+        with pytest.raises(DomainError):
+            await feed_polls.create_poll(s, world.admin, "Q?", ["Same", "same"])
+        with pytest.raises(DomainError):
+            await feed_polls.create_poll(
+                s, world.admin, "Q?", ["A", "B"], deadline=datetime.now(UTC) - timedelta(minutes=1)
+            )
+        poll, _post, _ = await feed_polls.create_poll(
+            s,
+            world.admin,
+            "Q?",
+            ["A", "B", "C"],
+            multiple=True,
+            deadline=datetime.now(UTC) + timedelta(hours=1),
+        )
+        found = await feed_polls.results(s, poll)
+        a, b = found[0].option.id, found[1].option.id
+        await feed_polls.vote(s, world.employee, poll.id, a)
+        await feed_polls.vote(s, world.employee, poll.id, b)
+        await feed_polls.vote(s, world.admin, poll.id, b)
+        counts = [r.votes for r in await feed_polls.results(s, poll)]
+        assert counts == [1, 2, 0]
+        await feed_polls.vote(s, world.employee, poll.id, a)  # a second press takes it back
+        assert [r.votes for r in await feed_polls.results(s, poll)] == [0, 2, 0]
+        # the guest is outside the team-wide poll's audience
+        with pytest.raises(DomainError):
+            await feed_polls.vote(s, world.guest, poll.id, a)
+        with pytest.raises(DomainError):
+            await feed_polls.close(s, world.employee, poll.id)
+        await s.execute(
+            update(Poll)
+            .where(Poll.id == poll.id)
+            .values(deadline=datetime.now(UTC) - timedelta(seconds=1))
+        )
+        await s.refresh(poll)
+        with pytest.raises(DomainError):
+            await feed_polls.vote(s, world.employee, poll.id, b)
+        winners = feed_polls.winners(await feed_polls.results(s, poll))
+        assert [w.option.text for w in winners] == ["B"]

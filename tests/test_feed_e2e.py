@@ -51,6 +51,16 @@ async def test_posts_likes_comments_and_read_receipts_in_english(app: App) -> No
     assert "Anna shared a post with you." in out
     assert "Feed (3)" in out
 
+    # the author deletes a post; it leaves every feed
+    out = await boss.say("/feed")
+    await boss.press("Office closed")
+    out = await boss.press("Delete")
+    assert "The post is deleted." in out
+    out = await petr.say("/feed")
+    assert "Feed (2)" in out and "Office closed" not in out
+    out = await petr.say("/post 1")
+    assert "Not found, or you have no access to it." in out
+
 
 async def test_polls_in_english(app: App) -> None:
     boss, anna, petr = await team(app)
