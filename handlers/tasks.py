@@ -41,6 +41,52 @@ NONE_WORDS = {"-", "no", "none", "нет", "без срока"}
 
 # -- deadlines ----------------------------------------------------------------
 
+# dateparser knows "в пятницу" but not "к пятнице" / "до пятницы"
+_RU_DAYS = {
+    "понедельник": ("понедельнику", "понедельника"),
+    "вторник": ("вторнику", "вторника"),
+    "среду": ("среде", "среды"),
+    "четверг": ("четвергу", "четверга"),
+    "пятницу": ("пятнице", "пятницы"),
+    "субботу": ("субботе", "субботы"),
+    "воскресенье": ("воскресенью", "воскресенья"),
+}
+_RU_DAY_FORMS = [
+    (re.compile(rf"\b(?:к|ко)\s+{dat}\b|\bдо\s+{gen}\b", re.IGNORECASE), acc)
+    for acc, (dat, gen) in _RU_DAYS.items()
+]
+_HAS_TIME = re.compile(
+    r"\d{1,2}[:.]\d{2}|\d\s*(?:am|pm)\b|\b(?:at|в)\s+\d{1,2}\b|"
+    r"hour|minute|\bhrs?\b|\bmins?\b|час|минут|\bмин\b|\bч\b|noon|midnight|полдень|полночь",
+    re.IGNORECASE,
+)
+END_OF_DAY = 18
+_HOUR_ONLY = re.compile(r"\b(?:at|в)\s+(\d{1,2})\b(?!\s*(?:час|hour|мин|min))", re.IGNORECASE)
+
+
+def normalize_dates(text: str) -> str:
+    for pattern, accusative in _RU_DAY_FORMS:
+        text = pattern.sub("в " + accusative, text)
+    return text
+
+
+def with_default_time(moment: datetime, fragment: str, tz: str) -> datetime:
+    """A date said without a time ("tomorrow", "by Friday") means the end of the
+    working day there, not this very minute or midnight."""
+    local = moment.astimezone(ZoneInfo(tz))
+    hour_only = _HOUR_ONLY.search(fragment)
+    if hour_only and not re.search(r"\d[:.]\d", fragment):
+        # "послезавтра в 10": dateparser may drop a bare hour
+        hour = int(hour_only.group(1))
+        if hour <= 23 and local.hour != hour and not re.search(r"pm|am", fragment, re.I):
+            local = local.replace(hour=hour, minute=0, second=0, microsecond=0)
+            return local.astimezone(ZoneInfo("UTC"))
+    if _HAS_TIME.search(fragment):
+        return moment
+    return local.replace(hour=END_OF_DAY, minute=0, second=0, microsecond=0).astimezone(
+        ZoneInfo("UTC")
+    )
+
 
 def quick_deadline(code: str, tz: str, now: datetime | None = None) -> datetime | None:
     """td: today 18:00, tm: tomorrow 18:00, wk: Friday 18:00 this week, no: none."""
@@ -69,7 +115,9 @@ async def parse_deadline(ctx: Ctx, raw: str) -> str | None:
     if value.startswith("q:"):
         moment = quick_deadline(value[2:], ctx.me.timezone)
         return moment.isoformat() if moment else None
-    return parse_when(value, ctx.me.locale, ctx.me.timezone).isoformat()
+    value = normalize_dates(value)
+    moment = parse_when(value, ctx.me.locale, ctx.me.timezone)
+    return with_default_time(moment, value, ctx.me.timezone).isoformat()
 
 
 async def deadline_choices(ctx: Ctx) -> list[tuple[str, str]]:
@@ -157,10 +205,11 @@ async def create_from_text(
         rest = rest[: group_match.start()] + rest[group_match.end() :]
     people = [token.rstrip(".-") for token in _PERSON.findall(rest)]
     rest = _PERSON.sub("", rest)
+    rest = normalize_dates(rest)
     found = find_when(rest, ctx.me.locale, ctx.me.timezone)
     deadline = None
     if found is not None:
-        deadline = found.when
+        deadline = with_default_time(found.when, found.fragment, ctx.me.timezone)
         rest = rest.replace(found.fragment, " ", 1)
     title = _TAIL_WORDS.sub("", " ".join(rest.split())).strip(" ,;-—")
     if not title:
