@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.base import utcnow
@@ -151,7 +152,20 @@ async def join_team_workspace(session: AsyncSession, external_key: str, who: New
         await session.execute(select(Team).where(Team.external_key == external_key))
     ).scalar_one_or_none()
     if team is None:
-        return await create_team(session, who, team_name=external_key, external_key=external_key)
+        try:
+            # a savepoint: when another process creates the team first, the unique
+            # external_key refuses ours and this person joins theirs instead
+            async with session.begin_nested():
+                return await create_team(
+                    session, who, team_name=external_key, external_key=external_key
+                )
+        except IntegrityError:
+            team = (
+                await session.execute(select(Team).where(Team.external_key == external_key))
+            ).scalar_one()
+    existing = await resolve_actor(session, who.platform, who.external_id)
+    if existing is not None:
+        return existing
     user = await _add_member(session, team, who, Role.EMPLOYEE.value)
     return Actor.of(user)
 
