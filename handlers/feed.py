@@ -170,6 +170,32 @@ async def feed_command(ctx: Ctx) -> Any:
     return await feed_view(ctx, 1)
 
 
+SHARE_KINDS = {
+    "post": "post",
+    "пост": "post",
+    "event": "event",
+    "событие": "event",
+    "task": "task",
+    "задача": "task",
+    "задачу": "task",
+}
+
+
+@router.command(
+    "share",
+    help=N_("send a post, an event or a task on to a person or a group"),
+    usage=N_("/share post|event|task ID @person|#group"),
+)
+async def share_command(ctx: Ctx) -> Any:
+    words = ctx.args.split(maxsplit=2)
+    if len(words) < 3 or words[0].lower() not in SHARE_KINDS or not words[1].isdigit():
+        raise DomainError(_N("What to share, and with whom? For example: /share task 12 @anna"))
+    from handlers.feed_share import share
+
+    whom = await _parse_whom(ctx, words[2])
+    return await share(ctx, f"{SHARE_KINDS[words[0].lower()]}:{words[1]}", whom)
+
+
 async def comment_on(ctx: Ctx, post_id: int, text: str) -> View:
     post, comment = await feed.add_comment(ctx.session, ctx.me, post_id, text)
     mentioned: set[int] = set()

@@ -11,10 +11,11 @@ from handlers.core import Ctx
 from handlers.feed import author_name, delivered_view
 from handlers.i18n import Translator
 from handlers.markup import Span, bold
-from handlers.views import View
+from handlers.views import Button, View
 from models.groups import GroupMember
+from models.teams import User
 from services import calendar, feed
-from services.access import get_visible_group
+from services.access import Actor, get_visible_group
 from services.errors import N_, DomainError
 
 
@@ -66,9 +67,46 @@ async def share(ctx: Ctx, ref: str, whom: dict[str, Any]) -> View:
         for user_id in people:
             await ctx.notify(user_id, "post", build, ref=f"post:{post.id}")
         count = len(people)
+    elif kind == "task":
+        count = await _share_task(ctx, item_id, people)
     else:
         raise DomainError(N_("This button is out of date. Open the list again."))
     return View(body=ctx.tr.n("Shared with {n} person.", "Shared with {n} people.", count))
+
+
+async def _share_task(ctx: Ctx, task_id: int, people: list[int]) -> int:
+    """Point people at a task; only those the tasks area lets see it are told."""
+    try:
+        from services import tasks
+    except ImportError:
+        raise DomainError(N_("This button is out of date. Open the list again.")) from None
+    task = await tasks.get_task(ctx.session, ctx.me, task_id)
+    reached = 0
+    for user_id in people:
+        user = await ctx.session.get(User, user_id)
+        if user is None or user.team_id != ctx.me.team_id:
+            continue
+        try:
+            await tasks.get_task(ctx.session, Actor.of(user), task.id)
+        except DomainError:
+            continue  # sharing does not open a task to someone who may not see it
+        await ctx.notify(
+            user.id,
+            "post",
+            lambda tr: View(
+                body=tr(
+                    "{person} shared a task with you: {title}",
+                    person=bold(ctx.me.name),
+                    title=bold(task.title),
+                ),
+                ref=f"task:{task.id}",
+            ).row(Button(tr.s("Open"), f"cmd:task:{task.id}")),
+            ref=f"task:{task.id}",
+        )
+        reached += 1
+    if not reached:
+        raise DomainError(N_("None of them may see this task."))
+    return reached
 
 
 def _shared_event(tr: Translator, event: Any, person: str) -> View:

@@ -137,7 +137,7 @@ async def attach(session: AsyncSession, actor: Actor, file_id: int, ref: str) ->
         ref = f"event:{event.parent_id or event.id}"
     else:
         try:
-            from services import tasks  # type: ignore[attr-defined]
+            from services import tasks
         except ImportError:
             raise DomainError(
                 N_("Files can be attached to events and tasks: reply to one with the file.")

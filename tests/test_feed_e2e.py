@@ -130,3 +130,25 @@ async def test_winning_option_becomes_a_task(sqlite_app: App) -> None:
     assert "Export to PDF" in out
     out = await boss.say("/tasks")
     assert "Export to PDF" in out
+
+
+async def test_share_a_task_and_an_event(sqlite_app: App) -> None:
+    boss, anna, petr = await team(sqlite_app)
+    out = await boss.say("/task Prepare the report tomorrow 18:00 @Anna")
+    out = await boss.say("/share task 1 @Petr")
+    # Petr has no role in the task: sharing does not open it to him
+    assert "None of them may see this task." in out
+    out = await boss.say("/share task 1 @Anna")
+    assert "Shared with 1 person." in out
+    out = await anna.say("/feed")
+    assert "Boss shared a task with you: Prepare the report" in out
+    out = await boss.say("/share thing 1 @Anna")
+    assert "What to share, and with whom?" in out
+
+    await boss.say("/event Retro tomorrow 16:00")
+    out = await boss.say("/share event 1 @Petr")
+    assert "Shared with 1 person." in out
+    out = await petr.say("/events week")
+    assert "Boss invites you to Retro" in out
+    out = await petr.press("Accept")
+    assert "✅ Petr" in out
