@@ -203,6 +203,11 @@ async def create_from_text(
     if group_match:
         values["group_id"] = await _resolve_group(ctx, group_match.group(1) or group_match.group(2))
         rest = rest[: group_match.start()] + rest[group_match.end() :]
+    elif "group_id" not in values:
+        # in a group chat bound to a workgroup, tasks belong to that group
+        bound = await ctx.chat_group()
+        if bound is not None:
+            values["group_id"] = bound.id
     people = [token.rstrip(".-") for token in _PERSON.findall(rest)]
     rest = _PERSON.sub("", rest)
     rest = normalize_dates(rest)

@@ -118,7 +118,11 @@ async def gantt_view(ctx: Ctx, group_id: int | None) -> View:
 )
 async def gantt_command(ctx: Ctx) -> Any:
     arg = ctx.args.strip()
-    group_id = await _resolve_group(ctx, arg.lstrip("#").strip('"')) if arg else None
+    if arg:
+        group_id: int | None = await _resolve_group(ctx, arg.lstrip("#").strip('"'))
+    else:
+        bound = await ctx.chat_group()
+        group_id = bound.id if bound is not None else None
     return await gantt_view(ctx, group_id)
 
 

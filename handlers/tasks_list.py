@@ -87,6 +87,9 @@ async def list_view(ctx: Ctx, flt: str, page_no: int, group_id: int | None = Non
 async def tasks_command(ctx: Ctx) -> Any:
     arg = ctx.args.strip()
     if not arg:
+        bound = await ctx.chat_group()
+        if bound is not None:
+            return await list_view(ctx, "group", 1, bound.id)
         return await list_view(ctx, "do", 1)
     if arg.startswith("#") or arg.casefold() not in WORDS:
         group_id = await _resolve_group(ctx, arg.lstrip("#").strip('"'))

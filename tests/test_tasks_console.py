@@ -301,3 +301,26 @@ async def test_extranet_member_works_inside_the_group(sqlite_app: App) -> None:
     assert "create tasks inside your group" in out
     out = await guest.say("/task Review terms #Partners")
     assert "Task #3 created." in out
+
+
+async def test_group_chat_bound_to_a_workgroup(sqlite_app: App) -> None:
+    boss = ConsoleDriver(sqlite_app, user="Boss")
+    await boss.say("/start")
+    await boss.say("/groups new Sales")
+    ws = sqlite_app.workspace
+    chat = ChatRef(platform="console", chat_id="room-1", private=False)
+    sender = Sender(external_id="boss", name="Boss")
+
+    async def say(command: str, args: str = "") -> str:
+        views = await ws.handle(
+            Incoming(chat=chat, sender=sender, kind="command", command=command, args=args)
+        )
+        return "\n".join(to_plain(v.body) for v in views)
+
+    await say("bind", "Sales")
+    out = await say("task", "Call the client tomorrow 11:00")
+    assert "Group: Sales" in out
+    out = await say("tasks")
+    assert "Tasks of Sales (1)" in out
+    out = await boss.say("/tasks")  # in private: the person's own list
+    assert "Tasks — I do (1)" in out
