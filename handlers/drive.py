@@ -142,15 +142,33 @@ async def keep_file(ctx: Ctx) -> Any:
 @router.command(
     "drive",
     help=N_("files: list and search, yours and your groups'"),
-    usage=N_("/drive [#group] [search text]"),
+    usage=N_("/drive [#group] [search text] | /drive task|event|lead|deal ID"),
 )
 async def drive_command(ctx: Ctx) -> Any:
     text = ctx.args.strip()
+    kind, _, rest = text.partition(" ")
+    if kind.lower() in drive.ATTACHABLE and rest.strip().isdigit():
+        return await item_view(ctx, f"{kind.lower()}:{rest.strip()}")
     group_id = None
     if text.startswith("#"):
         group, text = await resolve_group(ctx, text)
         group_id = group.id
     return await list_view(ctx, 1, search=text, group_id=group_id)
+
+
+async def item_view(ctx: Ctx, ref: str) -> View:
+    """The files attached to one item (/drive task 12)."""
+    ref, files = await drive.item_files(ctx.session, ctx.me, ref)
+    lines: list[Any] = [
+        ctx.tr("Files of {item} ({n})", item=ref.replace(":", " #"), n=str(len(files)))
+    ]
+    view = View()
+    kind, _, item_id = ref.partition(":")
+    for row in files[:50]:
+        lines.append([Span("📄 "), bold(row.name), Span(f" · {size_text(row.size)}")])
+        view.row(Button(f"📄 {row.name}"[:60], f"dr:i:{row.id}:{kind}:{item_id}"))
+    view.body = join_lines(lines)
+    return view
 
 
 @router.action("dr")
@@ -164,9 +182,15 @@ async def drive_action(ctx: Ctx) -> Any:
     file_id = ctx.int_arg(1)
     if verb == "o":
         return await card_view(ctx, await drive.get_file(ctx.session, ctx.me, file_id))
+    if verb == "i" and len(ctx.action_args) > 2 and ctx.action_args[2] in drive.ATTACHABLE:
+        ref = f"{ctx.action_args[2]}:{ctx.int_arg(3)}"
+        row = await drive.get_item_file(ctx.session, ctx.me, file_id, ref)
+        view = View(body=[Span("📄 "), bold(row.name)])
+        view.file = Attachment(row.name, await _file_bytes(ctx, row), row.mime)
+        return view
     if verb in ("get", "e"):
         if verb == "e":
-            row = await drive.get_event_file(ctx.session, ctx.me, file_id, ctx.int_arg(2))
+            row = await drive.get_item_file(ctx.session, ctx.me, file_id, f"event:{ctx.int_arg(2)}")
         else:
             row = await drive.get_file(ctx.session, ctx.me, file_id)
         view = View(body=[Span("📄 "), bold(row.name)])

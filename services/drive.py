@@ -16,7 +16,7 @@ from services.errors import N_, DomainError, not_found
 from services.pagination import Page, paginate
 
 NAME_MAX = 255
-ATTACHABLE = ("event", "task")
+ATTACHABLE = ("event", "task", "lead", "deal", "contact", "company")
 
 
 def visible_files(actor: Actor) -> Any:
@@ -122,28 +122,35 @@ async def move_to_group(
     return row
 
 
-async def attach(session: AsyncSession, actor: Actor, file_id: int, ref: str) -> DriveFile:
-    """Attach a file to an item the actor sees (an event or a task)."""
-    row = await get_file(session, actor, file_id)
+async def check_item(session: AsyncSession, actor: Actor, ref: str) -> str:
+    """The canonical ref of an item the actor sees (events, tasks, CRM records)."""
     kind, _, raw = ref.partition(":")
-    if kind not in ATTACHABLE or not raw.isdigit():
+    if kind not in ATTACHABLE or not raw.isdigit() or len(raw) > 12:
         raise DomainError(
-            N_("Files can be attached to events and tasks: reply to one with the file.")
+            N_(
+                "Files can be attached to events, tasks, leads and deals: reply to one with the file."
+            )
         )
     if kind == "event":
         from services import calendar
 
         event = await calendar.get_event(session, actor, int(raw))
-        ref = f"event:{event.parent_id or event.id}"
-    else:
-        try:
-            from services import tasks
-        except ImportError:
-            raise DomainError(
-                N_("Files can be attached to events and tasks: reply to one with the file.")
-            ) from None
+        return f"event:{event.parent_id or event.id}"
+    if kind == "task":
+        from services import tasks
+
         await tasks.get_task(session, actor, int(raw))
-    row.attached_to = ref
+    else:
+        from services import crm
+
+        await crm.get_visible(session, actor, kind, int(raw))
+    return f"{kind}:{int(raw)}"
+
+
+async def attach(session: AsyncSession, actor: Actor, file_id: int, ref: str) -> DriveFile:
+    """Attach a file to an item the actor sees."""
+    row = await get_file(session, actor, file_id)
+    row.attached_to = await check_item(session, actor, ref)
     await session.flush()
     return row
 
@@ -165,18 +172,15 @@ async def delete_file(session: AsyncSession, actor: Actor, file_id: int) -> Driv
     return row
 
 
-async def get_event_file(
-    session: AsyncSession, actor: Actor, file_id: int, event_id: int
-) -> DriveFile:
-    """A file attached to an event: whoever sees the event may take it."""
-    from services import calendar
-
-    event = await calendar.get_event(session, actor, event_id)
+async def get_item_file(session: AsyncSession, actor: Actor, file_id: int, ref: str) -> DriveFile:
+    """A file attached to an item: whoever sees the item may take it."""
+    ref = await check_item(session, actor, ref)
     row = await session.get(DriveFile, file_id)
-    if (
-        row is None
-        or row.team_id != actor.team_id
-        or row.attached_to != f"event:{event.parent_id or event.id}"
-    ):
+    if row is None or row.team_id != actor.team_id or row.attached_to != ref:
         raise not_found()
     return row
+
+
+async def item_files(session: AsyncSession, actor: Actor, ref: str) -> tuple[str, list[DriveFile]]:
+    ref = await check_item(session, actor, ref)
+    return ref, await attached(session, actor, ref)

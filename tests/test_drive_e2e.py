@@ -74,3 +74,35 @@ async def test_drive_in_english_and_russian(sqlite_app: App, tmp_path: Path) -> 
     assert "Files: team.png" in out
     out = await petr.press("📄 team.png")
     assert "(file: team.png, 9 bytes)" in out
+
+
+async def test_files_attached_to_tasks(sqlite_app: App, tmp_path: Path) -> None:
+    sqlite_app.workspace.services.files_dir = str(tmp_path / "store")
+    spec = tmp_path / "spec.md"
+    spec.write_text("# spec")
+    boss = ConsoleDriver(sqlite_app, user="Boss", lang="en")
+    await boss.say("/start")
+    code = invite_code(await boss.say("/invite"))
+    anna = ConsoleDriver(sqlite_app, user="Anna", lang="en")
+    await anna.say(f"/start {code}")
+    petr = ConsoleDriver(sqlite_app, user="Petr", lang="en")
+    await petr.say(f"/start {code}")
+    await boss.say("/task Write the spec tomorrow 18:00 @Anna")
+    out = await boss.say(f"/file {spec}")
+    assert "Saved to your drive: spec.md." in out
+    # a reply with a file to a task's message is the tasks area's (a comment);
+    # the drive's own attach checks the task through the tasks area's access
+    from services import drive
+    from services.access import Actor
+    from services.teams import resolve_actor
+
+    async with sqlite_app.workspace.sessionmaker() as session, session.begin():
+        me = await resolve_actor(session, "console", "boss")
+        assert isinstance(me, Actor)
+        await drive.attach(session, me, 1, "task:1")
+    out = await anna.say("/drive task 1")
+    assert "Files of task #1 (1)" in out and "spec.md" in out
+    out = await anna.press("spec.md")
+    assert "(file: spec.md, 6 bytes)" in out
+    out = await petr.say("/drive task 1")
+    assert "Not found, or you have no access to it." in out
