@@ -3,28 +3,32 @@ a reply to a task's message in chat becomes a comment."""
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Callable
-from datetime import datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from handlers.core import Ctx, Router
 from handlers.forms import Field, Form
 from handlers.i18n import N_, Translator
 from handlers.markup import Markup, bold
+from handlers.tasks_input import (
+    as_moment,
+    candidates,
+    deadline_choices,
+    normalize_dates,
+    parse_deadline,
+    parse_person,
+    person_choices,
+    resolve_group,
+    with_default_time,
+)
 from handlers.tasks_views import card_view, coaching, notice
 from handlers.views import View
-from models.base import utcnow
 from models.tasks import Task
-from models.teams import User
-from services import groups, tasks, tasks_work, users
-from services.access import get_team_user, visible_people
-from services.dialogs import get as get_dialog
+from services import tasks, tasks_work, users
 from services.errors import N_ as _N
 from services.errors import DomainError
-from services.parsing import find_when, parse_when
+from services.parsing import find_when
 
 router = Router(__name__)
 ORDER = 50
@@ -35,160 +39,9 @@ _PERSON = re.compile(r"(?<![\w@])@([\w.\-]+)", re.UNICODE)
 _TAIL_WORDS = re.compile(
     r"\s+(by|on|at|until|till|before|due|до|к|в|во|на|не позднее)$", re.IGNORECASE
 )
-ME_WORDS = {"me", "myself", "я", "мне", "себе", "сам", "сама"}
-NONE_WORDS = {"-", "no", "none", "нет", "без срока"}
-
-
-# -- deadlines ----------------------------------------------------------------
-
-# dateparser knows "в пятницу" but not "к пятнице" / "до пятницы"
-_RU_DAYS = {
-    "понедельник": ("понедельнику", "понедельника"),
-    "вторник": ("вторнику", "вторника"),
-    "среду": ("среде", "среды"),
-    "четверг": ("четвергу", "четверга"),
-    "пятницу": ("пятнице", "пятницы"),
-    "субботу": ("субботе", "субботы"),
-    "воскресенье": ("воскресенью", "воскресенья"),
-}
-_RU_DAY_FORMS = [
-    (re.compile(rf"\b(?:к|ко)\s+{dat}\b|\bдо\s+{gen}\b", re.IGNORECASE), acc)
-    for acc, (dat, gen) in _RU_DAYS.items()
-]
-_HAS_TIME = re.compile(
-    r"\d{1,2}[:.]\d{2}|\d\s*(?:am|pm)\b|\b(?:at|в)\s+\d{1,2}\b|"
-    r"hour|minute|\bhrs?\b|\bmins?\b|час|минут|\bмин\b|\bч\b|noon|midnight|полдень|полночь",
-    re.IGNORECASE,
-)
-END_OF_DAY = 18
-_HOUR_ONLY = re.compile(r"\b(?:at|в)\s+(\d{1,2})\b(?!\s*(?:час|hour|мин|min))", re.IGNORECASE)
-
-
-def normalize_dates(text: str) -> str:
-    for pattern, accusative in _RU_DAY_FORMS:
-        text = pattern.sub("в " + accusative, text)
-    return text
-
-
-def with_default_time(moment: datetime, fragment: str, tz: str) -> datetime:
-    """A date said without a time ("tomorrow", "by Friday") means the end of the
-    working day there, not this very minute or midnight."""
-    local = moment.astimezone(ZoneInfo(tz))
-    hour_only = _HOUR_ONLY.search(fragment)
-    if hour_only and not re.search(r"\d[:.]\d", fragment):
-        # "послезавтра в 10": dateparser may drop a bare hour
-        hour = int(hour_only.group(1))
-        if hour <= 23 and local.hour != hour and not re.search(r"pm|am", fragment, re.I):
-            local = local.replace(hour=hour, minute=0, second=0, microsecond=0)
-            return local.astimezone(ZoneInfo("UTC"))
-    if _HAS_TIME.search(fragment):
-        return moment
-    return local.replace(hour=END_OF_DAY, minute=0, second=0, microsecond=0).astimezone(
-        ZoneInfo("UTC")
-    )
-
-
-def quick_deadline(code: str, tz: str, now: datetime | None = None) -> datetime | None:
-    """td: today 18:00, tm: tomorrow 18:00, wk: Friday 18:00 this week, no: none."""
-    zone = ZoneInfo(tz)
-    local = (now or utcnow()).astimezone(zone)
-    day = local.date()
-    if code == "no":
-        return None
-    if code == "tm":
-        day += timedelta(days=1)
-    elif code == "wk":
-        ahead = (4 - day.weekday()) % 7
-        day += timedelta(days=ahead)
-    elif code != "td":
-        raise DomainError(_N("This button is out of date. Open the list again."))
-    moment = datetime(day.year, day.month, day.day, 18, 0, tzinfo=zone)
-    if code == "wk" and moment < local:
-        moment += timedelta(days=7)
-    return moment.astimezone(ZoneInfo("UTC"))
-
-
-async def parse_deadline(ctx: Ctx, raw: str) -> str | None:
-    value = raw.strip()
-    if value.casefold() in NONE_WORDS or value == ctx.tr.s("No deadline"):
-        return None
-    if value.startswith("q:"):
-        moment = quick_deadline(value[2:], ctx.me.timezone)
-        return moment.isoformat() if moment else None
-    value = normalize_dates(value)
-    moment = parse_when(value, ctx.me.locale, ctx.me.timezone)
-    return with_default_time(moment, value, ctx.me.timezone).isoformat()
-
-
-async def deadline_choices(ctx: Ctx) -> list[tuple[str, str]]:
-    return [
-        (ctx.tr.s("Today 18:00"), "q:td"),
-        (ctx.tr.s("Tomorrow"), "q:tm"),
-        (ctx.tr.s("End of week"), "q:wk"),
-        (ctx.tr.s("No deadline"), "-"),
-    ]
-
-
-def as_moment(raw: Any) -> datetime | None:
-    return datetime.fromisoformat(raw) if raw else None
-
-
-# -- people -------------------------------------------------------------------
-
-
-async def parse_person(ctx: Ctx, raw: str) -> int:
-    value = raw.strip()
-    if value.startswith("#uid:") and value[5:].isdigit():
-        return (await get_team_user(ctx.session, ctx.me, int(value[5:]))).id
-    if value.casefold() in ME_WORDS:
-        return ctx.me.user_id
-    found = await users.find_people(ctx.session, ctx.me, value)
-    if not found:
-        raise DomainError(
-            _N("I don't know anyone called {name} in your team."), name=value.lstrip("@")
-        )
-    if len(found) > 1:
-        names = ", ".join(u.name for u in found)
-        raise DomainError(_N("Several people match: {names}. Type the full name."), names=names)
-    return found[0].id
-
-
-async def person_choices(ctx: Ctx) -> list[tuple[str, str]]:
-    """Candidates saved with the dialog (an ambiguous or unknown @name), then "me"."""
-    ev = ctx.event
-    state = await get_dialog(ctx.session, ev.platform, ev.chat.chat_id, ev.sender.external_id)
-    values = state.data.get("values", {}) if state else {}
-    out = [(str(name), f"#uid:{uid}") for name, uid in values.get("_cands", [])]
-    out.append((ctx.tr.s("Me"), "me"))
-    return out
-
-
-async def candidates(ctx: Ctx, token: str) -> list[User]:
-    """People whose name is close to a misspelt one."""
-    rows = (
-        (await ctx.session.execute(visible_people(ctx.me).order_by(User.name).limit(500)))
-        .scalars()
-        .all()
-    )
-    by_name = {u.name.casefold(): u for u in rows}
-    close = difflib.get_close_matches(token.casefold(), list(by_name), n=5, cutoff=0.5)
-    return [by_name[name] for name in close]
 
 
 # -- creating -----------------------------------------------------------------
-
-
-async def _resolve_group(ctx: Ctx, name: str) -> int:
-    found = await groups.find_groups(ctx.session, ctx.me, name)
-    exact = [g for g in found if g.name_key == groups.name_key(name)]
-    if exact:
-        return exact[0].id
-    if len(found) == 1:
-        return found[0].id
-    if not found:
-        raise DomainError(_N("There is no group called {name}."), name=name)
-    names = ", ".join(g.name for g in found)
-    raise DomainError(_N("Several groups match: {names}. Type the full name."), names=names)
 
 
 async def create_from_text(
@@ -201,7 +54,7 @@ async def create_from_text(
     rest = text
     group_match = _GROUP.search(rest)
     if group_match:
-        values["group_id"] = await _resolve_group(ctx, group_match.group(1) or group_match.group(2))
+        values["group_id"] = await resolve_group(ctx, group_match.group(1) or group_match.group(2))
         rest = rest[: group_match.start()] + rest[group_match.end() :]
     elif "group_id" not in values:
         # in a group chat bound to a workgroup, tasks belong to that group

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from handlers.core import Ctx, Router
 from handlers.i18n import N_
 from handlers.markup import bold
-from handlers.tasks import _resolve_group
+from handlers.tasks_input import resolve_group
 from handlers.views import Attachment, Button, View
 from models.base import utcnow
 from services import tasks, tasks_plan
@@ -119,7 +119,7 @@ async def gantt_view(ctx: Ctx, group_id: int | None) -> View:
 async def gantt_command(ctx: Ctx) -> Any:
     arg = ctx.args.strip()
     if arg:
-        group_id: int | None = await _resolve_group(ctx, arg.lstrip("#").strip('"'))
+        group_id: int | None = await resolve_group(ctx, arg.lstrip("#").strip('"'))
     else:
         bound = await ctx.chat_group()
         group_id = bound.id if bound is not None else None

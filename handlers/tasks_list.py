@@ -8,7 +8,7 @@ from typing import Any
 from handlers.core import Ctx, Router, pager_row
 from handlers.i18n import N_
 from handlers.markup import bold
-from handlers.tasks import _resolve_group
+from handlers.tasks_input import resolve_group
 from handlers.tasks_views import task_label
 from handlers.views import Button, View
 from models.groups import Group
@@ -92,7 +92,7 @@ async def tasks_command(ctx: Ctx) -> Any:
             return await list_view(ctx, "group", 1, bound.id)
         return await list_view(ctx, "do", 1)
     if arg.startswith("#") or arg.casefold() not in WORDS:
-        group_id = await _resolve_group(ctx, arg.lstrip("#").strip('"'))
+        group_id = await resolve_group(ctx, arg.lstrip("#").strip('"'))
         return await list_view(ctx, "group", 1, group_id)
     return await list_view(ctx, WORDS[arg.casefold()], 1)
 

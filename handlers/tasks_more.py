@@ -5,28 +5,26 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from handlers.core import Ctx, Router, pager_row
+from handlers.core import Ctx, Router
 from handlers.forms import Field, Form
 from handlers.i18n import N_
-from handlers.markup import Span, bold, italic, join_lines
+from handlers.markup import Span, bold
 from handlers.people import pick_person
-from handlers.tasks import (
+from handlers.tasks import create_from_text, post_comment, tell, tell_assigned
+from handlers.tasks_input import (
     as_moment,
-    create_from_text,
     deadline_choices,
     parse_deadline,
     parse_person,
     person_choices,
-    post_comment,
     quick_deadline,
-    tell,
-    tell_assigned,
 )
-from handlers.tasks_views import card_view, status_name, task_label
-from handlers.views import Button, View
+from handlers.tasks_panels import checklist_view, comments_view, more_view, subtasks_view, time_done
+from handlers.tasks_views import card_view, status_name
+from handlers.views import View
 from models.tasks import Task
 from models.teams import User
-from services import tasks, tasks_work
+from services import tasks, tasks_flow, tasks_work
 from services.errors import N_ as _N
 from services.errors import DomainError
 
@@ -51,7 +49,7 @@ async def _card(ctx: Ctx, task: Task, edit: bool = True) -> View:
 
 
 async def apply_status(ctx: Ctx, task_id: int, verb: str) -> View:
-    task, old = await tasks.change_status(ctx.session, ctx.me, task_id, verb)
+    task, old = await tasks_flow.change_status(ctx.session, ctx.me, task_id, verb)
     if task.status == tasks.AWAITING:
         await tell(
             ctx,
@@ -69,7 +67,7 @@ async def apply_status(ctx: Ctx, task_id: int, verb: str) -> View:
 
 
 async def apply_deadline(ctx: Ctx, task_id: int, deadline: Any) -> View:
-    task, shifted = await tasks.set_deadline(ctx.session, ctx.me, task_id, deadline)
+    task, shifted = await tasks_flow.set_deadline(ctx.session, ctx.me, task_id, deadline)
     when = (lambda tr: tr.when(deadline)) if deadline else (lambda tr: tr.s("no deadline"))
     await tell(
         ctx,
@@ -102,7 +100,7 @@ async def apply_deadline(ctx: Ctx, task_id: int, deadline: Any) -> View:
 
 
 async def apply_delegate(ctx: Ctx, task_id: int, user_id: int) -> View:
-    task = await tasks.delegate(ctx.session, ctx.me, task_id, user_id)
+    task = await tasks_flow.delegate(ctx.session, ctx.me, task_id, user_id)
     await tell_assigned(ctx, task, [task.responsible_id])
     person = await ctx.session.get(User, task.responsible_id)
     view = await _card(ctx, task, edit=False)
@@ -114,126 +112,17 @@ async def apply_delegate(ctx: Ctx, task_id: int, user_id: int) -> View:
     return view
 
 
-async def comments_view(ctx: Ctx, task_id: int, page_no: int) -> View:
-    task, page = await tasks_work.comments(ctx.session, ctx.me, task_id, page=page_no)
-    lines: list[Any] = [
-        ctx.tr("Comments on #{id} ({count})", id=str(task.id), count=str(page.total))
-    ]
-    if not page.items:
-        lines.append(ctx.tr("No comments yet."))
-    for comment, author in page.items:
-        head = [bold(author), Span(" · " + ctx.tr.when(comment.created_at))]
-        if comment.reply_to_id:
-            head.append(italic(" ↩"))
-        lines.append(head)
-        if comment.text:
-            lines.append([Span(comment.text)])
-        if comment.attachment:
-            lines.append([Span("📎 " + comment.attachment.rsplit(":", 1)[-1])])
-    view = View(body=join_lines(lines), ref=f"task:{task.id}", edit=True)
-    for comment, author in page.items:
-        view.row(
-            Button(ctx.tr.s("Reply to {name}", name=author)[:40], f"t:cr:{task.id}:{comment.id}")
-        )
-    view.row(*pager_row(ctx, page, f"t:c:{task.id}"))
-    view.row(
-        Button(ctx.tr.s("Add comment"), f"t:cm:{task.id}"),
-        Button(ctx.tr.s("Back"), f"t:o:{task.id}"),
-    )
-    return view
-
-
-async def checklist_view(ctx: Ctx, task_id: int) -> View:
-    task = await tasks.get_task(ctx.session, ctx.me, task_id)
-    items = await tasks_work.checklist(ctx.session, ctx.me, task.id)
-    done = sum(1 for i in items if i.done)
-    lines: list[Any] = [
-        ctx.tr(
-            "Checklist of #{id}: {done} of {total} done",
-            id=str(task.id),
-            done=str(done),
-            total=str(len(items)),
-        )
-    ]
-    view = View(body=join_lines(lines), ref=f"task:{task.id}", edit=True)
-    for item in items:
-        mark = "☑" if item.done else "☐"
-        text = item.text if len(item.text) <= 50 else item.text[:49] + "…"
-        view.row(Button(f"{mark} {text}", f"t:cx:{item.id}"), Button("✖", f"t:cd:{item.id}"))
-    view.row(
-        Button(ctx.tr.s("Add item"), f"t:ca:{task.id}"), Button(ctx.tr.s("Back"), f"t:o:{task.id}")
-    )
-    return view
-
-
-async def subtasks_view(ctx: Ctx, task_id: int) -> View:
-    task = await tasks.get_task(ctx.session, ctx.me, task_id)
-    subs = await tasks.subtasks(ctx.session, ctx.me, task.id)
-    body = ctx.tr("Subtasks of #{id} ({count})", id=str(task.id), count=str(len(subs)))
-    view = View(body=body, ref=f"task:{task.id}", edit=True)
-    for sub in subs:
-        view.row(Button(task_label(ctx.tr, sub), f"t:o:{sub.id}"))
-    view.row(
-        Button(ctx.tr.s("New subtask"), f"t:sn:{task.id}"),
-        Button(ctx.tr.s("Back"), f"t:o:{task.id}"),
-    )
-    return view
-
-
-async def more_view(ctx: Ctx, task_id: int) -> View:
-    task = await tasks.get_task(ctx.session, ctx.me, task_id)
-    total, per_person = await tasks_work.task_time(ctx.session, ctx.me, task.id)
-    lines: list[Any] = [[Span(f"#{task.id} "), bold(task.title[:200])]]
-    flag = ctx.tr.s("yes") if task.responsible_may_change_deadline else ctx.tr.s("no")
-    lines.append(ctx.tr("The responsible may change the deadline: {flag}", flag=flag))
-    approval = ctx.tr.s("yes") if task.needs_approval else ctx.tr.s("no")
-    lines.append(ctx.tr("Completion needs approval: {flag}", flag=approval))
-    if total:
-        lines.append(ctx.tr("Time spent: {time}", time=ctx.tr.duration(timedelta(seconds=total))))
-        for name, seconds in per_person:
-            lines.append([Span(f"• {name}: {ctx.tr.duration(timedelta(seconds=seconds))}")])
-    view = View(body=join_lines(lines), ref=f"task:{task.id}", edit=True)
-    if tasks.can_manage(ctx.me, task):
-        view.row(
-            Button(ctx.tr.s("Approval on/off"), f"t:ap:{task.id}"),
-            Button(ctx.tr.s("Deadline rights on/off"), f"t:fl:{task.id}"),
-        )
-    view.row(
-        Button(ctx.tr.s("Add co-executor"), f"t:ac:{task.id}"),
-        Button(ctx.tr.s("Add observer"), f"t:au:{task.id}"),
-        Button(ctx.tr.s("Watch"), f"t:w:{task.id}"),
-    )
-    view.row(
-        Button(ctx.tr.s("Edit description"), f"t:ds:{task.id}"),
-        Button(ctx.tr.s("Back"), f"t:o:{task.id}"),
-    )
-    return view
-
-
-def _time_done(ctx: Ctx, task: Task, seconds: int) -> View:
-    view = View(
-        body=ctx.tr(
-            "Logged {time} on #{id}.",
-            time=ctx.tr.duration(timedelta(seconds=seconds)),
-            id=str(task.id),
-        ),
-        ref=f"task:{task.id}",
-    )
-    view.row(Button(ctx.tr.s("Open"), f"t:o:{task.id}"))
-    return view
-
-
 @router.action("t")
 async def task_action(ctx: Ctx) -> Any:
     verb = ctx.action_args[0] if ctx.action_args else ""
     if verb == "tx":
         task, entry = await tasks_work.stop_timer(ctx.session, ctx.me)
-        return _time_done(ctx, task, entry.seconds)
+        return time_done(ctx, task, entry.seconds)
     if verb in ("cx", "cd"):
         item_id = ctx.int_arg(1)
         if verb == "cx":
             item = await tasks_work.toggle_item(ctx.session, ctx.me, item_id)
-            return await checklist_view(ctx, item.task_id)
+            return await checklist_view(ctx, item.task_id, item_id=item.id)
         return await checklist_view(ctx, await tasks_work.delete_item(ctx.session, ctx.me, item_id))
     task_id = ctx.int_arg(1)
     if verb == "o":
@@ -264,9 +153,9 @@ async def task_action(ctx: Ctx) -> Any:
     if verb in ("ap", "fl"):
         task = await tasks.get_task(ctx.session, ctx.me, task_id)
         if verb == "ap":
-            await tasks.set_approval(ctx.session, ctx.me, task.id, not task.needs_approval)
+            await tasks_flow.set_approval(ctx.session, ctx.me, task.id, not task.needs_approval)
         else:
-            await tasks.set_deadline_flag(
+            await tasks_flow.set_deadline_flag(
                 ctx.session, ctx.me, task.id, not task.responsible_may_change_deadline
             )
         return await more_view(ctx, task.id)
@@ -290,7 +179,7 @@ async def task_action(ctx: Ctx) -> Any:
             "task_comment", {"task_id": task_id, "reply_to": ctx.int_arg(2)}
         )
     if verb == "ck":
-        return await checklist_view(ctx, task_id)
+        return await checklist_view(ctx, task_id, ctx.page_arg(2))
     if verb == "ca":
         await tasks.get_task(ctx.session, ctx.me, task_id)
         return await ctx.start_form("task_check", {"task_id": task_id})
@@ -349,7 +238,7 @@ async def subcommand(ctx: Ctx, task_id: int, rest: str) -> Any:
     if verb in ("time", "время"):
         seconds, comment = tasks_work.parse_duration(arg)
         await tasks_work.add_time(ctx.session, ctx.me, task_id, seconds, comment)
-        return _time_done(ctx, await tasks.get_task(ctx.session, ctx.me, task_id), seconds)
+        return time_done(ctx, await tasks.get_task(ctx.session, ctx.me, task_id), seconds)
     if verb in ("check", "чек", "пункт"):
         await tasks_work.add_items(ctx.session, ctx.me, task_id, arg.split(";"))
         return await checklist_view(ctx, task_id)
@@ -360,7 +249,7 @@ async def subcommand(ctx: Ctx, task_id: int, rest: str) -> Any:
         pred_id = arg.lstrip("#")
         if not pred_id.isdigit():
             raise DomainError(_N("After which task? For example: /task 12 after 11"))
-        pred, succ = await tasks.add_dependency(ctx.session, ctx.me, int(pred_id), task_id)
+        pred, succ = await tasks_flow.add_dependency(ctx.session, ctx.me, int(pred_id), task_id)
         view = await card_view(ctx, succ)
         note = ctx.tr(
             "#{succ} now starts after #{pred} is due.", succ=str(succ.id), pred=str(pred.id)
@@ -374,7 +263,7 @@ async def subcommand(ctx: Ctx, task_id: int, rest: str) -> Any:
         if isinstance(picked, View):
             return picked
         return await apply_delegate(ctx, task_id, picked.id)
-    if verb in tasks.VERBS:
+    if verb in tasks_flow.VERBS:
         return await apply_status(ctx, task_id, verb)
     if verb in ("repeat", "повтор", "template", "шаблон"):
         from handlers.tasks_repeat import repeat_or_template
@@ -414,7 +303,7 @@ async def _submit_comment(ctx: Ctx, values: dict[str, Any]) -> View:
 
 async def _submit_return(ctx: Ctx, values: dict[str, Any]) -> View:
     task_id = int(values["task_id"])
-    task, _ = await tasks.change_status(ctx.session, ctx.me, task_id, "return")
+    task, _ = await tasks_flow.change_status(ctx.session, ctx.me, task_id, "return")
     await tasks_work.add_comment(ctx.session, ctx.me, task_id, values["text"])
     await tell(
         ctx,
@@ -438,7 +327,7 @@ async def _submit_time(ctx: Ctx, values: dict[str, Any]) -> View:
     seconds, comment = tasks_work.parse_duration(values["text"])
     task_id = int(values["task_id"])
     await tasks_work.add_time(ctx.session, ctx.me, task_id, seconds, comment)
-    return _time_done(ctx, await tasks.get_task(ctx.session, ctx.me, task_id), seconds)
+    return time_done(ctx, await tasks.get_task(ctx.session, ctx.me, task_id), seconds)
 
 
 async def _submit_sub(ctx: Ctx, values: dict[str, Any]) -> Any:

@@ -32,7 +32,7 @@ STATUS_ICONS = {
     tasks.DEFERRED: "💤",
     tasks.PAUSED: "⏸",
 }
-DESCRIPTION_PAGE = 2500
+DESCRIPTION_PAGE = 3300
 
 _URL = re.compile(r"https?://[^\s<>\"]+")
 
@@ -146,7 +146,9 @@ async def card_view(ctx: Ctx, task: Task, page: int = 1) -> View:
     body = join_lines(lines)
     pages = 1
     if task.description:
-        piece, page, pages = text_page(linked(task.description), page, DESCRIPTION_PAGE)
+        # the title and the description page together stay under a message's limit
+        limit = max(1000, DESCRIPTION_PAGE - len(task.title))
+        piece, page, pages = text_page(linked(task.description), page, limit)
         body.append(Span("\n\n"))
         body.extend(piece)
         if pages > 1:

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from handlers.tasks import normalize_dates, quick_deadline, with_default_time
+from handlers.tasks_input import normalize_dates, quick_deadline, with_default_time
 from handlers.tasks_views import starts_with_verb
 from services.parsing import find_when
 

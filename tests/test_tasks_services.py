@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from models.db import create_engine, create_sessionmaker
 from models.tasks import Task
-from services import groups, tasks, tasks_plan, tasks_repeat, tasks_work, teams, users
+from services import groups, tasks, tasks_flow, tasks_plan, tasks_repeat, tasks_work, teams, users
 from services.access import Actor
 from services.errors import DomainError
 from services.teams import Newcomer
@@ -65,34 +65,34 @@ async def test_transitions_and_approval(
         task = await tasks.create_task(
             s, world.admin, "Prepare the offer", responsible_id=world.emp.user_id, now=NOW
         )
-        await tasks.set_approval(s, world.admin, task.id, True)
+        await tasks_flow.set_approval(s, world.admin, task.id, True)
         tid = task.id
     async with maker() as s, s.begin():
         # an observer-less colleague cannot touch it; the responsible can
         with pytest.raises(DomainError):
-            await tasks.change_status(s, world.other, tid, "start")
+            await tasks_flow.change_status(s, world.other, tid, "start")
     async with maker() as s, s.begin():
-        t, old = await tasks.change_status(s, world.emp, tid, "start")
+        t, old = await tasks_flow.change_status(s, world.emp, tid, "start")
         assert (old, t.status) == ("pending", "in_progress")
-        t, _ = await tasks.change_status(s, world.emp, tid, "pause")
+        t, _ = await tasks_flow.change_status(s, world.emp, tid, "pause")
         assert t.status == "paused"
-        t, _ = await tasks.change_status(s, world.emp, tid, "complete", now=NOW)
+        t, _ = await tasks_flow.change_status(s, world.emp, tid, "complete", now=NOW)
         assert t.status == "awaiting_control" and t.is_open
     async with maker() as s, s.begin():
         with pytest.raises(DomainError):  # only the creator approves
-            await tasks.change_status(s, world.emp, tid, "approve")
+            await tasks_flow.change_status(s, world.emp, tid, "approve")
     async with maker() as s, s.begin():
-        t, _ = await tasks.change_status(s, world.admin, tid, "return")
+        t, _ = await tasks_flow.change_status(s, world.admin, tid, "return")
         assert t.status == "in_progress"
-        await tasks.change_status(s, world.emp, tid, "complete", now=NOW)
-        t, _ = await tasks.change_status(s, world.admin, tid, "approve", now=NOW)
+        await tasks_flow.change_status(s, world.emp, tid, "complete", now=NOW)
+        t, _ = await tasks_flow.change_status(s, world.admin, tid, "approve", now=NOW)
         assert t.status == "completed" and not t.is_open and t.completed_at == NOW
     async with maker() as s, s.begin():
         with pytest.raises(DomainError, match="status has changed"):
-            await tasks.change_status(s, world.emp, tid, "pause")
-        t, _ = await tasks.change_status(s, world.emp, tid, "renew")
+            await tasks_flow.change_status(s, world.emp, tid, "pause")
+        t, _ = await tasks_flow.change_status(s, world.emp, tid, "renew")
         assert t.status == "pending" and t.is_open and t.completed_at is None
-        t, _ = await tasks.change_status(s, world.emp, tid, "defer")
+        t, _ = await tasks_flow.change_status(s, world.emp, tid, "defer")
         assert t.status == "deferred"
     async with maker() as s, s.begin():
         done = await tasks.completed_between(
@@ -116,12 +116,12 @@ async def test_deadline_rights_and_delegation(
         tid = task.id
     async with maker() as s, s.begin():
         with pytest.raises(DomainError, match="Only the task's creator"):
-            await tasks.set_deadline(s, world.emp, tid, NOW + timedelta(days=5))
+            await tasks_flow.set_deadline(s, world.emp, tid, NOW + timedelta(days=5))
     async with maker() as s, s.begin():
-        await tasks.set_deadline_flag(s, world.admin, tid, True)
-        t, _ = await tasks.set_deadline(s, world.emp, tid, NOW + timedelta(days=5))
+        await tasks_flow.set_deadline_flag(s, world.admin, tid, True)
+        t, _ = await tasks_flow.set_deadline(s, world.emp, tid, NOW + timedelta(days=5))
         assert t.deadline == NOW + timedelta(days=5)
-        t = await tasks.delegate(s, world.emp, tid, world.other.user_id)
+        t = await tasks_flow.delegate(s, world.emp, tid, world.other.user_id)
         assert t.responsible_id == world.other.user_id
         roles = await tasks.roles_of(s, t)
         assert [u.id for u in roles.auditors] == [world.emp.user_id]  # keeps watching
@@ -145,16 +145,16 @@ async def test_dependents_shift_with_the_predecessor(
         c = await tasks.create_task(
             s, world.admin, "Ship", deadline=NOW + timedelta(days=7), now=NOW
         )
-        await tasks.add_dependency(s, world.admin, a.id, b.id)
-        await tasks.add_dependency(s, world.admin, b.id, c.id)
+        await tasks_flow.add_dependency(s, world.admin, a.id, b.id)
+        await tasks_flow.add_dependency(s, world.admin, b.id, c.id)
         ids = (a.id, b.id, c.id)
     async with maker() as s, s.begin():
         b = await s.get(Task, ids[1])
         assert b is not None and b.start_at == NOW + timedelta(days=2)  # starts when A is due
         with pytest.raises(DomainError, match="circle"):
-            await tasks.add_dependency(s, world.admin, ids[2], ids[0])
+            await tasks_flow.add_dependency(s, world.admin, ids[2], ids[0])
     async with maker() as s, s.begin():
-        _, shifted = await tasks.set_deadline(s, world.admin, ids[0], NOW + timedelta(days=4))
+        _, shifted = await tasks_flow.set_deadline(s, world.admin, ids[0], NOW + timedelta(days=4))
         assert sorted(t.id for t in shifted) == [ids[1], ids[2]]
     async with maker() as s:
         b, c = await s.get(Task, ids[1]), await s.get(Task, ids[2])
@@ -380,7 +380,7 @@ async def test_overdue_and_almost_overdue(
         assert [t.id for t in page.items] == [late.id]
         page = await tasks.list_tasks(s, world.emp, "do")
         assert [t.id for t in page.items] == [late.id, soon.id, later.id]  # by deadline
-        await tasks.change_status(s, world.emp, late.id, "defer")
+        await tasks_flow.change_status(s, world.emp, late.id, "defer")
         assert not tasks.is_overdue(late, NOW)
         assert (await tasks.list_tasks(s, world.emp, "overdue", now=NOW)).total == 0
 

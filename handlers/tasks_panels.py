@@ -1,0 +1,144 @@
+"""Task panels: comments, checklist, subtasks, settings and time, each a page of its own."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from handlers.core import Ctx, pager_row
+from handlers.markup import Span, bold, italic, join_lines
+from handlers.tasks_views import task_label
+from handlers.views import Button, View
+from models.tasks import Task
+from services import tasks, tasks_work
+from services.pagination import Page, clamp_page
+
+COMMENT_SHOWN = 600  # five comments a page stay well under a message's limit
+
+
+async def comments_view(ctx: Ctx, task_id: int, page_no: int) -> View:
+    task, page = await tasks_work.comments(ctx.session, ctx.me, task_id, page=page_no)
+    lines: list[Any] = [
+        ctx.tr("Comments on #{id} ({count})", id=str(task.id), count=str(page.total))
+    ]
+    if not page.items:
+        lines.append(ctx.tr("No comments yet."))
+    for comment, author in page.items:
+        head = [bold(author), Span(" · " + ctx.tr.when(comment.created_at))]
+        if comment.reply_to_id:
+            head.append(italic(" ↩"))
+        lines.append(head)
+        if comment.text:
+            shown = (
+                comment.text
+                if len(comment.text) <= COMMENT_SHOWN
+                else (comment.text[: COMMENT_SHOWN - 1] + "…")
+            )
+            lines.append([Span(shown)])
+        if comment.attachment:
+            lines.append([Span("📎 " + comment.attachment.rsplit(":", 1)[-1])])
+    view = View(body=join_lines(lines), ref=f"task:{task.id}", edit=True)
+    for comment, author in page.items:
+        view.row(
+            Button(ctx.tr.s("Reply to {name}", name=author)[:40], f"t:cr:{task.id}:{comment.id}")
+        )
+    view.row(*pager_row(ctx, page, f"t:c:{task.id}"))
+    view.row(
+        Button(ctx.tr.s("Add comment"), f"t:cm:{task.id}"),
+        Button(ctx.tr.s("Back"), f"t:o:{task.id}"),
+    )
+    return view
+
+
+CHECK_PAGE = 10
+
+
+async def checklist_view(
+    ctx: Ctx, task_id: int, page_no: int = 1, item_id: int | None = None
+) -> View:
+    task = await tasks.get_task(ctx.session, ctx.me, task_id)
+    items = await tasks_work.checklist(ctx.session, ctx.me, task.id)
+    done = sum(1 for i in items if i.done)
+    if item_id is not None:  # stay on the page of the item just pressed
+        ids = [i.id for i in items]
+        page_no = ids.index(item_id) // CHECK_PAGE + 1 if item_id in ids else page_no
+    number, pages = clamp_page(page_no, len(items), CHECK_PAGE)
+    page = Page(
+        items=items[(number - 1) * CHECK_PAGE : number * CHECK_PAGE],
+        page=number,
+        pages=pages,
+        total=len(items),
+    )
+    body = ctx.tr(
+        "Checklist of #{id}: {done} of {total} done",
+        id=str(task.id),
+        done=str(done),
+        total=str(len(items)),
+    )
+    view = View(body=body, ref=f"task:{task.id}", edit=True)
+    for item in page.items:
+        mark = "☑" if item.done else "☐"
+        text = item.text if len(item.text) <= 50 else item.text[:49] + "…"
+        view.row(Button(f"{mark} {text}", f"t:cx:{item.id}"), Button("✖", f"t:cd:{item.id}"))
+    view.row(*pager_row(ctx, page, f"t:ck:{task.id}"))
+    view.row(
+        Button(ctx.tr.s("Add item"), f"t:ca:{task.id}"), Button(ctx.tr.s("Back"), f"t:o:{task.id}")
+    )
+    return view
+
+
+async def subtasks_view(ctx: Ctx, task_id: int) -> View:
+    task = await tasks.get_task(ctx.session, ctx.me, task_id)
+    subs = await tasks.subtasks(ctx.session, ctx.me, task.id)
+    body = ctx.tr("Subtasks of #{id} ({count})", id=str(task.id), count=str(len(subs)))
+    view = View(body=body, ref=f"task:{task.id}", edit=True)
+    for sub in subs:
+        view.row(Button(task_label(ctx.tr, sub), f"t:o:{sub.id}"))
+    view.row(
+        Button(ctx.tr.s("New subtask"), f"t:sn:{task.id}"),
+        Button(ctx.tr.s("Back"), f"t:o:{task.id}"),
+    )
+    return view
+
+
+async def more_view(ctx: Ctx, task_id: int) -> View:
+    task = await tasks.get_task(ctx.session, ctx.me, task_id)
+    total, per_person = await tasks_work.task_time(ctx.session, ctx.me, task.id)
+    lines: list[Any] = [[Span(f"#{task.id} "), bold(task.title[:200])]]
+    flag = ctx.tr.s("yes") if task.responsible_may_change_deadline else ctx.tr.s("no")
+    lines.append(ctx.tr("The responsible may change the deadline: {flag}", flag=flag))
+    approval = ctx.tr.s("yes") if task.needs_approval else ctx.tr.s("no")
+    lines.append(ctx.tr("Completion needs approval: {flag}", flag=approval))
+    if total:
+        lines.append(ctx.tr("Time spent: {time}", time=ctx.tr.duration(timedelta(seconds=total))))
+        for name, seconds in per_person:
+            lines.append([Span(f"• {name}: {ctx.tr.duration(timedelta(seconds=seconds))}")])
+    view = View(body=join_lines(lines), ref=f"task:{task.id}", edit=True)
+    if tasks.can_manage(ctx.me, task):
+        view.row(
+            Button(ctx.tr.s("Approval on/off"), f"t:ap:{task.id}"),
+            Button(ctx.tr.s("Deadline rights on/off"), f"t:fl:{task.id}"),
+        )
+    view.row(
+        Button(ctx.tr.s("Add co-executor"), f"t:ac:{task.id}"),
+        Button(ctx.tr.s("Add observer"), f"t:au:{task.id}"),
+        Button(ctx.tr.s("Watch"), f"t:w:{task.id}"),
+    )
+    view.row(
+        Button(ctx.tr.s("Edit description"), f"t:ds:{task.id}"),
+        Button(ctx.tr.s("Back"), f"t:o:{task.id}"),
+    )
+    return view
+
+
+def time_done(ctx: Ctx, task: Task, seconds: int) -> View:
+    view = View(
+        body=ctx.tr(
+            "Logged {time} on #{id}.",
+            time=ctx.tr.duration(timedelta(seconds=seconds)),
+            id=str(task.id),
+        ),
+        ref=f"task:{task.id}",
+    )
+    view.row(Button(ctx.tr.s("Open"), f"t:o:{task.id}"))
+    return view

@@ -1,0 +1,223 @@
+"""Task workflow: statuses (with approval), approval and deadline flags, delegation,
+deadlines, and finish-to-start dependencies that move with their predecessor."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models.base import utcnow
+from models.groups import Group
+from models.tasks import Task, TaskDependency, TaskMember
+from services.access import Actor
+from services.errors import N_, DomainError, forbidden
+from services.tasks import (
+    ACCOMPLICE,
+    AUDITOR,
+    AWAITING,
+    COMPLETED,
+    DEFERRED,
+    IN_PROGRESS,
+    PAUSED,
+    PENDING,
+    _check_assignee,
+    _role,
+    can_manage,
+    due_sort,
+    get_task,
+    is_doer,
+)
+
+# -- statuses -----------------------------------------------------------------
+
+VERBS = ("start", "pause", "complete", "approve", "return", "defer", "renew")
+
+
+async def change_status(
+    session: AsyncSession, actor: Actor, task_id: int, verb: str, now: datetime | None = None
+) -> tuple[Task, str]:
+    """Apply a status verb; returns the task and its previous status."""
+    task = await get_task(session, actor, task_id)
+    now = now or utcnow()
+    old = task.status
+    doer = await is_doer(session, actor, task)
+    manager = can_manage(actor, task)
+    if verb == "start":
+        _need(doer, old in (PENDING, PAUSED, DEFERRED))
+        task.status = IN_PROGRESS
+    elif verb == "pause":
+        _need(doer, old == IN_PROGRESS)
+        task.status = PAUSED
+    elif verb == "complete":
+        _need(doer or manager, old in (PENDING, IN_PROGRESS, PAUSED))
+        if task.needs_approval and task.creator_id != actor.user_id:
+            task.status = AWAITING
+        else:
+            _close(task, now)
+    elif verb == "approve":
+        _need(manager, old == AWAITING)
+        _close(task, now)
+    elif verb == "return":
+        _need(manager, old == AWAITING)
+        task.status = IN_PROGRESS
+    elif verb == "defer":
+        _need(doer or manager, old in (PENDING, IN_PROGRESS, PAUSED))
+        task.status = DEFERRED
+    elif verb == "renew":
+        _need(doer or manager, old in (COMPLETED, DEFERRED, AWAITING))
+        task.status = PENDING
+        task.is_open = True
+        task.completed_at = None
+    else:
+        raise DomainError(N_("This button is out of date. Open the list again."))
+    await session.flush()
+    return task, old
+
+
+def _need(allowed: bool, state_ok: bool) -> None:
+    if not allowed:
+        raise forbidden()
+    if not state_ok:
+        raise DomainError(N_("The task's status has changed. Open the task again."))
+
+
+def _close(task: Task, now: datetime) -> None:
+    task.status = COMPLETED
+    task.is_open = False
+    task.completed_at = now
+
+
+async def set_approval(session: AsyncSession, actor: Actor, task_id: int, on: bool) -> Task:
+    task = await get_task(session, actor, task_id)
+    if not can_manage(actor, task):
+        raise forbidden()
+    task.needs_approval = on
+    await session.flush()
+    return task
+
+
+async def set_deadline_flag(session: AsyncSession, actor: Actor, task_id: int, on: bool) -> Task:
+    task = await get_task(session, actor, task_id)
+    if not can_manage(actor, task):
+        raise forbidden()
+    task.responsible_may_change_deadline = on
+    await session.flush()
+    return task
+
+
+async def delegate(session: AsyncSession, actor: Actor, task_id: int, user_id: int) -> Task:
+    """Hand the task to someone else: its creator, an admin, or its responsible may."""
+    task = await get_task(session, actor, task_id)
+    if not (can_manage(actor, task) or task.responsible_id == actor.user_id):
+        raise forbidden()
+    if not task.is_open:
+        raise DomainError(N_("The task is completed: renew it first."))
+    group = await session.get(Group, task.group_id) if task.group_id else None
+    user = await _check_assignee(session, actor, user_id, group)
+    if user.id == task.responsible_id:
+        raise DomainError(N_("{person} is already responsible for this task."), person=user.name)
+    previous = task.responsible_id
+    task.responsible_id = user.id
+    await session.execute(
+        delete(TaskMember).where(
+            TaskMember.task_id == task.id,
+            TaskMember.user_id == user.id,
+            TaskMember.role == ACCOMPLICE,
+        )
+    )
+    # the one who handed it over keeps an eye on it
+    if previous != task.creator_id and await _role(session, task, previous) is None:
+        session.add(TaskMember(task_id=task.id, user_id=previous, role=AUDITOR))
+    await session.flush()
+    return task
+
+
+async def set_deadline(
+    session: AsyncSession, actor: Actor, task_id: int, deadline: datetime | None
+) -> tuple[Task, list[Task]]:
+    """Change the deadline; returns the task and the dependents it shifted."""
+    task = await get_task(session, actor, task_id)
+    allowed = can_manage(actor, task) or (
+        task.responsible_id == actor.user_id and task.responsible_may_change_deadline
+    )
+    if not allowed:
+        raise DomainError(N_("Only the task's creator may change its deadline."))
+    old = task.deadline
+    task.deadline = deadline
+    task.due_sort = due_sort(deadline)
+    shifted: list[Task] = []
+    if old is not None and deadline is not None and deadline != old:
+        shifted = await _shift_dependents(session, task, deadline - old)
+    await session.flush()
+    return task, shifted
+
+
+async def _shift_dependents(session: AsyncSession, root: Task, delta: timedelta) -> list[Task]:
+    """Move every open successor (transitively) by `delta`, keeping its duration."""
+    shifted: list[Task] = []
+    seen = {root.id}
+    queue = [root.id]
+    while queue:
+        current = queue.pop(0)
+        rows = (
+            await session.execute(
+                select(Task)
+                .join(TaskDependency, TaskDependency.successor_id == Task.id)
+                .where(TaskDependency.predecessor_id == current)
+            )
+        ).scalars()
+        for succ in rows:
+            if succ.id in seen:
+                continue
+            seen.add(succ.id)
+            if succ.is_open:
+                succ.start_at = (succ.start_at or succ.created_at) + delta
+                if succ.deadline is not None:
+                    succ.deadline = succ.deadline + delta
+                    succ.due_sort = succ.deadline
+                shifted.append(succ)
+            queue.append(succ.id)
+    return shifted
+
+
+async def add_dependency(
+    session: AsyncSession, actor: Actor, predecessor_id: int, successor_id: int
+) -> tuple[Task, Task]:
+    """Finish-to-start: the successor starts when the predecessor is due."""
+    pred = await get_task(session, actor, predecessor_id)
+    succ = await get_task(session, actor, successor_id)
+    if not (can_manage(actor, succ) or succ.responsible_id == actor.user_id):
+        raise forbidden()
+    if pred.id == succ.id:
+        raise DomainError(N_("A task cannot depend on itself."))
+    # no cycles: walk the predecessor's own predecessors
+    frontier, seen = [pred.id], {pred.id}
+    while frontier:
+        current = frontier.pop()
+        if current == succ.id:
+            raise DomainError(N_("That would make a circle of dependencies."))
+        ups = (
+            await session.execute(
+                select(TaskDependency.predecessor_id).where(TaskDependency.successor_id == current)
+            )
+        ).scalars()
+        for up in ups:
+            if up not in seen:
+                seen.add(up)
+                frontier.append(up)
+    if await session.get(TaskDependency, (pred.id, succ.id)) is None:
+        session.add(TaskDependency(predecessor_id=pred.id, successor_id=succ.id))
+    if pred.deadline is not None:
+        start = succ.start_at or succ.created_at
+        if start < pred.deadline:
+            # the successor starts when the predecessor is due; its deadline moves
+            # only when it would fall before that start (keeping its duration)
+            delta = pred.deadline - start
+            succ.start_at = pred.deadline
+            if succ.deadline is not None and succ.deadline <= pred.deadline:
+                succ.deadline += delta
+                succ.due_sort = succ.deadline
+    await session.flush()
+    return pred, succ
