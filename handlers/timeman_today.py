@@ -23,7 +23,10 @@ def _items(tr: Translator, title: str, items: list[reminders.Item], prefix: str)
 
 
 async def my_day_view(session: AsyncSession, user: User, tr: Translator, now: datetime) -> View:
-    facts = await reminders.agenda(session, user, now)
+    return render_my_day(tr, user, await reminders.agenda(session, user, now))
+
+
+def render_my_day(tr: Translator, user: User, facts: reminders.Agenda) -> View:
     lines: list[Any] = [bold(tr.s("My day, {name}", name=user.name))]
     if not facts.works_today:
         lines.append(tr("Today is a day off by your schedule."))

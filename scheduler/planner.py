@@ -9,8 +9,9 @@ message and the report prompt; quiet hours are applied by notifications.notify.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import structlog
 from sqlalchemy import select
@@ -21,9 +22,10 @@ from handlers.i18n import Translator, translator
 from handlers.markup import bold
 from handlers.views import Button, View
 from models.base import utcnow
+from models.notifications import NotificationSettings
 from models.reminders import ReminderRule
 from models.teams import User
-from models.timeman import DailyReport
+from models.timeman import DailyReport, WorkDay
 from services import notifications, reminders, timeman, timeman_reports
 
 log = structlog.get_logger(__name__)
@@ -43,8 +45,11 @@ async def tick(
     *,
     now: datetime | None = None,
     catch_up: timedelta = timedelta(minutes=15),
-    batch: int = 500,
+    batch: int = 100,
+    on_batch: Callable[[], None] | None = None,
 ) -> TickStats:
+    """One planner pass; `on_batch` is called after each committed batch of reminders
+    (the dispatcher's wake-up, so the first messages leave before the pass ends)."""
     now = now or utcnow()
     stats = TickStats()
     try:
@@ -52,13 +57,16 @@ async def tick(
             await reminders.ensure_rules(session, now)
     except IntegrityError:
         log.info("rules_created_elsewhere")  # another planner made them first
+    size = min(batch, 20)  # a small first batch: the first messages leave at once
     while True:
         async with sessionmaker() as session, session.begin():
-            rules = await reminders.due_rules(session, now, batch)
-            for rule in rules:
-                await fire_rule(session, rule, now, catch_up, stats)
-        if len(rules) < batch:
+            rules = await reminders.due_rules(session, now, size)
+            await fire_rules(session, rules, now, catch_up, stats)
+        if on_batch is not None and rules:
+            on_batch()
+        if len(rules) < size:
             break
+        size = batch
     async with sessionmaker() as session, session.begin():
         for hit in await reminders.deadline_hits(session, now, catch_up):
             if await fire_deadline(session, hit, now):
@@ -76,71 +84,121 @@ async def _digests(session: AsyncSession, now: datetime) -> int:
     return await queue_digests(session, now)
 
 
-async def fire_rule(
-    session: AsyncSession, rule: ReminderRule, now: datetime, catch_up: timedelta, stats: TickStats
+async def fire_rules(
+    session: AsyncSession,
+    rules: list[ReminderRule],
+    now: datetime,
+    catch_up: timedelta,
+    stats: TickStats,
 ) -> None:
-    user = await session.get(User, rule.user_id)
-    if user is None or not user.active or user.role == "extranet":
-        rule.active = False
-        return
-    scheduled = rule.next_fire_at
-    if rule.timezone != user.timezone:
-        # the person moved: the occurrence is recomputed in the new zone
-        rule.timezone = user.timezone
-        rule.next_fire_at = reminders.next_fire(rule.minute, user.timezone, now - catch_up)
-        if rule.next_fire_at > now:
-            return
+    """Fire a batch of due rules with a few queries for the whole batch."""
+    ids = list({rule.user_id for rule in rules})
+    users = {
+        u.id: u for u in (await session.execute(select(User).where(User.id.in_(ids)))).scalars()
+    }
+    # load their notification settings into the session, so notify() finds them there
+    await session.execute(select(NotificationSettings).where(NotificationSettings.user_id.in_(ids)))
+    schedules = await timeman.schedules_of(session, list(users.values()))
+    candidates: list[tuple[ReminderRule, User, date]] = []
+    for rule in rules:
+        user = users.get(rule.user_id)
+        if user is None or not user.active or user.role == "extranet":
+            rule.active = False
+            continue
         scheduled = rule.next_fire_at
-    day = reminders.local_day_of(scheduled, rule.timezone)
-    rule.next_fire_at = reminders.next_fire(rule.minute, rule.timezone, max(now, scheduled))
-    late = now - scheduled
-    if late > catch_up:
-        stats.dropped += 1
-        log.info("reminder_dropped", rule=rule.id, kind=rule.kind, user=user.id, late=str(late))
-        return
-    schedule = await timeman.schedule_of(session, user)
-    if not schedule.works_on(day) or await timeman_reports.is_away(session, user.id, day):
-        stats.skipped += 1
-        return
-    view = await build_rule_view(session, rule.kind, user, now)
-    if view is None:
-        stats.skipped += 1
-        return
-    if not await reminders.claim_key(session, f"rm:{rule.kind}:{user.id}:{day.isoformat()}", now):
-        return
-    rule.last_fired_at = now
-    await notifications.notify(
-        session,
-        user,
-        kind="reminder",
-        payload=view.to_dict(),
-        ref=f"rule:{rule.kind}",
-        due_at=max(now, scheduled),
+        if rule.timezone != user.timezone:
+            # the person moved: the occurrence is recomputed in the new zone
+            rule.timezone = user.timezone
+            rule.next_fire_at = reminders.next_fire(rule.minute, user.timezone, now - catch_up)
+            if rule.next_fire_at > now:
+                continue
+            scheduled = rule.next_fire_at
+        day = reminders.local_day_of(scheduled, rule.timezone)
+        rule.next_fire_at = reminders.next_fire(rule.minute, rule.timezone, max(now, scheduled))
+        late = now - scheduled
+        if late > catch_up:
+            stats.dropped += 1
+            log.info("reminder_dropped", rule=rule.id, kind=rule.kind, user=user.id, late=str(late))
+            continue
+        if not schedules[user.id].works_on(day):
+            stats.skipped += 1
+            continue
+        candidates.append((rule, user, day))
+    away = await timeman_reports.away_on(session, [(user.id, day) for _r, user, day in candidates])
+    views: dict[int, View] = {}
+    morning = [user for rule, user, _d in candidates if rule.kind == "morning"]
+    if morning:
+        agendas = await reminders.agenda_many(session, morning, now)
+        for user in morning:
+            tr = translator(user.locale, user.timezone)
+            views[user.id] = my_day_view_of(tr, user, agendas[user.id])
+    prompts = await _report_prompts(
+        session, [(user, day) for rule, user, day in candidates if rule.kind == "report"]
     )
-    stats.fired += 1
+    keys: dict[str, tuple[ReminderRule, User, View]] = {}
+    for rule, user, day in candidates:
+        if (user.id, day) in away:
+            stats.skipped += 1
+            continue
+        view = views.get(user.id) if rule.kind == "morning" else prompts.get(user.id)
+        if view is None:
+            stats.skipped += 1
+            continue
+        keys[f"rm:{rule.kind}:{user.id}:{day.isoformat()}"] = (rule, user, view)
+    fresh = await reminders.claim_keys(session, list(keys), now)
+    for key, (rule, user, view) in keys.items():
+        if key not in fresh:
+            continue
+        rule.last_fired_at = now
+        await notifications.notify(
+            session, user, kind="reminder", payload=view.to_dict(), due_at=now
+        )
+        stats.fired += 1
 
 
-async def build_rule_view(
-    session: AsyncSession, kind: str, user: User, now: datetime
-) -> View | None:
-    tr = translator(user.locale, user.timezone)
-    if kind == "morning":
-        from handlers.timeman_today import my_day_view
+def my_day_view_of(tr: Translator, user: User, agenda: reminders.Agenda) -> View:
+    from handlers.timeman_today import render_my_day
 
-        return await my_day_view(session, user, tr, now)
-    if kind == "report":
-        day = await timeman.day_on(session, user.id, timeman.local_date(now, user.timezone))
-        if day is None:
-            return None
-        sent = await session.scalar(
-            select(DailyReport.id).where(
-                DailyReport.day_id == day.id, DailyReport.status != "draft"
+    return render_my_day(tr, user, agenda)
+
+
+async def _report_prompts(
+    session: AsyncSession, people: list[tuple[User, date]]
+) -> dict[int, View]:
+    """The report prompt for those who worked that day and have not sent the report."""
+    if not people:
+        return {}
+    wanted = {(user.id, day) for user, day in people}
+    days = (
+        await session.execute(
+            select(WorkDay).where(
+                WorkDay.user_id.in_([u.id for u, _d in people]),
+                WorkDay.day.in_({d for _u, d in people}),
             )
         )
-        if sent is not None:
-            return None
-        return report_prompt(tr, day.id, day.status != "closed")
-    return None
+    ).scalars()
+    found = {d.id: d for d in days if (d.user_id, d.day) in wanted}
+    if not found:
+        return {}
+    sent = set(
+        (
+            await session.execute(
+                select(DailyReport.day_id).where(
+                    DailyReport.day_id.in_(list(found)), DailyReport.status != "draft"
+                )
+            )
+        ).scalars()
+    )
+    users = {u.id: u for u, _d in people}
+    out = {}
+    for day in found.values():
+        if day.id in sent:
+            continue
+        user = users[day.user_id]
+        out[user.id] = report_prompt(
+            translator(user.locale, user.timezone), day.id, day.status != "closed"
+        )
+    return out
 
 
 def report_prompt(tr: Translator, day_id: int, open_: bool) -> View:

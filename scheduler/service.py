@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Mapping
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 import structlog
@@ -40,7 +40,7 @@ async def run_scheduler(
 
     async def plan() -> None:
         try:
-            stats = await planner.tick(sessionmaker, catch_up=catch_up)
+            stats = await planner.tick(sessionmaker, catch_up=catch_up, on_batch=dispatcher.poke)
         except Exception:
             log.exception("planner_failed")
             return
@@ -56,10 +56,14 @@ async def run_scheduler(
         dispatcher.poke()
 
     scheduler = AsyncIOScheduler()
+    # rules fire on whole minutes: ticks aligned to the minute catch them at once
+    now = datetime.now(UTC)
+    aligned = now.replace(second=0, microsecond=0) + timedelta(minutes=1)
     scheduler.add_job(
         plan,
         "interval",
         seconds=settings.planner_interval_seconds,
+        start_date=aligned,
         id="planner",
         max_instances=1,
         coalesce=True,

@@ -14,15 +14,15 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.base import utcnow
 from models.reminders import ReminderFired, ReminderRule, ReminderSettings
 from models.teams import User
+from models.timeman import WorkDay
 from services import timeman
 from services.access import Actor, require_staff
 from services.errors import N_, DomainError
@@ -162,13 +162,26 @@ async def set_offsets(session: AsyncSession, actor: Actor, offsets: list[int]) -
     return row
 
 
-async def optional_rows(session: AsyncSession, query: Any) -> list[Any]:
+_TABLES: dict[str, set[str]] = {}
+
+
+async def table_exists(session: AsyncSession, name: str) -> bool:
+    """Whether another area's table is installed (asked once per database)."""
+    conn = await session.connection()
+    url = str(conn.engine.url)
+    if url not in _TABLES:
+        names = await conn.run_sync(lambda sync: set(inspect(sync).get_table_names()))
+        if not names:
+            return False
+        _TABLES[url] = names
+    return name in _TABLES[url]
+
+
+async def optional_rows(session: AsyncSession, table: str, query: Any) -> list[Any]:
     """Rows of another area's table, or none while that area is not installed."""
-    try:
-        async with session.begin_nested():
-            return list(await session.execute(query))
-    except DBAPIError:
+    if not await table_exists(session, table):
         return []
+    return list(await session.execute(query))
 
 
 # -- the agenda a morning message shows ----------------------------------------------------
@@ -192,69 +205,122 @@ class Agenda:
 
 async def agenda(session: AsyncSession, user: User, now: datetime, limit: int = 10) -> Agenda:
     """The person's own day: tasks due today and overdue, today's meetings."""
-    out = Agenda()
-    today = local_day_of(now, user.timezone)
-    start = timeman.at_local(today, 0, user.timezone)
-    end = timeman.at_local(today + timedelta(days=1), 0, user.timezone)
-    schedule = await timeman.schedule_of(session, user)
-    out.works_today = schedule.works_on(today)
-    out.day_started = await timeman.day_on(session, user.id, today) is not None
+    return (await agenda_many(session, [user], now, limit))[user.id]
+
+
+async def agenda_many(
+    session: AsyncSession, users: list[User], now: datetime, limit: int = 10
+) -> dict[int, Agenda]:
+    """Agendas of many people at once (the planner's batch), a few queries in all."""
+    out = {u.id: Agenda() for u in users}
+    if not users:
+        return out
+    ranges: dict[int, tuple[date, datetime, datetime]] = {}
+    for user in users:
+        today = local_day_of(now, user.timezone)
+        start = timeman.at_local(today, 0, user.timezone)
+        end = timeman.at_local(today + timedelta(days=1), 0, user.timezone)
+        ranges[user.id] = (today, start, end)
+    ids = list(out)
+    low = min(r[1] for r in ranges.values())
+    high = max(r[2] for r in ranges.values())
+    schedules = await timeman.schedules_of(session, users)
+    started = await session.execute(
+        select(WorkDay.user_id, WorkDay.day).where(
+            WorkDay.user_id.in_(ids), WorkDay.day >= min(r[0] for r in ranges.values())
+        )
+    )
+    days = {(row[0], row[1]) for row in started}
+    for user in users:
+        today = ranges[user.id][0]
+        out[user.id].works_today = schedules[user.id].works_on(today)
+        out[user.id].day_started = (user.id, today) in days
     try:
         from models.tasks import Task
-    except ImportError:
+    except ImportError:  # pragma: no cover - the tasks area is optional
         Task = None  # type: ignore[assignment,misc]  # noqa: N806
     if Task is not None:
-        base: Any = select(Task.id, Task.title, Task.deadline).where(
-            Task.responsible_id == user.id, Task.team_id == user.team_id, Task.is_open.is_(True)
-        )
-        for row in await optional_rows(
+        rows = await optional_rows(
             session,
-            base.where(Task.deadline >= start, Task.deadline < end)
-            .order_by(Task.deadline)
-            .limit(limit),
-        ):
-            out.due_today.append(Item(row[0], row[1], row[2]))
-        for row in await optional_rows(
-            session, base.where(Task.deadline < start).order_by(Task.deadline).limit(limit)
-        ):
-            out.overdue.append(Item(row[0], row[1], row[2]))
+            "tasks",
+            select(Task.id, Task.title, Task.deadline, Task.responsible_id)
+            .where(
+                Task.responsible_id.in_(ids),
+                Task.is_open.is_(True),
+                Task.deadline.is_not(None),
+                Task.deadline < high,
+            )
+            .order_by(Task.deadline),
+        )
+        for task_id, title, deadline, uid in rows:
+            _today, start, end = ranges[uid]
+            agenda_ = out[uid]
+            if deadline < start and len(agenda_.overdue) < limit:
+                agenda_.overdue.append(Item(task_id, title, deadline))
+            elif start <= deadline < end and len(agenda_.due_today) < limit:
+                agenda_.due_today.append(Item(task_id, title, deadline))
     try:
         from models.calendar import Event, EventAttendee
-    except ImportError:
+    except ImportError:  # pragma: no cover
         return out
-    mine = select(EventAttendee.event_id).where(EventAttendee.user_id == user.id)
     rows = await optional_rows(
         session,
-        select(Event.id, Event.title, Event.starts_at)
+        "events",
+        select(Event.id, Event.title, Event.starts_at, EventAttendee.user_id)
+        .join(EventAttendee, EventAttendee.event_id == Event.id)
         .where(
-            Event.team_id == user.team_id,
+            EventAttendee.user_id.in_(ids),
             Event.cancelled.is_(False),
             Event.repeat == "none",
-            Event.starts_at >= start,
-            Event.starts_at < end,
-            (Event.organizer_id == user.id) | Event.id.in_(mine),
+            Event.starts_at >= low,
+            Event.starts_at < high,
         )
-        .order_by(Event.starts_at)
-        .limit(limit),
+        .order_by(Event.starts_at),
     )
-    for row in rows:
-        out.events.append(Item(row[0], row[1], row[2]))
+    rows += await optional_rows(
+        session,
+        "events",
+        select(Event.id, Event.title, Event.starts_at, Event.organizer_id)
+        .where(
+            Event.organizer_id.in_(ids),
+            Event.cancelled.is_(False),
+            Event.repeat == "none",
+            Event.starts_at >= low,
+            Event.starts_at < high,
+        )
+        .order_by(Event.starts_at),
+    )
+    seen: set[tuple[int, int]] = set()
+    for event_id, title, starts_at, uid in sorted(rows, key=lambda r: r[2]):
+        _today, start, end = ranges[uid]
+        if (uid, event_id) in seen or not start <= starts_at < end:
+            continue
+        seen.add((uid, event_id))
+        if len(out[uid].events) < limit:
+            out[uid].events.append(Item(event_id, title, starts_at))
     return out
 
 
 # -- what the planner needs ----------------------------------------------------------------
 
 
-async def claim_key(session: AsyncSession, key: str, now: datetime) -> bool:
-    """Record that a reminder occurrence fired; False when it already had."""
+async def claim_keys(session: AsyncSession, keys: list[str], now: datetime) -> set[str]:
+    """Record that reminder occurrences fired; returns the keys that had not yet."""
+    if not keys:
+        return set()
     dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
     result = await session.execute(
         insert(ReminderFired)
-        .values(key=key, fired_at=now)
+        .values([{"key": key, "fired_at": now} for key in keys])
         .on_conflict_do_nothing(index_elements=["key"])
+        .returning(ReminderFired.key)
     )
-    return bool(getattr(result, "rowcount", 0))
+    return set(result.scalars())
+
+
+async def claim_key(session: AsyncSession, key: str, now: datetime) -> bool:
+    return bool(await claim_keys(session, [key], now))
 
 
 async def due_rules(session: AsyncSession, now: datetime, limit: int) -> list[ReminderRule]:
@@ -295,6 +361,7 @@ async def deadline_hits(
             longest = max(longest, max(offsets))
     rows = await optional_rows(
         session,
+        "tasks",
         select(Task.id, Task.title, Task.deadline, Task.responsible_id)
         .where(
             Task.is_open.is_(True),

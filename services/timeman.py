@@ -105,6 +105,42 @@ async def schedule_of(session: AsyncSession, user: User) -> Schedule:
     )
 
 
+async def schedules_of(session: AsyncSession, users: list[User]) -> dict[int, Schedule]:
+    """Schedules of many people at once: their own, else their team's, else the default."""
+    if not users:
+        return {}
+    rows = (
+        await session.execute(
+            select(WorkSchedule).where(
+                WorkSchedule.team_id.in_({u.team_id for u in users}),
+                WorkSchedule.user_id.is_(None) | WorkSchedule.user_id.in_([u.id for u in users]),
+            )
+        )
+    ).scalars()
+    own: dict[int, WorkSchedule] = {}
+    team: dict[int, WorkSchedule] = {}
+    for row in rows:
+        if row.user_id is None:
+            team[row.team_id] = row
+        else:
+            own[row.user_id] = row
+    out = {}
+    for user in users:
+        found = own.get(user.id) or team.get(user.team_id)
+        out[user.id] = (
+            Schedule(
+                found.weekdays,
+                found.start_minute,
+                found.end_minute,
+                found.lunch_minutes,
+                found.grace_minutes,
+            )
+            if found is not None
+            else Schedule()
+        )
+    return out
+
+
 async def team_schedule(session: AsyncSession, team_id: int) -> Schedule:
     row = await session.scalar(
         select(WorkSchedule).where(WorkSchedule.team_id == team_id, WorkSchedule.user_id.is_(None))

@@ -57,6 +57,7 @@ async def day_facts(session: AsyncSession, user: User, day: WorkDay, now: dateti
     lines: dict[int, TaskLine] = {}
     logged = await reminders_rows(
         session,
+        "task_time_entries",
         select(Task.id, Task.title, func.sum(TaskTimeEntry.seconds))
         .select_from(TaskTimeEntry)
         .join(Task, Task.id == TaskTimeEntry.task_id)
@@ -72,6 +73,7 @@ async def day_facts(session: AsyncSession, user: User, day: WorkDay, now: dateti
         lines[task_id] = TaskLine(task_id, title, int(seconds or 0))
     done = await reminders_rows(
         session,
+        "tasks",
         select(Task.id, Task.title).where(
             Task.responsible_id == user.id,
             Task.team_id == user.team_id,
@@ -259,6 +261,27 @@ async def is_away(session: AsyncSession, user_id: int, day: date) -> bool:
         .limit(1)
     )
     return found is not None
+
+
+async def away_on(session: AsyncSession, pairs: list[tuple[int, date]]) -> set[tuple[int, date]]:
+    """Which of the (person, local date) pairs fall in an absence, in one query."""
+    if not pairs:
+        return set()
+    rows = await session.execute(
+        select(Absence.user_id, Absence.first_day, Absence.last_day).where(
+            Absence.user_id.in_({uid for uid, _d in pairs}),
+            Absence.last_day >= min(d for _u, d in pairs),
+            Absence.first_day <= max(d for _u, d in pairs),
+        )
+    )
+    spans: dict[int, list[tuple[date, date]]] = {}
+    for uid, first, last in rows:
+        spans.setdefault(uid, []).append((first, last))
+    return {
+        (uid, day)
+        for uid, day in pairs
+        if any(first <= day <= last for first, last in spans.get(uid, []))
+    }
 
 
 # -- timesheets --------------------------------------------------------------------------

@@ -169,32 +169,23 @@ async def test_gives_up_after_max_attempts(maker: async_sessionmaker[AsyncSessio
     assert await statuses(maker) == Counter({"failed": 1})
 
 
-def test_rate_limiter_windows() -> None:
+def test_rate_limiter_spacing() -> None:
     clock = [100.0]
-    limiter = RateLimiter(Limits(per_second=29), clock=lambda: clock[0])
-
-    def take(chat: str) -> float:
-        wait = limiter._wait(chat)
-        if wait <= 0:
-            now = clock[0]
-            limiter.window.append(now)
-            limiter.chat_next[chat] = now + 1.0
-            if limiter.limits.is_group(chat):
-                limiter.group_window.setdefault(chat, __import__("collections").deque()).append(now)
-        return wait
-
-    assert all(take(str(i)) <= 0 for i in range(29))
-    assert take("x") == pytest.approx(1.0)  # the 30th within a second waits
-    clock[0] += 1.0
-    assert take("x") <= 0
-    assert take("x") == pytest.approx(1.0)  # one a second per chat
+    limiter = RateLimiter(Limits(per_second=25), clock=lambda: clock[0])
+    assert limiter.try_take("a") == 0
+    assert limiter.try_take("b") == pytest.approx(0.04)  # evenly spaced
+    clock[0] += 0.04
+    assert limiter.try_take("b") == 0
+    clock[0] += 0.5
+    assert limiter.try_take("b") == pytest.approx(0.5)  # one a second per chat
+    assert limiter.try_take("c") == 0
     for _ in range(20):
         clock[0] += 1.0
-        assert take("-5") <= 0
+        assert limiter.try_take("-5") == 0
     clock[0] += 1.0
-    assert take("-5") == pytest.approx(40.0)  # 20 a minute per group
+    assert limiter.try_take("-5") == pytest.approx(40.0)  # 20 a minute per group
     limiter.pause(5)
-    assert take("y") == pytest.approx(5.0)
+    assert limiter.try_take("y") == pytest.approx(5.0)
 
 
 async def test_two_dispatchers_on_postgresql_send_each_row_once(pg_url: str) -> None:
