@@ -323,3 +323,18 @@ async def test_group_chat_bound_to_a_workgroup(sqlite_app: App) -> None:
     assert "Tasks of Sales (1)" in out
     out = await boss.say("/tasks")  # in private: the person's own list
     assert "Tasks — I do (1)" in out
+
+
+async def test_long_checklist_pages(sqlite_app: App) -> None:
+    boss = ConsoleDriver(sqlite_app, user="Boss")
+    await boss.say("/start")
+    await boss.say("/task Pack the boxes tomorrow")
+    items = "; ".join(f"Box {i:02}" for i in range(25))
+    out = await boss.say(f"/task 1 check {items}")
+    assert "Checklist of #1: 0 of 25 done" in out
+    assert "Box 09" in out and "Box 10" not in out and "1/3" in out
+    await boss.press("Next »")
+    out = await boss.press("Next »")
+    assert "Box 24" in out and "3/3" in out
+    out = await boss.press("Box 24")
+    assert "Checklist of #1: 1 of 25 done" in out and "☑ Box 24" in out and "3/3" in out
