@@ -218,3 +218,26 @@ async def test_a_reply_waits_out_a_429_once(sqlite_url: str, fake: FakeTelegram)
         fake.fail("sendMessage", 429, "Too Many Requests: retry after 99", retry_after=99)
         out = await boss.say("/help", expect=1)
         assert waited == [3]  # too long to wait: dropped and logged, the bot goes on
+
+
+async def test_start_waits_out_an_unreachable_api(
+    adapter: TelegramAdapter, fake: FakeTelegram
+) -> None:
+    waited: list[float] = []
+
+    async def wait(seconds: float) -> None:
+        waited.append(seconds)
+
+    adapter.sender.sleep = wait
+    adapter.sleep = wait
+    adapter.username = ""
+    fake.fail("getMe", 502, "Bad Gateway", times=2)
+    await adapter.prepare_retrying()
+    assert waited == [1.0, 2.0]
+    assert adapter.username == "planerka_test_bot"
+    assert len(fake.by_method("setMyCommands")) == 3
+    fake.fail("setMyCommands", 401, "Unauthorized")  # a revoked token
+    from aiogram.exceptions import TelegramUnauthorizedError
+
+    with pytest.raises(TelegramUnauthorizedError):
+        await adapter.prepare_retrying()

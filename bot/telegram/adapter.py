@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import re
 import secrets
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager, suppress
 from typing import TYPE_CHECKING
 
@@ -21,7 +21,7 @@ from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
-from aiogram.exceptions import TelegramAPIError, TelegramRetryAfter
+from aiogram.exceptions import TelegramAPIError, TelegramRetryAfter, TelegramUnauthorizedError
 from aiogram.types import BotCommand, CallbackQuery, Message, Update
 
 from bot.telegram.events import from_callback, from_message
@@ -70,6 +70,7 @@ class TelegramAdapter:
         self.dispatcher.include_router(self.router)
         self._turns: dict[str, tuple[asyncio.Lock, int]] = {}
         self.ready = asyncio.Event()
+        self.sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
         self.webhook_port: int | None = None
         services = self.workspace.services
         services.invite_links[PLATFORM] = self.invite_link
@@ -121,8 +122,23 @@ class TelegramAdapter:
         return data.read()
 
     # -- serving -----------------------------------------------------------------
+    async def prepare_retrying(self) -> None:
+        """prepare(), waiting out an unreachable Bot API; a rejected token is fatal."""
+        delay = 1.0
+        while True:
+            try:
+                await self.prepare()
+                return
+            except TelegramUnauthorizedError:
+                log.error("telegram_token_rejected")
+                raise
+            except TelegramAPIError as exc:
+                log.warning("telegram_unreachable", reason=str(exc)[:200], retry_in=delay)
+                await self.sleep(delay)
+                delay = min(delay * 2, 60.0)
+
     async def run(self) -> None:
-        await self.prepare()
+        await self.prepare_retrying()
         if self.settings.mode == "webhook":
             from bot.telegram.webhook import serve_webhook
 
