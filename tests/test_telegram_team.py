@@ -131,3 +131,28 @@ async def test_notifications_reach_the_private_chat_and_403_deactivates(
                 await session.execute(select(Identity).where(Identity.external_id == "202"))
             ).scalar_one()
         assert identity.active is False
+
+
+async def test_csv_import_through_a_telegram_document(sqlite_url: str, fake: FakeTelegram) -> None:
+    if "import" not in COMMANDS:
+        pytest.skip("the CRM import is not in the registry yet")
+    fake.files["documents/csv1"] = (
+        b"name,phone,email\nAnna,+7 900 000-00-01,a@x.ru\nBoris,+7 900 000-00-02,b@x.ru\n"
+    )
+    document = {
+        "file_id": "csv1",
+        "file_unique_id": "csv1u",
+        "file_name": "leads.csv",
+        "mime_type": "text/csv",
+        "file_size": 80,
+    }
+    async with running(sqlite_url, fake):
+        boss = Chat(fake, Person(101, "Boss", "en"))
+        await boss.say("/start", expect=2)
+        out = await boss.say("/import leads")
+        assert "Send the CSV file" in out[-1].text
+        out = await boss.say("", document=document)
+        assert "Import preview: leads.csv" in out[-1].text and "New: 2" in out[-1].text
+        assert fake.by_method("getFile")[-1].data["file_id"] == "csv1"
+        out = await boss.press("Import all")
+        assert "Imported leads: 2" in out[-1].text
