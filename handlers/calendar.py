@@ -60,6 +60,7 @@ def range_bounds(tr: Translator, code: str) -> tuple[datetime, datetime]:
 async def agenda_view(ctx: Ctx, code: str, page_no: int) -> View:
     start, end = range_bounds(ctx.tr, code)
     occs = await calendar.occurrences(ctx.session, ctx.me, start, end)
+    answers = await calendar.my_answers(ctx.session, ctx.me, {o.series_id for o in occs})
     per = ctx.services.page_size
     page_no, pages = clamp_page(page_no, len(occs), per)
     page: Page[Occurrence] = Page(
@@ -71,7 +72,7 @@ async def agenda_view(ctx: Ctx, code: str, page_no: int) -> View:
         lines.append(ctx.tr("Nothing planned. Add an event: /event Standup tomorrow 10:00 15m"))
     view = View()
     for occ in page.items:
-        lines.append(agenda_line(ctx.tr, occ))
+        lines.append(agenda_line(ctx.tr, occ, answers.get(occ.series_id)))
         key = f":{occ.key}" if occ.recurring else ""
         view.row(Button(f"📅 {occ.event.title}"[:60], f"ev:o:{occ.series_id}{key}"))
     view.body = join_lines(lines)
@@ -213,6 +214,7 @@ async def group_agenda(ctx: Ctx, group_id: int, page_no: int = 1) -> View:
     start, _ = range_bounds(ctx.tr, "w")
     end = start + timedelta(days=28)
     occs = await calendar.occurrences(ctx.session, ctx.me, start, end, group_id=group_id)
+    answers = await calendar.my_answers(ctx.session, ctx.me, {o.series_id for o in occs})
     per = ctx.services.page_size
     page_no, pages = clamp_page(page_no, len(occs), per)
     page: Page[Occurrence] = Page(
@@ -221,7 +223,7 @@ async def group_agenda(ctx: Ctx, group_id: int, page_no: int = 1) -> View:
     lines: list[Any] = [ctx.tr("Group calendar, four weeks ({n})", n=str(len(occs)))]
     view = View()
     for occ in page.items:
-        lines.append(agenda_line(ctx.tr, occ))
+        lines.append(agenda_line(ctx.tr, occ, answers.get(occ.series_id)))
         key = f":{occ.key}" if occ.recurring else ""
         view.row(Button(f"📅 {occ.event.title}"[:60], f"ev:o:{occ.series_id}{key}"))
     view.body = join_lines(lines)

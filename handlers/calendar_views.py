@@ -115,8 +115,14 @@ async def card_view(ctx: Ctx, occ: Occurrence) -> View:
     return view
 
 
-def agenda_line(tr: Translator, occ: Occurrence) -> Markup:
-    return [Span(f"{span_text(tr, occ.starts_at, occ.ends_at)}  "), bold(occ.event.title)]
+def agenda_line(tr: Translator, occ: Occurrence, answer: str | None = None) -> Markup:
+    """'tomorrow 10:00–10:30  Standup', marked when the reader has not said yes."""
+    mark = f" {MARKS[answer]}" if answer in ("no", "maybe", "pending") else ""
+    return [
+        Span(f"{span_text(tr, occ.starts_at, occ.ends_at)}  "),
+        bold(occ.event.title),
+        Span(mark),
+    ]
 
 
 def invitation_view(tr: Translator, event: Event, organizer: str) -> View:

@@ -57,11 +57,13 @@ async def list_view(ctx: Ctx, page_no: int) -> View:
         lines.append(ctx.tr("Nothing new. Everything is read."))
     view = View()
     for number, row in enumerate(page.items, start=(page.page - 1) * ctx.services.page_size + 1):
-        icon = ICONS.get(row.kind, "🔔")
+        text = preview(row)
+        # most messages start with their own icon; others get the kind's
+        icon = "" if text[:1] and not text[0].isalnum() else ICONS.get(row.kind, "🔔") + " "
         lines.append(
             [
-                Span(f"{number}. {icon} "),
-                Span(preview(row)),
+                Span(f"{number}. {icon}"),
+                Span(text),
                 Span(f" · {ctx.tr.when(row.created_at)}"),
             ]
         )

@@ -149,6 +149,18 @@ async def my_answer(session: AsyncSession, actor: Actor, event: Event) -> str | 
     return row.status if row else None
 
 
+async def my_answers(session: AsyncSession, actor: Actor, series_ids: set[int]) -> dict[int, str]:
+    """The actor's answer per event (series ids), for marking agenda lines."""
+    if not series_ids:
+        return {}
+    rows = await session.execute(
+        select(EventAttendee.event_id, EventAttendee.status).where(
+            EventAttendee.user_id == actor.user_id, EventAttendee.event_id.in_(series_ids)
+        )
+    )
+    return {event_id: status for event_id, status in rows.all()}
+
+
 async def answer(session: AsyncSession, actor: Actor, event_id: int, status: str) -> Event:
     """Accept, decline or 'maybe' an invitation (for the whole series)."""
     if status not in ANSWERS:

@@ -44,8 +44,11 @@ async def test_event_invitation_answers_and_changes_in_english(app: App) -> None
     out = await anna.press("Accept")
     assert "You accepted." in out and "✅ Anna" in out
     out = await petr.say("/events week")
+    assert "Interview with Candidate ❔" in out  # not answered yet
     out = await petr.press("Decline")
     assert "You declined." in out
+    out = await petr.say("/events week")
+    assert "Interview with Candidate ❌" in out
 
     out = await boss.say("/events week")
     assert "Anna accepted Interview with Candidate." in out

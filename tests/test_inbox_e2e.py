@@ -67,3 +67,17 @@ async def test_inbox_settings_in_russian(sqlite_app: App) -> None:
     await boss.say("/post Всем привет")
     out = await anna.say("/inbox")
     assert "Всем привет" in out
+
+
+async def test_inbox_pages(sqlite_app: App) -> None:
+    boss, anna, _petr = await team(sqlite_app)
+    for n in range(12):
+        await boss.say(f"/post News number {n}")
+    await anna.say("/inbox")  # the console prints the delivered messages too
+    out = await anna.say("/inbox")
+    assert "Inbox (12 unread)" in out and "1/2" in out
+    assert "News number 11" in out and "News number 0" not in out
+    out = await anna.press("Next »")
+    assert "2/2" in out and "News number 0" in out and "News number 11" not in out
+    out = await anna.press("Mark all read")
+    assert "Inbox (0 unread)" in out
