@@ -325,6 +325,15 @@ async def invite(
         user = await get_team_user(session, actor, user_id)
         if not user.active or await session.get(EventAttendee, (series_id, user.id)) is not None:
             continue
+        if (
+            user.role == "extranet"
+            and event.group_id is not None
+            and await session.get(GroupMember, (event.group_id, user.id)) is None
+        ):
+            raise DomainError(
+                N_("{person} is an extranet member and sees only their groups' events."),
+                person=user.name,
+            )
         session.add(EventAttendee(event_id=series_id, user_id=user.id, status="pending"))
         added.append(user)
     await session.flush()

@@ -240,6 +240,14 @@ async def share_post(
     post = await get_post(session, actor, post_id)
     for user_id in user_ids:
         user = await get_team_user(session, actor, user_id)
+        if user.role == Role.EXTRANET.value and not (
+            post.audience == "group"
+            and await session.get(GroupMember, (post.group_id, user.id)) is not None
+        ):
+            raise DomainError(
+                N_("{person} is an extranet member and sees only their groups' posts."),
+                person=user.name,
+            )
         if await session.get(PostRecipient, (post.id, user.id)) is None:
             session.add(PostRecipient(post_id=post.id, user_id=user.id))
     await session.flush()

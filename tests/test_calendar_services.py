@@ -170,6 +170,20 @@ async def test_access_matrix(maker: async_sessionmaker[AsyncSession], world: Wor
         # nobody but the organiser changes an event
         with pytest.raises(DomainError):
             await calendar_changes.cancel(s, world.employee, ids[0], None, whole=True)
+        # sharing does not open another group's event or a team post to an extranet member
+        other, _ = await calendar.create_event(
+            s,
+            world.admin,
+            title="Internal",
+            starts_at=start,
+            ends_at=start + timedelta(hours=1),
+            group_id=(await groups.create_group(s, world.admin, "Internal")).id,
+        )
+        with pytest.raises(DomainError):
+            await calendar.invite(s, world.admin, other.id, [world.guest.user_id])
+        with pytest.raises(DomainError):
+            await feed.share_post(s, world.admin, ids[2], [world.guest.user_id])
+        await feed.share_post(s, world.admin, ids[3], [world.guest.user_id])  # their group's
         # a file in a group needs membership
         with pytest.raises(DomainError):
             await drive.move_to_group(s, world.employee, ids[5], world.partners_id)
