@@ -3,10 +3,10 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from handlers.core import Ctx, Router
+from handlers.core import Ctx, Router, pager_row
 from handlers.crm_cards import ENTITY, LETTER, activity_line, card, entity_arg, prefixed
 from handlers.crm_charts import dashboard_png
 from handlers.forms import Field, Form
@@ -121,8 +121,34 @@ async def dashboard_view(ctx: Ctx, month: str) -> View:
     view.row(
         Button(ctx.tr.s("Leads"), "cmd:leads"),
         Button(ctx.tr.s("Deals"), "cmd:deals"),
+        Button(ctx.tr.s("My activities"), "crm:td:1"),
         Button(ctx.tr.s("Reports"), "rp:m"),
     )
+    start, end = crm_reports.month_bounds(month)
+    before = crm_reports.month_key(start - timedelta(days=1))
+    after = crm_reports.month_key(end)
+    view.row(Button(f"« {before}", f"crm:mo:{before}"), Button(f"{after} »", f"crm:mo:{after}"))
+    return view
+
+
+async def todo_view(ctx: Ctx, page_no: int) -> View:
+    page = await crm_activities.my_open(
+        ctx.session, ctx.me, page=page_no, per_page=ctx.services.page_size
+    )
+    lines: list[Any] = [[bold(ctx.tr.s("My activities ({count})", count=page.total))]]
+    if not page.items:
+        lines.append(ctx.tr("Nothing planned. Add an activity from a card."))
+    view = View()
+    openers = {"lead": "ld", "deal": "dl", "contact": "ct", "company": "co"}
+    for act in page.items:
+        lines.append(activity_line(ctx, act))
+        label = act.subject or ctx.tr.s(crm_activities.KIND_NAMES[act.kind])
+        view.row(
+            Button(f"✔ {label}"[:60], f"ac:d:{act.id}"),
+            Button(ctx.tr.s("Open"), f"{openers[act.entity]}:o:{act.entity_id}"),
+        )
+    view.body = join_lines(lines)
+    view.row(*pager_row(ctx, page, "crm:td"))
     return view
 
 
@@ -130,8 +156,9 @@ async def dashboard_view(ctx: Ctx, month: str) -> View:
     "crm",
     help=N_("CRM Start: plan, funnel, channels, people; find, plan, report, field, access"),
     usage=N_(
-        "/crm [find TEXT|plan @person AMOUNT [count] [MONTH]|report ...|field add ...|"
-        "access own|department|all|grant @person|revoke @person|pipeline NAME]"
+        "/crm [todo|month YYYY-MM|find TEXT|plan @person AMOUNT [count] [MONTH]|report ...|"
+        "field add ...|status add NAME|stage add [#PIPELINE] NAME|pipeline NAME|"
+        "access own|department|all|grant @person|revoke @person]"
     ),
     roles=("admin", "employee", "extranet"),
 )
@@ -177,6 +204,8 @@ async def crm_command(ctx: Ctx) -> Any:
         return View(
             body=ctx.tr("Pipeline {name} created with the default stages.", name=bold(pipe.name))
         )
+    if verb in ("todo", "activities", "дела"):
+        return await todo_view(ctx, 1)
     if verb in ("month", "месяц"):
         return await dashboard_view(ctx, crm_reports.parse_month(rest, _today(ctx).date()))
     raise DomainError(_N("Unknown action {verb}. Send /help for the list."), verb=verb)
@@ -365,6 +394,14 @@ async def crm_action(ctx: Ctx) -> Any:
         return await _grant(ctx, ctx.int_arg(2), ctx.int_arg(1) == 1)
     if verb == "x":
         return await _export_list(ctx)
+    if verb == "mo":
+        raw = ctx.action_args[1] if len(ctx.action_args) > 1 else ""
+        view = await dashboard_view(ctx, crm_reports.parse_month(raw, _today(ctx).date()))
+        return view
+    if verb == "td":
+        view = await todo_view(ctx, ctx.page_arg(1))
+        view.edit = True
+        return view
     entity = entity_arg(ctx, 1)
     entity_id = ctx.int_arg(2)
     await crm.get_visible(ctx.session, ctx.me, entity, entity_id)

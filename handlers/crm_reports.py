@@ -11,7 +11,7 @@ from handlers.i18n import N_
 from handlers.markup import Span, bold, join_lines
 from handlers.views import Button, View
 from services import crm_fields, crm_reports
-from services.crm import settings_of
+from services.crm import settings_of, source_of
 from services.crm_deals import money
 from services.errors import N_ as _N
 from services.errors import DomainError
@@ -59,6 +59,14 @@ GROUP_NAMES = {
     "source": N_("source"),
     "owner": N_("responsible"),
     "month": N_("month"),
+}
+STATE_WORDS = {
+    "open": "open",
+    "открытые": "open",
+    "won": "won",
+    "выигранные": "won",
+    "lost": "lost",
+    "проигранные": "lost",
 }
 PERIOD_WORDS = {"all", "всё", "все", "year", "год", "this-month", "этот-месяц"}
 
@@ -120,6 +128,7 @@ async def report_command(ctx: Ctx, text: str) -> View:
     group = "status" if entity == "lead" else "stage"
     since = until = None
     mine = False
+    state = source = None
     rest = words[1:]
     while rest:
         word = rest.pop(0)
@@ -133,10 +142,22 @@ async def report_command(ctx: Ctx, text: str) -> View:
                 group = "status"
         elif word in ("mine", "my", "мои"):
             mine = True
+        elif entity == "deal" and word in STATE_WORDS:
+            state = STATE_WORDS[word]
+        elif entity == "lead" and source_of(word):
+            source = source_of(word)
         else:
             since, until = _period(word, now)
     rows = await crm_reports.build(
-        ctx.session, ctx.me, entity, group, since=since, until=until, mine=mine
+        ctx.session,
+        ctx.me,
+        entity,
+        group,
+        since=since,
+        until=until,
+        mine=mine,
+        state=state,
+        source=source,
     )
     title = ctx.tr.s(
         "Report: {entity} by {group}",

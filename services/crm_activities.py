@@ -20,6 +20,7 @@ from services import notifications
 from services.access import Actor
 from services.crm import add_history, get_visible, scope_of
 from services.errors import N_, DomainError, not_found
+from services.pagination import Page, paginate
 
 KINDS = ("call", "meeting", "todo")
 KIND_NAMES = {"call": N_("call"), "meeting": N_("meeting"), "todo": N_("to-do")}
@@ -159,3 +160,20 @@ async def count_done(
         )
         or 0
     )
+
+
+async def my_open(
+    session: AsyncSession, actor: Actor, *, page: int = 1, per_page: int = 8
+) -> Page[CrmActivity]:
+    """The actor's activities not done yet, the soonest first."""
+    await scope_of(session, actor)
+    query = (
+        select(CrmActivity)
+        .where(
+            CrmActivity.team_id == actor.team_id,
+            CrmActivity.owner_id == actor.user_id,
+            CrmActivity.done.is_(False),
+        )
+        .order_by(CrmActivity.due_at, CrmActivity.id)
+    )
+    return await paginate(session, query, page, per_page)

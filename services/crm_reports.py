@@ -206,8 +206,10 @@ async def build(
     until: datetime | None = None,
     mine: bool = False,
     state: str | None = None,
+    source: str | None = None,
 ) -> list[ReportRow]:
-    """The builder: count (and sum, for deals) visible leads or deals grouped by a key."""
+    """The builder: count (and sum, for deals) visible leads or deals grouped by a key,
+    filtered by period, owner (mine), deal state (open/won/lost) or lead source."""
     if entity not in GROUPS or group not in GROUPS[entity]:
         raise DomainError(
             N_("Group leads by status, source, owner or month; deals by stage, owner or month.")
@@ -224,6 +226,8 @@ async def build(
         if mine and row.owner_id != actor.user_id:
             continue
         if state and entity == "deal" and stages[row.stage_id].kind != state:
+            continue
+        if source and entity == "lead" and row.source != source:
             continue
         if group in ("status", "stage"):
             key: Any = row.status_id if entity == "lead" else row.stage_id
