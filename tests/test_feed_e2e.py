@@ -84,8 +84,11 @@ async def test_polls_in_english(app: App) -> None:
     out = await anna.say("/post 1")
     assert "Voting is over." in out and "Pizza" in out
 
+    out = await boss.say("/poll Offsite? | Yes | No | until tomorrow 18:00")
+    assert "Voting until tomorrow 18:00" in out
     out = await boss.say("/poll Which days? | Mon | Tue | Wed | multiple | anonymous")
     out = await anna.say("/feed")
+    await anna.press("Which days?")
     await anna.press("Mon")
     out = await anna.press("Wed")
     assert "Mon: " in out and "Anna" not in out.split("Which days?")[1].split("[")[0]
