@@ -122,6 +122,12 @@ async def test_sales_cycle_in_english(app: App) -> None:
     assert "Boss: won 1 for 150 000 RUB" in out
     assert re.search(r"\(image: crm-\d{4}-\d\d\.png, \d+ bytes\)", out), out
 
+    out = await boss.press(" »")  # the next month has no plan and no results yet
+    assert "No plan for this month." in out and "No results this month yet." in out
+    out = await boss.say("/crm report deals by owner won")
+    assert "Report: deals by responsible" in out and "Boss: 1 deals, 150 000 RUB" in out
+    out = await boss.say("/crm report leads by status web")
+    assert "new: 1 leads" in out and "converted" not in out
     out = await boss.say("/crm report funnel")
     assert "Deal funnel" in out and "won: 1 deals, 150 000 RUB" in out
     out = await boss.say("/export deals")
@@ -164,6 +170,8 @@ async def test_sales_cycle_in_russian(sqlite_app: App) -> None:
     out = await boss.press("Перенести")
     out = await boss.say("послезавтра в 10:00")
     assert "Перенесено на" in out and "10:00" in out
+    out = await boss.say("/crm todo")
+    assert "Мои дела (1)" in out and "Подписать акт" in out
 
     out = await boss.say("/crm plan @Босс 1 count")
     assert "сделок — 1" in out
