@@ -23,7 +23,7 @@ from handlers.views import Attachment, Button, View
 from models.calendar import Event
 from models.teams import User
 from services import calendar, calendar_reminders, users
-from services.calendar_parse import parse_event
+from services.calendar_parse import parse_event, parse_start
 from services.calendar_recur import Occurrence
 from services.errors import N_ as _N
 from services.errors import DomainError
@@ -46,7 +46,15 @@ def day_start(tr: Translator, moment: datetime) -> datetime:
 
 
 def range_bounds(tr: Translator, code: str) -> tuple[datetime, datetime]:
+    """t: today, w: this week, n: next week, dYYYYMMDD: that day (the reader's zone)."""
     today = day_start(tr, datetime.now(UTC))
+    if code.startswith("d") and len(code) == 9 and code[1:].isdigit():
+        try:
+            day = datetime.strptime(code[1:], "%Y%m%d").replace(tzinfo=tr.zone())
+        except ValueError:
+            day = today
+        end = (day.replace(tzinfo=None) + timedelta(days=1)).replace(tzinfo=tr.zone())
+        return day.astimezone(UTC), end.astimezone(UTC)
     if code == "t":
         return today.astimezone(UTC), (today + timedelta(days=1)).astimezone(UTC)
     monday = today - timedelta(days=today.weekday())
@@ -67,7 +75,8 @@ async def agenda_view(ctx: Ctx, code: str, page_no: int) -> View:
         occs[(page_no - 1) * per : page_no * per], page_no, pages, len(occs)
     )
     titles = {"t": N_("Today"), "w": N_("This week"), "n": N_("Next week")}
-    lines: list[Any] = [[bold(ctx.tr.s(titles[code])), Span(f" ({len(occs)})")]]
+    title = ctx.tr.s(titles[code]) if code in titles else ctx.tr.date(start)
+    lines: list[Any] = [[bold(title), Span(f" ({len(occs)})")]]
     if not occs:
         lines.append(ctx.tr("Nothing planned. Add an event: /event Standup tomorrow 10:00 15m"))
     view = View()
@@ -206,7 +215,13 @@ async def events_command(ctx: Ctx) -> Any:
         if ctx.args.strip().lower() in words:
             return await agenda_view(ctx, code, 1)
     if word:
-        raise DomainError(_N("Say today, week or next: /events week"))
+        try:
+            day = parse_start(ctx.args, ctx.me.locale, ctx.me.timezone)
+        except DomainError:
+            raise DomainError(
+                _N("Say today, week, next or a date: /events week, /events 31.12")
+            ) from None
+        return await agenda_view(ctx, day.astimezone(ctx.tr.zone()).strftime("d%Y%m%d"), 1)
     return await agenda_view(ctx, "t", 1)
 
 
@@ -239,9 +254,9 @@ def _key(ctx: Ctx, index: int) -> int | None:
 async def events_action(ctx: Ctx) -> Any:
     verb = ctx.action_args[0] if ctx.action_args else "a"
     if verb == "a":
-        code = (
-            ctx.action_args[1] if len(ctx.action_args) > 1 and ctx.action_args[1] in RANGES else "t"
-        )
+        code = ctx.action_args[1] if len(ctx.action_args) > 1 else "t"
+        if code not in RANGES and not (code.startswith("d") and code[1:].isdigit()):
+            code = "t"
         view = await agenda_view(ctx, code, ctx.page_arg(2))
         view.edit = True
         return view

@@ -114,6 +114,13 @@ async def test_bad_input_gets_one_question(sqlite_app: App) -> None:
     assert "I don't know anyone called Nobody in your team. Who should come?" in out
     out = await boss.say("/event Sync with nobody")
     assert "When is it?" in out
+    await boss.say("/event Sync tomorrow 10:00")
+    out = await boss.say("/events tomorrow")
+    assert "Sync" in out and "(1)" in out
+    out = await boss.say("/events 1.1.2020")
+    assert "1 Jan 2020 (0)" in out and "Nothing planned." in out
+    out = await boss.say("/events blah")
+    assert "Say today, week, next or a date" in out
     out = await boss.say("/events remind 30")
     assert "Reminders will come 30 min before events." in out
 
