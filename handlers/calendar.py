@@ -12,6 +12,7 @@ from handlers.calendar_reminders import queue_reminders
 from handlers.calendar_views import (
     agenda_line,
     card_view,
+    comments_view,
     invitation_view,
     week_png,
 )
@@ -274,6 +275,14 @@ async def events_action(ctx: Ctx) -> Any:
         )
     if verb in ("y", "n", "m"):
         return await answer_view(ctx, event_id, {"y": "yes", "n": "no", "m": "maybe"}[verb])
+    if verb == "cm":
+        event, page = await calendar.comment_page(
+            ctx.session, ctx.me, event_id, ctx.page_arg(2), ctx.services.page_size
+        )
+        series_id = event.parent_id or event.id
+        view = comments_view(ctx, event.title, page, f"ev:cm:{series_id}", f"ev:o:{series_id}")
+        view.edit = True
+        return view
     if verb == "c":
         await calendar.get_event(ctx.session, ctx.me, event_id)
         return await ctx.start_form("event_comment", {"event_id": event_id})

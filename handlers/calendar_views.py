@@ -8,13 +8,14 @@ from typing import Any
 
 from babel.dates import get_day_names
 
-from handlers.core import Ctx
+from handlers.core import Ctx, pager_row
 from handlers.i18n import Translator
 from handlers.markup import Markup, Span, bold, join_lines
 from handlers.views import Button, View
 from models.calendar import Event
 from services import calendar, drive
 from services.calendar_recur import Occurrence, weekday_set
+from services.pagination import Page
 
 MARKS = {"yes": "✅", "no": "❌", "maybe": "🤔", "pending": "❔"}
 
@@ -95,10 +96,13 @@ async def card_view(ctx: Ctx, occ: Occurrence) -> View:
             Button(("• " if mine == "no" else "") + tr.s("Decline"), f"ev:n:{occ.series_id}"),
             Button(("• " if mine == "maybe" else "") + tr.s("Maybe"), f"ev:m:{occ.series_id}"),
         )
-    view.row(
+    talk = [
         Button(tr.s("Comment"), f"ev:c:{occ.series_id}"),
         Button(tr.s("Share"), f"ev:sh:{occ.series_id}"),
-    )
+    ]
+    if len(notes) >= 5:
+        talk.append(Button(tr.s("All comments"), f"ev:cm:{occ.series_id}:1"))
+    view.row(*talk)
     if calendar.can_edit(ctx.me, event):
         if occ.recurring:
             view.row(
@@ -194,3 +198,18 @@ def week_png(tr: Translator, occs: list[Occurrence], monday: datetime) -> bytes:
         return buf.getvalue()
     finally:
         plt.close(fig)
+
+
+def comments_view(
+    ctx: Ctx, title: str, page: Page[tuple[Any, str]], action: str, back: str
+) -> View:
+    """A paginated list of comments (events and posts alike)."""
+    lines: list[Any] = [ctx.tr("Comments on {title} ({n})", title=bold(title), n=str(page.total))]
+    for comment, name in page.items:
+        lines.append(
+            [Span("💬 "), bold(name), Span(f" · {ctx.tr.when(comment.created_at)}: {comment.text}")]
+        )
+    view = View(body=join_lines(lines))
+    view.row(*pager_row(ctx, page, action))
+    view.row(Button(ctx.tr.s("Back"), back))
+    return view

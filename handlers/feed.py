@@ -81,6 +81,8 @@ async def post_view(ctx: Ctx, post: Post) -> View:
         Button(tr.s("Comment"), f"fd:c:{post.id}"),
         Button(tr.s("Share"), f"fd:sh:{post.id}"),
     )
+    if notes > 5:
+        view.row(Button(tr.s("All comments"), f"fd:cm:{post.id}:1"))
     owner = post.author_id == ctx.me.user_id or ctx.me.is_admin
     if post.important:
         if owner:
@@ -291,6 +293,16 @@ async def feed_action(ctx: Ctx) -> Any:
     if verb == "c":
         await feed.get_post(ctx.session, ctx.me, post_id)
         return await ctx.start_form("post_comment", {"post_id": post_id})
+    if verb == "cm":
+        from handlers.calendar_views import comments_view
+
+        post, page = await feed.comment_page(
+            ctx.session, ctx.me, post_id, ctx.page_arg(2), ctx.services.page_size
+        )
+        title = post.text if len(post.text) <= PREVIEW else post.text[: PREVIEW - 1] + "…"
+        view = comments_view(ctx, title, page, f"fd:cm:{post.id}", f"fd:o:{post.id}")
+        view.edit = True
+        return view
     if verb == "x":
         await feed.delete_post(ctx.session, ctx.me, post_id)
         return View(body=ctx.tr("The post is deleted."))

@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.base import utcnow
@@ -22,6 +22,7 @@ from services.access import Actor, get_team_user, get_visible_group, member_grou
 from services.calendar_parse import TITLE_MAX, check_times
 from services.calendar_recur import REPEATS, Occurrence, expand, key_to_time, occ_key
 from services.errors import N_, DomainError, not_found
+from services.pagination import Page, clamp_page
 
 ANSWERS = ("yes", "no", "maybe")
 
@@ -359,3 +360,27 @@ async def occurrences_for(
     )
     overrides = await overrides_of(session, [e.id for e in series])
     return expand(series, overrides, start, end)
+
+
+async def comment_page(
+    session: AsyncSession, actor: Actor, event_id: int, page: int, per_page: int
+) -> tuple[Event, Page[tuple[EventComment, str]]]:
+    """All comments of an event, oldest first, one page."""
+    event = await get_event(session, actor, event_id)
+    query = (
+        select(EventComment, User.name)
+        .outerjoin(User, User.id == EventComment.author_id)
+        .where(EventComment.event_id == (event.parent_id or event.id))
+        .order_by(EventComment.created_at, EventComment.id)
+    )
+    total = int(
+        await session.scalar(
+            select(func.count())
+            .select_from(EventComment)
+            .where(EventComment.event_id == (event.parent_id or event.id))
+        )
+        or 0
+    )
+    page, pages = clamp_page(page, total, per_page)
+    rows = (await session.execute(query.limit(per_page).offset((page - 1) * per_page))).all()
+    return event, Page([(c, n or "?") for c, n in rows], page, pages, total)

@@ -19,7 +19,7 @@ from models.groups import GroupMember
 from models.teams import Role, User
 from services.access import Actor, get_team_user, get_visible_group, member_group_ids
 from services.errors import N_, DomainError, not_found
-from services.pagination import Page, paginate
+from services.pagination import Page, clamp_page, paginate
 
 TEXT_MAX = 4000
 
@@ -260,3 +260,28 @@ async def delete_post(session: AsyncSession, actor: Actor, post_id: int) -> None
         raise DomainError(N_("Only the author can delete the post."))
     await session.execute(delete(Post).where(Post.id == post.id))
     await session.flush()
+
+
+async def comment_page(
+    session: AsyncSession, actor: Actor, post_id: int, page: int, per_page: int
+) -> tuple[Post, Page[tuple[PostComment, str]]]:
+    """All comments of a post, oldest first, one page."""
+    post = await get_post(session, actor, post_id)
+    total = int(
+        await session.scalar(
+            select(func.count()).select_from(PostComment).where(PostComment.post_id == post.id)
+        )
+        or 0
+    )
+    page, pages = clamp_page(page, total, per_page)
+    rows = (
+        await session.execute(
+            select(PostComment, User.name)
+            .outerjoin(User, User.id == PostComment.author_id)
+            .where(PostComment.post_id == post.id)
+            .order_by(PostComment.created_at, PostComment.id)
+            .limit(per_page)
+            .offset((page - 1) * per_page)
+        )
+    ).all()
+    return post, Page([(c, n or "?") for c, n in rows], page, pages, total)

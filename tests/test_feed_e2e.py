@@ -155,3 +155,30 @@ async def test_share_a_task_and_an_event(sqlite_app: App) -> None:
     assert "Boss invites you to Retro" in out
     out = await petr.press("Accept")
     assert "✅ Petr" in out
+
+
+async def test_long_comment_threads_page(sqlite_app: App) -> None:
+    boss, anna, _petr = await team(sqlite_app)
+    await boss.say("/post Ideas for the offsite?")
+    for n in range(12):
+        await anna.say("/feed")
+        await anna.press("Ideas for the offsite")
+        await anna.press("Comment")
+        await anna.say(f"Idea {n:02d}")
+    await boss.say("/feed")  # the console prints the waiting notifications first
+    out = await boss.say("/post 1")
+    assert "Idea 11" in out and "Idea 00" not in out  # the card shows the latest
+    out = await boss.press("All comments")
+    assert "Comments on Ideas for the offsite? (12)" in out and "Idea 00" in out
+    assert "Idea 11" not in out and "1/2" in out
+    out = await boss.press("Next »")
+    assert "Idea 11" in out and "2/2" in out
+
+    await boss.say("/event Offsite tomorrow 10:00 @Anna")
+    for n in range(6):
+        await anna.say("/event 1")
+        await anna.press("Comment")
+        await anna.say(f"Note {n}")
+    out = await anna.say("/event 1")
+    out = await anna.press("All comments")
+    assert "Comments on Offsite (6)" in out and "Note 0" in out
