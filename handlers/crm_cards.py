@@ -11,7 +11,7 @@ from handlers.core import Ctx
 from handlers.markup import Markup, Span, bold, join_lines
 from handlers.views import Button, View
 from models.crm import CrmActivity, CrmStage
-from services import crm, crm_deals, crm_fields, crm_leads, crm_people
+from services import crm, crm_deals, crm_fields, crm_leads, crm_people, crm_products
 from services.crm_activities import KIND_NAMES
 from services.crm_deals import money
 
@@ -159,9 +159,9 @@ async def deal_card(ctx: Ctx, deal_id: int) -> View:
     if stage.kind == "lost" and deal.lost_reason:
         lines.append(field_line(ctx, ctx.tr.s("Reason"), deal.lost_reason))
     lines.append(field_line(ctx, ctx.tr.s("Amount"), money(deal.amount, deal.currency)))
-    for item, name in await crm_deals.deal_items(ctx.session, ctx.me, deal.id):
+    for item, name in await crm_products.deal_items(ctx.session, ctx.me, deal.id):
         discount = f", −{item.discount}%" if item.discount else ""
-        total = money(crm_deals.line_total(item), deal.currency)
+        total = money(crm_products.line_total(item), deal.currency)
         lines.append([Span(f"• {name} × {item.quantity}{discount} = {total}")])
     lines.append(field_line(ctx, ctx.tr.s("Responsible"), await owner_name(ctx, deal.owner_id)))
     lines.extend(await _extras(ctx, "deal", deal))

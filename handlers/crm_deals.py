@@ -11,7 +11,7 @@ from handlers.i18n import N_, Translator
 from handlers.markup import Span, bold, join_lines
 from handlers.views import Button, View
 from models.crm import CrmDeal, CrmStage
-from services import crm, crm_deals
+from services import crm, crm_deals, crm_products
 from services.crm_deals import money, parse_money, split_title_amount
 from services.errors import N_ as _N
 from services.errors import DomainError
@@ -209,7 +209,7 @@ async def deal_action(ctx: Ctx) -> Any:
         return await ctx.start_form("crm_amount", {"deal_id": deal.id})
     if verb == "p":
         deal = await crm_deals.get_deal(ctx.session, ctx.me, ctx.int_arg(1))
-        products = await crm_deals.list_products(ctx.session, ctx.me, per_page=1)
+        products = await crm_products.list_products(ctx.session, ctx.me, per_page=1)
         if not products.total:
             raise DomainError(
                 _N("The catalogue is empty. An admin adds products: /products add NAME PRICE")
@@ -226,7 +226,7 @@ async def deal_action(ctx: Ctx) -> Any:
 
 
 async def products_view(ctx: Ctx, page_no: int) -> View:
-    page = await crm_deals.list_products(
+    page = await crm_products.list_products(
         ctx.session, ctx.me, page=page_no, per_page=ctx.services.page_size
     )
     lines: list[Any] = [[bold(ctx.tr.s("Products ({count})", count=page.total))]]
@@ -255,7 +255,7 @@ async def products_command(ctx: Ctx) -> Any:
         name, amount, currency = split_title_amount(rest)
         if amount is None:
             raise DomainError(_N("Give a name and a price: /products add Consulting 5000 RUB"))
-        product = await crm_deals.create_product(ctx.session, ctx.me, name, amount, currency)
+        product = await crm_products.create_product(ctx.session, ctx.me, name, amount, currency)
         return View(
             body=ctx.tr(
                 "Product {name} added: {price}.",
@@ -291,12 +291,12 @@ async def _submit_amount(ctx: Ctx, values: dict[str, Any]) -> View:
 
 
 async def _product_choices(ctx: Ctx) -> list[tuple[str, str]]:
-    page = await crm_deals.list_products(ctx.session, ctx.me, per_page=20)
+    page = await crm_products.list_products(ctx.session, ctx.me, per_page=20)
     return [(f"{p.name} — {money(p.price, p.currency)}"[:60], str(p.id)) for p in page.items]
 
 
 async def _parse_product(ctx: Ctx, raw: str) -> int:
-    page = await crm_deals.list_products(ctx.session, ctx.me, per_page=200)
+    page = await crm_products.list_products(ctx.session, ctx.me, per_page=200)
     text = raw.strip()
     for product in page.items:
         if str(product.id) == text or product.name.casefold() == text.casefold():
@@ -319,7 +319,7 @@ async def _parse_discount(ctx: Ctx, raw: str) -> int:
 
 
 async def _submit_item(ctx: Ctx, values: dict[str, Any]) -> View:
-    deal = await crm_deals.add_item(
+    deal = await crm_products.add_item(
         ctx.session,
         ctx.me,
         int(values["deal_id"]),

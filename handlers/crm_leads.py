@@ -11,7 +11,7 @@ from handlers.forms import Field, Form
 from handlers.i18n import N_
 from handlers.markup import Markup, Span, bold, join_lines
 from handlers.views import Button, View
-from services import crm, crm_deals, crm_leads
+from services import crm, crm_convert, crm_leads
 from services.crm import Card
 from services.crm_leads import Duplicate, LeadFilter
 from services.errors import N_ as _N
@@ -207,9 +207,9 @@ async def leads_command(ctx: Ctx) -> Any:
 
 def convert_view(ctx: Ctx, lead_id: int, mask: int) -> View:
     parts = [
-        (crm_deals.DEAL, ctx.tr.s("Deal")),
-        (crm_deals.CONTACT, ctx.tr.s("Contact")),
-        (crm_deals.COMPANY, ctx.tr.s("Company")),
+        (crm_convert.DEAL, ctx.tr.s("Deal")),
+        (crm_convert.CONTACT, ctx.tr.s("Contact")),
+        (crm_convert.COMPANY, ctx.tr.s("Company")),
     ]
     view = View(body=ctx.tr("Convert lead #{id} into:", id=str(lead_id)), edit=True)
     view.row(
@@ -265,10 +265,10 @@ async def lead_action(ctx: Ctx) -> Any:
             raise DomainError(_N("The lead is converted already."))
         mask = ctx.int_arg(2) & 7
         if not lead.company:
-            mask &= ~crm_deals.COMPANY
+            mask &= ~crm_convert.COMPANY
         return convert_view(ctx, lead.id, mask)
     if verb == "cv":
-        done = await crm_deals.convert_lead(ctx.session, ctx.me, ctx.int_arg(1), ctx.int_arg(2))
+        done = await crm_convert.convert_lead(ctx.session, ctx.me, ctx.int_arg(1), ctx.int_arg(2))
         made = []
         if done.deal_id:
             made.append(ctx.tr.s("deal #{id}", id=done.deal_id))

@@ -13,8 +13,7 @@ they are responsible for.
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Select, or_, select
@@ -34,45 +33,38 @@ from models.crm import (
 )
 from models.teams import User
 from services.access import Actor, get_team_user, require_admin
+from services.crm_parse import (
+    SOURCE_NAMES,
+    SOURCE_WORDS,
+    SOURCES,
+    Card,
+    clean_email,
+    company_key,
+    name_key,
+    phone_key,
+    pretty_phone,
+    recognise,
+    source_of,
+    valid_email,
+)
 from services.errors import N_, DomainError, not_found
 
+__all__ = [
+    "SOURCES",
+    "SOURCE_NAMES",
+    "SOURCE_WORDS",
+    "Card",
+    "clean_email",
+    "company_key",
+    "name_key",
+    "phone_key",
+    "pretty_phone",
+    "recognise",
+    "source_of",
+    "valid_email",
+]
+
 VISIBILITY = ("own", "department", "all")
-SOURCES = ("call", "email", "messenger", "web", "import", "other")
-SOURCE_NAMES = {
-    "call": N_("call"),
-    "email": N_("e-mail"),
-    "messenger": N_("messenger"),
-    "web": N_("web form"),
-    "import": N_("import"),
-    "other": N_("other"),
-}
-SOURCE_WORDS = {
-    "call": "call",
-    "phone": "call",
-    "звонок": "call",
-    "телефон": "call",
-    "email": "email",
-    "e-mail": "email",
-    "mail": "email",
-    "почта": "email",
-    "письмо": "email",
-    "messenger": "messenger",
-    "telegram": "messenger",
-    "whatsapp": "messenger",
-    "мессенджер": "messenger",
-    "телеграм": "messenger",
-    "web": "web",
-    "site": "web",
-    "form": "web",
-    "web form": "web",
-    "сайт": "web",
-    "форма": "web",
-    "веб-форма": "web",
-    "import": "import",
-    "импорт": "import",
-    "other": "other",
-    "другое": "other",
-}
 LEAD_STATUSES = [
     ("new", "open"),
     ("in_progress", "open"),
@@ -259,175 +251,6 @@ async def set_owner(
     )
     await session.flush()
     return row, user
-
-
-# -- normalisation and recognition -------------------------------------------------------
-
-EMAIL_RE = re.compile(r"^[\w.+'-]+@[\w-]+(\.[\w-]+)*\.[a-zа-я]{2,}$", re.IGNORECASE)
-PHONE_CHARS = re.compile(r"^[\d\s()+\-.]+$")
-COMPANY_MARKS = re.compile(
-    r"(^|\s)(ооо|оао|зао|пао|ао|ип|нко|гк|llc|inc\.?|ltd\.?|gmbh|corp\.?|co\.|plc|group)(\s|$)|[«\"]",
-    re.IGNORECASE,
-)
-FIELD_WORDS = {
-    "source": "source",
-    "источник": "source",
-    "phone": "phone",
-    "tel": "phone",
-    "телефон": "phone",
-    "тел": "phone",
-    "email": "email",
-    "e-mail": "email",
-    "почта": "email",
-    "company": "company",
-    "компания": "company",
-    "name": "name",
-    "имя": "name",
-    "comment": "comment",
-    "комментарий": "comment",
-}
-
-
-def phone_key(raw: str) -> str:
-    """Digits of a phone in international form ('' when it is not a phone number)."""
-    digits = re.sub(r"\D", "", raw)
-    if len(digits) == 11 and digits[0] == "8":
-        digits = "7" + digits[1:]
-    elif len(digits) == 10 and digits[0] == "9" and not raw.strip().startswith("+"):
-        digits = "7" + digits
-    if not 7 <= len(digits) <= 15:
-        return ""
-    return digits
-
-
-def pretty_phone(key: str) -> str:
-    if len(key) == 11 and key[0] == "7":
-        return f"+7 {key[1:4]} {key[4:7]}-{key[7:9]}-{key[9:]}"
-    return "+" + key
-
-
-def clean_email(raw: str) -> str:
-    return raw.strip().strip("<>").lower()
-
-
-def valid_email(raw: str) -> bool:
-    return bool(EMAIL_RE.match(raw))
-
-
-def name_key(text: str) -> str:
-    return " ".join(text.replace("ё", "е").replace("Ё", "Е").split()).casefold()
-
-
-def company_key(text: str) -> str:
-    key = name_key(text)
-    key = re.sub(r"[«»\"']", "", key)
-    key = re.sub(r"^(ооо|оао|зао|пао|ао|ип|llc|inc|ltd)\s+", "", key)
-    return key.strip()
-
-
-def source_of(text: str) -> str | None:
-    return SOURCE_WORDS.get(text.strip().casefold())
-
-
-@dataclass
-class Card:
-    """Recognised contact data; `warnings` are msgids with their arguments."""
-
-    name: str = ""
-    company: str = ""
-    phone: str = ""
-    phone_key: str = ""
-    email: str = ""
-    source: str = "other"
-    comment: str = ""
-    warnings: list[tuple[str, dict[str, str]]] = field(default_factory=list)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "name": self.name,
-            "company": self.company,
-            "phone": self.phone,
-            "phone_key": self.phone_key,
-            "email": self.email,
-            "source": self.source,
-            "comment": self.comment,
-        }
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Card:
-        values = {k: str(data.get(k) or "") for k in cls().to_dict()}
-        return cls(**values)  # type: ignore[arg-type]
-
-    def set_phone(self, raw: str) -> None:
-        key = phone_key(raw)
-        if key:
-            self.phone, self.phone_key = pretty_phone(key), key
-        else:
-            self.phone = raw.strip()
-            self.warnings.append(
-                (
-                    N_("{value} does not look like a phone number; kept as text."),
-                    {"value": raw.strip()},
-                )
-            )
-
-    def set_email(self, raw: str) -> None:
-        value = clean_email(raw)
-        self.email = value
-        if not valid_email(value):
-            self.warnings.append(
-                (N_("{value} does not look like an e-mail; kept as text."), {"value": raw.strip()})
-            )
-
-
-def recognise(text: str, default_source: str = "other") -> Card:
-    """Free text like 'Ivan Petrov, Romashka LLC, +7 999 123-45-67, ivan@r.ru, source: call'."""
-    card = Card(source=default_source)
-    loose: list[str] = []
-    for part in re.split(r"[,;\n]+", text):
-        part = part.strip()
-        if not part:
-            continue
-        label, sep, value = part.partition(":")
-        known = FIELD_WORDS.get(label.strip().casefold()) if sep else None
-        if known is not None:
-            value = value.strip()
-            if known == "source":
-                found = source_of(value)
-                if found is None:
-                    card.warnings.append(
-                        (N_("Unknown source {value}; set to other."), {"value": value})
-                    )
-                card.source = found or "other"
-            elif known == "phone":
-                card.set_phone(value)
-            elif known == "email":
-                card.set_email(value)
-            elif known == "company":
-                card.company = value[:NAME_MAX]
-            elif known == "comment":
-                card.comment = value
-            else:
-                card.name = value[:NAME_MAX]
-            continue
-        if "@" in part and " " not in part.strip():
-            card.set_email(part)
-        elif PHONE_CHARS.match(part) and sum(c.isdigit() for c in part) >= 5:
-            card.set_phone(part)
-        elif COMPANY_MARKS.search(part) and not card.company:
-            card.company = part[:NAME_MAX]
-        else:
-            loose.append(part)
-    for part in loose:
-        if not card.name:
-            card.name = part[:NAME_MAX]
-        elif not card.company:
-            card.company = part[:NAME_MAX]
-        else:
-            card.comment = (card.comment + "\n" + part).strip()
-    if not card.name:
-        card.name = card.company or card.email or card.phone
-    return card
 
 
 # -- comments and history ----------------------------------------------------------------

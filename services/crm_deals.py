@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -11,7 +10,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.base import utcnow
-from models.crm import CrmDeal, CrmDealItem, CrmLead, CrmPipeline, CrmProduct, CrmStage
+from models.crm import CrmDeal, CrmPipeline, CrmStage
 from services.access import Actor, require_admin
 from services.crm import (
     add_history,
@@ -22,7 +21,6 @@ from services.crm import (
     stage_name,
     visible,
 )
-from services.crm_people import create_company, create_contact
 from services.errors import N_, DomainError, not_found
 from services.pagination import Page, paginate
 
@@ -315,166 +313,6 @@ def money(minor: int, currency: str) -> str:
     if cents:
         text += f".{cents:02d}"
     return ("-" if minor < 0 else "") + f"{text} {currency}"
-
-
-# -- products ----------------------------------------------------------------------------
-
-
-async def create_product(
-    session: AsyncSession, actor: Actor, name: str, price: int, currency: str | None
-) -> CrmProduct:
-    require_admin(actor)
-    settings = await settings_of(session, actor.team_id)
-    name = " ".join(name.split())[:200]
-    if not name:
-        raise DomainError(N_("A product needs a name."))
-    product = CrmProduct(
-        team_id=actor.team_id,
-        name=name,
-        price=max(0, price),
-        currency=currency or settings.currency,
-        active=True,
-    )
-    session.add(product)
-    await session.flush()
-    return product
-
-
-async def list_products(
-    session: AsyncSession, actor: Actor, *, page: int = 1, per_page: int = 8
-) -> Page[CrmProduct]:
-    await scope_of(session, actor)
-    query = select(CrmProduct).where(
-        CrmProduct.team_id == actor.team_id, CrmProduct.active.is_(True)
-    )
-    return await paginate(session, query.order_by(CrmProduct.name), page, per_page)
-
-
-def line_total(item: CrmDealItem) -> int:
-    return item.price * item.quantity * (100 - item.discount) // 100
-
-
-async def add_item(
-    session: AsyncSession,
-    actor: Actor,
-    deal_id: int,
-    product_id: int,
-    quantity: int,
-    discount: int,
-) -> CrmDeal:
-    """Add a product to a deal; the deal's amount becomes the sum of its lines."""
-    deal = await get_deal(session, actor, deal_id)
-    product = await session.get(CrmProduct, product_id)
-    if product is None or product.team_id != actor.team_id or not product.active:
-        raise not_found()
-    if quantity < 1 or quantity > 1_000_000:
-        raise DomainError(N_("The quantity is a whole number from 1."))
-    if not 0 <= discount <= 100:
-        raise DomainError(N_("The discount is a percentage from 0 to 100."))
-    session.add(
-        CrmDealItem(
-            deal_id=deal.id,
-            product_id=product.id,
-            quantity=quantity,
-            discount=discount,
-            price=product.price,
-        )
-    )
-    await session.flush()
-    items = await deal_items(session, actor, deal.id)
-    deal.amount = sum(line_total(item) for item, _name in items)
-    deal.currency = product.currency
-    await add_history(
-        session,
-        actor,
-        "deal",
-        deal.id,
-        N_("Product added: {product} × {qty}"),
-        product=product.name,
-        qty=quantity,
-    )
-    await session.flush()
-    return deal
-
-
-async def deal_items(
-    session: AsyncSession, actor: Actor, deal_id: int
-) -> list[tuple[CrmDealItem, str]]:
-    await get_deal(session, actor, deal_id)
-    rows = await session.execute(
-        select(CrmDealItem, CrmProduct.name)
-        .join(CrmProduct, CrmProduct.id == CrmDealItem.product_id)
-        .where(CrmDealItem.deal_id == deal_id)
-        .order_by(CrmDealItem.id)
-    )
-    return [(item, name) for item, name in rows.all()]
-
-
-# -- conversion --------------------------------------------------------------------------
-
-DEAL, CONTACT, COMPANY = 1, 2, 4
-
-
-@dataclass
-class Conversion:
-    lead: CrmLead
-    deal_id: int | None
-    contact_id: int | None
-    company_id: int | None
-
-
-async def convert_lead(session: AsyncSession, actor: Actor, lead_id: int, mask: int) -> Conversion:
-    """Turn a lead into any mix of deal (1), contact (2) and company (4), linked both ways."""
-    lead: CrmLead = await get_visible(session, actor, "lead", lead_id)
-    if lead.converted_at is not None:
-        raise DomainError(N_("The lead is converted already."))
-    if not mask & (DEAL | CONTACT | COMPANY) or mask > 7:
-        raise DomainError(N_("Choose what the lead becomes: a deal, a contact or a company."))
-    company_id = contact_id = deal_id = None
-    if mask & COMPANY:
-        if not lead.company:
-            raise DomainError(N_("The lead has no company name to make a company from."))
-        company = await create_company(
-            session,
-            actor,
-            lead.company,
-            phone="",
-            email="",
-            lead_id=lead.id,
-            owner_id=lead.owner_id,
-        )
-        company_id = company.id
-    if mask & CONTACT:
-        contact = await create_contact(
-            session,
-            actor,
-            lead.name,
-            phone=lead.phone,
-            phone_key=lead.phone_key,
-            email=lead.email,
-            company_id=company_id,
-            lead_id=lead.id,
-            owner_id=lead.owner_id,
-        )
-        contact_id = contact.id
-    if mask & DEAL:
-        deal = await create_deal(
-            session,
-            actor,
-            lead.company or lead.name,
-            contact_id=contact_id,
-            company_id=company_id,
-            lead_id=lead.id,
-        )
-        deal.owner_id = lead.owner_id
-        deal_id = deal.id
-    from services.crm_leads import mark_converted
-
-    await mark_converted(
-        session, actor, lead, deal_id=deal_id, contact_id=contact_id, company_id=company_id
-    )
-    await add_history(session, actor, "lead", lead.id, N_("Lead converted"))
-    return Conversion(lead, deal_id, contact_id, company_id)
 
 
 async def deal_totals(session: AsyncSession, actor: Actor) -> tuple[int, int]:

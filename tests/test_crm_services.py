@@ -17,10 +17,12 @@ from models.outbox import OutboxMessage
 from services import (
     crm,
     crm_activities,
+    crm_convert,
     crm_deals,
     crm_fields,
     crm_leads,
     crm_people,
+    crm_products,
     crm_reports,
     groups,
     teams,
@@ -177,7 +179,7 @@ async def test_conversion_links_both_ways(
 ) -> None:
     async with maker() as s, s.begin():
         lead = await new_lead(s, world.anna, card("Ivan", "+79991234567", "i@r.ru", "Ромашка"))
-        done = await crm_deals.convert_lead(s, world.anna, lead.id, 7)
+        done = await crm_convert.convert_lead(s, world.anna, lead.id, 7)
         assert done.deal_id and done.contact_id and done.company_id
         deal = await s.get(CrmDeal, done.deal_id)
         contact = await s.get(CrmContact, done.contact_id)
@@ -189,14 +191,14 @@ async def test_conversion_links_both_ways(
         statuses = {st.id: st.code for st in await crm_leads.lead_statuses(s, world.anna.team_id)}
         assert statuses[lead.status_id] == "converted"
         with pytest.raises(DomainError):
-            await crm_deals.convert_lead(s, world.anna, lead.id, 1)
+            await crm_convert.convert_lead(s, world.anna, lead.id, 1)
         with pytest.raises(DomainError):  # status cannot change after conversion
             await crm_leads.set_status(s, world.anna, lead.id, next(iter(statuses)))
         # contact only, and a lead without a company cannot make one
         bare = await new_lead(s, world.anna, card("Solo", email="solo@x.io"))
         with pytest.raises(DomainError):
-            await crm_deals.convert_lead(s, world.anna, bare.id, 4)
-        only = await crm_deals.convert_lead(s, world.anna, bare.id, 2)
+            await crm_convert.convert_lead(s, world.anna, bare.id, 4)
+        only = await crm_convert.convert_lead(s, world.anna, bare.id, 2)
         assert only.contact_id and only.deal_id is None and only.company_id is None
 
 
@@ -220,11 +222,11 @@ async def test_stage_rules(maker: async_sessionmaker[AsyncSession], world: World
         with pytest.raises(DomainError):
             await crm_deals.move_deal(s, world.anna, deal.id, foreign.id)
         # products recompute the amount: 2 × 500 with 10% off
-        product = await crm_deals.create_product(s, world.admin, "Consulting", 500_00, "RUB")
-        await crm_deals.add_item(s, world.anna, deal.id, product.id, 2, 10)
+        product = await crm_products.create_product(s, world.admin, "Consulting", 500_00, "RUB")
+        await crm_products.add_item(s, world.anna, deal.id, product.id, 2, 10)
         assert deal.amount == 900_00
         with pytest.raises(DomainError):
-            await crm_deals.add_item(s, world.anna, deal.id, product.id, 1, 101)
+            await crm_products.add_item(s, world.anna, deal.id, product.id, 1, 101)
 
 
 # -- plan maths --------------------------------------------------------------------------

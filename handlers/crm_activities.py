@@ -1,0 +1,151 @@
+"""CRM activities: the form, the reminder through the outbox, done and reschedule
+buttons, and the list of one's open activities."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from handlers.core import Ctx, Router, pager_row
+from handlers.crm_cards import activity_line, card, prefixed
+from handlers.forms import Field, Form
+from handlers.i18n import N_, Translator
+from handlers.markup import Markup, bold, join_lines
+from handlers.views import Button, View
+from services import crm_activities
+from services.errors import N_ as _N
+from services.errors import DomainError
+from services.parsing import parse_when
+
+router = Router(__name__)
+ORDER = 81
+
+
+async def todo_view(ctx: Ctx, page_no: int) -> View:
+    page = await crm_activities.my_open(
+        ctx.session, ctx.me, page=page_no, per_page=ctx.services.page_size
+    )
+    lines: list[Any] = [[bold(ctx.tr.s("My activities ({count})", count=page.total))]]
+    if not page.items:
+        lines.append(ctx.tr("Nothing planned. Add an activity from a card."))
+    view = View()
+    openers = {"lead": "ld", "deal": "dl", "contact": "ct", "company": "co"}
+    for act in page.items:
+        lines.append(activity_line(ctx, act))
+        label = act.subject or ctx.tr.s(crm_activities.KIND_NAMES[act.kind])
+        view.row(
+            Button(f"✔ {label}"[:60], f"ac:d:{act.id}"),
+            Button(ctx.tr.s("Open"), f"{openers[act.entity]}:o:{act.entity_id}"),
+        )
+    view.body = join_lines(lines)
+    view.row(*pager_row(ctx, page, "crm:td"))
+    return view
+
+
+# -- activities ----------------------------------------------------------------------------
+
+
+def reminder_payload(tr: Translator, activity: Any) -> dict[str, Any]:
+    kind = tr.s(crm_activities.KIND_NAMES[activity.kind])
+    opener = {"lead": "ld", "deal": "dl", "contact": "ct", "company": "co"}[activity.entity]
+    view = View(
+        body=tr(
+            "Reminder: {kind} {subject} at {when}",
+            kind=kind,
+            subject=bold(str(activity.subject or "")),
+            when=tr.when(activity.due_at),
+        ),
+        buttons=[
+            [
+                Button(tr.s("Done"), f"ac:d:{activity.id}"),
+                Button(tr.s("Reschedule"), f"ac:r:{activity.id}"),
+                Button(tr.s("Open"), f"{opener}:o:{activity.entity_id}"),
+            ]
+        ],
+        ref=f"{activity.entity}:{activity.entity_id}",
+    )
+    return view.to_dict()
+
+
+async def _kind_choices(ctx: Ctx) -> list[tuple[str, str]]:
+    return [(ctx.tr.s(crm_activities.KIND_NAMES[k]), k) for k in crm_activities.KINDS]
+
+
+async def _parse_kind(ctx: Ctx, raw: str) -> str:
+    value = raw.strip().casefold()
+    for k in crm_activities.KINDS:
+        if value == ctx.tr.s(crm_activities.KIND_NAMES[k]).casefold():
+            return k
+    found = crm_activities.KIND_WORDS.get(value)
+    if found is None:
+        raise DomainError(_N("An activity is a call, a meeting or a to-do."))
+    return found
+
+
+async def _parse_subject(ctx: Ctx, raw: str) -> str:
+    return raw.strip()[:300]
+
+
+async def _parse_when(ctx: Ctx, raw: str) -> str:
+    return parse_when(raw, ctx.me.locale, ctx.me.timezone).isoformat()
+
+
+async def _submit_activity(ctx: Ctx, values: dict[str, Any]) -> View:
+    entity, entity_id = values["entity"], int(values["entity_id"])
+    due = datetime.fromisoformat(values["when"])
+    act = await crm_activities.create_activity(
+        ctx.session, ctx.me, entity, entity_id, values["kind"], values.get("subject") or "", due
+    )
+    await crm_activities.remind(ctx.session, act, reminder_payload(ctx.tr, act))
+    head = join_lines(
+        [
+            ctx.tr("Planned; I will remind you {when}.", when=ctx.tr.when(due)),
+            activity_line(ctx, act),
+        ]
+    )
+    return prefixed(ctx, head, await card(ctx, entity, entity_id))
+
+
+async def _submit_reschedule(ctx: Ctx, values: dict[str, Any]) -> View:
+    due = datetime.fromisoformat(values["when"])
+    act = await crm_activities.reschedule(ctx.session, ctx.me, int(values["activity_id"]), due)
+    await crm_activities.remind(ctx.session, act, reminder_payload(ctx.tr, act))
+    return View(body=ctx.tr("Moved to {when}.", when=ctx.tr.when(due)))
+
+
+router.form(
+    Form(
+        name="crm_activity",
+        title=N_("Activity"),
+        fields=[
+            Field("kind", N_("Call, meeting or to-do?"), _parse_kind, choices=_kind_choices),
+            Field("subject", N_("What about?"), _parse_subject, optional=True, max_length=300),
+            Field("when", N_("When? For example: tomorrow 15:00, next fri 10am."), _parse_when),
+        ],
+        submit=_submit_activity,
+    )
+)
+router.form(
+    Form(
+        name="crm_resched",
+        title=N_("Reschedule"),
+        fields=[
+            Field("when", N_("When? For example: tomorrow 15:00, next fri 10am."), _parse_when)
+        ],
+        submit=_submit_reschedule,
+    )
+)
+
+
+@router.action("ac")
+async def activity_action(ctx: Ctx) -> Any:
+    verb = ctx.action_args[0] if ctx.action_args else ""
+    activity_id = ctx.int_arg(1)
+    if verb == "d":
+        act = await crm_activities.complete(ctx.session, ctx.me, activity_id)
+        line: Markup = activity_line(ctx, act)
+        return View(body=join_lines([ctx.tr("Done."), line]), edit=True)
+    if verb == "r":
+        await crm_activities.get_activity(ctx.session, ctx.me, activity_id)
+        return await ctx.start_form("crm_resched", {"activity_id": activity_id})
+    raise DomainError(_N("This button is out of date. Open the list again."))

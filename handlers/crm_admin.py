@@ -1,0 +1,246 @@
+"""The /crm sub-commands' views: the CRM Start dashboard, find, plans, custom fields,
+stages and extranet grants (the command itself lives in handlers.crm)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from handlers.core import Ctx
+from handlers.crm_charts import dashboard_png
+from handlers.i18n import N_
+from handlers.markup import Span, bold, join_lines
+from handlers.people import person_field
+from handlers.views import Attachment, Button, View
+from services import crm, crm_fields, crm_people, crm_reports
+from services.crm_deals import money, parse_money
+from services.errors import N_ as _N
+from services.errors import DomainError
+
+VISIBILITY_TEXT = {
+    "own": N_("Employees now see only their own CRM records."),
+    "department": N_("Employees now see their department's CRM records."),
+    "all": N_("Employees now see every CRM record of the team."),
+}
+
+
+def local_today(ctx: Ctx) -> datetime:
+    return datetime.now(UTC).astimezone(ctx.tr.zone())
+
+
+async def dashboard_view(ctx: Ctx, month: str) -> View:
+    board = await crm_reports.dashboard(ctx.session, ctx.me, month)
+    cur = board.currency
+    lines: list[Any] = [[bold(ctx.tr.s("CRM Start — {month}", month=month))]]
+    lines.append([bold(ctx.tr.s("Sales plan"))])
+    if not board.plans:
+        lines.append(ctx.tr("No plan for this month. An admin sets one: /crm plan @person 500000"))
+    for line in board.plans:
+        if line.kind == "amount":
+            done, target = money(line.actual, cur), money(line.target, cur)
+        else:
+            done, target = str(line.actual), ctx.tr.s("{n} deals", n=line.target)
+        lines.append(
+            [
+                Span("• "),
+                bold(line.name),
+                Span(": "),
+                *ctx.tr(
+                    "{done} of {target} ({percent}%)",
+                    done=done,
+                    target=target,
+                    percent=str(line.percent),
+                ),
+            ]
+        )
+    lines.append([bold(ctx.tr.s("Lead funnel"))])
+    for name, count in board.funnel:
+        lines.append([Span(f"• {ctx.tr.s(name)}: {count}")])
+    rate = board.leads_converted * 100 // board.leads_total if board.leads_total else 0
+    lines.append(
+        ctx.tr(
+            "Leads: {total}, converted: {converted} ({rate}%)",
+            total=str(board.leads_total),
+            converted=str(board.leads_converted),
+            rate=str(rate),
+        )
+    )
+    lines.append([bold(ctx.tr.s("Channels"))])
+    if not board.channels:
+        lines.append(ctx.tr("No leads yet."))
+    for source, (total, converted) in board.channels.items():
+        pct = converted * 100 // total if total else 0
+        lines.append(
+            [
+                Span("• "),
+                *ctx.tr(
+                    "{source}: {total} leads, {converted} converted ({rate}%)",
+                    source=ctx.tr.s(crm.SOURCE_NAMES[source]),
+                    total=str(total),
+                    converted=str(converted),
+                    rate=str(pct),
+                ),
+            ]
+        )
+    lines.append([bold(ctx.tr.s("Employees"))])
+    if not board.people:
+        lines.append(ctx.tr("No results this month yet."))
+    for name, won, amount, acts in board.people:
+        lines.append(
+            [
+                Span("• "),
+                bold(name),
+                Span(": "),
+                *ctx.tr(
+                    "won {won} for {amount}, activities done: {acts}",
+                    won=str(won),
+                    amount=money(amount, cur),
+                    acts=str(acts),
+                ),
+            ]
+        )
+    view = View(body=join_lines(lines))
+    view.image = Attachment(f"crm-{month}.png", dashboard_png(ctx.tr, board), "image/png")
+    view.row(
+        Button(ctx.tr.s("Leads"), "cmd:leads"),
+        Button(ctx.tr.s("Deals"), "cmd:deals"),
+        Button(ctx.tr.s("My activities"), "crm:td:1"),
+        Button(ctx.tr.s("Reports"), "rp:m"),
+    )
+    start, end = crm_reports.month_bounds(month)
+    before = crm_reports.month_key(start - timedelta(days=1))
+    after = crm_reports.month_key(end)
+    view.row(Button(f"« {before}", f"crm:mo:{before}"), Button(f"{after} »", f"crm:mo:{after}"))
+    return view
+
+
+async def add_stage_view(ctx: Ctx, text: str) -> View:
+    """/crm stage add [#PIPELINE] NAME"""
+    from services import crm_deals
+
+    word, _, rest = text.partition(" ")
+    rest = rest.strip()
+    if word.casefold() not in ("add", "new", "добавить") or not rest:
+        raise DomainError(_N("Add a deal stage like this: /crm stage add [#PIPELINE] Contract"))
+    pipes = await crm_deals.pipelines(ctx.session, ctx.me)
+    pipe = pipes[0]
+    if rest.startswith("#"):
+        head, _, rest = rest[1:].partition(" ")
+        found = [p for p in pipes if (p.name or ctx.tr.s("Sales")).casefold() == head.casefold()]
+        if not found:
+            names = ", ".join(p.name or ctx.tr.s("Sales") for p in pipes)
+            raise DomainError(
+                _N("There is no pipeline {name}. Pipelines: {names}."), name=head, names=names
+            )
+        pipe = found[0]
+    stage = await crm_deals.add_stage(ctx.session, ctx.me, pipe.id, rest)
+    return View(
+        body=ctx.tr(
+            "Stage {name} added to the pipeline {pipeline}.",
+            name=bold(stage.name),
+            pipeline=bold(pipe.name or ctx.tr.s("Sales")),
+        )
+    )
+
+
+async def grant_view(ctx: Ctx, user_id: int, granted: bool) -> View:
+    user = await crm.set_grant(ctx.session, ctx.me, user_id, granted)
+    if granted:
+        return View(body=ctx.tr("{person} may use the CRM now.", person=bold(user.name)))
+    return View(body=ctx.tr("{person} no longer has the CRM.", person=bold(user.name)))
+
+
+async def find_view(ctx: Ctx, text: str) -> View:
+    hits = await crm_people.find(ctx.session, ctx.me, text)
+    kinds = {
+        "lead": ctx.tr.s("lead"),
+        "contact": ctx.tr.s("contact"),
+        "company": ctx.tr.s("company"),
+    }
+    prefixes = {"lead": "ld", "contact": "ct", "company": "co"}
+    lines: list[Any] = [ctx.tr("Found for {text}: {count}", text=bold(text), count=str(len(hits)))]
+    view = View()
+    for hit in hits:
+        lines.append(
+            [
+                Span("• "),
+                *ctx.tr("{kind} #{id}", kind=kinds[hit.entity], id=str(hit.id)),
+                Span(" "),
+                bold(hit.name),
+                Span(f" {hit.detail}" if hit.detail else ""),
+            ]
+        )
+        view.row(
+            Button(
+                (ctx.tr.s("{kind} #{id}", kind=kinds[hit.entity], id=hit.id) + " " + hit.name)[:60],
+                f"{prefixes[hit.entity]}:o:{hit.id}",
+            )
+        )
+    view.body = join_lines(lines)
+    return view
+
+
+async def plan_command(ctx: Ctx, text: str) -> View:
+    words = text.split()
+    if len(words) < 2:
+        raise DomainError(_N("Set a plan like this: /crm plan @anna 500000 [count] [2026-12]"))
+    who = words[0]
+    kind = "amount"
+    month = crm_reports.month_key(local_today(ctx))
+    amount_words: list[str] = []
+    for word in words[1:]:
+        if word.casefold() in ("count", "deals", "штук", "сделок"):
+            kind = "count"
+        elif "-" in word or "." in word and len(word) >= 6:
+            month = crm_reports.parse_month(word, local_today(ctx).date())
+        else:
+            amount_words.append(word)
+    amount, _currency = parse_money(" ".join(amount_words))
+    target = amount // 100 if kind == "count" else amount
+    user_id = await person_field(ctx, who)
+    plan = await crm_reports.set_plan(ctx.session, ctx.me, user_id, month, kind, target)
+    currency = (await crm.settings_of(ctx.session, ctx.me.team_id)).currency
+    shown = money(plan.target, currency) if kind == "amount" else str(plan.target)
+    name = (await crm.user_names(ctx.session, {user_id}))[user_id]
+    if kind == "count":
+        return View(
+            body=ctx.tr(
+                "Plan for {person} in {month}: {target} deals.",
+                person=bold(name),
+                month=month,
+                target=shown,
+            )
+        )
+    return View(
+        body=ctx.tr(
+            "Plan for {person} in {month}: {target}.", person=bold(name), month=month, target=shown
+        )
+    )
+
+
+async def field_command(ctx: Ctx, text: str) -> View:
+    """/crm field add lead Budget number | /crm field add deal Region list North|South"""
+    words = text.split()
+    if len(words) < 4 or words[0].casefold() not in ("add", "new", "добавить"):
+        raise DomainError(
+            _N(
+                "Add a field like this: /crm field add lead Budget number "
+                "(text, number, date or list A|B|C)."
+            )
+        )
+    entity = crm_fields.ENTITY_WORDS.get(words[1].casefold())
+    if entity is None:
+        raise DomainError(_N("Fields belong to leads, deals, contacts or companies."))
+    rest = words[2:]
+    kind, options = None, []
+    for index in range(len(rest) - 1, 0, -1):
+        found = crm_fields.KIND_WORDS.get(rest[index].casefold())
+        if found:
+            kind = found
+            options = " ".join(rest[index + 1 :]).split("|")
+            rest = rest[:index]
+            break
+    if kind is None:
+        raise DomainError(_N("A field is text, number, date or list."))
+    fld = await crm_fields.define_field(ctx.session, ctx.me, entity, " ".join(rest), kind, options)
+    return View(body=ctx.tr("Field {name} added.", name=bold(fld.name)))

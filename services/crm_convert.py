@@ -1,0 +1,79 @@
+"""Lead conversion: a lead becomes any mix of deal, contact and company, linked both ways."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models.crm import CrmLead
+from services.access import Actor
+from services.crm import add_history, get_visible
+from services.crm_deals import create_deal
+from services.crm_leads import mark_converted
+from services.crm_people import create_company, create_contact
+from services.errors import N_, DomainError
+
+# -- conversion --------------------------------------------------------------------------
+
+DEAL, CONTACT, COMPANY = 1, 2, 4
+
+
+@dataclass
+class Conversion:
+    lead: CrmLead
+    deal_id: int | None
+    contact_id: int | None
+    company_id: int | None
+
+
+async def convert_lead(session: AsyncSession, actor: Actor, lead_id: int, mask: int) -> Conversion:
+    """Turn a lead into any mix of deal (1), contact (2) and company (4), linked both ways."""
+    lead: CrmLead = await get_visible(session, actor, "lead", lead_id)
+    if lead.converted_at is not None:
+        raise DomainError(N_("The lead is converted already."))
+    if not mask & (DEAL | CONTACT | COMPANY) or mask > 7:
+        raise DomainError(N_("Choose what the lead becomes: a deal, a contact or a company."))
+    company_id = contact_id = deal_id = None
+    if mask & COMPANY:
+        if not lead.company:
+            raise DomainError(N_("The lead has no company name to make a company from."))
+        company = await create_company(
+            session,
+            actor,
+            lead.company,
+            phone="",
+            email="",
+            lead_id=lead.id,
+            owner_id=lead.owner_id,
+        )
+        company_id = company.id
+    if mask & CONTACT:
+        contact = await create_contact(
+            session,
+            actor,
+            lead.name,
+            phone=lead.phone,
+            phone_key=lead.phone_key,
+            email=lead.email,
+            company_id=company_id,
+            lead_id=lead.id,
+            owner_id=lead.owner_id,
+        )
+        contact_id = contact.id
+    if mask & DEAL:
+        deal = await create_deal(
+            session,
+            actor,
+            lead.company or lead.name,
+            contact_id=contact_id,
+            company_id=company_id,
+            lead_id=lead.id,
+        )
+        deal.owner_id = lead.owner_id
+        deal_id = deal.id
+    await mark_converted(
+        session, actor, lead, deal_id=deal_id, contact_id=contact_id, company_id=company_id
+    )
+    await add_history(session, actor, "lead", lead.id, N_("Lead converted"))
+    return Conversion(lead, deal_id, contact_id, company_id)
