@@ -194,9 +194,7 @@ class CrmDealItem(Base):
     __tablename__ = "crm_deal_items"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    deal_id: Mapped[int] = mapped_column(
-        ForeignKey("crm_deals.id", ondelete="CASCADE"), index=True
-    )
+    deal_id: Mapped[int] = mapped_column(ForeignKey("crm_deals.id", ondelete="CASCADE"), index=True)
     product_id: Mapped[int] = mapped_column(ForeignKey("crm_products.id", ondelete="RESTRICT"))
     quantity: Mapped[int] = mapped_column(Integer, default=1)
     discount: Mapped[int] = mapped_column(Integer, default=0)  # percent
