@@ -18,8 +18,13 @@ log = structlog.get_logger(__name__)
 def build_web_app(adapter: TelegramAdapter, secret: str) -> web.Application:
     """The aiohttp application: requests without the right secret get 401."""
     application = web.Application()
+    # answered after the update is handled: a crash mid-way makes Telegram deliver it
+    # again, and the inbox keeps the second delivery from repeating what was done
     handler = SimpleRequestHandler(
-        dispatcher=adapter.dispatcher, bot=adapter.bot, secret_token=secret
+        dispatcher=adapter.dispatcher,
+        bot=adapter.bot,
+        secret_token=secret,
+        handle_in_background=False,
     )
     handler.register(application, path=adapter.settings.path)
     setup_application(application, adapter.dispatcher, bot=adapter.bot)
