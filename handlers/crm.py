@@ -15,6 +15,7 @@ from handlers.crm_admin import (
     find_view,
     grant_view,
     local_today,
+    notes_view,
     plan_command,
 )
 from handlers.crm_cards import LETTER, card, entity_arg, prefixed
@@ -153,6 +154,15 @@ async def crm_action(ctx: Ctx) -> Any:
         return await grant_view(ctx, ctx.int_arg(2), ctx.int_arg(1) == 1)
     if verb == "x":
         return await _export_list(ctx)
+    if verb == "fd":
+        view = await find_view(ctx, ":".join(ctx.action_args[2:]), ctx.page_arg(1))
+        view.edit = True
+        return view
+    if verb == "h":
+        entity = entity_arg(ctx, 1)
+        view = await notes_view(ctx, entity, ctx.int_arg(2), ctx.page_arg(3))
+        view.edit = True
+        return view
     if verb == "mo":
         raw = ctx.action_args[1] if len(ctx.action_args) > 1 else ""
         view = await dashboard_view(ctx, crm_reports.parse_month(raw, local_today(ctx).date()))

@@ -6,7 +6,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from handlers.core import Ctx
+from handlers.core import Ctx, pager_row
+from handlers.crm_cards import LETTER
 from handlers.crm_charts import dashboard_png
 from handlers.i18n import N_
 from handlers.markup import Span, bold, join_lines
@@ -16,6 +17,7 @@ from services import crm, crm_fields, crm_people, crm_reports
 from services.crm_deals import money, parse_money
 from services.errors import N_ as _N
 from services.errors import DomainError
+from services.pagination import Page, clamp_page
 
 VISIBILITY_TEXT = {
     "own": N_("Employees now see only their own CRM records."),
@@ -150,8 +152,19 @@ async def grant_view(ctx: Ctx, user_id: int, granted: bool) -> View:
     return View(body=ctx.tr("{person} no longer has the CRM.", person=bold(user.name)))
 
 
-async def find_view(ctx: Ctx, text: str) -> View:
+FIND_ARG_BYTES = 40  # the search text rides in the pager's button data
+
+
+async def find_view(ctx: Ctx, text: str, page_no: int = 1) -> View:
     hits = await crm_people.find(ctx.session, ctx.me, text)
+    per_page = ctx.services.page_size
+    first, pages = clamp_page(page_no, len(hits), per_page)
+    page = Page(
+        items=hits[(first - 1) * per_page : first * per_page],
+        page=first,
+        pages=pages,
+        total=len(hits),
+    )
     kinds = {
         "lead": ctx.tr.s("lead"),
         "contact": ctx.tr.s("contact"),
@@ -160,7 +173,7 @@ async def find_view(ctx: Ctx, text: str) -> View:
     prefixes = {"lead": "ld", "contact": "ct", "company": "co"}
     lines: list[Any] = [ctx.tr("Found for {text}: {count}", text=bold(text), count=str(len(hits)))]
     view = View()
-    for hit in hits:
+    for hit in page.items:
         lines.append(
             [
                 Span("• "),
@@ -176,7 +189,36 @@ async def find_view(ctx: Ctx, text: str) -> View:
                 f"{prefixes[hit.entity]}:o:{hit.id}",
             )
         )
+    query = text.strip()
+    if len(query.encode()) <= FIND_ARG_BYTES:
+        row = pager_row(ctx, page, "crm:fd")
+        view.row(*[Button(b.label, b.action + ":" + query) for b in row])
+    elif pages > 1:
+        lines.append(
+            ctx.tr("Showing the first {n}; type more words to narrow it.", n=str(per_page))
+        )
     view.body = join_lines(lines)
+    return view
+
+
+async def notes_view(ctx: Ctx, entity: str, entity_id: int, page_no: int) -> View:
+    """All comments and history of a record, a page at a time."""
+    page = await crm.notes_page(
+        ctx.session, ctx.me, entity, entity_id, page=page_no, per_page=ctx.services.page_size
+    )
+    lines: list[Any] = [[bold(ctx.tr.s("Comments and history ({count})", count=page.total))]]
+    for note, author in page.items:
+        if note.kind == "comment":
+            text: Any = [Span(note.text)]
+        else:
+            params = {k: ctx.tr.s(v) for k, v in (note.params or {}).items()}
+            text = [Span("· "), *ctx.tr(note.text, **params)]
+        lines.append([Span(f"{ctx.tr.when(note.created_at)} {author}: "), *text])
+    view = View(body=join_lines(lines))
+    letter = LETTER[entity]
+    view.row(*pager_row(ctx, page, f"crm:h:{letter}:{entity_id}"))
+    opener = {"lead": "ld", "deal": "dl", "contact": "ct", "company": "co"}[entity]
+    view.row(Button(ctx.tr.s("Back"), f"{opener}:o:{entity_id}"))
     return view
 
 

@@ -82,6 +82,7 @@ def common_row(ctx: Ctx, entity: str, entity_id: int) -> list[Button]:
         Button(ctx.tr.s("Activity"), f"crm:ac:{e}:{entity_id}"),
         Button(ctx.tr.s("Responsible"), f"crm:ow:{e}:{entity_id}"),
         Button(ctx.tr.s("Fields"), f"crm:fl:{e}:{entity_id}"),
+        Button(ctx.tr.s("History"), f"crm:h:{e}:{entity_id}:1"),
     ]
 
 

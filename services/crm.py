@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -48,6 +48,7 @@ from services.crm_parse import (
     valid_email,
 )
 from services.errors import N_, DomainError, not_found
+from services.pagination import Page, clamp_page
 
 __all__ = [
     "SOURCES",
@@ -312,6 +313,30 @@ async def notes(
         .limit(limit)
     )
     return [(note, name or "") for note, name in rows.all()]
+
+
+async def notes_page(
+    session: AsyncSession, actor: Actor, entity: str, entity_id: int, *, page: int, per_page: int
+) -> Page[tuple[CrmNote, str]]:
+    """Comments and history of a record together, newest first, a page at a time."""
+    await get_visible(session, actor, entity, entity_id)
+    where = (
+        CrmNote.team_id == actor.team_id,
+        CrmNote.entity == entity,
+        CrmNote.entity_id == entity_id,
+    )
+    total = int(await session.scalar(select(func.count()).select_from(CrmNote).where(*where)) or 0)
+    page, pages = clamp_page(page, total, per_page)
+    rows = await session.execute(
+        select(CrmNote, User.name)
+        .outerjoin(User, User.id == CrmNote.author_id)
+        .where(*where)
+        .order_by(CrmNote.id.desc())
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    )
+    items = [(note, name or "") for note, name in rows.all()]
+    return Page(items=items, page=page, pages=pages, total=total)
 
 
 async def user_names(session: AsyncSession, ids: set[int]) -> dict[int, str]:

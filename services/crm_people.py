@@ -238,8 +238,9 @@ class Hit:
     detail: str
 
 
-async def find(session: AsyncSession, actor: Actor, text: str, limit: int = 20) -> list[Hit]:
-    """Visible leads, contacts and companies by name, phone or e-mail."""
+async def find(session: AsyncSession, actor: Actor, text: str, limit: int = 200) -> list[Hit]:
+    """Visible leads, contacts and companies by name, phone or e-mail (newest first
+    within each kind; the caller pages through them)."""
     scope = await scope_of(session, actor)
     text = text.strip()
     if len(text) < 2:

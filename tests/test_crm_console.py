@@ -29,12 +29,16 @@ async def test_sales_cycle_in_english(app: App) -> None:
     assert "Source: call" in out and "Status: new" in out
 
     # the same phone typed differently: a duplicate warning, then a merge
-    out = await boss.say("/lead Ivan P, 8 (999) 123 45 67, note: second call")
+    out = await boss.say("/lead Ivan P, 8 (999) 123 45 67, comment: second call")
     assert "This looks like a duplicate:" in out
     assert "lead #1 Ivan Petrov (same phone)" in out
     out = await boss.press("Merge into #1")
     assert "Merged into #1." in out
     assert "A duplicate entry was merged in" in out
+    assert "Boss: second call" in out  # the duplicate's comment lives on
+    out = await boss.press("History")
+    assert "Comments and history (3)" in out and "second call" in out
+    assert "Lead created" in out
     out = await boss.say("/leads")
     assert "Leads (1)" in out
 
@@ -286,3 +290,18 @@ async def test_team_rights_notifications_and_fields(sqlite_app: App) -> None:
     assert "[3] Qualified" in out
     out = await boss.press("Qualified")
     assert "Status: Qualified" in out
+
+
+async def test_find_pages_through_results(sqlite_app: App) -> None:
+    boss = ConsoleDriver(sqlite_app, user="Boss", lang="en")
+    await boss.say("/start")
+    for n in range(1, 13):
+        out = await boss.say(f"/lead Client {n}, +7 900 100-00-{n:02d}")
+        assert f"Lead #{n} created." in out
+    out = await boss.say("/crm find client")
+    assert "Found for client: 12" in out and "1/2" in out  # ten a page
+    assert "Client 12" in out and "Client 2 " not in out
+    out = await boss.press("Next")
+    assert "2/2" in out and "Client 2 " in out and "Client 1 " in out and "Client 3" not in out
+    out = await boss.say("/crm find 900 100-00-07")
+    assert "Found for 900 100-00-07: 1" in out and "Client 7" in out
