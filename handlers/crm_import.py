@@ -34,6 +34,8 @@ async def import_command(ctx: Ctx) -> Any:
 
 
 async def _parse_file(ctx: Ctx, file_id: str) -> str:
+    if ctx.event.file is None:  # typed text instead of a file: ask again
+        raise DomainError(_N("Send the CSV file as a document."))
     return file_id
 
 

@@ -14,7 +14,7 @@ import io
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.crm import CrmContact, CrmDraft, CrmLead
@@ -219,6 +219,10 @@ async def preview(session: AsyncSession, actor: Actor, data: bytes, entity: str)
             emails.add(row["email"])
         if ck:
             names.add((nk, ck))
+    # one pending import per person: an older preview is dropped
+    await session.execute(
+        delete(CrmDraft).where(CrmDraft.user_id == actor.user_id, CrmDraft.kind == "import")
+    )
     draft = CrmDraft(
         team_id=actor.team_id,
         user_id=actor.user_id,

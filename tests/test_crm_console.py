@@ -198,6 +198,8 @@ async def test_import_preview_and_commit(sqlite_app: App, tmp_path: Path) -> Non
     )
     out = await boss.say("/import")
     assert "Send the CSV file" in out
+    out = await boss.say("here it is")  # text instead of a file: asked again
+    assert "Send the CSV file as a document." in out
     out = await boss.say(f"/file {good}")
     assert "New: 1" in out and "Duplicates: 1" in out and "Errors: 0" in out
     assert "Duplicate lines: 2" in out
