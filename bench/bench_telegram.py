@@ -128,21 +128,27 @@ def update(user_id: int, text: str) -> Update:
 
 
 async def measure(
-    dispatcher: Dispatcher, bot: Bot, texts: Callable[[int], str], n: int, user_id: int
+    dispatcher: Dispatcher, bot: Bot, texts: Callable[[int], str], n: int, users: list[int]
 ) -> dict[str, Any]:
+    """n updates spread over the users' chats: chats run concurrently, each in order."""
     latencies: list[float] = []
+    per = max(1, n // len(users))
+
+    async def chat(user_id: int, offset: int) -> None:
+        for index in range(offset, offset + per):
+            item = update(user_id, texts(index))
+            t0 = time.perf_counter()
+            await dispatcher.feed_update(bot, item)
+            latencies.append(time.perf_counter() - t0)
+
     started = time.perf_counter()
-    for index in range(n):
-        item = update(user_id, texts(index))
-        t0 = time.perf_counter()
-        await dispatcher.feed_update(bot, item)
-        latencies.append(time.perf_counter() - t0)
+    await asyncio.gather(*(chat(user, k * per) for k, user in enumerate(users)))
     elapsed = time.perf_counter() - started
     latencies.sort()
     return {
         "latencies": latencies,
         "elapsed": elapsed,
-        "rate": n / elapsed,
+        "rate": len(latencies) / elapsed,
         "p50": statistics.median(latencies) * 1000,
         "p99": latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] * 1000,
     }
@@ -232,6 +238,7 @@ async def main() -> int:
     parser.add_argument("--n", type=int, default=300)
     parser.add_argument("--db", default="")
     parser.add_argument("--transport", choices=("http", "local"), default="http")
+    parser.add_argument("--chats", type=int, default=1, help="chats updating concurrently")
     args = parser.parse_args()
     os.environ.setdefault("PLANERKA_CONFIG", "/nonexistent/config.toml")
 
@@ -256,7 +263,9 @@ async def main() -> int:
         "task" in app.workspace.registry.commands and "tasks" in app.workspace.registry.commands
     )
     user = 4242
-    await adapter.dispatcher.feed_update(bot, update(user, "/start"))
+    users = [user + k for k in range(max(1, args.chats))]
+    for someone in users:  # each a team of its own, as separate customers are
+        await adapter.dispatcher.feed_update(bot, update(someone, "/start"))
     if has_tasks:
         write_name, read_name = "/task", "/tasks"
 
@@ -277,25 +286,29 @@ async def main() -> int:
     echo_dispatcher, echo = echo_bot(transport)
     n = args.n
     # warm-up: imports, caches, the first connections
-    await measure(echo_dispatcher, echo, lambda i: f"hello {i}", 20, user)
-    await measure(adapter.dispatcher, bot, read, 5, user)
+    await measure(echo_dispatcher, echo, lambda i: f"hello {i}", 20, users)
+    await measure(adapter.dispatcher, bot, read, 5, users)
+
+    def hello(i: int) -> str:
+        return f"hello {i}"
 
     # interleaved rounds, so a busy moment of the machine hits both sides alike
     rounds = 5
     part = max(1, n // rounds)
     parts: dict[str, list[dict[str, float]]] = {"ew": [], "w": [], "er": [], "r": []}
     for _ in range(rounds):
-        parts["ew"].append(await measure(echo_dispatcher, echo, lambda i: f"hello {i}", part, user))
-        parts["w"].append(await measure(adapter.dispatcher, bot, write, part, user))
-        parts["er"].append(await measure(echo_dispatcher, echo, lambda i: f"hello {i}", part, user))
-        parts["r"].append(await measure(adapter.dispatcher, bot, read, part, user))
+        parts["ew"].append(await measure(echo_dispatcher, echo, hello, part, users))
+        parts["w"].append(await measure(adapter.dispatcher, bot, write, part, users))
+        parts["er"].append(await measure(echo_dispatcher, echo, hello, part, users))
+        parts["r"].append(await measure(adapter.dispatcher, bot, read, part, users))
     echo_write, w, echo_read, r = (pooled(parts[key]) for key in ("ew", "w", "er", "r"))
     w_only = await measure_workspace(adapter, write, n, user)
     r_only = await measure_workspace(adapter, read, n, user)
 
     engine = url.split(":", 1)[0]
     print(
-        f"Telegram through aiogram Dispatcher.feed_update, {part * rounds} updates each in {rounds} interleaved rounds, {engine}, "
+        f"Telegram through aiogram Dispatcher.feed_update: {part * rounds} updates a scenario "
+        f"in {rounds} interleaved rounds, {len(users)} chat(s) at once, {engine}, "
         f"Bot API: {'fake server over HTTP' if args.transport == 'http' else 'in process'}"
     )
     print(f"{'scenario':34} {'updates/s':>10} {'p50 ms':>8} {'p99 ms':>8}")
