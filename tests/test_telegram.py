@@ -129,3 +129,26 @@ async def test_bind_a_group_chat(sqlite_url: str, fake: FakeTelegram) -> None:
         await fake.push(message_update(fake, stranger, "/unbind", chat=room))
         await fake.wait_for(lambda: len(fake.sent(-100777)) >= 2)
         assert "Send /start" in fake.sent(-100777)[-1].text
+
+
+async def test_in_a_group_a_dialog_continues_through_replies(
+    sqlite_url: str, fake: FakeTelegram
+) -> None:
+    async with running(sqlite_url, fake):
+        boss = Chat(fake, Person(101, "Boss", "en"))
+        await boss.say("/start", expect=2)
+        room = {"id": -100900, "type": "supergroup", "title": "Ops room"}
+        update = await fake.push(message_update(fake, boss.person, "/groups new", chat=room))
+        await fake.wait_handled(update["update_id"])
+        question = fake.sent(-100900)[-1]
+        assert "Name of the new group?" in question.text
+        # plain text in the group is not for the bot, even inside a dialog
+        update = await fake.push(message_update(fake, boss.person, "Ops", chat=room))
+        await fake.wait_handled(update["update_id"])
+        assert fake.sent(-100900)[-1] is question
+        # a reply to the bot's question is
+        update = await fake.push(
+            message_update(fake, boss.person, "Ops", chat=room, reply_to=question)
+        )
+        await fake.wait_handled(update["update_id"])
+        assert "Open to everyone in the team, or closed?" in fake.sent(-100900)[-1].text
