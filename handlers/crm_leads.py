@@ -11,7 +11,7 @@ from handlers.forms import Field, Form
 from handlers.i18n import N_
 from handlers.markup import Markup, Span, bold, join_lines
 from handlers.views import Button, View
-from services import crm, crm_convert, crm_leads
+from services import crm, crm_convert, crm_leads, crm_parse
 from services.crm import Card
 from services.crm_leads import Duplicate, LeadFilter
 from services.errors import N_ as _N
@@ -346,6 +346,11 @@ async def forwarded_or_reply(ctx: Ctx) -> Any:
         card = crm.recognise(event.forwarded_from, default_source="messenger")
         card.warnings.clear()
         card.comment = event.args.strip()
+        phone, email = crm_parse.contacts_in(card.comment)
+        if phone and not card.phone_key:
+            card.set_phone(phone)
+        if email and not card.email:
+            card.set_email(email)
         return await create(ctx, card)
     ref = ctx.reply_ref or ""
     entity, _, raw_id = ref.partition(":")

@@ -215,3 +215,18 @@ def recognise(text: str, default_source: str = "other") -> Card:
     if not card.name:
         card.name = card.company or card.email or card.phone
     return card
+
+
+EMAIL_FIND = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)*\.[a-zа-я]{2,}", re.IGNORECASE)
+PHONE_FIND = re.compile(r"\+?\d[\d\s()\-]{5,}\d")
+
+
+def contacts_in(text: str) -> tuple[str, str]:
+    """The first phone number and e-mail found inside free text ('' when none)."""
+    email = EMAIL_FIND.search(text)
+    phone = ""
+    for match in PHONE_FIND.finditer(text):
+        if phone_key(match.group()):
+            phone = match.group()
+            break
+    return phone, email.group() if email else ""

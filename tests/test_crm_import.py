@@ -176,6 +176,7 @@ async def test_forwarded_message_becomes_a_lead(db_url: str) -> None:
         text = "".join(span.text for span in views[0].body)
         assert "Lead #1 created." in text and "Maria Ivanova" in text
         assert "Source: messenger" in text and "We need 20 licences" in text
+        assert "Phone: +7 916 555-44-33" in text  # found inside the message
         assert views[0].ref == "lead:1"
         async with app.workspace.sessionmaker() as s:
             note = await s.scalar(select(CrmNote).where(CrmNote.kind == "comment"))
