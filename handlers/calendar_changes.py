@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from handlers.calendar_reminders import queue_reminders
-from handlers.calendar_views import card_view, span_text
+from handlers.calendar_views import card_view, shorten, span_text
 from handlers.core import Ctx
 from handlers.forms import Field, Form
 from handlers.i18n import N_, Translator
@@ -141,7 +141,7 @@ async def add_comment(ctx: Ctx, event_id: int, text: str) -> View:
                     "{person} mentioned you in {title}: {text}",
                     person=bold(ctx.me.name),
                     title=bold(event.title),
-                    text=comment.text,
+                    text=shorten(comment.text, 1000),
                 ),
                 ref=f"event:{series_id}",
             ).row(Button(tr.s("Open"), f"ev:o:{series_id}")),
@@ -158,7 +158,7 @@ async def add_comment(ctx: Ctx, event_id: int, text: str) -> View:
                     "{person} commented on {title}: {text}",
                     person=bold(ctx.me.name),
                     title=bold(event.title),
-                    text=comment.text,
+                    text=shorten(comment.text, 1000),
                 ),
                 ref=f"event:{series_id}",
             ).row(Button(tr.s("Open"), f"ev:o:{series_id}")),

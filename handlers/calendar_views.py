@@ -18,6 +18,13 @@ from services.calendar_recur import Occurrence, weekday_set
 from services.pagination import Page
 
 MARKS = {"yes": "✅", "no": "❌", "maybe": "🤔", "pending": "❔"}
+# cards stay under a message's size (Telegram: 4096 characters); full texts live elsewhere
+SHOWN_COMMENT = 300
+SHOWN_DESCRIPTION = 1500
+
+
+def shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def span_text(tr: Translator, start: datetime, end: datetime) -> str:
@@ -69,7 +76,7 @@ async def card_view(ctx: Ctx, occ: Occurrence) -> View:
     if organizer:
         lines.append(tr("Organiser: {person}", person=organizer))
     if event.description:
-        lines.append([Span(event.description)])
+        lines.append([Span(shorten(event.description, SHOWN_DESCRIPTION))])
     if people:
         shown = [f"{MARKS.get(s, '❔')} {u.name}" for u, s in people[:20]]
         more = len(people) - len(shown)
@@ -80,7 +87,9 @@ async def card_view(ctx: Ctx, occ: Occurrence) -> View:
     if notes:
         lines.append(tr("Comments:"))
         for comment, name in notes:
-            lines.append([Span("💬 "), bold(name), Span(": " + comment.text)])
+            lines.append(
+                [Span("💬 "), bold(name), Span(": " + shorten(comment.text, SHOWN_COMMENT))]
+            )
     files = await drive.attached(ctx.session, ctx.me, f"event:{occ.series_id}")
     if files:
         lines.append(tr("Files: {names}", names=", ".join(f.name for f in files[:10])))
@@ -207,7 +216,13 @@ def comments_view(
     lines: list[Any] = [ctx.tr("Comments on {title} ({n})", title=bold(title), n=str(page.total))]
     for comment, name in page.items:
         lines.append(
-            [Span("💬 "), bold(name), Span(f" · {ctx.tr.when(comment.created_at)}: {comment.text}")]
+            [
+                Span("💬 "),
+                bold(name),
+                Span(
+                    f" · {ctx.tr.when(comment.created_at)}: {shorten(comment.text, SHOWN_COMMENT)}"
+                ),
+            ]
         )
     view = View(body=join_lines(lines))
     view.row(*pager_row(ctx, page, action))

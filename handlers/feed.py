@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from handlers.calendar_views import SHOWN_COMMENT, shorten
 from handlers.core import Ctx, Router, pager_row
 from handlers.forms import Field, Form
 from handlers.groups import resolve_group
@@ -25,6 +26,7 @@ PEOPLE = re.compile(r"^@([\w.\-]+)\s*")
 IMPORTANT = ("!", "important", "важно", "!important", "!важно")
 MENTION = re.compile(r"(?<!\S)@([\w.\-]+)")
 PREVIEW = 80
+CARD_LIMIT = 3800  # characters of a post card (Telegram allows 4096 a message)
 
 
 async def targets(ctx: Ctx, text: str) -> tuple[int | None, list[int], str]:
@@ -73,15 +75,22 @@ async def post_view(ctx: Ctx, post: Post) -> View:
     ]
     lines: list[Any] = [head, [Span(post.text)]]
     lines.append(tr("👍 {likes} · 💬 {comments}", likes=str(likes), comments=str(notes)))
-    for comment, name in await feed.comments(ctx.session, post.id):
-        lines.append([Span("💬 "), bold(name), Span(": " + comment.text)])
+    room = CARD_LIMIT - len(post.text)
+    shown = 0
+    for comment, name in reversed(await feed.comments(ctx.session, post.id)):
+        text = shorten(comment.text, SHOWN_COMMENT)
+        room -= len(name) + len(text) + 4
+        if room < 0:
+            break  # a long post keeps its latest comments only; "All comments" has the rest
+        lines.insert(3, [Span("💬 "), bold(name), Span(": " + text)])
+        shown += 1
     view = View(body=join_lines(lines), ref=f"post:{post.id}")
     view.row(
         Button(tr.s("Like") + f" ({likes})", f"fd:l:{post.id}"),
         Button(tr.s("Comment"), f"fd:c:{post.id}"),
         Button(tr.s("Share"), f"fd:sh:{post.id}"),
     )
-    if notes > 5:
+    if notes > shown:
         view.row(Button(tr.s("All comments"), f"fd:cm:{post.id}:1"))
     owner = post.author_id == ctx.me.user_id or ctx.me.is_admin
     if post.important:
@@ -209,7 +218,9 @@ async def comment_on(ctx: Ctx, post_id: int, text: str) -> View:
 
     def build(message: str) -> Any:
         return lambda tr: View(
-            body=tr(message, person=bold(ctx.me.name), post=preview, text=comment.text),
+            body=tr(
+                message, person=bold(ctx.me.name), post=preview, text=shorten(comment.text, 1000)
+            ),
             ref=f"post:{post.id}",
         ).row(Button(tr.s("Open"), f"fd:o:{post.id}"))
 

@@ -280,7 +280,7 @@ async def add_comment(
     if not text:
         raise DomainError(N_("Write the comment text."))
     comment = EventComment(
-        event_id=event.parent_id or event.id, author_id=actor.user_id, text=text[:4000]
+        event_id=event.parent_id or event.id, author_id=actor.user_id, text=text[:2000]
     )
     session.add(comment)
     await session.flush()

@@ -21,7 +21,8 @@ from services.access import Actor, get_team_user, get_visible_group, member_grou
 from services.errors import N_, DomainError, not_found
 from services.pagination import Page, clamp_page, paginate
 
-TEXT_MAX = 4000
+TEXT_MAX = 3500  # a post and its header fit one message (Telegram: 4096)
+COMMENT_MAX = 2000
 
 
 def visible_posts(actor: Actor) -> Any:
@@ -185,7 +186,7 @@ async def add_comment(
     text = text.strip()
     if not text:
         raise DomainError(N_("Write the comment text."))
-    comment = PostComment(post_id=post.id, author_id=actor.user_id, text=text[:TEXT_MAX])
+    comment = PostComment(post_id=post.id, author_id=actor.user_id, text=text[:COMMENT_MAX])
     session.add(comment)
     await session.flush()
     return post, comment

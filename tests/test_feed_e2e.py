@@ -182,3 +182,19 @@ async def test_long_comment_threads_page(sqlite_app: App) -> None:
     out = await anna.say("/event 1")
     out = await anna.press("All comments")
     assert "Comments on Offsite (6)" in out and "Note 0" in out
+
+
+async def test_long_post_card_fits_one_message(sqlite_app: App) -> None:
+    boss, anna, _petr = await team(sqlite_app)
+    out = await boss.say("/post " + "word " * 800)
+    assert "A post may have at most 3500 characters." in out
+    await boss.say("/post " + "w" * 3400)
+    for n in range(3):
+        await anna.say("/feed")
+        await anna.press("www")
+        await anna.press("Comment")
+        await anna.say(f"{n} " + "c" * 600)
+    await boss.say("/feed")
+    out = await boss.say("/post 1")
+    card = out.split("\n[")[0]
+    assert len(card) < 4096 and "All comments" in out
