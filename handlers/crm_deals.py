@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from handlers.core import Ctx, Router, pager_row
@@ -304,9 +305,13 @@ async def _parse_product(ctx: Ctx, raw: str) -> int:
     raise DomainError(_N("There is no product {name} in the catalogue."), name=text)
 
 
+QUANTITY_RE = re.compile(r"^(\d{1,7})\s*(pcs|pc|шт\.?|x|×)?$", re.IGNORECASE)
+
+
 async def _parse_quantity(ctx: Ctx, raw: str) -> int:
-    text = raw.strip()
-    if not text.isdigit() or not 1 <= int(text) <= 1_000_000:
+    match = QUANTITY_RE.match(raw.strip())
+    text = match.group(1) if match else ""
+    if not text or not 1 <= int(text) <= 1_000_000:
         raise DomainError(_N("The quantity is a whole number from 1."))
     return int(text)
 
@@ -368,8 +373,13 @@ router.form(
         title=N_("Add a product"),
         fields=[
             Field("product", N_("Which product?"), _parse_product, choices=_product_choices),
-            Field("quantity", N_("Quantity?"), _parse_quantity),
-            Field("discount", N_("Discount, %? (0 for none)"), _parse_discount, optional=True),
+            Field("quantity", N_("Quantity? For example: 3 pcs"), _parse_quantity),
+            Field(
+                "discount",
+                N_("Discount? For example: 10% (0% for none)"),
+                _parse_discount,
+                optional=True,
+            ),
         ],
         submit=_submit_item,
     )

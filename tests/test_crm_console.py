@@ -286,6 +286,19 @@ async def test_team_rights_notifications_and_fields(sqlite_app: App) -> None:
     assert "Choose one of: North, South." in out
     out = await boss.say("south")
     assert "Region: South" in out
+    # products from the catalogue, with quantity and discount
+    out = await anna.say("/products add Consulting 5000 RUB")
+    assert "You have no right to do that." in out
+    out = await boss.say("/products add Consulting 5000 RUB")
+    assert "Product Consulting added: 5 000 RUB." in out
+    await boss.say("/deal 1")
+    out = await boss.press("Add product")
+    assert "Which product?" in out
+    await boss.press("Consulting")
+    out = await boss.say("2 pcs")
+    assert "Discount?" in out
+    out = await boss.say("10%")
+    assert "Amount: 9 000 RUB" in out and "Consulting × 2, −10% = 9 000 RUB" in out
     out = await boss.say("/crm status add Qualified")
     assert "Lead status Qualified added." in out
     out = await boss.say("/lead 1")
