@@ -3,15 +3,18 @@ by group), sorted by deadline, paginated."""
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from handlers.core import Ctx, Router, pager_row
 from handlers.i18n import N_
-from handlers.markup import bold
-from handlers.tasks_input import resolve_group
+from handlers.markup import Span, bold, join_lines
+from handlers.tasks_input import parse_person, resolve_group
 from handlers.tasks_views import task_label
 from handlers.views import Button, View
 from models.groups import Group
+from models.teams import User
 from services import tasks
 from services.access import get_visible_group
 
@@ -79,13 +82,57 @@ async def list_view(ctx: Ctx, flt: str, page_no: int, group_id: int | None = Non
     return view
 
 
+TIME_WORDS = {"time", "время"}
+WEEK_WORDS = {"week", "неделя", "неделю"}
+
+
+async def time_view(ctx: Ctx, rest: str) -> View:
+    """Time logged on tasks today or this week, by me or (supervisor, admin) @someone."""
+    words = rest.split()
+    week = any(w.casefold() in WEEK_WORDS for w in words)
+    who = next((w for w in words if w.startswith("@")), None)
+    user_id, name = ctx.me.user_id, ctx.me.name
+    if who is not None:
+        user_id = await parse_person(ctx, who)
+        person = await ctx.session.get(User, user_id)
+        name = person.name if person else who
+    zone = ZoneInfo(ctx.me.timezone)
+    today = datetime.now(zone).replace(hour=0, minute=0, second=0, microsecond=0)
+    start = today - timedelta(days=today.weekday()) if week else today
+    end = today + timedelta(days=1)
+    rows = await tasks.time_logged(ctx.session, ctx.me, user_id, start, end)
+    total = sum(seconds for _t, seconds in rows)
+    period = ctx.tr.s("this week") if week else ctx.tr.s("today")
+    lines: list[Any] = [
+        ctx.tr(
+            "Time on tasks, {person}, {period}: {total}",
+            person=bold(name),
+            period=period,
+            total=ctx.tr.duration(timedelta(seconds=total)),
+        )
+    ]
+    for task, seconds in rows[:30]:
+        title = task.title if len(task.title) <= 60 else task.title[:59] + "…"
+        lines.append(
+            [Span(f"• #{task.id} {title} — {ctx.tr.duration(timedelta(seconds=seconds))}")]
+        )
+    if not rows:
+        lines.append(
+            ctx.tr("Nothing logged yet. Start a timer on a task or type /task ID time 1h.")
+        )
+    return View(body=join_lines(lines))
+
+
 @router.command(
     "tasks",
     help=N_("your tasks: I do, I help, I created, I observe, overdue, #group"),
-    usage=N_("/tasks [do|help|created|observe|overdue|#group]"),
+    usage=N_("/tasks [do|help|created|observe|overdue|#group] · /tasks time [week] [@person]"),
 )
 async def tasks_command(ctx: Ctx) -> Any:
     arg = ctx.args.strip()
+    head = arg.split(" ", 1)[0].casefold()
+    if head in TIME_WORDS:
+        return await time_view(ctx, arg[len(head) :])
     if not arg:
         bound = await ctx.chat_group()
         if bound is not None:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -311,9 +312,11 @@ async def add_time(
     if seconds <= 0 or seconds > MANUAL_MAX:
         raise DomainError(N_("One entry may be at most 24 hours."))
     now = now or utcnow()
-    return await _log(
-        session, actor.user_id, task.id, now - timedelta(seconds=seconds), seconds, comment[:1000]
-    )
+    # the entry counts for the day it is typed on, in the person's zone
+    local = now.astimezone(ZoneInfo(actor.timezone))
+    midnight = local.replace(hour=0, minute=0, second=0, microsecond=0)
+    started = max(now - timedelta(seconds=seconds), midnight.astimezone(UTC))
+    return await _log(session, actor.user_id, task.id, started, seconds, comment[:1000])
 
 
 async def task_time(

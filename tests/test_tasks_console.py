@@ -105,6 +105,12 @@ async def test_task_flow_in_english(app: App) -> None:
     assert "Timer started." in out and "Stop timer" in out
     out = await anna.press("Stop timer")
     assert "Logged 0 min on #3." in out
+    out = await anna.say("/tasks time")
+    assert "Time on tasks, Anna, today: 2 h 30 min" in out and "#3 Ivanov report" in out
+    out = await boss.say("/tasks time week @Anna")
+    assert "Time on tasks, Anna, this week: 2 h 30 min" in out
+    out = await anna.say("/tasks time week @Boss")
+    assert "You have no right to do that." in out
     out = await anna.say("/task 3 sub Call the bank tomorrow")
     assert "Task #4 created." in out and "Subtask of #3" in out
 
