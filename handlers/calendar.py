@@ -157,8 +157,12 @@ async def announce_created(ctx: Ctx, event: Event, invited: list[User]) -> View:
         )
     await queue_reminders(ctx, event)
     view = await card_view(ctx, await calendar.get_occurrence(ctx.session, ctx.me, event.id, None))
-    head = ctx.tr.n(
-        "Event created; {n} person invited.", "Event created; {n} people invited.", len(invited)
+    head = (
+        ctx.tr.n(
+            "Event created; {n} person invited.", "Event created; {n} people invited.", len(invited)
+        )
+        if invited
+        else ctx.tr("Event created.")
     )
     view.body = [*head, Span("\n\n"), *view.body]
     return view

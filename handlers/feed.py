@@ -169,8 +169,10 @@ async def post_command(ctx: Ctx) -> Any:
             user.id, "post", lambda tr: delivered_view(tr, post, ctx.me.name), ref=f"post:{post.id}"
         )
     view = await post_view(ctx, post)
-    sent = ctx.tr.n(
-        "Posted; it reached {n} person.", "Posted; it reached {n} people.", len(reached)
+    sent = (
+        ctx.tr.n("Posted; it reached {n} person.", "Posted; it reached {n} people.", len(reached))
+        if reached
+        else ctx.tr("Posted. Nobody else is in its audience yet.")
     )
     view.body = [*sent, Span("\n\n"), *view.body]
     return view

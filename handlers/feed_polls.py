@@ -149,7 +149,11 @@ async def poll_command(ctx: Ctx) -> Any:
             ref=f"post:{post.id}",
         )
     view = await poll_view(ctx, poll, post)
-    sent = ctx.tr.n("Poll sent to {n} person.", "Poll sent to {n} people.", len(reached))
+    sent = (
+        ctx.tr.n("Poll sent to {n} person.", "Poll sent to {n} people.", len(reached))
+        if reached
+        else ctx.tr("Poll created. Nobody else is in its audience yet.")
+    )
     view.body = [*sent, Span("\n\n"), *view.body]
     return view
 

@@ -114,7 +114,8 @@ async def test_bad_input_gets_one_question(sqlite_app: App) -> None:
     assert "I don't know anyone called Nobody in your team. Who should come?" in out
     out = await boss.say("/event Sync with nobody")
     assert "When is it?" in out
-    await boss.say("/event Sync tomorrow 10:00")
+    out = await boss.say("/event Sync tomorrow 10:00")
+    assert "Event created.\n" in out
     out = await boss.say("/events tomorrow")
     assert "Sync" in out and "(1)" in out
     out = await boss.say("/events 1.1.2020")
