@@ -23,7 +23,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import structlog
-from sqlalchemy import or_, select, update
+from sqlalchemy import and_, or_, select, update
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from models.base import utcnow
@@ -31,9 +32,31 @@ from models.outbox import OutboxMessage
 from models.teams import Identity
 from scheduler.delivery import RecipientGone, RetryAfter, Sender, TemporaryFailure
 
+try:  # the chats area binds group chats; without it only people are addressed
+    from models.chats import ChatBinding
+except ImportError:  # pragma: no cover
+    ChatBinding = None  # type: ignore[assignment,misc]
+
 log = structlog.get_logger(__name__)
 
 MAX_ATTEMPTS = 6
+
+
+async def _group_chats(
+    session: AsyncSession, group_ids: list[int], platforms: list[str]
+) -> dict[int, list[tuple[str, str]]]:
+    """group id -> [(platform, chat id)] of the chats bound to it."""
+    if not group_ids or ChatBinding is None:
+        return {}
+    rows = await session.execute(
+        select(ChatBinding.group_id, ChatBinding.platform, ChatBinding.chat_id)
+        .where(ChatBinding.group_id.in_(group_ids), ChatBinding.platform.in_(platforms))
+        .order_by(ChatBinding.id)
+    )
+    out: dict[int, list[tuple[str, str]]] = {}
+    for group_id, platform, chat_id in rows:
+        out.setdefault(group_id, []).append((platform, chat_id))
+    return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,7 +193,7 @@ class Dispatcher:
                                 OutboxMessage.claimed_until.is_(None),
                                 OutboxMessage.claimed_until < now,
                             ),
-                            OutboxMessage.user_id.in_(reachable),
+                            self._addressable(reachable),
                         )
                         .order_by(OutboxMessage.due_at, OutboxMessage.id)
                         .limit(self.batch)
@@ -219,6 +242,8 @@ class Dispatcher:
                 .scalars()
                 .all()
             )
+            groups = {r.group_id for r in rows if r.user_id is None and r.group_id is not None}
+            bindings = await _group_chats(session, list(groups), list(self.senders))
         order = list(self.senders)
         best: dict[int, Identity] = {}
         for ident in identities:
@@ -227,7 +252,14 @@ class Dispatcher:
                 best[ident.user_id] = ident
         jobs = []
         for row in rows:
-            chosen = best.get(row.user_id or 0)
+            if row.user_id is None:
+                # a group's message: every chat bound to the group on our platforms
+                for binding in bindings.get(row.group_id or 0, []):
+                    jobs.append(
+                        Job(row.id, binding[0], binding[1], 0, row.payload, row.attempts + 1)
+                    )
+                continue
+            chosen = best.get(row.user_id)
             if chosen is None or chosen.chat_id is None:
                 continue
             jobs.append(
@@ -241,6 +273,17 @@ class Dispatcher:
                 )
             )
         return jobs
+
+    def _addressable(self, reachable: Any) -> Any:
+        """Rows of people reachable here, and of groups with a chat bound here."""
+        personal = OutboxMessage.user_id.in_(reachable)
+        if ChatBinding is None:
+            return personal
+        bound = select(ChatBinding.group_id).where(ChatBinding.platform.in_(list(self.senders)))
+        return or_(
+            personal,
+            and_(OutboxMessage.user_id.is_(None), OutboxMessage.group_id.in_(bound)),
+        )
 
     # -- sending -------------------------------------------------------------------------
     async def send(self, job: Job) -> Outcome:
@@ -280,9 +323,14 @@ class Dispatcher:
                     .values(status="sent", sent_at=now, claimed_until=None)
                 )
             for row_id, identity_id in outcome.gone:
-                await session.execute(
-                    update(Identity).where(Identity.id == identity_id).values(active=False)
-                )
+                if not identity_id:  # a group chat that removed the bot
+                    log.warning("group_chat_gone", row=row_id)
+                    if row_id in outcome.sent:
+                        continue  # it reached the group's other chats
+                else:
+                    await session.execute(
+                        update(Identity).where(Identity.id == identity_id).values(active=False)
+                    )
                 await session.execute(
                     update(OutboxMessage)
                     .where(OutboxMessage.id == row_id)
@@ -314,11 +362,21 @@ class Dispatcher:
         outcome = Outcome()
         flushing = asyncio.Lock()
 
-        async def flush() -> None:
+        async def flush(tries: int = 1) -> None:
             nonlocal outcome
             async with flushing:
                 current, outcome = outcome, Outcome()
-                await self.record(current)
+                for attempt in range(tries):
+                    try:
+                        await self.record(current)
+                        return
+                    except DBAPIError as exc:  # SQLite busy: another writer held on
+                        log.warning("record_retry", attempt=attempt, error=str(exc)[:200])
+                        await asyncio.sleep(min(1.0, 0.05 * 2**attempt))
+                # not recorded yet: the next flush takes it along
+                outcome.sent.extend(current.sent)
+                outcome.gone.extend(current.gone)
+                outcome.retry.extend(current.retry)
 
         async def worker() -> None:
             while True:
@@ -337,7 +395,11 @@ class Dispatcher:
         pending = {asyncio.create_task(worker()) for _ in range(self.workers)}
         try:
             while True:
-                jobs = await self.claim()
+                try:
+                    jobs = await self.claim()
+                except DBAPIError as exc:  # SQLite busy: finish what is queued, claim later
+                    log.warning("claim_failed", error=str(exc)[:200])
+                    break
                 for job in jobs:
                     await queue.put(job)
                 handled += len(jobs)
@@ -349,7 +411,7 @@ class Dispatcher:
         finally:
             for task in pending:
                 task.cancel()
-            await flush()
+            await flush(tries=30)
         return handled
 
     async def serve(self, interval: float = 1.0) -> None:

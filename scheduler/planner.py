@@ -9,6 +9,7 @@ message and the report prompt; quiet hours are applied by notifications.notify.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -64,6 +65,9 @@ async def tick(
             await fire_rules(session, rules, now, catch_up, stats)
         if on_batch is not None and rules:
             on_batch()
+        if len(rules) == size:
+            # let other writers in between batches (SQLite has one writer at a time)
+            await asyncio.sleep(0.02)
         if len(rules) < size:
             break
         size = batch

@@ -264,3 +264,37 @@ async def test_kill_9_mid_batch_loses_nothing(sqlite_url: str, tmp_path: Path) -
         assert await statuses(create_sessionmaker(engine)) == Counter({"sent": 300})
     finally:
         await engine.dispose()
+
+
+async def test_group_messages_go_to_the_bound_chats(
+    maker: async_sessionmaker[AsyncSession],
+) -> None:
+    from models.chats import ChatBinding
+    from services import groups
+
+    targets = await people(maker, 1)
+    async with maker() as s, s.begin():
+        admin = await teams.resolve_actor(s, "telegram", "1000")
+        assert admin is not None
+        group = await groups.create_group(s, admin, "Sales")
+        lonely = await groups.create_group(s, admin, "Nobody bound")
+        s.add(
+            ChatBinding(
+                team_id=admin.team_id, group_id=group.id, platform="telegram", chat_id="-500"
+            )
+        )
+        s.add(ChatBinding(team_id=admin.team_id, group_id=group.id, platform="slack", chat_id="C1"))
+        for gid, text in ((group.id, "to the group"), (lonely.id, "to nobody")):
+            await outbox.enqueue(
+                s,
+                team_id=admin.team_id,
+                group_id=gid,
+                kind="post",
+                payload=View.text(text).to_dict(),
+            )
+    await queue(maker, targets, 1)
+    sender = FakeSender()
+    dispatcher = Dispatcher(maker, {"telegram": sender}, limits={"telegram": UNLIMITED})
+    await dispatcher.drain()
+    assert sorted(sender.sent) == [("-500", "to the group"), ("1000", "n=0")]
+    assert await statuses(maker) == Counter({"sent": 2, "pending": 1})
