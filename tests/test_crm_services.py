@@ -30,7 +30,7 @@ from services import (
 )
 from services.access import Actor
 from services.crm import Card, recognise
-from services.errors import DomainError
+from services.errors import DomainError, NotFound
 from services.teams import Newcomer
 
 
@@ -343,8 +343,10 @@ async def test_access_matrix(
     async with maker() as s, s.begin():
         await crm.set_grant(s, world.admin, world.guest.user_id, True)
         ids: dict[str, int] = {}
+        deal_ids: dict[str, int] = {}
         for letter, actor in owners.items():
             ids[letter] = (await new_lead(s, actor, card(f"Lead {letter}"))).id
+            deal_ids[letter] = (await crm_deals.create_deal(s, actor, f"Deal {letter}")).id
         await crm.set_visibility(s, world.admin, mode)
         viewers = {
             "admin": world.admin,
@@ -357,6 +359,12 @@ async def test_access_matrix(
             seen = {lead.id for lead in page.items}
             expected = {ids[letter] for letter in MATRIX[mode][name]}
             assert seen == expected, (mode, name)
+            deals = await crm_deals.list_deals(s, actor, per_page=50)
+            assert {d.id for d in deals.items} == {deal_ids[x] for x in MATRIX[mode][name]}
+            for letter, deal_id in deal_ids.items():
+                if letter not in MATRIX[mode][name]:
+                    with pytest.raises(NotFound):
+                        await crm_deals.move_deal(s, actor, deal_id, 1)
             for lead_id in ids.values():
                 if lead_id in expected:
                     await crm_leads.get_lead(s, actor, lead_id)
