@@ -95,14 +95,13 @@ class FormsEngine:
         view = View(body=body)
         if fld.choices is not None:
             options = await fld.choices(ctx)
-            row: list[Button] = []
-            for index, (label, _value) in enumerate(options):
-                row.append(Button(label, f"f:v:{step}:{index}"))
-                if len(row) == 2:
-                    view.buttons.append(row)
-                    row = []
-            if row:
-                view.buttons.append(row)
+            view.grid(
+                [
+                    Button(label, f"f:v:{step}:{index}")
+                    for index, (label, _value) in enumerate(options)
+                ],
+                per_row=2,
+            )
         controls = []
         if fld.optional:
             controls.append(Button(ctx.tr.s("Skip"), f"f:skip:{step}"))

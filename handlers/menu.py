@@ -42,14 +42,7 @@ async def menu_view(ctx: Ctx) -> View:
     if not pins:
         view.body.append(Span("\n"))
         view.body.extend(ctx.tr("Nothing is pinned. Press Edit menu to choose sections."))
-    row: list[Button] = []
-    for section in pins:
-        row.append(Button(ctx.tr.s(SECTION_LABELS[section]), f"menu:o:{section}"))
-        if len(row) == 3:
-            view.buttons.append(row)
-            row = []
-    if row:
-        view.buttons.append(row)
+    view.grid([Button(ctx.tr.s(SECTION_LABELS[section]), f"menu:o:{section}") for section in pins])
     view.row(Button(ctx.tr.s("Edit menu"), "menu:e"))
     return view
 
@@ -57,15 +50,15 @@ async def menu_view(ctx: Ctx) -> View:
 async def edit_view(ctx: Ctx) -> View:
     pins = set(await menu.pinned(ctx.session, ctx.me))
     view = View(body=ctx.tr("Press a section to pin or unpin it."), edit=True)
-    row: list[Button] = []
-    for section in menu.SECTIONS:
-        mark = "📌 " if section in pins else "○ "
-        row.append(Button(mark + ctx.tr.s(SECTION_LABELS[section]), f"menu:t:{section}"))
-        if len(row) == 3:
-            view.buttons.append(row)
-            row = []
-    if row:
-        view.buttons.append(row)
+    view.grid(
+        [
+            Button(
+                ("📌 " if section in pins else "○ ") + ctx.tr.s(SECTION_LABELS[section]),
+                f"menu:t:{section}",
+            )
+            for section in menu.SECTIONS
+        ]
+    )
     view.row(Button(ctx.tr.s("Done"), "menu:m"))
     return view
 

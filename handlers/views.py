@@ -54,6 +54,12 @@ class View:
             self.buttons.append(list(buttons))
         return self
 
+    def grid(self, buttons: list[Button], per_row: int = 3) -> View:
+        """Lay buttons out in rows of `per_row`."""
+        for start in range(0, len(buttons), per_row):
+            self.buttons.append(list(buttons[start : start + per_row]))
+        return self
+
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe form for the outbox (images and files are not queued)."""
         data: dict[str, Any] = {
