@@ -236,7 +236,7 @@ async def task_command(ctx: Ctx) -> Any:
         return await ctx.start_form("task_new")
     head, _, rest = text.partition(" ")
     if head.lstrip("#").isdigit():
-        from handlers.tasks_more import subcommand
+        from handlers.tasks_sub import subcommand
 
         return await subcommand(ctx, int(head.lstrip("#")), rest.strip())
     if head.casefold() in ("from", "из", "шаблон") and rest:

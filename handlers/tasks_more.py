@@ -9,7 +9,6 @@ from handlers.core import Ctx, Router
 from handlers.forms import Field, Form
 from handlers.i18n import N_
 from handlers.markup import Span, bold
-from handlers.people import pick_person
 from handlers.tasks import create_from_text, post_comment, tell, tell_assigned
 from handlers.tasks_input import (
     as_moment,
@@ -25,8 +24,6 @@ from handlers.views import View
 from models.tasks import Task
 from models.teams import User
 from services import tasks, tasks_flow, tasks_work
-from services.errors import N_ as _N
-from services.errors import DomainError
 
 router = Router(__name__)
 ORDER = 51
@@ -223,53 +220,6 @@ async def add_role(ctx: Ctx, task_id: int, user_id: int, role: str) -> View:
     view = await _card(ctx, task, edit=False)
     view.body = [*ctx.tr(msg, person=bold(user.name)), Span("\n\n"), *view.body]
     return view
-
-
-async def subcommand(ctx: Ctx, task_id: int, rest: str) -> Any:
-    """/task 12 · /task 12 comment TEXT · time 2h 30m TEXT · check A; B · sub TITLE ·
-    after 11 · deadline WHEN · delegate @x · start|complete|..."""
-    verb, _, arg = rest.partition(" ")
-    verb = verb.casefold()
-    arg = arg.strip()
-    if not verb:
-        return await card_view(ctx, await tasks.get_task(ctx.session, ctx.me, task_id))
-    if verb in ("comment", "c", "коммент", "комментарий"):
-        return await post_comment(ctx, task_id, arg)
-    if verb in ("time", "время"):
-        seconds, comment = tasks_work.parse_duration(arg)
-        await tasks_work.add_time(ctx.session, ctx.me, task_id, seconds, comment)
-        return time_done(ctx, await tasks.get_task(ctx.session, ctx.me, task_id), seconds)
-    if verb in ("check", "чек", "пункт"):
-        await tasks_work.add_items(ctx.session, ctx.me, task_id, arg.split(";"))
-        return await checklist_view(ctx, task_id)
-    if verb in ("sub", "подзадача"):
-        await tasks.get_task(ctx.session, ctx.me, task_id)
-        return await create_from_text(ctx, arg, parent_id=task_id)
-    if verb in ("after", "после"):
-        pred_id = arg.lstrip("#")
-        if not pred_id.isdigit():
-            raise DomainError(_N("After which task? For example: /task 12 after 11"))
-        pred, succ = await tasks_flow.add_dependency(ctx.session, ctx.me, int(pred_id), task_id)
-        view = await card_view(ctx, succ)
-        note = ctx.tr(
-            "#{succ} now starts after #{pred} is due.", succ=str(succ.id), pred=str(pred.id)
-        )
-        view.body = [*note, Span("\n\n"), *view.body]
-        return view
-    if verb in ("deadline", "срок"):
-        return await apply_deadline(ctx, task_id, as_moment(await parse_deadline(ctx, arg)))
-    if verb in ("delegate", "делегировать", "передать"):
-        picked = await pick_person(ctx, arg, lambda uid: f"t:dp:{task_id}:{uid}")
-        if isinstance(picked, View):
-            return picked
-        return await apply_delegate(ctx, task_id, picked.id)
-    if verb in tasks_flow.VERBS:
-        return await apply_status(ctx, task_id, verb)
-    if verb in ("repeat", "повтор", "template", "шаблон"):
-        from handlers.tasks_repeat import repeat_or_template
-
-        return await repeat_or_template(ctx, task_id, verb, arg)
-    raise DomainError(_N("Unknown action {verb}. Send /help for the list."), verb=verb)
 
 
 # -- forms ----------------------------------------------------------------------

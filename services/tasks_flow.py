@@ -221,3 +221,16 @@ async def add_dependency(
                 succ.due_sort = succ.deadline
     await session.flush()
     return pred, succ
+
+
+async def delete_task(session: AsyncSession, actor: Actor, task_id: int) -> tuple[Task, set[int]]:
+    """The creator or an admin deletes a task; returns it and who had a role in it."""
+    from services.tasks import participants
+
+    task = await get_task(session, actor, task_id)
+    if not can_manage(actor, task):
+        raise forbidden()
+    people = await participants(session, task)
+    await session.delete(task)
+    await session.flush()
+    return task, people

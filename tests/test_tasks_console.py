@@ -344,3 +344,31 @@ async def test_long_checklist_pages(sqlite_app: App) -> None:
     assert "Box 24" in out and "3/3" in out
     out = await boss.press("Box 24")
     assert "Checklist of #1: 1 of 25 done" in out and "☑ Box 24" in out and "3/3" in out
+
+
+async def test_title_roles_and_delete_by_command(sqlite_app: App) -> None:
+    boss, anna = await team(sqlite_app, "en", "Boss", "Anna")
+    await team_member(sqlite_app, boss, "Petr")
+    await boss.say("/task Draft the plan tomorrow")
+    out = await boss.say("/task 1 title Draft the launch plan")
+    assert "#1 Draft the launch plan" in out
+    out = await boss.say("/task 1 add @Anna")
+    assert "Anna is now a co-executor." in out and "Co-executors: Anna" in out
+    out = await boss.say("/task 1 watch @Petr")
+    assert "Petr now observes the task." in out and "Observers: Petr" in out
+    out = await anna.say("/tasks help")
+    assert "Boss gave you a task." in out and "Tasks — I help (1)" in out
+    out = await anna.say("/task 1 delete")
+    assert "You have no right to do that." in out
+    out = await boss.say("/task 1 delete")
+    assert "Task #1 deleted." in out
+    out = await anna.say("/task 1")
+    assert "Boss deleted the task Draft the launch plan." in out
+    assert "Not found, or you have no access to it." in out
+
+
+async def team_member(app: App, lead: ConsoleDriver, name: str) -> ConsoleDriver:
+    code = invite_code(await lead.say("/invite"))
+    person = ConsoleDriver(app, user=name)
+    await person.say(f"/start {code}")
+    return person

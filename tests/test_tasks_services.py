@@ -415,3 +415,42 @@ async def test_recurring_tick_creates_and_notifies(
         assert len(notes) == 1 and notes[0].ref is not None and notes[0].ref.startswith("task:")
         page = await tasks.list_tasks(s, world.emp, "do")
         assert [t.title for t in page.items] == ["Water the plants", "Water the plants"]
+
+
+async def test_delete_removes_everything_hanging_off_a_task(
+    maker: async_sessionmaker[AsyncSession], world: World
+) -> None:
+    from models.tasks import ChecklistItem, PlanCard, TaskComment, TaskDependency, TaskMember
+
+    async with maker() as s, s.begin():
+        a = await tasks.create_task(s, world.admin, "Design", deadline=NOW + timedelta(days=1))
+        b = await tasks.create_task(
+            s,
+            world.admin,
+            "Build",
+            responsible_id=world.emp.user_id,
+            accomplices=[world.other.user_id],
+        )
+        sub = await tasks.create_task(s, world.admin, "Build part", parent_id=b.id)
+        await tasks_flow.add_dependency(s, world.admin, a.id, b.id)
+        await tasks_work.add_comment(s, world.emp, b.id, "started")
+        await tasks_work.add_items(s, world.emp, b.id, ["one"])
+        await tasks_plan.move(s, world.emp, b.id, (await tasks_plan.columns(s, world.emp))[1].id)
+        ids = (a.id, b.id, sub.id)
+    async with maker() as s, s.begin():
+        with pytest.raises(DomainError):
+            await tasks_flow.delete_task(s, world.emp, ids[1])
+    async with maker() as s, s.begin():
+        _, people = await tasks_flow.delete_task(s, world.admin, ids[1])
+        assert people == {world.admin.user_id, world.emp.user_id, world.other.user_id}
+    async with maker() as s:
+        for model, column in (
+            (TaskMember, TaskMember.task_id),
+            (TaskComment, TaskComment.task_id),
+            (ChecklistItem, ChecklistItem.task_id),
+            (PlanCard, PlanCard.task_id),
+            (TaskDependency, TaskDependency.successor_id),
+        ):
+            assert (await s.execute(select(model).where(column == ids[1]))).first() is None
+        orphan = await s.get(Task, ids[2])
+        assert orphan is not None and orphan.parent_id is None

@@ -1,0 +1,95 @@
+"""/task ID sub-commands: comment, time, check, sub, after, deadline, delegate, title,
+add (co-executor), watch (observer), delete, status verbs, repeat, template."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from handlers.core import Ctx
+from handlers.i18n import Translator
+from handlers.markup import Span, bold
+from handlers.people import pick_person
+from handlers.tasks import create_from_text, post_comment
+from handlers.tasks_input import as_moment, parse_deadline
+from handlers.tasks_more import add_role, apply_deadline, apply_delegate, apply_status
+from handlers.tasks_panels import checklist_view, time_done
+from handlers.tasks_views import card_view
+from handlers.views import View
+from services import tasks, tasks_flow, tasks_work
+from services.errors import N_ as _N
+from services.errors import DomainError
+
+
+async def delete(ctx: Ctx, task_id: int) -> View:
+    task, people = await tasks_flow.delete_task(ctx.session, ctx.me, task_id)
+    title = task.title if len(task.title) <= 300 else task.title[:299] + "…"
+
+    def build(tr: Translator) -> View:
+        return View(
+            body=tr("{person} deleted the task {title}.", person=ctx.me.name, title=bold(title))
+        )
+
+    for uid in sorted(people):
+        await ctx.notify(uid, "status", build)
+    return View(body=ctx.tr("Task #{id} deleted.", id=str(task_id)))
+
+
+async def subcommand(ctx: Ctx, task_id: int, rest: str) -> Any:
+    """/task 12 · /task 12 comment TEXT · time 2h 30m TEXT · check A; B · sub TITLE ·
+    after 11 · deadline WHEN · delegate @x · start|complete|..."""
+    verb, _, arg = rest.partition(" ")
+    verb = verb.casefold()
+    arg = arg.strip()
+    if not verb:
+        return await card_view(ctx, await tasks.get_task(ctx.session, ctx.me, task_id))
+    if verb in ("comment", "c", "коммент", "комментарий"):
+        return await post_comment(ctx, task_id, arg)
+    if verb in ("time", "время"):
+        seconds, comment = tasks_work.parse_duration(arg)
+        await tasks_work.add_time(ctx.session, ctx.me, task_id, seconds, comment)
+        return time_done(ctx, await tasks.get_task(ctx.session, ctx.me, task_id), seconds)
+    if verb in ("check", "чек", "пункт"):
+        await tasks_work.add_items(ctx.session, ctx.me, task_id, arg.split(";"))
+        return await checklist_view(ctx, task_id)
+    if verb in ("sub", "подзадача"):
+        await tasks.get_task(ctx.session, ctx.me, task_id)
+        return await create_from_text(ctx, arg, parent_id=task_id)
+    if verb in ("after", "после"):
+        pred_id = arg.lstrip("#")
+        if not pred_id.isdigit():
+            raise DomainError(_N("After which task? For example: /task 12 after 11"))
+        pred, succ = await tasks_flow.add_dependency(ctx.session, ctx.me, int(pred_id), task_id)
+        view = await card_view(ctx, succ)
+        note = ctx.tr(
+            "#{succ} now starts after #{pred} is due.", succ=str(succ.id), pred=str(pred.id)
+        )
+        view.body = [*note, Span("\n\n"), *view.body]
+        return view
+    if verb in ("deadline", "срок"):
+        return await apply_deadline(ctx, task_id, as_moment(await parse_deadline(ctx, arg)))
+    if verb in ("delegate", "делегировать", "передать"):
+        picked = await pick_person(ctx, arg, lambda uid: f"t:dp:{task_id}:{uid}")
+        if isinstance(picked, View):
+            return picked
+        return await apply_delegate(ctx, task_id, picked.id)
+    if verb in ("title", "название", "rename"):
+        task = await tasks.edit_text(ctx.session, ctx.me, task_id, title=arg)
+        return await card_view(ctx, task)
+    if verb in ("add", "добавить", "watch", "наблюдать", "observer", "наблюдатель"):
+        role = tasks.ACCOMPLICE if verb in ("add", "добавить") else tasks.AUDITOR
+        if not arg:
+            return await add_role(ctx, task_id, ctx.me.user_id, tasks.AUDITOR)
+        code = "a" if role == tasks.ACCOMPLICE else "o"
+        picked = await pick_person(ctx, arg, lambda uid: f"t:mp:{task_id}:{uid}:{code}")
+        if isinstance(picked, View):
+            return picked
+        return await add_role(ctx, task_id, picked.id, role)
+    if verb in ("delete", "удалить"):
+        return await delete(ctx, task_id)
+    if verb in tasks_flow.VERBS:
+        return await apply_status(ctx, task_id, verb)
+    if verb in ("repeat", "повтор", "template", "шаблон"):
+        from handlers.tasks_repeat import repeat_or_template
+
+        return await repeat_or_template(ctx, task_id, verb, arg)
+    raise DomainError(_N("Unknown action {verb}. Send /help for the list."), verb=verb)
