@@ -152,3 +152,37 @@ async def test_in_a_group_a_dialog_continues_through_replies(
         )
         await fake.wait_handled(update["update_id"])
         assert "Open to everyone in the team, or closed?" in fake.sent(-100900)[-1].text
+
+
+async def test_group_notices_go_to_the_bound_chat(sqlite_url: str, fake: FakeTelegram) -> None:
+    from handlers.markup import Span
+    from handlers.views import View
+    from scheduler.dispatcher import UNLIMITED, Dispatcher
+    from services import chats, groups, teams
+
+    async with running(sqlite_url, fake) as adapter:
+        boss = Chat(fake, Person(101, "Boss", "en"))
+        await boss.say("/start", expect=2)
+        await boss.say("/groups new Sales")
+        room = {"id": -100321, "type": "supergroup", "title": "Sales room"}
+        update = await fake.push(message_update(fake, boss.person, "/bind Sales", chat=room))
+        await fake.wait_handled(update["update_id"])
+        assert "bound to the group <b>Sales</b>" in fake.sent(-100321)[-1].text
+
+        async with adapter.workspace.sessionmaker() as session, session.begin():
+            actor = await teams.resolve_actor(session, "telegram", "101")
+            assert actor is not None
+            (sales,) = await groups.find_groups(session, actor, "Sales")
+            payload = View(body=[Span("Deal <won> & closed")]).to_dict()
+            assert await chats.notify_group(session, sales, kind="post", payload=payload)
+
+        dispatcher = Dispatcher(
+            adapter.workspace.sessionmaker,
+            {"telegram": adapter.sender},
+            limits={"telegram": UNLIMITED},
+        )
+        before = len(fake.sent(-100321))
+        await dispatcher.drain()
+        notices = fake.sent(-100321)[before:]
+        assert [c.text for c in notices] == ["Deal &lt;won&gt; &amp; closed"]
+        assert fake.sent(101)[-1].text != notices[0].text  # not to anyone's private chat
