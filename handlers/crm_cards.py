@@ -14,6 +14,7 @@ from models.crm import CrmActivity, CrmStage
 from services import crm, crm_deals, crm_fields, crm_leads, crm_people, crm_products
 from services.crm_activities import KIND_NAMES
 from services.crm_deals import money
+from services.errors import NotFound
 
 LETTER = {"lead": "l", "deal": "d", "contact": "c", "company": "o"}
 ENTITY = {v: k for k, v in LETTER.items()}
@@ -99,6 +100,17 @@ async def activity_rows(ctx: Ctx, view: View, entity: str, entity_id: int) -> No
         )
 
 
+async def linked_name(ctx: Ctx, entity: str, entity_id: int | None) -> str | None:
+    """The name of a linked record, when the reader may see it."""
+    if entity_id is None:
+        return None
+    try:
+        row = await crm.get_visible(ctx.session, ctx.me, entity, entity_id)
+    except NotFound:
+        return None
+    return str(row.name)
+
+
 async def owner_name(ctx: Ctx, owner_id: int | None) -> str:
     if owner_id is None:
         return "—"
@@ -164,6 +176,13 @@ async def deal_card(ctx: Ctx, deal_id: int) -> View:
         discount = f", −{item.discount}%" if item.discount else ""
         total = money(crm_products.line_total(item), deal.currency)
         lines.append([Span(f"• {name} × {item.quantity}{discount} = {total}")])
+    for label, entity, linked in (
+        (ctx.tr.s("Contact"), "contact", deal.contact_id),
+        (ctx.tr.s("Company"), "company", deal.company_id),
+    ):
+        linked_to = await linked_name(ctx, entity, linked)
+        if linked_to:
+            lines.append(field_line(ctx, label, linked_to))
     lines.append(field_line(ctx, ctx.tr.s("Responsible"), await owner_name(ctx, deal.owner_id)))
     lines.extend(await _extras(ctx, "deal", deal))
     view = View(body=join_lines(lines), ref=f"deal:{deal.id}")

@@ -62,6 +62,7 @@ async def test_sales_cycle_in_english(app: App) -> None:
 
     out = await boss.press("Deal #1")
     assert "Deal #1: Romashka LLC" in out and "Stage: new" in out
+    assert "Contact: Ivan Petrov" in out and "Company: Romashka LLC" in out
     out = await boss.press("Amount")
     assert "Amount and currency?" in out
     out = await boss.say("150 000 RUB")
