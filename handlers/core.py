@@ -225,6 +225,29 @@ class Ctx:
             self.session, user, kind=kind, payload=view.to_dict(), ref=ref, dedup_key=dedup_key
         )
 
+    async def notify_group(
+        self,
+        group: Group,
+        kind: str,
+        build: Callable[[Translator], View],
+        *,
+        dedup_key: str | None = None,
+    ) -> bool:
+        """Post to the chats bound to a group (/bind), in the team's language and zone.
+
+        Returns False when no chat is bound; people are notified separately (notify).
+        """
+        from models.teams import Team
+        from services import chats
+
+        team = await self.session.get(Team, group.team_id)
+        if team is None or (self.actor is not None and team.id != self.actor.team_id):
+            return False
+        view = build(translator(team.locale, team.timezone))
+        return await chats.notify_group(
+            self.session, group, kind=kind, payload=view.to_dict(), dedup_key=dedup_key
+        )
+
     async def start_form(self, name: str, data: dict[str, Any] | None = None) -> Reply:
         return await self.registry.forms_engine.start(self, name, data or {})
 

@@ -134,3 +134,34 @@ async def test_bind_needs_a_group_chat_in_both_languages(sqlite_app: App) -> Non
     await anna.say("/start")
     out = await anna.say("/unbind")
     assert "Отправьте /bind ГРУППА в том групповом чате" in out
+
+
+async def test_ctx_notify_group_writes_in_the_team_language(
+    maker: async_sessionmaker[AsyncSession], world: World
+) -> None:
+    from handlers.core import Ctx, Services
+    from handlers.events import ChatRef, Incoming
+    from handlers.events import Sender as Who
+    from handlers.i18n import translator
+    from handlers.views import View
+    from models.teams import Team
+
+    async with maker() as s, s.begin():
+        team = await s.get(Team, world.admin.team_id)
+        assert team is not None
+        team.locale = "ru"
+        event = Incoming(
+            chat=ChatRef("telegram", CHAT, private=False), sender=Who("admin", "Admin"), kind="text"
+        )
+        ctx = Ctx(s, event, world.admin, translator("en"), Services(), registry=None)
+        sales = await groups.get_group(s, world.admin, world.sales_id)
+
+        def build(tr: object) -> View:
+            return View.text(tr.s("Unbind"))  # type: ignore[attr-defined]
+
+        assert not await ctx.notify_group(sales, "post", build)
+        await chats.bind(s, world.admin, "telegram", CHAT, world.sales_id)
+        assert (await ctx.chat_group()) is not None
+        assert await ctx.notify_group(sales, "post", build)
+        row = (await s.execute(select(OutboxMessage))).scalar_one()
+        assert row.payload["body"][0][0] == "Отвязать"
