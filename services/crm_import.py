@@ -17,7 +17,8 @@ from typing import Any
 from sqlalchemy import delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models.crm import CrmContact, CrmDraft, CrmLead
+from models.crm import CrmContact, CrmDraft, CrmLead, CrmNote
+from models.teams import User
 from services.access import Actor, require_staff
 from services.crm import (
     Card,
@@ -63,6 +64,7 @@ for _field, _names in {
     ],
     "source": ["источник", "source"],
     "comment": ["комментарий", "comment", "comments", "примечание"],
+    "owner": ["ответственный", "responsible", "assigned to", "owner"],
 }.items():
     for _name in _names:
         COLUMNS[_name] = _field
@@ -151,6 +153,7 @@ def parse(data: bytes, entity: str = "lead") -> Preview:
                 continue
             row = card.to_dict()
             row["line"] = line
+            row["owner"] = got.get("owner", "")
             preview.rows.append(row)
     except csv.Error:
         preview.errors.append((line + 1, N_("broken quoting"), {}))
@@ -245,6 +248,13 @@ async def commit(
         raise DomainError(N_("The file has errors: fix them and send it again."))
     entity = str(draft.data["entity"])
     rows = [r for r in draft.data["rows"] if not (skip_duplicates and r.get("dup"))]
+    # the Responsible column names a person of the team; anyone else: the importer
+    people = await session.execute(
+        select(User.id, User.name).where(
+            User.team_id == actor.team_id, User.active.is_(True), User.role != "extranet"
+        )
+    )
+    owners = {name.casefold(): uid for uid, name in people.all()}
     values: list[dict[str, Any]] = []
     if entity == "lead":
         status = await status_by_code(session, actor.team_id, "new")
@@ -261,7 +271,7 @@ async def commit(
                     email=r["email"],
                     source=r["source"],
                     status_id=status.id,
-                    owner_id=actor.user_id,
+                    owner_id=owners.get(str(r.get("owner", "")).casefold(), actor.user_id),
                     created_by=actor.user_id,
                     custom={},
                 )
@@ -277,13 +287,32 @@ async def commit(
                     phone=r["phone"],
                     phone_key=r["phone_key"],
                     email=r["email"],
-                    owner_id=actor.user_id,
+                    owner_id=owners.get(str(r.get("owner", "")).casefold(), actor.user_id),
                     custom={},
                 )
             )
         model = CrmContact
+    notes: list[dict[str, Any]] = []
     for start in range(0, len(values), 1000):
-        await session.execute(insert(model), values[start : start + 1000])
+        ids = await session.scalars(
+            insert(model).returning(model.id, sort_by_parameter_order=True),
+            values[start : start + 1000],
+        )
+        for new_id, row in zip(ids, rows[start : start + 1000], strict=True):
+            if row.get("comment"):
+                notes.append(
+                    dict(
+                        team_id=actor.team_id,
+                        entity=entity,
+                        entity_id=new_id,
+                        kind="comment",
+                        author_id=actor.user_id,
+                        text=str(row["comment"])[:4000],
+                        params={},
+                    )
+                )
+    for start in range(0, len(notes), 1000):
+        await session.execute(insert(CrmNote), notes[start : start + 1000])
     await session.delete(draft)
     await session.flush()
     return entity, len(values)

@@ -254,3 +254,26 @@ async def test_export_round_trip(maker: async_sessionmaker[AsyncSession], boss: 
         # what was exported imports back as duplicates only
         again = await crm_import.preview(s, boss, data, "lead")
         assert again.new == 0 and len(again.duplicates) == 3 and again.errors == []
+
+
+async def test_responsible_and_comments_come_along(
+    maker: async_sessionmaker[AsyncSession], boss: Actor
+) -> None:
+    async with maker() as s, s.begin():
+        code = (await teams.create_invite(s, boss, role="employee")).code
+        anna, _ = await teams.join_with_invite(
+            s, code, Newcomer(platform="console", external_id="anna", name="Anna")
+        )
+        data = (
+            "Имя;Мобильный телефон;Ответственный;Комментарий\n"
+            "Первый;+7 900 000-00-01;anna;позвонить в понедельник\n"
+            "Второй;+7 900 000-00-02;Nobody;\n"
+        ).encode("cp1251")
+        preview = await crm_import.preview(s, boss, data, "lead")
+        await crm_import.commit(s, boss, preview.draft_id or 0, skip_duplicates=False)
+        leads = {lead.name: lead for lead in await s.scalars(select(CrmLead).order_by(CrmLead.id))}
+        assert leads["Первый"].owner_id == anna.user_id
+        assert leads["Второй"].owner_id == boss.user_id
+        note = await s.scalar(select(CrmNote).where(CrmNote.kind == "comment"))
+        assert note is not None
+        assert (note.entity_id, note.text) == (leads["Первый"].id, "позвонить в понедельник")
