@@ -23,7 +23,7 @@ from handlers.markup import Span, bold, join_lines
 from handlers.views import Attachment, Button, View
 from models.calendar import Event
 from models.teams import User
-from services import calendar, calendar_reminders, users
+from services import calendar, calendar_reminders, groups, users
 from services.calendar_parse import parse_event, parse_start
 from services.calendar_recur import Occurrence
 from services.errors import N_ as _N
@@ -154,6 +154,14 @@ async def announce_created(ctx: Ctx, event: Event, invited: list[User]) -> View:
             "invitation",
             lambda tr: invitation_view(tr, event, ctx.me.name),
             ref=f"event:{event.id}",
+        )
+    if event.group_id is not None:
+        group = await groups.get_group(ctx.session, ctx.me, event.group_id)
+        await ctx.notify_group(
+            group,
+            "invitation",
+            lambda tr: invitation_view(tr, event, ctx.me.name),
+            dedup_key=f"event:{event.id}:group",
         )
     await queue_reminders(ctx, event)
     view = await card_view(ctx, await calendar.get_occurrence(ctx.session, ctx.me, event.id, None))

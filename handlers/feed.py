@@ -15,7 +15,7 @@ from handlers.markup import Span, bold, join_lines
 from handlers.views import Button, View
 from models.feed import Post
 from models.teams import User
-from services import feed, feed_polls, users
+from services import feed, feed_polls, groups, users
 from services.errors import N_ as _N
 from services.errors import DomainError
 
@@ -167,6 +167,15 @@ async def post_command(ctx: Ctx) -> Any:
     for user in reached:
         await ctx.notify(
             user.id, "post", lambda tr: delivered_view(tr, post, ctx.me.name), ref=f"post:{post.id}"
+        )
+    if post.group_id is not None:
+        # and to the group's own chats (/bind), where members press the same buttons
+        group = await groups.get_group(ctx.session, ctx.me, post.group_id)
+        await ctx.notify_group(
+            group,
+            "post",
+            lambda tr: delivered_view(tr, post, ctx.me.name),
+            dedup_key=f"post:{post.id}:group",
         )
     view = await post_view(ctx, post)
     sent = (

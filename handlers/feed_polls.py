@@ -12,7 +12,7 @@ from handlers.i18n import N_, Translator
 from handlers.markup import Span, bold, join_lines
 from handlers.views import Button, View
 from models.feed import Poll, Post
-from services import feed_polls
+from services import feed_polls, groups
 from services.errors import N_ as _N
 from services.errors import DomainError
 from services.parsing import parse_when
@@ -147,6 +147,14 @@ async def poll_command(ctx: Ctx) -> Any:
             "post",
             lambda tr: delivered_poll(tr, poll, post, ctx.me.name, choices),
             ref=f"post:{post.id}",
+        )
+    if post.group_id is not None:
+        group = await groups.get_group(ctx.session, ctx.me, post.group_id)
+        await ctx.notify_group(
+            group,
+            "post",
+            lambda tr: delivered_poll(tr, poll, post, ctx.me.name, choices),
+            dedup_key=f"post:{post.id}:group",
         )
     view = await poll_view(ctx, poll, post)
     sent = (

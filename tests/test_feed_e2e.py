@@ -198,3 +198,42 @@ async def test_long_post_card_fits_one_message(sqlite_app: App) -> None:
     out = await boss.say("/post 1")
     card = out.split("\n[")[0]
     assert len(card) < 4096 and "All comments" in out
+
+
+async def test_group_posts_polls_and_events_reach_the_bound_chat(sqlite_app: App) -> None:
+    from sqlalchemy import select
+
+    from models.outbox import OutboxMessage
+    from services import chats
+    from services.teams import resolve_actor
+
+    boss = ConsoleDriver(sqlite_app, user="Boss", lang="en")
+    await boss.say("/start")
+    await boss.say("/groups new Sales")
+    async with sqlite_app.workspace.sessionmaker() as session, session.begin():
+        me = await resolve_actor(session, "console", "boss")
+        assert me is not None
+        group_id = await boss_group(session, me)
+        await chats.bind(session, me, "telegram", "-100500", group_id)
+    await boss.say("/post #Sales Targets are up")
+    await boss.say("/poll #Sales Demo day? | Tue | Thu")
+    await boss.say("/event Sales sync tomorrow 11:00 #Sales")
+    await boss.say("/post Not for the group chat")
+    async with sqlite_app.workspace.sessionmaker() as session:
+        rows = (
+            (await session.execute(select(OutboxMessage).where(OutboxMessage.group_id == group_id)))
+            .scalars()
+            .all()
+        )
+    texts = [" ".join(span[0] for span in row.payload["body"]) for row in rows]
+    assert len(rows) == 3
+    assert any("Targets are up" in t for t in texts)
+    assert any("Demo day?" in t for t in texts)
+    assert any("Sales sync" in t for t in texts)
+
+
+async def boss_group(session: object, me: object) -> int:
+    from services import groups
+
+    page = await groups.list_groups(session, me)  # type: ignore[arg-type]
+    return page.items[0].id
