@@ -66,7 +66,8 @@ class TelegramAdapter:
         self.router = Router(name=__name__)
         self.router.message.register(self.on_message)
         self.router.callback_query.register(self.on_callback)
-        self.dispatcher = Dispatcher()
+        # dialogs live in the database (handlers.forms), so aiogram's FSM stays off
+        self.dispatcher = Dispatcher(disable_fsm=True)
         self.dispatcher.include_router(self.router)
         self._turns: dict[str, tuple[asyncio.Lock, int]] = {}
         self.ready = asyncio.Event()
