@@ -49,7 +49,7 @@ ENTITY_LABELS = {"lead": "l", "deal": "d", "contact": "c", "company": "o"}
     help=N_("CRM Start: plan, funnel, channels, people; find, plan, report, field, access"),
     usage=N_(
         "/crm [todo|month YYYY-MM|find TEXT|plan @person AMOUNT [count] [MONTH]|report ...|"
-        "field add ...|status add NAME|stage add [#PIPELINE] NAME|pipeline NAME|"
+        "field add ...|status add NAME|stage add [#PIPELINE] NAME|pipeline NAME|currency CODE|"
         "access own|department|all|grant @person|revoke @person]"
     ),
     roles=("admin", "employee", "extranet"),
@@ -68,6 +68,9 @@ async def crm_command(ctx: Ctx) -> Any:
         from handlers.crm_reports import report_command
 
         return await report_command(ctx, rest)
+    if verb in ("currency", "валюта"):
+        row = await crm.set_currency(ctx.session, ctx.me, rest)
+        return View(body=ctx.tr("The team's currency is {code} now.", code=row.currency))
     if verb in ("access", "доступ"):
         row = await crm.set_visibility(ctx.session, ctx.me, rest.casefold())
         return View(body=ctx.tr(VISIBILITY_TEXT[row.visibility]))

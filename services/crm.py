@@ -152,6 +152,18 @@ async def create_pipeline_rows(
     return pipeline
 
 
+async def set_currency(session: AsyncSession, actor: Actor, code: str) -> CrmSettings:
+    """The team's currency: new deals and products use it; plans count in it."""
+    require_admin(actor)
+    code = code.strip().upper()
+    if not (len(code) == 3 and code.isalpha() and code.isascii()):
+        raise DomainError(N_("A currency is a three-letter code such as RUB, USD or EUR."))
+    row = await settings_of(session, actor.team_id)
+    row.currency = code
+    await session.flush()
+    return row
+
+
 async def set_visibility(session: AsyncSession, actor: Actor, mode: str) -> CrmSettings:
     require_admin(actor)
     if mode not in VISIBILITY:

@@ -248,6 +248,12 @@ async def test_team_rights_notifications_and_fields(sqlite_app: App) -> None:
     assert "🔔 Boss moved the deal Big deal to offer." in out
     assert "There is no stage nonsense. Choose one:" in out
     assert "[1] new" in out
+    out = await boss.say("/crm pipeline Partners")
+    assert "Pipeline Partners created with the default stages." in out
+    out = await boss.say("/crm currency usd")
+    assert "The team's currency is USD now." in out
+    out = await boss.say("/deal #Partners Reseller deal 500")
+    assert "Pipeline: Partners" in out and "Amount: 500 USD" in out
     out = await boss.say("/deal #Nope Something")
     assert "There is no pipeline Nope. Choose one:" in out and "Sales" in out
     out = await anna.say("/crm plan @Anna 5")
