@@ -343,14 +343,17 @@ async def forwarded_or_reply(ctx: Ctx) -> Any:
     event = ctx.event
     if event.forwarded_from is not None and event.chat.private and ctx.me.role in ALL_ROLES:
         await crm.scope_of(ctx.session, ctx.me)
-        card = crm.recognise(event.forwarded_from, default_source="messenger")
-        card.warnings.clear()
+        # the sender's name as a whole (a comma in it is no field separator)
+        card = Card(name=" ".join(event.forwarded_from.split())[:200], source="messenger")
         card.comment = event.args.strip()
         phone, email = crm_parse.contacts_in(card.comment)
-        if phone and not card.phone_key:
+        if phone:
             card.set_phone(phone)
-        if email and not card.email:
+        if email:
             card.set_email(email)
+        if not card.name:  # a hidden sender: the message's first line names the lead
+            first_line = (card.comment.splitlines() or [""])[0]
+            card.name = first_line[:60] or card.phone or card.email
         return await create(ctx, card)
     ref = ctx.reply_ref or ""
     entity, _, raw_id = ref.partition(":")

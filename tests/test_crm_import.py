@@ -181,6 +181,16 @@ async def test_forwarded_message_becomes_a_lead(db_url: str) -> None:
         async with app.workspace.sessionmaker() as s:
             note = await s.scalar(select(CrmNote).where(CrmNote.kind == "comment"))
             assert note is not None and note.text.startswith("Hello!")
+        hidden = Incoming(
+            chat=event.chat,
+            sender=event.sender,
+            kind="text",
+            args="Need a quote for 5 seats\nwrite to buyer@shop.io",
+            forwarded_from="",
+        )
+        views = await app.workspace.handle(hidden)
+        text = "".join(span.text for span in views[0].body)
+        assert "Lead #2: Need a quote for 5 seats" in text and "E-mail: buyer@shop.io" in text
     finally:
         await app.close()
 
