@@ -27,6 +27,7 @@ KIND_NAMES = {
     "status": N_("status changes"),
     "stage": N_("stage changes"),
     "invitation": N_("invitations"),
+    "event": N_("event changes"),
     "approval": N_("approvals"),
     "post": N_("posts"),
     "reminder": N_("reminders"),

@@ -29,6 +29,7 @@ KINDS = (
     "status",
     "stage",
     "invitation",
+    "event",
     "approval",
     "post",
     "reminder",
