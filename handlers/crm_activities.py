@@ -9,9 +9,10 @@ from typing import Any
 from handlers.core import Ctx, Router, pager_row
 from handlers.crm_cards import activity_line, card, prefixed
 from handlers.forms import Field, Form
-from handlers.i18n import N_, Translator
+from handlers.i18n import N_, Translator, translator
 from handlers.markup import Markup, bold, join_lines
 from handlers.views import Button, View
+from models.teams import User
 from services import crm_activities
 from services.errors import N_ as _N
 from services.errors import DomainError
@@ -109,7 +110,9 @@ async def _submit_activity(ctx: Ctx, values: dict[str, Any]) -> View:
 async def _submit_reschedule(ctx: Ctx, values: dict[str, Any]) -> View:
     due = datetime.fromisoformat(values["when"])
     act = await crm_activities.reschedule(ctx.session, ctx.me, int(values["activity_id"]), due)
-    await crm_activities.remind(ctx.session, act, reminder_payload(ctx.tr, act))
+    owner = await ctx.session.get(User, act.owner_id) if act.owner_id else None
+    tr = translator(owner.locale, owner.timezone) if owner is not None else ctx.tr
+    await crm_activities.remind(ctx.session, act, reminder_payload(tr, act))
     return View(body=ctx.tr("Moved to {when}.", when=ctx.tr.when(due)))
 
 
