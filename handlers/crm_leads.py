@@ -205,12 +205,13 @@ async def leads_command(ctx: Ctx) -> Any:
     return await list_view(ctx, await parse_filter(ctx, ctx.args), 1)
 
 
-def convert_view(ctx: Ctx, lead_id: int, mask: int) -> View:
+def convert_view(ctx: Ctx, lead_id: int, mask: int, with_company: bool = True) -> View:
     parts = [
         (crm_convert.DEAL, ctx.tr.s("Deal")),
         (crm_convert.CONTACT, ctx.tr.s("Contact")),
-        (crm_convert.COMPANY, ctx.tr.s("Company")),
     ]
+    if with_company:  # a lead without a company name cannot make a company
+        parts.append((crm_convert.COMPANY, ctx.tr.s("Company")))
     view = View(body=ctx.tr("Convert lead #{id} into:", id=str(lead_id)), edit=True)
     view.row(
         *[
@@ -266,7 +267,7 @@ async def lead_action(ctx: Ctx) -> Any:
         mask = ctx.int_arg(2) & 7
         if not lead.company:
             mask &= ~crm_convert.COMPANY
-        return convert_view(ctx, lead.id, mask)
+        return convert_view(ctx, lead.id, mask, with_company=bool(lead.company))
     if verb == "cv":
         done = await crm_convert.convert_lead(ctx.session, ctx.me, ctx.int_arg(1), ctx.int_arg(2))
         made = []
