@@ -20,7 +20,7 @@ from handlers.forms import Form, FormsEngine
 from handlers.i18n import Translator, translator
 from handlers.markup import code
 from handlers.views import View
-from services import dialogs, inbox, messages, outbox, teams
+from services import chats, dialogs, inbox, messages, outbox, teams
 from services.access import Actor
 from services.errors import DomainError
 from services.teams import Newcomer, normalize_locale
@@ -84,6 +84,11 @@ class Workspace:
                 actor = await self._actor(session, event)
                 if actor is not None:
                     tr = translator(actor.locale, actor.timezone)
+                    if event.chat.private:
+                        # reachable again after blocking the bot (403), or at last known
+                        await chats.private_chat_seen(
+                            session, event.platform, event.sender.external_id, event.chat.chat_id
+                        )
                 ctx = Ctx(
                     session=session,
                     event=event,

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.chats import ChatBinding
 from models.groups import Group
+from models.teams import Identity
 from services import outbox
 from services.access import Actor, get_visible_group, require_staff, visible_groups
 from services.errors import N_, DomainError, Forbidden, NotFound
@@ -153,3 +154,25 @@ async def notify_group(
         dedup_key=dedup_key,
     )
     return True
+
+
+async def private_chat_seen(
+    session: AsyncSession, platform: str, external_id: str, chat_id: str
+) -> bool:
+    """A person wrote in their private chat: it is reachable again.
+
+    An identity switched off because the person blocked the bot (403) is switched on,
+    and one that first spoke in a group learns its private chat. Returns True when
+    something changed; an existing chat id is kept.
+    """
+    result = await session.execute(
+        update(Identity)
+        .where(
+            Identity.platform == platform,
+            Identity.external_id == external_id,
+            or_(Identity.active.is_(False), Identity.chat_id.is_(None)),
+        )
+        .values(active=True, chat_id=func.coalesce(Identity.chat_id, chat_id))
+        .execution_options(synchronize_session=False)
+    )
+    return bool(getattr(result, "rowcount", 0))

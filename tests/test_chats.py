@@ -165,3 +165,32 @@ async def test_ctx_notify_group_writes_in_the_team_language(
         assert await ctx.notify_group(sales, "post", build)
         row = (await s.execute(select(OutboxMessage))).scalar_one()
         assert row.payload["body"][0][0] == "Отвязать"
+
+
+async def test_private_chat_seen_reactivates_and_keeps_chat_ids(
+    maker: async_sessionmaker[AsyncSession], world: World
+) -> None:
+    from sqlalchemy import update
+
+    from models.teams import Identity
+
+    async with maker() as s, s.begin():
+        await s.execute(update(Identity).where(Identity.external_id == "emp").values(active=False))
+        await s.execute(
+            update(Identity).where(Identity.external_id == "owner").values(chat_id=None)
+        )
+        await s.execute(
+            update(Identity).where(Identity.external_id == "admin").values(chat_id="111")
+        )
+    async with maker() as s, s.begin():
+        assert await chats.private_chat_seen(s, "telegram", "emp", "555")
+        assert await chats.private_chat_seen(s, "telegram", "owner", "777")
+        assert not await chats.private_chat_seen(s, "telegram", "admin", "999")
+    async with maker() as s:
+        rows = {
+            i.external_id: (i.active, i.chat_id)
+            for i in (await s.execute(select(Identity))).scalars()
+        }
+    assert rows["emp"][0] is True
+    assert rows["owner"] == (True, "777")
+    assert rows["admin"] == (True, "111")  # a known chat is kept

@@ -132,6 +132,14 @@ async def test_notifications_reach_the_private_chat_and_403_deactivates(
             ).scalar_one()
         assert identity.active is False
 
+        # she unblocks the bot and writes to it: reachable again
+        await anna.say("/help")
+        await boss.say("/groups remove Design @Anna")
+        await boss.say("/groups add Design @Anna")
+        before = len(anna.replies())
+        assert await dispatcher.drain() == 1
+        assert "Design" in anna.replies()[before].text
+
 
 async def test_csv_import_through_a_telegram_document(sqlite_url: str, fake: FakeTelegram) -> None:
     if "import" not in COMMANDS:
