@@ -303,6 +303,7 @@ class Dispatcher:
             except RecipientGone:
                 outcome.gone.append((job.id, job.identity_id))
             except TemporaryFailure as exc:
+                log.warning("send_retry", row=job.id, attempts=job.attempts, error=str(exc)[:200])
                 outcome.retry.append((job.id, job.attempts, str(exc)[:500]))
             except Exception as exc:  # a bug in a renderer must not stop the queue
                 log.exception("send_failed", row=job.id)

@@ -77,6 +77,7 @@ async def tick(
                 stats.deadlines += 1
     async with sessionmaker() as session, session.begin():
         stats.digests = await _digests(session, now)
+        await reminders.forget_fired(session, now)
     return stats
 
 

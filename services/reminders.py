@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import inspect, select
+from sqlalchemy import delete, inspect, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -317,6 +317,13 @@ async def claim_keys(session: AsyncSession, keys: list[str], now: datetime) -> s
         .returning(ReminderFired.key)
     )
     return set(result.scalars())
+
+
+async def forget_fired(
+    session: AsyncSession, now: datetime, keep: timedelta = timedelta(days=40)
+) -> None:
+    """Dedup keys older than any catch-up window or deadline offset are not needed."""
+    await session.execute(delete(ReminderFired).where(ReminderFired.fired_at < now - keep))
 
 
 async def claim_key(session: AsyncSession, key: str, now: datetime) -> bool:
