@@ -259,3 +259,69 @@ async def test_absences(maker: async_sessionmaker[AsyncSession], team: Team) -> 
         await timeman_reports.cancel_absence(s, team.anna, row.id)
     async with maker() as s, s.begin():
         assert not await timeman_reports.is_away(s, team.anna.user_id, date(2026, 12, 2))
+
+
+async def test_report_draft_lists_tasks_and_logged_time(
+    maker: async_sessionmaker[AsyncSession], team: Team
+) -> None:
+    from handlers.i18n import Translator
+    from handlers.timeman_report import draft_text
+    from models.teams import User
+
+    async with maker() as s, s.begin():
+        conn = await s.connection()
+        if not await conn.run_sync(
+            lambda c: __import__("sqlalchemy").inspect(c).has_table("tasks")
+        ):
+            pytest.skip("the tasks area (migration 0002) is not installed")
+        from models.tasks import Task, TaskTimeEntry
+
+        day, _, _ = await timeman.start_day(s, team.anna, now=at(9, 0))
+        done = Task(
+            team_id=team.anna.team_id,
+            title="Import the price list",
+            creator_id=team.boss.user_id,
+            responsible_id=team.anna.user_id,
+            status="completed",
+            is_open=False,
+            due_sort=at(18, 0),
+            completed_at=at(15, 0),
+        )
+        other = Task(
+            team_id=team.anna.team_id,
+            title="Call the supplier",
+            creator_id=team.boss.user_id,
+            responsible_id=team.anna.user_id,
+            due_sort=at(18, 0),
+        )
+        s.add_all([done, other])
+        await s.flush()
+        s.add_all(
+            [
+                TaskTimeEntry(
+                    task_id=done.id, user_id=team.anna.user_id, started_at=at(9, 30), seconds=7200
+                ),
+                TaskTimeEntry(
+                    task_id=other.id, user_id=team.anna.user_id, started_at=at(12, 0), seconds=1800
+                ),
+                # yesterday's time is not today's
+                TaskTimeEntry(
+                    task_id=other.id,
+                    user_id=team.anna.user_id,
+                    started_at=at(12, 0) - timedelta(days=1),
+                    seconds=900,
+                ),
+            ]
+        )
+        await timeman.finish_day(s, team.anna, now=at(18, 0))
+        user = await s.get(User, team.anna.user_id)
+        assert user is not None
+        facts = await timeman_reports.day_facts(s, user, day, at(18, 0))
+    text = draft_text(Translator("en"), facts)
+    assert text.splitlines() == [
+        "Worked 9 h of 8 h planned.",
+        "✅ Import the price list — 2 h",
+        "• Call the supplier — 30 min",
+    ]
+    ru = draft_text(Translator("ru"), facts)
+    assert "Отработано 9 ч из 8 ч по плану." in ru
