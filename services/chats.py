@@ -176,3 +176,15 @@ async def private_chat_seen(
         .execution_options(synchronize_session=False)
     )
     return bool(getattr(result, "rowcount", 0))
+
+
+async def move_chat(
+    session: AsyncSession, platform: str, old_chat_id: str, new_chat_id: str
+) -> bool:
+    """The platform gave a chat a new id (a Telegram group upgraded to a supergroup)."""
+    current = await binding_of(session, platform, old_chat_id)
+    if current is None or await binding_of(session, platform, new_chat_id) is not None:
+        return False
+    current.chat_id = new_chat_id
+    await session.flush()
+    return True

@@ -186,3 +186,23 @@ async def test_group_notices_go_to_the_bound_chat(sqlite_url: str, fake: FakeTel
         notices = fake.sent(-100321)[before:]
         assert [c.text for c in notices] == ["Deal &lt;won&gt; &amp; closed"]
         assert fake.sent(101)[-1].text != notices[0].text  # not to anyone's private chat
+
+
+async def test_binding_follows_a_group_upgraded_to_a_supergroup(
+    sqlite_url: str, fake: FakeTelegram
+) -> None:
+    async with running(sqlite_url, fake):
+        boss = Chat(fake, Person(101, "Boss", "en"))
+        await boss.say("/start", expect=2)
+        await boss.say("/groups new Sales")
+        old = {"id": -4001, "type": "group", "title": "Sales"}
+        update = await fake.push(message_update(fake, boss.person, "/bind Sales", chat=old))
+        await fake.wait_handled(update["update_id"])
+        moved = message_update(fake, boss.person, chat=old)
+        moved["message"]["migrate_to_chat_id"] = -1004001
+        await fake.push(moved)
+        await fake.wait_handled(moved["update_id"])
+        new = {"id": -1004001, "type": "supergroup", "title": "Sales"}
+        update = await fake.push(message_update(fake, boss.person, "/bind", chat=new))
+        await fake.wait_handled(update["update_id"])
+        assert "This chat is bound to the group <b>Sales</b>." in fake.sent(-1004001)[-1].text

@@ -31,6 +31,7 @@ from handlers.events import FileRef, Incoming
 from handlers.i18n import translator
 from handlers.markup import to_plain
 from handlers.views import View
+from services import chats
 from services.errors import N_, DomainError
 
 if TYPE_CHECKING:
@@ -183,6 +184,9 @@ class TelegramAdapter:
                 self._turns[chat_id] = (lock, users - 1)
 
     async def on_message(self, message: Message, event_update: Update) -> None:
+        if message.migrate_to_chat_id is not None:
+            await self.chat_moved(str(message.chat.id), str(message.migrate_to_chat_id))
+            return
         event = from_message(message, event_update.update_id, self.bot.id, self.username)
         if event is None:
             return
@@ -217,6 +221,12 @@ class TelegramAdapter:
             if not answered:
                 with suppress(TelegramAPIError):
                     await query.answer()
+
+    async def chat_moved(self, old_chat_id: str, new_chat_id: str) -> None:
+        """A group became a supergroup: its binding follows it to the new chat id."""
+        async with self.workspace.sessionmaker() as session, session.begin():
+            moved = await chats.move_chat(session, PLATFORM, old_chat_id, new_chat_id)
+        log.info("telegram_chat_moved", old=old_chat_id, new=new_chat_id, binding=moved)
 
     @staticmethod
     def _alert_text(event: Incoming, views: list[View]) -> str | None:
