@@ -70,9 +70,10 @@ async def test_duplicate_update_has_one_effect(sqlite_url: str, fake: FakeTelegr
         await boss.say("/start", expect=2)
         update = message_update(fake, boss.person, "/groups new Sales")
         await fake.push(update)
-        await fake.wait_for(lambda: any("Group" in c.text for c in boss.replies()))
-        # Telegram redelivers the same update (its offset was never confirmed)
-        await fake.push(update)
+        await fake.wait_handled(update["update_id"])
+        # Telegram delivers the same update again (its offset was not confirmed in time)
+        await fake.redeliver(update)
+        await fake.wait_handled(update["update_id"], times=2)
         out = await boss.say("/groups")
         assert "Groups (1)" in out[0].text
         created = [c for c in boss.replies() if "created" in c.text]

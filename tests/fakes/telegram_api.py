@@ -12,6 +12,7 @@ import asyncio
 import itertools
 import json
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -75,7 +76,8 @@ class FakeTelegram:
         self._runner: web.AppRunner | None = None
         self.port = 0
         self.closing = False
-        self.handled: set[int] = set()
+        self.handled: Counter[int] = Counter()
+        self.redeliveries: list[dict[str, Any]] = []
 
     # -- lifecycle -----------------------------------------------------------------
     async def start(self) -> FakeTelegram:
@@ -123,14 +125,20 @@ class FakeTelegram:
             self._changed.notify_all()
         return update
 
+    async def redeliver(self, update: dict[str, Any]) -> None:
+        """Serve an update again though its offset was confirmed (as after a crash)."""
+        async with self._changed:
+            self.redeliveries.append(update)
+            self._changed.notify_all()
+
     async def mark_handled(self, update_id: int) -> None:
         """The bot under test reports an update done (see tests.telegram_harness)."""
         async with self._changed:
-            self.handled.add(update_id)
+            self.handled[update_id] += 1
             self._changed.notify_all()
 
-    async def wait_handled(self, update_id: int, within: float = 15.0) -> None:
-        await self.wait_for(lambda: update_id in self.handled, within)
+    async def wait_handled(self, update_id: int, within: float = 15.0, times: int = 1) -> None:
+        await self.wait_for(lambda: self.handled[update_id] >= times, within)
 
     def by_method(self, method: str) -> list[Call]:
         return [call for call in self.calls if call.method == method]
@@ -233,6 +241,9 @@ class FakeTelegram:
             while True:
                 # confirmed updates are forgotten, as Telegram does
                 self.updates = [u for u in self.updates if u["update_id"] >= offset]
+                if self.redeliveries:
+                    batch, self.redeliveries = self.redeliveries, []
+                    return web.json_response({"ok": True, "result": batch})
                 if self.updates:
                     batch = list(self.updates)
                     return web.json_response({"ok": True, "result": batch})
