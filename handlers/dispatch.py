@@ -81,10 +81,10 @@ class Workspace:
                 ):
                     log.info("duplicate_update", platform=event.platform, key=event.dedup_key)
                     return []
-                actor = await self._actor(session, event)
+                actor, stale = await self._actor(session, event)
                 if actor is not None:
                     tr = translator(actor.locale, actor.timezone)
-                    if event.chat.private:
+                    if event.chat.private and stale:
                         # reachable again after blocking the bot (403), or at last known
                         await chats.private_chat_seen(
                             session, event.platform, event.sender.external_id, event.chat.chat_id
@@ -119,9 +119,13 @@ class Workspace:
                 )
             ]
 
-    async def _actor(self, session: AsyncSession, event: Incoming) -> Actor | None:
-        actor = await teams.resolve_actor(session, event.platform, event.sender.external_id)
-        if actor is None and event.sender.team_key:
+    async def _actor(self, session: AsyncSession, event: Incoming) -> tuple[Actor | None, bool]:
+        """The acting person, and whether their identity needs refreshing."""
+        found = await teams.resolve_identity(session, event.platform, event.sender.external_id)
+        if found is not None:
+            return found
+        actor = None
+        if event.sender.team_key:
             # a Slack workspace is a team: its people join on first contact
             actor = await teams.join_team_workspace(
                 session,
@@ -136,7 +140,7 @@ class Workspace:
                     chat_id=event.chat.chat_id if event.chat.private else None,
                 ),
             )
-        return actor
+        return actor, False
 
     async def _route(self, ctx: Ctx) -> Reply:
         event = ctx.event

@@ -42,16 +42,28 @@ def normalize_locale(code: str | None, default: str = "en") -> str:
 
 
 async def resolve_actor(session: AsyncSession, platform: str, external_id: str) -> Actor | None:
+    found = await resolve_identity(session, platform, external_id)
+    return found[0] if found is not None else None
+
+
+async def resolve_identity(
+    session: AsyncSession, platform: str, external_id: str
+) -> tuple[Actor, bool] | None:
+    """The acting person and whether their identity needs refreshing (switched off
+    after a 403, or no private chat known yet), in one query."""
     row = (
         await session.execute(
-            select(User)
+            select(User, Identity.active, Identity.chat_id)
             .join(Identity, Identity.user_id == User.id)
             .where(Identity.platform == platform, Identity.external_id == external_id)
         )
-    ).scalar_one_or_none()
-    if row is None or not row.active:
+    ).one_or_none()
+    if row is None:
         return None
-    return Actor.of(row)
+    user, identity_active, chat_id = row
+    if not user.active:
+        return None
+    return Actor.of(user), (not identity_active) or chat_id is None
 
 
 async def _attach_identity(session: AsyncSession, user: User, who: Newcomer) -> None:
