@@ -204,6 +204,25 @@ async def seed(url: str, n: int, due: datetime) -> None:
     await engine.dispose()
 
 
+async def explain_duplicates(url: str, chats: list[str]) -> None:
+    from models.db import create_engine, create_sessionmaker
+    from models.outbox import OutboxMessage
+
+    engine = create_engine(url)
+    async with create_sessionmaker(engine)() as s:
+        for chat in chats[:5]:
+            uid = await s.scalar(select(Identity.user_id).where(Identity.chat_id == chat))
+            rows = (
+                await s.execute(select(OutboxMessage).where(OutboxMessage.user_id == uid))
+            ).scalars()
+            for row in rows:
+                print(
+                    f"  duplicate chat {chat}: row {row.id} status={row.status} "
+                    f"attempts={row.attempts} sent_at={row.sent_at} error={row.error}"
+                )
+    await engine.dispose()
+
+
 async def lag_monitor(samples: list[float], stop: asyncio.Event, every: float = 0.01) -> None:
     loop = asyncio.get_running_loop()
     while not stop.is_set():
@@ -299,6 +318,8 @@ async def main() -> None:
         f"event-loop lag p99:        {lag_p99:.1f} ms   (goal < 50 ms; max {max(samples) * 1000:.1f} ms)"
     )
     print(f"sending took:              {span:.1f} s")
+    if duplicated:
+        await explain_duplicates(url, [c for c, n in delivered_by_chat.items() if n > 1])
     ordered = sorted(arrivals)
     gaps = sorted((b - a for a, b in zip(ordered, ordered[1:], strict=False)), reverse=True)
     if gaps:
