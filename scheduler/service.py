@@ -16,7 +16,7 @@ import structlog
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from scheduler import planner
+from scheduler import periodic, planner
 from scheduler.delivery import Sender
 from scheduler.dispatcher import Dispatcher
 
@@ -76,6 +76,26 @@ async def run_scheduler(
         id="dispatcher",
         max_instances=1,
         coalesce=True,
+    )
+    scheduler.add_job(
+        periodic.recurring_tasks,
+        "interval",
+        args=[sessionmaker],
+        seconds=60,
+        start_date=aligned,
+        id="recurring_tasks",
+        max_instances=1,
+        coalesce=True,
+    )
+    scheduler.add_job(
+        periodic.calendar_reminders,
+        "interval",
+        args=[sessionmaker],
+        hours=1,
+        id="calendar_reminders",
+        max_instances=1,
+        coalesce=True,
+        next_run_time=datetime.now(UTC) + timedelta(seconds=30),
     )
     scheduler.start()
     log.info("scheduler_started", platforms=sorted(senders))
