@@ -25,10 +25,9 @@ from models.calendar import Event
 from models.teams import User
 from services import calendar, calendar_reminders, groups, users
 from services.calendar_parse import parse_event, parse_start
-from services.calendar_recur import Occurrence
 from services.errors import N_ as _N
 from services.errors import DomainError
-from services.pagination import Page, clamp_page
+from services.pagination import Page
 
 router = Router(__name__)
 ORDER = 65
@@ -71,10 +70,7 @@ async def agenda_view(ctx: Ctx, code: str, page_no: int) -> View:
     occs = await calendar.occurrences(ctx.session, ctx.me, start, end)
     answers = await calendar.my_answers(ctx.session, ctx.me, {o.series_id for o in occs})
     per = ctx.services.page_size
-    page_no, pages = clamp_page(page_no, len(occs), per)
-    page: Page[Occurrence] = Page(
-        occs[(page_no - 1) * per : page_no * per], page_no, pages, len(occs)
-    )
+    page = Page.of(occs, page_no, per)
     titles = {"t": N_("Today"), "w": N_("This week"), "n": N_("Next week")}
     title = ctx.tr.s(titles[code]) if code in titles else ctx.tr.date(start)
     lines: list[Any] = [[bold(title), Span(f" ({len(occs)})")]]
@@ -244,10 +240,7 @@ async def group_agenda(ctx: Ctx, group_id: int, page_no: int = 1) -> View:
     occs = await calendar.occurrences(ctx.session, ctx.me, start, end, group_id=group_id)
     answers = await calendar.my_answers(ctx.session, ctx.me, {o.series_id for o in occs})
     per = ctx.services.page_size
-    page_no, pages = clamp_page(page_no, len(occs), per)
-    page: Page[Occurrence] = Page(
-        occs[(page_no - 1) * per : page_no * per], page_no, pages, len(occs)
-    )
+    page = Page.of(occs, page_no, per)
     lines: list[Any] = [ctx.tr("Group calendar, four weeks ({n})", n=str(len(occs)))]
     view = View()
     for occ in page.items:

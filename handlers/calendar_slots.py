@@ -20,7 +20,7 @@ from services.calendar_parse import parse_duration
 from services.calendar_recur import key_to_time, occ_key
 from services.errors import N_ as _N
 from services.errors import DomainError
-from services.pagination import Page, clamp_page
+from services.pagination import Page
 
 router = Router(__name__)
 ORDER = 66
@@ -48,10 +48,7 @@ async def slots_view(ctx: Ctx, ids: list[int], code: str, minutes: int, page_no:
     length = timedelta(minutes=minutes)
     found = await calendar_slots.free_slots(ctx.session, ctx.me, ids, start, end, length)
     per = ctx.services.page_size
-    page_no, pages = clamp_page(page_no, len(found), per)
-    page: Page[tuple[datetime, datetime]] = Page(
-        found[(page_no - 1) * per : page_no * per], page_no, pages, len(found)
-    )
+    page = Page.of(found, page_no, per)
     names = [ctx.me.name]
     for uid in ids:
         if uid != ctx.me.user_id:

@@ -17,7 +17,7 @@ from services import crm, crm_fields, crm_people, crm_reports
 from services.crm_deals import money, parse_money
 from services.errors import N_ as _N
 from services.errors import DomainError
-from services.pagination import Page, clamp_page
+from services.pagination import Page
 
 VISIBILITY_TEXT = {
     "own": N_("Employees now see only their own CRM records."),
@@ -158,13 +158,7 @@ FIND_ARG_BYTES = 40  # the search text rides in the pager's button data
 async def find_view(ctx: Ctx, text: str, page_no: int = 1) -> View:
     hits = await crm_people.find(ctx.session, ctx.me, text)
     per_page = ctx.services.page_size
-    first, pages = clamp_page(page_no, len(hits), per_page)
-    page = Page(
-        items=hits[(first - 1) * per_page : first * per_page],
-        page=first,
-        pages=pages,
-        total=len(hits),
-    )
+    page = Page.of(hits, page_no, per_page)
     kinds = {
         "lead": ctx.tr.s("lead"),
         "contact": ctx.tr.s("contact"),
@@ -193,7 +187,7 @@ async def find_view(ctx: Ctx, text: str, page_no: int = 1) -> View:
     if len(query.encode()) <= FIND_ARG_BYTES:
         row = pager_row(ctx, page, "crm:fd")
         view.row(*[Button(b.label, b.action + ":" + query) for b in row])
-    elif pages > 1:
+    elif page.pages > 1:
         lines.append(
             ctx.tr("Showing the first {n}; type more words to narrow it.", n=str(per_page))
         )

@@ -18,6 +18,7 @@ from models.teams import User
 from services import feed, feed_polls, groups, users
 from services.errors import N_ as _N
 from services.errors import DomainError
+from services.pagination import Page
 
 router = Router(__name__)
 ORDER = 70
@@ -259,10 +260,7 @@ async def readers_view(ctx: Ctx, post_id: int, page_no: int) -> View:
     post, done, waiting = await feed.readers(ctx.session, ctx.me, post_id)
     rows = [f"✅ {u.name}" for u in done] + [f"⏳ {u.name}" for u in waiting]
     per = ctx.services.page_size * 3
-    from services.pagination import Page, clamp_page
-
-    page_no, pages = clamp_page(page_no, len(rows), per)
-    page: Page[str] = Page(rows[(page_no - 1) * per : page_no * per], page_no, pages, len(rows))
+    page = Page.of(rows, page_no, per)
     lines: list[Any] = [
         ctx.tr("Read by {read} of {total}", read=str(len(done)), total=str(len(rows)))
     ]

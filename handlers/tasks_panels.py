@@ -11,7 +11,7 @@ from handlers.tasks_views import task_label
 from handlers.views import Button, View
 from models.tasks import Task
 from services import tasks, tasks_work
-from services.pagination import Page, clamp_page
+from services.pagination import Page
 
 COMMENT_SHOWN = 600  # five comments a page stay well under a message's limit
 
@@ -62,13 +62,7 @@ async def checklist_view(
     if item_id is not None:  # stay on the page of the item just pressed
         ids = [i.id for i in items]
         page_no = ids.index(item_id) // CHECK_PAGE + 1 if item_id in ids else page_no
-    number, pages = clamp_page(page_no, len(items), CHECK_PAGE)
-    page = Page(
-        items=items[(number - 1) * CHECK_PAGE : number * CHECK_PAGE],
-        page=number,
-        pages=pages,
-        total=len(items),
-    )
+    page = Page.of(items, page_no, CHECK_PAGE)
     body = ctx.tr(
         "Checklist of #{id}: {done} of {total} done",
         id=str(task.id),

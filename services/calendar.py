@@ -7,11 +7,12 @@ event, the group's members. Changes are the organiser's (or a team admin's).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.base import utcnow
@@ -22,7 +23,7 @@ from services.access import Actor, get_team_user, get_visible_group, member_grou
 from services.calendar_parse import TITLE_MAX, check_times
 from services.calendar_recur import REPEATS, Occurrence, expand, key_to_time, occ_key
 from services.errors import N_, DomainError, not_found
-from services.pagination import Page, clamp_page
+from services.pagination import Page, paginate_rows
 
 ANSWERS = ("yes", "no", "maybe")
 
@@ -373,14 +374,5 @@ async def comment_page(
         .where(EventComment.event_id == (event.parent_id or event.id))
         .order_by(EventComment.created_at, EventComment.id)
     )
-    total = int(
-        await session.scalar(
-            select(func.count())
-            .select_from(EventComment)
-            .where(EventComment.event_id == (event.parent_id or event.id))
-        )
-        or 0
-    )
-    page, pages = clamp_page(page, total, per_page)
-    rows = (await session.execute(query.limit(per_page).offset((page - 1) * per_page))).all()
-    return event, Page([(c, n or "?") for c, n in rows], page, pages, total)
+    found = await paginate_rows(session, query, page, per_page)
+    return event, replace(found, items=[(c, n or "?") for c, n in found.items])

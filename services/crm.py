@@ -13,10 +13,10 @@ they are responsible for.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -48,7 +48,7 @@ from services.crm_parse import (
     valid_email,
 )
 from services.errors import N_, DomainError, not_found
-from services.pagination import Page, clamp_page
+from services.pagination import Page, paginate_rows
 
 __all__ = [
     "SOURCES",
@@ -332,23 +332,18 @@ async def notes_page(
 ) -> Page[tuple[CrmNote, str]]:
     """Comments and history of a record together, newest first, a page at a time."""
     await get_visible(session, actor, entity, entity_id)
-    where = (
-        CrmNote.team_id == actor.team_id,
-        CrmNote.entity == entity,
-        CrmNote.entity_id == entity_id,
-    )
-    total = int(await session.scalar(select(func.count()).select_from(CrmNote).where(*where)) or 0)
-    page, pages = clamp_page(page, total, per_page)
-    rows = await session.execute(
+    query = (
         select(CrmNote, User.name)
         .outerjoin(User, User.id == CrmNote.author_id)
-        .where(*where)
+        .where(
+            CrmNote.team_id == actor.team_id,
+            CrmNote.entity == entity,
+            CrmNote.entity_id == entity_id,
+        )
         .order_by(CrmNote.id.desc())
-        .limit(per_page)
-        .offset((page - 1) * per_page)
     )
-    items = [(note, name or "") for note, name in rows.all()]
-    return Page(items=items, page=page, pages=pages, total=total)
+    found = await paginate_rows(session, query, page, per_page)
+    return replace(found, items=[(note, name or "") for note, name in found.items])
 
 
 async def user_names(session: AsyncSession, ids: set[int]) -> dict[int, str]:

@@ -9,6 +9,7 @@ post adds the person it is shared with to its recipients).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import and_, delete, func, or_, select
@@ -19,7 +20,7 @@ from models.groups import GroupMember
 from models.teams import Role, User
 from services.access import Actor, get_team_user, get_visible_group, member_group_ids
 from services.errors import N_, DomainError, not_found
-from services.pagination import Page, clamp_page, paginate
+from services.pagination import Page, paginate, paginate_rows
 
 TEXT_MAX = 3500  # a post and its header fit one message (Telegram: 4096)
 COMMENT_MAX = 2000
@@ -268,21 +269,11 @@ async def comment_page(
 ) -> tuple[Post, Page[tuple[PostComment, str]]]:
     """All comments of a post, oldest first, one page."""
     post = await get_post(session, actor, post_id)
-    total = int(
-        await session.scalar(
-            select(func.count()).select_from(PostComment).where(PostComment.post_id == post.id)
-        )
-        or 0
+    query = (
+        select(PostComment, User.name)
+        .outerjoin(User, User.id == PostComment.author_id)
+        .where(PostComment.post_id == post.id)
+        .order_by(PostComment.created_at, PostComment.id)
     )
-    page, pages = clamp_page(page, total, per_page)
-    rows = (
-        await session.execute(
-            select(PostComment, User.name)
-            .outerjoin(User, User.id == PostComment.author_id)
-            .where(PostComment.post_id == post.id)
-            .order_by(PostComment.created_at, PostComment.id)
-            .limit(per_page)
-            .offset((page - 1) * per_page)
-        )
-    ).all()
-    return post, Page([(c, n or "?") for c, n in rows], page, pages, total)
+    found = await paginate_rows(session, query, page, per_page)
+    return post, replace(found, items=[(c, n or "?") for c, n in found.items])

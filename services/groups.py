@@ -17,7 +17,7 @@ from services.access import (
     visible_groups,
 )
 from services.errors import N_, DomainError, forbidden, not_found
-from services.pagination import Page, paginate
+from services.pagination import Page, paginate, paginate_rows
 
 NAME_MAX = 100
 
@@ -163,16 +163,7 @@ async def members(
         .where(GroupMember.group_id == group.id)
         .order_by(User.name)
     )
-    total = int(
-        await session.scalar(
-            select(func.count()).select_from(GroupMember).where(GroupMember.group_id == group.id)
-        )
-        or 0
-    )
-    pages = max(1, -(-total // per_page))
-    page = min(max(1, page), pages)
-    rows = (await session.execute(query.limit(per_page).offset((page - 1) * per_page))).all()
-    return group, Page(items=[(u, r) for u, r in rows], page=page, pages=pages, total=total)
+    return group, await paginate_rows(session, query, page, per_page)
 
 
 async def add_member(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -18,6 +19,13 @@ class Page(Generic[T]):
     pages: int
     total: int
 
+    @classmethod
+    def of(cls, items: Sequence[T], page: int, per_page: int) -> Page[T]:
+        """One page of a list already in memory."""
+        number, pages = clamp_page(page, len(items), per_page)
+        start = (number - 1) * per_page
+        return cls(list(items[start : start + per_page]), number, pages, len(items))
+
     @property
     def has_prev(self) -> bool:
         return self.page > 1
@@ -32,11 +40,28 @@ def clamp_page(page: int, total: int, per_page: int) -> tuple[int, int]:
     return min(max(1, page), pages), pages
 
 
+async def _count(session: AsyncSession, query: Select) -> int:  # type: ignore[type-arg]
+    counted = select(func.count()).select_from(query.order_by(None).subquery())
+    return int(await session.scalar(counted) or 0)
+
+
+async def paginate_rows(
+    session: AsyncSession,
+    query: Select,  # type: ignore[type-arg]  # any number of selected columns
+    page: int,
+    per_page: int,
+) -> Page[Any]:
+    """A page of a query selecting several things: its items are result rows (tuples)."""
+    total = await _count(session, query)
+    page, pages = clamp_page(page, total, per_page)
+    rows = (await session.execute(query.limit(per_page).offset((page - 1) * per_page))).all()
+    return Page(items=[tuple(row) for row in rows], page=page, pages=pages, total=total)
+
+
 async def paginate(
     session: AsyncSession, query: Select[Any], page: int, per_page: int
 ) -> Page[Any]:
-    total = await session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-    total = int(total or 0)
+    total = await _count(session, query)
     page, pages = clamp_page(page, total, per_page)
     rows = (
         (await session.execute(query.limit(per_page).offset((page - 1) * per_page))).scalars().all()

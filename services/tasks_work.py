@@ -14,7 +14,7 @@ from models.tasks import ChecklistItem, Task, TaskComment, TaskTimeEntry, TaskTi
 from models.teams import User
 from services.access import Actor
 from services.errors import N_, DomainError, forbidden, not_found
-from services.pagination import Page, clamp_page
+from services.pagination import Page, paginate_rows
 from services.tasks import AUDITOR, add_member, can_manage, get_task, is_doer
 from services.users import find_people
 
@@ -99,24 +99,13 @@ async def comments(
 ) -> tuple[Task, Page[tuple[TaskComment, str]]]:
     """Newest first, with the author's name."""
     task = await get_task(session, actor, task_id)
-    total = int(
-        await session.scalar(
-            select(func.count()).select_from(TaskComment).where(TaskComment.task_id == task.id)
-        )
-        or 0
+    query = (
+        select(TaskComment, User.name)
+        .join(User, User.id == TaskComment.author_id)
+        .where(TaskComment.task_id == task.id)
+        .order_by(TaskComment.id.desc())
     )
-    page, pages = clamp_page(page, total, per_page)
-    rows = (
-        await session.execute(
-            select(TaskComment, User.name)
-            .join(User, User.id == TaskComment.author_id)
-            .where(TaskComment.task_id == task.id)
-            .order_by(TaskComment.id.desc())
-            .limit(per_page)
-            .offset((page - 1) * per_page)
-        )
-    ).all()
-    return task, Page(items=[(c, n) for c, n in rows], page=page, pages=pages, total=total)
+    return task, await paginate_rows(session, query, page, per_page)
 
 
 async def comment_count(session: AsyncSession, task_id: int) -> int:
