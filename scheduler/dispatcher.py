@@ -91,6 +91,7 @@ class RateLimiter:
         self.next_slot = 0.0
         self.chat_next: dict[str, float] = {}
         self.group_window: dict[str, deque[float]] = {}
+        self.turn = asyncio.Lock()
 
     def pause(self, seconds: float) -> None:
         self.next_slot = max(self.next_slot, self.clock() + seconds)
@@ -125,9 +126,18 @@ class RateLimiter:
         return 0.0
 
     async def acquire(self, chat: str) -> None:
-        # a timed wait by design: the next free moment is known, nothing signals it
-        while (wait := self.try_take(chat)) > 0:  # noqa: ASYNC110
-            await asyncio.sleep(wait)
+        """Wait for the chat, then for a turn: turns are first come, first served (a
+        lock, which asyncio wakes in order), so no sender waits behind luckier ones."""
+        while True:
+            while (wait := self._chat_wait(chat, self.clock())) > 0:  # noqa: ASYNC110
+                await asyncio.sleep(wait)  # the moment is known; nothing signals it
+            async with self.turn:
+                while (wait := self.try_take(chat)) > 0:  # noqa: ASYNC110
+                    if self._chat_wait(chat, self.clock()) > 0:
+                        break  # another send took the chat meanwhile: queue again
+                    await asyncio.sleep(wait)
+                else:
+                    return
 
 
 @dataclass(slots=True)
