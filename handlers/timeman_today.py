@@ -44,7 +44,16 @@ def render_my_day(tr: Translator, user: User, facts: reminders.Agenda) -> View:
         lines.extend(
             _items(tr, tr.s("Meetings ({count})", count=len(facts.events)), facts.events, "event")
         )
-    if not (facts.overdue or facts.due_today or facts.events):
+    if facts.activities:
+        lines.extend(
+            _items(
+                tr,
+                tr.s("CRM activities ({count})", count=len(facts.activities)),
+                facts.activities,
+                "activity",
+            )
+        )
+    if not (facts.overdue or facts.due_today or facts.events or facts.activities):
         lines.append(tr("Nothing due today."))
     view = View(body=join_lines(lines))
     if not facts.day_started and facts.works_today:

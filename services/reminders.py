@@ -199,6 +199,7 @@ class Agenda:
     due_today: list[Item] = field(default_factory=list)
     overdue: list[Item] = field(default_factory=list)
     events: list[Item] = field(default_factory=list)
+    activities: list[Item] = field(default_factory=list)  # CRM calls, meetings, to-dos
     day_started: bool = False
     works_today: bool = True
 
@@ -290,6 +291,7 @@ async def agenda_many(
         )
         .order_by(Event.starts_at),
     )
+    rows += await _recurring_occurrences(session, users, ranges)
     seen: set[tuple[int, int]] = set()
     for event_id, title, starts_at, uid in sorted(rows, key=lambda r: r[2]):
         _today, start, end = ranges[uid]
@@ -298,7 +300,83 @@ async def agenda_many(
         seen.add((uid, event_id))
         if len(out[uid].events) < limit:
             out[uid].events.append(Item(event_id, title, starts_at))
+    await _crm_activities(session, out, ranges, low, high, limit)
     return out
+
+
+async def _recurring_occurrences(
+    session: AsyncSession, users: list[User], ranges: dict[int, tuple[date, datetime, datetime]]
+) -> list[tuple[int, str, datetime, int]]:
+    """Today's occurrences of repeating series, for the people who take part in any."""
+    try:
+        from models.calendar import Event, EventAttendee
+        from services import calendar
+    except ImportError:  # pragma: no cover
+        return []
+    ids = [u.id for u in users]
+    involved = {
+        row[0]
+        for row in await optional_rows(
+            session,
+            "events",
+            select(EventAttendee.user_id)
+            .join(Event, Event.id == EventAttendee.event_id)
+            .where(
+                EventAttendee.user_id.in_(ids), Event.repeat != "none", Event.cancelled.is_(False)
+            )
+            .distinct(),
+        )
+    }
+    involved |= {
+        row[0]
+        for row in await optional_rows(
+            session,
+            "events",
+            select(Event.organizer_id)
+            .where(Event.organizer_id.in_(ids), Event.repeat != "none", Event.cancelled.is_(False))
+            .distinct(),
+        )
+    }
+    found: list[tuple[int, str, datetime, int]] = []
+    for user in users:
+        if user.id not in involved:
+            continue
+        _today, start, end = ranges[user.id]
+        for occ in await calendar.occurrences(session, Actor.of(user), start, end):
+            if occ.recurring and not occ.event.cancelled:
+                found.append((occ.series_id, occ.event.title, occ.starts_at, user.id))
+    return found
+
+
+async def _crm_activities(
+    session: AsyncSession,
+    out: dict[int, Agenda],
+    ranges: dict[int, tuple[date, datetime, datetime]],
+    low: datetime,
+    high: datetime,
+    limit: int,
+) -> None:
+    """Open CRM activities (calls, meetings, to-dos) due today."""
+    try:
+        from models.crm import CrmActivity
+    except ImportError:  # pragma: no cover
+        return
+    rows = await optional_rows(
+        session,
+        "crm_activities",
+        select(CrmActivity.id, CrmActivity.subject, CrmActivity.due_at, CrmActivity.owner_id)
+        .where(
+            CrmActivity.owner_id.in_(list(out)),
+            CrmActivity.done.is_(False),
+            CrmActivity.due_at >= low,
+            CrmActivity.due_at < high,
+        )
+        .order_by(CrmActivity.due_at),
+    )
+    for activity_id, subject, due_at, uid in rows:
+        _today, start, end = ranges[uid]
+        if start <= due_at < end and len(out[uid].activities) < limit:
+            out[uid].activities.append(Item(activity_id, subject, due_at))
 
 
 # -- what the planner needs ----------------------------------------------------------------

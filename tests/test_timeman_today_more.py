@@ -1,0 +1,43 @@
+"""My day lists repeating meetings and CRM activities too."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.app import App
+from handlers.i18n import translator
+from handlers.markup import to_plain
+from handlers.timeman_today import my_day_view
+from models.teams import User
+from tests.console_driver import ConsoleDriver
+
+
+async def test_my_day_has_series_and_crm_activities(sqlite_app: App) -> None:
+    boss = ConsoleDriver(sqlite_app, user="Boss", timezone="Europe/Moscow")
+    await boss.say("/start")
+    out = await boss.say("/event Standup tomorrow 10:00 15m daily")
+    assert "Event created" in out
+    await boss.say("/deal Big order 1000 RUB")
+    await boss.press("Activity")
+    await boss.press("call")
+    await boss.say("Discuss the price")
+    assert "Planned" in await boss.say("tomorrow 15:00")
+
+    zone = ZoneInfo("Europe/Moscow")
+    tomorrow_noon = (datetime.now(zone) + timedelta(days=1)).replace(
+        hour=12, minute=0, second=0, microsecond=0
+    )
+    day_after = tomorrow_noon + timedelta(days=1)
+    async with sqlite_app.workspace.sessionmaker() as s:
+        user = await s.get(User, 1)
+        assert user is not None
+        text = to_plain(
+            (await my_day_view(s, user, translator("en", "Europe/Moscow"), tomorrow_noon)).body
+        )
+        later = to_plain(
+            (await my_day_view(s, user, translator("ru", "Europe/Moscow"), day_after)).body
+        )
+    assert "Meetings (1)" in text and "Standup" in text
+    assert "CRM activities (1)" in text and "Discuss the price" in text
+    assert "Standup" in later and "Дела CRM" not in later  # the series repeats, the call does not
