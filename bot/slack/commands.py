@@ -30,13 +30,26 @@ async def run(slack: SlackAdapter, body: dict[str, Any]) -> None:
     name, args = split_command(await slack.people.readable(str(body.get("text") or "")))
     user = str(body.get("user_id") or "")
     channel = str(body.get("channel_id") or "") or await slack.people.dm_channel(user)
+    await run_command(slack, body, user, channel, str(body.get("user_name") or ""), name, args)
+
+
+async def run_command(
+    slack: SlackAdapter,
+    body: dict[str, Any],
+    user: str,
+    channel: str,
+    fallback_name: str,
+    command: str,
+    args: str,
+) -> None:
+    """Run one neutral command for a slash command or a shortcut, replying in place."""
     event = await slack.event(
         body,
         user=user,
         channel=channel,
-        fallback_name=str(body.get("user_name") or ""),
+        fallback_name=fallback_name,
         kind="command",
-        command=name,
+        command=command,
         args=args,
     )
     target = Target(

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
 
-from bot.slack.sender import Target
+from bot.slack.commands import run_command
 
 if TYPE_CHECKING:
     from bot.slack.adapter import SlackAdapter
@@ -34,20 +34,5 @@ async def run(slack: SlackAdapter, body: dict[str, Any], command: str) -> None:
         user
     )
     text = await slack.people.readable(str((body.get("message") or {}).get("text") or ""))
-    text = text.strip()
-    event = await slack.event(
-        body,
-        user=user,
-        channel=channel,
-        fallback_name=str((body.get("user") or {}).get("username") or ""),
-        kind="command",
-        command=command,
-        args=text,
-    )
-    target = Target(
-        channel=channel,
-        user=user,
-        trigger_id=body.get("trigger_id"),
-        response_url=body.get("response_url"),
-    )
-    await slack.run_event(event, target)
+    fallback = str((body.get("user") or {}).get("username") or "")
+    await run_command(slack, body, user, channel, fallback, command, text.strip())
