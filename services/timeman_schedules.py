@@ -1,0 +1,108 @@
+"""Work schedules: a person's own, else their team's, else Monday to Friday 9:00-18:00."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models.teams import User
+from models.timeman import WorkSchedule
+from services.access import Actor, get_team_user, require_admin, require_staff
+from services.errors import N_, DomainError
+
+
+@dataclass(frozen=True, slots=True)
+class Schedule:
+    weekdays: str = "12345"
+    start_minute: int = 9 * 60
+    end_minute: int = 18 * 60
+    lunch_minutes: int = 60
+    grace_minutes: int = 10
+
+    @property
+    def planned(self) -> timedelta:
+        return timedelta(minutes=max(0, self.end_minute - self.start_minute - self.lunch_minutes))
+
+    def works_on(self, day: date) -> bool:
+        return str(day.isoweekday()) in self.weekdays
+
+
+def _as_schedule(row: WorkSchedule | None) -> Schedule:
+    if row is None:
+        return Schedule()
+    return Schedule(
+        row.weekdays, row.start_minute, row.end_minute, row.lunch_minutes, row.grace_minutes
+    )
+
+
+async def schedule_of(session: AsyncSession, user: User) -> Schedule:
+    """The person's schedule, else the team's, else Monday to Friday 9:00-18:00."""
+    return (await schedules_of(session, [user]))[user.id]
+
+
+async def schedules_of(session: AsyncSession, users: list[User]) -> dict[int, Schedule]:
+    """Schedules of many people at once: their own, else their team's, else the default."""
+    if not users:
+        return {}
+    rows = (
+        await session.execute(
+            select(WorkSchedule).where(
+                WorkSchedule.team_id.in_({u.team_id for u in users}),
+                WorkSchedule.user_id.is_(None) | WorkSchedule.user_id.in_([u.id for u in users]),
+            )
+        )
+    ).scalars()
+    own: dict[int, WorkSchedule] = {}
+    team: dict[int, WorkSchedule] = {}
+    for row in rows:
+        if row.user_id is None:
+            team[row.team_id] = row
+        else:
+            own[row.user_id] = row
+    return {user.id: _as_schedule(own.get(user.id) or team.get(user.team_id)) for user in users}
+
+
+async def team_schedule(session: AsyncSession, team_id: int) -> Schedule:
+    return _as_schedule(
+        await session.scalar(
+            select(WorkSchedule).where(
+                WorkSchedule.team_id == team_id, WorkSchedule.user_id.is_(None)
+            )
+        )
+    )
+
+
+async def set_schedule(
+    session: AsyncSession, actor: Actor, user_id: int | None, schedule: Schedule
+) -> Schedule:
+    """A person sets their own schedule; an admin sets anyone's or the team's (None)."""
+    require_staff(actor)
+    if user_id is None or user_id != actor.user_id:
+        require_admin(actor)
+    if user_id is not None:
+        await get_team_user(session, actor, user_id)
+    if not schedule.weekdays or any(c not in "1234567" for c in schedule.weekdays):
+        raise DomainError(N_("Name the work days, for example mon-fri."))
+    if not 0 <= schedule.start_minute < schedule.end_minute <= 24 * 60:
+        raise DomainError(N_("The workday must end after it starts, for example 09:00-18:00."))
+    if schedule.lunch_minutes < 0 or schedule.planned <= timedelta(0):
+        raise DomainError(N_("The lunch break is longer than the workday."))
+    row = await session.scalar(
+        select(WorkSchedule).where(
+            WorkSchedule.team_id == actor.team_id,
+            WorkSchedule.user_id.is_(None) if user_id is None else WorkSchedule.user_id == user_id,
+        )
+    )
+    if row is None:
+        row = WorkSchedule(team_id=actor.team_id, user_id=user_id)
+        session.add(row)
+    row.weekdays = "".join(sorted(set(schedule.weekdays)))
+    row.start_minute = schedule.start_minute
+    row.end_minute = schedule.end_minute
+    row.lunch_minutes = schedule.lunch_minutes
+    row.grace_minutes = schedule.grace_minutes
+    await session.flush()
+    return schedule
