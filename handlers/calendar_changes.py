@@ -17,7 +17,9 @@ from handlers.views import Button, View
 from models.calendar import Event
 from models.teams import User
 from services import calendar, calendar_changes, users
+from services.access import Actor
 from services.calendar_parse import parse_start
+from services.errors import DomainError
 
 MENTION = re.compile(r"(?<!\S)@([\w.\-]+)")
 
@@ -132,6 +134,10 @@ async def add_comment(ctx: Ctx, event_id: int, text: str) -> View:
     for user_id in mentioned:
         user = await ctx.session.get(User, user_id)
         if user is None:
+            continue
+        try:  # a mention tells only people who may see the event (it names it)
+            await calendar.get_event(ctx.session, Actor.of(user), series_id)
+        except DomainError:
             continue
         await ctx.notify(
             user_id,
