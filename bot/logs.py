@@ -10,9 +10,11 @@ from typing import Any
 import structlog
 
 _SECRET_PATTERNS = [
-    re.compile(r"\b\d{6,12}:[A-Za-z0-9_-]{30,}\b"),  # Telegram bot token
-    re.compile(r"\bxox[abposr]-[A-Za-z0-9-]+"),  # Slack tokens
-    re.compile(r"\bxapp-[A-Za-z0-9-]+"),  # Slack app-level token
+    # Telegram bot token, also inside URLs such as .../file/bot<token>/...
+    re.compile(r"(?<!\d)\d{6,12}:[A-Za-z0-9_-]{30,}"),
+    re.compile(r"xox[abposr]-[A-Za-z0-9-]+"),  # Slack tokens
+    re.compile(r"xapp-[A-Za-z0-9-]+"),  # Slack app-level token
+    re.compile(r"/ics/[A-Za-z0-9_-]{8,}"),  # private calendar feed secrets in request lines
 ]
 
 
@@ -37,6 +39,10 @@ class _RedactingFilter(logging.Filter):
             record.msg = redact(record.msg)
         if record.args:
             record.args = tuple(redact(a) if isinstance(a, str) else a for a in record.args)  # type: ignore[assignment]
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = redact(record.exc_text)
         return True
 
 

@@ -48,7 +48,10 @@ def make_web_app(
 
 async def run_web(app: App) -> None:
     settings = app.settings.web
-    runner = web.AppRunner(make_web_app(app.workspace.sessionmaker, settings.public_url))
+    # no access log: request lines carry the feeds' secret tokens
+    runner = web.AppRunner(
+        make_web_app(app.workspace.sessionmaker, settings.public_url), access_log=None
+    )
     await runner.setup()
     site = web.TCPSite(runner, settings.host, settings.port)
     await site.start()

@@ -15,6 +15,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager, suppress
 from typing import TYPE_CHECKING
 
+import aiohttp
 import structlog
 from aiogram import Bot, Dispatcher, Router
 from aiogram.client.default import DefaultBotProperties
@@ -119,6 +120,10 @@ class TelegramAdapter:
             data = await self.bot.download_file(info.file_path)
         except TelegramAPIError as exc:
             log.warning("file_download_failed", reason=exc.message)
+            raise DomainError(N_("Telegram did not give the file; please send it again.")) from exc
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            # the download URL carries the token: log only the kind of failure
+            log.warning("file_download_failed", reason=type(exc).__name__)
             raise DomainError(N_("Telegram did not give the file; please send it again.")) from exc
         assert data is not None
         return data.read()
