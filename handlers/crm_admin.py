@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from handlers.core import Ctx, pager_row
-from handlers.crm_cards import LETTER
+from handlers.crm_cards import LETTER, history_text
 from handlers.crm_charts import dashboard_png
 from handlers.i18n import N_
 from handlers.markup import Span, bold, join_lines
@@ -205,8 +205,7 @@ async def notes_view(ctx: Ctx, entity: str, entity_id: int, page_no: int) -> Vie
         if note.kind == "comment":
             text: Any = [Span(note.text)]
         else:
-            params = {k: ctx.tr.s(v) for k, v in (note.params or {}).items()}
-            text = [Span("· "), *ctx.tr(note.text, **params)]
+            text = [Span("· "), *history_text(ctx, note)]
         lines.append([Span(f"{ctx.tr.when(note.created_at)} {author}: "), *text])
     view = View(body=join_lines(lines))
     letter = LETTER[entity]

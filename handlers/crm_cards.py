@@ -10,7 +10,7 @@ from typing import Any
 from handlers.core import Ctx
 from handlers.markup import Markup, Span, bold, join_lines
 from handlers.views import Button, View
-from models.crm import CrmActivity, CrmStage
+from models.crm import CrmActivity, CrmNote, CrmStage
 from services import crm, crm_deals, crm_fields, crm_leads, crm_people, crm_products
 from services.crm_activities import KIND_NAMES
 from services.crm_deals import money
@@ -63,10 +63,22 @@ async def _extras(ctx: Ctx, entity: str, row: Any) -> list[Markup]:
     if history:
         lines.append([bold(ctx.tr.s("History"))])
         for note, author in reversed(history):
-            params = {k: ctx.tr.s(v) for k, v in (note.params or {}).items()}
-            text = ctx.tr(note.text, **params)
+            text = history_text(ctx, note)
             lines.append([Span(f"• {ctx.tr.when(note.created_at)} {author}: "), *text])
     return lines
+
+
+# history parameters that hold names of the workspace's own (stage and status names,
+# translated like the rest of the card); every other parameter is people's text
+TRANSLATED_PARAMS = frozenset({"stage", "status"})
+
+
+def history_text(ctx: Ctx, note: CrmNote) -> Markup:
+    params = {
+        key: ctx.tr.s(value) if key in TRANSLATED_PARAMS else value
+        for key, value in (note.params or {}).items()
+    }
+    return ctx.tr(note.text, **params)
 
 
 def activity_line(ctx: Ctx, act: CrmActivity) -> Markup:
