@@ -63,6 +63,9 @@ async def resolve_identity(
     user, identity_active, chat_id = row
     if not user.active:
         return None
+    # the identity map holds rows weakly: keep the actor's row for the whole unit of
+    # work, so later look-ups of the same person (session.get) need no query
+    session.info.setdefault("pinned", []).append(user)
     return Actor.of(user), (not identity_active) or chat_id is None
 
 
