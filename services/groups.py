@@ -16,7 +16,7 @@ from services.access import (
     require_staff,
     visible_groups,
 )
-from services.errors import N_, DomainError, forbidden, not_found
+from services.errors import N_, DomainError, forbidden
 from services.pagination import Page, paginate, paginate_rows
 
 NAME_MAX = 100
@@ -243,9 +243,3 @@ async def member_count(session: AsyncSession, group_id: int) -> int:
         )
         or 0
     )
-
-
-def ensure_visible(group: Group | None) -> Group:
-    if group is None:
-        raise not_found()
-    return group
