@@ -25,7 +25,12 @@ class App:
 
 def build_app(settings: Settings, *, database_url: str | None = None) -> App:
     url = database_url or settings.database.url
-    engine = create_engine(url, echo=settings.database.echo, pool_size=settings.database.pool_size)
+    engine = create_engine(
+        url,
+        echo=settings.database.echo,
+        pool_size=settings.database.pool_size,
+        sqlite_driver=settings.database.sqlite_driver,
+    )
     services = Services(
         page_size=settings.workspace.page_size,
         default_timezone=settings.workspace.default_timezone,

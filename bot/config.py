@@ -19,6 +19,9 @@ class DatabaseSettings(BaseModel):
     url: str = "sqlite+aiosqlite:///data/planerka.sqlite3"
     echo: bool = False
     pool_size: int = 10
+    # SQLite only: "inline" runs statements on the event loop's thread and waits for
+    # locks asynchronously (models/sqlite_inline.py); "thread" is plain aiosqlite
+    sqlite_driver: Literal["inline", "thread"] = "inline"
 
 
 class WorkspaceSettings(BaseModel):

@@ -1,11 +1,13 @@
-"""Engine and session factory for SQLite (aiosqlite) and PostgreSQL (asyncpg)."""
+"""Engine and session factory for SQLite (inline driver or aiosqlite) and PostgreSQL (asyncpg)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
+from sqlalchemy.dialects import registry
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -14,25 +16,47 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+registry.register("sqlite.planerka_inline", "models.sqlite_inline", "SQLiteDialect_inline")
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=5000")
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.close()
+SQLITE_BUSY_WAIT = 5.0  # seconds a statement waits for another writer's lock
 
 
-def create_engine(url: str, *, echo: bool = False, pool_size: int = 10) -> AsyncEngine:
+def _sqlite_pragmas(busy_timeout_ms: int) -> Callable[[Any, Any], None]:
+    def apply(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={busy_timeout_ms}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    return apply
+
+
+def create_engine(
+    url: str, *, echo: bool = False, pool_size: int = 10, sqlite_driver: str = "inline"
+) -> AsyncEngine:
+    """An engine for the URL; SQLite runs on the loop's thread unless told "thread".
+
+    sqlite_driver "inline" (models.sqlite_inline) waits for locks asynchronously
+    and so sets SQLite's own busy timeout to zero; "thread" is plain aiosqlite.
+    """
     parsed = make_url(url)
     kwargs: dict[str, Any] = {"echo": echo}
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_async_engine(url, **kwargs)
-        event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        if sqlite_driver == "inline":
+            parsed = parsed.set(drivername="sqlite+planerka_inline")
+            kwargs["connect_args"] = {"busy_wait": SQLITE_BUSY_WAIT}
+            busy_ms = 0
+        elif sqlite_driver == "thread":
+            busy_ms = int(SQLITE_BUSY_WAIT * 1000)
+        else:
+            raise ValueError(f"unknown sqlite_driver {sqlite_driver!r}")
+        engine = create_async_engine(parsed, **kwargs)
+        event.listen(engine.sync_engine, "connect", _sqlite_pragmas(busy_ms))
         return engine
     kwargs.update(pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
     return create_async_engine(url, **kwargs)

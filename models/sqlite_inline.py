@@ -1,0 +1,185 @@
+"""SQLite for asyncio without a thread hop per statement.
+
+aiosqlite runs every statement in a worker thread and wakes the event loop when
+it is done: two context switches and a self-pipe write per statement, which cost
+far more than the statements of a chat workspace (tens of microseconds each on
+an indexed file in WAL mode). This driver runs them on the event loop's thread,
+inside SQLAlchemy's greenlet, and never blocks the loop on a lock: the
+connection's busy timeout is zero, and a statement that finds the database
+locked by another connection or process (SQLITE_BUSY) is retried after an
+asyncio sleep with backoff, up to the configured wait. Every other error,
+including SQLITE_BUSY_SNAPSHOT (which no wait resolves), is raised at once.
+
+The URL stays ``sqlite+aiosqlite://`` for the configuration; models.db picks the
+driver (``[database] sqlite_driver``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import time
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from sqlalchemy import pool
+from sqlalchemy.dialects.sqlite.pysqlite import SQLiteDialect_pysqlite
+from sqlalchemy.engine.url import URL
+from sqlalchemy.util.concurrency import await_, in_greenlet
+
+T = TypeVar("T")
+
+SQLITE_BUSY = 5
+SQLITE_BUSY_RECOVERY = 261  # another connection is recovering the WAL: wait too
+FIRST_PAUSE = 0.001
+LONGEST_PAUSE = 0.05
+
+
+def _locked(exc: sqlite3.OperationalError) -> bool:
+    return getattr(exc, "sqlite_errorcode", None) in (SQLITE_BUSY, SQLITE_BUSY_RECOVERY)
+
+
+async def _passed() -> None:
+    return None
+
+
+def _retrying(call: Callable[[], T], wait: float) -> T:
+    """Run `call`; while the database is locked, sleep without blocking the loop."""
+    if in_greenlet():
+        # AsyncConnection.execute insists that a statement awaited something: hand
+        # it a coroutine that finishes at once (a greenlet switch, no loop cycle)
+        await_(_passed())
+    deadline: float | None = None
+    pause = FIRST_PAUSE
+    while True:
+        try:
+            return call()
+        except sqlite3.OperationalError as exc:
+            if not _locked(exc):
+                raise
+            now = time.monotonic()
+            if deadline is None:
+                deadline = now + wait
+            if now >= deadline:
+                raise
+            pause = min(pause * 2, LONGEST_PAUSE, max(deadline - now, 0.0))
+            if in_greenlet():
+                await_(asyncio.sleep(pause))
+            else:  # outside a unit of work (pool clean-up): a short blocking wait
+                time.sleep(pause)
+
+
+class Cursor:
+    """A sqlite3 cursor whose statements wait asynchronously for a busy database."""
+
+    __slots__ = ("_cursor", "_wait")
+
+    def __init__(self, cursor: sqlite3.Cursor, wait: float) -> None:
+        self._cursor = cursor
+        self._wait = wait
+
+    def execute(self, operation: str, parameters: Any = ()) -> Cursor:
+        _retrying(lambda: self._cursor.execute(operation, parameters), self._wait)
+        return self
+
+    def executemany(self, operation: str, seq_of_parameters: Any) -> Cursor:
+        rows = list(seq_of_parameters)  # a retry needs the parameters again
+        _retrying(lambda: self._cursor.executemany(operation, rows), self._wait)
+        return self
+
+    async def _async_soft_close(self) -> None:
+        """AsyncConnection's hook before a result is read in sync code: nothing to do,
+        the rows are read on this thread whenever they are fetched."""
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._cursor, name)
+
+    def __iter__(self) -> Any:
+        return iter(self._cursor)
+
+
+class Connection:
+    """A sqlite3 connection, used only from the event loop's thread."""
+
+    __slots__ = ("_connection", "_wait")
+
+    def __init__(self, connection: sqlite3.Connection, wait: float) -> None:
+        self._connection = connection
+        self._wait = wait
+
+    def cursor(self) -> Cursor:
+        return Cursor(self._connection.cursor(), self._wait)
+
+    def commit(self) -> None:
+        _retrying(self._connection.commit, self._wait)
+
+    def rollback(self) -> None:
+        self._connection.rollback()
+
+    def close(self) -> None:
+        self._connection.close()
+
+    @property
+    def isolation_level(self) -> str | None:
+        return self._connection.isolation_level
+
+    @isolation_level.setter
+    def isolation_level(self, value: str | None) -> None:
+        self._connection.isolation_level = value
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._connection, name)
+
+
+class DBAPI:
+    """The sqlite3 module, with connect() returning the waiting connection."""
+
+    paramstyle = "qmark"
+
+    def __init__(self) -> None:
+        for name in (
+            "DatabaseError",
+            "Error",
+            "IntegrityError",
+            "InterfaceError",
+            "InternalError",
+            "NotSupportedError",
+            "OperationalError",
+            "ProgrammingError",
+            "DataError",
+            "Warning",
+            "sqlite_version",
+            "sqlite_version_info",
+            "PARSE_COLNAMES",
+            "PARSE_DECLTYPES",
+            "Binary",
+        ):
+            setattr(self, name, getattr(sqlite3, name))
+
+    def connect(self, *args: Any, busy_wait: float = 5.0, **kwargs: Any) -> Connection:
+        kwargs["timeout"] = 0  # never block the loop in SQLite's own busy handler
+        kwargs["check_same_thread"] = False  # the pool may close it from a GC callback
+        return Connection(sqlite3.connect(*args, **kwargs), busy_wait)
+
+
+class SQLiteDialect_inline(SQLiteDialect_pysqlite):  # noqa: N801 - SQLAlchemy's naming
+    driver = "inline"
+    is_async = True
+    has_terminate = True
+    supports_statement_cache = True
+
+    @classmethod
+    def import_dbapi(cls) -> Any:
+        return DBAPI()
+
+    @classmethod
+    def get_pool_class(cls, url: URL) -> type[pool.Pool]:
+        if cls._is_url_file_db(url):
+            return pool.AsyncAdaptedQueuePool
+        return pool.StaticPool
+
+    def get_driver_connection(self, connection: Any) -> Any:
+        return connection
+
+    def do_terminate(self, dbapi_connection: Any) -> None:
+        dbapi_connection.close()

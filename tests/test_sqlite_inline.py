@@ -1,0 +1,122 @@
+"""The inline SQLite driver: statements on the loop's thread, lock waits asynchronous."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
+
+from models import db
+from models.db import create_engine
+
+
+def _path(url: str) -> str:
+    return url.split("///", 1)[1]
+
+
+async def test_inline_driver_is_the_default_and_runs_on_the_loop_thread(sqlite_url: str) -> None:
+    engine = create_engine(sqlite_url)
+    try:
+        assert engine.dialect.driver == "inline"
+        async with engine.connect() as conn:
+            assert (await conn.execute(text("PRAGMA busy_timeout"))).scalar() == 0
+            assert (await conn.execute(text("PRAGMA journal_mode"))).scalar() == "wal"
+            assert (await conn.execute(text("PRAGMA foreign_keys"))).scalar() == 1
+    finally:
+        await engine.dispose()
+    threaded = create_engine(sqlite_url, sqlite_driver="thread")
+    try:
+        assert threaded.dialect.driver == "aiosqlite"
+        async with threaded.connect() as conn:
+            assert (await conn.execute(text("PRAGMA busy_timeout"))).scalar() == 5000
+    finally:
+        await threaded.dispose()
+
+
+async def test_a_locked_database_is_waited_for_without_blocking_the_loop(sqlite_url: str) -> None:
+    """Another process holds the write lock for 0.3 s: the write waits, the loop runs."""
+    other = sqlite3.connect(_path(sqlite_url), isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    other.execute(
+        "INSERT INTO inbox (platform, key, created_at) VALUES ('x', 'held', '2026-01-01')"
+    )
+    engine = create_engine(sqlite_url)
+    ticks: list[float] = []
+
+    async def ticker() -> None:
+        while True:
+            ticks.append(time.monotonic())
+            await asyncio.sleep(0.01)
+
+    async def release() -> None:
+        await asyncio.sleep(0.3)
+        other.execute("COMMIT")
+
+    tick_task = asyncio.create_task(ticker())
+    release_task = asyncio.create_task(release())
+    try:
+        started = time.monotonic()
+        async with engine.begin() as conn:
+            await conn.execute(
+                text(
+                    "INSERT INTO inbox (platform, key, created_at) "
+                    "VALUES ('x', 'mine', '2026-01-01')"
+                )
+            )
+        waited = time.monotonic() - started
+        await release_task
+    finally:
+        tick_task.cancel()
+        await engine.dispose()
+        other.close()
+    assert waited >= 0.25  # it did wait for the lock
+    during = [t for t in ticks if started <= t <= started + waited]
+    assert len(during) >= 10  # ~30 ticks of 10 ms: the loop was never blocked for long
+    gaps = [b - a for a, b in zip(during, during[1:], strict=False)]
+    assert max(gaps) < 0.1
+    check = sqlite3.connect(_path(sqlite_url))
+    keys = {row[0] for row in check.execute("SELECT key FROM inbox WHERE platform = 'x'")}
+    check.close()
+    assert keys == {"held", "mine"}
+
+
+async def test_a_lock_held_too_long_fails_after_the_wait(
+    sqlite_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(db, "SQLITE_BUSY_WAIT", 0.2)
+    other = sqlite3.connect(_path(sqlite_url), isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    engine = create_engine(sqlite_url)
+    try:
+        started = time.monotonic()
+        with pytest.raises(OperationalError, match="locked"):
+            async with engine.begin() as conn:
+                await conn.execute(
+                    text(
+                        "INSERT INTO inbox (platform, key, created_at) "
+                        "VALUES ('x', 'late', '2026-01-01')"
+                    )
+                )
+        waited = time.monotonic() - started
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+        await engine.dispose()
+    assert 0.15 <= waited < 2.0
+
+
+async def test_other_errors_are_not_retried(tmp_path: Path) -> None:
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'x.sqlite3'}")
+    try:
+        started = time.monotonic()
+        with pytest.raises(OperationalError, match="no such table"):
+            async with engine.connect() as conn:
+                await conn.execute(text("SELECT * FROM nowhere"))
+        assert time.monotonic() - started < 0.5
+    finally:
+        await engine.dispose()
