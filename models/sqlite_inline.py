@@ -125,7 +125,7 @@ class Connection:
 
     @isolation_level.setter
     def isolation_level(self, value: str | None) -> None:
-        self._connection.isolation_level = value
+        self._connection.isolation_level = value  # type: ignore[assignment]
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._connection, name)
