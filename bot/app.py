@@ -20,6 +20,7 @@ class App:
     workspace: Workspace
 
     async def close(self) -> None:
+        await self.workspace.close()
         await self.engine.dispose()
 
 

@@ -70,6 +70,14 @@ class Workspace:
     sessionmaker: async_sessionmaker[AsyncSession]
     registry: Registry
     services: Services = field(default_factory=Services)
+    sent: messages.SentLog = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.sent = messages.SentLog(self.sessionmaker)
+
+    async def close(self) -> None:
+        """Write what still waits in memory; the app calls this before the engine goes."""
+        await self.sent.close()
 
     async def handle(self, event: Incoming) -> list[View]:
         """Process one event in one transaction; returns the replies to send."""
@@ -98,7 +106,9 @@ class Workspace:
                     registry=self.registry,
                 )
                 if event.reply_to:
-                    ctx.reply_ref = await messages.lookup(
+                    ctx.reply_ref = self.sent.pending(
+                        event.platform, event.chat.chat_id, event.reply_to
+                    ) or await messages.lookup(
                         session, event.platform, event.chat.chat_id, event.reply_to
                     )
                 views = _as_list(await self._route(ctx))
@@ -121,7 +131,9 @@ class Workspace:
 
     async def _actor(self, session: AsyncSession, event: Incoming) -> tuple[Actor | None, bool]:
         """The acting person, and whether their identity needs refreshing."""
-        found = await teams.resolve_identity(session, event.platform, event.sender.external_id)
+        found = await teams.resolve_identity(
+            session, event.platform, event.sender.external_id, in_chat=event.chat.chat_id
+        )
         if found is not None:
             return found
         actor = None
@@ -255,9 +267,9 @@ class Workspace:
             return [View.from_dict(row.payload) for row in rows]
 
     async def remember_sent(self, platform: str, chat_id: str, message_id: str, ref: str) -> None:
-        """Adapters call this after sending a view with a ref, so replies find the item."""
-        async with self.sessionmaker() as session, session.begin():
-            await messages.remember(session, platform, chat_id, message_id, ref)
+        """Adapters call this after sending a view with a ref, so replies find the item
+        (written shortly after, with others: services.messages.SentLog)."""
+        self.sent.add(platform, chat_id, message_id, ref)
 
     def translator_for(self, actor: Actor | None, language_code: str | None = None) -> Translator:
         if actor is not None:

@@ -135,14 +135,18 @@ async def card_view(ctx: Ctx, task: Task, page: int = 1) -> View:
         lines.append(tr("Subtask of #{id}", id=str(task.parent_id)))
     if task.needs_approval:
         lines.append(tr("Completion needs the creator's approval."))
-    items = await tasks_work.checklist(session, ctx.me, task.id)
-    if items:
-        done = sum(1 for i in items if i.done)
-        lines.append(tr("Checklist: {done} of {total} done", done=str(done), total=str(len(items))))
-    total, _ = await tasks_work.task_time(session, ctx.me, task.id)
-    if total:
-        lines.append(tr("Time spent: {time}", time=tr.duration(timedelta(seconds=total))))
-    count = await tasks_work.comment_count(session, task.id)
+    facts = await tasks_work.card_facts(session, ctx.me, task)
+    if facts.checklist_total:
+        lines.append(
+            tr(
+                "Checklist: {done} of {total} done",
+                done=str(facts.checklist_done),
+                total=str(facts.checklist_total),
+            )
+        )
+    if facts.seconds:
+        lines.append(tr("Time spent: {time}", time=tr.duration(timedelta(seconds=facts.seconds))))
+    count = facts.comments
     body = join_lines(lines)
     pages = 1
     if task.description:
@@ -169,10 +173,9 @@ async def card_view(ctx: Ctx, task: Task, page: int = 1) -> View:
         Button(tr.s("Checklist"), f"t:ck:{task.id}"),
         Button(tr.s("Subtasks"), f"t:sb:{task.id}"),
     )
-    timer = await tasks_work.running_timer(session, ctx.me)
     timer_button = (
         Button(tr.s("⏹ Stop timer"), f"t:tx:{task.id}")
-        if timer is not None and timer.task_id == task.id
+        if facts.timer_here
         else Button(tr.s("⏱ Start timer"), f"t:ti:{task.id}")
     )
     view.row(timer_button, Button(tr.s("Log time"), f"t:tm:{task.id}"))

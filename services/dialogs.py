@@ -10,11 +10,36 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models.base import utcnow
 from models.dialogs import DialogState
 
+Key = tuple[str, str, str]
+
+
+def _known(session: AsyncSession) -> dict[Key, DialogState | None]:
+    """Dialog states already read in this transaction, None where there is none."""
+    transaction = session.sync_session.get_transaction()
+    cached = session.info.get("dialogs")
+    if cached is None or cached[0] is not transaction:
+        cached = (transaction, {})
+        session.info["dialogs"] = cached
+    known: dict[Key, DialogState | None] = cached[1]
+    return known
+
+
+def loaded(session: AsyncSession, key: Key, state: DialogState | None) -> None:
+    """Record a state read together with something else (see teams.resolve_identity),
+    so get() and clear() need no query of their own in this unit of work."""
+    _known(session)[key] = state
+
 
 async def get(
     session: AsyncSession, platform: str, chat_id: str, user_key: str
 ) -> DialogState | None:
-    return await session.get(DialogState, (platform, chat_id, user_key))
+    key = (platform, chat_id, user_key)
+    known = _known(session)
+    if key in known:
+        return known[key]
+    state = await session.get(DialogState, key)
+    known[key] = state
+    return state
 
 
 async def save(
@@ -37,10 +62,16 @@ async def save(
     state.data = dict(data)
     state.updated_at = utcnow()
     await session.flush()
+    _known(session)[(platform, chat_id, user_key)] = state
     return state
 
 
 async def clear(session: AsyncSession, platform: str, chat_id: str, user_key: str) -> bool:
+    key = (platform, chat_id, user_key)
+    known = _known(session)
+    if key in known and known[key] is None:
+        return False  # none open: nothing to delete
+    known[key] = None
     result = await session.execute(
         delete(DialogState).where(
             DialogState.platform == platform,

@@ -2,22 +2,105 @@
 
 from __future__ import annotations
 
-from sqlalchemy.ext.asyncio import AsyncSession
+import asyncio
+from typing import Any
 
+import structlog
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from models.base import utcnow
 from models.messages import MessageRef
 
+log = structlog.get_logger(__name__)
 
-async def remember(
-    session: AsyncSession, platform: str, chat_id: str, message_id: str, ref: str
-) -> None:
-    existing = await session.get(MessageRef, (platform, chat_id, message_id))
-    if existing is None:
-        session.add(MessageRef(platform=platform, chat_id=chat_id, message_id=message_id, ref=ref))
-    else:
-        existing.ref = ref
-    await session.flush()
+Key = tuple[str, str, str]  # platform, chat, message
 
 
 async def lookup(session: AsyncSession, platform: str, chat_id: str, message_id: str) -> str | None:
     row = await session.get(MessageRef, (platform, chat_id, message_id))
     return row.ref if row is not None else None
+
+
+async def remember_many(session: AsyncSession, rows: dict[Key, str]) -> None:
+    """Upsert many (platform, chat, message) -> ref rows in one statement."""
+    dialect = session.get_bind().dialect.name
+    insert: Any = pg_insert if dialect == "postgresql" else sqlite_insert
+    now = utcnow()
+    values = [
+        {"platform": p, "chat_id": c, "message_id": m, "ref": ref, "created_at": now}
+        for (p, c, m), ref in rows.items()
+    ]
+    statement = insert(MessageRef).values(values)
+    statement = statement.on_conflict_do_update(
+        index_elements=["platform", "chat_id", "message_id"],
+        set_={"ref": statement.excluded.ref},
+    )
+    await session.execute(statement)
+
+
+class SentLog:
+    """Which item each sent message shows, written shortly after, many rows at once.
+
+    Writing the row on the reply path cost a transaction per sent card. A reply to a
+    message comes seconds after it at the soonest, so rows wait in memory for
+    `delay` seconds (or until `batch` of them) and go in one statement; look-ups see
+    waiting rows first. A crash inside that window forgets its rows: a reply to such
+    a message is then read as plain text, as a reply to any unknown message is.
+    """
+
+    def __init__(
+        self,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        *,
+        delay: float = 0.25,
+        batch: int = 500,
+    ) -> None:
+        self.sessionmaker = sessionmaker
+        self.delay = delay
+        self.batch = batch
+        self._pending: dict[Key, str] = {}
+        self._timer: asyncio.TimerHandle | None = None
+        self._flushing: set[asyncio.Task[None]] = set()
+
+    def add(self, platform: str, chat_id: str, message_id: str, ref: str) -> None:
+        self._pending[(platform, chat_id, message_id)] = ref
+        if len(self._pending) >= self.batch:
+            self._start_flush()
+        elif self._timer is None:
+            self._timer = asyncio.get_running_loop().call_later(self.delay, self._start_flush)
+
+    def pending(self, platform: str, chat_id: str, message_id: str) -> str | None:
+        return self._pending.get((platform, chat_id, message_id))
+
+    def _start_flush(self) -> None:
+        task = asyncio.get_running_loop().create_task(self.flush())
+        self._flushing.add(task)
+        task.add_done_callback(self._flushing.discard)
+
+    async def flush(self) -> None:
+        """Write every waiting row now (also on shutdown)."""
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        rows, self._pending = self._pending, {}
+        if not rows:
+            return
+        try:
+            async with self.sessionmaker() as session, session.begin():
+                await remember_many(session, rows)
+        except Exception:
+            log.exception("sent_refs_not_saved", rows=len(rows))
+            # keep them for the next try, unless newer rows replaced them meanwhile
+            for key, ref in rows.items():
+                self._pending.setdefault(key, ref)
+            if self._timer is None and self._pending:
+                self._timer = asyncio.get_running_loop().call_later(
+                    self.delay * 8, self._start_flush
+                )
+
+    async def close(self) -> None:
+        for task in list(self._flushing):
+            await task
+        await self.flush()

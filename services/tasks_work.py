@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, func, select
@@ -108,12 +110,44 @@ async def comments(
     return task, await paginate_rows(session, query, page, per_page)
 
 
-async def comment_count(session: AsyncSession, task_id: int) -> int:
-    return int(
-        await session.scalar(
-            select(func.count()).select_from(TaskComment).where(TaskComment.task_id == task_id)
+@dataclass(frozen=True, slots=True)
+class CardFacts:
+    checklist_done: int
+    checklist_total: int
+    seconds: int
+    comments: int
+    timer_here: bool  # the actor's running timer is on this task
+
+
+async def card_facts(session: AsyncSession, actor: Actor, task: Task) -> CardFacts:
+    """What a task card counts, in one query, for a task the caller loaded through
+    an access check (get_task) or has just created."""
+
+    def count(model: Any, *where: Any) -> Any:
+        return select(func.count()).select_from(model).where(*where).scalar_subquery()
+
+    seconds = (
+        select(func.coalesce(func.sum(TaskTimeEntry.seconds), 0))
+        .where(TaskTimeEntry.task_id == task.id)
+        .scalar_subquery()
+    )
+    row = (
+        await session.execute(
+            select(
+                count(ChecklistItem, ChecklistItem.task_id == task.id, ChecklistItem.done),
+                count(ChecklistItem, ChecklistItem.task_id == task.id),
+                seconds,
+                count(TaskComment, TaskComment.task_id == task.id),
+                count(TaskTimer, TaskTimer.user_id == actor.user_id, TaskTimer.task_id == task.id),
+            )
         )
-        or 0
+    ).one()
+    return CardFacts(
+        checklist_done=int(row[0]),
+        checklist_total=int(row[1]),
+        seconds=int(row[2]),
+        comments=int(row[3]),
+        timer_here=bool(row[4]),
     )
 
 
@@ -226,10 +260,6 @@ def parse_duration(text: str) -> tuple[int, str]:
     if total > MANUAL_MAX:
         raise DomainError(N_("One entry may be at most 24 hours."))
     return total, raw[end:].strip(" ,-—:")
-
-
-async def running_timer(session: AsyncSession, actor: Actor) -> TaskTimer | None:
-    return await session.get(TaskTimer, actor.user_id)
 
 
 async def _log(

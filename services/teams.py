@@ -5,14 +5,17 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.base import utcnow
+from models.dialogs import DialogState
 from models.groups import GroupMember
 from models.teams import Identity, Invite, Role, Team, User
+from services import dialogs
 from services.access import Actor, require_admin
 from services.errors import N_, DomainError
 from services.groups import get_manageable_group
@@ -47,25 +50,37 @@ async def resolve_actor(session: AsyncSession, platform: str, external_id: str) 
 
 
 async def resolve_identity(
-    session: AsyncSession, platform: str, external_id: str
+    session: AsyncSession, platform: str, external_id: str, *, in_chat: str | None = None
 ) -> tuple[Actor, bool] | None:
     """The acting person and whether their identity needs refreshing (switched off
-    after a 403, or no private chat known yet), in one query."""
-    row = (
-        await session.execute(
-            select(User, Identity.active, Identity.chat_id)
-            .join(Identity, Identity.user_id == User.id)
-            .where(Identity.platform == platform, Identity.external_id == external_id)
+    after a 403, or no private chat known yet), in one query.
+
+    With `in_chat`, the same query reads the person's open dialog in that chat, so
+    the unit of work knows it (services.dialogs) without asking again."""
+    query: Any = (
+        select(User, Identity.active, Identity.chat_id)
+        .join(Identity, Identity.user_id == User.id)
+        .where(Identity.platform == platform, Identity.external_id == external_id)
+    )
+    if in_chat is not None:
+        query = query.add_columns(DialogState).outerjoin(
+            DialogState,
+            (DialogState.platform == platform)
+            & (DialogState.chat_id == in_chat)
+            & (DialogState.user_key == external_id),
         )
-    ).one_or_none()
+    row = (await session.execute(query)).one_or_none()
     if row is None:
         return None
-    user, identity_active, chat_id = row
+    user, identity_active, chat_id = row[0], row[1], row[2]
     if not user.active:
         return None
+    pinned = session.info.setdefault("pinned", [])
     # the identity map holds rows weakly: keep the actor's row for the whole unit of
     # work, so later look-ups of the same person (session.get) need no query
-    session.info.setdefault("pinned", []).append(user)
+    pinned.append(user)
+    if in_chat is not None:
+        dialogs.loaded(session, (platform, in_chat, external_id), row[3])
     return Actor.of(user), (not identity_active) or chat_id is None
 
 

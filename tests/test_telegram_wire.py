@@ -127,6 +127,8 @@ async def test_photo_document_and_refs(adapter: TelegramAdapter, fake: FakeTeleg
     assert document.files["document"] == b"a,b\n"
     from services import messages
 
+    assert adapter.workspace.sent.pending("telegram", "101", str(photo.message_id)) == "group:1"
+    await adapter.workspace.sent.flush()
     async with adapter.workspace.sessionmaker() as session:
         ref = await messages.lookup(session, "telegram", "101", str(photo.message_id))
     assert ref == "group:1"
