@@ -10,7 +10,7 @@ from typing import Any
 from handlers.core import Ctx, Router
 from handlers.forms import Field, Form
 from handlers.i18n import N_, Translator
-from handlers.markup import Markup, bold
+from handlers.markup import Markup, Span, bold
 from handlers.tasks_input import (
     as_moment,
     candidates,
@@ -121,7 +121,15 @@ async def create(ctx: Ctx, values: dict[str, Any]) -> list[View]:
     done: Markup = ctx.tr("Task #{id} created.", id=str(task.id))
     card.body = [*done, *ctx.tr("\n\n"), *card.body]
     hint = coaching(ctx, task)
-    return [card, hint] if hint else [card]
+    if hint is None:
+        return [card]
+    if not ctx.event.chat.private:
+        return [card, hint]  # the advice is for its author only (ephemeral in Slack)
+    # in the person's own chat one message: the advice under the card, its quick
+    # answers first among the buttons (they replace the card when pressed)
+    card.body = [*card.body, Span("\n\n"), *hint.body]
+    card.buttons = [*hint.buttons, *card.buttons]
+    return [card]
 
 
 # -- notifications --------------------------------------------------------------

@@ -133,7 +133,9 @@ async def task_action(ctx: Ctx) -> Any:
         return await ctx.start_form("task_return", {"task_id": task_id})
     if verb == "dq":
         code = ctx.action_args[2] if len(ctx.action_args) > 2 else ""
-        return await apply_deadline(ctx, task_id, quick_deadline(code, ctx.me.timezone))
+        view = await apply_deadline(ctx, task_id, quick_deadline(code, ctx.me.timezone))
+        view.edit = True  # a quick answer under a new card: the card shows the deadline now
+        return view
     if verb == "dl":
         await tasks.get_task(ctx.session, ctx.me, task_id)
         return await ctx.start_form("task_deadline", {"task_id": task_id})

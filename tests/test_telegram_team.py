@@ -42,8 +42,12 @@ async def test_team_conversation(db_url: str, fake: FakeTelegram) -> None:
         if "task" not in COMMANDS:
             pytest.skip("the tasks area is not in the registry yet")
         out = await boss.say("/task Prepare the report tomorrow 15:00")
-        card = next(c for c in out if c.buttons)
+        # one message in a private chat: the card, with the advice under it
+        assert len(out) == 1, [c.text for c in out]
+        card = out[0]
         assert "Prepare the report" in card.text and "tomorrow 15:00" in card.text
+        assert "Add a description" in card.text
+        assert "Add description" in [label for label, _ in card.buttons]
         labels = [label for label, _ in card.buttons]
         assert "Start" in labels and "Complete" in labels
         assert all(len(data.encode()) <= 64 for _, data in card.buttons)
