@@ -4,12 +4,26 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import bindparam
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.base import utcnow
 from models.outbox import InboxKey
+
+
+def _insert(dialect: str) -> Any:
+    insert: Any = pg_insert if dialect == "postgresql" else sqlite_insert
+    return (
+        insert(InboxKey)
+        .values(platform=bindparam("platform"), key=bindparam("key"), created_at=bindparam("at"))
+        .on_conflict_do_nothing(index_elements=["platform", "key"])
+    )
+
+
+# built once: every update runs this statement, and building it cost more than running it
+_INSERTS = {name: _insert(name) for name in ("postgresql", "sqlite")}
 
 
 async def first_delivery(session: AsyncSession, platform: str, key: str) -> bool:
@@ -19,11 +33,8 @@ async def first_delivery(session: AsyncSession, platform: str, key: str) -> bool
     waits for the first transaction and then inserts nothing.
     """
     dialect = session.get_bind().dialect.name
-    insert: Any = pg_insert if dialect == "postgresql" else sqlite_insert
-    statement = (
-        insert(InboxKey)
-        .values(platform=platform, key=key, created_at=utcnow())
-        .on_conflict_do_nothing(index_elements=["platform", "key"])
+    connection = await session.connection()
+    result = await connection.execute(
+        _INSERTS[dialect], {"platform": platform, "key": key, "at": utcnow()}
     )
-    result = await session.execute(statement)
-    return bool(getattr(result, "rowcount", 0))
+    return bool(result.rowcount)

@@ -5,9 +5,8 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -49,6 +48,23 @@ async def resolve_actor(session: AsyncSession, platform: str, external_id: str) 
     return found[0] if found is not None else None
 
 
+# built once, run for every incoming event
+_IDENTITY = (
+    select(User, Identity.active, Identity.chat_id)
+    .join(Identity, Identity.user_id == User.id)
+    .where(
+        Identity.platform == bindparam("platform"),
+        Identity.external_id == bindparam("external_id"),
+    )
+)
+_IDENTITY_AND_DIALOG = _IDENTITY.add_columns(DialogState).outerjoin(
+    DialogState,
+    (DialogState.platform == bindparam("platform"))
+    & (DialogState.chat_id == bindparam("chat_id"))
+    & (DialogState.user_key == bindparam("external_id")),
+)
+
+
 async def resolve_identity(
     session: AsyncSession, platform: str, external_id: str, *, in_chat: str | None = None
 ) -> tuple[Actor, bool] | None:
@@ -57,19 +73,18 @@ async def resolve_identity(
 
     With `in_chat`, the same query reads the person's open dialog in that chat, so
     the unit of work knows it (services.dialogs) without asking again."""
-    query: Any = (
-        select(User, Identity.active, Identity.chat_id)
-        .join(Identity, Identity.user_id == User.id)
-        .where(Identity.platform == platform, Identity.external_id == external_id)
-    )
-    if in_chat is not None:
-        query = query.add_columns(DialogState).outerjoin(
-            DialogState,
-            (DialogState.platform == platform)
-            & (DialogState.chat_id == in_chat)
-            & (DialogState.user_key == external_id),
-        )
-    row = (await session.execute(query)).one_or_none()
+    row: Any
+    if in_chat is None:
+        row = (
+            await session.execute(_IDENTITY, {"platform": platform, "external_id": external_id})
+        ).one_or_none()
+    else:
+        row = (
+            await session.execute(
+                _IDENTITY_AND_DIALOG,
+                {"platform": platform, "external_id": external_id, "chat_id": in_chat},
+            )
+        ).one_or_none()
     if row is None:
         return None
     user, identity_active, chat_id = row[0], row[1], row[2]
