@@ -1,0 +1,249 @@
+"""The forms people type most, read without dateparser: a day word or dd.mm with a
+time, or a time alone, at the end of a sentence or as the whole answer."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import dateparser
+import pytest
+from dateparser.search import search_dates
+
+from services.errors import DomainError
+from services.parsing import _NOISE, Found, _languages, _settings, find_when, parse_when
+
+# Friday 27 November 2026, 12:00 in Moscow
+NOW = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
+MSK = ZoneInfo("Europe/Moscow")
+NY = ZoneInfo("America/New_York")
+
+
+def local(moment: datetime, zone: ZoneInfo = MSK) -> datetime:
+    assert moment.tzinfo is not None and moment.utcoffset() == timedelta(0)
+    return moment.astimezone(zone).replace(tzinfo=None)
+
+
+def dateparser_find(text: str, locale: str, tz: str, now: datetime) -> Found | None:
+    """What find_when answered before the fast path: the last dateparser hit."""
+    hits = search_dates(text, languages=_languages(locale), settings=_settings(tz, now))
+    useful = [(frag, when) for frag, when in hits or [] if not _NOISE.match(frag.strip())]
+    if not useful:
+        return None
+    fragment, when = useful[-1]
+    return Found(when=when.astimezone(UTC), fragment=fragment)
+
+
+def dateparser_parse(text: str, locale: str, tz: str, now: datetime) -> datetime | None:
+    result = dateparser.parse(text, languages=_languages(locale), settings=_settings(tz, now))
+    return None if result is None else result.astimezone(UTC)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "fragment", "expected"),
+    [
+        ("Позвонить Ивану завтра в 15:00", "ru", "завтра в 15:00", datetime(2026, 11, 28, 15)),
+        ("Позвонить сегодня 18:30", "ru", "сегодня 18:30", datetime(2026, 11, 27, 18, 30)),
+        ("Сдать отчёт послезавтра 9:30", "ru", "послезавтра 9:30", datetime(2026, 11, 29, 9, 30)),
+        ("Сдать отчёт до завтра 10:00", "ru", "до завтра 10:00", datetime(2026, 11, 28, 10)),
+        ("Сдать отчёт к завтра, 10:00", "ru", "к завтра, 10:00", datetime(2026, 11, 28, 10)),
+        ("Отчёт 31.12 18:00", "ru", "31.12 18:00", datetime(2026, 12, 31, 18)),
+        ("Отчёт на 31.12 в 18:00", "ru", "на 31.12 в 18:00", datetime(2026, 12, 31, 18)),
+        ("Отчёт 01.02.2027 9:00", "ru", "01.02.2027 9:00", datetime(2027, 2, 1, 9)),
+        ("Отчёт 1/2/27 9:00", "ru", "1/2/27 9:00", datetime(2027, 2, 1, 9)),
+        ("Позвонить Ивану в 15:00", "ru", "в 15:00", datetime(2026, 11, 27, 15)),
+        ("Call Ivan tomorrow at 3pm", "en", "tomorrow at 3pm", datetime(2026, 11, 28, 15)),
+        ("Call Ivan tomorrow 3 pm", "en", "tomorrow 3 pm", datetime(2026, 11, 28, 15)),
+        ("Call Ivan TODAY at 12:30PM", "en", "TODAY at 12:30PM", datetime(2026, 11, 27, 12, 30)),
+        ("Call Ivan today 10am", "en", "today 10am", datetime(2026, 11, 27, 10)),
+        ("Call Ivan tomorrow 12am", "en", "tomorrow 12am", datetime(2026, 11, 28, 0)),
+        (
+            "Call Ivan the day after tomorrow 10:00",
+            "en",
+            "the day after tomorrow 10:00",
+            datetime(2026, 11, 29, 10),
+        ),
+        ("Send it by tomorrow 9:15am", "en", "by tomorrow 9:15am", datetime(2026, 11, 28, 9, 15)),
+        ("Report until 31/12 6pm", "en", "until 31/12 6pm", datetime(2026, 12, 31, 18)),
+        ("Call Ivan at 3pm", "en", "at 3pm", datetime(2026, 11, 27, 15)),
+        # the language of the words need not be the person's own
+        ("Call Ivan завтра в 15:00", "en", "завтра в 15:00", datetime(2026, 11, 28, 15)),
+    ],
+)
+def test_forms_at_the_end(text: str, lang: str, fragment: str, expected: datetime) -> None:
+    found = find_when(text, lang, "Europe/Moscow", now=NOW)
+    assert found is not None
+    assert found.fragment == fragment
+    assert local(found.when) == expected
+
+
+def test_number_before_the_day_word_is_not_the_day() -> None:
+    # dateparser read '5 tomorrow 15:00' as tomorrow at the current time (12:00)
+    found = find_when("Bench task 5 tomorrow 15:00", "en", "Europe/Moscow", now=NOW)
+    assert found is not None
+    assert found.fragment == "tomorrow 15:00"
+    assert local(found.when) == datetime(2026, 11, 28, 15, 0)
+
+
+def test_fragment_is_the_phrase_as_written() -> None:
+    text = "Call  Ivan  tomorrow   at 3pm."
+    found = find_when(text, "en", "Europe/Moscow", now=NOW)
+    assert found is not None
+    assert found.fragment == "tomorrow   at 3pm"
+    assert found.fragment in text
+    assert local(found.when) == datetime(2026, 11, 28, 15, 0)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        ("завтра в 15:00", "ru", datetime(2026, 11, 28, 15)),
+        ("Послезавтра 9:30", "ru", datetime(2026, 11, 29, 9, 30)),
+        ("до завтра 15:00", "ru", datetime(2026, 11, 28, 15)),
+        ("31.12 18:00", "ru", datetime(2026, 12, 31, 18)),
+        ("01.02 18:00", "ru", datetime(2027, 2, 1, 18)),  # dateparser could not read this one
+        ("31.12.26 18:00", "ru", datetime(2026, 12, 31, 18)),
+        ("в 15:00", "ru", datetime(2026, 11, 27, 15)),
+        ("tomorrow 3pm", "en", datetime(2026, 11, 28, 15)),
+        ("day after tomorrow 10:00", "en", datetime(2026, 11, 29, 10)),
+        ("at 12:30pm", "en", datetime(2026, 11, 27, 12, 30)),
+        ("15:00", "en", datetime(2026, 11, 27, 15)),
+    ],
+)
+def test_whole_answer(text: str, lang: str, expected: datetime) -> None:
+    assert local(parse_when(text, lang, "Europe/Moscow", now=NOW)) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Позвонить в 15:00", datetime(2026, 11, 27, 15)),
+        ("Позвонить в 11:00", datetime(2026, 11, 28, 11)),  # 11:00 has passed today
+        ("Call Ivan at 11:59am", datetime(2026, 11, 28, 11, 59)),
+        ("Call Ivan at 12:00", datetime(2026, 11, 27, 12)),  # this very minute is not past
+        ("Call Ivan at 12:01", datetime(2026, 11, 27, 12, 1)),
+        ("Call Ivan 11:00", datetime(2026, 11, 28, 11)),  # a bare time at the end counts too
+        ("Call Ivan 3pm", datetime(2026, 11, 27, 15)),
+    ],
+)
+def test_time_alone_is_the_next_such_moment(text: str, expected: datetime) -> None:
+    # dateparser compared the time with "now" shifted by the zone's offset (+3 h here)
+    # and gave tomorrow for 12:00-14:59 today
+    found = find_when(text, "ru", "Europe/Moscow", now=NOW)
+    assert found is not None
+    assert local(found.when) == expected
+    assert local(parse_when(found.fragment, "ru", "Europe/Moscow", now=NOW)) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Отчёт 27.11 12:01", datetime(2026, 11, 27, 12, 1)),
+        ("Отчёт 27.11 12:00", datetime(2027, 11, 27, 12, 0)),  # as dateparser: now is past
+        ("Отчёт 26.11 18:00", datetime(2027, 11, 26, 18, 0)),
+        ("Отчёт 01.02.2020 18:00", datetime(2020, 2, 1, 18, 0)),  # a year given is kept
+    ],
+)
+def test_date_without_a_year_is_the_next_one(text: str, expected: datetime) -> None:
+    found = find_when(text, "ru", "Europe/Moscow", now=NOW)
+    assert found is not None
+    assert local(found.when) == expected
+
+
+def test_wall_clock_across_dst() -> None:
+    # Saturday 7 March 2026, 12:00 in New York (EST, -5); clocks go forward on Sunday
+    spring = datetime(2026, 3, 7, 17, 0, tzinfo=UTC)
+    found = find_when("Call Ivan tomorrow at 3pm", "en", "America/New_York", now=spring)
+    assert found is not None
+    assert found.when == datetime(2026, 3, 8, 19, 0, tzinfo=UTC)  # 15:00 EDT, -4
+    assert local(found.when, NY) == datetime(2026, 3, 8, 15, 0)
+    # dateparser kept Saturday's offset and answered 16:00 EDT
+    assert dateparser_find("Call Ivan tomorrow at 3pm", "en", "America/New_York", spring) != found
+    found = find_when("Call Ivan at 9:00", "en", "America/New_York", now=spring)
+    assert found is not None and found.when == datetime(2026, 3, 8, 13, 0, tzinfo=UTC)
+    when = parse_when("08.03 9:00", "en", "America/New_York", now=spring)
+    assert when == datetime(2026, 3, 8, 13, 0, tzinfo=UTC)
+
+    # Saturday 31 October 2026, 12:00 (EDT, -4); clocks go back on Sunday
+    autumn = datetime(2026, 10, 31, 16, 0, tzinfo=UTC)
+    when = parse_when("завтра в 15:00", "ru", "America/New_York", now=autumn)
+    assert when == datetime(2026, 11, 1, 20, 0, tzinfo=UTC)  # 15:00 EST, -5
+    assert local(when, NY) == datetime(2026, 11, 1, 15, 0)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Отчёт завтра в 25:00", "ru"),
+        ("Отчёт завтра в 12:60", "ru"),
+        ("Call tomorrow 13pm", "en"),
+        ("Call tomorrow 0am", "en"),
+        ("Отчёт 31.02 18:00", "ru"),
+        ("Report 12/31 18:00", "en"),
+        ("Отчёт 29.02.2027 18:00", "ru"),
+        ("Сдать завтра 15.00", "ru"),  # 15.00 is not a time
+        ("Сдать отчёт послезавтра в 10", "ru"),  # a bare hour
+        ("Сдать отчёт завтра", "ru"),  # a day without a time
+        ("Отчёт 31.12", "ru"),
+        ("Call Ivan tomorrow 3pm and Anna", "en"),  # not at the end
+        ("Standup 10:00-11:00", "en"),  # not a word of its own
+        ("Version 1.2.3 15:00", "en"),
+        # a time alone after a word of a longer date phrase
+        ("Позвонить в пятницу в 10:00", "ru"),
+        ("Позвонить 5 декабря в 15:00", "ru"),
+        ("Call Ivan next Friday at 3pm", "en"),
+        ("Call Ivan Dec 5 at 3pm", "en"),
+        ("Call Ivan in 2 days at 3pm", "en"),
+    ],
+)
+def test_everything_else_is_dateparsers(text: str, lang: str) -> None:
+    assert find_when(text, lang, "Europe/Moscow", now=NOW) == dateparser_find(
+        text, lang, "Europe/Moscow", NOW
+    )
+
+
+def test_longer_phrases_still_read_whole() -> None:
+    found = find_when("Позвонить в пятницу в 10:00", "ru", "Europe/Moscow", now=NOW)
+    assert found is not None and local(found.when) == datetime(2026, 12, 4, 10, 0)
+    found = find_when("Call Ivan Dec 5 at 3pm", "en", "Europe/Moscow", now=NOW)
+    assert found is not None and local(found.when) == datetime(2026, 12, 5, 15, 0)
+
+
+@pytest.mark.parametrize("text", ["today 25:00", "завтра 13pm", "31.02 10:00", "29.02 10:00"])
+def test_impossible_values_are_left_to_dateparser(text: str) -> None:
+    expected = dateparser_parse(text, "ru", "Europe/Moscow", NOW)
+    if expected is None:
+        with pytest.raises(DomainError):
+            parse_when(text, "ru", "Europe/Moscow", now=NOW)
+    else:
+        assert parse_when(text, "ru", "Europe/Moscow", now=NOW) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "tz"),
+    [
+        ("Позвонить Ивану завтра в 15:00", "ru", "Europe/Moscow"),
+        ("Позвонить сегодня в 18:00", "ru", "Europe/Moscow"),
+        ("Call Ivan tomorrow at 3pm", "en", "Europe/Moscow"),
+        ("Call Ivan tomorrow at 12:30pm", "en", "Europe/Berlin"),
+        ("Report 01/02/27 18:00", "en", "Europe/Moscow"),
+        ("Report 01.02.2027 18:00", "en", "Asia/Almaty"),
+        ("Call Ivan at 11:00", "en", "UTC"),
+        ("Call Ivan 3pm", "en", "UTC"),
+    ],
+)
+def test_same_answer_as_dateparser_where_it_is_right(text: str, lang: str, tz: str) -> None:
+    assert find_when(text, lang, tz, now=NOW) == dateparser_find(text, lang, tz, NOW)
+    fragment = dateparser_find(text, lang, tz, NOW)
+    assert fragment is not None
+    assert parse_when(fragment.fragment, lang, tz, now=NOW) == dateparser_parse(
+        fragment.fragment, lang, tz, NOW
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [("31.12 18:00", "ru"), ("27.11 10:00", "ru"), ("tomorrow 3pm", "en"), ("12am", "en")],
+)
+def test_whole_answer_same_as_dateparser(text: str, lang: str) -> None:
+    assert parse_when(text, lang, "UTC", now=NOW) == dateparser_parse(text, lang, "UTC", NOW)
