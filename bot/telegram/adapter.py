@@ -27,6 +27,7 @@ from aiogram.types import BotCommand, CallbackQuery, Message, Update
 
 from bot.telegram.events import from_callback, from_message
 from bot.telegram.render import keyboard
+from bot.telegram.responses import hold_response_types
 from bot.telegram.sender import PLATFORM, TelegramSender
 from handlers.events import FileRef, Incoming
 from handlers.i18n import translator
@@ -50,6 +51,7 @@ class TelegramAdapter:
     platform = PLATFORM
 
     def __init__(self, app: App, *, bot: Bot | None = None) -> None:
+        hold_response_types()
         self.app = app
         self.settings = app.settings.telegram
         self.workspace = app.workspace
