@@ -117,7 +117,8 @@ async def create(ctx: Ctx, values: dict[str, Any]) -> list[View]:
     if values.get("checklist"):
         await tasks_work.add_items(ctx.session, ctx.me, task.id, list(values["checklist"]))
     await tell_assigned(ctx, task, [task.responsible_id, *(values.get("accomplices") or ())])
-    card = await card_view(ctx, task)
+    fresh = not values.get("checklist") and not values.get("accomplices")
+    card = await card_view(ctx, task, fresh=fresh)
     done: Markup = ctx.tr("Task #{id} created.", id=str(task.id))
     card.body = [*done, *ctx.tr("\n\n"), *card.body]
     hint = coaching(ctx, task)

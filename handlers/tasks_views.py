@@ -105,12 +105,14 @@ def _names(users: list[User]) -> str:
     return ", ".join(u.name for u in users)
 
 
-async def card_view(ctx: Ctx, task: Task, page: int = 1) -> View:
+async def card_view(ctx: Ctx, task: Task, page: int = 1, *, fresh: bool = False) -> View:
+    """A task's card. `fresh`: the task was created in this unit of work with no
+    co-executors, observers or checklist, so there is nothing to count or list."""
     tr = ctx.tr
     session = ctx.session
     creator = await session.get(User, task.creator_id)
     responsible = await session.get(User, task.responsible_id)
-    roles = await tasks.roles_of(session, task)
+    roles = tasks.Roles([], []) if fresh else await tasks.roles_of(session, task)
     group = await session.get(Group, task.group_id) if task.group_id else None
     lines: list[Any] = [
         [Span(f"#{task.id} "), bold(task.title)],
@@ -135,7 +137,7 @@ async def card_view(ctx: Ctx, task: Task, page: int = 1) -> View:
         lines.append(tr("Subtask of #{id}", id=str(task.parent_id)))
     if task.needs_approval:
         lines.append(tr("Completion needs the creator's approval."))
-    facts = await tasks_work.card_facts(session, ctx.me, task)
+    facts = tasks_work.NOTHING_YET if fresh else await tasks_work.card_facts(session, ctx.me, task)
     if facts.checklist_total:
         lines.append(
             tr(

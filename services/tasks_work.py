@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import bindparam, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.base import utcnow
@@ -119,29 +119,36 @@ class CardFacts:
     timer_here: bool  # the actor's running timer is on this task
 
 
-async def card_facts(session: AsyncSession, actor: Actor, task: Task) -> CardFacts:
-    """What a task card counts, in one query, for a task the caller loaded through
-    an access check (get_task) or has just created."""
+def _card_facts_statement() -> Any:
+    task_id: Any = bindparam("task_id")
+    user_id: Any = bindparam("user_id")
 
     def count(model: Any, *where: Any) -> Any:
         return select(func.count()).select_from(model).where(*where).scalar_subquery()
 
     seconds = (
         select(func.coalesce(func.sum(TaskTimeEntry.seconds), 0))
-        .where(TaskTimeEntry.task_id == task.id)
+        .where(TaskTimeEntry.task_id == task_id)
         .scalar_subquery()
     )
-    row = (
-        await session.execute(
-            select(
-                count(ChecklistItem, ChecklistItem.task_id == task.id, ChecklistItem.done),
-                count(ChecklistItem, ChecklistItem.task_id == task.id),
-                seconds,
-                count(TaskComment, TaskComment.task_id == task.id),
-                count(TaskTimer, TaskTimer.user_id == actor.user_id, TaskTimer.task_id == task.id),
-            )
-        )
-    ).one()
+    return select(
+        count(ChecklistItem, ChecklistItem.task_id == task_id, ChecklistItem.done),
+        count(ChecklistItem, ChecklistItem.task_id == task_id),
+        seconds,
+        count(TaskComment, TaskComment.task_id == task_id),
+        count(TaskTimer, TaskTimer.user_id == user_id, TaskTimer.task_id == task_id),
+    )
+
+
+# built once: every task card runs it
+_CARD_FACTS = _card_facts_statement()
+NOTHING_YET = CardFacts(0, 0, 0, 0, False)  # a task just created
+
+
+async def card_facts(session: AsyncSession, actor: Actor, task: Task) -> CardFacts:
+    """What a task card counts, in one query, for a task the caller loaded through
+    an access check (get_task) or has just created."""
+    row = (await session.execute(_CARD_FACTS, {"task_id": task.id, "user_id": actor.user_id})).one()
     return CardFacts(
         checklist_done=int(row[0]),
         checklist_total=int(row[1]),
