@@ -221,6 +221,21 @@ def pooled(rows: list[dict[str, Any]]) -> dict[str, float]:
     }
 
 
+def replay_bot(adapter: Any, views: dict[str, Any], kind: str) -> Dispatcher:
+    """Sends the view the workspace last answered `kind` with, through the adapter's
+    sender, without the workspace: the cost of the reply alone (a ceiling for the ratio)."""
+    router = Router(name=f"replay-{kind}")
+
+    @router.message()
+    async def replay(message: Message) -> None:
+        for view in views[kind]:
+            await adapter.sender.deliver(str(message.chat.id), view)
+
+    dispatcher = Dispatcher()
+    dispatcher.include_router(router)
+    return dispatcher
+
+
 def echo_bot(transport: Transport) -> tuple[Dispatcher, Bot]:
     router = Router(name="echo")
 
@@ -284,6 +299,14 @@ async def main() -> int:
             return "/groups"
 
     echo_dispatcher, echo = echo_bot(transport)
+    answered: dict[str, Any] = {}
+    send_all = adapter._send_all
+
+    async def recording(event: Any, views: list[Any], **kwargs: Any) -> None:
+        answered["w" if event.command == "task" or event.args.startswith("new") else "r"] = views
+        await send_all(event, views, **kwargs)
+
+    adapter._send_all = recording
     n = args.n
     # warm-up: imports, caches, the first connections
     await measure(echo_dispatcher, echo, lambda i: f"hello {i}", 20, users)
@@ -302,6 +325,15 @@ async def main() -> int:
         parts["er"].append(await measure(echo_dispatcher, echo, hello, part, users))
         parts["r"].append(await measure(adapter.dispatcher, bot, read, part, users))
     echo_write, w, echo_read, r = (pooled(parts[key]) for key in ("ew", "w", "er", "r"))
+    adapter._send_all = send_all
+    replay: dict[str, list[dict[str, Any]]] = {"ew": [], "w": [], "er": [], "r": []}
+    for _ in range(rounds):
+        for kind in ("w", "r"):
+            replay["e" + kind].append(await measure(echo_dispatcher, echo, hello, part, users))
+            replay[kind].append(
+                await measure(replay_bot(adapter, answered, kind), bot, hello, part, users)
+            )
+    floor = {key: pooled(rows) for key, rows in replay.items()}
     w_only = await measure_workspace(adapter, write, n, user)
     r_only = await measure_workspace(adapter, read, n, user)
 
@@ -319,12 +351,19 @@ async def main() -> int:
         (f"read {read_name}", r),
         ("  Workspace.handle only, write", w_only),
         ("  Workspace.handle only, read", r_only),
+        ("  reply only (write's views)", floor["w"]),
+        ("  reply only (read's views)", floor["r"]),
     ):
         print(f"{name:34} {row['rate']:10.1f} {row['p50']:8.2f} {row['p99']:8.2f}")
     write_ratio = w["rate"] / echo_write["rate"]
     read_ratio = r["rate"] / echo_read["rate"]
     print(f"ratio write/echo: {write_ratio:.3f} (goal >= 0.35)")
     print(f"ratio read/echo:  {read_ratio:.3f} (goal >= 0.5)")
+    print(
+        "ceiling with a free workspace (the same replies sent alone, against the echo bot "
+        f"measured beside them): write {floor['w']['rate'] / floor['ew']['rate']:.3f}, "
+        f"read {floor['r']['rate'] / floor['er']['rate']:.3f}"
+    )
     await app.close()
     await bot.session.close()
     await echo.session.close()
