@@ -45,6 +45,37 @@ async def _count(session: AsyncSession, query: Select) -> int:  # type: ignore[t
     return int(await session.scalar(counted) or 0)
 
 
+def _counted(query: Select) -> Any:  # type: ignore[type-arg]
+    return select(func.count()).select_from(query.order_by(None).subquery()).scalar_subquery()
+
+
+async def _rows_and_total(
+    session: AsyncSession,
+    query: Select,  # type: ignore[type-arg]
+    page: int,
+    per_page: int,
+) -> tuple[list[Any], int, int, int]:
+    """The page's rows, the page number, pages and total, mostly in one statement.
+
+    The total rides along as an uncorrelated scalar subquery, which both engines
+    evaluate once (the same count a separate statement would run, index-only where
+    it can be). A page past the end (a list that shrank since it was shown) has no
+    row to carry it: then the total is counted apart and the last page read.
+    """
+    page = max(1, page)
+    with_total = query.add_columns(_counted(query)).limit(per_page)
+    rows = (await session.execute(with_total.offset((page - 1) * per_page))).all()
+    if rows:
+        total = int(rows[0][-1])
+        return [tuple(row)[:-1] for row in rows], page, clamp_page(page, total, per_page)[1], total
+    if page == 1:
+        return [], 1, 1, 0
+    total = await _count(session, query)
+    page, pages = clamp_page(page, total, per_page)
+    rows = (await session.execute(query.limit(per_page).offset((page - 1) * per_page))).all()
+    return [tuple(row) for row in rows], page, pages, total
+
+
 async def paginate_rows(
     session: AsyncSession,
     query: Select,  # type: ignore[type-arg]  # any number of selected columns
@@ -52,18 +83,13 @@ async def paginate_rows(
     per_page: int,
 ) -> Page[Any]:
     """A page of a query selecting several things: its items are result rows (tuples)."""
-    total = await _count(session, query)
-    page, pages = clamp_page(page, total, per_page)
-    rows = (await session.execute(query.limit(per_page).offset((page - 1) * per_page))).all()
-    return Page(items=[tuple(row) for row in rows], page=page, pages=pages, total=total)
+    rows, page, pages, total = await _rows_and_total(session, query, page, per_page)
+    return Page(items=rows, page=page, pages=pages, total=total)
 
 
 async def paginate(
     session: AsyncSession, query: Select[Any], page: int, per_page: int
 ) -> Page[Any]:
-    total = await _count(session, query)
-    page, pages = clamp_page(page, total, per_page)
-    rows = (
-        (await session.execute(query.limit(per_page).offset((page - 1) * per_page))).scalars().all()
-    )
-    return Page(items=list(rows), page=page, pages=pages, total=total)
+    """A page of a query selecting one thing (an entity or a column)."""
+    rows, page, pages, total = await _rows_and_total(session, query, page, per_page)
+    return Page(items=[row[0] for row in rows], page=page, pages=pages, total=total)
