@@ -207,3 +207,37 @@ async def test_binding_follows_a_group_upgraded_to_a_supergroup(
         update = await fake.push(message_update(fake, boss.person, "/bind", chat=new))
         await fake.wait_handled(update["update_id"])
         assert "This chat is bound to the group <b>Sales</b>." in fake.sent(-1004001)[-1].text
+
+
+async def test_in_a_group_an_answer_for_one_person_goes_to_their_private_chat(
+    sqlite_url: str, fake: FakeTelegram
+) -> None:
+    async with running(sqlite_url, fake) as adapter:
+        adapter.workspace.services.public_url = "https://planerka.example"
+        boss = Chat(fake, Person(101, "Boss", "en"))
+        await boss.say("/start", expect=2)
+        room = {"id": -100600, "type": "supergroup", "title": "Team"}
+
+        await fake.push(message_update(fake, boss.person, "/ics link", chat=room))
+        await fake.wait_for(lambda: len(fake.sent(-100600)) >= 1)
+        note = fake.sent(-100600)[-1]
+        assert "I answered you in a private chat." in note.text
+        assert note.data["reply_parameters"]["message_id"]
+        secret = boss.replies()[-1]
+        assert "https://planerka.example/ics/" in secret.text  # in the private chat 101
+        assert all("/ics/" not in c.text for c in fake.sent(-100600))
+
+        # nobody can be written to privately before they start the bot: the group is
+        # told so, and the secret link never appears there
+        fake.fail("sendMessage", 403, "Forbidden: bot can't initiate conversation with a user")
+        await fake.push(message_update(fake, boss.person, "/ics link", chat=room))
+        await fake.wait_for(lambda: len(fake.sent(-100600)) >= 2)
+        refused = fake.sent(-100600)[-1]
+        assert "cannot write to you privately yet" in refused.text
+        assert f"https://t.me/{BOT_USERNAME}" in refused.text
+        assert all("/ics/" not in c.text for c in fake.sent(-100600))
+
+        # an answer for everyone stays in the group
+        await fake.push(message_update(fake, boss.person, "/groups", chat=room))
+        await fake.wait_for(lambda: len(fake.sent(-100600)) >= 3)
+        assert "Groups (0)" in fake.sent(-100600)[-1].text

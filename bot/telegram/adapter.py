@@ -35,6 +35,7 @@ from handlers.markup import to_plain
 from handlers.views import View
 from services import chats
 from services.errors import N_, DomainError
+from services.teams import normalize_locale
 
 if TYPE_CHECKING:
     from bot.app import App
@@ -220,7 +221,8 @@ class TelegramAdapter:
                 if alert is not None:
                     return
                 message = query.message if isinstance(query.message, Message) else None
-                if message is not None and views and views[0].edit:
+                shared_private = not event.chat.private and bool(views) and views[0].private
+                if message is not None and views and views[0].edit and not shared_private:
                     if await self._sender.edit(event.chat.chat_id, message.message_id, views[0]):
                         views = views[1:]
                 await self._send_all(event, views)
@@ -249,7 +251,39 @@ class TelegramAdapter:
     async def _send_all(
         self, event: Incoming, views: list[View], *, reply_to: int | None = None
     ) -> None:
+        """Views go to the chat the event came from; in a group, a view meant for the
+        actor alone goes to their private chat (Telegram has no message only one
+        member of a group sees), and the group is told where the answer went."""
         chat_id = event.chat.chat_id
+        shared = not event.chat.private
+        personal = [v for v in views if shared and v.private]
+        public = [v for v in views if not (shared and v.private)]
+        sent_public = await self._deliver_each(chat_id, public, reply_to=reply_to)
+        if not personal:
+            return
+        # a person's private chat with the bot has the person's own id
+        privately = await self._deliver_each(event.sender.external_id, personal)
+        if sent_public:
+            return
+        tr = translator(normalize_locale(event.sender.language_code))
+        if privately:
+            note = View(body=tr("I answered you in a private chat."))
+        else:
+            link = "https://t.me/" + self.username
+            note = View(
+                body=tr(
+                    "I cannot write to you privately yet. Open a chat with me, press Start, "
+                    "and ask again: {link}",
+                    link=link,
+                )
+            )
+        await self._deliver_each(chat_id, [note], reply_to=reply_to)
+
+    async def _deliver_each(
+        self, chat_id: str, views: list[View], *, reply_to: int | None = None
+    ) -> bool:
+        """Send the views in order; True when at least one arrived."""
+        arrived = False
         for view in views:
             if not view.body and not view.image and not view.file and keyboard(view) is None:
                 continue
@@ -257,11 +291,13 @@ class TelegramAdapter:
                 await self._sender.deliver(
                     chat_id, view, reply_to=reply_to, wait_limit=REPLY_WAIT_LIMIT
                 )
+                arrived = True
             except TelegramRetryAfter as exc:
                 log.warning("reply_dropped_rate_limited", chat_id=chat_id, seconds=exc.retry_after)
             except TelegramAPIError as exc:
                 log.warning("reply_failed", chat_id=chat_id, reason=exc.message)
             reply_to = None
+        return arrived
 
 
 def webhook_secret(adapter: TelegramAdapter) -> str:
