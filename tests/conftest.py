@@ -18,6 +18,7 @@ from bot.app import App, build_app
 from bot.config import Settings
 from bot.migrate import upgrade
 from tests import pgserver
+from tests.fakes.telegram_api import FakeTelegram
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
@@ -121,3 +122,13 @@ async def sqlite_app(sqlite_url: str) -> AsyncIterator[App]:
         yield application
     finally:
         await application.close()
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeTelegram]:
+    """A fake Telegram Bot API on loopback for one test."""
+    server = await FakeTelegram().start()
+    try:
+        yield server
+    finally:
+        await server.stop()

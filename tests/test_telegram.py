@@ -2,21 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
-import pytest
-
 from tests.fakes.telegram_api import BOT_USERNAME, FakeTelegram, Person, message_update
 from tests.telegram_harness import Chat, running
-
-
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeTelegram]:
-    server = await FakeTelegram().start()
-    try:
-        yield server
-    finally:
-        await server.stop()
 
 
 async def test_start_menu_and_invite_deep_link(sqlite_url: str, fake: FakeTelegram) -> None:

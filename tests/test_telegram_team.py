@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import pytest
 
 from handlers.app import build_registry
@@ -11,15 +9,6 @@ from tests.fakes.telegram_api import BOT_USERNAME, FakeTelegram, Person
 from tests.telegram_harness import Chat, running
 
 COMMANDS = build_registry().commands
-
-
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeTelegram]:
-    server = await FakeTelegram().start()
-    try:
-        yield server
-    finally:
-        await server.stop()
 
 
 async def test_team_conversation(db_url: str, fake: FakeTelegram) -> None:

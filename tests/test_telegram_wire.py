@@ -18,15 +18,6 @@ SECRET = "s3cret-Token_for-webhooks"
 
 
 @pytest.fixture
-async def fake() -> AsyncIterator[FakeTelegram]:
-    server = await FakeTelegram().start()
-    try:
-        yield server
-    finally:
-        await server.stop()
-
-
-@pytest.fixture
 async def adapter(sqlite_url: str, fake: FakeTelegram) -> AsyncIterator[TelegramAdapter]:
     app = telegram_app(sqlite_url, fake)
     telegram = TelegramAdapter(app)

@@ -26,6 +26,7 @@ from aiogram.exceptions import TelegramAPIError, TelegramRetryAfter, TelegramUna
 from aiogram.types import BotCommand, CallbackQuery, Message, Update
 
 from bot.telegram.events import from_callback, from_message
+from bot.telegram.polling import Poller
 from bot.telegram.render import keyboard
 from bot.telegram.responses import hold_response_types
 from bot.telegram.sender import PLATFORM, TelegramSender
@@ -77,6 +78,7 @@ class TelegramAdapter:
         self._turns: dict[str, tuple[asyncio.Lock, int]] = {}
         self.ready = asyncio.Event()
         self.sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
+        self.poller = Poller(self.dispatcher, bot, sleep=lambda delay: self.sleep(delay))
         self.webhook_port: int | None = None
         services = self.workspace.services
         services.invite_links[PLATFORM] = self.invite_link
@@ -156,21 +158,11 @@ class TelegramAdapter:
             return
         await self.bot.delete_webhook(drop_pending_updates=False)
         log.info("telegram_polling", bot=self.username)
-        polling = asyncio.create_task(
-            self.dispatcher.start_polling(
-                self.bot, handle_signals=False, close_bot_session=True, polling_timeout=30
-            )
-        )
         self.ready.set()
         try:
-            await asyncio.shield(polling)
-        except asyncio.CancelledError:
-            # stop through aiogram, so its polling loop ends before the session closes
-            with suppress(RuntimeError):
-                await self.dispatcher.stop_polling()
-            with suppress(asyncio.CancelledError):
-                await polling
-            raise
+            await self.poller.run()
+        finally:
+            await self.bot.session.close()
 
     async def close(self) -> None:
         await self.bot.session.close()

@@ -77,6 +77,7 @@ class FakeTelegram:
         self.port = 0
         self.closing = False
         self.handled: Counter[int] = Counter()
+        self.offsets: list[int] = []  # the offset of every getUpdates, in order
         self.redeliveries: list[dict[str, Any]] = []
 
     # -- lifecycle -----------------------------------------------------------------
@@ -238,6 +239,8 @@ class FakeTelegram:
         wait = float(data.get("timeout") or 0)
         deadline = time.monotonic() + wait
         async with self._changed:
+            self.offsets.append(offset)
+            self._changed.notify_all()
             while True:
                 # confirmed updates are forgotten, as Telegram does
                 self.updates = [u for u in self.updates if u["update_id"] >= offset]
