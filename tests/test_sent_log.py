@@ -89,3 +89,44 @@ async def test_a_failed_write_keeps_the_rows_for_the_next_try(
     assert log.pending("telegram", "5", "1") == "task:1"
     await log.close()
     assert await _rows(maker) == {"1": "task:1"}
+
+
+async def test_rows_being_written_stay_visible_and_flushes_take_turns(
+    engine: AsyncEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    maker = create_sessionmaker(engine)
+    log = messages.SentLog(maker, delay=60, batch=10)
+    real = messages.remember_many
+    gate = asyncio.Event()
+    statements = 0
+
+    async def slow(session: AsyncSession, rows: dict[messages.Key, str]) -> None:
+        nonlocal statements
+        statements += 1
+        await gate.wait()
+        await real(session, rows)
+
+    monkeypatch.setattr(messages, "remember_many", slow)
+    for k in range(25):
+        log.add("telegram", "9", str(k), "task:1")
+    first = asyncio.create_task(log.flush())
+    await asyncio.sleep(0.05)
+    # a reply while the rows are being written still finds its item
+    assert log.pending("telegram", "9", "3") == "task:1"
+    # the same message is edited to show another item while the first flush waits
+    log.add("telegram", "9", "3", "task:2")
+    second = asyncio.create_task(log.flush())
+    gate.set()
+    await asyncio.gather(first, second)
+    rows = await _rows(maker)
+    assert len(rows) == 25 and rows["3"] == "task:2"  # the newer ref wins
+    assert statements == 4  # 25 rows at 10 a statement, then the re-added one
+
+
+async def test_rows_kept_while_the_database_is_away_are_bounded(engine: AsyncEngine) -> None:
+    log = messages.SentLog(create_sessionmaker(engine), delay=60, batch=1000, limit=5)
+    for k in range(8):
+        log.add("telegram", "1", str(k), f"task:{k}")
+    assert log.pending("telegram", "1", "2") is None  # the oldest went first
+    assert log.pending("telegram", "1", "7") == "task:7"
+    await log.close()
