@@ -39,16 +39,33 @@ def _locked(exc: sqlite3.OperationalError) -> bool:
     return getattr(exc, "sqlite_errorcode", None) in (SQLITE_BUSY, SQLITE_BUSY_RECOVERY)
 
 
+YIELD_EVERY = 0.005  # seconds of statements after which the loop gets a turn
+_last_turn = 0.0
+
+
 async def _passed() -> None:
     return None
+
+
+def _turn() -> None:
+    """Inside a unit of work: let other tasks run if statements kept the loop for
+    YIELD_EVERY since they last could (a long job must not starve the chats);
+    otherwise a coroutine that finishes at once, since AsyncConnection.execute
+    insists that a statement awaited something (a greenlet switch, no loop cycle)."""
+    global _last_turn
+    now = time.monotonic()
+    if now - _last_turn >= YIELD_EVERY:
+        _last_turn = now
+        await_(asyncio.sleep(0))
+        _last_turn = time.monotonic()
+    else:
+        await_(_passed())
 
 
 def _retrying(call: Callable[[], T], wait: float) -> T:
     """Run `call`; while the database is locked, sleep without blocking the loop."""
     if in_greenlet():
-        # AsyncConnection.execute insists that a statement awaited something: hand
-        # it a coroutine that finishes at once (a greenlet switch, no loop cycle)
-        await_(_passed())
+        _turn()
     deadline: float | None = None
     pause = FIRST_PAUSE
     while True:

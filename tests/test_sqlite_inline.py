@@ -120,3 +120,30 @@ async def test_other_errors_are_not_retried(tmp_path: Path) -> None:
         assert time.monotonic() - started < 0.5
     finally:
         await engine.dispose()
+
+
+async def test_a_long_run_of_statements_lets_other_tasks_run(sqlite_url: str) -> None:
+    engine = create_engine(sqlite_url)
+    ticks = 0
+
+    async def ticker() -> None:
+        nonlocal ticks
+        while True:
+            ticks += 1
+            await asyncio.sleep(0)
+
+    task = asyncio.create_task(ticker())
+    try:
+        async with engine.begin() as conn:
+            started = time.monotonic()
+            for k in range(3000):
+                await conn.execute(
+                    text("INSERT INTO inbox (platform, key, created_at) VALUES ('y', :k, '2026')"),
+                    {"k": str(k)},
+                )
+            spent = time.monotonic() - started
+    finally:
+        task.cancel()
+        await engine.dispose()
+    # the ticker got a turn at least once per 5 ms of statements
+    assert ticks >= int(spent / 0.005) // 2 and ticks >= 5

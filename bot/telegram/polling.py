@@ -9,8 +9,10 @@ still running are not started twice (they are remembered here); any other
 repeated update (one that ran before a crash and came back after it) goes to the
 workspace, whose inbox drops it.
 
-One update may not hold the others back for ever: after `hold` seconds it no
-longer holds the offset (a crash after that can lose it, as before).
+One update may not hold the others back for long: getUpdates returns at most
+100 updates from the offset, so after `hold` seconds a running update no longer
+holds it (a crash after that can lose it, as any update could with aiogram's
+polling).
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ class Poller:
         bot: Bot,
         *,
         timeout: int = 30,
-        hold: float = 30.0,
+        hold: float = 5.0,
         settle: float = 0.5,
         grace: float = 10.0,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
