@@ -224,7 +224,14 @@ async def test_in_a_group_an_answer_for_one_person_goes_to_their_private_chat(
         assert f"https://t.me/{BOT_USERNAME}" in refused.text
         assert all("/ics/" not in c.text for c in fake.sent(-100600))
 
+        # a passing failure of the private chat is not mistaken for a refusal
+        fake.fail("sendMessage", 500, "Internal Server Error")
+        await fake.push(message_update(fake, boss.person, "/ics link", chat=room))
+        await fake.wait_for(lambda: len(fake.sent(-100600)) >= 3)
+        assert "could not reach your private chat just now" in fake.sent(-100600)[-1].text
+        assert all("/ics/" not in c.text for c in fake.sent(-100600))
+
         # an answer for everyone stays in the group
         await fake.push(message_update(fake, boss.person, "/groups", chat=room))
-        await fake.wait_for(lambda: len(fake.sent(-100600)) >= 3)
+        await fake.wait_for(lambda: len(fake.sent(-100600)) >= 4)
         assert "Groups (0)" in fake.sent(-100600)[-1].text

@@ -22,7 +22,12 @@ from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
-from aiogram.exceptions import TelegramAPIError, TelegramRetryAfter, TelegramUnauthorizedError
+from aiogram.exceptions import (
+    TelegramAPIError,
+    TelegramForbiddenError,
+    TelegramRetryAfter,
+    TelegramUnauthorizedError,
+)
 from aiogram.types import BotCommand, CallbackQuery, Message, Update
 
 from bot.telegram.events import from_callback, from_message
@@ -76,6 +81,7 @@ class TelegramAdapter:
         self.dispatcher = Dispatcher(disable_fsm=True)
         self.dispatcher.include_router(self.router)
         self._turns: dict[str, tuple[asyncio.Lock, int]] = {}
+        self._refused: dict[str, bool] = {}  # chats that just answered 403
         self.ready = asyncio.Event()
         self.sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
         self.poller = Poller(self.dispatcher, bot, sleep=lambda delay: self.sleep(delay))
@@ -260,6 +266,8 @@ class TelegramAdapter:
         tr = translator(normalize_locale(event.sender.language_code))
         if privately:
             note = View(body=tr("I answered you in a private chat."))
+        elif not self._refused.pop(event.sender.external_id, False):
+            note = View(body=tr("I could not reach your private chat just now; please try again."))
         else:
             link = "https://t.me/" + self.username
             note = View(
@@ -286,6 +294,9 @@ class TelegramAdapter:
                 arrived = True
             except TelegramRetryAfter as exc:
                 log.warning("reply_dropped_rate_limited", chat_id=chat_id, seconds=exc.retry_after)
+            except TelegramForbiddenError as exc:
+                self._refused[chat_id] = True  # blocked, or never started: say how to start
+                log.warning("reply_failed", chat_id=chat_id, reason=exc.message)
             except TelegramAPIError as exc:
                 log.warning("reply_failed", chat_id=chat_id, reason=exc.message)
             reply_to = None
