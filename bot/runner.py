@@ -76,7 +76,21 @@ async def run(
 
             jobs.append(run_web(app))
         log.info("starting", platforms=[adapter.platform for adapter in adapters])
-        await asyncio.gather(*jobs)
+        await run_together(jobs)
         return 0
     finally:
         await app.close()
+
+
+async def run_together(jobs: list[Any]) -> None:
+    """Run the jobs until one ends or fails; then stop the others before the app
+    closes (so nothing still sends or writes while the engine goes away)."""
+    tasks = [asyncio.ensure_future(job) for job in jobs]
+    try:
+        done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+        for task in done:
+            task.result()  # a failure propagates, after the others are stopped
+    finally:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)

@@ -25,7 +25,7 @@ from contextlib import suppress
 
 import structlog
 from aiogram import Bot, Dispatcher
-from aiogram.exceptions import TelegramUnauthorizedError
+from aiogram.exceptions import TelegramRetryAfter, TelegramUnauthorizedError
 from aiogram.methods import GetUpdates
 from aiogram.types import Update
 
@@ -77,6 +77,10 @@ class Poller:
                 except TelegramUnauthorizedError:
                     log.error("telegram_token_rejected")
                     raise
+                except TelegramRetryAfter as exc:
+                    log.warning("telegram_poll_rate_limited", retry_in=exc.retry_after)
+                    await self.sleep(float(exc.retry_after))
+                    continue
                 except Exception as exc:  # network, 5xx, a conflicting poller: try again
                     log.warning("telegram_poll_failed", reason=str(exc)[:200], retry_in=delay)
                     await self.sleep(delay)
