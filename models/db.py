@@ -8,6 +8,8 @@ from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.dialects import registry
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -17,6 +19,12 @@ from sqlalchemy.ext.asyncio import (
 )
 
 registry.register("sqlite.planerka_inline", "models.sqlite_inline", "SQLiteDialect_inline")
+
+
+def insert_for(dialect: str) -> Any:
+    """The INSERT construct with ON CONFLICT for an engine ("postgresql" or "sqlite")."""
+    return pg_insert if dialect == "postgresql" else sqlite_insert
+
 
 SQLITE_BUSY_WAIT = 5.0  # seconds a statement waits for another writer's lock
 

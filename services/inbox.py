@@ -5,16 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import bindparam
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.base import utcnow
+from models.db import insert_for
 from models.outbox import InboxKey
 
 
 def _insert(dialect: str) -> Any:
-    insert: Any = pg_insert if dialect == "postgresql" else sqlite_insert
+    insert = insert_for(dialect)
     return (
         insert(InboxKey)
         .values(platform=bindparam("platform"), key=bindparam("key"), created_at=bindparam("at"))

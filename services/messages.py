@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any
 
 import structlog
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from models.base import utcnow
+from models.db import insert_for
 from models.messages import MessageRef
 
 log = structlog.get_logger(__name__)
@@ -25,8 +23,7 @@ async def lookup(session: AsyncSession, platform: str, chat_id: str, message_id:
 
 async def remember_many(session: AsyncSession, rows: dict[Key, str]) -> None:
     """Upsert many (platform, chat, message) -> ref rows in one statement."""
-    dialect = session.get_bind().dialect.name
-    insert: Any = pg_insert if dialect == "postgresql" else sqlite_insert
+    insert = insert_for(session.get_bind().dialect.name)
     now = utcnow()
     values = [
         {"platform": p, "chat_id": c, "message_id": m, "ref": ref, "created_at": now}

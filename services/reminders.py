@@ -15,11 +15,10 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, inspect, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.base import utcnow
+from models.db import insert_for
 from models.reminders import ReminderFired, ReminderRule, ReminderSettings
 from models.teams import User
 from models.timeman import WorkDay
@@ -387,7 +386,7 @@ async def claim_keys(session: AsyncSession, keys: list[str], now: datetime) -> s
     if not keys:
         return set()
     dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    insert = insert_for(dialect)
     result = await session.execute(
         insert(ReminderFired)
         .values([{"key": key, "fired_at": now} for key in keys])
