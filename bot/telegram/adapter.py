@@ -81,7 +81,6 @@ class TelegramAdapter:
         self.dispatcher = Dispatcher(disable_fsm=True)
         self.dispatcher.include_router(self.router)
         self._turns: dict[str, tuple[asyncio.Lock, int]] = {}
-        self._refused: dict[str, bool] = {}  # chats that just answered 403
         self.ready = asyncio.Event()
         self.sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
         self.poller = Poller(self.dispatcher, bot, sleep=lambda delay: self.sleep(delay))
@@ -256,17 +255,17 @@ class TelegramAdapter:
         shared = not event.chat.private
         personal = [v for v in views if shared and v.private]
         public = [v for v in views if not (shared and v.private)]
-        sent_public = await self._deliver_each(chat_id, public, reply_to=reply_to)
+        sent_public, _ = await self._deliver_each(chat_id, public, reply_to=reply_to)
         if not personal:
             return
         # a person's private chat with the bot has the person's own id
-        privately = await self._deliver_each(event.sender.external_id, personal)
+        privately, refused = await self._deliver_each(event.sender.external_id, personal)
         if sent_public:
             return
         tr = translator(normalize_locale(event.sender.language_code))
         if privately:
             note = View(body=tr("I answered you in a private chat."))
-        elif not self._refused.pop(event.sender.external_id, False):
+        elif not refused:
             note = View(body=tr("I could not reach your private chat just now; please try again."))
         else:
             link = "https://t.me/" + self.username
@@ -281,9 +280,10 @@ class TelegramAdapter:
 
     async def _deliver_each(
         self, chat_id: str, views: list[View], *, reply_to: int | None = None
-    ) -> bool:
-        """Send the views in order; True when at least one arrived."""
-        arrived = False
+    ) -> tuple[bool, bool]:
+        """Send the views in order: whether one arrived, and whether the chat refused
+        (403: the bot is blocked there, or a person never started it)."""
+        arrived = refused = False
         for view in views:
             if not view.body and not view.image and not view.file and keyboard(view) is None:
                 continue
@@ -295,12 +295,12 @@ class TelegramAdapter:
             except TelegramRetryAfter as exc:
                 log.warning("reply_dropped_rate_limited", chat_id=chat_id, seconds=exc.retry_after)
             except TelegramForbiddenError as exc:
-                self._refused[chat_id] = True  # blocked, or never started: say how to start
+                refused = True
                 log.warning("reply_failed", chat_id=chat_id, reason=exc.message)
             except TelegramAPIError as exc:
                 log.warning("reply_failed", chat_id=chat_id, reason=exc.message)
             reply_to = None
-        return arrived
+        return arrived, refused
 
 
 def webhook_secret(adapter: TelegramAdapter) -> str:
