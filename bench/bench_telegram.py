@@ -267,13 +267,16 @@ async def main() -> int:
     tmp = tempfile.TemporaryDirectory()
     url = args.db or f"sqlite+aiosqlite:///{tmp.name}/bench.sqlite3"
     await upgrade_async(url)
-    settings = Settings()
-    settings.telegram = TelegramSettings(token=TOKEN, bot_username="bench_bot")  # type: ignore[arg-type]
-    app = build_app(settings, database_url=url)
     transport = Transport(args.transport)
     transport.start()
-    bot = transport.bot()
-    adapter = TelegramAdapter(app, bot=bot)
+    settings = Settings()
+    settings.telegram = TelegramSettings(token=TOKEN, bot_username="bench_bot")  # type: ignore[arg-type]
+    if transport.base_url:
+        settings.telegram.api_base_url = transport.base_url
+    app = build_app(settings, database_url=url)
+    # over HTTP the adapter builds its bot as in production; in process it gets the stand-in
+    adapter = TelegramAdapter(app, bot=None if args.transport == "http" else transport.bot())
+    bot = adapter.bot
     has_tasks = (
         "task" in app.workspace.registry.commands and "tasks" in app.workspace.registry.commands
     )

@@ -32,7 +32,6 @@ from aiogram.types import BotCommand, CallbackQuery, Message, Update
 
 from bot.telegram.events import from_callback, from_message
 from bot.telegram.polling import Poller
-from bot.telegram.render import keyboard
 from bot.telegram.responses import hold_response_types
 from bot.telegram.sender import PLATFORM, TelegramSender
 from handlers.events import FileRef, Incoming
@@ -285,7 +284,7 @@ class TelegramAdapter:
         (403: the bot is blocked there, or a person never started it)."""
         arrived = refused = False
         for view in views:
-            if not view.body and not view.image and not view.file and keyboard(view) is None:
+            if not view.body and not view.image and not view.file and not any(view.buttons):
                 continue
             try:
                 await self._sender.deliver(

@@ -275,6 +275,8 @@ class FakeTelegram:
             "chat": {"id": chat_id, "type": "private" if chat_id > 0 else "supergroup"},
             "from": {"id": BOT_ID, "is_bot": True, "first_name": "Planerka"},
             **extra,
+            # Telegram returns an inline keyboard with the message it sent
+            **({"reply_markup": data["reply_markup"]} if data.get("reply_markup") else {}),
         }
 
     def _m_getMe(self, data: dict[str, Any], files: dict[str, bytes]) -> dict[str, Any]:
