@@ -41,6 +41,21 @@ def _sqlite_pragmas(busy_timeout_ms: int) -> Callable[[Any, Any], None]:
     return apply
 
 
+def _in_transaction(dbapi_connection: Any) -> bool:
+    # the inline driver's and SQLAlchemy's aiosqlite adapter both keep the
+    # connection below as _connection (sqlite3, or aiosqlite proxying it)
+    return bool(getattr(dbapi_connection, "_connection", dbapi_connection).in_transaction)
+
+
+def _begin_before_savepoint(conn: Any, _name: str | None) -> None:
+    """Python's sqlite3 opens its transaction only before an INSERT, UPDATE or DELETE.
+    A SAVEPOINT ahead of them would open SQLite's own transaction, which the
+    savepoint's RELEASE commits: the unit's later failure could no longer take the
+    savepoint's rows back. So the unit's transaction is opened first."""
+    if not _in_transaction(conn.connection.dbapi_connection):
+        conn.exec_driver_sql("BEGIN")
+
+
 def create_engine(
     url: str, *, echo: bool = False, pool_size: int = 10, sqlite_driver: str = "inline"
 ) -> AsyncEngine:
@@ -65,6 +80,7 @@ def create_engine(
             raise ValueError(f"unknown sqlite_driver {sqlite_driver!r}")
         engine = create_async_engine(parsed, **kwargs)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas(busy_ms))
+        event.listen(engine.sync_engine, "savepoint", _begin_before_savepoint)
         return engine
     kwargs.update(pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
     return create_async_engine(url, **kwargs)

@@ -147,3 +147,45 @@ async def test_a_long_run_of_statements_lets_other_tasks_run(sqlite_url: str) ->
         await engine.dispose()
     # the ticker got a turn at least once per 5 ms of statements
     assert ticks >= int(spent / 0.005) // 2 and ticks >= 5
+
+
+@pytest.mark.parametrize("driver", ["inline", "thread"])
+async def test_a_savepoint_opening_a_unit_of_work_rolls_back_with_it(
+    sqlite_url: str, driver: str
+) -> None:
+    """Python's sqlite3 starts its transaction only at the first INSERT/UPDATE/DELETE;
+    a SAVEPOINT before it would open SQLite's own, which its RELEASE commits, and the
+    unit's later failure could not take the savepoint's rows back."""
+    engine = create_engine(sqlite_url, sqlite_driver=driver)
+    sessions = db.create_sessionmaker(engine)
+    insert_row = text(
+        "INSERT INTO inbox (platform, key, created_at) VALUES ('x', 'nested', '2026-01-01')"
+    )
+    count = text("SELECT count(*) FROM inbox WHERE key = 'nested'")
+    try:
+        with pytest.raises(RuntimeError):
+            async with sessions() as session, session.begin():
+                await session.execute(text("SELECT 1"))
+                async with session.begin_nested():
+                    await session.execute(insert_row)
+                raise RuntimeError("the unit fails after its savepoint")
+        async with sessions() as session:
+            assert (await session.execute(count)).scalar() == 0
+        # and a savepoint that rolls back leaves the unit's other work to commit
+        async with sessions() as session, session.begin():
+            with pytest.raises(RuntimeError):
+                async with session.begin_nested():
+                    await session.execute(insert_row)
+                    raise RuntimeError("the savepoint fails")
+            await session.execute(
+                text(
+                    "INSERT INTO inbox (platform, key, created_at) "
+                    "VALUES ('x', 'after', '2026-01-01')"
+                )
+            )
+        async with sessions() as session:
+            assert (await session.execute(count)).scalar() == 0
+            after = text("SELECT count(*) FROM inbox WHERE key = 'after'")
+            assert (await session.execute(after)).scalar() == 1
+    finally:
+        await engine.dispose()
