@@ -53,12 +53,18 @@ async def _console(db: str | None, user: str, lang: str | None, tz: str | None) 
 
 
 async def _run() -> int:
-    from bot.runner import run
+    from bot.runner import run, until_terminated
 
-    return await run(load_settings())
+    return await until_terminated(run(load_settings()))
 
 
 async def _scheduler() -> int:
+    from bot.runner import until_terminated
+
+    return await until_terminated(_scheduler_only())
+
+
+async def _scheduler_only() -> int:
     from bot.runner import configured_adapters
     from scheduler.service import run_scheduler
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import signal
 from collections.abc import Coroutine
 from typing import Any
 
@@ -94,3 +95,33 @@ async def run_together(jobs: list[Any]) -> None:
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
+
+
+async def until_terminated(main: Coroutine[Any, Any, int]) -> int:
+    """Run `main`; SIGTERM (a service manager's stop) ends it as Ctrl+C does: the jobs
+    stop (the Telegram poller confirms what it handled), the app closes (sent-message
+    refs written), and the process exits with 0 instead of dying mid-update."""
+    loop = asyncio.get_running_loop()
+    task = asyncio.ensure_future(main)
+    asked = False
+
+    def stop() -> None:
+        nonlocal asked
+        if not asked:
+            asked = True
+            log.info("stopping", signal="SIGTERM")
+            task.cancel()
+
+    try:
+        loop.add_signal_handler(signal.SIGTERM, stop)
+    except (NotImplementedError, RuntimeError):  # no signals here (Windows, a thread)
+        return await task
+    try:
+        return await task
+    except asyncio.CancelledError:
+        if not asked or not task.cancelled():
+            raise
+        log.info("stopped")
+        return 0
+    finally:
+        loop.remove_signal_handler(signal.SIGTERM)

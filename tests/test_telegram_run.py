@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -47,12 +48,24 @@ async def test_bot_run_serves_telegram_and_delivers_notifications(
         # the scheduler's dispatcher delivers the notification to Anna's private chat
         await fake.wait_for(lambda: len(anna.replies()) > before, within=30)
         assert "added you to the group" in anna.replies()[-1].text
+        # a task card is remembered (to answer replies to it) a moment after it is
+        # sent; a stop right after the card still writes it down
+        card = await _say(fake, boss, "/task Check the stop tomorrow 15:00", 1)
+        process.terminate()  # SIGTERM, as a service manager stops the bot
+        assert await asyncio.wait_for(process.wait(), 30) == 0
     finally:
-        process.terminate()
-        await process.wait()
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
         log_file.close()
     log = log_path.read_text(errors="replace")
     assert "telegram_polling" in log
+    assert "stopped" in log
+    with sqlite3.connect(tmp_path / "run.sqlite3") as db:
+        refs = db.execute(
+            "SELECT ref FROM message_refs WHERE message_id = ?", (str(card[0].message_id),)
+        ).fetchall()
+    assert refs and refs[0][0].startswith("task:")
     assert TOKEN.split(":", 1)[1] not in log
 
 
