@@ -72,7 +72,8 @@ async def tick(
             break
         size = batch
     async with sessionmaker() as session, session.begin():
-        for hit in await reminders.deadline_hits(session, now, catch_up):
+        since = await reminders.previous_pass(session, now)
+        for hit in await reminders.deadline_hits(session, now, catch_up, since=since):
             if await fire_deadline(session, hit, now):
                 stats.deadlines += 1
     async with sessionmaker() as session, session.begin():

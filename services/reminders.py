@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, inspect, select
+from sqlalchemy import delete, inspect, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.base import utcnow
@@ -429,11 +429,46 @@ class DeadlineHit:
     fire_at: datetime
 
 
+OVERDUE_CATCH_UP = timedelta(days=7)  # how far back a missed overdue notice is still sent
+PASS_KEY = "planner:deadlines"  # its fired_at: when the planner last looked at deadlines
+
+
+async def previous_pass(session: AsyncSession, now: datetime) -> datetime | None:
+    """When the deadline pass last ran (any planner), recording this one; None the
+    first time (or after more than forget_fired's 40 days)."""
+    before = await session.scalar(
+        select(ReminderFired.fired_at).where(ReminderFired.key == PASS_KEY)
+    )
+    if before is None:
+        await claim_keys(session, [PASS_KEY], now)
+    else:
+        await session.execute(
+            update(ReminderFired)
+            .where(ReminderFired.key == PASS_KEY, ReminderFired.fired_at < now)
+            .values(fired_at=now)
+        )
+    return before
+
+
 async def deadline_hits(
-    session: AsyncSession, now: datetime, catch_up: timedelta, limit: int = 2000
+    session: AsyncSession,
+    now: datetime,
+    catch_up: timedelta,
+    limit: int = 2000,
+    *,
+    since: datetime | None = None,
 ) -> list[DeadlineHit]:
-    """Deadline reminders and overdue notices that fall due now (within the catch-up
-    window), for the responsible person of each open task, by their offsets."""
+    """Deadline reminders and overdue notices that fall due now, for the responsible
+    person of each open task, by their offsets.
+
+    A reminder before the deadline is sent only within the catch-up window: "due in
+    an hour" is noise once the hour has passed. An overdue notice stays true while
+    the task is open, so one missed while no planner ran (`since`: the previous
+    pass) is still sent, back to OVERDUE_CATCH_UP.
+    """
+    overdue_from = now - catch_up
+    if since is not None:
+        overdue_from = min(overdue_from, max(since, now - OVERDUE_CATCH_UP))
     try:
         from models.tasks import Task
     except ImportError:
@@ -450,7 +485,7 @@ async def deadline_hits(
         .where(
             Task.is_open.is_(True),
             Task.deadline.is_not(None),
-            Task.deadline > now - catch_up,
+            Task.deadline > overdue_from,
             Task.deadline <= now + timedelta(minutes=longest),
         )
         .order_by(Task.deadline)
@@ -472,6 +507,8 @@ async def deadline_hits(
             offsets.append(0)
         for offset in offsets:
             fire_at = deadline - timedelta(minutes=offset)
-            if fire_at <= now and now - fire_at <= catch_up:
+            if offset == 0 and overdue_from < fire_at <= now:
+                hits.append(DeadlineHit(task_id, title, deadline, user, offset, fire_at))
+            elif offset and fire_at <= now and now - fire_at <= catch_up:
                 hits.append(DeadlineHit(task_id, title, deadline, user, offset, fire_at))
     return hits

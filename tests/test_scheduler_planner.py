@@ -232,3 +232,64 @@ async def test_deadline_reminders_and_overdue(
     texts = [text(r) for r in rows]
     assert len(texts) == 3, texts  # a day before, an hour before, overdue: once each
     assert "is due" in texts[0] and "is due" in texts[1] and "overdue" in texts[2]
+
+
+async def test_an_overdue_notice_missed_while_no_planner_ran_is_sent_after(
+    maker: async_sessionmaker[AsyncSession],  # noqa: F811
+    team: Team,
+) -> None:
+    """The planner was down from 14:00 to 20:00 across a 15:00 deadline: the overdue
+    notice comes at 20:00 (still true, the task is open), the missed "due in 30
+    minutes" does not (stale), and a task closed meanwhile gets nothing."""
+    async with maker() as s, s.begin():
+        if not await _has_tasks(s):
+            pytest.skip("the tasks area (migration 0002) is not installed")
+        from models.tasks import Task
+
+        deadline = local(2026, 11, 27, 15)
+        for title, is_open in (("Open report", True), ("Closed report", False)):
+            s.add(
+                Task(
+                    team_id=team.boss.team_id,
+                    title=title,
+                    creator_id=team.boss.user_id,
+                    responsible_id=team.anna.user_id,
+                    deadline=deadline,
+                    due_sort=deadline,
+                    is_open=is_open,
+                )
+            )
+        await reminders.set_offsets(s, team.anna, [30])
+    await planner.tick(maker, now=local(2026, 11, 27, 14, 0))
+    await planner.tick(maker, now=local(2026, 11, 27, 20, 0))
+    await planner.tick(maker, now=local(2026, 11, 27, 20, 1))
+    async with maker() as s:
+        texts = [text(r) for r in await sent_to(s, team.anna.user_id) if r.payload.get("ref")]
+    assert len(texts) == 1, texts
+    assert "Open report" in texts[0] and "overdue" in texts[0]
+
+
+async def test_a_first_planner_pass_sends_no_old_overdue_notices(
+    maker: async_sessionmaker[AsyncSession],  # noqa: F811
+    team: Team,
+) -> None:
+    """With no pass on record (a new install), deadlines long past stay quiet."""
+    async with maker() as s, s.begin():
+        if not await _has_tasks(s):
+            pytest.skip("the tasks area (migration 0002) is not installed")
+        from models.tasks import Task
+
+        deadline = local(2026, 11, 27, 15)
+        s.add(
+            Task(
+                team_id=team.boss.team_id,
+                title="Old report",
+                creator_id=team.boss.user_id,
+                responsible_id=team.anna.user_id,
+                deadline=deadline,
+                due_sort=deadline,
+            )
+        )
+    await planner.tick(maker, now=local(2026, 11, 27, 20, 0))
+    async with maker() as s:
+        assert [r for r in await sent_to(s, team.anna.user_id) if r.payload.get("ref")] == []
