@@ -1,6 +1,6 @@
 """Sales plans, the CRM Start dashboard figures, report templates and the builder,
-and CSV exports. Aggregation happens in Python over the visible rows, so the same
-numbers come out of SQLite and PostgreSQL."""
+and CSV exports. The dashboard adds up in SQL (GROUP BY over the visible rows);
+the report builder in Python, so the same labels come out of SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.crm import (
@@ -124,35 +124,51 @@ async def dashboard(session: AsyncSession, actor: Actor, month: str) -> Dashboar
     start, end = month_bounds(month)
     stages = await _stages(session, actor.team_id)
     board = Dashboard(month=month, currency=settings.currency)
-    deals = await _rows(session, actor, CrmDeal)
-    won = [
-        d
-        for d in deals
-        if stages[d.stage_id].kind == "won" and d.closed_at and start <= d.closed_at < end
-    ]
+    owners = sorted(scope.owners) if scope.owners is not None else None
     won_count: dict[int, int] = defaultdict(int)
     won_amount: dict[int, int] = defaultdict(int)
-    for deal in won:
-        if deal.owner_id is not None:
-            won_count[deal.owner_id] += 1
-            if deal.currency == settings.currency:  # amounts count in the team's currency
-                won_amount[deal.owner_id] += deal.amount
+    won = (
+        select(
+            CrmDeal.owner_id,
+            func.count(),
+            # amounts count in the team's currency
+            func.sum(case((CrmDeal.currency == settings.currency, CrmDeal.amount), else_=0)),
+        )
+        .join(CrmStage, CrmStage.id == CrmDeal.stage_id)
+        .where(
+            CrmDeal.team_id == actor.team_id,
+            CrmDeal.owner_id.is_not(None),
+            CrmStage.kind == "won",
+            CrmDeal.closed_at >= start,
+            CrmDeal.closed_at < end,
+        )
+        .group_by(CrmDeal.owner_id)
+    )
+    if owners is not None:
+        won = won.where(CrmDeal.owner_id.in_(owners))
+    for owner, count, amount in await session.execute(won):
+        won_count[owner], won_amount[owner] = int(count), int(amount or 0)
     plan_query = select(CrmPlan).where(CrmPlan.team_id == actor.team_id, CrmPlan.month == month)
     if scope.owners is not None:
         plan_query = plan_query.where(CrmPlan.user_id.in_(sorted(scope.owners)))
     plans = list(await session.scalars(plan_query.order_by(CrmPlan.id)))
-    acts = await session.execute(
-        select(CrmActivity.owner_id).where(
+    acts = (
+        select(CrmActivity.owner_id, func.count())
+        .where(
             CrmActivity.team_id == actor.team_id,
+            CrmActivity.owner_id.is_not(None),
             CrmActivity.done.is_(True),
             CrmActivity.done_at >= start,
             CrmActivity.done_at < end,
         )
+        .group_by(CrmActivity.owner_id)
     )
+    if owners is not None:
+        acts = acts.where(CrmActivity.owner_id.in_(owners))
     done_count: dict[int, int] = defaultdict(int)
-    for (owner,) in acts.all():
-        if owner is not None and (scope.owners is None or owner in scope.owners):
-            done_count[owner] += 1
+    for owner, count in await session.execute(acts):
+        if owner is not None:
+            done_count[owner] = int(count)
     people = set(won_count) | set(done_count) | {p.user_id for p in plans}
     names = await user_names(session, people)
     for plan in plans:
@@ -160,16 +176,21 @@ async def dashboard(session: AsyncSession, actor: Actor, month: str) -> Dashboar
         board.plans.append(
             PlanLine(plan.user_id, names.get(plan.user_id, "?"), plan.kind, plan.target, actual)
         )
-    leads = await _rows(session, actor, CrmLead)
+    leads = select(
+        CrmLead.status_id, CrmLead.source, func.count(), func.count(CrmLead.converted_at)
+    ).where(CrmLead.team_id == actor.team_id)
+    if owners is not None:
+        leads = leads.where(CrmLead.owner_id.in_(owners))
     by_status: dict[int, int] = defaultdict(int)
     channels: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for lead in leads:
-        by_status[lead.status_id] += 1
-        channels[lead.source][0] += 1
-        if lead.converted_at is not None:
-            channels[lead.source][1] += 1
-            board.leads_converted += 1
-    board.leads_total = len(leads)
+    for status_id, source, count, converted in await session.execute(
+        leads.group_by(CrmLead.status_id, CrmLead.source)
+    ):
+        by_status[status_id] += count
+        channels[source][0] += count
+        channels[source][1] += converted
+        board.leads_total += count
+        board.leads_converted += converted
     for stage in sorted(
         (s for s in stages.values() if s.pipeline_id is None), key=lambda s: (s.sort, s.id)
     ):
