@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import asyncio
 import sys
+import threading
 from collections.abc import Callable
+from contextlib import suppress
 from pathlib import Path
 from typing import TextIO
 
@@ -19,6 +21,32 @@ from handlers.events import ChatRef, FileRef, Incoming, Sender, parse_command_li
 from handlers.views import View
 
 PLATFORM = "console"
+
+
+async def _readline(loop: asyncio.AbstractEventLoop, stream: TextIO) -> str:
+    """One line of the stream, read in a daemon thread: a stop (Ctrl+C, SIGTERM) while
+    the person is typing need not wait for their Enter (asyncio.run waits for the
+    threads of its default executor, a daemon thread is left behind)."""
+    future: asyncio.Future[str] = loop.create_future()
+
+    def settle(line: str | None, error: BaseException | None) -> None:
+        if future.done():
+            return
+        if error is not None:
+            future.set_exception(error)
+        else:
+            future.set_result(line or "")
+
+    def read() -> None:
+        try:
+            line, error = stream.readline(), None
+        except Exception as exc:  # handed to the loop, raised where the line is awaited
+            line, error = None, exc
+        with suppress(RuntimeError):  # the loop closed while this thread waited
+            loop.call_soon_threadsafe(settle, line, error)
+
+    threading.Thread(target=read, name="console-input", daemon=True).start()
+    return await future
 
 
 class Console:
@@ -165,7 +193,7 @@ class Console:
             if interactive:
                 self.out.write(f"{self.name}> ")
                 self.out.flush()
-            line = await loop.run_in_executor(None, stream.readline)
+            line = await _readline(loop, stream)
             if not line:
                 break
             if not interactive:

@@ -100,17 +100,18 @@ async def run_together(jobs: list[Any]) -> None:
 async def until_terminated(main: Coroutine[Any, Any, int]) -> int:
     """Run `main`; SIGTERM (a service manager's stop) ends it as Ctrl+C does: the jobs
     stop (the Telegram poller confirms what it handled), the app closes (sent-message
-    refs written), and the process exits with 0 instead of dying mid-update."""
+    refs written), and the process exits with 0 instead of dying mid-update. A second
+    SIGTERM during that shutdown ends the process at once, as a second Ctrl+C does."""
     loop = asyncio.get_running_loop()
     task = asyncio.ensure_future(main)
     asked = False
 
     def stop() -> None:
         nonlocal asked
-        if not asked:
-            asked = True
-            log.info("stopping", signal="SIGTERM")
-            task.cancel()
+        asked = True
+        log.info("stopping", signal="SIGTERM")
+        loop.remove_signal_handler(signal.SIGTERM)  # the next one has its default effect
+        task.cancel()
 
     try:
         loop.add_signal_handler(signal.SIGTERM, stop)
@@ -119,8 +120,9 @@ async def until_terminated(main: Coroutine[Any, Any, int]) -> int:
     try:
         return await task
     except asyncio.CancelledError:
-        if not asked or not task.cancelled():
-            raise
+        current = asyncio.current_task()
+        if not asked or not task.cancelled() or (current is not None and current.cancelling()):
+            raise  # not (only) our stop: Ctrl+C, or a caller's cancel, goes on up
         log.info("stopped")
         return 0
     finally:

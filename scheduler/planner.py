@@ -71,11 +71,25 @@ async def tick(
         if len(rules) < size:
             break
         size = batch
-    async with sessionmaker() as session, session.begin():
-        since = await reminders.previous_pass(session, now)
-        for hit in await reminders.deadline_hits(session, now, catch_up, since=since):
-            if await fire_deadline(session, hit, now):
-                stats.deadlines += 1
+    async with sessionmaker() as session:
+        since = await reminders.previous_pass(session)
+    after: tuple[datetime, int] | None = None
+    while True:  # page by page, each committed; the pass is recorded after the last
+        async with sessionmaker() as session, session.begin():
+            page = await reminders.deadline_hits(
+                session, now, catch_up, batch, since=since, after=after
+            )
+            for hit in page.hits:
+                if await fire_deadline(session, hit, now):
+                    stats.deadlines += 1
+            if page.after is None:
+                await reminders.record_pass(session, now)
+        if on_batch is not None and page.hits:
+            on_batch()
+        if page.after is None:
+            break
+        after = page.after
+        await asyncio.sleep(0.02)  # let other writers in between pages
     async with sessionmaker() as session, session.begin():
         stats.digests = await _digests(session, now)
         await reminders.forget_fired(session, now)

@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, inspect, select, update
+from sqlalchemy import and_, delete, inspect, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.base import utcnow
@@ -433,33 +433,39 @@ OVERDUE_CATCH_UP = timedelta(days=7)  # how far back a missed overdue notice is 
 PASS_KEY = "planner:deadlines"  # its fired_at: when the planner last looked at deadlines
 
 
-async def previous_pass(session: AsyncSession, now: datetime) -> datetime | None:
-    """When the deadline pass last ran (any planner), recording this one; None the
-    first time (or after more than forget_fired's 40 days)."""
-    before = await session.scalar(
-        select(ReminderFired.fired_at).where(ReminderFired.key == PASS_KEY)
-    )
-    if before is None:
-        await claim_keys(session, [PASS_KEY], now)
-    else:
+async def previous_pass(session: AsyncSession) -> datetime | None:
+    """When the deadline pass last finished (any planner); None before the first one
+    (or after more than forget_fired's 40 days)."""
+    return await session.scalar(select(ReminderFired.fired_at).where(ReminderFired.key == PASS_KEY))
+
+
+async def record_pass(session: AsyncSession, at: datetime) -> None:
+    """The deadline pass finished at `at` (set, not raised: a clock that ran ahead
+    must not hold the mark in the future)."""
+    if not await claim_keys(session, [PASS_KEY], at):
         await session.execute(
-            update(ReminderFired)
-            .where(ReminderFired.key == PASS_KEY, ReminderFired.fired_at < now)
-            .values(fired_at=now)
+            update(ReminderFired).where(ReminderFired.key == PASS_KEY).values(fired_at=at)
         )
-    return before
+
+
+@dataclass(slots=True)
+class DeadlinePage:
+    hits: list[DeadlineHit]
+    after: tuple[datetime, int] | None  # where the next page starts; None: the last page
 
 
 async def deadline_hits(
     session: AsyncSession,
     now: datetime,
     catch_up: timedelta,
-    limit: int = 2000,
+    limit: int = 500,
     *,
     since: datetime | None = None,
-) -> list[DeadlineHit]:
-    """Deadline reminders and overdue notices that fall due now, for the responsible
-    person of each open task, by their offsets.
+    after: tuple[datetime, int] | None = None,
+) -> DeadlinePage:
+    """A page (by deadline, then id, from `after`) of the deadline reminders and
+    overdue notices that fall due now, for the responsible person of each open task,
+    by their offsets.
 
     A reminder before the deadline is sent only within the catch-up window: "due in
     an hour" is noise once the hour has passed. An overdue notice stays true while
@@ -472,24 +478,24 @@ async def deadline_hits(
     try:
         from models.tasks import Task
     except ImportError:
-        return []
+        return DeadlinePage([], None)
     longest = max(DEFAULT_OFFSETS)
     custom = await session.execute(select(ReminderSettings.deadline_offsets))
     for (offsets,) in custom:
         if offsets:
             longest = max(longest, max(offsets))
-    rows = await optional_rows(
-        session,
-        "tasks",
-        select(Task.id, Task.title, Task.deadline, Task.responsible_id)
-        .where(
-            Task.is_open.is_(True),
-            Task.deadline.is_not(None),
-            Task.deadline > overdue_from,
-            Task.deadline <= now + timedelta(minutes=longest),
+    query = select(Task.id, Task.title, Task.deadline, Task.responsible_id).where(
+        Task.is_open.is_(True),
+        Task.deadline.is_not(None),
+        Task.deadline > overdue_from,
+        Task.deadline <= now + timedelta(minutes=longest),
+    )
+    if after is not None:
+        query = query.where(
+            or_(Task.deadline > after[0], and_(Task.deadline == after[0], Task.id > after[1]))
         )
-        .order_by(Task.deadline)
-        .limit(limit),
+    rows = list(
+        await optional_rows(session, "tasks", query.order_by(Task.deadline, Task.id).limit(limit))
     )
     hits: list[DeadlineHit] = []
     users: dict[int, User | None] = {}
@@ -511,4 +517,5 @@ async def deadline_hits(
                 hits.append(DeadlineHit(task_id, title, deadline, user, offset, fire_at))
             elif offset and fire_at <= now and now - fire_at <= catch_up:
                 hits.append(DeadlineHit(task_id, title, deadline, user, offset, fire_at))
-    return hits
+    last = rows[-1] if len(rows) == limit else None
+    return DeadlinePage(hits, (last[2], last[0]) if last is not None else None)

@@ -293,3 +293,38 @@ async def test_a_first_planner_pass_sends_no_old_overdue_notices(
     await planner.tick(maker, now=local(2026, 11, 27, 20, 0))
     async with maker() as s:
         assert [r for r in await sent_to(s, team.anna.user_id) if r.payload.get("ref")] == []
+
+
+async def test_missed_overdue_notices_beyond_one_page_all_come_once(
+    maker: async_sessionmaker[AsyncSession],  # noqa: F811
+    team: Team,
+) -> None:
+    """More missed deadlines than a page holds (here pages of 2): the pass reads on,
+    page after page, and records itself only after the last."""
+    async with maker() as s, s.begin():
+        if not await _has_tasks(s):
+            pytest.skip("the tasks area (migration 0002) is not installed")
+        from models.tasks import Task
+
+        for k in range(5):
+            deadline = local(2026, 11, 27, 15, 0) + timedelta(minutes=k // 2)  # ties too
+            s.add(
+                Task(
+                    team_id=team.boss.team_id,
+                    title=f"Report {k}",
+                    creator_id=team.boss.user_id,
+                    responsible_id=team.anna.user_id,
+                    deadline=deadline,
+                    due_sort=deadline,
+                )
+            )
+        await reminders.set_offsets(s, team.anna, [30])
+    await planner.tick(maker, now=local(2026, 11, 27, 14, 0), batch=2)
+    await planner.tick(maker, now=local(2026, 11, 28, 9, 0), batch=2)
+    await planner.tick(maker, now=local(2026, 11, 28, 9, 1), batch=2)
+    async with maker() as s:
+        texts = [text(r) for r in await sent_to(s, team.anna.user_id) if r.payload.get("ref")]
+    assert sorted(t.split("The task ", 1)[1][:8] for t in texts) == [
+        f"Report {k}" for k in range(5)
+    ], texts
+    assert all("overdue" in t for t in texts)
