@@ -68,9 +68,9 @@ def range_bounds(tr: Translator, code: str) -> tuple[datetime, datetime]:
 async def agenda_view(ctx: Ctx, code: str, page_no: int) -> View:
     start, end = range_bounds(ctx.tr, code)
     occs = await calendar.occurrences(ctx.session, ctx.me, start, end)
-    answers = await calendar.my_answers(ctx.session, ctx.me, {o.series_id for o in occs})
     per = ctx.services.page_size
     page = Page.of(occs, page_no, per)
+    answers = await calendar.my_answers(ctx.session, ctx.me, page.items)
     titles = {"t": N_("Today"), "w": N_("This week"), "n": N_("Next week")}
     title = ctx.tr.s(titles[code]) if code in titles else ctx.tr.date(start)
     lines: list[Any] = [[bold(title), Span(f" ({len(occs)})")]]
@@ -78,7 +78,7 @@ async def agenda_view(ctx: Ctx, code: str, page_no: int) -> View:
         lines.append(ctx.tr("Nothing planned. Add an event: /event Standup tomorrow 10:00 15m"))
     view = View()
     for occ in page.items:
-        lines.append(agenda_line(ctx.tr, occ, answers.get(occ.series_id)))
+        lines.append(agenda_line(ctx.tr, occ, answers.get((occ.series_id, occ.key))))
         key = f":{occ.key}" if occ.recurring else ""
         view.row(Button(f"📅 {occ.event.title}"[:60], f"ev:o:{occ.series_id}{key}"))
     view.body = join_lines(lines)
@@ -238,13 +238,13 @@ async def group_agenda(ctx: Ctx, group_id: int, page_no: int = 1) -> View:
     start, _ = range_bounds(ctx.tr, "w")
     end = start + timedelta(days=28)
     occs = await calendar.occurrences(ctx.session, ctx.me, start, end, group_id=group_id)
-    answers = await calendar.my_answers(ctx.session, ctx.me, {o.series_id for o in occs})
     per = ctx.services.page_size
     page = Page.of(occs, page_no, per)
+    answers = await calendar.my_answers(ctx.session, ctx.me, page.items)
     lines: list[Any] = [ctx.tr("Group calendar, four weeks ({n})", n=str(len(occs)))]
     view = View()
     for occ in page.items:
-        lines.append(agenda_line(ctx.tr, occ, answers.get(occ.series_id)))
+        lines.append(agenda_line(ctx.tr, occ, answers.get((occ.series_id, occ.key))))
         key = f":{occ.key}" if occ.recurring else ""
         view.row(Button(f"📅 {occ.event.title}"[:60], f"ev:o:{occ.series_id}{key}"))
     view.body = join_lines(lines)
@@ -279,7 +279,8 @@ async def events_action(ctx: Ctx) -> Any:
             ctx, await calendar.get_occurrence(ctx.session, ctx.me, event_id, _key(ctx, 2))
         )
     if verb in ("y", "n", "m"):
-        return await answer_view(ctx, event_id, {"y": "yes", "n": "no", "m": "maybe"}[verb])
+        status = {"y": "yes", "n": "no", "m": "maybe"}[verb]
+        return await answer_view(ctx, event_id, status, _key(ctx, 2))
     if verb == "cm":
         event, page = await calendar.comment_page(
             ctx.session, ctx.me, event_id, ctx.page_arg(2), ctx.services.page_size

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from handlers.calendar_reminders import queue_reminders
-from handlers.calendar_views import card_view, shorten, span_text
+from handlers.calendar_views import card_view, occ_action, shorten, span_text
 from handlers.core import Ctx
 from handlers.forms import Field, Form
 from handlers.i18n import N_, Translator
@@ -24,31 +24,62 @@ from services.errors import DomainError
 MENTION = re.compile(r"(?<!\S)@([\w.\-]+)")
 
 
-async def answer_view(ctx: Ctx, event_id: int, status: str) -> View:
-    event = await calendar.answer(ctx.session, ctx.me, event_id, status)
+ANSWERED = {
+    "yes": N_("{person} accepted {title}."),
+    "no": N_("{person} declined {title}."),
+    "maybe": N_("{person} may come to {title}."),
+}
+ANSWERED_ONE = {
+    "yes": N_("{person} will come to {title} {when}."),
+    "no": N_("{person} will not come to {title} {when}."),
+    "maybe": N_("{person} may come to {title} {when}."),
+}
+MINE = {
+    "yes": N_("You accepted."),
+    "no": N_("You declined."),
+    "maybe": N_("You answered maybe."),
+}
+MINE_ONE = {
+    "yes": N_("You will come to {title} {when}."),
+    "no": N_("You will not come to {title} {when}."),
+    "maybe": N_("You may come to {title} {when}."),
+}
+
+
+async def answer_view(ctx: Ctx, event_id: int, status: str, key: int | None = None) -> View:
+    """An answer to an invitation: for the series, or (`key`) one occurrence of it."""
+    event = await calendar.answer(ctx.session, ctx.me, event_id, status, key)
     await queue_reminders(ctx, event, drop=True)
-    messages = {
-        "yes": N_("{person} accepted {title}."),
-        "no": N_("{person} declined {title}."),
-        "maybe": N_("{person} may come to {title}."),
-    }
+    occ = await calendar.get_occurrence(ctx.session, ctx.me, event.id, key)
+    one = key is not None and occ.recurring
+    series_id = occ.series_id
     if event.organizer_id:
-        await ctx.notify(
-            event.organizer_id,
-            "event",
-            lambda tr: View(
-                body=tr(messages[status], person=bold(ctx.me.name), title=bold(event.title)),
-                ref=f"event:{event.id}",
-            ).row(Button(tr.s("Open"), f"ev:o:{event.id}")),
-            ref=f"event:{event.id}",
+
+        def told(tr: Translator) -> View:
+            if one:
+                body = tr(
+                    ANSWERED_ONE[status],
+                    person=bold(ctx.me.name),
+                    title=bold(event.title),
+                    when=span_text(tr, occ.starts_at, occ.ends_at),
+                )
+            else:
+                body = tr(ANSWERED[status], person=bold(ctx.me.name), title=bold(event.title))
+            return View(body=body, ref=f"event:{series_id}").row(
+                Button(tr.s("Open"), occ_action("o", occ) if one else f"ev:o:{series_id}")
+            )
+
+        await ctx.notify(event.organizer_id, "event", told, ref=f"event:{series_id}")
+    if one:
+        said = ctx.tr(
+            MINE_ONE[status],
+            title=bold(event.title),
+            when=span_text(ctx.tr, occ.starts_at, occ.ends_at),
         )
-    mine = {
-        "yes": N_("You accepted."),
-        "no": N_("You declined."),
-        "maybe": N_("You answered maybe."),
-    }
-    view = await card_view(ctx, await calendar.get_occurrence(ctx.session, ctx.me, event.id, None))
-    view.body = [*ctx.tr(mine[status]), Span("\n\n"), *view.body]
+    else:
+        said = ctx.tr(MINE[status])
+    view = await card_view(ctx, occ)
+    view.body = [*said, Span("\n\n"), *view.body]
     return view
 
 

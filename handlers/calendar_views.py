@@ -48,6 +48,10 @@ def repeat_text(tr: Translator, event: Event) -> str:
     return ""
 
 
+def mark(chosen: bool, label: str) -> str:
+    return ("• " if chosen else "") + label
+
+
 def occ_action(verb: str, occ: Occurrence) -> str:
     return f"ev:{verb}:{occ.series_id}:{occ.key}" if occ.recurring else f"ev:{verb}:{occ.series_id}"
 
@@ -100,11 +104,24 @@ async def card_view(ctx: Ctx, occ: Occurrence) -> View:
         return view
     mine = await calendar.my_answer(ctx.session, ctx.me, event)
     if event.organizer_id != ctx.me.user_id and (mine is not None or event.group_id):
-        view.row(
-            Button(("• " if mine == "yes" else "") + tr.s("Accept"), f"ev:y:{occ.series_id}"),
-            Button(("• " if mine == "no" else "") + tr.s("Decline"), f"ev:n:{occ.series_id}"),
-            Button(("• " if mine == "maybe" else "") + tr.s("Maybe"), f"ev:m:{occ.series_id}"),
-        )
+        if occ.recurring:
+            # this occurrence (its own answer, else the series'), then the whole series
+            this = await calendar.my_answer(ctx.session, ctx.me, event, occ.key)
+            view.row(
+                Button(mark(this == "yes", tr.s("Accept this one")), occ_action("y", occ)),
+                Button(mark(this == "no", tr.s("Decline this one")), occ_action("n", occ)),
+                Button(mark(this == "maybe", tr.s("Maybe")), occ_action("m", occ)),
+            )
+            view.row(
+                Button(mark(mine == "yes", tr.s("Accept all")), f"ev:y:{occ.series_id}"),
+                Button(mark(mine == "no", tr.s("Decline all")), f"ev:n:{occ.series_id}"),
+            )
+        else:
+            view.row(
+                Button(mark(mine == "yes", tr.s("Accept")), f"ev:y:{occ.series_id}"),
+                Button(mark(mine == "no", tr.s("Decline")), f"ev:n:{occ.series_id}"),
+                Button(mark(mine == "maybe", tr.s("Maybe")), f"ev:m:{occ.series_id}"),
+            )
     talk = [
         Button(tr.s("Comment"), f"ev:c:{occ.series_id}"),
         Button(tr.s("Share"), f"ev:sh:{occ.series_id}"),

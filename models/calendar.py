@@ -64,6 +64,23 @@ class EventAttendee(Base):
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
+class EventOccurrenceAnswer(Base):
+    """A person's answer for one occurrence of a series ("not this Tuesday"); it
+    outranks their answer for the series (EventAttendee) on that occurrence."""
+
+    __tablename__ = "event_occurrence_answers"
+
+    series_id: Mapped[int] = mapped_column(
+        ForeignKey("events.id", ondelete="CASCADE"), primary_key=True
+    )
+    occ_key: Mapped[int] = mapped_column(Integer, primary_key=True)  # its original start
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    status: Mapped[str] = mapped_column(String(8))  # yes | no | maybe
+    answered_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
 class EventComment(Base):
     __tablename__ = "event_comments"
 

@@ -12,11 +12,11 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, delete, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.base import utcnow
-from models.calendar import Event, EventAttendee, EventComment
+from models.calendar import Event, EventAttendee, EventComment, EventOccurrenceAnswer
 from models.groups import GroupMember
 from models.teams import User
 from services.access import Actor, get_team_user, get_visible_group, member_group_ids
@@ -146,13 +146,26 @@ async def attendees(session: AsyncSession, event: Event) -> list[tuple[User, str
     return [(u, s) for u, s in rows.all()]
 
 
-async def my_answer(session: AsyncSession, actor: Actor, event: Event) -> str | None:
-    row = await session.get(EventAttendee, (event.parent_id or event.id, actor.user_id))
+async def my_answer(
+    session: AsyncSession, actor: Actor, event: Event, key: int | None = None
+) -> str | None:
+    """The actor's answer for the series, or for one occurrence (`key`) when they gave
+    one for it."""
+    series_id = event.parent_id or event.id
+    if key is not None:
+        one = await session.get(EventOccurrenceAnswer, (series_id, key, actor.user_id))
+        if one is not None:
+            return one.status
+    row = await session.get(EventAttendee, (series_id, actor.user_id))
     return row.status if row else None
 
 
-async def my_answers(session: AsyncSession, actor: Actor, series_ids: set[int]) -> dict[int, str]:
-    """The actor's answer per event (series ids), for marking agenda lines."""
+async def my_answers(
+    session: AsyncSession, actor: Actor, occs: Sequence[Occurrence]
+) -> dict[tuple[int, int], str]:
+    """The actor's answer per occurrence (series id, key), for marking agenda lines:
+    an answer for the occurrence itself, else the one for its series."""
+    series_ids = {o.series_id for o in occs}
     if not series_ids:
         return {}
     rows = await session.execute(
@@ -160,23 +173,72 @@ async def my_answers(session: AsyncSession, actor: Actor, series_ids: set[int]) 
             EventAttendee.user_id == actor.user_id, EventAttendee.event_id.in_(series_ids)
         )
     )
-    return {event_id: status for event_id, status in rows.all()}
+    by_series = {event_id: status for event_id, status in rows.all()}
+    own = await occurrence_answers(session, actor.user_id, series_ids)
+    out: dict[tuple[int, int], str] = {}
+    for occ in occs:
+        answer = own.get((occ.series_id, occ.key), by_series.get(occ.series_id))
+        if answer is not None:
+            out[(occ.series_id, occ.key)] = answer
+    return out
 
 
-async def answer(session: AsyncSession, actor: Actor, event_id: int, status: str) -> Event:
-    """Accept, decline or 'maybe' an invitation (for the whole series)."""
+async def occurrence_answers(
+    session: AsyncSession, user_id: int, series_ids: set[int], status: str | None = None
+) -> dict[tuple[int, int], str]:
+    """A person's answers for single occurrences of these series: (series, key) -> status."""
+    if not series_ids:
+        return {}
+    query = select(
+        EventOccurrenceAnswer.series_id, EventOccurrenceAnswer.occ_key, EventOccurrenceAnswer.status
+    ).where(
+        EventOccurrenceAnswer.user_id == user_id,
+        EventOccurrenceAnswer.series_id.in_(series_ids),
+    )
+    if status is not None:
+        query = query.where(EventOccurrenceAnswer.status == status)
+    return {(sid, key): st for sid, key, st in (await session.execute(query)).all()}
+
+
+async def answer(
+    session: AsyncSession, actor: Actor, event_id: int, status: str, key: int | None = None
+) -> Event:
+    """Accept, decline or 'maybe' an invitation: for the whole series, or (`key`, a
+    repeating event) for that one occurrence. An answer for the series replaces the
+    person's answers for single occurrences of it."""
     if status not in ANSWERS:
         raise DomainError(N_("This button is out of date. Open the list again."))
     event = await get_event(session, actor, event_id)
     series_id = event.parent_id or event.id
     row = await session.get(EventAttendee, (series_id, actor.user_id))
+    if row is None and event.group_id is None:
+        raise not_found()
+    if key is not None:
+        occ = await get_occurrence(session, actor, series_id, key)
+        if occ.recurring:
+            one = await session.get(EventOccurrenceAnswer, (series_id, occ.key, actor.user_id))
+            if one is None:
+                one = EventOccurrenceAnswer(
+                    series_id=series_id, occ_key=occ.key, user_id=actor.user_id
+                )
+                session.add(one)
+            one.status = status
+            one.answered_at = utcnow()
+            if row is None:  # a group member answering: they take part from now on
+                session.add(EventAttendee(event_id=series_id, user_id=actor.user_id))
+            await session.flush()
+            return event
     if row is None:
-        if event.group_id is None:
-            raise not_found()
         row = EventAttendee(event_id=series_id, user_id=actor.user_id)
         session.add(row)
     row.status = status
     row.answered_at = utcnow()
+    await session.execute(
+        delete(EventOccurrenceAnswer).where(
+            EventOccurrenceAnswer.series_id == series_id,
+            EventOccurrenceAnswer.user_id == actor.user_id,
+        )
+    )
     await session.flush()
     return event
 
@@ -245,15 +307,25 @@ async def occurrences(
         cond.append(Event.group_id == group_id)
     else:
         mine = select(EventAttendee.event_id).where(EventAttendee.user_id == actor.user_id)
+        coming = or_(
+            Event.organizer_id == actor.user_id,
+            Event.id.in_(mine),
+            Event.group_id.in_(member_group_ids(actor)),
+        )
         if not include_declined:
+            # a declined series still counts for the occurrences accepted one by one
             mine = mine.where(EventAttendee.status != "no")
-        cond.append(
-            or_(
+            some = select(EventOccurrenceAnswer.series_id).where(
+                EventOccurrenceAnswer.user_id == actor.user_id,
+                EventOccurrenceAnswer.status != "no",
+            )
+            coming = or_(
                 Event.organizer_id == actor.user_id,
                 Event.id.in_(mine),
+                Event.id.in_(some),
                 Event.group_id.in_(member_group_ids(actor)),
             )
-        )
+        cond.append(coming)
     cond.append(
         or_(
             and_(
@@ -270,7 +342,37 @@ async def occurrences(
     )
     series = list((await session.execute(select(Event).where(*cond))).scalars())
     overrides = await overrides_of(session, [e.id for e in series])
-    return expand(series, overrides, start, end)
+    found = expand(series, overrides, start, end)
+    if include_declined or group_id is not None:
+        return found
+    return await without_declined(session, actor.user_id, found)
+
+
+async def without_declined(
+    session: AsyncSession, user_id: int, occs: list[Occurrence]
+) -> list[Occurrence]:
+    """The occurrences a person has not declined: by an answer for the occurrence
+    itself, or else by their answer for its series."""
+    series_ids = {o.series_id for o in occs}
+    if not series_ids:
+        return occs
+    declined_series = set(
+        (
+            await session.execute(
+                select(EventAttendee.event_id).where(
+                    EventAttendee.user_id == user_id,
+                    EventAttendee.event_id.in_(series_ids),
+                    EventAttendee.status == "no",
+                )
+            )
+        ).scalars()
+    )
+    own = await occurrence_answers(session, user_id, series_ids)
+    return [
+        o
+        for o in occs
+        if own.get((o.series_id, o.key), "no" if o.series_id in declined_series else "") != "no"
+    ]
 
 
 async def add_comment(

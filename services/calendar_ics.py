@@ -18,7 +18,8 @@ from models.calendar import CalendarFeedToken, Event, EventAttendee
 from models.groups import Group, GroupMember
 from models.teams import User
 from services.access import Actor, get_visible_group
-from services.calendar_recur import weekday_set
+from services.calendar import occurrence_answers
+from services.calendar_recur import key_to_time, occ_key, weekday_set
 from services.errors import DomainError
 
 PRODID = "-//Planerka//Calendar//EN"
@@ -32,6 +33,8 @@ class Entry:
     event: Event
     organizer: User | None
     attendees: list[tuple[User, str]]
+    # occurrences (original starts, occ keys) the feed's reader declined one by one
+    declined: frozenset[int] = frozenset()
 
 
 def _escape(text: str) -> str:
@@ -104,8 +107,12 @@ def render(
             continue
         lines.extend(_vevent(entry, stamp, host, overrides.get(event.id, [])))
         for override in overrides.get(event.id, []):
-            if not override.event.cancelled:
-                lines.extend(_vevent(override, stamp, host, [], series=event))
+            moved_from = override.event.recurrence_id
+            if override.event.cancelled or (
+                moved_from is not None and occ_key(moved_from) in entry.declined
+            ):
+                continue
+            lines.extend(_vevent(override, stamp, host, [], series=event))
     lines.append("END:VCALENDAR")
     return "\r\n".join(_fold(line) for line in lines) + "\r\n"
 
@@ -146,10 +153,13 @@ def _vevent(
         if event.repeat_until is not None:
             rule += f";UNTIL={_utc(event.repeat_until)}"
         out.append(f"RRULE:{rule}")
-        cancelled = [o.event for o in overrides if o.event.cancelled and o.event.recurrence_id]
-        for row in cancelled:
-            assert row.recurrence_id is not None
-            out.append(f"EXDATE;TZID={tz}:{_local(row.recurrence_id, tz)}")
+        skipped = {
+            occ_key(o.event.recurrence_id)
+            for o in overrides
+            if o.event.cancelled and o.event.recurrence_id is not None
+        }
+        for key in sorted(skipped | entry.declined):
+            out.append(f"EXDATE;TZID={tz}:{_local(key_to_time(key), tz)}")
     out.append("STATUS:CANCELLED" if event.cancelled else "STATUS:CONFIRMED")
     if entry.organizer is not None:
         out.append("ORGANIZER" + _person(entry.organizer))
@@ -204,12 +214,17 @@ async def entries(
         )
         for event_id, user, status in found.all():
             people.setdefault(event_id, []).append((user, status))
+    declined: dict[int, set[int]] = {}
+    if group_id is None:  # the reader's own calendar leaves out what they declined
+        own = await occurrence_answers(session, actor.user_id, set(ids), status="no")
+        for series_id, occ in own:
+            declined.setdefault(series_id, set()).add(occ)
     out = []
     for row in rows:
         key = row.parent_id or row.id
         attendees = people.get(key, [])
         organizer = next((u for u, _ in attendees if u.id == row.organizer_id), None)
-        out.append(Entry(row, organizer, attendees))
+        out.append(Entry(row, organizer, attendees, frozenset(declined.get(key, ()))))
     return out
 
 

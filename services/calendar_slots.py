@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.base import utcnow
-from models.calendar import EventAttendee
+from models.calendar import EventAttendee, EventOccurrenceAnswer
 from models.teams import User
 from models.timeman import Absence, WorkSchedule
 from services import calendar
@@ -101,7 +101,12 @@ async def busy_time(
     attending = select(EventAttendee.event_id).where(
         EventAttendee.user_id == user.id, EventAttendee.status != "no"
     )
-    occs = await calendar.occurrences_for(session, actor.team_id, attending, start, end)
+    # a declined series still takes the occurrences accepted one by one
+    some = select(EventOccurrenceAnswer.series_id).where(
+        EventOccurrenceAnswer.user_id == user.id, EventOccurrenceAnswer.status != "no"
+    )
+    occs = await calendar.occurrences_for(session, actor.team_id, attending.union(some), start, end)
+    occs = await calendar.without_declined(session, user.id, occs)
     return [(o.starts_at, o.ends_at) for o in occs]
 
 

@@ -172,3 +172,41 @@ async def test_times_show_in_each_readers_zone(sqlite_app: App) -> None:
     assert "When: tomorrow 14:00–15:00" in out  # Boss is in Moscow
     out = await anna.say("/events week")
     assert "Boss invites you to Call, tomorrow 11:00–12:00." in out  # London, winter: UTC
+
+
+async def test_declining_one_occurrence_of_a_repeating_event(app: App) -> None:
+    """Anna skips one daily standup: only that one is marked declined, her reminder
+    for it goes, the organiser hears which day, and an answer for all resets it."""
+    boss, anna, _petr = await team(app)
+    out = await boss.say("/event Standup every day 10:00 15m @Anna")
+    assert "Event created; 1 person invited." in out
+    out = await anna.say("/events next week")
+    assert out.count("Standup ❔") == 7
+    out = await anna.press("📅 Standup")  # next Monday's
+    assert "Accept this one" in out and "Decline all" in out
+    out = await anna.press("Decline this one")
+    said = out.splitlines()[0]
+    assert re.fullmatch(r"You will not come to Standup .+ 10:00–10:15\.", said), out
+    assert "• Decline this one" in out and "• Decline all" not in out
+    out = await anna.say("/events next week")
+    assert out.count("Standup ❌") == 1 and out.count("Standup ❔") == 6
+
+    out = await boss.say("/events")
+    assert re.search(r"Anna will not come to Standup .+ 10:00–10:15\.", out), out
+
+    async with app.workspace.sessionmaker() as session:
+        rows = list(
+            await session.scalars(
+                select(OutboxMessage.dedup_key).where(OutboxMessage.kind == "reminder")
+            )
+        )
+    mine = {key.rsplit(":", 2)[1] for key in rows if key and key.endswith(":2")}
+    boss_keys = {key.rsplit(":", 2)[1] for key in rows if key and key.endswith(":1")}
+    assert len(boss_keys - mine) == 1  # Anna (user 2) has no reminder for that morning
+
+    out = await anna.say("/events next week")
+    await anna.press("📅 Standup")
+    out = await anna.press("Accept all")
+    assert "You accepted." in out
+    out = await anna.say("/events next week")
+    assert "❌" not in out and "❔" not in out and out.count("10:15  Standup\n") == 7

@@ -17,6 +17,7 @@ from models.timeman import Absence, WorkSchedule
 from services import (
     calendar,
     calendar_changes,
+    calendar_ics,
     calendar_reminders,
     calendar_slots,
     drive,
@@ -401,3 +402,63 @@ async def test_poll_rules(maker: async_sessionmaker[AsyncSession], world: World)
             await feed_polls.vote(s, world.employee, poll.id, b)
         winners = feed_polls.winners(await feed_polls.results(s, poll))
         assert [w.option.text for w in winners] == ["B"]
+
+
+async def test_answers_for_single_occurrences(
+    maker: async_sessionmaker[AsyncSession], world: World
+) -> None:
+    """A daily series: the employee declines the whole series but accepts Wednesday,
+    then declines Friday after accepting all again; free/busy, the calendar without
+    declined events and the reminders follow the answer of each occurrence."""
+    start, week_end = MONDAY + timedelta(hours=10), MONDAY + timedelta(days=7)
+    emp = world.employee
+    async with maker() as s, s.begin():
+        series, _ = await calendar.create_event(
+            s,
+            world.admin,
+            title="Standup",
+            starts_at=start,
+            ends_at=start + timedelta(minutes=15),
+            attendee_ids=[emp.user_id],
+            repeat="daily",
+        )
+        wednesday = occ_key(start + timedelta(days=2))
+        friday = occ_key(start + timedelta(days=4))
+        user = await s.get(User, emp.user_id)
+        assert user is not None
+
+        async def taken() -> list[int]:
+            busy = await calendar_slots.busy_time(s, emp, user, MONDAY, week_end)
+            return [occ_key(b) for b, _ in busy]
+
+        async def attended() -> list[int]:
+            found = await calendar.occurrences(s, emp, MONDAY, week_end, include_declined=False)
+            return [o.key for o in found]
+
+        assert len(await taken()) == 7
+        await calendar.answer(s, emp, series.id, "no")
+        await calendar.answer(s, emp, series.id, "yes", wednesday)
+        assert await taken() == [wednesday] and await attended() == [wednesday]
+        assert await calendar.my_answer(s, emp, series) == "no"
+        assert await calendar.my_answer(s, emp, series, wednesday) == "yes"
+
+        await calendar.answer(s, emp, series.id, "yes")  # all again: Wednesday's answer goes
+        await calendar.answer(s, emp, series.id, "no", friday)
+        assert len(await taken()) == 6 and friday not in await taken()
+        assert friday not in await attended() and len(await attended()) == 6
+        due = await calendar_reminders.due_reminders(s, series, now=MONDAY)
+        keys = {d.occurrence.key for d in due if d.user.id == emp.user_id}
+        assert friday not in keys and wednesday in keys
+        boss_keys = {d.occurrence.key for d in due if d.user.id == world.admin.user_id}
+        assert friday in boss_keys
+
+        # the employee's own .ics feed leaves Friday out; the organiser's keeps it
+        feed_text = calendar_ics.render(await calendar_ics.entries(s, emp), name="Emp")
+        assert "EXDATE;TZID=UTC:20300111T100000" in feed_text
+        boss_text = calendar_ics.render(await calendar_ics.entries(s, world.admin), name="A")
+        assert "EXDATE" not in boss_text
+
+        with pytest.raises(DomainError):  # an occurrence that does not exist
+            await calendar.answer(s, emp, series.id, "no", friday + 7)
+        with pytest.raises(DomainError):  # someone not invited
+            await calendar.answer(s, world.outsider, series.id, "no", friday)
