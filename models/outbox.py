@@ -41,3 +41,13 @@ class InboxKey(Base):
     platform: Mapped[str] = mapped_column(String(16), primary_key=True)
     key: Mapped[str] = mapped_column(String(128), primary_key=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class DispatcherBeat(Base):
+    """A running outbox dispatcher (any process): the platform's send rate is shared
+    among those seen lately, so several schedulers stay under the limit together."""
+
+    __tablename__ = "dispatcher_beats"
+
+    process_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)

@@ -6,8 +6,9 @@ and leased (`claimed_until`) so that a crashed dispatcher's rows go out again on
 the lease ends: nothing is lost, and at most the batch in flight is sent twice.
 Console rows are left alone: the console delivers them itself.
 
-Send: a token window per platform (Telegram about 30 a second in all), one message a
-second per chat, 20 a minute per group chat; a 429 pauses the whole platform for its
+Send: a token window per platform (Telegram about 30 a second in all, shared among
+the dispatchers running on the database, which each say every few seconds that they
+run), one message a second per chat, 20 a minute per group chat; a 429 pauses the whole platform for its
 retry_after; temporary failures retry with exponential backoff; a recipient who
 blocked the bot has their identity marked inactive and the row failed.
 """
@@ -15,18 +16,21 @@ blocked the bot has their identity marked inactive and the row failed.
 from __future__ import annotations
 
 import asyncio
+import uuid
 from collections.abc import Callable, Mapping
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 import structlog
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from models.base import utcnow
-from models.outbox import OutboxMessage
+from models.db import insert_for
+from models.outbox import DispatcherBeat, OutboxMessage
 from models.teams import Identity
 from scheduler.delivery import RecipientGone, RetryAfter, Sender, TemporaryFailure
 from scheduler.ratelimit import DEFAULT_LIMITS as DEFAULT_LIMITS
@@ -44,6 +48,8 @@ except ImportError:  # pragma: no cover
 log = structlog.get_logger(__name__)
 
 MAX_ATTEMPTS = 6
+BEAT_EVERY = 5.0  # seconds between a dispatcher's signs of life
+BEAT_ALIVE = timedelta(seconds=20)  # a dispatcher not seen for this long has stopped
 
 
 async def _group_chats(
@@ -102,6 +108,7 @@ class Dispatcher:
         self.record_every = max(1, batch // 2)
         self.now = now
         self.wake = asyncio.Event()
+        self.process_id = uuid.uuid4().hex
         self.stats = {"sent": 0, "gone": 0, "retried": 0, "failed": 0, "retry_after": 0}
 
     # -- claiming ------------------------------------------------------------------------
@@ -348,18 +355,69 @@ class Dispatcher:
             await flush(tries=30)
         return handled
 
-    async def serve(self, interval: float = 1.0) -> None:
-        """Run until cancelled: drain, then wait for a poke or the interval."""
+    # -- sharing the platforms' rate with the other dispatchers ------------------------------
+    async def beat(self) -> int:
+        """Say this dispatcher runs, and pace at its share of each platform's rate:
+        how many dispatchers (any process on this database) were seen lately."""
+        now = self.now()
+        async with self.sessionmaker() as session, session.begin():
+            insert = insert_for(session.get_bind().dialect.name)
+            await session.execute(
+                insert(DispatcherBeat)
+                .values(process_id=self.process_id, seen_at=now)
+                .on_conflict_do_update(index_elements=["process_id"], set_={"seen_at": now})
+            )
+            await session.execute(
+                delete(DispatcherBeat).where(DispatcherBeat.seen_at < now - 10 * BEAT_ALIVE)
+            )
+            running = await session.scalar(
+                select(func.count())
+                .select_from(DispatcherBeat)
+                .where(DispatcherBeat.seen_at >= now - BEAT_ALIVE)
+            )
+        count = max(1, int(running or 0))
+        for limiter in self.limiters.values():
+            limiter.share(count)
+        return count
+
+    async def leave(self) -> None:
+        """Stopping: the others take over the whole rate at their next beat."""
+        async with self.sessionmaker() as session, session.begin():
+            await session.execute(
+                delete(DispatcherBeat).where(DispatcherBeat.process_id == self.process_id)
+            )
+
+    async def _beating(self) -> None:
         while True:
             try:
-                await self.drain()
-            except Exception:
-                log.exception("dispatcher_failed")
-            try:
-                await asyncio.wait_for(self.wake.wait(), timeout=interval)
-            except TimeoutError:
-                pass
-            self.wake.clear()
+                count = await self.beat()
+                log.debug("dispatcher_beat", dispatchers=count)
+            except Exception as exc:  # the database is busy or away: the pace stays
+                log.warning("dispatcher_beat_failed", error=str(exc)[:200])
+            await asyncio.sleep(BEAT_EVERY)
+
+    async def serve(self, interval: float = 1.0) -> None:
+        """Run until cancelled: drain, then wait for a poke or the interval; meanwhile
+        keep the share of the rate up to date."""
+        with suppress(Exception):
+            await self.beat()  # the first batch already goes at the shared pace
+        beating = asyncio.create_task(self._beating())
+        try:
+            while True:
+                try:
+                    await self.drain()
+                except Exception:
+                    log.exception("dispatcher_failed")
+                try:
+                    await asyncio.wait_for(self.wake.wait(), timeout=interval)
+                except TimeoutError:
+                    pass
+                self.wake.clear()
+        finally:
+            beating.cancel()
+            await asyncio.gather(beating, return_exceptions=True)
+            with suppress(Exception):
+                await self.leave()
 
     def poke(self) -> None:
         self.wake.set()

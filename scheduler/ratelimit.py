@@ -44,6 +44,10 @@ class RateLimiter:
         self.group_window: dict[str, deque[float]] = {}
         self.turn = asyncio.Lock()
 
+    def share(self, dispatchers: int) -> None:
+        """Pace at this dispatcher's share of the platform's rate (1/n with n running)."""
+        self.gap = max(1, dispatchers) / self.limits.per_second
+
     def pause(self, seconds: float) -> None:
         self.next_slot = max(self.next_slot, self.clock() + seconds)
 

@@ -315,3 +315,48 @@ async def test_rate_limiter_serves_first_come_first() -> None:
         await asyncio.sleep(0)  # they arrive one after another
     await asyncio.gather(*tasks)
     assert order == list(range(64))
+
+
+async def test_dispatchers_share_the_platform_rate(
+    maker: async_sessionmaker[AsyncSession],
+) -> None:
+    """Two schedulers on one database pace at half of Telegram's rate each, so together
+    they stay under it; when one stops (or is silent too long) the other takes it all."""
+    clock = [utcnow()]
+    first = Dispatcher(maker, {"telegram": FakeSender()}, now=lambda: clock[0])
+    second = Dispatcher(maker, {"telegram": FakeSender()}, now=lambda: clock[0])
+    full_gap = first.limiters["telegram"].gap
+    assert await first.beat() == 1
+    assert first.limiters["telegram"].gap == pytest.approx(full_gap)
+    assert await second.beat() == 2
+    assert await first.beat() == 2
+    assert first.limiters["telegram"].gap == pytest.approx(2 * full_gap)
+    await second.leave()
+    assert await first.beat() == 1
+    assert first.limiters["telegram"].gap == pytest.approx(full_gap)
+    # a dispatcher that died without leaving counts until it has been silent a while
+    await second.beat()
+    clock[0] += timedelta(seconds=10)
+    assert await first.beat() == 2
+    clock[0] += timedelta(seconds=15)
+    assert await first.beat() == 1
+
+
+async def test_a_serving_dispatcher_says_it_runs_and_leaves_when_stopped(
+    maker: async_sessionmaker[AsyncSession],
+) -> None:
+    from models.outbox import DispatcherBeat
+
+    dispatcher = Dispatcher(maker, {"telegram": FakeSender()})
+    serving = asyncio.create_task(dispatcher.serve(interval=0.05))
+    for _ in range(100):
+        async with maker() as s:
+            if await s.get(DispatcherBeat, dispatcher.process_id) is not None:
+                break
+        await asyncio.sleep(0.02)
+    else:
+        raise AssertionError("the dispatcher never said it runs")
+    serving.cancel()
+    await asyncio.gather(serving, return_exceptions=True)
+    async with maker() as s:
+        assert await s.get(DispatcherBeat, dispatcher.process_id) is None
