@@ -75,7 +75,7 @@ async def card_view(ctx: Ctx, occ: Occurrence) -> View:
         group = await ctx.session.get(Group, event.group_id)
         if group is not None:
             lines.append(tr("Group: {group}", group=group.name))
-    people = await calendar.attendees(ctx.session, event)
+    people = await calendar.attendees(ctx.session, event, occ.key if occ.recurring else None)
     organizer = next((u.name for u, _ in people if u.id == event.organizer_id), "")
     if organizer:
         lines.append(tr("Organiser: {person}", person=organizer))
@@ -115,6 +115,7 @@ async def card_view(ctx: Ctx, occ: Occurrence) -> View:
             view.row(
                 Button(mark(mine == "yes", tr.s("Accept all")), f"ev:y:{occ.series_id}"),
                 Button(mark(mine == "no", tr.s("Decline all")), f"ev:n:{occ.series_id}"),
+                Button(mark(mine == "maybe", tr.s("Maybe all")), f"ev:m:{occ.series_id}"),
             )
         else:
             view.row(

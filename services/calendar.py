@@ -135,7 +135,11 @@ async def create_event(
     return event, list(invited.values())
 
 
-async def attendees(session: AsyncSession, event: Event) -> list[tuple[User, str]]:
+async def attendees(
+    session: AsyncSession, event: Event, key: int | None = None
+) -> list[tuple[User, str]]:
+    """The series' attendees with their answers; for one occurrence (`key`), each
+    person's answer for it where they gave one."""
     series_id = event.parent_id or event.id
     rows = await session.execute(
         select(User, EventAttendee.status)
@@ -143,7 +147,16 @@ async def attendees(session: AsyncSession, event: Event) -> list[tuple[User, str
         .where(EventAttendee.event_id == series_id)
         .order_by(User.name)
     )
-    return [(u, s) for u, s in rows.all()]
+    people = [(u, s) for u, s in rows.all()]
+    if key is None:
+        return people
+    own = await session.execute(
+        select(EventOccurrenceAnswer.user_id, EventOccurrenceAnswer.status).where(
+            EventOccurrenceAnswer.series_id == series_id, EventOccurrenceAnswer.occ_key == key
+        )
+    )
+    answered = dict(own.all())
+    return [(u, answered.get(u.id, s)) for u, s in people]
 
 
 async def my_answer(
@@ -276,6 +289,9 @@ async def get_occurrence(
         raise DomainError(N_("This occurrence was cancelled or moved. Open the agenda again."))
     moment = key_to_time(key)
     overrides = await overrides_of(session, [series.id])
+    for row in overrides:  # moved, maybe far: look where it went
+        if row.recurrence_id is not None and occ_key(row.recurrence_id) == key:
+            moment = row.starts_at
     found = expand([series], overrides, moment - timedelta(days=15), moment + timedelta(days=15))
     for occ in found:
         if occ.key == key:
@@ -407,15 +423,53 @@ async def comments(
 async def people_to_tell(
     session: AsyncSession, event: Event, *, skip_declined: bool = True
 ) -> list[int]:
-    """Attendees (and the organiser) of an event's series."""
+    """Attendees (and the organiser) of an event's series; for one occurrence (an
+    override row) their answers for that occurrence count over the series'."""
     series_id = event.parent_id or event.id
     query = select(EventAttendee.user_id).where(EventAttendee.event_id == series_id)
     if skip_declined:
         query = query.where(EventAttendee.status != "no")
     ids = set((await session.execute(query)).scalars())
+    if skip_declined and event.parent_id is not None and event.recurrence_id is not None:
+        key = occ_key(event.recurrence_id)
+        rows = await session.execute(
+            select(EventOccurrenceAnswer.user_id, EventOccurrenceAnswer.status).where(
+                EventOccurrenceAnswer.series_id == series_id,
+                EventOccurrenceAnswer.occ_key == key,
+            )
+        )
+        for user_id, status in rows.all():
+            if status == "no":
+                ids.discard(user_id)
+            else:
+                ids.add(user_id)
     if event.organizer_id:
         ids.add(event.organizer_id)
     return sorted(ids)
+
+
+async def series_answers(
+    session: AsyncSession, series_id: int
+) -> tuple[set[int], dict[tuple[int, int], str]]:
+    """Who declined the whole series, and everyone's answers for single occurrences
+    of it ((user, key) -> status): two queries for all attendees at once."""
+    declined = set(
+        (
+            await session.execute(
+                select(EventAttendee.user_id).where(
+                    EventAttendee.event_id == series_id, EventAttendee.status == "no"
+                )
+            )
+        ).scalars()
+    )
+    rows = await session.execute(
+        select(
+            EventOccurrenceAnswer.user_id,
+            EventOccurrenceAnswer.occ_key,
+            EventOccurrenceAnswer.status,
+        ).where(EventOccurrenceAnswer.series_id == series_id)
+    )
+    return declined, {(uid, key): status for uid, key, status in rows.all()}
 
 
 async def invite(

@@ -15,7 +15,7 @@ from models.notifications import Notification
 from models.outbox import OutboxMessage
 from models.teams import User
 from services.access import Actor
-from services.calendar import overrides_of, people_to_tell, without_declined
+from services.calendar import overrides_of, people_to_tell, series_answers
 from services.calendar_recur import Occurrence, expand
 from services.errors import N_, DomainError
 
@@ -62,6 +62,7 @@ async def due_reminders(
     overrides = await overrides_of(session, [series.id])
     occs = expand([series], overrides, now, now + REMIND_AHEAD)[:REMIND_MAX]
     out: list[DueReminder] = []
+    declined, answered = await series_answers(session, series.id)
     for user_id in await people_to_tell(session, series, skip_declined=False):
         user = await session.get(User, user_id)
         if user is None or not user.active:
@@ -69,8 +70,11 @@ async def due_reminders(
         minutes = await remind_minutes(session, user_id)
         if minutes <= 0:
             continue
-        # not for what they declined: the series, or one occurrence of it
-        for occ in await without_declined(session, user_id, occs):
+        for occ in occs:
+            # not for what they declined: one occurrence, or else the series
+            said = answered.get((user_id, occ.key), "no" if user_id in declined else "")
+            if said == "no":
+                continue
             due = occ.starts_at - timedelta(minutes=minutes)
             if due < now:
                 continue

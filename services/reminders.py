@@ -341,7 +341,10 @@ async def _recurring_occurrences(
         if user.id not in involved:
             continue
         _today, start, end = ranges[user.id]
-        for occ in await calendar.occurrences(session, Actor.of(user), start, end):
+        occs = await calendar.occurrences(
+            session, Actor.of(user), start, end, include_declined=False
+        )
+        for occ in occs:
             if occ.recurring and not occ.event.cancelled:
                 found.append((occ.series_id, occ.event.title, occ.starts_at, user.id))
     return found

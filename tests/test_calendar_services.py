@@ -458,6 +458,28 @@ async def test_answers_for_single_occurrences(
         boss_text = calendar_ics.render(await calendar_ics.entries(s, world.admin), name="A")
         assert "EXDATE" not in boss_text
 
+        # changes to one occurrence are told by that occurrence's answers
+        thursday = occ_key(start + timedelta(days=3))
+        moved_friday, _ = await calendar_changes.move(
+            s, world.admin, series.id, friday, start + timedelta(days=4, hours=2)
+        )
+        assert emp.user_id not in await calendar.people_to_tell(s, moved_friday)
+        await calendar.answer(s, emp, series.id, "no")
+        await calendar.answer(s, emp, series.id, "maybe", thursday)
+        moved_thursday, _ = await calendar_changes.move(
+            s, world.admin, series.id, thursday, start + timedelta(days=3, hours=1)
+        )
+        assert emp.user_id in await calendar.people_to_tell(s, moved_thursday)
+        # the organiser's card of Thursday shows the answer for Thursday
+        people = {u.id: st for u, st in await calendar.attendees(s, series, thursday)}
+        assert people[emp.user_id] == "maybe"
+        assert {u.id: st for u, st in await calendar.attendees(s, series)}[emp.user_id] == "no"
+        # an occurrence moved three weeks on can still be answered
+        sunday = occ_key(start + timedelta(days=6))
+        await calendar_changes.move(s, world.admin, series.id, sunday, start + timedelta(days=27))
+        await calendar.answer(s, emp, series.id, "yes", sunday)
+        assert await calendar.my_answer(s, emp, series, sunday) == "yes"
+
         with pytest.raises(DomainError):  # an occurrence that does not exist
             await calendar.answer(s, emp, series.id, "no", friday + 7)
         with pytest.raises(DomainError):  # someone not invited
