@@ -77,3 +77,19 @@ def test_response_classes_survive_garbage_collection() -> None:
     held = weakref.ref(Response[Message])
     gc.collect()
     assert held() is not None and held() is Response[Message]
+
+
+def test_repeated_buttons_are_built_once_and_the_cache_stays_bounded() -> None:
+    from bot.telegram import render
+
+    view = View().row(Button("Tasks", "tl:d:1"), Button("New task", "tc"))
+    first, again = keyboard(view), keyboard(view)
+    assert first is not None and again is not None
+    assert first.inline_keyboard[0][0] is again.inline_keyboard[0][0]
+    assert [(b.text, b.callback_data) for b in again.inline_keyboard[0]] == [
+        ("Tasks", "tl:d:1"),
+        ("New task", "tc"),
+    ]
+    for n in range(render.BUTTON_CACHE + 10):
+        keyboard(View().row(Button(f"Task {n}", f"t:o:{n}")))
+    assert len(render._buttons) <= render.BUTTON_CACHE

@@ -46,6 +46,23 @@ def to_html(markup: Markup) -> str:
     return "".join(span_html(span) for span in markup)
 
 
+BUTTON_CACHE = 4096  # distinct buttons kept
+_buttons: dict[tuple[str, str], InlineKeyboardButton] = {}
+
+
+def _button(text: str, data: str) -> InlineKeyboardButton:
+    """Buttons repeat (filters, pagers, the same tasks in a list): each is validated
+    once and then shared, never changed (pydantic validation is most of what a
+    keyboard costs to build)."""
+    key = (text, data)
+    button = _buttons.get(key)
+    if button is None:
+        if len(_buttons) >= BUTTON_CACHE:
+            _buttons.clear()
+        button = _buttons[key] = InlineKeyboardButton(text=text, callback_data=data)
+    return button
+
+
 def keyboard(view: View) -> InlineKeyboardMarkup | None:
     rows: list[list[InlineKeyboardButton]] = []
     count = 0
@@ -57,9 +74,7 @@ def keyboard(view: View) -> InlineKeyboardMarkup | None:
             if len(cells) == ROW_LIMIT:
                 rows.append(cells)
                 cells = []
-            cells.append(
-                InlineKeyboardButton(text=button.label or "·", callback_data=button.action)
-            )
+            cells.append(_button(button.label or "·", button.action))
             count += 1
         if cells:
             rows.append(cells)
