@@ -44,10 +44,12 @@ class InboxKey(Base):
 
 
 class DispatcherBeat(Base):
-    """A running outbox dispatcher (any process): the platform's send rate is shared
-    among those seen lately, so several schedulers stay under the limit together."""
+    """A running outbox dispatcher (any process) sending to a platform: the platform's
+    send rate is shared among those seen lately, so several schedulers stay under the
+    limit together."""
 
     __tablename__ = "dispatcher_beats"
 
     process_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    platform: Mapped[str] = mapped_column(String(16), primary_key=True)
     seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)

@@ -109,6 +109,7 @@ class Dispatcher:
         self.now = now
         self.wake = asyncio.Event()
         self.process_id = uuid.uuid4().hex
+        self.beaten = False  # whether this dispatcher has said it runs yet
         self.stats = {"sent": 0, "gone": 0, "retried": 0, "failed": 0, "retry_after": 0}
 
     # -- claiming ------------------------------------------------------------------------
@@ -356,29 +357,46 @@ class Dispatcher:
         return handled
 
     # -- sharing the platforms' rate with the other dispatchers ------------------------------
-    async def beat(self) -> int:
+    async def beat(self) -> dict[str, int]:
         """Say this dispatcher runs, and pace at its share of each platform's rate:
-        how many dispatchers (any process on this database) were seen lately."""
+        how many dispatchers (any process on this database) sent to it lately.
+
+        A dispatcher that finds others already running waits one beat before its
+        first send, so that they have slowed down to their new share by then."""
+        if not self.senders:
+            return {}
         now = self.now()
         async with self.sessionmaker() as session, session.begin():
             insert = insert_for(session.get_bind().dialect.name)
-            await session.execute(
-                insert(DispatcherBeat)
-                .values(process_id=self.process_id, seen_at=now)
-                .on_conflict_do_update(index_elements=["process_id"], set_={"seen_at": now})
-            )
+            for platform in sorted(self.senders):
+                await session.execute(
+                    insert(DispatcherBeat)
+                    .values(process_id=self.process_id, platform=platform, seen_at=now)
+                    .on_conflict_do_update(
+                        index_elements=["process_id", "platform"], set_={"seen_at": now}
+                    )
+                )
             await session.execute(
                 delete(DispatcherBeat).where(DispatcherBeat.seen_at < now - 10 * BEAT_ALIVE)
             )
-            running = await session.scalar(
-                select(func.count())
-                .select_from(DispatcherBeat)
-                .where(DispatcherBeat.seen_at >= now - BEAT_ALIVE)
+            rows = await session.execute(
+                select(DispatcherBeat.platform, func.count())
+                .where(
+                    DispatcherBeat.platform.in_(list(self.senders)),
+                    DispatcherBeat.seen_at >= now - BEAT_ALIVE,
+                )
+                .group_by(DispatcherBeat.platform)
             )
-        count = max(1, int(running or 0))
-        for limiter in self.limiters.values():
+            running = {platform: int(count) for platform, count in rows.all()}
+        first = not self.beaten
+        self.beaten = True
+        for platform, limiter in self.limiters.items():
+            count = max(1, running.get(platform, 1))
+            running[platform] = count
             limiter.share(count)
-        return count
+            if first and count > 1:
+                limiter.pause(BEAT_EVERY)
+        return running
 
     async def leave(self) -> None:
         """Stopping: the others take over the whole rate at their next beat."""
@@ -390,8 +408,8 @@ class Dispatcher:
     async def _beating(self) -> None:
         while True:
             try:
-                count = await self.beat()
-                log.debug("dispatcher_beat", dispatchers=count)
+                running = await self.beat()
+                log.debug("dispatcher_beat", dispatchers=running)
             except Exception as exc:  # the database is busy or away: the pace stays
                 log.warning("dispatcher_beat_failed", error=str(exc)[:200])
             await asyncio.sleep(BEAT_EVERY)

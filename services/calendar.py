@@ -430,6 +430,12 @@ async def people_to_tell(
     if skip_declined:
         query = query.where(EventAttendee.status != "no")
     ids = set((await session.execute(query)).scalars())
+    if skip_declined and event.parent_id is None and event.repeat != "none":
+        # a change to the whole series reaches those who come to some of it
+        some = select(EventOccurrenceAnswer.user_id).where(
+            EventOccurrenceAnswer.series_id == series_id, EventOccurrenceAnswer.status != "no"
+        )
+        ids |= set((await session.execute(some)).scalars())
     if skip_declined and event.parent_id is not None and event.recurrence_id is not None:
         key = occ_key(event.recurrence_id)
         rows = await session.execute(

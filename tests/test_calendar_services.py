@@ -470,6 +470,8 @@ async def test_answers_for_single_occurrences(
             s, world.admin, series.id, thursday, start + timedelta(days=3, hours=1)
         )
         assert emp.user_id in await calendar.people_to_tell(s, moved_thursday)
+        # a change to the whole series reaches them too: they come on Thursday
+        assert emp.user_id in await calendar.people_to_tell(s, series)
         # the organiser's card of Thursday shows the answer for Thursday
         people = {u.id: st for u, st in await calendar.attendees(s, series, thursday)}
         assert people[emp.user_id] == "maybe"

@@ -24,7 +24,7 @@ from models.db import create_engine, create_sessionmaker
 from models.outbox import OutboxMessage
 from models.teams import Identity
 from scheduler.delivery import RecipientGone, RetryAfter, TemporaryFailure
-from scheduler.dispatcher import UNLIMITED, Dispatcher, Limits, RateLimiter
+from scheduler.dispatcher import BEAT_EVERY, UNLIMITED, Dispatcher, Limits, RateLimiter
 from services import outbox, teams
 from services.teams import Newcomer
 
@@ -321,25 +321,33 @@ async def test_dispatchers_share_the_platform_rate(
     maker: async_sessionmaker[AsyncSession],
 ) -> None:
     """Two schedulers on one database pace at half of Telegram's rate each, so together
-    they stay under it; when one stops (or is silent too long) the other takes it all."""
+    they stay under it; when one stops (or is silent too long) the other takes it all.
+    One sending only to Slack does not count for Telegram."""
     clock = [utcnow()]
     first = Dispatcher(maker, {"telegram": FakeSender()}, now=lambda: clock[0])
     second = Dispatcher(maker, {"telegram": FakeSender()}, now=lambda: clock[0])
+    slack_only = Dispatcher(maker, {"slack": FakeSender()}, now=lambda: clock[0])
+    idle = Dispatcher(maker, {}, now=lambda: clock[0])
     full_gap = first.limiters["telegram"].gap
-    assert await first.beat() == 1
+    assert await first.beat() == {"telegram": 1}
+    assert await slack_only.beat() == {"slack": 1}
+    assert await idle.beat() == {}
     assert first.limiters["telegram"].gap == pytest.approx(full_gap)
-    assert await second.beat() == 2
-    assert await first.beat() == 2
+    limiter = second.limiters["telegram"]
+    assert await second.beat() == {"telegram": 2}
+    # joining running ones, it waits a beat for them to slow down first
+    assert limiter.next_slot - limiter.clock() > BEAT_EVERY - 1
+    assert await first.beat() == {"telegram": 2}
     assert first.limiters["telegram"].gap == pytest.approx(2 * full_gap)
     await second.leave()
-    assert await first.beat() == 1
+    assert await first.beat() == {"telegram": 1}
     assert first.limiters["telegram"].gap == pytest.approx(full_gap)
     # a dispatcher that died without leaving counts until it has been silent a while
     await second.beat()
     clock[0] += timedelta(seconds=10)
-    assert await first.beat() == 2
+    assert await first.beat() == {"telegram": 2}
     clock[0] += timedelta(seconds=15)
-    assert await first.beat() == 1
+    assert await first.beat() == {"telegram": 1}
 
 
 async def test_a_serving_dispatcher_says_it_runs_and_leaves_when_stopped(
@@ -351,7 +359,7 @@ async def test_a_serving_dispatcher_says_it_runs_and_leaves_when_stopped(
     serving = asyncio.create_task(dispatcher.serve(interval=0.05))
     for _ in range(100):
         async with maker() as s:
-            if await s.get(DispatcherBeat, dispatcher.process_id) is not None:
+            if await s.get(DispatcherBeat, (dispatcher.process_id, "telegram")) is not None:
                 break
         await asyncio.sleep(0.02)
     else:
@@ -359,4 +367,4 @@ async def test_a_serving_dispatcher_says_it_runs_and_leaves_when_stopped(
     serving.cancel()
     await asyncio.gather(serving, return_exceptions=True)
     async with maker() as s:
-        assert await s.get(DispatcherBeat, dispatcher.process_id) is None
+        assert await s.get(DispatcherBeat, (dispatcher.process_id, "telegram")) is None

@@ -52,8 +52,8 @@ _buttons: dict[tuple[str, str], InlineKeyboardButton] = {}
 
 def _button(text: str, data: str) -> InlineKeyboardButton:
     """Buttons repeat (filters, pagers, the same tasks in a list): each is validated
-    once and then shared, never changed (pydantic validation is most of what a
-    keyboard costs to build)."""
+    once and then shared (pydantic validation is most of what a keyboard costs to
+    build). Shared: never change a button in place, build another."""
     key = (text, data)
     button = _buttons.get(key)
     if button is None:

@@ -18,8 +18,9 @@ def upgrade() -> None:
     op.create_table(
         "dispatcher_beats",
         sa.Column("process_id", sa.String(length=64), nullable=False),
+        sa.Column("platform", sa.String(length=16), nullable=False),
         sa.Column("seen_at", sa.DateTime(timezone=True), nullable=False),
-        sa.PrimaryKeyConstraint("process_id", name=op.f("pk_dispatcher_beats")),
+        sa.PrimaryKeyConstraint("process_id", "platform", name=op.f("pk_dispatcher_beats")),
     )
     with op.batch_alter_table("dispatcher_beats", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_dispatcher_beats_seen_at"), ["seen_at"], unique=False)
