@@ -14,7 +14,7 @@ from sqlalchemy import delete, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.base import utcnow
-from models.calendar import CalendarFeedToken, Event, EventAttendee
+from models.calendar import CalendarFeedToken, Event, EventAttendee, EventOccurrenceAnswer
 from models.groups import Group, GroupMember
 from models.teams import User
 from services.access import Actor, get_visible_group
@@ -35,6 +35,8 @@ class Entry:
     attendees: list[tuple[User, str]]
     # occurrences (original starts, occ keys) the feed's reader declined one by one
     declined: frozenset[int] = frozenset()
+    # a series the reader declined: the occurrences they accepted one by one, alone
+    only: frozenset[int] = frozenset()
 
 
 def _escape(text: str) -> str:
@@ -109,7 +111,11 @@ def render(
         for override in overrides.get(event.id, []):
             moved_from = override.event.recurrence_id
             if override.event.cancelled or (
-                moved_from is not None and occ_key(moved_from) in entry.declined
+                moved_from is not None
+                and (
+                    occ_key(moved_from) in entry.declined
+                    or (entry.only and occ_key(moved_from) not in entry.only)
+                )
             ):
                 continue
             lines.extend(_vevent(override, stamp, host, [], series=event))
@@ -130,8 +136,11 @@ def _vevent(
     ]
     if recurring:
         # a series keeps its wall-clock time in its own zone (TZID), across DST changes
-        out.append(f"DTSTART;TZID={tz}:{_local(event.starts_at, tz)}")
-        out.append(f"DTEND;TZID={tz}:{_local(event.ends_at, tz)}")
+        first = event.starts_at
+        if entry.only and series is None:  # the first of the occurrences kept
+            first = key_to_time(min(entry.only))
+        out.append(f"DTSTART;TZID={tz}:{_local(first, tz)}")
+        out.append(f"DTEND;TZID={tz}:{_local(first + (event.ends_at - event.starts_at), tz)}")
     else:
         out.append(f"DTSTART:{_utc(event.starts_at)}")
         out.append(f"DTEND:{_utc(event.ends_at)}")
@@ -144,7 +153,11 @@ def _vevent(
         out.append(f"LOCATION:{_escape(event.place)}")
         if event.place.startswith(("http://", "https://")):
             out.append(f"URL:{event.place}")
-    if event.repeat != "none" and series is None:
+    if event.repeat != "none" and series is None and entry.only:
+        # a recurrence set of just these dates (RFC 5545 RDATE), no rule
+        for key in sorted(entry.only)[1:]:
+            out.append(f"RDATE;TZID={tz}:{_local(key_to_time(key), tz)}")
+    elif event.repeat != "none" and series is None:
         rule = f"FREQ={event.repeat.upper()}"
         if event.repeat == "weekly":
             rule += ";BYDAY=" + ",".join(BYDAY[d] for d in sorted(weekday_set(event)))
@@ -198,12 +211,45 @@ async def entries(
             )
         ).scalars()
     )
+    only: dict[int, set[int]] = {}
+    if group_id is None:  # series declined, with occurrences accepted one by one
+        kept = await session.execute(
+            select(EventOccurrenceAnswer.series_id, EventOccurrenceAnswer.occ_key).where(
+                EventOccurrenceAnswer.user_id == actor.user_id,
+                EventOccurrenceAnswer.status != "no",
+            )
+        )
+        for series_id, key in kept.all():
+            only.setdefault(series_id, set()).add(key)
+        shown = {e.id for e in series}
+        missing = [sid for sid in only if sid not in shown]
+        if missing:
+            series += list(
+                (
+                    await session.execute(
+                        select(Event).where(
+                            Event.team_id == actor.team_id,
+                            Event.parent_id.is_(None),
+                            Event.id.in_(missing),
+                            Event.repeat != "none",
+                            Event.cancelled.is_(False),
+                        )
+                    )
+                ).scalars()
+            )
+        only = {sid: keys for sid, keys in only.items() if sid not in shown}
     ids = [e.id for e in series]
     rows = list(series)
     if ids:
         rows += list(
             (await session.execute(select(Event).where(Event.parent_id.in_(ids)))).scalars()
         )
+    if only:  # an accepted occurrence cancelled since is not kept; nor a series left empty
+        for row in rows:
+            if row.parent_id in only and row.cancelled and row.recurrence_id is not None:
+                only[row.parent_id].discard(occ_key(row.recurrence_id))
+        gone = {sid for sid, keys in only.items() if not keys}
+        rows = [row for row in rows if (row.parent_id or row.id) not in gone]
     people: dict[int, list[tuple[User, str]]] = {}
     if ids:
         found = await session.execute(
@@ -224,7 +270,15 @@ async def entries(
         key = row.parent_id or row.id
         attendees = people.get(key, [])
         organizer = next((u for u, _ in attendees if u.id == row.organizer_id), None)
-        out.append(Entry(row, organizer, attendees, frozenset(declined.get(key, ()))))
+        out.append(
+            Entry(
+                row,
+                organizer,
+                attendees,
+                frozenset(declined.get(key, ())),
+                frozenset(only.get(key, ())),
+            )
+        )
     return out
 
 

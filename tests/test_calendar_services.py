@@ -439,6 +439,10 @@ async def test_answers_for_single_occurrences(
         await calendar.answer(s, emp, series.id, "no")
         await calendar.answer(s, emp, series.id, "yes", wednesday)
         assert await taken() == [wednesday] and await attended() == [wednesday]
+        # their own .ics feed has the series as just that date (no rule)
+        feed_text = calendar_ics.render(await calendar_ics.entries(s, emp), name="Emp")
+        assert "DTSTART;TZID=UTC:20300109T100000" in feed_text
+        assert "RRULE" not in feed_text and "RDATE" not in feed_text
         assert await calendar.my_answer(s, emp, series) == "no"
         assert await calendar.my_answer(s, emp, series, wednesday) == "yes"
 
@@ -486,3 +490,38 @@ async def test_answers_for_single_occurrences(
             await calendar.answer(s, emp, series.id, "no", friday + 7)
         with pytest.raises(DomainError):  # someone not invited
             await calendar.answer(s, world.outsider, series.id, "no", friday)
+
+
+async def test_feed_of_a_declined_series_keeps_only_the_occurrences_accepted(
+    maker: async_sessionmaker[AsyncSession], world: World
+) -> None:
+    start = MONDAY + timedelta(hours=9)
+    emp = world.employee
+    async with maker() as s, s.begin():
+        series, _ = await calendar.create_event(
+            s,
+            world.admin,
+            title="Sync",
+            starts_at=start,
+            ends_at=start + timedelta(minutes=30),
+            attendee_ids=[emp.user_id],
+            repeat="daily",
+        )
+        await calendar.answer(s, emp, series.id, "no")
+
+        async def feed() -> str:
+            return calendar_ics.render(await calendar_ics.entries(s, emp), name="Emp")
+
+        assert "Sync" not in await feed()
+        tuesday, thursday = (occ_key(start + timedelta(days=d)) for d in (1, 3))
+        await calendar.answer(s, emp, series.id, "yes", tuesday)
+        await calendar.answer(s, emp, series.id, "maybe", thursday)
+        text = await feed()
+        assert "DTSTART;TZID=UTC:20300108T090000" in text
+        assert "DTEND;TZID=UTC:20300108T093000" in text
+        assert "RDATE;TZID=UTC:20300110T090000" in text and "RRULE" not in text
+        await calendar_changes.cancel(s, world.admin, series.id, thursday, False)
+        text = await feed()
+        assert "RDATE" not in text and "DTSTART;TZID=UTC:20300108T090000" in text
+        await calendar_changes.cancel(s, world.admin, series.id, tuesday, False)
+        assert "Sync" not in await feed()  # nothing of it left for them
