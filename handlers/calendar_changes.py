@@ -49,7 +49,7 @@ MINE_ONE = {
 async def answer_view(ctx: Ctx, event_id: int, status: str, key: int | None = None) -> View:
     """An answer to an invitation: for the series, or (`key`) one occurrence of it."""
     event = await calendar.answer(ctx.session, ctx.me, event_id, status, key)
-    await queue_reminders(ctx, event, drop=True)
+    await queue_reminders(ctx, event, drop=True, only_me=True)
     occ = await calendar.get_occurrence(ctx.session, ctx.me, event.id, key)
     one = key is not None and occ.recurring
     series_id = occ.series_id

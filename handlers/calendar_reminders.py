@@ -18,10 +18,15 @@ from models.outbox import OutboxMessage
 from services import calendar_reminders, notifications
 
 
-async def queue_reminders(ctx: Ctx, event: Event, *, drop: bool = False) -> None:
-    """(Re)queue the reminders of an event's coming occurrences for everyone in it."""
+async def queue_reminders(
+    ctx: Ctx, event: Event, *, drop: bool = False, only_me: bool = False
+) -> None:
+    """(Re)queue the reminders of an event's coming occurrences for everyone in it;
+    `only_me`: the actor answered, so only their queued reminders are redone."""
     if drop:
-        await calendar_reminders.drop_reminders(ctx.session, event)
+        await calendar_reminders.drop_reminders(
+            ctx.session, event, user_id=ctx.me.user_id if only_me else None
+        )
     await queue_event_reminders(ctx.session, event)
 
 

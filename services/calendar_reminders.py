@@ -82,24 +82,33 @@ async def due_reminders(
     return out
 
 
-async def drop_reminders(session: AsyncSession, event: Event, now: datetime | None = None) -> None:
-    """Forget the queued, not yet sent reminders of an event (before re-queuing them)."""
+async def drop_reminders(
+    session: AsyncSession,
+    event: Event,
+    now: datetime | None = None,
+    *,
+    user_id: int | None = None,
+) -> None:
+    """Forget the queued, not yet sent reminders of an event (before re-queuing them):
+    everyone's when the event changed, one person's (`user_id`) when they answered, so
+    the others' reminders due this very moment are not lost."""
     now = now or utcnow()
     series_id = event.parent_id or event.id
-    await session.execute(
-        delete(OutboxMessage).where(
-            OutboxMessage.dedup_key.like(f"event:{series_id}:%"),
-            OutboxMessage.status == "pending",
-            OutboxMessage.kind == "reminder",
-        )
+    pending = delete(OutboxMessage).where(
+        OutboxMessage.dedup_key.like(f"event:{series_id}:%"),
+        OutboxMessage.status == "pending",
+        OutboxMessage.kind == "reminder",
     )
-    await session.execute(
-        delete(Notification).where(
-            Notification.kind == "reminder",
-            Notification.ref == f"event:{series_id}",
-            Notification.created_at > now,
-        )
+    centre = delete(Notification).where(
+        Notification.kind == "reminder",
+        Notification.ref == f"event:{series_id}",
+        Notification.created_at > now,
     )
+    if user_id is not None:
+        pending = pending.where(OutboxMessage.user_id == user_id)
+        centre = centre.where(Notification.user_id == user_id)
+    await session.execute(pending)
+    await session.execute(centre)
     await session.flush()
 
 

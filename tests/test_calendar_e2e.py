@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from bot.app import App
 from models.outbox import OutboxMessage
@@ -184,7 +184,16 @@ async def test_declining_one_occurrence_of_a_repeating_event(app: App) -> None:
     assert out.count("Standup ❔") == 7
     out = await anna.press("📅 Standup")  # next Monday's
     assert "Accept this one" in out and "Decline all" in out
+
+    boss_rows = (OutboxMessage.kind == "reminder", OutboxMessage.dedup_key.like("%:1"))
+    async with app.workspace.sessionmaker() as session, session.begin():
+        # a mark on the organiser's queued reminders: rows made anew would not have it
+        await session.execute(update(OutboxMessage).where(*boss_rows).values(error="kept"))
     out = await anna.press("Decline this one")
+    # Anna's answer redoes her reminders only: the organiser's stay as they were
+    async with app.workspace.sessionmaker() as session:
+        marks = list(await session.scalars(select(OutboxMessage.error).where(*boss_rows)))
+    assert marks and set(marks) == {"kept"}
     said = out.splitlines()[0]
     assert re.fullmatch(r"You will not come to Standup .+ 10:00–10:15\.", said), out
     assert "• Decline this one" in out and "• Decline all" not in out
