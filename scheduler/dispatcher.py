@@ -367,7 +367,11 @@ class Dispatcher:
             return {}
         now = self.now()
         async with self.sessionmaker() as session, session.begin():
-            insert = insert_for(session.get_bind().dialect.name)
+            dialect = session.get_bind().dialect.name
+            if dialect == "postgresql" and self.now is utcnow:
+                # schedulers on several hosts: one clock for all, the database's
+                now = await session.scalar(select(func.now())) or now
+            insert = insert_for(dialect)
             for platform in sorted(self.senders):
                 await session.execute(
                     insert(DispatcherBeat)
