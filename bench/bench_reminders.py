@@ -262,10 +262,12 @@ async def main() -> None:
 
     settings = Settings(telegram={"token": TOKEN, "api_base_url": f"http://127.0.0.1:{port}"})  # type: ignore[arg-type]
     app = build_app(settings, database_url=url)
+    from bot.runner import freeze_startup_heap
     from bot.telegram import TelegramAdapter
     from scheduler.service import run_scheduler
 
     adapter = TelegramAdapter(app)
+    freeze_startup_heap()  # as `python -m bot run` and `scheduler` do once started
     scheduler = asyncio.create_task(
         run_scheduler(app.workspace.sessionmaker, {"telegram": adapter.sender}, settings.scheduler)
     )

@@ -65,7 +65,7 @@ async def _scheduler() -> int:
 
 
 async def _scheduler_only() -> int:
-    from bot.runner import configured_adapters
+    from bot.runner import configured_adapters, freeze_startup_heap
     from scheduler.service import run_scheduler
 
     settings = load_settings()
@@ -73,6 +73,7 @@ async def _scheduler_only() -> int:
     app = build_app(settings)
     try:
         senders = {adapter.platform: adapter.sender for adapter in configured_adapters(app)}
+        freeze_startup_heap()
         await run_scheduler(app.workspace.sessionmaker, senders, settings.scheduler)
     finally:
         await app.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import signal
 from collections.abc import Coroutine
 from typing import Any
@@ -16,6 +17,15 @@ from bot.console import Console
 from bot.migrate import upgrade_async
 
 log = structlog.get_logger(__name__)
+
+
+def freeze_startup_heap() -> None:
+    """Call once start-up has built everything: the objects alive then (modules,
+    classes, pydantic and SQLAlchemy schemas, translations: hundreds of thousands)
+    live as long as the process. Frozen, a full garbage collection no longer walks
+    them, which otherwise stalls the event loop, and every chat, for 100-300 ms."""
+    gc.collect()
+    gc.freeze()
 
 
 def configured_adapters(app: App) -> list[Adapter]:
@@ -77,6 +87,7 @@ async def run(
 
             jobs.append(run_web(app))
         log.info("starting", platforms=[adapter.platform for adapter in adapters])
+        freeze_startup_heap()
         await run_together(jobs)
         return 0
     finally:

@@ -73,3 +73,15 @@ async def test_a_cancel_during_the_sigterm_shutdown_is_not_swallowed() -> None:
     outer.cancel()
     with pytest.raises(asyncio.CancelledError):
         await asyncio.wait_for(outer, 5)
+
+
+def test_the_startup_heap_is_frozen_out_of_full_collections() -> None:
+    import gc
+
+    from bot.runner import freeze_startup_heap
+
+    try:
+        freeze_startup_heap()
+        assert gc.get_freeze_count() > 10_000  # modules, classes, schemas of the app
+    finally:
+        gc.unfreeze()
