@@ -261,6 +261,7 @@ async def main() -> int:
     from bot.config import Settings, TelegramSettings
     from bot.logs import setup_logging
     from bot.migrate import upgrade_async
+    from bot.runner import freeze_startup_heap
     from bot.telegram import TelegramAdapter
 
     setup_logging("WARNING")
@@ -302,6 +303,7 @@ async def main() -> int:
             return "/groups"
 
     echo_dispatcher, echo = echo_bot(transport)
+    freeze_startup_heap()  # as `python -m bot run` does once started (both bots gain)
     answered: dict[str, Any] = {}
     send_all = adapter._send_all
 
