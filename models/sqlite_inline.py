@@ -39,7 +39,7 @@ def _locked(exc: sqlite3.OperationalError) -> bool:
     return getattr(exc, "sqlite_errorcode", None) in (SQLITE_BUSY, SQLITE_BUSY_RECOVERY)
 
 
-YIELD_EVERY = 0.005  # seconds of statements after which the loop gets a turn
+YIELD_EVERY = 0.002  # seconds of statements after which the loop gets a turn
 _last_turn = 0.0
 
 

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 
-from models import db
+from models import db, sqlite_inline
 from models.db import create_engine
 
 
@@ -145,8 +145,8 @@ async def test_a_long_run_of_statements_lets_other_tasks_run(sqlite_url: str) ->
     finally:
         task.cancel()
         await engine.dispose()
-    # the ticker got a turn at least once per 5 ms of statements
-    assert ticks >= int(spent / 0.005) // 2 and ticks >= 5
+    # the ticker got a turn at least once per YIELD_EVERY of statements
+    assert ticks >= int(spent / sqlite_inline.YIELD_EVERY) // 2 and ticks >= 5
 
 
 @pytest.mark.parametrize("driver", ["inline", "thread"])
