@@ -101,6 +101,13 @@ class Cursor:
 
     def executemany(self, operation: str, seq_of_parameters: Any) -> Cursor:
         rows = list(seq_of_parameters)  # a retry needs the parameters again
+        if self._cursor.connection.isolation_level is None:
+            # autocommit: each row commits alone, so a lock met at row k must not
+            # send rows 0..k-1 again; row by row, each waits for its own lock
+            for row in rows:
+                _retrying(lambda row=row: self._cursor.execute(operation, row), self._wait)
+            return self
+        # in a transaction the lock is met at the first row, before any row is written
         _retrying(lambda: self._cursor.executemany(operation, rows), self._wait)
         return self
 

@@ -189,3 +189,37 @@ async def test_a_savepoint_opening_a_unit_of_work_rolls_back_with_it(
             assert (await session.execute(after)).scalar() == 1
     finally:
         await engine.dispose()
+
+
+class _LockedOnce:
+    """A sqlite3 cursor stand-in in autocommit mode whose third row meets a lock once."""
+
+    class connection:  # noqa: N801 - mirrors sqlite3.Cursor.connection
+        isolation_level = None
+
+    def __init__(self) -> None:
+        self.written: list[object] = []
+        self.locked = False
+
+    def _row(self, row: object) -> None:
+        if len(self.written) == 2 and not self.locked:
+            self.locked = True
+            exc = sqlite3.OperationalError("database is locked")
+            exc.sqlite_errorcode = 5  # type: ignore[attr-defined]
+            raise exc
+        self.written.append(row)
+
+    def execute(self, _operation: str, row: object) -> None:
+        self._row(row)
+
+    def executemany(self, _operation: str, rows: list[object]) -> None:
+        for row in rows:
+            self._row(row)
+
+
+def test_executemany_in_autocommit_never_repeats_rows_after_a_lock() -> None:
+    from models.sqlite_inline import Cursor
+
+    stand_in = _LockedOnce()
+    Cursor(stand_in, 1.0).executemany("INSERT", [1, 2, 3, 4])  # type: ignore[arg-type]
+    assert stand_in.locked and stand_in.written == [1, 2, 3, 4]
