@@ -17,6 +17,7 @@ driver (``[database] sqlite_driver``).
 from __future__ import annotations
 
 import asyncio
+import functools
 import sqlite3
 import time
 from collections.abc import Callable
@@ -105,7 +106,7 @@ class Cursor:
             # autocommit: each row commits alone, so a lock met at row k must not
             # send rows 0..k-1 again; row by row, each waits for its own lock
             for row in rows:
-                _retrying(lambda row=row: self._cursor.execute(operation, row), self._wait)
+                _retrying(functools.partial(self._cursor.execute, operation, row), self._wait)
             return self
         # in a transaction the lock is met at the first row, before any row is written
         _retrying(lambda: self._cursor.executemany(operation, rows), self._wait)
