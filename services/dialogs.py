@@ -4,13 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import delete
+from sqlalchemy import delete, event
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from models.base import utcnow
 from models.dialogs import DialogState
 
 Key = tuple[str, str, str]
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_on_rollback(session: Session, _previous: Any) -> None:
+    """Any rollback, a savepoint's too, may undo a save or a clear: read again."""
+    session.info.pop("dialogs", None)
 
 
 def _known(session: AsyncSession) -> dict[Key, DialogState | None]:

@@ -1,0 +1,44 @@
+"""Dialog state read once per unit of work, and right after a savepoint rolls back."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from models.db import create_engine, create_sessionmaker
+from services import dialogs
+
+KEY = ("console", "chat-1", "anna")
+
+
+@pytest.fixture
+async def maker(db_url: str) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    engine = create_engine(db_url)
+    yield create_sessionmaker(engine)
+    await engine.dispose()
+
+
+class Undone(Exception):
+    pass
+
+
+async def test_the_known_dialog_follows_a_savepoint_rollback(
+    maker: async_sessionmaker[AsyncSession],
+) -> None:
+    async with maker() as s, s.begin():
+        assert await dialogs.get(s, *KEY) is None
+        with pytest.raises(Undone):
+            async with s.begin_nested():
+                await dialogs.save(s, *KEY, form="task", step=1, data={"title": "x"})
+                raise Undone
+        assert await dialogs.get(s, *KEY) is None  # the save was rolled back
+        await dialogs.save(s, *KEY, form="task", step=2, data={})
+    async with maker() as s, s.begin():
+        with pytest.raises(Undone):
+            async with s.begin_nested():
+                assert await dialogs.clear(s, *KEY)
+                raise Undone
+        state = await dialogs.get(s, *KEY)  # the clear was rolled back: still open
+        assert state is not None and state.step == 2
