@@ -200,26 +200,33 @@ async def _has_tasks(s: AsyncSession) -> bool:
     return await conn.run_sync(lambda c: inspect(c).has_table("tasks"))
 
 
+async def _anna_task(
+    s: AsyncSession, team: Team, title: str, deadline: datetime, *, is_open: bool = True
+) -> None:
+    """A task the boss gave Anna; skips the test when the tasks area is absent."""
+    if not await _has_tasks(s):
+        pytest.skip("the tasks area (migration 0002) is not installed")
+    from models.tasks import Task
+
+    s.add(
+        Task(
+            team_id=team.boss.team_id,
+            title=title,
+            creator_id=team.boss.user_id,
+            responsible_id=team.anna.user_id,
+            deadline=deadline,
+            due_sort=deadline,
+            is_open=is_open,
+        )
+    )
+
+
 async def test_deadline_reminders_and_overdue(
     maker: async_sessionmaker[AsyncSession],  # noqa: F811
     team: Team,
 ) -> None:
     async with maker() as s, s.begin():
-        if not await _has_tasks(s):
-            pytest.skip("the tasks area (migration 0002) is not installed")
-        from models.tasks import Task
-
-        deadline = local(2026, 11, 27, 15)
-        s.add(
-            Task(
-                team_id=team.boss.team_id,
-                title="Quarterly report",
-                creator_id=team.boss.user_id,
-                responsible_id=team.anna.user_id,
-                deadline=deadline,
-                due_sort=deadline,
-            )
-        )
+        await _anna_task(s, team, "Quarterly report", local(2026, 11, 27, 15))
         await reminders.set_offsets(s, team.boss, [30])
     for hour, minute in ((14, 50), (15, 0), (15, 5), (15, 6)):
         await planner.tick(maker, now=local(2026, 11, 26, hour, minute))
@@ -242,23 +249,9 @@ async def test_an_overdue_notice_missed_while_no_planner_ran_is_sent_after(
     notice comes at 20:00 (still true, the task is open), the missed "due in 30
     minutes" does not (stale), and a task closed meanwhile gets nothing."""
     async with maker() as s, s.begin():
-        if not await _has_tasks(s):
-            pytest.skip("the tasks area (migration 0002) is not installed")
-        from models.tasks import Task
-
         deadline = local(2026, 11, 27, 15)
-        for title, is_open in (("Open report", True), ("Closed report", False)):
-            s.add(
-                Task(
-                    team_id=team.boss.team_id,
-                    title=title,
-                    creator_id=team.boss.user_id,
-                    responsible_id=team.anna.user_id,
-                    deadline=deadline,
-                    due_sort=deadline,
-                    is_open=is_open,
-                )
-            )
+        await _anna_task(s, team, "Open report", deadline)
+        await _anna_task(s, team, "Closed report", deadline, is_open=False)
         await reminders.set_offsets(s, team.anna, [30])
     await planner.tick(maker, now=local(2026, 11, 27, 14, 0))
     await planner.tick(maker, now=local(2026, 11, 27, 20, 0))
@@ -275,21 +268,7 @@ async def test_a_first_planner_pass_sends_no_old_overdue_notices(
 ) -> None:
     """With no pass on record (a new install), deadlines long past stay quiet."""
     async with maker() as s, s.begin():
-        if not await _has_tasks(s):
-            pytest.skip("the tasks area (migration 0002) is not installed")
-        from models.tasks import Task
-
-        deadline = local(2026, 11, 27, 15)
-        s.add(
-            Task(
-                team_id=team.boss.team_id,
-                title="Old report",
-                creator_id=team.boss.user_id,
-                responsible_id=team.anna.user_id,
-                deadline=deadline,
-                due_sort=deadline,
-            )
-        )
+        await _anna_task(s, team, "Old report", local(2026, 11, 27, 15))
     await planner.tick(maker, now=local(2026, 11, 27, 20, 0))
     async with maker() as s:
         assert [r for r in await sent_to(s, team.anna.user_id) if r.payload.get("ref")] == []
@@ -302,22 +281,9 @@ async def test_missed_overdue_notices_beyond_one_page_all_come_once(
     """More missed deadlines than a page holds (here pages of 2): the pass reads on,
     page after page, and records itself only after the last."""
     async with maker() as s, s.begin():
-        if not await _has_tasks(s):
-            pytest.skip("the tasks area (migration 0002) is not installed")
-        from models.tasks import Task
-
         for k in range(5):
             deadline = local(2026, 11, 27, 15, 0) + timedelta(minutes=k // 2)  # ties too
-            s.add(
-                Task(
-                    team_id=team.boss.team_id,
-                    title=f"Report {k}",
-                    creator_id=team.boss.user_id,
-                    responsible_id=team.anna.user_id,
-                    deadline=deadline,
-                    due_sort=deadline,
-                )
-            )
+            await _anna_task(s, team, f"Report {k}", deadline)
         await reminders.set_offsets(s, team.anna, [30])
     await planner.tick(maker, now=local(2026, 11, 27, 14, 0), batch=2)
     await planner.tick(maker, now=local(2026, 11, 28, 9, 0), batch=2)
