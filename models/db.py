@@ -18,6 +18,8 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from models.sqlite_inline import WriteGate
+
 registry.register("sqlite.planerka_inline", "models.sqlite_inline", "SQLiteDialect_inline")
 
 
@@ -72,7 +74,8 @@ def create_engine(
             Path(database).parent.mkdir(parents=True, exist_ok=True)
         if sqlite_driver == "inline":
             parsed = parsed.set(drivername="sqlite+planerka_inline")
-            kwargs["connect_args"] = {"busy_wait": SQLITE_BUSY_WAIT}
+            # one gate per engine: its connections queue for SQLite's single writer
+            kwargs["connect_args"] = {"busy_wait": SQLITE_BUSY_WAIT, "gate": WriteGate()}
             busy_ms = 0
         elif sqlite_driver == "thread":
             busy_ms = int(SQLITE_BUSY_WAIT * 1000)

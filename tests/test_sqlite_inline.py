@@ -6,10 +6,11 @@ import asyncio
 import sqlite3
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import text
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from models import db, sqlite_inline
 from models.db import create_engine
@@ -223,3 +224,130 @@ def test_executemany_in_autocommit_never_repeats_rows_after_a_lock() -> None:
     stand_in = _LockedOnce()
     Cursor(stand_in, 1.0).executemany("INSERT", [1, 2, 3, 4])  # type: ignore[arg-type]
     assert stand_in.locked and stand_in.written == [1, 2, 3, 4]
+
+
+def _insert(key: str) -> Any:
+    return text(
+        "INSERT INTO inbox (platform, key, created_at) VALUES ('g', :key, '2026-01-01')"
+    ).bindparams(key=key)
+
+
+@pytest.fixture
+def busy_errors(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Every time a statement met SQLite's lock (and slept before trying again)."""
+    seen: list[int] = []
+    locked = sqlite_inline._locked
+
+    def counting(exc: sqlite3.OperationalError) -> bool:
+        if locked(exc):
+            seen.append(1)
+            return True
+        return False
+
+    monkeypatch.setattr(sqlite_inline, "_locked", counting)
+    return seen
+
+
+async def test_writers_of_one_engine_queue_in_order_instead_of_polling_the_lock(
+    sqlite_url: str, busy_errors: list[int]
+) -> None:
+    """Four units of work write at once; each holds its transaction open across an
+    await. They take SQLite's single writer one after another, in the order they
+    asked, and none of them meets the lock and sleeps."""
+    engine = create_engine(sqlite_url)
+    sessions = db.create_sessionmaker(engine)
+    committed: list[str] = []
+
+    async def unit(key: str) -> None:
+        async with sessions() as session, session.begin():
+            await session.execute(_insert(key))
+            await asyncio.sleep(0.02)  # e.g. the loop's turn given to other chats
+        committed.append(key)
+
+    try:
+        tasks = []
+        for key in ("a", "b", "c", "d"):
+            tasks.append(asyncio.create_task(unit(key)))
+            await asyncio.sleep(0.002)  # a arrives first, then b, c, d
+        await asyncio.gather(*tasks)
+    finally:
+        await engine.dispose()
+    assert committed == ["a", "b", "c", "d"]
+    assert busy_errors == []
+
+
+async def test_the_write_gate_is_given_back_on_rollback_on_failure_and_in_autocommit(
+    sqlite_url: str, busy_errors: list[int]
+) -> None:
+    engine = create_engine(sqlite_url)
+    sessions = db.create_sessionmaker(engine)
+    try:
+        # a unit that fails after its write rolls back and frees the writer
+        with pytest.raises(RuntimeError):
+            async with sessions() as session, session.begin():
+                await session.execute(_insert("failed"))
+                raise RuntimeError("the handler failed")
+        # a first write that fails (a duplicate key) frees it with the rollback too
+        async with sessions() as session, session.begin():
+            await session.execute(_insert("dup"))
+        with pytest.raises(IntegrityError):
+            async with sessions() as session, session.begin():
+                await session.execute(
+                    text(
+                        "INSERT INTO inbox (platform, key, created_at) "
+                        "VALUES ('g', 'dup', '2026-01-01')"
+                    )
+                )
+        # autocommit: every statement is its own transaction and frees it at once
+        async with engine.connect() as conn:
+            auto = await conn.execution_options(isolation_level="AUTOCOMMIT")
+            await auto.execute(_insert("auto"))
+            # another connection writes while this one is still checked out
+            async with asyncio.timeout(2):
+                async with sessions() as session, session.begin():
+                    await session.execute(_insert("beside"))
+        async with asyncio.timeout(2):  # would wait out the gate if one were leaked
+            async with sessions() as session, session.begin():
+                await session.execute(_insert("last"))
+                rows = await session.execute(text("SELECT key FROM inbox WHERE platform = 'g'"))
+                keys = {row[0] for row in rows}
+    finally:
+        await engine.dispose()
+    assert keys == {"dup", "auto", "beside", "last"}
+    assert busy_errors == []
+
+
+async def test_a_writer_that_never_finishes_fails_the_next_one_after_the_wait(
+    sqlite_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(db, "SQLITE_BUSY_WAIT", 0.2)
+    engine = create_engine(sqlite_url)
+    sessions = db.create_sessionmaker(engine)
+    hold = asyncio.Event()
+    holding = asyncio.Event()
+
+    async def holder() -> None:
+        async with sessions() as session, session.begin():
+            await session.execute(_insert("held"))
+            holding.set()
+            await hold.wait()
+
+    task = asyncio.create_task(holder())
+    try:
+        await holding.wait()
+        started = time.monotonic()
+        with pytest.raises(OperationalError, match="locked"):
+            async with sessions() as session, session.begin():
+                await session.execute(_insert("late"))
+        waited = time.monotonic() - started
+        hold.set()
+        await task
+        async with sessions() as session, session.begin():  # the gate was not leaked
+            await session.execute(_insert("after"))
+            rows = await session.execute(text("SELECT key FROM inbox WHERE platform = 'g'"))
+            keys = {row[0] for row in rows}
+    finally:
+        hold.set()
+        await engine.dispose()
+    assert 0.15 <= waited < 2.0
+    assert keys == {"held", "after"}
