@@ -13,7 +13,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from babel import Locale
-from babel.dates import format_date, format_datetime, format_time
+from babel.dates import format_date, format_datetime
 from babel.messages.pofile import read_po
 
 from handlers.markup import Markup, fill
@@ -90,7 +90,7 @@ class Translator:
     def when(self, moment: datetime) -> str:
         local = moment.astimezone(self.zone())
         now = datetime.now(self.zone())
-        time = format_time(local, "HH:mm", locale=self._locale)
+        time = f"{local.hour:02d}:{local.minute:02d}"  # CLDR "HH:mm", the same in ru and en
         days = (local.date() - now.date()).days
         if days == 0:
             return self.s("today {time}", time=time)
