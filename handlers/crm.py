@@ -26,7 +26,7 @@ from handlers.people import person_field, pick_person
 from handlers.views import Attachment, Button, View
 from services import crm, crm_fields, crm_reports
 from services.errors import N_ as _N
-from services.errors import DomainError
+from services.errors import DomainError, NotFound
 
 router = Router(__name__)
 ORDER = 75
@@ -227,11 +227,14 @@ async def _submit_owner(ctx: Ctx, values: dict[str, Any]) -> View:
         )
 
     await ctx.notify(user.id, "assignment", build, ref=ref)
-    return prefixed(
-        ctx,
-        ctx.tr("{person} is responsible now.", person=bold(user.name)),
-        await card(ctx, entity, entity_id),
-    )
+    done = ctx.tr("{person} is responsible now.", person=bold(user.name))
+    try:
+        shown = await card(ctx, entity, entity_id)
+    except NotFound:
+        # handed over under "own records" visibility: no longer the actor's to see,
+        # which does not undo the handover
+        return View(body=done)
+    return prefixed(ctx, done, shown)
 
 
 async def _submit_field(ctx: Ctx, values: dict[str, Any]) -> View:

@@ -327,3 +327,24 @@ async def test_find_pages_through_results(sqlite_app: App) -> None:
     assert "2/2" in out and "Client 2 " in out and "Client 1 " in out and "Client 3" not in out
     out = await boss.say("/crm find 900 100-00-07")
     assert "Found for 900 100-00-07: 1" in out and "Client 7" in out
+
+
+async def test_an_employee_hands_a_lead_over_under_own_visibility(sqlite_app: App) -> None:
+    """With "own records" visibility the lead leaves the employee's sight as they hand
+    it over: the handover stands, and the new owner is told."""
+    boss = ConsoleDriver(sqlite_app, user="Boss", lang="en")
+    await boss.say("/start")
+    code = invite_code(await boss.say("/invite"))
+    anna = ConsoleDriver(sqlite_app, user="Anna", lang="en")
+    await anna.say(f"/start {code}")
+    out = await anna.say("/lead Carl, +7 911 000 00 05")
+    assert "Lead #1 created." in out
+    await anna.press("Responsible")
+    out = await anna.say("Boss")
+    assert "Boss is responsible now." in out
+    assert "Not found" not in out and "Lead #1: Carl" not in out
+    out = await anna.say("/leads")
+    assert "Leads (0)" in out
+    out = await boss.say("/leads")
+    assert "🔔 Anna made you responsible for Carl." in out
+    assert "Leads (1)" in out and "Carl" in out
