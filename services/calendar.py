@@ -53,8 +53,26 @@ def can_edit(actor: Actor, event: Event) -> bool:
     return event.organizer_id == actor.user_id or actor.is_admin and not actor.is_extranet
 
 
-async def get_editable(session: AsyncSession, actor: Actor, event_id: int) -> Event:
+async def ensure_live(session: AsyncSession, event: Event) -> None:
+    """Refuse to answer, invite to, move or cancel an event, or one occurrence of a
+    series, that was cancelled (old buttons stay in chats)."""
+    cancelled = event.cancelled
+    if not cancelled and event.parent_id is not None:
+        series = await session.get(Event, event.parent_id)
+        cancelled = series is not None and series.cancelled
+    if cancelled:
+        raise DomainError(N_("This event was cancelled."))
+
+
+async def get_live(session: AsyncSession, actor: Actor, event_id: int) -> Event:
+    """An event the actor sees and that still takes place."""
     event = await get_event(session, actor, event_id)
+    await ensure_live(session, event)
+    return event
+
+
+async def get_editable(session: AsyncSession, actor: Actor, event_id: int) -> Event:
+    event = await get_live(session, actor, event_id)
     if not can_edit(actor, event):
         raise DomainError(N_("Only the organiser can change this event."))
     return event
@@ -221,7 +239,7 @@ async def answer(
     person's answers for single occurrences of it."""
     if status not in ANSWERS:
         raise DomainError(N_("This button is out of date. Open the list again."))
-    event = await get_event(session, actor, event_id)
+    event = await get_live(session, actor, event_id)
     series_id = event.parent_id or event.id
     row = await session.get(EventAttendee, (series_id, actor.user_id))
     if row is None and event.group_id is None:
@@ -482,7 +500,7 @@ async def invite(
     session: AsyncSession, actor: Actor, event_id: int, user_ids: Sequence[int]
 ) -> tuple[Event, list[User]]:
     """Invite more people to an event the actor sees (sharing it); returns the new ones."""
-    event = await get_event(session, actor, event_id)
+    event = await get_live(session, actor, event_id)
     series_id = event.parent_id or event.id
     added: list[User] = []
     for user_id in user_ids:
