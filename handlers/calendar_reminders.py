@@ -41,7 +41,8 @@ async def queue_event_reminders(
         )
         if taken is not None:
             continue
-        tr = Translator(due.user.locale, due.user.timezone)
+        # worded for when it arrives: "today 10:00", though queued days ahead
+        tr = Translator(due.user.locale, due.user.timezone, read_at=due.due_at)
         occ = due.occurrence
         view = View(
             body=tr(

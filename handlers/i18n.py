@@ -6,7 +6,7 @@ catalogue, so each area keeps its own file. Message ids are the English text.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -52,9 +52,13 @@ def _catalogue(lang: str) -> dict[str, Any]:
 
 
 class Translator:
-    def __init__(self, lang: str, timezone: str = "UTC") -> None:
+    """Texts in one language; dates in one zone, worded ("today", "tomorrow") for the
+    moment the text is read: now, or `read_at` for a message queued to arrive later."""
+
+    def __init__(self, lang: str, timezone: str = "UTC", read_at: datetime | None = None) -> None:
         self.lang = lang if lang in LANGUAGES else "en"
         self.timezone = timezone
+        self.read_at = read_at
         self._messages = _catalogue(self.lang)
         self._locale = Locale.parse(self.lang)
 
@@ -89,7 +93,7 @@ class Translator:
 
     def when(self, moment: datetime) -> str:
         local = moment.astimezone(self.zone())
-        now = datetime.now(self.zone())
+        now = (self.read_at or datetime.now(UTC)).astimezone(self.zone())
         time = f"{local.hour:02d}:{local.minute:02d}"  # CLDR "HH:mm", the same in ru and en
         days = (local.date() - now.date()).days
         if days == 0:

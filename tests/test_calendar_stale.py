@@ -1,8 +1,13 @@
-"""Old buttons of a cancelled event: nobody answers, moves or cancels it again."""
+"""Old buttons of a cancelled event, and queued reminders worded for when they arrive."""
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
 from bot.app import App
+from handlers.markup import to_plain
+from handlers.views import View
+from models.outbox import OutboxMessage
 from tests.console_driver import ConsoleDriver
 from tests.test_calendar_e2e import team
 
@@ -45,3 +50,25 @@ async def test_a_cancelled_event_refuses_its_old_buttons_in_russian(sqlite_app: 
     await boss.press("Отменить событие")
     out = await petr.press("Принять")
     assert "Это событие отменено." in out
+
+
+async def test_a_queued_reminder_is_worded_for_the_day_it_arrives(sqlite_app: App) -> None:
+    """Queued a day ahead, the reminder of tomorrow's event reads "today" when it comes."""
+    boss, _anna, _petr = await team(sqlite_app)
+    await boss.say("/event Standup tomorrow 10:00 30m")
+    ru = ConsoleDriver(sqlite_app, user="Olga", lang="ru")
+    await ru.say("/start")  # a team of her own, in Russian
+    await ru.say("/event Планёрка завтра 10:00 30m")
+    async with sqlite_app.workspace.sessionmaker() as session:
+        rows = (
+            await session.execute(
+                select(OutboxMessage.payload, OutboxMessage.due_at).where(
+                    OutboxMessage.kind == "reminder"
+                )
+            )
+        ).all()
+    texts = sorted(to_plain(View.from_dict(payload).body) for payload, _due in rows)
+    assert texts == [
+        "⏰ Standup starts today 10:00–10:30.",
+        "⏰ Планёрка начинается сегодня 10:00–10:30.",
+    ], texts
