@@ -279,12 +279,12 @@ async def groups_action(ctx: Ctx) -> Any:
 
 
 async def _access_choices(ctx: Ctx) -> list[tuple[str, str]]:
-    return [(ctx.tr.s("Open"), "open"), (ctx.tr.s("Closed"), "closed")]
+    return [(ctx.tr.s("Open to the team"), "open"), (ctx.tr.s("Closed"), "closed")]
 
 
 async def _parse_access(ctx: Ctx, raw: str) -> str:
     value = raw.strip().lower()
-    if value in ("open", "открытая", ctx.tr.s("Open").lower()):
+    if value in ("open", "открытая", ctx.tr.s("Open to the team").lower()):
         return "open"
     if value in CLOSED_WORDS or value == ctx.tr.s("Closed").lower():
         return "closed"

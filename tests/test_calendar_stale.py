@@ -50,6 +50,7 @@ async def test_a_cancelled_event_refuses_its_old_buttons_in_russian(sqlite_app: 
     await boss.press("Отменить событие")
     out = await petr.press("Принять")
     assert "Это событие отменено." in out
+    assert "🔔 Boss отменил(а) Планёрка." in out  # the notice of the cancel came along
 
 
 async def test_a_queued_reminder_is_worded_for_the_day_it_arrives(sqlite_app: App) -> None:
@@ -72,3 +73,18 @@ async def test_a_queued_reminder_is_worded_for_the_day_it_arrives(sqlite_app: Ap
         "⏰ Standup starts today 10:00–10:30.",
         "⏰ Планёрка начинается сегодня 10:00–10:30.",
     ], texts
+
+
+async def test_open_buttons_read_as_a_verb_in_russian(sqlite_app: App) -> None:
+    """"Open" on a button is "Открыть"; a group open to the team is "Открытая"."""
+    olga = ConsoleDriver(sqlite_app, user="Olga", lang="ru")
+    await olga.say("/start")
+    await olga.say("/task Позвонить завтра 15:00")
+    out = await olga.say("/task 1 время 1ч")
+    assert "[1] Открыть" in out and "Открытая" not in out
+    out = await olga.say("/groups new")
+    out = await olga.say("Продажи")
+    assert "Открыта для всей команды или закрытая?" in out
+    assert "Открытая" in out and "Закрытая" in out
+    out = await olga.press("Открытая")
+    assert "Продажи" in out
