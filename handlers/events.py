@@ -54,12 +54,21 @@ class Incoming:
         return self.chat.platform
 
 
+def split_head(text: str) -> tuple[str, str]:
+    """The first word and the rest, split at any whitespace (a command may be followed
+    by a new line); the rest keeps its own lines."""
+    parts = text.strip().split(maxsplit=1)
+    if not parts:
+        return "", ""
+    return parts[0], parts[1] if len(parts) > 1 else ""
+
+
 def parse_command_line(text: str) -> tuple[str, str] | None:
     """'/task@MyBot buy milk' -> ('task', 'buy milk'); None for a plain message."""
     stripped = text.strip()
     if not stripped.startswith("/") or len(stripped) < 2:
         return None
-    head, _, rest = stripped[1:].partition(" ")
+    head, rest = split_head(stripped[1:])
     if not head or not (head[0].isalpha()):
         return None
     name = head.split("@", 1)[0].lower()

@@ -166,3 +166,13 @@ async def test_a_file_shared_in_the_dm_is_kept_and_sent_back(sqlite_url: str) ->
         await slack.press("Get the file", user=ANNA, channel="D0ANNA")
         assert list(slack.fake.uploads.values()) == [b"%PDF-1.4 plan"]
         assert slack.fake.of("files.completeUploadExternal")[-1]["channel_id"] == "D0ANNA"
+
+
+async def test_a_slash_command_whose_text_starts_on_a_new_line(sqlite_url: str) -> None:
+    async with slack_http(sqlite_url) as slack:
+        _require(slack, "groups")
+        slack.fake.add_user(ANNA, "Anna")
+        await slack.command("help", user=ANNA)
+        await slack.command("groups\nnew Marketing", user=ANNA)
+        answer = slack.fake.texts()[-1]
+        assert "Marketing" in answer and "Unknown command" not in answer

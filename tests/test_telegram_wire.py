@@ -11,7 +11,7 @@ from bot.telegram import TelegramAdapter
 from handlers.markup import Span
 from handlers.views import Attachment, Button, View
 from scheduler.delivery import RecipientGone, RetryAfter, TemporaryFailure
-from tests.fakes.telegram_api import FakeTelegram, Person, message_update
+from tests.fakes.telegram_api import BOT_USERNAME, FakeTelegram, Person, message_update
 from tests.telegram_harness import Chat, running, telegram_app
 
 SECRET = "s3cret-Token_for-webhooks"
@@ -234,3 +234,19 @@ async def test_start_waits_out_an_unreachable_api(
 
     with pytest.raises(TelegramUnauthorizedError):
         await adapter.prepare_retrying()
+
+
+async def test_a_command_followed_by_a_new_line(sqlite_url: str, fake: FakeTelegram) -> None:
+    """'/groups' then a line break then 'new Marketing' is the command with its text; in a
+    group, '/help@<this bot>' and a new line is still addressed to this bot."""
+    async with running(sqlite_url, fake):
+        boss = Chat(fake, Person(101, "Boss", "en"))
+        await boss.say("/start", expect=2)
+        out = await boss.say("/groups\nnew Marketing")
+        assert "Marketing" in out[0].text and "Unknown command" not in out[0].text
+        group = {"id": -100500, "type": "supergroup", "title": "Team"}
+        for text in (f"/help@{BOT_USERNAME}\nplease", "/help@other_bot\nplease"):
+            update = await fake.push(message_update(fake, boss.person, text, chat=group))
+            await fake.wait_handled(update["update_id"])
+        replies = fake.sent(-100500)
+        assert len(replies) == 1 and "/task" in replies[0].text  # this bot's help, only

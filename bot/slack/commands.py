@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 from slack_bolt.async_app import AsyncAck, AsyncApp
 
 from bot.slack.sender import Target
+from handlers.events import split_head
 
 if TYPE_CHECKING:
     from bot.slack.adapter import SlackAdapter
@@ -14,7 +15,7 @@ if TYPE_CHECKING:
 
 def split_command(text: str) -> tuple[str, str]:
     """'task buy milk' -> ('task', 'buy milk'); a leading slash is allowed; empty -> help."""
-    head, _, rest = text.strip().partition(" ")
+    head, rest = split_head(text)
     name = head.lstrip("/").split("@", 1)[0].lower()
     return (name or "help"), rest.strip()
 

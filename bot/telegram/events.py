@@ -13,7 +13,7 @@ from aiogram.types import (
     User,
 )
 
-from handlers.events import ChatRef, FileRef, Incoming, Sender, parse_command_line
+from handlers.events import ChatRef, FileRef, Incoming, Sender, parse_command_line, split_head
 
 PLATFORM = "telegram"
 
@@ -66,7 +66,7 @@ def file_of(message: Message) -> FileRef | None:
 
 def addressed_elsewhere(text: str, bot_username: str) -> bool:
     """'/tasks@OtherBot' in a group is for another bot."""
-    head = text.strip().split(" ", 1)[0]
+    head = split_head(text)[0]
     if "@" not in head:
         return False
     return head.split("@", 1)[1].casefold() != bot_username.casefold()
