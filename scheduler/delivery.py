@@ -6,6 +6,8 @@ a serialized neutral view (handlers.views.View.to_dict); the adapter renders it.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 
@@ -25,9 +27,20 @@ class TemporaryFailure(Exception):
     """A network error or a 5xx: try again later with backoff."""
 
 
+@dataclass(slots=True)
+class Parts:
+    """A view that goes out as several messages (a long text, a photo and its text):
+    how many of them arrived, so that a retry sends only the rest, and what to await
+    before each further one (a platform's limits count every message)."""
+
+    done: int = 0
+    pace: Callable[[], Awaitable[None]] | None = None
+
+
 class Sender(Protocol):
     platform: str
 
-    async def send(self, chat_id: str, payload: dict[str, Any]) -> None:
-        """Deliver one message to a chat; raise RetryAfter, RecipientGone or TemporaryFailure."""
+    async def send(self, chat_id: str, payload: dict[str, Any], parts: Parts | None = None) -> None:
+        """Deliver one view to a chat, from part `parts.done` on, counting each part that
+        arrives; raise RetryAfter, RecipientGone or TemporaryFailure."""
         ...

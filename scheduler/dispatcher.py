@@ -32,7 +32,7 @@ from models.base import utcnow
 from models.db import insert_for
 from models.outbox import DispatcherBeat, OutboxMessage
 from models.teams import Identity
-from scheduler.delivery import RecipientGone, RetryAfter, Sender, TemporaryFailure
+from scheduler.delivery import Parts, RecipientGone, RetryAfter, Sender, TemporaryFailure
 from scheduler.ratelimit import DEFAULT_LIMITS as DEFAULT_LIMITS
 from scheduler.ratelimit import SLACK as SLACK
 from scheduler.ratelimit import TELEGRAM as TELEGRAM
@@ -48,6 +48,7 @@ except ImportError:  # pragma: no cover
 log = structlog.get_logger(__name__)
 
 MAX_ATTEMPTS = 6
+PARTS_DONE = "parts_done"  # in a retried row's payload: chat id -> parts that arrived
 BEAT_EVERY = 5.0  # seconds between a dispatcher's signs of life
 BEAT_ALIVE = timedelta(seconds=20)  # a dispatcher not seen for this long has stopped
 
@@ -84,6 +85,8 @@ class Outcome:
     sent: list[int] = field(default_factory=list)
     gone: list[tuple[int, int]] = field(default_factory=list)  # (row, identity)
     retry: list[tuple[int, int, str]] = field(default_factory=list)  # (row, attempts, error)
+    # rows to retry whose first parts arrived: the payload that says so
+    progress: dict[int, dict[str, Any]] = field(default_factory=dict)
 
 
 class Dispatcher:
@@ -232,10 +235,19 @@ class Dispatcher:
         outcome = Outcome()
         sender = self.senders[job.platform]
         limiter = self.limiters[job.platform]
+        payload = dict(job.payload)
+        arrived = payload.pop(PARTS_DONE, None)
+        arrived = dict(arrived) if isinstance(arrived, dict) else {}
+        # each part of a long view is a message to the platform: each waits its turn,
+        # and a part that arrived is not sent again when a later one has to be retried
+        parts = Parts(
+            done=int(arrived.get(job.chat_id, 0)),
+            pace=lambda: limiter.acquire(job.chat_id),
+        )
         while True:
             await limiter.acquire(job.chat_id)
             try:
-                await sender.send(job.chat_id, job.payload)
+                await sender.send(job.chat_id, payload, parts)
             except RetryAfter as exc:
                 self.stats["retry_after"] += 1
                 limiter.pause(exc.seconds)
@@ -246,6 +258,9 @@ class Dispatcher:
             except TemporaryFailure as exc:
                 log.warning("send_retry", row=job.id, attempts=job.attempts, error=str(exc)[:200])
                 outcome.retry.append((job.id, job.attempts, str(exc)[:500]))
+                if parts.done:
+                    arrived[job.chat_id] = parts.done
+                    outcome.progress[job.id] = {**payload, PARTS_DONE: arrived}
             except Exception as exc:  # a bug in a renderer must not stop the queue
                 log.exception("send_failed", row=job.id)
                 outcome.retry.append((job.id, MAX_ATTEMPTS, repr(exc)[:500]))
@@ -288,6 +303,8 @@ class Dispatcher:
                 else:
                     backoff = timedelta(seconds=min(600, 2**attempts))
                     values = {"due_at": now + backoff, "error": error, "claimed_until": None}
+                    if row_id in outcome.progress:
+                        values["payload"] = outcome.progress[row_id]
                 await session.execute(
                     update(OutboxMessage).where(OutboxMessage.id == row_id).values(**values)
                 )
@@ -319,6 +336,7 @@ class Dispatcher:
                 outcome.sent.extend(current.sent)
                 outcome.gone.extend(current.gone)
                 outcome.retry.extend(current.retry)
+                outcome.progress.update(current.progress)
 
         async def worker() -> None:
             while True:
@@ -330,6 +348,7 @@ class Dispatcher:
                 outcome.sent.extend(result.sent)
                 outcome.gone.extend(result.gone)
                 outcome.retry.extend(result.retry)
+                outcome.progress.update(result.progress)
                 # what was sent but not yet recorded is what a crash would resend
                 if len(outcome.sent) >= self.record_every:
                     await flush()

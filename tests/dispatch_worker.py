@@ -23,7 +23,7 @@ class FileSender:
     def __init__(self, path: str) -> None:
         self.fh = open(path, "a", encoding="utf-8")  # noqa: SIM115
 
-    async def send(self, chat_id: str, payload: dict[str, Any]) -> None:
+    async def send(self, chat_id: str, payload: dict[str, Any], parts: Any = None) -> None:
         await asyncio.sleep(0.003)  # a network round trip
         self.fh.write(payload["body"][0][0] + "\n")
         self.fh.flush()

@@ -38,7 +38,7 @@ class FakeSender:
         self.sent: list[tuple[str, str]] = []
         self.script = script or {}
 
-    async def send(self, chat_id: str, payload: dict[str, Any]) -> None:
+    async def send(self, chat_id: str, payload: dict[str, Any], parts: Any = None) -> None:
         failures = self.script.get(chat_id)
         if failures:
             raise failures.pop(0)

@@ -9,6 +9,8 @@ from handlers.events import FileRef
 from handlers.markup import bold
 from handlers.views import Attachment, Button, View
 from scheduler.delivery import RecipientGone, RetryAfter, TemporaryFailure
+from scheduler.dispatcher import Dispatcher, Job
+from scheduler.ratelimit import Limits
 from services.errors import DomainError
 from tests.fakes import slack_api
 from tests.fakes.slack_harness import slack_http
@@ -90,3 +92,26 @@ async def test_file_reader_downloads_with_the_bot_token(sqlite_url: str) -> None
             await reader(FileRef(file_id=slack.fake.url("/files/missing"), name="x"))
         with pytest.raises(DomainError):  # the token is never sent to another host
             await reader(FileRef(file_id="http://example.invalid/x", name="x"))
+
+
+async def test_a_long_queued_view_goes_on_after_a_rate_limit_without_repeating(
+    sqlite_url: str,
+) -> None:
+    """60 buttons are two Slack messages; a 429 on the second does not send the first again."""
+    async with slack_http(sqlite_url) as slack:
+        view = View.text("hello")
+        for n in range(60):
+            view.row(Button(f"b{n}", f"a:{n}"))
+        dispatcher = Dispatcher(
+            slack.adapter.workspace.sessionmaker,
+            {"slack": slack.adapter.sender},
+            limits={"slack": Limits(per_second=1000, per_chat_interval=0.0)},
+        )
+        slack.fake.rate_limit("chat.postMessage", 1, after=1)
+        outcome = await dispatcher.send(Job(1, "slack", "D0ANNA", 0, view.to_dict(), 1))
+        assert outcome.sent == [1]
+        posted = slack.fake.of("chat.postMessage")
+        arrived = [len(slack_api.buttons_of(p["blocks"])) for p in posted]
+        # the refused try is recorded too: the first message went once, the second twice
+        assert sum(arrived) == 60 + arrived[1], arrived
+        assert len(posted) == 3 and arrived[1] == arrived[2]

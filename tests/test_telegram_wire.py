@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator
+from typing import Any
 
 import aiohttp
 import pytest
@@ -11,6 +13,8 @@ from bot.telegram import TelegramAdapter
 from handlers.markup import Span
 from handlers.views import Attachment, Button, View
 from scheduler.delivery import RecipientGone, RetryAfter, TemporaryFailure
+from scheduler.dispatcher import Dispatcher, Job
+from scheduler.ratelimit import Limits
 from tests.fakes.telegram_api import BOT_USERNAME, FakeTelegram, Person, message_update
 from tests.telegram_harness import Chat, running, telegram_app
 
@@ -250,3 +254,57 @@ async def test_a_command_followed_by_a_new_line(sqlite_url: str, fake: FakeTeleg
             await fake.wait_handled(update["update_id"])
         replies = fake.sent(-100500)
         assert len(replies) == 1 and "/task" in replies[0].text  # this bot's help, only
+
+
+def _arrived(fake: FakeTelegram, chat_id: int) -> list[str]:
+    """The first words of the messages that reached a chat (not the refused tries)."""
+    return [call.text.split(" x", 1)[0] for call in fake.sent(chat_id) if call.result]
+
+
+def _three_parts() -> dict[str, Any]:
+    """A queued view of about 9,000 characters: three Telegram messages."""
+    return View.text("\n".join(f"line {i} " + "x" * 90 for i in range(90))).to_dict()
+
+
+async def test_a_long_queued_view_goes_on_after_a_429_without_repeating_parts(
+    adapter: TelegramAdapter, fake: FakeTelegram
+) -> None:
+    dispatcher = Dispatcher(
+        adapter.workspace.sessionmaker,
+        {"telegram": adapter.sender},
+        limits={"telegram": Limits(per_second=1000, per_chat_interval=0.0)},
+    )
+    fake.fail("sendMessage", 429, "Too Many Requests: retry after 1", retry_after=1, after=1)
+    outcome = await dispatcher.send(Job(1, "telegram", "101", 0, _three_parts(), 1))
+    assert outcome.sent == [1]
+    heads = _arrived(fake, 101)
+    assert len(heads) == 3 and heads[0] == "line 0" and len(set(heads)) == 3, heads
+    assert dispatcher.stats["retry_after"] == 1
+
+    # a network failure after the first part: the row is retried later from part two
+    fake.fail("sendMessage", 502, "Bad Gateway", after=1)
+    outcome = await dispatcher.send(Job(2, "telegram", "101", 0, _three_parts(), 1))
+    assert [row for row, _attempts, _error in outcome.retry] == [2]
+    again = outcome.progress[2]
+    assert again["parts_done"] == {"101": 1}
+    assert len(_arrived(fake, 101)) == 4
+    outcome = await dispatcher.send(Job(2, "telegram", "101", 0, again, 2))
+    assert outcome.sent == [2]
+    heads = _arrived(fake, 101)[3:]
+    assert len(heads) == 3 and len(set(heads)) == 3, heads  # each part once
+
+
+async def test_every_part_of_a_queued_view_counts_against_the_chat_limits(
+    adapter: TelegramAdapter, fake: FakeTelegram
+) -> None:
+    dispatcher = Dispatcher(
+        adapter.workspace.sessionmaker,
+        {"telegram": adapter.sender},
+        limits={"telegram": Limits(per_second=1000, per_chat_interval=0.2, group_per_minute=20)},
+    )
+    started = time.monotonic()
+    await dispatcher.send(Job(1, "telegram", "-100123", 0, _three_parts(), 1))
+    spent = time.monotonic() - started
+    assert len(_arrived(fake, -100123)) == 3
+    assert len(dispatcher.limiters["telegram"].group_window["-100123"]) == 3
+    assert spent >= 0.35  # one message each 0.2 s to the chat, parts included

@@ -21,7 +21,7 @@ from bot.slack.render import Message, render
 from handlers.dispatch import Workspace
 from handlers.i18n import Translator
 from handlers.views import Attachment, View
-from scheduler.delivery import RecipientGone, RetryAfter, TemporaryFailure
+from scheduler.delivery import Parts, RecipientGone, RetryAfter, TemporaryFailure
 
 log = structlog.get_logger(__name__)
 
@@ -255,15 +255,22 @@ class SlackSender:
         self.client = client
         self.workspace = workspace
 
-    async def send(self, chat_id: str, payload: dict[str, Any]) -> None:
+    async def send(self, chat_id: str, payload: dict[str, Any], parts: Parts | None = None) -> None:
         view = View.from_dict(payload)
         last_ts = ""
         try:
-            for message in render(view):
+            for index, message in enumerate(render(view)):
+                if parts is not None:
+                    if index < parts.done:
+                        continue  # arrived before a rate limit or a failure
+                    if last_ts and parts.pace is not None:
+                        await parts.pace()
                 response = await self.client.chat_postMessage(
                     channel=chat_id, text=message.text, blocks=message.blocks
                 )
                 last_ts = str(response.get("ts") or "")
+                if parts is not None:
+                    parts.done = index + 1
         except Exception as exc:
             mapped = classify(exc)
             log.info("slack_send_failed", error=error_code(exc), outcome=type(mapped).__name__)

@@ -28,7 +28,7 @@ from aiogram.types import BufferedInputFile, LinkPreviewOptions, Message, ReplyP
 from bot.telegram.render import Piece, pieces
 from handlers.dispatch import Workspace
 from handlers.views import View
-from scheduler.delivery import RecipientGone, RetryAfter, TemporaryFailure
+from scheduler.delivery import Parts, RecipientGone, RetryAfter, TemporaryFailure
 
 log = structlog.get_logger(__name__)
 
@@ -67,9 +67,9 @@ class TelegramSender:
         self.workspace = workspace
         self.sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
 
-    async def send(self, chat_id: str, payload: dict[str, Any]) -> None:
+    async def send(self, chat_id: str, payload: dict[str, Any], parts: Parts | None = None) -> None:
         async with bot_api_errors():
-            await self.deliver(chat_id, View.from_dict(payload), ref=payload.get("ref"))
+            await self.deliver(chat_id, View.from_dict(payload), ref=payload.get("ref"), parts=parts)
 
     async def deliver(
         self,
@@ -79,16 +79,25 @@ class TelegramSender:
         ref: str | None = None,
         reply_to: int | None = None,
         wait_limit: float = 0.0,
+        parts: Parts | None = None,
     ) -> list[Message]:
         """Send one view as one or more messages; remember them when it shows an item.
 
         A 429 with a retry_after up to `wait_limit` seconds is waited out once per
-        message (replies to a person); otherwise it propagates (the outbox reschedules).
+        message (replies to a person); otherwise it propagates (the outbox reschedules,
+        and `parts` tells the retry where to go on from).
         """
         sent: list[Message] = []
-        for piece in pieces(view):
+        for index, piece in enumerate(pieces(view)):
+            if parts is not None:
+                if index < parts.done:
+                    continue  # arrived before a 429 or a failure
+                if sent and parts.pace is not None:
+                    await parts.pace()
             sent.append(await self._send_retrying(chat_id, view, piece, reply_to, wait_limit))
             reply_to = None
+            if parts is not None:
+                parts.done = index + 1
         ref = ref or view.ref
         if ref:
             for message in sent:

@@ -48,7 +48,7 @@ class FakeSlack:
     def __post_init__(self) -> None:
         self._ts = itertools.count(1)
         self._ids = itertools.count(1)
-        self._limits: dict[str, list[float]] = {}
+        self._limits: dict[str, list[float | None]] = {}
         self._errors: dict[str, list[tuple[str, int]]] = {}
         self._runner: web.AppRunner | None = None
         self.port = 0
@@ -71,8 +71,9 @@ class FakeSlack:
             "profile": {"display_name": name, "real_name": name},
         }
 
-    def rate_limit(self, method: str, seconds: float) -> None:
-        self._limits.setdefault(method, []).append(seconds)
+    def rate_limit(self, method: str, seconds: float, after: int = 0) -> None:
+        """The next call of `method` (or the one after `after` that succeed) gets 429."""
+        self._limits.setdefault(method, []).extend([*([None] * after), seconds])
 
     def fail(self, method: str, error: str, status: int = 200) -> None:
         self._errors.setdefault(method, []).append((error, status))
@@ -157,8 +158,8 @@ class FakeSlack:
         if token != expected:
             return web.json_response({"ok": False, "error": "invalid_auth"})
         limits = self._limits.get(method)
-        if limits:
-            seconds = limits.pop(0)
+        seconds = limits.pop(0) if limits else None
+        if seconds is not None:
             return web.json_response(
                 {"ok": False, "error": "ratelimited"},
                 status=429,

@@ -60,6 +60,7 @@ class Failure:
     description: str
     retry_after: int | None = None
     times: int = 1
+    after: int = 0  # calls of the method that still succeed first
 
 
 class FakeTelegram:
@@ -113,8 +114,9 @@ class FakeTelegram:
         description: str,
         retry_after: int | None = None,
         times: int = 1,
+        after: int = 0,
     ) -> None:
-        self.failures[method] = Failure(status, description, retry_after, times)
+        self.failures[method] = Failure(status, description, retry_after, times, after)
 
     def next_update_id(self) -> int:
         return next(self._update_ids)
@@ -178,6 +180,9 @@ class FakeTelegram:
         method = request.match_info["method"]
         data, files = await self._read(request)
         failure = self.failures.get(method)
+        if failure is not None and failure.after > 0:
+            failure.after -= 1
+            failure = None
         if failure is not None and method != "getUpdates":
             failure.times -= 1
             if failure.times <= 0:
