@@ -308,3 +308,48 @@ async def test_every_part_of_a_queued_view_counts_against_the_chat_limits(
     assert len(_arrived(fake, -100123)) == 3
     assert len(dispatcher.limiters["telegram"].group_window["-100123"]) == 3
     assert spent >= 0.35  # one message each 0.2 s to the chat, parts included
+
+
+async def test_a_button_whose_edit_fails_still_gets_its_reply(
+    sqlite_url: str, fake: FakeTelegram
+) -> None:
+    """An edit refused with 429 is tried again after retry_after; one that fails on the
+    network becomes a new message: the person never loses the answer to a press."""
+    from tests.fakes.telegram_api import callback_update
+
+    async with running(sqlite_url, fake) as adapter:
+        waited: list[float] = []
+
+        async def wait(seconds: float) -> None:
+            waited.append(seconds)
+
+        adapter.sender.sleep = wait
+        boss = Chat(fake, Person(101, "Boss", "en"))
+        await boss.say("/start", expect=2)
+        await boss.say("/task Call Ivanov tomorrow 15:00")
+        listing = (await boss.say("/tasks"))[0]
+        assert "I do" in listing.text
+        _, action = next(b for b in listing.buttons if "I created" in b[0])
+
+        async def press() -> None:
+            update = await fake.push(
+                callback_update(
+                    fake, boss.person, action, chat_id=101, message_id=listing.message_id
+                )
+            )
+            await fake.wait_handled(update["update_id"])
+
+        fake.fail("editMessageText", 429, "Too Many Requests: retry after 2", retry_after=2)
+        sent_before = len(boss.replies())
+        await press()
+        assert waited == [2]
+        edits = [c for c in fake.by_method("editMessageText") if c.result]
+        assert len(edits) == 1 and "I created" in edits[0].text
+        assert len(boss.replies()) == sent_before  # edited in place, nothing new
+
+        fake.fail("editMessageText", 502, "Bad Gateway")
+        await press()
+        assert len(boss.replies()) == sent_before + 1  # a new message instead
+        assert "I created" in boss.replies()[-1].text and "Call Ivanov" in str(
+            boss.replies()[-1].buttons
+        )

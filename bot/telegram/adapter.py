@@ -219,7 +219,12 @@ class TelegramAdapter:
                 message = query.message if isinstance(query.message, Message) else None
                 shared_private = not event.chat.private and bool(views) and views[0].private
                 if message is not None and views and views[0].edit and not shared_private:
-                    if await self._sender.edit(event.chat.chat_id, message.message_id, views[0]):
+                    if await self._sender.edit(
+                        event.chat.chat_id,
+                        message.message_id,
+                        views[0],
+                        wait_limit=REPLY_WAIT_LIMIT,
+                    ):
                         views = views[1:]
                 await self._send_all(event, views)
         finally:

@@ -141,25 +141,41 @@ class TelegramSender:
             chat_id, piece.html, link_preview_options=NO_PREVIEW, **common
         )
 
-    async def edit(self, chat_id: str, message_id: int, view: View) -> bool:
-        """Replace a message's text and keyboard in place; False when it cannot be."""
+    async def edit(
+        self, chat_id: str, message_id: int, view: View, *, wait_limit: float = 0.0
+    ) -> bool:
+        """Replace a message's text and keyboard in place; False when it cannot be (the
+        caller then sends the view as a new message). A 429 up to `wait_limit` seconds is
+        waited out once."""
         parts = pieces(view)
         if len(parts) != 1 or parts[0].kind != "text":
             return False
         piece = parts[0]
-        try:
-            await self.bot.edit_message_text(
-                text=piece.html,
-                chat_id=chat_id,
-                message_id=message_id,
-                reply_markup=piece.markup,
-                link_preview_options=NO_PREVIEW,
-            )
-        except TelegramBadRequest as exc:
-            if "not modified" in exc.message:
-                return True
-            log.info("edit_failed", chat_id=chat_id, reason=exc.message)
-            return False
+        waited = False
+        while True:
+            try:
+                await self.bot.edit_message_text(
+                    text=piece.html,
+                    chat_id=chat_id,
+                    message_id=message_id,
+                    reply_markup=piece.markup,
+                    link_preview_options=NO_PREVIEW,
+                )
+                break
+            except TelegramRetryAfter as exc:
+                if waited or exc.retry_after > wait_limit:
+                    log.info("edit_failed", chat_id=chat_id, reason=exc.message)
+                    return False
+                waited = True
+                await self.sleep(exc.retry_after)
+            except TelegramBadRequest as exc:
+                if "not modified" in exc.message:
+                    return True
+                log.info("edit_failed", chat_id=chat_id, reason=exc.message)
+                return False
+            except TelegramAPIError as exc:  # blocked, a network error, a 5xx
+                log.info("edit_failed", chat_id=chat_id, reason=str(exc)[:200])
+                return False
         if view.ref:
             await self.workspace.remember_sent(PLATFORM, chat_id, str(message_id), view.ref)
         return True
