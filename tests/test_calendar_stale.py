@@ -76,7 +76,7 @@ async def test_a_queued_reminder_is_worded_for_the_day_it_arrives(sqlite_app: Ap
 
 
 async def test_open_buttons_read_as_a_verb_in_russian(sqlite_app: App) -> None:
-    """"Open" on a button is "Открыть"; a group open to the team is "Открытая"."""
+    """ "Open" on a button is "Открыть"; a group open to the team is "Открытая"."""
     olga = ConsoleDriver(sqlite_app, user="Olga", lang="ru")
     await olga.say("/start")
     await olga.say("/task Позвонить завтра 15:00")

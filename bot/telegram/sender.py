@@ -69,7 +69,9 @@ class TelegramSender:
 
     async def send(self, chat_id: str, payload: dict[str, Any], parts: Parts | None = None) -> None:
         async with bot_api_errors():
-            await self.deliver(chat_id, View.from_dict(payload), ref=payload.get("ref"), parts=parts)
+            await self.deliver(
+                chat_id, View.from_dict(payload), ref=payload.get("ref"), parts=parts
+            )
 
     async def deliver(
         self,
