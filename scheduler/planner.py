@@ -133,7 +133,10 @@ async def fire_rules(
             if rule.next_fire_at > now:
                 continue
             scheduled = rule.next_fire_at
-        day = reminders.local_day_of(scheduled, rule.timezone)
+        # a rule at minute 1440 (a workday ending at midnight) fires on the next day
+        day = reminders.local_day_of(scheduled, rule.timezone) - timedelta(
+            days=rule.minute // 1440
+        )
         rule.next_fire_at = reminders.next_fire(rule.minute, rule.timezone, max(now, scheduled))
         late = now - scheduled
         if late > catch_up:

@@ -36,8 +36,9 @@ def next_fire(minute: int, tz: str, after: datetime) -> datetime:
     zone = ZoneInfo(tz)
     local_day = after.astimezone(zone).date()
     for shift in range(0, 3):
-        day = local_day + timedelta(days=shift)
-        naive = datetime.combine(day, time(minute // 60, minute % 60))
+        # minute 1440 (a workday that ends at midnight) is the next day's 00:00
+        day = local_day + timedelta(days=shift + minute // 1440)
+        naive = datetime.combine(day, time(minute % 1440 // 60, minute % 60))
         moment = naive.replace(tzinfo=zone, fold=0).astimezone(UTC)
         if moment > after:
             return moment

@@ -36,8 +36,10 @@ def local_date(moment: datetime, tz: str) -> date:
 
 
 def at_local(day: date, minute: int, tz: str) -> datetime:
-    """The UTC moment of a local wall-clock time; a time in a DST gap moves forward."""
-    naive = datetime.combine(day, time(minute // 60 % 24, minute % 60))
+    """The UTC moment of a local wall-clock time; a time in a DST gap moves forward.
+    Minute 1440 (a workday that ends at midnight) is the next day's 00:00."""
+    day, minute = day + timedelta(days=minute // 1440), minute % 1440
+    naive = datetime.combine(day, time(minute // 60, minute % 60))
     return naive.replace(tzinfo=ZoneInfo(tz)).astimezone(UTC)
 
 

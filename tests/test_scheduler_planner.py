@@ -170,6 +170,35 @@ async def test_report_prompt_only_for_who_worked(
         assert len(await sent_to(s, team.boss.user_id)) == 1  # the morning only
 
 
+
+async def test_a_workday_ending_at_midnight_is_prompted_at_midnight_for_that_day(
+    maker: async_sessionmaker[AsyncSession],  # noqa: F811
+    team: Team,
+) -> None:
+    """Schedule 12:00-00:00: the report prompt comes at 00:00 and is about the day that
+    ends then (it used to fail to save: there is no 24:00 on a clock)."""
+    async with maker() as s, s.begin():
+        await timeman.set_schedule(
+            s, team.anna, team.anna.user_id, timeman.Schedule("1234567", 12 * 60, 24 * 60, 0)
+        )
+        user = await s.get(User, team.anna.user_id)
+        assert user is not None
+        await reminders.sync_rules(s, user, local(2026, 11, 27, 8))
+        assert timeman.at_local(date(2026, 11, 27), 24 * 60, "Europe/Berlin") == local(
+            2026, 11, 28, 0
+        )
+    assert reminders.next_fire(24 * 60, "Europe/Berlin", local(2026, 11, 27, 8)) == local(
+        2026, 11, 28, 0
+    )
+    async with maker() as s, s.begin():
+        await timeman.start_day(s, team.anna, now=local(2026, 11, 27, 12))
+    stats = await planner.tick(maker, now=local(2026, 11, 28, 0, 1))
+    async with maker() as s:
+        rows = await sent_to(s, team.anna.user_id)
+    prompts = [r for r in rows if "Your workday is ending" in text(r)]
+    assert len(prompts) == 1, [text(r) for r in rows]
+    assert stats.fired >= 1
+
 async def test_daily_rule_through_dst_fires_every_day_once(
     maker: async_sessionmaker[AsyncSession],  # noqa: F811
     team: Team,

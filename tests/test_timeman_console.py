@@ -198,3 +198,11 @@ async def test_day_cycle_and_report_in_russian(sqlite_app: App) -> None:
     assert "Вы отсутствуете до" in out
     out = await anna.say("/day начать")
     assert "Вы уже начали сегодняшний день." in out
+
+
+async def test_a_schedule_that_ends_at_midnight_is_saved(sqlite_app: App) -> None:
+    boss = ConsoleDriver(sqlite_app, user="Boss", lang="en")
+    await boss.say("/start")
+    out = await boss.say("/day schedule mon-sun 12:00-00:00 lunch 0")
+    assert "Work schedule of Boss saved" in out and "12:00–24:00" in out
+    assert "planned 12 h a day" in out
