@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import csv
 import io
 from datetime import date, timedelta
 from typing import Any
@@ -17,6 +16,7 @@ from services import reminders, timeman, timeman_reports
 from services.errors import N_ as _N
 from services.errors import DomainError
 from services.parsing import parse_when
+from services.spreadsheet import csv_text
 
 router = Router(__name__)
 ORDER = 62
@@ -91,18 +91,16 @@ def sheet_text(tr: Translator, rows: list[Any], first: date, last: date) -> list
 
 
 def sheet_csv(rows: list[Any], first: date, last: date) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["person", "date", "worked_hours", "violations"])
+    lines: list[list[Any]] = []
     for row in rows:
         day = first
         while day <= last:
             if day in row.days:
-                writer.writerow([row.user.name, day.isoformat(), hours(row.days[day]), ""])
+                lines.append([row.user.name, day.isoformat(), hours(row.days[day]), ""])
             day += timedelta(days=1)
         extra = ";".join(f"{k}={v}" for k, v in sorted(row.violations.items()))
-        writer.writerow([row.user.name, "total", hours(row.total), extra])
-    return out.getvalue().encode("utf-8")
+        lines.append([row.user.name, "total", hours(row.total), extra])
+    return csv_text(["person", "date", "worked_hours", "violations"], lines).encode("utf-8")
 
 
 def sheet_png(rows: list[Any], first: date, last: date, title: str) -> bytes:

@@ -134,9 +134,7 @@ async def fire_rules(
                 continue
             scheduled = rule.next_fire_at
         # a rule at minute 1440 (a workday ending at midnight) fires on the next day
-        day = reminders.local_day_of(scheduled, rule.timezone) - timedelta(
-            days=rule.minute // 1440
-        )
+        day = reminders.local_day_of(scheduled, rule.timezone) - timedelta(days=rule.minute // 1440)
         rule.next_fire_at = reminders.next_fire(rule.minute, rule.timezone, max(now, scheduled))
         late = now - scheduled
         if late > catch_up:

@@ -42,11 +42,19 @@ CURRENCY_WORDS = {
     "cny": "CNY",
     "gbp": "GBP",
 }
+# digits in thousands groups ("150 000") or in one run: "Office 365 12000" is 12 000
 AMOUNT_RE = re.compile(
-    r"(?P<num>\d[\d\s]*(?:[.,]\d{1,2})?)\s*(?P<k>k|к|тыс\.?|m|млн)?\s*"
+    r"(?P<num>(?:\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d+)(?:[.,]\d{1,2})?)\s*(?P<k>k|к|тыс\.?|m|млн)?\s*"
     r"(?P<cur>₽|\$|€|руб\.?|р\.?|rub|usd|eur|kzt|byn|uah|cny|gbp)?\s*$",
     re.IGNORECASE,
 )
+
+
+MAX_AMOUNT = 10**15  # minor units: ten trillion, far above any deal, within a BIGINT
+
+
+class AmountTooLarge(DomainError):
+    pass
 
 
 def parse_money(text: str) -> tuple[int, str | None]:
@@ -72,6 +80,8 @@ def parse_money(text: str) -> tuple[int, str | None]:
         value *= 1_000_000
     cur = match.group("cur") or head
     currency = CURRENCY_WORDS.get(cur.lower()) if cur else None
+    if value * 100 >= MAX_AMOUNT:
+        raise AmountTooLarge(N_("{text} is too large for an amount."), text=text.strip()[:40])
     return int(value * 100), currency
 
 
@@ -84,6 +94,8 @@ def split_title_amount(text: str) -> tuple[str, int | None, str | None]:
             continue
         try:
             amount, currency = parse_money(tail)
+        except AmountTooLarge:
+            raise
         except DomainError:
             continue
         return " ".join(words[:cut]), amount, currency

@@ -99,11 +99,16 @@ def parse_value(fld: CrmField, raw: str, locale: str, tz: str) -> str:
     if fld.kind == "number":
         try:
             number = Decimal(text.replace(" ", "").replace(",", "."))
-        except InvalidOperation:
+        except (InvalidOperation, ArithmeticError):
             raise DomainError(N_("{value} is not a number."), value=text) from None
         if not number.is_finite():
             raise DomainError(N_("{value} is not a number."), value=text)
-        return format(number.normalize(), "f")
+        # a plain number a person reads: at most 15 digits before the point, 6 after
+        if not number.is_zero() and not -6 <= number.adjusted() < 15:  # no arithmetic yet
+            raise DomainError(
+                N_("{value} is too large or too small for a number field."), value=text[:40]
+            )
+        return format(number.quantize(Decimal("1e-6")).normalize(), "f")
     if fld.kind == "date":
         return parse_when(text, locale, tz).date().isoformat()
     if fld.kind == "list":

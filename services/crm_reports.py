@@ -4,8 +4,6 @@ the report builder in Python, so the same labels come out of SQLite and PostgreS
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -27,6 +25,7 @@ from models.teams import User
 from services.access import Actor, get_team_user, require_admin
 from services.crm import scope_of, stage_name, user_names, visible
 from services.errors import N_, DomainError
+from services.spreadsheet import csv_text
 
 PLAN_KINDS = ("amount", "count")
 
@@ -339,14 +338,12 @@ async def export_csv(
     rows.sort(key=lambda r: r.id)
     stages = await _stages(session, actor.team_id)
     names = await user_names(session, {r.owner_id for r in rows if r.owner_id})
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(EXPORTS[entity])
+    lines: list[list[Any]] = []
     for r in rows:
         owner = names.get(r.owner_id, "") if r.owner_id else ""
         created = r.created_at.isoformat(timespec="seconds")
         if entity == "lead":
-            writer.writerow(
+            lines.append(
                 [
                     r.id,
                     r.name,
@@ -361,7 +358,7 @@ async def export_csv(
             )
         elif entity == "deal":
             closed = r.closed_at.isoformat(timespec="seconds") if r.closed_at else ""
-            writer.writerow(
+            lines.append(
                 [
                     r.id,
                     r.title,
@@ -374,8 +371,8 @@ async def export_csv(
                 ]
             )
         else:
-            writer.writerow([r.id, r.name, r.phone, r.email, owner, created])
-    return ("\ufeff" + out.getvalue()).encode("utf-8"), len(rows)
+            lines.append([r.id, r.name, r.phone, r.email, owner, created])
+    return ("\ufeff" + csv_text(EXPORTS[entity], lines)).encode("utf-8"), len(rows)
 
 
 async def team_people(session: AsyncSession, actor: Actor) -> list[User]:

@@ -348,3 +348,51 @@ async def test_an_employee_hands_a_lead_over_under_own_visibility(sqlite_app: Ap
     out = await boss.say("/leads")
     assert "🔔 Anna made you responsible for Carl." in out
     assert "Leads (1)" in out and "Carl" in out
+
+
+async def test_amounts_numbers_and_exports_resist_odd_input(
+    sqlite_app: App, tmp_path: Path
+) -> None:
+    boss = ConsoleDriver(sqlite_app, user="Boss", lang="en")
+    boss.console.files_dir = tmp_path
+    await boss.say("/start")
+    # a number in the title stays in the title; thousands groups are one amount
+    out = await boss.say("/deal Office 365 12000")
+    assert "Deal #1: Office 365" in out and "Amount: 12 000 RUB" in out
+    out = await boss.say("/deal Fit-out 1 500 000 RUB")
+    assert "Deal #2: Fit-out" in out and "Amount: 1 500 000 RUB" in out
+    # an amount no deal has is refused in one sentence, and nothing is saved
+    out = await boss.say("/deal Big 99999999999999999999 RUB")
+    assert "99999999999999999999 RUB is too large for an amount." in out
+    assert "Something went wrong" not in out
+    out = await boss.say("/deals")
+    assert "Deals (2)" in out
+    await boss.say("/deal 1")
+    await boss.press("Amount")
+    out = await boss.say("1e30")
+    assert "I could not read 1e30 as an amount" in out or "too large" in out
+
+    # a number field: absurd exponents are refused, not stored or crashed on
+    await boss.say("/crm field add deal Budget number")
+    for raw in ("1e1000000", "1e200000"):
+        await boss.say("/deal 1")
+        await boss.press("Fields")
+        await boss.press("Budget")
+        out = await boss.say(raw)
+        assert "is too large or too small for a number field." in out, out
+        assert "Something went wrong" not in out and len(out) < 2000
+        await boss.say("/cancel")
+
+    # a formula typed as a name is exported as text; a phone number stays a phone number
+    await boss.say("/lead =2+3*7, +7 999 555-44-33")
+    out = await boss.say("/export leads")
+    assert "1 row exported." in out
+    exported = (tmp_path / "leads.csv").read_text(encoding="utf-8-sig")
+    assert "'=2+3*7" in exported and ",+7 999 555-44-33," in exported
+
+
+async def test_amounts_in_russian(sqlite_app: App) -> None:
+    boss = ConsoleDriver(sqlite_app, user="Босс", lang="ru")
+    await boss.say("/start")
+    out = await boss.say("/deal Крупная 99999999999999999999 руб")
+    assert "99999999999999999999 руб — слишком большая сумма." in out

@@ -170,7 +170,6 @@ async def test_report_prompt_only_for_who_worked(
         assert len(await sent_to(s, team.boss.user_id)) == 1  # the morning only
 
 
-
 async def test_a_workday_ending_at_midnight_is_prompted_at_midnight_for_that_day(
     maker: async_sessionmaker[AsyncSession],  # noqa: F811
     team: Team,
@@ -198,6 +197,7 @@ async def test_a_workday_ending_at_midnight_is_prompted_at_midnight_for_that_day
     prompts = [r for r in rows if "Your workday is ending" in text(r)]
     assert len(prompts) == 1, [text(r) for r in rows]
     assert stats.fired >= 1
+
 
 async def test_daily_rule_through_dst_fires_every_day_once(
     maker: async_sessionmaker[AsyncSession],  # noqa: F811

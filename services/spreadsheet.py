@@ -1,0 +1,35 @@
+"""CSV files people open in Excel, LibreOffice or Google Sheets.
+
+A cell that starts with =, +, -, @ (or a tab or carriage return) is run as a formula
+by those programs: a lead named '=HYPERLINK(...)' would act when the file is opened
+(CSV injection). Such cells are written with a leading apostrophe, which the programs
+show as text. A phone number such as +7 999 123-45-67 is left as it is.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterable
+from typing import Any
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_PHONE = re.compile(r"\+?[\d\s()\-.]+")
+
+
+def cell(value: Any) -> Any:
+    """The value as it is safe to write into a CSV cell."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START) and not _PHONE.fullmatch(value):
+        return "'" + value
+    return value
+
+
+def csv_text(header: list[str], rows: Iterable[Iterable[Any]]) -> str:
+    """A CSV document of a header and rows, every cell made safe."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([cell(value) for value in row])
+    return out.getvalue()
