@@ -56,7 +56,26 @@ def parse_when(text: str, locale: str, tz: str, now: datetime | None = None) -> 
             text=raw,
             examples=DATE_EXAMPLES[locale if locale in DATE_EXAMPLES else "en"],
         )
-    return result.astimezone(UTC)
+    return _recent_past_stays(result.astimezone(UTC), raw, now)
+
+
+_YEAR = re.compile(r"\b(?:19|20)\d{2}\b|\b\d{1,2}[./-]\d{1,2}[./-]\d{2}\b")
+
+
+def _recent_past_stays(when: datetime, fragment: str, now: datetime | None) -> datetime:
+    """dateparser moves a date without a year that has passed to next year; one of the
+    last weeks ("26 Nov" on 27 Nov) stays in this year and shows as overdue, as the
+    fast path does (a year ahead is never what the person meant)."""
+    if _YEAR.search(fragment):
+        return when
+    current = now or datetime.now(UTC)
+    try:
+        earlier = when.replace(year=when.year - 1)
+    except ValueError:  # 29 February
+        return when
+    if current - RECENT_PAST < earlier <= current:
+        return earlier
+    return when
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +141,9 @@ def _clock(match: re.Match[str]) -> tuple[int, int] | None:
     return (hour % 12 + (12 if meridiem.lower() == "pm" else 0), minute)
 
 
+RECENT_PAST = timedelta(days=30)
+
+
 def _fast(match: re.Match[str], tz: str, now: datetime | None) -> datetime | None:
     """The UTC moment the matched phrase names in zone tz, or None to ask dateparser."""
     clock = _clock(match)
@@ -142,7 +164,9 @@ def _fast(match: re.Match[str], tz: str, now: datetime | None) -> datetime | Non
                 local = datetime(year, month, day_, *clock, tzinfo=zone)
             else:
                 local = datetime(today.year, month, day_, *clock, tzinfo=zone)
-                if local <= current:  # as dateparser: this very minute is already past
+                if local <= current - RECENT_PAST:
+                    # long past this year: next year's. A date of the last weeks stays
+                    # (and shows as overdue): a slip of the finger, not a year ahead
                     local = local.replace(year=today.year + 1)
         else:
             local = datetime.combine(today, time(*clock), zone)
@@ -181,4 +205,4 @@ def find_when(text: str, locale: str, tz: str, now: datetime | None = None) -> F
     if not useful:
         return None
     fragment, when = useful[-1]
-    return Found(when=when.astimezone(UTC), fragment=fragment)
+    return Found(when=_recent_past_stays(when.astimezone(UTC), fragment, now), fragment=fragment)

@@ -64,3 +64,30 @@ def test_find_when_in_sentence() -> None:
 )
 def test_parse_timezone(text: str, zone: str) -> None:
     assert parse_timezone(text) == zone
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "expected_local"),
+    [
+        ("26.11 15:00", "ru", datetime(2026, 11, 26, 15, 0)),  # yesterday: overdue, not 2027
+        ("26 ноября 15:00", "ru", datetime(2026, 11, 26, 15, 0)),
+        ("26 nov 15:00", "en", datetime(2026, 11, 26, 15, 0)),
+        ("27.11 08:00", "ru", datetime(2026, 11, 27, 8, 0)),  # this morning
+        ("05.01 10:00", "ru", datetime(2027, 1, 5, 10, 0)),  # long past this year: next year's
+        ("01.06 10:00", "ru", datetime(2027, 6, 1, 10, 0)),
+        ("26.11.2027 15:00", "ru", datetime(2027, 11, 26, 15, 0)),  # a year typed is kept
+        ("26 ноября 2027", "ru", datetime(2027, 11, 26, 0, 0)),
+    ],
+)
+def test_a_date_of_the_last_weeks_stays_in_this_year(
+    text: str, lang: str, expected_local: datetime
+) -> None:
+    from zoneinfo import ZoneInfo
+
+    zone = ZoneInfo("Europe/Moscow")
+    result = parse_when(text, lang, "Europe/Moscow", now=NOW)
+    assert result.astimezone(zone).replace(tzinfo=None) == expected_local
+    sentence = ("Позвонить Сидорову " if lang == "ru" else "Call Sidorov ") + text
+    found = find_when(sentence, lang, "Europe/Moscow", now=NOW)
+    assert found is not None
+    assert found.when.astimezone(zone).replace(tzinfo=None) == expected_local

@@ -139,12 +139,13 @@ def test_time_alone_is_the_next_such_moment(text: str, expected: datetime) -> No
     ("text", "expected"),
     [
         ("Отчёт 27.11 12:01", datetime(2026, 11, 27, 12, 1)),
-        ("Отчёт 27.11 12:00", datetime(2027, 11, 27, 12, 0)),  # as dateparser: now is past
-        ("Отчёт 26.11 18:00", datetime(2027, 11, 26, 18, 0)),
+        ("Отчёт 27.11 12:00", datetime(2026, 11, 27, 12, 0)),  # now: due now, not next year
+        ("Отчёт 26.11 18:00", datetime(2026, 11, 26, 18, 0)),  # yesterday: overdue
+        ("Отчёт 27.10 18:00", datetime(2027, 10, 27, 18, 0)),  # a month ago: next year's
         ("Отчёт 01.02.2020 18:00", datetime(2020, 2, 1, 18, 0)),  # a year given is kept
     ],
 )
-def test_date_without_a_year_is_the_next_one(text: str, expected: datetime) -> None:
+def test_date_without_a_year_is_the_next_one_unless_just_past(text: str, expected: datetime) -> None:
     found = find_when(text, "ru", "Europe/Moscow", now=NOW)
     assert found is not None
     assert local(found.when) == expected

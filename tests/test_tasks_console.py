@@ -372,3 +372,19 @@ async def team_member(app: App, lead: ConsoleDriver, name: str) -> ConsoleDriver
     person = ConsoleDriver(app, user=name)
     await person.say(f"/start {code}")
     return person
+
+
+async def test_a_deadline_typed_for_a_recent_day_is_overdue_not_next_year(sqlite_app: App) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    import pytest
+
+    today = datetime.now(UTC).date()
+    past = today - timedelta(days=3)
+    if past.year != today.year:
+        pytest.skip("the first days of a year: three days ago was last year")
+    boss = ConsoleDriver(sqlite_app, user="Boss", lang="en", timezone="UTC")
+    await boss.say("/start")
+    out = await boss.say(f"/task Call Sidorov {past:%d.%m} 15:00")
+    assert f"{past.day} " in out and str(today.year + 1) not in out
+    assert "overdue" in out
