@@ -212,12 +212,17 @@ async def create_task(
         group = await get_visible_group(session, actor, group_id)
         if actor.is_extranet and not await is_member(session, group.id, actor.user_id):
             raise forbidden()
-    elif actor.is_extranet:
-        raise DomainError(N_("As an extranet member, create tasks inside your group: add #group."))
     if parent_id is not None:
         parent = await get_task(session, actor, parent_id)
         if group is None and parent.group_id is not None:
+            # a subtask belongs to its parent's group unless told otherwise
             group = await session.get(Group, parent.group_id)
+            if actor.is_extranet and (
+                group is None or not await is_member(session, group.id, actor.user_id)
+            ):
+                raise forbidden()
+    if group is None and actor.is_extranet:
+        raise DomainError(N_("As an extranet member, create tasks inside your group: add #group."))
     responsible = await _check_assignee(session, actor, responsible_id or actor.user_id, group)
     now = now or utcnow()
     task = Task(

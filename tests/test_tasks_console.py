@@ -306,6 +306,14 @@ async def test_extranet_member_works_inside_the_group(sqlite_app: App) -> None:
     assert "create tasks inside your group" in out
     out = await guest.say("/task Review terms #Partners")
     assert "Task #3 created." in out
+    # a subtask belongs to its parent's group: the guest needs no #group for it
+    out = await guest.say("/task 2 sub Collect prices")
+    assert "Collect prices" in out and "create tasks inside your group" not in out
+    out = await guest.say("/task 4")
+    assert "Group: Partners" in out
+    # but not under a task outside their groups
+    out = await guest.say("/task 1 sub Peek")
+    assert "Not found, or you have no access to it." in out
 
 
 async def test_group_chat_bound_to_a_workgroup(sqlite_app: App) -> None:
