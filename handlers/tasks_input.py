@@ -88,7 +88,14 @@ def quick_deadline(code: str, tz: str, now: datetime | None = None) -> datetime 
     moment = datetime(day.year, day.month, day.day, 18, 0, tzinfo=zone)
     if code == "wk" and moment < local:
         moment += timedelta(days=7)
+    if code == "td" and moment <= local:  # an old button, pressed after 18:00
+        raise DomainError(_N("It is past 18:00 today. Choose Tomorrow or type a date."))
     return moment.astimezone(ZoneInfo("UTC"))
+
+
+def today_still_open(tz: str, now: datetime | None = None) -> bool:
+    """Whether "Today 18:00" is still ahead in the person's zone (the button is offered)."""
+    return (now or utcnow()).astimezone(ZoneInfo(tz)).hour < 18
 
 
 async def parse_deadline(ctx: Ctx, raw: str) -> str | None:
@@ -104,8 +111,9 @@ async def parse_deadline(ctx: Ctx, raw: str) -> str | None:
 
 
 async def deadline_choices(ctx: Ctx) -> list[tuple[str, str]]:
+    today = [(ctx.tr.s("Today 18:00"), "q:td")] if today_still_open(ctx.me.timezone) else []
     return [
-        (ctx.tr.s("Today 18:00"), "q:td"),
+        *today,
         (ctx.tr.s("Tomorrow"), "q:tm"),
         (ctx.tr.s("End of week"), "q:wk"),
         (ctx.tr.s("No deadline"), "-"),

@@ -9,6 +9,7 @@ from typing import Any
 from handlers.core import Ctx, text_page
 from handlers.i18n import N_, Translator
 from handlers.markup import Markup, Span, bold, italic, join_lines, link
+from handlers.tasks_input import today_still_open
 from handlers.views import Button, View
 from models.base import utcnow
 from models.groups import Group
@@ -220,7 +221,11 @@ def coaching(ctx: Ctx, task: Task) -> View | None:
     if task.deadline is None:
         lines.append(tr("No deadline yet. When is it due?"))
         view.row(
-            Button(tr.s("Today 18:00"), f"t:dq:{task.id}:td"),
+            *(
+                [Button(tr.s("Today 18:00"), f"t:dq:{task.id}:td")]
+                if today_still_open(tr.timezone)
+                else []
+            ),
             Button(tr.s("Tomorrow"), f"t:dq:{task.id}:tm"),
         )
         view.row(

@@ -233,7 +233,7 @@ async def delete_item(session: AsyncSession, actor: Actor, item_id: int) -> int:
 # -- time ---------------------------------------------------------------------
 
 _PART = re.compile(
-    r"(\d+(?:[.,]\d+)?)\s*(h|hr|hrs|hours?|ч|час|часа|часов|m|min|mins|minutes?|м|мин|минут[аы]?)\b",
+    r"(\d+(?:[.,]\d+)?)\s*(h|hr|hrs|hours?|ч|час|часа|часов|m|min|mins|minutes?|м|мин|минут[аы]?)(?![^\W\d_])",
     re.IGNORECASE | re.UNICODE,
 )
 _HOURS = {"h", "hr", "hrs", "hour", "hours", "ч", "час", "часа", "часов"}

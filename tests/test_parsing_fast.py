@@ -145,7 +145,9 @@ def test_time_alone_is_the_next_such_moment(text: str, expected: datetime) -> No
         ("Отчёт 01.02.2020 18:00", datetime(2020, 2, 1, 18, 0)),  # a year given is kept
     ],
 )
-def test_date_without_a_year_is_the_next_one_unless_just_past(text: str, expected: datetime) -> None:
+def test_date_without_a_year_is_the_next_one_unless_just_past(
+    text: str, expected: datetime
+) -> None:
     found = find_when(text, "ru", "Europe/Moscow", now=NOW)
     assert found is not None
     assert local(found.when) == expected

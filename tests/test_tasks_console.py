@@ -396,3 +396,55 @@ async def test_a_deadline_typed_for_a_recent_day_is_overdue_not_next_year(sqlite
     out = await boss.say(f"/task Call Sidorov {past:%d.%m} 15:00")
     assert f"{past.day} " in out and str(today.year + 1) not in out
     assert "overdue" in out
+
+
+def _zone_at(hour: int) -> str:
+    """A fixed-offset zone where the local hour is about `hour` now."""
+    from datetime import UTC, datetime
+
+    offset = hour - datetime.now(UTC).hour  # -23..23; every hour has a zone in -12..14
+    offset = offset - 24 if offset > 14 else offset + 24 if offset < -12 else offset
+    if offset == 0:
+        return "UTC"
+    return f"Etc/GMT{'-' if offset > 0 else '+'}{abs(offset)}"  # POSIX signs
+
+
+async def test_today_18_is_offered_only_before_18(sqlite_app: App) -> None:
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    evening, morning = _zone_at(20), _zone_at(10)
+    late = ConsoleDriver(sqlite_app, user="Kenji", lang="en", timezone=evening)
+    await late.say("/start")
+    assert datetime.now(UTC).astimezone(ZoneInfo(evening)).hour in (20, 21)
+    out = await late.say("/task Write spec")
+    assert "Today 18:00" not in out and "Tomorrow" in out
+    early = ConsoleDriver(sqlite_app, user="Olga", lang="en", timezone=morning)
+    await early.say("/start")
+    out = await early.say("/task Write spec")
+    assert "Today 18:00" in out
+    # an old "Today 18:00" button pressed in the evening
+    views = await sqlite_app.workspace.handle(
+        Incoming(
+            chat=ChatRef(platform="console", chat_id="kenji", private=True),
+            sender=Sender(external_id="kenji", name="Kenji"),
+            kind="action",
+            action="t:dq:1:td",
+        )
+    )
+    text = to_plain(views[0].body)
+    assert "It is past 18:00 today. Choose Tomorrow or type a date." in text
+    assert "overdue" not in text
+
+
+async def test_time_written_without_spaces(sqlite_app: App) -> None:
+    boss = ConsoleDriver(sqlite_app, user="Boss", lang="en")
+    await boss.say("/start")
+    await boss.say("/task Write spec tomorrow 15:00")
+    out = await boss.say("/task 1 time 2h30m")
+    assert "2 h 30 min" in out
+    olga = ConsoleDriver(sqlite_app, user="Olga", lang="ru")
+    await olga.say("/start")
+    await olga.say("/task Написать ТЗ завтра 15:00")
+    out = await olga.say("/task 2 время 1ч15м")
+    assert "1 ч 15 мин" in out
