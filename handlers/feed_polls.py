@@ -4,12 +4,14 @@ the winning option into a task (when the tasks area is installed)."""
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import datetime
 from typing import Any
 
 from handlers.core import Ctx, Router
 from handlers.feed import targets
 from handlers.i18n import N_, Translator
 from handlers.markup import Span, bold, join_lines
+from handlers.tasks_input import normalize_dates
 from handlers.views import Button, View
 from models.feed import Poll, Post
 from services import feed_polls, groups
@@ -29,6 +31,20 @@ BAR = 10
 def _bar(votes: int, total: int) -> str:
     filled = round(BAR * votes / total) if total else 0
     return "█" * filled + "░" * (BAR - filled)
+
+
+def _until(ctx: Ctx, part: str) -> datetime | None:
+    """The voting deadline in "until Friday 18:00" or "до пятницы 18:00"; None when
+    the words after "until" are no date ("до обеда" is an answer to offer). With a
+    digit in them a date was meant: one that cannot be read is an error."""
+    normalized = normalize_dates(part)  # "до пятницы" -> "в пятницу"
+    text = normalized if normalized != part else part.split(" ", 1)[1]
+    try:
+        return parse_when(text, ctx.me.locale, ctx.me.timezone)
+    except DomainError:
+        if any(ch.isdigit() for ch in text):
+            raise
+        return None
 
 
 async def poll_view(ctx: Ctx, poll: Poll, post: Post) -> View:
@@ -122,8 +138,8 @@ async def poll_command(ctx: Ctx) -> Any:
             multiple = True
         elif low in ANONYMOUS:
             anonymous = True
-        elif low.startswith(UNTIL):
-            deadline = parse_when(part.split(" ", 1)[1], ctx.me.locale, ctx.me.timezone)
+        elif low.startswith(UNTIL) and deadline is None and (until := _until(ctx, part)):
+            deadline = until
         elif part:
             options.append(part)
     if not question:

@@ -237,3 +237,17 @@ async def boss_group(session: object, me: object) -> int:
 
     page = await groups.list_groups(session, me)  # type: ignore[arg-type]
     return page.items[0].id
+
+
+async def test_poll_options_that_start_like_a_deadline(sqlite_app: App) -> None:
+    boss = ConsoleDriver(sqlite_app, user="Boss", lang="ru")
+    await boss.say("/start")
+    out = await boss.say("/poll Когда созвон? | до обеда | после обеда")
+    assert "Опрос создан." in out and "Голосование до" not in out
+    assert "[1] до обеда" in out and "[2] после обеда" in out
+    # a real deadline, in Russian cases, is still a deadline
+    out = await boss.say("/poll Корпоратив? | Да | Нет | до пятницы 18:00")
+    assert "Голосование до пт " in out and "18:00" in out
+    assert "[1] Да" in out and "[2] Нет" in out and "пятницы" not in out
+    out = await boss.say("/poll Корпоратив? | Да | Нет | до 31.02 18:00")
+    assert "Не понял дату «31.02 18:00»." in out and "Опрос создан." not in out
