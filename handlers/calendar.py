@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from handlers.calendar_changes import FORMS, add_comment, answer_view, cancel_view
-from handlers.calendar_reminders import queue_reminders
+from handlers.calendar_reminders import queue_event_reminders, queue_reminders
 from handlers.calendar_views import (
     agenda_line,
     card_view,
@@ -21,6 +21,7 @@ from handlers.groups import resolve_group
 from handlers.i18n import N_, Translator
 from handlers.markup import Span, bold, join_lines
 from handlers.views import Attachment, Button, View
+from models.base import utcnow
 from models.calendar import Event
 from models.teams import User
 from services import calendar, calendar_reminders, groups, users
@@ -194,6 +195,20 @@ async def event_command(ctx: Ctx) -> Any:
     return await create_from_text(ctx, text)
 
 
+async def requeue_my_reminders(ctx: Ctx) -> None:
+    """The person's reminders already queued follow their new lead time."""
+    await calendar_reminders.drop_person_reminders(ctx.session, ctx.me.user_id)
+    now = utcnow()
+    coming = await calendar.occurrences(
+        ctx.session, ctx.me, now, now + calendar_reminders.REMIND_AHEAD, include_declined=False
+    )
+    done: set[int] = set()
+    for occ in coming:
+        if occ.series_id not in done:
+            done.add(occ.series_id)
+            await queue_event_reminders(ctx.session, occ.event)
+
+
 @router.command(
     "events",
     help=N_("your agenda: today, this week, a week picture"),
@@ -214,6 +229,9 @@ async def events_command(ctx: Ctx) -> Any:
         minutes = await calendar_reminders.set_remind_minutes(
             ctx.session, ctx.me, int(rest.strip())
         )
+        await requeue_my_reminders(ctx)
+        if minutes == 0:
+            return View(body=ctx.tr("Event reminders are off. Turn them on: /events remind 15"))
         return View(body=ctx.tr("Reminders will come {n} min before events.", n=str(minutes)))
     if word in ("picture", "png", "картинка"):
         return await picture_view(ctx, "w")

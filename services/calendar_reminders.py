@@ -112,6 +112,31 @@ async def drop_reminders(
     await session.flush()
 
 
+async def drop_person_reminders(
+    session: AsyncSession, user_id: int, now: datetime | None = None
+) -> None:
+    """Forget one person's queued, not yet sent event reminders (their lead time
+    changed: they are queued again at the new one)."""
+    now = now or utcnow()
+    await session.execute(
+        delete(OutboxMessage).where(
+            OutboxMessage.user_id == user_id,
+            OutboxMessage.dedup_key.like("event:%"),
+            OutboxMessage.status == "pending",
+            OutboxMessage.kind == "reminder",
+        )
+    )
+    await session.execute(
+        delete(Notification).where(
+            Notification.user_id == user_id,
+            Notification.kind == "reminder",
+            Notification.ref.like("event:%"),
+            Notification.created_at > now,
+        )
+    )
+    await session.flush()
+
+
 async def live_series(session: AsyncSession, now: datetime | None = None) -> list[Event]:
     """Recurring series still running (for the reminder top-up tick)."""
     now = now or utcnow()

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from bot.app import App
 from handlers.markup import to_plain
 from handlers.views import View
 from models.outbox import OutboxMessage
+from models.teams import User
 from tests.console_driver import ConsoleDriver
 from tests.test_calendar_e2e import team
 
@@ -88,3 +89,44 @@ async def test_open_buttons_read_as_a_verb_in_russian(sqlite_app: App) -> None:
     assert "Открытая" in out and "Закрытая" in out
     out = await olga.press("Открытая")
     assert "Продажи" in out
+
+
+async def test_a_new_lead_time_moves_the_reminders_already_queued(sqlite_app: App) -> None:
+    boss, _anna, petr = await team(sqlite_app)
+    await boss.say("/event Standup tomorrow 10:00 30m @Petr")
+    await boss.say("/event Review tomorrow 15:00 1h")
+
+    async def boss_reminders() -> list[tuple[str, object]]:
+        async with sqlite_app.workspace.sessionmaker() as session:
+            rows = await session.execute(
+                select(OutboxMessage.payload, OutboxMessage.due_at)
+                .join(User, User.id == OutboxMessage.user_id)
+                .where(OutboxMessage.kind == "reminder", User.name == "Boss")
+                .order_by(OutboxMessage.due_at)
+            )
+            return [(to_plain(View.from_dict(p).body), due) for p, due in rows.all()]
+
+    first = await boss_reminders()
+    assert len(first) == 2
+    out = await boss.say("/events remind 30")
+    assert "Reminders will come 30 min before events." in out
+    moved = await boss_reminders()
+    assert len(moved) == 2
+    assert [(b - a).total_seconds() for (_t, a), (_u, b) in zip(moved, first, strict=True)] == [
+        15 * 60,
+        15 * 60,
+    ]
+    out = await boss.say("/events remind 0")
+    assert "Event reminders are off. Turn them on: /events remind 15" in out
+    assert await boss_reminders() == []
+    # Petr's own reminder was left alone
+    async with sqlite_app.workspace.sessionmaker() as session:
+        petrs = await session.scalar(
+            select(func.count())
+            .select_from(OutboxMessage)
+            .join(User, User.id == OutboxMessage.user_id)
+            .where(OutboxMessage.kind == "reminder", User.name == "Petr")
+        )
+    assert petrs == 1
+    await boss.say("/events remind 15")
+    assert len(await boss_reminders()) == 2
