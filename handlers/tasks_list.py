@@ -40,6 +40,8 @@ WORDS = {
     "created": "created",
     "поручил": "created",
     "поручил(а)": "created",
+    "поручила": "created",
+    "создала": "created",
     "создал": "created",
     "observe": "observe",
     "наблюдаю": "observe",

@@ -19,6 +19,19 @@ from services import tasks, tasks_flow, tasks_work
 from services.errors import N_ as _N
 from services.errors import DomainError
 
+# the status verbs in Russian, as people type them: /task 12 завершить
+RU_STATUS_VERBS = {
+    "начать": "start",
+    "пауза": "pause",
+    "приостановить": "pause",
+    "завершить": "complete",
+    "готово": "complete",
+    "принять": "approve",
+    "вернуть": "return",
+    "отложить": "defer",
+    "возобновить": "renew",
+}
+
 
 async def delete(ctx: Ctx, task_id: int) -> View:
     task, people = await tasks_flow.delete_task(ctx.session, ctx.me, task_id)
@@ -86,6 +99,7 @@ async def subcommand(ctx: Ctx, task_id: int, rest: str) -> Any:
         return await add_role(ctx, task_id, picked.id, role)
     if verb in ("delete", "удалить"):
         return await delete(ctx, task_id)
+    verb = RU_STATUS_VERBS.get(verb, verb)
     if verb in tasks_flow.VERBS:
         return await apply_status(ctx, task_id, verb)
     if verb in ("repeat", "повтор", "template", "шаблон"):

@@ -13,6 +13,7 @@ from handlers.markup import Markup, Span, bold, join_lines
 from handlers.timeman_report import report_view, violation_text
 from handlers.views import Button, View
 from models.base import utcnow
+from models.teams import User
 from models.timeman import DayCorrection, Violation, WorkDay
 from services import timeman
 from services.errors import N_ as _N
@@ -137,10 +138,27 @@ def _date(tr: Translator, day: date) -> str:
 
 async def tell_supervisor(
     ctx: Ctx, correction: DayCorrection | None, violations: list[Violation]
+) -> bool:
+    """Tell whoever reviews the person's time; False when nobody does (a correction
+    then stands as it is)."""
+    supervisor = await timeman.supervisor_of(ctx.session, ctx.me.user_id)
+    if supervisor is not None:
+        await _tell(ctx, supervisor, correction, violations)
+        return True
+    if correction is None:
+        return False  # violations go to a supervisor only
+    reviewers = await timeman.reviewers_of(ctx.session, ctx.me.user_id)
+    if not reviewers:
+        await timeman.accept_unreviewed(ctx.session, correction)
+        return False
+    for admin in reviewers:
+        await _tell(ctx, admin, correction, [])
+    return True
+
+
+async def _tell(
+    ctx: Ctx, boss: User, correction: DayCorrection | None, violations: list[Violation]
 ) -> None:
-    boss = await timeman.supervisor_of(ctx.session, ctx.me.user_id)
-    if boss is None:
-        return
     name = ctx.me.name
     if correction is not None:
         row = correction
@@ -251,8 +269,9 @@ async def day_command(ctx: Ctx) -> Any:
         day, correction = await timeman.correct(
             ctx.session, ctx.me, field, timeman.at_local(on, minute, tz), reason, now
         )
-        await tell_supervisor(ctx, correction, [])
-        return View(body=ctx.tr("Correction saved and sent to your supervisor for approval."))
+        if await tell_supervisor(ctx, correction, []):
+            return View(body=ctx.tr("Correction saved and sent to your supervisor for approval."))
+        return View(body=ctx.tr("Correction saved. Nobody reviews your time, so it stands."))
     if verb == "history":
         return await history_view(ctx, 1)
     if verb == "schedule":

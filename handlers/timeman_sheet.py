@@ -84,7 +84,9 @@ def sheet_text(tr: Translator, rows: list[Any], first: date, last: date) -> list
         if len(rows) == 1:
             for day in sorted(row.days):
                 label = format_date(day, "EEE d MMM", locale=tr.lang)
-                lines.append([Span(f"  {label}: {hours(row.days[day])} h")])
+                lines.append(
+                    [Span("  " + tr.s("{day}: {total} h", day=label, total=hours(row.days[day])))]
+                )
     if not rows:
         lines.append(tr("Nobody to show."))
     return lines

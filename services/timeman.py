@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.base import utcnow
@@ -340,6 +340,7 @@ async def correct(
     else:
         raise DomainError(N_("Correct the start or the finish."))
     await session.flush()
+    await _recheck_violations(session, user, day)
     row = await _record_correction(session, user, day, field, old, value, reason)
     return day, row
 
@@ -371,6 +372,8 @@ async def review_correction(
                 day.started_at = row.old_value
             elif row.field == "finish" and day.finished_at == row.new_value:
                 day.finished_at = row.old_value
+            await session.flush()
+            await _recheck_violations(session, person, day)
     await session.flush()
     return row, person
 
@@ -388,6 +391,55 @@ async def corrections(
         .order_by(DayCorrection.created_at.desc(), DayCorrection.id.desc())
     )
     return await paginate(session, query, page, per_page)
+
+
+async def reviewers_of(session: AsyncSession, user_id: int) -> list[User]:
+    """Who reviews a person's time: their supervisor, or without one the team's other
+    admins (an admin without a supervisor may have nobody)."""
+    boss = await supervisor_of(session, user_id)
+    if boss is not None:
+        return [boss]
+    user = await session.get(User, user_id)
+    if user is None:
+        return []
+    admins = await session.execute(
+        select(User)
+        .where(
+            User.team_id == user.team_id,
+            User.role == "admin",
+            User.active.is_(True),
+            User.id != user_id,
+        )
+        .order_by(User.id)
+    )
+    return list(admins.scalars())
+
+
+async def accept_unreviewed(session: AsyncSession, correction: DayCorrection) -> None:
+    """Nobody can review the correction: it stands as it is."""
+    correction.status = "approved"
+    correction.reviewed_at = utcnow()
+    await session.flush()
+
+
+async def _recheck_violations(session: AsyncSession, user: User, day: WorkDay) -> None:
+    """A corrected start or finish: the day's late start, early finish and short day
+    are measured again (a day left open stays noted)."""
+    await session.execute(
+        delete(Violation).where(
+            Violation.day_id == day.id,
+            Violation.kind.in_(("late_start", "early_finish", "short_day")),
+        )
+    )
+    schedule = await schedule_of(session, user)
+    if schedule.works_on(day.day):
+        due = at_local(day.day, schedule.start_minute + schedule.grace_minutes, user.timezone)
+        if day.started_at > due:
+            late = day.started_at - at_local(day.day, schedule.start_minute, user.timezone)
+            await _violation(session, day, "late_start", _minutes(late))
+    if day.status == "closed":
+        await _finish_violations(session, user, day, left_open=False)
+    await session.flush()
 
 
 async def supervisor_of(session: AsyncSession, user_id: int) -> User | None:

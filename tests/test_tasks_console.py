@@ -448,3 +448,15 @@ async def test_time_written_without_spaces(sqlite_app: App) -> None:
     await olga.say("/task Написать ТЗ завтра 15:00")
     out = await olga.say("/task 2 время 1ч15м")
     assert "1 ч 15 мин" in out
+
+
+async def test_status_verbs_and_filters_in_russian(sqlite_app: App) -> None:
+    olga = ConsoleDriver(sqlite_app, user="Olga", lang="ru")
+    await olga.say("/start")
+    await olga.say("/task Написать ТЗ завтра 15:00")
+    out = await olga.say("/task 1 начать")
+    assert "Статус: ▶️ в работе" in out
+    out = await olga.say("/task 1 завершить")
+    assert "Статус: ✅ завершена" in out
+    out = await olga.say("/tasks поручила")
+    assert "Задачи — Поручил" in out

@@ -206,3 +206,57 @@ async def test_a_schedule_that_ends_at_midnight_is_saved(sqlite_app: App) -> Non
     out = await boss.say("/day schedule mon-sun 12:00-00:00 lunch 0")
     assert "Work schedule of Boss saved" in out and "12:00–24:00" in out
     assert "planned 12 h a day" in out
+
+
+async def test_a_corrected_start_measures_the_day_again(sqlite_app: App) -> None:
+    """Started at noon (late), corrected to 09:00: no late start is left; a second
+    correction to 11:00 is late again, and once rejected the day is back at 09:00."""
+    tz = midday_zone()
+    anna = ConsoleDriver(sqlite_app, user="Anna", lang="en", timezone=tz)
+    await anna.say("/start")
+    code = invite_code(await anna.say("/invite"))
+    petr = ConsoleDriver(sqlite_app, user="Petr", lang="en", timezone=tz)
+    await petr.say(f"/start {code}")
+    await anna.say("/day schedule @Petr mon-sun 09:00-18:00")
+    await petr.say("/me supervisor @Anna")
+    await petr.say("/day start")
+    out = await anna.say("/timesheet @Petr")
+    assert "late starts: 1" in out
+    out = await petr.say("/day fix start 09:00 forgot to clock in")
+    assert "sent to your supervisor for approval" in out
+    out = await anna.say("/timesheet @Petr")
+    assert "late starts" not in out
+    await anna.say("/inbox")
+    await anna.press("Open 1")
+    out = await anna.press("Approve")
+    assert "late starts" not in await anna.say("/timesheet @Petr")
+    # reject a second correction: the old start and its lateness come back
+    await petr.say("/day fix start 11:00 came at eleven")
+    out = await anna.say("/timesheet @Petr")
+    assert "late starts: 1" in out
+    await anna.say("/inbox")
+    await anna.press("Open 1")
+    out = await anna.press("Reject")
+    out = await anna.say("/timesheet @Petr")
+    assert "late starts" not in out  # back to 09:00, the approved start
+
+
+async def test_an_admin_without_a_supervisor_corrects_their_own_day(sqlite_app: App) -> None:
+    tz = midday_zone()
+    anna = ConsoleDriver(sqlite_app, user="Anna", lang="en", timezone=tz)
+    await anna.say("/start")
+    await anna.say("/day start")
+    out = await anna.say("/day fix start 09:00 forgot to clock in")
+    assert "Correction saved. Nobody reviews your time, so it stands." in out
+    out = await anna.say("/day history")
+    assert "pending" not in out.lower()
+
+
+async def test_timesheet_days_in_russian_hours(sqlite_app: App) -> None:
+    tz = midday_zone()
+    boss = ConsoleDriver(sqlite_app, user="Босс", lang="ru", timezone=tz)
+    await boss.say("/start")
+    await boss.say("/day start 09:00 забыл отметиться")
+    out = await boss.say("/timesheet месяц")
+    day_lines = [line for line in out.splitlines() if line.startswith("  ")]
+    assert day_lines and all(line.endswith(" ч") for line in day_lines), out
