@@ -297,12 +297,10 @@ async def _product_choices(ctx: Ctx) -> list[tuple[str, str]]:
 
 
 async def _parse_product(ctx: Ctx, raw: str) -> int:
-    page = await crm_products.list_products(ctx.session, ctx.me, per_page=200)
-    text = raw.strip()
-    for product in page.items:
-        if str(product.id) == text or product.name.casefold() == text.casefold():
-            return product.id
-    raise DomainError(_N("There is no product {name} in the catalogue."), name=text)
+    found = await crm_products.find_product(ctx.session, ctx.me, raw)
+    if found is None:
+        raise DomainError(_N("There is no product {name} in the catalogue."), name=raw.strip())
+    return found
 
 
 QUANTITY_RE = re.compile(r"^(\d{1,7})\s*(pcs|pc|шт\.?|x|×)?$", re.IGNORECASE)

@@ -101,6 +101,15 @@ async def render(ctx: Ctx, title: str, rows: list[crm_reports.ReportRow], deals:
             )
         else:
             lines.append([Span(f"• {label}: "), *ctx.tr("{count} leads", count=str(row.count))])
+    foreign = sum(row.foreign for row in rows) if deals else 0
+    if foreign:
+        lines.append(
+            ctx.tr(
+                "Amounts in {currency}; {n} deals in other currencies are counted without them.",
+                currency=settings.currency,
+                n=str(foreign),
+            )
+        )
     view = View(body=join_lines(lines))
     view.row(*[Button(ctx.tr.s(name), f"rp:t:{key}") for key, name in list(TEMPLATES.items())[:2]])
     view.row(*[Button(ctx.tr.s(name), f"rp:t:{key}") for key, name in list(TEMPLATES.items())[2:]])

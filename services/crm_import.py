@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models.crm import CrmContact, CrmDraft, CrmLead, CrmNote
+from models.crm import CrmCompany, CrmContact, CrmDraft, CrmLead, CrmNote
 from models.teams import User
 from services.access import Actor, require_staff
 from services.crm import (
@@ -238,6 +238,36 @@ async def preview(session: AsyncSession, actor: Actor, data: bytes, entity: str)
     return result
 
 
+async def _companies_for(
+    session: AsyncSession, actor: Actor, names: list[str]
+) -> dict[str, int]:
+    """Company key -> id for the companies imported contacts name: the team's company
+    of that name the importer sees, or a new one."""
+    from services.crm_people import create_company
+
+    wanted: dict[str, str] = {}
+    for name in names:
+        key = company_key(name or "")
+        if key and key not in wanted:
+            wanted[key] = name
+    if not wanted:
+        return {}
+    scope = await scope_of(session, actor)
+    found: dict[str, int] = {}
+    rows = await session.execute(
+        visible(CrmCompany, actor, scope)
+        .where(CrmCompany.name_key.in_(list(wanted)))
+        .with_only_columns(CrmCompany.name_key, CrmCompany.id)
+        .order_by(CrmCompany.id)
+    )
+    for key, company_id in rows:
+        found.setdefault(key, int(company_id))
+    for key, name in wanted.items():
+        if key not in found:
+            found[key] = (await create_company(session, actor, name)).id
+    return found
+
+
 async def commit(
     session: AsyncSession, actor: Actor, draft_id: int, *, skip_duplicates: bool
 ) -> tuple[str, int]:
@@ -278,6 +308,7 @@ async def commit(
             )
         model: Any = CrmLead
     else:
+        companies = await _companies_for(session, actor, [r["company"] for r in rows])
         for r in rows:
             values.append(
                 dict(
@@ -287,6 +318,7 @@ async def commit(
                     phone=r["phone"],
                     phone_key=r["phone_key"],
                     email=r["email"],
+                    company_id=companies.get(company_key(r["company"])),
                     owner_id=owners.get(str(r.get("owner", "")).casefold(), actor.user_id),
                     custom={},
                 )

@@ -22,6 +22,8 @@ async def create_product(
     name = " ".join(name.split())[:200]
     if not name:
         raise DomainError(N_("A product needs a name."))
+    if await find_product(session, actor, name) is not None:
+        raise DomainError(N_("There is already a product {name}."), name=name)
     product = CrmProduct(
         team_id=actor.team_id,
         name=name,
@@ -42,6 +44,23 @@ async def list_products(
         CrmProduct.team_id == actor.team_id, CrmProduct.active.is_(True)
     )
     return await paginate(session, query.order_by(CrmProduct.name), page, per_page)
+
+
+async def find_product(session: AsyncSession, actor: Actor, text: str) -> int | None:
+    """An active product of the catalogue by its number or its name (any case), however
+    long the catalogue."""
+    await scope_of(session, actor)
+    text = " ".join(text.split())
+    rows = await session.execute(
+        select(CrmProduct.id, CrmProduct.name).where(
+            CrmProduct.team_id == actor.team_id, CrmProduct.active.is_(True)
+        )
+    )
+    wanted = text.casefold()
+    for product_id, name in rows:  # casefold here: SQLite's lower() knows ASCII only
+        if str(product_id) == text or name.casefold() == wanted:
+            return int(product_id)
+    return None
 
 
 def line_total(item: CrmDealItem) -> int:
@@ -65,6 +84,14 @@ async def add_item(
         raise DomainError(N_("The quantity is a whole number from 1."))
     if not 0 <= discount <= 100:
         raise DomainError(N_("The discount is a percentage from 0 to 100."))
+    if deal.currency != product.currency and await deal_items(session, actor, deal.id):
+        # the lines of a deal add up to its amount: they share one currency
+        raise DomainError(
+            N_("{product} is priced in {currency}; this deal's products are in {deal_currency}."),
+            product=product.name,
+            currency=product.currency,
+            deal_currency=deal.currency,
+        )
     session.add(
         CrmDealItem(
             deal_id=deal.id,

@@ -23,7 +23,7 @@ from models.crm import (
 )
 from models.teams import User
 from services.access import Actor, get_team_user, require_admin
-from services.crm import scope_of, stage_name, user_names, visible
+from services.crm import scope_of, settings_of, stage_name, user_names, visible
 from services.errors import N_, DomainError
 from services.spreadsheet import csv_text
 
@@ -116,8 +116,6 @@ async def _stages(session: AsyncSession, team_id: int) -> dict[int, CrmStage]:
 
 
 async def dashboard(session: AsyncSession, actor: Actor, month: str) -> Dashboard:
-    from services.crm import settings_of
-
     settings = await settings_of(session, actor.team_id)
     scope = await scope_of(session, actor)
     start, end = month_bounds(month)
@@ -212,8 +210,9 @@ GROUPS = {"lead": ("status", "source", "owner", "month"), "deal": ("stage", "own
 class ReportRow:
     label: str  # a msgid for statuses/stages/sources, else text
     count: int
-    amount: int
+    amount: int  # of the deals in the team's currency
     translate: bool = False
+    foreign: int = 0  # deals in another currency: counted, their amounts not added
 
 
 async def build(
@@ -236,7 +235,9 @@ async def build(
         )
     stages = await _stages(session, actor.team_id)
     rows = await _rows(session, actor, CrmLead if entity == "lead" else CrmDeal)
-    counts: dict[Any, list[int]] = defaultdict(lambda: [0, 0])
+    currency = (await settings_of(session, actor.team_id)).currency
+    # count, amount in the team's currency, deals in another currency
+    counts: dict[Any, list[int]] = defaultdict(lambda: [0, 0, 0])
     for row in rows:
         moment = row.created_at
         if entity == "deal" and stages[row.stage_id].kind == "won" and row.closed_at:
@@ -258,27 +259,32 @@ async def build(
         else:
             key = month_key(moment)
         counts[key][0] += 1
-        counts[key][1] += getattr(row, "amount", 0)
+        if entity == "deal" and row.currency != currency:
+            counts[key][2] += 1  # sums of different currencies do not add up
+        else:
+            counts[key][1] += getattr(row, "amount", 0)
     out: list[ReportRow] = []
     if group in ("status", "stage"):
         ordered = sorted((stages[k] for k in counts), key=lambda s: (s.pipeline_id or 0, s.sort))
         return [
-            ReportRow(stage_name(s), counts[s.id][0], counts[s.id][1], translate=True)
+            ReportRow(stage_name(s), counts[s.id][0], counts[s.id][1], True, counts[s.id][2])
             for s in ordered
         ]
     if group == "owner":
         names = await user_names(session, {k for k in counts if k is not None})
-        for key, (n, amount) in sorted(counts.items(), key=lambda kv: -kv[1][1] or -kv[1][0]):
-            out.append(ReportRow(names.get(key, "—") if key else "—", n, amount))
+        for key, (n, amount, foreign) in sorted(
+            counts.items(), key=lambda kv: -kv[1][1] or -kv[1][0]
+        ):
+            out.append(ReportRow(names.get(key, "—") if key else "—", n, amount, False, foreign))
         return out
     if group == "source":
         from services.crm import SOURCE_NAMES
 
         return [
-            ReportRow(SOURCE_NAMES.get(k, k), n, a, translate=True)
-            for k, (n, a) in sorted(counts.items())
+            ReportRow(SOURCE_NAMES.get(k, k), n, a, True, f)
+            for k, (n, a, f) in sorted(counts.items())
         ]
-    return [ReportRow(k, n, a) for k, (n, a) in sorted(counts.items())]
+    return [ReportRow(k, n, a, False, f) for k, (n, a, f) in sorted(counts.items())]
 
 
 async def template(

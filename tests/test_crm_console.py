@@ -396,3 +396,67 @@ async def test_amounts_in_russian(sqlite_app: App) -> None:
     await boss.say("/start")
     out = await boss.say("/deal Крупная 99999999999999999999 руб")
     assert "99999999999999999999 руб — слишком большая сумма." in out
+
+
+async def test_products_currencies_and_a_long_catalogue(sqlite_app: App) -> None:
+    boss = ConsoleDriver(sqlite_app, user="Boss", lang="en")
+    await boss.say("/start")
+    out = await boss.say("/products add Consulting 100 USD")
+    assert "Product Consulting added: 100 USD." in out
+    out = await boss.say("/products add consulting 90 USD")
+    assert "There is already a product consulting." in out
+    await boss.say("/products add Audit 100 EUR")
+    await boss.say("/deal Mixed")
+    await boss.press("Add product")
+    await boss.press("Consulting")
+    await boss.say("1 pcs")
+    out = await boss.say("0%")
+    assert "Amount: 100 USD" in out
+    await boss.press("Add product")
+    await boss.press("Audit")
+    await boss.say("1 pcs")
+    out = await boss.say("0%")
+    assert "Audit is priced in EUR; this deal's products are in USD." in out
+    out = await boss.say("/deal 1")
+    assert "Amount: 100 USD" in out and "Audit" not in out
+    # reports add up the team's currency only, and say what they left out
+    await boss.say("/deal Local 5000 RUB")
+    out = await boss.say("/crm report funnel")
+    assert "2 deals, 5 000 RUB" in out
+    assert "Amounts in RUB; 1 deals in other currencies are counted without them." in out
+
+    # a catalogue longer than any page: a product is found by its name
+    for n in range(1, 206):
+        await boss.say(f"/products add P{n:03d} {n} RUB")
+    await boss.say("/deal Big2")
+    await boss.press("Add product")
+    out = await boss.say("p205")
+    assert "Quantity?" in out, out
+    await boss.say("2 pcs")
+    out = await boss.say("0%")
+    assert "P205 × 2 = 410 RUB" in out
+
+
+async def test_imported_contacts_keep_their_company(sqlite_app: App, tmp_path: Path) -> None:
+    boss = ConsoleDriver(sqlite_app, user="Boss", lang="en")
+    await boss.say("/start")
+    await boss.say("/company Romashka LLC")
+    data = tmp_path / "contacts.csv"
+    data.write_text(
+        "name,company,phone,comment\n"
+        "Olga,Romashka LLC,+7 900 111 22 33,VIP\n"
+        "Ivan,Vector,+7 900 111 22 44,\n"
+        "Petr,vector,+7 900 111 22 55,\n",
+        encoding="utf-8",
+    )
+    await boss.say("/import contacts")
+    out = await boss.say(f"/file {data}")
+    assert "New: 3" in out and "Errors: 0" in out
+    out = await boss.press("Import all")
+    assert "Imported contacts: 3." in out
+    out = await boss.say("/companies")
+    assert "Companies (2)" in out and "Vector" in out
+    out = await boss.say("/contact 1")
+    assert "Company #1" in out  # the Romashka LLC that was there
+    out = await boss.say("/contact 3")
+    assert "Company #2" in out  # Vector, created once for Ivan and Petr
