@@ -238,9 +238,7 @@ async def preview(session: AsyncSession, actor: Actor, data: bytes, entity: str)
     return result
 
 
-async def _companies_for(
-    session: AsyncSession, actor: Actor, names: list[str]
-) -> dict[str, int]:
+async def _companies_for(session: AsyncSession, actor: Actor, names: list[str]) -> dict[str, int]:
     """Company key -> id for the companies imported contacts name: the team's company
     of that name the importer sees, or a new one."""
     from services.crm_people import create_company
