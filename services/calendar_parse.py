@@ -56,6 +56,11 @@ _DAY_WORDS = {
 }
 _WORD_DAY = {word: day for day, words in _DAY_WORDS.items() for word in words}
 _DAY_ALT = "|".join(sorted(_WORD_DAY, key=len, reverse=True))
+# a day named in words: a dotted number after it is a time ("завтра 10.05" is 10:05)
+_NAMED_DAY = re.compile(
+    rf"\b(?:today|tomorrow|day after tomorrow|сегодня|завтра|послезавтра|{_DAY_ALT})\b",
+    re.IGNORECASE,
+)
 _DAILY = re.compile(r"\b(?:every ?day|daily|каждый день|ежедневно)\b", re.IGNORECASE)
 _MONTHLY = re.compile(r"\b(?:every month|monthly|каждый месяц|ежемесячно)\b", re.IGNORECASE)
 _WEEKLY = re.compile(r"\b(?:every week|weekly|каждую неделю|еженедельно)\b", re.IGNORECASE)
@@ -90,6 +95,9 @@ def parse_duration(text: str) -> timedelta | None:
     if match is None:
         return None
     return _duration(match.group(1), match.group(2))
+
+
+OVERNIGHT_MAX = timedelta(hours=12)
 
 
 def parse_event(text: str, locale: str, tz: str, now: datetime | None = None) -> EventDraft:
@@ -147,6 +155,16 @@ def parse_event(text: str, locale: str, tz: str, now: datetime | None = None) ->
     zone = ZoneInfo(tz)
     start: datetime | None = None
     match = _DMY.search(raw)
+    if (
+        match
+        and match.group(3) is None
+        and match.group(4) is None
+        and _NAMED_DAY.search(raw)
+        and int(match.group(1)) <= 23
+        and int(match.group(2)) <= 59
+    ):
+        raw = raw[: match.start()] + f"{match.group(1)}:{match.group(2)}" + raw[match.end() :]
+        match = None
     if match:
         start = _dmy(match, zone, now)
         raw = _strip(raw, match)
@@ -169,6 +187,11 @@ def parse_event(text: str, locale: str, tz: str, now: datetime | None = None) ->
     if end_clock is not None:
         local = start.astimezone(zone)
         end = local.replace(hour=end_clock[0], minute=end_clock[1]).astimezone(UTC)
+        if end <= start:  # 22:00-02:00: through the night, into the next day
+            following = (local.replace(tzinfo=None) + timedelta(days=1)).replace(tzinfo=zone)
+            overnight = following.replace(hour=end_clock[0], minute=end_clock[1]).astimezone(UTC)
+            if overnight - start <= OVERNIGHT_MAX:  # 10:00-09:00 is a slip, not 23 hours
+                end = overnight
     else:
         end = start + (length or DEFAULT_LENGTH)
     draft = EventDraft(

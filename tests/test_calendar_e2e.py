@@ -219,3 +219,18 @@ async def test_declining_one_occurrence_of_a_repeating_event(app: App) -> None:
     assert "You accepted." in out
     out = await anna.say("/events next week")
     assert "❌" not in out and "❔" not in out and out.count("10:15  Standup\n") == 7
+
+
+async def test_dotted_times_and_a_night_shift(sqlite_app: App) -> None:
+    boss = ConsoleDriver(sqlite_app, user="Boss", lang="ru")
+    await boss.say("/start")
+    out = await boss.say("/event Созвон завтра 10.05")
+    assert "📅 Созвон\n" in out and "завтра 10:05–11:05" in out
+    out = await boss.say("/event Обход завтра 10.30 30m")
+    assert "завтра 10:30–11:00" in out
+    en = ConsoleDriver(sqlite_app, user="Kim", lang="en")
+    await en.say("/start")
+    out = await en.say("/event Night shift tomorrow 22:00-02:00")
+    assert "Event created." in out and "When: tomorrow 22:00 – " in out and " 02:00" in out
+    out = await en.say("/event Sync tomorrow 10:00-09:00")
+    assert "The event would end before it starts." in out
