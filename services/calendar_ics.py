@@ -4,6 +4,7 @@ subscription tokens (only their SHA-256 is stored)."""
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -120,7 +121,65 @@ def render(
                 continue
             lines.extend(_vevent(override, stamp, host, [], series=event))
     lines.append("END:VCALENDAR")
+    lines[6:6] = _vtimezones(lines, (now or utcnow()).year)
     return "\r\n".join(_fold(line) for line in lines) + "\r\n"
+
+
+_TZID = re.compile(r";TZID=([^:;]+):(\d{4})")
+VTIMEZONE_AHEAD = 5  # years of a zone's offsets given after this one (feeds are re-read)
+
+
+def _vtimezones(lines: list[str], this_year: int) -> list[str]:
+    """A VTIMEZONE for every TZID the events use (RFC 5545 requires it; Outlook relies on
+    it), from the earliest year a series of that zone starts in."""
+    first: dict[str, int] = {}
+    for line in lines:
+        for tz, year in _TZID.findall(line):
+            first[tz] = min(first.get(tz, 9999), int(year))
+    out: list[str] = []
+    for tz in sorted(first):
+        out.extend(_vtimezone(tz, min(first[tz], this_year), this_year + VTIMEZONE_AHEAD))
+    return out
+
+
+def _offset(delta: timedelta | None) -> str:
+    minutes = int((delta or timedelta(0)).total_seconds() // 60)
+    sign = "-" if minutes < 0 else "+"
+    hours, minutes = divmod(abs(minutes), 60)
+    return f"{sign}{hours:02d}{minutes:02d}"
+
+
+def _vtimezone(tz: str, first_year: int, last_year: int) -> list[str]:
+    """The zone's offsets as they were and will be from first_year to last_year: each
+    change of offset (DST, or a change of the zone's law) as its own component."""
+    zone = ZoneInfo(tz)
+    moment = datetime(first_year, 1, 1, tzinfo=UTC)
+    end = datetime(last_year + 1, 1, 1, tzinfo=UTC)
+    current = moment.astimezone(zone)
+    kind = "DAYLIGHT" if current.dst() else "STANDARD"
+    start = current.replace(tzinfo=None).strftime("%Y%m%dT%H%M%S")
+    offset = _offset(current.utcoffset())
+    out = ["BEGIN:VTIMEZONE", f"TZID:{tz}"]
+    out += [f"BEGIN:{kind}", f"DTSTART:{start}", f"TZOFFSETFROM:{offset}"]
+    out += [f"TZOFFSETTO:{offset}", f"TZNAME:{current.tzname()}", f"END:{kind}"]
+    day, step = timedelta(days=1), timedelta(minutes=15)
+    before = current.utcoffset()
+    while moment < end:
+        if (moment + day).astimezone(zone).utcoffset() == before:
+            moment += day
+            continue
+        while (moment + step).astimezone(zone).utcoffset() == before:
+            moment += step
+        moment += step  # the first quarter hour of the new offset
+        after = moment.astimezone(zone)
+        kind = "DAYLIGHT" if after.dst() else "STANDARD"
+        wall = (moment + (before or timedelta(0))).replace(tzinfo=None)  # in the old offset
+        out += [f"BEGIN:{kind}", f"DTSTART:{wall:%Y%m%dT%H%M%S}"]
+        out += [f"TZOFFSETFROM:{_offset(before)}", f"TZOFFSETTO:{_offset(after.utcoffset())}"]
+        out += [f"TZNAME:{after.tzname()}", f"END:{kind}"]
+        before = after.utcoffset()
+    out.append("END:VTIMEZONE")
+    return out
 
 
 def _vevent(

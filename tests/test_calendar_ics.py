@@ -146,3 +146,44 @@ async def test_ics_command_in_console(sqlite_app: App) -> None:
     await ru.say("/me lang ru")
     out = await ru.say("/ics")
     assert "Календарь Boss: событий — 1." in out
+
+
+async def test_a_series_zone_is_described_in_the_feed(
+    maker: async_sessionmaker[AsyncSession],  # noqa: F811
+    world: World,  # noqa: F811
+) -> None:
+    """RFC 5545: every TZID has its VTIMEZONE. Berlin's offsets, DST included, are
+    spelled out from the year its weekly series starts."""
+    berlin = ZoneInfo("Europe/Berlin")
+    async with maker() as s, s.begin():
+        await s.execute(
+            update(User).where(User.id == world.admin.user_id).values(timezone="Europe/Berlin")
+        )
+        admin = type(world.admin)(
+            world.admin.user_id, world.admin.team_id, "admin", "Admin", "en", "Europe/Berlin"
+        )
+        start = datetime(2026, 1, 5, 9, 0, tzinfo=berlin)
+        await calendar.create_event(
+            s,
+            admin,
+            title="Weekly",
+            starts_at=start.astimezone(UTC),
+            ends_at=(start + timedelta(minutes=30)).astimezone(UTC),
+            repeat="weekly",
+            weekdays=[0],
+        )
+        now = datetime(2026, 11, 27, tzinfo=UTC)
+        text = calendar_ics.render(
+            await calendar_ics.entries(s, admin, now=now), name="Admin", now=now
+        )
+    cal = icalendar.Calendar.from_ical(text)
+    zones = {str(z["TZID"]): z for z in cal.walk("VTIMEZONE")}
+    assert set(zones) == {"Europe/Berlin"}
+    changes = [
+        (c.name, c.decoded("DTSTART"), c["TZOFFSETFROM"].to_ical())
+        for c in zones["Europe/Berlin"].subcomponents
+    ]
+    assert ("DAYLIGHT", datetime(2026, 3, 29, 2, 0), "+0100") in changes
+    assert ("STANDARD", datetime(2026, 10, 25, 3, 0), "+0200") in changes
+    assert ("DAYLIGHT", datetime(2031, 3, 30, 2, 0), "+0100") in changes  # five years on
+    assert text.index("BEGIN:VTIMEZONE") < text.index("BEGIN:VEVENT")
