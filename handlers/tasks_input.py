@@ -40,11 +40,15 @@ _RU_DAY_FORMS = [
 ]
 _HAS_TIME = re.compile(
     r"\d{1,2}[:.]\d{2}|\d\s*(?:am|pm)\b|\b(?:at|в)\s+\d{1,2}\b|"
-    r"hour|minute|\bhrs?\b|\bmins?\b|час|минут|\bмин\b|\bч\b|noon|midnight|полдень|полночь",
+    r"hour|minute|\bhrs?\b|\bmins?\b|час|минут|\bмин\b|\bч\b|noon|midnight|полдень|полночь|"
+    r"утр|вечер|ноч|дн[её]м|\bдня\b|morning|afternoon|evening|tonight",
     re.IGNORECASE,
 )
 END_OF_DAY = 18
-_HOUR_ONLY = re.compile(r"\b(?:at|в)\s+(\d{1,2})\b(?!\s*(?:час|hour|мин|min))", re.IGNORECASE)
+_HOUR_ONLY = re.compile(
+    r"\b(?:at|в)\s+(\d{1,2})\b(?!\s*(?:час|hour|мин|min|утра|дня|вечера|ночи|am|pm))",
+    re.IGNORECASE,
+)
 
 
 def normalize_dates(text: str) -> str:

@@ -191,10 +191,73 @@ def _fast_tail(text: str, tz: str, now: datetime | None) -> Found | None:
 
 _NOISE = re.compile(r"^(?:\d{1,2}|[a-zа-яё]{1,2})$", re.IGNORECASE)
 
+# what people say rather than write, at the end of a sentence: "в 15", "at 9",
+# "завтра в 9 утра", "в 7 вечера", "сегодня вечером", "tomorrow morning"
+_SPOKEN_TAIL = re.compile(
+    r"(?<!\S)(?P<fragment>"
+    r"(?:(?P<rel>today|tomorrow|(?:the\s+)?day\s+after\s+tomorrow|сегодня|завтра|послезавтра)"
+    r",?\s+)?"
+    r"(?:(?:в|at)\s+(?P<h>\d{1,2})(?:\s*(?P<part>утра|дня|вечера|ночи|am|pm))?"
+    r"|(?P<pod>утром|дн[её]м|вечером|ночью|morning|afternoon|evening|tonight)))"
+    r"[\s.!]*\Z",
+    re.IGNORECASE,
+)
+_PART_OF_DAY = {
+    "утром": 9,
+    "morning": 9,
+    "днём": 14,
+    "днем": 14,
+    "afternoon": 14,
+    "вечером": 19,
+    "evening": 19,
+    "tonight": 21,
+    "ночью": 23,
+}
+
+
+def _spoken_hour(hour: int, part: str) -> int | None:
+    part = part.lower()
+    if part in ("утра", "am"):
+        return None if hour > 12 else hour % 12
+    if part in ("дня", "вечера", "pm"):
+        return None if hour > 12 else hour % 12 + 12
+    if part == "ночи":  # "в 11 ночи" is 23:00, "в 2 ночи" 02:00
+        return None if hour > 12 else (hour % 12 + 12 if hour >= 6 else hour)
+    return hour if hour <= 23 else None
+
+
+def _spoken_tail(text: str, tz: str, now: datetime | None) -> Found | None:
+    match = _SPOKEN_TAIL.search(text)
+    if match is None:
+        return None
+    if match["rel"] is None:
+        before = text[: match.start()].split()
+        if before and _DATE_WORD.fullmatch(before[-1].strip(".,;:!?()[]«»\"'")):
+            return None  # "next Friday at 3pm": a longer phrase, dateparser's
+    if match["pod"] is not None:
+        if match["rel"] is None and match["pod"].lower() not in ("tonight",):
+            return None  # "evening" alone is a word of the title, not a deadline
+        hour: int | None = _PART_OF_DAY[match["pod"].lower()]
+    else:
+        hour = _spoken_hour(int(match["h"]), match["part"] or "")
+    if hour is None:
+        return None
+    zone = ZoneInfo(tz)
+    current = (now or datetime.now(UTC)).astimezone(zone)
+    if match["rel"] is not None:
+        word = " ".join(match["rel"].lower().split())
+        day = current.date() + timedelta(days=_RELATIVE_DAYS.get(word, 2))
+        local = datetime.combine(day, time(hour, 0), zone)
+    else:
+        local = datetime.combine(current.date(), time(hour, 0), zone)
+        if local < current:  # "в 15" after three: tomorrow's
+            local = datetime.combine(current.date() + timedelta(days=1), time(hour, 0), zone)
+    return Found(when=local.astimezone(UTC), fragment=match["fragment"].strip())
+
 
 def find_when(text: str, locale: str, tz: str, now: datetime | None = None) -> Found | None:
     """The last date phrase inside a sentence ('Call Ivan tomorrow at 3pm'), if any."""
-    found = _fast_tail(text, tz, now)
+    found = _fast_tail(text, tz, now) or _spoken_tail(text, tz, now)
     if found is not None:
         return found
     hits = search_dates(text, languages=_languages(locale), settings=_settings(tz, now))

@@ -185,7 +185,6 @@ def test_wall_clock_across_dst() -> None:
         ("Report 12/31 18:00", "en"),
         ("Отчёт 29.02.2027 18:00", "ru"),
         ("Сдать завтра 15.00", "ru"),  # 15.00 is not a time
-        ("Сдать отчёт послезавтра в 10", "ru"),  # a bare hour
         ("Сдать отчёт завтра", "ru"),  # a day without a time
         ("Отчёт 31.12", "ru"),
         ("Call Ivan tomorrow 3pm and Anna", "en"),  # not at the end
@@ -250,3 +249,29 @@ def test_same_answer_as_dateparser_where_it_is_right(text: str, lang: str, tz: s
 )
 def test_whole_answer_same_as_dateparser(text: str, lang: str) -> None:
     assert parse_when(text, lang, "UTC", now=NOW) == dateparser_parse(text, lang, "UTC", NOW)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "expected", "fragment"),
+    [
+        ("Сдать отчёт послезавтра в 10", "ru", datetime(2026, 11, 29, 10, 0), "послезавтра в 10"),
+        ("Позвонить Иванову в 15", "ru", datetime(2026, 11, 27, 15, 0), "в 15"),
+        (
+            "Позвонить Петрову завтра в 9 утра",
+            "ru",
+            datetime(2026, 11, 28, 9, 0),
+            "завтра в 9 утра",
+        ),
+        ("Отчёт в 7 вечера", "ru", datetime(2026, 11, 27, 19, 0), "в 7 вечера"),
+        ("Дежурство завтра в 11 ночи", "ru", datetime(2026, 11, 28, 23, 0), "завтра в 11 ночи"),
+        ("Позвонить Ли сегодня вечером", "ru", datetime(2026, 11, 27, 19, 0), "сегодня вечером"),
+        ("Ship at 9", "en", datetime(2026, 11, 28, 9, 0), "at 9"),  # 09:00 has passed today
+        ("Call Kim tomorrow morning", "en", datetime(2026, 11, 28, 9, 0), "tomorrow morning"),
+    ],
+)
+def test_spoken_times_are_read_whole(
+    text: str, lang: str, expected: datetime, fragment: str
+) -> None:
+    found = find_when(text, lang, "Europe/Moscow", now=NOW)
+    assert found is not None and local(found.when) == expected
+    assert found.fragment == fragment

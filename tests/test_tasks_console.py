@@ -460,3 +460,18 @@ async def test_status_verbs_and_filters_in_russian(sqlite_app: App) -> None:
     assert "Статус: ✅ завершена" in out
     out = await olga.say("/tasks поручила")
     assert "Задачи — Поручил" in out
+
+
+async def test_spoken_deadlines_leave_a_clean_title(sqlite_app: App) -> None:
+    olga = ConsoleDriver(sqlite_app, user="Olga", lang="ru", timezone="UTC")
+    await olga.say("/start")
+    out = await olga.say("/task Позвонить Петрову завтра в 9 утра")
+    assert "#1 Позвонить Петрову\n" in out and "Крайний срок: завтра 09:00" in out
+    out = await olga.say("/task Отправить отчёт завтра в 7 вечера")
+    assert "#2 Отправить отчёт\n" in out and "Крайний срок: завтра 19:00" in out
+    out = await olga.say("/task Позвонить Ли завтра вечером")
+    assert "#3 Позвонить Ли\n" in out and "Крайний срок: завтра 19:00" in out
+    kim = ConsoleDriver(sqlite_app, user="Kim", lang="en", timezone="UTC")
+    await kim.say("/start")
+    out = await kim.say("/task Ship the release tomorrow at 9")
+    assert "#4 Ship the release\n" in out and "Deadline: tomorrow 09:00" in out
