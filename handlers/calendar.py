@@ -169,6 +169,9 @@ async def announce_created(ctx: Ctx, event: Event, invited: list[User]) -> View:
         if invited
         else ctx.tr("Event created.")
     )
+    if event.repeat == "none" and event.ends_at <= utcnow():
+        # kept as a record; still said, in case the date was a slip
+        head = [*head, Span(" "), *ctx.tr("Note: it is already over.")]
     view.body = [*head, Span("\n\n"), *view.body]
     return view
 

@@ -234,3 +234,12 @@ async def test_dotted_times_and_a_night_shift(sqlite_app: App) -> None:
     assert "Event created." in out and "When: tomorrow 22:00 – " in out and " 02:00" in out
     out = await en.say("/event Sync tomorrow 10:00-09:00")
     assert "The event would end before it starts." in out
+
+
+async def test_an_event_in_the_past_is_pointed_out(sqlite_app: App) -> None:
+    boss = ConsoleDriver(sqlite_app, user="Boss", lang="en")
+    await boss.say("/start")
+    out = await boss.say("/event Old meeting yesterday 10:00")
+    assert "Event created. Note: it is already over." in out
+    out = await boss.say("/event New meeting tomorrow 10:00")
+    assert "already over" not in out
