@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from handlers.core import Ctx
+from handlers.core import Ctx, pager_row
 from handlers.markup import Markup, Span, bold, join_lines
 from handlers.views import Button, View
 from models.crm import CrmActivity, CrmNote, CrmStage
@@ -222,6 +222,41 @@ async def deal_card(ctx: Ctx, deal_id: int) -> View:
     return view
 
 
+CARD_ROWS = 5  # deals and contacts a card lists; the rest behind "All ..."
+
+
+async def related_view(ctx: Ctx, entity: str, entity_id: int, what: str, page_no: int) -> View:
+    """All deals of a contact or a company ("dd"), or all contacts of a company ("pp")."""
+    row = await crm.get_visible(ctx.session, ctx.me, entity, entity_id)
+    letter = "ct" if entity == "contact" else "co"
+    view = View(edit=True)
+    if what == "pp" and entity == "company":
+        people = await crm_people.company_contacts_page(
+            ctx.session, ctx.me, entity_id, page_no, ctx.services.page_size
+        )
+        view.body = list(
+            ctx.tr("Contacts of {name} ({n})", name=bold(row.name), n=str(people.total))
+        )
+        for contact in people.items:
+            view.row(Button(f"👤 {contact.name}"[:60], f"ct:o:{contact.id}"))
+        page: Any = people
+    else:
+        deals = await crm_people.related_deals_page(
+            ctx.session, ctx.me, entity, entity_id, page_no, ctx.services.page_size
+        )
+        view.body = list(ctx.tr("Deals of {name} ({n})", name=bold(row.name), n=str(deals.total)))
+        for deal in deals.items:
+            view.row(
+                Button(
+                    f"💼 {deal.title} — {money(deal.amount, deal.currency)}"[:60], f"dl:o:{deal.id}"
+                )
+            )
+        page = deals
+    view.row(*pager_row(ctx, page, f"{letter}:{what}:{entity_id}"))
+    view.row(Button(ctx.tr.s("Back"), f"{letter}:o:{entity_id}"))
+    return view
+
+
 async def person_card(ctx: Ctx, entity: str, entity_id: int) -> View:
     """A contact or a company with their deals."""
     row = await crm.get_visible(ctx.session, ctx.me, entity, entity_id)
@@ -235,15 +270,21 @@ async def person_card(ctx: Ctx, entity: str, entity_id: int) -> View:
     view = View(ref=f"{entity}:{row.id}")
     if entity == "contact" and row.company_id:
         view.row(Button(ctx.tr.s("Company #{id}", id=row.company_id), f"co:o:{row.company_id}"))
+    letter = "ct" if entity == "contact" else "co"
     if entity == "company":
-        for contact in await crm_people.company_contacts(ctx.session, ctx.me, row.id, limit=5):
+        people = await crm_people.company_contacts_page(ctx.session, ctx.me, row.id, 1, CARD_ROWS)
+        for contact in people.items:
             view.row(Button(f"👤 {contact.name}"[:60], f"ct:o:{contact.id}"))
-    deals = await crm_people.related_deals(ctx.session, ctx.me, entity, row.id, limit=5)
-    if deals:
+        if people.pages > 1:
+            view.row(Button(ctx.tr.s("All contacts ({n})", n=people.total), f"co:pp:{row.id}:1"))
+    deals = await crm_people.related_deals_page(ctx.session, ctx.me, entity, row.id, 1, CARD_ROWS)
+    if deals.items:
         lines.append([bold(ctx.tr.s("Deals"))])
-    for deal in deals:
+    for deal in deals.items:
         lines.append([Span(f"• #{deal.id} {deal.title} — {money(deal.amount, deal.currency)}")])
         view.row(Button(f"💼 {deal.title}"[:60], f"dl:o:{deal.id}"))
+    if deals.pages > 1:
+        view.row(Button(ctx.tr.s("All deals ({n})", n=deals.total), f"{letter}:dd:{row.id}:1"))
     lines.extend(await _extras(ctx, entity, row))
     view.body = join_lines(lines)
     await activity_rows(ctx, view, entity, row.id)

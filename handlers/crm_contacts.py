@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from handlers.core import Ctx, Router, pager_row
-from handlers.crm_cards import ENTITY, card, person_card, prefixed
+from handlers.crm_cards import ENTITY, card, person_card, prefixed, related_view
 from handlers.crm_leads import duplicate_view
 from handlers.i18n import N_
 from handlers.markup import Span, bold, join_lines
@@ -107,6 +107,8 @@ async def _action(ctx: Ctx, entity: str) -> Any:
         return view
     if verb == "o":
         return await person_card(ctx, entity, ctx.int_arg(1))
+    if verb in ("dd", "pp"):
+        return await related_view(ctx, entity, ctx.int_arg(1), verb, ctx.page_arg(2))
     if verb == "new":
         row = await crm_people.create_from_draft(ctx.session, ctx.me, ctx.int_arg(1), entity)
         return await _created(ctx, entity, row.id, [])

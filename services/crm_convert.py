@@ -11,7 +11,7 @@ from services.access import Actor
 from services.crm import add_history, get_visible
 from services.crm_deals import create_deal
 from services.crm_leads import mark_converted
-from services.crm_people import create_company, create_contact
+from services.crm_people import create_company, create_contact, find_company
 from services.errors import N_, DomainError
 
 # -- conversion --------------------------------------------------------------------------
@@ -38,16 +38,19 @@ async def convert_lead(session: AsyncSession, actor: Actor, lead_id: int, mask: 
     if mask & COMPANY:
         if not lead.company:
             raise DomainError(N_("The lead has no company name to make a company from."))
-        company = await create_company(
-            session,
-            actor,
-            lead.company,
-            phone="",
-            email="",
-            lead_id=lead.id,
-            owner_id=lead.owner_id,
-        )
-        company_id = company.id
+        # a company the team already has is linked, not made twice
+        company_id = await find_company(session, actor, lead.company)
+        if company_id is None:
+            company = await create_company(
+                session,
+                actor,
+                lead.company,
+                phone="",
+                email="",
+                lead_id=lead.id,
+                owner_id=lead.owner_id,
+            )
+            company_id = company.id
     if mask & CONTACT:
         contact = await create_contact(
             session,

@@ -57,6 +57,19 @@ async def create_company(
     return company
 
 
+async def find_company(session: AsyncSession, actor: Actor, name: str) -> int | None:
+    """The team's company of that name (any case and spacing) the actor sees, if any."""
+    scope = await scope_of(session, actor)
+    found = await session.scalar(
+        visible(CrmCompany, actor, scope)
+        .where(CrmCompany.name_key == company_key(name))
+        .with_only_columns(CrmCompany.id)
+        .order_by(CrmCompany.id)
+        .limit(1)
+    )
+    return int(found) if found is not None else None
+
+
 async def create_contact(
     session: AsyncSession,
     actor: Actor,
@@ -115,16 +128,7 @@ async def create_contact_checked(
         dups = await find_duplicates(session, actor, card)
         if dups:
             return Created(None, dups, await _draft(session, actor, "contact", card))
-    company_id = None
-    if card.company:
-        scope = await scope_of(session, actor)
-        company_id = await session.scalar(
-            visible(CrmCompany, actor, scope)
-            .where(CrmCompany.name_key == company_key(card.company))
-            .with_only_columns(CrmCompany.id)
-            .order_by(CrmCompany.id)
-            .limit(1)
-        )
+    company_id = await find_company(session, actor, card.company) if card.company else None
     contact = await create_contact(
         session,
         actor,
@@ -200,34 +204,27 @@ async def list_companies(
     return await paginate(session, query, page, per_page)
 
 
-async def related_deals(
-    session: AsyncSession, actor: Actor, entity: str, entity_id: int, limit: int = 10
-) -> list[CrmDeal]:
-    """Visible deals of a contact or a company."""
+async def related_deals_page(
+    session: AsyncSession, actor: Actor, entity: str, entity_id: int, page: int, per_page: int
+) -> Page[CrmDeal]:
+    """All visible deals of a contact or a company, newest first, one page."""
     await get_visible(session, actor, entity, entity_id)
     scope = await scope_of(session, actor)
     column = CrmDeal.contact_id if entity == "contact" else CrmDeal.company_id
-    rows = await session.scalars(
-        visible(CrmDeal, actor, scope)
-        .where(column == entity_id)
-        .order_by(CrmDeal.id.desc())
-        .limit(limit)
-    )
-    return list(rows)
+    query = visible(CrmDeal, actor, scope).where(column == entity_id)
+    return await paginate(session, query.order_by(CrmDeal.id.desc()), page, per_page)
 
 
-async def company_contacts(
-    session: AsyncSession, actor: Actor, company_id: int, limit: int = 10
-) -> list[CrmContact]:
+async def company_contacts_page(
+    session: AsyncSession, actor: Actor, company_id: int, page: int, per_page: int
+) -> Page[CrmContact]:
+    """All visible contacts of a company, by name, one page."""
     await get_visible(session, actor, "company", company_id)
     scope = await scope_of(session, actor)
-    rows = await session.scalars(
-        visible(CrmContact, actor, scope)
-        .where(CrmContact.company_id == company_id)
-        .order_by(CrmContact.name_key)
-        .limit(limit)
+    query = visible(CrmContact, actor, scope).where(CrmContact.company_id == company_id)
+    return await paginate(
+        session, query.order_by(CrmContact.name_key, CrmContact.id), page, per_page
     )
-    return list(rows)
 
 
 @dataclass(frozen=True, slots=True)

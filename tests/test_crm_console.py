@@ -460,3 +460,30 @@ async def test_imported_contacts_keep_their_company(sqlite_app: App, tmp_path: P
     assert "Company #1" in out  # the Romashka LLC that was there
     out = await boss.say("/contact 3")
     assert "Company #2" in out  # Vector, created once for Ivan and Petr
+
+
+async def test_a_company_with_many_deals_and_contacts_pages_them(sqlite_app: App) -> None:
+    boss = ConsoleDriver(sqlite_app, user="Boss", lang="en")
+    await boss.say("/start")
+    await boss.say("/company Romashka LLC")
+    for n in range(1, 8):
+        await boss.say(f"/contact Person {n}, Romashka LLC, +7 900 222 00 {n:02d}")
+    for n in range(1, 13):
+        out = await boss.say(f"/lead Buyer {n}, Romashka LLC, +7 900 333 00 {n:02d}")
+        await boss.press("Convert")
+        await boss.press("Convert")
+    out = await boss.say("/company 1")
+    assert "All deals (12)" in out and "All contacts (" in out
+    out = await boss.press("All deals (12)")
+    assert "Deals of Romashka LLC (12)" in out and "1/2" in out
+    out = await boss.press("Next")
+    assert "2/2" in out and out.count("💼") == 2
+    out = await boss.press("Back")
+    assert "Company #1: Romashka LLC" in out
+    out = await boss.press("All contacts (19)")  # 7 added, 12 from the converted leads
+    assert "Contacts of Romashka LLC (19)" in out and "1/2" in out
+    out = await boss.press("Next")
+    assert "2/2" in out and "Person 7" in out
+    # conversion linked each lead to the company the team has: there is one Romashka
+    out = await boss.say("/companies")
+    assert "Companies (1)" in out
