@@ -302,7 +302,11 @@ async def _parse_source(ctx: Ctx, raw: str) -> str:
             return code_
     found = crm.source_of(value)
     if found is None:
-        raise DomainError(_N("Unknown source {value}; set to other."), value=raw)
+        raise DomainError(
+            _N("There is no source {value}. Choose one: {sources}."),
+            value=raw.strip(),
+            sources=", ".join(source_label(ctx, code_) for code_ in crm.SOURCES),
+        )
     return found
 
 

@@ -106,7 +106,11 @@ def _check(card: Card) -> None:
     if not card.name.strip():
         raise DomainError(N_("A lead needs at least a name, a phone or an e-mail."))
     if card.source not in SOURCES:
-        raise DomainError(N_("Unknown source {value}; set to other."), value=card.source)
+        raise DomainError(
+            N_("There is no source {value}. Choose one: {sources}."),
+            value=card.source,
+            sources=", ".join(SOURCES),
+        )
 
 
 async def create_lead(

@@ -487,3 +487,19 @@ async def test_a_company_with_many_deals_and_contacts_pages_them(sqlite_app: App
     # conversion linked each lead to the company the team has: there is one Romashka
     out = await boss.say("/companies")
     assert "Companies (1)" in out
+
+
+async def test_the_lead_form_asks_again_for_an_unknown_source(sqlite_app: App) -> None:
+    boss = ConsoleDriver(sqlite_app, user="Boss", lang="en")
+    await boss.say("/start")
+    await boss.say("/lead")
+    await boss.say("Ivan")
+    await boss.press("Skip")
+    await boss.press("Skip")
+    out = await boss.press("Skip")
+    assert "Source?" in out
+    out = await boss.say("pigeon post")
+    assert "There is no source pigeon post. Choose one:" in out and "call" in out
+    assert "set to other" not in out
+    out = await boss.press("call")
+    assert "Lead #1 created." in out and "Source: call" in out
