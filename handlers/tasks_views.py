@@ -210,6 +210,9 @@ async def status_buttons(ctx: Ctx, task: Task) -> list[Button]:
         out.append(Button(tr.s("Defer"), f"t:s:{tid}:defer"))
     if (doer or manager) and s in (tasks.COMPLETED, tasks.DEFERRED):
         out.append(Button(tr.s("Renew"), f"t:s:{tid}:renew"))
+    if doer and not manager and s == tasks.AWAITING:
+        # taken back before the approval (a manager has Return for that)
+        out.append(Button(tr.s("Renew"), f"t:s:{tid}:renew"))
     return out
 
 

@@ -70,6 +70,10 @@ async def test_task_flow_in_english(app: App) -> None:
     await anna.say("/task 2")
     out = await anna.press("Complete")
     assert "Status: 🔎 awaiting control" in out
+    out = await anna.press("Renew")  # taken back before the approval
+    assert "Status: ⚪ pending" in out
+    out = await anna.press("Complete")
+    assert "Status: 🔎 awaiting control" in out
     out = await boss.say("/task 2")
     assert "asks you to approve it" in out
     out = await boss.press("Return")
