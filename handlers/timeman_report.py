@@ -96,9 +96,11 @@ def _report_card(tr: Translator, report: DailyReport, day: WorkDay, *, own: bool
         lines.append(tr("Comment: {text}", text=report.comment))
     view = View(body=join_lines(lines), ref=f"report:{report.id}")
     if own and report.status != "confirmed":
+        # sent already: sending again (after more text) is said as such
+        send = tr.s("📤 Send again") if report.status == "sent" else tr.s("📤 Send to supervisor")
         view.row(
             Button(tr.s("✏ Add text"), f"tm:re:{report.id}"),
-            Button(tr.s("📤 Send to supervisor"), f"tm:rs:{report.id}"),
+            Button(send, f"tm:rs:{report.id}"),
         )
     return view
 
@@ -125,7 +127,12 @@ async def _send(ctx: Ctx, report_id: int) -> View:
         return view
 
     await ctx.notify(boss.id, "approval", build, ref=f"report:{report.id}")
-    return View(body=ctx.tr("The report was sent to {person}.", person=bold(boss.name)))
+    # the card again, in place: its state and its button now say it was sent
+    view = _report_card(ctx.tr, report, day, own=True)
+    sent = ctx.tr("The report was sent to {person}.", person=bold(boss.name))
+    view.body = [*sent, Span("\n\n"), *view.body]
+    view.edit = True
+    return view
 
 
 async def _reviewed(ctx: Ctx, report: DailyReport, author: User, confirmed: bool) -> View:

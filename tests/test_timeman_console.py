@@ -103,6 +103,7 @@ async def test_day_cycle_and_report_in_english(app: App) -> None:
     assert "Notes: Finished the data import" in out
     out = await anna.press("Send to supervisor")
     assert "The report was sent to Boss." in out
+    assert "Send again" in out and "Send to supervisor" not in out  # it says it was sent
 
     out = await boss.say("/day")
     assert "Anna sent the daily report:" in out and "Notes: Finished the data import" in out
