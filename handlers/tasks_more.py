@@ -183,7 +183,7 @@ async def task_action(ctx: Ctx) -> Any:
         await tasks.get_task(ctx.session, ctx.me, task_id)
         return await ctx.start_form("task_check", {"task_id": task_id})
     if verb == "sb":
-        return await subtasks_view(ctx, task_id)
+        return await subtasks_view(ctx, task_id, ctx.page_arg(2))
     if verb == "sn":
         await tasks.get_task(ctx.session, ctx.me, task_id)
         return await ctx.start_form("task_sub", {"task_id": task_id})

@@ -81,13 +81,16 @@ async def checklist_view(
     return view
 
 
-async def subtasks_view(ctx: Ctx, task_id: int) -> View:
+async def subtasks_view(ctx: Ctx, task_id: int, page_no: int = 1) -> View:
     task = await tasks.get_task(ctx.session, ctx.me, task_id)
-    subs = await tasks.subtasks(ctx.session, ctx.me, task.id)
-    body = ctx.tr("Subtasks of #{id} ({count})", id=str(task.id), count=str(len(subs)))
+    page = await tasks.subtasks(
+        ctx.session, ctx.me, task.id, page_no, per_page=ctx.services.page_size
+    )
+    body = ctx.tr("Subtasks of #{id} ({count})", id=str(task.id), count=str(page.total))
     view = View(body=body, ref=f"task:{task.id}", edit=True)
-    for sub in subs:
+    for sub in page.items:
         view.row(Button(task_label(ctx.tr, sub), f"t:o:{sub.id}"))
+    view.row(*pager_row(ctx, page, f"t:sb:{task.id}"))
     view.row(
         Button(ctx.tr.s("New subtask"), f"t:sn:{task.id}"),
         Button(ctx.tr.s("Back"), f"t:o:{task.id}"),

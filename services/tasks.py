@@ -349,12 +349,13 @@ async def edit_text(
     return task
 
 
-async def subtasks(session: AsyncSession, actor: Actor, task_id: int) -> list[Task]:
+async def subtasks(
+    session: AsyncSession, actor: Actor, task_id: int, page: int = 1, per_page: int = 10
+) -> Page[Task]:
+    """The subtasks of a task the actor sees, oldest first, one page."""
     task = await get_task(session, actor, task_id)
-    rows = await session.execute(
-        visible_tasks(actor).where(Task.parent_id == task.id).order_by(Task.id).limit(50)
-    )
-    return list(rows.scalars())
+    query = visible_tasks(actor).where(Task.parent_id == task.id).order_by(Task.id)
+    return await paginate(session, query, page, per_page)
 
 
 # -- reports others read -------------------------------------------------------

@@ -479,3 +479,16 @@ async def test_spoken_deadlines_leave_a_clean_title(sqlite_app: App) -> None:
     await kim.say("/start")
     out = await kim.say("/task Ship the release tomorrow at 9")
     assert "#4 Ship the release\n" in out and "Deadline: tomorrow 09:00" in out
+
+
+async def test_a_task_with_many_subtasks_pages_them(sqlite_app: App) -> None:
+    boss = ConsoleDriver(sqlite_app, user="Boss", lang="en")
+    await boss.say("/start")
+    await boss.say("/task Launch the site tomorrow 15:00")
+    for n in range(1, 13):
+        await boss.say(f"/task 1 sub Step {n:02d}")
+    await boss.say("/task 1")
+    out = await boss.press("Subtasks")
+    assert "Subtasks of #1 (12)" in out and "1/2" in out and "Step 01" in out
+    out = await boss.press("Next")
+    assert "2/2" in out and "Step 12" in out and "Step 01" not in out

@@ -274,7 +274,7 @@ async def test_comments_mentions_checklist_subtasks(
         with pytest.raises(DomainError):
             await tasks_work.toggle_item(s, world.other, items[0].id)
         sub = await tasks.create_task(s, world.emp, "Book the venue", parent_id=task.id)
-        assert [t.id for t in await tasks.subtasks(s, world.admin, task.id)] == [sub.id]
+        assert [t.id for t in (await tasks.subtasks(s, world.admin, task.id)).items] == [sub.id]
         _, page = await tasks_work.comments(s, world.admin, task.id)
         assert [c.text for c, _ in page.items] == ["ok", "cc @Guest", "Ask @Other"]
         assert [i.done for i in await tasks_work.checklist(s, world.admin, task.id)] == [
