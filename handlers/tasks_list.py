@@ -17,6 +17,7 @@ from models.groups import Group
 from models.teams import User
 from services import tasks
 from services.access import get_visible_group
+from services.pagination import Page
 
 router = Router(__name__)
 ORDER = 51
@@ -93,11 +94,17 @@ async def time_view(ctx: Ctx, rest: str) -> View:
     words = rest.split()
     week = any(w.casefold() in WEEK_WORDS for w in words)
     who = next((w for w in words if w.startswith("@")), None)
-    user_id, name = ctx.me.user_id, ctx.me.name
+    user_id = ctx.me.user_id
     if who is not None:
         user_id = await parse_person(ctx, who)
+    return await time_page(ctx, user_id, week, 1)
+
+
+async def time_page(ctx: Ctx, user_id: int, week: bool, page_no: int) -> View:
+    name = ctx.me.name
+    if user_id != ctx.me.user_id:
         person = await ctx.session.get(User, user_id)
-        name = person.name if person else who
+        name = person.name if person else "?"
     zone = ZoneInfo(ctx.me.timezone)
     today = datetime.now(zone).replace(hour=0, minute=0, second=0, microsecond=0)
     start = today - timedelta(days=today.weekday()) if week else today
@@ -113,7 +120,8 @@ async def time_view(ctx: Ctx, rest: str) -> View:
             total=ctx.tr.duration(timedelta(seconds=total)),
         )
     ]
-    for task, seconds in rows[:30]:
+    page = Page.of(rows, page_no, TIME_PAGE)
+    for task, seconds in page.items:
         title = task.title if len(task.title) <= 60 else task.title[:59] + "…"
         lines.append(
             [Span(f"• #{task.id} {title} — {ctx.tr.duration(timedelta(seconds=seconds))}")]
@@ -122,7 +130,22 @@ async def time_view(ctx: Ctx, rest: str) -> View:
         lines.append(
             ctx.tr("Nothing logged yet. Start a timer on a task or type /task ID time 1h.")
         )
-    return View(body=join_lines(lines))
+    view = View(body=join_lines(lines))
+    view.row(*pager_row(ctx, page, f"tt:{'w' if week else 'd'}:{user_id}"))
+    return view
+
+
+TIME_PAGE = 20  # tasks a page of /tasks time lists
+
+
+@router.action("tt")
+async def time_action(ctx: Ctx) -> Any:
+    """A page of /tasks time (the access check is the same: tasks.time_logged)."""
+    view = await time_page(
+        ctx, ctx.int_arg(1), bool(ctx.action_args) and ctx.action_args[0] == "w", ctx.page_arg(2)
+    )
+    view.edit = True
+    return view
 
 
 @router.command(

@@ -492,3 +492,15 @@ async def test_a_task_with_many_subtasks_pages_them(sqlite_app: App) -> None:
     assert "Subtasks of #1 (12)" in out and "1/2" in out and "Step 01" in out
     out = await boss.press("Next")
     assert "2/2" in out and "Step 12" in out and "Step 01" not in out
+
+
+async def test_time_on_tasks_pages_past_twenty(sqlite_app: App) -> None:
+    boss = ConsoleDriver(sqlite_app, user="Boss", lang="en")
+    await boss.say("/start")
+    for n in range(1, 24):
+        await boss.say(f"/task Job {n:02d} tomorrow 15:00")
+        await boss.say(f"/task {n} time {n}m")
+    out = await boss.say("/tasks time")
+    assert "1/2" in out and out.count("• #") == 20
+    out = await boss.press("Next")
+    assert "2/2" in out and out.count("• #") == 3
