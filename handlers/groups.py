@@ -78,7 +78,7 @@ async def card_view(ctx: Ctx, group: Group) -> View:
         view.row(
             Button(
                 ctx.tr.s("Make closed") if group.is_open else ctx.tr.s("Make open"),
-                f"grp:a:{group.id}",
+                f"grp:a:{group.id}:{'c' if group.is_open else 'o'}",
             ),
             Button(ctx.tr.s("Project deadline"), f"grp:d:{group.id}"),
             Button(ctx.tr.s("Invite extranet"), f"inv:g:{group.id}"),
@@ -266,7 +266,10 @@ async def groups_action(ctx: Ctx) -> Any:
         return view
     if verb == "a":
         group = await groups.get_manageable_group(ctx.session, ctx.me, group_id)
-        group = await groups.set_open(ctx.session, ctx.me, group.id, not group.is_open)
+        # the button says what it was drawn for: an old one must not flip it back
+        wanted = ctx.action_args[2] if len(ctx.action_args) > 2 else ""
+        make_open = wanted == "o" if wanted in ("o", "c") else not group.is_open
+        group = await groups.set_open(ctx.session, ctx.me, group.id, make_open)
         view = await card_view(ctx, group)
         view.edit = True
         return view

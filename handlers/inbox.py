@@ -114,7 +114,7 @@ async def settings_view(ctx: Ctx) -> View:
             *[
                 Button(
                     ("🔕 " if k in (prefs.muted_kinds or []) else "🔔 ") + tr.s(KIND_NAMES[k]),
-                    f"nb:k:{k}",
+                    f"nb:k:{k}:{'u' if k in (prefs.muted_kinds or []) else 'm'}",
                 )
                 for k in kinds[start : start + 3]
             ]
@@ -210,8 +210,12 @@ async def inbox_action(ctx: Ctx) -> Any:
         view.edit = True
         return view
     if verb == "k":
+        wanted = ctx.action_args[2] if len(ctx.action_args) > 2 else ""
         await notifications.toggle_kind(
-            ctx.session, ctx.me, ctx.action_args[1] if len(ctx.action_args) > 1 else ""
+            ctx.session,
+            ctx.me,
+            ctx.action_args[1] if len(ctx.action_args) > 1 else "",
+            {"m": True, "u": False}.get(wanted),  # what the button was drawn for
         )
         view = await settings_view(ctx)
         view.edit = True

@@ -54,7 +54,7 @@ async def edit_view(ctx: Ctx) -> View:
         [
             Button(
                 ("📌 " if section in pins else "○ ") + ctx.tr.s(SECTION_LABELS[section]),
-                f"menu:t:{section}",
+                f"menu:t:{section}:{'u' if section in pins else 'p'}",
             )
             for section in menu.SECTIONS
         ]
@@ -77,7 +77,11 @@ async def menu_action(ctx: Ctx) -> View | list[View] | None:
     if verb == "e":
         return await edit_view(ctx)
     if verb == "t" and len(ctx.action_args) > 1:
-        await menu.toggle(ctx.session, ctx.me, ctx.action_args[1])
+        wanted = ctx.action_args[2] if len(ctx.action_args) > 2 else ""
+        # what the button was drawn for: an old one must not flip it back
+        await menu.toggle(
+            ctx.session, ctx.me, ctx.action_args[1], {"p": True, "u": False}.get(wanted)
+        )
         return await edit_view(ctx)
     if verb == "o" and len(ctx.action_args) > 1:
         section = ctx.action_args[1]

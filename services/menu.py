@@ -37,11 +37,20 @@ async def pinned(session: AsyncSession, actor: Actor) -> list[str]:
     return [section for section in rows.scalars() if section in SECTIONS]
 
 
-async def toggle(session: AsyncSession, actor: Actor, section: str) -> bool:
-    """Pin or unpin a section; returns True when it is pinned afterwards."""
+async def toggle(
+    session: AsyncSession, actor: Actor, section: str, pinned: bool | None = None
+) -> bool:
+    """Pin or unpin a section (`pinned`: the state wanted; None flips it); returns True
+    when it is pinned afterwards."""
     if section not in SECTIONS:
         raise DomainError(N_("There is no such menu section."))
     existing = await session.get(MenuPin, (actor.user_id, section))
+    if pinned is None:
+        pinned = existing is None
+    if existing is not None and pinned:
+        return True
+    if existing is None and not pinned:
+        return False
     if existing is not None:
         await session.execute(
             delete(MenuPin).where(MenuPin.user_id == actor.user_id, MenuPin.section == section)

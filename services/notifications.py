@@ -161,15 +161,20 @@ async def set_digest(session: AsyncSession, actor: Actor, mode: str) -> Notifica
     return row
 
 
-async def toggle_kind(session: AsyncSession, actor: Actor, kind: str) -> bool:
-    """Mute or unmute a kind; returns True when it is muted afterwards."""
+async def toggle_kind(
+    session: AsyncSession, actor: Actor, kind: str, muted: bool | None = None
+) -> bool:
+    """Mute or unmute a kind (`muted`: the state wanted; None flips it); returns True
+    when it is muted afterwards."""
     if kind not in KINDS:
         raise DomainError(N_("There is no such kind of notification."))
     row = await settings_of(session, actor.user_id)
     kinds = list(row.muted_kinds or [])
-    if kind in kinds:
+    if muted is None:
+        muted = kind not in kinds
+    if kind in kinds and not muted:
         kinds.remove(kind)
-    else:
+    elif kind not in kinds and muted:
         kinds.append(kind)
     row.muted_kinds = kinds
     await session.flush()
