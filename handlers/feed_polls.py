@@ -3,6 +3,7 @@ the winning option into a task (when the tasks area is installed)."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
@@ -33,6 +34,9 @@ def _bar(votes: int, total: int) -> str:
     return "█" * filled + "░" * (BAR - filled)
 
 
+_DATE_LIKE = re.compile(r"\d{1,2}[:.]\d{2}|\d{1,2}[./]\d{1,2}|\d\s*(?:am|pm)\b", re.IGNORECASE)
+
+
 def _until(ctx: Ctx, part: str) -> datetime | None:
     """The voting deadline in "until Friday 18:00" or "до пятницы 18:00"; None when
     the words after "until" are no date ("до обеда" is an answer to offer). With a
@@ -42,9 +46,9 @@ def _until(ctx: Ctx, part: str) -> datetime | None:
     try:
         return parse_when(text, ctx.me.locale, ctx.me.timezone)
     except DomainError:
-        if any(ch.isdigit() for ch in text):
+        if _DATE_LIKE.search(text):  # "до 31.02 18:00": a date was meant
             raise
-        return None
+        return None  # "до 5 человек": an answer
 
 
 async def poll_view(ctx: Ctx, poll: Poll, post: Post) -> View:

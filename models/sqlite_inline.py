@@ -130,10 +130,10 @@ class WriteGate:
     def enter(self, wait: float) -> asyncio.Lock:
         """Take the gate (inside SQLAlchemy's greenlet); the lock to give back."""
         lock = self._lock()
-        if lock.locked():
-            await_(self._enter(lock, wait))
-        else:
+        if not lock.locked() and not getattr(lock, "_waiters", None):
             await_(lock.acquire())  # free: acquired at once, without a loop cycle
+        else:  # held, or just released to a waiter not yet running: wait in line
+            await_(self._enter(lock, wait))
         return lock
 
 

@@ -89,6 +89,16 @@ class Outcome:
     progress: dict[int, dict[str, Any]] = field(default_factory=dict)
 
 
+def _merge_progress(into: dict[int, dict[str, Any]], more: dict[int, dict[str, Any]]) -> None:
+    """A group's row goes to each chat bound to it: the parts each chat got add up."""
+    for row_id, payload in more.items():
+        held = into.get(row_id)
+        if held is None:
+            into[row_id] = payload
+        else:
+            held[PARTS_DONE] = {**held.get(PARTS_DONE, {}), **payload.get(PARTS_DONE, {})}
+
+
 class Dispatcher:
     def __init__(
         self,
@@ -336,7 +346,7 @@ class Dispatcher:
                 outcome.sent.extend(current.sent)
                 outcome.gone.extend(current.gone)
                 outcome.retry.extend(current.retry)
-                outcome.progress.update(current.progress)
+                _merge_progress(outcome.progress, current.progress)
 
         async def worker() -> None:
             while True:
@@ -348,7 +358,7 @@ class Dispatcher:
                 outcome.sent.extend(result.sent)
                 outcome.gone.extend(result.gone)
                 outcome.retry.extend(result.retry)
-                outcome.progress.update(result.progress)
+                _merge_progress(outcome.progress, result.progress)
                 # what was sent but not yet recorded is what a crash would resend
                 if len(outcome.sent) >= self.record_every:
                     await flush()

@@ -61,6 +61,7 @@ _NAMED_DAY = re.compile(
     rf"\b(?:today|tomorrow|day after tomorrow|сегодня|завтра|послезавтра|{_DAY_ALT})\b",
     re.IGNORECASE,
 )
+_COLON_TIME = re.compile(r"\b\d{1,2}:\d{2}\b")
 _DAILY = re.compile(r"\b(?:every ?day|daily|каждый день|ежедневно)\b", re.IGNORECASE)
 _MONTHLY = re.compile(r"\b(?:every month|monthly|каждый месяц|ежемесячно)\b", re.IGNORECASE)
 _WEEKLY = re.compile(r"\b(?:every week|weekly|каждую неделю|еженедельно)\b", re.IGNORECASE)
@@ -155,16 +156,14 @@ def parse_event(text: str, locale: str, tz: str, now: datetime | None = None) ->
     zone = ZoneInfo(tz)
     start: datetime | None = None
     match = _DMY.search(raw)
-    if (
-        match
-        and match.group(3) is None
-        and match.group(4) is None
-        and _NAMED_DAY.search(raw)
-        and int(match.group(1)) <= 23
-        and int(match.group(2)) <= 59
-    ):
-        raw = raw[: match.start()] + f"{match.group(1)}:{match.group(2)}" + raw[match.end() :]
-        match = None
+    if match and match.group(3) is None and match.group(4) is None and _NAMED_DAY.search(raw):
+        # a day named in words says when; the dotted number is its time ("завтра 10.05"),
+        # or, with a time written out too, part of the title ("Отчёт за 10.05 завтра в 12:00")
+        if _COLON_TIME.search(raw):
+            match = None
+        elif int(match.group(1)) <= 23 and int(match.group(2)) <= 59:
+            raw = raw[: match.start()] + f"{match.group(1)}:{match.group(2)}" + raw[match.end() :]
+            match = None
     if match:
         start = _dmy(match, zone, now)
         raw = _strip(raw, match)

@@ -66,16 +66,24 @@ def _recent_past_stays(when: datetime, fragment: str, now: datetime | None) -> d
     """dateparser moves a date without a year that has passed to next year; one of the
     last weeks ("26 Nov" on 27 Nov) stays in this year and shows as overdue, as the
     fast path does (a year ahead is never what the person meant)."""
-    if _YEAR.search(fragment):
-        return when
+    if _YEAR.search(fragment) or _RELATIVE.search(fragment):
+        return when  # a year given, or counted ("in a year", "через год")
     current = now or datetime.now(UTC)
     try:
         earlier = when.replace(year=when.year - 1)
     except ValueError:  # 29 February
         return when
-    if current - RECENT_PAST < earlier <= current:
+    # only a date of this year moved to the next by dateparser, as the fast path reads
+    # it: on 5 January, "28 December" is the coming one
+    if current - RECENT_PAST < earlier <= current and earlier.year == current.year:
         return earlier
     return when
+
+
+_RELATIVE = re.compile(
+    r"через|спустя|следующ|год|\bin\s+\d|\bin\s+(?:a|one)\b|next|year|ago|назад",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,9 +229,13 @@ def _spoken_hour(hour: int, part: str) -> int | None:
         return None if hour > 12 else hour % 12
     if part in ("дня", "вечера", "pm"):
         return None if hour > 12 else hour % 12 + 12
-    if part == "ночи":  # "в 11 ночи" is 23:00, "в 2 ночи" 02:00
-        return None if hour > 12 else (hour % 12 + 12 if hour >= 6 else hour)
-    return hour if hour <= 23 else None
+    if part == "ночи":  # "в 11 ночи" is 23:00, "в 12 ночи" 00:00, "в 2 ночи" 02:00
+        if hour > 12:
+            return None
+        return 0 if hour == 12 else hour + 12 if hour >= 6 else hour
+    if 1 <= hour <= 7:  # "at 5", "в 2": working hours, the afternoon
+        return hour + 12
+    return hour if 8 <= hour <= 23 else None
 
 
 def _spoken_tail(text: str, tz: str, now: datetime | None) -> Found | None:

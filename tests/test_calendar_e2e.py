@@ -228,6 +228,8 @@ async def test_dotted_times_and_a_night_shift(sqlite_app: App) -> None:
     assert "📅 Созвон\n" in out and "завтра 10:05–11:05" in out
     out = await boss.say("/event Обход завтра 10.30 30m")
     assert "завтра 10:30–11:00" in out
+    out = await boss.say("/event Отчёт за 10.05 завтра в 12:00")
+    assert "📅 Отчёт за 10.05\n" in out and "завтра 12:00–13:00" in out
     en = ConsoleDriver(sqlite_app, user="Kim", lang="en")
     await en.say("/start")
     out = await en.say("/event Night shift tomorrow 22:00-02:00")

@@ -249,5 +249,7 @@ async def test_poll_options_that_start_like_a_deadline(sqlite_app: App) -> None:
     out = await boss.say("/poll Корпоратив? | Да | Нет | до пятницы 18:00")
     assert "Голосование до пт " in out and "18:00" in out
     assert "[1] Да" in out and "[2] Нет" in out and "пятницы" not in out
+    out = await boss.say("/poll Сколько гостей? | до 5 человек | больше 5")
+    assert "Опрос создан." in out and "[1] до 5 человек" in out
     out = await boss.say("/poll Корпоратив? | Да | Нет | до 31.02 18:00")
     assert "Не понял дату «31.02 18:00»." in out and "Опрос создан." not in out

@@ -91,3 +91,26 @@ def test_a_date_of_the_last_weeks_stays_in_this_year(
     found = find_when(sentence, lang, "Europe/Moscow", now=NOW)
     assert found is not None
     assert found.when.astimezone(zone).replace(tzinfo=None) == expected_local
+
+
+JANUARY = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected_local"),
+    [
+        ("28 декабря", datetime(2026, 12, 28, 0, 0)),  # the coming one, not last week's
+        ("28.12", datetime(2026, 12, 28, 0, 0)),
+        ("December 28", datetime(2026, 12, 28, 0, 0)),
+        ("через год", datetime(2027, 1, 5, 12, 0)),  # counted a year on: not today
+        ("in 1 year", datetime(2027, 1, 5, 12, 0)),
+        ("next year", datetime(2027, 1, 5, 12, 0)),
+    ],
+)
+def test_early_in_a_year_december_and_a_year_ahead_stay_ahead(
+    text: str, expected_local: datetime
+) -> None:
+    from zoneinfo import ZoneInfo
+
+    result = parse_when(text, "ru", "Europe/Moscow", now=JANUARY)
+    assert result.astimezone(ZoneInfo("Europe/Moscow")).replace(tzinfo=None) == expected_local

@@ -266,6 +266,10 @@ def test_whole_answer_same_as_dateparser(text: str, lang: str) -> None:
         ("Дежурство завтра в 11 ночи", "ru", datetime(2026, 11, 28, 23, 0), "завтра в 11 ночи"),
         ("Позвонить Ли сегодня вечером", "ru", datetime(2026, 11, 27, 19, 0), "сегодня вечером"),
         ("Ship at 9", "en", datetime(2026, 11, 28, 9, 0), "at 9"),  # 09:00 has passed today
+        ("Call John at 5", "en", datetime(2026, 11, 27, 17, 0), "at 5"),  # working hours
+        ("Сдать 5 задач в 2", "ru", datetime(2026, 11, 27, 14, 0), "в 2"),
+        ("Выкатить завтра в 12 ночи", "ru", datetime(2026, 11, 28, 0, 0), "завтра в 12 ночи"),
+        ("Созвон завтра в 2 ночи", "ru", datetime(2026, 11, 28, 2, 0), "завтра в 2 ночи"),
         ("Call Kim tomorrow morning", "en", datetime(2026, 11, 28, 9, 0), "tomorrow morning"),
     ],
 )
@@ -275,3 +279,7 @@ def test_spoken_times_are_read_whole(
     found = find_when(text, lang, "Europe/Moscow", now=NOW)
     assert found is not None and local(found.when) == expected
     assert found.fragment == fragment
+
+
+def test_hour_zero_alone_is_no_time() -> None:
+    assert find_when("Встреча в 0", "ru", "Europe/Moscow", now=NOW) is None

@@ -351,3 +351,37 @@ async def test_a_writer_that_never_finishes_fails_the_next_one_after_the_wait(
         await engine.dispose()
     assert 0.15 <= waited < 2.0
     assert keys == {"held", "after"}
+
+
+async def test_a_writer_arriving_as_the_gate_changes_hands_still_waits_only_busy_wait() -> None:
+    """The gate was just released to a queued writer that has not run yet: one who comes
+    then waits in line like the others, with the same limit."""
+    from sqlalchemy.util.concurrency import greenlet_spawn
+
+    gate = sqlite_inline.WriteGate()
+    wait = 0.2
+    held = await greenlet_spawn(gate.enter, wait)
+
+    async def queued() -> None:
+        lock = await greenlet_spawn(gate.enter, wait)
+        await asyncio.sleep(1.0)  # its transaction takes a second
+        lock.release()
+
+    other = asyncio.create_task(queued())
+    await asyncio.sleep(0.01)
+    outcome: list[object] = []
+
+    def commit_then_write() -> None:
+        held.release()  # a COMMIT gives the gate back to the queued writer
+        started = time.monotonic()
+        try:
+            gate.enter(wait).release()
+            outcome.append("entered")
+        except sqlite3.OperationalError as exc:
+            outcome.append(exc)
+        outcome.append(time.monotonic() - started)
+
+    await greenlet_spawn(commit_then_write)
+    await other
+    assert isinstance(outcome[0], sqlite3.OperationalError) and "locked" in str(outcome[0])
+    assert 0.15 <= float(outcome[1]) < 0.6  # type: ignore[arg-type]

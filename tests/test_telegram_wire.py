@@ -353,3 +353,13 @@ async def test_a_button_whose_edit_fails_still_gets_its_reply(
         assert "I created" in boss.replies()[-1].text and "Call Ivanov" in str(
             boss.replies()[-1].buttons
         )
+
+
+def test_a_group_rows_progress_adds_up_over_its_chats() -> None:
+    """One row, two bound chats, both failing after some parts: each keeps its count."""
+    from scheduler.dispatcher import _merge_progress
+
+    into: dict[int, dict[str, Any]] = {}
+    _merge_progress(into, {7: {"body": [], "parts_done": {"-1001": 1}}})
+    _merge_progress(into, {7: {"body": [], "parts_done": {"-1002": 2}}})
+    assert into[7]["parts_done"] == {"-1001": 1, "-1002": 2}
