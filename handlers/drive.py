@@ -18,7 +18,7 @@ from models.drive import DriveFile
 from models.teams import User
 from services import drive, groups
 from services.errors import N_ as _N
-from services.errors import DomainError
+from services.errors import DomainError, NotFound
 
 router = Router(__name__)
 ORDER = 85
@@ -43,8 +43,11 @@ async def card_view(ctx: Ctx, row: DriveFile) -> View:
     ]
     lines.append(tr("Owner: {person}", person=owner.name if owner else "?"))
     if row.group_id:
-        group = await groups.get_group(ctx.session, ctx.me, row.group_id)
-        lines.append(tr("Group: {group}", group=group.name))
+        try:
+            group = await groups.get_group(ctx.session, ctx.me, row.group_id)
+            lines.append(tr("Group: {group}", group=group.name))
+        except NotFound:  # the owner's file in a group they have left: still theirs
+            lines.append(tr("In a group you are no longer in."))
     if row.attached_to:
         lines.append(tr("Attached to: {item}", item=row.attached_to.replace(":", " #")))
     lines.append(tr("Added {when}", when=tr.when(row.created_at)))

@@ -209,6 +209,9 @@ async def set_owner(
     session: AsyncSession, actor: Actor, group_id: int, user_id: int
 ) -> tuple[Group, User]:
     group = await get_manageable_group(session, actor, group_id)
+    if not (actor.is_admin or group.owner_id == actor.user_id):
+        # a moderator (a former owner among them) does not hand the group round
+        raise DomainError(N_("Only the group's owner or a team admin can hand it over."))
     user = await get_team_user(session, actor, user_id)
     if user.role == "extranet":
         raise DomainError(N_("An extranet member cannot own a group."))

@@ -106,3 +106,41 @@ async def test_files_attached_to_tasks(sqlite_app: App, tmp_path: Path) -> None:
     assert "(file: spec.md, 6 bytes)" in out
     out = await petr.say("/drive task 1")
     assert "Not found, or you have no access to it." in out
+
+
+async def test_a_file_in_a_group_its_owner_left_still_opens(
+    sqlite_app: App, tmp_path: Path
+) -> None:
+    sqlite_app.workspace.services.files_dir = str(tmp_path / "store")
+    notes = tmp_path / "notes.txt"
+    notes.write_text("plans")
+    anna = ConsoleDriver(sqlite_app, user="Anna", lang="en")
+    await anna.say("/start")
+    code = invite_code(await anna.say("/invite"))
+    await anna.say("/groups new Secret closed")
+    boris = ConsoleDriver(sqlite_app, user="Boris", lang="en")
+    await boris.say(f"/start {code}")
+    await anna.say("/groups add Secret Boris")
+    await boris.say(f"/file {notes}")
+    await boris.press("To a group")
+    out = await boris.press("Secret")
+    assert "Group: Secret" in out
+    await anna.say("/groups remove Secret Boris")
+    await boris.say("/drive")
+    out = await boris.press("notes.txt")
+    assert "📄 notes.txt" in out and "In a group you are no longer in." in out
+    out = await boris.press("Get the file")
+    assert "Not found" not in out
+
+
+async def test_a_former_owner_does_not_take_a_group_back(sqlite_app: App) -> None:
+    anna = ConsoleDriver(sqlite_app, user="Anna", lang="en")
+    await anna.say("/start")
+    code = invite_code(await anna.say("/invite"))
+    boris = ConsoleDriver(sqlite_app, user="Boris", lang="en")
+    await boris.say(f"/start {code}")
+    await boris.say("/groups new Research")
+    out = await boris.say("/groups owner Research Anna")
+    assert "Anna now owns Research." in out
+    out = await boris.say("/groups owner Research Boris")
+    assert "Only the group's owner or a team admin can hand it over." in out
