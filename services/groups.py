@@ -149,8 +149,39 @@ async def leave(session: AsyncSession, actor: Actor, group_id: int) -> Group:
             GroupMember.group_id == group.id, GroupMember.user_id == actor.user_id
         )
     )
+    await _leave_group_events(session, group.id, actor.user_id)
     await session.flush()
     return group
+
+
+async def _leave_group_events(session: AsyncSession, group_id: int, user_id: int) -> None:
+    """Someone out of a group is out of its events too (they were invited as a member),
+    except those they organise: a closed group's calendar stays its members'."""
+    try:
+        from models.calendar import Event, EventAttendee, EventOccurrenceAnswer
+        from models.outbox import OutboxMessage
+    except ImportError:  # pragma: no cover - a build without the calendar
+        return
+    events = select(Event.id).where(Event.group_id == group_id, Event.organizer_id != user_id)
+    await session.execute(
+        delete(EventAttendee).where(
+            EventAttendee.user_id == user_id, EventAttendee.event_id.in_(events)
+        )
+    )
+    await session.execute(
+        delete(EventOccurrenceAnswer).where(
+            EventOccurrenceAnswer.user_id == user_id, EventOccurrenceAnswer.series_id.in_(events)
+        )
+    )
+    # and their reminders of them, queued and not sent yet
+    for event_id in (await session.scalars(events.where(Event.parent_id.is_(None)))).all():
+        await session.execute(
+            delete(OutboxMessage).where(
+                OutboxMessage.user_id == user_id,
+                OutboxMessage.status == "pending",
+                OutboxMessage.dedup_key.like(f"event:{event_id}:%"),
+            )
+        )
 
 
 async def members(
@@ -194,6 +225,7 @@ async def remove_member(
     await session.execute(
         delete(GroupMember).where(GroupMember.group_id == group.id, GroupMember.user_id == user.id)
     )
+    await _leave_group_events(session, group.id, user.id)
     await session.flush()
     return group, user
 

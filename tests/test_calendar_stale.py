@@ -130,3 +130,26 @@ async def test_a_new_lead_time_moves_the_reminders_already_queued(sqlite_app: Ap
     assert petrs == 1
     await boss.say("/events remind 15")
     assert len(await boss_reminders()) == 2
+
+
+async def test_someone_removed_from_a_closed_group_is_out_of_its_events(
+    sqlite_app: App,
+) -> None:
+    boss, _anna, petr = await team(sqlite_app)
+    await boss.say("/groups new Secret closed")
+    await boss.say("/groups add Secret Petr")
+    out = await boss.say("/event Secret sync tomorrow 10:00 #Secret @Petr")
+    assert "Event created" in out
+    out = await petr.say("/events week")
+    assert "Secret sync" in out
+    await boss.say("/groups remove Secret Petr")
+    out = await petr.say("/events week")
+    assert "Secret sync" not in out
+    async with sqlite_app.workspace.sessionmaker() as session:
+        waiting = await session.scalar(
+            select(func.count())
+            .select_from(OutboxMessage)
+            .join(User, User.id == OutboxMessage.user_id)
+            .where(OutboxMessage.kind == "reminder", User.name == "Petr")
+        )
+    assert waiting == 0
