@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from handlers.core import ADMINS, Ctx, Router, pager_row
 from handlers.i18n import N_
 from handlers.markup import Span, bold, code, join_lines, link
 from handlers.menu import menu_view
+from handlers.people import pick_person
 from handlers.views import Button, View
-from models.teams import Team
+from models.teams import Team, User
 from services import groups, teams, users
 from services.access import require_admin
 from services.errors import DomainError
@@ -78,12 +81,42 @@ async def start(ctx: Ctx) -> list[View]:
     return [View(body=body), await menu_view(ctx)]
 
 
-@router.command("team", help=N_("your team; admins rename it"), usage=N_("/team [name NEW NAME]"))
+ADMIN_VERBS = {
+    "remove": "remove",
+    "удалить": "remove",
+    "исключить": "remove",
+    "restore": "restore",
+    "вернуть": "restore",
+    "role": "role",
+    "роль": "role",
+    "invites": "invites",
+    "приглашения": "invites",
+}
+ROLE_WORDS = {"admin": "admin", "админ": "admin", "employee": "employee", "сотрудник": "employee"}
+
+
+@router.command(
+    "team",
+    help=N_("your team; admins rename it and manage its people and invites"),
+    usage=N_(
+        "/team [name NEW NAME | role @person admin|employee | remove @person | "
+        "restore NAME | invites]"
+    ),
+)
 async def team_command(ctx: Ctx) -> View:
     actor = ctx.me
     verb, _, rest = ctx.args.strip().partition(" ")
     team = await ctx.session.get(Team, actor.team_id)
     assert team is not None
+    admin_verb = ADMIN_VERBS.get(verb.lower())
+    if admin_verb is not None:
+        require_admin(actor)
+        return await _admin(ctx, admin_verb, rest.strip())
+    if verb and verb.lower() not in ("name", "rename", "имя"):
+        raise DomainError(
+            N_("Unknown word {word}. For example: /team invites, /team remove @Boris"),
+            word=verb,
+        )
     if verb.lower() in ("name", "rename", "имя"):
         require_admin(actor)
         name = " ".join(rest.split())
@@ -92,7 +125,10 @@ async def team_command(ctx: Ctx) -> View:
         team.name = name
         await ctx.session.flush()
         return View(body=ctx.tr("The team is now called {team}.", team=bold(name)))
-    count = await teams.count_members(ctx.session, actor)
+    if actor.is_extranet:  # they see the people they share a group with, and count them
+        count = (await users.list_people(ctx.session, actor, page=1, per_page=1)).total
+    else:
+        count = await teams.count_members(ctx.session, actor)
     body = join_lines(
         [
             [bold(team.name)],
@@ -101,6 +137,113 @@ async def team_command(ctx: Ctx) -> View:
         ]
     )
     return View(body=body).row(Button(ctx.tr.s("People"), "ppl:l:1"))
+
+
+async def _admin(ctx: Ctx, verb: str, rest: str) -> View:
+    if verb == "invites":
+        return await _invites_page(ctx, 1)
+    if verb == "restore":
+        found = await teams.find_removed(ctx.session, ctx.me, rest)
+        if len(found) != 1:
+            raise DomainError(
+                N_("Nobody called {name} has left the team. Give the full name."), name=rest
+            )
+        user = await teams.restore_member(ctx.session, ctx.me, found[0].id)
+        return View(body=ctx.tr("{person} is back in the team.", person=bold(user.name)))
+    words = rest.split()
+    if not words:
+        raise DomainError(N_("Whom? For example: /team remove @Boris"))
+    if verb == "role":
+        role = ROLE_WORDS.get(words[-1].casefold()) if len(words) > 1 else None
+        if role is None:
+            raise DomainError(N_("For example: /team role @Boris admin"))
+        picked = await pick_person(ctx, " ".join(words[:-1]), lambda uid: f"tmr:r:{uid}:{role}")
+        if isinstance(picked, View):
+            return picked
+        return await _set_role(ctx, picked.id, role)
+    picked = await pick_person(ctx, rest, lambda uid: f"tmr:x:{uid}")
+    if isinstance(picked, View):
+        return picked
+    return _confirm_removal(ctx, await teams.removable(ctx.session, ctx.me, picked.id))
+
+
+def _confirm_removal(ctx: Ctx, user: User) -> View:
+    view = View(
+        body=ctx.tr(
+            "Remove {person} from the team? They will no longer use it or hear from it; "
+            "their tasks, comments and deals stay.",
+            person=bold(user.name),
+        )
+    )
+    view.row(
+        Button(ctx.tr.s("Remove {person}", person=user.name)[:60], f"tmr:rx:{user.id}"),
+        Button(ctx.tr.s("Cancel"), "tmr:c"),
+    )
+    return view
+
+
+async def _set_role(ctx: Ctx, user_id: int, role: str) -> View:
+    user = await teams.set_role(ctx.session, ctx.me, user_id, role)
+    label = ctx.tr.s(ROLE_LABELS[role])
+    return View(body=ctx.tr("{person} is {role} now.", person=bold(user.name), role=label))
+
+
+async def _invites_page(ctx: Ctx, page_no: int) -> View:
+    page = await teams.open_invites(ctx.session, ctx.me, page_no, ctx.services.page_size)
+    lines: list[Any] = [ctx.tr("Invites that work ({count})", count=str(page.total))]
+    if not page.items:
+        lines.append(ctx.tr("None. Make one: /invite"))
+    view = View()
+    for invite in page.items:
+        who = ctx.tr.s("employee") if invite.group_id is None else ctx.tr.s("extranet")
+        lines.append(
+            [
+                Span(f"• {invite.code} — {who}, "),
+                *ctx.tr(
+                    "used {uses} of {max}, until {when}",
+                    uses=str(invite.uses),
+                    max=str(invite.max_uses),
+                    when=ctx.tr.when(invite.expires_at),
+                ),
+            ]
+        )
+        view.row(Button(ctx.tr.s("Revoke {code}", code=invite.code), f"tmr:v:{invite.id}"))
+    view.body = join_lines(lines)
+    view.row(*pager_row(ctx, page, "tmr:i"))
+    return view
+
+
+@router.action("tmr")
+async def team_admin_action(ctx: Ctx) -> View:
+    verb = ctx.action_args[0] if ctx.action_args else ""
+    require_admin(ctx.me)
+    if verb == "c":
+        return View(body=ctx.tr("Nothing was changed."), edit=True)
+    if verb == "x":
+        return _confirm_removal(ctx, await teams.removable(ctx.session, ctx.me, ctx.int_arg(1)))
+    if verb == "rx":
+        user = await teams.remove_member(ctx.session, ctx.me, ctx.int_arg(1))
+        return View(
+            body=ctx.tr("{person} was removed from the team.", person=bold(user.name)), edit=True
+        )
+    if verb == "r":
+        role = ctx.action_args[2] if len(ctx.action_args) > 2 else ""
+        return await _set_role(ctx, ctx.int_arg(1), role)
+    if verb == "i":
+        view = await _invites_page(ctx, ctx.page_arg(1))
+        view.edit = True
+        return view
+    if verb == "v":
+        invite = await teams.revoke_invite(ctx.session, ctx.me, ctx.int_arg(1))
+        view = await _invites_page(ctx, 1)
+        view.body = [
+            *ctx.tr("The invite {code} no longer works.", code=invite.code),
+            Span("\n\n"),
+            *view.body,
+        ]
+        view.edit = True
+        return view
+    raise DomainError(N_("This button is out of date. Open the list again."))
 
 
 @router.command("people", help=N_("the people of your team"))

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -16,10 +16,11 @@ from models.dialogs import DialogState
 from models.groups import GroupMember
 from models.teams import Identity, Invite, Role, Team, User
 from services import dialogs
-from services.access import Actor, require_admin
-from services.errors import N_, DomainError
+from services.access import Actor, get_team_user, require_admin
+from services.errors import N_, DomainError, not_found
 from services.groups import get_manageable_group
 from services.menu import pin_defaults
+from services.pagination import Page, paginate
 
 SUPPORTED_LOCALES = ("ru", "en")
 
@@ -100,6 +101,28 @@ async def resolve_identity(
     return Actor.of(user), (not identity_active) or chat_id is None
 
 
+async def refuse_removed(session: AsyncSession, platform: str, external_id: str) -> None:
+    """Someone an admin removed from their team cannot start over with the same account
+    (their identity belongs to that team's person): they are told so."""
+    row = (
+        await session.execute(
+            select(User.name, Team.name)
+            .join(Identity, Identity.user_id == User.id)
+            .join(Team, Team.id == User.team_id)
+            .where(
+                Identity.platform == platform,
+                Identity.external_id == external_id,
+                User.active.is_(False),
+            )
+        )
+    ).first()
+    if row is not None:
+        raise DomainError(
+            N_("You are no longer in the team {team}. Ask its admin to bring you back."),
+            team=row[1],
+        )
+
+
 async def _attach_identity(session: AsyncSession, user: User, who: Newcomer) -> None:
     session.add(
         Identity(
@@ -124,6 +147,7 @@ async def create_team(
     """A new team whose first person is its admin."""
     if await resolve_actor(session, who.platform, who.external_id) is not None:
         raise DomainError(N_("You are already in a team."))
+    await refuse_removed(session, who.platform, who.external_id)
     locale = normalize_locale(who.locale, default_locale)
     tz = who.timezone or default_timezone
     team = Team(
@@ -171,6 +195,7 @@ async def join_with_invite(
     """Join the team of an invite. Returns the new actor and the invited group, if any."""
     if await resolve_actor(session, who.platform, who.external_id) is not None:
         raise DomainError(N_("You are already in a team."))
+    await refuse_removed(session, who.platform, who.external_id)
     invite = (
         await session.execute(select(Invite).where(Invite.code == code.strip()))
     ).scalar_one_or_none()
@@ -212,6 +237,7 @@ async def join_team_workspace(session: AsyncSession, external_key: str, who: New
     existing = await resolve_actor(session, who.platform, who.external_id)
     if existing is not None:
         return existing
+    await refuse_removed(session, who.platform, who.external_id)
     user = await _add_member(session, team, who, Role.EMPLOYEE.value)
     return Actor.of(user)
 
@@ -224,6 +250,7 @@ async def add_local_member(session: AsyncSession, actor: Actor, platform: str, n
         if existing.team_id != actor.team_id:
             raise DomainError(N_("That name belongs to a person of another team."))
         return existing
+    await refuse_removed(session, platform, external_id)
     team = await session.get(Team, actor.team_id)
     assert team is not None
     user = await _add_member(
@@ -307,3 +334,128 @@ async def name_workspace_team(session: AsyncSession, external_key: str, name: st
         .where(Team.external_key == external_key, Team.name == external_key)
         .values(name=name)
     )
+
+
+# -- the admins' side of the team: roles, leaving people, invites ----------------------
+
+
+async def _admins_left(session: AsyncSession, team_id: int, without: int) -> int:
+    return int(
+        await session.scalar(
+            select(func.count())
+            .select_from(User)
+            .where(
+                User.team_id == team_id,
+                User.role == Role.ADMIN.value,
+                User.active.is_(True),
+                User.id != without,
+            )
+        )
+        or 0
+    )
+
+
+async def set_role(session: AsyncSession, actor: Actor, user_id: int, role: str) -> User:
+    """An admin makes an employee an admin or back. Extranet members stay what they are
+    (they see only their groups); the last admin stays one."""
+    require_admin(actor)
+    if role not in (Role.ADMIN.value, Role.EMPLOYEE.value):
+        raise DomainError(N_("A role is admin or employee."))
+    user = await get_team_user(session, actor, user_id)
+    if not user.active:
+        raise not_found()
+    if user.role == Role.EXTRANET.value:
+        raise DomainError(
+            N_("{person} is an extranet member: invite them as an employee instead."),
+            person=user.name,
+        )
+    if role == Role.EMPLOYEE.value and user.role == Role.ADMIN.value:
+        if not await _admins_left(session, actor.team_id, without=user.id):
+            raise DomainError(N_("The team needs at least one admin."))
+    user.role = role
+    await session.flush()
+    return user
+
+
+async def removable(session: AsyncSession, actor: Actor, user_id: int) -> User:
+    """The person, if the actor may remove them (asked before the confirmation too)."""
+    require_admin(actor)
+    user = await get_team_user(session, actor, user_id)
+    if user.id == actor.user_id:
+        raise DomainError(N_("You cannot remove yourself; another admin can."))
+    if not user.active:
+        raise DomainError(N_("{person} is not in the team any more."), person=user.name)
+    if user.role == Role.ADMIN.value and not await _admins_left(
+        session, actor.team_id, without=user.id
+    ):
+        raise DomainError(N_("The team needs at least one admin."))
+    return user
+
+
+async def remove_member(session: AsyncSession, actor: Actor, user_id: int) -> User:
+    """An admin takes someone out of the team: they can no longer use it and hear
+    nothing from it; what they did (tasks, comments, deals) stays, and so do they in
+    history. Not oneself; not the last admin."""
+    user = await removable(session, actor, user_id)
+    user.active = False
+    await session.execute(update(Identity).where(Identity.user_id == user.id).values(active=False))
+    await session.execute(delete(GroupMember).where(GroupMember.user_id == user.id))
+    await session.flush()
+    return user
+
+
+async def find_removed(session: AsyncSession, actor: Actor, name: str) -> list[User]:
+    """People who left the team, by name (any case)."""
+    require_admin(actor)
+    wanted = " ".join(name.strip().lstrip("@").split()).casefold()
+    rows = await session.scalars(
+        select(User)
+        .where(User.team_id == actor.team_id, User.active.is_(False))
+        .order_by(User.name)
+    )
+    return [u for u in rows if u.name.casefold() == wanted or (u.username or "") == wanted]
+
+
+async def restore_member(session: AsyncSession, actor: Actor, user_id: int) -> User:
+    """An admin brings back someone removed, as an employee (or the extranet member
+    they were, without groups: add them to one)."""
+    require_admin(actor)
+    user = await session.get(User, user_id)
+    if user is None or user.team_id != actor.team_id:
+        raise not_found()
+    if user.active:
+        raise DomainError(N_("{person} is in the team."), person=user.name)
+    user.active = True
+    if user.role == Role.ADMIN.value:
+        user.role = Role.EMPLOYEE.value
+    await session.execute(update(Identity).where(Identity.user_id == user.id).values(active=True))
+    await session.flush()
+    return user
+
+
+async def open_invites(
+    session: AsyncSession, actor: Actor, page: int = 1, per_page: int = 10
+) -> Page[Invite]:
+    """The team's invites that still work, newest first."""
+    require_admin(actor)
+    query = (
+        select(Invite)
+        .where(
+            Invite.team_id == actor.team_id,
+            Invite.revoked.is_(False),
+            Invite.expires_at > utcnow(),
+            Invite.uses < Invite.max_uses,
+        )
+        .order_by(Invite.created_at.desc(), Invite.id.desc())
+    )
+    return await paginate(session, query, page, per_page)
+
+
+async def revoke_invite(session: AsyncSession, actor: Actor, invite_id: int) -> Invite:
+    require_admin(actor)
+    invite = await session.get(Invite, invite_id)
+    if invite is None or invite.team_id != actor.team_id:
+        raise not_found()
+    invite.revoked = True
+    await session.flush()
+    return invite

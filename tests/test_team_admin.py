@@ -1,0 +1,95 @@
+"""Admins run the team's people: roles, removing someone and bringing them back,
+and the invites that still work."""
+
+from __future__ import annotations
+
+import re
+
+from bot.app import App
+from tests.console_driver import ConsoleDriver
+
+
+def invite_code(text: str) -> str:
+    match = re.search(r"/start (\S+)", text)
+    assert match, text
+    return match.group(1)
+
+
+async def test_roles_removal_and_invites(sqlite_app: App) -> None:
+    anna = ConsoleDriver(sqlite_app, user="Anna", lang="en")
+    await anna.say("/start")
+    code = invite_code(await anna.say("/invite"))
+    boris = ConsoleDriver(sqlite_app, user="Boris", lang="en")
+    await boris.say(f"/start {code}")
+    out = await boris.say("/team remove @Anna")
+    assert "You have no right to do that." in out or "admin" in out.lower()
+
+    # the last admin stays one; an employee becomes an admin and back
+    out = await anna.say("/team role @Anna employee")
+    assert "The team needs at least one admin." in out
+    out = await anna.say("/team role @Boris admin")
+    assert "Boris is admin now." in out
+    out = await boris.say("/team role @Boris employee")
+    assert "Boris is employee now." in out
+
+    # removing asks first, then the person is out, and cannot start over
+    out = await anna.say("/team remove @Boris")
+    assert "Remove Boris from the team?" in out
+    out = await anna.press("Cancel")
+    assert "Nothing was changed." in out
+    await anna.say("/team remove @Boris")
+    out = await anna.press("Remove Boris")
+    assert "Boris was removed from the team." in out
+    out = await anna.say("/people")
+    assert "People (1)" in out and "Boris" not in out
+    out = await boris.say("/tasks")
+    assert "Send /start" in out
+    out = await boris.say("/start")
+    assert "You are no longer in the team Anna's team. Ask its admin to bring you back." in out
+    out = await anna.say("/team remove @Anna")
+    assert "You cannot remove yourself; another admin can." in out
+
+    out = await anna.say("/team restore Boris")
+    assert "Boris is back in the team." in out
+    out = await boris.say("/tasks")
+    assert "Tasks" in out and "Send /start" not in out
+
+    # invites that work, and revoking one
+    out = await anna.say("/team invites")
+    assert "Invites that work (1)" in out and code in out
+    out = await anna.press("Revoke")
+    assert f"The invite {code} no longer works." in out and "Invites that work (0)" in out
+    carl = ConsoleDriver(sqlite_app, user="Carl", lang="en")
+    out = await carl.say(f"/start {code}")
+    assert "This invite code is not valid or has expired." in out
+
+    out = await anna.say("/team nonsense")
+    assert "Unknown word nonsense." in out
+
+
+async def test_team_admin_in_russian(sqlite_app: App) -> None:
+    olga = ConsoleDriver(sqlite_app, user="Ольга", lang="ru")
+    await olga.say("/start")
+    code = invite_code(await olga.say("/invite"))
+    petr = ConsoleDriver(sqlite_app, user="Пётр", lang="ru")
+    await petr.say(f"/start {code}")
+    out = await olga.say("/team удалить Пётр")
+    assert "Исключить Пётр из команды?" in out
+    out = await olga.press("Исключить")
+    assert "Пётр исключён(а) из команды." in out
+
+
+async def test_an_extranet_member_counts_only_the_people_they_see(sqlite_app: App) -> None:
+    anna = ConsoleDriver(sqlite_app, user="Anna", lang="en")
+    await anna.say("/start")
+    code = invite_code(await anna.say("/invite"))
+    for name in ("Boris", "Carl", "Dina"):
+        await ConsoleDriver(sqlite_app, user=name, lang="en").say(f"/start {code}")
+    await anna.say("/groups new Partners")
+    guest_code = invite_code(await anna.say("/invite extranet Partners"))
+    guest = ConsoleDriver(sqlite_app, user="Guest", lang="en")
+    await guest.say(f"/start {guest_code}")
+    out = await guest.say("/team")
+    assert "Members: 2" in out  # Anna (the group's owner) and the guest, not all five
+    out = await anna.say("/team")
+    assert "Members: 5" in out
