@@ -211,6 +211,24 @@ class Digest:
     items: list[Notification]
 
 
+DAILY_DIGEST_HOUR = 9  # the daily digest comes in the morning of the reader's zone
+
+
+def _digest_due(prefs: NotificationSettings, period: timedelta, tz: str, now: datetime) -> bool:
+    if prefs.digest == "daily":
+        zone = ZoneInfo(tz)
+        local = now.astimezone(zone)
+        if local.hour < DAILY_DIGEST_HOUR:
+            return False
+        last = prefs.last_digest_at
+        return (
+            last is None
+            or last.astimezone(zone).date() < local.date()
+            or (last.astimezone(zone).hour < DAILY_DIGEST_HOUR)
+        )
+    return prefs.last_digest_at is None or prefs.last_digest_at + period <= now
+
+
 async def take_due_digests(session: AsyncSession, now: datetime | None = None) -> list[Digest]:
     """People whose digest period has passed and who have waiting notifications.
 
@@ -232,8 +250,13 @@ async def take_due_digests(session: AsyncSession, now: datetime | None = None) -
         period = DIGEST_PERIOD.get(prefs.digest)
         if period is None:
             continue
-        if prefs.last_digest_at is not None and prefs.last_digest_at + period > now:
+        user = await session.get(User, prefs.user_id)
+        if user is None or not user.active:
             continue
+        if not _digest_due(prefs, period, user.timezone, now):
+            continue
+        if quiet_until(prefs, user.timezone, now) is not None:
+            continue  # it goes out on the first tick after the quiet hours
         items = (
             (
                 await session.execute(
@@ -248,9 +271,6 @@ async def take_due_digests(session: AsyncSession, now: datetime | None = None) -
         )
         prefs.last_digest_at = now
         if not items:
-            continue
-        user = await session.get(User, prefs.user_id)
-        if user is None or not user.active:
             continue
         await session.execute(
             update(Notification)

@@ -137,3 +137,26 @@ async def test_daily_digest_in_reader_language(maker: async_sessionmaker[AsyncSe
     text = to_plain(View.from_dict(digest.payload).body)
     assert text.startswith("Сводка: 3 уведомления")
     assert "• one" in text and "• three" in text
+
+
+async def test_a_digest_waits_for_the_morning_and_for_quiet_hours_to_end(
+    maker: async_sessionmaker[AsyncSession],
+) -> None:
+    """Daily: at 09:00 in the reader's zone, not 24 h after it was switched on; never
+    inside their quiet hours."""
+    actor = await _person(maker)  # Moscow, UTC+3
+    switched_on = datetime(2026, 11, 27, 18, 30, tzinfo=UTC)  # 21:30 in Moscow
+    async with maker() as s, s.begin():
+        prefs = await notifications.set_digest(s, actor, "daily")
+        prefs.last_digest_at = switched_on
+        prefs.quiet_start, prefs.quiet_end = 9 * 60, 10 * 60  # 09:00-10:00
+    await _notify(maker, actor, "one")
+    async with maker() as s, s.begin():  # 05:00 in Moscow: before the morning
+        assert await queue_digests(s, datetime(2026, 11, 28, 2, 0, tzinfo=UTC)) == 0
+    async with maker() as s, s.begin():  # 09:30 in Moscow: the morning, but quiet
+        assert await queue_digests(s, datetime(2026, 11, 28, 6, 30, tzinfo=UTC)) == 0
+    async with maker() as s, s.begin():  # 10:01: quiet hours over, well before 21:30
+        assert await queue_digests(s, datetime(2026, 11, 28, 7, 1, tzinfo=UTC)) == 1
+    await _notify(maker, actor, "two")
+    async with maker() as s, s.begin():  # the same day's evening: tomorrow's digest
+        assert await queue_digests(s, datetime(2026, 11, 28, 17, 0, tzinfo=UTC)) == 0
