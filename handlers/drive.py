@@ -83,11 +83,22 @@ async def list_view(ctx: Ctx, page_no: int, search: str = "", group_id: int | No
         lines.append([Span("📄 "), bold(row.name), Span(f" · {size_text(row.size)}")])
         view.row(Button(f"📄 {row.name}"[:60], f"dr:o:{row.id}"))
     view.body = join_lines(lines)
-    # searches are not carried in buttons (64 bytes); the pager keeps the group scope
-    scope = f"dr:l:{group_id or 0}"
+    # the pager keeps the group scope, and a search short enough for a button's 64 bytes
     if not search:
-        view.row(*pager_row(ctx, page, scope))
+        view.row(*pager_row(ctx, page, f"dr:l:{group_id or 0}"))
+    elif len(f"dr:s:{group_id or 0}:{search}:{page.pages}".encode()) <= SEARCH_BUTTON_BYTES:
+        view.row(*pager_row(ctx, page, f"dr:s:{group_id or 0}:{search}"))
+    elif page.pages > 1:
+        view.body.extend(
+            [
+                Span("\n"),
+                *ctx.tr("Showing the first {n}; narrow the search.", n=str(len(page.items))),
+            ]
+        )
     return view
+
+
+SEARCH_BUTTON_BYTES = 64
 
 
 async def _file_bytes(ctx: Ctx, row: DriveFile) -> bytes:
@@ -182,6 +193,12 @@ async def drive_action(ctx: Ctx) -> Any:
         view = await list_view(ctx, ctx.page_arg(2), group_id=scope or None)
         view.edit = True
         return view
+    if verb == "s" and len(ctx.action_args) > 3:  # a page of a search: dr:s:GROUP:TEXT:PAGE
+        scope = ctx.int_arg(1)
+        search = ":".join(ctx.action_args[2:-1])
+        view = await list_view(ctx, ctx.page_arg(len(ctx.action_args) - 1), search, scope or None)
+        view.edit = True
+        return view
     file_id = ctx.int_arg(1)
     if verb == "o":
         return await card_view(ctx, await drive.get_file(ctx.session, ctx.me, file_id))
@@ -201,10 +218,14 @@ async def drive_action(ctx: Ctx) -> Any:
         return view
     if verb == "g":
         row = await drive.get_own(ctx.session, ctx.me, file_id)
-        page = await groups.list_groups(ctx.session, ctx.me, page=1, per_page=20, mine=True)
+        page = await groups.list_groups(
+            ctx.session, ctx.me, page=ctx.page_arg(2), per_page=ctx.services.page_size, mine=True
+        )
         view = View(body=ctx.tr("Which group gets {name}?", name=bold(row.name)))
+        view.edit = ctx.page_arg(2) > 1
         for group in page.items:
             view.row(Button(group.name[:60], f"dr:gg:{row.id}:{group.id}"))
+        view.row(*pager_row(ctx, page, f"dr:g:{row.id}"))
         if row.group_id:
             view.row(Button(ctx.tr.s("Only mine"), f"dr:gg:{row.id}:0"))
         return view

@@ -322,15 +322,20 @@ async def invite_command(ctx: Ctx) -> View:
     return view
 
 
-async def _pick_group_for_extranet(ctx: Ctx) -> View:
+async def _pick_group_for_extranet(ctx: Ctx, page_no: int = 1) -> View:
     page = await groups.list_groups(
-        ctx.session, ctx.me, page=1, per_page=20, mine=not ctx.me.is_admin
+        ctx.session,
+        ctx.me,
+        page=page_no,
+        per_page=ctx.services.page_size,
+        mine=not ctx.me.is_admin,
     )
     if not page.items:
         return View(body=ctx.tr("Create a group first: /groups new NAME"))
-    view = View(body=ctx.tr("Which group will the extranet member join?"))
+    view = View(body=ctx.tr("Which group will the extranet member join?"), edit=page_no > 1)
     for group in page.items:
         view.row(Button(group.name[:60], f"inv:g:{group.id}"))
+    view.row(*pager_row(ctx, page, "inv:x"))
     return view
 
 
@@ -347,7 +352,7 @@ async def invite_action(ctx: Ctx) -> View:
             ttl_days=ctx.services.invite_ttl_days,
         )
         return _invite_view(ctx, invite.code, group.name)
-    return await _pick_group_for_extranet(ctx)
+    return await _pick_group_for_extranet(ctx, ctx.page_arg(1))
 
 
 @router.command(

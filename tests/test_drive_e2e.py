@@ -144,3 +144,32 @@ async def test_a_former_owner_does_not_take_a_group_back(sqlite_app: App) -> Non
     assert "Anna now owns Research." in out
     out = await boris.say("/groups owner Research Boris")
     assert "Only the group's owner or a team admin can hand it over." in out
+
+
+async def test_long_pickers_and_searches_page(sqlite_app: App, tmp_path: Path) -> None:
+    sqlite_app.workspace.services.files_dir = str(tmp_path / "store")
+    anna = ConsoleDriver(sqlite_app, user="Anna", lang="en")
+    await anna.say("/start")
+    for n in range(1, 13):
+        await anna.say(f"/groups new G{n:02d}")
+    for n in range(1, 13):
+        path = tmp_path / f"report {n:02d}.txt"
+        path.write_text(str(n))
+        await anna.say(f"/file {path}")
+    out = await anna.say("/drive report")
+    assert "Files matching report (12)" in out and "1/2" in out
+    out = await anna.press("Next")
+    assert "2/2" in out and out.count("[1] 📄 report") == 1 and "[3] 📄" not in out
+    # the group picker of a file, and the extranet invite's, go past the first page
+    out = await anna.say("/drive report 01")
+    out = await anna.press("report 01.txt")
+    out = await anna.press("To a group")
+    assert "1/2" in out and "G12" not in out
+    out = await anna.press("Next")
+    out = await anna.press("G12")
+    assert "Group: G12" in out
+    out = await anna.say("/invite extranet")
+    assert "Which group will the extranet member join?" in out and "1/2" in out
+    out = await anna.press("Next")
+    out = await anna.press("G12")
+    assert "An invite for an extranet member of G12." in out
