@@ -36,8 +36,15 @@ SECTION_COMMANDS = {
 }
 
 
+def offered(ctx: Ctx, section: str) -> bool:
+    """Whether the person's role may use the section's command (an extranet member has
+    no time tracking, for one): a section they cannot open is not shown."""
+    spec = ctx.registry.commands.get(SECTION_COMMANDS.get(section, ""))
+    return spec is not None and ctx.me.role in spec.roles
+
+
 async def menu_view(ctx: Ctx) -> View:
-    pins = await menu.pinned(ctx.session, ctx.me)
+    pins = [section for section in await menu.pinned(ctx.session, ctx.me) if offered(ctx, section)]
     view = View(body=[bold(ctx.tr.s("Menu"))])
     if not pins:
         view.body.append(Span("\n"))
@@ -57,6 +64,7 @@ async def edit_view(ctx: Ctx) -> View:
                 f"menu:t:{section}:{'u' if section in pins else 'p'}",
             )
             for section in menu.SECTIONS
+            if offered(ctx, section)
         ]
     )
     view.row(Button(ctx.tr.s("Done"), "menu:m"))

@@ -93,3 +93,17 @@ async def test_an_extranet_member_counts_only_the_people_they_see(sqlite_app: Ap
     assert "Members: 2" in out  # Anna (the group's owner) and the guest, not all five
     out = await anna.say("/team")
     assert "Members: 5" in out
+
+
+async def test_an_extranet_menu_offers_only_what_they_can_open(sqlite_app: App) -> None:
+    anna = ConsoleDriver(sqlite_app, user="Anna", lang="en")
+    await anna.say("/start")
+    await anna.say("/groups new Partners")
+    guest = ConsoleDriver(sqlite_app, user="Guest", lang="en")
+    out = await guest.say(f"/start {invite_code(await anna.say('/invite extranet Partners'))}")
+    out = await guest.say("/menu")
+    assert "Tasks" in out and "Time" not in out
+    out = await guest.press("Edit menu")
+    assert "Time" not in out and "Tasks" in out
+    out = await anna.say("/menu")
+    assert "Time" in out
