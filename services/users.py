@@ -45,6 +45,17 @@ _ZONE_ALIASES = {
 }
 
 
+_HALF_HOURS = {
+    "+3:30": "Asia/Tehran",
+    "+4:30": "Asia/Kabul",
+    "+5:30": "Asia/Kolkata",
+    "+5:45": "Asia/Kathmandu",
+    "+6:30": "Asia/Yangon",
+    "+9:30": "Australia/Darwin",
+    "-3:30": "America/St_Johns",
+}
+
+
 def parse_timezone(text: str) -> str:
     """An IANA zone ('Europe/Berlin'), a city of a zone ('berlin'), or a UTC offset ('+3')."""
     raw = text.strip()
@@ -53,12 +64,14 @@ def parse_timezone(text: str) -> str:
     alias = _ZONE_ALIASES.get(raw.casefold())
     if alias:
         return alias
-    offset = raw.upper().removeprefix("UTC").removeprefix("GMT")
+    offset = raw.upper().removeprefix("UTC").removeprefix("GMT").strip()
     if offset[:1] in "+-" and offset[1:].isdigit():
         hours = int(offset)
         if -12 <= hours <= 14:
             # Etc/GMT zones have inverted signs by POSIX convention
             return "UTC" if hours == 0 else f"Etc/GMT{'-' if hours > 0 else '+'}{abs(hours)}"
+    if offset in _HALF_HOURS:  # no Etc zone has them: the zone most people there use
+        return _HALF_HOURS[offset]
     try:
         ZoneInfo(raw)
         return raw
@@ -66,8 +79,8 @@ def parse_timezone(text: str) -> str:
         pass
     city = raw.casefold().replace(" ", "_")
     for zone in sorted(available_timezones()):
-        if zone.rsplit("/", 1)[-1].casefold() == city:
-            return zone
+        if zone.casefold() == city or zone.rsplit("/", 1)[-1].casefold() == city:
+            return zone  # "europe/berlin" as typed on a phone
     raise DomainError(
         N_("Unknown time zone {zone}. Try Europe/Moscow, Asia/Almaty or an offset like +3."),
         zone=raw,

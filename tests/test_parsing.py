@@ -114,3 +114,17 @@ def test_early_in_a_year_december_and_a_year_ahead_stay_ahead(
 
     result = parse_when(text, "ru", "Europe/Moscow", now=JANUARY)
     assert result.astimezone(ZoneInfo("Europe/Moscow")).replace(tzinfo=None) == expected_local
+
+
+@pytest.mark.parametrize(
+    ("text", "zone"),
+    [
+        ("europe/berlin", "Europe/Berlin"),
+        ("UTC+5:30", "Asia/Kolkata"),
+        ("+5:45", "Asia/Kathmandu"),
+        ("-3:30", "America/St_Johns"),
+        ("berlin", "Europe/Berlin"),
+    ],
+)
+def test_time_zones_as_people_type_them(text: str, zone: str) -> None:
+    assert parse_timezone(text) == zone
