@@ -145,6 +145,8 @@ async def set_quiet_hours(
     row = await settings_of(session, actor.user_id)
     if (start is None) != (end is None):
         raise DomainError(N_("Quiet hours need both a start and an end."))
+    if start is not None and start == end:
+        raise DomainError(N_("Quiet hours start and end at different times, e.g. 22:00-08:00."))
     row.quiet_start, row.quiet_end = start, end
     await session.flush()
     return row

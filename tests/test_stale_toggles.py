@@ -43,3 +43,12 @@ async def test_old_mute_and_pin_buttons_keep_their_meaning(sqlite_app: App) -> N
     assert f"○ {section}" in out
     out = await old.press(pinned)  # "unpin", drawn before: stays unpinned
     assert f"○ {section}" in out
+
+
+async def test_quiet_hours_that_start_and_end_together_are_refused(sqlite_app: App) -> None:
+    anna = ConsoleDriver(sqlite_app, user="Anna", lang="en")
+    await anna.say("/start")
+    out = await anna.say("/inbox quiet 22:00-22:00")
+    assert "Quiet hours start and end at different times" in out
+    out = await anna.say("/inbox settings")
+    assert "Quiet hours: none" in out
