@@ -93,3 +93,21 @@ def test_repeated_buttons_are_built_once_and_the_cache_stays_bounded() -> None:
     for n in range(render.BUTTON_CACHE + 10):
         keyboard(View().row(Button(f"Task {n}", f"t:o:{n}")))
     assert len(render._buttons) <= render.BUTTON_CACHE
+
+
+def test_the_keyboard_json_is_what_the_bot_api_takes() -> None:
+    import json
+
+    from bot.telegram.render import keyboard_rows, markup_json
+
+    view = View().row(Button("Задачи <1>", "tl:d:1"), Button("", "x:1"))
+    data = json.loads(markup_json(keyboard_rows(view)) or "")
+    assert data == {
+        "inline_keyboard": [
+            [
+                {"text": "Задачи <1>", "callback_data": "tl:d:1"},
+                {"text": "·", "callback_data": "x:1"},
+            ]
+        ]
+    }
+    assert markup_json([]) is None

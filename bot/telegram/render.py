@@ -3,7 +3,8 @@ keyboards, texts over 4,096 characters split at line boundaries."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+from dataclasses import dataclass, field
 from html import escape
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
@@ -63,22 +64,45 @@ def _button(text: str, data: str) -> InlineKeyboardButton:
     return button
 
 
-def keyboard(view: View) -> InlineKeyboardMarkup | None:
-    rows: list[list[InlineKeyboardButton]] = []
+Rows = list[list[tuple[str, str]]]  # (label, callback data) in Telegram's rows
+
+
+def keyboard_rows(view: View) -> Rows:
+    """The view's buttons as Telegram lays them out: at most 8 a row, 100 in all."""
+    rows: Rows = []
     count = 0
     for row in view.buttons:
-        cells: list[InlineKeyboardButton] = []
+        cells: list[tuple[str, str]] = []
         for button in row:
             if count >= BUTTON_LIMIT:
                 break
             if len(cells) == ROW_LIMIT:
                 rows.append(cells)
                 cells = []
-            cells.append(_button(button.label or "·", button.action))
+            cells.append((button.label or "·", button.action))
             count += 1
         if cells:
             rows.append(cells)
-    return InlineKeyboardMarkup(inline_keyboard=rows) if rows else None
+    return rows
+
+
+def markup_of(rows: Rows) -> InlineKeyboardMarkup | None:
+    """The keyboard as aiogram's models (photos, documents, edits)."""
+    if not rows:
+        return None
+    return InlineKeyboardMarkup(inline_keyboard=[[_button(t, d) for t, d in row] for row in rows])
+
+
+def markup_json(rows: Rows) -> str | None:
+    """The keyboard as the JSON the Bot API takes (bot.telegram.methods.SendText)."""
+    if not rows:
+        return None
+    keyboard = [[{"text": text, "callback_data": data} for text, data in row] for row in rows]
+    return json.dumps({"inline_keyboard": keyboard}, ensure_ascii=False, separators=(",", ":"))
+
+
+def keyboard(view: View) -> InlineKeyboardMarkup | None:
+    return markup_of(keyboard_rows(view))
 
 
 @dataclass(slots=True)
@@ -86,8 +110,12 @@ class Piece:
     """One Telegram message of a view: a text, a photo or a document."""
 
     html: str
-    markup: InlineKeyboardMarkup | None = None
+    rows: Rows = field(default_factory=list)
     kind: str = "text"  # text | photo | document
+
+    @property
+    def markup(self) -> InlineKeyboardMarkup | None:
+        return markup_of(self.rows)
 
 
 def pieces(view: View) -> list[Piece]:
@@ -108,9 +136,9 @@ def pieces(view: View) -> list[Piece]:
         caption = []
     if view.file is not None:
         out.append(Piece(to_html(caption), kind="document"))
-    markup = keyboard(view)
-    if markup is not None:
+    rows = keyboard_rows(view)
+    if rows:
         if not out:
             out.append(Piece("·"))
-        out[-1].markup = markup
+        out[-1].rows = rows
     return out

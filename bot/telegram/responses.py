@@ -15,6 +15,8 @@ from typing import Any
 from aiogram import methods
 from aiogram.client.session.base import Response
 
+from bot.telegram.methods import SendText
+
 USED_METHODS = (
     methods.AnswerCallbackQuery,
     methods.DeleteWebhook,
@@ -28,6 +30,7 @@ USED_METHODS = (
     methods.SendPhoto,
     methods.SetMyCommands,
     methods.SetWebhook,
+    SendText,
 )
 
 _held: dict[Any, Any] = {}

@@ -8,6 +8,7 @@ Bot API failures become the delivery contract's exceptions: 429 -> RetryAfter,
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any
@@ -23,9 +24,10 @@ from aiogram.exceptions import (
     TelegramRetryAfter,
     TelegramServerError,
 )
-from aiogram.types import BufferedInputFile, LinkPreviewOptions, Message, ReplyParameters
+from aiogram.types import BufferedInputFile, LinkPreviewOptions, ReplyParameters
 
-from bot.telegram.render import Piece, pieces
+from bot.telegram.methods import SendText
+from bot.telegram.render import Piece, markup_json, pieces
 from handlers.dispatch import Workspace
 from handlers.views import View
 from scheduler.delivery import Parts, RecipientGone, RetryAfter, TemporaryFailure
@@ -34,6 +36,7 @@ log = structlog.get_logger(__name__)
 
 PLATFORM = "telegram"
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+NO_PREVIEW_JSON = '{"is_disabled":true}'
 
 
 @asynccontextmanager
@@ -82,14 +85,15 @@ class TelegramSender:
         reply_to: int | None = None,
         wait_limit: float = 0.0,
         parts: Parts | None = None,
-    ) -> list[Message]:
-        """Send one view as one or more messages; remember them when it shows an item.
+    ) -> list[int]:
+        """Send one view as one or more messages (their ids); remember them when it
+        shows an item.
 
         A 429 with a retry_after up to `wait_limit` seconds is waited out once per
         message (replies to a person); otherwise it propagates (the outbox reschedules,
         and `parts` tells the retry where to go on from).
         """
-        sent: list[Message] = []
+        sent: list[int] = []
         for index, piece in enumerate(pieces(view)):
             if parts is not None:
                 if index < parts.done:
@@ -102,13 +106,13 @@ class TelegramSender:
                 parts.done = index + 1
         ref = ref or view.ref
         if ref:
-            for message in sent:
-                await self.workspace.remember_sent(PLATFORM, chat_id, str(message.message_id), ref)
+            for message_id in sent:
+                await self.workspace.remember_sent(PLATFORM, chat_id, str(message_id), ref)
         return sent
 
     async def _send_retrying(
         self, chat_id: str, view: View, piece: Piece, reply_to: int | None, wait_limit: float
-    ) -> Message:
+    ) -> int:
         try:
             return await self._send_piece(chat_id, view, piece, reply_to)
         except TelegramRetryAfter as exc:
@@ -119,29 +123,46 @@ class TelegramSender:
 
     async def _send_piece(
         self, chat_id: str, view: View, piece: Piece, reply_to: int | None
-    ) -> Message:
+    ) -> int:
+        """Send one piece; the id of the message it became."""
+        if piece.kind == "text":
+            answer = await self.bot(
+                SendText(
+                    chat_id=chat_id,
+                    text=piece.html,
+                    parse_mode="HTML",
+                    reply_markup=markup_json(piece.rows),
+                    link_preview_options=NO_PREVIEW_JSON,
+                    reply_parameters=(
+                        json.dumps({"message_id": reply_to, "allow_sending_without_reply": True})
+                        if reply_to is not None
+                        else None
+                    ),
+                )
+            )
+            return answer.message_id
         common: dict[str, Any] = {"reply_markup": piece.markup}
         if reply_to is not None:
             common["reply_parameters"] = ReplyParameters(
                 message_id=reply_to, allow_sending_without_reply=True
             )
         if piece.kind == "photo" and view.image is not None:
-            return await self.bot.send_photo(
+            message = await self.bot.send_photo(
                 chat_id,
                 BufferedInputFile(view.image.content, filename=view.image.name),
                 caption=piece.html or None,
                 **common,
             )
-        if piece.kind == "document" and view.file is not None:
-            return await self.bot.send_document(
-                chat_id,
-                BufferedInputFile(view.file.content, filename=view.file.name),
-                caption=piece.html or None,
-                **common,
-            )
-        return await self.bot.send_message(
-            chat_id, piece.html, link_preview_options=NO_PREVIEW, **common
+            return message.message_id
+        if view.file is None:
+            raise ValueError(f"a {piece.kind} piece without its attachment")
+        message = await self.bot.send_document(
+            chat_id,
+            BufferedInputFile(view.file.content, filename=view.file.name),
+            caption=piece.html or None,
+            **common,
         )
+        return message.message_id
 
     async def edit(
         self, chat_id: str, message_id: int, view: View, *, wait_limit: float = 0.0
