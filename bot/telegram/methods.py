@@ -38,3 +38,17 @@ class SendText(TelegramMethod[Sent]):
     reply_markup: str | None = None  # InlineKeyboardMarkup as JSON
     link_preview_options: str | None = None  # LinkPreviewOptions as JSON
     reply_parameters: str | None = None  # ReplyParameters as JSON
+
+
+class EditText(TelegramMethod[Sent | bool]):
+    """editMessageText with the keyboard already as JSON; its answer is not read."""
+
+    __returning__: ClassVar[object] = Sent | bool
+    __api_method__: ClassVar[str] = "editMessageText"
+
+    chat_id: int | str
+    message_id: int
+    text: str
+    parse_mode: str | None = None
+    reply_markup: str | None = None
+    link_preview_options: str | None = None

@@ -15,7 +15,7 @@ from typing import Any
 from aiogram import methods
 from aiogram.client.session.base import Response
 
-from bot.telegram.methods import SendText
+from bot.telegram.methods import EditText, SendText
 
 USED_METHODS = (
     methods.AnswerCallbackQuery,
@@ -31,6 +31,7 @@ USED_METHODS = (
     methods.SetMyCommands,
     methods.SetWebhook,
     SendText,
+    EditText,
 )
 
 _held: dict[Any, Any] = {}

@@ -24,9 +24,9 @@ from aiogram.exceptions import (
     TelegramRetryAfter,
     TelegramServerError,
 )
-from aiogram.types import BufferedInputFile, LinkPreviewOptions, ReplyParameters
+from aiogram.types import BufferedInputFile, ReplyParameters
 
-from bot.telegram.methods import SendText
+from bot.telegram.methods import EditText, SendText
 from bot.telegram.render import Piece, markup_json, pieces
 from handlers.dispatch import Workspace
 from handlers.views import View
@@ -35,7 +35,6 @@ from scheduler.delivery import Parts, RecipientGone, RetryAfter, TemporaryFailur
 log = structlog.get_logger(__name__)
 
 PLATFORM = "telegram"
-NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 NO_PREVIEW_JSON = '{"is_disabled":true}'
 
 
@@ -177,12 +176,15 @@ class TelegramSender:
         waited = False
         while True:
             try:
-                await self.bot.edit_message_text(
-                    text=piece.html,
-                    chat_id=chat_id,
-                    message_id=message_id,
-                    reply_markup=piece.markup,
-                    link_preview_options=NO_PREVIEW,
+                await self.bot(
+                    EditText(
+                        chat_id=chat_id,
+                        message_id=message_id,
+                        text=piece.html,
+                        parse_mode="HTML",
+                        reply_markup=markup_json(piece.rows),
+                        link_preview_options=NO_PREVIEW_JSON,
+                    )
                 )
                 break
             except TelegramRetryAfter as exc:
