@@ -1,17 +1,27 @@
 """The bot's web server: private iCal subscription feeds at /ics/<secret>.ics that
-Google Calendar or Outlook poll. The secret is checked against its stored hash."""
+Google Calendar or Outlook poll (the secret is checked against its stored hash), and
+the CRM's lead pages at /f/<token>: a form whose submissions become leads.
+
+Lead pages are public: every string on them is escaped, a request body is at most
+16 KB, a hidden field catches form-filling robots, and one address may send a form
+at most a few times a minute."""
 
 from __future__ import annotations
 
 import asyncio
-from urllib.parse import urlparse
+import time
+from collections import deque
+from html import escape
+from urllib.parse import parse_qsl, urlparse
 
 import structlog
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.app import App
-from services import calendar_ics
+from handlers import crm_forms as form_pages
+from handlers.i18n import Translator, translator
+from services import calendar_ics, crm_forms
 
 log = structlog.get_logger(__name__)
 SESSIONS: web.AppKey[async_sessionmaker[AsyncSession]] = web.AppKey("sessions")
@@ -36,13 +46,136 @@ async def ics_feed(request: web.Request) -> web.Response:
     )
 
 
+FORM_BODY_LIMIT = 16 * 1024
+SENDS_PER_MINUTE = 5  # from one address to one form
+LIMITS: web.AppKey[dict[tuple[str, str], deque[float]]] = web.AppKey("limits")
+HONEYPOT = "website"  # hidden from people; robots fill every field
+
+PAGE = """<!doctype html>
+<html lang="{lang}"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="noindex">
+<title>{title}</title>
+<style>
+body{{font-family:system-ui,sans-serif;max-width:34rem;margin:2rem auto;padding:0 1rem;color:#222}}
+label{{display:block;margin-top:1rem;font-weight:600}}
+input,textarea{{width:100%;box-sizing:border-box;padding:.5rem;font:inherit}}
+textarea{{min-height:6rem}} .error{{color:#b00020;font-weight:400}}
+button{{margin-top:1.5rem;padding:.6rem 1.4rem;font:inherit}} .hp{{position:absolute;left:-9999px}}
+</style></head><body>
+<h1>{title}</h1>
+{body}
+</body></html>"""
+
+
+def _page(tr: Translator, title: str, body: str, status: int = 200) -> web.Response:
+    html = PAGE.format(lang=tr.lang, title=escape(title), body=body)
+    return web.Response(
+        text=html,
+        status=status,
+        content_type="text/html",
+        charset="utf-8",
+        headers={
+            "Cache-Control": "no-store",
+            "X-Frame-Options": "DENY",
+            "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; "
+            "form-action 'self'",
+            "Referrer-Policy": "no-referrer",
+        },
+    )
+
+
+def _form_html(tr: Translator, intro: str, values: dict[str, str], errors: dict[str, str]) -> str:
+    def field(name: str, label: str, kind: str = "text") -> str:
+        value = escape(values.get(name, ""), quote=True)
+        error = errors.get(name)
+        note = f' <span class="error">{escape(tr.s(error))}</span>' if error else ""
+        if kind == "textarea":
+            control = f'<textarea id="{name}" name="{name}" maxlength="2000">{value}</textarea>'
+        else:
+            control = f'<input id="{name}" name="{name}" type="{kind}" value="{value}">'
+        return f'<label for="{name}">{escape(label)}{note}</label>{control}'
+
+    intro_html = "".join(f"<p>{escape(line)}</p>" for line in intro.splitlines() if line.strip())
+    send = escape(tr.s("Send"))
+    return (
+        f'{intro_html}<form method="post">'
+        + field("name", tr.s("Your name"))
+        + field("phone", tr.s("Phone"), "tel")
+        + field("email", tr.s("E-mail"), "email")
+        + field("message", tr.s("Message"), "textarea")
+        + f'<div class="hp"><input name="{HONEYPOT}" tabindex="-1" autocomplete="off"></div>'
+        + f'<button type="submit">{send}</button></form>'
+    )
+
+
+def _too_often(request: web.Request, token: str) -> bool:
+    """A few sends a minute from one address to one form; more waits."""
+    key = (request.remote or "?", token)
+    now = time.monotonic()
+    limits = request.app[LIMITS]
+    sent = limits.setdefault(key, deque())
+    while sent and sent[0] < now - 60:
+        sent.popleft()
+    if len(sent) >= SENDS_PER_MINUTE:
+        return True
+    sent.append(now)
+    if len(limits) > 10_000:  # forget idle addresses
+        for stale in [k for k, v in limits.items() if not v or v[-1] < now - 60]:
+            del limits[stale]
+    return False
+
+
+async def lead_page(request: web.Request) -> web.Response:
+    token = request.match_info["token"]
+    if request.method == "POST":
+        if (request.content_length or 0) > FORM_BODY_LIMIT:
+            raise web.HTTPRequestEntityTooLarge(
+                max_size=FORM_BODY_LIMIT, actual_size=request.content_length or 0
+            )
+        raw = await request.content.read(FORM_BODY_LIMIT + 1)
+        if len(raw) > FORM_BODY_LIMIT:
+            raise web.HTTPRequestEntityTooLarge(max_size=FORM_BODY_LIMIT, actual_size=len(raw))
+    async with request.app[SESSIONS]() as session, session.begin():
+        found = await crm_forms.public_form(session, token)
+        if found is None:  # the same answer for a wrong token and a form turned off
+            raise web.HTTPNotFound()
+        form, team = found
+        tr = translator(team.locale, team.timezone)
+        if request.method != "POST":
+            return _page(tr, form.name, _form_html(tr, form.intro, {}, {}))
+        data = dict(parse_qsl(raw.decode("utf-8", "replace"), keep_blank_values=True))
+        thanks = "<p>" + escape(tr.s("Thank you! We will get back to you soon.")) + "</p>"
+        if data.get(HONEYPOT):
+            log.info("lead_page_robot", form=form.id)
+            return _page(tr, form.name, thanks)  # said to a robot as to anyone
+        if _too_often(request, token):
+            text = escape(tr.s("Too many sends from here; please try again in a minute."))
+            return _page(tr, form.name, f"<p>{text}</p>", status=429)
+        accepted = await form_pages.accept(session, form, data)
+        if accepted.sent.errors:
+            values = {
+                "name": accepted.sent.name,
+                "phone": accepted.sent.phone,
+                "email": accepted.sent.email,
+                "message": accepted.sent.message,
+            }
+            body = _form_html(tr, form.intro, values, accepted.sent.errors)
+            return _page(tr, form.name, body, status=400)
+        log.info("lead_page_sent", form=form.id, lead=accepted.lead_id)
+        return _page(tr, form.name, thanks)
+
+
 def make_web_app(
     sessions: async_sessionmaker[AsyncSession], public_url: str = ""
 ) -> web.Application:
-    app = web.Application()
+    app = web.Application(client_max_size=FORM_BODY_LIMIT * 4)
     app[SESSIONS] = sessions
     app[HOST] = urlparse(public_url).hostname or "planerka"
+    app[LIMITS] = {}
     app.router.add_get("/ics/{name}", ics_feed)
+    app.router.add_get("/f/{token}", lead_page)
+    app.router.add_post("/f/{token}", lead_page)
     return app
 
 

@@ -50,7 +50,7 @@ ENTITY_LABELS = {"lead": "l", "deal": "d", "contact": "c", "company": "o"}
     usage=N_(
         "/crm [todo|month YYYY-MM|find TEXT|plan @person AMOUNT [count] [MONTH]|report ...|"
         "field add ...|status add NAME|stage add [#PIPELINE] NAME|pipeline NAME|currency CODE|"
-        "access own|department|all|grant @person|revoke @person]"
+        "access own|department|all|grant @person|revoke @person|forms|form new NAME]"
     ),
     roles=("admin", "employee", "extranet"),
 )
@@ -103,6 +103,10 @@ async def crm_command(ctx: Ctx) -> Any:
         return await todo_view(ctx, 1)
     if verb in ("month", "месяц"):
         return await dashboard_view(ctx, crm_reports.parse_month(rest, local_today(ctx).date()))
+    if verb in ("forms", "form", "формы", "форма"):
+        from handlers.crm_forms import forms_command
+
+        return await forms_command(ctx, rest)
     raise DomainError(_N("Unknown action {verb}. Send /help for the list."), verb=verb)
 
 

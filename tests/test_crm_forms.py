@@ -1,0 +1,144 @@
+"""Lead pages end to end: an admin makes a form in chat, a visitor sends it over HTTP,
+the lead appears with source "web form" and its responsible person is told."""
+
+from __future__ import annotations
+
+import re
+
+from aiohttp.test_utils import TestClient, TestServer
+from sqlalchemy import select
+
+from bot.app import App
+from bot.web import make_web_app
+from handlers.markup import to_plain
+from handlers.views import View
+from models.crm import CrmLead
+from models.outbox import OutboxMessage
+from tests.console_driver import ConsoleDriver
+
+
+def _token(text: str) -> str:
+    match = re.search(r"/f/([\w-]+)", text)
+    assert match, text
+    return match.group(1)
+
+
+async def test_a_lead_page_turns_a_visit_into_a_lead(sqlite_app: App) -> None:
+    sqlite_app.workspace.services.public_url = "https://bot.example.com"
+    boss = ConsoleDriver(sqlite_app, user="Boss", lang="en")
+    await boss.say("/start")
+    code = re.search(r"/start (\S+)", await boss.say("/invite"))
+    assert code
+    anna = ConsoleDriver(sqlite_app, user="Anna", lang="ru")
+    await anna.say(f"/start {code.group(1)}")
+    out = await boss.say("/crm form new Consultation <request>")
+    assert "Form Consultation <request> created." in out
+    assert "Page: https://bot.example.com/f/" in out and "Leads go to: Boss" in out
+    token = _token(out)
+    await boss.press("Text on the page")
+    await boss.say("We call back within an hour.\nNo spam, ever.")
+    await boss.press("Responsible")
+    out = await boss.say("Anna")
+    assert "Leads go to: Anna" in out
+
+    client = TestClient(TestServer(make_web_app(sqlite_app.workspace.sessionmaker)))
+    await client.start_server()
+    try:
+        page = await client.get(f"/f/{token}")
+        html = await page.text()
+        assert page.status == 200 and page.headers["X-Frame-Options"] == "DENY"
+        assert "Consultation &lt;request&gt;" in html and "<request>" not in html
+        assert "<p>We call back within an hour.</p>" in html and 'name="website"' in html
+        assert (await client.get("/f/not-a-form")).status == 404
+
+        # errors are shown on the form, with what was typed kept (and escaped)
+        bad = await client.post(
+            f"/f/{token}", data={"name": '"><script>x</script>', "phone": "12", "email": ""}
+        )
+        text = await bad.text()
+        assert bad.status == 400 and "This does not look like a phone number." in text
+        assert "<script>x</script>" not in text and "&lt;script&gt;" in text
+
+        good = await client.post(
+            f"/f/{token}",
+            data={
+                "name": "Ivan Petrov",
+                "phone": "+7 999 123-45-67",
+                "email": "ivan@romashka.ru",
+                "message": "Need a quote for 10 seats",
+                "website": "",
+            },
+        )
+        assert good.status == 200 and "Thank you!" in await good.text()
+        # a robot fills the hidden field: thanked, and nothing is made of it
+        robot = await client.post(
+            f"/f/{token}", data={"name": "Bot", "phone": "+79990000000", "website": "x"}
+        )
+        assert robot.status == 200
+        # too big a body is refused before it is read whole
+        huge = await client.post(f"/f/{token}", data={"name": "x" * 40_000})
+        assert huge.status == 413
+    finally:
+        await client.close()
+
+    async with sqlite_app.workspace.sessionmaker() as session:
+        leads = list((await session.execute(select(CrmLead))).scalars())
+        told = list(
+            (
+                await session.execute(
+                    select(OutboxMessage).where(OutboxMessage.kind == "assignment")
+                )
+            ).scalars()
+        )
+    assert [(lead.name, lead.source, lead.email) for lead in leads] == [
+        ("Ivan Petrov", "web", "ivan@romashka.ru")
+    ]
+    texts = [to_plain(View.from_dict(row.payload).body) for row in told]
+    assert any("Ivan Petrov" in t and "Consultation <request>" in t for t in texts), texts
+    out = await anna.say("/leads")
+    assert "Ivan Petrov" in out
+    out = await anna.say("/lead 1")
+    assert "веб-форма" in out or "web" in out
+    assert "Need a quote for 10 seats" in out
+
+    # an admin turns the form off: its page is gone
+    out = await boss.say("/crm forms")
+    assert "Lead forms (1)" in out and "on, 1 sent" in out
+    await boss.press("Consultation")
+    out = await boss.press("Turn off")
+    assert "State: off" in out
+    client = TestClient(TestServer(make_web_app(sqlite_app.workspace.sessionmaker)))
+    await client.start_server()
+    try:
+        assert (await client.get(f"/f/{token}")).status == 404
+    finally:
+        await client.close()
+    out = await anna.say("/crm forms")
+    assert "У вас нет прав на это." in out
+
+
+async def test_a_lead_page_speaks_the_team_language_and_limits_senders(sqlite_app: App) -> None:
+    olga = ConsoleDriver(sqlite_app, user="Ольга", lang="ru")
+    await olga.say("/start")
+    out = await olga.say("/crm form new Заявка")
+    assert "Форма Заявка создана." in out
+    async with sqlite_app.workspace.sessionmaker() as session:
+        from models.crm import CrmForm
+
+        token = (await session.execute(select(CrmForm.token))).scalar_one()
+    client = TestClient(TestServer(make_web_app(sqlite_app.workspace.sessionmaker)))
+    await client.start_server()
+    try:
+        html = await (await client.get(f"/f/{token}")).text()
+        assert 'lang="ru"' in html and "Ваше имя" in html and "Отправить" in html
+        statuses = []
+        for n in range(7):
+            reply = await client.post(
+                f"/f/{token}", data={"name": f"Гость {n}", "phone": f"+7999000000{n}"}
+            )
+            statuses.append(reply.status)
+        assert statuses == [200] * 5 + [429] * 2
+    finally:
+        await client.close()
+    async with sqlite_app.workspace.sessionmaker() as session:
+        assert len(list((await session.execute(select(CrmLead))).scalars())) == 5
