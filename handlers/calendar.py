@@ -127,6 +127,8 @@ async def create_from_text(ctx: Ctx, text: str) -> View:
     if draft.groups:
         group, _rest = await resolve_group(ctx, draft.groups[0])
         group_id = group.id
+    elif (bound := await ctx.chat_group()) is not None:
+        group_id = bound.id  # an event made in a bound group chat is that group's
     event, invited = await calendar.create_event(
         ctx.session,
         ctx.me,
@@ -252,6 +254,9 @@ async def events_command(ctx: Ctx) -> Any:
                 _N("Say today, week, next or a date: /events week, /events 31.12")
             ) from None
         return await agenda_view(ctx, day.astimezone(ctx.tr.zone()).strftime("d%Y%m%d"), 1)
+    bound = await ctx.chat_group()
+    if bound is not None:  # a bound group chat shows its group's calendar, not one person's
+        return await group_agenda(ctx, bound.id)
     return await agenda_view(ctx, "t", 1)
 
 

@@ -53,6 +53,11 @@ async def targets(ctx: Ctx, text: str) -> tuple[int | None, list[int], str]:
             raise DomainError(_N("Several people match: {names}. Type the full name."), names=names)
         ids.append(found[0].id)
         text = text[match.end() :]
+    if not ids:
+        # in a group chat bound to a workgroup, what is posted there is for that group
+        bound = await ctx.chat_group()
+        if bound is not None:
+            return bound.id, [], text.strip()
     return None, ids, text.strip()
 
 
