@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.base import utcnow
@@ -43,10 +43,12 @@ def dedup_key(activity: CrmActivity) -> str:
 
 
 async def _drop_reminder(session: AsyncSession, activity: CrmActivity) -> None:
+    """Forget the reminder not sent yet (moved or done): its key is free again, so a
+    move back to the same time queues it anew."""
     await session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.dedup_key == dedup_key(activity), OutboxMessage.status == "pending")
-        .values(status="dropped")
+        delete(OutboxMessage).where(
+            OutboxMessage.dedup_key == dedup_key(activity), OutboxMessage.status == "pending"
+        )
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.base import utcnow
@@ -26,11 +26,18 @@ async def enqueue(
 ) -> OutboxMessage | None:
     """Queue one message; with a dedup key, a second enqueue of the same key is a no-op."""
     if dedup_key is not None:
-        exists = await session.scalar(
-            select(OutboxMessage.id).where(OutboxMessage.dedup_key == dedup_key)
-        )
+        exists = (
+            await session.execute(
+                select(OutboxMessage.id, OutboxMessage.status).where(
+                    OutboxMessage.dedup_key == dedup_key
+                )
+            )
+        ).first()
         if exists is not None:
-            return None
+            if exists[1] != "dropped":
+                return None
+            # a message called off before it went out does not hold its key
+            await session.execute(delete(OutboxMessage).where(OutboxMessage.id == exists[0]))
     row = OutboxMessage(
         team_id=team_id,
         user_id=user_id,

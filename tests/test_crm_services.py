@@ -282,14 +282,29 @@ async def test_activity_reminder_done_and_reschedule(
             r.dedup_key: r
             for r in await s.scalars(select(OutboxMessage).where(OutboxMessage.kind == "reminder"))
         }
-        assert rows[first_key].status == "dropped"
+        assert first_key not in rows  # called off, its key free again
         second = rows[crm_activities.dedup_key(act)]
         assert second.status == "pending" and second.due_at == later
+        # moved back to the first time: its reminder is queued again, not lost
+        await crm_activities.reschedule(s, world.anna, act.id, due)
+        await crm_activities.remind(s, act, {"body": [["call", "", ""]], "buttons": []})
+        pending = list(
+            await s.scalars(
+                select(OutboxMessage).where(
+                    OutboxMessage.kind == "reminder", OutboxMessage.status == "pending"
+                )
+            )
+        )
+        assert [(r.dedup_key, r.due_at) for r in pending] == [(first_key, due)]
         with pytest.raises(DomainError):  # Carl cannot touch Anna's activity
             await crm_activities.complete(s, world.carl, act.id)
         await crm_activities.complete(s, world.anna, act.id)
-        await s.refresh(second)
-        assert second.status == "dropped" and act.done
+        left = await s.scalar(
+            select(func.count())
+            .select_from(OutboxMessage)
+            .where(OutboxMessage.kind == "reminder", OutboxMessage.status == "pending")
+        )
+        assert left == 0 and act.done
 
 
 # -- custom fields ---------------------------------------------------------------------
