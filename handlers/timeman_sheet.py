@@ -15,7 +15,7 @@ from models.base import utcnow
 from services import reminders, timeman, timeman_reports
 from services.errors import N_ as _N
 from services.errors import DomainError
-from services.parsing import parse_when
+from services.parsing import is_date_word, parse_when
 from services.spreadsheet import csv_text
 
 router = Router(__name__)
@@ -286,7 +286,9 @@ def _split_date(text: str) -> tuple[str, str]:
     for count in (3, 2):
         if len(words) >= count:
             candidate = " ".join(words[:count])
-            if any(ch.isdigit() for ch in candidate) and not words[count - 1].isalpha():
+            last = words[count - 1]
+            # "5 December", "31.12 18:00" are dates; "31.12 vacation" is a date and a reason
+            if any(ch.isdigit() for ch in candidate) and (not last.isalpha() or is_date_word(last)):
                 return candidate, " ".join(words[count:])
     return words[0], " ".join(words[1:])
 

@@ -49,6 +49,10 @@ def parse_when(text: str, locale: str, tz: str, now: datetime | None = None) -> 
     fast = _fast(match, tz, now) if match else None
     if fast is not None:
         return fast
+    dated = _DATE_ONLY.fullmatch(raw)
+    day_only = _day_only(dated, tz, now) if dated else None
+    if day_only is not None:
+        return day_only
     result = dateparser.parse(raw, languages=_languages(locale), settings=_settings(tz, now))
     if result is None:
         raise DomainError(
@@ -150,6 +154,33 @@ def _clock(match: re.Match[str]) -> tuple[int, int] | None:
 
 
 RECENT_PAST = timedelta(days=30)
+# "10.12" alone is the 10th of December (dateparser reads a time, 10:12, into it)
+_DATE_ONLY = re.compile(
+    r"(?P<d>\d{1,2})(?P<sep>[./])(?P<mo>\d{1,2})(?:(?P=sep)(?P<y>\d{4}|\d{2}))?"
+)
+
+
+def _day_only(match: re.Match[str], tz: str, now: datetime | None) -> datetime | None:
+    """The start of the day a bare "dd.mm" names, this year's or, long past, next
+    year's (as the fast path reads dates); None for no such date (then a time?)."""
+    zone = ZoneInfo(tz)
+    current = (now or datetime.now(UTC)).astimezone(zone)
+    day_, month = int(match["d"]), int(match["mo"])
+    try:
+        if match["y"] is not None:
+            year = int(match["y"]) + (2000 if len(match["y"]) == 2 else 0)
+            return datetime(year, month, day_, tzinfo=zone).astimezone(UTC)
+        local = datetime(current.year, month, day_, tzinfo=zone)
+    except ValueError:
+        return None
+    if local.date() < (current - RECENT_PAST).date():
+        local = local.replace(year=current.year + 1)
+    return local.astimezone(UTC)
+
+
+def is_date_word(word: str) -> bool:
+    """Whether a word may belong to a date phrase (a month, a weekday, "tomorrow")."""
+    return bool(_DATE_WORD.fullmatch(word.strip(".,;:!?()[]«»\"'")))
 
 
 def _fast(match: re.Match[str], tz: str, now: datetime | None) -> datetime | None:

@@ -128,3 +128,21 @@ def test_early_in_a_year_december_and_a_year_ahead_stay_ahead(
 )
 def test_time_zones_as_people_type_them(text: str, zone: str) -> None:
     assert parse_timezone(text) == zone
+
+
+@pytest.mark.parametrize(
+    ("text", "expected_local"),
+    [
+        ("10.12", datetime(2026, 12, 10, 0, 0)),  # a date, not 10:12
+        ("31.12", datetime(2026, 12, 31, 0, 0)),
+        ("25.11", datetime(2026, 11, 25, 0, 0)),  # two days ago: stays, overdue
+        ("01.06", datetime(2027, 6, 1, 0, 0)),  # long past: next year's
+        ("10.12.2027", datetime(2027, 12, 10, 0, 0)),
+        ("10.30", datetime(2026, 11, 28, 10, 30)),  # no 30th month: a time
+    ],
+)
+def test_a_bare_day_and_month_is_a_date(text: str, expected_local: datetime) -> None:
+    from zoneinfo import ZoneInfo
+
+    result = parse_when(text, "ru", "Europe/Moscow", now=NOW)
+    assert result.astimezone(ZoneInfo("Europe/Moscow")).replace(tzinfo=None) == expected_local

@@ -261,3 +261,36 @@ async def test_timesheet_days_in_russian_hours(sqlite_app: App) -> None:
     out = await boss.say("/timesheet месяц")
     day_lines = [line for line in out.splitlines() if line.startswith("  ")]
     assert day_lines and all(line.endswith(" ч") for line in day_lines), out
+
+
+async def test_away_until_reads_the_dates_people_write(sqlite_app: App) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    today = datetime.now(UTC).date()
+    soon = today + timedelta(days=12)
+    anna = ConsoleDriver(sqlite_app, user="Anna", lang="en", timezone="UTC")
+    await anna.say("/start")
+    out = await anna.say(f"/away until {soon:%d.%m} trip")
+    assert f"You are away until {soon.isoformat()}" in out, out
+    await anna.say("/away")
+    month = soon.strftime("%B")  # English month name
+    out = await anna.say(f"/away until {soon.day} {month} vacation")
+    assert f"You are away until {soon.isoformat()}" in out, out
+    olga = ConsoleDriver(sqlite_app, user="Olga", lang="ru", timezone="UTC")
+    await olga.say("/start")
+    months = [
+        "января",
+        "февраля",
+        "марта",
+        "апреля",
+        "мая",
+        "июня",
+        "июля",
+        "августа",
+        "сентября",
+        "октября",
+        "ноября",
+        "декабря",
+    ]
+    out = await olga.say(f"/away до {soon.day} {months[soon.month - 1]} отпуск")
+    assert soon.isoformat() in out, out
