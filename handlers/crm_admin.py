@@ -3,7 +3,7 @@ stages and extranet grants (the command itself lives in handlers.crm)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 from handlers.core import Ctx, pager_row
@@ -109,9 +109,8 @@ async def dashboard_view(ctx: Ctx, month: str) -> View:
         Button(ctx.tr.s("My activities"), "crm:td:1"),
         Button(ctx.tr.s("Reports"), "rp:m"),
     )
-    start, end = crm_reports.month_bounds(month)
-    before = crm_reports.month_key(start - timedelta(days=1))
-    after = crm_reports.month_key(end)
+    before = crm_reports.shift_month(month, -1)
+    after = crm_reports.shift_month(month, 1)
     view.row(Button(f"« {before}", f"crm:mo:{before}"), Button(f"{after} »", f"crm:mo:{after}"))
     return view
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from handlers.core import Ctx, Router
 from handlers.i18n import N_
@@ -71,14 +72,16 @@ STATE_WORDS = {
 PERIOD_WORDS = {"all", "всё", "все", "year", "год", "this-month", "этот-месяц"}
 
 
-def _period(word: str, now: datetime) -> tuple[datetime | None, datetime | None]:
+def _period(word: str, now: datetime, tz: str) -> tuple[datetime | None, datetime | None]:
+    """A report's period in the reader's zone: this year, this month, all, or a month."""
+    local = now.astimezone(ZoneInfo(tz))
     if word in ("year", "год"):
-        return datetime(now.year, 1, 1, tzinfo=UTC), None
+        return datetime(local.year, 1, 1, tzinfo=local.tzinfo).astimezone(UTC), None
     if word in ("this-month", "этот-месяц"):
-        return crm_reports.month_bounds(crm_reports.month_key(now))
+        return crm_reports.month_bounds(crm_reports.month_key(local), tz)
     if word in ("all", "всё", "все"):
         return None, None
-    return crm_reports.month_bounds(crm_reports.parse_month(word, now.date()))
+    return crm_reports.month_bounds(crm_reports.parse_month(word, local.date()), tz)
 
 
 async def render(ctx: Ctx, title: str, rows: list[crm_reports.ReportRow], deals: bool) -> View:
@@ -123,7 +126,7 @@ async def report_command(ctx: Ctx, text: str) -> View:
         return menu(ctx)
     if words[0] in TEMPLATE_WORDS:
         name = TEMPLATE_WORDS[words[0]]
-        since, until = _period(words[1], now) if len(words) > 1 else (None, None)
+        since, until = _period(words[1], now, ctx.me.timezone) if len(words) > 1 else (None, None)
         rows = await crm_reports.template(ctx.session, ctx.me, name, since, until)
         return await render(ctx, ctx.tr.s(TEMPLATES[name]), rows, name != "source")
     entity = crm_fields.ENTITY_WORDS.get(words[0])
@@ -156,7 +159,7 @@ async def report_command(ctx: Ctx, text: str) -> View:
         elif entity == "lead" and source_of(word):
             source = source_of(word)
         else:
-            since, until = _period(word, now)
+            since, until = _period(word, now, ctx.me.timezone)
     rows = await crm_reports.build(
         ctx.session,
         ctx.me,

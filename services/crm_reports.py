@@ -8,6 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -30,15 +31,27 @@ from services.spreadsheet import csv_text
 PLAN_KINDS = ("amount", "count")
 
 
-def month_key(moment: date | datetime) -> str:
+def month_key(moment: date | datetime, tz: str | None = None) -> str:
+    """'2026-11' for a date, or for a moment as the clock in zone `tz` shows it."""
+    if isinstance(moment, datetime) and tz is not None:
+        moment = moment.astimezone(ZoneInfo(tz))
     return f"{moment.year:04d}-{moment.month:02d}"
 
 
-def month_bounds(key: str) -> tuple[datetime, datetime]:
+def month_bounds(key: str, tz: str = "UTC") -> tuple[datetime, datetime]:
+    """The month's first and next month's first midnight in zone `tz`, as UTC moments:
+    a deal won at 00:30 on 1 December in Moscow counts for December there."""
     year, month = int(key[:4]), int(key[5:7])
-    start = datetime(year, month, 1, tzinfo=UTC)
-    end = datetime(year + (month == 12), month % 12 + 1, 1, tzinfo=UTC)
-    return start, end
+    zone = ZoneInfo(tz)
+    start = datetime(year, month, 1, tzinfo=zone)
+    end = datetime(year + (month == 12), month % 12 + 1, 1, tzinfo=zone)
+    return start.astimezone(UTC), end.astimezone(UTC)
+
+
+def shift_month(key: str, months: int) -> str:
+    year, month = int(key[:4]), int(key[5:7])
+    index = year * 12 + month - 1 + months
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
 
 
 def parse_month(text: str, today: date) -> str:
@@ -118,7 +131,7 @@ async def _stages(session: AsyncSession, team_id: int) -> dict[int, CrmStage]:
 async def dashboard(session: AsyncSession, actor: Actor, month: str) -> Dashboard:
     settings = await settings_of(session, actor.team_id)
     scope = await scope_of(session, actor)
-    start, end = month_bounds(month)
+    start, end = month_bounds(month, actor.timezone)
     stages = await _stages(session, actor.team_id)
     board = Dashboard(month=month, currency=settings.currency)
     owners = sorted(scope.owners) if scope.owners is not None else None
@@ -257,7 +270,7 @@ async def build(
         elif group == "owner":
             key = row.owner_id
         else:
-            key = month_key(moment)
+            key = month_key(moment, actor.timezone)
         counts[key][0] += 1
         if entity == "deal" and row.currency != currency:
             counts[key][2] += 1  # sums of different currencies do not add up

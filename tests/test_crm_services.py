@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from models.crm import CrmContact, CrmDeal, CrmLead
@@ -259,6 +259,37 @@ async def test_plan_fulfilment(maker: async_sessionmaker[AsyncSession], world: W
         assert (await crm_reports.dashboard(s, world.admin, later)).plans == []
         # Carl (own records only) sees no one else's plan
         assert (await crm_reports.dashboard(s, world.carl, month)).plans == []
+
+
+async def test_months_are_the_readers_months(
+    maker: async_sessionmaker[AsyncSession], world: World
+) -> None:
+    """A deal won at 00:30 on 1 December in Moscow (21:30 UTC on 30 November) is a
+    December deal for a reader in Moscow: on the dashboard and in the month report."""
+    from dataclasses import replace
+
+    from models.crm import CrmDeal
+
+    moscow = replace(world.admin, timezone="Europe/Moscow")
+    won_at = datetime(2026, 11, 30, 21, 30, tzinfo=UTC)
+    async with maker() as s, s.begin():
+        deal = await crm_deals.create_deal(s, world.admin, "Late night", amount=150_00)
+        won = next(
+            st
+            for st in await crm_deals.stages(s, deal.team_id, deal.pipeline_id)
+            if st.kind == "won"
+        )
+        await crm_deals.move_deal(s, world.admin, deal.id, won.id)
+        await s.execute(update(CrmDeal).where(CrmDeal.id == deal.id).values(closed_at=won_at))
+    async with maker() as s:
+        december = await crm_reports.dashboard(s, moscow, "2026-12")
+        november = await crm_reports.dashboard(s, moscow, "2026-11")
+        rows = await crm_reports.build(s, moscow, "deal", "month", state="won")
+    assert {row[0]: row[1] for row in december.people}.get("Admin") == 1
+    assert {row[0]: row[1] for row in november.people}.get("Admin", 0) == 0
+    assert [(row.label, row.count) for row in rows] == [("2026-12", 1)]
+    assert crm_reports.shift_month("2026-12", 1) == "2027-01"
+    assert crm_reports.shift_month("2026-01", -1) == "2025-12"
 
 
 # -- activities ------------------------------------------------------------------------
