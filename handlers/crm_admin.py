@@ -101,6 +101,14 @@ async def dashboard_view(ctx: Ctx, month: str) -> View:
                 ),
             ]
         )
+    if board.foreign:
+        lines.append(
+            ctx.tr(
+                "Amounts in {currency}; {n} deals in other currencies are counted without them.",
+                currency=cur,
+                n=str(board.foreign),
+            )
+        )
     view = View(body=join_lines(lines))
     view.image = Attachment(f"crm-{month}.png", dashboard_png(ctx.tr, board), "image/png")
     view.row(

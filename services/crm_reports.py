@@ -116,6 +116,7 @@ class Dashboard:
     # user id -> (name, won deals, won amount, activities done)
     people: list[tuple[str, int, int, int]] = field(default_factory=list)
     currency: str = "RUB"
+    foreign: int = 0  # won deals in another currency: counted, their amounts not added
 
 
 async def _rows(session: AsyncSession, actor: Actor, model: Any) -> list[Any]:
@@ -143,6 +144,7 @@ async def dashboard(session: AsyncSession, actor: Actor, month: str) -> Dashboar
             func.count(),
             # amounts count in the team's currency
             func.sum(case((CrmDeal.currency == settings.currency, CrmDeal.amount), else_=0)),
+            func.sum(case((CrmDeal.currency != settings.currency, 1), else_=0)),
         )
         .join(CrmStage, CrmStage.id == CrmDeal.stage_id)
         .where(
@@ -156,8 +158,9 @@ async def dashboard(session: AsyncSession, actor: Actor, month: str) -> Dashboar
     )
     if owners is not None:
         won = won.where(CrmDeal.owner_id.in_(owners))
-    for owner, count, amount in await session.execute(won):
+    for owner, count, amount, foreign in await session.execute(won):
         won_count[owner], won_amount[owner] = int(count), int(amount or 0)
+        board.foreign += int(foreign or 0)
     plan_query = select(CrmPlan).where(CrmPlan.team_id == actor.team_id, CrmPlan.month == month)
     if scope.owners is not None:
         plan_query = plan_query.where(CrmPlan.user_id.in_(sorted(scope.owners)))

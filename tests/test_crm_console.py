@@ -424,6 +424,11 @@ async def test_products_currencies_and_a_long_catalogue(sqlite_app: App) -> None
     out = await boss.say("/crm report funnel")
     assert "2 deals, 5 000 RUB" in out
     assert "Amounts in RUB; 1 deals in other currencies are counted without them." in out
+    await boss.say("/deal 1 stage won")
+    await boss.say("/deal 2 stage won")
+    out = await boss.say("/crm")
+    assert "won 2 for 5 000 RUB" in out
+    assert "Amounts in RUB; 1 deals in other currencies are counted without them." in out
 
     # a catalogue longer than any page: a product is found by its name
     for n in range(1, 206):
