@@ -114,6 +114,8 @@ class Workspace:
                 views = _as_list(await self._route(ctx))
                 tr = ctx.tr
                 return [*views, *ctx.extra]
+        except _Rejected as rejected:
+            return [rejected.view]
         except DomainError as err:
             return [error_view(tr, err)]
         except Exception:
@@ -165,8 +167,14 @@ class Workspace:
                 ctx, event.form_name, event.form_values
             )
             if errors:
-                return View(
-                    body=ctx.tr("Please correct the form."), form={"errors": errors}, private=True
+                # nothing of it is kept, not even its delivery key: the person corrects
+                # the form and sends the same submission again (Slack keeps its ids)
+                raise _Rejected(
+                    View(
+                        body=ctx.tr("Please correct the form."),
+                        form={"errors": errors},
+                        private=True,
+                    )
                 )
             return reply
         if event.kind in ("text", "file"):
@@ -275,6 +283,14 @@ class Workspace:
         if actor is not None:
             return translator(actor.locale, actor.timezone)
         return translator(normalize_locale(language_code, self.services.default_locale))
+
+
+class _Rejected(Exception):  # noqa: N818 - not an error: an answer that keeps nothing
+    """A reply after which the unit of work is rolled back (see Workspace.handle)."""
+
+    def __init__(self, view: View) -> None:
+        super().__init__("rejected")
+        self.view = view
 
 
 def _as_list(reply: Reply) -> list[View]:

@@ -176,3 +176,19 @@ async def test_a_slash_command_whose_text_starts_on_a_new_line(sqlite_url: str) 
         await slack.command("groups\nnew Marketing", user=ANNA)
         answer = slack.fake.texts()[-1]
         assert "Marketing" in answer and "Unknown command" not in answer
+
+
+async def test_a_modal_corrected_after_an_error_is_taken(sqlite_url: str) -> None:
+    """Slack sends the corrected modal with the same view id and hash: the first
+    submission, refused, must not have used up its delivery key."""
+    async with slack_http(sqlite_url) as slack:
+        _require(slack, "groups")
+        slack.fake.add_user(ANNA, "Anna")
+        await slack.command("help", user=ANNA)
+        await slack.command("groups new", user=ANNA)
+        status, answer = await slack.submit({"name": ""}, user=ANNA)
+        assert status == 200 and answer.get("response_action") == "errors"
+        status, answer = await slack.submit({"name": "Design", "access": "open"}, user=ANNA)
+        assert status == 200 and answer == {}
+        await slack.command("groups", user=ANNA)
+        assert "Groups (1)" in slack.fake.texts()[-1]  # Design, made by the corrected one

@@ -418,8 +418,10 @@ def view_submission(
         "api_app_id": "A0APP",
         "trigger_id": f"trigger.{uuid.uuid4().hex[:12]}",
         "view": {
-            "id": f"V{uuid.uuid4().hex[:8].upper()}",
-            "hash": uuid.uuid4().hex[:10],
+            # as Slack: a modal keeps its id and hash until it is updated, so a submission
+            # corrected after an errors answer carries the same ones
+            "id": opened.setdefault("_view_id", f"V{uuid.uuid4().hex[:8].upper()}"),
+            "hash": opened.setdefault("_view_hash", uuid.uuid4().hex[:10]),
             "type": "modal",
             "callback_id": opened.get("callback_id"),
             "private_metadata": opened.get("private_metadata", ""),

@@ -87,7 +87,7 @@ class SlackHarness:
     def last_modal(self) -> dict[str, Any]:
         opened = self.fake.of("views.open")
         assert opened, "no modal was opened"
-        return dict(opened[-1]["view"])
+        return opened[-1]["view"]  # the same modal each time: Slack keeps its id
 
     async def submit(self, values: dict[str, str], *, user: str) -> tuple[int, dict[str, Any]]:
         payload = slack_api.view_submission(self.last_modal(), values, user=user)
