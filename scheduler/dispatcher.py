@@ -49,6 +49,7 @@ log = structlog.get_logger(__name__)
 
 MAX_ATTEMPTS = 6
 PARTS_DONE = "parts_done"  # in a retried row's payload: chat id -> parts that arrived
+ALL_PARTS = 1_000_000  # a chat that has the whole message (or is gone): skipped on a retry
 BEAT_EVERY = 5.0  # seconds between a dispatcher's signs of life
 BEAT_ALIVE = timedelta(seconds=20)  # a dispatcher not seen for this long has stopped
 
@@ -85,6 +86,8 @@ class Outcome:
     sent: list[int] = field(default_factory=list)
     gone: list[tuple[int, int]] = field(default_factory=list)  # (row, identity)
     retry: list[tuple[int, int, str]] = field(default_factory=list)  # (row, attempts, error)
+    gone_chats: list[tuple[str, str]] = field(default_factory=list)  # (platform, group chat)
+    group_rows: set[int] = field(default_factory=set)  # rows sent to a group's chats
     # rows to retry whose first parts arrived: the payload that says so
     progress: dict[int, dict[str, Any]] = field(default_factory=dict)
 
@@ -243,6 +246,8 @@ class Dispatcher:
     async def send(self, job: Job) -> Outcome:
         """Send one job (waiting out limits and 429s); its outcome, to be recorded."""
         outcome = Outcome()
+        if not job.identity_id:
+            outcome.group_rows.add(job.id)
         sender = self.senders[job.platform]
         limiter = self.limiters[job.platform]
         payload = dict(job.payload)
@@ -265,45 +270,64 @@ class Dispatcher:
                 continue
             except RecipientGone:
                 outcome.gone.append((job.id, job.identity_id))
+                if not job.identity_id:  # a group chat that removed the bot
+                    outcome.gone_chats.append((job.platform, job.chat_id))
+                    self._group_chat_done(outcome, job, payload, arrived)
             except TemporaryFailure as exc:
                 log.warning("send_retry", row=job.id, attempts=job.attempts, error=str(exc)[:200])
                 outcome.retry.append((job.id, job.attempts, str(exc)[:500]))
-                if parts.done:
+                if parts.done or not job.identity_id:
+                    # a group's chat is noted even with nothing sent: it is owed the message
                     arrived[job.chat_id] = parts.done
-                    outcome.progress[job.id] = {**payload, PARTS_DONE: arrived}
+                    _merge_progress(outcome.progress, {job.id: {**payload, PARTS_DONE: arrived}})
             except Exception as exc:  # a bug in a renderer must not stop the queue
                 log.exception("send_failed", row=job.id)
                 outcome.retry.append((job.id, MAX_ATTEMPTS, repr(exc)[:500]))
             else:
                 outcome.sent.append(job.id)
+                if not job.identity_id:
+                    # a group's row goes to each chat bound to it: should another chat
+                    # of it be retried, this one, served, is skipped
+                    self._group_chat_done(outcome, job, payload, arrived)
             return outcome
+
+    @staticmethod
+    def _group_chat_done(
+        outcome: Outcome, job: Job, payload: dict[str, Any], arrived: dict[str, int]
+    ) -> None:
+        _merge_progress(
+            outcome.progress, {job.id: {**payload, PARTS_DONE: {**arrived, job.chat_id: ALL_PARTS}}}
+        )
 
     async def record(self, outcome: Outcome) -> None:
         if not (outcome.sent or outcome.gone or outcome.retry):
             return
         now = self.now()
+        groups = outcome.group_rows
         async with self.sessionmaker() as session, session.begin():
-            if outcome.sent:
+            personal_sent = [row for row in outcome.sent if row not in groups]
+            if personal_sent:
                 await session.execute(
                     update(OutboxMessage)
-                    .where(OutboxMessage.id.in_(outcome.sent))
+                    .where(OutboxMessage.id.in_(personal_sent))
                     .values(status="sent", sent_at=now, claimed_until=None)
                 )
             for row_id, identity_id in outcome.gone:
-                if not identity_id:  # a group chat that removed the bot
+                if not identity_id:  # a group chat that removed the bot: see below
                     log.warning("group_chat_gone", row=row_id)
-                    if row_id in outcome.sent:
-                        continue  # it reached the group's other chats
-                else:
-                    await session.execute(
-                        update(Identity).where(Identity.id == identity_id).values(active=False)
-                    )
+                    continue
+                await session.execute(
+                    update(Identity).where(Identity.id == identity_id).values(active=False)
+                )
                 await session.execute(
                     update(OutboxMessage)
                     .where(OutboxMessage.id == row_id)
                     .values(status="failed", error="recipient gone", claimed_until=None)
                 )
+            await self._record_groups(session, outcome, now)
             for row_id, attempts, error in outcome.retry:
+                if row_id in groups:
+                    continue
                 if attempts >= MAX_ATTEMPTS:
                     values: dict[str, Any] = {
                         "status": "failed",
@@ -321,6 +345,41 @@ class Dispatcher:
         self.stats["sent"] += len(outcome.sent)
         self.stats["gone"] += len(outcome.gone)
         self.stats["retried"] += len(outcome.retry)
+
+    async def _record_groups(self, session: AsyncSession, outcome: Outcome, now: datetime) -> None:
+        """A group's row is sent when each chat bound to it has it: the chats it went to
+        are kept in the row (across flushes and retries), a chat still owed keeps it
+        pending, and a chat that removed the bot loses its binding."""
+        retry_of = {row: (attempts, error) for row, attempts, error in outcome.retry}
+        for row_id in sorted(outcome.group_rows):
+            stored = await session.scalar(
+                select(OutboxMessage.payload).where(OutboxMessage.id == row_id)
+            )
+            payload = dict(outcome.progress.get(row_id) or stored or {})
+            chats = dict(stored.get(PARTS_DONE, {})) if isinstance(stored, dict) else {}
+            chats.update(payload.get(PARTS_DONE, {}))
+            payload[PARTS_DONE] = chats
+            owed = [chat for chat, parts in chats.items() if parts < ALL_PARTS]
+            attempts, error = retry_of.get(row_id, (0, ""))
+            values: dict[str, Any] = {"payload": payload, "claimed_until": None}
+            if not owed:
+                values.update(status="sent", sent_at=now)
+            elif attempts >= MAX_ATTEMPTS:
+                values.update(status="failed", error=error)
+            else:
+                backoff = timedelta(seconds=min(600, 2 ** max(1, attempts)))
+                values.update(status="pending", due_at=now + backoff, error=error)
+            await session.execute(
+                update(OutboxMessage).where(OutboxMessage.id == row_id).values(**values)
+            )
+        if ChatBinding is not None:
+            for platform, chat_id in set(outcome.gone_chats):
+                await session.execute(
+                    delete(ChatBinding).where(
+                        ChatBinding.platform == platform, ChatBinding.chat_id == chat_id
+                    )
+                )
+                log.warning("group_chat_unbound", platform=platform, chat=chat_id)
 
     async def drain(self) -> int:
         """Claim and send until nothing is due; returns how many were handled."""
@@ -347,6 +406,8 @@ class Dispatcher:
                 outcome.gone.extend(current.gone)
                 outcome.retry.extend(current.retry)
                 _merge_progress(outcome.progress, current.progress)
+                outcome.group_rows |= current.group_rows
+                outcome.gone_chats.extend(current.gone_chats)
 
         async def worker() -> None:
             while True:
@@ -359,6 +420,8 @@ class Dispatcher:
                 outcome.gone.extend(result.gone)
                 outcome.retry.extend(result.retry)
                 _merge_progress(outcome.progress, result.progress)
+                outcome.group_rows |= result.group_rows
+                outcome.gone_chats.extend(result.gone_chats)
                 # what was sent but not yet recorded is what a crash would resend
                 if len(outcome.sent) >= self.record_every:
                     await flush()

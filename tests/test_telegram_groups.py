@@ -1,0 +1,75 @@
+"""A workgroup bound to several Telegram group chats: each chat gets the group's
+messages once, a chat that failed is retried alone, and a chat that removed the bot
+loses its binding."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import select
+
+from models.base import utcnow
+from models.chats import ChatBinding
+from models.outbox import OutboxMessage
+from scheduler.dispatcher import UNLIMITED, Dispatcher
+from tests.fakes.telegram_api import FakeTelegram, Person, message_update
+from tests.telegram_harness import Chat, running
+
+
+async def _in_group(fake: FakeTelegram, person: Person, chat_id: int, text: str) -> None:
+    chat = {"id": chat_id, "type": "supergroup", "title": f"Chat {chat_id}"}
+    update = await fake.push(message_update(fake, person, text, chat=chat))
+    await fake.wait_handled(update["update_id"])
+
+
+def _posts(fake: FakeTelegram, chat_id: int) -> list[Any]:
+    return [c for c in fake.sent(chat_id) if c.result and "hello both" in c.text]
+
+
+async def test_a_group_message_reaches_each_bound_chat_once(
+    sqlite_url: str, fake: FakeTelegram
+) -> None:
+    async with running(sqlite_url, fake) as adapter:
+        anna = Chat(fake, Person(202, "Anna", "en", username="anna"))
+        await anna.say("/start", expect=2)
+        await anna.say("/groups new Design")
+        for chat_id in (-100501, -100502):
+            await _in_group(fake, anna.person, chat_id, "/bind Design")
+        await anna.say("/post #Design hello both")
+
+        def dispatcher(hours: int = 0) -> Dispatcher:
+            return Dispatcher(
+                adapter.workspace.sessionmaker,
+                {"telegram": adapter.sender},
+                limits={"telegram": UNLIMITED},
+                now=lambda: utcnow() + timedelta(hours=hours),
+            )
+
+        fake.fail("sendMessage", 502, "Bad Gateway")  # the first chat's send
+        await dispatcher().drain()
+        first = [len(_posts(fake, c)) for c in (-100501, -100502)]
+        assert sorted(first) == [0, 1]  # one chat has it, the other is owed it
+        async with adapter.workspace.sessionmaker() as session:
+            row = (
+                await session.execute(select(OutboxMessage).where(OutboxMessage.user_id.is_(None)))
+            ).scalar_one()
+            assert row.status == "pending"
+        await dispatcher(hours=1).drain()
+        assert [len(_posts(fake, c)) for c in (-100501, -100502)] == [1, 1]  # once each
+        async with adapter.workspace.sessionmaker() as session:
+            row = (
+                await session.execute(select(OutboxMessage).where(OutboxMessage.user_id.is_(None)))
+            ).scalar_one()
+            assert row.status == "sent"
+
+        # a chat that removed the bot: its binding goes, the other chat is served
+        await anna.say("/post #Design hello both again")
+        fake.fail("sendMessage", 403, "Forbidden: bot was kicked from the supergroup chat")
+        await dispatcher(hours=2).drain()
+        async with adapter.workspace.sessionmaker() as session:
+            bound = set(await session.scalars(select(ChatBinding.chat_id)))
+        assert len(bound) == 1
+        (kept,) = bound
+        again = [c for c in fake.sent(int(kept)) if c.result and "again" in c.text]
+        assert len(again) == 1
