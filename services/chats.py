@@ -109,6 +109,17 @@ async def unbind(session: AsyncSession, actor: Actor, platform: str, chat_id: st
     return group
 
 
+async def chat_closed(session: AsyncSession, platform: str, chat_id: str) -> bool:
+    """The bot was removed from a group chat (or the chat is gone): its binding goes,
+    so the group's messages stop going there. Whether there was one."""
+    current = await binding_of(session, platform, chat_id)
+    if current is None:
+        return False
+    await session.delete(current)
+    await session.flush()
+    return True
+
+
 async def bound_group(
     session: AsyncSession, actor: Actor, platform: str, chat_id: str
 ) -> Group | None:

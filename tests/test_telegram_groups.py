@@ -73,3 +73,34 @@ async def test_a_group_message_reaches_each_bound_chat_once(
         (kept,) = bound
         again = [c for c in fake.sent(int(kept)) if c.result and "again" in c.text]
         assert len(again) == 1
+
+
+async def test_a_chat_that_removes_the_bot_is_unbound_at_once(
+    sqlite_url: str, fake: FakeTelegram
+) -> None:
+    async with running(sqlite_url, fake) as adapter:
+        anna = Chat(fake, Person(202, "Anna", "en", username="anna"))
+        await anna.say("/start", expect=2)
+        await anna.say("/groups new Design")
+        await _in_group(fake, anna.person, -100777, "/bind Design")
+
+        async def bindings() -> list[str]:
+            async with adapter.workspace.sessionmaker() as session:
+                return list(await session.scalars(select(ChatBinding.chat_id)))
+
+        assert await bindings() == ["-100777"]
+        bot = {"id": 777000, "is_bot": True, "first_name": "Planerka"}
+        update = await fake.push(
+            {
+                "update_id": fake.next_update_id(),
+                "my_chat_member": {
+                    "chat": {"id": -100777, "type": "supergroup", "title": "Design chat"},
+                    "from": {"id": 202, "is_bot": False, "first_name": "Anna"},
+                    "date": 0,
+                    "old_chat_member": {"status": "member", "user": bot},
+                    "new_chat_member": {"status": "left", "user": bot},
+                },
+            }
+        )
+        await fake.wait_handled(update["update_id"])
+        assert await bindings() == []

@@ -28,7 +28,7 @@ from aiogram.exceptions import (
     TelegramRetryAfter,
     TelegramUnauthorizedError,
 )
-from aiogram.types import BotCommand, CallbackQuery, Message, Update
+from aiogram.types import BotCommand, CallbackQuery, ChatMemberUpdated, Message, Update
 
 from bot.telegram.events import from_callback, from_message
 from bot.telegram.polling import Poller
@@ -76,6 +76,7 @@ class TelegramAdapter:
         self.router = Router(name=__name__)
         self.router.message.register(self.on_message)
         self.router.callback_query.register(self.on_callback)
+        self.router.my_chat_member.register(self.on_membership)
         # dialogs live in the database (handlers.forms), so aiogram's FSM stays off
         self.dispatcher = Dispatcher(disable_fsm=True)
         self.dispatcher.include_router(self.router)
@@ -231,6 +232,16 @@ class TelegramAdapter:
             if not answered:
                 with suppress(TelegramAPIError):
                     await query.answer()
+
+    async def on_membership(self, update: ChatMemberUpdated) -> None:
+        """The bot left or was removed from a group chat: the chat's binding goes."""
+        if update.chat.type not in ("group", "supergroup"):
+            return
+        if update.new_chat_member.status not in ("left", "kicked"):
+            return
+        async with self.workspace.sessionmaker() as session, session.begin():
+            closed = await chats.chat_closed(session, PLATFORM, str(update.chat.id))
+        log.info("telegram_removed_from_chat", chat=update.chat.id, unbound=closed)
 
     async def chat_moved(self, old_chat_id: str, new_chat_id: str) -> None:
         """A group became a supergroup: its binding follows it to the new chat id."""
