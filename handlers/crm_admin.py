@@ -3,6 +3,7 @@ stages and extranet grants (the command itself lives in handlers.crm)."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from typing import Any
 
@@ -222,6 +223,9 @@ async def notes_view(ctx: Ctx, entity: str, entity_id: int, page_no: int) -> Vie
     return view
 
 
+_MONTH = re.compile(r"\d{4}[-./]\d{1,2}|\d{1,2}[-./]\d{4}")
+
+
 async def plan_command(ctx: Ctx, text: str) -> View:
     words = text.split()
     if len(words) < 2:
@@ -233,16 +237,22 @@ async def plan_command(ctx: Ctx, text: str) -> View:
     for word in words[1:]:
         if word.casefold() in ("count", "deals", "штук", "сделок"):
             kind = "count"
-        elif "-" in word or "." in word and len(word) >= 6:
+        elif _MONTH.fullmatch(word):
             month = crm_reports.parse_month(word, local_today(ctx).date())
         else:
             amount_words.append(word)
-    amount, _currency = parse_money(" ".join(amount_words))
+    amount, currency_given = parse_money(" ".join(amount_words))
+    team_currency = (await crm.settings_of(ctx.session, ctx.me.team_id)).currency
+    if kind == "amount" and currency_given is not None and currency_given != team_currency:
+        # plans are kept in the team's currency, as the deals they are measured by
+        raise DomainError(
+            _N("Plans are in the team's currency, {currency}. Give the amount in it."),
+            currency=team_currency,
+        )
     target = amount // 100 if kind == "count" else amount
     user_id = await person_field(ctx, who)
     plan = await crm_reports.set_plan(ctx.session, ctx.me, user_id, month, kind, target)
-    currency = (await crm.settings_of(ctx.session, ctx.me.team_id)).currency
-    shown = money(plan.target, currency) if kind == "amount" else str(plan.target)
+    shown = money(plan.target, team_currency) if kind == "amount" else str(plan.target)
     name = (await crm.user_names(ctx.session, {user_id}))[user_id]
     if kind == "count":
         return View(

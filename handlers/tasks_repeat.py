@@ -33,10 +33,15 @@ KIND_WORDS = {
     "daily": "daily",
     "ежедневно": "daily",
     "каждый день": "daily",
+    "every day": "daily",
     "weekly": "weekly",
     "еженедельно": "weekly",
+    "каждую неделю": "weekly",
+    "every week": "weekly",
     "monthly": "monthly",
     "ежемесячно": "monthly",
+    "каждый месяц": "monthly",
+    "every month": "monthly",
 }
 OFF_WORDS = {"off", "stop", "выкл", "стоп", "нет"}
 KIND_NAMES = {"daily": N_("daily"), "weekly": N_("weekly"), "monthly": N_("monthly")}
@@ -50,8 +55,13 @@ def parse_rule(text: str) -> dict[str, Any]:
     if found:
         hour, minute = int(found.group(1)), int(found.group(2))
         raw = (raw[: found.start()] + raw[found.end() :]).strip()
-    word, _, rest = raw.partition(" ")
-    kind = KIND_WORDS.get(word)
+    words = raw.split()
+    kind, rest = None, ""
+    for count in (2, 1):  # "каждый день", "every week" or one word
+        kind = KIND_WORDS.get(" ".join(words[:count]))
+        if kind is not None:
+            rest = " ".join(words[count:])
+            break
     if kind is None:
         raise DomainError(
             N_("Repeat how? For example: daily at 10:00, weekly mon,wed,fri, monthly 15.")

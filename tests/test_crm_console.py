@@ -508,3 +508,14 @@ async def test_the_lead_form_asks_again_for_an_unknown_source(sqlite_app: App) -
     assert "set to other" not in out
     out = await boss.press("call")
     assert "Lead #1 created." in out and "Source: call" in out
+
+
+async def test_a_plan_in_another_currency_or_with_kopecks(sqlite_app: App) -> None:
+    boss = ConsoleDriver(sqlite_app, user="Boss", lang="en")
+    await boss.say("/start")
+    out = await boss.say("/crm plan @Boss 5000 USD")
+    assert "Plans are in the team's currency, RUB." in out
+    out = await boss.say("/crm plan @Boss 150000.50")
+    assert "Plan for Boss in" in out and "150 000" in out
+    out = await boss.say("/crm plan @Boss 200000 2026-12")
+    assert "Plan for Boss in 2026-12: 200 000 RUB." in out

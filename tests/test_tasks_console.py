@@ -504,3 +504,11 @@ async def test_time_on_tasks_pages_past_twenty(sqlite_app: App) -> None:
     assert "1/2" in out and out.count("• #") == 20
     out = await boss.press("Next")
     assert "2/2" in out and out.count("• #") == 3
+
+
+async def test_repeat_said_in_two_words(sqlite_app: App) -> None:
+    olga = ConsoleDriver(sqlite_app, user="Olga", lang="ru")
+    await olga.say("/start")
+    await olga.say("/task Проверить почту завтра 10:00")
+    out = await olga.say("/task 1 repeat каждый день")
+    assert "Повторять как?" not in out and "ежедневно" in out, out
