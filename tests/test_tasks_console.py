@@ -511,4 +511,4 @@ async def test_repeat_said_in_two_words(sqlite_app: App) -> None:
     await olga.say("/start")
     await olga.say("/task Проверить почту завтра 10:00")
     out = await olga.say("/task 1 repeat каждый день")
-    assert "Повторять как?" not in out and "ежедневно" in out, out
+    assert "#1 повторяется ежедневно" in out, out
