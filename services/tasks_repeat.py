@@ -101,6 +101,22 @@ async def stop_recurrence(session: AsyncSession, actor: Actor, task_id: int) -> 
     return task
 
 
+def copy_deadline(rule: TaskRecurrence, template: Task, occurs: datetime) -> datetime | None:
+    """A copy is due as the template was: the same number of days after it starts, at
+    the same time of day in the rule's zone; never after the next copy starts."""
+    if template.deadline is None:
+        return None
+    zone = ZoneInfo(rule.timezone)
+    anchor = (template.start_at or template.created_at).astimezone(zone)
+    due = template.deadline.astimezone(zone)
+    days = max(0, (due.date() - anchor.date()).days)
+    start = occurs.astimezone(zone)
+    deadline = _on_day(start.date() + timedelta(days=days), due.hour, due.minute, zone)
+    if deadline <= occurs:  # due at 08:00, repeating at 09:00: the next day's 08:00
+        deadline = _on_day(start.date() + timedelta(days=days + 1), due.hour, due.minute, zone)
+    return min(deadline, next_occurrence(rule, occurs))
+
+
 async def spawn_due(session: AsyncSession, now: datetime | None = None) -> list[Task]:
     """Create this occurrence of every due rule (one copy, however long the downtime)."""
     now = now or utcnow()
@@ -123,11 +139,14 @@ async def spawn_due(session: AsyncSession, now: datetime | None = None) -> list[
         if template is None:
             rule.active = False
             continue
+        # after a downtime, the latest occurrence that is due, not the oldest missed one
         occurs = rule.next_at
-        span = None
-        if template.deadline is not None:
-            span = template.deadline - (template.start_at or template.created_at)
-        deadline = occurs + span if span is not None and span > timedelta(0) else None
+        for _ in range(400):
+            following = next_occurrence(rule, occurs)
+            if following > now:
+                break
+            occurs = following
+        deadline = copy_deadline(rule, template, occurs)
         copy = Task(
             team_id=template.team_id,
             group_id=template.group_id,

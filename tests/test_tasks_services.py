@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -310,7 +310,9 @@ async def test_recurrence_daily_weekly_monthly(
         made = await tasks_repeat.spawn_due(s, now=first)
         assert len(made) == 1 and made[0].title == "Send the weekly report"
         assert made[0].responsible_id == world.emp.user_id
-        assert made[0].deadline == first + timedelta(hours=8)
+        # due as the template was: the same day it starts, at the template's 17:00
+        assert (NOW + timedelta(hours=8)).hour == 17 and first.date() == date(2026, 3, 2)
+        assert made[0].deadline == datetime(2026, 3, 2, 17, 0, tzinfo=UTC)
         copy_id = made[0].id
         assert await tasks_repeat.spawn_due(s, now=first) == []  # once
     async with maker() as s:
@@ -454,3 +456,33 @@ async def test_delete_removes_everything_hanging_off_a_task(
             assert (await s.execute(select(model).where(column == ids[1]))).first() is None
         orphan = await s.get(Task, ids[2])
         assert orphan is not None and orphan.parent_id is None
+
+
+async def test_a_repeating_copy_keeps_the_templates_time_and_the_latest_day(
+    maker: async_sessionmaker[AsyncSession], world: World
+) -> None:
+    """Due "Friday 10:00" a week ahead, repeating Mon and Wed at 09:00: each copy is due
+    at 10:00, never after the next copy starts; after two silent days, the copy made
+    is the latest due one."""
+    friday = datetime(2026, 2, 27, 9, 45, tzinfo=UTC)
+    async with maker() as s, s.begin():
+        task = await tasks.create_task(
+            s,
+            world.admin,
+            "Call the client",
+            deadline=datetime(2026, 3, 6, 10, 0, tzinfo=UTC),
+            now=friday,
+        )
+        rule = await tasks_repeat.set_recurrence(
+            s, world.admin, task.id, "weekly", weekdays=[0, 2], hour=9, now=friday
+        )
+        assert rule.next_at == datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    async with maker() as s, s.begin():
+        (monday,) = await tasks_repeat.spawn_due(s, now=datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
+        assert monday.start_at == datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+        # a week on would be after Wednesday's copy: due when that one starts
+        assert monday.deadline == datetime(2026, 3, 4, 9, 0, tzinfo=UTC)
+    async with maker() as s, s.begin():  # nobody ran Wednesday and Monday: Wed 11th is due
+        (late,) = await tasks_repeat.spawn_due(s, now=datetime(2026, 3, 11, 12, 0, tzinfo=UTC))
+        assert late.start_at == datetime(2026, 3, 11, 9, 0, tzinfo=UTC)
+        assert late.deadline is not None and late.deadline.minute == 0
