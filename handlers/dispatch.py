@@ -210,7 +210,8 @@ class Workspace:
             return self._unknown(ctx, name)
         if ctx.actor is None and not spec.public:
             return View(
-                body=ctx.tr("Send /start to create a team or to join one with an invite code.")
+                body=ctx.tr("Send /start to create a team or to join one with an invite code."),
+                private=True,  # in a group: to the stranger, not to everyone
             )
         if ctx.actor is not None and ctx.actor.role not in spec.roles:
             return View(

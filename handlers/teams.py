@@ -48,6 +48,14 @@ async def start(ctx: Ctx) -> list[View]:
             raise DomainError(N_("You are already in a team."))
         welcome = View(body=ctx.tr("Welcome back, {name}!", name=bold(ctx.actor.name)))
         return [welcome, await menu_view(ctx)]
+    if not ctx.event.chat.private:
+        # a team is made, or joined with a code, in a private chat: not in front of a group
+        return [
+            View(
+                body=ctx.tr("Send /start to me in a private chat to create or join a team."),
+                private=True,
+            )
+        ]
     if code_text:
         actor, group_id = await teams.join_with_invite(ctx.session, code_text, _newcomer(ctx))
         ctx.retranslate(actor)

@@ -116,7 +116,9 @@ async def test_bind_a_group_chat(sqlite_url: str, fake: FakeTelegram) -> None:
         stranger = Person(303, "Stranger", "en")
         await fake.push(message_update(fake, stranger, "/unbind", chat=room))
         await fake.wait_for(lambda: len(fake.sent(-100777)) >= 2)
-        assert "Send /start" in fake.sent(-100777)[-1].text
+        # told privately, not in front of the group
+        assert "Send /start" in fake.sent(303)[-1].text
+        assert "Send /start" not in fake.sent(-100777)[-1].text
 
 
 async def test_in_a_group_a_dialog_continues_through_replies(

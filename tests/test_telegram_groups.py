@@ -104,3 +104,17 @@ async def test_a_chat_that_removes_the_bot_is_unbound_at_once(
         )
         await fake.wait_handled(update["update_id"])
         assert await bindings() == []
+
+
+async def test_a_stranger_starting_the_bot_in_a_group_is_told_privately(
+    sqlite_url: str, fake: FakeTelegram
+) -> None:
+    async with running(sqlite_url, fake) as adapter:
+        stranger = Person(404, "Stranger", "en")
+        await _in_group(fake, stranger, -100888, "/start")
+        assert all("team is ready" not in c.text for c in fake.sent(-100888))
+        assert "Send /start to me in a private chat" in fake.sent(404)[-1].text
+        async with adapter.workspace.sessionmaker() as session:
+            from models.teams import Team
+
+            assert list(await session.scalars(select(Team))) == []  # no team made
