@@ -12,6 +12,7 @@ from handlers.forms import Field, Form
 from handlers.i18n import N_, Translator, translator
 from handlers.markup import Markup, bold, join_lines
 from handlers.views import Button, View
+from models.base import utcnow
 from models.teams import User
 from services import crm_activities
 from services.errors import N_ as _N
@@ -97,13 +98,12 @@ async def _submit_activity(ctx: Ctx, values: dict[str, Any]) -> View:
     act = await crm_activities.create_activity(
         ctx.session, ctx.me, entity, entity_id, values["kind"], values.get("subject") or "", due
     )
-    await crm_activities.remind(ctx.session, act, reminder_payload(ctx.tr, act))
-    head = join_lines(
-        [
-            ctx.tr("Planned; I will remind you {when}.", when=ctx.tr.when(due)),
-            activity_line(ctx, act),
-        ]
-    )
+    if due > utcnow():
+        await crm_activities.remind(ctx.session, act, reminder_payload(ctx.tr, act))
+        said = ctx.tr("Planned; I will remind you {when}.", when=ctx.tr.when(due))
+    else:  # noted after the fact (a call made yesterday): nothing to remind of
+        said = ctx.tr("Noted for {when}, which has passed: no reminder.", when=ctx.tr.when(due))
+    head = join_lines([said, activity_line(ctx, act)])
     return prefixed(ctx, head, await card(ctx, entity, entity_id))
 
 

@@ -7,7 +7,7 @@ import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from bot.app import App
 from models.outbox import OutboxMessage
@@ -519,3 +519,19 @@ async def test_a_plan_in_another_currency_or_with_kopecks(sqlite_app: App) -> No
     assert "Plan for Boss in" in out and "150 000" in out
     out = await boss.say("/crm plan @Boss 200000 2026-12")
     assert "Plan for Boss in 2026-12: 200 000 RUB." in out
+
+
+async def test_an_activity_noted_after_the_fact_gets_no_reminder(sqlite_app: App) -> None:
+    boss = ConsoleDriver(sqlite_app, user="Boss", lang="en")
+    await boss.say("/start")
+    await boss.say("/lead Ivan, +7 999 000 11 22")
+    await boss.press("Activity")
+    await boss.press("call")
+    await boss.say("Talked about the price")
+    out = await boss.say("yesterday 15:00")
+    assert "Noted for yesterday 15:00, which has passed: no reminder." in out
+    async with sqlite_app.workspace.sessionmaker() as session:
+        reminders = await session.scalar(
+            select(func.count()).select_from(OutboxMessage).where(OutboxMessage.kind == "reminder")
+        )
+    assert reminders == 0
