@@ -118,3 +118,30 @@ async def test_a_stranger_starting_the_bot_in_a_group_is_told_privately(
             from models.teams import Team
 
             assert list(await session.scalars(select(Team))) == []  # no team made
+
+
+async def test_a_group_upgraded_unseen_is_followed_to_its_new_id(
+    sqlite_url: str, fake: FakeTelegram
+) -> None:
+    """The "migrated" service message was missed: the first send to the old id learns
+    the new one, the binding follows, and the message goes there."""
+    async with running(sqlite_url, fake) as adapter:
+        anna = Chat(fake, Person(202, "Anna", "en", username="anna"))
+        await anna.say("/start", expect=2)
+        await anna.say("/groups new Design")
+        await _in_group(fake, anna.person, -500, "/bind Design")
+        await anna.say("/post #Design hello both")
+        fake.fail(
+            "sendMessage",
+            400,
+            "Bad Request: group chat was upgraded to a supergroup chat",
+            migrate_to=-1009001,
+        )
+        await Dispatcher(
+            adapter.workspace.sessionmaker,
+            {"telegram": adapter.sender},
+            limits={"telegram": UNLIMITED},
+        ).drain()
+        assert len(_posts(fake, -1009001)) == 1
+        async with adapter.workspace.sessionmaker() as session:
+            assert list(await session.scalars(select(ChatBinding.chat_id))) == ["-1009001"]

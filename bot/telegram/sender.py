@@ -19,6 +19,7 @@ from aiogram.exceptions import (
     TelegramAPIError,
     TelegramBadRequest,
     TelegramForbiddenError,
+    TelegramMigrateToChat,
     TelegramNetworkError,
     TelegramNotFound,
     TelegramRetryAfter,
@@ -31,6 +32,7 @@ from bot.telegram.render import Piece, markup_json, pieces
 from handlers.dispatch import Workspace
 from handlers.views import View
 from scheduler.delivery import Parts, RecipientGone, RetryAfter, TemporaryFailure
+from services import chats
 
 log = structlog.get_logger(__name__)
 
@@ -70,10 +72,24 @@ class TelegramSender:
         self.sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
 
     async def send(self, chat_id: str, payload: dict[str, Any], parts: Parts | None = None) -> None:
-        async with bot_api_errors():
-            await self.deliver(
-                chat_id, View.from_dict(payload), ref=payload.get("ref"), parts=parts
-            )
+        try:
+            async with bot_api_errors():
+                await self.deliver(
+                    chat_id, View.from_dict(payload), ref=payload.get("ref"), parts=parts
+                )
+        except TemporaryFailure as exc:
+            moved = exc.__cause__
+            if not isinstance(moved, TelegramMigrateToChat):
+                raise
+            # the group became a supergroup while nobody wrote there: its binding follows
+            new_id = str(moved.migrate_to_chat_id)
+            async with self.workspace.sessionmaker() as session, session.begin():
+                await chats.move_chat(session, PLATFORM, chat_id, new_id)
+            log.info("telegram_chat_moved_on_send", old=chat_id, new=new_id)
+            async with bot_api_errors():
+                await self.deliver(
+                    new_id, View.from_dict(payload), ref=payload.get("ref"), parts=parts
+                )
 
     async def deliver(
         self,

@@ -61,6 +61,7 @@ class Failure:
     retry_after: int | None = None
     times: int = 1
     after: int = 0  # calls of the method that still succeed first
+    migrate_to: int | None = None  # "group chat was upgraded to a supergroup chat"
 
 
 class FakeTelegram:
@@ -115,8 +116,9 @@ class FakeTelegram:
         retry_after: int | None = None,
         times: int = 1,
         after: int = 0,
+        migrate_to: int | None = None,
     ) -> None:
-        self.failures[method] = Failure(status, description, retry_after, times, after)
+        self.failures[method] = Failure(status, description, retry_after, times, after, migrate_to)
 
     def next_update_id(self) -> int:
         return next(self._update_ids)
@@ -188,7 +190,9 @@ class FakeTelegram:
             if failure.times <= 0:
                 del self.failures[method]
             await self._record(Call(method, data, files))
-            return self._error(failure.status, failure.description, failure.retry_after)
+            return self._error(
+                failure.status, failure.description, failure.retry_after, failure.migrate_to
+            )
         if method == "getUpdates":
             return await self._get_updates(data)
         handler = getattr(self, f"_m_{method}", None)
@@ -233,10 +237,18 @@ class FakeTelegram:
             self.calls.append(call)
             self._changed.notify_all()
 
-    def _error(self, status: int, description: str, retry_after: int | None = None) -> web.Response:
+    def _error(
+        self,
+        status: int,
+        description: str,
+        retry_after: int | None = None,
+        migrate_to: int | None = None,
+    ) -> web.Response:
         body: dict[str, Any] = {"ok": False, "error_code": status, "description": description}
         if retry_after is not None:
             body["parameters"] = {"retry_after": retry_after}
+        if migrate_to is not None:
+            body["parameters"] = {"migrate_to_chat_id": migrate_to}
         return web.json_response(body, status=status)
 
     async def _get_updates(self, data: dict[str, Any]) -> web.Response:
