@@ -109,9 +109,19 @@ def _form_html(tr: Translator, intro: str, values: dict[str, str], errors: dict[
     )
 
 
+def _sender_address(request: web.Request) -> str:
+    """The visitor's address: behind a reverse proxy on this machine (the default set-up,
+    the server listening on 127.0.0.1) the one the proxy names last in X-Forwarded-For."""
+    remote = request.remote or "?"
+    forwarded = request.headers.get("X-Forwarded-For", "")
+    if forwarded and remote in ("127.0.0.1", "::1"):
+        return forwarded.split(",")[-1].strip() or remote
+    return remote
+
+
 def _too_often(request: web.Request, token: str) -> bool:
     """A few sends a minute from one address to one form; more waits."""
-    key = (request.remote or "?", token)
+    key = (_sender_address(request), token)
     now = time.monotonic()
     limits = request.app[LIMITS]
     sent = limits.setdefault(key, deque())
@@ -128,14 +138,10 @@ def _too_often(request: web.Request, token: str) -> bool:
 
 async def lead_page(request: web.Request) -> web.Response:
     token = request.match_info["token"]
+    raw = b""
     if request.method == "POST":
-        if (request.content_length or 0) > FORM_BODY_LIMIT:
-            raise web.HTTPRequestEntityTooLarge(
-                max_size=FORM_BODY_LIMIT, actual_size=request.content_length or 0
-            )
-        raw = await request.content.read(FORM_BODY_LIMIT + 1)
-        if len(raw) > FORM_BODY_LIMIT:
-            raise web.HTTPRequestEntityTooLarge(max_size=FORM_BODY_LIMIT, actual_size=len(raw))
+        # the whole body, however it arrives; over the app's client_max_size: 413
+        raw = await request.read()
     async with request.app[SESSIONS]() as session, session.begin():
         found = await crm_forms.public_form(session, token)
         if found is None:  # the same answer for a wrong token and a form turned off
@@ -169,7 +175,7 @@ async def lead_page(request: web.Request) -> web.Response:
 def make_web_app(
     sessions: async_sessionmaker[AsyncSession], public_url: str = ""
 ) -> web.Application:
-    app = web.Application(client_max_size=FORM_BODY_LIMIT * 4)
+    app = web.Application(client_max_size=FORM_BODY_LIMIT)
     app[SESSIONS] = sessions
     app[HOST] = urlparse(public_url).hostname or "planerka"
     app[LIMITS] = {}

@@ -340,6 +340,11 @@ async def name_workspace_team(session: AsyncSession, external_key: str, name: st
 
 
 async def _admins_left(session: AsyncSession, team_id: int, without: int) -> int:
+    """Admins of the team other than `without`, counted under a lock on the team's row
+    (an idle write: PostgreSQL locks the row, SQLite takes its writer) held until the
+    change commits. Two admins demoting each other at once cannot both see the other
+    still there: the second waits, then counts what the first left."""
+    await session.execute(update(Team).where(Team.id == team_id).values(name=Team.name))
     return int(
         await session.scalar(
             select(func.count())

@@ -142,3 +142,66 @@ async def test_a_lead_page_speaks_the_team_language_and_limits_senders(sqlite_ap
         await client.close()
     async with sqlite_app.workspace.sessionmaker() as session:
         assert len(list((await session.execute(select(CrmLead))).scalars())) == 5
+
+
+async def test_a_form_that_arrives_in_pieces_is_read_whole(sqlite_app: App) -> None:
+    """On a network a body comes in segments: the lead gets all of the message, and a
+    body over the limit sent in chunks is refused, not cut."""
+    import asyncio
+    from urllib.parse import urlencode
+
+    from models.crm import CrmNote
+
+    sqlite_app.workspace.services.public_url = "https://bot.example.com"
+    boss = ConsoleDriver(sqlite_app, user="Boss", lang="en")
+    await boss.say("/start")
+    token = _token(await boss.say("/crm form new Consult"))
+    server = TestServer(make_web_app(sqlite_app.workspace.sessionmaker))
+    await server.start_server()
+    message = "Нужно предложение на 10 мест. " * 30
+
+    async def post(body: bytes, chunked: bool = False) -> bytes:
+        reader, writer = await asyncio.open_connection(server.host, server.port)
+        length = b"Transfer-Encoding: chunked" if chunked else b"Content-Length: %d" % len(body)
+        writer.write(
+            b"POST /f/%s HTTP/1.1\r\nHost: x\r\n"
+            b"Content-Type: application/x-www-form-urlencoded\r\n%s\r\n"
+            b"Connection: close\r\n\r\n" % (token.encode(), length)
+        )
+        for start in range(0, len(body), 1400):  # as TCP segments
+            piece = body[start : start + 1400]
+            writer.write(b"%x\r\n%s\r\n" % (len(piece), piece) if chunked else piece)
+            await writer.drain()
+            await asyncio.sleep(0.02)
+        if chunked:
+            writer.write(b"0\r\n\r\n")
+        answer = await reader.read()
+        writer.close()
+        return answer.split(b"\r\n", 1)[0]
+
+    try:
+        form = {"name": "Ivan Petrov", "phone": "+7 999 123-45-67", "message": message}
+        assert b" 200 " in await post(urlencode(form).encode())
+        huge = urlencode({"name": "x", "message": "y" * 40_000}).encode()
+        assert b" 413 " in await post(huge, chunked=True)
+    finally:
+        await server.close()
+    async with sqlite_app.workspace.sessionmaker() as session:
+        notes = list(await session.scalars(select(CrmNote)))
+        leads = list(await session.scalars(select(CrmLead)))
+    kept = [len(n.text) for n in notes if n.text.startswith("Нужно")]
+    assert len(leads) == 1 and kept == [len(message.strip())]
+
+
+def test_behind_a_local_proxy_the_visitor_is_the_forwarded_address() -> None:
+    from aiohttp.test_utils import make_mocked_request
+
+    from bot.web import _sender_address
+
+    request = make_mocked_request(
+        "POST", "/f/x", headers={"X-Forwarded-For": "203.0.113.7, 198.51.100.2"}
+    )
+    proxied = request.clone(remote="127.0.0.1")
+    assert _sender_address(proxied) == "198.51.100.2"  # the hop the local proxy saw
+    direct = request.clone(remote="192.0.2.5")  # not from a local proxy: not believed
+    assert _sender_address(direct) == "192.0.2.5"
