@@ -79,6 +79,7 @@ class Job:
     identity_id: int
     payload: dict[str, Any]
     attempts: int
+    chats: tuple[str, ...] = ()  # a group's row: every chat it goes to, this one included
 
 
 @dataclass(slots=True)
@@ -88,6 +89,8 @@ class Outcome:
     retry: list[tuple[int, int, str]] = field(default_factory=list)  # (row, attempts, error)
     gone_chats: list[tuple[str, str]] = field(default_factory=list)  # (platform, group chat)
     group_rows: set[int] = field(default_factory=set)  # rows sent to a group's chats
+    group_chats: dict[int, set[str]] = field(default_factory=dict)  # row -> its chats now
+    group_attempts: dict[int, int] = field(default_factory=dict)  # row -> this try's number
     # rows to retry whose first parts arrived: the payload that says so
     progress: dict[int, dict[str, Any]] = field(default_factory=dict)
 
@@ -100,6 +103,13 @@ def _merge_progress(into: dict[int, dict[str, Any]], more: dict[int, dict[str, A
             into[row_id] = payload
         else:
             held[PARTS_DONE] = {**held.get(PARTS_DONE, {}), **payload.get(PARTS_DONE, {})}
+
+
+def _merge_groups(into: Outcome, more: Outcome) -> None:
+    for row_id, chats in more.group_chats.items():
+        into.group_chats.setdefault(row_id, set()).update(chats)
+    for row_id, attempts in more.group_attempts.items():
+        into.group_attempts[row_id] = max(attempts, into.group_attempts.get(row_id, 0))
 
 
 class Dispatcher:
@@ -211,9 +221,11 @@ class Dispatcher:
         for row in rows:
             if row.user_id is None:
                 # a group's message: every chat bound to the group on our platforms
-                for binding in bindings.get(row.group_id or 0, []):
+                bound = bindings.get(row.group_id or 0, [])
+                chats = tuple(chat for _platform, chat in bound)
+                for platform, chat in bound:
                     jobs.append(
-                        Job(row.id, binding[0], binding[1], 0, row.payload, row.attempts + 1)
+                        Job(row.id, platform, chat, 0, row.payload, row.attempts + 1, chats)
                     )
                 continue
             chosen = best.get(row.user_id)
@@ -248,6 +260,8 @@ class Dispatcher:
         outcome = Outcome()
         if not job.identity_id:
             outcome.group_rows.add(job.id)
+            outcome.group_chats[job.id] = set(job.chats or (job.chat_id,))
+            outcome.group_attempts[job.id] = job.attempts
         sender = self.senders[job.platform]
         limiter = self.limiters[job.platform]
         payload = dict(job.payload)
@@ -283,6 +297,9 @@ class Dispatcher:
             except Exception as exc:  # a bug in a renderer must not stop the queue
                 log.exception("send_failed", row=job.id)
                 outcome.retry.append((job.id, MAX_ATTEMPTS, repr(exc)[:500]))
+                if not job.identity_id:  # this chat is owed it: the row is not "sent"
+                    arrived.setdefault(job.chat_id, parts.done)
+                    _merge_progress(outcome.progress, {job.id: {**payload, PARTS_DONE: arrived}})
             else:
                 outcome.sent.append(job.id)
                 if not job.identity_id:
@@ -347,9 +364,11 @@ class Dispatcher:
         self.stats["retried"] += len(outcome.retry)
 
     async def _record_groups(self, session: AsyncSession, outcome: Outcome, now: datetime) -> None:
-        """A group's row is sent when each chat bound to it has it: the chats it went to
-        are kept in the row (across flushes and retries), a chat still owed keeps it
-        pending, and a chat that removed the bot loses its binding."""
+        """A group's row is sent when each chat bound to it has it. The chats it went to
+        are kept in the row (across flushes and retries). A chat that failed keeps the
+        row pending for a retry of that chat alone; one still being sent to keeps it
+        leased; a chat no longer bound is owed nothing; and a chat that removed the bot
+        loses its binding."""
         retry_of = {row: (attempts, error) for row, attempts, error in outcome.retry}
         for row_id in sorted(outcome.group_rows):
             stored = await session.scalar(
@@ -359,16 +378,22 @@ class Dispatcher:
             chats = dict(stored.get(PARTS_DONE, {})) if isinstance(stored, dict) else {}
             chats.update(payload.get(PARTS_DONE, {}))
             payload[PARTS_DONE] = chats
-            owed = [chat for chat, parts in chats.items() if parts < ALL_PARTS]
-            attempts, error = retry_of.get(row_id, (0, ""))
-            values: dict[str, Any] = {"payload": payload, "claimed_until": None}
+            expected = outcome.group_chats.get(row_id) or set(chats)
+            owed = [chat for chat in expected if chats.get(chat, 0) < ALL_PARTS]
+            values: dict[str, Any] = {"payload": payload}
             if not owed:
-                values.update(status="sent", sent_at=now)
-            elif attempts >= MAX_ATTEMPTS:
-                values.update(status="failed", error=error)
-            else:
-                backoff = timedelta(seconds=min(600, 2 ** max(1, attempts)))
-                values.update(status="pending", due_at=now + backoff, error=error)
+                values.update(status="sent", sent_at=now, claimed_until=None)
+            elif row_id in retry_of:
+                attempts, error = retry_of[row_id]
+                attempts = max(attempts, outcome.group_attempts.get(row_id, 0))
+                if attempts >= MAX_ATTEMPTS:
+                    values.update(status="failed", error=error, claimed_until=None)
+                else:
+                    backoff = timedelta(seconds=min(600, 2**attempts))
+                    values.update(
+                        status="pending", due_at=now + backoff, error=error, claimed_until=None
+                    )
+            # else: its other chats are still being sent to; the lease stays
             await session.execute(
                 update(OutboxMessage).where(OutboxMessage.id == row_id).values(**values)
             )
@@ -408,6 +433,7 @@ class Dispatcher:
                 _merge_progress(outcome.progress, current.progress)
                 outcome.group_rows |= current.group_rows
                 outcome.gone_chats.extend(current.gone_chats)
+                _merge_groups(outcome, current)
 
         async def worker() -> None:
             while True:
@@ -422,6 +448,7 @@ class Dispatcher:
                 _merge_progress(outcome.progress, result.progress)
                 outcome.group_rows |= result.group_rows
                 outcome.gone_chats.extend(result.gone_chats)
+                _merge_groups(outcome, result)
                 # what was sent but not yet recorded is what a crash would resend
                 if len(outcome.sent) >= self.record_every:
                     await flush()

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from handlers.views import View
@@ -39,10 +39,16 @@ class FakeSender:
         self.script = script or {}
 
     async def send(self, chat_id: str, payload: dict[str, Any], parts: Any = None) -> None:
+        """A view is one message here; like the real senders, one that arrived (parts
+        done) is not sent again."""
+        if parts is not None and parts.done >= 1:
+            return
         failures = self.script.get(chat_id)
         if failures:
             raise failures.pop(0)
         self.sent.append((chat_id, payload["body"][0][0]))
+        if parts is not None:
+            parts.done = 1
 
 
 @pytest.fixture
@@ -368,3 +374,96 @@ async def test_a_serving_dispatcher_says_it_runs_and_leaves_when_stopped(
     await asyncio.gather(serving, return_exceptions=True)
     async with maker() as s:
         assert await s.get(DispatcherBeat, (dispatcher.process_id, "telegram")) is None
+
+
+# -- a group's messages, one row for all its chats ------------------------------------
+
+
+async def _group_row(maker: async_sessionmaker[AsyncSession], chats: tuple[str, ...]) -> None:
+    from models.chats import ChatBinding
+    from services import groups, outbox, teams
+
+    await people(maker, 1)
+    async with maker() as s, s.begin():
+        admin = await teams.resolve_actor(s, "telegram", "1000")
+        assert admin is not None
+        group = await groups.create_group(s, admin, "Sales")
+        for chat in chats:
+            s.add(
+                ChatBinding(
+                    team_id=admin.team_id, group_id=group.id, platform="telegram", chat_id=chat
+                )
+            )
+        await outbox.enqueue(
+            s, team_id=admin.team_id, group_id=group.id, kind="post", payload=_text("hi")
+        )
+
+
+def _text(text: str) -> dict[str, Any]:
+    from handlers.views import View
+
+    return View.text(text).to_dict()
+
+
+async def _the_row(maker: async_sessionmaker[AsyncSession]) -> OutboxMessage:
+    async with maker() as s:
+        return (await s.execute(select(OutboxMessage))).scalar_one()
+
+
+async def test_a_renderer_crash_on_a_group_message_is_not_called_sent(
+    maker: async_sessionmaker[AsyncSession],
+) -> None:
+    await _group_row(maker, ("-500",))
+    sender = FakeSender({"-500": [ValueError("renderer bug")]})
+    await Dispatcher(maker, {"telegram": sender}, limits={"telegram": UNLIMITED}).drain()
+    row = await _the_row(maker)
+    assert row.status == "failed" and "renderer bug" in (row.error or "")
+
+
+async def test_an_owed_chat_unbound_before_its_retry_is_owed_nothing(
+    maker: async_sessionmaker[AsyncSession],
+) -> None:
+    from models.chats import ChatBinding
+
+    await _group_row(maker, ("-500", "-501"))
+    sender = FakeSender({"-501": [TemporaryFailure("network")]})
+    dispatcher = Dispatcher(maker, {"telegram": sender}, limits={"telegram": UNLIMITED})
+    await dispatcher.drain()
+    assert (await _the_row(maker)).status == "pending"
+    async with maker() as s, s.begin():  # the bot was removed from -501 meanwhile
+        await s.execute(delete(ChatBinding).where(ChatBinding.chat_id == "-501"))
+        await s.execute(update(OutboxMessage).values(due_at=utcnow()))
+    await dispatcher.drain()
+    row = await _the_row(maker)
+    assert row.status == "sent"
+    assert [chat for chat, _text in sender.sent] == ["-500"]  # once, not again
+
+
+async def test_a_group_row_stays_leased_while_a_chat_is_still_being_sent_to(
+    maker: async_sessionmaker[AsyncSession],
+) -> None:
+    await _group_row(maker, ("-500", "-501"))
+
+    class SlowSecond:
+        platform = "telegram"
+
+        def __init__(self) -> None:
+            self.sent: list[str] = []
+            self.gate = asyncio.Event()
+
+        async def send(self, chat_id: str, payload: dict[str, Any], parts: Any = None) -> None:
+            if chat_id == "-501":
+                await self.gate.wait()
+            self.sent.append(chat_id)
+
+    sender = SlowSecond()
+    dispatcher = Dispatcher(maker, {"telegram": sender}, limits={"telegram": UNLIMITED}, batch=2)
+    draining = asyncio.create_task(dispatcher.drain())
+    await asyncio.sleep(0.3)
+    row = await _the_row(maker)
+    assert sender.sent == ["-500"]
+    assert row.status == "pending" and row.claimed_until is not None  # not "sent" yet
+    sender.gate.set()
+    await draining
+    row = await _the_row(maker)
+    assert row.status == "sent" and sorted(sender.sent) == ["-500", "-501"]
