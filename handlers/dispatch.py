@@ -275,6 +275,11 @@ class Workspace:
             rows = await outbox.take_due_for_identity(session, platform, external_id)
             return [View.from_dict(row.payload) for row in rows]
 
+    async def move_dialog(self, platform: str, old_chat: str, new_chat: str, user_key: str) -> bool:
+        """Carry a person's open dialog to another chat (see services.dialogs.move)."""
+        async with self.sessionmaker() as session, session.begin():
+            return await dialogs.move(session, platform, old_chat, new_chat, user_key)
+
     async def remember_sent(self, platform: str, chat_id: str, message_id: str, ref: str) -> None:
         """Adapters call this after sending a view with a ref, so replies find the item
         (written shortly after, with others: services.messages.SentLog)."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import delete, event
+from sqlalchemy import delete, event, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
@@ -86,5 +86,33 @@ async def clear(session: AsyncSession, platform: str, chat_id: str, user_key: st
             DialogState.user_key == user_key,
         )
     )
+    await session.flush()
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def move(
+    session: AsyncSession, platform: str, old_chat: str, new_chat: str, user_key: str
+) -> bool:
+    """Carry a person's open dialog to another chat (a channel's question asked again in
+    their direct messages); one open there already gives way. Whether one was moved."""
+    if old_chat == new_chat:
+        return False
+    await session.execute(
+        delete(DialogState).where(
+            DialogState.platform == platform,
+            DialogState.chat_id == new_chat,
+            DialogState.user_key == user_key,
+        )
+    )
+    result = await session.execute(
+        update(DialogState)
+        .where(
+            DialogState.platform == platform,
+            DialogState.chat_id == old_chat,
+            DialogState.user_key == user_key,
+        )
+        .values(chat_id=new_chat)
+    )
+    session.info.pop("dialogs", None)  # what was read of either chat is stale
     await session.flush()
     return bool(result.rowcount)  # type: ignore[attr-defined]

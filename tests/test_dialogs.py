@@ -42,3 +42,17 @@ async def test_the_known_dialog_follows_a_savepoint_rollback(
                 raise Undone
         state = await dialogs.get(s, *KEY)  # the clear was rolled back: still open
         assert state is not None and state.step == 2
+
+
+async def test_a_dialog_moves_to_another_chat(maker: async_sessionmaker[AsyncSession]) -> None:
+    async with maker() as s, s.begin():
+        await dialogs.save(s, "slack", "C0GENERAL", "U1", form="import", step=0, data={})
+        await dialogs.save(s, "slack", "D0U1", "U1", form="old", step=3, data={})
+        assert await dialogs.get(s, "slack", "C0GENERAL", "U1") is not None
+        assert await dialogs.move(s, "slack", "C0GENERAL", "D0U1", "U1")
+        assert await dialogs.get(s, "slack", "C0GENERAL", "U1") is None
+        moved = await dialogs.get(s, "slack", "D0U1", "U1")
+        assert moved is not None and moved.form == "import"  # the old one gave way
+    async with maker() as s:
+        assert await dialogs.get(s, "slack", "D0U1", "U1") is not None
+        assert not await dialogs.move(s, "slack", "C0OTHER", "D0U1", "U1")

@@ -192,3 +192,34 @@ async def test_a_modal_corrected_after_an_error_is_taken(sqlite_url: str) -> Non
         assert status == 200 and answer == {}
         await slack.command("groups", user=ANNA)
         assert "Groups (1)" in slack.fake.texts()[-1]  # Design, made by the corrected one
+
+
+async def test_a_dialog_started_in_a_channel_goes_on_in_the_dm(sqlite_url: str) -> None:
+    """A file to send cannot be a modal, and only the app's DM hears a person: the
+    question moves there, and the file sent there is imported."""
+    async with slack_http(sqlite_url) as slack:
+        _require(slack, "import")
+        slack.fake.add_user(ANNA, "Anna")
+        await slack.command("start", user=ANNA)
+        await slack.command("import leads", user=ANNA, channel="C0GENERAL")
+        to_dm = [m for m in slack.fake.of("chat.postMessage") if m["channel"] == "D0ANNA"]
+        assert to_dm and "CSV" in slack_api.message_text(to_dm[-1])
+        note = slack.fake.of("chat.postEphemeral")[-1]
+        assert note["channel"] == "C0GENERAL"
+        assert "I asked you in our direct messages." in slack_api.message_text(note)
+        slack.fake.files["leads.csv"] = b"name,phone\nIvan,+79000000001\n"
+        shared = slack_api.dm_message("", user=ANNA) | {
+            "subtype": "file_share",
+            "files": [
+                {
+                    "id": "F1",
+                    "name": "leads.csv",
+                    "size": 30,
+                    "mimetype": "text/csv",
+                    "url_private_download": slack.fake.url("/files/leads.csv"),
+                }
+            ],
+        }
+        await slack.event(shared)
+        answer = slack.fake.texts()[-1]
+        assert "New: 1" in answer and "Saved to your drive" not in answer

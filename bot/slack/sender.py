@@ -133,9 +133,23 @@ class Poster:
             try:
                 if await self._open_modal(view, target, tr):
                     continue
+                if view.form is not None and "errors" not in view.form and not target.is_dm:
+                    # a question asked by messages: only the app's DM hears the answers
+                    await self._ask_in_dm(view, target, tr)
+                    continue
                 await self.post(view, target)
             except Exception as exc:  # one failed reply must not hide the others
                 log.warning("slack_post_failed", error=error_code(exc), channel=target.channel)
+
+    async def _ask_in_dm(self, view: View, target: Target, tr: Translator) -> None:
+        """A dialog a channel command started, which no modal can show (a file to send,
+        or Slack refused the modal): it goes on in the person's DM with the app, where
+        their answers and files reach us; the channel is told, to them only."""
+        dm = await self.people.dm_channel(target.user)
+        await self.workspace.move_dialog(PLATFORM, target.channel, dm, target.user)
+        await self.post(view, Target(channel=dm, user=target.user))
+        note = View(body=tr("I asked you in our direct messages."), private=True)
+        await self.post(note, target)
 
     async def _open_modal(self, view: View, target: Target, tr: Translator) -> bool:
         form = view.form
