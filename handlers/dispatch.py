@@ -22,7 +22,7 @@ from handlers.markup import code
 from handlers.views import View
 from services import chats, dialogs, inbox, messages, outbox, teams
 from services.access import Actor
-from services.errors import DomainError
+from services.errors import DomainError, not_found
 from services.teams import Newcomer, normalize_locale
 
 log = structlog.get_logger(__name__)
@@ -118,7 +118,9 @@ class Workspace:
             return [rejected.view]
         except DomainError as err:
             return [error_view(tr, err)]
-        except Exception:
+        except Exception as exc:
+            if _number_too_big(exc):  # /task 99999999999999999999: no such thing
+                return [error_view(tr, not_found())]
             log.exception(
                 "handler_failed", platform=event.platform, kind=event.kind, command=event.command
             )
@@ -289,6 +291,20 @@ class Workspace:
         if actor is not None:
             return translator(actor.locale, actor.timezone)
         return translator(normalize_locale(language_code, self.services.default_locale))
+
+
+def _number_too_big(exc: BaseException) -> bool:
+    """A typed number no id column can hold (SQLite: OverflowError; PostgreSQL: an
+    integer out of range), however deep in a statement it was met."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, OverflowError):
+            return True
+        text = str(seen).lower()
+        if "out of range" in text and ("int" in text or "integer" in text):
+            return True
+        seen = getattr(seen, "orig", None) or seen.__cause__
+    return False
 
 
 class _Rejected(Exception):  # noqa: N818 - not an error: an answer that keeps nothing

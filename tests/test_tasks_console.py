@@ -512,3 +512,16 @@ async def test_repeat_said_in_two_words(sqlite_app: App) -> None:
     await olga.say("/task Проверить почту завтра 10:00")
     out = await olga.say("/task 1 repeat каждый день")
     assert "#1 повторяется ежедневно" in out, out
+
+
+async def test_a_huge_number_is_not_found_not_a_crash(app: App) -> None:
+    boss = ConsoleDriver(app, user="Boss", lang="en")
+    await boss.say("/start")
+    for command in (
+        "/task 99999999999999999999999",
+        "/task 3000000000",
+        "/lead 99999999999999999999",
+    ):
+        out = await boss.say(command)
+        assert "Not found, or you have no access to it." in out, (command, out)
+        assert "Something went wrong" not in out
