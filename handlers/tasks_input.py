@@ -17,7 +17,7 @@ from services.access import get_team_user, visible_people
 from services.dialogs import get as get_dialog
 from services.errors import N_ as _N
 from services.errors import DomainError
-from services.parsing import parse_when
+from services.parsing import HAS_TIME, parse_when
 
 ME_WORDS = {"me", "myself", "я", "мне", "себе", "сам", "сама"}
 NONE_WORDS = {"-", "no", "none", "нет", "без срока"}
@@ -38,12 +38,7 @@ _RU_DAY_FORMS = [
     (re.compile(rf"\b(?:к|ко)\s+{dat}\b|\bдо\s+{gen}\b", re.IGNORECASE), acc)
     for acc, (dat, gen) in _RU_DAYS.items()
 ]
-_HAS_TIME = re.compile(
-    r"\d{1,2}[:.]\d{2}|\d\s*(?:am|pm)\b|\b(?:at|в)\s+\d{1,2}\b|"
-    r"hour|minute|\bhrs?\b|\bmins?\b|час|минут|\bмин\b|\bч\b|noon|midnight|полдень|полночь|"
-    r"утр|вечер|ноч|дн[её]м|\bдня\b|morning|afternoon|evening|tonight",
-    re.IGNORECASE,
-)
+_HAS_TIME = HAS_TIME  # a date phrase that says the time of day too
 END_OF_DAY = 18
 _HOUR_ONLY = re.compile(
     r"\b(?:at|в)\s+(\d{1,2})\b(?!\s*(?:час|hour|мин|min|утра|дня|вечера|ночи|am|pm))",

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from services.errors import N_, DomainError
-from services.parsing import DATE_EXAMPLES, find_when, parse_when
+from services.parsing import DATE_EXAMPLES, find_when, has_time, parse_when
 
 DEFAULT_LENGTH = timedelta(hours=1)
 TITLE_MAX = 200
@@ -34,7 +34,8 @@ _GROUPS = re.compile(r"(?<!\S)#([\w.\-]+)")
 _RANGE = re.compile(r"\b(\d{1,2}[:.]\d{2})\s*[-–—]\s*(\d{1,2}[:.]\d{2})\b")
 _UNTIL = re.compile(r"\b(?:до|until|till|to)\s+(\d{1,2}[:.]\d{2})\b", re.IGNORECASE)
 _DURATION = re.compile(
-    r"(?:\b(?:на|for)\s+)?\b(\d+(?:[.,]\d+)?)\s*"
+    # not "через 2 часа" / "in 2 hours": that says when, not how long
+    r"(?<!через )(?<!in )(?:\b(?:на|for)\s+)?\b(\d+(?:[.,]\d+)?)\s*"
     r"(h|hr|hrs|hours?|ч|час|часа|часов|m|min|mins|minutes?|м|мин|минут[уы]?)(?=\s|$|[,.;])",
     re.IGNORECASE,
 )
@@ -99,6 +100,7 @@ def parse_duration(text: str) -> timedelta | None:
 
 
 OVERNIGHT_MAX = timedelta(hours=12)
+_AT_WHAT_TIME = {True: "/event Созвон завтра 15:00", False: "/event Sync tomorrow 15:00"}
 
 
 def parse_event(text: str, locale: str, tz: str, now: datetime | None = None) -> EventDraft:
@@ -165,11 +167,20 @@ def parse_event(text: str, locale: str, tz: str, now: datetime | None = None) ->
             raw = raw[: match.start()] + f"{match.group(1)}:{match.group(2)}" + raw[match.end() :]
             match = None
     if match:
+        if match.group(4) is None:  # "31.12" alone: when on that day?
+            raise DomainError(
+                N_("At what time? For example: {example}"), example=_AT_WHAT_TIME[locale == "ru"]
+            )
         start = _dmy(match, zone, now)
         raw = _strip(raw, match)
     else:
         found = find_when(raw, locale, tz, now)
         if found is not None:
+            if not has_time(found.fragment):  # "завтра": a time of day, not this minute
+                raise DomainError(
+                    N_("At what time? For example: {example}"),
+                    example=_AT_WHAT_TIME[locale == "ru"],
+                )
             start = found.when
             raw = raw.replace(found.fragment, " ", 1)
     if start is None:

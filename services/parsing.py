@@ -53,6 +53,7 @@ def parse_when(text: str, locale: str, tz: str, now: datetime | None = None) -> 
     day_only = _day_only(dated, tz, now) if dated else None
     if day_only is not None:
         return day_only
+    _refuse_bad_clock(raw)
     result = dateparser.parse(raw, languages=_languages(locale), settings=_settings(tz, now))
     if result is None:
         raise DomainError(
@@ -178,6 +179,30 @@ def _day_only(match: re.Match[str], tz: str, now: datetime | None) -> datetime |
     return local.astimezone(UTC)
 
 
+HAS_TIME = re.compile(
+    r"\d{1,2}[:.]\d{2}|\d\s*(?:am|pm)\b|\b(?:at|в)\s+\d{1,2}\b|"
+    r"hour|minute|\bhrs?\b|\bmins?\b|час|минут|\bмин\b|\bч\b|noon|midnight|полдень|полночь|"
+    r"утр|вечер|ноч|дн[её]м|\bдня\b|morning|afternoon|evening|tonight|\bnow\b|сейчас",
+    re.IGNORECASE,
+)
+
+
+_CLOCK = re.compile(r"(?<![\d:])(\d{1,2}):(\d{2})(?![\d:])")
+
+
+def _refuse_bad_clock(text: str) -> None:
+    """dateparser drops a time that cannot be (25:00, 12:60) and answers with the
+    current one: say so instead."""
+    for hours, minutes in _CLOCK.findall(text):
+        if int(hours) > 23 or int(minutes) > 59:
+            raise DomainError(N_("There is no such time: {text}."), text=f"{hours}:{minutes}")
+
+
+def has_time(fragment: str) -> bool:
+    """Whether a date phrase says the time of day too ("завтра в 15", "in 2 hours")."""
+    return bool(HAS_TIME.search(fragment))
+
+
 def is_date_word(word: str) -> bool:
     """Whether a word may belong to a date phrase (a month, a weekday, "tomorrow")."""
     return bool(_DATE_WORD.fullmatch(word.strip(".,;:!?()[]«»\"'")))
@@ -234,13 +259,31 @@ _NOISE = re.compile(r"^(?:\d{1,2}|[a-zа-яё]{1,2})$", re.IGNORECASE)
 # "завтра в 9 утра", "в 7 вечера", "сегодня вечером", "tomorrow morning"
 _SPOKEN_TAIL = re.compile(
     r"(?<!\S)(?P<fragment>"
-    r"(?:(?P<rel>today|tomorrow|(?:the\s+)?day\s+after\s+tomorrow|сегодня|завтра|послезавтра)"
+    r"(?:(?:(?P<rel>today|tomorrow|(?:the\s+)?day\s+after\s+tomorrow|сегодня|завтра|послезавтра)"
+    r"|(?:(?:в|во|on)\s+)?(?P<wd>понедельник|вторник|среду|четверг|пятницу|субботу|"
+    r"воскресенье|monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
+    r"mon|tue|wed|thu|fri|sat|sun))"
     r",?\s+)?"
     r"(?:(?:в|at)\s+(?P<h>\d{1,2})(?:\s*(?P<part>утра|дня|вечера|ночи|am|pm))?"
     r"|(?P<pod>утром|дн[её]м|вечером|ночью|morning|afternoon|evening|tonight)))"
     r"[\s.!]*\Z",
     re.IGNORECASE,
 )
+_WEEKDAYS = {
+    name: day
+    for day, names in enumerate(
+        (
+            ("понедельник", "monday", "mon"),
+            ("вторник", "tuesday", "tue"),
+            ("среду", "wednesday", "wed"),
+            ("четверг", "thursday", "thu"),
+            ("пятницу", "friday", "fri"),
+            ("субботу", "saturday", "sat"),
+            ("воскресенье", "sunday", "sun"),
+        )
+    )
+    for name in names
+}
 _PART_OF_DAY = {
     "утром": 9,
     "morning": 9,
@@ -278,7 +321,8 @@ def _spoken_tail(text: str, tz: str, now: datetime | None) -> Found | None:
         if before and _DATE_WORD.fullmatch(before[-1].strip(".,;:!?()[]«»\"'")):
             return None  # "next Friday at 3pm": a longer phrase, dateparser's
     if match["pod"] is not None:
-        if match["rel"] is None and match["pod"].lower() not in ("tonight",):
+        named = match["rel"] is not None or match["wd"] is not None
+        if not named and match["pod"].lower() not in ("tonight",):
             return None  # "evening" alone is a word of the title, not a deadline
         hour: int | None = _PART_OF_DAY[match["pod"].lower()]
     else:
@@ -291,6 +335,13 @@ def _spoken_tail(text: str, tz: str, now: datetime | None) -> Found | None:
         word = " ".join(match["rel"].lower().split())
         day = current.date() + timedelta(days=_RELATIVE_DAYS.get(word, 2))
         local = datetime.combine(day, time(hour, 0), zone)
+    elif match["wd"] is not None:  # the coming one: today's, if the hour is still ahead
+        ahead = (_WEEKDAYS[match["wd"].lower()] - current.weekday()) % 7
+        local = datetime.combine(current.date() + timedelta(days=ahead), time(hour, 0), zone)
+        if local <= current:
+            local = datetime.combine(
+                current.date() + timedelta(days=ahead + 7), time(hour, 0), zone
+            )
     else:
         local = datetime.combine(current.date(), time(hour, 0), zone)
         if local < current:  # "в 15" after three: tomorrow's
@@ -303,6 +354,7 @@ def find_when(text: str, locale: str, tz: str, now: datetime | None = None) -> F
     found = _fast_tail(text, tz, now) or _spoken_tail(text, tz, now)
     if found is not None:
         return found
+    _refuse_bad_clock(text)
     hits = search_dates(text, languages=_languages(locale), settings=_settings(tz, now))
     if not hits:
         return None

@@ -245,3 +245,16 @@ async def test_an_event_in_the_past_is_pointed_out(sqlite_app: App) -> None:
     assert "Event created. Note: it is already over." in out
     out = await boss.say("/event New meeting tomorrow 10:00")
     assert "already over" not in out
+
+
+async def test_an_event_says_when_or_is_asked(sqlite_app: App) -> None:
+    boss = ConsoleDriver(sqlite_app, user="Boss", lang="ru")
+    await boss.say("/start")
+    out = await boss.say("/event Созвон завтра")
+    assert "В какое время? Например: /event Созвон завтра 15:00" in out
+    out = await boss.say("/event Созвон завтра в 25:00")
+    assert "Такого времени нет: 25:00." in out
+    out = await boss.say("/event Созвон через 2 часа")
+    assert "Событие создано." in out and "📅 Созвон\n" in out
+    out = await boss.say("/event Обед с клиентом в понедельник в 13 1ч")
+    assert "Событие создано." in out and "13:00–14:00" in out

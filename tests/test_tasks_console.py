@@ -525,3 +525,18 @@ async def test_a_huge_number_is_not_found_not_a_crash(app: App) -> None:
         out = await boss.say(command)
         assert "Not found, or you have no access to it." in out, (command, out)
         assert "Something went wrong" not in out
+
+
+async def test_a_weekday_and_an_hour_said_in_russian(sqlite_app: App) -> None:
+    from datetime import UTC, datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    olga = ConsoleDriver(sqlite_app, user="Olga", lang="ru", timezone="Europe/Moscow")
+    await olga.say("/start")
+    out = await olga.say("/task Созвон с клиентом в понедельник в 10 утра")
+    assert "#1 Созвон с клиентом\n" in out and "просрочена" not in out
+    local = datetime.now(UTC).astimezone(ZoneInfo("Europe/Moscow"))
+    monday = local.date() + timedelta(days=(0 - local.weekday()) % 7 or 7)
+    if local.weekday() == 0 and local.hour < 10:
+        monday = local.date()
+    assert "10:00" in out and (str(monday.day) in out or "завтра" in out or "сегодня" in out)
