@@ -12,13 +12,12 @@ from handlers.core import Ctx, Router
 from handlers.feed import targets
 from handlers.i18n import N_, Translator
 from handlers.markup import Span, bold, join_lines
-from handlers.tasks_input import normalize_dates
 from handlers.views import Button, View
 from models.feed import Poll, Post
 from services import feed_polls, groups
 from services.errors import N_ as _N
 from services.errors import DomainError
-from services.parsing import parse_when
+from services.parsing import normalize_dates, parse_when
 
 router = Router(__name__)
 ORDER = 71

@@ -17,39 +17,19 @@ from services.access import get_team_user, visible_people
 from services.dialogs import get as get_dialog
 from services.errors import N_ as _N
 from services.errors import DomainError
-from services.parsing import HAS_TIME, parse_when
+from services.parsing import HAS_TIME, normalize_dates, parse_when
 
 ME_WORDS = {"me", "myself", "я", "мне", "себе", "сам", "сама"}
 NONE_WORDS = {"-", "no", "none", "нет", "без срока"}
 
 # -- deadlines ----------------------------------------------------------------
 
-# dateparser knows "в пятницу" but not "к пятнице" / "до пятницы"
-_RU_DAYS = {
-    "понедельник": ("понедельнику", "понедельника"),
-    "вторник": ("вторнику", "вторника"),
-    "среду": ("среде", "среды"),
-    "четверг": ("четвергу", "четверга"),
-    "пятницу": ("пятнице", "пятницы"),
-    "субботу": ("субботе", "субботы"),
-    "воскресенье": ("воскресенью", "воскресенья"),
-}
-_RU_DAY_FORMS = [
-    (re.compile(rf"\b(?:к|ко)\s+{dat}\b|\bдо\s+{gen}\b", re.IGNORECASE), acc)
-    for acc, (dat, gen) in _RU_DAYS.items()
-]
 _HAS_TIME = HAS_TIME  # a date phrase that says the time of day too
 END_OF_DAY = 18
 _HOUR_ONLY = re.compile(
     r"\b(?:at|в)\s+(\d{1,2})\b(?!\s*(?:час|hour|мин|min|утра|дня|вечера|ночи|am|pm))",
     re.IGNORECASE,
 )
-
-
-def normalize_dates(text: str) -> str:
-    for pattern, accusative in _RU_DAY_FORMS:
-        text = pattern.sub("в " + accusative, text)
-    return text
 
 
 def with_default_time(moment: datetime, fragment: str, tz: str) -> datetime:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
@@ -37,9 +38,38 @@ def _languages(locale: str) -> list[str]:
     return ["ru", "en"] if locale == "ru" else ["en", "ru"]
 
 
+# dateparser knows "в пятницу" but not "к пятнице" / "до пятницы"
+_RU_DAYS = {
+    "понедельник": ("понедельнику", "понедельника"),
+    "вторник": ("вторнику", "вторника"),
+    "среду": ("среде", "среды"),
+    "четверг": ("четвергу", "четверга"),
+    "пятницу": ("пятнице", "пятницы"),
+    "субботу": ("субботе", "субботы"),
+    "воскресенье": ("воскресенью", "воскресенья"),
+}
+_RU_DAY_FORMS = [
+    (re.compile(rf"\b(?:к|ко)\s+{dat}\b|\bдо\s+{gen}\b", re.IGNORECASE), acc)
+    for acc, (dat, gen) in _RU_DAYS.items()
+]
+_BARE_GENITIVE = {gen: acc for acc, (_dat, gen) in _RU_DAYS.items()}
+
+
+def normalize_dates(text: str) -> str:
+    """ "до пятницы", "к пятнице" -> "в пятницу" (what dateparser reads)."""
+    for pattern, accusative in _RU_DAY_FORMS:
+        text = pattern.sub("в " + accusative, text)
+    return text
+
+
 def parse_when(text: str, locale: str, tz: str, now: datetime | None = None) -> datetime:
     """A moment from free text, as an aware UTC datetime; DomainError with examples if not."""
-    raw = " ".join(text.split())
+    raw = normalize_dates(" ".join(text.split()))
+    if raw.casefold() in _BARE_GENITIVE:  # "/away до понедельника": the "до" was the verb's
+        raw = "в " + _BARE_GENITIVE[raw.casefold()]
+    end = _END_OF.fullmatch(raw)
+    if end is not None:
+        return _end_of(end["what"], tz, now)
     if not raw:
         raise DomainError(
             N_("Give a date and time, for example: {examples}"),
@@ -185,6 +215,38 @@ HAS_TIME = re.compile(
     r"утр|вечер|ноч|дн[её]м|\bдня\b|morning|afternoon|evening|tonight|\bnow\b|сейчас",
     re.IGNORECASE,
 )
+
+
+_END = (
+    r"(?:(?:до|к|by|until|till)\s+)?(?:the\s+)?(?:конц[ау]|end\s+of(?:\s+the)?)\s+"
+    r"(?P<what>дня|недели|месяца|day|week|month)"
+)
+_END_OF = re.compile(_END, re.IGNORECASE)
+_END_OF_TAIL = re.compile(rf"(?<!\S)(?P<fragment>{_END})[\s.!]*\Z", re.IGNORECASE)
+WORKDAY_END = 18  # "by the end of the day": the working day's
+
+
+def _end_of(what: str, tz: str, now: datetime | None) -> datetime:
+    """The end of this working day, week (Friday) or month, 18:00 in zone tz; one that
+    has passed moves on (the next Friday; tonight, late)."""
+    zone = ZoneInfo(tz)
+    current = (now or datetime.now(UTC)).astimezone(zone)
+    what = what.casefold()
+    if what in ("недели", "week"):
+        day = current.date() + timedelta(days=(4 - current.weekday()) % 7)
+        local = datetime.combine(day, time(WORKDAY_END), zone)
+        if local <= current:
+            local = datetime.combine(day + timedelta(days=7), time(WORKDAY_END), zone)
+    elif what in ("месяца", "month"):
+        last = calendar.monthrange(current.year, current.month)[1]
+        local = datetime.combine(current.date().replace(day=last), time(WORKDAY_END), zone)
+        if local <= current:
+            local = current.replace(hour=23, minute=59, second=0, microsecond=0)
+    else:
+        local = datetime.combine(current.date(), time(WORKDAY_END), zone)
+        if local <= current:
+            local = current.replace(hour=23, minute=59, second=0, microsecond=0)
+    return local.astimezone(UTC)
 
 
 _CLOCK = re.compile(r"(?<![\d:])(\d{1,2}):(\d{2})(?![\d:])")
@@ -354,6 +416,9 @@ def find_when(text: str, locale: str, tz: str, now: datetime | None = None) -> F
     found = _fast_tail(text, tz, now) or _spoken_tail(text, tz, now)
     if found is not None:
         return found
+    end = _END_OF_TAIL.search(text)
+    if end is not None:
+        return Found(when=_end_of(end["what"], tz, now), fragment=end["fragment"].strip())
     _refuse_bad_clock(text)
     hits = search_dates(text, languages=_languages(locale), settings=_settings(tz, now))
     if not hits:

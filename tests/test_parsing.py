@@ -146,3 +146,30 @@ def test_a_bare_day_and_month_is_a_date(text: str, expected_local: datetime) -> 
 
     result = parse_when(text, "ru", "Europe/Moscow", now=NOW)
     assert result.astimezone(ZoneInfo("Europe/Moscow")).replace(tzinfo=None) == expected_local
+
+
+@pytest.mark.parametrize(
+    ("text", "expected_local", "fragment"),
+    [
+        ("Отчёт до конца недели", datetime(2026, 11, 27, 18, 0), "до конца недели"),
+        ("Сделать до конца дня", datetime(2026, 11, 27, 18, 0), "до конца дня"),
+        ("Закрыть к концу месяца", datetime(2026, 11, 30, 18, 0), "к концу месяца"),
+        ("Report by the end of the week", datetime(2026, 11, 27, 18, 0), "by the end of the week"),
+    ],
+)
+def test_the_end_of_a_day_week_or_month(text: str, expected_local: datetime, fragment: str) -> None:
+    from zoneinfo import ZoneInfo
+
+    found = find_when(text, "ru", "Europe/Moscow", now=NOW)  # Friday 12:00 in Moscow
+    assert found is not None and found.fragment == fragment
+    assert found.when.astimezone(ZoneInfo("Europe/Moscow")).replace(tzinfo=None) == expected_local
+
+
+def test_a_day_in_the_genitive_alone_is_read() -> None:
+    from zoneinfo import ZoneInfo
+
+    monday = parse_when("понедельника", "ru", "Europe/Moscow", now=NOW)
+    assert monday.astimezone(ZoneInfo("Europe/Moscow")).date().isoformat() == "2026-11-30"
+    late_friday = datetime(2026, 11, 27, 16, 0, tzinfo=UTC)  # 19:00 in Moscow
+    week = parse_when("конца недели", "ru", "Europe/Moscow", now=late_friday)
+    assert week.astimezone(ZoneInfo("Europe/Moscow")).date().isoformat() == "2026-12-04"

@@ -294,3 +294,18 @@ async def test_away_until_reads_the_dates_people_write(sqlite_app: App) -> None:
     ]
     out = await olga.say(f"/away до {soon.day} {months[soon.month - 1]} отпуск")
     assert soon.isoformat() in out, out
+
+
+async def test_away_until_a_weekday_in_russian(sqlite_app: App) -> None:
+    olga = ConsoleDriver(sqlite_app, user="Olga", lang="ru", timezone="UTC")
+    await olga.say("/start")
+    from datetime import UTC, datetime, timedelta
+
+    out = await olga.say("/away до понедельника отпуск")
+    today = datetime.now(UTC).date()
+    monday = today + timedelta(days=(0 - today.weekday()) % 7 or 7)
+    # the coming Monday (on a Monday, today or next week's: either is a Monday)
+    assert any(
+        f"Вы отсутствуете до {day.isoformat()} включительно." in out
+        for day in (monday, monday - timedelta(days=7))
+    ), out
