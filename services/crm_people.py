@@ -236,8 +236,8 @@ class Hit:
 
 
 async def find(session: AsyncSession, actor: Actor, text: str, limit: int = 200) -> list[Hit]:
-    """Visible leads, contacts and companies by name, phone or e-mail (newest first
-    within each kind; the caller pages through them)."""
+    """Visible leads, contacts and companies by name, a lead's company, phone or e-mail
+    (newest first within each kind; the caller pages through them)."""
     scope = await scope_of(session, actor)
     text = text.strip()
     if len(text) < 2:
@@ -248,6 +248,9 @@ async def find(session: AsyncSession, actor: Actor, text: str, limit: int = 200)
     hits: list[Hit] = []
     for entity, model in (("lead", CrmLead), ("contact", CrmContact), ("company", CrmCompany)):
         conds = [model.name_key.like(like), model.email.like(like)]
+        if model is CrmLead:  # "/crm find Ромашка" finds the people of the company too
+            company = company_key(text).replace("%", "").replace("_", "")
+            conds.append(CrmLead.company_key.like(f"%{company}%"))
         if len(digits) >= 4:
             conds.append(model.phone_key.like(f"%{digits}%"))
         rows = await session.scalars(

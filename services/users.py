@@ -169,12 +169,18 @@ async def find_people(session: AsyncSession, actor: Actor, text: str, limit: int
     rows: Sequence[User] = (
         (await session.execute(base.order_by(User.name).limit(2000))).scalars().all()
     )
-    exact = [u for u in rows if u.name.casefold() == key]
+    key = _fold(key)  # "Петр" finds "Пётр"
+    exact = [u for u in rows if _fold(u.name) == key]
     if exact:
         return exact[:limit]
-    first = [u for u in rows if u.name.casefold().split()[0] == key]
+    first = [u for u in rows if (_fold(u.name).split() or [""])[0] == key]
     if len(first) == 1:
         return first
-    return [u for u in rows if key in u.name.casefold() or key in (u.username or "").casefold()][
+    return [u for u in rows if key in _fold(u.name) or key in (u.username or "").casefold()][
         :limit
     ]
+
+
+def _fold(name: str) -> str:
+    """A name as compared: any case, ё as е (people type either)."""
+    return name.casefold().replace("ё", "е")

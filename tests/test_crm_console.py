@@ -327,6 +327,9 @@ async def test_find_pages_through_results(sqlite_app: App) -> None:
     assert "2/2" in out and "Client 2 " in out and "Client 1 " in out and "Client 3" not in out
     out = await boss.say("/crm find 900 100-00-07")
     assert "Found for 900 100-00-07: 1" in out and "Client 7" in out
+    await boss.say("/lead Ivan Petrov, ООО Ромашка, +7 999 123-45-67")
+    out = await boss.say("/crm find Ромашка")
+    assert "Found for Ромашка: 1" in out and "Ivan Petrov" in out
 
 
 async def test_an_employee_hands_a_lead_over_under_own_visibility(sqlite_app: App) -> None:

@@ -107,3 +107,12 @@ async def test_an_extranet_menu_offers_only_what_they_can_open(sqlite_app: App) 
     assert "Time" not in out and "Tasks" in out
     out = await anna.say("/menu")
     assert "Time" in out
+
+
+async def test_a_name_typed_with_e_for_yo_is_found(sqlite_app: App) -> None:
+    olga = ConsoleDriver(sqlite_app, user="Ольга", lang="ru")
+    await olga.say("/start")
+    code = invite_code(await olga.say("/invite"))
+    await ConsoleDriver(sqlite_app, user="Пётр", lang="ru").say(f"/start {code}")
+    out = await olga.say("/task Позвонить клиенту завтра 15:00 @Петр")
+    assert "ответственный Пётр" in out, out
