@@ -8,7 +8,7 @@ from handlers.core import Ctx, Router, pager_row
 from handlers.forms import Field, Form
 from handlers.i18n import N_
 from handlers.markup import Span, bold, join_lines
-from handlers.people import pick_person
+from handlers.people import person_field, pick_person
 from handlers.views import Button, View
 from models.groups import Group
 from services import groups
@@ -175,6 +175,11 @@ async def groups_command(ctx: Ctx) -> Any:
         if not tail:
             raise DomainError(_N("Whom? For example: /groups {verb} Sales @anna"), verb=verb)
         code_ = {"add": "ad", "добавить": "ad", "remove": "rm", "удалить": "rm"}.get(verb, "ow")
+        several = tail.split() if code_ in ("ad", "rm") and tail.count("@") > 1 else []
+        if several:  # "/groups add Sales @anna @petr": each of them
+            ids = [await person_field(ctx, token) for token in several]
+            views = [await _member_change(ctx, code_, group.id, uid) for uid in ids]
+            return View(body=join_lines([view.body for view in views]))
         picked = await pick_person(ctx, tail, lambda uid: f"grp:{code_}:{group.id}:{uid}")
         if isinstance(picked, View):
             return picked

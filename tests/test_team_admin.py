@@ -116,3 +116,16 @@ async def test_a_name_typed_with_e_for_yo_is_found(sqlite_app: App) -> None:
     await ConsoleDriver(sqlite_app, user="Пётр", lang="ru").say(f"/start {code}")
     out = await olga.say("/task Позвонить клиенту завтра 15:00 @Петр")
     assert "ответственный Пётр" in out, out
+
+
+async def test_several_people_added_to_a_group_at_once(sqlite_app: App) -> None:
+    anna = ConsoleDriver(sqlite_app, user="Anna", lang="en")
+    await anna.say("/start")
+    code = invite_code(await anna.say("/invite"))
+    for name in ("Petr", "Olga"):
+        await ConsoleDriver(sqlite_app, user=name, lang="en").say(f"/start {code}")
+    await anna.say("/groups new Sales closed")
+    out = await anna.say("/groups add Sales @Petr @Olga")
+    assert "Petr is now a member of Sales." in out and "Olga is now a member of Sales." in out
+    out = await anna.say("/groups add Sales @Petr @Nobody")
+    assert "I don't know anyone called Nobody" in out
