@@ -201,10 +201,10 @@ def recognise(text: str, default_source: str = "other") -> Card:
             card.set_email(part)
         elif PHONE_CHARS.match(part) and sum(c.isdigit() for c in part) >= 5:
             card.set_phone(part)
-        elif COMPANY_MARKS.search(part) and not card.company:
+        elif COMPANY_MARKS.search(part) and not card.company and not _mixed(part):
             card.company = part[:NAME_MAX]
         else:
-            loose.append(part)
+            loose.extend(_unpack(card, part, default_source))
     for part in loose:
         if not card.name:
             card.name = part[:NAME_MAX]
@@ -215,6 +215,40 @@ def recognise(text: str, default_source: str = "other") -> Card:
     if not card.name:
         card.name = card.company or card.email or card.phone
     return card
+
+
+def _mixed(part: str) -> bool:
+    """A piece that holds more than a company: a phone or an e-mail inside it."""
+    return bool(
+        EMAIL_FIND.search(part) or any(phone_key(m.group()) for m in PHONE_FIND.finditer(part))
+    )
+
+
+def _unpack(card: Card, part: str, default_source: str) -> list[str]:
+    """A line typed without commas ("Сергей Смирнов ИП Смирнов 8 (912) 555-44-33
+    smirnov@mail.ru сайт"): the phone, the e-mail and a last source word are taken out,
+    and a company mark splits the name from the company. The rest, for the name."""
+    if not card.email:
+        email = EMAIL_FIND.search(part)
+        if email:
+            card.set_email(email.group())
+            part = part.replace(email.group(), " ")
+    if not card.phone:
+        for match in PHONE_FIND.finditer(part):
+            if phone_key(match.group()):
+                card.set_phone(match.group())
+                part = part.replace(match.group(), " ")
+                break
+    words = part.split()
+    if len(words) > 1 and card.source == default_source and source_of(words[-1]):
+        card.source = source_of(words[-1]) or card.source
+        words = words[:-1]
+    part = " ".join(words)
+    mark = COMPANY_MARKS.search(part)
+    if mark and mark.start() > 0 and not card.company:
+        card.company = part[mark.start() :].strip()[:NAME_MAX]
+        part = part[: mark.start()]
+    return [part.strip()] if part.strip() else []
 
 
 EMAIL_FIND = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)*\.[a-zа-я]{2,}", re.IGNORECASE)

@@ -176,9 +176,7 @@ async def find_people(session: AsyncSession, actor: Actor, text: str, limit: int
     first = [u for u in rows if (_fold(u.name).split() or [""])[0] == key]
     if len(first) == 1:
         return first
-    return [u for u in rows if key in _fold(u.name) or key in (u.username or "").casefold()][
-        :limit
-    ]
+    return [u for u in rows if key in _fold(u.name) or key in (u.username or "").casefold()][:limit]
 
 
 def _fold(name: str) -> str:

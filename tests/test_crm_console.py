@@ -538,3 +538,13 @@ async def test_an_activity_noted_after_the_fact_gets_no_reminder(sqlite_app: App
             select(func.count()).select_from(OutboxMessage).where(OutboxMessage.kind == "reminder")
         )
     assert reminders == 0
+
+
+async def test_a_contact_line_typed_without_commas(sqlite_app: App) -> None:
+    olga = ConsoleDriver(sqlite_app, user="Ольга", lang="ru")
+    await olga.say("/start")
+    out = await olga.say("/lead Сергей Смирнов ИП Смирнов 8 (912) 555-44-33 smirnov@mail.ru")
+    assert "Лид №1: Сергей Смирнов" in out and "ИП Смирнов" in out
+    assert "+7 912 555-44-33" in out and "smirnov@mail.ru" in out
+    out = await olga.say("/lead Мария +79161234567 сайт")
+    assert "Лид №2: Мария" in out and "+7 916 123-45-67" in out
