@@ -354,6 +354,9 @@ async def reminders_command(ctx: Ctx) -> Any:
     if word.lower() in ("deadline", "deadlines", "дедлайн", "срок"):
         await reminders.set_offsets(ctx.session, ctx.me, reminders.parse_offsets(rest))
         return await reminders_view(ctx)
+    if word.lower() in ("off", "выкл") and not rest:  # as the usage reads: deadline ones
+        await reminders.set_offsets(ctx.session, ctx.me, [])
+        return await reminders_view(ctx)
     raise DomainError(_N("Unknown action {verb}. Send /help for the list."), verb=word)
 
 

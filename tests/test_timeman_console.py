@@ -309,3 +309,10 @@ async def test_away_until_a_weekday_in_russian(sqlite_app: App) -> None:
         f"Вы отсутствуете до {day.isoformat()} включительно." in out
         for day in (monday, monday - timedelta(days=7))
     ), out
+
+
+async def test_reminders_off_as_the_usage_reads(sqlite_app: App) -> None:
+    anna = ConsoleDriver(sqlite_app, user="Anna", lang="en")
+    await anna.say("/start")
+    out = await anna.say("/reminders off")
+    assert "Before deadlines: off" in out and "Unknown action" not in out
