@@ -281,6 +281,10 @@ async def day_command(ctx: Ctx) -> Any:
     if verb == "report":
         from services import timeman_reports
 
+        if rest.strip():  # "/day report @Пётр": not a word of it is ignored silently
+            raise DomainError(
+                _N("/day report is your own report. Someone else's days: /timesheet @person")
+            )
         last = await timeman_reports.latest_day(ctx.session, ctx.me)
         if last is None:
             raise DomainError(_N("Your day has not started. Send /day start."))

@@ -316,3 +316,10 @@ async def test_reminders_off_as_the_usage_reads(sqlite_app: App) -> None:
     await anna.say("/start")
     out = await anna.say("/reminders off")
     assert "Before deadlines: off" in out and "Unknown action" not in out
+
+
+async def test_day_report_for_someone_else_points_to_the_timesheet(sqlite_app: App) -> None:
+    anna = ConsoleDriver(sqlite_app, user="Anna", lang="en")
+    await anna.say("/start")
+    out = await anna.say("/day report @Petr")
+    assert "/day report is your own report. Someone else's days: /timesheet @person" in out
