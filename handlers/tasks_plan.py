@@ -100,10 +100,14 @@ async def plan_command(ctx: Ctx) -> Any:
         return await board_view(ctx)
     if verb in ("rename", "переименовать"):
         number, _, name = rest.partition(" ")
+        if not number:
+            raise DomainError(_N("Which column? For example: /plan rename 2 Next week"))
         column = await tasks_plan.column_by_number(ctx.session, ctx.me, number)
         await tasks_plan.rename_column(ctx.session, ctx.me, column.id, name)
         return await board_view(ctx)
     if verb in ("delete", "удалить"):
+        if not rest:
+            raise DomainError(_N("Which column? For example: /plan delete 2"))
         column = await tasks_plan.column_by_number(ctx.session, ctx.me, rest)
         await tasks_plan.delete_column(ctx.session, ctx.me, column.id)
         return await board_view(ctx)

@@ -540,3 +540,12 @@ async def test_a_weekday_and_an_hour_said_in_russian(sqlite_app: App) -> None:
     if local.weekday() == 0 and local.hour < 10:
         monday = local.date()
     assert "10:00" in out and (str(monday.day) in out or "завтра" in out or "сегодня" in out)
+
+
+async def test_plan_commands_without_a_column_ask_which(sqlite_app: App) -> None:
+    boss = ConsoleDriver(sqlite_app, user="Boss", lang="en")
+    await boss.say("/start")
+    out = await boss.say("/plan rename")
+    assert "Which column? For example: /plan rename 2 Next week" in out
+    out = await boss.say("/plan delete")
+    assert "Which column? For example: /plan delete 2" in out
