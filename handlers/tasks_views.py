@@ -181,7 +181,10 @@ async def card_view(ctx: Ctx, task: Task, page: int = 1, *, fresh: bool = False)
         if facts.timer_here
         else Button(tr.s("⏱ Start timer"), f"t:ti:{task.id}")
     )
-    view.row(timer_button, Button(tr.s("Log time"), f"t:tm:{task.id}"))
+    if task.is_open or facts.timer_here:  # no timer is started on a finished task
+        view.row(timer_button, Button(tr.s("Log time"), f"t:tm:{task.id}"))
+    else:
+        view.row(Button(tr.s("Log time"), f"t:tm:{task.id}"))
     view.row(
         Button(tr.s("Deadline"), f"t:dl:{task.id}"),
         Button(tr.s("Delegate"), f"t:dg:{task.id}"),

@@ -55,6 +55,7 @@ async def test_task_flow_in_english(app: App) -> None:
     assert "Status: ▶️ in progress" in out
     out = await anna.press("Complete")
     assert "Status: ✅ completed" in out
+    assert "Start timer" not in out and "Log time" in out  # no timer on a finished task
 
     out = await boss.say("/tasks created")
     assert "Anna completed the task." in out
