@@ -137,7 +137,7 @@ async def test_recurring_event_and_single_change_in_russian(sqlite_app: App) -> 
     out = await boss.press("Отменить это")
     assert "Вы отменили Планерка" in out
     out = await anna.say("/events")
-    assert "Boss приглашает вас на Планерка" in out
+    assert "Boss приглашает вас на событие «Планерка»" in out
     out = await anna.press("Принять")
     assert "Вы приняли приглашение." in out
     out = await boss.say("/events картинка")

@@ -108,7 +108,7 @@ async def test_group_posts_stay_in_the_group(sqlite_app: App) -> None:
     out = await boss.say("/post #Продажи План на неделю: 10 встреч")
     assert "Опубликовано; получил 1 человек." in out
     out = await anna.say("/feed")
-    assert "📰 Пост от Boss:" in out and "План на неделю" in out
+    assert "📰 Пост — Boss:" in out and "План на неделю" in out
     out = await petr.say("/feed")
     assert "План на неделю" not in out and "Лента (0)" in out
     out = await boss.say("/poll #Продажи Когда созвон? | Утром | Вечером")

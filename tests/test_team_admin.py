@@ -74,8 +74,8 @@ async def test_team_admin_in_russian(sqlite_app: App) -> None:
     petr = ConsoleDriver(sqlite_app, user="Пётр", lang="ru")
     await petr.say(f"/start {code}")
     out = await olga.say("/team удалить Пётр")
-    assert "Исключить Пётр из команды?" in out
-    out = await olga.press("Исключить")
+    assert "Исключить из команды: Пётр?" in out
+    out = await olga.press("Исключить: Пётр")
     assert "Пётр исключён(а) из команды." in out
 
 
