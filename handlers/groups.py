@@ -175,16 +175,33 @@ async def groups_command(ctx: Ctx) -> Any:
         if not tail:
             raise DomainError(_N("Whom? For example: /groups {verb} Sales @anna"), verb=verb)
         code_ = {"add": "ad", "добавить": "ad", "remove": "rm", "удалить": "rm"}.get(verb, "ow")
-        several = tail.split() if code_ in ("ad", "rm") and tail.count("@") > 1 else []
-        if several:  # "/groups add Sales @anna @petr": each of them
-            ids = [await person_field(ctx, token) for token in several]
-            views = [await _member_change(ctx, code_, group.id, uid) for uid in ids]
-            return View(body=join_lines([view.body for view in views]))
+        several = _people_list(tail) if code_ in ("ad", "rm") and tail.count("@") > 1 else []
+        if several:  # "/groups add Sales @Анна Иванова, @Пётр и @Олег": each of them
+            ids = list(dict.fromkeys([await person_field(ctx, name) for name in several]))
+            lines = []
+            for uid in ids:
+                try:
+                    lines.append((await _member_change(ctx, code_, group.id, uid)).body)
+                except DomainError as err:  # already in (or not in) the group: said, not fatal
+                    lines.append(ctx.tr(err.key, **{k: str(v) for k, v in err.params.items()}))
+            return View(body=join_lines(lines))
         picked = await pick_person(ctx, tail, lambda uid: f"grp:{code_}:{group.id}:{uid}")
         if isinstance(picked, View):
             return picked
         return await _member_change(ctx, code_, group.id, picked.id)
     raise DomainError(_N("Unknown action {verb}. Send /help for the list."), verb=verb)
+
+
+def _people_list(text: str) -> list[str]:
+    """ "@Анна Иванова, @Пётр и @Олег" -> ["Анна Иванова", "Пётр", "Олег"]."""
+    names = []
+    for chunk in text.split("@")[1:]:
+        words = chunk.replace(",", " ").replace(";", " ").split()
+        while words and words[-1].casefold() in ("и", "and", "&"):
+            words.pop()
+        if words:
+            names.append(" ".join(words))
+    return names
 
 
 async def _member_change(ctx: Ctx, code_: str, group_id: int, user_id: int) -> View:

@@ -17,7 +17,7 @@ from services.access import get_team_user, visible_people
 from services.dialogs import get as get_dialog
 from services.errors import N_ as _N
 from services.errors import DomainError
-from services.parsing import HAS_TIME, normalize_dates, parse_when
+from services.parsing import HAS_TIME, normalize_dates, parse_when, spoken_hour
 
 ME_WORDS = {"me", "myself", "я", "мне", "себе", "сам", "сама"}
 NONE_WORDS = {"-", "no", "none", "нет", "без срока"}
@@ -38,9 +38,10 @@ def with_default_time(moment: datetime, fragment: str, tz: str) -> datetime:
     local = moment.astimezone(ZoneInfo(tz))
     hour_only = _HOUR_ONLY.search(fragment)
     if hour_only and not re.search(r"\d[:.]\d", fragment):
-        # "послезавтра в 10": dateparser may drop a bare hour
-        hour = int(hour_only.group(1))
-        if hour <= 23 and local.hour != hour and not re.search(r"pm|am", fragment, re.I):
+        # "послезавтра в 10": dateparser may drop a bare hour ("at 3" is 15:00, as
+        # services.parsing reads a bare hour)
+        hour = spoken_hour(int(hour_only.group(1)), "")
+        if hour is not None and local.hour != hour and not re.search(r"pm|am", fragment, re.I):
             local = local.replace(hour=hour, minute=0, second=0, microsecond=0)
             return local.astimezone(ZoneInfo("UTC"))
     if _HAS_TIME.search(fragment):

@@ -35,7 +35,7 @@ _RANGE = re.compile(r"\b(\d{1,2}[:.]\d{2})\s*[-–—]\s*(\d{1,2}[:.]\d{2})\b")
 _UNTIL = re.compile(r"\b(?:до|until|till|to)\s+(\d{1,2}[:.]\d{2})\b", re.IGNORECASE)
 _DURATION = re.compile(
     # not "через 2 часа" / "in 2 hours": that says when, not how long
-    r"(?<!через )(?<!in )(?:\b(?:на|for)\s+)?\b(\d+(?:[.,]\d+)?)\s*"
+    r"(?<!через )(?<!in )(?:\b(?:на|for)\s+)?(?<![\d.,])\b(\d+(?:[.,]\d+)?)\s*"
     r"(h|hr|hrs|hours?|ч|час|часа|часов|m|min|mins|minutes?|м|мин|минут[уы]?)(?=\s|$|[,.;])",
     re.IGNORECASE,
 )
@@ -167,12 +167,20 @@ def parse_event(text: str, locale: str, tz: str, now: datetime | None = None) ->
             raw = raw[: match.start()] + f"{match.group(1)}:{match.group(2)}" + raw[match.end() :]
             match = None
     if match:
-        if match.group(4) is None:  # "31.12" alone: when on that day?
-            raise DomainError(
-                N_("At what time? For example: {example}"), example=_AT_WHAT_TIME[locale == "ru"]
-            )
-        start = _dmy(match, zone, now)
         raw = _strip(raw, match)
+        if match.group(4) is None:  # "31.12": at what time? "31.12 в 18", "15.06 вечером"
+            said = find_when(raw, locale, tz, now)
+            if said is None or not has_time(said.fragment):
+                raise DomainError(
+                    N_("At what time? For example: {example}"),
+                    example=_AT_WHAT_TIME[locale == "ru"],
+                )
+            clock = said.when.astimezone(zone)
+            day = _dmy(match, zone, now).astimezone(zone)
+            start = day.replace(hour=clock.hour, minute=clock.minute).astimezone(UTC)
+            raw = raw.replace(said.fragment, " ", 1)
+        else:
+            start = _dmy(match, zone, now)
     else:
         found = find_when(raw, locale, tz, now)
         if found is not None:

@@ -201,7 +201,12 @@ def recognise(text: str, default_source: str = "other") -> Card:
             card.set_email(part)
         elif PHONE_CHARS.match(part) and sum(c.isdigit() for c in part) >= 5:
             card.set_phone(part)
-        elif COMPANY_MARKS.search(part) and not card.company and not _mixed(part):
+        elif (
+            COMPANY_MARKS.search(part)
+            and not card.company
+            and not _mixed(part)
+            and not _name_then_company(part)
+        ):
             card.company = part[:NAME_MAX]
         else:
             loose.extend(_unpack(card, part, default_source))
@@ -217,6 +222,15 @@ def recognise(text: str, default_source: str = "other") -> Card:
     return card
 
 
+PREFIX_MARKS = re.compile(r"\s(ооо|оао|зао|пао|ао|ип|нко|гк)\s", re.IGNORECASE)
+
+
+def _name_then_company(part: str) -> re.Match[str] | None:
+    """ "Иван Петров ООО Ромашка": a form that opens a company's name, after a person's."""
+    mark = PREFIX_MARKS.search(part)
+    return mark if mark is not None and mark.start() > 0 else None
+
+
 def _mixed(part: str) -> bool:
     """A piece that holds more than a company: a phone or an e-mail inside it."""
     return bool(
@@ -228,24 +242,32 @@ def _unpack(card: Card, part: str, default_source: str) -> list[str]:
     """A line typed without commas ("Сергей Смирнов ИП Смирнов 8 (912) 555-44-33
     smirnov@mail.ru сайт"): the phone, the e-mail and a last source word are taken out,
     and a company mark splits the name from the company. The rest, for the name."""
+    contact = False
+    after = ""  # what follows a phone or an e-mail: a note, not the name
     if not card.email:
         email = EMAIL_FIND.search(part)
         if email:
             card.set_email(email.group())
-            part = part.replace(email.group(), " ")
+            part, after = part[: email.start()], part[email.end() :] + " " + after
+            contact = True
     if not card.phone:
         for match in PHONE_FIND.finditer(part):
             if phone_key(match.group()):
                 card.set_phone(match.group())
-                part = part.replace(match.group(), " ")
+                part, after = part[: match.start()], part[match.end() :] + " " + after
+                contact = True
                 break
-    words = part.split()
-    if len(words) > 1 and card.source == default_source and source_of(words[-1]):
-        card.source = source_of(words[-1]) or card.source
-        words = words[:-1]
-    part = " ".join(words)
-    mark = COMPANY_MARKS.search(part)
-    if mark and mark.start() > 0 and not card.company:
+    rest = after.split()
+    if rest and card.source == default_source and source_of(rest[-1]):
+        card.source = source_of(rest[-1]) or card.source  # "… +7 916 … сайт"
+        rest = rest[:-1]
+    if rest:
+        card.comment = (card.comment + "\n" + " ".join(rest)).strip()
+    part = " ".join(part.split())
+    if not contact and not part:
+        return []
+    mark = _name_then_company(part)
+    if mark is not None and not card.company:
         card.company = part[mark.start() :].strip()[:NAME_MAX]
         part = part[: mark.start()]
     return [part.strip()] if part.strip() else []

@@ -79,6 +79,9 @@ def parse_when(text: str, locale: str, tz: str, now: datetime | None = None) -> 
     fast = _fast(match, tz, now) if match else None
     if fast is not None:
         return fast
+    spoken = _spoken_tail(raw, tz, now)
+    if spoken is not None and spoken.fragment == raw.strip():
+        return spoken.when  # "в пятницу в 15", "в понедельник в 10 утра", "вечером"...
     dated = _DATE_ONLY.fullmatch(raw)
     day_only = _day_only(dated, tz, now) if dated else None
     if day_only is not None:
@@ -212,7 +215,8 @@ def _day_only(match: re.Match[str], tz: str, now: datetime | None) -> datetime |
 HAS_TIME = re.compile(
     r"\d{1,2}[:.]\d{2}|\d\s*(?:am|pm)\b|\b(?:at|в)\s+\d{1,2}\b|"
     r"hour|minute|\bhrs?\b|\bmins?\b|час|минут|\bмин\b|\bч\b|noon|midnight|полдень|полночь|"
-    r"утр|вечер|ноч|дн[её]м|\bдня\b|morning|afternoon|evening|tonight|\bnow\b|сейчас",
+    r"утр|вечер|ноч|дн[её]м|morning|afternoon|evening|tonight|\bnow\b|сейчас|"
+    r"\bend\s+of\b|конц[ау]\s",
     re.IGNORECASE,
 )
 
@@ -252,11 +256,31 @@ def _end_of(what: str, tz: str, now: datetime | None) -> datetime:
 _CLOCK = re.compile(r"(?<![\d:])(\d{1,2}):(\d{2})(?![\d:])")
 
 
+_AT_CLOCK = re.compile(
+    r"(?:\b(?:в|во|at|до|by|until|till|к|today|tomorrow|сегодня|завтра|послезавтра)\s+)$",
+    re.IGNORECASE,
+)
+
+
+def _mask_bad_clocks(text: str) -> str:
+    """A time that cannot be is refused where it is said as a time ("в 25:00"); other
+    such numbers ("ролик 45:30", a score) are hidden from dateparser, which would drop
+    them and answer with this very minute."""
+    out = text
+    for match in _CLOCK.finditer(text):
+        hours, minutes = match.groups()
+        if (int(hours) > 23 or int(minutes) > 59) and (hours, minutes) != ("24", "00"):
+            if _AT_CLOCK.search(text[: match.start()]):
+                raise DomainError(N_("There is no such time: {text}."), text=match.group())
+            out = out[: match.start()] + " " * len(match.group()) + out[match.end() :]
+    return out
+
+
 def _refuse_bad_clock(text: str) -> None:
     """dateparser drops a time that cannot be (25:00, 12:60) and answers with the
     current one: say so instead."""
     for hours, minutes in _CLOCK.findall(text):
-        if int(hours) > 23 or int(minutes) > 59:
+        if (int(hours) > 23 or int(minutes) > 59) and (hours, minutes) != ("24", "00"):
             raise DomainError(N_("There is no such time: {text}."), text=f"{hours}:{minutes}")
 
 
@@ -359,7 +383,8 @@ _PART_OF_DAY = {
 }
 
 
-def _spoken_hour(hour: int, part: str) -> int | None:
+def spoken_hour(hour: int, part: str) -> int | None:
+    """The hour of the day a spoken hour names: \"в 3\" 15:00, \"в 9 утра\" 09:00."""
     part = part.lower()
     if part in ("утра", "am"):
         return None if hour > 12 else hour % 12
@@ -388,7 +413,7 @@ def _spoken_tail(text: str, tz: str, now: datetime | None) -> Found | None:
             return None  # "evening" alone is a word of the title, not a deadline
         hour: int | None = _PART_OF_DAY[match["pod"].lower()]
     else:
-        hour = _spoken_hour(int(match["h"]), match["part"] or "")
+        hour = spoken_hour(int(match["h"]), match["part"] or "")
     if hour is None:
         return None
     zone = ZoneInfo(tz)
@@ -419,8 +444,9 @@ def find_when(text: str, locale: str, tz: str, now: datetime | None = None) -> F
     end = _END_OF_TAIL.search(text)
     if end is not None:
         return Found(when=_end_of(end["what"], tz, now), fragment=end["fragment"].strip())
-    _refuse_bad_clock(text)
-    hits = search_dates(text, languages=_languages(locale), settings=_settings(tz, now))
+    hits = search_dates(
+        _mask_bad_clocks(text), languages=_languages(locale), settings=_settings(tz, now)
+    )
     if not hits:
         return None
     # ignore lone numbers and short words dateparser likes to read as dates

@@ -258,3 +258,12 @@ async def test_an_event_says_when_or_is_asked(sqlite_app: App) -> None:
     assert "Событие создано." in out and "📅 Созвон\n" in out
     out = await boss.say("/event Обед с клиентом в понедельник в 13 1ч")
     assert "Событие создано." in out and "13:00–14:00" in out
+
+
+async def test_event_dates_with_a_spoken_hour(sqlite_app: App) -> None:
+    boss = ConsoleDriver(sqlite_app, user="Boss", lang="ru")
+    await boss.say("/start")
+    out = await boss.say("/event Созвон 31.12 в 18")
+    assert "Событие создано." in out and "18:00–19:00" in out and "в 18" not in out.split("\n")[2]
+    out = await boss.say("/event Планёрка через 1,5 часа на 30 минут")
+    assert "Событие создано." in out and "📅 Планёрка\n" in out

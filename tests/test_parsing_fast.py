@@ -305,3 +305,30 @@ def test_a_time_that_cannot_be_is_said_not_replaced_by_now(text: str) -> None:
             "Europe/Moscow",
             now=NOW,
         )
+
+
+BERLIN_FRIDAY_EVENING = datetime(2025, 6, 6, 17, 0, tzinfo=UTC)  # Fri 19:00 in Berlin
+
+
+def test_second_read_cases_of_spoken_and_odd_times() -> None:
+    from zoneinfo import ZoneInfo
+
+    berlin = ZoneInfo("Europe/Berlin")
+
+    def when(text: str, lang: str = "ru") -> datetime | None:
+        found = find_when(text, lang, "Europe/Berlin", now=BERLIN_FRIDAY_EVENING)
+        return None if found is None else found.when.astimezone(berlin).replace(tzinfo=None)
+
+    # a number that is no time of day does not stop the line, nor become "now"
+    assert when("Смонтировать ролик 45:30 завтра") == datetime(2025, 6, 7, 19, 0)
+    with pytest.raises(DomainError):
+        when("Созвон завтра в 25:00")
+    # the end of a day that has passed is late tonight, not 18:00 behind us
+    assert when("Report by end of day", "en") == datetime(2025, 6, 6, 23, 59)
+    # parse_when reads what find_when reads
+    assert parse_when(
+        "в пятницу в 15", "ru", "Europe/Berlin", now=BERLIN_FRIDAY_EVENING
+    ).astimezone(berlin).replace(tzinfo=None) == datetime(2025, 6, 13, 15, 0)
+    assert parse_when(
+        "в понедельник в 10 утра", "ru", "Europe/Berlin", now=BERLIN_FRIDAY_EVENING
+    ).astimezone(berlin).replace(tzinfo=None) == datetime(2025, 6, 9, 10, 0)

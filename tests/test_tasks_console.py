@@ -550,3 +550,12 @@ async def test_plan_commands_without_a_column_ask_which(sqlite_app: App) -> None
     assert "Which column? For example: /plan rename 2 Next week" in out
     out = await boss.say("/plan delete")
     assert "Which column? For example: /plan delete 2" in out
+
+
+async def test_an_hour_after_a_weekday_stays_the_afternoon(sqlite_app: App) -> None:
+    kim = ConsoleDriver(sqlite_app, user="Kim", lang="en", timezone="UTC")
+    await kim.say("/start")
+    out = await kim.say("/task Call the client on monday at 3")
+    assert "15:00" in out and "03:00" not in out and "overdue" not in out
+    out = await kim.say("/task Report by the end of the week")
+    assert "18:00" in out or "23:59" in out

@@ -129,3 +129,17 @@ async def test_several_people_added_to_a_group_at_once(sqlite_app: App) -> None:
     assert "Petr is now a member of Sales." in out and "Olga is now a member of Sales." in out
     out = await anna.say("/groups add Sales @Petr @Nobody")
     assert "I don't know anyone called Nobody" in out
+
+
+async def test_several_people_written_as_people_write_them(sqlite_app: App) -> None:
+    anna = ConsoleDriver(sqlite_app, user="Anna", lang="ru")
+    await anna.say("/start")
+    code = invite_code(await anna.say("/invite"))
+    for name in ("Мария Иванова", "Пётр", "Олег"):
+        await ConsoleDriver(sqlite_app, user=name, lang="ru").say(f"/start {code}")
+    await anna.say("/groups new Sales closed")
+    out = await anna.say("/groups add Sales @Мария Иванова, @Петр и @Олег @Петр")
+    for name in ("Мария Иванова", "Пётр", "Олег"):
+        assert out.count(f"{name} теперь в группе Sales.") == 1, out  # Пётр named twice, added once
+    out = await anna.say("/groups add Sales @Олег @Пётр")
+    assert out.count("уже") >= 2  # already members: said for each, nothing fails
