@@ -67,7 +67,9 @@ def create_engine(
     and so sets SQLite's own busy timeout to zero; "thread" is plain aiosqlite.
     """
     parsed = make_url(url)
-    kwargs: dict[str, Any] = {"echo": echo}
+    # statement parameters stay out of error messages and logs: they carry invite codes,
+    # form and feed tokens, people's data
+    kwargs: dict[str, Any] = {"echo": echo, "hide_parameters": True}
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database
         if database and database != ":memory:":

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.base import utcnow
 from models.dialogs import DialogState
-from models.groups import GroupMember
+from models.groups import Group, GroupMember
 from models.teams import Identity, Invite, Role, Team, User
 from services import dialogs
 from services.access import Actor, get_team_user, require_admin
@@ -405,6 +405,24 @@ async def remove_member(session: AsyncSession, actor: Actor, user_id: int) -> Us
     user.active = False
     await session.execute(update(Identity).where(Identity.user_id == user.id).values(active=False))
     await session.execute(delete(GroupMember).where(GroupMember.user_id == user.id))
+    # what they handed out or held stops with them: their invites, the groups they
+    # owned (to the admin who removed them), a CRM grant
+    await session.execute(
+        update(Invite)
+        .where(Invite.created_by == user.id, Invite.revoked.is_(False))
+        .values(revoked=True)
+    )
+    await session.execute(
+        update(Group)
+        .where(Group.team_id == user.team_id, Group.owner_id == user.id)
+        .values(owner_id=actor.user_id)
+    )
+    try:
+        from models.crm import CrmGrant
+
+        await session.execute(delete(CrmGrant).where(CrmGrant.user_id == user.id))
+    except ImportError:  # pragma: no cover - a build without the CRM
+        pass
     await session.flush()
     return user
 

@@ -143,3 +143,31 @@ async def test_several_people_written_as_people_write_them(sqlite_app: App) -> N
         assert out.count(f"{name} теперь в группе Sales.") == 1, out  # Пётр named twice, added once
     out = await anna.say("/groups add Sales @Олег @Пётр")
     assert out.count("уже") >= 2  # already members: said for each, nothing fails
+
+
+async def test_what_a_removed_person_handed_out_stops_with_them(sqlite_app: App) -> None:
+    zed = ConsoleDriver(sqlite_app, user="Zed", lang="en")
+    await zed.say("/start")
+    code = invite_code(await zed.say("/invite"))
+    yan = ConsoleDriver(sqlite_app, user="Yan", lang="en")
+    await yan.say(f"/start {code}")
+    await yan.say("/groups new YanGroup")
+    guest_code = invite_code(await yan.say("/invite extranet YanGroup"))
+    await zed.say("/team remove @Yan")
+    out = await zed.press("Remove Yan")
+    assert "Yan was removed from the team." in out
+    out = await zed.say("/team invites")
+    assert guest_code not in out
+    outsider = ConsoleDriver(sqlite_app, user="Outsider", lang="en")
+    out = await outsider.say(f"/start {guest_code}")
+    assert "This invite code is not valid or has expired." in out
+    from sqlalchemy import select
+
+    from models.groups import Group
+    from models.teams import User
+
+    async with sqlite_app.workspace.sessionmaker() as session:
+        owner = await session.scalar(
+            select(User.name).join(Group, Group.owner_id == User.id).where(Group.name == "YanGroup")
+        )
+    assert owner == "Zed"  # the group went to the admin who removed its owner
