@@ -54,7 +54,7 @@ class SlackSettings(BaseModel):
 
 
 class WebSettings(BaseModel):
-    """The bot's own web server (iCal subscription feeds)."""
+    """The bot's own web server (iCal subscription feeds, CRM lead pages)."""
 
     enabled: bool = False
     host: str = "127.0.0.1"

@@ -70,15 +70,22 @@ async def run(
                 user=console_user,
                 lang=console_lang or settings.workspace.default_locale,
             )
-            if scheduler is None:
-                await console.run()
-                return 0
-            background = asyncio.create_task(scheduler)
+            # beside the console: the reminders, and the web server when it is on (the
+            # lead pages and calendar feeds the console hands out addresses of)
+            side: list[Coroutine[Any, Any, None]] = []
+            if scheduler is not None:
+                side.append(scheduler)
+            if settings.web.enabled:
+                from bot.web import run_web
+
+                side.append(run_web(app))
+            background = [asyncio.ensure_future(job) for job in side]
             try:
                 await console.run()
             finally:
-                background.cancel()
-                await asyncio.gather(background, return_exceptions=True)
+                for task in background:
+                    task.cancel()
+                await asyncio.gather(*background, return_exceptions=True)
             return 0
         if scheduler is not None:
             jobs.append(scheduler)

@@ -90,3 +90,60 @@ def test_run_in_console_mode_stops_on_sigterm_while_waiting_for_input(tmp_path: 
         if process.poll() is None:
             process.kill()
             process.wait()
+
+
+def test_run_in_console_mode_serves_the_lead_pages_it_hands_out(tmp_path: Path) -> None:
+    """With no tokens and [web] on, the console runs beside the web server: the lead
+    page address a form gets answers."""
+    import re
+    import socket
+    import urllib.request
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {
+        **os.environ,
+        "PLANERKA_CONFIG": str(tmp_path / "none.toml"),
+        "PLANERKA_DATABASE__URL": f"sqlite+aiosqlite:///{tmp_path}/db.sqlite3",
+        "PLANERKA_WEB__ENABLED": "true",
+        "PLANERKA_WEB__HOST": "127.0.0.1",
+        "PLANERKA_WEB__PORT": str(port),
+        "PLANERKA_WEB__PUBLIC_URL": f"http://127.0.0.1:{port}",
+    }
+    for name in [k for k in env if k.startswith(("PLANERKA_TELEGRAM", "PLANERKA_SLACK"))]:
+        env.pop(name)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "run"],
+        cwd=ROOT,
+        env=env,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        assert process.stdin is not None and process.stdout is not None
+        process.stdin.write("/start\n/crm form new Consultation\n")
+        process.stdin.flush()
+        url = ""
+        while not url:
+            line = process.stdout.readline()
+            assert line, "the console ended before giving the page"
+            found = re.search(r"(http://127\.0\.0\.1:\d+/f/[\w-]+)", line)
+            url = found.group(1) if found else ""
+        for _ in range(50):
+            try:
+                with urllib.request.urlopen(url, timeout=5) as page:
+                    assert page.status == 200 and "Consultation" in page.read().decode()
+                break
+            except OSError:
+                time.sleep(0.2)  # the server is still starting
+        else:
+            raise AssertionError("the lead page never answered")
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(15) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
