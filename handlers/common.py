@@ -14,6 +14,9 @@ ORDER = 90
 @router.command("help", help=N_("the commands you can use"), public=True)
 async def help_command(ctx: Ctx) -> View:
     specs = ctx.registry.available(ctx.actor, ctx.event.platform)
+    if ctx.actor is not None and ctx.actor.is_extranet and not await _crm_open(ctx):
+        # an outside contractor without a CRM grant is not shown commands they cannot use
+        specs = [spec for spec in specs if not spec.module.startswith("handlers.crm")]
     body = [bold(ctx.tr.s("Commands")), Span("\n")]
     for spec in specs:
         body.append(Span("\n"))
@@ -23,6 +26,17 @@ async def help_command(ctx: Ctx) -> View:
         body.append(Span("\n\n"))
         body.extend(ctx.tr("Send /start to create a team or to join one with an invite code."))
     return View(body=body)
+
+
+async def _crm_open(ctx: Ctx) -> bool:
+    from services import crm
+    from services.errors import DomainError
+
+    try:
+        await crm.scope_of(ctx.session, ctx.me)
+    except DomainError:
+        return False
+    return True
 
 
 @router.command("cancel", help=N_("leave the current dialog"))

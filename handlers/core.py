@@ -41,6 +41,7 @@ class CommandSpec:
     hidden: bool = False
     platforms: frozenset[str] | None = None  # None: every platform
     public: bool = False  # usable before joining a team
+    module: str = ""  # the handler module that declared it, e.g. handlers.crm_leads
 
 
 class Router:
@@ -88,6 +89,7 @@ class Router:
                     hidden=hidden,
                     platforms=frozenset(platforms) if platforms is not None else None,
                     public=public,
+                    module=self.name,
                 )
             )
             return handler

@@ -171,3 +171,16 @@ async def test_what_a_removed_person_handed_out_stops_with_them(sqlite_app: App)
             select(User.name).join(Group, Group.owner_id == User.id).where(Group.name == "YanGroup")
         )
     assert owner == "Zed"  # the group went to the admin who removed its owner
+
+
+async def test_help_shows_an_outsider_no_crm_until_granted(sqlite_app: App) -> None:
+    anna = ConsoleDriver(sqlite_app, user="Anna", lang="en")
+    await anna.say("/start")
+    await anna.say("/groups new Partners")
+    guest = ConsoleDriver(sqlite_app, user="Guest", lang="en")
+    await guest.say(f"/start {invite_code(await anna.say('/invite extranet Partners'))}")
+    out = await guest.say("/help")
+    assert "/lead" not in out and "/crm" not in out and "/task" in out
+    await anna.say("/crm grant @Guest")
+    out = await guest.say("/help")
+    assert "/lead" in out
