@@ -19,11 +19,14 @@ from services import timeman
 from services.errors import N_ as _N
 from services.errors import DomainError
 from services.notifications import parse_clock
+from services.parsing import spoken_hour
 
 router = Router(__name__)
 ORDER = 60
 
 CLOCK = re.compile(r"^\s*(\d{1,2}[:.]\d{2})\b\s*(.*)$", re.S)
+# an hour with its part of the day: "9 утра", "6 вечера", "6 pm" (a bare "9" is no time)
+SPOKEN_CLOCK = re.compile(r"^\s*(\d{1,2})\s*(утра|дня|вечера|ночи|am|pm)\b\s*(.*)$", re.S | re.I)
 WORDS = {
     "start": ("start", "begin", "начать", "старт", "начало"),
     "break": ("break", "pause", "перерыв", "пауза"),
@@ -45,11 +48,17 @@ def _verb(word: str) -> str | None:
 
 
 def split_clock(text: str) -> tuple[int | None, str]:
-    """'09:10 forgot' -> (550, 'forgot'); no time at the start -> (None, text)."""
+    """'09:10 forgot' -> (550, 'forgot'); '9 утра пробки', '6 pm' -> the hour said;
+    no time at the start -> (None, text)."""
     match = CLOCK.match(text)
-    if not match:
-        return None, text.strip()
-    return parse_clock(match.group(1)), match.group(2).strip()
+    if match:
+        return parse_clock(match.group(1)), match.group(2).strip()
+    spoken = SPOKEN_CLOCK.match(text)
+    if spoken:
+        hour = spoken_hour(int(spoken.group(1)), spoken.group(2))
+        if hour is not None:
+            return hour * 60, spoken.group(3).strip()
+    return None, text.strip()
 
 
 def hhmm(tr: Translator, moment: datetime) -> str:
@@ -260,7 +269,12 @@ async def day_command(ctx: Ctx) -> Any:
         )
         minute, reason = split_clock(tail)
         if field is None or minute is None:
-            raise DomainError(_N("For example: /day fix finish 18:30 forgot to clock out"))
+            raise DomainError(
+                _N(
+                    "For example: /day fix start 09:00 traffic, or /day fix finish 18:30 "
+                    "forgot to clock out"
+                )
+            )
         last = await timeman.open_day(ctx.session, ctx.me.user_id)
         from services import timeman_reports
 

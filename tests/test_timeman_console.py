@@ -323,3 +323,14 @@ async def test_day_report_for_someone_else_points_to_the_timesheet(sqlite_app: A
     await anna.say("/start")
     out = await anna.say("/day report @Petr")
     assert "/day report is your own report. Someone else's days: /timesheet @person" in out
+
+
+async def test_a_correction_said_as_9_in_the_morning(sqlite_app: App) -> None:
+    tz = midday_zone()
+    olga = ConsoleDriver(sqlite_app, user="Ольга", lang="ru", timezone=tz)
+    await olga.say("/start")
+    await olga.say("/day start")
+    out = await olga.say("/day fix start 9 утра пробки")
+    assert "Исправление сохранено" in out, out
+    out = await olga.say("/day")
+    assert "09:00" in out
