@@ -40,7 +40,7 @@ def _until(ctx: Ctx, part: str) -> datetime | None:
     """The voting deadline in "until Friday 18:00" or "до пятницы 18:00"; None when
     the words after "until" are no date ("до обеда" is an answer to offer). With a
     digit in them a date was meant: one that cannot be read is an error."""
-    normalized = normalize_dates(part)  # "до пятницы" -> "в пятницу"
+    normalized = normalize_dates(part, ctx.me.locale)  # "до пятницы" -> "в пятницу"
     text = normalized if normalized != part else part.split(" ", 1)[1]
     try:
         return parse_when(text, ctx.me.locale, ctx.me.timezone)

@@ -63,7 +63,7 @@ async def create_from_text(
             values["group_id"] = bound.id
     people = [token.rstrip(".-") for token in _PERSON.findall(rest)]
     rest = _PERSON.sub("", rest)
-    rest = normalize_dates(rest)
+    rest = normalize_dates(rest, ctx.me.locale)
     found = find_when(rest, ctx.me.locale, ctx.me.timezone)
     deadline = None
     if found is not None:

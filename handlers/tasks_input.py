@@ -85,7 +85,7 @@ async def parse_deadline(ctx: Ctx, raw: str) -> str | None:
     if value.startswith("q:"):
         moment = quick_deadline(value[2:], ctx.me.timezone)
         return moment.isoformat() if moment else None
-    value = normalize_dates(value)
+    value = normalize_dates(value, ctx.me.locale)
     moment = parse_when(value, ctx.me.locale, ctx.me.timezone)
     return with_default_time(moment, value, ctx.me.timezone).isoformat()
 

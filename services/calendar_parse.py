@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from services.errors import N_, DomainError
-from services.parsing import DATE_EXAMPLES, find_when, has_time, parse_when
+from services.parsing import DATE_EXAMPLES, find_when, has_time, normalize_dates, parse_when
 
 DEFAULT_LENGTH = timedelta(hours=1)
 TITLE_MAX = 200
@@ -104,7 +104,7 @@ _AT_WHAT_TIME = {True: "/event Созвон завтра 15:00", False: "/event 
 
 
 def parse_event(text: str, locale: str, tz: str, now: datetime | None = None) -> EventDraft:
-    raw = " ".join(text.split())
+    raw = normalize_dates(" ".join(text.split()), locale)
     description = ""
     if "|" in raw:
         raw, _, description = raw.partition("|")

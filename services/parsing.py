@@ -55,16 +55,29 @@ _RU_DAY_FORMS = [
 _BARE_GENITIVE = {gen: acc for acc, (_dat, gen) in _RU_DAYS.items()}
 
 
-def normalize_dates(text: str) -> str:
-    """ "до пятницы", "к пятнице" -> "в пятницу" (what dateparser reads)."""
+_US_DATE = re.compile(r"(?<![\d./])(\d{1,2})/(\d{1,2})(?:/(\d{4}|\d{2}))?(?![\d/])")
+
+
+def normalize_dates(text: str, locale: str = "") -> str:
+    """ "до пятницы", "к пятнице" -> "в пятницу" (what dateparser reads); in English a
+    date with slashes is month/day ("12/15" -> "15.12"), dots stay day.month."""
     for pattern, accusative in _RU_DAY_FORMS:
         text = pattern.sub("в " + accusative, text)
+    if locale == "en":  # "31/12" is no month/day: it stays day/month
+        text = _US_DATE.sub(
+            lambda m: (
+                f"{m.group(2)}.{m.group(1)}" + (f".{m.group(3)}" if m.group(3) else "")
+                if int(m.group(1)) <= 12
+                else m.group(0)
+            ),
+            text,
+        )
     return text
 
 
 def parse_when(text: str, locale: str, tz: str, now: datetime | None = None) -> datetime:
     """A moment from free text, as an aware UTC datetime; DomainError with examples if not."""
-    raw = normalize_dates(" ".join(text.split()))
+    raw = normalize_dates(" ".join(text.split()), locale)
     if raw.casefold() in _BARE_GENITIVE:  # "/away до понедельника": the "до" was the verb's
         raw = "в " + _BARE_GENITIVE[raw.casefold()]
     end = _END_OF.fullmatch(raw)
@@ -154,7 +167,7 @@ _RELATIVE_DAYS = {"today": 0, "сегодня": 0, "tomorrow": 1, "завтра"
 # ("next Friday at 3pm", "5 декабря в 15:00", "завтра вечером в 19:00"): then the
 # time alone is not the whole phrase, and dateparser reads the sentence
 _DATE_WORD = re.compile(
-    r"(?:.*\d"
+    r"(?:.*\d|\d{1,2}(?:st|nd|rd|th)"
     r"|(?:mon|tues?|wednes|thurs?|fri|satur|sun)day\w*|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun"
     r"|january|february|march|april|may|june|july|august|september|october|november|december"
     r"|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec"
@@ -191,6 +204,13 @@ RECENT_PAST = timedelta(days=30)
 # "10.12" alone is the 10th of December (dateparser reads a time, 10:12, into it)
 _DATE_ONLY = re.compile(
     r"(?P<d>\d{1,2})(?P<sep>[./])(?P<mo>\d{1,2})(?:(?P=sep)(?P<y>\d{4}|\d{2}))?"
+)
+
+
+_DATE_TAIL = re.compile(
+    r"(?<!\S)(?P<fragment>(?:(?:by|until|till|on|до|к)\s+)?"
+    r"(?P<d>\d{1,2})(?P<sep>[./])(?P<mo>\d{1,2})(?:(?P=sep)(?P<y>\d{4}|\d{2}))?)[\s.!]*\Z",
+    re.IGNORECASE,
 )
 
 
@@ -437,13 +457,19 @@ def _spoken_tail(text: str, tz: str, now: datetime | None) -> Found | None:
 
 
 def find_when(text: str, locale: str, tz: str, now: datetime | None = None) -> Found | None:
-    """The last date phrase inside a sentence ('Call Ivan tomorrow at 3pm'), if any."""
+    """The last date phrase inside a sentence ('Call Ivan tomorrow at 3pm'), if any.
+    The fragment is of the text as normalize_dates gives it (callers pass it so)."""
+    text = normalize_dates(text, locale)
     found = _fast_tail(text, tz, now) or _spoken_tail(text, tz, now)
     if found is not None:
         return found
     end = _END_OF_TAIL.search(text)
     if end is not None:
         return Found(when=_end_of(end["what"], tz, now), fragment=end["fragment"].strip())
+    dated = _DATE_TAIL.search(text)
+    day_only = _day_only(dated, tz, now) if dated else None
+    if dated is not None and day_only is not None:  # "Call Bob 15.12": that day
+        return Found(when=day_only, fragment=dated["fragment"].strip())
     hits = search_dates(
         _mask_bad_clocks(text), languages=_languages(locale), settings=_settings(tz, now)
     )

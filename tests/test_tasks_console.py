@@ -559,3 +559,15 @@ async def test_an_hour_after_a_weekday_stays_the_afternoon(sqlite_app: App) -> N
     assert "15:00" in out and "03:00" not in out and "overdue" not in out
     out = await kim.say("/task Report by the end of the week")
     assert "18:00" in out or "23:59" in out
+
+
+async def test_us_style_dates_for_an_english_user(sqlite_app: App) -> None:
+    from datetime import UTC, datetime
+
+    kate = ConsoleDriver(sqlite_app, user="Kate", lang="en", timezone="America/New_York")
+    await kate.say("/start")
+    year = datetime.now(UTC).year
+    out = await kate.say("/task Call Bob 12/15")
+    assert "15 Dec" in out and str(year + 89) not in out and "2115" not in out, out
+    out = await kate.say("/task Call Bob December 15th at 2:30pm")
+    assert "#2 Call Bob\n" in out and "15 Dec" in out and "14:30" in out, out
