@@ -12,6 +12,7 @@ from handlers.tasks import create_from_text
 from handlers.views import Button, View
 from services import tasks_repeat
 from services.errors import N_, DomainError
+from services.parsing import spoken_hour
 
 DAYS = {
     "mon": 0,
@@ -29,6 +30,22 @@ DAYS = {
     "сб": 5,
     "вс": 6,
 }
+# full names too: "weekly monday", "по понедельникам"
+for _names, _day in (
+    (("monday", "mondays", "понедельник", "понедельникам"), 0),
+    (("tuesday", "tuesdays", "вторник", "вторникам"), 1),
+    (("wednesday", "wednesdays", "среда", "среду", "средам"), 2),
+    (("thursday", "thursdays", "четверг", "четвергам"), 3),
+    (("friday", "fridays", "пятница", "пятницу", "пятницам"), 4),
+    (("saturday", "saturdays", "суббота", "субботу", "субботам"), 5),
+    (("sunday", "sundays", "воскресенье", "воскресеньям"), 6),
+):
+    for _name in _names:
+        DAYS[_name] = _day
+# "at 5pm", "в 9 утра": an hour with its part of the day
+_SPOKEN = re.compile(
+    r"(?:at\s+|в\s+)?(\d{1,2})(?::(\d{2}))?\s*(am|pm|утра|дня|вечера|ночи)\b", re.IGNORECASE
+)
 KIND_WORDS = {
     "daily": "daily",
     "ежедневно": "daily",
@@ -45,7 +62,7 @@ KIND_WORDS = {
 }
 OFF_WORDS = {"off", "stop", "выкл", "стоп", "нет"}
 KIND_NAMES = {"daily": N_("daily"), "weekly": N_("weekly"), "monthly": N_("monthly")}
-_TIME = re.compile(r"(?:at\s+|в\s+)?(\d{1,2})[:.](\d{2})\b", re.IGNORECASE)
+_TIME = re.compile(r"(?:at\s+|в\s+)?(\d{1,2})[:.](\d{2})\b\s*(am|pm)?", re.IGNORECASE)
 
 
 def parse_rule(text: str) -> dict[str, Any]:
@@ -55,7 +72,20 @@ def parse_rule(text: str) -> dict[str, Any]:
     if found:
         hour, minute = int(found.group(1)), int(found.group(2))
         raw = (raw[: found.start()] + raw[found.end() :]).strip()
+        if found.group(3):  # "5:30 pm"
+            hour = spoken_hour(hour, found.group(3)) or hour
+    else:
+        spoken = _SPOKEN.search(raw)
+        if spoken:
+            said = spoken_hour(int(spoken.group(1)), spoken.group(3))
+            if said is None:
+                raise DomainError(N_("Give a time like 22:00."))
+            hour, minute = said, int(spoken.group(2) or 0)
+            raw = (raw[: spoken.start()] + raw[spoken.end() :]).strip()
     words = raw.split()
+    if words and words[0] in ("every", "каждый", "каждую", "по") and len(words) > 1:
+        if words[1] in DAYS:  # "every monday", "по понедельникам": weekly on those days
+            words = ["weekly", *words[1:]]
     kind, rest = None, ""
     for count in (2, 1):  # "каждый день", "every week" or one word
         kind = KIND_WORDS.get(" ".join(words[:count]))

@@ -571,3 +571,18 @@ async def test_us_style_dates_for_an_english_user(sqlite_app: App) -> None:
     assert "15 Dec" in out and str(year + 89) not in out and "2115" not in out, out
     out = await kate.say("/task Call Bob December 15th at 2:30pm")
     assert "#2 Call Bob\n" in out and "15 Dec" in out and "14:30" in out, out
+
+
+async def test_repeat_rules_said_with_an_hour_and_a_weekday_name(sqlite_app: App) -> None:
+    boss = ConsoleDriver(sqlite_app, user="Boss", lang="en")
+    await boss.say("/start")
+    await boss.say("/task Water the plants tomorrow 10:00")
+    out = await boss.say("/task 1 repeat daily at 5pm")
+    assert "#1 repeats daily" in out and "17:00" in out, out
+    out = await boss.say("/task 1 repeat every friday at 9am")
+    assert "#1 repeats weekly" in out and "Fri" in out and "09:00" in out, out
+    olga = ConsoleDriver(sqlite_app, user="Olga", lang="ru")
+    await olga.say("/start")
+    await olga.say("/task Отчёт завтра 10:00")
+    out = await olga.say("/task 2 repeat по пятницам в 6 вечера")
+    assert "#2 повторяется еженедельно" in out and "18:00" in out, out
