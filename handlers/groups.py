@@ -9,12 +9,12 @@ from handlers.forms import Field, Form
 from handlers.i18n import N_
 from handlers.markup import Span, bold, join_lines
 from handlers.people import person_field, pick_person
+from handlers.tasks_input import as_moment, parse_deadline
 from handlers.views import Button, View
 from models.groups import Group
 from services import groups
 from services.errors import N_ as _N
 from services.errors import DomainError
-from services.parsing import parse_when
 
 router = Router(__name__)
 ORDER = 40
@@ -168,7 +168,9 @@ async def groups_command(ctx: Ctx) -> Any:
         await groups.set_open(ctx.session, ctx.me, group.id, False)
         return await card_view(ctx, group)
     if verb in ("project", "проект"):
-        deadline = parse_when(tail, ctx.me.locale, ctx.me.timezone) if tail else None
+        # no date keeps the deadline it has ("/groups project Site" on a project);
+        # "none" takes it away; a date alone means the end of that working day
+        deadline = as_moment(await parse_deadline(ctx, tail)) if tail else group.deadline
         await groups.set_project(ctx.session, ctx.me, group.id, deadline)
         return await card_view(ctx, group)
     if verb in ("add", "remove", "owner", "добавить", "удалить", "владелец"):
@@ -324,17 +326,8 @@ async def _deadline_choices(ctx: Ctx) -> list[tuple[str, str]]:
     return [(ctx.tr.s("No deadline"), "-")]
 
 
-async def _parse_deadline(ctx: Ctx, raw: str) -> str | None:
-    if raw.strip() in ("-", ctx.tr.s("No deadline")):
-        return None
-    return parse_when(raw, ctx.me.locale, ctx.me.timezone).isoformat()
-
-
 async def _submit_deadline(ctx: Ctx, values: dict[str, Any]) -> View:
-    from datetime import datetime
-
-    raw = values.get("deadline")
-    deadline = datetime.fromisoformat(raw) if raw else None
+    deadline = as_moment(values.get("deadline"))
     group = await groups.set_project(ctx.session, ctx.me, int(values["group_id"]), deadline)
     return await card_view(ctx, group)
 
@@ -367,7 +360,7 @@ router.form(
             Field(
                 "deadline",
                 N_("Project deadline? For example: 31.12 18:00, next fri."),
-                _parse_deadline,
+                parse_deadline,
                 choices=_deadline_choices,
             )
         ],

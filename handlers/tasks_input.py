@@ -17,14 +17,13 @@ from services.access import get_team_user, visible_people
 from services.dialogs import get as get_dialog
 from services.errors import N_ as _N
 from services.errors import DomainError
-from services.parsing import HAS_TIME, normalize_dates, parse_when, spoken_hour
+from services.parsing import has_time, normalize_dates, parse_when, spoken_hour
 
 ME_WORDS = {"me", "myself", "я", "мне", "себе", "сам", "сама"}
 NONE_WORDS = {"-", "no", "none", "нет", "без срока"}
 
 # -- deadlines ----------------------------------------------------------------
 
-_HAS_TIME = HAS_TIME  # a date phrase that says the time of day too
 END_OF_DAY = 18
 _HOUR_ONLY = re.compile(
     r"\b(?:at|в)\s+(\d{1,2})\b(?!\s*(?:час|hour|мин|min|утра|дня|вечера|ночи|am|pm))",
@@ -44,7 +43,7 @@ def with_default_time(moment: datetime, fragment: str, tz: str) -> datetime:
         if hour is not None and local.hour != hour and not re.search(r"pm|am", fragment, re.I):
             local = local.replace(hour=hour, minute=0, second=0, microsecond=0)
             return local.astimezone(ZoneInfo("UTC"))
-    if _HAS_TIME.search(fragment):
+    if has_time(fragment):
         return moment
     return local.replace(hour=END_OF_DAY, minute=0, second=0, microsecond=0).astimezone(
         ZoneInfo("UTC")

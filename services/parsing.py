@@ -305,7 +305,11 @@ def _refuse_bad_clock(text: str) -> None:
 
 
 def has_time(fragment: str) -> bool:
-    """Whether a date phrase says the time of day too ("завтра в 15", "in 2 hours")."""
+    """Whether a date phrase says the time of day too ("завтра в 15", "in 2 hours");
+    a date alone ("30.12", "by 31.12.2026") does not, as parse_when reads it."""
+    alone = _DATE_TAIL.fullmatch(fragment.strip())
+    if alone is not None and 1 <= int(alone["mo"]) <= 12 and 1 <= int(alone["d"]) <= 31:
+        return False
     return bool(HAS_TIME.search(fragment))
 
 

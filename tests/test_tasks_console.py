@@ -586,3 +586,28 @@ async def test_repeat_rules_said_with_an_hour_and_a_weekday_name(sqlite_app: App
     await olga.say("/task Отчёт завтра 10:00")
     out = await olga.say("/task 2 repeat по пятницам в 6 вечера")
     assert "#2 повторяется еженедельно" in out and "18:00" in out, out
+
+
+async def test_a_project_keeps_its_deadline_and_a_date_alone_ends_the_working_day(
+    sqlite_app: App,
+) -> None:
+    boss = ConsoleDriver(sqlite_app, user="Boss", lang="en", timezone="Europe/Berlin")
+    await boss.say("/start")
+    await boss.say("/groups new Website")
+    out = await boss.say("/groups project Website 30.12")
+    assert "Deadline: " in out and "30 Dec" in out and "18:00" in out, out
+    out = await boss.say("/groups project Website")  # again, no date: the deadline stays
+    assert "30 Dec" in out and "18:00" in out, out
+    out = await boss.say("/groups project Website none")
+    assert "Deadline: no deadline" in out, out
+    out = await boss.say("/groups project Website 12/31 10:00")
+    assert "31 Dec" in out and "10:00" in out, out
+
+
+async def test_an_event_on_a_bare_date_asks_for_the_time(sqlite_app: App) -> None:
+    boss = ConsoleDriver(sqlite_app, user="Boss", lang="en")
+    await boss.say("/start")
+    out = await boss.say("/event Party 31.12")
+    assert "At what time?" in out, out
+    out = await boss.say("/event Party 31.12 19:00")
+    assert "31 Dec" in out and "19:00" in out, out
