@@ -44,7 +44,10 @@ CURRENCY_WORDS = {
 }
 # digits in thousands groups ("150 000") or in one run: "Office 365 12000" is 12 000
 AMOUNT_RE = re.compile(
-    r"(?P<num>(?:\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d+)(?:[.,]\d{1,2})?)\s*(?P<k>k|к|тыс\.?|m|млн)?\s*"
+    r"(?P<num>(?P<us>\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?)"  # 2,500 and 1,250.75
+    r"|(?P<eu>\d{1,3}(?:\.\d{3})+(?:,\d{1,2})?)"  # 2.500 and 1.250,75
+    r"|(?:\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d+)(?:[.,]\d{1,2})?)"  # 150 000, 99,90, 2.5
+    r"\s*(?P<k>k|к|тыс\.?|m|млн)?\s*"
     r"(?P<cur>₽|\$|€|руб\.?|р\.?|rub|usd|eur|kzt|byn|uah|cny|gbp)?\s*$",
     re.IGNORECASE,
 )
@@ -68,7 +71,12 @@ def parse_money(text: str) -> tuple[int, str | None]:
     if not match:
         raise DomainError(N_("I could not read {text} as an amount, e.g. 150000 RUB."), text=text)
     try:
-        value = Decimal(match.group("num").replace(" ", "").replace(",", "."))
+        number = re.sub(r"[ \u00a0\u202f]", "", match.group("num"))
+        if match.group("us"):
+            number = number.replace(",", "")
+        elif match.group("eu"):
+            number = number.replace(".", "")
+        value = Decimal(number.replace(",", "."))
     except InvalidOperation:
         raise DomainError(
             N_("I could not read {text} as an amount, e.g. 150000 RUB."), text=text

@@ -6,6 +6,7 @@ numbers as decimal strings, dates as ISO dates, list values as one of the option
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -92,13 +93,28 @@ async def fields_of(session: AsyncSession, actor: Actor, entity: str) -> list[Cr
     return list(rows)
 
 
+_GROUPED_US = re.compile(r"[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?")  # 2,500 and 1,250.75
+_GROUPED_EU = re.compile(r"[-+]?\d{1,3}(?:\.\d{3})+,\d+")  # 1.250,75
+
+
+def _plain_number(text: str, locale: str) -> str:
+    """A number as people write it, for Decimal: "1 250,5", "1,250.75", "1.250,75";
+    "2,500" is two thousand five hundred in English and two and a half in Russian."""
+    text = "".join(text.split()).replace("\u202f", "")
+    if _GROUPED_US.fullmatch(text) and ("." in text or locale.startswith("en")):
+        return text.replace(",", "")
+    if _GROUPED_EU.fullmatch(text):
+        return text.replace(".", "").replace(",", ".")
+    return text.replace(",", ".")
+
+
 def parse_value(fld: CrmField, raw: str, locale: str, tz: str) -> str:
     text = raw.strip()
     if not text:
         raise DomainError(N_("Please type a value, or press Cancel."))
     if fld.kind == "number":
         try:
-            number = Decimal(text.replace(" ", "").replace(",", "."))
+            number = Decimal(_plain_number(text, locale))
         except (InvalidOperation, ArithmeticError):
             raise DomainError(N_("{value} is not a number."), value=text) from None
         if not number.is_finite():

@@ -548,3 +548,31 @@ async def test_a_contact_line_typed_without_commas(sqlite_app: App) -> None:
     assert "+7 912 555-44-33" in out and "smirnov@mail.ru" in out
     out = await olga.say("/lead Мария +79161234567 сайт")
     assert "Лид №2: Мария" in out and "+7 916 123-45-67" in out
+
+
+async def test_amounts_and_numbers_written_with_thousands_separators(app: App) -> None:
+    boss = ConsoleDriver(app, user="Boss", lang="en")
+    await boss.say("/start")
+    out = await boss.say("/deal Website $2,500")
+    assert "Deal #1 created." in out and "Amount: 2 500 USD" in out, out
+    out = await boss.say("/deal Hosting 1,250.75 USD")
+    assert "Amount: 1 250.75 USD" in out, out
+    out = await boss.say("/deal Licences 1.250,50 €")
+    assert "Amount: 1 250.50 EUR" in out, out
+    out = await boss.say("/products add Consulting 12,000 USD")
+    assert "Product Consulting added: 12 000 USD." in out, out
+    out = await boss.say("/crm field add deal Seats number")
+    assert "Field Seats added." in out, out
+    await boss.say("/deal 1")
+    await boss.press("Fields")
+    await boss.press("Seats")
+    out = await boss.say("2,500")
+    assert "Seats: 2500" in out, out
+    olga = ConsoleDriver(app, user="Olga", lang="ru")
+    await olga.say("/start")
+    await olga.say("/crm field add deal Ставка number")
+    await olga.say("/deal Сайт 150 000 руб")
+    await olga.press("Поля")
+    await olga.press("Ставка")
+    out = await olga.say("2,5")
+    assert "Ставка: 2.5" in out, out
