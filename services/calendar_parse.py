@@ -9,7 +9,14 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from services.errors import N_, DomainError
-from services.parsing import DATE_EXAMPLES, find_when, has_time, normalize_dates, parse_when
+from services.parsing import (
+    DATE_EXAMPLES,
+    find_when,
+    has_time,
+    normalize_dates,
+    parse_when,
+    spoken_hour,
+)
 
 DEFAULT_LENGTH = timedelta(hours=1)
 TITLE_MAX = 200
@@ -38,6 +45,23 @@ _DURATION = re.compile(
     r"(?<!через )(?<!in )(?:\b(?:на|for)\s+)?(?<![\d.,])\b(\d+(?:[.,]\d+)?)\s*"
     r"(h|hr|hrs|hours?|ч|час|часа|часов|m|min|mins|minutes?|м|мин|минут[уы]?)(?=\s|$|[,.;])",
     re.IGNORECASE,
+)
+# "1h30m", "1 hour 30 minutes", "1ч 30м", "2 часа 15 минут"
+_COMPOUND = re.compile(
+    r"(?:\b(?:на|for)\s+)?(?<![\d.,])\b(\d+)\s*(?:h|hr|hrs|hours?|ч|час|часа|часов)\s*"
+    r"(?:and\s+|и\s+)?(\d+)\s*(?:m|min|mins|minutes?|м|мин|минут[уы]?)(?=\s|$|[,.;])",
+    re.IGNORECASE,
+)
+# 12-hour clocks: "12pm-1pm", "3-4pm", "2pm to 4pm", "11:30 am"
+_AMPM_RANGE = re.compile(
+    r"(?<![\d:.])(\d{1,2})(?::(\d{2}))?\s*(am|pm)?\s*(?:[-–—]|\bto\b|\btill\b|\buntil\b)\s*"
+    r"(\d{1,2})(?::(\d{2}))?\s*(am|pm)\b",
+    re.IGNORECASE,
+)
+_AMPM = re.compile(r"(?<![\d:.])(\d{1,2})(?::(\d{2}))?\s*(am|pm)\b", re.IGNORECASE)
+# hours without minutes: "с 15 до 17", "from 3 to 5"
+_BARE_RANGE = re.compile(
+    r"\b(?:с|from)\s+(\d{1,2})\s+(?:до|to|till|until)\s+(\d{1,2})\b(?![:.]\d)", re.IGNORECASE
 )
 _HALF_HOUR = re.compile(r"\b(?:на\s+)?(?:полчаса|half an hour)\b", re.IGNORECASE)
 _AN_HOUR = re.compile(r"\b(?:на\s+час|for an hour|for 1 hour)\b", re.IGNORECASE)
@@ -85,6 +109,46 @@ def _duration(amount: str, unit: str) -> timedelta:
     if unit.lower().startswith(("h", "ч")):
         return timedelta(minutes=round(value * 60))
     return timedelta(minutes=round(value))
+
+
+def _twelve(hour: int, minute: str | None, suffix: str) -> tuple[int, int] | None:
+    said = spoken_hour(hour, suffix) if 1 <= hour <= 12 else None
+    return None if said is None or int(minute or 0) > 59 else (said, int(minute or 0))
+
+
+def _range_clocks(match: re.Match[str]) -> str:
+    h1, m1, suffix1, h2, m2, suffix2 = match.groups()
+    end = _twelve(int(h2), m2, suffix2)
+    if suffix1:
+        start = _twelve(int(h1), m1, suffix1)
+    else:  # "3-4pm" is 15:00-16:00; "11-1pm" is 11:00-13:00
+        start = _twelve(int(h1), m1, suffix2)
+        other = _twelve(int(h1), m1, "am" if suffix2.lower() == "pm" else "pm")
+        if start is not None and end is not None and start > end and other is not None:
+            start = other
+    if start is None or end is None:
+        return match.group(0)
+    return f"{start[0]:02d}:{start[1]:02d}-{end[0]:02d}:{end[1]:02d}"
+
+
+def _one_clock(match: re.Match[str]) -> str:
+    clock = _twelve(int(match.group(1)), match.group(2), match.group(3))
+    return match.group(0) if clock is None else f"{clock[0]:02d}:{clock[1]:02d}"
+
+
+def _bare_range(match: re.Match[str]) -> str:
+    start, end = spoken_hour(int(match.group(1)), ""), spoken_hour(int(match.group(2)), "")
+    if start is None or end is None:
+        return match.group(0)
+    return f"{start:02d}:00-{end:02d}:00"
+
+
+def clocks_in_24_hours(text: str) -> str:
+    """12-hour and bare-hour clocks as HH:MM, so ranges and times read alike:
+    "2pm to 4pm" -> "14:00-16:00", "3-4pm" -> "15:00-16:00", "с 15 до 17" -> "15:00-17:00"."""
+    text = _AMPM_RANGE.sub(_range_clocks, text)
+    text = _AMPM.sub(_one_clock, text)
+    return _BARE_RANGE.sub(_bare_range, text)
 
 
 def _strip(text: str, match: re.Match[str]) -> str:
@@ -137,6 +201,7 @@ def parse_event(text: str, locale: str, tz: str, now: datetime | None = None) ->
 
     length: timedelta | None = None
     end_clock: tuple[int, int] | None = None
+    raw = clocks_in_24_hours(raw)
     match = _RANGE.search(raw)
     if match:
         end_clock = _clock(match.group(2))
@@ -145,9 +210,13 @@ def parse_event(text: str, locale: str, tz: str, now: datetime | None = None) ->
     if match and end_clock is None:
         end_clock = _clock(match.group(1))
         raw = _strip(raw, match)
+    match = _COMPOUND.search(raw)
+    if match and length is None:
+        length = timedelta(hours=int(match.group(1)), minutes=int(match.group(2)))
+        raw = _strip(raw, match)
     for pattern, minutes in ((_HALF_HOUR, 30), (_AN_HOUR, 60)):
         match = pattern.search(raw)
-        if match:
+        if match and length is None:
             length = timedelta(minutes=minutes)
             raw = _strip(raw, match)
     match = _DURATION.search(raw)

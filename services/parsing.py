@@ -107,7 +107,7 @@ def parse_when(text: str, locale: str, tz: str, now: datetime | None = None) -> 
             text=raw,
             examples=DATE_EXAMPLES[locale if locale in DATE_EXAMPLES else "en"],
         )
-    return _recent_past_stays(result.astimezone(UTC), raw, now)
+    return _today_if_named(_recent_past_stays(result.astimezone(UTC), raw, now), raw, tz, now)
 
 
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b|\b\d{1,2}[./-]\d{1,2}[./-]\d{2}\b")
@@ -129,6 +129,32 @@ def _recent_past_stays(when: datetime, fragment: str, now: datetime | None) -> d
     if current - RECENT_PAST < earlier <= current and earlier.year == current.year:
         return earlier
     return when
+
+
+_WEEKDAY_NAMES = (
+    r"mon(?:day)?|понедельник",
+    r"tue(?:s|sday)?|вторник",
+    r"wed(?:nesday)?|сред[ауы]",
+    r"thu(?:rs?|rsday)?|четверг",
+    r"fri(?:day)?|пятниц[аыу]",
+    r"sat(?:urday)?|суббот[аыу]",
+    r"sun(?:day)?|воскресень[ея]",
+)
+_NEXT = re.compile(r"\bnext\b|следующ|через|\bin\s+\d", re.IGNORECASE)
+
+
+def _today_if_named(when: datetime, fragment: str, tz: str, now: datetime | None) -> datetime:
+    """dateparser reads "friday 17:00" said on a Friday as next week's; while 17:00 is
+    still ahead it is today's, as "friday at 5pm" and "в пятницу в 17" are read."""
+    zone = ZoneInfo(tz)
+    current = (now or datetime.now(UTC)).astimezone(zone)
+    local = when.astimezone(zone)
+    if local.date() != current.date() + timedelta(days=7) or _NEXT.search(fragment):
+        return when
+    if not re.search(rf"\b(?:{_WEEKDAY_NAMES[current.weekday()]})\b", fragment, re.IGNORECASE):
+        return when
+    earlier = (local.replace(tzinfo=None) - timedelta(days=7)).replace(tzinfo=zone)
+    return earlier.astimezone(UTC) if earlier > current else when
 
 
 _RELATIVE = re.compile(
@@ -484,4 +510,7 @@ def find_when(text: str, locale: str, tz: str, now: datetime | None = None) -> F
     if not useful:
         return None
     fragment, when = useful[-1]
-    return Found(when=_recent_past_stays(when.astimezone(UTC), fragment, now), fragment=fragment)
+    when = _today_if_named(
+        _recent_past_stays(when.astimezone(UTC), fragment, now), fragment, tz, now
+    )
+    return Found(when=when, fragment=fragment)

@@ -267,3 +267,12 @@ async def test_event_dates_with_a_spoken_hour(sqlite_app: App) -> None:
     assert "Событие создано." in out and "18:00–19:00" in out and "в 18" not in out.split("\n")[2]
     out = await boss.say("/event Планёрка через 1,5 часа на 30 минут")
     assert "Событие создано." in out and "📅 Планёрка\n" in out
+
+
+async def test_twelve_hour_ranges_and_compound_lengths_through_the_console(app: App) -> None:
+    boss = ConsoleDriver(app, user="Boss", lang="en")
+    await boss.say("/start")
+    out = await boss.say("/event Review tomorrow 2pm to 4pm")
+    assert "📅 Review\n" in out and "tomorrow 14:00–16:00" in out, out
+    out = await boss.say("/event Workshop tomorrow 10:00 for 1h30m")
+    assert "📅 Workshop\n" in out and "tomorrow 10:00–11:30" in out, out

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
 from bot.app import App
 from tests.console_driver import ConsoleDriver
 from tests.test_calendar_e2e import invite_code, team
@@ -240,14 +243,17 @@ async def boss_group(session: object, me: object) -> int:
 
 
 async def test_poll_options_that_start_like_a_deadline(sqlite_app: App) -> None:
-    boss = ConsoleDriver(sqlite_app, user="Boss", lang="ru")
+    boss = ConsoleDriver(sqlite_app, user="Boss", lang="ru", timezone="Europe/Moscow")
     await boss.say("/start")
     out = await boss.say("/poll Когда созвон? | до обеда | после обеда")
     assert "Опрос создан." in out and "Голосование до" not in out
     assert "[1] до обеда" in out and "[2] после обеда" in out
     # a real deadline, in Russian cases, is still a deadline
     out = await boss.say("/poll Корпоратив? | Да | Нет | до пятницы 18:00")
-    assert "Голосование до пт " in out and "18:00" in out
+    # the coming Friday: today while 18:00 is ahead, tomorrow on a Thursday
+    local = datetime.now(UTC).astimezone(ZoneInfo("Europe/Moscow"))
+    label = {3: "завтра ", 4: "сегодня " if local.hour < 18 else "пт "}.get(local.weekday(), "пт ")
+    assert f"Голосование до {label}" in out and "18:00" in out, out
     assert "[1] Да" in out and "[2] Нет" in out and "пятницы" not in out
     out = await boss.say("/poll Сколько гостей? | до 5 человек | больше 5")
     assert "Опрос создан." in out and "[1] до 5 человек" in out

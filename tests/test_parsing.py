@@ -20,6 +20,11 @@ NOW = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
         ("завтра в 15:00", "ru", datetime(2026, 11, 28, 15, 0)),
         ("через 2 часа", "ru", datetime(2026, 11, 27, 14, 0)),
         ("в пятницу в 10:00", "ru", datetime(2026, 12, 4, 10, 0)),
+        # said on that Friday, with the hour still ahead: today, however it is written
+        ("в пятницу в 17:00", "ru", datetime(2026, 11, 27, 17, 0)),
+        ("friday 17:00", "en", datetime(2026, 11, 27, 17, 0)),
+        ("friday at 5pm", "en", datetime(2026, 11, 27, 17, 0)),
+        ("next friday 17:00", "en", datetime(2026, 12, 4, 17, 0)),
         ("31.12 18:00", "ru", datetime(2026, 12, 31, 18, 0)),
         ("tomorrow 3pm", "en", datetime(2026, 11, 28, 15, 0)),
         ("next fri 10am", "en", datetime(2026, 12, 4, 10, 0)),
