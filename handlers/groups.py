@@ -106,31 +106,7 @@ async def members_view(ctx: Ctx, group_id: int, page_no: int) -> View:
 
 async def resolve_group(ctx: Ctx, text: str) -> tuple[Group, str]:
     """The group named at the start of `text` (longest visible name wins) and the rest."""
-    text = text.strip()
-    if text.startswith('"') and '"' in text[1:]:
-        name, rest = text[1:].split('"', 1)
-        found = await groups.find_groups(ctx.session, ctx.me, name)
-        exact = [g for g in found if g.name_key == groups.name_key(name)]
-        if not exact:
-            raise DomainError(_N("There is no group called {name}."), name=name)
-        return exact[0], rest.strip()
-    key = groups.name_key(text)
-    page = await groups.list_groups(ctx.session, ctx.me, page=1, per_page=1000)
-    best: Group | None = None
-    for group in page.items:
-        if key == group.name_key or key.startswith(group.name_key + " "):
-            if best is None or len(group.name_key) > len(best.name_key):
-                best = group
-    if best is not None:
-        return best, text.lstrip("#")[len(best.name_key) :].strip()
-    first = text.split(" ", 1)[0]
-    found = await groups.find_groups(ctx.session, ctx.me, first)
-    if len(found) == 1:
-        return found[0], text[len(first) :].strip()
-    if not found:
-        raise DomainError(_N("There is no group called {name}."), name=first.lstrip("#"))
-    names = ", ".join(g.name for g in found)
-    raise DomainError(_N("Several groups match: {names}. Type the full name."), names=names)
+    return await groups.named_at_start(ctx.session, ctx.me, text)
 
 
 @router.command(

@@ -19,13 +19,12 @@ from handlers.tasks_input import (
     parse_deadline,
     parse_person,
     person_choices,
-    resolve_group,
     with_default_time,
 )
 from handlers.tasks_views import card_view, coaching, notice
 from handlers.views import View
 from models.tasks import Task
-from services import tasks, tasks_work, users
+from services import groups, tasks, tasks_work, users
 from services.errors import N_ as _N
 from services.errors import DomainError
 from services.parsing import find_when
@@ -54,8 +53,10 @@ async def create_from_text(
     rest = text
     group_match = _GROUP.search(rest)
     if group_match:
-        values["group_id"] = await resolve_group(ctx, group_match.group(1) or group_match.group(2))
-        rest = rest[: group_match.start()] + rest[group_match.end() :]
+        # "#Acme Website fix the header": the longest group name there, words and all
+        group, after = await groups.named_at_start(ctx.session, ctx.me, rest[group_match.start() :])
+        values["group_id"] = group.id
+        rest = rest[: group_match.start()] + " " + after
     elif "group_id" not in values:
         # in a group chat bound to a workgroup, tasks belong to that group
         bound = await ctx.chat_group()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 from sqlalchemy import delete, func, select
@@ -106,6 +107,43 @@ async def find_groups(session: AsyncSession, actor: Actor, text: str) -> list[Gr
         .limit(10)
     )
     return list(rows.scalars())
+
+
+def _after_words(text: str, count: int) -> str:
+    """The text after its first `count` words, its own spacing and lines kept."""
+    return re.sub(rf"^\s*(?:\S+\s+){{{count - 1}}}\S+", "", text, count=1).strip()
+
+
+async def named_at_start(session: AsyncSession, actor: Actor, text: str) -> tuple[Group, str]:
+    """The visible group named at the start of `text` ("Acme Website fix the header":
+    the longest name that is whole words of it wins) and the rest of the text; else the
+    group its first word names. DomainError when none or several match."""
+    text = text.strip().lstrip("#")
+    if text.startswith('"') and '"' in text[1:]:  # #"Big sales"
+        name, rest = text[1:].split('"', 1)
+        found = await find_groups(session, actor, name)
+        exact = [g for g in found if g.name_key == name_key(name)]
+        if not exact:
+            raise DomainError(N_("There is no group called {name}."), name=name)
+        return exact[0], rest.strip()
+    key = name_key(" ".join(text.split()))
+    # names that are a prefix of the text, longest first (only those, not every group)
+    rows = await session.scalars(
+        visible_groups(actor)
+        .where(func.substr(key, 1, func.length(Group.name_key)) == Group.name_key)
+        .order_by(func.length(Group.name_key).desc())
+    )
+    for group in rows:
+        if key == group.name_key or key.startswith(group.name_key + " "):
+            return group, _after_words(text, len(group.name_key.split()))
+    first = text.split(maxsplit=1)[0]
+    found = await find_groups(session, actor, first)
+    if len(found) == 1:
+        return found[0], _after_words(text, 1)
+    if not found:
+        raise DomainError(N_("There is no group called {name}."), name=first)
+    names = ", ".join(g.name for g in found)
+    raise DomainError(N_("Several groups match: {names}. Type the full name."), names=names)
 
 
 async def get_group(session: AsyncSession, actor: Actor, group_id: int) -> Group:

@@ -611,3 +611,18 @@ async def test_an_event_on_a_bare_date_asks_for_the_time(sqlite_app: App) -> Non
     assert "At what time?" in out, out
     out = await boss.say("/event Party 31.12 19:00")
     assert "31 Dec" in out and "19:00" in out, out
+
+
+async def test_a_group_name_of_several_words_after_a_hash(sqlite_app: App) -> None:
+    boss = ConsoleDriver(sqlite_app, user="Boss", lang="en")
+    await boss.say("/start")
+    await boss.say("/groups new Acme Website")
+    await boss.say("/groups new Acme Mobile")
+    out = await boss.say("/task Fix header #Acme Website tomorrow")
+    assert "#1 Fix header\n" in out and "Group: Acme Website" in out, out
+    out = await boss.say("/task Fix menu #acme mobile")
+    assert "#2 Fix menu\n" in out and "Group: Acme Mobile" in out, out
+    out = await boss.say("/task Fix logo #Acme")
+    assert "Several groups match: Acme Mobile, Acme Website." in out, out
+    out = await boss.say("/task Fix it #Nowhere")
+    assert "There is no group called Nowhere." in out, out
