@@ -66,6 +66,19 @@ async def author_name(ctx: Ctx, post: Post) -> str:
     return user.name if user else "?"
 
 
+async def latest_comments(ctx: Ctx, post: Post, room: int) -> list[list[Span]]:
+    """The latest comments of a post or poll, oldest first, as many as fit in `room`
+    characters (a long card keeps its latest; "All comments" has the rest)."""
+    lines: list[list[Span]] = []
+    for comment, name in reversed(await feed.comments(ctx.session, post.id)):
+        text = shorten(comment.text, SHOWN_COMMENT)
+        room -= len(name) + len(text) + 4
+        if room < 0:
+            break
+        lines.insert(0, [Span("💬 "), bold(name), Span(": " + text)])
+    return lines
+
+
 async def post_view(ctx: Ctx, post: Post) -> View:
     """A post as its reader sees it; polls show their results."""
     poll = await feed_polls.poll_of_post(ctx.session, post.id)
@@ -82,22 +95,15 @@ async def post_view(ctx: Ctx, post: Post) -> View:
     ]
     lines: list[Any] = [head, [Span(post.text)]]
     lines.append(tr("👍 {likes} · 💬 {comments}", likes=str(likes), comments=str(notes)))
-    room = CARD_LIMIT - len(post.text)
-    shown = 0
-    for comment, name in reversed(await feed.comments(ctx.session, post.id)):
-        text = shorten(comment.text, SHOWN_COMMENT)
-        room -= len(name) + len(text) + 4
-        if room < 0:
-            break  # a long post keeps its latest comments only; "All comments" has the rest
-        lines.insert(3, [Span("💬 "), bold(name), Span(": " + text)])
-        shown += 1
+    shown = await latest_comments(ctx, post, CARD_LIMIT - len(post.text))
+    lines.extend(shown)
     view = View(body=join_lines(lines), ref=f"post:{post.id}")
     view.row(
         Button(tr.s("Like") + f" ({likes})", f"fd:l:{post.id}"),
         Button(tr.s("Comment"), f"fd:c:{post.id}"),
         Button(tr.s("Share"), f"fd:sh:{post.id}"),
     )
-    if notes > shown:
+    if notes > len(shown):
         view.row(Button(tr.s("All comments"), f"fd:cm:{post.id}:1"))
     owner = post.author_id == ctx.me.user_id or ctx.me.is_admin
     if post.important:

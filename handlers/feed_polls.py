@@ -9,12 +9,12 @@ from datetime import datetime
 from typing import Any
 
 from handlers.core import Ctx, Router
-from handlers.feed import targets
+from handlers.feed import CARD_LIMIT, latest_comments, targets
 from handlers.i18n import N_, Translator
 from handlers.markup import Span, bold, join_lines
 from handlers.views import Button, View
 from models.feed import Poll, Post
-from services import feed_polls, groups
+from services import feed, feed_polls, groups
 from services.errors import N_ as _N
 from services.errors import DomainError
 from services.parsing import normalize_dates, parse_when
@@ -81,6 +81,11 @@ async def poll_view(ctx: Ctx, poll: Poll, post: Post) -> View:
             lines.append(
                 tr("Winner: {option}", option=bold(", ".join(r.option.text for r in best)))
             )
+    notes = await feed.comment_count(ctx.session, post.id)
+    shown = await latest_comments(ctx, post, CARD_LIMIT - sum(len(r.option.text) for r in found))
+    if notes:
+        lines.append([Span(f"💬 {notes}")])
+        lines.extend(shown)
     view = View(body=join_lines(lines), ref=f"post:{post.id}")
     if open_:
         for result in found:
@@ -90,6 +95,8 @@ async def poll_view(ctx: Ctx, poll: Poll, post: Post) -> View:
         Button(tr.s("Refresh"), f"po:r:{poll.id}"),
         Button(tr.s("Comment"), f"fd:c:{post.id}"),
     ]
+    if notes > len(shown):
+        controls.append(Button(tr.s("All comments"), f"fd:cm:{post.id}:1"))
     if post.author_id == ctx.me.user_id or ctx.me.is_admin:
         controls.append(Button(tr.s("Delete"), f"fd:x:{post.id}"))
         if open_:

@@ -221,6 +221,15 @@ async def commenters(session: AsyncSession, post: Post) -> list[int]:
     return sorted(i for i in ids if i is not None)
 
 
+async def comment_count(session: AsyncSession, post_id: int) -> int:
+    return int(
+        await session.scalar(
+            select(func.count()).select_from(PostComment).where(PostComment.post_id == post_id)
+        )
+        or 0
+    )
+
+
 async def counts(session: AsyncSession, post_id: int) -> tuple[int, int, int]:
     """(likes, comments, reads)."""
     likes = await session.scalar(

@@ -259,3 +259,17 @@ async def test_poll_options_that_start_like_a_deadline(sqlite_app: App) -> None:
     assert "Опрос создан." in out and "[1] до 5 человек" in out
     out = await boss.say("/poll Корпоратив? | Да | Нет | до 31.02 18:00")
     assert "Не понял дату «31.02 18:00»." in out and "Опрос создан." not in out
+
+
+async def test_a_poll_shows_its_comments(sqlite_app: App) -> None:
+    boss = ConsoleDriver(sqlite_app, user="Boss", lang="en")
+    await boss.say("/start")
+    out = await boss.say("/poll Lunch where? | Pizza | Sushi")
+    assert "Poll created." in out and "💬" not in out, out
+    await boss.press("Comment")
+    out = await boss.say("Sushi again? We had it on Monday")
+    assert "Comment added." in out, out
+    assert "💬 1" in out and "💬 Boss: Sushi again? We had it on Monday" in out, out
+    assert "[1] Pizza" in out  # still a poll to vote in
+    out = await boss.press("Refresh")
+    assert "💬 Boss: Sushi again?" in out, out
