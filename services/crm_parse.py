@@ -75,10 +75,22 @@ FIELD_WORDS = {
 }
 
 
+# a North American number as written there: (415) 555-2671, 415-555-2671, 415.555.2671
+_NANP = re.compile(r"\(?[2-9]\d{2}\)?[\s.-]*[2-9]\d{2}[\s.-]+\d{4}")
+# a Russian number without its +7 as written there: (495) 123-45-67, 812 123 45 67
+_RU_GROUPS = re.compile(r"\(?\d{3}\)?[\s-]*\d{3}[\s-]\d{2}[\s-]\d{2}")
+
+
 def phone_key(raw: str) -> str:
-    """Digits of a phone in international form ('' when it is not a phone number)."""
+    """Digits of a phone in international form ('' when it is not a phone number):
+    Russian numbers without +7 (8 916..., 916 123-45-67) and North American ones
+    grouped 3-3-4 without +1 get their country code."""
     digits = re.sub(r"\D", "", raw)
-    if len(digits) == 11 and digits[0] == "8":
+    if len(digits) == 10 and _NANP.fullmatch(raw.strip()):
+        digits = "1" + digits
+    elif len(digits) == 10 and _RU_GROUPS.fullmatch(raw.strip()):
+        digits = "7" + digits
+    elif len(digits) == 11 and digits[0] == "8":
         digits = "7" + digits[1:]
     elif len(digits) == 10 and digits[0] == "9" and not raw.strip().startswith("+"):
         digits = "7" + digits
@@ -90,6 +102,8 @@ def phone_key(raw: str) -> str:
 def pretty_phone(key: str) -> str:
     if len(key) == 11 and key[0] == "7":
         return f"+7 {key[1:4]} {key[4:7]}-{key[7:9]}-{key[9:]}"
+    if len(key) == 11 and key[0] == "1":
+        return f"+1 {key[1:4]} {key[4:7]}-{key[7:]}"
     return "+" + key
 
 
@@ -274,7 +288,8 @@ def _unpack(card: Card, part: str, default_source: str) -> list[str]:
 
 
 EMAIL_FIND = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)*\.[a-zа-я]{2,}", re.IGNORECASE)
-PHONE_FIND = re.compile(r"\+?\d[\d\s()\-]{5,}\d")
+# "+7 916 123-45-67", "(415) 555-2671" with its bracket, "415.555.2671" (not 12.05.2026)
+PHONE_FIND = re.compile(r"\+?\(?\d[\d\s()\-]{5,}\d|(?<![\d.])\d{3}\.\d{3}\.\d{4}(?![\d.])")
 
 
 def contacts_in(text: str) -> tuple[str, str]:

@@ -576,3 +576,14 @@ async def test_amounts_and_numbers_written_with_thousands_separators(app: App) -
     await olga.press("Ставка")
     out = await olga.say("2,5")
     assert "Ставка: 2.5" in out, out
+
+
+async def test_north_american_phones_in_a_lead_line(app: App) -> None:
+    boss = ConsoleDriver(app, user="Boss", lang="en")
+    await boss.say("/start")
+    out = await boss.say("/lead John Smith (415) 555-2671")
+    assert "Lead #1: John Smith\n" in out and "Phone: +1 415 555-2671" in out, out
+    out = await boss.say("/contact Bob Stone 415.555.2671")
+    assert "This looks like a duplicate:" in out and "lead #1 John Smith (same phone)" in out
+    out = await boss.say("/lead Notes from 12.05.2026 call")
+    assert "Lead #2: Notes from 12.05.2026 call" in out and "Phone:" not in out, out

@@ -120,6 +120,11 @@ def test_phone_normalisation() -> None:
     assert crm.phone_key("9991234567") == "79991234567"
     assert crm.phone_key("+44 20 7946 0958") == "442079460958"
     assert crm.phone_key("123") == ""
+    # written as at home, without the country code: Russian and North American groupings
+    assert crm.phone_key("(495) 123-45-67") == "74951234567"
+    assert crm.phone_key("(415) 555-2671") == "14155552671"
+    assert crm.phone_key("415.555.2671") == crm.phone_key("+1 415 555 2671") == "14155552671"
+    assert crm.pretty_phone("14155552671") == "+1 415 555-2671"
 
 
 def test_money_parsing() -> None:
