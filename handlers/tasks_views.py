@@ -185,11 +185,16 @@ async def card_view(ctx: Ctx, task: Task, page: int = 1, *, fresh: bool = False)
         view.row(timer_button, Button(tr.s("Log time"), f"t:tm:{task.id}"))
     else:
         view.row(Button(tr.s("Log time"), f"t:tm:{task.id}"))
-    view.row(
-        Button(tr.s("Deadline"), f"t:dl:{task.id}"),
-        Button(tr.s("Delegate"), f"t:dg:{task.id}"),
-        Button(tr.s("More"), f"t:m:{task.id}"),
-    )
+    # only what this reader may do: a co-executor, an observer or a contractor who
+    # may not move the deadline or hand the task over is not offered a dead end
+    manager = tasks.can_manage(ctx.me, task)
+    responsible_here = task.responsible_id == ctx.me.user_id
+    last = []
+    if manager or (responsible_here and task.responsible_may_change_deadline):
+        last.append(Button(tr.s("Deadline"), f"t:dl:{task.id}"))
+    if task.is_open and (manager or responsible_here):
+        last.append(Button(tr.s("Delegate"), f"t:dg:{task.id}"))
+    view.row(*last, Button(tr.s("More"), f"t:m:{task.id}"))
     return view
 
 

@@ -626,3 +626,32 @@ async def test_a_group_name_of_several_words_after_a_hash(sqlite_app: App) -> No
     assert "Several groups match: Acme Mobile, Acme Website." in out, out
     out = await boss.say("/task Fix it #Nowhere")
     assert "There is no group called Nowhere." in out, out
+
+
+async def test_the_card_offers_deadline_and_delegate_only_to_who_may_use_them(
+    sqlite_app: App,
+) -> None:
+    boss, anna = await team(sqlite_app, "en", "Boss", "Anna")
+    await boss.say("/task Prepare the offer tomorrow 15:00 @Anna")
+    out = await boss.say("/task 1")
+    assert "Deadline" in boss.buttons().values() and "Delegate" in boss.buttons().values()
+    out = await anna.say("/task 1")
+    labels = set(anna.buttons().values())
+    assert "Delegate" in labels and "Deadline" in labels, out  # the responsible
+    await boss.say("/task 1")
+    await boss.press("More")
+    out = await boss.press("Deadline rights on/off")
+    assert "The responsible may change the deadline: no" in out, out
+    out = await anna.say("/task 1")
+    labels = set(anna.buttons().values())
+    assert "Delegate" in labels and "Deadline" not in labels, out
+    await boss.say("/task Check the offer tomorrow 16:00")
+    await boss.say("/task 2")
+    await boss.press("More")
+    await boss.press("Add observer")
+    out = await boss.say("Anna")
+    assert "Anna" in out, out
+    out = await anna.say("/task 2")
+    labels = set(anna.buttons().values())
+    assert "Check the offer" in out and "More" in labels, out
+    assert "Delegate" not in labels and "Deadline" not in labels, out  # an observer
