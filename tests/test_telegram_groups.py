@@ -55,8 +55,19 @@ async def test_a_group_message_reaches_each_bound_chat_once(
                 await session.execute(select(OutboxMessage).where(OutboxMessage.user_id.is_(None)))
             ).scalar_one()
             assert row.status == "pending"
-        await dispatcher(hours=1).drain()
+        retry = dispatcher(hours=1)
+        paced: list[str] = []
+        acquire = retry.limiters["telegram"].acquire
+
+        async def counted(chat_id: str) -> None:
+            paced.append(chat_id)
+            await acquire(chat_id)
+
+        retry.limiters["telegram"].acquire = counted  # type: ignore[method-assign]
+        await retry.drain()
         assert [len(_posts(fake, c)) for c in (-100501, -100502)] == [1, 1]  # once each
+        owed = str(-100501 if first[0] == 0 else -100502)
+        assert paced == [owed]  # the chat served before takes no turn of the rate limit
         async with adapter.workspace.sessionmaker() as session:
             row = (
                 await session.execute(select(OutboxMessage).where(OutboxMessage.user_id.is_(None)))
