@@ -58,11 +58,62 @@ _BARE_GENITIVE = {gen: acc for acc, (_dat, gen) in _RU_DAYS.items()}
 _US_DATE = re.compile(r"(?<![\d./])(\d{1,2})/(\d{1,2})(?:/(\d{4}|\d{2}))?(?![\d/])")
 
 
+_MONTHS = (
+    r"января|февраля|марта|апреля|мая|июня|июля|августа|сентября|октября|ноября|декабря|"
+    r"янв|фев|мар|апр|июн|июл|авг|сен|сент|окт|ноя|дек|"
+    r"january|february|march|april|may|june|july|august|september|october|november|december|"
+    r"jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
+)
+# an hour said, not written: "в 3 часа дня", "в 15 часов", "к 10 вечера", "at 9 am"
+_SAID_CLOCK = re.compile(
+    r"(?<!\S)(?P<prep>в|во|к|до|at|by|until|till)\s+(?P<h>\d{1,2})"
+    r"(?:\s*(?P<hours>(?:часа|часов|час|ч|o'clock)\b\.?))?(?:\s*(?P<part>утра|дня|вечера|ночи|am|pm))?"
+    r"(?![\d:.]|\s*(?:минут|мин|min|hours?|часа|часов))",
+    re.IGNORECASE,
+)
+# a date just before it: then a bare hour is that day's time ("15 декабря в 10")
+_DATE_BEFORE = re.compile(
+    rf"(?:\b\d{{1,2}}\s+(?:{_MONTHS})\.?|\b(?:{_MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?"
+    r"|\b\d{1,2}[./]\d{1,2}(?:[./]\d{2,4})?)[,\s]*\Z",
+    re.IGNORECASE,
+)
+# a day named in words just before it ("завтра до 12")
+_NAMED_BEFORE = re.compile(
+    r"\b(?:today|tomorrow|сегодня|завтра|послезавтра|понедельник|вторник|среду|четверг|"
+    r"пятницу|субботу|воскресенье|monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
+    r"[,\s]*\Z",
+    re.IGNORECASE,
+)
+
+
+def _said_clock(match: re.Match[str]) -> str:
+    """Only what the other readers miss: an hour with "часа"/"o'clock", a bare hour
+    after a date ("15 декабря в 10", "30.11 в 11"), and "к 10 вечера"/"завтра до 12"
+    ("в 9 утра", "at 3pm", "в пятницу в 15" are read whole elsewhere, as written)."""
+    before = match.string[: match.start()]
+    dated = _DATE_BEFORE.search(before) is not None
+    if match["hours"]:
+        wanted = True
+    elif match["prep"].lower() in ("в", "во", "at"):
+        # "Dec 5 at 3pm" is dateparser's, as written
+        wanted = dated and (match["part"] or "").lower() not in ("am", "pm")
+    else:  # к, до, by, until, till
+        wanted = bool(match["part"]) or dated or _NAMED_BEFORE.search(before) is not None
+    if not wanted:
+        return match.group(0)  # "до 5 человек", "в 10 классе": no time of day
+    hour = spoken_hour(int(match["h"]), match["part"] or "")
+    if hour is None:
+        return match.group(0)
+    return f"{match['prep']} {hour}:00"
+
+
 def normalize_dates(text: str, locale: str = "") -> str:
     """ "до пятницы", "к пятнице" -> "в пятницу" (what dateparser reads); in English a
-    date with slashes is month/day ("12/15" -> "15.12"), dots stay day.month."""
+    date with slashes is month/day ("12/15" -> "15.12"), dots stay day.month; an hour
+    said ("в 3 часа дня", "15 декабря в 10") is written as a clock ("в 15:00")."""
     for pattern, accusative in _RU_DAY_FORMS:
         text = pattern.sub("в " + accusative, text)
+    text = _SAID_CLOCK.sub(_said_clock, text)
     if locale == "en":  # "31/12" is no month/day: it stays day/month
         text = _US_DATE.sub(
             lambda m: (
@@ -180,7 +231,7 @@ _PREFIX = r"(?:(?P<prefix>by|until|till|at|до|к|в|на)\s+)?"
 _DAY = (
     r"(?:(?P<rel>today|tomorrow|(?:the\s+)?day\s+after\s+tomorrow|сегодня|завтра|послезавтра)"
     r"|(?P<d>\d{1,2})(?P<sep>[./])(?P<mo>\d{1,2})(?:(?P=sep)(?P<y>\d{4}|\d{2}))?)"
-    r",?\s+(?:(?:at|в)\s+)?"
+    r",?\s+(?:(?:at|в|by|until|till|до|к)\s+)?"
 )
 # 15:00, 9:30, 12:30pm, 3pm, 3 pm, 10am; 15.00 is not a time here (it reads as a date)
 _TIME = r"(?:(?P<h>\d{1,2}):(?P<m>\d{2})(?:\s?(?P<ap>[ap]m))?|(?P<h12>\d{1,2})\s?(?P<ap12>[ap]m))"

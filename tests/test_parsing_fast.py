@@ -192,6 +192,8 @@ def test_wall_clock_across_dst() -> None:
         ("Call Ivan next Friday at 3pm", "en"),
         ("Call Ivan Dec 5 at 3pm", "en"),
         ("Call Ivan in 2 days at 3pm", "en"),
+        ("Купить 5 тетрадей в 10 классе", "ru"),  # no time of day: nothing changed
+        ("Опрос до 5 человек", "ru"),
     ],
 )
 def test_everything_else_is_dateparsers(text: str, lang: str) -> None:
@@ -276,6 +278,18 @@ def test_whole_answer_same_as_dateparser(text: str, lang: str) -> None:
         ),
         ("Обед в пятницу в 11", "ru", datetime(2026, 12, 4, 11, 0), "в пятницу в 11"),
         ("Call on monday at 9", "en", datetime(2026, 11, 30, 9, 0), "on monday at 9"),
+        # an hour after a date is that day's time, not a year ("15 декабря в 10")
+        ("Позвонить 15 декабря в 10", "ru", datetime(2026, 12, 15, 10, 0), "15 декабря в 10:00"),
+        ("Договор до 10 декабря в 12", "ru", datetime(2026, 12, 10, 12, 0), "10 декабря в 12:00"),
+        ("Позвонить 30.11 в 11", "ru", datetime(2026, 11, 30, 11, 0), "30.11 в 11:00"),
+        ("Call Dec 3 at 2", "en", datetime(2026, 12, 3, 14, 0), "Dec 3 at 14:00"),
+        # an hour with "часа"/"часов" is a time of day, not "in N hours"
+        ("Позвонить в 3 часа дня", "ru", datetime(2026, 11, 27, 15, 0), "в 15:00"),
+        ("Позвонить в 15 часов", "ru", datetime(2026, 11, 27, 15, 0), "в 15:00"),
+        ("Позвонить завтра в 3 часа дня", "ru", datetime(2026, 11, 28, 15, 0), "завтра в 15:00"),
+        # "к 10 вечера", "завтра до 12": by then
+        ("Отчёт к 10 вечера", "ru", datetime(2026, 11, 27, 22, 0), "к 22:00"),
+        ("Отчёт завтра до 12", "ru", datetime(2026, 11, 28, 12, 0), "завтра до 12:00"),
     ],
 )
 def test_spoken_times_are_read_whole(

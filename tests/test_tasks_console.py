@@ -655,3 +655,15 @@ async def test_the_card_offers_deadline_and_delegate_only_to_who_may_use_them(
     labels = set(anna.buttons().values())
     assert "Check the offer" in out and "More" in labels, out
     assert "Delegate" not in labels and "Deadline" not in labels, out  # an observer
+
+
+async def test_an_hour_said_after_a_date_or_with_chasa(sqlite_app: App) -> None:
+    olga = ConsoleDriver(sqlite_app, user="Olga", lang="ru", timezone="Asia/Yekaterinburg")
+    await olga.say("/start")
+    out = await olga.say("/task Позвонить 15 декабря в 10")
+    assert "#1 Позвонить\n" in out and "15 дек" in out and "10:00" in out, out
+    assert "2110" not in out
+    out = await olga.say("/task Отправить счёт в 3 часа дня")
+    assert "#2 Отправить счёт\n" in out and "15:00" in out, out
+    out = await olga.say("/event Встреча 15 декабря в 10")
+    assert "15 дек" in out and "10:00–11:00" in out and "2110" not in out, out
