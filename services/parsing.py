@@ -86,6 +86,27 @@ _NAMED_BEFORE = re.compile(
 )
 
 
+_DOTTED_MERIDIEM = re.compile(r"(?<=\d)\s*([ap])\.m\.?(?!\w)", re.IGNORECASE)
+_ABBREVIATION_DOT = re.compile(
+    r"\b(jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|mon|tue|tues|wed|thu|thur|thurs|"
+    r"fri|sat|sun)\.(?=\s|$)",
+    re.IGNORECASE,
+)
+
+
+_NAMED_DAY_DOTTED = re.compile(
+    r"\b(?P<day>today|tomorrow|сегодня|завтра|послезавтра)\s+(?P<at>(?:в|at)\s+)?"
+    r"(?P<h>\d{1,2})\.(?P<m>\d{2})(?![\d.])",
+    re.IGNORECASE,
+)
+
+
+def _dotted_clock(match: re.Match[str]) -> str:
+    if int(match["h"]) > 23 or int(match["m"]) > 59:
+        return match.group(0)
+    return f"{match['day']} {match['at'] or ''}{match['h']}:{match['m']}"
+
+
 def _said_clock(match: re.Match[str]) -> str:
     """Only what the other readers miss: an hour with "часа"/"o'clock", a bare hour
     after a date ("15 декабря в 10", "30.11 в 11"), and "к 10 вечера"/"завтра до 12"
@@ -113,7 +134,10 @@ def normalize_dates(text: str, locale: str = "") -> str:
     said ("в 3 часа дня", "15 декабря в 10") is written as a clock ("в 15:00")."""
     for pattern, accusative in _RU_DAY_FORMS:
         text = pattern.sub("в " + accusative, text)
+    text = _DOTTED_MERIDIEM.sub(lambda m: m.group(1).lower() + "m", text)  # "10 a.m."
+    text = _ABBREVIATION_DOT.sub(lambda m: m.group(1), text)  # "Dec. 4", "Fri."
     text = _SAID_CLOCK.sub(_said_clock, text)
+    text = _NAMED_DAY_DOTTED.sub(_dotted_clock, text)  # "завтра 15.00" is 15:00
     if locale == "en":  # "31/12" is no month/day: it stays day/month
         text = _US_DATE.sub(
             lambda m: (
@@ -143,6 +167,13 @@ def parse_when(text: str, locale: str, tz: str, now: datetime | None = None) -> 
     fast = _fast(match, tz, now) if match else None
     if fast is not None:
         return fast
+    alone = _DAY_ALONE.fullmatch(raw)
+    if alone is not None:  # dateparser reads "day after tomorrow" as tomorrow
+        word = " ".join(alone["rel"].lower().split()).removeprefix("the ")
+        return (now or datetime.now(UTC)) + timedelta(days=_RELATIVE_DAYS.get(word, 2))
+    ordinal = _ORDINAL_ALONE.fullmatch(raw)
+    if ordinal is not None:
+        return _next_day_of_month(int(ordinal["d"]), tz, now)
     spoken = _spoken_tail(raw, tz, now)
     if spoken is not None and spoken.fragment == raw.strip():
         return spoken.when  # "в пятницу в 15", "в понедельник в 10 утра", "вечером"...
@@ -159,6 +190,32 @@ def parse_when(text: str, locale: str, tz: str, now: datetime | None = None) -> 
             examples=DATE_EXAMPLES[locale if locale in DATE_EXAMPLES else "en"],
         )
     return _today_if_named(_recent_past_stays(result.astimezone(UTC), raw, now), raw, tz, now)
+
+
+_DAY_ALONE = re.compile(
+    r"(?:(?:by|until|till|on|до|к)\s+)?(?P<rel>today|tomorrow|(?:the\s+)?day\s+after\s+tomorrow|"
+    r"сегодня|завтра|послезавтра)",
+    re.IGNORECASE,
+)
+# "by the 15th": the coming 15th (this month's, or next month's once it has passed)
+_ORDINAL_ALONE = re.compile(
+    r"(?:(?:by|until|till|on|before)\s+)?(?:the\s+)?(?P<d>\d{1,2})(?:st|nd|rd|th)", re.IGNORECASE
+)
+
+
+def _next_day_of_month(day_: int, tz: str, now: datetime | None) -> datetime:
+    zone = ZoneInfo(tz)
+    current = (now or datetime.now(UTC)).astimezone(zone)
+    year, month = current.year, current.month
+    for _ in range(13):  # the next month that has that day (the 31st skips short ones)
+        try:
+            local = datetime(year, month, day_, tzinfo=zone)
+        except ValueError:
+            local = None
+        if local is not None and local.date() >= current.date():
+            return local.astimezone(UTC)
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    raise DomainError(N_("There is no such date: {text}."), text=f"{day_}")
 
 
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b|\b\d{1,2}[./-]\d{1,2}[./-]\d{2}\b")
@@ -537,6 +594,47 @@ def _spoken_tail(text: str, tz: str, now: datetime | None) -> Found | None:
     return Found(when=local.astimezone(UTC), fragment=match["fragment"].strip())
 
 
+_YEAR_ALONE = re.compile(r"(?:(?:the|in|в)\s+)?\d{3,4}", re.IGNORECASE)
+_WEEKDAY_OR_MONTH = (
+    rf"(?:{_MONTHS})|(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day)?|monday|tuesday|"
+    r"wednesday|thursday|friday|saturday|sunday|понедельник|вторник|среду|четверг|пятницу|"
+    r"субботу|воскресенье"
+)
+# a word a date phrase may start with ("by monday", "friday 5pm", "Dec 3 2:30pm", "15th")
+_TAIL_START = re.compile(
+    rf"(?:by|until|till|before|due|on|at|in|next|this|coming|the|day|до|к|в|во|на|через|"
+    rf"today|tomorrow|tonight|сегодня|завтра|послезавтра|{_WEEKDAY_OR_MONTH}"
+    r"|\d{1,2}(?:st|nd|rd|th)|\d{1,2}(?::\d{2})?(?:am|pm))",
+    re.IGNORECASE,
+)
+_TAIL_WORDS = 6
+_MONTH_WORD = re.compile(_MONTHS, re.IGNORECASE)
+
+
+def _dated_tail(text: str, locale: str, tz: str, now: datetime | None) -> Found | None:
+    """The longest run of the last words that is a date phrase whole, starting with a
+    word a date can start with: "Review PR 42 friday 5pm" is due Friday 17:00 (not in
+    2042), "Upgrade to v2 friday 5pm" too. A number of the title before it stays there."""
+    words = text.split()
+    for count in range(min(_TAIL_WORDS, len(words)), 0, -1):
+        first = words[-count].strip(",;")
+        follows = words[-count + 1] if count > 1 else ""
+        before = words[-count - 1] if count < len(words) else ""
+        if first.isdigit() and _MONTH_WORD.fullmatch(follows.strip(".,")):
+            pass  # "26 ноября 15:00"
+        elif not _TAIL_START.fullmatch(first):
+            continue
+        elif _MONTH_WORD.fullmatch(first.strip(".,")) and before.isdigit():
+            continue  # "ноября 15:00" is part of "26 ноября 15:00"
+        tail = " ".join(words[-count:])
+        try:
+            when = parse_when(tail, locale, tz, now)
+        except DomainError:
+            continue
+        return Found(when=when, fragment=tail)
+    return None
+
+
 def find_when(text: str, locale: str, tz: str, now: datetime | None = None) -> Found | None:
     """The last date phrase inside a sentence ('Call Ivan tomorrow at 3pm'), if any.
     The fragment is of the text as normalize_dates gives it (callers pass it so)."""
@@ -551,13 +649,23 @@ def find_when(text: str, locale: str, tz: str, now: datetime | None = None) -> F
     day_only = _day_only(dated, tz, now) if dated else None
     if dated is not None and day_only is not None:  # "Call Bob 15.12": that day
         return Found(when=day_only, fragment=dated["fragment"].strip())
+    tail = _dated_tail(text, locale, tz, now)
+    if tail is not None:
+        return tail
     hits = search_dates(
         _mask_bad_clocks(text), languages=_languages(locale), settings=_settings(tz, now)
     )
     if not hits:
         return None
-    # ignore lone numbers and short words dateparser likes to read as dates
-    useful = [(frag, when) for frag, when in hits if not _NOISE.match(frag.strip())]
+    # ignore lone numbers, years and short words dateparser likes to read as dates, and
+    # "24/7" in English (slashes there are month/day)
+    useful = [
+        (frag, when)
+        for frag, when in hits
+        if not _NOISE.match(frag.strip())
+        and not _YEAR_ALONE.fullmatch(frag.strip())
+        and not (locale == "en" and "/" in frag)
+    ]
     if not useful:
         return None
     fragment, when = useful[-1]

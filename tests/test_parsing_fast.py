@@ -181,7 +181,6 @@ def test_wall_clock_across_dst() -> None:
         ("Call tomorrow 0am", "en"),
         ("Отчёт 31.02 18:00", "ru"),
         ("Отчёт 29.02.2027 18:00", "ru"),
-        ("Сдать завтра 15.00", "ru"),  # 15.00 is not a time
         ("Сдать отчёт завтра", "ru"),  # a day without a time
         ("Call Ivan tomorrow 3pm and Anna", "en"),  # not at the end
         ("Standup 10:00-11:00", "en"),  # not a word of its own
@@ -290,6 +289,8 @@ def test_whole_answer_same_as_dateparser(text: str, lang: str) -> None:
         # "к 10 вечера", "завтра до 12": by then
         ("Отчёт к 10 вечера", "ru", datetime(2026, 11, 27, 22, 0), "к 22:00"),
         ("Отчёт завтра до 12", "ru", datetime(2026, 11, 28, 12, 0), "завтра до 12:00"),
+        # a dotted time after a named day, as /event reads it
+        ("Сдать завтра 15.00", "ru", datetime(2026, 11, 28, 15, 0), "завтра 15:00"),
     ],
 )
 def test_spoken_times_are_read_whole(
@@ -353,3 +354,38 @@ def test_english_slashes_are_month_day_and_a_bare_date_at_the_end_is_read() -> N
     assert find_when("Version 1.2.3", "en", "Europe/Moscow", now=NOW) is None
     found = find_when("Report 12/31 18:00", "en", "Europe/Moscow", now=NOW)
     assert found is not None and local(found.when) == datetime(2026, 12, 31, 18, 0)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "expected", "fragment"),
+    [
+        # a number of the title before the date stays in the title
+        ("Review PR 42 friday 5pm", "en", datetime(2026, 11, 27, 17, 0), "friday 5pm"),
+        ("Book table for 4 friday 7pm", "en", datetime(2026, 11, 27, 19, 0), "friday 7pm"),
+        ("Migrate to Python 3 by monday", "en", datetime(2026, 11, 30, 0, 0), "by monday"),
+        ("Call Bob re invoice 4521 by Dec 5", "en", datetime(2026, 12, 5, 0, 0), "by Dec 5"),
+        ("Upgrade to v2 friday 5pm", "en", datetime(2026, 11, 27, 17, 0), "friday 5pm"),
+        ("Client demo2 Dec 3 2:30pm", "en", datetime(2026, 12, 3, 14, 30), "Dec 3 2:30pm"),
+        ("Отчёт 26 ноября 15:00", "ru", datetime(2026, 11, 26, 15, 0), "26 ноября 15:00"),
+        # written the way people write
+        ("Email Sara tomorrow 10 a.m.", "en", datetime(2026, 11, 28, 10, 0), "tomorrow 10am"),
+        ("Send report Dec. 4 5pm", "en", datetime(2026, 12, 4, 17, 0), "Dec 4 5pm"),
+        ("Send report on Fri. at 5 pm", "en", datetime(2026, 11, 27, 17, 0), "on Fri at 5 pm"),
+        ("Send report day after tomorrow", "en", None, "day after tomorrow"),
+        ("Plan offsite by the 15th", "en", datetime(2026, 12, 15, 0, 0), "by the 15th"),
+    ],
+)
+def test_the_date_phrase_at_the_end_is_read_whole(
+    text: str, lang: str, expected: datetime | None, fragment: str
+) -> None:
+    found = find_when(text, lang, "Europe/Moscow", now=NOW)
+    assert found is not None and found.fragment == fragment
+    if expected is None:  # a day without a time: the day is what counts
+        assert local(found.when).date() == datetime(2026, 11, 29).date()
+    else:
+        assert local(found.when) == expected
+
+
+@pytest.mark.parametrize("text", ["Order 24/7 support plan", "Review the 2027 budget"])
+def test_no_date_in_an_idiom_or_a_year(text: str) -> None:
+    assert find_when(text, "en", "Europe/Moscow", now=NOW) is None

@@ -667,3 +667,15 @@ async def test_an_hour_said_after_a_date_or_with_chasa(sqlite_app: App) -> None:
     assert "#2 Отправить счёт\n" in out and "15:00" in out, out
     out = await olga.say("/event Встреча 15 декабря в 10")
     assert "15 дек" in out and "10:00–11:00" in out and "2110" not in out, out
+
+
+async def test_numbers_of_a_title_stay_in_it(sqlite_app: App) -> None:
+    boss = ConsoleDriver(sqlite_app, user="Boss", lang="en", timezone="America/New_York")
+    await boss.say("/start")
+    out = await boss.say("/task Review PR 42 next friday 5pm")
+    assert "#1 Review PR 42\n" in out and "17:00" in out and "2042" not in out, out
+    out = await boss.say("/task Call Bob re invoice 4521 by Dec 5")
+    assert "#2 Call Bob re invoice 4521\n" in out and "5 Dec" in out, out
+    assert "4521 " not in out.split("Deadline:")[1].splitlines()[0], out
+    out = await boss.say("/task Order 24/7 support plan")
+    assert "#3 Order 24/7 support plan\n" in out and "Deadline: no deadline" in out, out
