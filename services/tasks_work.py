@@ -237,6 +237,7 @@ _PART = re.compile(
     re.IGNORECASE | re.UNICODE,
 )
 _HOURS = {"h", "hr", "hrs", "hour", "hours", "ч", "час", "часа", "часов"}
+_BARE_MINUTES = re.compile(r"(\d{1,2})(?![\d.,:])(?![^\W\d_])")
 
 
 def parse_duration(text: str) -> tuple[int, str]:
@@ -245,6 +246,7 @@ def parse_duration(text: str) -> tuple[int, str]:
     seconds = 0.0
     end = 0
     pos = 0
+    unit = ""
     while True:
         match = _PART.match(raw, pos)
         if match is None:
@@ -256,6 +258,12 @@ def parse_duration(text: str) -> tuple[int, str]:
         pos = end
         while pos < len(raw) and raw[pos] in " \t,":
             pos += 1
+    minutes = _BARE_MINUTES.match(raw, pos) if unit in _HOURS and end else None
+    if minutes is not None and (pos > end and len(minutes.group(1)) < 2):
+        minutes = None  # "1h 2 bugs fixed": a number of the comment
+    if minutes is not None and int(minutes.group(1)) < 60:  # "1h30", "2ч 45": the minutes
+        seconds += int(minutes.group(1)) * 60
+        end = minutes.end()
     if end == 0:
         bare = re.match(r"(\d{1,2}):(\d{2})\b", raw)
         if bare:

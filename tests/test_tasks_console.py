@@ -453,6 +453,13 @@ async def test_time_written_without_spaces(sqlite_app: App) -> None:
     await olga.say("/task Написать ТЗ завтра 15:00")
     out = await olga.say("/task 2 время 1ч15м")
     assert "1 ч 15 мин" in out
+    # minutes without their unit after the hours are minutes, not a lost number
+    out = await boss.say("/task 1 time 1h45")
+    assert "1 h 45 min" in out, out
+    out = await boss.say("/task 1 time 2h 15 fixing bugs")
+    assert "2 h 15 min" in out, out
+    out = await boss.say("/task 1 time 1h 2 bugs fixed")
+    assert "Logged 1 h" in out and "45" not in out.split("Logged")[1].splitlines()[0], out
 
 
 async def test_status_verbs_and_filters_in_russian(sqlite_app: App) -> None:
