@@ -61,7 +61,22 @@ _AMPM_RANGE = re.compile(
 _AMPM = re.compile(r"(?<![\d:.])(\d{1,2})(?::(\d{2}))?\s*(am|pm)\b", re.IGNORECASE)
 # hours without minutes: "с 15 до 17", "from 3 to 5"
 _BARE_RANGE = re.compile(
-    r"\b(?:с|from)\s+(\d{1,2})\s+(?:до|to|till|until)\s+(\d{1,2})\b(?![:.]\d)", re.IGNORECASE
+    r"\b(?:с|со|from)\s+(\d{1,2})(?::(\d{2}))?\s+(?:до|по|to|till|until)\s+"
+    r"(\d{1,2})(?::(\d{2}))?\b(?![:.]\d)",
+    re.IGNORECASE,
+)
+# "from" before a range's start: the range says it ("from 13:00-16:00")
+_FROM = re.compile(r"(?:\b(?:from|с|со)\s+)$", re.IGNORECASE)
+# Monday to Friday: "every weekday", "по будням", "каждый будний день"
+_WORKDAYS = re.compile(
+    r"\b(?:every\s+weekday|weekdays|on\s+weekdays|по\s+будням|каждый\s+будний\s+день|"
+    r"в\s+будни|по\s+рабочим\s+дням|каждый\s+рабочий\s+день)\b",
+    re.IGNORECASE,
+)
+_EVERY_OTHER = re.compile(
+    r"\b(?:every\s+other|every\s+second|every\s+2nd|раз\s+в\s+две\s+недели|"
+    r"каждую\s+вторую|каждый\s+второй|каждые\s+две)\b",
+    re.IGNORECASE,
 )
 _HALF_HOUR = re.compile(r"\b(?:на\s+)?(?:полчаса|half an hour)\b", re.IGNORECASE)
 _AN_HOUR = re.compile(r"\b(?:на\s+час|for an hour|for 1 hour)\b", re.IGNORECASE)
@@ -87,6 +102,7 @@ _NAMED_DAY = re.compile(
     re.IGNORECASE,
 )
 _COLON_TIME = re.compile(r"\b\d{1,2}:\d{2}\b")
+_CLOCK_WORD = re.compile(r"(?:\b(?:at|в)\s+)?\b(\d{1,2}:\d{2})\b", re.IGNORECASE)
 _DAILY = re.compile(r"\b(?:every ?day|daily|каждый день|ежедневно)\b", re.IGNORECASE)
 _MONTHLY = re.compile(r"\b(?:every month|monthly|каждый месяц|ежемесячно)\b", re.IGNORECASE)
 _WEEKLY = re.compile(r"\b(?:every week|weekly|каждую неделю|еженедельно)\b", re.IGNORECASE)
@@ -137,10 +153,14 @@ def _one_clock(match: re.Match[str]) -> str:
 
 
 def _bare_range(match: re.Match[str]) -> str:
-    start, end = spoken_hour(int(match.group(1)), ""), spoken_hour(int(match.group(2)), "")
-    if start is None or end is None:
+    """ "с 15 до 17" -> "15:00-17:00", "с 10 до 11:30" -> "10:00-11:30"; a bare hour
+    is the working-day one ("from 3 to 5" is 15:00-17:00)."""
+    h1, m1, h2, m2 = match.groups()
+    start = int(h1) if m1 else spoken_hour(int(h1), "")
+    end = int(h2) if m2 else spoken_hour(int(h2), "")
+    if start is None or end is None or start > 23 or end > 23:
         return match.group(0)
-    return f"{start:02d}:00-{end:02d}:00"
+    return f"{start:02d}:{m1 or '00'}-{end:02d}:{m2 or '00'}"
 
 
 def clocks_in_24_hours(text: str) -> str:
@@ -187,7 +207,18 @@ def parse_event(text: str, locale: str, tz: str, now: datetime | None = None) ->
     raw = _GROUPS.sub(" ", _PEOPLE.sub(" ", raw))
 
     repeat, weekdays = "none", []
-    match = _WEEKDAYS.search(raw)
+    if _EVERY_OTHER.search(raw):
+        raise DomainError(
+            N_(
+                "Events cannot repeat every other week yet. Make it weekly and cancel the "
+                "weeks you skip, or create each date."
+            )
+        )
+    match = _WORKDAYS.search(raw)
+    if match:
+        repeat, weekdays = "weekly", [0, 1, 2, 3, 4]
+        raw = _strip(raw, match)
+    match = _WEEKDAYS.search(raw) if repeat == "none" else None
     if match:
         repeat = "weekly"
         words = re.split(r"\s*(?:,|\band\b|\bи\b)\s*", match.group(1).lower())
@@ -205,7 +236,8 @@ def parse_event(text: str, locale: str, tz: str, now: datetime | None = None) ->
     match = _RANGE.search(raw)
     if match:
         end_clock = _clock(match.group(2))
-        raw = raw[: match.start()] + match.group(1) + raw[match.end() :]
+        head = _FROM.sub("", raw[: match.start()])
+        raw = head + match.group(1) + raw[match.end() :]
     match = _UNTIL.search(raw)
     if match and end_clock is None:
         end_clock = _clock(match.group(1))
@@ -253,13 +285,20 @@ def parse_event(text: str, locale: str, tz: str, now: datetime | None = None) ->
     else:
         found = find_when(raw, locale, tz, now)
         if found is not None:
-            if not has_time(found.fragment):  # "завтра": a time of day, not this minute
-                raise DomainError(
-                    N_("At what time? For example: {example}"),
-                    example=_AT_WHAT_TIME[locale == "ru"],
-                )
             start = found.when
             raw = raw.replace(found.fragment, " ", 1)
+            if not has_time(found.fragment):  # "завтра": a time of day, not this minute
+                said = _CLOCK_WORD.search(raw)  # said before the day ("10:00 tomorrow")?
+                if said is None:
+                    raise DomainError(
+                        N_("At what time? For example: {example}"),
+                        example=_AT_WHAT_TIME[locale == "ru"],
+                    )
+                hour, minute = _clock(said.group(1))
+                day = start.astimezone(zone)
+                start = day.replace(hour=hour, minute=minute, second=0, microsecond=0)
+                start = start.astimezone(UTC)
+                raw = _strip(raw, said)
     if start is None:
         raise DomainError(
             N_("When is it? Add a date and time, for example: {examples}"),

@@ -276,3 +276,12 @@ async def test_twelve_hour_ranges_and_compound_lengths_through_the_console(app: 
     assert "📅 Review\n" in out and "tomorrow 14:00–16:00" in out, out
     out = await boss.say("/event Workshop tomorrow 10:00 for 1h30m")
     assert "📅 Workshop\n" in out and "tomorrow 10:00–11:30" in out, out
+
+
+async def test_a_meeting_on_workdays_through_the_console(app: App) -> None:
+    olga = ConsoleDriver(app, user="Olga", lang="ru")
+    await olga.say("/start")
+    out = await olga.say("/event Планёрка по будням в 9:30 15м")
+    assert "📅 Планёрка\n" in out and "Повторяется: каждую неделю: пн, вт, ср, чт, пт" in out, out
+    out = await olga.say("/event Ретро раз в две недели в пятницу в 16:00")
+    assert "Повтор через неделю пока не поддерживается." in out, out
