@@ -288,17 +288,17 @@ def parse_event(text: str, locale: str, tz: str, now: datetime | None = None) ->
             start = found.when
             raw = raw.replace(found.fragment, " ", 1)
             if not has_time(found.fragment):  # "завтра": a time of day, not this minute
-                said = _CLOCK_WORD.search(raw)  # said before the day ("10:00 tomorrow")?
-                if said is None:
+                before = _CLOCK_WORD.search(raw)  # said before the day ("10:00 tomorrow")?
+                if before is None:
                     raise DomainError(
                         N_("At what time? For example: {example}"),
                         example=_AT_WHAT_TIME[locale == "ru"],
                     )
-                hour, minute = _clock(said.group(1))
+                hour, minute = _clock(before.group(1))
                 day = start.astimezone(zone)
                 start = day.replace(hour=hour, minute=minute, second=0, microsecond=0)
                 start = start.astimezone(UTC)
-                raw = _strip(raw, said)
+                raw = _strip(raw, before)
     if start is None:
         raise DomainError(
             N_("When is it? Add a date and time, for example: {examples}"),
