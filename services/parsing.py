@@ -183,6 +183,10 @@ def parse_when(text: str, locale: str, tz: str, now: datetime | None = None) -> 
         return day_only
     _refuse_bad_clock(raw)
     result = dateparser.parse(raw, languages=_languages(locale), settings=_settings(tz, now))
+    lead = _LEADING_BY.match(raw)
+    if result is None and lead is not None:  # "до 10 декабря 12:00", "by Dec 5 3pm"
+        rest = raw[lead.end() :]
+        result = dateparser.parse(rest, languages=_languages(locale), settings=_settings(tz, now))
     if result is None:
         raise DomainError(
             N_("I could not read {text} as a date. Try, for example: {examples}"),
@@ -192,6 +196,7 @@ def parse_when(text: str, locale: str, tz: str, now: datetime | None = None) -> 
     return _today_if_named(_recent_past_stays(result.astimezone(UTC), raw, now), raw, tz, now)
 
 
+_LEADING_BY = re.compile(r"(?:by|until|till|before|due|до|к|не\s+позднее)\s+", re.IGNORECASE)
 _DAY_ALONE = re.compile(
     r"(?:(?:by|until|till|on|до|к)\s+)?(?P<rel>today|tomorrow|(?:the\s+)?day\s+after\s+tomorrow|"
     r"сегодня|завтра|послезавтра)",

@@ -686,3 +686,13 @@ async def test_numbers_of_a_title_stay_in_it(sqlite_app: App) -> None:
     assert "4521 " not in out.split("Deadline:")[1].splitlines()[0], out
     out = await boss.say("/task Order 24/7 support plan")
     assert "#3 Order 24/7 support plan\n" in out and "Deadline: no deadline" in out, out
+
+
+async def test_a_new_deadline_said_with_do(sqlite_app: App) -> None:
+    olga = ConsoleDriver(sqlite_app, user="Olga", lang="ru", timezone="Europe/Moscow")
+    await olga.say("/start")
+    await olga.say("/task Подготовить договор завтра 15:00")
+    out = await olga.say("/task 1 deadline до 10 декабря 12:00")
+    assert "10 дек" in out and "12:00" in out and "Не понял" not in out, out
+    out = await olga.say("/task 1 deadline by Dec 11 3pm")
+    assert "11 дек" in out and "15:00" in out, out
