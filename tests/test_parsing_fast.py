@@ -279,7 +279,12 @@ def test_whole_answer_same_as_dateparser(text: str, lang: str) -> None:
         ("Call on monday at 9", "en", datetime(2026, 11, 30, 9, 0), "on monday at 9"),
         # an hour after a date is that day's time, not a year ("15 декабря в 10")
         ("Позвонить 15 декабря в 10", "ru", datetime(2026, 12, 15, 10, 0), "15 декабря в 10:00"),
-        ("Договор до 10 декабря в 12", "ru", datetime(2026, 12, 10, 12, 0), "10 декабря в 12:00"),
+        (
+            "Договор до 10 декабря в 12",
+            "ru",
+            datetime(2026, 12, 10, 12, 0),
+            "до 10 декабря в 12:00",
+        ),
         ("Позвонить 30.11 в 11", "ru", datetime(2026, 11, 30, 11, 0), "30.11 в 11:00"),
         ("Call Dec 3 at 2", "en", datetime(2026, 12, 3, 14, 0), "Dec 3 at 14:00"),
         # an hour with "часа"/"часов" is a time of day, not "in N hours"
