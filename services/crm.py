@@ -31,7 +31,7 @@ from models.crm import (
     CrmSettings,
     CrmStage,
 )
-from models.teams import User
+from models.teams import Team, User
 from services.access import Actor, get_team_user, require_admin
 from services.crm_parse import (
     SOURCE_NAMES,
@@ -111,6 +111,50 @@ def stage_name(stage: CrmStage) -> str:
 # -- setup and settings ----------------------------------------------------------------
 
 
+_ZONE_CURRENCY = {
+    "Europe/Minsk": "BYN",
+    "Europe/Kiev": "UAH",
+    "Europe/Kyiv": "UAH",
+    "Europe/London": "GBP",
+    "Asia/Shanghai": "CNY",
+    "Pacific/Honolulu": "USD",
+}
+_RU_ZONES = (
+    "Europe/Moscow Europe/Kaliningrad Europe/Samara Europe/Volgograd Europe/Saratov "
+    "Europe/Ulyanovsk Europe/Astrakhan Europe/Kirov Asia/Yekaterinburg Asia/Omsk "
+    "Asia/Novosibirsk Asia/Barnaul Asia/Tomsk Asia/Novokuznetsk Asia/Krasnoyarsk Asia/Irkutsk "
+    "Asia/Chita Asia/Yakutsk Asia/Khandyga Asia/Vladivostok Asia/Ust-Nera Asia/Magadan "
+    "Asia/Sakhalin Asia/Srednekolymsk Asia/Kamchatka Asia/Anadyr"
+).split()
+_KZ_ZONES = "Asia/Almaty Asia/Qostanay Asia/Aqtobe Asia/Aqtau Asia/Atyrau Asia/Oral".split()
+_EURO_ZONES = (
+    "Amsterdam Andorra Athens Berlin Bratislava Brussels Dublin Helsinki Lisbon Ljubljana "
+    "Luxembourg Madrid Malta Monaco Paris Riga Rome Tallinn Vienna Vilnius Zagreb"
+).split()
+_US_ZONES = (
+    "New_York Chicago Denver Los_Angeles Phoenix Anchorage Detroit Boise Juneau Sitka Nome "
+    "Adak Menominee Metlakatla Yakutat"
+).split()
+
+
+def default_currency(timezone: str, locale: str) -> str:
+    """A new team's currency, from where it works: its zone, else its language."""
+    if timezone in _ZONE_CURRENCY:
+        return _ZONE_CURRENCY[timezone]
+    if timezone in _RU_ZONES:
+        return "RUB"
+    if timezone in _KZ_ZONES:
+        return "KZT"
+    area, _, city = timezone.partition("/")
+    if area == "Europe" and city in _EURO_ZONES or timezone == "Asia/Nicosia":
+        return "EUR"
+    if area == "America" and (
+        city in _US_ZONES or city.split("/")[0] in ("Indiana", "Kentucky", "North_Dakota")
+    ):
+        return "USD"
+    return "RUB" if locale == "ru" else "USD"
+
+
 async def settings_of(session: AsyncSession, team_id: int) -> CrmSettings:
     """The team's CRM settings; the first call sets the team up (statuses, a pipeline).
 
@@ -120,9 +164,11 @@ async def settings_of(session: AsyncSession, team_id: int) -> CrmSettings:
     row = await session.get(CrmSettings, team_id)
     if row is not None:
         return row
+    team = await session.get(Team, team_id)
+    currency = default_currency(team.timezone, team.locale) if team is not None else "RUB"
     try:
         async with session.begin_nested():
-            row = CrmSettings(team_id=team_id, visibility="own", currency="RUB")
+            row = CrmSettings(team_id=team_id, visibility="own", currency=currency)
             session.add(row)
             await session.flush()
             for sort, (code, kind) in enumerate(LEAD_STATUSES):

@@ -41,6 +41,22 @@ CURRENCY_WORDS = {
     "uah": "UAH",
     "cny": "CNY",
     "gbp": "GBP",
+    "£": "GBP",
+    "рубль": "RUB",
+    "рубля": "RUB",
+    "рублей": "RUB",
+    "dollar": "USD",
+    "dollars": "USD",
+    "доллар": "USD",
+    "доллара": "USD",
+    "долларов": "USD",
+    "долл": "USD",
+    "долл.": "USD",
+    "euro": "EUR",
+    "euros": "EUR",
+    "евро": "EUR",
+    "тенге": "KZT",
+    "pounds": "GBP",
 }
 # digits in thousands groups ("150 000") or in one run: "Office 365 12000" is 12 000
 AMOUNT_RE = re.compile(
@@ -48,7 +64,8 @@ AMOUNT_RE = re.compile(
     r"|(?P<eu>\d{1,3}(?:\.\d{3})+(?:,\d{1,2})?)"  # 2.500 and 1.250,75
     r"|(?:\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d+)(?:[.,]\d{1,2})?)"  # 150 000, 99,90, 2.5
     r"\s*(?P<k>k|к|тыс\.?|m|млн)?\s*"
-    r"(?P<cur>₽|\$|€|руб\.?|р\.?|rub|usd|eur|kzt|byn|uah|cny|gbp)?\s*$",
+    r"(?P<cur>₽|\$|€|£|рубл(?:ь|я|ей)|руб\.?|р\.?|rub|usd|eur|kzt|byn|uah|cny|gbp|"
+    r"dollars?|доллар(?:а|ов)?|долл\.?|euros?|евро|тенге|pounds)?\s*$",
     re.IGNORECASE,
 )
 
@@ -64,9 +81,12 @@ def parse_money(text: str) -> tuple[int, str | None]:
     """'150 000 руб' -> (15000000, 'RUB'); amounts in minor units."""
     raw = text.strip().lower()
     head = ""
-    for sign in ("$", "€", "₽"):
+    for sign in ("$", "€", "₽", "£"):
         if raw.startswith(sign):
             head, raw = sign, raw[1:].strip()
+    code = re.match(r"([a-z]{3})\s*(?=\d)", raw)
+    if not head and code and code.group(1) in CURRENCY_WORDS:  # "USD 15000"
+        head, raw = code.group(1), raw[code.end() :]
     match = AMOUNT_RE.match(raw)
     if not match:
         raise DomainError(N_("I could not read {text} as an amount, e.g. 150000 RUB."), text=text)
@@ -93,12 +113,20 @@ def parse_money(text: str) -> tuple[int, str | None]:
     return int(value * 100), currency
 
 
+_CODE_FIRST = re.compile(r"(?:usd|eur|rub|gbp|kzt|byn|uah|cny)\s*\d", re.IGNORECASE)
+
+
 def split_title_amount(text: str) -> tuple[str, int | None, str | None]:
     """'Website redesign 150000 RUB' -> ('Website redesign', 15000000, 'RUB')."""
     words = text.split()
     for cut in range(max(0, len(words) - 4), len(words)):
         tail = " ".join(words[cut:])
-        if not tail or not tail[0].isdigit() and tail[0] not in "$€₽":
+        if (
+            not tail
+            or not tail[0].isdigit()
+            and tail[0] not in "$€₽£"
+            and not _CODE_FIRST.match(tail)
+        ):
             continue
         try:
             amount, currency = parse_money(tail)

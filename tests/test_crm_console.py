@@ -587,3 +587,33 @@ async def test_north_american_phones_in_a_lead_line(app: App) -> None:
     assert "This looks like a duplicate:" in out and "lead #1 John Smith (same phone)" in out
     out = await boss.say("/lead Notes from 12.05.2026 call")
     assert "Lead #2: Notes from 12.05.2026 call" in out and "Phone:" not in out, out
+
+
+async def test_a_new_team_counts_in_the_currency_of_where_it_works(app: App) -> None:
+    boss = ConsoleDriver(app, user="Boss", lang="en", timezone="America/New_York")
+    await boss.say("/start")
+    out = await boss.say("/deal Consulting 2.5k")
+    assert "Amount: 2 500 USD" in out, out
+    out = await boss.say("/deal Redesign 15,000 dollars")
+    assert "Deal #2 created." in out and "Amount: 15 000 USD" in out, out
+    out = await boss.say("/deal Audit USD 4000")
+    assert "Audit\n" in out and "Amount: 4 000 USD" in out, out
+    olga = ConsoleDriver(app, user="Olga", lang="ru", timezone="Asia/Yekaterinburg")
+    await olga.say("/start")
+    out = await olga.say("/deal Сайт 150 тыс рублей")
+    assert "Сумма: 150 000 RUB" in out, out
+    out = await olga.say("/deal Поддержка 2000")
+    assert "Сумма: 2 000 RUB" in out, out
+
+
+def test_default_currency_by_zone_then_language() -> None:
+    from services.crm import default_currency
+
+    assert default_currency("America/Chicago", "en") == "USD"
+    assert default_currency("America/Indiana/Indianapolis", "en") == "USD"
+    assert default_currency("Europe/Berlin", "en") == "EUR"
+    assert default_currency("Europe/London", "en") == "GBP"
+    assert default_currency("Asia/Almaty", "ru") == "KZT"
+    assert default_currency("Europe/Moscow", "en") == "RUB"
+    assert default_currency("UTC", "ru") == "RUB"
+    assert default_currency("UTC", "en") == "USD"
