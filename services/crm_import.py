@@ -37,7 +37,19 @@ MAX_ROWS = 50_000
 COLUMNS: dict[str, str] = {}
 for _field, _names in {
     "title": ["название лида", "lead name", "title", "название"],
-    "first": ["имя", "first name", "name", "contact name", "имя контакта"],
+    "first": [
+        "имя",
+        "first name",
+        "name",
+        "contact name",
+        "имя контакта",
+        "фио",
+        "ф.и.о.",
+        "full name",
+        "контактное лицо",
+        "контакт",
+        "клиент",
+    ],
     "middle": ["отчество", "second name", "middle name"],
     "last": ["фамилия", "last name"],
     "company": ["название компании", "компания", "company name", "company", "company title"],

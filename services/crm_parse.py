@@ -14,12 +14,14 @@ from services.errors import N_
 
 NAME_MAX = 200
 
-SOURCES = ("call", "email", "messenger", "web", "import", "other")
+SOURCES = ("call", "email", "messenger", "web", "ads", "referral", "import", "other")
 SOURCE_NAMES = {
     "call": N_("call"),
     "email": N_("e-mail"),
     "messenger": N_("messenger"),
     "web": N_("web form"),
+    "ads": N_("advertising"),
+    "referral": N_("referral"),
     "import": N_("import"),
     "other": N_("other"),
 }
@@ -45,6 +47,18 @@ SOURCE_WORDS = {
     "сайт": "web",
     "форма": "web",
     "веб-форма": "web",
+    "website": "web",
+    "веб-сайт": "web",
+    "ads": "ads",
+    "ad": "ads",
+    "advertising": "ads",
+    "реклама": "ads",
+    "директ": "ads",
+    "referral": "referral",
+    "recommendation": "referral",
+    "рекомендация": "referral",
+    "по рекомендации": "referral",
+    "сарафан": "referral",
     "import": "import",
     "импорт": "import",
     "other": "other",
@@ -181,6 +195,13 @@ class Card:
             )
 
 
+_SAID_LABEL = re.compile(
+    r"(?P<what>тел\.?|телефон|моб\.?|мобильный|phone|tel\.?|mob\.?|почта|e-?mail|mail)\s+"
+    r"(?P<value>\+?[\d(][\d\s()\-.]{4,}\d|[\w.+'-]+@[\w.-]+\.\w{2,})$",
+    re.IGNORECASE,
+)
+
+
 def recognise(text: str, default_source: str = "other") -> Card:
     """Free text like 'Ivan Petrov, Romashka LLC, +7 999 123-45-67, ivan@r.ru, source: call'."""
     card = Card(source=default_source)
@@ -210,6 +231,16 @@ def recognise(text: str, default_source: str = "other") -> Card:
                 card.comment = value
             else:
                 card.name = value[:NAME_MAX]
+            continue
+        said = _SAID_LABEL.match(part)  # "тел. 8 912 111 22 33", "почта oleg@mail.ru"
+        if said is not None:
+            if said["what"].casefold().startswith(("почт", "mail", "email", "e-mail")):
+                card.set_email(said["value"])
+            else:
+                card.set_phone(said["value"])
+            continue
+        if (card.name or loose) and card.source == default_source and source_of(part):
+            card.source = source_of(part) or card.source  # "..., +7 912 ..., сайт"
             continue
         if "@" in part and " " not in part.strip():
             card.set_email(part)

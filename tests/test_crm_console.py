@@ -617,3 +617,26 @@ def test_default_currency_by_zone_then_language() -> None:
     assert default_currency("Europe/Moscow", "en") == "RUB"
     assert default_currency("UTC", "ru") == "RUB"
     assert default_currency("UTC", "en") == "USD"
+
+
+async def test_lead_lines_and_files_as_russians_write_them(sqlite_app: App, tmp_path: Path) -> None:
+    olga = ConsoleDriver(sqlite_app, user="Olga", lang="ru")
+    await olga.say("/start")
+    out = await olga.say("/lead Иван Петров, ООО Ромашка, +7 912 555-44-33, сайт")
+    assert "Лид №1: Иван Петров" in out and "Источник: веб-форма" in out, out
+    out = await olga.say("/lead Олег Смирнов, тел. 8 912 111 22 33, почта oleg@mail.ru, ООО Лютик")
+    assert "Телефон: +7 912 111-22-33" in out and "E-mail: oleg@mail.ru" in out, out
+    assert "Компания: ООО Лютик" in out, out
+    out = await olga.say("/lead Анна, +7 912 000-11-22, источник: реклама")
+    assert "Источник: реклама" in out and "Неизвестный источник" not in out, out
+    people = tmp_path / "contacts.csv"
+    people.write_text(
+        "ФИО,Телефон,Email,Компания\nПетров Иван Сергеевич,+7 912 333-44-55,ip@lutik.ru,ООО Лютик\n",
+        encoding="utf-8",
+    )
+    await olga.say("/import contacts")
+    out = await olga.say(f"/file {people}")
+    assert "Новых: 1" in out, out
+    await olga.press("Импортировать все (1)")
+    out = await olga.say("/contacts")
+    assert "Петров Иван Сергеевич" in out, out
