@@ -48,11 +48,14 @@ async def todo_view(ctx: Ctx, page_no: int) -> View:
 
 
 def reminder_payload(tr: Translator, activity: Any) -> dict[str, Any]:
+    """The reminder as its reader sees it when it arrives ("today 15:00", not the
+    "tomorrow" of when it was planned)."""
+    tr = Translator(tr.lang, tr.timezone, read_at=crm_activities.remind_at(activity))
     kind = tr.s(crm_activities.KIND_NAMES[activity.kind])
     opener = {"lead": "ld", "deal": "dl", "contact": "ct", "company": "co"}[activity.entity]
     view = View(
         body=tr(
-            "Reminder: {kind} {subject} at {when}",
+            "Reminder: {kind} {subject}, {when}",
             kind=kind,
             subject=bold(str(activity.subject or "")),
             when=tr.when(activity.due_at),
@@ -100,7 +103,10 @@ async def _submit_activity(ctx: Ctx, values: dict[str, Any]) -> View:
     )
     if due > utcnow():
         await crm_activities.remind(ctx.session, act, reminder_payload(ctx.tr, act))
-        said = ctx.tr("Planned; I will remind you {when}.", when=ctx.tr.when(due))
+        said = ctx.tr(
+            "Planned; I will remind you {when}.",
+            when=ctx.tr.when(crm_activities.remind_at(act)),
+        )
     else:  # noted after the fact (a call made yesterday): nothing to remind of
         said = ctx.tr("Noted for {when}, which has passed: no reminder.", when=ctx.tr.when(due))
     head = join_lines([said, activity_line(ctx, act)])

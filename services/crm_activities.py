@@ -6,7 +6,7 @@ The reminder is an outbox row due at the activity's time, keyed
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, func, select
@@ -52,8 +52,17 @@ async def _drop_reminder(session: AsyncSession, activity: CrmActivity) -> None:
     )
 
 
+REMIND_AHEAD = timedelta(minutes=15)
+
+
+def remind_at(activity: CrmActivity, now: datetime | None = None) -> datetime:
+    """When the owner hears of it: 15 minutes ahead, so there is time to get ready
+    (at once when it is sooner than that)."""
+    return max(now or utcnow(), activity.due_at - REMIND_AHEAD)
+
+
 async def remind(session: AsyncSession, activity: CrmActivity, payload: dict[str, Any]) -> None:
-    """Queue the reminder for the activity's owner at its time."""
+    """Queue the reminder for the activity's owner, 15 minutes before its time."""
     if activity.owner_id is None or activity.done:
         return
     user = await session.get(User, activity.owner_id)
@@ -66,7 +75,7 @@ async def remind(session: AsyncSession, activity: CrmActivity, payload: dict[str
         payload=payload,
         ref=f"{activity.entity}:{activity.entity_id}",
         dedup_key=dedup_key(activity),
-        due_at=activity.due_at,
+        due_at=remind_at(activity),
     )
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from bot.app import App
+from models.crm import CrmActivity
 from models.outbox import OutboxMessage
 from tests.console_driver import ConsoleDriver
 
@@ -105,14 +106,17 @@ async def test_sales_cycle_in_english(app: App) -> None:
     await boss.press("call")
     await boss.say("Discuss the price")
     out = await boss.say("tomorrow 15:00")
-    assert "Planned; I will remind you tomorrow 15:00." in out
+    # 15 minutes ahead, worded for when it arrives
+    assert "Planned; I will remind you tomorrow 14:45." in out
     async with app.workspace.sessionmaker() as session, session.begin():
         row = await session.scalar(select(OutboxMessage).where(OutboxMessage.kind == "reminder"))
         assert row is not None and row.dedup_key and row.dedup_key.startswith("activity:1:")
         assert row.status == "pending"
+        activity = await session.scalar(select(CrmActivity))
+        assert activity is not None and row.due_at == activity.due_at - timedelta(minutes=15)
         row.due_at = datetime.now(UTC) - timedelta(minutes=1)  # the time has come
     out = await boss.say("/deals won")
-    assert "🔔 Reminder: call Discuss the price at" in out
+    assert "🔔 Reminder: call Discuss the price, today 15:00" in out, out
     out = await boss.press("Done")
     assert "Done." in out and "✔ 📞 call" in out
 
@@ -170,7 +174,7 @@ async def test_sales_cycle_in_russian(sqlite_app: App) -> None:
     await boss.press("встреча")
     await boss.say("Подписать акт")
     out = await boss.say("завтра в 15:00")
-    assert "Запланировано; напомню завтра 15:00." in out
+    assert "Запланировано; напомню завтра 14:45." in out
     assert "🤝 встреча, завтра 15:00 — Подписать акт" in out
     out = await boss.press("Перенести")
     out = await boss.say("послезавтра в 10:00")

@@ -320,7 +320,7 @@ async def test_activity_reminder_done_and_reschedule(
         }
         assert first_key not in rows  # called off, its key free again
         second = rows[crm_activities.dedup_key(act)]
-        assert second.status == "pending" and second.due_at == later
+        assert second.status == "pending" and second.due_at == later - crm_activities.REMIND_AHEAD
         # moved back to the first time: its reminder is queued again, not lost
         await crm_activities.reschedule(s, world.anna, act.id, due)
         await crm_activities.remind(s, act, {"body": [["call", "", ""]], "buttons": []})
@@ -331,7 +331,9 @@ async def test_activity_reminder_done_and_reschedule(
                 )
             )
         )
-        assert [(r.dedup_key, r.due_at) for r in pending] == [(first_key, due)]
+        assert [(r.dedup_key, r.due_at) for r in pending] == [
+            (first_key, due - crm_activities.REMIND_AHEAD)
+        ]
         with pytest.raises(DomainError):  # Carl cannot touch Anna's activity
             await crm_activities.complete(s, world.carl, act.id)
         await crm_activities.complete(s, world.anna, act.id)
