@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from handlers.core import Ctx, pager_row
+from handlers.i18n import N_
 from handlers.markup import Markup, Span, bold, join_lines
 from handlers.views import Button, View
 from models.crm import CrmActivity, CrmNote, CrmStage
@@ -70,7 +71,7 @@ async def _extras(ctx: Ctx, entity: str, row: Any) -> list[Markup]:
 
 # history parameters that hold names of the workspace's own (stage and status names,
 # translated like the rest of the card); every other parameter is people's text
-TRANSLATED_PARAMS = frozenset({"stage", "status"})
+TRANSLATED_PARAMS = frozenset({"stage", "status", "kind"})
 
 
 def history_text(ctx: Ctx, note: CrmNote) -> Markup:
@@ -260,7 +261,7 @@ async def related_view(ctx: Ctx, entity: str, entity_id: int, what: str, page_no
 async def person_card(ctx: Ctx, entity: str, entity_id: int) -> View:
     """A contact or a company with their deals."""
     row = await crm.get_visible(ctx.session, ctx.me, entity, entity_id)
-    title = "Contact #{id}: {name}" if entity == "contact" else "Company #{id}: {name}"
+    title = N_("Contact #{id}: {name}") if entity == "contact" else N_("Company #{id}: {name}")
     lines: list[Any] = [ctx.tr(title, id=str(row.id), name=bold(row.name))]
     if row.phone:
         lines.append(field_line(ctx, ctx.tr.s("Phone"), row.phone))

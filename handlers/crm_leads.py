@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from typing import Any
 
@@ -121,6 +122,9 @@ async def parse_filter(ctx: Ctx, text: str) -> LeadFilter:
     statuses = {s.code: s.code for s in team}
     names = {stage_label(ctx, s).casefold(): s.code for s in team}
     names.update({stage_label(ctx, s).casefold().replace(" ", "_"): s.code for s in team})
+    for name in sorted((n for n in names if " " in n), key=len, reverse=True):
+        # "/leads в работе": a status of several words, as its button says it
+        text = re.sub(rf"(?<!\w){re.escape(name)}(?!\w)", name.replace(" ", "_"), text, flags=re.I)
     for word in [w.strip().casefold() for w in text.replace(",", " ").split() if w.strip()]:
         if word in MINE_WORDS:
             mine = True

@@ -103,14 +103,19 @@ async def create_activity(
     )
     session.add(activity)
     await session.flush()
-    await add_history(
-        session,
-        actor,
-        entity,
-        entity_id,
-        N_("Activity planned: {subject}"),
-        subject=activity.subject or kind,
-    )
+    if activity.subject:
+        await add_history(
+            session,
+            actor,
+            entity,
+            entity_id,
+            N_("Activity planned: {subject}"),
+            subject=activity.subject,
+        )
+    else:  # the kind's name, translated for each reader
+        await add_history(
+            session, actor, entity, entity_id, N_("Activity planned: {kind}"), kind=KIND_NAMES[kind]
+        )
     return activity
 
 

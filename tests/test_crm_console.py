@@ -644,3 +644,25 @@ async def test_lead_lines_and_files_as_russians_write_them(sqlite_app: App, tmp_
     await olga.press("Импортировать все (1)")
     out = await olga.say("/contacts")
     assert "Петров Иван Сергеевич" in out, out
+
+
+async def test_russian_cards_filters_and_history_have_no_english(sqlite_app: App) -> None:
+    olga = ConsoleDriver(sqlite_app, user="Olga", lang="ru")
+    await olga.say("/start")
+    out = await olga.say("/contact Иван Петров +7 912 555-44-33")
+    assert "Контакт №1: Иван Петров" in out and "Contact" not in out, out
+    out = await olga.say("/company ООО Ромашка")
+    assert "Компания №1: ООО Ромашка" in out and "Company" not in out, out
+    out = await olga.say("/deals бред")
+    assert "Доступны: мои, открытые, выигранные, проигранные." in out, out
+    await olga.say("/deal Сайт 100 000 руб")
+    out = await olga.say("/deals открытые")
+    assert "Сайт" in out, out
+    out = await olga.say("/leads в работе")
+    assert "Лиды (0)" in out and "Неизвестный фильтр" not in out, out
+    await olga.say("/lead Анна")
+    await olga.press("Дело")
+    await olga.press("звонок")
+    out = await olga.press("Пропустить")
+    out = await olga.say("завтра 15:00")
+    assert "Запланировано дело: звонок" in out and "call" not in out, out
