@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import re
 from datetime import date, timedelta
 from typing import Any
 
@@ -23,9 +24,17 @@ ORDER = 62
 
 WEEK = ("week", "w", "неделя", "неделю")
 MONTH = ("month", "m", "месяц")
+LAST = re.compile(
+    r"\b(?:last|previous|прошл(?:ая|ую|ый|ом|ой)|предыдущ(?:ая|ую|ий))\b", re.IGNORECASE
+)
 
 
 def period(kind: str, today: date) -> tuple[date, date]:
+    """w: this week, m: this month; lw, lm: the week or month before."""
+    if kind == "lw":
+        return period("w", today - timedelta(days=7))
+    if kind == "lm":
+        return period("m", today.replace(day=1) - timedelta(days=1))
     if kind == "m":
         first = today.replace(day=1)
         nxt = (first + timedelta(days=32)).replace(day=1)
@@ -34,8 +43,11 @@ def period(kind: str, today: date) -> tuple[date, date]:
     return first, first + timedelta(days=6)
 
 
-def hours(seconds: int) -> str:
-    return f"{seconds / 3600:.1f}"
+def hours(seconds: int, lang: str = "en") -> str:
+    """Decimal hours as the reader writes them: 7.8 in English, 7,8 in Russian."""
+    from babel.numbers import format_decimal
+
+    return str(format_decimal(round(seconds / 3600, 1), format="0.0", locale=lang))
 
 
 async def _sheet(ctx: Ctx, kind: str, target: str, target_id: int) -> tuple[list[Any], date, date]:
@@ -75,7 +87,7 @@ def sheet_text(tr: Translator, rows: list[Any], first: date, last: date) -> list
                     "{total} h in {n} day",
                     "{total} h in {n} days",
                     len(row.days),
-                    total=hours(row.total),
+                    total=hours(row.total, tr.lang),
                 ),
             ]
         )
@@ -84,9 +96,17 @@ def sheet_text(tr: Translator, rows: list[Any], first: date, last: date) -> list
         if len(rows) == 1:
             for day in sorted(row.days):
                 label = format_date(day, "EEE d MMM", locale=tr.lang)
-                lines.append(
-                    [Span("  " + tr.s("{day}: {total} h", day=label, total=hours(row.days[day])))]
+                worked = hours(row.days[day], tr.lang)
+                said = (
+                    tr.s(
+                        "{day}: {total} h, not closed (counted to the planned end)",
+                        day=label,
+                        total=worked,
+                    )
+                    if day in row.left_open
+                    else tr.s("{day}: {total} h", day=label, total=worked)
                 )
+                lines.append([Span("  " + said)])
     if not rows:
         lines.append(tr("Nobody to show."))
     return lines
@@ -156,10 +176,10 @@ async def sheet_view(
         from services.pagination import Page
 
         view.row(*pager_row(ctx, Page(items=[], page=page, pages=pages, total=pages), f"{base}:t"))
-    other = "m" if kind == "w" else "w"
+    other = "m" if kind in ("w", "lw") else "w"
     view.row(
         Button(
-            ctx.tr.s("Month") if kind == "w" else ctx.tr.s("Week"),
+            ctx.tr.s("Month") if other == "m" else ctx.tr.s("Week"),
             f"ts:{other}:{target}:{target_id}:t",
         ),
         Button("CSV", f"{base}:c"),
@@ -171,18 +191,19 @@ async def sheet_view(
 @router.command(
     "timesheet",
     help=N_("worked time, days and violations"),
-    usage=N_("/timesheet [week|month] [@person|#group]"),
+    usage=N_("/timesheet [week|month|last week|last month] [@person|#group]"),
     roles=STAFF,
 )
 async def timesheet_command(ctx: Ctx) -> Any:
     kind, target, target_id = "w", "u", 0
-    words = ctx.args.split()
+    args, last = LAST.subn(" ", ctx.args)  # "last week", "прошлый месяц"
+    words = args.split()
     rest: list[str] = []
     for word in words:
         if word.lower() in WEEK:
-            kind = "w"
+            kind = "lw" if last else "w"
         elif word.lower() in MONTH:
-            kind = "m"
+            kind = "lm" if last else "m"
         else:
             rest.append(word)
     if rest:
@@ -207,7 +228,7 @@ async def timesheet_action(ctx: Ctx) -> Any:
     args = ctx.action_args
     if (
         len(args) < 4
-        or args[0] not in ("w", "m")
+        or args[0] not in ("w", "m", "lw", "lm")
         or args[1] not in ("u", "g")
         or args[3] not in "tcp"
     ):

@@ -16,6 +16,7 @@ from services.access import Actor, get_team_user, require_staff
 from services.errors import N_, DomainError, forbidden, not_found
 from services.pagination import Page, paginate
 from services.reminders import optional_rows as reminders_rows
+from services.timeman_schedules import schedules_of
 
 TEXT_MAX = 3500
 
@@ -293,6 +294,7 @@ class SheetRow:
     days: dict[date, int] = field(default_factory=dict)  # worked seconds per local date
     violations: dict[str, int] = field(default_factory=dict)
     open_days: int = 0
+    left_open: set[date] = field(default_factory=set)  # earlier days nobody closed
 
     @property
     def total(self) -> int:
@@ -336,11 +338,21 @@ async def timesheet(
     days = await session.execute(
         select(WorkDay).where(WorkDay.user_id.in_(ids), WorkDay.day >= first, WorkDay.day <= last)
     )
+    schedules = await schedules_of(session, people)
     for day in days.scalars():
         row = rows[day.user_id]
-        row.days[day.day] = int(timeman.worked(day, now).total_seconds())
+        until = now
         if day.status != "closed":
             row.open_days += 1
+            if day.day < timeman.local_date(now, row.user.timezone):
+                # a day left open from an earlier date counts to its planned end, not
+                # until now (23 hours by the next morning); the sheet marks it
+                row.left_open.add(day.day)
+                planned = timeman.at_local(
+                    day.day, schedules[day.user_id].end_minute, row.user.timezone
+                )
+                until = min(now, max(day.started_at, planned))
+        row.days[day.day] = int(timeman.worked(day, until).total_seconds())
     found = await session.execute(
         select(Violation.user_id, Violation.kind, func.count())
         .join(WorkDay, WorkDay.id == Violation.day_id)

@@ -334,3 +334,47 @@ async def test_a_correction_said_as_9_in_the_morning(sqlite_app: App) -> None:
     assert "Исправление сохранено" in out, out
     out = await olga.say("/day")
     assert "09:00" in out
+
+
+async def test_a_day_left_open_counts_to_its_planned_end(sqlite_app: App) -> None:
+    from zoneinfo import ZoneInfo
+
+    from models.timeman import WorkDay
+
+    zone = midday_zone()
+    olga = ConsoleDriver(sqlite_app, user="Olga", lang="ru", timezone=zone)
+    await olga.say("/start")
+    out = await olga.say("/day начать")
+    assert "Работаете с" in out, out
+    # the day was started yesterday at 09:40 and nobody finished it
+    yesterday = datetime.now(UTC).astimezone(ZoneInfo(zone)).date() - timedelta(days=1)
+    started = datetime.combine(yesterday, datetime.min.time().replace(hour=9, minute=40))
+    async with sqlite_app.workspace.sessionmaker() as session, session.begin():
+        await session.execute(
+            update(WorkDay).values(
+                day=yesterday, started_at=started.replace(tzinfo=ZoneInfo(zone)).astimezone(UTC)
+            )
+        )
+    # yesterday is in this week, or (on a Monday) in the last one
+    monday = datetime.now(UTC).astimezone(ZoneInfo(zone)).weekday() == 0
+    out = await olga.say("/timesheet прошлая неделя" if monday else "/timesheet")
+    # 09:40 to the schedule's 18:00 is 8 h 20 min: 8,3 hours, not 27
+    assert "8,3 ч, день не закрыт (учтено до конца графика)" in out, out
+    assert "Табель" in out and "8,3 ч за 1 день" in out, out
+
+
+async def test_the_timesheet_of_last_week_and_last_month(sqlite_app: App) -> None:
+    boss = ConsoleDriver(sqlite_app, user="Boss", lang="en", timezone="UTC")
+    await boss.say("/start")
+    today = datetime.now(UTC).date()
+    monday = today - timedelta(days=today.weekday())
+    out = await boss.say("/timesheet last week")
+    last = monday - timedelta(days=7)
+    assert f"Timesheet, {last.day} {last.strftime('%b')}" in out, out
+    out = await boss.say("/timesheet last month")
+    first = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+    assert f"Timesheet, {first.day} {first.strftime('%b')}" in out, out
+    olga = ConsoleDriver(sqlite_app, user="Olga", lang="ru", timezone="UTC")
+    await olga.say("/start")
+    out = await olga.say("/timesheet прошлую неделю")
+    assert "Табель" in out and "нет никого" not in out.lower(), out
