@@ -54,11 +54,12 @@ async def slots_view(ctx: Ctx, ids: list[int], code: str, minutes: int, page_no:
         if uid != ctx.me.user_id:
             names.append((await get_team_user(ctx.session, ctx.me, uid)).name)
     lines: list[Any] = [
-        ctx.tr(
+        ctx.tr.n(
+            "Free {length} for {people}: {n} window",
             "Free {length} for {people}: {n} windows",
+            len(found),
             length=ctx.tr.duration(length),
             people=bold(", ".join(names)),
-            n=str(len(found)),
         )
     ]
     if not found:

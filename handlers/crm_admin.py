@@ -10,8 +10,9 @@ from typing import Any
 from handlers.core import Ctx, pager_row
 from handlers.crm_cards import LETTER, history_text
 from handlers.crm_charts import dashboard_png
+from handlers.crm_reports import foreign_note
 from handlers.i18n import N_
-from handlers.markup import Span, bold, join_lines
+from handlers.markup import Span, bold, join_lines, to_plain
 from handlers.people import person_field
 from handlers.views import Attachment, Button, View
 from services import crm, crm_fields, crm_people, crm_reports
@@ -42,7 +43,8 @@ async def dashboard_view(ctx: Ctx, month: str) -> View:
         if line.kind == "amount":
             done, target = money(line.actual, cur), money(line.target, cur)
         else:
-            done, target = str(line.actual), ctx.tr.s("{n} deals", n=line.target)
+            done = str(line.actual)
+            target = to_plain(ctx.tr.n("{n} deal", "{n} deals", line.target))
         lines.append(
             [
                 Span("• "),
@@ -76,10 +78,11 @@ async def dashboard_view(ctx: Ctx, month: str) -> View:
         lines.append(
             [
                 Span("• "),
-                *ctx.tr(
-                    "{source}: {total} leads, {converted} converted ({rate}%)",
+                *ctx.tr.n(
+                    "{source}: {n} lead, {converted} converted ({rate}%)",
+                    "{source}: {n} leads, {converted} converted ({rate}%)",
+                    total,
                     source=ctx.tr.s(crm.SOURCE_NAMES[source]),
-                    total=str(total),
                     converted=str(converted),
                     rate=str(pct),
                 ),
@@ -103,13 +106,7 @@ async def dashboard_view(ctx: Ctx, month: str) -> View:
             ]
         )
     if board.foreign:
-        lines.append(
-            ctx.tr(
-                "Amounts in {currency}; {n} deals in other currencies are counted without them.",
-                currency=cur,
-                n=str(board.foreign),
-            )
-        )
+        lines.append(foreign_note(ctx.tr, cur, board.foreign))
     view = View(body=join_lines(lines))
     view.image = Attachment(f"crm-{month}.png", dashboard_png(ctx.tr, board), "image/png")
     view.row(

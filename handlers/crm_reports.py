@@ -8,8 +8,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from handlers.core import Ctx, Router
-from handlers.i18n import N_
-from handlers.markup import Span, bold, join_lines
+from handlers.i18n import N_, Translator
+from handlers.markup import Markup, Span, bold, join_lines
 from handlers.views import Button, View
 from services import crm_fields, crm_reports
 from services.crm import settings_of, source_of
@@ -95,24 +95,19 @@ async def render(ctx: Ctx, title: str, rows: list[crm_reports.ReportRow], deals:
             lines.append(
                 [
                     Span(f"• {label}: "),
-                    *ctx.tr(
-                        "{count} deals, {amount}",
-                        count=str(row.count),
+                    *ctx.tr.n(
+                        "{n} deal, {amount}",
+                        "{n} deals, {amount}",
+                        row.count,
                         amount=money(row.amount, settings.currency),
                     ),
                 ]
             )
         else:
-            lines.append([Span(f"• {label}: "), *ctx.tr("{count} leads", count=str(row.count))])
+            lines.append([Span(f"• {label}: "), *ctx.tr.n("{n} lead", "{n} leads", row.count)])
     foreign = sum(row.foreign for row in rows) if deals else 0
     if foreign:
-        lines.append(
-            ctx.tr(
-                "Amounts in {currency}; {n} deals in other currencies are counted without them.",
-                currency=settings.currency,
-                n=str(foreign),
-            )
-        )
+        lines.append(foreign_note(ctx.tr, settings.currency, foreign))
     view = View(body=join_lines(lines))
     view.row(*[Button(ctx.tr.s(name), f"rp:t:{key}") for key, name in list(TEMPLATES.items())[:2]])
     view.row(*[Button(ctx.tr.s(name), f"rp:t:{key}") for key, name in list(TEMPLATES.items())[2:]])
@@ -196,3 +191,13 @@ async def report_action(ctx: Ctx) -> Any:
         rows = await crm_reports.template(ctx.session, ctx.me, name)
         return await render(ctx, ctx.tr.s(TEMPLATES[name]), rows, name != "source")
     raise DomainError(_N("This button is out of date. Open the list again."))
+
+
+def foreign_note(tr: Translator, currency: str, n: int) -> Markup:
+    """Deals in other currencies than the team's, left out of the sums."""
+    return tr.n(
+        "Amounts in {currency}; {n} deal in another currency is counted without its amount.",
+        "Amounts in {currency}; {n} deals in other currencies are counted without their amounts.",
+        n,
+        currency=currency,
+    )

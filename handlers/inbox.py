@@ -52,7 +52,7 @@ async def list_view(ctx: Ctx, page_no: int) -> View:
         ctx.session, ctx.me, page=page_no, per_page=ctx.services.page_size
     )
     lines: list[Any] = [
-        [bold(ctx.tr.s("Inbox")), Span(" "), *ctx.tr("({n} unread)", n=str(page.total))]
+        [bold(ctx.tr.s("Inbox")), Span(" "), *ctx.tr.n("({n} unread)", "({n} unread)", page.total)]
     ]
     if not page.items:
         lines.append(ctx.tr("Nothing new. Everything is read."))

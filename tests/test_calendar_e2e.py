@@ -135,7 +135,7 @@ async def test_recurring_event_and_single_change_in_russian(sqlite_app: App) -> 
     assert out.count("Планерка") >= 2
     out = await boss.press("📅 Планерка")
     out = await boss.press("Отменить это")
-    assert "Вы отменили Планерка" in out
+    assert "Вы отменили событие «Планерка»" in out
     out = await anna.say("/events")
     assert "Boss приглашает вас на событие «Планерка»" in out
     out = await anna.press("Принять")

@@ -127,18 +127,18 @@ async def test_sales_cycle_in_english(app: App) -> None:
     assert "CRM Start" in out
     assert "Boss: 150 000 RUB of 200 000 RUB (75%)" in out
     assert "Leads: 2, converted: 1 (50%)" in out
-    assert "call: 1 leads, 1 converted (100%)" in out
+    assert "call: 1 lead, 1 converted (100%)" in out
     assert "Boss: won 1 for 150 000 RUB" in out
     assert re.search(r"\(image: crm-\d{4}-\d\d\.png, \d+ bytes\)", out), out
 
     out = await boss.press(" »")  # the next month has no plan and no results yet
     assert "No plan for this month." in out and "No results this month yet." in out
     out = await boss.say("/crm report deals by owner won")
-    assert "Report: deals by responsible" in out and "Boss: 1 deals, 150 000 RUB" in out
+    assert "Report: deals by responsible" in out and "Boss: 1 deal, 150 000 RUB" in out
     out = await boss.say("/crm report leads by status web")
-    assert "new: 1 leads" in out and "converted" not in out
+    assert "new: 1 lead" in out and "converted" not in out
     out = await boss.say("/crm report funnel")
-    assert "Deal funnel" in out and "won: 1 deals, 150 000 RUB" in out
+    assert "Deal funnel" in out and "won: 1 deal, 150 000 RUB" in out
     out = await boss.say("/export deals")
     assert "2 rows exported." in out and "deals.csv" in out
 
@@ -186,7 +186,7 @@ async def test_sales_cycle_in_russian(sqlite_app: App) -> None:
     assert "сделок — 1" in out
     out = await boss.say("/crm")
     assert "Старт CRM" in out
-    assert "Босс: 1 из сделок: 1 (100%)" in out
+    assert "Босс: 1 из 1 сделки (100%)" in out
     assert "Лидов: 2, сконвертировано: 1 (50%)" in out
     assert "Воронка лидов" in out and "сконвертирован: 1" in out
 
@@ -430,12 +430,12 @@ async def test_products_currencies_and_a_long_catalogue(sqlite_app: App) -> None
     await boss.say("/deal Local 5000 RUB")
     out = await boss.say("/crm report funnel")
     assert "2 deals, 5 000 RUB" in out
-    assert "Amounts in RUB; 1 deals in other currencies are counted without them." in out
+    assert "Amounts in RUB; 1 deal in another currency is counted without its amount." in out
     await boss.say("/deal 1 stage won")
     await boss.say("/deal 2 stage won")
     out = await boss.say("/crm")
     assert "won 2 for 5 000 RUB" in out
-    assert "Amounts in RUB; 1 deals in other currencies are counted without them." in out
+    assert "Amounts in RUB; 1 deal in another currency is counted without its amount." in out
 
     # a catalogue longer than any page: a product is found by its name
     for n in range(1, 206):
