@@ -17,6 +17,30 @@ from services.errors import N_ as _N
 from services.errors import DomainError
 
 router = Router(__name__)
+# the actions /groups takes before a group's name
+_VERBS = {
+    "show",
+    "open-card",
+    "показать",
+    "join",
+    "вступить",
+    "leave",
+    "выйти",
+    "members",
+    "участники",
+    "open",
+    "открыть",
+    "close",
+    "закрыть",
+    "project",
+    "проект",
+    "add",
+    "remove",
+    "owner",
+    "добавить",
+    "удалить",
+    "владелец",
+}
 ORDER = 40
 
 CLOSED_WORDS = {"closed", "private", "закрытая", "закрытый", "закрытая группа"}
@@ -124,6 +148,17 @@ async def groups_command(ctx: Ctx) -> Any:
         return await list_view(ctx, 1, mine=True)
     if verb in ("new", "create", "новая", "создать"):
         return await _create_from_text(ctx, rest)
+    if verb not in _VERBS:
+        # "/groups Website": no action named, just a group's name: its card
+        try:
+            group, _tail = await resolve_group(ctx, ctx.args)
+        except DomainError:
+            if rest:  # "/groups joi Sales": a mistyped action
+                raise DomainError(
+                    _N("Unknown action {verb}. Send /help for the list."), verb=verb
+                ) from None
+            raise
+        return await card_view(ctx, group)
     if not rest:
         raise DomainError(_N("Which group? For example: /groups {verb} Sales"), verb=verb)
     group, tail = await resolve_group(ctx, rest)

@@ -696,3 +696,19 @@ async def test_a_new_deadline_said_with_do(sqlite_app: App) -> None:
     assert "10 дек" in out and "12:00" in out and "Не понял" not in out, out
     out = await olga.say("/task 1 deadline by Dec 11 3pm")
     assert "11 дек" in out and "15:00" in out, out
+
+
+async def test_groups_by_name_and_zones_by_city(sqlite_app: App) -> None:
+    boss = ConsoleDriver(sqlite_app, user="Boss", lang="en")
+    await boss.say("/start")
+    await boss.say("/groups new Acme Website")
+    out = await boss.say("/groups Acme Website")
+    assert "Acme Website — group, open" in out, out
+    out = await boss.say("/groups joi Acme")
+    assert "Unknown action joi." in out, out
+    out = await boss.say("/me tz new york")
+    assert "America/New_York" in out, out
+    olga = ConsoleDriver(sqlite_app, user="Olga", lang="ru")
+    await olga.say("/start")
+    out = await olga.say("/me tz Екатеринбург")
+    assert "Часовой пояс: Asia/Yekaterinburg" in out, out
