@@ -24,7 +24,7 @@ from services.parsing import spoken_hour
 router = Router(__name__)
 ORDER = 60
 
-CLOCK = re.compile(r"^\s*(\d{1,2}[:.]\d{2})\b\s*(.*)$", re.S)
+CLOCK = re.compile(r"^\s*(\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?(?![\w]))?)\s*(.*)$", re.S | re.I)
 # an hour with its part of the day: "9 утра", "6 вечера", "6 pm" (a bare "9" is no time)
 SPOKEN_CLOCK = re.compile(r"^\s*(\d{1,2})\s*(утра|дня|вечера|ночи|am|pm)\b\s*(.*)$", re.S | re.I)
 WORDS = {

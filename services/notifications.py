@@ -4,6 +4,7 @@ causes them. Quiet hours move the message to the end of the quiet period."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Any
@@ -127,8 +128,17 @@ async def notify(
 # -- the person's own settings -----------------------------------------------------
 
 
+_MERIDIEM = re.compile(r"^(\d{1,2})(?:[:.](\d{2}))?\s*([ap])\.?m\.?$", re.IGNORECASE)
+
+
 def parse_clock(text: str) -> int:
-    """'22:00' or '7' -> minutes after midnight."""
+    """'22:00', '7', '10pm', '6:30 am' -> minutes after midnight."""
+    said = _MERIDIEM.match(text.strip())
+    if said is not None:  # 12am is midnight, 12pm noon
+        hour, minute = int(said.group(1)), int(said.group(2) or 0)
+        if not 1 <= hour <= 12 or minute > 59:
+            raise DomainError(N_("Give a time like 22:00."))
+        return (hour % 12 + (12 if said.group(3).lower() == "p" else 0)) * 60 + minute
     raw = text.strip().replace(".", ":")
     hours, _, minutes = raw.partition(":")
     if not hours.isdigit() or (minutes and not minutes.isdigit()):

@@ -378,3 +378,18 @@ async def test_the_timesheet_of_last_week_and_last_month(sqlite_app: App) -> Non
     await olga.say("/start")
     out = await olga.say("/timesheet прошлую неделю")
     assert "Табель" in out and "нет никого" not in out.lower(), out
+
+
+async def test_twelve_hour_clocks_for_the_day_and_quiet_hours(sqlite_app: App) -> None:
+    zone = midday_zone()
+    boss = ConsoleDriver(sqlite_app, user="Boss", lang="en", timezone=zone)
+    await boss.say("/start")
+    await boss.say("/day start")
+    out = await boss.say("/day fix start 6:30am overslept")
+    assert "Correction saved." in out, out
+    out = await boss.say("/day")
+    assert "Working since 06:30" in out, out
+    out = await boss.say("/inbox quiet 10pm-7am")
+    assert "22:00" in out and "07:00" in out, out
+    out = await boss.say("/day schedule 9am-6pm")
+    assert "09:00" in out and "18:00" in out, out
