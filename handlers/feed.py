@@ -135,7 +135,10 @@ async def feed_view(ctx: Ctx, page_no: int) -> View:
     page = await feed.list_feed(ctx.session, ctx.me, page=page_no, per_page=ctx.services.page_size)
     lines: list[Any] = [[bold(ctx.tr.s("Feed")), Span(f" ({page.total})")]]
     if not page.items:
-        lines.append(ctx.tr("Nothing here yet. Write the first post: /post TEXT"))
+        if ctx.me.is_extranet:  # they write to their groups only
+            lines.append(ctx.tr("Nothing here yet. Write the first post: /post #group TEXT"))
+        else:
+            lines.append(ctx.tr("Nothing here yet. Write the first post: /post TEXT"))
     view = View()
     for post in page.items:
         text = post.text if len(post.text) <= PREVIEW else post.text[: PREVIEW - 1] + "…"

@@ -76,7 +76,9 @@ async def create_post(
         audience = "people"
     else:
         if actor.is_extranet:
-            raise DomainError(N_("Post to your group: /post #group TEXT."))
+            raise DomainError(
+                N_("Name your group with #group: outside members write only to their groups.")
+            )
         audience = "all"
     people: dict[int, User] = {}
     for user_id in people_ids:

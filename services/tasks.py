@@ -264,7 +264,7 @@ async def add_member(
         raise forbidden()
     group = await session.get(Group, task.group_id) if task.group_id else None
     user = await _check_assignee(session, actor, user_id, group)
-    if user.id == task.responsible_id and role == ACCOMPLICE:
+    if user.id == task.responsible_id:  # hears of everything already, as the one doing it
         raise DomainError(N_("{person} is already responsible for this task."), person=user.name)
     await session.execute(
         delete(TaskMember).where(TaskMember.task_id == task.id, TaskMember.user_id == user.id)

@@ -39,7 +39,11 @@ async def test_extranet_sees_only_its_group(sqlite_app: App, tmp_path: Path) -> 
     assert "Contract draft is ready" in out and "Team lunch" not in out
     assert "Feed (1)" in out
     out = await guest.say("/post Hello everyone")
-    assert "Post to your group: /post #group TEXT." in out
+    assert "Name your group with #group: outside members write only to their groups." in out
+    out = await guest.say("/poll Best day? | Mon | Tue")
+    assert "Name your group with #group" in out and "Poll created" not in out, out
+    out = await guest.say("/poll #Partners Best day? | Mon | Tue")
+    assert "Poll sent to 1 person." in out, out
     out = await guest.say("/events #Partners")
     assert "Partner sync" in out
     out = await guest.say("/drive")

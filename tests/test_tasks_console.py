@@ -652,6 +652,11 @@ async def test_the_card_offers_deadline_and_delegate_only_to_who_may_use_them(
     out = await anna.say("/task 1")
     labels = set(anna.buttons().values())
     assert "Delegate" in labels and "Deadline" not in labels, out
+    await boss.say("/task 1")
+    await boss.press("More")
+    await boss.press("Add observer")
+    out = await boss.say("Anna")
+    assert "Anna is already responsible for this task." in out, out
     await boss.say("/task Check the offer tomorrow 16:00")
     await boss.say("/task 2")
     await boss.press("More")
