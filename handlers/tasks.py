@@ -67,10 +67,14 @@ async def create_from_text(
     rest = normalize_dates(rest, ctx.me.locale)
     found = find_when(rest, ctx.me.locale, ctx.me.timezone)
     deadline = None
+    leading = False  # "Завтра позвонить Ивану": the title starts a sentence
     if found is not None:
         deadline = with_default_time(found.when, found.fragment, ctx.me.timezone)
+        leading = rest.lstrip().startswith(found.fragment) and found.fragment[:1].isupper()
         rest = rest.replace(found.fragment, " ", 1)
     title = _TAIL_WORDS.sub("", " ".join(rest.split())).strip(" ,;-—")
+    if leading:
+        title = title[:1].upper() + title[1:]
     if not title:
         raise DomainError(_N("What is the task? For example: /task Call Ivanov tomorrow 15:00"))
     values["title"] = title

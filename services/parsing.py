@@ -157,7 +157,7 @@ def parse_when(text: str, locale: str, tz: str, now: datetime | None = None) -> 
         raw = "в " + _BARE_GENITIVE[raw.casefold()]
     end = _END_OF.fullmatch(raw)
     if end is not None:
-        return _end_of(end["what"], tz, now)
+        return _end_of(_end_what(end), tz, now)
     if not raw:
         raise DomainError(
             N_("Give a date and time, for example: {examples}"),
@@ -375,27 +375,57 @@ HAS_TIME = re.compile(
     r"\d{1,2}[:.]\d{2}|\d\s*(?:am|pm)\b|\b(?:at|в)\s+\d{1,2}\b|"
     r"hour|minute|\bhrs?\b|\bmins?\b|час|минут|\bмин\b|\bч\b|noon|midnight|полдень|полночь|"
     r"утр|вечер|ноч|дн[её]м|morning|afternoon|evening|tonight|\bnow\b|сейчас|"
-    r"\bend\s+of\b|конц[ау]\s",
+    r"\bend\s+of\b|конц[ау]\s|\b(?:eod|cob|eow|eom)\b|close\s+of\s+business",
     re.IGNORECASE,
 )
 
 
 _END = (
-    r"(?:(?:до|к|by|until|till)\s+)?(?:the\s+)?(?:конц[ау]|end\s+of(?:\s+the)?)\s+"
-    r"(?P<what>дня|недели|месяца|day|week|month)"
+    r"(?:(?:до|к|by|until|till|before)\s+)?(?:the\s+)?(?:конц[ау]|end\s+of(?:\s+the)?)\s+"
+    r"(?P<what>дня|недели|месяца|day|week|month|business)"
+    r"|(?:(?:by|until|till|before)\s+)?(?P<abbr>eod|cob|eow|eom|close\s+of\s+business)"
+    r"|(?:до|к|by|until|till|before)\s+(?:the\s+)?(?P<before>выходн(?:ых|ым)|weekend)"
+    r"|(?P<weekend>(?:this|on\s+the|over\s+the|during\s+the)\s+weekend"
+    r"|на\s+(?:(?:этих|ближайших)\s+)?выходных)"
 )
 _END_OF = re.compile(_END, re.IGNORECASE)
 _END_OF_TAIL = re.compile(rf"(?<!\S)(?P<fragment>{_END})[\s.!]*\Z", re.IGNORECASE)
 WORKDAY_END = 18  # "by the end of the day": the working day's
 
 
+_END_WORDS = {
+    "eod": "day",
+    "cob": "day",
+    "close of business": "day",
+    "business": "day",
+    "eow": "week",
+    "eom": "month",
+}
+
+
+def _end_what(match: re.Match[str]) -> str:
+    """What an end-of phrase ends: "by EOD" the day, "до выходных" the week (its
+    Friday), "на выходных" the weekend (its Sunday); "конца месяца" the month."""
+    if match["weekend"]:
+        return "weekend"
+    if match["before"]:
+        return "week"
+    word = " ".join((match["what"] or match["abbr"]).casefold().split())
+    return _END_WORDS.get(word, word)
+
+
 def _end_of(what: str, tz: str, now: datetime | None) -> datetime:
-    """The end of this working day, week (Friday) or month, 18:00 in zone tz; one that
-    has passed moves on (the next Friday; tonight, late)."""
+    """The end of this working day, week (Friday), weekend (Sunday) or month, 18:00 in
+    zone tz; one that has passed moves on (the next Friday; tonight, late)."""
     zone = ZoneInfo(tz)
     current = (now or datetime.now(UTC)).astimezone(zone)
     what = what.casefold()
-    if what in ("недели", "week"):
+    if what == "weekend":
+        day = current.date() + timedelta(days=(6 - current.weekday()) % 7)
+        local = datetime.combine(day, time(WORKDAY_END), zone)
+        if local <= current:
+            local = current.replace(hour=23, minute=59, second=0, microsecond=0)
+    elif what in ("недели", "week"):
         day = current.date() + timedelta(days=(4 - current.weekday()) % 7)
         local = datetime.combine(day, time(WORKDAY_END), zone)
         if local <= current:
@@ -649,7 +679,7 @@ def find_when(text: str, locale: str, tz: str, now: datetime | None = None) -> F
         return found
     end = _END_OF_TAIL.search(text)
     if end is not None:
-        return Found(when=_end_of(end["what"], tz, now), fragment=end["fragment"].strip())
+        return Found(when=_end_of(_end_what(end), tz, now), fragment=end["fragment"].strip())
     dated = _DATE_TAIL.search(text)
     day_only = _day_only(dated, tz, now) if dated else None
     if dated is not None and day_only is not None:  # "Call Bob 15.12": that day

@@ -160,6 +160,13 @@ def test_a_bare_day_and_month_is_a_date(text: str, expected_local: datetime) -> 
         ("Сделать до конца дня", datetime(2026, 11, 27, 18, 0), "до конца дня"),
         ("Закрыть к концу месяца", datetime(2026, 11, 30, 18, 0), "к концу месяца"),
         ("Report by the end of the week", datetime(2026, 11, 27, 18, 0), "by the end of the week"),
+        ("Send the report by EOD", datetime(2026, 11, 27, 18, 0), "by EOD"),
+        ("Close the books EOM", datetime(2026, 11, 30, 18, 0), "EOM"),
+        ("Ship it by close of business", datetime(2026, 11, 27, 18, 0), "by close of business"),
+        ("Clean the garage this weekend", datetime(2026, 11, 29, 18, 0), "this weekend"),
+        ("Fix it by the weekend", datetime(2026, 11, 27, 18, 0), "by the weekend"),
+        ("Убрать гараж на выходных", datetime(2026, 11, 29, 18, 0), "на выходных"),
+        ("Сдать к выходным", datetime(2026, 11, 27, 18, 0), "к выходным"),
     ],
 )
 def test_the_end_of_a_day_week_or_month(text: str, expected_local: datetime, fragment: str) -> None:
@@ -168,6 +175,14 @@ def test_the_end_of_a_day_week_or_month(text: str, expected_local: datetime, fra
     found = find_when(text, "ru", "Europe/Moscow", now=NOW)  # Friday 12:00 in Moscow
     assert found is not None and found.fragment == fragment
     assert found.when.astimezone(ZoneInfo("Europe/Moscow")).replace(tzinfo=None) == expected_local
+
+
+def test_a_weekend_or_an_end_word_inside_a_title_is_no_deadline() -> None:
+    assert find_when("Plan the weekend", "en", "Europe/Moscow", now=NOW) is None
+    assert find_when("Планы на выходные", "ru", "Europe/Moscow", now=NOW) is None
+    sunday_night = datetime(2026, 11, 29, 17, 0, tzinfo=UTC)  # 20:00 in Moscow
+    late = parse_when("this weekend", "en", "Europe/Moscow", now=sunday_night)
+    assert late > sunday_night and late.date().isoformat() == "2026-11-29"
 
 
 def test_a_day_in_the_genitive_alone_is_read() -> None:

@@ -717,3 +717,16 @@ async def test_groups_by_name_and_zones_by_city(sqlite_app: App) -> None:
     await olga.say("/start")
     out = await olga.say("/me tz Екатеринбург")
     assert "Часовой пояс: Asia/Yekaterinburg" in out, out
+
+
+async def test_end_words_and_a_date_that_starts_the_line(sqlite_app: App) -> None:
+    boss = ConsoleDriver(sqlite_app, user="Boss", lang="en", timezone="America/New_York")
+    await boss.say("/start")
+    out = await boss.say("/task Send the report by EOD")
+    assert "#1 Send the report\n" in out and "Deadline: today" in out, out
+    out = await boss.say("/task Clean the garage this weekend")
+    assert "#2 Clean the garage\n" in out and "Deadline: no deadline" not in out, out
+    olga = ConsoleDriver(sqlite_app, user="Olga", lang="ru", timezone="Europe/Moscow")
+    await olga.say("/start")
+    out = await olga.say("/task Завтра позвонить Ивану")
+    assert "#3 Позвонить Ивану\n" in out and "завтра 18:00" in out, out
