@@ -60,12 +60,16 @@ async def _move_by_name(ctx: Ctx, deal_id: int, name: str) -> Any:
     deal = await crm_deals.get_deal(ctx.session, ctx.me, deal_id)
     stages = await crm_deals.stages(ctx.session, ctx.me.team_id, deal.pipeline_id)
     key = name.strip().casefold()
-    for stage in stages:
+    for stage in stages if key else []:
         if key in (stage.code, stage_label(ctx, stage).casefold()):
             if stage.kind == "lost":
                 return await ctx.start_form("crm_lost", {"deal_id": deal.id, "stage_id": stage.id})
             return await move(ctx, deal.id, stage.id)
-    view = View(body=ctx.tr("There is no stage {name}. Choose one:", name=bold(name.strip())))
+    view = View(
+        body=ctx.tr("There is no stage {name}. Choose one:", name=bold(name.strip()))
+        if key
+        else ctx.tr("Which stage is deal #{id} at now?", id=str(deal.id))
+    )
     buttons = [Button(stage_label(ctx, s), f"dl:s:{deal.id}:{s.id}") for s in stages]
     for index in range(0, len(buttons), 3):
         view.row(*buttons[index : index + 3])
@@ -87,8 +91,8 @@ async def deal_command(ctx: Ctx) -> Any:
         return await ctx.start_form("crm_deal")
     head, _, rest = text.partition(" ")
     verb, _, stage_name = rest.strip().partition(" ")
-    if head.isdigit() and verb.casefold() in ("stage", "стадия") and stage_name.strip():
-        return await _move_by_name(ctx, int(head), stage_name)
+    if head.isdigit() and verb.casefold() in ("stage", "стадия", "стадию"):
+        return await _move_by_name(ctx, int(head), stage_name)  # no name: the choice
     picked = await _pick_pipeline(ctx, text)
     if isinstance(picked, View):
         return picked

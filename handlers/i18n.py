@@ -17,6 +17,7 @@ from babel.dates import format_date, format_datetime
 from babel.messages.pofile import read_po
 
 from handlers.markup import Markup, fill
+from services.errors import CONTEXT_SEPARATOR
 
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
 LANGUAGES = ("en", "ru")
@@ -46,6 +47,8 @@ def _catalogue(lang: str) -> dict[str, Any]:
                 )
                 if all(strings):
                     messages[message.id[0]] = tuple(strings)
+            elif message.string and message.context:
+                messages[f"{message.context}{CONTEXT_SEPARATOR}{message.id}"] = message.string
             elif message.string:
                 messages[message.id] = message.string
     return messages
@@ -64,7 +67,9 @@ class Translator:
 
     def gettext(self, message: str) -> str:
         found = self._messages.get(message)
-        return found if isinstance(found, str) else message
+        if isinstance(found, str):
+            return found
+        return message.rpartition(CONTEXT_SEPARATOR)[2]  # a pN_ key with no translation
 
     def ngettext(self, singular: str, plural: str, n: int) -> str:
         found = self._messages.get(singular)

@@ -16,7 +16,8 @@ from babel.messages.pofile import read_po, write_po
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ("bot", "handlers", "services", "scheduler")
-KEYWORDS = {"tr": None, "s": None, "N_": None, "_N": None, "n": (1, 2)}
+KEYWORDS = {"tr": None, "s": None, "N_": None, "_N": None, "n": (1, 2), "pN_": ((1, "c"), 2)}
+SEPARATOR = "\x04"  # gettext's "context\x04msgid", as services.errors.pN_ builds keys
 
 
 def extract() -> dict[str, tuple[str, ...]]:
@@ -26,12 +27,14 @@ def extract() -> dict[str, tuple[str, ...]]:
         path = ROOT / folder
         if not path.is_dir():
             continue
-        for _file, _line, message, _comments, _context in extract_from_dir(
+        for _file, _line, message, _comments, context in extract_from_dir(
             str(path), keywords=KEYWORDS, comment_tags=(), strip_comment_tags=True
         ):
             if isinstance(message, tuple):
                 if message[0]:
                     found[message[0]] = tuple(m for m in message if m)
+            elif message and message.strip() and context:
+                found[f"{context}{SEPARATOR}{message}"] = (message,)
             elif message and message.strip():
                 found[message] = (message,)
     return found
@@ -45,6 +48,8 @@ def catalogue(lang: str) -> dict[str, object]:
                 if not message.id:
                     continue
                 key = message.id[0] if isinstance(message.id, tuple | list) else message.id
+                if message.context:
+                    key = f"{message.context}{SEPARATOR}{key}"
                 strings = (
                     message.string
                     if isinstance(message.string, tuple | list)

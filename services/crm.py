@@ -47,7 +47,7 @@ from services.crm_parse import (
     source_of,
     valid_email,
 )
-from services.errors import N_, DomainError, not_found
+from services.errors import N_, DomainError, not_found, pN_
 from services.pagination import Page, paginate_rows
 
 __all__ = [
@@ -105,7 +105,11 @@ NAME_MAX = 200
 
 def stage_name(stage: CrmStage) -> str:
     """The msgid (built-in) or the custom name of a stage."""
-    return stage.name or STAGE_NAMES.get(stage.code, stage.code)
+    if stage.name:
+        return stage.name
+    if stage.code == "new" and stage.pipeline_id is not None:
+        return pN_("deal stage", "new")  # «новая» (сделка), not «новый» (лид)
+    return STAGE_NAMES.get(stage.code, stage.code)
 
 
 # -- setup and settings ----------------------------------------------------------------

@@ -10,6 +10,15 @@ def N_(message: str) -> str:
     return message
 
 
+CONTEXT_SEPARATOR = "\x04"  # gettext's: "context\x04msgid"
+
+
+def pN_(context: str, message: str) -> str:
+    """A message key that reads differently in another context ("new" of a lead and
+    of a deal: «новый», «новая»); shown untranslated, it is the message alone."""
+    return f"{context}{CONTEXT_SEPARATOR}{message}"
+
+
 class DomainError(Exception):
     """Raised by services; `key` is an English msgid, `params` its named arguments."""
 

@@ -163,7 +163,7 @@ async def test_sales_cycle_in_russian(sqlite_app: App) -> None:
     out = await boss.press("Конвертировать")
     assert "Лид №1 сконвертирован: сделка №1, контакт №1." in out
     out = await boss.press("Сделка №1")
-    assert "Сделка №1: ООО Ромашка" in out and "Стадия: новый" in out
+    assert "Сделка №1: ООО Ромашка" in out and "Стадия: новая" in out  # сделка: feminine
     for stage in ("подготовка", "предложение", "переговоры"):
         out = await boss.press(stage)
         assert f"Стадия: {stage}" in out
@@ -655,9 +655,14 @@ async def test_russian_cards_filters_and_history_have_no_english(sqlite_app: App
     assert "Компания №1: ООО Ромашка" in out and "Company" not in out, out
     out = await olga.say("/deals бред")
     assert "Доступны: мои, открытые, выигранные, проигранные." in out, out
-    await olga.say("/deal Сайт 100 000 руб")
+    out = await olga.say("/deal Сайт 100 000 руб")
+    assert "Стадия: новая" in out and "новый" not in out, out
     out = await olga.say("/deals открытые")
-    assert "Сайт" in out, out
+    assert "Сайт" in out and "новая" in out, out
+    out = await olga.say("/deal 1 стадия")
+    assert "На какой стадии теперь сделка №1?" in out and "Сделка №2" not in out, out
+    out = await olga.press("переговоры")
+    assert "Стадия: переговоры" in out, out
     out = await olga.say("/leads в работе")
     assert "Лиды (0)" in out and "Неизвестный фильтр" not in out, out
     await olga.say("/lead Анна")
