@@ -17,7 +17,7 @@ from babel.dates import format_date, format_datetime
 from babel.messages.pofile import read_po
 
 from handlers.markup import Markup, fill
-from services.errors import CONTEXT_SEPARATOR
+from services.errors import CONTEXT_SEPARATOR, bare
 
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
 LANGUAGES = ("en", "ru")
@@ -69,7 +69,7 @@ class Translator:
         found = self._messages.get(message)
         if isinstance(found, str):
             return found
-        return message.rpartition(CONTEXT_SEPARATOR)[2]  # a pN_ key with no translation
+        return bare(message)  # a pN_ key with no translation
 
     def ngettext(self, singular: str, plural: str, n: int) -> str:
         found = self._messages.get(singular)

@@ -21,7 +21,7 @@ from services.crm import (
     stage_name,
     visible,
 )
-from services.errors import N_, DomainError, not_found
+from services.errors import N_, DomainError, bare, not_found
 from services.pagination import Page, paginate
 
 CURRENCIES = ("RUB", "USD", "EUR", "KZT", "BYN", "UAH", "CNY", "GBP")
@@ -187,7 +187,7 @@ async def add_stage(session: AsyncSession, actor: Actor, pipeline_id: int, name:
     if not name:
         raise DomainError(N_("A stage needs a name."))
     current = await stages(session, actor.team_id, pipeline.id)
-    if any(stage_name(s).casefold() == name.casefold() for s in current):
+    if any(bare(stage_name(s)).casefold() == name.casefold() for s in current):
         raise DomainError(N_("A stage named {name} already exists."), name=name)
     opened = [s for s in current if s.kind == "open"]
     sort = (opened[-1].sort if opened else 0) + 1

@@ -26,7 +26,7 @@ from services.crm import (
     valid_email,
     visible,
 )
-from services.errors import N_, DomainError, not_found
+from services.errors import N_, DomainError, bare, not_found
 from services.pagination import Page, paginate
 
 
@@ -294,7 +294,7 @@ async def add_status(session: AsyncSession, actor: Actor, name: str) -> CrmStage
     if not name:
         raise DomainError(N_("A status needs a name."))
     statuses = await lead_statuses(session, actor.team_id)
-    if any(stage_name(s).casefold() == name.casefold() for s in statuses):
+    if any(bare(stage_name(s)).casefold() == name.casefold() for s in statuses):
         raise DomainError(N_("A status named {name} already exists."), name=name)
     opened = [s for s in statuses if s.kind == "open"]
     sort = (opened[-1].sort if opened else 0) + 1

@@ -19,6 +19,11 @@ def pN_(context: str, message: str) -> str:
     return f"{context}{CONTEXT_SEPARATOR}{message}"
 
 
+def bare(key: str) -> str:
+    """The message of a key without its pN_ context: what English shows."""
+    return key.rpartition(CONTEXT_SEPARATOR)[2]
+
+
 class DomainError(Exception):
     """Raised by services; `key` is an English msgid, `params` its named arguments."""
 
