@@ -13,9 +13,11 @@ from services.errors import N_, DomainError, not_found
 from services.pagination import Page, paginate
 from services.tasks import ACCOMPLICE, get_task, visible_tasks
 
+# as in Bitrix24's My Plan, the first column takes the tasks not yet planned, so a task
+# due in a month is not shown under "Today"
 DEFAULT_COLUMNS = {
-    "ru": ("Сегодня", "На неделю", "На проверку", "Завершённые"),
-    "en": ("Today", "This week", "Review", "Done"),
+    "ru": ("Новые", "Сегодня", "На неделю", "На проверку", "Завершённые"),
+    "en": ("New", "Today", "This week", "Review", "Done"),
 }
 NAME_MAX = 60
 COLUMNS_MAX = 12

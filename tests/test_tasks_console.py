@@ -157,13 +157,13 @@ async def test_task_flow_in_russian(sqlite_app: App) -> None:
     assert "Учтено 1 ч 15 мин по #1." in out
 
     out = await petr.say("/plan")
-    assert "Мой план" in out and "Сегодня (1)" in out and "На проверку (0)" in out
-    await petr.press("Сегодня")
+    assert "Мой план" in out and "Новые (1)" in out and "Сегодня (0)" in out, out
+    await petr.press("Новые")
     await petr.press("Позвонить Иванову")
     out = await petr.press("На проверку")
     assert "Перемещено в «На проверку»." in out
     out = await petr.say("/plan")
-    assert "Сегодня (0)" in out and "На проверку (1)" in out
+    assert "Новые (0)" in out and "На проверку (1)" in out
 
     out = await ivan.say("/task Отчёт")
     assert "Совет: начните название с глагола" in out

@@ -58,7 +58,9 @@ async def test_team_conversation(db_url: str, fake: FakeTelegram) -> None:
         await boss.say("/task Review the budget tomorrow 10:00")
         out = await boss.say("/plan")
         assert "My Plan" in out[0].text
-        await boss.press("Today")
+        labels = [label for label, _ in out[0].buttons]
+        assert "New (1)" in labels and "Today (0)" in labels, labels
+        await boss.press("New")
         out = await boss.press("Review the budget")
         assert any("→" in label for label, _ in out[-1].buttons)
         out = await boss.press("→ This week")
