@@ -20,7 +20,7 @@ from handlers.tasks_input import (
 )
 from handlers.tasks_panels import checklist_view, comments_view, more_view, subtasks_view, time_done
 from handlers.tasks_views import card_view, status_name
-from handlers.views import View
+from handlers.views import Button, View
 from models.tasks import Task
 from models.teams import User
 from services import tasks, tasks_flow, tasks_work
@@ -45,7 +45,38 @@ async def _card(ctx: Ctx, task: Task, edit: bool = True) -> View:
     return view
 
 
+async def _open_subtasks_first(ctx: Ctx, task_id: int) -> View | None:
+    """Completing a task whose subtasks are still open: asked once, with them named."""
+    page = await tasks.subtasks(ctx.session, ctx.me, task_id, per_page=5, open_only=True)
+    if not page.total:
+        return None
+    names = ", ".join(
+        f"#{t.id} {t.title if len(t.title) <= 40 else t.title[:39] + '…'}" for t in page.items
+    )
+    more = page.total - len(page.items)
+    body = ctx.tr.n(
+        "#{id} has {n} open subtask: {names}. Complete it anyway?",
+        "#{id} has {n} open subtasks: {names}. Complete it anyway?",
+        page.total,
+        id=str(task_id),
+        names=names + (ctx.tr.s(" and {n} more", n=more) if more else ""),
+    )
+    view = View(body=body)
+    view.row(
+        Button(ctx.tr.s("Complete anyway"), f"t:s:{task_id}:force"),
+        Button(ctx.tr.s("Subtasks"), f"t:sb:{task_id}"),
+    )
+    view.row(Button(ctx.tr.s("Back to the task"), f"t:o:{task_id}"))
+    return view
+
+
 async def apply_status(ctx: Ctx, task_id: int, verb: str) -> View:
+    if verb == "complete":
+        ask = await _open_subtasks_first(ctx, task_id)
+        if ask is not None:
+            return ask
+    elif verb == "force":  # "Complete anyway"
+        verb = "complete"
     task, old = await tasks_flow.change_status(ctx.session, ctx.me, task_id, verb)
     if task.status == tasks.AWAITING:
         await tell(

@@ -19,8 +19,18 @@ from services import tasks, tasks_flow, tasks_work
 from services.errors import N_ as _N
 from services.errors import DomainError
 
-# the status verbs in Russian, as people type them: /task 12 завершить
-RU_STATUS_VERBS = {
+# the status verbs as people type them: /task 12 завершить, /task 12 done
+STATUS_WORDS = {
+    "done": "complete",
+    "finish": "complete",
+    "close": "complete",
+    "resume": "start",
+    "reopen": "renew",
+    "postpone": "defer",
+    "сделано": "complete",
+    "выполнено": "complete",
+    "закрыть": "complete",
+    "продолжить": "start",
     "начать": "start",
     "пауза": "pause",
     "приостановить": "pause",
@@ -99,7 +109,7 @@ async def subcommand(ctx: Ctx, task_id: int, rest: str) -> Any:
         return await add_role(ctx, task_id, picked.id, role)
     if verb in ("delete", "удалить"):
         return await delete(ctx, task_id)
-    verb = RU_STATUS_VERBS.get(verb, verb)
+    verb = STATUS_WORDS.get(verb, verb)
     if verb in tasks_flow.VERBS:
         return await apply_status(ctx, task_id, verb)
     if verb in ("repeat", "повтор", "template", "шаблон"):

@@ -147,6 +147,14 @@ async def card_view(ctx: Ctx, task: Task, page: int = 1, *, fresh: bool = False)
                 total=str(facts.checklist_total),
             )
         )
+    if facts.subtasks_total:
+        lines.append(
+            tr(
+                "Subtasks: {done} of {total} done",
+                done=str(facts.subtasks_total - facts.subtasks_open),
+                total=str(facts.subtasks_total),
+            )
+        )
     if facts.seconds:
         lines.append(tr("Time spent: {time}", time=tr.duration(timedelta(seconds=facts.seconds))))
     count = facts.comments

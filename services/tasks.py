@@ -350,12 +350,21 @@ async def edit_text(
 
 
 async def subtasks(
-    session: AsyncSession, actor: Actor, task_id: int, page: int = 1, per_page: int = 10
+    session: AsyncSession,
+    actor: Actor,
+    task_id: int,
+    page: int = 1,
+    per_page: int = 10,
+    *,
+    open_only: bool = False,
 ) -> Page[Task]:
-    """The subtasks of a task the actor sees, oldest first, one page."""
+    """The subtasks of a task the actor sees (the open ones only, if asked), oldest
+    first, one page."""
     task = await get_task(session, actor, task_id)
-    query = visible_tasks(actor).where(Task.parent_id == task.id).order_by(Task.id)
-    return await paginate(session, query, page, per_page)
+    query = visible_tasks(actor).where(Task.parent_id == task.id)
+    if open_only:
+        query = query.where(Task.is_open.is_(True))
+    return await paginate(session, query.order_by(Task.id), page, per_page)
 
 
 # -- reports others read -------------------------------------------------------

@@ -117,6 +117,8 @@ class CardFacts:
     seconds: int
     comments: int
     timer_here: bool  # the actor's running timer is on this task
+    subtasks_open: int = 0
+    subtasks_total: int = 0
 
 
 def _card_facts_statement() -> Any:
@@ -137,6 +139,8 @@ def _card_facts_statement() -> Any:
         seconds,
         count(TaskComment, TaskComment.task_id == task_id),
         count(TaskTimer, TaskTimer.user_id == user_id, TaskTimer.task_id == task_id),
+        count(Task, Task.parent_id == task_id, Task.is_open),
+        count(Task, Task.parent_id == task_id),
     )
 
 
@@ -155,6 +159,8 @@ async def card_facts(session: AsyncSession, actor: Actor, task: Task) -> CardFac
         seconds=int(row[2]),
         comments=int(row[3]),
         timer_here=bool(row[4]),
+        subtasks_open=int(row[5]),
+        subtasks_total=int(row[6]),
     )
 
 

@@ -730,3 +730,25 @@ async def test_end_words_and_a_date_that_starts_the_line(sqlite_app: App) -> Non
     await olga.say("/start")
     out = await olga.say("/task Завтра позвонить Ивану")
     assert "#3 Позвонить Ивану\n" in out and "завтра 18:00" in out, out
+
+
+async def test_completing_a_task_with_open_subtasks_asks_first(sqlite_app: App) -> None:
+    boss = ConsoleDriver(sqlite_app, user="Boss", lang="en", timezone="Europe/Berlin")
+    await boss.say("/start")
+    await boss.say("/task Launch the site")
+    await boss.say("/task 1 sub Write the copy")
+    await boss.say("/task 1 sub Deploy")
+    out = await boss.say("/task 2 done")
+    assert "Status: ✅" in out, out
+    out = await boss.say("/task 1")
+    assert "Subtasks: 1 of 2 done" in out, out
+    out = await boss.press("Complete")
+    assert "#1 has 1 open subtask: #3 Deploy. Complete it anyway?" in out, out
+    out = await boss.say("/task 1")
+    assert "Status: ⚪" in out, out  # asking changed nothing
+    await boss.press("Complete")
+    out = await boss.press("Complete anyway")
+    assert "#1 Launch the site" in out and "Status: ✅" in out, out
+    await boss.say("/task 3 finish")
+    out = await boss.say("/task 1")
+    assert "Subtasks: 2 of 2 done" in out, out
