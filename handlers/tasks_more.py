@@ -301,7 +301,7 @@ async def _submit_return(ctx: Ctx, values: dict[str, Any]) -> View:
 
 async def _submit_check(ctx: Ctx, values: dict[str, Any]) -> View:
     await tasks_work.add_items(
-        ctx.session, ctx.me, int(values["task_id"]), values["text"].split(";")
+        ctx.session, ctx.me, int(values["task_id"]), tasks_work.split_items(values["text"])
     )
     return await checklist_view(ctx, int(values["task_id"]))
 
@@ -386,7 +386,7 @@ for _form in (
     _one(
         "task_check",
         N_("Checklist"),
-        Field("text", N_("Checklist items, separated by ;"), max_length=4000),
+        Field("text", N_("Checklist items, one per line or separated by ;"), max_length=4000),
         _submit_check,
     ),
     _one(

@@ -3,6 +3,7 @@ add (co-executor), watch (observer), delete, status verbs, repeat, template."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from handlers.core import Ctx
@@ -60,7 +61,7 @@ async def delete(ctx: Ctx, task_id: int) -> View:
 async def subcommand(ctx: Ctx, task_id: int, rest: str) -> Any:
     """/task 12 · /task 12 comment TEXT · time 2h 30m TEXT · check A; B · sub TITLE ·
     after 11 · deadline WHEN · delegate @x · start|complete|..."""
-    verb, _, arg = rest.partition(" ")
+    verb, arg = [*re.split(r"\s", rest.strip(), maxsplit=1), ""][:2]  # "check\nmilk\nbread"
     verb = verb.casefold()
     arg = arg.strip()
     if not verb:
@@ -72,7 +73,7 @@ async def subcommand(ctx: Ctx, task_id: int, rest: str) -> Any:
         await tasks_work.add_time(ctx.session, ctx.me, task_id, seconds, comment)
         return time_done(ctx, await tasks.get_task(ctx.session, ctx.me, task_id), seconds)
     if verb in ("check", "чек", "пункт"):
-        await tasks_work.add_items(ctx.session, ctx.me, task_id, arg.split(";"))
+        await tasks_work.add_items(ctx.session, ctx.me, task_id, tasks_work.split_items(arg))
         return await checklist_view(ctx, task_id)
     if verb in ("sub", "подзадача"):
         await tasks.get_task(ctx.session, ctx.me, task_id)

@@ -184,6 +184,15 @@ async def checklist(session: AsyncSession, actor: Actor, task_id: int) -> list[C
     return list(rows.scalars())
 
 
+_ITEM_MARK = re.compile(r"^\s*(?:[-*•–—]|\[\s?[xх]?\s?\]|\d{1,3}[.)])\s+", re.IGNORECASE)
+
+
+def split_items(text: str) -> list[str]:
+    """Checklist items as people type them: separated by ";" or one per line, with
+    or without list marks ("- milk", "1. bread", "[ ] eggs")."""
+    return [_ITEM_MARK.sub("", part) for line in text.splitlines() for part in line.split(";")]
+
+
 async def add_items(
     session: AsyncSession, actor: Actor, task_id: int, texts: list[str]
 ) -> list[ChecklistItem]:

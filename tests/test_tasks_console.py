@@ -752,3 +752,15 @@ async def test_completing_a_task_with_open_subtasks_asks_first(sqlite_app: App) 
     await boss.say("/task 3 finish")
     out = await boss.say("/task 1")
     assert "Subtasks: 2 of 2 done" in out, out
+
+
+async def test_checklist_items_one_per_line_with_list_marks(sqlite_app: App) -> None:
+    boss = ConsoleDriver(sqlite_app, user="Boss", lang="en", timezone="Europe/Berlin")
+    await boss.say("/start")
+    await boss.say("/task Shopping")
+    out = await boss.say("/task 1 check\n- milk\n- bread; eggs\n1. butter")
+    assert "0 of 4 done" in out and "☐ milk" in out and "☐ butter" in out, out
+    assert "- milk" not in out and "1. butter" not in out, out
+    await boss.press("Add item")
+    out = await boss.say("[ ] jam\n• tea")
+    assert "0 of 6 done" in out and "☐ jam" in out and "☐ tea" in out, out
