@@ -175,7 +175,10 @@ class Card:
 
     def set_phone(self, raw: str) -> None:
         key = phone_key(raw)
-        if key:
+        if key and len(key) < 10 and not raw.strip().startswith(("+", "00")):
+            # a local number ("2-22-33-44", "555-2671"): no country code to add
+            self.phone, self.phone_key = " ".join(raw.split()), key
+        elif key:
             self.phone, self.phone_key = pretty_phone(key), key
         else:
             self.phone = raw.strip()

@@ -671,3 +671,12 @@ async def test_russian_cards_filters_and_history_have_no_english(sqlite_app: App
     out = await olga.press("Пропустить")
     out = await olga.say("завтра 15:00")
     assert "Запланировано дело: звонок" in out and "call" not in out, out
+
+
+async def test_a_local_phone_number_gets_no_country_code(sqlite_app: App) -> None:
+    olga = ConsoleDriver(sqlite_app, user="Olga", lang="ru", timezone="Asia/Yekaterinburg")
+    await olga.say("/start")
+    out = await olga.say("/lead Иван Петров, тел. 2-22-33-44")
+    assert "Телефон: 2-22-33-44" in out and "+222" not in out, out
+    out = await olga.say("/contact Анна Смирнова, 8 912 555-44-33")
+    assert "+7 912 555-44-33" in out, out
