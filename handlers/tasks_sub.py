@@ -10,7 +10,7 @@ from handlers.core import Ctx
 from handlers.i18n import Translator
 from handlers.markup import Span, bold
 from handlers.people import pick_person
-from handlers.tasks import create_from_text, post_comment
+from handlers.tasks import create_from_text, post_comment, tell
 from handlers.tasks_input import as_moment, parse_deadline
 from handlers.tasks_more import add_role, apply_deadline, apply_delegate, apply_status
 from handlers.tasks_panels import checklist_view, time_done
@@ -82,10 +82,31 @@ async def subcommand(ctx: Ctx, task_id: int, rest: str) -> Any:
         pred_id = arg.lstrip("#")
         if not pred_id.isdigit():
             raise DomainError(_N("After which task? For example: /task 12 after 11"))
-        pred, succ = await tasks_flow.add_dependency(ctx.session, ctx.me, int(pred_id), task_id)
+        pred, succ, moved = await tasks_flow.add_dependency(
+            ctx.session, ctx.me, int(pred_id), task_id
+        )
         view = await card_view(ctx, succ)
-        note = ctx.tr(
-            "#{succ} now starts after #{pred} is due.", succ=str(succ.id), pred=str(pred.id)
+        if moved and succ.deadline is not None:
+            new = succ.deadline
+            await tell(
+                ctx,
+                succ,
+                "deadline",
+                _N("The deadline moved with the task it depends on: {when}."),
+                when=lambda tr: tr.when(new),
+            )
+        note = (
+            ctx.tr(
+                "#{succ} now starts after #{pred} is due; its deadline moved to {when} "
+                "to keep its length.",
+                succ=str(succ.id),
+                pred=str(pred.id),
+                when=bold(ctx.tr.when(succ.deadline)),
+            )
+            if moved and succ.deadline is not None
+            else ctx.tr(
+                "#{succ} now starts after #{pred} is due.", succ=str(succ.id), pred=str(pred.id)
+            )
         )
         view.body = [*note, Span("\n\n"), *view.body]
         return view

@@ -4,6 +4,7 @@ deadlines, and finish-to-start dependencies that move with their predecessor."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -11,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models.base import utcnow
 from models.groups import Group
 from models.tasks import Task, TaskDependency, TaskMember
+from models.teams import User
 from services.access import Actor
 from services.errors import N_, DomainError, forbidden
 from services.tasks import (
@@ -154,6 +156,23 @@ async def set_deadline(
     return task, shifted
 
 
+async def _on_a_workday(
+    session: AsyncSession, task: Task, moment: datetime, later: bool
+) -> datetime:
+    """A deadline moved by a dependency does not land on a Saturday or Sunday of the
+    responsible person's zone: it goes on to Monday (or back to Friday when moved
+    earlier), at the same time of day. A deadline someone set by hand stays."""
+    person = await session.get(User, task.responsible_id)
+    zone = ZoneInfo(person.timezone if person is not None else "UTC")
+    local = moment.astimezone(zone)
+    weekday = local.weekday()
+    if weekday < 5:
+        return moment
+    days = (7 - weekday) if later else -(weekday - 4)
+    moved = (local.replace(tzinfo=None) + timedelta(days=days)).replace(tzinfo=zone)
+    return moved.astimezone(moment.tzinfo)
+
+
 async def _shift_dependents(session: AsyncSession, root: Task, delta: timedelta) -> list[Task]:
     """Move every open successor (transitively) by `delta`, keeping its duration."""
     shifted: list[Task] = []
@@ -175,7 +194,9 @@ async def _shift_dependents(session: AsyncSession, root: Task, delta: timedelta)
             if succ.is_open:
                 succ.start_at = (succ.start_at or succ.created_at) + delta
                 if succ.deadline is not None:
-                    succ.deadline = succ.deadline + delta
+                    succ.deadline = await _on_a_workday(
+                        session, succ, succ.deadline + delta, delta > timedelta(0)
+                    )
                     succ.due_sort = succ.deadline
                 shifted.append(succ)
             queue.append(succ.id)
@@ -184,8 +205,9 @@ async def _shift_dependents(session: AsyncSession, root: Task, delta: timedelta)
 
 async def add_dependency(
     session: AsyncSession, actor: Actor, predecessor_id: int, successor_id: int
-) -> tuple[Task, Task]:
-    """Finish-to-start: the successor starts when the predecessor is due."""
+) -> tuple[Task, Task, bool]:
+    """Finish-to-start: the successor starts when the predecessor is due. Returns both
+    and whether the successor's deadline had to move (to keep its duration)."""
     pred = await get_task(session, actor, predecessor_id)
     succ = await get_task(session, actor, successor_id)
     if not (can_manage(actor, succ) or succ.responsible_id == actor.user_id):
@@ -209,6 +231,7 @@ async def add_dependency(
                 frontier.append(up)
     if await session.get(TaskDependency, (pred.id, succ.id)) is None:
         session.add(TaskDependency(predecessor_id=pred.id, successor_id=succ.id))
+    moved = False
     if pred.deadline is not None:
         start = succ.start_at or succ.created_at
         if start < pred.deadline:
@@ -217,10 +240,11 @@ async def add_dependency(
             delta = pred.deadline - start
             succ.start_at = pred.deadline
             if succ.deadline is not None and succ.deadline <= pred.deadline:
-                succ.deadline += delta
+                succ.deadline = await _on_a_workday(session, succ, succ.deadline + delta, True)
                 succ.due_sort = succ.deadline
+                moved = True
     await session.flush()
-    return pred, succ
+    return pred, succ, moved
 
 
 async def delete_task(session: AsyncSession, actor: Actor, task_id: int) -> tuple[Task, set[int]]:

@@ -764,3 +764,22 @@ async def test_checklist_items_one_per_line_with_list_marks(sqlite_app: App) -> 
     await boss.press("Add item")
     out = await boss.say("[ ] jam\n• tea")
     assert "0 of 6 done" in out and "☐ jam" in out and "☐ tea" in out, out
+
+
+async def test_a_deadline_moved_by_a_dependency_is_said_and_told(sqlite_app: App) -> None:
+    from datetime import date, timedelta
+
+    boss, anna = await team(sqlite_app, "en", "Boss", "Anna")
+    later = (date.today() + timedelta(days=10)).strftime("%d.%m.%Y")
+    sooner = (date.today() + timedelta(days=2)).strftime("%d.%m.%Y")
+    await boss.say(f"/task Design {later} 17:00")
+    await boss.say(f"/task Build {sooner} 12:00 @Anna")
+    await anna.say("/tasks")  # read the assignment
+    out = await boss.say("/task 2 after 1")
+    assert "#2 now starts after #1 is due; its deadline moved to" in out, out
+    deadline = out.split("Deadline: ")[1].splitlines()[0]
+    assert not deadline.startswith(("Sat", "Sun")), deadline
+    out = await anna.say("/tasks")
+    assert "The deadline moved with the task it depends on:" in out, out
+    out = await boss.say("/task 1 after 2")
+    assert "That would make a circle of dependencies." in out, out

@@ -167,6 +167,38 @@ async def test_dependents_shift_with_the_predecessor(
         )
 
 
+async def test_a_deadline_moved_by_a_dependency_skips_the_weekend(
+    maker: async_sessionmaker[AsyncSession], world: World
+) -> None:
+    async with maker() as s, s.begin():
+        design = await tasks.create_task(
+            s,
+            world.admin,
+            "Design",
+            deadline=NOW + timedelta(days=4),
+            now=NOW,  # Friday
+        )
+        build = await tasks.create_task(
+            s,
+            world.admin,
+            "Build",
+            deadline=NOW + timedelta(days=1),
+            now=NOW,  # one day long
+        )
+        _, build, moved = await tasks_flow.add_dependency(s, world.admin, design.id, build.id)
+        # Friday + one day is a Saturday: on to Monday, same time of day
+        assert moved and build.deadline == NOW + timedelta(days=7)
+        _, shifted = await tasks_flow.set_deadline(
+            s, world.admin, design.id, NOW + timedelta(days=3)
+        )
+        # a day earlier is a Sunday: back to Friday
+        assert [t.id for t in shifted] == [build.id]
+        assert build.deadline == NOW + timedelta(days=4)
+        # a deadline set by hand on a Saturday stays there
+        await tasks_flow.set_deadline(s, world.admin, build.id, NOW + timedelta(days=5))
+        assert build.deadline == NOW + timedelta(days=5)
+
+
 async def test_access_by_role_group_and_extranet(
     maker: async_sessionmaker[AsyncSession], world: World
 ) -> None:
