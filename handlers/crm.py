@@ -41,6 +41,12 @@ EXPORT_WORDS = {
     "companies": "company",
     "компании": "company",
 }
+CSV_NAMES = {
+    "lead": "leads.csv",
+    "deal": "deals.csv",
+    "contact": "contacts.csv",
+    "company": "companies.csv",
+}
 ENTITY_LABELS = {"lead": "l", "deal": "d", "contact": "c", "company": "o"}
 
 
@@ -124,7 +130,7 @@ async def export_command(ctx: Ctx) -> Any:
     data, count = await crm_reports.export_csv(ctx.session, ctx.me, entity)
     return View(
         body=ctx.tr.n("{n} row exported.", "{n} rows exported.", count),
-        file=Attachment(f"{entity}s.csv", data, "text/csv"),
+        file=Attachment(CSV_NAMES[entity], data, "text/csv"),
     )
 
 
@@ -147,7 +153,7 @@ async def _export_list(ctx: Ctx) -> View:
         data, count = await crm_reports.export_csv(ctx.session, ctx.me, entity)
     return View(
         body=ctx.tr.n("{n} row exported.", "{n} rows exported.", count),
-        file=Attachment(f"{entity}s.csv", data, "text/csv"),
+        file=Attachment(CSV_NAMES[entity], data, "text/csv"),
     )
 
 

@@ -5,7 +5,12 @@ Entity letters in button data: l lead, d deal, c contact, o company.
 
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal
 from typing import Any
+
+from babel.dates import format_date
+from babel.numbers import format_decimal
 
 from handlers.core import Ctx, pager_row
 from handlers.i18n import N_
@@ -44,12 +49,26 @@ def field_line(ctx: Ctx, label: str, value: Any) -> Markup:
     return ctx.tr("{label}: {value}", label=label, value=value)
 
 
+def field_value_text(ctx: Ctx, kind: str, value: Any) -> str:
+    """A custom field's stored value as the reader writes it: a date "15 дек. 2026",
+    a number "150 000,5"."""
+    try:
+        if kind == "date":
+            return format_date(date.fromisoformat(str(value)), "d MMM yyyy", locale=ctx.tr.lang)
+        if kind == "number":
+            text = format_decimal(Decimal(str(value)), locale=ctx.tr.lang)
+            return text.replace("\xa0", " ").replace("\u202f", " ")  # as amounts are
+    except (ValueError, ArithmeticError):
+        pass  # a value stored before the field's kind changed: shown as it is
+    return str(value)
+
+
 async def _extras(ctx: Ctx, entity: str, row: Any) -> list[Markup]:
     lines: list[Markup] = []
     for fld in await crm_fields.fields_of(ctx.session, ctx.me, entity):
         value = (row.custom or {}).get(str(fld.id))
         if value is not None:
-            lines.append(field_line(ctx, fld.name, str(value)))
+            lines.append(field_line(ctx, fld.name, field_value_text(ctx, fld.kind, value)))
     acts = await crm_people.activities_of(ctx.session, ctx.me, entity, row.id)
     if acts:
         lines.append([bold(ctx.tr.s("Activities"))])

@@ -21,6 +21,7 @@ from services.crm import (
     stage_name,
     visible,
 )
+from services.crm_parse import MULTIPLIERS
 from services.errors import N_, DomainError, bare, not_found
 from services.pagination import Page, paginate
 
@@ -63,7 +64,8 @@ AMOUNT_RE = re.compile(
     r"(?P<num>(?P<us>\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?)"  # 2,500 and 1,250.75
     r"|(?P<eu>\d{1,3}(?:\.\d{3})+(?:,\d{1,2})?)"  # 2.500 and 1.250,75
     r"|(?:\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d+)(?:[.,]\d{1,2})?)"  # 150 000, 99,90, 2.5
-    r"\s*(?P<k>k|к|тыс\.?|m|млн)?\s*"
+    r"\s*(?P<k>k|к|тыс\.?|тысяч[аи]?|m|mln|млн\.?|миллион(?:а|ов)?|bn|млрд\.?"
+    r"|т\.\s?р\.?|тр\b)?\s*"
     r"(?P<cur>₽|\$|€|£|рубл(?:ь|я|ей)|руб\.?|р\.?|rub|usd|eur|kzt|byn|uah|cny|gbp|"
     r"dollars?|доллар(?:а|ов)?|долл\.?|euros?|евро|тенге|pounds)?\s*$",
     re.IGNORECASE,
@@ -101,15 +103,14 @@ def parse_money(text: str) -> tuple[int, str | None]:
         raise DomainError(
             N_("I could not read {text} as an amount, e.g. 150000 RUB."), text=text
         ) from None
-    mult = (match.group("k") or "").lower()
-    if mult in ("k", "к") or mult.startswith("тыс"):
-        value *= 1000
-    elif mult in ("m", "млн"):
-        value *= 1_000_000
+    mult = "".join((match.group("k") or "").lower().split()).rstrip(".")
     cur = match.group("cur") or head
-    currency = CURRENCY_WORDS.get(cur.lower()) if cur else None
+    if mult in ("т.р", "тр"):  # "150 т.р.": thousands of roubles
+        mult, cur = "тыс", cur or "rub"
+    value *= MULTIPLIERS.get(mult, 1)
     if value * 100 >= MAX_AMOUNT:
         raise AmountTooLarge(N_("{text} is too large for an amount."), text=text.strip()[:40])
+    currency = CURRENCY_WORDS.get(cur.lower()) if cur else None
     return int(value * 100), currency
 
 

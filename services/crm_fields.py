@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -16,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models.crm import CrmField
 from services.access import Actor, require_admin
 from services.crm import ENTITIES, add_history, get_visible, scope_of
+from services.crm_parse import MULTIPLIERS
 from services.errors import N_, DomainError, not_found
 from services.parsing import parse_when
 
@@ -97,6 +99,12 @@ _GROUPED_US = re.compile(r"[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?")  # 2,500 and 1,25
 _GROUPED_EU = re.compile(r"[-+]?\d{1,3}(?:\.\d{3})+,\d+")  # 1.250,75
 
 
+_MULTIPLIED = re.compile(
+    rf"(?P<number>.*?\d)\s*(?P<word>{'|'.join(sorted(MULTIPLIERS, key=len, reverse=True))})\.?",
+    re.IGNORECASE,
+)
+
+
 def _plain_number(text: str, locale: str) -> str:
     """A number as people write it, for Decimal: "1 250,5", "1,250.75", "1.250,75";
     "2,500" is two thousand five hundred in English and two and a half in Russian."""
@@ -113,8 +121,11 @@ def parse_value(fld: CrmField, raw: str, locale: str, tz: str) -> str:
     if not text:
         raise DomainError(N_("Please type a value, or press Cancel."))
     if fld.kind == "number":
+        said = _MULTIPLIED.fullmatch(text)  # "150 тыс", "1,5 млн", "12k"
         try:
-            number = Decimal(_plain_number(text, locale))
+            number = Decimal(_plain_number(said["number"] if said else text, locale))
+            if said:
+                number *= MULTIPLIERS[said["word"].casefold().rstrip(".")]
         except (InvalidOperation, ArithmeticError):
             raise DomainError(N_("{value} is not a number."), value=text) from None
         if not number.is_finite():
@@ -125,8 +136,8 @@ def parse_value(fld: CrmField, raw: str, locale: str, tz: str) -> str:
                 N_("{value} is too large or too small for a number field."), value=text[:40]
             )
         return format(number.quantize(Decimal("1e-6")).normalize(), "f")
-    if fld.kind == "date":
-        return parse_when(text, locale, tz).date().isoformat()
+    if fld.kind == "date":  # the day in the person's zone, not in UTC
+        return parse_when(text, locale, tz).astimezone(ZoneInfo(tz)).date().isoformat()
     if fld.kind == "list":
         for option in fld.options:
             if option.casefold() == text.casefold():

@@ -12,6 +12,25 @@ from typing import Any
 
 from services.errors import N_
 
+# "150 тыс", "1,5 млн", "12k": the word after a number that multiplies it
+MULTIPLIERS = {
+    "k": 1000,
+    "к": 1000,
+    "тыс": 1000,
+    "тысяч": 1000,
+    "тысяча": 1000,
+    "тысячи": 1000,
+    "m": 1_000_000,
+    "mln": 1_000_000,
+    "млн": 1_000_000,
+    "миллион": 1_000_000,
+    "миллиона": 1_000_000,
+    "миллионов": 1_000_000,
+    "bn": 1_000_000_000,
+    "млрд": 1_000_000_000,
+}
+
+
 NAME_MAX = 200
 
 SOURCES = ("call", "email", "messenger", "web", "ads", "referral", "import", "other")

@@ -680,3 +680,30 @@ async def test_a_local_phone_number_gets_no_country_code(sqlite_app: App) -> Non
     assert "Телефон: 2-22-33-44" in out and "+222" not in out, out
     out = await olga.say("/contact Анна Смирнова, 8 912 555-44-33")
     assert "+7 912 555-44-33" in out, out
+
+
+async def test_custom_dates_numbers_and_amounts_as_russians_type_them(sqlite_app: App) -> None:
+    olga = ConsoleDriver(sqlite_app, user="Olga", lang="ru", timezone="Europe/Moscow")
+    await olga.say("/start")
+    await olga.say("/crm field add deal Дата отгрузки date")
+    await olga.say("/crm field add deal Бюджет number")
+    out = await olga.say("/deal Мониторы 150 т.р.")
+    assert "Сделка №1: Мониторы\n" in out and "Сумма: 150 000 RUB" in out, out
+    await olga.press("Поля")
+    await olga.press("Дата отгрузки")
+    out = await olga.say("15.12.2026")
+    assert "Дата отгрузки: 15 дек. 2026" in out, out  # Moscow's day, not UTC's 14th
+    await olga.press("Поля")
+    await olga.press("Бюджет")
+    out = await olga.say("1,5 млн")
+    assert "Бюджет: 1 500 000" in out, out
+    out = await olga.say("/deal Лицензии 2 миллиона рублей")
+    assert "Сумма: 2 000 000 RUB" in out, out
+
+
+async def test_companies_export_is_named_in_plural(sqlite_app: App) -> None:
+    boss = ConsoleDriver(sqlite_app, user="Boss", lang="en")
+    await boss.say("/start")
+    await boss.say("/company Globex Corp")
+    out = await boss.say("/export companies")
+    assert "companies.csv" in out and "companys" not in out, out
