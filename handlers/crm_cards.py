@@ -286,10 +286,18 @@ async def person_card(ctx: Ctx, entity: str, entity_id: int) -> View:
         lines.append(field_line(ctx, ctx.tr.s("Phone"), row.phone))
     if row.email:
         lines.append(field_line(ctx, ctx.tr.s("E-mail"), row.email))
+    company = None
+    if entity == "contact" and row.company_id:
+        try:  # a company the reader may not see stays unnamed
+            company = await crm.get_visible(ctx.session, ctx.me, "company", row.company_id)
+        except NotFound:
+            company = None
+    if company is not None:
+        lines.append(field_line(ctx, ctx.tr.s("Company"), company.name))
     lines.append(field_line(ctx, ctx.tr.s("Responsible"), await owner_name(ctx, row.owner_id)))
     view = View(ref=f"{entity}:{row.id}")
-    if entity == "contact" and row.company_id:
-        view.row(Button(ctx.tr.s("Company #{id}", id=row.company_id), f"co:o:{row.company_id}"))
+    if company is not None:
+        view.row(Button(f"🏢 {company.name}"[:60], f"co:o:{company.id}"))
     letter = "ct" if entity == "contact" else "co"
     if entity == "company":
         people = await crm_people.company_contacts_page(ctx.session, ctx.me, row.id, 1, CARD_ROWS)

@@ -129,6 +129,8 @@ async def create_contact_checked(
         if dups:
             return Created(None, dups, await _draft(session, actor, "contact", card))
     company_id = await find_company(session, actor, card.company) if card.company else None
+    if card.company and company_id is None:  # a company named for the first time: made
+        company_id = (await create_company(session, actor, card.company)).id
     contact = await create_contact(
         session,
         actor,

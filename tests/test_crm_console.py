@@ -83,7 +83,9 @@ async def test_sales_cycle_in_english(app: App) -> None:
     assert "lead #1 Ivan Petrov (same phone)" in out
     assert "contact #1 Ivan Petrov (same phone)" in out
     out = await boss.press("Create anyway")
-    assert "Contact #2 created." in out and "Company #1" in out  # linked by the company name
+    assert (
+        "Contact #2 created." in out and "Company: Romashka LLC" in out
+    )  # linked by the company name
     out = await boss.say("/company Romashka LLC")
     assert "company #1 Romashka LLC (same name)" in out
     out = await boss.press("Open #1")
@@ -469,9 +471,9 @@ async def test_imported_contacts_keep_their_company(sqlite_app: App, tmp_path: P
     out = await boss.say("/companies")
     assert "Companies (2)" in out and "Vector" in out
     out = await boss.say("/contact 1")
-    assert "Company #1" in out  # the Romashka LLC that was there
+    assert "Company: Romashka LLC" in out and "🏢 Romashka LLC" in out  # the one that was there
     out = await boss.say("/contact 3")
-    assert "Company #2" in out  # Vector, created once for Ivan and Petr
+    assert "🏢 Vector" in out  # created once for Ivan and Petr
 
 
 async def test_a_company_with_many_deals_and_contacts_pages_them(sqlite_app: App) -> None:
@@ -707,3 +709,16 @@ async def test_companies_export_is_named_in_plural(sqlite_app: App) -> None:
     await boss.say("/company Globex Corp")
     out = await boss.say("/export companies")
     assert "companies.csv" in out and "companys" not in out, out
+
+
+async def test_a_contact_with_a_new_company_makes_and_links_it(sqlite_app: App) -> None:
+    boss = ConsoleDriver(sqlite_app, user="Boss", lang="en", timezone="America/New_York")
+    await boss.say("/start")
+    out = await boss.say("/contact Jane Doe, Globex Corp, jane@globex.com, (212) 555-0199")
+    assert "Contact #1: Jane Doe" in out and "Company: Globex Corp" in out, out
+    out = await boss.press("Globex Corp")
+    assert "Company #1: Globex Corp" in out and "👤 Jane Doe" in out, out
+    out = await boss.say("/contact John Roe, Globex Corp")
+    assert "Company: Globex Corp" in out, out
+    out = await boss.say("/companies")
+    assert "Companies (1)" in out, out
