@@ -18,13 +18,12 @@ from handlers.markup import Markup, Span, bold, join_lines
 from handlers.views import Button, View
 from models.crm import CrmActivity, CrmNote, CrmStage
 from services import crm, crm_deals, crm_fields, crm_leads, crm_people, crm_products
-from services.crm_activities import KIND_NAMES
+from services.crm_activities import KIND_ICON, KIND_NAMES
 from services.crm_deals import money
 from services.errors import NotFound
 
 LETTER = {"lead": "l", "deal": "d", "contact": "c", "company": "o"}
 ENTITY = {v: k for k, v in LETTER.items()}
-KIND_ICON = {"call": "📞", "meeting": "🤝", "todo": "✅"}
 
 
 def stage_label(ctx: Ctx, stage: CrmStage) -> str:

@@ -12,13 +12,18 @@ from handlers.markup import Span, bold, join_lines
 from handlers.views import Button, View
 from models.teams import User
 from services import reminders
+from services.crm_activities import KIND_ICON, KIND_NAMES
 
 
 def _items(tr: Translator, title: str, items: list[reminders.Item], prefix: str) -> list[Any]:
     lines: list[Any] = [bold(title)]
     for item in items:
-        when = f" — {tr.when(item.when)}" if item.when else ""
-        lines.append([Span(f"• {item.title}{when}")])
+        when = f" — {'🔥 ' if item.late else ''}{tr.when(item.when)}" if item.when else ""
+        label = item.title
+        if item.kind:  # a CRM activity: what it is, then its subject if it has one
+            name = tr.s(KIND_NAMES.get(item.kind, item.kind))
+            label = f"{KIND_ICON.get(item.kind, '')} {name}" + (f": {label}" if label else "")
+        lines.append([Span(f"• {label}{when}")])
     return lines
 
 
@@ -56,6 +61,8 @@ def render_my_day(tr: Translator, user: User, facts: reminders.Agenda) -> View:
     if not (facts.overdue or facts.due_today or facts.events or facts.activities):
         lines.append(tr("Nothing due today."))
     view = View(body=join_lines(lines))
+    if facts.activities:
+        view.row(Button(tr.s("My activities"), "crm:td:1"))
     if not facts.day_started and facts.works_today:
         view.row(Button(tr.s("▶ Start the day"), "day:s"))
     else:

@@ -24,6 +24,7 @@ from services.pagination import Page, paginate
 
 KINDS = ("call", "meeting", "todo")
 KIND_NAMES = {"call": N_("call"), "meeting": N_("meeting"), "todo": N_("to-do")}
+KIND_ICON = {"call": "📞", "meeting": "🤝", "todo": "✅"}
 KIND_WORDS = {
     "call": "call",
     "звонок": "call",

@@ -300,7 +300,16 @@ _TIME = r"(?:(?P<h>\d{1,2}):(?P<m>\d{2})(?:\s?(?P<ap>[ap]m))?|(?P<h12>\d{1,2})\s
 _FAST = rf"{_PREFIX}(?:{_DAY})?{_TIME}"
 _FAST_WHOLE = re.compile(_FAST, re.IGNORECASE)
 _FAST_TAIL = re.compile(rf"(?<!\S)(?P<fragment>{_FAST})[\s.!]*\Z", re.IGNORECASE)
-_RELATIVE_DAYS = {"today": 0, "сегодня": 0, "tomorrow": 1, "завтра": 1, "послезавтра": 2}
+_RELATIVE_DAYS = {
+    "today": 0,
+    "сегодня": 0,
+    "tomorrow": 1,
+    "завтра": 1,
+    "послезавтра": 2,
+    "yesterday": -1,
+    "вчера": -1,
+    "позавчера": -2,
+}
 
 # a word that may belong to a longer date phrase ending with a time alone
 # ("next Friday at 3pm", "5 декабря в 15:00", "завтра вечером в 19:00"): then the
@@ -538,7 +547,8 @@ _NOISE = re.compile(r"^(?:\d{1,2}|[a-zа-яё]{1,2})$", re.IGNORECASE)
 # "завтра в 9 утра", "в 7 вечера", "сегодня вечером", "tomorrow morning"
 _SPOKEN_TAIL = re.compile(
     r"(?<!\S)(?P<fragment>"
-    r"(?:(?:(?P<rel>today|tomorrow|(?:the\s+)?day\s+after\s+tomorrow|сегодня|завтра|послезавтра)"
+    r"(?:(?:(?P<rel>today|tomorrow|(?:the\s+)?day\s+after\s+tomorrow|сегодня|завтра|послезавтра"
+    r"|yesterday|вчера|позавчера)"  # a call noted after the fact: "вчера в 15"
     r"|(?:(?:в|во|on)\s+)?(?P<wd>понедельник|вторник|среду|четверг|пятницу|субботу|"
     r"воскресенье|monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
     r"mon|tue|wed|thu|fri|sat|sun))"

@@ -192,6 +192,8 @@ class Item:
     id: int
     title: str
     when: datetime | None
+    kind: str = ""  # a CRM activity's: call | meeting | todo
+    late: bool = False  # its time has passed
 
 
 @dataclass(slots=True)
@@ -359,7 +361,8 @@ async def _crm_activities(
     high: datetime,
     limit: int,
 ) -> None:
-    """Open CRM activities (calls, meetings, to-dos) due today."""
+    """Open CRM activities (calls, meetings, to-dos) due today, and the overdue ones
+    (a call not made yesterday is still to make), oldest first."""
     try:
         from models.crm import CrmActivity
     except ImportError:  # pragma: no cover
@@ -367,19 +370,25 @@ async def _crm_activities(
     rows = await optional_rows(
         session,
         "crm_activities",
-        select(CrmActivity.id, CrmActivity.subject, CrmActivity.due_at, CrmActivity.owner_id)
+        select(
+            CrmActivity.id,
+            CrmActivity.subject,
+            CrmActivity.due_at,
+            CrmActivity.owner_id,
+            CrmActivity.kind,
+        )
         .where(
             CrmActivity.owner_id.in_(list(out)),
             CrmActivity.done.is_(False),
-            CrmActivity.due_at >= low,
             CrmActivity.due_at < high,
         )
         .order_by(CrmActivity.due_at),
     )
-    for activity_id, subject, due_at, uid in rows:
+    for activity_id, subject, due_at, uid, kind in rows:
         _today, start, end = ranges[uid]
-        if start <= due_at < end and len(out[uid].activities) < limit:
-            out[uid].activities.append(Item(activity_id, subject, due_at))
+        if due_at < end and len(out[uid].activities) < limit:
+            item = Item(activity_id, subject, due_at, kind=kind, late=due_at < start)
+            out[uid].activities.append(item)
 
 
 # -- what the planner needs ----------------------------------------------------------------

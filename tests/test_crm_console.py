@@ -722,3 +722,18 @@ async def test_a_contact_with_a_new_company_makes_and_links_it(sqlite_app: App) 
     assert "Company: Globex Corp" in out, out
     out = await boss.say("/companies")
     assert "Companies (1)" in out, out
+
+
+async def test_my_day_lists_activities_by_kind_with_the_overdue_ones(sqlite_app: App) -> None:
+    olga = ConsoleDriver(sqlite_app, user="Olga", lang="ru", timezone="Europe/Moscow")
+    await olga.say("/start")
+    await olga.say("/lead Иван Петров")
+    await olga.press("Дело")
+    await olga.press("звонок")
+    await olga.press("Пропустить")
+    out = await olga.say("вчера в 15")
+    assert "вчера 15:00" in out, out  # the hour said, not this minute of yesterday
+    out = await olga.say("/today")
+    assert "Дела CRM (1)" in out and "• 📞 звонок — 🔥 вчера 15:00" in out, out
+    out = await olga.press("Мои дела")
+    assert "Мои дела (1)" in out, out

@@ -193,3 +193,19 @@ def test_a_day_in_the_genitive_alone_is_read() -> None:
     late_friday = datetime(2026, 11, 27, 16, 0, tzinfo=UTC)  # 19:00 in Moscow
     week = parse_when("конца недели", "ru", "Europe/Moscow", now=late_friday)
     assert week.astimezone(ZoneInfo("Europe/Moscow")).date().isoformat() == "2026-12-04"
+
+
+def test_yesterday_with_an_hour_said() -> None:
+    from zoneinfo import ZoneInfo
+
+    msk = ZoneInfo("Europe/Moscow")
+    said = {
+        "вчера в 15": datetime(2026, 11, 26, 15, 0),
+        "вчера в 9 утра": datetime(2026, 11, 26, 9, 0),
+        "позавчера в 10": datetime(2026, 11, 25, 10, 0),
+        "yesterday at 3": datetime(2026, 11, 26, 15, 0),
+    }
+    for text, expected in said.items():
+        lang = "en" if text.startswith("y") else "ru"
+        moment = parse_when(text, lang, "Europe/Moscow", now=NOW)
+        assert moment.astimezone(msk).replace(tzinfo=None) == expected, text

@@ -40,4 +40,6 @@ async def test_my_day_has_series_and_crm_activities(sqlite_app: App) -> None:
         )
     assert "Meetings (1)" in text and "Standup" in text
     assert "CRM activities (1)" in text and "Discuss the price" in text
-    assert "Standup" in later and "Дела CRM" not in later  # the series repeats, the call does not
+    # the series repeats; the call not made the day before is still there, overdue
+    assert "Standup" in later and "Дела CRM (1)" in later and "🔥" in later
+    assert "CRM activities" in text and "🔥" not in text
