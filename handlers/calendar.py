@@ -33,10 +33,27 @@ from services.pagination import Page
 router = Router(__name__)
 ORDER = 65
 
+# the spans people name, in /events and /slots ("на этой неделе", "next week")
 RANGES = {
     "t": ("today", "сегодня"),
-    "w": ("week", "неделя", "неделю"),
-    "n": ("next", "next week", "следующая", "следующая неделя"),
+    "w": (
+        "week",
+        "this week",
+        "неделя",
+        "неделю",
+        "эта неделя",
+        "эту неделю",
+        "на этой неделе",
+        "на неделе",
+    ),
+    "n": (
+        "next",
+        "next week",
+        "следующая",
+        "следующая неделя",
+        "следующую неделю",
+        "на следующей неделе",
+    ),
 }
 MENTION = re.compile(r"(?<!\S)@([\w.\-]+)")
 
@@ -223,8 +240,14 @@ async def events_command(ctx: Ctx) -> Any:
     word, _, rest = ctx.args.strip().partition(" ")
     word = word.lower()
     if word in ("remind", "напоминать", "напоминание"):
+        if re.fullmatch(r"[-+−]\s*\d+", rest.strip()):  # "-5": out of range, said so
+            raise DomainError(
+                _N("Give the minutes before an event, from 0 (no reminders) to 10080.")
+            )
         if not rest.strip().isdigit():
             current = await calendar_reminders.remind_minutes(ctx.session, ctx.me.user_id)
+            if current == 0:
+                return View(body=ctx.tr("Event reminders are off. Turn them on: /events remind 15"))
             return View(
                 body=ctx.tr(
                     "Reminders come {n} min before events. Change: /events remind 30 (0 turns them off).",
@@ -243,8 +266,9 @@ async def events_command(ctx: Ctx) -> Any:
     if word.startswith("#"):
         group, _ = await resolve_group(ctx, ctx.args.strip())
         return await group_agenda(ctx, group.id)
+    said = " ".join(ctx.args.lower().split())
     for code, words in RANGES.items():
-        if ctx.args.strip().lower() in words:
+        if said in words:
             return await agenda_view(ctx, code, 1)
     if word:
         try:

@@ -50,10 +50,11 @@ async def ics_command(ctx: Ctx) -> Any:
     entries = await calendar_ics.entries(ctx.session, ctx.me, group_id)
     body = calendar_ics.render(entries, name=name)
     view = View(
-        body=ctx.tr(
+        body=ctx.tr.n(
+            "Calendar {name}: {n} event. Import the file into any calendar.",
             "Calendar {name}: {n} events. Import the file into any calendar.",
+            len(entries),
             name=name,
-            n=str(len(entries)),
         )
     )
     view.file = Attachment("calendar.ics", body.encode(), "text/calendar")

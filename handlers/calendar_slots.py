@@ -7,6 +7,7 @@ import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from handlers.calendar import RANGES as CALENDAR_RANGES
 from handlers.calendar import announce_created, day_start, range_bounds
 from handlers.calendar_views import span_text
 from handlers.core import Ctx, Router, pager_row
@@ -26,12 +27,7 @@ router = Router(__name__)
 ORDER = 66
 
 PEOPLE = re.compile(r"(?<!\S)@([\w.\-]+)")
-RANGES = {
-    "t": ("today", "сегодня"),
-    "m": ("tomorrow", "завтра"),
-    "w": ("this week", "week", "эта неделя", "неделя", "на этой неделе", "на неделе"),
-    "n": ("next week", "следующая неделя", "на следующей неделе"),
-}
+RANGES = {**CALENDAR_RANGES, "m": ("tomorrow", "завтра")}
 DEFAULT_LENGTH = timedelta(minutes=60)
 
 

@@ -82,7 +82,8 @@ async def start(ctx: Ctx) -> list[View]:
             ctx.tr("Your team is ready and you are its admin, {name}.", name=bold(actor.name)),
             ctx.tr("Invite colleagues with /invite, create groups with /groups new NAME."),
             ctx.tr(
-                "Your time zone is {zone}; change it with /me tz ZONE.", zone=code(actor.timezone)
+                "Your time zone is {zone}; change it with /me tz ZONE.",
+                zone=code(users.zone_label(actor.timezone)),
             ),
         ]
     )

@@ -35,7 +35,7 @@ async def profile_view(ctx: Ctx) -> View:
         [bold(user.name)],
         ctx.tr("Role: {role}", role=ctx.tr.s(ROLE_LABELS.get(user.role, user.role))),
         ctx.tr("Language: {language}", language=LANGUAGE_NAMES.get(user.locale, user.locale)),
-        ctx.tr("Time zone: {zone}", zone=code(user.timezone)),
+        ctx.tr("Time zone: {zone}", zone=code(users.zone_label(user.timezone))),
         ctx.tr(
             "Supervisor: {name}",
             name=bold(supervisor.name) if supervisor else ctx.tr.s("not set"),
@@ -75,7 +75,7 @@ async def me_command(ctx: Ctx) -> View:
         if not rest:
             return await ctx.start_form("me_tz")  # type: ignore[return-value]
         _refresh(ctx, await users.set_timezone(ctx.session, ctx.me, rest))
-        return View(body=ctx.tr("Time zone: {zone}", zone=code(ctx.me.timezone)))
+        return View(body=ctx.tr("Time zone: {zone}", zone=code(users.zone_label(ctx.me.timezone))))
     if verb in ("name", "имя"):
         if not rest:
             return await ctx.start_form("me_name")  # type: ignore[return-value]

@@ -121,6 +121,13 @@ _HALF_HOURS = {
 }
 
 
+def zone_label(zone: str) -> str:
+    """A zone as people read it: "Etc/GMT-3" (POSIX signs, inverted) is "UTC+3"."""
+    if zone.startswith("Etc/GMT") and zone[7:8] in "+-" and zone[8:].isdigit():
+        return f"UTC{'+' if zone[7] == '-' else '-'}{zone[8:]}"
+    return zone
+
+
 def parse_timezone(text: str) -> str:
     """An IANA zone ('Europe/Berlin'), a city of a zone ('berlin'), or a UTC offset ('+3')."""
     raw = text.strip()

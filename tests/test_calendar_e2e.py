@@ -285,3 +285,23 @@ async def test_a_meeting_on_workdays_through_the_console(app: App) -> None:
     assert "📅 Планёрка\n" in out and "Повторяется: каждую неделю: пн, вт, ср, чт, пт" in out, out
     out = await olga.say("/event Ретро раз в две недели в пятницу в 16:00")
     assert "Повтор через неделю пока не поддерживается." in out, out
+
+
+async def test_weeks_in_words_reminder_range_and_offset_zones(sqlite_app: App) -> None:
+    anna = ConsoleDriver(sqlite_app, user="Anna", lang="ru", timezone="Asia/Yekaterinburg")
+    await anna.say("/start")
+    out = await anna.say("/events на этой неделе")
+    assert "Эта неделя (" in out, out
+    out = await anna.say("/events на следующей неделе")
+    assert "Следующая неделя (" in out, out
+    out = await anna.say("/events remind -5")
+    assert "от 0" in out and "10080" in out, out
+    await anna.say("/events remind 0")
+    out = await anna.say("/events remind")
+    assert "Напоминания о событиях выключены." in out and " 0 мин" not in out, out
+    out = await anna.say("/me tz +3")
+    assert "UTC+3" in out and "GMT-3" not in out, out
+    boss = ConsoleDriver(sqlite_app, user="Boss", lang="en", timezone="America/New_York")
+    await boss.say("/start")
+    out = await boss.say("/events this week")
+    assert "This week (" in out, out

@@ -136,7 +136,7 @@ async def test_ics_command_in_console(sqlite_app: App) -> None:
     await boss.say("/start")
     await boss.say("/event Standup every mon, wed 10:00 15m")
     out = await boss.say("/ics")
-    assert "Calendar Boss: 1 events." in out and "(file: calendar.ics" in out
+    assert "Calendar Boss: 1 event." in out and "(file: calendar.ics" in out
     out = await boss.press("Subscription link")
     assert "Subscription links need the bot's web server" in out
     sqlite_app.workspace.services.public_url = "https://bot.example.com"
@@ -145,7 +145,7 @@ async def test_ics_command_in_console(sqlite_app: App) -> None:
     ru = ConsoleDriver(sqlite_app, user="Boss", lang="ru")
     await ru.say("/me lang ru")
     out = await ru.say("/ics")
-    assert "Календарь Boss: событий — 1." in out
+    assert "Календарь Boss: 1 событие." in out
 
 
 async def test_a_series_zone_is_described_in_the_feed(
