@@ -184,6 +184,7 @@ def parse_duration(text: str) -> timedelta | None:
 
 
 OVERNIGHT_MAX = timedelta(hours=12)
+AFTERNOON_MAX = timedelta(hours=4)  # "12:30-1:30" ends at 13:30; "10:00-09:00" is a slip
 _AT_WHAT_TIME = {True: "/event Созвон завтра 15:00", False: "/event Sync tomorrow 15:00"}
 
 
@@ -313,6 +314,10 @@ def parse_event(text: str, locale: str, tz: str, now: datetime | None = None) ->
     if end_clock is not None:
         local = start.astimezone(zone)
         end = local.replace(hour=end_clock[0], minute=end_clock[1]).astimezone(UTC)
+        if end <= start and end_clock[0] < 12:  # "12:30-1:30", "11-1": the afternoon's
+            afternoon = local.replace(hour=end_clock[0] + 12, minute=end_clock[1]).astimezone(UTC)
+            if start < afternoon <= start + AFTERNOON_MAX:  # not 10:00-09:00 as 11 hours
+                end = afternoon
         if end <= start:  # 22:00-02:00: through the night, into the next day
             following = (local.replace(tzinfo=None) + timedelta(days=1)).replace(tzinfo=zone)
             overnight = following.replace(hour=end_clock[0], minute=end_clock[1]).astimezone(UTC)
@@ -369,7 +374,7 @@ def check_times(start: datetime, end: datetime) -> None:
     if end <= start:
         raise DomainError(
             N_(
-                "The event would end before it starts. When does it end? Give, for example, 10:00-11:00 or 30m."
+                "The event would end before it starts. Send it again with the end after the start, for example 10:00-11:00, or with a length such as 30m."
             )
         )
     if end - start > timedelta(days=14):

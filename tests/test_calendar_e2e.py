@@ -305,3 +305,12 @@ async def test_weeks_in_words_reminder_range_and_offset_zones(sqlite_app: App) -
     await boss.say("/start")
     out = await boss.say("/events this week")
     assert "This week (" in out, out
+
+
+async def test_an_end_hour_past_noon_written_short_is_the_afternoon(sqlite_app: App) -> None:
+    kim = ConsoleDriver(sqlite_app, user="Kim", lang="en", timezone="America/New_York")
+    await kim.say("/start")
+    out = await kim.say("/event Lunch with Sam tomorrow 12:30-1:30")
+    assert "Event created." in out and "12:30–13:30" in out, out
+    out = await kim.say("/event Sync tomorrow 10:00-09:00")
+    assert "The event would end before it starts. Send it again" in out, out
