@@ -15,7 +15,7 @@ from handlers.markup import Span, bold, join_lines
 from handlers.views import Button, View
 from models.feed import Post
 from models.teams import User
-from services import feed, feed_polls, groups, users
+from services import feed, feed_polls, groups, inbox_center, users
 from services.access import Actor
 from services.errors import N_ as _N
 from services.errors import DomainError
@@ -323,6 +323,8 @@ async def feed_action(ctx: Ctx) -> Any:
         return view
     if verb == "r":
         post = await feed.mark_read(ctx.session, ctx.me, post_id)
+        # read from the notice itself: the inbox has nothing left to show about it
+        await inbox_center.mark_ref_read(ctx.session, ctx.me, f"post:{post.id}")
         view = await post_view(ctx, post)
         view.body = [
             *ctx.tr("Thank you: the author sees that you have read it."),

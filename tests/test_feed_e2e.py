@@ -34,6 +34,8 @@ async def test_posts_likes_comments_and_read_receipts_in_english(app: App) -> No
     assert "❗ Important post from Boss:" in out
     out = await anna.press("I have read it")
     assert "Thank you: the author sees that you have read it." in out
+    out = await anna.say("/inbox")
+    assert "New security rules" not in out.split("Read")[0], out  # not among the unread
     await boss.say("/feed")
     out = await boss.press("New security rules")
     out = await boss.press("Read by 1")
