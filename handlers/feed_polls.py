@@ -77,10 +77,11 @@ async def poll_view(ctx: Ctx, poll: Poll, post: Post) -> View:
     lines.append(tr.n("{n} vote", "{n} votes", total))
     if not open_:
         best = feed_polls.winners(found)
-        if best:
-            lines.append(
-                tr("Winner: {option}", option=bold(", ".join(r.option.text for r in best)))
-            )
+        names = bold(", ".join(r.option.text for r in best))
+        if len(best) == 1:
+            lines.append(tr("Winner: {option}", option=names))
+        elif best:
+            lines.append(tr("A tie: {options}", options=names))
     notes = await feed.comment_count(ctx.session, post.id)
     shown = await latest_comments(ctx, post, CARD_LIMIT - sum(len(r.option.text) for r in found))
     if notes:
@@ -218,7 +219,16 @@ async def poll_action(ctx: Ctx) -> Any:
         spec = ctx.registry.commands.get("task")
         if not best or spec is None:
             raise DomainError(_N("There is no winning option to turn into a task."))
+        picked = ctx.action_args[2] if len(ctx.action_args) > 2 else ""
+        chosen = [r for r in best if str(r.option.id) == picked] if picked else best
+        if not chosen:
+            raise DomainError(_N("This button is out of date. Open the list again."))
+        if len(chosen) > 1:  # a tie: the author says which option becomes the task
+            view = View(body=ctx.tr("A tie. Which option becomes the task?"))
+            for result in chosen:
+                view.row(Button(result.option.text[:60], f"po:t:{poll.id}:{result.option.id}"))
+            return view
         # through the tasks area's own front door, so its rules apply
-        ctx.event = replace(ctx.event, kind="command", command="task", args=best[0].option.text)
+        ctx.event = replace(ctx.event, kind="command", command="task", args=chosen[0].option.text)
         return await spec.handler(ctx)
     return View(body=ctx.tr("This button is out of date. Open the list again."), private=True)

@@ -275,3 +275,19 @@ async def test_a_poll_shows_its_comments(sqlite_app: App) -> None:
     assert "[1] Pizza" in out  # still a poll to vote in
     out = await boss.press("Refresh")
     assert "💬 Boss: Sushi again?" in out, out
+
+
+async def test_a_tied_poll_says_so_and_asks_which_option_becomes_the_task(app: App) -> None:
+    boss, anna, _petr = await team(app)
+    await boss.say("/poll Lunch where? | Pizza | Sushi")
+    await anna.say("/feed")
+    await anna.press("Pizza")
+    await boss.say("/feed")
+    await boss.press("Lunch where?")
+    await boss.press("Sushi")
+    out = await boss.press("Close poll")
+    assert "A tie: Pizza, Sushi" in out and "Winner" not in out, out
+    out = await boss.press("Make a task")
+    assert "A tie. Which option becomes the task?" in out, out
+    out = await boss.press("Sushi")
+    assert "Task #1 created." in out and "#1 Sushi" in out, out
