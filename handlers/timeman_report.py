@@ -79,7 +79,11 @@ async def report_view(ctx: Ctx, day_id: int) -> View:
     return _report_card(ctx.tr, report, day, own=True)
 
 
-def _report_card(tr: Translator, report: DailyReport, day: WorkDay, *, own: bool) -> View:
+def _report_card(
+    tr: Translator, report: DailyReport, day: WorkDay, *, own: bool, draft: str | None = None
+) -> View:
+    """The report; `draft` is its generated part in the reader's language (the stored
+    one is in the author's)."""
     states = {
         "draft": tr.s("draft"),
         "sent": tr.s("sent, waiting for confirmation"),
@@ -88,7 +92,7 @@ def _report_card(tr: Translator, report: DailyReport, day: WorkDay, *, own: bool
     lines: list[Any] = [
         bold(tr.s("Daily report, {date}", date=_date(tr, day))),
         tr("Status: {state}", state=states.get(report.status, report.status)),
-        Span(report.draft),
+        Span(report.draft if draft is None else draft),
     ]
     if report.text:
         lines.append(tr("Notes: {text}", text=report.text))
@@ -110,9 +114,12 @@ async def _send(ctx: Ctx, report_id: int) -> View:
     day = await ctx.session.get(WorkDay, report.day_id)
     assert day is not None
     author = ctx.me.name
+    user = await ctx.session.get(User, ctx.me.user_id)
+    assert user is not None
+    facts = await timeman_reports.day_facts(ctx.session, user, day, utcnow())
 
     def build(tr: Translator) -> View:
-        card = _report_card(tr, report, day, own=False)
+        card = _report_card(tr, report, day, own=False, draft=draft_text(tr, facts))
         view = View(
             body=[
                 *tr("{person} sent the daily report:", person=bold(author)),

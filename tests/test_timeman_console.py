@@ -393,3 +393,24 @@ async def test_twelve_hour_clocks_for_the_day_and_quiet_hours(sqlite_app: App) -
     assert "22:00" in out and "07:00" in out, out
     out = await boss.say("/day schedule 9am-6pm")
     assert "09:00" in out and "18:00" in out, out
+
+
+async def test_a_report_reaches_the_supervisor_in_the_supervisor_language(app: App) -> None:
+    tz = midday_zone()
+    boss = ConsoleDriver(app, user="Boss", lang="en", timezone=tz)
+    await boss.say("/start")
+    await boss.say("/day schedule team mon-sun 00:00-23:59 lunch 0")
+    code = invite_code(await boss.say("/invite"))
+    anna = ConsoleDriver(app, user="Anna", lang="ru", timezone=tz)
+    await anna.say(f"/start {code}")
+    await anna.say("/me supervisor @Boss")
+    await anna.say("/day start")
+    out = await anna.say("/day finish")
+    assert "Отработано" in out, out
+    await anna.press("Добавить текст")
+    await anna.say("Закончила импорт")
+    out = await anna.press("Отправить руководителю")
+    assert "Отчёт отправлен" in out, out
+    out = await boss.say("/day")
+    assert "Anna sent the daily report:" in out and "Worked " in out, out
+    assert "Отработано" not in out and "Notes: Закончила импорт" in out, out
