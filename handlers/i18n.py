@@ -6,7 +6,7 @@ catalogue, so each area keeps its own file. Message ids are the English text.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -109,6 +109,10 @@ class Translator:
             return self.s("yesterday {time}", time=time)
         pattern = "EEE d MMM HH:mm" if local.year == now.year else "d MMM yyyy HH:mm"
         return format_datetime(local, pattern, tzinfo=self.zone(), locale=self._locale)
+
+    def day(self, day: date) -> str:
+        """A calendar day as the reader writes it: "2 Dec 2026", «2 дек. 2026 г.»."""
+        return format_date(day, "d MMM yyyy", locale=self._locale)
 
     def date(self, moment: datetime) -> str:
         local = moment.astimezone(self.zone())

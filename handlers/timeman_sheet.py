@@ -254,7 +254,7 @@ async def away_list(ctx: Ctx, page_no: int) -> View:
         lines.append(
             [
                 Span(
-                    f"• {row.first_day.isoformat()} – {row.last_day.isoformat()} {row.reason}".rstrip()
+                    f"• {ctx.tr.day(row.first_day)} – {ctx.tr.day(row.last_day)} {row.reason}".rstrip()
                 )
             ]
         )
@@ -262,8 +262,8 @@ async def away_list(ctx: Ctx, page_no: int) -> View:
             Button(
                 ctx.tr.s(
                     "Cancel {first} – {last}",
-                    first=row.first_day.isoformat(),
-                    last=row.last_day.isoformat(),
+                    first=ctx.tr.day(row.first_day),
+                    last=ctx.tr.day(row.last_day),
                 ),
                 f"aw:x:{row.id}",
             )
@@ -290,11 +290,18 @@ async def away_command(ctx: Ctx) -> Any:
     when = parse_when(date_text, ctx.me.locale, ctx.me.timezone)
     today = timeman.local_date(utcnow(), ctx.me.timezone)
     last = timeman.local_date(when, ctx.me.timezone)
-    row = await timeman_reports.add_absence(ctx.session, ctx.me, today, last, reason)
+    try:
+        row = await timeman_reports.add_absence(ctx.session, ctx.me, today, last, reason)
+    except timeman_reports.AbsenceOverlap as taken:
+        old = taken.existing
+        first, end = ctx.tr.day(old.first_day), ctx.tr.day(old.last_day)
+        return View(body=ctx.tr(taken.key, first=first, last=end)).row(
+            Button(ctx.tr.s("Cancel {first} – {last}", first=first, last=end), f"aw:x:{old.id}")
+        )
     return View(
         body=ctx.tr(
             "You are away until {date} inclusive. Reminders stay silent until then.",
-            date=row.last_day.isoformat(),
+            date=ctx.tr.day(row.last_day),
         )
     ).row(Button(ctx.tr.s("Absences"), "aw:l:1"))
 

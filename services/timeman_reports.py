@@ -210,6 +210,18 @@ async def latest_day(session: AsyncSession, actor: Actor) -> WorkDay | None:
 # -- absences ----------------------------------------------------------------------------
 
 
+class AbsenceOverlap(DomainError):
+    """An absence over days another one already covers; `existing` is that one."""
+
+    def __init__(self, existing: Absence) -> None:
+        super().__init__(
+            N_(
+                "You are already away {first} – {last}. To change it, cancel that absence in /away and add it again."
+            )
+        )
+        self.existing = existing
+
+
 async def add_absence(
     session: AsyncSession,
     actor: Actor,
@@ -222,6 +234,18 @@ async def add_absence(
         raise DomainError(N_("The absence must end on or after the day it starts."))
     if (last_day - first_day).days > 366:
         raise DomainError(N_("An absence may last a year at most."))
+    overlap = await session.scalar(
+        select(Absence)
+        .where(
+            Absence.user_id == actor.user_id,
+            Absence.first_day <= last_day,
+            Absence.last_day >= first_day,
+        )
+        .order_by(Absence.first_day)
+        .limit(1)
+    )
+    if overlap is not None:  # two absences of the same days: which one is meant?
+        raise AbsenceOverlap(overlap)
     row = Absence(
         team_id=actor.team_id,
         user_id=actor.user_id,
