@@ -165,7 +165,7 @@ async def sheet_view(
         )
         return view
     if fmt == "p":
-        title = f"{first.isoformat()} – {last.isoformat()}"
+        title = f"{ctx.tr.day(first)} – {ctx.tr.day(last)}"
         png = await asyncio.to_thread(sheet_png, rows, first, last, title)
         view = View(body=ctx.tr("Timesheet as a chart."))
         view.image = Attachment(f"timesheet-{first.isoformat()}.png", png, "image/png")
