@@ -351,8 +351,20 @@ async def events_action(ctx: Ctx) -> Any:
     if verb == "ed":
         await calendar.get_editable(ctx.session, ctx.me, event_id)
         return await ctx.start_form("event_edit", {"event_id": event_id})
-    if verb in ("x", "xs"):
-        return await cancel_view(ctx, event_id, _key(ctx, 2), whole=verb == "xs")
+    if verb == "xs":  # the whole event or series: asked once, it cannot be undone
+        event = await calendar.get_editable(ctx.session, ctx.me, event_id)
+        view = View(
+            body=ctx.tr(
+                "Cancel {title} for everyone? All its dates go, and the people invited are told.",
+                title=bold(event.title),
+            )
+        )
+        return view.row(
+            Button(ctx.tr.s("Yes, cancel it"), f"ev:xy:{event.id}"),
+            Button(ctx.tr.s("Keep it"), f"ev:o:{event.id}"),
+        )
+    if verb in ("x", "xy"):
+        return await cancel_view(ctx, event_id, _key(ctx, 2), whole=verb == "xy")
     return View(body=ctx.tr("This button is out of date. Open the list again."), private=True)
 
 

@@ -100,6 +100,8 @@ async def test_event_invitation_answers_and_changes_in_english(app: App) -> None
     await boss.say("/events week")
     await boss.press("📅 Interview")
     out = await boss.press("Cancel event")
+    assert "Cancel Interview (final round) for everyone?" in out, out
+    out = await boss.press("Yes, cancel it")
     assert "You cancelled Interview (final round)." in out
     out = await anna.say("/events week")
     assert "Boss cancelled Interview (final round)." in out
@@ -314,3 +316,16 @@ async def test_an_end_hour_past_noon_written_short_is_the_afternoon(sqlite_app: 
     assert "Event created." in out and "12:30–13:30" in out, out
     out = await kim.say("/event Sync tomorrow 10:00-09:00")
     assert "The event would end before it starts. Send it again" in out, out
+
+
+async def test_cancelling_a_whole_series_asks_first(sqlite_app: App) -> None:
+    boss, _anna, petr = await team(sqlite_app)
+    await boss.say("/event Standup tomorrow 10:00 15m daily @Petr")
+    await boss.say("/events week")
+    await boss.press("📅 Standup")
+    out = await boss.press("Cancel series")
+    assert "Cancel Standup for everyone? All its dates go" in out, out
+    out = await boss.press("Keep it")
+    assert "Standup" in out and "Cancel series" in out, out
+    out = await petr.say("/events week")
+    assert "cancelled" not in out and "Standup" in out, out

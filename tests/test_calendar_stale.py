@@ -26,7 +26,8 @@ async def test_a_cancelled_event_refuses_its_old_buttons(sqlite_app: App) -> Non
     out = await petr.say("/events")
     assert "Boss invites you to Standup" in out and "Accept" in out
 
-    out = await boss.press("Cancel event")
+    await boss.press("Cancel event")
+    out = await boss.press("Yes, cancel it")
     assert "You cancelled Standup." in out
 
     told = out = await petr.press("Accept")  # the invitation's button, from before the cancel
@@ -49,6 +50,7 @@ async def test_a_cancelled_event_refuses_its_old_buttons_in_russian(sqlite_app: 
     await boss.say("/events week")
     await boss.press("📅 Планёрка")
     await boss.press("Отменить событие")
+    await boss.press("Да, отменить")
     out = await petr.press("Принять")
     assert "Это событие отменено." in out
     assert "🔔 Boss отменил(а) событие «Планёрка»." in out  # the notice of the cancel came along

@@ -32,6 +32,7 @@ async def test_inbox_open_read_mute_in_english(app: App) -> None:
     await boss.say("/events week")
     await boss.press("📅 Standup")
     await boss.press("Cancel event")
+    await boss.press("Yes, cancel it")
     out = await anna.say("/groups")
     assert "cancelled Standup" not in out  # no message in the chat
     out = await anna.say("/inbox")
