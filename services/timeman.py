@@ -252,7 +252,9 @@ async def _finish_violations(
         if day.finished_at < end_due:
             early = at_local(day.day, schedule.end_minute, user.timezone) - day.finished_at
             found.append(await _violation(session, day, "early_finish", _minutes(early)))
-        done = worked(day, day.finished_at)
+        # whole minutes worked, as the day's card counts them: 30 s is "0 min of 8 h",
+        # so 8 h under plan, not 7 h 59 min
+        done = timedelta(minutes=_minutes(worked(day, day.finished_at)))
         short = schedule.planned - done
         if short > timedelta(minutes=schedule.grace_minutes):
             found.append(await _violation(session, day, "short_day", _minutes(short)))

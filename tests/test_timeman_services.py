@@ -325,3 +325,17 @@ async def test_report_draft_lists_tasks_and_logged_time(
     ]
     ru = draft_text(Translator("ru"), facts)
     assert "Отработано 9 ч из 8 ч по плану." in ru
+
+
+async def test_a_short_day_counts_whole_minutes_as_the_card_does(
+    maker: async_sessionmaker[AsyncSession], team: Team
+) -> None:
+    async with maker() as s, s.begin():
+        await timeman.set_schedule(
+            s, team.anna, team.anna.user_id, timeman.Schedule("1234567", 540, 1080, 60)
+        )
+    async with maker() as s, s.begin():
+        await timeman.start_day(s, team.anna, now=at(10, 0))
+        _, _, found = await timeman.finish_day(s, team.anna, now=at(10, 0) + timedelta(seconds=30))
+        kinds = {v.kind: v.minutes for v in found}
+        assert kinds["short_day"] == 8 * 60  # "0 min of 8 h" worked: 8 h under plan
