@@ -119,7 +119,8 @@ async def _submit_reschedule(ctx: Ctx, values: dict[str, Any]) -> View:
     owner = await ctx.session.get(User, act.owner_id) if act.owner_id else None
     tr = translator(owner.locale, owner.timezone) if owner is not None else ctx.tr
     await crm_activities.remind(ctx.session, act, reminder_payload(tr, act))
-    return View(body=ctx.tr("Moved to {when}.", when=ctx.tr.when(due)))
+    head = ctx.tr("Moved to {when}.", when=ctx.tr.when(due))
+    return prefixed(ctx, head, await card(ctx, act.entity, act.entity_id))
 
 
 router.form(

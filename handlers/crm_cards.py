@@ -5,7 +5,7 @@ Entity letters in button data: l lead, d deal, c contact, o company.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -93,11 +93,19 @@ TRANSLATED_PARAMS = frozenset({"stage", "status", "kind"})
 
 
 def history_text(ctx: Ctx, note: CrmNote) -> Markup:
-    params = {
-        key: ctx.tr.s(value) if key in TRANSLATED_PARAMS else value
-        for key, value in (note.params or {}).items()
-    }
+    params = {key: _history_param(ctx, key, value) for key, value in (note.params or {}).items()}
     return ctx.tr(note.text, **params)
+
+
+def _history_param(ctx: Ctx, key: str, value: Any) -> Any:
+    if key in TRANSLATED_PARAMS:
+        return ctx.tr.s(value)
+    if key == "when":  # a moment, stored in ISO form: in the reader's zone and words
+        try:
+            return ctx.tr.when(datetime.fromisoformat(str(value)))
+        except ValueError:
+            return value
+    return value
 
 
 def activity_line(ctx: Ctx, act: CrmActivity) -> Markup:

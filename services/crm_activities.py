@@ -135,16 +135,28 @@ async def complete(session: AsyncSession, actor: Actor, activity_id: int) -> Crm
     activity.done = True
     activity.done_at = utcnow()
     await _drop_reminder(session, activity)
-    await add_history(
-        session,
-        actor,
-        activity.entity,
-        activity.entity_id,
-        N_("Activity done: {subject}"),
-        subject=activity.subject or activity.kind,
+    await _note(
+        session, actor, activity, N_("Activity done: {subject}"), N_("Activity done: {kind}")
     )
     await session.flush()
     return activity
+
+
+async def _note(
+    session: AsyncSession,
+    actor: Actor,
+    activity: CrmActivity,
+    with_subject: str,
+    with_kind: str,
+    **params: str,
+) -> None:
+    """A history line about an activity: its subject, or else its kind (translated for
+    each reader, as "kind" parameters are)."""
+    if activity.subject:
+        message, params = with_subject, {**params, "subject": activity.subject}
+    else:
+        message, params = with_kind, {**params, "kind": KIND_NAMES[activity.kind]}
+    await add_history(session, actor, activity.entity, activity.entity_id, message, **params)
 
 
 async def reschedule(
@@ -155,6 +167,14 @@ async def reschedule(
         raise DomainError(N_("The activity is done already."))
     await _drop_reminder(session, activity)
     activity.due_at = due_at
+    await _note(
+        session,
+        actor,
+        activity,
+        N_("Activity moved to {when}: {subject}"),
+        N_("Activity moved to {when}: {kind}"),
+        when=due_at.isoformat(),  # shown in each reader's zone
+    )
     await session.flush()
     return activity
 

@@ -737,3 +737,20 @@ async def test_my_day_lists_activities_by_kind_with_the_overdue_ones(sqlite_app:
     assert "Дела CRM (1)" in out and "• 📞 звонок — 🔥 вчера 15:00" in out, out
     out = await olga.press("Мои дела")
     assert "Мои дела (1)" in out, out
+
+
+async def test_a_rescheduled_activity_shows_its_card_and_is_in_the_history(sqlite_app: App) -> None:
+    olga = ConsoleDriver(sqlite_app, user="Olga", lang="ru", timezone="Europe/Moscow")
+    await olga.say("/start")
+    await olga.say("/lead Иван Петров")
+    await olga.press("Дело")
+    await olga.press("звонок")
+    await olga.press("Пропустить")
+    await olga.say("завтра в 15")
+    await olga.press("Перенести")
+    out = await olga.say("послезавтра в 11")
+    assert "Перенесено на" in out and "Лид №1: Иван Петров" in out, out
+    assert "Дело перенесено на" in out and "11:00: звонок" in out, out
+    out = await olga.press("✔ звонок")
+    out = await olga.say("/lead 1")
+    assert "Дело выполнено: звонок" in out and "call" not in out, out
