@@ -211,7 +211,7 @@ async def notes_view(ctx: Ctx, entity: str, entity_id: int, page_no: int) -> Vie
             text: Any = [Span(note.text)]
         else:
             text = [Span("· "), *history_text(ctx, note)]
-        lines.append([Span(f"{ctx.tr.when(note.created_at)} {author}: "), *text])
+        lines.append([Span(f"{ctx.tr.when(note.created_at)} {ctx.tr.s(author)}: "), *text])
     view = View(body=join_lines(lines))
     letter = LETTER[entity]
     view.row(*pager_row(ctx, page, f"crm:h:{letter}:{entity_id}"))

@@ -77,13 +77,13 @@ async def _extras(ctx: Ctx, entity: str, row: Any) -> list[Markup]:
     if comments:
         lines.append([bold(ctx.tr.s("Comments"))])
         for note, author in reversed(comments):
-            lines.append([Span(f"• {author}: "), Span(note.text)])
+            lines.append([Span(f"• {ctx.tr.s(author)}: "), Span(note.text)])
     history = await crm.notes(ctx.session, ctx.me, entity, row.id, "history", limit=4)
     if history:
         lines.append([bold(ctx.tr.s("History"))])
         for note, author in reversed(history):
             text = history_text(ctx, note)
-            lines.append([Span(f"• {ctx.tr.when(note.created_at)} {author}: "), *text])
+            lines.append([Span(f"• {ctx.tr.when(note.created_at)} {ctx.tr.s(author)}: "), *text])
     return lines
 
 

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.core import Ctx, Router, pager_row
+from handlers.crm_leads import OPENERS, duplicate_lines
 from handlers.forms import Field, Form
 from handlers.i18n import N_, translator
 from handlers.markup import Span, bold, code, join_lines
@@ -189,7 +190,7 @@ async def accept(session: AsyncSession, form: CrmForm, data: dict[str, str]) -> 
     made = await crm_forms.submit(session, form, sent)
     if made is None:
         return Accepted(sent)
-    lead, taker = made
+    lead, taker, dups = made
     tr = translator(taker.locale, taker.timezone)
     contact = " · ".join(part for part in (lead.phone, lead.email) if part)
     view = View(
@@ -203,7 +204,12 @@ async def accept(session: AsyncSession, form: CrmForm, data: dict[str, str]) -> 
     )
     if sent.message:
         view.body.extend([Span("\n"), Span(sent.message[:300])])
+    if dups:  # the visitor may be known already: the taker sees with whom
+        view.body.extend([Span("\n\n"), *join_lines(duplicate_lines(tr, dups))])
     view.row(Button(tr.s("Open"), f"ld:o:{lead.id}"))
+    for dup in dups:
+        opener = OPENERS[dup.entity][0]
+        view.row(Button(tr.s("Open #{id}", id=dup.id), f"{opener}:o:{dup.id}"))
     await notifications.notify(
         session, taker, kind="assignment", payload=view.to_dict(), ref=f"lead:{lead.id}"
     )

@@ -9,7 +9,7 @@ from typing import Any
 from handlers.core import ALL_ROLES, Ctx, Router, pager_row
 from handlers.crm_cards import lead_card, prefixed, source_label, stage_label
 from handlers.forms import Field, Form
-from handlers.i18n import N_
+from handlers.i18n import N_, Translator
 from handlers.markup import Markup, Span, bold, join_lines
 from handlers.views import Button, View
 from services import crm, crm_convert, crm_leads, crm_parse
@@ -42,32 +42,35 @@ def warnings_markup(ctx: Ctx, card: Card) -> list[Markup]:
 OPENERS = {"lead": ("ld", "l"), "contact": ("ct", "c"), "company": ("co", "o")}
 
 
-def duplicate_view(ctx: Ctx, dups: list[Duplicate], draft_id: int, prefix: str = "ld") -> View:
-    """The matches, each with Open (and Merge for people), and Create anyway.
-
-    `prefix` is the draft's area: ld (a lead), ct (a contact) or co (a company)."""
+def duplicate_lines(tr: Translator, dups: list[Duplicate], *, companies: bool = False) -> list[Any]:
+    """ "This looks like a duplicate:" and one line per match, with why it matches."""
     reasons = {
-        "phone": ctx.tr.s("same phone"),
-        "email": ctx.tr.s("same e-mail"),
-        "name": ctx.tr.s("same name and company") if prefix != "co" else ctx.tr.s("same name"),
+        "phone": tr.s("same phone"),
+        "email": tr.s("same e-mail"),
+        "name": tr.s("same name") if companies else tr.s("same name and company"),
     }
-    kinds = {
-        "lead": ctx.tr.s("lead"),
-        "contact": ctx.tr.s("contact"),
-        "company": ctx.tr.s("company"),
-    }
-    lines: list[Any] = [ctx.tr("This looks like a duplicate:")]
-    view = View()
+    kinds = {"lead": tr.s("lead"), "contact": tr.s("contact"), "company": tr.s("company")}
+    lines: list[Any] = [tr("This looks like a duplicate:")]
     for dup in dups:
         lines.append(
             [
                 Span("• "),
-                *ctx.tr("{kind} #{id}", kind=kinds[dup.entity], id=str(dup.id)),
+                *tr("{kind} #{id}", kind=kinds[dup.entity], id=str(dup.id)),
                 Span(" "),
                 bold(dup.name),
                 Span(f" ({reasons[dup.reason]})"),
             ]
         )
+    return lines
+
+
+def duplicate_view(ctx: Ctx, dups: list[Duplicate], draft_id: int, prefix: str = "ld") -> View:
+    """The matches, each with Open (and Merge for people), and Create anyway.
+
+    `prefix` is the draft's area: ld (a lead), ct (a contact) or co (a company)."""
+    lines: list[Any] = duplicate_lines(ctx.tr, dups, companies=prefix == "co")
+    view = View()
+    for dup in dups:
         opener, letter = OPENERS[dup.entity]
         row = [Button(ctx.tr.s("Open #{id}", id=dup.id), f"{opener}:o:{dup.id}")]
         if dup.entity != "company":

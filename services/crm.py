@@ -319,6 +319,10 @@ async def set_owner(
 # -- comments and history ----------------------------------------------------------------
 
 
+# the author shown for a note nobody in the team wrote: a lead page's visitor
+NO_AUTHOR = N_("lead page")
+
+
 async def add_history(
     session: AsyncSession, actor: Actor, entity: str, entity_id: int, key: str, **params: Any
 ) -> None:
@@ -374,7 +378,7 @@ async def notes(
         .order_by(CrmNote.id.desc())
         .limit(limit)
     )
-    return [(note, name or "") for note, name in rows.all()]
+    return [(note, name or NO_AUTHOR) for note, name in rows.all()]
 
 
 async def notes_page(
@@ -393,7 +397,7 @@ async def notes_page(
         .order_by(CrmNote.id.desc())
     )
     found = await paginate_rows(session, query, page, per_page)
-    return replace(found, items=[(note, name or "") for note, name in found.items])
+    return replace(found, items=[(note, name or NO_AUTHOR) for note, name in found.items])
 
 
 async def user_names(session: AsyncSession, ids: set[int]) -> dict[int, str]:

@@ -7,14 +7,14 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models.crm import CrmForm, CrmLead
+from models.crm import CrmForm, CrmLead, CrmNote
 from models.teams import Team, User
 from services.access import Actor, get_team_user, require_admin
 from services.crm import scope_of
-from services.crm_leads import create_lead
+from services.crm_leads import Duplicate, create_lead, find_duplicates
 from services.crm_parse import Card, phone_key, valid_email
 from services.errors import N_, DomainError, not_found
 from services.pagination import Page, paginate
@@ -143,9 +143,10 @@ async def _taker(session: AsyncSession, form: CrmForm) -> User | None:
 
 async def submit(
     session: AsyncSession, form: CrmForm, sent: Submission
-) -> tuple[CrmLead, User] | None:
-    """A checked submission becomes a lead of the form's responsible; None when the
-    team has nobody to take it."""
+) -> tuple[CrmLead, User, list[Duplicate]] | None:
+    """A checked submission becomes a lead of the form's responsible (with the records it
+    may duplicate, for them to see: a visitor is never turned away); None when the team
+    has nobody to take it. Its history and comment are the visitor's, not the taker's."""
     taker = await _taker(session, form)
     if taker is None:
         return None
@@ -158,6 +159,13 @@ async def submit(
         session, Actor.of(taker), card, owner_id=taker.id, check_duplicates=False
     )
     assert result.lead is not None
+    lead = result.lead
+    await session.execute(
+        update(CrmNote)
+        .where(CrmNote.entity == "lead", CrmNote.entity_id == lead.id)
+        .values(author_id=None)
+    )
+    dups = await find_duplicates(session, Actor.of(taker), card, exclude_lead=lead.id)
     form.submissions += 1
     await session.flush()
-    return result.lead, taker
+    return lead, taker, dups

@@ -205,3 +205,28 @@ def test_behind_a_local_proxy_the_visitor_is_the_forwarded_address() -> None:
     assert _sender_address(proxied) == "198.51.100.2"  # the hop the local proxy saw
     direct = request.clone(remote="192.0.2.5")  # not from a local proxy: not believed
     assert _sender_address(direct) == "192.0.2.5"
+
+
+async def test_a_known_visitor_is_flagged_and_the_visit_is_not_put_on_the_taker(
+    sqlite_app: App,
+) -> None:
+    sqlite_app.workspace.services.public_url = "https://bot.example.com"
+    boss = ConsoleDriver(sqlite_app, user="Boss", lang="ru", timezone="Europe/Moscow")
+    await boss.say("/start")
+    await boss.say("/lead Иван Петров, +7 912 555-44-33")
+    token = _token(await boss.say("/crm form new Заявка"))
+    client = TestClient(TestServer(make_web_app(sqlite_app.workspace.sessionmaker)))
+    await client.start_server()
+    try:
+        sent = await client.post(
+            f"/f/{token}",
+            data={"name": "Иван", "phone": "8 912 555 44 33", "message": "Хочу КП", "website": ""},
+        )
+        assert sent.status == 200
+    finally:
+        await client.close()
+    out = await boss.say("/leads")
+    assert "Похоже на дубликат:" in out and "лид №1 Иван Петров (тот же телефон)" in out, out
+    out = await boss.say("/lead 2")
+    assert "форма заявки: Хочу КП" in out and "Boss: Хочу КП" not in out, out
+    assert "форма заявки: Лид создан" in out, out
