@@ -193,6 +193,15 @@ class Card:
         return cls(**values)  # type: ignore[arg-type]
 
     def set_phone(self, raw: str) -> None:
+        ext = _EXTENSION.search(raw)  # "+7 495 123-45-67 доб. 123": the number, then its line
+        if ext is not None:
+            raw = raw[: ext.start()]
+        self._set_number(raw)
+        if ext is not None and self.phone_key:
+            word = "доб." if ext["word"].casefold().startswith("доб") else "ext."
+            self.phone = f"{self.phone} {word} {ext['n']}"[:64]
+
+    def _set_number(self, raw: str) -> None:
         key = phone_key(raw)
         if key and len(key) < 10 and not raw.strip().startswith(("+", "00")):
             # a local number ("2-22-33-44", "555-2671"): no country code to add
@@ -221,6 +230,11 @@ _SAID_LABEL = re.compile(
     r"(?P<what>тел\.?|телефон|моб\.?|мобильный|phone|tel\.?|mob\.?|почта|e-?mail|mail)\s+"
     r"(?P<value>\+?[\d(][\d\s()\-.]{4,}\d|[\w.+'-]+@[\w.-]+\.\w{2,})$",
     re.IGNORECASE,
+)
+
+
+_EXTENSION = re.compile(
+    r"[\s,;]*(?P<word>доб\.?|добавочный|ext\.?|extension|x|#)\s*(?P<n>\d{1,6})\s*$", re.IGNORECASE
 )
 
 

@@ -754,3 +754,18 @@ async def test_a_rescheduled_activity_shows_its_card_and_is_in_the_history(sqlit
     out = await olga.press("✔ звонок")
     out = await olga.say("/lead 1")
     assert "Дело выполнено: звонок" in out and "call" not in out, out
+
+
+async def test_imported_phone_extensions_stay_apart_from_the_number(
+    sqlite_app: App, tmp_path: Path
+) -> None:
+    olga = ConsoleDriver(sqlite_app, user="Olga", lang="ru", timezone="Europe/Moscow")
+    await olga.say("/start")
+    data = tmp_path / "leads.csv"
+    data.write_bytes("Имя;Телефон\nИван;+7 (495) 123-45-67 доб. 123\n".encode("cp1251"))
+    await olga.say("/import leads")
+    out = await olga.say(f"/file {data}")
+    assert "Ошибок: 0" in out, out
+    await olga.press("Импортировать")
+    out = await olga.say("/lead 1")
+    assert "Телефон: +7 495 123-45-67 доб. 123" in out and "4951234567123" not in out, out
