@@ -272,6 +272,8 @@ def recognise(text: str, default_source: str = "other") -> Card:
         if said is not None:
             if said["what"].casefold().startswith(("почт", "mail", "email", "e-mail")):
                 card.set_email(said["value"])
+            elif card.phone:  # a second number: kept in the comment, not lost
+                card.comment = (card.comment + "\n" + part).strip()
             else:
                 card.set_phone(said["value"])
             continue
@@ -281,7 +283,10 @@ def recognise(text: str, default_source: str = "other") -> Card:
         if "@" in part and " " not in part.strip():
             card.set_email(part)
         elif PHONE_CHARS.match(part) and sum(c.isdigit() for c in part) >= 5:
-            card.set_phone(part)
+            if card.phone:  # a second number: kept in the comment, not lost
+                card.comment = (card.comment + "\n" + part).strip()
+            else:
+                card.set_phone(part)
         elif (
             COMPANY_MARKS.search(part)
             and not card.company
@@ -294,7 +299,7 @@ def recognise(text: str, default_source: str = "other") -> Card:
     for part in loose:
         if not card.name:
             card.name = part[:NAME_MAX]
-        elif not card.company:
+        elif not card.company and not part[:1].islower():  # "завтра перезвонить": a note
             card.company = part[:NAME_MAX]
         else:
             card.comment = (card.comment + "\n" + part).strip()
@@ -304,6 +309,7 @@ def recognise(text: str, default_source: str = "other") -> Card:
 
 
 PREFIX_MARKS = re.compile(r"\s(ооо|оао|зао|пао|ао|ип|нко|гк)\s", re.IGNORECASE)
+_COMPANY_FIRST = re.compile(r"(?:ооо|оао|зао|пао|ао|ип|нко|гк)\s", re.IGNORECASE)
 
 
 def _name_then_company(part: str) -> re.Match[str] | None:
@@ -342,6 +348,11 @@ def _unpack(card: Card, part: str, default_source: str) -> list[str]:
     if rest and card.source == default_source and source_of(rest[-1]):
         card.source = source_of(rest[-1]) or card.source  # "… +7 916 … сайт"
         rest = rest[:-1]
+        if rest and rest[-1].casefold().rstrip(":") in ("источник", "source"):
+            rest = rest[:-1]  # "… источник сайт"
+    tail = " ".join(rest)
+    if tail and not card.company and _COMPANY_FIRST.match(tail):  # "+7 903 … ООО «Заря»"
+        card.company, rest = tail[:NAME_MAX], []
     if rest:
         card.comment = (card.comment + "\n" + " ".join(rest)).strip()
     part = " ".join(part.split())

@@ -769,3 +769,18 @@ async def test_imported_phone_extensions_stay_apart_from_the_number(
     await olga.press("Импортировать")
     out = await olga.say("/lead 1")
     assert "Телефон: +7 495 123-45-67 доб. 123" in out and "4951234567123" not in out, out
+
+
+async def test_lead_lines_keep_a_second_phone_notes_and_a_company_after_the_phone(
+    sqlite_app: App,
+) -> None:
+    olga = ConsoleDriver(sqlite_app, user="Olga", lang="ru", timezone="Europe/Moscow")
+    await olga.say("/start")
+    out = await olga.say(
+        "/lead Алексей Попов, ООО Старт, тел. 8 800 555 35 35, моб. +7-926-000-11-22"
+    )
+    assert "Телефон: +7 800 555-35-35" in out and "моб. +7-926-000-11-22" in out, out
+    out = await olga.say("/lead Наталья, natasha@yandex.ru, завтра перезвонить")
+    assert "Компания: завтра" not in out and "завтра перезвонить" in out, out
+    out = await olga.say('/lead Ирина Ковалёва +79035556677 ООО "Заря" источник сайт')
+    assert 'Компания: ООО "Заря"' in out and "Источник: веб-форма" in out, out
