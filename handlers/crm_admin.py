@@ -35,7 +35,7 @@ def local_today(ctx: Ctx) -> datetime:
 async def dashboard_view(ctx: Ctx, month: str) -> View:
     board = await crm_reports.dashboard(ctx.session, ctx.me, month)
     cur = board.currency
-    lines: list[Any] = [[bold(ctx.tr.s("CRM Start — {month}", month=month))]]
+    lines: list[Any] = [[bold(ctx.tr.s("CRM Start — {month}", month=ctx.tr.month(month)))]]
     lines.append([bold(ctx.tr.s("Sales plan"))])
     if not board.plans:
         lines.append(ctx.tr("No plan for this month. An admin sets one: /crm plan @person 500000"))
@@ -117,7 +117,10 @@ async def dashboard_view(ctx: Ctx, month: str) -> View:
     )
     before = crm_reports.shift_month(month, -1)
     after = crm_reports.shift_month(month, 1)
-    view.row(Button(f"« {before}", f"crm:mo:{before}"), Button(f"{after} »", f"crm:mo:{after}"))
+    view.row(
+        Button(f"« {ctx.tr.month(before)}", f"crm:mo:{before}"),
+        Button(f"{ctx.tr.month(after)} »", f"crm:mo:{after}"),
+    )
     return view
 
 
@@ -231,11 +234,17 @@ async def plan_command(ctx: Ctx, text: str) -> View:
     kind = "amount"
     month = crm_reports.month_key(local_today(ctx))
     amount_words: list[str] = []
-    for word in words[1:]:
-        if word.casefold() in ("count", "deals", "штук", "сделок"):
+    rest = words[1:]
+    for index, word in enumerate(rest):
+        following = rest[index + 1] if index + 1 < len(rest) else ""
+        if word.casefold() in ("count", "deals", "штук", "сделок", "сделки", "сделка"):
             kind = "count"
-        elif _MONTH.fullmatch(word):
-            month = crm_reports.parse_month(word, local_today(ctx).date())
+        elif _MONTH.fullmatch(word) or crm_reports.month_number(word.rstrip(".,")):
+            month = crm_reports.parse_month(word.rstrip(".,"), local_today(ctx).date())
+        elif word.casefold() in ("на", "в", "за", "in", "for") and crm_reports.month_number(
+            following.rstrip(".,")
+        ):
+            continue  # "на декабрь"
         else:
             amount_words.append(word)
     amount, currency_given = parse_money(" ".join(amount_words))
@@ -256,13 +265,16 @@ async def plan_command(ctx: Ctx, text: str) -> View:
             body=ctx.tr(
                 "Plan for {person} in {month}: {target} deals.",
                 person=bold(name),
-                month=month,
+                month=ctx.tr.month(month),
                 target=shown,
             )
         )
     return View(
         body=ctx.tr(
-            "Plan for {person} in {month}: {target}.", person=bold(name), month=month, target=shown
+            "Plan for {person} in {month}: {target}.",
+            person=bold(name),
+            month=ctx.tr.month(month),
+            target=shown,
         )
     )
 

@@ -9,6 +9,7 @@ import matplotlib
 matplotlib.use("Agg")
 
 from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
 
 from handlers.i18n import Translator  # noqa: E402
 from services.crm import SOURCE_NAMES  # noqa: E402
@@ -29,6 +30,7 @@ def dashboard_png(tr: Translator, board: Dashboard) -> bytes:
     ax.bar(labels, [n for _, n in board.funnel], color="#5cb85c")
     ax.set_title(tr.s("Lead funnel"))
     ax.tick_params(axis="x", labelrotation=30, labelsize=8)
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))  # leads are counted whole
     ax = axes[1][0]
     codes = list(board.channels)
     sources = [tr.s(SOURCE_NAMES.get(c, c)) for c in codes] or ["—"]
@@ -36,11 +38,14 @@ def dashboard_png(tr: Translator, board: Dashboard) -> bytes:
     ax.bar(sources, [board.channels[c][1] for c in codes] or [0], label=tr.s("Converted"))
     ax.set_title(tr.s("Channels"))
     ax.legend(fontsize=8)
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax = axes[1][1]
     people = [row[0] for row in board.people] or ["—"]
     ax.bar(people, [row[2] / 100 for row in board.people] or [0], color="#f0ad4e")
     ax.set_title(tr.s("Won, {currency}", currency=board.currency))
-    fig.suptitle(tr.s("CRM Start — {month}", month=board.month))
+    # amounts as people read them (1 200 000, not 1.2 with 1e6 over the axis)
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:,.0f}".replace(",", " ")))
+    fig.suptitle(tr.s("CRM Start — {month}", month=tr.month(board.month)))
     fig.tight_layout()
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png")

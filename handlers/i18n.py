@@ -114,6 +114,14 @@ class Translator:
         """A calendar day as the reader writes it: "2 Dec 2026", «2 дек. 2026 г.»."""
         return format_date(day, "d MMM yyyy", locale=self._locale)
 
+    def month(self, key: str) -> str:
+        """A month kept as "2026-11", as the reader names it: "November 2026", «ноябрь 2026»."""
+        try:
+            year, number = (int(part) for part in key.split("-"))
+            return format_date(date(year, number, 1), "LLLL yyyy", locale=self._locale)
+        except ValueError:
+            return key
+
     def date(self, moment: datetime) -> str:
         local = moment.astimezone(self.zone())
         return format_date(local.date(), "d MMM yyyy", locale=self._locale)

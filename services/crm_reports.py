@@ -4,6 +4,7 @@ the report builder in Python, so the same labels come out of SQLite and PostgreS
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -54,10 +55,79 @@ def shift_month(key: str, months: int) -> str:
     return f"{index // 12:04d}-{index % 12 + 1:02d}"
 
 
+_MONTH_STEMS = (
+    ("январ", "jan"),
+    ("феврал", "feb"),
+    ("март", "mar"),
+    ("апрел", "apr"),
+    ("ма", "may"),
+    ("июн", "jun"),
+    ("июл", "jul"),
+    ("август", "aug"),
+    ("сентябр", "sep"),
+    ("октябр", "oct"),
+    ("ноябр", "nov"),
+    ("декабр", "dec"),
+)
+_SAID_MONTH = re.compile(
+    r"(?:(?:в|на|за|in|for)\s+)?(?P<name>[a-zа-яё]+)\.?(?:\s+(?P<year>\d{4}))?", re.IGNORECASE
+)
+_SHIFTS = {
+    "this month": 0,
+    "этот месяц": 0,
+    "этом месяце": 0,
+    "last month": -1,
+    "прошлый месяц": -1,
+    "прошлом месяце": -1,
+    "next month": 1,
+    "следующий месяц": 1,
+    "следующем месяце": 1,
+}
+
+
+def month_number(word: str) -> int | None:
+    """1-12 for a month's name in Russian (any case) or English (full or short)."""
+    word = word.casefold().replace("ё", "е")
+    for number, (ru, en) in enumerate(_MONTH_STEMS, start=1):
+        if ru == "ма":  # май, мая, мае: not "март"
+            if word in ("май", "мая", "мае"):
+                return number
+        elif word.startswith(ru) and len(word) <= len(ru) + 2:
+            return number
+        if en == "may" and word == "may":
+            return number
+        if en != "may" and word.startswith(en) and len(word) >= 3:
+            full = date(2000, number, 1).strftime("%B").casefold()
+            if full.startswith(word) or word in (en, en + "t"):  # "sept"
+                return number
+    return None
+
+
+def _said_month(raw: str, today: date) -> str | None:
+    """ "декабрь", "в декабре", "Dec 2026", "last month": that month, the one nearest
+    today when no year is said."""
+    shift = _SHIFTS.get(" ".join(raw.casefold().split()))
+    if shift is not None:
+        index = today.year * 12 + today.month - 1 + shift
+        return f"{index // 12:04d}-{index % 12 + 1:02d}"
+    said = _SAID_MONTH.fullmatch(raw.strip())
+    number = month_number(said["name"]) if said else None
+    if said is None or number is None:
+        return None
+    if said["year"]:
+        return f"{int(said['year']):04d}-{number:02d}"
+    years = (today.year - 1, today.year, today.year + 1)
+    year = min(years, key=lambda y: abs((y * 12 + number) - (today.year * 12 + today.month)))
+    return f"{year:04d}-{number:02d}"
+
+
 def parse_month(text: str, today: date) -> str:
     raw = text.strip()
     if not raw:
         return month_key(today)
+    said = _said_month(raw, today)
+    if said is not None:
+        return said
     for sep in ("-", ".", "/"):
         if sep in raw:
             a, _, b = raw.partition(sep)
@@ -65,7 +135,7 @@ def parse_month(text: str, today: date) -> str:
                 year, month = (int(a), int(b)) if len(a) == 4 else (int(b), int(a))
                 if 1 <= month <= 12 and 2000 <= year <= 2100:
                     return f"{year:04d}-{month:02d}"
-    raise DomainError(N_("Give a month like 2026-11."))
+    raise DomainError(N_("Give a month like 2026-11 or December."))
 
 
 async def set_plan(

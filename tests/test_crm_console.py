@@ -124,7 +124,7 @@ async def test_sales_cycle_in_english(app: App) -> None:
 
     # the plan and the dashboard
     out = await boss.say("/crm plan @Boss 200000")
-    assert re.search(r"Plan for Boss in \d{4}-\d\d: 200 000 RUB\.", out), out
+    assert re.search(r"Plan for Boss in [A-Z][a-z]+ \d{4}: 200 000 RUB\.", out), out
     out = await boss.say("/crm")
     assert "CRM Start" in out
     assert "Boss: 150 000 RUB of 200 000 RUB (75%)" in out
@@ -185,7 +185,7 @@ async def test_sales_cycle_in_russian(sqlite_app: App) -> None:
     assert "Мои дела (1)" in out and "Подписать акт" in out
 
     out = await boss.say("/crm plan @Босс 1 count")
-    assert "сделок — 1" in out
+    assert "план на" in out and "сделок: 1." in out
     out = await boss.say("/crm")
     assert "Старт CRM" in out
     assert "Босс: 1 из 1 сделки (100%)" in out
@@ -527,7 +527,25 @@ async def test_a_plan_in_another_currency_or_with_kopecks(sqlite_app: App) -> No
     out = await boss.say("/crm plan @Boss 150000.50")
     assert "Plan for Boss in" in out and "150 000" in out
     out = await boss.say("/crm plan @Boss 200000 2026-12")
-    assert "Plan for Boss in 2026-12: 200 000 RUB." in out
+    assert "Plan for Boss in December 2026: 200 000 RUB." in out
+
+
+async def test_plans_and_the_dashboard_take_months_by_name(sqlite_app: App) -> None:
+    from datetime import date
+
+    from services.crm_reports import parse_month
+
+    olga = ConsoleDriver(sqlite_app, user="Olga", lang="ru", timezone="Europe/Moscow")
+    await olga.say("/start")
+    december = parse_month("декабрь", date.today())  # the nearest December
+    year = december[:4]
+    out = await olga.say("/crm plan @Olga 500 тыс декабрь")
+    assert f"Olga: план на декабрь {year} — 500 000 RUB." in out, out
+    out = await olga.say("/crm plan @Olga 10 сделок на декабрь")
+    assert f"Olga: план на декабрь {year} — сделок: 10." in out, out
+    out = await olga.say("/crm month декабрь")
+    assert f"Старт CRM — декабрь {year}" in out and "Olga: 0 из 10 сделок" in out, out
+    assert "« ноябрь" in out, out
 
 
 async def test_an_activity_noted_after_the_fact_gets_no_reminder(sqlite_app: App) -> None:
