@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -41,17 +41,25 @@ TEMPLATE_WORDS = {
     "источники": "source",
 }
 GROUP_WORDS = {
-    "status": "status",
-    "статус": "status",
-    "stage": "stage",
-    "стадия": "stage",
-    "source": "source",
-    "источник": "source",
-    "owner": "owner",
-    "responsible": "owner",
-    "ответственный": "owner",
-    "month": "month",
-    "месяц": "month",
+    **{word: "status" for word in ("status", "statuses", "статус", "статусу", "статусам")},
+    **{word: "stage" for word in ("stage", "stages", "стадия", "стадии", "стадиям")},
+    **{word: "source" for word in ("source", "sources", "источник", "источнику", "источникам")},
+    **{
+        word: "owner"
+        for word in (
+            "owner",
+            "owners",
+            "responsible",
+            "employee",
+            "employees",
+            "ответственный",
+            "ответственному",
+            "ответственным",
+            "сотруднику",
+            "сотрудникам",
+        )
+    },
+    **{word: "month" for word in ("month", "months", "месяц", "месяцу", "месяцам")},
 }
 ENTITY_NAMES = {"lead": N_("leads"), "deal": N_("deals")}
 GROUP_NAMES = {
@@ -70,6 +78,9 @@ STATE_WORDS = {
     "проигранные": "lost",
 }
 PERIOD_WORDS = {"all", "всё", "все", "year", "год", "this-month", "этот-месяц"}
+# a period said after the grouping: "/crm report leads by source month" is this month's
+THIS_MONTH = {"month", "месяц", "this-month", "этот-месяц"}
+THIS_WEEK = {"week", "неделя", "неделю", "this-week"}
 
 
 def _period(word: str, now: datetime, tz: str) -> tuple[datetime | None, datetime | None]:
@@ -77,8 +88,11 @@ def _period(word: str, now: datetime, tz: str) -> tuple[datetime | None, datetim
     local = now.astimezone(ZoneInfo(tz))
     if word in ("year", "год"):
         return datetime(local.year, 1, 1, tzinfo=local.tzinfo).astimezone(UTC), None
-    if word in ("this-month", "этот-месяц"):
+    if word in THIS_MONTH:
         return crm_reports.month_bounds(crm_reports.month_key(local), tz)
+    if word in THIS_WEEK:  # since this Monday
+        monday = local.date() - timedelta(days=local.weekday())
+        return datetime(monday.year, monday.month, monday.day, tzinfo=local.tzinfo), None
     if word in ("all", "всё", "все"):
         return None, None
     return crm_reports.month_bounds(crm_reports.parse_month(word, local.date()), tz)
@@ -119,6 +133,8 @@ async def report_command(ctx: Ctx, text: str) -> View:
     now = datetime.now(UTC)
     if not words:
         return menu(ctx)
+    if " ".join(words[:2]) in TEMPLATE_WORDS:  # "по месяцам"
+        words = [" ".join(words[:2]), *words[2:]]
     if words[0] in TEMPLATE_WORDS:
         name = TEMPLATE_WORDS[words[0]]
         since, until = _period(words[1], now, ctx.me.timezone) if len(words) > 1 else (None, None)
@@ -137,11 +153,15 @@ async def report_command(ctx: Ctx, text: str) -> View:
     mine = False
     state = source = None
     rest = words[1:]
+    grouped, previous = False, ""
     while rest:
         word = rest.pop(0)
+        after_by, previous = previous in ("by", "по"), word
         if word in ("by", "по"):
             continue
-        if word in GROUP_WORDS:
+        # a grouping word after "by", or the first one; "month" after a grouping is a period
+        if word in GROUP_WORDS and (after_by or not grouped):
+            grouped = True
             group = GROUP_WORDS[word]
             if entity == "deal" and group == "status":
                 group = "stage"

@@ -802,3 +802,21 @@ async def test_lead_lines_keep_a_second_phone_notes_and_a_company_after_the_phon
     assert "Компания: завтра" not in out and "завтра перезвонить" in out, out
     out = await olga.say('/lead Ирина Ковалёва +79035556677 ООО "Заря" источник сайт')
     assert 'Компания: ООО "Заря"' in out and "Источник: веб-форма" in out, out
+
+
+async def test_the_report_builder_reads_russian_and_a_period_after_the_grouping(
+    sqlite_app: App,
+) -> None:
+    olga = ConsoleDriver(sqlite_app, user="Olga", lang="ru", timezone="Europe/Moscow")
+    await olga.say("/start")
+    await olga.say("/lead Иван, +7 912 555 44 33, звонок")
+    out = await olga.say("/crm отчёт лиды по источникам")
+    assert "Отчёт: лиды по полю «источник»" in out and "звонок: 1 лид" in out, out
+    out = await olga.say("/crm отчёт сделки по ответственному выигранные")
+    assert "Отчёт: сделки по полю «ответственный»" in out, out
+    out = await olga.say("/crm отчёт по месяцам")
+    assert "Продажи по месяцам" in out, out
+    out = await olga.say("/crm report leads by source month")
+    assert "«источник»" in out and "звонок: 1 лид" in out, out
+    out = await olga.say("/crm report foo")
+    assert "воронка, по месяцам, сотрудники, источники" in out and "funnel" not in out, out
