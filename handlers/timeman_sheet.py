@@ -17,7 +17,7 @@ from services import reminders, timeman, timeman_reports
 from services.errors import N_ as _N
 from services.errors import DomainError
 from services.parsing import is_date_word, parse_when
-from services.spreadsheet import csv_text
+from services.spreadsheet import csv_text, list_separator
 
 router = Router(__name__)
 ORDER = 62
@@ -112,17 +112,18 @@ def sheet_text(tr: Translator, rows: list[Any], first: date, last: date) -> list
     return lines
 
 
-def sheet_csv(rows: list[Any], first: date, last: date) -> bytes:
+def sheet_csv(rows: list[Any], first: date, last: date, locale: str = "en") -> bytes:
     lines: list[list[Any]] = []
     for row in rows:
         day = first
         while day <= last:
             if day in row.days:
-                lines.append([row.user.name, day.isoformat(), hours(row.days[day]), ""])
+                lines.append([row.user.name, day.isoformat(), hours(row.days[day], locale), ""])
             day += timedelta(days=1)
         extra = ";".join(f"{k}={v}" for k, v in sorted(row.violations.items()))
-        lines.append([row.user.name, "total", hours(row.total), extra])
-    return csv_text(["person", "date", "worked_hours", "violations"], lines).encode("utf-8")
+        lines.append([row.user.name, "total", hours(row.total, locale), extra])
+    header = ["person", "date", "worked_hours", "violations"]
+    return ("\ufeff" + csv_text(header, lines, list_separator(locale))).encode("utf-8")
 
 
 def sheet_png(rows: list[Any], first: date, last: date, title: str) -> bytes:
@@ -161,7 +162,9 @@ async def sheet_view(
     if fmt == "c":
         view = View(body=ctx.tr("Timesheet as CSV."))
         view.file = Attachment(
-            f"timesheet-{first.isoformat()}.csv", sheet_csv(rows, first, last), "text/csv"
+            f"timesheet-{first.isoformat()}.csv",
+            sheet_csv(rows, first, last, ctx.me.locale),
+            "text/csv",
         )
         return view
     if fmt == "p":

@@ -27,7 +27,7 @@ from models.teams import User
 from services.access import Actor, get_team_user, require_admin
 from services.crm import scope_of, settings_of, stage_name, user_names, visible
 from services.errors import N_, DomainError
-from services.spreadsheet import csv_text
+from services.spreadsheet import csv_text, list_separator
 
 PLAN_KINDS = ("amount", "count")
 
@@ -396,7 +396,7 @@ async def template(
 EXPORTS = {
     "lead": ["id", "name", "company", "phone", "email", "source", "status", "owner", "created"],
     "deal": ["id", "title", "stage", "amount", "currency", "owner", "created", "closed"],
-    "contact": ["id", "name", "phone", "email", "owner", "created"],
+    "contact": ["id", "name", "company", "phone", "email", "owner", "created"],
     "company": ["id", "name", "phone", "email", "owner", "created"],
 }
 
@@ -430,10 +430,19 @@ async def export_csv(
     rows.sort(key=lambda r: r.id)
     stages = await _stages(session, actor.team_id)
     names = await user_names(session, {r.owner_id for r in rows if r.owner_id})
+    zone = ZoneInfo(actor.timezone)
+    companies: dict[int, str] = {}
+    if entity == "contact":  # the company a contact works at, by name
+        ids = {r.company_id for r in rows if r.company_id}
+        if ids:
+            found = await session.execute(
+                select(CrmCompany.id, CrmCompany.name).where(CrmCompany.id.in_(sorted(ids)))
+            )
+            companies = {int(i): str(n) for i, n in found.all()}
     lines: list[list[Any]] = []
     for r in rows:
         owner = names.get(r.owner_id, "") if r.owner_id else ""
-        created = r.created_at.isoformat(timespec="seconds")
+        created = r.created_at.astimezone(zone).isoformat(timespec="seconds")
         if entity == "lead":
             lines.append(
                 [
@@ -449,7 +458,9 @@ async def export_csv(
                 ]
             )
         elif entity == "deal":
-            closed = r.closed_at.isoformat(timespec="seconds") if r.closed_at else ""
+            closed = (
+                r.closed_at.astimezone(zone).isoformat(timespec="seconds") if r.closed_at else ""
+            )
             lines.append(
                 [
                     r.id,
@@ -462,9 +473,13 @@ async def export_csv(
                     closed,
                 ]
             )
+        elif entity == "contact":
+            company = companies.get(r.company_id, "") if r.company_id else ""
+            lines.append([r.id, r.name, company, r.phone, r.email, owner, created])
         else:
             lines.append([r.id, r.name, r.phone, r.email, owner, created])
-    return ("\ufeff" + csv_text(EXPORTS[entity], lines)).encode("utf-8"), len(rows)
+    text = csv_text(EXPORTS[entity], lines, list_separator(actor.locale))
+    return ("\ufeff" + text).encode("utf-8"), len(rows)
 
 
 async def team_people(session: AsyncSession, actor: Actor) -> list[User]:

@@ -25,10 +25,16 @@ def cell(value: Any) -> Any:
     return value
 
 
-def csv_text(header: list[str], rows: Iterable[Iterable[Any]]) -> str:
+def list_separator(locale: str) -> str:
+    """The separator a spreadsheet of that language opens CSV with: Excel in Russian (and
+    most of Europe, where the comma is the decimal point) expects ";"."""
+    return "," if locale.startswith("en") else ";"
+
+
+def csv_text(header: list[str], rows: Iterable[Iterable[Any]], delimiter: str = ",") -> str:
     """A CSV document of a header and rows, every cell made safe."""
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv.writer(out, delimiter=delimiter)
     writer.writerow(header)
     for row in rows:
         writer.writerow([cell(value) for value in row])

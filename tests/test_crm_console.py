@@ -820,3 +820,21 @@ async def test_the_report_builder_reads_russian_and_a_period_after_the_grouping(
     assert "«источник»" in out and "звонок: 1 лид" in out, out
     out = await olga.say("/crm report foo")
     assert "воронка, по месяцам, сотрудники, источники" in out and "funnel" not in out, out
+
+
+async def test_a_russian_export_opens_in_columns_with_companies_and_local_times(
+    sqlite_app: App, tmp_path: Path
+) -> None:
+    import csv
+
+    olga = ConsoleDriver(sqlite_app, user="Olga", lang="ru", timezone="Europe/Moscow")
+    olga.console.files_dir = tmp_path
+    await olga.say("/start")
+    await olga.say("/contact Иван Петров, ООО Ромашка, +7 912 555-44-33")
+    out = await olga.say("/export contacts")
+    assert "contacts.csv" in out, out
+    text = (tmp_path / "contacts.csv").read_text(encoding="utf-8-sig")
+    rows = list(csv.reader(text.splitlines(), delimiter=";"))  # as Excel in Russian reads it
+    assert rows[0] == ["id", "name", "company", "phone", "email", "owner", "created"], rows
+    assert rows[1][1:4] == ["Иван Петров", "ООО Ромашка", "+7 912 555-44-33"], rows
+    assert rows[1][6].endswith("+03:00"), rows  # Moscow time, not UTC

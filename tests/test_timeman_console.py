@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from sqlalchemy import update
 
@@ -417,3 +418,18 @@ async def test_a_report_reaches_the_supervisor_in_the_supervisor_language(app: A
     out = await boss.say("/day")
     assert "Anna sent the daily report:" in out and "Worked " in out, out
     assert "Отработано" not in out and "Notes: Закончила импорт" in out, out
+
+
+async def test_a_russian_timesheet_csv_opens_in_columns(sqlite_app: App, tmp_path: Path) -> None:
+    olga = ConsoleDriver(sqlite_app, user="Olga", lang="ru", timezone=midday_zone())
+    olga.console.files_dir = tmp_path
+    await olga.say("/start")
+    await olga.say("/day start")
+    await olga.say("/timesheet")
+    out = await olga.press("CSV")
+    assert "(file: timesheet-" in out, out
+    name = re.search(r"\(file: (timesheet-[\d-]+\.csv)", out)
+    assert name, out
+    lines = (tmp_path / name.group(1)).read_text(encoding="utf-8-sig").splitlines()
+    assert lines[0] == "person;date;worked_hours;violations", lines
+    assert lines[-1].startswith("Olga;total;0,0"), lines  # Russian decimals, ";" between
