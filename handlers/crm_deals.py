@@ -177,15 +177,20 @@ async def move(ctx: Ctx, deal_id: int, stage_id: int, reason: str = "") -> View:
     if deal.owner_id is not None:
         actor_name = ctx.me.name
 
+        lost_reason = deal.lost_reason if new.kind == "lost" else ""
+
         def build(tr: Translator) -> View:
             stage = tr.s(crm.stage_name(new))
+            said = tr(
+                "{person} moved the deal {title} to {stage}.",
+                person=bold(actor_name),
+                title=bold(deal.title),
+                stage=bold(stage),
+            )
+            if lost_reason:  # why it was lost is what the responsible wants to know
+                said = [*said, Span(" "), *tr("Reason: {text}", text=lost_reason)]
             return View(
-                body=tr(
-                    "{person} moved the deal {title} to {stage}.",
-                    person=bold(actor_name),
-                    title=bold(deal.title),
-                    stage=bold(stage),
-                ),
+                body=said,
                 buttons=[[Button(tr.s("Open"), f"dl:o:{deal.id}")]],
             )
 

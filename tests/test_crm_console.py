@@ -254,6 +254,10 @@ async def test_team_rights_notifications_and_fields(sqlite_app: App) -> None:
     assert "🔔 Boss moved the deal Big deal to offer." in out
     assert "There is no stage nonsense. Choose one:" in out
     assert "[1] new" in out
+    await boss.say("/deal 1 stage lost")
+    await boss.say("Too expensive")
+    out = await anna.say("/deals")
+    assert "🔔 Boss moved the deal Big deal to lost. Reason: Too expensive" in out, out
     out = await boss.say("/crm pipeline Partners")
     assert "Pipeline Partners created with the default stages." in out
     out = await boss.say("/crm currency usd")
