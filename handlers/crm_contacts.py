@@ -31,8 +31,12 @@ async def list_view(ctx: Ctx, entity: str, page_no: int) -> View:
         title, prefix = ctx.tr.s("Companies ({count})", count=page.total), "co"
     lines: list[Any] = [[bold(title)]]
     view = View()
-    if not page.items:
-        lines.append(ctx.tr("Nothing here yet."))
+    if not page.items:  # how to make the first one
+        lines.append(
+            ctx.tr("No contacts yet. Add one: /contact Ivan Petrov, Romashka LLC, +7 999 123-45-67")
+            if entity == "contact"
+            else ctx.tr("No companies yet. Add one: /company Romashka LLC, +7 495 123-45-67")
+        )
     for row in page.items:
         detail = " · ".join(x for x in (row.phone, row.email) if x)
         lines.append([Span(f"#{row.id} "), bold(row.name), Span(f" {detail}" if detail else "")])

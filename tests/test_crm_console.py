@@ -673,6 +673,10 @@ async def test_lead_lines_and_files_as_russians_write_them(sqlite_app: App, tmp_
 async def test_russian_cards_filters_and_history_have_no_english(sqlite_app: App) -> None:
     olga = ConsoleDriver(sqlite_app, user="Olga", lang="ru")
     await olga.say("/start")
+    out = await olga.say("/contacts")
+    assert "Контактов пока нет. Добавьте: /contact" in out, out
+    out = await olga.say("/companies")
+    assert "Компаний пока нет. Добавьте: /company" in out, out
     out = await olga.say("/contact Иван Петров +7 912 555-44-33")
     assert "Контакт №1: Иван Петров" in out and "Contact" not in out, out
     out = await olga.say("/company ООО Ромашка")
