@@ -211,10 +211,22 @@ async def deal_card(ctx: Ctx, deal_id: int) -> View:
     if stage.kind == "lost" and deal.lost_reason:
         lines.append(field_line(ctx, ctx.tr.s("Reason"), deal.lost_reason))
     lines.append(field_line(ctx, ctx.tr.s("Amount"), money(deal.amount, deal.currency)))
-    for item, name in await crm_products.deal_items(ctx.session, ctx.me, deal.id):
+    items = await crm_products.deal_items(ctx.session, ctx.me, deal.id)
+    for item, name in items:
         discount = f", −{item.discount}%" if item.discount else ""
         total = money(crm_products.line_total(item), deal.currency)
         lines.append([Span(f"• {name} × {item.quantity}{discount} = {total}")])
+    products = sum(crm_products.line_total(item) for item, _ in items)
+    if items and products != deal.amount:  # the amount was typed over the products' sum
+        lines.append(
+            [
+                Span("⚠ "),
+                *ctx.tr(
+                    "The products come to {total}; the amount was set by hand.",
+                    total=money(products, deal.currency),
+                ),
+            ]
+        )
     for label, entity, linked in (
         (ctx.tr.s("Contact"), "contact", deal.contact_id),
         (ctx.tr.s("Company"), "company", deal.company_id),

@@ -316,6 +316,11 @@ async def test_team_rights_notifications_and_fields(sqlite_app: App) -> None:
     assert "Discount?" in out
     out = await boss.say("10%")
     assert "Amount: 9 000 RUB" in out and "Consulting × 2, −10% = 9 000 RUB" in out
+    assert "set by hand" not in out
+    await boss.press("Amount")
+    out = await boss.say("7000 RUB")
+    assert "Amount: 7 000 RUB" in out, out
+    assert "⚠ The products come to 9 000 RUB; the amount was set by hand." in out, out
     out = await boss.say("/crm status add Qualified")
     assert "Lead status Qualified added." in out
     out = await boss.say("/lead 1")
