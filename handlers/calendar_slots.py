@@ -58,10 +58,27 @@ async def slots_view(ctx: Ctx, ids: list[int], code: str, minutes: int, page_no:
             people=bold(", ".join(names)),
         )
     ]
-    if not found:
-        lines.append(ctx.tr("No common free time there. Try next week or a shorter length."))
     people = ".".join(str(i) for i in ids)
     view = View()
+    if not found:  # what to try instead, as buttons: a later span, a shorter meeting
+        lines.append(ctx.tr("No common free time there. Try a later week or a shorter length."))
+        tries: list[tuple[str, str]] = []
+        if code != "n":
+            tries.append((ctx.tr.s("Next week"), f"sl:p:n:{minutes}:{people}:1"))
+        if minutes > 30:
+            shorter = max(30, minutes // 2)
+            length_text = ctx.tr.duration(timedelta(minutes=shorter))
+            tries.append(
+                (
+                    ctx.tr.s("{length} instead", length=length_text),
+                    f"sl:p:{code}:{shorter}:{people}:1",
+                )
+            )
+        fitting = [
+            Button(label, act) for label, act in tries if len(act.encode()) <= CALLBACK_LIMIT
+        ]
+        if fitting:
+            view.row(*fitting)
     for slot_start, slot_end in page.items:
         lines.append([Span("🟢 " + span_text(ctx.tr, slot_start, slot_end))])
         action = f"sl:b:{occ_key(slot_start)}:{minutes}:{people}"

@@ -329,3 +329,12 @@ async def test_cancelling_a_whole_series_asks_first(sqlite_app: App) -> None:
     assert "Standup" in out and "Cancel series" in out, out
     out = await petr.say("/events week")
     assert "cancelled" not in out and "Standup" in out, out
+
+
+async def test_no_common_time_offers_what_to_try_instead(sqlite_app: App) -> None:
+    boss, _anna, _petr = await team(sqlite_app)
+    out = await boss.say("/slots @Anna today 600m")  # ten hours: more than a working day
+    assert "0 windows" in out and "Try a later week or a shorter length." in out, out
+    assert "Next week" in out and "5 h instead" in out, out
+    out = await boss.press("5 h instead")
+    assert "Free 5 h for" in out, out
