@@ -18,10 +18,12 @@ async def help_command(ctx: Ctx) -> View:
         # an outside contractor without a CRM grant is not shown commands they cannot use
         specs = [spec for spec in specs if not spec.module.startswith("handlers.crm")]
     body = [bold(ctx.tr.s("Commands")), Span("\n")]
+    role = ctx.actor.role if ctx.actor is not None else None
     for spec in specs:
+        help_, usage = spec.text_for(role)
         body.append(Span("\n"))
-        body.append(code(ctx.tr.s(spec.usage) if spec.usage else "/" + spec.name))
-        body.append(Span(" — " + ctx.tr.s(spec.help)))
+        body.append(code(ctx.tr.s(usage) if usage else "/" + spec.name))
+        body.append(Span(" — " + ctx.tr.s(help_)))
     if ctx.actor is None:
         body.append(Span("\n\n"))
         body.extend(ctx.tr("Send /start to create a team or to join one with an invite code."))

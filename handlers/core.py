@@ -42,6 +42,13 @@ class CommandSpec:
     platforms: frozenset[str] | None = None  # None: every platform
     public: bool = False  # usable before joining a team
     module: str = ""  # the handler module that declared it, e.g. handlers.crm_leads
+    # what /help says to one role instead (role -> (help, usage) msgids): an employee is
+    # not told of admin actions, an outside member not of posting to the whole team
+    by_role: tuple[tuple[str, tuple[str, str]], ...] = ()
+
+    def text_for(self, role: str | None) -> tuple[str, str]:
+        """The help and usage msgids /help shows to someone of that role."""
+        return dict(self.by_role).get(role or "", (self.help, self.usage))
 
 
 class Router:
@@ -76,6 +83,7 @@ class Router:
         hidden: bool = False,
         platforms: Iterable[str] | None = None,
         public: bool = False,
+        by_role: dict[str, tuple[str, str]] | None = None,
     ) -> Callable[[Handler], Handler]:
         def register(handler: Handler) -> Handler:
             self.commands.append(
@@ -90,6 +98,7 @@ class Router:
                     platforms=frozenset(platforms) if platforms is not None else None,
                     public=public,
                     module=self.name,
+                    by_role=tuple((by_role or {}).items()),
                 )
             )
             return handler

@@ -158,6 +158,12 @@ async def feed_view(ctx: Ctx, page_no: int) -> View:
     "post",
     help=N_("post to the team, a #group or @people (add ! for an important post)"),
     usage=N_("/post [#group|@people] [!] TEXT"),
+    by_role={
+        "extranet": (
+            N_("post to one of your groups (add ! for an important post)"),
+            N_("/post #group [!] TEXT"),
+        )
+    },
 )
 async def post_command(ctx: Ctx) -> Any:
     text = ctx.args.strip()

@@ -111,6 +111,10 @@ ROLE_WORDS = {"admin": "admin", "админ": "admin", "employee": "employee", "
         "/team [name NEW NAME | role @person admin|employee | remove @person | "
         "restore NAME | invites]"
     ),
+    by_role={
+        "employee": (N_("your team and its people"), N_("/team")),
+        "extranet": (N_("the people you work with"), N_("/team")),
+    },
 )
 async def team_command(ctx: Ctx) -> View:
     actor = ctx.me

@@ -38,6 +38,13 @@ async def test_extranet_sees_only_its_group(sqlite_app: App, tmp_path: Path) -> 
     out = await guest.say("/feed")
     assert "Contract draft is ready" in out and "Team lunch" not in out
     assert "Feed (1)" in out
+    out = await guest.say("/help")  # what they can do, not what admins can
+    assert "/post #group [!] TEXT" in out and "post to the team" not in out, out
+    assert "remove @person" not in out and "/team — the people you work with" in out, out
+    out = await anna.say("/help")
+    assert "/team — ваша команда и её люди" in out and "remove @person" not in out, out
+    out = await boss.say("/help")
+    assert "remove @person" in out, out
     out = await guest.say("/post Hello everyone")
     assert "Name your group with #group: outside members write only to their groups." in out
     out = await guest.say("/poll Best day? | Mon | Tue")
