@@ -54,6 +54,11 @@ def _catalogue(lang: str) -> dict[str, Any]:
     return messages
 
 
+def short_day(day: date | datetime, lang: str) -> str:
+    """A day on a chart's axis, as the reader writes it: "27 Nov", «27 нояб.»."""
+    return str(format_date(day, "d MMM", locale=lang if lang in LANGUAGES else "en"))
+
+
 class Translator:
     """Texts in one language; dates in one zone, worded ("today", "tomorrow") for the
     moment the text is read: now, or `read_at` for a message queued to arrive later."""

@@ -10,7 +10,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from handlers.core import Ctx, Router
-from handlers.i18n import N_
+from handlers.i18n import N_, short_day
 from handlers.markup import bold
 from handlers.tasks_input import resolve_group
 from handlers.views import Attachment, Button, View
@@ -34,11 +34,15 @@ def draw(
     title: str,
     tz: str,
     now: datetime,
+    lang: str = "en",
 ) -> bytes:
-    """rows: (id, label, start, end, status, overdue) in UTC; returns PNG bytes."""
+    """rows: (id, label, start, end, status, overdue) in UTC; returns PNG bytes. Days on
+    the axis as the reader writes them ("27 Nov", «27 нояб.»), not a day.month of one
+    country."""
     from matplotlib import dates as mdates
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
+    from matplotlib.ticker import FuncFormatter
 
     zone = ZoneInfo(tz)
     height = max(2.5, 0.45 * len(rows) + 1.5)
@@ -68,7 +72,7 @@ def draw(
     ax.set_yticks(range(len(rows)))
     ax.set_yticklabels([r[1] for r in rows], fontsize=8)
     ax.invert_yaxis()
-    ax.xaxis.set_major_formatter(mdates.DateFormatter("%d.%m"))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _: short_day(mdates.num2date(x), lang)))
     ax.grid(axis="x", alpha=0.3)
     ax.set_title(title)
     fig.tight_layout()
@@ -99,7 +103,7 @@ async def gantt_view(ctx: Ctx, group_id: int | None) -> View:
         rows.append(
             (task.id, label, start, task.deadline, task.status, tasks.is_overdue(task, now))
         )
-    png = await asyncio.to_thread(draw, rows, deps, title, ctx.me.timezone, now)
+    png = await asyncio.to_thread(draw, rows, deps, title, ctx.me.timezone, now, ctx.tr.lang)
     view = View(
         body=[bold(title)],
         image=Attachment(name="gantt.png", content=png, mime="image/png"),

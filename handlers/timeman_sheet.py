@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from handlers.core import STAFF, Ctx, Router, pager_row, text_page
-from handlers.i18n import N_, Translator
+from handlers.i18n import N_, Translator, short_day
 from handlers.markup import Span, bold, join_lines
 from handlers.views import Attachment, Button, View
 from models.base import utcnow
@@ -126,7 +126,7 @@ def sheet_csv(rows: list[Any], first: date, last: date, locale: str = "en") -> b
     return ("\ufeff" + csv_text(header, lines, list_separator(locale))).encode("utf-8")
 
 
-def sheet_png(rows: list[Any], first: date, last: date, title: str) -> bytes:
+def sheet_png(rows: list[Any], first: date, last: date, title: str, lang: str = "en") -> bytes:
     from matplotlib.figure import Figure
 
     figure = Figure(figsize=(8, 4), dpi=100)
@@ -137,7 +137,7 @@ def sheet_png(rows: list[Any], first: date, last: date, title: str) -> bytes:
         while day <= last:
             days.append(day)
             day += timedelta(days=1)
-        labels = [d.strftime("%d.%m") for d in days]
+        labels = [short_day(d, lang) for d in days]
         values = [rows[0].days.get(d, 0) / 3600 for d in days]
     else:
         labels = [row.user.name[:12] for row in rows]
@@ -169,7 +169,7 @@ async def sheet_view(
         return view
     if fmt == "p":
         title = f"{ctx.tr.day(first)} – {ctx.tr.day(last)}"
-        png = await asyncio.to_thread(sheet_png, rows, first, last, title)
+        png = await asyncio.to_thread(sheet_png, rows, first, last, title, ctx.tr.lang)
         view = View(body=ctx.tr("Timesheet as a chart."))
         view.image = Attachment(f"timesheet-{first.isoformat()}.png", png, "image/png")
         return view

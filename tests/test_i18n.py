@@ -30,3 +30,13 @@ def test_dates_in_reader_zone() -> None:
     assert "21:00" in tokyo
     assert "15:00" in moscow
     assert Translator("ru").duration(timedelta(hours=2, minutes=30)) == "2 ч 30 мин"
+
+
+def test_chart_days_are_written_as_the_reader_writes_them() -> None:
+    from datetime import date
+
+    from handlers.i18n import short_day
+
+    assert short_day(date(2026, 11, 27), "en") == "27 Nov"
+    assert short_day(date(2026, 11, 27), "ru") == "27 нояб."
+    assert short_day(date(2026, 11, 27), "de") == "27 Nov"  # unknown languages: English
