@@ -3,6 +3,8 @@ signed requests to the Bolt app, replies read on the fake Slack Web API."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from scheduler.dispatcher import Dispatcher
@@ -223,3 +225,38 @@ async def test_a_dialog_started_in_a_channel_goes_on_in_the_dm(sqlite_url: str) 
         await slack.event(shared)
         answer = slack.fake.texts()[-1]
         assert "New: 1" in answer and "Saved to your drive" not in answer
+
+
+async def test_a_command_in_a_dm_between_two_people_stays_private_and_keeps_the_app_dm(
+    sqlite_url: str,
+) -> None:
+    """A slash command typed in Anna's DM with Boris: the other person reads that chat
+    and the app cannot post there, so the answers are Anna's alone and her
+    notifications keep going to her DM with the app."""
+    between = "D0ANNABORIS"
+    async with slack_http(sqlite_url) as slack:
+        fake = slack.fake
+        answer = fake._answer
+
+        def refuse_foreign_dm(method: str, args: dict[str, Any]) -> dict[str, Any]:
+            posting = method in ("chat.postMessage", "chat.postEphemeral")
+            if posting and args.get("channel") == between:
+                return {"ok": False, "error": "channel_not_found"}
+            return answer(method, args)
+
+        fake._answer = refuse_foreign_dm  # type: ignore[method-assign]
+        fake.add_user(ANNA, "Anna")
+        fake.add_user(BORIS, "Boris")
+        await slack.command("help", user=BORIS)
+        await slack.command("start", user=ANNA, channel=between)  # her first contact
+        await slack.command("invite", user=ANNA, channel=between)  # an employee may not
+        answers = fake.of("response_url")
+        assert answers and answers[-1].get("response_type") != "in_channel", answers[-1]
+        await slack.command("task Call the client @anna", user=BORIS)
+        await Dispatcher(
+            slack.adapter.workspace.sessionmaker, {"slack": slack.adapter.sender}
+        ).drain()
+        told = [
+            m for m in fake.of("chat.postMessage") if "Call the client" in slack_api.message_text(m)
+        ]
+        assert told and told[-1]["channel"] == "D0ANNA", [m["channel"] for m in told]

@@ -45,6 +45,7 @@ async def run(slack: SlackAdapter, body: dict[str, Any]) -> None:
         response_url=body.get("response_url"),
         message_ts=container.get("message_ts") if container.get("type") == "message" else None,
         ephemeral=bool(container.get("is_ephemeral")),
+        own_dm=event.chat.private,
     )
     await slack.run_event(event, target)
     if from_home:

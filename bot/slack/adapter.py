@@ -124,8 +124,12 @@ class SlackAdapter:
         **fields: Any,
     ) -> Incoming:
         sender = await self.people.sender(user, team_of(body), fallback_name)
+        # private only in the app's own DM with the person: a slash command typed in a
+        # DM between two people comes from a "D" channel too, where the other one reads
+        # along and the app cannot post
+        private = channel.startswith("D") and channel == await self.people.dm_channel(user)
         return Incoming(
-            chat=ChatRef(platform=PLATFORM, chat_id=channel, private=channel.startswith("D")),
+            chat=ChatRef(platform=PLATFORM, chat_id=channel, private=private),
             sender=sender,
             **fields,
         )

@@ -58,5 +58,6 @@ async def run_command(
         user=user,
         trigger_id=body.get("trigger_id"),
         response_url=body.get("response_url"),
+        own_dm=event.chat.private,
     )
     await slack.run_event(event, target)

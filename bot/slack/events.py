@@ -69,4 +69,5 @@ async def on_dm(slack: SlackAdapter, body: dict[str, Any], event: dict[str, Any]
     else:
         fields.update(kind="text", args=text)
     incoming = await slack.event(body, user=user, channel=channel, **fields)
-    await slack.run_event(incoming, Target(channel=channel, user=user))
+    target = Target(channel=channel, user=user, own_dm=incoming.chat.private)
+    await slack.run_event(incoming, target)

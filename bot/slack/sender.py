@@ -116,9 +116,13 @@ class Target:
     response_url: str | None = None
     message_ts: str | None = None  # the message the pressed button was on
     ephemeral: bool = False  # that message is ephemeral (only response_url can change it)
+    # the app's own DM with the person (the event says so); None: judged by the channel
+    own_dm: bool | None = None
 
     @property
     def is_dm(self) -> bool:
+        if self.own_dm is not None:
+            return self.own_dm
         return self.channel.startswith("D") or self.channel == self.user
 
 

@@ -41,7 +41,12 @@ def register(bolt: AsyncApp, slack: SlackAdapter) -> None:
                 await ack(response_action="errors", errors={k: str(v) for k, v in errors.items()})
                 return
         await ack()
-        target = Target(channel=channel, user=user, response_url=meta.get("r") or None)
+        target = Target(
+            channel=channel,
+            user=user,
+            response_url=meta.get("r") or None,
+            own_dm=event.chat.private,
+        )
         slack.spawn(slack.poster.deliver(views, target, slack.translator_of(event)))
 
     @bolt.view_closed(modals.CALLBACK_ID)
