@@ -180,6 +180,12 @@ class Workspace:
                 )
             return reply
         if event.kind in ("text", "file"):
+            if event.kind == "text" and not event.args.strip():  # a sticker, a voice note
+                if not event.chat.private:
+                    return None
+                return View(
+                    body=ctx.tr("Send /help to see what I can do, or /menu for the sections.")
+                )
             if ctx.actor is not None:
                 engine = self.registry.forms_engine
                 if event.kind == "text":
@@ -209,6 +215,8 @@ class Workspace:
         if spec is None or (
             spec.platforms is not None and ctx.event.platform not in spec.platforms
         ):
+            if ctx.event.maybe_for_others:
+                return None  # "/roll" in a group: some other bot's
             return self._unknown(ctx, name)
         if ctx.actor is None and not spec.public:
             return View(
@@ -252,7 +260,8 @@ class Workspace:
         if prefix == "f":
             if ctx.actor is None:
                 return View(
-                    body=ctx.tr("Send /start to create a team or to join one with an invite code.")
+                    body=ctx.tr("Send /start to create a team or to join one with an invite code."),
+                    private=True,  # a stranger's press in a group: to them, not to everyone
                 )
             return await self.registry.forms_engine.on_action(ctx)
         if prefix == "cmd" and ctx.action_args:
@@ -267,7 +276,8 @@ class Workspace:
             )
         if ctx.actor is None:
             return View(
-                body=ctx.tr("Send /start to create a team or to join one with an invite code.")
+                body=ctx.tr("Send /start to create a team or to join one with an invite code."),
+                private=True,
             )
         return await handler(ctx)
 

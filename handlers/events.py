@@ -48,6 +48,9 @@ class Incoming:
     reply_to: str | None = None  # the message replied to, where the platform says
     forwarded_from: str | None = None  # a forwarded message: its original sender's name
     dedup_key: str | None = None  # update/event id for the inbox
+    # a command in a group chat that does not name this bot ("/roll", not "/roll@ours"):
+    # another bot's command looks the same, so an unknown one gets no answer
+    maybe_for_others: bool = False
 
     @property
     def platform(self) -> str:

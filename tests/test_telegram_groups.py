@@ -13,7 +13,7 @@ from models.base import utcnow
 from models.chats import ChatBinding
 from models.outbox import OutboxMessage
 from scheduler.dispatcher import UNLIMITED, Dispatcher
-from tests.fakes.telegram_api import FakeTelegram, Person, message_update
+from tests.fakes.telegram_api import FakeTelegram, Person, callback_update, message_update
 from tests.telegram_harness import Chat, running
 
 
@@ -156,3 +156,63 @@ async def test_a_group_upgraded_unseen_is_followed_to_its_new_id(
         assert len(_posts(fake, -1009001)) == 1
         async with adapter.workspace.sessionmaker() as session:
             assert list(await session.scalars(select(ChatBinding.chat_id))) == ["-1009001"]
+
+
+async def test_forwards_other_bots_commands_strangers_buttons_and_recordings(
+    sqlite_url: str, fake: FakeTelegram
+) -> None:
+    """A forwarded "/post" is not the forwarder's command; "/roll" in a group is some other
+    bot's; a stranger's press in a group is answered to them alone; a voice note is kept
+    as a file and a sticker gets the hint."""
+    async with running(sqlite_url, fake):
+        boss = Chat(fake, Person(101, "Boss", "en"))
+        await boss.say("/start", expect=2)
+        forwarded = message_update(fake, boss.person, "/post hello from a forward")
+        forwarded["message"]["forward_origin"] = {
+            "type": "hidden_user",
+            "sender_user_name": "Eve",
+            "date": 1,
+        }
+        update = await fake.push(forwarded)
+        await fake.wait_handled(update["update_id"])
+        texts = [c.text for c in fake.sent(101)]
+        assert not any("Posted" in t for t in texts), texts  # not published as Boss's post
+        assert "Lead created" in texts[-1], texts  # a forward is a lead, as any forward
+
+        group = -100700
+        before = len(fake.calls)
+        await _in_group(fake, boss.person, group, "/roll")
+        await _in_group(fake, boss.person, group, "/roll@planerka_test_bot")
+        said = [c.text for c in fake.calls[before:] if c.method == "sendMessage"]
+        # answered once: to "/roll@planerka_test_bot", not to the bare "/roll"
+        assert sum("Unknown command /roll" in t for t in said) == 1, said
+
+        stranger = Person(303, "Stranger", "en")
+        before = len(fake.calls)
+        press = callback_update(fake, stranger, "t:o:1", chat_id=group, message_id=1)
+        update = await fake.push(press)
+        await fake.wait_handled(update["update_id"])
+        public = [
+            c for c in fake.calls[before:] if c.method == "sendMessage" and c.chat_id == str(group)
+        ]
+        assert public == [], [c.text for c in public]
+
+        voice = message_update(fake, boss.person)
+        voice["message"]["voice"] = {"file_id": "vo1", "file_unique_id": "vo1u", "duration": 3}
+        fake.files["documents/vo1"] = b"OggS voice"
+        update = await fake.push(voice)
+        await fake.wait_handled(update["update_id"])
+        assert "voice_vo1u.ogg" in fake.sent(101)[-1].text, fake.sent(101)[-1].text
+        sticker = message_update(fake, boss.person)
+        sticker["message"]["sticker"] = {
+            "file_id": "st",
+            "file_unique_id": "stu",
+            "type": "regular",
+            "width": 512,
+            "height": 512,
+            "is_animated": False,
+            "is_video": False,
+        }
+        update = await fake.push(sticker)
+        await fake.wait_handled(update["update_id"])
+        assert "Send /help to see what I can do" in fake.sent(101)[-1].text

@@ -61,6 +61,21 @@ def file_of(message: Message) -> FileRef | None:
             size=photo.file_size or 0,
             mime="image/jpeg",
         )
+    # recordings are files people send too: kept as the others are
+    for media, stem, suffix, mime in (
+        (message.video, "video", ".mp4", "video/mp4"),
+        (message.audio, "audio", ".mp3", "audio/mpeg"),
+        (message.voice, "voice", ".ogg", "audio/ogg"),
+        (message.video_note, "video_note", ".mp4", "video/mp4"),
+    ):
+        if media is not None:
+            name = getattr(media, "file_name", None) or f"{stem}_{media.file_unique_id}{suffix}"
+            return FileRef(
+                file_id=media.file_id,
+                name=name,
+                size=media.file_size or 0,
+                mime=getattr(media, "mime_type", None) or mime,
+            )
     return None
 
 
@@ -93,17 +108,28 @@ def from_message(
         "dedup_key": str(update_id),
     }
     text = message.text or message.caption or ""
-    command = parse_command_line(message.text or "") if message.text else None
+    # a forwarded "/post ..." is someone else's words: text, never the forwarder's command
+    forwarded = message.forward_origin is not None
+    command = parse_command_line(message.text or "") if message.text and not forwarded else None
     if command is not None:
         if not chat.private and addressed_elsewhere(text, bot_username):
             return None
         name, args = command
-        return Incoming(kind="command", command=name, args=args, **base)  # type: ignore[arg-type]
+        bare = not chat.private and "@" not in split_head(text)[0]
+        return Incoming(
+            kind="command",
+            command=name,
+            args=args,
+            maybe_for_others=bare,
+            **base,  # type: ignore[arg-type]
+        )
     if not chat.private and not to_bot:
         return None
     file = file_of(message)
     if file is not None:
         return Incoming(kind="file", file=file, args=text, **base)  # type: ignore[arg-type]
+    if not text and chat.private and message.sticker is not None:
+        return Incoming(kind="text", args="", **base)  # type: ignore[arg-type]  # the hint
     if not text:
         return None
     return Incoming(kind="text", args=text, **base)  # type: ignore[arg-type]
