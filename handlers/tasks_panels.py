@@ -70,14 +70,22 @@ async def checklist_view(
         total=str(len(items)),
     )
     view = View(body=body, ref=f"task:{task.id}", edit=True)
+    works = tasks.can_manage(ctx.me, task) or await tasks.is_doer(ctx.session, ctx.me, task)
+    lines: list[Any] = [body]
     for item in page.items:
         mark = "☑" if item.done else "☐"
-        text = item.text if len(item.text) <= 50 else item.text[:49] + "…"
-        view.row(Button(f"{mark} {text}", f"t:cx:{item.id}"), Button("✖", f"t:cd:{item.id}"))
+        if works:
+            text = item.text if len(item.text) <= 50 else item.text[:49] + "…"
+            view.row(Button(f"{mark} {text}", f"t:cx:{item.id}"), Button("✖", f"t:cd:{item.id}"))
+        else:  # an observer reads the list; ticking it is for who works on the task
+            lines.append([Span(f"{mark} {item.text}")])
+    view.body = join_lines(lines)
     view.row(*pager_row(ctx, page, f"t:ck:{task.id}"))
-    view.row(
-        Button(ctx.tr.s("Add item"), f"t:ca:{task.id}"), Button(ctx.tr.s("Back"), f"t:o:{task.id}")
-    )
+    back = Button(ctx.tr.s("Back"), f"t:o:{task.id}")
+    if works:
+        view.row(Button(ctx.tr.s("Add item"), f"t:ca:{task.id}"), back)
+    else:
+        view.row(back)
     return view
 
 
@@ -91,10 +99,11 @@ async def subtasks_view(ctx: Ctx, task_id: int, page_no: int = 1) -> View:
     for sub in page.items:
         view.row(Button(task_label(ctx.tr, sub), f"t:o:{sub.id}"))
     view.row(*pager_row(ctx, page, f"t:sb:{task.id}"))
-    view.row(
-        Button(ctx.tr.s("New subtask"), f"t:sn:{task.id}"),
-        Button(ctx.tr.s("Back"), f"t:o:{task.id}"),
-    )
+    back = Button(ctx.tr.s("Back"), f"t:o:{task.id}")
+    if tasks.can_manage(ctx.me, task) or await tasks.is_doer(ctx.session, ctx.me, task):
+        view.row(Button(ctx.tr.s("New subtask"), f"t:sn:{task.id}"), back)
+    else:
+        view.row(back)
     return view
 
 

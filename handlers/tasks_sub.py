@@ -82,9 +82,10 @@ async def subcommand(ctx: Ctx, task_id: int, rest: str) -> Any:
         pred_id = arg.lstrip("#")
         if not pred_id.isdigit():
             raise DomainError(_N("After which task? For example: /task 12 after 11"))
-        pred, succ, moved = await tasks_flow.add_dependency(
+        pred, succ, deadline = await tasks_flow.add_dependency(
             ctx.session, ctx.me, int(pred_id), task_id
         )
+        moved = deadline == "moved"
         view = await card_view(ctx, succ)
         if moved and succ.deadline is not None:
             new = succ.deadline
@@ -104,6 +105,13 @@ async def subcommand(ctx: Ctx, task_id: int, rest: str) -> Any:
                 when=bold(ctx.tr.when(succ.deadline)),
             )
             if moved and succ.deadline is not None
+            else ctx.tr(
+                "#{succ} now starts after #{pred} is due, but its deadline comes before "
+                "that; only the task's creator may move it.",
+                succ=str(succ.id),
+                pred=str(pred.id),
+            )
+            if deadline == "kept"
             else ctx.tr(
                 "#{succ} now starts after #{pred} is due.", succ=str(succ.id), pred=str(pred.id)
             )

@@ -189,9 +189,10 @@ async def card_view(ctx: Ctx, task: Task, page: int = 1, *, fresh: bool = False)
         if facts.timer_here
         else Button(tr.s("⏱ Start timer"), f"t:ti:{task.id}")
     )
-    if task.is_open or facts.timer_here:  # no timer is started on a finished task
+    works = tasks.can_manage(ctx.me, task) or await tasks.is_doer(ctx.session, ctx.me, task)
+    if facts.timer_here or (works and task.is_open):  # not on a finished task
         view.row(timer_button, Button(tr.s("Log time"), f"t:tm:{task.id}"))
-    else:
+    elif works:  # an observer watches; the time is logged by who works on it
         view.row(Button(tr.s("Log time"), f"t:tm:{task.id}"))
     # only what this reader may do: a co-executor, an observer or a contractor who
     # may not move the deadline or hand the task over is not offered a dead end
@@ -217,12 +218,13 @@ async def status_buttons(ctx: Ctx, task: Task) -> list[Button]:
         out.append(Button(tr.s("Start"), f"t:s:{tid}:start"))
     if doer and s == tasks.IN_PROGRESS:
         out.append(Button(tr.s("Pause"), f"t:s:{tid}:pause"))
-    if (doer or manager) and s in (tasks.PENDING, tasks.IN_PROGRESS, tasks.PAUSED):
+    closer = manager or task.responsible_id == ctx.me.user_id  # not a co-executor
+    if closer and s in (tasks.PENDING, tasks.IN_PROGRESS, tasks.PAUSED):
         out.append(Button(tr.s("Complete"), f"t:s:{tid}:complete"))
     if manager and s == tasks.AWAITING:
         out.append(Button(tr.s("Approve"), f"t:s:{tid}:approve"))
         out.append(Button(tr.s("Return"), f"t:rt:{tid}"))
-    if (doer or manager) and s in (tasks.PENDING, tasks.IN_PROGRESS, tasks.PAUSED):
+    if closer and s in (tasks.PENDING, tasks.IN_PROGRESS, tasks.PAUSED):
         out.append(Button(tr.s("Defer"), f"t:s:{tid}:defer"))
     if (doer or manager) and s in (tasks.COMPLETED, tasks.DEFERRED):
         out.append(Button(tr.s("Renew"), f"t:s:{tid}:renew"))

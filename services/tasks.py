@@ -214,6 +214,8 @@ async def create_task(
             raise forbidden()
     if parent_id is not None:
         parent = await get_task(session, actor, parent_id)
+        if not (can_manage(actor, parent) or await is_doer(session, actor, parent)):
+            raise forbidden()  # an observer watches the task; they do not split it
         if group is None and parent.group_id is not None:
             # a subtask belongs to its parent's group unless told otherwise
             group = await session.get(Group, parent.group_id)

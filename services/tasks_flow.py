@@ -53,7 +53,15 @@ async def change_status(
         _need(doer, old == IN_PROGRESS)
         task.status = PAUSED
     elif verb == "complete":
-        _need(doer or manager, old in (PENDING, IN_PROGRESS, PAUSED))
+        # the responsible completes (co-executors help, as in Bitrix24), or the creator
+        _need(task.responsible_id == actor.user_id or manager, True)
+        if old == AWAITING:  # already done, waiting: say so, not "the status changed"
+            if manager:
+                raise DomainError(
+                    N_("The task waits for your approval: approve it or return it for rework.")
+                )
+            raise DomainError(N_("The task is already waiting for the creator's approval."))
+        _need(True, old in (PENDING, IN_PROGRESS, PAUSED))
         if task.needs_approval and task.creator_id != actor.user_id:
             task.status = AWAITING
         else:
@@ -65,7 +73,9 @@ async def change_status(
         _need(manager, old == AWAITING)
         task.status = IN_PROGRESS
     elif verb == "defer":
-        _need(doer or manager, old in (PENDING, IN_PROGRESS, PAUSED))
+        _need(
+            task.responsible_id == actor.user_id or manager, old in (PENDING, IN_PROGRESS, PAUSED)
+        )
         task.status = DEFERRED
     elif verb == "renew":
         _need(doer or manager, old in (COMPLETED, DEFERRED, AWAITING))
@@ -136,15 +146,19 @@ async def delegate(session: AsyncSession, actor: Actor, task_id: int, user_id: i
     return task
 
 
+def _may_set_deadline(actor: Actor, task: Task) -> bool:
+    """The creator (or an admin), or the responsible when the creator lets them."""
+    return can_manage(actor, task) or (
+        task.responsible_id == actor.user_id and task.responsible_may_change_deadline
+    )
+
+
 async def set_deadline(
     session: AsyncSession, actor: Actor, task_id: int, deadline: datetime | None
 ) -> tuple[Task, list[Task]]:
     """Change the deadline; returns the task and the dependents it shifted."""
     task = await get_task(session, actor, task_id)
-    allowed = can_manage(actor, task) or (
-        task.responsible_id == actor.user_id and task.responsible_may_change_deadline
-    )
-    if not allowed:
+    if not _may_set_deadline(actor, task):
         raise DomainError(N_("Only the task's creator may change its deadline."))
     old = task.deadline
     task.deadline = deadline
@@ -205,9 +219,11 @@ async def _shift_dependents(session: AsyncSession, root: Task, delta: timedelta)
 
 async def add_dependency(
     session: AsyncSession, actor: Actor, predecessor_id: int, successor_id: int
-) -> tuple[Task, Task, bool]:
+) -> tuple[Task, Task, str]:
     """Finish-to-start: the successor starts when the predecessor is due. Returns both
-    and whether the successor's deadline had to move (to keep its duration)."""
+    and what became of the successor's deadline when it fell before that start: "moved"
+    (its duration kept), "kept" (the actor may not move it: the creator locked it), or
+    "" (nothing to do)."""
     pred = await get_task(session, actor, predecessor_id)
     succ = await get_task(session, actor, successor_id)
     if not (can_manage(actor, succ) or succ.responsible_id == actor.user_id):
@@ -231,20 +247,24 @@ async def add_dependency(
                 frontier.append(up)
     if await session.get(TaskDependency, (pred.id, succ.id)) is None:
         session.add(TaskDependency(predecessor_id=pred.id, successor_id=succ.id))
-    moved = False
+    deadline = ""
     if pred.deadline is not None:
         start = succ.start_at or succ.created_at
         if start < pred.deadline:
             # the successor starts when the predecessor is due; its deadline moves
-            # only when it would fall before that start (keeping its duration)
+            # only when it would fall before that start (keeping its duration), and
+            # only by someone who may move it
             delta = pred.deadline - start
             succ.start_at = pred.deadline
             if succ.deadline is not None and succ.deadline <= pred.deadline:
-                succ.deadline = await _on_a_workday(session, succ, succ.deadline + delta, True)
-                succ.due_sort = succ.deadline
-                moved = True
+                if _may_set_deadline(actor, succ):
+                    succ.deadline = await _on_a_workday(session, succ, succ.deadline + delta, True)
+                    succ.due_sort = succ.deadline
+                    deadline = "moved"
+                else:
+                    deadline = "kept"
     await session.flush()
-    return pred, succ, moved
+    return pred, succ, deadline
 
 
 async def delete_task(session: AsyncSession, actor: Actor, task_id: int) -> tuple[Task, set[int]]:

@@ -312,7 +312,7 @@ async def start_timer(
     session: AsyncSession, actor: Actor, task_id: int, now: datetime | None = None
 ) -> tuple[Task, TaskTimeEntry | None]:
     """Start the timer on a task; a timer running on another task is stopped and logged."""
-    task = await get_task(session, actor, task_id)
+    task = await _editable(session, actor, task_id)
     if not task.is_open:
         raise DomainError(N_("The task is completed: renew it first."))
     now = now or utcnow()
@@ -356,8 +356,9 @@ async def add_time(
     comment: str = "",
     now: datetime | None = None,
 ) -> TaskTimeEntry:
-    """A manual entry: the time ends now."""
-    task = await get_task(session, actor, task_id)
+    """A manual entry: the time ends now. Logged by who works on the task (or its
+    creator), not by an observer."""
+    task = await _editable(session, actor, task_id)
     if seconds <= 0 or seconds > MANUAL_MAX:
         raise DomainError(N_("One entry may be at most 24 hours."))
     now = now or utcnow()

@@ -783,3 +783,43 @@ async def test_a_deadline_moved_by_a_dependency_is_said_and_told(sqlite_app: App
     assert "The deadline moved with the task it depends on:" in out, out
     out = await boss.say("/task 1 after 2")
     assert "That would make a circle of dependencies." in out, out
+
+
+async def test_who_may_complete_log_time_split_and_move_a_locked_deadline(
+    sqlite_app: App,
+) -> None:
+    boss, anna = await team(sqlite_app, "en", "Boss", "Anna")
+    code = invite_code(await boss.say("/invite"))
+    petr = ConsoleDriver(sqlite_app, user="Petr", lang="en")
+    await petr.say(f"/start {code}")
+    await boss.say("/task Prepare the report tomorrow @Anna")
+    await boss.say("/task 1 add @Petr")  # a co-executor
+    out = await petr.say("/task 1")
+    assert "Start" in out and "Complete" not in out, out
+    out = await petr.say("/task 1 complete")
+    assert "You have no right to do that." in out, out
+    out = await petr.say("/task 1 time 1h")
+    assert "Logged 1 h" in out, out  # a co-executor works on it
+
+    olga = ConsoleDriver(sqlite_app, user="Olga", lang="en")
+    await olga.say(f"/start {code}")
+    await boss.say("/task 1 watch @Olga")  # an observer
+    await boss.say("/task 1 check Collect the numbers")
+    out = await olga.say("/task 1")
+    assert "Log time" not in out and "Start timer" not in out, out
+    out = await olga.press("Checklist")
+    assert "☐ Collect the numbers" in out and "Add item" not in out and "✖" not in out, out
+    out = await olga.say("/task 1 time 5h")
+    assert "You have no right to do that." in out, out
+    out = await olga.say("/task 1 sub Draw the charts")
+    assert "You have no right to do that." in out, out
+
+    # the creator locked the deadline: a dependency does not move it for Anna
+    await boss.say("/task 1")
+    await boss.press("More")
+    out = await boss.press("Deadline rights")
+    assert "The responsible may change the deadline: no" in out, out
+    await anna.say("/task Private errand 31.12.2030 12:00")
+    out = await anna.say("/task 1 after 2")
+    assert "only the task's creator may move it" in out, out
+    assert "2030" not in out.split("Deadline:")[1].splitlines()[0], out

@@ -187,7 +187,7 @@ async def test_a_deadline_moved_by_a_dependency_skips_the_weekend(
         )
         _, build, moved = await tasks_flow.add_dependency(s, world.admin, design.id, build.id)
         # Friday + one day is a Saturday: on to Monday, same time of day
-        assert moved and build.deadline == NOW + timedelta(days=7)
+        assert moved == "moved" and build.deadline == NOW + timedelta(days=7)
         _, shifted = await tasks_flow.set_deadline(
             s, world.admin, design.id, NOW + timedelta(days=3)
         )
