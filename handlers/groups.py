@@ -12,7 +12,7 @@ from handlers.people import person_field, pick_person
 from handlers.tasks_input import as_moment, parse_deadline
 from handlers.views import Button, View
 from models.groups import Group
-from services import groups
+from services import groups, tasks
 from services.errors import N_ as _N
 from services.errors import DomainError
 
@@ -240,9 +240,41 @@ async def _member_change(ctx: Ctx, code_: str, group_id: int, user_id: int) -> V
         )
     if code_ == "rm":
         group, user = await groups.remove_member(ctx.session, ctx.me, group_id, user_id)
-        return View(
-            body=ctx.tr("{person} left {group}.", person=bold(user.name), group=bold(group.name))
+        remover = ctx.me.name
+        await ctx.notify(
+            user.id,
+            "group_added",
+            lambda tr: View(
+                body=tr(
+                    "{person} removed you from the group {group}.",
+                    person=bold(remover),
+                    group=bold(group.name),
+                )
+            ),
         )
+        view = View(
+            body=ctx.tr(
+                "{person} is no longer in {group}.", person=bold(user.name), group=bold(group.name)
+            )
+        )
+        left, total = await tasks.open_in_group_for(ctx.session, group.id, user.id)
+        if total:  # still theirs, where they may no longer see them: to hand over
+            names = ", ".join(f"#{t.id} {t.title[:40]}" for t in left)
+            view.body = [
+                *view.body,
+                Span("\n"),
+                *ctx.tr.n(
+                    "They are still responsible for {n} open task of the group: {tasks}. "
+                    "Hand it over.",
+                    "They are still responsible for {n} open tasks of the group: {tasks}. "
+                    "Hand them over.",
+                    total,
+                    tasks=names,
+                ),
+            ]
+            for task in left:
+                view.row(Button(f"#{task.id} {task.title}"[:60], f"t:o:{task.id}"))
+        return view
     group, user = await groups.set_owner(ctx.session, ctx.me, group_id, user_id)
     return View(
         body=ctx.tr("{person} now owns {group}.", person=bold(user.name), group=bold(group.name))

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, delete, or_, select
+from sqlalchemy import Select, delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.base import utcnow
@@ -349,6 +349,17 @@ async def edit_text(
         task.description = clean_description(description)
     await session.flush()
     return task
+
+
+async def open_in_group_for(
+    session: AsyncSession, group_id: int, user_id: int, limit: int = 5
+) -> tuple[list[Task], int]:
+    """The open tasks of a group someone is responsible for (the first few, and how
+    many): what is left in their hands when they leave the group."""
+    where = (Task.group_id == group_id, Task.responsible_id == user_id, Task.is_open.is_(True))
+    total = int(await session.scalar(select(func.count()).select_from(Task).where(*where)) or 0)
+    rows = await session.scalars(select(Task).where(*where).order_by(Task.id).limit(limit))
+    return list(rows), total
 
 
 async def subtasks(

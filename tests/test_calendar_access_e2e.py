@@ -64,3 +64,24 @@ async def test_extranet_sees_only_its_group(sqlite_app: App, tmp_path: Path) -> 
     assert "contract.txt" not in out
     out = await anna.say("/event 1")
     assert "Не найдено" in out
+
+
+async def test_removing_a_contractor_names_the_tasks_left_in_their_hands(
+    sqlite_app: App,
+) -> None:
+    boss = ConsoleDriver(sqlite_app, user="Boss", lang="ru")
+    await boss.say("/start")
+    await boss.say("/groups new Сайт closed")
+    await boss.say("/invite")
+    await boss.press("Пригласить в группу")
+    guest_code = invite_code(await boss.press("Сайт"))
+    kontr = ConsoleDriver(sqlite_app, user="Kontr", lang="ru")
+    await kontr.say(f"/start {guest_code}")
+    await boss.say("/task Сверстать главную до пятницы @Kontr #Сайт")
+    out = await boss.say("/groups remove Сайт @Kontr")
+    assert "Kontr больше не в группе Сайт." in out and "вышел" not in out, out
+    assert "За ним(ней) осталась 1 открытая задача группы: #1 Сверстать главную" in out, out
+    out = await boss.press("#1 Сверстать главную")
+    assert "ответственный Kontr" in out and "Делегировать" in out, out
+    out = await kontr.say("/tasks")
+    assert "Boss исключил(а) вас из группы Сайт." in out, out
