@@ -210,7 +210,7 @@ async def test_mentions_reach_people_and_notifications_reach_their_dm(sqlite_url
         await slack.command("groups add Ops <@U0BORIS|boris>", user=ANNA)
         assert "*Boris* is now a member of *Ops*" in slack.fake.texts()[-1]
         await slack.command("groups remove Ops <@U0BORIS>", user=ANNA)
-        assert "*Boris* left *Ops*" in slack.fake.texts()[-1]
+        assert "*Boris* is no longer in *Ops*" in slack.fake.texts()[-1]
 
         # the outbox dispatcher delivers the notification to Boris's DM with the app
         dispatcher = Dispatcher(
@@ -218,8 +218,9 @@ async def test_mentions_reach_people_and_notifications_reach_their_dm(sqlite_url
         )
         await dispatcher.drain()
         to_boris = [m for m in slack.fake.of("chat.postMessage") if m["channel"] == "D0BORIS"]
-        assert len(to_boris) == 1
+        assert len(to_boris) == 2
         assert "*Anna* added you to the group *Ops*" in slack_api.message_text(to_boris[0])
+        assert "*Anna* removed you from the group *Ops*" in slack_api.message_text(to_boris[1])
 
 
 async def test_closing_a_modal_leaves_its_dialog(sqlite_url: str) -> None:
