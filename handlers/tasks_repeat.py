@@ -46,6 +46,12 @@ for _names, _day in (
 _SPOKEN = re.compile(
     r"(?:at\s+|в\s+)?(\d{1,2})(?::(\d{2}))?\s*(am|pm|утра|дня|вечера|ночи)\b", re.IGNORECASE
 )
+# "в 10", "at 10": an hour alone (spoken_hour reads it: "в 3" is 15:00)
+_BARE_HOUR = re.compile(r"(?:\bat\s+|(?<!\S)в\s+)(\d{1,2})()()(?![\d:.])", re.IGNORECASE)
+_WORKDAYS = re.compile(
+    r"(?:every\s+weekday|on\s+weekdays|weekdays|по\s+будням|каждый\s+будний\s+день|в\s+будни)",
+    re.IGNORECASE,
+)
 KIND_WORDS = {
     "daily": "daily",
     "ежедневно": "daily",
@@ -75,13 +81,14 @@ def parse_rule(text: str) -> dict[str, Any]:
         if found.group(3):  # "5:30 pm"
             hour = spoken_hour(hour, found.group(3)) or hour
     else:
-        spoken = _SPOKEN.search(raw)
+        spoken = _SPOKEN.search(raw) or _BARE_HOUR.search(raw)  # "в 9 утра", "в 10"
         if spoken:
-            said = spoken_hour(int(spoken.group(1)), spoken.group(3))
+            said = spoken_hour(int(spoken.group(1)), spoken.group(3) or "")
             if said is None:
                 raise DomainError(N_("Give a time like 22:00."))
             hour, minute = said, int(spoken.group(2) or 0)
             raw = (raw[: spoken.start()] + raw[spoken.end() :]).strip()
+    raw = _WORKDAYS.sub("weekly mon,tue,wed,thu,fri", raw)  # "по будням", "every weekday"
     words = raw.split()
     if words and words[0] in ("every", "каждый", "каждую", "по") and len(words) > 1:
         if words[1] in DAYS:  # "every monday", "по понедельникам": weekly on those days

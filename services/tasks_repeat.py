@@ -44,6 +44,18 @@ def next_occurrence(rule: TaskRecurrence, after: datetime) -> datetime:
     raise DomainError(N_("This repeat rule never fires."))
 
 
+def previous_occurrence(rule: TaskRecurrence, until: datetime) -> datetime | None:
+    """The rule's last moment at or before `until` (within about a month), if any."""
+    found = None
+    moment = next_occurrence(rule, until - timedelta(days=32))
+    for _ in range(40):
+        if moment > until:
+            break
+        found = moment
+        moment = next_occurrence(rule, moment)
+    return found
+
+
 async def set_recurrence(
     session: AsyncSession,
     actor: Actor,
@@ -80,6 +92,14 @@ async def set_recurrence(
     rule.timezone = actor.timezone
     rule.active = True
     rule.next_at = next_occurrence(rule, now or utcnow())
+    if (
+        task.is_open
+        and task.deadline is not None
+        and previous_occurrence(rule, task.deadline) == rule.next_at
+    ):
+        # the task itself is this occurrence's ("every Monday at 10" set on a task due
+        # Monday 10:00): the first copy is the following one, not a twin of it
+        rule.next_at = next_occurrence(rule, rule.next_at)
     task.recurrence_id = None
     await session.flush()
     task.recurrence_id = rule.id
@@ -107,12 +127,18 @@ def copy_deadline(rule: TaskRecurrence, template: Task, occurs: datetime) -> dat
     if template.deadline is None:
         return None
     zone = ZoneInfo(rule.timezone)
-    anchor = (template.start_at or template.created_at).astimezone(zone)
+    # the template's own occurrence: the rule's last moment up to its deadline, when
+    # that is after it was made ("every Monday", made on a Friday, due Monday: its
+    # copies are due on their Mondays, not three days after)
+    anchor = max(
+        template.start_at or template.created_at,
+        previous_occurrence(rule, template.deadline) or template.created_at,
+    ).astimezone(zone)
     due = template.deadline.astimezone(zone)
     days = max(0, (due.date() - anchor.date()).days)
     start = occurs.astimezone(zone)
     deadline = _on_day(start.date() + timedelta(days=days), due.hour, due.minute, zone)
-    if deadline <= occurs:  # due at 08:00, repeating at 09:00: the next day's 08:00
+    if deadline < occurs:  # due at 08:00, repeating at 09:00: the next day's 08:00
         deadline = _on_day(start.date() + timedelta(days=days + 1), due.hour, due.minute, zone)
     return min(deadline, next_occurrence(rule, occurs))
 

@@ -593,6 +593,12 @@ async def test_repeat_rules_said_with_an_hour_and_a_weekday_name(sqlite_app: App
     await olga.say("/task Отчёт завтра 10:00")
     out = await olga.say("/task 2 repeat по пятницам в 6 вечера")
     assert "#2 повторяется еженедельно" in out and "18:00" in out, out
+    out = await olga.say("/task 2 repeat каждый понедельник в 10")
+    assert "пн" in out and "10:00" in out and "09:00" not in out, out  # the hour said
+    out = await olga.say("/task 2 repeat по будням в 10")
+    assert "#2 повторяется еженедельно" in out and "10:00" in out, out
+    out = await boss.say("/task 1 repeat every weekday at 9am")
+    assert "#1 repeats weekly" in out and "09:00" in out, out
 
 
 async def test_a_project_keeps_its_deadline_and_a_date_alone_ends_the_working_day(

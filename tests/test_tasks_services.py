@@ -342,9 +342,10 @@ async def test_recurrence_daily_weekly_monthly(
         made = await tasks_repeat.spawn_due(s, now=first)
         assert len(made) == 1 and made[0].title == "Send the weekly report"
         assert made[0].responsible_id == world.emp.user_id
-        # due as the template was: the same day it starts, at the template's 17:00
-        assert (NOW + timedelta(hours=8)).hour == 17 and first.date() == date(2026, 3, 2)
-        assert made[0].deadline == datetime(2026, 3, 2, 17, 0, tzinfo=UTC)
+        # the template is Monday's (due today 17:00): the first copy is Thursday's, not a
+        # twin of it; due as the template was: the day it starts, at 17:00
+        assert (NOW + timedelta(hours=8)).hour == 17 and first.date() == date(2026, 3, 5)
+        assert made[0].deadline == datetime(2026, 3, 5, 17, 0, tzinfo=UTC)
         copy_id = made[0].id
         assert await tasks_repeat.spawn_due(s, now=first) == []  # once
     async with maker() as s:
@@ -519,3 +520,24 @@ async def test_a_repeating_copy_keeps_the_templates_time_and_the_latest_day(
         (late,) = await tasks_repeat.spawn_due(s, now=datetime(2026, 3, 11, 12, 0, tzinfo=UTC))
         assert late.start_at == datetime(2026, 3, 11, 9, 0, tzinfo=UTC)
         assert late.deadline is not None and late.deadline.minute == 0
+
+
+async def test_a_weekly_copy_is_due_on_its_own_day_and_never_twins_the_task(
+    maker: async_sessionmaker[AsyncSession], world: World
+) -> None:
+    """Made on a Friday, due Monday 10:00, repeating every Monday at 10:00: the task is
+    this Monday's; the copies are the next Mondays', each due that Monday at 10:00 (not
+    on the Thursday three days later)."""
+    friday = datetime(2026, 11, 27, 13, 35, tzinfo=UTC)
+    monday_ten = datetime(2026, 11, 30, 10, 0, tzinfo=UTC)  # the admin's zone is UTC
+    async with maker() as s, s.begin():
+        task = await tasks.create_task(
+            s, world.admin, "Call the client", deadline=monday_ten, now=friday
+        )
+        rule = await tasks_repeat.set_recurrence(
+            s, world.admin, task.id, "weekly", weekdays=[0], hour=10, now=friday
+        )
+        assert rule.next_at == monday_ten + timedelta(days=7)
+    async with maker() as s, s.begin():
+        (copy,) = await tasks_repeat.spawn_due(s, now=monday_ten + timedelta(days=7))
+        assert copy.deadline == monday_ten + timedelta(days=7)
