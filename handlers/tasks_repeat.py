@@ -52,6 +52,17 @@ _WORKDAYS = re.compile(
     r"(?:every\s+weekday|on\s+weekdays|weekdays|по\s+будням|каждый\s+будний\s+день|в\s+будни)",
     re.IGNORECASE,
 )
+_NUMBER_WORDS = {"two": "2", "three": "3", "four": "4", "две": "2", "три": "3", "четыре": "4"}
+# every n-th week: (what is said, what it reads as, the step when no number is said)
+_STEPS = (
+    (re.compile(r"\b(?:bi-?weekly|fortnightly)\b"), "weekly", 2),
+    (re.compile(r"\bevery\s+(?:other|second)\s+week\b"), "weekly", 2),
+    (re.compile(r"\bevery\s+(?P<n>\d{1,2}|two|three|four)\s+weeks\b"), "weekly", 2),
+    (re.compile(r"\bevery\s+(?:other|second)\b"), "every", 2),  # "every other monday"
+    (re.compile(r"(?:раз\s+в|каждые)\s+(?P<n>\d{1,2}|две|три|четыре)\s+недел[иь]"), "weekly", 2),
+    (re.compile(r"(?:каждую\s+вторую\s+неделю|через\s+неделю)"), "weekly", 2),
+    (re.compile(r"кажд(?:ый|ую|ое)\s+втор(?:ой|ую|ое)\b"), "по", 2),  # "каждый второй понедельник"
+)
 KIND_WORDS = {
     "daily": "daily",
     "ежедневно": "daily",
@@ -89,6 +100,14 @@ def parse_rule(text: str) -> dict[str, Any]:
             hour, minute = said, int(spoken.group(2) or 0)
             raw = (raw[: spoken.start()] + raw[spoken.end() :]).strip()
     raw = _WORKDAYS.sub("weekly mon,tue,wed,thu,fri", raw)  # "по будням", "every weekday"
+    step = 1
+    for pattern, replace_with, weeks in _STEPS:
+        found_step = pattern.search(raw)
+        if found_step:
+            said_n: str | None = found_step.groupdict().get("n")
+            step = int(_NUMBER_WORDS.get(said_n, said_n)) if said_n else weeks
+            raw = (raw[: found_step.start()] + replace_with + raw[found_step.end() :]).strip()
+            break
     words = raw.split()
     if words and words[0] in ("every", "каждый", "каждую", "по") and len(words) > 1:
         if words[1] in DAYS:  # "every monday", "по понедельникам": weekly on those days
@@ -103,7 +122,9 @@ def parse_rule(text: str) -> dict[str, Any]:
         raise DomainError(
             N_("Repeat how? For example: daily at 10:00, weekly mon,wed,fri, monthly 15.")
         )
-    rule: dict[str, Any] = {"kind": kind, "hour": hour, "minute": minute}
+    if step > 1 and kind != "weekly":
+        raise DomainError(N_("Only weekly repeats skip weeks: every 2 weeks on mon."))
+    rule: dict[str, Any] = {"kind": kind, "hour": hour, "minute": minute, "week_step": step}
     if kind == "weekly":
         days = [DAYS[d] for d in re.split(r"[\s,;]+", rest) if d in DAYS]
         rule["weekdays"] = days
@@ -126,11 +147,16 @@ async def repeat_or_template(ctx: Ctx, task_id: int, verb: str, arg: str) -> Vie
         await tasks_repeat.stop_recurrence(ctx.session, ctx.me, task_id)
         return View(body=ctx.tr("#{id} no longer repeats.", id=str(task_id)))
     rule = await tasks_repeat.set_recurrence(ctx.session, ctx.me, task_id, **parse_rule(arg))
+    kind = (
+        ctx.tr.s("every {n} weeks", n=rule.week_step)
+        if rule.week_step > 1
+        else ctx.tr.s(KIND_NAMES[rule.kind])
+    )
     view = View(
         body=ctx.tr(
             "#{id} repeats {kind}; the next copy is created {when}.",
             id=str(task_id),
-            kind=ctx.tr.s(KIND_NAMES[rule.kind]),
+            kind=kind,
             when=ctx.tr.when(rule.next_at),
         ),
         ref=f"task:{task_id}",

@@ -3,9 +3,9 @@ dependencies, My Plan columns, recurrence rules and templates."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, UTCDateTime, utcnow
@@ -166,6 +166,9 @@ class TaskRecurrence(Base):
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
     next_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # weekly: every week_step-th week counted from the week of anchor_day (its Monday)
+    week_step: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    anchor_day: Mapped[date | None] = mapped_column(Date)
 
 
 class TaskTemplate(Base):

@@ -22,15 +22,27 @@ def _on_day(day: date, hour: int, minute: int, zone: ZoneInfo) -> datetime:
     return datetime(day.year, day.month, day.day, hour, minute, tzinfo=zone).astimezone(UTC)
 
 
+def _week_index(day: date, anchor: date) -> int:
+    """Whole weeks from the anchor's week to the day's (Mondays apart)."""
+    monday = day - timedelta(days=day.weekday())
+    return (monday - (anchor - timedelta(days=anchor.weekday()))).days // 7
+
+
 def next_occurrence(rule: TaskRecurrence, after: datetime) -> datetime:
     """The first moment of the rule strictly after `after`, in the rule's zone."""
     zone = ZoneInfo(rule.timezone)
     day = after.astimezone(zone).date()
     weekdays = {int(d) for d in rule.weekdays.split(",") if d.strip().isdigit()}
+    step = rule.week_step or 1
+    anchor = rule.anchor_day
     for _ in range(400):
         fits = (
             rule.kind == "daily"
-            or (rule.kind == "weekly" and day.weekday() in weekdays)
+            or (
+                rule.kind == "weekly"
+                and day.weekday() in weekdays
+                and (step == 1 or anchor is None or _week_index(day, anchor) % step == 0)
+            )
             or (
                 rule.kind == "monthly"
                 and day.day == min(rule.month_day, calendar.monthrange(day.year, day.month)[1])
@@ -66,6 +78,7 @@ async def set_recurrence(
     month_day: int = 1,
     hour: int = 9,
     minute: int = 0,
+    week_step: int = 1,
     now: datetime | None = None,
 ) -> TaskRecurrence:
     task = await get_task(session, actor, task_id)
@@ -73,8 +86,12 @@ async def set_recurrence(
         raise forbidden()
     if kind not in KINDS:
         raise DomainError(N_("Repeat daily, weekly on days, or monthly on a day."))
+    if not 1 <= week_step <= 12:
+        raise DomainError(N_("Repeat every week, or every 2 to 12 weeks."))
     if kind == "weekly" and not weekdays:
-        raise DomainError(N_("On which days? For example: weekly mon,wed,fri"))
+        # "every other week": on the day the task is due (or today)
+        moment = task.deadline or now or utcnow()
+        weekdays = [moment.astimezone(ZoneInfo(actor.timezone)).weekday()]
     if not 1 <= month_day <= 31 or not 0 <= hour <= 23 or not 0 <= minute <= 59:
         raise DomainError(N_("Repeat daily, weekly on days, or monthly on a day."))
     rule = await session.scalar(
@@ -91,7 +108,10 @@ async def set_recurrence(
     rule.minute = minute
     rule.timezone = actor.timezone
     rule.active = True
+    rule.week_step = week_step if kind == "weekly" else 1
+    rule.anchor_day = None
     rule.next_at = next_occurrence(rule, now or utcnow())
+    rule.anchor_day = rule.next_at.astimezone(ZoneInfo(rule.timezone)).date()
     if (
         task.is_open
         and task.deadline is not None

@@ -599,6 +599,10 @@ async def test_repeat_rules_said_with_an_hour_and_a_weekday_name(sqlite_app: App
     assert "#2 повторяется еженедельно" in out and "10:00" in out, out
     out = await boss.say("/task 1 repeat every weekday at 9am")
     assert "#1 repeats weekly" in out and "09:00" in out, out
+    out = await boss.say("/task 1 repeat every other friday at 4pm")
+    assert "#1 repeats every 2 weeks" in out and "Fri" in out and "16:00" in out, out
+    out = await olga.say("/task 2 repeat раз в две недели по пятницам в 16")
+    assert "#2 повторяется раз в 2 недели" in out and "16:00" in out, out
 
 
 async def test_a_project_keeps_its_deadline_and_a_date_alone_ends_the_working_day(

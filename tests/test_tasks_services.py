@@ -541,3 +541,25 @@ async def test_a_weekly_copy_is_due_on_its_own_day_and_never_twins_the_task(
     async with maker() as s, s.begin():
         (copy,) = await tasks_repeat.spawn_due(s, now=monday_ten + timedelta(days=7))
         assert copy.deadline == monday_ten + timedelta(days=7)
+
+
+async def test_every_other_week_skips_a_week(
+    maker: async_sessionmaker[AsyncSession], world: World
+) -> None:
+    async with maker() as s, s.begin():
+        task = await tasks.create_task(s, world.admin, "Sprint review", now=NOW)  # a Monday
+        rule = await tasks_repeat.set_recurrence(
+            s, world.admin, task.id, "weekly", weekdays=[4], hour=16, week_step=2, now=NOW
+        )
+        first = rule.next_at
+        assert first == datetime(2026, 3, 6, 16, 0, tzinfo=UTC)  # this Friday
+        assert tasks_repeat.next_occurrence(rule, first) == first + timedelta(days=14)
+        with pytest.raises(DomainError):
+            await tasks_repeat.set_recurrence(
+                s, world.admin, task.id, "weekly", weekdays=[4], week_step=13, now=NOW
+            )
+    async with maker() as s, s.begin():
+        (copy,) = await tasks_repeat.spawn_due(s, now=first)
+        assert copy.start_at == first
+        rule = await s.get(tasks_repeat.TaskRecurrence, rule.id)
+        assert rule is not None and rule.next_at == first + timedelta(days=14)
