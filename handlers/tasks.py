@@ -64,6 +64,11 @@ async def create_from_text(
             values["group_id"] = bound.id
     people = [token.rstrip(".-") for token in _PERSON.findall(rest)]
     rest = _PERSON.sub("", rest)
+    from handlers.tasks_repeat import split_repeat
+
+    repeat, rest = split_repeat(rest)  # "... каждый понедельник в 10"
+    if repeat is not None:
+        values["_repeat"] = repeat
     rest = normalize_dates(rest, ctx.me.locale)
     found = find_when(rest, ctx.me.locale, ctx.me.timezone)
     deadline = None
@@ -121,10 +126,15 @@ async def create(ctx: Ctx, values: dict[str, Any]) -> list[View]:
     )
     if values.get("checklist"):
         await tasks_work.add_items(ctx.session, ctx.me, task.id, list(values["checklist"]))
+    repeats: Markup = []
+    if values.get("_repeat"):  # said in the line: the task is the first occurrence
+        from handlers.tasks_repeat import repeat_note
+
+        repeats = await repeat_note(ctx, task, dict(values["_repeat"]))
     await tell_assigned(ctx, task, [task.responsible_id, *(values.get("accomplices") or ())])
     fresh = not values.get("checklist") and not values.get("accomplices")
     card = await card_view(ctx, task, fresh=fresh)
-    done: Markup = ctx.tr("Task #{id} created.", id=str(task.id))
+    done: Markup = [*ctx.tr("Task #{id} created.", id=str(task.id)), *repeats]
     card.body = [*done, *ctx.tr("\n\n"), *card.body]
     hint = coaching(ctx, task)
     if hint is None:

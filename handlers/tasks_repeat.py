@@ -7,9 +7,10 @@ import re
 from typing import Any
 
 from handlers.core import Ctx
-from handlers.markup import bold
+from handlers.markup import Span, bold
 from handlers.tasks import create_from_text
 from handlers.views import Button, View
+from models.base import utcnow
 from services import tasks_repeat
 from services.errors import N_, DomainError
 from services.parsing import spoken_hour
@@ -82,7 +83,9 @@ KIND_NAMES = {"daily": N_("daily"), "weekly": N_("weekly"), "monthly": N_("month
 _TIME = re.compile(r"(?:at\s+|в\s+)?(\d{1,2})[:.](\d{2})\b\s*(am|pm)?", re.IGNORECASE)
 
 
-def parse_rule(text: str) -> dict[str, Any]:
+def parse_rule(text: str, *, whole: bool = False) -> dict[str, Any]:
+    """A repeat rule; `whole`: every word must belong to it (a rule found inside a task
+    line: "Review the weekly report" is a title, not a weekly repeat)."""
     raw = text.strip().casefold()
     hour, minute = 9, 0
     found = _TIME.search(raw)
@@ -109,7 +112,7 @@ def parse_rule(text: str) -> dict[str, Any]:
             raw = (raw[: found_step.start()] + replace_with + raw[found_step.end() :]).strip()
             break
     words = raw.split()
-    if words and words[0] in ("every", "каждый", "каждую", "по") and len(words) > 1:
+    if words and words[0] in ("every", "каждый", "каждую", "по", "on") and len(words) > 1:
         if words[1] in DAYS:  # "every monday", "по понедельникам": weekly on those days
             words = ["weekly", *words[1:]]
     kind, rest = None, ""
@@ -125,6 +128,10 @@ def parse_rule(text: str) -> dict[str, Any]:
     if step > 1 and kind != "weekly":
         raise DomainError(N_("Only weekly repeats skip weeks: every 2 weeks on mon."))
     rule: dict[str, Any] = {"kind": kind, "hour": hour, "minute": minute, "week_step": step}
+    if whole and _LEFT_OVER.sub(" ", rest).strip():
+        raise DomainError(
+            N_("Repeat how? For example: daily at 10:00, weekly mon,wed,fri, monthly 15.")
+        )
     if kind == "weekly":
         days = [DAYS[d] for d in re.split(r"[\s,;]+", rest) if d in DAYS]
         rule["weekdays"] = days
@@ -132,6 +139,79 @@ def parse_rule(text: str) -> dict[str, Any]:
         number = re.search(r"\d{1,2}", rest)
         rule["month_day"] = int(number.group(0)) if number else 1
     return rule
+
+
+# what may stand between a rule's words: day names, numbers, "on", "and", commas
+_LEFT_OVER = re.compile(
+    rf"(?<!\S)(?:{'|'.join(sorted(DAYS, key=len, reverse=True))}|\d{{1,2}}|on|and|и|по|в|во|at|"
+    r"числа|число|the|of|each|month|месяца)(?!\S)|[,;]",
+    re.IGNORECASE,
+)
+# a word a repeat said inside a task line starts with ("Call the client every monday at 10")
+_REPEAT_START = re.compile(
+    r"every|daily|weekly|monthly|bi-?weekly|fortnightly|каждый|каждую|каждое|каждые|"
+    r"ежедневно|еженедельно|ежемесячно|раз|по|on",
+    re.IGNORECASE,
+)
+_REPEAT_WORDS = 9
+
+
+def split_repeat(text: str) -> tuple[dict[str, Any] | None, str]:
+    """A repeat rule said at the end of a task line, and the line without it:
+    "Созвон с клиентом каждый понедельник в 10" -> (weekly mon 10:00, "Созвон с
+    клиентом"). The longest ending that reads as a rule whole; none: (None, text)."""
+    words = text.split()
+    for count in range(min(_REPEAT_WORDS, len(words) - 1), 0, -1):
+        first = words[-count]
+        if not _REPEAT_START.fullmatch(first):
+            continue
+        tail = " ".join(words[-count:])
+        if first.casefold() in ("по", "on", "раз") and not re.search(
+            r"будням|weekdays|недел|(?:ам|ям|days)\b", tail, re.IGNORECASE
+        ):
+            continue  # "по делу", "on time": no repeat
+        try:
+            rule = parse_rule(tail, whole=True)
+        except DomainError:
+            continue
+        return rule, " ".join(words[:-count])
+    return None, text
+
+
+async def repeat_note(ctx: Ctx, task: Any, rule: dict[str, Any]) -> list[Any]:
+    """Set a repeat said in the task line; with no deadline said, the task is due at
+    the rule's first moment. The sentence that says so, to put under "created"."""
+    from services import tasks_flow
+
+    if task.deadline is None:
+        probe = tasks_repeat.TaskRecurrence(
+            kind=rule["kind"],
+            weekdays=",".join(str(d) for d in rule.get("weekdays") or []),
+            month_day=rule.get("month_day", 1),
+            hour=rule["hour"],
+            minute=rule["minute"],
+            timezone=ctx.me.timezone,
+            week_step=1,
+        )
+        if rule["kind"] != "weekly" or rule.get("weekdays"):
+            first = tasks_repeat.next_occurrence(probe, utcnow())
+            await tasks_flow.set_deadline(ctx.session, ctx.me, task.id, first)
+    made = await tasks_repeat.set_recurrence(ctx.session, ctx.me, task.id, **rule)
+    message, args = _repeats_text(ctx, task.id, made)
+    return [Span(" "), *ctx.tr(message, **args)]
+
+
+def _repeats_text(ctx: Ctx, task_id: int, rule: Any) -> tuple[str, dict[str, Any]]:
+    kind = (
+        ctx.tr.s("every {n} weeks", n=rule.week_step)
+        if rule.week_step > 1
+        else ctx.tr.s(KIND_NAMES[rule.kind])
+    )
+    return N_("#{id} repeats {kind}; the next copy is created {when}."), {
+        "id": str(task_id),
+        "kind": kind,
+        "when": ctx.tr.when(rule.next_at),
+    }
 
 
 async def repeat_or_template(ctx: Ctx, task_id: int, verb: str, arg: str) -> View:
@@ -147,20 +227,8 @@ async def repeat_or_template(ctx: Ctx, task_id: int, verb: str, arg: str) -> Vie
         await tasks_repeat.stop_recurrence(ctx.session, ctx.me, task_id)
         return View(body=ctx.tr("#{id} no longer repeats.", id=str(task_id)))
     rule = await tasks_repeat.set_recurrence(ctx.session, ctx.me, task_id, **parse_rule(arg))
-    kind = (
-        ctx.tr.s("every {n} weeks", n=rule.week_step)
-        if rule.week_step > 1
-        else ctx.tr.s(KIND_NAMES[rule.kind])
-    )
-    view = View(
-        body=ctx.tr(
-            "#{id} repeats {kind}; the next copy is created {when}.",
-            id=str(task_id),
-            kind=kind,
-            when=ctx.tr.when(rule.next_at),
-        ),
-        ref=f"task:{task_id}",
-    )
+    message, args = _repeats_text(ctx, task_id, rule)
+    view = View(body=ctx.tr(message, **args), ref=f"task:{task_id}")
     view.row(Button(ctx.tr.s("Open"), f"t:o:{task_id}"))
     return view
 

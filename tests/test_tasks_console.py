@@ -833,3 +833,17 @@ async def test_who_may_complete_log_time_split_and_move_a_locked_deadline(
     out = await anna.say("/task 1 after 2")
     assert "only the task's creator may move it" in out, out
     assert "2030" not in out.split("Deadline:")[1].splitlines()[0], out
+
+
+async def test_a_repeat_said_in_the_task_line(sqlite_app: App) -> None:
+    olga = ConsoleDriver(sqlite_app, user="Olga", lang="ru", timezone="Europe/Moscow")
+    await olga.say("/start")
+    out = await olga.say("/task Созвон с клиентом каждый понедельник в 10")
+    assert "#1 Созвон с клиентом\n" in out and "#1 повторяется еженедельно" in out, out
+    assert "Крайний срок: пн " in out and "10:00" in out, out  # due at its first Monday
+    boss = ConsoleDriver(sqlite_app, user="Boss", lang="en")
+    await boss.say("/start")
+    out = await boss.say("/task Review the weekly report tomorrow")
+    assert "#2 Review the weekly report\n" in out and "repeats" not in out, out
+    out = await boss.say("/task Water the plants every other friday at 4pm")
+    assert "#3 Water the plants\n" in out and "#3 repeats every 2 weeks" in out, out
