@@ -131,6 +131,22 @@ async def apply_delegate(ctx: Ctx, task_id: int, user_id: int) -> View:
     task = await tasks_flow.delegate(ctx.session, ctx.me, task_id, user_id)
     await tell_assigned(ctx, task, [task.responsible_id])
     person = await ctx.session.get(User, task.responsible_id)
+    # the rest of the task's people (the creator first) hear who has it now
+    others = [
+        uid
+        for uid in sorted(await tasks.participants(ctx.session, task))
+        if uid not in (task.responsible_id, ctx.me.user_id)
+    ]
+    if others and person is not None:
+        await tell(
+            ctx,
+            task,
+            "assignment",
+            N_("{person} handed the task over to {other}."),
+            to=others,
+            person=ctx.me.name,
+            other=person.name,
+        )
     view = await _card(ctx, task, edit=False)
     view.body = [
         *ctx.tr("{person} is now responsible.", person=bold(person.name if person else "?")),

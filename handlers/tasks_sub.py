@@ -121,6 +121,9 @@ async def subcommand(ctx: Ctx, task_id: int, rest: str) -> Any:
     if verb in ("deadline", "срок"):
         return await apply_deadline(ctx, task_id, as_moment(await parse_deadline(ctx, arg)))
     if verb in ("delegate", "делегировать", "передать"):
+        if not arg:  # to whom: asked, with the people to choose from
+            await tasks.get_task(ctx.session, ctx.me, task_id)
+            return await ctx.start_form("task_delegate", {"task_id": task_id})
         picked = await pick_person(ctx, arg, lambda uid: f"t:dp:{task_id}:{uid}")
         if isinstance(picked, View):
             return picked

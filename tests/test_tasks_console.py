@@ -847,3 +847,21 @@ async def test_a_repeat_said_in_the_task_line(sqlite_app: App) -> None:
     assert "#2 Review the weekly report\n" in out and "repeats" not in out, out
     out = await boss.say("/task Water the plants every other friday at 4pm")
     assert "#3 Water the plants\n" in out and "#3 repeats every 2 weeks" in out, out
+
+
+async def test_the_creator_hears_who_the_task_was_handed_to(sqlite_app: App) -> None:
+    boss, anna = await team(sqlite_app, "en", "Boss", "Anna")
+    code = invite_code(await boss.say("/invite"))
+    petr = ConsoleDriver(sqlite_app, user="Petr", lang="en")
+    await petr.say(f"/start {code}")
+    await boss.say("/task Prepare the contract tomorrow @Anna")
+    await boss.say("/tasks")
+    out = await anna.say("/task 1 delegate")
+    assert "To whom?" in out and "anyone called" not in out, out  # asked
+    await anna.say("/cancel")
+    out = await anna.say("/task 1 delegate @Petr")
+    assert "Petr is now responsible." in out, out
+    out = await boss.say("/tasks")
+    assert "Anna handed the task over to Petr." in out, out
+    out = await petr.say("/tasks")
+    assert "Anna gave you a task." in out and "handed the task over" not in out, out
