@@ -186,6 +186,10 @@ async def task_action(ctx: Ctx) -> Any:
     if verb == "dl":
         await tasks.get_task(ctx.session, ctx.me, task_id)
         return await ctx.start_form("task_deadline", {"task_id": task_id})
+    if verb == "dy":  # "Yes, delete it"
+        from handlers.tasks_sub import delete
+
+        return await delete(ctx, task_id)
     if verb == "dg":
         await tasks.get_task(ctx.session, ctx.me, task_id)
         return await ctx.start_form("task_delegate", {"task_id": task_id})

@@ -8,14 +8,14 @@ from typing import Any
 
 from handlers.core import Ctx
 from handlers.i18n import Translator
-from handlers.markup import Span, bold
+from handlers.markup import Span, bold, join_lines
 from handlers.people import pick_person
 from handlers.tasks import create_from_text, post_comment, tell
 from handlers.tasks_input import as_moment, parse_deadline
 from handlers.tasks_more import add_role, apply_deadline, apply_delegate, apply_status
 from handlers.tasks_panels import checklist_view, time_done
 from handlers.tasks_views import card_view
-from handlers.views import View
+from handlers.views import Button, View
 from services import tasks, tasks_flow, tasks_work
 from services.errors import N_ as _N
 from services.errors import DomainError
@@ -42,6 +42,35 @@ STATUS_WORDS = {
     "отложить": "defer",
     "возобновить": "renew",
 }
+
+
+async def confirm_delete(ctx: Ctx, task_id: int) -> View:
+    """Deleting cannot be undone: the task is named, its open subtasks counted, and the
+    person asked once."""
+    task = await tasks.get_task(ctx.session, ctx.me, task_id)
+    if not tasks.can_manage(ctx.me, task):
+        raise DomainError(_N("Only the task's creator may delete it."))
+    subs = await tasks.subtasks(ctx.session, ctx.me, task.id, per_page=1, open_only=True)
+    lines = [
+        ctx.tr(
+            "Delete #{id} {title}? This cannot be undone.",
+            id=str(task.id),
+            title=bold(task.title[:200]),
+        )
+    ]
+    if subs.total:
+        lines.append(
+            ctx.tr.n(
+                "Its {n} open subtask stays, without a parent.",
+                "Its {n} open subtasks stay, without a parent.",
+                subs.total,
+            )
+        )
+    view = View(body=join_lines(lines), ref=f"task:{task.id}")
+    return view.row(
+        Button(ctx.tr.s("Yes, delete it"), f"t:dy:{task.id}"),
+        Button(ctx.tr.s("Keep it"), f"t:o:{task.id}"),
+    )
 
 
 async def delete(ctx: Ctx, task_id: int) -> View:
@@ -141,7 +170,7 @@ async def subcommand(ctx: Ctx, task_id: int, rest: str) -> Any:
             return picked
         return await add_role(ctx, task_id, picked.id, role)
     if verb in ("delete", "удалить"):
-        return await delete(ctx, task_id)
+        return await confirm_delete(ctx, task_id)
     verb = STATUS_WORDS.get(verb, verb)
     if verb in tasks_flow.VERBS:
         return await apply_status(ctx, task_id, verb)

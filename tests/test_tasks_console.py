@@ -372,8 +372,15 @@ async def test_title_roles_and_delete_by_command(sqlite_app: App) -> None:
     out = await anna.say("/tasks help")
     assert "Boss gave you a task." in out and "Tasks — I help (1)" in out
     out = await anna.say("/task 1 delete")
-    assert "You have no right to do that." in out
+    assert "Only the task's creator may delete it." in out, out
+    await boss.say("/task 1 sub Book the venue")
     out = await boss.say("/task 1 delete")
+    assert "Delete #1 Draft the launch plan? This cannot be undone." in out, out
+    assert "Its 1 open subtask stays, without a parent." in out, out
+    out = await boss.press("Keep it")
+    assert "#1 Draft the launch plan" in out, out
+    await boss.say("/task 1 delete")
+    out = await boss.press("Yes, delete it")
     assert "Task #1 deleted." in out
     out = await anna.say("/task 1")
     assert "Boss deleted the task Draft the launch plan." in out
