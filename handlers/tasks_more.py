@@ -160,8 +160,10 @@ async def apply_delegate(ctx: Ctx, task_id: int, user_id: int) -> View:
 async def task_action(ctx: Ctx) -> Any:
     verb = ctx.action_args[0] if ctx.action_args else ""
     if verb == "tx":
-        task, entry = await tasks_work.stop_timer(ctx.session, ctx.me)
-        return time_done(ctx, task, entry.seconds)
+        task, stopped = await tasks_work.stop_timer(ctx.session, ctx.me)
+        if stopped.entry is None:  # forgotten: asked how long instead of days logged
+            return await _forgotten(ctx, task, stopped)
+        return time_done(ctx, task, stopped.entry.seconds)
     if verb in ("cx", "cd"):
         item_id = ctx.int_arg(1)
         if verb == "cx":
@@ -239,13 +241,20 @@ async def task_action(ctx: Ctx) -> Any:
         await tasks.get_task(ctx.session, ctx.me, task_id)
         return await ctx.start_form("task_sub", {"task_id": task_id})
     if verb == "ti":
-        task, stopped = await tasks_work.start_timer(ctx.session, ctx.me, task_id)
+        task, previous = await tasks_work.start_timer(ctx.session, ctx.me, task_id)
         view = await _card(ctx, task)
         note = ctx.tr("Timer started.")
-        if stopped is not None:
+        if previous is not None and previous.entry is not None:
             note = ctx.tr(
                 "Timer started; {time} logged on the previous task.",
-                time=ctx.tr.duration(timedelta(seconds=stopped.seconds)),
+                time=ctx.tr.duration(timedelta(seconds=previous.entry.seconds)),
+            )
+        elif previous is not None:
+            note = ctx.tr(
+                "Timer started. The one on #{id} ran since {when}, more than a day: nothing "
+                "was logged there; log its time with /task {id} time 2h.",
+                id=str(previous.task_id),
+                when=ctx.tr.when(previous.started_at),
             )
         view.body = [*note, Span("\n\n"), *view.body]
         return view
@@ -253,6 +262,19 @@ async def task_action(ctx: Ctx) -> Any:
         await tasks.get_task(ctx.session, ctx.me, task_id)
         return await ctx.start_form("task_time", {"task_id": task_id})
     return View(body=ctx.tr("This button is out of date. Open the list again."), private=True)
+
+
+async def _forgotten(ctx: Ctx, task: Task, stopped: tasks_work.StoppedTimer) -> Any:
+    """A timer left running for days: stopped, nothing logged, and the time asked."""
+    note = ctx.tr(
+        "The timer ran since {when}, more than a day, so nothing was logged.",
+        when=ctx.tr.when(stopped.started_at),
+    )
+    form = await ctx.start_form("task_time", {"task_id": task.id})
+    if isinstance(form, View):
+        form.body = [*note, Span("\n"), *form.body]
+        return form
+    return View(body=note)
 
 
 async def add_role(ctx: Ctx, task_id: int, user_id: int, role: str) -> View:

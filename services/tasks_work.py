@@ -310,13 +310,13 @@ async def _log(
 
 async def start_timer(
     session: AsyncSession, actor: Actor, task_id: int, now: datetime | None = None
-) -> tuple[Task, TaskTimeEntry | None]:
+) -> tuple[Task, StoppedTimer | None]:
     """Start the timer on a task; a timer running on another task is stopped and logged."""
     task = await _editable(session, actor, task_id)
     if not task.is_open:
         raise DomainError(N_("The task is completed: renew it first."))
     now = now or utcnow()
-    stopped: TaskTimeEntry | None = None
+    stopped: StoppedTimer | None = None
     timer = await session.get(TaskTimer, actor.user_id)
     if timer is not None:
         if timer.task_id == task.id:
@@ -327,25 +327,34 @@ async def start_timer(
     return task, stopped
 
 
+@dataclass(frozen=True, slots=True)
+class StoppedTimer:
+    task_id: int
+    started_at: datetime
+    # None: it ran longer than a day (left running, forgotten): nothing was logged
+    entry: TaskTimeEntry | None
+
+
 async def _stop(
     session: AsyncSession, actor: Actor, timer: TaskTimer, now: datetime
-) -> TaskTimeEntry:
+) -> StoppedTimer:
     seconds = max(0, int((now - timer.started_at).total_seconds()))
-    entry = await _log(session, actor.user_id, timer.task_id, timer.started_at, seconds, "")
+    entry = None
+    if seconds <= MANUAL_MAX:  # no more than one manual entry may hold
+        entry = await _log(session, actor.user_id, timer.task_id, timer.started_at, seconds, "")
     await session.execute(delete(TaskTimer).where(TaskTimer.user_id == actor.user_id))
     await session.flush()
-    return entry
+    return StoppedTimer(timer.task_id, timer.started_at, entry)
 
 
 async def stop_timer(
     session: AsyncSession, actor: Actor, now: datetime | None = None
-) -> tuple[Task, TaskTimeEntry]:
+) -> tuple[Task, StoppedTimer]:
     timer = await session.get(TaskTimer, actor.user_id)
     if timer is None:
         raise DomainError(N_("No timer is running."))
     task = await get_task(session, actor, timer.task_id)
-    entry = await _stop(session, actor, timer, now or utcnow())
-    return task, entry
+    return task, await _stop(session, actor, timer, now or utcnow())
 
 
 async def add_time(

@@ -872,3 +872,25 @@ async def test_the_creator_hears_who_the_task_was_handed_to(sqlite_app: App) -> 
     assert "Anna handed the task over to Petr." in out, out
     out = await petr.say("/tasks")
     assert "Anna gave you a task." in out and "handed the task over" not in out, out
+
+
+async def test_a_timer_left_running_for_days_asks_for_the_time(sqlite_app: App) -> None:
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from models.base import utcnow
+    from models.tasks import TaskTimer
+
+    boss = ConsoleDriver(sqlite_app, user="Boss", lang="en")
+    await boss.say("/start")
+    await boss.say("/task Write the spec")
+    out = await boss.press("Start timer")
+    assert "Timer started." in out, out
+    async with sqlite_app.workspace.sessionmaker() as s, s.begin():
+        await s.execute(update(TaskTimer).values(started_at=utcnow() - timedelta(days=3)))
+    await boss.say("/task 1")
+    out = await boss.press("Stop timer")
+    assert "more than a day, so nothing was logged." in out and "72 h" not in out, out
+    out = await boss.say("2h 30m")
+    assert "Logged 2 h 30 min on #1." in out, out

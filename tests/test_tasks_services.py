@@ -266,9 +266,14 @@ async def test_time_timer_and_manual_entries(
         _, stopped = await tasks_work.start_timer(
             s, world.emp, b.id, now=NOW + timedelta(minutes=40)
         )
-        assert stopped is not None and stopped.seconds == 2400
-        _, entry = await tasks_work.stop_timer(s, world.emp, now=NOW + timedelta(minutes=50))
-        assert entry.seconds == 600
+        assert stopped is not None and stopped.entry is not None
+        assert stopped.entry.seconds == 2400
+        _, done = await tasks_work.stop_timer(s, world.emp, now=NOW + timedelta(minutes=50))
+        assert done.entry is not None and done.entry.seconds == 600
+        # a timer left running for days logs nothing: the time is asked instead
+        await tasks_work.start_timer(s, world.emp, b.id, now=NOW)
+        _, forgotten = await tasks_work.stop_timer(s, world.emp, now=NOW + timedelta(days=3))
+        assert forgotten.entry is None and forgotten.started_at == NOW
         await tasks_work.add_time(s, world.emp, a.id, 9000, "review", now=NOW + timedelta(hours=5))
         ids = (a.id, b.id)
     async with maker() as s:
