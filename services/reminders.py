@@ -258,9 +258,10 @@ async def agenda_many(
         for task_id, title, deadline, uid in rows:
             _today, start, end = ranges[uid]
             agenda_ = out[uid]
-            if deadline < start and len(agenda_.overdue) < limit:
+            # past its deadline is overdue, also earlier today (as /tasks says)
+            if deadline < max(start, now) and len(agenda_.overdue) < limit:
                 agenda_.overdue.append(Item(task_id, title, deadline))
-            elif start <= deadline < end and len(agenda_.due_today) < limit:
+            elif max(start, now) <= deadline < end and len(agenda_.due_today) < limit:
                 agenda_.due_today.append(Item(task_id, title, deadline))
     try:
         from models.calendar import Event, EventAttendee

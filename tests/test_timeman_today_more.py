@@ -43,3 +43,23 @@ async def test_my_day_has_series_and_crm_activities(sqlite_app: App) -> None:
     # the series repeats; the call not made the day before is still there, overdue
     assert "Standup" in later and "Дела CRM (1)" in later and "🔥" in later
     assert "CRM activities" in text and "🔥" not in text
+
+
+async def test_my_day_counts_a_task_due_earlier_today_as_overdue(sqlite_app: App) -> None:
+    boss = ConsoleDriver(sqlite_app, user="Boss", timezone="Europe/Moscow")
+    await boss.say("/start")
+    await boss.say("/task Later today 23:59")
+    zone = ZoneInfo("Europe/Moscow")
+    noon = datetime.now(zone).replace(hour=12, minute=0, second=0, microsecond=0)
+    async with sqlite_app.workspace.sessionmaker() as s, s.begin():
+        from sqlalchemy import update
+
+        from models.tasks import Task
+
+        past = noon - timedelta(hours=3)  # today 09:00, before "now" below
+        await s.execute(update(Task).values(deadline=past, due_sort=past))
+    async with sqlite_app.workspace.sessionmaker() as s:
+        user = await s.get(User, 1)
+        assert user is not None
+        text = to_plain((await my_day_view(s, user, translator("en", "Europe/Moscow"), noon)).body)
+    assert "Overdue (1)" in text and "Due today" not in text, text
