@@ -9,9 +9,11 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+from babel.numbers import format_decimal
+
 from handlers.core import Ctx, Router, pager_row
 from handlers.groups import resolve_group
-from handlers.i18n import N_
+from handlers.i18n import N_, Translator
 from handlers.markup import Span, bold, join_lines
 from handlers.views import Attachment, Button, View
 from models.drive import DriveFile
@@ -26,12 +28,30 @@ ORDER = 85
 COPY_PLATFORMS = {"console"}  # platforms whose files live only on this machine
 
 
-def size_text(size: int) -> str:
+def size_text(tr: Translator, size: int) -> str:
+    """A file size as the reader writes it: "1.5 MB", «1,5 МБ»."""
     if size >= 1024 * 1024:
-        return f"{size / 1024 / 1024:.1f} MB"
+        number = format_decimal(round(size / 1024 / 1024, 1), format="0.0", locale=tr.lang)
+        return tr.s("{n} MB", n=number)
     if size >= 1024:
-        return f"{size / 1024:.0f} KB"
-    return f"{size} B"
+        return tr.s("{n} KB", n=round(size / 1024))
+    return tr.s("{n} B", n=size)
+
+
+ITEM_NAMES = {
+    "task": N_("task #{id}"),
+    "event": N_("event #{id}"),
+    "lead": N_("lead #{id}"),
+    "deal": N_("deal #{id}"),
+    "contact": N_("contact #{id}"),
+    "company": N_("company #{id}"),
+}
+
+
+def item_name(tr: Translator, ref: str) -> str:
+    """ "task:12" as the reader says it: "task #12", «задача #12»."""
+    kind, _, item_id = ref.partition(":")
+    return tr.s(ITEM_NAMES[kind], id=item_id) if kind in ITEM_NAMES else ref
 
 
 async def card_view(ctx: Ctx, row: DriveFile) -> View:
@@ -39,7 +59,7 @@ async def card_view(ctx: Ctx, row: DriveFile) -> View:
     owner = await ctx.session.get(User, row.owner_id) if row.owner_id else None
     lines: list[Any] = [
         [Span("📄 "), bold(row.name)],
-        [Span(f"{size_text(row.size)} · {row.mime}")],
+        [Span(f"{size_text(ctx.tr, row.size)} · {row.mime}")],
     ]
     lines.append(tr("Owner: {person}", person=owner.name if owner else "?"))
     if row.group_id:
@@ -49,7 +69,7 @@ async def card_view(ctx: Ctx, row: DriveFile) -> View:
         except NotFound:  # the owner's file in a group they have left: still theirs
             lines.append(tr("In a group you are no longer in."))
     if row.attached_to:
-        lines.append(tr("Attached to: {item}", item=row.attached_to.replace(":", " #")))
+        lines.append(tr("Attached to: {item}", item=item_name(tr, row.attached_to)))
     lines.append(tr("Added {when}", when=tr.when(row.created_at)))
     view = View(body=join_lines(lines))
     view.row(Button(tr.s("Get the file"), f"dr:get:{row.id}"))
@@ -80,7 +100,7 @@ async def list_view(ctx: Ctx, page_no: int, search: str = "", group_id: int | No
         lines.append(ctx.tr("No files here. Send a file to the bot to keep it."))
     view = View()
     for row in page.items:
-        lines.append([Span("📄 "), bold(row.name), Span(f" · {size_text(row.size)}")])
+        lines.append([Span("📄 "), bold(row.name), Span(f" · {size_text(ctx.tr, row.size)}")])
         view.row(Button(f"📄 {row.name}"[:60], f"dr:o:{row.id}"))
     view.body = join_lines(lines)
     # the pager keeps the group scope, and a search short enough for a button's 64 bytes
@@ -173,13 +193,15 @@ async def drive_command(ctx: Ctx) -> Any:
 async def item_view(ctx: Ctx, ref: str) -> View:
     """The files attached to one item (/drive task 12)."""
     ref, files = await drive.item_files(ctx.session, ctx.me, ref)
-    lines: list[Any] = [
-        ctx.tr("Files of {item} ({n})", item=ref.replace(":", " #"), n=str(len(files)))
-    ]
-    view = View()
     kind, _, item_id = ref.partition(":")
+    lines: list[Any] = [
+        ctx.tr("Files of {item} ({n})", item=item_name(ctx.tr, ref), n=str(len(files)))
+    ]
+    if not files:  # how a file gets there
+        lines.append(ctx.tr("Send a file in reply to the item's message to attach it."))
+    view = View()
     for row in files[:50]:
-        lines.append([Span("📄 "), bold(row.name), Span(f" · {size_text(row.size)}")])
+        lines.append([Span("📄 "), bold(row.name), Span(f" · {size_text(ctx.tr, row.size)}")])
         view.row(Button(f"📄 {row.name}"[:60], f"dr:i:{row.id}:{kind}:{item_id}"))
     view.body = join_lines(lines)
     return view

@@ -45,6 +45,7 @@ async def test_drive_in_english_and_russian(sqlite_app: App, tmp_path: Path) -> 
     # the group sees the group's file, not Boss's own one; others see nothing
     out = await anna.say("/drive")
     assert "Файлы (1)" in out and "Q3 report.pdf" in out and "team.png" not in out
+    assert "Q3 report.pdf · 26 Б" in out, out  # sizes in the reader's units
     out = await anna.press("Q3 report.pdf")
     out = await anna.press("Получить файл")
     assert "(file: Q3 report.pdf, 26 bytes)" in out
@@ -88,6 +89,11 @@ async def test_files_attached_to_tasks(sqlite_app: App, tmp_path: Path) -> None:
     petr = ConsoleDriver(sqlite_app, user="Petr", lang="en")
     await petr.say(f"/start {code}")
     await boss.say("/task Write the spec tomorrow 18:00 @Anna")
+    olga = ConsoleDriver(sqlite_app, user="Olga", lang="ru")
+    await olga.say(f"/start {code}")
+    await boss.say("/task 1 watch @Olga")
+    out = await olga.say("/drive task 1")
+    assert "Файлы — задача #1 (0)" in out and "ответом на сообщение" in out, out
     out = await boss.say(f"/file {spec}")
     assert "Saved to your drive: spec.md." in out
     # a reply with a file to a task's message is the tasks area's (a comment);
