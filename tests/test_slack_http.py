@@ -152,7 +152,7 @@ async def test_bot_and_channel_messages_are_ignored(sqlite_url: str) -> None:
         await slack.event(channel)
         assert slack.fake.posted() == []
         await slack.event(slack_api.dm_message("hello", user=ANNA))
-        assert "/help" in slack.fake.texts()[-1]
+        assert "/planerka help" in slack.fake.texts()[-1]  # as Slack users type it
 
 
 async def test_app_home_shows_my_day(sqlite_url: str) -> None:
@@ -234,7 +234,7 @@ async def test_closing_a_modal_leaves_its_dialog(sqlite_url: str) -> None:
         assert status == 200
         # a DM message afterwards is not taken as the group's name
         await slack.event(slack_api.dm_message("Ops", user=ANNA))
-        assert "/help" in slack.fake.texts()[-1]
+        assert "/planerka help" in slack.fake.texts()[-1]  # as Slack users type it
         assert await _groups(slack, "Ops") == 0
 
 

@@ -131,3 +131,17 @@ def test_slash_command_text_splits_into_command_and_args() -> None:
     assert split_command("task Buy milk tomorrow") == ("task", "Buy milk tomorrow")
     assert split_command("  /Groups   new Sales ") == ("groups", "new Sales")
     assert split_command("") == ("help", "")
+
+
+def test_commands_are_written_as_slack_users_type_them() -> None:
+    from bot.slack.render import Commands
+
+    typed = Commands("/planerka", frozenset({"task", "help", "menu"}))
+    assert typed.rewrite("Send /help, or /menu.") == "Send /planerka help, or /planerka menu."
+    assert (
+        typed.rewrite("Create one: /task Call Ivanov") == "Create one: /planerka task Call Ivanov"
+    )
+    # not a command of ours, a path, a link or a date: left alone
+    assert typed.rewrite("/giphy cats, a/task, https://x.io/task, 12/11") == (
+        "/giphy cats, a/task, https://x.io/task, 12/11"
+    )

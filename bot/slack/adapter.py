@@ -23,7 +23,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.app import App
 from bot.slack import actions, commands, events, shortcuts, submissions
 from bot.slack.people import People
-from bot.slack.render import home_view
+from bot.slack.render import Commands, home_view
 from bot.slack.sender import PLATFORM, Calls, Poster, SlackSender, Sleep, Target
 from handlers.events import ChatRef, FileRef, Incoming
 from handlers.i18n import Translator, translator
@@ -73,8 +73,9 @@ class SlackAdapter:
             name="planerka",
         )
         self.people = People(self.client)
-        self.poster = Poster(Calls(self.client, sleep), self.workspace, self.people)
-        self._sender = SlackSender(self.client, self.workspace)
+        typed = Commands(self.settings.command, frozenset(self.workspace.registry.commands))
+        self.poster = Poster(Calls(self.client, sleep), self.workspace, self.people, typed)
+        self._sender = SlackSender(self.client, self.workspace, typed)
         self._tasks: set[asyncio.Task[None]] = set()
         # work after the ack waits its turn rather than for a database connection
         self._work = asyncio.Semaphore(max(4, app.settings.database.pool_size))
@@ -210,7 +211,9 @@ class SlackAdapter:
         )
         views = await self.handle(event)
         if views:
-            await self.poster.calls.call("views.publish", user_id=user, view=home_view(views))
+            await self.poster.calls.call(
+                "views.publish", user_id=user, view=home_view(views, self.poster.commands)
+            )
 
     # -- files ---------------------------------------------------------------------
 

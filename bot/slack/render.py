@@ -4,7 +4,7 @@ sections within 3,000 characters, at most 50 blocks a message, buttons as action
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from handlers.markup import BOLD, CODE, ITALIC, LINK, MENTION, Markup, Span, chunk, to_plain
@@ -88,6 +88,35 @@ def section_texts(markup: Markup, limit: int = SECTION_LIMIT) -> list[str]:
     return out
 
 
+@dataclass(frozen=True)
+class Commands:
+    """How the workspace's commands are typed in Slack: "/task ..." is "/planerka task
+    ..." there (Slack's composer takes any "/word" for its own commands)."""
+
+    slash: str  # the app's slash command, e.g. "/planerka"
+    names: frozenset[str]
+
+    def rewrite(self, text: str) -> str:
+        if not self.names:
+            return text
+        return _COMMAND_WORD.sub(
+            lambda m: (
+                f"{self.slash} {m.group(1)}" if m.group(1).lower() in self.names else m.group(0)
+            ),
+            text,
+        )
+
+    def markup(self, markup: Markup) -> Markup:
+        return [
+            span if span.style in (LINK, MENTION) else replace(span, text=self.rewrite(span.text))
+            for span in markup
+        ]
+
+
+# "/task" at a word's start (not a path or a URL's "/")
+_COMMAND_WORD = re.compile(r"(?<![\w/.:~-])/([a-z][a-z_]{1,31})\b")
+
+
 @dataclass
 class Message:
     text: str
@@ -126,8 +155,10 @@ def view_blocks(view: View) -> list[dict[str, Any]]:
     return blocks + button_rows(view)
 
 
-def render(view: View) -> list[Message]:
+def render(view: View, commands: Commands | None = None) -> list[Message]:
     """One view as one or more messages of at most 50 blocks; buttons come last."""
+    if commands is not None:
+        view = replace(view, body=commands.markup(view.body))
     blocks = view_blocks(view)
     if not blocks:
         return []
@@ -142,11 +173,13 @@ def render(view: View) -> list[Message]:
     return messages
 
 
-def home_view(views: list[View]) -> dict[str, Any]:
+def home_view(views: list[View], commands: Commands | None = None) -> dict[str, Any]:
     """The App Home tab: the views one under another, within Slack's 100 blocks."""
     blocks: list[dict[str, Any]] = []
     number = 0
     for view in views:
+        if commands is not None:
+            view = replace(view, body=commands.markup(view.body))
         if blocks and view.body:
             blocks.append({"type": "divider"})
         for block in view_blocks(view):

@@ -17,7 +17,7 @@ from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from bot.slack import modals
 from bot.slack.people import People
-from bot.slack.render import Message, render
+from bot.slack.render import Commands, Message, render
 from handlers.dispatch import Workspace
 from handlers.i18n import Translator
 from handlers.views import Attachment, View
@@ -127,10 +127,13 @@ class Target:
 
 
 class Poster:
-    def __init__(self, calls: Calls, workspace: Workspace, people: People) -> None:
+    def __init__(
+        self, calls: Calls, workspace: Workspace, people: People, commands: Commands | None = None
+    ) -> None:
         self.calls = calls
         self.workspace = workspace
         self.people = people
+        self.commands = commands  # "/task" written as Slack users type it
 
     async def deliver(self, views: list[View], target: Target, tr: Translator) -> None:
         for view in views:
@@ -180,7 +183,7 @@ class Poster:
         return True
 
     async def post(self, view: View, target: Target) -> None:
-        messages = render(view)
+        messages = render(view, self.commands)
         last_ts: str | None = None
         if view.edit and messages:
             if target.message_ts and not target.ephemeral:
@@ -269,15 +272,18 @@ class SlackSender:
 
     platform = PLATFORM
 
-    def __init__(self, client: AsyncWebClient, workspace: Workspace) -> None:
+    def __init__(
+        self, client: AsyncWebClient, workspace: Workspace, commands: Commands | None = None
+    ) -> None:
         self.client = client
         self.workspace = workspace
+        self.commands = commands
 
     async def send(self, chat_id: str, payload: dict[str, Any], parts: Parts | None = None) -> None:
         view = View.from_dict(payload)
         last_ts = ""
         try:
-            for index, message in enumerate(render(view)):
+            for index, message in enumerate(render(view, self.commands)):
                 if parts is not None:
                     if index < parts.done:
                         continue  # arrived before a rate limit or a failure
