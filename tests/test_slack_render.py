@@ -33,6 +33,13 @@ def test_bold_keeps_spaces_and_newlines_outside_the_marks() -> None:
     assert mrkdwn([bold(" Title \nnext")]) == " *Title* \n*next*"
 
 
+def test_a_mark_inside_a_marked_span_does_not_end_it() -> None:
+    from handlers.markup import italic
+
+    assert mrkdwn([bold("2*3 = 6 and 4*5")]) == "*2∗3 = 6 and 4∗5*"
+    assert mrkdwn([italic("snake_case_name")]) == "_snakeˍcaseˍname_"
+
+
 def test_long_text_is_split_into_sections_within_3000_characters() -> None:
     lines = [f"line {n} " + "&" * 40 for n in range(400)]
     view = View(body=[Span("\n".join(lines))])
@@ -123,6 +130,8 @@ async def test_slack_entities_become_what_was_typed() -> None:
         await people.readable(text)
         == "add @anna @boris in #general <!channel> @here https://x.y/?a=1&b"
     )
+    said = "ping <!subteam^S0123|@devs> by <!date^1392734382^{date}|Feb 18, 2014>"
+    assert await people.readable(said) == "ping @devs by Feb 18, 2014"  # their labels
 
 
 def test_slash_command_text_splits_into_command_and_args() -> None:

@@ -89,8 +89,8 @@ class People:
                 parts.append("@" + unescape(label))
             elif sigil == "#":
                 parts.append("#" + unescape(label or target))
-            elif sigil == "!":
-                parts.append("@" + unescape(target.split("^", 1)[0]))
+            elif sigil == "!":  # <!here>, <!subteam^S1|@devs>, <!date^…|Feb 18>: the label
+                parts.append(unescape(label) if label else "@" + unescape(target.split("^", 1)[0]))
             else:
                 parts.append(unescape(target.removeprefix("mailto:")))
         parts.append(unescape(text[last:]))

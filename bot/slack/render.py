@@ -46,10 +46,12 @@ def _wrap(text: str, mark: str) -> str:
 
 def span_mrkdwn(span: Span) -> str:
     text = escape(span.text)
+    # Slack has no escape for its marks: inside a marked span the mark's own character
+    # is swapped for a look-alike ("2*3" in bold would end the bold), as ` is in code
     if span.style == BOLD:
-        return _wrap(text, "*")
+        return _wrap(text.replace("*", "∗"), "*")
     if span.style == ITALIC:
-        return _wrap(text, "_")
+        return _wrap(text.replace("_", "ˍ"), "_")
     if span.style == CODE:
         return _wrap(text.replace("`", "ˋ"), "`")
     if span.style == LINK and span.url:
