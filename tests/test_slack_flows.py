@@ -260,3 +260,39 @@ async def test_a_command_in_a_dm_between_two_people_stays_private_and_keeps_the_
             m for m in fake.of("chat.postMessage") if "Call the client" in slack_api.message_text(m)
         ]
         assert told and told[-1]["channel"] == "D0ANNA", [m["channel"] for m in told]
+
+
+async def test_a_modal_is_acked_in_time_while_the_person_has_slow_work(sqlite_url: str) -> None:
+    """Slack waits 3 s for a submission's ack: a slow earlier command of the same person
+    does not hold it back; the answer comes as a message when its turn is done."""
+    import asyncio
+
+    from bot.slack import submissions
+    from tests.fakes.slack_harness import slash_command_body
+
+    async with slack_http(sqlite_url) as slack:
+        slack.fake.add_user(ANNA, "Anna")
+        await slack.command("task", user=ANNA)  # the task modal opens
+        workspace = slack.adapter.workspace
+        real = workspace.handle
+
+        slow_done = asyncio.Event()
+
+        async def slow(event: Any) -> Any:
+            if event.kind == "command" and event.command == "tasks":
+                await asyncio.sleep(submissions.ACK_WITHIN + 1.5)  # a big chart, say
+                slow_done.set()
+            return await real(event)
+
+        workspace.handle = slow  # type: ignore[method-assign]
+        body = slash_command_body("tasks", user=ANNA, channel="C0GENERAL", response_url="")
+        await slack.send(body, "application/x-www-form-urlencoded", settle=False)
+        await asyncio.sleep(0.2)
+        payload = slack_api.view_submission(slack.last_modal(), {"title": "Call Ivan"}, user=ANNA)
+        status, _ = await slack.send(
+            slack_api.form_body(payload), "application/x-www-form-urlencoded", settle=False
+        )
+        # acked while the earlier work still runs: not held behind it past Slack's limit
+        assert status == 200 and not slow_done.is_set()
+        await slack.adapter.drain()
+        assert any("Call Ivan" in text for text in slack.fake.texts()), slack.fake.texts()[-3:]

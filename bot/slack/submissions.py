@@ -6,15 +6,28 @@ The form is checked before the ack, because field errors go back in the ack itse
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING, Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
 
 from bot.slack import modals
 from bot.slack.sender import Target
+from handlers.events import Incoming
+from handlers.views import View
 
 if TYPE_CHECKING:
     from bot.slack.adapter import SlackAdapter
+
+
+ACK_WITHIN = 2.0  # seconds: Slack's 3 s, less the way there and back
+
+
+async def _deliver_later(
+    slack: SlackAdapter, work: asyncio.Future[list[View]], target: Target, event: Incoming
+) -> None:
+    views = await work
+    await slack.poster.deliver(views, target, slack.translator_of(event))
 
 
 def register(bolt: AsyncApp, slack: SlackAdapter) -> None:
@@ -34,19 +47,26 @@ def register(bolt: AsyncApp, slack: SlackAdapter) -> None:
             form_values=modals.submitted_values(view),
             dedup_key=f"view:{view.get('id')}:{view.get('hash')}" if view.get("id") else None,
         )
-        views = await slack.handle(event)
-        for reply in views:
-            errors = (reply.form or {}).get("errors")
-            if errors:
-                await ack(response_action="errors", errors={k: str(v) for k, v in errors.items()})
-                return
-        await ack()
         target = Target(
             channel=channel,
             user=user,
             response_url=meta.get("r") or None,
             own_dm=event.chat.private,
         )
+        work = asyncio.ensure_future(slack.handle(event))
+        try:
+            # Slack waits 3 s for the ack; the person's earlier work may hold the turn
+            views = await asyncio.wait_for(asyncio.shield(work), ACK_WITHIN)
+        except TimeoutError:
+            await ack()  # the modal closes; the answer (or its errors) comes as a message
+            slack.spawn(_deliver_later(slack, work, target, event))
+            return
+        for reply in views:
+            errors = (reply.form or {}).get("errors")
+            if errors:
+                await ack(response_action="errors", errors={k: str(v) for k, v in errors.items()})
+                return
+        await ack()
         slack.spawn(slack.poster.deliver(views, target, slack.translator_of(event)))
 
     @bolt.view_closed(modals.CALLBACK_ID)
