@@ -92,7 +92,9 @@ class FormsEngine:
             body.extend(ctx.tr(error.key, **{k: str(v) for k, v in error.params.items()}))
             body.extend(ctx.tr("\n"))
         body.extend(ctx.tr(fld.prompt))
-        view = View(body=body)
+        view = View(
+            body=body, meta={"asks": fld.name}
+        )  # a question: adapters may say how to answer
         if fld.choices is not None:
             options = await fld.choices(ctx)
             view.grid(

@@ -216,3 +216,22 @@ async def test_forwards_other_bots_commands_strangers_buttons_and_recordings(
         update = await fake.push(sticker)
         await fake.wait_handled(update["update_id"])
         assert "Send /help to see what I can do" in fake.sent(101)[-1].text
+
+
+async def test_a_question_asked_in_a_group_says_to_answer_by_reply(
+    sqlite_url: str, fake: FakeTelegram
+) -> None:
+    async with running(sqlite_url, fake):
+        boss = Chat(fake, Person(101, "Boss", "en"))
+        await boss.say("/start", expect=2)
+        await _in_group(fake, boss.person, -100800, "/task")
+        asked = fake.sent(-100800)[-1]
+        assert "What needs to be done?" in asked.text, asked.text
+        assert "Reply to this message to answer." in asked.text, asked.text
+        group = {"id": -100800, "type": "supergroup", "title": "Chat -100800"}
+        answer = message_update(fake, boss.person, "Book the room", chat=group, reply_to=asked)
+        update = await fake.push(answer)
+        await fake.wait_handled(update["update_id"])
+        asked = fake.sent(-100800)[-1]
+        assert "Who is responsible?" in asked.text, asked.text  # the dialog goes on
+        assert "Reply to this message to answer." in asked.text, asked.text

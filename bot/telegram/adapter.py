@@ -13,6 +13,7 @@ import re
 import secrets
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager, suppress
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import aiohttp
@@ -36,7 +37,7 @@ from bot.telegram.responses import hold_response_types
 from bot.telegram.sender import PLATFORM, TelegramSender
 from handlers.events import FileRef, Incoming
 from handlers.i18n import translator
-from handlers.markup import to_plain
+from handlers.markup import Span, to_plain
 from handlers.views import View
 from services import chats
 from services.errors import N_, DomainError
@@ -270,6 +271,14 @@ class TelegramAdapter:
         shared = not event.chat.private
         personal = [v for v in views if shared and v.private]
         public = [v for v in views if not (shared and v.private)]
+        if shared and any("asks" in v.meta for v in public):
+            # a question in a group: the bot hears only commands and replies to itself
+            tr = translator(normalize_locale(event.sender.language_code))
+            hint = tr("↩ Reply to this message to answer.")
+            public = [
+                replace(v, body=[*v.body, Span("\n\n"), *hint]) if "asks" in v.meta else v
+                for v in public
+            ]
         sent_public, _ = await self._deliver_each(chat_id, public, reply_to=reply_to)
         if not personal:
             return
