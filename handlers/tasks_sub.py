@@ -108,9 +108,15 @@ async def subcommand(ctx: Ctx, task_id: int, rest: str) -> Any:
         await tasks.get_task(ctx.session, ctx.me, task_id)
         return await create_from_text(ctx, arg, parent_id=task_id)
     if verb in ("after", "после"):
-        pred_id = arg.lstrip("#")
+        pred_id, _, off = arg.lstrip("#").partition(" ")
         if not pred_id.isdigit():
             raise DomainError(_N("After which task? For example: /task 12 after 11"))
+        if off.strip().casefold() in ("off", "no", "none", "нет", "убрать", "снять"):
+            succ = await tasks_flow.remove_dependency(ctx.session, ctx.me, int(pred_id), task_id)
+            view = await card_view(ctx, succ)
+            note = ctx.tr("#{succ} no longer waits for #{pred}.", succ=str(succ.id), pred=pred_id)
+            view.body = [*note, Span("\n\n"), *view.body]
+            return view
         pred, succ, deadline = await tasks_flow.add_dependency(
             ctx.session, ctx.me, int(pred_id), task_id
         )

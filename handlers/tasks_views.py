@@ -15,7 +15,7 @@ from models.base import utcnow
 from models.groups import Group
 from models.tasks import Task
 from models.teams import User
-from services import tasks, tasks_work
+from services import tasks, tasks_flow, tasks_work
 
 STATUS_NAMES = {
     tasks.PENDING: N_("pending"),
@@ -136,6 +136,11 @@ async def card_view(ctx: Ctx, task: Task, page: int = 1, *, fresh: bool = False)
         lines.append(tr("Group: {group}", group=group.name))
     if task.parent_id:
         lines.append(tr("Subtask of #{id}", id=str(task.parent_id)))
+    if not fresh:
+        before = await tasks_flow.predecessors(session, ctx.me, task)
+        if before:  # what it waits for; "/task N after M off" undoes it
+            names = ", ".join(f"#{t.id} {t.title[:40]}" for t in before[:3])
+            lines.append(tr("Starts after: {tasks}", tasks=names))
     if task.needs_approval:
         lines.append(tr("Completion needs the creator's approval."))
     facts = tasks_work.NOTHING_YET if fresh else await tasks_work.card_facts(session, ctx.me, task)

@@ -267,6 +267,36 @@ async def add_dependency(
     return pred, succ, deadline
 
 
+async def predecessors(session: AsyncSession, actor: Actor, task: Task) -> list[Task]:
+    """The tasks this one starts after, those the actor sees."""
+    from services.tasks import visible_tasks
+
+    query = (
+        visible_tasks(actor)
+        .join(TaskDependency, TaskDependency.predecessor_id == Task.id)
+        .where(TaskDependency.successor_id == task.id)
+        .order_by(Task.id)
+    )
+    return list((await session.execute(query)).scalars())
+
+
+async def remove_dependency(
+    session: AsyncSession, actor: Actor, predecessor_id: int, successor_id: int
+) -> Task:
+    """The successor no longer waits for the predecessor (its dates stay as they are)."""
+    succ = await get_task(session, actor, successor_id)
+    if not (can_manage(actor, succ) or succ.responsible_id == actor.user_id):
+        raise forbidden()
+    link = await session.get(TaskDependency, (predecessor_id, succ.id))
+    if link is None:
+        raise DomainError(
+            N_("#{succ} does not start after #{pred}."), succ=succ.id, pred=predecessor_id
+        )
+    await session.delete(link)
+    await session.flush()
+    return succ
+
+
 async def delete_task(session: AsyncSession, actor: Actor, task_id: int) -> tuple[Task, set[int]]:
     """The creator or an admin deletes a task; returns it and who had a role in it."""
     from services.tasks import participants

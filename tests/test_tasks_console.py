@@ -800,6 +800,12 @@ async def test_a_deadline_moved_by_a_dependency_is_said_and_told(sqlite_app: App
     assert "The deadline moved with the task it depends on:" in out, out
     out = await boss.say("/task 1 after 2")
     assert "That would make a circle of dependencies." in out, out
+    out = await boss.say("/task 2")
+    assert "Starts after: #1 Design" in out, out
+    out = await boss.say("/task 2 after 1 off")
+    assert "#2 no longer waits for #1." in out and "Starts after" not in out, out
+    out = await boss.say("/task 1 after 2")  # no circle now
+    assert "#1 now starts after #2 is due" in out, out
 
 
 async def test_who_may_complete_log_time_split_and_move_a_locked_deadline(
