@@ -55,7 +55,11 @@ async def list_view(ctx: Ctx, page_no: int, mine: bool = False) -> View:
     view = View(body=[bold(f"{title} ({page.total})")])
     if not page.items:
         view.body.append(Span("\n"))
-        view.body.extend(ctx.tr("No groups yet. Create one: /groups new NAME"))
+        view.body.extend(
+            ctx.tr("You are in no group now; the team asks you to one with an invite.")
+            if ctx.me.is_extranet  # an outside member creates none
+            else ctx.tr("No groups yet. Create one: /groups new NAME")
+        )
     for group in page.items:
         label = ("📁 " if group.is_project else "👥 ") + group.name
         view.row(Button(label[:60], f"grp:o:{group.id}"))

@@ -44,8 +44,16 @@ def _newcomer(ctx: Ctx) -> Newcomer:
 async def start(ctx: Ctx) -> list[View]:
     code_text = ctx.args.strip()
     if ctx.actor is not None:
-        if code_text:
-            raise DomainError(N_("You are already in a team."))
+        if code_text:  # an invite to another group of the same team: that group is joined
+            joined = await teams.join_group_with_invite(ctx.session, ctx.me, code_text)
+            group = await groups.get_group(ctx.session, ctx.me, joined)
+            return [
+                View(
+                    body=ctx.tr(
+                        "You are now a member of the group {group}.", group=bold(group.name)
+                    )
+                )
+            ]
         welcome = View(body=ctx.tr("Welcome back, {name}!", name=bold(ctx.actor.name)))
         return [welcome, await menu_view(ctx)]
     if not ctx.event.chat.private:
@@ -207,8 +215,15 @@ async def _invites_page(ctx: Ctx, page_no: int) -> View:
     if not page.items:
         lines.append(ctx.tr("None. Make one: /invite"))
     view = View()
+    names = await groups.names_of(
+        ctx.session, {i.group_id for i in page.items if i.group_id is not None}
+    )
     for invite in page.items:
-        who = ctx.tr.s("employee") if invite.group_id is None else ctx.tr.s("extranet")
+        who = (
+            ctx.tr.s("employee")
+            if invite.group_id is None
+            else ctx.tr.s("extranet, {group}", group=names.get(invite.group_id, "?"))
+        )
         lines.append(
             [
                 Span(f"• {invite.code} — {who}, "),

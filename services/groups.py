@@ -316,3 +316,11 @@ async def member_count(session: AsyncSession, group_id: int) -> int:
         )
         or 0
     )
+
+
+async def names_of(session: AsyncSession, ids: set[int]) -> dict[int, str]:
+    """Group names by id (for lists that already passed an access check)."""
+    if not ids:
+        return {}
+    rows = await session.execute(select(Group.id, Group.name).where(Group.id.in_(sorted(ids))))
+    return {int(i): str(n) for i, n in rows.all()}

@@ -217,6 +217,24 @@ async def join_with_invite(
     return Actor.of(user), invite.group_id
 
 
+async def join_group_with_invite(session: AsyncSession, actor: Actor, code: str) -> int:
+    """Someone already in the team uses an invite to one of its groups (a contractor
+    asked onto a second project): they join that group. Returns the group's id."""
+    invite = (
+        await session.execute(select(Invite).where(Invite.code == code.strip()))
+    ).scalar_one_or_none()
+    if invite is None or invite.team_id != actor.team_id or invite.group_id is None:
+        raise DomainError(N_("You are already in a team."))
+    if invite.revoked or invite.expires_at < utcnow() or invite.uses >= invite.max_uses:
+        raise DomainError(N_("This invite code is not valid or has expired. Ask for a new one."))
+    known = await session.get(GroupMember, (invite.group_id, actor.user_id))
+    if known is None:
+        session.add(GroupMember(group_id=invite.group_id, user_id=actor.user_id, role="member"))
+        invite.uses += 1
+    await session.flush()
+    return invite.group_id
+
+
 async def join_team_workspace(session: AsyncSession, external_key: str, who: Newcomer) -> Actor:
     """A Slack person in a workspace that already is a team joins it as an employee."""
     team = (

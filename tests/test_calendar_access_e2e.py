@@ -85,3 +85,30 @@ async def test_removing_a_contractor_names_the_tasks_left_in_their_hands(
     assert "ответственный Kontr" in out and "Делегировать" in out, out
     out = await kontr.say("/tasks")
     assert "Boss исключил(а) вас из группы Сайт." in out, out
+
+
+async def test_a_contractor_asked_onto_a_second_group_joins_it_with_the_invite(
+    sqlite_app: App,
+) -> None:
+    boss = ConsoleDriver(sqlite_app, user="Boss", lang="en")
+    await boss.say("/start")
+    await boss.say("/groups new Site closed")
+    await boss.say("/groups new Sales closed")
+    await boss.say("/invite")
+    await boss.press("Invite to a group")
+    site_code = invite_code(await boss.press("Site"))
+    await boss.say("/invite")
+    await boss.press("Invite to a group")
+    sales_code = invite_code(await boss.press("Sales"))
+    out = await boss.say("/team invites")
+    assert "extranet, Site" in out and "extranet, Sales" in out, out
+    kontr = ConsoleDriver(sqlite_app, user="Kontr", lang="en")
+    await kontr.say(f"/start {site_code}")
+    out = await kontr.say(f"/start {sales_code}")
+    assert "You are now a member of the group Sales." in out, out
+    out = await kontr.say("/groups my")
+    assert "Sales" in out and "Site" in out, out
+    await boss.say("/groups remove Site @Kontr")
+    await boss.say("/groups remove Sales @Kontr")
+    out = await kontr.say("/groups my")
+    assert "You are in no group now" in out and "/groups new" not in out, out
