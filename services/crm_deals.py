@@ -117,8 +117,24 @@ def parse_money(text: str) -> tuple[int, str | None]:
 _CODE_FIRST = re.compile(r"(?:usd|eur|rub|gbp|kzt|byn|uah|cny)\s*\d", re.IGNORECASE)
 
 
+# what may follow an amount and belongs to the title: "Аренда 50 тыс в месяц"
+_PER_PERIOD = re.compile(
+    r"(?:\s+(?P<period>(?:в|за|per|a|an)\s+(?:месяц|мес\.?|год|неделю|month|year|week)"
+    r"|ежемесячно|ежегодно|monthly|yearly)"
+    r"|\s*(?P<short>/\s*(?:мес|месяц|год|mo|month|yr|year)\.?))\s*$",
+    re.IGNORECASE,
+)
+
+
 def split_title_amount(text: str) -> tuple[str, int | None, str | None]:
-    """'Website redesign 150000 RUB' -> ('Website redesign', 15000000, 'RUB')."""
+    """'Website redesign 150000 RUB' -> ('Website redesign', 15000000, 'RUB'); a period
+    after the amount stays in the title ('Аренда 50 тыс в месяц' -> 'Аренда, в месяц')."""
+    period = _PER_PERIOD.search(text)
+    if period is not None:
+        title, amount, currency = split_title_amount(text[: period.start()])
+        if amount is not None:
+            said = period["period"] or period["short"].lstrip("/ ")
+            return f"{title}, {said}", amount, currency
     words = text.split()
     for cut in range(max(0, len(words) - 4), len(words)):
         tail = " ".join(words[cut:])

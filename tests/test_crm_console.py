@@ -732,6 +732,8 @@ async def test_custom_dates_numbers_and_amounts_as_russians_type_them(sqlite_app
     assert "Бюджет: 1 500 000" in out, out
     out = await olga.say("/deal Лицензии 2 миллиона рублей")
     assert "Сумма: 2 000 000 RUB" in out, out
+    out = await olga.say("/deal Аренда 50 тыс в месяц")
+    assert "Сделка №3: Аренда, в месяц" in out and "Сумма: 50 000 RUB" in out, out
 
 
 async def test_companies_export_is_named_in_plural(sqlite_app: App) -> None:
