@@ -235,3 +235,18 @@ async def test_a_question_asked_in_a_group_says_to_answer_by_reply(
         asked = fake.sent(-100800)[-1]
         assert "Who is responsible?" in asked.text, asked.text  # the dialog goes on
         assert "Reply to this message to answer." in asked.text, asked.text
+
+
+async def test_an_anonymous_admin_is_told_to_post_as_themselves(
+    sqlite_url: str, fake: FakeTelegram
+) -> None:
+    async with running(sqlite_url, fake):
+        anonymous = Person(1087968824, "Group", "en", username="GroupAnonymousBot")
+        group = {"id": -100900, "type": "supergroup", "title": "Ops"}
+        update = message_update(fake, anonymous, "/bind Sales", chat=group)
+        update["message"]["from"]["is_bot"] = True
+        update["message"]["sender_chat"] = group
+        pushed = await fake.push(update)
+        await fake.wait_handled(pushed["update_id"])
+        said = fake.sent(-100900)
+        assert said and "post as yourself" in said[-1].text, [c.text for c in said]

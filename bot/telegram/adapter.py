@@ -31,11 +31,11 @@ from aiogram.exceptions import (
 )
 from aiogram.types import BotCommand, CallbackQuery, ChatMemberUpdated, Message, Update
 
-from bot.telegram.events import from_callback, from_message
+from bot.telegram.events import addressed_elsewhere, from_callback, from_message
 from bot.telegram.polling import Poller
 from bot.telegram.responses import hold_response_types
 from bot.telegram.sender import PLATFORM, TelegramSender
-from handlers.events import FileRef, Incoming
+from handlers.events import FileRef, Incoming, parse_command_line
 from handlers.i18n import translator
 from handlers.markup import Span, to_plain
 from handlers.views import View
@@ -195,6 +195,15 @@ class TelegramAdapter:
             return
         event = from_message(message, event_update.update_id, self.bot.id, self.username)
         if event is None:
+            if anonymous_command(message, self.username):
+                tr = translator(normalize_locale(None, self.workspace.services.default_locale))
+                said = tr(
+                    "An anonymous admin cannot be told apart from the others: "
+                    "post as yourself to use me here."
+                )
+                await self._deliver_each(
+                    str(message.chat.id), [View(body=said)], reply_to=message.message_id
+                )
             return
         async with self._turn(event.chat.chat_id):
             views = await self.workspace.handle(event)
@@ -325,6 +334,17 @@ class TelegramAdapter:
                 log.warning("reply_failed", chat_id=chat_id, reason=exc.message)
             reply_to = None
         return arrived, refused
+
+
+def anonymous_command(message: Message, bot_username: str) -> bool:
+    """A command an anonymous group admin sent (Telegram shows the group as its sender):
+    nobody in the team to act as, but the person deserves to hear why."""
+    if message.sender_chat is None or message.sender_chat.id != message.chat.id:
+        return False
+    text = message.text or ""
+    if parse_command_line(text) is None:
+        return False
+    return not addressed_elsewhere(text, bot_username)
 
 
 def webhook_secret(adapter: TelegramAdapter) -> str:
