@@ -23,7 +23,7 @@ from handlers.tasks_views import card_view, status_name
 from handlers.views import Button, View
 from models.tasks import Task
 from models.teams import User
-from services import tasks, tasks_flow, tasks_work
+from services import tasks, tasks_flow, tasks_plan, tasks_work
 
 router = Router(__name__)
 ORDER = 51
@@ -91,6 +91,12 @@ async def apply_status(ctx: Ctx, task_id: int, verb: str) -> View:
         await tell(
             ctx, task, "status", STATUS_DONE.get(verb, STATUS_DONE["start"]), person=ctx.me.name
         )
+    if task.status == tasks.COMPLETED:  # on the doers' plans, to their "Done" columns
+        doers = {
+            task.responsible_id,
+            *(u.id for u in (await tasks.roles_of(ctx.session, task)).accomplices),
+        }
+        await tasks_plan.file_as_done(ctx.session, task, doers)
     return await _card(ctx, task)
 
 

@@ -122,6 +122,30 @@ async def move(
     return task, column
 
 
+# a column that holds finished work, by the names people give it (the default's too)
+DONE_NAMES = frozenset({"done", "completed", "finished", "завершённые", "завершенные", "готово"})
+
+
+async def file_as_done(session: AsyncSession, task: Task, user_ids: set[int]) -> int:
+    """A completed task goes to the "Done" column of each of these people's plans that
+    has one (a plan not yet opened, or without such a column, is left alone)."""
+    if not user_ids:
+        return 0
+    rows = await session.execute(select(PlanColumn).where(PlanColumn.user_id.in_(sorted(user_ids))))
+    done: dict[int, PlanColumn] = {}
+    for column in rows.scalars():
+        if " ".join(column.name.casefold().split()) in DONE_NAMES:
+            done.setdefault(column.user_id, column)
+    for user_id, column in done.items():
+        card = await session.get(PlanCard, (user_id, task.id))
+        if card is None:
+            session.add(PlanCard(user_id=user_id, task_id=task.id, column_id=column.id))
+        else:
+            card.column_id = column.id
+    await session.flush()
+    return len(done)
+
+
 def clean_column_name(name: str) -> str:
     name = " ".join(name.split())
     if not name:

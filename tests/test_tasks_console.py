@@ -900,3 +900,18 @@ async def test_a_timer_left_running_for_days_asks_for_the_time(sqlite_app: App) 
     assert "more than a day, so nothing was logged." in out and "72 h" not in out, out
     out = await boss.say("2h 30m")
     assert "Logged 2 h 30 min on #1." in out, out
+
+
+async def test_a_completed_task_moves_to_the_done_column_of_my_plan(sqlite_app: App) -> None:
+    olga = ConsoleDriver(sqlite_app, user="Olga", lang="ru")
+    await olga.say("/start")
+    await olga.say("/task Позвонить Иванову")
+    await olga.say("/task Отправить счёт")
+    await olga.say("/plan")  # the plan is opened: its columns exist
+    await olga.press("Новые")
+    await olga.press("Позвонить Иванову")
+    await olga.press("Сегодня")
+    await olga.say("/task 1 завершить")
+    await olga.say("/task 2 завершить")
+    out = await olga.say("/plan")
+    assert "Завершённые (2)" in out and "Сегодня (0)" in out and "Новые (0)" in out, out
