@@ -59,6 +59,18 @@ def short_day(day: date | datetime, lang: str) -> str:
     return str(format_date(day, "d MMM", locale=lang if lang in LANGUAGES else "en"))
 
 
+@cache
+def catalogue_text() -> str:
+    """Every message the bot has, in every language, as one string to search: a piece
+    of text found in it is the bot's own words, not a person's."""
+    pieces: list[str] = []
+    for lang in LANGUAGES:
+        for key, value in _catalogue(lang).items():
+            pieces.append(key.rpartition(CONTEXT_SEPARATOR)[2])
+            pieces.extend(value if isinstance(value, tuple) else (value,))
+    return "\x00".join(pieces)
+
+
 class Translator:
     """Texts in one language; dates in one zone, worded ("today", "tomorrow") for the
     moment the text is read: now, or `read_at` for a message queued to arrive later."""

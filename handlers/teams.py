@@ -75,6 +75,13 @@ async def start(ctx: Ctx) -> list[View]:
             lines.append(
                 ctx.tr("You are an extranet member of the group {group}.", group=bold(group.name))
             )
+        # the zone was taken from the team (Telegram tells none): said, and how to change it
+        lines.append(
+            ctx.tr(
+                "Your time zone is {zone}; change it with /me tz ZONE.",
+                zone=code(users.zone_label(actor.timezone)),
+            )
+        )
         lines.append(ctx.tr("Send /help to see what you can do."))
         return [View(body=join_lines(lines)), await menu_view(ctx)]
     actor = await teams.create_team(
@@ -109,7 +116,15 @@ ADMIN_VERBS = {
     "invites": "invites",
     "приглашения": "invites",
 }
-ROLE_WORDS = {"admin": "admin", "админ": "admin", "employee": "employee", "сотрудник": "employee"}
+ROLE_WORDS = {
+    "admin": "admin",
+    "админ": "admin",
+    "администратор": "admin",
+    "администратором": "admin",
+    "employee": "employee",
+    "сотрудник": "employee",
+    "сотрудником": "employee",
+}
 
 
 @router.command(

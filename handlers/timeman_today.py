@@ -36,9 +36,10 @@ def render_my_day(tr: Translator, user: User, facts: reminders.Agenda) -> View:
     if not facts.works_today:
         lines.append(tr("Today is a day off by your schedule."))
     if facts.overdue:
-        lines.extend(
-            _items(tr, tr.s("Overdue ({count})", count=len(facts.overdue)), facts.overdue, "task")
-        )
+        total = max(facts.overdue_total, len(facts.overdue))
+        lines.extend(_items(tr, tr.s("Overdue ({count})", count=total), facts.overdue, "task"))
+        if total > len(facts.overdue):  # the rest behind /tasks overdue
+            lines.append(tr("…and {n} more: /tasks overdue", n=str(total - len(facts.overdue))))
     if facts.due_today:
         lines.extend(
             _items(

@@ -200,6 +200,7 @@ class Item:
 class Agenda:
     due_today: list[Item] = field(default_factory=list)
     overdue: list[Item] = field(default_factory=list)
+    overdue_total: int = 0  # all of them; the list holds the first few
     events: list[Item] = field(default_factory=list)
     activities: list[Item] = field(default_factory=list)  # CRM calls, meetings, to-dos
     day_started: bool = False
@@ -259,8 +260,10 @@ async def agenda_many(
             _today, start, end = ranges[uid]
             agenda_ = out[uid]
             # past its deadline is overdue, also earlier today (as /tasks says)
-            if deadline < max(start, now) and len(agenda_.overdue) < limit:
-                agenda_.overdue.append(Item(task_id, title, deadline))
+            if deadline < max(start, now):
+                agenda_.overdue_total += 1
+                if len(agenda_.overdue) < limit:
+                    agenda_.overdue.append(Item(task_id, title, deadline))
             elif max(start, now) <= deadline < end and len(agenda_.due_today) < limit:
                 agenda_.due_today.append(Item(task_id, title, deadline))
     try:

@@ -154,3 +154,17 @@ def test_commands_are_written_as_slack_users_type_them() -> None:
     assert typed.rewrite("/giphy cats, a/task, https://x.io/task, 12/11") == (
         "/giphy cats, a/task, https://x.io/task, 12/11"
     )
+
+
+def test_only_the_bots_own_words_get_the_slash_command() -> None:
+    from bot.slack.render import Commands
+    from handlers.i18n import Translator
+    from handlers.markup import Span, code
+
+    typed = Commands("/planerka", frozenset({"start", "help", "menu", "team", "post"}))
+    en = Translator("en")
+    hint = en("Send /help to see what I can do, or /menu for the sections.")
+    assert "/planerka help" in mrkdwn(typed.markup(hint))
+    assert mrkdwn(typed.markup([code("/team")])) == "`/planerka team`"
+    people = [bold("#7 Fix the /start page"), Span(" and /team docs, a/b /post")]
+    assert mrkdwn(typed.markup(people)) == "*#7 Fix the /start page* and /team docs, a/b /post"

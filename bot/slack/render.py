@@ -7,7 +7,8 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from handlers.markup import BOLD, CODE, ITALIC, LINK, MENTION, Markup, Span, chunk, to_plain
+from handlers.i18n import catalogue_text
+from handlers.markup import BOLD, CODE, ITALIC, LINK, MENTION, PLAIN, Markup, Span, chunk, to_plain
 from handlers.views import View
 
 SECTION_LIMIT = 3000  # characters of mrkdwn in one section
@@ -109,10 +110,20 @@ class Commands:
         )
 
     def markup(self, markup: Markup) -> Markup:
+        """Only the bot's own words: a usage in code, or a piece of a message of the
+        catalogue; a person's title or comment with "/start" in it stays as typed."""
         return [
-            span if span.style in (LINK, MENTION) else replace(span, text=self.rewrite(span.text))
+            replace(span, text=self.rewrite(span.text)) if self._ours(span) else span
             for span in markup
         ]
+
+    @staticmethod
+    def _ours(span: Span) -> bool:
+        if "/" not in span.text:
+            return False
+        if span.style == CODE:
+            return True
+        return span.style == PLAIN and span.text.strip() in catalogue_text()
 
 
 # "/task" at a word's start (not a path or a URL's "/")
