@@ -86,7 +86,8 @@ async def test_team_setup_in_russian(sqlite_app: App) -> None:
     code = invite_code(await boss.say("/invite"))
     petr = ConsoleDriver(sqlite_app, user="Пётр", lang="ru")
     out = await petr.say(f"/start {code}")
-    assert "Добро пожаловать в Команда Иван, Пётр!" in out
+    assert "Добро пожаловать, Пётр! Ваша команда — «Команда Иван»." in out
+    assert "Ваш часовой пояс — Europe/Moscow; сменить: /me tz ПОЯС." in out  # as it was taken
     out = await petr.say("/groups join продажи")
     assert "Вы вступили в группу Продажи." in out
     out = await petr.say("/me")

@@ -184,3 +184,17 @@ async def test_help_shows_an_outsider_no_crm_until_granted(sqlite_app: App) -> N
     await anna.say("/crm grant @Guest")
     out = await guest.say("/help")
     assert "/lead" in out
+
+
+async def test_roles_are_taken_in_the_words_the_bot_shows(sqlite_app: App) -> None:
+    boss = ConsoleDriver(sqlite_app, user="Босс", lang="ru")
+    await boss.say("/start")
+    code = re.search(r"/start (\S+)", await boss.say("/invite"))
+    assert code
+    anna = ConsoleDriver(sqlite_app, user="Анна", lang="ru")
+    out = await anna.say(f"/start {code.group(1)}")
+    assert "Ваша команда — «Команда Босс»" in out and "Ваш часовой пояс" in out, out
+    out = await boss.say("/team role @Анна администратор")
+    assert "Анна" in out and "администратор" in out and "Например" not in out, out
+    out = await boss.say("/team role @Анна что-то")
+    assert "Например: /team role @Борис администратор" in out, out

@@ -63,3 +63,12 @@ async def test_my_day_counts_a_task_due_earlier_today_as_overdue(sqlite_app: App
         assert user is not None
         text = to_plain((await my_day_view(s, user, translator("en", "Europe/Moscow"), noon)).body)
     assert "Overdue (1)" in text and "Due today" not in text, text
+
+
+async def test_my_day_counts_all_overdue_tasks_and_points_to_the_rest(sqlite_app: App) -> None:
+    boss = ConsoleDriver(sqlite_app, user="Boss", timezone="Europe/Moscow")
+    await boss.say("/start")
+    for n in range(13):
+        await boss.say(f"/task Old thing {n} 01.01.2020 10:00")
+    out = await boss.say("/today")
+    assert "Overdue (13)" in out and "…and 3 more: /tasks overdue" in out, out
