@@ -7,7 +7,7 @@ import re
 from typing import Any
 
 from handlers.core import Ctx
-from handlers.markup import Span, bold
+from handlers.markup import Span, bold, to_plain
 from handlers.tasks import create_from_text
 from handlers.views import Button, View
 from models.base import utcnow
@@ -87,6 +87,15 @@ def parse_rule(text: str, *, whole: bool = False) -> dict[str, Any]:
     """A repeat rule; `whole`: every word must belong to it (a rule found inside a task
     line: "Review the weekly report" is a title, not a weekly repeat)."""
     raw = text.strip().casefold()
+    # the week step first: "раз в 2 недели" has an "в 2" that is no hour
+    step = 1
+    for pattern, replace_with, weeks in _STEPS:
+        found_step = pattern.search(raw)
+        if found_step:
+            said_n: str | None = found_step.groupdict().get("n")
+            step = int(_NUMBER_WORDS.get(said_n, said_n)) if said_n else weeks
+            raw = (raw[: found_step.start()] + replace_with + raw[found_step.end() :]).strip()
+            break
     hour, minute = 9, 0
     found = _TIME.search(raw)
     if found:
@@ -103,14 +112,6 @@ def parse_rule(text: str, *, whole: bool = False) -> dict[str, Any]:
             hour, minute = said, int(spoken.group(2) or 0)
             raw = (raw[: spoken.start()] + raw[spoken.end() :]).strip()
     raw = _WORKDAYS.sub("weekly mon,tue,wed,thu,fri", raw)  # "по будням", "every weekday"
-    step = 1
-    for pattern, replace_with, weeks in _STEPS:
-        found_step = pattern.search(raw)
-        if found_step:
-            said_n: str | None = found_step.groupdict().get("n")
-            step = int(_NUMBER_WORDS.get(said_n, said_n)) if said_n else weeks
-            raw = (raw[: found_step.start()] + replace_with + raw[found_step.end() :]).strip()
-            break
     words = raw.split()
     if words and words[0] in ("every", "каждый", "каждую", "по", "on") and len(words) > 1:
         if words[1] in DAYS:  # "every monday", "по понедельникам": weekly on those days
@@ -143,8 +144,8 @@ def parse_rule(text: str, *, whole: bool = False) -> dict[str, Any]:
 
 # what may stand between a rule's words: day names, numbers, "on", "and", commas
 _LEFT_OVER = re.compile(
-    rf"(?<!\S)(?:{'|'.join(sorted(DAYS, key=len, reverse=True))}|\d{{1,2}}|on|and|и|по|в|во|at|"
-    r"числа|число|the|of|each|month|месяца)(?!\S)|[,;]",
+    rf"(?<![^\s,;])(?:{'|'.join(sorted(DAYS, key=len, reverse=True))}|\d{{1,2}}|on|and|и|по|в|во|"
+    r"at|числа|число|the|of|each|month|месяца)(?![^\s,;])|[,;]",
     re.IGNORECASE,
 )
 # a word a repeat said inside a task line starts with ("Call the client every monday at 10")
@@ -203,7 +204,7 @@ async def repeat_note(ctx: Ctx, task: Any, rule: dict[str, Any]) -> list[Any]:
 
 def _repeats_text(ctx: Ctx, task_id: int, rule: Any) -> tuple[str, dict[str, Any]]:
     kind = (
-        ctx.tr.s("every {n} weeks", n=rule.week_step)
+        to_plain(ctx.tr.n("every {n} week", "every {n} weeks", rule.week_step))
         if rule.week_step > 1
         else ctx.tr.s(KIND_NAMES[rule.kind])
     )

@@ -88,10 +88,13 @@ async def set_recurrence(
         raise DomainError(N_("Repeat daily, weekly on days, or monthly on a day."))
     if not 1 <= week_step <= 12:
         raise DomainError(N_("Repeat every week, or every 2 to 12 weeks."))
+    own_day = None
     if kind == "weekly" and not weekdays:
-        # "every other week": on the day the task is due (or today)
+        # "every other week": on the day the task is due (or today), the task being
+        # that week's: the first copy comes the step's weeks after it
         moment = task.deadline or now or utcnow()
-        weekdays = [moment.astimezone(ZoneInfo(actor.timezone)).weekday()]
+        own_day = moment.astimezone(ZoneInfo(actor.timezone)).date()
+        weekdays = [own_day.weekday()]
     if not 1 <= month_day <= 31 or not 0 <= hour <= 23 or not 0 <= minute <= 59:
         raise DomainError(N_("Repeat daily, weekly on days, or monthly on a day."))
     rule = await session.scalar(
@@ -109,9 +112,13 @@ async def set_recurrence(
     rule.timezone = actor.timezone
     rule.active = True
     rule.week_step = week_step if kind == "weekly" else 1
-    rule.anchor_day = None
-    rule.next_at = next_occurrence(rule, now or utcnow())
-    rule.anchor_day = rule.next_at.astimezone(ZoneInfo(rule.timezone)).date()
+    rule.anchor_day = own_day
+    after = now or utcnow()
+    if own_day is not None:  # the task is its day's: copies come on later ones
+        after = max(after, _on_day(own_day + timedelta(days=1), 0, 0, ZoneInfo(actor.timezone)))
+    rule.next_at = next_occurrence(rule, after)
+    if own_day is None:
+        rule.anchor_day = rule.next_at.astimezone(ZoneInfo(rule.timezone)).date()
     if (
         task.is_open
         and task.deadline is not None

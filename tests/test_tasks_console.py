@@ -860,6 +860,14 @@ async def test_a_repeat_said_in_the_task_line(sqlite_app: App) -> None:
     assert "#2 Review the weekly report\n" in out and "repeats" not in out, out
     out = await boss.say("/task Water the plants every other friday at 4pm")
     assert "#3 Water the plants\n" in out and "#3 repeats every 2 weeks" in out, out
+    out = await olga.say("/task Сверка раз в 3 недели по понедельникам")
+    assert "#4 Сверка\n" in out and "#4 повторяется раз в 3 недели" in out, out
+    out = await olga.say("/task Стендап по будням в 10")
+    assert "#5 Стендап\n" in out and "#5 повторяется еженедельно" in out, out
+    out = await olga.say("/task 4 repeat раз в 5 недель по понедельникам")
+    assert "#4 повторяется раз в 5 недель" in out, out
+    out = await boss.say("/task Standup every weekday at 10")
+    assert "#6 Standup\n" in out and "#6 repeats weekly" in out, out
 
 
 async def test_the_creator_hears_who_the_task_was_handed_to(sqlite_app: App) -> None:

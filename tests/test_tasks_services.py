@@ -568,3 +568,15 @@ async def test_every_other_week_skips_a_week(
         assert copy.start_at == first
         rule = await s.get(tasks_repeat.TaskRecurrence, rule.id)
         assert rule is not None and rule.next_at == first + timedelta(days=14)
+
+
+async def test_every_other_week_without_a_day_starts_two_weeks_after_the_task(
+    maker: async_sessionmaker[AsyncSession], world: World
+) -> None:
+    async with maker() as s, s.begin():
+        task = await tasks.create_task(s, world.admin, "Reconcile", now=NOW)  # Monday 09:00
+        rule = await tasks_repeat.set_recurrence(
+            s, world.admin, task.id, "weekly", hour=10, week_step=2, now=NOW
+        )
+        # the task is this week's (Monday's): the first copy is two weeks on, not one
+        assert rule.next_at == datetime(2026, 3, 16, 10, 0, tzinfo=UTC)
