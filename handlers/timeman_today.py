@@ -51,13 +51,9 @@ def render_my_day(tr: Translator, user: User, facts: reminders.Agenda) -> View:
             _items(tr, tr.s("Meetings ({count})", count=len(facts.events)), facts.events, "event")
         )
     if facts.activities:
+        total = max(facts.activities_total, len(facts.activities))
         lines.extend(
-            _items(
-                tr,
-                tr.s("CRM activities ({count})", count=len(facts.activities)),
-                facts.activities,
-                "activity",
-            )
+            _items(tr, tr.s("CRM activities ({count})", count=total), facts.activities, "activity")
         )
     if not (facts.overdue or facts.due_today or facts.events or facts.activities):
         lines.append(tr("Nothing due today."))

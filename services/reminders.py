@@ -203,6 +203,7 @@ class Agenda:
     overdue_total: int = 0  # all of them; the list holds the first few
     events: list[Item] = field(default_factory=list)
     activities: list[Item] = field(default_factory=list)  # CRM calls, meetings, to-dos
+    activities_total: int = 0
     day_started: bool = False
     works_today: bool = True
 
@@ -384,15 +385,27 @@ async def _crm_activities(
         .where(
             CrmActivity.owner_id.in_(list(out)),
             CrmActivity.done.is_(False),
+            CrmActivity.due_at >= low - ACTIVITY_LOOKBACK,  # a month of the undone ones
             CrmActivity.due_at < high,
         )
         .order_by(CrmActivity.due_at),
     )
+    today: dict[int, list[Item]] = {uid: [] for uid in out}
+    late: dict[int, list[Item]] = {uid: [] for uid in out}
     for activity_id, subject, due_at, uid, kind in rows:
         _today, start, end = ranges[uid]
-        if due_at < end and len(out[uid].activities) < limit:
-            item = Item(activity_id, subject, due_at, kind=kind, late=due_at < start)
-            out[uid].activities.append(item)
+        if due_at >= end:
+            continue
+        item = Item(activity_id, subject, due_at, kind=kind, late=due_at < start)
+        (late if item.late else today)[uid].append(item)
+    for uid, agenda_ in out.items():
+        # today's first (their time order), then the latest of those left undone
+        ordered = today[uid] + late[uid][::-1]
+        agenda_.activities = ordered[:limit]
+        agenda_.activities_total = len(ordered)
+
+
+ACTIVITY_LOOKBACK = timedelta(days=30)  # how far back an undone CRM activity is shown
 
 
 # -- what the planner needs ----------------------------------------------------------------

@@ -72,3 +72,32 @@ async def test_my_day_counts_all_overdue_tasks_and_points_to_the_rest(sqlite_app
         await boss.say(f"/task Old thing {n} 01.01.2020 10:00")
     out = await boss.say("/today")
     assert "Overdue (13)" in out and "…and 3 more: /tasks overdue" in out, out
+
+
+async def test_my_day_shows_todays_crm_activities_before_old_undone_ones(sqlite_app: App) -> None:
+    from sqlalchemy import select
+
+    from models.crm import CrmActivity
+
+    boss = ConsoleDriver(sqlite_app, user="Boss", timezone="Europe/Moscow")
+    await boss.say("/start")
+    await boss.say("/lead Client")
+    for n in range(12):
+        await boss.press("Activity")
+        await boss.press("call")
+        await boss.say(f"stale call {n}")
+        await boss.say("12.11.2026 10:00" if n < 11 else "13.11.2026 10:00")
+        await boss.say("/lead 1")
+    zone = ZoneInfo("Europe/Moscow")
+    noon = datetime(2026, 11, 27, 12, 0, tzinfo=zone)
+    async with sqlite_app.workspace.sessionmaker() as s, s.begin():
+        acts = list((await s.execute(select(CrmActivity))).scalars())
+        for act in acts:  # placed relative to "noon": two weeks overdue
+            act.due_at = noon - timedelta(days=14)
+        acts[0].subject, acts[0].due_at = "Meeting today", noon + timedelta(hours=3)
+    async with sqlite_app.workspace.sessionmaker() as s:
+        user = await s.get(User, 1)
+        assert user is not None
+        text = to_plain((await my_day_view(s, user, translator("en", "Europe/Moscow"), noon)).body)
+    assert "CRM activities (12)" in text and "Meeting today" in text, text
+    assert text.index("Meeting today") < text.index("stale call"), text
