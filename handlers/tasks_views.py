@@ -136,14 +136,14 @@ async def card_view(ctx: Ctx, task: Task, page: int = 1, *, fresh: bool = False)
         lines.append(tr("Group: {group}", group=group.name))
     if task.parent_id:
         lines.append(tr("Subtask of #{id}", id=str(task.parent_id)))
-    if not fresh:
-        before = await tasks_flow.predecessors(session, ctx.me, task)
-        if before:  # what it waits for; "/task N after M off" undoes it
-            names = ", ".join(f"#{t.id} {t.title[:40]}" for t in before[:3])
-            lines.append(tr("Starts after: {tasks}", tasks=names))
     if task.needs_approval:
         lines.append(tr("Completion needs the creator's approval."))
     facts = tasks_work.NOTHING_YET if fresh else await tasks_work.card_facts(session, ctx.me, task)
+    if facts.waits_for:  # what it waits for; "/task N after M off" undoes it
+        before = await tasks_flow.predecessors(session, ctx.me, task)
+        if before:
+            names = ", ".join(f"#{t.id} {t.title[:40]}" for t in before[:3])
+            lines.append(tr("Starts after: {tasks}", tasks=names))
     if facts.checklist_total:
         lines.append(
             tr(
@@ -175,7 +175,8 @@ async def card_view(ctx: Ctx, task: Task, page: int = 1, *, fresh: bool = False)
             body.append(Span("\n"))
             body.append(italic(tr.s("Description, page {page} of {pages}", page=page, pages=pages)))
     view = View(body=body, ref=f"task:{task.id}")
-    view.row(*await status_buttons(ctx, task))
+    doer = await tasks.is_doer(ctx.session, ctx.me, task)  # asked once for the card
+    view.row(*await status_buttons(ctx, task, doer))
     if pages > 1:
         nav = []
         if page > 1:
@@ -194,7 +195,7 @@ async def card_view(ctx: Ctx, task: Task, page: int = 1, *, fresh: bool = False)
         if facts.timer_here
         else Button(tr.s("⏱ Start timer"), f"t:ti:{task.id}")
     )
-    works = tasks.can_manage(ctx.me, task) or await tasks.is_doer(ctx.session, ctx.me, task)
+    works = doer or tasks.can_manage(ctx.me, task)
     if facts.timer_here or (works and task.is_open):  # not on a finished task
         view.row(timer_button, Button(tr.s("Log time"), f"t:tm:{task.id}"))
     elif works:  # an observer watches; the time is logged by who works on it
@@ -212,9 +213,10 @@ async def card_view(ctx: Ctx, task: Task, page: int = 1, *, fresh: bool = False)
     return view
 
 
-async def status_buttons(ctx: Ctx, task: Task) -> list[Button]:
+async def status_buttons(ctx: Ctx, task: Task, doer: bool | None = None) -> list[Button]:
     tr = ctx.tr
-    doer = await tasks.is_doer(ctx.session, ctx.me, task)
+    if doer is None:
+        doer = await tasks.is_doer(ctx.session, ctx.me, task)
     manager = tasks.can_manage(ctx.me, task)
     out: list[Button] = []
     s = task.status

@@ -165,7 +165,7 @@ async def set_deadline(
     task.due_sort = due_sort(deadline)
     shifted: list[Task] = []
     if old is not None and deadline is not None and deadline != old:
-        shifted = await _shift_dependents(session, task, deadline - old)
+        shifted = await _shift_dependents(session, actor, task, deadline - old)
     await session.flush()
     return task, shifted
 
@@ -187,8 +187,11 @@ async def _on_a_workday(
     return moved.astimezone(moment.tzinfo)
 
 
-async def _shift_dependents(session: AsyncSession, root: Task, delta: timedelta) -> list[Task]:
-    """Move every open successor (transitively) by `delta`, keeping its duration."""
+async def _shift_dependents(
+    session: AsyncSession, actor: Actor, root: Task, delta: timedelta
+) -> list[Task]:
+    """Move every open successor (transitively) by `delta`, keeping its duration; a
+    deadline its creator locked against the actor stays (its start still moves)."""
     shifted: list[Task] = []
     seen = {root.id}
     queue = [root.id]
@@ -207,12 +210,12 @@ async def _shift_dependents(session: AsyncSession, root: Task, delta: timedelta)
             seen.add(succ.id)
             if succ.is_open:
                 succ.start_at = (succ.start_at or succ.created_at) + delta
-                if succ.deadline is not None:
+                if succ.deadline is not None and _may_set_deadline(actor, succ):
                     succ.deadline = await _on_a_workday(
                         session, succ, succ.deadline + delta, delta > timedelta(0)
                     )
                     succ.due_sort = succ.deadline
-                shifted.append(succ)
+                    shifted.append(succ)  # those whose deadline moved: their people hear it
             queue.append(succ.id)
     return shifted
 

@@ -12,7 +12,14 @@ from sqlalchemy import bindparam, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.base import utcnow
-from models.tasks import ChecklistItem, Task, TaskComment, TaskTimeEntry, TaskTimer
+from models.tasks import (
+    ChecklistItem,
+    Task,
+    TaskComment,
+    TaskDependency,
+    TaskTimeEntry,
+    TaskTimer,
+)
 from models.teams import User
 from services.access import Actor
 from services.errors import N_, DomainError, forbidden, not_found
@@ -119,6 +126,7 @@ class CardFacts:
     timer_here: bool  # the actor's running timer is on this task
     subtasks_open: int = 0
     subtasks_total: int = 0
+    waits_for: int = 0  # the tasks it starts after
 
 
 def _card_facts_statement() -> Any:
@@ -141,6 +149,7 @@ def _card_facts_statement() -> Any:
         count(TaskTimer, TaskTimer.user_id == user_id, TaskTimer.task_id == task_id),
         count(Task, Task.parent_id == task_id, Task.is_open),
         count(Task, Task.parent_id == task_id),
+        count(TaskDependency, TaskDependency.successor_id == task_id),
     )
 
 
@@ -161,6 +170,7 @@ async def card_facts(session: AsyncSession, actor: Actor, task: Task) -> CardFac
         timer_here=bool(row[4]),
         subtasks_open=int(row[5]),
         subtasks_total=int(row[6]),
+        waits_for=int(row[7]),
     )
 
 

@@ -580,3 +580,27 @@ async def test_every_other_week_without_a_day_starts_two_weeks_after_the_task(
         )
         # the task is this week's (Monday's): the first copy is two weeks on, not one
         assert rule.next_at == datetime(2026, 3, 16, 10, 0, tzinfo=UTC)
+
+
+async def test_a_locked_deadline_is_not_moved_through_a_dependency(
+    maker: async_sessionmaker[AsyncSession], world: World
+) -> None:
+    async with maker() as s, s.begin():
+        locked = await tasks.create_task(
+            s,
+            world.admin,
+            "Report",
+            responsible_id=world.emp.user_id,
+            deadline=NOW + timedelta(days=2),
+            now=NOW,
+        )
+        await tasks_flow.set_deadline_flag(s, world.admin, locked.id, False)
+        own = await tasks.create_task(
+            s, world.emp, "Own errand", deadline=NOW + timedelta(days=1), now=NOW
+        )
+        await tasks_flow.add_dependency(s, world.emp, own.id, locked.id)
+        _, shifted = await tasks_flow.set_deadline(s, world.emp, own.id, NOW + timedelta(days=9))
+        assert shifted == [] and locked.deadline == NOW + timedelta(days=2)
+        # the creator moving the same chain moves it
+        _, shifted = await tasks_flow.set_deadline(s, world.admin, own.id, NOW + timedelta(days=10))
+        assert [t.id for t in shifted] == [locked.id]
