@@ -72,7 +72,9 @@ async def _open_subtasks_first(ctx: Ctx, task_id: int) -> View | None:
 
 async def apply_status(ctx: Ctx, task_id: int, verb: str) -> View:
     if verb == "complete":
-        ask = await _open_subtasks_first(ctx, task_id)
+        task = await tasks.get_task(ctx.session, ctx.me, task_id)
+        closer = task.responsible_id == ctx.me.user_id or tasks.can_manage(ctx.me, task)
+        ask = await _open_subtasks_first(ctx, task_id) if closer else None  # else: refused
         if ask is not None:
             return ask
     elif verb == "force":  # "Complete anyway"

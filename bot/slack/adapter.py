@@ -128,7 +128,8 @@ class SlackAdapter:
         # private only in the app's own DM with the person: a slash command typed in a
         # DM between two people comes from a "D" channel too, where the other one reads
         # along and the app cannot post
-        private = channel.startswith("D") and channel == await self.people.dm_channel(user)
+        own = await self.people.dm_channel(user)  # the user's id when Slack did not say
+        private = channel.startswith("D") and (channel == own or not own.startswith("D"))
         return Incoming(
             chat=ChatRef(platform=PLATFORM, chat_id=channel, private=private),
             sender=sender,
