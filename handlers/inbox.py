@@ -129,6 +129,7 @@ async def open_item(ctx: Ctx, row: Notification) -> Any:
     if row.ref:
         await inbox_center.mark_ref_read(ctx.session, ctx.me, row.ref)
         kind, _, item = row.ref.partition(":")
+        item = item.partition(":")[0]  # "task:12:345", a comment on #12: the task
         spec = ctx.registry.commands.get(kind)
         if spec is not None and item.isdigit() and ctx.me.role in spec.roles:
             ctx.event = replace(ctx.event, kind="command", command=kind, args=item)

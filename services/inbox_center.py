@@ -7,13 +7,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.base import utcnow
 from models.notifications import Notification, NotificationMute
 from services.access import Actor
 from services.errors import not_found
+from services.notifications import item_ref
 from services.pagination import Page, paginate
 
 
@@ -66,10 +67,14 @@ async def mark_read(session: AsyncSession, actor: Actor, notification_id: int) -
 
 
 async def mark_ref_read(session: AsyncSession, actor: Actor, ref: str) -> None:
-    """Everything about one item is read once the person opened it."""
+    """Everything about one item is read once the person opened it (its comments too)."""
+    item = item_ref(ref)
     await session.execute(
         update(Notification)
-        .where(*_mine(actor, utcnow()), Notification.ref == ref)
+        .where(
+            *_mine(actor, utcnow()),
+            or_(Notification.ref == item, Notification.ref.startswith(item + ":")),
+        )
         .values(read=True)
     )
     await session.flush()
@@ -86,4 +91,4 @@ async def mark_all_read(session: AsyncSession, actor: Actor) -> int:
 
 
 async def is_item_muted(session: AsyncSession, actor: Actor, ref: str) -> bool:
-    return await session.get(NotificationMute, (actor.user_id, ref)) is not None
+    return await session.get(NotificationMute, (actor.user_id, item_ref(ref))) is not None

@@ -71,12 +71,19 @@ def quiet_until(row: NotificationSettings | None, tz: str, at: datetime) -> date
     return naive.replace(tzinfo=zone).astimezone(ZoneInfo("UTC"))
 
 
+def item_ref(ref: str) -> str:
+    """The item a reference is about: "task:12:345" (a comment on it) is "task:12"."""
+    return ":".join(ref.split(":")[:2])
+
+
 async def is_muted(session: AsyncSession, user_id: int, kind: str, ref: str | None) -> bool:
     row = await session.get(NotificationSettings, user_id)
     if row is not None and kind in (row.muted_kinds or []):
         return True
-    if ref is not None and await session.get(NotificationMute, (user_id, ref)) is not None:
-        return True
+    if ref is not None:  # the item muted mutes what happens under it (its comments)
+        for key in dict.fromkeys((ref, item_ref(ref))):
+            if await session.get(NotificationMute, (user_id, key)) is not None:
+                return True
     return False
 
 
@@ -194,7 +201,8 @@ async def toggle_kind(
 
 
 async def mute_item(session: AsyncSession, actor: Actor, ref: str, muted: bool = True) -> None:
-    """Mute one item the actor has been notified about (their own centre is the proof)."""
+    """Mute one item the actor has been notified about (their own centre is the proof);
+    a comment's notice mutes the item it is on."""
     known = await session.scalar(
         select(Notification.id)
         .where(Notification.user_id == actor.user_id, Notification.ref == ref)
@@ -202,6 +210,7 @@ async def mute_item(session: AsyncSession, actor: Actor, ref: str, muted: bool =
     )
     if known is None and muted:
         raise DomainError(N_("Not found, or you have no access to it."))
+    ref = item_ref(ref)
     existing = await session.get(NotificationMute, (actor.user_id, ref))
     if muted and existing is None:
         session.add(NotificationMute(user_id=actor.user_id, ref=ref))

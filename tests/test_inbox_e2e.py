@@ -82,3 +82,22 @@ async def test_inbox_pages(sqlite_app: App) -> None:
     assert "2/2" in out and "News number 0" in out and "News number 11" not in out
     out = await anna.press("Mark all read")
     assert "Inbox (0 unread)" in out
+
+
+async def test_a_muted_task_stays_quiet_about_its_comments_and_opening_reads_them(
+    app: App,
+) -> None:
+    boss, anna, _petr = await team(app)
+    await boss.say("/task Call Ivanov tomorrow 15:00 @Anna")
+    await anna.say("/inbox")
+    out = await anna.press("🔕")
+    assert "Muted" in out, out
+    await boss.say("/task 1 comment Do not forget the discount")
+    out = await anna.say("/groups")
+    assert "Do not forget the discount" not in out  # no push: the task is muted
+    out = await anna.say("/inbox")
+    assert "Do not forget the discount" in out and "Inbox (1 unread)" in out, out
+    out = await anna.press("Open")
+    assert "#1 Call Ivanov" in out, out  # the task, not the notice again
+    out = await anna.say("/inbox")
+    assert "Inbox (0 unread)" in out, out
