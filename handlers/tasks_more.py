@@ -23,7 +23,7 @@ from handlers.tasks_views import card_view, status_name
 from handlers.views import Button, View
 from models.tasks import Task
 from models.teams import User
-from services import tasks, tasks_flow, tasks_plan, tasks_work
+from services import inbox_center, tasks, tasks_flow, tasks_plan, tasks_work
 
 router = Router(__name__)
 ORDER = 51
@@ -181,6 +181,8 @@ async def task_action(ctx: Ctx) -> Any:
     task_id = ctx.int_arg(1)
     if verb == "o":
         task = await tasks.get_task(ctx.session, ctx.me, task_id)
+        # opened from a notice (or anywhere): what the inbox holds about it is read
+        await inbox_center.mark_ref_read(ctx.session, ctx.me, f"task:{task.id}")
         return await card_view(ctx, task, ctx.page_arg(2))
     if verb == "s":
         verb2 = ctx.action_args[2] if len(ctx.action_args) > 2 else ""

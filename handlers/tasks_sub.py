@@ -16,7 +16,7 @@ from handlers.tasks_more import add_role, apply_deadline, apply_delegate, apply_
 from handlers.tasks_panels import checklist_view, time_done
 from handlers.tasks_views import card_view
 from handlers.views import Button, View
-from services import tasks, tasks_flow, tasks_work
+from services import inbox_center, tasks, tasks_flow, tasks_work
 from services.errors import N_ as _N
 from services.errors import DomainError
 
@@ -94,7 +94,9 @@ async def subcommand(ctx: Ctx, task_id: int, rest: str) -> Any:
     verb = verb.casefold()
     arg = arg.strip()
     if not verb:
-        return await card_view(ctx, await tasks.get_task(ctx.session, ctx.me, task_id))
+        task = await tasks.get_task(ctx.session, ctx.me, task_id)
+        await inbox_center.mark_ref_read(ctx.session, ctx.me, f"task:{task.id}")
+        return await card_view(ctx, task)
     if verb in ("comment", "c", "коммент", "комментарий"):
         return await post_comment(ctx, task_id, arg)
     if verb in ("time", "время"):

@@ -101,3 +101,14 @@ async def test_a_muted_task_stays_quiet_about_its_comments_and_opening_reads_the
     assert "#1 Call Ivanov" in out, out  # the task, not the notice again
     out = await anna.say("/inbox")
     assert "Inbox (0 unread)" in out, out
+
+
+async def test_a_task_opened_from_its_push_is_read_in_the_inbox(app: App) -> None:
+    boss, anna, _petr = await team(app)
+    await boss.say("/task Call Ivanov tomorrow 15:00 @Anna")
+    out = await anna.say("/groups")  # the push arrives with this reply
+    assert "Boss gave you a task." in out, out
+    out = await anna.press("Open")
+    assert "#1 Call Ivanov" in out, out
+    out = await anna.say("/inbox")
+    assert "Inbox (0 unread)" in out, out
