@@ -285,6 +285,35 @@ async def lead_action(ctx: Ctx) -> Any:
         if done.company_id:
             made.append(ctx.tr.s("company #{id}", id=done.company_id))
         head = ctx.tr("Lead #{id} converted: {made}.", id=str(done.lead.id), made=", ".join(made))
+        owner = done.lead.owner_id
+        if owner is not None and owner != ctx.me.user_id:  # the records are theirs now
+            name, lead_id = ctx.me.name, done.lead.id
+            ids = (done.deal_id, done.contact_id, done.company_id)
+
+            def build(tr: Translator) -> View:
+                parts = [
+                    tr.s(key, id=item)
+                    for key, item in zip(
+                        (N_("deal #{id}"), N_("contact #{id}"), N_("company #{id}")),
+                        ids,
+                        strict=True,
+                    )
+                    if item
+                ]
+                view = View(
+                    body=tr(
+                        "{person} converted your lead #{id}: {made}.",
+                        person=bold(name),
+                        id=str(lead_id),
+                        made=", ".join(parts),
+                    ),
+                    ref=f"lead:{lead_id}",
+                )
+                if ids[0]:
+                    view.row(Button(tr.s("Deal #{id}", id=ids[0]), f"dl:o:{ids[0]}"))
+                return view
+
+            await ctx.notify(owner, "assignment", build, ref=f"lead:{lead_id}")
         return prefixed(ctx, head, await lead_card(ctx, done.lead.id))
     raise DomainError(_N("This button is out of date. Open the list again."))
 

@@ -853,3 +853,17 @@ async def test_a_russian_export_opens_in_columns_with_companies_and_local_times(
     assert rows[0] == ["id", "name", "company", "phone", "email", "owner", "created"], rows
     assert rows[1][1:4] == ["Иван Петров", "ООО Ромашка", "+7 912 555-44-33"], rows
     assert rows[1][6].endswith("+03:00"), rows  # Moscow time, not UTC
+
+
+async def test_the_owner_of_a_lead_hears_when_someone_else_converts_it(sqlite_app: App) -> None:
+    boss = ConsoleDriver(sqlite_app, user="Boss", lang="en")
+    await boss.say("/start")
+    tom = ConsoleDriver(sqlite_app, user="Tom", lang="en")
+    await tom.say(f"/start {invite_code(await boss.say('/invite'))}")
+    await tom.say("/lead Ivan Petrov, Romashka LLC, +7 999 123-45-67")
+    await boss.say("/lead 1")
+    await boss.press("Convert")
+    out = await boss.press("Convert")
+    assert "Lead #1 converted:" in out, out
+    out = await tom.say("/inbox")
+    assert "Boss converted your lead #1: deal #1" in out, out
