@@ -219,6 +219,10 @@ class Workspace:
                 return None  # "/roll" in a group: some other bot's
             return self._unknown(ctx, name)
         if ctx.actor is None and not spec.public:
+            # someone removed from their team hears that, not an invitation to start over
+            await teams.refuse_removed(
+                ctx.session, ctx.event.platform, ctx.event.sender.external_id
+            )
             return View(
                 body=ctx.tr("Send /start to create a team or to join one with an invite code."),
                 private=True,  # in a group: to the stranger, not to everyone

@@ -198,3 +198,16 @@ async def test_roles_are_taken_in_the_words_the_bot_shows(sqlite_app: App) -> No
     assert "Анна" in out and "администратор" in out and "Например" not in out, out
     out = await boss.say("/team role @Анна что-то")
     assert "Например: /team role @Борис администратор" in out, out
+
+
+async def test_a_removed_member_hears_that_they_were_removed(sqlite_app: App) -> None:
+    boss = ConsoleDriver(sqlite_app, user="Boss", lang="en")
+    await boss.say("/start")
+    code = re.search(r"/start (\S+)", await boss.say("/invite"))
+    assert code
+    boris = ConsoleDriver(sqlite_app, user="Boris", lang="en")
+    await boris.say(f"/start {code.group(1)}")
+    await boss.say("/team remove @Boris")
+    await boss.press("Remove")
+    out = await boris.say("/today")
+    assert "You are no longer in the team" in out and "to create a team" not in out, out
