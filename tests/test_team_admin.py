@@ -43,7 +43,7 @@ async def test_roles_removal_and_invites(sqlite_app: App) -> None:
     out = await anna.say("/people")
     assert "People (1)" in out and "Boris" not in out
     out = await boris.say("/tasks")
-    assert "Send /start" in out
+    assert "You are no longer in the team" in out and "Send /start" not in out, out
     out = await boris.say("/start")
     assert "You are no longer in the team Anna's team. Ask its admin to bring you back." in out
     out = await anna.say("/team remove @Anna")
