@@ -59,6 +59,13 @@ ENTITY_LABELS = {"lead": "l", "deal": "d", "contact": "c", "company": "o"}
         "access own|department|all|grant @person|revoke @person|forms|form new NAME]"
     ),
     roles=("admin", "employee", "extranet"),
+    by_role={
+        role: (
+            N_("CRM Start: plan, funnel, channels, people; find and reports"),
+            N_("/crm [todo|month YYYY-MM|find TEXT|report ...]"),
+        )
+        for role in ("employee", "extranet")
+    },
 )
 async def crm_command(ctx: Ctx) -> Any:
     verb, _, rest = ctx.args.strip().partition(" ")

@@ -334,6 +334,12 @@ def _invite_view(ctx: Ctx, code_value: str, group_name: str | None) -> View:
     "invite",
     help=N_("invite an employee, or an extranet member of a group"),
     usage=N_("/invite [extranet GROUP]"),
+    by_role={
+        "employee": (
+            N_("invite an outside member to a group you own"),
+            N_("/invite extranet GROUP"),
+        )
+    },
     roles=ADMINS | {"employee"},
 )
 async def invite_command(ctx: Ctx) -> View:
@@ -356,6 +362,13 @@ async def invite_command(ctx: Ctx) -> View:
     if verb:
         raise DomainError(
             N_("Use /invite for an employee or /invite extranet GROUP for a contractor.")
+        )
+    if not actor.is_admin:  # what an employee may do instead, not a bare refusal
+        raise DomainError(
+            N_(
+                "Only an admin invites employees. You can invite an outside member to a "
+                "group you own: /invite extranet GROUP"
+            )
         )
     invite = await teams.create_invite(
         ctx.session, actor, role="employee", ttl_days=ctx.services.invite_ttl_days
