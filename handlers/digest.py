@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.i18n import translator
 from handlers.markup import Span, to_plain
-from handlers.views import View
+from handlers.views import Button, View
 from services import notifications, outbox
 
 MAX_ITEMS = 20
@@ -23,13 +23,20 @@ def digest_view(lang: str, tz: str, items: list[dict[str, object]]) -> View:
     tr = translator(lang, tz)
     view = View(body=tr.n("Digest: {n} notification", "Digest: {n} notifications", len(items)))
     for payload in items[:MAX_ITEMS]:
-        text = to_plain(View.from_dict(payload).body).split("\n", 1)[0]  # type: ignore[arg-type]
+        lines = [
+            line.strip()
+            for line in to_plain(View.from_dict(payload).body).splitlines()  # type: ignore[arg-type]
+            if line.strip()
+        ]
+        # what happened and what it is about: "Boss gave you a task. — #1 Call Ivanov"
+        text = " — ".join(lines[:2])
         if len(text) > LINE_LIMIT:
             text = text[: LINE_LIMIT - 1] + "…"
         view.body.append(Span("\n• " + text))
     if len(items) > MAX_ITEMS:
         view.body.append(Span("\n"))
         view.body.extend(tr("…and {count} more in /inbox", count=str(len(items) - MAX_ITEMS)))
+    view.row(Button(tr.s("Inbox"), "nb:l:1"))
     return view
 
 

@@ -123,7 +123,7 @@ async def test_daily_digest_in_reader_language(maker: async_sessionmaker[AsyncSe
     async with maker() as s, s.begin():
         prefs = await notifications.set_digest(s, actor, "daily")
         prefs.last_digest_at = start
-    for text in ("one", "two", "three"):
+    for text in ("one", "two", "three\n\n#3 Call Ivanov\nDeadline: tomorrow"):
         await _notify(maker, actor, text)
     await _notify(maker, actor, "remind me", kind="reminder")  # reminders are never held
     assert [to_plain(View.from_dict(r.payload).body) for r in await _outbox(maker)] == ["remind me"]
@@ -136,7 +136,8 @@ async def test_daily_digest_in_reader_language(maker: async_sessionmaker[AsyncSe
     digest = (await _outbox(maker))[-1]
     text = to_plain(View.from_dict(digest.payload).body)
     assert text.startswith("Сводка: 3 уведомления")
-    assert "• one" in text and "• three" in text
+    assert "• one" in text and text.endswith("• three — #3 Call Ivanov"), text  # what it is about
+    assert View.from_dict(digest.payload).buttons[-1][0].action == "nb:l:1"  # to the inbox
 
 
 async def test_a_digest_waits_for_the_morning_and_for_quiet_hours_to_end(
