@@ -148,6 +148,18 @@ async def team_command(ctx: Ctx) -> View:
     if admin_verb is not None:
         require_admin(actor)
         return await _admin(ctx, admin_verb, rest.strip())
+    if verb.lower() in ("leave", "выйти"):
+        view = View(
+            body=ctx.tr(
+                "Leave the team {team}? You are alone in it: the team and everything in it "
+                "are deleted, and you can join another with its invite.",
+                team=bold(team.name),
+            )
+        )
+        return view.row(
+            Button(ctx.tr.s("Yes, leave and delete it"), "tml:y"),
+            Button(ctx.tr.s("Cancel"), "tml:n"),
+        )
     if verb and verb.lower() not in ("name", "rename", "имя"):
         raise DomainError(
             N_("Unknown word {word}. For example: /team invites, /team remove @Boris"),
@@ -254,6 +266,21 @@ async def _invites_page(ctx: Ctx, page_no: int) -> View:
     view.body = join_lines(lines)
     view.row(*pager_row(ctx, page, "tmr:i"))
     return view
+
+
+@router.action("tml")
+async def leave_action(ctx: Ctx) -> View:
+    if (ctx.action_args[0] if ctx.action_args else "") != "y":
+        return View(body=ctx.tr("Nothing was changed."), edit=True)
+    name = await teams.leave_own_team(ctx.session, ctx.me)
+    return View(
+        body=ctx.tr(
+            "You left {team}; it is deleted. Join a team with /start CODE, or make a new "
+            "one with /start.",
+            team=bold(name),
+        ),
+        edit=True,
+    )
 
 
 @router.action("tmr")

@@ -206,7 +206,12 @@ async def join_with_invite(
         or invite.expires_at < now
         or invite.uses >= invite.max_uses
     ):
-        raise DomainError(N_("This invite code is not valid or has expired. Ask for a new one."))
+        raise DomainError(
+            N_(
+                "This invite code is not valid or has expired. Ask for a new one "
+                "(/start without a code makes a new team of your own)."
+            )
+        )
     team = await session.get(Team, invite.team_id)
     assert team is not None
     user = await _add_member(session, team, who, invite.role)
@@ -223,7 +228,14 @@ async def join_group_with_invite(session: AsyncSession, actor: Actor, code: str)
     invite = (
         await session.execute(select(Invite).where(Invite.code == code.strip()))
     ).scalar_one_or_none()
-    if invite is None or invite.team_id != actor.team_id or invite.group_id is None:
+    if invite is not None and invite.team_id != actor.team_id:
+        raise DomainError(
+            N_(
+                "You are already in another team. If you are alone in it, /team leave "
+                "deletes it; then send /start with this code again."
+            )
+        )
+    if invite is None or invite.group_id is None:
         raise DomainError(N_("You are already in a team."))
     if invite.revoked or invite.expires_at < utcnow() or invite.uses >= invite.max_uses:
         raise DomainError(N_("This invite code is not valid or has expired. Ask for a new one."))
@@ -313,6 +325,26 @@ async def create_invite(
     session.add(invite)
     await session.flush()
     return invite
+
+
+async def leave_own_team(session: AsyncSession, actor: Actor) -> str:
+    """Someone alone in the team they made (by a plain /start, say, before their invite
+    came) leaves it: the team goes, and they may join another. Returns its name."""
+    others = await session.scalar(
+        select(func.count())
+        .select_from(User)
+        .where(User.team_id == actor.team_id, User.id != actor.user_id)
+    )
+    if others:
+        raise DomainError(
+            N_("Only someone alone in a team can leave it this way; ask an admin to remove you.")
+        )
+    team = await session.get(Team, actor.team_id)
+    assert team is not None
+    name = team.name
+    await session.delete(team)  # its people, identities and records go with it
+    await session.flush()
+    return name
 
 
 async def count_members(session: AsyncSession, actor: Actor) -> int:

@@ -211,3 +211,30 @@ async def test_a_removed_member_hears_that_they_were_removed(sqlite_app: App) ->
     await boss.press("Remove")
     out = await boris.say("/today")
     assert "You are no longer in the team" in out and "to create a team" not in out, out
+
+
+async def test_someone_who_made_a_team_by_mistake_leaves_it_and_joins_with_the_invite(
+    app: App,
+) -> None:
+    sqlite_app = app  # on both engines: deleting a team cascades in the database
+    boss = ConsoleDriver(sqlite_app, user="Boss", lang="en")
+    await boss.say("/start")
+    code = re.search(r"/start (\S+)", await boss.say("/invite"))
+    assert code
+    olga = ConsoleDriver(sqlite_app, user="Olga", lang="en")
+    out = await olga.say("/start WRONG")
+    assert "/start without a code makes a new team of your own" in out, out
+    await olga.say("/start")  # a team of her own, by mistake
+    out = await olga.say(f"/start {code.group(1)}")
+    assert "If you are alone in it, /team leave deletes it" in out, out
+    out = await olga.say("/team leave")
+    assert "You are alone in it" in out, out
+    out = await olga.press("Yes, leave and delete it")
+    assert "it is deleted" in out, out
+    out = await olga.say(f"/start {code.group(1)}")
+    assert "Welcome to" in out and "Boss's team" in out, out
+    await boss.say("/team leave")
+    out = await boss.press("Yes, leave and delete it")
+    assert "Only someone alone in a team can leave it this way" in out, out
+    out = await boss.say("/team")
+    assert "Members: 2" in out, out  # not alone: the team stays
