@@ -72,6 +72,9 @@ def draw(
     ax.set_yticks(range(len(rows)))
     ax.set_yticklabels([r[1] for r in rows], fontsize=8)
     ax.invert_yaxis()
+    # one tick a day at most (hourly ticks wrote "28 Nov" several times), ~10 in all
+    low, high = ax.get_xlim()
+    ax.xaxis.set_major_locator(mdates.DayLocator(interval=max(1, round((high - low) / 10))))
     ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _: short_day(mdates.num2date(x), lang)))
     ax.grid(axis="x", alpha=0.3)
     ax.set_title(title)
