@@ -94,10 +94,10 @@ async def create_from_text(
                 continue
             cands = found_people or await candidates(ctx, token)
             values["_cands"] = [[u.name, u.id] for u in cands]
-            msg = (
-                N_("Several people match {name}. Whom do you mean?")
+            msg = (  # the form's own question follows: this says only what went wrong
+                N_("Several people match {name}.")
                 if found_people
-                else N_("I don't know anyone called {name}. Who is responsible?")
+                else N_("I don't know anyone called {name}.")
             )
             notes.append(View(body=ctx.tr(msg, name=bold("@" + token))))
         elif len(found_people) == 1:

@@ -72,7 +72,11 @@ async def list_view(ctx: Ctx, flt: str, page_no: int, group_id: int | None = Non
         action = f"tl:{CODES[flt]}"
     view = View(body=list(title))
     if not page.items:
-        view.body.extend(ctx.tr("\nNothing here. Create a task: /task Call Ivanov tomorrow 15:00"))
+        view.body.extend(
+            ctx.tr("\nNothing here. Create a task in your group: /task #group Call Ivanov tomorrow")
+            if ctx.me.is_extranet  # an outside member's tasks live in their groups
+            else ctx.tr("\nNothing here. Create a task: /task Call Ivanov tomorrow 15:00")
+        )
     for task in page.items:
         view.row(Button(task_label(ctx.tr, task), f"t:o:{task.id}"))
     view.row(*pager_row(ctx, page, action))

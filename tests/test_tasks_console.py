@@ -89,7 +89,7 @@ async def test_task_flow_in_english(app: App) -> None:
 
     # a title without a verb gets a hint; an unknown person gets candidates
     out = await boss.say("/task Ivanov report @Ana")
-    assert "I don't know anyone called @Ana. Who is responsible?" in out
+    assert "I don't know anyone called @Ana." in out and out.count("Who is responsible?") == 1
     out = await boss.press("Anna")
     assert "Deadline? For example" not in out and "Task #3 created." in out
     assert "Tip: start the title with a verb" in out
