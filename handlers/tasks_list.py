@@ -17,6 +17,7 @@ from models.groups import Group
 from models.teams import User
 from services import tasks
 from services.access import get_visible_group
+from services.groups import is_member
 from services.pagination import Page
 
 router = Router(__name__)
@@ -71,7 +72,16 @@ async def list_view(ctx: Ctx, flt: str, page_no: int, group_id: int | None = Non
         )
         action = f"tl:{CODES[flt]}"
     view = View(body=list(title))
-    if not page.items:
+    joinable = None
+    if flt == "group" and group_id is not None and not ctx.me.is_admin:
+        if not await is_member(ctx.session, group_id, ctx.me.user_id):
+            joinable = group_id  # an open group's tasks are its members': join to see them
+    if joinable is not None:
+        view.body.extend(
+            ctx.tr("\nYou see only your own tasks here: join the group to see all of them.")
+        )
+        view.row(Button(ctx.tr.s("Join the group"), f"grp:j:{joinable}"))
+    elif not page.items:
         view.body.extend(
             ctx.tr("\nNothing here. Create a task in your group: /task #group Call Ivanov tomorrow")
             if ctx.me.is_extranet  # an outside member's tasks live in their groups

@@ -923,3 +923,16 @@ async def test_a_completed_task_moves_to_the_done_column_of_my_plan(sqlite_app: 
     await olga.say("/task 2 завершить")
     out = await olga.say("/plan")
     assert "Завершённые (2)" in out and "Сегодня (0)" in out and "Новые (0)" in out, out
+
+
+async def test_a_non_member_of_an_open_group_is_offered_to_join_to_see_its_tasks(
+    sqlite_app: App,
+) -> None:
+    boss, anna = await team(sqlite_app, "en", "Boss", "Anna")
+    await boss.say("/groups new Sales")
+    await boss.say("/task Call the client #Sales")
+    out = await anna.say("/tasks #Sales")
+    assert "join the group to see all of them" in out, out
+    await anna.press("Join the group")
+    out = await anna.say("/tasks #Sales")
+    assert "Call the client" in out and "join the group" not in out, out
