@@ -23,6 +23,7 @@ from handlers.tasks_input import (
 )
 from handlers.tasks_views import card_view, coaching, notice
 from handlers.views import View
+from models.base import utcnow
 from models.tasks import Task
 from services import groups, tasks, tasks_work, users
 from services.errors import N_ as _N
@@ -135,6 +136,8 @@ async def create(ctx: Ctx, values: dict[str, Any]) -> list[View]:
     fresh = not values.get("checklist") and not values.get("accomplices")
     card = await card_view(ctx, task, fresh=fresh)
     done: Markup = [*ctx.tr("Task #{id} created.", id=str(task.id)), *repeats]
+    if task.deadline is not None and task.deadline < utcnow():  # said, not only shown red
+        done = [*done, Span(" "), *ctx.tr("Its deadline has already passed.")]
     card.body = [*done, *ctx.tr("\n\n"), *card.body]
     hint = coaching(ctx, task)
     if hint is None:

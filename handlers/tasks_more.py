@@ -21,6 +21,7 @@ from handlers.tasks_input import (
 from handlers.tasks_panels import checklist_view, comments_view, more_view, subtasks_view, time_done
 from handlers.tasks_views import card_view, status_name
 from handlers.views import Button, View
+from models.base import utcnow
 from models.tasks import Task
 from models.teams import User
 from services import inbox_center, tasks, tasks_flow, tasks_plan, tasks_work
@@ -127,6 +128,8 @@ async def apply_deadline(ctx: Ctx, task_id: int, deadline: Any) -> View:
             when=moved,
         )
     view = await _card(ctx, task, edit=False)
+    if deadline is not None and deadline < utcnow():
+        view.body = [*ctx.tr("This deadline has already passed."), Span("\n\n"), *view.body]
     if shifted:
         note = ctx.tr.n(
             "{n} dependent task moved with it.", "{n} dependent tasks moved with it.", len(shifted)

@@ -936,3 +936,14 @@ async def test_a_non_member_of_an_open_group_is_offered_to_join_to_see_its_tasks
     await anna.press("Join the group")
     out = await anna.say("/tasks #Sales")
     assert "Call the client" in out and "join the group" not in out, out
+
+
+async def test_a_deadline_in_the_past_is_said(sqlite_app: App) -> None:
+    boss = ConsoleDriver(sqlite_app, user="Boss", lang="en")
+    await boss.say("/start")
+    out = await boss.say("/task Pay the bill 01.01.2020 10:00")
+    assert "Task #1 created. Its deadline has already passed." in out, out
+    out = await boss.say("/task 1 deadline 02.01.2020 10:00")
+    assert "This deadline has already passed." in out, out
+    out = await boss.say("/task Pay the rent tomorrow")
+    assert "already passed" not in out, out
