@@ -225,7 +225,7 @@ async def _submit_comment(ctx: Ctx, values: dict[str, Any]) -> View:
     return prefixed(ctx, ctx.tr("Comment added."), await card(ctx, entity, entity_id))
 
 
-async def _submit_owner(ctx: Ctx, values: dict[str, Any]) -> View:
+async def assign_owner(ctx: Ctx, values: dict[str, Any]) -> View:
     entity, entity_id = values["entity"], int(values["entity_id"])
     row, user = await crm.set_owner(ctx.session, ctx.me, entity, entity_id, int(values["owner"]))
     label = str(getattr(row, "name", None) or getattr(row, "title", ""))
@@ -275,7 +275,7 @@ router.form(
         name="crm_owner",
         title=N_("Responsible"),
         fields=[Field("owner", N_("Who is responsible? A name or @username."), person_field)],
-        submit=_submit_owner,
+        submit=assign_owner,
     )
 )
 router.form(

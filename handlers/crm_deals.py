@@ -12,7 +12,7 @@ from handlers.i18n import N_, Translator
 from handlers.markup import Span, bold, join_lines
 from handlers.views import Button, View
 from models.crm import CrmDeal, CrmStage
-from services import crm, crm_deals, crm_products
+from services import crm, crm_deals, crm_products, users
 from services.crm_deals import money, parse_money, split_title_amount
 from services.errors import N_ as _N
 from services.errors import DomainError
@@ -93,6 +93,16 @@ async def deal_command(ctx: Ctx) -> Any:
     verb, _, stage_name = rest.strip().partition(" ")
     if head.isdigit() and verb.casefold() in ("stage", "стадия", "стадию"):
         return await _move_by_name(ctx, int(head), stage_name)  # no name: the choice
+    owner = None
+    named = _PERSON.search(text)  # "/deal Windows 100 тыс @Anna": Anna is responsible
+    if named is not None:
+        found = await users.find_people(ctx.session, ctx.me, named.group(1).rstrip(".,"))
+        if len(found) != 1:
+            raise DomainError(
+                _N("I don't know anyone called {name} in your team."), name=named.group(1)
+            )
+        owner = found[0]
+        text = " ".join((text[: named.start()] + text[named.end() :]).split())
     picked = await _pick_pipeline(ctx, text)
     if isinstance(picked, View):
         return picked
@@ -101,9 +111,16 @@ async def deal_command(ctx: Ctx) -> Any:
     deal = await crm_deals.create_deal(
         ctx.session, ctx.me, title, amount=amount, currency=currency, pipeline_id=pipeline_id
     )
+    if owner is not None and owner.id != ctx.me.user_id:
+        from handlers.crm import assign_owner
+
+        await assign_owner(ctx, {"entity": "deal", "entity_id": deal.id, "owner": owner.id})
     return prefixed(
         ctx, ctx.tr("Deal #{id} created.", id=str(deal.id)), await deal_card(ctx, deal.id)
     )
+
+
+_PERSON = re.compile(r"(?<!\S)@([\w.\-]+)")
 
 
 async def list_view(ctx: Ctx, code_: str, page_no: int) -> View:

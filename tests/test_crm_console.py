@@ -867,3 +867,17 @@ async def test_the_owner_of_a_lead_hears_when_someone_else_converts_it(sqlite_ap
     assert "Lead #1 converted:" in out, out
     out = await tom.say("/inbox")
     assert "Boss converted your lead #1: deal #1" in out, out
+
+
+async def test_a_deal_typed_with_an_at_person_is_theirs(sqlite_app: App) -> None:
+    boss = ConsoleDriver(sqlite_app, user="Boss", lang="ru")
+    await boss.say("/start")
+    anna = ConsoleDriver(sqlite_app, user="Anna", lang="ru")
+    await anna.say(f"/start {invite_code(await boss.say('/invite'))}")
+    out = await boss.say("/deal Поставка окон 100 тыс @Anna")
+    assert "Сделка №1: Поставка окон\n" in out and "Сумма: 100 000 RUB" in out, out
+    assert "Ответственный: Anna" in out, out
+    out = await anna.say("/deals")
+    assert "Boss" in out and "Поставка окон" in out, out
+    out = await boss.say("/deal Ремонт 5 тыс @Nobody")
+    assert "Nobody" in out and "Сделка №2" not in out, out
