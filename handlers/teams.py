@@ -149,6 +149,7 @@ async def team_command(ctx: Ctx) -> View:
         require_admin(actor)
         return await _admin(ctx, admin_verb, rest.strip())
     if verb.lower() in ("leave", "выйти"):
+        await teams.may_leave(ctx.session, actor)  # refused at once, not after a "yes"
         view = View(
             body=ctx.tr(
                 "Leave the team {team}? You are alone in it: the team and everything in it "

@@ -330,6 +330,25 @@ async def create_invite(
 async def leave_own_team(session: AsyncSession, actor: Actor) -> str:
     """Someone alone in the team they made (by a plain /start, say, before their invite
     came) leaves it: the team goes, and they may join another. Returns its name."""
+    team = await may_leave(session, actor)
+    name = team.name
+    from models.crm import CrmDeal, CrmDealItem
+
+    # the one key that does not cascade: a deal's product line holds its product
+    deals = select(CrmDeal.id).where(CrmDeal.team_id == team.id)
+    await session.execute(delete(CrmDealItem).where(CrmDealItem.deal_id.in_(deals)))
+    await session.delete(team)  # its people, identities and records go with it
+    await session.flush()
+    return name
+
+
+async def may_leave(session: AsyncSession, actor: Actor) -> Team:
+    """The team, when the actor may leave (and so delete) it: alone in a team that is
+    not a Slack workspace's (that one is joined again on the next message)."""
+    team = await session.get(Team, actor.team_id)
+    assert team is not None
+    if team.external_key:
+        raise DomainError(N_("This team is your Slack workspace's: it cannot be left."))
     others = await session.scalar(
         select(func.count())
         .select_from(User)
@@ -339,12 +358,7 @@ async def leave_own_team(session: AsyncSession, actor: Actor) -> str:
         raise DomainError(
             N_("Only someone alone in a team can leave it this way; ask an admin to remove you.")
         )
-    team = await session.get(Team, actor.team_id)
-    assert team is not None
-    name = team.name
-    await session.delete(team)  # its people, identities and records go with it
-    await session.flush()
-    return name
+    return team
 
 
 async def count_members(session: AsyncSession, actor: Actor) -> int:

@@ -224,7 +224,15 @@ async def test_someone_who_made_a_team_by_mistake_leaves_it_and_joins_with_the_i
     olga = ConsoleDriver(sqlite_app, user="Olga", lang="en")
     out = await olga.say("/start WRONG")
     assert "/start without a code makes a new team of your own" in out, out
-    await olga.say("/start")  # a team of her own, by mistake
+    await olga.say("/start")  # a team of her own, by mistake, with some work in it
+    await olga.say("/products add Widget 100 RUB")
+    await olga.say("/deal Big order")
+    await olga.press("Add product")
+    await olga.press("Widget")
+    await olga.say("2 pcs")
+    out = await olga.say("0%")
+    assert "Widget × 2" in out, out  # a product line: its key does not cascade
+    await olga.say("/task Call the client tomorrow")
     out = await olga.say(f"/start {code.group(1)}")
     assert "If you are alone in it, /team leave deletes it" in out, out
     out = await olga.say("/team leave")
@@ -233,8 +241,8 @@ async def test_someone_who_made_a_team_by_mistake_leaves_it_and_joins_with_the_i
     assert "it is deleted" in out, out
     out = await olga.say(f"/start {code.group(1)}")
     assert "Welcome to" in out and "Boss's team" in out, out
-    await boss.say("/team leave")
-    out = await boss.press("Yes, leave and delete it")
+    out = await boss.say("/team leave")  # not alone: refused at once
     assert "Only someone alone in a team can leave it this way" in out, out
+    assert "Yes, leave" not in out, out
     out = await boss.say("/team")
     assert "Members: 2" in out, out  # not alone: the team stays
