@@ -94,6 +94,8 @@ async def apply_status(ctx: Ctx, task_id: int, verb: str) -> View:
         await tell(
             ctx, task, "status", STATUS_DONE.get(verb, STATUS_DONE["start"]), person=ctx.me.name
         )
+    if verb == "renew" and task.is_open:  # open again: not "done" on anyone's plan
+        await tasks_plan.take_out_of_done(ctx.session, task)
     if task.status == tasks.COMPLETED:  # on the doers' plans, to their "Done" columns
         doers = {
             task.responsible_id,

@@ -112,16 +112,20 @@ def parse_rule(text: str, *, whole: bool = False) -> dict[str, Any]:
             hour, minute = said, int(spoken.group(2) or 0)
             raw = (raw[: spoken.start()] + raw[spoken.end() :]).strip()
     raw = _WORKDAYS.sub("weekly mon,tue,wed,thu,fri", raw)  # "по будням", "every weekday"
-    words = raw.split()
-    if words and words[0] in ("every", "каждый", "каждую", "по", "on") and len(words) > 1:
-        if words[1] in DAYS:  # "every monday", "по понедельникам": weekly on those days
-            words = ["weekly", *words[1:]]
-    kind, rest = None, ""
-    for count in (2, 1):  # "каждый день", "every week" or one word
-        kind = KIND_WORDS.get(" ".join(words[:count]))
+    tokens = [t for t in re.split(r"[\s,;]+", raw) if t]
+    kind = None
+    for index in range(len(tokens)):  # the kind said anywhere: "по вторникам weekly"
+        for count in (2, 1):  # "каждый день", "every week", or one word
+            found_kind = KIND_WORDS.get(" ".join(tokens[index : index + count]))
+            if found_kind is not None:
+                kind = found_kind
+                del tokens[index : index + count]
+                break
         if kind is not None:
-            rest = " ".join(words[count:])
             break
+    days = [DAYS[t] for t in tokens if t in DAYS]
+    if kind is None and days and (step > 1 or tokens[0] in _EVERY):
+        kind = "weekly"  # "every monday", "по понедельникам", "каждый вторник"
     if kind is None:
         raise DomainError(
             N_("Repeat how? For example: daily at 10:00, weekly mon,wed,fri, monthly 15.")
@@ -129,19 +133,20 @@ def parse_rule(text: str, *, whole: bool = False) -> dict[str, Any]:
     if step > 1 and kind != "weekly":
         raise DomainError(N_("Only weekly repeats skip weeks: every 2 weeks on mon."))
     rule: dict[str, Any] = {"kind": kind, "hour": hour, "minute": minute, "week_step": step}
+    rest = " ".join(t for t in tokens if t not in _EVERY)
     if whole and _LEFT_OVER.sub(" ", rest).strip():
         raise DomainError(
             N_("Repeat how? For example: daily at 10:00, weekly mon,wed,fri, monthly 15.")
         )
     if kind == "weekly":
-        days = [DAYS[d] for d in re.split(r"[\s,;]+", rest) if d in DAYS]
-        rule["weekdays"] = days
+        rule["weekdays"] = sorted(set(days))
     if kind == "monthly":
         number = re.search(r"\d{1,2}", rest)
         rule["month_day"] = int(number.group(0)) if number else 1
     return rule
 
 
+_EVERY = {"every", "каждый", "каждую", "каждое", "по", "on", "weekly"}
 # what may stand between a rule's words: day names, numbers, "on", "and", commas
 _LEFT_OVER = re.compile(
     rf"(?<![^\s,;])(?:{'|'.join(sorted(DAYS, key=len, reverse=True))}|\d{{1,2}}|on|and|и|по|в|во|"

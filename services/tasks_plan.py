@@ -146,6 +146,20 @@ async def file_as_done(session: AsyncSession, task: Task, user_ids: set[int]) ->
     return len(done)
 
 
+async def take_out_of_done(session: AsyncSession, task: Task) -> None:
+    """A task opened again leaves the "Done" columns it was filed in (back to the first
+    column of each plan, where unplanned tasks wait)."""
+    done_cards = await session.execute(
+        select(PlanCard, PlanColumn)
+        .join(PlanColumn, PlanColumn.id == PlanCard.column_id)
+        .where(PlanCard.task_id == task.id)
+    )
+    for card, column in done_cards.all():
+        if " ".join(column.name.casefold().split()) in DONE_NAMES:
+            await session.delete(card)
+    await session.flush()
+
+
 def clean_column_name(name: str) -> str:
     name = " ".join(name.split())
     if not name:

@@ -923,6 +923,13 @@ async def test_a_completed_task_moves_to_the_done_column_of_my_plan(sqlite_app: 
     await olga.say("/task 2 завершить")
     out = await olga.say("/plan")
     assert "Завершённые (2)" in out and "Сегодня (0)" in out and "Новые (0)" in out, out
+    await olga.say("/task 1 возобновить")
+    out = await olga.say("/plan")
+    assert "Завершённые (1)" in out and "Новые (1)" in out, out  # open again: not done
+    out = await olga.say("/task 1 repeat по вторникам, четвергам")
+    assert "#1 повторяется еженедельно" in out and ("вт" in out or "чт" in out), out
+    out = await olga.say("/task Сверка по вторникам раз в 2 недели")
+    assert "#3 Сверка\n" in out and "раз в 2 недели" in out and "вт " in out, out
 
 
 async def test_a_non_member_of_an_open_group_is_offered_to_join_to_see_its_tasks(
