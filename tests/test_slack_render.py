@@ -166,5 +166,6 @@ def test_only_the_bots_own_words_get_the_slash_command() -> None:
     hint = en("Send /help to see what I can do, or /menu for the sections.")
     assert "/planerka help" in mrkdwn(typed.markup(hint))
     assert mrkdwn(typed.markup([code("/team")])) == "`/planerka team`"
+    assert mrkdwn(typed.markup([Span("Send /help")])) == "Send /help"  # someone's note
     people = [bold("#7 Fix the /start page"), Span(" and /team docs, a/b /post")]
     assert mrkdwn(typed.markup(people)) == "*#7 Fix the /start page* and /team docs, a/b /post"

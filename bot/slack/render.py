@@ -123,7 +123,9 @@ class Commands:
             return False
         if span.style == CODE:
             return True
-        return span.style == PLAIN and span.text.strip() in catalogue_text()
+        # a piece long enough not to be a person's short note that happens to match
+        text = span.text.strip()
+        return span.style == PLAIN and len(text) >= 20 and text in catalogue_text()
 
 
 # "/task" at a word's start (not a path or a URL's "/")
