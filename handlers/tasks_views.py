@@ -45,7 +45,15 @@ EN_VERBS = frozenset(
     give help hire implement improve install invite list make meet migrate move order organise
     organize pay plan post prepare present print publish read receive refactor remind remove
     renew reply report research review rewrite run schedule send set settle share ship sign
-    start study submit support talk test think translate update upload verify visit write""".split()
+    start study submit support talk test think translate update upload verify visit write
+    prep align archive audit back bill build chase clarify close configure convert copy cover
+    debug document download draw edit email enable enroll escalate evaluate export fill file
+    finalize finalise forward gather go grab hand handle identify import inform interview
+    investigate launch lead learn load log look map measure merge monitor negotiate notify
+    onboard open outline pack pick pitch polish prioritize prioritise process proofread provide
+    purchase push qualify rebook recruit reconcile record reduce refund register renegotiate
+    repair replace request reschedule resolve restart return revise save scan secure sell sort
+    source spec summarize summarise sync tidy track train transfer try turn unblock verify wrap""".split()
 )
 _RU_VERB_ENDINGS = ("ть", "ти", "чь", "ться", "ай", "яй", "ей", "уй", "ьте", "ите", "йте")
 _RU_IMPERATIVE = re.compile(r"^[а-яё]+(и|ь|й)$")

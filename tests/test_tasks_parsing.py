@@ -60,7 +60,10 @@ def test_quick_picks() -> None:
         ("Отчёт за март", False),
         ("Иванов", False),
         ("Send the offer", True),
+        ("Prep slides for the board", True),
+        ("Reconcile the Q4 invoices", True),
         ("Offer for Romashka", False),
+        ("Q4 forecast", False),
     ],
 )
 def test_verb_hint(title: str, verb: bool) -> None:
