@@ -134,7 +134,7 @@ async def export_command(ctx: Ctx) -> Any:
     entity = EXPORT_WORDS.get(word) or crm_fields.ENTITY_WORDS.get(word)
     if entity is None:
         raise DomainError(_N("Export leads, deals, contacts or companies."))
-    data, count = await crm_reports.export_csv(ctx.session, ctx.me, entity)
+    data, count = await crm_reports.export_csv(ctx.session, ctx.me, entity, say=ctx.tr.s)
     return View(
         body=ctx.tr.n("{n} row exported.", "{n} rows exported.", count),
         file=Attachment(CSV_NAMES[entity], data, "text/csv"),
@@ -149,15 +149,19 @@ async def _export_list(ctx: Ctx) -> View:
         from handlers.crm_leads import filter_from_code
 
         data, count = await crm_reports.export_csv(
-            ctx.session, ctx.me, "lead", lead_filter=filter_from_code(code_)
+            ctx.session, ctx.me, "lead", lead_filter=filter_from_code(code_), say=ctx.tr.s
         )
     elif entity == "deal":
         state = {"o": "open", "w": "won", "x": "lost"}.get(code_[1:2])
         data, count = await crm_reports.export_csv(
-            ctx.session, ctx.me, "deal", deal_filter={"mine": code_[:1] == "m", "state": state}
+            ctx.session,
+            ctx.me,
+            "deal",
+            deal_filter={"mine": code_[:1] == "m", "state": state},
+            say=ctx.tr.s,
         )
     else:
-        data, count = await crm_reports.export_csv(ctx.session, ctx.me, entity)
+        data, count = await crm_reports.export_csv(ctx.session, ctx.me, entity, say=ctx.tr.s)
     return View(
         body=ctx.tr.n("{n} row exported.", "{n} rows exported.", count),
         file=Attachment(CSV_NAMES[entity], data, "text/csv"),

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
@@ -25,8 +26,8 @@ from models.crm import (
 )
 from models.teams import User
 from services.access import Actor, get_team_user, require_admin
-from services.crm import scope_of, settings_of, stage_name, user_names, visible
-from services.errors import N_, DomainError
+from services.crm import SOURCE_NAMES, scope_of, settings_of, stage_name, user_names, visible
+from services.errors import N_, DomainError, bare
 from services.spreadsheet import csv_text, list_separator
 
 PLAN_KINDS = ("amount", "count")
@@ -364,8 +365,6 @@ async def build(
             out.append(ReportRow(names.get(key, "—") if key else "—", n, amount, False, foreign))
         return out
     if group == "source":
-        from services.crm import SOURCE_NAMES
-
         return [
             ReportRow(SOURCE_NAMES.get(k, k), n, a, True, f)
             for k, (n, a, f) in sorted(counts.items())
@@ -408,6 +407,7 @@ async def export_csv(
     *,
     lead_filter: Any = None,  # services.crm_leads.LeadFilter: the lead list's filter
     deal_filter: dict[str, Any] | None = None,  # mine/state: the deal list's filter
+    say: Callable[[str], str] = bare,  # stage, status and source names in the reader's words
 ) -> tuple[bytes, int]:
     """The visible records of `entity` (of one list, when filtered) as CSV, UTF-8 with BOM."""
     model = {"lead": CrmLead, "deal": CrmDeal, "contact": CrmContact, "company": CrmCompany}.get(
@@ -451,8 +451,8 @@ async def export_csv(
                     r.company,
                     r.phone,
                     r.email,
-                    r.source,
-                    stages[r.status_id].code,
+                    say(SOURCE_NAMES.get(r.source, r.source)),
+                    say(stage_name(stages[r.status_id])),
                     owner,
                     created,
                 ]
@@ -465,7 +465,7 @@ async def export_csv(
                 [
                     r.id,
                     r.title,
-                    stages[r.stage_id].code,
+                    say(stage_name(stages[r.stage_id])),
                     f"{r.amount / 100:.2f}",
                     r.currency,
                     owner,

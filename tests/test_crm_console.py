@@ -850,6 +850,10 @@ async def test_a_russian_export_opens_in_columns_with_companies_and_local_times(
     assert "contacts.csv" in out, out
     text = (tmp_path / "contacts.csv").read_text(encoding="utf-8-sig")
     rows = list(csv.reader(text.splitlines(), delimiter=";"))  # as Excel in Russian reads it
+    await olga.say("/lead Пётр, +7 912 555-44-00, звонок")
+    await olga.say("/export leads")
+    leads = (tmp_path / "leads.csv").read_text(encoding="utf-8-sig")
+    assert ";звонок;новый;" in leads, leads  # the reader's words, not codes
     assert rows[0] == ["id", "name", "company", "phone", "email", "owner", "created"], rows
     assert rows[1][1:4] == ["Иван Петров", "ООО Ромашка", "+7 912 555-44-33"], rows
     assert rows[1][6].endswith("+03:00"), rows  # Moscow time, not UTC
