@@ -77,4 +77,5 @@ class View:
             buttons=[
                 [Button(label, action) for label, action in row] for row in data.get("buttons", [])
             ],
+            ref=data.get("ref") or None,  # a queued notice still leads replies to its item
         )

@@ -296,3 +296,22 @@ async def test_a_modal_is_acked_in_time_while_the_person_has_slow_work(sqlite_ur
         assert status == 200 and not slow_done.is_set()
         await slack.adapter.drain()
         assert any("Call Ivan" in text for text in slack.fake.texts()), slack.fake.texts()[-3:]
+
+
+async def test_a_thread_reply_to_a_notice_in_the_dm_is_a_comment(sqlite_url: str) -> None:
+    """A queued notice ("Boris gave you a task.") remembers its task like any card, so
+    Anna's reply in its thread is a comment on the task."""
+    async with slack_http(sqlite_url) as slack:
+        slack.fake.add_user(ANNA, "Anna")
+        slack.fake.add_user(BORIS, "Boris")
+        await slack.command("start", user=ANNA)
+        await slack.command("task Call the client <@U0ANNA>", user=BORIS)
+        await Dispatcher(
+            slack.adapter.workspace.sessionmaker, {"slack": slack.adapter.sender}
+        ).drain()
+        sent = slack.adapter.workspace.sent
+        keys = [key for key in sent._pending if key[1] == "D0ANNA"]  # the notice, remembered
+        assert keys, sent._pending
+        reply = slack_api.dm_message("Will do after lunch", user=ANNA) | {"thread_ts": keys[-1][2]}
+        await slack.event(reply)
+        assert "Comment added to #1." in slack.fake.texts()[-1], slack.fake.texts()[-2:]
