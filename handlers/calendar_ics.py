@@ -55,7 +55,8 @@ async def ics_command(ctx: Ctx) -> Any:
             "Calendar {name}: {n} events. Import the file into any calendar.",
             len(entries),
             name=name,
-        )
+        ),
+        private=True,  # the person's own calendar: not uploaded into a channel
     )
     view.file = Attachment("calendar.ics", body.encode(), "text/calendar")
     view.row(Button(ctx.tr.s("Subscription link"), "cmd:ics:link"))

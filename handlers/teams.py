@@ -355,7 +355,8 @@ def _invite_view(ctx: Ctx, code_value: str, group_name: str | None) -> View:
         url = builder(code_value)
         lines.append(ctx.tr("Or opens: {link}", link=link(url, url)))
     lines.append(ctx.tr("It works for {days} days.", days=str(ctx.services.invite_ttl_days)))
-    return View(body=join_lines(lines))
+    # a code that lets anyone in: never shown to a whole channel or group
+    return View(body=join_lines(lines), private=True)
 
 
 @router.command(

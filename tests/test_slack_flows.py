@@ -315,3 +315,18 @@ async def test_a_thread_reply_to_a_notice_in_the_dm_is_a_comment(sqlite_url: str
         reply = slack_api.dm_message("Will do after lunch", user=ANNA) | {"thread_ts": keys[-1][2]}
         await slack.event(reply)
         assert "Comment added to #1." in slack.fake.texts()[-1], slack.fake.texts()[-2:]
+
+
+async def test_an_invite_code_and_a_calendar_file_are_not_shown_to_a_channel(
+    sqlite_url: str,
+) -> None:
+    async with slack_http(sqlite_url) as slack:
+        slack.fake.add_user(ANNA, "Anna")
+        await slack.command("start", user=ANNA)
+        await slack.command("invite", user=ANNA, channel="C0GENERAL")
+        public = [m for m in slack.fake.of("chat.postMessage") if m["channel"] == "C0GENERAL"]
+        assert not any("Code:" in slack_api.message_text(m) for m in public), public
+        assert any("Code:" in t for t in slack.fake.texts()), slack.fake.texts()[-2:]
+        await slack.command("ics", user=ANNA, channel="C0GENERAL")
+        uploads = slack.fake.of("files.completeUploadExternal")
+        assert uploads and uploads[-1]["channel_id"] == "D0ANNA", uploads
