@@ -167,5 +167,8 @@ def test_only_the_bots_own_words_get_the_slash_command() -> None:
     assert "/planerka help" in mrkdwn(typed.markup(hint))
     assert mrkdwn(typed.markup([code("/team")])) == "`/planerka team`"
     assert mrkdwn(typed.markup([Span("Send /help")])) == "Send /help"  # someone's note
+    ru = Translator("ru")
+    unknown = ru("Unknown command /{name}. Send /help for the list.", name="xyz")
+    assert "/planerka help" in mrkdwn(typed.markup(unknown)), mrkdwn(unknown)
     people = [bold("#7 Fix the /start page"), Span(" and /team docs, a/b /post")]
     assert mrkdwn(typed.markup(people)) == "*#7 Fix the /start page* and /team docs, a/b /post"

@@ -125,7 +125,7 @@ class Commands:
             return True
         # a piece long enough not to be a person's short note that happens to match
         text = span.text.strip()
-        return span.style == PLAIN and len(text) >= 20 and text in catalogue_text()
+        return span.style == PLAIN and len(text) >= 12 and text in catalogue_text()
 
 
 # "/task" at a word's start (not a path or a URL's "/")
