@@ -368,7 +368,8 @@ router.form(
             Field("company", N_("Company?"), _optional_text, optional=True, max_length=200),
             Field("phone", N_("Phone?"), _optional_text, optional=True, max_length=64),
             Field("email", N_("E-mail?"), _optional_text, optional=True, max_length=200),
-            Field("source", N_("Source?"), _parse_source, choices=_source_choices),
+            # optional, as in a one-line /lead: none said is "other"
+            Field("source", N_("Source?"), _parse_source, choices=_source_choices, optional=True),
         ],
         submit=_submit,
     )

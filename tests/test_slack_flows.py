@@ -90,6 +90,15 @@ async def test_lead_through_the_modal_converted_and_from_a_message(sqlite_url: s
         assert "Lead #2 created" in slack.fake.texts()[-1]
         assert "Maria Ivanova" in slack.fake.texts()[-1]
 
+        # the modal says Source is optional: left empty, it is "other", as in a line
+        await slack.command("lead", user=ANNA)
+        status, answer = await slack.submit({"name": "Petr", "company": "Gamma"}, user=ANNA)
+        assert status == 200 and answer == {}, answer
+        assert (
+            "Lead #3 created" in slack.fake.texts()[-1]
+            and "Source: other" in (slack.fake.texts()[-1])
+        )
+
 
 async def test_task_shortcut_runs_the_task_command(sqlite_url: str) -> None:
     async with slack_http(sqlite_url) as slack:
