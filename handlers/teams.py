@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from handlers.core import ADMINS, Ctx, Router, pager_row
@@ -10,6 +11,7 @@ from handlers.markup import Span, bold, code, join_lines, link
 from handlers.menu import menu_view
 from handlers.people import pick_person
 from handlers.views import Button, View
+from models.base import utcnow
 from models.teams import Team, User
 from services import groups, teams, users
 from services.access import require_admin
@@ -54,6 +56,23 @@ async def start(ctx: Ctx) -> list[View]:
                     )
                 )
             ]
+        user = await ctx.session.get(User, ctx.actor.user_id)
+        if user is not None and user.created_at > utcnow() - timedelta(minutes=1):
+            # joined just now, on first contact (a Slack workspace is a team): a welcome
+            team = await ctx.session.get(Team, ctx.actor.team_id)
+            lines = [
+                ctx.tr(
+                    "Welcome to {team}, {name}!",
+                    team=bold(team.name if team else ""),
+                    name=bold(ctx.actor.name),
+                ),
+                ctx.tr(
+                    "Your time zone is {zone}; change it with /me tz ZONE.",
+                    zone=code(users.zone_label(ctx.actor.timezone)),
+                ),
+                ctx.tr("Send /help to see what you can do."),
+            ]
+            return [View(body=join_lines(lines)), await menu_view(ctx)]
         welcome = View(body=ctx.tr("Welcome back, {name}!", name=bold(ctx.actor.name)))
         return [welcome, await menu_view(ctx)]
     if not ctx.event.chat.private:

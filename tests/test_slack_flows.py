@@ -339,3 +339,14 @@ async def test_an_invite_code_and_a_calendar_file_are_not_shown_to_a_channel(
         await slack.command("ics", user=ANNA, channel="C0GENERAL")
         uploads = slack.fake.of("files.completeUploadExternal")
         assert uploads and uploads[-1]["channel_id"] == "D0ANNA", uploads
+
+
+async def test_a_first_contact_in_slack_is_welcomed_not_welcomed_back(sqlite_url: str) -> None:
+    async with slack_http(sqlite_url) as slack:
+        slack.fake.add_user(ANNA, "Anna")
+        slack.fake.add_user(BORIS, "Boris")
+        await slack.command("start", user=ANNA)
+        await slack.command("start", user=BORIS)  # joins the workspace's team on this command
+        said = slack.fake.texts()[-2:]
+        assert any("Welcome to" in t for t in said), said
+        assert not any("Welcome back" in t for t in said), said
