@@ -350,3 +350,23 @@ async def test_a_first_contact_in_slack_is_welcomed_not_welcomed_back(sqlite_url
         said = slack.fake.texts()[-2:]
         assert any("Welcome to" in t for t in said), said
         assert not any("Welcome back" in t for t in said), said
+
+
+async def test_a_colleague_mentioned_before_their_first_contact_gets_the_task(
+    sqlite_url: str,
+) -> None:
+    """The workspace is the team: Petr, who has never written to the app, is found by
+    his mention, made responsible, and told in his DM with the app."""
+    petr = "U0PETR"
+    async with slack_http(sqlite_url) as slack:
+        slack.fake.add_user(BORIS, "Boris")
+        slack.fake.add_user(petr, "Petr")
+        await slack.command("start", user=BORIS)
+        await slack.command("task Call the client <@U0PETR>", user=BORIS, channel="C0SALES")
+        said = " ".join(slack.fake.texts()[-3:])
+        assert "responsible *Petr*" in said and "don't know anyone" not in said, said
+        await Dispatcher(
+            slack.adapter.workspace.sessionmaker, {"slack": slack.adapter.sender}
+        ).drain()
+        told = [m for m in slack.fake.of("chat.postMessage") if m["channel"] == "D0PETR"]
+        assert told and "Boris gave you a task." in slack_api.message_text(told[-1]), told

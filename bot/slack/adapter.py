@@ -9,6 +9,7 @@ errors travel in the ack itself.
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import Coroutine
 from typing import Any
 from urllib.parse import urlsplit
@@ -30,8 +31,9 @@ from handlers.i18n import Translator, translator
 from handlers.views import View
 from services import teams
 from services.errors import N_, DomainError
-from services.teams import normalize_locale
+from services.teams import Newcomer, normalize_locale
 
+MENTIONED = re.compile(r"<@([UW][A-Z0-9]{2,20})(?:\|[^<>]*)?>")
 log = structlog.get_logger(__name__)
 
 EVENTS_PATH = "/slack/events"
@@ -135,6 +137,38 @@ class SlackAdapter:
             sender=sender,
             **fields,
         )
+
+    async def enroll_mentioned(self, text: str, author: str, team_key: str | None) -> None:
+        """The workspace is the team: colleagues a command mentions (<@U…>) who have not
+        written to the app yet join it now, so "assign to @Petr" finds Petr and his
+        notices reach his DM with the app."""
+        if not team_key:
+            return
+        for user in dict.fromkeys(MENTIONED.findall(text)):
+            if user == author:
+                continue
+            async with self.workspace.sessionmaker() as session:
+                known = await teams.resolve_actor(session, PLATFORM, user)
+            if known is not None:
+                continue
+            who = await self.people.sender(user, team_key)
+            if who.team_key != team_key:  # someone of another workspace (Slack Connect)
+                continue
+            chat = await self.people.dm_channel(user)
+            async with self.workspace.sessionmaker() as session, session.begin():
+                await teams.join_team_workspace(
+                    session,
+                    team_key,
+                    Newcomer(
+                        platform=PLATFORM,
+                        external_id=user,
+                        name=who.name,
+                        username=who.username,
+                        locale=who.language_code,
+                        timezone=who.timezone,
+                        chat_id=chat if chat.startswith("D") else None,
+                    ),
+                )
 
     def translator_of(self, event: Incoming) -> Translator:
         locale = normalize_locale(

@@ -28,8 +28,10 @@ def register(bolt: AsyncApp, slack: SlackAdapter) -> None:
 
 
 async def run(slack: SlackAdapter, body: dict[str, Any]) -> None:
-    name, args = split_command(await slack.people.readable(str(body.get("text") or "")))
     user = str(body.get("user_id") or "")
+    raw = str(body.get("text") or "")
+    await slack.enroll_mentioned(raw, user, str(body.get("team_id") or "") or None)
+    name, args = split_command(await slack.people.readable(raw))
     channel = str(body.get("channel_id") or "") or await slack.people.dm_channel(user)
     await run_command(slack, body, user, channel, str(body.get("user_name") or ""), name, args)
 
