@@ -45,6 +45,9 @@ class CommandSpec:
     # what /help says to one role instead (role -> (help, usage) msgids): an employee is
     # not told of admin actions, an outside member not of posting to the whole team
     by_role: tuple[tuple[str, tuple[str, str]], ...] = ()
+    # its answers are the person's own (their settings, time, inbox): in a channel or a
+    # group they go to that person alone
+    personal: bool = False
 
     def text_for(self, role: str | None) -> tuple[str, str]:
         """The help and usage msgids /help shows to someone of that role."""
@@ -84,6 +87,7 @@ class Router:
         platforms: Iterable[str] | None = None,
         public: bool = False,
         by_role: dict[str, tuple[str, str]] | None = None,
+        personal: bool = False,
     ) -> Callable[[Handler], Handler]:
         def register(handler: Handler) -> Handler:
             self.commands.append(
@@ -99,6 +103,7 @@ class Router:
                     public=public,
                     module=self.name,
                     by_role=tuple((by_role or {}).items()),
+                    personal=personal,
                 )
             )
             return handler

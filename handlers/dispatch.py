@@ -239,7 +239,11 @@ class Workspace:
                 ctx.event.chat.chat_id,
                 ctx.event.sender.external_id,
             )
-        return await spec.handler(ctx)
+        reply = await spec.handler(ctx)
+        if spec.personal and not ctx.event.chat.private:
+            for view in [reply] if isinstance(reply, View) else reply or []:
+                view.private = True
+        return reply
 
     def _unknown(self, ctx: Ctx, name: str) -> View:
         names = [s.name for s in self.registry.available(ctx.actor, ctx.event.platform)]

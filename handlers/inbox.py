@@ -141,6 +141,7 @@ async def open_item(ctx: Ctx, row: Notification) -> Any:
     "inbox",
     help=N_("notifications: unread, settings, digest, quiet hours"),
     usage=N_("/inbox [settings|read|quiet 22:00-08:00|digest off|hourly|daily]"),
+    personal=True,
 )
 async def inbox_command(ctx: Ctx) -> Any:
     word, _, rest = ctx.args.strip().partition(" ")

@@ -196,6 +196,7 @@ async def sheet_view(
     help=N_("worked time, days and violations"),
     usage=N_("/timesheet [week|month|last week|last month] [@person|#group]"),
     roles=STAFF,
+    personal=True,
 )
 async def timesheet_command(ctx: Ctx) -> Any:
     kind, target, target_id = "w", "u", 0
@@ -281,6 +282,7 @@ async def away_list(ctx: Ctx, page_no: int) -> View:
     help=N_("mark an absence: reminders stay silent"),
     usage=N_("/away until DATE [reason]"),
     roles=STAFF,
+    personal=True,
 )
 async def away_command(ctx: Ctx) -> Any:
     text = ctx.args.strip()

@@ -59,6 +59,7 @@ def _refresh(ctx: Ctx, user: Any) -> None:
     "me",
     help=N_("your profile: name, language, time zone, supervisor"),
     usage=N_("/me [lang ru|en] [tz ZONE] [name NAME] [supervisor @PERSON]"),
+    personal=True,
 )
 async def me_command(ctx: Ctx) -> View:
     verb, _, rest = ctx.args.strip().partition(" ")

@@ -370,3 +370,16 @@ async def test_a_colleague_mentioned_before_their_first_contact_gets_the_task(
         ).drain()
         told = [m for m in slack.fake.of("chat.postMessage") if m["channel"] == "D0PETR"]
         assert told and "Boris gave you a task." in slack_api.message_text(told[-1]), told
+
+
+async def test_personal_commands_in_a_channel_answer_the_person_alone(sqlite_url: str) -> None:
+    async with slack_http(sqlite_url) as slack:
+        slack.fake.add_user(ANNA, "Anna")
+        await slack.command("start", user=ANNA)
+        before = len(slack.fake.of("chat.postMessage"))
+        for line in ("me", "inbox", "away until friday vacation", "timesheet"):
+            await slack.command(line, user=ANNA, channel="C0GENERAL")
+        public = [
+            m for m in slack.fake.of("chat.postMessage")[before:] if m["channel"] == "C0GENERAL"
+        ]
+        assert public == [], [slack_api.message_text(m)[:60] for m in public]
