@@ -206,6 +206,8 @@ async def post_command(ctx: Ctx) -> Any:
         else ctx.tr("Posted. Nobody else is in its audience yet.")
     )
     view.body = [*sent, Span("\n\n"), *view.body]
+    # a post to chosen people, typed in a channel or a group, is not shown to all there
+    view.private = bool(people) and group_id is None
     return view
 
 

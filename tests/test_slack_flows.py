@@ -383,3 +383,18 @@ async def test_personal_commands_in_a_channel_answer_the_person_alone(sqlite_url
             m for m in slack.fake.of("chat.postMessage")[before:] if m["channel"] == "C0GENERAL"
         ]
         assert public == [], [slack_api.message_text(m)[:60] for m in public]
+
+
+async def test_a_post_to_one_person_typed_in_a_channel_is_not_shown_there(sqlite_url: str) -> None:
+    async with slack_http(sqlite_url) as slack:
+        slack.fake.add_user(ANNA, "Anna")
+        slack.fake.add_user(BORIS, "Boris")
+        await slack.command("start", user=ANNA)
+        await slack.command("start", user=BORIS)
+        before = len(slack.fake.of("chat.postMessage"))
+        await slack.command("post <@U0BORIS> Your bonus is 50k", user=ANNA, channel="C0SALES")
+        public = [
+            m for m in slack.fake.of("chat.postMessage")[before:] if m["channel"] == "C0SALES"
+        ]
+        assert not any("bonus" in slack_api.message_text(m) for m in public), public
+        assert any("Posted; it reached 1 person." in t for t in slack.fake.texts()[-2:])
