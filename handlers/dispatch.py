@@ -289,6 +289,14 @@ class Workspace:
             )
         return await handler(ctx)
 
+    async def enroll(self, team_key: str, newcomer: Newcomer) -> None:
+        """Someone of a workspace-bound team (Slack) joins it before their own first
+        message, e.g. when a colleague mentions them; nothing if they are in already."""
+        async with self.sessionmaker() as session, session.begin():
+            if await teams.resolve_actor(session, newcomer.platform, newcomer.external_id):
+                return
+            await teams.join_team_workspace(session, team_key, newcomer)
+
     async def take_notifications(self, platform: str, external_id: str) -> list[View]:
         """Due notifications for one person, for adapters that deliver inline (console)."""
         async with self.sessionmaker() as session, session.begin():

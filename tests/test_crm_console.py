@@ -757,14 +757,19 @@ async def test_a_contact_with_a_new_company_makes_and_links_it(sqlite_app: App) 
     assert "Companies (1)" in out, out
 
 
-async def test_my_day_lists_activities_by_kind_with_the_overdue_ones(sqlite_app: App) -> None:
-    olga = ConsoleDriver(sqlite_app, user="Olga", lang="ru", timezone="Europe/Moscow")
+async def _olga_plans_a_call(app: App, when: str) -> tuple[ConsoleDriver, str]:
+    """Olga (ru, Moscow) with lead #1 and a call planned on it for `when`."""
+    olga = ConsoleDriver(app, user="Olga", lang="ru", timezone="Europe/Moscow")
     await olga.say("/start")
     await olga.say("/lead Иван Петров")
     await olga.press("Дело")
     await olga.press("звонок")
     await olga.press("Пропустить")
-    out = await olga.say("вчера в 15")
+    return olga, await olga.say(when)
+
+
+async def test_my_day_lists_activities_by_kind_with_the_overdue_ones(sqlite_app: App) -> None:
+    olga, out = await _olga_plans_a_call(sqlite_app, "вчера в 15")
     assert "вчера 15:00" in out, out  # the hour said, not this minute of yesterday
     out = await olga.say("/today")
     assert "Дела CRM (1)" in out and "• 📞 звонок — 🔥 вчера 15:00" in out, out
@@ -773,13 +778,7 @@ async def test_my_day_lists_activities_by_kind_with_the_overdue_ones(sqlite_app:
 
 
 async def test_a_rescheduled_activity_shows_its_card_and_is_in_the_history(sqlite_app: App) -> None:
-    olga = ConsoleDriver(sqlite_app, user="Olga", lang="ru", timezone="Europe/Moscow")
-    await olga.say("/start")
-    await olga.say("/lead Иван Петров")
-    await olga.press("Дело")
-    await olga.press("звонок")
-    await olga.press("Пропустить")
-    await olga.say("завтра в 15")
+    olga, _ = await _olga_plans_a_call(sqlite_app, "завтра в 15")
     await olga.press("Перенести")
     out = await olga.say("послезавтра в 11")
     assert "Перенесено на" in out and "Лид №1: Иван Петров" in out, out

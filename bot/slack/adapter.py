@@ -148,27 +148,24 @@ class SlackAdapter:
             if user == author:
                 continue
             async with self.workspace.sessionmaker() as session:
-                known = await teams.resolve_actor(session, PLATFORM, user)
-            if known is not None:
-                continue
+                if await teams.resolve_actor(session, PLATFORM, user) is not None:
+                    continue  # known: no Slack calls
             who = await self.people.sender(user, team_key)
             if who.team_key != team_key:  # someone of another workspace (Slack Connect)
                 continue
             chat = await self.people.dm_channel(user)
-            async with self.workspace.sessionmaker() as session, session.begin():
-                await teams.join_team_workspace(
-                    session,
-                    team_key,
-                    Newcomer(
-                        platform=PLATFORM,
-                        external_id=user,
-                        name=who.name,
-                        username=who.username,
-                        locale=who.language_code,
-                        timezone=who.timezone,
-                        chat_id=chat if chat.startswith("D") else None,
-                    ),
-                )
+            await self.workspace.enroll(
+                team_key,
+                Newcomer(
+                    platform=PLATFORM,
+                    external_id=user,
+                    name=who.name,
+                    username=who.username,
+                    locale=who.language_code,
+                    timezone=who.timezone,
+                    chat_id=chat if chat.startswith("D") else None,
+                ),
+            )
 
     def translator_of(self, event: Incoming) -> Translator:
         locale = normalize_locale(
