@@ -260,8 +260,15 @@ class Ctx:
         if team is None or (self.actor is not None and team.id != self.actor.team_id):
             return False
         view = build(translator(team.locale, team.timezone))
+        here = self.event.chat
         return await chats.notify_group(
-            self.session, group, kind=kind, payload=view.to_dict(), dedup_key=dedup_key
+            self.session,
+            group,
+            kind=kind,
+            payload=view.to_dict(),
+            dedup_key=dedup_key,
+            # typed in a chat bound to the group: the reply there already shows it
+            except_chat=None if here.private else (self.event.platform, here.chat_id),
         )
 
     async def start_form(self, name: str, data: dict[str, Any] | None = None) -> Reply:

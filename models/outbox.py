@@ -11,6 +11,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, UTCDateTime, utcnow
 
+SKIP_CHATS = "skip_chats"  # in a group message's payload: [[platform, chat id]] it leaves out
+
 
 class OutboxMessage(Base):
     __tablename__ = "outbox"

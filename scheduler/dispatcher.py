@@ -30,7 +30,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from models.base import utcnow
 from models.db import insert_for
-from models.outbox import DispatcherBeat, OutboxMessage
+from models.outbox import SKIP_CHATS, DispatcherBeat, OutboxMessage
 from models.teams import Identity
 from scheduler.delivery import Parts, RecipientGone, RetryAfter, Sender, TemporaryFailure
 from scheduler.ratelimit import DEFAULT_LIMITS as DEFAULT_LIMITS
@@ -221,7 +221,8 @@ class Dispatcher:
         for row in rows:
             if row.user_id is None:
                 # a group's message: every chat bound to the group on our platforms
-                bound = bindings.get(row.group_id or 0, [])
+                skip = {tuple(pair) for pair in row.payload.get(SKIP_CHATS, [])}
+                bound = [b for b in bindings.get(row.group_id or 0, []) if b not in skip]
                 chats = tuple(chat for _platform, chat in bound)
                 for platform, chat in bound:
                     jobs.append(

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.chats import ChatBinding
 from models.groups import Group
+from models.outbox import SKIP_CHATS
 from models.teams import Identity
 from services import outbox
 from services.access import Actor, get_visible_group, require_staff, visible_groups
@@ -152,10 +153,18 @@ async def notify_group(
     kind: str,
     payload: dict[str, Any],
     dedup_key: str | None = None,
+    except_chat: tuple[str, str] | None = None,
 ) -> bool:
-    """Queue a message for the chats bound to the group; False when none is bound."""
-    if not await group_chats(session, [group.id]):
+    """Queue a message for the chats bound to the group; False when none is bound.
+
+    `except_chat` (platform, chat id) is left out: the chat the thing was made in
+    already shows it as the command's reply."""
+    bound = await group_chats(session, [group.id])
+    others = [b for b in bound if (b.platform, b.chat_id) != except_chat]
+    if not others:
         return False
+    if len(others) < len(bound):
+        payload = {**payload, SKIP_CHATS: [list(except_chat or ())]}
     await outbox.enqueue(
         session,
         team_id=group.team_id,

@@ -162,9 +162,13 @@ async def test_ctx_notify_group_writes_in_the_team_language(
         assert not await ctx.notify_group(sales, "post", build)
         await chats.bind(s, world.admin, "telegram", CHAT, world.sales_id)
         assert (await ctx.chat_group()) is not None
+        # typed in the group's only chat: the reply there is all it needs
+        assert not await ctx.notify_group(sales, "post", build)
+        await chats.bind(s, world.admin, "telegram", "-100999", world.sales_id)
         assert await ctx.notify_group(sales, "post", build)
         row = (await s.execute(select(OutboxMessage))).scalar_one()
         assert row.payload["body"][0][0] == "Отвязать"
+        assert row.payload["skip_chats"] == [["telegram", CHAT]]
 
 
 async def test_private_chat_seen_reactivates_and_keeps_chat_ids(

@@ -86,6 +86,33 @@ async def test_a_group_message_reaches_each_bound_chat_once(
         assert len(again) == 1
 
 
+async def test_a_post_typed_in_a_bound_chat_shows_there_once(
+    sqlite_url: str, fake: FakeTelegram
+) -> None:
+    """The reply in the chat it was typed in is the post; the group's notice goes to
+    the group's other chats only."""
+    async with running(sqlite_url, fake) as adapter:
+        anna = Chat(fake, Person(203, "Anna", "en", username="anna"))
+        await anna.say("/start", expect=2)
+        await anna.say("/groups new Design")
+        for chat_id in (-100601, -100602):
+            await _in_group(fake, anna.person, chat_id, "/bind Design")
+        await _in_group(fake, anna.person, -100601, "/post hello both")
+        await _in_group(fake, anna.person, -100601, "/poll hello both? | yes | no")
+        await _in_group(fake, anna.person, -100601, "/event hello both sync tomorrow 10:00")
+        await Dispatcher(
+            adapter.workspace.sessionmaker,
+            {"telegram": adapter.sender},
+            limits={"telegram": UNLIMITED},
+        ).drain()
+        typed_in = [c.text for c in _posts(fake, -100601)]
+        other = [c.text for c in _posts(fake, -100602)]
+        assert len(typed_in) == 3, typed_in  # the replies: post, poll, event
+        assert "Posted" in typed_in[0]
+        assert len(other) == 3, other  # the group's notices
+        assert "Post from" in other[0]
+
+
 async def test_a_chat_that_removes_the_bot_is_unbound_at_once(
     sqlite_url: str, fake: FakeTelegram
 ) -> None:
