@@ -158,6 +158,7 @@ async def create_from_text(ctx: Ctx, text: str) -> View:
         description=draft.description,
         repeat=draft.repeat,
         weekdays=draft.weekdays,
+        all_day=draft.all_day,
     )
     return await announce_created(ctx, event, invited)
 

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from handlers.calendar_reminders import queue_reminders
-from handlers.calendar_views import card_view, occ_action, shorten, span_text
+from handlers.calendar_views import card_view, event_moment, event_span, occ_action, shorten
 from handlers.core import Ctx
 from handlers.forms import Field, Form
 from handlers.i18n import N_, Translator
@@ -61,7 +61,7 @@ async def answer_view(ctx: Ctx, event_id: int, status: str, key: int | None = No
                     ANSWERED_ONE[status],
                     person=bold(ctx.me.name),
                     title=bold(event.title),
-                    when=span_text(tr, occ.starts_at, occ.ends_at),
+                    when=event_span(tr, event, occ.starts_at, occ.ends_at),
                 )
             else:
                 body = tr(ANSWERED[status], person=bold(ctx.me.name), title=bold(event.title))
@@ -74,7 +74,7 @@ async def answer_view(ctx: Ctx, event_id: int, status: str, key: int | None = No
         said = ctx.tr(
             MINE_ONE[status],
             title=bold(event.title),
-            when=span_text(ctx.tr, occ.starts_at, occ.ends_at),
+            when=event_span(ctx.tr, event, occ.starts_at, occ.ends_at),
         )
     else:
         said = ctx.tr(MINE[status])
@@ -103,14 +103,19 @@ async def cancel_view(ctx: Ctx, event_id: int, key: int | None, whole: bool) -> 
         )
         return View(
             body=tr(
-                message, person=bold(ctx.me.name), title=bold(target.title), when=tr.when(start)
+                message,
+                person=bold(ctx.me.name),
+                title=bold(target.title),
+                when=event_moment(tr, target, start),
             ),
             ref=f"event:{target.parent_id or target.id}",
         )
 
     await tell_attendees(ctx, target, build)
     mine = N_("You cancelled {title} on {when}.") if single else N_("You cancelled {title}.")
-    return View(body=ctx.tr(mine, title=bold(target.title), when=ctx.tr.when(start)))
+    return View(
+        body=ctx.tr(mine, title=bold(target.title), when=event_moment(ctx.tr, target, start))
+    )
 
 
 async def _parse_start(ctx: Ctx, raw: str) -> str:
@@ -131,8 +136,8 @@ async def _submit_move(ctx: Ctx, values: dict[str, Any]) -> View:
                 "{person} moved {title} from {old} to {new}.",
                 person=bold(ctx.me.name),
                 title=bold(row.title),
-                old=tr.when(old.starts_at),
-                new=span_text(tr, row.starts_at, row.ends_at),
+                old=event_moment(tr, row, old.starts_at),
+                new=event_span(tr, row, row.starts_at, row.ends_at),
             ),
             ref=f"event:{row.parent_id or row.id}",
         ).row(
@@ -148,7 +153,7 @@ async def _submit_move(ctx: Ctx, values: dict[str, Any]) -> View:
     moved = ctx.tr(
         "You moved {title} to {new}.",
         title=bold(row.title),
-        new=span_text(ctx.tr, row.starts_at, row.ends_at),
+        new=event_span(ctx.tr, row, row.starts_at, row.ends_at),
     )
     view.body = [*moved, Span("\n\n"), *view.body]
     return view

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from handlers.calendar_views import span_text
+from handlers.calendar_views import event_span
 from handlers.core import Ctx
 from handlers.i18n import Translator
 from handlers.markup import Span, bold
@@ -48,7 +48,7 @@ async def queue_event_reminders(
             body=tr(
                 "⏰ {title} starts {when}.",
                 title=bold(occ.event.title),
-                when=span_text(tr, occ.starts_at, occ.ends_at),
+                when=event_span(tr, occ.event, occ.starts_at, occ.ends_at),
             ),
             ref=f"event:{occ.series_id}",
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from babel.dates import get_day_names
 
@@ -36,6 +37,26 @@ def span_text(tr: Translator, start: datetime, end: datetime) -> str:
     return f"{tr.when(start)} – {tr.when(end)}"
 
 
+def event_span(tr: Translator, event: Event, start: datetime, end: datetime) -> str:
+    """When an occurrence is: its times in the reader's zone, or for an all-day event
+    its days, the same for everyone ("Thu 3 Dec, all day")."""
+    if not event.all_day:
+        return span_text(tr, start, end)
+    zone = ZoneInfo(event.timezone)
+    first = start.astimezone(zone).date()
+    last = max(first, (end - timedelta(seconds=1)).astimezone(zone).date())
+    if first == last:
+        return tr.s("{day}, all day", day=tr.on_day(first))
+    return tr.s("{first} – {last}, all day", first=tr.on_day(first), last=tr.on_day(last))
+
+
+def event_moment(tr: Translator, event: Event, start: datetime) -> str:
+    """When an occurrence starts: "tomorrow 10:00", or its day if it is an all-day one."""
+    if event.all_day:
+        return tr.on_day(start.astimezone(ZoneInfo(event.timezone)).date())
+    return tr.when(start)
+
+
 def repeat_text(tr: Translator, event: Event) -> str:
     if event.repeat == "daily":
         return tr.s("every day")
@@ -64,7 +85,7 @@ async def card_view(ctx: Ctx, occ: Occurrence) -> View:
     lines: list[Any] = [[Span("📅 "), bold(event.title)]]
     if event.cancelled:
         lines.append(tr("Cancelled."))
-    lines.append(tr("When: {when}", when=span_text(tr, occ.starts_at, occ.ends_at)))
+    lines.append(tr("When: {when}", when=event_span(tr, event, occ.starts_at, occ.ends_at)))
     if series.repeat != "none":
         lines.append(tr("Repeats: {rule}", rule=repeat_text(tr, series)))
     if event.place:
@@ -150,7 +171,7 @@ def agenda_line(tr: Translator, occ: Occurrence, answer: str | None = None) -> M
     """'tomorrow 10:00–10:30  Standup', marked when the reader has not said yes."""
     mark = f" {MARKS[answer]}" if answer in ("no", "maybe", "pending") else ""
     return [
-        Span(f"{span_text(tr, occ.starts_at, occ.ends_at)}  "),
+        Span(f"{event_span(tr, occ.event, occ.starts_at, occ.ends_at)}  "),
         bold(occ.event.title),
         Span(mark),
     ]
@@ -162,7 +183,7 @@ def invitation_view(tr: Translator, event: Event, organizer: str) -> View:
             "{person} invites you to {title}, {when}.",
             person=bold(organizer),
             title=bold(event.title),
-            when=span_text(tr, event.starts_at, event.ends_at),
+            when=event_span(tr, event, event.starts_at, event.ends_at),
         ),
         ref=f"event:{event.id}",
     )
@@ -191,12 +212,31 @@ def week_png(tr: Translator, occs: list[Occurrence], monday: datetime) -> bytes:
 
     zone = tr.zone()
     names = get_day_names("abbreviated", locale=tr.lang)
-    hours = [o.starts_at.astimezone(zone).hour for o in occs] + [8]
-    ends = [o.ends_at.astimezone(zone).hour + 1 for o in occs] + [19]
+    whole = [o for o in occs if o.event.all_day]
+    timed = [o for o in occs if not o.event.all_day]
+    hours = [o.starts_at.astimezone(zone).hour for o in timed] + [8]
+    ends = [o.ends_at.astimezone(zone).hour + 1 for o in timed] + [19]
     top, bottom = max(0, min(hours)), min(24, max(ends))
+    lane = 0.5  # hours of the grid an all-day bar takes, above the first hour
     fig, ax = plt.subplots(figsize=(10, 6), dpi=100)
     try:
-        for occ in occs:
+        for row, occ in enumerate(whole):
+            own = ZoneInfo(occ.event.timezone)
+            first = (occ.starts_at.astimezone(own).date() - monday.date()).days
+            last = (
+                (occ.ends_at - timedelta(seconds=1)).astimezone(own).date() - monday.date()
+            ).days
+            first, last = max(first, 0), min(last, 6)
+            if first > last:
+                continue
+            y0 = top - (row + 1) * lane
+            ax.add_patch(
+                Rectangle(
+                    (first + 0.05, y0 + 0.05), last - first + 0.9, lane - 0.1, color="#7cb342"
+                )
+            )
+            ax.text(first + 0.1, y0 + lane / 2, occ.event.title[:40], fontsize=7, va="center")
+        for occ in timed:
             start = occ.starts_at.astimezone(zone)
             end = occ.ends_at.astimezone(zone)
             day = (start.date() - monday.date()).days
@@ -214,7 +254,7 @@ def week_png(tr: Translator, occs: list[Occurrence], monday: datetime) -> bytes:
                 color="white",
             )
         ax.set_xlim(0, 7)
-        ax.set_ylim(bottom, top)
+        ax.set_ylim(bottom, top - len(whole) * lane)
         ax.set_xticks([d + 0.5 for d in range(7)])
         ax.set_xticklabels([f"{names[d]} {(monday + timedelta(days=d)).day}" for d in range(7)])
         ax.set_yticks(range(top, bottom + 1))

@@ -71,6 +71,9 @@ def catalogue_text() -> str:
     return "\x00".join(pieces)
 
 
+NEAR_DAYS = (N_("yesterday"), N_("today"), N_("tomorrow"))
+
+
 class Translator:
     """Texts in one language; dates in one zone, worded ("today", "tomorrow") for the
     moment the text is read: now, or `read_at` for a message queued to arrive later."""
@@ -126,6 +129,15 @@ class Translator:
             return self.s("yesterday {time}", time=time)
         pattern = "EEE d MMM HH:mm" if local.year == now.year else "d MMM yyyy HH:mm"
         return format_datetime(local, pattern, tzinfo=self.zone(), locale=self._locale)
+
+    def on_day(self, day: date) -> str:
+        """A day near now as in a calendar: "today", "tomorrow", "Thu 3 Dec"."""
+        today = (self.read_at or datetime.now(UTC)).astimezone(self.zone()).date()
+        days = (day - today).days
+        if days in (-1, 0, 1):
+            return self.s(NEAR_DAYS[days + 1])
+        pattern = "EEE d MMM" if day.year == today.year else "d MMM yyyy"
+        return format_date(day, pattern, locale=self._locale)
 
     def day(self, day: date) -> str:
         """A calendar day as the reader writes it: "2 Dec 2026", «2 дек. 2026 г.»."""

@@ -17,6 +17,7 @@ from services import reminders, timeman, timeman_reports
 from services.errors import N_ as _N
 from services.errors import DomainError
 from services.parsing import is_date_word, parse_when
+from services.parsing_days import find_day_range
 from services.spreadsheet import csv_text, list_separator
 
 router = Router(__name__)
@@ -280,7 +281,7 @@ async def away_list(ctx: Ctx, page_no: int) -> View:
 @router.command(
     "away",
     help=N_("mark an absence: reminders stay silent"),
-    usage=N_("/away until DATE [reason]"),
+    usage=N_("/away until DATE [reason] or /away 28.12-8.01 [reason]"),
     roles=STAFF,
     personal=True,
 )
@@ -288,34 +289,44 @@ async def away_command(ctx: Ctx) -> Any:
     text = ctx.args.strip()
     if not text:
         return await away_list(ctx, 1)
-    word, _, rest = text.partition(" ")
-    if word.lower() not in ("until", "till", "до", "по"):
-        raise DomainError(_N("For example: /away until 31.12 vacation"))
-    date_text, reason = _split_date(rest)
-    when = parse_when(date_text, ctx.me.locale, ctx.me.timezone)
     today = timeman.local_date(utcnow(), ctx.me.timezone)
-    last = timeman.local_date(when, ctx.me.timezone)
+    days = find_day_range(text, ctx.me.timezone)
+    if days is not None:  # planned ahead: "/away 28.12-8.01 vacation", "/away 1-5 июня"
+        first, last, reason = days.first, days.last, days.without(text)
+    else:
+        word, _, rest = text.partition(" ")
+        if word.lower() not in ("until", "till", "до", "по"):
+            raise DomainError(_N("For example: /away until 31.12 vacation, or /away 28.12-8.01"))
+        date_text, reason = _split_date(rest)
+        when = parse_when(date_text, ctx.me.locale, ctx.me.timezone)
+        first, last = today, timeman.local_date(when, ctx.me.timezone)
     try:
-        row = await timeman_reports.add_absence(ctx.session, ctx.me, today, last, reason)
+        row = await timeman_reports.add_absence(ctx.session, ctx.me, first, last, reason)
     except timeman_reports.AbsenceOverlap as taken:
         old = taken.existing
-        first, end = ctx.tr.day(old.first_day), ctx.tr.day(old.last_day)
-        return View(body=ctx.tr(taken.key, first=first, last=end)).row(
-            Button(ctx.tr.s("Cancel {first} – {last}", first=first, last=end), f"aw:x:{old.id}")
+        since, end = ctx.tr.day(old.first_day), ctx.tr.day(old.last_day)
+        return View(body=ctx.tr(taken.key, first=since, last=end)).row(
+            Button(ctx.tr.s("Cancel {first} – {last}", first=since, last=end), f"aw:x:{old.id}")
         )
-    return View(
-        body=ctx.tr(
+    if row.first_day > today:
+        said = ctx.tr(
+            "You are away from {first} to {last} inclusive. Reminders stay silent on those days.",
+            first=ctx.tr.day(row.first_day),
+            last=ctx.tr.day(row.last_day),
+        )
+    else:
+        said = ctx.tr(
             "You are away until {date} inclusive. Reminders stay silent until then.",
             date=ctx.tr.day(row.last_day),
         )
-    ).row(Button(ctx.tr.s("Absences"), "aw:l:1"))
+    return View(body=said).row(Button(ctx.tr.s("Absences"), "aw:l:1"))
 
 
 def _split_date(text: str) -> tuple[str, str]:
     """'31.12 vacation at sea' -> ('31.12', 'vacation at sea'); a two-word date too."""
     words = text.split()
     if not words:
-        raise DomainError(_N("For example: /away until 31.12 vacation"))
+        raise DomainError(_N("For example: /away until 31.12 vacation, or /away 28.12-8.01"))
     for count in (3, 2):
         if len(words) >= count:
             candidate = " ".join(words[:count])

@@ -35,6 +35,8 @@ class Event(Base):
     place: Mapped[str] = mapped_column(String(300), default="")
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime())
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # whole days: starts_at and ends_at are midnights in `timezone` (ends_at the day after)
+    all_day: Mapped[bool] = mapped_column(Boolean, default=False)
     # none | daily | weekly | monthly; weekdays "0,2,4" (Monday is 0) for weekly
     repeat: Mapped[str] = mapped_column(String(8), default="none")
     weekdays: Mapped[str] = mapped_column(String(16), default="")

@@ -24,6 +24,7 @@ from services.calendar_parse import TITLE_MAX, check_times
 from services.calendar_recur import REPEATS, Occurrence, expand, key_to_time, occ_key
 from services.errors import N_, DomainError, not_found
 from services.pagination import Page, paginate_rows
+from services.parsing_days import whole_days
 
 ANSWERS = ("yes", "no", "maybe")
 
@@ -92,6 +93,7 @@ async def create_event(
     repeat: str = "none",
     weekdays: Sequence[int] = (),
     repeat_until: datetime | None = None,
+    all_day: bool = False,
 ) -> tuple[Event, list[User]]:
     """A new event; returns it and the invited people (the group's members included)."""
     title = " ".join(title.split())[:TITLE_MAX]
@@ -130,6 +132,8 @@ async def create_event(
         length = ends_at - starts_at
         starts_at = (starts_at.astimezone(zone) + timedelta(days=shift)).astimezone(UTC)
         ends_at = starts_at + length
+    if all_day:  # whole days of the organiser's zone, midnight to midnight
+        starts_at, ends_at = whole_days(starts_at, ends_at, actor.timezone)
     event = Event(
         team_id=actor.team_id,
         group_id=group_id,
@@ -143,6 +147,7 @@ async def create_event(
         weekdays=",".join(str(d) for d in sorted(set(weekdays))),
         repeat_until=repeat_until,
         timezone=actor.timezone,
+        all_day=all_day,
     )
     session.add(event)
     await session.flush()

@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -14,6 +15,7 @@ from services.calendar import get_editable, get_occurrence, overrides_of
 from services.calendar_parse import TITLE_MAX, check_times
 from services.calendar_recur import Occurrence, key_to_time
 from services.errors import N_, DomainError
+from services.parsing_days import midnight
 
 
 async def move(
@@ -22,10 +24,15 @@ async def move(
     """Move an event, or one occurrence of a series (an override row), keeping its length."""
     event = await get_editable(session, actor, event_id)
     occ = await get_occurrence(session, actor, event.id, key)
-    length = occ.ends_at - occ.starts_at
-    check_times(new_start, new_start + length)
+    new_end = new_start + (occ.ends_at - occ.starts_at)
+    if event.all_day:  # the same number of whole days, from the day named
+        days = max(1, round((occ.ends_at - occ.starts_at) / timedelta(days=1)))
+        first = new_start.astimezone(ZoneInfo(event.timezone)).date()
+        new_start = midnight(first, event.timezone)
+        new_end = midnight(first + timedelta(days=days), event.timezone)
+    check_times(new_start, new_end)
     target = await _override_for(session, occ)
-    target.starts_at, target.ends_at = new_start, new_start + length
+    target.starts_at, target.ends_at = new_start, new_end
     target.updated_at = utcnow()
     await session.flush()
     return target, occ
@@ -49,6 +56,7 @@ async def _override_for(session: AsyncSession, occ: Occurrence) -> Event:
         ends_at=occ.ends_at,
         repeat="none",
         timezone=series.timezone,
+        all_day=series.all_day,
         parent_id=series.id,
         recurrence_id=key_to_time(occ.key),
     )

@@ -193,18 +193,31 @@ def _vevent(
         f"UID:{_uid(series.id if series else event.id, host)}",
         f"DTSTAMP:{stamp}",
     ]
-    if recurring:
+    whole = (series or event).all_day
+
+    def at(name: str, moment: datetime) -> str:
+        if whole:  # an all-day event: dates, the same days wherever it is read
+            return f"{name};VALUE=DATE:{moment.astimezone(ZoneInfo(tz)):%Y%m%d}"
+        return f"{name};TZID={tz}:{_local(moment, tz)}"
+
+    if recurring or whole:
         # a series keeps its wall-clock time in its own zone (TZID), across DST changes
         first = event.starts_at
         if entry.only and series is None:  # the first of the occurrences kept
             first = key_to_time(min(entry.only))
-        out.append(f"DTSTART;TZID={tz}:{_local(first, tz)}")
-        out.append(f"DTEND;TZID={tz}:{_local(first + (event.ends_at - event.starts_at), tz)}")
+        out.append(at("DTSTART", first))
+        length = event.ends_at - event.starts_at
+        if whole:  # whole days, whatever a clock change in them did to the hours
+            length = timedelta(days=max(1, round(length / timedelta(days=1))))
+            first = first.astimezone(ZoneInfo(tz))
+        out.append(at("DTEND", first + length))
     else:
         out.append(f"DTSTART:{_utc(event.starts_at)}")
         out.append(f"DTEND:{_utc(event.ends_at)}")
+    if whole:
+        out.append("TRANSP:TRANSPARENT")  # as calendars keep all-day events: not busy
     if series is not None and event.recurrence_id is not None:
-        out.append(f"RECURRENCE-ID;TZID={tz}:{_local(event.recurrence_id, tz)}")
+        out.append(at("RECURRENCE-ID", event.recurrence_id))
     out.append(f"SUMMARY:{_escape(event.title)}")
     if event.description:
         out.append(f"DESCRIPTION:{_escape(event.description)}")
@@ -215,7 +228,7 @@ def _vevent(
     if event.repeat != "none" and series is None and entry.only:
         # a recurrence set of just these dates (RFC 5545 RDATE), no rule
         for key in sorted(entry.only)[1:]:
-            out.append(f"RDATE;TZID={tz}:{_local(key_to_time(key), tz)}")
+            out.append(at("RDATE", key_to_time(key)))
     elif event.repeat != "none" and series is None:
         rule = f"FREQ={event.repeat.upper()}"
         if event.repeat == "weekly":
@@ -231,7 +244,7 @@ def _vevent(
             if o.event.cancelled and o.event.recurrence_id is not None
         }
         for key in sorted(skipped | entry.declined):
-            out.append(f"EXDATE;TZID={tz}:{_local(key_to_time(key), tz)}")
+            out.append(at("EXDATE", key_to_time(key)))
     out.append("STATUS:CANCELLED" if event.cancelled else "STATUS:CONFIRMED")
     if entry.organizer is not None:
         out.append("ORGANIZER" + _person(entry.organizer))

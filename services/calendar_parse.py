@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from services.errors import N_, DomainError
@@ -17,6 +17,7 @@ from services.parsing import (
     parse_when,
     spoken_hour,
 )
+from services.parsing_days import find_day_range, midnight
 
 DEFAULT_LENGTH = timedelta(hours=1)
 TITLE_MAX = 200
@@ -33,6 +34,7 @@ class EventDraft:
     description: str = ""
     repeat: str = "none"
     weekdays: list[int] = field(default_factory=list)
+    all_day: bool = False
 
 
 _URL = re.compile(r"https?://\S+")
@@ -76,6 +78,10 @@ _WORKDAYS = re.compile(
 _EVERY_OTHER = re.compile(
     r"\b(?:every\s+other|every\s+second|every\s+2nd|раз\s+в\s+две\s+недели|"
     r"каждую\s+вторую|каждый\s+второй|каждые\s+две)\b",
+    re.IGNORECASE,
+)
+_ALL_DAY = re.compile(
+    r"(?:\b(?:на|for|the)\s+)?\b(?:all[\s-]day|whole\s+day|full\s+day|весь\s+день|целый\s+день)\b",
     re.IGNORECASE,
 )
 _HALF_HOUR = re.compile(r"\b(?:на\s+)?(?:полчаса|half an hour)\b", re.IGNORECASE)
@@ -231,6 +237,15 @@ def parse_event(text: str, locale: str, tz: str, now: datetime | None = None) ->
             repeat = kind if repeat == "none" else repeat
             raw = _strip(raw, match)
 
+    all_day = False
+    match = _ALL_DAY.search(raw)
+    if match:
+        all_day = True
+        raw = _strip(raw, match)
+    days = find_day_range(raw, tz, now)
+    if days is not None:  # "1-5 декабря", "Dec 3-4": whole days unless clocks are said
+        raw = days.without(raw)
+
     length: timedelta | None = None
     end_clock: tuple[int, int] | None = None
     raw = clocks_in_24_hours(raw)
@@ -259,6 +274,27 @@ def parse_event(text: str, locale: str, tz: str, now: datetime | None = None) ->
 
     zone = ZoneInfo(tz)
     start: datetime | None = None
+    if days is not None:
+        said_clock = _CLOCK_WORD.search(raw)
+        if said_clock is None or all_day:
+            return _whole_days(
+                raw, days.first, days.last, tz, people, groups, place, description, repeat, weekdays
+            )
+        # "3-4 декабря 10:00-18:00": from the first day's start to the last day's end
+        hour, minute = _clock(said_clock.group(1))
+        raw = _strip(raw, said_clock)
+        first = datetime.combine(days.first, datetime.min.time(), zone)
+        start = first.replace(hour=hour, minute=minute).astimezone(UTC)
+        last = datetime.combine(days.last, datetime.min.time(), zone)
+        if end_clock is not None:
+            end = last.replace(hour=end_clock[0], minute=end_clock[1]).astimezone(UTC)
+        else:
+            end = last.replace(hour=hour, minute=minute).astimezone(UTC) + (
+                length or DEFAULT_LENGTH
+            )
+        draft = EventDraft(_clean_title(raw), start, end, people, groups, place[:300], description)
+        check_times(draft.starts_at, draft.ends_at)
+        return draft
     match = _DMY.search(raw)
     if match and match.group(3) is None and match.group(4) is None and _NAMED_DAY.search(raw):
         # a day named in words says when; the dotted number is its time ("завтра 10.05"),
@@ -272,9 +308,14 @@ def parse_event(text: str, locale: str, tz: str, now: datetime | None = None) ->
         raw = _strip(raw, match)
         if match.group(4) is None:  # "31.12": at what time? "31.12 в 18", "15.06 вечером"
             said = find_when(raw, locale, tz, now)
-            if said is None or not has_time(said.fragment):
+            if all_day or said is None or not has_time(said.fragment):
+                if all_day:
+                    day = _dmy(match, zone, now).astimezone(zone).date()
+                    return _whole_days(
+                        raw, day, day, tz, people, groups, place, description, repeat, weekdays
+                    )
                 raise DomainError(
-                    N_("At what time? For example: {example}"),
+                    N_('At what time? For example: {example}. A whole day: add "all day".'),
                     example=_AT_WHAT_TIME[locale == "ru"],
                 )
             clock = said.when.astimezone(zone)
@@ -288,11 +329,16 @@ def parse_event(text: str, locale: str, tz: str, now: datetime | None = None) ->
         if found is not None:
             start = found.when
             raw = raw.replace(found.fragment, " ", 1)
+            if all_day:  # "tomorrow all day"
+                day = start.astimezone(zone).date()
+                return _whole_days(
+                    raw, day, day, tz, people, groups, place, description, repeat, weekdays
+                )
             if not has_time(found.fragment):  # "завтра": a time of day, not this minute
                 before = _CLOCK_WORD.search(raw)  # said before the day ("10:00 tomorrow")?
                 if before is None:
                     raise DomainError(
-                        N_("At what time? For example: {example}"),
+                        N_('At what time? For example: {example}. A whole day: add "all day".'),
                         example=_AT_WHAT_TIME[locale == "ru"],
                     )
                 hour, minute = _clock(before.group(1))
@@ -300,6 +346,9 @@ def parse_event(text: str, locale: str, tz: str, now: datetime | None = None) ->
                 start = day.replace(hour=hour, minute=minute, second=0, microsecond=0)
                 start = start.astimezone(UTC)
                 raw = _strip(raw, before)
+    if start is None and all_day:  # "Day off all day": today
+        day = (now or datetime.now(UTC)).astimezone(zone).date()
+        return _whole_days(raw, day, day, tz, people, groups, place, description, repeat, weekdays)
     if start is None:
         raise DomainError(
             N_("When is it? Add a date and time, for example: {examples}"),
@@ -335,6 +384,39 @@ def parse_event(text: str, locale: str, tz: str, now: datetime | None = None) ->
         description=description,
         repeat=repeat,
         weekdays=weekdays,
+    )
+    check_times(draft.starts_at, draft.ends_at)
+    return draft
+
+
+def _whole_days(
+    raw: str,
+    first: date,
+    last: date,
+    tz: str,
+    people: list[str],
+    groups: list[str],
+    place: str,
+    description: str,
+    repeat: str,
+    weekdays: list[int],
+) -> EventDraft:
+    """An all-day event over the days, midnight to midnight in the zone."""
+    if _CLOCK_WORD.search(raw):
+        raise DomainError(
+            N_('An all-day event has no time of day. Leave out either the time or "all day".')
+        )
+    draft = EventDraft(
+        title=_clean_title(raw),
+        starts_at=midnight(first, tz),
+        ends_at=midnight(last + timedelta(days=1), tz),
+        people=people,
+        groups=groups,
+        place=place[:300],
+        description=description,
+        repeat=repeat,
+        weekdays=weekdays,
+        all_day=True,
     )
     check_times(draft.starts_at, draft.ends_at)
     return draft

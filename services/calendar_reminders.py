@@ -4,7 +4,8 @@ coming occurrences, and forgetting queued ones when an event changes."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -22,6 +23,7 @@ from services.errors import N_, DomainError
 DEFAULT_REMIND = 15
 REMIND_AHEAD = timedelta(days=14)  # reminders are queued this far ahead
 REMIND_MAX = 20  # and at most this many occurrences of a series
+ALL_DAY_REMINDER = time(9, 0)  # an all-day event is reminded of that morning
 
 
 async def remind_minutes(session: AsyncSession, user_id: int) -> int:
@@ -76,6 +78,11 @@ async def due_reminders(
             if said == "no":
                 continue
             due = occ.starts_at - timedelta(minutes=minutes)
+            if series.all_day:  # the morning of its first day, the person's morning
+                day = occ.starts_at.astimezone(ZoneInfo(series.timezone)).date()
+                due = datetime.combine(day, ALL_DAY_REMINDER, ZoneInfo(user.timezone)).astimezone(
+                    UTC
+                )
             if due < now:
                 continue
             out.append(DueReminder(user, occ, due, f"event:{series.id}:{occ.key}:{user_id}"))

@@ -96,6 +96,8 @@ async def busy_time(
     session: AsyncSession, actor: Actor, user: User, start: datetime, end: datetime
 ) -> list[Interval]:
     """When a person is taken: occurrences of events they organise or did not decline.
+    All-day events leave the person free, as calendars keep them ("Home office",
+    "Conference"); absences (/away) are what takes whole days.
 
     Only the times are used, so private events of others stay private."""
     attending = select(EventAttendee.event_id).where(
@@ -107,7 +109,7 @@ async def busy_time(
     )
     occs = await calendar.occurrences_for(session, actor.team_id, attending.union(some), start, end)
     occs = await calendar.without_declined(session, user.id, occs)
-    return [(o.starts_at, o.ends_at) for o in occs]
+    return [(o.starts_at, o.ends_at) for o in occs if not o.event.all_day]
 
 
 async def free_slots(

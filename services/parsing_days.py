@@ -1,0 +1,137 @@
+"""Spans of whole days in free text: "1-5 декабря", "с 28.12 по 8.01", "Dec 3-4",
+"from 3 to 5 December", "28 декабря - 8 января" (for all-day events and absences)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from services.errors import N_, DomainError
+
+_MONTH_WORDS = (
+    r"январ[ья]|феврал[ья]|марта?|апрел[ья]|ма[йя]|июн[ья]|июл[ья]|августа?|"
+    r"сентябр[ья]|октябр[ья]|ноябр[ья]|декабр[ья]|"
+    r"january|february|march|april|may|june|july|august|september|october|november|december|"
+    r"янв|фев|мар|апр|июн|июл|авг|сент?|окт|нояб?|дек|"
+    r"jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec"
+)
+_STEMS = {
+    "янв": 1, "фев": 2, "мар": 3, "апр": 4, "ма": 5, "июн": 6, "июл": 7, "авг": 8, "сен": 9,
+    "окт": 10, "ноя": 11, "дек": 12, "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5,
+    "jun": 6, "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12,
+}  # fmt: skip
+_MONTH = rf"(?:{_MONTH_WORDS})\.?"
+_TO = r"\s*(?:-|–|—|\bпо\b|\bдо\b|\bto\b|\btill\b|\buntil\b|\bthrough\b|\bthru\b)\s*"
+_FROM = r"(?:(?:\bс|\bсо|\bfrom)\s+)?"
+_YEAR = r"(?:\s+(?P<{}>\d{{4}})(?:\s*г\.?)?)?"
+# "1-5 декабря", "с 1 по 5 декабря", "28 декабря - 8 января", "from 3 to 5 December"
+_DAY_FIRST = re.compile(
+    rf"{_FROM}\b(?P<d1>\d{{1,2}})(?:\s+(?P<m1>{_MONTH}){_YEAR.format('y1')})?{_TO}"
+    rf"(?P<d2>\d{{1,2}})\s+(?P<m2>{_MONTH}){_YEAR.format('y2')}(?!\w)",
+    re.IGNORECASE,
+)
+# "Dec 3-4", "from Dec 3 to Dec 5", "December 28 - January 3"
+_MONTH_FIRST = re.compile(
+    rf"{_FROM}\b(?P<m1>{_MONTH})\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?{_TO}"
+    rf"(?:(?P<m2>{_MONTH})\s+)?(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<y2>\d{{4}}))?(?![\w:.])",
+    re.IGNORECASE,
+)
+# "3.12-5.12", "с 28.12 по 8.01.2027"
+_DOTTED = re.compile(
+    rf"{_FROM}(?<![\d.])(?P<d1>\d{{1,2}})\.(?P<m1>\d{{1,2}})(?:\.(?P<y1>\d{{4}}|\d{{2}}))?{_TO}"
+    r"(?P<d2>\d{1,2})\.(?P<m2>\d{1,2})(?:\.(?P<y2>\d{4}|\d{2}))?(?![\d.:])",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class DayRange:
+    first: date
+    last: date  # inclusive
+    start: int  # where the words are in the text
+    end: int
+
+    def without(self, text: str) -> str:
+        """The text with the days taken out."""
+        return (text[: self.start] + " " + text[self.end :]).strip()
+
+
+def _month(word: str | None) -> int | None:
+    if word is None:
+        return None
+    if word.isdigit():
+        return int(word)
+    word = word.lower().rstrip(".")
+    return _STEMS.get(word[:3]) or _STEMS.get(word[:2])
+
+
+def _year(text: str | None) -> int | None:
+    if not text:
+        return None
+    year = int(text)
+    return year + 2000 if year < 100 else year
+
+
+def find_day_range(text: str, tz: str, now: datetime | None = None) -> DayRange | None:
+    """The first span of days the text names; a year left out is the next such days
+    (not yet over), and "28.12 - 8.01" runs into the new year. Clocks such as
+    "10.00-11.30" are no days and are left alone."""
+    found = [
+        match
+        for pattern in (_DAY_FIRST, _MONTH_FIRST, _DOTTED)
+        for match in pattern.finditer(text)
+        if _plausible(match)
+    ]
+    if not found:
+        return None
+    match = min(found, key=lambda m: m.start())
+    groups = match.groupdict()
+    m2 = _month(groups.get("m2"))
+    m1 = _month(groups.get("m1")) or m2
+    m2 = m2 or m1
+    assert m1 is not None and m2 is not None
+    y1, y2 = _year(groups.get("y1")), _year(groups.get("y2"))
+    today = (now or datetime.now(UTC)).astimezone(ZoneInfo(tz)).date()
+    try:
+        first = date(y1 or (y2 if y2 and m1 <= m2 else today.year), m1, int(groups["d1"]))
+        last = date(y2 or first.year, m2, int(groups["d2"]))
+        if last < first and not y2:  # "28.12 - 8.01": into the next year
+            last = last.replace(year=last.year + 1)
+        if not (y1 or y2) and last < today:  # said without a year and over: next year's
+            first, last = first.replace(year=first.year + 1), last.replace(year=last.year + 1)
+    except ValueError:
+        raise DomainError(
+            N_("There is no such date: {text}."), text=match.group(0).strip()
+        ) from None
+    if last < first:
+        raise DomainError(
+            N_("The days run backwards: {text}. Put the first day first."),
+            text=match.group(0).strip(),
+        )
+    return DayRange(first, last, match.start(), match.end())
+
+
+def _plausible(match: re.Match[str]) -> bool:
+    groups = match.groupdict()
+    months = [_month(groups.get(key)) for key in ("m1", "m2") if groups.get(key)]
+    days = [int(groups[key]) for key in ("d1", "d2")]
+    return all(m is not None and 1 <= m <= 12 for m in months) and all(1 <= d <= 31 for d in days)
+
+
+def midnight(day: date, tz: str) -> datetime:
+    """The start of a day in a zone, in UTC."""
+    return datetime(day.year, day.month, day.day, tzinfo=ZoneInfo(tz)).astimezone(UTC)
+
+
+def whole_days(start: datetime, end: datetime, tz: str) -> tuple[datetime, datetime]:
+    """The midnights around the days from `start` up to `end` (exclusive) in a zone:
+    at least one day, and an end falling on a midnight stays there."""
+    zone = ZoneInfo(tz)
+    first = start.astimezone(zone).date()
+    local_end = end.astimezone(zone)
+    last = local_end.date()
+    if local_end.time() == time(0) and last > first:
+        last -= timedelta(days=1)
+    return midnight(first, tz), midnight(max(first, last) + timedelta(days=1), tz)
