@@ -16,6 +16,8 @@ from services.calendar_parse import parse_event
 from services.errors import DomainError
 from services.parsing_days import find_day_range
 from tests.console_driver import ConsoleDriver
+from tests.fakes.telegram_api import FakeTelegram, Person
+from tests.telegram_harness import Chat, running
 from tests.test_calendar_e2e import team
 
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)  # a Friday
@@ -156,3 +158,14 @@ async def test_absences_planned_ahead(sqlite_app: App) -> None:
     assert "Вы отсутствуете с 3 дек. 2030 по 5 дек. 2030 включительно." in out
     out = await ru.say("/away отпуск")
     assert "/away 28.12-8.01" in out
+
+
+async def test_all_day_events_and_absences_in_telegram(sqlite_url: str, fake: FakeTelegram) -> None:
+    async with running(sqlite_url, fake):
+        olga = Chat(fake, Person(303, "Ольга", "ru", username="olga"))
+        await olga.say("/start", expect=2)
+        out = await olga.say("/event Отпуск <семьёй> 1-5 декабря 2030")
+        assert "Когда: 1 дек. 2030 – 5 дек. 2030, весь день" in out[0].text
+        assert "Отпуск &lt;семьёй&gt;" in out[0].text
+        out = await olga.say("/away 28.12.2030-8.01.2031 отпуск")
+        assert "Вы отсутствуете с 28 дек. 2030 по 8 янв. 2031 включительно." in out[0].text
