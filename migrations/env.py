@@ -34,8 +34,19 @@ def _configure(connection: Connection) -> None:
 async def _run_async() -> None:
     engine = create_engine(config.get_main_option("sqlalchemy.url") or "")
     async with engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # batch mode changes a table by building a new one and dropping the old: with
+            # foreign keys on, the drop would delete the rows of every table pointing at
+            # it (ON DELETE CASCADE). Off until the end, checked then (SQLite's own advice).
+            await connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
         await connection.run_sync(_configure)
         await connection.commit()
+        if sqlite:
+            broken = (await connection.exec_driver_sql("PRAGMA foreign_key_check")).fetchall()
+            await connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+            if broken:
+                raise RuntimeError(f"the migration left rows pointing nowhere: {broken[:5]}")
     await engine.dispose()
 
 

@@ -15,10 +15,10 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("events", schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column("all_day", sa.Boolean(), server_default=sa.false(), nullable=False)
-        )
+    # a plain ADD COLUMN, which SQLite has too: no rebuilding of the events table
+    op.add_column(
+        "events", sa.Column("all_day", sa.Boolean(), server_default=sa.false(), nullable=False)
+    )
 
 
 def downgrade() -> None:
