@@ -28,7 +28,7 @@ from models.tasks import Task
 from services import groups, tasks, tasks_work, users
 from services.errors import N_ as _N
 from services.errors import DomainError
-from services.parsing import find_when
+from services.parsing import find_when, ranges_to_ends
 
 router = Router(__name__)
 ORDER = 50
@@ -36,6 +36,7 @@ ORDER = 50
 # #sales or #"Big sales"; "#123" is an issue number, not a group
 _GROUP = re.compile(r'(?<![\w#])#"([^"]+)"|(?<![\w#])#(?!\d+\b)([^\s#@]+)')
 _PERSON = re.compile(r"(?<![\w@])@([\w.\-]+)", re.UNICODE)
+_LONE_MARKS = re.compile(r"\s+[.,;:!?]+\Z")
 _TAIL_WORDS = re.compile(
     r"\s+(by|on|at|until|till|before|due|до|к|в|во|на|не позднее)$", re.IGNORECASE
 )
@@ -70,7 +71,7 @@ async def create_from_text(
     repeat, rest = split_repeat(rest)  # "... каждый понедельник в 10"
     if repeat is not None:
         values["_repeat"] = repeat
-    rest = normalize_dates(rest, ctx.me.locale)
+    rest = ranges_to_ends(normalize_dates(rest, ctx.me.locale))
     found = find_when(rest, ctx.me.locale, ctx.me.timezone)
     deadline = None
     leading = False  # "Завтра позвонить Ивану": the title starts a sentence
@@ -79,6 +80,7 @@ async def create_from_text(
         leading = rest.lstrip().startswith(found.fragment) and found.fragment[:1].isupper()
         rest = rest.replace(found.fragment, " ", 1)
     title = _TAIL_WORDS.sub("", " ".join(rest.split())).strip(" ,;-—")
+    title = _LONE_MARKS.sub("", title)  # "Call Bob 15.12." leaves "Call Bob ."
     if leading:
         title = title[:1].upper() + title[1:]
     if not title:

@@ -17,7 +17,7 @@ from services.access import get_team_user, visible_people
 from services.dialogs import get as get_dialog
 from services.errors import N_ as _N
 from services.errors import DomainError
-from services.parsing import has_time, normalize_dates, parse_when, spoken_hour
+from services.parsing import has_time, normalize_dates, parse_when, ranges_to_ends, spoken_hour
 
 ME_WORDS = {"me", "myself", "я", "мне", "себе", "сам", "сама"}
 NONE_WORDS = {"-", "no", "none", "нет", "без срока"}
@@ -31,9 +31,12 @@ _HOUR_ONLY = re.compile(
 )
 
 
-def with_default_time(moment: datetime, fragment: str, tz: str) -> datetime:
+def with_default_time(
+    moment: datetime, fragment: str, tz: str, now: datetime | None = None
+) -> datetime:
     """A date said without a time ("tomorrow", "by Friday") means the end of the
-    working day there, not this very minute or midnight."""
+    working day there, not this very minute or midnight; "today" said after the
+    working day means the end of the day, not an hour already past."""
     local = moment.astimezone(ZoneInfo(tz))
     hour_only = _HOUR_ONLY.search(fragment)
     if hour_only and not re.search(r"\d[:.]\d", fragment):
@@ -45,9 +48,11 @@ def with_default_time(moment: datetime, fragment: str, tz: str) -> datetime:
             return local.astimezone(ZoneInfo("UTC"))
     if has_time(fragment):
         return moment
-    return local.replace(hour=END_OF_DAY, minute=0, second=0, microsecond=0).astimezone(
-        ZoneInfo("UTC")
-    )
+    evening = local.replace(hour=END_OF_DAY, minute=0, second=0, microsecond=0)
+    current = (now or utcnow()).astimezone(ZoneInfo(tz))
+    if evening <= current and evening.date() == current.date():
+        evening = local.replace(hour=23, minute=59, second=0, microsecond=0)
+    return evening.astimezone(ZoneInfo("UTC"))
 
 
 def quick_deadline(code: str, tz: str, now: datetime | None = None) -> datetime | None:
@@ -84,7 +89,7 @@ async def parse_deadline(ctx: Ctx, raw: str) -> str | None:
     if value.startswith("q:"):
         moment = quick_deadline(value[2:], ctx.me.timezone)
         return moment.isoformat() if moment else None
-    value = normalize_dates(value, ctx.me.locale)
+    value = ranges_to_ends(normalize_dates(value, ctx.me.locale))
     moment = parse_when(value, ctx.me.locale, ctx.me.timezone)
     return with_default_time(moment, value, ctx.me.timezone).isoformat()
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from services.errors import N_, DomainError
 from services.parsing import (
     DATE_EXAMPLES,
+    clock_ranges,
     find_when,
     has_time,
     normalize_dates,
@@ -82,6 +83,11 @@ _EVERY_OTHER = re.compile(
 )
 _ALL_DAY = re.compile(
     r"(?:\b(?:на|for|the)\s+)?\b(?:all[\s-]day|whole\s+day|full\s+day|весь\s+день|целый\s+день)\b",
+    re.IGNORECASE,
+)
+# "1 числа", "каждое 5 число", "15-го числа": a day of the month (monthly with "каждое")
+_NTH_DAY = re.compile(
+    r"(?:(?P<every>каждое|каждого)\s+)?\b(?P<d>\d{1,2})(?:-?(?:го|е|ое))?\s+(?P<word>числа|число)\b",
     re.IGNORECASE,
 )
 _HALF_HOUR = re.compile(r"\b(?:на\s+)?(?:полчаса|half an hour)\b", re.IGNORECASE)
@@ -171,10 +177,15 @@ def _bare_range(match: re.Match[str]) -> str:
 
 def clocks_in_24_hours(text: str) -> str:
     """12-hour and bare-hour clocks as HH:MM, so ranges and times read alike:
-    "2pm to 4pm" -> "14:00-16:00", "3-4pm" -> "15:00-16:00", "с 15 до 17" -> "15:00-17:00"."""
+    "2pm to 4pm" -> "14:00-16:00", "3-4pm" -> "15:00-16:00", "с 15 до 17" -> "15:00-17:00",
+    "10:00-11" -> "10:00-11:00", "завтра 10-11" -> "завтра 10:00-11:00"."""
     text = _AMPM_RANGE.sub(_range_clocks, text)
     text = _AMPM.sub(_one_clock, text)
-    return _BARE_RANGE.sub(_bare_range, text)
+    text = _BARE_RANGE.sub(_bare_range, text)
+    for match, (h1, m1), (h2, m2) in reversed(clock_ranges(text)):
+        whole = f"{h1:02d}:{m1:02d}-{h2:02d}:{m2:02d}"
+        text = text[: match.start()] + whole + text[match.end() :]
+    return text
 
 
 def _strip(text: str, match: re.Match[str]) -> str:
@@ -245,6 +256,14 @@ def parse_event(text: str, locale: str, tz: str, now: datetime | None = None) ->
     days = find_day_range(raw, tz, now)
     if days is not None:  # "1-5 декабря", "Dec 3-4": whole days unless clocks are said
         raw = days.without(raw)
+
+    nth: int | None = None
+    match = _NTH_DAY.search(raw)
+    if match and 1 <= int(match["d"]) <= 31:
+        nth = int(match["d"])
+        raw = _strip(raw, match)
+        if match["every"] or match["word"].lower() == "число":
+            repeat = "monthly" if repeat == "none" else repeat
 
     length: timedelta | None = None
     end_clock: tuple[int, int] | None = None
@@ -354,6 +373,8 @@ def parse_event(text: str, locale: str, tz: str, now: datetime | None = None) ->
             N_("When is it? Add a date and time, for example: {examples}"),
             examples=DATE_EXAMPLES[locale if locale in DATE_EXAMPLES else "en"],
         )
+    if nth is not None:  # "1 числа в 12": the coming 1st at 12:00
+        start = _on_day_of_month(nth, start.astimezone(zone).time(), zone, now)
     if repeat == "weekly" and weekdays:
         local = start.astimezone(zone)
         while local.weekday() not in weekdays:
@@ -387,6 +408,20 @@ def parse_event(text: str, locale: str, tz: str, now: datetime | None = None) ->
     )
     check_times(draft.starts_at, draft.ends_at)
     return draft
+
+
+def _on_day_of_month(nth: int, clock: time, zone: ZoneInfo, now: datetime | None) -> datetime:
+    current = (now or datetime.now(UTC)).astimezone(zone)
+    year, month = current.year, current.month
+    for _ in range(14):  # the next month that has that day, still ahead
+        try:
+            local = datetime.combine(date(year, month, nth), clock, zone)
+        except ValueError:
+            local = None
+        if local is not None and local > current:
+            return local.astimezone(UTC)
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    raise DomainError(N_("There is no such date: {text}."), text=str(nth))
 
 
 def _whole_days(

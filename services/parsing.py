@@ -107,6 +107,9 @@ def _dotted_clock(match: re.Match[str]) -> str:
     return f"{match['day']} {match['at'] or ''}{match['h']}:{match['m']}"
 
 
+_SAID_LAST = re.compile(r"\s*(?:[,.;!?)]|$)")
+
+
 def _said_clock(match: re.Match[str]) -> str:
     """Only what the other readers miss: an hour with "часа"/"o'clock", a bare hour
     after a date ("15 декабря в 10", "30.11 в 11"), and "к 10 вечера"/"завтра до 12"
@@ -120,12 +123,87 @@ def _said_clock(match: re.Match[str]) -> str:
         wanted = dated and (match["part"] or "").lower() not in ("am", "pm")
     else:  # к, до, by, until, till
         wanted = bool(match["part"]) or dated or _NAMED_BEFORE.search(before) is not None
+        # "отчёт до 15", "к 17": at the end of what is said, an hour (a day of the month
+        # is said "до 15 числа", "до 15-го", "до 15 декабря")
+        ending = _SAID_LAST.match(match.string, match.end()) is not None
+        wanted = wanted or (match["prep"].lower() in ("к", "до") and ending)
     if not wanted:
         return match.group(0)  # "до 5 человек", "в 10 классе": no time of day
     hour = spoken_hour(int(match["h"]), match["part"] or "")
     if hour is None:
         return match.group(0)
     return f"{match['prep']} {hour}:00"
+
+
+# a range of clocks one side of which has its minutes: "10:00-11", "9-10:30"
+_HALF_WRITTEN_RANGE = re.compile(
+    r"(?<![\d:./])(?P<h1>\d{1,2})(?::(?P<m1>\d{2}))?\s*[-–—]\s*"
+    r"(?P<h2>\d{1,2})(?::(?P<m2>\d{2}))?(?![\d:./])"
+)
+# or neither, right after a day said in words: "завтра 10-11", "в пятницу 15-16"
+_DAY_BEFORE_RANGE = re.compile(
+    r"(?:today|tomorrow|сегодня|завтра|послезавтра|понедельник|вторник|среду|четверг|"
+    r"пятницу|субботу|воскресенье|monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
+    r"пн|вт|ср|чт|пт|сб|вс|mon|tue|wed|thu|fri|sat|sun|\d{1,2}\.\d{1,2}(?:\.\d{2,4})?)"
+    r"\.?,?\s+(?:(?:в|с|со|at|from)\s+)?\Z",
+    re.IGNORECASE,
+)
+
+
+# "с 10 до 12", "from 9 to 11:30"
+_SAID_RANGE = re.compile(
+    r"(?<!\S)(?:с|со|from)\s+(?P<h1>\d{1,2})(?::(?P<m1>\d{2}))?\s+(?:до|по|to|till|until)\s+"
+    r"(?P<h2>\d{1,2})(?::(?P<m2>\d{2}))?(?![\d:./])",
+    re.IGNORECASE,
+)
+
+
+def clock_ranges(text: str) -> list[tuple[re.Match[str], tuple[int, int], tuple[int, int]]]:
+    """Ranges of clocks in the text ("10:00-11", "9-10:30", "завтра 10-11", "с 10 до 12")
+    as (match, start, end); an end before a morning start is the afternoon's ("11:30-1")."""
+    out: list[tuple[re.Match[str], tuple[int, int], tuple[int, int]]] = []
+    said = list(_SAID_RANGE.finditer(text))
+    for match in sorted([*_HALF_WRITTEN_RANGE.finditer(text), *said], key=lambda m: m.start()):
+        if out and match.start() < out[-1][0].end():
+            continue  # inside a range already read
+        written = match["m1"] is not None or match["m2"] is not None or match in said
+        if not written and _DAY_BEFORE_RANGE.search(text[: match.start()]) is None:
+            continue
+        h1, h2 = int(match["h1"]), int(match["h2"])
+        m1, m2 = int(match["m1"] or 0), int(match["m2"] or 0)
+        if not written:
+            said1, said2 = spoken_hour(h1, ""), spoken_hour(h2, "")
+            if said1 is None or said2 is None:
+                continue
+            h1, h2 = said1, said2
+        if h1 > 23 or h2 > 23 or m1 > 59 or m2 > 59:
+            continue
+        afternoon = (h2 + 12) * 60 + m2 - (h1 * 60 + m1)
+        if (h2, m2) <= (h1, m1) and h2 < 12 and 0 < afternoon <= 4 * 60:
+            h2 += 12  # "11:30-1" ends at 13:00; "10:00-09:00" is a slip, left to refuse
+        out.append((match, (h1, m1), (h2, m2)))
+    return out
+
+
+def ranges_to_ends(text: str) -> str:
+    """A task due in a range of clocks ("завтра 10:00-11") is due at its end."""
+    for match, _start, (hour, minute) in reversed(clock_ranges(text)):
+        text = text[: match.start()] + f"{hour:02d}:{minute:02d}" + text[match.end() :]
+    return text
+
+
+# "1.12 в 9.30": after a date, a dotted time
+_DATE_DOTTED_CLOCK = re.compile(
+    r"(?P<date>(?<![\d.])\d{1,2}\.\d{1,2}(?:\.\d{2,4})?)\s+(?P<at>(?:в|во|at)\s+)"
+    r"(?P<h>\d{1,2})\.(?P<m>\d{2})(?![\d.])",
+    re.IGNORECASE,
+)
+
+
+def _date_dotted_clock(match: re.Match[str]) -> str:
+    if int(match["h"]) > 23 or int(match["m"]) > 59:
+        return match.group(0)
+    return f"{match['date']} {match['at']}{match['h']}:{match['m']}"
 
 
 def normalize_dates(text: str, locale: str = "") -> str:
@@ -138,6 +216,7 @@ def normalize_dates(text: str, locale: str = "") -> str:
     text = _ABBREVIATION_DOT.sub(lambda m: m.group(1), text)  # "Dec. 4", "Fri."
     text = _SAID_CLOCK.sub(_said_clock, text)
     text = _NAMED_DAY_DOTTED.sub(_dotted_clock, text)  # "завтра 15.00" is 15:00
+    text = _DATE_DOTTED_CLOCK.sub(_date_dotted_clock, text)  # "1.12 в 9.30" too
     if locale == "en":  # "31/12" is no month/day: it stays day/month
         text = _US_DATE.sub(
             lambda m: (
@@ -170,10 +249,16 @@ def parse_when(text: str, locale: str, tz: str, now: datetime | None = None) -> 
     alone = _DAY_ALONE.fullmatch(raw)
     if alone is not None:  # dateparser reads "day after tomorrow" as tomorrow
         word = " ".join(alone["rel"].lower().split()).removeprefix("the ")
-        return (now or datetime.now(UTC)) + timedelta(days=_RELATIVE_DAYS.get(word, 2))
+        # days of the calendar there, not 24 hours: a night the clocks change is shorter
+        current = (now or datetime.now(UTC)).astimezone(ZoneInfo(tz))
+        day = current.date() + timedelta(days=_RELATIVE_DAYS.get(word, 2))
+        return datetime.combine(day, current.time(), ZoneInfo(tz)).astimezone(UTC)
     ordinal = _ORDINAL_ALONE.fullmatch(raw)
     if ordinal is not None:
         return _next_day_of_month(int(ordinal["d"]), tz, now)
+    day_of_month = _DAY_OF_MONTH_TAIL.fullmatch(raw)
+    if day_of_month is not None and (said := _day_of_month(day_of_month, tz, now)):
+        return said
     spoken = _spoken_tail(raw, tz, now)
     if spoken is not None and spoken.fragment == raw.strip():
         return spoken.when  # "в пятницу в 15", "в понедельник в 10 утра", "вечером"...
@@ -206,6 +291,19 @@ _DAY_ALONE = re.compile(
 _ORDINAL_ALONE = re.compile(
     r"(?:(?:by|until|till|on|before)\s+)?(?:the\s+)?(?P<d>\d{1,2})(?:st|nd|rd|th)", re.IGNORECASE
 )
+
+
+# "до 15 числа", "к 5-му", "до 20-го": the coming day of the month
+_DAY_OF_MONTH = (
+    r"(?:(?:до|к|на|by)\s+)?(?P<dm>\d{1,2})(?:-?(?:го|е|му|ое))?\s+числа"
+    r"|(?:до|к|на)\s+(?P<dm2>\d{1,2})-?(?:го|му|е)"
+)
+_DAY_OF_MONTH_TAIL = re.compile(rf"(?<!\S)(?P<fragment>{_DAY_OF_MONTH})[\s.!]*\Z", re.IGNORECASE)
+
+
+def _day_of_month(match: re.Match[str], tz: str, now: datetime | None) -> datetime | None:
+    number = int(match["dm"] or match["dm2"])
+    return _next_day_of_month(number, tz, now) if 1 <= number <= 31 else None
 
 
 def _next_day_of_month(day_: int, tz: str, now: datetime | None) -> datetime:
@@ -383,7 +481,7 @@ def _day_only(match: re.Match[str], tz: str, now: datetime | None) -> datetime |
 HAS_TIME = re.compile(
     r"\d{1,2}[:.]\d{2}|\d\s*(?:am|pm)\b|\b(?:at|в)\s+\d{1,2}\b|"
     r"hour|minute|\bhrs?\b|\bmins?\b|час|минут|\bмин\b|\bч\b|noon|midnight|полдень|полночь|"
-    r"утр|вечер|ноч|дн[её]м|morning|afternoon|evening|tonight|\bnow\b|сейчас|"
+    r"утр|вечер|ноч|дн[её]м|обед|lunch|morning|afternoon|evening|tonight|\bnow\b|сейчас|"
     r"\bend\s+of\b|конц[ау]\s|\b(?:eod|cob|eow|eom)\b|close\s+of\s+business",
     re.IGNORECASE,
 )
@@ -551,10 +649,11 @@ _SPOKEN_TAIL = re.compile(
     r"|yesterday|вчера|позавчера)"  # a call noted after the fact: "вчера в 15"
     r"|(?:(?:в|во|on)\s+)?(?P<wd>понедельник|вторник|среду|четверг|пятницу|субботу|"
     r"воскресенье|monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
-    r"mon|tue|wed|thu|fri|sat|sun))"
+    r"mon|tue|wed|thu|fri|sat|sun|пн|вт|ср|чт|пт|сб|вс)\.?)"
     r",?\s+)?"
     r"(?:(?:в|at)\s+(?P<h>\d{1,2})(?:\s*(?P<part>утра|дня|вечера|ночи|am|pm))?"
-    r"|(?P<pod>утром|дн[её]м|вечером|ночью|morning|afternoon|evening|tonight)))"
+    r"|(?P<pod>утром|дн[её]м|вечером|ночью|morning|afternoon|evening|tonight"
+    r"|к\s+обеду|в\s+обед|к\s+вечеру|by\s+lunch(?:time)?|at\s+lunch(?:time)?)))"
     r"[\s.!]*\Z",
     re.IGNORECASE,
 )
@@ -562,13 +661,13 @@ _WEEKDAYS = {
     name: day
     for day, names in enumerate(
         (
-            ("понедельник", "monday", "mon"),
-            ("вторник", "tuesday", "tue"),
-            ("среду", "wednesday", "wed"),
-            ("четверг", "thursday", "thu"),
-            ("пятницу", "friday", "fri"),
-            ("субботу", "saturday", "sat"),
-            ("воскресенье", "sunday", "sun"),
+            ("понедельник", "monday", "mon", "пн"),
+            ("вторник", "tuesday", "tue", "вт"),
+            ("среду", "wednesday", "wed", "ср"),
+            ("четверг", "thursday", "thu", "чт"),
+            ("пятницу", "friday", "fri", "пт"),
+            ("субботу", "saturday", "sat", "сб"),
+            ("воскресенье", "sunday", "sun", "вс"),
         )
     )
     for name in names
@@ -583,6 +682,24 @@ _PART_OF_DAY = {
     "evening": 19,
     "tonight": 21,
     "ночью": 23,
+    # said alone too: no word of a title
+    "к обеду": 13,
+    "в обед": 13,
+    "by lunch": 13,
+    "by lunchtime": 13,
+    "at lunch": 13,
+    "at lunchtime": 13,
+    "к вечеру": 18,
+}
+_SAID_ALONE = {
+    "tonight",
+    "к обеду",
+    "в обед",
+    "к вечеру",
+    "by lunch",
+    "by lunchtime",
+    "at lunch",
+    "at lunchtime",
 }
 
 
@@ -612,9 +729,10 @@ def _spoken_tail(text: str, tz: str, now: datetime | None) -> Found | None:
             return None  # "next Friday at 3pm": a longer phrase, dateparser's
     if match["pod"] is not None:
         named = match["rel"] is not None or match["wd"] is not None
-        if not named and match["pod"].lower() not in ("tonight",):
+        pod = " ".join(match["pod"].lower().split())
+        if not named and pod not in _SAID_ALONE:
             return None  # "evening" alone is a word of the title, not a deadline
-        hour: int | None = _PART_OF_DAY[match["pod"].lower()]
+        hour: int | None = _PART_OF_DAY[pod]
     else:
         hour = spoken_hour(int(match["h"]), match["part"] or "")
     if hour is None:
@@ -626,7 +744,7 @@ def _spoken_tail(text: str, tz: str, now: datetime | None) -> Found | None:
         day = current.date() + timedelta(days=_RELATIVE_DAYS.get(word, 2))
         local = datetime.combine(day, time(hour, 0), zone)
     elif match["wd"] is not None:  # the coming one: today's, if the hour is still ahead
-        ahead = (_WEEKDAYS[match["wd"].lower()] - current.weekday()) % 7
+        ahead = (_WEEKDAYS[match["wd"].lower().rstrip(".")] - current.weekday()) % 7
         local = datetime.combine(current.date() + timedelta(days=ahead), time(hour, 0), zone)
         if local <= current:
             local = datetime.combine(
@@ -680,10 +798,40 @@ def _dated_tail(text: str, locale: str, tz: str, now: datetime | None) -> Found 
     return None
 
 
+# "в следующий понедельник", "в след. пятницу", "в ближайшую среду": words of the date
+_NEXT_BEFORE = re.compile(
+    r"(?:(?<=\s)|^)(?:(?:в|во|на)\s+)?(?P<next>следующ\w*|след\.?|ближайш\w*)\s+\Z",
+    re.IGNORECASE,
+)
+_WEEKDAY_START = re.compile(
+    r"(?:(?:в|во)\s+)?(?:понедельник|вторник|сред[уа]|четверг|пятниц[уа]|суббот[уа]|"
+    r"воскресенье|пн|вт|ср|чт|пт|сб|вс)\b",
+    re.IGNORECASE,
+)
+
+
 def find_when(text: str, locale: str, tz: str, now: datetime | None = None) -> Found | None:
     """The last date phrase inside a sentence ('Call Ivan tomorrow at 3pm'), if any.
     The fragment is of the text as normalize_dates gives it (callers pass it so)."""
     text = normalize_dates(text, locale)
+    found = _find_when(text, locale, tz, now)
+    if found is None or not _WEEKDAY_START.match(found.fragment):
+        return found
+    at = text.rfind(found.fragment)
+    said = _NEXT_BEFORE.search(text[:at]) if at >= 0 else None
+    if said is None:
+        return found
+    when = found.when
+    current = (now or datetime.now(UTC)).astimezone(ZoneInfo(tz))
+    if (
+        not said["next"].lower().startswith("ближайш")
+        and when.astimezone(ZoneInfo(tz)).date() == current.date()
+    ):
+        when += timedelta(days=7)  # "в следующий понедельник" said on a Monday: a week on
+    return Found(when=when, fragment=text[said.start() : at + len(found.fragment)].strip())
+
+
+def _find_when(text: str, locale: str, tz: str, now: datetime | None) -> Found | None:
     found = _fast_tail(text, tz, now) or _spoken_tail(text, tz, now)
     if found is not None:
         return found
@@ -694,6 +842,9 @@ def find_when(text: str, locale: str, tz: str, now: datetime | None = None) -> F
     day_only = _day_only(dated, tz, now) if dated else None
     if dated is not None and day_only is not None:  # "Call Bob 15.12": that day
         return Found(when=day_only, fragment=dated["fragment"].strip())
+    day_of_month = _DAY_OF_MONTH_TAIL.search(text)
+    if day_of_month is not None and (said := _day_of_month(day_of_month, tz, now)):
+        return Found(when=said, fragment=day_of_month["fragment"].strip())
     tail = _dated_tail(text, locale, tz, now)
     if tail is not None:
         return tail

@@ -169,3 +169,31 @@ async def test_all_day_events_and_absences_in_telegram(sqlite_url: str, fake: Fa
         assert "Отпуск &lt;семьёй&gt;" in out[0].text
         out = await olga.say("/away 28.12.2030-8.01.2031 отпуск")
         assert "Вы отсутствуете с 28 дек. 2030 по 8 янв. 2031 включительно." in out[0].text
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end", "title", "repeat"),
+    [
+        ("встреча завтра 10:00-11", "28.11 10:00", "28.11 11:00", "встреча", "none"),
+        ("встреча завтра 9-10:30", "28.11 09:00", "28.11 10:30", "встреча", "none"),
+        ("встреча завтра 10-11", "28.11 10:00", "28.11 11:00", "встреча", "none"),
+        ("встреча завтра 11:30-1", "28.11 11:30", "28.11 13:00", "встреча", "none"),
+        ("отчет ежемесячно 1 числа в 12", "01.12 12:00", "01.12 13:00", "отчет", "monthly"),
+        (
+            "оплата аренды каждое 5 число в 12",
+            "05.12 12:00",
+            "05.12 13:00",
+            "оплата аренды",
+            "monthly",
+        ),
+        ("встреча в пн в 11", "30.11 11:00", "30.11 12:00", "встреча", "none"),
+    ],
+)
+def test_times_as_people_write_them(
+    text: str, start: str, end: str, title: str, repeat: str
+) -> None:
+    moscow = ZoneInfo("Europe/Moscow")
+    draft = parse_event(text, "ru", "Europe/Moscow", NOW)
+    assert draft.starts_at.astimezone(moscow).strftime("%d.%m %H:%M") == start
+    assert draft.ends_at.astimezone(moscow).strftime("%d.%m %H:%M") == end
+    assert (draft.title, draft.repeat) == (title, repeat)

@@ -68,3 +68,59 @@ def test_quick_picks() -> None:
 )
 def test_verb_hint(title: str, verb: bool) -> None:
     assert starts_with_verb(title) is verb
+
+
+EVENING = datetime(2026, 11, 27, 15, 20, tzinfo=UTC)  # Friday, 18:20 in Moscow
+
+
+@pytest.mark.parametrize(
+    ("text", "when", "title"),
+    [
+        ("позвонить клиенту в пн в 11", "Mon 30.11 11:00", "позвонить клиенту"),
+        ("отчет в чт в 12", "Thu 03.12 12:00", "отчет"),
+        ("отчет пт в 16", "Fri 04.12 16:00", "отчет"),
+        ("отчет до 15", "Sat 28.11 15:00", "отчет"),
+        ("отчет к 17", "Sat 28.11 17:00", "отчет"),
+        ("отчет до 15 числа", "Tue 15.12 18:00", "отчет"),
+        ("оплатить до 20-го", "Sun 20.12 18:00", "оплатить"),
+        ("собрать до 5 человек", None, "собрать до 5 человек"),
+        ("отчет 1.12 в 9.30", "Tue 01.12 09:30", "отчет"),
+        ("отчет 1.12 с 10 до 12", "Tue 01.12 12:00", "отчет"),
+        ("встреча завтра 10:00-11", "Sat 28.11 11:00", "встреча"),
+        ("встреча завтра 10-11", "Sat 28.11 11:00", "встреча"),
+        ("Sprint 10-11 planning tomorrow 15:00", "Sat 28.11 15:00", "Sprint 10-11 planning"),
+        ("позвонить поставщику сегодня", "Fri 27.11 23:59", "позвонить поставщику"),
+        ("позвонить клиенту в следующий понедельник", "Mon 30.11 18:00", "позвонить клиенту"),
+        ("позвонить клиенту в след понедельник", "Mon 30.11 18:00", "позвонить клиенту"),
+        ("позвонить клиенту завтра к обеду", "Sat 28.11 13:00", "позвонить клиенту"),
+        ("call Bob tomorrow by lunch", "Sat 28.11 13:00", "call Bob"),
+    ],
+)
+def test_what_people_type_in_russian_chats(text: str, when: str | None, title: str) -> None:
+    from services.parsing import ranges_to_ends
+
+    rest = ranges_to_ends(normalize_dates(text, "ru"))
+    found = find_when(rest, "ru", "Europe/Moscow", now=EVENING)
+    if when is None:
+        assert found is None
+        return
+    assert found is not None
+    moment = with_default_time(found.when, found.fragment, "Europe/Moscow", EVENING)
+    assert moment.astimezone(ZoneInfo("Europe/Moscow")).strftime("%a %d.%m %H:%M") == when
+    assert " ".join(rest.replace(found.fragment, " ", 1).split()) == title
+
+
+def test_next_weekday_said_on_that_day_is_a_week_on() -> None:
+    monday = datetime(2026, 11, 30, 7, 0, tzinfo=UTC)  # 10:00 in Moscow
+    found = find_when("созвон в следующий понедельник в 15", "ru", "Europe/Moscow", now=monday)
+    assert found is not None
+    assert found.when.astimezone(ZoneInfo("Europe/Moscow")).strftime("%d.%m %H:%M") == "07.12 15:00"
+
+
+def test_tomorrow_on_a_night_the_clocks_change() -> None:
+    from services.parsing import parse_when
+
+    # Saturday 23:30 in Los Angeles; Sunday is 23 hours long there
+    late = datetime(2027, 3, 14, 7, 30, tzinfo=UTC)
+    moment = parse_when("tomorrow", "en", "America/Los_Angeles", late)
+    assert moment.astimezone(ZoneInfo("America/Los_Angeles")).day == 14
