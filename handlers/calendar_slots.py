@@ -1,4 +1,4 @@
-"""/slots @anna @petr [today|tomorrow|this week|next week] [60m]: common free time,
+"""/slots @anna @petr [today|tomorrow|this week|next week|DATE] [60m]: common free time,
 with a button to book an event in a slot."""
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from handlers.markup import Span, bold, join_lines
 from handlers.views import CALLBACK_LIMIT, Button, View
 from services import calendar, calendar_slots, users
 from services.access import get_team_user
-from services.calendar_parse import parse_duration
+from services.calendar_parse import parse_start, split_duration
 from services.calendar_recur import key_to_time, occ_key
 from services.errors import N_ as _N
 from services.errors import DomainError
@@ -27,12 +27,13 @@ router = Router(__name__)
 ORDER = 66
 
 PEOPLE = re.compile(r"(?<!\S)@([\w.\-]+)")
+_DAY_CODE = re.compile(r"d\d{8}")  # one day, as the calendar's lists carry it
 RANGES = {**CALENDAR_RANGES, "m": ("tomorrow", "завтра")}
 DEFAULT_LENGTH = timedelta(minutes=60)
 
 
 def bounds(ctx: Ctx, code: str) -> tuple[datetime, datetime]:
-    if code in ("t", "w", "n"):
+    if code in ("t", "w", "n") or _DAY_CODE.fullmatch(code):
         return range_bounds(ctx.tr, code)
     tomorrow = day_start(ctx.tr, datetime.now(UTC)) + timedelta(days=1)
     end = (tomorrow.replace(tzinfo=None) + timedelta(days=1)).replace(tzinfo=ctx.tr.zone())
@@ -63,7 +64,7 @@ async def slots_view(ctx: Ctx, ids: list[int], code: str, minutes: int, page_no:
     if not found:  # what to try instead, as buttons: a later span, a shorter meeting
         lines.append(ctx.tr("No common free time there. Try a later week or a shorter length."))
         tries: list[tuple[str, str]] = []
-        if code != "n":
+        if code not in ("n",):
             tries.append((ctx.tr.s("Next week"), f"sl:p:n:{minutes}:{people}:1"))
         if minutes > 30:
             shorter = max(30, minutes // 2)
@@ -94,7 +95,7 @@ async def slots_view(ctx: Ctx, ids: list[int], code: str, minutes: int, page_no:
 @router.command(
     "slots",
     help=N_("free time common to several people"),
-    usage=N_("/slots @anna @petr [today|tomorrow|this week|next week] [60m]"),
+    usage=N_("/slots @anna @petr [today|tomorrow|this week|next week|DATE] [60m]"),
 )
 async def slots_command(ctx: Ctx) -> Any:
     text = ctx.args.strip()
@@ -110,15 +111,26 @@ async def slots_command(ctx: Ctx) -> Any:
             names = ", ".join(u.name for u in found)
             raise DomainError(_N("Several people match: {names}. Type the full name."), names=names)
         ids.append(found[0].id)
-    rest = " ".join(PEOPLE.sub(" ", text).split()).lower()
-    length = parse_duration(rest)
-    code = "w"
+    length, rest = split_duration(" ".join(PEOPLE.sub(" ", text).split()).lower())
+    code = ""
     for key, words in RANGES.items():
         if any(word in rest for word in sorted(words, key=len, reverse=True)):
             code = key
             if key in ("n", "m"):
                 break
+    if not code and rest:  # a day: "в понедельник", "пн", "30.11", "Friday"
+        try:
+            day = parse_start(rest, ctx.me.locale, ctx.me.timezone)
+        except DomainError:
+            raise DomainError(
+                _N(
+                    "Which days? Say today, tomorrow, this week, next week or a date, "
+                    "for example: /slots @anna next week 60m"
+                )
+            ) from None
+        code = day.astimezone(ctx.tr.zone()).strftime("d%Y%m%d")
     minutes = int((length or DEFAULT_LENGTH).total_seconds() // 60)
+    code = code or "w"
     return await slots_view(ctx, ids, code, minutes, 1)
 
 
@@ -133,7 +145,8 @@ def _ids(raw: str) -> list[int]:
 async def slots_action(ctx: Ctx) -> Any:
     verb = ctx.action_args[0] if ctx.action_args else ""
     if verb == "p" and len(ctx.action_args) >= 5:
-        code = ctx.action_args[1] if ctx.action_args[1] in RANGES else "w"
+        code = ctx.action_args[1]
+        code = code if code in RANGES or _DAY_CODE.fullmatch(code) else "w"
         view = await slots_view(
             ctx, _ids(ctx.action_args[3]), code, ctx.int_arg(2), ctx.page_arg(4)
         )

@@ -194,10 +194,15 @@ def _strip(text: str, match: re.Match[str]) -> str:
 
 def parse_duration(text: str) -> timedelta | None:
     """'60m', '1.5h', '90 минут' -> a length, or None."""
+    return split_duration(text)[0]
+
+
+def split_duration(text: str) -> tuple[timedelta | None, str]:
+    """A length said in the text ('60m', '1.5h', '90 минут'), and the text without it."""
     match = _DURATION.search(text)
     if match is None:
-        return None
-    return _duration(match.group(1), match.group(2))
+        return None, text
+    return _duration(match.group(1), match.group(2)), " ".join(_strip(text, match).split())
 
 
 OVERNIGHT_MAX = timedelta(hours=12)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, update
 
@@ -165,6 +167,17 @@ async def test_slots_in_russian(sqlite_app: App) -> None:
     boss, _anna, _petr = await team(sqlite_app, lang="ru")
     out = await boss.say("/slots @Anna следующая неделя 1ч")
     assert "Свободно 1 ч для Boss, Anna:" in out
+    # one day, named as people name it: that day's windows only
+    today = datetime.now(ZoneInfo("Europe/Moscow")).date()
+    monday = today + timedelta(days=7 - today.weekday())
+    for said in ("в понедельник", "пн 30м", f"{monday:%d.%m}"):
+        out = await boss.say(f"/slots @Anna {said}")
+        assert "🟢 вт " not in out and "🟢 ср " not in out, (said, out)
+    assert "🟢 пн " in out and "1 окно" in out
+    out = await boss.say("/slots @Anna на след неделе")
+    assert "🟢 пн " in out and "🟢 пт " in out
+    out = await boss.say("/slots @Anna когда-нибудь")
+    assert "На какие дни?" in out
 
 
 async def test_times_show_in_each_readers_zone(sqlite_app: App) -> None:
