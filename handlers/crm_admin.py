@@ -41,7 +41,10 @@ async def dashboard_view(ctx: Ctx, month: str) -> View:
         lines.append(ctx.tr("No plan for this month. An admin sets one: /crm plan @person 500000"))
     for line in board.plans:
         if line.kind == "amount":
-            done, target = money(line.actual, cur), money(line.target, cur)
+            done, target = (
+                money(line.actual, cur, ctx.tr.lang),
+                money(line.target, cur, ctx.tr.lang),
+            )
         else:
             done = str(line.actual)
             target = to_plain(ctx.tr.n("{n} deal", "{n} deals", line.target))
@@ -100,7 +103,7 @@ async def dashboard_view(ctx: Ctx, month: str) -> View:
                 *ctx.tr(
                     "won {won} for {amount}, activities done: {acts}",
                     won=str(won),
-                    amount=money(amount, cur),
+                    amount=money(amount, cur, ctx.tr.lang),
                     acts=str(acts),
                 ),
             ]
@@ -258,7 +261,7 @@ async def plan_command(ctx: Ctx, text: str) -> View:
     target = amount // 100 if kind == "count" else amount
     user_id = await person_field(ctx, who)
     plan = await crm_reports.set_plan(ctx.session, ctx.me, user_id, month, kind, target)
-    shown = money(plan.target, team_currency) if kind == "amount" else str(plan.target)
+    shown = money(plan.target, team_currency, ctx.tr.lang) if kind == "amount" else str(plan.target)
     name = (await crm.user_names(ctx.session, {user_id}))[user_id]
     if kind == "count":
         return View(

@@ -210,11 +210,13 @@ async def deal_card(ctx: Ctx, deal_id: int) -> View:
     lines.append(field_line(ctx, ctx.tr.s("Stage"), stage_label(ctx, stage)))
     if stage.kind == "lost" and deal.lost_reason:
         lines.append(field_line(ctx, ctx.tr.s("Reason"), deal.lost_reason))
-    lines.append(field_line(ctx, ctx.tr.s("Amount"), money(deal.amount, deal.currency)))
+    lines.append(
+        field_line(ctx, ctx.tr.s("Amount"), money(deal.amount, deal.currency, ctx.tr.lang))
+    )
     items = await crm_products.deal_items(ctx.session, ctx.me, deal.id)
     for item, name in items:
         discount = f", −{item.discount}%" if item.discount else ""
-        total = money(crm_products.line_total(item), deal.currency)
+        total = money(crm_products.line_total(item), deal.currency, ctx.tr.lang)
         lines.append([Span(f"• {name} × {item.quantity}{discount} = {total}")])
     products = sum(crm_products.line_total(item) for item, _ in items)
     if items and products != deal.amount:  # the amount was typed over the products' sum
@@ -223,7 +225,7 @@ async def deal_card(ctx: Ctx, deal_id: int) -> View:
                 Span("⚠ "),
                 *ctx.tr(
                     "The products come to {total}; the amount was set by hand.",
-                    total=money(products, deal.currency),
+                    total=money(products, deal.currency, ctx.tr.lang),
                 ),
             ]
         )
@@ -287,7 +289,8 @@ async def related_view(ctx: Ctx, entity: str, entity_id: int, what: str, page_no
         for deal in deals.items:
             view.row(
                 Button(
-                    f"💼 {deal.title} — {money(deal.amount, deal.currency)}"[:60], f"dl:o:{deal.id}"
+                    f"💼 {deal.title} — {money(deal.amount, deal.currency, ctx.tr.lang)}"[:60],
+                    f"dl:o:{deal.id}",
                 )
             )
         page = deals
@@ -328,7 +331,9 @@ async def person_card(ctx: Ctx, entity: str, entity_id: int) -> View:
     if deals.items:
         lines.append([bold(ctx.tr.s("Deals"))])
     for deal in deals.items:
-        lines.append([Span(f"• #{deal.id} {deal.title} — {money(deal.amount, deal.currency)}")])
+        lines.append(
+            [Span(f"• #{deal.id} {deal.title} — {money(deal.amount, deal.currency, ctx.tr.lang)}")]
+        )
         view.row(Button(f"💼 {deal.title}"[:60], f"dl:o:{deal.id}"))
     if deals.pages > 1:
         view.row(Button(ctx.tr.s("All deals ({n})", n=deals.total), f"{letter}:dd:{row.id}:1"))

@@ -144,7 +144,9 @@ async def list_view(ctx: Ctx, code_: str, page_no: int) -> View:
             [
                 Span(f"#{deal.id} "),
                 bold(deal.title),
-                Span(f" — {money(deal.amount, deal.currency)}, {stage_names[deal.stage_id]}"),
+                Span(
+                    f" — {money(deal.amount, deal.currency, ctx.tr.lang)}, {stage_names[deal.stage_id]}"
+                ),
             ]
         )
         view.row(Button(f"#{deal.id} {deal.title}"[:60], f"dl:o:{deal.id}"))
@@ -273,7 +275,11 @@ async def products_view(ctx: Ctx, page_no: int) -> View:
         )
     for product in page.items:
         lines.append(
-            [Span("• "), bold(product.name), Span(f" — {money(product.price, product.currency)}")]
+            [
+                Span("• "),
+                bold(product.name),
+                Span(f" — {money(product.price, product.currency, ctx.tr.lang)}"),
+            ]
         )
     view = View(body=join_lines(lines))
     view.row(*pager_row(ctx, page, "dl:pl"))
@@ -297,7 +303,7 @@ async def products_command(ctx: Ctx) -> Any:
             body=ctx.tr(
                 "Product {name} added: {price}.",
                 name=bold(product.name),
-                price=money(product.price, product.currency),
+                price=money(product.price, product.currency, ctx.tr.lang),
             )
         )
     return await products_view(ctx, 1)
@@ -329,7 +335,10 @@ async def _submit_amount(ctx: Ctx, values: dict[str, Any]) -> View:
 
 async def _product_choices(ctx: Ctx) -> list[tuple[str, str]]:
     page = await crm_products.list_products(ctx.session, ctx.me, per_page=20)
-    return [(f"{p.name} — {money(p.price, p.currency)}"[:60], str(p.id)) for p in page.items]
+    return [
+        (f"{p.name} — {money(p.price, p.currency, ctx.tr.lang)}"[:60], str(p.id))
+        for p in page.items
+    ]
 
 
 async def _parse_product(ctx: Ctx, raw: str) -> int:

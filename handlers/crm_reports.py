@@ -113,7 +113,7 @@ async def render(ctx: Ctx, title: str, rows: list[crm_reports.ReportRow], deals:
                         "{n} deal, {amount}",
                         "{n} deals, {amount}",
                         row.count,
-                        amount=money(row.amount, settings.currency),
+                        amount=money(row.amount, settings.currency, ctx.tr.lang),
                     ),
                 ]
             )

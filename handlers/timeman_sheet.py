@@ -113,7 +113,9 @@ def sheet_text(tr: Translator, rows: list[Any], first: date, last: date) -> list
     return lines
 
 
-def sheet_csv(rows: list[Any], first: date, last: date, locale: str = "en") -> bytes:
+def sheet_csv(rows: list[Any], first: date, last: date, tr: Translator) -> bytes:
+    """Hours a day and a total per person; columns named in the reader's language."""
+    locale = tr.lang
     lines: list[list[Any]] = []
     for row in rows:
         day = first
@@ -121,9 +123,9 @@ def sheet_csv(rows: list[Any], first: date, last: date, locale: str = "en") -> b
             if day in row.days:
                 lines.append([row.user.name, day.isoformat(), hours(row.days[day], locale), ""])
             day += timedelta(days=1)
-        extra = ";".join(f"{k}={v}" for k, v in sorted(row.violations.items()))
-        lines.append([row.user.name, "total", hours(row.total, locale), extra])
-    header = ["person", "date", "worked_hours", "violations"]
+        extra = _violations(tr, row.violations)
+        lines.append([row.user.name, tr.s("total"), hours(row.total, locale), extra])
+    header = [tr.s("Person"), tr.s("Date"), tr.s("Hours worked"), tr.s("Violations")]
     return ("\ufeff" + csv_text(header, lines, list_separator(locale))).encode("utf-8")
 
 
@@ -164,7 +166,7 @@ async def sheet_view(
         view = View(body=ctx.tr("Timesheet as CSV."))
         view.file = Attachment(
             f"timesheet-{first.isoformat()}.csv",
-            sheet_csv(rows, first, last, ctx.me.locale),
+            sheet_csv(rows, first, last, ctx.tr),
             "text/csv",
         )
         return view

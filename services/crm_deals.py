@@ -366,17 +366,18 @@ async def set_amount(
         "deal",
         deal.id,
         N_("Amount: {amount}"),
-        amount=money(deal.amount, deal.currency),
+        amount=money(deal.amount, deal.currency, actor.locale),
     )
     await session.flush()
     return deal
 
 
-def money(minor: int, currency: str) -> str:
+def money(minor: int, currency: str, lang: str = "en") -> str:
+    """An amount as the reader writes it: "15 000.50 USD"; in Russian "15 000,50 RUB"."""
     whole, cents = divmod(abs(minor), 100)
     text = f"{whole:,}".replace(",", " ")
     if cents:
-        text += f".{cents:02d}"
+        text += ("." if lang.startswith("en") else ",") + f"{cents:02d}"
     return ("-" if minor < 0 else "") + f"{text} {currency}"
 
 

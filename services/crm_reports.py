@@ -28,7 +28,7 @@ from models.teams import User
 from services.access import Actor, get_team_user, require_admin
 from services.crm import SOURCE_NAMES, scope_of, settings_of, stage_name, user_names, visible
 from services.errors import N_, DomainError, bare
-from services.spreadsheet import csv_text, list_separator
+from services.spreadsheet import csv_text, decimal, list_separator
 
 PLAN_KINDS = ("amount", "count")
 
@@ -392,12 +392,48 @@ async def template(
 
 # -- export --------------------------------------------------------------------------------
 
+# column names in the reader's language; the import reads them back (services.crm_import)
 EXPORTS = {
-    "lead": ["id", "name", "company", "phone", "email", "source", "status", "owner", "created"],
-    "deal": ["id", "title", "stage", "amount", "currency", "owner", "created", "closed"],
-    "contact": ["id", "name", "company", "phone", "email", "owner", "created"],
-    "company": ["id", "name", "phone", "email", "owner", "created"],
+    "lead": [
+        N_("ID"),
+        N_("Name"),
+        N_("Company"),
+        N_("Phone"),
+        N_("E-mail"),
+        N_("Source"),
+        N_("Status"),
+        N_("Responsible"),
+        N_("Created on"),
+    ],
+    "deal": [
+        N_("ID"),
+        N_("Title"),
+        N_("Stage"),
+        N_("Amount"),
+        N_("Currency"),
+        N_("Responsible"),
+        N_("Created on"),
+        N_("Closed on"),
+    ],
+    "contact": [
+        N_("ID"),
+        N_("Name"),
+        N_("Company"),
+        N_("Phone"),
+        N_("E-mail"),
+        N_("Responsible"),
+        N_("Created on"),
+    ],
+    "company": [
+        N_("ID"),
+        N_("Company"),
+        N_("Phone"),
+        N_("E-mail"),
+        N_("Responsible"),
+        N_("Created on"),
+    ],
 }
+SPREADSHEET_TIME = "%Y-%m-%d %H:%M"  # what Excel and LibreOffice take for a date and time
 
 
 async def export_csv(
@@ -440,9 +476,10 @@ async def export_csv(
             )
             companies = {int(i): str(n) for i, n in found.all()}
     lines: list[list[Any]] = []
+    separator = list_separator(actor.locale)
     for r in rows:
         owner = names.get(r.owner_id, "") if r.owner_id else ""
-        created = r.created_at.astimezone(zone).isoformat(timespec="seconds")
+        created = r.created_at.astimezone(zone).strftime(SPREADSHEET_TIME)
         if entity == "lead":
             lines.append(
                 [
@@ -458,15 +495,13 @@ async def export_csv(
                 ]
             )
         elif entity == "deal":
-            closed = (
-                r.closed_at.astimezone(zone).isoformat(timespec="seconds") if r.closed_at else ""
-            )
+            closed = r.closed_at.astimezone(zone).strftime(SPREADSHEET_TIME) if r.closed_at else ""
             lines.append(
                 [
                     r.id,
                     r.title,
                     say(stage_name(stages[r.stage_id])),
-                    f"{r.amount / 100:.2f}",
+                    decimal(r.amount / 100, separator),
                     r.currency,
                     owner,
                     created,
@@ -478,7 +513,7 @@ async def export_csv(
             lines.append([r.id, r.name, company, r.phone, r.email, owner, created])
         else:
             lines.append([r.id, r.name, r.phone, r.email, owner, created])
-    text = csv_text(EXPORTS[entity], lines, list_separator(actor.locale))
+    text = csv_text([say(name) for name in EXPORTS[entity]], lines, separator)
     return ("\ufeff" + text).encode("utf-8"), len(rows)
 
 

@@ -31,6 +31,13 @@ def list_separator(locale: str) -> str:
     return "," if locale.startswith("en") else ";"
 
 
+def decimal(value: float, separator: str) -> str:
+    """A number with two decimals as the spreadsheet reads it: "15000,50" where the
+    list separator is ";" (the comma is then the decimal mark), "15000.50" otherwise."""
+    text = f"{value:.2f}"
+    return text.replace(".", ",") if separator == ";" else text
+
+
 def csv_text(header: list[str], rows: Iterable[Iterable[Any]], delimiter: str = ",") -> str:
     """A CSV document of a header and rows, every cell made safe."""
     out = io.StringIO()

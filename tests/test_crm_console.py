@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
@@ -853,9 +854,31 @@ async def test_a_russian_export_opens_in_columns_with_companies_and_local_times(
     await olga.say("/export leads")
     leads = (tmp_path / "leads.csv").read_text(encoding="utf-8-sig")
     assert ";звонок;новый;" in leads, leads  # the reader's words, not codes
-    assert rows[0] == ["id", "name", "company", "phone", "email", "owner", "created"], rows
+    assert rows[0] == [
+        "ID",
+        "Имя",
+        "Компания",
+        "Телефон",
+        "E-mail",
+        "Ответственный",
+        "Дата создания",
+    ], rows
     assert rows[1][1:4] == ["Иван Петров", "ООО Ромашка", "+7 912 555-44-33"], rows
-    assert rows[1][6].endswith("+03:00"), rows  # Moscow time, not UTC
+    moscow = datetime.now(ZoneInfo("Europe/Moscow")).replace(tzinfo=None)
+    created = datetime.strptime(rows[1][6], "%Y-%m-%d %H:%M")  # a time Excel reads as one
+    assert abs(created - moscow) < timedelta(minutes=5), rows  # Moscow time, not UTC
+    # amounts with the decimal comma Russian Excel reads as a number
+    await olga.say("/deal Консультация 15 000,50 руб")
+    await olga.say("/export deals")
+    deals = list(
+        csv.reader(
+            (tmp_path / "deals.csv").read_text(encoding="utf-8-sig").splitlines(), delimiter=";"
+        )
+    )
+    assert deals[0][:5] == ["ID", "Название", "Стадия", "Сумма", "Валюта"], deals
+    assert deals[1][3] == "15000,50", deals
+    out = await olga.say("/deal 1")
+    assert "15 000,50 RUB" in out, out
 
 
 async def test_the_owner_of_a_lead_hears_when_someone_else_converts_it(sqlite_app: App) -> None:

@@ -255,7 +255,7 @@ async def test_export_round_trip(maker: async_sessionmaker[AsyncSession], boss: 
         data, n = await crm_reports.export_csv(s, boss, "lead")
         assert n == 3 and data.startswith("\ufeff".encode())
         rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
-        assert rows[0][:3] == ["id", "name", "company"]
+        assert rows[0][:3] == ["ID", "Name", "Company"]
         assert [r[1] for r in rows[1:]] == ["Анна", "Bob, Jr.", 'Say "hi"']
         filtered, n = await crm_reports.export_csv(
             s, boss, "lead", lead_filter=crm_leads.LeadFilter(source="call")

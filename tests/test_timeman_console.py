@@ -431,5 +431,5 @@ async def test_a_russian_timesheet_csv_opens_in_columns(sqlite_app: App, tmp_pat
     name = re.search(r"\(file: (timesheet-[\d-]+\.csv)", out)
     assert name, out
     lines = (tmp_path / name.group(1)).read_text(encoding="utf-8-sig").splitlines()
-    assert lines[0] == "person;date;worked_hours;violations", lines
-    assert lines[-1].startswith("Olga;total;0,0"), lines  # Russian decimals, ";" between
+    assert lines[0] == "Сотрудник;Дата;Отработано часов;Нарушения", lines
+    assert lines[-1].startswith("Olga;итого;0,0"), lines  # Russian decimals, ";" between
