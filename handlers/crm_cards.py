@@ -93,7 +93,10 @@ TRANSLATED_PARAMS = frozenset({"stage", "status", "kind"})
 
 
 def history_text(ctx: Ctx, note: CrmNote) -> Markup:
-    params = {key: _history_param(ctx, key, value) for key, value in (note.params or {}).items()}
+    stored = note.params or {}
+    params = {key: _history_param(ctx, key, value) for key, value in stored.items()}
+    if "value_kind" in stored and "value" in stored:  # a field's date or number
+        params["value"] = field_value_text(ctx, str(stored["value_kind"]), stored["value"])
     return ctx.tr(note.text, **params)
 
 

@@ -158,7 +158,14 @@ async def set_value(
     custom[str(fld.id)] = value
     row.custom = custom
     await add_history(
-        session, actor, entity, entity_id, N_("{field}: {value}"), field=fld.name, value=value
+        session,
+        actor,
+        entity,
+        entity_id,
+        N_("{field}: {value}"),
+        field=fld.name,
+        value=value,
+        value_kind=fld.kind,  # a date or number is shown as each reader writes it
     )
     await session.flush()
     return row, fld, value

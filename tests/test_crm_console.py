@@ -731,6 +731,9 @@ async def test_custom_dates_numbers_and_amounts_as_russians_type_them(sqlite_app
     await olga.press("Бюджет")
     out = await olga.say("1,5 млн")
     assert "Бюджет: 1 500 000" in out, out
+    out = await olga.say("/deal 1")  # the history says them as the card does
+    assert "Olga: Дата отгрузки: 15 дек. 2026" in out and "2026-12-15" not in out, out
+    assert "Olga: Бюджет: 1 500 000" in out and "1500000" not in out, out
     out = await olga.say("/deal Лицензии 2 миллиона рублей")
     assert "Сумма: 2 000 000 RUB" in out, out
     out = await olga.say("/deal Аренда 50 тыс в месяц")
