@@ -86,7 +86,14 @@ async def working_time(
     while day <= end.astimezone(zone).date():
         if str(day.isoweekday()) in days and not any(a <= day <= b for a, b in away):
             opens = datetime.combine(day, time(first_minute // 60, first_minute % 60), zone)
-            closes = datetime.combine(day, time(last_minute // 60 % 24, last_minute % 60), zone)
+            # a day to 24:00 (or through the night, "22:00-06:00") closes the next day
+            closing_day = (
+                day + timedelta(days=1)
+                if last_minute <= first_minute or (last_minute >= 24 * 60)
+                else day
+            )
+            last = last_minute % (24 * 60)
+            closes = datetime.combine(closing_day, time(last // 60, last % 60), zone)
             out.append((opens.astimezone(UTC), closes.astimezone(UTC)))
         day += timedelta(days=1)
     return [(max(s, start), min(e, end)) for s, e in out if e > start and s < end]

@@ -351,3 +351,11 @@ async def test_no_common_time_offers_what_to_try_instead(sqlite_app: App) -> Non
     assert "Next week" in out and "5 h instead" in out, out
     out = await boss.press("5 h instead")
     assert "Free 5 h for" in out, out
+
+
+async def test_a_working_day_to_midnight_has_free_time(sqlite_app: App) -> None:
+    boss, anna, _petr = await team(sqlite_app)
+    out = await anna.say("/day schedule mon-fri 15:00-00:00 lunch 0")
+    assert "15:00–24:00" in out, out
+    out = await boss.say("/slots @Anna next week 60m")
+    assert "Free 1 h for Boss, Anna: 5 windows" in out, out  # 15:00-18:00 each workday
