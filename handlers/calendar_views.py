@@ -62,8 +62,15 @@ def repeat_text(tr: Translator, event: Event) -> str:
         return tr.s("every day")
     if event.repeat == "weekly":
         names = get_day_names("abbreviated", locale=tr.lang)
-        days = ", ".join(names[d] for d in sorted(weekday_set(event)))
-        return tr.s("every week on {days}", days=days)
+        # the days where the reader is: Monday 17:00 in Los Angeles is Tuesday in Tokyo
+        first = event.starts_at.astimezone(ZoneInfo(event.timezone))
+        days = {
+            (first + timedelta(days=day - first.weekday())).astimezone(tr.zone()).weekday()
+            for day in weekday_set(event)
+        }
+        if event.all_day:
+            days = set(weekday_set(event))  # whole days are the same days everywhere
+        return tr.s("every week on {days}", days=", ".join(names[d] for d in sorted(days)))
     if event.repeat == "monthly":
         return tr.s("every month on day {day}", day=event.starts_at.astimezone(tr.zone()).day)
     return ""

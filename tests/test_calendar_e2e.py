@@ -187,6 +187,12 @@ async def test_times_show_in_each_readers_zone(sqlite_app: App) -> None:
     assert "When: tomorrow 14:00–15:00" in out  # Boss is in Moscow
     out = await anna.say("/events week")
     assert "Boss invites you to Call, tomorrow 11:00–12:00." in out  # London, winter: UTC
+    # a weekly meeting late on Monday in Moscow falls on Tuesday morning in Vladivostok
+    await anna.say("/me tz Asia/Vladivostok")
+    out = await boss.say("/event Sync every mon, wed 22:00 30m @Anna")
+    assert "Repeats: every week on Mon, Wed" in out, out
+    out = await anna.say("/event 2")
+    assert "Repeats: every week on Tue, Thu" in out, out
 
 
 async def test_declining_one_occurrence_of_a_repeating_event(app: App) -> None:
