@@ -115,14 +115,16 @@ async def time_view(ctx: Ctx, rest: str) -> View:
 
 
 async def time_page(ctx: Ctx, user_id: int, week: bool, page_no: int) -> View:
-    name = ctx.me.name
+    name, timezone = ctx.me.name, ctx.me.timezone
     if user_id != ctx.me.user_id:
         person = await ctx.session.get(User, user_id)
         name = person.name if person else "?"
-    zone = ZoneInfo(ctx.me.timezone)
+        timezone = person.timezone if person else timezone
+    # the person's own day and week, as their timesheet counts them
+    zone = ZoneInfo(timezone)
     today = datetime.now(zone).replace(hour=0, minute=0, second=0, microsecond=0)
     start = today - timedelta(days=today.weekday()) if week else today
-    end = today + timedelta(days=1)
+    end = (today.replace(tzinfo=None) + timedelta(days=1)).replace(tzinfo=zone)
     rows = await tasks.time_logged(ctx.session, ctx.me, user_id, start, end)
     total = sum(seconds for _t, seconds in rows)
     period = ctx.tr.s("this week") if week else ctx.tr.s("today")

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
 
 from bot.app import App
 from handlers.events import ChatRef, Incoming, Sender
@@ -954,3 +958,31 @@ async def test_a_deadline_in_the_past_is_said(sqlite_app: App) -> None:
     assert "This deadline has already passed." in out, out
     out = await boss.say("/task Pay the rent tomorrow")
     assert "already passed" not in out, out
+
+
+async def test_time_on_tasks_of_someone_elsewhere_counts_their_day(sqlite_app: App) -> None:
+    """A supervisor in Los Angeles asking for the time of someone in Vladivostok gets
+    that person's today, as their timesheet counts it (the two days differ most hours)."""
+    boss = ConsoleDriver(sqlite_app, user="Boss", lang="en", timezone="America/Los_Angeles")
+    await boss.say("/start")
+    code = re.search(r"/start (\S+)", await boss.say("/invite"))
+    assert code
+    ivan = ConsoleDriver(sqlite_app, user="Ivan", lang="en", timezone="Asia/Vladivostok")
+    await ivan.say(f"/start {code.group(1)}")
+    await ivan.say("/task Port the parser")
+    from models.tasks import TaskTimeEntry
+    from models.teams import User
+
+    def midnight(zone: str) -> datetime:
+        local = datetime.now(ZoneInfo(zone)).replace(hour=0, minute=0, second=0, microsecond=0)
+        return local.astimezone(UTC)
+
+    ivan_day, boss_day = midnight("Asia/Vladivostok"), midnight("America/Los_Angeles")
+    # a moment of Ivan's day that is not of the supervisor's
+    moment = ivan_day if ivan_day < boss_day else ivan_day + timedelta(hours=23, minutes=59)
+    async with sqlite_app.workspace.sessionmaker() as session, session.begin():
+        ivan_id = await session.scalar(select(User.id).where(User.name == "Ivan"))
+        assert ivan_id is not None
+        session.add(TaskTimeEntry(task_id=1, user_id=ivan_id, started_at=moment, seconds=9000))
+    out = await boss.say("/tasks time @Ivan")
+    assert "Time on tasks, Ivan, today: 2 h 30 min" in out, out
