@@ -169,6 +169,9 @@ class TaskRecurrence(Base):
     # weekly: every week_step-th week counted from the week of anchor_day (its Monday)
     week_step: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     anchor_day: Mapped[date | None] = mapped_column(Date)
+    # 0: a copy is created at the rule's moment and due as the template was; more: the
+    # copies are due at the rule's moments, each created this many minutes ahead
+    lead_minutes: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class TaskTemplate(Base):

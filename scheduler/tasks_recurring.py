@@ -11,7 +11,7 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from handlers.i18n import translator
+from handlers.i18n import Translator
 from handlers.tasks_views import notice
 from models.base import utcnow
 from models.teams import User
@@ -29,8 +29,12 @@ async def spawn_recurring(
             user = await session.get(User, task.responsible_id)
             if user is None or not user.active:
                 continue
-            tr = translator(user.locale, user.timezone)
-            view = notice(tr, task, tr("A recurring task is due again."))
+            tr = Translator(user.locale, user.timezone, read_at=now)  # "tomorrow 10:00"
+            if task.deadline is None:
+                said = tr("A recurring task is due again.")
+            else:  # made ahead of its deadline: say when it is due
+                said = tr("A recurring task is due again {when}.", when=tr.when(task.deadline))
+            view = notice(tr, task, said)
             await notifications.notify(
                 session,
                 user,

@@ -11,11 +11,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.base import utcnow
 from models.tasks import ChecklistItem, Task, TaskMember, TaskRecurrence, TaskTemplate
+from models.teams import User
 from services.access import Actor
 from services.errors import N_, DomainError, forbidden, not_found
 from services.tasks import can_manage, clean_title, due_sort, get_task
+from services.timeman_schedules import Schedule, schedule_of
 
 KINDS = ("daily", "weekly", "monthly")
+# a copy due at the rule's moment comes at least this long before it: "due in an hour"
+# can still be said, and it is never born overdue
+MIN_LEAD = 60
+DAY = 24 * 60
 
 
 def _on_day(day: date, hour: int, minute: int, zone: ZoneInfo) -> datetime:
@@ -66,6 +72,45 @@ def previous_occurrence(rule: TaskRecurrence, until: datetime) -> datetime | Non
         found = moment
         moment = next_occurrence(rule, moment)
     return found
+
+
+def _on_consecutive_days(rule: TaskRecurrence) -> bool:
+    """Whether the rule fires two days running (daily, "по будням", "mon,tue")."""
+    if rule.kind == "daily":
+        return True
+    if rule.kind != "weekly" or (rule.week_step or 1) > 1:
+        return False
+    days = {int(d) for d in rule.weekdays.split(",") if d.strip().isdigit()}
+    return any((day + 1) % 7 in days for day in days)
+
+
+def lead_minutes(rule: TaskRecurrence, occurs: datetime, schedule: Schedule, zone: str) -> int:
+    """How long before its deadline a copy due at the rule's moment is created: for a
+    rule that fires day after day, at the start of the responsible's working day (their
+    schedule, in their zone) when that is an hour or more before, else at the end of
+    the working day before; for any other rule, a day before."""
+    if not _on_consecutive_days(rule):
+        return DAY
+    local = occurs.astimezone(ZoneInfo(zone))
+    at = local.hour * 60 + local.minute
+    if at - schedule.start_minute >= MIN_LEAD:
+        return at - schedule.start_minute
+    return min(DAY, max(MIN_LEAD, at + DAY - schedule.end_minute))
+
+
+def made_at(rule: TaskRecurrence, occurs: datetime) -> datetime:
+    """When the copy of the occurrence `occurs` is created: at it, or (copies due at
+    the rule's moments) its lead ahead, never before the occurrence before it."""
+    if not rule.lead_minutes:
+        return occurs
+    ahead = occurs - timedelta(minutes=rule.lead_minutes)
+    before = previous_occurrence(rule, occurs - timedelta(microseconds=1))
+    return max(ahead, before) if before is not None else ahead
+
+
+def occurrence_made_at(rule: TaskRecurrence, moment: datetime) -> datetime:
+    """The occurrence whose copy is created at `moment` (the rule's `next_at`)."""
+    return next_occurrence(rule, moment) if rule.lead_minutes else moment
 
 
 async def set_recurrence(
@@ -127,6 +172,15 @@ async def set_recurrence(
         # the task itself is this occurrence's ("every Monday at 10" set on a task due
         # Monday 10:00): the first copy is the following one, not a twin of it
         rule.next_at = next_occurrence(rule, rule.next_at)
+    rule.lead_minutes = 0
+    if task.deadline is not None and previous_occurrence(rule, task.deadline) == task.deadline:
+        # due at the rule's moment ("the weekly report, Mondays at 10"): so is each copy,
+        # made ahead of it, not at it (born overdue, with no reminder before it)
+        responsible = await session.get(User, task.responsible_id)
+        schedule = await schedule_of(session, responsible) if responsible else Schedule()
+        zone = responsible.timezone if responsible else rule.timezone
+        rule.lead_minutes = lead_minutes(rule, rule.next_at, schedule, zone)
+        rule.next_at = max(made_at(rule, rule.next_at), now or utcnow())
     task.recurrence_id = None
     await session.flush()
     task.recurrence_id = rule.id
@@ -150,9 +204,13 @@ async def stop_recurrence(session: AsyncSession, actor: Actor, task_id: int) -> 
 
 def copy_deadline(rule: TaskRecurrence, template: Task, occurs: datetime) -> datetime | None:
     """A copy is due as the template was: the same number of days after it starts, at
-    the same time of day in the rule's zone; never after the next copy starts."""
+    the same time of day in the rule's zone; later than it starts (never born overdue),
+    never after the next copy starts. A template due at the rule's moment: the copy is
+    due at its own (and made ahead of it, see `made_at`)."""
     if template.deadline is None:
         return None
+    if rule.lead_minutes:  # the template is due at the rule's moment: so is the copy
+        return occurs
     zone = ZoneInfo(rule.timezone)
     # the template's own occurrence: the rule's last moment up to its deadline, when
     # that is after it was made ("every Monday", made on a Friday, due Monday: its
@@ -165,7 +223,7 @@ def copy_deadline(rule: TaskRecurrence, template: Task, occurs: datetime) -> dat
     days = max(0, (due.date() - anchor.date()).days)
     start = occurs.astimezone(zone)
     deadline = _on_day(start.date() + timedelta(days=days), due.hour, due.minute, zone)
-    if deadline < occurs:  # due at 08:00, repeating at 09:00: the next day's 08:00
+    if deadline <= occurs:  # due at 08:00 (or 09:00), made at 09:00: the next day's
         deadline = _on_day(start.date() + timedelta(days=days + 1), due.hour, due.minute, zone)
     return min(deadline, next_occurrence(rule, occurs))
 
@@ -192,11 +250,11 @@ async def spawn_due(session: AsyncSession, now: datetime | None = None) -> list[
         if template is None:
             rule.active = False
             continue
-        # after a downtime, the latest occurrence that is due, not the oldest missed one
-        occurs = rule.next_at
+        # after a downtime, the latest occurrence whose copy is due, not the oldest missed
+        occurs = occurrence_made_at(rule, rule.next_at)
         for _ in range(400):
             following = next_occurrence(rule, occurs)
-            if following > now:
+            if made_at(rule, following) > now:
                 break
             occurs = following
         deadline = copy_deadline(rule, template, occurs)
@@ -211,7 +269,7 @@ async def spawn_due(session: AsyncSession, now: datetime | None = None) -> list[
             is_open=True,
             deadline=deadline,
             due_sort=due_sort(deadline),
-            start_at=occurs,
+            start_at=made_at(rule, occurs),
             needs_approval=template.needs_approval,
             responsible_may_change_deadline=template.responsible_may_change_deadline,
             recurrence_id=rule.id,
@@ -229,7 +287,7 @@ async def spawn_due(session: AsyncSession, now: datetime | None = None) -> list[
             session.add(
                 ChecklistItem(task_id=copy.id, text=item.text, done=False, position=item.position)
             )
-        rule.next_at = next_occurrence(rule, max(now, occurs))
+        rule.next_at = made_at(rule, next_occurrence(rule, max(now, occurs)))
         created.append(copy)
     await session.flush()
     return created

@@ -532,7 +532,7 @@ async def test_a_weekly_copy_is_due_on_its_own_day_and_never_twins_the_task(
 ) -> None:
     """Made on a Friday, due Monday 10:00, repeating every Monday at 10:00: the task is
     this Monday's; the copies are the next Mondays', each due that Monday at 10:00 (not
-    on the Thursday three days later)."""
+    on the Thursday three days later), and made a day before it."""
     friday = datetime(2026, 11, 27, 13, 35, tzinfo=UTC)
     monday_ten = datetime(2026, 11, 30, 10, 0, tzinfo=UTC)  # the admin's zone is UTC
     async with maker() as s, s.begin():
@@ -542,9 +542,9 @@ async def test_a_weekly_copy_is_due_on_its_own_day_and_never_twins_the_task(
         rule = await tasks_repeat.set_recurrence(
             s, world.admin, task.id, "weekly", weekdays=[0], hour=10, now=friday
         )
-        assert rule.next_at == monday_ten + timedelta(days=7)
+        assert rule.next_at == monday_ten + timedelta(days=6)
     async with maker() as s, s.begin():
-        (copy,) = await tasks_repeat.spawn_due(s, now=monday_ten + timedelta(days=7))
+        (copy,) = await tasks_repeat.spawn_due(s, now=monday_ten + timedelta(days=6))
         assert copy.deadline == monday_ten + timedelta(days=7)
 
 

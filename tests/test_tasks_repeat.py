@@ -1,0 +1,160 @@
+"""Repeating tasks due at the rule's moment ("the weekly report, Mondays at 10"): each
+copy is made ahead of its deadline, so it is not born overdue and is reminded before."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.app import App
+from models.outbox import OutboxMessage
+from models.tasks import Task
+from scheduler import periodic, planner
+from services import tasks, tasks_repeat
+from tests.test_scheduler_planner import text
+from tests.test_tasks_console import actor_of, team
+from tests.test_tasks_services import World, maker, world  # noqa: F401
+
+
+async def _copies(app: App, template_id: int) -> list[Task]:
+    async with app.workspace.sessionmaker() as s:
+        template = await s.get(Task, template_id)
+        assert template is not None and template.recurrence_id is not None
+        rows = await s.execute(
+            select(Task)
+            .where(Task.recurrence_id == template.recurrence_id, Task.id != template_id)
+            .order_by(Task.id)
+        )
+        return list(rows.scalars())
+
+
+async def _deadline(app: App, task_id: int) -> datetime:
+    async with app.workspace.sessionmaker() as s:
+        task = await s.get(Task, task_id)
+        assert task is not None and task.deadline is not None
+        return task.deadline
+
+
+async def _reminders(app: App, user_id: int, task_id: int) -> list[str]:
+    """What the planner sent the person about one task, in order."""
+    async with app.workspace.sessionmaker() as s:
+        rows = await s.execute(
+            select(OutboxMessage)
+            .where(OutboxMessage.user_id == user_id, OutboxMessage.kind == "reminder")
+            .order_by(OutboxMessage.id)
+        )
+        return [text(r) for r in rows.scalars() if r.payload.get("ref") == f"task:{task_id}"]
+
+
+async def test_a_weekly_copy_comes_a_day_before_its_deadline(sqlite_app: App) -> None:
+    """`/task Weekly report monday 10:00 @Anna`, `/task 1 repeat weekly mon at 10:00`: the
+    next Monday's copy comes on Sunday at 10:00, due Monday at 10:00; Anna hears it is
+    due the day before and the hour before, and only then that it is overdue."""
+    boss, anna = await team(sqlite_app, "en", "Boss", "Anna")
+    out = await boss.say("/task Weekly report monday 10:00 @Anna")
+    assert "Task #1 created." in out, out
+    out = await boss.say("/task 1 repeat weekly mon at 10:00")
+    assert "#1 repeats weekly" in out, out
+    due = await _deadline(sqlite_app, 1) + timedelta(days=7)  # the next Monday's copy
+    made = due - timedelta(days=1)
+    sessions = sqlite_app.workspace.sessionmaker
+    assert await periodic.recurring_tasks(sessions, now=made - timedelta(minutes=1)) == 0
+    await planner.tick(sessions, now=made - timedelta(minutes=1))
+    assert await periodic.recurring_tasks(sessions, now=made) == 1
+    (copy,) = await _copies(sqlite_app, 1)
+    assert copy.deadline == due and copy.start_at == made
+    assert not tasks.is_overdue(copy, made)
+    out = await anna.say("/tasks")
+    assert "A recurring task is due again tomorrow 10:00." in out, out
+    assert "Weekly report" in out, out
+    for moment in (made, due - timedelta(hours=1), due + timedelta(minutes=5)):
+        await planner.tick(sessions, now=moment)
+    anna_id = (await actor_of(sqlite_app, "Anna")).user_id
+    said = await _reminders(sqlite_app, anna_id, copy.id)
+    assert len(said) == 3, said  # a day before, an hour before, then overdue
+    assert "is due" in said[0] and "is due" in said[1] and "overdue" in said[2], said
+    # the next copy comes the Sunday after, not with this one
+    assert await periodic.recurring_tasks(sessions, now=due + timedelta(minutes=5)) == 0
+
+
+async def test_a_daily_copy_due_at_nine_comes_the_evening_before(sqlite_app: App) -> None:
+    """`repeat daily at 9:00` on a task due at 9:00, for someone whose day starts at
+    9:00: each copy comes when their working day before ends (18:00), not at 9:00 with
+    its overdue notice; "due in an hour" is sent at 8:00."""
+    boss, _anna = await team(sqlite_app, "en", "Boss", "Anna")
+    out = await boss.say("/task Standup tomorrow 9:00 @Anna")
+    assert "Task #1 created." in out, out
+    out = await boss.say("/task 1 repeat daily at 9:00")
+    assert "#1 repeats daily" in out, out
+    first = await _deadline(sqlite_app, 1)
+    sessions = sqlite_app.workspace.sessionmaker
+    # at the task's own 9:00 no copy comes: the next one is made that evening
+    assert await periodic.recurring_tasks(sessions, now=first + timedelta(minutes=5)) == 0
+    evening = first + timedelta(hours=9)
+    assert await periodic.recurring_tasks(sessions, now=evening) == 1
+    (copy,) = await _copies(sqlite_app, 1)
+    assert copy.deadline == first + timedelta(days=1) and copy.start_at == evening
+    await planner.tick(sessions, now=evening)
+    for moment in (copy.deadline - timedelta(hours=1), copy.deadline + timedelta(minutes=5)):
+        await planner.tick(sessions, now=moment)
+    anna_id = (await actor_of(sqlite_app, "Anna")).user_id
+    said = await _reminders(sqlite_app, anna_id, copy.id)
+    assert len(said) == 2 and "is due" in said[0] and "overdue" in said[1], said
+    # and the day after's the evening after
+    assert await periodic.recurring_tasks(sessions, now=evening + timedelta(days=1)) == 1
+
+
+async def test_a_daily_copy_due_later_comes_when_the_working_day_starts(
+    maker: async_sessionmaker[AsyncSession],  # noqa: F811
+    world: World,  # noqa: F811
+) -> None:
+    """Due at 11:00, repeating daily at 11:00: made at 9:00, the start of the
+    responsible's working day; a copy missed while nothing ran is made late, the latest
+    one only."""
+    monday = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)  # the zone is UTC
+    eleven = datetime(2026, 3, 2, 11, 0, tzinfo=UTC)
+    async with maker() as s, s.begin():
+        task = await tasks.create_task(
+            s, world.admin, "Check the mail", responsible_id=world.emp.user_id, deadline=eleven
+        )
+        rule = await tasks_repeat.set_recurrence(
+            s, world.admin, task.id, "daily", hour=11, now=monday
+        )
+        assert rule.next_at == datetime(2026, 3, 3, 9, 0, tzinfo=UTC)
+    async with maker() as s, s.begin():
+        (copy,) = await tasks_repeat.spawn_due(s, now=datetime(2026, 3, 3, 9, 0, tzinfo=UTC))
+        assert copy.deadline == datetime(2026, 3, 3, 11, 0, tzinfo=UTC)
+    async with maker() as s, s.begin():  # nothing ran on Wednesday and Thursday
+        (late,) = await tasks_repeat.spawn_due(s, now=datetime(2026, 3, 5, 10, 0, tzinfo=UTC))
+        assert late.deadline == datetime(2026, 3, 5, 11, 0, tzinfo=UTC)
+        assert late.start_at == datetime(2026, 3, 5, 9, 0, tzinfo=UTC)
+        rule = await s.get(tasks_repeat.TaskRecurrence, rule.id)
+        assert rule is not None and rule.next_at == datetime(2026, 3, 6, 9, 0, tzinfo=UTC)
+
+
+async def test_a_copy_made_at_the_time_it_would_be_due_is_due_the_day_after(
+    maker: async_sessionmaker[AsyncSession],  # noqa: F811
+    world: World,  # noqa: F811
+) -> None:
+    """Due Tuesday 10:00, repeating Mondays at 10:00: each copy is made on Monday at
+    10:00 and due on Tuesday at 10:00, as the task was, not at the moment it is made."""
+    tuesday = datetime(2026, 3, 3, 8, 0, tzinfo=UTC)
+    async with maker() as s, s.begin():
+        task = await tasks.create_task(
+            s,
+            world.admin,
+            "Send the minutes",
+            deadline=datetime(2026, 3, 3, 10, 0, tzinfo=UTC),
+            now=tuesday,
+        )
+        rule = await tasks_repeat.set_recurrence(
+            s, world.admin, task.id, "weekly", weekdays=[0], hour=10, now=tuesday
+        )
+        monday = rule.next_at
+        assert monday == datetime(2026, 3, 9, 10, 0, tzinfo=UTC)
+    async with maker() as s, s.begin():
+        (copy,) = await tasks_repeat.spawn_due(s, now=monday)
+        assert copy.start_at == monday
+        assert copy.deadline == datetime(2026, 3, 10, 10, 0, tzinfo=UTC)
