@@ -15,7 +15,7 @@ from handlers.views import Attachment, Button, View
 from models.base import utcnow
 from services import reminders, timeman, timeman_reports
 from services.errors import N_ as _N
-from services.errors import DomainError
+from services.errors import DomainError, pN_
 from services.parsing import is_date_word, parse_when
 from services.parsing_days import find_day_range
 from services.spreadsheet import csv_text, list_separator
@@ -129,7 +129,11 @@ def sheet_csv(rows: list[Any], first: date, last: date, tr: Translator) -> bytes
     return ("\ufeff" + csv_text(header, lines, list_separator(locale))).encode("utf-8")
 
 
-def sheet_png(rows: list[Any], first: date, last: date, title: str, lang: str = "en") -> bytes:
+def sheet_png(
+    rows: list[Any], first: date, last: date, title: str, lang: str = "en", unit: str = "h"
+) -> bytes:
+    """Hours a day (one person) or in all (several) as bars; `unit`: the hours' axis
+    label in the reader's language."""
     from matplotlib.figure import Figure
 
     figure = Figure(figsize=(8, 4), dpi=100)
@@ -148,7 +152,9 @@ def sheet_png(rows: list[Any], first: date, last: date, title: str, lang: str = 
     positions = list(range(len(labels)))
     axes.bar(positions, values, color="#4a90d9")
     axes.set_xticks(positions, labels)
-    axes.set_ylabel("h")
+    axes.set_ylabel(unit)
+    # hours count from 0; with none at all the axis is 0 to 1, not -0.04 to 0.04
+    axes.set_ylim(bottom=0, top=None if any(values) else 1)
     axes.set_title(title)
     axes.tick_params(axis="x", labelrotation=60, labelsize=7)
     figure.tight_layout()
@@ -172,7 +178,8 @@ async def sheet_view(
         return view
     if fmt == "p":
         title = f"{ctx.tr.day(first)} – {ctx.tr.day(last)}"
-        png = await asyncio.to_thread(sheet_png, rows, first, last, title, ctx.tr.lang)
+        unit = ctx.tr.s(pN_("hours, on a chart's axis", "h"))
+        png = await asyncio.to_thread(sheet_png, rows, first, last, title, ctx.tr.lang, unit)
         view = View(body=ctx.tr("Timesheet as a chart."))
         view.image = Attachment(f"timesheet-{first.isoformat()}.png", png, "image/png")
         return view

@@ -1,0 +1,40 @@
+"""The timesheet chart through the console: its axis in the reader's language."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from matplotlib.figure import Figure
+
+from bot.app import App
+from tests.console_driver import ConsoleDriver
+
+
+def _charts(monkeypatch: pytest.MonkeyPatch) -> list[Figure]:
+    """The figures drawn into the PNGs sent, to read their axes."""
+    drawn: list[Figure] = []
+    save = Figure.savefig
+
+    def spy(self: Figure, *args: Any, **kwargs: Any) -> None:
+        drawn.append(self)
+        save(self, *args, **kwargs)
+
+    monkeypatch.setattr(Figure, "savefig", spy)
+    return drawn
+
+
+async def test_an_empty_timesheet_chart_in_russian_counts_hours_from_zero(
+    sqlite_app: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    drawn = _charts(monkeypatch)
+    olga = ConsoleDriver(sqlite_app, user="Olga", lang="ru")
+    await olga.say("/start")
+    await olga.say("/timesheet")
+    out = await olga.press("Диаграмма")
+    assert "Табель в виде диаграммы." in out and "(image: timesheet-" in out, out
+    (chart,) = drawn
+    (axes,) = chart.axes
+    assert axes.get_ylabel() == "ч"  # hours, not the English "h"
+    bottom, top = axes.get_ylim()
+    assert bottom == 0 and top >= 1, (bottom, top)  # not -0.04 to 0.04 with no hours
