@@ -166,7 +166,7 @@ async def test_slots_and_booking(sqlite_app: App) -> None:
 async def test_slots_in_russian(sqlite_app: App) -> None:
     boss, _anna, _petr = await team(sqlite_app, lang="ru")
     out = await boss.say("/slots @Anna следующая неделя 1ч")
-    assert "Свободно 1 ч для Boss, Anna:" in out
+    assert "Свободно 1 ч — Boss, Anna:" in out
     # one day, named as people name it: that day's windows only
     today = datetime.now(ZoneInfo("Europe/Moscow")).date()
     monday = today + timedelta(days=7 - today.weekday())
