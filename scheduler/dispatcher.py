@@ -4,7 +4,9 @@ Claim: due pending rows of people who have an active identity on a platform with
 sender, locked with FOR UPDATE SKIP LOCKED on PostgreSQL (SQLite serializes writers)
 and leased (`claimed_until`) so that a crashed dispatcher's rows go out again once
 the lease ends: nothing is lost, and at most the batch in flight is sent twice.
-Console rows are left alone: the console delivers them itself.
+Console rows are left alone: the console delivers them itself. Reminders no longer
+worth sending (their person is away: services.reminders_stale) are dropped as they are
+claimed, here and in the console alike.
 
 Send: a token window per platform (Telegram about 30 a second in all, shared among
 the dispatchers running on the database, which each say every few seconds that they
@@ -39,6 +41,7 @@ from scheduler.ratelimit import TELEGRAM as TELEGRAM
 from scheduler.ratelimit import UNLIMITED as UNLIMITED
 from scheduler.ratelimit import Limits as Limits
 from scheduler.ratelimit import RateLimiter as RateLimiter
+from services import reminders_stale
 
 try:  # the chats area binds group chats; without it only people are addressed
     from models.chats import ChatBinding
@@ -192,6 +195,8 @@ class Dispatcher:
                 ).scalars()
             )
             rows = [r for r in rows if r.id in won]
+            # a reminder that waited (queued ahead, held by quiet hours) may be stale now
+            rows = await reminders_stale.sift(session, rows, now)
             users = {r.user_id for r in rows}
             identities = (
                 (

@@ -4,7 +4,8 @@ Each occurrence has a dedup key (kind, person or task, local date or deadline) t
 is claimed once, so a second planner, a retried tick or a DST fold never sends it
 twice. After downtime, occurrences late by less than the catch-up window go out once;
 older ones are dropped with a log line. Absences and days off silence the morning
-message and the report prompt; quiet hours are applied by notifications.notify.
+message and the report prompt; quiet hours are applied by notifications.notify, and
+every reminder is checked once more as it goes out (services.reminders_stale).
 """
 
 from __future__ import annotations

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models.base import utcnow
 from models.outbox import OutboxMessage
 from models.teams import Identity
+from services import reminders_stale
 
 
 async def enqueue(
@@ -55,7 +56,8 @@ async def enqueue(
 async def take_due_for_identity(
     session: AsyncSession, platform: str, external_id: str, *, limit: int = 50
 ) -> list[OutboxMessage]:
-    """Due pending messages for one person on one platform, marked sent (console delivery)."""
+    """Due pending messages for one person on one platform, marked sent (console
+    delivery); reminders no longer worth sending are dropped instead."""
     now = utcnow()
     rows = (
         (
@@ -75,6 +77,7 @@ async def take_due_for_identity(
         .scalars()
         .all()
     )
+    rows = await reminders_stale.sift(session, rows, now)
     if rows:
         await session.execute(
             update(OutboxMessage)
