@@ -15,7 +15,7 @@ from handlers.markup import Span, bold
 from handlers.views import Button, View
 from models.calendar import Event
 from models.outbox import OutboxMessage
-from services import calendar_reminders, notifications
+from services import calendar_reminders, notifications, reminders_stale
 
 
 async def queue_reminders(
@@ -41,8 +41,12 @@ async def queue_event_reminders(
         )
         if taken is not None:
             continue
-        # worded for when it arrives: "today 10:00", though queued days ahead
-        tr = Translator(due.user.locale, due.user.timezone, read_at=due.due_at)
+        # worded for when it arrives: "today 10:00", though queued days ahead (and
+        # held by quiet hours)
+        arrives = await notifications.arrives_at(
+            session, due.user.id, due.user.timezone, due.due_at
+        )
+        tr = Translator(due.user.locale, due.user.timezone, read_at=arrives)
         occ = due.occurrence
         view = View(
             body=tr(
@@ -65,6 +69,8 @@ async def queue_event_reminders(
             ref=f"event:{occ.series_id}",
             dedup_key=due.dedup_key,
             due_at=due.due_at,
+            # not sent once it has started (an all-day one: reminded that morning)
+            stale=reminders_stale.guard(until=occ.ends_at if occ.event.all_day else occ.starts_at),
         )
         if row is not None:
             row.created_at = due.due_at  # it reaches the centre when it is due

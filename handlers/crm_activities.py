@@ -14,7 +14,7 @@ from handlers.markup import Markup, bold, join_lines
 from handlers.views import Button, View
 from models.base import utcnow
 from models.teams import User
-from services import crm_activities
+from services import crm_activities, notifications
 from services.errors import N_ as _N
 from services.errors import DomainError
 from services.parsing import parse_when
@@ -47,10 +47,21 @@ async def todo_view(ctx: Ctx, page_no: int) -> View:
 # -- activities ----------------------------------------------------------------------------
 
 
-def reminder_payload(tr: Translator, activity: Any) -> dict[str, Any]:
-    """The reminder as its reader sees it when it arrives ("today 15:00", not the
-    "tomorrow" of when it was planned)."""
-    tr = Translator(tr.lang, tr.timezone, read_at=crm_activities.remind_at(activity))
+async def _remind(ctx: Ctx, activity: Any, tr: Translator) -> None:
+    """Queue the owner's reminder (`tr`: theirs), worded for the moment it reaches
+    them: its time, or the end of their quiet hours."""
+    if activity.owner_id is None:
+        return
+    read_at = await notifications.arrives_at(
+        ctx.session, activity.owner_id, tr.timezone, crm_activities.remind_at(activity)
+    )
+    await crm_activities.remind(ctx.session, activity, reminder_payload(tr, activity, read_at))
+
+
+def reminder_payload(tr: Translator, activity: Any, read_at: datetime) -> dict[str, Any]:
+    """The reminder as its reader sees it when it arrives (`read_at`): "today 15:00",
+    not the "tomorrow" of when it was planned."""
+    tr = Translator(tr.lang, tr.timezone, read_at=read_at)
     kind = tr.s(crm_activities.KIND_NAMES[activity.kind])
     opener = {"lead": "ld", "deal": "dl", "contact": "ct", "company": "co"}[activity.entity]
     view = View(
@@ -102,7 +113,7 @@ async def _submit_activity(ctx: Ctx, values: dict[str, Any]) -> View:
         ctx.session, ctx.me, entity, entity_id, values["kind"], values.get("subject") or "", due
     )
     if due > utcnow():
-        await crm_activities.remind(ctx.session, act, reminder_payload(ctx.tr, act))
+        await _remind(ctx, act, ctx.tr)
         said = ctx.tr(
             "Planned; I will remind you {when}.",
             when=ctx.tr.when(crm_activities.remind_at(act)),
@@ -118,7 +129,7 @@ async def _submit_reschedule(ctx: Ctx, values: dict[str, Any]) -> View:
     act = await crm_activities.reschedule(ctx.session, ctx.me, int(values["activity_id"]), due)
     owner = await ctx.session.get(User, act.owner_id) if act.owner_id else None
     tr = translator(owner.locale, owner.timezone) if owner is not None else ctx.tr
-    await crm_activities.remind(ctx.session, act, reminder_payload(tr, act))
+    await _remind(ctx, act, tr)
     head = ctx.tr("Moved to {when}.", when=ctx.tr.when(due))
     return prefixed(ctx, head, await card(ctx, act.entity, act.entity_id))
 

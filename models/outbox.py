@@ -12,6 +12,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 from models.base import Base, UTCDateTime, utcnow
 
 SKIP_CHATS = "skip_chats"  # in a group message's payload: [[platform, chat id]] it leaves out
+# in a reminder's payload: when it is no longer worth sending (services.reminders_stale)
+STALE = "stale"
 
 
 class OutboxMessage(Base):

@@ -5,8 +5,8 @@ sender, locked with FOR UPDATE SKIP LOCKED on PostgreSQL (SQLite serializes writ
 and leased (`claimed_until`) so that a crashed dispatcher's rows go out again once
 the lease ends: nothing is lost, and at most the batch in flight is sent twice.
 Console rows are left alone: the console delivers them itself. Reminders no longer
-worth sending (their person is away: services.reminders_stale) are dropped as they are
-claimed, here and in the console alike.
+worth sending (their person is away, their moment has passed, their task is closed:
+services.reminders_stale) are dropped as they are claimed, here and in the console.
 
 Send: a token window per platform (Telegram about 30 a second in all, shared among
 the dispatchers running on the database, which each say every few seconds that they

@@ -28,7 +28,7 @@ from models.notifications import NotificationSettings
 from models.reminders import ReminderRule
 from models.teams import User
 from models.timeman import DailyReport, WorkDay
-from services import notifications, reminders, timeman, timeman_reports
+from services import notifications, reminders, reminders_stale, timeman, timeman_reports
 
 log = structlog.get_logger(__name__)
 
@@ -239,7 +239,10 @@ async def fire_deadline(session: AsyncSession, hit: reminders.DeadlineHit, now: 
     day = reminders.local_day_of(now, hit.user.timezone)
     if await timeman_reports.is_away(session, hit.user.id, day):
         return False
-    tr = translator(hit.user.locale, hit.user.timezone)
+    due_at = max(now, hit.fire_at)
+    # worded for when it arrives: quiet hours may hold it past midnight
+    read_at = await notifications.arrives_at(session, hit.user.id, hit.user.timezone, due_at)
+    tr = Translator(hit.user.locale, hit.user.timezone, read_at=read_at)
     if hit.offset == 0:
         body = tr(
             "⚠ The task {title} is overdue: it was due {when}.",
@@ -257,6 +260,13 @@ async def fire_deadline(session: AsyncSession, hit: reminders.DeadlineHit, now: 
         kind="reminder",
         payload=view.to_dict(),
         ref=f"task:{hit.task_id}",
-        due_at=max(now, hit.fire_at),
+        due_at=due_at,
+        # not sent once the task is closed, handed over or moved; "due at 00:30" not
+        # once 00:30 has passed (the overdue notice says it then)
+        stale=reminders_stale.guard(
+            until=hit.deadline if hit.offset else None,
+            task_id=hit.task_id,
+            deadline=hit.deadline,
+        ),
     )
     return True

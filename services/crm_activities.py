@@ -1,7 +1,8 @@
 """Activities (call, meeting, to-do) on CRM records, with a reminder in the outbox.
 
-The reminder is an outbox row due at the activity's time, keyed
-`activity:<id>:<due>`; done or rescheduled activities drop their pending row.
+The reminder is an outbox row due 15 minutes before the activity's time, keyed
+`activity:<id>:<due>`, not sent once that time has passed (held by quiet hours);
+done or rescheduled activities drop their pending row.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from models.base import utcnow
 from models.crm import CrmActivity
 from models.outbox import OutboxMessage
 from models.teams import User
-from services import notifications
+from services import notifications, reminders_stale
 from services.access import Actor
 from services.crm import add_history, get_visible, scope_of
 from services.errors import N_, DomainError, not_found
@@ -77,6 +78,7 @@ async def remind(session: AsyncSession, activity: CrmActivity, payload: dict[str
         ref=f"{activity.entity}:{activity.entity_id}",
         dedup_key=dedup_key(activity),
         due_at=remind_at(activity),
+        stale=reminders_stale.guard(until=activity.due_at),  # not once its time has come
     )
 
 

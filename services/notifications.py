@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.base import utcnow
 from models.notifications import Notification, NotificationMute, NotificationSettings
+from models.outbox import STALE
 from models.teams import User
 from services import outbox
 from services.access import Actor
@@ -71,6 +72,13 @@ def quiet_until(row: NotificationSettings | None, tz: str, at: datetime) -> date
     return naive.replace(tzinfo=zone).astimezone(ZoneInfo("UTC"))
 
 
+async def arrives_at(session: AsyncSession, user_id: int, tz: str, when: datetime) -> datetime:
+    """When a message due `when` reaches the person (their id and zone): after their
+    quiet hours, if it falls in them (a message queued ahead is worded for then)."""
+    prefs = await session.get(NotificationSettings, user_id)
+    return quiet_until(prefs, tz, when) or when
+
+
 def item_ref(ref: str) -> str:
     """The item a reference is about: "task:12:345" (a comment on it) is "task:12"."""
     return ":".join(ref.split(":")[:2])
@@ -96,11 +104,14 @@ async def notify(
     ref: str | None = None,
     dedup_key: str | None = None,
     due_at: datetime | None = None,
+    stale: dict[str, Any] | None = None,
 ) -> Notification | None:
     """Record the notification and queue its message; inactive people get nothing.
 
     Muted (by kind or item): recorded in the centre, no message. Digest mode: recorded
-    and left for the digest. Quiet hours: the message waits until they end.
+    and left for the digest. Quiet hours: the message waits until they end. `stale`
+    (reminders_stale.guard): when the message is no longer worth sending; it is
+    checked as the message goes out.
     """
     if not user.active:
         return None
@@ -124,7 +135,7 @@ async def notify(
             team_id=user.team_id,
             user_id=user.id,
             kind=kind,
-            payload=payload,
+            payload={**payload, STALE: stale} if stale else payload,
             dedup_key=dedup_key,
             due_at=later or when,
         )

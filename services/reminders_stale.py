@@ -1,29 +1,79 @@
 """Reminders checked as they go out, whoever queued them and however long they waited.
 
 A reminder is written to the outbox ahead of its time (an event's, a CRM activity's)
-or held back by quiet hours, so what was true when it was queued may not be when it
-is due. At delivery (the dispatcher's claim, the console's take) a reminder is
-dropped, not sent, when its person is away (/away) on that day, in their zone:
-reminders stay silent, as /away promises. Dropped rows keep the reason in `error`.
+or held back by quiet hours (a deadline's), so what was true when it was queued may
+not be when it is due. At delivery (the dispatcher's claim, the console's take) a
+reminder is dropped, not sent, when:
+
+- its person is away (/away) on that day, in their zone: reminders stay silent;
+- the moment it announces has passed (`until`: an event that has started, a deadline
+  that has come): "due today 08:30" is noise at 09:00;
+- its task is closed, gone, handed to someone else or has another deadline now.
+
+The conditions travel in the outbox row's payload under STALE (the centre's copy has
+none); dropped rows keep the reason in `error`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import structlog
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models.outbox import OutboxMessage
+from models.outbox import STALE, OutboxMessage
 from models.teams import User
 from services import timeman_reports
+from services.reminders import optional_rows
 
 log = structlog.get_logger(__name__)
 
 KIND = "reminder"  # the outbox kind these checks are for
+
+
+def guard(
+    *,
+    until: datetime | None = None,
+    task_id: int | None = None,
+    deadline: datetime | None = None,
+) -> dict[str, Any]:
+    """The conditions under which a reminder is still worth sending (see the module)."""
+    out: dict[str, Any] = {}
+    if until is not None:
+        out["until"] = until.isoformat()
+    if task_id is not None:
+        out["task"] = task_id
+        out["deadline"] = deadline.isoformat() if deadline is not None else None
+    return out
+
+
+def _moment(value: Any) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+async def _tasks(session: AsyncSession, ids: set[int]) -> dict[int, tuple[bool, Any, int]]:
+    """task id -> (open, deadline, responsible) of those that still exist."""
+    if not ids:
+        return {}
+    try:
+        from models.tasks import Task
+    except ImportError:  # pragma: no cover - the tasks area is optional
+        return {}
+    rows = await optional_rows(
+        session,
+        "tasks",
+        select(Task.id, Task.is_open, Task.deadline, Task.responsible_id).where(Task.id.in_(ids)),
+    )
+    return {task_id: (is_open, deadline, who) for task_id, is_open, deadline, who in rows}
 
 
 async def why_stale(
@@ -49,9 +99,30 @@ async def why_stale(
         if r.user_id is not None
     }
     away = await timeman_reports.away_on(session, list(set(days.values())))
+    guards = {r.id: r.payload.get(STALE) for r in reminders if isinstance(r.payload, dict)}
+    tasks = await _tasks(
+        session,
+        {int(g["task"]) for g in guards.values() if isinstance(g, dict) and g.get("task")},
+    )
     for row in reminders:
         if days[row.id] in away:
             out[row.id] = "away"
+            continue
+        said = guards.get(row.id)
+        if not isinstance(said, dict):
+            continue
+        until = _moment(said.get("until"))
+        if until is not None and until <= now:
+            out[row.id] = "passed"
+            continue
+        if said.get("task"):
+            task = tasks.get(int(said["task"]))
+            if task is None or not task[0]:
+                out[row.id] = "task closed"
+            elif task[2] != row.user_id:
+                out[row.id] = "task handed over"
+            elif task[1] != _moment(said.get("deadline")):
+                out[row.id] = "deadline moved"
     return out
 
 
