@@ -1,8 +1,10 @@
 """Activities (call, meeting, to-do) on CRM records, with a reminder in the outbox.
 
 The reminder is an outbox row due 15 minutes before the activity's time, keyed
-`activity:<id>:<due>`, not sent once that time has passed (held by quiet hours);
-done or rescheduled activities drop their pending row.
+`activity:<id>:<due>`, not sent once that time has passed (held by quiet hours), and
+a row in the owner's centre that shows from that moment on. Done or rescheduled
+activities call it off: the pending message goes, and so does the centre's row, or
+it is marked read if it has arrived.
 """
 
 from __future__ import annotations
@@ -10,11 +12,12 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.base import utcnow
 from models.crm import CrmActivity
+from models.notifications import Notification
 from models.outbox import OutboxMessage
 from models.teams import User
 from services import notifications, reminders_stale
@@ -44,13 +47,26 @@ def dedup_key(activity: CrmActivity) -> str:
     return f"activity:{activity.id}:{activity.due_at.strftime('%Y%m%dT%H%M')}"
 
 
+def reminder_ref(activity: CrmActivity) -> str:
+    """The reminder's reference in the centre: the record it is on ("deal:3", which
+    opening and muting go by), then the activity, so it is found again alone."""
+    return f"{activity.entity}:{activity.entity_id}:activity:{activity.id}"
+
+
 async def _drop_reminder(session: AsyncSession, activity: CrmActivity) -> None:
-    """Forget the reminder not sent yet (moved or done): its key is free again, so a
-    move back to the same time queues it anew."""
+    """Call the reminder off (moved or done): the message not sent yet is forgotten,
+    so its key is free again and a move back to the same time queues it anew; in the
+    owner's centre, one not due yet goes and one already there is read."""
+    now = utcnow()
     await session.execute(
         delete(OutboxMessage).where(
             OutboxMessage.dedup_key == dedup_key(activity), OutboxMessage.status == "pending"
         )
+    )
+    mine = Notification.ref == reminder_ref(activity), Notification.kind == "reminder"
+    await session.execute(delete(Notification).where(*mine, Notification.created_at > now))
+    await session.execute(
+        update(Notification).where(*mine, Notification.read.is_(False)).values(read=True)
     )
 
 
@@ -70,16 +86,19 @@ async def remind(session: AsyncSession, activity: CrmActivity, payload: dict[str
     user = await session.get(User, activity.owner_id)
     if user is None:
         return
-    await notifications.notify(
+    due = remind_at(activity)
+    row = await notifications.notify(
         session,
         user,
         kind="reminder",
         payload=payload,
-        ref=f"{activity.entity}:{activity.entity_id}",
+        ref=reminder_ref(activity),
         dedup_key=dedup_key(activity),
-        due_at=remind_at(activity),
+        due_at=due,
         stale=reminders_stale.guard(until=activity.due_at),  # not once its time has come
     )
+    if row is not None:
+        row.created_at = due  # it reaches the centre when it is due, not when planned
 
 
 async def create_activity(

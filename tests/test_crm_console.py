@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from bot.app import App
 from models.crm import CrmActivity
+from models.notifications import Notification
 from models.outbox import OutboxMessage
 from tests.console_driver import ConsoleDriver
 
@@ -910,3 +911,63 @@ async def test_a_deal_typed_with_an_at_person_is_theirs(sqlite_app: App) -> None
     assert "Boss" in out and "Поставка окон" in out, out
     out = await boss.say("/deal Ремонт 5 тыс @Nobody")
     assert "Nobody" in out and "Сделка №2" not in out, out
+
+
+async def _olga_calls_on_a_deal(app: App, when: str) -> tuple[ConsoleDriver, str]:
+    """Olga (ru, Moscow) with deal #1 and a call «обсудить скидку» on it for `when`."""
+    olga = ConsoleDriver(app, user="Olga", lang="ru", timezone="Europe/Moscow")
+    await olga.say("/start")
+    await olga.say("/deal Поставка кофе 100000")
+    await olga.press("Дело")
+    await olga.press("звонок")
+    await olga.say("обсудить скидку")
+    return olga, await olga.say(when)
+
+
+async def test_an_activity_reminder_reaches_the_inbox_when_due_and_goes_when_done(
+    sqlite_app: App,
+) -> None:
+    olga, out = await _olga_calls_on_a_deal(sqlite_app, "послезавтра в 11")
+    assert "Запланировано; напомню" in out and "10:45" in out, out
+    out = await olga.say("/inbox")
+    assert "Напоминание" not in out and "Ничего нового" in out, out  # not until 10:45
+    async with sqlite_app.workspace.sessionmaker() as session:
+        due = await session.scalar(select(CrmActivity.due_at))
+        waiting = await session.scalar(
+            select(Notification.created_at).where(Notification.kind == "reminder")
+        )
+    assert due is not None and waiting == due - timedelta(minutes=15)
+    await olga.say("/deal 1")
+    out = await olga.press("✔ обсудить скидку")
+    assert "Готово." in out, out
+    async with sqlite_app.workspace.sessionmaker() as session:
+        left = await session.scalar(
+            select(func.count()).select_from(Notification).where(Notification.kind == "reminder")
+        )
+        pending = await session.scalar(
+            select(func.count()).select_from(OutboxMessage).where(OutboxMessage.kind == "reminder")
+        )
+    assert (left, pending) == (0, 0)  # called off before it was due: nothing waits
+
+
+async def test_an_arrived_activity_reminder_is_read_once_the_activity_is_done(
+    sqlite_app: App,
+) -> None:
+    olga, out = await _olga_calls_on_a_deal(sqlite_app, "через 5 минут")
+    out += await olga.say("/inbox")  # due at once: printed, and in the inbox
+    assert "🔔 Напоминание: звонок обсудить скидку, сегодня" in out, out
+    assert "1. ⏰ Напоминание: звонок обсудить скидку" in out, out
+    await olga.say("/deal 1")
+    out = await olga.press("✔ обсудить скидку")
+    assert "Готово." in out, out
+    out = await olga.say("/inbox")
+    assert "Напоминание" not in out and "Ничего нового" in out, out
+    # another one still opens its deal from the inbox
+    await olga.say("/deal 1")
+    await olga.press("Дело")
+    await olga.press("звонок")
+    await olga.say("отправить договор")
+    await olga.say("через 5 минут")
+    await olga.say("/inbox")
+    out = await olga.press("Открыть 1")
+    assert "Сделка №1: Поставка кофе" in out, out
