@@ -107,8 +107,10 @@ async def edit(
             raise DomainError(N_("What is the event called? Put its title first."))
         if title != event.title:
             event.title, changed = title, [*changed, "title"]
-    if place is not None and place.strip()[:300] != event.place:
-        event.place, changed = place.strip()[:300], [*changed, "place"]
+    if place is not None:
+        place = " ".join(place.split())[:300]  # one line, as the one-line /event keeps it
+    if place is not None and place != event.place:
+        event.place, changed = place, [*changed, "place"]
     if description is not None and description.strip()[:4000] != event.description:
         event.description = description.strip()[:4000]
         changed.append("description")

@@ -40,6 +40,9 @@ class Entry:
     only: frozenset[int] = frozenset()
 
 
+_LINK = re.compile(r"https?://[^\s\x00-\x1f\x7f\"<>\\]+")
+
+
 def _escape(text: str) -> str:
     return (
         text.replace("\\", "\\\\")
@@ -47,6 +50,16 @@ def _escape(text: str) -> str:
         .replace(",", "\\,")
         .replace("\r", "")
         .replace("\n", "\\n")
+    )
+
+
+def _param(text: str) -> str:
+    """A parameter value (a person's name): quoted, as RFC 5545 wants for one with ":",
+    ";" or ","; a quote or a control character cannot appear in it, so they go."""
+    return (
+        '"'
+        + "".join(" " if ord(c) < 32 or c == "\x7f" else c for c in text).replace('"', "'")
+        + '"'
     )
 
 
@@ -81,7 +94,7 @@ def _uid(event_id: int, host: str) -> str:
 
 
 def _person(user: User, status: str | None = None) -> str:
-    params = f";CN={_escape(user.name)}"
+    params = f";CN={_param(user.name)}"
     if status is not None:
         params += f";PARTSTAT={PARTSTAT.get(status, 'NEEDS-ACTION')}"
     return f"{params}:urn:planerka:user:{user.id}"
@@ -223,7 +236,7 @@ def _vevent(
         out.append(f"DESCRIPTION:{_escape(event.description)}")
     if event.place:
         out.append(f"LOCATION:{_escape(event.place)}")
-        if event.place.startswith(("http://", "https://")):
+        if _LINK.fullmatch(event.place):  # one link, nothing that could end the line
             out.append(f"URL:{event.place}")
     if event.repeat != "none" and series is None and entry.only:
         # a recurrence set of just these dates (RFC 5545 RDATE), no rule

@@ -187,3 +187,36 @@ async def test_a_series_zone_is_described_in_the_feed(
     assert ("STANDARD", datetime(2026, 10, 25, 3, 0), "+0200") in changes
     assert ("DAYLIGHT", datetime(2031, 3, 30, 2, 0), "+0100") in changes  # five years on
     assert text.index("BEGIN:VTIMEZONE") < text.index("BEGIN:VEVENT")
+
+
+async def test_a_place_or_name_cannot_add_lines_to_the_feed(
+    maker: async_sessionmaker[AsyncSession],  # noqa: F811
+    world: World,  # noqa: F811
+) -> None:
+    """A place edited into several lines stays one line (no forged VEVENT in a
+    subscriber's calendar), and a name with ":" or a quote stays that person's name."""
+    forged = (
+        "https://meet.example/x\nEND:VEVENT\nBEGIN:VEVENT\nUID:evil-1\n"
+        "DTSTART:20300101T090000Z\nSUMMARY:Payroll portal moved\n"
+    )
+    async with maker() as s, s.begin():
+        await s.execute(
+            update(User).where(User.id == world.admin.user_id).values(name='Boss: "CEO"; HQ')
+        )
+        start = datetime.now(UTC) + timedelta(days=1)
+        event, _ = await calendar.create_event(
+            s,
+            world.admin,
+            title="Sync",
+            starts_at=start,
+            ends_at=start + timedelta(minutes=30),
+            attendee_ids=[world.employee.user_id],
+        )
+        await calendar_changes.edit(s, world.admin, event.id, place=forged)
+        text = calendar_ics.render(await calendar_ics.entries(s, world.employee), name="Emp")
+    assert "UID:evil-1" not in text.splitlines()
+    events = icalendar.Calendar.from_ical(text).walk("VEVENT")
+    assert [str(e["SUMMARY"]) for e in events] == ["Sync"]
+    assert "\n" not in str(events[0]["LOCATION"])
+    assert "URL" not in events[0]  # not one plain link any more
+    assert str(events[0]["ORGANIZER"].params["CN"]) == "Boss: 'CEO'; HQ"
