@@ -154,6 +154,7 @@ class Workspace:
                     locale=event.sender.language_code,
                     timezone=event.sender.timezone,
                     chat_id=event.chat.chat_id if event.chat.private else None,
+                    guest=event.sender.guest,
                 ),
             )
         return actor, False

@@ -23,6 +23,7 @@ class Sender:
     language_code: str | None = None
     timezone: str | None = None
     team_key: str | None = None  # a Slack workspace id: the team this person belongs to
+    guest: bool = False  # a guest of that workspace: joins its team as an extranet member
 
 
 @dataclass(frozen=True, slots=True)

@@ -36,6 +36,7 @@ class Newcomer:
     locale: str | None = None
     timezone: str | None = None
     chat_id: str | None = None
+    guest: bool = False  # a Slack guest: an extranet member, never the team's founder
 
 
 def normalize_locale(code: str | None, default: str = "en") -> str:
@@ -248,10 +249,18 @@ async def join_group_with_invite(session: AsyncSession, actor: Actor, code: str)
 
 
 async def join_team_workspace(session: AsyncSession, external_key: str, who: Newcomer) -> Actor:
-    """A Slack person in a workspace that already is a team joins it as an employee."""
+    """A Slack person in a workspace that already is a team joins it as an employee (a
+    guest of the workspace as an extranet member, in no group until an admin adds them)."""
     team = (
         await session.execute(select(Team).where(Team.external_key == external_key))
     ).scalar_one_or_none()
+    if team is None and who.guest:
+        raise DomainError(
+            N_(
+                "Guests of this Slack workspace can use Planerka once one of its members "
+                "has started it. Ask a member to write to the app first."
+            )
+        )
     if team is None:
         try:
             # a savepoint: when another process creates the team first, the unique
@@ -268,7 +277,8 @@ async def join_team_workspace(session: AsyncSession, external_key: str, who: New
     if existing is not None:
         return existing
     await refuse_removed(session, who.platform, who.external_id)
-    user = await _add_member(session, team, who, Role.EMPLOYEE.value)
+    role = Role.EXTRANET if who.guest else Role.EMPLOYEE  # a guest sees only groups given
+    user = await _add_member(session, team, who, role.value)
     return Actor.of(user)
 
 

@@ -398,3 +398,23 @@ async def test_a_post_to_one_person_typed_in_a_channel_is_not_shown_there(sqlite
         ]
         assert not any("bonus" in slack_api.message_text(m) for m in public), public
         assert any("Posted; it reached 1 person." in t for t in slack.fake.texts()[-2:])
+
+
+async def test_a_guest_of_the_workspace_joins_as_an_outsider(sqlite_url: str) -> None:
+    """Slack guests (is_restricted) are outsiders: they cannot found the team, and they
+    join it as extranet members who see no team-wide post."""
+    guest = "U0GUEST"
+    async with slack_http(sqlite_url) as slack:
+        slack.fake.add_user(ANNA, "Anna")
+        slack.fake.add_user(guest, "Gus", guest=True)
+        await slack.command("start", user=guest)
+        said = slack.fake.texts()[-1]
+        assert "Guests of this Slack workspace can use Planerka once" in said, said
+        await slack.command("start", user=ANNA)
+        await slack.command("post Q3 numbers: revenue down 20%", user=ANNA)
+        await slack.command("me", user=guest)
+        said = slack.fake.texts()[-1]
+        assert "extranet" in said.lower(), said
+        await slack.command("feed", user=guest)
+        said = slack.fake.texts()[-1]
+        assert "Q3 numbers" not in said, said

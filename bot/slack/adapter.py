@@ -164,6 +164,7 @@ class SlackAdapter:
                     locale=who.language_code,
                     timezone=who.timezone,
                     chat_id=chat if chat.startswith("D") else None,
+                    guest=who.guest,
                 ),
             )
 

@@ -71,6 +71,8 @@ class People:
             language_code=user.get("locale") or None,
             timezone=user.get("tz") or None,
             team_key=team_id or user.get("team_id") or None,
+            # multi- and single-channel guests are outsiders, as extranet members are
+            guest=bool(user.get("is_restricted") or user.get("is_ultra_restricted")),
         )
 
     async def readable(self, text: str) -> str:

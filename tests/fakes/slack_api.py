@@ -59,9 +59,16 @@ class FakeSlack:
     # -- set-up --------------------------------------------------------------------
 
     def add_user(
-        self, user_id: str, name: str, *, locale: str = "en-US", tz: str = "Europe/Moscow"
+        self,
+        user_id: str,
+        name: str,
+        *,
+        locale: str = "en-US",
+        tz: str = "Europe/Moscow",
+        guest: bool = False,
     ) -> None:
         self.users[user_id] = {
+            "is_restricted": guest,  # a multi-channel guest of the workspace
             "id": user_id,
             "team_id": self.team_id,
             "name": name.lower(),
