@@ -222,8 +222,10 @@ async def event_command(ctx: Ctx) -> Any:
     return await create_from_text(ctx, text)
 
 
+@router.profile_changed
 async def requeue_my_reminders(ctx: Ctx) -> None:
-    """The person's reminders already queued follow their new lead time."""
+    """The person's reminders already queued follow their new lead time, and their new
+    language, zone and quiet hours (their texts and quiet delay are made when queued)."""
     await calendar_reminders.drop_person_reminders(ctx.session, ctx.me.user_id)
     now = utcnow()
     coming = await calendar.occurrences(

@@ -64,6 +64,13 @@ class Router:
         self.forms: dict[str, Form] = {}
         self.reply_handlers: list[Handler] = []
         self.file_handlers: list[Handler] = []
+        self.profile_hooks: list[Handler] = []
+
+    def profile_changed(self, handler: Handler) -> Handler:
+        """Runs in the same unit of work after a person changed their language, zone or
+        quiet hours: what was prepared for them in the old ones is prepared again."""
+        self.profile_hooks.append(handler)
+        return handler
 
     def text(self, handler: Handler) -> Handler:
         """Plain text outside a dialog (a reply to a bot message, a forward); return None to pass."""
@@ -157,6 +164,8 @@ class Ctx:
     reply_ref: str | None = None
     # set by a handler that changed who the actor is (e.g. /me lang) for the reply
     extra: list[View] = field(default_factory=list)
+    # the person's language, zone or quiet hours changed: the registry's profile hooks run
+    profile_changed: bool = False
 
     @property
     def args(self) -> str:
@@ -199,6 +208,7 @@ class Ctx:
     def retranslate(self, actor: Actor) -> None:
         self.actor = actor
         self.tr = translator(actor.locale, actor.timezone)
+        self.profile_changed = True
 
     def int_arg(self, index: int) -> int:
         """An id from button data: untrusted, so parsed strictly."""

@@ -35,6 +35,7 @@ class Registry:
         self.forms: dict[str, Form] = {}
         self.reply_handlers: list[Handler] = []
         self.file_handlers: list[Handler] = []
+        self.profile_hooks: list[Handler] = []
         self.ordered: list[CommandSpec] = []
         for router in routers:
             for spec in router.commands:
@@ -50,6 +51,7 @@ class Registry:
             self.forms.update(router.forms)
             self.reply_handlers.extend(router.reply_handlers)
             self.file_handlers.extend(router.file_handlers)
+            self.profile_hooks.extend(router.profile_hooks)
         self.forms_engine = FormsEngine(self)
 
     def available(self, actor: Actor | None, platform: str) -> list[CommandSpec]:
@@ -112,6 +114,9 @@ class Workspace:
                         session, event.platform, event.chat.chat_id, event.reply_to
                     )
                 views = _as_list(await self._route(ctx))
+                if ctx.profile_changed:
+                    for hook in self.registry.profile_hooks:
+                        await hook(ctx)
                 tr = ctx.tr
                 return [*views, *ctx.extra]
         except _Rejected as rejected:

@@ -176,6 +176,7 @@ async def inbox_command(ctx: Ctx) -> Any:
 
 
 async def _set_quiet(ctx: Ctx, raw: str) -> None:
+    ctx.profile_changed = True  # what waits to be sent waits for the new quiet hours
     text = raw.strip().lower()
     if text in ("off", "-", "выкл", "нет", "none"):
         await notifications.set_quiet_hours(ctx.session, ctx.me, None, None)

@@ -365,3 +365,41 @@ async def test_a_working_day_to_midnight_has_free_time(sqlite_app: App) -> None:
     assert "15:00–24:00" in out, out
     out = await boss.say("/slots @Anna next week 60m")
     assert "Free 1 h for Boss, Anna: 5 windows" in out, out  # 15:00-18:00 each workday
+
+
+async def test_queued_reminders_follow_a_new_zone_language_and_quiet_hours(
+    sqlite_app: App,
+) -> None:
+    """Reminders are worded and timed when queued, days ahead: a person who changes
+    their zone, language or quiet hours gets them worded and timed anew."""
+    from handlers.markup import to_plain
+    from handlers.views import View
+    from models.teams import User
+
+    boss, anna, _petr = await team(sqlite_app)
+    await anna.say("/me tz Asia/Kolkata")
+    await boss.say("/event Standup tomorrow 08:00 15m @Anna")  # Moscow: 10:30 in Kolkata
+
+    async def annas_reminder() -> tuple[str, datetime]:
+        async with sqlite_app.workspace.sessionmaker() as session:
+            anna_id = await session.scalar(select(User.id).where(User.name == "Anna"))
+            row = (
+                await session.execute(
+                    select(OutboxMessage).where(
+                        OutboxMessage.kind == "reminder", OutboxMessage.user_id == anna_id
+                    )
+                )
+            ).scalar_one()
+            return to_plain(View.from_dict(row.payload).body), row.due_at
+
+    text, _due = await annas_reminder()
+    assert "10:30" in text, text
+    await anna.say("/me tz Europe/Berlin")
+    text, _due = await annas_reminder()
+    assert "06:00" in text and "10:30" not in text, text  # Berlin, winter: UTC+1
+    await anna.say("/me lang ru")
+    text, due = await annas_reminder()
+    assert "Standup начинается" in text and "06:00" in text, text
+    await anna.say("/inbox quiet 05:00-07:00")
+    _text, held = await annas_reminder()
+    assert held > due  # 05:45 Berlin falls in the new quiet hours: it waits for 07:00
