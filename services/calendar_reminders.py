@@ -17,7 +17,7 @@ from models.outbox import OutboxMessage
 from models.teams import User
 from services.access import Actor
 from services.calendar import overrides_of, people_to_tell, series_answers
-from services.calendar_recur import Occurrence, expand
+from services.calendar_recur import Occurrence, expand, occ_key
 from services.errors import N_, DomainError
 
 DEFAULT_REMIND = 15
@@ -85,7 +85,11 @@ async def due_reminders(
                 )
             if due < now:
                 continue
-            out.append(DueReminder(user, occ, due, f"event:{series.id}:{occ.key}:{user_id}"))
+            # an occurrence moved after its reminder went out is reminded of anew
+            start = occ_key(occ.starts_at)
+            moved = "" if start == occ.key else f"@{start}"
+            key = f"event:{series.id}:{occ.key}{moved}:{user_id}"
+            out.append(DueReminder(user, occ, due, key))
     return out
 
 

@@ -403,3 +403,35 @@ async def test_queued_reminders_follow_a_new_zone_language_and_quiet_hours(
     await anna.say("/inbox quiet 05:00-07:00")
     _text, held = await annas_reminder()
     assert held > due  # 05:45 Berlin falls in the new quiet hours: it waits for 07:00
+
+
+async def test_an_occurrence_moved_after_its_reminder_is_reminded_again(sqlite_app: App) -> None:
+    boss, anna, _petr = await team(sqlite_app)
+    out = await boss.say("/event Standup daily tomorrow 10:00 15m @Anna")
+    assert "Event created" in out, out
+    async with sqlite_app.workspace.sessionmaker() as session, session.begin():
+        # tomorrow's reminders went out already (as they do at 09:45)
+        await session.execute(
+            update(OutboxMessage).where(OutboxMessage.kind == "reminder").values(status="sent")
+        )
+    out = await boss.say("/event 1")
+    out = await boss.press("Move this")
+    assert "When does it start now?" in out, out
+    out = await boss.say("tomorrow 11:00")
+    assert "You moved Standup to tomorrow 11:00–11:15." in out, out
+    async with sqlite_app.workspace.sessionmaker() as session:
+        pending = (
+            (
+                await session.execute(
+                    select(OutboxMessage.due_at).where(
+                        OutboxMessage.kind == "reminder", OutboxMessage.status == "pending"
+                    )
+                )
+            )
+            .scalars()
+            .all()
+        )
+    starts = {
+        (due + timedelta(minutes=15)).astimezone(ZoneInfo("Europe/Moscow")).hour for due in pending
+    }
+    assert 11 in starts, pending  # the moved one, for Boss and Anna
