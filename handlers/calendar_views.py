@@ -33,8 +33,8 @@ def span_text(tr: Translator, start: datetime, end: datetime) -> str:
     zone = tr.zone()
     local_start, local_end = start.astimezone(zone), end.astimezone(zone)
     if local_start.date() == local_end.date():
-        return f"{tr.when(start)}–{local_end:%H:%M}"
-    return f"{tr.when(start)} – {tr.when(end)}"
+        return f"{tr.when(start, zoned=False)}–{local_end:%H:%M}{tr.zone_note(end)}"
+    return f"{tr.when(start, zoned=False)} – {tr.when(end)}"
 
 
 def event_span(tr: Translator, event: Event, start: datetime, end: datetime) -> str:

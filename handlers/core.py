@@ -207,7 +207,7 @@ class Ctx:
 
     def retranslate(self, actor: Actor) -> None:
         self.actor = actor
-        self.tr = translator(actor.locale, actor.timezone)
+        self.tr = translator(actor.locale, actor.timezone, shared=self.tr.shared)
         self.profile_changed = True
 
     def int_arg(self, index: int) -> int:
@@ -269,7 +269,9 @@ class Ctx:
         team = await self.session.get(Team, group.team_id)
         if team is None or (self.actor is not None and team.id != self.actor.team_id):
             return False
-        view = build(translator(team.locale, team.timezone))
+        # times as the author said them, their zone named: the chat's people live anywhere
+        zone = self.actor.timezone if self.actor is not None else team.timezone
+        view = build(translator(team.locale, zone, shared=True))
         here = self.event.chat
         return await chats.notify_group(
             self.session,

@@ -93,7 +93,8 @@ class Workspace:
                     return []
                 actor, stale = await self._actor(session, event)
                 if actor is not None:
-                    tr = translator(actor.locale, actor.timezone)
+                    # in a group chat, everyone there reads the times: they name their zone
+                    tr = translator(actor.locale, actor.timezone, shared=not event.chat.private)
                     if event.chat.private and stale:
                         # reachable again after blocking the bot (403), or at last known
                         await chats.private_chat_seen(

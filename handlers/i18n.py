@@ -78,10 +78,19 @@ class Translator:
     """Texts in one language; dates in one zone, worded ("today", "tomorrow") for the
     moment the text is read: now, or `read_at` for a message queued to arrive later."""
 
-    def __init__(self, lang: str, timezone: str = "UTC", read_at: datetime | None = None) -> None:
+    def __init__(
+        self,
+        lang: str,
+        timezone: str = "UTC",
+        read_at: datetime | None = None,
+        *,
+        shared: bool = False,
+    ) -> None:
         self.lang = lang if lang in LANGUAGES else "en"
         self.timezone = timezone
         self.read_at = read_at
+        # read by many, maybe in other zones (a group chat): times name their zone
+        self.shared = shared
         self._messages = _catalogue(self.lang)
         self._locale = Locale.parse(self.lang)
 
@@ -116,7 +125,26 @@ class Translator:
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
 
-    def when(self, moment: datetime) -> str:
+    def zone_note(self, moment: datetime) -> str:
+        """ " (CET)", " (UTC+5)" after a time in a shared text; nothing in a private one."""
+        if not self.shared:
+            return ""
+        local = moment.astimezone(self.zone())
+        name = local.tzname() or ""
+        if not name or name[0] in "+-":  # zones without an abbreviation: "+05"
+            offset = local.utcoffset() or timedelta(0)
+            minutes = int(offset.total_seconds() // 60)
+            sign = "+" if minutes >= 0 else "−"
+            hours, rest = divmod(abs(minutes), 60)
+            name = f"UTC{sign}{hours}" + (f":{rest:02d}" if rest else "")
+        return f" ({name})"
+
+    def when(self, moment: datetime, *, zoned: bool = True) -> str:
+        """ "tomorrow 15:00" in the reader's zone; in a shared text with the zone named."""
+        said = self._when(moment)
+        return said + self.zone_note(moment) if zoned else said
+
+    def _when(self, moment: datetime) -> str:
         local = moment.astimezone(self.zone())
         now = (self.read_at or datetime.now(UTC)).astimezone(self.zone())
         time = f"{local.hour:02d}:{local.minute:02d}"  # CLDR "HH:mm", the same in ru and en
@@ -171,5 +199,5 @@ def _plural_order(lang: str) -> tuple[str, ...]:
     return ("one", "few", "many") if lang == "ru" else ("one", "other")
 
 
-def translator(lang: str, timezone: str = "UTC") -> Translator:
-    return Translator(lang, timezone)
+def translator(lang: str, timezone: str = "UTC", *, shared: bool = False) -> Translator:
+    return Translator(lang, timezone, shared=shared)

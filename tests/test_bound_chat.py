@@ -55,3 +55,40 @@ async def test_posts_polls_and_events_in_a_bound_chat_stay_in_the_group(
     assert reached == {"Boss"}  # Secret's other member; not Petr
     out = await ConsoleDriver(sqlite_app, user="Petr", lang="en").say("/feed")
     assert "Salary review" not in out and "Offsite?" not in out
+
+
+async def test_times_in_a_group_chat_name_their_zone(sqlite_app: App) -> None:
+    """A group chat's people live anywhere: the times it is shown name their zone;
+    a private chat's are the reader's own and stay bare."""
+    from handlers.views import View
+
+    anna = ConsoleDriver(sqlite_app, user="Anna", lang="en", timezone="Europe/Berlin")
+    await anna.say("/start")
+    await anna.say("/groups new Design")
+    ws = sqlite_app.workspace
+    chat = ChatRef(platform="console", chat_id="room-design", private=False)
+    sender = Sender(external_id="anna", name="Anna")
+    views = await ws.handle(
+        Incoming(chat=chat, sender=sender, kind="command", command="bind", args="Design")
+    )
+    views = await ws.handle(
+        Incoming(
+            chat=chat, sender=sender, kind="command", command="event", args="Review tomorrow 10:00"
+        )
+    )
+    shown = "\n".join(to_plain(v.body) for v in views)
+    assert "When: tomorrow 10:00–11:00 (CET)" in shown, shown  # in the chat it was typed in
+    out = await anna.say("/event Retro tomorrow 15:00 #Design")
+    assert "When: tomorrow 15:00–16:00\n" in out, out  # her own chat: her own zone
+    async with ws.sessionmaker() as session:
+        rows = (
+            (
+                await session.execute(
+                    select(OutboxMessage.payload).where(OutboxMessage.user_id.is_(None))
+                )
+            )
+            .scalars()
+            .all()
+        )
+    notices = [to_plain(View.from_dict(p).body) for p in rows]
+    assert any("Retro, tomorrow 15:00–16:00 (CET)" in n for n in notices), notices
