@@ -244,7 +244,9 @@ class Ctx:
         user = await self.session.get(User, user_id)
         if user is None or not user.active or (self.actor and user.team_id != self.actor.team_id):
             return
-        view = build(translator(user.locale, user.timezone))
+        # a notice kept for the person's digest is read later: dates, not "tomorrow"
+        later = await notifications.digested(self.session, user.id, kind)
+        view = build(translator(user.locale, user.timezone, relative=not later))
         if ref and view.ref is None:
             view.ref = ref
         await notifications.notify(

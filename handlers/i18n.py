@@ -85,12 +85,15 @@ class Translator:
         read_at: datetime | None = None,
         *,
         shared: bool = False,
+        relative: bool = True,
     ) -> None:
         self.lang = lang if lang in LANGUAGES else "en"
         self.timezone = timezone
         self.read_at = read_at
         # read by many, maybe in other zones (a group chat): times name their zone
         self.shared = shared
+        # False: read at an unknown later moment (a digest): no "today", "tomorrow"
+        self.relative = relative
         self._messages = _catalogue(self.lang)
         self._locale = Locale.parse(self.lang)
 
@@ -148,7 +151,7 @@ class Translator:
         local = moment.astimezone(self.zone())
         now = (self.read_at or datetime.now(UTC)).astimezone(self.zone())
         time = f"{local.hour:02d}:{local.minute:02d}"  # CLDR "HH:mm", the same in ru and en
-        days = (local.date() - now.date()).days
+        days = (local.date() - now.date()).days if self.relative else None
         if days == 0:
             return self.s("today {time}", time=time)
         if days == 1:
@@ -162,7 +165,7 @@ class Translator:
         """A day near now as in a calendar: "today", "tomorrow", "Thu 3 Dec"."""
         today = (self.read_at or datetime.now(UTC)).astimezone(self.zone()).date()
         days = (day - today).days
-        if days in (-1, 0, 1):
+        if days in (-1, 0, 1) and self.relative:
             return self.s(NEAR_DAYS[days + 1])
         pattern = "EEE d MMM" if day.year == today.year else "d MMM yyyy"
         return format_date(day, pattern, locale=self._locale)
@@ -199,5 +202,7 @@ def _plural_order(lang: str) -> tuple[str, ...]:
     return ("one", "few", "many") if lang == "ru" else ("one", "other")
 
 
-def translator(lang: str, timezone: str = "UTC", *, shared: bool = False) -> Translator:
-    return Translator(lang, timezone, shared=shared)
+def translator(
+    lang: str, timezone: str = "UTC", *, shared: bool = False, relative: bool = True
+) -> Translator:
+    return Translator(lang, timezone, shared=shared, relative=relative)

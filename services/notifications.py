@@ -39,6 +39,13 @@ KINDS = (
 NEVER_DIGESTED = frozenset({"reminder"})
 
 
+async def digested(session: AsyncSession, user_id: int, kind: str) -> bool:
+    """Whether a notification of this kind waits for the person's digest (read hours or
+    days later: its text should not say "today" or "tomorrow")."""
+    prefs = await session.get(NotificationSettings, user_id)
+    return prefs is not None and prefs.digest != "off" and kind not in NEVER_DIGESTED
+
+
 async def settings_of(session: AsyncSession, user_id: int) -> NotificationSettings:
     row = await session.get(NotificationSettings, user_id)
     if row is None:

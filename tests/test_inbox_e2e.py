@@ -112,3 +112,20 @@ async def test_a_task_opened_from_its_push_is_read_in_the_inbox(app: App) -> Non
     assert "#1 Call Ivanov" in out, out
     out = await anna.say("/inbox")
     assert "Inbox (0 unread)" in out, out
+
+
+async def test_a_notice_kept_for_the_digest_names_its_day(sqlite_app: App) -> None:
+    """A digest is read the next morning: a notice kept for it says the date, not
+    "tomorrow" as it was when written."""
+    from handlers.markup import to_plain
+    from handlers.views import View
+    from models.notifications import Notification
+
+    boss, anna, _petr = await team(sqlite_app)
+    await anna.say("/inbox digest daily")
+    await boss.say("/event Planning tomorrow 09:00 30m @Anna")
+    async with sqlite_app.workspace.sessionmaker() as session:
+        payloads = (await session.execute(select(Notification.payload))).scalars().all()
+    texts = [to_plain(View.from_dict(p).body) for p in payloads]
+    assert any("Planning" in t and "09:00" in t for t in texts), texts
+    assert all("tomorrow" not in t for t in texts), texts
