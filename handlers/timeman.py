@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from handlers.core import STAFF, Ctx, Router, pager_row
@@ -258,6 +258,9 @@ async def day_command(ctx: Ctx) -> Any:
             current = await timeman.open_day(ctx.session, ctx.me.user_id)
             on = current.day if current is not None else timeman.local_date(now, tz)
             at = timeman.at_local(on, minute, tz)
+            if current is not None and at <= current.started_at:
+                # "/day finish 00:20" after midnight: the clock of the next day
+                at = timeman.at_local(on + timedelta(days=1), minute, tz)
         day, correction, violations = await timeman.finish_day(
             ctx.session, ctx.me, at=at, reason=reason, now=now
         )
@@ -394,11 +397,9 @@ async def _submit_close(ctx: Ctx, values: dict[str, Any]) -> list[View]:
         raise DomainError(_N("This button is out of date. Open the list again."))
     schedule = await timeman.schedule_of(ctx.session, user)
     end = timeman.at_local(stale.day, schedule.end_minute, user.timezone)
-    if end <= stale.started_at:
-        end = stale.started_at
-        from datetime import timedelta
-
-        end = end + timedelta(minutes=1)
+    if end <= stale.started_at:  # started after the planned end: a planned day's length
+        length = max(schedule.end_minute - schedule.start_minute, 1)
+        end = stale.started_at + timedelta(minutes=length)
     day, correction, violations = await timeman.finish_day(
         ctx.session, ctx.me, at=min(end, now), reason=values["reason"], day_id=stale.id, now=now
     )

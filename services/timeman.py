@@ -200,6 +200,9 @@ async def resume_day(session: AsyncSession, actor: Actor, now: datetime | None =
     return day
 
 
+OPEN_DAY_MAX = timedelta(hours=16)  # a day still open after this is one left open
+
+
 async def finish_day(
     session: AsyncSession,
     actor: Actor,
@@ -221,7 +224,9 @@ async def finish_day(
         raise DomainError(N_("The finish cannot be in the future."))
     if end <= day.started_at:
         raise DomainError(N_("The finish must be after the start."))
-    stale = day.day != local_date(now, user.timezone)
+    # left open: a later day, and longer than a day's work runs (a day to past midnight,
+    # a night shift, are finished in time)
+    stale = day.day != local_date(now, user.timezone) and now - day.started_at > OPEN_DAY_MAX
     corrected = now - end > SLACK
     if corrected or stale:
         reason = clean_reason(reason)

@@ -433,3 +433,40 @@ async def test_a_russian_timesheet_csv_opens_in_columns(sqlite_app: App, tmp_pat
     lines = (tmp_path / name.group(1)).read_text(encoding="utf-8-sig").splitlines()
     assert lines[0] == "Сотрудник;Дата;Отработано часов;Нарушения", lines
     assert lines[-1].startswith("Olga;итого;0,0"), lines  # Russian decimals, ";" between
+
+
+def past_midnight_zone() -> str:
+    """A fixed-offset zone where it is between 01:00 and 02:00 now."""
+    hour = datetime.now(UTC).hour
+    offset = 1 - hour if 1 - hour >= -12 else 25 - hour
+    if offset == 0:
+        return "UTC"
+    return f"Etc/GMT{'-' if offset > 0 else '+'}{abs(offset)}"
+
+
+async def test_a_day_that_runs_past_midnight_is_finished_in_time(sqlite_app: App) -> None:
+    """Started yesterday morning and finished after midnight with the clock typed: the
+    finish is tonight's, and the day is not one left open."""
+    from sqlalchemy import select
+
+    from models.timeman import Violation, WorkDay
+
+    tz = past_midnight_zone()
+    boss = ConsoleDriver(sqlite_app, user="Boss", lang="en", timezone=tz)
+    await boss.say("/start")
+    await boss.say("/day start")
+    async with sqlite_app.workspace.sessionmaker() as s, s.begin():
+        row = (await s.execute(select(WorkDay))).scalar_one()
+        row.day = row.day - timedelta(days=1)
+        row.started_at = row.started_at - timedelta(hours=15)  # yesterday, about 10:00
+    finish = local_clock(tz, -timedelta(minutes=10))  # after midnight
+    out = await boss.say(f"/day finish {finish} release went long")
+    assert "must be after the start" not in out and "left open" not in out, out
+    async with sqlite_app.workspace.sessionmaker() as s:
+        row = (await s.execute(select(WorkDay))).scalar_one()
+        assert row.status == "closed"
+        assert row.finished_at is not None
+        worked = row.finished_at - row.started_at
+        assert timedelta(hours=14) < worked < timedelta(hours=15), worked
+        kinds = (await s.execute(select(Violation.kind))).scalars().all()
+        assert "left_open" not in kinds, kinds
