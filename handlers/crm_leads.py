@@ -117,6 +117,15 @@ async def lead_command(ctx: Ctx) -> Any:
     return await create(ctx, crm.recognise(text))
 
 
+_ENDINGS = re.compile(r"(?:ные|ный|ная|ное|ых|ые|ый|ая|ое|ой|ие|ий|ы|а|о|е)$")
+
+
+def _stem(word: str) -> str:
+    """A Russian adjective without its ending: "новые", "новый" -> "нов"."""
+    stem = _ENDINGS.sub("", word)
+    return stem if len(stem) >= 3 else word
+
+
 async def parse_filter(ctx: Ctx, text: str) -> LeadFilter:
     mine = False
     status = source = None
@@ -128,11 +137,14 @@ async def parse_filter(ctx: Ctx, text: str) -> LeadFilter:
     for name in sorted((n for n in names if " " in n), key=len, reverse=True):
         # "/leads в работе": a status of several words, as its button says it
         text = re.sub(rf"(?<!\w){re.escape(name)}(?!\w)", name.replace(" ", "_"), text, flags=re.I)
+    stems = {_stem(name): code_ for name, code_ in names.items()}
     for word in [w.strip().casefold() for w in text.replace(",", " ").split() if w.strip()]:
         if word in MINE_WORDS:
             mine = True
         elif word in statuses or word in names:
             status = statuses.get(word) or names[word]
+        elif _stem(word) in stems:  # "новые", "обработанные": the status, in other forms
+            status = stems[_stem(word)]
         elif crm.source_of(word):
             source = crm.source_of(word)
         elif word in PERIOD_WORDS:

@@ -971,3 +971,17 @@ async def test_an_arrived_activity_reminder_is_read_once_the_activity_is_done(
     await olga.say("/inbox")
     out = await olga.press("Открыть 1")
     assert "Сделка №1: Поставка кофе" in out, out
+
+
+async def test_list_filters_as_russians_say_them(sqlite_app: App) -> None:
+    olga = ConsoleDriver(sqlite_app, user="Olga", lang="ru", timezone="Europe/Moscow")
+    await olga.say("/start")
+    await olga.say("/lead Пётр, +7 912 555-44-00")
+    out = await olga.say("/leads новые")
+    assert "Лиды (1)" in out and "#1 Пётр" in out, out
+    out = await olga.say("/leads обработанные")
+    assert "Лиды (0)" in out, out
+    out = await olga.say("/deals выиграны")
+    assert "Сделки (0)" in out and "Неизвестный фильтр" not in out, out
+    out = await olga.say("/help leads")
+    assert "/leads [мои] [новые|в работе" in out and "new|in_progress" not in out, out
