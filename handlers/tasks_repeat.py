@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from babel.dates import get_day_names
+
 from handlers.core import Ctx
 from handlers.markup import Span, bold, to_plain
 from handlers.tasks import create_from_text
@@ -208,11 +210,16 @@ async def repeat_note(ctx: Ctx, task: Any, rule: dict[str, Any]) -> list[Any]:
 
 
 def _repeats_text(ctx: Ctx, task_id: int, rule: Any) -> tuple[str, dict[str, Any]]:
-    kind = (
-        to_plain(ctx.tr.n("every {n} week", "every {n} weeks", rule.week_step))
-        if rule.week_step > 1
-        else ctx.tr.s(KIND_NAMES[rule.kind])
-    )
+    days = sorted({int(d) for d in (rule.weekdays or "").split(",") if d.strip().isdigit()})
+    if rule.week_step > 1:
+        kind = to_plain(ctx.tr.n("every {n} week", "every {n} weeks", rule.week_step))
+    elif rule.kind == "weekly" and days == [0, 1, 2, 3, 4]:
+        kind = ctx.tr.s("on workdays")
+    elif rule.kind == "weekly" and days:
+        names = get_day_names("abbreviated", locale=ctx.tr.lang)
+        kind = ctx.tr.s("every week on {days}", days=", ".join(names[d] for d in days))
+    else:
+        kind = ctx.tr.s(KIND_NAMES[rule.kind])
     return N_("#{id} repeats {kind}; the next copy is created {when}."), {
         "id": str(task_id),
         "kind": kind,

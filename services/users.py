@@ -36,6 +36,7 @@ async def set_locale(session: AsyncSession, actor: Actor, locale: str) -> User:
 
 _ZONE_ALIASES = {
     "msk": "Europe/Moscow",
+    "мск": "Europe/Moscow",
     "москва": "Europe/Moscow",
     "moscow": "Europe/Moscow",
     "london": "Europe/London",

@@ -56,7 +56,7 @@ async def test_a_weekly_copy_comes_a_day_before_its_deadline(sqlite_app: App) ->
     out = await boss.say("/task Weekly report monday 10:00 @Anna")
     assert "Task #1 created." in out, out
     out = await boss.say("/task 1 repeat weekly mon at 10:00")
-    assert "#1 repeats weekly" in out, out
+    assert "#1 repeats every week on Mon;" in out, out
     due = await _deadline(sqlite_app, 1) + timedelta(days=7)  # the next Monday's copy
     made = due - timedelta(days=1)
     sessions = sqlite_app.workspace.sessionmaker
