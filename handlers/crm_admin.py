@@ -174,8 +174,9 @@ async def find_view(ctx: Ctx, text: str, page_no: int = 1) -> View:
         "lead": ctx.tr.s("lead"),
         "contact": ctx.tr.s("contact"),
         "company": ctx.tr.s("company"),
+        "deal": ctx.tr.s("deal"),
     }
-    prefixes = {"lead": "ld", "contact": "ct", "company": "co"}
+    prefixes = {"lead": "ld", "contact": "ct", "company": "co", "deal": "dl"}
     lines: list[Any] = [ctx.tr("Found for {text}: {count}", text=bold(text), count=str(len(hits)))]
     view = View()
     for hit in page.items:

@@ -238,8 +238,8 @@ class Hit:
 
 
 async def find(session: AsyncSession, actor: Actor, text: str, limit: int = 200) -> list[Hit]:
-    """Visible leads, contacts and companies by name, a lead's company, phone or e-mail
-    (newest first within each kind; the caller pages through them)."""
+    """Visible leads, contacts and companies by name, a lead's company, phone or e-mail,
+    and deals by title (newest first within each kind; the caller pages through them)."""
     scope = await scope_of(session, actor)
     text = text.strip()
     if len(text) < 2:
@@ -261,7 +261,22 @@ async def find(session: AsyncSession, actor: Actor, text: str, limit: int = 200)
         for row in rows:
             detail = " · ".join(x for x in (row.phone, row.email) if x)
             hits.append(Hit(entity, row.id, row.name, detail))
+    # deal titles have no search key: the newest visible ones are matched here, so a
+    # title in any case and alphabet is found ("поставка" in "Поставка мониторов")
+    wanted = text.casefold()
+    deals = await session.execute(
+        visible(CrmDeal, actor, scope)
+        .with_only_columns(CrmDeal.id, CrmDeal.title)
+        .order_by(CrmDeal.id.desc())
+        .limit(DEALS_SCANNED)
+    )
+    for deal_id, title in deals.all():
+        if wanted in title.casefold():
+            hits.append(Hit("deal", deal_id, title, ""))
     return hits[:limit]
+
+
+DEALS_SCANNED = 5000  # the newest deals /crm find looks through
 
 
 async def activities_of(

@@ -985,3 +985,13 @@ async def test_list_filters_as_russians_say_them(sqlite_app: App) -> None:
     assert "Сделки (0)" in out and "Неизвестный фильтр" not in out, out
     out = await olga.say("/help leads")
     assert "/leads [мои] [новые|в работе" in out and "new|in_progress" not in out, out
+
+
+async def test_crm_find_finds_deals_by_title(sqlite_app: App) -> None:
+    olga = ConsoleDriver(sqlite_app, user="Olga", lang="ru", timezone="Europe/Moscow")
+    await olga.say("/start")
+    await olga.say("/deal Поставка мониторов 150 т.р.")
+    out = await olga.say("/crm find поставка")
+    assert "сделка №1 Поставка мониторов" in out, out
+    out = await olga.press("Поставка мониторов")
+    assert "Сделка №1: Поставка мониторов" in out, out
