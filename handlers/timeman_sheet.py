@@ -413,6 +413,17 @@ async def reminders_command(ctx: Ctx) -> Any:
     raise DomainError(_N("Unknown action {verb}. Send /help for the list."), verb=word)
 
 
+@router.profile_changed
+async def follow_my_zone(ctx: Ctx) -> None:
+    """The morning message and the report prompt come at the new zone's hours at once,
+    not after the old zone's next one."""
+    from models.teams import User
+
+    user = await ctx.session.get(User, ctx.me.user_id)
+    if user is not None and user.role != "extranet":
+        await reminders.sync_rules(ctx.session, user)
+
+
 @router.action("rm")
 async def reminders_action(ctx: Ctx) -> Any:
     verb = ctx.action_args[0] if ctx.action_args else ""

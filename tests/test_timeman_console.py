@@ -470,3 +470,21 @@ async def test_a_day_that_runs_past_midnight_is_finished_in_time(sqlite_app: App
         assert timedelta(hours=14) < worked < timedelta(hours=15), worked
         kinds = (await s.execute(select(Violation.kind))).scalars().all()
         assert "left_open" not in kinds, kinds
+
+
+async def test_a_new_zone_moves_the_morning_message_at_once(sqlite_app: App) -> None:
+    from zoneinfo import ZoneInfo
+
+    from sqlalchemy import select
+
+    ivan = ConsoleDriver(sqlite_app, user="Ivan", lang="en", timezone="Asia/Vladivostok")
+    await ivan.say("/start")
+    await ivan.say("/reminders")  # the rules exist: morning 09:00, report 18:00
+    await ivan.say("/me tz America/Los_Angeles")
+    async with sqlite_app.workspace.sessionmaker() as s:
+        rule = (
+            await s.execute(select(ReminderRule).where(ReminderRule.kind == "morning"))
+        ).scalar_one()
+    assert rule.timezone == "America/Los_Angeles"
+    local = rule.next_fire_at.astimezone(ZoneInfo("America/Los_Angeles"))
+    assert (local.hour, local.minute) == (9, 0), local
