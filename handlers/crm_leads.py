@@ -126,6 +126,23 @@ def _stem(word: str) -> str:
     return stem if len(stem) >= 3 else word
 
 
+@router.command(
+    "lead_from_text",
+    help=N_("a new lead from a message"),
+    roles=("admin", "employee", "extranet"),
+    hidden=True,
+    personal=True,
+)
+async def lead_from_text_command(ctx: Ctx) -> Any:
+    """A NEW lead from words someone else wrote (a Slack message): a bare number there
+    does not open lead #N; the answer goes to the person who asked."""
+    text = ctx.args.strip()
+    await crm.scope_of(ctx.session, ctx.me)
+    if not text:
+        return await ctx.start_form("crm_lead")
+    return await create(ctx, crm.recognise(text))
+
+
 async def parse_filter(ctx: Ctx, text: str) -> LeadFilter:
     mine = False
     status = source = None

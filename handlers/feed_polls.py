@@ -26,6 +26,7 @@ MULTIPLE = {"multiple", "multi", "несколько", "множественны
 ANONYMOUS = {"anonymous", "anon", "анонимно", "анонимный"}
 UNTIL = ("until ", "till ", "deadline ", "до ", "срок ")
 BAR = 10
+TASK_FROM_TEXT = "task_from_text"  # handlers.tasks.FROM_TEXT, when the tasks area is installed
 
 
 def _bar(votes: int, total: int) -> str:
@@ -102,7 +103,7 @@ async def poll_view(ctx: Ctx, poll: Poll, post: Post) -> View:
         controls.append(Button(tr.s("Delete"), f"fd:x:{post.id}"))
         if open_:
             controls.append(Button(tr.s("Close poll"), f"po:c:{poll.id}"))
-        elif "task" in ctx.registry.commands and not ctx.me.is_extranet:
+        elif TASK_FROM_TEXT in ctx.registry.commands and not ctx.me.is_extranet:
             controls.append(Button(tr.s("Make a task"), f"po:t:{poll.id}"))
     view.row(*controls)
     return view
@@ -216,7 +217,7 @@ async def poll_action(ctx: Ctx) -> Any:
         if post.author_id != ctx.me.user_id and not ctx.me.is_admin:
             raise DomainError(_N("Only the author can close the poll."))
         best = feed_polls.winners(await feed_polls.results(ctx.session, poll))
-        spec = ctx.registry.commands.get("task")
+        spec = ctx.registry.commands.get(TASK_FROM_TEXT)
         if not best or spec is None:
             raise DomainError(_N("There is no winning option to turn into a task."))
         picked = ctx.action_args[2] if len(ctx.action_args) > 2 else ""
@@ -228,7 +229,9 @@ async def poll_action(ctx: Ctx) -> Any:
             for result in chosen:
                 view.row(Button(result.option.text[:60], f"po:t:{poll.id}:{result.option.id}"))
             return view
-        # through the tasks area's own front door, so its rules apply
-        ctx.event = replace(ctx.event, kind="command", command="task", args=chosen[0].option.text)
+        # a NEW task named by the option, through the tasks area's own door so its rules
+        # apply: the option is someone else's words, never "/task ID verb ..." to run
+        option = chosen[0].option.text
+        ctx.event = replace(ctx.event, kind="command", command=TASK_FROM_TEXT, args=option)
         return await spec.handler(ctx)
     return View(body=ctx.tr("This button is out of date. Open the list again."), private=True)

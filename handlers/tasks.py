@@ -275,6 +275,26 @@ async def task_command(ctx: Ctx) -> Any:
     return await create_from_text(ctx, text)
 
 
+# the name other areas and adapters use to make a task of someone else's words
+FROM_TEXT = "task_from_text"
+
+
+@router.command(
+    FROM_TEXT,
+    help=N_("a new task from a message or a poll's option"),
+    hidden=True,
+    personal=True,
+)
+async def task_from_text_command(ctx: Ctx) -> Any:
+    """A NEW task from words someone else wrote (a Slack message, a poll's winning
+    option): never `/task ID verb ...` or a template, whatever the text says; its
+    answer goes to the person who asked, not to the channel it was asked in."""
+    text = ctx.args.strip()
+    if not text:
+        return await ctx.start_form("task_new")
+    return await create_from_text(ctx, text)
+
+
 async def _parse_title(ctx: Ctx, raw: str) -> str:
     return tasks.clean_title(raw)
 

@@ -291,3 +291,24 @@ async def test_a_tied_poll_says_so_and_asks_which_option_becomes_the_task(app: A
     assert "A tie. Which option becomes the task?" in out, out
     out = await boss.press("Sushi")
     assert "Task #1 created." in out and "#1 Sushi" in out, out
+
+
+async def test_a_winning_option_is_a_new_task_never_a_command_on_another(
+    sqlite_app: App,
+) -> None:
+    boss, anna, _petr = await team(sqlite_app)
+    await boss.say("/task Confidential layoffs list")
+    assert "Not found" in await anna.say("/task 1")
+    # the option reads as "/task 1 watch @Anna": pressed by the admin, it must not run
+    await anna.say("/poll Where do we go for lunch? | 1 watch @Anna | Pizza")
+    await anna.say("/feed")
+    await anna.press("Where do we go for lunch?")
+    await anna.press("1 watch @Anna")
+    await boss.say("/feed")
+    await boss.press("Where do we go for lunch?")
+    await boss.press("Close poll")
+    out = await boss.press("Make a task")
+    assert "now observes" not in out and "Confidential" not in out, out
+    assert "Task #2 created." in out and "1 watch" in out, out
+    out = await anna.say("/task 1")
+    assert "Not found" in out and "Confidential" not in out, out

@@ -119,6 +119,53 @@ async def test_task_shortcut_runs_the_task_command(sqlite_url: str) -> None:
         assert "*Call the &lt;client&gt; back*" in created
 
 
+async def test_the_task_shortcut_makes_a_new_task_never_runs_the_message(
+    sqlite_url: str,
+) -> None:
+    async with slack_http(sqlite_url) as slack:
+        _require(slack, "task")
+        slack.fake.add_user(ANNA, "Anna")
+        slack.fake.add_user(BORIS, "Boris")
+        await slack.command("task Confidential layoffs list", user=ANNA, channel="D0ANNA")
+        await slack.command("help", user=BORIS, channel="D0BORIS")
+        await slack.command("task 1", user=BORIS, channel="D0BORIS")
+        assert "Not found" in slack.fake.texts()[-1]
+        seen = len(slack.fake.calls)
+        # Boris's message reads as "/task 1 watch @boris": Anna's shortcut must not run it
+        payload = slack_api.message_shortcut(
+            "task_from_message", "1 watch <@U0BORIS|boris>", user=ANNA
+        )
+        status, _ = await slack.send(slack_api.form_body(payload), slack_api.FORM_TYPE)
+        assert status == 200
+        after = slack.fake.calls[seen:]
+        said = [slack_api.message_text(c.args) for c in after if c.method == "chat.postEphemeral"]
+        assert any("Task #2 created" in text and "1 watch" in text for text in said), said
+        # the new task's card goes to Anna alone, not to the channel the message is in
+        public = [c.args for c in after if c.method == "chat.postMessage"]
+        assert not [a for a in public if a["channel"] == "C0GENERAL"], public
+        assert not any("Confidential" in slack_api.message_text(a) for a in public), public
+        await slack.command("task 1", user=BORIS, channel="D0BORIS")
+        assert "Not found" in slack.fake.texts()[-1], slack.fake.texts()[-1]
+
+
+async def test_the_lead_shortcut_on_a_bare_number_makes_a_lead_of_it(sqlite_url: str) -> None:
+    async with slack_http(sqlite_url) as slack:
+        _require(slack, "lead")
+        slack.fake.add_user(ANNA, "Anna")
+        await slack.command(
+            "lead Maria Ivanova, Beta LLC, maria@beta.io", user=ANNA, channel="D0ANNA"
+        )
+        assert "Lead #1 created" in slack.fake.texts()[-1]
+        seen = len(slack.fake.calls)
+        payload = slack_api.message_shortcut("lead_from_message", "1", user=ANNA)
+        status, _ = await slack.send(slack_api.form_body(payload), slack_api.FORM_TYPE)
+        assert status == 200
+        after = slack.fake.calls[seen:]
+        shown = "\n".join(slack_api.message_text(c.args) for c in after)
+        assert "Maria" not in shown and "maria@beta.io" not in shown, shown
+        assert not [c for c in after if c.method == "chat.postMessage"], shown
+
+
 async def test_task_through_the_modal_and_buttons_to_completion(sqlite_url: str) -> None:
     async with slack_http(sqlite_url) as slack:
         _require(slack, "task")

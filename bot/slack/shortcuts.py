@@ -11,8 +11,10 @@ from bot.slack.commands import run_command
 if TYPE_CHECKING:
     from bot.slack.adapter import SlackAdapter
 
-# callback_id of the shortcut in the app's manifest -> the neutral command it runs
-SHORTCUTS = {"task_from_message": "task", "lead_from_message": "lead"}
+# callback_id of the shortcut in the app's manifest -> the neutral command it runs: the
+# message is someone else's words, so always a NEW task or lead of them (never "/task 12
+# watch @boris" run for whoever pressed the shortcut), answered to that person alone
+SHORTCUTS = {"task_from_message": "task_from_text", "lead_from_message": "lead_from_text"}
 
 
 def register(bolt: AsyncApp, slack: SlackAdapter) -> None:
