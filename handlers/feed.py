@@ -16,7 +16,6 @@ from handlers.views import Button, View
 from models.feed import Post
 from models.teams import User
 from services import feed, feed_polls, groups, inbox_center, users
-from services.access import Actor
 from services.errors import N_ as _N
 from services.errors import DomainError
 from services.pagination import Page
@@ -242,21 +241,13 @@ async def share_command(ctx: Ctx) -> Any:
     return await share(ctx, f"{SHARE_KINDS[words[0].lower()]}:{words[1]}", whom)
 
 
-async def _sees_post(ctx: Ctx, user: User, post_id: int) -> bool:
-    """A mention tells only people who may read the post (it quotes the post)."""
-    try:
-        await feed.get_post(ctx.session, Actor.of(user), post_id)
-    except DomainError:
-        return False
-    return True
-
-
 async def comment_on(ctx: Ctx, post_id: int, text: str) -> View:
     post, comment = await feed.add_comment(ctx.session, ctx.me, post_id, text)
     mentioned: set[int] = set()
     for token in MENTION.findall(text):
         found = await users.find_people(ctx.session, ctx.me, token)
-        if len(found) == 1 and await _sees_post(ctx, found[0], post.id):
+        # a mention tells only people who may read the post (it quotes the post)
+        if len(found) == 1 and await feed.may_read(ctx.session, found[0], post.id):
             mentioned.add(found[0].id)
     preview = post.text if len(post.text) <= PREVIEW else post.text[: PREVIEW - 1] + "…"
 

@@ -208,7 +208,21 @@ async def comments(
     return [(c, n or "?") for c, n in reversed(rows.all())]
 
 
+async def may_read(session: AsyncSession, user: User, post_id: int) -> bool:
+    """Whether a person may read a post now: a group post only while in the group, a
+    post to people only while among them (a notice quotes the post)."""
+    if not user.active:
+        return False
+    try:
+        await get_post(session, Actor.of(user), post_id)
+    except DomainError:
+        return False
+    return True
+
+
 async def commenters(session: AsyncSession, post: Post) -> list[int]:
+    """The author and everyone who commented, among those who may still read the post
+    (someone who left the group does not go on hearing its comments)."""
     ids = set(
         (
             await session.execute(
@@ -220,7 +234,8 @@ async def commenters(session: AsyncSession, post: Post) -> list[int]:
     )
     if post.author_id is not None:
         ids.add(post.author_id)
-    return sorted(i for i in ids if i is not None)
+    people = (await session.execute(select(User).where(User.id.in_(ids)))).scalars().all()
+    return sorted([u.id for u in people if await may_read(session, u, post.id)])
 
 
 async def comment_count(session: AsyncSession, post_id: int) -> int:

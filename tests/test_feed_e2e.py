@@ -312,3 +312,25 @@ async def test_a_winning_option_is_a_new_task_never_a_command_on_another(
     assert "Task #2 created." in out and "1 watch" in out, out
     out = await anna.say("/task 1")
     assert "Not found" in out and "Confidential" not in out, out
+
+
+async def test_who_left_the_group_no_longer_hears_its_posts_comments(sqlite_app: App) -> None:
+    boss, anna, petr = await team(sqlite_app)
+    await boss.say("/groups new Board closed")
+    await boss.say("/groups add Board @Anna")
+    await boss.say("/groups add Board @Petr")
+    await boss.say("/post #Board plans for the merger")
+    for person, words in ((anna, "I will keep it quiet"), (petr, "Same here")):
+        await person.say("/feed")
+        await person.press("plans for the merger")
+        await person.press("Comment")
+        assert "Comment added." in await person.say(words)
+    await boss.say("/groups remove Board @Anna")
+    await boss.say("/feed")
+    await boss.press("plans for the merger")
+    await boss.press("Comment")
+    assert "Comment added." in await boss.say("Merger price is 42M")
+    out = await anna.say("/inbox")
+    assert "42M" not in out, out
+    out = await petr.say("/inbox")
+    assert "Boss commented on «plans for the merger»: Merger price is 42M" in out, out
