@@ -60,6 +60,20 @@ async def targets(ctx: Ctx, text: str) -> tuple[int | None, list[int], str]:
     return None, ids, text.strip()
 
 
+async def only_for_author_here(ctx: Ctx, post: Post) -> bool:
+    """Whether a post or poll, answered in this chat, goes to the person alone: one for
+    chosen people, or for a group this channel or group chat does not speak for (/bind),
+    is not shown to everyone there; the post of the chat's own group is."""
+    if ctx.event.chat.private:
+        return False
+    if post.audience == "people":
+        return True
+    if post.group_id is None:
+        return False
+    bound = await ctx.chat_group()
+    return bound is None or bound.id != post.group_id
+
+
 async def author_name(ctx: Ctx, post: Post) -> str:
     user = await ctx.session.get(User, post.author_id) if post.author_id else None
     return user.name if user else "?"
@@ -174,7 +188,10 @@ async def post_command(ctx: Ctx) -> Any:
             )
         )
     if text.isdigit():
-        return await post_view(ctx, await feed.get_post(ctx.session, ctx.me, int(text)))
+        post = await feed.get_post(ctx.session, ctx.me, int(text))
+        view = await post_view(ctx, post)
+        view.private = await only_for_author_here(ctx, post)
+        return view
     group_id, people, rest = await targets(ctx, text)
     important = False
     first, _, tail = rest.partition(" ")
@@ -205,8 +222,8 @@ async def post_command(ctx: Ctx) -> Any:
         else ctx.tr("Posted. Nobody else is in its audience yet.")
     )
     view.body = [*sent, Span("\n\n"), *view.body]
-    # a post to chosen people, typed in a channel or a group, is not shown to all there
-    view.private = bool(people) and group_id is None
+    # a post to chosen people or another group, typed in a channel, is not shown to all there
+    view.private = await only_for_author_here(ctx, post)
     return view
 
 

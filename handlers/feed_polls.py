@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from handlers.core import Ctx, Router
-from handlers.feed import CARD_LIMIT, latest_comments, targets
+from handlers.feed import CARD_LIMIT, latest_comments, only_for_author_here, targets
 from handlers.i18n import N_, Translator
 from handlers.markup import Span, bold, join_lines
 from handlers.views import Button, View
@@ -191,6 +191,8 @@ async def poll_command(ctx: Ctx) -> Any:
         else ctx.tr("Poll created. Nobody else is in its audience yet.")
     )
     view.body = [*sent, Span("\n\n"), *view.body]
+    # a poll of chosen people or another group, typed in a channel, is not shown to all there
+    view.private = await only_for_author_here(ctx, post)
     return view
 
 
