@@ -298,9 +298,12 @@ class Workspace:
 
     async def enroll(self, team_key: str, newcomer: Newcomer) -> None:
         """Someone of a workspace-bound team (Slack) joins it before their own first
-        message, e.g. when a colleague mentions them; nothing if they are in already."""
+        message, e.g. when a colleague mentions them; nothing if they are in already, or
+        were removed from it (a colleague's mention does not bring them back, nor stop
+        the colleague's command: it goes on without them)."""
         async with self.sessionmaker() as session, session.begin():
-            if await teams.resolve_actor(session, newcomer.platform, newcomer.external_id):
+            who = (newcomer.platform, newcomer.external_id)
+            if await teams.resolve_actor(session, *who) or await teams.removed_from(session, *who):
                 return
             await teams.join_team_workspace(session, team_key, newcomer)
 

@@ -102,25 +102,31 @@ async def resolve_identity(
     return Actor.of(user), (not identity_active) or chat_id is None
 
 
-async def refuse_removed(session: AsyncSession, platform: str, external_id: str) -> None:
-    """Someone an admin removed from their team cannot start over with the same account
-    (their identity belongs to that team's person): they are told so."""
-    row = (
+async def removed_from(session: AsyncSession, platform: str, external_id: str) -> str | None:
+    """The name of the team an admin removed this account's person from, if one did."""
+    return (
         await session.execute(
-            select(User.name, Team.name)
+            select(Team.name)
+            .join(User, User.team_id == Team.id)
             .join(Identity, Identity.user_id == User.id)
-            .join(Team, Team.id == User.team_id)
             .where(
                 Identity.platform == platform,
                 Identity.external_id == external_id,
                 User.active.is_(False),
             )
+            .limit(1)
         )
-    ).first()
-    if row is not None:
+    ).scalar_one_or_none()
+
+
+async def refuse_removed(session: AsyncSession, platform: str, external_id: str) -> None:
+    """Someone an admin removed from their team cannot start over with the same account
+    (their identity belongs to that team's person): they are told so."""
+    team = await removed_from(session, platform, external_id)
+    if team is not None:
         raise DomainError(
             N_("You are no longer in the team {team}. Ask its admin to bring you back."),
-            team=row[1],
+            team=team,
         )
 
 

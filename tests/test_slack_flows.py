@@ -166,6 +166,26 @@ async def test_the_lead_shortcut_on_a_bare_number_makes_a_lead_of_it(sqlite_url:
         assert not [c for c in after if c.method == "chat.postMessage"], shown
 
 
+async def test_a_command_mentioning_a_removed_colleague_still_runs(sqlite_url: str) -> None:
+    async with slack_http(sqlite_url) as slack:
+        _require(slack, "task", "team")
+        slack.fake.add_user(ANNA, "Anna")
+        slack.fake.add_user(BORIS, "Boris")
+        await slack.command("help", user=ANNA, channel="D0ANNA")
+        await slack.command("help", user=BORIS, channel="D0BORIS")
+        await slack.command("team remove <@U0BORIS|boris>", user=ANNA, channel="D0ANNA")
+        await slack.press("Remove Boris", user=ANNA, channel="D0ANNA")
+        assert "*Boris* was removed from the team." in slack.fake.texts()[-1]
+        seen = len(slack.fake.texts())
+        await slack.command("task Fix the invoice <@U0BORIS|boris>", user=ANNA)
+        said = "\n".join(slack.fake.texts()[seen:])
+        # the mention does not bring Boris back, nor is it Anna's error: the task goes on
+        assert "I don't know anyone called *@boris*" in said, said
+        assert "no longer in the team" not in said, said
+        await slack.command("people", user=ANNA, channel="D0ANNA")
+        assert "Boris" not in slack.fake.texts()[-1], slack.fake.texts()[-1]
+
+
 async def test_task_through_the_modal_and_buttons_to_completion(sqlite_url: str) -> None:
     async with slack_http(sqlite_url) as slack:
         _require(slack, "task")
