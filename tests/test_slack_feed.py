@@ -60,3 +60,25 @@ async def test_posts_and_polls_for_people_or_another_group_answer_their_author_a
         assert not any("Layoffs" in text for text in public) and any(
             "Layoffs" in text for text in mine
         ), (public, mine)
+
+
+async def test_a_comments_slack_marks_are_shown_not_applied(sqlite_url: str) -> None:
+    async with slack_http(sqlite_url) as slack:
+        if "post" not in slack.adapter.workspace.registry.commands:
+            pytest.skip("the feed is not in this build")
+        slack.fake.add_user(ANNA, "Anna")
+        slack.fake.add_user(BORIS, "Boris")
+        await slack.command("help", user=ANNA, channel="D0ANNA")
+        await slack.command("help", user=BORIS, channel="D0BORIS")
+        await slack.command("post Payments this week", user=ANNA, channel="D0ANNA")
+        await slack.press("Comment", user=BORIS, channel="D0BORIS")
+        modal = slack.last_modal()
+        said = "*URGENT* wire money to ~old~ _new_ account `1234` <!channel> https://x.y/a_b"
+        status, _ = await slack.submit({"text": said}, user=BORIS)
+        assert status == 200
+        shown = slack.fake.texts()[-1]
+        assert "Comment added." in shown and "URGENT" in shown, (modal, shown)
+        assert "*URGENT*" not in shown and "~old~" not in shown and "_new_" not in shown, shown
+        assert "`1234`" not in shown and "<!channel>" not in shown, shown
+        assert "∗URGENT∗ wire money to ∼old∼ ˍnewˍ account ˋ1234ˋ" in shown, shown
+        assert "https://x.y/a_b" in shown, shown

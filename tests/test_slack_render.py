@@ -172,3 +172,17 @@ def test_only_the_bots_own_words_get_the_slash_command() -> None:
     assert "/planerka help" in mrkdwn(typed.markup(unknown)), mrkdwn(unknown)
     people = [bold("#7 Fix the /start page"), Span(" and /team docs, a/b /post")]
     assert mrkdwn(typed.markup(people)) == "*#7 Fix the /start page* and /team docs, a/b /post"
+
+
+def test_marks_in_a_persons_plain_text_format_nothing() -> None:
+    said = "*URGENT* wire money to ~old~ _new_ account `1234` <!channel>"
+    text = mrkdwn([Span(said)])
+    assert not any(mark in text for mark in "*_~`"), text
+    assert text == "∗URGENT∗ wire money to ∼old∼ ˍnewˍ account ˋ1234ˋ &lt;!channel&gt;"
+    # addresses stay links, "_" within a word stays as typed, escaping is kept
+    text = mrkdwn([Span("see https://x.y/a_b/~c?q=1&r=2 or www.x.y/_d_ for file_name.py")])
+    assert text == "see https://x.y/a_b/~c?q=1&amp;r=2 or www.x.y/_d_ for file_name.py"
+    # the bot's own marks still format; a name or a link's label does not
+    text = mrkdwn([bold("Title"), Span(" by "), mention("*Boss*", "telegram:5")])
+    assert text == "*Title* by @∗Boss∗"
+    assert mrkdwn([link("_site_", "https://e.x/_a_")]) == "<https://e.x/_a_|ˍsiteˍ>"

@@ -32,6 +32,31 @@ def unescape(text: str) -> str:
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
+# Slack has no escape for its marks (*bold*, _italic_, ~strike~, `code`): in a person's
+# plain text each becomes a look-alike that marks nothing, as inside marked spans below.
+# Kept as typed: web addresses (they must still work as links) and "_" between letters
+# or digits ("file_name", "ivan_petrov@x.ru"), where Slack does not read it as italics.
+_LOOK_ALIKES = str.maketrans({"*": "∗", "_": "ˍ", "~": "∼", "`": "ˋ"})
+_MARK = re.compile(r"[*~`]|(?<![^\W_])_|_(?![^\W_])")
+_ADDRESS = re.compile(r"(?:(?:https?|ftp)://|mailto:|www\.)[^\s<>*`]+", re.IGNORECASE)
+
+
+def _unmarked(text: str) -> str:
+    return _MARK.sub(lambda mark: mark.group().translate(_LOOK_ALIKES), text)
+
+
+def inert(text: str) -> str:
+    """A person's text shown by Slack as typed: its marks format nothing, its
+    addresses stay links, and Slack's control characters are escaped."""
+    out: list[str] = []
+    last = 0
+    for address in _ADDRESS.finditer(text):
+        out += [_unmarked(text[last : address.start()]), address.group()]
+        last = address.end()
+    out.append(_unmarked(text[last:]))
+    return escape("".join(out))
+
+
 def _wrap(text: str, mark: str) -> str:
     """`*bold*` around the words of each line; whitespace stays outside the marks."""
     out = []
@@ -57,13 +82,13 @@ def span_mrkdwn(span: Span) -> str:
         return _wrap(text.replace("`", "ˋ"), "`")
     if span.style == LINK and span.url:
         url = escape(span.url).replace("|", "%7C")
-        return f"<{url}|{text}>" if text else f"<{url}>"
+        return f"<{url}|{inert(span.text)}>" if text else f"<{url}>"
     if span.style == MENTION:
         platform, _, ident = span.url.partition(":")
         if platform == "slack" and re.fullmatch(r"[UW][A-Z0-9]{2,20}", ident):
             return f"<@{ident}>"
-        return text if text.startswith("@") else f"@{text}"
-    return text
+        return inert(span.text if span.text.startswith("@") else f"@{span.text}")
+    return inert(span.text)
 
 
 def mrkdwn(markup: Markup) -> str:
@@ -71,7 +96,7 @@ def mrkdwn(markup: Markup) -> str:
 
 
 def fallback_text(markup: Markup) -> str:
-    text = escape(to_plain(markup)).strip()
+    text = inert(to_plain(markup)).strip()
     if len(text) > FALLBACK_LIMIT:
         text = text[: FALLBACK_LIMIT - 1] + "…"
     return text
