@@ -182,14 +182,19 @@ async def leave(session: AsyncSession, actor: Actor, group_id: int) -> Group:
         raise DomainError(
             N_("You own {name}: hand it to someone else before leaving."), name=group.name
         )
-    await session.execute(
-        delete(GroupMember).where(
-            GroupMember.group_id == group.id, GroupMember.user_id == actor.user_id
-        )
-    )
-    await _leave_group_events(session, group.id, actor.user_id)
-    await session.flush()
+    await drop_member(session, group.id, actor.user_id)
     return group
+
+
+async def drop_member(session: AsyncSession, group_id: int, user_id: int) -> None:
+    """What leaving a group does, whoever takes the person out (they themselves, the
+    group's manager, an admin removing them from the team): the membership goes, and
+    with it their place in the group's events. No access check: the callers make it."""
+    await session.execute(
+        delete(GroupMember).where(GroupMember.group_id == group_id, GroupMember.user_id == user_id)
+    )
+    await _leave_group_events(session, group_id, user_id)
+    await session.flush()
 
 
 async def _leave_group_events(session: AsyncSession, group_id: int, user_id: int) -> None:
@@ -260,11 +265,7 @@ async def remove_member(
         raise DomainError(
             N_("{person} is not a member of {name}."), person=user.name, name=group.name
         )
-    await session.execute(
-        delete(GroupMember).where(GroupMember.group_id == group.id, GroupMember.user_id == user.id)
-    )
-    await _leave_group_events(session, group.id, user.id)
-    await session.flush()
+    await drop_member(session, group.id, user.id)
     return group, user
 
 

@@ -14,11 +14,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models.base import utcnow
 from models.dialogs import DialogState
 from models.groups import Group, GroupMember
+from models.outbox import OutboxMessage
 from models.teams import Identity, Invite, Role, Team, User
 from services import dialogs
 from services.access import Actor, get_team_user, require_admin
 from services.errors import N_, DomainError, not_found
-from services.groups import get_manageable_group
+from services.groups import drop_member, get_manageable_group
 from services.menu import pin_defaults
 from services.pagination import Page, paginate
 
@@ -484,7 +485,20 @@ async def remove_member(session: AsyncSession, actor: Actor, user_id: int) -> Us
     user = await removable(session, actor, user_id)
     user.active = False
     await session.execute(update(Identity).where(Identity.user_id == user.id).values(active=False))
-    await session.execute(delete(GroupMember).where(GroupMember.user_id == user.id))
+    # out of each group as leaving it takes one out: its events go with it, so a
+    # person brought back later does not find a closed group's calendar
+    their_groups = await session.scalars(
+        select(GroupMember.group_id).where(GroupMember.user_id == user.id)
+    )
+    for group_id in their_groups.all():
+        await drop_member(session, group_id, user.id)
+    # nor do the messages still waiting for them (held by quiet hours, queued ahead)
+    # go out once they are back
+    await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.user_id == user.id, OutboxMessage.status == "pending")
+        .values(status="dropped", error="removed from the team", claimed_until=None)
+    )
     # what they handed out or held stops with them: their invites, the groups they
     # owned (to the admin who removed them), a CRM grant
     await session.execute(

@@ -246,3 +246,45 @@ async def test_someone_who_made_a_team_by_mistake_leaves_it_and_joins_with_the_i
     assert "Yes, leave" not in out, out
     out = await boss.say("/team")
     assert "Members: 2" in out, out  # not alone: the team stays
+
+
+async def test_someone_removed_and_brought_back_is_out_of_closed_group_events(
+    sqlite_app: App,
+) -> None:
+    alice = ConsoleDriver(sqlite_app, user="Alice", lang="en")
+    await alice.say("/start")
+    await alice.say("/groups new Board closed")
+    bob = ConsoleDriver(sqlite_app, user="Bob", lang="en")
+    await bob.say(f"/start {invite_code(await alice.say('/invite'))}")
+    await alice.say("/groups add Board @Bob")
+    carl = ConsoleDriver(sqlite_app, user="Carl", lang="en")  # an extranet member of Board
+    await carl.say(f"/start {invite_code(await alice.say('/invite extranet Board'))}")
+    out = await alice.say(
+        "/event Board meeting: acquisition of Foo next monday 10:00 1h #Board every mon"
+    )
+    assert "Event created; 2 people invited." in out, out
+    out = await carl.say("/event 1")
+    assert "acquisition of Foo" in out and "Accept" in out
+
+    for name in ("Bob", "Carl"):
+        await alice.say(f"/team remove @{name}")
+        out = await alice.press(f"Remove {name}")
+        assert f"{name} was removed from the team." in out
+        out = await alice.say(f"/team restore {name}")
+        assert f"{name} is back in the team." in out
+
+    # Bob had not read his invitation yet: it does not arrive now either
+    out = await bob.say("/groups")
+    assert "Groups (0)" in out and "acquisition of Foo" not in out, out
+    for person in (bob, carl):
+        out = await person.say("/event 1")
+        assert "Not found, or you have no access to it." in out and "Accept" not in out, out
+        out = await person.say("/events week")
+        assert "acquisition of Foo" not in out, out
+    await alice.say("/event 1")
+    await alice.press("Comment")
+    out = await alice.say("The price is 42M")
+    assert "Comment added." in out
+    for person in (bob, carl):
+        out = await person.say("/inbox")
+        assert "42M" not in out, out
