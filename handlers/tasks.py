@@ -167,8 +167,13 @@ async def tell(
     to: list[int] | None = None,
     **args: Arg,
 ) -> None:
-    """Notify the task's people (or `to`) in their own language; never the actor."""
-    recipients = to if to is not None else sorted(await tasks.participants(ctx.session, task))
+    """Notify the task's people (or those of `to` who may open it) in their own
+    language; never the actor."""
+    if to is None:
+        recipients = sorted(await tasks.participants(ctx.session, task))
+    else:
+        allowed = await tasks.who_may_see(ctx.session, task, to)
+        recipients = [uid for uid in to if uid in allowed]
 
     def build(tr: Translator) -> View:
         filled = {k: (v(tr) if callable(v) else v) for k, v in args.items()}

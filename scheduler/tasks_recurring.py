@@ -15,7 +15,7 @@ from handlers.i18n import Translator
 from handlers.tasks_views import notice
 from models.base import utcnow
 from models.teams import User
-from services import notifications, tasks_repeat
+from services import notifications, tasks, tasks_repeat
 
 
 async def spawn_recurring(
@@ -27,8 +27,8 @@ async def spawn_recurring(
         created = await tasks_repeat.spawn_due(session, now)
         for task in created:
             user = await session.get(User, task.responsible_id)
-            if user is None or not user.active:
-                continue
+            if user is None or not await tasks.who_may_see(session, task, [user.id]):
+                continue  # removed, or an extranet member out of the task's group
             tr = Translator(user.locale, user.timezone, read_at=now)  # "tomorrow 10:00"
             if task.deadline is None:
                 said = tr("A recurring task is due again.")

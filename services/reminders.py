@@ -242,6 +242,7 @@ async def agenda_many(
         out[user.id].day_started = (user.id, today) in days
     try:
         from models.tasks import Task
+        from services.tasks import seen_by_responsible
     except ImportError:  # pragma: no cover - the tasks area is optional
         Task = None  # type: ignore[assignment,misc]  # noqa: N806
     if Task is not None:
@@ -254,6 +255,7 @@ async def agenda_many(
                 Task.is_open.is_(True),
                 Task.deadline.is_not(None),
                 Task.deadline < high,
+                seen_by_responsible(),
             )
             .order_by(Task.deadline),
         )
@@ -507,6 +509,7 @@ async def deadline_hits(
         overdue_from = min(overdue_from, max(since, now - OVERDUE_CATCH_UP))
     try:
         from models.tasks import Task
+        from services.tasks import seen_by_responsible
     except ImportError:
         return DeadlinePage([], None)
     longest = max(DEFAULT_OFFSETS)
@@ -519,6 +522,7 @@ async def deadline_hits(
         Task.deadline.is_not(None),
         Task.deadline > overdue_from,
         Task.deadline <= now + timedelta(minutes=longest),
+        seen_by_responsible(),  # not to someone who lost the task's group
     )
     if after is not None:
         query = query.where(

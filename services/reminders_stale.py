@@ -8,7 +8,8 @@ reminder is dropped, not sent, when:
 - its person is away (/away) on that day, in their zone: reminders stay silent;
 - the moment it announces has passed (`until`: an event that has started, a deadline
   that has come): "due today 08:30" is noise at 09:00;
-- its task is closed, gone, handed to someone else or has another deadline now.
+- its task is closed, gone, handed to someone else or has another deadline now, or
+  its person may no longer open it (an extranet member out of the task's group).
 
 The conditions travel in the outbox row's payload under STALE (the centre's copy has
 none); dropped rows keep the reason in `error`.
@@ -60,20 +61,27 @@ def _moment(value: Any) -> datetime | None:
         return None
 
 
-async def _tasks(session: AsyncSession, ids: set[int]) -> dict[int, tuple[bool, Any, int]]:
-    """task id -> (open, deadline, responsible) of those that still exist."""
+async def _tasks(session: AsyncSession, ids: set[int]) -> dict[int, tuple[bool, Any, int, bool]]:
+    """task id -> (open, deadline, responsible, whether the responsible may open it)
+    of those that still exist."""
     if not ids:
         return {}
     try:
         from models.tasks import Task
+        from services.tasks import seen_by_responsible
     except ImportError:  # pragma: no cover - the tasks area is optional
         return {}
     rows = await optional_rows(
         session,
         "tasks",
-        select(Task.id, Task.is_open, Task.deadline, Task.responsible_id).where(Task.id.in_(ids)),
+        select(
+            Task.id, Task.is_open, Task.deadline, Task.responsible_id, seen_by_responsible()
+        ).where(Task.id.in_(ids)),
     )
-    return {task_id: (is_open, deadline, who) for task_id, is_open, deadline, who in rows}
+    return {
+        task_id: (is_open, deadline, who, bool(sees))
+        for task_id, is_open, deadline, who, sees in rows
+    }
 
 
 async def why_stale(
@@ -121,6 +129,8 @@ async def why_stale(
                 out[row.id] = "task closed"
             elif task[2] != row.user_id:
                 out[row.id] = "task handed over"
+            elif not task[3]:
+                out[row.id] = "no access"
             elif task[1] != _moment(said.get("deadline")):
                 out[row.id] = "deadline moved"
     return out

@@ -12,13 +12,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, delete, func, or_, select
+from sqlalchemy import ColumnElement, Select, delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.base import utcnow
-from models.groups import Group
+from models.groups import Group, GroupMember
 from models.tasks import Task, TaskMember, TaskTimeEntry
-from models.teams import User
+from models.teams import Role, User
 from services.access import (
     Actor,
     get_team_user,
@@ -127,14 +127,50 @@ async def roles_of(session: AsyncSession, task: Task) -> Roles:
 
 
 async def participants(session: AsyncSession, task: Task) -> set[int]:
-    """Everyone with a role in the task: who hears about its changes."""
+    """Everyone with a role in the task who may still open it: who hears about its
+    changes."""
     ids = {task.creator_id, task.responsible_id}
     ids.update(
         (await session.execute(select(TaskMember.user_id).where(TaskMember.task_id == task.id)))
         .scalars()
         .all()
     )
-    return ids
+    return await who_may_see(session, task, ids)
+
+
+async def who_may_see(session: AsyncSession, task: Task, user_ids: Iterable[int]) -> set[int]:
+    """Those of `user_ids` who may open the task now: active people of its team whom
+    `visible_tasks` lets see it. Every notice about a task goes to them only, so an
+    extranet member taken out of the task's group (still its responsible, say) or a
+    person removed from the team hears nothing more of it."""
+    ids = set(user_ids)
+    if not ids:
+        return set()
+    people = await session.scalars(
+        select(User).where(
+            User.id.in_(sorted(ids)), User.team_id == task.team_id, User.active.is_(True)
+        )
+    )
+    out: set[int] = set()
+    for user in people.all():
+        query = visible_tasks(Actor.of(user)).where(Task.id == task.id)
+        if await session.scalar(query.with_only_columns(Task.id)) is not None:
+            out.add(user.id)
+    return out
+
+
+def seen_by_responsible() -> ColumnElement[bool]:
+    """The condition a task row meets when its responsible person may open it: the
+    batch form of `visible_tasks` for that one person (the planner's deadline
+    reminders, the morning agenda). Being responsible lets anyone but an extranet
+    member see the task; an extranet member sees it in a group of theirs only."""
+    outsider = select(User.id).where(
+        User.id == Task.responsible_id, User.role == Role.EXTRANET.value
+    )
+    in_group = select(GroupMember.group_id).where(
+        GroupMember.group_id == Task.group_id, GroupMember.user_id == Task.responsible_id
+    )
+    return or_(~outsider.exists(), in_group.exists())
 
 
 async def _role(session: AsyncSession, task: Task, user_id: int) -> str | None:

@@ -1,0 +1,118 @@
+"""Task notices reach only the people who may still open the task: an extranet member
+taken out of the task's group hears nothing more of it, whatever their role in it."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from bot.app import App
+from models.teams import User
+from scheduler import periodic, planner
+from services import reminders
+from tests.console_driver import ConsoleDriver
+from tests.test_reminders_stale import ConsoleSender, dispatcher_at, reminders_of
+from tests.test_team_admin import invite_code
+
+MOSCOW = ZoneInfo("Europe/Moscow")
+
+
+def at(day: date, hour: int, minute: int = 0) -> datetime:
+    """A Moscow wall-clock moment, in UTC."""
+    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=MOSCOW).astimezone(UTC)
+
+
+async def contractors(app: App) -> tuple[ConsoleDriver, ConsoleDriver, ConsoleDriver]:
+    """Alice (admin) with Carl and Dan, extranet members of her group Ext."""
+    alice = ConsoleDriver(app, user="Alice", lang="en", timezone="Europe/Moscow")
+    await alice.say("/start")
+    await alice.say("/groups new Ext")
+    people = []
+    for name in ("Carl", "Dan"):
+        person = ConsoleDriver(app, user=name, lang="en", timezone="Europe/Moscow")
+        await person.say(f"/start {invite_code(await alice.say('/invite extranet Ext'))}")
+        people.append(person)
+    return alice, people[0], people[1]
+
+
+async def test_task_notices_stop_for_someone_taken_out_of_its_group(sqlite_app: App) -> None:
+    alice, carl, dan = await contractors(sqlite_app)
+    out = await alice.say("/task Build thing @Carl #Ext")
+    assert "Task #1 created." in out, out
+    out = await dan.say("/task Fix the pump @Alice #Ext")  # Dan made it, Alice does it
+    assert "Task #2 created." in out, out
+    await dan.say("/task 2")
+    await dan.press("More")
+    out = await dan.press("Approval on/off")  # Alice's "done" waits for Dan's approval
+    assert "Completion needs approval: yes" in out, out
+    out = await carl.say("/task 1")
+    assert "Build thing" in out
+    await alice.say("/groups remove Ext @Carl")
+    await alice.say("/groups remove Ext @Dan")
+    for person in (carl, dan):
+        await person.say("/inbox read")  # what they were told while in the group
+    out = await carl.say("/task 1")
+    assert "Not found, or you have no access to it." in out, out
+
+    out = await alice.say("/task 1 comment contractor is being replaced, budget 9M")
+    assert "Comment added to #1." in out, out
+    out = await alice.say("/task 1 deadline tomorrow")
+    assert "Deadline: tomorrow 18:00" in out, out
+    out = await alice.say("/task 1 complete")
+    assert "Status: ✅ completed" in out, out
+    out = await alice.say("/task 2 comment the pump is fixed, invoice 5M")
+    assert "Comment added to #2." in out, out
+    out = await alice.say("/task 2 complete")
+    assert "Status: 🔎 awaiting control" in out, out
+
+    for person in (carl, dan):
+        out = await person.say("/inbox")
+        for secret in ("9M", "5M", "Build thing", "Fix the pump", "deadline", "complete"):
+            assert secret not in out, out
+
+
+async def test_deadline_reminders_stop_for_a_responsible_who_lost_the_task(
+    sqlite_app: App,
+) -> None:
+    alice, carl, _dan = await contractors(sqlite_app)
+    await carl.say("/inbox quiet 23:00-07:00")
+    tomorrow = datetime.now(MOSCOW).date() + timedelta(days=1)
+    out = await alice.say(f"/task Build thing @Carl #Ext {tomorrow:%d.%m.%Y} 07:30")
+    assert "Task #1 created." in out, out
+    maker = sqlite_app.workspace.sessionmaker
+    # "due in an hour", queued at 06:30 and held by Carl's quiet hours until 07:00
+    await planner.tick(maker, now=at(tomorrow, 6, 30))
+    assert [r.due_at for r in await reminders_of(sqlite_app, "Carl")] == [at(tomorrow, 7)]
+    await alice.say("/groups remove Ext @Carl")
+
+    sender = ConsoleSender()
+    await dispatcher_at(sqlite_app, at(tomorrow, 7), sender).drain()
+    assert not [text for _chat, text in sender.sent if "Build thing is" in text], sender.sent
+    (held,) = await reminders_of(sqlite_app, "Carl")
+    assert (held.status, held.error) == ("dropped", "no access")
+    # the overdue notice is not queued for him at all, nor is the task on his day
+    await planner.tick(maker, now=at(tomorrow, 7, 31))
+    assert len(await reminders_of(sqlite_app, "Carl")) == 1
+    async with maker() as session:
+        person = await session.scalar(select(User).where(User.name == "Carl"))
+        assert person is not None
+        day = await reminders.agenda(session, person, at(tomorrow, 7, 0))
+    assert day.due_today == [] and day.overdue == []
+
+
+async def test_a_recurring_copy_is_not_announced_to_a_responsible_who_lost_the_group(
+    sqlite_app: App,
+) -> None:
+    alice, carl, _dan = await contractors(sqlite_app)
+    out = await alice.say("/task Weekly report monday 10:00 @Carl #Ext")
+    assert "Task #1 created." in out, out
+    out = await alice.say("/task 1 repeat weekly mon at 10:00")
+    assert "#1 repeats weekly" in out, out
+    await alice.say("/groups remove Ext @Carl")
+    await carl.say("/inbox read")
+    later = datetime.now(UTC) + timedelta(days=14)  # the next Monday's copy is made by then
+    assert await periodic.recurring_tasks(sqlite_app.workspace.sessionmaker, now=later) == 1
+    out = await carl.say("/inbox")
+    assert "recurring" not in out and "Weekly report" not in out, out
