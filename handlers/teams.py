@@ -10,6 +10,7 @@ from handlers.i18n import N_
 from handlers.markup import Span, bold, code, join_lines, link
 from handlers.menu import menu_view
 from handlers.people import pick_person
+from handlers.teams_supervisor import set_from_text
 from handlers.views import Button, View
 from models.base import utcnow
 from models.teams import Team, User
@@ -134,6 +135,9 @@ ADMIN_VERBS = {
     "роль": "role",
     "invites": "invites",
     "приглашения": "invites",
+    "supervisor": "supervisor",
+    "boss": "supervisor",
+    "руководитель": "supervisor",
 }
 ROLE_WORDS = {
     "admin": "admin",
@@ -150,8 +154,8 @@ ROLE_WORDS = {
     "team",
     help=N_("your team; admins rename it and manage its people and invites"),
     usage=N_(
-        "/team [name NEW NAME | role @person admin|employee | remove @person | "
-        "restore NAME | invites]"
+        "/team [name NEW NAME | role @person admin|employee | supervisor @person "
+        "@supervisor | remove @person | restore NAME | invites]"
     ),
     by_role={
         "employee": (N_("your team and its people"), N_("/team")),
@@ -164,6 +168,8 @@ async def team_command(ctx: Ctx) -> View:
     team = await ctx.session.get(Team, actor.team_id)
     assert team is not None
     admin_verb = ADMIN_VERBS.get(verb.lower())
+    if admin_verb == "supervisor":  # an admin's, refused with whom to ask
+        return await set_from_text(ctx, rest.strip())
     if admin_verb is not None:
         require_admin(actor)
         return await _admin(ctx, admin_verb, rest.strip())
@@ -353,9 +359,15 @@ async def _people_page(ctx: Ctx, page_no: int) -> View:
         ctx.session, ctx.me, page=page_no, per_page=ctx.services.page_size
     )
     lines: list = [ctx.tr("People ({count})", count=str(page.total))]
+    # admins set supervisors (/team supervisor): they see who reports to whom
+    bosses = {u.supervisor_id for u in page.items if ctx.me.is_admin and u.supervisor_id}
+    names = await users.names_of(ctx.session, ctx.me, bosses)
     for user in page.items:
         role = ctx.tr.s(ROLE_LABELS.get(user.role, user.role))
-        lines.append([Span("• "), bold(user.name), Span(f" — {role}")])
+        line = [Span("• "), bold(user.name), Span(f" — {role}")]
+        if user.supervisor_id in names:
+            line += ctx.tr(", supervisor {name}", name=names[user.supervisor_id])
+        lines.append(line)
     view = View(body=join_lines(lines))
     view.row(*pager_row(ctx, page, "ppl:l"))
     return view

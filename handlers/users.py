@@ -47,7 +47,10 @@ async def profile_view(ctx: Ctx) -> View:
         Button(LANGUAGE_NAMES[other], f"me:l:{other}"),
         Button(ctx.tr.s("Time zone"), "me:z"),
     )
-    view.row(Button(ctx.tr.s("Name"), "me:n"), Button(ctx.tr.s("Supervisor"), "me:s"))
+    if ctx.me.is_admin:  # supervisors are set by admins (/team supervisor for others)
+        view.row(Button(ctx.tr.s("Name"), "me:n"), Button(ctx.tr.s("Supervisor"), "me:s"))
+    else:
+        view.row(Button(ctx.tr.s("Name"), "me:n"))
     return view
 
 
@@ -59,6 +62,13 @@ def _refresh(ctx: Ctx, user: Any) -> None:
     "me",
     help=N_("your profile: name, language, time zone, supervisor"),
     usage=N_("/me [lang ru|en] [tz ZONE] [name NAME] [supervisor @PERSON]"),
+    by_role={
+        role: (
+            N_("your profile: name, language, time zone"),
+            N_("/me [lang ru|en] [tz ZONE] [name NAME]"),
+        )
+        for role in ("employee", "extranet")
+    },
     personal=True,
 )
 async def me_command(ctx: Ctx) -> View:
@@ -83,6 +93,7 @@ async def me_command(ctx: Ctx) -> View:
         _refresh(ctx, await users.set_name(ctx.session, ctx.me, rest))
         return View(body=ctx.tr("Your name is now {name}.", name=bold(ctx.me.name)))
     if verb in ("supervisor", "boss", "руководитель"):
+        users.may_set_supervisors(ctx.me)  # refused before any question is asked
         if not rest:
             return await ctx.start_form("me_supervisor")  # type: ignore[return-value]
         if rest.lower() in ("none", "нет", "-"):
@@ -111,6 +122,7 @@ async def me_action(ctx: Ctx) -> Any:
     if verb == "n":
         return await ctx.start_form("me_name")
     if verb == "s":
+        users.may_set_supervisors(ctx.me)
         return await ctx.start_form("me_supervisor")
     if verb == "sv":
         supervisor_id = ctx.int_arg(1)

@@ -160,7 +160,10 @@ async def send_report(
     boss = await timeman.supervisor_of(session, actor.user_id)
     if boss is None:
         raise DomainError(
-            N_("You have no supervisor to send the report to. Set one: /me supervisor @name")
+            N_(
+                "You have no supervisor to send the report to. A team admin sets one: "
+                "/team supervisor @person @supervisor"
+            )
         )
     row.status = "sent"
     row.supervisor_id = boss.id

@@ -9,7 +9,7 @@ from sqlalchemy import func
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.teams import User
-from services.access import Actor, get_team_user, require_admin, visible_people
+from services.access import Actor, get_team_user, visible_people
 from services.errors import N_, DomainError
 from services.pagination import Page, paginate
 from services.teams import SUPPORTED_LOCALES
@@ -180,15 +180,27 @@ async def set_name(session: AsyncSession, actor: Actor, name: str) -> User:
     return user
 
 
+def may_set_supervisors(actor: Actor) -> None:
+    """Supervisors are the team's structure, set by its admins (as in Bitrix24): they
+    decide who approves a person's time, reads their reports and shares their CRM
+    department. Anyone else is told whom to ask, and how."""
+    if not actor.is_admin:
+        raise DomainError(
+            N_(
+                "Only a team admin sets supervisors. Ask an admin: "
+                "/team supervisor @person @supervisor"
+            )
+        )
+
+
 async def set_supervisor(
     session: AsyncSession, actor: Actor, user_id: int, supervisor_id: int | None
 ) -> User:
-    """A person sets their own supervisor; an admin sets anyone's."""
-    if user_id != actor.user_id:
-        require_admin(actor)
-    if actor.is_extranet:
-        raise DomainError(N_("Extranet members have no supervisor in the team."))
+    """An admin sets anyone's supervisor (their own too), or takes it away."""
+    may_set_supervisors(actor)
     user = await get_team_user(session, actor, user_id)
+    if user.role == "extranet":
+        raise DomainError(N_("Extranet members have no supervisor in the team."))
     if supervisor_id is None:
         user.supervisor_id = None
     else:
@@ -208,6 +220,16 @@ async def set_supervisor(
         user.supervisor_id = supervisor.id
     await session.flush()
     return user
+
+
+async def names_of(session: AsyncSession, actor: Actor, ids: set[int]) -> dict[int, str]:
+    """Names of the people of `ids` the actor may see, by id."""
+    if not ids:
+        return {}
+    rows = await session.execute(
+        visible_people(actor).with_only_columns(User.id, User.name).where(User.id.in_(sorted(ids)))
+    )
+    return {int(i): str(n) for i, n in rows.all()}
 
 
 async def list_people(

@@ -104,6 +104,10 @@ async def test_writes_check_rights(maker: async_sessionmaker[AsyncSession], worl
             await users.set_supervisor(
                 s, world.employee, world.admin.user_id, world.employee.user_id
             )
+        with pytest.raises(DomainError):  # nor their own: the admins set the structure
+            await users.set_supervisor(
+                s, world.employee, world.employee.user_id, world.admin.user_id
+            )
 
 
 async def test_guest_sees_only_group_peers(

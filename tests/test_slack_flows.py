@@ -26,7 +26,10 @@ async def test_working_day_start_break_finish_report(sqlite_url: str) -> None:
         slack.fake.add_user(ANNA, "Anna")
         slack.fake.add_user(BORIS, "Boris")
         await slack.command("help", user=BORIS)
-        await slack.command("me supervisor <@U0BORIS|boris>", user=ANNA)
+        await slack.command("help", user=ANNA)
+        # Boris came first: the team's admin, he sets who Anna reports to
+        await slack.command("team supervisor <@U0ANNA|anna> <@U0BORIS|boris>", user=BORIS)
+        assert "*Anna*'s supervisor is now *Boris*." in slack.fake.texts()[-1]
 
         await slack.command("day start", user=ANNA)
         assert "Working since" in slack.fake.texts()[-1]

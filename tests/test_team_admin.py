@@ -288,3 +288,63 @@ async def test_someone_removed_and_brought_back_is_out_of_closed_group_events(
     for person in (bob, carl):
         out = await person.say("/inbox")
         assert "42M" not in out, out
+
+
+async def test_only_an_admin_sets_supervisors(sqlite_app: App) -> None:
+    alice = ConsoleDriver(sqlite_app, user="Alice", lang="en")
+    await alice.say("/start")
+    code = invite_code(await alice.say("/invite"))
+    bob = ConsoleDriver(sqlite_app, user="Bob", lang="en")
+    await bob.say(f"/start {code}")
+    carol = ConsoleDriver(sqlite_app, user="Carol", lang="en")
+    await carol.say(f"/start {code}")
+    await alice.say("/crm access department")
+    out = await carol.say("/lead Foo Corp, +7 900 000-00-01")
+    assert "Foo Corp" in out, out
+
+    # Bob cannot put himself under Carol to see her department's leads
+    refused = "Only a team admin sets supervisors. Ask an admin: /team supervisor"
+    out = await bob.say("/me supervisor @Carol")
+    assert refused in out, out
+    out = await bob.say("/me supervisor")  # not even the question
+    assert refused in out, out
+    out = await bob.say("/team supervisor @Bob @Carol")
+    assert refused in out, out
+    out = await bob.say("/me")
+    assert "Supervisor: not set" in out and "] Supervisor" not in out, out
+    out = await bob.say("/leads")
+    assert "Leads (0)" in out, out
+
+    # the admin does it, sees it in /people, and takes it away
+    out = await alice.say("/team supervisor @Bob @Carol")
+    assert "Bob's supervisor is now Carol." in out, out
+    out = await bob.say("/me")
+    assert "Supervisor: Carol" in out, out
+    out = await bob.say("/leads")
+    assert "Leads (1)" in out, out
+    out = await alice.say("/people")
+    assert "Bob — employee, supervisor Carol" in out, out
+    out = await alice.say("/team supervisor @Carol @Bob")
+    assert "That would make a circle of supervisors." in out, out
+    out = await alice.say("/team supervisor @Bob")
+    assert "For example: /team supervisor @Boris @Anna" in out, out
+    out = await alice.say("/team supervisor @Bob none")
+    assert "Bob has no supervisor now." in out, out
+    out = await bob.say("/leads")
+    assert "Leads (0)" in out, out
+    out = await alice.say("/me supervisor @Carol")  # an admin's own, as before
+    assert "Supervisor: Carol" in out, out
+
+
+async def test_supervisors_are_set_by_an_admin_in_russian(sqlite_app: App) -> None:
+    olga = ConsoleDriver(sqlite_app, user="Ольга", lang="ru")
+    await olga.say("/start")
+    code = invite_code(await olga.say("/invite"))
+    petr = ConsoleDriver(sqlite_app, user="Пётр", lang="ru")
+    await petr.say(f"/start {code}")
+    out = await petr.say("/me руководитель @Ольга")
+    assert "Руководителя назначает только администратор команды." in out, out
+    out = await olga.say("/team руководитель @Пётр @Ольга")
+    assert "Пётр: руководитель — Ольга." in out, out
+    out = await olga.say("/team руководитель @Пётр нет")
+    assert "Пётр: руководитель не назначен." in out, out

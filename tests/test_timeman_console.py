@@ -66,7 +66,7 @@ async def test_day_cycle_and_report_in_english(app: App) -> None:
     code = invite_code(await boss.say("/invite"))
     anna = ConsoleDriver(app, user="Anna", lang="en", timezone=tz)
     await anna.say(f"/start {code}")
-    await anna.say("/me supervisor @Boss")
+    await boss.say("/team supervisor @Anna @Boss")
 
     out = await anna.say("/day")
     assert "Not started yet" in out
@@ -175,7 +175,7 @@ async def test_day_cycle_and_report_in_russian(sqlite_app: App) -> None:
     code = invite_code(await boss.say("/invite"))
     anna = ConsoleDriver(sqlite_app, user="Анна", lang="ru", timezone=tz)
     await anna.say(f"/start {code}")
-    await anna.say("/me supervisor @Босс")
+    await boss.say("/team руководитель @Анна @Босс")
 
     out = await anna.say("/day начать")
     assert "Работаете с" in out
@@ -220,7 +220,7 @@ async def test_a_corrected_start_measures_the_day_again(sqlite_app: App) -> None
     petr = ConsoleDriver(sqlite_app, user="Petr", lang="en", timezone=tz)
     await petr.say(f"/start {code}")
     await anna.say("/day schedule @Petr mon-sun 09:00-18:00")
-    await petr.say("/me supervisor @Anna")
+    await anna.say("/team supervisor @Petr @Anna")
     await petr.say("/day start")
     out = await anna.say("/timesheet @Petr")
     assert "late starts: 1" in out
@@ -407,7 +407,7 @@ async def test_a_report_reaches_the_supervisor_in_the_supervisor_language(app: A
     code = invite_code(await boss.say("/invite"))
     anna = ConsoleDriver(app, user="Anna", lang="ru", timezone=tz)
     await anna.say(f"/start {code}")
-    await anna.say("/me supervisor @Boss")
+    await boss.say("/team supervisor @Anna @Boss")
     await anna.say("/day start")
     out = await anna.say("/day finish")
     assert "Отработано" in out, out

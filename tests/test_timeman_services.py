@@ -52,7 +52,7 @@ async def make_team(s: AsyncSession) -> Team:
     group = await groups.create_group(s, boss, "Partners")
     code = (await teams.create_invite(s, boss, role="employee")).code
     anna, _ = await teams.join_with_invite(s, code, who("Anna"))
-    await users.set_supervisor(s, anna, anna.user_id, boss.user_id)
+    await users.set_supervisor(s, boss, anna.user_id, boss.user_id)
     guest_code = (await teams.create_invite(s, boss, role="extranet", group_id=group.id)).code
     guest, _ = await teams.join_with_invite(s, guest_code, who("Guest"))
     return Team(boss, anna, guest)

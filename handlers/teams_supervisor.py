@@ -1,0 +1,46 @@
+"""/team supervisor: an admin sets whom a person reports to. The supervisor approves
+their time corrections, reads their reports and shares their CRM department, so the
+person does not choose them (/me supervisor is an admin's only)."""
+
+from __future__ import annotations
+
+from handlers.core import Ctx
+from handlers.markup import bold
+from handlers.people import person_field
+from handlers.views import View
+from models.teams import User
+from services import users
+from services.errors import N_, DomainError
+
+NOBODY = ("none", "nobody", "-", "нет", "никто")
+
+
+async def set_from_text(ctx: Ctx, text: str) -> View:
+    """Anna becomes Boris's supervisor for "@Boris @Anna"; "@Boris none": he has none."""
+    users.may_set_supervisors(ctx.me)
+    words = text.split()
+    if len(words) > 1 and words[-1].casefold() in NOBODY:
+        person_id = await person_field(ctx, " ".join(words[:-1]))
+        user = await users.set_supervisor(ctx.session, ctx.me, person_id, None)
+        return View(body=ctx.tr("{person} has no supervisor now.", person=bold(user.name)))
+    names = [name.strip(" ,;") for name in text.split("@")[1:]]
+    names = [name for name in names if name]
+    if len(names) != 2 or text.split("@", 1)[0].strip():
+        raise DomainError(
+            N_(
+                "For example: /team supervisor @Boris @Anna (Anna becomes Boris's "
+                "supervisor), or /team supervisor @Boris none"
+            )
+        )
+    person_id = await person_field(ctx, names[0])
+    supervisor_id = await person_field(ctx, names[1])
+    user = await users.set_supervisor(ctx.session, ctx.me, person_id, supervisor_id)
+    supervisor = await ctx.session.get(User, supervisor_id)
+    assert supervisor is not None  # set_supervisor found them
+    return View(
+        body=ctx.tr(
+            "{person}'s supervisor is now {supervisor}.",
+            person=bold(user.name),
+            supervisor=bold(supervisor.name),
+        )
+    )
