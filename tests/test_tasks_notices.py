@@ -109,7 +109,7 @@ async def test_a_recurring_copy_is_not_announced_to_a_responsible_who_lost_the_g
     out = await alice.say("/task Weekly report monday 10:00 @Carl #Ext")
     assert "Task #1 created." in out, out
     out = await alice.say("/task 1 repeat weekly mon at 10:00")
-    assert "#1 repeats weekly" in out, out
+    assert "#1 repeats every week on Mon;" in out, out
     await alice.say("/groups remove Ext @Carl")
     await carl.say("/inbox read")
     later = datetime.now(UTC) + timedelta(days=14)  # the next Monday's copy is made by then
