@@ -84,6 +84,7 @@ class Workspace:
     async def handle(self, event: Incoming) -> list[View]:
         """Process one event in one transaction; returns the replies to send."""
         tr = translator(normalize_locale(event.sender.language_code, self.services.default_locale))
+        joined: list[Newcomer] = []  # a Slack person who joined their workspace's team now
         try:
             async with self.sessionmaker() as session, session.begin():
                 if event.dedup_key and not await inbox.first_delivery(
@@ -91,7 +92,7 @@ class Workspace:
                 ):
                     log.info("duplicate_update", platform=event.platform, key=event.dedup_key)
                     return []
-                actor, stale = await self._actor(session, event)
+                actor, stale = await self._actor(session, event, joined)
                 if actor is not None:
                     # in a group chat, everyone there reads the times: they name their zone
                     tr = translator(actor.locale, actor.timezone, shared=not event.chat.private)
@@ -121,8 +122,10 @@ class Workspace:
                 tr = ctx.tr
                 return [*views, *ctx.extra]
         except _Rejected as rejected:
+            await self._keep_joined(event, joined)
             return [rejected.view]
         except DomainError as err:
+            await self._keep_joined(event, joined)
             return [error_view(tr, err)]
         except Exception as exc:
             if _number_too_big(exc):  # /task 99999999999999999999: no such thing
@@ -139,8 +142,20 @@ class Workspace:
                 )
             ]
 
-    async def _actor(self, session: AsyncSession, event: Incoming) -> tuple[Actor | None, bool]:
-        """The acting person, and whether their identity needs refreshing."""
+    async def _keep_joined(self, event: Incoming, joined: list[Newcomer]) -> None:
+        """A first command that failed ("task 1": not found) took the person's joining
+        back with it: they join again on their own, and stay."""
+        if joined and event.sender.team_key:
+            try:
+                await self.enroll(event.sender.team_key, joined[0])
+            except DomainError:
+                log.info("join_not_kept", platform=event.platform)
+
+    async def _actor(
+        self, session: AsyncSession, event: Incoming, joined: list[Newcomer] | None = None
+    ) -> tuple[Actor | None, bool]:
+        """The acting person, and whether their identity needs refreshing; a Slack
+        person joining their workspace's team is added to `joined`."""
         found = await teams.resolve_identity(
             session, event.platform, event.sender.external_id, in_chat=event.chat.chat_id
         )
@@ -149,20 +164,19 @@ class Workspace:
         actor = None
         if event.sender.team_key:
             # a Slack workspace is a team: its people join on first contact
-            actor = await teams.join_team_workspace(
-                session,
-                event.sender.team_key,
-                Newcomer(
-                    platform=event.platform,
-                    external_id=event.sender.external_id,
-                    name=event.sender.name,
-                    username=event.sender.username,
-                    locale=event.sender.language_code,
-                    timezone=event.sender.timezone,
-                    chat_id=event.chat.chat_id if event.chat.private else None,
-                    guest=event.sender.guest,
-                ),
+            newcomer = Newcomer(
+                platform=event.platform,
+                external_id=event.sender.external_id,
+                name=event.sender.name,
+                username=event.sender.username,
+                locale=event.sender.language_code,
+                timezone=event.sender.timezone,
+                chat_id=event.chat.chat_id if event.chat.private else None,
+                guest=event.sender.guest,
             )
+            actor = await teams.join_team_workspace(session, event.sender.team_key, newcomer)
+            if joined is not None:
+                joined.append(newcomer)
         return actor, False
 
     async def _route(self, ctx: Ctx) -> Reply:

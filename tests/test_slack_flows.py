@@ -488,3 +488,18 @@ async def test_a_guest_of_the_workspace_joins_as_an_outsider(sqlite_url: str) ->
         await slack.command("feed", user=guest)
         said = slack.fake.texts()[-1]
         assert "Q3 numbers" not in said, said
+
+
+async def test_a_first_command_that_fails_still_joins_the_person(sqlite_url: str) -> None:
+    """Boris's very first command asks for a task that does not exist: he is told so,
+    and he is in the workspace's team all the same."""
+    async with slack_http(sqlite_url) as slack:
+        slack.fake.add_user(ANNA, "Anna")
+        slack.fake.add_user(BORIS, "Boris")
+        await slack.command("start", user=ANNA)
+        await slack.command("task 1", user=BORIS)
+        said = slack.fake.texts()[-1]
+        assert "Not found" in said, said
+        await slack.command("people", user=ANNA)
+        said = slack.fake.texts()[-1]
+        assert "Boris" in said, said
