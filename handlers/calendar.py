@@ -242,6 +242,7 @@ async def requeue_my_reminders(ctx: Ctx) -> None:
     "events",
     help=N_("your agenda: today, this week, a week picture"),
     usage=N_("/events [today|week|next|picture|remind MINUTES|#group]"),
+    lists=True,
 )
 async def events_command(ctx: Ctx) -> Any:
     word, _, rest = ctx.args.strip().partition(" ")

@@ -48,6 +48,9 @@ class CommandSpec:
     # its answers are the person's own (their settings, time, inbox): in a channel or a
     # group they go to that person alone
     personal: bool = False
+    # its answer lists what the person may see (their tasks, the CRM, their feed): in a
+    # channel or group chat that is not bound to a group it goes to them alone
+    lists: bool = False
 
     def text_for(self, role: str | None) -> tuple[str, str]:
         """The help and usage msgids /help shows to someone of that role."""
@@ -95,6 +98,7 @@ class Router:
         public: bool = False,
         by_role: dict[str, tuple[str, str]] | None = None,
         personal: bool = False,
+        lists: bool = False,
     ) -> Callable[[Handler], Handler]:
         def register(handler: Handler) -> Handler:
             self.commands.append(
@@ -111,6 +115,7 @@ class Router:
                     module=self.name,
                     by_role=tuple((by_role or {}).items()),
                     personal=personal,
+                    lists=lists,
                 )
             )
             return handler

@@ -66,6 +66,7 @@ ENTITY_LABELS = {"lead": "l", "deal": "d", "contact": "c", "company": "o"}
         )
         for role in ("employee", "extranet")
     },
+    lists=True,
 )
 async def crm_command(ctx: Ctx) -> Any:
     verb, _, rest = ctx.args.strip().partition(" ")

@@ -87,6 +87,7 @@ async def _command(ctx: Ctx, entity: str) -> Any:
     usage=N_("/contact [NAME, PHONE, E-MAIL]"),
     roles=("admin", "employee", "extranet"),
     aliases=("contacts",),
+    lists=True,
 )
 async def contact_command(ctx: Ctx) -> Any:
     return await _command(ctx, "contact")
@@ -98,6 +99,7 @@ async def contact_command(ctx: Ctx) -> Any:
     usage=N_("/company [NAME, PHONE, E-MAIL]"),
     roles=("admin", "employee", "extranet"),
     aliases=("companies",),
+    lists=True,
 )
 async def company_command(ctx: Ctx) -> Any:
     return await _command(ctx, "company")

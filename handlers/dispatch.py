@@ -261,7 +261,9 @@ class Workspace:
                 ctx.event.sender.external_id,
             )
         reply = await spec.handler(ctx)
-        if spec.personal and not ctx.event.chat.private:
+        if not ctx.event.chat.private and (
+            spec.personal or (spec.lists and await ctx.chat_group() is None)
+        ):
             for view in [reply] if isinstance(reply, View) else reply or []:
                 view.private = True
         return reply

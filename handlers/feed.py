@@ -227,7 +227,7 @@ async def post_command(ctx: Ctx) -> Any:
     return view
 
 
-@router.command("feed", help=N_("the feed: posts and polls"), usage=N_("/feed"))
+@router.command("feed", help=N_("the feed: posts and polls"), usage=N_("/feed"), lists=True)
 async def feed_command(ctx: Ctx) -> Any:
     return await feed_view(ctx, 1)
 

@@ -168,6 +168,7 @@ async def time_action(ctx: Ctx) -> Any:
     "tasks",
     help=N_("your tasks: I do, I help, I created, I observe, overdue, #group"),
     usage=N_("/tasks [do|help|created|observe|overdue|#group] · /tasks time [week] [@person]"),
+    lists=True,
 )
 async def tasks_command(ctx: Ctx) -> Any:
     arg = ctx.args.strip()

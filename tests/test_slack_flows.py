@@ -503,3 +503,37 @@ async def test_a_first_command_that_fails_still_joins_the_person(sqlite_url: str
         await slack.command("people", user=ANNA)
         said = slack.fake.texts()[-1]
         assert "Boris" in said, said
+
+
+async def test_lists_typed_in_a_channel_answer_the_person_unless_it_is_the_groups(
+    sqlite_url: str,
+) -> None:
+    """A person's tasks, CRM and feed are not shown to a whole channel; a channel
+    bound to a group shows that group's list to its members there."""
+
+    def public(calls: list[dict[str, Any]], channel: str) -> list[dict[str, Any]]:
+        """What everyone in the channel sees: posts and in-channel answers."""
+        return [
+            c
+            for c in calls
+            if c.get("response_type") == "in_channel"
+            or ("response_type" not in c and c.get("channel") == channel and "user" not in c)
+        ]
+
+    async with slack_http(sqlite_url) as slack:
+        slack.fake.add_user(ANNA, "Anna")
+        await slack.command("start", user=ANNA)
+        await slack.command("task Private salary review", user=ANNA)
+        await slack.command("lead Ivan Petrov, +7 999 123-45-67", user=ANNA)
+        for line in ("tasks", "leads", "deals", "feed", "events", "crm"):
+            before = len(slack.fake.posted())
+            await slack.command(line, user=ANNA, channel="C0GENERAL")
+            answers = slack.fake.posted()[before:]
+            assert answers and not public(answers, "C0GENERAL"), (line, answers)
+        await slack.command("groups new Design", user=ANNA)
+        await slack.command("bind Design", user=ANNA, channel="C0DESIGN")
+        await slack.command("task Logo draft", user=ANNA, channel="C0DESIGN")
+        before = len(slack.fake.posted())
+        await slack.command("tasks", user=ANNA, channel="C0DESIGN")
+        shown = public(slack.fake.posted()[before:], "C0DESIGN")
+        assert shown and "Tasks of *Design* (1)" in slack_api.message_text(shown[-1]), shown
