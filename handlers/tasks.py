@@ -169,11 +169,13 @@ async def tell(
 ) -> None:
     """Notify the task's people (or those of `to` who may open it) in their own
     language; never the actor."""
+    me = ctx.actor.user_id if ctx.actor is not None else None
     if to is None:
-        recipients = sorted(await tasks.participants(ctx.session, task))
+        recipients = sorted(await tasks.participants(ctx.session, task, without=me))
     else:
-        allowed = await tasks.who_may_see(ctx.session, task, to)
-        recipients = [uid for uid in to if uid in allowed]
+        wanted = [uid for uid in to if uid != me]  # asked first: often nobody is left
+        allowed = await tasks.who_may_see(ctx.session, task, wanted)
+        recipients = [uid for uid in wanted if uid in allowed]
 
     def build(tr: Translator) -> View:
         filled = {k: (v(tr) if callable(v) else v) for k, v in args.items()}

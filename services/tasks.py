@@ -126,15 +126,18 @@ async def roles_of(session: AsyncSession, task: Task) -> Roles:
     )
 
 
-async def participants(session: AsyncSession, task: Task) -> set[int]:
+async def participants(
+    session: AsyncSession, task: Task, *, without: int | None = None
+) -> set[int]:
     """Everyone with a role in the task who may still open it: who hears about its
-    changes."""
+    changes (`without`: the one who changed it, who is not told)."""
     ids = {task.creator_id, task.responsible_id}
     ids.update(
         (await session.execute(select(TaskMember.user_id).where(TaskMember.task_id == task.id)))
         .scalars()
         .all()
     )
+    ids.discard(without)
     return await who_may_see(session, task, ids)
 
 
