@@ -223,7 +223,11 @@ def copy_deadline(rule: TaskRecurrence, template: Task, occurs: datetime) -> dat
     days = max(0, (due.date() - anchor.date()).days)
     start = occurs.astimezone(zone)
     deadline = _on_day(start.date() + timedelta(days=days), due.hour, due.minute, zone)
-    if deadline <= occurs:  # due at 08:00 (or 09:00), made at 09:00: the next day's
+    # due at 08:00 (or 09:00), made at 09:00: the next day's; but a template due at one of
+    # the rule's own moments (a rule set before copies were made ahead, migration 0012)
+    # has its copies due at theirs, as they always were
+    at_a_moment = previous_occurrence(rule, template.deadline) == template.deadline
+    if deadline < occurs or (deadline == occurs and not at_a_moment):
         deadline = _on_day(start.date() + timedelta(days=days + 1), due.hour, due.minute, zone)
     return min(deadline, next_occurrence(rule, occurs))
 

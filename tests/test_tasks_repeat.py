@@ -158,3 +158,23 @@ async def test_a_copy_made_at_the_time_it_would_be_due_is_due_the_day_after(
         (copy,) = await tasks_repeat.spawn_due(s, now=monday)
         assert copy.start_at == monday
         assert copy.deadline == datetime(2026, 3, 10, 10, 0, tzinfo=UTC)
+
+
+async def test_a_rule_from_before_copies_were_made_ahead_keeps_its_deadlines(
+    maker: async_sessionmaker[AsyncSession],  # noqa: F811
+    world: World,  # noqa: F811
+) -> None:
+    """A rule set before migration 0012 (no lead time): a template due at the rule's
+    moment has its copies due at theirs, not a day late."""
+    friday = datetime(2026, 3, 6, 8, 0, tzinfo=UTC)
+    monday = datetime(2026, 3, 9, 10, 0, tzinfo=UTC)
+    async with maker() as s, s.begin():
+        task = await tasks.create_task(s, world.admin, "Weekly report", deadline=monday, now=friday)
+        rule = await tasks_repeat.set_recurrence(
+            s, world.admin, task.id, "weekly", weekdays=[0], hour=10, now=friday
+        )
+        rule.lead_minutes = 0  # as the migration left the rules already there
+        rule.next_at = monday + timedelta(days=7)
+    async with maker() as s, s.begin():
+        (copy,) = await tasks_repeat.spawn_due(s, now=monday + timedelta(days=7))
+        assert copy.deadline == monday + timedelta(days=7)
