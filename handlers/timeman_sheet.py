@@ -299,7 +299,9 @@ async def away_command(ctx: Ctx) -> Any:
     if not text:
         return await away_list(ctx, 1)
     today = timeman.local_date(utcnow(), ctx.me.timezone)
-    days = find_day_range(text, ctx.me.timezone)
+    word = text.partition(" ")[0].lower()
+    until = word in ("until", "till", "до", "по")  # "/away until 10.12 training Dec 7-8 prep"
+    days = None if until else find_day_range(text, ctx.me.timezone)
     if days is not None:  # planned ahead: "/away 28.12-8.01 vacation", "/away 1-5 июня"
         first, last, reason = days.first, days.last, days.without(text)
     else:

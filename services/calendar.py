@@ -99,7 +99,7 @@ async def create_event(
     title = " ".join(title.split())[:TITLE_MAX]
     if not title:
         raise DomainError(N_("What is the event called? Put its title first."))
-    check_times(starts_at, ends_at)
+    check_times(starts_at, ends_at, all_day=all_day)
     if repeat not in REPEATS:
         raise DomainError(N_("Repeat daily, weekly or monthly."))
     if group_id is not None:

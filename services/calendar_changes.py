@@ -30,7 +30,7 @@ async def move(
         first = new_start.astimezone(ZoneInfo(event.timezone)).date()
         new_start = midnight(first, event.timezone)
         new_end = midnight(first + timedelta(days=days), event.timezone)
-    check_times(new_start, new_end)
+    check_times(new_start, new_end, all_day=event.all_day)
     target = await _override_for(session, occ)
     target.starts_at, target.ends_at = new_start, new_end
     target.updated_at = utcnow()

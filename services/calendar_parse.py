@@ -198,7 +198,12 @@ def parse_duration(text: str) -> timedelta | None:
 
 
 def split_duration(text: str) -> tuple[timedelta | None, str]:
-    """A length said in the text ('60m', '1.5h', '90 минут'), and the text without it."""
+    """A length said in the text ('60m', '1.5h', '90 минут', 'на час', 'half an hour'),
+    and the text without it."""
+    for pattern, minutes in ((_HALF_HOUR, 30), (_AN_HOUR, 60)):
+        match = pattern.search(text)
+        if match is not None:
+            return timedelta(minutes=minutes), " ".join(_strip(text, match).split())
     match = _DURATION.search(text)
     if match is None:
         return None, text
@@ -255,7 +260,9 @@ def parse_event(text: str, locale: str, tz: str, now: datetime | None = None) ->
 
     all_day = False
     match = _ALL_DAY.search(raw)
-    if match:
+    if match and not has_time(clocks_in_24_hours(_strip(raw, match))):
+        # with a time said too ("Full day workshop tomorrow 9:00-18:00") the words are
+        # the title's and the time is the event's
         all_day = True
         raw = _strip(raw, match)
     days = find_day_range(raw, tz, now)
@@ -458,7 +465,7 @@ def _whole_days(
         weekdays=weekdays,
         all_day=True,
     )
-    check_times(draft.starts_at, draft.ends_at)
+    check_times(draft.starts_at, draft.ends_at, all_day=True)
     return draft
 
 
@@ -492,14 +499,19 @@ def _clean_title(raw: str) -> str:
     return title[:TITLE_MAX]
 
 
-def check_times(start: datetime, end: datetime) -> None:
+ALL_DAY_MAX = timedelta(days=62)  # a vacation, a conference season: whole days
+
+
+def check_times(start: datetime, end: datetime, *, all_day: bool = False) -> None:
     if end <= start:
         raise DomainError(
             N_(
                 "The event would end before it starts. Send it again with the end after the start, for example 10:00-11:00, or with a length such as 30m."
             )
         )
-    if end - start > timedelta(days=14):
+    if all_day and end - start > ALL_DAY_MAX:
+        raise DomainError(N_("An all-day event may last at most 62 days."))
+    if not all_day and end - start > timedelta(days=14):
         raise DomainError(N_("An event may last at most 14 days."))
 
 

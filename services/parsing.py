@@ -142,7 +142,7 @@ _HALF_WRITTEN_RANGE = re.compile(
 )
 # or neither, right after a day said in words: "завтра 10-11", "в пятницу 15-16"
 _DAY_BEFORE_RANGE = re.compile(
-    r"(?:today|tomorrow|сегодня|завтра|послезавтра|понедельник|вторник|среду|четверг|"
+    r"(?<!\w)(?:today|tomorrow|сегодня|завтра|послезавтра|понедельник|вторник|среду|четверг|"
     r"пятницу|субботу|воскресенье|monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
     r"пн|вт|ср|чт|пт|сб|вс|mon|tue|wed|thu|fri|sat|sun|\d{1,2}\.\d{1,2}(?:\.\d{2,4})?)"
     r"\.?,?\s+(?:(?:в|с|со|at|from)\s+)?\Z",
@@ -152,8 +152,10 @@ _DAY_BEFORE_RANGE = re.compile(
 
 # "с 10 до 12", "from 9 to 11:30"
 _SAID_RANGE = re.compile(
-    r"(?<!\S)(?:с|со|from)\s+(?P<h1>\d{1,2})(?::(?P<m1>\d{2}))?\s+(?:до|по|to|till|until)\s+"
-    r"(?P<h2>\d{1,2})(?::(?P<m2>\d{2}))?(?![\d:./])",
+    r"(?<!\S)(?:с|со|from)\s+(?P<h1>\d{1,2})(?::(?P<m1>\d{2}))?\s+(?:до|to|till|until)\s+"
+    r"(?P<h2>\d{1,2})(?::(?P<m2>\d{2}))?(?![\d:./])"
+    # hours end what is said, or a day follows: "с 1 до 3 пунктов" counts something else
+    r"(?=\s*(?:$|[,.;!?)]|(?:today|tomorrow|сегодня|завтра|послезавтра|on|в|во)\b))",
     re.IGNORECASE,
 )
 
@@ -166,12 +168,18 @@ def clock_ranges(text: str) -> list[tuple[re.Match[str], tuple[int, int], tuple[
     for match in sorted([*_HALF_WRITTEN_RANGE.finditer(text), *said], key=lambda m: m.start()):
         if out and match.start() < out[-1][0].end():
             continue  # inside a range already read
-        written = match["m1"] is not None or match["m2"] is not None or match in said
-        if not written and _DAY_BEFORE_RANGE.search(text[: match.start()]) is None:
+        written = match["m1"] is not None or match["m2"] is not None
+        if match in said and not written and match.group(0)[:1].lower() == "f":
+            continue  # "chapters from 1 to 3": numbers; hours are "from 1pm to 3pm"
+        if (
+            not written
+            and match not in said
+            and _DAY_BEFORE_RANGE.search(text[: match.start()]) is None
+        ):
             continue
         h1, h2 = int(match["h1"]), int(match["h2"])
         m1, m2 = int(match["m1"] or 0), int(match["m2"] or 0)
-        if not written:
+        if not written:  # bare hours: those of a working day ("с 3 до 5" is 15:00-17:00)
             said1, said2 = spoken_hour(h1, ""), spoken_hour(h2, "")
             if said1 is None or said2 is None:
                 continue

@@ -82,7 +82,7 @@ def find_day_range(text: str, tz: str, now: datetime | None = None) -> DayRange 
         match
         for pattern in (_DAY_FIRST, _MONTH_FIRST, _DOTTED)
         for match in pattern.finditer(text)
-        if _plausible(match)
+        if _plausible(match) and (pattern is not _DOTTED or _dotted_days(text, match))
     ]
     if not found:
         return None
@@ -111,6 +111,27 @@ def find_day_range(text: str, tz: str, now: datetime | None = None) -> DayRange 
             text=match.group(0).strip(),
         )
     return DayRange(first, last, match.start(), match.end())
+
+
+# words that say when outside a dotted span: then "11.10-12.10" are clocks
+_OTHER_WHEN = re.compile(
+    r"(?<!\w)(?:today|tomorrow|сегодня|завтра|послезавтра|понедельник\w*|вторник\w*|"
+    r"сред[аыу]|четверг\w*|пятниц\w*|суббот\w*|воскресень\w*|monday|tuesday|wednesday|"
+    r"thursday|friday|saturday|sunday|пн|вт|ср|чт|пт|сб|вс)(?!\w)|(?<![\d.])\d{1,2}\.\d{1,2}(?![\d])",
+    re.IGNORECASE,
+)
+_UNIT_AFTER = re.compile(r"\s*(?:%|млн|тыс|млрд|k\b|m\b|руб|р\b|usd|eur|\$|€)", re.IGNORECASE)
+
+
+def _dotted_days(text: str, match: re.Match[str]) -> bool:
+    """ "3.12-5.12", "с 28.12 по 8.01" are days; "1.5-2.5 млн", "v3.1-3.2" are not, nor
+    "завтра с 11.10 до 12.10" or "3.12 10.10-11.10" (clocks of a day said apart)."""
+    if len(match["m1"]) != 2 or len(match["m2"]) != 2:  # a month is written with two digits
+        return False
+    if _UNIT_AFTER.match(text, match.end()):
+        return False
+    rest = text[: match.start()] + " " + text[match.end() :]
+    return _OTHER_WHEN.search(rest) is None
 
 
 def _plausible(match: re.Match[str]) -> bool:

@@ -69,8 +69,10 @@ def test_all_day_drafts_run_midnight_to_midnight_in_the_zone() -> None:
     assert not draft.all_day
     assert draft.starts_at == datetime(2026, 12, 3, 10, tzinfo=moscow)
     assert draft.ends_at == datetime(2026, 12, 4, 18, tzinfo=moscow)
-    with pytest.raises(DomainError, match="no time of day"):
-        parse_event("Trip 3-5 Dec 10:00 all day", "en", "Europe/Moscow", NOW)
+    # a time said with "all day" is the event's time: the words stay in the title
+    draft = parse_event("Trip 3-5 Dec 10:00 all day", "en", "Europe/Moscow", NOW)
+    assert not draft.all_day and draft.title == "Trip all day"
+    assert draft.starts_at == datetime(2026, 12, 3, 10, tzinfo=moscow)
 
 
 async def test_all_day_and_multi_day_events_through_the_console(sqlite_app: App) -> None:
@@ -197,3 +199,41 @@ def test_times_as_people_write_them(
     assert draft.starts_at.astimezone(moscow).strftime("%d.%m %H:%M") == start
     assert draft.ends_at.astimezone(moscow).strftime("%d.%m %H:%M") == end
     assert (draft.title, draft.repeat) == (title, repeat)
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end", "all_day"),
+    [
+        ("Встреча завтра с 11.10 до 12.10", "28.11 11:10", "28.11 12:10", False),
+        ("Созвон 3.12 10.10-11.10", "03.12 10:10", "03.12 11:10", False),
+        ("Sprint 3.1-3.2 planning Monday 10:00", "30.11 10:00", "30.11 11:00", False),
+        ("Full day workshop tomorrow 9:00-18:00", "28.11 09:00", "28.11 18:00", False),
+        ("Тренинг на весь день завтра в 10", "28.11 10:00", "28.11 11:00", False),
+        ("Концепт 10-11 завтра в 15", "28.11 15:00", "28.11 16:00", False),
+        ("Командировка 3.12-5.12", "03.12 00:00", "06.12 00:00", True),
+        ("Отпуск с 1 по 15 декабря", "01.12 00:00", "16.12 00:00", True),
+    ],
+)
+def test_dotted_numbers_and_all_day_words_do_not_take_over(
+    text: str, start: str, end: str, all_day: bool
+) -> None:
+    moscow = ZoneInfo("Europe/Moscow")
+    draft = parse_event(text, "ru", "Europe/Moscow", NOW)
+    assert draft.starts_at.astimezone(moscow).strftime("%d.%m %H:%M") == start
+    assert draft.ends_at.astimezone(moscow).strftime("%d.%m %H:%M") == end
+    assert draft.all_day is all_day
+
+
+async def test_slots_lengths_in_words_and_away_until_with_days_in_the_reason(
+    sqlite_app: App,
+) -> None:
+    boss, _anna, _petr = await team(sqlite_app)
+    for said in ("на час", "for an hour", "half an hour"):
+        out = await boss.say(f"/slots @Anna {said}")
+        assert "Free " in out and "Which days?" not in out, (said, out)
+    out = await boss.say("/slots @Anna half an hour")
+    assert "Free 30 min" in out, out
+    ru = ConsoleDriver(sqlite_app, user="Boss", lang="ru")
+    await ru.say("/me lang ru")
+    out = await ru.say("/away по 5.12 отгул за 1-2 декабря")
+    assert "Вы отсутствуете до 5 дек." in out, out  # the date said, not the reason's

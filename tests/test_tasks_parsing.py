@@ -124,3 +124,24 @@ def test_tomorrow_on_a_night_the_clocks_change() -> None:
     late = datetime(2027, 3, 14, 7, 30, tzinfo=UTC)
     moment = parse_when("tomorrow", "en", "America/Los_Angeles", late)
     assert moment.astimezone(ZoneInfo("America/Los_Angeles")).day == 14
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        # numbers of a title are no clocks
+        ("Сделать с 1 по 3 пункт завтра", "Сделать с 1 по 3 пункт"),
+        ("Read chapters from 1 to 3 tomorrow", "Read chapters from 1 to 3"),
+        ("Reviewed 3-4 PRs tomorrow", "Reviewed 3-4 PRs"),
+        ("Send to Simon 2-3 slides tomorrow", "Send to Simon 2-3 slides"),
+        ("Обновить скрипт 1-2 завтра", "Обновить скрипт 1-2"),
+        ("Отпуск с 1 по 15 декабря оформить до пятницы", "Отпуск с 1 по 15 декабря оформить"),
+    ],
+)
+def test_numbers_of_a_title_stay_in_it(text: str, title: str) -> None:
+    from services.parsing import ranges_to_ends
+
+    rest = ranges_to_ends(normalize_dates(text, "ru"))
+    found = find_when(rest, "ru", "Europe/Moscow", now=EVENING)
+    assert found is not None
+    assert " ".join(rest.replace(found.fragment, " ", 1).split()) == title
