@@ -330,7 +330,7 @@ def parse_event(text: str, locale: str, tz: str, now: datetime | None = None) ->
     if match and match.group(3) is None and match.group(4) is None and _NAMED_DAY.search(raw):
         # a day named in words says when; the dotted number is its time ("завтра 10.05"),
         # or, with a time written out too, part of the title ("Отчёт за 10.05 завтра в 12:00")
-        if _COLON_TIME.search(raw):
+        if _COLON_TIME.search(raw) or len(match.group(2)) == 1:  # "1.5 млн": the title's
             match = None
         elif int(match.group(1)) <= 23 and int(match.group(2)) <= 59:
             raw = raw[: match.start()] + f"{match.group(1)}:{match.group(2)}" + raw[match.end() :]

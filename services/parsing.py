@@ -152,8 +152,8 @@ _DAY_BEFORE_RANGE = re.compile(
 
 # "с 10 до 12", "from 9 to 11:30"
 _SAID_RANGE = re.compile(
-    r"(?<!\S)(?:с|со|from)\s+(?P<h1>\d{1,2})(?::(?P<m1>\d{2}))?\s+(?:до|to|till|until)\s+"
-    r"(?P<h2>\d{1,2})(?::(?P<m2>\d{2}))?(?![\d:./])"
+    r"(?<!\S)(?:с|со|from)\s+(?P<h1>\d{1,2})(?:[:.](?P<m1>\d{2}))?\s+(?:до|to|till|until)\s+"
+    r"(?P<h2>\d{1,2})(?:[:.](?P<m2>\d{2}))?(?![\d:./])"
     # hours end what is said, or a day follows: "с 1 до 3 пунктов" counts something else
     r"(?=\s*(?:$|[,.;!?)]|(?:today|tomorrow|сегодня|завтра|послезавтра|on|в|во)\b))",
     re.IGNORECASE,

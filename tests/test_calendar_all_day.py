@@ -205,6 +205,8 @@ def test_times_as_people_write_them(
     ("text", "start", "end", "all_day"),
     [
         ("Встреча завтра с 11.10 до 12.10", "28.11 11:10", "28.11 12:10", False),
+        ("Встреча 3.12 с 9.30 до 11", "03.12 09:30", "03.12 11:00", False),
+        ("Бюджет 1.5-2.5 млн обсудить завтра в 10", "28.11 10:00", "28.11 11:00", False),
         ("Созвон 3.12 10.10-11.10", "03.12 10:10", "03.12 11:10", False),
         ("Sprint 3.1-3.2 planning Monday 10:00", "30.11 10:00", "30.11 11:00", False),
         ("Full day workshop tomorrow 9:00-18:00", "28.11 09:00", "28.11 18:00", False),
@@ -222,6 +224,7 @@ def test_dotted_numbers_and_all_day_words_do_not_take_over(
     assert draft.starts_at.astimezone(moscow).strftime("%d.%m %H:%M") == start
     assert draft.ends_at.astimezone(moscow).strftime("%d.%m %H:%M") == end
     assert draft.all_day is all_day
+    assert "завтра" not in draft.title and ":" not in draft.title, draft.title
 
 
 async def test_slots_lengths_in_words_and_away_until_with_days_in_the_reason(
