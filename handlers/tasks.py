@@ -29,6 +29,7 @@ from services import groups, tasks, tasks_work, users
 from services.errors import N_ as _N
 from services.errors import DomainError
 from services.parsing import find_when, ranges_to_ends
+from services.parsing_days import find_day_range
 
 router = Router(__name__)
 ORDER = 50
@@ -73,6 +74,14 @@ async def create_from_text(
         values["_repeat"] = repeat
     rest = ranges_to_ends(normalize_dates(rest, ctx.me.locale))
     found = find_when(rest, ctx.me.locale, ctx.me.timezone)
+    span = find_day_range(rest, ctx.me.timezone)
+    said = rest.find(found.fragment) if found is not None else -1
+    if span is not None and (found is None or span.start <= said < span.end):
+        # "Проверить счета с 1 по 15 декабря": due on its last day (a span beside
+        # another date, "Отпуск с 1 по 15 декабря оформить до пятницы", is the title's)
+        last = f"{span.last.day}.{span.last.month:02d}.{span.last.year}"
+        rest = rest[: span.start] + " " + last + rest[span.end :]
+        found = find_when(rest, ctx.me.locale, ctx.me.timezone)
     deadline = None
     leading = False  # "Завтра позвонить Ивану": the title starts a sentence
     if found is not None:

@@ -998,3 +998,12 @@ async def test_a_workday_repeat_and_a_moscow_zone_said_in_russian(sqlite_app: Ap
     assert "#1 повторяется по будням;" in out, out
     out = await olga.say("/task 1 repeat каждый пн и ср в 10")
     assert "#1 повторяется каждую неделю: пн, ср;" in out, out
+
+
+async def test_a_task_over_a_span_of_days_is_due_on_its_last(sqlite_app: App) -> None:
+    olga = ConsoleDriver(sqlite_app, user="Olga", lang="ru", timezone="Europe/Moscow")
+    await olga.say("/start")
+    out = await olga.say("/task Проверить счета с 1 по 15 декабря 2030")
+    assert "#1 Проверить счета\n" in out and "Крайний срок: 15 дек. 2030 18:00" in out, out
+    out = await olga.say("/task Отпуск с 1 по 15 декабря оформить до 20.11.2030")
+    assert "#2 Отпуск с 1 по 15 декабря оформить\n" in out, out  # beside a date: the title's
