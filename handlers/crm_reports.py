@@ -84,8 +84,12 @@ THIS_WEEK = {"week", "неделя", "неделю", "this-week"}
 
 
 def _period(word: str, now: datetime, tz: str) -> tuple[datetime | None, datetime | None]:
-    """A report's period in the reader's zone: this year, this month, all, or a month."""
+    """A report's period in the team's zone (one answer for everyone): today, this week,
+    this month, this year, all, or a month."""
     local = now.astimezone(ZoneInfo(tz))
+    if word in ("today", "сегодня"):
+        midnight = datetime(local.year, local.month, local.day, tzinfo=local.tzinfo)
+        return midnight.astimezone(UTC), None
     if word in ("year", "год"):
         return datetime(local.year, 1, 1, tzinfo=local.tzinfo).astimezone(UTC), None
     if word in THIS_MONTH:
@@ -105,6 +109,8 @@ async def render(ctx: Ctx, title: str, rows: list[crm_reports.ReportRow], deals:
         lines.append(ctx.tr("No data for this report."))
     for row in rows:
         label = ctx.tr.s(row.label) if row.translate else row.label
+        if row.within:
+            label = f"{ctx.tr.s(row.within)} · {label}"
         if deals:
             lines.append(
                 [
@@ -137,7 +143,8 @@ async def report_command(ctx: Ctx, text: str) -> View:
         words = [" ".join(words[:2]), *words[2:]]
     if words[0] in TEMPLATE_WORDS:
         name = TEMPLATE_WORDS[words[0]]
-        since, until = _period(words[1], now, ctx.me.timezone) if len(words) > 1 else (None, None)
+        zone = await crm_reports.team_zone(ctx.session, ctx.me)
+        since, until = _period(words[1], now, zone) if len(words) > 1 else (None, None)
         rows = await crm_reports.template(ctx.session, ctx.me, name, since, until)
         return await render(ctx, ctx.tr.s(TEMPLATES[name]), rows, name != "source")
     entity = crm_fields.ENTITY_WORDS.get(words[0])
@@ -174,7 +181,7 @@ async def report_command(ctx: Ctx, text: str) -> View:
         elif entity == "lead" and source_of(word):
             source = source_of(word)
         else:
-            since, until = _period(word, now, ctx.me.timezone)
+            since, until = _period(word, now, await crm_reports.team_zone(ctx.session, ctx.me))
     rows = await crm_reports.build(
         ctx.session,
         ctx.me,

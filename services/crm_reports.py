@@ -200,10 +200,18 @@ async def _stages(session: AsyncSession, team_id: int) -> dict[int, CrmStage]:
     return {s.id: s for s in rows}
 
 
+async def team_zone(session: AsyncSession, actor: Actor) -> str:
+    """The zone a team's months are counted in: the same answer for everyone asking."""
+    from models.teams import Team
+
+    team = await session.get(Team, actor.team_id)
+    return team.timezone if team is not None else actor.timezone
+
+
 async def dashboard(session: AsyncSession, actor: Actor, month: str) -> Dashboard:
     settings = await settings_of(session, actor.team_id)
     scope = await scope_of(session, actor)
-    start, end = month_bounds(month, actor.timezone)
+    start, end = month_bounds(month, await team_zone(session, actor))
     stages = await _stages(session, actor.team_id)
     board = Dashboard(month=month, currency=settings.currency)
     owners = sorted(scope.owners) if scope.owners is not None else None
@@ -260,9 +268,10 @@ async def dashboard(session: AsyncSession, actor: Actor, month: str) -> Dashboar
         board.plans.append(
             PlanLine(plan.user_id, names.get(plan.user_id, "?"), plan.kind, plan.target, actual)
         )
+    # the month's leads: those that came in it
     leads = select(
         CrmLead.status_id, CrmLead.source, func.count(), func.count(CrmLead.converted_at)
-    ).where(CrmLead.team_id == actor.team_id)
+    ).where(CrmLead.team_id == actor.team_id, CrmLead.created_at >= start, CrmLead.created_at < end)
     if owners is not None:
         leads = leads.where(CrmLead.owner_id.in_(owners))
     by_status: dict[int, int] = defaultdict(int)
@@ -300,6 +309,7 @@ class ReportRow:
     amount: int  # of the deals in the team's currency
     translate: bool = False
     foreign: int = 0  # deals in another currency: counted, their amounts not added
+    within: str = ""  # the pipeline a stage is of, when the team has more than one
 
 
 async def build(
@@ -323,6 +333,7 @@ async def build(
     stages = await _stages(session, actor.team_id)
     rows = await _rows(session, actor, CrmLead if entity == "lead" else CrmDeal)
     currency = (await settings_of(session, actor.team_id)).currency
+    zone = await team_zone(session, actor)
     # count, amount in the team's currency, deals in another currency
     counts: dict[Any, list[int]] = defaultdict(lambda: [0, 0, 0])
     for row in rows:
@@ -344,7 +355,7 @@ async def build(
         elif group == "owner":
             key = row.owner_id
         else:
-            key = month_key(moment, actor.timezone)
+            key = month_key(moment, zone)
         counts[key][0] += 1
         if entity == "deal" and row.currency != currency:
             counts[key][2] += 1  # sums of different currencies do not add up
@@ -353,8 +364,25 @@ async def build(
     out: list[ReportRow] = []
     if group in ("status", "stage"):
         ordered = sorted((stages[k] for k in counts), key=lambda s: (s.pipeline_id or 0, s.sort))
+        pipelines = {s.pipeline_id for s in stages.values() if s.pipeline_id is not None}
+        names: dict[int, str] = {}
+        if len(pipelines) > 1:  # "new" of Sales and "new" of Renewals are told apart
+            from models.crm import CrmPipeline
+
+            found = await session.execute(
+                select(CrmPipeline.id, CrmPipeline.name).where(CrmPipeline.id.in_(pipelines))
+            )
+            # the first pipeline has no name of its own: "Sales", in the reader's words
+            names = {int(i): str(n) or N_("Sales") for i, n in found.all()}
         return [
-            ReportRow(stage_name(s), counts[s.id][0], counts[s.id][1], True, counts[s.id][2])
+            ReportRow(
+                stage_name(s),
+                counts[s.id][0],
+                counts[s.id][1],
+                True,
+                counts[s.id][2],
+                names.get(s.pipeline_id or 0, ""),
+            )
             for s in ordered
         ]
     if group == "owner":
@@ -414,6 +442,7 @@ EXPORTS = {
         N_("Responsible"),
         N_("Created on"),
         N_("Closed on"),
+        N_("Lost reason"),
     ],
     "contact": [
         N_("ID"),
@@ -506,6 +535,7 @@ async def export_csv(
                     owner,
                     created,
                     closed,
+                    r.lost_reason if stages[r.stage_id].kind == "lost" else "",
                 ]
             )
         elif entity == "contact":

@@ -995,3 +995,28 @@ async def test_crm_find_finds_deals_by_title(sqlite_app: App) -> None:
     assert "сделка №1 Поставка мониторов" in out, out
     out = await olga.press("Поставка мониторов")
     assert "Сделка №1: Поставка мониторов" in out, out
+
+
+async def test_month_dashboard_counts_that_months_leads_and_reports_name_pipelines(
+    sqlite_app: App, tmp_path: Path
+) -> None:
+    import csv
+
+    dana = ConsoleDriver(sqlite_app, user="Dana", lang="en", timezone="America/New_York")
+    dana.console.files_dir = tmp_path
+    await dana.say("/start")
+    await dana.say("/lead Ivan Petrov, +7 999 123-45-67")
+    out = await dana.say("/crm month 2025-01")
+    assert "Leads: 0" in out and "Leads: 1" not in out, out  # not all-time figures
+    out = await dana.say("/crm report leads by source today")
+    assert "1 lead" in out, out
+    await dana.say("/crm pipeline Renewals")
+    await dana.say("/deal Website 1000")
+    out = await dana.say("/crm report funnel")
+    assert "Sales · new: 1 deal" in out, out
+    await dana.say("/deal 1")
+    await dana.press("lost")
+    await dana.say("Went with a competitor")
+    await dana.say("/export deals")
+    rows = list(csv.reader((tmp_path / "deals.csv").read_text(encoding="utf-8-sig").splitlines()))
+    assert rows[0][-1] == "Lost reason" and rows[1][-1] == "Went with a competitor", rows

@@ -266,18 +266,23 @@ async def test_plan_fulfilment(maker: async_sessionmaker[AsyncSession], world: W
         assert (await crm_reports.dashboard(s, world.carl, month)).plans == []
 
 
-async def test_months_are_the_readers_months(
+async def test_months_are_the_teams_months(
     maker: async_sessionmaker[AsyncSession], world: World
 ) -> None:
     """A deal won at 00:30 on 1 December in Moscow (21:30 UTC on 30 November) is a
-    December deal for a reader in Moscow: on the dashboard and in the month report."""
+    December deal for a team in Moscow, whoever reads the dashboard or the month
+    report and wherever they are: one answer for the team's plans."""
     from dataclasses import replace
 
     from models.crm import CrmDeal
+    from models.teams import Team
 
-    moscow = replace(world.admin, timezone="Europe/Moscow")
+    moscow = replace(world.admin, timezone="America/New_York")  # the reader is elsewhere
     won_at = datetime(2026, 11, 30, 21, 30, tzinfo=UTC)
     async with maker() as s, s.begin():
+        await s.execute(
+            update(Team).where(Team.id == world.admin.team_id).values(timezone="Europe/Moscow")
+        )
         deal = await crm_deals.create_deal(s, world.admin, "Late night", amount=150_00)
         won = next(
             st
