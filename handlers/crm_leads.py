@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from handlers.core import ALL_ROLES, Ctx, Router, pager_row
 from handlers.crm_cards import lead_card, prefixed, source_label, stage_label
@@ -23,16 +24,32 @@ ORDER = 76
 
 MINE_WORDS = {"mine", "my", "мои", "мои лиды"}
 PERIOD_WORDS = {
-    "today": 1,
-    "сегодня": 1,
-    "week": 7,
-    "неделя": 7,
-    "неделю": 7,
-    "month": 31,
-    "месяц": 31,
-    "year": 366,
-    "год": 366,
+    "today": "t",
+    "сегодня": "t",
+    "week": "w",
+    "неделя": "w",
+    "неделю": "w",
+    "month": "m",
+    "месяц": "m",
+    "year": "y",
+    "год": "y",
 }
+
+
+def period_start(kind: str, tz: str) -> datetime:
+    """The start of the reader's today, week (Monday), month or year, in UTC: the same
+    calendar periods the reports count."""
+    from models.base import utcnow
+
+    local = utcnow().astimezone(ZoneInfo(tz))
+    day = local.date()
+    if kind == "w":
+        day -= timedelta(days=day.weekday())
+    elif kind == "m":
+        day = day.replace(day=1)
+    elif kind == "y":
+        day = day.replace(month=1, day=1)
+    return datetime(day.year, day.month, day.day, tzinfo=ZoneInfo(tz)).astimezone(UTC)
 
 
 def warnings_markup(ctx: Ctx, card: Card) -> list[Markup]:
@@ -148,6 +165,7 @@ async def parse_filter(ctx: Ctx, text: str) -> LeadFilter:
     mine = False
     status = source = None
     since = None
+    period = ""
     team = await crm_leads.lead_statuses(ctx.session, ctx.me.team_id)
     statuses = {s.code: s.code for s in team}
     names = {stage_label(ctx, s).casefold(): s.code for s in team}
@@ -166,31 +184,33 @@ async def parse_filter(ctx: Ctx, text: str) -> LeadFilter:
         elif crm.source_of(word):
             source = crm.source_of(word)
         elif word in PERIOD_WORDS:
-            from models.base import utcnow
-
-            since = utcnow() - timedelta(days=PERIOD_WORDS[word])
+            period = PERIOD_WORDS[word]
+            since = period_start(period, ctx.me.timezone)
         else:
             raise DomainError(
                 _N("Unknown filter {word}. Use: mine, a status, a source, today, week, month."),
                 word=word,
             )
-    return LeadFilter(mine=mine, status=status, source=source, since=since)
+    return LeadFilter(mine=mine, status=status, source=source, since=since, period=period)
 
 
 def filter_code(flt: LeadFilter) -> str:
-    """Compact filter for button data: m/-, status code, source, days."""
-    days = "0"
-    if flt.since is not None:
+    """Compact filter for button data: m/-, status code, source, period (t/w/m/y) or days."""
+    days = flt.period or "0"
+    if flt.since is not None and not flt.period:
         from models.base import utcnow
 
         days = str(max(1, round((utcnow() - flt.since).total_seconds() / 86400)))
     return f"{'m' if flt.mine else '-'}.{flt.status or '-'}.{flt.source or '-'}.{days}"
 
 
-def filter_from_code(code_: str) -> LeadFilter:
+def filter_from_code(code_: str, tz: str = "UTC") -> LeadFilter:
     parts = (code_.split(".") + ["-", "-", "-", "0"])[:4]
     since = None
-    if parts[3].isdigit() and int(parts[3]) > 0:
+    period = parts[3] if parts[3] in ("t", "w", "m", "y") else ""
+    if period:
+        since = period_start(period, tz)
+    elif parts[3].isdigit() and int(parts[3]) > 0:
         from models.base import utcnow
 
         since = utcnow() - timedelta(days=min(int(parts[3]), 3660))
@@ -200,6 +220,7 @@ def filter_from_code(code_: str) -> LeadFilter:
         status=parts[1] if parts[1] in codes else None,
         source=parts[2] if parts[2] in crm.SOURCES else None,
         since=since,
+        period=period,
     )
 
 
@@ -268,7 +289,9 @@ def convert_view(ctx: Ctx, lead_id: int, mask: int, with_company: bool = True) -
 async def lead_action(ctx: Ctx) -> Any:
     verb = ctx.action_args[0] if ctx.action_args else ""
     if verb == "l":
-        flt = filter_from_code(ctx.action_args[1] if len(ctx.action_args) > 1 else "")
+        flt = filter_from_code(
+            ctx.action_args[1] if len(ctx.action_args) > 1 else "", ctx.me.timezone
+        )
         view = await list_view(ctx, flt, ctx.page_arg(2))
         view.edit = True
         return view

@@ -208,6 +208,7 @@ class LeadFilter:
     since: datetime | None = None
     until: datetime | None = None
     text: str = ""
+    period: str = ""  # t, w, m, y: the reader's today, week, month or year `since` began
 
 
 async def list_leads(

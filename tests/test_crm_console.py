@@ -1020,3 +1020,29 @@ async def test_month_dashboard_counts_that_months_leads_and_reports_name_pipelin
     await dana.say("/export deals")
     rows = list(csv.reader((tmp_path / "deals.csv").read_text(encoding="utf-8-sig").splitlines()))
     assert rows[0][-1] == "Lost reason" and rows[1][-1] == "Went with a competitor", rows
+
+
+async def test_lead_lists_by_period_are_calendar_periods_of_the_reader(sqlite_app: App) -> None:
+    from sqlalchemy import update as sql_update
+
+    from models.crm import CrmLead
+
+    dana = ConsoleDriver(sqlite_app, user="Dana", lang="en", timezone="America/New_York")
+    await dana.say("/start")
+    await dana.say("/lead Yesterday Guy, +1 646 555-0101")
+    await dana.say("/lead Today Guy, +1 646 555-0102")
+    new_york = ZoneInfo("America/New_York")
+    today = datetime.now(new_york).replace(hour=0, minute=0, second=0, microsecond=0)
+    first = today.replace(day=1)
+    async with sqlite_app.workspace.sessionmaker() as s, s.begin():
+        # an hour before the reader's midnight, and an hour before the month began
+        before = today - timedelta(hours=1) if today != first else first - timedelta(hours=1)
+        await s.execute(sql_update(CrmLead).where(CrmLead.id == 1).values(created_at=before))
+    out = await dana.say("/leads today")
+    assert "Today Guy" in out and "Yesterday Guy" not in out, out
+    async with sqlite_app.workspace.sessionmaker() as s, s.begin():
+        await s.execute(
+            sql_update(CrmLead).where(CrmLead.id == 1).values(created_at=first - timedelta(hours=1))
+        )
+    out = await dana.say("/leads month")
+    assert "Today Guy" in out and "Yesterday Guy" not in out, out
