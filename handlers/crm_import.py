@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from handlers.core import STAFF, Ctx, Router
 from handlers.forms import Field, Form
-from handlers.i18n import N_
+from handlers.i18n import N_, Translator
 from handlers.markup import Span, bold, join_lines
 from handlers.views import Button, View
 from services import crm, crm_import
@@ -97,14 +98,36 @@ router.form(
 )
 
 
+def _given_view(tr: Translator, person: str, entity: str, count: int) -> View:
+    if entity == "lead":
+        said = tr.n(
+            "{person} imported {n} lead for you.",
+            "{person} imported {n} leads for you.",
+            count,
+            person=bold(person),
+        )
+        return View(body=said).row(Button(tr.s("My leads"), "ld:l:m.-.-.0:1"))
+    said = tr.n(
+        "{person} imported {n} contact for you.",
+        "{person} imported {n} contacts for you.",
+        count,
+        person=bold(person),
+    )
+    return View(body=said)
+
+
 @router.action("im")
 async def import_action(ctx: Ctx) -> Any:
     verb = ctx.action_args[0] if ctx.action_args else ""
     draft_id = ctx.int_arg(1)
     if verb in ("a", "n"):
+        given: dict[int, int] = {}
         entity, count = await crm_import.commit(
-            ctx.session, ctx.me, draft_id, skip_duplicates=verb == "n"
+            ctx.session, ctx.me, draft_id, skip_duplicates=verb == "n", given=given
         )
+        for user_id, many in given.items():  # each person hears what is now theirs
+            build = partial(_given_view, person=ctx.me.name, entity=entity, count=many)
+            await ctx.notify(user_id, "crm", build)
         if entity == "lead":
             body = ctx.tr("Imported leads: {count}. See them: /leads", count=str(count))
         else:

@@ -279,9 +279,15 @@ async def _companies_for(session: AsyncSession, actor: Actor, names: list[str]) 
 
 
 async def commit(
-    session: AsyncSession, actor: Actor, draft_id: int, *, skip_duplicates: bool
+    session: AsyncSession,
+    actor: Actor,
+    draft_id: int,
+    *,
+    skip_duplicates: bool,
+    given: dict[int, int] | None = None,
 ) -> tuple[str, int]:
-    """Insert the draft's rows; returns (entity, how many)."""
+    """Insert the draft's rows; returns (entity, how many). `given` gets how many each
+    person is now responsible for (their notices are the caller's)."""
     draft = await take_draft(session, actor, draft_id, "import")
     await scope_of(session, actor)
     if draft.data.get("errors"):
@@ -336,6 +342,8 @@ async def commit(
         model = CrmContact
     notes: list[dict[str, Any]] = []
     with_comments = any(row.get("comment") for row in rows)
+    if given is not None:
+        given.update(owners_of(values))
     for start in range(0, len(values), 1000):
         if not with_comments:  # plain executemany is the fastest path
             await session.execute(insert(model), values[start : start + 1000])
@@ -362,6 +370,16 @@ async def commit(
     await session.delete(draft)
     await session.flush()
     return entity, len(values)
+
+
+def owners_of(values: list[dict[str, Any]]) -> dict[int, int]:
+    """How many of the imported rows each person is responsible for."""
+    counts: dict[int, int] = {}
+    for row in values:
+        owner = row.get("owner_id")
+        if owner is not None:
+            counts[int(owner)] = counts.get(int(owner), 0) + 1
+    return counts
 
 
 async def drop(session: AsyncSession, actor: Actor, draft_id: int) -> None:

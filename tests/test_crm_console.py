@@ -1046,3 +1046,25 @@ async def test_lead_lists_by_period_are_calendar_periods_of_the_reader(sqlite_ap
         )
     out = await dana.say("/leads month")
     assert "Today Guy" in out and "Yesterday Guy" not in out, out
+
+
+async def test_imported_leads_are_announced_to_whom_they_go(
+    sqlite_app: App, tmp_path: Path
+) -> None:
+    dana = ConsoleDriver(sqlite_app, user="Dana", lang="en")
+    await dana.say("/start")
+    code = re.search(r"/start (\S+)", await dana.say("/invite"))
+    assert code
+    raj = ConsoleDriver(sqlite_app, user="Raj", lang="en")
+    await raj.say(f"/start {code.group(1)}")
+    sheet = tmp_path / "leads.csv"
+    sheet.write_text(
+        "name,phone,responsible\nAlpha,+1 646 555-0101,Raj\nBeta,+1 646 555-0102,Raj\n"
+        "Gamma,+1 646 555-0103,Dana\n"
+    )
+    await dana.say("/import")
+    await dana.say(f"/file {sheet}")
+    out = await dana.press("Import")
+    assert "Imported leads: 3." in out, out
+    out = await raj.say("/inbox")
+    assert "Dana imported 2 leads for you." in out, out
