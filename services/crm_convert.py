@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy import func, or_
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models.crm import CrmLead
+from models.crm import CrmContact, CrmLead
 from services.access import Actor
-from services.crm import add_history, get_visible
+from services.crm import add_history, get_visible, scope_of, valid_email, visible
 from services.crm_deals import create_deal
 from services.crm_leads import mark_converted
 from services.crm_people import create_company, create_contact, find_company
@@ -25,6 +26,23 @@ class Conversion:
     deal_id: int | None
     contact_id: int | None
     company_id: int | None
+    # the contact the team already had (same phone or e-mail), linked instead of made
+    linked_contact: CrmContact | None = None
+
+
+async def existing_contact(session: AsyncSession, actor: Actor, lead: CrmLead) -> CrmContact | None:
+    """A contact the actor sees with the lead's phone or e-mail: the same person."""
+    conds = []
+    if lead.phone_key:
+        conds.append(CrmContact.phone_key == lead.phone_key)
+    email = lead.email.strip().casefold()
+    if email and valid_email(email):
+        conds.append(func.lower(CrmContact.email) == email)
+    if not conds:
+        return None
+    scope = await scope_of(session, actor)
+    query = visible(CrmContact, actor, scope).where(or_(*conds)).order_by(CrmContact.id).limit(1)
+    return (await session.execute(query)).scalars().first()
 
 
 async def convert_lead(session: AsyncSession, actor: Actor, lead_id: int, mask: int) -> Conversion:
@@ -35,7 +53,10 @@ async def convert_lead(session: AsyncSession, actor: Actor, lead_id: int, mask: 
     if not mask & (DEAL | CONTACT | COMPANY) or mask > 7:
         raise DomainError(N_("Choose what the lead becomes: a deal, a contact or a company."))
     company_id = contact_id = deal_id = None
-    if mask & COMPANY:
+    linked = await existing_contact(session, actor, lead) if mask & CONTACT else None
+    if mask & COMPANY and linked is not None and linked.company_id is not None:
+        company_id = linked.company_id  # the person's company comes with them
+    elif mask & COMPANY:
         if not lead.company:
             raise DomainError(N_("The lead has no company name to make a company from."))
         # a company the team already has is linked, not made twice
@@ -51,7 +72,20 @@ async def convert_lead(session: AsyncSession, actor: Actor, lead_id: int, mask: 
                 owner_id=lead.owner_id,
             )
             company_id = company.id
-    if mask & CONTACT:
+    if linked is not None:
+        contact_id = linked.id
+        if company_id is None and linked.company_id is not None:
+            company_id = linked.company_id
+        await add_history(
+            session,
+            actor,
+            "lead",
+            lead.id,
+            N_("Linked to the existing contact #{id} {name}"),
+            id=str(linked.id),
+            name=linked.name,
+        )
+    elif mask & CONTACT:
         contact = await create_contact(
             session,
             actor,
@@ -79,4 +113,4 @@ async def convert_lead(session: AsyncSession, actor: Actor, lead_id: int, mask: 
         session, actor, lead, deal_id=deal_id, contact_id=contact_id, company_id=company_id
     )
     await add_history(session, actor, "lead", lead.id, N_("Lead converted"))
-    return Conversion(lead, deal_id, contact_id, company_id)
+    return Conversion(lead, deal_id, contact_id, company_id, linked)
