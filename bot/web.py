@@ -4,11 +4,15 @@ the CRM's lead pages at /f/<token>: a form whose submissions become leads.
 
 Lead pages are public: every string on them is escaped, a request body is at most
 16 KB, a hidden field catches form-filling robots, and one address may send a form
-at most a few times a minute."""
+at most a few times a minute (refused tries do not count). A send that is taken is
+answered with a redirect to the thank-you page (Post/Redirect/Get: a reload does not
+send it again), and the same form sent again by the same visitor within a few minutes
+is thanked for without being recorded twice."""
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import time
 from collections import deque
 from html import escape
@@ -49,6 +53,8 @@ async def ics_feed(request: web.Request) -> web.Response:
 FORM_BODY_LIMIT = 16 * 1024
 SENDS_PER_MINUTE = 5  # from one address to one form
 LIMITS: web.AppKey[dict[tuple[str, str], deque[float]]] = web.AppKey("limits")
+REPEAT_WINDOW = 10 * 60  # the same form sent again by the same visitor: not a new lead
+RECENT: web.AppKey[dict[tuple[str, str, str], float]] = web.AppKey("recent")
 HONEYPOT = "website"  # hidden from people; robots fill every field
 
 PAGE = """<!doctype html>
@@ -120,20 +126,52 @@ def _sender_address(request: web.Request) -> str:
 
 
 def _too_often(request: web.Request, token: str) -> bool:
-    """A few sends a minute from one address to one form; more waits."""
+    """A few sends a minute from one address to one form; more waits. Only sends that
+    were taken count (see `_count_send`)."""
     key = (_sender_address(request), token)
     now = time.monotonic()
-    limits = request.app[LIMITS]
-    sent = limits.setdefault(key, deque())
+    sent = request.app[LIMITS].get(key)
     while sent and sent[0] < now - 60:
         sent.popleft()
-    if len(sent) >= SENDS_PER_MINUTE:
-        return True
-    sent.append(now)
+    return sent is not None and len(sent) >= SENDS_PER_MINUTE
+
+
+def _count_send(request: web.Request, token: str) -> None:
+    now = time.monotonic()
+    limits = request.app[LIMITS]
+    limits.setdefault((_sender_address(request), token), deque()).append(now)
     if len(limits) > 10_000:  # forget idle addresses
         for stale in [k for k, v in limits.items() if not v or v[-1] < now - 60]:
             del limits[stale]
-    return False
+
+
+def _repeat_key(
+    request: web.Request, token: str, sent: crm_forms.Submission
+) -> tuple[str, str, str]:
+    what = "\x1f".join(
+        " ".join(part.split()).casefold()
+        for part in (sent.name, sent.phone, sent.email, sent.message)
+    )
+    digest = hashlib.sha256(what.encode()).hexdigest()
+    return (_sender_address(request), token, digest)
+
+
+def _seen_lately(request: web.Request, key: tuple[str, str, str]) -> bool:
+    """This visitor sent this very form a few minutes ago (a double click, a reload)."""
+    now = time.monotonic()
+    recent = request.app[RECENT]
+    if len(recent) > 10_000:
+        for stale in [k for k, at in recent.items() if at < now - REPEAT_WINDOW]:
+            del recent[stale]
+    at = recent.get(key)
+    return at is not None and at >= now - REPEAT_WINDOW
+
+
+def _thanked(token: str) -> web.Response:
+    """Post/Redirect/Get: the browser shows the thank-you page and a reload only reloads it."""
+    return web.Response(
+        status=303, headers={"Location": f"{token}?sent=1", "Cache-Control": "no-store"}
+    )
 
 
 async def lead_page(request: web.Request) -> web.Response:
@@ -149,27 +187,39 @@ async def lead_page(request: web.Request) -> web.Response:
         form, team = found
         tr = translator(team.locale, team.timezone)
         if request.method != "POST":
+            if request.query.get("sent") == "1":
+                thanks = escape(tr.s("Thank you! We will get back to you soon."))
+                return _page(tr, form.name, f"<p>{thanks}</p>")
             return _page(tr, form.name, _form_html(tr, form.intro, {}, {}))
         data = dict(parse_qsl(raw.decode("utf-8", "replace"), keep_blank_values=True))
-        thanks = "<p>" + escape(tr.s("Thank you! We will get back to you soon.")) + "</p>"
         if data.get(HONEYPOT):
             log.info("lead_page_robot", form=form.id)
-            return _page(tr, form.name, thanks)  # said to a robot as to anyone
+            return _thanked(token)  # said to a robot as to anyone
+        sent = crm_forms.check(data)
+        values = {
+            "name": sent.name,
+            "phone": sent.phone,
+            "email": sent.email,
+            "message": sent.message,
+        }
+        if sent.errors:  # shown on the form, with what was typed; not counted as a send
+            return _page(tr, form.name, _form_html(tr, form.intro, values, sent.errors), 400)
+        repeat = _repeat_key(request, token, sent)
+        if _seen_lately(request, repeat):
+            log.info("lead_page_repeat", form=form.id)
+            return _thanked(token)
         if _too_often(request, token):
             text = escape(tr.s("Too many sends from here; please try again in a minute."))
-            return _page(tr, form.name, f"<p>{text}</p>", status=429)
+            body = f'<p class="error">{text}</p>' + _form_html(tr, form.intro, values, {})
+            return _page(tr, form.name, body, status=429)
         accepted = await form_pages.accept(session, form, data)
         if accepted.sent.errors:
-            values = {
-                "name": accepted.sent.name,
-                "phone": accepted.sent.phone,
-                "email": accepted.sent.email,
-                "message": accepted.sent.message,
-            }
             body = _form_html(tr, form.intro, values, accepted.sent.errors)
             return _page(tr, form.name, body, status=400)
+        _count_send(request, token)
+        request.app[RECENT][repeat] = time.monotonic()
         log.info("lead_page_sent", form=form.id, lead=accepted.lead_id)
-        return _page(tr, form.name, thanks)
+    return _thanked(token)
 
 
 def make_web_app(
@@ -179,6 +229,7 @@ def make_web_app(
     app[SESSIONS] = sessions
     app[HOST] = urlparse(public_url).hostname or "planerka"
     app[LIMITS] = {}
+    app[RECENT] = {}
     app.router.add_get("/ics/{name}", ics_feed)
     app.router.add_get("/f/{token}", lead_page)
     app.router.add_post("/f/{token}", lead_page)

@@ -4,6 +4,7 @@ of the form's responsible person. Admins make and switch them; anyone may send o
 
 from __future__ import annotations
 
+import re
 import secrets
 from dataclasses import dataclass, field
 
@@ -106,6 +107,16 @@ class Submission:
     errors: dict[str, str] = field(default_factory=dict)  # field -> msgid
 
 
+def plausible_phone(raw: str) -> bool:
+    """A number someone can call back: at least 7 digits, not one digit over and over
+    (1111111), and not ending in a lone digit after a space (555 0199 9: a slip)."""
+    digits = re.sub(r"\D", "", raw)
+    if len(digits) < 7 or len(set(digits)) == 1:
+        return False
+    groups = re.findall(r"\d+", raw)
+    return not (len(groups) > 1 and len(groups[-1]) == 1)
+
+
 def check(data: dict[str, str]) -> Submission:
     """What a visitor typed, cleaned; errors per field (msgids) when it cannot be kept."""
     sent = Submission(
@@ -120,6 +131,11 @@ def check(data: dict[str, str]) -> Submission:
         sent.errors["phone"] = N_("Please leave a phone number or an e-mail.")
     if sent.phone and not phone_key(sent.phone):
         sent.errors["phone"] = N_("This does not look like a phone number.")
+    elif sent.phone and not plausible_phone(sent.phone):
+        sent.errors["phone"] = N_(
+            "Please check the phone number: it needs all its digits, with the area code, "
+            "for example +44 20 7946 0958."
+        )
     if sent.email and not valid_email(sent.email.casefold()):
         sent.errors["email"] = N_("This does not look like an e-mail address.")
     return sent

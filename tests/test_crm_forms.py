@@ -181,7 +181,7 @@ async def test_a_form_that_arrives_in_pieces_is_read_whole(sqlite_app: App) -> N
 
     try:
         form = {"name": "Ivan Petrov", "phone": "+7 999 123-45-67", "message": message}
-        assert b" 200 " in await post(urlencode(form).encode())
+        assert b" 303 " in await post(urlencode(form).encode())  # to the thank-you page
         huge = urlencode({"name": "x", "message": "y" * 40_000}).encode()
         assert b" 413 " in await post(huge, chunked=True)
     finally:
@@ -230,3 +230,71 @@ async def test_a_known_visitor_is_flagged_and_the_visit_is_not_put_on_the_taker(
     out = await boss.say("/lead 2")
     assert "форма заявки: Хочу КП" in out and "Boss: Хочу КП" not in out, out
     assert "форма заявки: Лид создан" in out, out
+
+
+async def test_a_lead_page_is_sent_once_and_refusals_keep_what_was_typed(
+    sqlite_app: App,
+) -> None:
+    sqlite_app.workspace.services.public_url = "https://bot.example.com"
+    boss = ConsoleDriver(sqlite_app, user="Boss", lang="en")
+    await boss.say("/start")
+    token = _token(await boss.say("/crm form new Demo"))
+    client = TestClient(TestServer(make_web_app(sqlite_app.workspace.sessionmaker)))
+    await client.start_server()
+    try:
+        # numbers nobody can call back are refused, on the form, in plain words
+        for phone in ("1111111", "555 0199 9"):
+            bad = await client.post(f"/f/{token}", data={"name": "Tom", "phone": phone})
+            text = await bad.text()
+            assert bad.status == 400, (phone, text)
+            assert "Please check the phone number: it needs all its digits" in text, text
+            assert f'value="{phone}"' in text
+        # five refused tries do not use up the visitor's sends
+        for _ in range(5):
+            assert (await client.post(f"/f/{token}", data={"name": "Tom"})).status == 400
+        form = {"name": "Tom Baker", "phone": "+1 646 555-0199", "message": "Call me"}
+        sent = await client.post(f"/f/{token}", data=form, allow_redirects=False)
+        assert sent.status == 303, await sent.text()
+        assert sent.headers["Location"] == f"{token}?sent=1"  # beside the form's own address
+        thanks = await client.get(f"/f/{token}?sent=1")
+        assert thanks.status == 200 and "Thank you!" in await thanks.text()
+        # the same form again (a double click, a reload): thanked, not recorded twice
+        again = await client.post(f"/f/{token}", data=form, allow_redirects=False)
+        assert again.status == 303
+        # after the limit a new send is refused, and the form keeps what was typed
+        for n in range(4):
+            await client.post(
+                f"/f/{token}", data={"name": f"Guest {n}", "phone": f"+1646555010{n}"}
+            )
+        late = await client.post(f"/f/{token}", data={"name": "Ann Lee", "email": "ann@lee.io"})
+        text = await late.text()
+        assert late.status == 429 and "Too many sends from here" in text, text
+        assert 'value="Ann Lee"' in text and 'value="ann@lee.io"' in text
+    finally:
+        await client.close()
+    async with sqlite_app.workspace.sessionmaker() as session:
+        names = [lead.name for lead in await session.scalars(select(CrmLead).order_by(CrmLead.id))]
+        told = list(
+            await session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "assignment"))
+        )
+    assert names == ["Tom Baker", "Guest 0", "Guest 1", "Guest 2", "Guest 3"], names
+    texts = [to_plain(View.from_dict(row.payload).body) for row in told]
+    assert sum("Tom Baker" in t for t in texts) == 1, texts
+
+
+async def test_a_refused_phone_is_explained_in_the_team_language(sqlite_app: App) -> None:
+    olga = ConsoleDriver(sqlite_app, user="Ольга", lang="ru")
+    await olga.say("/start")
+    await olga.say("/crm form new Заявка")
+    async with sqlite_app.workspace.sessionmaker() as session:
+        from models.crm import CrmForm
+
+        token = (await session.execute(select(CrmForm.token))).scalar_one()
+    client = TestClient(TestServer(make_web_app(sqlite_app.workspace.sessionmaker)))
+    await client.start_server()
+    try:
+        bad = await client.post(f"/f/{token}", data={"name": "Иван", "phone": "1111111"})
+        assert bad.status == 400
+        assert "Проверьте номер телефона: нужны все его цифры" in await bad.text()
+    finally:
+        await client.close()
