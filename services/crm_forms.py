@@ -16,7 +16,7 @@ from models.teams import Team, User
 from services.access import Actor, get_team_user, require_admin
 from services.crm import scope_of
 from services.crm_leads import Duplicate, create_lead, find_duplicates
-from services.crm_parse import Card, phone_key, valid_email
+from services.crm_parse import Card, phone_key, team_country, valid_email
 from services.errors import N_, DomainError, not_found
 from services.pagination import Page, paginate
 
@@ -168,7 +168,8 @@ async def submit(
         return None
     card = Card(name=sent.name, source="web", comment=sent.message)
     if sent.phone:
-        card.set_phone(sent.phone)
+        team = await session.get(Team, form.team_id)  # its local numbers take its code
+        card.set_phone(sent.phone, team_country(team.locale, team.timezone) if team else "")
     if sent.email:
         card.set_email(sent.email)
     result = await create_lead(

@@ -1,7 +1,9 @@
 """Recognising contact data people type: names, companies, phones, e-mails, sources.
 
-Phones are normalised to international digits (a Russian 8XXXXXXXXXX or a bare
-9XXXXXXXXX becomes 7XXXXXXXXXX); what cannot be read is kept as text with a warning.
+Phones are normalised to international digits when the number says its country (+, 00,
+a Russian 8XXXXXXXXXX or 3-3-2-2 grouping, a North American 3-3-4 one) or the team's
+country does (`team_country`); a number with a trunk 0 and no country is kept national,
+as typed. What cannot be read is kept as text with a warning.
 """
 
 from __future__ import annotations
@@ -114,22 +116,67 @@ _NANP = re.compile(r"\(?[2-9]\d{2}\)?[\s.-]*[2-9]\d{2}[\s.-]+\d{4}")
 _RU_GROUPS = re.compile(r"\(?\d{3}\)?[\s-]*\d{3}[\s-]\d{2}[\s-]\d{2}")
 
 
-def phone_key(raw: str) -> str:
-    """Digits of a phone in international form ('' when it is not a phone number):
-    Russian numbers without +7 (8 916..., 916 123-45-67) and North American ones
-    grouped 3-3-4 without +1 get their country code."""
+# the team's country, from what the team knows: its language and time zone
+_RU_ZONES = {
+    "Europe/Moscow", "Europe/Kaliningrad", "Europe/Samara", "Europe/Volgograd",
+    "Europe/Saratov", "Europe/Ulyanovsk", "Europe/Astrakhan", "Europe/Kirov",
+    "Asia/Yekaterinburg", "Asia/Omsk", "Asia/Novosibirsk", "Asia/Barnaul", "Asia/Tomsk",
+    "Asia/Novokuznetsk", "Asia/Krasnoyarsk", "Asia/Irkutsk", "Asia/Chita", "Asia/Yakutsk",
+    "Asia/Khandyga", "Asia/Vladivostok", "Asia/Ust-Nera", "Asia/Magadan", "Asia/Sakhalin",
+    "Asia/Srednekolymsk", "Asia/Kamchatka", "Asia/Anadyr",
+}  # fmt: skip
+_ZONE_CODES = {"Asia/Kolkata": "91", "Asia/Calcutta": "91", "Europe/Berlin": "49"}
+
+
+def team_country(locale: str, timezone: str) -> str:
+    """The calling code a team's local numbers take ('' when its country is not known)."""
+    if timezone in _RU_ZONES or (locale or "").startswith("ru"):
+        return "7"
+    return _ZONE_CODES.get(timezone, "")
+
+
+def phone_key(raw: str, country: str = "") -> str:
+    """Digits of a phone ('' when it is not a phone number): in international form when
+    the number shows its country (+, 00, Russian 8 916 ... or 916 123-45-67, North
+    American 3-3-4) or `country` (the team's calling code) gives it; a number with a
+    trunk 0 and no known country keeps its 0 (national form, never "+0...")."""
+    text = raw.strip()
     digits = re.sub(r"\D", "", raw)
-    if len(digits) == 10 and _NANP.fullmatch(raw.strip()):
+    if text.startswith("00"):
+        digits = digits[2:]
+    elif text.startswith("+"):
+        pass
+    elif len(digits) == 10 and _NANP.fullmatch(text):
         digits = "1" + digits
-    elif len(digits) == 10 and _RU_GROUPS.fullmatch(raw.strip()):
+    elif len(digits) == 10 and _RU_GROUPS.fullmatch(text) and country in ("", "7"):
         digits = "7" + digits
-    elif len(digits) == 11 and digits[0] == "8":
+    elif len(digits) == 11 and digits[0] == "8" and country in ("", "7"):
         digits = "7" + digits[1:]
-    elif len(digits) == 10 and digits[0] == "9" and not raw.strip().startswith("+"):
+    elif len(digits) == 10 and digits[0] == "9" and country == "7":
         digits = "7" + digits
+    elif country and digits[:1] == "0" and digits[1:2] != "0" and len(digits) >= 8:
+        digits = country + digits[1:]  # the trunk 0 gives way to the team's country code
+    elif country and country != "7" and len(digits) >= 9 and digits[:1] != "0":
+        digits = country + digits
     if not 7 <= len(digits) <= 15:
         return ""
     return digits
+
+
+def national_part(key: str) -> str:
+    """A key without its trunk 0 (a national number), for comparing with international keys."""
+    return key[1:] if key[:1] == "0" else key
+
+
+def same_phone(a: str, b: str) -> bool:
+    """Two phone keys of one number: equal, or one without its country code whose
+    national part (9 digits or more) ends the other ("98765 43210" and "+91 98765 43210")."""
+    if not a or not b:
+        return False
+    if a == b:
+        return True
+    short, long = sorted((national_part(a), national_part(b)), key=len)
+    return len(short) >= 9 and len(long) > len(short) and long.endswith(short)
 
 
 def pretty_phone(key: str) -> str:
@@ -137,6 +184,10 @@ def pretty_phone(key: str) -> str:
         return f"+7 {key[1:4]} {key[4:7]}-{key[7:9]}-{key[9:]}"
     if len(key) == 11 and key[0] == "1":
         return f"+1 {key[1:4]} {key[4:7]}-{key[7:]}"
+    if len(key) == 12 and key.startswith("91"):
+        return f"+91 {key[2:7]} {key[7:]}"
+    if key[:1] == "0":  # national: no country code to show
+        return key
     return "+" + key
 
 
@@ -192,19 +243,21 @@ class Card:
         values = {k: str(data.get(k) or "") for k in cls().to_dict()}
         return cls(**values)  # type: ignore[arg-type]
 
-    def set_phone(self, raw: str) -> None:
+    def set_phone(self, raw: str, country: str = "") -> None:
         ext = _EXTENSION.search(raw)  # "+7 495 123-45-67 доб. 123": the number, then its line
         if ext is not None:
             raw = raw[: ext.start()]
-        self._set_number(raw)
+        self._set_number(raw, country)
         if ext is not None and self.phone_key:
             word = "доб." if ext["word"].casefold().startswith("доб") else "ext."
             self.phone = f"{self.phone} {word} {ext['n']}"[:64]
 
-    def _set_number(self, raw: str) -> None:
-        key = phone_key(raw)
-        if key and len(key) < 10 and not raw.strip().startswith(("+", "00")):
-            # a local number ("2-22-33-44", "555-2671"): no country code to add
+    def _set_number(self, raw: str, country: str = "") -> None:
+        key = phone_key(raw, country)
+        national = key == re.sub(r"\D", "", raw) and not raw.strip().startswith(("+", "00"))
+        if key and (len(key) < 10 or national):
+            # a local or national number ("2-22-33-44", "030 1234567", "98765 43210"):
+            # kept as typed, no country code added
             self.phone, self.phone_key = " ".join(raw.split()), key
         elif key:
             self.phone, self.phone_key = pretty_phone(key), key

@@ -117,7 +117,9 @@ def test_recognise_keeps_bad_values_with_warnings() -> None:
 def test_phone_normalisation() -> None:
     assert crm.phone_key("8 (999) 123-45-67") == "79991234567"
     assert crm.phone_key("+7 999 1234567") == "79991234567"
-    assert crm.phone_key("9991234567") == "79991234567"
+    # a bare 10 digits from 9: +7 for a Russian team; an Indian mobile is not made Russian
+    assert crm.phone_key("9991234567", "7") == "79991234567"
+    assert crm.phone_key("9876543210") == "9876543210"
     assert crm.phone_key("+44 20 7946 0958") == "442079460958"
     assert crm.phone_key("123") == ""
     # written as at home, without the country code: Russian and North American groupings

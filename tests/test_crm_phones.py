@@ -1,0 +1,57 @@
+"""Phones as people type them abroad: no country code is made up, a trunk 0 is kept,
+and the team's country (from its language and time zone) fills in what is missing."""
+
+from __future__ import annotations
+
+from aiohttp.test_utils import TestClient, TestServer
+from sqlalchemy import select
+
+from bot.app import App
+from bot.web import make_web_app
+from models.crm import CrmForm, CrmLead
+from models.teams import Team
+from services.crm_parse import Card, phone_key, recognise, same_phone, team_country
+from tests.console_driver import ConsoleDriver
+
+
+def test_no_country_code_is_made_up() -> None:
+    card = recognise("Raj Kumar, 98765 43210")
+    assert card.phone == "98765 43210" and not card.phone_key.startswith("7"), card
+    card = recognise("Jonas Weber, 030 1234567")
+    assert card.phone == "030 1234567" and "+0" not in card.phone, card
+    card = Card()
+    card.set_phone("0171 2345678")
+    assert card.phone == "0171 2345678" and card.phone_key == "01712345678"
+    # the team's country fills it in
+    card = Card()
+    card.set_phone("98765 43210", team_country("en", "Asia/Kolkata"))
+    assert card.phone == "+91 98765 43210" and card.phone_key == "919876543210"
+    assert phone_key("030 1234567", team_country("de", "Europe/Berlin")) == "49301234567"
+    # a Russian team keeps its +7
+    assert phone_key("9161234567", team_country("ru", "Europe/Moscow")) == "79161234567"
+    assert phone_key("8 916 123-45-67") == "79161234567"
+    # one person, with and without the country code
+    assert same_phone(phone_key("+91 98765 43210"), phone_key("98765 43210"))
+    assert not same_phone(phone_key("+91 98765 43210"), phone_key("98765 43211"))
+
+
+async def test_a_visitor_of_an_indian_team_keeps_their_number(sqlite_app: App) -> None:
+    raj = ConsoleDriver(sqlite_app, user="Raj", lang="en", timezone="Asia/Kolkata")
+    await raj.say("/start")
+    await raj.say("/crm form new Enquiry")
+    async with sqlite_app.workspace.sessionmaker() as session, session.begin():
+        token = (await session.execute(select(CrmForm.token))).scalar_one()
+        team = (await session.execute(select(Team))).scalar_one()
+        team.timezone = "Asia/Kolkata"
+    client = TestClient(TestServer(make_web_app(sqlite_app.workspace.sessionmaker)))
+    await client.start_server()
+    try:
+        sent = await client.post(f"/f/{token}", data={"name": "Priya", "phone": "98765 43210"})
+        assert sent.status == 200
+    finally:
+        await client.close()
+    async with sqlite_app.workspace.sessionmaker() as session:
+        lead = (await session.execute(select(CrmLead))).scalar_one()
+    assert lead.phone == "+91 98765 43210" and lead.phone_key == "919876543210", lead.phone
+    out = await raj.say("/lead Priya S, +91 98765 43210")
+    assert "This looks like a duplicate:" in out and "(same phone)" in out, out
