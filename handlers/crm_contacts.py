@@ -47,7 +47,7 @@ async def list_view(ctx: Ctx, entity: str, page_no: int) -> View:
 
 
 async def _create(ctx: Ctx, entity: str, text: str) -> View:
-    card = crm.recognise(text)
+    card = crm.recognise(text, country=await crm.team_calling_code(ctx.session, ctx.me))
     warnings = [[Span("⚠ "), *ctx.tr(key, **params)] for key, params in card.warnings]
     if entity == "contact":
         result = await crm_people.create_contact_checked(ctx.session, ctx.me, card)

@@ -132,7 +132,9 @@ async def lead_command(ctx: Ctx) -> Any:
         return await lead_card(ctx, int(text))
     if not text:
         return await ctx.start_form("crm_lead")
-    return await create(ctx, crm.recognise(text))
+    return await create(
+        ctx, crm.recognise(text, country=await crm.team_calling_code(ctx.session, ctx.me))
+    )
 
 
 _ENDINGS = re.compile(r"(?:ные|ный|ная|ное|ых|ые|ый|ая|ое|ой|ие|ий|ы|а|о|е)$")
@@ -158,7 +160,9 @@ async def lead_from_text_command(ctx: Ctx) -> Any:
     await crm.scope_of(ctx.session, ctx.me)
     if not text:
         return await ctx.start_form("crm_lead")
-    return await create(ctx, crm.recognise(text))
+    return await create(
+        ctx, crm.recognise(text, country=await crm.team_calling_code(ctx.session, ctx.me))
+    )
 
 
 async def parse_filter(ctx: Ctx, text: str) -> LeadFilter:
@@ -405,6 +409,7 @@ async def _submit(ctx: Ctx, values: dict[str, Any]) -> View:
         name=values["name"],
         company=values.get("company") or "",
         source=values.get("source") or "other",
+        country=await crm.team_calling_code(ctx.session, ctx.me),
     )
     if values.get("phone"):
         card.set_phone(values["phone"])
@@ -440,7 +445,11 @@ async def forwarded_or_reply(ctx: Ctx) -> Any:
     if event.forwarded_from is not None and event.chat.private and ctx.me.role in ALL_ROLES:
         await crm.scope_of(ctx.session, ctx.me)
         # the sender's name as a whole (a comma in it is no field separator)
-        card = Card(name=" ".join(event.forwarded_from.split())[:200], source="messenger")
+        card = Card(
+            name=" ".join(event.forwarded_from.split())[:200],
+            source="messenger",
+            country=await crm.team_calling_code(ctx.session, ctx.me),
+        )
         card.comment = event.args.strip()
         phone, email = crm_parse.contacts_in(card.comment)
         if phone:

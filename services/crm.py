@@ -264,6 +264,15 @@ async def department_ids(session: AsyncSession, actor: Actor) -> set[int]:
     return ids
 
 
+async def team_calling_code(session: AsyncSession, actor: Actor) -> str:
+    """The calling code the team's local phone numbers take ('' when unknown)."""
+    from models.teams import Team
+    from services.crm_parse import team_country
+
+    team = await session.get(Team, actor.team_id)
+    return team_country(team.locale, team.timezone) if team is not None else ""
+
+
 async def scope_of(session: AsyncSession, actor: Actor) -> Scope:
     """The actor's CRM scope; DomainError when they have no CRM at all."""
     settings = await settings_of(session, actor.team_id)

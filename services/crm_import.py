@@ -26,6 +26,7 @@ from services.crm import (
     name_key,
     scope_of,
     source_of,
+    team_calling_code,
     valid_email,
     visible,
 )
@@ -124,7 +125,7 @@ class Preview:
         return len(self.rows) - len(self.duplicates)
 
 
-def parse(data: bytes, entity: str = "lead") -> Preview:
+def parse(data: bytes, entity: str = "lead", country: str = "") -> Preview:
     """Rows as cards; errors keep their line numbers (the header is line 1)."""
     text = decode(data)
     if not text.strip():
@@ -159,7 +160,7 @@ def parse(data: bytes, entity: str = "lead") -> Preview:
             for name, value in zip(mapping, values, strict=False):
                 if name and value.strip() and name not in got:
                     got[name] = value.strip()
-            card = _card(got, entity)
+            card = _card(got, entity, country)
             if isinstance(card, tuple):
                 preview.errors.append((line, card[0], card[1]))
                 continue
@@ -172,9 +173,9 @@ def parse(data: bytes, entity: str = "lead") -> Preview:
     return preview
 
 
-def _card(got: dict[str, str], entity: str) -> Card | tuple[str, dict[str, str]]:
+def _card(got: dict[str, str], entity: str, country: str = "") -> Card | tuple[str, dict[str, str]]:
     person = " ".join(x for x in (got.get("first"), got.get("middle"), got.get("last")) if x)
-    card = Card(source="import")
+    card = Card(source="import", country=country)
     card.name = (person or got.get("title") or "")[:200]
     card.company = got.get("company", "")[:200]
     card.comment = got.get("comment", "")
@@ -201,7 +202,7 @@ async def preview(session: AsyncSession, actor: Actor, data: bytes, entity: str)
     scope = await scope_of(session, actor)
     if entity not in ("lead", "contact"):
         raise DomainError(N_("Import leads or contacts."))
-    result = parse(data, entity)
+    result = parse(data, entity, await team_calling_code(session, actor))
     phones: set[str] = set()
     emails: set[str] = set()
     names: set[tuple[str, str]] = set()

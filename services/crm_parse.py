@@ -226,6 +226,7 @@ class Card:
     source: str = "other"
     comment: str = ""
     warnings: list[tuple[str, dict[str, str]]] = field(default_factory=list)
+    country: str = ""  # the team's calling code: a local number is completed with it
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -244,6 +245,7 @@ class Card:
         return cls(**values)  # type: ignore[arg-type]
 
     def set_phone(self, raw: str, country: str = "") -> None:
+        country = country or self.country
         ext = _EXTENSION.search(raw)  # "+7 495 123-45-67 доб. 123": the number, then its line
         if ext is not None:
             raw = raw[: ext.start()]
@@ -291,9 +293,10 @@ _EXTENSION = re.compile(
 )
 
 
-def recognise(text: str, default_source: str = "other") -> Card:
-    """Free text like 'Ivan Petrov, Romashka LLC, +7 999 123-45-67, ivan@r.ru, source: call'."""
-    card = Card(source=default_source)
+def recognise(text: str, default_source: str = "other", country: str = "") -> Card:
+    """Free text like 'Ivan Petrov, Romashka LLC, +7 999 123-45-67, ivan@r.ru, source: call'
+    (`country`: the team's calling code, for local numbers)."""
+    card = Card(source=default_source, country=country)
     loose: list[str] = []
     for part in re.split(r"[,;\n]+", text):
         part = part.strip()

@@ -20,6 +20,7 @@ from services.crm import (
     name_key,
     phone_key,
     scope_of,
+    team_calling_code,
     visible,
 )
 from services.errors import N_, DomainError
@@ -45,7 +46,7 @@ async def create_company(
         name=name,
         name_key=company_key(name),
         phone=phone[:64],
-        phone_key=phone_key(phone) if phone else "",
+        phone_key=phone_key(phone, await team_calling_code(session, actor)) if phone else "",
         email=clean_email(email)[:200],
         owner_id=owner_id or actor.user_id,
         lead_id=lead_id,

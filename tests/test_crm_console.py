@@ -1068,3 +1068,25 @@ async def test_imported_leads_are_announced_to_whom_they_go(
     assert "Imported leads: 3." in out, out
     out = await raj.say("/inbox")
     assert "Dana imported 2 leads for you." in out, out
+
+
+async def test_local_numbers_take_the_teams_country_in_chat_and_import(
+    sqlite_app: App, tmp_path: Path
+) -> None:
+    raj = ConsoleDriver(sqlite_app, user="Raj", lang="en", timezone="Asia/Kolkata")
+    await raj.say("/start")
+    out = await raj.say("/lead Priya Sharma, 98765 43210")
+    assert "+91" in out and "+7 987" not in out, out
+    sheet = tmp_path / "leads.csv"
+    sheet.write_text("name,phone\nAmit,98200 11223\n")
+    await raj.say("/import")
+    await raj.say(f"/file {sheet}")
+    await raj.press("Import")
+    out = await raj.say("/leads")
+    assert "Amit" in out, out
+    out = await raj.say("/crm find Amit")
+    assert "+91" in out and "+7 982" not in out, out
+    olga = ConsoleDriver(sqlite_app, user="Olga", lang="ru", timezone="Europe/Moscow")
+    await olga.say("/start")
+    out = await olga.say("/lead Пётр, 9161234567")
+    assert "+7 916 123-45-67" in out, out  # a Russian team's local mobile, as before
