@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from handlers.core import Ctx, Router
-from handlers.crm_activities import todo_view
+from handlers.crm_activities import remind_owner, todo_view
 from handlers.crm_admin import (
     VISIBILITY_TEXT,
     add_stage_view,
@@ -20,10 +20,11 @@ from handlers.crm_admin import (
 )
 from handlers.crm_cards import LETTER, card, entity_arg, prefixed
 from handlers.forms import Field, Form
-from handlers.i18n import N_, Translator
+from handlers.i18n import N_, Translator, translator
 from handlers.markup import bold
 from handlers.people import person_field, pick_person
 from handlers.views import Attachment, Button, View
+from models.base import utcnow
 from services import crm, crm_fields, crm_reports
 from services.errors import N_ as _N
 from services.errors import DomainError, NotFound
@@ -232,7 +233,14 @@ async def _submit_comment(ctx: Ctx, values: dict[str, Any]) -> View:
 
 async def assign_owner(ctx: Ctx, values: dict[str, Any]) -> View:
     entity, entity_id = values["entity"], int(values["entity_id"])
-    row, user = await crm.set_owner(ctx.session, ctx.me, entity, entity_id, int(values["owner"]))
+    handover = await crm.set_owner(ctx.session, ctx.me, entity, entity_id, int(values["owner"]))
+    row, user = handover.row, handover.user
+    if handover.activities:  # their reminders go to the new owner, in their words
+        theirs = translator(user.locale, user.timezone)
+        now = utcnow()
+        for activity in handover.activities:
+            if activity.due_at > now:
+                await remind_owner(ctx, activity, theirs)
     label = str(getattr(row, "name", None) or getattr(row, "title", ""))
     actor_name = ctx.me.name
     ref = f"{entity}:{entity_id}"

@@ -47,7 +47,7 @@ async def todo_view(ctx: Ctx, page_no: int) -> View:
 # -- activities ----------------------------------------------------------------------------
 
 
-async def _remind(ctx: Ctx, activity: Any, tr: Translator) -> None:
+async def remind_owner(ctx: Ctx, activity: Any, tr: Translator) -> None:
     """Queue the owner's reminder (`tr`: theirs), worded for the moment it reaches
     them: its time, or the end of their quiet hours."""
     if activity.owner_id is None:
@@ -113,7 +113,7 @@ async def _submit_activity(ctx: Ctx, values: dict[str, Any]) -> View:
         ctx.session, ctx.me, entity, entity_id, values["kind"], values.get("subject") or "", due
     )
     if due > utcnow():
-        await _remind(ctx, act, ctx.tr)
+        await remind_owner(ctx, act, ctx.tr)
         said = ctx.tr(
             "Planned; I will remind you {when}.",
             when=ctx.tr.when(crm_activities.remind_at(act)),
@@ -129,7 +129,7 @@ async def _submit_reschedule(ctx: Ctx, values: dict[str, Any]) -> View:
     act = await crm_activities.reschedule(ctx.session, ctx.me, int(values["activity_id"]), due)
     owner = await ctx.session.get(User, act.owner_id) if act.owner_id else None
     tr = translator(owner.locale, owner.timezone) if owner is not None else ctx.tr
-    await _remind(ctx, act, tr)
+    await remind_owner(ctx, act, tr)
     head = ctx.tr("Moved to {when}.", when=ctx.tr.when(due))
     return prefixed(ctx, head, await card(ctx, act.entity, act.entity_id))
 

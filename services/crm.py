@@ -21,6 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.crm import (
+    CrmActivity,
     CrmCompany,
     CrmContact,
     CrmDeal,
@@ -310,19 +311,34 @@ async def get_visible(session: AsyncSession, actor: Actor, entity: str, entity_i
     return row
 
 
+@dataclass(frozen=True, slots=True)
+class Handover:
+    """A record given to someone: who had it, and the open activities that moved with
+    it (their reminders called off, to be queued anew for the new owner)."""
+
+    row: Any
+    user: User
+    previous_id: int | None
+    activities: list[CrmActivity]
+
+
 async def set_owner(
     session: AsyncSession, actor: Actor, entity: str, entity_id: int, user_id: int
-) -> tuple[Any, User]:
+) -> Handover:
+    from services import crm_activities  # it builds on this module
+
     row = await get_visible(session, actor, entity, entity_id)
     user = await get_team_user(session, actor, user_id)
     if user.role == "extranet" and await session.get(CrmGrant, user.id) is None:
         raise DomainError(N_("{person} has no access to the CRM."), person=user.name)
+    previous_id = row.owner_id
     row.owner_id = user.id
+    moved = await crm_activities.hand_over(session, actor.team_id, entity, entity_id, user.id)
     await add_history(
         session, actor, entity, entity_id, N_("Responsible: {person}"), person=user.name
     )
     await session.flush()
-    return row, user
+    return Handover(row, user, previous_id, moved)
 
 
 # -- comments and history ----------------------------------------------------------------

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.base import utcnow
@@ -99,6 +99,33 @@ async def remind(session: AsyncSession, activity: CrmActivity, payload: dict[str
     )
     if row is not None:
         row.created_at = due  # it reaches the centre when it is due, not when planned
+
+
+async def hand_over(
+    session: AsyncSession, team_id: int, entity: str, entity_id: int, owner_id: int
+) -> list[CrmActivity]:
+    """The record's open activities follow it to its new responsible person (the
+    caller has checked the right to hand it over): each one's reminder is called off
+    for the old owner; the caller queues it anew for the new one (in their words).
+    Returns the activities that moved."""
+    moved = list(
+        await session.scalars(
+            select(CrmActivity)
+            .where(
+                CrmActivity.team_id == team_id,
+                CrmActivity.entity == entity,
+                CrmActivity.entity_id == entity_id,
+                CrmActivity.done.is_(False),
+                or_(CrmActivity.owner_id.is_(None), CrmActivity.owner_id != owner_id),
+            )
+            .order_by(CrmActivity.id)
+        )
+    )
+    for activity in moved:
+        await _drop_reminder(session, activity)
+        activity.owner_id = owner_id
+    await session.flush()
+    return moved
 
 
 async def create_activity(

@@ -1,0 +1,86 @@
+"""Records that change hands, and a head's work on a rep's records, through the
+console: activities follow the record, and the people it concerns hear of it.
+
+Dana (admin, New York), Raj (Kolkata) and Lena (Berlin) work in English."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import select
+
+from bot.app import App
+from models.crm import CrmActivity
+from models.outbox import OutboxMessage
+from models.teams import User
+from tests.console_driver import ConsoleDriver
+
+
+def invite_code(text: str) -> str:
+    match = re.search(r"/start (\S+)", text)
+    assert match, text
+    return match.group(1)
+
+
+async def _team(app: App) -> tuple[ConsoleDriver, ConsoleDriver, ConsoleDriver]:
+    dana = ConsoleDriver(app, user="Dana", lang="en", timezone="America/New_York")
+    await dana.say("/start")
+    raj = ConsoleDriver(app, user="Raj", lang="en", timezone="Asia/Kolkata")
+    await raj.say(f"/start {invite_code(await dana.say('/invite'))}")
+    lena = ConsoleDriver(app, user="Lena", lang="en", timezone="Europe/Berlin")
+    await lena.say(f"/start {invite_code(await dana.say('/invite'))}")
+    return dana, raj, lena
+
+
+async def _reminders(app: App) -> list[tuple[str, str]]:
+    """Whose pending activity reminders wait in the outbox."""
+    async with app.workspace.sessionmaker() as session:
+        rows = await session.execute(
+            select(User.name, OutboxMessage.status)
+            .join(User, User.id == OutboxMessage.user_id)
+            .where(OutboxMessage.kind == "reminder", OutboxMessage.status == "pending")
+        )
+        return [(name, status) for name, status in rows.all()]
+
+
+async def test_open_activities_follow_a_lead_to_its_new_responsible(sqlite_app: App) -> None:
+    dana, raj, lena = await _team(sqlite_app)
+    out = await raj.say("/lead Infy Ltd, +91 98450 12345")
+    assert "Lead #1 created." in out, out
+    await raj.press("Activity")
+    await raj.press("call")
+    await raj.say("Intro call")
+    out = await raj.say("tomorrow 16:00")
+    assert "Planned; I will remind you tomorrow 15:45." in out, out
+    assert await _reminders(sqlite_app) == [("Raj", "pending")]
+
+    await dana.say("/lead 1")
+    await dana.press("Responsible")
+    out = await dana.say("Lena")
+    assert "Lena is responsible now." in out, out
+
+    out = await raj.say("/crm todo")
+    assert "My activities (0)" in out and "Intro call" not in out, out
+    out = await lena.say("/crm todo")
+    assert "My activities (1)" in out and "Intro call" in out, out
+    out = await lena.press("✔ Intro call")
+    assert "Done." in out, out
+    async with sqlite_app.workspace.sessionmaker() as session:
+        owner = await session.scalar(
+            select(User.name).join(CrmActivity, CrmActivity.owner_id == User.id)
+        )
+    assert owner == "Lena"
+    assert await _reminders(sqlite_app) == []  # done: called off
+
+
+async def test_a_handed_over_activity_is_reminded_to_the_new_owner(sqlite_app: App) -> None:
+    dana, raj, _lena = await _team(sqlite_app)
+    await raj.say("/lead Infy Ltd, +91 98450 12345")
+    await raj.press("Activity")
+    await raj.press("call")
+    await raj.say("Intro call")
+    await raj.say("tomorrow 16:00")
+    await dana.say("/lead 1")
+    await dana.press("Responsible")
+    await dana.say("Lena")
+    assert await _reminders(sqlite_app) == [("Lena", "pending")]
