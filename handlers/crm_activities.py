@@ -106,20 +106,67 @@ async def _parse_when(ctx: Ctx, raw: str) -> str:
     return parse_when(raw, ctx.me.locale, ctx.me.timezone).isoformat()
 
 
+PLANNED_FOR_YOU = {
+    "call": (
+        N_("{person} planned a call for you: {subject}, {when}."),
+        N_("{person} planned a call for you {when}."),
+    ),
+    "meeting": (
+        N_("{person} planned a meeting for you: {subject}, {when}."),
+        N_("{person} planned a meeting for you {when}."),
+    ),
+    "todo": (
+        N_("{person} planned a to-do for you: {subject}, {when}."),
+        N_("{person} planned a to-do for you {when}."),
+    ),
+}
+
+
+async def _tell_owner(ctx: Ctx, activity: Any, owner: User) -> None:
+    """The responsible person hears of an activity someone else planned for them, in
+    their language and zone."""
+    actor_name, subject = ctx.me.name, str(activity.subject or "")
+    opener = {"lead": "ld", "deal": "dl", "contact": "ct", "company": "co"}[activity.entity]
+    with_subject, bare = PLANNED_FOR_YOU[activity.kind]
+
+    def build(tr: Translator) -> View:
+        when = tr.when(activity.due_at)
+        body = (
+            tr(with_subject, person=bold(actor_name), subject=bold(subject), when=when)
+            if subject
+            else tr(bare, person=bold(actor_name), when=when)
+        )
+        return View(body=body, buttons=[[Button(tr.s("Open"), f"{opener}:o:{activity.entity_id}")]])
+
+    await ctx.notify(owner.id, "assignment", build, ref=f"{activity.entity}:{activity.entity_id}")
+
+
 async def _submit_activity(ctx: Ctx, values: dict[str, Any]) -> View:
     entity, entity_id = values["entity"], int(values["entity_id"])
     due = datetime.fromisoformat(values["when"])
     act = await crm_activities.create_activity(
         ctx.session, ctx.me, entity, entity_id, values["kind"], values.get("subject") or "", due
     )
-    if due > utcnow():
+    owner = await ctx.session.get(User, act.owner_id) if act.owner_id else None
+    # planned on someone else's record: it is theirs to do, and they hear of it
+    other = owner if owner is not None and owner.id != ctx.me.user_id else None
+    if other is not None:
+        await _tell_owner(ctx, act, other)
+    if due <= utcnow():  # noted after the fact (a call made yesterday): no reminder
+        said = ctx.tr("Noted for {when}, which has passed: no reminder.", when=ctx.tr.when(due))
+    elif other is not None:
+        await remind_owner(ctx, act, translator(other.locale, other.timezone))
+        said = ctx.tr(
+            "Planned for {person}; I will remind them {when}.",
+            person=bold(other.name),
+            when=ctx.tr.when(crm_activities.remind_at(act)),
+        )
+    else:
         await remind_owner(ctx, act, ctx.tr)
         said = ctx.tr(
             "Planned; I will remind you {when}.",
             when=ctx.tr.when(crm_activities.remind_at(act)),
         )
-    else:  # noted after the fact (a call made yesterday): nothing to remind of
-        said = ctx.tr("Noted for {when}, which has passed: no reminder.", when=ctx.tr.when(due))
     head = join_lines([said, activity_line(ctx, act)])
     return prefixed(ctx, head, await card(ctx, entity, entity_id))
 

@@ -137,7 +137,7 @@ async def create_activity(
     subject: str,
     due_at: datetime,
 ) -> CrmActivity:
-    await get_visible(session, actor, entity, entity_id)
+    row = await get_visible(session, actor, entity, entity_id)
     if kind not in KINDS:
         raise DomainError(N_("An activity is a call, a meeting or a to-do."))
     activity = CrmActivity(
@@ -148,7 +148,9 @@ async def create_activity(
         subject=" ".join(subject.split())[:300],
         due_at=due_at,
         done=False,
-        owner_id=actor.user_id,
+        # the record's responsible person does it (a head plans for the rep), and is
+        # reminded and credited; a record nobody is responsible for: the planner
+        owner_id=row.owner_id if row.owner_id is not None else actor.user_id,
     )
     session.add(activity)
     await session.flush()

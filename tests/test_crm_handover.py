@@ -6,6 +6,7 @@ Dana (admin, New York), Raj (Kolkata) and Lena (Berlin) work in English."""
 from __future__ import annotations
 
 import re
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
@@ -84,3 +85,43 @@ async def test_a_handed_over_activity_is_reminded_to_the_new_owner(sqlite_app: A
     await dana.press("Responsible")
     await dana.say("Lena")
     assert await _reminders(sqlite_app) == [("Lena", "pending")]
+
+
+async def test_an_activity_the_head_plans_on_a_reps_deal_is_the_reps(sqlite_app: App) -> None:
+    dana, raj, _lena = await _team(sqlite_app)
+    out = await raj.say("/deal Infy renewal 5000")
+    assert "Deal #1 created." in out, out
+    await dana.say("/deal 1")
+    await dana.press("Activity")
+    await dana.press("call")
+    await dana.say("Discount call with Infy")
+    out = await dana.say("tomorrow 10:00")
+    assert "Planned for Raj; I will remind them tomorrow 09:45." in out, out
+    async with sqlite_app.workspace.sessionmaker() as session:
+        due = await session.scalar(select(CrmActivity.due_at))
+    assert due is not None
+    at_raj = due.astimezone(ZoneInfo("Asia/Kolkata")).strftime("%H:%M")  # his clock
+
+    out = await raj.say("/crm todo")
+    assert "🔔 Dana planned a call for you: Discount call with Infy, " in out, out
+    assert at_raj in out, out
+    assert "My activities (1)" in out and "Discount call with Infy" in out, out
+    assert await _reminders(sqlite_app) == [("Raj", "pending")]
+    out = await raj.press("✔ Discount call with Infy")
+    assert "Done." in out, out
+    async with sqlite_app.workspace.sessionmaker() as session:
+        owner = await session.scalar(
+            select(User.name).join(CrmActivity, CrmActivity.owner_id == User.id)
+        )
+    assert owner == "Raj"  # his to do, and his in the dashboard
+
+
+async def test_an_activity_on_ones_own_record_is_still_ones_own(sqlite_app: App) -> None:
+    dana, _raj, _lena = await _team(sqlite_app)
+    await dana.say("/deal Own deal 100")
+    await dana.press("Activity")
+    await dana.press("call")
+    await dana.say("Check in")
+    out = await dana.say("tomorrow 10:00")
+    assert "Planned; I will remind you tomorrow 09:45." in out, out
+    assert await _reminders(sqlite_app) == [("Dana", "pending")]
