@@ -231,6 +231,14 @@ async def _submit_comment(ctx: Ctx, values: dict[str, Any]) -> View:
     return prefixed(ctx, ctx.tr("Comment added."), await card(ctx, entity, entity_id))
 
 
+TOOK_OVER = {
+    "lead": N_("{person} took over the lead {item}."),
+    "deal": N_("{person} took over the deal {item}."),
+    "contact": N_("{person} took over the contact {item}."),
+    "company": N_("{person} took over the company {item}."),
+}
+
+
 async def assign_owner(ctx: Ctx, values: dict[str, Any]) -> View:
     entity, entity_id = values["entity"], int(values["entity_id"])
     handover = await crm.set_owner(ctx.session, ctx.me, entity, entity_id, int(values["owner"]))
@@ -257,6 +265,25 @@ async def assign_owner(ctx: Ctx, values: dict[str, Any]) -> View:
         )
 
     await ctx.notify(user.id, "assignment", build, ref=ref)
+    previous = handover.previous_id
+    if previous is not None and previous != user.id:  # whoever had it is not left guessing
+        took = user.id == ctx.me.user_id
+        new_name = user.name
+
+        def build_previous(tr: Translator) -> View:
+            body = (
+                tr(TOOK_OVER[entity], person=bold(actor_name), item=bold(label))
+                if took
+                else tr(
+                    "{person} handed {item} over to {other}.",
+                    person=bold(actor_name),
+                    item=bold(label),
+                    other=bold(new_name),
+                )
+            )
+            return View(body=body, buttons=[[Button(tr.s("Open"), f"{opener}:o:{entity_id}")]])
+
+        await ctx.notify(previous, "assignment", build_previous, ref=ref)
     done = ctx.tr("{person} is responsible now.", person=bold(user.name))
     try:
         shown = await card(ctx, entity, entity_id)

@@ -125,3 +125,30 @@ async def test_an_activity_on_ones_own_record_is_still_ones_own(sqlite_app: App)
     out = await dana.say("tomorrow 10:00")
     assert "Planned; I will remind you tomorrow 09:45." in out, out
     assert await _reminders(sqlite_app) == [("Dana", "pending")]
+
+
+async def test_whoever_had_a_record_hears_it_was_taken_or_handed_over(sqlite_app: App) -> None:
+    dana, raj, lena = await _team(sqlite_app)
+    out = await dana.say("/crm access all")
+    assert "Employees now see every CRM record of the team." in out, out
+    await lena.say("/lead Wipro, +91 98450 55555")
+    await dana.say("/deal Infy renewal 5000")
+    await raj.say("/lead 1")
+    await raj.press("Responsible")
+    out = await raj.say("Raj")
+    assert "Raj is responsible now." in out, out
+    await raj.say("/deal 1")
+    await raj.press("Responsible")
+    await raj.say("Raj")
+    out = await lena.say("/inbox")
+    assert "Raj took over the lead Wipro." in out, out
+    out = await dana.say("/inbox")
+    assert "Raj took over the deal Infy renewal." in out, out
+
+    await dana.say("/lead 1")
+    await dana.press("Responsible")
+    await dana.say("Lena")
+    out = await raj.say("/inbox")
+    assert "Dana handed Wipro over to Lena." in out, out
+    out = await lena.say("/inbox")
+    assert "Dana made you responsible for Wipro." in out, out
