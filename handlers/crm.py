@@ -225,10 +225,60 @@ async def crm_action(ctx: Ctx) -> Any:
     raise DomainError(_N("This button is out of date. Open the list again."))
 
 
+OPENERS = {"lead": "ld", "deal": "dl", "contact": "ct", "company": "co"}
+COMMENT_SHOWN = 500  # of a comment, in the notice; the card has it all
+
+
+def _label(row: Any) -> str:
+    return str(getattr(row, "name", None) or getattr(row, "title", ""))
+
+
 async def _submit_comment(ctx: Ctx, values: dict[str, Any]) -> View:
     entity, entity_id = values["entity"], int(values["entity_id"])
-    await crm.add_comment(ctx.session, ctx.me, entity, entity_id, values["text"])
+    note = await crm.add_comment(ctx.session, ctx.me, entity, entity_id, values["text"])
+    row = await crm.get_visible(ctx.session, ctx.me, entity, entity_id)
+    if row.owner_id is not None:  # the responsible person hears (not of their own)
+        actor_name, label = ctx.me.name, _label(row)
+        text = note.text if len(note.text) <= COMMENT_SHOWN else note.text[:COMMENT_SHOWN] + "…"
+
+        def build(tr: Translator) -> View:
+            return View(
+                body=tr(
+                    "{person} commented on {item}: {text}",
+                    person=bold(actor_name),
+                    item=bold(label),
+                    text=text,
+                ),
+                buttons=[[Button(tr.s("Open"), f"{OPENERS[entity]}:o:{entity_id}")]],
+            )
+
+        await ctx.notify(row.owner_id, "comment", build, ref=f"{entity}:{entity_id}")
     return prefixed(ctx, ctx.tr("Comment added."), await card(ctx, entity, entity_id))
+
+
+async def set_lead_status(ctx: Ctx, lead_id: int, status_id: int) -> Any:
+    """A lead's status button: the status changes, and its responsible person hears of
+    it when someone else changed it (as of a deal's stage)."""
+    from services import crm_leads
+
+    before = (await crm_leads.get_lead(ctx.session, ctx.me, lead_id)).status_id
+    lead, status = await crm_leads.set_status(ctx.session, ctx.me, lead_id, status_id)
+    if lead.owner_id is not None and status.id != before:
+        actor_name, title = ctx.me.name, lead.name
+
+        def build(tr: Translator) -> View:
+            return View(
+                body=tr(
+                    "{person} set the lead {title} to {status}.",
+                    person=bold(actor_name),
+                    title=bold(title),
+                    status=bold(tr.s(crm.stage_name(status))),
+                ),
+                buttons=[[Button(tr.s("Open"), f"ld:o:{lead.id}")]],
+            )
+
+        await ctx.notify(lead.owner_id, "stage", build, ref=f"lead:{lead.id}")
+    return lead
 
 
 TOOK_OVER = {
@@ -249,10 +299,10 @@ async def assign_owner(ctx: Ctx, values: dict[str, Any]) -> View:
         for activity in handover.activities:
             if activity.due_at > now:
                 await remind_owner(ctx, activity, theirs)
-    label = str(getattr(row, "name", None) or getattr(row, "title", ""))
+    label = _label(row)
     actor_name = ctx.me.name
     ref = f"{entity}:{entity_id}"
-    opener = {"lead": "ld", "deal": "dl", "contact": "ct", "company": "co"}[entity]
+    opener = OPENERS[entity]
 
     def build(tr: Translator) -> View:
         return View(

@@ -304,9 +304,9 @@ async def lead_action(ctx: Ctx) -> Any:
     if verb == "o":
         return await lead_card(ctx, ctx.int_arg(1))
     if verb == "s":
-        lead, _status = await crm_leads.set_status(
-            ctx.session, ctx.me, ctx.int_arg(1), ctx.int_arg(2)
-        )
+        from handlers.crm import set_lead_status  # it tells the responsible person
+
+        lead = await set_lead_status(ctx, ctx.int_arg(1), ctx.int_arg(2))
         view = await lead_card(ctx, lead.id)
         view.edit = True
         return view

@@ -152,3 +152,22 @@ async def test_whoever_had_a_record_hears_it_was_taken_or_handed_over(sqlite_app
     assert "Dana handed Wipro over to Lena." in out, out
     out = await lena.say("/inbox")
     assert "Dana made you responsible for Wipro." in out, out
+
+
+async def test_the_rep_hears_of_the_heads_comments_and_lead_statuses(sqlite_app: App) -> None:
+    dana, raj, _lena = await _team(sqlite_app)
+    await raj.say("/deal Infy renewal 5000")
+    await raj.say("/lead Wipro, +91 98450 55555")
+    await raj.press("Comment")
+    await raj.say("My own note")  # nobody is told of their own comment
+    await dana.say("/deal 1")
+    await dana.press("Comment")
+    out = await dana.say("Ask for a 3-year term")
+    assert "Comment added." in out, out
+    await dana.say("/lead 1")
+    out = await dana.press("junk")
+    assert "Status: junk" in out, out
+    out = await raj.say("/inbox")
+    assert "Dana commented on Infy renewal: Ask for a 3-year term" in out, out
+    assert "Dana set the lead Wipro to junk." in out, out
+    assert "My own note" not in out, out
