@@ -343,6 +343,16 @@ async def lead_action(ctx: Ctx) -> Any:
         if done.company_id:
             made.append(ctx.tr.s("company #{id}", id=done.company_id))
         head = ctx.tr("Lead #{id} converted: {made}.", id=str(done.lead.id), made=", ".join(made))
+        if done.linked_contact is not None:  # no twin: the contact the team has
+            head = [
+                *head,
+                Span(" "),
+                *ctx.tr(
+                    "Linked to the existing contact #{id} {name}",
+                    id=str(done.linked_contact.id),
+                    name=bold(done.linked_contact.name),
+                ),
+            ]
         owner = done.lead.owner_id
         if owner is not None and owner != ctx.me.user_id:  # the records are theirs now
             name, lead_id = ctx.me.name, done.lead.id

@@ -24,8 +24,10 @@ async def test_converting_a_lead_of_a_known_person_links_their_contact(sqlite_ap
     await dana.say("/lead 2")
     await dana.press("Convert")
     out = await dana.press("Convert")
-    assert "Lead #2 converted: deal #2, contact #1, company #1." in out, out
-    assert "Linked to the existing contact #1 Tom Baker" in out, out
+    assert (
+        "Lead #2 converted: deal #2, contact #1, company #1. "
+        "Linked to the existing contact #1 Tom Baker" in out
+    ), out  # said at once, in the reply's first line
     out = await dana.say("/contacts")
     assert "Contacts (1)" in out, out
 
