@@ -277,3 +277,19 @@ async def test_an_anonymous_admin_is_told_to_post_as_themselves(
         await fake.wait_handled(pushed["update_id"])
         said = fake.sent(-100900)
         assert said and "post as yourself" in said[-1].text, [c.text for c in said]
+
+
+async def test_a_persons_lists_asked_in_a_group_are_answered_privately(
+    sqlite_url: str, fake: FakeTelegram
+) -> None:
+    """/tasks in a group chat not bound to a workgroup: the asker's own tasks go to
+    their private chat, and the group hears only where the answer went."""
+    async with running(sqlite_url, fake):
+        anna = Chat(fake, Person(204, "Anna", "en", username="anna"))
+        await anna.say("/start", expect=2)
+        await anna.say("/task Private salary review")
+        await _in_group(fake, anna.person, -100701, "/tasks")
+        in_group = [c.text for c in fake.sent(-100701) if c.result]
+        assert in_group == ["I answered you in a private chat."], in_group
+        mine = [c.text for c in fake.sent(204) if c.result and "Private salary review" in c.text]
+        assert mine, [c.text for c in fake.sent(204)]
