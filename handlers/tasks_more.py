@@ -25,6 +25,7 @@ from models.base import utcnow
 from models.tasks import Task
 from models.teams import User
 from services import inbox_center, tasks, tasks_flow, tasks_plan, tasks_work
+from services.errors import forbidden
 
 router = Router(__name__)
 ORDER = 51
@@ -213,7 +214,7 @@ async def task_action(ctx: Ctx) -> Any:
     if verb == "dp":
         return await apply_delegate(ctx, task_id, ctx.int_arg(2))
     if verb == "ds":
-        await tasks.get_task(ctx.session, ctx.me, task_id)
+        await _may_edit(ctx, task_id)  # refused before the text is typed, not after
         return await ctx.start_form("task_desc", {"task_id": task_id})
     if verb == "m":
         return await more_view(ctx, task_id)
@@ -227,7 +228,7 @@ async def task_action(ctx: Ctx) -> Any:
             )
         return await more_view(ctx, task.id)
     if verb in ("ac", "au"):
-        await tasks.get_task(ctx.session, ctx.me, task_id)
+        await _may_edit(ctx, task_id)
         role = tasks.ACCOMPLICE if verb == "ac" else tasks.AUDITOR
         return await ctx.start_form("task_member", {"task_id": task_id, "role": role})
     if verb == "mp":
@@ -292,10 +293,23 @@ async def _forgotten(ctx: Ctx, task: Task, stopped: tasks_work.StoppedTimer) -> 
     return View(body=note)
 
 
+async def _may_edit(ctx: Ctx, task_id: int) -> None:
+    task = await tasks.get_task(ctx.session, ctx.me, task_id)
+    if not tasks.may_edit(ctx.me, task):
+        raise forbidden()
+
+
 async def add_role(ctx: Ctx, task_id: int, user_id: int, role: str) -> View:
     task, user = await tasks.add_member(ctx.session, ctx.me, task_id, user_id, role)
     if role == tasks.ACCOMPLICE:
-        await tell_assigned(ctx, task, [user.id])
+        await tell(
+            ctx,
+            task,
+            "assignment",
+            N_("{person} added you as a co-executor."),
+            to=[user.id],
+            person=ctx.me.name,
+        )
         msg = N_("{person} is now a co-executor.")
     else:
         await tell(

@@ -125,15 +125,20 @@ async def more_view(ctx: Ctx, task_id: int) -> View:
             Button(ctx.tr.s("Approval on/off"), f"t:ap:{task.id}"),
             Button(ctx.tr.s("Deadline rights on/off"), f"t:fl:{task.id}"),
         )
-    view.row(
-        Button(ctx.tr.s("Add co-executor"), f"t:ac:{task.id}"),
-        Button(ctx.tr.s("Add observer"), f"t:au:{task.id}"),
-        Button(ctx.tr.s("Watch"), f"t:w:{task.id}"),
-    )
-    view.row(
-        Button(ctx.tr.s("Edit description"), f"t:ds:{task.id}"),
-        Button(ctx.tr.s("Back"), f"t:o:{task.id}"),
-    )
+    if tasks.may_edit(ctx.me, task):  # others are not offered what they may not do
+        view.row(
+            Button(ctx.tr.s("Add co-executor"), f"t:ac:{task.id}"),
+            Button(ctx.tr.s("Add observer"), f"t:au:{task.id}"),
+            Button(ctx.tr.s("Watch"), f"t:w:{task.id}"),
+        )
+        view.row(
+            Button(ctx.tr.s("Edit description"), f"t:ds:{task.id}"),
+            Button(ctx.tr.s("Back"), f"t:o:{task.id}"),
+        )
+    else:
+        view.row(
+            Button(ctx.tr.s("Watch"), f"t:w:{task.id}"), Button(ctx.tr.s("Back"), f"t:o:{task.id}")
+        )
     return view
 
 

@@ -170,6 +170,9 @@ async def subcommand(ctx: Ctx, task_id: int, rest: str) -> Any:
         return await card_view(ctx, task)
     if verb in ("add", "добавить", "watch", "наблюдать", "observer", "наблюдатель"):
         role = tasks.ACCOMPLICE if verb in ("add", "добавить") else tasks.AUDITOR
+        if not arg and role == tasks.ACCOMPLICE:  # "/task 5 add": whom?
+            await tasks.get_task(ctx.session, ctx.me, task_id)
+            return await ctx.start_form("task_member", {"task_id": task_id, "role": role})
         if not arg:
             return await add_role(ctx, task_id, ctx.me.user_id, tasks.AUDITOR)
         code = "a" if role == tasks.ACCOMPLICE else "o"

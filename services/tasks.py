@@ -187,6 +187,11 @@ def can_manage(actor: Actor, task: Task) -> bool:
     return actor.is_admin or task.creator_id == actor.user_id
 
 
+def may_edit(actor: Actor, task: Task) -> bool:
+    """Who changes a task's text and people: its creator, an admin, its responsible."""
+    return can_manage(actor, task) or task.responsible_id == actor.user_id
+
+
 async def is_doer(session: AsyncSession, actor: Actor, task: Task) -> bool:
     if task.responsible_id == actor.user_id:
         return True
@@ -301,8 +306,11 @@ async def add_member(
     if role not in (ACCOMPLICE, AUDITOR):
         raise DomainError(N_("This button is out of date. Open the list again."))
     self_watch = role == AUDITOR and user_id == actor.user_id
-    if not (self_watch or can_manage(actor, task) or task.responsible_id == actor.user_id):
+    if not (self_watch or may_edit(actor, task)):
         raise forbidden()
+    if self_watch and await _role(session, task, user_id) == ACCOMPLICE:
+        # "Watch" would take the co-executor's part away: they see everything already
+        raise DomainError(N_("You work on this task already, as a co-executor."))
     group = await session.get(Group, task.group_id) if task.group_id else None
     user = await _check_assignee(session, actor, user_id, group)
     if user.id == task.responsible_id:  # hears of everything already, as the one doing it

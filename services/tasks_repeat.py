@@ -326,6 +326,12 @@ async def save_template(
     if template is None:
         template = TaskTemplate(team_id=actor.team_id, name_key=template_key(name))
         session.add(template)
+    elif template.created_by != actor.user_id and not actor.is_admin:
+        # a colleague's template is theirs to replace (an admin's too)
+        raise DomainError(
+            N_("The template {name} is a colleague's. Save yours under another name."),
+            name=template.name,
+        )
     template.created_by = actor.user_id
     template.name = name
     template.title = clean_title(task.title)

@@ -374,7 +374,7 @@ async def test_title_roles_and_delete_by_command(sqlite_app: App) -> None:
     out = await boss.say("/task 1 watch @Petr")
     assert "Petr now observes the task." in out and "Observers: Petr" in out
     out = await anna.say("/tasks help")
-    assert "Boss gave you a task." in out and "Tasks — I help (1)" in out
+    assert "Boss added you as a co-executor." in out and "Tasks — I help (1)" in out
     out = await anna.say("/task 1 delete")
     assert "Only the task's creator may delete it." in out, out
     await boss.say("/task 1 sub Book the venue")
@@ -1007,3 +1007,37 @@ async def test_a_task_over_a_span_of_days_is_due_on_its_last(sqlite_app: App) ->
     assert "#1 Проверить счета\n" in out and "Крайний срок: 15 дек. 2030 18:00" in out, out
     out = await olga.say("/task Отпуск с 1 по 15 декабря оформить до 20.11.2030")
     assert "#2 Отпуск с 1 по 15 декабря оформить\n" in out, out  # beside a date: the title's
+
+
+async def test_co_executors_templates_and_adding_people_as_bitrix24_has_them(
+    sqlite_app: App,
+) -> None:
+    maya = ConsoleDriver(sqlite_app, user="Maya", lang="en", timezone="Europe/London")
+    await maya.say("/start")
+    code = re.search(r"/start (\S+)", await maya.say("/invite"))
+    assert code
+    tom = ConsoleDriver(sqlite_app, user="Tom", lang="en", timezone="America/Chicago")
+    await tom.say(f"/start {code.group(1)}")
+    ana = ConsoleDriver(sqlite_app, user="Ana", lang="en", timezone="Europe/Madrid")
+    await ana.say(f"/start {code.group(1)}")
+    await maya.say("/task Design API tomorrow @Tom")
+    # a bare "add" asks whom, instead of making the asker an observer
+    out = await maya.say("/task 1 add")
+    assert "now observes" not in out and "Whom?" in out, out
+    out = await maya.say("@Ana")
+    assert "Ana is now a co-executor." in out, out
+    out = await ana.say("/inbox")
+    assert "Maya added you as a co-executor." in out and "gave you a task" not in out, out
+    # a co-executor is not offered what only the creator or the responsible may do
+    await ana.say("/task 1")
+    out = await ana.press("More")
+    assert "Edit description" not in out and "Add observer" not in out and "Watch" in out, out
+    out = await ana.press("Watch")
+    assert "You work on this task already, as a co-executor." in out, out
+    # a colleague's template is not overwritten
+    await maya.say("/task 1 template Status")
+    await tom.say("/task Fix my laptop")
+    out = await tom.say("/task 2 template Status")
+    assert "The template Status is a colleague's." in out, out
+    out = await maya.say("/task from Status tomorrow")
+    assert "Design API" in out and "Fix my laptop" not in out, out
