@@ -68,6 +68,9 @@ class Router:
         self.reply_handlers: list[Handler] = []
         self.file_handlers: list[Handler] = []
         self.profile_hooks: list[Handler] = []
+        # action prefix -> (personal, lists), as a command's flags: its answers go to the
+        # presser alone in a shared chat (a colleague's press on a group message included)
+        self.action_privacy: dict[str, tuple[bool, bool]] = {}
 
     def profile_changed(self, handler: Handler) -> Handler:
         """Runs in the same unit of work after a person changed their language, zone or
@@ -122,13 +125,18 @@ class Router:
 
         return register
 
-    def action(self, prefix: str) -> Callable[[Handler], Handler]:
-        """Button actions 'prefix:verb:arg...' go to the handler."""
+    def action(
+        self, prefix: str, *, personal: bool = False, lists: bool = False
+    ) -> Callable[[Handler], Handler]:
+        """Button actions 'prefix:verb:arg...' go to the handler; `personal` and `lists`
+        as for commands."""
 
         def register(handler: Handler) -> Handler:
             if prefix in self.actions:
                 raise ValueError(f"action prefix {prefix!r} registered twice")
             self.actions[prefix] = handler
+            if personal or lists:
+                self.action_privacy[prefix] = (personal, lists)
             return handler
 
         return register

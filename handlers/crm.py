@@ -130,6 +130,7 @@ async def crm_command(ctx: Ctx) -> Any:
     help=N_("export leads, deals, contacts or companies as CSV"),
     usage=N_("/export leads|deals|contacts|companies"),
     roles=("admin", "employee", "extranet"),
+    personal=True,
 )
 async def export_command(ctx: Ctx) -> Any:
     word = ctx.args.strip().casefold() or "leads"
@@ -173,7 +174,7 @@ async def _export_list(ctx: Ctx) -> View:
 # -- buttons shared by every card --------------------------------------------------------
 
 
-@router.action("crm")
+@router.action("crm", personal=True)
 async def crm_action(ctx: Ctx) -> Any:
     verb = ctx.action_args[0] if ctx.action_args else ""
     if verb == "g":

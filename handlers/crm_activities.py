@@ -205,7 +205,7 @@ router.form(
 )
 
 
-@router.action("ac")
+@router.action("ac", personal=True)
 async def activity_action(ctx: Ctx) -> Any:
     verb = ctx.action_args[0] if ctx.action_args else ""
     activity_id = ctx.int_arg(1)

@@ -130,11 +130,11 @@ async def _action(ctx: Ctx, entity: str) -> Any:
     raise DomainError(_N("This button is out of date. Open the list again."))
 
 
-@router.action("ct")
+@router.action("ct", personal=True)
 async def contact_action(ctx: Ctx) -> Any:
     return await _action(ctx, "contact")
 
 
-@router.action("co")
+@router.action("co", personal=True)
 async def company_action(ctx: Ctx) -> Any:
     return await _action(ctx, "company")

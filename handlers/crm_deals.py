@@ -226,7 +226,7 @@ async def move(ctx: Ctx, deal_id: int, stage_id: int, reason: str = "") -> View:
     return view
 
 
-@router.action("dl")
+@router.action("dl", personal=True)
 async def deal_action(ctx: Ctx) -> Any:
     verb = ctx.action_args[0] if ctx.action_args else ""
     if verb == "l":

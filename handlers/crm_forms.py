@@ -107,7 +107,7 @@ async def forms_command(ctx: Ctx, words: str) -> View:
     return await forms_view(ctx)
 
 
-@router.action("cf")
+@router.action("cf", personal=True)
 async def form_action(ctx: Ctx) -> Any:
     verb = ctx.action_args[0] if ctx.action_args else ""
     if verb == "l":

@@ -116,7 +116,7 @@ def _given_view(tr: Translator, person: str, entity: str, count: int) -> View:
     return View(body=said)
 
 
-@router.action("im")
+@router.action("im", personal=True)
 async def import_action(ctx: Ctx) -> Any:
     verb = ctx.action_args[0] if ctx.action_args else ""
     draft_id = ctx.int_arg(1)

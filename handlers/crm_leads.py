@@ -289,7 +289,7 @@ def convert_view(ctx: Ctx, lead_id: int, mask: int, with_company: bool = True) -
     return view
 
 
-@router.action("ld")
+@router.action("ld", personal=True)
 async def lead_action(ctx: Ctx) -> Any:
     verb = ctx.action_args[0] if ctx.action_args else ""
     if verb == "l":

@@ -208,7 +208,7 @@ def menu(ctx: Ctx) -> View:
     return view
 
 
-@router.action("rp")
+@router.action("rp", personal=True)
 async def report_action(ctx: Ctx) -> Any:
     verb = ctx.action_args[0] if ctx.action_args else ""
     if verb == "m":

@@ -36,6 +36,7 @@ class Registry:
         self.reply_handlers: list[Handler] = []
         self.file_handlers: list[Handler] = []
         self.profile_hooks: list[Handler] = []
+        self.action_privacy: dict[str, tuple[bool, bool]] = {}
         self.ordered: list[CommandSpec] = []
         for router in routers:
             for spec in router.commands:
@@ -52,6 +53,7 @@ class Registry:
             self.reply_handlers.extend(router.reply_handlers)
             self.file_handlers.extend(router.file_handlers)
             self.profile_hooks.extend(router.profile_hooks)
+            self.action_privacy.update(router.action_privacy)
         self.forms_engine = FormsEngine(self)
 
     def available(self, actor: Actor | None, platform: str) -> list[CommandSpec]:
@@ -65,6 +67,17 @@ class Registry:
                 continue
             out.append(spec)
         return out
+
+
+async def _keep_to_the_person(ctx: Ctx, reply: Reply, personal: bool, lists: bool) -> None:
+    """In a channel or group chat, a person's own answers (personal) and their lists
+    where the chat is not a group's (lists) go to that person alone (the adapters never
+    edit a private answer into a message everyone there sees)."""
+    if ctx.event.chat.private or not (personal or lists):
+        return
+    if personal or await ctx.chat_group() is None:
+        for view in [reply] if isinstance(reply, View) else reply or []:
+            view.private = True
 
 
 @dataclass
@@ -261,11 +274,7 @@ class Workspace:
                 ctx.event.sender.external_id,
             )
         reply = await spec.handler(ctx)
-        if not ctx.event.chat.private and (
-            spec.personal or (spec.lists and await ctx.chat_group() is None)
-        ):
-            for view in [reply] if isinstance(reply, View) else reply or []:
-                view.private = True
+        await _keep_to_the_person(ctx, reply, spec.personal, spec.lists)
         return reply
 
     def _unknown(self, ctx: Ctx, name: str) -> View:
@@ -310,7 +319,10 @@ class Workspace:
                 body=ctx.tr("Send /start to create a team or to join one with an invite code."),
                 private=True,
             )
-        return await handler(ctx)
+        reply = await handler(ctx)
+        personal, lists = self.registry.action_privacy.get(prefix, (False, False))
+        await _keep_to_the_person(ctx, reply, personal, lists)
+        return reply
 
     async def enroll(self, team_key: str, newcomer: Newcomer) -> None:
         """Someone of a workspace-bound team (Slack) joins it before their own first

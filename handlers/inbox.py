@@ -189,7 +189,7 @@ async def _set_quiet(ctx: Ctx, raw: str) -> None:
     )
 
 
-@router.action("nb")
+@router.action("nb", personal=True)
 async def inbox_action(ctx: Ctx) -> Any:
     verb = ctx.action_args[0] if ctx.action_args else "l"
     if verb == "l":

@@ -79,7 +79,7 @@ async def menu_command(ctx: Ctx) -> View:
     return await menu_view(ctx)
 
 
-@router.action("menu")
+@router.action("menu", personal=True)
 async def menu_action(ctx: Ctx) -> View | list[View] | None:
     verb = ctx.action_args[0] if ctx.action_args else "m"
     if verb == "e":

@@ -283,7 +283,13 @@ async def task_command(ctx: Ctx) -> Any:
     if head.lstrip("#").isdigit():
         from handlers.tasks_sub import subcommand
 
-        return await subcommand(ctx, int(head.lstrip("#")), rest.strip())
+        reply = await subcommand(ctx, int(head.lstrip("#")), rest.strip())
+        if not ctx.event.chat.private and await ctx.chat_group() is None:
+            # an existing task asked about in a chat that is not its group's: the
+            # asker's (it may be private to them), not the chat's
+            for view in [reply] if isinstance(reply, View) else reply or []:
+                view.private = True
+        return reply
     if head.casefold() in ("from", "из", "шаблон") and rest:
         from handlers.tasks_repeat import from_template
 

@@ -122,6 +122,7 @@ async def gantt_view(ctx: Ctx, group_id: int | None) -> View:
     "gantt",
     help=N_("a Gantt chart of your or a group's tasks"),
     usage=N_("/gantt [#group]"),
+    personal=True,
 )
 async def gantt_command(ctx: Ctx) -> Any:
     arg = ctx.args.strip()
@@ -133,7 +134,7 @@ async def gantt_command(ctx: Ctx) -> Any:
     return await gantt_view(ctx, group_id)
 
 
-@router.action("gt")
+@router.action("gt", personal=True)
 async def gantt_action(ctx: Ctx) -> Any:
     group_id = ctx.int_arg(0)
     return await gantt_view(ctx, group_id or None)

@@ -154,7 +154,7 @@ async def time_page(ctx: Ctx, user_id: int, week: bool, page_no: int) -> View:
 TIME_PAGE = 20  # tasks a page of /tasks time lists
 
 
-@router.action("tt")
+@router.action("tt", personal=True)
 async def time_action(ctx: Ctx) -> Any:
     """A page of /tasks time (the access check is the same: tasks.time_logged)."""
     view = await time_page(
@@ -183,19 +183,28 @@ async def tasks_command(ctx: Ctx) -> Any:
     if arg.startswith("#") or arg.casefold() not in WORDS:
         group_id = await resolve_group(ctx, arg.lstrip("#").strip('"'))
         return await list_view(ctx, "group", 1, group_id)
-    return await list_view(ctx, WORDS[arg.casefold()], 1)
+    return _own(ctx, await list_view(ctx, WORDS[arg.casefold()], 1))
 
 
-@router.action("tl")
+def _own(ctx: Ctx, view: View) -> View:
+    """A person's own list ("I do", "Overdue"), asked in a group chat, even a bound one:
+    to them alone, and never edited into a message everyone there sees."""
+    if not ctx.event.chat.private:
+        view.private = True
+    return view
+
+
+@router.action("tl", lists=True)
 async def list_action(ctx: Ctx) -> Any:
     code = ctx.action_args[0] if ctx.action_args else "d"
     flt = BY_CODE.get(code, "do")
     if flt == "group":
         view = await list_view(ctx, flt, ctx.page_arg(2), ctx.int_arg(1))
-    else:
-        view = await list_view(ctx, flt, ctx.page_arg(1))
+        view.edit = True
+        return view
+    view = await list_view(ctx, flt, ctx.page_arg(1))
     view.edit = True
-    return view
+    return _own(ctx, view)
 
 
 @router.action("tc")

@@ -88,6 +88,7 @@ async def edit_view(ctx: Ctx) -> View:
     "plan",
     help=N_("My Plan: your tasks in your own columns"),
     usage=N_("/plan [add NAME | rename N NAME | delete N]"),
+    personal=True,
 )
 async def plan_command(ctx: Ctx) -> Any:
     verb, _, rest = ctx.args.strip().partition(" ")
@@ -114,7 +115,7 @@ async def plan_command(ctx: Ctx) -> Any:
     raise DomainError(_N("Unknown action {verb}. Send /help for the list."), verb=verb)
 
 
-@router.action("pl")
+@router.action("pl", personal=True)
 async def plan_action(ctx: Ctx) -> Any:
     verb = ctx.action_args[0] if ctx.action_args else "b"
     view: View

@@ -455,7 +455,7 @@ async def _pick_group_for_extranet(ctx: Ctx, page_no: int = 1) -> View:
     return view
 
 
-@router.action("inv")
+@router.action("inv", personal=True)
 async def invite_action(ctx: Ctx) -> View:
     verb = ctx.action_args[0] if ctx.action_args else ""
     if verb == "g":

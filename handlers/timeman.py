@@ -222,6 +222,7 @@ async def _after_finish(
         "/day [start [09:10 REASON]|break|resume|finish [18:00 REASON]|fix start|finish TIME REASON|history|report|schedule]"
     ),
     roles=STAFF,
+    personal=True,
 )
 async def day_command(ctx: Ctx) -> Any:
     word, _, rest = ctx.args.strip().partition(" ")
@@ -342,7 +343,7 @@ async def history_view(ctx: Ctx, page_no: int) -> View:
     return view
 
 
-@router.action("day")
+@router.action("day", personal=True)
 async def day_action(ctx: Ctx) -> Any:
     verb = ctx.action_args[0] if ctx.action_args else "v"
     now = utcnow()

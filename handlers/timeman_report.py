@@ -175,7 +175,7 @@ async def _reviewed(ctx: Ctx, report: DailyReport, author: User, confirmed: bool
     return view
 
 
-@router.action("tm")
+@router.action("tm", personal=True)
 async def tm_action(ctx: Ctx) -> Any:
     verb = ctx.action_args[0] if ctx.action_args else ""
     if verb in ("a", "x"):
@@ -258,7 +258,9 @@ router.form(
 )
 
 
-@router.command("today", help=N_("my day: tasks due, overdue, the working day"), roles=STAFF)
+@router.command(
+    "today", help=N_("my day: tasks due, overdue, the working day"), roles=STAFF, personal=True
+)
 async def today_command(ctx: Ctx) -> View:
     from handlers.timeman_today import my_day_view
 

@@ -237,7 +237,7 @@ async def timesheet_command(ctx: Ctx) -> Any:
     return await sheet_view(ctx, kind, target, target_id, "t")
 
 
-@router.action("ts")
+@router.action("ts", personal=True)
 async def timesheet_action(ctx: Ctx) -> Any:
     args = ctx.action_args
     if (
@@ -348,7 +348,7 @@ def _split_date(text: str) -> tuple[str, str]:
     return words[0], " ".join(words[1:])
 
 
-@router.action("aw")
+@router.action("aw", personal=True)
 async def away_action(ctx: Ctx) -> Any:
     verb = ctx.action_args[0] if ctx.action_args else "l"
     if verb == "x":
@@ -401,6 +401,7 @@ async def reminders_view(ctx: Ctx) -> View:
     help=N_("your reminders: morning, daily report, deadlines"),
     usage=N_("/reminders [deadline 1d 1h|off]"),
     roles=STAFF,
+    personal=True,
 )
 async def reminders_command(ctx: Ctx) -> Any:
     word, _, rest = ctx.args.strip().partition(" ")
@@ -426,7 +427,7 @@ async def follow_my_zone(ctx: Ctx) -> None:
         await reminders.sync_rules(ctx.session, user)
 
 
-@router.action("rm")
+@router.action("rm", personal=True)
 async def reminders_action(ctx: Ctx) -> Any:
     verb = ctx.action_args[0] if ctx.action_args else ""
     if verb == "t" and len(ctx.action_args) > 1:

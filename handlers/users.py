@@ -109,7 +109,7 @@ async def me_command(ctx: Ctx) -> View:
     )
 
 
-@router.action("me")
+@router.action("me", personal=True)
 async def me_action(ctx: Ctx) -> Any:
     verb = ctx.action_args[0] if ctx.action_args else ""
     if verb == "l" and len(ctx.action_args) > 1:

@@ -31,23 +31,24 @@ async def test_working_day_start_break_finish_report(sqlite_url: str) -> None:
         await slack.command("team supervisor <@U0ANNA|anna> <@U0BORIS|boris>", user=BORIS)
         assert "*Anna*'s supervisor is now *Boris*." in slack.fake.texts()[-1]
 
-        await slack.command("day start", user=ANNA)
+        # the working day is hers: in her DM with the app its panel is edited in place
+        await slack.command("day start", user=ANNA, channel="D0ANNA")
         assert "Working since" in slack.fake.texts()[-1]
-        await slack.press("Break", user=ANNA)
+        await slack.press("Break", user=ANNA, channel="D0ANNA")
         assert "On a break since" in slack_api.message_text(slack.fake.of("chat.update")[-1])
-        await slack.press("Resume", user=ANNA)
+        await slack.press("Resume", user=ANNA, channel="D0ANNA")
         assert "Working since" in slack_api.message_text(slack.fake.of("chat.update")[-1])
-        await slack.press("Finish", user=ANNA)
+        await slack.press("Finish", user=ANNA, channel="D0ANNA")
         assert any("Day finished" in text for text in slack.fake.texts()[-2:])
 
         # the report's text is a form: a modal in Slack
-        await slack.press("Add text", user=ANNA)
+        await slack.press("Add text", user=ANNA, channel="D0ANNA")
         modal = slack.last_modal()
         assert modal["blocks"][0]["element"]["multiline"] is True
         status, answer = await slack.submit({"text": "Shipped the <Slack> app"}, user=ANNA)
         assert status == 200 and answer == {}
         assert "Notes: Shipped the &lt;Slack&gt; app" in slack.fake.texts()[-1]
-        await slack.press("Send to supervisor", user=ANNA)
+        await slack.press("Send to supervisor", user=ANNA, channel="D0ANNA")
 
         # the supervisor hears of it in his DM through the outbox
         dispatcher = Dispatcher(
@@ -79,8 +80,10 @@ async def test_lead_through_the_modal_converted_and_from_a_message(sqlite_url: s
         assert "Lead #1 created" in slack.fake.texts()[-1]
         assert "*Ivan &lt;Petrov&gt;*" in slack.fake.texts()[-1]
 
+        # the CRM is not shown to a channel: its card and its panels are Anna's alone
         await slack.press("Convert", user=ANNA)
-        assert "Convert lead #1 into" in slack_api.message_text(slack.fake.of("chat.update")[-1])
+        assert "Convert lead #1 into" in slack.fake.texts()[-1]
+        assert not slack.fake.of("chat.update")  # the channel's messages stay as they were
         await slack.press("Convert", user=ANNA)
         assert "Lead #1 converted: deal #1" in slack.fake.texts()[-1]
 

@@ -13,7 +13,13 @@ from models.base import utcnow
 from models.chats import ChatBinding
 from models.outbox import OutboxMessage
 from scheduler.dispatcher import UNLIMITED, Dispatcher
-from tests.fakes.telegram_api import FakeTelegram, Person, callback_update, message_update
+from tests.fakes.telegram_api import (
+    BOT_USERNAME,
+    FakeTelegram,
+    Person,
+    callback_update,
+    message_update,
+)
 from tests.telegram_harness import Chat, running
 
 
@@ -293,3 +299,49 @@ async def test_a_persons_lists_asked_in_a_group_are_answered_privately(
         assert in_group == ["I answered you in a private chat."], in_group
         mine = [c.text for c in fake.sent(204) if c.result and "Private salary review" in c.text]
         assert mine, [c.text for c in fake.sent(204)]
+
+
+async def test_a_colleagues_press_in_a_group_answers_them_privately(
+    sqlite_url: str, fake: FakeTelegram
+) -> None:
+    """Ivan presses "I do" on the group's task list Anna asked for: his own tasks go to
+    his private chat, and Anna's message in the group stays the group's list. In a
+    group not bound to a workgroup, a person's day, a task card and an export go to
+    that person alone."""
+    async with running(sqlite_url, fake):
+        anna = Chat(fake, Person(205, "Anna", "en", username="anna"))
+        await anna.say("/start", expect=2)
+        out = await anna.say("/invite")
+        link = f"https://t.me/{BOT_USERNAME}?start="
+        code = out[0].text.split(link, 1)[1].split('"', 1)[0]
+        ivan = Chat(fake, Person(206, "Ivan", "ru", username="ivan"))
+        await ivan.say(f"/start {code}", expect=2)
+        await anna.say("/groups new Dev")
+        await anna.say("/groups add Dev @ivan")
+        await ivan.say("/task Ivan private interview tomorrow 12:00")
+        await _in_group(fake, anna.person, -100711, "/bind Dev")
+        await _in_group(fake, anna.person, -100711, "/task Deploy release tomorrow")
+        await _in_group(fake, anna.person, -100711, "/tasks")
+        listing = [c for c in fake.sent(-100711) if c.result and "Tasks of" in c.text][-1]
+        data = next(d for label, d in listing.buttons if label == "I do")
+        update = await fake.push(
+            callback_update(
+                fake, ivan.person, data, chat_id=-100711, message_id=listing.result["message_id"]
+            )
+        )
+        await fake.wait_handled(update["update_id"])
+        shown = [c.text for c in fake.calls if c.data.get("chat_id") in (-100711, "-100711")]
+        assert not any("private interview" in t for t in shown), shown
+        assert any("private interview" in c.text for c in fake.sent(206) if c.result)
+
+        await anna.say("/task Secret salary review")
+        for line in ("/today", "/task 3", "/export"):
+            before = len(fake.calls)
+            await _in_group(fake, anna.person, -100722, line)
+            to_group = [
+                c for c in fake.calls[before:] if c.data.get("chat_id") in (-100722, "-100722")
+            ]
+            assert [c.text for c in to_group] == ["I answered you in a private chat."], (
+                line,
+                [(c.method, c.text) for c in to_group],
+            )

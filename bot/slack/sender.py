@@ -185,7 +185,9 @@ class Poster:
     async def post(self, view: View, target: Target) -> None:
         messages = render(view, self.commands)
         last_ts: str | None = None
-        if view.edit and messages:
+        # a private answer never replaces a message everyone in the channel sees
+        shown_to_all = target.message_ts and not target.ephemeral and not target.is_dm
+        if view.edit and messages and not (view.private and shown_to_all):
             if target.message_ts and not target.ephemeral:
                 first = messages.pop(0)
                 try:
