@@ -181,7 +181,7 @@ async def announce_created(ctx: Ctx, event: Event, invited: list[User]) -> View:
         await ctx.notify_group(
             group,
             "invitation",
-            lambda tr: invitation_view(tr, event, ctx.me.name),
+            lambda tr: invitation_view(tr, event, ctx.me.name, for_group=True),
             dedup_key=f"event:{event.id}:group",
         )
     await queue_reminders(ctx, event)

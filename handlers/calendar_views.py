@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from babel.dates import get_day_names
 
 from handlers.core import Ctx, pager_row
-from handlers.i18n import Translator
+from handlers.i18n import N_, Translator
 from handlers.markup import Markup, Span, bold, join_lines
 from handlers.views import Button, View
 from models.calendar import Event
@@ -184,10 +184,19 @@ def agenda_line(tr: Translator, occ: Occurrence, answer: str | None = None) -> M
     ]
 
 
-def invitation_view(tr: Translator, event: Event, organizer: str) -> View:
+def invitation_view(
+    tr: Translator, event: Event, organizer: str, *, for_group: bool = False
+) -> View:
+    """An invitation: to one person, or (`for_group`) to a group's chat, where each
+    member answers for themselves with the same buttons."""
+    said = (
+        N_("{person} plans {title} for the group, {when}. Will you come?")
+        if for_group
+        else N_("{person} invites you to {title}, {when}.")
+    )
     view = View(
         body=tr(
-            "{person} invites you to {title}, {when}.",
+            said,
             person=bold(organizer),
             title=bold(event.title),
             when=event_span(tr, event, event.starts_at, event.ends_at),

@@ -91,4 +91,7 @@ async def test_times_in_a_group_chat_name_their_zone(sqlite_app: App) -> None:
             .all()
         )
     notices = [to_plain(View.from_dict(p).body) for p in rows]
-    assert any("Retro, tomorrow 15:00–16:00 (CET)" in n for n in notices), notices
+    assert any(
+        "Anna plans Retro for the group, tomorrow 15:00–16:00 (CET). Will you come?" in n
+        for n in notices
+    ), notices  # no "invites you" to a whole chat
