@@ -239,6 +239,16 @@ class Workspace:
                     if reply is not None:
                         return reply
             if not event.chat.private:
+                if event.reply_to and await dialogs.others_open(
+                    ctx.session, event.platform, event.chat.chat_id, event.sender.external_id
+                ):  # an answer to a colleague's question: theirs to answer
+                    return View(
+                        body=ctx.tr(
+                            "This question is a colleague's. To do the same, send the "
+                            "command yourself."
+                        ),
+                        private=True,
+                    )
                 return None  # in groups the bot answers commands and replies to itself only
             return View(body=ctx.tr("Send /help to see what I can do, or /menu for the sections."))
         return None

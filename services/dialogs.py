@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import delete, event, update
+from sqlalchemy import delete, event, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
@@ -71,6 +71,20 @@ async def save(
     await session.flush()
     _known(session)[(platform, chat_id, user_key)] = state
     return state
+
+
+async def others_open(session: AsyncSession, platform: str, chat_id: str, user_key: str) -> bool:
+    """Whether someone else has a dialog open in this chat (a question of theirs there)."""
+    found = await session.scalar(
+        select(DialogState.user_key)
+        .where(
+            DialogState.platform == platform,
+            DialogState.chat_id == chat_id,
+            DialogState.user_key != user_key,
+        )
+        .limit(1)
+    )
+    return found is not None
 
 
 async def clear(session: AsyncSession, platform: str, chat_id: str, user_key: str) -> bool:

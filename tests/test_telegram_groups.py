@@ -268,6 +268,16 @@ async def test_a_question_asked_in_a_group_says_to_answer_by_reply(
         asked = fake.sent(-100800)[-1]
         assert "Who is responsible?" in asked.text, asked.text  # the dialog goes on
         assert "Reply to this message to answer." in asked.text, asked.text
+        # a colleague answering it is told whose question it is, not left unanswered
+        stranger = Person(102, "Ivan", "en")
+        answer = message_update(fake, stranger, "Me!", chat=group, reply_to=asked)
+        update = await fake.push(answer)
+        await fake.wait_handled(update["update_id"])
+        told = [c.text for c in fake.calls if c.data.get("chat_id") in (102, "102")]
+        in_group = [c.text for c in fake.sent(-100800)][-1]
+        assert any("This question is a colleague's." in t for t in told) or (
+            "This question is a colleague's." in in_group
+        ), (told, in_group)
 
 
 async def test_an_anonymous_admin_is_told_to_post_as_themselves(
