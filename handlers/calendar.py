@@ -270,14 +270,14 @@ async def events_command(ctx: Ctx) -> Any:
             return View(body=ctx.tr("Event reminders are off. Turn them on: /events remind 15"))
         return View(body=ctx.tr("Reminders will come {n} min before events.", n=str(minutes)))
     if word in ("picture", "png", "картинка"):
-        return await picture_view(ctx, "w")
+        return ctx.for_me(await picture_view(ctx, "w"))
     if word.startswith("#"):
         group, _ = await resolve_group(ctx, ctx.args.strip())
         return await group_agenda(ctx, group.id)
     said = " ".join(ctx.args.lower().split())
     for code, words in RANGES.items():
         if said in words:
-            return await agenda_view(ctx, code, 1)
+            return ctx.for_me(await agenda_view(ctx, code, 1))
     if word:
         try:
             day = parse_start(ctx.args, ctx.me.locale, ctx.me.timezone)
@@ -285,7 +285,9 @@ async def events_command(ctx: Ctx) -> Any:
             raise DomainError(
                 _N("Say today, week, next or a date: /events week, /events 31.12")
             ) from None
-        return await agenda_view(ctx, day.astimezone(ctx.tr.zone()).strftime("d%Y%m%d"), 1)
+        return ctx.for_me(
+            await agenda_view(ctx, day.astimezone(ctx.tr.zone()).strftime("d%Y%m%d"), 1)
+        )
     bound = await ctx.chat_group()
     if bound is not None:  # a bound group chat shows its group's calendar, not one person's
         return await group_agenda(ctx, bound.id)
@@ -323,10 +325,10 @@ async def events_action(ctx: Ctx) -> Any:
             code = "t"
         view = await agenda_view(ctx, code, ctx.page_arg(2))
         view.edit = True
-        return view
+        return ctx.for_me(view)
     if verb == "p":
         code = "n" if ctx.action_args[1:2] == ["n"] else "w"
-        return await picture_view(ctx, code)
+        return ctx.for_me(await picture_view(ctx, code))
     event_id = ctx.int_arg(1)
     if verb == "g":
         view = await group_agenda(ctx, event_id, ctx.page_arg(2))

@@ -218,6 +218,14 @@ class Ctx:
             self.session, self.actor, self.event.platform, self.event.chat.chat_id
         )
 
+    def for_me(self, reply: Reply) -> Reply:
+        """The asker's own view (their agenda, their time, their list), asked in a shared
+        chat, even a group's: to them alone, never into a message everyone sees."""
+        if not self.event.chat.private:
+            for view in [reply] if isinstance(reply, View) else reply or []:
+                view.private = True
+        return reply
+
     def retranslate(self, actor: Actor) -> None:
         self.actor = actor
         self.tr = translator(actor.locale, actor.timezone, shared=self.tr.shared)

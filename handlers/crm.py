@@ -67,7 +67,7 @@ ENTITY_LABELS = {"lead": "l", "deal": "d", "contact": "c", "company": "o"}
         )
         for role in ("employee", "extranet")
     },
-    lists=True,
+    personal=True,  # the CRM is no group's: its data goes to the asker alone
 )
 async def crm_command(ctx: Ctx) -> Any:
     verb, _, rest = ctx.args.strip().partition(" ")

@@ -87,7 +87,7 @@ async def _command(ctx: Ctx, entity: str) -> Any:
     usage=N_("/contact [NAME, PHONE, E-MAIL]"),
     roles=("admin", "employee", "extranet"),
     aliases=("contacts",),
-    lists=True,
+    personal=True,  # the CRM is no group's: its data goes to the asker alone
 )
 async def contact_command(ctx: Ctx) -> Any:
     return await _command(ctx, "contact")
@@ -99,7 +99,7 @@ async def contact_command(ctx: Ctx) -> Any:
     usage=N_("/company [NAME, PHONE, E-MAIL]"),
     roles=("admin", "employee", "extranet"),
     aliases=("companies",),
-    lists=True,
+    personal=True,  # the CRM is no group's: its data goes to the asker alone
 )
 async def company_command(ctx: Ctx) -> Any:
     return await _command(ctx, "company")

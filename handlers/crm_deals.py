@@ -84,7 +84,7 @@ async def _move_by_name(ctx: Ctx, deal_id: int, name: str) -> Any:
     help=N_("new deal: title and amount"),
     usage=N_("/deal [#PIPELINE] Website redesign 150000 RUB | /deal ID stage NAME"),
     roles=("admin", "employee", "extranet"),
-    lists=True,
+    personal=True,  # the CRM is no group's: its data goes to the asker alone
 )
 async def deal_command(ctx: Ctx) -> Any:
     text = ctx.args.strip()
@@ -181,7 +181,7 @@ async def _stage_names(ctx: Ctx, deals: list[CrmDeal]) -> dict[int, str]:
     help=N_("deals; filters: mine, open, won, lost"),
     usage=N_("/deals [mine] [open|won|lost]"),
     roles=("admin", "employee", "extranet"),
-    lists=True,
+    personal=True,  # the CRM is no group's: its data goes to the asker alone
 )
 async def deals_command(ctx: Ctx) -> Any:
     await crm.scope_of(ctx.session, ctx.me)

@@ -123,7 +123,7 @@ async def create(ctx: Ctx, card: Card) -> View:
     help=N_("new lead: name, company, phone, e-mail, source"),
     usage=N_("/lead Ivan Petrov, Romashka LLC, +7 999 123-45-67, ivan@example.com, source: call"),
     roles=("admin", "employee", "extranet"),
-    lists=True,
+    personal=True,  # the CRM is no group's: its data goes to the asker alone
 )
 async def lead_command(ctx: Ctx) -> Any:
     text = ctx.args.strip()
@@ -261,7 +261,7 @@ async def list_view(ctx: Ctx, flt: LeadFilter, page_no: int) -> View:
     help=N_("leads; filters: mine, status, source, today/week/month"),
     usage=N_("/leads [mine] [new|in_progress|processed|junk|converted] [call|email|...] [week]"),
     roles=("admin", "employee", "extranet"),
-    lists=True,
+    personal=True,  # the CRM is no group's: its data goes to the asker alone
 )
 async def leads_command(ctx: Ctx) -> Any:
     await crm.scope_of(ctx.session, ctx.me)

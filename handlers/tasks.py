@@ -283,12 +283,15 @@ async def task_command(ctx: Ctx) -> Any:
     if head.lstrip("#").isdigit():
         from handlers.tasks_sub import subcommand
 
-        reply = await subcommand(ctx, int(head.lstrip("#")), rest.strip())
-        if not ctx.event.chat.private and await ctx.chat_group() is None:
+        task_id = int(head.lstrip("#"))
+        reply = await subcommand(ctx, task_id, rest.strip())
+        if not ctx.event.chat.private:
             # an existing task asked about in a chat that is not its group's: the
             # asker's (it may be private to them), not the chat's
-            for view in [reply] if isinstance(reply, View) else reply or []:
-                view.private = True
+            bound = await ctx.chat_group()
+            task = await ctx.session.get(Task, task_id)
+            if bound is None or task is None or task.group_id != bound.id:
+                ctx.for_me(reply)
         return reply
     if head.casefold() in ("from", "из", "шаблон") and rest:
         from handlers.tasks_repeat import from_template

@@ -174,7 +174,7 @@ async def tasks_command(ctx: Ctx) -> Any:
     arg = ctx.args.strip()
     head = arg.split(" ", 1)[0].casefold()
     if head in TIME_WORDS:
-        return await time_view(ctx, arg[len(head) :])
+        return ctx.for_me(await time_view(ctx, arg[len(head) :]))
     if not arg:
         bound = await ctx.chat_group()
         if bound is not None:
@@ -183,15 +183,7 @@ async def tasks_command(ctx: Ctx) -> Any:
     if arg.startswith("#") or arg.casefold() not in WORDS:
         group_id = await resolve_group(ctx, arg.lstrip("#").strip('"'))
         return await list_view(ctx, "group", 1, group_id)
-    return _own(ctx, await list_view(ctx, WORDS[arg.casefold()], 1))
-
-
-def _own(ctx: Ctx, view: View) -> View:
-    """A person's own list ("I do", "Overdue"), asked in a group chat, even a bound one:
-    to them alone, and never edited into a message everyone there sees."""
-    if not ctx.event.chat.private:
-        view.private = True
-    return view
+    return ctx.for_me(await list_view(ctx, WORDS[arg.casefold()], 1))
 
 
 @router.action("tl", lists=True)
@@ -204,7 +196,7 @@ async def list_action(ctx: Ctx) -> Any:
         return view
     view = await list_view(ctx, flt, ctx.page_arg(1))
     view.edit = True
-    return _own(ctx, view)
+    return ctx.for_me(view)
 
 
 @router.action("tc")

@@ -161,6 +161,7 @@ ROLE_WORDS = {
         "employee": (N_("your team and its people"), N_("/team")),
         "extranet": (N_("the people you work with"), N_("/team")),
     },
+    personal=True,
 )
 async def team_command(ctx: Ctx) -> View:
     actor = ctx.me
@@ -294,7 +295,7 @@ async def _invites_page(ctx: Ctx, page_no: int) -> View:
     return view
 
 
-@router.action("tml")
+@router.action("tml", personal=True)
 async def leave_action(ctx: Ctx) -> View:
     if (ctx.action_args[0] if ctx.action_args else "") != "y":
         return View(body=ctx.tr("Nothing was changed."), edit=True)
@@ -309,7 +310,7 @@ async def leave_action(ctx: Ctx) -> View:
     )
 
 
-@router.action("tmr")
+@router.action("tmr", personal=True)
 async def team_admin_action(ctx: Ctx) -> View:
     verb = ctx.action_args[0] if ctx.action_args else ""
     require_admin(ctx.me)

@@ -355,3 +355,34 @@ async def test_a_colleagues_press_in_a_group_answers_them_privately(
                 line,
                 [(c.method, c.text) for c in to_group],
             )
+
+
+async def test_in_a_bound_chat_only_the_groups_things_are_shown_to_all(
+    sqlite_url: str, fake: FakeTelegram
+) -> None:
+    """In a chat bound to Dev: a private task asked by number, the asker's time, their
+    agenda, the CRM and the team's invites go to the asker alone; a Dev task's card is
+    the chat's."""
+    async with running(sqlite_url, fake):
+        anna = Chat(fake, Person(207, "Anna", "en", username="anna"))
+        await anna.say("/start", expect=2)
+        await anna.say("/groups new Dev")
+        await anna.say("/task Private interview tomorrow 12:00")
+        await anna.say("/task 1 time 2h")
+        await anna.say("/lead Victor Secretson, +7 999 123-45-67")
+        await anna.say("/invite")
+        await _in_group(fake, anna.person, -100731, "/bind Dev")
+        await _in_group(fake, anna.person, -100731, "/task Deploy release tomorrow")
+        for line in ("/task 1", "/tasks time", "/events week", "/leads", "/team invites"):
+            before = len(fake.calls)
+            await _in_group(fake, anna.person, -100731, line)
+            to_group = [
+                c.text for c in fake.calls[before:] if c.data.get("chat_id") in (-100731, "-100731")
+            ]
+            assert to_group == ["I answered you in a private chat."], (line, to_group)
+        before = len(fake.calls)
+        await _in_group(fake, anna.person, -100731, "/task 2")
+        to_group = [
+            c.text for c in fake.calls[before:] if c.data.get("chat_id") in (-100731, "-100731")
+        ]
+        assert any("Deploy release" in t for t in to_group), to_group  # the group's task
