@@ -91,6 +91,16 @@ async def apply_status(ctx: Ctx, task_id: int, verb: str) -> View:
             to=[task.creator_id],
             person=ctx.me.name,
         )
+        # the others with a part in it hear that it waits for approval
+        others = sorted(await tasks.participants(ctx.session, task) - {task.creator_id})
+        await tell(
+            ctx,
+            task,
+            "status",
+            N_("{person} completed the task; it waits for the creator's approval."),
+            to=others,
+            person=ctx.me.name,
+        )
     else:
         await tell(
             ctx, task, "status", STATUS_DONE.get(verb, STATUS_DONE["start"]), person=ctx.me.name

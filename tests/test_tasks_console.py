@@ -1041,3 +1041,24 @@ async def test_co_executors_templates_and_adding_people_as_bitrix24_has_them(
     assert "The template Status is a colleague's." in out, out
     out = await maya.say("/task from Status tomorrow")
     assert "Design API" in out and "Fix my laptop" not in out, out
+
+
+async def test_observers_hear_that_a_task_waits_for_approval(sqlite_app: App) -> None:
+    maya = ConsoleDriver(sqlite_app, user="Maya", lang="en")
+    await maya.say("/start")
+    code = re.search(r"/start (\S+)", await maya.say("/invite"))
+    assert code
+    tom = ConsoleDriver(sqlite_app, user="Tom", lang="en")
+    await tom.say(f"/start {code.group(1)}")
+    kim = ConsoleDriver(sqlite_app, user="Kim", lang="en")
+    await kim.say(f"/start {code.group(1)}")
+    await maya.say("/task Design API tomorrow @Tom")
+    await maya.say("/task 1 watch @Kim")
+    await maya.say("/task 1")
+    await maya.press("More")
+    await maya.press("Approval on/off")
+    await tom.say("/task 1 complete")
+    out = await kim.say("/inbox")
+    assert "Tom completed the task; it waits for the creator's approval." in out, out
+    out = await maya.say("/inbox")
+    assert "asks you to approve it" in out and "waits for the creator's approval" not in out, out
