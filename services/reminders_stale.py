@@ -18,7 +18,7 @@ none); dropped rows keep the reason in `error`.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -152,4 +152,30 @@ async def sift(
             .execution_options(synchronize_session=False)
         )
         log.info("reminders_dropped", reason=reason, rows=ids)
+    await _read_in_centre(session, [row for row in rows if row.id in stale])
     return [row for row in rows if row.id not in stale]
+
+
+async def _read_in_centre(session: AsyncSession, dropped: Sequence[OutboxMessage]) -> None:
+    """A dropped reminder's entry in the notification centre is marked read: back from
+    an absence, nobody wants a pile of reminders of what is over."""
+    from models.notifications import Notification
+
+    for row in dropped:
+        if row.user_id is None or not isinstance(row.payload, dict):
+            continue
+        shown = {key: value for key, value in row.payload.items() if key != STALE}
+        found = await session.scalars(
+            select(Notification).where(
+                Notification.user_id == row.user_id,
+                Notification.kind == row.kind,
+                Notification.ref == shown.get("ref"),
+                Notification.read.is_(False),
+                Notification.created_at <= row.due_at,
+                Notification.created_at >= row.due_at - timedelta(days=1),
+            )
+        )
+        for entry in found:
+            if entry.payload == shown:  # this reminder's own entry, not another one
+                entry.read = True
+    await session.flush()

@@ -71,6 +71,22 @@ async def test_an_event_reminder_is_not_sent_to_someone_away(sqlite_app: App) ->
     assert reminders == [("console:boss", "⏰ Vendor call starts today 14:30–15:00.")], sender.sent
     [row] = await reminders_of(sqlite_app, "Anna")
     assert (row.status, row.error) == ("dropped", "away")
+    # back from her vacation, Anna finds no unread reminder of what is over
+    from models.notifications import Notification
+
+    async with sqlite_app.workspace.sessionmaker() as session:
+        entries = (
+            (
+                await session.execute(
+                    select(Notification.read)
+                    .join(User, User.id == Notification.user_id)
+                    .where(User.name == "Anna", Notification.kind == "reminder")
+                )
+            )
+            .scalars()
+            .all()
+        )
+    assert entries == [True], entries
 
 
 async def test_a_crm_activity_reminder_is_not_printed_to_someone_away(sqlite_app: App) -> None:
