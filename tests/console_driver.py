@@ -8,6 +8,14 @@ import re
 from bot.app import App
 from bot.console import Console
 
+
+def invite_code(text: str) -> str:
+    """The code of the "/start CODE" an /invite answer gives."""
+    match = re.search(r"/start (\S+)", text)
+    assert match, text
+    return match.group(1)
+
+
 _BUTTON = re.compile(r"\[(\d+)\] (.+?)(?=  \[\d+\] |\n|$)")
 
 

@@ -3,8 +3,6 @@ made there are the group's, and its members only hear of them."""
 
 from __future__ import annotations
 
-import re
-
 from sqlalchemy import select
 
 from bot.app import App
@@ -12,7 +10,7 @@ from handlers.events import ChatRef, Incoming, Sender
 from handlers.markup import to_plain
 from models.outbox import OutboxMessage
 from models.teams import User
-from tests.console_driver import ConsoleDriver
+from tests.console_driver import ConsoleDriver, invite_code
 
 
 async def test_posts_polls_and_events_in_a_bound_chat_stay_in_the_group(
@@ -20,10 +18,9 @@ async def test_posts_polls_and_events_in_a_bound_chat_stay_in_the_group(
 ) -> None:
     anna = ConsoleDriver(sqlite_app, user="Anna", lang="en")
     await anna.say("/start")
-    code = re.search(r"/start (\S+)", await anna.say("/invite"))
-    assert code
+    code = invite_code(await anna.say("/invite"))
     for name in ("Boss", "Petr"):
-        await ConsoleDriver(sqlite_app, user=name, lang="en").say(f"/start {code.group(1)}")
+        await ConsoleDriver(sqlite_app, user=name, lang="en").say(f"/start {code}")
     await anna.say("/groups new Secret closed")
     await anna.say("/groups add Secret Boss")
     ws = sqlite_app.workspace

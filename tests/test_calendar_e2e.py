@@ -10,13 +10,7 @@ from sqlalchemy import select, update
 
 from bot.app import App
 from models.outbox import OutboxMessage
-from tests.console_driver import ConsoleDriver
-
-
-def invite_code(text: str) -> str:
-    match = re.search(r"/start (\S+)", text)
-    assert match, text
-    return match.group(1)
+from tests.console_driver import ConsoleDriver, invite_code
 
 
 async def team(app: App, lang: str = "en") -> tuple[ConsoleDriver, ConsoleDriver, ConsoleDriver]:

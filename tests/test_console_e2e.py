@@ -2,16 +2,8 @@
 
 from __future__ import annotations
 
-import re
-
 from bot.app import App
-from tests.console_driver import ConsoleDriver
-
-
-def invite_code(text: str) -> str:
-    match = re.search(r"/start (\S+)", text)
-    assert match, text
-    return match.group(1)
+from tests.console_driver import ConsoleDriver, invite_code
 
 
 async def test_team_setup_in_english(app: App) -> None:

@@ -14,7 +14,7 @@ from bot.app import App
 from models.crm import CrmActivity
 from models.notifications import Notification
 from models.outbox import OutboxMessage
-from tests.console_driver import ConsoleDriver
+from tests.console_driver import ConsoleDriver, invite_code
 
 
 async def test_sales_cycle_in_english(app: App) -> None:
@@ -227,12 +227,6 @@ async def test_import_preview_and_commit(sqlite_app: App, tmp_path: Path) -> Non
     assert "Nothing was imported." in out
     out = await boss.say("/leads")
     assert "Leads (2)" in out
-
-
-def invite_code(text: str) -> str:
-    match = re.search(r"/start (\S+)", text)
-    assert match, text
-    return match.group(1)
 
 
 async def test_team_rights_notifications_and_fields(sqlite_app: App) -> None:
@@ -1053,10 +1047,9 @@ async def test_imported_leads_are_announced_to_whom_they_go(
 ) -> None:
     dana = ConsoleDriver(sqlite_app, user="Dana", lang="en")
     await dana.say("/start")
-    code = re.search(r"/start (\S+)", await dana.say("/invite"))
-    assert code
+    code = invite_code(await dana.say("/invite"))
     raj = ConsoleDriver(sqlite_app, user="Raj", lang="en")
-    await raj.say(f"/start {code.group(1)}")
+    await raj.say(f"/start {code}")
     sheet = tmp_path / "leads.csv"
     sheet.write_text(
         "name,phone,responsible\nAlpha,+1 646 555-0101,Raj\nBeta,+1 646 555-0102,Raj\n"

@@ -14,7 +14,7 @@ from handlers.markup import to_plain
 from handlers.views import View
 from models.crm import CrmLead
 from models.outbox import OutboxMessage
-from tests.console_driver import ConsoleDriver
+from tests.console_driver import ConsoleDriver, invite_code
 
 
 def _token(text: str) -> str:
@@ -27,10 +27,9 @@ async def test_a_lead_page_turns_a_visit_into_a_lead(sqlite_app: App) -> None:
     sqlite_app.workspace.services.public_url = "https://bot.example.com"
     boss = ConsoleDriver(sqlite_app, user="Boss", lang="en")
     await boss.say("/start")
-    code = re.search(r"/start (\S+)", await boss.say("/invite"))
-    assert code
+    code = invite_code(await boss.say("/invite"))
     anna = ConsoleDriver(sqlite_app, user="Anna", lang="ru")
-    await anna.say(f"/start {code.group(1)}")
+    await anna.say(f"/start {code}")
     out = await boss.say("/crm form new Consultation <request>")
     assert "Form Consultation <request> created." in out
     assert "Page: https://bot.example.com/f/" in out and "Leads go to: Boss" in out

@@ -5,7 +5,6 @@ Dana (admin, New York), Raj (Kolkata) and Lena (Berlin) work in English."""
 
 from __future__ import annotations
 
-import re
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -14,13 +13,7 @@ from bot.app import App
 from models.crm import CrmActivity
 from models.outbox import OutboxMessage
 from models.teams import User
-from tests.console_driver import ConsoleDriver
-
-
-def invite_code(text: str) -> str:
-    match = re.search(r"/start (\S+)", text)
-    assert match, text
-    return match.group(1)
+from tests.console_driver import ConsoleDriver, invite_code
 
 
 async def _team(app: App) -> tuple[ConsoleDriver, ConsoleDriver, ConsoleDriver]:

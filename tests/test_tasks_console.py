@@ -14,13 +14,7 @@ from handlers.markup import to_plain
 from services import tasks, tasks_flow
 from services.access import Actor
 from services.teams import resolve_actor
-from tests.console_driver import ConsoleDriver
-
-
-def invite_code(text: str) -> str:
-    match = re.search(r"/start (\S+)", text)
-    assert match, text
-    return match.group(1)
+from tests.console_driver import ConsoleDriver, invite_code
 
 
 async def team(app: App, lang: str, boss: str, mate: str) -> tuple[ConsoleDriver, ConsoleDriver]:
@@ -965,10 +959,9 @@ async def test_time_on_tasks_of_someone_elsewhere_counts_their_day(sqlite_app: A
     that person's today, as their timesheet counts it (the two days differ most hours)."""
     boss = ConsoleDriver(sqlite_app, user="Boss", lang="en", timezone="America/Los_Angeles")
     await boss.say("/start")
-    code = re.search(r"/start (\S+)", await boss.say("/invite"))
-    assert code
+    code = invite_code(await boss.say("/invite"))
     ivan = ConsoleDriver(sqlite_app, user="Ivan", lang="en", timezone="Asia/Vladivostok")
-    await ivan.say(f"/start {code.group(1)}")
+    await ivan.say(f"/start {code}")
     await ivan.say("/task Port the parser")
     from models.tasks import TaskTimeEntry
     from models.teams import User
@@ -1014,12 +1007,11 @@ async def test_co_executors_templates_and_adding_people_as_bitrix24_has_them(
 ) -> None:
     maya = ConsoleDriver(sqlite_app, user="Maya", lang="en", timezone="Europe/London")
     await maya.say("/start")
-    code = re.search(r"/start (\S+)", await maya.say("/invite"))
-    assert code
+    code = invite_code(await maya.say("/invite"))
     tom = ConsoleDriver(sqlite_app, user="Tom", lang="en", timezone="America/Chicago")
-    await tom.say(f"/start {code.group(1)}")
+    await tom.say(f"/start {code}")
     ana = ConsoleDriver(sqlite_app, user="Ana", lang="en", timezone="Europe/Madrid")
-    await ana.say(f"/start {code.group(1)}")
+    await ana.say(f"/start {code}")
     await maya.say("/task Design API tomorrow @Tom")
     # a bare "add" asks whom, instead of making the asker an observer
     out = await maya.say("/task 1 add")
@@ -1046,12 +1038,11 @@ async def test_co_executors_templates_and_adding_people_as_bitrix24_has_them(
 async def test_observers_hear_that_a_task_waits_for_approval(sqlite_app: App) -> None:
     maya = ConsoleDriver(sqlite_app, user="Maya", lang="en")
     await maya.say("/start")
-    code = re.search(r"/start (\S+)", await maya.say("/invite"))
-    assert code
+    code = invite_code(await maya.say("/invite"))
     tom = ConsoleDriver(sqlite_app, user="Tom", lang="en")
-    await tom.say(f"/start {code.group(1)}")
+    await tom.say(f"/start {code}")
     kim = ConsoleDriver(sqlite_app, user="Kim", lang="en")
-    await kim.say(f"/start {code.group(1)}")
+    await kim.say(f"/start {code}")
     await maya.say("/task Design API tomorrow @Tom")
     await maya.say("/task 1 watch @Kim")
     await maya.say("/task 1")

@@ -3,16 +3,8 @@ and the invites that still work."""
 
 from __future__ import annotations
 
-import re
-
 from bot.app import App
-from tests.console_driver import ConsoleDriver
-
-
-def invite_code(text: str) -> str:
-    match = re.search(r"/start (\S+)", text)
-    assert match, text
-    return match.group(1)
+from tests.console_driver import ConsoleDriver, invite_code
 
 
 async def test_roles_removal_and_invites(sqlite_app: App) -> None:
@@ -189,10 +181,9 @@ async def test_help_shows_an_outsider_no_crm_until_granted(sqlite_app: App) -> N
 async def test_roles_are_taken_in_the_words_the_bot_shows(sqlite_app: App) -> None:
     boss = ConsoleDriver(sqlite_app, user="Босс", lang="ru")
     await boss.say("/start")
-    code = re.search(r"/start (\S+)", await boss.say("/invite"))
-    assert code
+    code = invite_code(await boss.say("/invite"))
     anna = ConsoleDriver(sqlite_app, user="Анна", lang="ru")
-    out = await anna.say(f"/start {code.group(1)}")
+    out = await anna.say(f"/start {code}")
     assert "Ваша команда — «Команда Босс»" in out and "Ваш часовой пояс" in out, out
     out = await boss.say("/team role @Анна администратор")
     assert "Анна" in out and "администратор" in out and "Например" not in out, out
@@ -203,10 +194,9 @@ async def test_roles_are_taken_in_the_words_the_bot_shows(sqlite_app: App) -> No
 async def test_a_removed_member_hears_that_they_were_removed(sqlite_app: App) -> None:
     boss = ConsoleDriver(sqlite_app, user="Boss", lang="en")
     await boss.say("/start")
-    code = re.search(r"/start (\S+)", await boss.say("/invite"))
-    assert code
+    code = invite_code(await boss.say("/invite"))
     boris = ConsoleDriver(sqlite_app, user="Boris", lang="en")
-    await boris.say(f"/start {code.group(1)}")
+    await boris.say(f"/start {code}")
     await boss.say("/team remove @Boris")
     await boss.press("Remove")
     out = await boris.say("/today")
@@ -219,8 +209,7 @@ async def test_someone_who_made_a_team_by_mistake_leaves_it_and_joins_with_the_i
     sqlite_app = app  # on both engines: deleting a team cascades in the database
     boss = ConsoleDriver(sqlite_app, user="Boss", lang="en")
     await boss.say("/start")
-    code = re.search(r"/start (\S+)", await boss.say("/invite"))
-    assert code
+    code = invite_code(await boss.say("/invite"))
     olga = ConsoleDriver(sqlite_app, user="Olga", lang="en")
     out = await olga.say("/start WRONG")
     assert "/start without a code makes a new team of your own" in out, out
@@ -233,13 +222,13 @@ async def test_someone_who_made_a_team_by_mistake_leaves_it_and_joins_with_the_i
     out = await olga.say("0%")
     assert "Widget × 2" in out, out  # a product line: its key does not cascade
     await olga.say("/task Call the client tomorrow")
-    out = await olga.say(f"/start {code.group(1)}")
+    out = await olga.say(f"/start {code}")
     assert "If you are alone in it, /team leave deletes it" in out, out
     out = await olga.say("/team leave")
     assert "You are alone in it" in out, out
     out = await olga.press("Yes, leave and delete it")
     assert "it is deleted" in out, out
-    out = await olga.say(f"/start {code.group(1)}")
+    out = await olga.say(f"/start {code}")
     assert "Welcome to" in out and "Boss's team" in out, out
     out = await boss.say("/team leave")  # not alone: refused at once
     assert "Only someone alone in a team can leave it this way" in out, out

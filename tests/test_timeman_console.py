@@ -14,7 +14,7 @@ from bot.app import App
 from models.base import utcnow
 from models.reminders import ReminderRule
 from scheduler import planner
-from tests.console_driver import ConsoleDriver
+from tests.console_driver import ConsoleDriver, invite_code
 
 
 def midday_zone() -> str:
@@ -31,12 +31,6 @@ def local_clock(tz: str, delta: timedelta) -> str:
     from zoneinfo import ZoneInfo
 
     return (datetime.now(UTC) + delta).astimezone(ZoneInfo(tz)).strftime("%H:%M")
-
-
-def invite_code(text: str) -> str:
-    match = re.search(r"/start (\S+)", text)
-    assert match, text
-    return match.group(1)
 
 
 async def morning_reminder_now(app: App, user_name: str) -> None:
