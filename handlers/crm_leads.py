@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from handlers.core import ALL_ROLES, Ctx, Router, pager_row
 from handlers.crm_cards import lead_card, prefixed, source_label, stage_label
@@ -13,7 +12,7 @@ from handlers.forms import Field, Form
 from handlers.i18n import N_, Translator
 from handlers.markup import Markup, Span, bold, join_lines
 from handlers.views import Button, View
-from services import crm, crm_convert, crm_leads, crm_parse
+from services import crm, crm_convert, crm_leads, crm_parse, crm_reports
 from services.crm import Card
 from services.crm_leads import Duplicate, LeadFilter
 from services.errors import N_ as _N
@@ -34,22 +33,6 @@ PERIOD_WORDS = {
     "year": "y",
     "год": "y",
 }
-
-
-def period_start(kind: str, tz: str) -> datetime:
-    """The start of the reader's today, week (Monday), month or year, in UTC: the same
-    calendar periods the reports count."""
-    from models.base import utcnow
-
-    local = utcnow().astimezone(ZoneInfo(tz))
-    day = local.date()
-    if kind == "w":
-        day -= timedelta(days=day.weekday())
-    elif kind == "m":
-        day = day.replace(day=1)
-    elif kind == "y":
-        day = day.replace(month=1, day=1)
-    return datetime(day.year, day.month, day.day, tzinfo=ZoneInfo(tz)).astimezone(UTC)
 
 
 def warnings_markup(ctx: Ctx, card: Card) -> list[Markup]:
@@ -189,7 +172,7 @@ async def parse_filter(ctx: Ctx, text: str) -> LeadFilter:
             source = crm.source_of(word)
         elif word in PERIOD_WORDS:
             period = PERIOD_WORDS[word]
-            since = period_start(period, ctx.me.timezone)
+            since = crm_reports.period_start(period, ctx.me.timezone)
         else:
             raise DomainError(
                 _N("Unknown filter {word}. Use: mine, a status, a source, today, week, month."),
@@ -213,7 +196,7 @@ def filter_from_code(code_: str, tz: str = "UTC") -> LeadFilter:
     since = None
     period = parts[3] if parts[3] in ("t", "w", "m", "y") else ""
     if period:
-        since = period_start(period, tz)
+        since = crm_reports.period_start(period, tz)
     elif parts[3].isdigit() and int(parts[3]) > 0:
         from models.base import utcnow
 

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -88,15 +88,13 @@ def _period(word: str, now: datetime, tz: str) -> tuple[datetime | None, datetim
     this month, this year, all, or a month."""
     local = now.astimezone(ZoneInfo(tz))
     if word in ("today", "сегодня"):
-        midnight = datetime(local.year, local.month, local.day, tzinfo=local.tzinfo)
-        return midnight.astimezone(UTC), None
+        return crm_reports.period_start("t", tz, now), None
     if word in ("year", "год"):
-        return datetime(local.year, 1, 1, tzinfo=local.tzinfo).astimezone(UTC), None
+        return crm_reports.period_start("y", tz, now), None
     if word in THIS_MONTH:
         return crm_reports.month_bounds(crm_reports.month_key(local), tz)
     if word in THIS_WEEK:  # since this Monday
-        monday = local.date() - timedelta(days=local.weekday())
-        return datetime(monday.year, monday.month, monday.day, tzinfo=local.tzinfo), None
+        return crm_reports.period_start("w", tz, now), None
     if word in ("all", "всё", "все"):
         return None, None
     return crm_reports.month_bounds(crm_reports.parse_month(word, local.date()), tz)

@@ -76,8 +76,7 @@ async def _keep_to_the_person(ctx: Ctx, reply: Reply, personal: bool, lists: boo
     if ctx.event.chat.private or not (personal or lists):
         return
     if personal or await ctx.chat_group() is None:
-        for view in [reply] if isinstance(reply, View) else reply or []:
-            view.private = True
+        ctx.for_me(reply)
 
 
 @dataclass

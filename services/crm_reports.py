@@ -8,7 +8,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -38,6 +38,19 @@ def month_key(moment: date | datetime, tz: str | None = None) -> str:
     if isinstance(moment, datetime) and tz is not None:
         moment = moment.astimezone(ZoneInfo(tz))
     return f"{moment.year:04d}-{moment.month:02d}"
+
+
+def period_start(kind: str, tz: str, now: datetime | None = None) -> datetime:
+    """The start of today (t), this week (w, from Monday), month (m) or year (y) in a
+    zone, in UTC: the calendar periods reports and lists count."""
+    day = (now or datetime.now(UTC)).astimezone(ZoneInfo(tz)).date()
+    if kind == "w":
+        day -= timedelta(days=day.weekday())
+    elif kind == "m":
+        day = day.replace(day=1)
+    elif kind == "y":
+        day = day.replace(month=1, day=1)
+    return datetime(day.year, day.month, day.day, tzinfo=ZoneInfo(tz)).astimezone(UTC)
 
 
 def month_bounds(key: str, tz: str = "UTC") -> tuple[datetime, datetime]:
