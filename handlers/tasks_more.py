@@ -7,7 +7,7 @@ from typing import Any
 
 from handlers.core import Ctx, Router
 from handlers.forms import Field, Form
-from handlers.i18n import N_
+from handlers.i18n import N_, Translator
 from handlers.markup import Span, bold
 from handlers.tasks import create_from_text, post_comment, tell, tell_assigned
 from handlers.tasks_input import (
@@ -19,7 +19,7 @@ from handlers.tasks_input import (
     quick_deadline,
 )
 from handlers.tasks_panels import checklist_view, comments_view, more_view, subtasks_view, time_done
-from handlers.tasks_views import card_view, status_name
+from handlers.tasks_views import card_view, notice, status_name
 from handlers.views import Button, View
 from models.base import utcnow
 from models.tasks import Task
@@ -82,6 +82,9 @@ async def apply_status(ctx: Ctx, task_id: int, verb: str) -> View:
     elif verb == "force":  # "Complete anyway"
         verb = "complete"
     task, old = await tasks_flow.change_status(ctx.session, ctx.me, task_id, verb)
+    timers_note: list[Span] = []
+    if task.status in (tasks.AWAITING, tasks.COMPLETED, tasks.DEFERRED):
+        timers_note = await stop_timers(ctx, task)  # the work on it is over, or put aside
     if task.status == tasks.AWAITING:
         await tell(
             ctx,
@@ -113,7 +116,41 @@ async def apply_status(ctx: Ctx, task_id: int, verb: str) -> View:
             *(u.id for u in (await tasks.roles_of(ctx.session, task)).accomplices),
         }
         await tasks_plan.file_as_done(ctx.session, task, doers)
-    return await _card(ctx, task)
+    view = await _card(ctx, task)
+    if timers_note:
+        view.body = [*timers_note, Span("\n\n"), *view.body]
+    return view
+
+
+async def stop_timers(ctx: Ctx, task: Task, user_ids: list[int] | None = None) -> list[Span]:
+    """Timers running on the task stop (everyone's, or of `user_ids`) with their time
+    logged: the actor reads it in the reply (returned), the others are told."""
+    stopped = await tasks_work.stop_timers_on(ctx.session, task, user_ids)
+    note: list[Span] = []
+    for user_id, timer in stopped.items():
+
+        def said(tr: Translator, timer: tasks_work.StoppedTimer = timer) -> list[Span]:
+            if timer.entry is None:  # left running for over a day: nothing logged
+                return tr(
+                    "Your timer on this task stopped; it had run since {when}, so nothing "
+                    "was logged: add the time with /task {id} time 1h.",
+                    when=tr.when(timer.started_at),
+                    id=str(task.id),
+                )
+            return tr(
+                "Your timer on this task stopped: {time} logged.",
+                time=tr.duration(timedelta(seconds=timer.entry.seconds)),
+            )
+
+        if user_id == ctx.me.user_id:
+            note = said(ctx.tr)
+            continue
+
+        def build(tr: Translator, said: Any = said) -> View:
+            return notice(tr, task, said(tr))
+
+        await ctx.notify(user_id, "status", build, ref=f"task:{task.id}")
+    return note
 
 
 async def apply_deadline(ctx: Ctx, task_id: int, deadline: Any) -> View:
@@ -152,7 +189,10 @@ async def apply_deadline(ctx: Ctx, task_id: int, deadline: Any) -> View:
 
 
 async def apply_delegate(ctx: Ctx, task_id: int, user_id: int) -> View:
+    previous = (await tasks.get_task(ctx.session, ctx.me, task_id)).responsible_id
     task = await tasks_flow.delegate(ctx.session, ctx.me, task_id, user_id)
+    # who handed the work over no longer runs the clock on it
+    timers_note = await stop_timers(ctx, task, [previous])
     await tell_assigned(ctx, task, [task.responsible_id])
     person = await ctx.session.get(User, task.responsible_id)
     # the rest of the task's people (the creator first) hear who has it now
@@ -174,6 +214,7 @@ async def apply_delegate(ctx: Ctx, task_id: int, user_id: int) -> View:
     view = await _card(ctx, task, edit=False)
     view.body = [
         *ctx.tr("{person} is now responsible.", person=bold(person.name if person else "?")),
+        *([Span("\n"), *timers_note] if timers_note else []),
         Span("\n\n"),
         *view.body,
     ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -348,13 +349,39 @@ class StoppedTimer:
 async def _stop(
     session: AsyncSession, actor: Actor, timer: TaskTimer, now: datetime
 ) -> StoppedTimer:
+    return await _stop_for(session, actor.user_id, timer, now)
+
+
+async def _stop_for(
+    session: AsyncSession, user_id: int, timer: TaskTimer, now: datetime
+) -> StoppedTimer:
     seconds = max(0, int((now - timer.started_at).total_seconds()))
     entry = None
     if seconds <= MANUAL_MAX:  # no more than one manual entry may hold
-        entry = await _log(session, actor.user_id, timer.task_id, timer.started_at, seconds, "")
-    await session.execute(delete(TaskTimer).where(TaskTimer.user_id == actor.user_id))
+        entry = await _log(session, user_id, timer.task_id, timer.started_at, seconds, "")
+    await session.execute(delete(TaskTimer).where(TaskTimer.user_id == user_id))
     await session.flush()
     return StoppedTimer(timer.task_id, timer.started_at, entry)
+
+
+async def stop_timers_on(
+    session: AsyncSession,
+    task: Task,
+    user_ids: Collection[int] | None = None,
+    now: datetime | None = None,
+) -> dict[int, StoppedTimer]:
+    """Timers running on a task that is done, put aside or handed over stop (of
+    everyone, or of `user_ids`), their time logged for whoever ran them; a timer
+    left running over a day logs nothing, as stopping it by hand does. The caller
+    changed the task with the right to: this is its consequence, not a new right."""
+    query = select(TaskTimer).where(TaskTimer.task_id == task.id)
+    if user_ids is not None:
+        query = query.where(TaskTimer.user_id.in_(list(user_ids)))
+    now = now or utcnow()
+    stopped: dict[int, StoppedTimer] = {}
+    for timer in (await session.execute(query)).scalars().all():
+        stopped[timer.user_id] = await _stop_for(session, timer.user_id, timer, now)
+    return stopped
 
 
 async def stop_timer(

@@ -1053,3 +1053,44 @@ async def test_observers_hear_that_a_task_waits_for_approval(sqlite_app: App) ->
     assert "Tom completed the task; it waits for the creator's approval." in out, out
     out = await maya.say("/inbox")
     assert "asks you to approve it" in out and "waits for the creator's approval" not in out, out
+
+
+async def test_timers_stop_when_the_task_is_handed_over_or_completed(sqlite_app: App) -> None:
+    from sqlalchemy import update
+
+    from models.base import utcnow
+    from models.tasks import TaskTimeEntry, TaskTimer
+
+    boss, anna = await team(sqlite_app, "en", "Boss", "Anna")
+    petr = ConsoleDriver(sqlite_app, user="Petr", lang="ru")
+    await petr.say(f"/start {invite_code(await boss.say('/invite'))}")
+    await boss.say("/task Prepare the offer @Anna")
+    await anna.say("/task 1")
+    out = await anna.press("Start timer")
+    assert "Timer started." in out, out
+
+    async def ran_for(minutes: int) -> None:
+        async with sqlite_app.workspace.sessionmaker() as s, s.begin():
+            started = utcnow() - timedelta(minutes=minutes)
+            await s.execute(update(TaskTimer).values(started_at=started))
+
+    await ran_for(40)
+    # the creator hands the task to Petr: Anna's clock stops, her 40 minutes are kept
+    out = await boss.say("/task 1 delegate @Petr")
+    assert "Petr is now responsible." in out and "Your timer" not in out, out
+    out = await anna.say("/tasks time")
+    assert "Your timer on this task stopped: 40 min logged." in out, out
+    assert "Time on tasks, Anna, today: 40 min" in out, out
+    out = await anna.say("/task 1")
+    assert "Start timer" not in out and "Stop timer" not in out, out  # an observer now
+
+    # Petr works on it and completes it: his own reply says what was logged
+    await petr.say("/task 1")
+    out = await petr.press("Запустить таймер")
+    await ran_for(25)
+    out = await petr.say("/task 1 завершить")
+    assert "Ваш таймер по этой задаче остановлен: учтено 25 мин." in out, out
+    async with sqlite_app.workspace.sessionmaker() as s:
+        entries = (await s.execute(select(TaskTimeEntry))).scalars().all()
+        timers = (await s.execute(select(TaskTimer))).scalars().all()
+    assert sorted(e.seconds // 60 for e in entries) == [25, 40] and timers == []
