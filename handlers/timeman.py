@@ -124,9 +124,15 @@ async def day_view(ctx: Ctx, now: datetime | None = None) -> View:
                 )
             )
         if current.status == "open":
-            view.row(Button(ctx.tr.s("⏸ Break"), "day:b"), Button(ctx.tr.s("⏹ Finish"), "day:f"))
+            view.row(
+                Button(ctx.tr.s("⏸ Break"), "day:b"),
+                Button(ctx.tr.s("⏹ Finish"), f"day:f:{current.id}"),
+            )
         elif current.status == "paused":
-            view.row(Button(ctx.tr.s("▶ Resume"), "day:r"), Button(ctx.tr.s("⏹ Finish"), "day:f"))
+            view.row(
+                Button(ctx.tr.s("▶ Resume"), "day:r"),
+                Button(ctx.tr.s("⏹ Finish"), f"day:f:{current.id}"),
+            )
         else:
             view.row(
                 Button(ctx.tr.s("▶ Continue the day"), "day:r"),
@@ -370,8 +376,10 @@ async def day_action(ctx: Ctx) -> Any:
         view = await day_view(ctx, now)
         view.edit = True
         return view
-    if verb == "f":
-        day, correction, violations = await timeman.finish_day(ctx.session, ctx.me, now=now)
+    if verb == "f":  # the day the button was shown for: an old one never closes today's
+        day, correction, violations = await timeman.finish_day(
+            ctx.session, ctx.me, day_id=ctx.int_arg(1), now=now
+        )
         return await _after_finish(ctx, day, correction, violations)
     if verb == "cp":
         day_id = ctx.int_arg(1)

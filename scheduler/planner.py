@@ -226,7 +226,7 @@ async def _report_prompts(
 def report_prompt(tr: Translator, day_id: int, open_: bool) -> View:
     view = View(body=tr("Your workday is ending. Finish the day and send your daily report."))
     if open_:
-        view.row(Button(tr.s("⏹ Finish"), "day:f"))
+        view.row(Button(tr.s("⏹ Finish"), f"day:f:{day_id}"))
     view.row(Button(tr.s("Daily report"), f"tm:rp:{day_id}"))
     return view
 

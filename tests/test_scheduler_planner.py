@@ -156,7 +156,7 @@ async def test_report_prompt_only_for_who_worked(
 ) -> None:
     await planner.tick(maker, now=local(2026, 11, 27, 8))
     async with maker() as s, s.begin():
-        await timeman.start_day(s, team.anna, now=local(2026, 11, 27, 9))
+        day, _c, _v = await timeman.start_day(s, team.anna, now=local(2026, 11, 27, 9))
     stats = await planner.tick(maker, now=local(2026, 11, 27, 9, 1))  # mornings
     assert stats.fired == 2
     stats = await planner.tick(maker, now=local(2026, 11, 27, 18))
@@ -166,7 +166,7 @@ async def test_report_prompt_only_for_who_worked(
         assert "Your workday is ending" in text(rows[-1])
         assert [b.action for row in View.from_dict(rows[-1].payload).buttons for b in row][
             0
-        ] == "day:f"
+        ] == f"day:f:{day.id}"
         assert len(await sent_to(s, team.boss.user_id)) == 1  # the morning only
 
 

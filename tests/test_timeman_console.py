@@ -482,3 +482,34 @@ async def test_a_new_zone_moves_the_morning_message_at_once(sqlite_app: App) -> 
     assert rule.timezone == "America/Los_Angeles"
     local = rule.next_fire_at.astimezone(ZoneInfo("America/Los_Angeles"))
     assert (local.hour, local.minute) == (9, 0), local
+
+
+async def test_an_old_finish_button_never_closes_todays_day(sqlite_app: App) -> None:
+    """Yesterday's card (or report prompt) still has its Finish button: pressed today, it
+    says it is out of date and today's day keeps running, with no violation."""
+    from sqlalchemy import select
+
+    from models.timeman import Violation, WorkDay
+
+    tz = midday_zone()
+    anna = ConsoleDriver(sqlite_app, user="Anna", lang="en", timezone=tz)
+    await anna.say("/start")
+    await anna.say("/day start")
+    old_actions = list(anna.console.actions)
+    assert any(action.startswith("day:f:") for action in old_actions), old_actions
+    async with sqlite_app.workspace.sessionmaker() as s, s.begin():
+        row = (await s.execute(select(WorkDay))).scalar_one()
+        row.day = row.day - timedelta(days=1)
+        row.started_at = row.started_at - timedelta(days=1)
+        row.finished_at = row.started_at + timedelta(hours=9)
+        row.status = "closed"
+    await anna.say("/day start")
+    anna.console.actions = old_actions  # the old message's buttons
+    out = await anna.press("Finish")
+    assert "This button is out of date" in out, out
+    assert "Day finished" not in out, out
+    async with sqlite_app.workspace.sessionmaker() as s:
+        days = (await s.execute(select(WorkDay).order_by(WorkDay.day))).scalars().all()
+        assert [d.status for d in days] == ["closed", "open"]
+        kinds = (await s.execute(select(Violation.kind))).scalars().all()
+        assert "early_finish" not in kinds and "short_day" not in kinds, kinds
