@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from handlers.core import Ctx, Router
@@ -122,10 +122,12 @@ async def apply_status(ctx: Ctx, task_id: int, verb: str) -> View:
     return view
 
 
-async def stop_timers(ctx: Ctx, task: Task, user_ids: list[int] | None = None) -> list[Span]:
+async def stop_timers(
+    ctx: Ctx, task: Task, user_ids: list[int] | None = None, now: datetime | None = None
+) -> list[Span]:
     """Timers running on the task stop (everyone's, or of `user_ids`) with their time
-    logged: the actor reads it in the reply (returned), the others are told."""
-    stopped = await tasks_work.stop_timers_on(ctx.session, task, user_ids)
+    logged up to `now`: the actor reads it in the reply (returned), the others are told."""
+    stopped = await tasks_work.stop_timers_on(ctx.session, task, user_ids, now)
     note: list[Span] = []
     for user_id, timer in stopped.items():
 

@@ -206,16 +206,46 @@ async def _tell(
         await ctx.notify(boss.id, "status", build_v, ref=f"workday:{violation.day_id}")
 
 
+async def _stop_timer(ctx: Ctx, until: datetime) -> list[Any]:
+    """The person's task timer stops with their working day (finished, or a break), its
+    time logged up to `until`: the lines that say so (none when no timer ran)."""
+    from handlers.tasks_more import stop_timers
+    from services import tasks_work
+
+    task = await tasks_work.timer_running(ctx.session, ctx.me, until)
+    if task is None:
+        return []
+    note = await stop_timers(ctx, task, [ctx.me.user_id], until)
+    return [note, bold(task.title if len(task.title) <= 300 else task.title[:299] + "…")]
+
+
+async def _pause(ctx: Ctx, now: datetime) -> View:
+    """A break: the day and its task timer pause (the timer's time so far is logged)."""
+    await timeman.pause_day(ctx.session, ctx.me, now)
+    stopped = await _stop_timer(ctx, now)
+    view = await day_view(ctx, now)
+    if stopped:
+        view.body = join_lines([view.body, *stopped])
+    return view
+
+
 async def _after_finish(
     ctx: Ctx, day: WorkDay, correction: DayCorrection | None, violations: list[Violation]
 ) -> list[View]:
     await tell_supervisor(ctx, correction, violations)
+    end = day.finished_at or utcnow()
+    stopped = await _stop_timer(ctx, end)  # before the report, which counts its time
     done = View(
-        body=ctx.tr(
-            "Day finished: {start}–{end}, worked {worked}.",
-            start=hhmm(ctx.tr, day.started_at),
-            end=hhmm(ctx.tr, day.finished_at or utcnow()),
-            worked=ctx.tr.duration(timeman.worked(day, day.finished_at or utcnow())),
+        body=join_lines(
+            [
+                ctx.tr(
+                    "Day finished: {start}–{end}, worked {worked}.",
+                    start=hhmm(ctx.tr, day.started_at),
+                    end=hhmm(ctx.tr, end),
+                    worked=ctx.tr.duration(timeman.worked(day, end)),
+                ),
+                *stopped,
+            ]
         )
     )
     return [done, await report_view(ctx, day.id)]
@@ -253,8 +283,7 @@ async def day_command(ctx: Ctx) -> Any:
         await tell_supervisor(ctx, correction, violations)
         return await day_view(ctx, now)
     if verb == "break":
-        await timeman.pause_day(ctx.session, ctx.me, now)
-        return await day_view(ctx, now)
+        return await _pause(ctx, now)
     if verb == "resume":
         await timeman.resume_day(ctx.session, ctx.me, now)
         return await day_view(ctx, now)
@@ -367,8 +396,7 @@ async def day_action(ctx: Ctx) -> Any:
         view.edit = True
         return view
     if verb == "b":
-        await timeman.pause_day(ctx.session, ctx.me, now)
-        view = await day_view(ctx, now)
+        view = await _pause(ctx, now)
         view.edit = True
         return view
     if verb == "r":

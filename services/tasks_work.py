@@ -384,6 +384,15 @@ async def stop_timers_on(
     return stopped
 
 
+async def timer_running(session: AsyncSession, actor: Actor, since_before: datetime) -> Task | None:
+    """The task the actor's own timer runs on, if it was started before `since_before`
+    (the end of their working day: a timer started later is later work)."""
+    timer = await session.get(TaskTimer, actor.user_id)
+    if timer is None or timer.started_at >= since_before:
+        return None
+    return await session.get(Task, timer.task_id)
+
+
 async def stop_timer(
     session: AsyncSession, actor: Actor, now: datetime | None = None
 ) -> tuple[Task, StoppedTimer]:

@@ -45,14 +45,15 @@ class DayFacts:
 
 
 async def day_facts(session: AsyncSession, user: User, day: WorkDay, now: datetime) -> DayFacts:
-    """Worked vs planned time and, when tasks exist, what was completed and logged."""
+    """Worked vs planned time and, when tasks exist, what was completed and logged (a
+    timer still running counts up to now)."""
     schedule = await timeman.schedule_of(session, user)
     planned = schedule.planned if schedule.works_on(day.day) else timedelta(0)
     facts = DayFacts(day=day, worked=timeman.worked(day, now), planned=planned)
     start = timeman.at_local(day.day, 0, user.timezone)
     end = timeman.at_local(day.day + timedelta(days=1), 0, user.timezone)
     try:
-        from models.tasks import Task, TaskTimeEntry
+        from models.tasks import Task, TaskTimeEntry, TaskTimer
     except ImportError:  # the tasks area is optional
         return facts
     lines: dict[int, TaskLine] = {}
@@ -72,6 +73,18 @@ async def day_facts(session: AsyncSession, user: User, day: WorkDay, now: dateti
     )
     for task_id, title, seconds in logged:
         lines[task_id] = TaskLine(task_id, title, int(seconds or 0))
+    running = await reminders_rows(
+        session,
+        "task_timers",
+        select(Task.id, Task.title, TaskTimer.started_at)
+        .join(Task, Task.id == TaskTimer.task_id)
+        .where(TaskTimer.user_id == user.id, Task.team_id == user.team_id),
+    )
+    for task_id, title, started_at in running:
+        # the part of the day's date it ran, until now
+        seconds = (min(now, end) - max(started_at, start)).total_seconds()
+        if seconds > 0:
+            lines.setdefault(task_id, TaskLine(task_id, title)).seconds += int(seconds)
     done = await reminders_rows(
         session,
         "tasks",

@@ -513,3 +513,65 @@ async def test_an_old_finish_button_never_closes_todays_day(sqlite_app: App) -> 
         assert [d.status for d in days] == ["closed", "open"]
         kinds = (await s.execute(select(Violation.kind))).scalars().all()
         assert "early_finish" not in kinds and "short_day" not in kinds, kinds
+
+
+async def _timer_started_ago(app: App, minutes: int) -> None:
+    """The day and the task timer began `minutes` ago (same local date: midday zone)."""
+    from models.tasks import TaskTimer
+    from models.timeman import WorkDay
+
+    started = utcnow() - timedelta(minutes=minutes)
+    async with app.workspace.sessionmaker() as s, s.begin():
+        await s.execute(update(WorkDay).values(started_at=started))
+        await s.execute(update(TaskTimer).values(started_at=started))
+
+
+async def test_finishing_the_day_stops_the_task_timer_with_its_time(sqlite_app: App) -> None:
+    """The timer does not run on overnight: finishing the day logs its time, the reply
+    says so, and the day's report lists it."""
+    from sqlalchemy import select
+
+    from models.tasks import TaskTimeEntry, TaskTimer
+
+    anna = ConsoleDriver(sqlite_app, user="Anna", lang="en", timezone=midday_zone())
+    await anna.say("/start")
+    await anna.say("/day start")
+    await anna.say("/task Prepare quarterly report")
+    await anna.say("/task 1")
+    out = await anna.press("Start timer")
+    assert "Timer started." in out, out
+    await _timer_started_ago(sqlite_app, 180)
+    # before the finish, the report counts the running timer
+    out = await anna.say("/day report")
+    assert "Prepare quarterly report — 3 h" in out, out
+    assert "no activity recorded" not in out, out
+    out = await anna.say("/day finish")
+    assert "Day finished" in out, out
+    assert "Your timer on this task stopped: 3 h logged." in out, out
+    assert "Prepare quarterly report — 3 h" in out, out  # the report, once
+    async with sqlite_app.workspace.sessionmaker() as s:
+        entries = (await s.execute(select(TaskTimeEntry))).scalars().all()
+        timers = (await s.execute(select(TaskTimer))).scalars().all()
+    assert [e.seconds // 60 for e in entries] == [180] and timers == []
+
+
+async def test_a_break_stops_the_task_timer_with_its_time(sqlite_app: App) -> None:
+    from sqlalchemy import select
+
+    from models.tasks import TaskTimeEntry, TaskTimer
+
+    anna = ConsoleDriver(sqlite_app, user="Анна", lang="ru", timezone=midday_zone())
+    await anna.say("/start")
+    await anna.say("/day start")
+    await anna.say("/task Подготовить отчёт")
+    await anna.say("/task 1")
+    await anna.press("Запустить таймер")
+    await _timer_started_ago(sqlite_app, 50)
+    out = await anna.say("/day break")
+    assert "На перерыве с" in out, out
+    assert "Ваш таймер по этой задаче остановлен: учтено 50 мин." in out, out
+    assert "Подготовить отчёт" in out, out
+    async with sqlite_app.workspace.sessionmaker() as s:
+        entries = (await s.execute(select(TaskTimeEntry))).scalars().all()
+        timers = (await s.execute(select(TaskTimer))).scalars().all()
+    assert [e.seconds // 60 for e in entries] == [50] and timers == []
