@@ -81,7 +81,9 @@ async def day_view(ctx: Ctx, now: datetime | None = None) -> View:
     user = await timeman._me(ctx.session, ctx.me)
     schedule = await timeman.schedule_of(ctx.session, user)
     today_ = timeman.local_date(now, user.timezone)
-    lines: list[Any] = [bold(ctx.tr.s("Working day, {date}", date=_date(ctx.tr, today_)))]
+    # a day worked past midnight (a night shift) is still the day it started on
+    shown = current.day if current is not None else today_
+    lines: list[Any] = [bold(ctx.tr.s("Working day, {date}", date=_date(ctx.tr, shown)))]
     view = View()
     if stale is not None:
         end = timeman.at_local(stale.day, schedule.end_minute, user.timezone)

@@ -90,16 +90,32 @@ async def day_on(session: AsyncSession, user_id: int, day: date) -> WorkDay | No
     )
 
 
+OPEN_DAY_MAX = timedelta(hours=16)  # a day still open after this is one left open
+
+
+def left_open(day: WorkDay, now: datetime, tz: str) -> bool:
+    """An open day from an earlier date that has run longer than a day's work runs:
+    one left open. A day worked past midnight, a night shift, are still running."""
+    return (
+        day.status != "closed"
+        and day.day != local_date(now, tz)
+        and now - day.started_at > OPEN_DAY_MAX
+    )
+
+
 async def today(
     session: AsyncSession, actor: Actor, now: datetime | None = None
 ) -> tuple[WorkDay | None, WorkDay | None]:
-    """(today's day, an open day from an earlier date) for the actor."""
+    """(the day being worked: today's, or one still running since an earlier date, such
+    as a night shift; an earlier day left open) for the actor."""
     user = await _me(session, actor)
     now = now or utcnow()
     current = await day_on(session, user.id, local_date(now, user.timezone))
     stale = await open_day(session, user.id)
     if stale is not None and current is not None and stale.id == current.id:
         stale = None
+    if stale is not None and current is None and not left_open(stale, now, user.timezone):
+        current, stale = stale, None
     return current, stale
 
 
@@ -200,9 +216,6 @@ async def resume_day(session: AsyncSession, actor: Actor, now: datetime | None =
     return day
 
 
-OPEN_DAY_MAX = timedelta(hours=16)  # a day still open after this is one left open
-
-
 async def finish_day(
     session: AsyncSession,
     actor: Actor,
@@ -224,9 +237,7 @@ async def finish_day(
         raise DomainError(N_("The finish cannot be in the future."))
     if end <= day.started_at:
         raise DomainError(N_("The finish must be after the start."))
-    # left open: a later day, and longer than a day's work runs (a day to past midnight,
-    # a night shift, are finished in time)
-    stale = day.day != local_date(now, user.timezone) and now - day.started_at > OPEN_DAY_MAX
+    stale = left_open(day, now, user.timezone)
     corrected = now - end > SLACK
     if corrected or stale:
         reason = clean_reason(reason)

@@ -384,7 +384,7 @@ async def timesheet(
         until = now
         if day.status != "closed":
             row.open_days += 1
-            if day.day < timeman.local_date(now, row.user.timezone):
+            if timeman.left_open(day, now, row.user.timezone):
                 # a day left open from an earlier date counts to its planned end, not
                 # until now (23 hours by the next morning); the sheet marks it
                 row.left_open.add(day.day)

@@ -575,3 +575,34 @@ async def test_a_break_stops_the_task_timer_with_its_time(sqlite_app: App) -> No
         entries = (await s.execute(select(TaskTimeEntry))).scalars().all()
         timers = (await s.execute(select(TaskTimer))).scalars().all()
     assert [e.seconds // 60 for e in entries] == [50] and timers == []
+
+
+async def test_a_day_worked_past_midnight_is_shown_running_not_left_open(
+    sqlite_app: App,
+) -> None:
+    """Started yesterday at about 10:00, it is past midnight now (15 h): the card shows
+    the running day with its Finish button, and finishing it needs no reason."""
+    from sqlalchemy import select
+
+    from models.timeman import Violation, WorkDay
+
+    tz = past_midnight_zone()
+    anna = ConsoleDriver(sqlite_app, user="Anna", lang="en", timezone=tz)
+    await anna.say("/start")
+    await anna.say("/day start")
+    async with sqlite_app.workspace.sessionmaker() as s, s.begin():
+        row = (await s.execute(select(WorkDay))).scalar_one()
+        row.day = row.day - timedelta(days=1)
+        row.started_at = row.started_at - timedelta(hours=15)
+    for line in ("/day", "/day start"):
+        out = await anna.say(line)
+        assert "still open" not in out and "Close at" not in out, out
+        assert "Working since" in out and "Worked: 15 h" in out and "Finish" in out, out
+    out = await anna.press("Finish")
+    assert "Day finished" in out and "worked 15 h" in out, out
+    assert "Say why" not in out, out
+    async with sqlite_app.workspace.sessionmaker() as s:
+        row = (await s.execute(select(WorkDay))).scalar_one()
+        assert row.status == "closed"
+        kinds = (await s.execute(select(Violation.kind))).scalars().all()
+    assert "left_open" not in kinds, kinds
