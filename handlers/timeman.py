@@ -20,6 +20,7 @@ from services.errors import N_ as _N
 from services.errors import DomainError
 from services.notifications import parse_clock
 from services.parsing import spoken_hour
+from services.parsing_days import past_day
 
 router = Router(__name__)
 ORDER = 60
@@ -257,7 +258,7 @@ async def _after_finish(
     "day",
     help=N_("your working day: start, break, finish, report"),
     usage=N_(
-        "/day [start [09:10 REASON]|break|resume|finish [18:00 REASON]|fix start|finish TIME REASON|history|report|schedule]"
+        "/day [start [09:10 REASON]|break|resume|finish [18:00 REASON]|fix [DATE] start|finish TIME REASON|history|report [DATE]|schedule]"
     ),
     roles=STAFF,
     personal=True,
@@ -294,16 +295,17 @@ async def day_command(ctx: Ctx) -> Any:
         at = None
         if minute is not None:
             current = await timeman.open_day(ctx.session, ctx.me.user_id)
-            on = current.day if current is not None else timeman.local_date(now, tz)
-            at = timeman.at_local(on, minute, tz)
-            if current is not None and at <= current.started_at:
-                # "/day finish 00:20" after midnight: the clock of the next day
-                at = timeman.at_local(on + timedelta(days=1), minute, tz)
+            if current is not None:
+                at = _finish_at(current, minute, tz)
+            else:
+                at = timeman.at_local(timeman.local_date(now, tz), minute, tz)
         day, correction, violations = await timeman.finish_day(
             ctx.session, ctx.me, at=at, reason=reason, now=now
         )
         return await _after_finish(ctx, day, correction, violations)
     if verb == "fix":
+        # "/day fix [04.03] start|finish TIME REASON": a date names an earlier day
+        on, rest = _said_day(rest, timeman.local_date(now, tz))
         which, _, tail = rest.strip().partition(" ")
         field = {"start": "start", "начало": "start", "finish": "finish", "конец": "finish"}.get(
             which.lower()
@@ -312,17 +314,18 @@ async def day_command(ctx: Ctx) -> Any:
         if field is None or minute is None:
             raise DomainError(
                 _N(
-                    "For example: /day fix start 09:00 traffic, or /day fix finish 18:30 "
-                    "forgot to clock out"
+                    "For example: /day fix start 09:00 traffic, /day fix finish 18:30 "
+                    "forgot to clock out, or for an earlier day /day fix 03.03 finish 17:30 "
+                    "left for the doctor"
                 )
             )
-        last = await timeman.open_day(ctx.session, ctx.me.user_id)
-        from services import timeman_reports
-
-        last = last or await timeman_reports.latest_day(ctx.session, ctx.me)
-        on = last.day if last is not None else timeman.local_date(now, tz)
+        fixed = await timeman.my_day(ctx.session, ctx.me, on)
+        if field == "finish":
+            value = _finish_at(fixed, minute, tz)
+        else:
+            value = timeman.at_local(fixed.day, minute, tz)
         day, correction = await timeman.correct(
-            ctx.session, ctx.me, field, timeman.at_local(on, minute, tz), reason, now
+            ctx.session, ctx.me, field, value, reason, now, on=fixed.day
         )
         if await tell_supervisor(ctx, correction, []):
             return View(body=ctx.tr("Correction saved and sent to your supervisor for approval."))
@@ -336,15 +339,38 @@ async def day_command(ctx: Ctx) -> Any:
     if verb == "report":
         from services import timeman_reports
 
+        # "/day report 03.03", "/day report yesterday": the report of an earlier day
+        on, rest = _said_day(rest, timeman.local_date(now, tz))
         if rest.strip():  # "/day report @Пётр": not a word of it is ignored silently
             raise DomainError(
-                _N("/day report is your own report. Someone else's days: /timesheet @person")
+                _N(
+                    "/day report is your own report: /day report, or of an earlier day "
+                    "/day report 03.03. Someone else's days: /timesheet @person"
+                )
             )
+        if on is not None:
+            return await report_view(ctx, (await timeman.my_day(ctx.session, ctx.me, on)).id)
         last = await timeman_reports.latest_day(ctx.session, ctx.me)
         if last is None:
             raise DomainError(_N("Your day has not started. Send /day start."))
         return await report_view(ctx, last.id)
     raise DomainError(_N("Unknown action {verb}. Send /help for the list."), verb=word)
+
+
+def _finish_at(day: WorkDay, minute: int, tz: str) -> datetime:
+    """A finish said as a clock time, on the day's date; one not after the start is the
+    next morning's ("/day finish 00:20" after working past midnight)."""
+    at = timeman.at_local(day.day, minute, tz)
+    if at <= day.started_at:
+        at = timeman.at_local(day.day + timedelta(days=1), minute, tz)
+    return at
+
+
+def _said_day(text: str, today: date) -> tuple[date | None, str]:
+    """'03.03 finish 17:30 …' -> (3 Mar, 'finish 17:30 …'); no day first -> (None, text)."""
+    word, _, rest = text.strip().partition(" ")
+    on = past_day(word, today) if word else None
+    return (on, rest) if on is not None else (None, text)
 
 
 async def history_view(ctx: Ctx, page_no: int) -> View:

@@ -156,3 +156,26 @@ def whole_days(start: datetime, end: datetime, tz: str) -> tuple[datetime, datet
     if local_end.time() == time(0) and last > first:
         last -= timedelta(days=1)
     return midnight(first, tz), midnight(max(first, last) + timedelta(days=1), tz)
+
+
+_PAST_DAY = re.compile(r"(?P<d>\d{1,2})\.(?P<m>\d{1,2})(?:\.(?P<y>\d{4}|\d{2}))?")
+_PAST_WORDS = {"today": 0, "сегодня": 0, "yesterday": 1, "вчера": 1, "позавчера": 2}
+
+
+def past_day(word: str, today: date) -> date | None:
+    """A day already begun, said in one word: "04.03", "4.03.2025", "yesterday",
+    "вчера"; a date without a year that is still ahead is last year's. None: no day."""
+    word = word.strip().lower()
+    if word in _PAST_WORDS:
+        return today - timedelta(days=_PAST_WORDS[word])
+    match = _PAST_DAY.fullmatch(word)
+    if match is None:
+        return None
+    year = _year(match.group("y")) or today.year
+    try:
+        day = date(year, int(match.group("m")), int(match.group("d")))
+        if match.group("y") is None and day > today:
+            day = day.replace(year=year - 1)
+    except ValueError:
+        raise DomainError(N_("There is no such date: {text}."), text=word) from None
+    return day

@@ -322,6 +322,25 @@ async def _record_correction(
     return row
 
 
+async def my_day(session: AsyncSession, actor: Actor, on: date | None) -> WorkDay:
+    """The actor's day of the date `on`, or without one the latest (today's or the last)
+    to correct."""
+    user = await _me(session, actor)
+    if on is not None:
+        day = await day_on(session, user.id, on)
+        if day is None:
+            raise DomainError(
+                N_("You have no working day on {date}."), date=on.strftime("%d.%m.%Y")
+            )
+        return day
+    day = await session.scalar(
+        select(WorkDay).where(WorkDay.user_id == user.id).order_by(WorkDay.day.desc()).limit(1)
+    )
+    if day is None:
+        raise DomainError(N_("You have no working day to correct yet."))
+    return day
+
+
 async def correct(
     session: AsyncSession,
     actor: Actor,
@@ -329,18 +348,23 @@ async def correct(
     value: datetime,
     reason: str,
     now: datetime | None = None,
+    on: date | None = None,
 ) -> tuple[WorkDay, DayCorrection]:
-    """Change the start or finish of the latest day (today's or the last one)."""
+    """Change the start or finish of the day of the date `on`, or of the latest day
+    (today's or the last one); any recent day may be corrected, with a reason."""
     user = await _me(session, actor)
     now = now or utcnow()
     reason = clean_reason(reason)
+    day = await my_day(session, actor, on)
+    if field == "finish" and day.status != "closed":
+        raise DomainError(
+            N_(
+                "This day is still open: finish it with /day finish TIME REASON. To correct "
+                "an earlier day, name its date: /day fix 03.03 finish 17:30 REASON"
+            )
+        )
     if value > now + timedelta(minutes=1):
         raise DomainError(N_("A corrected time cannot be in the future."))
-    day = await session.scalar(
-        select(WorkDay).where(WorkDay.user_id == user.id).order_by(WorkDay.day.desc()).limit(1)
-    )
-    if day is None:
-        raise DomainError(N_("You have no working day to correct yet."))
     if field == "start":
         if day.finished_at is not None and value >= day.finished_at:
             raise DomainError(N_("The start must be before the finish."))
@@ -349,8 +373,6 @@ async def correct(
         old: datetime | None = day.started_at
         day.started_at = value
     elif field == "finish":
-        if day.status != "closed":
-            raise DomainError(N_("The day is still open; finish it with /day finish TIME REASON."))
         if value <= day.started_at:
             raise DomainError(N_("The finish must be after the start."))
         old = day.finished_at

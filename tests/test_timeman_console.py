@@ -320,7 +320,7 @@ async def test_day_report_for_someone_else_points_to_the_timesheet(sqlite_app: A
     anna = ConsoleDriver(sqlite_app, user="Anna", lang="en")
     await anna.say("/start")
     out = await anna.say("/day report @Petr")
-    assert "/day report is your own report. Someone else's days: /timesheet @person" in out
+    assert "/day report is your own report" in out and "/timesheet @person" in out, out
 
 
 async def test_a_correction_said_as_9_in_the_morning(sqlite_app: App) -> None:
@@ -606,3 +606,101 @@ async def test_a_day_worked_past_midnight_is_shown_running_not_left_open(
         assert row.status == "closed"
         kinds = (await s.execute(select(Violation.kind))).scalars().all()
     assert "left_open" not in kinds, kinds
+
+
+async def test_a_finish_after_midnight_is_corrected_to_that_night(sqlite_app: App) -> None:
+    """`/day fix finish 00:50` after a day worked past midnight is that night's 00:50,
+    the same rule as `/day finish 00:50`."""
+    from zoneinfo import ZoneInfo
+
+    from sqlalchemy import select
+
+    from models.timeman import WorkDay
+
+    tz = past_midnight_zone()
+    anna = ConsoleDriver(sqlite_app, user="Anna", lang="en", timezone=tz)
+    await anna.say("/start")
+    await anna.say("/day start")
+    async with sqlite_app.workspace.sessionmaker() as s, s.begin():
+        row = (await s.execute(select(WorkDay))).scalar_one()
+        row.day = row.day - timedelta(days=1)
+        row.started_at = row.started_at - timedelta(hours=10)  # yesterday, about 15:00
+    out = await anna.say("/day finish")
+    assert "Day finished" in out, out
+    earlier = local_clock(tz, -timedelta(minutes=30))  # after midnight still
+    out = await anna.say(f"/day fix finish {earlier} was done by then really")
+    assert "Correction saved" in out, out
+    async with sqlite_app.workspace.sessionmaker() as s:
+        row = (await s.execute(select(WorkDay))).scalar_one()
+    assert row.finished_at is not None
+    assert row.finished_at.astimezone(ZoneInfo(tz)).strftime("%H:%M") == earlier
+    assert row.finished_at.astimezone(ZoneInfo(tz)).date() == row.day + timedelta(days=1)
+
+
+async def _yesterday_closed_and_today_started(app: App, person: ConsoleDriver) -> str:
+    """Yesterday's day worked and closed, today's started: yesterday as "DD.MM"."""
+    from sqlalchemy import select
+
+    from models.timeman import WorkDay
+
+    await person.say("/day start")
+    async with app.workspace.sessionmaker() as s, s.begin():
+        row = (await s.execute(select(WorkDay))).scalar_one()
+        row.day = row.day - timedelta(days=1)
+        row.started_at = row.started_at - timedelta(days=1, hours=3)
+        row.finished_at = row.started_at + timedelta(hours=9)
+        row.status = "closed"
+        said = row.day.strftime("%d.%m")
+    out = await person.say("/day start")
+    assert "Working since" in out or "Работаете с" in out, out
+    return said
+
+
+async def test_an_earlier_day_is_corrected_by_its_date(sqlite_app: App) -> None:
+    from zoneinfo import ZoneInfo
+
+    from sqlalchemy import select
+
+    from models.timeman import DayCorrection, WorkDay
+
+    tz = midday_zone()
+    boss = ConsoleDriver(sqlite_app, user="Boss", lang="en", timezone=tz)
+    await boss.say("/start")
+    anna = ConsoleDriver(sqlite_app, user="Anna", lang="en", timezone=tz)
+    await anna.say(f"/start {invite_code(await boss.say('/invite'))}")
+    await boss.say("/team supervisor @Anna @Boss")
+    yesterday = await _yesterday_closed_and_today_started(sqlite_app, anna)
+    # without a date the latest day is meant: today's, still open
+    out = await anna.say("/day fix finish 11:30 left early for the doctor")
+    assert "name its date: /day fix 03.03 finish 17:30" in out, out
+    out = await anna.say(f"/day fix {yesterday} finish 20:30 left early for the doctor")
+    assert "Correction saved and sent to your supervisor for approval." in out, out
+    async with sqlite_app.workspace.sessionmaker() as s:
+        days = (await s.execute(select(WorkDay).order_by(WorkDay.day))).scalars().all()
+        fixes = (await s.execute(select(DayCorrection))).scalars().all()
+    assert days[0].finished_at is not None
+    assert days[0].finished_at.astimezone(ZoneInfo(tz)).strftime("%H:%M") == "20:30"
+    assert days[1].status == "open" and days[1].finished_at is None
+    assert [(f.day_id, f.field) for f in fixes] == [(days[0].id, "finish")]
+    out = await anna.say("/day fix 01.01.2001 finish 17:30 why not")
+    assert "You have no working day on 01.01.2001." in out, out
+
+
+async def test_an_earlier_day_report_is_opened_by_its_date(sqlite_app: App) -> None:
+    from zoneinfo import ZoneInfo
+
+    from babel.dates import format_date
+
+    tz = midday_zone()
+    ivan = ConsoleDriver(sqlite_app, user="Иван", lang="ru", timezone=tz)
+    await ivan.say("/start")
+    said = await _yesterday_closed_and_today_started(sqlite_app, ivan)
+    today = datetime.now(UTC).astimezone(ZoneInfo(tz)).date()
+    heading = (
+        f"Ежедневный отчёт, {format_date(today - timedelta(days=1), 'd MMM yyyy', locale='ru')}"
+    )
+    for words in (said, "вчера", "yesterday"):
+        out = await ivan.say(f"/day report {words}")
+        assert heading in out and "Отработано 9 ч" in out, out
+    out = await ivan.say("/day report")
+    assert format_date(today, "d MMM yyyy", locale="ru") in out, out
