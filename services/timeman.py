@@ -205,7 +205,8 @@ async def resume_day(session: AsyncSession, actor: Actor, now: datetime | None =
         day.break_seconds += int(max(timedelta(0), now - day.finished_at).total_seconds())
         day.finished_at = None
         day.status = "open"
-        await session.flush()
+        # an early finish or a short day no longer holds: the next finish measures again
+        await _forget_violations(session, day, ("early_finish", "short_day"))
         return day
     if day.status != "paused" or day.paused_at is None:
         raise DomainError(N_("You are working already; there is no break to end."))
@@ -465,12 +466,7 @@ async def accept_unreviewed(session: AsyncSession, correction: DayCorrection) ->
 async def _recheck_violations(session: AsyncSession, user: User, day: WorkDay) -> None:
     """A corrected start or finish: the day's late start, early finish and short day
     are measured again (a day left open stays noted)."""
-    await session.execute(
-        delete(Violation).where(
-            Violation.day_id == day.id,
-            Violation.kind.in_(("late_start", "early_finish", "short_day")),
-        )
-    )
+    await _forget_violations(session, day, ("late_start", "early_finish", "short_day"))
     schedule = await schedule_of(session, user)
     if schedule.works_on(day.day):
         due = at_local(day.day, schedule.start_minute + schedule.grace_minutes, user.timezone)
@@ -479,6 +475,13 @@ async def _recheck_violations(session: AsyncSession, user: User, day: WorkDay) -
             await _violation(session, day, "late_start", _minutes(late))
     if day.status == "closed":
         await _finish_violations(session, user, day, left_open=False)
+    await session.flush()
+
+
+async def _forget_violations(session: AsyncSession, day: WorkDay, kinds: tuple[str, ...]) -> None:
+    await session.execute(
+        delete(Violation).where(Violation.day_id == day.id, Violation.kind.in_(kinds))
+    )
     await session.flush()
 
 

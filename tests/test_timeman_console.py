@@ -704,3 +704,31 @@ async def test_an_earlier_day_report_is_opened_by_its_date(sqlite_app: App) -> N
         assert heading in out and "Отработано 9 ч" in out, out
     out = await ivan.say("/day report")
     assert format_date(today, "d MMM yyyy", locale="ru") in out, out
+
+
+async def test_a_continued_day_is_measured_again_at_its_finish(sqlite_app: App) -> None:
+    """Finished early at 10:00, continued, finished after the planned end (it is 12:xx):
+    the early finish is gone from the day and from the timesheet."""
+    from sqlalchemy import select
+
+    from models.timeman import Violation
+
+    tz = midday_zone()
+    anna = ConsoleDriver(sqlite_app, user="Anna", lang="en", timezone=tz)
+    await anna.say("/start")
+    await anna.say("/day schedule mon-sun 08:00-12:00 lunch 0")
+    await anna.say("/day start 08:00 came in early")
+    out = await anna.say("/day finish 10:00 had to leave")
+    assert "Day finished" in out, out
+    async with sqlite_app.workspace.sessionmaker() as s:
+        kinds = (await s.execute(select(Violation.kind))).scalars().all()
+    assert "early_finish" in kinds, kinds
+    out = await anna.say("/day resume")
+    assert "Working since" in out, out
+    out = await anna.say("/day finish")
+    assert "Day finished" in out, out
+    async with sqlite_app.workspace.sessionmaker() as s:
+        kinds = (await s.execute(select(Violation.kind))).scalars().all()
+    assert "early_finish" not in kinds, kinds
+    out = await anna.say("/timesheet")
+    assert "early finish" not in out, out
