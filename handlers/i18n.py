@@ -147,6 +147,14 @@ class Translator:
         said = self._when(moment)
         return said + self.zone_note(moment) if zoned else said
 
+    def when_there(self, moment: datetime, timezone: str) -> str:
+        """A moment as a clock in `timezone` read it (a person's working day), that zone
+        named when it is not the reader's: "09:00 (UTC+5)" for a supervisor in Moscow."""
+        if timezone == self.timezone:
+            return self.when(moment)
+        there = Translator(self.lang, timezone, self.read_at, shared=True, relative=self.relative)
+        return there.when(moment)
+
     def _when(self, moment: datetime) -> str:
         local = moment.astimezone(self.zone())
         now = (self.read_at or datetime.now(UTC)).astimezone(self.zone())

@@ -155,13 +155,17 @@ def _date(tr: Translator, day: date) -> str:
 
 
 async def tell_supervisor(
-    ctx: Ctx, correction: DayCorrection | None, violations: list[Violation]
+    ctx: Ctx,
+    correction: DayCorrection | None,
+    violations: list[Violation],
+    *,
+    late_entry: bool = False,
 ) -> bool:
     """Tell whoever reviews the person's time; False when nobody does (a correction
-    then stands as it is)."""
+    then stands as it is). `late_entry`: the correction is a start typed afterwards."""
     supervisor = await timeman.supervisor_of(ctx.session, ctx.me.user_id)
     if supervisor is not None:
-        await _tell(ctx, supervisor, correction, violations)
+        await _tell(ctx, supervisor, correction, violations, late_entry)
         return True
     if correction is None:
         return False  # violations go to a supervisor only
@@ -170,29 +174,45 @@ async def tell_supervisor(
         await timeman.accept_unreviewed(ctx.session, correction)
         return False
     for admin in reviewers:
-        await _tell(ctx, admin, correction, [])
+        await _tell(ctx, admin, correction, [], late_entry)
     return True
 
 
 async def _tell(
-    ctx: Ctx, boss: User, correction: DayCorrection | None, violations: list[Violation]
+    ctx: Ctx,
+    boss: User,
+    correction: DayCorrection | None,
+    violations: list[Violation],
+    late_entry: bool = False,
 ) -> None:
-    name = ctx.me.name
+    name, zone = ctx.me.name, ctx.me.timezone
     if correction is not None:
         row = correction
 
         def build(tr: Translator) -> View:
-            field = tr.s("start") if row.field == "start" else tr.s("finish")
-            view = View(
-                body=tr(
+            # the times as the person's clock read them, their zone named if not the reader's
+            new = tr.when_there(row.new_value, zone)
+            old = tr.when_there(row.old_value, zone) if row.old_value else "—"
+            if late_entry:  # the old value is the moment it was typed, no earlier start
+                body = tr(
+                    "{person} entered the start of their day late: {new} (entered at {old}). "
+                    "Reason: {reason}",
+                    person=bold(name),
+                    new=new,
+                    old=old,
+                    reason=row.reason,
+                )
+            else:
+                field = tr.s("start") if row.field == "start" else tr.s("finish")
+                body = tr(
                     "{person} corrected the {field} of their day to {new} (was {old}). Reason: {reason}",
                     person=bold(name),
                     field=field,
-                    new=tr.when(row.new_value),
-                    old=tr.when(row.old_value) if row.old_value else "—",
+                    new=new,
+                    old=old,
                     reason=row.reason,
                 )
-            )
+            view = View(body=body)
             view.row(
                 Button(tr.s("Approve"), f"tm:a:{row.id}"), Button(tr.s("Reject"), f"tm:x:{row.id}")
             )
@@ -283,7 +303,7 @@ async def day_command(ctx: Ctx) -> Any:
             )
         except timeman.PreviousDayOpen:
             return await day_view(ctx, now)
-        await tell_supervisor(ctx, correction, violations)
+        await tell_supervisor(ctx, correction, violations, late_entry=True)
         return await day_view(ctx, now)
     if verb == "break":
         return await _pause(ctx, now)

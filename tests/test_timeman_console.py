@@ -732,3 +732,25 @@ async def test_a_continued_day_is_measured_again_at_its_finish(sqlite_app: App) 
     assert "early_finish" not in kinds, kinds
     out = await anna.say("/timesheet")
     assert "early finish" not in out, out
+
+
+async def test_a_late_entry_reaches_a_supervisor_in_another_zone_in_the_person_time(
+    sqlite_app: App,
+) -> None:
+    """Ivan enters his start late; Boris lives 14 hours away: he reads Ivan's clock with
+    Ivan's zone named, and the entry is said as one, not as a start moved from "now"."""
+    ivan_zone = midday_zone()
+    boss_zone = "Etc/GMT-14" if ivan_zone != "Etc/GMT-14" else "Etc/GMT+10"
+    boris = ConsoleDriver(sqlite_app, user="Boris", lang="en", timezone=boss_zone)
+    await boris.say("/start")
+    ivan = ConsoleDriver(sqlite_app, user="Ivan", lang="ru", timezone=ivan_zone)
+    await ivan.say(f"/start {invite_code(await boris.say('/invite'))}")
+    await boris.say("/team supervisor @Ivan @Boris")
+    earlier = local_clock(ivan_zone, -timedelta(hours=1))
+    out = await ivan.say(f"/day start {earlier} пробки")
+    assert f"Работаете с {earlier}" in out, out
+    out = await boris.say("/day")
+    assert "Ivan entered the start of their day late:" in out, out
+    zone = "UTC" if ivan_zone == "UTC" else "UTC+" if ivan_zone.startswith("Etc/GMT-") else "UTC−"
+    assert f"today {earlier} ({zone}" in out and "(entered at today " in out, out
+    assert "Reason: пробки" in out, out
