@@ -34,15 +34,17 @@ def violation_text(tr: Translator, row: Violation) -> str:
 
 def draft_text(tr: Translator, facts: timeman_reports.DayFacts) -> str:
     """The draft in the author's language: worked vs planned, then the tasks."""
-    lines = [
-        tr.s(
+    if facts.planned:
+        worked = tr.s(
             "Worked {worked} of {planned} planned.",
             worked=tr.duration(facts.worked),
             planned=tr.duration(facts.planned),
         )
-    ]
-    if not facts.tasks:
-        lines.append(tr.s("{worked}, no activity recorded.", worked=tr.duration(facts.worked)))
+    else:  # nothing was planned: not "of 0 min planned"
+        worked = tr.s("Worked {worked} on a day off.", worked=tr.duration(facts.worked))
+    lines = [worked]
+    if not facts.tasks:  # the worked time is said above: not twice
+        lines.append(tr.s("No activity recorded on tasks."))
     for line in facts.tasks:
         mark = "✅ " if line.completed else "• "
         if line.seconds:

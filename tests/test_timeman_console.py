@@ -91,7 +91,8 @@ async def test_day_cycle_and_report_in_english(app: App) -> None:
     await anna.say("/day")
     out = await anna.press("Finish")
     assert "Day finished" in out and "Daily report" in out
-    assert "Worked 2 h" in out and "no activity recorded" in out
+    assert "Worked 2 h" in out and "No activity recorded on tasks." in out
+    assert out.split("Daily report")[1].count("2 h") == 1, out  # the worked time once
     out = await anna.press("Add text")
     assert "What would you add to the report?" in out
     out = await anna.say("Finished the data import")
@@ -179,7 +180,7 @@ async def test_day_cycle_and_report_in_russian(sqlite_app: App) -> None:
     assert "Работаете с" in out
     out = await anna.say("/day закончить")
     assert "День завершён" in out and "Ежедневный отчёт" in out
-    assert "активность не зафиксирована" in out
+    assert "Активность по задачам не зафиксирована." in out
     out = await anna.press("Отправить руководителю")
     assert "Отчёт отправлен: Босс." in out
 
@@ -544,7 +545,7 @@ async def test_finishing_the_day_stops_the_task_timer_with_its_time(sqlite_app: 
     # before the finish, the report counts the running timer
     out = await anna.say("/day report")
     assert "Prepare quarterly report — 3 h" in out, out
-    assert "no activity recorded" not in out, out
+    assert "No activity recorded" not in out, out
     out = await anna.say("/day finish")
     assert "Day finished" in out, out
     assert "Your timer on this task stopped: 3 h logged." in out, out
@@ -754,3 +755,16 @@ async def test_a_late_entry_reaches_a_supervisor_in_another_zone_in_the_person_t
     zone = "UTC" if ivan_zone == "UTC" else "UTC+" if ivan_zone.startswith("Etc/GMT-") else "UTC−"
     assert f"today {earlier} ({zone}" in out and "(entered at today " in out, out
     assert "Reason: пробки" in out, out
+
+
+async def test_a_report_of_a_day_off_says_so(sqlite_app: App) -> None:
+    from zoneinfo import ZoneInfo
+
+    tz = midday_zone()
+    tomorrow = datetime.now(UTC).astimezone(ZoneInfo(tz)) + timedelta(days=1)
+    anna = ConsoleDriver(sqlite_app, user="Anna", lang="en", timezone=tz)
+    await anna.say("/start")
+    out = await anna.say(f"/day schedule {tomorrow.strftime('%a').lower()} 09:00-18:00")
+    await anna.say("/day start")
+    out = await anna.say("/day finish")
+    assert "Worked 0 min on a day off." in out and "planned" not in out, out
