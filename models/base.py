@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime, MetaData
+from sqlalchemy import DateTime, MetaData, Table
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
@@ -51,3 +51,15 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        table = cls.__dict__.get("__table__")
+        if isinstance(table, Table):
+            # Ids are shown to people (#12) and kept in buttons, refs and dedup keys, so a
+            # deleted row's id must never go to the next row. PostgreSQL's sequences never
+            # go back; SQLite reuses the highest rowid unless the key is AUTOINCREMENT.
+            # SQLAlchemy applies it where the key is one integer column not pointing at
+            # another table; a migration rebuilding such a table must pass
+            # table_kwargs={"sqlite_autoincrement": True} (tests/test_migrations.py checks).
+            table.dialect_options["sqlite"]["autoincrement"] = True

@@ -100,6 +100,25 @@ async def test_polls_in_english(app: App) -> None:
     assert "2 votes" in out
 
 
+async def test_a_deleted_polls_buttons_never_vote_in_a_new_poll(sqlite_app: App) -> None:
+    """SQLite gave the id of a deleted newest row to the next one: the old poll's
+    "Pizza" button voted for the first option of the poll that took its ids."""
+    boss, anna, petr = await team(sqlite_app)
+    await boss.say("/poll Lunch where? | Pizza | Sushi")
+    out = await anna.say("/cancel")
+    assert "Boss asks: Lunch where?" in out
+    (pizza,) = (n for n, label in anna.buttons().items() if label == "Pizza")
+    await boss.say("/feed")
+    await boss.press("Lunch where?")
+    assert "The post is deleted." in await boss.press("Delete")
+    await boss.say("/poll Who leads the project? | Anna | Petr")
+    out = await anna.say(str(pizza))  # Pizza on the message about the deleted poll
+    assert "Not found, or you have no access to it." in out, out
+    await boss.say("/feed")
+    out = await boss.press("Who leads the project?")
+    assert "Anna: ░░░░░░░░░░ 0" in out and "0 votes" in out, out
+
+
 async def test_group_posts_stay_in_the_group(sqlite_app: App) -> None:
     boss = ConsoleDriver(sqlite_app, user="Boss", lang="ru")
     await boss.say("/start")

@@ -385,6 +385,25 @@ async def test_title_roles_and_delete_by_command(sqlite_app: App) -> None:
     assert "Not found, or you have no access to it." in out
 
 
+async def test_a_deleted_tasks_number_and_buttons_never_pass_to_a_new_task(
+    sqlite_app: App,
+) -> None:
+    """SQLite gave the id of a deleted newest row to the next one: the next task was #1
+    again, and the old task's buttons acted on it."""
+    boss, anna = await team(sqlite_app, "en", "Boss", "Anna")
+    await boss.say("/task Pay the invoice @Anna")
+    out = await anna.say("/cancel")
+    assert "Boss gave you a task." in out and "Pay the invoice" in out
+    (old_open,) = (n for n, label in anna.buttons().items() if label == "Open")
+    await boss.say("/task 1 delete")
+    assert "Task #1 deleted." in await boss.press("Yes, delete it")
+    out = await boss.say("/task Call the bank @Anna")
+    assert "Task #2 created." in out and "#2 Call the bank" in out
+    out = await anna.say(str(old_open))  # Open on the old message about task #1
+    assert "Not found, or you have no access to it." in out, out
+    assert "Call the bank" not in out.split("🔔")[0], out
+
+
 async def team_member(app: App, lead: ConsoleDriver, name: str) -> ConsoleDriver:
     code = invite_code(await lead.say("/invite"))
     person = ConsoleDriver(app, user=name)
