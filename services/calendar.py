@@ -30,15 +30,32 @@ ANSWERS = ("yes", "no", "maybe")
 
 
 def visible_events(actor: Actor) -> Any:
-    """The condition an event row must meet to be seen by the actor."""
+    """The condition an event row must meet to be seen by the actor. An extranet
+    member sees a group's event only while in that group, whoever invited them."""
     attending = select(EventAttendee.event_id).where(EventAttendee.user_id == actor.user_id)
+    in_groups = Event.group_id.in_(member_group_ids(actor))
     own = or_(
         Event.organizer_id == actor.user_id,
         Event.id.in_(attending),
         Event.parent_id.in_(attending),
-        Event.group_id.in_(member_group_ids(actor)),
+        in_groups,
     )
+    if actor.is_extranet:
+        own = and_(own, or_(Event.group_id.is_(None), in_groups))
     return and_(Event.team_id == actor.team_id, own)
+
+
+async def _check_outsider(session: AsyncSession, user: User, group_id: int | None) -> None:
+    """Refuse to invite an extranet member to an event of a group they are not in."""
+    if (
+        user.role == "extranet"
+        and group_id is not None
+        and await session.get(GroupMember, (group_id, user.id)) is None
+    ):
+        raise DomainError(
+            N_("{person} is an extranet member and sees only their groups' events."),
+            person=user.name,
+        )
 
 
 async def get_event(session: AsyncSession, actor: Actor, event_id: int) -> Event:
@@ -111,6 +128,7 @@ async def create_event(
     for user_id in attendee_ids:
         user = await get_team_user(session, actor, user_id)
         if user.id != actor.user_id and user.active:
+            await _check_outsider(session, user, group_id)
             invited[user.id] = user
     if group_id is not None:
         rows = await session.execute(
@@ -339,10 +357,9 @@ async def occurrences(
     include_declined: bool = True,
 ) -> list[Occurrence]:
     """Occurrences in [start, end) of the actor's own calendar, or of a group's calendar."""
-    cond = [Event.team_id == actor.team_id, Event.parent_id.is_(None)]
+    cond = [Event.team_id == actor.team_id, Event.parent_id.is_(None), visible_events(actor)]
     if group_id is not None:
         await get_visible_group(session, actor, group_id)
-        cond.append(visible_events(actor))
         cond.append(Event.group_id == group_id)
     else:
         mine = select(EventAttendee.event_id).where(EventAttendee.user_id == actor.user_id)
@@ -474,6 +491,12 @@ async def people_to_tell(
                 ids.add(user_id)
     if event.organizer_id:
         ids.add(event.organizer_id)
+    if event.group_id is not None and ids:  # an extranet member out of the group is not told
+        members = select(GroupMember.user_id).where(GroupMember.group_id == event.group_id)
+        outsiders = select(User.id).where(
+            User.id.in_(ids), User.role == "extranet", User.id.not_in(members)
+        )
+        ids -= set((await session.execute(outsiders)).scalars())
     return sorted(ids)
 
 
@@ -512,15 +535,7 @@ async def invite(
         user = await get_team_user(session, actor, user_id)
         if not user.active or await session.get(EventAttendee, (series_id, user.id)) is not None:
             continue
-        if (
-            user.role == "extranet"
-            and event.group_id is not None
-            and await session.get(GroupMember, (event.group_id, user.id)) is None
-        ):
-            raise DomainError(
-                N_("{person} is an extranet member and sees only their groups' events."),
-                person=user.name,
-            )
+        await _check_outsider(session, user, event.group_id)
         session.add(EventAttendee(event_id=series_id, user_id=user.id, status="pending"))
         added.append(user)
     await session.flush()

@@ -19,7 +19,7 @@ from models.calendar import CalendarFeedToken, Event, EventAttendee, EventOccurr
 from models.groups import Group, GroupMember
 from models.teams import User
 from services.access import Actor, get_visible_group
-from services.calendar import occurrence_answers
+from services.calendar import occurrence_answers, visible_events
 from services.calendar_recur import key_to_time, occ_key, weekday_set
 from services.errors import DomainError
 
@@ -289,6 +289,7 @@ async def entries(
                     Event.team_id == actor.team_id,
                     Event.parent_id.is_(None),
                     scope,
+                    visible_events(actor),
                     or_(Event.repeat != "none", Event.ends_at >= since),
                     or_(Event.repeat_until.is_(None), Event.repeat_until >= since),
                     Event.cancelled.is_(False) | (Event.updated_at >= since),

@@ -56,6 +56,11 @@ async def test_extranet_sees_only_its_group(sqlite_app: App, tmp_path: Path) -> 
     assert "Poll sent to 1 person." in out, out
     out = await guest.say("/events #Partners")
     assert "Partner sync" in out
+    await boss.say("/groups new Merger closed")
+    out = await boss.say("/event Merger sync next tue 11:00 @Guest #Merger")
+    assert "Guest is an extranet member and sees only their groups' events." in out, out
+    out = await guest.say("/events")
+    assert "Merger" not in out, out
     out = await guest.say("/drive")
     assert "contract.txt" in out
 

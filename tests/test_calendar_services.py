@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from models.calendar import EventAttendee
 from models.db import create_engine, create_sessionmaker
 from models.teams import User
 from models.timeman import Absence, WorkSchedule
@@ -182,6 +183,27 @@ async def test_access_matrix(maker: async_sessionmaker[AsyncSession], world: Wor
         )
         with pytest.raises(DomainError):
             await calendar.invite(s, world.admin, other.id, [world.guest.user_id])
+        # nor does creating one: an extranet member is not invited to another group's event
+        with pytest.raises(DomainError, match="sees only their groups' events"):
+            await calendar.create_event(
+                s,
+                world.admin,
+                title="Merger",
+                starts_at=start,
+                ends_at=start + timedelta(hours=1),
+                attendee_ids=[world.guest.user_id],
+                group_id=other.group_id,
+            )
+        # one already on such an event (older data) sees neither it nor hears of it
+        s.add(EventAttendee(event_id=other.id, user_id=world.guest.user_id, status="yes"))
+        await s.flush()
+        with pytest.raises(DomainError):
+            await calendar.get_event(s, world.guest, other.id)
+        mine = await calendar.occurrences(
+            s, world.guest, start - timedelta(days=1), start + timedelta(days=2)
+        )
+        assert other.id not in [o.series_id for o in mine]
+        assert world.guest.user_id not in await calendar.people_to_tell(s, other)
         with pytest.raises(DomainError):
             await feed.share_post(s, world.admin, ids[2], [world.guest.user_id])
         await feed.share_post(s, world.admin, ids[3], [world.guest.user_id])  # their group's
