@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from handlers.core import Ctx, Reply
+from handlers.core import Ctx, Reply, error_view
 from handlers.views import Button, View
 from services import dialogs
 from services.errors import N_, DomainError
@@ -71,8 +71,7 @@ class FormsEngine:
         values = dict(data)
         step = self._next_step(form, values, 0)
         if step >= len(form.fields):
-            await dialogs.clear(ctx.session, *_user_key(ctx))
-            return await form.submit(ctx, values)
+            return await self._finish(ctx, form, values)
         await dialogs.save(
             ctx.session, *_user_key(ctx), form=form.name, step=step, data={"values": values}
         )
@@ -213,8 +212,23 @@ class FormsEngine:
                 ctx.session, *_user_key(ctx), form=form.name, step=step, data={"values": values}
             )
             return await self._ask(ctx, form, step)
+        return await self._finish(ctx, form, values)
+
+    async def _finish(self, ctx: Ctx, form: Form, values: dict[str, Any]) -> Reply:
+        """Submit a filled form. The dialog is over either way: a refusal is said once,
+        with nothing of the form kept, not again at every later message."""
         await dialogs.clear(ctx.session, *_user_key(ctx))
-        return await form.submit(ctx, values)
+        try:
+            async with ctx.session.begin_nested():
+                return await form.submit(ctx, values)
+        except DomainError as err:
+            view = error_view(ctx.tr, err)
+            view.body = [
+                *view.body,
+                *ctx.tr("\n"),
+                *ctx.tr("The form is closed; nothing was saved."),
+            ]
+            return view
 
     async def submit_all(
         self, ctx: Ctx, name: str, raw_values: dict[str, str]

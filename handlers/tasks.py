@@ -120,8 +120,33 @@ async def create_from_text(
     if "responsible" not in values and not notes:
         values["responsible"] = ctx.me.user_id
     if notes:
-        return [*notes, await ctx.start_form("task_new", values)]
+        return [*notes, await start_new(ctx, values)]
     return await create(ctx, values)
+
+
+async def start_new(ctx: Ctx, values: dict[str, Any] | None = None) -> Any:
+    """The New task form. An extranet member's tasks live in their groups: they are
+    asked which one (their only one is taken without asking); others are not asked."""
+    values = dict(values or {})
+    if "group_id" not in values:
+        if not ctx.me.is_extranet:
+            values["group_id"] = None
+        else:
+            mine = await _my_groups(ctx)
+            if not mine:
+                raise DomainError(
+                    _N(
+                        "You are in no group yet, so a task has nowhere to go. Ask whoever invited you."
+                    )
+                )
+            if len(mine) == 1:
+                values["group_id"] = mine[0][1]
+    return await ctx.start_form("task_new", values)
+
+
+async def _my_groups(ctx: Ctx) -> list[tuple[str, int]]:
+    page = await groups.list_groups(ctx.session, ctx.me, per_page=50, mine=True)
+    return [(g.name, g.id) for g in page.items]
 
 
 async def create(ctx: Ctx, values: dict[str, Any]) -> list[View]:
@@ -278,7 +303,7 @@ async def file_to_task(ctx: Ctx) -> View | None:
 async def task_command(ctx: Ctx) -> Any:
     text = ctx.args.strip()
     if not text:
-        return await ctx.start_form("task_new")
+        return await start_new(ctx)
     head, _, rest = text.partition(" ")
     if head.lstrip("#").isdigit():
         from handlers.tasks_sub import subcommand
@@ -316,7 +341,7 @@ async def task_from_text_command(ctx: Ctx) -> Any:
     answer goes to the person who asked, not to the channel it was asked in."""
     text = ctx.args.strip()
     if not text:
-        return await ctx.start_form("task_new")
+        return await start_new(ctx)
     return await create_from_text(ctx, text)
 
 
@@ -329,6 +354,18 @@ async def _parse_description(ctx: Ctx, raw: str) -> str:
     return "" if value in ("-",) else tasks.clean_description(value)
 
 
+async def _parse_group(ctx: Ctx, raw: str) -> int:
+    value = raw.strip().lstrip("#")
+    for name, group_id in await _my_groups(ctx):
+        if value in (f"gid:{group_id}", name) or value.casefold() == name.casefold():
+            return group_id
+    raise DomainError(_N("Pick one of your groups with the buttons."))
+
+
+async def _group_choices(ctx: Ctx) -> list[tuple[str, str]]:
+    return [(name, f"#gid:{group_id}") for name, group_id in await _my_groups(ctx)]
+
+
 async def _submit_new(ctx: Ctx, values: dict[str, Any]) -> Any:
     return await create(ctx, values)
 
@@ -338,6 +375,12 @@ router.form(
         name="task_new",
         title=N_("New task"),
         fields=[
+            Field(
+                "group_id",
+                N_("Which group is the task for?"),
+                _parse_group,
+                choices=_group_choices,
+            ),
             Field(
                 "title",
                 N_("What needs to be done? Start with a verb."),

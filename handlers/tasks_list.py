@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from handlers.core import Ctx, Router, pager_row
 from handlers.i18n import N_
 from handlers.markup import Span, bold, join_lines
+from handlers.tasks import start_new
 from handlers.tasks_input import parse_person, resolve_group
 from handlers.tasks_views import task_label
 from handlers.views import Button, View
@@ -201,4 +202,4 @@ async def list_action(ctx: Ctx) -> Any:
 
 @router.action("tc")
 async def new_task_action(ctx: Ctx) -> Any:
-    return await ctx.start_form("task_new")
+    return await start_new(ctx)

@@ -1113,3 +1113,41 @@ async def test_timers_stop_when_the_task_is_handed_over_or_completed(sqlite_app:
         entries = (await s.execute(select(TaskTimeEntry))).scalars().all()
         timers = (await s.execute(select(TaskTimer))).scalars().all()
     assert sorted(e.seconds // 60 for e in entries) == [25, 40] and timers == []
+
+
+async def test_the_new_task_form_asks_an_extranet_member_for_one_of_their_groups(
+    sqlite_app: App,
+) -> None:
+    boss = ConsoleDriver(sqlite_app, user="Boss")
+    await boss.say("/start")
+    await boss.say("/groups new Partners")
+    await boss.say("/groups new Mobile")
+    await boss.say("/groups new Secret closed")
+    guest = ConsoleDriver(sqlite_app, user="Guest")
+    await guest.say(f"/start {invite_code(await boss.say('/invite extranet Partners'))}")
+    await guest.say(f"/start {invite_code(await boss.say('/invite extranet Mobile'))}")
+    out = await guest.say("/task")
+    assert "Which group is the task for?" in out, out
+    assert "Partners" in out and "Mobile" in out and "Secret" not in out, out
+    await guest.press("Partners")
+    await guest.say("Fix header")
+    await guest.press("Me")
+    await guest.press("Tomorrow")
+    out = await guest.press("Skip")
+    assert "Task #1 created." in out and "Group: Partners" in out, out
+
+    # a refusal when the form is sent ends it: it is said once, not at every message
+    await guest.say("/task")
+    await guest.press("Mobile")
+    await guest.say("Test the app")
+    out = await boss.say("/groups remove Mobile @Guest")
+    assert "Guest" in out, out
+    await guest.press("Me")
+    await guest.press("Tomorrow")
+    out = await guest.press("Skip")
+    assert "Not found, or you have no access to it." in out, out
+    assert "The form is closed; nothing was saved." in out, out
+    out = await guest.say("Anything")
+    assert "Not found" not in out and "created" not in out, out
+    out = await guest.say("/task")  # one group left: it is not asked
+    assert "What needs to be done?" in out and "Which group" not in out, out
