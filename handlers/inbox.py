@@ -57,8 +57,13 @@ async def list_view(ctx: Ctx, page_no: int) -> View:
     if not page.items:
         lines.append(ctx.tr("Nothing new. Everything is read."))
     view = View()
+    closed = await inbox_center.closed(ctx.session, ctx.me, page.items)
     for number, row in enumerate(page.items, start=(page.page - 1) * ctx.services.page_size + 1):
-        text = preview(row)
+        text = (
+            ctx.tr.s("(about something no longer open to you)")
+            if row.id in closed
+            else preview(row)
+        )
         # most messages start with their own icon; others get the kind's
         icon = "" if text[:1] and not text[0].isalnum() else ICONS.get(row.kind, "🔔") + " "
         lines.append(

@@ -4,6 +4,7 @@ services.notifications, which applies them when notifying."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -12,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.base import utcnow
 from models.notifications import Notification, NotificationMute
+from services import reminders_stale
 from services.access import Actor
 from services.errors import not_found
 from services.notifications import item_ref
@@ -41,6 +43,13 @@ async def unread(
         .order_by(Notification.created_at.desc(), Notification.id.desc())
     )
     return await paginate(session, query, page, per_page)
+
+
+async def closed(session: AsyncSession, actor: Actor, rows: Sequence[Notification]) -> set[int]:
+    """Ids of the notifications about an item the actor may no longer open: listed
+    without their text, which quotes it."""
+    refs = await reminders_stale.closed_refs(session, actor, [r.ref for r in rows if r.ref])
+    return {r.id for r in rows if r.ref in refs}
 
 
 async def unread_count(session: AsyncSession, actor: Actor) -> int:

@@ -17,7 +17,7 @@ from models.base import utcnow
 from models.notifications import Notification, NotificationMute, NotificationSettings
 from models.outbox import STALE
 from models.teams import User
-from services import outbox
+from services import outbox, reminders_stale
 from services.access import Actor
 from services.errors import N_, DomainError
 
@@ -316,6 +316,15 @@ async def take_due_digests(session: AsyncSession, now: datetime | None = None) -
             .where(Notification.id.in_([n.id for n in items]))
             .values(pushed=True)
         )
-        out.append(Digest(user=user, items=list(items)))
+        # what they may no longer open is left out (and read): its text stays unsaid
+        closed = await reminders_stale.closed_refs(
+            session, Actor.of(user), [n.ref for n in items if n.ref]
+        )
+        for item in items:
+            if item.ref in closed:
+                item.read = True
+        kept = [n for n in items if n.ref not in closed]
+        if kept:
+            out.append(Digest(user=user, items=kept))
     await session.flush()
     return out

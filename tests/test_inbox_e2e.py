@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from bot.app import App
 from models.notifications import NotificationSettings
@@ -129,3 +129,37 @@ async def test_a_notice_kept_for_the_digest_names_its_day(sqlite_app: App) -> No
     texts = [to_plain(View.from_dict(p).body) for p in payloads]
     assert any("Planning" in t and "09:00" in t for t in texts), texts
     assert all("tomorrow" not in t for t in texts), texts
+
+
+async def test_what_a_contractor_may_no_longer_open_is_not_delivered_nor_listed(
+    sqlite_app: App,
+) -> None:
+    """Taken out of the group, a contractor gets none of its news still waiting (a
+    push, their digest) and their /inbox does not quote it."""
+    from handlers.digest import queue_digests
+    from tests.console_driver import ConsoleDriver, invite_code
+
+    boss = ConsoleDriver(sqlite_app, user="Boss", lang="en")
+    await boss.say("/start")
+    await boss.say("/groups new Site")
+    carl = ConsoleDriver(sqlite_app, user="Carl", lang="en")
+    await carl.say(f"/start {invite_code(await boss.say('/invite extranet Site'))}")
+    dana = ConsoleDriver(sqlite_app, user="Dana", lang="en")
+    await dana.say(f"/start {invite_code(await boss.say('/invite extranet Site'))}")
+    await carl.say("/inbox digest hourly")
+    await boss.say("/task Build landing page @Carl #Site")
+    await boss.say("/task Write copy @Dana #Site")
+    await boss.say("/task 1 comment the budget is 5k")
+    await boss.say("/task 2 comment the budget for copy is 1k")
+    out = await boss.say("/groups remove Site @Carl")
+    out = await boss.say("/groups remove Site @Dana")
+    out = await dana.say("/help")  # the push waiting for her is not sent
+    assert "1k" not in out and "Write copy" not in out, out
+    async with sqlite_app.workspace.sessionmaker() as session, session.begin():
+        await session.execute(update(NotificationSettings).values(last_digest_at=None))
+        await queue_digests(session)
+    out = await carl.say("/help")
+    assert "5k" not in out and "Build landing page" not in out, out
+    assert "Boss removed you from the group Site." in out, out
+    out = await dana.say("/inbox")
+    assert "1k" not in out and "(about something no longer open to you)" in out, out
