@@ -1,4 +1,5 @@
-"""/groups: list, create, join, leave, members, owner, open/closed, project deadline."""
+"""/groups: list, create, join, leave, members, owner, open/closed, project deadline,
+archive and restore."""
 
 from __future__ import annotations
 
@@ -40,7 +41,11 @@ _VERBS = {
     "добавить",
     "удалить",
     "владелец",
+    "archive",
+    "архив",
+    "архивировать",
 }
+RESTORE_WORDS = {"restore", "unarchive", "восстановить", "вернуть"}
 ORDER = 40
 
 CLOSED_WORDS = {"closed", "private", "закрытая", "закрытый", "закрытая группа"}
@@ -140,7 +145,9 @@ async def resolve_group(ctx: Ctx, text: str) -> tuple[Group, str]:
 @router.command(
     "groups",
     help=N_("workgroups and projects"),
-    usage=N_("/groups [new|join|leave|members|add|remove|owner|open|close|project] ..."),
+    usage=N_(
+        "/groups [new|join|leave|members|add|remove|owner|open|close|project|archive|restore] ..."
+    ),
 )
 async def groups_command(ctx: Ctx) -> Any:
     verb, _, rest = ctx.args.strip().partition(" ")
@@ -152,6 +159,13 @@ async def groups_command(ctx: Ctx) -> Any:
         return await list_view(ctx, 1, mine=True)
     if verb in ("new", "create", "новая", "создать"):
         return await _create_from_text(ctx, rest)
+    if verb in RESTORE_WORDS and rest:  # an archived group is in no list: found by name
+        group = await groups.restore(ctx.session, ctx.me, rest)
+        done = View(body=ctx.tr("{group} is back from the archive.", group=bold(group.name)))
+        card = await card_view(ctx, group)
+        done.body = [*done.body, Span("\n\n"), *card.body]
+        done.buttons = card.buttons
+        return done
     if verb not in _VERBS:
         # "/groups Website": no action named, just a group's name: its card
         try:
@@ -176,6 +190,8 @@ async def groups_command(ctx: Ctx) -> Any:
         return View(body=ctx.tr("You left {group}.", group=bold(group.name)))
     if verb in ("members", "участники"):
         return await members_view(ctx, group.id, 1)
+    if verb in ("archive", "архив", "архивировать"):
+        return await _archive(ctx, group.id)
     if verb in ("open", "открыть"):
         await groups.set_open(ctx.session, ctx.me, group.id, True)
         return await card_view(ctx, group)
@@ -207,6 +223,32 @@ async def groups_command(ctx: Ctx) -> Any:
             return picked
         return await _member_change(ctx, code_, group.id, picked.id)
     raise DomainError(_N("Unknown action {verb}. Send /help for the list."), verb=verb)
+
+
+async def _archive(ctx: Ctx, group_id: int) -> View:
+    group, people = await groups.archive(ctx.session, ctx.me, group_id)
+    who = ctx.me.name
+    for user_id in people:
+        await ctx.notify(
+            user_id,
+            "group_added",
+            lambda tr: View(
+                body=tr(
+                    "{person} archived the group {group}: the project is over. "
+                    "Its tasks and files stay in /tasks and /drive.",
+                    person=bold(who),
+                    group=bold(group.name),
+                )
+            ),
+        )
+    return View(
+        body=ctx.tr(
+            "{group} is archived: it left the lists, its invites stopped working and its "
+            "members were told. /groups restore {name} brings it back.",
+            group=bold(group.name),
+            name=group.name,
+        )
+    )
 
 
 def _people_list(text: str) -> list[str]:

@@ -1,15 +1,16 @@
-"""Workgroups and projects: create, find, join, leave, members, owner, project deadline."""
+"""Workgroups and projects: create, find, join, leave, members, owner, project deadline,
+archive and restore."""
 
 from __future__ import annotations
 
 import re
 from datetime import datetime
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.groups import Group, GroupMember
-from models.teams import User
+from models.teams import Invite, User
 from services.access import (
     Actor,
     get_team_user,
@@ -306,6 +307,42 @@ async def set_project(
     group = await get_manageable_group(session, actor, group_id)
     group.is_project = True
     group.deadline = deadline
+    await session.flush()
+    return group
+
+
+async def archive(session: AsyncSession, actor: Actor, group_id: int) -> tuple[Group, list[int]]:
+    """The project is over: the group leaves every list and picker (visible_groups), its
+    tasks, events and files stay with its members, and its invites stop (revoked: a
+    restored group gets new ones). Returns the group and its members, to be told."""
+    group = await get_visible_group(session, actor, group_id)
+    if not (actor.is_admin or group.owner_id == actor.user_id):
+        raise DomainError(N_("Only the group's owner or a team admin can archive it."))
+    group.archived = True
+    await session.execute(
+        update(Invite)
+        .where(Invite.group_id == group.id, Invite.revoked.is_(False))
+        .values(revoked=True)
+    )
+    people = await session.scalars(
+        select(GroupMember.user_id).where(GroupMember.group_id == group.id)
+    )
+    await session.flush()
+    return group, sorted(people.all())
+
+
+async def restore(session: AsyncSession, actor: Actor, name: str) -> Group:
+    """An archived group of the actor's team, by its name, back in the lists."""
+    group = await session.scalar(
+        select(Group).where(
+            Group.team_id == actor.team_id,
+            Group.archived.is_(True),
+            Group.name_key == name_key(" ".join(name.strip().lstrip("#").split())),
+        )
+    )
+    if group is None or not (actor.is_admin or group.owner_id == actor.user_id):
+        raise DomainError(N_("There is no archived group called {name}."), name=name.strip())
+    group.archived = False
     await session.flush()
     return group
 

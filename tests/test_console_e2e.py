@@ -150,3 +150,36 @@ async def test_console_as_switches_person(sqlite_app: App) -> None:
     assert "You are now Kate." in out
     out = await boss.say("/me")
     assert "Kate" in out and "Role: employee" in out
+
+
+async def test_a_finished_project_is_archived_and_restored(sqlite_app: App) -> None:
+    boss = ConsoleDriver(sqlite_app, user="Boss", lang="en")
+    await boss.say("/start")
+    anna = ConsoleDriver(sqlite_app, user="Anna", lang="en")
+    await anna.say(f"/start {invite_code(await boss.say('/invite'))}")
+    await boss.say("/groups new Site project")
+    await boss.say("/groups add Site @Anna")
+    code = invite_code(await boss.say("/invite extranet Site"))
+    await boss.say("/task Build landing page #Site @Anna")
+    out = await anna.say("/groups archive Site")
+    assert "Only the group's owner or a team admin can archive it." in out, out
+    out = await boss.say("/groups archive Site")
+    assert "Site is archived" in out, out
+    out = await anna.say("/groups")
+    assert "Groups (0)" in out, out  # out of the list
+    assert "Boss archived the group Site: the project is over." in out, out  # and told
+    out = await anna.say("/tasks")  # the work stays with its people
+    assert "Build landing page" in out, out
+    out = await anna.say("/task Another #Site")
+    assert "There is no group called Site." in out, out
+    out = await boss.say("/team invites")
+    assert code not in out, out
+    carl = ConsoleDriver(sqlite_app, user="Carl", lang="en")
+    out = await carl.say(f"/start {code}")
+    assert "This invite code is not valid or has expired." in out, out
+    out = await anna.say("/groups restore Site")
+    assert "There is no archived group called Site." in out, out
+    out = await boss.say("/groups restore Site")
+    assert "Site is back from the archive." in out, out
+    out = await anna.say("/groups")
+    assert "Site" in out, out
