@@ -445,8 +445,12 @@ async def _pick_group_for_extranet(ctx: Ctx, page_no: int = 1) -> View:
         ctx.me,
         page=page_no,
         per_page=ctx.services.page_size,
-        mine=not ctx.me.is_admin,
+        manageable=True,
     )
+    if not page.items and not ctx.me.is_admin:
+        raise DomainError(
+            N_("Only admins and group owners invite extranet members, each to their group.")
+        )
     if not page.items:
         return View(body=ctx.tr("Create a group first: /groups new NAME"))
     view = View(body=ctx.tr("Which group will the extranet member join?"), edit=page_no > 1)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.groups import Group, GroupMember
@@ -80,12 +80,29 @@ async def create_group(
 
 
 async def list_groups(
-    session: AsyncSession, actor: Actor, *, page: int = 1, per_page: int = 10, mine: bool = False
+    session: AsyncSession,
+    actor: Actor,
+    *,
+    page: int = 1,
+    per_page: int = 10,
+    mine: bool = False,
+    manageable: bool = False,
 ) -> Page[Group]:
+    """Groups the actor sees; `mine`: those they are in; `manageable`: those they may
+    manage (as get_manageable_group decides: an admin any, others as owner or moderator)."""
     query = visible_groups(actor)
     if mine:
         query = query.where(
             Group.id.in_(select(GroupMember.group_id).where(GroupMember.user_id == actor.user_id))
+        )
+    if manageable and not actor.is_admin:
+        managing = select(GroupMember.group_id).where(
+            GroupMember.user_id == actor.user_id, GroupMember.role.in_(("owner", "moderator"))
+        )
+        query = query.where(
+            or_(Group.owner_id == actor.user_id, Group.id.in_(managing))
+            if not actor.is_extranet
+            else Group.owner_id == actor.user_id
         )
     return await paginate(session, query.order_by(Group.name_key), page, per_page)
 

@@ -183,3 +183,21 @@ async def test_a_finished_project_is_archived_and_restored(sqlite_app: App) -> N
     assert "Site is back from the archive." in out, out
     out = await anna.say("/groups")
     assert "Site" in out, out
+
+
+async def test_the_extranet_invite_picker_offers_only_groups_one_may_invite_to(
+    sqlite_app: App,
+) -> None:
+    boss = ConsoleDriver(sqlite_app, user="Boss", lang="en")
+    await boss.say("/start")
+    emma = ConsoleDriver(sqlite_app, user="Emma", lang="en")
+    await emma.say(f"/start {invite_code(await boss.say('/invite'))}")
+    await boss.say("/groups new Site")
+    await boss.say("/groups add Site @Emma")
+    out = await emma.say("/invite extranet")
+    assert "Only admins and group owners invite extranet members" in out, out
+    assert "[1] Site" not in out, out
+    await emma.say("/groups new Mobile")  # hers
+    out = await emma.say("/invite extranet")
+    assert "Which group will the extranet member join?" in out, out
+    assert "Mobile" in out and "Site" not in out, out
