@@ -6,7 +6,7 @@ from datetime import timedelta
 from typing import Any
 
 from handlers.core import ADMINS, Ctx, Router, pager_row
-from handlers.i18n import N_
+from handlers.i18n import N_, Translator
 from handlers.markup import Span, bold, code, join_lines, link
 from handlers.menu import menu_view
 from handlers.people import pick_person
@@ -38,6 +38,27 @@ def _newcomer(ctx: Ctx) -> Newcomer:
     )
 
 
+async def _tell_inviter(ctx: Ctx, code_text: str, group: str | None) -> None:
+    """Whoever made the invite hears that it was used, and by whom."""
+    made_by = await teams.inviter(ctx.session, code_text)
+    if made_by is None:
+        return
+    person = ctx.me.name
+
+    def build(tr: Translator) -> View:
+        if group is None:
+            return View(body=tr("{person} joined the team with your invite.", person=bold(person)))
+        return View(
+            body=tr(
+                "{person} joined the group {group} with your invite.",
+                person=bold(person),
+                group=bold(group),
+            )
+        )
+
+    await ctx.notify(made_by, "group_added", build)
+
+
 @router.command(
     "start",
     help=N_("create a team, or join one with an invite code"),
@@ -48,8 +69,10 @@ async def start(ctx: Ctx) -> list[View]:
     code_text = ctx.args.strip()
     if ctx.actor is not None:
         if code_text:  # an invite to another group of the same team: that group is joined
-            joined = await teams.join_group_with_invite(ctx.session, ctx.me, code_text)
+            joined, fresh = await teams.join_group_with_invite(ctx.session, ctx.me, code_text)
             group = await groups.get_group(ctx.session, ctx.me, joined)
+            if fresh:
+                await _tell_inviter(ctx, code_text, group.name)
             return [
                 View(
                     body=ctx.tr(
@@ -90,11 +113,13 @@ async def start(ctx: Ctx) -> list[View]:
         team = await ctx.session.get(Team, actor.team_id)
         assert team is not None
         lines = [ctx.tr("Welcome to {team}, {name}!", team=bold(team.name), name=bold(actor.name))]
+        invited_to = None
         if group_id is not None:
-            group = await groups.get_group(ctx.session, actor, group_id)
+            invited_to = (await groups.get_group(ctx.session, actor, group_id)).name
             lines.append(
-                ctx.tr("You are an extranet member of the group {group}.", group=bold(group.name))
+                ctx.tr("You are an extranet member of the group {group}.", group=bold(invited_to))
             )
+        await _tell_inviter(ctx, code_text, invited_to)
         # the zone was taken from the team (Telegram tells none): said, and how to change it
         lines.append(
             ctx.tr(

@@ -230,9 +230,17 @@ async def join_with_invite(
     return Actor.of(user), invite.group_id
 
 
-async def join_group_with_invite(session: AsyncSession, actor: Actor, code: str) -> int:
+async def inviter(session: AsyncSession, code: str) -> int | None:
+    """Who made the invite of this code (to tell them it was used)."""
+    return await session.scalar(select(Invite.created_by).where(Invite.code == code.strip()))
+
+
+async def join_group_with_invite(
+    session: AsyncSession, actor: Actor, code: str
+) -> tuple[int, bool]:
     """Someone already in the team uses an invite to one of its groups (a contractor
-    asked onto a second project): they join that group. Returns the group's id."""
+    asked onto a second project): they join that group. Returns the group's id and
+    whether they joined it now (not already in it)."""
     invite = (
         await session.execute(select(Invite).where(Invite.code == code.strip()))
     ).scalar_one_or_none()
@@ -252,7 +260,7 @@ async def join_group_with_invite(session: AsyncSession, actor: Actor, code: str)
         session.add(GroupMember(group_id=invite.group_id, user_id=actor.user_id, role="member"))
         invite.uses += 1
     await session.flush()
-    return invite.group_id
+    return invite.group_id, known is None
 
 
 async def join_team_workspace(session: AsyncSession, external_key: str, who: Newcomer) -> Actor:

@@ -112,8 +112,15 @@ async def test_a_contractor_asked_onto_a_second_group_joins_it_with_the_invite(
     assert "extranet, Site" in out and "extranet, Sales" in out, out
     kontr = ConsoleDriver(sqlite_app, user="Kontr", lang="en")
     await kontr.say(f"/start {site_code}")
+    out = await boss.say("/groups")  # whoever made the invite hears it was used
+    assert "Kontr joined the group Site with your invite." in out, out
     out = await kontr.say(f"/start {sales_code}")
     assert "You are now a member of the group Sales." in out, out
+    out = await boss.say("/groups")
+    assert "Kontr joined the group Sales with your invite." in out, out
+    await kontr.say(f"/start {sales_code}")  # already in: nothing new to tell
+    out = await boss.say("/groups")
+    assert "with your invite" not in out, out
     out = await kontr.say("/groups my")
     assert "Sales" in out and "Site" in out, out
     await boss.say("/groups remove Site @Kontr")

@@ -112,9 +112,12 @@ async def test_notifications_reach_the_private_chat_and_403_deactivates(
             limits={"telegram": UNLIMITED},
         )
         before = len(anna.replies())
-        assert await dispatcher.drain() == 1
+        boss_before = len(boss.replies())
+        assert await dispatcher.drain() == 2  # Anna's, and Boss hears that she joined
         note = anna.replies()[before:]
         assert len(note) == 1 and "<b>Boss</b>" in note[0].text and "Design" in note[0].text
+        told = boss.replies()[boss_before:]
+        assert [m.text for m in told] == ["<b>Anna</b> joined the team with your invite."], told
 
         # Anna blocks the bot: the next notification finds her gone
         await boss.say("/groups remove Design @Anna")
