@@ -15,7 +15,7 @@ from models.base import utcnow
 from models.groups import Group
 from models.tasks import Task
 from models.teams import User
-from services import tasks, tasks_flow, tasks_work
+from services import tasks, tasks_flow, tasks_work, users
 
 STATUS_NAMES = {
     tasks.PENDING: N_("pending"),
@@ -110,8 +110,17 @@ def task_label(tr: Translator, task: Task, now: datetime | None = None) -> str:
     return f"{STATUS_ICONS.get(task.status, '')} {mark}{title}{due}"
 
 
-def _names(users: list[User]) -> str:
-    return ", ".join(u.name for u in users)
+async def _names(ctx: Ctx, people: list[User]) -> Markup:
+    """Names of a task's co-executors or observers. An extranet member reads only those
+    they may see elsewhere (people of their groups); the others are counted."""
+    if not ctx.me.is_extranet:
+        return [Span(", ".join(u.name for u in people))]
+    seen = await users.names_of(ctx.session, ctx.me, {u.id for u in people})
+    out: Markup = [Span(", ".join(u.name for u in people if u.id in seen))]
+    hidden = len(people) - len(seen)
+    if hidden:
+        out = [*out, Span(", " if seen else ""), *ctx.tr.n("{n} more", "{n} more", hidden)]
+    return out
 
 
 async def card_view(ctx: Ctx, task: Task, page: int = 1, *, fresh: bool = False) -> View:
@@ -137,9 +146,9 @@ async def card_view(ctx: Ctx, task: Task, page: int = 1, *, fresh: bool = False)
         ),
     ]
     if roles.accomplices:
-        lines.append(tr("Co-executors: {names}", names=_names(roles.accomplices)))
+        lines.append(tr("Co-executors: {names}", names=await _names(ctx, roles.accomplices)))
     if roles.auditors:
-        lines.append(tr("Observers: {names}", names=_names(roles.auditors)))
+        lines.append(tr("Observers: {names}", names=await _names(ctx, roles.auditors)))
     if group is not None:
         lines.append(tr("Group: {group}", group=group.name))
     if task.parent_id:

@@ -317,6 +317,15 @@ async def test_extranet_member_works_inside_the_group(sqlite_app: App) -> None:
     # but not under a task outside their groups
     out = await guest.say("/task 1 sub Peek")
     assert "Not found, or you have no access to it." in out
+    # the card names only people they may see: someone outside the group is counted
+    frank = ConsoleDriver(sqlite_app, user="Frank")
+    await frank.say(f"/start {invite_code(await boss.say('/invite'))}")
+    await boss.say("/task 2 watch @Frank")
+    out = await guest.say("/task 2")
+    assert "Observers: 1 more" in out and "Frank" not in out, out
+    await boss.say("/groups add Partners @Frank")
+    out = await guest.say("/task 2")
+    assert "Observers: Frank" in out, out
 
 
 async def test_group_chat_bound_to_a_workgroup(sqlite_app: App) -> None:
