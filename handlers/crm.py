@@ -375,5 +375,6 @@ router.form(
         title=N_("Field"),
         fields=[Field("value", N_("The value?"), max_length=1000)],
         submit=_submit_field,
+        checked_on_submit="value",  # "east" for a list of North|South: asked again
     )
 )

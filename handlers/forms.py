@@ -49,6 +49,9 @@ class Form:
     # fields already given (e.g. typed after the command) are skipped
     skip_filled: bool = True
     meta: dict[str, Any] = field(default_factory=dict)
+    # the field whose answer `submit` checks (a value against a list, say): a refusal
+    # asks it again; without one a refused form ends with the reason
+    checked_on_submit: str | None = None
 
 
 def _user_key(ctx: Ctx) -> tuple[str, str, str]:
@@ -215,13 +218,22 @@ class FormsEngine:
         return await self._finish(ctx, form, values)
 
     async def _finish(self, ctx: Ctx, form: Form, values: dict[str, Any]) -> Reply:
-        """Submit a filled form. The dialog is over either way: a refusal is said once,
-        with nothing of the form kept, not again at every later message."""
+        """Submit a filled form. A refusal is said once, with nothing of the form kept:
+        it asks again the field `submit` checks, or else ends the dialog; never the same
+        error again at every later message."""
         await dialogs.clear(ctx.session, *_user_key(ctx))
         try:
             async with ctx.session.begin_nested():
                 return await form.submit(ctx, values)
         except DomainError as err:
+            names = [fld.name for fld in form.fields]
+            if form.checked_on_submit in names:
+                step = names.index(form.checked_on_submit)
+                values.pop(form.checked_on_submit, None)
+                await dialogs.save(
+                    ctx.session, *_user_key(ctx), form=form.name, step=step, data={"values": values}
+                )
+                return await self._ask(ctx, form, step, err)
             view = error_view(ctx.tr, err)
             view.body = [
                 *view.body,
