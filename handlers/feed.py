@@ -30,6 +30,11 @@ PREVIEW = 80
 CARD_LIMIT = 3800  # characters of a post card (Telegram allows 4096 a message)
 
 
+def title_of(post: Post) -> str:
+    """A post's text as a title in a line: "Office closed on Friday", cut to fit."""
+    return post.text if len(post.text) <= PREVIEW else post.text[: PREVIEW - 1] + "…"
+
+
 async def targets(ctx: Ctx, text: str) -> tuple[int | None, list[int], str]:
     """Leading '#group' or '@people' of a /post or /poll: (group id, people ids, the rest)."""
     text = text.strip()
@@ -154,7 +159,7 @@ async def feed_view(ctx: Ctx, page_no: int) -> View:
             lines.append(ctx.tr("Nothing here yet. Write the first post: /post TEXT"))
     view = View()
     for post in page.items:
-        text = post.text if len(post.text) <= PREVIEW else post.text[: PREVIEW - 1] + "…"
+        text = title_of(post)
         mark = (
             "📊"
             if await feed_polls.poll_of_post(ctx.session, post.id)
@@ -266,7 +271,7 @@ async def comment_on(ctx: Ctx, post_id: int, text: str) -> View:
         # a mention tells only people who may read the post (it quotes the post)
         if len(found) == 1 and await feed.may_read(ctx.session, found[0], post.id):
             mentioned.add(found[0].id)
-    preview = post.text if len(post.text) <= PREVIEW else post.text[: PREVIEW - 1] + "…"
+    preview = title_of(post)
 
     def build(message: str) -> Any:
         return lambda tr: View(
@@ -309,6 +314,59 @@ async def readers_view(ctx: Ctx, post_id: int, page_no: int) -> View:
     view.row(*pager_row(ctx, page, f"fd:rb:{post.id}"))
     view.row(Button(ctx.tr.s("Back"), f"fd:o:{post.id}"))
     return view
+
+
+async def confirm_delete(ctx: Ctx, post_id: int) -> View:
+    """Deleting cannot be undone: the post or poll is named, what goes with it counted,
+    and the person asked once (in a shared chat, alone)."""
+    post = await feed.deletable(ctx.session, ctx.me, post_id)
+    poll = await feed_polls.poll_of_post(ctx.session, post.id)
+    _likes, notes, _reads = await feed.counts(ctx.session, post.id)
+    lines: list[Any] = []
+    if poll is None:
+        lines.append(
+            ctx.tr("Delete the post «{post}»? This cannot be undone.", post=title_of(post))
+        )
+    else:
+        votes = sum(r.votes for r in await feed_polls.results(ctx.session, poll))
+        lines.append(
+            ctx.tr("Delete the poll «{post}»? This cannot be undone.", post=title_of(post))
+        )
+        if votes:
+            lines.append(ctx.tr.n("Its {n} vote goes with it.", "Its {n} votes go with it.", votes))
+    if notes:
+        lines.append(
+            ctx.tr.n("Its {n} comment goes with it.", "Its {n} comments go with it.", notes)
+        )
+    if post.author_id is not None and post.author_id != ctx.me.user_id:
+        lines.append(
+            ctx.tr(
+                "{person} will be told that you deleted it.",
+                person=bold(await author_name(ctx, post)),
+            )
+        )
+    view = View(body=join_lines(lines), ref=f"post:{post.id}", private=True)
+    return view.row(
+        Button(ctx.tr.s("Yes, delete it"), f"fd:xy:{post.id}"),
+        Button(ctx.tr.s("Keep it"), f"fd:o:{post.id}"),
+    )
+
+
+async def delete(ctx: Ctx, post_id: int) -> View:
+    """Delete a post or poll; an admin's deleting someone else's tells its author."""
+    post = await feed.delete_post(ctx.session, ctx.me, post_id)
+    if post.author_id is not None:
+        title = title_of(post)
+        await ctx.notify(
+            post.author_id,
+            "post",
+            lambda tr: View(
+                body=tr(
+                    "{person} deleted your post «{post}».", person=bold(ctx.me.name), post=title
+                )
+            ),
+        )
+    return View(body=ctx.tr("The post is deleted."), private=True)
 
 
 @router.action("fd")
@@ -361,13 +419,14 @@ async def feed_action(ctx: Ctx) -> Any:
         post, page = await feed.comment_page(
             ctx.session, ctx.me, post_id, ctx.page_arg(2), ctx.services.page_size
         )
-        title = post.text if len(post.text) <= PREVIEW else post.text[: PREVIEW - 1] + "…"
+        title = title_of(post)
         view = comments_view(ctx, title, page, f"fd:cm:{post.id}", f"fd:o:{post.id}")
         view.edit = True
         return view
     if verb == "x":
-        await feed.delete_post(ctx.session, ctx.me, post_id)
-        return View(body=ctx.tr("The post is deleted."))
+        return await confirm_delete(ctx, post_id)
+    if verb == "xy":
+        return await delete(ctx, post_id)
     if verb == "sh":
         await feed.get_post(ctx.session, ctx.me, post_id)
         return await ctx.start_form("share", {"ref": f"post:{post_id}"})

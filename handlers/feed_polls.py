@@ -99,13 +99,14 @@ async def poll_view(ctx: Ctx, poll: Poll, post: Post) -> View:
     ]
     if notes > len(shown):
         controls.append(Button(tr.s("All comments"), f"fd:cm:{post.id}:1"))
-    if post.author_id == ctx.me.user_id or ctx.me.is_admin:
-        controls.append(Button(tr.s("Delete"), f"fd:x:{post.id}"))
-        if open_:
-            controls.append(Button(tr.s("Close poll"), f"po:c:{poll.id}"))
-        elif TASK_FROM_TEXT in ctx.registry.commands and not ctx.me.is_extranet:
-            controls.append(Button(tr.s("Make a task"), f"po:t:{poll.id}"))
+    owner = post.author_id == ctx.me.user_id or ctx.me.is_admin
+    if owner and open_:
+        controls.append(Button(tr.s("Close poll"), f"po:c:{poll.id}"))
+    elif owner and TASK_FROM_TEXT in ctx.registry.commands and not ctx.me.is_extranet:
+        controls.append(Button(tr.s("Make a task"), f"po:t:{poll.id}"))
     view.row(*controls)
+    if owner:  # a row of its own, away from Close poll; it asks before deleting
+        view.row(Button(tr.s("Delete"), f"fd:x:{post.id}"))
     return view
 
 

@@ -282,12 +282,22 @@ async def share_post(
     return post
 
 
-async def delete_post(session: AsyncSession, actor: Actor, post_id: int) -> None:
+async def deletable(session: AsyncSession, actor: Actor, post_id: int) -> Post:
+    """A post the actor may delete: their own, or any for an admin."""
     post = await get_post(session, actor, post_id)
     if post.author_id != actor.user_id and not actor.is_admin:
         raise DomainError(N_("Only the author can delete the post."))
+    return post
+
+
+async def delete_post(session: AsyncSession, actor: Actor, post_id: int) -> Post:
+    """Delete a post (a poll's too) with its comments, likes and votes. Returns the
+    deleted post (detached), to tell its author."""
+    post = await deletable(session, actor, post_id)
+    session.expunge(post)
     await session.execute(delete(Post).where(Post.id == post.id))
     await session.flush()
+    return post
 
 
 async def comment_page(

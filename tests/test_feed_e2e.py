@@ -60,6 +60,9 @@ async def test_posts_likes_comments_and_read_receipts_in_english(app: App) -> No
     out = await boss.say("/feed")
     await boss.press("Office closed")
     out = await boss.press("Delete")
+    assert "Delete the post «Office closed on Friday»? This cannot be undone." in out
+    assert "Its 1 comment goes with it." in out
+    out = await boss.press("Yes, delete it")
     assert "The post is deleted." in out
     out = await petr.say("/feed")
     assert "Feed (2)" in out and "Office closed" not in out
@@ -353,3 +356,31 @@ async def test_who_left_the_group_no_longer_hears_its_posts_comments(sqlite_app:
     assert "42M" not in out, out
     out = await petr.say("/inbox")
     assert "Boss commented on «plans for the merger»: Merger price is 42M" in out, out
+
+
+async def test_deleting_a_poll_asks_first_and_an_admin_deleting_it_tells_its_author(
+    app: App,
+) -> None:
+    boss, anna, petr = await team(app)
+    await anna.say("/poll Lunch where? | Pizza | Sushi")
+    await petr.say("/feed")
+    await petr.press("Pizza")
+    await petr.press("Comment")
+    await petr.say("Pizza again?")
+    await anna.say("/post 1")
+    out = await anna.press("Delete")
+    assert "Delete the poll «Lunch where?»? This cannot be undone." in out
+    assert "Its 1 vote goes with it." in out and "Its 1 comment goes with it." in out
+    out = await anna.press("Keep it")
+    assert "Pizza: ██████████ 1 — Petr" in out
+    # Delete sits in a row of its own, away from Close poll
+    row = next(line for line in out.splitlines() if "Close poll" in line)
+    assert "Delete" not in row
+
+    await boss.say("/post 1")  # an admin may delete anyone's post, and its author hears of it
+    out = await boss.press("Delete")
+    assert "Anna will be told that you deleted it." in out
+    out = await boss.press("Yes, delete it")
+    assert "The post is deleted." in out
+    out = await anna.say("/feed")
+    assert "Boss deleted your post «Lunch where?»." in out and "Feed (0)" in out
