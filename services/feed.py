@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models.feed import Post, PostComment, PostLike, PostRead, PostRecipient
 from models.groups import GroupMember
 from models.teams import Role, User
+from services import notifications
 from services.access import Actor, get_team_user, get_visible_group, member_group_ids
 from services.errors import N_, DomainError, not_found
 from services.pagination import Page, paginate, paginate_rows
@@ -291,9 +292,11 @@ async def deletable(session: AsyncSession, actor: Actor, post_id: int) -> Post:
 
 
 async def delete_post(session: AsyncSession, actor: Actor, post_id: int) -> Post:
-    """Delete a post (a poll's too) with its comments, likes and votes. Returns the
-    deleted post (detached), to tell its author."""
+    """Delete a post (a poll's too) with its comments, likes and votes; the notices about
+    it leave every notification centre and those not yet sent are called off. Returns
+    the deleted post (detached), to tell its author."""
     post = await deletable(session, actor, post_id)
+    await notifications.forget_item(session, post.team_id, f"post:{post.id}")
     session.expunge(post)
     await session.execute(delete(Post).where(Post.id == post.id))
     await session.flush()

@@ -10,12 +10,12 @@ from datetime import datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.base import utcnow
 from models.notifications import Notification, NotificationMute, NotificationSettings
-from models.outbox import STALE
+from models.outbox import STALE, OutboxMessage
 from models.teams import User
 from services import outbox, reminders_stale
 from services.access import Actor
@@ -100,6 +100,35 @@ async def is_muted(session: AsyncSession, user_id: int, kind: str, ref: str | No
             if await session.get(NotificationMute, (user_id, key)) is not None:
                 return True
     return False
+
+
+async def forget_item(session: AsyncSession, team_id: int, ref: str) -> None:
+    """An item is deleted: its notices (and its comments') leave everyone's notification
+    centre, with the text they quote, and the messages about it still waiting to go out
+    are called off, and mutes of it go. Messages already delivered stay in the chats;
+    their buttons find nothing."""
+    await session.execute(
+        delete(Notification).where(
+            Notification.team_id == team_id,
+            or_(Notification.ref == ref, Notification.ref.startswith(ref + ":")),
+        )
+    )
+    await session.execute(
+        delete(NotificationMute).where(
+            NotificationMute.ref == ref,
+            NotificationMute.user_id.in_(select(User.id).where(User.team_id == team_id)),
+        )
+    )
+    await session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.team_id == team_id,
+            OutboxMessage.status == "pending",
+            OutboxMessage.payload["ref"].as_string() == ref,
+        )
+        .values(status="dropped", error="its item was deleted", claimed_until=None)
+    )
+    await session.flush()
 
 
 async def notify(

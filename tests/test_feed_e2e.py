@@ -384,3 +384,30 @@ async def test_deleting_a_poll_asks_first_and_an_admin_deleting_it_tells_its_aut
     assert "The post is deleted." in out
     out = await anna.say("/feed")
     assert "Boss deleted your post «Lunch where?»." in out and "Feed (0)" in out
+
+
+async def test_a_deleted_post_leaves_every_inbox_and_its_waiting_messages_are_called_off(
+    app: App,
+) -> None:
+    boss, anna, petr = await team(app)
+    now = datetime.now(UTC)
+    start, end = now.hour, (now.hour + 2) % 24
+    await petr.say(f"/inbox quiet {start:02d}:00-{end:02d}:00")  # his messages wait
+    await boss.say("/post Office closed on Friday")
+    await anna.say("/feed")
+    await anna.press("Office closed")
+    await anna.press("Comment")
+    await anna.say("Noted, thanks @Boss")
+    out = await anna.say("/inbox")
+    assert "Office closed on Friday" in out
+    await boss.say("/post 1")
+    await boss.press("Delete")
+    await boss.press("Yes, delete it")
+    out = await anna.say("/inbox")
+    assert "Office closed" not in out and "(0 unread)" in out, out
+    out = await boss.say("/inbox")
+    assert "Noted, thanks" not in out, out
+    out = await petr.say("/inbox quiet off")  # what waited goes out now: not the deleted post
+    assert "Office closed" not in out, out
+    out = await petr.say("/inbox")
+    assert "Office closed" not in out and "(0 unread)" in out, out
