@@ -99,6 +99,8 @@ async def poll_view(ctx: Ctx, poll: Poll, post: Post) -> View:
     ]
     if notes > len(shown):
         controls.append(Button(tr.s("All comments"), f"fd:cm:{post.id}:1"))
+    if open_ and mine and not poll.multiple:  # taking a vote back is a press of its own
+        controls.append(Button(tr.s("Withdraw my vote"), f"po:w:{poll.id}"))
     owner = post.author_id == ctx.me.user_id or ctx.me.is_admin
     if owner and open_:
         controls.append(Button(tr.s("Close poll"), f"po:c:{poll.id}"))
@@ -202,9 +204,19 @@ async def poll_action(ctx: Ctx) -> Any:
     verb = ctx.action_args[0] if ctx.action_args else ""
     poll_id = ctx.int_arg(1)
     if verb == "v":
-        await feed_polls.vote(ctx.session, ctx.me, poll_id, ctx.int_arg(2))
+        _poll, voted, changed = await feed_polls.vote(ctx.session, ctx.me, poll_id, ctx.int_arg(2))
         poll, post = await feed_polls.get_poll(ctx.session, ctx.me, poll_id)
         view = await poll_view(ctx, poll, post)
+        if not changed:  # a second press on one's choice: the vote stays, and they are told
+            note = ctx.tr("You voted for {option}; your vote stays.", option=bold(voted.text))
+            view.body = [*note, Span("\n\n"), *view.body]
+        view.edit = True
+        return view
+    if verb == "w":
+        await feed_polls.withdraw(ctx.session, ctx.me, poll_id)
+        poll, post = await feed_polls.get_poll(ctx.session, ctx.me, poll_id)
+        view = await poll_view(ctx, poll, post)
+        view.body = [*ctx.tr("Your vote is withdrawn."), Span("\n\n"), *view.body]
         view.edit = True
         return view
     if verb == "r":

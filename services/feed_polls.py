@@ -90,25 +90,43 @@ def is_open(poll: Poll) -> bool:
     return not poll.closed and (poll.deadline is None or poll.deadline > utcnow())
 
 
-async def vote(session: AsyncSession, actor: Actor, poll_id: int, option_id: int) -> Poll:
+async def _open_poll(session: AsyncSession, actor: Actor, poll_id: int) -> Poll:
     poll, _post = await get_poll(session, actor, poll_id)
     if not is_open(poll):
         raise DomainError(N_("Voting in this poll is over."))
+    return poll
+
+
+async def vote(
+    session: AsyncSession, actor: Actor, poll_id: int, option_id: int
+) -> tuple[Poll, PollOption, bool]:
+    """Vote for an option: (poll, option, whether anything changed). Several answers: a
+    press toggles the option. One answer: a press moves the vote there, and a press on
+    the option already chosen keeps it (a double click does not take a vote back;
+    `withdraw` does)."""
+    poll = await _open_poll(session, actor, poll_id)
     option = await session.get(PollOption, option_id)
     if option is None or option.poll_id != poll.id:
         raise not_found()
     existing = await session.get(PollVote, (option.id, actor.user_id))
-    if poll.multiple:
-        if existing is not None:
-            await session.delete(existing)
-        else:
-            session.add(PollVote(option_id=option.id, user_id=actor.user_id, poll_id=poll.id))
+    if not poll.multiple and existing is not None:
+        return poll, option, False
+    if existing is not None:
+        await session.delete(existing)
     else:
-        await session.execute(
-            delete(PollVote).where(PollVote.poll_id == poll.id, PollVote.user_id == actor.user_id)
-        )
-        if existing is None:
-            session.add(PollVote(option_id=option.id, user_id=actor.user_id, poll_id=poll.id))
+        if not poll.multiple:
+            await withdraw(session, actor, poll.id)
+        session.add(PollVote(option_id=option.id, user_id=actor.user_id, poll_id=poll.id))
+    await session.flush()
+    return poll, option, True
+
+
+async def withdraw(session: AsyncSession, actor: Actor, poll_id: int) -> Poll:
+    """Take back one's votes in an open poll."""
+    poll = await _open_poll(session, actor, poll_id)
+    await session.execute(
+        delete(PollVote).where(PollVote.poll_id == poll.id, PollVote.user_id == actor.user_id)
+    )
     await session.flush()
     return poll
 

@@ -411,3 +411,17 @@ async def test_a_deleted_post_leaves_every_inbox_and_its_waiting_messages_are_ca
     assert "Office closed" not in out, out
     out = await petr.say("/inbox")
     assert "Office closed" not in out and "(0 unread)" in out, out
+
+
+async def test_a_second_press_on_ones_choice_keeps_the_vote(app: App) -> None:
+    boss, anna, _petr = await team(app)
+    await boss.say("/poll Lunch where? | Pizza | Sushi")
+    await anna.say("/feed")
+    out = await anna.press("Pizza")
+    assert "Pizza: ██████████ 1 — Anna" in out
+    out = await anna.press("Pizza")  # a double click while the message updates
+    assert "You voted for Pizza; your vote stays." in out
+    assert "Pizza: ██████████ 1 — Anna" in out and "1 vote" in out
+    out = await anna.press("Withdraw my vote")  # taking it back is a button of its own
+    assert "Your vote is withdrawn." in out and "Pizza: ░░░░░░░░░░ 0" in out
+    assert "Withdraw my vote" not in out
