@@ -243,7 +243,10 @@ async def inbox_action(ctx: Ctx) -> Any:
         await inbox_center.mark_ref_read(ctx.session, ctx.me, row.ref)
         if verb == "mu":
             return View(
-                body=ctx.tr("Muted: you will not be notified about this item any more."),
+                body=ctx.tr(
+                    "Muted: you will not be notified about this item any more, unless someone "
+                    "mentions you."
+                ),
             ).row(
                 Button(ctx.tr.s("Unmute"), f"nb:um:{row.id}"), Button(ctx.tr.s("Inbox"), "nb:l:1")
             )

@@ -95,7 +95,9 @@ async def is_muted(session: AsyncSession, user_id: int, kind: str, ref: str | No
     row = await session.get(NotificationSettings, user_id)
     if row is not None and kind in (row.muted_kinds or []):
         return True
-    if ref is not None:  # the item muted mutes what happens under it (its comments)
+    # the item muted mutes what happens under it (its comments), but not a mention of the
+    # person: that is addressed to them (muting mentions as a kind silences those too)
+    if ref is not None and kind != "mention":
         for key in dict.fromkeys((ref, item_ref(ref))):
             if await session.get(NotificationMute, (user_id, key)) is not None:
                 return True

@@ -425,3 +425,20 @@ async def test_a_second_press_on_ones_choice_keeps_the_vote(app: App) -> None:
     out = await anna.press("Withdraw my vote")  # taking it back is a button of its own
     assert "Your vote is withdrawn." in out and "Pizza: ░░░░░░░░░░ 0" in out
     assert "Withdraw my vote" not in out
+
+
+async def test_a_mention_reaches_who_muted_the_post(app: App) -> None:
+    boss, anna, petr = await team(app)
+    await boss.say("/post Offsite in Sochi")
+    await anna.say("/inbox")
+    assert "Muted" in await anna.press("🔕")
+    await petr.say("/feed")
+    await petr.press("Offsite in Sochi")
+    await petr.press("Comment")
+    await petr.say("Who books the hotel?")
+    out = await anna.say("/groups")
+    assert "Who books the hotel?" not in out  # the post is muted: its comments are quiet
+    await petr.press("Comment")
+    await petr.say("@Anna can you book the hotel? urgent")
+    out = await anna.say("/groups")  # but a mention is addressed to her
+    assert "Petr mentioned you under «Offsite in Sochi»: @Anna can you book the hotel?" in out

@@ -28,7 +28,10 @@ async def test_inbox_open_read_mute_in_english(app: App) -> None:
     await boss.say("/event Standup tomorrow 09:00 15m @Anna")
     out = await anna.say("/inbox")
     out = await anna.press("🔕")
-    assert "Muted: you will not be notified about this item any more." in out
+    assert (
+        "Muted: you will not be notified about this item any more, unless someone mentions you."
+        in out
+    )
     await boss.say("/events week")
     await boss.press("📅 Standup")
     await boss.press("Cancel event")
