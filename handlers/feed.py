@@ -15,7 +15,7 @@ from handlers.markup import Span, bold, join_lines
 from handlers.views import Button, View
 from models.feed import Post
 from models.teams import User
-from services import feed, feed_polls, groups, inbox_center, users
+from services import feed, feed_polls, groups, inbox_center, notifications, users
 from services.errors import N_ as _N
 from services.errors import DomainError
 from services.pagination import Page
@@ -381,17 +381,26 @@ async def feed_action(ctx: Ctx) -> Any:
         return await post_view(ctx, await feed.get_post(ctx.session, ctx.me, post_id))
     if verb == "l":
         post, liked = await feed.toggle_like(ctx.session, ctx.me, post_id)
-        if liked and post.author_id:
-            await ctx.notify(
-                post.author_id,
-                "post",
-                lambda tr: View(
-                    body=tr("{person} liked your post.", person=bold(ctx.me.name)),
-                    ref=f"post:{post.id}",
-                ).row(Button(tr.s("Open"), f"fd:o:{post.id}")),
-                ref=f"post:{post.id}",
-                dedup_key=f"like:{post.id}:{ctx.me.user_id}",
-            )
+        if post.author_id and post.author_id != ctx.me.user_id:
+            # one notice per person and post: a like taken back takes its notice along
+            ref = f"post:{post.id}:like:{ctx.me.user_id}"
+            await notifications.retract(ctx.session, post.author_id, ref)
+            title = title_of(post)
+            if liked:
+                await ctx.notify(
+                    post.author_id,
+                    "like",
+                    lambda tr: View(
+                        body=tr(
+                            "{person} liked your post «{post}».",
+                            person=bold(ctx.me.name),
+                            post=title,
+                        ),
+                        ref=f"post:{post.id}",
+                    ).row(Button(tr.s("Open"), f"fd:o:{post.id}")),
+                    ref=ref,
+                    dedup_key=f"like:{post.id}:{ctx.me.user_id}",
+                )
         view = await post_view(ctx, post)
         view.edit = True
         return view

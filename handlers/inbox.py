@@ -30,6 +30,7 @@ KIND_NAMES = {
     "event": N_("event changes"),
     "approval": N_("approvals"),
     "post": N_("posts"),
+    "like": N_("likes"),
     "reminder": N_("reminders"),
 }
 ICONS = {
@@ -38,6 +39,7 @@ ICONS = {
     "invitation": "📅",
     "reminder": "⏰",
     "post": "📰",
+    "like": "👍",
     "event": "📅",
 }
 

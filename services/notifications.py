@@ -34,6 +34,7 @@ KINDS = (
     "event",
     "approval",
     "post",
+    "like",
     "reminder",
 )
 NEVER_DIGESTED = frozenset({"reminder"})
@@ -102,6 +103,14 @@ async def is_muted(session: AsyncSession, user_id: int, kind: str, ref: str | No
             if await session.get(NotificationMute, (user_id, key)) is not None:
                 return True
     return False
+
+
+async def retract(session: AsyncSession, user_id: int, ref: str) -> None:
+    """What was taken back (a like) leaves the person's notification centre."""
+    await session.execute(
+        delete(Notification).where(Notification.user_id == user_id, Notification.ref == ref)
+    )
+    await session.flush()
 
 
 async def forget_item(session: AsyncSession, team_id: int, ref: str) -> None:

@@ -25,7 +25,7 @@ async def test_posts_likes_comments_and_read_receipts_in_english(app: App) -> No
     out = await petr.say("/feed")
     assert "Anna mentioned you under «Office closed on Friday»: Noted, thanks @Petr" in out
     out = await boss.say("/feed")
-    assert "Anna liked your post." in out
+    assert "Anna liked your post «Office closed on Friday»." in out
     assert "Anna commented on «Office closed on Friday»: Noted, thanks @Petr" in out
 
     out = await boss.say("/post ! New security rules: lock your screen")
@@ -442,3 +442,30 @@ async def test_a_mention_reaches_who_muted_the_post(app: App) -> None:
     await petr.say("@Anna can you book the hotel? urgent")
     out = await anna.say("/groups")  # but a mention is addressed to her
     assert "Petr mentioned you under «Offsite in Sochi»: @Anna can you book the hotel?" in out
+
+
+async def test_liking_and_unliking_leaves_one_notice_naming_the_post(app: App) -> None:
+    boss, anna, _petr = await team(app)
+    await boss.say("/post Office closed on Friday")
+    await boss.say("/post Pizza at noon")
+    await anna.say("/feed")
+    await anna.press("Office closed")
+    for _ in range(3):  # like, unlike, like, unlike, like, unlike
+        await anna.press("Like")
+        await anna.press("Like")
+    out = await boss.say("/inbox")  # one message came (the first like); no notice is left
+    assert "(0 unread)" in out and out.count("🔔 Anna liked your post") == 1, out
+    await anna.press("Like")
+    await anna.press("Like")
+    await anna.press("Like")
+    out = await boss.say("/inbox")
+    assert out.count("liked your post") == 1 and "(1 unread)" in out, out
+    assert "👍 Anna liked your post «Office closed on Friday»." in out
+    await boss.say("/inbox settings")  # likes are muted apart from posts
+    await boss.press("likes")
+    await anna.say("/feed")
+    await anna.press("Pizza at noon")
+    out = await anna.press("Like")
+    assert "Like (1)" in out
+    out = await boss.say("/groups")
+    assert "liked your post" not in out, out
