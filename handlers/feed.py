@@ -13,7 +13,7 @@ from handlers.groups import resolve_group
 from handlers.i18n import N_, Translator
 from handlers.markup import Span, bold, join_lines
 from handlers.views import Button, View
-from models.feed import Post
+from models.feed import Post, PostComment
 from models.teams import User
 from services import feed, feed_polls, groups, inbox_center, notifications, users
 from services.errors import N_ as _N
@@ -28,6 +28,18 @@ IMPORTANT = ("!", "important", "важно", "!important", "!важно")
 MENTION = re.compile(r"(?<!\S)@([\w.\-]+)")
 PREVIEW = 80
 CARD_LIMIT = 3800  # characters of a post card (Telegram allows 4096 a message)
+# button verbs handlers.feed_edit answers: x/xy delete a post (asked, then done), e edits
+# it; ce edits a comment, cx/cxy delete it (these carry the comment's id)
+EDIT_VERBS = ("x", "xy", "e", "ce", "cx", "cxy")
+
+
+def comment_buttons(ctx: Ctx, comment: PostComment, label: str = "") -> list[Button]:
+    """One's own comment: edit it, delete it (named by `label` among several)."""
+    suffix = f": {label}" if label else ""
+    return [
+        Button((ctx.tr.s("Edit my comment") + suffix)[:60], f"fd:ce:{comment.id}"),
+        Button((ctx.tr.s("Delete my comment") + suffix)[:60], f"fd:cx:{comment.id}"),
+    ]
 
 
 def title_of(post: Post) -> str:
@@ -129,7 +141,9 @@ async def post_view(ctx: Ctx, post: Post) -> View:
             view.row(Button(tr.s("Read by {n}", n=reads), f"fd:rb:{post.id}"))
         elif not await feed.has_read(ctx.session, post.id, ctx.me.user_id):
             view.row(Button(tr.s("I have read it"), f"fd:r:{post.id}"))
-    if owner:
+    if post.author_id == ctx.me.user_id:
+        view.row(Button(tr.s("Edit"), f"fd:e:{post.id}"), Button(tr.s("Delete"), f"fd:x:{post.id}"))
+    elif owner:
         view.row(Button(tr.s("Delete"), f"fd:x:{post.id}"))
     return view
 
@@ -175,11 +189,11 @@ async def feed_view(ctx: Ctx, page_no: int) -> View:
 @router.command(
     "post",
     help=N_("post to the team, a #group or @people (add ! for an important post)"),
-    usage=N_("/post [#group|@people] [!] TEXT"),
+    usage=N_("/post [#group|@people] [!] TEXT · /post ID [edit TEXT|comment TEXT|delete]"),
     by_role={
         "extranet": (
             N_("post to one of your groups (add ! for an important post)"),
-            N_("/post #group [!] TEXT"),
+            N_("/post #group [!] TEXT · /post ID [edit TEXT|comment TEXT|delete]"),
         )
     },
 )
@@ -192,11 +206,16 @@ async def post_command(ctx: Ctx) -> Any:
                 "/post @anna @petr TEXT to people. Start with ! for an important post."
             )
         )
-    if text.isdigit():
-        post = await feed.get_post(ctx.session, ctx.me, int(text))
-        view = await post_view(ctx, post)
-        view.private = await only_for_author_here(ctx, post)
-        return view
+    head, _, rest = text.partition(" ")
+    if head.lstrip("#").isdigit():  # /post 12, /post 12 edit TEXT: a post, never a new one
+        from handlers.feed_edit import subcommand
+
+        post_id = int(head.lstrip("#"))
+        reply = await subcommand(ctx, post_id, rest.strip())
+        post = await ctx.session.get(Post, post_id)
+        if isinstance(reply, View) and (post is None or await only_for_author_here(ctx, post)):
+            reply.private = True
+        return reply
     group_id, people, rest = await targets(ctx, text)
     important = False
     first, _, tail = rest.partition(" ")
@@ -273,12 +292,14 @@ async def comment_on(ctx: Ctx, post_id: int, text: str) -> View:
             mentioned.add(found[0].id)
     preview = title_of(post)
 
+    ref = feed.comment_ref(post.id, comment.id)  # deleting the comment takes its notices
+
     def build(message: str) -> Any:
         return lambda tr: View(
             body=tr(
                 message, person=bold(ctx.me.name), post=preview, text=shorten(comment.text, 1000)
             ),
-            ref=f"post:{post.id}",
+            ref=ref,
         ).row(Button(tr.s("Open"), f"fd:o:{post.id}"))
 
     for user_id in mentioned:
@@ -286,7 +307,7 @@ async def comment_on(ctx: Ctx, post_id: int, text: str) -> View:
             user_id,
             "mention",
             build(N_("{person} mentioned you under «{post}»: {text}")),
-            ref=f"post:{post.id}",
+            ref=ref,
         )
     for user_id in await feed.commenters(ctx.session, post):
         if user_id not in mentioned:
@@ -294,11 +315,11 @@ async def comment_on(ctx: Ctx, post_id: int, text: str) -> View:
                 user_id,
                 "comment",
                 build(N_("{person} commented on «{post}»: {text}")),
-                ref=f"post:{post.id}",
+                ref=ref,
             )
     view = await post_view(ctx, post)
     view.body = [*ctx.tr("Comment added."), Span("\n\n"), *view.body]
-    return view
+    return view.row(*comment_buttons(ctx, comment))
 
 
 async def readers_view(ctx: Ctx, post_id: int, page_no: int) -> View:
@@ -314,59 +335,6 @@ async def readers_view(ctx: Ctx, post_id: int, page_no: int) -> View:
     view.row(*pager_row(ctx, page, f"fd:rb:{post.id}"))
     view.row(Button(ctx.tr.s("Back"), f"fd:o:{post.id}"))
     return view
-
-
-async def confirm_delete(ctx: Ctx, post_id: int) -> View:
-    """Deleting cannot be undone: the post or poll is named, what goes with it counted,
-    and the person asked once (in a shared chat, alone)."""
-    post = await feed.deletable(ctx.session, ctx.me, post_id)
-    poll = await feed_polls.poll_of_post(ctx.session, post.id)
-    _likes, notes, _reads = await feed.counts(ctx.session, post.id)
-    lines: list[Any] = []
-    if poll is None:
-        lines.append(
-            ctx.tr("Delete the post «{post}»? This cannot be undone.", post=title_of(post))
-        )
-    else:
-        votes = sum(r.votes for r in await feed_polls.results(ctx.session, poll))
-        lines.append(
-            ctx.tr("Delete the poll «{post}»? This cannot be undone.", post=title_of(post))
-        )
-        if votes:
-            lines.append(ctx.tr.n("Its {n} vote goes with it.", "Its {n} votes go with it.", votes))
-    if notes:
-        lines.append(
-            ctx.tr.n("Its {n} comment goes with it.", "Its {n} comments go with it.", notes)
-        )
-    if post.author_id is not None and post.author_id != ctx.me.user_id:
-        lines.append(
-            ctx.tr(
-                "{person} will be told that you deleted it.",
-                person=bold(await author_name(ctx, post)),
-            )
-        )
-    view = View(body=join_lines(lines), ref=f"post:{post.id}", private=True)
-    return view.row(
-        Button(ctx.tr.s("Yes, delete it"), f"fd:xy:{post.id}"),
-        Button(ctx.tr.s("Keep it"), f"fd:o:{post.id}"),
-    )
-
-
-async def delete(ctx: Ctx, post_id: int) -> View:
-    """Delete a post or poll; an admin's deleting someone else's tells its author."""
-    post = await feed.delete_post(ctx.session, ctx.me, post_id)
-    if post.author_id is not None:
-        title = title_of(post)
-        await ctx.notify(
-            post.author_id,
-            "post",
-            lambda tr: View(
-                body=tr(
-                    "{person} deleted your post «{post}».", person=bold(ctx.me.name), post=title
-                )
-            ),
-        )
-    return View(body=ctx.tr("The post is deleted."), private=True)
 
 
 @router.action("fd")
@@ -428,14 +396,18 @@ async def feed_action(ctx: Ctx) -> Any:
         post, page = await feed.comment_page(
             ctx.session, ctx.me, post_id, ctx.page_arg(2), ctx.services.page_size
         )
-        title = title_of(post)
-        view = comments_view(ctx, title, page, f"fd:cm:{post.id}", f"fd:o:{post.id}")
+        view = comments_view(ctx, title_of(post), page, f"fd:cm:{post.id}", f"fd:o:{post.id}")
+        back = view.buttons.pop()
+        for comment, _name in page.items:  # one's own comments on the page: edit, delete
+            if comment.author_id == ctx.me.user_id:
+                view.row(*comment_buttons(ctx, comment, shorten(comment.text, 20)))
+        view.buttons.append(back)
         view.edit = True
         return view
-    if verb == "x":
-        return await confirm_delete(ctx, post_id)
-    if verb == "xy":
-        return await delete(ctx, post_id)
+    if verb in EDIT_VERBS:  # editing and deleting, a post's or a comment's
+        from handlers import feed_edit
+
+        return await feed_edit.act(ctx, verb, post_id)
     if verb == "sh":
         await feed.get_post(ctx.session, ctx.me, post_id)
         return await ctx.start_form("share", {"ref": f"post:{post_id}"})
@@ -445,8 +417,10 @@ async def feed_action(ctx: Ctx) -> Any:
 @router.text
 async def reply_to_post(ctx: Ctx) -> Any:
     """A reply to a post is a comment on it."""
-    if ctx.reply_ref and ctx.reply_ref.startswith("post:") and ctx.reply_ref[5:].isdigit():
-        return await comment_on(ctx, int(ctx.reply_ref[5:]), ctx.args)
+    kind, _, item = (ctx.reply_ref or "").partition(":")
+    item = item.partition(":")[0]  # "post:12:345", a notice of a comment on it: the post
+    if kind == "post" and item.isdigit():
+        return await comment_on(ctx, int(item), ctx.args)
     return None
 
 

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import and_, delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models.feed import Post, PostComment, PostLike, PostRead, PostRecipient
+from models.feed import Poll, Post, PostComment, PostLike, PostRead, PostRecipient
 from models.groups import GroupMember
 from models.teams import Role, User
 from services import notifications
@@ -194,6 +194,61 @@ async def add_comment(
     session.add(comment)
     await session.flush()
     return post, comment
+
+
+async def update_post(session: AsyncSession, actor: Actor, post_id: int, text: str) -> Post:
+    """The author corrects the text of a post (a poll's question stays: votes were given
+    to it)."""
+    post = await get_post(session, actor, post_id)
+    if post.author_id != actor.user_id:
+        raise DomainError(N_("Only the author can edit the post."))
+    if await session.scalar(select(Poll.id).where(Poll.post_id == post.id)) is not None:
+        raise DomainError(
+            N_("A poll cannot be edited: votes go to its question. Delete it and ask again.")
+        )
+    post.text = clean_text(text)
+    await session.flush()
+    return post
+
+
+async def get_comment(
+    session: AsyncSession, actor: Actor, comment_id: int, *, deleting: bool = False
+) -> tuple[Post, PostComment]:
+    """A comment the actor may change: their own on a post they see (an admin may also
+    delete anyone's)."""
+    comment = await session.get(PostComment, comment_id)
+    if comment is None:
+        raise not_found()
+    post = await get_post(session, actor, comment.post_id)
+    if comment.author_id != actor.user_id and not (deleting and actor.is_admin):
+        raise DomainError(N_("Only its author can change a comment."))
+    return post, comment
+
+
+async def update_comment(
+    session: AsyncSession, actor: Actor, comment_id: int, text: str
+) -> tuple[Post, PostComment]:
+    post, comment = await get_comment(session, actor, comment_id)
+    text = text.strip()
+    if not text:
+        raise DomainError(N_("Write the comment text."))
+    comment.text = text[:COMMENT_MAX]
+    await session.flush()
+    return post, comment
+
+
+async def delete_comment(session: AsyncSession, actor: Actor, comment_id: int) -> Post:
+    """Delete a comment; the notices about it leave the notification centres."""
+    post, comment = await get_comment(session, actor, comment_id, deleting=True)
+    await notifications.forget_item(session, post.team_id, comment_ref(post.id, comment.id))
+    await session.delete(comment)
+    await session.flush()
+    return post
+
+
+def comment_ref(post_id: int, comment_id: int) -> str:
+    """What a notice about a comment is about: "post:12:345" (its item: the post)."""
+    return f"post:{post_id}:{comment_id}"
 
 
 async def comments(

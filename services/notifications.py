@@ -135,7 +135,10 @@ async def forget_item(session: AsyncSession, team_id: int, ref: str) -> None:
         .where(
             OutboxMessage.team_id == team_id,
             OutboxMessage.status == "pending",
-            OutboxMessage.payload["ref"].as_string() == ref,
+            or_(
+                OutboxMessage.payload["ref"].as_string() == ref,
+                OutboxMessage.payload["ref"].as_string().startswith(ref + ":"),
+            ),
         )
         .values(status="dropped", error="its item was deleted", claimed_until=None)
     )

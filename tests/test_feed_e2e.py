@@ -469,3 +469,45 @@ async def test_liking_and_unliking_leaves_one_notice_naming_the_post(app: App) -
     assert "Like (1)" in out
     out = await boss.say("/groups")
     assert "liked your post" not in out, out
+
+
+async def test_authors_edit_and_delete_their_posts_and_comments(app: App) -> None:
+    boss, anna, petr = await team(app)
+    await boss.say("/post Meetng at 5")
+    out = await boss.say("/post 1 edit Meeting at 5")
+    assert "The post is changed." in out and "Meeting at 5" in out and "Meetng" not in out
+    out = await boss.press("Edit")  # the card's own button
+    assert "The new text of the post?" in out
+    out = await boss.say("Meeting at 6")
+    assert "The post is changed." in out and "Meeting at 6" in out
+    out = await anna.say("/post 1 edit Meeting cancelled")
+    assert "Only the author can edit the post." in out
+    # a number and a word that is no action is never published as a new post
+    out = await boss.say("/post 1 fix the typo")
+    assert "Post 1 has no action fix" in out
+    out = await petr.say("/feed")
+    assert "Feed (1)" in out and "fix the typo" not in out
+
+    out = await anna.say("/post 1 comment See you @Boss")
+    assert "Comment added." in out
+    out = await anna.press("Edit my comment")
+    assert "The new text of your comment?" in out
+    out = await anna.say("See you there @Boss")
+    assert "The comment is changed." in out and "Anna: See you there @Boss" in out
+    assert "Edit my comment" not in (await petr.say("/post 1"))  # not on others' comments
+    await anna.say("/post 1")
+    await anna.press("Comment")
+    await anna.say("And the slides?")
+    out = await anna.press("Delete my comment")
+    assert "Delete the comment «And the slides?» under «Meeting at 6»?" in out
+    out = await anna.press("Yes, delete it")
+    assert "The comment is deleted." in out and "And the slides?" not in out
+    assert "Anna: See you there @Boss" in out
+    out = await boss.say("/inbox")  # the deleted comment's notice went with it
+    assert "See you @Boss" in out and "And the slides?" not in out, out
+
+    out = await boss.say("/post 1 delete")  # asks first, like the button
+    assert "Delete the post «Meeting at 6»? This cannot be undone." in out
+    out = await anna.say("/poll Lunch? | Pizza | Sushi")
+    out = await anna.say("/post 2 edit Dinner?")
+    assert "A poll cannot be edited" in out
