@@ -148,6 +148,14 @@ async def post_view(ctx: Ctx, post: Post) -> View:
     return view
 
 
+async def open_post(ctx: Ctx, post_id: int) -> View:
+    """A post opened (from the feed, a notice, /post 12) is read: the notices about it
+    and its comments leave the unread list."""
+    post = await feed.get_post(ctx.session, ctx.me, post_id)
+    await inbox_center.mark_ref_read(ctx.session, ctx.me, f"post:{post.id}")
+    return await post_view(ctx, post)
+
+
 def delivered_view(tr: Translator, post: Post, author: str) -> View:
     """The message a recipient gets."""
     message = (
@@ -346,7 +354,7 @@ async def feed_action(ctx: Ctx) -> Any:
         return view
     post_id = ctx.int_arg(1)
     if verb == "o":
-        return await post_view(ctx, await feed.get_post(ctx.session, ctx.me, post_id))
+        return await open_post(ctx, post_id)
     if verb == "l":
         post, liked = await feed.toggle_like(ctx.session, ctx.me, post_id)
         if post.author_id and post.author_id != ctx.me.user_id:

@@ -10,12 +10,19 @@ from typing import Any
 
 from handlers.calendar_views import SHOWN_COMMENT, shorten
 from handlers.core import Ctx, Router
-from handlers.feed import author_name, comment_buttons, comment_on, post_view, title_of
+from handlers.feed import (
+    author_name,
+    comment_buttons,
+    comment_on,
+    open_post,
+    post_view,
+    title_of,
+)
 from handlers.forms import Field, Form
 from handlers.i18n import N_
 from handlers.markup import Span, bold, join_lines
 from handlers.views import Button, View
-from services import feed, feed_polls, inbox_center
+from services import feed, feed_polls
 from services.errors import N_ as _N
 from services.errors import DomainError
 
@@ -32,9 +39,7 @@ async def subcommand(ctx: Ctx, post_id: int, rest: str) -> View:
     verb, _, arg = rest.partition(" ")
     verb, arg = verb.casefold(), arg.strip()
     if not verb:
-        post = await feed.get_post(ctx.session, ctx.me, post_id)
-        await inbox_center.mark_ref_read(ctx.session, ctx.me, f"post:{post.id}")
-        return await post_view(ctx, post)
+        return await open_post(ctx, post_id)
     if verb in EDIT:
         if not arg:
             return await start_edit(ctx, post_id)

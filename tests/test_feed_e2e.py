@@ -511,3 +511,16 @@ async def test_authors_edit_and_delete_their_posts_and_comments(app: App) -> Non
     out = await anna.say("/poll Lunch? | Pizza | Sushi")
     out = await anna.say("/post 2 edit Dinner?")
     assert "A poll cannot be edited" in out
+
+
+async def test_a_post_opened_from_the_feed_is_read_in_the_inbox(app: App) -> None:
+    boss, anna, petr = await team(app)
+    await boss.say("/post Hello team, meeting at 5")
+    await anna.say("/feed")
+    out = await anna.press("Hello team")
+    assert "Hello team, meeting at 5" in out
+    out = await anna.say("/inbox")
+    assert "(0 unread)" in out, out
+    await petr.say("/post 1")
+    out = await petr.say("/inbox")
+    assert "(0 unread)" in out, out
