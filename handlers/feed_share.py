@@ -52,7 +52,9 @@ async def share(ctx: Ctx, ref: str, whom: dict[str, Any]) -> View:
             )
         count = len(added)
     elif kind == "post":
-        post = await feed.share_post(ctx.session, ctx.me, item_id, people)
+        post, people = await feed.share_post(ctx.session, ctx.me, item_id, people)
+        if not people:
+            raise DomainError(N_("Everyone you named can read this post already."))
         author = await author_name(ctx, post)
 
         def build(tr: Translator) -> View:

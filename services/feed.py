@@ -319,11 +319,16 @@ async def counts(session: AsyncSession, post_id: int) -> tuple[int, int, int]:
 
 async def share_post(
     session: AsyncSession, actor: Actor, post_id: int, user_ids: Sequence[int]
-) -> Post:
-    """Let people see a post: they become its recipients (team-wide posts need nothing)."""
+) -> tuple[Post, list[int]]:
+    """Let people see a post: they become its recipients. Returns the post and those it
+    was new to; its author and who could read it already are left out (a team-wide post
+    is new to nobody in the team)."""
     post = await get_post(session, actor, post_id)
+    added: list[int] = []
     for user_id in user_ids:
         user = await get_team_user(session, actor, user_id)
+        if user.id == post.author_id or await may_read(session, user, post.id):
+            continue
         if user.role == Role.EXTRANET.value and not (
             post.audience == "group"
             and await session.get(GroupMember, (post.group_id, user.id)) is not None
@@ -332,10 +337,10 @@ async def share_post(
                 N_("{person} is an extranet member and sees only their groups' posts."),
                 person=user.name,
             )
-        if await session.get(PostRecipient, (post.id, user.id)) is None:
-            session.add(PostRecipient(post_id=post.id, user_id=user.id))
+        session.add(PostRecipient(post_id=post.id, user_id=user.id))
+        added.append(user.id)
     await session.flush()
-    return post
+    return post, added
 
 
 async def deletable(session: AsyncSession, actor: Actor, post_id: int) -> Post:

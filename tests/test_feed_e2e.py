@@ -521,3 +521,21 @@ async def test_a_post_opened_from_the_feed_is_read_in_the_inbox(app: App) -> Non
     await petr.say("/post 1")
     out = await petr.say("/inbox")
     assert "(0 unread)" in out, out
+
+
+async def test_sharing_tells_only_who_could_not_read_the_post(app: App) -> None:
+    boss, anna, petr = await team(app)
+    await boss.say("/groups new Board")
+    await boss.say("/groups add Board @Anna")
+    await anna.say("/post Team lunch on Friday")
+    out = await boss.say("/share post 1 #Board")  # Anna wrote it, Boss sees every team post
+    assert "Everyone you named can read this post already." in out
+    out = await anna.say("/feed")
+    assert "shared a post with you" not in out
+    await boss.say("/post @Anna Your review is on Monday")
+    out = await anna.say("/share post 2 @Boss @Petr")  # the author is not told of his own post
+    assert "Shared with 1 person." in out
+    out = await boss.say("/feed")
+    assert "shared a post with you" not in out
+    out = await petr.say("/feed")
+    assert "Anna shared a post with you." in out and "Your review is on Monday" in out
