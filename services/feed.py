@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
-from sqlalchemy import and_, delete, func, or_, select
+from sqlalchemy import ColumnElement, and_, delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.feed import Poll, Post, PostComment, PostLike, PostRead, PostRecipient
@@ -107,14 +107,14 @@ async def audience_of(session: AsyncSession, post: Post) -> list[User]:
     query = select(User).where(User.team_id == post.team_id, User.active.is_(True))
     if post.audience == "all":
         query = query.where(User.role != Role.EXTRANET.value)
-    elif post.audience == "group":
-        query = query.where(
-            User.id.in_(select(GroupMember.user_id).where(GroupMember.group_id == post.group_id))
+    else:  # the group's members or the chosen people, and whom the post was shared with
+        shared: ColumnElement[bool] = User.id.in_(
+            select(PostRecipient.user_id).where(PostRecipient.post_id == post.id)
         )
-    else:
-        query = query.where(
-            User.id.in_(select(PostRecipient.user_id).where(PostRecipient.post_id == post.id))
-        )
+        if post.audience == "group":
+            members = select(GroupMember.user_id).where(GroupMember.group_id == post.group_id)
+            shared = or_(User.id.in_(members), shared)
+        query = query.where(shared)
     if post.author_id is not None:
         query = query.where(User.id != post.author_id)
     return list((await session.execute(query.order_by(User.name))).scalars())

@@ -539,3 +539,18 @@ async def test_sharing_tells_only_who_could_not_read_the_post(app: App) -> None:
     assert "shared a post with you" not in out
     out = await petr.say("/feed")
     assert "Anna shared a post with you." in out and "Your review is on Monday" in out
+
+
+async def test_the_read_by_list_counts_whom_a_group_post_was_shared_with(app: App) -> None:
+    boss, anna, petr = await team(app)
+    await boss.say("/groups new Board closed")
+    await boss.say("/groups add Board @Anna")
+    await boss.say("/post #Board ! Layoffs next week, keep it quiet")
+    assert "Shared with 1 person." in await anna.say("/share post 1 @Petr")
+    await petr.say("/feed")
+    await petr.press("I have read it")
+    await anna.say("/post 1")
+    await anna.press("I have read it")
+    await boss.say("/post 1")
+    out = await boss.press("Read by 2")
+    assert "Read by 2 of 2" in out and "✅ Anna" in out and "✅ Petr" in out, out
