@@ -113,7 +113,8 @@ async def test_a_deleted_polls_buttons_never_vote_in_a_new_poll(sqlite_app: App)
     (pizza,) = (n for n, label in anna.buttons().items() if label == "Pizza")
     await boss.say("/feed")
     await boss.press("Lunch where?")
-    assert "The post is deleted." in await boss.press("Delete")
+    assert "This cannot be undone." in await boss.press("Delete")
+    assert "The post is deleted." in await boss.press("Yes, delete it")
     await boss.say("/poll Who leads the project? | Anna | Petr")
     out = await anna.say(str(pizza))  # Pizza on the message about the deleted poll
     assert "Not found, or you have no access to it." in out, out
@@ -445,6 +446,8 @@ async def test_liking_and_unliking_leaves_one_notice_naming_the_post(app: App) -
     boss, anna, _petr = await team(app)
     await boss.say("/post Office closed on Friday")
     await boss.say("/post Pizza at noon")
+    await boss.say("/inbox")  # what came before (colleagues joined) is read
+    await boss.press("Mark all read")
     await anna.say("/feed")
     await anna.press("Office closed")
     for _ in range(3):  # like, unlike, like, unlike, like, unlike
