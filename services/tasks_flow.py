@@ -173,10 +173,13 @@ async def set_deadline(
 async def _on_a_workday(
     session: AsyncSession, task: Task, moment: datetime, later: bool
 ) -> datetime:
-    """A deadline moved by a dependency does not land on a Saturday or Sunday of the
-    responsible person's zone: it goes on to Monday (or back to Friday when moved
-    earlier), at the same time of day. A deadline someone set by hand stays."""
-    person = await session.get(User, task.responsible_id)
+    """A deadline moved by a dependency does not land on a Saturday or Sunday: it goes on
+    to Monday (or back to Friday when moved earlier), at the same time of day. The week
+    is the task's creator's: the deadline was set in their zone ("3.12" is 18:00 there),
+    so its weekday is the one they meant; in a zone hours away (the responsible's) a
+    Friday evening is already Saturday, and a one-day move would become three.
+    A deadline someone set by hand stays."""
+    person = await session.get(User, task.creator_id)
     zone = ZoneInfo(person.timezone if person is not None else "UTC")
     local = moment.astimezone(zone)
     weekday = local.weekday()
@@ -190,34 +193,79 @@ async def _on_a_workday(
 async def _shift_dependents(
     session: AsyncSession, actor: Actor, root: Task, delta: timedelta
 ) -> list[Task]:
-    """Move every open successor (transitively) by `delta`, keeping its duration; a
-    deadline its creator locked against the actor stays (its start still moves)."""
-    shifted: list[Task] = []
-    seen = {root.id}
-    queue = [root.id]
-    while queue:
-        current = queue.pop(0)
-        rows = (
+    """Move every open successor (transitively) by its own predecessor's real shift
+    (a weekend push of a task in the middle of a chain carries on to the tasks after
+    it), keeping its duration and never starting before an open predecessor is due.
+    A deadline its creator locked against the actor stays (its start still moves).
+    Returns those whose deadline moved."""
+    # the successors reached from the root, and the links among them
+    preds: dict[int, list[int]] = {}
+    tasks: dict[int, Task] = {root.id: root}
+    frontier = [root.id]
+    while frontier:
+        current = frontier.pop()
+        for succ in (
             await session.execute(
                 select(Task)
                 .join(TaskDependency, TaskDependency.successor_id == Task.id)
                 .where(TaskDependency.predecessor_id == current)
             )
-        ).scalars()
-        for succ in rows:
-            if succ.id in seen:
-                continue
-            seen.add(succ.id)
-            if succ.is_open:
-                succ.start_at = (succ.start_at or succ.created_at) + delta
-                if succ.deadline is not None and _may_set_deadline(actor, succ):
-                    succ.deadline = await _on_a_workday(
-                        session, succ, succ.deadline + delta, delta > timedelta(0)
-                    )
-                    succ.due_sort = succ.deadline
-                    shifted.append(succ)  # those whose deadline moved: their people hear it
-            queue.append(succ.id)
+        ).scalars():
+            preds.setdefault(succ.id, []).append(current)
+            if succ.id not in tasks:
+                tasks[succ.id] = succ
+                frontier.append(succ.id)
+    # each one after all its moved predecessors (there are no circles)
+    moves: dict[int, timedelta] = {root.id: delta}
+    shifted: list[Task] = []
+    pending = [tid for tid in tasks if tid != root.id]
+    while pending:
+        ready = [tid for tid in pending if all(p in moves for p in preds[tid])]
+        if not ready:  # a circle left by older data: stop rather than loop
+            break
+        for tid in ready:
+            pending.remove(tid)
+            moves[tid] = await _shift_one(session, actor, tasks[tid], preds[tid], moves, shifted)
     return shifted
+
+
+async def _shift_one(
+    session: AsyncSession,
+    actor: Actor,
+    succ: Task,
+    moved_by: list[int],
+    moves: dict[int, timedelta],
+    shifted: list[Task],
+) -> timedelta:
+    """Move one successor after its predecessors moved; returns its own real shift."""
+    shift = max(moves[p] for p in moved_by)
+    if not succ.is_open or not shift:  # a finished task passes the move on as it came
+        return shift
+    old_start = succ.start_at or succ.created_at
+    start = old_start + shift
+    due = (
+        await session.execute(
+            select(Task.deadline)
+            .join(TaskDependency, TaskDependency.predecessor_id == Task.id)
+            .where(
+                TaskDependency.successor_id == succ.id,
+                Task.is_open.is_(True),
+                Task.deadline.is_not(None),
+            )
+        )
+    ).scalars()
+    start = max([start, *(d for d in due if d is not None)])
+    succ.start_at = start
+    shift = start - old_start
+    if succ.deadline is None:
+        return shift
+    if not shift or not _may_set_deadline(actor, succ):
+        return timedelta(0)
+    old = succ.deadline
+    succ.deadline = await _on_a_workday(session, succ, old + shift, shift > timedelta(0))
+    succ.due_sort = succ.deadline
+    shifted.append(succ)  # those whose deadline moved: their people hear it
+    return succ.deadline - old
 
 
 async def add_dependency(

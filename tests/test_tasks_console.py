@@ -1160,3 +1160,40 @@ async def test_the_new_task_form_asks_an_extranet_member_for_one_of_their_groups
     assert "Not found" not in out and "created" not in out, out
     out = await guest.say("/task")  # one group left: it is not asked
     assert "What needs to be done?" in out and "Which group" not in out, out
+
+
+async def test_a_chain_moves_by_each_link_s_real_shift_in_the_creator_s_week(
+    sqlite_app: App,
+) -> None:
+    """A one-day move is one day for the creator (the weekend is theirs, not that of a
+    responsible 7 hours ahead), and a weekend push in the middle of a chain reaches the
+    tasks after it: no successor starts before its predecessor is due."""
+    from models.tasks import Task
+
+    anna = ConsoleDriver(sqlite_app, user="Anna", lang="en", timezone="Europe/Moscow")
+    await anna.say("/start")
+    code = invite_code(await anna.say("/invite"))
+    for name, zone in (("Boris", "Asia/Vladivostok"), ("Clara", "America/New_York")):
+        await ConsoleDriver(sqlite_app, user=name, lang="en", timezone=zone).say(f"/start {code}")
+    await anna.say("/task Review the mockups 04.12.2030 15:00")
+    await anna.say("/task Approve the mockups 05.12.2030 18:00 @Boris")
+    await anna.say("/task Lay out the pages 06.12.2030 18:00 @Clara")
+    await anna.say("/task 2 after 1")
+    await anna.say("/task 3 after 2")
+
+    async def dates() -> dict[int, tuple[datetime, datetime]]:
+        async with sqlite_app.workspace.sessionmaker() as s:
+            rows = (await s.execute(select(Task))).scalars()
+            return {t.id: (t.start_at or t.created_at, t.deadline) for t in rows}
+
+    out = await anna.say("/task 1 deadline 05.12.2030 15:00")
+    assert "2 dependent tasks moved with it." in out, out
+    out = await anna.say("/task 2")
+    assert "Deadline: 6 Dec 2030 18:00" in out, out  # one day, not three
+    out = await anna.say("/task 3")
+    assert "Deadline: 9 Dec 2030 18:00" in out, out  # Saturday goes on to Monday
+    await anna.say("/task 1 deadline 03.12.2030 15:00")
+    out = await anna.say("/task 3")
+    assert "Deadline: 6 Dec 2030 18:00" in out, out  # back from Saturday to Friday
+    got = await dates()
+    assert got[2][0] >= got[1][1] and got[3][0] >= got[2][1], got
