@@ -55,6 +55,22 @@ _WORKDAYS = re.compile(
     r"(?:every\s+weekday|on\s+weekdays|weekdays|по\s+будням|каждый\s+будний\s+день|в\s+будни)",
     re.IGNORECASE,
 )
+# "except weekends", "кроме выходных": the workdays
+_NOT_WEEKENDS = re.compile(
+    r"(?:except|but\s+not|excluding)\s+(?:on\s+)?(?:the\s+)?weekends?|"
+    r"(?:кроме|без)\s+(?:выходных|субботы\s+и\s+воскресенья)",
+    re.IGNORECASE,
+)
+# "except friday" and the like: a repeat cannot hold it; it gets a question, not a guess
+_EXCEPT = re.compile(r"\b(?:except|excluding|but\s+not)\b|(?<!\S)кроме(?!\S)", re.IGNORECASE)
+# "on the last day of the month", "в последний день месяца": day 31, which every month
+# reads as its own last day
+_LAST_DAY = re.compile(
+    r"(?:on\s+)?(?:the\s+)?last\s+day(?:\s+of\s+(?:the\s+|each\s+|every\s+)?month)?|"
+    r"(?:в\s+)?последн(?:ий|ее|его)\s+(?:день|число|числа)(?:\s+месяца)?",
+    re.IGNORECASE,
+)
+LAST_DAY = 31
 _NUMBER_WORDS = {"two": "2", "three": "3", "four": "4", "две": "2", "три": "3", "четыре": "4"}
 # every n-th week: (what is said, what it reads as, the step when no number is said)
 _STEPS = (
@@ -113,6 +129,22 @@ def parse_rule(text: str, *, whole: bool = False) -> dict[str, Any]:
                 raise DomainError(N_("Give a time like 22:00."))
             hour, minute = said, int(spoken.group(2) or 0)
             raw = (raw[: spoken.start()] + raw[spoken.end() :]).strip()
+    workdays = bool(_NOT_WEEKENDS.search(raw))
+    raw = _NOT_WEEKENDS.sub(" ", raw)
+    if _EXCEPT.search(raw):
+        raise DomainError(
+            N_(
+                "A repeat cannot skip single days. Name the days it repeats on, "
+                "for example: weekly mon,tue,wed,thu."
+            )
+        )
+    last_day = bool(_LAST_DAY.search(raw))
+    raw = _LAST_DAY.sub(f" {LAST_DAY} ", raw)
+    if workdays:  # "daily except weekends": the workdays, whatever kind was said
+        raw = re.sub(r"\b(?:daily|every\s+day|ежедневно|каждый\s+день)\b", " ", raw)
+        if re.search(r"\b(?:monthly|ежемесячно|каждый\s+месяц|every\s+month)\b", raw):
+            raise DomainError(N_("Only daily and weekly repeats skip weekends."))
+        raw = "weekly mon,tue,wed,thu,fri " + re.sub(r"\b(?:weekly|every\s+week)\b", " ", raw)
     raw = _WORKDAYS.sub("weekly mon,tue,wed,thu,fri", raw)  # "по будням", "every weekday"
     tokens = [t for t in re.split(r"[\s,;]+", raw) if t]
     kind = None
@@ -128,6 +160,10 @@ def parse_rule(text: str, *, whole: bool = False) -> dict[str, Any]:
     days = [DAYS[t] for t in tokens if t in DAYS]
     if kind is None and days and (step > 1 or tokens[0] in _EVERY):
         kind = "weekly"  # "every monday", "по понедельникам", "каждый вторник"
+    if kind is None and last_day:
+        kind = "monthly"  # "on the last day of the month"
+    if last_day and kind != "monthly":
+        raise DomainError(N_("Only monthly repeats fall on the last day of the month."))
     if kind is None:
         raise DomainError(
             N_("Repeat how? For example: daily at 10:00, weekly mon,wed,fri, monthly 15.")
@@ -136,15 +172,25 @@ def parse_rule(text: str, *, whole: bool = False) -> dict[str, Any]:
         raise DomainError(N_("Only weekly repeats skip weeks: every 2 weeks on mon."))
     rule: dict[str, Any] = {"kind": kind, "hour": hour, "minute": minute, "week_step": step}
     rest = " ".join(t for t in tokens if t not in _EVERY)
-    if whole and _LEFT_OVER.sub(" ", rest).strip():
+    unknown = _LEFT_OVER.sub(" ", rest).split()
+    if unknown:  # never a silent guess: what was not understood is said back
+        if whole:
+            raise DomainError(
+                N_("Repeat how? For example: daily at 10:00, weekly mon,wed,fri, monthly 15.")
+            )
         raise DomainError(
-            N_("Repeat how? For example: daily at 10:00, weekly mon,wed,fri, monthly 15.")
+            N_(
+                'I did not understand "{words}" in the repeat. For example: daily at 10:00, '
+                "weekly mon,wed,fri, monthly 15, monthly on the last day."
+            ),
+            words=" ".join(unknown),
         )
     if kind == "weekly":
         rule["weekdays"] = sorted(set(days))
     if kind == "monthly":
         number = re.search(r"\d{1,2}", rest)
-        rule["month_day"] = int(number.group(0)) if number else 1
+        if number:  # none said: the day the task is due
+            rule["month_day"] = int(number.group(0))
     return rule
 
 
@@ -195,7 +241,7 @@ async def repeat_note(ctx: Ctx, task: Any, rule: dict[str, Any]) -> list[Any]:
         probe = tasks_repeat.TaskRecurrence(
             kind=rule["kind"],
             weekdays=",".join(str(d) for d in rule.get("weekdays") or []),
-            month_day=rule.get("month_day", 1),
+            month_day=rule.get("month_day") or tasks_repeat.own_month_day(task, ctx.me),
             hour=rule["hour"],
             minute=rule["minute"],
             timezone=ctx.me.timezone,
@@ -218,6 +264,10 @@ def _repeats_text(ctx: Ctx, task_id: int, rule: Any) -> tuple[str, dict[str, Any
     elif rule.kind == "weekly" and days:
         names = get_day_names("abbreviated", locale=ctx.tr.lang)
         kind = ctx.tr.s("every week on {days}", days=", ".join(names[d] for d in days))
+    elif rule.kind == "monthly" and rule.month_day >= LAST_DAY:
+        kind = ctx.tr.s("monthly on the last day of the month")
+    elif rule.kind == "monthly":
+        kind = ctx.tr.s("monthly on day {day}", day=str(rule.month_day))
     else:
         kind = ctx.tr.s(KIND_NAMES[rule.kind])
     return N_("#{id} repeats {kind}; the next copy is created {when}."), {

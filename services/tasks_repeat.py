@@ -113,6 +113,12 @@ def occurrence_made_at(rule: TaskRecurrence, moment: datetime) -> datetime:
     return next_occurrence(rule, moment) if rule.lead_minutes else moment
 
 
+def own_month_day(task: Task, actor: Actor, now: datetime | None = None) -> int:
+    """The day of the month the task is due on (or today's), in the actor's zone."""
+    moment = task.deadline or now or utcnow()
+    return moment.astimezone(ZoneInfo(actor.timezone)).day
+
+
 async def set_recurrence(
     session: AsyncSession,
     actor: Actor,
@@ -120,7 +126,7 @@ async def set_recurrence(
     kind: str,
     *,
     weekdays: list[int] | None = None,
-    month_day: int = 1,
+    month_day: int | None = None,
     hour: int = 9,
     minute: int = 0,
     week_step: int = 1,
@@ -140,6 +146,8 @@ async def set_recurrence(
         moment = task.deadline or now or utcnow()
         own_day = moment.astimezone(ZoneInfo(actor.timezone)).date()
         weekdays = [own_day.weekday()]
+    if month_day is None:  # "monthly": on the day the task is due (or today)
+        month_day = own_month_day(task, actor, now)
     if not 1 <= month_day <= 31 or not 0 <= hour <= 23 or not 0 <= minute <= 59:
         raise DomainError(N_("Repeat daily, weekly on days, or monthly on a day."))
     rule = await session.scalar(

@@ -3,6 +3,7 @@ copy is made ahead of its deadline, so it is not born overdue and is reminded be
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
@@ -178,3 +179,38 @@ async def test_a_rule_from_before_copies_were_made_ahead_keeps_its_deadlines(
     async with maker() as s, s.begin():
         (copy,) = await tasks_repeat.spawn_due(s, now=monday + timedelta(days=7))
         assert copy.deadline == monday + timedelta(days=7)
+
+
+async def test_repeat_words_not_understood_are_asked_back_and_the_day_is_named(
+    sqlite_app: App,
+) -> None:
+    """ "except friday" is refused, not read as "on Friday"; "except weekends" is the
+    workdays; "the last day of the month" is that day (31 Dec), not the 1st; a word the
+    rule cannot hold is named back; the reply says which day of the month it is."""
+    boss, _ = await team(sqlite_app, "en", "Boss", "Anna")
+    await boss.say("/task Pay the hosting 30.11.2030 18:00")
+    out = await boss.say("/task 1 repeat weekly except friday")
+    assert "A repeat cannot skip single days." in out, out
+    out = await boss.say("/task 1 repeat monthly on the 1st of each quarter")
+    assert 'I did not understand "1st quarter" in the repeat.' in out, out
+    async with sqlite_app.workspace.sessionmaker() as s:
+        task = await s.get(Task, 1)
+        assert task is not None and task.recurrence_id is None  # nothing was guessed
+    out = await boss.say("/task 1 repeat every day except weekends at 10:00")
+    assert "#1 repeats on workdays;" in out, out
+    out = await boss.say("/task 1 repeat monthly 15")
+    assert "#1 repeats monthly on day 15;" in out, out
+    out = await boss.say("/task 1 repeat monthly on the last day")
+    assert "#1 repeats monthly on the last day of the month;" in out, out
+    sessions = sqlite_app.workspace.sessionmaker
+    assert await periodic.recurring_tasks(sessions, now=datetime(2030, 12, 31, 12, tzinfo=UTC))
+    (copy,) = await _copies(sqlite_app, 1)
+    assert copy.deadline is not None and copy.deadline.date() == datetime(2030, 12, 31).date()
+    olga, _ = await team(sqlite_app, "ru", "Olga", "Petr")
+    out = await olga.say("/task Сдать отчёт 30.11.2030 18:00")
+    number = re.search(r"#(\d+)", out)
+    assert number, out
+    out = await olga.say(f"/task {number[1]} repeat каждый день кроме выходных")
+    assert f"#{number[1]} повторяется по будням;" in out, out
+    out = await olga.say(f"/task {number[1]} repeat ежемесячно в последний день месяца")
+    assert f"#{number[1]} повторяется ежемесячно, в последний день месяца;" in out, out
