@@ -242,7 +242,7 @@ async def agenda_many(
         out[user.id].day_started = (user.id, today) in days
     try:
         from models.tasks import Task
-        from services.tasks import seen_by_responsible
+        from services.tasks import deadline_counts_sql, seen_by_responsible
     except ImportError:  # pragma: no cover - the tasks area is optional
         Task = None  # type: ignore[assignment,misc]  # noqa: N806
     if Task is not None:
@@ -252,8 +252,7 @@ async def agenda_many(
             select(Task.id, Task.title, Task.deadline, Task.responsible_id)
             .where(
                 Task.responsible_id.in_(ids),
-                Task.is_open.is_(True),
-                Task.deadline.is_not(None),
+                deadline_counts_sql(),  # not a deferred one, as /tasks overdue
                 Task.deadline < high,
                 seen_by_responsible(),
             )
@@ -509,7 +508,7 @@ async def deadline_hits(
         overdue_from = min(overdue_from, max(since, now - OVERDUE_CATCH_UP))
     try:
         from models.tasks import Task
-        from services.tasks import seen_by_responsible
+        from services.tasks import deadline_counts_sql, seen_by_responsible
     except ImportError:
         return DeadlinePage([], None)
     longest = max(DEFAULT_OFFSETS)
@@ -518,8 +517,7 @@ async def deadline_hits(
         if offsets:
             longest = max(longest, max(offsets))
     query = select(Task.id, Task.title, Task.deadline, Task.responsible_id).where(
-        Task.is_open.is_(True),
-        Task.deadline.is_not(None),
+        deadline_counts_sql(),  # no reminder of a deferred task's deadline
         Task.deadline > overdue_from,
         Task.deadline <= now + timedelta(minutes=longest),
         seen_by_responsible(),  # not to someone who lost the task's group

@@ -68,25 +68,29 @@ def _moment(value: Any) -> datetime | None:
 
 
 async def _tasks(session: AsyncSession, ids: set[int]) -> dict[int, tuple[bool, Any, int, bool]]:
-    """task id -> (open, deadline, responsible, whether the responsible may open it)
-    of those that still exist."""
+    """task id -> (whether its deadline still counts: open and not deferred, deadline,
+    responsible, whether the responsible may open it) of those that still exist."""
     if not ids:
         return {}
     try:
         from models.tasks import Task
-        from services.tasks import seen_by_responsible
+        from services.tasks import deadline_counts_sql, seen_by_responsible
     except ImportError:  # pragma: no cover - the tasks area is optional
         return {}
     rows = await optional_rows(
         session,
         "tasks",
         select(
-            Task.id, Task.is_open, Task.deadline, Task.responsible_id, seen_by_responsible()
+            Task.id,
+            deadline_counts_sql(),
+            Task.deadline,
+            Task.responsible_id,
+            seen_by_responsible(),
         ).where(Task.id.in_(ids)),
     )
     return {
-        task_id: (is_open, deadline, who, bool(sees))
-        for task_id, is_open, deadline, who, sees in rows
+        task_id: (bool(counts), deadline, who, bool(sees))
+        for task_id, counts, deadline, who, sees in rows
     }
 
 
@@ -203,7 +207,7 @@ async def why_stale(
         if said.get("task"):
             task = tasks.get(int(said["task"]))
             if task is None or not task[0]:
-                out[row.id] = "task closed"
+                out[row.id] = "task closed"  # or deferred: no deadline to remind of
             elif task[2] != row.user_id:
                 out[row.id] = "task handed over"
             elif not task[3]:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, delete, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.base import utcnow
@@ -51,23 +51,27 @@ def due_sort(deadline: datetime | None) -> datetime:
     return deadline if deadline is not None else NO_DEADLINE
 
 
+def deadline_counts(task: Task) -> bool:
+    """The one rule of whose deadline counts (overdue, almost overdue, reminders, the
+    day's agenda): an open task that is not deferred. `deadline_counts_sql` is the same
+    rule for a query."""
+    return task.deadline is not None and task.is_open and task.status != DEFERRED
+
+
+def deadline_counts_sql() -> ColumnElement[bool]:
+    """`deadline_counts` for a query on Task."""
+    return and_(Task.deadline.is_not(None), Task.is_open.is_(True), Task.status != DEFERRED)
+
+
 def is_overdue(task: Task, now: datetime | None = None) -> bool:
     now = now or utcnow()
-    return (
-        task.deadline is not None
-        and task.is_open
-        and task.status != DEFERRED
-        and (task.deadline < now)
-    )
+    return deadline_counts(task) and task.deadline is not None and task.deadline < now
 
 
 def is_almost_overdue(task: Task, now: datetime | None = None) -> bool:
     now = now or utcnow()
     return (
-        task.deadline is not None
-        and task.is_open
-        and task.status != DEFERRED
-        and now <= task.deadline < now + ALMOST
+        deadline_counts(task) and task.deadline is not None and now <= task.deadline < now + ALMOST
     )
 
 
@@ -367,7 +371,7 @@ async def list_tasks(
                 Task.id.in_(_member_task_ids(uid)),
             ),
             Task.due_sort < now,
-            Task.status != DEFERRED,
+            deadline_counts_sql(),
         )
     elif flt == "group":
         if group_id is None:

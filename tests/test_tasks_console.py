@@ -1197,3 +1197,28 @@ async def test_a_chain_moves_by_each_link_s_real_shift_in_the_creator_s_week(
     assert "Deadline: 6 Dec 2030 18:00" in out, out  # back from Saturday to Friday
     got = await dates()
     assert got[2][0] >= got[1][1] and got[3][0] >= got[2][1], got
+
+
+async def test_a_deferred_task_is_not_overdue_anywhere(sqlite_app: App) -> None:
+    """One rule: a deferred task is not overdue in /tasks, in /today (the morning
+    message, the Slack Home), and gets no deadline reminder or overdue notice."""
+    from models.tasks import Task
+    from services import reminders
+
+    boss, _ = await team(sqlite_app, "en", "Boss", "Anna")
+    await boss.say("/task Yesterday thing yesterday 18:00")
+    await boss.say("/task Pay the hosting tomorrow 12:00")
+    out = await boss.say("/today")
+    assert "Overdue (1)" in out and "Yesterday thing" in out, out  # before: overdue
+    await boss.say("/task 1 defer")
+    await boss.say("/task 2 defer")
+    out = await boss.say("/today")
+    assert "Overdue" not in out and "Yesterday thing" not in out, out
+    out = await boss.say("/tasks overdue")
+    assert "Yesterday thing" not in out, out
+    async with sqlite_app.workspace.sessionmaker() as s:
+        task = await s.get(Task, 2)
+        assert task is not None and task.deadline is not None
+        for moment in (task.deadline - timedelta(hours=1), task.deadline + timedelta(minutes=5)):
+            page = await reminders.deadline_hits(s, moment, timedelta(minutes=30))
+            assert page.hits == [], page.hits
