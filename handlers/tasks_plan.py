@@ -72,15 +72,45 @@ async def move_view(ctx: Ctx, task_id: int) -> View:
 
 
 async def edit_view(ctx: Ctx) -> View:
-    view = View(body=ctx.tr("Your columns: move, rename or delete them."))
-    for column in await tasks_plan.columns(ctx.session, ctx.me):
-        view.row(
+    cols = await tasks_plan.columns(ctx.session, ctx.me)
+    inbox = tasks_plan.inbox(cols)
+    view = View(
+        body=ctx.tr(
+            "Your columns: move, rename or delete them. {column} takes the tasks not yet "
+            "planned: it stays.",
+            column=bold(inbox.name),
+        )
+    )
+    for column in cols:
+        buttons = [
             Button(column.name, f"pl:r:{column.id}"),
             Button("↑", f"pl:u:{column.id}"),
             Button("↓", f"pl:d:{column.id}"),
-            Button("✖", f"pl:x:{column.id}"),
-        )
+        ]
+        if column.id != inbox.id:
+            buttons.append(Button("✖", f"pl:x:{column.id}"))
+        view.row(*buttons)
     view.row(Button(ctx.tr.s("Add column"), "pl:a"), Button(ctx.tr.s("Back"), "pl:b"))
+    return view
+
+
+async def delete_question(ctx: Ctx, column_id: int) -> View:
+    """Deleting a column asks first, and says where its tasks go."""
+    counts = {col.id: n for col, n in await tasks_plan.board(ctx.session, ctx.me)}
+    column = await tasks_plan.column_by_id(ctx.session, ctx.me, column_id)
+    inbox = tasks_plan.inbox(await tasks_plan.columns(ctx.session, ctx.me))
+    if column.id == inbox.id:  # refused with the reason
+        await tasks_plan.delete_column(ctx.session, ctx.me, column.id)
+    view = View(
+        body=ctx.tr.n(
+            "Delete the column {column}? Its {n} task goes back to {inbox}.",
+            "Delete the column {column}? Its {n} tasks go back to {inbox}.",
+            counts.get(column.id, 0),
+            column=bold(column.name),
+            inbox=bold(inbox.name),
+        )
+    )
+    view.row(Button(ctx.tr.s("Delete"), f"pl:xy:{column.id}"), Button(ctx.tr.s("Cancel"), "pl:e"))
     return view
 
 
@@ -110,8 +140,7 @@ async def plan_command(ctx: Ctx) -> Any:
         if not rest:
             raise DomainError(_N("Which column? For example: /plan delete 2"))
         column = await tasks_plan.column_by_number(ctx.session, ctx.me, rest)
-        await tasks_plan.delete_column(ctx.session, ctx.me, column.id)
-        return await board_view(ctx)
+        return await delete_question(ctx, column.id)
     raise DomainError(_N("Unknown action {verb}. Send /help for the list."), verb=verb)
 
 
@@ -141,8 +170,15 @@ async def plan_action(ctx: Ctx) -> Any:
         await tasks_plan.shift_column(ctx.session, ctx.me, ctx.int_arg(1), -1 if verb == "u" else 1)
         view = await edit_view(ctx)
     elif verb == "x":
-        await tasks_plan.delete_column(ctx.session, ctx.me, ctx.int_arg(1))
+        view = await delete_question(ctx, ctx.int_arg(1))
+    elif verb == "xy":
+        column = await tasks_plan.delete_column(ctx.session, ctx.me, ctx.int_arg(1))
         view = await edit_view(ctx)
+        view.body = [
+            *ctx.tr("Column {column} deleted.", column=bold(column.name)),
+            Span("\n"),
+            *view.body,
+        ]
     elif verb == "r":
         column_id = ctx.int_arg(1)
         await tasks_plan.column_by_id(ctx.session, ctx.me, column_id)

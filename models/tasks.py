@@ -131,6 +131,8 @@ class PlanColumn(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(String(60))
     position: Mapped[int] = mapped_column(Integer, default=0)
+    # "new": takes the tasks not yet planned; "done": the completed ones; "": neither
+    role: Mapped[str] = mapped_column(String(8), default="", server_default="")
 
 
 class PlanCard(Base):

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Select, and_, delete, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.tasks import PlanCard, PlanColumn, Task, TaskDependency, TaskMember
 from services.access import Actor, get_visible_group
 from services.errors import N_, DomainError, not_found
 from services.pagination import Page, paginate
-from services.tasks import ACCOMPLICE, get_task, visible_tasks
+from services.tasks import ACCOMPLICE, get_task, is_doer, visible_tasks
 
 # as in Bitrix24's My Plan, the first column takes the tasks not yet planned, so a task
 # due in a month is not shown under "Today"
@@ -19,6 +19,9 @@ DEFAULT_COLUMNS = {
     "ru": ("Новые", "Сегодня", "На неделю", "На проверку", "Завершённые"),
     "en": ("New", "Today", "This week", "Review", "Done"),
 }
+# a column's role, kept on it (a rename or a move keeps it): the one that takes the tasks
+# not yet planned (it cannot be deleted), and the one completed tasks go to
+INBOX, DONE = "new", "done"
 NAME_MAX = 60
 COLUMNS_MAX = 12
 GANTT_MAX = 60
@@ -39,11 +42,17 @@ async def columns(session: AsyncSession, actor: Actor) -> list[PlanColumn]:
         return rows
     names = DEFAULT_COLUMNS.get(actor.locale, DEFAULT_COLUMNS["en"])
     for position, name in enumerate(names):
-        column = PlanColumn(user_id=actor.user_id, name=name, position=position)
+        role = INBOX if position == 0 else DONE if position == len(names) - 1 else ""
+        column = PlanColumn(user_id=actor.user_id, name=name, position=position, role=role)
         session.add(column)
         rows.append(column)
     await session.flush()
     return rows
+
+
+def inbox(cols: list[PlanColumn]) -> PlanColumn:
+    """The column that takes the tasks not yet planned."""
+    return next((c for c in cols if c.role == INBOX), cols[0])
 
 
 async def _column(session: AsyncSession, actor: Actor, column_id: int) -> PlanColumn:
@@ -57,30 +66,28 @@ async def column_by_id(session: AsyncSession, actor: Actor, column_id: int) -> P
     return await _column(session, actor, column_id)
 
 
-def _plan_query(actor: Actor) -> Select[Any]:
-    """Tasks on the person's plan: open ones they do or help with, and any placed there."""
-    uid = actor.user_id
+def _doing(uid: int) -> ColumnElement[bool]:
+    """The tasks the person does: responsible for, or a co-executor of."""
     helping = select(TaskMember.task_id).where(
         TaskMember.user_id == uid, TaskMember.role == ACCOMPLICE
     )
+    return or_(Task.responsible_id == uid, Task.id.in_(helping))
+
+
+def _plan_query(actor: Actor) -> Select[Any]:
+    """Tasks on the person's plan: those they still do (a task handed to someone else
+    leaves it), open ones and the completed ones placed in a column."""
+    uid = actor.user_id
     return (
         visible_tasks(actor)
         .outerjoin(PlanCard, and_(PlanCard.task_id == Task.id, PlanCard.user_id == uid))
-        .where(
-            or_(
-                PlanCard.column_id.is_not(None),
-                and_(
-                    Task.is_open.is_(True),
-                    or_(Task.responsible_id == uid, Task.id.in_(helping)),
-                ),
-            )
-        )
+        .where(_doing(uid), or_(Task.is_open.is_(True), PlanCard.column_id.is_not(None)))
     )
 
 
 async def board(session: AsyncSession, actor: Actor) -> list[tuple[PlanColumn, int]]:
     cols = await columns(session, actor)
-    first = cols[0].id
+    first = inbox(cols).id
     key = func.coalesce(PlanCard.column_id, first)
     query = _plan_query(actor).with_only_columns(key, func.count()).group_by(key)
     counts = {int(col): int(n) for col, n in (await session.execute(query)).all()}
@@ -93,7 +100,7 @@ async def column_tasks(
     column = await _column(session, actor, column_id)
     cols = await columns(session, actor)
     query = _plan_query(actor)
-    if column.id == cols[0].id:
+    if column.id == inbox(cols).id:
         query = query.where(or_(PlanCard.column_id == column.id, PlanCard.column_id.is_(None)))
     else:
         query = query.where(PlanCard.column_id == column.id)
@@ -104,7 +111,7 @@ async def column_of(session: AsyncSession, actor: Actor, task_id: int) -> PlanCo
     card = await session.get(PlanCard, (actor.user_id, task_id))
     if card is not None:
         return await _column(session, actor, card.column_id)
-    return (await columns(session, actor))[0]
+    return inbox(await columns(session, actor))
 
 
 async def move(
@@ -113,6 +120,8 @@ async def move(
     """Put a task in one of the person's columns (their plan only)."""
     task = await get_task(session, actor, task_id)
     column = await _column(session, actor, column_id)
+    if not await is_doer(session, actor, task):
+        raise DomainError(N_("Only the tasks you do or help with go on your plan."))
     card = await session.get(PlanCard, (actor.user_id, task.id))
     if card is None:
         session.add(PlanCard(user_id=actor.user_id, task_id=task.id, column_id=column.id))
@@ -122,20 +131,22 @@ async def move(
     return task, column
 
 
-# a column that holds finished work, by the names people give it (the default's too)
-DONE_NAMES = frozenset({"done", "completed", "finished", "завершённые", "завершенные", "готово"})
-
-
 async def file_as_done(session: AsyncSession, task: Task, user_ids: set[int]) -> int:
-    """A completed task goes to the "Done" column of each of these people's plans that
-    has one (a plan not yet opened, or without such a column, is left alone)."""
+    """A completed task goes to the done column of each of these people's plans, whatever
+    it is called; a plan without one lets it go (it leaves the open columns)."""
     if not user_ids:
         return 0
-    rows = await session.execute(select(PlanColumn).where(PlanColumn.user_id.in_(sorted(user_ids))))
+    rows = await session.execute(
+        select(PlanColumn).where(PlanColumn.user_id.in_(sorted(user_ids)), PlanColumn.role == DONE)
+    )
     done: dict[int, PlanColumn] = {}
     for column in rows.scalars():
-        if " ".join(column.name.casefold().split()) in DONE_NAMES:
-            done.setdefault(column.user_id, column)
+        done.setdefault(column.user_id, column)
+    await session.execute(
+        delete(PlanCard).where(
+            PlanCard.task_id == task.id, PlanCard.user_id.in_(sorted(user_ids - set(done)))
+        )
+    )
     for user_id, column in done.items():
         card = await session.get(PlanCard, (user_id, task.id))
         if card is None:
@@ -150,13 +161,12 @@ async def take_out_of_done(session: AsyncSession, task: Task) -> None:
     """A task opened again leaves the "Done" columns it was filed in (back to the first
     column of each plan, where unplanned tasks wait)."""
     done_cards = await session.execute(
-        select(PlanCard, PlanColumn)
+        select(PlanCard)
         .join(PlanColumn, PlanColumn.id == PlanCard.column_id)
-        .where(PlanCard.task_id == task.id)
+        .where(PlanCard.task_id == task.id, PlanColumn.role == DONE)
     )
-    for card, column in done_cards.all():
-        if " ".join(column.name.casefold().split()) in DONE_NAMES:
-            await session.delete(card)
+    for card in done_cards.scalars():
+        await session.delete(card)
     await session.flush()
 
 
@@ -193,11 +203,15 @@ async def rename_column(
 
 
 async def delete_column(session: AsyncSession, actor: Actor, column_id: int) -> PlanColumn:
-    """Its tasks go back to the first column."""
+    """Its tasks go back to the column of tasks not yet planned, which itself stays: a
+    task due in a month would otherwise be shown under "Today"."""
     column = await _column(session, actor, column_id)
     cols = await columns(session, actor)
-    if len(cols) == 1:
-        raise DomainError(N_("The last column cannot be deleted."))
+    if column.id == inbox(cols).id:
+        raise DomainError(
+            N_("{column} holds the tasks not yet planned: it cannot be deleted, only renamed."),
+            column=column.name,
+        )
     await session.execute(
         delete(PlanCard).where(PlanCard.user_id == actor.user_id, PlanCard.column_id == column.id)
     )

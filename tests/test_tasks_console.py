@@ -1222,3 +1222,51 @@ async def test_a_deferred_task_is_not_overdue_anywhere(sqlite_app: App) -> None:
         for moment in (task.deadline - timedelta(hours=1), task.deadline + timedelta(minutes=5)):
             page = await reminders.deadline_hits(s, moment, timedelta(minutes=30))
             assert page.hits == [], page.hits
+
+
+async def test_my_plan_keeps_only_my_tasks_and_a_renamed_done_column_still_takes_the_done(
+    sqlite_app: App,
+) -> None:
+    """A task handed to someone else leaves the old plan; a completed task goes to the
+    done column even after it was renamed; deleting a column asks first, and the column
+    of tasks not yet planned cannot be deleted (moved or not)."""
+    anna, boris = await team(sqlite_app, "en", "Anna", "Boris")
+    clara = await team_member(sqlite_app, anna, "Clara")
+    await clara.say("/tasks")
+    await anna.say("/task Brief for the designers tomorrow @Boris")
+    await anna.say("/task Yesterday thing yesterday 18:00 @Boris")
+    await anna.say("/task Budget 10.02.2030 @Boris")
+    await boris.say("/plan")
+    await boris.press("New")
+    await boris.press("Brief for the designers")
+    await boris.press("This week")
+    await anna.say("/task 1 delegate @Clara")
+    out = await boris.say("/plan")
+    assert "This week (0)" in out and "New (2)" in out, out  # no longer his
+    out = await boris.say("/plan rename 5 Closed")
+    assert "Closed (0)" in out, out
+    await boris.press("New")
+    await boris.press("Yesterday thing")
+    await boris.press("This week")
+    await boris.say("/task 2 complete")
+    out = await boris.say("/plan")
+    assert "This week (0)" in out and "Closed (1)" in out, out
+
+    out = await boris.press("Edit columns")
+    assert "New takes the tasks not yet planned" in out, out
+    out = await boris.say("/plan delete 1")
+    assert "holds the tasks not yet planned: it cannot be deleted" in out, out
+    await boris.say("/plan")
+    await boris.press("Edit columns")
+    out = await boris.press("↓")  # "New" goes down a place: it keeps its role
+    out = await boris.say("/plan delete New")
+    assert "cannot be deleted" in out, out
+    out = await boris.say("/plan delete Today")
+    assert "Delete the column Today? Its 0 tasks go back to New." in out, out
+    out = await boris.say("/plan")
+    assert "Today (0)" in out and "New (1)" in out, out  # nothing deleted without a yes
+    await boris.say("/plan delete Today")
+    out = await boris.press("Delete")
+    assert "Column Today deleted." in out, out
+    out = await boris.say("/plan")
+    assert "Today" not in out and "New (1)" in out, out

@@ -386,9 +386,10 @@ async def test_plan_columns_and_moves(
         board = await tasks_plan.board(s, world.emp)
         assert [n for _, n in board] == [1, 0, 0, 0, 0]
         await tasks_plan.move(s, world.emp, task.id, cols[3].id)
-        await tasks_plan.move(
-            s, world.admin, task.id, (await tasks_plan.columns(s, world.admin))[1].id
-        )
+        with pytest.raises(DomainError, match="you do or help with"):  # the creator's plan
+            await tasks_plan.move(
+                s, world.admin, task.id, (await tasks_plan.columns(s, world.admin))[1].id
+            )
         assert [n for _, n in await tasks_plan.board(s, world.emp)] == [0, 0, 0, 1, 0]
         new = await tasks_plan.add_column(s, world.emp, "Someday")
         await tasks_plan.shift_column(s, world.emp, new.id, -1)
@@ -402,8 +403,8 @@ async def test_plan_columns_and_moves(
         ]
         await tasks_plan.delete_column(s, world.emp, cols[3].id)
         assert [n for _, n in await tasks_plan.board(s, world.emp)] == [1, 0, 0, 0, 0]
-        # the admin's plan is their own
-        assert [n for _, n in await tasks_plan.board(s, world.admin)] == [0, 1, 0, 0, 0]
+        # the admin's plan holds only what the admin does
+        assert [n for _, n in await tasks_plan.board(s, world.admin)] == [0, 0, 0, 0, 0]
 
 
 async def test_overdue_and_almost_overdue(
