@@ -54,9 +54,11 @@ def _catalogue(lang: str) -> dict[str, Any]:
     return messages
 
 
-def short_day(day: date | datetime, lang: str) -> str:
-    """A day on a chart's axis, as the reader writes it: "27 Nov", «27 нояб.»."""
-    return str(format_date(day, "d MMM", locale=lang if lang in LANGUAGES else "en"))
+def short_day(day: date | datetime, lang: str, *, year: bool = False) -> str:
+    """A day on a chart's axis, as the reader writes it: "27 Nov", «27 нояб.»; with
+    `year` (an axis across a new year): "27 Nov 2026"."""
+    pattern = "d MMM y" if year else "d MMM"
+    return str(format_date(day, pattern, locale=lang if lang in LANGUAGES else "en"))
 
 
 @cache

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -13,9 +14,11 @@ from handlers.core import Ctx, Router
 from handlers.i18n import N_, short_day
 from handlers.markup import bold
 from handlers.tasks_input import resolve_group
+from handlers.tasks_views import cut
 from handlers.views import Attachment, Button, View
 from models.base import utcnow
 from services import tasks, tasks_plan
+from services.users import names_of
 
 router = Router(__name__)
 ORDER = 54
@@ -28,54 +31,95 @@ COLORS = {
 }
 
 
+@dataclass
+class Bar:
+    """One row of the chart, its moments in UTC."""
+
+    task_id: int
+    label: str
+    start: datetime
+    end: datetime  # the deadline
+    status: str
+    overdue: bool
+
+
+@dataclass
+class Marks:
+    """The vertical lines and their words: now, and the project's deadline if it has one."""
+
+    now: datetime
+    today: str
+    project_deadline: datetime | None = None
+    project: str = ""
+
+
 def draw(
-    rows: list[tuple[int, str, datetime, datetime, str, bool]],
+    bars: list[Bar],
     deps: list[tuple[int, int]],
     title: str,
     tz: str,
-    now: datetime,
+    marks: Marks,
     lang: str = "en",
 ) -> bytes:
-    """rows: (id, label, start, end, status, overdue) in UTC; returns PNG bytes. Days on
-    the axis as the reader writes them ("27 Nov", «27 нояб.»), not a day.month of one
-    country."""
+    """Returns PNG bytes. An overdue bar runs on to now, in red; now and the project's
+    deadline are lines inside the frame. Days on the axis as the reader writes them
+    ("27 Nov", «27 нояб.»), with the year when the chart crosses a new year."""
     from matplotlib import dates as mdates
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
     from matplotlib.ticker import FuncFormatter
 
     zone = ZoneInfo(tz)
-    height = max(2.5, 0.45 * len(rows) + 1.5)
+
+    def num(moment: datetime) -> float:
+        return float(mdates.date2num(moment.astimezone(zone).replace(tzinfo=None)))
+
+    height = max(2.5, 0.45 * len(bars) + 1.5)
     fig = Figure(figsize=(11, height), dpi=100)
     FigureCanvasAgg(fig)
     ax = fig.add_subplot(1, 1, 1)
     index = {}
-    for y, (task_id, _label, start, end, status, overdue) in enumerate(rows):
-        index[task_id] = y
-        left = mdates.date2num(start.astimezone(zone).replace(tzinfo=None))
-        right = mdates.date2num(end.astimezone(zone).replace(tzinfo=None))
+    now = num(marks.now)
+    edges = [now]
+    for y, bar in enumerate(bars):
+        index[bar.task_id] = y
+        left = num(bar.start)
+        right = max(num(bar.end), now) if bar.overdue else num(bar.end)
         width = max(right - left, 1 / 24)
-        color = "#eb5757" if overdue else COLORS.get(status, "#6fcf97")
+        color = "#eb5757" if bar.overdue else COLORS.get(bar.status, "#6fcf97")
         ax.barh(y, width, left=left, height=0.6, color=color)
+        edges += [left, left + width]
     for pred, succ in deps:
         if pred in index and succ in index:
-            p_row, s_row = rows[index[pred]], rows[index[succ]]
-            x0 = mdates.date2num(p_row[3].astimezone(zone).replace(tzinfo=None))
-            x1 = mdates.date2num(s_row[2].astimezone(zone).replace(tzinfo=None))
             ax.annotate(
                 "",
-                xy=(x1, index[succ]),
-                xytext=(x0, index[pred]),
+                xy=(num(bars[index[succ]].start), index[succ]),
+                xytext=(num(bars[index[pred]].end), index[pred]),
                 arrowprops={"arrowstyle": "->", "color": "#333333", "lw": 1.2},
             )
-    ax.axvline(mdates.date2num(now.astimezone(zone).replace(tzinfo=None)), color="#eb5757", lw=1)
-    ax.set_yticks(range(len(rows)))
-    ax.set_yticklabels([r[1] for r in rows], fontsize=8)
-    ax.invert_yaxis()
+    lines = [(now, "#eb5757", "-", marks.today)]
+    if marks.project_deadline is not None:
+        lines.append((num(marks.project_deadline), "#333333", "--", marks.project))
+        edges.append(lines[-1][0])
+    low, high = min(edges), max(edges)
+    pad = max((high - low) * 0.03, 0.25)  # a line at the edge stays inside the frame
+    ax.set_xlim(low - pad, high + pad)
+    for x, color, style, word in lines:
+        ax.axvline(x, color=color, lw=1.5, ls=style, zorder=3)
+        # the word on the side of the line with more room, inside the frame
+        side = "left" if x - low < high - x else "right"
+        word = f" {word} " if side == "left" else f"{word} "
+        ax.text(x, -0.7, word, color=color, fontsize=8, ha=side, va="center")
+    ax.set_yticks(range(len(bars)))
+    ax.set_yticklabels([b.label for b in bars], fontsize=8)
+    ax.set_ylim(len(bars) - 0.5, -0.8)  # top to bottom, with room for the lines' words
     # one tick a day at most (hourly ticks wrote "28 Nov" several times), ~10 in all
-    low, high = ax.get_xlim()
-    ax.xaxis.set_major_locator(mdates.DayLocator(interval=max(1, round((high - low) / 10))))
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _: short_day(mdates.num2date(x), lang)))
+    years = {mdates.num2date(x).year for x in (low - pad, high + pad)} | {marks.now.year}
+    ticks = 6 if len(years) > 1 else 10  # a day with its year is longer
+    ax.xaxis.set_major_locator(mdates.DayLocator(interval=max(1, round((high - low) / ticks))))
+    ax.xaxis.set_major_formatter(
+        FuncFormatter(lambda x, _: short_day(mdates.num2date(x), lang, year=len(years) > 1))
+    )
     ax.grid(axis="x", alpha=0.3)
     ax.set_title(title)
     fig.tight_layout()
@@ -85,35 +129,55 @@ def draw(
 
 
 async def gantt_view(ctx: Ctx, group_id: int | None) -> View:
-    found, deps = await tasks_plan.gantt_data(ctx.session, ctx.me, group_id)
+    found, deps, total = await tasks_plan.gantt_data(ctx.session, ctx.me, group_id)
+    now = utcnow()
+    marks = Marks(now=now, today=ctx.tr.s("today"))
     if group_id is not None:
         from services.access import get_visible_group
 
         group = await get_visible_group(ctx.session, ctx.me, group_id)
         title = ctx.tr.s("Gantt chart: {group}", group=group.name)
+        if group.is_project and group.deadline is not None:
+            marks.project_deadline = group.deadline
+            marks.project = ctx.tr.s("project deadline")
     else:
         title = ctx.tr.s("Gantt chart: my tasks")
     if not found:
         return View(body=ctx.tr("No open tasks with a deadline to chart."))
-    now = utcnow()
-    rows = []
+    names = await names_of(ctx.session, ctx.me, {t.responsible_id for t in found})
+    bars = []
     for task in found:
         assert task.deadline is not None
         start = task.start_at or task.created_at
         if start >= task.deadline:
             start = task.deadline - timedelta(hours=1)
-        label = f"#{task.id} {task.title[:40]}"
-        rows.append(
-            (task.id, label, start, task.deadline, task.status, tasks.is_overdue(task, now))
+        who = names.get(task.responsible_id)
+        label = f"#{task.id} {cut(task.title, 40)}" + (f" · {cut(who, 16)}" if who else "")
+        bars.append(
+            Bar(task.id, label, start, task.deadline, task.status, tasks.is_overdue(task, now))
         )
-    png = await asyncio.to_thread(draw, rows, deps, title, ctx.me.timezone, now, ctx.tr.lang)
+    png = await asyncio.to_thread(draw, bars, deps, title, ctx.me.timezone, marks, ctx.tr.lang)
     view = View(
         body=[bold(title)],
         image=Attachment(name="gantt.png", content=png, mime="image/png"),
     )
-    view.body.extend(
-        ctx.tr("\nTasks: {count}; dependencies: {deps}.", count=str(len(rows)), deps=str(len(deps)))
-    )
+    if total > len(bars):  # the rest is said, not dropped in silence
+        view.body.extend(
+            ctx.tr(
+                "\nTasks: {count} of {total}, those due first; dependencies: {deps}.",
+                count=str(len(bars)),
+                total=str(total),
+                deps=str(len(deps)),
+            )
+        )
+    else:
+        view.body.extend(
+            ctx.tr(
+                "\nTasks: {count}; dependencies: {deps}.",
+                count=str(len(bars)),
+                deps=str(len(deps)),
+            )
+        )
     view.row(Button(ctx.tr.s("Refresh"), f"gt:{group_id or 0}"))
     return view
 

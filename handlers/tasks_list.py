@@ -20,6 +20,7 @@ from services import tasks
 from services.access import get_visible_group
 from services.groups import is_member
 from services.pagination import Page
+from services.users import names_of
 
 router = Router(__name__)
 ORDER = 51
@@ -88,8 +89,15 @@ async def list_view(ctx: Ctx, flt: str, page_no: int, group_id: int | None = Non
             if ctx.me.is_extranet  # an outside member's tasks live in their groups
             else ctx.tr("\nNothing here. Create a task: /task Call Ivanov tomorrow 15:00")
         )
+    # a group's list is everyone's: each line says who does it
+    names = (
+        await names_of(ctx.session, ctx.me, {t.responsible_id for t in page.items})
+        if flt == "group"
+        else {}
+    )
     for task in page.items:
-        view.row(Button(task_label(ctx.tr, task), f"t:o:{task.id}"))
+        who = names.get(task.responsible_id)
+        view.row(Button(task_label(ctx.tr, task, who=who), f"t:o:{task.id}"))
     view.row(*pager_row(ctx, page, action))
     filters = [
         Button(("• " if f == flt else "") + ctx.tr.s(name), f"tl:{CODES[f]}:1")

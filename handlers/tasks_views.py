@@ -101,13 +101,21 @@ def deadline_text(tr: Translator, task: Task, now: datetime | None = None) -> Ma
     return [Span(when)]
 
 
-def task_label(tr: Translator, task: Task, now: datetime | None = None) -> str:
-    """One line of a list, for a button."""
+def cut(text: str, limit: int) -> str:
+    """The text, or its start with "…" when it is longer than `limit`."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def task_label(
+    tr: Translator, task: Task, now: datetime | None = None, who: str | None = None
+) -> str:
+    """One line of a list, for a button; `who`: the responsible's name, in a list of
+    everyone's tasks (a group's)."""
     now = now or utcnow()
     mark = "🔥 " if tasks.is_overdue(task, now) else ""
     due = f" · {tr.when(task.deadline)}" if task.deadline else ""
-    title = task.title if len(task.title) <= 40 else task.title[:39] + "…"
-    return f"{STATUS_ICONS.get(task.status, '')} {mark}{title}{due}"
+    person = f" · {cut(who, 20)}" if who else ""
+    return f"{STATUS_ICONS.get(task.status, '')} {mark}{cut(task.title, 40)}{due}{person}"
 
 
 async def _names(ctx: Ctx, people: list[User]) -> Markup:

@@ -252,8 +252,9 @@ async def column_by_number(session: AsyncSession, actor: Actor, number: str) -> 
 
 async def gantt_data(
     session: AsyncSession, actor: Actor, group_id: int | None = None
-) -> tuple[list[Task], list[tuple[int, int]]]:
-    """Open tasks with a deadline (a group's, or the person's), and their dependencies."""
+) -> tuple[list[Task], list[tuple[int, int]], int]:
+    """Open tasks with a deadline (a group's, or the person's), the GANTT_MAX due first,
+    their dependencies, and how many there are in all."""
     query = visible_tasks(actor).where(Task.is_open.is_(True), Task.deadline.is_not(None))
     if group_id is not None:
         group = await get_visible_group(session, actor, group_id)
@@ -267,6 +268,7 @@ async def gantt_data(
                 Task.id.in_(select(TaskMember.task_id).where(TaskMember.user_id == uid)),
             )
         )
+    total = int(await session.scalar(query.with_only_columns(func.count())) or 0)
     rows = list(
         (await session.execute(query.order_by(Task.due_sort, Task.id).limit(GANTT_MAX))).scalars()
     )
@@ -279,4 +281,4 @@ async def gantt_data(
             )
         )
         deps = [(int(a), int(b)) for a, b in found.all()]
-    return rows, deps
+    return rows, deps, total

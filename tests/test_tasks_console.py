@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
+import pytest
 from sqlalchemy import select
 
 from bot.app import App
 from handlers.events import ChatRef, Incoming, Sender
 from handlers.markup import to_plain
+from models.groups import Group
 from services import tasks, tasks_flow
 from services.access import Actor
 from services.teams import resolve_actor
@@ -1270,3 +1273,56 @@ async def test_my_plan_keeps_only_my_tasks_and_a_renamed_done_column_still_takes
     assert "Column Today deleted." in out, out
     out = await boris.say("/plan")
     assert "Today" not in out and "New (1)" in out, out
+
+
+async def test_the_gantt_says_what_it_leaves_out_and_who_does_each_bar(
+    sqlite_app: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past 60 tasks the chart says "60 of 62"; a cut title ends with "…"; each row and
+    each line of a group's list names the responsible; the project deadline is drawn;
+    an overdue bar runs on to now."""
+    from handlers import tasks_gantt
+
+    drawn: list[tuple[list[tasks_gantt.Bar], tasks_gantt.Marks]] = []
+    real_draw = tasks_gantt.draw
+
+    def spy(bars: Any, deps: Any, title: str, tz: str, marks: Any, lang: str = "en") -> bytes:
+        drawn.append((bars, marks))
+        return real_draw(bars, deps, title, tz, marks, lang)
+
+    monkeypatch.setattr(tasks_gantt, "draw", spy)
+    boss, anna = await team(sqlite_app, "en", "Boss", "Anna")
+    await boss.say("/groups new Launch project")
+    await boss.say("/groups add Launch @Anna")
+    await boss.say("/groups project Launch 31.12.2030")
+    actor = await actor_of(sqlite_app, "Boss")
+    anna_id = (await actor_of(sqlite_app, "Anna")).user_id
+    now = datetime.now(UTC)
+    async with sqlite_app.workspace.sessionmaker() as s, s.begin():
+        group_id = (await s.execute(select(Group.id).where(Group.name == "Launch"))).scalar_one()
+        await tasks.create_task(
+            s,
+            actor,
+            "Late one",
+            deadline=now - timedelta(days=1),
+            group_id=group_id,
+            responsible_id=anna_id,
+            now=now - timedelta(days=3),
+        )
+        for n in range(61):
+            await tasks.create_task(
+                s,
+                actor,
+                f"Prepare section {n} of the integration spec for the contractor",
+                deadline=now + timedelta(days=1 + n),
+                group_id=group_id,
+                responsible_id=anna_id,
+            )
+    out = await boss.say("/gantt #Launch")
+    assert "Tasks: 60 of 62, those due first; dependencies: 0." in out, out
+    bars, marks = drawn[-1]
+    assert bars[1].label == "#2 Prepare section 0 of the integration sp… · Anna", bars[1].label
+    assert marks.project_deadline is not None and marks.project_deadline.year == 2030
+    assert bars[0].overdue and bars[0].end < now  # drawn on to now (see draw)
+    out = await boss.say("/tasks #Launch")
+    assert "🔥 Late one · yesterday" in out and "· Anna" in out, out

@@ -161,7 +161,7 @@ async def test_dependents_shift_with_the_predecessor(
         assert b is not None and c is not None
         assert b.deadline == NOW + timedelta(days=7) and b.start_at == NOW + timedelta(days=4)
         assert c.deadline == NOW + timedelta(days=9)
-        rows, deps = await tasks_plan.gantt_data(s, world.admin)
+        rows, deps, _total = await tasks_plan.gantt_data(s, world.admin)
         assert [t.id for t in rows] == list(ids) and sorted(deps) == sorted(
             [(ids[0], ids[1]), (ids[1], ids[2])]
         )
