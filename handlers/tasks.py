@@ -28,7 +28,7 @@ from models.tasks import Task
 from services import groups, tasks, tasks_work, users
 from services.errors import N_ as _N
 from services.errors import DomainError
-from services.parsing import find_when, ranges_to_ends
+from services.parsing import find_when, ranges_to_ends, refuse_impossible_date
 from services.parsing_days import find_day_range
 
 router = Router(__name__)
@@ -72,6 +72,7 @@ async def create_from_text(
     repeat, rest = split_repeat(rest)  # "... каждый понедельник в 10"
     if repeat is not None:
         values["_repeat"] = repeat
+    refuse_impossible_date(rest, ctx.me.locale)  # "Pay rent 30.02": said, not kept
     rest = ranges_to_ends(normalize_dates(rest, ctx.me.locale))
     found = find_when(rest, ctx.me.locale, ctx.me.timezone)
     span = find_day_range(rest, ctx.me.timezone)

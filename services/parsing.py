@@ -588,6 +588,25 @@ def _refuse_bad_clock(text: str) -> None:
             raise DomainError(N_("There is no such time: {text}."), text=f"{hours}:{minutes}")
 
 
+# a day.month that looks like a date: "30.02", "31.11.2026"
+_DOTTED_DAY = re.compile(r"(?<![\d.])(\d{1,2})\.(\d{1,2})(?:\.(\d{4}|\d{2}))?(?![\d.]*\d)")
+
+
+def refuse_impossible_date(text: str, locale: str) -> None:
+    """A day.month of a month that has no such day (30.02, 31.11) is no date, and is
+    said to be so, not left in a task's title in silence."""
+    for day, month, year in _DOTTED_DAY.findall(text):
+        if not (1 <= int(month) <= 12 and 1 <= int(day) <= 31):
+            continue  # not a date at all ("version 1.15")
+        said = int(year) + (2000 if len(year) == 2 else 0) if year else 2000  # a leap year
+        if int(day) > calendar.monthrange(said, int(month))[1]:
+            raise DomainError(
+                N_("I could not read {text} as a date. Try, for example: {examples}"),
+                text=".".join(p for p in (day, month, year) if p),
+                examples=DATE_EXAMPLES[locale if locale in DATE_EXAMPLES else "en"],
+            )
+
+
 def has_time(fragment: str) -> bool:
     """Whether a date phrase says the time of day too ("завтра в 15", "in 2 hours");
     a date alone ("30.12", "by 31.12.2026") does not, as parse_when reads it."""

@@ -1326,3 +1326,15 @@ async def test_the_gantt_says_what_it_leaves_out_and_who_does_each_bar(
     assert bars[0].overdue and bars[0].end < now  # drawn on to now (see draw)
     out = await boss.say("/tasks #Launch")
     assert "🔥 Late one · yesterday" in out and "· Anna" in out, out
+
+
+async def test_an_impossible_date_in_a_task_line_is_said_not_kept_in_the_title(
+    sqlite_app: App,
+) -> None:
+    boss, _ = await team(sqlite_app, "en", "Boss", "Anna")
+    out = await boss.say("/task Pay rent 30.02")
+    assert "I could not read 30.02 as a date." in out and "created" not in out, out
+    out = await boss.say("/task Close the books 31.11.2030 12:00")
+    assert "I could not read 31.11.2030 as a date." in out, out
+    out = await boss.say("/task Pay rent 28.02.2030 and update version 1.15")
+    assert "Task #1 created." in out and "version 1.15" in out, out
