@@ -187,3 +187,8 @@ def _cut_long_line(line: Markup, limit: int) -> list[Markup]:
     if current:
         pieces.append(current)
     return pieces
+
+
+def cut(text: str, limit: int) -> str:
+    """The text, or its start with "…" when it is longer than `limit`."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

@@ -12,9 +12,8 @@ from zoneinfo import ZoneInfo
 
 from handlers.core import Ctx, Router
 from handlers.i18n import N_, short_day
-from handlers.markup import bold
+from handlers.markup import bold, cut
 from handlers.tasks_input import resolve_group
-from handlers.tasks_views import cut
 from handlers.views import Attachment, Button, View
 from models.base import utcnow
 from services import tasks, tasks_plan

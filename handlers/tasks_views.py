@@ -8,7 +8,7 @@ from typing import Any
 
 from handlers.core import Ctx, text_page
 from handlers.i18n import N_, Translator
-from handlers.markup import Markup, Span, bold, italic, join_lines, link
+from handlers.markup import Markup, Span, bold, cut, italic, join_lines, link
 from handlers.tasks_input import today_still_open
 from handlers.views import Button, View
 from models.base import utcnow
@@ -99,11 +99,6 @@ def deadline_text(tr: Translator, task: Task, now: datetime | None = None) -> Ma
     if tasks.is_almost_overdue(task, now):
         return tr("{when} — due within a day", when=bold(when))
     return [Span(when)]
-
-
-def cut(text: str, limit: int) -> str:
-    """The text, or its start with "…" when it is longer than `limit`."""
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def task_label(

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.i18n import Translator
-from handlers.markup import Span, bold, join_lines
+from handlers.markup import Span, bold, cut, join_lines
 from handlers.views import Button, View
 from models.teams import User
 from services import reminders
@@ -19,7 +19,7 @@ def _items(tr: Translator, title: str, items: list[reminders.Item], prefix: str)
     lines: list[Any] = [bold(title)]
     for item in items:
         when = f" — {'🔥 ' if item.late else ''}{tr.when(item.when)}" if item.when else ""
-        label = item.title
+        label = f"#{item.id} {item.title}" if prefix == "task" else item.title  # /task ID
         if item.kind:  # a CRM activity: what it is, then its subject if it has one
             name = tr.s(KIND_NAMES.get(item.kind, item.kind))
             label = f"{KIND_ICON.get(item.kind, '')} {name}" + (f": {label}" if label else "")
@@ -58,6 +58,13 @@ def render_my_day(tr: Translator, user: User, facts: reminders.Agenda) -> View:
     if not (facts.overdue or facts.due_today or facts.events or facts.activities):
         lines.append(tr("Nothing due today."))
     view = View(body=join_lines(lines))
+    # each task of the day opens with a press (its number works with /task too)
+    opens = [
+        Button(f"#{item.id} {cut(item.title, 24)}", f"t:o:{item.id}")
+        for item in [*facts.overdue, *facts.due_today]
+    ]
+    for start in range(0, len(opens), 2):
+        view.row(*opens[start : start + 2])
     if facts.activities:
         view.row(Button(tr.s("My activities"), "crm:td:1"))
     if not facts.day_started and facts.works_today:

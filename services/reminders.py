@@ -265,7 +265,7 @@ async def agenda_many(
             if deadline < max(start, now):
                 agenda_.overdue_total += 1
                 if len(agenda_.overdue) < limit:
-                    agenda_.overdue.append(Item(task_id, title, deadline))
+                    agenda_.overdue.append(Item(task_id, title, deadline, late=True))
             elif max(start, now) <= deadline < end and len(agenda_.due_today) < limit:
                 agenda_.due_today.append(Item(task_id, title, deadline))
     try:

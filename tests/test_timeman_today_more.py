@@ -101,3 +101,14 @@ async def test_my_day_shows_todays_crm_activities_before_old_undone_ones(sqlite_
         text = to_plain((await my_day_view(s, user, translator("en", "Europe/Moscow"), noon)).body)
     assert "CRM activities (12)" in text and "Meeting today" in text, text
     assert text.index("Meeting today") < text.index("stale call"), text
+
+
+async def test_my_day_tasks_open_from_it_and_overdue_ones_are_marked(sqlite_app: App) -> None:
+    """Each task of /today carries its number and an Open button; an overdue one 🔥."""
+    boss = ConsoleDriver(sqlite_app, user="Boss", lang="en")
+    await boss.say("/start")
+    await boss.say("/task Yesterday thing yesterday 18:00")
+    out = await boss.say("/today")
+    assert "• #1 Yesterday thing — 🔥 yesterday 18:00" in out, out
+    out = await boss.press("#1 Yesterday thing")
+    assert "#1 Yesterday thing" in out and "Status:" in out, out
