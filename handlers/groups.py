@@ -3,6 +3,7 @@ archive and restore."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from handlers.core import Ctx, Router, pager_row
@@ -327,20 +328,48 @@ async def _member_change(ctx: Ctx, code_: str, group_id: int, user_id: int) -> V
     )
 
 
+_QUOTED = re.compile(r'\s*["«“](?P<name>[^"»”]+)["»”](?P<rest>.*)', re.DOTALL)
+
+
 async def _create_from_text(ctx: Ctx, rest: str) -> Any:
-    words = rest.split()
+    """`/groups new NAME [closed] [project]`; a name in quotes is kept whole ("Website
+    project"), and flags read off the end of an unquoted name are said back."""
+    quoted = _QUOTED.fullmatch(rest)
+    words = (quoted["rest"] if quoted else rest).split()
     is_open = True
     is_project = False
+    flags: list[str] = []
     while words and words[-1].lower() in CLOSED_WORDS | PROJECT_WORDS:
-        word = words.pop().lower()
-        if word in CLOSED_WORDS:
+        word = words.pop()
+        flags.insert(0, word)
+        if word.lower() in CLOSED_WORDS:
             is_open = False
         else:
             is_project = True
-    name = " ".join(words)
+    if quoted:
+        if words:  # something after the quotes that is no flag
+            raise DomainError(
+                _N("After the name only closed or project may follow: {words}"),
+                words=" ".join(words),
+            )
+        name = " ".join(quoted["name"].split())
+    else:
+        name = " ".join(words)
     if not name:
         return await ctx.start_form("group_new")
-    return await _create(ctx, name, is_open, is_project)
+    view = await _create(ctx, name, is_open, is_project)
+    if flags and not quoted:
+        example = " ".join([name, *flags])
+        view.body[:0] = [
+            *ctx.tr(
+                "I read {words} as the kind of group, not as part of its name. For a name "
+                'that ends with it, put the name in quotes: /groups new "{example}"',
+                words=bold(" ".join(flags)),
+                example=example,
+            ),
+            Span("\n"),
+        ]
+    return view
 
 
 async def _create(ctx: Ctx, name: str, is_open: bool, is_project: bool) -> View:

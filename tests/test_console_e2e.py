@@ -201,3 +201,18 @@ async def test_the_extranet_invite_picker_offers_only_groups_one_may_invite_to(
     out = await emma.say("/invite extranet")
     assert "Which group will the extranet member join?" in out, out
     assert "Mobile" in out and "Site" not in out, out
+
+async def test_a_group_name_ending_in_a_flag_word_is_kept_whole_in_quotes(
+    sqlite_app: App,
+) -> None:
+    """`/groups new Website project` says it read "project" as the kind; in quotes the
+    name is kept whole."""
+    boss = ConsoleDriver(sqlite_app, user="Boss", lang="en")
+    await boss.say("/start")
+    out = await boss.say("/groups new Website project")
+    assert "I read project as the kind of group" in out, out
+    assert '/groups new "Website project"' in out and "Group Website created." in out, out
+    out = await boss.say('/groups new "Launch project" closed')
+    assert "Group Launch project created." in out and "I read" not in out, out
+    out = await boss.say('/groups new "Sales team" quickly')
+    assert "After the name only closed or project may follow: quickly" in out, out
