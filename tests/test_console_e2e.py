@@ -202,6 +202,7 @@ async def test_the_extranet_invite_picker_offers_only_groups_one_may_invite_to(
     assert "Which group will the extranet member join?" in out, out
     assert "Mobile" in out and "Site" not in out, out
 
+
 async def test_a_group_name_ending_in_a_flag_word_is_kept_whole_in_quotes(
     sqlite_app: App,
 ) -> None:

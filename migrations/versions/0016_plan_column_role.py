@@ -2,7 +2,7 @@
 ones) is kept on the column, not read from its name, so a rename or a move keeps it
 
 Revision ID: 0016
-Revises: 0012
+Revises: 0014
 """
 from collections.abc import Sequence
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0016"
-down_revision: str | None = "0012"
+down_revision: str | None = "0014"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
