@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from handlers.core import Ctx, Reply, error_view
+from handlers.i18n import LANGUAGES, translator
 from handlers.views import Button, View
 from services import dialogs
 from services.errors import N_, DomainError
@@ -52,6 +53,21 @@ class Form:
     # the field whose answer `submit` checks (a value against a list, say): a refusal
     # asks it again; without one a refused form ends with the reason
     checked_on_submit: str | None = None
+
+
+def _in_every_language(msgid: str, *words: str) -> frozenset[str]:
+    """A button's label in every language, with the words people type for it: whatever
+    the person's own language, typing it does what the button does."""
+    labels = {translator(lang).s(msgid).casefold() for lang in LANGUAGES}
+    return frozenset(labels | set(words))
+
+
+SKIP_WORDS = _in_every_language(N_("Skip"), "skip", "пропустить", "пропуск")
+CANCEL_WORDS = _in_every_language(N_("Cancel"), "cancel", "stop", "отмена", "отменить", "стоп")
+
+
+def _typed_word(text: str) -> str:
+    return text.strip().rstrip(".!").strip().casefold()
 
 
 def _user_key(ctx: Ctx) -> tuple[str, str, str]:
@@ -141,9 +157,23 @@ class FormsEngine:
         state = await dialogs.get(ctx.session, *_user_key(ctx))
         if state is None:
             return None
-        return await self._accept(
-            ctx, state.form, state.step, dict(state.data.get("values", {})), text
-        )
+        word = _typed_word(text)
+        if word in CANCEL_WORDS:  # typed as the button reads: never kept as a value
+            return await self.cancel(ctx)
+        form = self.get(state.form)
+        fld = form.fields[state.step]
+        values = dict(state.data.get("values", {}))
+        if word in SKIP_WORDS:
+            if not fld.optional:
+                err = DomainError(N_("This one cannot be skipped: type a value, or press Cancel."))
+                return await self._ask(ctx, form, state.step, err)
+            values[fld.name] = None
+            return await self._advance(ctx, form, state.step, values)
+        if fld.choices is not None:  # a quick pick's label typed: that pick
+            for label, value in await fld.choices(ctx):
+                if _typed_word(label) == word:
+                    return await self._accept(ctx, form.name, state.step, values, value)
+        return await self._accept(ctx, form.name, state.step, values, text)
 
     async def on_file(self, ctx: Ctx) -> Reply:
         state = await dialogs.get(ctx.session, *_user_key(ctx))

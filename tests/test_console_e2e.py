@@ -217,3 +217,30 @@ async def test_a_group_name_ending_in_a_flag_word_is_kept_whole_in_quotes(
     assert "Group Launch project created." in out and "I read" not in out, out
     out = await boss.say('/groups new "Sales team" quickly')
     assert "After the name only closed or project may follow: quickly" in out, out
+
+async def test_typed_skip_and_cancel_work_as_the_buttons(sqlite_app: App) -> None:
+    boss = ConsoleDriver(sqlite_app, user="Boss")
+    await boss.say("/start")
+    await boss.say("/task")
+    out = await boss.say("cancel")  # at a required field: leaves, nothing is made
+    assert "Cancelled. Nothing was saved." in out
+    assert "Who is responsible?" not in out
+    await boss.say("/task")
+    out = await boss.say("skip")  # a title cannot be skipped: asked again
+    assert "This one cannot be skipped: type a value, or press Cancel." in out
+    assert "What needs to be done?" in out
+    await boss.say("Write the spec")
+    await boss.say("me")
+    await boss.say("No deadline")  # the label of a quick pick, typed
+    out = await boss.say("Пропустить")  # the other language's word counts too
+    assert "Write the spec" in out and "Пропустить" not in out
+    out = await boss.say("/lead")
+    await boss.say("Ivan")
+    for _ in range(3):
+        out = await boss.say("skip")
+    assert "Source?" in out
+    out = await boss.say("skip")
+    assert "Ivan" in out and "skip" not in out.lower()
+    out = await boss.say("/lead")
+    out = await boss.say("Стоп")
+    assert "Cancelled. Nothing was saved." in out
