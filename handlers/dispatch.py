@@ -18,7 +18,7 @@ from handlers.core import CommandSpec, Ctx, Handler, Reply, Router, Services, er
 from handlers.events import Incoming
 from handlers.forms import Form, FormsEngine
 from handlers.i18n import Translator, translator
-from handlers.markup import code
+from handlers.markup import Span, code
 from handlers.views import View
 from services import chats, dialogs, inbox, messages, outbox, teams
 from services.access import Actor
@@ -26,6 +26,9 @@ from services.errors import DomainError, not_found
 from services.teams import Newcomer, normalize_locale
 
 log = structlog.get_logger(__name__)
+
+# commands that answer without leaving the form a person is filling in
+KEEP_THE_FORM = frozenset({"cancel", "help"})
 
 
 class Registry:
@@ -274,16 +277,24 @@ class Workspace:
             return View(
                 body=ctx.tr("The command /{name} is not available to you.", name=name), private=True
             )
-        if name != "cancel" and ctx.actor is not None:
-            # a new command leaves the dialog that was open
-            await dialogs.clear(
-                ctx.session,
-                ctx.event.platform,
-                ctx.event.chat.chat_id,
-                ctx.event.sender.external_id,
-            )
+        engine = self.registry.forms_engine
+        dropped = None
+        if name not in KEEP_THE_FORM and ctx.actor is not None:
+            # a new command leaves the dialog that was open, and says so
+            dropped = await engine.drop(ctx)
         reply = await spec.handler(ctx)
         await _keep_to_the_person(ctx, reply, spec.personal, spec.lists)
+        if name == "help" and ctx.actor is not None:
+            question = await engine.still_open(ctx)
+            if question is not None:
+                reply = [*_as_list(reply), question]
+        if dropped is not None:
+            views = _as_list(reply)
+            if views and not views[0].edit:
+                views[0].body = [*dropped, Span("\n\n"), *views[0].body]
+            else:
+                views.insert(0, View(body=dropped, private=True))
+            reply = views
         return reply
 
     def _unknown(self, ctx: Ctx, name: str) -> View:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from handlers.core import Ctx, Reply, error_view
 from handlers.i18n import LANGUAGES, translator
+from handlers.markup import Markup, Span
 from handlers.views import Button, View
 from services import dialogs
 from services.errors import N_, DomainError
@@ -300,6 +301,32 @@ class FormsEngine:
             return None, errors
         await dialogs.clear(ctx.session, *_user_key(ctx))
         return await form.submit(ctx, values), {}
+
+    async def still_open(self, ctx: Ctx) -> View | None:
+        """The open form's question again, after a command that did not leave it (/help)."""
+        state = await dialogs.get(ctx.session, *_user_key(ctx))
+        if state is None or state.form not in self.registry.forms:
+            return None
+        form = self.get(state.form)
+        view = await self._ask(ctx, form, state.step)
+        note = ctx.tr(
+            "You are still filling in “{form}”; /cancel leaves it.", form=ctx.tr.s(form.title)
+        )
+        view.body = [*note, Span("\n"), *view.body]
+        return view
+
+    async def drop(self, ctx: Ctx) -> Markup | None:
+        """Another command leaves the open form: what to tell the person, if one was open."""
+        state = await dialogs.get(ctx.session, *_user_key(ctx))
+        if state is None:
+            return None
+        await dialogs.clear(ctx.session, *_user_key(ctx))
+        if state.form not in self.registry.forms:
+            return None
+        return ctx.tr(
+            "Your unfinished “{form}” was dropped; nothing of it was saved.",
+            form=ctx.tr.s(self.get(state.form).title),
+        )
 
     async def cancel(self, ctx: Ctx) -> View:
         had = await dialogs.clear(ctx.session, *_user_key(ctx))

@@ -244,3 +244,21 @@ async def test_typed_skip_and_cancel_work_as_the_buttons(sqlite_app: App) -> Non
     out = await boss.say("/lead")
     out = await boss.say("Стоп")
     assert "Cancelled. Nothing was saved." in out
+
+
+async def test_a_command_in_the_middle_of_a_form(sqlite_app: App) -> None:
+    boss = ConsoleDriver(sqlite_app, user="Boss")
+    await boss.say("/start")
+    await boss.say("/task")
+    await boss.say("Write the spec")
+    out = await boss.say("/help")  # answers, and the form waits where it was
+    assert "the commands you can use" in out
+    assert "You are still filling in “New task”; /cancel leaves it." in out
+    assert "Who is responsible?" in out
+    await boss.say("me")
+    out = await boss.say("/tasks")  # another command leaves it, and says so
+    assert "Your unfinished “New task” was dropped; nothing of it was saved." in out
+    out = await boss.say("tomorrow")
+    assert "Send /help to see what I can do" in out
+    out = await boss.say("/tasks")
+    assert "was dropped" not in out and "Write the spec" not in out
