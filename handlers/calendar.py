@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from handlers.calendar_changes import FORMS, add_comment, answer_view, cancel_view
+from handlers.calendar_input import event_forms, without_tokens
 from handlers.calendar_reminders import queue_event_reminders, queue_reminders
 from handlers.calendar_views import (
     agenda_line,
@@ -17,7 +18,7 @@ from handlers.calendar_views import (
     week_png,
 )
 from handlers.core import Ctx, Router, pager_row
-from handlers.groups import resolve_group
+from handlers.groups import ask_for_group, group_question, resolve_group
 from handlers.i18n import N_, Translator
 from handlers.markup import Span, bold, join_lines
 from handlers.views import Attachment, Button, View
@@ -123,32 +124,43 @@ async def picture_view(ctx: Ctx, code: str) -> View:
     return view
 
 
-async def _people(ctx: Ctx, tokens: list[str]) -> list[int]:
-    ids: list[int] = []
-    for token in tokens:
+async def create_from_text(ctx: Ctx, text: str, chosen: dict[str, Any] | None = None) -> Any:
+    """'Standup tomorrow 10:00 30m @anna #sales' -> an event; an unknown @name or #name
+    is asked about (the people, the group), the rest of the line kept for the answer.
+    `chosen`: what those questions answered ("attendees", "group_id")."""
+    chosen = chosen or {}
+    draft = parse_event(text, ctx.me.locale, ctx.me.timezone)
+    attendee_ids = [int(user_id) for user_id in chosen.get("attendees", [])]
+    unknown = []
+    for token in draft.people:
         found = await users.find_people(ctx.session, ctx.me, token)
         if not found:
-            raise DomainError(
-                _N("I don't know anyone called {name} in your team. Who should come?"),
-                name=token.lstrip("@"),
-            )
-        if len(found) > 1:
+            unknown.append(token)
+        elif len(found) > 1:
             names = ", ".join(u.name for u in found)
             raise DomainError(_N("Several people match: {names}. Type the full name."), names=names)
-        ids.append(found[0].id)
-    return ids
-
-
-async def create_from_text(ctx: Ctx, text: str) -> View:
-    draft = parse_event(text, ctx.me.locale, ctx.me.timezone)
-    attendee_ids = await _people(ctx, draft.people)
-    group_id = None
+        elif found[0].id not in attendee_ids:
+            attendee_ids.append(found[0].id)
+    if unknown:
+        note = View(
+            body=ctx.tr(
+                "I don't know anyone called {name} in your team.",
+                name=", ".join(token.lstrip("@") for token in unknown),
+            )
+        )
+        kept = {"text": without_tokens(text, unknown), "chosen": chosen}
+        return [note, await ctx.start_form("event_people", kept)]
     if len(draft.groups) > 1:
         raise DomainError(_N("An event belongs to one group at most. Which one?"))
+    group_id = chosen.get("group_id")
     if draft.groups:
-        group, _rest = await resolve_group(ctx, draft.groups[0])
+        try:
+            group, _rest = await resolve_group(ctx, draft.groups[0])
+        except groups.NoSuchGroup as err:
+            kept = {"text": without_tokens(text, draft.groups[:1]), "chosen": chosen}
+            return await ask_for_group(ctx, "event_group", err.name, kept)
         group_id = group.id
-    elif (bound := await ctx.chat_group()) is not None:
+    elif "group_id" not in chosen and (bound := await ctx.chat_group()) is not None:
         group_id = bound.id  # an event made in a bound group chat is that group's
     event, invited = await calendar.create_event(
         ctx.session,
@@ -208,13 +220,7 @@ async def announce_created(ctx: Ctx, event: Event, invited: list[User]) -> View:
 async def event_command(ctx: Ctx) -> Any:
     text = ctx.args.strip()
     if not text:
-        return View(
-            body=ctx.tr(
-                "Describe the event: /event Standup tomorrow 10:00 30m @anna #sales. "
-                "Add 'every mon, wed', 'daily' or 'monthly' to repeat it, a link or 'place: Room 1' for where, "
-                "and '| text' for a description."
-            )
-        )
+        return await ctx.start_form("event_new")
     if text.isdigit():
         return await card_view(
             ctx, await calendar.get_occurrence(ctx.session, ctx.me, int(text), None)
@@ -386,5 +392,25 @@ async def reply_to_event(ctx: Ctx) -> Any:
     return None
 
 
-for _form in FORMS:
+async def _submit_line(ctx: Ctx, values: dict[str, Any]) -> Any:
+    return await create_from_text(ctx, values["text"])
+
+
+async def _submit_people(ctx: Ctx, values: dict[str, Any]) -> Any:
+    chosen = dict(values["chosen"])
+    chosen["attendees"] = [*chosen.get("attendees", []), *values["attendees"]]
+    return await create_from_text(ctx, values["text"], chosen)
+
+
+async def _submit_group(ctx: Ctx, values: dict[str, Any]) -> Any:
+    return await create_from_text(
+        ctx, values["text"], {**values["chosen"], "group_id": values["group_id"]}
+    )
+
+
+for _form in [
+    *FORMS,
+    *event_forms(_submit_line, _submit_people),
+    group_question("event_group", N_("New event"), _submit_group),
+]:
     router.form(_form)

@@ -61,7 +61,10 @@ async def targets(ctx: Ctx, text: str) -> tuple[int | None, list[int], str]:
         found = await users.find_people(ctx.session, ctx.me, match.group(1))
         if not found:
             raise DomainError(
-                _N("I don't know anyone called {name} in your team. Whom is it for?"),
+                _N(
+                    "I don't know anyone called {name} in your team. "
+                    "Check the name and send the command again."
+                ),
                 name=match.group(1),
             )
         if len(found) > 1:

@@ -7,7 +7,7 @@ import re
 from typing import Any
 
 from handlers.core import Ctx, Router, pager_row
-from handlers.forms import Field, Form
+from handlers.forms import Field, Form, Submit
 from handlers.i18n import N_
 from handlers.markup import Span, bold, join_lines
 from handlers.people import person_field, pick_person
@@ -141,6 +141,54 @@ async def members_view(ctx: Ctx, group_id: int, page_no: int) -> View:
 async def resolve_group(ctx: Ctx, text: str) -> tuple[Group, str]:
     """The group named at the start of `text` (longest visible name wins) and the rest."""
     return await groups.named_at_start(ctx.session, ctx.me, text)
+
+
+# "without a group", typed
+NO_GROUP_WORDS = {"-", "no", "none", "without", "нет", "без группы"}
+
+
+async def _group_choices(ctx: Ctx) -> list[tuple[str, str]]:
+    page = await groups.list_groups(ctx.session, ctx.me, per_page=10, mine=True)
+    options = [(group.name, group.name) for group in page.items]
+    if not ctx.me.is_extranet:  # an outside member's work is always a group's
+        options.append((ctx.tr.s("Without a group"), "-"))
+    return options
+
+
+async def _parse_group_answer(ctx: Ctx, raw: str) -> int | None:
+    text = raw.strip().lstrip("#").strip()
+    if (
+        text.casefold() in NO_GROUP_WORDS
+        or text.casefold() == ctx.tr.s("Without a group").casefold()
+    ):
+        return None
+    group, _rest = await resolve_group(ctx, text)
+    return group.id
+
+
+def group_question(name: str, title: str, submit: Submit) -> Form:
+    """A one-step form for a command whose #group does not exist: which group, or none;
+    the command's other input waits in the form's values."""
+    return Form(
+        name=name,
+        title=title,
+        fields=[
+            Field(
+                "group_id",
+                N_("Which group is it for? Choose one, or go on without a group."),
+                _parse_group_answer,
+                choices=_group_choices,
+            )
+        ],
+        submit=submit,
+    )
+
+
+async def ask_for_group(ctx: Ctx, form: str, name: str, values: dict[str, Any]) -> list[View]:
+    """An unknown #group: say so, and ask (group_question) instead of losing the input."""
+    note = View(body=ctx.tr("There is no group called {name}.", name=name))
+    question = await ctx.start_form(form, values)
+    return [note, *([question] if isinstance(question, View) else question or [])]
 
 
 @router.command(

@@ -9,6 +9,7 @@ from typing import Any
 
 from handlers.core import Ctx, Router
 from handlers.forms import Field, Form
+from handlers.groups import ask_for_group, group_question
 from handlers.i18n import N_, Translator
 from handlers.markup import Markup, Span, bold
 from handlers.tasks_input import (
@@ -57,7 +58,14 @@ async def create_from_text(
     group_match = _GROUP.search(rest)
     if group_match:
         # "#Acme Website fix the header": the longest group name there, words and all
-        group, after = await groups.named_at_start(ctx.session, ctx.me, rest[group_match.start() :])
+        try:
+            group, after = await groups.named_at_start(
+                ctx.session, ctx.me, rest[group_match.start() :]
+            )
+        except groups.NoSuchGroup as err:  # asked which group; the rest of the line waits
+            without = rest[: group_match.start()] + " " + rest[group_match.end() :]
+            kept = {"text": without.strip(), "parent_id": parent_id, "defaults": defaults or {}}
+            return await ask_for_group(ctx, "task_group", err.name, kept)
         values["group_id"] = group.id
         rest = rest[: group_match.start()] + " " + after
     elif "group_id" not in values:
@@ -369,6 +377,14 @@ async def _group_choices(ctx: Ctx) -> list[tuple[str, str]]:
 
 async def _submit_new(ctx: Ctx, values: dict[str, Any]) -> Any:
     return await create(ctx, values)
+
+
+async def _submit_group(ctx: Ctx, values: dict[str, Any]) -> Any:
+    defaults = {**values["defaults"], "group_id": values["group_id"]}
+    return await create_from_text(ctx, values["text"], values["parent_id"], defaults)
+
+
+router.form(group_question("task_group", N_("New task"), _submit_group))
 
 
 router.form(

@@ -24,6 +24,14 @@ from services.pagination import Page, paginate, paginate_rows
 NAME_MAX = 100
 
 
+class NoSuchGroup(DomainError):
+    """No visible group has the name; `name` is as it was typed."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(N_("There is no group called {name}."), name=name)
+        self.name = name
+
+
 def name_key(name: str) -> str:
     return name.strip().lstrip("#").casefold()
 
@@ -142,7 +150,7 @@ async def named_at_start(session: AsyncSession, actor: Actor, text: str) -> tupl
         found = await find_groups(session, actor, name)
         exact = [g for g in found if g.name_key == name_key(name)]
         if not exact:
-            raise DomainError(N_("There is no group called {name}."), name=name)
+            raise NoSuchGroup(name)
         return exact[0], rest.strip()
     key = name_key(" ".join(text.split()))
     # names that are a prefix of the text, longest first (only those, not every group)
@@ -159,7 +167,7 @@ async def named_at_start(session: AsyncSession, actor: Actor, text: str) -> tupl
     if len(found) == 1:
         return found[0], _after_words(text, 1)
     if not found:
-        raise DomainError(N_("There is no group called {name}."), name=first)
+        raise NoSuchGroup(first)
     names = ", ".join(g.name for g in found)
     raise DomainError(N_("Several groups match: {names}. Type the full name."), names=names)
 

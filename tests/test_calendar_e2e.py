@@ -109,7 +109,9 @@ async def test_bad_input_gets_one_question(sqlite_app: App) -> None:
     out = await boss.say("/event Sync tomorrow 10:00-09:00")
     assert "The event would end before it starts." in out
     out = await boss.say("/event Sync tomorrow 10:00 @Nobody")
-    assert "I don't know anyone called Nobody in your team. Who should come?" in out
+    assert "I don't know anyone called Nobody in your team." in out
+    assert "Who should come?" in out
+    await boss.say("/cancel")
     out = await boss.say("/event Sync with nobody")
     assert "When is it?" in out
     out = await boss.say("/event Sync tomorrow 10:00")
@@ -429,3 +431,33 @@ async def test_an_occurrence_moved_after_its_reminder_is_reminded_again(sqlite_a
         (due + timedelta(minutes=15)).astimezone(ZoneInfo("Europe/Moscow")).hour for due in pending
     }
     assert 11 in starts, pending  # the moved one, for Boss and Anna
+
+
+async def test_what_event_asks_is_answered(sqlite_app: App) -> None:
+    """An unknown @name or #group, or no line at all: a question the next message answers,
+    the rest of the line kept."""
+    boss, anna, _petr = await team(sqlite_app)
+    out = await boss.say("/event Standup tomorrow 10:00 30m @anya")
+    assert "I don't know anyone called anya in your team." in out
+    assert "Who should come?" in out
+    out = await boss.say("@Anna")
+    assert "Event created; 1 person invited." in out
+    assert "Standup" in out and "tomorrow 10:00–10:30" in out
+    out = await boss.say("/event Review tomorrow 15:00 @anya")
+    out = await boss.press("Nobody")
+    assert "Event created." in out and "Review" in out
+    await boss.say("/groups new Sales")
+    out = await boss.say("/event Demo tomorrow 12:00 #sails")
+    assert "There is no group called sails." in out
+    assert "Which group is it for?" in out
+    out = await boss.press("Sales")
+    assert "Event created." in out and "Demo" in out and "Sales" in out
+    out = await boss.say("/event Lunch tomorrow 13:00 #nope")
+    out = await boss.press("Without a group")
+    assert "Event created." in out and "Lunch" in out
+    out = await boss.say("/event")
+    assert "Describe the event:" in out
+    out = await boss.say("Team sync friday 11:00")
+    assert "Event created." in out and "Team sync" in out
+    out = await anna.say("/events week")
+    assert "Standup" in out

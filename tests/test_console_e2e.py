@@ -128,6 +128,8 @@ async def test_bad_input_gets_clear_answers(sqlite_app: App) -> None:
     assert "I don't know anyone called Zed in your team." in await boss.say(
         "/groups add Sales @Zed"
     )
+    out = await boss.say("/post @Zed Hello there")  # no question the bot would not hear
+    assert "I don't know anyone called Zed in your team. Check the name and send" in out
 
 
 async def test_ambiguous_person_asks_with_buttons(sqlite_app: App) -> None:
