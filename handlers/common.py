@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from handlers.core import Ctx, Router
+from handlers.core import CommandSpec, Ctx, Router
 from handlers.i18n import N_
 from handlers.markup import Span, bold, code
 from handlers.views import View
@@ -11,12 +11,21 @@ router = Router(__name__)
 ORDER = 90
 
 
-@router.command("help", help=N_("the commands you can use"), public=True)
+# "/task help": that command's help, not a task called "help"
+HELP_WORDS = {"help", "?", "помощь", "справка"}
+
+
+@router.command(
+    "help",
+    help=N_("the commands you can use"),
+    usage=N_("/help [COMMAND]"),
+    public=True,
+)
 async def help_command(ctx: Ctx) -> View:
-    specs = ctx.registry.available(ctx.actor, ctx.event.platform)
-    if ctx.actor is not None and ctx.actor.is_extranet and not await _crm_open(ctx):
-        # an outside contractor without a CRM grant is not shown commands they cannot use
-        specs = [spec for spec in specs if not spec.module.startswith("handlers.crm")]
+    name = ctx.args.strip().split(maxsplit=1)[0].lstrip("/").casefold() if ctx.args.strip() else ""
+    if name:
+        return await help_for(ctx, name)
+    specs = await _available(ctx)
     body = [bold(ctx.tr.s("Commands")), Span("\n")]
     role = ctx.actor.role if ctx.actor is not None else None
     for spec in specs:
@@ -29,6 +38,31 @@ async def help_command(ctx: Ctx) -> View:
         body.append(Span("\n\n"))
         body.extend(ctx.tr("Send /start to create a team or to join one with an invite code."))
     return View(body=body)
+
+
+async def help_for(ctx: Ctx, name: str) -> View:
+    """One command's help (/help task, /task help): what it does, its usage, its details."""
+    spec = ctx.registry.commands.get(name)
+    if spec is None or spec not in await _available(ctx):
+        return View(
+            body=ctx.tr("Unknown command /{name}. Send /help for the list.", name=name),
+            private=True,
+        )
+    help_, usage = spec.text_for(ctx.actor.role if ctx.actor is not None else None)
+    body = [bold("/" + spec.name), Span(" — "), Span(ctx.tr.s(help_)), Span("\n")]
+    body.extend(ctx.tr("Usage: {usage}", usage=code(ctx.tr.s(usage) if usage else "/" + spec.name)))
+    if spec.details:
+        body.append(Span("\n\n"))
+        body.extend(ctx.tr(spec.details))
+    return View(body=body)
+
+
+async def _available(ctx: Ctx) -> list[CommandSpec]:
+    specs: list[CommandSpec] = ctx.registry.available(ctx.actor, ctx.event.platform)
+    if ctx.actor is not None and ctx.actor.is_extranet and not await _crm_open(ctx):
+        # an outside contractor without a CRM grant is not shown commands they cannot use
+        specs = [spec for spec in specs if not spec.module.startswith("handlers.crm")]
+    return specs
 
 
 async def _crm_open(ctx: Ctx) -> bool:

@@ -51,6 +51,8 @@ class CommandSpec:
     # its answer lists what the person may see (their tasks, the CRM, their feed): in a
     # channel or group chat that is not bound to a group it goes to them alone
     lists: bool = False
+    # msgid: what /help NAME adds to the help and usage (every action, examples)
+    details: str = ""
 
     def text_for(self, role: str | None) -> tuple[str, str]:
         """The help and usage msgids /help shows to someone of that role."""
@@ -102,6 +104,7 @@ class Router:
         by_role: dict[str, tuple[str, str]] | None = None,
         personal: bool = False,
         lists: bool = False,
+        details: str = "",
     ) -> Callable[[Handler], Handler]:
         def register(handler: Handler) -> Handler:
             self.commands.append(
@@ -119,6 +122,7 @@ class Router:
                     by_role=tuple((by_role or {}).items()),
                     personal=personal,
                     lists=lists,
+                    details=details,
                 )
             )
             return handler

@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from handlers.common import HELP_WORDS, help_for
 from handlers.core import Ctx, Router
 from handlers.forms import Field, Form
 from handlers.groups import ask_for_group, group_question
@@ -306,13 +307,24 @@ async def file_to_task(ctx: Ctx) -> View | None:
     "task",
     help=N_("create a task: /task Call Ivanov tomorrow 15:00 @petr #sales"),
     usage=N_(
-        "/task TEXT [DEADLINE] [@person] [#group] · /task ID [comment|time|check|sub|after|deadline] ..."
+        "/task TEXT [DEADLINE] [@person] [#group] · /task ID [comment|time|check|sub|after|deadline] ... (every action: /help task)"
+    ),
+    details=N_(
+        "/task alone opens a form. After a task's number:\n"
+        "comment TEXT · time 1h 30m · check ITEM · sub TEXT · after ID · deadline DATE · "
+        "delegate @person · add @person · watch · title TEXT\n"
+        "start · pause · complete · approve · return · defer · renew · delete\n"
+        "repeat RULE|off · template NAME; /task from NAME [DEADLINE] makes a task of a template.\n"
+        "For example: /task 12 comment Sent the invoice · /task 12 deadline fri 18:00 · "
+        "/task 12 delegate @petr"
     ),
 )
 async def task_command(ctx: Ctx) -> Any:
     text = ctx.args.strip()
     if not text:
         return await start_new(ctx)
+    if text.casefold() in HELP_WORDS:
+        return await help_for(ctx, "task")
     head, _, rest = text.partition(" ")
     if head.lstrip("#").isdigit():
         from handlers.tasks_sub import subcommand

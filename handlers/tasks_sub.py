@@ -189,4 +189,4 @@ async def subcommand(ctx: Ctx, task_id: int, rest: str) -> Any:
         from handlers.tasks_repeat import repeat_or_template
 
         return await repeat_or_template(ctx, task_id, verb, arg)
-    raise DomainError(_N("Unknown action {verb}. Send /help for the list."), verb=verb)
+    raise DomainError(_N("Unknown action {verb}. Send /help task for the list."), verb=verb)

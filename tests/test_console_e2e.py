@@ -264,3 +264,25 @@ async def test_a_command_in_the_middle_of_a_form(sqlite_app: App) -> None:
     assert "Send /help to see what I can do" in out
     out = await boss.say("/tasks")
     assert "was dropped" not in out and "Write the spec" not in out
+
+
+async def test_help_for_one_command(sqlite_app: App) -> None:
+    boss = ConsoleDriver(sqlite_app, user="Boss")
+    await boss.say("/start")
+    out = await boss.say("/help")
+    assert "(every action: /help task)" in out
+    out = await boss.say("/help task")
+    assert "/task — create a task" in out and "Usage: /task TEXT" in out
+    assert "delegate @person" in out and "For example: /task 12 comment" in out
+    assert "/events" not in out  # that command alone
+    out = await boss.say("/help /tasks")
+    assert "/tasks — your tasks" in out and "/task —" not in out
+    out = await boss.say("/task help")  # the help, not a task called "help"
+    assert "delegate @person" in out and "created" not in out
+    assert "Unknown command /nosuch." in await boss.say("/help nosuch")
+    await boss.say("/task Write the spec")
+    assert "Unknown action foo. Send /help task for the list." in await boss.say("/task 1 foo")
+    ru = ConsoleDriver(sqlite_app, user="Olga", lang="ru")
+    await ru.say("/start")
+    out = await ru.say("/help task")
+    assert "Как писать: /task ТЕКСТ" in out and "передать @человек" in out
