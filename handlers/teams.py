@@ -239,9 +239,18 @@ async def team_command(ctx: Ctx) -> View:
     return View(body=body).row(Button(ctx.tr.s("People"), "ppl:l:1"))
 
 
+_WHOM = {
+    "remove": N_("Whom? For example: /team remove @Boris"),
+    "restore": N_("Whom? For example: /team restore Boris Petrov"),
+    "role": N_("For example: /team role @Boris admin"),
+}
+
+
 async def _admin(ctx: Ctx, verb: str, rest: str) -> View:
     if verb == "invites":
         return await _invites_page(ctx, 1)
+    if not rest:  # each action's own example: "/team role" is not told to remove anyone
+        raise DomainError(_WHOM[verb])
     if verb == "restore":
         found = await teams.find_removed(ctx.session, ctx.me, rest)
         if len(found) != 1:
@@ -251,8 +260,6 @@ async def _admin(ctx: Ctx, verb: str, rest: str) -> View:
         user = await teams.restore_member(ctx.session, ctx.me, found[0].id)
         return View(body=ctx.tr("{person} is back in the team.", person=bold(user.name)))
     words = rest.split()
-    if not words:
-        raise DomainError(N_("Whom? For example: /team remove @Boris"))
     if verb == "role":
         role = ROLE_WORDS.get(words[-1].casefold()) if len(words) > 1 else None
         if role is None:

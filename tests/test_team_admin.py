@@ -16,6 +16,12 @@ async def test_roles_removal_and_invites(sqlite_app: App) -> None:
     out = await boris.say("/team remove @Anna")
     assert "You have no right to do that." in out or "admin" in out.lower()
 
+    # each action's example is its own: "/team role" does not suggest a removal
+    out = await anna.say("/team role")
+    assert "For example: /team role @Boris admin" in out and "remove" not in out
+    assert "/team remove @Boris" in await anna.say("/team remove")
+    assert "/team restore Boris Petrov" in await anna.say("/team restore")
+
     # the last admin stays one; an employee becomes an admin and back
     out = await anna.say("/team role @Anna employee")
     assert "The team needs at least one admin." in out
