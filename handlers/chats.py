@@ -62,6 +62,7 @@ async def _status_view(ctx: Ctx, page_no: int) -> View:
     help=N_("bind this group chat to a workgroup"),
     usage=N_("/bind GROUP"),
     roles=STAFF,
+    chats="group",
 )
 async def bind_command(ctx: Ctx) -> View:
     _in_group_chat(ctx)
@@ -74,7 +75,9 @@ async def bind_command(ctx: Ctx) -> View:
     return _bound_view(ctx, group)
 
 
-@router.command("unbind", help=N_("unbind this group chat from its workgroup"), roles=STAFF)
+@router.command(
+    "unbind", help=N_("unbind this group chat from its workgroup"), roles=STAFF, chats="group"
+)
 async def unbind_command(ctx: Ctx) -> View:
     _in_group_chat(ctx)
     group = await chats.unbind(ctx.session, ctx.me, ctx.event.platform, ctx.event.chat.chat_id)

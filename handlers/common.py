@@ -20,12 +20,13 @@ HELP_WORDS = {"help", "?", "помощь", "справка"}
     help=N_("the commands you can use"),
     usage=N_("/help [COMMAND]"),
     public=True,
+    personal=True,  # what one person may use: in a group chat, to them alone
 )
 async def help_command(ctx: Ctx) -> View:
-    name = ctx.args.strip().split(maxsplit=1)[0].lstrip("/").casefold() if ctx.args.strip() else ""
-    if name:
-        return await help_for(ctx, name)
     specs = await _available(ctx)
+    name = ctx.args.strip().split(maxsplit=1)[0].lstrip("/").casefold() if ctx.args.strip() else ""
+    if ctx.registry.commands.get(name) in specs:
+        return await help_for(ctx, name)
     body = [bold(ctx.tr.s("Commands")), Span("\n")]
     role = ctx.actor.role if ctx.actor is not None else None
     for spec in specs:
@@ -42,12 +43,7 @@ async def help_command(ctx: Ctx) -> View:
 
 async def help_for(ctx: Ctx, name: str) -> View:
     """One command's help (/help task, /task help): what it does, its usage, its details."""
-    spec = ctx.registry.commands.get(name)
-    if spec is None or spec not in await _available(ctx):
-        return View(
-            body=ctx.tr("Unknown command /{name}. Send /help for the list.", name=name),
-            private=True,
-        )
+    spec: CommandSpec = ctx.registry.commands[name]
     help_, usage = spec.text_for(ctx.actor.role if ctx.actor is not None else None)
     body = [bold("/" + spec.name), Span(" — "), Span(ctx.tr.s(help_)), Span("\n")]
     body.extend(ctx.tr("Usage: {usage}", usage=code(ctx.tr.s(usage) if usage else "/" + spec.name)))

@@ -51,6 +51,8 @@ class CommandSpec:
     # its answer lists what the person may see (their tasks, the CRM, their feed): in a
     # channel or group chat that is not bound to a group it goes to them alone
     lists: bool = False
+    # "private" or "group": the only kind of chat whose command menu lists it
+    chats: str = ""
     # msgid: what /help NAME adds to the help and usage (every action, examples)
     details: str = ""
 
@@ -105,6 +107,7 @@ class Router:
         personal: bool = False,
         lists: bool = False,
         details: str = "",
+        chats: str = "",
     ) -> Callable[[Handler], Handler]:
         def register(handler: Handler) -> Handler:
             self.commands.append(
@@ -123,6 +126,7 @@ class Router:
                     personal=personal,
                     lists=lists,
                     details=details,
+                    chats=chats,
                 )
             )
             return handler

@@ -134,6 +134,9 @@ class Workspace:
                 if ctx.profile_changed:
                     for hook in self.registry.profile_hooks:
                         await hook(ctx)
+                    if views and ctx.actor is not None:
+                        # adapters with a per-person command menu publish it anew
+                        views[0].meta["locale"] = ctx.actor.locale
                 tr = ctx.tr
                 return [*views, *ctx.extra]
         except _Rejected as rejected:

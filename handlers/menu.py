@@ -71,7 +71,7 @@ async def edit_view(ctx: Ctx) -> View:
     return view
 
 
-@router.command("menu", help=N_("your sections, pinned as you like"))
+@router.command("menu", help=N_("your sections, pinned as you like"), personal=True)
 async def menu_command(ctx: Ctx) -> View:
     arg = ctx.args.strip().lower()
     if arg in ("edit", "изменить", "настроить"):

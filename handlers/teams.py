@@ -64,6 +64,8 @@ async def _tell_inviter(ctx: Ctx, code_text: str, group: str | None) -> None:
     help=N_("create a team, or join one with an invite code"),
     usage=N_("/start [CODE]"),
     public=True,
+    personal=True,  # a welcome and a person's menu: in a group chat, to them alone
+    chats="private",
 )
 async def start(ctx: Ctx) -> list[View]:
     code_text = ctx.args.strip()

@@ -8,14 +8,20 @@ from tests.telegram_harness import Chat, running
 
 async def test_start_menu_and_invite_deep_link(sqlite_url: str, fake: FakeTelegram) -> None:
     async with running(sqlite_url, fake):
-        # the command menu is published in en and ru
-        menus = fake.by_method("setMyCommands")
-        by_lang = {call.data.get("language_code"): call.data["commands"] for call in menus}
-        assert {"en", "ru"} <= set(by_lang)
-        en = {c["command"]: c["description"] for c in by_lang["en"]}
-        ru = {c["command"]: c["description"] for c in by_lang["ru"]}
+        # the command menu is published in en and ru, for private and for group chats
+        menus = {
+            (call.data["scope"]["type"], call.data.get("language_code")): {
+                c["command"]: c["description"] for c in call.data["commands"]
+            }
+            for call in fake.by_method("setMyCommands")
+        }
+        en, ru = menus["all_private_chats", "en"], menus["all_private_chats", "ru"]
         assert en["groups"] == "workgroups and projects"
         assert ru["groups"] != en["groups"]
+        assert "bind" not in en and "unbind" not in en and "start" in en
+        group = menus["all_group_chats", "en"]
+        assert "bind" in group and "unbind" in group and "start" not in group
+        assert set(menus) >= {("all_private_chats", None), ("all_group_chats", "ru")}
 
         boss = Chat(fake, Person(101, "Boss", "en"))
         out = await boss.say("/start", expect=2)
@@ -237,3 +243,19 @@ async def test_in_a_group_an_answer_for_one_person_goes_to_their_private_chat(
         await fake.push(message_update(fake, boss.person, "/groups", chat=room))
         await fake.wait_for(lambda: len(fake.sent(-100600)) >= 4)
         assert "Groups (0)" in fake.sent(-100600)[-1].text
+
+
+async def test_the_menu_follows_the_language_set_with_me_lang(
+    sqlite_url: str, fake: FakeTelegram
+) -> None:
+    async with running(sqlite_url, fake):
+        anna = Chat(fake, Person(202, "Anna", "en"))  # her Telegram app speaks English
+        await anna.say("/start", expect=2)
+        before = len(fake.by_method("setMyCommands"))
+        await anna.say("/me lang ru")
+        menus = fake.by_method("setMyCommands")[before:]
+        assert len(menus) == 1, menus
+        assert menus[0].data["scope"] == {"type": "chat", "chat_id": 202}
+        commands = {c["command"]: c["description"] for c in menus[0].data["commands"]}
+        assert commands["groups"] == "рабочие группы и проекты", commands
+        assert "bind" not in commands

@@ -386,3 +386,17 @@ async def test_in_a_bound_chat_only_the_groups_things_are_shown_to_all(
             c.text for c in fake.calls[before:] if c.data.get("chat_id") in (-100731, "-100731")
         ]
         assert any("Deploy release" in t for t in to_group), to_group  # the group's task
+
+
+async def test_start_and_help_in_a_group_answer_privately(
+    sqlite_url: str, fake: FakeTelegram
+) -> None:
+    async with running(sqlite_url, fake):
+        boss = Chat(fake, Person(207, "Boss", "en", username="boss"))
+        await boss.say("/start", expect=2)
+        for command in ("/start", "/help", "/menu"):
+            await _in_group(fake, boss.person, -100801, command)
+        in_group = [c.text for c in fake.sent(-100801) if c.result]
+        assert in_group == ["I answered you in a private chat."] * 3, in_group
+        mine = [c.text for c in fake.sent(207) if c.result]
+        assert any("/help" in text and "/cancel" in text for text in mine), mine

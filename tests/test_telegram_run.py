@@ -34,7 +34,7 @@ async def test_bot_run_serves_telegram_and_delivers_notifications(
     )
     try:
         await fake.wait_calls("deleteWebhook", 1, within=60)  # polling begins
-        assert len(fake.by_method("setMyCommands")) == 3
+        assert len(fake.by_method("setMyCommands")) == 6
         boss = Chat(fake, Person(101, "Boss", "en"))
         anna = Chat(fake, Person(202, "Anna", "en"))
         out = await _say(fake, boss, "/start", 2)

@@ -232,7 +232,7 @@ async def test_start_waits_out_an_unreachable_api(
     await adapter.prepare_retrying()
     assert waited == [1.0, 2.0]
     assert adapter.username == "planerka_test_bot"
-    assert len(fake.by_method("setMyCommands")) == 3
+    assert len(fake.by_method("setMyCommands")) == 6
     fake.fail("setMyCommands", 401, "Unauthorized")  # a revoked token
     from aiogram.exceptions import TelegramUnauthorizedError
 
@@ -252,8 +252,9 @@ async def test_a_command_followed_by_a_new_line(sqlite_url: str, fake: FakeTeleg
         for text in (f"/help@{BOT_USERNAME}\nplease", "/help@other_bot\nplease"):
             update = await fake.push(message_update(fake, boss.person, text, chat=group))
             await fake.wait_handled(update["update_id"])
-        replies = fake.sent(-100500)
-        assert len(replies) == 1 and "/task" in replies[0].text  # this bot's help, only
+        replies = fake.sent(-100500)  # this bot's help, only, to the asker alone
+        assert [c.text for c in replies] == ["I answered you in a private chat."]
+        assert "/task" in fake.sent(101)[-1].text
 
 
 def _arrived(fake: FakeTelegram, chat_id: int) -> list[str]:

@@ -29,7 +29,16 @@ from aiogram.exceptions import (
     TelegramRetryAfter,
     TelegramUnauthorizedError,
 )
-from aiogram.types import BotCommand, CallbackQuery, ChatMemberUpdated, Message, Update
+from aiogram.types import (
+    BotCommand,
+    BotCommandScopeAllGroupChats,
+    BotCommandScopeAllPrivateChats,
+    BotCommandScopeChat,
+    CallbackQuery,
+    ChatMemberUpdated,
+    Message,
+    Update,
+)
 
 from bot.telegram.events import addressed_elsewhere, from_callback, from_message
 from bot.telegram.polling import Poller
@@ -51,6 +60,10 @@ log = structlog.get_logger(__name__)
 COMMAND_NAME = re.compile(r"[a-z0-9_]{1,32}")
 ALERT_LIMIT = 200  # characters an answerCallbackQuery alert may show
 MENU_LANGUAGES = ("en", "ru")
+MENU_SCOPES = (
+    ("private", BotCommandScopeAllPrivateChats()),
+    ("group", BotCommandScopeAllGroupChats()),
+)
 REPLY_WAIT_LIMIT = 30.0  # seconds a reply may wait out a 429 before it is dropped
 
 
@@ -102,11 +115,14 @@ class TelegramAdapter:
             self.username = me.username or ""
         await self.set_commands()
 
-    def menu(self, lang: str) -> list[BotCommand]:
+    def menu(self, lang: str, kind: str = "private") -> list[BotCommand]:
+        """The "/" menu of private chats or of group chats, in one language."""
         tr = translator(lang)
         out: list[BotCommand] = []
         for spec in self.workspace.registry.ordered:
             if spec.hidden or (spec.platforms is not None and PLATFORM not in spec.platforms):
+                continue
+            if spec.chats and spec.chats != kind:  # /bind: group chats only
                 continue
             if not COMMAND_NAME.fullmatch(spec.name):
                 continue
@@ -115,10 +131,27 @@ class TelegramAdapter:
         return out[:100]
 
     async def set_commands(self) -> None:
+        """Private and group chats each get their menu, by default and per language."""
         default = self.workspace.services.default_locale
-        await self.bot.set_my_commands(self.menu(default))
-        for lang in MENU_LANGUAGES:
-            await self.bot.set_my_commands(self.menu(lang), language_code=lang)
+        for kind, scope in MENU_SCOPES:
+            await self.bot.set_my_commands(self.menu(default, kind), scope=scope)
+            for lang in MENU_LANGUAGES:
+                await self.bot.set_my_commands(
+                    self.menu(lang, kind), scope=scope, language_code=lang
+                )
+
+    async def follow_language(self, event: Incoming, views: list[View]) -> None:
+        """A person who changed their language (/me lang) gets their private chat's menu
+        in it, whatever language their Telegram app speaks."""
+        locale = next((v.meta["locale"] for v in views if "locale" in v.meta), None)
+        if locale is None:
+            return
+        # a person's private chat with the bot has the person's own id
+        scope = BotCommandScopeChat(chat_id=int(event.sender.external_id))
+        try:
+            await self.bot.set_my_commands(self.menu(locale), scope=scope)
+        except TelegramAPIError as exc:  # the answer still goes out; the menu waits
+            log.info("chat_menu_failed", reason=exc.message)
 
     def invite_link(self, code: str) -> str:
         return f"https://t.me/{self.username}?start={code}"
@@ -276,6 +309,7 @@ class TelegramAdapter:
         """Views go to the chat the event came from; in a group, a view meant for the
         actor alone goes to their private chat (Telegram has no message only one
         member of a group sees), and the group is told where the answer went."""
+        await self.follow_language(event, views)
         chat_id = event.chat.chat_id
         shared = not event.chat.private
         personal = [v for v in views if shared and v.private]
