@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
@@ -111,6 +112,7 @@ _ZONE_ALIASES = {
 }
 
 
+_OFFSET = re.compile(r"([+-])(\d{1,2}):?(\d\d)")
 _HALF_HOURS = {
     "+3:30": "Asia/Tehran",
     "+4:30": "Asia/Kabul",
@@ -138,6 +140,10 @@ def parse_timezone(text: str) -> str:
     if alias:
         return alias
     offset = raw.upper().removeprefix("UTC").removeprefix("GMT").strip()
+    written = _OFFSET.fullmatch(offset)
+    if written:  # "+03:00", "+0300", "+05:30" as "+3", "+5:30"
+        sign, hours_text, minutes = written.groups()
+        offset = f"{sign}{int(hours_text)}" + (f":{minutes}" if minutes.strip("0") else "")
     if offset[:1] in "+-" and offset[1:].isdigit():
         hours = int(offset)
         if -12 <= hours <= 14:

@@ -119,6 +119,8 @@ async def test_bad_input_gets_clear_answers(sqlite_app: App) -> None:
     assert "Send /help for the list." in await boss.say("/zzzzzz")
     assert "Unknown time zone Mars/Olympus." in await boss.say("/me tz Mars/Olympus")
     assert "Time zone: Asia/Almaty" in await boss.say("/me tz almaty")
+    assert "Time zone: UTC+3" in await boss.say("/me tz +03:00")  # as a clock writes it
+    assert "Time zone: Asia/Kolkata" in await boss.say("/me tz +05:30")
     assert "This invite code is not valid" in await ConsoleDriver(sqlite_app, user="X").say(
         "/start nope"
     )
