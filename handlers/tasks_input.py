@@ -158,6 +158,6 @@ async def resolve_group(ctx: Ctx, name: str) -> int:
     if len(found) == 1:
         return found[0].id
     if not found:
-        raise DomainError(_N("There is no group called {name}."), name=name)
+        raise DomainError(_N("There is no group called “{name}”."), name=name)
     names = ", ".join(g.name for g in found)
     raise DomainError(_N("Several groups match: {names}. Type the full name."), names=names)

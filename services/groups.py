@@ -28,7 +28,7 @@ class NoSuchGroup(DomainError):
     """No visible group has the name; `name` is as it was typed."""
 
     def __init__(self, name: str) -> None:
-        super().__init__(N_("There is no group called {name}."), name=name)
+        super().__init__(N_("There is no group called “{name}”."), name=name)
         self.name = name
 
 

@@ -67,7 +67,7 @@ async def test_extranet_sees_only_its_group(sqlite_app: App, tmp_path: Path) -> 
     out = await anna.say("/feed")
     assert "Team lunch" in out and "Contract draft" not in out
     out = await anna.say("/events #Partners")
-    assert "Группы Partners нет." in out
+    assert "Группы «Partners» нет." in out
     out = await anna.say("/drive")
     assert "contract.txt" not in out
     out = await anna.say("/event 1")

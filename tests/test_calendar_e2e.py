@@ -448,7 +448,7 @@ async def test_what_event_asks_is_answered(sqlite_app: App) -> None:
     assert "Event created." in out and "Review" in out
     await boss.say("/groups new Sales")
     out = await boss.say("/event Demo tomorrow 12:00 #sails")
-    assert "There is no group called sails." in out
+    assert "There is no group called “sails”." in out
     assert "Which group is it for?" in out
     out = await boss.press("Sales")
     assert "Event created." in out and "Demo" in out and "Sales" in out

@@ -40,7 +40,7 @@ async def test_team_setup_in_english(app: App) -> None:
     out = await guest.say("/groups")
     assert "Design" in out and "Sales" not in out
     out = await guest.say("/groups join Sales")
-    assert "There is no group called Sales." in out
+    assert "There is no group called “Sales”." in out
     out = await guest.say("/invite")
     assert "The command /invite is not available to you." in out
 

@@ -678,7 +678,7 @@ async def test_a_group_name_of_several_words_after_a_hash(sqlite_app: App) -> No
     out = await boss.say("/task Fix logo #Acme")
     assert "Several groups match: Acme Mobile, Acme Website." in out, out
     out = await boss.say("/task Fix it tomorrow #Nowhere")
-    assert "There is no group called Nowhere." in out, out
+    assert "There is no group called “Nowhere”." in out, out
     assert "Which group is it for?" in out  # the line is kept for the answer
     out = await boss.say("#Acme Mobile")
     assert "#3 Fix it\n" in out and "Group: Acme Mobile" in out and "tomorrow" in out, out
