@@ -823,6 +823,10 @@ async def test_the_report_builder_reads_russian_and_a_period_after_the_grouping(
     olga = ConsoleDriver(sqlite_app, user="Olga", lang="ru", timezone="Europe/Moscow")
     await olga.say("/start")
     await olga.say("/lead Иван, +7 912 555 44 33, звонок")
+    out = await olga.say("/crm отчёт")  # its hint is in her words, and works as shown
+    assert "/crm отчёт лиды по источникам 2026-11" in out and "report" not in out, out
+    out = await olga.say("/crm отчёт лиды по источникам 2026-11")
+    assert "Отчёт: лиды по полю «источник»" in out and "звонок: 1 лид" in out, out
     out = await olga.say("/crm отчёт лиды по источникам")
     assert "Отчёт: лиды по полю «источник»" in out and "звонок: 1 лид" in out, out
     out = await olga.say("/crm отчёт сделки по ответственному выигранные")
