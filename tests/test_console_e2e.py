@@ -175,7 +175,8 @@ async def test_a_finished_project_is_archived_and_restored(sqlite_app: App) -> N
     out = await anna.say("/tasks")  # the work stays with its people
     assert "Build landing page" in out, out
     out = await anna.say("/task Another #Site")
-    assert "There is no group called Site." in out, out
+    assert "There is no group called “Site”." in out, out
+    await anna.say("/cancel")
     out = await boss.say("/team invites")
     assert code not in out, out
     carl = ConsoleDriver(sqlite_app, user="Carl", lang="en")
@@ -221,6 +222,7 @@ async def test_a_group_name_ending_in_a_flag_word_is_kept_whole_in_quotes(
     assert "Group Launch project created." in out and "I read" not in out, out
     out = await boss.say('/groups new "Sales team" quickly')
     assert "After the name only closed or project may follow: quickly" in out, out
+
 
 async def test_typed_skip_and_cancel_work_as_the_buttons(sqlite_app: App) -> None:
     boss = ConsoleDriver(sqlite_app, user="Boss")
