@@ -128,17 +128,17 @@ async def day_view(ctx: Ctx, now: datetime | None = None) -> View:
             )
         if current.status == "open":
             view.row(
-                Button(ctx.tr.s("⏸ Break"), "day:b"),
+                Button(ctx.tr.s("⏸ Break"), f"day:b:{current.id}"),
                 Button(ctx.tr.s("⏹ Finish"), f"day:f:{current.id}"),
             )
         elif current.status == "paused":
             view.row(
-                Button(ctx.tr.s("▶ Resume"), "day:r"),
+                Button(ctx.tr.s("▶ Resume"), f"day:r:{current.id}"),
                 Button(ctx.tr.s("⏹ Finish"), f"day:f:{current.id}"),
             )
         else:
             view.row(
-                Button(ctx.tr.s("▶ Continue the day"), "day:r"),
+                Button(ctx.tr.s("▶ Continue the day"), f"day:r:{current.id}"),
                 Button(ctx.tr.s("Daily report"), f"tm:rp:{current.id}"),
             )
     view.row(
@@ -242,9 +242,9 @@ async def _stop_timer(ctx: Ctx, until: datetime) -> list[Any]:
     return [note, bold(task.title if len(task.title) <= 300 else task.title[:299] + "…")]
 
 
-async def _pause(ctx: Ctx, now: datetime) -> View:
+async def _pause(ctx: Ctx, now: datetime, day_id: int | None = None) -> View:
     """A break: the day and its task timer pause (the timer's time so far is logged)."""
-    await timeman.pause_day(ctx.session, ctx.me, now)
+    await timeman.pause_day(ctx.session, ctx.me, now, day_id=day_id)
     stopped = await _stop_timer(ctx, now)
     view = await day_view(ctx, now)
     if stopped:
@@ -443,16 +443,17 @@ async def day_action(ctx: Ctx) -> Any:
         view = await day_view(ctx, now)
         view.edit = True
         return view
+    # Break, Resume, Continue and Finish act on the day they were shown for
     if verb == "b":
-        view = await _pause(ctx, now)
+        view = await _pause(ctx, now, ctx.int_arg(1))
         view.edit = True
         return view
     if verb == "r":
-        await timeman.resume_day(ctx.session, ctx.me, now)
+        await timeman.resume_day(ctx.session, ctx.me, now, day_id=ctx.int_arg(1))
         view = await day_view(ctx, now)
         view.edit = True
         return view
-    if verb == "f":  # the day the button was shown for: an old one never closes today's
+    if verb == "f":
         day, correction, violations = await timeman.finish_day(
             ctx.session, ctx.me, day_id=ctx.int_arg(1), now=now
         )

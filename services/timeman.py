@@ -182,9 +182,23 @@ async def _current(session: AsyncSession, user: User) -> WorkDay:
     return day
 
 
-async def pause_day(session: AsyncSession, actor: Actor, now: datetime | None = None) -> WorkDay:
+def _shown_for(day: WorkDay | None, day_id: int | None) -> None:
+    """A button carries the day it was shown for: pressed on another day, it is out of
+    date (yesterday's Break never pauses today's day)."""
+    if day_id is not None and (day is None or day.id != day_id):
+        raise DomainError(N_("This button is out of date. Open the list again."))
+
+
+async def pause_day(
+    session: AsyncSession,
+    actor: Actor,
+    now: datetime | None = None,
+    *,
+    day_id: int | None = None,
+) -> WorkDay:
     user = await _me(session, actor)
     day = await _current(session, user)
+    _shown_for(day, day_id)
     if day.status == "paused":
         raise DomainError(N_("You are already on a break. Send /day resume to go on."))
     day.status = "paused"
@@ -193,13 +207,21 @@ async def pause_day(session: AsyncSession, actor: Actor, now: datetime | None = 
     return day
 
 
-async def resume_day(session: AsyncSession, actor: Actor, now: datetime | None = None) -> WorkDay:
-    """Back from a break; or today's finished day continues (the gap counts as a break)."""
+async def resume_day(
+    session: AsyncSession,
+    actor: Actor,
+    now: datetime | None = None,
+    *,
+    day_id: int | None = None,
+) -> WorkDay:
+    """Back from a break; or today's finished day continues (the gap counts as a break).
+    `day_id`: the day the button was shown for."""
     user = await _me(session, actor)
     now = now or utcnow()
     day = await open_day(session, user.id)
     if day is None:
         day = await day_on(session, user.id, local_date(now, user.timezone))
+        _shown_for(day, day_id)
         if day is None or day.finished_at is None:
             raise DomainError(N_("Your day has not started. Send /day start."))
         day.break_seconds += int(max(timedelta(0), now - day.finished_at).total_seconds())
@@ -208,6 +230,7 @@ async def resume_day(session: AsyncSession, actor: Actor, now: datetime | None =
         # an early finish or a short day no longer holds: the next finish measures again
         await _forget_violations(session, day, ("early_finish", "short_day"))
         return day
+    _shown_for(day, day_id)
     if day.status != "paused" or day.paused_at is None:
         raise DomainError(N_("You are working already; there is no break to end."))
     day.break_seconds += int(max(timedelta(0), now - day.paused_at).total_seconds())
@@ -231,8 +254,7 @@ async def finish_day(
     user = await _me(session, actor)
     now = now or utcnow()
     day = await _current(session, user)
-    if day_id is not None and day.id != day_id:
-        raise DomainError(N_("This button is out of date. Open the list again."))
+    _shown_for(day, day_id)
     end = at or now
     if end > now + timedelta(minutes=1):
         raise DomainError(N_("The finish cannot be in the future."))

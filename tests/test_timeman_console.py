@@ -516,6 +516,36 @@ async def test_an_old_finish_button_never_closes_todays_day(sqlite_app: App) -> 
         assert "early_finish" not in kinds and "short_day" not in kinds, kinds
 
 
+async def test_old_break_and_continue_buttons_never_touch_todays_day(sqlite_app: App) -> None:
+    """Yesterday's card had Break (while it ran) and Continue the day (once finished):
+    pressed today, each says it is out of date and today's day keeps running."""
+    from sqlalchemy import select
+
+    from models.timeman import WorkDay
+
+    anna = ConsoleDriver(sqlite_app, user="Anna", lang="en", timezone=midday_zone())
+    await anna.say("/start")
+    running = (await anna.say("/day start"), list(anna.console.actions))  # Break, Finish
+    await anna.say("/day finish")
+    finished = (await anna.say("/day"), list(anna.console.actions))  # Continue the day
+    async with sqlite_app.workspace.sessionmaker() as s, s.begin():
+        row = (await s.execute(select(WorkDay))).scalar_one()
+        row.day = row.day - timedelta(days=1)
+        row.started_at = row.started_at - timedelta(days=1)
+        assert row.finished_at is not None
+        row.finished_at = row.finished_at - timedelta(days=1)
+    await anna.say("/day start")
+    anna.last, anna.console.actions = running  # the old messages' buttons
+    out = await anna.press("Break")
+    assert "This button is out of date" in out and "On a break" not in out, out
+    anna.last, anna.console.actions = finished
+    out = await anna.press("Continue the day")
+    assert "This button is out of date" in out, out
+    async with sqlite_app.workspace.sessionmaker() as s:
+        days = (await s.execute(select(WorkDay).order_by(WorkDay.day))).scalars().all()
+    assert [(d.status, d.break_seconds) for d in days] == [("closed", 0), ("open", 0)]
+
+
 async def _timer_started_ago(app: App, minutes: int) -> None:
     """The day and the task timer began `minutes` ago (same local date: midday zone)."""
     from models.tasks import TaskTimer
