@@ -10,7 +10,7 @@ from handlers.core import STAFF, Ctx, Router, pager_row
 from handlers.forms import Field, Form
 from handlers.i18n import N_, Translator
 from handlers.markup import Markup, Span, bold, join_lines
-from handlers.timeman_report import report_view, violation_text
+from handlers.timeman_report import report_reopened, report_view, violation_text
 from handlers.views import Button, View
 from models.base import utcnow
 from models.teams import User
@@ -252,6 +252,17 @@ async def _pause(ctx: Ctx, now: datetime, day_id: int | None = None) -> View:
     return view
 
 
+async def _resume(ctx: Ctx, now: datetime, day_id: int | None = None) -> View:
+    """Back from a break, or a finished day continues (its report, if sent, is a draft
+    again)."""
+    day, reopened = await timeman.resume_day(ctx.session, ctx.me, now, day_id=day_id)
+    view = await day_view(ctx, now)
+    said = await report_reopened(ctx, reopened, day)
+    if said:
+        view.body = join_lines([view.body, *said])
+    return view
+
+
 async def _after_finish(
     ctx: Ctx, day: WorkDay, correction: DayCorrection | None, violations: list[Violation]
 ) -> list[View]:
@@ -308,8 +319,7 @@ async def day_command(ctx: Ctx) -> Any:
     if verb == "break":
         return await _pause(ctx, now)
     if verb == "resume":
-        await timeman.resume_day(ctx.session, ctx.me, now)
-        return await day_view(ctx, now)
+        return await _resume(ctx, now)
     if verb == "finish":
         minute, reason = split_clock(rest)
         at = None
@@ -344,12 +354,14 @@ async def day_command(ctx: Ctx) -> Any:
             value = _finish_at(fixed, minute, tz)
         else:
             value = timeman.at_local(fixed.day, minute, tz)
-        day, correction = await timeman.correct(
+        day, correction, reopened = await timeman.correct(
             ctx.session, ctx.me, field, value, reason, now, on=fixed.day
         )
         if await tell_supervisor(ctx, correction, []):
-            return View(body=ctx.tr("Correction saved and sent to your supervisor for approval."))
-        return View(body=ctx.tr("Correction saved. Nobody reviews your time, so it stands."))
+            saved = ctx.tr("Correction saved and sent to your supervisor for approval.")
+        else:
+            saved = ctx.tr("Correction saved. Nobody reviews your time, so it stands.")
+        return View(body=join_lines([saved, *await report_reopened(ctx, reopened, day)]))
     if verb == "history":
         return await history_view(ctx, 1)
     if verb == "schedule":
@@ -449,8 +461,7 @@ async def day_action(ctx: Ctx) -> Any:
         view.edit = True
         return view
     if verb == "r":
-        await timeman.resume_day(ctx.session, ctx.me, now, day_id=ctx.int_arg(1))
-        view = await day_view(ctx, now)
+        view = await _resume(ctx, now, ctx.int_arg(1))
         view.edit = True
         return view
     if verb == "f":

@@ -103,12 +103,42 @@ def _report_card(
     view = View(body=join_lines(lines), ref=f"report:{report.id}")
     if own and report.status != "confirmed":
         # sent already: sending again (after more text) is said as such
-        send = tr.s("📤 Send again") if report.status == "sent" else tr.s("📤 Send to supervisor")
+        send = tr.s("📤 Send again") if report.sent_at else tr.s("📤 Send to supervisor")
         view.row(
             Button(tr.s("✏ Add text"), f"tm:re:{report.id}"),
             Button(send, f"tm:rs:{report.id}"),
         )
     return view
+
+
+async def report_reopened(ctx: Ctx, report: DailyReport | None, day: WorkDay) -> list[Any]:
+    """The day changed after its report was sent, which is a draft again: whoever it was
+    sent to is told it will come again; the lines that tell the author (none when no
+    report had been sent)."""
+    if report is None:
+        return []
+    name = ctx.me.name
+    if report.supervisor_id is not None:
+
+        def build(tr: Translator) -> View:
+            return View(
+                body=tr(
+                    "{person} changed their day of {date} after sending its report; "
+                    "the report will come to you again.",
+                    person=bold(name),
+                    date=tr.day(day.day),
+                )
+            )
+
+        await ctx.notify(report.supervisor_id, "status", build, ref=f"report:{report.id}")
+    return [
+        ctx.tr(
+            "Your report for {date} had been sent: it is a draft again. Send it again "
+            "when the day is done: /day report {said}",
+            date=ctx.tr.day(day.day),
+            said=day.day.strftime("%d.%m"),
+        )
+    ]
 
 
 async def _send(ctx: Ctx, report_id: int) -> View:

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.base import utcnow
 from models.teams import User
-from models.timeman import DayCorrection, Violation, WorkDay
+from models.timeman import DailyReport, DayCorrection, Violation, WorkDay
 from services.access import Actor, get_team_user, require_staff
 from services.errors import N_, DomainError, forbidden, not_found
 from services.pagination import Page, paginate
@@ -213,9 +213,10 @@ async def resume_day(
     now: datetime | None = None,
     *,
     day_id: int | None = None,
-) -> WorkDay:
+) -> tuple[WorkDay, DailyReport | None]:
     """Back from a break; or today's finished day continues (the gap counts as a break).
-    `day_id`: the day the button was shown for."""
+    `day_id`: the day the button was shown for. Returns the day and its report, when
+    one already sent goes back to a draft (see reopen_report)."""
     user = await _me(session, actor)
     now = now or utcnow()
     day = await open_day(session, user.id)
@@ -229,7 +230,7 @@ async def resume_day(
         day.status = "open"
         # an early finish or a short day no longer holds: the next finish measures again
         await _forget_violations(session, day, ("early_finish", "short_day"))
-        return day
+        return day, await reopen_report(session, day)
     _shown_for(day, day_id)
     if day.status != "paused" or day.paused_at is None:
         raise DomainError(N_("You are working already; there is no break to end."))
@@ -237,7 +238,22 @@ async def resume_day(
     day.paused_at = None
     day.status = "open"
     await session.flush()
-    return day
+    return day, None
+
+
+async def reopen_report(session: AsyncSession, day: WorkDay) -> DailyReport | None:
+    """The day changed (continued, corrected) after its report was sent or confirmed:
+    the report no longer tells the day as it is, so it is a draft again, to be sent
+    again (its notes and comment kept). Returns it, or None when none was sent."""
+    row = await session.scalar(
+        select(DailyReport).where(DailyReport.day_id == day.id, DailyReport.status != "draft")
+    )
+    if row is None:
+        return None
+    row.status = "draft"
+    row.reviewed_at = None
+    await session.flush()
+    return row
 
 
 async def finish_day(
@@ -372,9 +388,10 @@ async def correct(
     reason: str,
     now: datetime | None = None,
     on: date | None = None,
-) -> tuple[WorkDay, DayCorrection]:
+) -> tuple[WorkDay, DayCorrection, DailyReport | None]:
     """Change the start or finish of the day of the date `on`, or of the latest day
-    (today's or the last one); any recent day may be corrected, with a reason."""
+    (today's or the last one); any recent day may be corrected, with a reason. Returns
+    the day, the correction, and the day's report when one sent is a draft again."""
     user = await _me(session, actor)
     now = now or utcnow()
     reason = clean_reason(reason)
@@ -405,7 +422,7 @@ async def correct(
     await session.flush()
     await _recheck_violations(session, user, day)
     row = await _record_correction(session, user, day, field, old, value, reason)
-    return day, row
+    return day, row, await reopen_report(session, day)
 
 
 async def review_correction(

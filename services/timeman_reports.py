@@ -197,8 +197,12 @@ async def review_report(
     row = await get_report(session, actor, report_id)
     if row.user_id == actor.user_id or not (row.supervisor_id == actor.user_id or actor.is_admin):
         raise forbidden()
-    if row.status == "draft":
+    if row.status == "draft" and row.sent_at is None:
         raise not_found()
+    if row.status == "draft":  # sent, then taken back: the day changed since
+        raise DomainError(
+            N_("This report was taken back: the day changed since. It will come to you again.")
+        )
     if confirm:
         row.status = "confirmed"
     comment = comment.strip()

@@ -798,3 +798,59 @@ async def test_a_report_of_a_day_off_says_so(sqlite_app: App) -> None:
     await anna.say("/day start")
     out = await anna.say("/day finish")
     assert "Worked 0 min on a day off." in out and "planned" not in out, out
+
+
+async def test_a_day_changed_after_its_report_was_confirmed_sends_it_again(
+    sqlite_app: App,
+) -> None:
+    """Report sent and confirmed, then the day continues (or is corrected): the report is
+    a draft again with the new time, the supervisor is told it will come again, and his
+    old Confirm button says it was taken back."""
+    from sqlalchemy import select
+
+    from models.timeman import DailyReport, WorkDay
+
+    tz = midday_zone()
+    boss = ConsoleDriver(sqlite_app, user="Boss", lang="en", timezone=tz)
+    await boss.say("/start")
+    anna = ConsoleDriver(sqlite_app, user="Anna", lang="en", timezone=tz)
+    await anna.say(f"/start {invite_code(await boss.say('/invite'))}")
+    await boss.say("/team supervisor @Anna @Boss")
+    await anna.say("/day start")
+    async with sqlite_app.workspace.sessionmaker() as s, s.begin():
+        await s.execute(update(WorkDay).values(started_at=utcnow() - timedelta(hours=3)))
+    await anna.say("/day finish")
+    out = await anna.press("Send to supervisor")
+    assert "The report was sent to Boss." in out, out
+    await boss.say("/day")
+    sent = (boss.last, list(boss.console.actions))  # the report, with Confirm
+    out = await boss.press("Confirm")
+    assert "Report of Anna confirmed." in out, out
+
+    out = await anna.say("/day resume")
+    assert "Working since" in out, out
+    assert "had been sent: it is a draft again" in out and "/day report " in out, out
+    out = await boss.say("/day")
+    assert "Anna changed their day of" in out and "will come to you again" in out, out
+    boss.last, boss.console.actions = sent
+    out = await boss.press("Confirm")
+    assert "This report was taken back" in out and "confirmed" not in out, out
+    async with sqlite_app.workspace.sessionmaker() as s, s.begin():
+        await s.execute(
+            update(WorkDay).values(break_seconds=0, started_at=utcnow() - timedelta(hours=5))
+        )
+    out = await anna.say("/day finish")
+    assert "Status: draft" in out and "Worked 5 h" in out, out
+    out = await anna.press("Send again")
+    assert "The report was sent to Boss." in out, out
+    out = await boss.say("/day")
+    assert "Anna sent the daily report:" in out and "Worked 5 h" in out, out
+    await boss.press("Confirm")
+
+    # a correction of the day changes it too
+    earlier = local_clock(tz, -timedelta(hours=6))
+    out = await anna.say(f"/day fix start {earlier} came in earlier really")
+    assert "Correction saved and sent" in out and "it is a draft again" in out, out
+    async with sqlite_app.workspace.sessionmaker() as s:
+        report = (await s.execute(select(DailyReport))).scalar_one()
+    assert report.status == "draft"

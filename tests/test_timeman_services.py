@@ -74,7 +74,7 @@ async def test_day_cycle_counts_breaks(maker: async_sessionmaker[AsyncSession], 
         with pytest.raises(DomainError, match="already on a break"):
             await timeman.pause_day(s, team.anna, at(13, 10))
     async with maker() as s, s.begin():
-        day = await timeman.resume_day(s, team.anna, at(14, 0))
+        day, _report = await timeman.resume_day(s, team.anna, at(14, 0))
         assert day.break_seconds == 3600
     async with maker() as s, s.begin():
         day, correction, violations = await timeman.finish_day(s, team.anna, now=at(18, 0))
@@ -84,7 +84,7 @@ async def test_day_cycle_counts_breaks(maker: async_sessionmaker[AsyncSession], 
         with pytest.raises(DomainError, match="already started today"):
             await timeman.start_day(s, team.anna, now=at(19, 0))
         # finished days can go on; the gap counts as a break
-        day = await timeman.resume_day(s, team.anna, at(19, 0))
+        day, _report = await timeman.resume_day(s, team.anna, at(19, 0))
         assert day.status == "open" and day.break_seconds == 2 * 3600
 
 
@@ -172,7 +172,7 @@ async def test_corrections_history_and_access(
     async with maker() as s, s.begin():
         with pytest.raises(DomainError, match="Say why"):
             await timeman.correct(s, team.anna, "finish", at(18, 0), "  ", now=at(19))
-        _, row = await timeman.correct(
+        _, row, _report = await timeman.correct(
             s, team.anna, "finish", at(18, 0), "meeting ran late", now=at(19)
         )
         assert row.old_value == at(17, 0)
