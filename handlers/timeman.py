@@ -6,16 +6,17 @@ import re
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from handlers.core import STAFF, Ctx, Router, pager_row
+from handlers.core import STAFF, Ctx, Router
 from handlers.forms import Field, Form
 from handlers.i18n import N_, Translator
-from handlers.markup import Markup, Span, bold, join_lines
+from handlers.markup import Markup, bold, join_lines
 from handlers.timeman_report import report_reopened, report_view, violation_text
+from handlers.timeman_team import history_view, reports_view
 from handlers.views import Button, View
 from models.base import utcnow
 from models.teams import User
 from models.timeman import DayCorrection, Violation, WorkDay
-from services import timeman
+from services import timeman, timeman_reports
 from services.errors import N_ as _N
 from services.errors import DomainError
 from services.notifications import parse_clock
@@ -36,6 +37,7 @@ WORDS = {
     "fix": ("fix", "correct", "исправить", "корректировка"),
     "history": ("history", "история"),
     "report": ("report", "отчёт", "отчет"),
+    "reports": ("reports", "отчёты", "отчеты"),
     "schedule": ("schedule", "график", "расписание"),
 }
 
@@ -144,6 +146,9 @@ async def day_view(ctx: Ctx, now: datetime | None = None) -> View:
     view.row(
         Button(ctx.tr.s("Corrections"), "day:h:1"), Button(ctx.tr.s("Timesheet"), "ts:w:u:0:t")
     )
+    waiting = await timeman_reports.waiting_reports(ctx.session, ctx.me, 1, 1)
+    if waiting.total:  # a supervisor's reports to confirm
+        view.row(Button(ctx.tr.s("Reports to confirm: {count}", count=waiting.total), "tr:l:1"))
     view.body = join_lines(lines)
     return view
 
@@ -289,7 +294,7 @@ async def _after_finish(
     "day",
     help=N_("your working day: start, break, finish, report"),
     usage=N_(
-        "/day [start [09:10 REASON]|break|resume|finish [18:00 REASON]|fix [DATE] start|finish TIME REASON|history|report [DATE]|schedule]"
+        "/day [start [09:10 REASON]|break|resume|finish [18:00 REASON]|fix [DATE] start|finish TIME REASON|history [@person]|report [DATE]|reports|schedule]"
     ),
     roles=STAFF,
     personal=True,
@@ -362,15 +367,20 @@ async def day_command(ctx: Ctx) -> Any:
         else:
             saved = ctx.tr("Correction saved. Nobody reviews your time, so it stands.")
         return View(body=join_lines([saved, *await report_reopened(ctx, reopened, day)]))
-    if verb == "history":
-        return await history_view(ctx, 1)
+    if verb == "history":  # "/day history @Anna": hers, for her supervisor or an admin
+        if not rest.strip():
+            return await history_view(ctx, 1)
+        from handlers.people import pick_person
+
+        picked = await pick_person(ctx, rest, lambda uid: f"tr:h:{uid}:1")
+        return picked if isinstance(picked, View) else await history_view(ctx, 1, picked.id)
+    if verb == "reports":  # the reports waiting for my confirmation
+        return await reports_view(ctx, 1)
     if verb == "schedule":
         from handlers.timeman_schedule import schedule_command
 
         return await schedule_command(ctx, rest)
     if verb == "report":
-        from services import timeman_reports
-
         # "/day report 03.03", "/day report yesterday": the report of an earlier day
         on, rest = _said_day(rest, timeman.local_date(now, tz))
         if rest.strip():  # "/day report @Пётр": not a word of it is ignored silently
@@ -403,39 +413,6 @@ def _said_day(text: str, today: date) -> tuple[date | None, str]:
     word, _, rest = text.strip().partition(" ")
     on = past_day(word, today) if word else None
     return (on, rest) if on is not None else (None, text)
-
-
-async def history_view(ctx: Ctx, page_no: int) -> View:
-    page = await timeman.corrections(
-        ctx.session, ctx.me, ctx.me.user_id, page_no, ctx.services.page_size
-    )
-    lines: list[Any] = [bold(ctx.tr.s("Corrections ({count})", count=page.total))]
-    if not page.items:
-        lines.append(ctx.tr("No corrections yet."))
-    states = {
-        "pending": ctx.tr.s("waiting for approval"),
-        "approved": ctx.tr.s("approved"),
-        "rejected": ctx.tr.s("rejected"),
-    }
-    for row in page.items:
-        field = ctx.tr.s("start") if row.field == "start" else ctx.tr.s("finish")
-        lines.append(
-            [
-                Span("• "),
-                *ctx.tr(
-                    "{field}: {new} (was {old}) — {state}. {reason}",
-                    field=field,
-                    new=ctx.tr.when(row.new_value),
-                    old=ctx.tr.when(row.old_value) if row.old_value else "—",
-                    state=states.get(row.status, row.status),
-                    reason=row.reason,
-                ),
-            ]
-        )
-    view = View(body=join_lines(lines))
-    view.row(*pager_row(ctx, page, "day:h"))
-    view.row(Button(ctx.tr.s("Back"), "day:v"))
-    return view
 
 
 @router.action("day", personal=True)

@@ -111,6 +111,22 @@ def _report_card(
     return view
 
 
+def review_card(
+    tr: Translator, report: DailyReport, facts: timeman_reports.DayFacts, author: str
+) -> View:
+    """A sent report as its reviewer reads it, in the reader's language, with Confirm
+    and Comment."""
+    card = _report_card(tr, report, facts.day, own=False, draft=draft_text(tr, facts))
+    view = View(
+        body=[*tr("{person} sent the daily report:", person=bold(author)), Span("\n"), *card.body]
+    )
+    view.row(
+        Button(tr.s("✔ Confirm"), f"tm:rc:{report.id}"),
+        Button(tr.s("💬 Comment"), f"tm:rm:{report.id}"),
+    )
+    return view
+
+
 async def report_reopened(ctx: Ctx, report: DailyReport | None, day: WorkDay) -> list[Any]:
     """The day changed after its report was sent, which is a draft again: whoever it was
     sent to is told it will come again; the lines that tell the author (none when no
@@ -151,19 +167,7 @@ async def _send(ctx: Ctx, report_id: int) -> View:
     facts = await timeman_reports.day_facts(ctx.session, user, day, utcnow())
 
     def build(tr: Translator) -> View:
-        card = _report_card(tr, report, day, own=False, draft=draft_text(tr, facts))
-        view = View(
-            body=[
-                *tr("{person} sent the daily report:", person=bold(author)),
-                Span("\n"),
-                *card.body,
-            ]
-        )
-        view.row(
-            Button(tr.s("✔ Confirm"), f"tm:rc:{report.id}"),
-            Button(tr.s("💬 Comment"), f"tm:rm:{report.id}"),
-        )
-        return view
+        return review_card(tr, report, facts, author)
 
     await ctx.notify(boss.id, "approval", build, ref=f"report:{report.id}")
     # the card again, in place: its state and its button now say it was sent
@@ -199,11 +203,14 @@ async def _reviewed(ctx: Ctx, report: DailyReport, author: User, confirmed: bool
         )
 
     await ctx.notify(author.id, "comment", build, ref=f"report:{report.id}")
+    waiting = Button(ctx.tr.s("Reports waiting"), "tr:l:1")
     if confirmed:
-        return View(body=ctx.tr("Report of {person} confirmed.", person=bold(author.name)))
+        said = ctx.tr("Report of {person} confirmed.", person=bold(author.name))
+        return View(body=said).row(waiting)
     view = View(body=ctx.tr("Your comment was sent to {person}.", person=bold(author.name)))
     if report.status != "confirmed":
         view.row(Button(ctx.tr.s("✔ Confirm"), f"tm:rc:{report.id}"))
+    view.row(waiting)
     return view
 
 

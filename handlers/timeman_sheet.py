@@ -25,6 +25,7 @@ ORDER = 62
 
 WEEK = ("week", "w", "неделя", "неделю")
 MONTH = ("month", "m", "месяц")
+TEAM = ("team", "команда", "команды", "команду")  # the people one supervises
 LAST = re.compile(
     r"\b(?:last|previous|прошл(?:ая|ую|ый|ом|ой)|предыдущ(?:ая|ую|ий))\b", re.IGNORECASE
 )
@@ -56,6 +57,8 @@ async def _sheet(ctx: Ctx, kind: str, target: str, target_id: int) -> tuple[list
     first, last = period(kind, today)
     if target == "g":
         people = await timeman_reports.sheet_people(ctx.session, ctx.me, group_id=target_id)
+    elif target == "t":  # the people the reader supervises
+        people = await timeman_reports.sheet_people(ctx.session, ctx.me, team=True)
     else:
         people = await timeman_reports.sheet_people(
             ctx.session, ctx.me, user_id=target_id or ctx.me.user_id
@@ -204,7 +207,7 @@ async def sheet_view(
 @router.command(
     "timesheet",
     help=N_("worked time, days and violations"),
-    usage=N_("/timesheet [week|month|last week|last month] [@person|#group]"),
+    usage=N_("/timesheet [week|month|last week|last month] [@person|#group|team]"),
     roles=STAFF,
     personal=True,
 )
@@ -218,6 +221,8 @@ async def timesheet_command(ctx: Ctx) -> Any:
             kind = "lw" if last else "w"
         elif word.lower() in MONTH:
             kind = "lm" if last else "m"
+        elif word.lower() in TEAM:
+            target = "t"
         else:
             rest.append(word)
     if rest:
@@ -243,7 +248,7 @@ async def timesheet_action(ctx: Ctx) -> Any:
     if (
         len(args) < 4
         or args[0] not in ("w", "m", "lw", "lm")
-        or args[1] not in ("u", "g")
+        or args[1] not in ("u", "g", "t")
         or args[3] not in "tcp"
     ):
         return View(body=ctx.tr("This button is out of date. Open the list again."), private=True)

@@ -18,7 +18,7 @@ from models.base import utcnow
 from models.teams import User
 from models.timeman import DailyReport, DayCorrection, Violation, WorkDay
 from services.access import Actor, get_team_user, require_staff
-from services.errors import N_, DomainError, forbidden, not_found
+from services.errors import N_, DomainError, Forbidden, forbidden, not_found
 from services.pagination import Page, paginate
 from services.timeman_schedules import Schedule as Schedule
 from services.timeman_schedules import schedule_of as schedule_of
@@ -464,7 +464,10 @@ async def corrections(
     """A person's correction history: their own, their supervisor's or an admin's view."""
     person = await get_team_user(session, actor, user_id)
     if not (person.id == actor.user_id or actor.is_admin or person.supervisor_id == actor.user_id):
-        raise forbidden()
+        raise Forbidden(
+            N_("{person}'s corrections are seen by their supervisor and by admins only."),
+            person=person.name,
+        )
     query = (
         select(DayCorrection)
         .where(DayCorrection.user_id == person.id)

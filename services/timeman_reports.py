@@ -14,7 +14,7 @@ from models.timeman import Absence, DailyReport, Violation, WorkDay
 from services import timeman
 from services.access import Actor, get_team_user, require_staff
 from services.errors import N_, DomainError, forbidden, not_found
-from services.pagination import Page, paginate
+from services.pagination import Page, paginate, paginate_rows
 from services.reminders import optional_rows as reminders_rows
 from services.timeman_schedules import schedules_of
 
@@ -217,6 +217,26 @@ async def review_report(
     return row, author
 
 
+async def waiting_reports(
+    session: AsyncSession, actor: Actor, page: int, per_page: int
+) -> Page[tuple[DailyReport, str, date]]:
+    """The reports sent to the actor and not confirmed yet, the oldest first: (report,
+    its author's name, the day's date)."""
+    require_staff(actor)
+    query = (
+        select(DailyReport, User.name, WorkDay.day)
+        .join(User, User.id == DailyReport.user_id)
+        .join(WorkDay, WorkDay.id == DailyReport.day_id)
+        .where(
+            DailyReport.team_id == actor.team_id,
+            DailyReport.supervisor_id == actor.user_id,
+            DailyReport.status == "sent",
+        )
+        .order_by(WorkDay.day, User.name, DailyReport.id)
+    )
+    return await paginate_rows(session, query, page, per_page)
+
+
 async def latest_day(session: AsyncSession, actor: Actor) -> WorkDay | None:
     require_staff(actor)
     return await session.scalar(
@@ -346,11 +366,36 @@ class SheetRow:
 
 
 async def sheet_people(
-    session: AsyncSession, actor: Actor, *, user_id: int | None = None, group_id: int | None = None
+    session: AsyncSession,
+    actor: Actor,
+    *,
+    user_id: int | None = None,
+    group_id: int | None = None,
+    team: bool = False,
 ) -> list[User]:
     """Whose timesheet the actor may see: their own; a report's, as supervisor; anyone's,
-    as admin; a group's members, as the group's owner or moderator (or an admin)."""
+    as admin; a group's members, as the group's owner or moderator (or an admin);
+    `team`: the people the actor supervises."""
     require_staff(actor)
+    if team:
+        rows = await session.execute(
+            select(User)
+            .where(
+                User.team_id == actor.team_id,
+                User.supervisor_id == actor.user_id,
+                User.active.is_(True),
+            )
+            .order_by(User.name)
+        )
+        people = list(rows.scalars())
+        if not people:
+            raise DomainError(
+                N_(
+                    "Nobody reports to you. A team admin sets supervisors: "
+                    "/team supervisor @person @supervisor"
+                )
+            )
+        return people
     if group_id is not None:
         from models.groups import GroupMember
         from services.groups import get_manageable_group

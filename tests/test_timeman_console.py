@@ -854,3 +854,102 @@ async def test_a_day_changed_after_its_report_was_confirmed_sends_it_again(
     async with sqlite_app.workspace.sessionmaker() as s:
         report = (await s.execute(select(DailyReport))).scalar_one()
     assert report.status == "draft"
+
+
+async def _boss_with_people(app: App, tz: str) -> tuple[ConsoleDriver, ...]:
+    """Boss (admin) supervises Anna and Ivan; Petr is a colleague without reports."""
+    boss = ConsoleDriver(app, user="Boss", lang="en", timezone=tz)
+    await boss.say("/start")
+    people = [boss]
+    for name in ("Anna", "Ivan", "Petr"):
+        person = ConsoleDriver(app, user=name, lang="en", timezone=tz)
+        await person.say(f"/start {invite_code(await boss.say('/invite'))}")
+        people.append(person)
+    await boss.say("/team supervisor @Anna @Boss")
+    await boss.say("/team supervisor @Ivan @Boss")
+    return tuple(people)
+
+
+async def test_a_supervisor_reads_the_corrections_of_their_people(sqlite_app: App) -> None:
+    tz = midday_zone()
+    boss, anna, _ivan, petr = await _boss_with_people(sqlite_app, tz)
+    await anna.say("/day start")
+    earlier = local_clock(tz, -timedelta(hours=1))
+    await anna.say(f"/day fix start {earlier} stuck in traffic")
+    out = await boss.say("/day history @Anna")
+    assert "Corrections of Anna (1)" in out and "stuck in traffic" in out, out
+    assert "waiting for approval" in out, out
+    out = await boss.say("/day history")
+    assert "Corrections (0)" in out, out  # his own
+    for who, whose in ((petr, "Anna"), (anna, "Petr")):
+        out = await who.say(f"/day history @{whose}")
+        assert f"{whose}'s corrections are seen by their supervisor and by admins only." in out
+        assert "stuck in traffic" not in out, out
+
+
+async def test_a_supervisor_lists_the_reports_waiting_for_him(sqlite_app: App) -> None:
+    """/day reports: the reports sent to me and not confirmed, each opened by its button
+    with Confirm; the /day card counts them; a long list has pages."""
+    from sqlalchemy import select
+
+    from models.teams import User
+    from models.timeman import DailyReport, WorkDay
+
+    tz = midday_zone()
+    boss, anna, ivan, petr = await _boss_with_people(sqlite_app, tz)
+    for person in (anna, ivan):
+        await person.say("/day start")
+        await person.say("/day finish")
+        out = await person.press("Send to supervisor")
+        assert "The report was sent to Boss." in out, out
+    out = await petr.say("/day reports")
+    assert "No reports are waiting for you." in out, out
+    out = await boss.say("/day")
+    assert "Reports to confirm: 2" in out, out
+    out = await boss.press("Reports to confirm")
+    assert "Reports waiting for your confirmation (2)" in out, out
+    assert "• Anna, " in out and "• Ivan, " in out, out
+    out = await boss.press("Anna, ")
+    assert "Anna sent the daily report:" in out and "Status: sent" in out, out
+    out = await boss.press("Confirm")
+    assert "Report of Anna confirmed." in out, out
+    out = await boss.press("Reports waiting")
+    assert "Reports waiting for your confirmation (1)" in out and "Anna" not in out, out
+
+    # a dozen earlier days of Ivan's sent and waiting: two pages
+    async with sqlite_app.workspace.sessionmaker() as s, s.begin():
+        ivan_row = (await s.execute(select(User).where(User.name == "Ivan"))).scalar_one()
+        today = (
+            await s.execute(select(WorkDay).where(WorkDay.user_id == ivan_row.id))
+        ).scalar_one()
+        for back in range(1, 13):
+            day = WorkDay(
+                team_id=today.team_id,
+                user_id=ivan_row.id,
+                day=today.day - timedelta(days=back),
+                status="closed",
+                started_at=today.started_at - timedelta(days=back),
+                finished_at=today.started_at - timedelta(days=back, hours=-8),
+                break_seconds=0,
+                note="",
+            )
+            s.add(day)
+            await s.flush()
+            s.add(
+                DailyReport(
+                    team_id=day.team_id,
+                    user_id=ivan_row.id,
+                    day_id=day.id,
+                    draft="",
+                    text="",
+                    status="sent",
+                    supervisor_id=ivan_row.supervisor_id,
+                    comment="",
+                    sent_at=utcnow(),
+                )
+            )
+    out = await boss.say("/day reports")
+    assert "Reports waiting for your confirmation (13)" in out and "1/2" in out, out
+    assert out.count("• Ivan, ") == 10, out
+    out = await boss.press("Next")
+    assert out.count("• Ivan, ") == 3 and "2/2" in out, out

@@ -38,3 +38,28 @@ async def test_an_empty_timesheet_chart_in_russian_counts_hours_from_zero(
     assert axes.get_ylabel() == "ч"  # hours, not the English "h"
     bottom, top = axes.get_ylim()
     assert bottom == 0 and top >= 1, (bottom, top)  # not -0.04 to 0.04 with no hours
+
+
+async def test_a_supervisor_sees_the_timesheet_of_their_people(sqlite_app: App) -> None:
+    from tests.console_driver import invite_code
+
+    boss = ConsoleDriver(sqlite_app, user="Boss", lang="en")
+    await boss.say("/start")
+    for name in ("Anna", "Ivan", "Petr"):
+        person = ConsoleDriver(sqlite_app, user=name, lang="en")
+        await person.say(f"/start {invite_code(await boss.say('/invite'))}")
+        await person.say("/day start")
+    await boss.say("/team supervisor @Anna @Boss")
+    await boss.say("/team supervisor @Ivan @Boss")
+    out = await boss.say("/timesheet team")
+    assert "Anna — " in out and "Ivan — " in out, out
+    assert "Petr" not in out and "Boss — " not in out, out
+    out = await boss.press("Month")
+    assert "Anna — " in out and "Petr" not in out, out
+    out = await person.say("/timesheet team")  # Petr supervises nobody
+    assert "Nobody reports to you." in out, out
+    ivan = ConsoleDriver(sqlite_app, user="Иван", lang="ru")
+    await ivan.say(f"/start {invite_code(await boss.say('/invite'))}")
+    await boss.say("/team supervisor @Иван @Boss")
+    out = await boss.say("/timesheet прошлый месяц команда")
+    assert "Иван — 0.0 h in 0 days" in out and "Petr" not in out, out
