@@ -328,10 +328,20 @@ async def day_command(ctx: Ctx) -> Any:
     if verb == "finish":
         minute, reason = split_clock(rest)
         at = None
+        current = await timeman.open_day(ctx.session, ctx.me.user_id)
+        if current is not None and timeman.left_open(current, now, tz) and minute is None:
+            # not "now", a day later: closed at its planned end, as the card's button does
+            if not reason:
+                return await ctx.start_form("day_close", {"day_id": current.id})
+            return await _close_left_open(ctx, current, reason, now)
         if minute is not None:
-            current = await timeman.open_day(ctx.session, ctx.me.user_id)
             if current is not None:
                 at = _finish_at(current, minute, tz)
+                if not reason and timeman.left_open(current, now, tz):
+                    raise DomainError(
+                        _N("Say why the day was left open: /day finish {time} REASON"),
+                        time=f"{minute // 60:02d}:{minute % 60:02d}",
+                    )
             else:
                 at = timeman.at_local(timeman.local_date(now, tz), minute, tz)
         day, correction, violations = await timeman.finish_day(
@@ -441,17 +451,19 @@ async def day_action(ctx: Ctx) -> Any:
         view = await _resume(ctx, now, ctx.int_arg(1))
         view.edit = True
         return view
-    if verb == "f":
+    if verb in ("f", "cp"):
+        day_id = ctx.int_arg(1)
+        current = await timeman.open_day(ctx.session, ctx.me.user_id)
+        if verb == "cp" or (
+            current is not None and timeman.left_open(current, now, ctx.me.timezone)
+        ):  # a day left open (the report prompt's Finish too) is closed through the form
+            if current is None or current.id != day_id:
+                raise DomainError(_N("This button is out of date. Open the list again."))
+            return await ctx.start_form("day_close", {"day_id": day_id})
         day, correction, violations = await timeman.finish_day(
-            ctx.session, ctx.me, day_id=ctx.int_arg(1), now=now
+            ctx.session, ctx.me, day_id=day_id, now=now
         )
         return await _after_finish(ctx, day, correction, violations)
-    if verb == "cp":
-        day_id = ctx.int_arg(1)
-        stale = await timeman.open_day(ctx.session, ctx.me.user_id)
-        if stale is None or stale.id != day_id:
-            raise DomainError(_N("This button is out of date. Open the list again."))
-        return await ctx.start_form("day_close", {"day_id": day_id})
     if verb == "h":
         view = await history_view(ctx, ctx.page_arg(1))
         view.edit = True
@@ -465,17 +477,23 @@ async def _parse_reason(_ctx: Ctx, raw: str) -> str:
 
 async def _submit_close(ctx: Ctx, values: dict[str, Any]) -> list[View]:
     now = utcnow()
-    user = await timeman._me(ctx.session, ctx.me)
-    stale = await timeman.open_day(ctx.session, user.id)
+    stale = await timeman.open_day(ctx.session, ctx.me.user_id)
     if stale is None or stale.id != int(values["day_id"]):
         raise DomainError(_N("This button is out of date. Open the list again."))
+    return await _close_left_open(ctx, stale, values["reason"], now)
+
+
+async def _close_left_open(ctx: Ctx, stale: WorkDay, reason: str, now: datetime) -> list[View]:
+    """A day left open is closed at its planned end (not now, a day later), with the
+    reason; then today's card."""
+    user = await timeman._me(ctx.session, ctx.me)
     schedule = await timeman.schedule_of(ctx.session, user)
     end = timeman.at_local(stale.day, schedule.end_minute, user.timezone)
     if end <= stale.started_at:  # started after the planned end: a planned day's length
         length = max(schedule.end_minute - schedule.start_minute, 1)
         end = stale.started_at + timedelta(minutes=length)
     day, correction, violations = await timeman.finish_day(
-        ctx.session, ctx.me, at=min(end, now), reason=values["reason"], day_id=stale.id, now=now
+        ctx.session, ctx.me, at=min(end, now), reason=reason, day_id=stale.id, now=now
     )
     views = await _after_finish(ctx, day, correction, violations)
     views.append(await day_view(ctx, now))

@@ -953,3 +953,31 @@ async def test_a_supervisor_lists_the_reports_waiting_for_him(sqlite_app: App) -
     assert out.count("• Ivan, ") == 10, out
     out = await boss.press("Next")
     assert out.count("• Ivan, ") == 3 and "2/2" in out, out
+
+
+async def test_a_day_left_open_is_finished_through_the_close_form(sqlite_app: App) -> None:
+    """Yesterday's day nobody finished: its Finish button (the report prompt's) and a
+    bare /day finish ask why in the close form; a time without a reason shows how."""
+    from sqlalchemy import select
+
+    from models.timeman import WorkDay
+
+    tz = midday_zone()
+    anna = ConsoleDriver(sqlite_app, user="Anna", lang="en", timezone=tz)
+    await anna.say("/start")
+    await anna.say("/day schedule mon-sun 09:00-18:00")
+    finish = (await anna.say("/day start"), list(anna.console.actions))
+    async with sqlite_app.workspace.sessionmaker() as s, s.begin():
+        row = (await s.execute(select(WorkDay))).scalar_one()
+        row.day = row.day - timedelta(days=1)
+        row.started_at = row.started_at - timedelta(days=1)
+    out = await anna.say("/day finish 18:00")
+    assert "Say why the day was left open: /day finish 18:00 REASON" in out, out
+    out = await anna.say("/day finish")
+    assert "Why was the day left open?" in out, out
+    await anna.say("/cancel")
+    anna.last, anna.console.actions = finish  # the old message's Finish
+    out = await anna.press("Finish")
+    assert "Why was the day left open?" in out, out
+    out = await anna.say("forgot to clock out")
+    assert "Day finished" in out and "–18:00" in out and "Not started yet" in out, out
