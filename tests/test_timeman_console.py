@@ -976,8 +976,30 @@ async def test_a_day_left_open_is_finished_through_the_close_form(sqlite_app: Ap
     out = await anna.say("/day finish")
     assert "Why was the day left open?" in out, out
     await anna.say("/cancel")
+    async with sqlite_app.workspace.sessionmaker() as s, s.begin():
+        still = (await s.execute(select(WorkDay))).scalar_one()
+        assert still.status == "open", still.status
     anna.last, anna.console.actions = finish  # the old message's Finish
     out = await anna.press("Finish")
     assert "Why was the day left open?" in out, out
     out = await anna.say("forgot to clock out")
     assert "Day finished" in out and "–18:00" in out and "Not started yet" in out, out
+
+
+async def test_a_day_left_open_finished_with_a_reason_ends_at_its_planned_end(
+    sqlite_app: App,
+) -> None:
+    from sqlalchemy import select
+
+    from models.timeman import WorkDay
+
+    anna = ConsoleDriver(sqlite_app, user="Anna", lang="en", timezone=midday_zone())
+    await anna.say("/start")
+    await anna.say("/day schedule mon-sun 09:00-18:00")
+    await anna.say("/day start")
+    async with sqlite_app.workspace.sessionmaker() as s, s.begin():
+        row = (await s.execute(select(WorkDay))).scalar_one()
+        row.day = row.day - timedelta(days=1)
+        row.started_at = row.started_at - timedelta(days=1)
+    out = await anna.say("/day finish forgot to clock out")
+    assert "Day finished" in out and "–18:00" in out, out  # not now, a day later
