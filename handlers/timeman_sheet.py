@@ -5,8 +5,9 @@ from __future__ import annotations
 import asyncio
 import io
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from handlers.core import STAFF, Ctx, Router, pager_row, text_page
 from handlers.i18n import N_, Translator, short_day
@@ -116,19 +117,49 @@ def sheet_text(tr: Translator, rows: list[Any], first: date, last: date) -> list
     return lines
 
 
+def _clock(moment: datetime | None, day: date, tz: str) -> str:
+    """A start or finish as the person's clock read it: "18:00", with its date when it
+    is not the day's own ("2025-03-04 00:20" after working past midnight)."""
+    if moment is None:
+        return ""
+    local = moment.astimezone(ZoneInfo(tz))
+    return local.strftime("%H:%M") if local.date() == day else local.strftime("%Y-%m-%d %H:%M")
+
+
 def sheet_csv(rows: list[Any], first: date, last: date, tr: Translator) -> bytes:
-    """Hours a day and a total per person; columns named in the reader's language."""
+    """A line a day (start, finish, breaks, hours, in the person's clock) and a total line
+    per person; columns named in the reader's language."""
     locale = tr.lang
     lines: list[list[Any]] = []
     for row in rows:
-        day = first
-        while day <= last:
-            if day in row.days:
-                lines.append([row.user.name, day.isoformat(), hours(row.days[day], locale), ""])
-            day += timedelta(days=1)
-        extra = _violations(tr, row.violations)
-        lines.append([row.user.name, tr.s("total"), hours(row.total, locale), extra])
-    header = [tr.s("Person"), tr.s("Date"), tr.s("Hours worked"), tr.s("Violations")]
+        tz = row.user.timezone
+        for day in sorted(d for d in row.days if first <= d <= last):
+            span = row.spans[day]
+            finished = span.finished_at if span.status == "closed" else None
+            lines.append(
+                [
+                    row.user.name,
+                    day.isoformat(),
+                    _clock(span.started_at, day, tz),
+                    _clock(finished, day, tz),
+                    hours(span.break_seconds, locale),
+                    hours(row.days[day], locale),
+                    "",
+                ]
+            )
+        total = tr.s("Total: {person}", person=row.user.name)
+        lines.append(
+            [total, "", "", "", "", hours(row.total, locale), _violations(tr, row.violations)]
+        )
+    header = [
+        tr.s("Person"),
+        tr.s("Date"),
+        tr.s(pN_("a timesheet column", "Start")),
+        tr.s(pN_("a timesheet column", "Finish")),
+        tr.s("Break hours"),
+        tr.s("Hours worked"),
+        tr.s("Violations"),
+    ]
     return ("\ufeff" + csv_text(header, lines, list_separator(locale))).encode("utf-8")
 
 
@@ -186,8 +217,10 @@ async def sheet_view(
         view = View(body=ctx.tr("Timesheet as a chart."))
         view.image = Attachment(f"timesheet-{first.isoformat()}.png", png, "image/png")
         return view
-    piece, page, pages = text_page(join_lines(sheet_text(ctx.tr, rows, first, last)), page_no)
-    view = View(body=piece)
+    # every page under the heading: "Timesheet, 3 Mar – 9 Mar 2025"
+    heading, *lines = sheet_text(ctx.tr, rows, first, last)
+    piece, page, pages = text_page(join_lines(lines), page_no, limit=2900)
+    view = View(body=join_lines([heading, piece]))
     if pages > 1:
         from services.pagination import Page
 

@@ -356,6 +356,7 @@ async def away_on(session: AsyncSession, pairs: list[tuple[int, date]]) -> set[t
 class SheetRow:
     user: User
     days: dict[date, int] = field(default_factory=dict)  # worked seconds per local date
+    spans: dict[date, WorkDay] = field(default_factory=dict)  # each date's day: its times
     violations: dict[str, int] = field(default_factory=dict)
     open_days: int = 0
     left_open: set[date] = field(default_factory=set)  # earlier days nobody closed
@@ -442,6 +443,7 @@ async def timesheet(
                 )
                 until = min(now, max(day.started_at, planned))
         row.days[day.day] = int(timeman.worked(day, until).total_seconds())
+        row.spans[day.day] = day
     found = await session.execute(
         select(Violation.user_id, Violation.kind, func.count())
         .join(WorkDay, WorkDay.id == Violation.day_id)

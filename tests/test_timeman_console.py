@@ -160,6 +160,18 @@ async def test_previous_day_left_open_is_offered_for_closing(sqlite_app: App) ->
     assert "Day finished" in out and "Not started yet" in out
     out = await boss.press("Start the day")
     assert "Working since" in out
+    # in Russian: the day *of* a date, «за пн»
+    ivan = ConsoleDriver(sqlite_app, user="Иван", lang="ru", timezone=tz)
+    await ivan.say(f"/start {invite_code(await boss.say('/invite'))}")
+    await ivan.say("/day start")
+    async with sqlite_app.workspace.sessionmaker() as s, s.begin():
+        await s.execute(
+            update(WorkDay)
+            .where(WorkDay.status == "open", WorkDay.user_id != row.user_id)
+            .values(day=row.day, started_at=row.started_at)
+        )
+    out = await ivan.say("/day")
+    assert "Ваш рабочий день за " in out and "всё ещё открыт" in out, out
 
 
 async def test_day_cycle_and_report_in_russian(sqlite_app: App) -> None:
@@ -426,8 +438,10 @@ async def test_a_russian_timesheet_csv_opens_in_columns(sqlite_app: App, tmp_pat
     name = re.search(r"\(file: (timesheet-[\d-]+\.csv)", out)
     assert name, out
     lines = (tmp_path / name.group(1)).read_text(encoding="utf-8-sig").splitlines()
-    assert lines[0] == "Сотрудник;Дата;Отработано часов;Нарушения", lines
-    assert lines[-1].startswith("Olga;итого;0,0"), lines  # Russian decimals, ";" between
+    assert lines[0] == ("Сотрудник;Дата;Начало;Конец;Перерывы, ч;Отработано часов;Нарушения"), lines
+    # a line a day with its times in her clock, the total apart from the dates
+    assert re.fullmatch(r"Olga;\d{4}-\d\d-\d\d;\d\d:\d\d;;0,0;0,0;", lines[1]), lines
+    assert lines[-1].startswith("Итого: Olga;;;;;0,0"), lines  # Russian decimals, ";"
 
 
 def past_midnight_zone() -> str:

@@ -63,3 +63,27 @@ async def test_a_supervisor_sees_the_timesheet_of_their_people(sqlite_app: App) 
     await boss.say("/team supervisor @Иван @Boss")
     out = await boss.say("/timesheet прошлый месяц команда")
     assert "Иван — 0.0 h in 0 days" in out and "Petr" not in out, out
+
+
+async def test_every_page_of_a_long_timesheet_has_its_heading(sqlite_app: App) -> None:
+    from sqlalchemy import select
+
+    from models.teams import User
+
+    boss = ConsoleDriver(sqlite_app, user="Boss", lang="en")
+    await boss.say("/start")
+    async with sqlite_app.workspace.sessionmaker() as s, s.begin():
+        me = (await s.execute(select(User))).scalar_one()
+        for n in range(80):
+            s.add(
+                User(
+                    team_id=me.team_id,
+                    name=f"Person number {n:02d} with a rather long name",
+                    supervisor_id=me.id,
+                )
+            )
+    out = await boss.say("/timesheet team")
+    assert out.startswith("Timesheet, ") and "Person number 00" in out, out
+    out = await boss.press("Next")
+    assert out.startswith("Timesheet, ") and "Person number 00" not in out, out
+    assert "Person number" in out, out
