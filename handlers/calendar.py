@@ -15,6 +15,7 @@ from handlers.calendar_views import (
     card_view,
     comments_view,
     invitation_view,
+    repeat_text,
     week_png,
 )
 from handlers.core import Ctx, Router, pager_row
@@ -26,7 +27,7 @@ from models.base import utcnow
 from models.calendar import Event
 from models.teams import User
 from services import calendar, calendar_reminders, groups, users
-from services.calendar_parse import parse_event, parse_start
+from services.calendar_parse import EventDraft, parse_event, parse_start
 from services.errors import N_ as _N
 from services.errors import DomainError
 from services.pagination import Page
@@ -176,11 +177,37 @@ async def create_from_text(ctx: Ctx, text: str, chosen: dict[str, Any] | None = 
         weekdays=draft.weekdays,
         all_day=draft.all_day,
     )
-    return await announce_created(ctx, event, invited)
+    return await announce_created(ctx, event, invited, _title_word_note(ctx.tr, draft, event))
 
 
-async def announce_created(ctx: Ctx, event: Event, invited: list[User]) -> View:
-    """Invite the people of a new event, queue its reminders, show its card."""
+# what to add to repeat an event whose title's word did not ("Weekly sync tomorrow 10:00")
+_REPEAT_HOW = {"daily": N_("every day"), "weekly": N_("every week"), "monthly": N_("every month")}
+
+
+def _title_word_note(tr: Translator, draft: EventDraft, event: Event) -> list[Span]:
+    """A title opening with "Daily", "Еженедельная"...: say whether it made the event repeat."""
+    if not draft.title_word:
+        return []
+    if draft.title_repeats:
+        return tr(
+            '"{word}" in the title: it repeats {rule}. If it is one meeting, cancel it and give its date.',
+            word=draft.title_word,
+            rule=repeat_text(tr, event),
+        )
+    if event.repeat != "none":
+        return []
+    return tr(
+        '"{word}" in the title, but it happens once. To repeat it, add "{how}".',
+        word=draft.title_word,
+        how=tr.s(_REPEAT_HOW[draft.title_repeat]),
+    )
+
+
+async def announce_created(
+    ctx: Ctx, event: Event, invited: list[User], note: list[Span] | None = None
+) -> View:
+    """Invite the people of a new event, queue its reminders, show its card (after the
+    note, if any, on how the text was read)."""
     for user in invited:
         await ctx.notify(
             user.id,
@@ -198,7 +225,7 @@ async def announce_created(ctx: Ctx, event: Event, invited: list[User]) -> View:
         )
     await queue_reminders(ctx, event)
     view = await card_view(ctx, await calendar.get_occurrence(ctx.session, ctx.me, event.id, None))
-    head = (
+    head: list[Span] = (
         ctx.tr.n(
             "Event created; {n} person invited.", "Event created; {n} people invited.", len(invited)
         )
@@ -208,6 +235,8 @@ async def announce_created(ctx: Ctx, event: Event, invited: list[User]) -> View:
     if event.repeat == "none" and event.ends_at <= utcnow():
         # kept as a record; still said, in case the date was a slip
         head = [*head, Span(" "), *ctx.tr("Note: it is already over.")]
+    if note:
+        head = [*head, Span(" "), *note]
     view.body = [*head, Span("\n\n"), *view.body]
     return view
 

@@ -36,6 +36,12 @@ class EventDraft:
     repeat: str = "none"
     weekdays: list[int] = field(default_factory=list)
     all_day: bool = False
+    # the title opens with "Daily", "Еженедельная"...: the word stays in the title, names
+    # a repeat (daily, weekly, monthly), and is the event's only when the time said is
+    # that series' slot (title_repeats)
+    title_word: str = ""
+    title_repeat: str = ""
+    title_repeats: bool = False
 
 
 _URL = re.compile(r"https?://\S+")
@@ -118,6 +124,13 @@ _CLOCK_WORD = re.compile(r"(?:\b(?:at|в)\s+)?\b(\d{1,2}:\d{2})\b", re.IGNORECAS
 _DAILY = re.compile(r"\b(?:every ?day|daily|каждый день|ежедневно)\b", re.IGNORECASE)
 _MONTHLY = re.compile(r"\b(?:every month|monthly|каждый месяц|ежемесячно)\b", re.IGNORECASE)
 _WEEKLY = re.compile(r"\b(?:every week|weekly|каждую неделю|еженедельно)\b", re.IGNORECASE)
+# a title opening with a repeat word: "Weekly sync", "Ежедневный стендап"
+_TITLE_WORD = re.compile(
+    r"(?:(?P<daily>daily|ежедневн\w*)|(?P<weekly>weekly|еженедельн\w*)"
+    r"|(?P<monthly>monthly|ежемесячн\w*))(?!\S)",
+    re.IGNORECASE,
+)
+_BARE_CLOCK = re.compile(r"(?:(?:at|в|во)\s+)?\d{1,2}:\d{2}", re.IGNORECASE)
 _WEEKDAYS = re.compile(
     rf"\b(?:every|по|каждый|каждую|каждое)\s+((?:{_DAY_ALT})(?:\s*(?:,|and|и)\s*(?:{_DAY_ALT}))*)\b",
     re.IGNORECASE,
@@ -234,6 +247,10 @@ def parse_event(text: str, locale: str, tz: str, now: datetime | None = None) ->
     groups = ["#" + g for g in _GROUPS.findall(raw)]
     raw = _GROUPS.sub(" ", _PEOPLE.sub(" ", raw))
 
+    raw = raw.strip()
+    leading = _TITLE_WORD.match(raw)  # the title's own word, not a repeat to take out
+    opening = raw[: leading.end()] if leading else ""
+    raw = raw[len(opening) :]
     repeat, weekdays = "none", []
     if _EVERY_OTHER.search(raw):
         raise DomainError(
@@ -257,6 +274,7 @@ def parse_event(text: str, locale: str, tz: str, now: datetime | None = None) ->
         if match:
             repeat = kind if repeat == "none" else repeat
             raw = _strip(raw, match)
+    raw = opening + raw
 
     all_day = False
     match = _ALL_DAY.search(raw)
@@ -305,6 +323,7 @@ def parse_event(text: str, locale: str, tz: str, now: datetime | None = None) ->
 
     zone = ZoneInfo(tz)
     start: datetime | None = None
+    slot = ""  # the words that said the day and time, when a time of day is among them
     if days is not None:
         said_clock = _CLOCK_WORD.search(raw)
         if said_clock is None or all_day:
@@ -359,6 +378,7 @@ def parse_event(text: str, locale: str, tz: str, now: datetime | None = None) ->
         found = find_when(raw, locale, tz, now)
         if found is not None:
             start = found.when
+            slot = found.fragment
             raw = raw.replace(found.fragment, " ", 1)
             if all_day:  # "tomorrow all day"
                 day = start.astimezone(zone).date()
@@ -387,6 +407,12 @@ def parse_event(text: str, locale: str, tz: str, now: datetime | None = None) ->
         )
     if nth is not None:  # "1 числа в 12": the coming 1st at 12:00
         start = _on_day_of_month(nth, start.astimezone(zone).time(), zone, now)
+    title_repeats = repeat == "none" and leading is not None and _title_slot(leading, slot, nth)
+    named = (
+        next((kind for kind, word in leading.groupdict().items() if word), "") if leading else ""
+    )
+    if title_repeats:
+        repeat = named
     if repeat == "weekly" and weekdays:
         local = start.astimezone(zone)
         while local.weekday() not in weekdays:
@@ -417,9 +443,23 @@ def parse_event(text: str, locale: str, tz: str, now: datetime | None = None) ->
         description=description,
         repeat=repeat,
         weekdays=weekdays,
+        title_word=opening,
+        title_repeat=named,
+        title_repeats=title_repeats,
     )
     check_times(draft.starts_at, draft.ends_at)
     return draft
+
+
+def _title_slot(leading: re.Match[str], slot: str, nth: int | None) -> bool:
+    """Whether the time said is the slot of the series the title's word names: a weekday
+    for "Weekly sync mon 10:00", a bare time of day for "Daily standup 9:30", a day of the
+    month for "Ежемесячный отчёт 10 числа в 15:00". With a date ("Weekly sync tomorrow
+    10:00", "Monthly review Dec 10 15:00") it is one meeting of that name."""
+    if leading["weekly"]:
+        return any(word in _WORD_DAY for word in re.findall(r"\w+", slot.lower()))
+    bare = _BARE_CLOCK.fullmatch(slot.strip()) is not None
+    return bare and (nth is None if leading["daily"] else nth is not None)
 
 
 def _on_day_of_month(nth: int, clock: time, zone: ZoneInfo, now: datetime | None) -> datetime:

@@ -461,3 +461,21 @@ async def test_what_event_asks_is_answered(sqlite_app: App) -> None:
     assert "Event created." in out and "Team sync" in out
     out = await anna.say("/events week")
     assert "Standup" in out
+
+async def test_a_title_opening_with_a_repeat_word_keeps_it(sqlite_app: App) -> None:
+    boss, _anna, _petr = await team(sqlite_app)
+    out = await boss.say("/event Weekly sync every mon 10:00 60m @Anna")
+    assert "📅 Weekly sync\n" in out and "Repeats: every week on Mon" in out, out
+    out = await boss.say("/event Daily standup 09:30 15m")
+    assert "📅 Daily standup\n" in out and "Repeats: every day" in out, out
+    assert '"Daily" in the title: it repeats every day.' in out, out
+    out = await boss.say("/event Monthly report review Dec 10 15:00")
+    assert "📅 Monthly report review\n" in out and "Repeats" not in out, out
+    assert '"Monthly" in the title, but it happens once. To repeat it, add "every month".' in out
+    olga = ConsoleDriver(sqlite_app, user="Olga", lang="ru")
+    await olga.say("/start")
+    out = await olga.say("/event Еженедельная планёрка в пн 10:00")
+    assert "📅 Еженедельная планёрка\n" in out, out
+    assert "«Еженедельная» в названии: событие повторяется каждую неделю: пн." in out, out
+    out = await olga.say("/event Еженедельная планёрка завтра 10:00")
+    assert "Повторяется" not in out and "добавьте «каждую неделю»" in out, out
