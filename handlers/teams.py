@@ -10,6 +10,7 @@ from handlers.i18n import N_, Translator
 from handlers.markup import Span, bold, code, join_lines, link
 from handlers.menu import menu_view
 from handlers.people import pick_person
+from handlers.teams_removal import confirm_removal, pick_successor, remove
 from handlers.teams_supervisor import set_from_text
 from handlers.views import Button, View
 from models.base import utcnow
@@ -273,22 +274,7 @@ async def _admin(ctx: Ctx, verb: str, rest: str) -> View:
     picked = await pick_person(ctx, rest, lambda uid: f"tmr:x:{uid}")
     if isinstance(picked, View):
         return picked
-    return _confirm_removal(ctx, await teams.removable(ctx.session, ctx.me, picked.id))
-
-
-def _confirm_removal(ctx: Ctx, user: User) -> View:
-    view = View(
-        body=ctx.tr(
-            "Remove {person} from the team? They will no longer use it or hear from it; "
-            "their tasks, comments and deals stay.",
-            person=bold(user.name),
-        )
-    )
-    view.row(
-        Button(ctx.tr.s("Remove {person}", person=user.name)[:60], f"tmr:rx:{user.id}"),
-        Button(ctx.tr.s("Cancel"), "tmr:c"),
-    )
-    return view
+    return await confirm_removal(ctx, picked.id)
 
 
 async def _set_role(ctx: Ctx, user_id: int, role: str) -> View:
@@ -350,13 +336,13 @@ async def team_admin_action(ctx: Ctx) -> View:
     require_admin(ctx.me)
     if verb == "c":
         return View(body=ctx.tr("Nothing was changed."), edit=True)
+    successor = ctx.int_arg(2) if len(ctx.action_args) > 2 else None
     if verb == "x":
-        return _confirm_removal(ctx, await teams.removable(ctx.session, ctx.me, ctx.int_arg(1)))
+        return await confirm_removal(ctx, ctx.int_arg(1), successor)
+    if verb == "p":
+        return await pick_successor(ctx, ctx.int_arg(1), ctx.page_arg(2))
     if verb == "rx":
-        user = await teams.remove_member(ctx.session, ctx.me, ctx.int_arg(1))
-        return View(
-            body=ctx.tr("{person} was removed from the team.", person=bold(user.name)), edit=True
-        )
+        return await remove(ctx, ctx.int_arg(1), successor)
     if verb == "r":
         role = ctx.action_args[2] if len(ctx.action_args) > 2 else ""
         return await _set_role(ctx, ctx.int_arg(1), role)

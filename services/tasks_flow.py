@@ -139,8 +139,14 @@ async def delegate(session: AsyncSession, actor: Actor, task_id: int, user_id: i
             TaskMember.role == ACCOMPLICE,
         )
     )
-    # the one who handed it over keeps an eye on it
-    if previous != task.creator_id and await _role(session, task, previous) is None:
+    # the one who handed it over keeps an eye on it, unless they left the team
+    handed = await session.get(User, previous)
+    if (
+        handed is not None
+        and handed.active
+        and previous != task.creator_id
+        and await _role(session, task, previous) is None
+    ):
         session.add(TaskMember(task_id=task.id, user_id=previous, role=AUDITOR))
     await session.flush()
     return task

@@ -12,11 +12,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.base import utcnow
+from models.calendar import Event
 from models.dialogs import DialogState
 from models.groups import Group, GroupMember
 from models.outbox import OutboxMessage
 from models.teams import Identity, Invite, Role, Team, User
-from services import dialogs
+from services import dialogs, teams_handover
 from services.access import Actor, get_team_user, require_admin
 from services.errors import N_, DomainError, not_found
 from services.groups import drop_member, get_manageable_group
@@ -486,11 +487,19 @@ async def removable(session: AsyncSession, actor: Actor, user_id: int) -> User:
     return user
 
 
-async def remove_member(session: AsyncSession, actor: Actor, user_id: int) -> User:
+async def remove_member(
+    session: AsyncSession, actor: Actor, user_id: int, successor_id: int | None = None
+) -> tuple[User, list[Event]]:
     """An admin takes someone out of the team: they can no longer use it and hear
     nothing from it; what they did (tasks, comments, deals) stays, and so do they in
-    history. Not oneself; not the last admin."""
+    history. Not oneself; not the last admin. Their coming events go to the successor
+    (the admin unless named), who organises them; nobody reports to them any more.
+    Returns them and those events (their open tasks and records: the caller hands them
+    over, see teams_handover)."""
     user = await removable(session, actor, user_id)
+    successor = await teams_handover.successor(
+        session, actor, successor_id or actor.user_id, user.id
+    )
     user.active = False
     await session.execute(update(Identity).where(Identity.user_id == user.id).values(active=False))
     # out of each group as leaving it takes one out: its events go with it, so a
@@ -525,8 +534,10 @@ async def remove_member(session: AsyncSession, actor: Actor, user_id: int) -> Us
         await session.execute(delete(CrmGrant).where(CrmGrant.user_id == user.id))
     except ImportError:  # pragma: no cover - a build without the CRM
         pass
+    events = await teams_handover.leave_events(session, user.id, successor.id)
+    await teams_handover.clear_supervisor(session, user.id)
     await session.flush()
-    return user
+    return user, events
 
 
 async def find_removed(session: AsyncSession, actor: Actor, name: str) -> list[User]:

@@ -343,3 +343,77 @@ async def test_supervisors_are_set_by_an_admin_in_russian(sqlite_app: App) -> No
     assert "Пётр: руководитель — Ольга." in out, out
     out = await olga.say("/team руководитель @Пётр нет")
     assert "Пётр: руководитель не назначен." in out, out
+
+
+async def test_removing_someone_hands_what_they_hold_to_a_colleague(sqlite_app: App) -> None:
+    anna = ConsoleDriver(sqlite_app, user="Anna", lang="en")
+    await anna.say("/start")
+    people = {}
+    for name in ("Boris", "Petr", "Vera"):
+        people[name] = ConsoleDriver(sqlite_app, user=name, lang="en")
+        await people[name].say(f"/start {invite_code(await anna.say('/invite'))}")
+    boris, petr, vera = people["Boris"], people["Petr"], people["Vera"]
+    await anna.say("/task Prepare report tomorrow 15:00 @Boris")
+    await boris.say("/deal Big contract 10000 USD")
+    await boris.say("/lead Ivan Petrov, +7 999 123-45-67")
+    await boris.say("/event Standup tomorrow 10:00 30m @Petr @Anna")
+    await petr.say("/event Review tomorrow 12:00 @Boris")
+    await anna.say("/team supervisor @Petr @Boris")
+
+    out = await anna.say("/team remove @Boris")
+    assert "Still with them: 1 open task, 1 open deal, 1 open lead, 1 coming event." in out, out
+    assert "All of it goes to Anna" in out and "Reporting to them: Petr." in out, out
+    out = await anna.press("Hand over to someone else")
+    assert "Who takes over from Boris?" in out and "Vera" in out and "] Boris" not in out, out
+    out = await anna.press("Vera")
+    assert "All of it goes to Vera" in out, out
+    out = await anna.press("Remove, hand over to Vera")
+    assert "Boris was removed from the team." in out, out
+    assert "Handed over to Vera: 1 open task, 1 open deal, 1 open lead, 1 coming event." in out
+    assert "No supervisor now: Petr." in out, out
+
+    out = await anna.say("/task 1")
+    assert "responsible Vera" in out and "Boris" not in out, out  # not even an observer
+    out = await vera.say("/deal 1")
+    assert "Responsible: Vera" in out, out
+    out = await vera.say("/lead 1")
+    assert "Responsible: Vera" in out, out
+    out = await vera.say("/event 1")
+    assert "Organiser: Vera" in out and "Boris" not in out and "✅ Vera" in out, out
+    out = await petr.say("/event 2")
+    assert "Boris" not in out, out
+    out = await petr.say("/me")
+    assert "Supervisor: not set" in out, out
+    out = await vera.say("/inbox")
+    assert "Anna removed Boris from the team; you now organise Standup." in out, out
+    assert "Prepare report" in out and "Big contract" in out and "Ivan Petrov" in out, out
+
+
+async def test_a_removed_person_is_not_made_an_observer_by_a_later_delegation(
+    sqlite_app: App,
+) -> None:
+    anna = ConsoleDriver(sqlite_app, user="Anna", lang="en")
+    await anna.say("/start")
+    boris = ConsoleDriver(sqlite_app, user="Boris", lang="en")
+    await boris.say(f"/start {invite_code(await anna.say('/invite'))}")
+    await anna.say("/task Prepare report tomorrow 15:00 @Boris")
+    await boris.say("/task 1 done")
+    await anna.say("/team remove @Boris")
+    out = await anna.press("Remove Boris")  # a completed task is not handed over
+    assert "Boris was removed from the team." in out and "Handed over" not in out, out
+    await anna.say("/task 1 reopen")
+    out = await anna.say("/task 1 delegate @Anna")
+    assert "Anna is now responsible." in out and "Observers" not in out, out
+
+
+async def test_the_hand_over_reads_in_russian(sqlite_app: App) -> None:
+    olga = ConsoleDriver(sqlite_app, user="Ольга", lang="ru")
+    await olga.say("/start")
+    petr = ConsoleDriver(sqlite_app, user="Пётр", lang="ru")
+    await petr.say(f"/start {invite_code(await olga.say('/invite'))}")
+    await olga.say("/task Отчёт завтра 15:00 @Пётр")
+    await olga.say("/task Смета завтра 16:00 @Пётр")
+    out = await olga.say("/team удалить Пётр")
+    assert "За ним(ней) остаётся: 2 открытые задачи." in out, out
+    out = await olga.press("Исключить, передать: Ольга")
+    assert "Ольга получает: 2 открытые задачи." in out, out

@@ -1,0 +1,157 @@
+"""/team remove: what the person still holds, the colleague who takes it over (the
+admin by default, or one picked), and the hand-over with the usual notices."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from handlers.calendar_reminders import queue_event_reminders
+from handlers.core import Ctx, pager_row
+from handlers.crm import assign_owner
+from handlers.i18n import Translator
+from handlers.markup import Markup, Span, bold, join_lines
+from handlers.tasks_more import apply_delegate
+from handlers.views import Button, View
+from models.calendar import Event
+from models.teams import User
+from services import teams, teams_handover
+from services.teams_handover import Holdings
+
+
+def _held(tr: Translator, held: Holdings) -> Markup:
+    """ "2 open tasks, 1 open deal, 1 coming event": what changes hands."""
+    tasks, deals, leads, events = (
+        len(held.tasks),
+        len(held.deals),
+        len(held.leads),
+        len(held.events),
+    )
+    parts = [
+        part
+        for count, part in (
+            (tasks, tr.n("{n} open task", "{n} open tasks", tasks)),
+            (deals, tr.n("{n} open deal", "{n} open deals", deals)),
+            (leads, tr.n("{n} open lead", "{n} open leads", leads)),
+            (events, tr.n("{n} coming event", "{n} coming events", events)),
+        )
+        if count
+    ]
+    out: Markup = []
+    for part in parts:
+        out.extend([Span(", "), *part] if out else part)
+    return out
+
+
+def _names(users: list[User]) -> str:
+    return ", ".join(u.name for u in users)
+
+
+async def confirm_removal(ctx: Ctx, user_id: int, to_id: int | None = None) -> View:
+    """Remove? With what they still hold and to whom it goes, or who else may take it."""
+    tr = ctx.tr
+    user = await teams.removable(ctx.session, ctx.me, user_id)
+    held = await teams_handover.holdings(ctx.session, ctx.me, user.id)
+    if not held:
+        view = View(
+            body=tr(
+                "Remove {person} from the team? They will no longer use it or hear from it; "
+                "their tasks, comments and deals stay.",
+                person=bold(user.name),
+            )
+        )
+        view.row(Button(tr.s("Remove {person}", person=user.name)[:60], f"tmr:rx:{user.id}"))
+        view.row(Button(tr.s("Cancel"), "tmr:c"))
+        return view
+    to = await teams_handover.successor(ctx.session, ctx.me, to_id or ctx.me.user_id, user.id)
+    moving = _held(tr, held)
+    lines: list[Any] = [
+        tr(
+            "Remove {person} from the team? They will no longer use it or hear from it.",
+            person=bold(user.name),
+        )
+    ]
+    if moving:
+        lines.append(tr("Still with them: {items}.", items=moving))
+        lines.append(
+            tr(
+                "All of it goes to {other}: the tasks, deals and leads with the usual notices, "
+                "the events with {other} as organiser.",
+                other=bold(to.name),
+            )
+        )
+    if held.reports:
+        lines.append(
+            tr(
+                "Reporting to them: {people}. They will have no supervisor until you set one "
+                "(/team supervisor).",
+                people=_names(held.reports),
+            )
+        )
+    view = View(body=join_lines(lines))
+    if moving:
+        label = tr.s("Remove, hand over to {person}", person=to.name)
+        view.row(Button(label[:60], f"tmr:rx:{user.id}:{to.id}"))
+        view.row(Button(tr.s("Hand over to someone else"), f"tmr:p:{user.id}:1"))
+    else:
+        view.row(Button(tr.s("Remove {person}", person=user.name)[:60], f"tmr:rx:{user.id}"))
+    view.row(Button(tr.s("Cancel"), "tmr:c"))
+    return view
+
+
+async def pick_successor(ctx: Ctx, user_id: int, page_no: int) -> View:
+    """The colleagues who may take over, a page of buttons."""
+    user = await teams.removable(ctx.session, ctx.me, user_id)
+    page = await teams_handover.successors(
+        ctx.session, ctx.me, user.id, page_no, ctx.services.page_size
+    )
+    view = View(body=ctx.tr("Who takes over from {person}?", person=bold(user.name)), edit=True)
+    for other in page.items:
+        view.row(Button(other.name[:60], f"tmr:x:{user.id}:{other.id}"))
+    view.row(*pager_row(ctx, page, f"tmr:p:{user.id}"))
+    view.row(Button(ctx.tr.s("Cancel"), "tmr:c"))
+    return view
+
+
+async def remove(ctx: Ctx, user_id: int, to_id: int | None) -> View:
+    """Out of the team; what they held goes to the successor, who hears of it as of any
+    hand-over."""
+    held = await teams_handover.holdings(ctx.session, ctx.me, user_id)
+    user, events = await teams.remove_member(ctx.session, ctx.me, user_id, to_id)
+    to = await teams_handover.successor(ctx.session, ctx.me, to_id or ctx.me.user_id, user.id)
+    for task_id in held.tasks:
+        await apply_delegate(ctx, task_id, to.id)
+    for entity, ids in (("deal", held.deals), ("lead", held.leads)):
+        for entity_id in ids:
+            await assign_owner(ctx, {"entity": entity, "entity_id": entity_id, "owner": to.id})
+    for event in events:
+        await _tell_organiser(ctx, event, user, to)
+        await queue_event_reminders(ctx.session, event)
+    lines: list[Any] = [ctx.tr("{person} was removed from the team.", person=bold(user.name))]
+    moved = _held(ctx.tr, held)
+    if moved:
+        lines.append(ctx.tr("Handed over to {other}: {items}.", other=bold(to.name), items=moved))
+    if held.reports:
+        lines.append(
+            ctx.tr(
+                "No supervisor now: {people}. Set one: /team supervisor @person @supervisor",
+                people=_names(held.reports),
+            )
+        )
+    return View(body=join_lines(lines), edit=True)
+
+
+async def _tell_organiser(ctx: Ctx, event: Event, user: User, to: User) -> None:
+    actor_name, left, title = ctx.me.name, user.name, event.title
+
+    def build(tr: Translator) -> View:
+        return View(
+            body=tr(
+                "{person} removed {other} from the team; you now organise {title}.",
+                person=bold(actor_name),
+                other=bold(left),
+                title=bold(title),
+            ),
+            buttons=[[Button(tr.s("Open"), f"ev:o:{event.id}")]],
+        )
+
+    await ctx.notify(to.id, "event", build, ref=f"event:{event.id}")

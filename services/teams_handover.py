@@ -1,0 +1,174 @@
+"""Someone leaving the team: what they still hold, and the colleague who takes it.
+
+/team remove lists it and hands it all to one person (the removing admin unless they
+pick another). Tasks, deals and leads change hands through their own services (the
+handler tells the people, as any hand-over does); events and supervisor links here,
+as part of the removal itself."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, delete, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models.base import utcnow
+from models.calendar import Event, EventAttendee, EventOccurrenceAnswer
+from models.crm import CrmDeal, CrmLead, CrmStage
+from models.tasks import Task
+from models.teams import Role, User
+from services.access import Actor, get_team_user, require_admin
+from services.errors import N_, DomainError, not_found
+from services.pagination import Page, paginate
+
+
+@dataclass(slots=True)
+class Holdings:
+    """What is still open with a person: tasks they are responsible for, open deals and
+    leads, coming events they organise, the people they supervise."""
+
+    tasks: list[int] = field(default_factory=list)
+    deals: list[int] = field(default_factory=list)
+    leads: list[int] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    reports: list[User] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.tasks or self.deals or self.leads or self.events or self.reports)
+
+
+def _coming_series(user_id: int, column: Any) -> list[ColumnElement[bool]]:
+    """Conditions for the events (series or single, not overrides) not over yet whose
+    `column` is the person."""
+    now = utcnow()
+    return [
+        column == user_id,
+        Event.parent_id.is_(None),
+        Event.cancelled.is_(False),
+        or_(
+            and_(Event.repeat == "none", Event.ends_at > now),
+            and_(
+                Event.repeat != "none", or_(Event.repeat_until.is_(None), Event.repeat_until > now)
+            ),
+        ),
+    ]
+
+
+async def holdings(session: AsyncSession, actor: Actor, user_id: int) -> Holdings:
+    require_admin(actor)
+    user = await get_team_user(session, actor, user_id)
+    team = actor.team_id
+    tasks = await session.scalars(
+        select(Task.id)
+        .where(Task.team_id == team, Task.responsible_id == user.id, Task.is_open.is_(True))
+        .order_by(Task.id)
+    )
+    deals = await session.scalars(
+        select(CrmDeal.id)
+        .join(CrmStage, CrmStage.id == CrmDeal.stage_id)
+        .where(CrmDeal.team_id == team, CrmDeal.owner_id == user.id, CrmStage.kind == "open")
+        .order_by(CrmDeal.id)
+    )
+    leads = await session.scalars(
+        select(CrmLead.id)
+        .join(CrmStage, CrmStage.id == CrmLead.status_id)
+        .where(CrmLead.team_id == team, CrmLead.owner_id == user.id, CrmStage.kind == "open")
+        .order_by(CrmLead.id)
+    )
+    events = await session.scalars(
+        select(Event)
+        .where(Event.team_id == team, *_coming_series(user.id, Event.organizer_id))
+        .order_by(Event.starts_at, Event.id)
+    )
+    reports = await session.scalars(
+        select(User)
+        .where(User.team_id == team, User.supervisor_id == user.id, User.active.is_(True))
+        .order_by(User.name)
+    )
+    return Holdings(
+        list(tasks.all()),
+        list(deals.all()),
+        list(leads.all()),
+        list(events.all()),
+        list(reports.all()),
+    )
+
+
+def _successors_query(actor: Actor, leaving_id: int) -> Select[Any]:
+    return select(User).where(
+        User.team_id == actor.team_id,
+        User.active.is_(True),
+        User.role != Role.EXTRANET.value,
+        User.id != leaving_id,
+    )
+
+
+async def successors(
+    session: AsyncSession, actor: Actor, leaving_id: int, page: int, per_page: int
+) -> Page[User]:
+    """The colleagues who may take over a leaving person's work: the team's active
+    admins and employees."""
+    require_admin(actor)
+    return await paginate(
+        session, _successors_query(actor, leaving_id).order_by(User.name), page, per_page
+    )
+
+
+async def successor(session: AsyncSession, actor: Actor, user_id: int, leaving_id: int) -> User:
+    """One of `successors` (the id comes from a button)."""
+    require_admin(actor)
+    user = await session.scalar(_successors_query(actor, leaving_id).where(User.id == user_id))
+    if user is None:
+        if user_id == leaving_id:
+            raise DomainError(N_("Pick someone who stays in the team."))
+        raise not_found()
+    return user
+
+
+async def leave_events(session: AsyncSession, user_id: int, successor_id: int) -> list[Event]:
+    """The leaving person is out of the coming events' attendee lists, and those they
+    organise get the successor as organiser (and attendee). Returns those events."""
+    theirs = list(
+        (
+            await session.scalars(select(Event).where(*_coming_series(user_id, Event.organizer_id)))
+        ).all()
+    )
+    series_ids = [e.id for e in theirs]
+    await session.execute(
+        update(Event)
+        .where(
+            Event.organizer_id == user_id,
+            or_(Event.id.in_(series_ids), Event.parent_id.in_(series_ids)),
+        )
+        .values(organizer_id=successor_id)
+    )
+    attending = select(Event.id).where(*_coming_series(user_id, EventAttendee.user_id))
+    attending = attending.join(EventAttendee, EventAttendee.event_id == Event.id)
+    coming_ids = [*series_ids, *(await session.scalars(attending)).all()]
+    await session.execute(
+        delete(EventAttendee).where(
+            EventAttendee.user_id == user_id, EventAttendee.event_id.in_(coming_ids)
+        )
+    )
+    await session.execute(
+        delete(EventOccurrenceAnswer).where(
+            EventOccurrenceAnswer.user_id == user_id,
+            EventOccurrenceAnswer.series_id.in_(coming_ids),
+        )
+    )
+    for event in theirs:  # the new organiser is in, as an organiser is
+        row = await session.get(EventAttendee, (event.id, successor_id))
+        if row is None:
+            session.add(EventAttendee(event_id=event.id, user_id=successor_id, status="yes"))
+        else:
+            row.status = "yes"
+    await session.flush()
+    return theirs
+
+
+async def clear_supervisor(session: AsyncSession, user_id: int) -> None:
+    """Nobody reports to someone who left: their approvals go to the admins."""
+    await session.execute(
+        update(User).where(User.supervisor_id == user_id).values(supervisor_id=None)
+    )
