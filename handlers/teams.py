@@ -10,7 +10,14 @@ from handlers.i18n import N_, Translator
 from handlers.markup import Span, bold, code, join_lines, link
 from handlers.menu import menu_view
 from handlers.people import pick_person
-from handlers.teams_removal import confirm_removal, pick_successor, remove
+from handlers.teams_removal import (
+    confirm_removal,
+    pick_successor,
+    remove,
+    removed_page,
+    restore,
+    restore_by_name,
+)
 from handlers.teams_supervisor import set_from_text
 from handlers.views import Button, View
 from models.base import utcnow
@@ -159,6 +166,9 @@ ADMIN_VERBS = {
     "исключить": "remove",
     "restore": "restore",
     "вернуть": "restore",
+    "removed": "removed",
+    "исключённые": "removed",
+    "исключенные": "removed",
     "role": "role",
     "роль": "role",
     "invites": "invites",
@@ -183,7 +193,7 @@ ROLE_WORDS = {
     help=N_("your team; admins rename it and manage its people and invites"),
     usage=N_(
         "/team [name NEW NAME | role @person admin|employee | supervisor @person "
-        "@supervisor | remove @person | restore NAME | invites]"
+        "@supervisor | remove @person | removed | restore NAME | invites]"
     ),
     by_role={
         "employee": (N_("your team and its people"), N_("/team")),
@@ -244,7 +254,6 @@ async def team_command(ctx: Ctx) -> View:
 
 _WHOM = {
     "remove": N_("Whom? For example: /team remove @Boris"),
-    "restore": N_("Whom? For example: /team restore Boris Petrov"),
     "role": N_("For example: /team role @Boris admin"),
 }
 
@@ -252,16 +261,12 @@ _WHOM = {
 async def _admin(ctx: Ctx, verb: str, rest: str) -> View:
     if verb == "invites":
         return await _invites_page(ctx, 1)
+    if verb == "removed" or (verb == "restore" and not rest):
+        return await removed_page(ctx, 1)
     if not rest:  # each action's own example: "/team role" is not told to remove anyone
         raise DomainError(_WHOM[verb])
     if verb == "restore":
-        found = await teams.find_removed(ctx.session, ctx.me, rest)
-        if len(found) != 1:
-            raise DomainError(
-                N_("Nobody called {name} has left the team. Give the full name."), name=rest
-            )
-        user = await teams.restore_member(ctx.session, ctx.me, found[0].id)
-        return View(body=ctx.tr("{person} is back in the team.", person=bold(user.name)))
+        return await restore_by_name(ctx, rest)
     words = rest.split()
     if verb == "role":
         role = ROLE_WORDS.get(words[-1].casefold()) if len(words) > 1 else None
@@ -343,6 +348,12 @@ async def team_admin_action(ctx: Ctx) -> View:
         return await pick_successor(ctx, ctx.int_arg(1), ctx.page_arg(2))
     if verb == "rx":
         return await remove(ctx, ctx.int_arg(1), successor)
+    if verb == "rl":
+        view = await removed_page(ctx, ctx.page_arg(1))
+        view.edit = True
+        return view
+    if verb == "rs":
+        return await restore(ctx, ctx.int_arg(1))
     if verb == "r":
         role = ctx.action_args[2] if len(ctx.action_args) > 2 else ""
         return await _set_role(ctx, ctx.int_arg(1), role)

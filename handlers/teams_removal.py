@@ -14,7 +14,8 @@ from handlers.tasks_more import apply_delegate
 from handlers.views import Button, View
 from models.calendar import Event
 from models.teams import User
-from services import teams, teams_handover
+from services import teams, teams_handover, users
+from services.errors import N_, DomainError
 from services.teams_handover import Holdings
 
 
@@ -155,3 +156,53 @@ async def _tell_organiser(ctx: Ctx, event: Event, user: User, to: User) -> None:
         )
 
     await ctx.notify(to.id, "event", build, ref=f"event:{event.id}")
+
+
+# -- bringing people back -----------------------------------------------------------------
+
+
+def _label(user: User) -> str:
+    return f"{user.name} (@{user.username})" if user.username else user.name
+
+
+async def removed_page(ctx: Ctx, page_no: int) -> View:
+    """/team removed: who left the team, each with a Restore button."""
+    page = await teams.removed_people(ctx.session, ctx.me, page_no, ctx.services.page_size)
+    lines: list[Any] = [ctx.tr("Removed from the team ({count})", count=str(page.total))]
+    if not page.items:
+        lines.append(ctx.tr("Nobody. People removed with /team remove are listed here."))
+    view = View()
+    for user in page.items:
+        lines.append([Span("• "), bold(_label(user))])
+        view.row(Button(ctx.tr.s("Restore {person}", person=user.name)[:60], f"tmr:rs:{user.id}"))
+    view.body = join_lines(lines)
+    view.row(*pager_row(ctx, page, "tmr:rl"))
+    return view
+
+
+async def restore_by_name(ctx: Ctx, name: str) -> View:
+    """/team restore NAME: a part of the name will do; several match → buttons."""
+    found = await teams.find_removed(ctx.session, ctx.me, name)
+    if len(found) == 1:
+        return await restore(ctx, found[0].id)
+    if found:
+        view = View(
+            body=ctx.tr(
+                "Several people who left match {name}. Whom do you bring back?", name=bold(name)
+            )
+        )
+        for user in found:
+            view.row(Button(_label(user)[:60], f"tmr:rs:{user.id}"))
+        return view
+    present = await users.find_people(ctx.session, ctx.me, name)
+    if len(present) == 1:  # brought back already, or never removed
+        raise DomainError(N_("{person} is in the team."), person=present[0].name)
+    raise DomainError(
+        N_("Nobody called {name} has left the team. Who has: /team removed"),
+        name=name.strip().lstrip("@"),
+    )
+
+
+async def restore(ctx: Ctx, user_id: int) -> View:
+    user = await teams.restore_member(ctx.session, ctx.me, user_id)
+    return View(body=ctx.tr("{person} is back in the team.", person=bold(user.name)))

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, delete, func, select, update
+from sqlalchemy import Select, bindparam, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -540,16 +540,30 @@ async def remove_member(
     return user, events
 
 
+def _removed(actor: Actor) -> Select[Any]:
+    return select(User).where(User.team_id == actor.team_id, User.active.is_(False))
+
+
 async def find_removed(session: AsyncSession, actor: Actor, name: str) -> list[User]:
-    """People who left the team, by name (any case)."""
+    """People who left the team, found as /people finds people: by @username, the
+    exact name, or part of it (any case)."""
+    from services.users import match_names  # users builds on this module
+
     require_admin(actor)
-    wanted = " ".join(name.strip().lstrip("@").split()).casefold()
-    rows = await session.scalars(
-        select(User)
-        .where(User.team_id == actor.team_id, User.active.is_(False))
-        .order_by(User.name)
-    )
-    return [u for u in rows if u.name.casefold() == wanted or (u.username or "") == wanted]
+    token = name.strip().lstrip("@").strip()
+    if not token:
+        return []
+    rows = list(await session.scalars(_removed(actor).order_by(User.name)))
+    by_username = [u for u in rows if (u.username or "").casefold() == token.casefold()]
+    return by_username or match_names(rows, token)
+
+
+async def removed_people(
+    session: AsyncSession, actor: Actor, page: int = 1, per_page: int = 10
+) -> Page[User]:
+    """Everyone who left the team, by name."""
+    require_admin(actor)
+    return await paginate(session, _removed(actor).order_by(User.name, User.id), page, per_page)
 
 
 async def restore_member(session: AsyncSession, actor: Actor, user_id: int) -> User:

@@ -270,7 +270,13 @@ async def find_people(session: AsyncSession, actor: Actor, text: str, limit: int
     rows: Sequence[User] = (
         (await session.execute(base.order_by(User.name).limit(2000))).scalars().all()
     )
-    key = _fold(key)  # "Петр" finds "Пётр"
+    return match_names(rows, key, limit)
+
+
+def match_names(rows: Sequence[User], token: str, limit: int = 8) -> list[User]:
+    """The people among `rows` a typed name means: the exact name (any case, ё as е),
+    else the one whose first name it is, else every partial match (name or username)."""
+    key = _fold(" ".join(token.split()))  # "Петр" finds "Пётр"
     exact = [u for u in rows if _fold(u.name) == key]
     if exact:
         return exact[:limit]

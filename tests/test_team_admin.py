@@ -417,3 +417,27 @@ async def test_the_hand_over_reads_in_russian(sqlite_app: App) -> None:
     assert "За ним(ней) остаётся: 2 открытые задачи." in out, out
     out = await olga.press("Исключить, передать: Ольга")
     assert "Ольга получает: 2 открытые задачи." in out, out
+
+
+async def test_removed_people_are_listed_and_found_by_part_of_the_name(sqlite_app: App) -> None:
+    anna = ConsoleDriver(sqlite_app, user="Anna", lang="en")
+    await anna.say("/start")
+    for name in ("Boris Ivanov", "Boris Petrov", "Vera Lopez"):
+        person = ConsoleDriver(sqlite_app, user=name, lang="en")
+        await person.say(f"/start {invite_code(await anna.say('/invite'))}")
+        await anna.say(f"/team remove {name}")
+        await anna.press(f"Remove {name}")
+    out = await anna.say("/team removed")
+    assert "Removed from the team (3)" in out and "Restore Vera Lopez" in out, out
+    out = await anna.press("Restore Vera Lopez")
+    assert "Vera Lopez is back in the team." in out, out
+    out = await anna.say("/team restore vera")
+    assert "Vera Lopez is in the team." in out, out
+    out = await anna.say("/team restore boris")
+    assert "Several people who left match boris." in out, out
+    out = await anna.press("Boris Petrov")
+    assert "Boris Petrov is back in the team." in out, out
+    out = await anna.say("/team restore ivan")
+    assert "Boris Ivanov is back in the team." in out, out
+    out = await anna.say("/team restore Zoe")
+    assert "Nobody called Zoe has left the team. Who has: /team removed" in out, out
