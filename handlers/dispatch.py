@@ -191,6 +191,7 @@ class Workspace:
                 timezone=event.sender.timezone,
                 chat_id=event.chat.chat_id if event.chat.private else None,
                 guest=event.sender.guest,
+                team_name=event.sender.team_name,
             )
             actor = await teams.join_team_workspace(session, event.sender.team_key, newcomer)
             if joined is not None:

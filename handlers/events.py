@@ -23,6 +23,7 @@ class Sender:
     language_code: str | None = None
     timezone: str | None = None
     team_key: str | None = None  # a Slack workspace id: the team this person belongs to
+    team_name: str | None = None  # that workspace's name, where the platform tells it
     guest: bool = False  # a guest of that workspace: joins its team as an extranet member
 
 

@@ -39,6 +39,7 @@ class Newcomer:
     timezone: str | None = None
     chat_id: str | None = None
     guest: bool = False  # a Slack guest: an extranet member, never the team's founder
+    team_name: str | None = None  # the workspace's name: a team made on first contact takes it
 
 
 def normalize_locale(code: str | None, default: str = "en") -> str:
@@ -283,7 +284,7 @@ async def join_team_workspace(session: AsyncSession, external_key: str, who: New
             # external_key refuses ours and this person joins theirs instead
             async with session.begin_nested():
                 return await create_team(
-                    session, who, team_name=external_key, external_key=external_key
+                    session, who, team_name=who.team_name or external_key, external_key=external_key
                 )
         except IntegrityError:
             team = (

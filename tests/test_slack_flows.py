@@ -423,6 +423,9 @@ async def test_a_first_contact_in_slack_is_welcomed_not_welcomed_back(sqlite_url
         said = slack.fake.texts()[-2:]
         assert any("Welcome to" in t for t in said), said
         assert not any("Welcome back" in t for t in said), said
+        # the very first person too is welcomed to the workspace by its name, not its id
+        first = slack.fake.texts()[0]
+        assert "Welcome to *Test*, *Anna*!" in first and "T0TEAM" not in first, first
 
 
 async def test_a_colleague_mentioned_before_their_first_contact_gets_the_task(

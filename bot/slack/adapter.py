@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import re
 from collections.abc import Coroutine
+from dataclasses import replace
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -83,6 +84,7 @@ class SlackAdapter:
         self._work = asyncio.Semaphore(max(4, app.settings.database.pool_size))
         self._dm_noted: set[str] = set()
         self._teams_named: set[str] = set()
+        self._team_names: dict[str, str | None] = {}  # workspace id -> its name (auth.test)
         # one event at a time per person; first contacts one at a time (joining the team)
         self._turns: dict[str, tuple[asyncio.Lock, int]] = {}
         self._first_contact = asyncio.Lock()
@@ -127,6 +129,8 @@ class SlackAdapter:
         **fields: Any,
     ) -> Incoming:
         sender = await self.people.sender(user, team_of(body), fallback_name)
+        # a team made on this first contact is called as the workspace is, from the start
+        sender = replace(sender, team_name=await self.workspace_name(sender.team_key))
         # private only in the app's own DM with the person: a slash command typed in a
         # DM between two people comes from a "D" channel too, where the other one reads
         # along and the app cannot post
@@ -165,6 +169,7 @@ class SlackAdapter:
                     timezone=who.timezone,
                     chat_id=chat if chat.startswith("D") else None,
                     guest=who.guest,
+                    team_name=await self.workspace_name(team_key),
                 ),
             )
 
@@ -207,18 +212,30 @@ class SlackAdapter:
         await self.remember_dm(event)
         return views
 
+    async def workspace_name(self, team_key: str | None) -> str | None:
+        """The name of the workspace the app is installed in (auth.test, asked once)."""
+        if not team_key:
+            return None
+        if team_key not in self._team_names:
+            try:
+                response = await self.client.auth_test()
+            except Exception as exc:
+                log.warning("slack_auth_test_failed", error=type(exc).__name__)
+                return None  # asked again next time
+            said = response.get("team_id") == team_key and response.get("team")
+            self._team_names[team_key] = str(response["team"]) if said else None
+        return self._team_names[team_key]
+
     async def name_team(self, team_key: str | None) -> None:
-        """The team made from this Slack workspace is called as the workspace is."""
+        """A team made from this Slack workspace before its name was known (by its id)
+        is called as the workspace is."""
         if not team_key or team_key in self._teams_named:
             return
-        try:
-            response = await self.client.auth_test()
-        except Exception as exc:
-            log.warning("slack_auth_test_failed", error=type(exc).__name__)
+        name = await self.workspace_name(team_key)
+        if name is None:
             return
-        if response.get("team_id") == team_key and response.get("team"):
-            async with self.workspace.sessionmaker() as session, session.begin():
-                await teams.name_workspace_team(session, team_key, str(response["team"]))
+        async with self.workspace.sessionmaker() as session, session.begin():
+            await teams.name_workspace_team(session, team_key, name)
         self._teams_named.add(team_key)
 
     async def remember_dm(self, event: Incoming) -> None:
