@@ -374,12 +374,13 @@ async def team_admin_action(ctx: Ctx) -> View:
     raise DomainError(N_("This button is out of date. Open the list again."))
 
 
-@router.command("people", help=N_("the people of your team"))
+# roles, and for admins who reports to whom: the asker's alone, not a channel's
+@router.command("people", help=N_("the people of your team"), personal=True)
 async def people_command(ctx: Ctx) -> View:
     return await _people_page(ctx, 1)
 
 
-@router.action("ppl")
+@router.action("ppl", personal=True)
 async def people_action(ctx: Ctx) -> View:
     view = await _people_page(ctx, ctx.page_arg(1))
     view.edit = True

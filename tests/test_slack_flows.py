@@ -453,7 +453,7 @@ async def test_personal_commands_in_a_channel_answer_the_person_alone(sqlite_url
         slack.fake.add_user(ANNA, "Anna")
         await slack.command("start", user=ANNA)
         before = len(slack.fake.of("chat.postMessage"))
-        for line in ("me", "inbox", "away until friday vacation", "timesheet"):
+        for line in ("me", "inbox", "away until friday vacation", "timesheet", "people"):
             await slack.command(line, user=ANNA, channel="C0GENERAL")
         public = [
             m for m in slack.fake.of("chat.postMessage")[before:] if m["channel"] == "C0GENERAL"
