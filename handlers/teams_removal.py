@@ -43,8 +43,8 @@ def _held(tr: Translator, held: Holdings) -> Markup:
     return out
 
 
-def _names(users: list[User]) -> str:
-    return ", ".join(u.name for u in users)
+def _names(people: list[User]) -> str:
+    return ", ".join(u.name for u in people)
 
 
 async def confirm_removal(ctx: Ctx, user_id: int, to_id: int | None = None) -> View:
