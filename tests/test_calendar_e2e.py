@@ -462,6 +462,7 @@ async def test_what_event_asks_is_answered(sqlite_app: App) -> None:
     out = await anna.say("/events week")
     assert "Standup" in out
 
+
 async def test_a_title_opening_with_a_repeat_word_keeps_it(sqlite_app: App) -> None:
     boss, _anna, _petr = await team(sqlite_app)
     out = await boss.say("/event Weekly sync every mon 10:00 60m @Anna")
