@@ -247,15 +247,19 @@ async def find(session: AsyncSession, actor: Actor, text: str, limit: int = 200)
         raise DomainError(N_("Type at least two characters to search."))
     key = name_key(text).replace("%", "").replace("_", "")
     like = f"%{key}%"
+    # a number as typed and as stored: "8 912 ..." is found under its key 7912... (the
+    # key duplicate detection compares), a fragment ("345-67") under its digits
     digits = "".join(c for c in text if c.isdigit())
+    numbers = {digits} if len(digits) >= 4 else set()
+    if numbers and (key := phone_key(text, await team_calling_code(session, actor))):
+        numbers.add(key)
     hits: list[Hit] = []
     for entity, model in (("lead", CrmLead), ("contact", CrmContact), ("company", CrmCompany)):
         conds = [model.name_key.like(like), model.email.like(like)]
         if model is CrmLead:  # "/crm find Ромашка" finds the people of the company too
             company = company_key(text).replace("%", "").replace("_", "")
             conds.append(CrmLead.company_key.like(f"%{company}%"))
-        if len(digits) >= 4:
-            conds.append(model.phone_key.like(f"%{digits}%"))
+        conds += [model.phone_key.like(f"%{number}%") for number in sorted(numbers)]
         rows = await session.scalars(
             visible(model, actor, scope).where(or_(*conds)).order_by(model.id.desc()).limit(limit)
         )

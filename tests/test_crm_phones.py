@@ -55,3 +55,12 @@ async def test_a_visitor_of_an_indian_team_keeps_their_number(sqlite_app: App) -
     assert lead.phone == "+91 98765 43210" and lead.phone_key == "919876543210", lead.phone
     out = await raj.say("/lead Priya S, +91 98765 43210")
     assert "This looks like a duplicate:" in out and "(same phone)" in out, out
+
+
+async def test_search_finds_a_number_typed_with_the_russian_8(sqlite_app: App) -> None:
+    ivan = ConsoleDriver(sqlite_app, user="Иван", lang="ru", timezone="Europe/Moscow")
+    await ivan.say("/start")
+    await ivan.say("/lead Иван Петров, ООО «Ромашка», +7 912 345-67-89")
+    for typed in ("8 912 345-67-89", "89123456789", "8(912)3456789", "+79123456789", "345-67-89"):
+        out = await ivan.say(f"/crm find {typed}")
+        assert f"Найдено по запросу {typed}: 1" in out and "Иван Петров" in out, out
