@@ -21,7 +21,7 @@ from handlers.crm_admin import (
 from handlers.crm_cards import LETTER, card, entity_arg, prefixed
 from handlers.forms import Field, Form
 from handlers.i18n import N_, Translator, translator
-from handlers.markup import bold
+from handlers.markup import bold, join_lines
 from handlers.people import person_field, pick_person
 from handlers.views import Attachment, Button, View
 from models.base import utcnow
@@ -290,6 +290,12 @@ TOOK_OVER = {
 }
 
 
+ALONG = {
+    "contact": N_("The contact {name} goes with the deal."),
+    "company": N_("The company {name} goes with the deal."),
+}
+
+
 async def assign_owner(ctx: Ctx, values: dict[str, Any]) -> View:
     entity, entity_id = values["entity"], int(values["entity_id"])
     handover = await crm.set_owner(ctx.session, ctx.me, entity, entity_id, int(values["owner"]))
@@ -335,7 +341,12 @@ async def assign_owner(ctx: Ctx, values: dict[str, Any]) -> View:
             return View(body=body, buttons=[[Button(tr.s("Open"), f"{opener}:o:{entity_id}")]])
 
         await ctx.notify(previous, "assignment", build_previous, ref=ref)
-    done = ctx.tr("{person} is responsible now.", person=bold(user.name))
+    done = join_lines(
+        [
+            ctx.tr("{person} is responsible now.", person=bold(user.name)),
+            *(ctx.tr(ALONG[kind], name=bold(linked.name)) for kind, linked in handover.along),
+        ]
+    )
     try:
         shown = await card(ctx, entity, entity_id)
     except NotFound:

@@ -142,15 +142,38 @@ async def activity_rows(ctx: Ctx, view: View, entity: str, entity_id: int) -> No
         )
 
 
-async def linked_name(ctx: Ctx, entity: str, entity_id: int | None) -> str | None:
-    """The name of a linked record, when the reader may see it."""
+async def linked_row(ctx: Ctx, entity: str, entity_id: int | None) -> Any:
+    """A linked record, when the reader may see it (None otherwise)."""
     if entity_id is None:
         return None
     try:
-        row = await crm.get_visible(ctx.session, ctx.me, entity, entity_id)
+        return await crm.get_visible(ctx.session, ctx.me, entity, entity_id)
     except NotFound:
         return None
-    return str(row.name)
+
+
+async def linked_name(ctx: Ctx, entity: str, entity_id: int | None) -> str | None:
+    """The name of a linked record, when the reader may see it."""
+    row = await linked_row(ctx, entity, entity_id)
+    return None if row is None else str(row.name)
+
+
+LINK_LABELS = {
+    "lead": (N_("Lead #{id}"), "ld"),
+    "deal": (N_("Deal #{id}"), "dl"),
+    "contact": (N_("Contact #{id}"), "ct"),
+    "company": (N_("Company #{id}"), "co"),
+}
+
+
+async def link_buttons(ctx: Ctx, links: list[tuple[str, int | None]]) -> list[Button]:
+    """Buttons to a card's linked records: only to those the reader may open."""
+    buttons = []
+    for entity, entity_id in links:
+        if await linked_row(ctx, entity, entity_id) is not None:
+            label, opener = LINK_LABELS[entity]
+            buttons.append(Button(ctx.tr.s(label, id=entity_id), f"{opener}:o:{entity_id}"))
+    return buttons
 
 
 async def owner_name(ctx: Ctx, owner_id: int | None) -> str:
@@ -185,18 +208,16 @@ async def lead_card(ctx: Ctx, lead_id: int) -> View:
         )
         view.row(Button(ctx.tr.s("Convert"), f"ld:cx:{lead.id}:7"))
     else:
-        links = []
-        if lead.deal_id:
-            links.append(Button(ctx.tr.s("Deal #{id}", id=lead.deal_id), f"dl:o:{lead.deal_id}"))
-        if lead.contact_id:
-            links.append(
-                Button(ctx.tr.s("Contact #{id}", id=lead.contact_id), f"ct:o:{lead.contact_id}")
+        view.row(
+            *await link_buttons(
+                ctx,
+                [
+                    ("deal", lead.deal_id),
+                    ("contact", lead.contact_id),
+                    ("company", lead.company_id),
+                ],
             )
-        if lead.company_id:
-            links.append(
-                Button(ctx.tr.s("Company #{id}", id=lead.company_id), f"co:o:{lead.company_id}")
-            )
-        view.row(*links)
+        )
     await activity_rows(ctx, view, "lead", lead.id)
     view.row(*common_row(ctx, "lead", lead.id))
     return view
@@ -246,21 +267,16 @@ async def deal_card(ctx: Ctx, deal_id: int) -> View:
     buttons = [b for b, s in zip(buttons, stages, strict=True) if s.id != stage.id]
     for start in range(0, len(buttons), 3):
         view.row(*buttons[start : start + 3])
-    links = [
+    view.row(
         Button(ctx.tr.s("Amount"), f"dl:a:{deal.id}"),
         Button(ctx.tr.s("Add product"), f"dl:p:{deal.id}"),
-    ]
-    if deal.contact_id:
-        links.append(
-            Button(ctx.tr.s("Contact #{id}", id=deal.contact_id), f"ct:o:{deal.contact_id}")
+    )
+    view.row(
+        *await link_buttons(
+            ctx,
+            [("contact", deal.contact_id), ("company", deal.company_id), ("lead", deal.lead_id)],
         )
-    if deal.company_id:
-        links.append(
-            Button(ctx.tr.s("Company #{id}", id=deal.company_id), f"co:o:{deal.company_id}")
-        )
-    if deal.lead_id:
-        links.append(Button(ctx.tr.s("Lead #{id}", id=deal.lead_id), f"ld:o:{deal.lead_id}"))
-    view.row(*links[:4])
+    )
     await activity_rows(ctx, view, "deal", deal.id)
     view.row(*common_row(ctx, "deal", deal.id))
     return view

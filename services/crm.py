@@ -48,7 +48,7 @@ from services.crm_parse import (
     source_of,
     valid_email,
 )
-from services.errors import N_, DomainError, not_found, pN_
+from services.errors import N_, DomainError, NotFound, not_found, pN_
 from services.pagination import Page, paginate_rows
 
 __all__ = [
@@ -320,25 +320,45 @@ class Handover:
     user: User
     previous_id: int | None
     activities: list[CrmActivity]
+    along: list[tuple[str, Any]]  # a deal's contact and company that went with it
 
 
 async def set_owner(
     session: AsyncSession, actor: Actor, entity: str, entity_id: int, user_id: int
 ) -> Handover:
-    from services import crm_activities  # it builds on this module
-
+    """A record changes hands with its open activities; a deal takes along its contact
+    and company when they were the previous responsible's, so whoever works the deal
+    can reach the client."""
     row = await get_visible(session, actor, entity, entity_id)
     user = await get_team_user(session, actor, user_id)
     if user.role == "extranet" and await session.get(CrmGrant, user.id) is None:
         raise DomainError(N_("{person} has no access to the CRM."), person=user.name)
     previous_id = row.owner_id
-    row.owner_id = user.id
-    moved = await crm_activities.hand_over(session, actor.team_id, entity, entity_id, user.id)
-    await add_history(
-        session, actor, entity, entity_id, N_("Responsible: {person}"), person=user.name
-    )
+    moved = await _pass_on(session, actor, entity, row, user)
+    along: list[tuple[str, Any]] = []
+    if entity == "deal" and previous_id is not None and previous_id != user.id:
+        for kind, linked_id in (("contact", row.contact_id), ("company", row.company_id)):
+            try:
+                linked = await get_visible(session, actor, kind, linked_id) if linked_id else None
+            except NotFound:
+                continue
+            if linked is not None and linked.owner_id == previous_id:
+                moved += await _pass_on(session, actor, kind, linked, user)
+                along.append((kind, linked))
     await session.flush()
-    return Handover(row, user, previous_id, moved)
+    return Handover(row, user, previous_id, moved, along)
+
+
+async def _pass_on(
+    session: AsyncSession, actor: Actor, entity: str, row: Any, user: User
+) -> list[CrmActivity]:
+    """One record to `user`, with its open activities (returned) and a history line."""
+    from services import crm_activities  # it builds on this module
+
+    row.owner_id = user.id
+    moved = await crm_activities.hand_over(session, actor.team_id, entity, row.id, user.id)
+    await add_history(session, actor, entity, row.id, N_("Responsible: {person}"), person=user.name)
+    return moved
 
 
 # -- comments and history ----------------------------------------------------------------

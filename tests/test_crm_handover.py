@@ -164,3 +164,30 @@ async def test_the_rep_hears_of_the_heads_comments_and_lead_statuses(sqlite_app:
     assert "Dana commented on Infy renewal: Ask for a 3-year term" in out, out
     assert "Dana set the lead Wipro to junk." in out, out
     assert "My own note" not in out, out
+
+
+async def test_a_deal_takes_its_client_along_and_shows_only_reachable_links(
+    sqlite_app: App,
+) -> None:
+    dana, raj, lena = await _team(sqlite_app)
+    await raj.say("/lead Tom Baker, Baker Foods LLC, +1 646 555-0199")
+    await raj.press("Convert")
+    out = await raj.press("Convert")
+    assert "Lead #1 converted: deal #1, contact #1, company #1." in out, out
+    await raj.say("/deal 1")
+    labels = set(raj.buttons().values())
+    assert {"Contact #1", "Company #1", "Lead #1"} <= labels, raj.last  # none cut off
+    await raj.press("Responsible")
+    out = await raj.say("Lena")
+    assert "Lena is responsible now." in out, out
+    assert "The contact Tom Baker goes with the deal." in out, out
+    assert "The company Baker Foods LLC goes with the deal." in out, out
+
+    out = await lena.say("/deal 1")
+    assert "Contact: Tom Baker" in out and "Company: Baker Foods LLC" in out, out
+    # the converted lead stays Raj's: no button that would answer "not found"
+    assert "Lead #1" not in set(lena.buttons().values()), out
+    out = await lena.press("Contact #1")
+    assert "Contact #1: Tom Baker" in out and "+1 646 555-0199" in out, out
+    out = await raj.say("/contact 1")
+    assert "Not found" in out, out
