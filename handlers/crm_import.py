@@ -63,6 +63,8 @@ async def _submit(ctx: Ctx, values: dict[str, Any]) -> View:
         )
     if len(result.errors) > SHOWN_ERRORS:
         lines.append(ctx.tr("…and {more} more.", more=str(len(result.errors) - SHOWN_ERRORS)))
+    if not result.errors:  # what the import guesses or keeps aside, said before it runs
+        lines.extend(_guesses(ctx, result))
     view = View()
     draft = result.draft_id
     if result.errors:
@@ -79,6 +81,43 @@ async def _submit(ctx: Ctx, values: dict[str, Any]) -> View:
         )
     view.body = join_lines(lines)
     return view
+
+
+def _guesses(ctx: Ctx, result: crm_import.Preview) -> list[Any]:
+    lines: list[Any] = []
+    if result.several:
+        lines.append(
+            ctx.tr.n(
+                "{n} row has several phones or e-mails: the first goes into the field, "
+                "the others into the record's history.",
+                "{n} rows have several phones or e-mails: the first goes into the field, "
+                "the others into the record's history.",
+                result.several,
+            )
+        )
+    if result.unknown_owners:
+        lines.append(
+            ctx.tr(
+                "Responsible not found in the team: {names}. Those records will be yours.",
+                names=", ".join(result.unknown_owners[:SHOWN_ERRORS]),
+            )
+        )
+    if result.unknown_statuses:
+        lines.append(
+            ctx.tr(
+                "Unknown status: {names}. Those leads will be new.",
+                names=", ".join(result.unknown_statuses[:SHOWN_ERRORS]),
+            )
+        )
+    if result.unknown_sources:
+        lines.append(
+            ctx.tr(
+                "Unknown source: {names}. Set to {other}; the name is kept in the history.",
+                names=", ".join(result.unknown_sources[:SHOWN_ERRORS]),
+                other=ctx.tr.s(crm.SOURCE_NAMES["other"]),
+            )
+        )
+    return lines
 
 
 router.form(

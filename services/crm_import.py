@@ -1,5 +1,5 @@
 """CSV import of leads and contacts: Bitrix24 export columns (ru and en) or a plain
-format, utf-8 or cp1251, comma/semicolon/tab separated.
+format, utf-8 or cp1251, comma/semicolon/tab separated (read by services.crm_import_csv).
 
 `preview` reads the whole file, checks every row and keeps the result as a draft:
 counts of new rows, duplicates (of existing records or of earlier lines) and
@@ -9,9 +9,6 @@ transaction, or none: a file with errors is not imported at all.
 
 from __future__ import annotations
 
-import csv
-import io
-from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import delete, insert, select
@@ -20,181 +17,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models.crm import CrmCompany, CrmContact, CrmDraft, CrmLead, CrmNote
 from models.teams import User
 from services.access import Actor, require_staff
-from services.crm import (
-    Card,
-    company_key,
-    name_key,
-    scope_of,
-    source_of,
-    team_calling_code,
-    valid_email,
-    visible,
-)
-from services.crm_leads import status_by_code, take_draft
+from services.crm import company_key, name_key, scope_of, team_calling_code, visible
+from services.crm_import_csv import STATUS_WORDS, Preview, note_once, parse
+from services.crm_leads import lead_statuses, take_draft
 from services.errors import N_, DomainError
 
-MAX_ROWS = 50_000
-# header (casefolded) -> our field; several columns may feed one field (first non-empty wins)
-COLUMNS: dict[str, str] = {}
-for _field, _names in {
-    "title": ["название лида", "lead name", "title", "название"],
-    "first": [
-        "имя",
-        "first name",
-        "name",
-        "contact name",
-        "имя контакта",
-        "фио",
-        "ф.и.о.",
-        "full name",
-        "контактное лицо",
-        "контакт",
-        "клиент",
-    ],
-    "middle": ["отчество", "second name", "middle name"],
-    "last": ["фамилия", "last name"],
-    "company": ["название компании", "компания", "company name", "company", "company title"],
-    "phone": [
-        "рабочий телефон",
-        "мобильный телефон",
-        "телефон",
-        "домашний телефон",
-        "work phone",
-        "mobile phone",
-        "phone",
-        "home phone",
-        "other phone",
-    ],
-    "email": [
-        "рабочий e-mail",
-        "e-mail",
-        "email",
-        "частный e-mail",
-        "work e-mail",
-        "home e-mail",
-        "other e-mail",
-        "почта",
-    ],
-    "source": ["источник", "source"],
-    "comment": ["комментарий", "comment", "comments", "примечание"],
-    "owner": ["ответственный", "responsible", "assigned to", "owner"],
-}.items():
-    for _name in _names:
-        COLUMNS[_name] = _field
-EXTRA_SOURCES = {
-    "веб-сайт": "web",
-    "website": "web",
-    "web": "web",
-    "crm-форма": "web",
-    "crm form": "web",
-    "звонок": "call",
-    "call": "call",
-    "e-mail": "email",
-    "email": "email",
-    "открытая линия": "messenger",
-    "open line": "messenger",
-    "другое": "other",
-    "other": "other",
-}
-
-
-def decode(data: bytes) -> str:
-    for encoding in ("utf-8-sig", "cp1251"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise DomainError(N_("The file is neither UTF-8 nor Windows-1251 text."))
-
-
-def _delimiter(first_line: str) -> str:
-    counts = {d: first_line.count(d) for d in (";", ",", "\t")}
-    return max(counts, key=lambda d: counts[d]) if any(counts.values()) else ","
-
-
-@dataclass
-class Preview:
-    entity: str
-    rows: list[dict[str, Any]] = field(default_factory=list)
-    duplicates: list[int] = field(default_factory=list)  # line numbers
-    errors: list[tuple[int, str, dict[str, str]]] = field(default_factory=list)
-    draft_id: int | None = None
-
-    @property
-    def new(self) -> int:
-        return len(self.rows) - len(self.duplicates)
-
-
-def parse(data: bytes, entity: str = "lead", country: str = "") -> Preview:
-    """Rows as cards; errors keep their line numbers (the header is line 1)."""
-    text = decode(data)
-    if not text.strip():
-        raise DomainError(N_("The file is empty."))
-    first = text.lstrip().splitlines()[0]
-    reader = csv.reader(io.StringIO(text.lstrip()), delimiter=_delimiter(first))
-    try:
-        header = next(reader)
-    except (StopIteration, csv.Error):
-        raise DomainError(N_("The file is empty.")) from None
-    mapping: list[str | None] = [COLUMNS.get(h.strip().strip('"').casefold()) for h in header]
-    if not any(m in ("first", "title", "phone", "email", "last") for m in mapping):
-        raise DomainError(
-            N_(
-                "No known columns in the first line: expected e.g. name, phone, "
-                "email (or Bitrix24's export columns)."
-            )
-        )
-    preview = Preview(entity=entity)
-    line = 1
-    try:
-        for values in reader:
-            line = reader.line_num
-            if not any(v.strip() for v in values):
-                continue
-            if len(preview.rows) + len(preview.errors) >= MAX_ROWS:
-                raise DomainError(N_("At most {limit} rows per file."), limit=MAX_ROWS)
-            if len(values) > len(header):
-                preview.errors.append((line, N_("more values than columns"), {}))
-                continue
-            got: dict[str, str] = {}
-            for name, value in zip(mapping, values, strict=False):
-                if name and value.strip() and name not in got:
-                    got[name] = value.strip()
-            card = _card(got, entity, country)
-            if isinstance(card, tuple):
-                preview.errors.append((line, card[0], card[1]))
-                continue
-            row = card.to_dict()
-            row["line"] = line
-            row["owner"] = got.get("owner", "")
-            preview.rows.append(row)
-    except csv.Error:
-        preview.errors.append((line + 1, N_("broken quoting"), {}))
-    return preview
-
-
-def _card(got: dict[str, str], entity: str, country: str = "") -> Card | tuple[str, dict[str, str]]:
-    person = " ".join(x for x in (got.get("first"), got.get("middle"), got.get("last")) if x)
-    card = Card(source="import", country=country)
-    card.name = (person or got.get("title") or "")[:200]
-    card.company = got.get("company", "")[:200]
-    card.comment = got.get("comment", "")
-    if "source" in got:
-        raw = got["source"].casefold()
-        card.source = source_of(raw) or EXTRA_SOURCES.get(raw) or "other"
-    if "phone" in got:
-        card.set_phone(got["phone"])
-        if not card.phone_key:
-            return N_("phone {value} is not a phone number"), {"value": got["phone"]}
-    if "email" in got:
-        card.set_email(got["email"])
-        if not valid_email(card.email):
-            return N_("e-mail {value} is not valid"), {"value": got["email"]}
-    if not card.name:
-        card.name = card.company or card.email or card.phone
-    if not card.name:
-        return N_("no name, phone or e-mail"), {}
-    return card
+__all__ = ["Preview", "commit", "drop", "owners_of", "parse", "preview"]
 
 
 async def preview(session: AsyncSession, actor: Actor, data: bytes, entity: str) -> Preview:
@@ -235,6 +63,16 @@ async def preview(session: AsyncSession, actor: Actor, data: bytes, entity: str)
             emails.add(row["email"])
         if ck:
             names.add((nk, ck))
+    people = await _owners(session, actor, {row["owner"] for row in result.rows if row["owner"]})
+    codes = await _status_codes(session, actor) if entity == "lead" else {}
+    for row in result.rows:
+        row["owner_id"] = people.get(row["owner"]) if row["owner"] else None
+        if row["owner"] and row["owner_id"] is None:
+            note_once(result.unknown_owners, row["owner"])
+        status = " ".join(row["status"].casefold().split())
+        row["status_code"] = codes.get(status, "new")
+        if entity == "lead" and status and status not in codes:
+            note_once(result.unknown_statuses, row["status"])
     # one pending import per person: an older preview is dropped
     await session.execute(
         delete(CrmDraft).where(CrmDraft.user_id == actor.user_id, CrmDraft.kind == "import")
@@ -249,6 +87,43 @@ async def preview(session: AsyncSession, actor: Actor, data: bytes, entity: str)
     await session.flush()
     result.draft_id = draft.id
     return result
+
+
+async def _owners(session: AsyncSession, actor: Actor, names: set[str]) -> dict[str, int]:
+    """The team member each Responsible name of a file means, as people search finds
+    them ("Пётр", "@petr", part of a name), or the one whose name's words all stand in
+    it (a Bitrix24 export's "Иван Сидоров" is the team's "Иван"); unclear names: none."""
+    from services.users import find_people
+
+    rows = await session.execute(
+        select(User.id, User.name).where(
+            User.team_id == actor.team_id, User.active.is_(True), User.role != "extranet"
+        )
+    )
+    staff = {uid: set(_fold(name).split()) for uid, name in rows.all()}
+    found: dict[str, int] = {}
+    for name in names:
+        ids = [u.id for u in await find_people(session, actor, name) if u.id in staff]
+        if not ids:
+            words = set(_fold(name).split())
+            ids = [uid for uid, own in staff.items() if own and own <= words]
+        if len(ids) == 1:
+            found[name] = ids[0]
+    return found
+
+
+def _fold(name: str) -> str:
+    return name.casefold().replace("ё", "е")
+
+
+async def _status_codes(session: AsyncSession, actor: Actor) -> dict[str, str]:
+    """A status name (casefolded) -> the team's status code: Bitrix24's and our export's
+    names, and the team's own statuses by name."""
+    codes = dict(STATUS_WORDS)
+    for stage in await lead_statuses(session, actor.team_id):
+        if stage.name:
+            codes[" ".join(stage.name.casefold().split())] = stage.code
+    return codes
 
 
 async def _companies_for(session: AsyncSession, actor: Actor, names: list[str]) -> dict[str, int]:
@@ -295,16 +170,22 @@ async def commit(
         raise DomainError(N_("The file has errors: fix them and send it again."))
     entity = str(draft.data["entity"])
     rows = [r for r in draft.data["rows"] if not (skip_duplicates and r.get("dup"))]
-    # the Responsible column names a person of the team; anyone else: the importer
-    people = await session.execute(
-        select(User.id, User.name).where(
+    # the person the preview found for the Responsible column, while still on the team;
+    # anyone else: the importer
+    people = await session.scalars(
+        select(User.id).where(
             User.team_id == actor.team_id, User.active.is_(True), User.role != "extranet"
         )
     )
-    owners = {name.casefold(): uid for uid, name in people.all()}
+    staff = set(people)
+
+    def owner(row: dict[str, Any]) -> int:
+        chosen = row.get("owner_id")
+        return int(chosen) if chosen in staff else actor.user_id
+
     values: list[dict[str, Any]] = []
     if entity == "lead":
-        status = await status_by_code(session, actor.team_id, "new")
+        statuses = {stage.code: stage.id for stage in await lead_statuses(session, actor.team_id)}
         for r in rows:
             values.append(
                 dict(
@@ -317,8 +198,8 @@ async def commit(
                     phone_key=r["phone_key"],
                     email=r["email"],
                     source=r["source"],
-                    status_id=status.id,
-                    owner_id=owners.get(str(r.get("owner", "")).casefold(), actor.user_id),
+                    status_id=statuses.get(str(r.get("status_code")), statuses["new"]),
+                    owner_id=owner(r),
                     created_by=actor.user_id,
                     custom={},
                 )
@@ -336,17 +217,17 @@ async def commit(
                     phone_key=r["phone_key"],
                     email=r["email"],
                     company_id=companies.get(company_key(r["company"])),
-                    owner_id=owners.get(str(r.get("owner", "")).casefold(), actor.user_id),
+                    owner_id=owner(r),
                     custom={},
                 )
             )
         model = CrmContact
     notes: list[dict[str, Any]] = []
-    with_comments = any(row.get("comment") for row in rows)
+    with_notes = any(_notes_of(row) for row in rows)
     if given is not None:
         given.update(owners_of(values))
     for start in range(0, len(values), 1000):
-        if not with_comments:  # plain executemany is the fastest path
+        if not with_notes:  # plain executemany is the fastest path
             await session.execute(insert(model), values[start : start + 1000])
             continue
         ids = await session.scalars(
@@ -354,16 +235,16 @@ async def commit(
             values[start : start + 1000],
         )
         for new_id, row in zip(ids, rows[start : start + 1000], strict=True):
-            if row.get("comment"):
+            for kind, text, params in _notes_of(row):
                 notes.append(
                     dict(
                         team_id=actor.team_id,
                         entity=entity,
                         entity_id=new_id,
-                        kind="comment",
+                        kind=kind,
                         author_id=actor.user_id,
-                        text=str(row["comment"])[:4000],
-                        params={},
+                        text=text,
+                        params=params,
                     )
                 )
     for start in range(0, len(notes), 1000):
@@ -371,6 +252,21 @@ async def commit(
     await session.delete(draft)
     await session.flush()
     return entity, len(values)
+
+
+def _notes_of(row: dict[str, Any]) -> list[tuple[str, str, dict[str, str]]]:
+    """A row's comment, and history entries for what has no field here: the other phones
+    and e-mails, a source name we have no source for."""
+    notes: list[tuple[str, str, dict[str, str]]] = []
+    if row.get("comment"):
+        notes.append(("comment", str(row["comment"])[:4000], {}))
+    if row.get("more"):
+        notes.append(("history", N_("Also in the file: {values}"), {"values": str(row["more"])}))
+    if row.get("source_text"):
+        notes.append(
+            ("history", N_("Source in the file: {value}"), {"value": str(row["source_text"])})
+        )
+    return notes
 
 
 def owners_of(values: list[dict[str, Any]]) -> dict[int, int]:

@@ -35,7 +35,7 @@ MULTIPLIERS = {
 
 NAME_MAX = 200
 
-SOURCES = ("call", "email", "messenger", "web", "ads", "referral", "import", "other")
+SOURCES = ("call", "email", "messenger", "web", "ads", "referral", "show", "import", "other")
 SOURCE_NAMES = {
     "call": N_("call"),
     "email": N_("e-mail"),
@@ -43,6 +43,7 @@ SOURCE_NAMES = {
     "web": N_("web form"),
     "ads": N_("advertising"),
     "referral": N_("referral"),
+    "show": N_("trade show"),
     "import": N_("import"),
     "other": N_("other"),
 }
@@ -80,6 +81,10 @@ SOURCE_WORDS = {
     "рекомендация": "referral",
     "по рекомендации": "referral",
     "сарафан": "referral",
+    "show": "show",
+    "trade show": "show",
+    "exhibition": "show",
+    "выставка": "show",
     "import": "import",
     "импорт": "import",
     "other": "other",

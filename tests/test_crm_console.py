@@ -802,6 +802,53 @@ async def test_imported_phone_extensions_stay_apart_from_the_number(
     assert "Телефон: +7 495 123-45-67 доб. 123" in out and "4951234567123" not in out, out
 
 
+BITRIX_LEADS = (
+    "ID;Название лида;Имя;Фамилия;Рабочий телефон;Мобильный телефон;Рабочий e-mail;"
+    "Источник;Статус;Ответственный\n"
+    "101;Сайт;Алексей;Смирнов;+7 (495) 111-22-33;+7 (916) 222-33-44;a@vector.ru;"
+    "Веб-сайт;В работе;Иван Сидоров\n"
+    "102;Звонок;Елена;Кузнецова;;8 903 555-66-77, 8 (495) 777-88-99;;Звонок;Новый;\n"
+    '103;Выставка;Ольга;Новикова;;+7 999 000-11-22;"o.n@techno.ru; info@techno.ru";'
+    "Выставка;Некачественный лид;Ольга\n"
+    "104;;Мария;Морозова;;;maria@mail.ru;Электронная почта;Обработан;Сергей Попов\n"
+    "105;;Андрей;Соколов;;+7 912 345-67-89;;Генератор продаж;Думает;\n"
+)
+
+
+async def test_a_bitrix24_export_imports_whole(sqlite_app: App, tmp_path: Path) -> None:
+    olga = ConsoleDriver(sqlite_app, user="Ольга", lang="ru", timezone="Europe/Moscow")
+    await olga.say("/start")
+    ivan = ConsoleDriver(sqlite_app, user="Иван", lang="ru", timezone="Europe/Moscow")
+    await ivan.say(f"/start {invite_code(await olga.say('/invite'))}")
+    data = tmp_path / "leads.csv"
+    data.write_bytes(BITRIX_LEADS.encode("cp1251"))
+    await olga.say("/import")
+    out = await olga.say(f"/file {data}")
+    assert "Новых: 5" in out and "Ошибок: 0" in out, out
+    # said before anything is imported: what is kept aside and who gets what
+    assert "В 3 строках несколько телефонов или e-mail" in out, out
+    assert "Ответственный не найден в команде: Сергей Попов." in out, out
+    assert "Статус не распознан: Думает. Эти лиды будут новыми." in out, out
+    assert "Источник не распознан: Генератор продаж." in out, out
+    await olga.press("Импортировать все")
+
+    out = await olga.say("/lead 1")
+    assert "Телефон: +7 495 111-22-33" in out and "Источник: веб-форма" in out, out
+    assert "Статус: в работе" in out and "Ответственный: Иван" in out, out
+    assert "Ещё в файле: +7 (916) 222-33-44" in out, out
+    out = await olga.say("/lead 2")
+    assert "Телефон: +7 903 555-66-77" in out and "Ещё в файле: 8 (495) 777-88-99" in out, out
+    out = await olga.say("/lead 3")
+    assert "E-mail: o.n@techno.ru" in out and "Ещё в файле: info@techno.ru" in out, out
+    assert "Источник: выставка" in out and "Статус: некачественный" in out, out
+    out = await olga.say("/lead 4")
+    assert "Источник: e-mail" in out and "Статус: обработан" in out, out
+    assert "Ответственный: Ольга" in out, out
+    out = await olga.say("/lead 5")
+    assert "Источник: другое" in out and "Источник в файле: Генератор продаж" in out, out
+    assert "Статус: новый" in out, out
+
+
 async def test_lead_lines_keep_a_second_phone_notes_and_a_company_after_the_phone(
     sqlite_app: App,
 ) -> None:
