@@ -308,6 +308,8 @@ def recognise(text: str, default_source: str = "other", country: str = "") -> Ca
         if not part:
             continue
         label, sep, value = part.partition(":")
+        if not sep and label.split(maxsplit=1)[0].casefold() in _BARE_LABELS:
+            label, sep, value = part.partition(" ")  # "компания Ромашка", no colon
         known = FIELD_WORDS.get(label.strip().casefold()) if sep else None
         if known is not None:
             value = value.strip()
@@ -370,13 +372,56 @@ def recognise(text: str, default_source: str = "other", country: str = "") -> Ca
 
 
 PREFIX_MARKS = re.compile(r"\s(ооо|оао|зао|пао|ао|ип|нко|гк)\s", re.IGNORECASE)
-_COMPANY_FIRST = re.compile(r"(?:ооо|оао|зао|пао|ао|ип|нко|гк)\s", re.IGNORECASE)
+# a company inside a line typed without commas: a legal form (ООО, ЗАО, ИП…) or the word
+# "компания" before its name
+_COMPANY_AT = re.compile(
+    r"(?<!\S)(?:(?P<label>компания|company):?|(?P<form>ооо|оао|зао|пао|ао|ип|нко|гк))\s+",
+    re.IGNORECASE,
+)
+_QUOTED = re.compile(r"«[^»]*»|\"[^\"]*\"")
+# a label typed before a phone or an e-mail without a colon ("тел 8 912 …", "почта a@b.ru")
+_LABEL_BEFORE = re.compile(
+    r"(?<!\S)(?:тел\.?|телефон|моб\.?|мобильный|phone|tel\.?|mob\.?|почта|e-?mail|mail):?\s*$",
+    re.IGNORECASE,
+)
+# a label at the start of a comma part, without its colon ("компания Ромашка")
+_BARE_LABELS = {"компания", "company", "источник", "source", "комментарий", "comment"}
 
 
 def _name_then_company(part: str) -> re.Match[str] | None:
     """ "Иван Петров ООО Ромашка": a form that opens a company's name, after a person's."""
     mark = PREFIX_MARKS.search(part)
     return mark if mark is not None and mark.start() > 0 else None
+
+
+def company_in(text: str, *, at_start: bool = False) -> tuple[str, str, str] | None:
+    """(before, company, after) of a company named inside a line typed without commas:
+    a legal form or the word "компания", then the name, which is a quoted one («Альфа»)
+    or the words up to the first that begins in lower case ("ООО Ромашка хочет 50
+    стульев": ООО Ромашка, then a note). A legal form opening the line counts only
+    with a quoted name ("ООО Ромашка Иван Петров" would be a guess); `at_start`: only
+    a company that opens `text`."""
+    for mark in _COMPANY_AT.finditer(text):
+        if at_start and mark.start() > 0:
+            return None
+        rest = text[mark.end() :]
+        quoted = _QUOTED.match(rest)
+        if mark["form"] and mark.start() == 0 and not at_start and quoted is None:
+            continue
+        if quoted is not None:
+            end = quoted.end()
+        else:
+            end = 0
+            for word in re.finditer(r"\S+", rest):
+                if end and word.group()[:1].islower():
+                    break
+                end = word.end()
+        if not end:
+            continue
+        name = rest[:end].strip()
+        company = f"{mark['form']} {name}" if mark["form"] else name
+        return text[: mark.start()].strip(), company[:NAME_MAX], rest[end:].strip()
+    return None
 
 
 def _mixed(part: str) -> bool:
@@ -388,23 +433,29 @@ def _mixed(part: str) -> bool:
 
 def _unpack(card: Card, part: str, default_source: str) -> list[str]:
     """A line typed without commas ("Сергей Смирнов ИП Смирнов 8 (912) 555-44-33
-    smirnov@mail.ru сайт"): the phone, the e-mail and a last source word are taken out,
-    and a company mark splits the name from the company. The rest, for the name."""
-    contact = False
-    after = ""  # what follows a phone or an e-mail: a note, not the name
+    smirnov@mail.ru сайт"): the phone and the e-mail are taken out with the labels typed
+    before them ("тел", "почта"), then a last source word; what comes before them is
+    the name, where a company (see company_in) may follow the person's name; what
+    comes after them is a note, unless it opens with a company. The rest, for the name."""
+    spans: list[tuple[int, int]] = []
     if not card.email:
         email = EMAIL_FIND.search(part)
         if email:
             card.set_email(email.group())
-            part, after = part[: email.start()], part[email.end() :] + " " + after
-            contact = True
+            spans.append(email.span())
     if not card.phone:
         for match in PHONE_FIND.finditer(part):
-            if phone_key(match.group()):
+            inside = any(a < match.end() and match.start() < b for a, b in spans)
+            if not inside and phone_key(match.group()):
                 card.set_phone(match.group())
-                part, after = part[: match.start()], part[match.end() :] + " " + after
-                contact = True
+                spans.append(match.span())
                 break
+    pieces, at = [], 0
+    for a, b in sorted(spans):
+        pieces.append(_LABEL_BEFORE.sub("", part[at:a]))
+        at = b
+    pieces.append(part[at:])
+    part, after = pieces[0], " ".join(pieces[1:])
     rest = after.split()
     if rest and card.source == default_source and source_of(rest[-1]):
         card.source = source_of(rest[-1]) or card.source  # "… +7 916 … сайт"
@@ -412,17 +463,21 @@ def _unpack(card: Card, part: str, default_source: str) -> list[str]:
         if rest and rest[-1].casefold().rstrip(":") in ("источник", "source"):
             rest = rest[:-1]  # "… источник сайт"
     tail = " ".join(rest)
-    if tail and not card.company and _COMPANY_FIRST.match(tail):  # "+7 903 … ООО «Заря»"
-        card.company, rest = tail[:NAME_MAX], []
-    if rest:
-        card.comment = (card.comment + "\n" + " ".join(rest)).strip()
+    found = company_in(tail, at_start=True) if tail and not card.company else None
+    if found is not None:  # "+7 903 … ООО «Заря»", "… компания Ромашка"
+        _, card.company, tail = found
+    if tail:
+        card.comment = (card.comment + "\n" + tail).strip()
     part = " ".join(part.split())
-    if not contact and not part:
+    if not spans and not part:
         return []
-    mark = _name_then_company(part)
-    if mark is not None and not card.company:
-        card.company = part[mark.start() :].strip()[:NAME_MAX]
-        part = part[: mark.start()]
+    found = company_in(part) if not card.company else None
+    if found is not None:  # "Иван Петров ООО Ромашка", 'ЗАО "Альфа" Кузнецов Дмитрий'
+        part, card.company, note = found[0] + " " + found[2], found[1], ""
+        if found[0] and found[2]:  # the person's name came first: the rest is a note
+            part, note = found[0], found[2]
+        if note:
+            card.comment = (card.comment + "\n" + note).strip()
     return [part.strip()] if part.strip() else []
 
 

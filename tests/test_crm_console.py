@@ -864,6 +864,23 @@ async def test_lead_lines_keep_a_second_phone_notes_and_a_company_after_the_phon
     assert 'Компания: ООО "Заря"' in out and "Источник: веб-форма" in out, out
 
 
+async def test_leads_typed_without_commas_or_colons(sqlite_app: App) -> None:
+    olga = ConsoleDriver(sqlite_app, user="Olga", lang="ru", timezone="Europe/Moscow")
+    await olga.say("/start")
+    out = await olga.say("/lead Иван Петров +7 912 345-67-89 ООО Ромашка хочет 50 стульев")
+    assert "Лид №1: Иван Петров" in out and "Компания: ООО Ромашка\n" in out, out
+    assert "хочет 50 стульев" in out.split("Комментарии")[1], out
+    out = await olga.say(
+        '/lead ЗАО "Альфа" Кузнецов Дмитрий Сергеевич тел. 8-905-111-22-33 почта d.kuz@alfa.ru'
+    )
+    assert "Лид №2: Кузнецов Дмитрий Сергеевич\n" in out, out
+    assert 'Компания: ЗАО "Альфа"' in out and "Телефон: +7 905 111-22-33" in out, out
+    assert "E-mail: d.kuz@alfa.ru" in out and "Источник: другое" in out, out
+    out = await olga.say("/lead Петров Иван Иванович тел 89123456700 компания Ромашка")
+    assert "Лид №3: Петров Иван Иванович\n" in out and "Компания: Ромашка" in out, out
+    assert "Телефон: +7 912 345-67-00" in out, out
+
+
 async def test_the_report_builder_reads_russian_and_a_period_after_the_grouping(
     sqlite_app: App,
 ) -> None:
