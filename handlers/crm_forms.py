@@ -208,6 +208,8 @@ async def accept(session: AsyncSession, form: CrmForm, data: dict[str, str]) -> 
         view.body.extend([Span("\n\n"), *join_lines(duplicate_lines(tr, dups))])
     view.row(Button(tr.s("Open"), f"ld:o:{lead.id}"))
     for dup in dups:
+        if dup.owner:  # a colleague's record the taker may not open
+            continue
         opener = OPENERS[dup.entity][0]
         view.row(Button(tr.s("Open #{id}", id=dup.id), f"{opener}:o:{dup.id}"))
     await notifications.notify(

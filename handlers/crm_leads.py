@@ -52,15 +52,13 @@ def duplicate_lines(tr: Translator, dups: list[Duplicate], *, companies: bool = 
     kinds = {"lead": tr.s("lead"), "contact": tr.s("contact"), "company": tr.s("company")}
     lines: list[Any] = [tr("This looks like a duplicate:")]
     for dup in dups:
-        lines.append(
-            [
-                Span("• "),
-                *tr("{kind} #{id}", kind=kinds[dup.entity], id=str(dup.id)),
-                Span(" "),
-                bold(dup.name),
-                Span(f" ({reasons[dup.reason]})"),
-            ]
+        kind = kinds[dup.entity]
+        said = (  # a colleague's record: whose it is, not what it holds
+            tr("{kind} #{id} of {person}", kind=kind, id=str(dup.id), person=bold(dup.owner))
+            if dup.owner
+            else [*tr("{kind} #{id}", kind=kind, id=str(dup.id)), Span(" "), bold(dup.name)]
         )
+        lines.append([Span("• "), *said, Span(f" ({reasons[dup.reason]})")])
     return lines
 
 
@@ -71,6 +69,8 @@ def duplicate_view(ctx: Ctx, dups: list[Duplicate], draft_id: int, prefix: str =
     lines: list[Any] = duplicate_lines(ctx.tr, dups, companies=prefix == "co")
     view = View()
     for dup in dups:
+        if dup.owner:  # not the reader's to open or merge into
+            continue
         opener, letter = OPENERS[dup.entity]
         row = [Button(ctx.tr.s("Open #{id}", id=dup.id), f"{opener}:o:{dup.id}")]
         if dup.entity != "company":

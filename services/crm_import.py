@@ -19,7 +19,7 @@ from models.teams import User
 from services.access import Actor, require_staff
 from services.crm import company_key, name_key, scope_of, team_calling_code, visible
 from services.crm_import_csv import STATUS_WORDS, Preview, note_once, parse
-from services.crm_leads import lead_statuses, take_draft
+from services.crm_leads import duplicate_search, lead_statuses, take_draft
 from services.errors import N_, DomainError
 
 __all__ = ["Preview", "commit", "drop", "owners_of", "parse", "preview"]
@@ -38,7 +38,7 @@ async def preview(session: AsyncSession, actor: Actor, data: bytes, entity: str)
         cols = [model.phone_key, model.email, model.name_key]
         if model is CrmLead:
             cols.append(CrmLead.company_key)
-        sub = visible(model, actor, scope).subquery()
+        sub = duplicate_search(actor, scope, model).subquery()  # a colleague's too
         query = select(*[sub.c[c.key] for c in cols])
         for found in (await session.execute(query)).all():
             if found[0]:

@@ -15,6 +15,7 @@ from services.access import Actor
 from services.crm import (
     SOURCES,
     Card,
+    Scope,
     add_comment,
     add_history,
     company_key,
@@ -23,6 +24,7 @@ from services.crm import (
     scope_of,
     settings_of,
     stage_name,
+    user_names,
     valid_email,
     visible,
 )
@@ -34,8 +36,18 @@ from services.pagination import Page, paginate
 class Duplicate:
     entity: str  # lead | contact
     id: int
-    name: str
+    name: str  # '' for a colleague's record the reader may not open
     reason: str  # phone | email | name
+    owner: str = ""  # that colleague: whom to ask about the client
+
+
+def duplicate_search(actor: Actor, scope: Scope, model: Any) -> Select[Any]:
+    """Where a duplicate check looks: the team's whole CRM for its staff (a colleague's
+    client is worth a warning, whoever may open the record), the visible records for an
+    extranet member (who learns nothing of the team's clients)."""
+    if actor.is_extranet:
+        return visible(model, actor, scope)
+    return select(model).where(model.team_id == actor.team_id)
 
 
 @dataclass
@@ -53,9 +65,10 @@ async def find_duplicates(
     exclude_lead: int | None = None,
     limit: int = 3,
 ) -> list[Duplicate]:
-    """Visible leads and contacts with the same phone, e-mail, or name + company."""
+    """Leads and contacts with the same phone, e-mail, or name + company (see duplicate_search);
+    a record the actor may not open is named by its number and responsible only."""
     scope = await scope_of(session, actor)
-    out: list[Duplicate] = []
+    found: list[tuple[str, Any, str]] = []
     seen: set[tuple[str, int]] = set()
     email = card.email if valid_email(card.email) else ""
     nkey, ckey = name_key(card.name), company_key(card.company)
@@ -69,20 +82,37 @@ async def find_duplicates(
     if nkey and ckey:
         checks.append(("name", (CrmLead.name_key == nkey) & (CrmLead.company_key == ckey), None))
     for reason, lead_cond, contact_cond in checks:
-        query = visible(CrmLead, actor, scope).where(lead_cond).order_by(CrmLead.id).limit(limit)
+        query = (
+            duplicate_search(actor, scope, CrmLead)
+            .where(lead_cond)
+            .order_by(CrmLead.id)
+            .limit(limit)
+        )
         if exclude_lead is not None:
             query = query.where(CrmLead.id != exclude_lead)
         for lead in (await session.execute(query)).scalars():
             if ("lead", lead.id) not in seen:
                 seen.add(("lead", lead.id))
-                out.append(Duplicate("lead", lead.id, lead.name, reason))
+                found.append(("lead", lead, reason))
         if contact_cond is not None:
-            cq = visible(CrmContact, actor, scope).where(contact_cond).order_by(CrmContact.id)
+            cq = (
+                duplicate_search(actor, scope, CrmContact)
+                .where(contact_cond)
+                .order_by(CrmContact.id)
+            )
             for contact in (await session.execute(cq.limit(limit))).scalars():
                 if ("contact", contact.id) not in seen:
                     seen.add(("contact", contact.id))
-                    out.append(Duplicate("contact", contact.id, contact.name, reason))
-    return out[:limit]
+                    found.append(("contact", contact, reason))
+    found = found[:limit]
+    owners = await user_names(session, {row.owner_id for _, row, _ in found if row.owner_id})
+    out = []
+    for entity, row, reason in found:
+        if scope.owners is None or row.owner_id in scope.owners:
+            out.append(Duplicate(entity, row.id, row.name, reason))
+        else:
+            out.append(Duplicate(entity, row.id, "", reason, owners.get(row.owner_id, "—")))
+    return out
 
 
 async def lead_statuses(session: AsyncSession, team_id: int) -> list[CrmStage]:

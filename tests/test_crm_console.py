@@ -618,6 +618,33 @@ async def test_north_american_phones_in_a_lead_line(app: App) -> None:
     assert "Lead #2: Notes from 12.05.2026 call" in out and "Phone:" not in out, out
 
 
+async def test_a_colleagues_client_is_flagged_without_showing_the_record(
+    sqlite_app: App, tmp_path: Path
+) -> None:
+    olga = ConsoleDriver(sqlite_app, user="Ольга", lang="ru", timezone="Europe/Moscow")
+    await olga.say("/start")
+    ivan = ConsoleDriver(sqlite_app, user="Иван", lang="ru", timezone="Europe/Moscow")
+    await ivan.say(f"/start {invite_code(await olga.say('/invite'))}")
+    petr = ConsoleDriver(sqlite_app, user="Пётр", lang="ru", timezone="Europe/Moscow")
+    await petr.say(f"/start {invite_code(await olga.say('/invite'))}")
+    await ivan.say("/lead Иван Петров, ООО Ромашка, +7 912 345-67-89, комментарий: тайна")
+    data = tmp_path / "leads.csv"
+    data.write_bytes("Имя;Телефон\nИван Петров;+7 912 345-67-89\nАнна;+7 900 1112233\n".encode())
+    await petr.say("/import")
+    out = await petr.say(f"/file {data}")
+    assert "Новых: 1" in out and "Дубликатов: 1" in out, out  # Иван's client among them
+    await petr.press("Отмена")
+
+    out = await petr.say("/lead Иван Петров, ООО Ромашка, 89123456789")
+    assert "Похоже на дубликат:" in out, out
+    assert "лид №1, ответственный — Иван (тот же телефон)" in out, out
+    assert "Иван Петров" not in out and "тайна" not in out, out  # nothing of the record
+    labels = set(petr.buttons().values())
+    assert labels == {"Всё равно создать"}, out  # nothing to open or merge into
+    out = await petr.press("Всё равно создать")
+    assert "Лид №2 создан." in out, out
+
+
 async def test_a_new_team_counts_in_the_currency_of_where_it_works(app: App) -> None:
     boss = ConsoleDriver(app, user="Boss", lang="en", timezone="America/New_York")
     await boss.say("/start")
