@@ -212,7 +212,8 @@ async def merge_draft(
     target_id: int,
     kind: str = "lead",
 ) -> Any:
-    """Fill the existing record's empty fields from the draft; the draft's comment is kept."""
+    """Fill the existing record's empty fields from the draft; the draft's comment is kept,
+    and the history says what the draft held."""
     draft = await take_draft(session, actor, draft_id, kind)
     target = await get_visible(session, actor, entity, target_id)
     card = Card.from_dict(draft.data)
@@ -223,7 +224,17 @@ async def merge_draft(
     if entity == "lead" and not target.company and card.company:
         target.company, target.company_key = card.company, company_key(card.company)
     await session.delete(draft)
-    await add_history(session, actor, entity, target.id, N_("A duplicate entry was merged in"))
+    # what the entry said, in full: another person's name (a colleague at the company's
+    # number) or a field the record kept its own value of is not lost
+    entry = " · ".join(x for x in (card.name, card.company, card.phone, card.email) if x)
+    await add_history(
+        session,
+        actor,
+        entity,
+        target.id,
+        N_("A duplicate entry was merged in: {entry}"),
+        entry=entry or "—",
+    )
     if card.comment:
         await add_comment(session, actor, entity, target.id, card.comment)
     await session.flush()

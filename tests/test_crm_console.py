@@ -645,6 +645,22 @@ async def test_a_colleagues_client_is_flagged_without_showing_the_record(
     assert "Лид №2 создан." in out, out
 
 
+async def test_merging_keeps_the_other_persons_name(sqlite_app: App) -> None:
+    ivan = ConsoleDriver(sqlite_app, user="Иван", lang="ru", timezone="Europe/Moscow")
+    await ivan.say("/start")
+    await ivan.say("/lead Иван Петров, ООО «Ромашка», +7 912 345-67-89")
+    out = await ivan.say(
+        "/lead Олег Смирнов, ООО «Ромашка», 8 912 345 67 89, o.smirnov@romashka.ru"
+    )
+    assert "(тот же телефон)" in out, out
+    out = await ivan.press("Объединить с №1")
+    assert "Лид №1: Иван Петров" in out, out
+    assert (
+        "Объединено с дубликатом: Олег Смирнов · ООО «Ромашка» · +7 912 345-67-89 · "
+        "o.smirnov@romashka.ru" in out
+    ), out
+
+
 async def test_a_new_team_counts_in_the_currency_of_where_it_works(app: App) -> None:
     boss = ConsoleDriver(app, user="Boss", lang="en", timezone="America/New_York")
     await boss.say("/start")
