@@ -18,7 +18,7 @@ from handlers.crm_admin import (
     notes_view,
     plan_command,
 )
-from handlers.crm_cards import LETTER, card, entity_arg, prefixed
+from handlers.crm_cards import LETTER, activities_view, card, entity_arg, prefixed
 from handlers.forms import Field, Form
 from handlers.i18n import N_, Translator, translator
 from handlers.markup import bold, join_lines
@@ -185,6 +185,8 @@ async def crm_action(ctx: Ctx) -> Any:
         view = await find_view(ctx, ":".join(ctx.action_args[2:]), ctx.page_arg(1))
         view.edit = True
         return view
+    if verb == "as":
+        return await activities_view(ctx, entity_arg(ctx, 1), ctx.int_arg(2), ctx.page_arg(3))
     if verb == "h":
         entity = entity_arg(ctx, 1)
         view = await notes_view(ctx, entity, ctx.int_arg(2), ctx.page_arg(3))

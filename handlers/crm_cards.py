@@ -21,6 +21,7 @@ from services import crm, crm_deals, crm_fields, crm_leads, crm_people, crm_prod
 from services.crm_activities import KIND_ICON, KIND_NAMES
 from services.crm_deals import money
 from services.errors import NotFound
+from services.pagination import Page
 
 LETTER = {"lead": "l", "deal": "d", "contact": "c", "company": "o"}
 ENTITY = {v: k for k, v in LETTER.items()}
@@ -68,10 +69,10 @@ async def _extras(ctx: Ctx, entity: str, row: Any) -> list[Markup]:
         value = (row.custom or {}).get(str(fld.id))
         if value is not None:
             lines.append(field_line(ctx, fld.name, field_value_text(ctx, fld.kind, value)))
-    acts = await crm_people.activities_of(ctx.session, ctx.me, entity, row.id)
-    if acts:
-        lines.append([bold(ctx.tr.s("Activities"))])
-        for act in acts:
+    acts = await crm_people.activities_page(ctx.session, ctx.me, entity, row.id, 1, CARD_ROWS)
+    if acts.items:
+        lines.append([bold(ctx.tr.s("Activities ({n})", n=acts.total))])
+        for act in acts.items:
             lines.append(activity_line(ctx, act))
     comments = await crm.notes(ctx.session, ctx.me, entity, row.id, "comment", limit=3)
     if comments:
@@ -129,10 +130,16 @@ def common_row(ctx: Ctx, entity: str, entity_id: int) -> list[Button]:
     ]
 
 
-async def activity_rows(ctx: Ctx, view: View, entity: str, entity_id: int) -> None:
-    """Done / reschedule buttons for the open activities of a card."""
-    acts = await crm_people.activities_of(ctx.session, ctx.me, entity, entity_id, limit=3)
-    for act in acts:
+async def activity_rows(
+    ctx: Ctx, view: View, entity: str, entity_id: int, page_no: int | None = None
+) -> Page[CrmActivity]:
+    """Done / reschedule buttons for the open activities a card lists (`page_no` None:
+    the first few, the rest behind "All activities"), or a page of all of them."""
+    acts = await crm_people.activities_page(
+        ctx.session, ctx.me, entity, entity_id, page_no or 1,
+        CARD_ROWS if page_no is None else ctx.services.page_size,
+    )  # fmt: skip
+    for act in acts.items:
         if act.done:
             continue
         label = act.subject or ctx.tr.s(KIND_NAMES.get(act.kind, act.kind))
@@ -140,6 +147,26 @@ async def activity_rows(ctx: Ctx, view: View, entity: str, entity_id: int) -> No
             Button(f"✔ {label}"[:60], f"ac:d:{act.id}"),
             Button(ctx.tr.s("Reschedule"), f"ac:r:{act.id}"),
         )
+    if page_no is None and acts.pages > 1:
+        view.row(
+            Button(
+                ctx.tr.s("All activities ({n})", n=acts.total),
+                f"crm:as:{LETTER[entity]}:{entity_id}:1",
+            )
+        )
+    return acts
+
+
+async def activities_view(ctx: Ctx, entity: str, entity_id: int, page_no: int) -> View:
+    """All activities of a record, a page at a time, with their buttons."""
+    view = View(edit=True)
+    acts = await activity_rows(ctx, view, entity, entity_id, page_no)
+    lines: list[Any] = [[bold(ctx.tr.s("Activities ({n})", n=acts.total))]]
+    lines.extend(activity_line(ctx, act) for act in acts.items)
+    view.body = join_lines(lines)
+    view.row(*pager_row(ctx, acts, f"crm:as:{LETTER[entity]}:{entity_id}"))
+    view.row(Button(ctx.tr.s("Back"), f"{LINK_LABELS[entity][1]}:o:{entity_id}"))
+    return view
 
 
 async def linked_row(ctx: Ctx, entity: str, entity_id: int | None) -> Any:

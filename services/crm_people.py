@@ -284,18 +284,18 @@ async def find(session: AsyncSession, actor: Actor, text: str, limit: int = 200)
 DEALS_SCANNED = 5000  # the newest deals /crm find looks through
 
 
-async def activities_of(
-    session: AsyncSession, actor: Actor, entity: str, entity_id: int, limit: int = 5
-) -> list[CrmActivity]:
+async def activities_page(
+    session: AsyncSession, actor: Actor, entity: str, entity_id: int, page: int, per_page: int
+) -> Page[CrmActivity]:
+    """A record's activities, the open ones first and the soonest first, one page."""
     await get_visible(session, actor, entity, entity_id)
-    rows = await session.scalars(
+    query = (
         select(CrmActivity)
         .where(
             CrmActivity.team_id == actor.team_id,
             CrmActivity.entity == entity,
             CrmActivity.entity_id == entity_id,
         )
-        .order_by(CrmActivity.done, CrmActivity.due_at)
-        .limit(limit)
+        .order_by(CrmActivity.done, CrmActivity.due_at, CrmActivity.id)
     )
-    return list(rows)
+    return await paginate(session, query, page, per_page)

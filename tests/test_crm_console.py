@@ -661,6 +661,23 @@ async def test_merging_keeps_the_other_persons_name(sqlite_app: App) -> None:
     ), out
 
 
+async def test_a_card_counts_its_activities_and_opens_them_all(sqlite_app: App) -> None:
+    boss = ConsoleDriver(sqlite_app, user="Boss", lang="en")
+    await boss.say("/start")
+    await boss.say("/deal Chairs 1000 USD")
+    for n in range(1, 8):
+        await boss.say("/deal 1")
+        await boss.press("Activity")
+        await boss.press("call")
+        await boss.say(f"Call {n}")
+        await boss.say(f"in {n} days")
+    out = await boss.say("/deal 1")
+    assert "Activities (7)" in out and "— Call 5" in out and "— Call 6" not in out, out
+    assert "✔ Call 5" in out, out  # every activity shown has its buttons
+    out = await boss.press("All activities (7)")
+    assert "Activities (7)" in out and "— Call 7" in out and "✔ Call 7" in out, out
+
+
 async def test_a_new_team_counts_in_the_currency_of_where_it_works(app: App) -> None:
     boss = ConsoleDriver(app, user="Boss", lang="en", timezone="America/New_York")
     await boss.say("/start")
