@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, or_
+from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models.crm import CrmContact, CrmLead
+from models.crm import CrmContact, CrmLead, CrmNote
 from services.access import Actor
 from services.crm import add_history, get_visible, scope_of, valid_email, visible
 from services.crm_deals import create_deal
@@ -109,8 +109,38 @@ async def convert_lead(session: AsyncSession, actor: Actor, lead_id: int, mask: 
         )
         deal.owner_id = lead.owner_id
         deal_id = deal.id
+        await _copy_comments(session, lead, deal_id)
     await mark_converted(
         session, actor, lead, deal_id=deal_id, contact_id=contact_id, company_id=company_id
     )
     await add_history(session, actor, "lead", lead.id, N_("Lead converted"))
     return Conversion(lead, deal_id, contact_id, company_id, linked)
+
+
+async def _copy_comments(session: AsyncSession, lead: CrmLead, deal_id: int) -> None:
+    """The lead's comments (what the client wants) go on the deal too, as written, by
+    whom and when, as Bitrix24 carries them over."""
+    comments = await session.scalars(
+        select(CrmNote)
+        .where(
+            CrmNote.team_id == lead.team_id,
+            CrmNote.entity == "lead",
+            CrmNote.entity_id == lead.id,
+            CrmNote.kind == "comment",
+        )
+        .order_by(CrmNote.id)
+    )
+    for note in list(comments):
+        session.add(
+            CrmNote(
+                team_id=note.team_id,
+                entity="deal",
+                entity_id=deal_id,
+                kind="comment",
+                author_id=note.author_id,
+                text=note.text,
+                params={},
+                created_at=note.created_at,
+            )
+        )
+    await session.flush()

@@ -41,3 +41,17 @@ async def test_converting_a_lead_of_a_known_person_links_their_contact(sqlite_ap
     assert "Lead #3 converted: contact #1, company #1." in out, out
     out = await dana.say("/contacts")
     assert "Contacts (1)" in out, out
+
+
+async def test_a_converted_deal_carries_the_leads_comments(sqlite_app: App) -> None:
+    olga = ConsoleDriver(sqlite_app, user="Ольга", lang="ru", timezone="Europe/Moscow")
+    await olga.say("/start")
+    await olga.say(
+        "/lead Иван Петров, ООО Ромашка, +7 912 111-22-33, "
+        "комментарий: хочет 50 стульев к 1 декабря"
+    )
+    await olga.press("Конвертировать")
+    out = await olga.press("Конвертировать")
+    assert "сделка №1" in out, out
+    out = await olga.say("/deal 1")
+    assert "Ольга: хочет 50 стульев к 1 декабря" in out and "Лид №1" in out, out
