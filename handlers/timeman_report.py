@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from handlers.core import STAFF, Ctx, Router
+from handlers.core import Ctx, Router
 from handlers.forms import Field, Form
 from handlers.i18n import N_, Translator
 from handlers.markup import Span, bold, join_lines
@@ -298,7 +298,11 @@ router.form(
 
 
 @router.command(
-    "today", help=N_("my day: tasks due, overdue, the working day"), roles=STAFF, personal=True
+    "today",
+    help=N_("my day: tasks due, overdue, the working day"),
+    # an extranet member's day: their groups' tasks and meetings, no working day
+    by_role={"extranet": (N_("my day: tasks due, overdue, today's meetings"), "")},
+    personal=True,
 )
 async def today_command(ctx: Ctx) -> View:
     from handlers.timeman_today import my_day_view

@@ -409,7 +409,8 @@ def _offsets_text(tr: Translator, offsets: list[int]) -> str:
 
 
 async def reminders_view(ctx: Ctx) -> View:
-    rules = await reminders.rules_of(ctx.session, ctx.me)
+    # an extranet member has no working day: no morning message nor report prompt
+    rules = [] if ctx.me.is_extranet else await reminders.rules_of(ctx.session, ctx.me)
     settings = await reminders.settings_of(ctx.session, ctx.me.user_id)
     names = {"morning": ctx.tr.s("Morning “my day”"), "report": ctx.tr.s("Daily report prompt")}
     lines: list[Any] = [bold(ctx.tr.s("Reminders"))]
@@ -438,7 +439,12 @@ async def reminders_view(ctx: Ctx) -> View:
     "reminders",
     help=N_("your reminders: morning, daily report, deadlines"),
     usage=N_("/reminders [deadline 1d 1h|off]"),
-    roles=STAFF,
+    by_role={
+        "extranet": (
+            N_("your reminders before task deadlines"),
+            N_("/reminders [deadline 1d 1h|off]"),
+        )
+    },
     personal=True,
 )
 async def reminders_command(ctx: Ctx) -> Any:

@@ -32,8 +32,9 @@ async def my_day_view(session: AsyncSession, user: User, tr: Translator, now: da
 
 
 def render_my_day(tr: Translator, user: User, facts: reminders.Agenda) -> View:
+    staff = user.role != "extranet"  # an extranet member has no working day to track
     lines: list[Any] = [bold(tr.s("My day, {name}", name=user.name))]
-    if not facts.works_today:
+    if staff and not facts.works_today:
         lines.append(tr("Today is a day off by your schedule."))
     if facts.overdue:
         total = max(facts.overdue_total, len(facts.overdue))
@@ -67,8 +68,8 @@ def render_my_day(tr: Translator, user: User, facts: reminders.Agenda) -> View:
         view.row(*opens[start : start + 2])
     if facts.activities:
         view.row(Button(tr.s("My activities"), "crm:td:1"))
-    if not facts.day_started and facts.works_today:
+    if staff and not facts.day_started and facts.works_today:
         view.row(Button(tr.s("▶ Start the day"), "day:s"))
-    else:
+    elif staff:
         view.row(Button(tr.s("Working day"), "day:v"))
     return view

@@ -270,6 +270,7 @@ async def agenda_many(
                 agenda_.due_today.append(Item(task_id, title, deadline))
     try:
         from models.calendar import Event, EventAttendee
+        from services.calendar import seen_by
     except ImportError:  # pragma: no cover
         return out
     rows = await optional_rows(
@@ -283,6 +284,7 @@ async def agenda_many(
             Event.repeat == "none",
             Event.starts_at >= low,
             Event.starts_at < high,
+            seen_by(EventAttendee.user_id),  # not a group's event to one who left it
         )
         .order_by(Event.starts_at),
     )
@@ -296,6 +298,7 @@ async def agenda_many(
             Event.repeat == "none",
             Event.starts_at >= low,
             Event.starts_at < high,
+            seen_by(Event.organizer_id),
         )
         .order_by(Event.starts_at),
     )
@@ -370,9 +373,15 @@ async def _crm_activities(
     """Open CRM activities (calls, meetings, to-dos) due today, and the overdue ones
     (a call not made yesterday is still to make), oldest first."""
     try:
-        from models.crm import CrmActivity
+        from models.crm import CrmActivity, CrmGrant
     except ImportError:  # pragma: no cover
         return
+    # an extranet member's own records are theirs only while the CRM is open to them
+    no_crm = select(User.id).where(
+        User.id == CrmActivity.owner_id,
+        User.role == "extranet",
+        User.id.not_in(select(CrmGrant.user_id)),
+    )
     rows = await optional_rows(
         session,
         "crm_activities",
@@ -388,6 +397,7 @@ async def _crm_activities(
             CrmActivity.done.is_(False),
             CrmActivity.due_at >= low - ACTIVITY_LOOKBACK,  # a month of the undone ones
             CrmActivity.due_at < high,
+            ~no_crm.exists(),
         )
         .order_by(CrmActivity.due_at),
     )

@@ -112,3 +112,50 @@ async def test_my_day_tasks_open_from_it_and_overdue_ones_are_marked(sqlite_app:
     assert "• #1 Yesterday thing — 🔥 yesterday 18:00" in out, out
     out = await boss.press("#1 Yesterday thing")
     assert "#1 Yesterday thing" in out and "Status:" in out, out
+
+async def test_a_contractors_day_shows_their_groups_work_and_reminders(sqlite_app: App) -> None:
+    from tests.console_driver import invite_code
+    from tests.test_timeman_console import midday_zone
+
+    tz = midday_zone()  # about noon: "today 21:00" is later today
+    boss = ConsoleDriver(sqlite_app, user="Boss", timezone=tz)
+    await boss.say("/start")
+    await boss.say("/groups new Site")
+    await boss.say("/groups new SecretMerger closed")
+    carl = ConsoleDriver(sqlite_app, user="Carl", timezone=tz)
+    await carl.say(f"/start {invite_code(await boss.say('/invite extranet Site'))}")
+    await carl.say(f"/start {invite_code(await boss.say('/invite extranet SecretMerger'))}")
+    await boss.say("/task Build landing page #Site @Carl 01.01.2020 10:00")
+    await boss.say("/task Merger due diligence #SecretMerger @Carl 01.01.2020 10:00")
+    assert "Event created" in await boss.say("/event Site review today 21:00 @Carl #Site")
+    # one he organises stays his when he leaves the group, yet he no longer sees it
+    assert "Event created" in await carl.say("/event Merger sync today 22:00 #SecretMerger")
+    out = await carl.say("/today")
+    assert "Build landing page" in out and "Merger due diligence" in out, out
+    assert "Merger sync" in out, out
+    await boss.say("/groups remove SecretMerger @Carl")  # SecretMerger is closed to him now
+    out = await carl.say("/today")
+    assert "My day, Carl" in out and "not available" not in out, out
+    assert "Overdue (1)" in out and "Build landing page" in out, out
+    assert "Meetings (1)" in out and "Site review" in out, out
+    assert "Merger due diligence" not in out and "Merger sync" not in out, out
+    assert "Start the day" not in out and "Working day" not in out, out  # no working day
+    await boss.say("/crm grant @Carl")  # his CRM calls are in his day while he has the CRM
+    await carl.say("/deal Big order 1000 RUB")
+    await carl.press("Activity")
+    await carl.press("call")
+    await carl.say("Call the client")
+    assert "Planned" in await carl.say("today 20:00")
+    assert "Call the client" in await carl.say("/today")
+    await boss.say("/crm revoke @Carl")
+    out = await carl.say("/today")
+    assert "Call the client" not in out and "My activities" not in out, out
+    out = await carl.say("/reminders")
+    assert "Before deadlines" in out, out
+    assert "Morning" not in out and "report" not in out, out
+    out = await carl.say("/reminders deadline 2h")
+    assert "Before deadlines: 2 h" in out, out
+    out = await carl.say("/reminders off")
+    assert "Before deadlines: off" in out, out
+    out = await carl.say("/help")
+    assert "/today" in out and "today's meetings" in out and "/reminders" in out, out
