@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from handlers.core import CommandSpec, Ctx, Router
+from handlers.core import CommandSpec, Ctx, Router, stranger_view
 from handlers.i18n import N_
 from handlers.markup import Span, bold, code
 from handlers.views import View
@@ -37,7 +37,7 @@ async def help_command(ctx: Ctx) -> View:
         body.append(Span(ctx.tr.s(help_)))  # a catalogue text whole: adapters know it as ours
     if ctx.actor is None:
         body.append(Span("\n\n"))
-        body.extend(ctx.tr("Send /start to create a team or to join one with an invite code."))
+        body.extend((await stranger_view(ctx)).body)
     return View(body=body)
 
 

@@ -14,7 +14,7 @@ from handlers.markup import Markup
 from handlers.views import Button, View
 from models.groups import Group
 from models.teams import User
-from services import notifications
+from services import notifications, teams
 from services.access import Actor
 from services.errors import N_, DomainError
 from services.pagination import Page
@@ -343,3 +343,17 @@ def text_page(markup: Markup, page: int, limit: int = 3000) -> tuple[Markup, int
 def error_view(tr: Translator, error: DomainError) -> View:
     params = {k: (v if not isinstance(v, int | float) else str(v)) for k, v in error.params.items()}
     return View(body=tr(error.key, **params), private=True)
+
+
+async def stranger_view(ctx: Ctx) -> View:
+    """What someone who is in no team hears (their command, button or /help): to send
+    /start; or, when an admin removed them from their team, that (what /start would
+    answer them), not an invitation to start over. Asked only when no person was found."""
+    try:
+        await teams.refuse_removed(ctx.session, ctx.event.platform, ctx.event.sender.external_id)
+    except DomainError as err:
+        return error_view(ctx.tr, err)
+    return View(
+        body=ctx.tr("Send /start to create a team or to join one with an invite code."),
+        private=True,  # in a group: to the stranger, not to everyone
+    )

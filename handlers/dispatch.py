@@ -14,7 +14,16 @@ from dataclasses import dataclass, field
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from handlers.core import CommandSpec, Ctx, Handler, Reply, Router, Services, error_view
+from handlers.core import (
+    CommandSpec,
+    Ctx,
+    Handler,
+    Reply,
+    Router,
+    Services,
+    error_view,
+    stranger_view,
+)
 from handlers.events import Incoming
 from handlers.forms import Form, FormsEngine
 from handlers.i18n import Translator, translator
@@ -269,14 +278,7 @@ class Workspace:
                 return None  # "/roll" in a group: some other bot's
             return self._unknown(ctx, name)
         if ctx.actor is None and not spec.public:
-            # someone removed from their team hears that, not an invitation to start over
-            await teams.refuse_removed(
-                ctx.session, ctx.event.platform, ctx.event.sender.external_id
-            )
-            return View(
-                body=ctx.tr("Send /start to create a team or to join one with an invite code."),
-                private=True,  # in a group: to the stranger, not to everyone
-            )
+            return await stranger_view(ctx)
         if ctx.actor is not None and ctx.actor.role not in spec.roles:
             return View(
                 body=ctx.tr("The command /{name} is not available to you.", name=name), private=True
@@ -323,10 +325,7 @@ class Workspace:
         prefix, ctx.action_args = parts[0], parts[1:]
         if prefix == "f":
             if ctx.actor is None:
-                return View(
-                    body=ctx.tr("Send /start to create a team or to join one with an invite code."),
-                    private=True,  # a stranger's press in a group: to them, not to everyone
-                )
+                return await stranger_view(ctx)
             return await self.registry.forms_engine.on_action(ctx)
         if prefix == "cmd" and ctx.action_args:
             # a button that runs a command, e.g. from the menu
@@ -339,10 +338,7 @@ class Workspace:
                 body=ctx.tr("This button is out of date. Open the list again."), private=True
             )
         if ctx.actor is None:
-            return View(
-                body=ctx.tr("Send /start to create a team or to join one with an invite code."),
-                private=True,
-            )
+            return await stranger_view(ctx)
         reply = await handler(ctx)
         personal, lists = self.registry.action_privacy.get(prefix, (False, False))
         await _keep_to_the_person(ctx, reply, personal, lists)

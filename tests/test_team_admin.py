@@ -203,10 +203,22 @@ async def test_a_removed_member_hears_that_they_were_removed(sqlite_app: App) ->
     code = invite_code(await boss.say("/invite"))
     boris = ConsoleDriver(sqlite_app, user="Boris", lang="en")
     await boris.say(f"/start {code}")
+    await boris.say("/menu")
     await boss.say("/team remove @Boris")
     await boss.press("Remove")
+    out = await boris.press("Tasks")  # an old button, /help and /start say the same
+    assert "You are no longer in the team Boss's team. Ask its admin" in out, out
+    assert "to create a team" not in out, out
+    out = await boris.say("/help")
+    assert "You are no longer in the team Boss's team. Ask its admin" in out, out
+    assert "to create a team" not in out, out
     out = await boris.say("/today")
     assert "You are no longer in the team" in out and "to create a team" not in out, out
+    out = await boris.say("/start")
+    assert "You are no longer in the team Boss's team. Ask its admin" in out, out
+    stranger = ConsoleDriver(sqlite_app, user="Zoe", lang="en")  # never in a team: /start
+    out = await stranger.say("/help")
+    assert "Send /start to create a team or to join one with an invite code." in out, out
 
 
 async def test_someone_who_made_a_team_by_mistake_leaves_it_and_joins_with_the_invite(
