@@ -21,6 +21,7 @@ from handlers.teams_removal import (
 from handlers.teams_supervisor import set_from_text
 from handlers.views import Button, View
 from models.base import utcnow
+from models.groups import Group
 from models.teams import Team, User
 from services import groups, teams, users
 from services.access import require_admin
@@ -496,14 +497,15 @@ async def _pick_group_for_extranet(ctx: Ctx, page_no: int = 1) -> View:
 async def invite_action(ctx: Ctx) -> View:
     verb = ctx.action_args[0] if ctx.action_args else ""
     if verb == "g":
-        group = await groups.get_manageable_group(ctx.session, ctx.me, ctx.int_arg(1))
-        invite = await teams.create_invite(
+        invite = await teams.create_invite(  # it checks the group (ids are untrusted)
             ctx.session,
             ctx.me,
             role="extranet",
-            group_id=group.id,
+            group_id=ctx.int_arg(1),
             ttl_days=ctx.services.invite_ttl_days,
         )
+        group = await ctx.session.get(Group, invite.group_id)  # loaded by the check
+        assert group is not None
         return _invite_view(ctx, invite.code, group.name)
     return await _pick_group_for_extranet(ctx, ctx.page_arg(1))
 

@@ -176,14 +176,20 @@ async def get_group(session: AsyncSession, actor: Actor, group_id: int) -> Group
     return await get_visible_group(session, actor, group_id)
 
 
-async def get_manageable_group(session: AsyncSession, actor: Actor, group_id: int) -> Group:
-    """A group the actor may manage: a team admin, or the group's owner or a moderator."""
+async def get_manageable_group(
+    session: AsyncSession, actor: Actor, group_id: int, refusal: str | None = None
+) -> Group:
+    """A group the actor may manage: a team admin, or the group's owner or a moderator.
+    `refusal`: what someone who may see the group but not manage it is told instead of
+    a bare "no right" (a msgid with {group})."""
     group = await get_visible_group(session, actor, group_id)
     if actor.is_admin or group.owner_id == actor.user_id:
         return group
     member = await membership(session, group.id, actor.user_id)
     if member is not None and member.role in ("owner", "moderator") and not actor.is_extranet:
         return group
+    if refusal is not None:
+        raise DomainError(refusal, group=group.name)
     raise forbidden()
 
 

@@ -338,7 +338,15 @@ async def create_invite(
     else:
         if group_id is None:
             raise DomainError(N_("Choose the group the extranet member will join."))
-        group = await get_manageable_group(session, actor, group_id)
+        group = await get_manageable_group(
+            session,
+            actor,
+            group_id,
+            refusal=N_(
+                "Only the owner of {group}, its moderators or a team admin invite extranet "
+                "members to it."
+            ),
+        )
         group_id = group.id
     invite = Invite(
         team_id=actor.team_id,

@@ -202,6 +202,11 @@ async def test_the_extranet_invite_picker_offers_only_groups_one_may_invite_to(
     out = await emma.say("/invite extranet")
     assert "Only admins and group owners invite extranet members" in out, out
     assert "[1] Site" not in out, out
+    out = await emma.say("/invite extranet Site")  # named: whose it is to invite to it
+    assert (
+        "Only the owner of Site, its moderators or a team admin invite extranet members to it."
+        in out
+    ), out
     await emma.say("/groups new Mobile")  # hers
     out = await emma.say("/invite extranet")
     assert "Which group will the extranet member join?" in out, out
