@@ -113,6 +113,7 @@ async def test_my_day_tasks_open_from_it_and_overdue_ones_are_marked(sqlite_app:
     out = await boss.press("#1 Yesterday thing")
     assert "#1 Yesterday thing" in out and "Status:" in out, out
 
+
 async def test_a_contractors_day_shows_their_groups_work_and_reminders(sqlite_app: App) -> None:
     from tests.console_driver import invite_code
     from tests.test_timeman_console import midday_zone
