@@ -147,7 +147,7 @@ async def resolve_group(ctx: Ctx, text: str) -> tuple[Group, str]:
 NO_GROUP_WORDS = {"-", "no", "none", "without", "нет", "без группы"}
 
 
-async def _group_choices(ctx: Ctx) -> list[tuple[str, str]]:
+async def group_choices(ctx: Ctx) -> list[tuple[str, str]]:
     page = await groups.list_groups(ctx.session, ctx.me, per_page=10, mine=True)
     options = [(group.name, group.name) for group in page.items]
     if not ctx.me.is_extranet:  # an outside member's work is always a group's
@@ -155,12 +155,14 @@ async def _group_choices(ctx: Ctx) -> list[tuple[str, str]]:
     return options
 
 
-async def _parse_group_answer(ctx: Ctx, raw: str) -> int | None:
+async def parse_group_answer(ctx: Ctx, raw: str) -> int | None:
     text = raw.strip().lstrip("#").strip()
     if (
         text.casefold() in NO_GROUP_WORDS
         or text.casefold() == ctx.tr.s("Without a group").casefold()
     ):
+        if ctx.me.is_extranet:  # an outside member's work is always a group's
+            raise DomainError(_N("Pick one of your groups with the buttons."))
         return None
     group, _rest = await resolve_group(ctx, text)
     return group.id
@@ -176,8 +178,8 @@ def group_question(name: str, title: str, submit: Submit) -> Form:
             Field(
                 "group_id",
                 N_("Which group is it for? Choose one, or go on without a group."),
-                _parse_group_answer,
-                choices=_group_choices,
+                parse_group_answer,
+                choices=group_choices,
             )
         ],
         submit=submit,

@@ -10,7 +10,7 @@ from typing import Any
 from handlers.common import HELP_WORDS, help_for
 from handlers.core import Ctx, Router
 from handlers.forms import Field, Form
-from handlers.groups import ask_for_group, group_question
+from handlers.groups import ask_for_group, group_choices, group_question, parse_group_answer
 from handlers.i18n import N_, Translator
 from handlers.markup import Markup, Span, bold
 from handlers.tasks_input import (
@@ -375,18 +375,6 @@ async def _parse_description(ctx: Ctx, raw: str) -> str:
     return "" if value in ("-",) else tasks.clean_description(value)
 
 
-async def _parse_group(ctx: Ctx, raw: str) -> int:
-    value = raw.strip().lstrip("#")
-    for name, group_id in await _my_groups(ctx):
-        if value in (f"gid:{group_id}", name) or value.casefold() == name.casefold():
-            return group_id
-    raise DomainError(_N("Pick one of your groups with the buttons."))
-
-
-async def _group_choices(ctx: Ctx) -> list[tuple[str, str]]:
-    return [(name, f"#gid:{group_id}") for name, group_id in await _my_groups(ctx)]
-
-
 async def _submit_new(ctx: Ctx, values: dict[str, Any]) -> Any:
     return await create(ctx, values)
 
@@ -407,8 +395,8 @@ router.form(
             Field(
                 "group_id",
                 N_("Which group is the task for?"),
-                _parse_group,
-                choices=_group_choices,
+                parse_group_answer,
+                choices=group_choices,
             ),
             Field(
                 "title",

@@ -1147,6 +1147,11 @@ async def test_the_new_task_form_asks_an_extranet_member_for_one_of_their_groups
     out = await guest.say("/task")
     assert "Which group is the task for?" in out, out
     assert "Partners" in out and "Mobile" in out and "Secret" not in out, out
+    assert "Without a group" not in out, out
+    out = await guest.say("-")  # typed "no group": an outside member's task is a group's
+    assert "Pick one of your groups with the buttons." in out, out
+    out = await guest.say("Secret")  # a group they are not in is none of theirs
+    assert "Which group is the task for?" in out and "Secret" not in out.split("\n")[-1], out
     await guest.press("Partners")
     await guest.say("Fix header")
     await guest.press("Me")
