@@ -13,7 +13,7 @@ from handlers.i18n import Translator, translator
 from handlers.markup import Markup
 from handlers.views import Button, View
 from models.groups import Group
-from models.teams import User
+from models.teams import Team, User
 from services import notifications, teams
 from services.access import Actor
 from services.errors import N_, DomainError
@@ -234,6 +234,23 @@ class Ctx:
                 view.private = True
         return reply
 
+    @property
+    def shared_chat(self) -> bool:
+        """Typed or pressed in a channel or group chat, where everyone there reads it."""
+        return not self.event.chat.private
+
+    def everyone_tr(self, team: Team) -> Translator:
+        """For a message everyone in a shared chat reads (a group's notice, a poll there,
+        and every edit of it): the team's language, not the language of whoever made or
+        pressed it; times as the actor said them, their zone named."""
+        zone = self.actor.timezone if self.actor is not None else team.timezone
+        return translator(team.locale, zone, shared=True)
+
+    async def shared_tr(self) -> Translator:
+        """everyone_tr of the actor's team."""
+        team = await self.session.get(Team, self.me.team_id)
+        return self.everyone_tr(team) if team is not None else self.tr
+
     def retranslate(self, actor: Actor) -> None:
         self.actor = actor
         self.tr = translator(actor.locale, actor.timezone, shared=self.tr.shared)
@@ -294,15 +311,12 @@ class Ctx:
 
         Returns False when no chat is bound; people are notified separately (notify).
         """
-        from models.teams import Team
         from services import chats
 
         team = await self.session.get(Team, group.team_id)
         if team is None or (self.actor is not None and team.id != self.actor.team_id):
             return False
-        # times as the author said them, their zone named: the chat's people live anywhere
-        zone = self.actor.timezone if self.actor is not None else team.timezone
-        view = build(translator(team.locale, zone, shared=True))
+        view = build(self.everyone_tr(team))
         here = self.event.chat
         return await chats.notify_group(
             self.session,

@@ -51,11 +51,14 @@ def _until(ctx: Ctx, part: str) -> datetime | None:
         return None  # "до 5 человек": an answer
 
 
-async def poll_view(ctx: Ctx, poll: Poll, post: Post) -> View:
-    tr = ctx.tr
+async def poll_view(ctx: Ctx, poll: Poll, post: Post, *, everyone: bool = False) -> View:
+    """The poll as its reader sees it: their marks, their controls, their language. With
+    `everyone`, the message all in a shared chat see, whoever pressed: the results, the
+    buttons anyone may press, in the team's language (see Ctx.everyone_tr)."""
+    tr = await ctx.shared_tr() if everyone else ctx.tr
     found = await feed_polls.results(ctx.session, poll)
     total = sum(r.votes for r in found)
-    mine = await feed_polls.my_votes(ctx.session, ctx.me, poll)
+    mine: set[int] = set() if everyone else await feed_polls.my_votes(ctx.session, ctx.me, poll)
     flags = []
     if poll.multiple:
         flags.append(tr.s("several answers"))
@@ -99,17 +102,53 @@ async def poll_view(ctx: Ctx, poll: Poll, post: Post) -> View:
     ]
     if notes > len(shown):
         controls.append(Button(tr.s("All comments"), f"fd:cm:{post.id}:1"))
-    if open_ and mine and not poll.multiple:  # taking a vote back is a press of its own
+    # taking a vote back is a press of its own; on everyone's message, for whoever voted
+    if open_ and not poll.multiple and (mine or (everyone and total)):
         controls.append(Button(tr.s("Withdraw my vote"), f"po:w:{poll.id}"))
-    owner = post.author_id == ctx.me.user_id or ctx.me.is_admin
-    if owner and open_:
-        controls.append(Button(tr.s("Close poll"), f"po:c:{poll.id}"))
-    elif owner and TASK_FROM_TEXT in ctx.registry.commands and not ctx.me.is_extranet:
-        controls.append(Button(tr.s("Make a task"), f"po:t:{poll.id}"))
-    view.row(*controls)
-    if owner:  # a row of its own, away from Close poll; it asks before deleting
-        view.row(Button(tr.s("Delete"), f"fd:x:{post.id}"))
+    if everyone:
+        return view.row(*controls)
+    closing, deleting = _author_buttons(ctx, poll, post)
+    view.row(*controls, *closing)
+    view.row(*deleting)  # a row of its own, away from Close poll; it asks before deleting
     return view
+
+
+def _author_buttons(ctx: Ctx, poll: Poll, post: Post) -> tuple[list[Button], list[Button]]:
+    """The author's (or an admin's) own buttons, never on everyone's message: Close poll
+    (or Make a task of a closed one's winner), and Delete."""
+    if post.author_id != ctx.me.user_id and not ctx.me.is_admin:
+        return [], []
+    tr = ctx.tr
+    if feed_polls.is_open(poll):
+        closing = [Button(tr.s("Close poll"), f"po:c:{poll.id}")]
+    elif TASK_FROM_TEXT in ctx.registry.commands and not ctx.me.is_extranet:
+        closing = [Button(tr.s("Make a task"), f"po:t:{poll.id}")]
+    else:
+        closing = []
+    return closing, [Button(tr.s("Delete"), f"fd:x:{post.id}")]
+
+
+async def in_shared_chat(ctx: Ctx, post: Post) -> bool:
+    """Whether the poll's message here is everyone's: in a channel or group chat, unless
+    it was shown there to its author alone (see only_for_author_here)."""
+    return ctx.shared_chat and not await only_for_author_here(ctx, post)
+
+
+def author_note(ctx: Ctx, poll: Poll, post: Post, body: Any) -> View:
+    """What the author alone reads beside everyone's message: `body` and their own
+    buttons."""
+    closing, deleting = _author_buttons(ctx, poll, post)
+    return View(body=list(body), private=True).row(*closing).row(*deleting)
+
+
+async def my_choice(ctx: Ctx, poll: Poll) -> Any:
+    """The presser's own vote, said to them alone."""
+    mine = await feed_polls.my_votes(ctx.session, ctx.me, poll)
+    if not mine:
+        return ctx.tr("You have no vote in this poll now.")
+    found = await feed_polls.results(ctx.session, poll)
+    chosen = ", ".join(r.option.text for r in found if r.option.id in mine)
+    return ctx.tr("Your vote: {options}", options=bold(chosen))
 
 
 def delivered_poll(
@@ -187,15 +226,19 @@ async def poll_command(ctx: Ctx) -> Any:
             lambda tr: delivered_poll(tr, poll, post, ctx.me.name, choices),
             dedup_key=f"post:{post.id}:group",
         )
-    view = await poll_view(ctx, poll, post)
     sent = (
         ctx.tr.n("Poll sent to {n} person.", "Poll sent to {n} people.", len(reached))
         if reached
         else ctx.tr("Poll created. Nobody else is in its audience yet.")
     )
+    if await in_shared_chat(ctx, post):
+        # everyone's message there, as the group's notice would be; the author's own
+        # buttons go to the author alone
+        return [await poll_view(ctx, poll, post, everyone=True), author_note(ctx, poll, post, sent)]
+    view = await poll_view(ctx, poll, post)
     view.body = [*sent, Span("\n\n"), *view.body]
     # a poll of chosen people or another group, typed in a channel, is not shown to all there
-    view.private = await only_for_author_here(ctx, post)
+    view.private = ctx.shared_chat
     return view
 
 
@@ -203,30 +246,39 @@ async def poll_command(ctx: Ctx) -> Any:
 async def poll_action(ctx: Ctx) -> Any:
     verb = ctx.action_args[0] if ctx.action_args else ""
     poll_id = ctx.int_arg(1)
+    note: Any = None  # what the presser alone is told
     if verb == "v":
         _poll, voted, changed = await feed_polls.vote(ctx.session, ctx.me, poll_id, ctx.int_arg(2))
-        poll, post = await feed_polls.get_poll(ctx.session, ctx.me, poll_id)
-        view = await poll_view(ctx, poll, post)
         if not changed:  # a second press on one's choice: the vote stays, and they are told
             note = ctx.tr("You voted for {option}; your vote stays.", option=bold(voted.text))
+    elif verb == "w":
+        poll, _post = await feed_polls.get_poll(ctx.session, ctx.me, poll_id)
+        if await feed_polls.my_votes(ctx.session, ctx.me, poll):  # else: "you have no vote"
+            note = ctx.tr("Your vote is withdrawn.")
+        await feed_polls.withdraw(ctx.session, ctx.me, poll_id)
+    elif verb == "c":
+        poll, post = await feed_polls.close(ctx.session, ctx.me, poll_id)
+        if await in_shared_chat(ctx, post):  # the results, to all there; the rest to the author
+            return [
+                await poll_view(ctx, poll, post, everyone=True),
+                author_note(ctx, poll, post, ctx.tr("Voting is over.")),
+            ]
+        return await poll_view(ctx, poll, post)
+    if verb in ("v", "w", "r"):
+        poll, post = await feed_polls.get_poll(ctx.session, ctx.me, poll_id)
+        if await in_shared_chat(ctx, post):
+            # a message everyone there sees stays everyone's: the presser's own vote is
+            # said to them alone
+            view = await poll_view(ctx, poll, post, everyone=True)
+            view.edit = True
+            if verb == "r":
+                return view
+            return [view, View(body=list(note or await my_choice(ctx, poll)), private=True)]
+        view = await poll_view(ctx, poll, post)
+        if note is not None:
             view.body = [*note, Span("\n\n"), *view.body]
         view.edit = True
         return view
-    if verb == "w":
-        await feed_polls.withdraw(ctx.session, ctx.me, poll_id)
-        poll, post = await feed_polls.get_poll(ctx.session, ctx.me, poll_id)
-        view = await poll_view(ctx, poll, post)
-        view.body = [*ctx.tr("Your vote is withdrawn."), Span("\n\n"), *view.body]
-        view.edit = True
-        return view
-    if verb == "r":
-        poll, post = await feed_polls.get_poll(ctx.session, ctx.me, poll_id)
-        view = await poll_view(ctx, poll, post)
-        view.edit = True
-        return view
-    if verb == "c":
-        poll, post = await feed_polls.close(ctx.session, ctx.me, poll_id)
-        return await poll_view(ctx, poll, post)
     if verb == "t":
         poll, post = await feed_polls.get_poll(ctx.session, ctx.me, poll_id)
         if post.author_id != ctx.me.user_id and not ctx.me.is_admin:

@@ -82,3 +82,72 @@ async def test_a_comments_slack_marks_are_shown_not_applied(sqlite_url: str) -> 
         assert "`1234`" not in shown and "<!channel>" not in shown, shown
         assert "∗URGENT∗ wire money to ∼old∼ ˍnewˍ account ˋ1234ˋ" in shown, shown
         assert "https://x.y/a_b" in shown, shown
+
+
+async def test_a_vote_on_a_bound_channels_poll_keeps_it_everyones(sqlite_url: str) -> None:
+    """Boris (English) and Vera (Russian) vote on an anonymous poll in the group's
+    channel: the channel's message shows the results in the team's language, with no
+    one's marks and no author's buttons; each voter is told their vote alone, and Anna
+    closes the poll from what she alone sees."""
+    vera = "U0VERA"
+    async with slack_http(sqlite_url) as slack:
+        if not {"poll", "bind"} <= set(slack.adapter.workspace.registry.commands):
+            pytest.skip("the feed is not in this build")
+        slack.fake.add_user(ANNA, "Anna")
+        slack.fake.add_user(BORIS, "Boris")
+        slack.fake.add_user(vera, "Vera", locale="ru-RU")
+        for user in (ANNA, BORIS, vera):
+            await slack.command("help", user=user, channel="D" + user[1:])
+        await slack.command("groups new Board", user=ANNA, channel="D0ANNA")
+        for name in ("boris", "vera"):
+            await slack.command(f"groups add Board @{name}", user=ANNA, channel="D0ANNA")
+        await slack.command("bind Board", user=ANNA, channel="C0BOARD")
+        seen = len(slack.fake.calls)
+        await slack.command(
+            "poll Salary raise? | Yes | No | anonymous", user=ANNA, channel="C0BOARD"
+        )
+        posted = [
+            c.args
+            for c in slack.fake.calls[seen:]
+            if c.method == "chat.postMessage" and c.args["channel"] == "C0BOARD"
+        ]
+        (poll,) = posted
+        shared = slack_api.buttons_of(poll["blocks"])
+        assert "Close poll" not in shared and "Delete" not in shared, shared
+        own = [
+            slack_api.buttons_of(c.args["blocks"])
+            for c in slack.fake.calls[seen:]
+            if c.method == "chat.postEphemeral" and c.args["user"] == ANNA
+        ]
+        assert own and "Close poll" in own[-1] and "Delete" in own[-1], own
+
+        for user, option, said in (
+            (BORIS, "No", "Your vote: *No*"),
+            (vera, "Yes", "Ваш голос: *Yes*"),
+        ):
+            seen = len(slack.fake.calls)
+            await slack.action(shared[option], user=user, channel="C0BOARD")
+            calls = slack.fake.calls[seen:]
+            (update,) = [c.args for c in calls if c.method == "chat.update"]
+            text = slack_api.message_text(update)
+            buttons = slack_api.buttons_of(update["blocks"])
+            assert update["channel"] == "C0BOARD", update
+            assert "●" not in text and not any("✓" in label for label in buttons), text
+            assert "(anonymous)" in text and "голос" not in text, text  # the team's language
+            assert "Close poll" not in buttons and "Delete" not in buttons, buttons
+            privately = [
+                slack_api.message_text(c.args)
+                for c in calls
+                if c.method == "chat.postEphemeral" and c.args["user"] == user
+            ]
+            assert privately == [said], privately
+        assert "Yes: █████░░░░░ 1" in text and "No: █████░░░░░ 1" in text and "2 votes" in text
+
+        seen = len(slack.fake.calls)
+        await slack.action(own[-1]["Close poll"], user=ANNA, channel="C0BOARD", ephemeral=True)
+        results = [
+            slack_api.message_text(c.args)
+            for c in slack.fake.calls[seen:]
+            if c.method == "chat.postMessage" and c.args["channel"] == "C0BOARD"
+        ]
+        assert results and "Voting is over." in results[-1], results

@@ -400,3 +400,64 @@ async def test_start_and_help_in_a_group_answer_privately(
         assert in_group == ["I answered you in a private chat."] * 3, in_group
         mine = [c.text for c in fake.sent(207) if c.result]
         assert any("/help" in text and "/cancel" in text for text in mine), mine
+
+
+async def test_a_vote_in_a_groups_chat_keeps_the_poll_everyones(
+    sqlite_url: str, fake: FakeTelegram
+) -> None:
+    """Ivan (Russian) and Boris vote on Anna's poll in Dev's chat: the group's message
+    shows the results in the team's language with no one's marks and no author's
+    buttons; each voter is told their vote in their own alert; Anna closes the poll
+    from her private chat."""
+    async with running(sqlite_url, fake):
+        anna = Chat(fake, Person(208, "Anna", "en", username="anna"))
+        await anna.say("/start", expect=2)
+        link = f"https://t.me/{BOT_USERNAME}?start="
+        voters = []
+        for user_id, name, lang in ((209, "Ivan", "ru"), (210, "Boris", "en")):
+            out = await anna.say("/invite")
+            code = out[0].text.split(link, 1)[1].split('"', 1)[0]
+            voter = Chat(fake, Person(user_id, name, lang, username=name.lower()))
+            await voter.say(f"/start {code}", expect=2)
+            voters.append(voter)
+        await anna.say("/groups new Dev")
+        await anna.say("/groups add Dev @ivan @boris")
+        await _in_group(fake, anna.person, -100741, "/bind Dev")
+        await _in_group(fake, anna.person, -100741, "/poll Lunch? | Pizza | Sushi")
+        (poll,) = [c for c in fake.sent(-100741) if c.result and "Lunch?" in c.text]
+        options = dict(poll.buttons)
+        assert "Close poll" not in options and "Delete" not in options, options
+        own = [c for c in fake.sent(208) if c.result and "Poll sent" in c.text][-1]
+        assert {"Close poll", "Delete"} <= dict(own.buttons).keys(), own.buttons
+
+        for voter, option, said in (
+            (voters[0], "Pizza", "Ваш голос: Pizza"),
+            (voters[1], "Sushi", "Your vote: Sushi"),
+        ):
+            before = len(fake.calls)
+            update = await fake.push(
+                callback_update(
+                    fake, voter.person, options[option], chat_id=-100741, message_id=poll.message_id
+                )
+            )
+            await fake.wait_handled(update["update_id"])
+            calls = fake.calls[before:]
+            (edit,) = [c for c in calls if c.method == "editMessageText"]
+            labels = dict(edit.buttons)
+            assert edit.chat_id == "-100741" and "●" not in edit.text, edit.text
+            assert not any("✓" in label for label in labels), labels
+            assert "Close poll" not in labels and "Delete" not in labels, labels
+            assert "Refresh" in labels, labels  # the team's language, whoever pressed
+            (answer,) = [c for c in calls if c.method == "answerCallbackQuery"]
+            assert answer.data.get("text") == said, answer.data
+            assert not [c for c in calls if c.method == "sendMessage"], calls
+        assert "Pizza: █████░░░░░ 1 — Ivan" in edit.text and "2 votes" in edit.text, edit.text
+
+        close = dict(own.buttons)["Close poll"]
+        before = len(fake.calls)
+        update = await fake.push(
+            callback_update(fake, anna.person, close, chat_id=208, message_id=own.message_id)
+        )
+        await fake.wait_handled(update["update_id"])
+        shown = [c.text for c in fake.calls[before:] if c.chat_id == "208" and c.text]
+        assert any("Voting is over." in t for t in shown), shown

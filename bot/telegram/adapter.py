@@ -259,7 +259,7 @@ class TelegramAdapter:
                 except TelegramAPIError as exc:  # e.g. a query too old to answer
                     log.info("answer_failed", reason=exc.message)
                 if alert is not None:
-                    return
+                    views = [v for v in views if not v.private]  # the alert said that one
                 message = query.message if isinstance(query.message, Message) else None
                 shared_private = not event.chat.private and bool(views) and views[0].private
                 if message is not None and views and views[0].edit and not shared_private:
@@ -294,11 +294,16 @@ class TelegramAdapter:
 
     @staticmethod
     def _alert_text(event: Incoming, views: list[View]) -> str | None:
-        """In a group, a short private answer to a button press shows only to the presser."""
-        if event.chat.private or len(views) != 1:
+        """In a group, a short private answer to a button press shows only to the presser,
+        alone or beside the new state of the message pressed (an edit everyone sees)."""
+        if event.chat.private:
             return None
-        view = views[0]
-        if not view.private or view.buttons or view.image or view.file:
+        personal = [v for v in views if v.private]
+        edits = [v for v in views if not v.private]
+        if len(personal) != 1 or len(edits) > 1 or (edits and not edits[0].edit):
+            return None
+        view = personal[0]
+        if view.buttons or view.image or view.file:
             return None
         text = to_plain(view.body)
         return text if 0 < len(text) <= ALERT_LIMIT else None
