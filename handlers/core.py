@@ -251,6 +251,16 @@ class Ctx:
         team = await self.session.get(Team, self.me.team_id)
         return self.everyone_tr(team) if team is not None else self.tr
 
+    async def for_everyone(self, build: Callable[[], Awaitable[View]]) -> View:
+        """A view built by `build` as everyone in this shared chat reads it: in the team's
+        language (see everyone_tr), whoever asked or pressed."""
+        own = self.tr
+        self.tr = await self.shared_tr()
+        try:
+            return await build()
+        finally:
+            self.tr = own
+
     def retranslate(self, actor: Actor) -> None:
         self.actor = actor
         self.tr = translator(actor.locale, actor.timezone, shared=self.tr.shared)

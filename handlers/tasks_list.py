@@ -108,6 +108,20 @@ async def list_view(ctx: Ctx, flt: str, page_no: int, group_id: int | None = Non
     return view
 
 
+async def group_list(ctx: Ctx, group_id: int, page_no: int) -> View:
+    """A group's task list. In the group's own chat it is everyone's message there,
+    whoever asked or turned its page: the whole list, in the team's language; someone
+    who would see only their own part of it (not in the group) gets that privately."""
+    bound = await ctx.chat_group()
+    if bound is None or bound.id != group_id:
+        return await list_view(ctx, "group", page_no, group_id)
+    if ctx.me.is_admin or await is_member(ctx.session, group_id, ctx.me.user_id):
+        return await ctx.for_everyone(lambda: list_view(ctx, "group", page_no, group_id))
+    view = await list_view(ctx, "group", page_no, group_id)
+    ctx.for_me(view)
+    return view
+
+
 TIME_WORDS = {"time", "время"}
 WEEK_WORDS = {"week", "неделя", "неделю"}
 
@@ -187,7 +201,7 @@ async def tasks_command(ctx: Ctx) -> Any:
     if not arg:
         bound = await ctx.chat_group()
         if bound is not None:
-            return await list_view(ctx, "group", 1, bound.id)
+            return await group_list(ctx, bound.id, 1)
         return await list_view(ctx, "do", 1)
     if arg.startswith("#") or arg.casefold() not in WORDS:
         group_id = await resolve_group(ctx, arg.lstrip("#").strip('"'))
@@ -200,7 +214,7 @@ async def list_action(ctx: Ctx) -> Any:
     code = ctx.action_args[0] if ctx.action_args else "d"
     flt = BY_CODE.get(code, "do")
     if flt == "group":
-        view = await list_view(ctx, flt, ctx.page_arg(2), ctx.int_arg(1))
+        view = await group_list(ctx, ctx.int_arg(1), ctx.page_arg(2))
         view.edit = True
         return view
     view = await list_view(ctx, flt, ctx.page_arg(1))

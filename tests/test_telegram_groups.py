@@ -461,3 +461,53 @@ async def test_a_vote_in_a_groups_chat_keeps_the_poll_everyones(
         await fake.wait_handled(update["update_id"])
         shown = [c.text for c in fake.calls[before:] if c.chat_id == "208" and c.text]
         assert any("Voting is over." in t for t in shown), shown
+
+
+async def test_a_page_of_the_groups_task_list_stays_the_groups(
+    sqlite_url: str, fake: FakeTelegram
+) -> None:
+    """Ivan (Russian, in Dev) turns the page of the list Anna asked for in Dev's chat:
+    the group's message shows the next page in the team's language; Oleg, not in Dev,
+    who would see only his own part of it, gets his page privately."""
+    async with running(sqlite_url, fake):
+        anna = Chat(fake, Person(211, "Anna", "en", username="anna"))
+        await anna.say("/start", expect=2)
+        link = f"https://t.me/{BOT_USERNAME}?start="
+        people = []
+        for user_id, name, lang in ((212, "Ivan", "ru"), (213, "Oleg", "en")):
+            out = await anna.say("/invite")
+            code = out[0].text.split(link, 1)[1].split('"', 1)[0]
+            person = Chat(fake, Person(user_id, name, lang, username=name.lower()))
+            await person.say(f"/start {code}", expect=2)
+            people.append(person)
+        ivan, oleg = people
+        await anna.say("/groups new Dev")
+        await anna.say("/groups add Dev @ivan")
+        for n in range(11):
+            await anna.say(f"/task #Dev Release step {n}")
+        await _in_group(fake, anna.person, -100751, "/bind Dev")
+        await _in_group(fake, anna.person, -100751, "/tasks")
+        listing = [c for c in fake.sent(-100751) if c.result and "Tasks of" in c.text][-1]
+        turn = dict(listing.buttons)["Next »"]
+
+        async def press(person: Person) -> list[Any]:
+            before = len(fake.calls)
+            update = await fake.push(
+                callback_update(fake, person, turn, chat_id=-100751, message_id=listing.message_id)
+            )
+            await fake.wait_handled(update["update_id"])
+            return fake.calls[before:]
+
+        calls = await press(ivan.person)
+        (edit,) = [c for c in calls if c.method == "editMessageText"]
+        assert edit.chat_id == "-100751" and "Tasks of" in edit.text, edit.text
+        assert "Release step" in edit.text or any("Release step" in b for b, _ in edit.buttons)
+        assert "« Prev" in dict(edit.buttons), edit.buttons
+
+        calls = await press(oleg.person)
+        assert not [c for c in calls if c.method == "editMessageText"], calls
+        to_group = [c.text for c in calls if c.method == "sendMessage" and c.chat_id == "-100751"]
+        assert to_group == ["I answered you in a private chat."], to_group
+        assert any("join the group" in c.text for c in calls if c.chat_id == "213" and c.text), [
+            (c.method, c.chat_id, c.text) for c in calls
+        ]
