@@ -253,8 +253,7 @@ async def groups_command(ctx: Ctx) -> Any:
         # no date keeps the deadline it has ("/groups project Site" on a project);
         # "none" takes it away; a date alone means the end of that working day
         deadline = as_moment(await parse_deadline(ctx, tail)) if tail else group.deadline
-        await groups.set_project(ctx.session, ctx.me, group.id, deadline)
-        return await card_view(ctx, group)
+        return await _set_project(ctx, group.id, deadline)
     if verb in ("add", "remove", "owner", "добавить", "удалить", "владелец"):
         if not tail:
             raise DomainError(_N("Whom? For example: /groups {verb} Sales @anna"), verb=verb)
@@ -495,9 +494,24 @@ async def _deadline_choices(ctx: Ctx) -> list[tuple[str, str]]:
 
 
 async def _submit_deadline(ctx: Ctx, values: dict[str, Any]) -> View:
-    deadline = as_moment(values.get("deadline"))
-    group = await groups.set_project(ctx.session, ctx.me, int(values["group_id"]), deadline)
-    return await card_view(ctx, group)
+    return await _set_project(ctx, int(values["group_id"]), as_moment(values.get("deadline")))
+
+
+async def _set_project(ctx: Ctx, group_id: int, deadline: Any) -> View:
+    """Make the group a project with this deadline; its card, and how many of its open
+    tasks are due after that deadline (kept: the owner moves them or the deadline)."""
+    group = await groups.set_project(ctx.session, ctx.me, group_id, deadline)
+    view = await card_view(ctx, group)
+    late = await groups.open_tasks_due_after(ctx.session, group)
+    if late:
+        note = ctx.tr.n(
+            "{n} open task of the project is due after this deadline ({when}).",
+            "{n} open tasks of the project are due after this deadline ({when}).",
+            late,
+            when=ctx.tr.when(deadline),
+        )
+        view.body = [*note, Span("\n\n"), *view.body]
+    return view
 
 
 async def _parse_name(ctx: Ctx, raw: str) -> str:

@@ -23,7 +23,7 @@ from handlers.tasks_input import (
     person_choices,
     with_default_time,
 )
-from handlers.tasks_views import card_view, coaching, notice
+from handlers.tasks_views import card_view, coaching, notice, overrun_note
 from handlers.views import View
 from models.base import utcnow
 from models.tasks import Task
@@ -184,6 +184,9 @@ async def create(ctx: Ctx, values: dict[str, Any]) -> list[View]:
     done: Markup = [*ctx.tr("Task #{id} created.", id=str(task.id)), *repeats]
     if task.deadline is not None and task.deadline < utcnow():  # said, not only shown red
         done = [*done, Span(" "), *ctx.tr("Its deadline has already passed.")]
+    overrun = await overrun_note(ctx, task)
+    if overrun:
+        done = [*done, Span(" "), *overrun]
     card.body = [*done, *ctx.tr("\n\n"), *card.body]
     hint = coaching(ctx, task)
     if hint is None:

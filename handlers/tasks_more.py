@@ -19,7 +19,7 @@ from handlers.tasks_input import (
     quick_deadline,
 )
 from handlers.tasks_panels import checklist_view, comments_view, more_view, subtasks_view, time_done
-from handlers.tasks_views import card_view, notice, status_name
+from handlers.tasks_views import card_view, notice, overrun_note, status_name
 from handlers.views import Button, View
 from models.base import utcnow
 from models.tasks import Task
@@ -180,8 +180,12 @@ async def apply_deadline(ctx: Ctx, task_id: int, deadline: Any) -> View:
             when=moved,
         )
     view = await _card(ctx, task, edit=False)
+    notes = [await overrun_note(ctx, task)]
     if deadline is not None and deadline < utcnow():
-        view.body = [*ctx.tr("This deadline has already passed."), Span("\n\n"), *view.body]
+        notes.insert(0, ctx.tr("This deadline has already passed."))
+    for note in reversed(notes):  # said above the card, in this order
+        if note:
+            view.body = [*note, Span("\n\n"), *view.body]
     if shifted:
         note = ctx.tr.n(
             "{n} dependent task moved with it.", "{n} dependent tasks moved with it.", len(shifted)

@@ -101,6 +101,26 @@ def deadline_text(tr: Translator, task: Task, now: datetime | None = None) -> Ma
     return [Span(when)]
 
 
+async def overrun_note(ctx: Ctx, task: Task) -> Markup:
+    """A sentence when the task is due after its parent task's or its project's deadline
+    (the deadline is kept: the person moves one or the other), else nothing."""
+    over = await tasks_flow.deadline_overrun(ctx.session, task)
+    if over is None:
+        return []
+    when = ctx.tr.when(over.deadline)
+    if over.kind == "parent":
+        return ctx.tr(
+            "Note: this is after the deadline of its parent task #{id} ({when}).",
+            id=over.label,
+            when=when,
+        )
+    return ctx.tr(
+        "Note: this is after the deadline of the project {project} ({when}).",
+        project=bold(over.label),
+        when=when,
+    )
+
+
 def task_label(
     tr: Translator, task: Task, now: datetime | None = None, who: str | None = None
 ) -> str:

@@ -10,6 +10,7 @@ from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.groups import Group, GroupMember
+from models.tasks import Task
 from models.teams import Invite, User
 from services.access import (
     Actor,
@@ -340,6 +341,19 @@ async def set_project(
     group.deadline = deadline
     await session.flush()
     return group
+
+
+async def open_tasks_due_after(session: AsyncSession, group: Group) -> int:
+    """How many of the project's open tasks are due after its deadline (0 without one):
+    said when the deadline is moved before them."""
+    if not group.is_project or group.deadline is None:
+        return 0
+    found = await session.scalar(
+        select(func.count())
+        .select_from(Task)
+        .where(Task.group_id == group.id, Task.is_open, Task.deadline > group.deadline)
+    )
+    return int(found or 0)
 
 
 async def archive(session: AsyncSession, actor: Actor, group_id: int) -> tuple[Group, list[int]]:

@@ -3,6 +3,7 @@ deadlines, and finish-to-start dependencies that move with their predecessor."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -174,6 +175,38 @@ async def set_deadline(
         shifted = await _shift_dependents(session, actor, task, deadline - old)
     await session.flush()
     return task, shifted
+
+
+@dataclass(frozen=True)
+class Overrun:
+    """A task due after what it belongs to: its parent task ("parent", `label` its id)
+    or its project ("project", `label` its name), whose deadline is `deadline`."""
+
+    kind: str
+    label: str
+    deadline: datetime
+
+
+async def deadline_overrun(session: AsyncSession, task: Task) -> Overrun | None:
+    """Whether the task is due after its parent task's or its project's deadline (the
+    parent first: it is the nearer limit). Bitrix24 refuses such a deadline; here it is
+    kept, and the reply says so (what was typed in a chat is not thrown away)."""
+    if task.deadline is None:
+        return None
+    if task.parent_id is not None:
+        parent = await session.get(Task, task.parent_id)
+        if parent is not None and parent.deadline is not None and task.deadline > parent.deadline:
+            return Overrun("parent", str(parent.id), parent.deadline)
+    if task.group_id is not None:
+        group = await session.get(Group, task.group_id)
+        if (
+            group is not None
+            and group.is_project
+            and group.deadline is not None
+            and task.deadline > group.deadline
+        ):
+            return Overrun("project", group.name, group.deadline)
+    return None
 
 
 async def _on_a_workday(

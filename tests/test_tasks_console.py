@@ -657,6 +657,40 @@ async def test_a_project_keeps_its_deadline_and_a_date_alone_ends_the_working_da
     assert "31 Dec" in out and "10:00" in out, out
 
 
+async def test_a_deadline_after_the_projects_or_the_parents_is_kept_with_a_warning(
+    sqlite_app: App,
+) -> None:
+    boss = ConsoleDriver(sqlite_app, user="Boss", lang="en", timezone="Europe/Berlin")
+    await boss.say("/start")
+    await boss.say("/groups new Website")
+    await boss.say("/groups project Website 11.12.2030")
+    out = await boss.say("/task Post-launch polish 20.12.2030 #Website")
+    assert "Task #1 created." in out, out
+    assert "after the deadline of the project Website (" in out and "11 Dec" in out, out
+    out = await boss.say("/task Launch 10.12.2030 12:00 #Website")
+    assert "Task #2 created." in out and "after the deadline" not in out, out
+    out = await boss.say("/task 2 sub Deploy to prod 15.12.2030")
+    assert "Task #3 created." in out, out
+    assert "after the deadline of its parent task #2 (" in out and "10 Dec" in out, out
+    out = await boss.say("/task 2 deadline 13.12.2030")
+    assert "after the deadline of the project Website (" in out, out
+    out = await boss.say("/task 2 deadline 9.12.2030")
+    assert "after the deadline" not in out, out
+    # the project moved earlier: its open tasks now due after it are counted
+    out = await boss.say("/groups project Website 4.12.2030")
+    assert "3 open tasks of the project are due after this deadline (" in out, out
+    await boss.say("/task 1 complete")
+    out = await boss.say("/groups project Website 4.12.2030")
+    assert "2 open tasks of the project" in out, out
+    async with sqlite_app.workspace.sessionmaker() as s:  # every deadline was kept
+        deadlines = {t.title: t.deadline for t in (await s.execute(select(tasks.Task))).scalars()}
+    assert deadlines["Post-launch polish"] is not None
+    assert deadlines["Deploy to prod"] is not None and deadlines["Deploy to prod"].day == 15
+    await boss.say("/me lang ru")
+    out = await boss.say("/groups project Website 4.12.2030")
+    assert "У 2 открытых задач проекта срок позже этого (" in out, out
+
+
 async def test_an_event_on_a_bare_date_asks_for_the_time(sqlite_app: App) -> None:
     boss = ConsoleDriver(sqlite_app, user="Boss", lang="en")
     await boss.say("/start")
