@@ -301,9 +301,9 @@ _ORDINAL_ALONE = re.compile(
 )
 
 
-# "до 15 числа", "к 5-му", "до 20-го": the coming day of the month
+# "до 15 числа", "к 5 числу", "к 5-му", "до 20-го": the coming day of the month
 _DAY_OF_MONTH = (
-    r"(?:(?:до|к|на|by)\s+)?(?P<dm>\d{1,2})(?:-?(?:го|е|му|ое))?\s+числа"
+    r"(?:(?:до|к|на|by)\s+)?(?P<dm>\d{1,2})(?:-?(?:го|е|му|ое))?\s+числ[ау]"
     r"|(?:до|к|на)\s+(?P<dm2>\d{1,2})-?(?:го|му|е)"
 )
 _DAY_OF_MONTH_TAIL = re.compile(rf"(?<!\S)(?P<fragment>{_DAY_OF_MONTH})[\s.!]*\Z", re.IGNORECASE)
@@ -398,7 +398,9 @@ class Found:
 _PREFIX = r"(?:(?P<prefix>by|until|till|at|до|к|в|на)\s+)?"
 _DAY = (
     r"(?:(?P<rel>today|tomorrow|(?:the\s+)?day\s+after\s+tomorrow|сегодня|завтра|послезавтра)"
-    r"|(?P<d>\d{1,2})(?P<sep>[./])(?P<mo>\d{1,2})(?:(?P=sep)(?P<y>\d{4}|\d{2}))?)"
+    r"|(?P<d>\d{1,2})(?P<sep>[./])(?P<mo>\d{1,2})(?:(?P=sep)(?P<y>\d{4}|\d{2}))?"
+    # a day of the month without its month: "on the 10th", "10-го", "10 числа"
+    r"|(?:on\s+)?(?:the\s+)?(?P<dom>\d{1,2})(?:st|nd|rd|th|-?(?:го|е|ое)(?:\s+числа)?|\s+числ[ау]))"
     r",?\s+(?:(?:at|в|by|until|till|до|к)\s+)?"
 )
 # 15:00, 9:30, 12:30pm, 3pm, 3 pm, 10am; 15.00 is not a time here (it reads as a date)
@@ -645,6 +647,11 @@ def _fast(match: re.Match[str], tz: str, now: datetime | None) -> datetime | Non
                     # long past this year: next year's. A date of the last weeks stays
                     # (and shows as overdue): a slip of the finger, not a year ahead
                     local = local.replace(year=today.year + 1)
+        elif match["dom"] is not None:  # the coming one: next month's once it has passed
+            if not 1 <= int(match["dom"]) <= 31:
+                return None
+            day = _next_day_of_month(int(match["dom"]), tz, now).astimezone(zone).date()
+            local = datetime.combine(day, time(*clock), zone)
         else:
             local = datetime.combine(today, time(*clock), zone)
             if local < current:
@@ -658,10 +665,13 @@ def _fast_tail(text: str, tz: str, now: datetime | None) -> Found | None:
     match = _FAST_TAIL.search(text)
     if match is None:
         return None
-    if match["rel"] is None and match["d"] is None:
-        before = text[: match.start()].split()
-        if before and _DATE_WORD.fullmatch(before[-1].strip(".,;:!?()[]«»\"'")):
+    before = text[: match.start()].split()
+    last = before[-1].strip(".,;:!?()[]«»\"'") if before else ""
+    if match["rel"] is None and match["d"] is None and match["dom"] is None:
+        if last and _DATE_WORD.fullmatch(last):
             return None
+    if match["dom"] is not None and _MONTH_WORD.fullmatch(last):
+        return None  # "December 15th at 2:30pm": the month is said, dateparser reads it
     when = _fast(match, tz, now)
     return None if when is None else Found(when=when, fragment=match["fragment"])
 

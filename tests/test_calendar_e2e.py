@@ -9,8 +9,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select, update
 
 from bot.app import App
+from models.calendar import Event
 from models.outbox import OutboxMessage
 from tests.console_driver import ConsoleDriver, invite_code
+from tests.test_tasks_console import a_day_of_month_past
 
 
 async def team(app: App, lang: str = "en") -> tuple[ConsoleDriver, ConsoleDriver, ConsoleDriver]:
@@ -262,6 +264,22 @@ async def test_an_event_in_the_past_is_pointed_out(sqlite_app: App) -> None:
     assert "Event created. Note: it is already over." in out
     out = await boss.say("/event New meeting tomorrow 10:00")
     assert "already over" not in out
+
+
+async def test_an_event_on_a_day_of_the_month_that_has_passed_is_next_months(
+    sqlite_app: App,
+) -> None:
+    day, coming = a_day_of_month_past()
+    boss = ConsoleDriver(sqlite_app, user="Boss", lang="en", timezone="UTC")
+    await boss.say("/start")
+    out = await boss.say(f"/event Monthly review on the {day}th at 15:00")
+    assert "Event created." in out and "already over" not in out, out
+    await boss.say("/me lang ru")
+    await boss.say(f"/event Обзор {day}-го в 15:00")
+    async with sqlite_app.workspace.sessionmaker() as s:
+        found = {e.title: e.starts_at for e in (await s.execute(select(Event))).scalars()}
+    at_three = coming + timedelta(hours=15)
+    assert found == {"Monthly review": at_three, "Обзор": at_three}, found
 
 
 async def test_an_event_says_when_or_is_asked(sqlite_app: App) -> None:

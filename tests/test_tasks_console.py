@@ -691,6 +691,44 @@ async def test_a_deadline_after_the_projects_or_the_parents_is_kept_with_a_warni
     assert "У 2 открытых задач проекта срок позже этого (" in out, out
 
 
+def a_day_of_month_past() -> tuple[int, datetime]:
+    """A day of the month that has passed this month (yesterday's; on the 1st there is
+    none, the test is then weaker), and the UTC midnight of its coming date."""
+    today = datetime.now(UTC).date()
+    day = (today - timedelta(days=1)).day
+    year, month = today.year, today.month
+    while True:  # the next month that has that day, from today on
+        try:
+            coming = datetime(year, month, day, tzinfo=UTC)
+        except ValueError:
+            coming = None
+        if coming is not None and coming.date() >= today:
+            return day, coming
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+
+
+async def test_a_day_of_the_month_that_has_passed_is_next_months(sqlite_app: App) -> None:
+    day, coming = a_day_of_month_past()
+    boss = ConsoleDriver(sqlite_app, user="Boss", lang="en", timezone="UTC")
+    await boss.say("/start")
+    await boss.say(f"/task Monthly review on the {day}th at 15:00")
+    await boss.say(f"/task Plan {day}th 3pm")
+    await boss.say("/me lang ru")
+    await boss.say(f"/task Обзор {day}-го в 15:00")
+    await boss.say(f"/task Отчёт {day} числа в 15:00")
+    await boss.say(f"/task Сверка к {day} числу")
+    async with sqlite_app.workspace.sessionmaker() as s:
+        found = {t.title: t.deadline for t in (await s.execute(select(tasks.Task))).scalars()}
+    at_three = coming + timedelta(hours=15)
+    assert found == {
+        "Monthly review": at_three,
+        "Plan": at_three,
+        "Обзор": at_three,
+        "Отчёт": at_three,
+        "Сверка": coming + timedelta(hours=18),
+    }, found
+
+
 async def test_an_event_on_a_bare_date_asks_for_the_time(sqlite_app: App) -> None:
     boss = ConsoleDriver(sqlite_app, user="Boss", lang="en")
     await boss.say("/start")
