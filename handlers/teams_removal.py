@@ -10,19 +10,23 @@ from handlers.core import Ctx, pager_row
 from handlers.crm import assign_owner
 from handlers.i18n import Translator
 from handlers.markup import Markup, Span, bold, join_lines
+from handlers.tasks import tell
 from handlers.tasks_more import apply_delegate
 from handlers.views import Button, View
 from models.calendar import Event
 from models.teams import User
-from services import teams, teams_handover, users
+from services import tasks, teams, teams_handover, users
 from services.errors import N_, DomainError
 from services.teams_handover import Holdings
 
 
 def _held(tr: Translator, held: Holdings) -> Markup:
-    """ "2 open tasks, 1 open deal, 1 coming event": what changes hands."""
-    tasks, deals, leads, events = (
+    """ "2 open tasks, 1 repeating task, 1 task to approve, 1 open deal, 1 coming event":
+    what changes hands."""
+    tasks, repeats, approvals, deals, leads, events = (
         len(held.tasks),
+        len(held.repeats),
+        len(held.approvals),
         len(held.deals),
         len(held.leads),
         len(held.events),
@@ -31,6 +35,8 @@ def _held(tr: Translator, held: Holdings) -> Markup:
         part
         for count, part in (
             (tasks, tr.n("{n} open task", "{n} open tasks", tasks)),
+            (repeats, tr.n("{n} repeating task", "{n} repeating tasks", repeats)),
+            (approvals, tr.n("{n} task to approve", "{n} tasks to approve", approvals)),
             (deals, tr.n("{n} open deal", "{n} open deals", deals)),
             (leads, tr.n("{n} open lead", "{n} open leads", leads)),
             (events, tr.n("{n} coming event", "{n} coming events", events)),
@@ -124,6 +130,21 @@ async def remove(ctx: Ctx, user_id: int, to_id: int | None) -> View:
     for entity, ids in (("deal", held.deals), ("lead", held.leads)):
         for entity_id in ids:
             await assign_owner(ctx, {"entity": entity, "entity_id": entity_id, "owner": to.id})
+    for key, ids in (
+        (
+            N_("{person} removed {other} from the team; this repeating task is yours now."),
+            held.repeats,
+        ),
+        (
+            N_("{person} removed {other} from the team; you now approve this task."),
+            held.approvals,
+        ),
+    ):
+        for task_id in ids:
+            task = await tasks.get_task(ctx.session, ctx.me, task_id)
+            await tell(
+                ctx, task, "assignment", key, to=[to.id], person=ctx.me.name, other=user.name
+            )
     for event in events:
         await _tell_organiser(ctx, event, user, to)
         await queue_event_reminders(ctx.session, event)

@@ -502,9 +502,10 @@ async def remove_member(
     """An admin takes someone out of the team: they can no longer use it and hear
     nothing from it; what they did (tasks, comments, deals) stays, and so do they in
     history. Not oneself; not the last admin. Their coming events go to the successor
-    (the admin unless named), who organises them; nobody reports to them any more.
-    Returns them and those events (their open tasks and records: the caller hands them
-    over, see teams_handover)."""
+    (the admin unless named), who organises them, and so do their repeating tasks and
+    the approvals they owe as creator; nobody reports to them any more. Returns them
+    and those events (their open tasks and records: the caller hands them over, see
+    teams_handover)."""
     user = await removable(session, actor, user_id)
     successor = await teams_handover.successor(
         session, actor, successor_id or actor.user_id, user.id
@@ -544,6 +545,8 @@ async def remove_member(
     except ImportError:  # pragma: no cover - a build without the CRM
         pass
     events = await teams_handover.leave_events(session, user.id, successor.id)
+    await teams_handover.hand_over_repeats(session, user, successor.id)
+    await teams_handover.hand_over_approvals(session, user, successor.id)
     await teams_handover.clear_supervisor(session, user.id)
     await session.flush()
     return user, events

@@ -2,8 +2,8 @@
 
 /team remove lists it and hands it all to one person (the removing admin unless they
 pick another). Tasks, deals and leads change hands through their own services (the
-handler tells the people, as any hand-over does); events and supervisor links here,
-as part of the removal itself."""
+handler tells the people, as any hand-over does); events, supervisor links, the
+repeating tasks they do and the approvals they owe here, as part of the removal."""
 
 from __future__ import annotations
 
@@ -16,26 +16,39 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models.base import utcnow
 from models.calendar import Event, EventAttendee, EventOccurrenceAnswer
 from models.crm import CrmDeal, CrmLead, CrmStage
-from models.tasks import Task
+from models.tasks import Task, TaskMember, TaskRecurrence
 from models.teams import Role, User
 from services.access import Actor, get_team_user, require_admin
 from services.errors import N_, DomainError, not_found
 from services.pagination import Page, paginate
+from services.tasks import ACCOMPLICE, AWAITING
 
 
 @dataclass(slots=True)
 class Holdings:
     """What is still open with a person: tasks they are responsible for, open deals and
-    leads, coming events they organise, the people they supervise."""
+    leads, coming events they organise, the people they supervise; the repeating tasks
+    whose copies would still be theirs (the template done, so not among `tasks`), and
+    the open tasks they created that wait, or will wait, for their approval."""
 
     tasks: list[int] = field(default_factory=list)
     deals: list[int] = field(default_factory=list)
     leads: list[int] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
     reports: list[User] = field(default_factory=list)
+    repeats: list[int] = field(default_factory=list)
+    approvals: list[int] = field(default_factory=list)
 
     def __bool__(self) -> bool:
-        return bool(self.tasks or self.deals or self.leads or self.events or self.reports)
+        return bool(
+            self.tasks
+            or self.deals
+            or self.leads
+            or self.events
+            or self.reports
+            or self.repeats
+            or self.approvals
+        )
 
 
 def _coming_series(user_id: int, column: Any) -> list[ColumnElement[bool]]:
@@ -92,7 +105,64 @@ async def holdings(session: AsyncSession, actor: Actor, user_id: int) -> Holding
         list(leads.all()),
         list(events.all()),
         list(reports.all()),
+        list((await session.scalars(_repeats(team, user.id))).all()),
+        list((await session.scalars(_approvals(team, user.id))).all()),
     )
+
+
+def _repeats(team_id: int, user_id: int) -> Select[Any]:
+    """The repeating tasks whose copies would be the person's: active rules on a template
+    they are responsible for, done (an open one is among the tasks handed over)."""
+    return (
+        select(Task.id)
+        .join(TaskRecurrence, TaskRecurrence.template_task_id == Task.id)
+        .where(
+            TaskRecurrence.team_id == team_id,
+            TaskRecurrence.active.is_(True),
+            Task.responsible_id == user_id,
+            Task.is_open.is_(False),
+        )
+        .order_by(Task.id)
+    )
+
+
+def _approvals(team_id: int, user_id: int) -> Select[Any]:
+    """The open tasks the person created whose completion they approve: waiting for it
+    now (awaiting control) or once done (needs approval)."""
+    return (
+        select(Task.id)
+        .where(
+            Task.team_id == team_id,
+            Task.creator_id == user_id,
+            Task.is_open.is_(True),
+            or_(Task.status == AWAITING, Task.needs_approval.is_(True)),
+        )
+        .order_by(Task.id)
+    )
+
+
+async def hand_over_repeats(session: AsyncSession, leaving: User, successor_id: int) -> None:
+    """The successor is responsible for the leaving person's repeating tasks' templates,
+    so for every copy to come (a co-executor's part there is theirs no longer)."""
+    ids = list((await session.scalars(_repeats(leaving.team_id, leaving.id))).all())
+    if not ids:
+        return
+    await session.execute(update(Task).where(Task.id.in_(ids)).values(responsible_id=successor_id))
+    await session.execute(
+        delete(TaskMember).where(
+            TaskMember.task_id.in_(ids),
+            TaskMember.user_id == successor_id,
+            TaskMember.role == ACCOMPLICE,
+        )
+    )
+
+
+async def hand_over_approvals(session: AsyncSession, leaving: User, successor_id: int) -> None:
+    """The successor approves the tasks the leaving person created and was to approve:
+    they become their creator (the creator approves, as in Bitrix24)."""
+    ids = list((await session.scalars(_approvals(leaving.team_id, leaving.id))).all())
+    if ids:
+        await session.execute(update(Task).where(Task.id.in_(ids)).values(creator_id=successor_id))
 
 
 def _successors_query(actor: Actor, leaving_id: int) -> Select[Any]:

@@ -3,7 +3,11 @@ and the invites that still work."""
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
 from bot.app import App
+from models.tasks import Task
+from models.teams import User
 from tests.console_driver import ConsoleDriver, invite_code
 
 
@@ -399,6 +403,47 @@ async def test_removing_someone_hands_what_they_hold_to_a_colleague(sqlite_app: 
     out = await vera.say("/inbox")
     assert "Anna removed Boris from the team; you now organise Standup." in out, out
     assert "Prepare report" in out and "Big contract" in out and "Ivan Petrov" in out, out
+
+
+async def test_removing_someone_hands_over_their_repeating_tasks_and_approvals(
+    sqlite_app: App,
+) -> None:
+    anna = ConsoleDriver(sqlite_app, user="Anna", lang="en")
+    await anna.say("/start")
+    people = {}
+    for name in ("Boris", "Petr", "Vera"):
+        people[name] = ConsoleDriver(sqlite_app, user=name, lang="en")
+        await people[name].say(f"/start {invite_code(await anna.say('/invite'))}")
+    boris, petr, vera = people["Boris"], people["Petr"], people["Vera"]
+    # a weekly report Boris does: this week's is done, the copies to come are his
+    await anna.say("/task Weekly report tomorrow 10:00 @Boris")
+    await anna.say("/task 1 repeat weekly")
+    await boris.say("/task 1 done")
+    # Petr's work that Boris, its creator, approves: one done and waiting, one not yet
+    for title in ("Price list", "Catalogue"):
+        out = await boris.say(f"/task {title} tomorrow 12:00 @Petr")
+        await boris.press("More")
+        await boris.press("Approval on/off")
+    out = await petr.say("/task 2 done")
+    assert "Status: 🔎 awaiting control" in out, out
+
+    out = await anna.say("/team remove @Boris")
+    assert "Still with them: 1 repeating task, 2 tasks to approve." in out, out
+    await anna.press("Hand over to someone else")
+    await anna.press("Vera")
+    out = await anna.press("Remove, hand over to Vera")
+    assert "Handed over to Vera: 1 repeating task, 2 tasks to approve." in out, out
+
+    async with sqlite_app.workspace.sessionmaker() as s:
+        rows = {t.id: t for t in (await s.execute(select(Task))).scalars()}
+        users = {u.name: u.id for u in (await s.execute(select(User))).scalars()}
+    assert rows[1].responsible_id == users["Vera"]  # the template: so every copy
+    assert rows[2].creator_id == users["Vera"] and rows[3].creator_id == users["Vera"]
+    out = await vera.say("/task 2 approve")
+    assert "completed" in out, out
+    out = await vera.say("/inbox")
+    assert "Anna removed Boris from the team; this repeating task is yours now." in out, out
+    assert "Anna removed Boris from the team; you now approve this task." in out, out
 
 
 async def test_a_removed_person_is_not_made_an_observer_by_a_later_delegation(
