@@ -543,3 +543,25 @@ async def test_lists_typed_in_a_channel_answer_the_person_unless_it_is_the_group
         await slack.command("tasks", user=ANNA, channel="C0DESIGN")
         shown = public(slack.fake.posted()[before:], "C0DESIGN")
         assert shown and "Tasks of *Design* (1)" in slack_api.message_text(shown[-1]), shown
+
+
+async def test_a_name_with_slack_marks_reads_the_same_in_every_card(sqlite_url: str) -> None:
+    async with slack_http(sqlite_url) as slack:
+        _require(slack, "people", "deal", "event")
+        slack.fake.add_user(ANNA, "Anna")
+        slack.fake.add_user(BORIS, "Bo*ris_ <b> & co")
+        await slack.command("start", user=ANNA)
+        await slack.command("start", user=BORIS)
+        shown = "Bo∗risˍ &lt;b&gt; &amp; co"
+        texts = []
+        for command in (
+            "people",  # a list, in bold
+            "task Prepare report tomorrow 15:00 <@U0BORIS>",  # a task card
+            "deal Big contract 10000 USD",  # a deal card
+            "event Standup tomorrow 10:00 30m <@U0BORIS>",  # the organiser's line
+        ):
+            before = len(slack.fake.texts())
+            await slack.command(command, user=BORIS if command[0] in "de" else ANNA)
+            texts.append("\n".join(slack.fake.texts()[before:]))
+        for text in texts:
+            assert shown in text and "Bo∗ris_" not in text, text

@@ -38,6 +38,8 @@ def test_a_mark_inside_a_marked_span_does_not_end_it() -> None:
 
     assert mrkdwn([bold("2*3 = 6 and 4*5")]) == "*2∗3 = 6 and 4∗5*"
     assert mrkdwn([italic("snake_case_name")]) == "_snakeˍcaseˍname_"
+    # a name reads the same in bold (a list, a card's title) as in a plain line
+    assert mrkdwn([bold("Bo*ris_ ~x~"), Span(" / Bo*ris_ ~x~")]) == "*Bo∗risˍ ∼x∼* / Bo∗risˍ ∼x∼"
 
 
 def test_long_text_is_split_into_sections_within_3000_characters() -> None:

@@ -72,12 +72,14 @@ def _wrap(text: str, mark: str) -> str:
 
 def span_mrkdwn(span: Span) -> str:
     text = escape(span.text)
-    # Slack has no escape for its marks: inside a marked span the mark's own character
-    # is swapped for a look-alike ("2*3" in bold would end the bold), as ` is in code
+    # Slack has no escape for its marks: bold and italic text (a name, a title) is made
+    # inert as plain text is, so a person's name reads the same in every card and line;
+    # inside a marked span its own mark is always a look-alike ("2*3" in bold would end
+    # the bold, "snake_case" in italics the italics), as ` is in code
     if span.style == BOLD:
-        return _wrap(text.replace("*", "∗"), "*")
+        return _wrap(inert(span.text), "*")
     if span.style == ITALIC:
-        return _wrap(text.replace("_", "ˍ"), "_")
+        return _wrap(inert(span.text).replace("_", "ˍ"), "_")
     if span.style == CODE:
         return _wrap(text.replace("`", "ˋ"), "`")
     if span.style == LINK and span.url:
