@@ -6,6 +6,8 @@ from handlers.core import CommandSpec, Ctx, Router, stranger_view
 from handlers.i18n import N_
 from handlers.markup import Span, bold, code
 from handlers.views import View
+from services.errors import N_ as _N
+from services.errors import DomainError
 
 router = Router(__name__)
 ORDER = 90
@@ -75,3 +77,13 @@ async def _crm_open(ctx: Ctx) -> bool:
 @router.command("cancel", help=N_("leave the current dialog"))
 async def cancel_command(ctx: Ctx) -> View:
     return await ctx.registry.forms_engine.cancel(ctx)
+
+
+def unknown_action(verb: str, command: str) -> DomainError:
+    """An action `command` does not know: its own help is named (/help crm), not the
+    whole list."""
+    return DomainError(
+        _N("Unknown action {verb}. Send /help {command} for its actions."),
+        verb=verb,
+        command=command,
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from handlers.common import unknown_action
 from handlers.core import Ctx, Router
 from handlers.crm_activities import remind_owner, todo_view
 from handlers.crm_admin import (
@@ -122,7 +123,7 @@ async def crm_command(ctx: Ctx) -> Any:
         from handlers.crm_forms import forms_command
 
         return await forms_command(ctx, rest)
-    raise DomainError(_N("Unknown action {verb}. Send /help for the list."), verb=verb)
+    raise unknown_action(verb, "crm")
 
 
 @router.command(

@@ -51,7 +51,10 @@ async def targets(ctx: Ctx, text: str) -> tuple[int | None, list[int], str]:
     """Leading '#group' or '@people' of a /post or /poll: (group id, people ids, the rest)."""
     text = text.strip()
     if text.startswith("#"):
-        group, rest = await resolve_group(ctx, text)
+        try:
+            group, rest = await resolve_group(ctx, text)
+        except groups.NoSuchGroup as err:
+            raise await _no_such_group(ctx, err.name) from None
         return group.id, [], rest
     ids: list[int] = []
     while True:
@@ -78,6 +81,24 @@ async def targets(ctx: Ctx, text: str) -> tuple[int | None, list[int], str]:
         if bound is not None:
             return bound.id, [], text.strip()
     return None, ids, text.strip()
+
+
+async def _no_such_group(ctx: Ctx, name: str) -> DomainError:
+    """A #group that is not there: the groups the person is in, to send the line again."""
+    page = await groups.list_groups(ctx.session, ctx.me, per_page=10, mine=True)
+    if not page.items:
+        return DomainError(
+            _N(
+                "There is no group called “{name}”, and you are in no group yet. "
+                "Leave out the #group to address the whole team."
+            ),
+            name=name,
+        )
+    return DomainError(
+        _N("There is no group called “{name}”. Your groups: {groups}. Send it again with one."),
+        name=name,
+        groups=", ".join("#" + group.name for group in page.items),
+    )
 
 
 async def only_for_author_here(ctx: Ctx, post: Post) -> bool:

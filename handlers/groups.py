@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from handlers.common import unknown_action
 from handlers.core import Ctx, Router, pager_row
 from handlers.forms import Field, Form, Submit
 from handlers.i18n import N_
@@ -223,9 +224,7 @@ async def groups_command(ctx: Ctx) -> Any:
             group, _tail = await resolve_group(ctx, ctx.args)
         except DomainError:
             if rest:  # "/groups joi Sales": a mistyped action
-                raise DomainError(
-                    _N("Unknown action {verb}. Send /help for the list."), verb=verb
-                ) from None
+                raise unknown_action(verb, "groups") from None
             raise
         return await card_view(ctx, group)
     if not rest:
@@ -272,7 +271,7 @@ async def groups_command(ctx: Ctx) -> Any:
         if isinstance(picked, View):
             return picked
         return await _member_change(ctx, code_, group.id, picked.id)
-    raise DomainError(_N("Unknown action {verb}. Send /help for the list."), verb=verb)
+    raise unknown_action(verb, "groups")
 
 
 async def _archive(ctx: Ctx, group_id: int) -> View:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
+from handlers.common import unknown_action
 from handlers.core import Ctx, Router, pager_row
 from handlers.forms import Field, Form
 from handlers.i18n import N_
@@ -179,7 +180,7 @@ async def inbox_command(ctx: Ctx) -> Any:
             raise DomainError(_N("Digest mode is off, hourly or daily."))
         await notifications.set_digest(ctx.session, ctx.me, mode)
         return await settings_view(ctx)
-    raise DomainError(_N("Unknown action {verb}. Send /help for the list."), verb=word)
+    raise unknown_action(word, "inbox")
 
 
 async def _set_quiet(ctx: Ctx, raw: str) -> None:

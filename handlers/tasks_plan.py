@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from handlers.common import unknown_action
 from handlers.core import Ctx, Router, pager_row
 from handlers.forms import Field, Form
 from handlers.i18n import N_
@@ -141,7 +142,7 @@ async def plan_command(ctx: Ctx) -> Any:
             raise DomainError(_N("Which column? For example: /plan delete 2"))
         column = await tasks_plan.column_by_number(ctx.session, ctx.me, rest)
         return await delete_question(ctx, column.id)
-    raise DomainError(_N("Unknown action {verb}. Send /help for the list."), verb=verb)
+    raise unknown_action(verb, "plan")
 
 
 @router.action("pl", personal=True)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from handlers.common import unknown_action
 from handlers.core import Ctx
 from handlers.i18n import Translator
 from handlers.markup import Span, bold, join_lines
@@ -189,4 +190,4 @@ async def subcommand(ctx: Ctx, task_id: int, rest: str) -> Any:
         from handlers.tasks_repeat import repeat_or_template
 
         return await repeat_or_template(ctx, task_id, verb, arg)
-    raise DomainError(_N("Unknown action {verb}. Send /help task for the list."), verb=verb)
+    raise unknown_action(verb, "task")

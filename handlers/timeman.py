@@ -6,6 +6,7 @@ import re
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from handlers.common import unknown_action
 from handlers.core import STAFF, Ctx, Router
 from handlers.forms import Field, Form
 from handlers.i18n import N_, Translator
@@ -406,7 +407,7 @@ async def day_command(ctx: Ctx) -> Any:
         if last is None:
             raise DomainError(_N("Your day has not started. Send /day start."))
         return await report_view(ctx, last.id)
-    raise DomainError(_N("Unknown action {verb}. Send /help for the list."), verb=word)
+    raise unknown_action(word, "day")
 
 
 def _finish_at(day: WorkDay, minute: int, tz: str) -> datetime:

@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from handlers.common import unknown_action
 from handlers.core import STAFF, Ctx, Router, pager_row, text_page
 from handlers.i18n import N_, Translator, short_day
 from handlers.markup import Span, bold, join_lines
@@ -457,7 +458,7 @@ async def reminders_command(ctx: Ctx) -> Any:
     if word.lower() in ("off", "выкл") and not rest:  # as the usage reads: deadline ones
         await reminders.set_offsets(ctx.session, ctx.me, [])
         return await reminders_view(ctx)
-    raise DomainError(_N("Unknown action {verb}. Send /help for the list."), verb=word)
+    raise unknown_action(word, "reminders")
 
 
 @router.profile_changed

@@ -290,8 +290,22 @@ async def test_help_for_one_command(sqlite_app: App) -> None:
     assert "delegate @person" in out and "created" not in out
     assert "/events" in await boss.say("/help nosuch")  # not a command: the whole list
     await boss.say("/task Write the spec")
-    assert "Unknown action foo. Send /help task for the list." in await boss.say("/task 1 foo")
+    assert "Unknown action foo. Send /help task for its actions." in await boss.say("/task 1 foo")
+    # every command's unknown action names that command's own help, which exists
+    for command, help_line in (
+        ("crm", "/crm —"),
+        ("day", "/day —"),
+        ("inbox", "/inbox —"),
+        ("plan", "/plan —"),
+        ("groups", "/groups —"),
+        ("reminders", "/reminders —"),
+    ):
+        out = await boss.say(f"/{command} foo bar")
+        assert f"Unknown action foo. Send /help {command} for its actions." in out, out
+        assert help_line in await boss.say(f"/help {command}")
     ru = ConsoleDriver(sqlite_app, user="Olga", lang="ru")
     await ru.say("/start")
+    out = await ru.say("/crm foo")
+    assert "Неизвестное действие foo. Список действий — /help crm." in out, out
     out = await ru.say("/help task")
     assert "Как писать: /task ТЕКСТ" in out and "передать @человек" in out

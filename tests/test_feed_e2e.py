@@ -147,6 +147,12 @@ async def test_group_posts_stay_in_the_group(sqlite_app: App) -> None:
     out = await anna.say("/poll Вопрос? | Один")
     assert "В опросе нужно хотя бы два варианта." in out
 
+    # a group that is not there: the person's own groups are named, nothing is sent
+    out = await anna.say("/poll #Прадажи Когда созвон? | Утром | Вечером")
+    assert "Группы «Прадажи» нет. Ваши группы: #Продажи. Отправьте ещё раз" in out, out
+    out = await petr.say("/post #Маркетинг Привет")
+    assert "вы пока не состоите ни в одной группе" in out, out
+
 
 async def test_winning_option_becomes_a_task(sqlite_app: App) -> None:
     boss, anna, _petr = await team(sqlite_app)
