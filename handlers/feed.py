@@ -133,15 +133,18 @@ async def latest_comments(ctx: Ctx, post: Post, room: int) -> list[list[Span]]:
     return lines
 
 
-async def post_view(ctx: Ctx, post: Post) -> View:
-    """A post as its reader sees it; polls show their results."""
+async def post_view(ctx: Ctx, post: Post, *, everyone: bool = False) -> View:
+    """A post as its reader sees it; polls show their results. With `everyone`, the
+    message all in a shared chat see, whoever pressed: the counts and the buttons anyone
+    may press, in the team's language (see Ctx.everyone_tr); the author's own buttons
+    are never on it (see own_controls)."""
     poll = await feed_polls.poll_of_post(ctx.session, post.id)
     if poll is not None:
         from handlers.feed_polls import poll_view
 
-        return await poll_view(ctx, poll, post)
-    tr = ctx.tr
-    likes, notes, reads = await feed.counts(ctx.session, post.id)
+        return await poll_view(ctx, poll, post, everyone=everyone)
+    tr = await ctx.shared_tr() if everyone else ctx.tr
+    likes, notes, _reads = await feed.counts(ctx.session, post.id)
     head = [
         Span("❗ " if post.important else "📰 "),
         bold(await author_name(ctx, post)),
@@ -159,17 +162,84 @@ async def post_view(ctx: Ctx, post: Post) -> View:
     )
     if notes > len(shown):
         view.row(Button(tr.s("All comments"), f"fd:cm:{post.id}:1"))
-    owner = post.author_id == ctx.me.user_id or ctx.me.is_admin
-    if post.important:
-        if owner:
-            view.row(Button(tr.s("Read by {n}", n=reads), f"fd:rb:{post.id}"))
-        elif not await feed.has_read(ctx.session, post.id, ctx.me.user_id):
+    if everyone:
+        if post.important:  # a read receipt is each reader's own press
             view.row(Button(tr.s("I have read it"), f"fd:r:{post.id}"))
-    if post.author_id == ctx.me.user_id:
-        view.row(Button(tr.s("Edit"), f"fd:e:{post.id}"), Button(tr.s("Delete"), f"fd:x:{post.id}"))
-    elif owner:
-        view.row(Button(tr.s("Delete"), f"fd:x:{post.id}"))
+        return view
+    owner = post.author_id == ctx.me.user_id or ctx.me.is_admin
+    if post.important and not owner:
+        if not await feed.has_read(ctx.session, post.id, ctx.me.user_id):
+            view.row(Button(tr.s("I have read it"), f"fd:r:{post.id}"))
+    view.buttons.extend(await own_controls(ctx, post))
     return view
+
+
+async def own_controls(ctx: Ctx, post: Post) -> list[list[Button]]:
+    """The author's (or an admin's) own buttons on a post or poll, never on everyone's
+    message: Read by, Edit, Delete (a poll's: Close poll or Make a task, and Delete)."""
+    poll = await feed_polls.poll_of_post(ctx.session, post.id)
+    if poll is not None:
+        from handlers.feed_polls import author_buttons
+
+        return [row for row in author_buttons(ctx, poll, post) if row]
+    rows: list[list[Button]] = []
+    if post.author_id != ctx.me.user_id and not ctx.me.is_admin:
+        return rows
+    if post.important:
+        _likes, _notes, reads = await feed.counts(ctx.session, post.id)
+        rows.append([Button(ctx.tr.s("Read by {n}", n=reads), f"fd:rb:{post.id}")])
+    delete = Button(ctx.tr.s("Delete"), f"fd:x:{post.id}")
+    if post.author_id == ctx.me.user_id:
+        rows.append([Button(ctx.tr.s("Edit"), f"fd:e:{post.id}"), delete])
+    else:
+        rows.append([delete])
+    return rows
+
+
+async def in_shared_chat(ctx: Ctx, post: Post) -> bool:
+    """Whether the post's or poll's message here is everyone's: in a channel or group
+    chat, unless it was shown there to its author alone (see only_for_author_here)."""
+    return ctx.shared_chat and not await only_for_author_here(ctx, post)
+
+
+async def card_reply(
+    ctx: Ctx,
+    post: Post,
+    note: Any,
+    *rows: list[Button],
+    edit: bool = False,
+    controls: bool = False,
+) -> View | list[View]:
+    """What a press or a command about a post answers: its card and `note`, what the
+    actor is told, with `rows`, their own buttons (and the author's, with `controls`).
+    In a shared chat the card is everyone's (see everyones), unless it is not for all
+    there (see only_for_author_here): then the actor alone reads it."""
+    if await in_shared_chat(ctx, post):
+        return await everyones(ctx, post, note, *rows, edit=edit, controls=controls)
+    view = await post_view(ctx, post)
+    view.body = [*note, Span("\n\n"), *view.body]
+    view.edit = edit
+    view.buttons.extend(rows)
+    view.private = ctx.shared_chat
+    return view
+
+
+async def everyones(
+    ctx: Ctx,
+    post: Post,
+    note: Any,
+    *rows: list[Button],
+    edit: bool = False,
+    controls: bool = False,
+) -> list[View]:
+    """card_reply in a shared chat: the card everyone there reads, whoever pressed
+    (post_view(everyone=True)); `note` and the buttons go to the actor alone (a
+    Telegram alert, a Slack ephemeral)."""
+    card = await post_view(ctx, post, everyone=True)
+    card.edit = edit
+    own = View(body=list(note), private=True)
+    own.buttons = [*rows, *(await own_controls(ctx, post) if controls else [])]
+    return [card, own]
 
 
 async def open_post(ctx: Ctx, post_id: int) -> View:
@@ -271,16 +341,13 @@ async def post_command(ctx: Ctx) -> Any:
             lambda tr: delivered_view(tr, post, ctx.me.name),
             dedup_key=f"post:{post.id}:group",
         )
-    view = await post_view(ctx, post)
     sent = (
         ctx.tr.n("Posted; it reached {n} person.", "Posted; it reached {n} people.", len(reached))
         if reached
         else ctx.tr("Posted. Nobody else is in its audience yet.")
     )
-    view.body = [*sent, Span("\n\n"), *view.body]
-    # a post to chosen people or another group, typed in a channel, is not shown to all there
-    view.private = await only_for_author_here(ctx, post)
-    return view
+    # in a shared chat, everyone's card and the author's own buttons to the author alone
+    return await card_reply(ctx, post, sent, controls=True)
 
 
 @router.command("feed", help=N_("the feed: posts and polls"), usage=N_("/feed"), lists=True)
@@ -314,7 +381,7 @@ async def share_command(ctx: Ctx) -> Any:
     return await share(ctx, f"{SHARE_KINDS[words[0].lower()]}:{words[1]}", whom)
 
 
-async def comment_on(ctx: Ctx, post_id: int, text: str) -> View:
+async def comment_on(ctx: Ctx, post_id: int, text: str) -> View | list[View]:
     post, comment = await feed.add_comment(ctx.session, ctx.me, post_id, text)
     mentioned: set[int] = set()
     for token in MENTION.findall(text):
@@ -349,9 +416,7 @@ async def comment_on(ctx: Ctx, post_id: int, text: str) -> View:
                 build(N_("{person} commented on «{post}»: {text}")),
                 ref=ref,
             )
-    view = await post_view(ctx, post)
-    view.body = [*ctx.tr("Comment added."), Span("\n\n"), *view.body]
-    return view.row(*comment_buttons(ctx, comment))
+    return await card_reply(ctx, post, ctx.tr("Comment added."), comment_buttons(ctx, comment))
 
 
 async def readers_view(ctx: Ctx, post_id: int, page_no: int) -> View:
@@ -401,6 +466,9 @@ async def feed_action(ctx: Ctx) -> Any:
                     ref=ref,
                     dedup_key=f"like:{post.id}:{ctx.me.user_id}",
                 )
+        if await in_shared_chat(ctx, post):  # the presser's own like, said to them alone
+            said = ctx.tr("You like it.") if liked else ctx.tr("You no longer like it.")
+            return await everyones(ctx, post, said, edit=True)
         view = await post_view(ctx, post)
         view.edit = True
         return view
@@ -408,13 +476,10 @@ async def feed_action(ctx: Ctx) -> Any:
         post = await feed.mark_read(ctx.session, ctx.me, post_id)
         # read from the notice itself: the inbox has nothing left to show about it
         await inbox_center.mark_ref_read(ctx.session, ctx.me, f"post:{post.id}")
-        view = await post_view(ctx, post)
-        view.body = [
-            *ctx.tr("Thank you: the author sees that you have read it."),
-            Span("\n\n"),
-            *view.body,
-        ]
-        return view
+        thanks = ctx.tr("Thank you: the author sees that you have read it.")
+        if await in_shared_chat(ctx, post):  # everyone's card stays as it is
+            return await everyones(ctx, post, thanks, edit=True)
+        return await card_reply(ctx, post, thanks)
     if verb == "rb":
         view = await readers_view(ctx, post_id, ctx.page_arg(2))
         view.edit = True
@@ -456,7 +521,7 @@ async def reply_to_post(ctx: Ctx) -> Any:
     return None
 
 
-async def _submit_comment(ctx: Ctx, values: dict[str, Any]) -> View:
+async def _submit_comment(ctx: Ctx, values: dict[str, Any]) -> View | list[View]:
     return await comment_on(ctx, int(values["post_id"]), values["text"])
 
 

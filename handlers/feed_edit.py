@@ -12,15 +12,15 @@ from handlers.calendar_views import SHOWN_COMMENT, shorten
 from handlers.core import Ctx, Router
 from handlers.feed import (
     author_name,
+    card_reply,
     comment_buttons,
     comment_on,
     open_post,
-    post_view,
     title_of,
 )
 from handlers.forms import Field, Form
 from handlers.i18n import N_
-from handlers.markup import Span, bold, join_lines
+from handlers.markup import bold, join_lines
 from handlers.views import Button, View
 from services import feed, feed_polls
 from services.errors import N_ as _N
@@ -34,7 +34,7 @@ DELETE = ("delete", "удалить")
 COMMENT = ("comment", "коммент", "комментарий")
 
 
-async def subcommand(ctx: Ctx, post_id: int, rest: str) -> View:
+async def subcommand(ctx: Ctx, post_id: int, rest: str) -> View | list[View]:
     """/post 12 (open it) · /post 12 edit TEXT · /post 12 delete · /post 12 comment TEXT."""
     verb, _, arg = rest.partition(" ")
     verb, arg = verb.casefold(), arg.strip()
@@ -84,9 +84,7 @@ async def act(ctx: Ctx, verb: str, item_id: int) -> Any:
             Button(ctx.tr.s("Keep it"), f"fd:o:{post.id}"),
         )
     post = await feed.delete_comment(ctx.session, ctx.me, item_id)  # cxy
-    view = await post_view(ctx, post)
-    view.body = [*ctx.tr("The comment is deleted."), Span("\n\n"), *view.body]
-    return view
+    return await card_reply(ctx, post, ctx.tr("The comment is deleted."))
 
 
 async def start_edit(ctx: Ctx, post_id: int) -> Any:
@@ -96,10 +94,8 @@ async def start_edit(ctx: Ctx, post_id: int) -> Any:
     return await ctx.start_form("post_edit", {"post_id": post.id})
 
 
-async def edited(ctx: Ctx, post: Any) -> View:
-    view = await post_view(ctx, post)
-    view.body = [*ctx.tr("The post is changed."), Span("\n\n"), *view.body]
-    return view
+async def edited(ctx: Ctx, post: Any) -> View | list[View]:
+    return await card_reply(ctx, post, ctx.tr("The post is changed."), controls=True)
 
 
 async def confirm_delete(ctx: Ctx, post_id: int) -> View:
@@ -155,19 +151,19 @@ async def delete(ctx: Ctx, post_id: int) -> View:
     return View(body=ctx.tr("The post is deleted."), private=True)
 
 
-async def _submit_post(ctx: Ctx, values: dict[str, Any]) -> View:
+async def _submit_post(ctx: Ctx, values: dict[str, Any]) -> View | list[View]:
     return await edited(
         ctx, await feed.update_post(ctx.session, ctx.me, int(values["post_id"]), values["text"])
     )
 
 
-async def _submit_comment(ctx: Ctx, values: dict[str, Any]) -> View:
+async def _submit_comment(ctx: Ctx, values: dict[str, Any]) -> View | list[View]:
     post, comment = await feed.update_comment(
         ctx.session, ctx.me, int(values["comment_id"]), values["text"]
     )
-    view = await post_view(ctx, post)
-    view.body = [*ctx.tr("The comment is changed."), Span("\n\n"), *view.body]
-    return view.row(*comment_buttons(ctx, comment))
+    return await card_reply(
+        ctx, post, ctx.tr("The comment is changed."), comment_buttons(ctx, comment)
+    )
 
 
 router.form(

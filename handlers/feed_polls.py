@@ -9,7 +9,14 @@ from datetime import datetime
 from typing import Any
 
 from handlers.core import Ctx, Router
-from handlers.feed import CARD_LIMIT, latest_comments, only_for_author_here, targets
+from handlers.feed import (
+    CARD_LIMIT,
+    card_reply,
+    everyones,
+    in_shared_chat,
+    latest_comments,
+    targets,
+)
 from handlers.i18n import N_, Translator
 from handlers.markup import Span, bold, join_lines
 from handlers.views import Button, View
@@ -107,13 +114,13 @@ async def poll_view(ctx: Ctx, poll: Poll, post: Post, *, everyone: bool = False)
         controls.append(Button(tr.s("Withdraw my vote"), f"po:w:{poll.id}"))
     if everyone:
         return view.row(*controls)
-    closing, deleting = _author_buttons(ctx, poll, post)
+    closing, deleting = author_buttons(ctx, poll, post)
     view.row(*controls, *closing)
     view.row(*deleting)  # a row of its own, away from Close poll; it asks before deleting
     return view
 
 
-def _author_buttons(ctx: Ctx, poll: Poll, post: Post) -> tuple[list[Button], list[Button]]:
+def author_buttons(ctx: Ctx, poll: Poll, post: Post) -> tuple[list[Button], list[Button]]:
     """The author's (or an admin's) own buttons, never on everyone's message: Close poll
     (or Make a task of a closed one's winner), and Delete."""
     if post.author_id != ctx.me.user_id and not ctx.me.is_admin:
@@ -126,19 +133,6 @@ def _author_buttons(ctx: Ctx, poll: Poll, post: Post) -> tuple[list[Button], lis
     else:
         closing = []
     return closing, [Button(tr.s("Delete"), f"fd:x:{post.id}")]
-
-
-async def in_shared_chat(ctx: Ctx, post: Post) -> bool:
-    """Whether the poll's message here is everyone's: in a channel or group chat, unless
-    it was shown there to its author alone (see only_for_author_here)."""
-    return ctx.shared_chat and not await only_for_author_here(ctx, post)
-
-
-def author_note(ctx: Ctx, poll: Poll, post: Post, body: Any) -> View:
-    """What the author alone reads beside everyone's message: `body` and their own
-    buttons."""
-    closing, deleting = _author_buttons(ctx, poll, post)
-    return View(body=list(body), private=True).row(*closing).row(*deleting)
 
 
 async def my_choice(ctx: Ctx, poll: Poll) -> Any:
@@ -231,15 +225,9 @@ async def poll_command(ctx: Ctx) -> Any:
         if reached
         else ctx.tr("Poll created. Nobody else is in its audience yet.")
     )
-    if await in_shared_chat(ctx, post):
-        # everyone's message there, as the group's notice would be; the author's own
-        # buttons go to the author alone
-        return [await poll_view(ctx, poll, post, everyone=True), author_note(ctx, poll, post, sent)]
-    view = await poll_view(ctx, poll, post)
-    view.body = [*sent, Span("\n\n"), *view.body]
-    # a poll of chosen people or another group, typed in a channel, is not shown to all there
-    view.private = ctx.shared_chat
-    return view
+    # in a shared chat, everyone's message there, as the group's notice would be, and the
+    # author's own buttons to the author alone
+    return await card_reply(ctx, post, sent, controls=True)
 
 
 @router.action("po")
@@ -247,23 +235,31 @@ async def poll_action(ctx: Ctx) -> Any:
     verb = ctx.action_args[0] if ctx.action_args else ""
     poll_id = ctx.int_arg(1)
     note: Any = None  # what the presser alone is told
-    if verb == "v":
-        _poll, voted, changed = await feed_polls.vote(ctx.session, ctx.me, poll_id, ctx.int_arg(2))
-        if not changed:  # a second press on one's choice: the vote stays, and they are told
-            note = ctx.tr("You voted for {option}; your vote stays.", option=bold(voted.text))
-    elif verb == "w":
+    if verb in ("v", "w"):
         poll, _post = await feed_polls.get_poll(ctx.session, ctx.me, poll_id)
-        if await feed_polls.my_votes(ctx.session, ctx.me, poll):  # else: "you have no vote"
-            note = ctx.tr("Your vote is withdrawn.")
-        await feed_polls.withdraw(ctx.session, ctx.me, poll_id)
+        if not feed_polls.is_open(poll):
+            # a vote button left on a closed poll's message: the message shows the results
+            note = ctx.tr("Voting in this poll is over.")
+        elif verb == "v":
+            _poll, voted, changed = await feed_polls.vote(
+                ctx.session, ctx.me, poll_id, ctx.int_arg(2)
+            )
+            if not changed:  # a second press on one's choice: the vote stays, and they are told
+                note = ctx.tr("You voted for {option}; your vote stays.", option=bold(voted.text))
+        else:
+            if await feed_polls.my_votes(ctx.session, ctx.me, poll):  # else: "you have no vote"
+                note = ctx.tr("Your vote is withdrawn.")
+            await feed_polls.withdraw(ctx.session, ctx.me, poll_id)
     elif verb == "c":
         poll, post = await feed_polls.close(ctx.session, ctx.me, poll_id)
-        if await in_shared_chat(ctx, post):  # the results, to all there; the rest to the author
-            return [
-                await poll_view(ctx, poll, post, everyone=True),
-                author_note(ctx, poll, post, ctx.tr("Voting is over.")),
-            ]
-        return await poll_view(ctx, poll, post)
+        if await in_shared_chat(ctx, post):
+            # the results, to all there; the rest replaces what the author pressed
+            card, own = await everyones(ctx, post, ctx.tr("Voting is over."), controls=True)
+            own.edit = True
+            return [card, own]
+        view = await poll_view(ctx, poll, post)  # pressed on the poll: it shows the results
+        view.edit = True
+        return view
     if verb in ("v", "w", "r"):
         poll, post = await feed_polls.get_poll(ctx.session, ctx.me, poll_id)
         if await in_shared_chat(ctx, post):
@@ -295,10 +291,11 @@ async def poll_action(ctx: Ctx) -> Any:
             view = View(body=ctx.tr("A tie. Which option becomes the task?"))
             for result in chosen:
                 view.row(Button(result.option.text[:60], f"po:t:{poll.id}:{result.option.id}"))
-            return view
+            return ctx.for_me(view)
         # a NEW task named by the option, through the tasks area's own door so its rules
         # apply: the option is someone else's words, never "/task ID verb ..." to run
         option = chosen[0].option.text
         ctx.event = replace(ctx.event, kind="command", command=TASK_FROM_TEXT, args=option)
-        return await spec.handler(ctx)
+        # the author's answer (their new task), as the command's own is (personal)
+        return ctx.for_me(await spec.handler(ctx))
     return View(body=ctx.tr("This button is out of date. Open the list again."), private=True)

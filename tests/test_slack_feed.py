@@ -151,3 +151,116 @@ async def test_a_vote_on_a_bound_channels_poll_keeps_it_everyones(sqlite_url: st
             if c.method == "chat.postMessage" and c.args["channel"] == "C0BOARD"
         ]
         assert results and "Voting is over." in results[-1], results
+
+
+async def test_a_like_on_a_bound_channels_post_keeps_it_everyones(sqlite_url: str) -> None:
+    """Anna posts an important post in the group's channel: the channel's card has no
+    author's buttons (Edit, Delete, Read by), which she alone gets. Vera (Russian) and
+    Anna like it: the card shows the count in the team's language, never anyone's own
+    buttons; each is told their like alone."""
+    vera = "U0VERA"
+    async with slack_http(sqlite_url) as slack:
+        if not {"post", "bind"} <= set(slack.adapter.workspace.registry.commands):
+            pytest.skip("the feed is not in this build")
+        slack.fake.add_user(ANNA, "Anna")
+        slack.fake.add_user(vera, "Vera", locale="ru-RU")
+        for user in (ANNA, vera):
+            await slack.command("help", user=user, channel="D" + user[1:])
+        await slack.command("groups new Board", user=ANNA, channel="D0ANNA")
+        await slack.command("groups add Board @vera", user=ANNA, channel="D0ANNA")
+        await slack.command("bind Board", user=ANNA, channel="C0BOARD")
+        seen = len(slack.fake.calls)
+        await slack.command("post ! Office closed on Friday", user=ANNA, channel="C0BOARD")
+        calls = slack.fake.calls[seen:]
+        (card,) = [
+            c.args
+            for c in calls
+            if c.method == "chat.postMessage" and c.args["channel"] == "C0BOARD"
+        ]
+        shared = slack_api.buttons_of(card["blocks"])
+        assert "Office closed on Friday" in slack_api.message_text(card), card
+        assert "Posted" not in slack_api.message_text(card), card
+        assert {"Like (0)", "Comment", "I have read it"} <= shared.keys(), shared
+        assert not {"Edit", "Delete", "Read by 0"} & shared.keys(), shared
+        (own,) = [c.args for c in calls if c.method == "chat.postEphemeral"]
+        assert own["user"] == ANNA and "Posted" in slack_api.message_text(own), own
+        assert {"Edit", "Delete", "Read by 0"} <= slack_api.buttons_of(own["blocks"]).keys()
+
+        for user, likes, said in (
+            (vera, 1, "Вам это нравится."),
+            (ANNA, 2, "You like it."),
+            (vera, 1, "Вам это больше не нравится."),
+        ):
+            seen = len(slack.fake.calls)
+            await slack.action(shared["Like (0)"], user=user, channel="C0BOARD")
+            calls = slack.fake.calls[seen:]
+            (update,) = [c.args for c in calls if c.method == "chat.update"]
+            labels = slack_api.buttons_of(update["blocks"])
+            assert update["channel"] == "C0BOARD", update
+            assert f"Like ({likes})" in labels and "Comment" in labels, labels  # in English
+            assert not {"Edit", "Delete"} & labels.keys(), labels
+            assert not any("Read by" in label for label in labels), labels
+            privately = [
+                slack_api.message_text(c.args)
+                for c in calls
+                if c.method == "chat.postEphemeral" and c.args["user"] == user
+            ]
+            assert privately == [said], privately
+            assert not [c for c in calls if c.method == "chat.postMessage"], calls
+
+
+async def test_a_closed_polls_task_and_stale_buttons_in_a_bound_channel(sqlite_url: str) -> None:
+    """Anna closes her poll in the group's channel and makes a task of the winner from
+    what she alone sees: the task is her answer alone, not the channel's. Boris presses
+    a vote button left on the channel's old poll message: it shows the results."""
+    async with slack_http(sqlite_url) as slack:
+        if not {"poll", "bind", "task"} <= set(slack.adapter.workspace.registry.commands):
+            pytest.skip("the feed or the tasks are not in this build")
+        slack.fake.add_user(ANNA, "Anna")
+        slack.fake.add_user(BORIS, "Boris")
+        for user in (ANNA, BORIS):
+            await slack.command("help", user=user, channel="D" + user[1:])
+        await slack.command("groups new Board", user=ANNA, channel="D0ANNA")
+        await slack.command("groups add Board @boris", user=ANNA, channel="D0ANNA")
+        await slack.command("bind Board", user=ANNA, channel="C0BOARD")
+        seen = len(slack.fake.calls)
+        await slack.command("poll Next offsite? | Riga | Tallinn", user=ANNA, channel="C0BOARD")
+        calls = slack.fake.calls[seen:]
+        (poll,) = [
+            c.args
+            for c in calls
+            if c.method == "chat.postMessage" and c.args["channel"] == "C0BOARD"
+        ]
+        shared = slack_api.buttons_of(poll["blocks"])
+        (own,) = [slack_api.buttons_of(c.args["blocks"]) for c in calls if c.args.get("user")]
+        await slack.action(shared["Riga"], user=BORIS, channel="C0BOARD")
+
+        seen = len(slack.fake.calls)
+        await slack.action(own["Close poll"], user=ANNA, channel="C0BOARD", ephemeral=True)
+        (replaced,) = [c.args for c in slack.fake.calls[seen:] if c.method == "response_url"]
+        assert replaced["replace_original"] and replaced["response_type"] == "ephemeral"
+        assert "Voting is over." in slack_api.message_text(replaced), replaced
+        own = slack_api.buttons_of(replaced["blocks"])
+        assert "Make a task" in own, own
+
+        seen = len(slack.fake.calls)
+        await slack.action(own["Make a task"], user=ANNA, channel="C0BOARD", ephemeral=True)
+        calls = slack.fake.calls[seen:]
+        to_all = [c.args for c in calls if c.method in ("chat.postMessage", "chat.update")]
+        assert not to_all, to_all
+        mine = [
+            slack_api.message_text(c.args)
+            for c in calls
+            if c.method == "chat.postEphemeral"
+            or (c.method == "response_url" and c.args.get("response_type") == "ephemeral")
+        ]
+        assert any("Riga" in text for text in mine), mine
+
+        seen = len(slack.fake.calls)
+        await slack.action(shared["Tallinn"], user=BORIS, channel="C0BOARD")
+        calls = slack.fake.calls[seen:]
+        (update,) = [c.args for c in calls if c.method == "chat.update"]
+        assert "Voting is over." in slack_api.message_text(update), update
+        assert not {"Riga", "Tallinn"} & slack_api.buttons_of(update["blocks"]).keys(), update
+        told = [slack_api.message_text(c.args) for c in calls if c.method == "chat.postEphemeral"]
+        assert told == ["Voting in this poll is over."], told

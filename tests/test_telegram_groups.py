@@ -114,7 +114,8 @@ async def test_a_post_typed_in_a_bound_chat_shows_there_once(
         typed_in = [c.text for c in _posts(fake, -100601)]
         other = [c.text for c in _posts(fake, -100602)]
         assert len(typed_in) == 3, typed_in  # the replies: post, poll, event
-        assert "Posted" in typed_in[0]
+        assert "Posted" not in typed_in[0]  # everyone's card; the author is told privately
+        assert any("Posted" in c.text for c in fake.sent(203) if c.result)
         assert len(other) == 3, other  # the group's notices
         assert "Post from" in other[0]
 
@@ -511,3 +512,52 @@ async def test_a_page_of_the_groups_task_list_stays_the_groups(
         assert any("join the group" in c.text for c in calls if c.chat_id == "213" and c.text), [
             (c.method, c.chat_id, c.text) for c in calls
         ]
+
+
+async def test_a_like_in_a_groups_chat_keeps_the_post_everyones(
+    sqlite_url: str, fake: FakeTelegram
+) -> None:
+    """Anna posts an important post in Dev's chat: the group's card has no author's
+    buttons, which she gets privately. Ivan (Russian) and Anna like it: the card shows
+    the count in the team's language and nobody's own buttons; each is told in an
+    alert."""
+    async with running(sqlite_url, fake):
+        anna = Chat(fake, Person(214, "Anna", "en", username="anna"))
+        await anna.say("/start", expect=2)
+        link = f"https://t.me/{BOT_USERNAME}?start="
+        code = (await anna.say("/invite"))[0].text.split(link, 1)[1].split('"', 1)[0]
+        ivan = Chat(fake, Person(215, "Ivan", "ru", username="ivan"))
+        await ivan.say(f"/start {code}", expect=2)
+        await anna.say("/groups new Dev")
+        await anna.say("/groups add Dev @ivan")
+        await _in_group(fake, anna.person, -100761, "/bind Dev")
+        await _in_group(fake, anna.person, -100761, "/post ! Release on Friday")
+        (card,) = [c for c in fake.sent(-100761) if c.result and "Release on Friday" in c.text]
+        shared = dict(card.buttons)
+        assert "Posted" not in card.text and "I have read it" in shared, card.text
+        assert not {"Edit", "Delete"} & shared.keys(), shared
+        assert not any("Read by" in label for label in shared), shared
+        own = [c for c in fake.sent(214) if c.result and "Posted" in c.text][-1]
+        assert {"Edit", "Delete", "Read by 0"} <= dict(own.buttons).keys(), own.buttons
+
+        for person, likes, said in (
+            (ivan.person, 1, "Вам это нравится."),
+            (anna.person, 2, "You like it."),
+        ):
+            before = len(fake.calls)
+            update = await fake.push(
+                callback_update(
+                    fake, person, shared["Like (0)"], chat_id=-100761, message_id=card.message_id
+                )
+            )
+            await fake.wait_handled(update["update_id"])
+            calls = fake.calls[before:]
+            (edit,) = [c for c in calls if c.method == "editMessageText"]
+            labels = dict(edit.buttons)
+            assert edit.chat_id == "-100761" and "Release on Friday" in edit.text, edit.text
+            assert f"Like ({likes})" in labels and "Comment" in labels, labels
+            assert not {"Edit", "Delete"} & labels.keys(), labels
+            assert not any("Read by" in label for label in labels), labels
+            (answer,) = [c for c in calls if c.method == "answerCallbackQuery"]
+            assert answer.data.get("text") == said, answer.data
+            assert not [c for c in calls if c.method == "sendMessage"], calls
