@@ -442,8 +442,10 @@ async def feed_action(ctx: Ctx) -> Any:
         view.edit = True
         return view
     post_id = ctx.int_arg(1)
+    # the presser's own view of the post, its readers or its comments: never into a
+    # message everyone in a shared chat reads
     if verb == "o":
-        return await open_post(ctx, post_id)
+        return ctx.for_me(await open_post(ctx, post_id))
     if verb == "l":
         post, liked = await feed.toggle_like(ctx.session, ctx.me, post_id)
         if post.author_id and post.author_id != ctx.me.user_id:
@@ -483,7 +485,7 @@ async def feed_action(ctx: Ctx) -> Any:
     if verb == "rb":
         view = await readers_view(ctx, post_id, ctx.page_arg(2))
         view.edit = True
-        return view
+        return ctx.for_me(view)
     if verb == "c":
         await feed.get_post(ctx.session, ctx.me, post_id)
         return await ctx.start_form("post_comment", {"post_id": post_id})
@@ -500,7 +502,7 @@ async def feed_action(ctx: Ctx) -> Any:
                 view.row(*comment_buttons(ctx, comment, shorten(comment.text, 20)))
         view.buttons.append(back)
         view.edit = True
-        return view
+        return ctx.for_me(view)
     if verb in EDIT_VERBS:  # editing and deleting, a post's or a comment's
         from handlers import feed_edit
 

@@ -184,7 +184,17 @@ async def test_a_like_on_a_bound_channels_post_keeps_it_everyones(sqlite_url: st
         assert not {"Edit", "Delete", "Read by 0"} & shared.keys(), shared
         (own,) = [c.args for c in calls if c.method == "chat.postEphemeral"]
         assert own["user"] == ANNA and "Posted" in slack_api.message_text(own), own
-        assert {"Edit", "Delete", "Read by 0"} <= slack_api.buttons_of(own["blocks"]).keys()
+        controls = slack_api.buttons_of(own["blocks"])
+        assert {"Edit", "Delete", "Read by 0"} <= controls.keys(), controls
+        # her Delete asks her alone; "Keep it" shows her the post again, to her alone
+        await slack.action(controls["Delete"], user=ANNA, channel="C0BOARD", ephemeral=True)
+        seen = len(slack.fake.calls)
+        keep = slack.fake.last_buttons()["Keep it"]
+        await slack.action(keep, user=ANNA, channel="C0BOARD", ephemeral=True)
+        calls = slack.fake.calls[seen:]
+        assert not [c for c in calls if c.method in ("chat.postMessage", "chat.update")], calls
+        kept = slack_api.message_text(calls[-1].args)
+        assert "Office closed on Friday" in kept and calls[-1].args["user"] == ANNA, calls
 
         for user, likes, said in (
             (vera, 1, "Вам это нравится."),
