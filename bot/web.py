@@ -4,7 +4,10 @@ the CRM's lead pages at /f/<token>: a form whose submissions become leads.
 
 Lead pages are public: every string on them is escaped, a request body is at most
 16 KB, a hidden field catches form-filling robots, and one address may send a form
-at most a few times a minute (refused tries do not count). A send that is taken is
+at most a few times a minute (refused tries do not count). A body is read in the
+charset its Content-Type names, or the one a browser puts in a `_charset_` field (a
+site's own copy of the form, posted with accept-charset), and in UTF-8 otherwise; a
+body that charset cannot read is refused, never stored garbled. A send that is taken is
 answered with a redirect to the thank-you page (Post/Redirect/Get: a reload does not
 send it again), and the same form sent again by the same visitor within a few minutes
 is thanked for without being recorded twice."""
@@ -12,6 +15,7 @@ is thanked for without being recorded twice."""
 from __future__ import annotations
 
 import asyncio
+import codecs
 import hashlib
 import time
 from collections import deque
@@ -56,6 +60,7 @@ LIMITS: web.AppKey[dict[tuple[str, str], deque[float]]] = web.AppKey("limits")
 REPEAT_WINDOW = 10 * 60  # the same form sent again by the same visitor: not a new lead
 RECENT: web.AppKey[dict[tuple[str, str, str], float]] = web.AppKey("recent")
 HONEYPOT = "website"  # hidden from people; robots fill every field
+CHARSET_FIELD = "_charset_"  # a browser fills it with the charset it sent the form in
 
 PAGE = """<!doctype html>
 <html lang="{lang}"><head><meta charset="utf-8">
@@ -110,6 +115,7 @@ def _form_html(tr: Translator, intro: str, values: dict[str, str], errors: dict[
         + field("phone", tr.s("Phone"), "tel")
         + field("email", tr.s("E-mail"), "email")
         + field("message", tr.s("Message"), "textarea")
+        + f'<input type="hidden" name="{CHARSET_FIELD}">'
         + f'<div class="hp"><input name="{HONEYPOT}" tabindex="-1" autocomplete="off"></div>'
         + f'<button type="submit">{send}</button></form>'
     )
@@ -167,6 +173,27 @@ def _seen_lately(request: web.Request, key: tuple[str, str, str]) -> bool:
     return at is not None and at >= now - REPEAT_WINDOW
 
 
+def _form_data(request: web.Request, raw: bytes) -> dict[str, str] | None:
+    """The fields of a posted form, read in the charset it was sent in: the one the
+    Content-Type names, else the browser's `_charset_` field, else UTF-8. None when
+    that charset is unknown, not a superset of ASCII (a form body cannot be in it) or
+    does not read the body: such a send is refused rather than stored garbled."""
+    charset = request.charset
+    if not charset:
+        as_bytes = dict(parse_qsl(raw.decode("latin-1"), encoding="latin-1"))
+        charset = as_bytes.get(CHARSET_FIELD, "").strip() or "utf-8"
+    try:
+        if codecs.lookup(charset).encode("=&%+")[0] != b"=&%+":
+            return None
+        return dict(
+            parse_qsl(
+                raw.decode(charset), keep_blank_values=True, encoding=charset, errors="strict"
+            )
+        )
+    except (LookupError, UnicodeError, ValueError, TypeError):
+        return None
+
+
 def _thanked(token: str) -> web.Response:
     """Post/Redirect/Get: the browser shows the thank-you page and a reload only reloads it."""
     return web.Response(
@@ -191,7 +218,17 @@ async def lead_page(request: web.Request) -> web.Response:
                 thanks = escape(tr.s("Thank you! We will get back to you soon."))
                 return _page(tr, form.name, f"<p>{thanks}</p>")
             return _page(tr, form.name, _form_html(tr, form.intro, {}, {}))
-        data = dict(parse_qsl(raw.decode("utf-8", "replace"), keep_blank_values=True))
+        data = _form_data(request, raw)
+        if data is None:
+            text = escape(
+                tr.s(
+                    "The form came in a character set that cannot be read. Send it in "
+                    'UTF-8 (accept-charset="UTF-8" on the form) or name its charset '
+                    "in the Content-Type."
+                )
+            )
+            body = f'<p class="error">{text}</p>' + _form_html(tr, form.intro, {}, {})
+            return _page(tr, form.name, body, status=400)
         if data.get(HONEYPOT):
             log.info("lead_page_robot", form=form.id)
             return _thanked(token)  # said to a robot as to anyone

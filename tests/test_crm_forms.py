@@ -297,3 +297,56 @@ async def test_a_refused_phone_is_explained_in_the_team_language(sqlite_app: App
         assert "Проверьте номер телефона: нужны все его цифры" in await bad.text()
     finally:
         await client.close()
+
+
+async def test_a_lead_page_reads_a_form_in_the_charset_it_was_sent_in(sqlite_app: App) -> None:
+    """An old windows-1251 site posting its own copy of the form: the charset its
+    Content-Type names, or the browser's _charset_ field (accept-charset), is honoured;
+    a charset that cannot be read is refused in words, and nothing garbled is stored."""
+    from urllib.parse import quote
+
+    olga = ConsoleDriver(sqlite_app, user="Ольга", lang="ru")
+    await olga.say("/start")
+    await olga.say("/crm form new Заявка")
+    async with sqlite_app.workspace.sessionmaker() as session:
+        from models.crm import CrmForm
+
+        token = (await session.execute(select(CrmForm.token))).scalar_one()
+
+    def cp1251(**fields: str) -> bytes:
+        return "&".join(f"{k}={quote(v.encode('cp1251'))}" for k, v in fields.items()).encode()
+
+    form = "application/x-www-form-urlencoded"
+    client = TestClient(TestServer(make_web_app(sqlite_app.workspace.sessionmaker)))
+    await client.start_server()
+    try:
+        html = await (await client.get(f"/f/{token}")).text()
+        assert '<input type="hidden" name="_charset_">' in html  # a copied form says its own
+        declared = await client.post(
+            f"/f/{token}",
+            data=cp1251(name="Пётр Иванов", phone="+7 913 111-22-33", message="Нужен счёт"),
+            headers={"Content-Type": f"{form}; charset=windows-1251"},
+        )
+        assert declared.status == 200
+        by_field = await client.post(
+            f"/f/{token}",
+            data=cp1251(name="Анна Ёлкина", phone="+7 913 444-55-66", _charset_="windows-1251"),
+            headers={"Content-Type": form},
+        )
+        assert by_field.status == 200
+        for headers, body in (
+            ({"Content-Type": f"{form}; charset=x-klingon"}, b"name=Tom&phone=%2B79130000000"),
+            ({"Content-Type": form}, cp1251(name="Пётр", phone="+7 913 777-88-99")),
+        ):
+            refused = await client.post(f"/f/{token}", data=body, headers=headers)
+            assert refused.status == 400
+            assert "Форма пришла в кодировке, которую не удаётся прочитать" in (
+                await refused.text()
+            )
+    finally:
+        await client.close()
+    async with sqlite_app.workspace.sessionmaker() as session:
+        leads = list((await session.execute(select(CrmLead).order_by(CrmLead.id))).scalars())
+    assert [lead.name for lead in leads] == ["Пётр Иванов", "Анна Ёлкина"]
+    out = await olga.say("/lead 1")
+    assert "Пётр Иванов" in out and "Нужен счёт" in out
