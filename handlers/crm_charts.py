@@ -13,6 +13,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
 
 from handlers.i18n import Translator  # noqa: E402
 from services.crm import SOURCE_NAMES  # noqa: E402
+from services.crm_deals import currency_label  # noqa: E402
 from services.crm_reports import Dashboard  # noqa: E402
 
 
@@ -42,7 +43,7 @@ def dashboard_png(tr: Translator, board: Dashboard) -> bytes:
     ax = axes[1][1]
     people = [row[0] for row in board.people] or ["—"]
     ax.bar(people, [row[2] / 100 for row in board.people] or [0], color="#f0ad4e")
-    ax.set_title(tr.s("Won, {currency}", currency=board.currency))
+    ax.set_title(tr.s("Won, {currency}", currency=currency_label(board.currency, tr.lang)))
     # amounts as people read them (1 200 000, not 1.2 with 1e6 over the axis)
     ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:,.0f}".replace(",", " ")))
     fig.suptitle(tr.s("CRM Start — {month}", month=tr.month(board.month)))

@@ -13,7 +13,7 @@ from handlers.markup import Markup, Span, bold, join_lines
 from handlers.views import Button, View
 from services import crm_fields, crm_reports
 from services.crm import settings_of, source_of
-from services.crm_deals import money
+from services.crm_deals import currency_label, money
 from services.errors import N_ as _N
 from services.errors import DomainError
 
@@ -224,5 +224,5 @@ def foreign_note(tr: Translator, currency: str, n: int) -> Markup:
         "Amounts in {currency}; {n} deal in another currency is counted without its amount.",
         "Amounts in {currency}; {n} deals in other currencies are counted without their amounts.",
         n,
-        currency=currency,
+        currency=currency_label(currency, tr.lang),
     )

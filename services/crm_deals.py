@@ -372,13 +372,25 @@ async def set_amount(
     return deal
 
 
+# a currency's sign where the reader's language writes one: a Russian reader expects
+# "1 250 000 ₽" on a card and a price tag. Other currencies, and all of them in English,
+# keep their ISO code: it is what the team types (/crm currency RUB) and it is never
+# ambiguous ($ is several dollars). Exports write the code and bare numbers.
+CURRENCY_SIGNS = {"ru": {"RUB": "₽"}}
+
+
+def currency_label(currency: str, lang: str = "en") -> str:
+    """How a currency is named next to an amount for this reader: ₽ or RUB."""
+    return CURRENCY_SIGNS.get(lang[:2], {}).get(currency, currency)
+
+
 def money(minor: int, currency: str, lang: str = "en") -> str:
-    """An amount as the reader writes it: "15 000.50 USD"; in Russian "15 000,50 RUB"."""
+    """An amount as the reader writes it: "15 000.50 USD"; in Russian "15 000,50 ₽"."""
     whole, cents = divmod(abs(minor), 100)
     text = f"{whole:,}".replace(",", " ")
     if cents:
         text += ("." if lang.startswith("en") else ",") + f"{cents:02d}"
-    return ("-" if minor < 0 else "") + f"{text} {currency}"
+    return ("-" if minor < 0 else "") + f"{text} {currency_label(currency, lang)}"
 
 
 async def deal_totals(session: AsyncSession, actor: Actor) -> tuple[int, int]:

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pytest
 from sqlalchemy import func, select
 
 from bot.app import App
@@ -535,6 +536,38 @@ async def test_a_plan_in_another_currency_or_with_kopecks(sqlite_app: App) -> No
     assert "Plan for Boss in December 2026: 200 000 RUB." in out
 
 
+async def test_a_russian_reader_sees_roubles_as_the_rouble_sign(
+    sqlite_app: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Cards, plans, reports and the chart title say "1 250 000 ₽" to a Russian reader;
+    other currencies keep their code, and an English reader keeps "RUB"."""
+    from matplotlib.axes import Axes
+
+    titles: list[str] = []
+    set_title = Axes.set_title
+    monkeypatch.setattr(
+        Axes, "set_title", lambda ax, label, *a, **k: titles.append(label) or set_title(ax, label)
+    )
+    olga = ConsoleDriver(sqlite_app, user="Olga", lang="ru", timezone="Europe/Moscow")
+    await olga.say("/start")
+    out = await olga.say("/deal Мебель 1 250 000 руб")
+    assert "Сумма: 1 250 000 ₽" in out and "RUB" not in out, out
+    out = await olga.say("/deal Лицензии 2 500 $")
+    assert "Сумма: 2 500 USD" in out, out
+    await olga.say("/deal 1 стадия выиграна")
+    await olga.say("/deal 2 стадия выиграна")
+    out = await olga.say("/crm plan @Olga 2 млн")
+    assert "— 2 000 000 ₽." in out, out
+    out = await olga.say("/crm")
+    assert "Olga: 1 250 000 ₽ из 2 000 000 ₽" in out, out
+    assert "Суммы в ₽; 1 сделка в другой валюте посчитана без суммы." in out, out
+    assert "Выиграно, ₽" in titles, titles
+    boss = ConsoleDriver(sqlite_app, user="Boss", lang="en")
+    await boss.say("/start")
+    out = await boss.say("/deal Chairs 5000 RUB")
+    assert "Amount: 5 000 RUB" in out, out
+
+
 async def test_plans_and_the_dashboard_take_months_by_name(sqlite_app: App) -> None:
     from datetime import date
 
@@ -545,7 +578,7 @@ async def test_plans_and_the_dashboard_take_months_by_name(sqlite_app: App) -> N
     december = parse_month("декабрь", date.today())  # the nearest December
     year = december[:4]
     out = await olga.say("/crm plan @Olga 500 тыс декабрь")
-    assert f"Olga: план на декабрь {year} — 500 000 RUB." in out, out
+    assert f"Olga: план на декабрь {year} — 500 000 ₽." in out, out
     out = await olga.say("/crm plan @Olga 10 сделок на декабрь")
     assert f"Olga: план на декабрь {year} — сделок: 10." in out, out
     out = await olga.say("/crm month декабрь")
@@ -690,9 +723,9 @@ async def test_a_new_team_counts_in_the_currency_of_where_it_works(app: App) -> 
     olga = ConsoleDriver(app, user="Olga", lang="ru", timezone="Asia/Yekaterinburg")
     await olga.say("/start")
     out = await olga.say("/deal Сайт 150 тыс рублей")
-    assert "Сумма: 150 000 RUB" in out, out
+    assert "Сумма: 150 000 ₽" in out, out
     out = await olga.say("/deal Поддержка 2000")
-    assert "Сумма: 2 000 RUB" in out, out
+    assert "Сумма: 2 000 ₽" in out, out
 
 
 def test_default_currency_by_zone_then_language() -> None:
@@ -777,7 +810,7 @@ async def test_custom_dates_numbers_and_amounts_as_russians_type_them(sqlite_app
     await olga.say("/crm field add deal Дата отгрузки date")
     await olga.say("/crm field add deal Бюджет number")
     out = await olga.say("/deal Мониторы 150 т.р.")
-    assert "Сделка №1: Мониторы\n" in out and "Сумма: 150 000 RUB" in out, out
+    assert "Сделка №1: Мониторы\n" in out and "Сумма: 150 000 ₽" in out, out
     await olga.press("Поля")
     await olga.press("Дата отгрузки")
     out = await olga.say("15.12.2026")
@@ -790,9 +823,9 @@ async def test_custom_dates_numbers_and_amounts_as_russians_type_them(sqlite_app
     assert "Olga: Дата отгрузки: 15 дек. 2026" in out and "2026-12-15" not in out, out
     assert "Olga: Бюджет: 1 500 000" in out and "1500000" not in out, out
     out = await olga.say("/deal Лицензии 2 миллиона рублей")
-    assert "Сумма: 2 000 000 RUB" in out, out
+    assert "Сумма: 2 000 000 ₽" in out, out
     out = await olga.say("/deal Аренда 50 тыс в месяц")
-    assert "Сделка №3: Аренда, в месяц" in out and "Сумма: 50 000 RUB" in out, out
+    assert "Сделка №3: Аренда, в месяц" in out and "Сумма: 50 000 ₽" in out, out
 
 
 async def test_companies_export_is_named_in_plural(sqlite_app: App) -> None:
@@ -1002,9 +1035,9 @@ async def test_a_russian_export_opens_in_columns_with_companies_and_local_times(
         )
     )
     assert deals[0][:5] == ["ID", "Название", "Стадия", "Сумма", "Валюта"], deals
-    assert deals[1][3] == "15000,50", deals
+    assert deals[1][3:5] == ["15000,50", "RUB"], deals  # a number and a code, not "₽"
     out = await olga.say("/deal 1")
-    assert "15 000,50 RUB" in out, out
+    assert "15 000,50 ₽" in out, out
 
 
 async def test_the_owner_of_a_lead_hears_when_someone_else_converts_it(sqlite_app: App) -> None:
@@ -1027,7 +1060,7 @@ async def test_a_deal_typed_with_an_at_person_is_theirs(sqlite_app: App) -> None
     anna = ConsoleDriver(sqlite_app, user="Anna", lang="ru")
     await anna.say(f"/start {invite_code(await boss.say('/invite'))}")
     out = await boss.say("/deal Поставка окон 100 тыс @Anna")
-    assert "Сделка №1: Поставка окон\n" in out and "Сумма: 100 000 RUB" in out, out
+    assert "Сделка №1: Поставка окон\n" in out and "Сумма: 100 000 ₽" in out, out
     assert "Ответственный: Anna" in out, out
     out = await anna.say("/deals")
     assert "Boss" in out and "Поставка окон" in out, out
