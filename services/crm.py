@@ -42,12 +42,11 @@ from services.crm_parse import (
     clean_email,
     company_key,
     name_key,
-    phone_key,
-    pretty_phone,
     recognise,
     source_of,
     valid_email,
 )
+from services.crm_phones import phone_key, pretty_phone
 from services.errors import N_, DomainError, NotFound, not_found, pN_
 from services.pagination import Page, paginate_rows
 
@@ -268,7 +267,7 @@ async def department_ids(session: AsyncSession, actor: Actor) -> set[int]:
 async def team_calling_code(session: AsyncSession, actor: Actor) -> str:
     """The calling code the team's local phone numbers take ('' when unknown)."""
     from models.teams import Team
-    from services.crm_parse import team_country
+    from services.crm_phones import team_country
 
     team = await session.get(Team, actor.team_id)
     return team_country(team.locale, team.timezone) if team is not None else ""

@@ -16,7 +16,8 @@ from models.teams import Team, User
 from services.access import Actor, get_team_user, require_admin
 from services.crm import scope_of
 from services.crm_leads import Duplicate, create_lead, find_duplicates
-from services.crm_parse import Card, phone_key, team_country, valid_email
+from services.crm_parse import Card, valid_email
+from services.crm_phones import phone_key, team_country
 from services.errors import N_, DomainError, not_found
 from services.pagination import Page, paginate
 

@@ -10,7 +10,8 @@ from bot.app import App
 from bot.web import make_web_app
 from models.crm import CrmForm, CrmLead
 from models.teams import Team
-from services.crm_parse import Card, phone_key, recognise, same_phone, team_country
+from services.crm_parse import Card, recognise
+from services.crm_phones import phone_key, same_phone, team_country
 from tests.console_driver import ConsoleDriver
 
 
