@@ -21,18 +21,32 @@ from services.errors import DomainError
 router = Router(__name__)
 ORDER = 76
 
-MINE_WORDS = {"mine", "my", "мои", "мои лиды"}
+MINE_WORDS = {"mine", "my", "мои", "мой", "моё", "моих"}
 PERIOD_WORDS = {
     "today": "t",
     "сегодня": "t",
+    "сегодняшние": "t",
     "week": "w",
     "неделя": "w",
     "неделю": "w",
+    "неделе": "w",
+    "недели": "w",
     "month": "m",
     "месяц": "m",
+    "месяца": "m",
+    "месяце": "m",
     "year": "y",
     "год": "y",
+    "года": "y",
+    "году": "y",
 }
+# words a filter is said with that filter nothing: "/leads за неделю", "все лиды с сайта",
+# "this week" (never "last": a past period is not this one)
+FILLER_WORDS = {
+    "за", "на", "в", "во", "с", "со", "по", "от", "из", "этот", "эту", "этой", "этом",
+    "этого", "текущий", "текущую", "все", "всё", "лиды", "лидов", "leads", "all", "this",
+    "for", "from", "by", "in", "the",
+}  # fmt: skip
 
 
 def warnings_markup(ctx: Ctx, card: Card) -> list[Markup]:
@@ -162,6 +176,8 @@ async def parse_filter(ctx: Ctx, text: str) -> LeadFilter:
         text = re.sub(rf"(?<!\w){re.escape(name)}(?!\w)", name.replace(" ", "_"), text, flags=re.I)
     stems = {_stem(name): code_ for name, code_ in names.items()}
     for word in [w.strip().casefold() for w in text.replace(",", " ").split() if w.strip()]:
+        if word in FILLER_WORDS:
+            continue
         if word in MINE_WORDS:
             mine = True
         elif word in statuses or word in names:
@@ -175,8 +191,13 @@ async def parse_filter(ctx: Ctx, text: str) -> LeadFilter:
             since = crm_reports.period_start(period, ctx.me.timezone)
         else:
             raise DomainError(
-                _N("Unknown filter {word}. Use: mine, a status, a source, today, week, month."),
+                _N(
+                    "Unknown filter {word}. Use: mine; a status: {statuses}; a source: "
+                    "{sources}; a period: today, week, month, year."
+                ),
                 word=word,
+                statuses=", ".join(stage_label(ctx, s) for s in team),
+                sources=", ".join(source_label(ctx, code_) for code_ in crm.SOURCES),
             )
     return LeadFilter(mine=mine, status=status, source=source, since=since, period=period)
 

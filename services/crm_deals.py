@@ -151,8 +151,24 @@ def split_title_amount(text: str) -> tuple[str, int | None, str | None]:
             raise
         except DomainError:
             continue
-        return " ".join(words[:cut]), amount, currency
+        return _before_amount(words[:cut]), amount, currency
     return text.strip(), None, None
+
+
+# what a title says just before its amount and that belongs to the amount: "Диван на
+# 75 тыс", "Ремонт на сумму 2 млн", "Audit for 5000 USD", "Стол — 10 000 ₽"
+_LEADING_AMOUNT = {
+    "на", "за", "по", "до", "от", "в", "с", "сумма", "сумму", "суммой", "стоимость",
+    "стоимостью", "ценой", "for", "at", "of", "amount", "—", "–", "-", ":", "=",
+}  # fmt: skip
+
+
+def _before_amount(words: list[str]) -> str:
+    """A title without the words that lead to its amount (never all of it)."""
+    end = len(words)
+    while end > 1 and words[end - 1].casefold().rstrip(":") in _LEADING_AMOUNT | {""}:
+        end -= 1
+    return " ".join(words[:end]).rstrip(" :—–-")
 
 
 # -- pipelines and stages ---------------------------------------------------------------

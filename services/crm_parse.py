@@ -95,6 +95,22 @@ SOURCE_WORDS = {
     "other": "other",
     "другое": "other",
 }
+# the same sources as a list filter or a sentence says them: "/leads звонки", "с сайта"
+SOURCE_WORDS.update(
+    (form, code)
+    for code, forms in {
+        "call": "calls phones звонки звонков звонка телефону",
+        "email": "emails mails письма писем почты почте",
+        "messenger": "messengers мессенджеры мессенджеров мессенджера телеграма",
+        "web": "forms sites websites сайта сайты сайтов сайту формы форм веб-формы",
+        "ads": "рекламы рекламе",
+        "referral": "referrals рекомендации рекомендаций рекомендациям",
+        "show": "shows exhibitions выставки выставок выставке",
+        "import": "imports импорта",
+        "other": "другие других",
+    }.items()
+    for form in forms.split()
+)
 EMAIL_RE = re.compile(r"^[\w.+'-]+@[\w-]+(\.[\w-]+)*\.[a-zа-я]{2,}$", re.IGNORECASE)
 COMPANY_MARKS = re.compile(
     r"(^|\s)(ооо|оао|зао|пао|ао|ип|нко|гк|llc|inc\.?|ltd\.?|gmbh|corp\.?|co\.|plc|group)(\s|$)|[«\"]",

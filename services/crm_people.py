@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,6 +13,7 @@ from models.crm import CrmActivity, CrmCompany, CrmContact, CrmDeal, CrmDraft, C
 from services.access import Actor
 from services.crm import (
     Card,
+    Scope,
     add_comment,
     add_history,
     clean_email,
@@ -240,35 +242,88 @@ class Hit:
 
 async def find(session: AsyncSession, actor: Actor, text: str, limit: int = 200) -> list[Hit]:
     """Visible leads, contacts and companies by name, a lead's company, phone or e-mail,
-    and deals by title (newest first within each kind; the caller pages through them)."""
+    and deals by title (newest first within each kind; the caller pages through them).
+    A Russian word in another case ("Ромашку", "Петрову") is found in its own when the
+    words as typed find nothing: each long enough word is tried without its ending."""
     scope = await scope_of(session, actor)
     text = text.strip()
     if len(text) < 2:
         raise DomainError(N_("Type at least two characters to search."))
-    key = name_key(text).replace("%", "").replace("_", "")
-    like = f"%{key}%"
     # a number as typed and as stored: "8 912 ..." is found under its key 7912... (the
     # key duplicate detection compares), a fragment ("345-67") under its digits
     digits = "".join(c for c in text if c.isdigit())
     numbers = {digits} if len(digits) >= 4 else set()
     if numbers and (key := phone_key(text, await team_calling_code(session, actor))):
         numbers.add(key)
+    names, companies = _words(name_key(text)), _words(company_key(text))
+    hits = await _find(session, actor, scope, names, companies, numbers)
+    stems = [_stem(word) for word in names], [_stem(word) for word in companies]
+    if not hits and stems != (names, companies):
+        hits = await _find(session, actor, scope, *stems, set(), inflected=True)
+    return hits[:limit]
+
+
+# the endings of a Russian noun or adjective in its cases; one is taken off a word that
+# keeps 4 letters or more: "Ромашку", "Ромашкой" -> "ромашк"; "Петрову" -> "петров"
+_ENDINGS = "ами|ями|ого|его|ому|ему|ой|ей|ом|ем|ую|юю|ах|ях|ам|ям|а|я|у|ю|е|и|ы"
+_CASE_ENDING = re.compile(rf"(?<=[а-яе]{{4}})(?:{_ENDINGS})$")
+
+
+def _words(key: str) -> list[str]:
+    return key.replace("%", "").replace("_", "").split()
+
+
+def _stem(word: str) -> str:
+    return _CASE_ENDING.sub("", word)
+
+
+def _pattern(words: list[str], inflected: bool) -> re.Pattern[str]:
+    """The words as typed, anywhere; or stems, each ending a word there with nothing or
+    a case ending (so "марию" finds Мария and not Марина)."""
+    if not inflected:
+        return re.compile(re.escape(" ".join(words)))
+    return re.compile(r"\s".join(rf"{re.escape(w)}(?:{_ENDINGS})?(?!\w)" for w in words))
+
+
+async def _find(
+    session: AsyncSession,
+    actor: Actor,
+    scope: Scope,
+    names: list[str],
+    companies: list[str],
+    numbers: set[str],
+    *,
+    inflected: bool = False,
+    limit: int = 200,
+) -> list[Hit]:
+    """Records whose name (a lead's company, an e-mail) holds the words, or whose phone
+    holds one of the numbers; `inflected`: the words are stems of words there."""
+    joint = "% " if inflected else " "
+    named, company = _pattern(names, inflected), _pattern(companies, inflected)
     hits: list[Hit] = []
     for entity, model in (("lead", CrmLead), ("contact", CrmContact), ("company", CrmCompany)):
+        like = "%" + joint.join(names) + "%"
         conds = [model.name_key.like(like), model.email.like(like)]
-        if model is CrmLead:  # "/crm find Ромашка" finds the people of the company too
-            company = company_key(text).replace("%", "").replace("_", "")
-            conds.append(CrmLead.company_key.like(f"%{company}%"))
+        # a company's key and a lead's company key are kept without "ООО" and quotes;
+        # "/crm find Ромашка" finds the company's people among the leads too
+        company_of = {CrmLead: CrmLead.company_key, CrmCompany: CrmCompany.name_key}.get(model)
+        if company_of is not None and companies:
+            conds.append(company_of.like("%" + joint.join(companies) + "%"))
         conds += [model.phone_key.like(f"%{number}%") for number in sorted(numbers)]
         rows = await session.scalars(
             visible(model, actor, scope).where(or_(*conds)).order_by(model.id.desc()).limit(limit)
         )
         for row in rows:
+            held = row.company_key if model is CrmLead else row.name_key
+            if inflected and not (
+                named.search(row.name_key)
+                or (company_of is not None and companies and company.search(held))
+            ):
+                continue
             detail = " · ".join(x for x in (row.phone, row.email) if x)
             hits.append(Hit(entity, row.id, row.name, detail))
     # deal titles have no search key: the newest visible ones are matched here, so a
     # title in any case and alphabet is found ("поставка" in "Поставка мониторов")
-    wanted = text.casefold()
     deals = await session.execute(
         visible(CrmDeal, actor, scope)
         .with_only_columns(CrmDeal.id, CrmDeal.title)
@@ -276,9 +331,9 @@ async def find(session: AsyncSession, actor: Actor, text: str, limit: int = 200)
         .limit(DEALS_SCANNED)
     )
     for deal_id, title in deals.all():
-        if wanted in title.casefold():
+        if named.search(name_key(title)):
             hits.append(Hit("deal", deal_id, title, ""))
-    return hits[:limit]
+    return hits
 
 
 DEALS_SCANNED = 5000  # the newest deals /crm find looks through

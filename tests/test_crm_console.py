@@ -1152,6 +1152,45 @@ async def test_crm_find_finds_deals_by_title(sqlite_app: App) -> None:
     assert "Сделка №1: Поставка мониторов" in out, out
 
 
+async def test_russian_wording_in_lead_filters_search_and_deal_titles(sqlite_app: App) -> None:
+    """ "/leads за неделю", "/leads звонки"; a name found in another case ("Ромашку",
+    "Петрову") without pulling in look-alikes; "Диван на 75 тыс." titled "Диван"."""
+    olga = ConsoleDriver(sqlite_app, user="Olga", lang="ru", timezone="Europe/Moscow")
+    await olga.say("/start")
+    await olga.say("/lead Иван Петров, ООО «Ромашка», +7 912 345-67-89, звонок")
+    await olga.say("/lead Мария Петрова, ООО Василёк, m.petrova@vasilek.ru, сайт")
+    await olga.say("/lead Марина Соколова, +7 913 000-11-22, сайт")
+    out = await olga.say("/leads за неделю")
+    assert "Лиды (3)" in out and "Неизвестный фильтр" not in out, out
+    out = await olga.say("/leads звонки")
+    assert "Лиды (1)" in out and "Иван Петров" in out, out
+    out = await olga.say("/leads мои с сайта за этот месяц")
+    assert "Лиды (2)" in out and "Иван Петров" not in out, out
+    out = await olga.say("/leads вчерашние")
+    assert "Неизвестный фильтр вчерашние." in out, out
+    assert "статус: новый, в работе, обработан" in out, out
+    assert "источник: звонок, e-mail, мессенджер, веб-форма" in out, out
+    assert "период: сегодня, неделя, месяц, год." in out, out
+
+    out = await olga.say("/crm find Ромашку")
+    assert "Найдено по запросу Ромашку: 1" in out and "Иван Петров" in out, out
+    out = await olga.say("/crm find Петрову")
+    assert "Найдено по запросу Петрову: 2" in out, out  # Петров and Петрова
+    out = await olga.say("/crm find Мария")  # found as typed: Марина is not pulled in
+    assert "Найдено по запросу Мария: 1" in out and "Марина" not in out, out
+    out = await olga.say("/crm find Марию")  # Мари(я), not Мари(на)
+    assert "Найдено по запросу Марию: 1" in out and "Мария Петрова" in out, out
+    out = await olga.say("/crm find ООО Ромашкой")
+    assert "Найдено по запросу ООО Ромашкой: 1" in out and "Иван Петров" in out, out
+
+    out = await olga.say("/deal Диван на 75 тыс. руб.")
+    assert "Сделка №1: Диван\n" in out and "Сумма: 75 000 ₽" in out, out
+    out = await olga.say("/deal Ремонт офиса на сумму 2 млн")
+    assert "Сделка №2: Ремонт офиса\n" in out, out
+    out = await olga.say("/crm find дивана")
+    assert "сделка №1 Диван" in out, out
+
+
 async def test_month_dashboard_counts_that_months_leads_and_reports_name_pipelines(
     sqlite_app: App, tmp_path: Path
 ) -> None:
