@@ -11,6 +11,7 @@ from handlers.crm_cards import activity_line, card, prefixed
 from handlers.forms import Field, Form
 from handlers.i18n import N_, Translator, translator
 from handlers.markup import Markup, bold, join_lines
+from handlers.tasks_input import with_default_time
 from handlers.views import Button, View
 from models.base import utcnow
 from models.teams import User
@@ -103,7 +104,10 @@ async def _parse_subject(ctx: Ctx, raw: str) -> str:
 
 
 async def _parse_when(ctx: Ctx, raw: str) -> str:
-    return parse_when(raw, ctx.me.locale, ctx.me.timezone).isoformat()
+    """When the activity is due: a day said without a time ("послезавтра") is due at the
+    start of the working day, as a task's deadline is at its end."""
+    moment = parse_when(raw, ctx.me.locale, ctx.me.timezone)
+    return with_default_time(moment, raw, ctx.me.timezone, start=True).isoformat()
 
 
 PLANNED_FOR_YOU = {

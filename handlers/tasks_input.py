@@ -25,6 +25,7 @@ NONE_WORDS = {"-", "no", "none", "нет", "без срока"}
 # -- deadlines ----------------------------------------------------------------
 
 END_OF_DAY = 18
+START_OF_DAY = 9  # as "утром" / "morning" reads
 _HOUR_ONLY = re.compile(
     r"\b(?:at|в)\s+(\d{1,2})\b(?!\s*(?:час|hour|мин|min|утра|дня|вечера|ночи|am|pm))",
     re.IGNORECASE,
@@ -32,11 +33,13 @@ _HOUR_ONLY = re.compile(
 
 
 def with_default_time(
-    moment: datetime, fragment: str, tz: str, now: datetime | None = None
+    moment: datetime, fragment: str, tz: str, now: datetime | None = None, *, start: bool = False
 ) -> datetime:
     """A date said without a time ("tomorrow", "by Friday") means the end of the
     working day there, not this very minute or midnight; "today" said after the
-    working day means the end of the day, not an hour already past."""
+    working day means the end of the day, not an hour already past. With `start` (when
+    something is to be done, a CRM call) it means the start of the working day, and
+    "today" said after that, the moment it was said."""
     local = moment.astimezone(ZoneInfo(tz))
     hour_only = _HOUR_ONLY.search(fragment)
     if hour_only and not re.search(r"\d[:.]\d", fragment):
@@ -48,11 +51,14 @@ def with_default_time(
             return local.astimezone(ZoneInfo("UTC"))
     if has_time(fragment):
         return moment
-    evening = local.replace(hour=END_OF_DAY, minute=0, second=0, microsecond=0)
+    hour = START_OF_DAY if start else END_OF_DAY
+    default = local.replace(hour=hour, minute=0, second=0, microsecond=0)
     current = (now or utcnow()).astimezone(ZoneInfo(tz))
-    if evening <= current and evening.date() == current.date():
-        evening = local.replace(hour=23, minute=59, second=0, microsecond=0)
-    return evening.astimezone(ZoneInfo("UTC"))
+    if default <= current and default.date() == current.date():
+        if start:
+            return moment
+        default = local.replace(hour=23, minute=59, second=0, microsecond=0)
+    return default.astimezone(ZoneInfo("UTC"))
 
 
 def quick_deadline(code: str, tz: str, now: datetime | None = None) -> datetime | None:

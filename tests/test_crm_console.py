@@ -602,6 +602,33 @@ async def test_an_activity_noted_after_the_fact_gets_no_reminder(sqlite_app: App
     assert reminders == 0
 
 
+async def test_an_activity_for_a_day_without_a_time_is_due_at_the_start_of_the_day(
+    sqlite_app: App,
+) -> None:
+    """ "послезавтра" with no time: 09:00 that day (a task's deadline takes the end of the
+    working day), not the clock time it was typed at; a time said is kept."""
+    olga = ConsoleDriver(sqlite_app, user="Ольга", lang="ru", timezone="Europe/Moscow")
+    await olga.say("/start")
+    await olga.say("/lead Иван Петров, +7 912 345-67-89")
+    await olga.press("Дело")
+    await olga.press("звонок")
+    await olga.say("Уточнить количество стульев")
+    out = await olga.say("послезавтра")
+    assert re.search(r"📞 звонок, \w\w \d+ \w+\. 09:00 — Уточнить", out), out
+    await olga.press("Дело")
+    await olga.press("встреча")
+    await olga.say("Показ образцов")
+    await olga.say("послезавтра в 15:30")
+    async with sqlite_app.workspace.sessionmaker() as session:
+        due = list(await session.scalars(select(CrmActivity.due_at).order_by(CrmActivity.id)))
+    moscow = ZoneInfo("Europe/Moscow")
+    day = datetime.now(moscow).date() + timedelta(days=2)
+    assert [d.astimezone(moscow).replace(tzinfo=None) for d in due] == [
+        datetime(day.year, day.month, day.day, 9, 0),
+        datetime(day.year, day.month, day.day, 15, 30),
+    ], due
+
+
 async def test_a_contact_line_typed_without_commas(sqlite_app: App) -> None:
     olga = ConsoleDriver(sqlite_app, user="Ольга", lang="ru")
     await olga.say("/start")
