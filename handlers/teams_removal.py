@@ -3,6 +3,7 @@ admin by default, or one picked), and the hand-over with the usual notices."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from handlers.calendar_reminders import queue_event_reminders
@@ -17,7 +18,7 @@ from models.calendar import Event
 from models.teams import User
 from services import tasks, teams, teams_handover, users
 from services.errors import N_, DomainError
-from services.teams_handover import Holdings
+from services.teams_handover import Holdings, StoppedWork
 
 
 def _held(tr: Translator, held: Holdings) -> Markup:
@@ -124,6 +125,8 @@ async def remove(ctx: Ctx, user_id: int, to_id: int | None) -> View:
     hand-over."""
     held = await teams_handover.holdings(ctx.session, ctx.me, user_id)
     user, events = await teams.remove_member(ctx.session, ctx.me, user_id, to_id)
+    # before the hand-over: a timer on a task handed over is theirs to report here too
+    stopped = await teams_handover.stop_work(ctx.session, ctx.me, user.id)
     to = await teams_handover.successor(ctx.session, ctx.me, to_id or ctx.me.user_id, user.id)
     for task_id in held.tasks:
         await apply_delegate(ctx, task_id, to.id)
@@ -152,6 +155,7 @@ async def remove(ctx: Ctx, user_id: int, to_id: int | None) -> View:
     moved = _held(ctx.tr, held)
     if moved:
         lines.append(ctx.tr("Handed over to {other}: {items}.", other=bold(to.name), items=moved))
+    lines.extend(_stopped(ctx.tr, stopped))
     if held.reports:
         lines.append(
             ctx.tr(
@@ -160,6 +164,48 @@ async def remove(ctx: Ctx, user_id: int, to_id: int | None) -> View:
             )
         )
     return View(body=join_lines(lines), edit=True)
+
+
+def _stopped(tr: Translator, stopped: StoppedWork) -> list[Markup]:
+    """The removal summary's lines on the work that stopped with the person."""
+    lines: list[Markup] = []
+    if stopped.timer is not None:
+        task, timer = stopped.timer
+        if timer.entry is None:  # left running for over a day: nothing logged
+            lines.append(
+                tr(
+                    "Their timer on #{id} {title} stopped; it had run since {when}, so "
+                    "nothing was logged.",
+                    id=str(task.id),
+                    title=task.title,
+                    when=tr.when(timer.started_at),
+                )
+            )
+        else:
+            lines.append(
+                tr(
+                    "Their timer on #{id} {title} stopped: {time} logged.",
+                    id=str(task.id),
+                    title=task.title,
+                    time=tr.duration(timedelta(seconds=timer.entry.seconds)),
+                )
+            )
+    if stopped.day is not None and stopped.day.finished_at is not None:
+        lines.append(
+            tr(
+                "Their working day is closed: finished {when}.",
+                when=tr.when(stopped.day.finished_at),
+            )
+        )
+    if stopped.helping:
+        lines.append(
+            tr.n(
+                "No longer a co-executor or observer of {n} open task.",
+                "No longer a co-executor or observer of {n} open tasks.",
+                stopped.helping,
+            )
+        )
+    return lines
 
 
 async def _tell_organiser(ctx: Ctx, event: Event, user: User, to: User) -> None:

@@ -488,11 +488,7 @@ async def _close_left_open(ctx: Ctx, stale: WorkDay, reason: str, now: datetime)
     """A day left open is closed at its planned end (not now, a day later), with the
     reason; then today's card."""
     user = await timeman._me(ctx.session, ctx.me)
-    schedule = await timeman.schedule_of(ctx.session, user)
-    end = timeman.at_local(stale.day, schedule.end_minute, user.timezone)
-    if end <= stale.started_at:  # started after the planned end: a planned day's length
-        length = max(schedule.end_minute - schedule.start_minute, 1)
-        end = stale.started_at + timedelta(minutes=length)
+    end = await timeman.planned_finish(ctx.session, user, stale)
     day, correction, violations = await timeman.finish_day(
         ctx.session, ctx.me, at=min(end, now), reason=reason, day_id=stale.id, now=now
     )

@@ -3,12 +3,14 @@
 /team remove lists it and hands it all to one person (the removing admin unless they
 pick another). Tasks, deals and leads change hands through their own services (the
 handler tells the people, as any hand-over does); events, supervisor links, the
-repeating tasks they do and the approvals they owe here, as part of the removal."""
+repeating tasks they do and the approvals they owe here, as part of the removal; the
+work they were doing stops (stop_work)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ColumnElement, Select, and_, delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -16,12 +18,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models.base import utcnow
 from models.calendar import Event, EventAttendee, EventOccurrenceAnswer
 from models.crm import CrmDeal, CrmLead, CrmStage
-from models.tasks import Task, TaskMember, TaskRecurrence
+from models.tasks import Task, TaskMember, TaskRecurrence, TaskTimer
 from models.teams import Role, User
+from models.timeman import WorkDay
 from services.access import Actor, get_team_user, require_admin
 from services.errors import N_, DomainError, not_found
 from services.pagination import Page, paginate
 from services.tasks import ACCOMPLICE, AWAITING
+from services.timeman import finish_for_leaver
+
+if TYPE_CHECKING:
+    from services.tasks_work import StoppedTimer
 
 
 @dataclass(slots=True)
@@ -242,3 +249,45 @@ async def clear_supervisor(session: AsyncSession, user_id: int) -> None:
     await session.execute(
         update(User).where(User.supervisor_id == user_id).values(supervisor_id=None)
     )
+
+
+@dataclass(slots=True)
+class StoppedWork:
+    """What stopped with someone removed from the team: the timer they ran (its task
+    and what was logged), the working day they had open, the open tasks they were a
+    co-executor or an observer of."""
+
+    timer: tuple[Task, StoppedTimer] | None = None
+    day: WorkDay | None = None
+    helping: int = 0
+
+
+async def stop_work(
+    session: AsyncSession, actor: Actor, user_id: int, now: datetime | None = None
+) -> StoppedWork:
+    """Someone removed from the team stops working at `now`: their running timer
+    stops with its time logged, their open working day is finished (no violations:
+    they left), and they are off the open tasks they helped with or watched. Nobody
+    takes their place there: each task's responsible person still leads it and may add
+    someone; the tasks they were responsible for are handed over (holdings)."""
+    from services import tasks_work  # it builds on the teams services (through users)
+
+    require_admin(actor)
+    user = await get_team_user(session, actor, user_id)
+    now = now or utcnow()
+    stopped = StoppedWork()
+    timer = await session.get(TaskTimer, user.id)
+    task = await session.get(Task, timer.task_id) if timer is not None else None
+    if task is not None:
+        ended = await tasks_work.stop_timers_on(session, task, [user.id], now)
+        if user.id in ended:
+            stopped.timer = (task, ended[user.id])
+    stopped.day = await finish_for_leaver(session, user, now)
+    open_tasks = select(Task.id).where(Task.team_id == actor.team_id, Task.is_open.is_(True))
+    helping = TaskMember.user_id == user.id, TaskMember.task_id.in_(open_tasks)
+    stopped.helping = len(
+        set((await session.scalars(select(TaskMember.task_id).where(*helping))).all())
+    )
+    await session.execute(delete(TaskMember).where(*helping))
+    await session.flush()
+    return stopped

@@ -280,11 +280,7 @@ async def finish_day(
     corrected = now - end > SLACK
     if corrected or stale:
         reason = clean_reason(reason)
-    if day.status == "paused" and day.paused_at is not None:
-        day.break_seconds += int(max(timedelta(0), min(end, now) - day.paused_at).total_seconds())
-        day.paused_at = None
-    day.status = "closed"
-    day.finished_at = end
+    _close(day, end, now)
     if reason:
         day.note = (day.note + "\n" + reason).strip()
     await session.flush()
@@ -293,6 +289,43 @@ async def finish_day(
         correction = await _record_correction(session, user, day, "finish", now, end, reason)
     violations = await _finish_violations(session, user, day, left_open=stale)
     return day, correction, violations
+
+
+def _close(day: WorkDay, end: datetime, now: datetime) -> None:
+    if day.status == "paused" and day.paused_at is not None:
+        day.break_seconds += int(max(timedelta(0), min(end, now) - day.paused_at).total_seconds())
+        day.paused_at = None
+    day.status = "closed"
+    day.finished_at = end
+
+
+async def planned_finish(session: AsyncSession, user: User, day: WorkDay) -> datetime:
+    """When a day left open should have ended: its planned end (a day started after
+    it: a planned day's length from its start)."""
+    schedule = await schedule_of(session, user)
+    end = at_local(day.day, schedule.end_minute, user.timezone)
+    if end <= day.started_at:
+        length = max(schedule.end_minute - schedule.start_minute, 1)
+        end = day.started_at + timedelta(minutes=length)
+    return end
+
+
+async def finish_for_leaver(
+    session: AsyncSession, user: User, now: datetime | None = None
+) -> WorkDay | None:
+    """Someone removed from the team stops working: their open day closes now (one left
+    open earlier, at its planned end), with no violations: it ended because they
+    left. No access check: the removal makes it. Returns the day closed, if any."""
+    now = now or utcnow()
+    day = await open_day(session, user.id)
+    if day is None:
+        return None
+    end = now
+    if left_open(day, now, user.timezone):
+        end = min(await planned_finish(session, user, day), now)
+    _close(day, max(end, day.started_at), now)
+    await session.flush()
+    return day
 
 
 async def _finish_violations(

@@ -446,6 +446,69 @@ async def test_removing_someone_hands_over_their_repeating_tasks_and_approvals(
     assert "Anna removed Boris from the team; you now approve this task." in out, out
 
 
+async def test_removing_someone_stops_their_timer_day_and_places_on_tasks(
+    sqlite_app: App,
+) -> None:
+    from datetime import timedelta
+
+    from sqlalchemy import select
+
+    from models.tasks import TaskMember, TaskTimeEntry, TaskTimer
+    from models.timeman import Violation, WorkDay
+
+    anna = ConsoleDriver(sqlite_app, user="Anna", lang="en")
+    await anna.say("/start")
+    boris = ConsoleDriver(sqlite_app, user="Boris", lang="en")
+    await boris.say(f"/start {invite_code(await anna.say('/invite'))}")
+    vera = ConsoleDriver(sqlite_app, user="Vera", lang="en")
+    await vera.say(f"/start {invite_code(await anna.say('/invite'))}")
+    await anna.say("/task Shared work")
+    await anna.say("/task 1 add @Boris")
+    await anna.say("/task Done together")
+    await anna.say("/task 2 add @Boris")
+    await anna.say("/task 2 done")
+    await boris.say("/day start")
+    await boris.say("/task 1")
+    assert "Timer started." in await boris.press("Start timer")
+    await vera.say("/day start")
+    async with sqlite_app.workspace.sessionmaker() as s, s.begin():
+        timer = (await s.scalars(select(TaskTimer))).one()
+        timer.started_at -= timedelta(minutes=30)
+        boris_day, vera_day = (await s.scalars(select(WorkDay).order_by(WorkDay.id))).all()
+        boris_day.started_at -= timedelta(minutes=40)
+        vera_day.day -= timedelta(days=2)  # left open two days ago
+        vera_day.started_at -= timedelta(days=2)
+
+    await anna.say("/team remove Boris")
+    out = await anna.press("Remove Boris")
+    assert "Boris was removed from the team." in out, out
+    assert "Their timer on #1 Shared work stopped: 30 min logged." in out, out
+    assert "Their working day is closed: finished today" in out, out
+    assert "No longer a co-executor or observer of 1 open task." in out, out
+    out = await anna.say("/task 1")
+    assert "Boris" not in out, out
+    await anna.say("/team remove Vera")
+    out = await anna.press("Remove Vera")
+    assert "Their working day is closed: finished" in out and "timer" not in out, out
+    async with sqlite_app.workspace.sessionmaker() as s:
+        assert (await s.scalars(select(TaskTimer))).all() == []
+        logged = (await s.scalars(select(TaskTimeEntry.seconds))).all()
+        assert logged and 29 * 60 <= logged[0] <= 31 * 60, logged
+        days = (await s.scalars(select(WorkDay).order_by(WorkDay.id))).all()
+        assert [d.status for d in days] == ["closed", "closed"]
+        assert all(d.finished_at is not None for d in days)
+        boris_worked = days[0].finished_at - days[0].started_at  # type: ignore[operator]
+        assert timedelta(minutes=39) < boris_worked < timedelta(minutes=42), boris_worked
+        # the day left open closes at its planned end, not two days of work
+        vera_worked = days[1].finished_at - days[1].started_at  # type: ignore[operator]
+        assert vera_worked < timedelta(hours=24), vera_worked
+        kinds = set((await s.scalars(select(Violation.kind))).all())
+        assert not kinds & {"early_finish", "short_day", "left_open"}, kinds
+        # still a co-executor of the completed task: who did the work stays
+        members = (await s.execute(select(TaskMember.task_id))).scalars().all()
+        assert members == [2], members
+
+
 async def test_a_removed_person_is_not_made_an_observer_by_a_later_delegation(
     sqlite_app: App,
 ) -> None:
