@@ -148,8 +148,15 @@ async def resolve_group(ctx: Ctx, text: str) -> tuple[Group, str]:
 NO_GROUP_WORDS = {"-", "no", "none", "without", "нет", "без группы"}
 
 
+# the groups offered as buttons (by name); any other is picked by typing its name
+GROUP_CHOICES = 20
+
+
 async def group_choices(ctx: Ctx) -> list[tuple[str, str]]:
-    page = await groups.list_groups(ctx.session, ctx.me, per_page=10, mine=True)
+    """The person's groups as quick picks, the first GROUP_CHOICES by name: a longer
+    list is answered by typing the name (parse_group_answer takes any of them; in a
+    Slack modal a text input stands under the select)."""
+    page = await groups.list_groups(ctx.session, ctx.me, per_page=GROUP_CHOICES, mine=True)
     options = [(group.name, group.name) for group in page.items]
     if not ctx.me.is_extranet:  # an outside member's work is always a group's
         options.append((ctx.tr.s("Without a group"), "-"))
@@ -163,22 +170,23 @@ async def parse_group_answer(ctx: Ctx, raw: str) -> int | None:
         or text.casefold() == ctx.tr.s("Without a group").casefold()
     ):
         if ctx.me.is_extranet:  # an outside member's work is always a group's
-            raise DomainError(_N("Pick one of your groups with the buttons."))
+            raise DomainError(_N("Pick one of your groups: press it, or type its name."))
         return None
     group, _rest = await resolve_group(ctx, text)
     return group.id
 
 
 def group_question(name: str, title: str, submit: Submit) -> Form:
-    """A one-step form for a command whose #group does not exist: which group, or none;
-    the command's other input waits in the form's values."""
+    """A one-step form for a command whose #group does not exist (or an extranet
+    member's command without one): which group, or none (staff only: the button says
+    so); the command's other input waits in the form's values."""
     return Form(
         name=name,
         title=title,
         fields=[
             Field(
                 "group_id",
-                N_("Which group is it for? Choose one, or go on without a group."),
+                N_("Which group is it for? Choose one, or type its name."),
                 parse_group_answer,
                 choices=group_choices,
             )

@@ -74,6 +74,12 @@ async def create_from_text(
         bound = await ctx.chat_group()
         if bound is not None:
             values["group_id"] = bound.id
+        elif ctx.me.is_extranet and parent_id is None:  # a subtask is its parent's group's
+            only = await _only_group(ctx)
+            if only is None:  # which of theirs: asked, the line waits for the answer
+                kept = {"text": text, "parent_id": parent_id, "defaults": defaults or {}}
+                return await ctx.start_form("task_group", kept)
+            values["group_id"] = only
     people = [token.rstrip(".-") for token in _PERSON.findall(rest)]
     rest = _PERSON.sub("", rest)
     from handlers.tasks_repeat import split_repeat
@@ -142,21 +148,21 @@ async def start_new(ctx: Ctx, values: dict[str, Any] | None = None) -> Any:
         if not ctx.me.is_extranet:
             values["group_id"] = None
         else:
-            mine = await _my_groups(ctx)
-            if not mine:
-                raise DomainError(
-                    _N(
-                        "You are in no group yet, so a task has nowhere to go. Ask whoever invited you."
-                    )
-                )
-            if len(mine) == 1:
-                values["group_id"] = mine[0][1]
+            only = await _only_group(ctx)
+            if only is not None:
+                values["group_id"] = only
     return await ctx.start_form("task_new", values)
 
 
-async def _my_groups(ctx: Ctx) -> list[tuple[str, int]]:
-    page = await groups.list_groups(ctx.session, ctx.me, per_page=50, mine=True)
-    return [(g.name, g.id) for g in page.items]
+async def _only_group(ctx: Ctx) -> int | None:
+    """An extranet member's only group (a task of theirs goes there without asking);
+    None when they have several (they are asked which); none at all is said."""
+    page = await groups.list_groups(ctx.session, ctx.me, per_page=1, mine=True)
+    if not page.items:
+        raise DomainError(
+            _N("You are in no group yet, so a task has nowhere to go. Ask whoever invited you.")
+        )
+    return page.items[0].id if page.total == 1 else None
 
 
 async def create(ctx: Ctx, values: dict[str, Any]) -> list[View]:
@@ -397,7 +403,7 @@ router.form(
         fields=[
             Field(
                 "group_id",
-                N_("Which group is the task for?"),
+                N_("Which group is the task for? Choose one, or type its name."),
                 parse_group_answer,
                 choices=group_choices,
             ),

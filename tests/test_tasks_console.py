@@ -308,10 +308,8 @@ async def test_extranet_member_works_inside_the_group(sqlite_app: App) -> None:
     assert "Sign the contract" in out and "Call the bank" not in out
     out = await guest.say("/task 1")
     assert "Not found, or you have no access to it." in out
-    out = await guest.say("/task Review terms")
-    assert "create tasks inside your group" in out
-    out = await guest.say("/task Review terms #Partners")
-    assert "Task #3 created." in out
+    out = await guest.say("/task Review terms")  # their only group: taken without asking
+    assert "Task #3 created." in out and "Group: Partners" in out, out
     # a subtask belongs to its parent's group: the guest needs no #group for it
     out = await guest.say("/task 2 sub Collect prices")
     assert "Collect prices" in out and "create tasks inside your group" not in out
@@ -1221,7 +1219,7 @@ async def test_the_new_task_form_asks_an_extranet_member_for_one_of_their_groups
     assert "Partners" in out and "Mobile" in out and "Secret" not in out, out
     assert "Without a group" not in out, out
     out = await guest.say("-")  # typed "no group": an outside member's task is a group's
-    assert "Pick one of your groups with the buttons." in out, out
+    assert "Pick one of your groups: press it, or type its name." in out, out
     out = await guest.say("Secret")  # a group they are not in is none of theirs
     assert "Which group is the task for?" in out and "Secret" not in out.split("\n")[-1], out
     await guest.press("Partners")
@@ -1246,6 +1244,41 @@ async def test_the_new_task_form_asks_an_extranet_member_for_one_of_their_groups
     assert "Not found" not in out and "created" not in out, out
     out = await guest.say("/task")  # one group left: it is not asked
     assert "What needs to be done?" in out and "Which group" not in out, out
+
+
+async def test_an_extranet_member_s_line_without_a_group_asks_which_keeping_the_line(
+    sqlite_app: App,
+) -> None:
+    boss = ConsoleDriver(sqlite_app, user="Boss")
+    await boss.say("/start")
+    await boss.say("/groups new Sales")
+    await boss.say("/groups new Web")
+    guest = ConsoleDriver(sqlite_app, user="Guest")
+    await guest.say(f"/start {invite_code(await boss.say('/invite extranet Sales'))}")
+    await guest.say(f"/start {invite_code(await boss.say('/invite extranet Web'))}")
+    out = await guest.say("/task Fix thing tomorrow")
+    assert "Which group is it for? Choose one, or type its name." in out, out
+    assert "Sales" in out and "Web" in out and "without a group" not in out.lower(), out
+    out = await guest.say("нет")  # not theirs to leave out: asked again, the line kept
+    assert "Pick one of your groups: press it, or type its name." in out, out
+    out = await guest.say("web")
+    assert "Task #1 created." in out and "#1 Fix thing\n" in out, out
+    assert "Group: Web" in out and "tomorrow" in out, out
+
+
+async def test_a_group_beyond_the_buttons_is_picked_by_its_name(sqlite_app: App) -> None:
+    from handlers.groups import GROUP_CHOICES
+
+    boss = ConsoleDriver(sqlite_app, user="Boss")
+    await boss.say("/start")
+    for number in range(GROUP_CHOICES + 2):
+        await boss.say(f"/groups new Team {number:02d}")
+    last = f"Team {GROUP_CHOICES + 1:02d}"
+    out = await boss.say("/task Fix it #Nowhere")
+    assert "Which group is it for? Choose one, or type its name." in out, out
+    assert "Team 00" in out and last not in out, out
+    out = await boss.say(last)
+    assert "#1 Fix it\n" in out and f"Group: {last}" in out, out
 
 
 async def test_a_chain_moves_by_each_link_s_real_shift_in_the_creator_s_week(
