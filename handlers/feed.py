@@ -309,10 +309,10 @@ async def post_command(ctx: Ctx) -> Any:
             )
         )
     head, _, rest = text.partition(" ")
-    if head.lstrip("#").isdigit():  # /post 12, /post 12 edit TEXT: a post, never a new one
-        from handlers.feed_edit import subcommand
+    from handlers.feed_edit import names_post, subcommand
 
-        post_id = int(head.lstrip("#"))
+    post_id = int(head.lstrip("#")) if head.lstrip("#").isdigit() else 0
+    if post_id and await names_post(ctx, post_id, rest):  # /post 12, /post 12 edit TEXT
         reply = await subcommand(ctx, post_id, rest.strip())
         post = await ctx.session.get(Post, post_id)
         if isinstance(reply, View) and (post is None or await only_for_author_here(ctx, post)):

@@ -24,7 +24,7 @@ from handlers.markup import bold, join_lines
 from handlers.views import Button, View
 from services import feed, feed_polls
 from services.errors import N_ as _N
-from services.errors import DomainError
+from services.errors import DomainError, NotFound
 
 router = Router(__name__)
 ORDER = 72
@@ -34,8 +34,26 @@ DELETE = ("delete", "удалить")
 COMMENT = ("comment", "коммент", "комментарий")
 
 
+async def names_post(ctx: Ctx, post_id: int, rest: str) -> bool:
+    """Whether "/post 12 …" acts on post 12: nothing after the number (open it), or one
+    of the post actions on a post the person sees. Any other line is a new post that
+    starts with a number: "/post 3 new clients signed", "/post 2 delete the old files"
+    with no post 2 to see."""
+    verb = rest.strip().partition(" ")[0].casefold()
+    if not verb:
+        return True
+    if verb not in (*EDIT, *DELETE, *COMMENT):
+        return False
+    try:
+        await feed.get_post(ctx.session, ctx.me, post_id)
+    except NotFound:
+        return False
+    return True
+
+
 async def subcommand(ctx: Ctx, post_id: int, rest: str) -> View | list[View]:
-    """/post 12 (open it) · /post 12 edit TEXT · /post 12 delete · /post 12 comment TEXT."""
+    """/post 12 (open it) · /post 12 edit TEXT · /post 12 delete · /post 12 comment TEXT
+    (names_post tells these from a new post starting with a number)."""
     verb, _, arg = rest.partition(" ")
     verb, arg = verb.casefold(), arg.strip()
     if not verb:
@@ -46,16 +64,7 @@ async def subcommand(ctx: Ctx, post_id: int, rest: str) -> View | list[View]:
         return await edited(ctx, await feed.update_post(ctx.session, ctx.me, post_id, arg))
     if verb in DELETE:
         return await confirm_delete(ctx, post_id)
-    if verb in COMMENT:
-        return await comment_on(ctx, post_id, arg)
-    raise DomainError(
-        _N(
-            "Post {id} has no action {verb}: try /post {id} edit TEXT, /post {id} comment TEXT "
-            "or /post {id} delete. A new post cannot start with a number."
-        ),
-        id=str(post_id),
-        verb=verb,
-    )
+    return await comment_on(ctx, post_id, arg)
 
 
 async def act(ctx: Ctx, verb: str, item_id: int) -> Any:
