@@ -64,7 +64,11 @@ def _in_every_language(msgid: str, *words: str) -> frozenset[str]:
 
 
 SKIP_WORDS = _in_every_language(N_("Skip"), "skip", "пропустить", "пропуск")
-CANCEL_WORDS = _in_every_language(N_("Cancel"), "cancel", "stop", "отмена", "отменить", "стоп")
+# the Cancel button's word alone, in either language ("cancel", "отмена"): it cancels
+# where the answer is picked from buttons; where it is typed, the word may be the answer
+# ("Отмена" as a deal's lost reason), so the person is asked which (_cancel_or_keep).
+# /cancel cancels everywhere; "stop", "стоп", "отменить" are answers like any other.
+CANCEL_WORDS = _in_every_language(N_("Cancel"), "cancel", "отмена")
 
 
 def _typed_word(text: str) -> str:
@@ -159,11 +163,13 @@ class FormsEngine:
         if state is None:
             return None
         word = _typed_word(text)
-        if word in CANCEL_WORDS:  # typed as the button reads: never kept as a value
-            return await self.cancel(ctx)
         form = self.get(state.form)
         fld = form.fields[state.step]
         values = dict(state.data.get("values", {}))
+        if word in CANCEL_WORDS:  # the button's word: never kept without asking
+            if fld.choices is not None:
+                return await self.cancel(ctx)
+            return await self._cancel_or_keep(ctx, form, state.step, values, text.strip())
         if word in SKIP_WORDS:
             if not fld.optional:
                 err = DomainError(N_("This one cannot be skipped: type a value, or press Cancel."))
@@ -212,6 +218,8 @@ class FormsEngine:
         if verb == "skip" and form.fields[step].optional:
             values[form.fields[step].name] = None
             return await self._advance(ctx, form, step, values)
+        if verb == "keep" and isinstance(state.data.get("typed"), str):  # _cancel_or_keep
+            return await self._accept(ctx, form.name, step, values, state.data["typed"])
         if verb == "v":
             fld = form.fields[step]
             options = await fld.choices(ctx) if fld.choices is not None else []
@@ -222,6 +230,24 @@ class FormsEngine:
                 )
             return await self._accept(ctx, form.name, step, values, options[index][1])
         return None
+
+    async def _cancel_or_keep(
+        self, ctx: Ctx, form: Form, step: int, values: dict[str, Any], typed: str
+    ) -> View:
+        """The Cancel word typed where any text is an answer: cancel, or keep the word."""
+        await dialogs.save(
+            ctx.session,
+            *_user_key(ctx),
+            form=form.name,
+            step=step,
+            data={"values": values, "typed": typed},
+        )
+        view = View(body=ctx.tr("Cancel the form, or is “{text}” your answer?", text=typed))
+        view.row(
+            Button(ctx.tr.s("Cancel the form"), "f:cancel"),
+            Button(ctx.tr.s("Keep “{text}”", text=typed)[:60], f"f:keep:{step}"),
+        )
+        return view
 
     async def _accept(
         self, ctx: Ctx, name: str, step: int, values: dict[str, Any], raw: str

@@ -233,9 +233,16 @@ async def test_typed_skip_and_cancel_work_as_the_buttons(sqlite_app: App) -> Non
     boss = ConsoleDriver(sqlite_app, user="Boss")
     await boss.say("/start")
     await boss.say("/task")
-    out = await boss.say("cancel")  # at a required field: leaves, nothing is made
+    out = await boss.say("cancel")  # where any text is an answer: asked which it is
+    assert "Cancel the form, or is “cancel” your answer?" in out, out
+    out = await boss.press("Cancel the form")
     assert "Cancelled. Nothing was saved." in out
     assert "Who is responsible?" not in out
+    await boss.say("/task")
+    out = await boss.say("Stop")  # not a cancel word: a title like any other
+    assert "Who is responsible?" in out, out
+    out = await boss.say("Cancel")  # at a field with quick picks: the button's word
+    assert "Cancelled. Nothing was saved." in out, out
     await boss.say("/task")
     out = await boss.say("skip")  # a title cannot be skipped: asked again
     assert "This one cannot be skipped: type a value, or press Cancel." in out
@@ -253,8 +260,25 @@ async def test_typed_skip_and_cancel_work_as_the_buttons(sqlite_app: App) -> Non
     out = await boss.say("skip")
     assert "Ivan" in out and "skip" not in out.lower()
     out = await boss.say("/lead")
-    out = await boss.say("Стоп")
-    assert "Cancelled. Nothing was saved." in out
+    out = await boss.say("Стоп")  # a name like any other
+    assert "Cancelled" not in out and "Stop" not in out, out
+
+
+async def test_the_cancel_word_may_be_the_answer_where_text_is_typed(sqlite_app: App) -> None:
+    olga = ConsoleDriver(sqlite_app, user="Ольга", lang="ru")
+    await olga.say("/start")
+    await olga.say("/deal Поддержка 10k RUB")
+    out = await olga.press("проиграна")
+    assert "Почему сделка проиграна?" in out, out
+    out = await olga.say("Отмена")  # the client called the project off
+    assert "Отменить форму или «Отмена» — это ваш ответ?" in out, out
+    out = await olga.press("Оставить «Отмена»")
+    assert "Причина: Отмена" in out, out
+    await olga.say("/task")
+    out = await olga.say("стоп")
+    assert "Отменено" not in out and "Кто ответственный?" in out, out
+    out = await olga.say("отмена")  # a field with quick picks: cancels at once
+    assert "Отменено. Ничего не сохранено." in out, out
 
 
 async def test_a_command_in_the_middle_of_a_form(sqlite_app: App) -> None:
