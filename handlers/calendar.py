@@ -159,7 +159,7 @@ async def create_from_text(ctx: Ctx, text: str, chosen: dict[str, Any] | None = 
             group, _rest = await resolve_group(ctx, draft.groups[0])
         except groups.NoSuchGroup as err:
             kept = {"text": without_tokens(text, draft.groups[:1]), "chosen": chosen}
-            return await ask_for_group(ctx, "event_group", err.name, kept)
+            return await ask_for_group(ctx, "event_group", err, kept)
         group_id = group.id
     elif "group_id" not in chosen and (bound := await ctx.chat_group()) is not None:
         group_id = bound.id  # an event made in a bound group chat is that group's

@@ -195,9 +195,12 @@ def group_question(name: str, title: str, submit: Submit) -> Form:
     )
 
 
-async def ask_for_group(ctx: Ctx, form: str, name: str, values: dict[str, Any]) -> list[View]:
-    """An unknown #group: say so, and ask (group_question) instead of losing the input."""
-    note = View(body=ctx.tr("There is no group called “{name}”.", name=name))
+async def ask_for_group(
+    ctx: Ctx, form: str, unknown: groups.NoSuchGroup, values: dict[str, Any]
+) -> list[View]:
+    """An unknown #group (or an archived one): say so, and ask (group_question) instead
+    of losing the input."""
+    note = View(body=ctx.tr(unknown.key, **unknown.params))
     question = await ctx.start_form(form, values)
     return [note, *([question] if isinstance(question, View) else question or [])]
 

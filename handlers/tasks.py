@@ -66,7 +66,7 @@ async def create_from_text(
         except groups.NoSuchGroup as err:  # asked which group; the rest of the line waits
             without = rest[: group_match.start()] + " " + rest[group_match.end() :]
             kept = {"text": without.strip(), "parent_id": parent_id, "defaults": defaults or {}}
-            return await ask_for_group(ctx, "task_group", err.name, kept)
+            return await ask_for_group(ctx, "task_group", err, kept)
         values["group_id"] = group.id
         rest = rest[: group_match.start()] + " " + after
     elif "group_id" not in values:

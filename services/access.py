@@ -61,9 +61,10 @@ def member_group_ids(actor: Actor) -> Select[Any]:
     return select(GroupMember.group_id).where(GroupMember.user_id == actor.user_id)
 
 
-def visible_groups(actor: Actor) -> Select[Any]:
-    """Groups the actor may see: open or joined ones in the team; extranet: joined only."""
-    query = select(Group).where(Group.team_id == actor.team_id, Group.archived.is_(False))
+def visible_groups(actor: Actor, *, archived: bool = False) -> Select[Any]:
+    """Groups the actor may see: open or joined ones in the team; extranet: joined only.
+    `archived`: the archived ones instead, that the actor would see were they not."""
+    query = select(Group).where(Group.team_id == actor.team_id, Group.archived.is_(archived))
     if actor.is_extranet:
         return query.where(Group.id.in_(member_group_ids(actor)))
     if actor.is_admin:

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import Select, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.groups import Group, GroupMember
@@ -31,6 +32,19 @@ class NoSuchGroup(DomainError):
     def __init__(self, name: str) -> None:
         super().__init__(N_("There is no group called “{name}”."), name=name)
         self.name = name
+
+
+class ArchivedGroup(NoSuchGroup):
+    """The group named is archived: said so, with how to bring it back (or who may)."""
+
+    def __init__(self, group: Group, may_restore: bool) -> None:
+        key = (
+            N_("{name} is archived. To bring it back: /groups restore {name}")
+            if may_restore
+            else N_("{name} is archived; its owner or a team admin can bring it back.")
+        )
+        DomainError.__init__(self, key, name=group.name)
+        self.name = group.name
 
 
 def name_key(name: str) -> str:
@@ -151,26 +165,44 @@ async def named_at_start(session: AsyncSession, actor: Actor, text: str) -> tupl
         found = await find_groups(session, actor, name)
         exact = [g for g in found if g.name_key == name_key(name)]
         if not exact:
-            raise NoSuchGroup(name)
+            raise await _unknown(session, actor, name, name)
         return exact[0], rest.strip()
-    key = name_key(" ".join(text.split()))
-    # names that are a prefix of the text, longest first (only those, not every group)
-    rows = await session.scalars(
-        visible_groups(actor)
-        .where(func.substr(key, 1, func.length(Group.name_key)) == Group.name_key)
-        .order_by(func.length(Group.name_key).desc())
-    )
-    for group in rows:
-        if key == group.name_key or key.startswith(group.name_key + " "):
-            return group, _after_words(text, len(group.name_key.split()))
+    group = await _named_at_start(session, visible_groups(actor), text)
+    if group is not None:
+        return group, _after_words(text, len(group.name_key.split()))
     first = text.split(maxsplit=1)[0]
     found = await find_groups(session, actor, first)
     if len(found) == 1:
         return found[0], _after_words(text, 1)
     if not found:
-        raise NoSuchGroup(first)
+        raise await _unknown(session, actor, text, first)
     names = ", ".join(g.name for g in found)
     raise DomainError(N_("Several groups match: {names}. Type the full name."), names=names)
+
+
+async def _named_at_start(session: AsyncSession, groups: Select[Any], text: str) -> Group | None:
+    """Of `groups`, the one whose name is the start of `text` in whole words (the
+    longest such name)."""
+    key = name_key(" ".join(text.split()))
+    # names that are a prefix of the text, longest first (only those, not every group)
+    rows = await session.scalars(
+        groups.where(func.substr(key, 1, func.length(Group.name_key)) == Group.name_key).order_by(
+            func.length(Group.name_key).desc()
+        )
+    )
+    for group in rows:
+        if key == group.name_key or key.startswith(group.name_key + " "):
+            return group
+    return None
+
+
+async def _unknown(session: AsyncSession, actor: Actor, text: str, name: str) -> NoSuchGroup:
+    """No group in the lists is named at the start of `text`: an archived one may be
+    (said so), else there is none called `name`."""
+    group = await _named_at_start(session, visible_groups(actor, archived=True), text)
+    if group is None:
+        return NoSuchGroup(name)
+    return ArchivedGroup(group, actor.is_admin or group.owner_id == actor.user_id)
 
 
 async def get_group(session: AsyncSession, actor: Actor, group_id: int) -> Group:

@@ -174,8 +174,19 @@ async def test_a_finished_project_is_archived_and_restored(sqlite_app: App) -> N
     assert "Boss archived the group Site: the project is over." in out, out  # and told
     out = await anna.say("/tasks")  # the work stays with its people
     assert "Build landing page" in out, out
-    out = await anna.say("/task Another #Site")
-    assert "There is no group called “Site”." in out, out
+    out = await anna.say("/task Another #Site")  # archived, not unknown: who may restore it
+    assert "Site is archived; its owner or a team admin can bring it back." in out, out
+    assert "Which group is it for?" in out and "no group called" not in out, out
+    await anna.say("/cancel")
+    out = await boss.say("/task Another #Site")  # and how, to whoever may
+    assert "Site is archived. To bring it back: /groups restore Site" in out, out
+    await boss.say("/cancel")
+    out = await anna.say("/groups Site")
+    assert "Site is archived; its owner or a team admin can bring it back." in out, out
+    await boss.say("/groups new Secret closed")  # not hers to see: unknown to her
+    await boss.say("/groups archive Secret")
+    out = await anna.say("/task Peek #Secret")
+    assert "There is no group called “Secret”." in out and "archived" not in out, out
     await anna.say("/cancel")
     out = await boss.say("/team invites")
     assert code not in out, out
