@@ -1,4 +1,4 @@
-"""/timesheet (text, CSV, bar chart), /away (absences) and /reminders (settings)."""
+"""/timesheet: worked time, days and violations (text, CSV, bar chart)."""
 
 from __future__ import annotations
 
@@ -9,17 +9,13 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from handlers.common import unknown_action
 from handlers.core import STAFF, Ctx, Router, pager_row, text_page
 from handlers.i18n import N_, Translator, short_day
 from handlers.markup import Span, bold, join_lines
 from handlers.views import Attachment, Button, View
 from models.base import utcnow
-from services import reminders, timeman, timeman_reports
-from services.errors import N_ as _N
-from services.errors import DomainError, pN_
-from services.parsing import is_date_word, parse_when
-from services.parsing_days import find_day_range
+from services import timeman, timeman_reports
+from services.errors import pN_
 from services.spreadsheet import csv_text, list_separator
 
 router = Router(__name__)
@@ -288,199 +284,4 @@ async def timesheet_action(ctx: Ctx) -> Any:
         return View(body=ctx.tr("This button is out of date. Open the list again."), private=True)
     view = await sheet_view(ctx, args[0], args[1], ctx.int_arg(2), args[3], ctx.page_arg(4))
     view.edit = args[3] == "t"
-    return view
-
-
-# -- /away ----------------------------------------------------------------------------------
-
-
-async def away_list(ctx: Ctx, page_no: int) -> View:
-    today = timeman.local_date(utcnow(), ctx.me.timezone)
-    page = await timeman_reports.absences(
-        ctx.session, ctx.me, page_no, ctx.services.page_size, today
-    )
-    lines: list[Any] = [bold(ctx.tr.s("Absences ({count})", count=page.total))]
-    if not page.items:
-        lines.append(ctx.tr("No absences planned. Add one: /away until DATE [reason]"))
-    view = View()
-    for row in page.items:
-        lines.append(
-            [
-                Span(
-                    f"• {ctx.tr.day(row.first_day)} – {ctx.tr.day(row.last_day)} {row.reason}".rstrip()
-                )
-            ]
-        )
-        view.row(
-            Button(
-                ctx.tr.s(
-                    "Cancel {first} – {last}",
-                    first=ctx.tr.day(row.first_day),
-                    last=ctx.tr.day(row.last_day),
-                ),
-                f"aw:x:{row.id}",
-            )
-        )
-    view.body = join_lines(lines)
-    view.row(*pager_row(ctx, page, "aw:l"))
-    return view
-
-
-@router.command(
-    "away",
-    help=N_("mark an absence: reminders stay silent"),
-    usage=N_("/away until DATE [reason] or /away 28.12-8.01 [reason]"),
-    roles=STAFF,
-    personal=True,
-)
-async def away_command(ctx: Ctx) -> Any:
-    text = ctx.args.strip()
-    if not text:
-        return await away_list(ctx, 1)
-    today = timeman.local_date(utcnow(), ctx.me.timezone)
-    word = text.partition(" ")[0].lower()
-    until = word in ("until", "till", "до", "по")  # "/away until 10.12 training Dec 7-8 prep"
-    days = None if until else find_day_range(text, ctx.me.timezone)
-    if days is not None:  # planned ahead: "/away 28.12-8.01 vacation", "/away 1-5 июня"
-        first, last, reason = days.first, days.last, days.without(text)
-    else:
-        word, _, rest = text.partition(" ")
-        if word.lower() not in ("until", "till", "до", "по"):
-            raise DomainError(_N("For example: /away until 31.12 vacation, or /away 28.12-8.01"))
-        date_text, reason = _split_date(rest)
-        when = parse_when(date_text, ctx.me.locale, ctx.me.timezone)
-        first, last = today, timeman.local_date(when, ctx.me.timezone)
-    try:
-        row = await timeman_reports.add_absence(ctx.session, ctx.me, first, last, reason)
-    except timeman_reports.AbsenceOverlap as taken:
-        old = taken.existing
-        since, end = ctx.tr.day(old.first_day), ctx.tr.day(old.last_day)
-        return View(body=ctx.tr(taken.key, first=since, last=end)).row(
-            Button(ctx.tr.s("Cancel {first} – {last}", first=since, last=end), f"aw:x:{old.id}")
-        )
-    if row.first_day > today:
-        said = ctx.tr(
-            "You are away from {first} to {last} inclusive. Reminders stay silent on those days.",
-            first=ctx.tr.day(row.first_day),
-            last=ctx.tr.day(row.last_day),
-        )
-    else:
-        said = ctx.tr(
-            "You are away until {date} inclusive. Reminders stay silent until then.",
-            date=ctx.tr.day(row.last_day),
-        )
-    return View(body=said).row(Button(ctx.tr.s("Absences"), "aw:l:1"))
-
-
-def _split_date(text: str) -> tuple[str, str]:
-    """'31.12 vacation at sea' -> ('31.12', 'vacation at sea'); a two-word date too."""
-    words = text.split()
-    if not words:
-        raise DomainError(_N("For example: /away until 31.12 vacation, or /away 28.12-8.01"))
-    for count in (3, 2):
-        if len(words) >= count:
-            candidate = " ".join(words[:count])
-            last = words[count - 1]
-            # "5 December", "31.12 18:00" are dates; "31.12 vacation" is a date and a reason
-            if any(ch.isdigit() for ch in candidate) and (not last.isalpha() or is_date_word(last)):
-                return candidate, " ".join(words[count:])
-    return words[0], " ".join(words[1:])
-
-
-@router.action("aw", personal=True)
-async def away_action(ctx: Ctx) -> Any:
-    verb = ctx.action_args[0] if ctx.action_args else "l"
-    if verb == "x":
-        await timeman_reports.cancel_absence(ctx.session, ctx.me, ctx.int_arg(1))
-        view = await away_list(ctx, 1)
-        view.edit = True
-        return view
-    view = await away_list(ctx, ctx.page_arg(1))
-    view.edit = True
-    return view
-
-
-# -- /reminders -----------------------------------------------------------------------------
-
-
-def _offsets_text(tr: Translator, offsets: list[int]) -> str:
-    if not offsets:
-        return tr.s("off")
-    return ", ".join(tr.duration(timedelta(minutes=m)) for m in offsets)
-
-
-async def reminders_view(ctx: Ctx) -> View:
-    # an extranet member has no working day: no morning message nor report prompt
-    rules = [] if ctx.me.is_extranet else await reminders.rules_of(ctx.session, ctx.me)
-    settings = await reminders.settings_of(ctx.session, ctx.me.user_id)
-    names = {"morning": ctx.tr.s("Morning “my day”"), "report": ctx.tr.s("Daily report prompt")}
-    lines: list[Any] = [bold(ctx.tr.s("Reminders"))]
-    view = View()
-    for rule in rules:
-        at = f"{rule.minute // 60:02d}:{rule.minute % 60:02d}"
-        state = ctx.tr.s("on") if rule.active else ctx.tr.s("off")
-        lines.append(ctx.tr("{name}: {time}, {state}", name=names[rule.kind], time=at, state=state))
-        view.row(
-            Button(
-                ctx.tr.s("Turn off: {name}", name=names[rule.kind])
-                if rule.active
-                else ctx.tr.s("Turn on: {name}", name=names[rule.kind]),
-                f"rm:t:{rule.kind[:1]}",
-            )
-        )
-    lines.append(
-        ctx.tr("Before deadlines: {list}", list=_offsets_text(ctx.tr, settings.deadline_offsets))
-    )
-    lines.append(ctx.tr("Change: /reminders deadline 1d 2h (or off)"))
-    view.body = join_lines(lines)
-    return view
-
-
-@router.command(
-    "reminders",
-    help=N_("your reminders: morning, daily report, deadlines"),
-    usage=N_("/reminders [deadline 1d 1h|off]"),
-    by_role={
-        "extranet": (
-            N_("your reminders before task deadlines"),
-            N_("/reminders [deadline 1d 1h|off]"),
-        )
-    },
-    personal=True,
-)
-async def reminders_command(ctx: Ctx) -> Any:
-    word, _, rest = ctx.args.strip().partition(" ")
-    if not word:
-        return await reminders_view(ctx)
-    if word.lower() in ("deadline", "deadlines", "дедлайн", "срок"):
-        await reminders.set_offsets(ctx.session, ctx.me, reminders.parse_offsets(rest))
-        return await reminders_view(ctx)
-    if word.lower() in ("off", "выкл") and not rest:  # as the usage reads: deadline ones
-        await reminders.set_offsets(ctx.session, ctx.me, [])
-        return await reminders_view(ctx)
-    raise unknown_action(word, "reminders")
-
-
-@router.profile_changed
-async def follow_my_zone(ctx: Ctx) -> None:
-    """The morning message and the report prompt come at the new zone's hours at once,
-    not after the old zone's next one."""
-    from models.teams import User
-
-    user = await ctx.session.get(User, ctx.me.user_id)
-    if user is not None and user.role != "extranet":
-        await reminders.sync_rules(ctx.session, user)
-
-
-@router.action("rm", personal=True)
-async def reminders_action(ctx: Ctx) -> Any:
-    verb = ctx.action_args[0] if ctx.action_args else ""
-    if verb == "t" and len(ctx.action_args) > 1:
-        kind = {"m": "morning", "r": "report"}.get(ctx.action_args[1], "")
-        rules = {r.kind: r for r in await reminders.rules_of(ctx.session, ctx.me)}
-        if kind not in rules:
-            raise DomainError(_N("There is no such reminder."))
-        await reminders.set_rule_active(ctx.session, ctx.me, kind, not rules[kind].active)
-    view = await reminders_view(ctx)
-    view.edit = True
     return view
