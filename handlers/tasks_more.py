@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from handlers.core import Ctx, Router
 from handlers.forms import Field, Form
-from handlers.i18n import N_, Translator
-from handlers.markup import Span, bold
-from handlers.tasks import create_from_text, post_comment, tell, tell_assigned
+from handlers.i18n import N_
+from handlers.markup import Span
+from handlers.tasks import create_from_text, post_comment, tell
+from handlers.tasks_changes import (
+    add_role,
+    apply_deadline,
+    apply_delegate,
+    apply_status,
+    card,
+)
 from handlers.tasks_input import (
     as_moment,
     deadline_choices,
@@ -19,212 +26,14 @@ from handlers.tasks_input import (
     quick_deadline,
 )
 from handlers.tasks_panels import checklist_view, comments_view, more_view, subtasks_view, time_done
-from handlers.tasks_views import card_view, notice, overrun_note, status_name
-from handlers.views import Button, View
-from models.base import utcnow
+from handlers.tasks_views import card_view, status_name
+from handlers.views import View
 from models.tasks import Task
-from models.teams import User
-from services import inbox_center, tasks, tasks_flow, tasks_plan, tasks_work
+from services import inbox_center, tasks, tasks_flow, tasks_work
 from services.errors import forbidden
 
 router = Router(__name__)
 ORDER = 51
-
-STATUS_DONE = {
-    "start": N_("{person} started the task."),
-    "pause": N_("{person} paused the task."),
-    "complete": N_("{person} completed the task."),
-    "approve": N_("{person} approved the task."),
-    "defer": N_("{person} deferred the task."),
-    "renew": N_("{person} renewed the task."),
-    "return": N_("{person} returned the task."),
-}
-
-
-async def _card(ctx: Ctx, task: Task, edit: bool = True) -> View:
-    view = await card_view(ctx, task)
-    view.edit = edit
-    return view
-
-
-async def _open_subtasks_first(ctx: Ctx, task_id: int) -> View | None:
-    """Completing a task whose subtasks are still open: asked once, with them named."""
-    page = await tasks.subtasks(ctx.session, ctx.me, task_id, per_page=5, open_only=True)
-    if not page.total:
-        return None
-    names = ", ".join(
-        f"#{t.id} {t.title if len(t.title) <= 40 else t.title[:39] + '…'}" for t in page.items
-    )
-    more = page.total - len(page.items)
-    body = ctx.tr.n(
-        "#{id} has {n} open subtask: {names}. Complete it anyway?",
-        "#{id} has {n} open subtasks: {names}. Complete it anyway?",
-        page.total,
-        id=str(task_id),
-        names=names + (ctx.tr.s(" and {n} more", n=more) if more else ""),
-    )
-    view = View(body=body)
-    view.row(
-        Button(ctx.tr.s("Complete anyway"), f"t:s:{task_id}:force"),
-        Button(ctx.tr.s("Subtasks"), f"t:sb:{task_id}"),
-    )
-    view.row(Button(ctx.tr.s("Back to the task"), f"t:o:{task_id}"))
-    return view
-
-
-async def apply_status(ctx: Ctx, task_id: int, verb: str) -> View:
-    if verb == "complete":
-        task = await tasks.get_task(ctx.session, ctx.me, task_id)
-        closer = task.responsible_id == ctx.me.user_id or tasks.can_manage(ctx.me, task)
-        ask = await _open_subtasks_first(ctx, task_id) if closer else None  # else: refused
-        if ask is not None:
-            return ask
-    elif verb == "force":  # "Complete anyway"
-        verb = "complete"
-    task, old = await tasks_flow.change_status(ctx.session, ctx.me, task_id, verb)
-    timers_note: list[Span] = []
-    if task.status in (tasks.AWAITING, tasks.COMPLETED, tasks.DEFERRED):
-        timers_note = await stop_timers(ctx, task)  # the work on it is over, or put aside
-    if task.status == tasks.AWAITING:
-        await tell(
-            ctx,
-            task,
-            "status",
-            N_("{person} completed the task and asks you to approve it."),
-            to=[task.creator_id],
-            person=ctx.me.name,
-        )
-        # the others with a part in it hear that it waits for approval
-        others = sorted(await tasks.participants(ctx.session, task) - {task.creator_id})
-        await tell(
-            ctx,
-            task,
-            "status",
-            N_("{person} completed the task; it waits for the creator's approval."),
-            to=others,
-            person=ctx.me.name,
-        )
-    else:
-        await tell(
-            ctx, task, "status", STATUS_DONE.get(verb, STATUS_DONE["start"]), person=ctx.me.name
-        )
-    if verb == "renew" and task.is_open:  # open again: not "done" on anyone's plan
-        await tasks_plan.take_out_of_done(ctx.session, task)
-    if task.status == tasks.COMPLETED:  # on the doers' plans, to their "Done" columns
-        doers = {
-            task.responsible_id,
-            *(u.id for u in (await tasks.roles_of(ctx.session, task)).accomplices),
-        }
-        await tasks_plan.file_as_done(ctx.session, task, doers)
-    view = await _card(ctx, task)
-    if timers_note:
-        view.body = [*timers_note, Span("\n\n"), *view.body]
-    return view
-
-
-async def stop_timers(
-    ctx: Ctx, task: Task, user_ids: list[int] | None = None, now: datetime | None = None
-) -> list[Span]:
-    """Timers running on the task stop (everyone's, or of `user_ids`) with their time
-    logged up to `now`: the actor reads it in the reply (returned), the others are told."""
-    stopped = await tasks_work.stop_timers_on(ctx.session, task, user_ids, now)
-    note: list[Span] = []
-    for user_id, timer in stopped.items():
-
-        def said(tr: Translator, timer: tasks_work.StoppedTimer = timer) -> list[Span]:
-            if timer.entry is None:  # left running for over a day: nothing logged
-                return tr(
-                    "Your timer on this task stopped; it had run since {when}, so nothing "
-                    "was logged: add the time with /task {id} time 1h.",
-                    when=tr.when(timer.started_at),
-                    id=str(task.id),
-                )
-            return tr(
-                "Your timer on this task stopped: {time} logged.",
-                time=tr.duration(timedelta(seconds=timer.entry.seconds)),
-            )
-
-        if user_id == ctx.me.user_id:
-            note = said(ctx.tr)
-            continue
-
-        def build(tr: Translator, said: Any = said) -> View:
-            return notice(tr, task, said(tr))
-
-        await ctx.notify(user_id, "status", build, ref=f"task:{task.id}")
-    return note
-
-
-async def apply_deadline(ctx: Ctx, task_id: int, deadline: Any) -> View:
-    task, shifted = await tasks_flow.set_deadline(ctx.session, ctx.me, task_id, deadline)
-    when = (lambda tr: tr.when(deadline)) if deadline else (lambda tr: tr.s("no deadline"))
-    await tell(
-        ctx,
-        task,
-        "deadline",
-        N_("{person} changed the deadline: {when}."),
-        person=ctx.me.name,
-        when=when,
-    )
-    for other in shifted:
-        new = other.deadline
-
-        def moved(tr: Any, new: Any = new) -> str:
-            return tr.when(new) if new else tr.s("no deadline")
-
-        await tell(
-            ctx,
-            other,
-            "deadline",
-            N_("The deadline moved with the task it depends on: {when}."),
-            when=moved,
-        )
-    view = await _card(ctx, task, edit=False)
-    notes = [await overrun_note(ctx, task)]
-    if deadline is not None and deadline < utcnow():
-        notes.insert(0, ctx.tr("This deadline has already passed."))
-    for note in reversed(notes):  # said above the card, in this order
-        if note:
-            view.body = [*note, Span("\n\n"), *view.body]
-    if shifted:
-        note = ctx.tr.n(
-            "{n} dependent task moved with it.", "{n} dependent tasks moved with it.", len(shifted)
-        )
-        view.body = [*view.body, Span("\n\n"), *note]
-    return view
-
-
-async def apply_delegate(ctx: Ctx, task_id: int, user_id: int) -> View:
-    previous = (await tasks.get_task(ctx.session, ctx.me, task_id)).responsible_id
-    task = await tasks_flow.delegate(ctx.session, ctx.me, task_id, user_id)
-    # who handed the work over no longer runs the clock on it
-    timers_note = await stop_timers(ctx, task, [previous])
-    await tell_assigned(ctx, task, [task.responsible_id])
-    person = await ctx.session.get(User, task.responsible_id)
-    # the rest of the task's people (the creator first) hear who has it now
-    others = [
-        uid
-        for uid in sorted(await tasks.participants(ctx.session, task))
-        if uid not in (task.responsible_id, ctx.me.user_id)
-    ]
-    if others and person is not None:
-        await tell(
-            ctx,
-            task,
-            "assignment",
-            N_("{person} handed the task over to {other}."),
-            to=others,
-            person=ctx.me.name,
-            other=person.name,
-        )
-    view = await _card(ctx, task, edit=False)
-    view.body = [
-        *ctx.tr("{person} is now responsible.", person=bold(person.name if person else "?")),
-        *([Span("\n"), *timers_note] if timers_note else []),
-        Span("\n\n"),
-        *view.body,
-    ]
-    return view
 
 
 @router.action("t")
@@ -315,7 +124,7 @@ async def task_action(ctx: Ctx) -> Any:
         return await ctx.start_form("task_sub", {"task_id": task_id})
     if verb == "ti":
         task, previous = await tasks_work.start_timer(ctx.session, ctx.me, task_id)
-        view = await _card(ctx, task)
+        view = await card(ctx, task)
         note = ctx.tr("Timer started.")
         if previous is not None and previous.entry is not None:
             note = ctx.tr(
@@ -354,33 +163,6 @@ async def _may_edit(ctx: Ctx, task_id: int) -> None:
     task = await tasks.get_task(ctx.session, ctx.me, task_id)
     if not tasks.may_edit(ctx.me, task):
         raise forbidden()
-
-
-async def add_role(ctx: Ctx, task_id: int, user_id: int, role: str) -> View:
-    task, user = await tasks.add_member(ctx.session, ctx.me, task_id, user_id, role)
-    if role == tasks.ACCOMPLICE:
-        await tell(
-            ctx,
-            task,
-            "assignment",
-            N_("{person} added you as a co-executor."),
-            to=[user.id],
-            person=ctx.me.name,
-        )
-        msg = N_("{person} is now a co-executor.")
-    else:
-        await tell(
-            ctx,
-            task,
-            "assignment",
-            N_("{person} added you as an observer."),
-            to=[user.id],
-            person=ctx.me.name,
-        )
-        msg = N_("{person} now observes the task.")
-    view = await _card(ctx, task, edit=False)
-    view.body = [*ctx.tr(msg, person=bold(user.name)), Span("\n\n"), *view.body]
-    return view
 
 
 # -- forms ----------------------------------------------------------------------
@@ -532,4 +314,5 @@ for _form in (
 ):
     router.form(_form)
 
-__all__ = ["router", "status_name"]
+# apply_delegate is imported from here by handlers.teams_removal
+__all__ = ["router", "status_name", "apply_delegate"]

@@ -12,8 +12,8 @@ from handlers.i18n import Translator
 from handlers.markup import Span, bold, join_lines
 from handlers.people import pick_person
 from handlers.tasks import create_from_text, post_comment, tell
+from handlers.tasks_changes import add_role, apply_deadline, apply_delegate, apply_status
 from handlers.tasks_input import as_moment, parse_deadline
-from handlers.tasks_more import add_role, apply_deadline, apply_delegate, apply_status
 from handlers.tasks_panels import checklist_view, time_done
 from handlers.tasks_views import card_view
 from handlers.views import Button, View

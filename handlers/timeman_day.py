@@ -190,7 +190,7 @@ async def _tell(
 async def _stop_timer(ctx: Ctx, until: datetime) -> list[Any]:
     """The person's task timer stops with their working day (finished, or a break), its
     time logged up to `until`: the lines that say so (none when no timer ran)."""
-    from handlers.tasks_more import stop_timers
+    from handlers.tasks_changes import stop_timers
     from services import tasks_work
 
     task = await tasks_work.timer_running(ctx.session, ctx.me, until)
