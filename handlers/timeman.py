@@ -24,7 +24,7 @@ from handlers.timeman_team import history_view, reports_view
 from handlers.views import View
 from models.base import utcnow
 from models.timeman import WorkDay
-from services import timeman, timeman_reports
+from services import timeman, timeman_corrections, timeman_reports
 from services.errors import N_ as _N
 from services.errors import DomainError
 from services.notifications import parse_clock
@@ -146,12 +146,12 @@ async def day_command(ctx: Ctx) -> Any:
                     "left for the doctor"
                 )
             )
-        fixed = await timeman.my_day(ctx.session, ctx.me, on)
+        fixed = await timeman_corrections.my_day(ctx.session, ctx.me, on)
         if field == "finish":
             value = _finish_at(fixed, minute, tz)
         else:
             value = timeman.at_local(fixed.day, minute, tz)
-        day, correction, reopened = await timeman.correct(
+        day, correction, reopened = await timeman_corrections.correct(
             ctx.session, ctx.me, field, value, reason, now, on=fixed.day
         )
         if await tell_supervisor(ctx, correction, []):
@@ -183,7 +183,9 @@ async def day_command(ctx: Ctx) -> Any:
                 )
             )
         if on is not None:
-            return await report_view(ctx, (await timeman.my_day(ctx.session, ctx.me, on)).id)
+            return await report_view(
+                ctx, (await timeman_corrections.my_day(ctx.session, ctx.me, on)).id
+            )
         last = await timeman_reports.latest_day(ctx.session, ctx.me)
         if last is None:
             raise DomainError(_N("Your day has not started. Send /day start."))

@@ -14,7 +14,7 @@ from handlers.views import Button, View
 from models.base import utcnow
 from models.teams import User
 from models.timeman import DayCorrection, Violation, WorkDay
-from services import timeman, timeman_reports
+from services import timeman, timeman_corrections, timeman_reports
 
 
 def hhmm(tr: Translator, moment: datetime) -> str:
@@ -121,15 +121,15 @@ async def tell_supervisor(
 ) -> bool:
     """Tell whoever reviews the person's time; False when nobody does (a correction
     then stands as it is). `late_entry`: the correction is a start typed afterwards."""
-    supervisor = await timeman.supervisor_of(ctx.session, ctx.me.user_id)
+    supervisor = await timeman_corrections.supervisor_of(ctx.session, ctx.me.user_id)
     if supervisor is not None:
         await _tell(ctx, supervisor, correction, violations, late_entry)
         return True
     if correction is None:
         return False  # violations go to a supervisor only
-    reviewers = await timeman.reviewers_of(ctx.session, ctx.me.user_id)
+    reviewers = await timeman_corrections.reviewers_of(ctx.session, ctx.me.user_id)
     if not reviewers:
-        await timeman.accept_unreviewed(ctx.session, correction)
+        await timeman_corrections.accept_unreviewed(ctx.session, correction)
         return False
     for admin in reviewers:
         await _tell(ctx, admin, correction, [], late_entry)

@@ -13,7 +13,7 @@ from handlers.views import Button, View
 from models.base import utcnow
 from models.teams import User
 from models.timeman import DailyReport, Violation, WorkDay
-from services import timeman, timeman_reports
+from services import timeman_corrections, timeman_reports
 from services.errors import N_ as _N
 from services.errors import DomainError, not_found
 
@@ -218,7 +218,7 @@ async def _reviewed(ctx: Ctx, report: DailyReport, author: User, confirmed: bool
 async def tm_action(ctx: Ctx) -> Any:
     verb = ctx.action_args[0] if ctx.action_args else ""
     if verb in ("a", "x"):
-        row, person = await timeman.review_correction(
+        row, person = await timeman_corrections.review_correction(
             ctx.session, ctx.me, ctx.int_arg(1), approve=verb == "a"
         )
         boss = ctx.me.name

@@ -13,7 +13,7 @@ from handlers.views import Button, View
 from models.base import utcnow
 from models.teams import User
 from models.timeman import WorkDay
-from services import timeman, timeman_reports
+from services import timeman_corrections, timeman_reports
 from services.errors import not_found
 
 router = Router(__name__)
@@ -26,7 +26,7 @@ async def history_view(ctx: Ctx, page_no: int, user_id: int | None = None) -> Vi
     person = await ctx.session.get(User, user_id or ctx.me.user_id)
     if person is None:
         raise not_found()
-    page = await timeman.corrections(
+    page = await timeman_corrections.corrections(
         ctx.session, ctx.me, person.id, page_no, ctx.services.page_size
     )
     own = person.id == ctx.me.user_id

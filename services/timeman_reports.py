@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models.base import utcnow
 from models.teams import User
 from models.timeman import Absence, DailyReport, Violation, WorkDay
-from services import timeman
+from services import timeman, timeman_corrections
 from services.access import Actor, get_team_user, require_staff
 from services.errors import N_, DomainError, forbidden, not_found
 from services.pagination import Page, paginate, paginate_rows
@@ -170,7 +170,7 @@ async def send_report(
         raise forbidden()
     if row.status == "confirmed":
         raise DomainError(N_("This report is already confirmed."))
-    boss = await timeman.supervisor_of(session, actor.user_id)
+    boss = await timeman_corrections.supervisor_of(session, actor.user_id)
     if boss is None:
         raise DomainError(
             N_(

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from models.db import create_engine, create_sessionmaker
 from models.timeman import DayCorrection, Violation, WorkDay
-from services import teams, timeman, timeman_reports, users
+from services import teams, timeman, timeman_corrections, timeman_reports, users
 from services.access import Actor
 from services.errors import DomainError
 from services.teams import Newcomer
@@ -104,17 +104,19 @@ async def test_late_entry_needs_reason_and_goes_for_review(
         correction_id, day_id = correction.id, day.id
     async with maker() as s, s.begin():
         with pytest.raises(DomainError, match="no right"):
-            await timeman.review_correction(s, team.anna, correction_id, approve=True)
+            await timeman_corrections.review_correction(s, team.anna, correction_id, approve=True)
         with pytest.raises(DomainError):
-            await timeman.review_correction(s, team.guest, correction_id, approve=True)
+            await timeman_corrections.review_correction(s, team.guest, correction_id, approve=True)
     async with maker() as s, s.begin():
-        row, person = await timeman.review_correction(s, team.boss, correction_id, approve=False)
+        row, person = await timeman_corrections.review_correction(
+            s, team.boss, correction_id, approve=False
+        )
         assert row.status == "rejected" and person.id == team.anna.user_id
     async with maker() as s, s.begin():
         day = await s.get(WorkDay, day_id)
         assert day is not None and day.started_at == at(11, 0)  # restored
         with pytest.raises(DomainError, match="already been reviewed"):
-            await timeman.review_correction(s, team.boss, correction_id, approve=True)
+            await timeman_corrections.review_correction(s, team.boss, correction_id, approve=True)
 
 
 async def test_previous_day_left_open_is_closed_with_reason(
@@ -171,17 +173,17 @@ async def test_corrections_history_and_access(
         await timeman.finish_day(s, team.anna, now=at(17, 0))
     async with maker() as s, s.begin():
         with pytest.raises(DomainError, match="Say why"):
-            await timeman.correct(s, team.anna, "finish", at(18, 0), "  ", now=at(19))
-        _, row, _report = await timeman.correct(
+            await timeman_corrections.correct(s, team.anna, "finish", at(18, 0), "  ", now=at(19))
+        _, row, _report = await timeman_corrections.correct(
             s, team.anna, "finish", at(18, 0), "meeting ran late", now=at(19)
         )
         assert row.old_value == at(17, 0)
     async with maker() as s, s.begin():
-        page = await timeman.corrections(s, team.boss, team.anna.user_id, 1, 10)
+        page = await timeman_corrections.corrections(s, team.boss, team.anna.user_id, 1, 10)
         assert [c.reason for c in page.items] == ["meeting ran late"]
         with pytest.raises(DomainError):
-            await timeman.corrections(s, team.guest, team.anna.user_id, 1, 10)
-        await timeman.review_correction(s, team.boss, row.id, approve=True)
+            await timeman_corrections.corrections(s, team.guest, team.anna.user_id, 1, 10)
+        await timeman_corrections.review_correction(s, team.boss, row.id, approve=True)
     async with maker() as s, s.begin():
         fixed = await s.get(DayCorrection, row.id)
         assert fixed is not None and fixed.status == "approved"
