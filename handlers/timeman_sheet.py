@@ -14,7 +14,7 @@ from handlers.i18n import N_, Translator, short_day
 from handlers.markup import Span, bold, join_lines
 from handlers.views import Attachment, Button, View
 from models.base import utcnow
-from services import timeman, timeman_reports
+from services import timeman, timeman_sheet
 from services.errors import pN_
 from services.spreadsheet import csv_text, list_separator
 
@@ -54,14 +54,14 @@ async def _sheet(ctx: Ctx, kind: str, target: str, target_id: int) -> tuple[list
     today = timeman.local_date(utcnow(), ctx.me.timezone)
     first, last = period(kind, today)
     if target == "g":
-        people = await timeman_reports.sheet_people(ctx.session, ctx.me, group_id=target_id)
+        people = await timeman_sheet.sheet_people(ctx.session, ctx.me, group_id=target_id)
     elif target == "t":  # the people the reader supervises
-        people = await timeman_reports.sheet_people(ctx.session, ctx.me, team=True)
+        people = await timeman_sheet.sheet_people(ctx.session, ctx.me, team=True)
     else:
-        people = await timeman_reports.sheet_people(
+        people = await timeman_sheet.sheet_people(
             ctx.session, ctx.me, user_id=target_id or ctx.me.user_id
         )
-    rows = await timeman_reports.timesheet(ctx.session, people, first, last)
+    rows = await timeman_sheet.timesheet(ctx.session, people, first, last)
     return rows, first, last
 
 

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from models.db import create_engine, create_sessionmaker
 from models.timeman import DayCorrection, Violation, WorkDay
-from services import teams, timeman, timeman_corrections, timeman_reports, users
+from services import teams, timeman, timeman_corrections, timeman_reports, timeman_sheet, users
 from services.access import Actor
 from services.errors import DomainError
 from services.teams import Newcomer
@@ -237,11 +237,11 @@ async def test_timesheet_access_and_totals(
         await timeman.start_day(s, team.anna, now=at(9, 0))
         await timeman.finish_day(s, team.anna, now=at(17, 0))
     async with maker() as s, s.begin():
-        people = await timeman_reports.sheet_people(s, team.boss, user_id=team.anna.user_id)
-        rows = await timeman_reports.timesheet(s, people, date(2026, 11, 23), date(2026, 11, 29))
+        people = await timeman_sheet.sheet_people(s, team.boss, user_id=team.anna.user_id)
+        rows = await timeman_sheet.timesheet(s, people, date(2026, 11, 23), date(2026, 11, 29))
         assert rows[0].total == 8 * 3600 and rows[0].violations == {"early_finish": 1}
         with pytest.raises(DomainError):
-            await timeman_reports.sheet_people(s, team.anna, user_id=team.boss.user_id)
+            await timeman_sheet.sheet_people(s, team.anna, user_id=team.boss.user_id)
 
 
 async def test_absences(maker: async_sessionmaker[AsyncSession], team: Team) -> None:
