@@ -314,5 +314,4 @@ for _form in (
 ):
     router.form(_form)
 
-# apply_delegate is imported from here by handlers.teams_removal
-__all__ = ["router", "status_name", "apply_delegate"]
+__all__ = ["router", "status_name"]

@@ -12,7 +12,7 @@ from handlers.crm import assign_owner
 from handlers.i18n import Translator
 from handlers.markup import Markup, Span, bold, join_lines
 from handlers.tasks import tell
-from handlers.tasks_more import apply_delegate
+from handlers.tasks_changes import apply_delegate
 from handlers.views import Button, View
 from models.calendar import Event
 from models.teams import User
