@@ -21,6 +21,7 @@ from handlers.i18n import N_, Translator
 from handlers.markup import Span, bold, join_lines
 from handlers.views import Button, View
 from models.feed import Poll, Post
+from models.groups import Group
 from services import feed, feed_polls, groups
 from services.errors import N_ as _N
 from services.errors import DomainError
@@ -230,6 +231,18 @@ async def poll_command(ctx: Ctx) -> Any:
     return await card_reply(ctx, post, sent, controls=True)
 
 
+async def announce_results(ctx: Ctx, poll: Poll, post: Post) -> None:
+    """A closed group poll's results, everyone's message, to the chats bound to its
+    group, wherever it was closed (the chat it was closed in has them as the reply)."""
+    if post.group_id is None:
+        return
+    group = await ctx.session.get(Group, post.group_id)  # the poll's: close checked access
+    if group is None:
+        return
+    results = await poll_view(ctx, poll, post, everyone=True)
+    await ctx.notify_group(group, "post", lambda _tr: results, dedup_key=f"post:{post.id}:results")
+
+
 @router.action("po")
 async def poll_action(ctx: Ctx) -> Any:
     verb = ctx.action_args[0] if ctx.action_args else ""
@@ -252,6 +265,7 @@ async def poll_action(ctx: Ctx) -> Any:
             await feed_polls.withdraw(ctx.session, ctx.me, poll_id)
     elif verb == "c":
         poll, post = await feed_polls.close(ctx.session, ctx.me, poll_id)
+        await announce_results(ctx, poll, post)
         if await in_shared_chat(ctx, post):
             # the results, to all there; the rest replaces what the author pressed
             card, own = await everyones(ctx, post, ctx.tr("Voting is over."), controls=True)

@@ -409,8 +409,8 @@ async def test_a_vote_in_a_groups_chat_keeps_the_poll_everyones(
     """Ivan (Russian) and Boris vote on Anna's poll in Dev's chat: the group's message
     shows the results in the team's language with no one's marks and no author's
     buttons; each voter is told their vote in their own alert; Anna closes the poll
-    from her private chat."""
-    async with running(sqlite_url, fake):
+    from her private chat, and the results reach Dev's chat, everyone's message."""
+    async with running(sqlite_url, fake) as adapter:
         anna = Chat(fake, Person(208, "Anna", "en", username="anna"))
         await anna.say("/start", expect=2)
         link = f"https://t.me/{BOT_USERNAME}?start="
@@ -462,6 +462,16 @@ async def test_a_vote_in_a_groups_chat_keeps_the_poll_everyones(
         await fake.wait_handled(update["update_id"])
         shown = [c.text for c in fake.calls[before:] if c.chat_id == "208" and c.text]
         assert any("Voting is over." in t for t in shown), shown
+        await Dispatcher(
+            adapter.workspace.sessionmaker,
+            {"telegram": adapter.sender},
+            limits={"telegram": UNLIMITED},
+        ).drain()
+        (results,) = [c for c in fake.calls[before:] if c.chat_id == "-100741" and c.result]
+        assert "Voting is over." in results.text and "Winner" not in results.text, results.text
+        assert "Pizza: █████░░░░░ 1 — Ivan" in results.text and "A tie" in results.text
+        labels = dict(results.buttons)
+        assert "Make a task" not in labels and "Delete" not in labels, labels
 
 
 async def test_a_page_of_the_groups_task_list_stays_the_groups(
