@@ -96,6 +96,14 @@ _NTH_DAY = re.compile(
     r"(?:(?P<every>каждое|каждого)\s+)?\b(?P<d>\d{1,2})(?:-?(?:го|е|ое))?\s+(?P<word>числа|число)\b",
     re.IGNORECASE,
 )
+# "on the 10th at 15:00", "15:00 on the 1st", "10-го в 15:00": a day of the month with a
+# time of day, said as a date is; the same slot as "10 числа в 15:00"
+_ORDINAL = r"(?:on\s+)?(?:the\s+)?(?P<{name}>\d{{1,2}})(?:st|nd|rd|th|-?го)"
+_ORDINAL_SLOT = re.compile(
+    rf"(?:{_ORDINAL.format(name='d')}\s+)?(?P<clock>(?:at\s+|в\s+|во\s+)?\d{{1,2}}:\d{{2}})"
+    rf"(?:\s+{_ORDINAL.format(name='after')})?",
+    re.IGNORECASE,
+)
 _HALF_HOUR = re.compile(r"\b(?:на\s+)?(?:полчаса|half an hour)\b", re.IGNORECASE)
 _AN_HOUR = re.compile(r"\b(?:на\s+час|for an hour|for 1 hour)\b", re.IGNORECASE)
 _PLACE = re.compile(r"\b(?:place|where|место|где)\s*:\s*([^|]+)", re.IGNORECASE)
@@ -397,6 +405,7 @@ def parse_event(text: str, locale: str, tz: str, now: datetime | None = None) ->
                 start = day.replace(hour=hour, minute=minute, second=0, microsecond=0)
                 start = start.astimezone(UTC)
                 raw = _strip(raw, before)
+                slot = f"{before.group(0)} {slot}"  # "15:00 on the 1st"
     if start is None and all_day:  # "Day off all day": today
         day = (now or datetime.now(UTC)).astimezone(zone).date()
         return _whole_days(raw, day, day, tz, people, groups, place, description, repeat, weekdays)
@@ -405,6 +414,9 @@ def parse_event(text: str, locale: str, tz: str, now: datetime | None = None) ->
             N_("When is it? Add a date and time, for example: {examples}"),
             examples=DATE_EXAMPLES[locale if locale in DATE_EXAMPLES else "en"],
         )
+    ordinal = _ORDINAL_SLOT.fullmatch(slot.strip()) if nth is None else None
+    if ordinal is not None and (said := ordinal["d"] or ordinal["after"]) and 1 <= int(said) <= 31:
+        nth, slot = int(said), ordinal["clock"]  # "on the 10th at 15:00" as "10 числа в 15:00"
     if nth is not None:  # "1 числа в 12": the coming 1st at 12:00
         start = _on_day_of_month(nth, start.astimezone(zone).time(), zone, now)
     title_repeats = repeat == "none" and leading is not None and _title_slot(leading, slot, nth)

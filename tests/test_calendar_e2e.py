@@ -498,3 +498,38 @@ async def test_a_title_opening_with_a_repeat_word_keeps_it(sqlite_app: App) -> N
     assert "«Еженедельная» в названии: событие повторяется каждую неделю: пн." in out, out
     out = await olga.say("/event Еженедельная планёрка завтра 10:00")
     assert "Повторяется" not in out and "добавьте «каждую неделю»" in out, out
+
+
+async def test_a_monthly_title_with_a_day_of_the_month_repeats_monthly(sqlite_app: App) -> None:
+    """A title opening with "Monthly" and a day of the month said as an English ordinal
+    ("on the 10th at 15:00") is a series on that day, as "Ежемесячный отчёт 10 числа в
+    15:00" is; with the month named it is one meeting."""
+    boss = ConsoleDriver(sqlite_app, user="Boss", lang="en", timezone="UTC")
+    await boss.say("/start")
+    for line in (
+        "/event Monthly review on the 10th at 15:00",
+        "/event Monthly sync 15:00 on the 1st",
+        "/event Monthly check 10th 3pm",
+    ):
+        out = await boss.say(line)
+        assert '"Monthly" in the title: it repeats every month' in out, (line, out)
+        assert "Repeats: every month" in out and "already over" not in out, (line, out)
+    out = await boss.say("/event Monthly report Dec 10th 15:00")
+    assert "Repeats" not in out and 'To repeat it, add "every month".' in out, out
+    olga = ConsoleDriver(sqlite_app, user="Olga", lang="ru", timezone="UTC")
+    await olga.say("/start")
+    for line in (
+        "/event Ежемесячный отчёт 10 числа в 15:00",
+        "/event Ежемесячный обзор 10-го в 15:00",
+    ):
+        out = await olga.say(line)
+        assert "«Ежемесячный» в названии: событие повторяется" in out, (line, out)
+    async with sqlite_app.workspace.sessionmaker() as s:
+        found = {
+            e.title: (e.repeat, e.starts_at) for e in (await s.execute(select(Event))).scalars()
+        }
+    for title in ("Monthly review", "Monthly check", "Ежемесячный отчёт", "Ежемесячный обзор"):
+        repeat, starts = found[title]
+        assert repeat == "monthly" and (starts.day, starts.hour) == (10, 15), (title, found)
+    assert found["Monthly sync"][0] == "monthly" and found["Monthly sync"][1].day == 1, found
+    assert found["Monthly report"][0] == "none", found
