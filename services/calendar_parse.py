@@ -415,8 +415,9 @@ def parse_event(text: str, locale: str, tz: str, now: datetime | None = None) ->
             examples=DATE_EXAMPLES[locale if locale in DATE_EXAMPLES else "en"],
         )
     ordinal = _ORDINAL_SLOT.fullmatch(slot.strip()) if nth is None else None
-    if ordinal is not None and (said := ordinal["d"] or ordinal["after"]) and 1 <= int(said) <= 31:
-        nth, slot = int(said), ordinal["clock"]  # "on the 10th at 15:00" as "10 числа в 15:00"
+    day_said = int(ordinal["d"] or ordinal["after"] or 0) if ordinal is not None else 0
+    if ordinal is not None and 1 <= day_said <= 31:
+        nth, slot = day_said, ordinal["clock"]  # "on the 10th at 15:00" as "10 числа в 15:00"
     if nth is not None:  # "1 числа в 12": the coming 1st at 12:00
         start = _on_day_of_month(nth, start.astimezone(zone).time(), zone, now)
     title_repeats = repeat == "none" and leading is not None and _title_slot(leading, slot, nth)
