@@ -25,8 +25,7 @@ def _offsets_text(tr: Translator, offsets: list[int]) -> str:
 
 
 async def reminders_view(ctx: Ctx) -> View:
-    # an extranet member has no working day: no morning message nor report prompt
-    rules = [] if ctx.me.is_extranet else await reminders.rules_of(ctx.session, ctx.me)
+    rules = await reminders.rules_of(ctx.session, ctx.me)  # an extranet member's: the morning
     settings = await reminders.settings_of(ctx.session, ctx.me.user_id)
     names = {"morning": ctx.tr.s("Morning “my day”"), "report": ctx.tr.s("Daily report prompt")}
     lines: list[Any] = [bold(ctx.tr.s("Reminders"))]
@@ -57,7 +56,7 @@ async def reminders_view(ctx: Ctx) -> View:
     usage=N_("/reminders [deadline 1d 1h|off]"),
     by_role={
         "extranet": (
-            N_("your reminders before task deadlines"),
+            N_("your reminders: morning, task deadlines"),
             N_("/reminders [deadline 1d 1h|off]"),
         )
     },
@@ -83,7 +82,7 @@ async def follow_my_zone(ctx: Ctx) -> None:
     from models.teams import User
 
     user = await ctx.session.get(User, ctx.me.user_id)
-    if user is not None and user.role != "extranet":
+    if user is not None:
         await reminders.sync_rules(ctx.session, user)
 
 

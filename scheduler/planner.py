@@ -123,7 +123,7 @@ async def fire_rules(
     candidates: list[tuple[ReminderRule, User, date]] = []
     for rule in rules:
         user = users.get(rule.user_id)
-        if user is None or not user.active or user.role == "extranet":
+        if user is None or not user.active or rule.kind not in reminders.kinds_of(user):
             rule.active = False
             continue
         scheduled = rule.next_fire_at

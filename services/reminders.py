@@ -23,7 +23,7 @@ from models.reminders import ReminderFired, ReminderRule, ReminderSettings
 from models.teams import User
 from models.timeman import WorkDay
 from services import timeman
-from services.access import Actor, require_staff
+from services.access import Actor
 from services.errors import N_, DomainError
 
 KINDS = ("morning", "report")
@@ -55,14 +55,27 @@ async def rule_minutes(session: AsyncSession, user: User) -> dict[str, int]:
     return {"morning": schedule.start_minute, "report": schedule.end_minute}
 
 
+def kinds_of(user: User) -> tuple[str, ...]:
+    """The person's recurring reminders: an extranet member has no working day to report
+    on, only the morning "my day" (their groups' tasks and meetings)."""
+    return ("morning",) if user.role == "extranet" else KINDS
+
+
 async def ensure_rules(session: AsyncSession, now: datetime | None = None, limit: int = 500) -> int:
-    """Create the missing rules of active staff (a planner tick does this); returns how many."""
+    """Create the missing rules of active people (a planner tick does this); returns how many."""
     now = now or utcnow()
-    have = select(ReminderRule.user_id).where(ReminderRule.kind == "report")
+    morning = select(ReminderRule.user_id).where(ReminderRule.kind == "morning")
+    report = select(ReminderRule.user_id).where(ReminderRule.kind == "report")
     users = (
         await session.execute(
             select(User)
-            .where(User.active.is_(True), User.role != "extranet", User.id.not_in(have))
+            .where(
+                User.active.is_(True),
+                or_(
+                    User.id.not_in(morning),
+                    and_(User.role != "extranet", User.id.not_in(report)),
+                ),
+            )
             .limit(limit)
         )
     ).scalars()
@@ -83,7 +96,11 @@ async def sync_rules(session: AsyncSession, user: User, now: datetime | None = N
             await session.execute(select(ReminderRule).where(ReminderRule.user_id == user.id))
         ).scalars()
     }
-    for kind in KINDS:
+    kinds = kinds_of(user)
+    for kind, old in rows.items():
+        if kind not in kinds:  # a report prompt left from before the person became extranet
+            await session.delete(old)
+    for kind in kinds:
         row = rows.get(kind)
         if row is None:
             row = ReminderRule(team_id=user.team_id, user_id=user.id, kind=kind, active=True)
@@ -97,11 +114,10 @@ async def sync_rules(session: AsyncSession, user: User, now: datetime | None = N
 
 
 async def set_rule_active(session: AsyncSession, actor: Actor, kind: str, active: bool) -> None:
-    require_staff(actor)
-    if kind not in KINDS:
-        raise DomainError(N_("There is no such reminder."))
     user = await session.get(User, actor.user_id)
     assert user is not None
+    if kind not in kinds_of(user):
+        raise DomainError(N_("There is no such reminder."))
     await sync_rules(session, user)
     row = await session.scalar(
         select(ReminderRule).where(ReminderRule.user_id == actor.user_id, ReminderRule.kind == kind)
@@ -112,7 +128,6 @@ async def set_rule_active(session: AsyncSession, actor: Actor, kind: str, active
 
 
 async def rules_of(session: AsyncSession, actor: Actor) -> list[ReminderRule]:
-    require_staff(actor)
     user = await session.get(User, actor.user_id)
     assert user is not None
     await sync_rules(session, user)

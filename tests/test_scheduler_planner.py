@@ -88,7 +88,7 @@ async def test_morning_in_each_zone_once_with_catch_up(
     assert stats.fired == 0
     async with maker() as s:
         rules = list((await s.execute(select(reminders.ReminderRule))).scalars())
-        assert len(rules) == 6  # Boss, Anna, Kenji: morning and report; not the guest
+        assert len(rules) == 7  # Boss, Anna, Kenji: morning and report; the guest: morning
     # 09:00 in Tokyo is 00:00 UTC
     stats = await planner.tick(maker, now=datetime(2026, 11, 27, 0, 0, 20, tzinfo=UTC))
     assert stats.fired == 1
@@ -97,7 +97,7 @@ async def test_morning_in_each_zone_once_with_catch_up(
         assert await sent_to(s, team.anna.user_id) == []
     # Berlin's 09:00 was missed; ten minutes late it still goes out, once
     stats = await planner.tick(maker, now=local(2026, 11, 27, 9, 10))
-    assert stats.fired == 2 and stats.dropped == 0
+    assert stats.fired == 3 and stats.dropped == 0  # Boss, Anna and the guest
     stats = await planner.tick(maker, now=local(2026, 11, 27, 9, 11))
     assert stats.fired == 0
     async with maker() as s:
@@ -112,7 +112,7 @@ async def test_late_beyond_catch_up_is_dropped(
 ) -> None:
     await planner.tick(maker, now=local(2026, 11, 26, 20))
     stats = await planner.tick(maker, now=local(2026, 11, 27, 9, 20))
-    assert stats.fired == 0 and stats.dropped == 2
+    assert stats.fired == 0 and stats.dropped == 3
     async with maker() as s:
         assert await sent_to(s, team.anna.user_id) == []
         rule = await s.scalar(
@@ -140,14 +140,14 @@ async def test_days_off_absences_and_quiet_hours(
         s.add(settings)
     await planner.tick(maker, now=local(2026, 11, 26, 20))
     stats = await planner.tick(maker, now=local(2026, 11, 27, 9))
-    assert stats.fired == 1 and stats.skipped == 1  # the boss is away
+    assert stats.fired == 2 and stats.skipped == 1  # Anna and the guest; the boss is away
     async with maker() as s:
         assert await sent_to(s, team.boss.user_id) == []
         rows = await sent_to(s, team.anna.user_id)
         assert len(rows) == 1 and rows[0].due_at == local(2026, 11, 27, 10)  # after quiet hours
     # Saturday is a day off by the default schedule
     stats = await planner.tick(maker, now=local(2026, 11, 28, 9))
-    assert stats.fired == 0 and stats.skipped == 2
+    assert stats.fired == 0 and stats.skipped == 3
 
 
 async def test_report_prompt_only_for_who_worked(
@@ -158,7 +158,7 @@ async def test_report_prompt_only_for_who_worked(
     async with maker() as s, s.begin():
         day, _c, _v = await timeman.start_day(s, team.anna, now=local(2026, 11, 27, 9))
     stats = await planner.tick(maker, now=local(2026, 11, 27, 9, 1))  # mornings
-    assert stats.fired == 2
+    assert stats.fired == 3  # Boss, Anna and the guest
     stats = await planner.tick(maker, now=local(2026, 11, 27, 18))
     assert stats.fired == 1
     async with maker() as s:

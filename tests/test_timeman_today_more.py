@@ -116,11 +116,12 @@ async def test_my_day_tasks_open_from_it_and_overdue_ones_are_marked(sqlite_app:
 
 async def test_a_contractors_day_shows_their_groups_work_and_reminders(sqlite_app: App) -> None:
     from tests.console_driver import invite_code
-    from tests.test_timeman_console import midday_zone
+    from tests.test_timeman_console import midday_zone, morning_reminder_now
 
     tz = midday_zone()  # about noon: "today 21:00" is later today
     boss = ConsoleDriver(sqlite_app, user="Boss", timezone=tz)
     await boss.say("/start")
+    await boss.say("/day schedule team mon-sun 00:00-23:59 lunch 0")  # a morning every day
     await boss.say("/groups new Site")
     await boss.say("/groups new SecretMerger closed")
     carl = ConsoleDriver(sqlite_app, user="Carl", timezone=tz)
@@ -152,8 +153,16 @@ async def test_a_contractors_day_shows_their_groups_work_and_reminders(sqlite_ap
     out = await carl.say("/today")
     assert "Call the client" not in out and "My activities" not in out, out
     out = await carl.say("/reminders")
-    assert "Before deadlines" in out, out
-    assert "Morning" not in out and "report" not in out, out
+    assert "Before deadlines" in out and "Morning “my day”: 00:00, on" in out, out
+    assert "report" not in out, out  # no working day to report on
+    # the morning message is his day as /today shows it: his groups' work only
+    await morning_reminder_now(sqlite_app, "Carl")
+    out = await carl.say("/reminders")
+    morning = out.split("🔔 ", 1)[1]
+    assert morning.startswith("My day, Carl") and "Build landing page" in morning, out
+    assert "Site review" in morning and "Merger" not in morning, out
+    assert "Start the day" not in morning and "Working day" not in morning, out
+    assert "day off" not in morning, out
     out = await carl.say("/reminders deadline 2h")
     assert "Before deadlines: 2 h" in out, out
     out = await carl.say("/reminders off")
