@@ -227,6 +227,9 @@ async def after_finish(
     await tell_supervisor(ctx, correction, violations)
     end = day.finished_at or utcnow()
     stopped = await _stop_timer(ctx, end)  # before the report, which counts its time
+    # a report sent while the day was open tells mid-day figures: a draft again
+    reopened = await timeman.reopen_report(ctx.session, day)
+    said = await report_reopened(ctx, reopened, day, finished=True)
     done = View(
         body=join_lines(
             [
@@ -237,6 +240,7 @@ async def after_finish(
                     worked=ctx.tr.duration(timeman.worked(day, end)),
                 ),
                 *stopped,
+                *said,
             ]
         )
     )

@@ -127,10 +127,13 @@ def review_card(
     return view
 
 
-async def report_reopened(ctx: Ctx, report: DailyReport | None, day: WorkDay) -> list[Any]:
+async def report_reopened(
+    ctx: Ctx, report: DailyReport | None, day: WorkDay, *, finished: bool = False
+) -> list[Any]:
     """The day changed after its report was sent, which is a draft again: whoever it was
     sent to is told it will come again; the lines that tell the author (none when no
-    report had been sent)."""
+    report had been sent). `finished`: the day was finished after, and its report card
+    follows."""
     if report is None:
         return []
     name = ctx.me.name
@@ -147,6 +150,14 @@ async def report_reopened(ctx: Ctx, report: DailyReport | None, day: WorkDay) ->
             )
 
         await ctx.notify(report.supervisor_id, "status", build, ref=f"report:{report.id}")
+    if finished:
+        return [
+            ctx.tr(
+                "Your report for {date} was sent before the day was finished: it is a draft "
+                "again, with the day's final figures. Send it again.",
+                date=ctx.tr.day(day.day),
+            )
+        ]
     return [
         ctx.tr(
             "Your report for {date} had been sent: it is a draft again. Send it again "

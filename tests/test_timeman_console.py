@@ -870,6 +870,40 @@ async def test_a_day_changed_after_its_report_was_confirmed_sends_it_again(
     assert report.status == "draft"
 
 
+async def test_a_report_sent_before_the_day_is_finished_is_sent_again_with_its_figures(
+    sqlite_app: App,
+) -> None:
+    """Anna sends her report at midday, works on and finishes the day: the report is a
+    draft again with the day's final time, she is told to send it again, and Boss that
+    it will come again."""
+    from models.timeman import WorkDay
+
+    tz = midday_zone()
+    boss = ConsoleDriver(sqlite_app, user="Boss", lang="en", timezone=tz)
+    await boss.say("/start")
+    anna = ConsoleDriver(sqlite_app, user="Anna", lang="en", timezone=tz)
+    await anna.say(f"/start {invite_code(await boss.say('/invite'))}")
+    await boss.say("/team supervisor @Anna @Boss")
+    await anna.say("/day start")
+    async with sqlite_app.workspace.sessionmaker() as s, s.begin():
+        await s.execute(update(WorkDay).values(started_at=utcnow() - timedelta(hours=3)))
+    out = await anna.say("/day report")
+    assert "Worked 3 h" in out, out
+    out = await anna.press("Send to supervisor")
+    assert "The report was sent to Boss." in out, out
+    async with sqlite_app.workspace.sessionmaker() as s, s.begin():
+        await s.execute(update(WorkDay).values(started_at=utcnow() - timedelta(hours=5)))
+    out = await anna.say("/day finish")
+    assert "Day finished" in out and "was sent before the day was finished" in out, out
+    assert "Status: draft" in out and "Worked 5 h" in out and "Send again" in out, out
+    out = await boss.say("/day")
+    assert "Anna changed their day of" in out and "will come to you again" in out, out
+    out = await anna.press("Send again")
+    assert "The report was sent to Boss." in out, out
+    out = await boss.say("/day")
+    assert "Anna sent the daily report:" in out and "Worked 5 h" in out, out
+
+
 async def _boss_with_people(app: App, tz: str) -> tuple[ConsoleDriver, ...]:
     """Boss (admin) supervises Anna and Ivan; Petr is a colleague without reports."""
     boss = ConsoleDriver(app, user="Boss", lang="en", timezone=tz)
