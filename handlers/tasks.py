@@ -22,6 +22,7 @@ from handlers.tasks_input import (
     parse_person,
     person_choices,
     with_default_time,
+    workday_of,
 )
 from handlers.tasks_views import card_view, coaching, notice, overrun_note
 from handlers.views import View
@@ -101,7 +102,9 @@ async def create_from_text(
     deadline = None
     leading = False  # "Завтра позвонить Ивану": the title starts a sentence
     if found is not None:
-        deadline = with_default_time(found.when, found.fragment, ctx.me.timezone)
+        deadline = with_default_time(
+            found.when, found.fragment, ctx.me.timezone, workday=await workday_of(ctx)
+        )
         leading = rest.lstrip().startswith(found.fragment) and found.fragment[:1].isupper()
         rest = rest.replace(found.fragment, " ", 1)
     title = _TAIL_WORDS.sub("", " ".join(rest.split())).strip(" ,;-—")

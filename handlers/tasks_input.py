@@ -18,6 +18,7 @@ from services.dialogs import get as get_dialog
 from services.errors import N_ as _N
 from services.errors import DomainError
 from services.parsing import has_time, normalize_dates, parse_when, ranges_to_ends, spoken_hour
+from services.timeman_schedules import Schedule, schedule_of
 
 ME_WORDS = {"me", "myself", "я", "мне", "себе", "сам", "сама"}
 NONE_WORDS = {"-", "no", "none", "нет", "без срока"}
@@ -32,14 +33,29 @@ _HOUR_ONLY = re.compile(
 )
 
 
+async def workday_of(ctx: Ctx) -> tuple[int, int]:
+    """The minutes the actor's working day starts and ends: their work schedule, else
+    their team's, else 9:00-18:00 (see with_default_time)."""
+    user = await ctx.session.get(User, ctx.me.user_id)
+    schedule = await schedule_of(ctx.session, user) if user is not None else Schedule()
+    return schedule.start_minute, schedule.end_minute
+
+
 def with_default_time(
-    moment: datetime, fragment: str, tz: str, now: datetime | None = None, *, start: bool = False
+    moment: datetime,
+    fragment: str,
+    tz: str,
+    now: datetime | None = None,
+    *,
+    start: bool = False,
+    workday: tuple[int, int] = (START_OF_DAY * 60, END_OF_DAY * 60),
 ) -> datetime:
     """A date said without a time ("tomorrow", "by Friday") means the end of the
-    working day there, not this very minute or midnight; "today" said after the
-    working day means the end of the day, not an hour already past. With `start` (when
-    something is to be done, a CRM call) it means the start of the working day, and
-    "today" said after that, the moment it was said."""
+    working day there (`workday`: its start and end minutes, see workday_of), not this
+    very minute or midnight; "today" said after the working day means the end of the
+    day, not an hour already past. With `start` (when something is to be done, a CRM
+    call) it means the start of the working day, and "today" said after that, the
+    moment it was said."""
     local = moment.astimezone(ZoneInfo(tz))
     hour_only = _HOUR_ONLY.search(fragment)
     if hour_only and not re.search(r"\d[:.]\d", fragment):
@@ -51,8 +67,8 @@ def with_default_time(
             return local.astimezone(ZoneInfo("UTC"))
     if has_time(fragment):
         return moment
-    hour = START_OF_DAY if start else END_OF_DAY
-    default = local.replace(hour=hour, minute=0, second=0, microsecond=0)
+    minute = min(workday[0] if start else workday[1], 23 * 60 + 59)  # 24:00: 23:59
+    default = local.replace(hour=minute // 60, minute=minute % 60, second=0, microsecond=0)
     current = (now or utcnow()).astimezone(ZoneInfo(tz))
     if default <= current and default.date() == current.date():
         if start:
@@ -97,7 +113,8 @@ async def parse_deadline(ctx: Ctx, raw: str) -> str | None:
         return moment.isoformat() if moment else None
     value = ranges_to_ends(normalize_dates(value, ctx.me.locale))
     moment = parse_when(value, ctx.me.locale, ctx.me.timezone)
-    return with_default_time(moment, value, ctx.me.timezone).isoformat()
+    workday = await workday_of(ctx)
+    return with_default_time(moment, value, ctx.me.timezone, workday=workday).isoformat()
 
 
 async def deadline_choices(ctx: Ctx) -> list[tuple[str, str]]:

@@ -629,6 +629,30 @@ async def test_an_activity_for_a_day_without_a_time_is_due_at_the_start_of_the_d
     ], due
 
 
+async def test_a_bare_day_takes_the_start_of_the_persons_own_working_day(
+    sqlite_app: App,
+) -> None:
+    """Olga works 10:30-19:00: her call set for "послезавтра" is due at 10:30 that day,
+    not at the 09:00 of a schedule she does not keep."""
+    olga = ConsoleDriver(sqlite_app, user="Ольга", lang="ru", timezone="Europe/Moscow")
+    await olga.say("/start")
+    await olga.say("/day schedule mon-sun 10:30-19:00 lunch 0")
+    await olga.say("/lead Иван Петров, +7 912 345-67-89")
+    await olga.press("Дело")
+    await olga.press("звонок")
+    await olga.say("Уточнить количество стульев")
+    out = await olga.say("послезавтра")
+    assert re.search(r"📞 звонок, \w\w \d+ \w+\. 10:30 — Уточнить", out), out
+    async with sqlite_app.workspace.sessionmaker() as session:
+        due = await session.scalar(select(CrmActivity.due_at))
+    moscow = ZoneInfo("Europe/Moscow")
+    day = datetime.now(moscow).date() + timedelta(days=2)
+    assert due is not None
+    assert due.astimezone(moscow).replace(tzinfo=None) == datetime(
+        day.year, day.month, day.day, 10, 30
+    ), due
+
+
 async def test_a_contact_line_typed_without_commas(sqlite_app: App) -> None:
     olga = ConsoleDriver(sqlite_app, user="Ольга", lang="ru")
     await olga.say("/start")

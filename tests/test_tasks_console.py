@@ -727,6 +727,33 @@ async def test_a_day_of_the_month_that_has_passed_is_next_months(sqlite_app: App
     }, found
 
 
+async def test_a_bare_day_is_due_at_the_end_of_the_persons_own_working_day(
+    sqlite_app: App,
+) -> None:
+    """Boss works 08:00-16:30: "next monday" and "послезавтра" without a time are due at
+    16:30, in the command and in the form; with no schedule of his, 18:00 as before."""
+    boss = ConsoleDriver(sqlite_app, user="Boss", lang="en", timezone="Europe/Moscow")
+    await boss.say("/start")
+    out = await boss.say("/task Send the invoice next monday")
+    assert "Mon" in out and "18:00" in out, out
+    await boss.say("/day schedule mon-sun 08:00-16:30 lunch 30")
+    out = await boss.say("/task Pay the rent next monday")
+    assert "Mon" in out and "16:30" in out and "18:00" not in out, out
+    await boss.say("/task Prepare the contract")
+    await boss.press("Other date")
+    out = await boss.say("послезавтра")
+    assert "Deadline: " in out and "16:30" in out, out
+    from models.tasks import Task
+
+    async with sqlite_app.workspace.sessionmaker() as session:
+        found = list(await session.scalars(select(Task).order_by(Task.id)))
+    moscow = ZoneInfo("Europe/Moscow")
+    ends = [
+        (t.deadline.astimezone(moscow).hour, t.deadline.astimezone(moscow).minute) for t in found
+    ]
+    assert ends == [(18, 0), (16, 30), (16, 30)], ends
+
+
 async def test_an_event_on_a_bare_date_asks_for_the_time(sqlite_app: App) -> None:
     boss = ConsoleDriver(sqlite_app, user="Boss", lang="en")
     await boss.say("/start")
