@@ -11,7 +11,7 @@ from handlers.crm_cards import activity_line, card, prefixed
 from handlers.forms import Field, Form
 from handlers.i18n import N_, Translator, translator
 from handlers.markup import Markup, bold, join_lines
-from handlers.tasks_input import with_default_time, workday_of
+from handlers.tasks_input import at_working_time
 from handlers.views import Button, View
 from models.base import utcnow
 from models.teams import User
@@ -107,8 +107,7 @@ async def _parse_when(ctx: Ctx, raw: str) -> str:
     """When the activity is due: a day said without a time ("послезавтра") is due at the
     start of the working day, as a task's deadline is at its end."""
     moment = parse_when(raw, ctx.me.locale, ctx.me.timezone)
-    workday = await workday_of(ctx)
-    return with_default_time(moment, raw, ctx.me.timezone, start=True, workday=workday).isoformat()
+    return (await at_working_time(ctx, moment, raw, start=True)).isoformat()
 
 
 PLANNED_FOR_YOU = {

@@ -15,14 +15,13 @@ from handlers.i18n import N_, Translator
 from handlers.markup import Markup, Span, bold
 from handlers.tasks_input import (
     as_moment,
+    at_working_time,
     candidates,
     deadline_choices,
     normalize_dates,
     parse_deadline,
     parse_person,
     person_choices,
-    with_default_time,
-    workday_of,
 )
 from handlers.tasks_views import card_view, coaching, notice, overrun_note
 from handlers.views import View
@@ -102,9 +101,7 @@ async def create_from_text(
     deadline = None
     leading = False  # "Завтра позвонить Ивану": the title starts a sentence
     if found is not None:
-        deadline = with_default_time(
-            found.when, found.fragment, ctx.me.timezone, workday=await workday_of(ctx)
-        )
+        deadline = await at_working_time(ctx, found.when, found.fragment)
         leading = rest.lstrip().startswith(found.fragment) and found.fragment[:1].isupper()
         rest = rest.replace(found.fragment, " ", 1)
     title = _TAIL_WORDS.sub("", " ".join(rest.split())).strip(" ,;-—")

@@ -41,6 +41,21 @@ async def workday_of(ctx: Ctx) -> tuple[int, int]:
     return schedule.start_minute, schedule.end_minute
 
 
+async def at_working_time(
+    ctx: Ctx, moment: datetime, fragment: str, *, start: bool = False
+) -> datetime:
+    """with_default_time in the actor's zone and working day; the schedule is read only
+    when the text named no time (it is not needed then, and /task is a hot path)."""
+    workday = (START_OF_DAY * 60, END_OF_DAY * 60) if has_time(fragment) else None
+    return with_default_time(
+        moment,
+        fragment,
+        ctx.me.timezone,
+        start=start,
+        workday=workday or await workday_of(ctx),
+    )
+
+
 def with_default_time(
     moment: datetime,
     fragment: str,
@@ -113,8 +128,7 @@ async def parse_deadline(ctx: Ctx, raw: str) -> str | None:
         return moment.isoformat() if moment else None
     value = ranges_to_ends(normalize_dates(value, ctx.me.locale))
     moment = parse_when(value, ctx.me.locale, ctx.me.timezone)
-    workday = await workday_of(ctx)
-    return with_default_time(moment, value, ctx.me.timezone, workday=workday).isoformat()
+    return (await at_working_time(ctx, moment, value)).isoformat()
 
 
 async def deadline_choices(ctx: Ctx) -> list[tuple[str, str]]:
