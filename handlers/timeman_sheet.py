@@ -24,6 +24,7 @@ ORDER = 62
 WEEK = ("week", "w", "неделя", "неделю")
 MONTH = ("month", "m", "месяц")
 TEAM = ("team", "команда", "команды", "команду")  # the people one supervises
+EVERYONE = ("all", "everyone", "все", "всех")  # the whole staff, for an admin
 LAST = re.compile(
     r"\b(?:last|previous|прошл(?:ая|ую|ый|ом|ой)|предыдущ(?:ая|ую|ий))\b", re.IGNORECASE
 )
@@ -57,6 +58,8 @@ async def _sheet(ctx: Ctx, kind: str, target: str, target_id: int) -> tuple[list
         people = await timeman_sheet.sheet_people(ctx.session, ctx.me, group_id=target_id)
     elif target == "t":  # the people the reader supervises
         people = await timeman_sheet.sheet_people(ctx.session, ctx.me, team=True)
+    elif target == "a":  # everyone on the staff (admins)
+        people = await timeman_sheet.sheet_people(ctx.session, ctx.me, everyone=True)
     else:
         people = await timeman_sheet.sheet_people(
             ctx.session, ctx.me, user_id=target_id or ctx.me.user_id
@@ -237,7 +240,7 @@ async def sheet_view(
 @router.command(
     "timesheet",
     help=N_("worked time, days and violations"),
-    usage=N_("/timesheet [week|month|last week|last month] [@person|#group|team]"),
+    usage=N_("/timesheet [week|month|last week|last month] [@person|#group|team|all]"),
     roles=STAFF,
     personal=True,
 )
@@ -253,6 +256,8 @@ async def timesheet_command(ctx: Ctx) -> Any:
             kind = "lm" if last else "m"
         elif word.lower() in TEAM:
             target = "t"
+        elif word.lower() in EVERYONE:
+            target = "a"
         else:
             rest.append(word)
     if rest:
@@ -278,7 +283,7 @@ async def timesheet_action(ctx: Ctx) -> Any:
     if (
         len(args) < 4
         or args[0] not in ("w", "m", "lw", "lm")
-        or args[1] not in ("u", "g", "t")
+        or args[1] not in ("u", "g", "t", "a")
         or args[3] not in "tcp"
     ):
         return View(body=ctx.tr("This button is out of date. Open the list again."), private=True)

@@ -38,11 +38,27 @@ async def sheet_people(
     user_id: int | None = None,
     group_id: int | None = None,
     team: bool = False,
+    everyone: bool = False,
 ) -> list[User]:
     """Whose timesheet the actor may see: their own; a report's, as supervisor; anyone's,
     as admin; a group's members, as the group's owner or moderator (or an admin);
-    `team`: the people the actor supervises."""
+    `team`: the people the actor supervises; `everyone`: the whole staff, as admin."""
     require_staff(actor)
+    if everyone:
+        if not actor.is_admin:
+            raise DomainError(
+                N_("The whole team's timesheet is for admins; /timesheet team shows your people.")
+            )
+        rows = await session.execute(
+            select(User)
+            .where(
+                User.team_id == actor.team_id,
+                User.role != "extranet",  # no working day of theirs to count
+                User.active.is_(True),
+            )
+            .order_by(User.name)
+        )
+        return list(rows.scalars())
     if team:
         rows = await session.execute(
             select(User)

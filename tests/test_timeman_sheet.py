@@ -63,6 +63,16 @@ async def test_a_supervisor_sees_the_timesheet_of_their_people(sqlite_app: App) 
     await boss.say("/team supervisor @Иван @Boss")
     out = await boss.say("/timesheet прошлый месяц команда")
     assert "Иван — 0.0 h in 0 days" in out and "Petr" not in out, out
+    # the admin's whole staff, whoever supervises them; an employee is refused
+    out = await boss.say("/timesheet all")
+    for name in ("Anna — ", "Boss — ", "Ivan — ", "Petr — ", "Иван — "):
+        assert name in out, out
+    out = await boss.press("Month")
+    assert "Petr — " in out and "Anna — " in out, out
+    out = await person.say("/timesheet all")
+    assert "The whole team's timesheet is for admins" in out and "Anna — " not in out, out
+    out = await ivan.say("/timesheet все")
+    assert "Табель всей команды доступен администраторам" in out, out
 
 
 async def test_every_page_of_a_long_timesheet_has_its_heading(sqlite_app: App) -> None:
