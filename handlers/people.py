@@ -12,6 +12,11 @@ from services import users
 from services.errors import N_, DomainError
 
 
+def person_label(user: User) -> str:
+    """A person as a list or a button names them: with their @username when they have one."""
+    return f"{user.name} (@{user.username})" if user.username else user.name
+
+
 async def pick_person(ctx: Ctx, token: str, action: Callable[[int], str]) -> User | View:
     """One person for `token`; several → a question whose buttons run `action(user_id)`."""
     found = await users.find_people(ctx.session, ctx.me, token)
@@ -25,8 +30,7 @@ async def pick_person(ctx: Ctx, token: str, action: Callable[[int], str]) -> Use
         body=ctx.tr("Several people match {name}. Whom do you mean?", name=bold(token.strip()))
     )
     for user in found:
-        label = f"{user.name} (@{user.username})" if user.username else user.name
-        view.row(Button(label[:60], action(user.id)))
+        view.row(Button(person_label(user)[:60], action(user.id)))
     return view
 
 

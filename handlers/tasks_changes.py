@@ -218,25 +218,10 @@ async def apply_delegate(ctx: Ctx, task_id: int, user_id: int) -> View:
 async def add_role(ctx: Ctx, task_id: int, user_id: int, role: str) -> View:
     task, user = await tasks.add_member(ctx.session, ctx.me, task_id, user_id, role)
     if role == tasks.ACCOMPLICE:
-        await tell(
-            ctx,
-            task,
-            "assignment",
-            N_("{person} added you as a co-executor."),
-            to=[user.id],
-            person=ctx.me.name,
-        )
-        msg = N_("{person} is now a co-executor.")
+        told, msg = N_("{person} added you as a co-executor."), N_("{person} is now a co-executor.")
     else:
-        await tell(
-            ctx,
-            task,
-            "assignment",
-            N_("{person} added you as an observer."),
-            to=[user.id],
-            person=ctx.me.name,
-        )
-        msg = N_("{person} now observes the task.")
+        told, msg = N_("{person} added you as an observer."), N_("{person} now observes the task.")
+    await tell(ctx, task, "assignment", told, to=[user.id], person=ctx.me.name)
     view = await card(ctx, task, edit=False)
     view.body = [*ctx.tr(msg, person=bold(user.name)), Span("\n\n"), *view.body]
     return view

@@ -11,6 +11,7 @@ from handlers.core import Ctx, pager_row
 from handlers.crm import assign_owner
 from handlers.i18n import Translator
 from handlers.markup import Markup, Span, bold, join_lines
+from handlers.people import person_label
 from handlers.tasks import tell
 from handlers.tasks_changes import apply_delegate
 from handlers.views import Button, View
@@ -228,10 +229,6 @@ async def _tell_organiser(ctx: Ctx, event: Event, user: User, to: User) -> None:
 # -- bringing people back -----------------------------------------------------------------
 
 
-def _label(user: User) -> str:
-    return f"{user.name} (@{user.username})" if user.username else user.name
-
-
 async def removed_page(ctx: Ctx, page_no: int) -> View:
     """/team removed: who left the team, each with a Restore button."""
     page = await teams.removed_people(ctx.session, ctx.me, page_no, ctx.services.page_size)
@@ -240,7 +237,7 @@ async def removed_page(ctx: Ctx, page_no: int) -> View:
         lines.append(ctx.tr("Nobody. People removed with /team remove are listed here."))
     view = View()
     for user in page.items:
-        lines.append([Span("• "), bold(_label(user))])
+        lines.append([Span("• "), bold(person_label(user))])
         view.row(Button(ctx.tr.s("Restore {person}", person=user.name)[:60], f"tmr:rs:{user.id}"))
     view.body = join_lines(lines)
     view.row(*pager_row(ctx, page, "tmr:rl"))
@@ -259,7 +256,7 @@ async def restore_by_name(ctx: Ctx, name: str) -> View:
             )
         )
         for user in found:
-            view.row(Button(_label(user)[:60], f"tmr:rs:{user.id}"))
+            view.row(Button(person_label(user)[:60], f"tmr:rs:{user.id}"))
         return view
     present = await users.find_people(ctx.session, ctx.me, name)
     if len(present) == 1:  # brought back already, or never removed
