@@ -9,7 +9,7 @@ from typing import Any
 
 from handlers.core import Ctx
 from handlers.i18n import N_, Translator
-from handlers.markup import Span, bold
+from handlers.markup import Span, bold, cut
 from handlers.tasks import tell, tell_assigned
 from handlers.tasks_views import card_view, notice, overrun_note
 from handlers.views import Button, View
@@ -40,9 +40,7 @@ async def _open_subtasks_first(ctx: Ctx, task_id: int) -> View | None:
     page = await tasks.subtasks(ctx.session, ctx.me, task_id, per_page=5, open_only=True)
     if not page.total:
         return None
-    names = ", ".join(
-        f"#{t.id} {t.title if len(t.title) <= 40 else t.title[:39] + '…'}" for t in page.items
-    )
+    names = ", ".join(f"#{t.id} {cut(t.title, 40)}" for t in page.items)
     more = page.total - len(page.items)
     body = ctx.tr.n(
         "#{id} has {n} open subtask: {names}. Complete it anyway?",
