@@ -1187,8 +1187,12 @@ async def test_list_filters_as_russians_say_them(sqlite_app: App) -> None:
     assert "Лиды (1)" in out and "#1 Пётр" in out, out
     out = await olga.say("/leads обработанные")
     assert "Лиды (0)" in out, out
-    out = await olga.say("/deals выиграны")
-    assert "Сделки (0)" in out and "Неизвестный фильтр" not in out, out
+    await olga.say("/deal Поставка мониторов 150 т.р.")
+    await olga.say("/deal Ремонт офиса 90 т.р.")
+    await olga.say("/deal 1 стадия выиграна")
+    out = await olga.say("/deals выиграны")  # the won deal, not the open one
+    assert "Сделки (1)" in out and "Неизвестный фильтр" not in out, out
+    assert "Поставка мониторов" in out and "Ремонт офиса" not in out, out
     out = await olga.say("/help leads")
     assert "/leads [мои] [новые|в работе" in out and "new|in_progress" not in out, out
 
