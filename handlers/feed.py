@@ -44,7 +44,7 @@ def comment_buttons(ctx: Ctx, comment: PostComment, label: str = "") -> list[But
 
 def title_of(post: Post) -> str:
     """A post's text as a title in a line: "Office closed on Friday", cut to fit."""
-    return post.text if len(post.text) <= PREVIEW else post.text[: PREVIEW - 1] + "…"
+    return shorten(post.text, PREVIEW)
 
 
 async def targets(ctx: Ctx, text: str) -> tuple[int | None, list[int], str]:

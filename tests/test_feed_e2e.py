@@ -404,9 +404,12 @@ async def test_a_deleted_post_leaves_every_inbox_and_its_waiting_messages_are_ca
     await anna.say("/post 1 comment Noted, thanks @Boss")
     out = await anna.say("/inbox")
     assert "Office closed on Friday" in out
+    petrs = await _waiting_for(app, "Petr")
+    assert petrs == ["pending"], petrs  # the post's notice waits for his quiet hours to end
     await boss.say("/post 1")
     await boss.press("Delete")
     await boss.press("Yes, delete it")
+    assert await _waiting_for(app, "Petr") == ["dropped"]  # called off, never sent
     out = await anna.say("/inbox")
     assert "Office closed" not in out and "(0 unread)" in out, out
     out = await boss.say("/inbox")
@@ -572,3 +575,17 @@ async def test_the_read_by_list_counts_whom_a_group_post_was_shared_with(app: Ap
     await boss.say("/post 1")
     out = await boss.press("Read by 2")
     assert "Read by 2 of 2" in out and "✅ Anna" in out and "✅ Petr" in out, out
+
+
+async def _waiting_for(app: App, name: str) -> list[str]:
+    """The statuses of the outbox rows addressed to the person called `name`."""
+    from sqlalchemy import select
+
+    from models.outbox import OutboxMessage as Outbox
+    from models.teams import User
+
+    async with app.workspace.sessionmaker() as s:
+        rows = await s.execute(
+            select(Outbox.status).join(User, User.id == Outbox.user_id).where(User.name == name)
+        )
+        return [status for (status,) in rows]

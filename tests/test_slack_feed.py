@@ -265,6 +265,7 @@ async def test_a_closed_polls_task_and_stale_buttons_in_a_bound_channel(sqlite_u
             or (c.method == "response_url" and c.args.get("response_type") == "ephemeral")
         ]
         assert any("Riga" in text for text in mine), mine
+        assert any("Task #1 created." in text for text in mine), mine
 
         seen = len(slack.fake.calls)
         await slack.action(shared["Tallinn"], user=BORIS, channel="C0BOARD")
