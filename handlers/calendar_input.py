@@ -7,12 +7,10 @@ import re
 
 from handlers.core import Ctx
 from handlers.forms import Field, Form, Submit
-from handlers.people import person_field
+from handlers.people import NOBODY_WORDS, person_field
 from services.calendar_parse import parse_event
 from services.errors import N_
 
-# "nobody", typed at "Who should come?"
-NOBODY_WORDS = {"-", "nobody", "no one", "none", "нет", "никто", "никого"}
 _MENTION = re.compile(r"@[\w.\-]+")
 
 

@@ -11,6 +11,21 @@ from models.teams import User
 from services import users
 from services.errors import N_, DomainError
 
+# "nobody", typed where a person is asked for (an event's guests, a supervisor)
+NOBODY_WORDS = frozenset({"-", "nobody", "no one", "none", "нет", "никто", "никого", "никому"})
+
+
+def nobody_said(text: str) -> str | None:
+    """What comes before a closing "nobody" word ("@Boris no one" -> "@Boris"), or None
+    when the text does not end with one."""
+    folded = text.casefold().rstrip()
+    for word in NOBODY_WORDS:
+        if folded == word:
+            return ""
+        if folded.endswith(" " + word):
+            return text.rstrip()[: -len(word)].rstrip()
+    return None
+
 
 def person_label(user: User) -> str:
     """A person as a list or a button names them: with their @username when they have one."""

@@ -6,21 +6,19 @@ from __future__ import annotations
 
 from handlers.core import Ctx
 from handlers.markup import bold
-from handlers.people import person_field
+from handlers.people import nobody_said, person_field
 from handlers.views import View
 from models.teams import User
 from services import users
 from services.errors import N_, DomainError
 
-NOBODY = ("none", "nobody", "-", "нет", "никто")
-
 
 async def set_from_text(ctx: Ctx, text: str) -> View:
     """Anna becomes Boris's supervisor for "@Boris @Anna"; "@Boris none": he has none."""
     users.may_set_supervisors(ctx.me)
-    words = text.split()
-    if len(words) > 1 and words[-1].casefold() in NOBODY:
-        person_id = await person_field(ctx, " ".join(words[:-1]))
+    person = nobody_said(text)
+    if person:
+        person_id = await person_field(ctx, person)
         user = await users.set_supervisor(ctx.session, ctx.me, person_id, None)
         return View(body=ctx.tr("{person} has no supervisor now.", person=bold(user.name)))
     names = [name.strip(" ,;") for name in text.split("@")[1:]]

@@ -359,6 +359,12 @@ async def test_supervisors_are_set_by_an_admin_in_russian(sqlite_app: App) -> No
     assert "Пётр: руководитель — Ольга." in out, out
     out = await olga.say("/team руководитель @Пётр нет")
     assert "Пётр: руководитель не назначен." in out, out
+    await olga.say("/team руководитель @Пётр @Ольга")
+    out = await olga.say("/team руководитель @Пётр никого")  # the calendar's words too
+    assert "Пётр: руководитель не назначен." in out, out
+    await olga.say("/team руководитель @Пётр @Ольга")
+    out = await olga.say("/team руководитель @Пётр no one")
+    assert "Пётр: руководитель не назначен." in out, out
 
 
 async def test_removing_someone_hands_what_they_hold_to_a_colleague(sqlite_app: App) -> None:
