@@ -167,8 +167,13 @@ async def set_recurrence(
     rule.week_step = week_step if kind == "weekly" else 1
     rule.anchor_day = own_day
     after = now or utcnow()
-    if own_day is not None:  # the task is its day's: copies come on later ones
-        after = max(after, _on_day(own_day + timedelta(days=1), 0, 0, ZoneInfo(actor.timezone)))
+    last_own = own_day
+    if task.is_open and task.deadline is not None:
+        # "daily" set on a task due next Tuesday: copies come after it, not before it
+        due_day = task.deadline.astimezone(ZoneInfo(actor.timezone)).date()
+        last_own = max(last_own, due_day) if last_own is not None else due_day
+    if last_own is not None:  # the task is its day's: copies come on later ones
+        after = max(after, _on_day(last_own + timedelta(days=1), 0, 0, ZoneInfo(actor.timezone)))
     rule.next_at = next_occurrence(rule, after)
     if own_day is None:
         rule.anchor_day = rule.next_at.astimezone(ZoneInfo(rule.timezone)).date()

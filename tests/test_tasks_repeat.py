@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -85,7 +86,12 @@ async def test_a_daily_copy_due_at_nine_comes_the_evening_before(sqlite_app: App
     9:00: each copy comes when their working day before ends (18:00), not at 9:00 with
     its overdue notice; "due in an hour" is sent at 8:00."""
     boss, _anna = await team(sqlite_app, "en", "Boss", "Anna")
-    out = await boss.say("/task Standup tomorrow 9:00 @Anna")
+    # a Tuesday to Thursday, so the working day before the first copy's is its eve
+    # whatever day the suite runs on
+    day = datetime.now(ZoneInfo("Europe/Moscow")).date() + timedelta(days=2)
+    while day.weekday() not in (1, 2, 3):
+        day += timedelta(days=1)
+    out = await boss.say(f"/task Standup {day:%d.%m.%Y} 9:00 @Anna")
     assert "Task #1 created." in out, out
     out = await boss.say("/task 1 repeat daily at 9:00")
     assert "#1 repeats daily" in out, out
