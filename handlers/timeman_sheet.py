@@ -126,9 +126,25 @@ def _clock(moment: datetime | None, day: date, tz: str) -> str:
     return local.strftime("%H:%M") if local.date() == day else local.strftime("%Y-%m-%d %H:%M")
 
 
+def _zone(moment: datetime, tz: str) -> str:
+    """The zone a day's clock times are in, as its offset that day and its name:
+    "UTC+3 (Europe/Moscow)", "UTC-4 (America/New_York)" in summer, "UTC+5" for a bare
+    offset zone (whose POSIX name, Etc/GMT-5, would read backwards)."""
+    offset = moment.astimezone(ZoneInfo(tz)).utcoffset() or timedelta(0)
+    minutes = int(offset.total_seconds() // 60)
+    hours_, rest = divmod(abs(minutes), 60)
+    said = f"UTC{'-' if minutes < 0 else '+'}{hours_}" + (f":{rest:02d}" if rest else "")
+    if tz == "UTC" or tz.startswith("Etc/"):
+        return "UTC" if minutes == 0 else said
+    return f"{said} ({tz})"
+
+
 def sheet_csv(rows: list[Any], first: date, last: date, tr: Translator) -> bytes:
-    """A line a day (start, finish, breaks, hours, in the person's clock) and a total line
-    per person; columns named in the reader's language."""
+    """A line a day (start, finish, breaks, hours, in the person's clock, that clock's zone
+    in a column of its own) and a total line per person; columns named in the reader's
+    language. The zone is a column rather than an offset inside each time so that a
+    spreadsheet still reads "09:00" as a time it can sort and subtract, while a
+    supervisor in another zone sees whose clock it is."""
     locale = tr.lang
     lines: list[list[Any]] = []
     for row in rows:
@@ -142,6 +158,7 @@ def sheet_csv(rows: list[Any], first: date, last: date, tr: Translator) -> bytes
                     day.isoformat(),
                     _clock(span.started_at, day, tz),
                     _clock(finished, day, tz),
+                    _zone(span.started_at, tz),
                     hours(span.break_seconds, locale),
                     hours(row.days[day], locale),
                     "",
@@ -149,13 +166,14 @@ def sheet_csv(rows: list[Any], first: date, last: date, tr: Translator) -> bytes
             )
         total = tr.s("Total: {person}", person=row.user.name)
         lines.append(
-            [total, "", "", "", "", hours(row.total, locale), _violations(tr, row.violations)]
+            [total, "", "", "", "", "", hours(row.total, locale), _violations(tr, row.violations)]
         )
     header = [
         tr.s("Person"),
         tr.s("Date"),
         tr.s(pN_("a timesheet column", "Start")),
         tr.s(pN_("a timesheet column", "Finish")),
+        tr.s(pN_("a timesheet column", "Time zone")),
         tr.s("Break hours"),
         tr.s("Hours worked"),
         tr.s("Violations"),

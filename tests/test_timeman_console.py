@@ -438,10 +438,44 @@ async def test_a_russian_timesheet_csv_opens_in_columns(sqlite_app: App, tmp_pat
     name = re.search(r"\(file: (timesheet-[\d-]+\.csv)", out)
     assert name, out
     lines = (tmp_path / name.group(1)).read_text(encoding="utf-8-sig").splitlines()
-    assert lines[0] == ("Сотрудник;Дата;Начало;Конец;Перерывы, ч;Отработано часов;Нарушения"), lines
-    # a line a day with its times in her clock, the total apart from the dates
-    assert re.fullmatch(r"Olga;\d{4}-\d\d-\d\d;\d\d:\d\d;;0,0;0,0;", lines[1]), lines
-    assert lines[-1].startswith("Итого: Olga;;;;;0,0"), lines  # Russian decimals, ";"
+    assert lines[0] == (
+        "Сотрудник;Дата;Начало;Конец;Часовой пояс;Перерывы, ч;Отработано часов;Нарушения"
+    ), lines
+    # a line a day with its times in her clock and that clock's zone, the total apart
+    assert re.fullmatch(r"Olga;\d{4}-\d\d-\d\d;\d\d:\d\d;;UTC([+-]\d+)?;0,0;0,0;", lines[1]), lines
+    assert lines[-1].startswith("Итого: Olga;;;;;;0,0"), lines  # Russian decimals, ";"
+
+
+async def test_a_timesheet_csv_names_each_person_s_zone(sqlite_app: App, tmp_path: Path) -> None:
+    """A supervisor in Moscow reads the CSV of someone in New York: the times are hers,
+    and the line says so, with that day's offset."""
+    from zoneinfo import ZoneInfo
+
+    boss = ConsoleDriver(sqlite_app, user="Boss", lang="en", timezone="Europe/Moscow")
+    boss.console.files_dir = tmp_path
+    await boss.say("/start")
+    code = invite_code(await boss.say("/invite"))
+    anna = ConsoleDriver(sqlite_app, user="Anna", lang="en", timezone="America/New_York")
+    await anna.say(f"/start {code}")
+    await boss.say("/team supervisor @Anna @Boss")
+    await anna.say("/day start")
+    await boss.say("/timesheet team")
+    out = await boss.press("CSV")
+    name = re.search(r"\(file: (timesheet-[\d-]+\.csv)", out)
+    assert name, out
+    lines = (tmp_path / name.group(1)).read_text(encoding="utf-8-sig").splitlines()
+    assert lines[0].split(",")[4] == "Time zone", lines
+    hours = int(
+        (datetime.now(ZoneInfo("America/New_York")).utcoffset() or timedelta()).total_seconds()
+        // 3600
+    )
+    started = local_clock("America/New_York", timedelta(0))
+    row = lines[1].split(",")
+    assert row[0] == "Anna" and row[2][-5:] in (
+        started,
+        local_clock("America/New_York", -timedelta(minutes=1)),
+    ), lines
+    assert row[4] == f"UTC{hours} (America/New_York)", lines
 
 
 def past_midnight_zone() -> str:
