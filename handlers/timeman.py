@@ -248,6 +248,10 @@ async def day_action(ctx: Ctx) -> Any:
             ctx.session, ctx.me, day_id=day_id, now=now
         )
         return await after_finish(ctx, day, correction, violations)
+    if verb == "sc":  # a schedule change's notice: the person's schedule
+        from handlers.timeman_schedule import person_schedule_view
+
+        return await person_schedule_view(ctx, ctx.int_arg(1))
     if verb == "h":
         view = await history_view(ctx, ctx.page_arg(1))
         view.edit = True

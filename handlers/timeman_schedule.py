@@ -10,7 +10,7 @@ from sqlalchemy import select
 from handlers.core import Ctx
 from handlers.i18n import Translator
 from handlers.markup import bold, join_lines
-from handlers.views import View
+from handlers.views import Button, View
 from models.teams import User
 from services import reminders, timeman
 from services.errors import N_, DomainError
@@ -98,6 +98,52 @@ def schedule_text(tr: Translator, schedule: timeman.Schedule) -> Any:
     )
 
 
+def schedule_view(tr: Translator, title: str, schedule: timeman.Schedule) -> View:
+    return View(body=join_lines([bold(title), schedule_text(tr, schedule)]))
+
+
+async def person_schedule_view(ctx: Ctx, user_id: int) -> View:
+    """A person's schedule from a notice's button: theirs, or the reader's own."""
+    person, schedule = await timeman.schedule_for(ctx.session, ctx.me, user_id)
+    own = person.id == ctx.me.user_id
+    return schedule_view(ctx.tr, ctx.tr.s("Work schedule") if own else person.name, schedule)
+
+
+async def tell_schedule_change(
+    ctx: Ctx, person: User, old: timeman.Schedule, new: timeman.Schedule
+) -> None:
+    """One's own new schedule goes to their supervisor (without one, the team's admins);
+    a schedule someone else set goes to the person it is for."""
+    if old == new:
+        return
+    from services import timeman_corrections
+
+    own = person.id == ctx.me.user_id
+    name, actor_name = person.name, ctx.me.name
+
+    def build(tr: Translator) -> View:
+        said = (
+            tr("{person} changed their work schedule.", person=bold(name))
+            if own
+            else tr("{person} changed your work schedule.", person=bold(actor_name))
+        )
+        view = View(
+            body=join_lines(
+                [
+                    said,
+                    tr("Now: {schedule}", schedule=schedule_text(tr, new)),
+                    tr("Was: {schedule}", schedule=schedule_text(tr, old)),
+                ]
+            )
+        )
+        view.row(Button(tr.s("Work schedule"), f"day:sc:{person.id}"))
+        return view
+
+    told = await timeman_corrections.reviewers_of(ctx.session, person.id) if own else [person]
+    for reader in told:
+        await ctx.notify(reader.id, "status", build, ref=f"schedule:{person.id}")
+
+
 async def schedule_command(ctx: Ctx, text: str) -> View:
     words = text.split()
     user = await timeman._me(ctx.session, ctx.me)
@@ -122,9 +168,11 @@ async def schedule_command(ctx: Ctx, text: str) -> View:
     )
     if not words:
         title = ctx.tr.s("Work schedule") if target is None or target.id == user.id else target.name
-        return View(body=join_lines([bold(title), schedule_text(ctx.tr, current)]))
+        return schedule_view(ctx.tr, title, current)
     schedule = parse_schedule(words, current)
     await timeman.set_schedule(ctx.session, ctx.me, target.id if target else None, schedule)
+    if target is not None:
+        await tell_schedule_change(ctx, target, current, schedule)
     people = (
         [target]
         if target is not None

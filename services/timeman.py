@@ -22,6 +22,7 @@ from models.timeman import DailyReport, DayCorrection, Violation, WorkDay
 from services.access import Actor, require_staff
 from services.errors import N_, DomainError, not_found
 from services.timeman_schedules import Schedule as Schedule
+from services.timeman_schedules import schedule_for as schedule_for
 from services.timeman_schedules import schedule_of as schedule_of
 from services.timeman_schedules import schedules_of as schedules_of
 from services.timeman_schedules import set_schedule as set_schedule

@@ -65,6 +65,13 @@ async def schedules_of(session: AsyncSession, users: list[User]) -> dict[int, Sc
     return {user.id: _as_schedule(own.get(user.id) or team.get(user.team_id)) for user in users}
 
 
+async def schedule_for(session: AsyncSession, actor: Actor, user_id: int) -> tuple[User, Schedule]:
+    """A teammate's schedule, as a notice's button shows it (the id is untrusted)."""
+    require_staff(actor)
+    person = await get_team_user(session, actor, user_id)
+    return person, await schedule_of(session, person)
+
+
 async def team_schedule(session: AsyncSession, team_id: int) -> Schedule:
     return _as_schedule(
         await session.scalar(

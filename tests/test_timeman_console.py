@@ -217,6 +217,51 @@ async def test_a_schedule_that_ends_at_midnight_is_saved(sqlite_app: App) -> Non
     assert "planned 12 h a day" in out
 
 
+async def test_a_changed_schedule_is_told_to_the_supervisor_or_the_person(
+    sqlite_app: App,
+) -> None:
+    """Anna changes her own schedule: her supervisor gets one notice with the old and the
+    new schedule and a button to see it; Petr, with no supervisor, tells the admins (in
+    Russian here); a schedule the admin sets for Anna is told to Anna, not the admin."""
+    boss = ConsoleDriver(sqlite_app, user="Boss", lang="en")
+    await boss.say("/start")
+    code = invite_code(await boss.say("/invite"))
+    anna = ConsoleDriver(sqlite_app, user="Anna", lang="en")
+    await anna.say(f"/start {code}")
+    petr = ConsoleDriver(sqlite_app, user="Petr", lang="ru")
+    await petr.say(f"/start {code}")
+    olga = ConsoleDriver(sqlite_app, user="Olga", lang="ru")
+    await olga.say(f"/start {code}")
+    await boss.say("/team supervisor @Anna @Olga")
+    await boss.say("/day")
+
+    out = await anna.say("/day schedule mon-fri 10:00-19:00")
+    assert "Work schedule of Anna saved" in out and "changed" not in out, out
+    out = await olga.say("/day")
+    assert out.count("Anna изменил(а) свой график работы.") == 1, out
+    assert "Теперь: пн, вт, ср, чт, пт, 10:00–19:00" in out, out
+    assert "Было: пн, вт, ср, чт, пт, 09:00–18:00" in out, out
+    out = await olga.press("График работы")
+    assert "Anna" in out and "10:00–19:00" in out, out
+    out = await boss.say("/day")
+    assert "changed" not in out, out  # Anna has a supervisor: the admin is not told
+
+    await petr.say("/day schedule пн-пт 08:00-17:00")
+    out = await boss.say("/day")
+    assert "Petr changed their work schedule." in out, out
+    assert "Now: Mon, Tue, Wed, Thu, Fri, 08:00–17:00" in out, out
+    out = await anna.say("/day schedule mon-fri 10:00-19:00")  # the same again: no news
+    assert "changed" not in await olga.say("/day")
+
+    await boss.say("/day schedule @Anna mon-thu 09:00-18:00")
+    out = await anna.say("/day")
+    assert "Boss changed your work schedule." in out, out
+    assert "Was: Mon, Tue, Wed, Thu, Fri, 10:00–19:00" in out, out
+    out = await anna.press("Work schedule")
+    assert "Mon, Tue, Wed, Thu, 09:00–18:00" in out, out
+    assert "изменил" not in await olga.say("/day")  # the admin's change: Anna is told
+
+
 async def test_a_corrected_start_measures_the_day_again(sqlite_app: App) -> None:
     """Started at noon (late), corrected to 09:00: no late start is left; a second
     correction to 11:00 is late again, and once rejected the day is back at 09:00."""
