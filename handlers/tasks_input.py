@@ -82,8 +82,13 @@ def with_default_time(
             return local.astimezone(ZoneInfo("UTC"))
     if has_time(fragment):
         return moment
-    minute = min(workday[0] if start else workday[1], 23 * 60 + 59)  # 24:00: 23:59
-    default = local.replace(hour=minute // 60, minute=minute % 60, second=0, microsecond=0)
+    minute = workday[0] if start else workday[1]
+    if minute == 24 * 60:  # a day to midnight: 23:59 of the day said
+        minute -= 1
+    # a night shift's end (22:00-06:00: minute 1800) is the next morning's
+    default = local.replace(
+        hour=minute % 1440 // 60, minute=minute % 60, second=0, microsecond=0
+    ) + timedelta(days=minute // 1440)
     current = (now or utcnow()).astimezone(ZoneInfo(tz))
     if default <= current and default.date() == current.date():
         if start:

@@ -64,9 +64,8 @@ def parse_schedule(words: list[str], base: timeman.Schedule) -> timeman.Schedule
         word = words[index].lower()
         hours = HOURS.match(word)
         if hours:
+            # an end not after the start is the next morning's: "12:00-00:00", "22:00-06:00"
             start, end = parse_clock(hours.group(1)), parse_clock(hours.group(2))
-            if end == 0:
-                end = 24 * 60
             seen = True
         elif word in LUNCH_WORDS and index + 1 < len(words) and words[index + 1].isdigit():
             lunch = int(words[index + 1])
@@ -87,7 +86,9 @@ def schedule_text(tr: Translator, schedule: timeman.Schedule) -> Any:
     names = get_day_names("abbreviated", locale=tr.lang)
     days = ", ".join(names[int(d) - 1] for d in schedule.weekdays)
     start = f"{schedule.start_minute // 60:02d}:{schedule.start_minute % 60:02d}"
-    end = f"{schedule.end_minute // 60:02d}:{schedule.end_minute % 60:02d}"
+    # a night shift's end is the next morning's clock ("22:00–06:00"); midnight is 24:00
+    last = schedule.end_minute if schedule.end_minute <= 24 * 60 else schedule.end_minute % 1440
+    end = f"{last // 60:02d}:{last % 60:02d}"
     return tr(
         "{days}, {start}–{end}, lunch {lunch} min, planned {planned} a day",
         days=days,
@@ -169,8 +170,9 @@ async def schedule_command(ctx: Ctx, text: str) -> View:
     if not words:
         title = ctx.tr.s("Work schedule") if target is None or target.id == user.id else target.name
         return schedule_view(ctx.tr, title, current)
-    schedule = parse_schedule(words, current)
-    await timeman.set_schedule(ctx.session, ctx.me, target.id if target else None, schedule)
+    schedule = await timeman.set_schedule(
+        ctx.session, ctx.me, target.id if target else None, parse_schedule(words, current)
+    )
     if target is not None:
         await tell_schedule_change(ctx, target, current, schedule)
     people = (

@@ -35,8 +35,9 @@ def next_fire(minute: int, tz: str, after: datetime) -> datetime:
     """The first moment after `after` when the local clock in `tz` shows `minute`."""
     zone = ZoneInfo(tz)
     local_day = after.astimezone(zone).date()
-    for shift in range(0, 3):
-        # minute 1440 (a workday that ends at midnight) is the next day's 00:00
+    for shift in range(-1, 3):
+        # minute 1440 (a workday that ends at midnight) is the next day's 00:00, and a
+        # night shift's end (1800) the next day's 06:00: yesterday's may be still ahead
         day = local_day + timedelta(days=shift + minute // 1440)
         naive = datetime.combine(day, time(minute % 1440 // 60, minute % 60))
         moment = naive.replace(tzinfo=zone, fold=0).astimezone(UTC)

@@ -45,6 +45,18 @@ def at_local(day: date, minute: int, tz: str) -> datetime:
     return naive.replace(tzinfo=ZoneInfo(tz)).astimezone(UTC)
 
 
+def shift_date(schedule: Schedule, moment: datetime, tz: str) -> date:
+    """The date whose working day a moment falls in: its own, except the small hours of
+    a night shift (00:30 of a 22:00-06:00 shift) belong to the evening before."""
+    local = moment.astimezone(ZoneInfo(tz))
+    day = local.date()
+    ends = schedule.end_minute - 24 * 60  # a night shift's end, the next morning
+    if 0 < ends and local.hour * 60 + local.minute < ends:
+        if schedule.works_on(day - timedelta(days=1)):
+            return day - timedelta(days=1)
+    return day
+
+
 def worked(day: WorkDay, now: datetime) -> timedelta:
     end = day.finished_at if day.status == "closed" and day.finished_at else now
     paused = timedelta(0)
@@ -142,8 +154,12 @@ async def start_day(
     start = at or now
     if start > now + timedelta(minutes=1):
         raise DomainError(N_("The start cannot be in the future."))
+    schedule = await schedule_of(session, user)
     today_ = local_date(now, user.timezone)
-    if local_date(start, user.timezone) != today_:
+    night = shift_date(schedule, now, user.timezone)
+    if night != today_ and await day_on(session, user.id, night) is None:
+        today_ = night  # late for last night's shift, not early for tonight's
+    if local_date(start, user.timezone) not in (today_, local_date(now, user.timezone)):
         raise DomainError(N_("A late entry must be a time of today."))
     stale = await open_day(session, user.id)
     if stale is not None and stale.day != today_:
@@ -168,7 +184,6 @@ async def start_day(
     if late_entry:
         correction = await _record_correction(session, user, day, "start", now, start, reason)
     violations = []
-    schedule = await schedule_of(session, user)
     if schedule.works_on(today_):
         due = at_local(today_, schedule.start_minute + schedule.grace_minutes, user.timezone)
         if start > due:

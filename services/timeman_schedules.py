@@ -1,8 +1,9 @@
-"""Work schedules: a person's own, else their team's, else Monday to Friday 9:00-18:00."""
+"""Work schedules: a person's own, else their team's, else Monday to Friday 9:00-18:00;
+a night shift (22:00-06:00) ends the next morning."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from sqlalchemy import select
@@ -13,9 +14,15 @@ from models.timeman import WorkSchedule
 from services.access import Actor, get_team_user, require_admin, require_staff
 from services.errors import N_, DomainError
 
+DAY = 24 * 60
+
 
 @dataclass(frozen=True, slots=True)
 class Schedule:
+    """Minutes from the midnight the working day starts after; a night shift ends the
+    next morning, past 24:00 (22:00-06:00 is 1320-1800), so every use of the end (an
+    early finish, the report prompt, a day's planned end) lands on the right morning."""
+
     weekdays: str = "12345"
     start_minute: int = 9 * 60
     end_minute: int = 18 * 60
@@ -93,7 +100,11 @@ async def set_schedule(
         await get_team_user(session, actor, user_id)
     if not schedule.weekdays or any(c not in "1234567" for c in schedule.weekdays):
         raise DomainError(N_("Name the work days, for example mon-fri."))
-    if not 0 <= schedule.start_minute < schedule.end_minute <= 24 * 60:
+    if not 0 <= schedule.start_minute < DAY or not 0 <= schedule.end_minute <= 2 * DAY:
+        raise DomainError(N_("The workday must end after it starts, for example 09:00-18:00."))
+    if schedule.end_minute <= schedule.start_minute:  # a night shift: 22:00-06:00
+        schedule = replace(schedule, end_minute=schedule.end_minute % DAY + DAY)
+    if schedule.end_minute > schedule.start_minute + DAY:
         raise DomainError(N_("The workday must end after it starts, for example 09:00-18:00."))
     if schedule.lunch_minutes < 0 or schedule.planned <= timedelta(0):
         raise DomainError(N_("The lunch break is longer than the workday."))
@@ -112,4 +123,4 @@ async def set_schedule(
     row.lunch_minutes = schedule.lunch_minutes
     row.grace_minutes = schedule.grace_minutes
     await session.flush()
-    return schedule
+    return _as_schedule(row)

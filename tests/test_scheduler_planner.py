@@ -199,6 +199,39 @@ async def test_a_workday_ending_at_midnight_is_prompted_at_midnight_for_that_day
     assert stats.fired >= 1
 
 
+async def test_a_night_shift_is_greeted_at_its_start_and_prompted_the_next_morning(
+    maker: async_sessionmaker[AsyncSession],  # noqa: F811
+    team: Team,
+) -> None:
+    """22:00-06:00 on weekdays: "my day" comes on Friday at 22:00, the report prompt on
+    Saturday at 06:00 about Friday's day (not skipped as Saturday's day off)."""
+    async with maker() as s, s.begin():
+        await timeman.set_schedule(
+            s, team.anna, team.anna.user_id, timeman.Schedule("12345", 22 * 60, 6 * 60, 0)
+        )
+        user = await s.get(User, team.anna.user_id)
+        assert user is not None
+        await reminders.sync_rules(s, user, local(2026, 11, 27, 5))
+    # at 05:00 on Friday, Thursday's shift is still to end at 06:00
+    assert reminders.next_fire(30 * 60, "Europe/Berlin", local(2026, 11, 27, 5)) == local(
+        2026, 11, 27, 6
+    )
+    async with maker() as s, s.begin():
+        day, _c, _v = await timeman.start_day(s, team.anna, now=local(2026, 11, 27, 21, 55))
+    await planner.tick(maker, now=local(2026, 11, 27, 22, 1))
+    async with maker() as s:
+        rows = await sent_to(s, team.anna.user_id)
+    assert [r.due_at.astimezone(BERLIN).hour for r in rows if "My day" in text(r)] == [22]
+    await planner.tick(maker, now=local(2026, 11, 28, 6, 1))
+    async with maker() as s:
+        rows = await sent_to(s, team.anna.user_id)
+    prompts = [r for r in rows if "Your workday is ending" in text(r)]
+    assert len(prompts) == 1, [text(r) for r in rows]
+    assert prompts[0].due_at.astimezone(BERLIN) == local(2026, 11, 28, 6, 1)
+    actions = [b.action for row in View.from_dict(prompts[0].payload).buttons for b in row]
+    assert f"day:f:{day.id}" in actions
+
+
 async def test_daily_rule_through_dst_fires_every_day_once(
     maker: async_sessionmaker[AsyncSession],  # noqa: F811
     team: Team,

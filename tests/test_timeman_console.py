@@ -217,6 +217,39 @@ async def test_a_schedule_that_ends_at_midnight_is_saved(sqlite_app: App) -> Non
     assert "planned 12 h a day" in out
 
 
+async def test_a_night_shift_is_saved_and_bare_days_end_the_next_morning(
+    sqlite_app: App,
+) -> None:
+    """22:00-06:00 is saved as typed, in English and in Russian; "tomorrow" without a
+    time is the end of tomorrow's shift: 06:00 the morning after."""
+    from zoneinfo import ZoneInfo
+
+    from sqlalchemy import select
+
+    from models.tasks import Task
+
+    tz = midday_zone()
+    boss = ConsoleDriver(sqlite_app, user="Boss", lang="en", timezone=tz)
+    await boss.say("/start")
+    out = await boss.say("/day schedule mon-sun 22:00-06:00")
+    assert "Work schedule of Boss saved" in out, out
+    assert "22:00–06:00, lunch 60 min, planned 7 h a day" in out, out
+    code = invite_code(await boss.say("/invite"))
+    olga = ConsoleDriver(sqlite_app, user="Olga", lang="ru", timezone=tz)
+    await olga.say(f"/start {code}")
+    out = await olga.say("/day график пн-пт 22:00-6:00 обед 30")
+    assert "22:00–06:00, обед 30 мин, по плану 7 ч 30 мин в день" in out, out
+
+    out = await boss.say("/task Check the pumps tomorrow")
+    assert "06:00" in out, out
+    async with sqlite_app.workspace.sessionmaker() as s:
+        deadline = await s.scalar(select(Task.deadline).where(Task.title == "Check the pumps"))
+    assert deadline is not None
+    local = deadline.astimezone(ZoneInfo(tz))
+    today = datetime.now(ZoneInfo(tz)).date()
+    assert (local.date(), local.strftime("%H:%M")) == (today + timedelta(days=2), "06:00")
+
+
 async def test_a_changed_schedule_is_told_to_the_supervisor_or_the_person(
     sqlite_app: App,
 ) -> None:

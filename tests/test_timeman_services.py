@@ -341,3 +341,38 @@ async def test_a_short_day_counts_whole_minutes_as_the_card_does(
         _, _, found = await timeman.finish_day(s, team.anna, now=at(10, 0) + timedelta(seconds=30))
         kinds = {v.kind: v.minutes for v in found}
         assert kinds["short_day"] == 8 * 60  # "0 min of 8 h" worked: 8 h under plan
+
+
+async def test_a_night_shift_runs_to_the_next_morning(
+    maker: async_sessionmaker[AsyncSession], team: Team
+) -> None:
+    """22:00-06:00: started at 21:55 is in time, finished at 06:05 the next morning is a
+    normal finish of that day, counted on its date; 00:30 is late for last night's."""
+    saturday, monday = FRI + timedelta(days=1), FRI + timedelta(days=3)
+    async with maker() as s, s.begin():
+        saved = await timeman.set_schedule(
+            s, team.anna, team.anna.user_id, timeman.Schedule("12345", 22 * 60, 6 * 60, 60)
+        )
+        assert (saved.start_minute, saved.end_minute, saved.planned) == (
+            1320,
+            1800,
+            timedelta(hours=7),
+        )
+    async with maker() as s, s.begin():
+        day, _, late = await timeman.start_day(s, team.anna, now=at(21, 55))
+        assert late == [] and day.day == date(2026, 11, 27)
+        current, stale = await timeman.today(s, team.anna, now=at(5, 0, saturday))
+        assert current is not None and current.id == day.id and stale is None
+        _, _, found = await timeman.finish_day(s, team.anna, now=at(6, 5, saturday))
+        assert found == []
+        people = await timeman_sheet.sheet_people(s, team.anna)
+        (row,) = await timeman_sheet.timesheet(s, people, date(2026, 11, 23), date(2026, 11, 29))
+        assert row.days == {date(2026, 11, 27): 8 * 3600 + 10 * 60} and not row.left_open
+    async with maker() as s, s.begin():
+        # Monday's shift started at 00:30 on Tuesday: late by 2 h 30 min, and an early
+        # finish at 05:00 that Tuesday morning
+        day, _, late = await timeman.start_day(s, team.anna, now=at(0, 30, monday + timedelta(1)))
+        assert day.day == date(2026, 11, 30)
+        assert [(v.kind, v.minutes) for v in late] == [("late_start", 150)]
+        _, _, found = await timeman.finish_day(s, team.anna, now=at(5, 0, monday + timedelta(1)))
+        assert {v.kind: v.minutes for v in found}["early_finish"] == 60
