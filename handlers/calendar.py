@@ -385,7 +385,7 @@ async def events_action(ctx: Ctx) -> Any:
         view.edit = True
         return view
     if verb == "c":
-        await calendar.get_event(ctx.session, ctx.me, event_id)
+        await calendar.get_event_to_change(ctx.session, ctx.me, event_id)
         return await ctx.start_form("event_comment", {"event_id": event_id})
     if verb == "sh":
         await calendar.get_event(ctx.session, ctx.me, event_id)

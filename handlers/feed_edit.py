@@ -97,7 +97,7 @@ async def act(ctx: Ctx, verb: str, item_id: int) -> Any:
 
 
 async def start_edit(ctx: Ctx, post_id: int) -> Any:
-    post = await feed.get_post(ctx.session, ctx.me, post_id)
+    post = await feed.get_post_to_change(ctx.session, ctx.me, post_id)
     if post.author_id != ctx.me.user_id:
         raise DomainError(_N("Only the author can edit the post."))
     return await ctx.start_form("post_edit", {"post_id": post.id})

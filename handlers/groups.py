@@ -224,6 +224,7 @@ async def groups_command(ctx: Ctx) -> Any:
         return await _create_from_text(ctx, rest)
     if verb in RESTORE_WORDS and rest:  # an archived group is in no list: found by name
         group = await groups.restore(ctx.session, ctx.me, rest)
+        await _remind_again(ctx, group)
         done = View(body=ctx.tr("{group} is back from the archive.", group=bold(group.name)))
         card = await card_view(ctx, group)
         done.body = [*done.body, Span("\n\n"), *card.body]
@@ -294,8 +295,9 @@ async def _archive(ctx: Ctx, group_id: int) -> View:
             "group_added",
             lambda tr: View(
                 body=tr(
-                    "{person} archived the group {group}: the project is over. "
-                    "Its tasks and files stay in /tasks and /drive.",
+                    "{person} archived the group {group}: the project is over. Its tasks, "
+                    "events and files stay in /tasks, /events and /drive, to read: nothing "
+                    "can be added to them or changed.",
                     person=bold(who),
                     group=bold(group.name),
                 )
@@ -303,12 +305,25 @@ async def _archive(ctx: Ctx, group_id: int) -> View:
         )
     return View(
         body=ctx.tr(
-            "{group} is archived: it left the lists, its invites stopped working and its "
-            "members were told. /groups restore {name} brings it back.",
+            "{group} is archived: it left the lists, its invites stopped working, its "
+            "members were told, and nothing can be added to it or changed in it until "
+            "/groups restore {name} brings it back.",
             group=bold(group.name),
             name=group.name,
         )
     )
+
+
+async def _remind_again(ctx: Ctx, group: Group) -> None:
+    """A group back from the archive: its coming events are reminded of again (archiving
+    dropped their queued reminders; deadlines remind by themselves)."""
+    try:
+        from handlers.calendar_reminders import queue_event_reminders
+        from services.calendar_reminders import group_series
+    except ImportError:  # pragma: no cover - a build without the calendar
+        return
+    for event in await group_series(ctx.session, group.id):
+        await queue_event_reminders(ctx.session, event)
 
 
 def _people_list(text: str) -> list[str]:

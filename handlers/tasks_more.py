@@ -60,7 +60,7 @@ async def task_action(ctx: Ctx) -> Any:
         verb2 = ctx.action_args[2] if len(ctx.action_args) > 2 else ""
         return await apply_status(ctx, task_id, verb2)
     if verb == "rt":
-        await tasks.get_task(ctx.session, ctx.me, task_id)
+        await tasks.get_task_to_change(ctx.session, ctx.me, task_id)
         return await ctx.start_form("task_return", {"task_id": task_id})
     if verb == "dq":
         code = ctx.action_args[2] if len(ctx.action_args) > 2 else ""
@@ -68,14 +68,14 @@ async def task_action(ctx: Ctx) -> Any:
         view.edit = True  # a quick answer under a new card: the card shows the deadline now
         return view
     if verb == "dl":
-        await tasks.get_task(ctx.session, ctx.me, task_id)
+        await tasks.get_task_to_change(ctx.session, ctx.me, task_id)
         return await ctx.start_form("task_deadline", {"task_id": task_id})
     if verb == "dy":  # "Yes, delete it"
         from handlers.tasks_sub import delete
 
         return await delete(ctx, task_id)
     if verb == "dg":
-        await tasks.get_task(ctx.session, ctx.me, task_id)
+        await tasks.get_task_to_change(ctx.session, ctx.me, task_id)
         return await ctx.start_form("task_delegate", {"task_id": task_id})
     if verb == "dp":
         return await apply_delegate(ctx, task_id, ctx.int_arg(2))
@@ -105,22 +105,22 @@ async def task_action(ctx: Ctx) -> Any:
     if verb == "c":
         return await comments_view(ctx, task_id, ctx.page_arg(2))
     if verb == "cm":
-        await tasks.get_task(ctx.session, ctx.me, task_id)
+        await tasks.get_task_to_change(ctx.session, ctx.me, task_id)
         return await ctx.start_form("task_comment", {"task_id": task_id})
     if verb == "cr":
-        await tasks.get_task(ctx.session, ctx.me, task_id)
+        await tasks.get_task_to_change(ctx.session, ctx.me, task_id)
         return await ctx.start_form(
             "task_comment", {"task_id": task_id, "reply_to": ctx.int_arg(2)}
         )
     if verb == "ck":
         return await checklist_view(ctx, task_id, ctx.page_arg(2))
     if verb == "ca":
-        await tasks.get_task(ctx.session, ctx.me, task_id)
+        await tasks.get_task_to_change(ctx.session, ctx.me, task_id)
         return await ctx.start_form("task_check", {"task_id": task_id})
     if verb == "sb":
         return await subtasks_view(ctx, task_id, ctx.page_arg(2))
     if verb == "sn":
-        await tasks.get_task(ctx.session, ctx.me, task_id)
+        await tasks.get_task_to_change(ctx.session, ctx.me, task_id)
         return await ctx.start_form("task_sub", {"task_id": task_id})
     if verb == "ti":
         task, previous = await tasks_work.start_timer(ctx.session, ctx.me, task_id)
@@ -141,7 +141,7 @@ async def task_action(ctx: Ctx) -> Any:
         view.body = [*note, Span("\n\n"), *view.body]
         return view
     if verb == "tm":
-        await tasks.get_task(ctx.session, ctx.me, task_id)
+        await tasks.get_task_to_change(ctx.session, ctx.me, task_id)
         return await ctx.start_form("task_time", {"task_id": task_id})
     return View(body=ctx.tr("This button is out of date. Open the list again."), private=True)
 
@@ -160,7 +160,7 @@ async def _forgotten(ctx: Ctx, task: Task, stopped: tasks_work.StoppedTimer) -> 
 
 
 async def _may_edit(ctx: Ctx, task_id: int) -> None:
-    task = await tasks.get_task(ctx.session, ctx.me, task_id)
+    task = await tasks.get_task_to_change(ctx.session, ctx.me, task_id)
     if not tasks.may_edit(ctx.me, task):
         raise forbidden()
 

@@ -48,7 +48,7 @@ STATUS_WORDS = {
 async def confirm_delete(ctx: Ctx, task_id: int) -> View:
     """Deleting cannot be undone: the task is named, its open subtasks counted, and the
     person asked once."""
-    task = await tasks.get_task(ctx.session, ctx.me, task_id)
+    task = await tasks.get_task_to_change(ctx.session, ctx.me, task_id)
     if not tasks.can_manage(ctx.me, task):
         raise DomainError(_N("Only the task's creator may delete it."))
     subs = await tasks.subtasks(ctx.session, ctx.me, task.id, per_page=1, open_only=True)
@@ -108,7 +108,7 @@ async def subcommand(ctx: Ctx, task_id: int, rest: str) -> Any:
         await tasks_work.add_items(ctx.session, ctx.me, task_id, tasks_work.split_items(arg))
         return await checklist_view(ctx, task_id)
     if verb in ("sub", "подзадача"):
-        await tasks.get_task(ctx.session, ctx.me, task_id)
+        await tasks.get_task_to_change(ctx.session, ctx.me, task_id)
         return await create_from_text(ctx, arg, parent_id=task_id)
     if verb in ("after", "после"):
         pred_id, _, off = arg.lstrip("#").partition(" ")
@@ -160,7 +160,7 @@ async def subcommand(ctx: Ctx, task_id: int, rest: str) -> Any:
         return await apply_deadline(ctx, task_id, as_moment(await parse_deadline(ctx, arg)))
     if verb in ("delegate", "делегировать", "передать"):
         if not arg:  # to whom: asked, with the people to choose from
-            await tasks.get_task(ctx.session, ctx.me, task_id)
+            await tasks.get_task_to_change(ctx.session, ctx.me, task_id)
             return await ctx.start_form("task_delegate", {"task_id": task_id})
         picked = await pick_person(ctx, arg, lambda uid: f"t:dp:{task_id}:{uid}")
         if isinstance(picked, View):
@@ -172,7 +172,7 @@ async def subcommand(ctx: Ctx, task_id: int, rest: str) -> Any:
     if verb in ("add", "добавить", "watch", "наблюдать", "observer", "наблюдатель"):
         role = tasks.ACCOMPLICE if verb in ("add", "добавить") else tasks.AUDITOR
         if not arg and role == tasks.ACCOMPLICE:  # "/task 5 add": whom?
-            await tasks.get_task(ctx.session, ctx.me, task_id)
+            await tasks.get_task_to_change(ctx.session, ctx.me, task_id)
             return await ctx.start_form("task_member", {"task_id": task_id, "role": role})
         if not arg:
             return await add_role(ctx, task_id, ctx.me.user_id, tasks.AUDITOR)

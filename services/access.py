@@ -9,12 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import ColumnElement, Select, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.groups import Group, GroupMember
 from models.teams import Role, User
-from services.errors import forbidden, not_found
+from services.errors import N_, DomainError, forbidden, not_found
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +79,63 @@ async def get_visible_group(session: AsyncSession, actor: Actor, group_id: int) 
     if group is None:
         raise not_found()
     return group
+
+
+def may_restore(actor: Actor, group: Group) -> bool:
+    """Who brings an archived group back (and archives one): its owner or a team admin."""
+    return actor.is_admin or group.owner_id == actor.user_id
+
+
+class ReadOnlyGroup(DomainError):
+    """Something was to be added to or changed in an archived group: it is read-only."""
+
+    def __init__(self, actor: Actor, group: Group) -> None:
+        key = (
+            N_(
+                "{name} is archived: its tasks, events, posts and files can be read, but "
+                "nothing can be added or changed. To bring it back: /groups restore {name}"
+            )
+            if may_restore(actor, group)
+            else N_(
+                "{name} is archived: its tasks, events, posts and files can be read, but "
+                "nothing can be added or changed until its owner or a team admin brings "
+                "it back."
+            )
+        )
+        super().__init__(key, name=group.name)
+
+
+def outside_archived_groups(group_id: Any) -> ColumnElement[bool]:
+    """For a query: the row (by its `group_id` column) is no archived group's. Reminders,
+    overdue notices and the day's agenda leave an archived group's things out."""
+    return or_(
+        group_id.is_(None), group_id.not_in(select(Group.id).where(Group.archived.is_(True)))
+    )
+
+
+async def archived_group(session: AsyncSession, group_id: int | None) -> Group | None:
+    """The group of that id when it is archived (None: not archived, or no group)."""
+    group = await session.get(Group, group_id) if group_id is not None else None
+    return group if group is not None and group.archived else None
+
+
+async def ensure_group_writable(session: AsyncSession, actor: Actor, group_id: int | None) -> None:
+    """Refuse to add or change anything in an archived group (`group_id`: the group of
+    the task, event, post or file at hand; None: not a group's)."""
+    group = await archived_group(session, group_id)
+    if group is not None:
+        raise ReadOnlyGroup(actor, group)
+
+
+async def get_writable_group(session: AsyncSession, actor: Actor, group_id: int) -> Group:
+    """A visible group something new goes into: an archived one refuses (ReadOnlyGroup)
+    rather than being unknown."""
+    archived = (
+        await session.execute(visible_groups(actor, archived=True).where(Group.id == group_id))
+    ).scalar_one_or_none()
+    if archived is not None:
+        raise ReadOnlyGroup(actor, archived)
+    return await get_visible_group(session, actor, group_id)
 
 
 async def get_team_user(session: AsyncSession, actor: Actor, user_id: int) -> User:

@@ -19,7 +19,14 @@ from models.base import utcnow
 from models.calendar import Event, EventAttendee, EventComment, EventOccurrenceAnswer
 from models.groups import GroupMember
 from models.teams import User
-from services.access import Actor, get_team_user, get_visible_group, member_group_ids
+from services.access import (
+    Actor,
+    ensure_group_writable,
+    get_team_user,
+    get_visible_group,
+    get_writable_group,
+    member_group_ids,
+)
 from services.calendar_parse import TITLE_MAX, check_times
 from services.calendar_recur import REPEATS, Occurrence, expand, key_to_time, occ_key
 from services.errors import N_, DomainError, not_found
@@ -94,9 +101,18 @@ async def ensure_live(session: AsyncSession, event: Event) -> None:
         raise DomainError(N_("This event was cancelled."))
 
 
-async def get_live(session: AsyncSession, actor: Actor, event_id: int) -> Event:
-    """An event the actor sees and that still takes place."""
+async def get_event_to_change(session: AsyncSession, actor: Actor, event_id: int) -> Event:
+    """An event the actor sees, to comment on, answer or change: refused while its
+    group is archived."""
     event = await get_event(session, actor, event_id)
+    await ensure_group_writable(session, actor, event.group_id)
+    return event
+
+
+async def get_live(session: AsyncSession, actor: Actor, event_id: int) -> Event:
+    """An event the actor sees and that still takes place, to answer, invite to or
+    change (get_event_to_change)."""
+    event = await get_event_to_change(session, actor, event_id)
     await ensure_live(session, event)
     return event
 
@@ -132,7 +148,7 @@ async def create_event(
     if repeat not in REPEATS:
         raise DomainError(N_("Repeat daily, weekly or monthly."))
     if group_id is not None:
-        await get_visible_group(session, actor, group_id)
+        await get_writable_group(session, actor, group_id)
         if actor.is_extranet or not actor.is_admin:
             if await session.get(GroupMember, (group_id, actor.user_id)) is None:
                 raise DomainError(N_("Join the group first to plan its events."))
@@ -446,7 +462,7 @@ async def without_declined(
 async def add_comment(
     session: AsyncSession, actor: Actor, event_id: int, text: str
 ) -> tuple[Event, EventComment]:
-    event = await get_event(session, actor, event_id)
+    event = await get_event_to_change(session, actor, event_id)
     text = text.strip()
     if not text:
         raise DomainError(N_("Write the comment text."))

@@ -1,5 +1,6 @@
 """Event reminders: the per-person lead time, the reminders due for an event's
-coming occurrences, and forgetting queued ones when an event changes."""
+coming occurrences, and forgetting queued ones when an event changes (or its group
+is archived: none while it is)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from models.calendar import CalendarSettings, Event
 from models.notifications import Notification
 from models.outbox import OutboxMessage
 from models.teams import User
-from services.access import Actor
+from services.access import Actor, archived_group
 from services.calendar import overrides_of, people_to_tell, series_answers
 from services.calendar_recur import Occurrence, expand, occ_key
 from services.errors import N_, DomainError
@@ -61,6 +62,8 @@ async def due_reminders(
         series = await session.get(Event, event.parent_id) or event
     if series.cancelled:
         return []
+    if await archived_group(session, series.group_id) is not None:
+        return []  # an archived group's events remind nobody until it is back
     overrides = await overrides_of(session, [series.id])
     occs = expand([series], overrides, now, now + REMIND_AHEAD)[:REMIND_MAX]
     out: list[DueReminder] = []
@@ -121,6 +124,23 @@ async def drop_reminders(
     await session.execute(pending)
     await session.execute(centre)
     await session.flush()
+
+
+async def group_series(session: AsyncSession, group_id: int) -> list[Event]:
+    """A group's events (a series by its first row) that were not cancelled: their
+    reminders stop when the group is archived and are queued again when it is back."""
+    rows = await session.scalars(
+        select(Event)
+        .where(Event.group_id == group_id, Event.parent_id.is_(None), Event.cancelled.is_(False))
+        .order_by(Event.id)
+    )
+    return list(rows)
+
+
+async def drop_group_reminders(session: AsyncSession, group_id: int) -> None:
+    """Forget the queued, not yet sent reminders of a group's events (it was archived)."""
+    for event in await group_series(session, group_id):
+        await drop_reminders(session, event)
 
 
 async def drop_person_reminders(

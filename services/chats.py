@@ -17,7 +17,13 @@ from models.groups import Group
 from models.outbox import SKIP_CHATS
 from models.teams import Identity
 from services import outbox
-from services.access import Actor, get_visible_group, require_staff, visible_groups
+from services.access import (
+    Actor,
+    get_visible_group,
+    get_writable_group,
+    require_staff,
+    visible_groups,
+)
 from services.errors import N_, DomainError, Forbidden, NotFound
 from services.pagination import Page, paginate
 
@@ -65,7 +71,7 @@ async def bind(
 ) -> tuple[Group, bool]:
     """Bind the chat to the group; returns (group, changed). Rebinding needs rights on both."""
     require_staff(actor)
-    group = await get_visible_group(session, actor, group_id)
+    group = await get_writable_group(session, actor, group_id)
     _require_manager(actor, group)
     current = await binding_of(session, platform, chat_id)
     if current is not None:

@@ -11,7 +11,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.drive import DriveFile
 from models.groups import GroupMember
-from services.access import Actor, get_visible_group, member_group_ids
+from services.access import (
+    Actor,
+    ensure_group_writable,
+    get_visible_group,
+    get_writable_group,
+    member_group_ids,
+)
 from services.errors import N_, DomainError, not_found
 from services.pagination import Page, paginate
 
@@ -63,7 +69,7 @@ async def save_file(
 
 
 async def _member_group(session: AsyncSession, actor: Actor, group_id: int) -> None:
-    await get_visible_group(session, actor, group_id)
+    await get_writable_group(session, actor, group_id)
     if await session.get(GroupMember, (group_id, actor.user_id)) is None:
         raise DomainError(N_("Join the group first to keep files in it."))
 
@@ -80,9 +86,12 @@ async def get_file(session: AsyncSession, actor: Actor, file_id: int) -> DriveFi
 
 
 async def get_own(session: AsyncSession, actor: Actor, file_id: int) -> DriveFile:
+    """A file the actor may move or delete: their own (any, for an admin), not one of
+    an archived group."""
     row = await get_file(session, actor, file_id)
     if row.owner_id != actor.user_id and not actor.is_admin:
         raise DomainError(N_("Only the file's owner can do that."))
+    await ensure_group_writable(session, actor, row.group_id)
     return row
 
 
@@ -122,8 +131,11 @@ async def move_to_group(
     return row
 
 
-async def check_item(session: AsyncSession, actor: Actor, ref: str) -> str:
-    """The canonical ref of an item the actor sees (events, tasks, CRM records)."""
+async def check_item(
+    session: AsyncSession, actor: Actor, ref: str, *, to_change: bool = False
+) -> str:
+    """The canonical ref of an item the actor sees (events, tasks, CRM records);
+    `to_change`: a file is attached to it, refused while its group is archived."""
     kind, _, raw = ref.partition(":")
     if kind not in ATTACHABLE or not raw.isdigit() or len(raw) > 12:
         raise DomainError(
@@ -134,12 +146,14 @@ async def check_item(session: AsyncSession, actor: Actor, ref: str) -> str:
     if kind == "event":
         from services import calendar
 
-        event = await calendar.get_event(session, actor, int(raw))
+        get_event = calendar.get_event_to_change if to_change else calendar.get_event
+        event = await get_event(session, actor, int(raw))
         return f"event:{event.parent_id or event.id}"
     if kind == "task":
         from services import tasks
 
-        await tasks.get_task(session, actor, int(raw))
+        get_task = tasks.get_task_to_change if to_change else tasks.get_task
+        await get_task(session, actor, int(raw))
     else:
         from services import crm
 
@@ -150,7 +164,8 @@ async def check_item(session: AsyncSession, actor: Actor, ref: str) -> str:
 async def attach(session: AsyncSession, actor: Actor, file_id: int, ref: str) -> DriveFile:
     """Attach a file to an item the actor sees."""
     row = await get_file(session, actor, file_id)
-    row.attached_to = await check_item(session, actor, ref)
+    await ensure_group_writable(session, actor, row.group_id)
+    row.attached_to = await check_item(session, actor, ref, to_change=True)
     await session.flush()
     return row
 

@@ -19,7 +19,14 @@ from models.feed import Poll, Post, PostComment, PostLike, PostRead, PostRecipie
 from models.groups import GroupMember
 from models.teams import Role, User
 from services import notifications
-from services.access import Actor, get_team_user, get_visible_group, member_group_ids
+from services.access import (
+    Actor,
+    ensure_group_writable,
+    get_team_user,
+    get_visible_group,
+    get_writable_group,
+    member_group_ids,
+)
 from services.errors import N_, DomainError, not_found
 from services.pagination import Page, paginate, paginate_rows
 
@@ -48,6 +55,14 @@ async def get_post(session: AsyncSession, actor: Actor, post_id: int) -> Post:
     return post
 
 
+async def get_post_to_change(session: AsyncSession, actor: Actor, post_id: int) -> Post:
+    """A post the actor sees, to like, comment on, vote in, share or change: refused
+    while the group it went to is archived. Who may make the change is the caller's."""
+    post = await get_post(session, actor, post_id)
+    await ensure_group_writable(session, actor, post.group_id)
+    return post
+
+
 def clean_text(text: str) -> str:
     text = text.strip()
     if not text:
@@ -69,7 +84,7 @@ async def create_post(
     """A new post and the people it reaches (the author excluded)."""
     text = clean_text(text)
     if group_id is not None:
-        await get_visible_group(session, actor, group_id)
+        await get_writable_group(session, actor, group_id)
         if await session.get(GroupMember, (group_id, actor.user_id)) is None:
             raise DomainError(N_("Join the group first to post in it."))
         audience = "group"
@@ -138,7 +153,7 @@ async def list_feed(
 
 
 async def toggle_like(session: AsyncSession, actor: Actor, post_id: int) -> tuple[Post, bool]:
-    post = await get_post(session, actor, post_id)
+    post = await get_post_to_change(session, actor, post_id)
     existing = await session.get(PostLike, (post.id, actor.user_id))
     if existing is not None:
         await session.delete(existing)
@@ -186,7 +201,7 @@ async def readers(
 async def add_comment(
     session: AsyncSession, actor: Actor, post_id: int, text: str
 ) -> tuple[Post, PostComment]:
-    post = await get_post(session, actor, post_id)
+    post = await get_post_to_change(session, actor, post_id)
     text = text.strip()
     if not text:
         raise DomainError(N_("Write the comment text."))
@@ -199,7 +214,7 @@ async def add_comment(
 async def update_post(session: AsyncSession, actor: Actor, post_id: int, text: str) -> Post:
     """The author corrects the text of a post (a poll's question stays: votes were given
     to it)."""
-    post = await get_post(session, actor, post_id)
+    post = await get_post_to_change(session, actor, post_id)
     if post.author_id != actor.user_id:
         raise DomainError(N_("Only the author can edit the post."))
     if await session.scalar(select(Poll.id).where(Poll.post_id == post.id)) is not None:
@@ -219,7 +234,7 @@ async def get_comment(
     comment = await session.get(PostComment, comment_id)
     if comment is None:
         raise not_found()
-    post = await get_post(session, actor, comment.post_id)
+    post = await get_post_to_change(session, actor, comment.post_id)
     if comment.author_id != actor.user_id and not (deleting and actor.is_admin):
         raise DomainError(N_("Only its author can change a comment."))
     return post, comment
@@ -323,7 +338,7 @@ async def share_post(
     """Let people see a post: they become its recipients. Returns the post and those it
     was new to; its author and who could read it already are left out (a team-wide post
     is new to nobody in the team)."""
-    post = await get_post(session, actor, post_id)
+    post = await get_post_to_change(session, actor, post_id)
     added: list[int] = []
     for user_id in user_ids:
         user = await get_team_user(session, actor, user_id)
@@ -345,7 +360,7 @@ async def share_post(
 
 async def deletable(session: AsyncSession, actor: Actor, post_id: int) -> Post:
     """A post the actor may delete: their own, or any for an admin."""
-    post = await get_post(session, actor, post_id)
+    post = await get_post_to_change(session, actor, post_id)
     if post.author_id != actor.user_id and not actor.is_admin:
         raise DomainError(N_("Only the author can delete the post."))
     return post

@@ -14,7 +14,7 @@ from models.base import utcnow
 from models.feed import Poll, PollOption, PollVote, Post
 from models.teams import User
 from services import feed
-from services.access import Actor
+from services.access import Actor, ensure_group_writable
 from services.errors import N_, DomainError, not_found
 
 OPTIONS_MAX = 10
@@ -91,7 +91,8 @@ def is_open(poll: Poll) -> bool:
 
 
 async def _open_poll(session: AsyncSession, actor: Actor, poll_id: int) -> Poll:
-    poll, _post = await get_poll(session, actor, poll_id)
+    poll, post = await get_poll(session, actor, poll_id)
+    await ensure_group_writable(session, actor, post.group_id)
     if not is_open(poll):
         raise DomainError(N_("Voting in this poll is over."))
     return poll
@@ -169,6 +170,7 @@ async def my_votes(session: AsyncSession, actor: Actor, poll: Poll) -> set[int]:
 
 async def close(session: AsyncSession, actor: Actor, poll_id: int) -> tuple[Poll, Post]:
     poll, post = await get_poll(session, actor, poll_id)
+    await ensure_group_writable(session, actor, post.group_id)
     if post.author_id != actor.user_id and not actor.is_admin:
         raise DomainError(N_("Only the author can close the poll."))
     poll.closed = True

@@ -17,6 +17,7 @@ from services.access import (
     Actor,
     get_team_user,
     get_visible_group,
+    may_restore,
     require_staff,
     visible_groups,
 )
@@ -37,10 +38,10 @@ class NoSuchGroup(DomainError):
 class ArchivedGroup(NoSuchGroup):
     """The group named is archived: said so, with how to bring it back (or who may)."""
 
-    def __init__(self, group: Group, may_restore: bool) -> None:
+    def __init__(self, actor: Actor, group: Group) -> None:
         key = (
             N_("{name} is archived. To bring it back: /groups restore {name}")
-            if may_restore
+            if may_restore(actor, group)
             else N_("{name} is archived; its owner or a team admin can bring it back.")
         )
         DomainError.__init__(self, key, name=group.name)
@@ -202,7 +203,7 @@ async def _unknown(session: AsyncSession, actor: Actor, text: str, name: str) ->
     group = await _named_at_start(session, visible_groups(actor, archived=True), text)
     if group is None:
         return NoSuchGroup(name)
-    return ArchivedGroup(group, actor.is_admin or group.owner_id == actor.user_id)
+    return ArchivedGroup(actor, group)
 
 
 async def get_group(session: AsyncSession, actor: Actor, group_id: int) -> Group:
@@ -390,10 +391,12 @@ async def open_tasks_due_after(session: AsyncSession, group: Group) -> int:
 
 async def archive(session: AsyncSession, actor: Actor, group_id: int) -> tuple[Group, list[int]]:
     """The project is over: the group leaves every list and picker (visible_groups), its
-    tasks, events and files stay with its members, and its invites stop (revoked: a
-    restored group gets new ones). Returns the group and its members, to be told."""
+    tasks, events and files stay with its members to read, but nothing is added to it or
+    changed in it (access.ensure_group_writable) and its reminders stop; its invites stop
+    too (revoked: a restored group gets new ones). Returns the group and its members, to
+    be told."""
     group = await get_visible_group(session, actor, group_id)
-    if not (actor.is_admin or group.owner_id == actor.user_id):
+    if not may_restore(actor, group):
         raise DomainError(N_("Only the group's owner or a team admin can archive it."))
     group.archived = True
     await session.execute(
@@ -401,6 +404,12 @@ async def archive(session: AsyncSession, actor: Actor, group_id: int) -> tuple[G
         .where(Invite.group_id == group.id, Invite.revoked.is_(False))
         .values(revoked=True)
     )
+    try:
+        from services.calendar_reminders import drop_group_reminders
+    except ImportError:  # pragma: no cover - a build without the calendar
+        pass
+    else:
+        await drop_group_reminders(session, group.id)
     people = await session.scalars(
         select(GroupMember.user_id).where(GroupMember.group_id == group.id)
     )
@@ -417,7 +426,7 @@ async def restore(session: AsyncSession, actor: Actor, name: str) -> Group:
             Group.name_key == name_key(" ".join(name.strip().lstrip("#").split())),
         )
     )
-    if group is None or not (actor.is_admin or group.owner_id == actor.user_id):
+    if group is None or not may_restore(actor, group):
         raise DomainError(N_("There is no archived group called {name}."), name=name.strip())
     group.archived = False
     await session.flush()

@@ -19,11 +19,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.base import utcnow
 from models.db import insert_for
+from models.groups import Group
 from models.reminders import ReminderFired, ReminderRule, ReminderSettings
 from models.teams import User
 from models.timeman import WorkDay
 from services import timeman
-from services.access import Actor
+from services.access import Actor, outside_archived_groups
 from services.errors import N_, DomainError
 
 KINDS = ("morning", "report")
@@ -271,6 +272,7 @@ async def agenda_many(
                 deadline_counts_sql(),  # not a deferred one, as /tasks overdue
                 Task.deadline < high,
                 seen_by_responsible(),
+                outside_archived_groups(Task.group_id),
             )
             .order_by(Task.deadline),
         )
@@ -301,6 +303,7 @@ async def agenda_many(
             Event.starts_at >= low,
             Event.starts_at < high,
             seen_by(EventAttendee.user_id),  # not a group's event to one who left it
+            outside_archived_groups(Event.group_id),
         )
         .order_by(Event.starts_at),
     )
@@ -315,6 +318,7 @@ async def agenda_many(
             Event.starts_at >= low,
             Event.starts_at < high,
             seen_by(Event.organizer_id),
+            outside_archived_groups(Event.group_id),
         )
         .order_by(Event.starts_at),
     )
@@ -365,6 +369,7 @@ async def _recurring_occurrences(
         )
     }
     found: list[tuple[int, str, datetime, int]] = []
+    group_of: dict[int, int] = {}  # series -> its group
     for user in users:
         if user.id not in involved:
             continue
@@ -375,7 +380,16 @@ async def _recurring_occurrences(
         for occ in occs:
             if occ.recurring and not occ.event.cancelled:
                 found.append((occ.series_id, occ.event.title, occ.starts_at, user.id))
-    return found
+                if occ.event.group_id is not None:
+                    group_of[occ.series_id] = occ.event.group_id
+    if not group_of:
+        return found
+    archived = set(  # an archived group's series remind nobody
+        await session.scalars(
+            select(Group.id).where(Group.id.in_(set(group_of.values())), Group.archived.is_(True))
+        )
+    )
+    return [row for row in found if group_of.get(row[0]) not in archived]
 
 
 async def _crm_activities(
@@ -544,6 +558,7 @@ async def deadline_hits(
             longest = max(longest, max(offsets))
     query = select(Task.id, Task.title, Task.deadline, Task.responsible_id).where(
         deadline_counts_sql(),  # no reminder of a deferred task's deadline
+        outside_archived_groups(Task.group_id),  # nor of an archived group's
         Task.deadline > overdue_from,
         Task.deadline <= now + timedelta(minutes=longest),
         seen_by_responsible(),  # not to someone who lost the task's group

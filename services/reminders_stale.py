@@ -9,7 +9,8 @@ reminder is dropped, not sent, when:
 - the moment it announces has passed (`until`: an event that has started, a deadline
   that has come): "due today 08:30" is noise at 09:00;
 - its task is closed, gone, handed to someone else or has another deadline now, or
-  its person may no longer open it (an extranet member out of the task's group).
+  its person may no longer open it (an extranet member out of the task's group), or
+  its group was archived;
 
 The conditions travel in the outbox row's payload under STALE (the centre's copy has
 none); dropped rows keep the reason in `error`.
@@ -28,13 +29,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import structlog
-from sqlalchemy import Select, select, update
+from sqlalchemy import Select, and_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.outbox import STALE, OutboxMessage
 from models.teams import User
 from services import timeman_reports
-from services.access import Actor
+from services.access import Actor, outside_archived_groups
 from services.reminders import optional_rows
 
 log = structlog.get_logger(__name__)
@@ -68,8 +69,9 @@ def _moment(value: Any) -> datetime | None:
 
 
 async def _tasks(session: AsyncSession, ids: set[int]) -> dict[int, tuple[bool, Any, int, bool]]:
-    """task id -> (whether its deadline still counts: open and not deferred, deadline,
-    responsible, whether the responsible may open it) of those that still exist."""
+    """task id -> (whether its deadline still counts: open, not deferred, not an archived
+    group's; deadline, responsible, whether the responsible may open it) of those that
+    still exist."""
     if not ids:
         return {}
     try:
@@ -82,7 +84,7 @@ async def _tasks(session: AsyncSession, ids: set[int]) -> dict[int, tuple[bool, 
         "tasks",
         select(
             Task.id,
-            deadline_counts_sql(),
+            and_(deadline_counts_sql(), outside_archived_groups(Task.group_id)),
             Task.deadline,
             Task.responsible_id,
             seen_by_responsible(),
@@ -207,7 +209,8 @@ async def why_stale(
         if said.get("task"):
             task = tasks.get(int(said["task"]))
             if task is None or not task[0]:
-                out[row.id] = "task closed"  # or deferred: no deadline to remind of
+                # or deferred, or its group archived: no deadline to remind of
+                out[row.id] = "task closed"
             elif task[2] != row.user_id:
                 out[row.id] = "task handed over"
             elif not task[3]:

@@ -21,8 +21,10 @@ from models.tasks import Task, TaskMember, TaskTimeEntry
 from models.teams import Role, User
 from services.access import (
     Actor,
+    ensure_group_writable,
     get_team_user,
     get_visible_group,
+    get_writable_group,
     member_group_ids,
 )
 from services.errors import N_, DomainError, forbidden, not_found
@@ -106,6 +108,14 @@ async def get_task(session: AsyncSession, actor: Actor, task_id: int) -> Task:
     ).scalar_one_or_none()
     if task is None:
         raise not_found()
+    return task
+
+
+async def get_task_to_change(session: AsyncSession, actor: Actor, task_id: int) -> Task:
+    """A task the actor sees, about to be changed (or added to): refused while its group
+    is archived. Who may make the change is the caller's to check."""
+    task = await get_task(session, actor, task_id)
+    await ensure_group_writable(session, actor, task.group_id)
     return task
 
 
@@ -257,11 +267,11 @@ async def create_task(
     description = clean_description(description)
     group: Group | None = None
     if group_id is not None:
-        group = await get_visible_group(session, actor, group_id)
+        group = await get_writable_group(session, actor, group_id)
         if actor.is_extranet and not await is_member(session, group.id, actor.user_id):
             raise forbidden()
     if parent_id is not None:
-        parent = await get_task(session, actor, parent_id)
+        parent = await get_task_to_change(session, actor, parent_id)
         if not (can_manage(actor, parent) or await is_doer(session, actor, parent)):
             raise forbidden()  # an observer watches the task; they do not split it
         if group is None and parent.group_id is not None:
@@ -306,7 +316,7 @@ async def add_member(
 ) -> tuple[Task, User]:
     """Add a co-executor or an observer. The creator, an admin or the responsible may;
     anyone who sees a task may add themselves as an observer."""
-    task = await get_task(session, actor, task_id)
+    task = await get_task_to_change(session, actor, task_id)
     if role not in (ACCOMPLICE, AUDITOR):
         raise DomainError(N_("This button is out of date. Open the list again."))
     self_watch = role == AUDITOR and user_id == actor.user_id
@@ -328,7 +338,7 @@ async def add_member(
 
 
 async def remove_member(session: AsyncSession, actor: Actor, task_id: int, user_id: int) -> Task:
-    task = await get_task(session, actor, task_id)
+    task = await get_task_to_change(session, actor, task_id)
     if not (user_id == actor.user_id or can_manage(actor, task)):
         raise forbidden()
     await session.execute(
@@ -391,7 +401,7 @@ async def edit_text(
     title: str | None = None,
     description: str | None = None,
 ) -> Task:
-    task = await get_task(session, actor, task_id)
+    task = await get_task_to_change(session, actor, task_id)
     if not (can_manage(actor, task) or task.responsible_id == actor.user_id):
         raise forbidden()
     if title is not None:

@@ -14,7 +14,7 @@ from models.base import utcnow
 from models.groups import Group
 from models.tasks import Task, TaskDependency, TaskMember
 from models.teams import User
-from services.access import Actor
+from services.access import Actor, archived_group
 from services.errors import N_, DomainError, forbidden
 from services.tasks import (
     ACCOMPLICE,
@@ -29,7 +29,7 @@ from services.tasks import (
     _role,
     can_manage,
     due_sort,
-    get_task,
+    get_task_to_change,
     is_doer,
 )
 
@@ -42,7 +42,7 @@ async def change_status(
     session: AsyncSession, actor: Actor, task_id: int, verb: str, now: datetime | None = None
 ) -> tuple[Task, str]:
     """Apply a status verb; returns the task and its previous status."""
-    task = await get_task(session, actor, task_id)
+    task = await get_task_to_change(session, actor, task_id)
     now = now or utcnow()
     old = task.status
     doer = await is_doer(session, actor, task)
@@ -103,7 +103,7 @@ def _close(task: Task, now: datetime) -> None:
 
 
 async def set_approval(session: AsyncSession, actor: Actor, task_id: int, on: bool) -> Task:
-    task = await get_task(session, actor, task_id)
+    task = await get_task_to_change(session, actor, task_id)
     if not can_manage(actor, task):
         raise forbidden()
     task.needs_approval = on
@@ -112,7 +112,7 @@ async def set_approval(session: AsyncSession, actor: Actor, task_id: int, on: bo
 
 
 async def set_deadline_flag(session: AsyncSession, actor: Actor, task_id: int, on: bool) -> Task:
-    task = await get_task(session, actor, task_id)
+    task = await get_task_to_change(session, actor, task_id)
     if not can_manage(actor, task):
         raise forbidden()
     task.responsible_may_change_deadline = on
@@ -122,7 +122,7 @@ async def set_deadline_flag(session: AsyncSession, actor: Actor, task_id: int, o
 
 async def delegate(session: AsyncSession, actor: Actor, task_id: int, user_id: int) -> Task:
     """Hand the task to someone else: its creator, an admin, or its responsible may."""
-    task = await get_task(session, actor, task_id)
+    task = await get_task_to_change(session, actor, task_id)
     if not (can_manage(actor, task) or task.responsible_id == actor.user_id):
         raise forbidden()
     if not task.is_open:
@@ -164,7 +164,7 @@ async def set_deadline(
     session: AsyncSession, actor: Actor, task_id: int, deadline: datetime | None
 ) -> tuple[Task, list[Task]]:
     """Change the deadline; returns the task and the dependents it shifted."""
-    task = await get_task(session, actor, task_id)
+    task = await get_task_to_change(session, actor, task_id)
     if not _may_set_deadline(actor, task):
         raise DomainError(N_("Only the task's creator may change its deadline."))
     old = task.deadline
@@ -280,6 +280,8 @@ async def _shift_one(
     shift = max(moves[p] for p in moved_by)
     if not succ.is_open or not shift:  # a finished task passes the move on as it came
         return shift
+    if await archived_group(session, succ.group_id) is not None:
+        return shift  # so does one of an archived group: it is read-only
     old_start = succ.start_at or succ.created_at
     start = old_start + shift
     due = (
@@ -314,8 +316,8 @@ async def add_dependency(
     and what became of the successor's deadline when it fell before that start: "moved"
     (its duration kept), "kept" (the actor may not move it: the creator locked it), or
     "" (nothing to do)."""
-    pred = await get_task(session, actor, predecessor_id)
-    succ = await get_task(session, actor, successor_id)
+    pred = await get_task_to_change(session, actor, predecessor_id)
+    succ = await get_task_to_change(session, actor, successor_id)
     if not (can_manage(actor, succ) or succ.responsible_id == actor.user_id):
         raise forbidden()
     if pred.id == succ.id:
@@ -374,7 +376,7 @@ async def remove_dependency(
     session: AsyncSession, actor: Actor, predecessor_id: int, successor_id: int
 ) -> Task:
     """The successor no longer waits for the predecessor (its dates stay as they are)."""
-    succ = await get_task(session, actor, successor_id)
+    succ = await get_task_to_change(session, actor, successor_id)
     if not (can_manage(actor, succ) or succ.responsible_id == actor.user_id):
         raise forbidden()
     link = await session.get(TaskDependency, (predecessor_id, succ.id))
@@ -391,7 +393,7 @@ async def delete_task(session: AsyncSession, actor: Actor, task_id: int) -> tupl
     """The creator or an admin deletes a task; returns it and who had a role in it."""
     from services.tasks import participants
 
-    task = await get_task(session, actor, task_id)
+    task = await get_task_to_change(session, actor, task_id)
     if not can_manage(actor, task):
         raise forbidden()
     people = await participants(session, task)

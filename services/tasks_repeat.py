@@ -12,9 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models.base import utcnow
 from models.tasks import ChecklistItem, Task, TaskMember, TaskRecurrence, TaskTemplate
 from models.teams import User
-from services.access import Actor
+from services.access import Actor, archived_group
 from services.errors import N_, DomainError, forbidden, not_found
-from services.tasks import can_manage, clean_title, due_sort, get_task
+from services.tasks import can_manage, clean_title, due_sort, get_task, get_task_to_change
 from services.timeman_schedules import Schedule, schedule_of
 
 KINDS = ("daily", "weekly", "monthly")
@@ -132,7 +132,7 @@ async def set_recurrence(
     week_step: int = 1,
     now: datetime | None = None,
 ) -> TaskRecurrence:
-    task = await get_task(session, actor, task_id)
+    task = await get_task_to_change(session, actor, task_id)
     if not can_manage(actor, task):
         raise forbidden()
     if kind not in KINDS:
@@ -202,7 +202,7 @@ async def set_recurrence(
 
 
 async def stop_recurrence(session: AsyncSession, actor: Actor, task_id: int) -> Task:
-    task = await get_task(session, actor, task_id)
+    task = await get_task_to_change(session, actor, task_id)
     if not can_manage(actor, task):
         raise forbidden()
     rule = await session.scalar(
@@ -274,40 +274,47 @@ async def spawn_due(session: AsyncSession, now: datetime | None = None) -> list[
             if made_at(rule, following) > now:
                 break
             occurs = following
-        deadline = copy_deadline(rule, template, occurs)
-        copy = Task(
-            team_id=template.team_id,
-            group_id=template.group_id,
-            title=template.title,
-            description=template.description,
-            creator_id=template.creator_id,
-            responsible_id=template.responsible_id,
-            status="pending",
-            is_open=True,
-            deadline=deadline,
-            due_sort=due_sort(deadline),
-            start_at=made_at(rule, occurs),
-            needs_approval=template.needs_approval,
-            responsible_may_change_deadline=template.responsible_may_change_deadline,
-            recurrence_id=rule.id,
-            created_at=now,
-        )
-        session.add(copy)
-        await session.flush()
-        members = await session.execute(select(TaskMember).where(TaskMember.task_id == template.id))
-        for member in members.scalars():
-            session.add(TaskMember(task_id=copy.id, user_id=member.user_id, role=member.role))
-        items = await session.execute(
-            select(ChecklistItem).where(ChecklistItem.task_id == template.id)
-        )
-        for item in items.scalars():
-            session.add(
-                ChecklistItem(task_id=copy.id, text=item.text, done=False, position=item.position)
-            )
+        if await archived_group(session, template.group_id) is None:
+            # an archived group gets nothing new: its occurrences pass by
+            created.append(await _copy(session, rule, template, occurs, now))
         rule.next_at = made_at(rule, next_occurrence(rule, max(now, occurs)))
-        created.append(copy)
     await session.flush()
     return created
+
+
+async def _copy(
+    session: AsyncSession, rule: TaskRecurrence, template: Task, occurs: datetime, now: datetime
+) -> Task:
+    """The template's copy for this occurrence, with its people and checklist."""
+    deadline = copy_deadline(rule, template, occurs)
+    copy = Task(
+        team_id=template.team_id,
+        group_id=template.group_id,
+        title=template.title,
+        description=template.description,
+        creator_id=template.creator_id,
+        responsible_id=template.responsible_id,
+        status="pending",
+        is_open=True,
+        deadline=deadline,
+        due_sort=due_sort(deadline),
+        start_at=made_at(rule, occurs),
+        needs_approval=template.needs_approval,
+        responsible_may_change_deadline=template.responsible_may_change_deadline,
+        recurrence_id=rule.id,
+        created_at=now,
+    )
+    session.add(copy)
+    await session.flush()
+    members = await session.execute(select(TaskMember).where(TaskMember.task_id == template.id))
+    for member in members.scalars():
+        session.add(TaskMember(task_id=copy.id, user_id=member.user_id, role=member.role))
+    items = await session.execute(select(ChecklistItem).where(ChecklistItem.task_id == template.id))
+    for item in items.scalars():
+        session.add(
+            ChecklistItem(task_id=copy.id, text=item.text, done=False, position=item.position)
+        )
+    return copy
 
 
 # -- templates ------------------------------------------------------------------

@@ -25,7 +25,7 @@ from models.teams import User
 from services.access import Actor
 from services.errors import N_, DomainError, forbidden, not_found
 from services.pagination import Page, paginate_rows
-from services.tasks import AUDITOR, add_member, can_manage, get_task, is_doer
+from services.tasks import AUDITOR, add_member, can_manage, get_task, get_task_to_change, is_doer
 from services.users import find_people
 
 COMMENT_MAX = 10000
@@ -56,7 +56,7 @@ async def add_comment(
     attachment: str | None = None,
 ) -> tuple[Task, TaskComment, list[User]]:
     """Anyone who sees a task may comment; returns the people mentioned."""
-    task = await get_task(session, actor, task_id)
+    task = await get_task_to_change(session, actor, task_id)
     text = text.strip()
     if not text and not attachment:
         raise DomainError(N_("A comment cannot be empty."))
@@ -179,7 +179,7 @@ async def card_facts(session: AsyncSession, actor: Actor, task: Task) -> CardFac
 
 
 async def _editable(session: AsyncSession, actor: Actor, task_id: int) -> Task:
-    task = await get_task(session, actor, task_id)
+    task = await get_task_to_change(session, actor, task_id)
     if not (can_manage(actor, task) or await is_doer(session, actor, task)):
         raise forbidden()
     return task

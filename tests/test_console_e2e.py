@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
 from bot.app import App
+from models.outbox import OutboxMessage
+from models.tasks import Task
 from tests.console_driver import ConsoleDriver, invite_code
 
 
@@ -344,3 +348,80 @@ async def test_help_for_one_command(sqlite_app: App) -> None:
     assert "Неизвестное действие foo. Список действий — /help crm." in out, out
     out = await ru.say("/help task")
     assert "Как писать: /task ТЕКСТ" in out and "передать @человек" in out
+
+
+async def test_an_archived_group_is_read_only_until_restored(sqlite_app: App) -> None:
+    """Its tasks, events and posts are read as before, but nothing is added to it or
+    changed in it (old buttons included), and its reminders stop; restored, all works."""
+    boss = ConsoleDriver(sqlite_app, user="Boss", lang="en")
+    await boss.say("/start")
+    anna = ConsoleDriver(sqlite_app, user="Anna", lang="en")
+    await anna.say(f"/start {invite_code(await boss.say('/invite'))}")
+    await boss.say("/groups new Site project")
+    await boss.say("/groups add Site @Anna")
+    await boss.say("/task Build landing page #Site @Anna")
+    await boss.say("/post #Site Kickoff on Monday")
+    await boss.say("/event Site review tomorrow 15:00 #Site")
+    await anna.say("/task 1")
+    complete = next(n for n, label in anna.buttons().items() if label == "Complete")
+
+    async def event_reminders() -> int:
+        async with sqlite_app.workspace.sessionmaker() as session:
+            keys = await session.scalars(
+                select(OutboxMessage.dedup_key).where(
+                    OutboxMessage.dedup_key.like("event:%"), OutboxMessage.status == "pending"
+                )
+            )
+            return len(keys.all())
+
+    async def task_open() -> bool:
+        async with sqlite_app.workspace.sessionmaker() as session:
+            return bool(await session.scalar(select(Task.is_open).where(Task.id == 1)))
+
+    assert await event_reminders() == 2  # Anna's and Boss's
+    out = await boss.say("/groups archive Site")
+    assert "nothing can be added to it or changed in it" in out, out
+    assert await event_reminders() == 0  # its reminders stop
+
+    read_only = (
+        "Site is archived: its tasks, events, posts and files can be read, but nothing can "
+        "be added or changed until its owner or a team admin brings it back."
+    )
+    out = await anna.say(str(complete))  # the old Complete button
+    assert read_only in out, out
+    assert await task_open()
+    out = await anna.say("/task 1")  # read as before
+    assert "Build landing page" in out and "Group: Site" in out, out
+    out = await anna.say("/task 1 sub Fix the header")  # a task added to the group
+    assert read_only in out, out
+    out = await boss.say("/task 1 sub Fix the header")  # who may restore is told how
+    assert "nothing can be added or changed. To bring it back: /groups restore Site" in out
+    out = await anna.say("/feed")
+    await anna.press("Kickoff")
+    out = await anna.press("Comment")  # refused before the comment is typed
+    assert read_only in out and "Your comment?" not in out, out
+    out = await boss.say("/event Retro tomorrow 16:00 #Site")
+    assert "Site is archived. To bring it back: /groups restore Site" in out, out
+    await boss.say("/cancel")
+    out = await anna.say("/events week")
+    assert "Site review" in out, out
+    out = await anna.press("Site review")
+    out = await anna.press("Accept")
+    assert read_only in out, out
+
+    out = await boss.say("/groups restore Site")
+    assert "Site is back from the archive." in out, out
+    assert await event_reminders() == 2  # reminded again
+    await anna.say("/task 1")
+    out = await anna.press("Complete")
+    assert "completed" in out and "archived" not in out, out
+    assert not await task_open()
+    out = await anna.say("/task 1 sub Fix the header")
+    assert "created" in out, out
+    await anna.say("/feed")
+    await anna.press("Kickoff")
+    await anna.press("Comment")
+    out = await anna.say("Ready")
+    assert "Comment added." in out, out
+    out = await boss.say("/event Retro tomorrow 16:00 #Site")
+    assert "Event created" in out, out
