@@ -194,7 +194,7 @@ async def create(ctx: Ctx, values: dict[str, Any]) -> list[View]:
     if overrun:
         done = [*done, Span(" "), *overrun]
     card.body = [*done, *ctx.tr("\n\n"), *card.body]
-    hint = coaching(ctx, task)
+    hint = await coaching(ctx, task)
     if hint is None:
         return [card]
     if not ctx.event.chat.private:

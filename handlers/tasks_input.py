@@ -27,6 +27,7 @@ NONE_WORDS = {"-", "no", "none", "нет", "без срока"}
 
 END_OF_DAY = 18
 START_OF_DAY = 9  # as "утром" / "morning" reads
+LAST_MINUTE = 23 * 60 + 59  # a working day ending at 24:00 gives 23:59
 _HOUR_ONLY = re.compile(
     r"\b(?:at|в)\s+(\d{1,2})\b(?!\s*(?:час|hour|мин|min|утра|дня|вечера|ночи|am|pm))",
     re.IGNORECASE,
@@ -82,13 +83,7 @@ def with_default_time(
             return local.astimezone(ZoneInfo("UTC"))
     if has_time(fragment):
         return moment
-    minute = workday[0] if start else workday[1]
-    if minute == 24 * 60:  # a day to midnight: 23:59 of the day said
-        minute -= 1
-    # a night shift's end (22:00-06:00: minute 1800) is the next morning's
-    default = local.replace(
-        hour=minute % 1440 // 60, minute=minute % 60, second=0, microsecond=0
-    ) + timedelta(days=minute // 1440)
+    default = at_minute(local, workday[0] if start else workday[1])
     current = (now or utcnow()).astimezone(ZoneInfo(tz))
     if default <= current and default.date() == current.date():
         if start:
@@ -97,8 +92,27 @@ def with_default_time(
     return default.astimezone(ZoneInfo("UTC"))
 
 
-def quick_deadline(code: str, tz: str, now: datetime | None = None) -> datetime | None:
-    """td: today 18:00, tm: tomorrow 18:00, wk: Friday 18:00 this week, no: none."""
+def at_minute(day: datetime, minute: int) -> datetime:
+    """`day` (a local moment) at a working day's minute: 24:00 is 23:59 of that day, and
+    a night shift's end past midnight (22:00-06:00 ends at minute 1800) the next morning's."""
+    if minute == 24 * 60:
+        minute = LAST_MINUTE
+    moment = day.replace(hour=minute % 1440 // 60, minute=minute % 60, second=0, microsecond=0)
+    return moment + timedelta(days=minute // 1440)
+
+
+def clock(minute: int) -> str:
+    """A minute of the day as people read it: 18:00, 24:00 as 23:59, a night shift's
+    06:00 the next morning as 06:00."""
+    minute = LAST_MINUTE if minute == 24 * 60 else minute % 1440
+    return f"{minute // 60:02d}:{minute % 60:02d}"
+
+
+def quick_deadline(
+    code: str, tz: str, now: datetime | None = None, *, end: int = END_OF_DAY * 60
+) -> datetime | None:
+    """td: today, tm: tomorrow, wk: Friday this week, each at `end` (the minute the
+    person's working day ends, see workday_of); no: none."""
     zone = ZoneInfo(tz)
     local = (now or utcnow()).astimezone(zone)
     day = local.date()
@@ -111,17 +125,39 @@ def quick_deadline(code: str, tz: str, now: datetime | None = None) -> datetime 
         day += timedelta(days=ahead)
     elif code != "td":
         raise DomainError(_N("This button is out of date. Open the list again."))
-    moment = datetime(day.year, day.month, day.day, 18, 0, tzinfo=zone)
+    moment = at_minute(datetime(day.year, day.month, day.day, tzinfo=zone), end)
     if code == "wk" and moment < local:
         moment += timedelta(days=7)
-    if code == "td" and moment <= local:  # an old button, pressed after 18:00
-        raise DomainError(_N("It is past 18:00 today. Choose Tomorrow or type a date."))
+    if code == "td" and moment <= local:  # an old button, pressed after the working day
+        raise DomainError(
+            _N("It is past {time} today. Choose Tomorrow or type a date."), time=clock(end)
+        )
     return moment.astimezone(ZoneInfo("UTC"))
 
 
-def today_still_open(tz: str, now: datetime | None = None) -> bool:
-    """Whether "Today 18:00" is still ahead in the person's zone (the button is offered)."""
-    return (now or utcnow()).astimezone(ZoneInfo(tz)).hour < 18
+def today_still_open(tz: str, now: datetime | None = None, *, end: int = END_OF_DAY * 60) -> bool:
+    """Whether the end of today's working day (`end`) is still ahead in the person's zone
+    (the Today button is offered)."""
+    local = (now or utcnow()).astimezone(ZoneInfo(tz))
+    return at_minute(local, end) > local
+
+
+async def pressed_deadline(ctx: Ctx, code: str) -> datetime | None:
+    """A quick deadline button pressed: the day at the end of the presser's working day."""
+    end = (await workday_of(ctx))[1] if code != "no" else END_OF_DAY * 60
+    return quick_deadline(code, ctx.me.timezone, end=end)
+
+
+async def quick_picks(ctx: Ctx) -> list[tuple[str, str]]:
+    """The quick deadlines offered now, (label, code): Today (while the person's working
+    day lasts, its end said), Tomorrow, End of week."""
+    end = (await workday_of(ctx))[1]
+    today = (
+        [(ctx.tr.s("Today {time}", time=clock(end)), "td")]
+        if today_still_open(ctx.me.timezone, end=end)
+        else []
+    )
+    return [*today, (ctx.tr.s("Tomorrow"), "tm"), (ctx.tr.s("End of week"), "wk")]
 
 
 async def parse_deadline(ctx: Ctx, raw: str) -> str | None:
@@ -129,7 +165,7 @@ async def parse_deadline(ctx: Ctx, raw: str) -> str | None:
     if value.casefold() in NONE_WORDS or value == ctx.tr.s("No deadline"):
         return None
     if value.startswith("q:"):
-        moment = quick_deadline(value[2:], ctx.me.timezone)
+        moment = await pressed_deadline(ctx, value[2:])
         return moment.isoformat() if moment else None
     value = ranges_to_ends(normalize_dates(value, ctx.me.locale))
     moment = parse_when(value, ctx.me.locale, ctx.me.timezone)
@@ -137,13 +173,8 @@ async def parse_deadline(ctx: Ctx, raw: str) -> str | None:
 
 
 async def deadline_choices(ctx: Ctx) -> list[tuple[str, str]]:
-    today = [(ctx.tr.s("Today 18:00"), "q:td")] if today_still_open(ctx.me.timezone) else []
-    return [
-        *today,
-        (ctx.tr.s("Tomorrow"), "q:tm"),
-        (ctx.tr.s("End of week"), "q:wk"),
-        (ctx.tr.s("No deadline"), "-"),
-    ]
+    picks = [(label, f"q:{code}") for label, code in await quick_picks(ctx)]
+    return [*picks, (ctx.tr.s("No deadline"), "-")]
 
 
 def as_moment(raw: Any) -> datetime | None:

@@ -23,7 +23,7 @@ from handlers.tasks_input import (
     parse_deadline,
     parse_person,
     person_choices,
-    quick_deadline,
+    pressed_deadline,
 )
 from handlers.tasks_panels import checklist_view, comments_view, more_view, subtasks_view, time_done
 from handlers.tasks_views import card_view, status_name
@@ -64,7 +64,7 @@ async def task_action(ctx: Ctx) -> Any:
         return await ctx.start_form("task_return", {"task_id": task_id})
     if verb == "dq":
         code = ctx.action_args[2] if len(ctx.action_args) > 2 else ""
-        view = await apply_deadline(ctx, task_id, quick_deadline(code, ctx.me.timezone))
+        view = await apply_deadline(ctx, task_id, await pressed_deadline(ctx, code))
         view.edit = True  # a quick answer under a new card: the card shows the deadline now
         return view
     if verb == "dl":

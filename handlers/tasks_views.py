@@ -9,7 +9,7 @@ from typing import Any
 from handlers.core import Ctx, text_page
 from handlers.i18n import N_, Translator
 from handlers.markup import Markup, Span, bold, cut, italic, join_lines, link
-from handlers.tasks_input import today_still_open
+from handlers.tasks_input import quick_picks
 from handlers.views import Button, View
 from models.base import utcnow
 from models.groups import Group
@@ -281,23 +281,17 @@ async def status_buttons(ctx: Ctx, task: Task, doer: bool | None = None) -> list
     return out
 
 
-def coaching(ctx: Ctx, task: Task) -> View | None:
+async def coaching(ctx: Ctx, task: Task) -> View | None:
     """The rules for good tasks, as advice: a deadline, a verb first, a description."""
     tr = ctx.tr
     lines: list[Markup] = []
     view = View()
-    if task.deadline is None:
+    if task.deadline is None:  # the quick picks read the schedule: only here
         lines.append(tr("No deadline yet. When is it due?"))
+        picks = [Button(label, f"t:dq:{task.id}:{code}") for label, code in await quick_picks(ctx)]
+        view.row(*picks[:-1])
         view.row(
-            *(
-                [Button(tr.s("Today 18:00"), f"t:dq:{task.id}:td")]
-                if today_still_open(tr.timezone)
-                else []
-            ),
-            Button(tr.s("Tomorrow"), f"t:dq:{task.id}:tm"),
-        )
-        view.row(
-            Button(tr.s("End of week"), f"t:dq:{task.id}:wk"),
+            picks[-1],
             Button(tr.s("Other date"), f"t:dl:{task.id}"),
             Button(tr.s("No deadline"), f"t:dq:{task.id}:no"),
         )

@@ -754,6 +754,49 @@ async def test_a_bare_day_is_due_at_the_end_of_the_persons_own_working_day(
     assert ends == [(18, 0), (16, 30), (16, 30)], ends
 
 
+async def test_quick_deadlines_are_at_the_end_of_the_persons_working_day(
+    sqlite_app: App,
+) -> None:
+    """Olga works 08:00-16:30: Today, Tomorrow and End of week (under a new card and in
+    the deadline question) are due at 16:30 her time; Today is offered while her day
+    lasts, and an old Today pressed after it is refused with her hour."""
+    morning, evening = _zone_at(10), _zone_at(17)
+    olga = ConsoleDriver(sqlite_app, user="Olga", lang="en", timezone=morning)
+    await olga.say("/start")
+    await olga.say("/day schedule mon-sun 08:00-16:30 lunch 30")
+    out = await olga.say("/task Call the bank")
+    assert "Today 16:30" in out and "18:00" not in out, out
+    out = await olga.press("Tomorrow")
+    assert "Deadline: tomorrow 16:30" in out, out
+    await olga.say("/task Pay the rent")
+    await olga.press("Other date")
+    await olga.press("End of week")
+    await olga.say("/task Order paper")
+    out = await olga.press("Today 16:30")
+    assert "Deadline: today 16:30" in out, out
+    kenji = ConsoleDriver(sqlite_app, user="Kenji", lang="en", timezone=evening)
+    await kenji.say(f"/start {invite_code(await olga.say('/invite'))}")
+    await kenji.say("/day schedule mon-sun 08:00-16:30 lunch 30")
+    out = await kenji.say("/task Write spec")
+    assert "Today" not in out and "Tomorrow" in out, out
+    views = await sqlite_app.workspace.handle(
+        Incoming(
+            chat=ChatRef(platform="console", chat_id="kenji", private=True),
+            sender=Sender(external_id="kenji", name="Kenji"),
+            kind="action",
+            action="t:dq:4:td",
+        )
+    )
+    assert "It is past 16:30 today." in to_plain(views[0].body)
+    from models.tasks import Task
+
+    async with sqlite_app.workspace.sessionmaker() as session:
+        found = list(await session.scalars(select(Task).order_by(Task.id)))
+    local = [t.deadline.astimezone(ZoneInfo(morning)) for t in found if t.deadline]
+    assert [(d.hour, d.minute) for d in local] == [(16, 30)] * 3, local
+    assert local[1].weekday() == 4, local  # End of week: Friday
+
+
 async def test_an_event_on_a_bare_date_asks_for_the_time(sqlite_app: App) -> None:
     boss = ConsoleDriver(sqlite_app, user="Boss", lang="en")
     await boss.say("/start")
