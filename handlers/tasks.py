@@ -23,6 +23,7 @@ from handlers.tasks_input import (
     parse_person,
     person_choices,
 )
+from handlers.tasks_shared import as_the_chat_gets, everyones_here, for_the_chat
 from handlers.tasks_views import card_view, coaching, notice, overrun_note
 from handlers.views import View
 from models.base import utcnow
@@ -195,15 +196,17 @@ async def create(ctx: Ctx, values: dict[str, Any]) -> list[View]:
         done = [*done, Span(" "), *overrun]
     card.body = [*done, *ctx.tr("\n\n"), *card.body]
     hint = await coaching(ctx, task)
+    if ctx.shared_chat and not await everyones_here(ctx, task):
+        # the advice is for its author only (ephemeral in Slack)
+        return [card] if hint is None else [card, hint]
     if hint is None:
-        return [card]
-    if not ctx.event.chat.private:
-        return [card, hint]  # the advice is for its author only (ephemeral in Slack)
-    # in the person's own chat one message: the advice under the card, its quick
-    # answers first among the buttons (they replace the card when pressed)
+        return await as_the_chat_gets(ctx, [card])
+    # in the person's own card one message: the advice under the card, its quick
+    # answers first among the buttons (they replace the card when pressed); in the
+    # chat of the task's group that card is the author's alone, beside everyone's
     card.body = [*card.body, Span("\n\n"), *hint.body]
     card.buttons = [*hint.buttons, *card.buttons]
-    return [card]
+    return await as_the_chat_gets(ctx, [card])
 
 
 # -- notifications --------------------------------------------------------------
@@ -338,16 +341,10 @@ async def task_command(ctx: Ctx) -> Any:
     if head.lstrip("#").isdigit():
         from handlers.tasks_sub import subcommand
 
-        task_id = int(head.lstrip("#"))
-        reply = await subcommand(ctx, task_id, rest.strip())
-        if not ctx.event.chat.private:
-            # an existing task asked about in a chat that is not its group's: the
-            # asker's (it may be private to them), not the chat's
-            bound = await ctx.chat_group()
-            task = await ctx.session.get(Task, task_id)
-            if bound is None or task is None or task.group_id != bound.id:
-                ctx.for_me(reply)
-        return reply
+        # in a channel or group chat: the asker's answer is theirs, and the card of a
+        # task of the chat's group is everyone's there (asked, or changed)
+        reply = await subcommand(ctx, int(head.lstrip("#")), rest.strip())
+        return await for_the_chat(ctx, reply, "change" if rest.strip() else "show")
     if head.casefold() in ("from", "из", "шаблон") and rest:
         from handlers.tasks_repeat import from_template
 

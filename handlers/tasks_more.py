@@ -26,6 +26,7 @@ from handlers.tasks_input import (
     pressed_deadline,
 )
 from handlers.tasks_panels import checklist_view, comments_view, more_view, subtasks_view, time_done
+from handlers.tasks_shared import for_the_chat
 from handlers.tasks_views import card_view, status_name
 from handlers.views import View
 from models.tasks import Task
@@ -38,7 +39,13 @@ ORDER = 51
 
 @router.action("t")
 async def task_action(ctx: Ctx) -> Any:
+    """A task's button; in a channel or group chat the presser's answer is their own,
+    and a card that changed shows as everyone's there (see tasks_shared.for_the_chat)."""
     verb = ctx.action_args[0] if ctx.action_args else ""
+    return await for_the_chat(ctx, await _pressed(ctx, verb), "own" if verb == "o" else "change")
+
+
+async def _pressed(ctx: Ctx, verb: str) -> Any:
     if verb == "tx":
         task, stopped = await tasks_work.stop_timer(ctx.session, ctx.me)
         if stopped.entry is None:  # forgotten: asked how long instead of days logged
@@ -236,8 +243,14 @@ async def _parse_desc(ctx: Ctx, raw: str) -> str:
     return tasks.clean_description(raw)
 
 
-def _one(name: str, title: str, field: Field, submit: Any) -> Form:
-    return Form(name=name, title=title, fields=[field], submit=submit)
+def _one(name: str, title: str, field: Field, submit: Any, *, own: bool = True) -> Form:
+    """A one-question form. Its answer, given in a channel or group chat, is the
+    asker's own (`own`), and a card it changed shows as everyone's there."""
+
+    async def answer(ctx: Ctx, values: dict[str, Any]) -> Any:
+        return await for_the_chat(ctx, await submit(ctx, values))
+
+    return Form(name=name, title=title, fields=[field], submit=answer if own else submit)
 
 
 for _form in (
@@ -286,6 +299,7 @@ for _form in (
             max_length=tasks_work.COMMENT_MAX,
         ),
         _submit_comment,
+        own=False,  # "Comment added": said where the comment was written
     ),
     _one(
         "task_return",

@@ -34,6 +34,10 @@ STATUS_ICONS = {
     tasks.PAUSED: "⏸",
 }
 DESCRIPTION_PAGE = 3300
+# View.meta keys: the task's card as one reader sees it (its id), and everyone's card in
+# a channel or group chat (see handlers.tasks_shared)
+CARD = "task_card"
+EVERYONE = "everyone"
 
 _URL = re.compile(r"https?://[^\s<>\"]+")
 
@@ -146,9 +150,14 @@ async def _names(ctx: Ctx, people: list[User]) -> Markup:
     return out
 
 
-async def card_view(ctx: Ctx, task: Task, page: int = 1, *, fresh: bool = False) -> View:
+async def card_view(
+    ctx: Ctx, task: Task, page: int = 1, *, fresh: bool = False, everyone: bool = False
+) -> View:
     """A task's card. `fresh`: the task was created in this unit of work with no
-    co-executors, observers or checklist, so there is nothing to count or list."""
+    co-executors, observers or checklist, so there is nothing to count or list.
+    `everyone`: the card all in a channel or group chat read, whoever asked or pressed
+    (see handlers.tasks_shared): no one's own buttons, only Open, which gives whoever
+    presses it their own card."""
     tr = ctx.tr
     session = ctx.session
     creator = await session.get(User, task.creator_id)
@@ -215,6 +224,10 @@ async def card_view(ctx: Ctx, task: Task, page: int = 1, *, fresh: bool = False)
             body.append(Span("\n"))
             body.append(italic(tr.s("Description, page {page} of {pages}", page=page, pages=pages)))
     view = View(body=body, ref=f"task:{task.id}")
+    if everyone:
+        view.meta[EVERYONE] = "1"
+        return view.row(Button(tr.s("Open"), f"t:o:{task.id}"))
+    view.meta[CARD] = str(task.id)
     doer = await tasks.is_doer(ctx.session, ctx.me, task)  # asked once for the card
     view.row(*await status_buttons(ctx, task, doer))
     if pages > 1:

@@ -571,3 +571,72 @@ async def test_a_like_in_a_groups_chat_keeps_the_post_everyones(
             (answer,) = [c for c in calls if c.method == "answerCallbackQuery"]
             assert answer.data.get("text") == said, answer.data
             assert not [c for c in calls if c.method == "sendMessage"], calls
+
+
+async def test_a_task_card_in_a_groups_chat_is_everyones(
+    sqlite_url: str, fake: FakeTelegram
+) -> None:
+    """In Dev's chat a task's card is everyone's: the task's state in the team's
+    language and one Open button, whoever asked (Anna creates it, Ivan, Russian, asks
+    /task 1) or pressed. Ivan's Open, his task button in the group's list and his Start
+    on an old card there give him his own card privately; Start turns the group's card
+    into everyone's, never into his."""
+    async with running(sqlite_url, fake):
+        anna = Chat(fake, Person(216, "Anna", "en", username="anna"))
+        await anna.say("/start", expect=2)
+        link = f"https://t.me/{BOT_USERNAME}?start="
+        code = (await anna.say("/invite"))[0].text.split(link, 1)[1].split('"', 1)[0]
+        ivan = Chat(fake, Person(217, "Ivan", "ru", username="ivan"))
+        await ivan.say(f"/start {code}", expect=2)
+        await anna.say("/groups new Dev")
+        await anna.say("/groups add Dev @ivan")
+        room = -100771
+        await _in_group(fake, anna.person, room, "/bind Dev")
+
+        def in_room(before: int) -> list[Any]:
+            return [c for c in fake.calls[before:] if c.chat_id == str(room) and c.text]
+
+        def everyones(call: Any, status: str) -> None:
+            assert "Deploy release" in call.text and f"Status: {status}" in call.text, call.text
+            assert [label for label, _ in call.buttons] == ["Open"], call.buttons
+
+        before = len(fake.calls)
+        await _in_group(fake, anna.person, room, "/task Deploy release tomorrow 15:00 @ivan")
+        (card,) = in_room(before)
+        everyones(card, "⚪ pending")
+        mine = [c for c in fake.calls[before:] if c.chat_id == "216" and c.text]
+        assert any("Task #1 created." in c.text and "Delegate" in dict(c.buttons) for c in mine)
+
+        before = len(fake.calls)
+        await _in_group(fake, ivan.person, room, "/task 1")
+        (asked,) = in_room(before)
+        everyones(asked, "⚪ pending")  # the team's language, not Ivan's
+
+        async def press(data: str, message_id: int) -> list[Any]:
+            before = len(fake.calls)
+            update = await fake.push(
+                callback_update(fake, ivan.person, data, chat_id=room, message_id=message_id)
+            )
+            await fake.wait_handled(update["update_id"])
+            return fake.calls[before:]
+
+        calls = await press(dict(asked.buttons)["Open"], asked.message_id)
+        assert not [c for c in calls if c.method == "editMessageText"], calls
+        (own,) = [c for c in calls if c.chat_id == "217" and c.text]
+        assert "Начать" in dict(own.buttons) and "Deploy release" in own.text, own.buttons
+
+        await _in_group(fake, anna.person, room, "/tasks")
+        listing = [c for c in fake.sent(room) if c.result and "Tasks of" in c.text][-1]
+        pick = next(data for label, data in listing.buttons if "Deploy release" in label)
+        calls = await press(pick, listing.message_id)
+        assert not [c for c in calls if c.method == "editMessageText"], calls
+        assert not any("Начать" in dict(c.buttons) for c in calls if c.chat_id == str(room))
+        assert any("Начать" in dict(c.buttons) for c in calls if c.chat_id == "217")
+
+        # an old card in the chat, with Ivan's own buttons on it: Start pressed there
+        calls = await press("t:s:1:start", card.message_id)
+        (edit,) = [c for c in calls if c.method == "editMessageText"]
+        assert edit.chat_id == str(room), edit.chat_id
+        everyones(edit, "▶️ in progress")
+        (own,) = [c for c in calls if c.chat_id == "217" and c.text]
+        assert {"Пауза", "Завершить"} <= dict(own.buttons).keys(), own.buttons
