@@ -565,3 +565,44 @@ async def test_a_name_with_slack_marks_reads_the_same_in_every_card(sqlite_url: 
             texts.append("\n".join(slack.fake.texts()[before:]))
         for text in texts:
             assert shown in text and "Bo∗ris_" not in text, text
+
+
+async def test_a_task_card_in_a_bound_channel_is_everyones(sqlite_url: str) -> None:
+    """In Design's channel a task's card is everyone's, with Open alone; Boris's Open
+    shows him his own card (ephemeral), and his Start there changes that card, not the
+    channel's message."""
+    async with slack_http(sqlite_url) as slack:
+        _require(slack, "task", "bind")
+        slack.fake.add_user(ANNA, "Anna")
+        slack.fake.add_user(BORIS, "Boris")
+        for user in (ANNA, BORIS):
+            await slack.command("help", user=user, channel="D" + user[1:])
+        await slack.command("groups new Design", user=ANNA, channel="D0ANNA")
+        await slack.command("groups add Design @boris", user=ANNA, channel="D0ANNA")
+        await slack.command("bind Design", user=ANNA, channel="C0DESIGN")
+        seen = len(slack.fake.calls)
+        await slack.command("task Logo draft tomorrow 15:00 @boris", user=ANNA, channel="C0DESIGN")
+        (card,) = [
+            c.args
+            for c in slack.fake.calls[seen:]
+            if c.method == "chat.postMessage" and c.args["channel"] == "C0DESIGN"
+        ]
+        assert "Logo draft" in slack_api.message_text(card), card
+        shared = slack_api.buttons_of(card["blocks"])
+        assert list(shared) == ["Open"], shared
+
+        seen = len(slack.fake.calls)
+        await slack.action(shared["Open"], user=BORIS, channel="C0DESIGN")
+        calls = slack.fake.calls[seen:]
+        assert not [c for c in calls if c.method == "chat.update"], calls
+        (own,) = [c.args for c in calls if c.method == "chat.postEphemeral"]
+        assert own["user"] == BORIS and "Start" in slack_api.buttons_of(own["blocks"]), own
+
+        seen = len(slack.fake.calls)
+        start = slack_api.buttons_of(own["blocks"])["Start"]
+        await slack.action(start, user=BORIS, channel="C0DESIGN", ephemeral=True)
+        calls = slack.fake.calls[seen:]
+        assert not [c for c in calls if c.method in ("chat.update", "chat.postMessage")], calls
+        last = [c.args for c in calls if c.method == "response_url"][-1]
+        assert last.get("response_type") == "ephemeral" and last.get("replace_original"), last
+        assert "Complete" in slack_api.buttons_of(last["blocks"]), last
