@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from handlers.tasks_input import normalize_dates, quick_deadline, with_default_time
+from handlers.tasks_input import clock, normalize_dates, quick_deadline, with_default_time
 from handlers.tasks_views import starts_with_verb
 from services.parsing import find_when
 
@@ -49,6 +49,17 @@ def test_quick_picks() -> None:
     saturday = datetime(2026, 3, 7, 12, tzinfo=UTC)
     assert quick_deadline("wk", "Europe/Moscow", saturday) == datetime(2026, 3, 13, 15, tzinfo=UTC)
     assert quick_deadline("no", "Europe/Moscow", NOW) is None
+    # a night shift, 22:00-06:00 (its end is minute 1800): a day's shift ends the next
+    # morning, and today's is still on late in the evening
+    night = 30 * 60
+    assert quick_deadline("tm", "Europe/Moscow", NOW, end=night) == datetime(
+        2026, 3, 6, 3, tzinfo=UTC
+    )
+    late = datetime(2026, 3, 4, 20, 30, tzinfo=UTC)  # 23:30 in Moscow
+    assert quick_deadline("td", "Europe/Moscow", late, end=night) == datetime(
+        2026, 3, 5, 3, tzinfo=UTC
+    )
+    assert clock(night) == "06:00" and clock(24 * 60) == "23:59"
 
 
 @pytest.mark.parametrize(
