@@ -234,20 +234,43 @@ async def everyones(
 ) -> list[View]:
     """card_reply in a shared chat: the card everyone there reads, whoever pressed
     (post_view(everyone=True)); `note` and the buttons go to the actor alone (a
-    Telegram alert, a Slack ephemeral)."""
+    Telegram alert, a Slack ephemeral), when there is any."""
     card = await post_view(ctx, post, everyone=True)
     card.edit = edit
     own = View(body=list(note), private=True)
     own.buttons = [*rows, *(await own_controls(ctx, post) if controls else [])]
-    return [card, own]
+    return [card, own] if own.body or own.buttons else [card]
 
 
-async def open_post(ctx: Ctx, post_id: int) -> View:
+async def read_post(ctx: Ctx, post_id: int) -> Post:
     """A post opened (from the feed, a notice, /post 12) is read: the notices about it
     and its comments leave the unread list."""
     post = await feed.get_post(ctx.session, ctx.me, post_id)
     await inbox_center.mark_ref_read(ctx.session, ctx.me, f"post:{post.id}")
-    return await post_view(ctx, post)
+    return post
+
+
+async def open_post(ctx: Ctx, post_id: int) -> View:
+    """The post as the person who opened it sees it (see read_post)."""
+    return await post_view(ctx, await read_post(ctx, post_id))
+
+
+async def show_post(ctx: Ctx, post_id: int) -> View | list[View]:
+    """/post 12: the post opened (see read_post). In a shared chat the card is everyone's
+    there, as a press on it keeps it (see everyones); the asker's own vote and buttons
+    go to them alone."""
+    post = await read_post(ctx, post_id)
+    if not await in_shared_chat(ctx, post):
+        return await post_view(ctx, post)
+    note: Any = []
+    poll = await feed_polls.poll_of_post(ctx.session, post.id)
+    if poll is not None and await feed_polls.my_votes(ctx.session, ctx.me, poll):
+        from handlers.feed_polls import my_choice
+
+        note = await my_choice(ctx, poll)
+    elif await own_controls(ctx, post):
+        note = ctx.tr("Your buttons for «{post}»:", post=title_of(post))
+    return await everyones(ctx, post, note, controls=True)
 
 
 def delivered_view(tr: Translator, post: Post, author: str) -> View:

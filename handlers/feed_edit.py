@@ -15,7 +15,7 @@ from handlers.feed import (
     card_reply,
     comment_buttons,
     comment_on,
-    open_post,
+    show_post,
     title_of,
 )
 from handlers.forms import Field, Form
@@ -57,7 +57,7 @@ async def subcommand(ctx: Ctx, post_id: int, rest: str) -> View | list[View]:
     verb, _, arg = rest.partition(" ")
     verb, arg = verb.casefold(), arg.strip()
     if not verb:
-        return await open_post(ctx, post_id)
+        return await show_post(ctx, post_id)
     if verb in EDIT:
         if not arg:
             return await start_edit(ctx, post_id)

@@ -275,3 +275,61 @@ async def test_a_closed_polls_task_and_stale_buttons_in_a_bound_channel(sqlite_u
         assert not {"Riga", "Tallinn"} & slack_api.buttons_of(update["blocks"]).keys(), update
         told = [slack_api.message_text(c.args) for c in calls if c.method == "chat.postEphemeral"]
         assert told == ["Voting in this poll is over."], told
+
+
+async def test_post_by_its_number_in_a_bound_channel_is_everyones(sqlite_url: str) -> None:
+    """/post N typed in the group's channel: the channel sees everyone's card (no one's
+    vote marks, no Edit or Delete); the asker's own vote and buttons reach them alone."""
+    async with slack_http(sqlite_url) as slack:
+        if not {"post", "poll", "bind"} <= set(slack.adapter.workspace.registry.commands):
+            pytest.skip("the feed is not in this build")
+        slack.fake.add_user(ANNA, "Anna")
+        slack.fake.add_user(BORIS, "Boris")
+        for user in (ANNA, BORIS):
+            await slack.command("help", user=user, channel="D" + user[1:])
+        await slack.command("groups new Board", user=ANNA, channel="D0ANNA")
+        await slack.command("groups add Board @boris", user=ANNA, channel="D0ANNA")
+        await slack.command("bind Board", user=ANNA, channel="C0BOARD")
+        await slack.command("post #Board Office closed on Friday", user=ANNA, channel="D0ANNA")
+        await slack.command("poll #Board Lunch? | Pizza | Sushi", user=ANNA, channel="D0ANNA")
+        await slack.press("Pizza", user=ANNA, channel="D0ANNA")
+
+        seen = len(slack.fake.calls)
+        await slack.command("post 1", user=ANNA, channel="C0BOARD")
+        calls = slack.fake.calls[seen:]
+        (card,) = [
+            c.args
+            for c in calls
+            if c.method == "chat.postMessage" and c.args["channel"] == "C0BOARD"
+        ]
+        assert "Office closed on Friday" in slack_api.message_text(card), card
+        shared = slack_api.buttons_of(card["blocks"])
+        assert "Like (0)" in shared and not {"Edit", "Delete"} & shared.keys(), shared
+        (own,) = [c.args for c in calls if c.method == "chat.postEphemeral"]
+        assert own["user"] == ANNA, own
+        assert {"Edit", "Delete"} <= slack_api.buttons_of(own["blocks"]).keys(), own
+
+        seen = len(slack.fake.calls)
+        await slack.command("post 2", user=ANNA, channel="C0BOARD")
+        calls = slack.fake.calls[seen:]
+        (card,) = [
+            c.args
+            for c in calls
+            if c.method == "chat.postMessage" and c.args["channel"] == "C0BOARD"
+        ]
+        text = slack_api.message_text(card)
+        shared = slack_api.buttons_of(card["blocks"])
+        assert "Lunch?" in text and "●" not in text, text
+        assert not any("✓" in label for label in shared), shared
+        assert not {"Close poll", "Delete"} & shared.keys(), shared
+        (own,) = [c.args for c in calls if c.method == "chat.postEphemeral"]
+        assert own["user"] == ANNA and "Your vote: *Pizza*" in slack_api.message_text(own), own
+        assert {"Close poll", "Delete"} <= slack_api.buttons_of(own["blocks"]).keys(), own
+
+        # Boris, who may press nothing of the author's, gets the channel's card only
+        seen = len(slack.fake.calls)
+        await slack.command("post 1", user=BORIS, channel="C0BOARD")
+        calls = slack.fake.calls[seen:]
+        assert [c.method for c in calls if c.method.startswith("chat.")] == ["chat.postMessage"], (
+            calls
+        )
