@@ -8,10 +8,11 @@ from sqlalchemy import select
 
 from handlers.calendar_views import invitation_view
 from handlers.core import Ctx
-from handlers.feed import author_name, delivered_view
+from handlers.feed import author_name, delivered_view, title_of
 from handlers.i18n import Translator
 from handlers.markup import Span, bold
 from handlers.views import Button, View
+from models.feed import Post
 from models.groups import GroupMember
 from models.teams import User
 from services import calendar, feed
@@ -68,12 +69,46 @@ async def share(ctx: Ctx, ref: str, whom: dict[str, Any]) -> View:
 
         for user_id in people:
             await ctx.notify(user_id, "post", build, ref=f"post:{post.id}")
+        await _tell_author(ctx, post, whom, people)
         count = len(people)
     elif kind == "task":
         count = await _share_task(ctx, item_id, people)
     else:
         raise DomainError(N_("This button is out of date. Open the list again."))
     return View(body=ctx.tr.n("Shared with {n} person.", "Shared with {n} people.", count))
+
+
+async def _tell_author(ctx: Ctx, post: Post, whom: dict[str, Any], people: list[int]) -> None:
+    """A closed group's post shared outside the group: its author hears, once, who shared
+    it and with whom (the group named, or the people it was new to)."""
+    group = await feed.closed_group_of(ctx.session, post)
+    if group is None or post.author_id is None:
+        return
+    title = title_of(post)
+    if "group" in whom:
+        target = await get_visible_group(ctx.session, ctx.me, int(whom["group"]))
+        message = N_(
+            "{person} shared your post «{post}» from the closed group {group} "
+            "with the group {target}."
+        )
+        shown = target.name
+    else:
+        names = await ctx.session.execute(
+            select(User.name).where(User.id.in_(people)).order_by(User.name)
+        )
+        message = N_(
+            "{person} shared your post «{post}» from the closed group {group} with {target}."
+        )
+        shown = ", ".join(names.scalars())
+    await ctx.notify(
+        post.author_id,
+        "post",
+        lambda tr: View(
+            body=tr(message, person=bold(ctx.me.name), post=title, group=group.name, target=shown),
+            ref=f"post:{post.id}",
+        ).row(Button(tr.s("Open"), f"fd:o:{post.id}")),
+        ref=f"post:{post.id}",
+    )
 
 
 async def _share_task(ctx: Ctx, task_id: int, people: list[int]) -> int:

@@ -16,7 +16,7 @@ from sqlalchemy import ColumnElement, and_, delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.feed import Poll, Post, PostComment, PostLike, PostRead, PostRecipient
-from models.groups import GroupMember
+from models.groups import Group, GroupMember
 from models.teams import Role, User
 from services import notifications
 from services.access import (
@@ -356,6 +356,15 @@ async def share_post(
         added.append(user.id)
     await session.flush()
     return post, added
+
+
+async def closed_group_of(session: AsyncSession, post: Post) -> Group | None:
+    """The closed group a post was written for, or None: a post of an open group, to the
+    team or to people is not kept in (sharing it out is nothing its author must hear)."""
+    if post.audience != "group" or post.group_id is None:
+        return None
+    group = await session.get(Group, post.group_id)
+    return group if group is not None and not group.is_open else None
 
 
 async def deletable(session: AsyncSession, actor: Actor, post_id: int) -> Post:

@@ -589,3 +589,42 @@ async def _waiting_for(app: App, name: str) -> list[str]:
             select(Outbox.status).join(User, User.id == Outbox.user_id).where(User.name == name)
         )
         return [status for (status,) in rows]
+
+
+async def test_the_author_hears_when_a_closed_groups_post_is_shared_outside_it(
+    app: App,
+) -> None:
+    boss = ConsoleDriver(app, user="Boss", lang="en")
+    await boss.say("/start")
+    code = invite_code(await boss.say("/invite"))
+    anna = ConsoleDriver(app, user="Anna", lang="ru")
+    await anna.say(f"/start {code}")
+    petr = ConsoleDriver(app, user="Petr", lang="en")
+    await petr.say(f"/start {code}")
+    await boss.say("/groups new Board closed")
+    await boss.say("/groups add Board @Anna")
+    await boss.say("/groups new Audit")
+    await boss.say("/groups add Audit @Petr")
+    told = "поделился(ась) вашим постом"
+
+    await anna.say("/post #Board Layoffs next week, keep it quiet")
+    assert "Shared with 1 person." in await boss.say("/share post 1 @Petr")
+    out = await anna.say("/feed")
+    assert (
+        "Boss поделился(ась) вашим постом «Layoffs next week, keep it quiet» из закрытой "
+        "группы Board. Теперь его видят: Petr." in out
+    ), out
+    await anna.say("/post #Board Bonuses are cut")
+    await boss.say("/share post 2 #Audit")
+    out = await anna.say("/feed")
+    assert "«Bonuses are cut» из закрытой группы Board с группой Audit." in out, out
+    assert out.count(told) == 1, out  # one notice a share, however many it reached
+
+    # an open group's post, and one's own sharing, tell nobody
+    await boss.say("/groups new Open")
+    await anna.say("/groups join Open")
+    await anna.say("/post #Open Lunch menu")
+    await boss.say("/share post 3 @Petr")
+    await anna.say("/post #Board Third secret")
+    await anna.say("/share post 4 @Petr")
+    assert told not in await anna.say("/feed"), anna.last
