@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from handlers.calendar_views import SHOWN_COMMENT, shorten
 from handlers.core import Ctx, Router, pager_row
 from handlers.forms import Field, Form
@@ -120,11 +122,11 @@ async def author_name(ctx: Ctx, post: Post) -> str:
     return user.name if user else "?"
 
 
-async def latest_comments(ctx: Ctx, post: Post, room: int) -> list[list[Span]]:
+async def latest_comments(session: AsyncSession, post: Post, room: int) -> list[list[Span]]:
     """The latest comments of a post or poll, oldest first, as many as fit in `room`
     characters (a long card keeps its latest; "All comments" has the rest)."""
     lines: list[list[Span]] = []
-    for comment, name in reversed(await feed.comments(ctx.session, post.id)):
+    for comment, name in reversed(await feed.comments(session, post.id)):
         text = shorten(comment.text, SHOWN_COMMENT)
         room -= len(name) + len(text) + 4
         if room < 0:
@@ -152,7 +154,7 @@ async def post_view(ctx: Ctx, post: Post, *, everyone: bool = False) -> View:
     ]
     lines: list[Any] = [head, [Span(post.text)]]
     lines.append(tr("👍 {likes} · 💬 {comments}", likes=str(likes), comments=str(notes)))
-    shown = await latest_comments(ctx, post, CARD_LIMIT - len(post.text))
+    shown = await latest_comments(ctx.session, post, CARD_LIMIT - len(post.text))
     lines.extend(shown)
     view = View(body=join_lines(lines), ref=f"post:{post.id}")
     view.row(

@@ -8,6 +8,8 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from handlers.core import Ctx, Router
 from handlers.feed import (
     CARD_LIMIT,
@@ -64,9 +66,29 @@ async def poll_view(ctx: Ctx, poll: Poll, post: Post, *, everyone: bool = False)
     `everyone`, the message all in a shared chat see, whoever pressed: the results, the
     buttons anyone may press, in the team's language (see Ctx.everyone_tr)."""
     tr = await ctx.shared_tr() if everyone else ctx.tr
-    found = await feed_polls.results(ctx.session, poll)
-    total = sum(r.votes for r in found)
     mine: set[int] = set() if everyone else await feed_polls.my_votes(ctx.session, ctx.me, poll)
+    view, controls = await poll_card(ctx.session, tr, poll, post, mine, everyone=everyone)
+    if everyone:
+        return view.row(*controls)
+    closing, deleting = author_buttons(ctx, poll, post)
+    view.row(*controls, *closing)
+    view.row(*deleting)  # a row of its own, away from Close poll; it asks before deleting
+    return view
+
+
+async def poll_card(
+    session: AsyncSession,
+    tr: Translator,
+    poll: Poll,
+    post: Post,
+    mine: set[int],
+    *,
+    everyone: bool = True,
+) -> tuple[View, list[Button]]:
+    """The poll's card in `tr`'s language with the reader's votes (`mine`) marked, and
+    the row of buttons anyone may press under it (poll_view adds the author's)."""
+    found = await feed_polls.results(session, poll)
+    total = sum(r.votes for r in found)
     flags = []
     if poll.multiple:
         flags.append(tr.s("several answers"))
@@ -94,8 +116,10 @@ async def poll_view(ctx: Ctx, poll: Poll, post: Post, *, everyone: bool = False)
             lines.append(tr("Winner: {option}", option=names))
         elif best:
             lines.append(tr("A tie: {options}", options=names))
-    notes = await feed.comment_count(ctx.session, post.id)
-    shown = await latest_comments(ctx, post, CARD_LIMIT - sum(len(r.option.text) for r in found))
+    notes = await feed.comment_count(session, post.id)
+    shown = await latest_comments(
+        session, post, CARD_LIMIT - sum(len(r.option.text) for r in found)
+    )
     if notes:
         lines.append([Span(f"💬 {notes}")])
         lines.extend(shown)
@@ -113,12 +137,7 @@ async def poll_view(ctx: Ctx, poll: Poll, post: Post, *, everyone: bool = False)
     # taking a vote back is a press of its own; on everyone's message, for whoever voted
     if open_ and not poll.multiple and (mine or (everyone and total)):
         controls.append(Button(tr.s("Withdraw my vote"), f"po:w:{poll.id}"))
-    if everyone:
-        return view.row(*controls)
-    closing, deleting = author_buttons(ctx, poll, post)
-    view.row(*controls, *closing)
-    view.row(*deleting)  # a row of its own, away from Close poll; it asks before deleting
-    return view
+    return view, controls
 
 
 def author_buttons(ctx: Ctx, poll: Poll, post: Post) -> tuple[list[Button], list[Button]]:
@@ -240,7 +259,13 @@ async def announce_results(ctx: Ctx, poll: Poll, post: Post) -> None:
     if group is None:
         return
     results = await poll_view(ctx, poll, post, everyone=True)
-    await ctx.notify_group(group, "post", lambda _tr: results, dedup_key=f"post:{post.id}:results")
+    await ctx.notify_group(group, "post", lambda _tr: results, dedup_key=results_key(post))
+
+
+def results_key(post: Post) -> str:
+    """The dedup key of a poll's results in its group's chats: sent once, however the
+    poll closed (by hand, or by its deadline: handlers.feed_polls_due)."""
+    return f"post:{post.id}:results"
 
 
 @router.action("po")

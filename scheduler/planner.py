@@ -6,6 +6,7 @@ twice. After downtime, occurrences late by less than the catch-up window go out 
 older ones are dropped with a log line. Absences and days off silence the morning
 message and the report prompt; quiet hours are applied by notifications.notify, and
 every reminder is checked once more as it goes out (services.reminders_stale).
+Polls whose deadline passed are closed and announced (handlers.feed_polls_due).
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ class TickStats:
     dropped: int = 0
     deadlines: int = 0
     digests: int = 0
+    polls: int = 0
 
 
 async def tick(
@@ -91,6 +93,14 @@ async def tick(
             break
         after = page.after
         await asyncio.sleep(0.02)  # let other writers in between pages
+    while True:  # polls whose deadline passed, closed and announced a batch at a time
+        async with sessionmaker() as session, session.begin():
+            closed = await _close_polls(session, now, batch)
+        stats.polls += closed
+        if closed and on_batch is not None:
+            on_batch()
+        if closed < batch:
+            break
     async with sessionmaker() as session, session.begin():
         stats.digests = await _digests(session, now)
         await reminders.forget_fired(session, now)
@@ -103,6 +113,14 @@ async def _digests(session: AsyncSession, now: datetime) -> int:
     except ImportError:
         return 0
     return await queue_digests(session, now)
+
+
+async def _close_polls(session: AsyncSession, now: datetime, batch: int) -> int:
+    try:
+        from handlers.feed_polls_due import close_due_polls
+    except ImportError:
+        return 0
+    return await close_due_polls(session, now, batch)
 
 
 async def fire_rules(

@@ -1,6 +1,7 @@
 """The scheduler process: APScheduler (in-memory job store) runs two ticks only.
 
-The planner tick turns due reminder rules and deadlines into outbox rows; the
+The planner tick turns due reminder rules and deadlines (of tasks; of polls, which
+it closes) into outbox rows; the
 dispatcher tick wakes the dispatcher, which drains due outbox rows to the platforms.
 Reminders themselves live in the database (rules, outbox), never in APScheduler.
 """
@@ -44,7 +45,7 @@ async def run_scheduler(
         except Exception:
             log.exception("planner_failed")
             return
-        if stats.fired or stats.deadlines or stats.dropped or stats.digests:
+        if stats.fired or stats.deadlines or stats.dropped or stats.digests or stats.polls:
             log.info(
                 "planner_tick",
                 fired=stats.fired,
@@ -52,6 +53,7 @@ async def run_scheduler(
                 dropped=stats.dropped,
                 skipped=stats.skipped,
                 digests=stats.digests,
+                polls=stats.polls,
             )
         dispatcher.poke()
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -19,6 +19,8 @@ from services.errors import N_, DomainError, not_found
 
 OPTIONS_MAX = 10
 OPTION_MAX = 200
+# a deadline passed longer ago (the scheduler was down) closes the poll without a word
+ANNOUNCE_CATCH_UP = timedelta(days=7)
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,3 +183,34 @@ async def close(session: AsyncSession, actor: Actor, poll_id: int) -> tuple[Poll
 def winners(found: list[Result]) -> list[Result]:
     top = max((r.votes for r in found), default=0)
     return [r for r in found if r.votes == top and top > 0]
+
+
+async def close_due(
+    session: AsyncSession, now: datetime, limit: int = 100
+) -> list[tuple[Poll, Post, bool]]:
+    """Close the polls whose deadline has passed (for the scheduler): (poll, post,
+    whether to announce it; not when the deadline is older than ANNOUNCE_CATCH_UP).
+    Closed in the caller's transaction, with what it writes to the outbox, so each is
+    announced once; on PostgreSQL other schedulers skip the polls locked here."""
+    rows = await session.execute(
+        select(Poll)
+        .where(Poll.closed.is_(False), Poll.deadline.is_not(None), Poll.deadline <= now)
+        .order_by(Poll.deadline, Poll.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    closed: list[tuple[Poll, Post, bool]] = []
+    for poll in rows.scalars():
+        poll.closed = True
+        post = await session.get(Post, poll.post_id)
+        if post is not None and poll.deadline is not None:
+            closed.append((poll, post, now - poll.deadline <= ANNOUNCE_CATCH_UP))
+    await session.flush()
+    return closed
+
+
+async def voters(session: AsyncSession, poll: Poll) -> list[User]:
+    """Who has a vote in the poll."""
+    voted = select(PollVote.user_id).where(PollVote.poll_id == poll.id)
+    rows = await session.execute(select(User).where(User.id.in_(voted)).order_by(User.id))
+    return list(rows.scalars())

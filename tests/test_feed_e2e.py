@@ -628,3 +628,73 @@ async def test_the_author_hears_when_a_closed_groups_post_is_shared_outside_it(
     await anna.say("/post #Board Third secret")
     await anna.say("/share post 4 @Petr")
     assert told not in await anna.say("/feed"), anna.last
+
+
+async def test_a_polls_deadline_closes_it_and_tells_its_author_voters_and_chat(
+    app: App,
+) -> None:
+    """The planner closes a poll whose deadline passed: its author gets the results,
+    the group's bound chat too, who voted a short notice (unless they muted the poll);
+    a second tick, as after a restart, sends nothing more."""
+    from datetime import timedelta
+
+    from sqlalchemy import select
+
+    from handlers.events import ChatRef, Incoming, Sender
+    from handlers.markup import to_plain
+    from handlers.views import View
+    from models.outbox import OutboxMessage
+    from scheduler import planner
+
+    boss, anna, petr = await team(app)
+    await boss.say("/groups new Board")
+    await boss.say("/groups add Board @Anna @Petr")
+    ws = app.workspace
+    room = ChatRef(platform="console", chat_id="room-board", private=False)
+    await ws.handle(
+        Incoming(
+            chat=room,
+            sender=Sender(external_id="boss", name="Boss"),
+            kind="command",
+            command="bind",
+            args="Board",
+        )
+    )
+    await boss.say("/poll #Board Offsite where? | Riga | Tallinn | until tomorrow 18:00")
+    await anna.say("/feed")
+    await anna.press("Riga")
+    await petr.say("/feed")
+    await petr.press("Riga")
+    await petr.say("/inbox")
+    assert "Muted" in await petr.press("🔕")
+    maker = ws.sessionmaker
+
+    async def rows() -> list[tuple[int | None, int | None, str]]:
+        async with maker() as s:
+            found = await s.execute(
+                select(
+                    OutboxMessage.user_id, OutboxMessage.group_id, OutboxMessage.payload
+                ).order_by(OutboxMessage.id)
+            )
+            return [(u, g, to_plain(View.from_dict(p).body)) for u, g, p in found.all()]
+
+    before = len(await rows())
+    await planner.tick(maker, now=datetime.now(UTC) + timedelta(hours=1))
+    assert len(await rows()) == before  # not yet
+    stats = await planner.tick(maker, now=datetime.now(UTC) + timedelta(days=2))
+    assert stats.polls == 1
+    new = (await rows())[before:]
+    (chat,) = [text for _u, group, text in new if group is not None]
+    assert "Voting is over." in chat and "Winner: Riga" in chat, chat
+    out = await boss.say("/groups")
+    assert "Your poll «Offsite where?» is closed: its deadline has passed." in out, out
+    assert "Riga: ██████████ 2" in out and "Winner: Riga" in out, out
+    out = await anna.say("/groups")
+    assert "The poll «Offsite where?» is closed." in out, out
+    out = await petr.say("/groups")
+    assert "is closed" not in out, out  # he muted it
+    stats = await planner.tick(maker, now=datetime.now(UTC) + timedelta(days=2, minutes=1))
+    assert stats.polls == 0 and len(await rows()) == before + len(new)
+    out = await anna.say("/feed")
+    await anna.press("Offsite where?")
+    assert "Voting is over." in anna.last, anna.last
