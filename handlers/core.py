@@ -290,8 +290,10 @@ class Ctx:
         *,
         ref: str | None = None,
         dedup_key: str | None = None,
+        batch: str | None = None,
     ) -> None:
-        """Notify a person (centre + outbox), written in their language and zone.
+        """Notify a person (centre + outbox), written in their language and zone;
+        `batch`: see services.notifications.notify.
 
         Nobody is notified of their own action.
         """
@@ -306,7 +308,13 @@ class Ctx:
         if ref and view.ref is None:
             view.ref = ref
         await notifications.notify(
-            self.session, user, kind=kind, payload=view.to_dict(), ref=ref, dedup_key=dedup_key
+            self.session,
+            user,
+            kind=kind,
+            payload=view.to_dict(),
+            ref=ref,
+            dedup_key=dedup_key,
+            batch=batch,
         )
 
     async def notify_group(

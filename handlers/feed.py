@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -13,7 +14,7 @@ from handlers.core import Ctx, Router, pager_row
 from handlers.forms import Field, Form
 from handlers.groups import resolve_group
 from handlers.i18n import N_, Translator
-from handlers.markup import Span, bold, join_lines
+from handlers.markup import Markup, Span, bold, join_lines
 from handlers.views import Button, View
 from models.feed import Post, PostComment
 from models.teams import User
@@ -415,32 +416,48 @@ async def comment_on(ctx: Ctx, post_id: int, text: str) -> View | list[View]:
         if len(found) == 1 and await feed.may_read(ctx.session, found[0], post.id):
             mentioned.add(found[0].id)
     preview = title_of(post)
-
+    said = shorten(comment.text, 1000)
     ref = feed.comment_ref(post.id, comment.id)  # deleting the comment takes its notices
 
-    def build(message: str) -> Any:
-        return lambda tr: View(
-            body=tr(
-                message, person=bold(ctx.me.name), post=preview, text=shorten(comment.text, 1000)
-            ),
-            ref=ref,
-        ).row(Button(tr.s("Open"), f"fd:o:{post.id}"))
+    def build(say: Callable[[Translator], Markup]) -> Callable[[Translator], View]:
+        return lambda tr: View(body=say(tr), ref=ref).row(Button(tr.s("Open"), f"fd:o:{post.id}"))
+
+    def one(message: str) -> Callable[[Translator], Markup]:
+        return lambda tr: tr(message, person=bold(ctx.me.name), post=preview, text=said)
+
+    def several(count: int) -> Callable[[Translator], Markup]:  # the last one quoted
+        return lambda tr: tr.n(
+            "{n} new comment on «{post}»: last by {person}: {text}",
+            "{n} new comments on «{post}»: last by {person}: {text}",
+            count,
+            person=bold(ctx.me.name),
+            post=preview,
+            text=said,
+        )
 
     for user_id in mentioned:
         await ctx.notify(
             user_id,
             "mention",
-            build(N_("{person} mentioned you under «{post}»: {text}")),
+            build(one(N_("{person} mentioned you under «{post}»: {text}"))),
             ref=ref,
         )
+    batch = f"comments:post:{post.id}"  # while unread, one notice gathers the comments
+    # one's comment shows one has read the others: the next is news again
+    await notifications.close_batch(ctx.session, ctx.me.user_id, batch)
     for user_id in await feed.commenters(ctx.session, post):
-        if user_id not in mentioned:
-            await ctx.notify(
-                user_id,
-                "comment",
-                build(N_("{person} commented on «{post}»: {text}")),
-                ref=ref,
-            )
+        if user_id in mentioned:
+            continue
+        count = await notifications.batch_size(ctx.session, user_id, batch) + 1
+        await ctx.notify(
+            user_id,
+            "comment",
+            build(
+                one(N_("{person} commented on «{post}»: {text}")) if count == 1 else several(count)
+            ),
+            ref=ref,
+            batch=batch,
+        )
     return await card_reply(ctx, post, ctx.tr("Comment added."), comment_buttons(ctx, comment))
 
 

@@ -38,6 +38,9 @@ KINDS = (
     "reminder",
 )
 NEVER_DIGESTED = frozenset({"reminder"})
+# in a notice's payload: what it gathers ("comments:post:12") and how many so far; while
+# the person has not read it, the next of the kind updates it instead (see notify)
+BATCH, BATCH_SIZE = "batch", "batch_n"
 
 
 async def digested(session: AsyncSession, user_id: int, kind: str) -> bool:
@@ -145,6 +148,57 @@ async def forget_item(session: AsyncSession, team_id: int, ref: str) -> None:
     await session.flush()
 
 
+async def _open_batch(session: AsyncSession, user_id: int, batch: str) -> Notification | None:
+    """The person's unread notice gathering `batch`, if any."""
+    rows = await session.execute(
+        select(Notification)
+        .where(
+            Notification.user_id == user_id,
+            Notification.read.is_(False),
+            Notification.payload[BATCH].as_string() == batch,
+        )
+        .order_by(Notification.id.desc())
+        .limit(1)
+    )
+    return rows.scalar_one_or_none()
+
+
+async def batch_size(session: AsyncSession, user_id: int, batch: str) -> int:
+    """How many things the person's unread notice gathering `batch` tells of (0: none):
+    the next one's notice, which replaces it, tells of one more."""
+    row = await _open_batch(session, user_id, batch)
+    return int(row.payload.get(BATCH_SIZE, 1)) if row is not None else 0
+
+
+async def close_batch(session: AsyncSession, user_id: int, batch: str) -> None:
+    """The person has seen what their unread notice gathering `batch` tells (they
+    answered it): it is read, and the next one is a notice of its own."""
+    row = await _open_batch(session, user_id, batch)
+    if row is not None:
+        row.read = True
+        await session.flush()
+
+
+async def _gather(
+    session: AsyncSession, row: Notification, payload: dict[str, Any], ref: str | None
+) -> Notification:
+    """Put a new notice into the unread one gathering its kind: the centre shows the new
+    text (on top), and a message about it still waiting to go out says it instead; one
+    already sent stays as it is, with no second one."""
+    row.payload, row.ref, row.created_at = payload, ref, utcnow()
+    await session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.user_id == row.user_id,
+            OutboxMessage.status == "pending",
+            OutboxMessage.payload[BATCH].as_string() == payload[BATCH],
+        )
+        .values(payload=payload)
+    )
+    await session.flush()
+    return row
+
+
 async def notify(
     session: AsyncSession,
     user: User,
@@ -155,16 +209,25 @@ async def notify(
     dedup_key: str | None = None,
     due_at: datetime | None = None,
     stale: dict[str, Any] | None = None,
+    batch: str | None = None,
 ) -> Notification | None:
     """Record the notification and queue its message; inactive people get nothing.
 
     Muted (by kind or item): recorded in the centre, no message. Digest mode: recorded
     and left for the digest. Quiet hours: the message waits until they end. `stale`
     (reminders_stale.guard): when the message is no longer worth sending; it is
-    checked as the message goes out.
+    checked as the message goes out. `batch` ("comments:post:12"): while the person
+    has an unread notice of the same batch, this one replaces it (its payload words
+    how many it gathers: batch_size, plus one) instead of adding a message.
     """
     if not user.active:
         return None
+    if batch is not None:
+        open_ = await _open_batch(session, user.id, batch)
+        size = int(open_.payload.get(BATCH_SIZE, 1)) + 1 if open_ is not None else 1
+        payload = {**payload, BATCH: batch, BATCH_SIZE: size}
+        if open_ is not None:
+            return await _gather(session, open_, payload, ref)
     prefs = await session.get(NotificationSettings, user.id)
     muted = await is_muted(session, user.id, kind, ref)
     digest = prefs is not None and prefs.digest != "off" and kind not in NEVER_DIGESTED

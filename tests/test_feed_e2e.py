@@ -698,3 +698,63 @@ async def test_a_polls_deadline_closes_it_and_tells_its_author_voters_and_chat(
     out = await anna.say("/feed")
     await anna.press("Offsite where?")
     assert "Voting is over." in anna.last, anna.last
+
+
+async def test_comments_on_one_post_gather_in_one_notice_until_it_is_read(app: App) -> None:
+    """Twelve comments on Boss's post: while his notice of them is unread, each new one
+    updates it ("12 new comments …") instead of sending another message; a mention still
+    reaches its person on its own; once he opens the post, the next comment is news."""
+    from sqlalchemy import func, select
+
+    from models.notifications import Notification
+    from models.outbox import OutboxMessage
+    from models.teams import User
+
+    boss, anna, petr = await team(app)
+    await boss.say("/post Offsite plan")
+
+    async def waiting(name: str, kind: str) -> int:
+        async with app.workspace.sessionmaker() as s:
+            return int(
+                await s.scalar(
+                    select(func.count())
+                    .select_from(OutboxMessage)
+                    .join(User, User.id == OutboxMessage.user_id)
+                    .where(User.name == name, OutboxMessage.kind == kind)
+                )
+                or 0
+            )
+
+    for who in (anna, petr):
+        for i in range(6):
+            await who.say(f"/post 1 comment Idea {i} from {who.console.name}")
+    assert await waiting("Boss", "comment") == 1, "one message about the comments"
+    out = await boss.say("/inbox")
+    assert "12 new comments on «Offsite plan»: last by Petr: Idea 5 from Petr" in out, out
+    assert out.count("💬") == 1, out  # one notice in his centre too
+    # Anna hears of Petr's comments after hers: one message, gathered
+    assert await waiting("Anna", "comment") == 1
+    await petr.say("/post 1 comment @Anna what do you think?")
+    assert await waiting("Anna", "mention") == 1  # a mention is her own
+    out = await anna.say("/inbox")
+    assert "6 new comments on «Offsite plan»: last by Petr: Idea 5 from Petr" in out, out
+    assert "Petr mentioned you under «Offsite plan»" in out, out
+    # her answer shows she has read them: Petr's reply to it is news again
+    await anna.say("/post 1 comment Sounds good")
+    await petr.say("/post 1 comment Great")
+    assert await waiting("Anna", "comment") == 2
+
+    await boss.say("/post 1")  # read: the next comment is a new notice
+    await anna.say("/post 1 comment One more")
+    assert await waiting("Boss", "comment") == 2
+    out = await boss.say("/inbox")
+    assert "Anna commented on «Offsite plan»: One more" in out, out
+    async with app.workspace.sessionmaker() as s:
+        assert (
+            await s.scalar(
+                select(func.count())
+                .select_from(Notification)
+                .join(User, User.id == Notification.user_id)
+                .where(User.name == "Boss", Notification.kind == "comment")
+            )
+        ) == 2
