@@ -136,13 +136,16 @@ async def test_a_long_run_of_statements_lets_other_tasks_run(sqlite_url: str) ->
     task = asyncio.create_task(ticker())
     try:
         async with engine.begin() as conn:
-            started = time.monotonic()
+            # the process's own time: a busy machine that holds the process back makes
+            # the wall clock's seconds longer than the statements' (and the turns, which
+            # follow the wall clock, only more frequent)
+            started = time.process_time()
             for k in range(3000):
                 await conn.execute(
                     text("INSERT INTO inbox (platform, key, created_at) VALUES ('y', :k, '2026')"),
                     {"k": str(k)},
                 )
-            spent = time.monotonic() - started
+            spent = time.process_time() - started
     finally:
         task.cancel()
         await engine.dispose()
