@@ -9,14 +9,14 @@ charset its Content-Type names, or the one a browser puts in a `_charset_` field
 site's own copy of the form, posted with accept-charset), and in UTF-8 otherwise; a
 body that charset cannot read is refused, never stored garbled. A send that is taken is
 answered with a redirect to the thank-you page (Post/Redirect/Get: a reload does not
-send it again), and the same form sent again by the same visitor within a few minutes
-is thanked for without being recorded twice."""
+send it again). The page is drawn with a one-off token in a hidden field: the same send
+again (a double click, a browser's retry), after a restart or on another process, is
+thanked for and recorded once (services.crm_forms keeps the taken sends' keys)."""
 
 from __future__ import annotations
 
 import asyncio
 import codecs
-import hashlib
 import time
 from collections import deque
 from html import escape
@@ -57,10 +57,9 @@ async def ics_feed(request: web.Request) -> web.Response:
 FORM_BODY_LIMIT = 16 * 1024
 SENDS_PER_MINUTE = 5  # from one address to one form
 LIMITS: web.AppKey[dict[tuple[str, str], deque[float]]] = web.AppKey("limits")
-REPEAT_WINDOW = 10 * 60  # the same form sent again by the same visitor: not a new lead
-RECENT: web.AppKey[dict[tuple[str, str, str], float]] = web.AppKey("recent")
 HONEYPOT = "website"  # hidden from people; robots fill every field
 CHARSET_FIELD = "_charset_"  # a browser fills it with the charset it sent the form in
+SEND_FIELD = "_send"  # the page's one-off token: the same send again is recognised by it
 
 PAGE = """<!doctype html>
 <html lang="{lang}"><head><meta charset="utf-8">
@@ -96,7 +95,12 @@ def _page(tr: Translator, title: str, body: str, status: int = 200) -> web.Respo
     )
 
 
-def _form_html(tr: Translator, intro: str, values: dict[str, str], errors: dict[str, str]) -> str:
+def _form_html(
+    tr: Translator, intro: str, values: dict[str, str], errors: dict[str, str], once: str
+) -> str:
+    """The form; `once`: the send token it carries (a new page's, or the one the refused
+    send came with, so that the corrected send is still one send)."""
+
     def field(name: str, label: str, kind: str = "text") -> str:
         value = escape(values.get(name, ""), quote=True)
         error = errors.get(name)
@@ -116,6 +120,7 @@ def _form_html(tr: Translator, intro: str, values: dict[str, str], errors: dict[
         + field("email", tr.s("E-mail"), "email")
         + field("message", tr.s("Message"), "textarea")
         + f'<input type="hidden" name="{CHARSET_FIELD}">'
+        + f'<input type="hidden" name="{SEND_FIELD}" value="{escape(once, quote=True)}">'
         + f'<div class="hp"><input name="{HONEYPOT}" tabindex="-1" autocomplete="off"></div>'
         + f'<button type="submit">{send}</button></form>'
     )
@@ -149,28 +154,6 @@ def _count_send(request: web.Request, token: str) -> None:
     if len(limits) > 10_000:  # forget idle addresses
         for stale in [k for k, v in limits.items() if not v or v[-1] < now - 60]:
             del limits[stale]
-
-
-def _repeat_key(
-    request: web.Request, token: str, sent: crm_forms.Submission
-) -> tuple[str, str, str]:
-    what = "\x1f".join(
-        " ".join(part.split()).casefold()
-        for part in (sent.name, sent.phone, sent.email, sent.message)
-    )
-    digest = hashlib.sha256(what.encode()).hexdigest()
-    return (_sender_address(request), token, digest)
-
-
-def _seen_lately(request: web.Request, key: tuple[str, str, str]) -> bool:
-    """This visitor sent this very form a few minutes ago (a double click, a reload)."""
-    now = time.monotonic()
-    recent = request.app[RECENT]
-    if len(recent) > 10_000:
-        for stale in [k for k, at in recent.items() if at < now - REPEAT_WINDOW]:
-            del recent[stale]
-    at = recent.get(key)
-    return at is not None and at >= now - REPEAT_WINDOW
 
 
 def _form_data(request: web.Request, raw: bytes) -> dict[str, str] | None:
@@ -217,7 +200,8 @@ async def lead_page(request: web.Request) -> web.Response:
             if request.query.get("sent") == "1":
                 thanks = escape(tr.s("Thank you! We will get back to you soon."))
                 return _page(tr, form.name, f"<p>{thanks}</p>")
-            return _page(tr, form.name, _form_html(tr, form.intro, {}, {}))
+            blank = _form_html(tr, form.intro, {}, {}, crm_forms.send_token())
+            return _page(tr, form.name, blank)
         data = _form_data(request, raw)
         if data is None:
             text = escape(
@@ -227,12 +211,15 @@ async def lead_page(request: web.Request) -> web.Response:
                     "in the Content-Type."
                 )
             )
-            body = f'<p class="error">{text}</p>' + _form_html(tr, form.intro, {}, {})
+            blank = _form_html(tr, form.intro, {}, {}, crm_forms.send_token())
+            body = f'<p class="error">{text}</p>' + blank
             return _page(tr, form.name, body, status=400)
         if data.get(HONEYPOT):
             log.info("lead_page_robot", form=form.id)
             return _thanked(token)  # said to a robot as to anyone
         sent = crm_forms.check(data)
+        once = data.get(SEND_FIELD, "")
+        again = once or crm_forms.send_token()  # what a form drawn again carries
         values = {
             "name": sent.name,
             "phone": sent.phone,
@@ -240,21 +227,23 @@ async def lead_page(request: web.Request) -> web.Response:
             "message": sent.message,
         }
         if sent.errors:  # shown on the form, with what was typed; not counted as a send
-            return _page(tr, form.name, _form_html(tr, form.intro, values, sent.errors), 400)
-        repeat = _repeat_key(request, token, sent)
-        if _seen_lately(request, repeat):
+            return _page(tr, form.name, _form_html(tr, form.intro, values, sent.errors, again), 400)
+        keys = crm_forms.send_keys(sent, once, _sender_address(request))
+        if await crm_forms.received(session, form, keys):
             log.info("lead_page_repeat", form=form.id)
             return _thanked(token)
         if _too_often(request, token):
             text = escape(tr.s("Too many sends from here; please try again in a minute."))
-            body = f'<p class="error">{text}</p>' + _form_html(tr, form.intro, values, {})
+            body = f'<p class="error">{text}</p>' + _form_html(tr, form.intro, values, {}, again)
             return _page(tr, form.name, body, status=429)
-        accepted = await form_pages.accept(session, form, data)
+        accepted = await form_pages.accept(session, form, data, keys)
+        if accepted.repeat:  # taken at the same moment by another process
+            log.info("lead_page_repeat", form=form.id)
+            return _thanked(token)
         if accepted.sent.errors:
-            body = _form_html(tr, form.intro, values, accepted.sent.errors)
+            body = _form_html(tr, form.intro, values, accepted.sent.errors, again)
             return _page(tr, form.name, body, status=400)
         _count_send(request, token)
-        request.app[RECENT][repeat] = time.monotonic()
         log.info("lead_page_sent", form=form.id, lead=accepted.lead_id)
     return _thanked(token)
 
@@ -266,7 +255,6 @@ def make_web_app(
     app[SESSIONS] = sessions
     app[HOST] = urlparse(public_url).hostname or "planerka"
     app[LIMITS] = {}
-    app[RECENT] = {}
     app.router.add_get("/ics/{name}", ics_feed)
     app.router.add_get("/f/{token}", lead_page)
     app.router.add_post("/f/{token}", lead_page)

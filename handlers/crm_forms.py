@@ -4,6 +4,7 @@ is notified. `accept` is what the web page calls with what a visitor sent."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -179,18 +180,21 @@ router.form(
 class Accepted:
     sent: crm_forms.Submission
     lead_id: int | None = None
+    repeat: bool = False  # taken before: nothing made again
 
 
-async def accept(session: AsyncSession, form: CrmForm, data: dict[str, str]) -> Accepted:
-    """Check what a visitor sent; a good submission becomes a lead, and its responsible
-    person hears of it in their language."""
+async def accept(
+    session: AsyncSession, form: CrmForm, data: dict[str, str], keys: Sequence[str]
+) -> Accepted:
+    """Check what a visitor sent; a good submission becomes a lead, once for its `keys`
+    (crm_forms.send_keys), and its responsible person hears of it in their language."""
     sent = crm_forms.check(data)
     if sent.errors:
         return Accepted(sent)
-    made = await crm_forms.submit(session, form, sent)
-    if made is None:
-        return Accepted(sent)
-    lead, taker, dups = made
+    made = await crm_forms.submit(session, form, sent, keys)
+    if made.lead is None or made.taker is None:
+        return Accepted(sent, repeat=made.repeat)
+    lead, taker, dups = made.lead, made.taker, made.duplicates
     tr = translator(taker.locale, taker.timezone)
     contact = " · ".join(part for part in (lead.phone, lead.email) if part)
     view = View(

@@ -292,3 +292,19 @@ class CrmForm(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     submissions: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class CrmFormSend(Base):
+    """A send a lead page took, by what recognises it when it comes again (a double
+    click, a browser's retry, another process): the token its page was drawn with, or
+    for a copy of the form without one the sender and what they typed in a window of
+    minutes. The key is unique per form, so a repeat creates nothing on any process."""
+
+    __tablename__ = "crm_form_sends"
+    __table_args__ = (UniqueConstraint("form_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    form_id: Mapped[int] = mapped_column(ForeignKey("crm_forms.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(80))
+    lead_id: Mapped[int | None] = mapped_column(ForeignKey("crm_leads.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

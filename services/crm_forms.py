@@ -1,17 +1,28 @@
 """Lead forms: public web pages whose submissions become leads (source "web form")
 of the form's responsible person. Admins make and switch them; anyone may send one.
+
+A send is taken once: the page is drawn with a one-off token (`send_token`) that the
+send carries back, and a taken send's key is stored unique per form (`CrmFormSend`),
+so the same send again (a double click, a browser's retry, after a restart or on
+another process) creates nothing. A copy of the form without the token (a site's own)
+is recognised by its sender and what they typed within `REPEAT_WINDOW`.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models.crm import CrmForm, CrmLead, CrmNote
+from models.base import utcnow
+from models.crm import CrmForm, CrmFormSend, CrmLead, CrmNote
 from models.teams import Team, User
 from services.access import Actor, get_team_user, require_admin
 from services.crm import scope_of
@@ -142,6 +153,55 @@ def check(data: dict[str, str]) -> Submission:
     return sent
 
 
+REPEAT_WINDOW = 10 * 60  # seconds: the same tokenless send again is not a new lead
+SEND_TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
+
+
+def send_token() -> str:
+    """A one-off token for a page being drawn: its send carries it back."""
+    return secrets.token_urlsafe(18)
+
+
+def send_keys(sent: Submission, token: str, sender: str, now: datetime | None = None) -> list[str]:
+    """The keys a send is known by when it comes again, the one to store first: its
+    page's token; without a (well-formed) one, the sender and what they typed in this
+    window of minutes, or the one before (a repeat across the windows' edge)."""
+    if SEND_TOKEN.fullmatch(token):
+        return [f"t:{token}"]
+    what = "\x1f".join(
+        " ".join(part.split()).casefold()
+        for part in (sender, sent.name, sent.phone, sent.email, sent.message)
+    )
+    digest = hashlib.sha256(what.encode()).hexdigest()[:40]
+    window = int((now or utcnow()).timestamp()) // REPEAT_WINDOW
+    return [f"d:{digest}:{window}", f"d:{digest}:{window - 1}"]
+
+
+async def received(session: AsyncSession, form: CrmForm, keys: Sequence[str]) -> bool:
+    """Whether a send with one of these keys was taken already."""
+    found = await session.scalar(
+        select(func.count())
+        .select_from(CrmFormSend)
+        .where(CrmFormSend.form_id == form.id, CrmFormSend.key.in_(list(keys)))
+    )
+    return bool(found)
+
+
+async def _claim(session: AsyncSession, form: CrmForm, keys: Sequence[str]) -> CrmFormSend | None:
+    """The send's key stored, or None when it was taken before (by this process or
+    another at the same moment: the unique key lets one of them in)."""
+    if not keys or await received(session, form, keys):
+        return None
+    row = CrmFormSend(form_id=form.id, key=keys[0])
+    try:
+        async with session.begin_nested():
+            session.add(row)
+            await session.flush()
+    except IntegrityError:
+        return None
+    return row
+
+
 async def _taker(session: AsyncSession, form: CrmForm) -> User | None:
     """Who gets the lead: the form's responsible, or the team's first admin."""
     if form.owner_id is not None:
@@ -158,15 +218,30 @@ async def _taker(session: AsyncSession, form: CrmForm) -> User | None:
     ).scalar_one_or_none()
 
 
+@dataclass
+class Submitted:
+    """What became of a checked send: its lead, the taker and the records the lead may
+    duplicate; `repeat` when the send was taken before (nothing made again); no lead
+    when the team has nobody to take it."""
+
+    lead: CrmLead | None = None
+    taker: User | None = None
+    duplicates: list[Duplicate] = field(default_factory=list)
+    repeat: bool = False
+
+
 async def submit(
-    session: AsyncSession, form: CrmForm, sent: Submission
-) -> tuple[CrmLead, User, list[Duplicate]] | None:
+    session: AsyncSession, form: CrmForm, sent: Submission, keys: Sequence[str]
+) -> Submitted:
     """A checked submission becomes a lead of the form's responsible (with the records it
-    may duplicate, for them to see: a visitor is never turned away); None when the team
-    has nobody to take it. Its history and comment are the visitor's, not the taker's."""
+    may duplicate, for them to see: a visitor is never turned away), once for its `keys`
+    (see send_keys). Its history and comment are the visitor's, not the taker's."""
     taker = await _taker(session, form)
     if taker is None:
-        return None
+        return Submitted()
+    claimed = await _claim(session, form, keys)
+    if claimed is None:
+        return Submitted(repeat=True)
     card = Card(name=sent.name, source="web", comment=sent.message)
     if sent.phone:
         team = await session.get(Team, form.team_id)  # its local numbers take its code
@@ -185,5 +260,6 @@ async def submit(
     )
     dups = await find_duplicates(session, Actor.of(taker), card, exclude_lead=lead.id)
     form.submissions += 1
+    claimed.lead_id = lead.id
     await session.flush()
-    return lead, taker, dups
+    return Submitted(lead, taker, dups)

@@ -281,6 +281,68 @@ async def test_a_lead_page_is_sent_once_and_refusals_keep_what_was_typed(
     assert sum("Tom Baker" in t for t in texts) == 1, texts
 
 
+def _send_token(html: str) -> str:
+    match = re.search(r'name="_send" value="([\w-]+)"', html)
+    assert match, html
+    return match.group(1)
+
+
+async def test_a_send_repeated_after_a_restart_or_on_another_process_is_one_lead(
+    sqlite_app: App,
+) -> None:
+    """The page's token is kept with the lead in the database: the same send again on a
+    new server (a restart, a second process) is thanked for and makes nothing."""
+    boss = ConsoleDriver(sqlite_app, user="Boss", lang="en")
+    await boss.say("/start")
+    await boss.say("/crm form new Demo")
+    async with sqlite_app.workspace.sessionmaker() as session:
+        from models.crm import CrmForm
+
+        token = (await session.execute(select(CrmForm.token))).scalar_one()
+
+    async def serve() -> TestClient:
+        client = TestClient(TestServer(make_web_app(sqlite_app.workspace.sessionmaker)))
+        await client.start_server()
+        return client
+
+    first, second = await serve(), await serve()
+    try:
+        once = _send_token(await (await first.get(f"/f/{token}")).text())
+        other = _send_token(await (await second.get(f"/f/{token}")).text())
+        assert once != other  # every page drawn gets its own
+        # a refused send keeps its token: the corrected one is still the same send
+        bad = await first.post(f"/f/{token}", data={"name": "Tom", "_send": once})
+        assert bad.status == 400 and _send_token(await bad.text()) == once
+        form = {"name": "Tom Baker", "phone": "+1 646 555-0199", "_send": once}
+        sent = await first.post(f"/f/{token}", data=form, allow_redirects=False)
+        assert sent.status == 303
+        again = await second.post(f"/f/{token}", data=form, allow_redirects=False)
+        assert again.status == 303 and again.headers["Location"] == f"{token}?sent=1"
+        await first.close()
+        first = await serve()  # the server restarted: what it held in memory is gone
+        retry = await first.post(f"/f/{token}", data=form, allow_redirects=False)
+        assert retry.status == 303
+        # the same person sending from a new page is a new send
+        fresh = await second.post(f"/f/{token}", data={**form, "_send": other})
+        assert fresh.status == 200
+        # a copy of the form without the token (a site's own): by sender and fields
+        bare = {"name": "Ann Lee", "email": "ann@lee.io"}
+        assert (await first.post(f"/f/{token}", data=bare)).status == 200
+        assert (await second.post(f"/f/{token}", data=bare)).status == 200
+    finally:
+        await first.close()
+        await second.close()
+    async with sqlite_app.workspace.sessionmaker() as session:
+        names = [lead.name for lead in await session.scalars(select(CrmLead).order_by(CrmLead.id))]
+        told = list(
+            await session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "assignment"))
+        )
+    assert names == ["Tom Baker", "Tom Baker", "Ann Lee"], names
+    assert len(told) == 3
+    out = await boss.say("/crm form 1")
+    assert "sent: 3" in out, out
+
+
 async def test_a_refused_phone_is_explained_in_the_team_language(sqlite_app: App) -> None:
     olga = ConsoleDriver(sqlite_app, user="Ольга", lang="ru")
     await olga.say("/start")
