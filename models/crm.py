@@ -79,7 +79,10 @@ class CrmStage(Base):
 
 class CrmCompany(Base):
     __tablename__ = "crm_companies"
-    __table_args__ = (Index("ix_crm_companies_team_name", "team_id", "name_key"),)
+    __table_args__ = (
+        Index("ix_crm_companies_team_name", "team_id", "name_key"),
+        Index("ix_crm_companies_team_phone_nsn", "team_id", "phone_nsn"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"), index=True)
@@ -87,6 +90,9 @@ class CrmCompany(Base):
     name_key: Mapped[str] = mapped_column(String(200))
     phone: Mapped[str] = mapped_column(String(64), default="")
     phone_key: Mapped[str] = mapped_column(String(20), default="")
+    # what numbers are matched by (services.crm_phones.national_number): the same for
+    # "+7 912 123-45-67", "8 912 123-45-67" and "912 123 45 67"
+    phone_nsn: Mapped[str] = mapped_column(String(20), default="")
     email: Mapped[str] = mapped_column(String(200), default="")
     owner_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), index=True
@@ -100,6 +106,7 @@ class CrmContact(Base):
     __tablename__ = "crm_contacts"
     __table_args__ = (
         Index("ix_crm_contacts_team_phone", "team_id", "phone_key"),
+        Index("ix_crm_contacts_team_phone_nsn", "team_id", "phone_nsn"),
         Index("ix_crm_contacts_team_email", "team_id", "email"),
     )
 
@@ -109,6 +116,9 @@ class CrmContact(Base):
     name_key: Mapped[str] = mapped_column(String(200))
     phone: Mapped[str] = mapped_column(String(64), default="")
     phone_key: Mapped[str] = mapped_column(String(20), default="")
+    # what numbers are matched by (services.crm_phones.national_number): the same for
+    # "+7 912 123-45-67", "8 912 123-45-67" and "912 123 45 67"
+    phone_nsn: Mapped[str] = mapped_column(String(20), default="")
     email: Mapped[str] = mapped_column(String(200), default="")
     company_id: Mapped[int | None] = mapped_column(
         ForeignKey("crm_companies.id", ondelete="SET NULL"), index=True
@@ -125,6 +135,7 @@ class CrmLead(Base):
     __tablename__ = "crm_leads"
     __table_args__ = (
         Index("ix_crm_leads_team_phone", "team_id", "phone_key"),
+        Index("ix_crm_leads_team_phone_nsn", "team_id", "phone_nsn"),
         Index("ix_crm_leads_team_email", "team_id", "email"),
         Index("ix_crm_leads_team_name", "team_id", "name_key", "company_key"),
     )
@@ -137,6 +148,9 @@ class CrmLead(Base):
     company_key: Mapped[str] = mapped_column(String(200), default="")
     phone: Mapped[str] = mapped_column(String(64), default="")
     phone_key: Mapped[str] = mapped_column(String(20), default="")
+    # what numbers are matched by (services.crm_phones.national_number): the same for
+    # "+7 912 123-45-67", "8 912 123-45-67" and "912 123 45 67"
+    phone_nsn: Mapped[str] = mapped_column(String(20), default="")
     email: Mapped[str] = mapped_column(String(200), default="")
     # call | email | messenger | web | import | other
     source: Mapped[str] = mapped_column(String(16), default="other")

@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import ColumnElement, Select, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -46,7 +46,7 @@ from services.crm_parse import (
     source_of,
     valid_email,
 )
-from services.crm_phones import phone_key, pretty_phone
+from services.crm_phones import matching_keys, national_number, phone_key, pretty_phone
 from services.errors import N_, DomainError, NotFound, not_found, pN_
 from services.pagination import Page, paginate_rows
 
@@ -58,6 +58,7 @@ __all__ = [
     "clean_email",
     "company_key",
     "name_key",
+    "national_number",
     "phone_key",
     "pretty_phone",
     "recognise",
@@ -287,6 +288,18 @@ async def scope_of(session: AsyncSession, actor: Actor) -> Scope:
     if settings.visibility == "department":
         return Scope(frozenset(await department_ids(session, actor)))
     return Scope(frozenset({actor.user_id}))
+
+
+def same_phone(model: Any, phone: str, key: str) -> ColumnElement[bool] | None:
+    """Records (leads, contacts, companies) with the same number, however each was typed
+    or stored: by the national number (indexed) and a key of the same country or of
+    none; None when there is no number to match."""
+    nsn, keys = matching_keys(phone, key)
+    if not nsn:
+        return None
+    if not keys:
+        return model.phone_nsn == nsn  # type: ignore[no-any-return]
+    return (model.phone_nsn == nsn) & model.phone_key.in_(keys)  # type: ignore[no-any-return]
 
 
 def visible(model: Any, actor: Actor, scope: Scope) -> Select[Any]:

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.crm import CrmContact, CrmLead, CrmNote
 from services.access import Actor
-from services.crm import add_history, get_visible, scope_of, valid_email, visible
+from services.crm import add_history, get_visible, same_phone, scope_of, valid_email, visible
 from services.crm_deals import create_deal
 from services.crm_leads import mark_converted
 from services.crm_people import create_company, create_contact, find_company
@@ -33,8 +33,8 @@ class Conversion:
 async def existing_contact(session: AsyncSession, actor: Actor, lead: CrmLead) -> CrmContact | None:
     """A contact the actor sees with the lead's phone or e-mail: the same person."""
     conds = []
-    if lead.phone_key:
-        conds.append(CrmContact.phone_key == lead.phone_key)
+    if (phone := same_phone(CrmContact, lead.phone, lead.phone_key)) is not None:
+        conds.append(phone)
     email = lead.email.strip().casefold()
     if email and valid_email(email):
         conds.append(func.lower(CrmContact.email) == email)

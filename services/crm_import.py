@@ -17,7 +17,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models.crm import CrmCompany, CrmContact, CrmDraft, CrmLead, CrmNote
 from models.teams import User
 from services.access import Actor, require_staff
-from services.crm import company_key, name_key, scope_of, team_calling_code, visible
+from services.crm import (
+    company_key,
+    name_key,
+    national_number,
+    scope_of,
+    team_calling_code,
+    visible,
+)
 from services.crm_import_csv import STATUS_WORDS, Preview, note_once, parse
 from services.crm_leads import duplicate_search, lead_statuses, take_draft
 from services.errors import N_, DomainError
@@ -196,6 +203,7 @@ async def commit(
                     company_key=company_key(r["company"]),
                     phone=r["phone"],
                     phone_key=r["phone_key"],
+                    phone_nsn=national_number(r["phone"], r["phone_key"]),
                     email=r["email"],
                     source=r["source"],
                     status_id=statuses.get(str(r.get("status_code")), statuses["new"]),
@@ -215,6 +223,7 @@ async def commit(
                     name_key=name_key(r["name"]),
                     phone=r["phone"],
                     phone_key=r["phone_key"],
+                    phone_nsn=national_number(r["phone"], r["phone_key"]),
                     email=r["email"],
                     company_id=companies.get(company_key(r["company"])),
                     owner_id=owner(r),

@@ -21,6 +21,8 @@ from services.crm import (
     company_key,
     get_visible,
     name_key,
+    national_number,
+    same_phone,
     scope_of,
     settings_of,
     stage_name,
@@ -73,10 +75,10 @@ async def find_duplicates(
     email = card.email if valid_email(card.email) else ""
     nkey, ckey = name_key(card.name), company_key(card.company)
     checks: list[tuple[str, Any, Any]] = []
-    if card.phone_key:
-        checks.append(
-            ("phone", CrmLead.phone_key == card.phone_key, CrmContact.phone_key == card.phone_key)
-        )
+    lead_phone = same_phone(CrmLead, card.phone, card.phone_key)
+    contact_phone = same_phone(CrmContact, card.phone, card.phone_key)
+    if lead_phone is not None:
+        checks.append(("phone", lead_phone, contact_phone))
     if email:
         checks.append(("email", CrmLead.email == email, CrmContact.email == email))
     if nkey and ckey:
@@ -173,6 +175,7 @@ async def create_lead(
         company_key=company_key(card.company),
         phone=card.phone[:64],
         phone_key=card.phone_key,
+        phone_nsn=national_number(card.phone, card.phone_key),
         email=card.email[:200],
         source=card.source,
         status_id=status.id,
@@ -219,6 +222,7 @@ async def merge_draft(
     card = Card.from_dict(draft.data)
     if not target.phone and card.phone:
         target.phone, target.phone_key = card.phone, card.phone_key
+        target.phone_nsn = national_number(card.phone, card.phone_key)
     if not target.email and card.email:
         target.email = card.email
     if entity == "lead" and not target.company and card.company:

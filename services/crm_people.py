@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.crm import CrmActivity, CrmCompany, CrmContact, CrmDeal, CrmDraft, CrmLead
@@ -20,7 +20,9 @@ from services.crm import (
     company_key,
     get_visible,
     name_key,
+    national_number,
     phone_key,
+    same_phone,
     scope_of,
     team_calling_code,
     visible,
@@ -43,12 +45,14 @@ async def create_company(
     name = " ".join(name.split())[:200]
     if not name:
         raise DomainError(N_("A company needs a name."))
+    key = phone_key(phone, await team_calling_code(session, actor)) if phone else ""
     company = CrmCompany(
         team_id=actor.team_id,
         name=name,
         name_key=company_key(name),
         phone=phone[:64],
-        phone_key=phone_key(phone, await team_calling_code(session, actor)) if phone else "",
+        phone_key=key,
+        phone_nsn=national_number(phone, key),
         email=clean_email(email)[:200],
         owner_id=owner_id or actor.user_id,
         lead_id=lead_id,
@@ -97,6 +101,7 @@ async def create_contact(
         name_key=name_key(name),
         phone=phone[:64],
         phone_key=phone_key,
+        phone_nsn=national_number(phone, phone_key),
         email=email[:200],
         company_id=company_id,
         owner_id=owner_id or actor.user_id,
@@ -249,14 +254,16 @@ async def find(session: AsyncSession, actor: Actor, text: str, limit: int = 200)
     text = text.strip()
     if len(text) < 2:
         raise DomainError(N_("Type at least two characters to search."))
-    # a number as typed and as stored: "8 912 ..." is found under its key 7912... (the
-    # key duplicate detection compares), a fragment ("345-67") under its digits
+    # a number as typed and as stored: a whole one as duplicate detection matches it
+    # ("8 912 ...", "+7 912 ..." and "912 ..." are one), a fragment ("345-67") by its digits
     digits = "".join(c for c in text if c.isdigit())
     numbers = {digits} if len(digits) >= 4 else set()
+    phone = ("", "")
     if numbers and (key := phone_key(text, await team_calling_code(session, actor))):
         numbers.add(key)
+        phone = (text, key)
     names, companies = _words(name_key(text)), _words(company_key(text))
-    hits = await _find(session, actor, scope, names, companies, numbers)
+    hits = await _find(session, actor, scope, names, companies, numbers, phone)
     stems = [_stem(word) for word in names], [_stem(word) for word in companies]
     if not hits and stems != (names, companies):
         hits = await _find(session, actor, scope, *stems, set(), inflected=True)
@@ -292,24 +299,28 @@ async def _find(
     names: list[str],
     companies: list[str],
     numbers: set[str],
+    phone: tuple[str, str] = ("", ""),
     *,
     inflected: bool = False,
     limit: int = 200,
 ) -> list[Hit]:
-    """Records whose name (a lead's company, an e-mail) holds the words, or whose phone
-    holds one of the numbers; `inflected`: the words are stems of words there."""
+    """Records whose name (a lead's company, an e-mail) holds the words, whose phone
+    holds one of the numbers or is `phone` (as typed, its key) however it was stored;
+    `inflected`: the words are stems of words there."""
     joint = "% " if inflected else " "
     named, company = _pattern(names, inflected), _pattern(companies, inflected)
     hits: list[Hit] = []
     for entity, model in (("lead", CrmLead), ("contact", CrmContact), ("company", CrmCompany)):
         like = "%" + joint.join(names) + "%"
-        conds = [model.name_key.like(like), model.email.like(like)]
+        conds: list[ColumnElement[bool]] = [model.name_key.like(like), model.email.like(like)]
         # a company's key and a lead's company key are kept without "ООО" and quotes;
         # "/crm find Ромашка" finds the company's people among the leads too
         company_of = {CrmLead: CrmLead.company_key, CrmCompany: CrmCompany.name_key}.get(model)
         if company_of is not None and companies:
             conds.append(company_of.like("%" + joint.join(companies) + "%"))
         conds += [model.phone_key.like(f"%{number}%") for number in sorted(numbers)]
+        if (same := same_phone(model, *phone)) is not None:
+            conds.append(same)
         rows = await session.scalars(
             visible(model, actor, scope).where(or_(*conds)).order_by(model.id.desc()).limit(limit)
         )

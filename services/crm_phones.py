@@ -70,20 +70,52 @@ def phone_key(raw: str, country: str = "") -> str:
     return digits
 
 
-def national_part(key: str) -> str:
-    """A key without its trunk 0 (a national number), for comparing with international keys."""
-    return key[1:] if key[:1] == "0" else key
+# calling codes are prefix-free: 1 and 7 take one digit, these two, all others three
+_TWO_DIGIT_CODES = frozenset(
+    "20 27 30 31 32 33 34 36 39 40 41 43 44 45 46 47 48 49 51 52 53 54 55 56 57 58 "
+    "60 61 62 63 64 65 66 81 82 84 86 90 91 92 93 94 95 98".split()
+)
 
 
-def same_phone(a: str, b: str) -> bool:
-    """Two phone keys of one number: equal, or one without its country code whose
-    national part (9 digits or more) ends the other ("98765 43210" and "+91 98765 43210")."""
-    if not a or not b:
-        return False
-    if a == b:
+def calling_code(key: str) -> str:
+    """The country calling code an international key begins with."""
+    if key[:1] in ("1", "7"):
+        return key[:1]
+    return key[:2] if key[:2] in _TWO_DIGIT_CODES else key[:3]
+
+
+def _international(phone: str, key: str) -> bool:
+    """Whether a key holds its country code: the number was typed with it (+, 00), was
+    given it (the team's country, a Russian 8) or is a Russian 7XXXXXXXXXX."""
+    ext = EXTENSION.search(phone)
+    text = (phone[: ext.start()] if ext else phone).strip()
+    if text.startswith(("+", "00")) or key != re.sub(r"\D", "", text):
         return True
-    short, long = sorted((national_part(a), national_part(b)), key=len)
-    return len(short) >= 9 and len(long) > len(short) and long.endswith(short)
+    return len(key) == 11 and key[0] == "7"
+
+
+def national_number(phone: str, key: str) -> str:
+    """What numbers are matched by: the national significant number, without the country
+    code and the trunk prefix ('' without a key). "+7 912 123-45-67", "8 912 123-45-67"
+    and "912 123 45 67" share it, as "+49 30 12345678" and "030 12345678" do. `phone` is
+    the number as stored or typed, `key` its phone_key."""
+    if not key:
+        return ""
+    if key[0] == "0":  # national, with its trunk 0
+        return key[1:]
+    if not _international(phone, key):  # national, its country not known
+        return key
+    return key[len(calling_code(key)) :]
+
+
+def matching_keys(phone: str, key: str) -> tuple[str, list[str]]:
+    """How another record of the same number is found: its national number, and one of
+    these keys (the same country's, or a national one, whose country is not known); no
+    keys: any country's, when this number's country is not known."""
+    nsn = national_number(phone, key)
+    if not nsn or nsn == key or key[0] == "0":
+        return nsn, []
+    return nsn, [key, nsn, "0" + nsn]
 
 
 def pretty_phone(key: str) -> str:

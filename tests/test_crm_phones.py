@@ -3,15 +3,18 @@ and the team's country (from its language and time zone) fills in what is missin
 
 from __future__ import annotations
 
+import asyncio
+
 from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import select
 
 from bot.app import App
+from bot.migrate import downgrade
 from bot.web import make_web_app
 from models.crm import CrmForm, CrmLead
 from models.teams import Team
 from services.crm_parse import Card, recognise
-from services.crm_phones import phone_key, same_phone, team_country
+from services.crm_phones import national_number, phone_key, team_country
 from tests.console_driver import ConsoleDriver
 
 
@@ -31,9 +34,13 @@ def test_no_country_code_is_made_up() -> None:
     # a Russian team keeps its +7
     assert phone_key("9161234567", team_country("ru", "Europe/Moscow")) == "79161234567"
     assert phone_key("8 916 123-45-67") == "79161234567"
+
     # one person, with and without the country code
-    assert same_phone(phone_key("+91 98765 43210"), phone_key("98765 43210"))
-    assert not same_phone(phone_key("+91 98765 43210"), phone_key("98765 43211"))
+    def nsn(typed: str) -> str:
+        return national_number(typed, phone_key(typed))
+
+    assert nsn("+91 98765 43210") == nsn("98765 43210") == "9876543210"
+    assert nsn("+91 98765 43210") != nsn("98765 43211")
 
 
 async def test_a_visitor_of_an_indian_team_keeps_their_number(sqlite_app: App) -> None:
@@ -65,3 +72,49 @@ async def test_search_finds_a_number_typed_with_the_russian_8(sqlite_app: App) -
     for typed in ("8 912 345-67-89", "89123456789", "8(912)3456789", "+79123456789", "345-67-89"):
         out = await ivan.say(f"/crm find {typed}")
         assert f"Найдено по запросу {typed}: 1" in out and "Иван Петров" in out, out
+
+
+async def test_numbers_kept_before_normalisation_match_the_others(
+    sqlite_app: App, sqlite_url: str
+) -> None:
+    """Rows kept with the number as typed ("89121234567" its own key, a team whose
+    country is not known) are found under any form of it once migrated, and warn of a
+    duplicate; a number of another country with the same digits is not the same."""
+    from sqlalchemy import update
+
+    from bot.migrate import upgrade_async
+
+    boss = ConsoleDriver(sqlite_app, user="Boss", lang="en")
+    await boss.say("/start")
+    typed = ["9121234567", "89121234567", "+7 912 123-45-67", "+1 912 123 4567"]
+    async with sqlite_app.workspace.sessionmaker() as session, session.begin():
+        team = (await session.execute(select(Team))).scalar_one()
+        team.locale, team.timezone = "en", "UTC"  # no country to complete a number with
+    for n, _ in enumerate(typed):
+        await boss.say(f"/lead Client {n}, client{n}@example.com")
+    async with sqlite_app.workspace.sessionmaker() as session, session.begin():
+        for n, phone in enumerate(typed):  # as kept before numbers were normalised
+            digits = "".join(c for c in phone if c.isdigit())
+            await session.execute(
+                update(CrmLead)
+                .where(CrmLead.name == f"Client {n}")
+                .values(phone=phone, phone_key=digits)
+            )
+    await asyncio.to_thread(downgrade, sqlite_url, "0016")
+    await upgrade_async(sqlite_url)
+
+    for number in ("+7 912 123-45-67", "8 912 123 45 67", "79121234567"):
+        out = await boss.say(f"/crm find {number}")
+        assert f"Found for {number}: 3" in out, out
+        assert all(f"Client {n}" in out for n in range(3)) and "Client 3" not in out, out
+    # another country's number: not the Russian ones; the one of no known country may be
+    out = await boss.say("/crm find +1 912 123 4567")
+    assert "Found for +1 912 123 4567: 2" in out, out
+    assert "Client 3" in out and "Client 0" in out and "Client 1" not in out, out
+    out = await boss.say("/lead Pavel, 8 912 123 45 67")
+    assert "This looks like a duplicate:" in out and "(same phone)" in out, out
+    assert "Client 0" in out and "Client 1" in out, out
+    # new rows match old ones and each other in any form too
+    await boss.press("Create anyway")
+    out = await boss.say("/crm find 912 123 45 67")
+    assert "Found for 912 123 45 67: 5" in out, out  # the national number: any country
