@@ -6,6 +6,7 @@ American 3-3-4 one) or the team's country does (`team_country`); a number with a
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 PHONE_CHARS = re.compile(r"^[\d\s()+\-.]+$")
 
@@ -118,13 +119,48 @@ def matching_keys(phone: str, key: str) -> tuple[str, list[str]]:
     return nsn, [key, nsn, "0" + nsn]
 
 
+# German area codes: the two-digit ones, and the three-digit ones that do not follow
+# the rule (a big city's code ends in 1: 211 Düsseldorf, 711 Stuttgart); mobile
+# prefixes (15x, 16x, 17x) and service numbers (800, 900) take three digits too, the
+# rest of the area codes four (a few five-digit ones in the east are shown as four)
+_DE_TWO = frozenset({"30", "40", "69", "89"})
+_DE_THREE = frozenset(
+    "201 202 203 208 209 212 214 228 234 335 340 345 355 365 375 385 395 800 900 906".split()
+)
+
+
+def _german(nsn: str) -> str:
+    """A German national number as Germans write it: area or mobile prefix, then the
+    subscriber ("30 12345678", "151 12345678", "6221 123456")."""
+    if nsn[:2] in _DE_TWO:
+        size = 2
+    elif nsn[:3] in _DE_THREE or nsn[:2] in ("15", "16", "17"):
+        size = 3
+    elif nsn[:1] in "23456789" and nsn[1:2] != "0" and nsn[2:3] == "1":
+        size = 3
+    else:
+        size = 4
+    return f"{nsn[:size]} {nsn[size:]}"
+
+
+# how a country's national numbers are grouped, and their lengths
+_GROUPING: dict[str, tuple[range, Callable[[str], str]]] = {
+    "7": (range(10, 11), lambda n: f"{n[:3]} {n[3:6]}-{n[6:8]}-{n[8:]}"),
+    "1": (range(10, 11), lambda n: f"{n[:3]} {n[3:6]}-{n[6:]}"),
+    "91": (range(10, 11), lambda n: f"{n[:5]} {n[5:]}"),
+    "49": (range(6, 14), _german),
+}
+
+
 def pretty_phone(key: str) -> str:
-    if len(key) == 11 and key[0] == "7":
-        return f"+7 {key[1:4]} {key[4:7]}-{key[7:9]}-{key[9:]}"
-    if len(key) == 11 and key[0] == "1":
-        return f"+1 {key[1:4]} {key[4:7]}-{key[7:]}"
-    if len(key) == 12 and key.startswith("91"):
-        return f"+91 {key[2:7]} {key[7:]}"
-    if key[:1] == "0":  # national: no country code to show
+    """A key as people of its country write it: "+7 912 123-45-67", "+49 30 12345678";
+    a national key as it is (no country code to show); other countries' as "+" and
+    the digits."""
+    if key[:1] == "0":
         return key
+    code = calling_code(key)
+    nsn = key[len(code) :]
+    lengths, grouped = _GROUPING.get(code, (range(0), str))
+    if len(nsn) in lengths:
+        return f"+{code} {grouped(nsn)}"
     return "+" + key

@@ -118,3 +118,25 @@ async def test_numbers_kept_before_normalisation_match_the_others(
     await boss.press("Create anyway")
     out = await boss.say("/crm find 912 123 45 67")
     assert "Found for 912 123 45 67: 5" in out, out  # the national number: any country
+
+
+async def test_german_numbers_are_grouped_and_match(sqlite_app: App) -> None:
+    """A German team's numbers are shown as Germans write them (country code, area or
+    mobile prefix, subscriber), typed with or without +49 they are one number."""
+    jonas = ConsoleDriver(sqlite_app, user="Jonas", lang="en", timezone="Europe/Berlin")
+    await jonas.say("/start")
+    async with sqlite_app.workspace.sessionmaker() as session, session.begin():
+        team = (await session.execute(select(Team))).scalar_one()
+        team.locale, team.timezone = "en", "Europe/Berlin"
+    out = await jonas.say("/lead Jonas Weber, +49 30 12345678")
+    assert "+49 30 12345678" in out, out
+    out = await jonas.say("/lead Anna Weber, 030 12345678")  # the trunk 0, no +49
+    assert "This looks like a duplicate:" in out and "Jonas Weber (same phone)" in out, out
+    await jonas.press("Create anyway")
+    out = await jonas.say("/lead Max Müller, +4915112345678")
+    assert "+49 151 12345678" in out, out
+    out = await jonas.say("/crm find 0151 12345678")
+    assert "Found for 0151 12345678: 1" in out and "Max Müller +49 151 12345678" in out, out
+    out = await jonas.say("/crm find +49 30 12345678")
+    assert "Found for +49 30 12345678: 2" in out, out
+    assert "Anna Weber +49 30 12345678" in out and "Jonas Weber +49 30 12345678" in out, out
