@@ -1,7 +1,9 @@
 """Phone numbers as people type them: normalised to international digits when the
 number says its country (+, 00, a Russian 8XXXXXXXXXX or 3-3-2-2 grouping, a North
 American 3-3-4 one) or the team's country does (`team_country`); a number with a trunk
-0 and no country is kept national, as typed."""
+0 and no country is kept national, as typed. Numbers are matched by their national
+number (`national_number`: without country code and trunk prefix) and shown grouped as
+their country writes them (`pretty_phone`)."""
 
 from __future__ import annotations
 
