@@ -36,9 +36,11 @@ async def day_view(ctx: Ctx, now: datetime | None = None) -> View:
     current, stale = await timeman.today(ctx.session, ctx.me, now)
     user = await timeman._me(ctx.session, ctx.me)
     schedule = await timeman.schedule_of(ctx.session, user)
-    today_ = timeman.local_date(now, user.timezone)
+    # the small hours of a night shift not started yet are last night's
+    today_ = await timeman.starting_date(ctx.session, user, schedule, now)
     # a day worked past midnight (a night shift) is still the day it started on
     shown = current.day if current is not None else today_
+    planned = ctx.tr.duration(timeman.planned_on(schedule, shown, user.timezone))
     lines: list[Any] = [bold(ctx.tr.s("Working day, {date}", date=_date(ctx.tr, shown)))]
     view = View()
     if stale is not None:
@@ -57,7 +59,7 @@ async def day_view(ctx: Ctx, now: datetime | None = None) -> View:
             lines.append(
                 ctx.tr(
                     "Not started yet. Planned: {planned}.",
-                    planned=ctx.tr.duration(schedule.planned),
+                    planned=planned,
                 )
             )
         else:
@@ -70,7 +72,7 @@ async def day_view(ctx: Ctx, now: datetime | None = None) -> View:
             ctx.tr(
                 "Worked: {worked} of {planned}",
                 worked=ctx.tr.duration(timeman.worked(current, now)),
-                planned=ctx.tr.duration(schedule.planned),
+                planned=planned,
             )
         )
         if current.break_seconds:

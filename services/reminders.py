@@ -237,16 +237,16 @@ async def agenda_many(
     out = {u.id: Agenda() for u in users}
     if not users:
         return out
+    schedules = await timeman.schedules_of(session, users)
     ranges: dict[int, tuple[date, datetime, datetime]] = {}
     for user in users:
-        today = local_day_of(now, user.timezone)
-        start = timeman.at_local(today, 0, user.timezone)
-        end = timeman.at_local(today + timedelta(days=1), 0, user.timezone)
-        ranges[user.id] = (today, start, end)
+        # the working day now is in: a night shift's runs to its end the next morning,
+        # and its small hours are still that day's
+        today = timeman.shift_date(schedules[user.id], now, user.timezone)
+        ranges[user.id] = (today, *timeman.day_span(schedules[user.id], today, user.timezone))
     ids = list(out)
     low = min(r[1] for r in ranges.values())
     high = max(r[2] for r in ranges.values())
-    schedules = await timeman.schedules_of(session, users)
     started = await session.execute(
         select(WorkDay.user_id, WorkDay.day).where(
             WorkDay.user_id.in_(ids), WorkDay.day >= min(r[0] for r in ranges.values())

@@ -57,6 +57,23 @@ def shift_date(schedule: Schedule, moment: datetime, tz: str) -> date:
     return day
 
 
+def day_span(schedule: Schedule, day: date, tz: str) -> tuple[datetime, datetime]:
+    """The hours a working day's date covers: from its midnight to the next, or on to a
+    night shift's end the next morning (22:00-06:00: its tasks due at 03:00 too)."""
+    start, end = at_local(day, 0, tz), at_local(day + timedelta(days=1), 0, tz)
+    if schedule.works_on(day):
+        end = max(end, at_local(day, schedule.end_minute, tz))
+    return start, end
+
+
+def planned_on(schedule: Schedule, day: date, tz: str) -> timedelta:
+    """The work a day of the schedule plans as the clock runs that date: a night shift
+    across a DST change is an hour shorter or longer (22:00-06:00 is 7 h, not 8 h, on
+    the last Sunday of March in Berlin)."""
+    hours = at_local(day, schedule.end_minute, tz) - at_local(day, schedule.start_minute, tz)
+    return max(timedelta(0), hours - timedelta(minutes=schedule.lunch_minutes))
+
+
 def worked(day: WorkDay, now: datetime) -> timedelta:
     end = day.finished_at if day.status == "closed" and day.finished_at else now
     paused = timedelta(0)
@@ -117,20 +134,57 @@ def left_open(day: WorkDay, now: datetime, tz: str) -> bool:
     )
 
 
-async def today(
-    session: AsyncSession, actor: Actor, now: datetime | None = None
+def _ran_past_midnight(day: WorkDay, now: datetime, tz: str) -> bool:
+    """A day from an earlier date finished after its midnight (a night shift ended at
+    06:00) and started less than a day's run ago: still the day, as if it were open."""
+    return (
+        day.finished_at is not None
+        and local_date(day.finished_at, tz) > day.day
+        and now - day.started_at <= OPEN_DAY_MAX
+    )
+
+
+async def _days(
+    session: AsyncSession, user: User, now: datetime
 ) -> tuple[WorkDay | None, WorkDay | None]:
-    """(the day being worked: today's, or one still running since an earlier date, such
-    as a night shift; an earlier day left open) for the actor."""
-    user = await _me(session, actor)
-    now = now or utcnow()
     current = await day_on(session, user.id, local_date(now, user.timezone))
     stale = await open_day(session, user.id)
     if stale is not None and current is not None and stale.id == current.id:
         stale = None
     if stale is not None and current is None and not left_open(stale, now, user.timezone):
         current, stale = stale, None
+    if current is None and stale is None:  # a night shift finished this morning
+        last = await session.scalar(
+            select(WorkDay)
+            .where(WorkDay.user_id == user.id, WorkDay.day < local_date(now, user.timezone))
+            .order_by(WorkDay.day.desc())
+            .limit(1)
+        )
+        if last is not None and _ran_past_midnight(last, now, user.timezone):
+            current = last
     return current, stale
+
+
+async def today(
+    session: AsyncSession, actor: Actor, now: datetime | None = None
+) -> tuple[WorkDay | None, WorkDay | None]:
+    """(the day being worked: today's, or one still running since an earlier date, such
+    as a night shift, or finished this morning; an earlier day left open) for the
+    actor."""
+    user = await _me(session, actor)
+    return await _days(session, user, now or utcnow())
+
+
+async def starting_date(
+    session: AsyncSession, user: User, schedule: Schedule, now: datetime
+) -> date:
+    """The date a day started now counts for: today's, or last night's shift when it
+    is the small hours of one not yet started (late for it, not early for tonight's)."""
+    today_ = local_date(now, user.timezone)
+    night = shift_date(schedule, now, user.timezone)
+    if night != today_ and await day_on(session, user.id, night) is None:
+        return night
+    return today_
 
 
 class PreviousDayOpen(DomainError):
@@ -155,10 +209,7 @@ async def start_day(
     if start > now + timedelta(minutes=1):
         raise DomainError(N_("The start cannot be in the future."))
     schedule = await schedule_of(session, user)
-    today_ = local_date(now, user.timezone)
-    night = shift_date(schedule, now, user.timezone)
-    if night != today_ and await day_on(session, user.id, night) is None:
-        today_ = night  # late for last night's shift, not early for tonight's
+    today_ = await starting_date(session, user, schedule, now)
     if local_date(start, user.timezone) not in (today_, local_date(now, user.timezone)):
         raise DomainError(N_("A late entry must be a time of today."))
     stale = await open_day(session, user.id)
@@ -238,7 +289,8 @@ async def resume_day(
     now = now or utcnow()
     day = await open_day(session, user.id)
     if day is None:
-        day = await day_on(session, user.id, local_date(now, user.timezone))
+        # today's, or a night shift finished this morning
+        day, _stale = await _days(session, user, now)
         _shown_for(day, day_id)
         if day is None or day.finished_at is None:
             raise DomainError(N_("Your day has not started. Send /day start."))
@@ -360,7 +412,7 @@ async def _finish_violations(
         # whole minutes worked, as the day's card counts them: 30 s is "0 min of 8 h",
         # so 8 h under plan, not 7 h 59 min
         done = timedelta(minutes=_minutes(worked(day, day.finished_at)))
-        short = schedule.planned - done
+        short = planned_on(schedule, day.day, user.timezone) - done
         if short > timedelta(minutes=schedule.grace_minutes):
             found.append(await _violation(session, day, "short_day", _minutes(short)))
     return [v for v in found if v is not None]

@@ -232,6 +232,44 @@ async def test_a_night_shift_is_greeted_at_its_start_and_prompted_the_next_morni
     assert f"day:f:{day.id}" in actions
 
 
+async def test_a_night_shifts_my_day_lists_what_is_due_before_its_morning_end(
+    maker: async_sessionmaker[AsyncSession],  # noqa: F811
+    team: Team,
+) -> None:
+    """22:00-06:00: "my day" at 22:00 on Friday lists a task due at 03:00 on Saturday
+    (within the shift), not one due at 10:00; /today at 02:00 still shows the shift's
+    day: that task due, the day started (no Start button), Saturday's off day not said."""
+    from handlers.i18n import translator
+    from handlers.timeman_today import my_day_view
+    from services import tasks
+
+    async with maker() as s, s.begin():
+        await timeman.set_schedule(
+            s, team.anna, team.anna.user_id, timeman.Schedule("12345", 22 * 60, 6 * 60, 0)
+        )
+        user = await s.get(User, team.anna.user_id)
+        assert user is not None
+        await reminders.sync_rules(s, user, local(2026, 11, 27, 12))
+        for title, due in (("Check the pumps", 3), ("Order the valves", 10)):
+            await tasks.create_task(
+                s, team.anna, title, deadline=local(2026, 11, 28, due), now=local(2026, 11, 27, 12)
+            )
+        await timeman.start_day(s, team.anna, now=local(2026, 11, 27, 21, 55))
+    await planner.tick(maker, now=local(2026, 11, 27, 22, 1))
+    async with maker() as s:
+        (greeting,) = [text(r) for r in await sent_to(s, team.anna.user_id) if "My day" in text(r)]
+    assert "Check the pumps" in greeting and "Order the valves" not in greeting, greeting
+    async with maker() as s:
+        user = await s.get(User, team.anna.user_id)
+        assert user is not None
+        view = await my_day_view(s, user, translator("en", "Europe/Berlin"), local(2026, 11, 28, 2))
+    said = to_plain(view.body)
+    assert "Due today (1)" in said and "Check the pumps" in said, said
+    assert "day off" not in said, said
+    actions = [b.action for row in view.buttons for b in row]
+    assert "day:s" not in actions and "day:v" in actions, actions
+
+
 async def test_daily_rule_through_dst_fires_every_day_once(
     maker: async_sessionmaker[AsyncSession],  # noqa: F811
     team: Team,

@@ -295,6 +295,60 @@ async def test_a_changed_schedule_is_told_to_the_supervisor_or_the_person(
     assert "изменил" not in await olga.say("/day")  # the admin's change: Anna is told
 
 
+def zone_at(hour: int) -> str:
+    """A fixed-offset zone where the clock now shows about `hour` o'clock."""
+    offset = hour - datetime.now(UTC).hour
+    offset = offset + 24 if offset < -12 else offset - 24 if offset > 14 else offset
+    return "UTC" if offset == 0 else f"Etc/GMT{'-' if offset > 0 else '+'}{abs(offset)}"
+
+
+async def test_a_night_shift_finished_in_the_morning_continues(sqlite_app: App) -> None:
+    """22:00-06:00, the shift started last night and finished at 07:xx this morning: the
+    card still shows that day, finished, with Continue the day, which goes on with it
+    (not a search under today's date, which has no day)."""
+    from zoneinfo import ZoneInfo
+
+    from sqlalchemy import select
+
+    from models.teams import User
+    from models.timeman import WorkDay
+
+    tz = zone_at(7)
+    boss = ConsoleDriver(sqlite_app, user="Boss", lang="en", timezone=tz)
+    await boss.say("/start")
+    await boss.say("/day schedule mon-sun 22:00-06:00 lunch 0")
+    today = datetime.now(ZoneInfo(tz)).date()
+    started = datetime.combine(today - timedelta(days=1), datetime.min.time()).replace(
+        hour=22, tzinfo=ZoneInfo(tz)
+    )
+    async with sqlite_app.workspace.sessionmaker() as s, s.begin():
+        user = (await s.execute(select(User).where(User.name == "Boss"))).scalar_one()
+        s.add(
+            WorkDay(
+                team_id=user.team_id,
+                user_id=user.id,
+                day=started.date(),
+                status="open",
+                started_at=started,
+                break_seconds=0,
+                note="",
+            )
+        )
+    out = await boss.say("/day finish")
+    assert "Day finished: 22:00–" in out, out
+    out = await boss.say("/day")
+    assert "Finished: 22:00–" in out and "Continue the day" in out, out
+    assert "Not started yet" not in out, out
+    out = await boss.press("Continue the day")
+    assert "Working since 22:00" in out, out
+    await boss.say("/day finish")
+    out = await boss.say("/day resume")
+    assert "Working since 22:00" in out, out
+    async with sqlite_app.workspace.sessionmaker() as s:
+        days = (await s.execute(select(WorkDay))).scalars().all()
+    assert [(d.day, d.status) for d in days] == [(started.date(), "open")]
+
+
 async def test_a_corrected_start_measures_the_day_again(sqlite_app: App) -> None:
     """Started at noon (late), corrected to 09:00: no late start is left; a second
     correction to 11:00 is late again, and once rejected the day is back at 09:00."""

@@ -376,3 +376,75 @@ async def test_a_night_shift_runs_to_the_next_morning(
         assert [(v.kind, v.minutes) for v in late] == [("late_start", 150)]
         _, _, found = await timeman.finish_day(s, team.anna, now=at(5, 0, monday + timedelta(1)))
         assert {v.kind: v.minutes for v in found}["early_finish"] == 60
+
+
+async def test_a_night_shift_before_a_day_off_is_checked_and_left_open_as_fridays(
+    maker: async_sessionmaker[AsyncSession], team: Team
+) -> None:
+    """Mon-Fri 22:00-06:00, Saturday off: Friday's shift started at 22:05 is in time;
+    on Saturday at 13:00 it is still the day being worked, at 14:30 one left open,
+    counted on the timesheet to 06:00 and closed there with only "left open" noted;
+    a shift finished at 05:00 on a Saturday is an early finish of Friday's."""
+    saturday = FRI + timedelta(days=1)
+    async with maker() as s, s.begin():
+        await timeman.set_schedule(
+            s, team.anna, team.anna.user_id, timeman.Schedule("12345", 22 * 60, 6 * 60, 0)
+        )
+        day, _, late = await timeman.start_day(s, team.anna, now=at(22, 5))
+        assert late == [] and day.day == date(2026, 11, 27)
+        current, stale = await timeman.today(s, team.anna, now=at(13, 0, saturday))
+        assert current is not None and current.id == day.id and stale is None
+        current, stale = await timeman.today(s, team.anna, now=at(14, 30, saturday))
+        assert current is None and stale is not None and stale.id == day.id
+        people = await timeman_sheet.sheet_people(s, team.anna)
+        (row,) = await timeman_sheet.timesheet(
+            s, people, date(2026, 11, 23), date(2026, 11, 29), now=at(14, 30, saturday)
+        )
+        assert row.left_open == {date(2026, 11, 27)}
+        assert row.days == {date(2026, 11, 27): 7 * 3600 + 55 * 60}
+        user = await timeman._me(s, team.anna)
+        end = await timeman.planned_finish(s, user, day)
+        assert end == at(6, 0, saturday)
+        _, _, found = await timeman.finish_day(
+            s, team.anna, at=end, reason="forgot", now=at(14, 30, saturday)
+        )
+        assert [v.kind for v in found] == ["left_open"]
+    async with maker() as s, s.begin():
+        day, _, _ = await timeman.start_day(s, team.anna, now=at(22, 0, FRI + timedelta(7)))
+        _, _, found = await timeman.finish_day(s, team.anna, now=at(5, 0, saturday + timedelta(7)))
+        assert {v.kind: v.minutes for v in found} == {"early_finish": 60, "short_day": 60}
+
+
+async def test_a_night_shift_across_a_dst_change_plans_the_hours_the_clock_runs(
+    maker: async_sessionmaker[AsyncSession], team: Team
+) -> None:
+    """22:00-06:00 every day in Berlin: the night the clocks go forward (28 March 2027)
+    is 7 h, worked in full with no short day, and its report plans 7 h;
+    the night they go back (25 October 2026) is 9 h: leaving at 05:00 is an hour early
+    and an hour short, staying to 06:00 is neither."""
+    from zoneinfo import ZoneInfo
+
+    berlin = ZoneInfo("Europe/Berlin")
+
+    def local(month: int, day: int, hour: int, year: int = 2027) -> datetime:
+        return datetime(year, month, day, hour, tzinfo=berlin).astimezone(UTC)
+
+    async with maker() as s, s.begin():
+        await timeman.set_schedule(
+            s, team.anna, team.anna.user_id, timeman.Schedule("1234567", 22 * 60, 6 * 60, 0)
+        )
+        day, _, late = await timeman.start_day(s, team.anna, now=local(3, 27, 22))
+        assert late == []
+        user = await timeman._me(s, team.anna)
+        facts = await timeman_reports.day_facts(s, user, day, local(3, 28, 5))
+        assert facts.planned == timedelta(hours=7)
+        _, _, found = await timeman.finish_day(s, team.anna, now=local(3, 28, 6))
+        assert found == [] and timeman.worked(day, local(3, 28, 6)) == timedelta(hours=7)
+    async with maker() as s, s.begin():
+        day, _, _ = await timeman.start_day(s, team.anna, now=local(10, 24, 22, 2026))
+        end = datetime(2026, 10, 25, 5, tzinfo=berlin)  # after the clocks went back
+        _, _, found = await timeman.finish_day(s, team.anna, now=end.astimezone(UTC))
+        assert {v.kind: v.minutes for v in found} == {"early_finish": 60, "short_day": 60}
+        await timeman.resume_day(s, team.anna, end.astimezone(UTC) + timedelta(minutes=1))
+        _, _, found = await timeman.finish_day(s, team.anna, now=local(10, 25, 6, 2026))
+        assert found == []
