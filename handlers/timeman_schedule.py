@@ -111,23 +111,28 @@ async def person_schedule_view(ctx: Ctx, user_id: int) -> View:
 
 
 async def tell_schedule_change(
-    ctx: Ctx, person: User, old: timeman.Schedule, new: timeman.Schedule
+    ctx: Ctx, person: User, old: timeman.Schedule, new: timeman.Schedule, *, team: bool = False
 ) -> None:
     """One's own new schedule goes to their supervisor (without one, the team's admins);
-    a schedule someone else set goes to the person it is for."""
+    a schedule someone else set goes to the person it is for; `team`: the team's
+    schedule changed, which is the person's (they have none of their own)."""
     if old == new:
         return
     from services import timeman_corrections
 
-    own = person.id == ctx.me.user_id
+    own = person.id == ctx.me.user_id and not team
     name, actor_name = person.name, ctx.me.name
 
     def build(tr: Translator) -> View:
-        said = (
-            tr("{person} changed their work schedule.", person=bold(name))
-            if own
-            else tr("{person} changed your work schedule.", person=bold(actor_name))
-        )
+        if team:
+            said = tr(
+                "{person} changed the team's work schedule, which is yours.",
+                person=bold(actor_name),
+            )
+        elif own:
+            said = tr("{person} changed their work schedule.", person=bold(name))
+        else:
+            said = tr("{person} changed your work schedule.", person=bold(actor_name))
         view = View(
             body=join_lines(
                 [
@@ -170,11 +175,6 @@ async def schedule_command(ctx: Ctx, text: str) -> View:
     if not words:
         title = ctx.tr.s("Work schedule") if target is None or target.id == user.id else target.name
         return schedule_view(ctx.tr, title, current)
-    schedule = await timeman.set_schedule(
-        ctx.session, ctx.me, target.id if target else None, parse_schedule(words, current)
-    )
-    if target is not None:
-        await tell_schedule_change(ctx, target, current, schedule)
     people = (
         [target]
         if target is not None
@@ -186,9 +186,22 @@ async def schedule_command(ctx: Ctx, text: str) -> View:
             ).scalars()
         )
     )
-    for person in people:
-        if person.role != "extranet":
-            await reminders.sync_rules(ctx.session, person)
+    staff = [person for person in people if person.role != "extranet"]
+    before = await timeman.schedules_of(ctx.session, staff)
+    schedule = await timeman.set_schedule(
+        ctx.session, ctx.me, target.id if target else None, parse_schedule(words, current)
+    )
+    if target is not None:
+        await tell_schedule_change(ctx, target, current, schedule)
+    else:  # those without a schedule of their own: theirs changed; the admin knows
+        after = await timeman.schedules_of(ctx.session, staff)
+        for person in staff:
+            if person.id != ctx.me.user_id:
+                await tell_schedule_change(
+                    ctx, person, before[person.id], after[person.id], team=True
+                )
+    for person in staff:
+        await reminders.sync_rules(ctx.session, person)
     who = ctx.tr.s("the team") if target is None else target.name
     return View(
         body=join_lines(

@@ -349,6 +349,41 @@ async def test_a_night_shift_finished_in_the_morning_continues(sqlite_app: App) 
     assert [(d.day, d.status) for d in days] == [(started.date(), "open")]
 
 
+async def test_a_team_schedule_change_is_told_to_those_it_changes(sqlite_app: App) -> None:
+    """/day schedule team by an admin: each person who follows the team's schedule gets
+    one notice with the old and the new one; someone with their own schedule, the admin
+    who made it, and everyone when nothing changed, get none."""
+    boss = ConsoleDriver(sqlite_app, user="Boss", lang="en")
+    await boss.say("/start")
+    code = invite_code(await boss.say("/invite"))
+    anna = ConsoleDriver(sqlite_app, user="Anna", lang="en")
+    await anna.say(f"/start {code}")
+    petr = ConsoleDriver(sqlite_app, user="Petr", lang="ru")
+    await petr.say(f"/start {code}")
+    olga = ConsoleDriver(sqlite_app, user="Olga", lang="en")
+    await olga.say(f"/start {code}")
+    await olga.say("/day schedule mon-fri 10:00-19:00")
+    await boss.say("/day")
+    await anna.say("/day")
+
+    out = await boss.say("/day schedule team mon-fri 22:00-06:00")
+    assert "Work schedule of the team saved" in out and "changed" not in out, out
+    out = await anna.say("/day")
+    assert out.count("Boss changed the team's work schedule, which is yours.") == 1, out
+    assert "Now: Mon, Tue, Wed, Thu, Fri, 22:00–06:00" in out, out
+    assert "Was: Mon, Tue, Wed, Thu, Fri, 09:00–18:00" in out, out
+    out = await anna.press("Work schedule")
+    assert "22:00–06:00" in out, out
+    out = await petr.say("/day")
+    assert out.count("Boss изменил(а) график работы команды, по которому работаете вы.") == 1
+    assert "Теперь: пн, вт, ср, чт, пт, 22:00–06:00" in out, out
+    assert "changed" not in await olga.say("/day")  # her own schedule stays
+    assert "changed" not in await boss.say("/day")
+
+    await boss.say("/day schedule team mon-fri 22:00-06:00")  # the same again: no news
+    assert "changed" not in await anna.say("/day")
+
+
 async def test_a_corrected_start_measures_the_day_again(sqlite_app: App) -> None:
     """Started at noon (late), corrected to 09:00: no late start is left; a second
     correction to 11:00 is late again, and once rejected the day is back at 09:00."""
