@@ -5,7 +5,7 @@ the events they take part in (declined ones do not count)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -14,14 +14,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models.base import utcnow
 from models.calendar import EventAttendee, EventOccurrenceAnswer
 from models.teams import User
-from models.timeman import Absence, WorkSchedule
+from models.timeman import Absence
 from services import calendar
 from services.access import Actor, get_team_user
 from services.errors import N_, DomainError
+from services.timeman import at_local
+from services.timeman_schedules import schedule_of
 
 Interval = tuple[datetime, datetime]
-DEFAULT_DAYS = "12345"
-DEFAULT_HOURS = (9 * 60, 18 * 60)
 MAX_RANGE = timedelta(days=31)
 MAX_PEOPLE = 10
 
@@ -52,49 +52,34 @@ def intersect(a: list[Interval], b: list[Interval]) -> list[Interval]:
     return sorted(out)
 
 
-async def _schedule(session: AsyncSession, user: User) -> tuple[str, int, int]:
-    rows = (
-        await session.execute(
-            select(WorkSchedule).where(
-                WorkSchedule.team_id == user.team_id,
-                (WorkSchedule.user_id == user.id) | WorkSchedule.user_id.is_(None),
-            )
-        )
-    ).scalars()
-    found = sorted(rows, key=lambda s: s.user_id is None)  # the person's own first
-    if found:
-        return found[0].weekdays, found[0].start_minute, found[0].end_minute
-    return DEFAULT_DAYS, *DEFAULT_HOURS
-
-
 async def working_time(
     session: AsyncSession, user: User, start: datetime, end: datetime
 ) -> list[Interval]:
+    """The person's working hours in [start, end) by their schedule, days away left
+    out. A night shift (22:00-06:00) is the date it starts on: the small hours of a
+    date are the shift of the evening before, so the search starts a day earlier."""
     zone = ZoneInfo(user.timezone)
-    days, first_minute, last_minute = await _schedule(session, user)
+    schedule = await schedule_of(session, user)
+    first, last = start.astimezone(zone).date() - timedelta(days=1), end.astimezone(zone).date()
     away = (
         await session.execute(
             select(Absence.first_day, Absence.last_day).where(
                 Absence.user_id == user.id,
-                Absence.last_day >= start.astimezone(zone).date() - timedelta(days=1),
-                Absence.first_day <= end.astimezone(zone).date() + timedelta(days=1),
+                Absence.last_day >= first,
+                Absence.first_day <= last,
             )
         )
     ).all()
     out: list[Interval] = []
-    day: date = start.astimezone(zone).date()
-    while day <= end.astimezone(zone).date():
-        if str(day.isoweekday()) in days and not any(a <= day <= b for a, b in away):
-            opens = datetime.combine(day, time(first_minute // 60, first_minute % 60), zone)
-            # a day to 24:00 (or through the night, "22:00-06:00") closes the next day
-            closing_day = (
-                day + timedelta(days=1)
-                if last_minute <= first_minute or (last_minute >= 24 * 60)
-                else day
+    day = first
+    while day <= last:
+        if schedule.works_on(day) and not any(a <= day <= b for a, b in away):
+            out.append(
+                (
+                    at_local(day, schedule.start_minute, user.timezone),
+                    at_local(day, schedule.end_minute, user.timezone),
+                )
             )
-            last = last_minute % (24 * 60)
-            closes = datetime.combine(closing_day, time(last // 60, last % 60), zone)
-            out.append((opens.astimezone(UTC), closes.astimezone(UTC)))
         day += timedelta(days=1)
     return [(max(s, start), min(e, end)) for s, e in out if e > start and s < end]
 

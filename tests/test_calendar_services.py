@@ -26,6 +26,7 @@ from services import (
     feed_polls,
     groups,
     teams,
+    timeman,
 )
 from services.access import Actor
 from services.calendar_recur import occ_key
@@ -349,6 +350,41 @@ async def test_free_slots_from_events_schedules_and_absences(
             await calendar_slots.free_slots(
                 s, world.guest, [world.employee.user_id], MONDAY, day_end, hour, now=MONDAY
             )
+
+
+async def test_free_slots_follow_a_night_shift_into_the_next_morning(
+    maker: async_sessionmaker[AsyncSession], world: World
+) -> None:
+    """Working 22:00-06:00 on weekdays: on Tuesday the hours free for a meeting are
+    00:00-06:00 (Monday night's shift) and 22:00-24:00; on Saturday 00:00-06:00 (Friday
+    night's), on Sunday none; a meeting at 02:00 on Tuesday takes its hour."""
+    hour = timedelta(hours=1)
+    async with maker() as s, s.begin():
+        await timeman.set_schedule(
+            s,
+            world.employee,
+            world.employee.user_id,
+            timeman.Schedule("12345", 22 * 60, 6 * 60, 0),
+        )
+        tuesday = MONDAY + timedelta(days=1)
+
+        async def free(first: datetime) -> list[tuple[int, int]]:
+            slots = await calendar_slots.free_slots(
+                s, world.employee, [], first, first + timedelta(days=1), hour, now=MONDAY
+            )
+            return [(a.hour, b.hour or 24) for a, b in slots]
+
+        assert await free(tuesday) == [(0, 6), (22, 24)]
+        assert await free(MONDAY + timedelta(days=5)) == [(0, 6)]  # Saturday
+        assert await free(MONDAY + timedelta(days=6)) == []  # Sunday
+        await calendar.create_event(
+            s,
+            world.employee,
+            title="Night briefing",
+            starts_at=tuesday + 2 * hour,
+            ends_at=tuesday + 3 * hour,
+        )
+        assert await free(tuesday) == [(0, 2), (3, 6), (22, 24)]
 
 
 async def test_reminder_top_up_tick_is_idempotent(
