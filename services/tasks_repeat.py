@@ -167,24 +167,18 @@ async def set_recurrence(
     rule.week_step = week_step if kind == "weekly" else 1
     rule.anchor_day = own_day
     after = now or utcnow()
-    last_own = own_day
+    if own_day is not None:  # the task is its day's: copies come on later ones
+        after = max(after, _on_day(own_day + timedelta(days=1), 0, 0, ZoneInfo(actor.timezone)))
     if task.is_open and task.deadline is not None:
-        # "daily" set on a task due next Tuesday: copies come after it, not before it
-        due_day = task.deadline.astimezone(ZoneInfo(actor.timezone)).date()
-        last_own = max(last_own, due_day) if last_own is not None else due_day
-    if last_own is not None:  # the task is its day's: copies come on later ones
-        after = max(after, _on_day(last_own + timedelta(days=1), 0, 0, ZoneInfo(actor.timezone)))
+        # the task itself is the occurrence its deadline falls in ("every Monday at 10"
+        # set on a task due Monday 10:00; "daily" on one due next Tuesday): the copies
+        # are the ones after it, never a twin of it or days before it
+        own = previous_occurrence(rule, task.deadline)
+        if own is not None:
+            after = max(after, own)
     rule.next_at = next_occurrence(rule, after)
     if own_day is None:
         rule.anchor_day = rule.next_at.astimezone(ZoneInfo(rule.timezone)).date()
-    if (
-        task.is_open
-        and task.deadline is not None
-        and previous_occurrence(rule, task.deadline) == rule.next_at
-    ):
-        # the task itself is this occurrence's ("every Monday at 10" set on a task due
-        # Monday 10:00): the first copy is the following one, not a twin of it
-        rule.next_at = next_occurrence(rule, rule.next_at)
     rule.lead_minutes = 0
     if task.deadline is not None and previous_occurrence(rule, task.deadline) == task.deadline:
         # due at the rule's moment ("the weekly report, Mondays at 10"): so is each copy,

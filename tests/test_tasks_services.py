@@ -501,9 +501,10 @@ async def test_delete_removes_everything_hanging_off_a_task(
 async def test_a_repeating_copy_keeps_the_templates_time_and_the_latest_day(
     maker: async_sessionmaker[AsyncSession], world: World
 ) -> None:
-    """Due "Friday 10:00" a week ahead, repeating Mon and Wed at 09:00: each copy is due
-    at 10:00, never after the next copy starts; after two silent days, the copy made
-    is the latest due one."""
+    """Due "Friday 10:00" a week ahead, repeating Mon and Wed at 09:00: the task is its
+    week's Wednesday's, so the copies begin the Monday after it; each copy is due at
+    10:00, never after the next copy starts; after two silent days, the copy made is the
+    latest due one."""
     friday = datetime(2026, 2, 27, 9, 45, tzinfo=UTC)
     async with maker() as s, s.begin():
         task = await tasks.create_task(
@@ -516,15 +517,16 @@ async def test_a_repeating_copy_keeps_the_templates_time_and_the_latest_day(
         rule = await tasks_repeat.set_recurrence(
             s, world.admin, task.id, "weekly", weekdays=[0, 2], hour=9, now=friday
         )
-        assert rule.next_at == datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+        assert rule.next_at == datetime(2026, 3, 9, 9, 0, tzinfo=UTC)
     async with maker() as s, s.begin():
-        (monday,) = await tasks_repeat.spawn_due(s, now=datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
-        assert monday.start_at == datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
-        # a week on would be after Wednesday's copy: due when that one starts
-        assert monday.deadline == datetime(2026, 3, 4, 9, 0, tzinfo=UTC)
-    async with maker() as s, s.begin():  # nobody ran Wednesday and Monday: Wed 11th is due
-        (late,) = await tasks_repeat.spawn_due(s, now=datetime(2026, 3, 11, 12, 0, tzinfo=UTC))
-        assert late.start_at == datetime(2026, 3, 11, 9, 0, tzinfo=UTC)
+        (monday,) = await tasks_repeat.spawn_due(s, now=datetime(2026, 3, 9, 9, 0, tzinfo=UTC))
+        assert monday.start_at == datetime(2026, 3, 9, 9, 0, tzinfo=UTC)
+        # two days on, as the task's Wednesday was to its Friday, is after Wednesday's
+        # copy starts: due when that one starts
+        assert monday.deadline == datetime(2026, 3, 11, 9, 0, tzinfo=UTC)
+    async with maker() as s, s.begin():  # nobody ran Wednesday and Monday: Wed 18th is due
+        (late,) = await tasks_repeat.spawn_due(s, now=datetime(2026, 3, 18, 12, 0, tzinfo=UTC))
+        assert late.start_at == datetime(2026, 3, 18, 9, 0, tzinfo=UTC)
         assert late.deadline is not None and late.deadline.minute == 0
 
 
