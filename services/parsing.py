@@ -86,6 +86,16 @@ _NAMED_BEFORE = re.compile(
 )
 
 
+# a day named in words just after it ("в 10 в пятницу", "at 10 on friday"): then the
+# hour is that day's time, not the 10th of the month
+_NAMED_AFTER = re.compile(
+    r"[,\s]+(?:(?:в|во|on)\s+)?(?:today|tomorrow|сегодня|завтра|послезавтра|понедельник|"
+    r"вторник|среду|четверг|пятницу|субботу|воскресенье|monday|tuesday|wednesday|thursday|"
+    r"friday|saturday|sunday)\b",
+    re.IGNORECASE,
+)
+
+
 _DOTTED_MERIDIEM = re.compile(r"(?<=\d)\s*([ap])\.m\.?(?!\w)", re.IGNORECASE)
 _ABBREVIATION_DOT = re.compile(
     r"\b(jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|mon|tue|tues|wed|thu|thur|thurs|"
@@ -112,7 +122,8 @@ _SAID_LAST = re.compile(r"\s*(?:[,.;!?)]|$)")
 
 def _said_clock(match: re.Match[str]) -> str:
     """Only what the other readers miss: an hour with "часа"/"o'clock", a bare hour
-    after a date ("15 декабря в 10", "30.11 в 11"), and "к 10 вечера"/"завтра до 12"
+    after a date ("15 декабря в 10", "30.11 в 11") or before a day ("в 10 в пятницу"),
+    and "к 10 вечера"/"завтра до 12"
     ("в 9 утра", "at 3pm", "в пятницу в 15" are read whole elsewhere, as written)."""
     before = match.string[: match.start()]
     dated = _DATE_BEFORE.search(before) is not None
@@ -120,7 +131,8 @@ def _said_clock(match: re.Match[str]) -> str:
         wanted = True
     elif match["prep"].lower() in ("в", "во", "at"):
         # "Dec 5 at 3pm" is dateparser's, as written
-        wanted = dated and (match["part"] or "").lower() not in ("am", "pm")
+        named = _NAMED_AFTER.match(match.string, match.end()) is not None
+        wanted = (dated or named) and (match["part"] or "").lower() not in ("am", "pm")
     else:  # к, до, by, until, till
         wanted = bool(match["part"]) or dated or _NAMED_BEFORE.search(before) is not None
         # "отчёт до 15", "к 17": at the end of what is said, an hour (a day of the month
@@ -690,7 +702,8 @@ _SPOKEN_TAIL = re.compile(
     r",?\s+)?"
     r"(?:(?:в|at)\s+(?P<h>\d{1,2})(?:\s*(?P<part>утра|дня|вечера|ночи|am|pm))?"
     r"|(?P<pod>утром|дн[её]м|вечером|ночью|morning|afternoon|evening|tonight"
-    r"|к\s+обеду|в\s+обед|к\s+вечеру|by\s+lunch(?:time)?|at\s+lunch(?:time)?)))"
+    r"|к\s+обеду|в\s+обед|к\s+вечеру|by\s+lunch(?:time)?|at\s+lunch(?:time)?"
+    r"|(?:в\s+)?(?:полдень|полночь)|(?:at\s+)?(?:noon|midnight))))"
     r"[\s.!]*\Z",
     re.IGNORECASE,
 )
@@ -727,8 +740,21 @@ _PART_OF_DAY = {
     "at lunch": 13,
     "at lunchtime": 13,
     "к вечеру": 18,
+    # "завтра в полночь" is the midnight that day begins with, as "завтра в 12 ночи"
+    "в полдень": 12,
+    "полдень": 12,
+    "at noon": 12,
+    "noon": 12,
+    "в полночь": 0,
+    "полночь": 0,
+    "at midnight": 0,
+    "midnight": 0,
 }
 _SAID_ALONE = {
+    "в полдень",
+    "в полночь",
+    "at noon",
+    "at midnight",
     "tonight",
     "к обеду",
     "в обед",
@@ -835,9 +861,10 @@ def _dated_tail(text: str, locale: str, tz: str, now: datetime | None) -> Found 
     return None
 
 
-# "в следующий понедельник", "в след. пятницу", "в ближайшую среду": words of the date
+# "в следующий понедельник", "в след. пятницу", "в ближайшую среду", "в эту пятницу":
+# words of the date
 _NEXT_BEFORE = re.compile(
-    r"(?:(?<=\s)|^)(?:(?:в|во|на)\s+)?(?P<next>следующ\w*|след\.?|ближайш\w*)\s+\Z",
+    r"(?:(?<=\s)|^)(?:(?:в|во|на)\s+)?(?P<next>следующ\w*|след\.?|ближайш\w*|эт(?:от|у|о))\s+\Z",
     re.IGNORECASE,
 )
 _WEEKDAY_START = re.compile(
@@ -861,15 +888,46 @@ def find_when(text: str, locale: str, tz: str, now: datetime | None = None) -> F
     when = found.when
     current = (now or datetime.now(UTC)).astimezone(ZoneInfo(tz))
     if (
-        not said["next"].lower().startswith("ближайш")
+        said["next"].lower().startswith("след")
         and when.astimezone(ZoneInfo(tz)).date() == current.date()
     ):
         when += timedelta(days=7)  # "в следующий понедельник" said on a Monday: a week on
     return Found(when=when, fragment=text[said.start() : at + len(found.fragment)].strip())
 
 
+# after the time, where: "в среду в 10 в переговорной", "завтра в 15 на складе",
+# "at noon in room 5" (a word of a date there, "в 10 в пятницу", is no place)
+_PLACE_AFTER = re.compile(r"(?<!\S)(?:в|во|на|at|in)\s+(?=[^\W\d_])", re.IGNORECASE)
+_PLACE_WORDS = 5
+
+
+def _time_before_place(text: str, locale: str, tz: str, now: datetime | None) -> Found | None:
+    """A time said before a place ("Встреча в среду в 10 в переговорной"): read as if
+    the place were not there; the place stays in the text (the title's)."""
+    for match in reversed(list(_PLACE_AFTER.finditer(text))):
+        words = text[match.end() :].split()
+        if len(words) > _PLACE_WORDS or any(
+            _DATE_WORD.fullmatch(word.strip(".,;:!?()[]«»\"'")) and not word.isdigit()
+            for word in words
+        ):
+            return None  # a date is said after it, or it is too long for a place
+        head = text[: match.start()]
+        found = (
+            _fast_tail(head, tz, now)
+            or _spoken_tail(head, tz, now)
+            or _dated_tail(head, locale, tz, now)
+        )
+        if found is not None:
+            return found
+    return None
+
+
 def _find_when(text: str, locale: str, tz: str, now: datetime | None) -> Found | None:
-    found = _fast_tail(text, tz, now) or _spoken_tail(text, tz, now)
+    found = (
+        _fast_tail(text, tz, now)
+        or _spoken_tail(text, tz, now)
+        or _time_before_place(text, locale, tz, now)
+    )
     if found is not None:
         return found
     end = _END_OF_TAIL.search(text)

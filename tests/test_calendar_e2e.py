@@ -11,6 +11,7 @@ from sqlalchemy import select, update
 from bot.app import App
 from models.calendar import Event
 from models.outbox import OutboxMessage
+from models.tasks import Task
 from tests.console_driver import ConsoleDriver, invite_code
 from tests.test_tasks_console import a_day_of_month_past
 
@@ -538,3 +539,32 @@ async def test_a_monthly_title_with_a_day_of_the_month_repeats_monthly(sqlite_ap
         assert repeat == "monthly" and (starts.day, starts.hour) == (10, 15), (title, found)
     assert found["Monthly sync"][0] == "monthly" and found["Monthly sync"][1].day == 1, found
     assert found["Monthly report"][0] == "none", found
+
+
+async def test_an_hour_said_before_the_room_is_the_meetings_time(sqlite_app: App) -> None:
+    """ "в среду в 10 в переговорной": the hour is the time (not the 10th of the month),
+    the room stays in the title; a task said so is due then too."""
+    anna = ConsoleDriver(sqlite_app, user="Анна", lang="ru", timezone="Europe/Moscow")
+    await anna.say("/start")
+    out = await anna.say("/event Встреча в среду в 10 в переговорной")
+    assert "Событие создано." in out and "уже прошло" not in out, out
+    assert "📅 Встреча в переговорной\n" in out and "10:00–11:00" in out, out
+    out = await anna.say("/event Совещание в 11 в четверг")
+    assert "📅 Совещание\n" in out and "11:00–12:00" in out, out
+    out = await anna.say("/task Позвонить в среду в 10 в офисе")
+    assert "#1 Позвонить в офисе\n" in out and "10:00" in out, out
+    zone = ZoneInfo("Europe/Moscow")
+    now = datetime.now(zone)
+    async with sqlite_app.workspace.sessionmaker() as s:
+        starts = {e.title: e.starts_at for e in (await s.execute(select(Event))).scalars()}
+        task = (await s.execute(select(Task))).scalar_one()
+    for title, (weekday, hour) in {
+        "Встреча в переговорной": (2, 10),
+        "Совещание": (3, 11),
+    }.items():
+        local = starts[title].astimezone(zone)
+        assert (local.weekday(), local.hour) == (weekday, hour), (title, local)
+        assert now < local <= now + timedelta(days=7), (title, local)
+    assert task.deadline is not None
+    due = task.deadline.astimezone(zone)
+    assert (due.weekday(), due.hour) == (2, 10) and now < due <= now + timedelta(days=7), due

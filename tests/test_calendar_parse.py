@@ -78,3 +78,35 @@ def test_clocks_that_cannot_be_stay_as_written() -> None:
     assert clocks_in_24_hours("13pm-14pm") == "13pm-14pm"
     assert clocks_in_24_hours("Office 365 at 12am") == "Office 365 at 00:00"
     assert clocks_in_24_hours("PM sync 3pm") == "PM sync 15:00"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "title", "start"),
+    [
+        # a bare hour, then where: the hour is the time, not the 10th of the month
+        ("Встреча в среду в 10 в переговорной", "ru", "Встреча в переговорной", (32, 10, 0)),
+        ("Встреча в среду в 10 в офисе", "ru", "Встреча в офисе", (32, 10, 0)),
+        ("Совещание в четверг в 11 в кабинете 5", "ru", "Совещание в кабинете 5", (33, 11, 0)),
+        ("Встреча в среду в 10:00 в переговорной", "ru", "Встреча в переговорной", (32, 10, 0)),
+        ("Встреча завтра в 10 в зуме", "ru", "Встреча в зуме", (28, 10, 0)),
+        ("Meeting tomorrow at 10 in room 5", "en", "Meeting in room 5", (28, 10, 0)),
+        # or the day after it
+        ("Созвон в 10 в понедельник", "ru", "Созвон", (30, 10, 0)),
+        ("Call at 10 on monday", "en", "Call", (30, 10, 0)),
+        # "в эту пятницу": the coming one (today's, with 16:00 still ahead)
+        ("Ретро в эту пятницу в 16", "ru", "Ретро", (27, 16, 0)),
+        ("Созвон в эту среду в 12", "ru", "Созвон", (32, 12, 0)),
+        # noon and midnight (the midnight a day begins with, as "в 12 ночи")
+        ("Встреча послезавтра в полдень", "ru", "Встреча", (29, 12, 0)),
+        ("Обед в полдень", "ru", "Обед", (27, 12, 0)),  # now: the time alone is today's
+        ("Lunch tomorrow at noon", "en", "Lunch", (28, 12, 0)),
+        ("Выкатка в полночь", "ru", "Выкатка", (28, 0, 0)),
+        ("Release at midnight", "en", "Release", (28, 0, 0)),
+    ],
+)
+def test_spoken_times_before_a_place_and_named_hours(
+    text: str, lang: str, title: str, start: tuple[int, ...]
+) -> None:
+    draft = parse_event(text, lang, ZONE, now=NOW)
+    assert draft.title == title
+    assert draft.starts_at.astimezone(ZoneInfo(ZONE)).replace(tzinfo=None) == _day(*start)

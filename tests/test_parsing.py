@@ -58,6 +58,24 @@ def test_find_when_in_sentence() -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "fragment", "expected_local"),
+    [
+        # a task said with a place after its hour: the hour is the time, the place the title's
+        ("Позвонить в среду в 10 в офисе", "в среду в 10", datetime(2026, 12, 2, 10, 0)),
+        ("Забрать пропуск завтра в 15 на проходной", "завтра в 15", datetime(2026, 11, 28, 15, 0)),
+        ("Созвон в 10 в понедельник", "в 10:00 в понедельник", datetime(2026, 11, 30, 10, 0)),
+        ("Обед в полдень в столовой", "в полдень", datetime(2026, 11, 27, 12, 0)),
+    ],
+)
+def test_find_when_before_a_place(text: str, fragment: str, expected_local: datetime) -> None:
+    from zoneinfo import ZoneInfo
+
+    found = find_when(text, "ru", "Europe/Moscow", now=NOW)
+    assert found is not None and found.fragment == fragment
+    assert found.when.astimezone(ZoneInfo("Europe/Moscow")).replace(tzinfo=None) == expected_local
+
+
+@pytest.mark.parametrize(
     ("text", "zone"),
     [
         ("+3", "Etc/GMT-3"),
