@@ -175,6 +175,7 @@ async def create_from_text(ctx: Ctx, text: str, chosen: dict[str, Any] | None = 
         description=draft.description,
         repeat=draft.repeat,
         weekdays=draft.weekdays,
+        repeat_until=draft.repeat_until,
         all_day=draft.all_day,
     )
     return await announce_created(ctx, event, invited, _title_word_note(ctx.tr, draft, event))

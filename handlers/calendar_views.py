@@ -58,6 +58,16 @@ def event_moment(tr: Translator, event: Event, start: datetime) -> str:
 
 
 def repeat_text(tr: Translator, event: Event) -> str:
+    """How a series repeats ("every week on Mon"), and until when if it ends."""
+    rule = _rule_text(tr, event)
+    if rule and event.repeat_until is not None:
+        # the last day as the organiser said it: whole days are the same everywhere
+        last = event.repeat_until.astimezone(ZoneInfo(event.timezone)).date()
+        return tr.s("{rule}, until {day}", rule=rule, day=tr.day(last))
+    return rule
+
+
+def _rule_text(tr: Translator, event: Event) -> str:
     if event.repeat == "daily":
         return tr.s("every day")
     if event.repeat == "weekly":

@@ -180,6 +180,10 @@ async def create_event(
         ends_at = starts_at + length
     if all_day:  # whole days of the organiser's zone, midnight to midnight
         starts_at, ends_at = whole_days(starts_at, ends_at, actor.timezone)
+    if repeat_until is not None and (repeat == "none" or repeat_until < starts_at):
+        raise DomainError(
+            N_("The series would end before its first meeting. Give a later end date.")
+        )
     event = Event(
         team_id=actor.team_id,
         group_id=group_id,

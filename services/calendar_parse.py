@@ -18,7 +18,7 @@ from services.parsing import (
     parse_when,
     spoken_hour,
 )
-from services.parsing_days import find_day_range, midnight
+from services.parsing_days import find_day_range, find_last_day, midnight
 
 DEFAULT_LENGTH = timedelta(hours=1)
 TITLE_MAX = 200
@@ -36,6 +36,7 @@ class EventDraft:
     repeat: str = "none"
     weekdays: list[int] = field(default_factory=list)
     all_day: bool = False
+    repeat_until: datetime | None = None  # a series' end: the last moment of its last day
     # the title opens with "Daily", "Еженедельная"...: the word stays in the title, names
     # a repeat (daily, weekly, monthly), and is the event's only when the time said is
     # that series' slot (title_repeats)
@@ -283,6 +284,12 @@ def parse_event(text: str, locale: str, tz: str, now: datetime | None = None) ->
             repeat = kind if repeat == "none" else repeat
             raw = _strip(raw, match)
     raw = opening + raw
+    until: date | None = None
+    if repeat != "none" or leading is not None:
+        ending = find_last_day(raw, tz, now)
+        if ending is not None:  # "каждую среду в 15 до 31 декабря": the series' last day
+            until = ending.last
+            raw = ending.without(raw)
 
     all_day = False
     match = _ALL_DAY.search(raw)
@@ -336,7 +343,17 @@ def parse_event(text: str, locale: str, tz: str, now: datetime | None = None) ->
         said_clock = _CLOCK_WORD.search(raw)
         if said_clock is None or all_day:
             return _whole_days(
-                raw, days.first, days.last, tz, people, groups, place, description, repeat, weekdays
+                raw,
+                days.first,
+                days.last,
+                tz,
+                people,
+                groups,
+                place,
+                description,
+                repeat,
+                weekdays,
+                until,
             )
         # "3-4 декабря 10:00-18:00": from the first day's start to the last day's end
         hour, minute = _clock(said_clock.group(1))
@@ -370,7 +387,17 @@ def parse_event(text: str, locale: str, tz: str, now: datetime | None = None) ->
                 if all_day:
                     day = _dmy(match, zone, now).astimezone(zone).date()
                     return _whole_days(
-                        raw, day, day, tz, people, groups, place, description, repeat, weekdays
+                        raw,
+                        day,
+                        day,
+                        tz,
+                        people,
+                        groups,
+                        place,
+                        description,
+                        repeat,
+                        weekdays,
+                        until,
                     )
                 raise DomainError(
                     N_('At what time? For example: {example}. A whole day: add "all day".'),
@@ -391,7 +418,7 @@ def parse_event(text: str, locale: str, tz: str, now: datetime | None = None) ->
             if all_day:  # "tomorrow all day"
                 day = start.astimezone(zone).date()
                 return _whole_days(
-                    raw, day, day, tz, people, groups, place, description, repeat, weekdays
+                    raw, day, day, tz, people, groups, place, description, repeat, weekdays, until
                 )
             if not has_time(found.fragment):  # "завтра": a time of day, not this minute
                 before = _CLOCK_WORD.search(raw)  # said before the day ("10:00 tomorrow")?
@@ -408,7 +435,9 @@ def parse_event(text: str, locale: str, tz: str, now: datetime | None = None) ->
                 slot = f"{before.group(0)} {slot}"  # "15:00 on the 1st"
     if start is None and all_day:  # "Day off all day": today
         day = (now or datetime.now(UTC)).astimezone(zone).date()
-        return _whole_days(raw, day, day, tz, people, groups, place, description, repeat, weekdays)
+        return _whole_days(
+            raw, day, day, tz, people, groups, place, description, repeat, weekdays, until
+        )
     if start is None:
         raise DomainError(
             N_("When is it? Add a date and time, for example: {examples}"),
@@ -456,6 +485,7 @@ def parse_event(text: str, locale: str, tz: str, now: datetime | None = None) ->
         description=description,
         repeat=repeat,
         weekdays=weekdays,
+        repeat_until=_series_end(until, repeat, tz),
         title_word=opening,
         title_repeat=named,
         title_repeats=title_repeats,
@@ -500,6 +530,7 @@ def _whole_days(
     description: str,
     repeat: str,
     weekdays: list[int],
+    until: date | None,
 ) -> EventDraft:
     """An all-day event over the days, midnight to midnight in the zone."""
     if _CLOCK_WORD.search(raw):
@@ -516,10 +547,24 @@ def _whole_days(
         description=description,
         repeat=repeat,
         weekdays=weekdays,
+        repeat_until=_series_end(until, repeat, tz),
         all_day=True,
     )
     check_times(draft.starts_at, draft.ends_at, all_day=True)
     return draft
+
+
+def _series_end(until: date | None, repeat: str, tz: str) -> datetime | None:
+    """The last moment of a series' last day in the zone (None: it goes on)."""
+    if until is None:
+        return None
+    if repeat == "none":  # "Еженедельная планёрка завтра в 10 до 31 декабря": one meeting
+        raise DomainError(
+            N_(
+                'Only a repeating event has an end date. Add how it repeats, for example "every week".'
+            )
+        )
+    return midnight(until + timedelta(days=1), tz) - timedelta(seconds=1)
 
 
 def _dmy(match: re.Match[str], zone: ZoneInfo, now: datetime | None) -> datetime:

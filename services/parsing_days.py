@@ -137,8 +137,49 @@ def _dotted_days(text: str, match: re.Match[str]) -> bool:
 def _plausible(match: re.Match[str]) -> bool:
     groups = match.groupdict()
     months = [_month(groups.get(key)) for key in ("m1", "m2") if groups.get(key)]
-    days = [int(groups[key]) for key in ("d1", "d2")]
+    days = [int(groups[key]) for key in ("d1", "d2") if groups.get(key)]
     return all(m is not None and 1 <= m <= 12 for m in months) and all(1 <= d <= 31 for d in days)
+
+
+# the last day of a series: "до 31 декабря", "по 28.12", "until Dec 28", "through 28 December"
+_UNTIL = r"(?<!\S)(?:до|по|until|till|through|thru)\s+"
+_LAST_DAY = (
+    re.compile(
+        rf"{_UNTIL}(?P<d2>\d{{1,2}})(?:-?(?:го|е))?\s+(?P<m2>{_MONTH}){_YEAR.format('y2')}(?!\w)",
+        re.IGNORECASE,
+    ),
+    re.compile(
+        rf"{_UNTIL}(?P<m2>{_MONTH})\s+(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<y2>\d{{4}}))?"
+        r"(?![\w:.])",
+        re.IGNORECASE,
+    ),
+    re.compile(
+        rf"{_UNTIL}(?P<d2>\d{{1,2}})\.(?P<m2>\d{{1,2}})(?:\.(?P<y2>\d{{4}}|\d{{2}}))?(?![\d.:])",
+        re.IGNORECASE,
+    ),
+)
+
+
+def find_last_day(text: str, tz: str, now: datetime | None = None) -> DayRange | None:
+    """The day a series ends on, said with "до", "по", "until" ("каждую среду в 15 до
+    31 декабря"): that day (inclusive); a year left out is the coming such day."""
+    found = [m for pattern in _LAST_DAY for m in pattern.finditer(text) if _plausible(m)]
+    if not found:
+        return None
+    match = min(found, key=lambda m: m.start())
+    month = _month(match["m2"])
+    assert month is not None
+    year = _year(match["y2"])
+    today = (now or datetime.now(UTC)).astimezone(ZoneInfo(tz)).date()
+    try:
+        last = date(year or today.year, month, int(match["d2"]))
+        if year is None and last < today:
+            last = date(today.year + 1, month, int(match["d2"]))
+    except ValueError:
+        raise DomainError(
+            N_("There is no such date: {text}."), text=match.group(0).strip()
+        ) from None
+    return DayRange(last, last, match.start(), match.end())
 
 
 def midnight(day: date, tz: str) -> datetime:

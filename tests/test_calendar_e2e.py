@@ -12,6 +12,7 @@ from bot.app import App
 from models.calendar import Event
 from models.outbox import OutboxMessage
 from models.tasks import Task
+from services.calendar_recur import series_starts
 from tests.console_driver import ConsoleDriver, invite_code
 from tests.test_tasks_console import a_day_of_month_past
 
@@ -568,3 +569,40 @@ async def test_an_hour_said_before_the_room_is_the_meetings_time(sqlite_app: App
     assert task.deadline is not None
     due = task.deadline.astimezone(zone)
     assert (due.weekday(), due.hour) == (2, 10) and now < due <= now + timedelta(days=7), due
+
+
+async def test_a_series_with_an_end_date_through_the_console(sqlite_app: App) -> None:
+    """ "каждую среду в 15 до 31 декабря": a weekly series at 15:00 that ends on that day
+    (not a block of whole days), and the card names its end."""
+    from babel.dates import format_date
+
+    zone = ZoneInfo("Europe/Moscow")
+    last = datetime.now(zone).date() + timedelta(days=40)
+    months = (
+        "января февраля марта апреля мая июня июля августа сентября октября ноября декабря"
+    ).split()
+    anna = ConsoleDriver(sqlite_app, user="Анна", lang="ru", timezone="Europe/Moscow")
+    await anna.say("/start")
+    out = await anna.say(f"/event Созвон каждую среду в 15 до {last.day} {months[last.month - 1]}")
+    assert "📅 Созвон\n" in out and "15:00–16:00" in out and "весь день" not in out, out
+    day = format_date(last, "d MMM yyyy", locale="ru")
+    assert f"Повторяется: каждую неделю: ср, по {day}" in out, out
+    kim = ConsoleDriver(sqlite_app, user="Kim", lang="en", timezone="Europe/Moscow")
+    await kim.say("/start")
+    month = format_date(last, "MMM", locale="en")
+    out = await kim.say(f"/event Standup every monday at 9:30 until {month} {last.day}")
+    day = format_date(last, "d MMM yyyy", locale="en")
+    assert "📅 Standup\n" in out and f"Repeats: every week on Mon, until {day}" in out, out
+    async with sqlite_app.workspace.sessionmaker() as s:
+        found = {e.title: e for e in (await s.execute(select(Event))).scalars()}
+    for title, weekday, clock in (("Созвон", 2, (15, 0)), ("Standup", 0, (9, 30))):
+        event = found[title]
+        start = event.starts_at.astimezone(zone)
+        assert event.repeat == "weekly" and not event.all_day, title
+        assert (start.weekday(), start.hour, start.minute) == (weekday, *clock), (title, start)
+        assert event.ends_at - event.starts_at == timedelta(hours=1), title
+        assert event.repeat_until is not None
+        assert event.repeat_until.astimezone(zone).date() == last, (title, event.repeat_until)
+        # the meetings stop there: the last one is in the series' last week
+        final = list(series_starts(event, event.repeat_until + timedelta(days=60)))[-1]
+        assert 0 <= (last - final.astimezone(zone).date()).days < 7, (title, final)

@@ -110,3 +110,53 @@ def test_spoken_times_before_a_place_and_named_hours(
     draft = parse_event(text, lang, ZONE, now=NOW)
     assert draft.title == title
     assert draft.starts_at.astimezone(ZoneInfo(ZONE)).replace(tzinfo=None) == _day(*start)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "title", "start", "last_day"),
+    [
+        ("Созвон каждую среду в 15 до 31 декабря", "ru", "Созвон", (32, 15, 0), "2026-12-31"),
+        (
+            "Планёрка каждый понедельник в 9:30 до 28 декабря",
+            "ru",
+            "Планёрка",
+            (30, 9, 30),
+            "2026-12-28",
+        ),
+        ("Standup every monday at 9:30 until Dec 28", "en", "Standup", (30, 9, 30), "2026-12-28"),
+        (
+            "Созвон по вторникам и четвергам в 11 по 15.01",
+            "ru",
+            "Созвон",
+            (31, 11, 0),
+            "2027-01-15",
+        ),
+        (
+            "Daily standup 9:30 until January 15, 2027",
+            "en",
+            "Daily standup",
+            (28, 9, 30),
+            "2027-01-15",
+        ),
+    ],
+)
+def test_a_series_with_an_end_date(
+    text: str, lang: str, title: str, start: tuple[int, ...], last_day: str
+) -> None:
+    """ "до 31 декабря" after a repeat is the series' last day, not a span of whole days."""
+    draft = parse_event(text, lang, ZONE, now=NOW)
+    zone = ZoneInfo(ZONE)
+    assert draft.title == title and draft.repeat in ("weekly", "daily") and not draft.all_day
+    assert draft.starts_at.astimezone(zone).replace(tzinfo=None) == _day(*start)
+    assert draft.ends_at - draft.starts_at == timedelta(hours=1)
+    assert draft.repeat_until is not None
+    assert draft.repeat_until.astimezone(zone).date().isoformat() == last_day
+    assert draft.repeat_until > _day(*start).replace(tzinfo=zone)
+
+
+def test_an_end_date_of_one_meeting_is_refused() -> None:
+    with pytest.raises(DomainError, match="Only a repeating event has an end date"):
+        parse_event("Еженедельная планёрка завтра 10:00 до 28.12", "ru", ZONE, now=NOW)
+    # without a repeat, "до" keeps its old meanings: a span of days, an end time
+    draft = parse_event("Отпуск с 28 декабря по 8 января", "ru", ZONE, now=NOW)
+    assert draft.all_day and draft.repeat_until is None
