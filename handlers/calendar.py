@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from handlers.calendar_changes import FORMS, add_comment, answer_view, cancel_view
 from handlers.calendar_input import event_forms, without_tokens
@@ -178,7 +179,21 @@ async def create_from_text(ctx: Ctx, text: str, chosen: dict[str, Any] | None = 
         repeat_until=draft.repeat_until,
         all_day=draft.all_day,
     )
-    return await announce_created(ctx, event, invited, _title_word_note(ctx.tr, draft, event))
+    notes = [_title_word_note(ctx.tr, draft, event), _zone_note(ctx.tr, draft)]
+    said = [span for note in notes if note for span in [Span(" "), *note]][1:]
+    return await announce_created(ctx, event, invited, said)
+
+
+def _zone_note(tr: Translator, draft: EventDraft) -> list[Span]:
+    """A zone named for the time ("в 10 по Екатеринбургу"): say the time was read there."""
+    if not draft.zone:
+        return []
+    there = draft.starts_at.astimezone(ZoneInfo(draft.zone))
+    return tr(
+        "Read as {time} {zone} time; the card shows it in yours.",
+        time=there.strftime("%H:%M"),
+        zone=users.zone_label(draft.zone),
+    )
 
 
 # what to add to repeat an event whose title's word did not ("Weekly sync tomorrow 10:00")

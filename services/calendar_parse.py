@@ -19,6 +19,7 @@ from services.parsing import (
     spoken_hour,
 )
 from services.parsing_days import find_day_range, find_last_day, midnight
+from services.users import parse_timezone
 
 DEFAULT_LENGTH = timedelta(hours=1)
 TITLE_MAX = 200
@@ -37,6 +38,7 @@ class EventDraft:
     weekdays: list[int] = field(default_factory=list)
     all_day: bool = False
     repeat_until: datetime | None = None  # a series' end: the last moment of its last day
+    zone: str = ""  # the zone named for the time ("в 10 по Екатеринбургу"), not the person's
     # the title opens with "Daily", "Еженедельная"...: the word stays in the title, names
     # a repeat (daily, weekly, monthly), and is the event's only when the time said is
     # that series' slot (title_repeats)
@@ -146,6 +148,50 @@ _WEEKDAYS = re.compile(
 )
 
 
+# a zone named for the time: "в 10 по Екатеринбургу", "10:00 по мск", "в 15 по московскому
+# времени", "at 10am Yekaterinburg time", "15:00 UTC"
+_ZONE_SAID = re.compile(
+    r"(?<=\w)\s+(?P<said>по\s+(?P<ru>[\w-]+)(?:\s+времени)?|(?P<en>[a-z]+(?:\s+[a-z]+)?)\s+time"
+    r"|(?P<abbr>(?:utc|gmt)(?:\s*[+-]\d{1,2}(?::?\d{2})?)?|msk|мск))(?!\w)",
+    re.IGNORECASE,
+)
+# what the zone follows: a time ("10", "10:00", "10am", "в 9 утра", "в полдень")
+_TIME_END = re.compile(
+    r"(?:\d|am|pm|утра|дня|вечера|ночи|полдень|полночь|noon|midnight)\Z", re.IGNORECASE
+)
+_ZONE_ADJECTIVES = {"московскому": "Europe/Moscow", "moscow": "Europe/Moscow"}
+
+
+def _named_zone(match: re.Match[str]) -> str | None:
+    """The zone a "по Москве", "Yekaterinburg time", "UTC+5" names, or None (not a zone:
+    "в 10 по плану"). A city said in the dative ("по Екатеринбургу", "по Уфе", "по Перми")
+    is looked up as it is named ("Екатеринбург", "Уфа", "Пермь")."""
+    word = (match["ru"] or match["en"] or match["abbr"]).casefold()
+    if word in _ZONE_ADJECTIVES:
+        return _ZONE_ADJECTIVES[word]
+    names = [word]
+    if match["ru"]:
+        stem = word[:-1]
+        names += {"у": [stem], "е": [stem + "а"], "и": [stem + "ь"]}.get(word[-1:], [])
+    for name in names:
+        try:
+            return parse_timezone(name)
+        except DomainError:
+            continue
+    return None
+
+
+def split_zone(text: str) -> tuple[str | None, str]:
+    """The zone named for a time in the text, and the text without those words."""
+    for match in _ZONE_SAID.finditer(text):
+        if _TIME_END.search(text[: match.start()]) is None:
+            continue  # "Совещание по Москве завтра в 10": what it is about
+        zone = _named_zone(match)
+        if zone is not None:
+            return zone, text[: match.start()] + text[match.end() :]
+    return None, text
+
+
 def _clock(text: str) -> tuple[int, int]:
     hours, minutes = re.split(r"[:.]", text)
     h, m = int(hours), int(minutes)
@@ -238,6 +284,7 @@ _AT_WHAT_TIME = {True: "/event Созвон завтра 15:00", False: "/event 
 
 
 def parse_event(text: str, locale: str, tz: str, now: datetime | None = None) -> EventDraft:
+    person_tz = tz
     raw = normalize_dates(" ".join(text.split()), locale)
     description = ""
     if "|" in raw:
@@ -255,6 +302,9 @@ def parse_event(text: str, locale: str, tz: str, now: datetime | None = None) ->
     people = ["@" + p for p in _PEOPLE.findall(raw)]
     groups = ["#" + g for g in _GROUPS.findall(raw)]
     raw = _GROUPS.sub(" ", _PEOPLE.sub(" ", raw))
+    said_zone, raw = split_zone(raw)
+    if said_zone is not None:  # the time is that zone's; the event is still the person's
+        tz = said_zone
 
     raw = raw.strip()
     leading = _TITLE_WORD.match(raw)  # the title's own word, not a repeat to take out
@@ -486,6 +536,7 @@ def parse_event(text: str, locale: str, tz: str, now: datetime | None = None) ->
         repeat=repeat,
         weekdays=weekdays,
         repeat_until=_series_end(until, repeat, tz),
+        zone=said_zone if said_zone is not None and said_zone != person_tz else "",
         title_word=opening,
         title_repeat=named,
         title_repeats=title_repeats,

@@ -895,9 +895,12 @@ def find_when(text: str, locale: str, tz: str, now: datetime | None = None) -> F
     return Found(when=when, fragment=text[said.start() : at + len(found.fragment)].strip())
 
 
-# after the time, where: "в среду в 10 в переговорной", "завтра в 15 на складе",
-# "at noon in room 5" (a word of a date there, "в 10 в пятницу", is no place)
-_PLACE_AFTER = re.compile(r"(?<!\S)(?:в|во|на|at|in)\s+(?=[^\W\d_])", re.IGNORECASE)
+# after the time, where or what: "в среду в 10 в переговорной", "завтра в 15 на складе",
+# "в 10 по проекту Альфа", "at noon in room 5" (a word of a date there, "в 10 в пятницу",
+# is no place)
+_PLACE_AFTER = re.compile(
+    r"(?<!\S)(?:в|во|на|по|с|со|у|для|at|in|with|about)\s+(?=[^\W\d_])", re.IGNORECASE
+)
 _PLACE_WORDS = 5
 
 

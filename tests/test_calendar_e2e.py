@@ -606,3 +606,31 @@ async def test_a_series_with_an_end_date_through_the_console(sqlite_app: App) ->
         # the meetings stop there: the last one is in the series' last week
         final = list(series_starts(event, event.repeat_until + timedelta(days=60)))[-1]
         assert 0 <= (last - final.astimezone(zone).date()).days < 7, (title, final)
+
+
+async def test_this_friday_noon_midnight_and_a_zone_named_for_the_time(sqlite_app: App) -> None:
+    """ "в эту пятницу", "в полдень", "в полночь" are times; "по Екатеринбургу" after the
+    hour reads it there, stays out of the title and is said in the answer."""
+    anna = ConsoleDriver(sqlite_app, user="Анна", lang="ru", timezone="Europe/Moscow")
+    await anna.say("/start")
+    out = await anna.say("/event Ретро в эту пятницу в 16")
+    assert "📅 Ретро\n" in out and "16:00–17:00" in out, out
+    out = await anna.say("/event Обед послезавтра в полдень")
+    assert "📅 Обед\n" in out and "12:00–13:00" in out, out
+    out = await anna.say("/event Выкатка в полночь")
+    assert "📅 Выкатка\n" in out and "00:00–01:00" in out, out
+    out = await anna.say("/event Встреча завтра в 10 по Екатеринбургу")
+    assert "📅 Встреча\n" in out and "08:00–09:00" in out, out
+    assert "Время понято как 10:00 по зоне Asia/Yekaterinburg" in out, out
+    moscow, yekaterinburg = ZoneInfo("Europe/Moscow"), ZoneInfo("Asia/Yekaterinburg")
+    now = datetime.now(moscow)
+    async with sqlite_app.workspace.sessionmaker() as s:
+        starts = {e.title: e.starts_at for e in (await s.execute(select(Event))).scalars()}
+    retro = starts["Ретро"].astimezone(moscow)
+    assert (retro.weekday(), retro.hour) == (4, 16) and now < retro <= now + timedelta(days=7)
+    lunch = starts["Обед"].astimezone(moscow)
+    assert (lunch.date(), lunch.hour) == (now.date() + timedelta(days=2), 12), lunch
+    release = starts["Выкатка"].astimezone(moscow)
+    assert (release.date(), release.hour) == (now.date() + timedelta(days=1), 0), release
+    meeting = starts["Встреча"].astimezone(yekaterinburg)
+    assert meeting.hour == 10 and now < meeting <= now + timedelta(days=2), meeting

@@ -160,3 +160,38 @@ def test_an_end_date_of_one_meeting_is_refused() -> None:
     # without a repeat, "до" keeps its old meanings: a span of days, an end time
     draft = parse_event("Отпуск с 28 декабря по 8 января", "ru", ZONE, now=NOW)
     assert draft.all_day and draft.repeat_until is None
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "title", "start", "zone"),
+    [
+        # a zone named for the time: read there, kept out of the title (12:00 in Moscow
+        # is 10:00 in Yekaterinburg, 09:00 UTC)
+        (
+            "Встреча завтра в 12 по Екатеринбургу",
+            "ru",
+            "Встреча",
+            (28, 10, 0),
+            "Asia/Yekaterinburg",
+        ),
+        ("Встреча завтра в 12 по Уфе", "ru", "Встреча", (28, 10, 0), "Asia/Yekaterinburg"),
+        ("Созвон завтра в 15 по московскому времени", "ru", "Созвон", (28, 15, 0), ""),
+        (
+            "Call tomorrow at 12pm Yekaterinburg time",
+            "en",
+            "Call",
+            (28, 10, 0),
+            "Asia/Yekaterinburg",
+        ),
+        ("Call tomorrow 9:00 UTC", "en", "Call", (28, 12, 0), "UTC"),
+        # not after a time: what the meeting is about
+        ("Совещание по Москве завтра в 10", "ru", "Совещание по Москве", (28, 10, 0), ""),
+        ("Созвон завтра в 10 по плану", "ru", "Созвон по плану", (28, 10, 0), ""),
+    ],
+)
+def test_a_zone_named_for_the_time(
+    text: str, lang: str, title: str, start: tuple[int, ...], zone: str
+) -> None:
+    draft = parse_event(text, lang, ZONE, now=NOW)
+    assert draft.title == title and draft.zone == zone
+    assert draft.starts_at.astimezone(ZoneInfo(ZONE)).replace(tzinfo=None) == _day(*start)
