@@ -90,14 +90,21 @@ def range_bounds(tr: Translator, code: str) -> tuple[datetime, datetime]:
     return monday.astimezone(UTC), end.astimezone(UTC)
 
 
+_RANGE_TITLES = {"t": N_("Today"), "w": N_("This week"), "n": N_("Next week")}
+
+
+def range_title(tr: Translator, code: str, start: datetime) -> str:
+    """The span a list covers, named: "This week", or the day ("1 Dec 2026")."""
+    return tr.s(_RANGE_TITLES[code]) if code in _RANGE_TITLES else tr.date(start)
+
+
 async def agenda_view(ctx: Ctx, code: str, page_no: int) -> View:
     start, end = range_bounds(ctx.tr, code)
     occs = await calendar.occurrences(ctx.session, ctx.me, start, end)
     per = ctx.services.page_size
     page = Page.of(occs, page_no, per)
     answers = await calendar.my_answers(ctx.session, ctx.me, page.items)
-    titles = {"t": N_("Today"), "w": N_("This week"), "n": N_("Next week")}
-    title = ctx.tr.s(titles[code]) if code in titles else ctx.tr.date(start)
+    title = range_title(ctx.tr, code, start)
     lines: list[Any] = [[bold(title), Span(f" ({len(occs)})")]]
     if not occs:
         lines.append(ctx.tr("Nothing planned. Add an event: /event Standup tomorrow 10:00 15m"))

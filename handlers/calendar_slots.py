@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from handlers.calendar import RANGES as CALENDAR_RANGES
-from handlers.calendar import announce_created, day_start, range_bounds
+from handlers.calendar import announce_created, day_start, range_bounds, range_title
 from handlers.calendar_views import span_text
 from handlers.core import Ctx, Router, pager_row
 from handlers.forms import Field, Form
@@ -51,13 +51,14 @@ async def slots_view(ctx: Ctx, ids: list[int], code: str, minutes: int, page_no:
         if uid != ctx.me.user_id:
             names.append((await get_team_user(ctx.session, ctx.me, uid)).name)
     lines: list[Any] = [
+        [bold(range_title(ctx.tr, code, start))],  # the days searched: "1 дек. 2026 г."
         ctx.tr.n(
             "Free {length} for {people}: {n} window",
             "Free {length} for {people}: {n} windows",
             len(found),
             length=ctx.tr.duration(length),
             people=bold(", ".join(names)),
-        )
+        ),
     ]
     people = ".".join(str(i) for i in ids)
     view = View()
@@ -114,7 +115,8 @@ async def slots_command(ctx: Ctx) -> Any:
     length, rest = split_duration(" ".join(PEOPLE.sub(" ", text).split()).lower())
     code = ""
     for key, words in RANGES.items():
-        if any(word in rest for word in sorted(words, key=len, reverse=True)):
+        # whole words: "завтра" is not the tomorrow of "послезавтра"
+        if any(re.search(rf"(?<!\w){re.escape(word)}(?!\w)", rest) for word in words):
             code = key
             if key in ("n", "m"):
                 break

@@ -180,6 +180,20 @@ async def test_slots_in_russian(sqlite_app: App) -> None:
     assert "На какие дни?" in out
 
 
+async def test_slots_the_day_after_tomorrow_is_not_tomorrow(sqlite_app: App) -> None:
+    """ "послезавтра" holds "завтра": the day searched is the one said, and named."""
+    from babel.dates import format_date
+
+    boss, _anna, _petr = await team(sqlite_app, lang="ru")
+    today = datetime.now(ZoneInfo("Europe/Moscow")).date()
+    for said, days in (("послезавтра", 2), ("завтра", 1)):
+        out = await boss.say(f"/slots @Anna {said}")
+        day = format_date(today + timedelta(days=days), "d MMM yyyy", locale="ru")
+        assert out.startswith(f"{day}\nСвободно 1 ч — Boss, Anna:"), (said, out)
+        if days == 2:
+            assert "🟢 завтра" not in out, out
+
+
 async def test_times_show_in_each_readers_zone(sqlite_app: App) -> None:
     boss, anna, _petr = await team(sqlite_app)
     await anna.say("/me tz London")
