@@ -229,6 +229,8 @@ async def _submit_edit(ctx: Ctx, values: dict[str, Any]) -> View:
         description=values.get("description"),
     )
     if changed:
+        if {"title", "place"} & set(changed):  # the queued reminders name both
+            await queue_reminders(ctx, event, drop=True)
         names = {"title": N_("title"), "place": N_("place"), "description": N_("description")}
 
         def build(tr: Translator) -> View:

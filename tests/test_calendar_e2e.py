@@ -648,3 +648,34 @@ async def test_this_friday_noon_midnight_and_a_zone_named_for_the_time(sqlite_ap
     assert (release.date(), release.hour) == (now.date() + timedelta(days=1), 0), release
     meeting = starts["Встреча"].astimezone(yekaterinburg)
     assert meeting.hour == 10 and now < meeting <= now + timedelta(days=2), meeting
+
+async def test_queued_reminders_follow_an_edited_title_and_place(sqlite_app: App) -> None:
+    """Edit renames an event and gives it a new place: the reminders waiting in the
+    outbox say the new title and place, not the old ones."""
+    boss, anna, _petr = await team(sqlite_app)
+    out = await boss.say("/event Bank call tomorrow 10:00 @Anna place: Room 1")
+    assert "Event created" in out, out
+    await anna.say("/events")
+    await anna.press("Accept")
+    await boss.say("/event 1")
+    await boss.press("Edit")
+    await boss.say("Call with the bank")
+    await boss.say("Zoom")
+    out = await boss.say("-")
+    assert "Call with the bank" in out, out
+    async with sqlite_app.workspace.sessionmaker() as session:
+        payloads = (
+            (
+                await session.execute(
+                    select(OutboxMessage.payload).where(
+                        OutboxMessage.kind == "reminder", OutboxMessage.status == "pending"
+                    )
+                )
+            )
+            .scalars()
+            .all()
+        )
+    texts = [str(p) for p in payloads]
+    assert len(texts) == 2, texts  # Boss and Anna
+    assert all("Call with the bank" in t and "Zoom" in t for t in texts), texts
+    assert not any("Room 1" in t or "Bank call" in t for t in texts), texts
