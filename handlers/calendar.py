@@ -353,12 +353,28 @@ async def events_command(ctx: Ctx) -> Any:
 
 
 async def group_agenda(ctx: Ctx, group_id: int, page_no: int = 1) -> View:
+    """A group's next four weeks. In the group's own chat it is everyone's message there,
+    whoever asked or turned its page: all of it, in the team's language and zone, with
+    nobody's own answers; someone outside the group, who would see only their part of
+    it, gets that privately (as anyone asking in another shared chat)."""
+    bound = await ctx.chat_group()
+    if bound is not None and bound.id == group_id:
+        if ctx.me.is_admin or await groups.is_member(ctx.session, group_id, ctx.me.user_id):
+            return await ctx.for_everyone(
+                lambda: _group_agenda(ctx, group_id, page_no, everyone=True), team_zone=True
+            )
+    view = await _group_agenda(ctx, group_id, page_no)
+    ctx.for_me(view)
+    return view
+
+
+async def _group_agenda(ctx: Ctx, group_id: int, page_no: int, everyone: bool = False) -> View:
     start, _ = range_bounds(ctx.tr, "w")
     end = start + timedelta(days=28)
     occs = await calendar.occurrences(ctx.session, ctx.me, start, end, group_id=group_id)
     per = ctx.services.page_size
     page = Page.of(occs, page_no, per)
-    answers = await calendar.my_answers(ctx.session, ctx.me, page.items)
+    answers = {} if everyone else await calendar.my_answers(ctx.session, ctx.me, page.items)
     lines: list[Any] = [ctx.tr("Group calendar, four weeks ({n})", n=str(len(occs)))]
     view = View()
     for occ in page.items:
@@ -390,15 +406,17 @@ async def events_action(ctx: Ctx) -> Any:
     event_id = ctx.int_arg(1)
     if verb == "g":
         view = await group_agenda(ctx, event_id, ctx.page_arg(2))
-        view.edit = True
+        view.edit = not view.private  # the chat's own list turns its page in place
         return view
-    if verb == "o":
-        return await card_view(
-            ctx, await calendar.get_occurrence(ctx.session, ctx.me, event_id, _key(ctx, 2))
+    if verb == "o":  # the presser's own card: their answer, zone and buttons
+        return ctx.for_me(
+            await card_view(
+                ctx, await calendar.get_occurrence(ctx.session, ctx.me, event_id, _key(ctx, 2))
+            )
         )
-    if verb in ("y", "n", "m"):
+    if verb in ("y", "n", "m"):  # one person's answer: told to them alone
         status = {"y": "yes", "n": "no", "m": "maybe"}[verb]
-        return await answer_view(ctx, event_id, status, _key(ctx, 2))
+        return ctx.for_me(await answer_view(ctx, event_id, status, _key(ctx, 2)))
     if verb == "cm":
         event, page = await calendar.comment_page(
             ctx.session, ctx.me, event_id, ctx.page_arg(2), ctx.services.page_size

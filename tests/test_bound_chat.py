@@ -3,6 +3,8 @@ made there are the group's, and its members only hear of them."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import select
 
 from bot.app import App
@@ -92,3 +94,88 @@ async def test_times_in_a_group_chat_name_their_zone(sqlite_app: App) -> None:
         "Anna plans Retro for the group, tomorrow 15:00–16:00 (CET). Will you come?" in n
         for n in notices
     ), notices  # no "invites you" to a whole chat
+
+
+class Room:
+    """A group chat on the console: who says or presses what, and the views it gets."""
+
+    def __init__(self, app: App, chat_id: str) -> None:
+        self.ws = app.workspace
+        self.chat = ChatRef(platform="console", chat_id=chat_id, private=False)
+
+    async def send(self, who: str, **kwargs: Any) -> list[Any]:
+        sender = Sender(external_id=who.casefold(), name=who)
+        return await self.ws.handle(Incoming(chat=self.chat, sender=sender, **kwargs))
+
+    async def say(self, who: str, command: str, args: str = "") -> list[Any]:
+        return await self.send(who, kind="command", command=command, args=args)
+
+    async def press(self, who: str, action: str) -> list[Any]:
+        return await self.send(who, kind="action", action=action)
+
+
+def action_of(views: list[Any], start: str) -> str:
+    return next(
+        b.action for v in views for row in v.buttons for b in row if b.action.startswith(start)
+    )
+
+
+def shown(views: list[Any]) -> str:
+    return "\n".join(to_plain(v.body) for v in views)
+
+
+async def calendar_room(app: App) -> Room:
+    """Anna (Berlin, the team's first) and Boris (Yekaterinburg) are in Design, bound to
+    a chat; Petr is not. Anna plans 12 of Design's meetings there, one with Petr too."""
+    anna = ConsoleDriver(app, user="Anna", lang="en", timezone="Europe/Berlin")
+    await anna.say("/start")
+    code = invite_code(await anna.say("/invite"))
+    await ConsoleDriver(app, user="Boris", lang="ru", timezone="Asia/Yekaterinburg").say(
+        f"/start {code}"
+    )
+    await ConsoleDriver(app, user="Petr", lang="en", timezone="Europe/Berlin").say(f"/start {code}")
+    await anna.say("/groups new Design")
+    await anna.say("/groups add Design Boris")
+    room = Room(app, "room-design")
+    await room.say("Anna", "bind", "Design")
+    await room.say("Anna", "event", "Lunch tomorrow 13:00 @Petr")
+    for n in range(11):
+        await room.say("Anna", "event", f"Review {n} in 3 days {8 + n}:00")
+    return room
+
+
+async def test_a_page_of_the_groups_calendar_stays_the_groups(sqlite_app: App) -> None:
+    """Boris (Russian, Yekaterinburg) turns the page of Design's calendar in its chat:
+    the chat's message shows the next page of all of it, in the team's language and
+    zone, without his own answers; Petr, outside Design, gets his part privately."""
+    room = await calendar_room(sqlite_app)
+    views = await room.say("Boris", "events")
+    (listing,) = views
+    assert not listing.private and "Group calendar, four weeks (12)" in shown(views), shown(views)
+    assert "(CET)" in shown(views) and "❔" not in shown(views), shown(views)
+    turn = action_of(views, "ev:g:")[: -len(":1")] + ":2"
+
+    views = await room.press("Boris", turn)
+    (page,) = views
+    assert page.edit and not page.private, page
+    assert "Group calendar, four weeks (12)" in shown(views), shown(views)
+    assert "(CET)" in shown(views) and "UTC+5" not in shown(views), shown(views)
+    assert "❔" not in shown(views), shown(views)
+
+    views = await room.press("Petr", turn)
+    assert all(v.private and not v.edit for v in views), views
+    assert "(1)" in shown(views), shown(views)  # his own part: the lunch he is invited to
+
+
+async def test_an_answer_in_the_groups_chat_is_told_to_the_one_who_answered(
+    sqlite_app: App,
+) -> None:
+    """Boris opens a meeting from Design's list in its chat and accepts it: his card and
+    "You accepted" go to him alone, not as a card in his zone into the group."""
+    room = await calendar_room(sqlite_app)
+    views = await room.say("Boris", "events")
+    opened = await room.press("Boris", action_of(views, "ev:o:"))
+    assert opened and all(v.private for v in opened), opened
+    answered = await room.press("Boris", action_of(opened, "ev:y:"))
+    assert answered and all(v.private for v in answered), answered
+    assert "Вы приняли приглашение." in shown(answered), shown(answered)
