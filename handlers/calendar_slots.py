@@ -166,6 +166,7 @@ async def slots_action(ctx: Ctx) -> Any:
 
 async def _submit_book(ctx: Ctx, values: dict[str, Any]) -> View:
     start = datetime.fromisoformat(values["start"])
+    bound = await ctx.chat_group()  # booked in a bound group chat: the group's, as /event
     event, invited = await calendar.create_event(
         ctx.session,
         ctx.me,
@@ -173,6 +174,7 @@ async def _submit_book(ctx: Ctx, values: dict[str, Any]) -> View:
         starts_at=start,
         ends_at=start + timedelta(minutes=int(values["minutes"])),
         attendee_ids=[int(i) for i in values["people"]],
+        group_id=bound.id if bound is not None else None,
     )
     return await announce_created(ctx, event, invited)
 

@@ -179,3 +179,15 @@ async def test_an_answer_in_the_groups_chat_is_told_to_the_one_who_answered(
     answered = await room.press("Boris", action_of(opened, "ev:y:"))
     assert answered and all(v.private for v in answered), answered
     assert "Вы приняли приглашение." in shown(answered), shown(answered)
+
+
+async def test_a_slot_booked_in_a_bound_chat_is_the_groups(sqlite_app: App) -> None:
+    """A free slot booked from Design's chat is Design's meeting, as /event typed there."""
+    room = await calendar_room(sqlite_app)
+    views = await room.say("Anna", "slots", "@Boris next week")
+    asked = await room.press("Anna", action_of(views, "sl:b:"))
+    assert "What is the meeting called?" in shown(asked), shown(asked)
+    views = await room.send("Anna", kind="text", args="Interview")
+    assert "Group: Design" in shown(views), shown(views)
+    views = await room.say("Boris", "events")
+    assert "Group calendar, four weeks (13)" in shown(views), shown(views)
