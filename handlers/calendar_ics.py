@@ -53,7 +53,7 @@ async def ics_command(ctx: Ctx) -> Any:
         body=ctx.tr.n(
             "Calendar {name}: {n} event. Import the file into any calendar.",
             "Calendar {name}: {n} events. Import the file into any calendar.",
-            len(entries),
+            calendar_ics.event_count(entries),
             name=name,
         ),
         private=True,  # the person's own calendar: not uploaded into a channel

@@ -100,6 +100,13 @@ def _person(user: User, status: str | None = None) -> str:
     return f"{params}:urn:planerka:user:{user.id}"
 
 
+def event_count(entries: Iterable[Entry]) -> int:
+    """How many events a file of `entries` holds: each event or series once (its moved
+    or cancelled dates are part of it), not those cancelled (they are in the file only
+    so that subscribed calendars drop them)."""
+    return sum(1 for e in entries if e.event.parent_id is None and not e.event.cancelled)
+
+
 def render(
     entries: Iterable[Entry], *, name: str, host: str = "planerka", now: datetime | None = None
 ) -> str:

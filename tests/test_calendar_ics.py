@@ -220,3 +220,23 @@ async def test_a_place_or_name_cannot_add_lines_to_the_feed(
     assert "\n" not in str(events[0]["LOCATION"])
     assert "URL" not in events[0]  # not one plain link any more
     assert str(events[0]["ORGANIZER"].params["CN"]) == "Boss: 'CEO'; HQ"
+
+
+async def test_the_ics_caption_counts_the_events_in_the_file(sqlite_app: App) -> None:
+    """A series with one date moved and one cancelled, and a meeting cancelled: the file
+    holds one event (the series, its moved date inside it), and /ics says so."""
+    boss = ConsoleDriver(sqlite_app, user="Boss", lang="en")
+    await boss.say("/start")
+    await boss.say("/event Standup daily tomorrow 10:00 15m")
+    await boss.say("/event Lunch tomorrow 13:00")
+    await boss.press("Cancel event")
+    await boss.press("Yes, cancel it")
+    await boss.say("/events week")
+    await boss.press("📅 Standup")
+    await boss.press("Cancel this one")
+    await boss.say("/events next")
+    await boss.press("📅 Standup")
+    await boss.press("Move this one")
+    await boss.say("in 9 days 11:00")
+    out = await boss.say("/ics")
+    assert "Calendar Boss: 1 event." in out, out
