@@ -15,6 +15,7 @@ from handlers.calendar_views import (
     agenda_line,
     card_view,
     comments_view,
+    conflicts_view,
     invitation_view,
     repeat_text,
     week_png,
@@ -27,7 +28,7 @@ from handlers.views import Attachment, Button, View
 from models.base import utcnow
 from models.calendar import Event
 from models.teams import User
-from services import calendar, calendar_reminders, groups, users
+from services import calendar, calendar_reminders, calendar_slots, groups, users
 from services.calendar_parse import EventDraft, parse_event, parse_start
 from services.errors import N_ as _N
 from services.errors import DomainError
@@ -188,7 +189,14 @@ async def create_from_text(ctx: Ctx, text: str, chosen: dict[str, Any] | None = 
     )
     notes = [_title_word_note(ctx.tr, draft, event), _zone_note(ctx.tr, draft)]
     said = [span for note in notes if note for span in [Span(" "), *note]][1:]
-    return await announce_created(ctx, event, invited, said)
+    view = await announce_created(ctx, event, invited, said)
+    people = [ctx.me.user_id, *(u.id for u in invited)]
+    clashes = await calendar_slots.conflicts(ctx.session, ctx.me, event, people)
+    if not clashes:
+        return view
+    whose = {u.id: u.name for u in invited}
+    # to the organiser alone: it names what they have with others
+    return [view, ctx.for_me(conflicts_view(ctx.tr, clashes, whose, ctx.me.user_id))]
 
 
 def _zone_note(tr: Translator, draft: EventDraft) -> list[Span]:

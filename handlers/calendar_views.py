@@ -194,6 +194,41 @@ def agenda_line(tr: Translator, occ: Occurrence, answer: str | None = None) -> M
     ]
 
 
+SHOWN_CONFLICTS = 5
+
+
+def conflicts_view(
+    tr: Translator, clashes: list[tuple[int, Occurrence, bool]], names: dict[int, str], me: int
+) -> View:
+    """What a new event overlaps, one line a meeting with whose it is ("you" for the
+    reader); a meeting the reader is not in is not named."""
+    by_occ: dict[tuple[int, int], tuple[Occurrence, bool, list[str]]] = {}
+    for user_id, occ, named in clashes:
+        _, _, people = by_occ.setdefault((occ.series_id, occ.key), (occ, named, []))
+        people.append(tr.s("you") if user_id == me else names.get(user_id, "?"))
+    lines: list[Any] = []
+    for occ, named, people in list(by_occ.values())[:SHOWN_CONFLICTS]:
+        when = event_span(tr, occ.event, occ.starts_at, occ.ends_at)
+        if named:
+            line = tr(
+                "⚠️ Overlaps with {title}, {when}: {people}.",
+                title=bold(occ.event.title),
+                when=when,
+                people=", ".join(people),
+            )
+        else:
+            line = tr(
+                "⚠️ Overlaps with another event, {when}: {people}.",
+                when=when,
+                people=", ".join(people),
+            )
+        lines.append(line)
+    more = len(by_occ) - SHOWN_CONFLICTS
+    if more > 0:
+        lines.append(tr.n("And {n} more overlap.", "And {n} more overlaps.", more))
+    return View(body=join_lines(lines))
+
+
 def invitation_view(
     tr: Translator, event: Event, organizer: str, *, for_group: bool = False
 ) -> View:

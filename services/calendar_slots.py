@@ -12,11 +12,12 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.base import utcnow
-from models.calendar import EventAttendee, EventOccurrenceAnswer
+from models.calendar import Event, EventAttendee, EventOccurrenceAnswer
 from models.teams import User
 from models.timeman import Absence
 from services import calendar
 from services.access import Actor, get_team_user
+from services.calendar_recur import Occurrence, expand
 from services.errors import N_, DomainError
 from services.timeman import at_local
 from services.timeman_schedules import schedule_of
@@ -87,21 +88,95 @@ async def working_time(
 async def busy_time(
     session: AsyncSession, actor: Actor, user: User, start: datetime, end: datetime
 ) -> list[Interval]:
-    """When a person is taken: occurrences of events they organise or did not decline.
-    All-day events leave the person free, as calendars keep them ("Home office",
-    "Conference"); absences (/away) are what takes whole days.
+    """When a person is taken (see taken). Only the times are used, so private events
+    of others stay private."""
+    return [
+        (o.starts_at, o.ends_at)
+        for o in (await taken(session, actor, [user.id], start, end))[user.id]
+    ]
 
-    Only the times are used, so private events of others stay private."""
+
+async def taken(
+    session: AsyncSession, actor: Actor, user_ids: Sequence[int], start: datetime, end: datetime
+) -> dict[int, list[Occurrence]]:
+    """For each person, the occurrences in [start, end) that take their time: of events
+    they organise or did not decline (a declined series still takes the dates accepted
+    one by one). All-day events leave the person free, as calendars keep them ("Home
+    office", "Conference"); absences (/away) are what takes whole days. The same few
+    queries for any number of people."""
+    ids = list(dict.fromkeys(user_ids))
     attending = select(EventAttendee.event_id).where(
-        EventAttendee.user_id == user.id, EventAttendee.status != "no"
+        EventAttendee.user_id.in_(ids), EventAttendee.status != "no"
     )
-    # a declined series still takes the occurrences accepted one by one
     some = select(EventOccurrenceAnswer.series_id).where(
-        EventOccurrenceAnswer.user_id == user.id, EventOccurrenceAnswer.status != "no"
+        EventOccurrenceAnswer.user_id.in_(ids), EventOccurrenceAnswer.status != "no"
     )
-    occs = await calendar.occurrences_for(session, actor.team_id, attending.union(some), start, end)
-    occs = await calendar.without_declined(session, user.id, occs)
-    return [(o.starts_at, o.ends_at) for o in occs if not o.event.all_day]
+    found = await calendar.occurrences_for(
+        session, actor.team_id, attending.union(some), start, end
+    )
+    occs = [o for o in found if not o.event.all_day]
+    series_ids = {o.series_id for o in occs}
+    out: dict[int, list[Occurrence]] = {user_id: [] for user_id in ids}
+    if not series_ids:
+        return out
+    rows = await session.execute(
+        select(EventAttendee.user_id, EventAttendee.event_id, EventAttendee.status).where(
+            EventAttendee.user_id.in_(ids), EventAttendee.event_id.in_(series_ids)
+        )
+    )
+    series_said = {(user_id, sid): status for user_id, sid, status in rows.all()}
+    answers = await session.execute(
+        select(
+            EventOccurrenceAnswer.user_id,
+            EventOccurrenceAnswer.series_id,
+            EventOccurrenceAnswer.occ_key,
+            EventOccurrenceAnswer.status,
+        ).where(
+            EventOccurrenceAnswer.user_id.in_(ids),
+            EventOccurrenceAnswer.series_id.in_(series_ids),
+        )
+    )
+    one_said = {(user_id, sid, key): status for user_id, sid, key, status in answers.all()}
+    some_yes = {(user_id, sid) for (user_id, sid, _), status in one_said.items() if status != "no"}
+    for user_id in ids:
+        for occ in occs:
+            said = series_said.get((user_id, occ.series_id))
+            if said in (None, "no") and (user_id, occ.series_id) not in some_yes:
+                continue  # not theirs
+            own = one_said.get((user_id, occ.series_id, occ.key), "no" if said == "no" else "")
+            if own != "no":
+                out[user_id].append(occ)
+    return out
+
+
+# a new event is checked against what its people have on its first dates
+CONFLICT_AHEAD = timedelta(days=14)
+CONFLICT_DATES = 20
+
+
+async def conflicts(
+    session: AsyncSession, actor: Actor, event: Event, user_ids: Sequence[int]
+) -> list[tuple[int, Occurrence, bool]]:
+    """What the people of a new event (its organiser, its invitees) have at its time, on
+    its first dates: (person, their occurrence, whether the actor takes part in it too
+    and so may be told what it is)."""
+    if event.all_day:
+        return []  # an all-day event leaves people free (see taken)
+    dates = expand([event], [], event.starts_at, event.starts_at + CONFLICT_AHEAD)
+    dates = dates[:CONFLICT_DATES]
+    if not dates:
+        return []
+    ids = list(dict.fromkeys([actor.user_id, *user_ids]))
+    busy = await taken(session, actor, ids, dates[0].starts_at, dates[-1].ends_at)
+    own = {(o.series_id, o.key) for o in busy[actor.user_id]}
+    out: list[tuple[int, Occurrence, bool]] = []
+    for user_id in ids:
+        for occ in busy[user_id]:
+            if occ.series_id != event.id and any(
+                occ.starts_at < d.ends_at and d.starts_at < occ.ends_at for d in dates
+            ):
+                out.append((user_id, occ, (occ.series_id, occ.key) in own))
+    return out
 
 
 async def free_slots(
@@ -121,12 +196,13 @@ async def free_slots(
     if len(ids) > MAX_PEOPLE:
         raise DomainError(N_("Find slots for at most {n} people at once."), n=MAX_PEOPLE)
     start = max(start, now or utcnow())
+    people = [await get_team_user(session, actor, user_id) for user_id in ids]
+    busy = await taken(session, actor, ids, start, end)
     common: list[Interval] | None = None
-    for user_id in ids:
-        user = await get_team_user(session, actor, user_id)
+    for user in people:
         free = subtract(
             await working_time(session, user, start, end),
-            await busy_time(session, actor, user, start, end),
+            [(o.starts_at, o.ends_at) for o in busy[user.id]],
         )
         common = free if common is None else intersect(common, free)
     return [(s, e) for s, e in common or [] if e - s >= length]

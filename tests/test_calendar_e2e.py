@@ -679,3 +679,17 @@ async def test_queued_reminders_follow_an_edited_title_and_place(sqlite_app: App
     assert len(texts) == 2, texts  # Boss and Anna
     assert all("Call with the bank" in t and "Zoom" in t for t in texts), texts
     assert not any("Room 1" in t or "Bank call" in t for t in texts), texts
+
+
+async def test_a_meeting_over_another_is_pointed_out(sqlite_app: App) -> None:
+    """A meeting at a time when its organiser or an invitee has another one is made,
+    with a word on what it overlaps (a meeting the organiser is not in stays unnamed)."""
+    boss, anna, petr = await team(sqlite_app, "ru")
+    await boss.say("/event Планёрка завтра в 10:00 @Anna")
+    await petr.say("/event Обед завтра в 11:00 @Anna")
+    out = await boss.say("/event Встреча с банком завтра с 10:30 до 11:30 @Anna")
+    assert "Событие создано; приглашён 1 человек." in out, out
+    assert "⚠️ Накладка: Планёрка, завтра 10:00–11:00 — вы, Anna." in out, out
+    assert "⚠️ Накладка с другим событием, завтра 11:00–12:00: Anna." in out, out
+    out = await boss.say("/event Отчёт завтра в 15:00 @Anna")
+    assert "Накладка" not in out, out
