@@ -12,6 +12,7 @@ from typing import Any
 from babel.numbers import format_decimal
 
 from handlers.core import Ctx, Router, pager_row
+from handlers.events import FileRef
 from handlers.groups import resolve_group
 from handlers.i18n import N_, Translator
 from handlers.markup import Span, bold, join_lines
@@ -128,19 +129,14 @@ async def _file_bytes(ctx: Ctx, row: DriveFile) -> bytes:
             return path.read_bytes()
     if row.platform != ctx.event.platform:
         raise DomainError(_N("This file was sent on another platform; open it there."))
-    from handlers.events import FileRef
-
     return await ctx.read_file(
         FileRef(file_id=row.file_id, name=row.name, size=row.size, mime=row.mime)
     )
 
 
-@router.file
-async def keep_file(ctx: Ctx) -> Any:
-    """A file sent outside a dialog is kept in the drive (and attached, in reply to an item)."""
-    file = ctx.event.file
-    if file is None:
-        return None
+async def store(ctx: Ctx, file: FileRef) -> DriveFile:
+    """A file the person sent, kept in their drive (with a local copy where the
+    platform keeps no files)."""
     mime = file.mime
     if mime == "application/octet-stream":
         mime = mimetypes.guess_type(file.name)[0] or mime
@@ -152,7 +148,7 @@ async def keep_file(ctx: Ctx) -> Any:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
         local_path = str(relative)
-    row = await drive.save_file(
+    return await drive.save_file(
         ctx.session,
         ctx.me,
         platform=ctx.event.platform,
@@ -162,6 +158,29 @@ async def keep_file(ctx: Ctx) -> Any:
         mime=mime,
         local_path=local_path,
     )
+
+
+def comment_attachment(row: DriveFile) -> str:
+    """How a comment names the drive file it carries: "drive:ID:name"."""
+    return f"drive:{row.id}:{row.name}"
+
+
+def attachment_parts(attachment: str) -> tuple[int | None, str]:
+    """(drive file id, name) of a comment's attachment; an older one, a platform's
+    reference ("telegram:ID:name"), has only its name."""
+    kind, _, rest = attachment.partition(":")
+    file_id, _, name = rest.partition(":")
+    if kind == "drive" and file_id.isdigit():
+        return int(file_id), name
+    return None, attachment.rsplit(":", 1)[-1]
+
+
+@router.file
+async def keep_file(ctx: Ctx) -> Any:
+    """A file sent outside a dialog is kept in the drive (and attached, in reply to an item)."""
+    if ctx.event.file is None:
+        return None
+    row = await store(ctx, ctx.event.file)
     head = ctx.tr("Saved to your drive: {name}.", name=bold(row.name))
     if ctx.reply_ref:
         await drive.attach(ctx.session, ctx.me, row.id, ctx.reply_ref)

@@ -9,6 +9,7 @@ from typing import Any
 
 from handlers.common import HELP_WORDS, help_for
 from handlers.core import Ctx, Router
+from handlers.drive import attachment_parts, comment_attachment, store
 from handlers.forms import Field, Form
 from handlers.groups import ask_for_group, group_choices, group_question, parse_group_answer
 from handlers.i18n import N_, Translator
@@ -28,7 +29,7 @@ from handlers.tasks_views import card_view, coaching, notice, overrun_note
 from handlers.views import View
 from models.base import utcnow
 from models.tasks import Task
-from services import groups, tasks, tasks_work, users
+from services import drive, groups, tasks, tasks_work, users
 from services.errors import N_ as _N
 from services.errors import DomainError
 from services.parsing import find_when, ranges_to_ends, refuse_impossible_date
@@ -265,11 +266,17 @@ async def post_comment(
     mentioned = {u.id for u in people}
     ref = f"task:{task.id}:{comment.id}"
     snippet = text if len(text) <= 500 else text[:499] + "…"
+    file_name = attachment_parts(attachment)[1] if attachment else ""
+    said = (
+        N_("{person} attached {name}: {text}")
+        if file_name and snippet
+        else N_("{person} attached {name}")
+        if file_name
+        else N_("{person} commented: {text}")
+    )
 
     def build(tr: Translator, key: str) -> View:
-        view = notice(
-            tr, task, tr(key, person=bold(ctx.me.name), text=snippet or comment.attachment or "")
-        )
+        view = notice(tr, task, tr(key, person=bold(ctx.me.name), text=snippet, name=file_name))
         view.ref = ref
         return view
 
@@ -278,9 +285,7 @@ async def post_comment(
             uid, "mention", lambda tr: build(tr, N_("{person} mentioned you: {text}")), ref=ref
         )
     for uid in sorted(await tasks.participants(ctx.session, task) - mentioned):
-        await ctx.notify(
-            uid, "comment", lambda tr: build(tr, N_("{person} commented: {text}")), ref=ref
-        )
+        await ctx.notify(uid, "comment", lambda tr: build(tr, said), ref=ref)
     view = View(body=ctx.tr("Comment added to #{id}.", id=str(task.id)), ref=ref)
     return view
 
@@ -300,7 +305,8 @@ async def reply_to_task(ctx: Ctx) -> View | None:
 
 @router.file
 async def file_to_task(ctx: Ctx) -> View | None:
-    """A file sent in reply to a task's message is kept on the task as a reference."""
+    """A file sent in reply to a task's message is kept in the drive, attached to the
+    task (/drive task ID), and posted as a comment anyone on the task can open."""
     ref = ctx.reply_ref or ""
     file = ctx.event.file
     if not ref.startswith("task:") or file is None:
@@ -308,8 +314,10 @@ async def file_to_task(ctx: Ctx) -> View | None:
     parts = ref.split(":")
     if not parts[1].isdigit():
         return None
-    attachment = f"{ctx.event.platform}:{file.file_id}:{file.name}"[:500]
-    return await post_comment(ctx, int(parts[1]), ctx.args or "", None, attachment)
+    reply_to = int(parts[2]) if len(parts) > 2 and parts[2].isdigit() else None
+    row = await store(ctx, file)
+    await drive.attach(ctx.session, ctx.me, row.id, f"task:{parts[1]}")
+    return await post_comment(ctx, int(parts[1]), ctx.args or "", reply_to, comment_attachment(row))
 
 
 # -- the command ----------------------------------------------------------------

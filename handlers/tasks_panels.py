@@ -6,7 +6,8 @@ from datetime import timedelta
 from typing import Any
 
 from handlers.core import Ctx, pager_row
-from handlers.markup import Span, bold, italic, join_lines
+from handlers.drive import attachment_parts
+from handlers.markup import Span, bold, cut, italic, join_lines
 from handlers.tasks_views import task_label
 from handlers.views import Button, View
 from models.tasks import Task
@@ -36,12 +37,16 @@ async def comments_view(ctx: Ctx, task_id: int, page_no: int) -> View:
             )
             lines.append([Span(shown)])
         if comment.attachment:
-            lines.append([Span("📎 " + comment.attachment.rsplit(":", 1)[-1])])
+            lines.append([Span("📎 " + attachment_parts(comment.attachment)[1])])
     view = View(body=join_lines(lines), ref=f"task:{task.id}", edit=True)
     for comment, author in page.items:
-        view.row(
+        row = [
             Button(ctx.tr.s("Reply to {name}", name=author)[:40], f"t:cr:{task.id}:{comment.id}")
-        )
+        ]
+        file_id, name = attachment_parts(comment.attachment or "")
+        if file_id is not None:  # kept in the drive, attached to the task
+            row.append(Button(f"📎 {cut(name, 40)}", f"dr:i:{file_id}:task:{task.id}"))
+        view.row(*row)
     view.row(*pager_row(ctx, page, f"t:c:{task.id}"))
     view.row(
         Button(ctx.tr.s("Add comment"), f"t:cm:{task.id}"),

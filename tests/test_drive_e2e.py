@@ -77,6 +77,20 @@ async def test_drive_in_english_and_russian(sqlite_app: App, tmp_path: Path) -> 
     assert "(file: team.png, 9 bytes)" in out
 
 
+async def reply_with_file(app: App, who: ConsoleDriver, ref: str, path: Path) -> str:
+    """`who` sends the file at `path` in reply to a message about `ref` ("task:1")."""
+    from dataclasses import replace
+
+    from handlers.markup import to_plain
+
+    event = who.console.to_event(f"/file {path}")
+    assert event is not None
+    message = f"m{id(event)}"
+    await app.workspace.remember_sent("console", event.chat.chat_id, message, ref)
+    views = await app.workspace.handle(replace(event, reply_to=message))
+    return "\n".join(to_plain(view.body) for view in views)
+
+
 async def test_files_attached_to_tasks(sqlite_app: App, tmp_path: Path) -> None:
     sqlite_app.workspace.services.files_dir = str(tmp_path / "store")
     spec = tmp_path / "spec.md"
@@ -94,22 +108,23 @@ async def test_files_attached_to_tasks(sqlite_app: App, tmp_path: Path) -> None:
     await boss.say("/task 1 watch @Olga")
     out = await olga.say("/drive task 1")
     assert "Файлы — задача #1 (0)" in out and "ответом на сообщение" in out, out
-    out = await boss.say(f"/file {spec}")
-    assert "Saved to your drive: spec.md." in out
-    # a reply with a file to a task's message is the tasks area's (a comment);
-    # the drive's own attach checks the task through the tasks area's access
-    from services import drive
-    from services.access import Actor
-    from services.teams import resolve_actor
-
-    async with sqlite_app.workspace.sessionmaker() as session, session.begin():
-        me = await resolve_actor(session, "console", "boss")
-        assert isinstance(me, Actor)
-        await drive.attach(session, me, 1, "task:1")
+    # a file sent in reply to the task is kept in the drive, attached to the task,
+    # and posted as a comment that says which file it is and opens it
+    out = await reply_with_file(sqlite_app, boss, "task:1", spec)
+    assert "Comment added to #1." in out
     out = await anna.say("/drive task 1")
+    assert "🔔 Boss attached spec.md\n" in out, out  # the file named, not its reference
     assert "Files of task #1 (1)" in out and "spec.md" in out
     out = await anna.press("spec.md")
     assert "(file: spec.md, 6 bytes)" in out
+    out = await olga.say("/task 1")
+    out = await olga.press("Комментарии")
+    assert "📎 spec.md" in out
+    out = await olga.press("📎 spec.md")
+    assert "(file: spec.md, 6 bytes)" in out
+    # the file is Boss's, in his drive
+    out = await boss.say("/drive")
+    assert "Files (1)" in out and "spec.md" in out
     out = await petr.say("/drive task 1")
     assert "Not found, or you have no access to it." in out
 

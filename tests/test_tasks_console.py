@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -246,11 +247,14 @@ async def test_five_hundred_tasks_paginate(sqlite_app: App) -> None:
     assert "Prev" in boss.last and "Next »" not in boss.last
 
 
-async def test_gantt_png_overdue_mark_and_file_reply(sqlite_app: App) -> None:
+async def test_gantt_png_overdue_mark_and_file_reply(sqlite_app: App, tmp_path: Path) -> None:
     from datetime import UTC, datetime, timedelta
 
     from handlers.events import FileRef
 
+    sqlite_app.workspace.services.files_dir = str(tmp_path / "store")
+    invoice = tmp_path / "invoice.pdf"
+    invoice.write_bytes(b"%PDF bill")
     boss = ConsoleDriver(sqlite_app, user="Boss")
     await boss.say("/start")
     actor = await actor_of(sqlite_app, "Boss")
@@ -282,7 +286,7 @@ async def test_gantt_png_overdue_mark_and_file_reply(sqlite_app: App) -> None:
             chat=chat,
             sender=sender,
             kind="file",
-            file=FileRef(file_id="f-1", name="invoice.pdf", size=10),
+            file=FileRef(file_id=str(invoice), name="invoice.pdf", size=9),
             reply_to="m7",
         )
     )
