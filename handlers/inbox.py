@@ -15,7 +15,7 @@ from handlers.views import Button, View
 from models.notifications import Notification
 from services import inbox_center, notifications
 from services.errors import N_ as _N
-from services.errors import DomainError
+from services.errors import DomainError, NotFound
 
 router = Router(__name__)
 ORDER = 80
@@ -80,7 +80,7 @@ async def list_view(ctx: Ctx, page_no: int) -> View:
             Button(ctx.tr.s("Open {n}", n=number), f"nb:o:{row.id}"),
             Button("✓", f"nb:r:{row.id}:{page.page}"),
         ]
-        if row.ref:
+        if row.ref and row.id not in closed:  # nothing more comes about a deleted item
             buttons.append(Button("🔕", f"nb:mu:{row.id}"))
         view.row(*buttons)
     view.body = join_lines(lines)
@@ -136,13 +136,29 @@ async def open_item(ctx: Ctx, row: Notification) -> Any:
     await inbox_center.mark_read(ctx.session, ctx.me, row.id)
     if row.ref:
         await inbox_center.mark_ref_read(ctx.session, ctx.me, row.ref)
+        if await inbox_center.closed(ctx.session, ctx.me, [row]):
+            return gone_view(ctx)
         kind, _, item = row.ref.partition(":")
         item = item.partition(":")[0]  # "task:12:345", a comment on #12: the task
         spec = ctx.registry.commands.get(kind)
         if spec is not None and item.isdigit() and ctx.me.role in spec.roles:
             ctx.event = replace(ctx.event, kind="command", command=kind, args=item)
-            return await spec.handler(ctx)
+            try:  # an item gone since: said, and the notification stays read
+                async with ctx.session.begin_nested():
+                    return await spec.handler(ctx)
+            except NotFound:
+                return gone_view(ctx)
     return View.from_dict(row.payload)
+
+
+def gone_view(ctx: Ctx) -> View:
+    view = View(
+        body=ctx.tr(
+            "This item was deleted, or it is no longer open to you. "
+            "The notification is marked read."
+        )
+    )
+    return view.row(Button(ctx.tr.s("Inbox"), "nb:l:1"))
 
 
 @router.command(

@@ -166,3 +166,21 @@ async def test_what_a_contractor_may_no_longer_open_is_not_delivered_nor_listed(
     assert "Boss removed you from the group Site." in out, out
     out = await dana.say("/inbox")
     assert "1k" not in out and "(about something no longer open to you)" in out, out
+
+
+async def test_opening_a_notice_about_a_deleted_task_says_so_and_reads_it(
+    sqlite_app: App,
+) -> None:
+    boss, anna, _petr = await team(sqlite_app)
+    await boss.say("/task Secret pitch @Anna")
+    await boss.say("/task 1 comment see the draft")
+    await boss.say("/task 1 delete")
+    await boss.press("Yes, delete it")
+    out = await anna.say("/inbox")
+    assert "Inbox (3 unread)" in out and "Boss deleted the task Secret pitch." in out
+    assert "(about something no longer open to you)" in out
+    assert "🔕" not in out  # nothing more comes about it: nothing to mute
+    out = await anna.press("Open 2")
+    assert "This item was deleted, or it is no longer open to you." in out, out
+    out = await anna.say("/inbox")  # what is left: the notice of the deletion
+    assert "Inbox (1 unread)" in out and "no longer open to you" not in out, out
