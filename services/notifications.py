@@ -429,7 +429,8 @@ async def take_due_digests(session: AsyncSession, now: datetime | None = None) -
         for item in items:
             if item.ref in closed:
                 item.read = True
-        kept = [n for n in items if n.ref not in closed]
+        # what the person already read in /inbox is not told again
+        kept = [n for n in items if n.ref not in closed and not n.read]
         if kept:
             out.append(Digest(user=user, items=kept))
     await session.flush()

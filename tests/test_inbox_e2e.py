@@ -184,3 +184,26 @@ async def test_opening_a_notice_about_a_deleted_task_says_so_and_reads_it(
     assert "This item was deleted, or it is no longer open to you." in out, out
     out = await anna.say("/inbox")  # what is left: the notice of the deletion
     assert "Inbox (1 unread)" in out and "no longer open to you" not in out, out
+
+
+async def test_the_digest_leaves_out_what_was_read_in_the_inbox(sqlite_app: App) -> None:
+    from handlers.digest import queue_digests
+
+    boss, anna, _petr = await team(sqlite_app)
+    await anna.say("/inbox digest hourly")
+    await boss.say("/task Draft the brief @Anna")
+    await boss.say("/task Call the printer @Anna")
+    out = await anna.say("/inbox")
+    assert "Inbox (2 unread)" in out and "1. 🔔 Boss gave you a task. Call the printer" in out
+    await anna.press("✓")  # the first row read: Call the printer
+    async with sqlite_app.workspace.sessionmaker() as session, session.begin():
+        await session.execute(update(NotificationSettings).values(last_digest_at=None))
+        assert await queue_digests(session) == 1
+    out = await anna.say("/help")
+    assert "Draft the brief" in out and "Call the printer" not in out, out
+    # everything read: no digest at all
+    await boss.say("/task Book the room @Anna")
+    await anna.say("/inbox read")
+    async with sqlite_app.workspace.sessionmaker() as session, session.begin():
+        await session.execute(update(NotificationSettings).values(last_digest_at=None))
+        assert await queue_digests(session) == 0
