@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from babel.numbers import format_decimal
+from sqlalchemy import event as sa_event
 
 from handlers.core import Ctx, Router, pager_row
 from handlers.events import FileRef
@@ -226,6 +227,29 @@ async def item_view(ctx: Ctx, ref: str) -> View:
     return view
 
 
+async def delete(ctx: Ctx, file_id: int) -> View:
+    """Delete a file; its owner hears of it when someone else (an admin) did it, and
+    the local copy goes once the deletion is committed."""
+    row = await drive.delete_file(ctx.session, ctx.me, file_id)
+    name = row.name
+    if row.owner_id is not None:
+        await ctx.notify(
+            row.owner_id,
+            "status",
+            lambda tr: View(
+                body=tr("{person} deleted your file {name}.", person=ctx.me.name, name=bold(name))
+            ),
+        )
+    if row.local_path:
+        path = Path(ctx.services.files_dir) / row.local_path
+
+        @sa_event.listens_for(ctx.session.sync_session, "after_commit", once=True)
+        def _remove_copy(_session: Any) -> None:
+            path.unlink(missing_ok=True)
+
+    return View(body=ctx.tr("Deleted {name}.", name=bold(name)))
+
+
 @router.action("dr")
 async def drive_action(ctx: Ctx) -> Any:
     verb = ctx.action_args[0] if ctx.action_args else "l"
@@ -276,7 +300,13 @@ async def drive_action(ctx: Ctx) -> Any:
         view = await card_view(ctx, row)
         view.edit = True
         return view
-    if verb == "x":
-        row = await drive.delete_file(ctx.session, ctx.me, file_id)
-        return View(body=ctx.tr("Deleted {name}.", name=bold(row.name)))
+    if verb == "x":  # asked first: it cannot be undone
+        row = await drive.get_own(ctx.session, ctx.me, file_id)
+        view = View(body=ctx.tr("Delete {name}? This cannot be undone.", name=bold(row.name)))
+        return view.row(
+            Button(ctx.tr.s("Yes, delete it"), f"dr:xy:{row.id}"),
+            Button(ctx.tr.s("Keep it"), f"dr:o:{row.id}"),
+        )
+    if verb == "xy":
+        return await delete(ctx, file_id)
     return View(body=ctx.tr("This button is out of date. Open the list again."), private=True)

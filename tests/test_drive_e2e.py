@@ -194,3 +194,36 @@ async def test_long_pickers_and_searches_page(sqlite_app: App, tmp_path: Path) -
     out = await anna.press("Next")
     out = await anna.press("G12")
     assert "An invite for an extranet member of G12." in out
+
+
+async def test_deleting_a_file_asks_first_tells_its_owner_and_removes_the_copy(
+    sqlite_app: App, tmp_path: Path
+) -> None:
+    store = tmp_path / "store"
+    sqlite_app.workspace.services.files_dir = str(store)
+    contract = tmp_path / "contract.pdf"
+    contract.write_bytes(b"%PDF terms")
+    lena = ConsoleDriver(sqlite_app, user="Lena", lang="en")
+    await lena.say("/start")
+    await lena.say("/groups new Design")
+    anna = ConsoleDriver(sqlite_app, user="Anna", lang="ru")
+    await anna.say(f"/start {invite_code(await lena.say('/invite'))}")
+    await anna.say("/groups join Design")
+    await anna.say(f"/file {contract}")
+    await anna.press("В группу")
+    await anna.press("Design")
+    assert len(list(store.rglob("*contract.pdf"))) == 1
+
+    await lena.say("/drive")
+    await lena.press("contract.pdf")
+    out = await lena.press("Delete")
+    assert "Delete contract.pdf? This cannot be undone." in out, out
+    out = await lena.press("Keep it")
+    assert "📄 contract.pdf" in out and "Owner: Anna" in out
+    assert len(list(store.rglob("*contract.pdf"))) == 1
+    await lena.press("Delete")
+    out = await lena.press("Yes, delete it")
+    assert "Deleted contract.pdf." in out
+    assert list(store.rglob("*contract.pdf")) == []  # the stored copy went with it
+    out = await anna.say("/drive")
+    assert "Файлы (0)" in out and "Lena удалил(а) ваш файл contract.pdf." in out, out
