@@ -183,7 +183,13 @@ async def keep_file(ctx: Ctx) -> Any:
         return None
     row = await store(ctx, ctx.event.file)
     head = ctx.tr("Saved to your drive: {name}.", name=bold(row.name))
-    if ctx.reply_ref:
+    if ctx.reply_ref and not drive.attachable(ctx.reply_ref):  # a post, a report: kept all the same
+        head = ctx.tr(
+            "Saved to your drive: {name}. It is not attached to that message: files go on "
+            "events, tasks, leads, deals, contacts and companies.",
+            name=bold(row.name),
+        )
+    elif ctx.reply_ref:
         await drive.attach(ctx.session, ctx.me, row.id, ctx.reply_ref)
         head = ctx.tr(
             "Saved and attached to {item}: {name}.", item=row.attached_to or "", name=bold(row.name)

@@ -23,6 +23,10 @@ from services.pagination import Page, paginate
 
 NAME_MAX = 255
 ATTACHABLE = ("event", "task", "lead", "deal", "contact", "company")
+NOT_ATTACHABLE = N_(
+    "Files can be attached to events, tasks, leads, deals, contacts and companies: "
+    "reply to one with the file."
+)
 
 
 def visible_files(actor: Actor) -> Any:
@@ -131,18 +135,20 @@ async def move_to_group(
     return row
 
 
+def attachable(ref: str) -> bool:
+    """Whether `ref` names an item that takes files (a post, a report do not)."""
+    kind, _, raw = ref.partition(":")
+    return kind in ATTACHABLE and raw.isdigit() and len(raw) <= 12
+
+
 async def check_item(
     session: AsyncSession, actor: Actor, ref: str, *, to_change: bool = False
 ) -> str:
     """The canonical ref of an item the actor sees (events, tasks, CRM records);
     `to_change`: a file is attached to it, refused while its group is archived."""
+    if not attachable(ref):
+        raise DomainError(NOT_ATTACHABLE)
     kind, _, raw = ref.partition(":")
-    if kind not in ATTACHABLE or not raw.isdigit() or len(raw) > 12:
-        raise DomainError(
-            N_(
-                "Files can be attached to events, tasks, leads and deals: reply to one with the file."
-            )
-        )
     if kind == "event":
         from services import calendar
 

@@ -227,3 +227,19 @@ async def test_deleting_a_file_asks_first_tells_its_owner_and_removes_the_copy(
     assert list(store.rglob("*contract.pdf")) == []  # the stored copy went with it
     out = await anna.say("/drive")
     assert "Файлы (0)" in out and "Lena удалил(а) ваш файл contract.pdf." in out, out
+
+
+async def test_a_file_sent_in_reply_to_a_post_is_kept(sqlite_app: App, tmp_path: Path) -> None:
+    sqlite_app.workspace.services.files_dir = str(tmp_path / "store")
+    mood = tmp_path / "mood.jpg"
+    mood.write_bytes(b"jpeg")
+    lena = ConsoleDriver(sqlite_app, user="Lena", lang="en")
+    await lena.say("/start")
+    await lena.say("/post Moodboard for the café project")
+    out = await reply_with_file(sqlite_app, lena, "post:1", mood)
+    assert (
+        "Saved to your drive: mood.jpg. It is not attached to that message: files go on "
+        "events, tasks, leads, deals, contacts and companies." in out
+    ), out
+    out = await lena.say("/drive")
+    assert "Files (1)" in out and "mood.jpg" in out
