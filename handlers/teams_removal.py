@@ -23,15 +23,17 @@ from services.teams_handover import Holdings, StoppedWork
 
 
 def _held(tr: Translator, held: Holdings) -> Markup:
-    """ "2 open tasks, 1 repeating task, 1 task to approve, 1 open deal, 1 coming event":
+    """ "2 open tasks, 1 repeating task, 1 task to approve, 1 open deal, 1 coming event,
+    3 files":
     what changes hands."""
-    tasks, repeats, approvals, deals, leads, events = (
+    tasks, repeats, approvals, deals, leads, events, files = (
         len(held.tasks),
         len(held.repeats),
         len(held.approvals),
         len(held.deals),
         len(held.leads),
         len(held.events),
+        len(held.files),
     )
     parts = [
         part
@@ -42,6 +44,7 @@ def _held(tr: Translator, held: Holdings) -> Markup:
             (deals, tr.n("{n} open deal", "{n} open deals", deals)),
             (leads, tr.n("{n} open lead", "{n} open leads", leads)),
             (events, tr.n("{n} coming event", "{n} coming events", events)),
+            (files, tr.n("{n} file", "{n} files", files)),
         )
         if count
     ]

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.drive import DriveFile
 from models.groups import GroupMember
+from models.teams import User
 from services.access import (
     Actor,
     ensure_group_writable,
@@ -30,9 +31,11 @@ NOT_ATTACHABLE = N_(
 
 
 def visible_files(actor: Actor) -> Any:
-    return (DriveFile.team_id == actor.team_id) & or_(
-        DriveFile.owner_id == actor.user_id, DriveFile.group_id.in_(member_group_ids(actor))
-    )
+    seen = [DriveFile.owner_id == actor.user_id, DriveFile.group_id.in_(member_group_ids(actor))]
+    if actor.is_admin:  # the files of someone who left the team are not lost with them
+        left = select(User.id).where(User.team_id == actor.team_id, User.active.is_(False))
+        seen += [DriveFile.owner_id.is_(None), DriveFile.owner_id.in_(left)]
+    return (DriveFile.team_id == actor.team_id) & or_(*seen)
 
 
 def clean_name(name: str) -> str:

@@ -502,8 +502,8 @@ async def remove_member(
     """An admin takes someone out of the team: they can no longer use it and hear
     nothing from it; what they did (tasks, comments, deals) stays, and so do they in
     history. Not oneself; not the last admin. Their coming events go to the successor
-    (the admin unless named), who organises them, and so do their repeating tasks and
-    the approvals they owe as creator; nobody reports to them any more. Returns them
+    (the admin unless named), who organises them, and so do their repeating tasks,
+    the approvals they owe as creator and their files; nobody reports to them any more. Returns them
     and those events (their open tasks and records: the caller hands them over, see
     teams_handover)."""
     user = await removable(session, actor, user_id)
@@ -547,6 +547,7 @@ async def remove_member(
     events = await teams_handover.leave_events(session, user.id, successor.id)
     await teams_handover.hand_over_repeats(session, user, successor.id)
     await teams_handover.hand_over_approvals(session, user, successor.id)
+    await teams_handover.hand_over_files(session, user, successor.id)
     await teams_handover.clear_supervisor(session, user.id)
     await session.flush()
     return user, events

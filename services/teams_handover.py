@@ -3,8 +3,8 @@
 /team remove lists it and hands it all to one person (the removing admin unless they
 pick another). Tasks, deals and leads change hands through their own services (the
 handler tells the people, as any hand-over does); events, supervisor links, the
-repeating tasks they do and the approvals they owe here, as part of the removal; the
-work they were doing stops (stop_work)."""
+repeating tasks they do, the approvals they owe and their files here, as part of the
+removal; the work they were doing stops (stop_work)."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models.base import utcnow
 from models.calendar import Event, EventAttendee, EventOccurrenceAnswer
 from models.crm import CrmDeal, CrmLead, CrmStage
+from models.drive import DriveFile
 from models.tasks import Task, TaskMember, TaskRecurrence, TaskTimer
 from models.teams import Role, User
 from models.timeman import WorkDay
@@ -36,7 +37,8 @@ class Holdings:
     """What is still open with a person: tasks they are responsible for, open deals and
     leads, coming events they organise, the people they supervise; the repeating tasks
     whose copies would still be theirs (the template done, so not among `tasks`), and
-    the open tasks they created that wait, or will wait, for their approval."""
+    the open tasks they created that wait, or will wait, for their approval; the files
+    in their drive."""
 
     tasks: list[int] = field(default_factory=list)
     deals: list[int] = field(default_factory=list)
@@ -45,6 +47,7 @@ class Holdings:
     reports: list[User] = field(default_factory=list)
     repeats: list[int] = field(default_factory=list)
     approvals: list[int] = field(default_factory=list)
+    files: list[int] = field(default_factory=list)
 
     def __bool__(self) -> bool:
         return bool(
@@ -55,6 +58,7 @@ class Holdings:
             or self.reports
             or self.repeats
             or self.approvals
+            or self.files
         )
 
 
@@ -114,6 +118,7 @@ async def holdings(session: AsyncSession, actor: Actor, user_id: int) -> Holding
         list(reports.all()),
         list((await session.scalars(_repeats(team, user.id))).all()),
         list((await session.scalars(_approvals(team, user.id))).all()),
+        list((await session.scalars(_files(team, user.id))).all()),
     )
 
 
@@ -145,6 +150,24 @@ def _approvals(team_id: int, user_id: int) -> Select[Any]:
             or_(Task.status == AWAITING, Task.needs_approval.is_(True)),
         )
         .order_by(Task.id)
+    )
+
+
+def _files(team_id: int, user_id: int) -> Select[Any]:
+    return (
+        select(DriveFile.id)
+        .where(DriveFile.team_id == team_id, DriveFile.owner_id == user_id)
+        .order_by(DriveFile.id)
+    )
+
+
+async def hand_over_files(session: AsyncSession, leaving: User, successor_id: int) -> None:
+    """The successor owns the leaving person's files: their own ones would be seen by
+    nobody else, and group ones need someone to look after them."""
+    await session.execute(
+        update(DriveFile)
+        .where(DriveFile.id.in_(_files(leaving.team_id, leaving.id)))
+        .values(owner_id=successor_id)
     )
 
 

@@ -243,3 +243,49 @@ async def test_a_file_sent_in_reply_to_a_post_is_kept(sqlite_app: App, tmp_path:
     ), out
     out = await lena.say("/drive")
     assert "Files (1)" in out and "mood.jpg" in out
+
+
+async def test_a_removed_persons_files_go_to_their_successor(
+    sqlite_app: App, tmp_path: Path
+) -> None:
+    from sqlalchemy import select, update
+
+    from models.drive import DriveFile
+    from models.teams import User
+
+    sqlite_app.workspace.services.files_dir = str(tmp_path / "store")
+    contract = tmp_path / "contract.pdf"
+    contract.write_bytes(b"%PDF terms")
+    mood = tmp_path / "mood.png"
+    mood.write_bytes(b"png")
+    lena = ConsoleDriver(sqlite_app, user="Lena", lang="en")
+    await lena.say("/start")
+    await lena.say("/groups new Design")
+    code = invite_code(await lena.say("/invite"))
+    anna = ConsoleDriver(sqlite_app, user="Anna", lang="en")
+    await anna.say(f"/start {code}")
+    petr = ConsoleDriver(sqlite_app, user="Petr", lang="en")
+    await petr.say(f"/start {code}")
+    await anna.say("/groups join Design")
+    await anna.say(f"/file {contract}")  # her own
+    await anna.say(f"/file {mood}")
+    await anna.press("To a group")
+    await anna.press("Design")
+
+    out = await lena.say("/team remove @Anna")
+    assert "Still with them: 2 files." in out, out
+    out = await lena.press("Remove, hand over to Lena")
+    assert "Handed over to Lena: 2 files." in out, out
+    out = await lena.say("/drive")
+    assert "Files (2)" in out and "contract.pdf" in out and "mood.png" in out, out
+    out = await lena.press("contract.pdf")
+    assert "Owner: Lena" in out
+
+    # files left behind by someone removed before (kept as theirs) are the admins' to see
+    async with sqlite_app.workspace.sessionmaker() as session, session.begin():
+        anna_id = await session.scalar(select(User.id).where(User.name == "Anna"))
+        await session.execute(update(DriveFile).values(owner_id=anna_id, group_id=None))
+    out = await lena.say("/drive")
+    assert "Files (2)" in out, out
+    out = await petr.say("/drive")
+    assert "Files (0)" in out, out
