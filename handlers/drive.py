@@ -16,13 +16,14 @@ from handlers.core import Ctx, Router, pager_row
 from handlers.events import FileRef
 from handlers.groups import resolve_group
 from handlers.i18n import N_, Translator
-from handlers.markup import Span, bold, join_lines
+from handlers.markup import Span, bold, cut, join_lines
 from handlers.views import Attachment, Button, View
 from models.drive import DriveFile
 from models.teams import User
 from services import drive, groups
 from services.errors import N_ as _N
 from services.errors import DomainError, NotFound
+from services.pagination import Page
 
 router = Router(__name__)
 ORDER = 85
@@ -103,7 +104,7 @@ async def list_view(ctx: Ctx, page_no: int, search: str = "", group_id: int | No
     view = View()
     for row in page.items:
         lines.append([Span("📄 "), bold(row.name), Span(f" · {size_text(ctx.tr, row.size)}")])
-        view.row(Button(f"📄 {row.name}"[:60], f"dr:o:{row.id}"))
+        view.row(Button(cut(f"📄 {row.name}", 60), f"dr:o:{row.id}"))
     view.body = join_lines(lines)
     # the pager keeps the group scope, and a search short enough for a button's 64 bytes
     if not search:
@@ -135,16 +136,32 @@ async def _file_bytes(ctx: Ctx, row: DriveFile) -> bytes:
     )
 
 
+# what mimetypes gets wrong or does not know: a .key sent to a team is a Keynote deck,
+# not a PGP key
+KNOWN_TYPES = {
+    ".key": "application/vnd.apple.keynote",
+    ".pages": "application/vnd.apple.pages",
+    ".numbers": "application/vnd.apple.numbers",
+}
+
+
+def guess_mime(name: str) -> str | None:
+    suffix = Path(name).suffix.casefold()
+    return KNOWN_TYPES.get(suffix) or mimetypes.guess_type(name)[0]
+
+
 async def store(ctx: Ctx, file: FileRef) -> DriveFile:
     """A file the person sent, kept in their drive (with a local copy where the
     platform keeps no files)."""
     mime = file.mime
     if mime == "application/octet-stream":
-        mime = mimetypes.guess_type(file.name)[0] or mime
+        mime = guess_mime(file.name) or mime
     local_path = None
     if ctx.event.platform in COPY_PLATFORMS:
         data = await ctx.read_file(file)
-        relative = Path(str(ctx.me.team_id)) / f"{uuid.uuid4().hex}-{drive.clean_name(file.name)}"
+        # the name's end, in few enough bytes for a file system's 255
+        disk_name = drive.clean_name(file.name)[-100:]
+        relative = Path(str(ctx.me.team_id)) / f"{uuid.uuid4().hex}-{disk_name}"
         target = Path(ctx.services.files_dir) / relative
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
@@ -192,7 +209,9 @@ async def keep_file(ctx: Ctx) -> Any:
     elif ctx.reply_ref:
         await drive.attach(ctx.session, ctx.me, row.id, ctx.reply_ref)
         head = ctx.tr(
-            "Saved and attached to {item}: {name}.", item=row.attached_to or "", name=bold(row.name)
+            "Saved and attached to {item}: {name}.",
+            item=item_name(ctx.tr, row.attached_to or ""),
+            name=bold(row.name),
         )
     view = await card_view(ctx, row)
     view.body = [*head, Span("\n\n"), *view.body]
@@ -216,8 +235,8 @@ async def drive_command(ctx: Ctx) -> Any:
     return await list_view(ctx, 1, search=text, group_id=group_id)
 
 
-async def item_view(ctx: Ctx, ref: str) -> View:
-    """The files attached to one item (/drive task 12)."""
+async def item_view(ctx: Ctx, ref: str, page_no: int = 1) -> View:
+    """The files attached to one item (/drive task 12), a page at a time."""
     ref, files = await drive.item_files(ctx.session, ctx.me, ref)
     kind, _, item_id = ref.partition(":")
     lines: list[Any] = [
@@ -226,10 +245,12 @@ async def item_view(ctx: Ctx, ref: str) -> View:
     if not files:  # how a file gets there
         lines.append(ctx.tr("Send a file in reply to the item's message to attach it."))
     view = View()
-    for row in files[:50]:
+    page = Page.of(files, page_no, ctx.services.page_size)
+    for row in page.items:
         lines.append([Span("📄 "), bold(row.name), Span(f" · {size_text(ctx.tr, row.size)}")])
-        view.row(Button(f"📄 {row.name}"[:60], f"dr:i:{row.id}:{kind}:{item_id}"))
+        view.row(Button(cut(f"📄 {row.name}", 60), f"dr:i:{row.id}:{kind}:{item_id}"))
     view.body = join_lines(lines)
+    view.row(*pager_row(ctx, page, f"dr:ip:{kind}:{item_id}"))
     return view
 
 
@@ -268,6 +289,11 @@ async def drive_action(ctx: Ctx) -> Any:
         scope = ctx.int_arg(1)
         search = ":".join(ctx.action_args[2:-1])
         view = await list_view(ctx, ctx.page_arg(len(ctx.action_args) - 1), search, scope or None)
+        view.edit = True
+        return view
+    if verb == "ip" and len(ctx.action_args) > 2 and ctx.action_args[1] in drive.ATTACHABLE:
+        ref = f"{ctx.action_args[1]}:{ctx.int_arg(2)}"  # a page of an item's files
+        view = await item_view(ctx, ref, ctx.page_arg(3))
         view.edit = True
         return view
     file_id = ctx.int_arg(1)

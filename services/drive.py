@@ -39,8 +39,15 @@ def visible_files(actor: Actor) -> Any:
 
 
 def clean_name(name: str) -> str:
-    name = " ".join(name.replace("/", "_").replace("\\", "_").split()) or "file"
-    return name[-NAME_MAX:]
+    """A file name fit to keep: slashes (which a path would take apart) as look-alikes,
+    spaces folded, and a long one cut at the end, its extension kept."""
+    name = " ".join(name.replace("/", "∕").replace("\\", "⧵").split()) or "file"
+    if len(name) <= NAME_MAX:
+        return name
+    stem, dot, ext = name.rpartition(".")
+    if not dot or not stem or len(ext) > 16:
+        return name[: NAME_MAX - 1] + "…"
+    return stem[: NAME_MAX - len(ext) - 2] + "…." + ext
 
 
 async def save_file(

@@ -70,7 +70,7 @@ async def test_drive_in_english_and_russian(sqlite_app: App, tmp_path: Path) -> 
     views = await sqlite_app.workspace.handle(replace(event, reply_to="m1"))
     from handlers.markup import to_plain
 
-    assert "Saved and attached to event:" in to_plain(views[0].body)
+    assert f"Saved and attached to event #{event_id}: team.png." in to_plain(views[0].body)
     out = await petr.say(f"/event {event_id}")
     assert "Files: team.png" in out
     out = await petr.press("📄 team.png")
@@ -289,3 +289,44 @@ async def test_a_removed_persons_files_go_to_their_successor(
     assert "Files (2)" in out, out
     out = await petr.say("/drive")
     assert "Files (0)" in out, out
+
+
+async def test_drive_names_types_and_an_items_files_page(sqlite_app: App, tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from handlers.markup import to_plain
+
+    sqlite_app.workspace.services.files_dir = str(tmp_path / "store")
+    lena = ConsoleDriver(sqlite_app, user="Lena", lang="en")
+    await lena.say("/start")
+    await lena.say("/event Review tomorrow 12:00")
+    deck = tmp_path / "deck.key"
+    deck.write_bytes(b"deck")
+
+    async def send(name: str, ref: str | None = None) -> str:
+        event = lena.console.to_event(f"/file {deck}")
+        assert event is not None and event.file is not None
+        event = replace(event, file=replace(event.file, name=name))
+        if ref is not None:
+            await sqlite_app.workspace.remember_sent("console", event.chat.chat_id, "m1", ref)
+            event = replace(event, reply_to="m1")
+        return "\n".join(to_plain(v.body) for v in await sqlite_app.workspace.handle(event))
+
+    out = await send("deck <v3>.key", "event:1")
+    assert "Saved and attached to event #1: deck <v3>.key." in out, out
+    assert "application/vnd.apple.keynote" in out, out  # not a PGP key
+    out = await send('<b>Brief & "Logo"</b> v2.pdf')
+    assert 'Saved to your drive: <b>Brief & "Logo"<∕b> v2.pdf.' in out, out
+    out = await send("Очень_длинное_имя_" * 20 + ".png")
+    name = out.split("Saved to your drive: ", 1)[1].split("\n", 1)[0]
+    assert name.startswith("Очень_длинное_имя_") and name.endswith("….png."), name
+    assert len(name) == 256  # 255 and the sentence's full stop
+
+    for n in range(2, 13):  # twelve files on the event: more than a page
+        await send(f"part {n:02d}.key", "event:1")
+    out = await lena.say("/drive event 1")
+    assert "Files of event #1 (12)" in out and "1/2" in out and "part 12.key" not in out, out
+    out = await lena.press("Next")
+    assert "2/2" in out and "part 12.key" in out and "part 02.key" not in out, out
+    out = await lena.press("part 12.key")
+    assert "(file: part 12.key, 4 bytes)" in out
