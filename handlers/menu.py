@@ -6,7 +6,7 @@ from handlers.core import Ctx, Router
 from handlers.i18n import N_
 from handlers.markup import Span, bold
 from handlers.views import Button, View
-from services import menu
+from services import inbox_center, menu
 
 router = Router(__name__)
 ORDER = 20
@@ -49,7 +49,11 @@ async def menu_view(ctx: Ctx) -> View:
     if not pins:
         view.body.append(Span("\n"))
         view.body.extend(ctx.tr("Nothing is pinned. Press Edit menu to choose sections."))
-    view.grid([Button(ctx.tr.s(SECTION_LABELS[section]), f"menu:o:{section}") for section in pins])
+    unread = await inbox_center.unread_count(ctx.session, ctx.me) if "inbox" in pins else 0
+    labels = {section: ctx.tr.s(SECTION_LABELS[section]) for section in pins}
+    if unread:  # the Inbox button says how much waits there
+        labels["inbox"] = ctx.tr.s("Inbox ({n})", n=unread)
+    view.grid([Button(labels[section], f"menu:o:{section}") for section in pins])
     view.row(Button(ctx.tr.s("Edit menu"), "menu:e"))
     return view
 

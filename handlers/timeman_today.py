@@ -11,7 +11,8 @@ from handlers.i18n import Translator
 from handlers.markup import Span, bold, cut, join_lines
 from handlers.views import Button, View
 from models.teams import User
-from services import reminders
+from services import inbox_center, reminders
+from services.access import Actor
 from services.crm_activities import KIND_ICON, KIND_NAMES
 
 
@@ -28,7 +29,15 @@ def _items(tr: Translator, title: str, items: list[reminders.Item], prefix: str)
 
 
 async def my_day_view(session: AsyncSession, user: User, tr: Translator, now: datetime) -> View:
-    return render_my_day(tr, user, await reminders.agenda(session, user, now))
+    view = render_my_day(tr, user, await reminders.agenda(session, user, now))
+    unread = await inbox_center.unread_count(session, Actor.of(user))
+    if unread:  # what waits in /inbox, said at the end of the day's list
+        view.body = [
+            *view.body,
+            Span("\n"),
+            *tr.n("{n} unread notification: /inbox", "{n} unread notifications: /inbox", unread),
+        ]
+    return view
 
 
 def render_my_day(tr: Translator, user: User, facts: reminders.Agenda) -> View:

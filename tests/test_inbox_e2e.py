@@ -207,3 +207,18 @@ async def test_the_digest_leaves_out_what_was_read_in_the_inbox(sqlite_app: App)
     async with sqlite_app.workspace.sessionmaker() as session, session.begin():
         await session.execute(update(NotificationSettings).values(last_digest_at=None))
         assert await queue_digests(session) == 0
+
+
+async def test_unread_notifications_are_counted_in_the_menu_and_today(sqlite_app: App) -> None:
+    boss, anna, _petr = await team(sqlite_app)
+    await boss.say("/task Draft the brief @Anna")
+    await boss.say("/task Call the printer @Anna")
+    out = await anna.say("/menu")
+    assert "Inbox (2)" in out, out
+    out = await anna.say("/today")
+    assert "2 unread notifications: /inbox" in out, out
+    await anna.say("/inbox read")
+    out = await anna.say("/menu")
+    assert "Inbox (" not in out and "Inbox" in out, out
+    out = await anna.say("/today")
+    assert "unread" not in out, out
