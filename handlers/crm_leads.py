@@ -11,6 +11,7 @@ from handlers.crm_cards import lead_card, prefixed, source_label, stage_label
 from handlers.forms import Field, Form
 from handlers.i18n import N_, Translator
 from handlers.markup import Markup, Span, bold, join_lines
+from handlers.quotes import with_source
 from handlers.views import Button, View
 from services import crm, crm_convert, crm_leads, crm_parse, crm_reports
 from services.crm import Card
@@ -152,14 +153,17 @@ def _stem(word: str) -> str:
 )
 async def lead_from_text_command(ctx: Ctx) -> Any:
     """A NEW lead from words someone else wrote (a Slack message): a bare number there
-    does not open lead #N; the answer goes to the person who asked."""
-    text = ctx.args.strip()
+    does not open lead #N; the answer goes to the person who asked. The message's whole
+    text, its author and the link back to it are kept as the lead's comment."""
+    quote = ctx.event.quote
+    text = quote.text.strip() if quote is not None else ctx.args.strip()
     await crm.scope_of(ctx.session, ctx.me)
     if not text:
         return await ctx.start_form("crm_lead")
-    return await create(
-        ctx, crm.recognise(text, country=await crm.team_calling_code(ctx.session, ctx.me))
-    )
+    card = crm.recognise(text, country=await crm.team_calling_code(ctx.session, ctx.me))
+    if quote is not None:
+        card.comment = with_source(ctx.tr, quote, crm.NOTE_MAX)
+    return await create(ctx, card)
 
 
 async def parse_filter(ctx: Ctx, text: str) -> LeadFilter:

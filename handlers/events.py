@@ -28,6 +28,17 @@ class Sender:
 
 
 @dataclass(frozen=True, slots=True)
+class Quote:
+    """Someone else's message a command is run on (Slack's "Create task from message"):
+    its words are kept as written, never read as a command line."""
+
+    text: str
+    author_id: str = ""  # its author's id on the platform, where known
+    author_name: str = ""
+    link: str = ""  # where the message can be opened again
+
+
+@dataclass(frozen=True, slots=True)
 class FileRef:
     file_id: str
     name: str
@@ -53,6 +64,8 @@ class Incoming:
     # a command in a group chat that does not name this bot ("/roll", not "/roll@ours"):
     # another bot's command looks the same, so an unknown one gets no answer
     maybe_for_others: bool = False
+    # the message a command was run on, kept word for word (see Quote)
+    quote: Quote | None = None
 
     @property
     def platform(self) -> str:

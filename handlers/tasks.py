@@ -178,6 +178,7 @@ async def create(ctx: Ctx, values: dict[str, Any]) -> list[View]:
         group_id=values.get("group_id"),
         parent_id=values.get("parent_id"),
         accomplices=values.get("accomplices") or (),
+        auditors=values.get("auditors") or (),
     )
     if values.get("checklist"):
         await tasks_work.add_items(ctx.session, ctx.me, task.id, list(values["checklist"]))
@@ -357,26 +358,6 @@ async def task_command(ctx: Ctx) -> Any:
         from handlers.tasks_repeat import from_template
 
         return await from_template(ctx, rest.strip())
-    return await create_from_text(ctx, text)
-
-
-# the name other areas and adapters use to make a task of someone else's words
-FROM_TEXT = "task_from_text"
-
-
-@router.command(
-    FROM_TEXT,
-    help=N_("a new task from a message or a poll's option"),
-    hidden=True,
-    personal=True,
-)
-async def task_from_text_command(ctx: Ctx) -> Any:
-    """A NEW task from words someone else wrote (a Slack message, a poll's winning
-    option): never `/task ID verb ...` or a template, whatever the text says; its
-    answer goes to the person who asked, not to the channel it was asked in."""
-    text = ctx.args.strip()
-    if not text:
-        return await start_new(ctx)
     return await create_from_text(ctx, text)
 
 

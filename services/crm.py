@@ -102,6 +102,7 @@ MODELS: dict[str, Any] = {
     "company": CrmCompany,
 }
 NAME_MAX = 200
+NOTE_MAX = 4000  # a CRM comment, cut beyond this
 
 
 def stage_name(stage: CrmStage) -> str:
@@ -410,7 +411,7 @@ async def add_comment(
         entity_id=entity_id,
         kind="comment",
         author_id=actor.user_id,
-        text=text[:4000],
+        text=text[:NOTE_MAX],
         params={},
     )
     session.add(note)

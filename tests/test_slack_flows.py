@@ -172,6 +172,56 @@ async def test_the_lead_shortcut_on_a_bare_number_makes_a_lead_of_it(sqlite_url:
         assert not [c for c in after if c.method == "chat.postMessage"], shown
 
 
+async def test_a_task_and_a_lead_from_a_message_keep_its_words_author_and_link(
+    sqlite_url: str,
+) -> None:
+    from sqlalchemy import select
+
+    from models.crm import CrmNote
+    from models.tasks import Task, TaskMember
+    from models.teams import Identity
+
+    async with slack_http(sqlite_url) as slack:
+        _require(slack, "task", "lead")
+        slack.fake.add_user(ANNA, "Anna")
+        slack.fake.add_user(BORIS, "Boris")
+        await slack.command("help", user=ANNA, channel="D0ANNA")
+        # Boris's words: a date, a mention and a look-alike of a name are his, not parsed
+        said = "<@U0ANNA|anna> checkout fails on Monday for 3 users\nsee https://sentry.io/x/1"
+        payload = slack_api.message_shortcut("task_from_message", said, user=ANNA)
+        payload["message"]["user"] = BORIS
+        status, _ = await slack.send(slack_api.form_body(payload), slack_api.FORM_TYPE)
+        assert status == 200
+        link = "https://test.slack.com/archives/C0GENERAL/p1700000000000001"
+        card = slack_api.message_text(slack.fake.of("chat.postEphemeral")[-2])
+        assert "*@anna checkout fails on Monday for 3 users*" in card, card
+        assert "Deadline: no deadline" in card, card
+        async with slack.adapter.workspace.sessionmaker() as session:
+            task = (await session.execute(select(Task))).scalar_one()
+            assert task.title == "@anna checkout fails on Monday for 3 users"
+            assert task.deadline is None
+            assert task.description == (
+                "@anna checkout fails on Monday for 3 users\nsee https://sentry.io/x/1"
+                f"\n\n— Written by Boris · {link}"
+            )
+            boris = await session.scalar(
+                select(Identity.user_id).where(Identity.external_id == BORIS)
+            )
+            members = (await session.execute(select(TaskMember))).scalars().all()
+            assert [(m.user_id, m.role) for m in members] == [(boris, "auditor")]
+
+        payload = slack_api.message_shortcut(
+            "lead_from_message", "Maria Ivanova, Beta LLC, maria@beta.io; call Monday", user=ANNA
+        )
+        payload["message"]["user"] = BORIS
+        await slack.send(slack_api.form_body(payload), slack_api.FORM_TYPE)
+        assert "Lead #1 created" in slack.fake.texts()[-1]
+        async with slack.adapter.workspace.sessionmaker() as session:
+            notes = (await session.execute(select(CrmNote.text))).scalars().all()
+            whole = "Maria Ivanova, Beta LLC, maria@beta.io; call Monday"
+            assert f"{whole}\n\n— Written by Boris · {link}" in notes, notes
+
+
 async def test_a_command_mentioning_a_removed_colleague_still_runs(sqlite_url: str) -> None:
     async with slack_http(sqlite_url) as slack:
         _require(slack, "task", "team")

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from slack_bolt.async_app import AsyncAck, AsyncApp
 
 from bot.slack.sender import Target
-from handlers.events import split_head
+from handlers.events import Quote, split_head
 
 if TYPE_CHECKING:
     from bot.slack.adapter import SlackAdapter
@@ -44,8 +44,11 @@ async def run_command(
     fallback_name: str,
     command: str,
     args: str,
+    *,
+    quote: Quote | None = None,
 ) -> None:
-    """Run one neutral command for a slash command or a shortcut, replying in place."""
+    """Run one neutral command for a slash command or a shortcut (the message it was
+    run on as `quote`), replying in place."""
     event = await slack.event(
         body,
         user=user,
@@ -54,6 +57,7 @@ async def run_command(
         kind="command",
         command=command,
         args=args,
+        quote=quote,
     )
     target = Target(
         channel=channel,

@@ -198,6 +198,12 @@ class FakeSlack:
             view = dict(args.get("view") or {})
             view["id"] = f"V{next(self._ids):06d}"
             return ok | {"view": view}
+        if method == "chat.getPermalink":
+            ts = str(args.get("message_ts") or "").replace(".", "")
+            return ok | {
+                "channel": args.get("channel"),
+                "permalink": f"https://test.slack.com/archives/{args.get('channel')}/p{ts}",
+            }
         if method == "users.info":
             user = self.users.get(str(args.get("user")))
             if user is None:
