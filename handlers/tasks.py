@@ -24,11 +24,13 @@ from handlers.tasks_input import (
     parse_person,
     person_choices,
 )
+from handlers.tasks_news import CREATED, tell_group
 from handlers.tasks_shared import as_the_chat_gets, everyones_here, for_the_chat
 from handlers.tasks_views import card_view, coaching, notice, overrun_note
 from handlers.views import View
 from models.base import utcnow
 from models.tasks import Task
+from models.teams import User
 from services import drive, groups, tasks, tasks_work, users
 from services.errors import N_ as _N
 from services.errors import DomainError
@@ -188,6 +190,9 @@ async def create(ctx: Ctx, values: dict[str, Any]) -> list[View]:
 
         repeats = await repeat_note(ctx, task, dict(values["_repeat"]))
     await tell_assigned(ctx, task, [task.responsible_id, *(values.get("accomplices") or ())])
+    responsible = await ctx.session.get(User, task.responsible_id)
+    doer = responsible.name if responsible is not None else ""
+    await tell_group(ctx, task, lambda tr: tr(CREATED, person=ctx.me.name, other=doer))
     fresh = not values.get("checklist") and not values.get("accomplices")
     card = await card_view(ctx, task, fresh=fresh)
     done: Markup = [*ctx.tr("Task #{id} created.", id=str(task.id)), *repeats]

@@ -11,6 +11,7 @@ from handlers.core import Ctx
 from handlers.i18n import N_, Translator
 from handlers.markup import Span, bold, cut
 from handlers.tasks import tell, tell_assigned
+from handlers.tasks_news import tell_group
 from handlers.tasks_views import card_view, notice, overrun_note
 from handlers.views import Button, View
 from models.base import utcnow
@@ -97,6 +98,8 @@ async def apply_status(ctx: Ctx, task_id: int, verb: str) -> View:
     if verb == "renew" and task.is_open:  # open again: not "done" on anyone's plan
         await tasks_plan.take_out_of_done(ctx.session, task)
     if task.status == tasks.COMPLETED:  # on the doers' plans, to their "Done" columns
+        done = STATUS_DONE.get(verb, STATUS_DONE["complete"])
+        await tell_group(ctx, task, lambda tr: tr(done, person=ctx.me.name))  # and its chats
         doers = {
             task.responsible_id,
             *(u.id for u in (await tasks.roles_of(ctx.session, task)).accomplices),

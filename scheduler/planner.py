@@ -254,6 +254,10 @@ async def fire_deadline(session: AsyncSession, hit: reminders.DeadlineHit, now: 
     kind = "od" if hit.offset == 0 else f"dl{hit.offset}"
     if not await reminders.claim_key(session, f"rm:{kind}:{hit.task_id}:{stamp}", now):
         return False
+    if hit.offset == 0:  # the chats of the task's group hear of it, the person away or not
+        from handlers.tasks_news import tell_group_overdue
+
+        await tell_group_overdue(session, hit.task_id, hit.deadline)
     day = reminders.local_day_of(now, hit.user.timezone)
     if await timeman_reports.is_away(session, hit.user.id, day):
         return False

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from bot.app import App
 from handlers.events import ChatRef, Incoming, Sender
 from handlers.markup import to_plain
+from handlers.views import View
 from models.outbox import OutboxMessage
 from models.teams import User
 from tests.console_driver import ConsoleDriver, invite_code
@@ -191,3 +192,62 @@ async def test_a_slot_booked_in_a_bound_chat_is_the_groups(sqlite_app: App) -> N
     assert "Group: Design" in shown(views), shown(views)
     views = await room.say("Boris", "events")
     assert "Group calendar, four weeks (13)" in shown(views), shown(views)
+
+async def test_a_bound_chat_hears_of_its_groups_tasks(sqlite_app: App) -> None:
+    """A new task of the group, one completed and one overdue are said in the chats
+    bound to it (through the outbox, as the group's posts are), in the team's language,
+    with Open only; not in the chat the task was made in, which shows it already."""
+    from datetime import timedelta
+
+    from models.base import utcnow
+    from scheduler import planner
+
+    anna = ConsoleDriver(sqlite_app, user="Anna", lang="en")
+    await anna.say("/start")
+    code = invite_code(await anna.say("/invite"))
+    petr = ConsoleDriver(sqlite_app, user="Petr", lang="ru")
+    await petr.say(f"/start {code}")
+    await anna.say("/groups new Design")
+    await anna.say("/groups add Design Petr")
+    ws = sqlite_app.workspace
+    chat = ChatRef(platform="console", chat_id="room-design", private=False)
+    await ws.handle(
+        Incoming(
+            chat=chat,
+            sender=Sender(external_id="anna", name="Anna"),
+            kind="command",
+            command="bind",
+            args="Design",
+        )
+    )
+
+    async def said_in_the_group() -> list[tuple[str, list[str]]]:
+        async with ws.sessionmaker() as session:
+            rows = await session.execute(
+                select(OutboxMessage.payload)
+                .where(OutboxMessage.user_id.is_(None), OutboxMessage.kind == "task")
+                .order_by(OutboxMessage.id)
+            )
+            views = [View.from_dict(p) for p in rows.scalars()]
+        return [(to_plain(v.body), [b.action for r in v.buttons for b in r]) for v in views]
+
+    await anna.say("/task #Design Redesign onboarding @Petr")
+    await anna.say("/task Buy milk")  # no group's: no chat hears of it
+    assert await said_in_the_group() == [
+        (
+            "Anna created a task of the group; Petr is responsible.\nRedesign onboarding",
+            ["t:o:1"],
+        )
+    ]
+    await petr.say("/task 1 complete")
+    assert (await said_in_the_group())[-1] == (
+        "Petr completed the task.\nRedesign onboarding",
+        ["t:o:1"],
+    )  # in the team's language, whoever did it
+
+    await anna.say("/task #Design Send the mockups @Petr in 1 hour")
+    await planner.tick(ws.sessionmaker, now=utcnow() + timedelta(hours=1, minutes=5))
+    await planner.tick(ws.sessionmaker, now=utcnow() + timedelta(hours=1, minutes=6))
+    news = await said_in_the_group()
+    overdue = [text for text, _ in news if "overdue" in text]
+    assert len(overdue) == 1 and "Send the mockups" in overdue[0], news
