@@ -167,12 +167,18 @@ async def test_app_home_shows_my_day(sqlite_url: str) -> None:
         registry = slack.adapter.workspace.registry
         if "today" not in registry.commands:
             assert "*Menu*" in json.dumps(home)
+        if "task" in registry.commands:  # where to start: a new task, one's tasks
+            entries = slack_api.buttons_of(home["blocks"])
+            assert entries.get("New task") == "tc" and entries.get("My tasks") == "tl:d:1"
+            await slack.action("tl:d:1", user=ANNA, home=True)
+            assert "Nothing here" in slack_api.message_text(slack.fake.of("chat.postMessage")[-1])
         # a button on the Home tab answers in the DM and refreshes the tab
         buttons = slack_api.buttons_of(home["blocks"])
         assert buttons
+        published = len(slack.fake.of("views.publish"))
         await slack.action(next(iter(buttons.values())), user=ANNA, home=True)
         assert slack.fake.of("chat.postMessage")[-1]["channel"] == "D0ANNA"
-        assert len(slack.fake.of("views.publish")) == 2
+        assert len(slack.fake.of("views.publish")) == published + 1
 
 
 async def test_reply_goes_by_response_url_where_the_bot_is_not_a_member(sqlite_url: str) -> None:

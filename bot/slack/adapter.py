@@ -253,11 +253,10 @@ class SlackAdapter:
         self._dm_noted.add(user)
 
     async def publish_home(self, user: str, team: str | None) -> None:
-        """The person's "my day" on the App Home tab: /today when it exists, else /menu."""
+        """The person's home (handlers.home: "my day" and where to start) on the App Home tab."""
         channel = await self.people.dm_channel(user)
-        name = "today" if "today" in self.workspace.registry.commands else "menu"
         event = await self.event(
-            {"team_id": team}, user=user, channel=channel, kind="command", command=name
+            {"team_id": team}, user=user, channel=channel, kind="command", command="home"
         )
         views = await self.handle(event)
         if views:
