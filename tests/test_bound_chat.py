@@ -193,6 +193,7 @@ async def test_a_slot_booked_in_a_bound_chat_is_the_groups(sqlite_app: App) -> N
     views = await room.say("Boris", "events")
     assert "Group calendar, four weeks (13)" in shown(views), shown(views)
 
+
 async def test_a_bound_chat_hears_of_its_groups_tasks(sqlite_app: App) -> None:
     """A new task of the group, one completed and one overdue are said in the chats
     bound to it (through the outbox, as the group's posts are), in the team's language,

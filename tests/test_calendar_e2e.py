@@ -649,6 +649,7 @@ async def test_this_friday_noon_midnight_and_a_zone_named_for_the_time(sqlite_ap
     meeting = starts["Встреча"].astimezone(yekaterinburg)
     assert meeting.hour == 10 and now < meeting <= now + timedelta(days=2), meeting
 
+
 async def test_queued_reminders_follow_an_edited_title_and_place(sqlite_app: App) -> None:
     """Edit renames an event and gives it a new place: the reminders waiting in the
     outbox say the new title and place, not the old ones."""
