@@ -187,6 +187,9 @@ class Ctx:
     extra: list[View] = field(default_factory=list)
     # the person's language, zone or quiet hours changed: the registry's profile hooks run
     profile_changed: bool = False
+    # asked in a shared chat, this turn's answers are the person's alone (a personal
+    # command or button there, or a form one of them started): so is a form it starts
+    keep_private: bool = False
 
     @property
     def args(self) -> str:

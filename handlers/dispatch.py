@@ -81,14 +81,18 @@ class Registry:
         return out
 
 
-async def _keep_to_the_person(ctx: Ctx, reply: Reply, personal: bool, lists: bool) -> None:
+async def _private_here(ctx: Ctx, personal: bool, lists: bool) -> bool:
     """In a channel or group chat, a person's own answers (personal) and their lists
     where the chat is not a group's (lists) go to that person alone (the adapters never
-    edit a private answer into a message everyone there sees)."""
+    edit a private answer into a message everyone there sees), and so do the answers of
+    a form they start."""
     if ctx.event.chat.private or not (personal or lists):
-        return
-    if personal or await ctx.chat_group() is None:
-        ctx.for_me(reply)
+        return False
+    return personal or await ctx.chat_group() is None
+
+
+def _keep_to_the_person(ctx: Ctx, reply: Reply) -> Reply:
+    return ctx.for_me(reply) if ctx.keep_private else reply
 
 
 @dataclass
@@ -214,6 +218,7 @@ class Workspace:
         if event.kind == "action":
             return await self._action(ctx)
         if event.kind == "form":
+            ctx.keep_private = await self.registry.forms_engine.kept_private(ctx)
             reply, errors = await self.registry.forms_engine.submit_all(
                 ctx, event.form_name, event.form_values
             )
@@ -227,7 +232,7 @@ class Workspace:
                         private=True,
                     )
                 )
-            return reply
+            return _keep_to_the_person(ctx, reply)
         if event.kind in ("text", "file"):
             if event.kind == "text" and not event.args.strip():  # a sticker, a voice note
                 if not event.chat.private:
@@ -237,12 +242,14 @@ class Workspace:
                 )
             if ctx.actor is not None:
                 engine = self.registry.forms_engine
+                ctx.keep_private = await engine.kept_private(ctx)
                 if event.kind == "text":
                     reply = await engine.on_text(ctx, event.args)
                 else:
                     reply = await engine.on_file(ctx)
                 if reply is not None:
-                    return reply
+                    return _keep_to_the_person(ctx, reply)
+                ctx.keep_private = False
             if ctx.actor is not None:
                 handlers = (
                     self.registry.reply_handlers
@@ -288,8 +295,8 @@ class Workspace:
         if name not in KEEP_THE_FORM and ctx.actor is not None:
             # a new command leaves the dialog that was open, and says so
             dropped = await engine.drop(ctx)
-        reply = await spec.handler(ctx)
-        await _keep_to_the_person(ctx, reply, spec.personal, spec.lists)
+        ctx.keep_private = await _private_here(ctx, spec.personal, spec.lists)
+        reply = _keep_to_the_person(ctx, await spec.handler(ctx))
         if name == "help" and ctx.actor is not None:
             question = await engine.still_open(ctx)
             if question is not None:
@@ -326,7 +333,8 @@ class Workspace:
         if prefix == "f":
             if ctx.actor is None:
                 return await stranger_view(ctx)
-            return await self.registry.forms_engine.on_action(ctx)
+            ctx.keep_private = await self.registry.forms_engine.kept_private(ctx)
+            return _keep_to_the_person(ctx, await self.registry.forms_engine.on_action(ctx))
         if prefix == "cmd" and ctx.action_args:
             # a button that runs a command, e.g. from the menu
             name = ctx.action_args[0]
@@ -339,10 +347,9 @@ class Workspace:
             )
         if ctx.actor is None:
             return await stranger_view(ctx)
-        reply = await handler(ctx)
         personal, lists = self.registry.action_privacy.get(prefix, (False, False))
-        await _keep_to_the_person(ctx, reply, personal, lists)
-        return reply
+        ctx.keep_private = await _private_here(ctx, personal, lists)
+        return _keep_to_the_person(ctx, await handler(ctx))
 
     async def enroll(self, team_key: str, newcomer: Newcomer) -> None:
         """Someone of a workspace-bound team (Slack) joins it before their own first

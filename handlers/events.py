@@ -13,6 +13,10 @@ class ChatRef:
     platform: str  # "telegram" | "slack" | "console"
     chat_id: str
     private: bool = True
+    # in a shared chat, where the platform sends what is for the sender alone when it
+    # cannot show it to them inside this chat (Telegram: their private chat with the
+    # bot); None where a private answer stays in the chat (Slack's ephemeral messages)
+    own_chat_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

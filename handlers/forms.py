@@ -80,6 +80,28 @@ def _user_key(ctx: Ctx) -> tuple[str, str, str]:
     return ev.platform, ev.chat.chat_id, ev.sender.external_id
 
 
+def _start_key(ctx: Ctx) -> tuple[str, str, str]:
+    """Where a form starts: a private one started in a shared chat is answered where
+    the platform sends the person's private answers (Telegram: their private chat)."""
+    ev = ctx.event
+    if ctx.keep_private and not ev.chat.private and ev.chat.own_chat_id is not None:
+        return ev.platform, ev.chat.own_chat_id, ev.sender.external_id
+    return _user_key(ctx)
+
+
+async def _save(
+    ctx: Ctx,
+    form: Form,
+    step: int,
+    data: dict[str, Any],
+    key: tuple[str, str, str] | None = None,
+) -> None:
+    """The form's state, marked as the person's alone where it is (kept_private)."""
+    if ctx.keep_private:
+        data = {**data, "private": True}
+    await dialogs.save(ctx.session, *(key or _user_key(ctx)), form=form.name, step=step, data=data)
+
+
 class FormsEngine:
     def __init__(self, registry: Registry) -> None:
         self.registry = registry
@@ -96,12 +118,15 @@ class FormsEngine:
         step = self._next_step(form, values, 0)
         if step >= len(form.fields):
             return await self._finish(ctx, form, values)
-        await dialogs.save(
-            ctx.session, *_user_key(ctx), form=form.name, step=step, data={"values": values}
-        )
+        await _save(ctx, form, step, {"values": values}, key=_start_key(ctx))
         view = await self._ask(ctx, form, step)
         view.form = await self.describe(ctx, form, values)
         return view
+
+    async def kept_private(self, ctx: Ctx) -> bool:
+        """Whether the open form was started as the person's alone (see Ctx.keep_private)."""
+        state = await dialogs.get(ctx.session, *_user_key(ctx))
+        return state is not None and bool(state.data.get("private"))
 
     def _next_step(self, form: Form, values: dict[str, Any], step: int) -> int:
         while step < len(form.fields) and form.skip_filled and form.fields[step].name in values:
@@ -235,13 +260,7 @@ class FormsEngine:
         self, ctx: Ctx, form: Form, step: int, values: dict[str, Any], typed: str
     ) -> View:
         """The Cancel word typed where any text is an answer: cancel, or keep the word."""
-        await dialogs.save(
-            ctx.session,
-            *_user_key(ctx),
-            form=form.name,
-            step=step,
-            data={"values": values, "typed": typed},
-        )
+        await _save(ctx, form, step, {"values": values, "typed": typed})
         view = View(body=ctx.tr("Cancel the form, or is “{text}” your answer?", text=typed))
         view.row(
             Button(ctx.tr.s("Cancel the form"), "f:cancel"),
@@ -268,9 +287,7 @@ class FormsEngine:
     async def _advance(self, ctx: Ctx, form: Form, step: int, values: dict[str, Any]) -> Reply:
         step = self._next_step(form, values, step + 1)
         if step < len(form.fields):
-            await dialogs.save(
-                ctx.session, *_user_key(ctx), form=form.name, step=step, data={"values": values}
-            )
+            await _save(ctx, form, step, {"values": values})
             return await self._ask(ctx, form, step)
         return await self._finish(ctx, form, values)
 
@@ -287,9 +304,7 @@ class FormsEngine:
             if form.checked_on_submit in names:
                 step = names.index(form.checked_on_submit)
                 values.pop(form.checked_on_submit, None)
-                await dialogs.save(
-                    ctx.session, *_user_key(ctx), form=form.name, step=step, data={"values": values}
-                )
+                await _save(ctx, form, step, {"values": values})
                 return await self._ask(ctx, form, step, err)
             view = error_view(ctx.tr, err)
             view.body = [

@@ -656,3 +656,32 @@ async def test_a_task_card_in_a_bound_channel_is_everyones(sqlite_url: str) -> N
         last = [c.args for c in calls if c.method == "response_url"][-1]
         assert last.get("response_type") == "ephemeral" and last.get("replace_original"), last
         assert "Complete" in slack_api.buttons_of(last["blocks"]), last
+
+async def test_a_crm_form_answered_in_a_channel_stays_with_the_person(sqlite_url: str) -> None:
+    """A deal made through the modal in a channel, marked lost from its ephemeral card,
+    and a product added: every answer is ephemeral, as the typed commands' are; none is
+    posted to the channel."""
+    async with slack_http(sqlite_url) as slack:
+        _require(slack, "deal", "products")
+        slack.fake.add_user(ANNA, "Anna")
+        await slack.command("help", user=ANNA, channel="D0ANNA")
+        await slack.command("products add Seat licence 300 USD", user=ANNA, channel="D0ANNA")
+        posted_before = len(slack.fake.of("chat.postMessage"))
+        await slack.command("deal", user=ANNA, channel="C0SALES")
+        status, answer = await slack.submit({"title": "Acme", "amount": "500 USD"}, user=ANNA)
+        assert status == 200 and answer == {}, answer
+        assert "Deal #1" in slack.fake.texts()[-1]
+        await slack.press("Add product", user=ANNA, channel="C0SALES")
+        await slack.submit({"product": "Seat licence", "quantity": "2", "discount": "0"}, user=ANNA)
+        assert "Seat licence" in slack.fake.texts()[-1]
+        await slack.press("lost", user=ANNA, channel="C0SALES")
+        await slack.submit({"reason": "Budget frozen"}, user=ANNA)
+        assert "Budget frozen" in slack.fake.texts()[-1]
+        to_channel = [
+            slack_api.message_text(m)
+            for m in slack.fake.of("chat.postMessage")[posted_before:]
+            if m["channel"] == "C0SALES"
+        ]
+        assert to_channel == [], to_channel
+        mine = [slack_api.message_text(m) for m in slack.fake.of("chat.postEphemeral")]
+        assert any("Budget frozen" in text for text in mine), mine

@@ -640,3 +640,22 @@ async def test_a_task_card_in_a_groups_chat_is_everyones(
         everyones(edit, "▶️ in progress")
         (own,) = [c for c in calls if c.chat_id == "217" and c.text]
         assert {"Пауза", "Завершить"} <= dict(own.buttons).keys(), own.buttons
+
+async def test_a_crm_form_started_in_a_group_goes_on_in_the_private_chat(
+    sqlite_url: str, fake: FakeTelegram
+) -> None:
+    """/deal in a group chat: its questions go to Anna's private chat, her answers there
+    go on with the form, and the new deal is shown to her alone."""
+    async with running(sqlite_url, fake):
+        anna = Chat(fake, Person(212, "Anna", "en", username="anna"))
+        await anna.say("/start", expect=2)
+        await _in_group(fake, anna.person, -100741, "/deal")
+        assert [c.text for c in fake.sent(-100741) if c.result] == [
+            "I answered you in a private chat."
+        ]
+        assert "Deal title?" in [c.text for c in fake.sent(212) if c.result][-1]
+        out = await anna.say("Big rollout")
+        assert "Amount and currency?" in out[-1].text, [o.text for o in out]
+        out = await anna.say("5000 USD")
+        assert "Deal #1" in out[-1].text and "Big rollout" in out[-1].text
+        assert not any("Big rollout" in c.text for c in fake.sent(-100741))

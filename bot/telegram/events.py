@@ -18,8 +18,11 @@ from handlers.events import ChatRef, FileRef, Incoming, Sender, parse_command_li
 PLATFORM = "telegram"
 
 
-def chat_ref(chat: Chat) -> ChatRef:
-    return ChatRef(platform=PLATFORM, chat_id=str(chat.id), private=chat.type == "private")
+def chat_ref(chat: Chat, user: User) -> ChatRef:
+    private = chat.type == "private"
+    # a group member's private answers go to their private chat, whose id is theirs
+    own = None if private else str(user.id)
+    return ChatRef(platform=PLATFORM, chat_id=str(chat.id), private=private, own_chat_id=own)
 
 
 def sender_of(user: User) -> Sender:
@@ -96,7 +99,7 @@ def from_message(
     """
     if message.from_user is None or message.from_user.is_bot:
         return None
-    chat = chat_ref(message.chat)
+    chat = chat_ref(message.chat, message.from_user)
     reply = message.reply_to_message
     reply_to = str(reply.message_id) if reply is not None else None
     to_bot = reply is not None and reply.from_user is not None and reply.from_user.id == bot_id
@@ -139,7 +142,7 @@ def from_callback(query: CallbackQuery, update_id: int) -> Incoming | None:
     if not query.data or query.message is None:
         return None
     return Incoming(
-        chat=chat_ref(query.message.chat),
+        chat=chat_ref(query.message.chat, query.from_user),
         sender=sender_of(query.from_user),
         kind="action",
         action=query.data,
