@@ -16,6 +16,7 @@ from services.crm import settings_of, source_of
 from services.crm_deals import currency_label, money
 from services.errors import N_ as _N
 from services.errors import DomainError
+from services.parsing_periods import ALL_TIME, Period, from_key, parse_period
 
 router = Router(__name__)
 ORDER = 79
@@ -77,32 +78,52 @@ STATE_WORDS = {
     "lost": "lost",
     "проигранные": "lost",
 }
-PERIOD_WORDS = {"all", "всё", "все", "year", "год", "this-month", "этот-месяц"}
-# a period said after the grouping: "/crm report leads by source month" is this month's
-THIS_MONTH = {"month", "месяц", "this-month", "этот-месяц"}
-THIS_WEEK = {"week", "неделя", "неделю", "this-week"}
+# "this"/"last" before a word that is also a grouping ("last month"): a period's
+PERIOD_MODIFIERS = {
+    "this",
+    "last",
+    "previous",
+    "current",
+    "этот",
+    "этом",
+    "прошлый",
+    "прошлом",
+    "предыдущий",
+    "текущий",
+}
 
 
-def _period(word: str, now: datetime, tz: str) -> tuple[datetime | None, datetime | None]:
-    """A report's period in the team's zone (one answer for everyone): today, this week,
-    this month, this year, all, or a month."""
-    local = now.astimezone(ZoneInfo(tz))
-    if word in ("today", "сегодня"):
-        return crm_reports.period_start("t", tz, now), None
-    if word in ("year", "год"):
-        return crm_reports.period_start("y", tz, now), None
-    if word in THIS_MONTH:
-        return crm_reports.month_bounds(crm_reports.month_key(local), tz)
-    if word in THIS_WEEK:  # since this Monday
-        return crm_reports.period_start("w", tz, now), None
-    if word in ("all", "всё", "все"):
-        return None, None
-    return crm_reports.month_bounds(crm_reports.parse_month(word, local.date()), tz)
+async def _period(ctx: Ctx, words: list[str]) -> tuple[Period, str]:
+    """The report's period in the team's zone (one answer for everyone), and the zone."""
+    zone = await crm_reports.team_zone(ctx.session, ctx.me)
+    today = datetime.now(UTC).astimezone(ZoneInfo(zone)).date()
+    return parse_period(" ".join(words), today), zone
 
 
-async def render(ctx: Ctx, title: str, rows: list[crm_reports.ReportRow], deals: bool) -> View:
+def period_label(tr: Translator, period: Period) -> str:
+    """A report period as its title names it: "November 2025", "Q3 2026", "2026"."""
+    first = period.first
+    if first is None:
+        return tr.s("all time")
+    if period.kind == "d":
+        return tr.day(first)
+    if period.kind == "w":
+        return tr.s("{first} – {last}", first=tr.day(first), last=tr.day(period.last))
+    if period.kind == "m":
+        return tr.month(f"{first.year:04d}-{first.month:02d}")
+    if period.kind == "q":
+        return tr.s("Q{n} {year}", n=(first.month - 1) // 3 + 1, year=first.year)
+    return str(first.year)
+
+
+async def render(
+    ctx: Ctx, title: str, rows: list[crm_reports.ReportRow], deals: bool, period: Period
+) -> View:
+    """A report under its title and period; its buttons open the other templates for
+    the same period."""
     settings = await settings_of(ctx.session, ctx.me.team_id)
-    lines: list[Any] = [[bold(title)]]
+    heading = ctx.tr.s("{report} — {period}", report=title, period=period_label(ctx.tr, period))
+    lines: list[Any] = [[bold(heading)]]
     if not rows:
         lines.append(ctx.tr("No data for this report."))
     for row in rows:
@@ -127,24 +148,29 @@ async def render(ctx: Ctx, title: str, rows: list[crm_reports.ReportRow], deals:
     if foreign:
         lines.append(foreign_note(ctx.tr, settings.currency, foreign))
     view = View(body=join_lines(lines))
-    view.row(*[Button(ctx.tr.s(name), f"rp:t:{key}") for key, name in list(TEMPLATES.items())[:2]])
-    view.row(*[Button(ctx.tr.s(name), f"rp:t:{key}") for key, name in list(TEMPLATES.items())[2:]])
+    buttons = [
+        Button(ctx.tr.s(name), f"rp:t:{key}:{period.key}") for key, name in TEMPLATES.items()
+    ]
+    view.row(*buttons[:2])
+    view.row(*buttons[2:])
     return view
+
+
+async def _template(ctx: Ctx, name: str, period: Period, zone: str) -> View:
+    since, until = period.bounds(zone)
+    rows = await crm_reports.template(ctx.session, ctx.me, name, since, until)
+    return await render(ctx, ctx.tr.s(TEMPLATES[name]), rows, name != "source", period)
 
 
 async def report_command(ctx: Ctx, text: str) -> View:
     words = [w.casefold() for w in text.split()]
-    now = datetime.now(UTC)
     if not words:
         return menu(ctx)
     if " ".join(words[:2]) in TEMPLATE_WORDS:  # "по месяцам"
         words = [" ".join(words[:2]), *words[2:]]
     if words[0] in TEMPLATE_WORDS:
-        name = TEMPLATE_WORDS[words[0]]
-        zone = await crm_reports.team_zone(ctx.session, ctx.me)
-        since, until = _period(words[1], now, zone) if len(words) > 1 else (None, None)
-        rows = await crm_reports.template(ctx.session, ctx.me, name, since, until)
-        return await render(ctx, ctx.tr.s(TEMPLATES[name]), rows, name != "source")
+        period, zone = await _period(ctx, words[1:])
+        return await _template(ctx, TEMPLATE_WORDS[words[0]], period, zone)
     entity = crm_fields.ENTITY_WORDS.get(words[0])
     if entity not in ("lead", "deal"):
         raise DomainError(
@@ -154,7 +180,7 @@ async def report_command(ctx: Ctx, text: str) -> View:
             )
         )
     group = "status" if entity == "lead" else "stage"
-    since = until = None
+    said: list[str] = []  # the period's words
     mine = False
     state = source = None
     rest = words[1:]
@@ -164,8 +190,13 @@ async def report_command(ctx: Ctx, text: str) -> View:
         after_by, previous = previous in ("by", "по"), word
         if word in ("by", "по"):
             continue
-        # a grouping word after "by", or the first one; "month" after a grouping is a period
-        if word in GROUP_WORDS and (after_by or not grouped):
+        # a grouping word after "by", or the first one; "month" after a grouping is a period,
+        # and so is "last month"
+        if (
+            word in GROUP_WORDS
+            and (after_by or not grouped)
+            and not (said and said[-1] in PERIOD_MODIFIERS)
+        ):
             grouped = True
             group = GROUP_WORDS[word]
             if entity == "deal" and group == "status":
@@ -179,7 +210,9 @@ async def report_command(ctx: Ctx, text: str) -> View:
         elif entity == "lead" and source_of(word):
             source = source_of(word)
         else:
-            since, until = _period(word, now, await crm_reports.team_zone(ctx.session, ctx.me))
+            said.append(word)
+    period, zone = await _period(ctx, said)
+    since, until = period.bounds(zone)
     rows = await crm_reports.build(
         ctx.session,
         ctx.me,
@@ -196,7 +229,7 @@ async def report_command(ctx: Ctx, text: str) -> View:
         entity=ctx.tr.s(ENTITY_NAMES[entity]),
         group=ctx.tr.s(GROUP_NAMES[group]),
     )
-    return await render(ctx, title, rows, entity == "deal")
+    return await render(ctx, title, rows, entity == "deal", period)
 
 
 def menu(ctx: Ctx) -> View:
@@ -212,9 +245,9 @@ async def report_action(ctx: Ctx) -> Any:
     if verb == "m":
         return menu(ctx)
     if verb == "t" and len(ctx.action_args) > 1 and ctx.action_args[1] in TEMPLATES:
-        name = ctx.action_args[1]
-        rows = await crm_reports.template(ctx.session, ctx.me, name)
-        return await render(ctx, ctx.tr.s(TEMPLATES[name]), rows, name != "source")
+        period = from_key(ctx.action_args[2]) if len(ctx.action_args) > 2 else ALL_TIME
+        zone = await crm_reports.team_zone(ctx.session, ctx.me)
+        return await _template(ctx, ctx.action_args[1], period, zone)
     raise DomainError(_N("This button is out of date. Open the list again."))
 
 

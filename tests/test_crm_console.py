@@ -1338,3 +1338,50 @@ async def test_local_numbers_take_the_teams_country_in_chat_and_import(
     await olga.say("/start")
     out = await olga.say("/lead Пётр, 9161234567")
     assert "+7 916 123-45-67" in out, out  # a Russian team's local mobile, as before
+
+
+async def test_report_periods_in_words_are_honoured_named_and_kept_by_the_buttons(
+    sqlite_app: App,
+) -> None:
+    """A deal won today: "November 2025" is that month, not this year's; this month,
+    this quarter and this year count it, last week, last month and yesterday do not;
+    every title names its period, and the template buttons keep it."""
+    boss = ConsoleDriver(sqlite_app, user="Boss", lang="en", timezone="America/New_York")
+    await boss.say("/start")
+    await boss.say("/deal Walmart 20000")
+    await boss.say("/deal 1 stage won")
+    today = datetime.now(UTC).astimezone(ZoneInfo("America/New_York")).date()
+    a_year_ago = f"{today.strftime('%B')} {today.year - 1}"
+    out = await boss.say(f"/crm report employee {a_year_ago}")
+    assert f"Sales by employee — {a_year_ago}" in out and "No data" in out, out
+    quarter = f"Q{(today.month - 1) // 3 + 1}"
+    for words in ("this month", quarter, "this quarter", str(today.year), "month"):
+        out = await boss.say(f"/crm report funnel {words}")
+        assert "won: 1 deal, 20 000" in out, (words, out)
+    out = await boss.say(f"/crm report funnel {quarter}")
+    assert f"Deal funnel — {quarter} {today.year}" in out, out
+    for words in ("last month", "last week", "yesterday", f"{today.year - 1}"):
+        out = await boss.say(f"/crm report deals by owner {words}")
+        assert "Report: deals by responsible — " in out and "No data" in out, (words, out)
+    out = await boss.say("/crm report deals won this month")
+    assert "Boss" not in out and "won: 1 deal" in out, out
+    out = await boss.say("/crm report funnel")
+    assert "Deal funnel — all time" in out, out
+    out = await boss.say("/crm report funnel soonish")
+    assert "Give a period: a month (November 2025, 2025-11)" in out, out
+
+    # the buttons keep the period: last year's funnel, then last year's employees
+    await boss.say(f"/crm report funnel {today.year - 1}")
+    out = await boss.press("Sales by employee")
+    assert f"Sales by employee — {today.year - 1}" in out and "No data" in out, out
+
+    olga = ConsoleDriver(sqlite_app, user="Olga", lang="ru", timezone="Europe/Moscow")
+    await olga.say("/start")
+    await olga.say("/deal Диван 75 тыс. руб.")
+    await olga.say("/deal 1 stage won")
+    for words in ("в прошлом месяце", "за прошлую неделю", f"за {today.year - 1} год"):
+        out = await olga.say(f"/crm отчёт сотрудники {words}")
+        assert "нет данных" in out, (words, out)
+    out = await olga.say(f"/crm отчёт воронка {(today.month - 1) // 3 + 1} квартал")
+    assert f"{(today.month - 1) // 3 + 1}-й квартал {today.year}" in out, out
+    assert "1 сделка" in out, out
