@@ -10,13 +10,12 @@ from typing import Any
 from handlers.core import Ctx, pager_row
 from handlers.crm_cards import LETTER, history_text
 from handlers.crm_charts import dashboard_png
-from handlers.crm_reports import foreign_note
 from handlers.i18n import N_
 from handlers.markup import Span, bold, join_lines, to_plain
 from handlers.people import person_field
 from handlers.views import Attachment, Button, View
 from services import crm, crm_fields, crm_people, crm_reports
-from services.crm_deals import money, parse_money
+from services.crm_deals import money, money_sum, parse_money
 from services.errors import N_ as _N
 from services.errors import DomainError
 from services.pagination import Page
@@ -48,19 +47,18 @@ async def dashboard_view(ctx: Ctx, month: str) -> View:
         else:
             done = str(line.actual)
             target = to_plain(ctx.tr.n("{n} deal", "{n} deals", line.target))
-        lines.append(
-            [
-                Span("• "),
-                bold(line.name),
-                Span(": "),
-                *ctx.tr(
-                    "{done} of {target} ({percent}%)",
-                    done=done,
-                    target=target,
-                    percent=str(line.percent),
-                ),
-            ]
+        said = ctx.tr(
+            "{done} of {target} ({percent}%)", done=done, target=target, percent=str(line.percent)
         )
+        if line.others:  # won in other currencies: beside the plan, not converted into it
+            said = ctx.tr(
+                "{done} of {target} ({percent}%), and {others} in other currencies",
+                done=done,
+                target=target,
+                percent=str(line.percent),
+                others=money_sum(0, cur, line.others, ctx.tr.lang),
+            )
+        lines.append([Span("• "), bold(line.name), Span(": "), *said])
     lines.append([bold(ctx.tr.s("Lead funnel"))])
     for name, count in board.funnel:
         lines.append([Span(f"• {ctx.tr.s(name)}: {count}")])
@@ -94,7 +92,7 @@ async def dashboard_view(ctx: Ctx, month: str) -> View:
     lines.append([bold(ctx.tr.s("Employees"))])
     if not board.people:
         lines.append(ctx.tr("No results this month yet."))
-    for name, won, amount, acts in board.people:
+    for name, won, amount, acts, others in board.people:
         lines.append(
             [
                 Span("• "),
@@ -103,13 +101,11 @@ async def dashboard_view(ctx: Ctx, month: str) -> View:
                 *ctx.tr(
                     "won {won} for {amount}, activities done: {acts}",
                     won=str(won),
-                    amount=money(amount, cur, ctx.tr.lang),
+                    amount=money_sum(amount, cur, others, ctx.tr.lang),
                     acts=str(acts),
                 ),
             ]
         )
-    if board.foreign:
-        lines.append(foreign_note(ctx.tr, cur, board.foreign))
     view = View(body=join_lines(lines))
     view.image = Attachment(f"crm-{month}.png", dashboard_png(ctx.tr, board), "image/png")
     view.row(

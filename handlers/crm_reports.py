@@ -9,11 +9,11 @@ from zoneinfo import ZoneInfo
 
 from handlers.core import Ctx, Router
 from handlers.i18n import N_, Translator
-from handlers.markup import Markup, Span, bold, join_lines
+from handlers.markup import Span, bold, join_lines
 from handlers.views import Button, View
 from services import crm_fields, crm_reports
 from services.crm import settings_of, source_of
-from services.crm_deals import currency_label, money
+from services.crm_deals import money_sum
 from services.errors import N_ as _N
 from services.errors import DomainError
 from services.parsing_periods import ALL_TIME, Period, from_key, parse_period
@@ -138,15 +138,12 @@ async def render(
                         "{n} deal, {amount}",
                         "{n} deals, {amount}",
                         row.count,
-                        amount=money(row.amount, settings.currency, ctx.tr.lang),
+                        amount=money_sum(row.amount, settings.currency, row.others, ctx.tr.lang),
                     ),
                 ]
             )
         else:
             lines.append([Span(f"• {label}: "), *ctx.tr.n("{n} lead", "{n} leads", row.count)])
-    foreign = sum(row.foreign for row in rows) if deals else 0
-    if foreign:
-        lines.append(foreign_note(ctx.tr, settings.currency, foreign))
     view = View(body=join_lines(lines))
     buttons = [
         Button(ctx.tr.s(name), f"rp:t:{key}:{period.key}") for key, name in TEMPLATES.items()
@@ -249,13 +246,3 @@ async def report_action(ctx: Ctx) -> Any:
         zone = await crm_reports.team_zone(ctx.session, ctx.me)
         return await _template(ctx, ctx.action_args[1], period, zone)
     raise DomainError(_N("This button is out of date. Open the list again."))
-
-
-def foreign_note(tr: Translator, currency: str, n: int) -> Markup:
-    """Deals in other currencies than the team's, left out of the sums."""
-    return tr.n(
-        "Amounts in {currency}; {n} deal in another currency is counted without its amount.",
-        "Amounts in {currency}; {n} deals in other currencies are counted without their amounts.",
-        n,
-        currency=currency_label(currency, tr.lang),
-    )

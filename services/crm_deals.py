@@ -409,6 +409,16 @@ def money(minor: int, currency: str, lang: str = "en") -> str:
     return ("-" if minor < 0 else "") + f"{text} {currency_label(currency, lang)}"
 
 
+def money_sum(
+    minor: int, currency: str, others: tuple[tuple[str, int], ...], lang: str = "en"
+) -> str:
+    """Sums in several currencies, each on its own: "10 000 USD + 40 000 GBP"; the
+    team's currency is left out when nothing was in it but something was in others."""
+    parts = [money(minor, currency, lang)] if minor or not others else []
+    parts += [money(amount, other, lang) for other, amount in others]
+    return " + ".join(parts)
+
+
 async def deal_totals(session: AsyncSession, actor: Actor) -> tuple[int, int]:
     """(open deals, won deals) the actor sees."""
     scope = await scope_of(session, actor)

@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import case, func, select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.crm import (
@@ -181,7 +181,9 @@ class PlanLine:
     name: str
     kind: str
     target: int
-    actual: int
+    actual: int  # won deals, or their amount in the team's currency
+    # amounts won in other currencies: shown beside the plan, never converted
+    others: tuple[tuple[str, int], ...] = ()
 
     @property
     def percent(self) -> int:
@@ -197,10 +199,18 @@ class Dashboard:
     leads_converted: int = 0
     # source -> (leads, converted)
     channels: dict[str, tuple[int, int]] = field(default_factory=dict)
-    # user id -> (name, won deals, won amount, activities done)
-    people: list[tuple[str, int, int, int]] = field(default_factory=list)
+    # (name, won deals, won amount in the team's currency, activities done, amounts won
+    # in other currencies)
+    people: list[tuple[str, int, int, int, tuple[tuple[str, int], ...]]] = field(
+        default_factory=list
+    )
     currency: str = "RUB"
-    foreign: int = 0  # won deals in another currency: counted, their amounts not added
+
+
+def other_amounts(by_currency: dict[str, int], currency: str) -> tuple[tuple[str, int], ...]:
+    """Sums in currencies other than the team's, each on its own: no rate is invented to
+    add them up."""
+    return tuple(sorted((c, a) for c, a in by_currency.items() if c != currency))
 
 
 async def _rows(session: AsyncSession, actor: Actor, model: Any) -> list[Any]:
@@ -229,15 +239,10 @@ async def dashboard(session: AsyncSession, actor: Actor, month: str) -> Dashboar
     board = Dashboard(month=month, currency=settings.currency)
     owners = sorted(scope.owners) if scope.owners is not None else None
     won_count: dict[int, int] = defaultdict(int)
-    won_amount: dict[int, int] = defaultdict(int)
+    # user id -> currency -> amount won: each currency adds up on its own
+    won_amounts: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     won = (
-        select(
-            CrmDeal.owner_id,
-            func.count(),
-            # amounts count in the team's currency
-            func.sum(case((CrmDeal.currency == settings.currency, CrmDeal.amount), else_=0)),
-            func.sum(case((CrmDeal.currency != settings.currency, 1), else_=0)),
-        )
+        select(CrmDeal.owner_id, CrmDeal.currency, func.count(), func.sum(CrmDeal.amount))
         .join(CrmStage, CrmStage.id == CrmDeal.stage_id)
         .where(
             CrmDeal.team_id == actor.team_id,
@@ -246,13 +251,17 @@ async def dashboard(session: AsyncSession, actor: Actor, month: str) -> Dashboar
             CrmDeal.closed_at >= start,
             CrmDeal.closed_at < end,
         )
-        .group_by(CrmDeal.owner_id)
+        .group_by(CrmDeal.owner_id, CrmDeal.currency)
     )
     if owners is not None:
         won = won.where(CrmDeal.owner_id.in_(owners))
-    for owner, count, amount, foreign in await session.execute(won):
-        won_count[owner], won_amount[owner] = int(count), int(amount or 0)
-        board.foreign += int(foreign or 0)
+    for owner, currency, count, amount in await session.execute(won):
+        if owner is None:
+            continue
+        won_count[owner] += int(count)
+        won_amounts[owner][currency] += int(amount or 0)
+    won_amount = {uid: by.get(settings.currency, 0) for uid, by in won_amounts.items()}
+    others = {uid: other_amounts(by, settings.currency) for uid, by in won_amounts.items()}
     plan_query = select(CrmPlan).where(CrmPlan.team_id == actor.team_id, CrmPlan.month == month)
     if scope.owners is not None:
         plan_query = plan_query.where(CrmPlan.user_id.in_(sorted(scope.owners)))
@@ -277,9 +286,17 @@ async def dashboard(session: AsyncSession, actor: Actor, month: str) -> Dashboar
     people = set(won_count) | set(done_count) | {p.user_id for p in plans}
     names = await user_names(session, people)
     for plan in plans:
-        actual = won_amount[plan.user_id] if plan.kind == "amount" else won_count[plan.user_id]
+        uid = plan.user_id
+        amount = plan.kind == "amount"
         board.plans.append(
-            PlanLine(plan.user_id, names.get(plan.user_id, "?"), plan.kind, plan.target, actual)
+            PlanLine(
+                uid,
+                names.get(uid, "?"),
+                plan.kind,
+                plan.target,
+                won_amount.get(uid, 0) if amount else won_count[uid],
+                others.get(uid, ()) if amount else (),
+            )
         )
     # the month's leads: those that came in it
     leads = select(
@@ -303,7 +320,16 @@ async def dashboard(session: AsyncSession, actor: Actor, month: str) -> Dashboar
         board.funnel.append((stage_name(stage), by_status.get(stage.id, 0)))
     board.channels = {k: (v[0], v[1]) for k, v in sorted(channels.items())}
     board.people = sorted(
-        ((names.get(uid, "?"), won_count[uid], won_amount[uid], done_count[uid]) for uid in people),
+        (
+            (
+                names.get(uid, "?"),
+                won_count[uid],
+                won_amount.get(uid, 0),
+                done_count[uid],
+                others.get(uid, ()),
+            )
+            for uid in people
+        ),
         key=lambda row: (-row[2], -row[1], row[0]),
     )
     return board
@@ -321,7 +347,8 @@ class ReportRow:
     count: int
     amount: int  # of the deals in the team's currency
     translate: bool = False
-    foreign: int = 0  # deals in another currency: counted, their amounts not added
+    # the sums of deals in other currencies, each on its own (never converted)
+    others: tuple[tuple[str, int], ...] = ()
     within: str = ""  # the pipeline a stage is of, when the team has more than one
 
 
@@ -347,8 +374,10 @@ async def build(
     rows = await _rows(session, actor, CrmLead if entity == "lead" else CrmDeal)
     currency = (await settings_of(session, actor.team_id)).currency
     zone = await team_zone(session, actor)
-    # count, amount in the team's currency, deals in another currency
-    counts: dict[Any, list[int]] = defaultdict(lambda: [0, 0, 0])
+    # count, and amount by currency (sums of different currencies do not add up)
+    counts: dict[Any, tuple[list[int], dict[str, int]]] = defaultdict(
+        lambda: ([0], defaultdict(int))
+    )
     for row in rows:
         moment = row.created_at
         if entity == "deal" and stages[row.stage_id].kind == "won" and row.closed_at:
@@ -369,11 +398,16 @@ async def build(
             key = row.owner_id
         else:
             key = month_key(moment, zone)
-        counts[key][0] += 1
-        if entity == "deal" and row.currency != currency:
-            counts[key][2] += 1  # sums of different currencies do not add up
-        else:
-            counts[key][1] += getattr(row, "amount", 0)
+        counts[key][0][0] += 1
+        if entity == "deal":
+            counts[key][1][row.currency] += row.amount
+
+    def row_of(key: Any, label: str, translate: bool, within: str = "") -> ReportRow:
+        (n,), sums = counts[key]
+        return ReportRow(
+            label, n, sums.get(currency, 0), translate, other_amounts(sums, currency), within
+        )
+
     out: list[ReportRow] = []
     if group in ("status", "stage"):
         ordered = sorted((stages[k] for k in counts), key=lambda s: (s.pipeline_id or 0, s.sort))
@@ -388,29 +422,16 @@ async def build(
             # the first pipeline has no name of its own: "Sales", in the reader's words
             names = {int(i): str(n) or N_("Sales") for i, n in found.all()}
         return [
-            ReportRow(
-                stage_name(s),
-                counts[s.id][0],
-                counts[s.id][1],
-                True,
-                counts[s.id][2],
-                names.get(s.pipeline_id or 0, ""),
-            )
-            for s in ordered
+            row_of(s.id, stage_name(s), True, names.get(s.pipeline_id or 0, "")) for s in ordered
         ]
     if group == "owner":
         names = await user_names(session, {k for k in counts if k is not None})
-        for key, (n, amount, foreign) in sorted(
-            counts.items(), key=lambda kv: -kv[1][1] or -kv[1][0]
-        ):
-            out.append(ReportRow(names.get(key, "—") if key else "—", n, amount, False, foreign))
-        return out
+        for key in counts:
+            out.append(row_of(key, names.get(key, "—") if key else "—", False))
+        return sorted(out, key=lambda row: (-row.amount, -row.count))
     if group == "source":
-        return [
-            ReportRow(SOURCE_NAMES.get(k, k), n, a, True, f)
-            for k, (n, a, f) in sorted(counts.items())
-        ]
-    return [ReportRow(k, n, a, False, f) for k, (n, a, f) in sorted(counts.items())]
+        return [row_of(k, SOURCE_NAMES.get(k, k), True) for k in sorted(counts)]
+    return [row_of(k, k, False) for k in sorted(counts)]
 
 
 async def template(

@@ -434,16 +434,14 @@ async def test_products_currencies_and_a_long_catalogue(sqlite_app: App) -> None
     assert "Audit is priced in EUR; this deal's products are in USD." in out
     out = await boss.say("/deal 1")
     assert "Amount: 100 USD" in out and "Audit" not in out
-    # reports add up the team's currency only, and say what they left out
+    # reports add each currency up on its own, converting nothing
     await boss.say("/deal Local 5000 RUB")
     out = await boss.say("/crm report funnel")
-    assert "2 deals, 5 000 RUB" in out
-    assert "Amounts in RUB; 1 deal in another currency is counted without its amount." in out
+    assert "2 deals, 5 000 RUB + 100 USD" in out
     await boss.say("/deal 1 stage won")
     await boss.say("/deal 2 stage won")
     out = await boss.say("/crm")
-    assert "won 2 for 5 000 RUB" in out
-    assert "Amounts in RUB; 1 deal in another currency is counted without its amount." in out
+    assert "won 2 for 5 000 RUB + 100 USD" in out
 
     # a catalogue longer than any page: a product is found by its name
     for n in range(1, 206):
@@ -560,7 +558,8 @@ async def test_a_russian_reader_sees_roubles_as_the_rouble_sign(
     assert "— 2 000 000 ₽." in out, out
     out = await olga.say("/crm")
     assert "Olga: 1 250 000 ₽ из 2 000 000 ₽" in out, out
-    assert "Суммы в ₽; 1 сделка в другой валюте посчитана без суммы." in out, out
+    assert "(62%), и ещё 2 500 USD в других валютах" in out, out  # never converted
+    assert "выиграно 2 на 1 250 000 ₽ + 2 500 USD" in out, out
     assert "Выиграно, ₽" in titles, titles
     boss = ConsoleDriver(sqlite_app, user="Boss", lang="en")
     await boss.say("/start")
@@ -1385,3 +1384,24 @@ async def test_report_periods_in_words_are_honoured_named_and_kept_by_the_button
     out = await olga.say(f"/crm отчёт воронка {(today.month - 1) // 3 + 1} квартал")
     assert f"{(today.month - 1) // 3 + 1}-й квартал {today.year}" in out, out
     assert "1 сделка" in out, out
+
+
+async def test_won_deals_in_another_currency_add_up_in_their_own(app: App) -> None:
+    """No exchange rate is invented: a deal won in pounds in a dollar team is shown as
+    pounds beside the dollars, in the plan, the ranking and the reports, never as 0."""
+    boss = ConsoleDriver(app, user="Boss", lang="en")
+    await boss.say("/start")
+    await boss.say("/crm currency USD")
+    await boss.say("/deal Walmart 10000 USD")
+    await boss.say("/deal 1 stage won")
+    await boss.say("/deal Tesco £40,000")
+    await boss.say("/deal 2 stage won")
+    await boss.say("/deal Aldi €5,000")
+    await boss.say("/crm plan @Boss 50000")
+    out = await boss.say("/crm")
+    assert "10 000 USD of 50 000 USD (20%), and 40 000 GBP in other currencies" in out, out
+    assert "won 2 for 10 000 USD + 40 000 GBP" in out, out
+    out = await boss.say("/crm report employee")
+    assert "Boss: 2 deals, 10 000 USD + 40 000 GBP" in out, out
+    out = await boss.say("/crm report funnel")
+    assert "new: 1 deal, 5 000 EUR\n" in out and " 0 USD" not in out, out
