@@ -267,7 +267,7 @@ async def deal_card(ctx: Ctx, deal_id: int) -> View:
     items = await crm_products.deal_items(ctx.session, ctx.me, deal.id)
     for item, name in items:
         discount = f", −{item.discount}%" if item.discount else ""
-        total = money(crm_products.line_total(item), deal.currency, ctx.tr.lang)
+        total = money(crm_products.line_total(item), item.currency or deal.currency, ctx.tr.lang)
         lines.append([Span(f"• {name} × {item.quantity}{discount} = {total}")])
     products = sum(crm_products.line_total(item) for item, _ in items)
     if items and products != deal.amount:  # the amount was typed over the products' sum

@@ -371,8 +371,13 @@ async def _parse_discount(ctx: Ctx, raw: str) -> int:
     return int(text)
 
 
+async def _check_product(ctx: Ctx, product_id: int, values: dict[str, Any]) -> None:
+    """A product in another currency than the deal's lines is refused at once."""
+    await crm_products.check_product(ctx.session, ctx.me, int(values["deal_id"]), product_id)
+
+
 async def _submit_item(ctx: Ctx, values: dict[str, Any]) -> View:
-    deal = await crm_products.add_item(
+    deal, replaced = await crm_products.add_item(
         ctx.session,
         ctx.me,
         int(values["deal_id"]),
@@ -380,7 +385,15 @@ async def _submit_item(ctx: Ctx, values: dict[str, Any]) -> View:
         int(values["quantity"]),
         int(values.get("discount") or 0),
     )
-    return await deal_card(ctx, deal.id)
+    card = await deal_card(ctx, deal.id)
+    if replaced is None:
+        return card
+    said = ctx.tr(
+        "The amount {old} typed by hand is replaced by the products' total, {amount}.",
+        old=money(*replaced, ctx.tr.lang),
+        amount=money(deal.amount, deal.currency, ctx.tr.lang),
+    )
+    return prefixed(ctx, said, card)
 
 
 async def _submit_deal(ctx: Ctx, values: dict[str, Any]) -> View:
@@ -413,6 +426,7 @@ router.form(
         title=N_("Deal amount"),
         fields=[Field("amount", N_("Amount and currency? For example: 150000 RUB"), _parse_amount)],
         submit=_submit_amount,
+        checked_on_submit="amount",
     )
 )
 router.form(
@@ -420,7 +434,13 @@ router.form(
         name="crm_item",
         title=N_("Add a product"),
         fields=[
-            Field("product", N_("Which product?"), _parse_product, choices=_product_choices),
+            Field(
+                "product",
+                N_("Which product?"),
+                _parse_product,
+                choices=_product_choices,
+                check=_check_product,
+            ),
             Field("quantity", N_("Quantity? For example: 3 pcs"), _parse_quantity),
             Field(
                 "discount",
@@ -430,6 +450,7 @@ router.form(
             ),
         ],
         submit=_submit_item,
+        checked_on_submit="product",
     )
 )
 router.form(

@@ -20,6 +20,8 @@ if TYPE_CHECKING:
 Parser = Callable[[Ctx, str], Awaitable[Any]]
 Choices = Callable[[Ctx], Awaitable[list[tuple[str, str]]]]
 Submit = Callable[[Ctx, dict[str, Any]], Awaitable[Reply]]
+# an answer checked against the answers before it (a product against its deal)
+Check = Callable[[Ctx, Any, dict[str, Any]], Awaitable[None]]
 
 
 async def _keep_text(_ctx: Ctx, raw: str) -> Any:
@@ -40,6 +42,9 @@ class Field:
     max_length: int = 4000
     # the answer is a file: parse gets the file id; ctx.event.file and ctx.read_file give the rest
     accepts_file: bool = False
+    # raises DomainError when the parsed answer does not go with the answers before it:
+    # the field is asked again at once, not refused at the end of the form
+    check: Check | None = None
 
 
 @dataclass(frozen=True)
@@ -73,6 +78,14 @@ CANCEL_WORDS = _in_every_language(N_("Cancel"), "cancel", "отмена")
 
 def _typed_word(text: str) -> str:
     return text.strip().rstrip(".!").strip().casefold()
+
+
+async def _parsed(ctx: Ctx, fld: Field, raw: str, values: dict[str, Any]) -> Any:
+    """An answer parsed, and checked against the answers before it."""
+    value = await fld.parse(ctx, raw)
+    if fld.check is not None:
+        await fld.check(ctx, value, values)
+    return value
 
 
 def _user_key(ctx: Ctx) -> tuple[str, str, str]:
@@ -279,7 +292,7 @@ class FormsEngine:
             )
             return await self._ask(ctx, form, step, err)
         try:
-            values[fld.name] = await fld.parse(ctx, raw)
+            values[fld.name] = await _parsed(ctx, fld, raw, values)
         except DomainError as err:
             return await self._ask(ctx, form, step, err)
         return await self._advance(ctx, form, step, values)
@@ -335,7 +348,7 @@ class FormsEngine:
                 errors[fld.name] = ctx.tr.s("Please fill this in.")
                 continue
             try:
-                values[fld.name] = await fld.parse(ctx, raw)
+                values[fld.name] = await _parsed(ctx, fld, raw, values)
             except DomainError as err:
                 errors[fld.name] = ctx.tr.s(err.key, **{k: str(v) for k, v in err.params.items()})
         if errors:

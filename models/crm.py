@@ -213,6 +213,8 @@ class CrmDealItem(Base):
     quantity: Mapped[int] = mapped_column(Integer, default=1)
     discount: Mapped[int] = mapped_column(Integer, default=0)  # percent
     price: Mapped[int] = mapped_column(BigInteger, default=0)  # unit price when added
+    # the price's currency (the product's when added); a deal's lines share one
+    currency: Mapped[str | None] = mapped_column(String(3), nullable=True)
 
 
 class CrmActivity(Base):

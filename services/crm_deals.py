@@ -10,7 +10,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.base import utcnow
-from models.crm import CrmDeal, CrmPipeline, CrmStage
+from models.crm import CrmDeal, CrmDealItem, CrmPipeline, CrmStage
 from services.access import Actor, require_admin
 from services.crm import (
     add_history,
@@ -367,12 +367,32 @@ async def move_deal(
     return deal, old, new
 
 
+async def products_currency(session: AsyncSession, deal: CrmDeal) -> str | None:
+    """The currency of a deal's product lines (they share one); None without lines."""
+    row = (
+        await session.execute(
+            select(CrmDealItem.currency)
+            .where(CrmDealItem.deal_id == deal.id)
+            .order_by(CrmDealItem.id)
+            .limit(1)
+        )
+    ).first()
+    return None if row is None else row[0] or deal.currency
+
+
 async def set_amount(
     session: AsyncSession, actor: Actor, deal_id: int, amount: int, currency: str | None
 ) -> CrmDeal:
     deal = await get_deal(session, actor, deal_id)
     if amount < 0:
         raise DomainError(N_("An amount cannot be negative."))
+    lines = await products_currency(session, deal)
+    if currency and lines and currency != lines:
+        # its lines keep their prices: a new currency would relabel them, not convert
+        raise DomainError(
+            N_("This deal's products are priced in {currency}: give its amount in {currency}."),
+            currency=lines,
+        )
     deal.amount = amount
     if currency:
         deal.currency = currency

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models.crm import CrmDeal, CrmDealItem, CrmProduct
 from services.access import Actor, require_admin
 from services.crm import add_history, scope_of, settings_of
-from services.crm_deals import get_deal
+from services.crm_deals import get_deal, money, products_currency
 from services.errors import N_, DomainError, not_found
 from services.pagination import Page, paginate
 
@@ -67,6 +67,26 @@ def line_total(item: CrmDealItem) -> int:
     return item.price * item.quantity * (100 - item.discount) // 100
 
 
+async def check_product(
+    session: AsyncSession, actor: Actor, deal_id: int, product_id: int
+) -> CrmProduct:
+    """The product, if it can go on the deal: the lines of a deal add up to its amount,
+    so they share one currency."""
+    deal = await get_deal(session, actor, deal_id)
+    product = await session.get(CrmProduct, product_id)
+    if product is None or product.team_id != actor.team_id or not product.active:
+        raise not_found()
+    lines = await products_currency(session, deal)
+    if lines is not None and lines != product.currency:
+        raise DomainError(
+            N_("{product} is priced in {currency}; this deal's products are in {deal_currency}."),
+            product=product.name,
+            currency=product.currency,
+            deal_currency=lines,
+        )
+    return product
+
+
 async def add_item(
     session: AsyncSession,
     actor: Actor,
@@ -74,24 +94,23 @@ async def add_item(
     product_id: int,
     quantity: int,
     discount: int,
-) -> CrmDeal:
-    """Add a product to a deal; the deal's amount becomes the sum of its lines."""
+) -> tuple[CrmDeal, tuple[int, str] | None]:
+    """Add a product to a deal; the deal's amount becomes the sum of its lines. Returns
+    the deal and the amount typed by hand that the sum replaced, if one was (the
+    history keeps it too)."""
     deal = await get_deal(session, actor, deal_id)
-    product = await session.get(CrmProduct, product_id)
-    if product is None or product.team_id != actor.team_id or not product.active:
-        raise not_found()
+    product = await check_product(session, actor, deal_id, product_id)
     if quantity < 1 or quantity > 1_000_000:
         raise DomainError(N_("The quantity is a whole number from 1."))
     if not 0 <= discount <= 100:
         raise DomainError(N_("The discount is a percentage from 0 to 100."))
-    if deal.currency != product.currency and await deal_items(session, actor, deal.id):
-        # the lines of a deal add up to its amount: they share one currency
-        raise DomainError(
-            N_("{product} is priced in {currency}; this deal's products are in {deal_currency}."),
-            product=product.name,
-            currency=product.currency,
-            deal_currency=deal.currency,
-        )
+    before = sum(line_total(item) for item, _name in await deal_items(session, actor, deal.id))
+    typed = (deal.amount, deal.currency)
+    replaced = (
+        typed
+        if deal.amount and (deal.amount != before or deal.currency != product.currency)
+        else None
+    )
     session.add(
         CrmDealItem(
             deal_id=deal.id,
@@ -99,6 +118,7 @@ async def add_item(
             quantity=quantity,
             discount=discount,
             price=product.price,
+            currency=product.currency,
         )
     )
     await session.flush()
@@ -114,8 +134,18 @@ async def add_item(
         product=product.name,
         qty=quantity,
     )
+    if replaced is not None:
+        await add_history(
+            session,
+            actor,
+            "deal",
+            deal.id,
+            N_("Amount: {old} replaced by the products' total, {amount}"),
+            old=money(*replaced, actor.locale),
+            amount=money(deal.amount, deal.currency, actor.locale),
+        )
     await session.flush()
-    return deal
+    return deal, replaced
 
 
 async def deal_items(

@@ -427,21 +427,40 @@ async def test_products_currencies_and_a_long_catalogue(sqlite_app: App) -> None
     await boss.say("1 pcs")
     out = await boss.say("0%")
     assert "Amount: 100 USD" in out
+    # a product in another currency is refused at once, and the product asked again
     await boss.press("Add product")
-    await boss.press("Audit")
+    out = await boss.press("Audit")
+    assert "Audit is priced in EUR; this deal's products are in USD." in out, out
+    assert "Which product?" in out, out
+    await boss.press("Consulting")
+    await boss.say("2 pcs")
+    out = await boss.say("0%")
+    assert "Amount: 300 USD" in out and "Audit" not in out, out
+    # the amount's currency cannot relabel the lines' prices
+    await boss.press("Amount")
+    out = await boss.say("250 GBP")
+    assert "This deal's products are priced in USD: give its amount in USD." in out, out
+    out = await boss.say("250 USD")
+    assert "Amount: 250 USD" in out and "• Consulting × 2 = 200 USD" in out, out
+    assert "The products come to 300 USD; the amount was set by hand." in out, out
+    # adding one more replaces the typed amount, says so and keeps it in the history
+    await boss.press("Add product")
+    await boss.press("Consulting")
     await boss.say("1 pcs")
     out = await boss.say("0%")
-    assert "Audit is priced in EUR; this deal's products are in USD." in out
-    out = await boss.say("/deal 1")
-    assert "Amount: 100 USD" in out and "Audit" not in out
+    assert "The amount 250 USD typed by hand is replaced by the products' total, 400 USD." in out, (
+        out
+    )
+    out = await boss.press("History")
+    assert "Amount: 250 USD replaced by the products' total, 400 USD" in out, out
     # reports add each currency up on its own, converting nothing
     await boss.say("/deal Local 5000 RUB")
     out = await boss.say("/crm report funnel")
-    assert "2 deals, 5 000 RUB + 100 USD" in out
+    assert "2 deals, 5 000 RUB + 400 USD" in out
     await boss.say("/deal 1 stage won")
     await boss.say("/deal 2 stage won")
     out = await boss.say("/crm")
-    assert "won 2 for 5 000 RUB + 100 USD" in out
+    assert "won 2 for 5 000 RUB + 400 USD" in out
 
     # a catalogue longer than any page: a product is found by its name
     for n in range(1, 206):

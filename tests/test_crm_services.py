@@ -233,6 +233,11 @@ async def test_stage_rules(maker: async_sessionmaker[AsyncSession], world: World
         product = await crm_products.create_product(s, world.admin, "Consulting", 500_00, "RUB")
         await crm_products.add_item(s, world.anna, deal.id, product.id, 2, 10)
         assert deal.amount == 900_00
+        # the line keeps its price's currency; the deal's amount cannot relabel it
+        [(item, _name)] = await crm_products.deal_items(s, world.anna, deal.id)
+        assert item.currency == "RUB"
+        with pytest.raises(DomainError):
+            await crm_deals.set_amount(s, world.anna, deal.id, 900_00, "USD")
         with pytest.raises(DomainError):
             await crm_products.add_item(s, world.anna, deal.id, product.id, 1, 101)
 

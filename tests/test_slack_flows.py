@@ -674,6 +674,16 @@ async def test_a_crm_form_answered_in_a_channel_stays_with_the_person(sqlite_url
         await slack.press("Add product", user=ANNA, channel="C0SALES")
         await slack.submit({"product": "Seat licence", "quantity": "2", "discount": "0"}, user=ANNA)
         assert "Seat licence" in slack.fake.texts()[-1]
+        # a product in another currency: the modal says so at its field
+        await slack.command("products add UK Onboarding 1200 GBP", user=ANNA, channel="D0ANNA")
+        await slack.command("deal 1", user=ANNA, channel="C0SALES")
+        await slack.press("Add product", user=ANNA, channel="C0SALES")
+        status, answer = await slack.submit(
+            {"product": "UK Onboarding", "quantity": "1", "discount": "0"}, user=ANNA
+        )
+        assert answer.get("response_action") == "errors", answer
+        assert "priced in GBP" in answer["errors"]["product"], answer
+        await slack.command("deal 1", user=ANNA, channel="C0SALES")
         await slack.press("lost", user=ANNA, channel="C0SALES")
         await slack.submit({"reason": "Budget frozen"}, user=ANNA)
         assert "Budget frozen" in slack.fake.texts()[-1]
