@@ -8,6 +8,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.crm import CrmContact, CrmLead, CrmNote
+from models.teams import User
 from services.access import Actor
 from services.crm import add_history, get_visible, same_phone, scope_of, valid_email, visible
 from services.crm_deals import create_deal
@@ -53,14 +54,18 @@ async def convert_lead(session: AsyncSession, actor: Actor, lead_id: int, mask: 
     if not mask & (DEAL | CONTACT | COMPANY) or mask > 7:
         raise DomainError(N_("Choose what the lead becomes: a deal, a contact or a company."))
     company_id = contact_id = deal_id = None
-    linked = await existing_contact(session, actor, lead) if mask & CONTACT else None
+    # the records made are the lead's responsible's, as in Bitrix24; a contact or company
+    # the team has already is looked for among theirs, so their deal never points at
+    # records they cannot open
+    owner = await _responsible(session, actor, lead)
+    linked = await existing_contact(session, owner, lead) if mask & CONTACT else None
     if mask & COMPANY and linked is not None and linked.company_id is not None:
         company_id = linked.company_id  # the person's company comes with them
     elif mask & COMPANY:
         if not lead.company:
             raise DomainError(N_("The lead has no company name to make a company from."))
         # a company the team already has is linked, not made twice
-        company_id = await find_company(session, actor, lead.company)
+        company_id = await find_company(session, owner, lead.company)
         if company_id is None:
             company = await create_company(
                 session,
@@ -115,6 +120,16 @@ async def convert_lead(session: AsyncSession, actor: Actor, lead_id: int, mask: 
     )
     await add_history(session, actor, "lead", lead.id, N_("Lead converted"))
     return Conversion(lead, deal_id, contact_id, company_id, linked)
+
+
+async def _responsible(session: AsyncSession, actor: Actor, lead: CrmLead) -> Actor:
+    """The lead's responsible person as an actor (the converter where there is none)."""
+    if lead.owner_id is None or lead.owner_id == actor.user_id:
+        return actor
+    user = await session.get(User, lead.owner_id)
+    if user is None or user.team_id != actor.team_id or not user.active:
+        return actor
+    return Actor.of(user)
 
 
 async def _copy_comments(session: AsyncSession, lead: CrmLead, deal_id: int) -> None:

@@ -55,3 +55,33 @@ async def test_a_converted_deal_carries_the_leads_comments(sqlite_app: App) -> N
     assert "сделка №1" in out, out
     out = await olga.say("/deal 1")
     assert "Ольга: хочет 50 стульев к 1 декабря" in out and "Лид №1" in out, out
+
+
+async def test_converting_a_colleagues_lead_links_only_records_its_responsible_can_open(
+    sqlite_app: App,
+) -> None:
+    """With "own" access, the head converts Mia's lead of a client Sam already has: the
+    deal, contact and company are Mia's (the lead's responsible, as in Bitrix24), made
+    for her rather than Sam's records she cannot open."""
+    boss = ConsoleDriver(sqlite_app, user="Boss", lang="en")
+    await boss.say("/start")
+    code = invite_code(await boss.say("/invite"))
+    mia = ConsoleDriver(sqlite_app, user="Mia", lang="en")
+    await mia.say(f"/start {code}")
+    sam = ConsoleDriver(sqlite_app, user="Sam", lang="en")
+    await sam.say(f"/start {code}")
+    await boss.say("/crm access own")
+    await sam.say("/company Globex Corp")
+    await sam.say("/contact Hank Scorpio, Globex Corp, +1 212 555 0199, hank@globex.com")
+    await mia.say("/lead Hank Scorpio, Globex Corp, +1 212 555 0199, hank@globex.com")
+    await mia.press("Create anyway")
+    await boss.say("/lead 1")
+    await boss.press("Convert")
+    out = await boss.press("Convert")
+    assert "Lead #1 converted: deal #1, contact #2, company #2." in out, out
+    out = await mia.say("/deal 1")
+    assert "Contact: Hank Scorpio" in out and "Company: Globex Corp" in out, out
+    assert "Responsible: Mia" in out, out
+    for line in ("/contact 2", "/company 2"):
+        out = await mia.say(line)
+        assert "Not found" not in out and "Responsible: Mia" in out, (line, out)
