@@ -145,6 +145,10 @@ class Workspace:
                     )
                 views = _as_list(await self._route(ctx))
                 if ctx.profile_changed:
+                    if ctx.actor is not None:  # their own choice: a late profile keeps it
+                        await teams.profile_settled(
+                            session, event.platform, event.sender.external_id
+                        )
                     for hook in self.registry.profile_hooks:
                         await hook(ctx)
                     if views and ctx.actor is not None:
@@ -190,23 +194,29 @@ class Workspace:
         found = await teams.resolve_identity(
             session, event.platform, event.sender.external_id, in_chat=event.chat.chat_id
         )
+        sender = event.sender
+        newcomer = Newcomer(
+            platform=event.platform,
+            external_id=sender.external_id,
+            name=sender.name,
+            username=sender.username,
+            locale=sender.language_code,
+            timezone=sender.timezone,
+            chat_id=event.chat.chat_id if event.chat.private else None,
+            guest=sender.guest,
+            team_name=sender.team_name,
+            profile_known=sender.profile_known,
+        )
         if found is not None:
-            return found
+            if found.profile_pending and sender.profile_known:
+                # joined while the platform could not say who they are: now it does
+                refreshed = await teams.refresh_profile(session, newcomer)
+                return refreshed or found.actor, found.stale
+            return found.actor, found.stale
         actor = None
-        if event.sender.team_key:
+        if sender.team_key:
             # a Slack workspace is a team: its people join on first contact
-            newcomer = Newcomer(
-                platform=event.platform,
-                external_id=event.sender.external_id,
-                name=event.sender.name,
-                username=event.sender.username,
-                locale=event.sender.language_code,
-                timezone=event.sender.timezone,
-                chat_id=event.chat.chat_id if event.chat.private else None,
-                guest=event.sender.guest,
-                team_name=event.sender.team_name,
-            )
-            actor = await teams.join_team_workspace(session, event.sender.team_key, newcomer)
+            actor = await teams.join_team_workspace(session, sender.team_key, newcomer)
             if joined is not None:
                 joined.append(newcomer)
         return actor, False

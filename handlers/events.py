@@ -29,6 +29,9 @@ class Sender:
     team_key: str | None = None  # a Slack workspace id: the team this person belongs to
     team_name: str | None = None  # that workspace's name, where the platform tells it
     guest: bool = False  # a guest of that workspace: joins its team as an extranet member
+    # False: the platform could not say who this is just now (name, language and zone are
+    # stand-ins); the workspace takes the real ones on a later contact
+    profile_known: bool = True
 
 
 @dataclass(frozen=True, slots=True)

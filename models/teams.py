@@ -60,6 +60,9 @@ class Identity(Base):
     # where the workspace writes to this person (private chat / DM channel)
     chat_id: Mapped[str | None] = mapped_column(String(128))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # the platform could not tell the person's name, language and zone when they joined:
+    # taken from it on a later contact (None or False: known)
+    profile_pending: Mapped[bool | None] = mapped_column(Boolean)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Select, bindparam, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
@@ -40,6 +40,8 @@ class Newcomer:
     chat_id: str | None = None
     guest: bool = False  # a Slack guest: an extranet member, never the team's founder
     team_name: str | None = None  # the workspace's name: a team made on first contact takes it
+    # False: the platform could not say who this is just now (see Identity.profile_pending)
+    profile_known: bool = True
 
 
 def normalize_locale(code: str | None, default: str = "en") -> str:
@@ -51,12 +53,12 @@ def normalize_locale(code: str | None, default: str = "en") -> str:
 
 async def resolve_actor(session: AsyncSession, platform: str, external_id: str) -> Actor | None:
     found = await resolve_identity(session, platform, external_id)
-    return found[0] if found is not None else None
+    return found.actor if found is not None else None
 
 
 # built once, run for every incoming event
 _IDENTITY = (
-    select(User, Identity.active, Identity.chat_id)
+    select(User, Identity.active, Identity.chat_id, Identity.profile_pending)
     .join(Identity, Identity.user_id == User.id)
     .where(
         Identity.platform == bindparam("platform"),
@@ -71,11 +73,16 @@ _IDENTITY_AND_DIALOG = _IDENTITY.add_columns(DialogState).outerjoin(
 )
 
 
+class Found(NamedTuple):
+    actor: Actor
+    stale: bool  # the identity needs refreshing: switched off after a 403, or no DM known
+    profile_pending: bool  # the platform could not tell who they are when they joined
+
+
 async def resolve_identity(
     session: AsyncSession, platform: str, external_id: str, *, in_chat: str | None = None
-) -> tuple[Actor, bool] | None:
-    """The acting person and whether their identity needs refreshing (switched off
-    after a 403, or no private chat known yet), in one query.
+) -> Found | None:
+    """The acting person and what of their identity needs refreshing, in one query.
 
     With `in_chat`, the same query reads the person's open dialog in that chat, so
     the unit of work knows it (services.dialogs) without asking again."""
@@ -93,7 +100,7 @@ async def resolve_identity(
         ).one_or_none()
     if row is None:
         return None
-    user, identity_active, chat_id = row[0], row[1], row[2]
+    user, identity_active, chat_id, pending = row[0], row[1], row[2], row[3]
     if not user.active:
         return None
     pinned = session.info.setdefault("pinned", [])
@@ -101,8 +108,8 @@ async def resolve_identity(
     # work, so later look-ups of the same person (session.get) need no query
     pinned.append(user)
     if in_chat is not None:
-        dialogs.loaded(session, (platform, in_chat, external_id), row[3])
-    return Actor.of(user), (not identity_active) or chat_id is None
+        dialogs.loaded(session, (platform, in_chat, external_id), row[4])
+    return Found(Actor.of(user), (not identity_active) or chat_id is None, bool(pending))
 
 
 async def removed_from(session: AsyncSession, platform: str, external_id: str) -> str | None:
@@ -140,9 +147,51 @@ async def _attach_identity(session: AsyncSession, user: User, who: Newcomer) -> 
             platform=who.platform,
             external_id=who.external_id,
             chat_id=who.chat_id,
+            profile_pending=not who.profile_known or None,
         )
     )
     await session.flush()
+
+
+async def refresh_profile(session: AsyncSession, who: Newcomer) -> Actor | None:
+    """A person who joined while the platform could not tell who they are takes their
+    name, language and zone now that it does (nothing if already known)."""
+    row = (
+        await session.execute(
+            select(User, Identity)
+            .join(Identity, Identity.user_id == User.id)
+            .where(
+                Identity.platform == who.platform,
+                Identity.external_id == who.external_id,
+                Identity.profile_pending.is_(True),
+            )
+        )
+    ).one_or_none()
+    if row is None:
+        return None
+    user, identity = row
+    user.name = who.name[:200]
+    user.username = who.username or user.username
+    if who.locale:
+        user.locale = normalize_locale(who.locale, user.locale)
+    if who.timezone:
+        user.timezone = who.timezone
+    identity.profile_pending = None
+    await session.flush()
+    return Actor.of(user)
+
+
+async def profile_settled(session: AsyncSession, platform: str, external_id: str) -> None:
+    """The person set their own language or zone: a late platform profile does not undo it."""
+    await session.execute(
+        update(Identity)
+        .where(
+            Identity.platform == platform,
+            Identity.external_id == external_id,
+            Identity.profile_pending.is_(True),
+        )
+        .values(profile_pending=None)
+    )
 
 
 async def create_team(

@@ -9,7 +9,7 @@ import pytest
 
 from scheduler.dispatcher import Dispatcher
 from tests.fakes import slack_api
-from tests.fakes.slack_harness import slack_http
+from tests.fakes.slack_harness import slack_http, slash_command_body
 
 ANNA, BORIS = "U0ANNA", "U0BORIS"
 
@@ -496,6 +496,61 @@ async def test_a_colleague_mentioned_before_their_first_contact_gets_the_task(
         ).drain()
         told = [m for m in slack.fake.of("chat.postMessage") if m["channel"] == "D0PETR"]
         assert told and "Boris gave you a task." in slack_api.message_text(told[-1]), told
+
+
+async def test_a_mention_of_an_outsider_or_of_someone_slack_cannot_tell_joins_no_one(
+    sqlite_url: str,
+) -> None:
+    """A user of another workspace mentioned in a shared (Slack Connect) channel is not
+    made an employee, nor is a colleague while users.info fails: the author is told
+    privately, and neither of them reads the team's feed or is on its people list."""
+    vendor, mike = "U0EXT", "U0MIKE"
+    async with slack_http(sqlite_url) as slack:
+        slack.fake.add_user(ANNA, "Anna")
+        slack.fake.add_user(vendor, "Vendor Guy")
+        slack.fake.users[vendor]["team_id"] = "T0OTHER"
+        slack.fake.add_user(mike, "Mike")
+        await slack.command("start", user=ANNA)
+        await slack.command("post Salary review next week", user=ANNA, channel="D0ANNA")
+        await slack.command(
+            "task Share roadmap <@U0EXT|vendor> tomorrow", user=ANNA, channel="C0SHARED"
+        )
+        told = " ".join(slack_api.message_text(m) for m in slack.fake.of("chat.postEphemeral"))
+        assert "<@U0EXT> is in another Slack workspace" in told, told
+        slack.fake.fail("users.info", "fatal_error")
+        await slack.command("task Deploy <@U0MIKE|mike> tomorrow", user=ANNA, channel="C0DEV")
+        told = slack_api.message_text(slack.fake.of("chat.postEphemeral")[-1])
+        said = " ".join(slack.fake.texts())
+        assert "Slack could not tell me who <@U0MIKE> is just now" in told, told
+        assert "responsible *U0MIKE*" not in said and "*Mike*" not in said, said
+
+        await slack.command("people", user=ANNA, channel="D0ANNA")
+        people = slack.fake.texts()[-1]
+        assert "People (1)" in people and "Vendor" not in people, people
+        # the vendor writes from his own workspace
+        body = slash_command_body("feed", user=vendor, channel="D0EXT", team="T0OTHER")
+        await slack.send(body, slack_api.FORM_TYPE)
+        assert "Salary review" not in slack.fake.texts()[-1], slack.fake.texts()[-1]
+
+
+async def test_a_first_contact_while_slack_cannot_tell_who_it_is_is_corrected_later(
+    sqlite_url: str,
+) -> None:
+    """Olga's first command comes while users.info is rate limited: she is in with
+    what is known, and her next contact takes her Slack name, language and zone."""
+    olga = "U0OLGA"
+    async with slack_http(sqlite_url) as slack:
+        slack.fake.add_user(ANNA, "Anna")
+        slack.fake.add_user(olga, "Ольга", locale="ru-RU", tz="Europe/Berlin")
+        await slack.command("start", user=ANNA)
+        slack.fake.rate_limit("users.info", 60)
+        await slack.command("help", user=olga, channel="D0OLGA")
+        assert "*Commands*" in slack.fake.texts()[-1]  # English: her language is not known
+        await slack.command("me", user=olga, channel="D0OLGA")
+        said = slack.fake.texts()[-1]
+        assert "*Ольга*" in said and "Язык: Русский" in said and "Europe/Berlin" in said, said
+        await slack.command("people", user=ANNA, channel="D0ANNA")
+        assert "*Ольга* — employee" in slack.fake.texts()[-1], slack.fake.texts()[-1]
 
 
 async def test_personal_commands_in_a_channel_answer_the_person_alone(sqlite_url: str) -> None:

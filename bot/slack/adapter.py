@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import re
 from collections.abc import Coroutine
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -24,17 +24,18 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.app import App
 from bot.slack import actions, commands, events, shortcuts, submissions
-from bot.slack.people import People
-from bot.slack.render import Commands, home_view
+from bot.slack.people import People, sender_of, workspaces_of
+from bot.slack.render import Commands, home_view, unescape
 from bot.slack.sender import PLATFORM, Calls, Poster, SlackSender, Sleep, Target
 from handlers.events import ChatRef, FileRef, Incoming
 from handlers.i18n import Translator, translator
+from handlers.markup import mention
 from handlers.views import View
 from services import teams
 from services.errors import N_, DomainError
 from services.teams import Newcomer, normalize_locale
 
-MENTIONED = re.compile(r"<@([UW][A-Z0-9]{2,20})(?:\|[^<>]*)?>")
+MENTIONED = re.compile(r"<@([UW][A-Z0-9]{2,20})(?:\|([^<>]*))?>")
 log = structlog.get_logger(__name__)
 
 EVENTS_PATH = "/slack/events"
@@ -43,6 +44,31 @@ FILE_HOSTS = frozenset({"files.slack.com", "files-edu.slack.com", "files-gov.sla
 
 def _secret(value: Any) -> str:
     return value.get_secret_value() if value is not None else ""
+
+
+@dataclass(frozen=True, slots=True)
+class NotEnrolled:
+    """A person a command mentioned who did not join the team by it."""
+
+    user: str
+    label: str  # as the mention was written: <@U…|label>
+    outside: bool  # of another workspace; False: Slack could not tell who they are
+
+    def view(self, tr: Translator) -> View:
+        person = mention(unescape(self.label) or self.user, f"{PLATFORM}:{self.user}")
+        if self.outside:
+            body = tr(
+                "{person} is in another Slack workspace: they do not join this team, and "
+                "nothing of it is shared with them.",
+                person=person,
+            )
+        else:
+            body = tr(
+                "Slack could not tell me who {person} is just now, so they were not added "
+                "to the team. Try again in a minute.",
+                person=person,
+            )
+        return View(body=body, private=True)
 
 
 def team_of(body: dict[str, Any]) -> str | None:
@@ -142,21 +168,31 @@ class SlackAdapter:
             **fields,
         )
 
-    async def enroll_mentioned(self, text: str, author: str, team_key: str | None) -> None:
+    async def enroll_mentioned(
+        self, text: str, author: str, team_key: str | None
+    ) -> list[NotEnrolled]:
         """The workspace is the team: colleagues a command mentions (<@U…>) who have not
         written to the app yet join it now, so "assign to @Petr" finds Petr and his
-        notices reach his DM with the app."""
+        notices reach his DM with the app. Someone of another workspace (a Slack Connect
+        channel) never joins by a mention, nor anyone Slack cannot tell us about just
+        now: those are returned, for the author to be told."""
+        missed: list[NotEnrolled] = []
         if not team_key:
-            return
-        for user in dict.fromkeys(MENTIONED.findall(text)):
+            return missed
+        mentioned: dict[str, str] = {}  # user id -> the label of its first mention
+        for user, label in MENTIONED.findall(text):
+            mentioned.setdefault(user, label)
+        for user, label in mentioned.items():
             if user == author:
                 continue
             async with self.workspace.sessionmaker() as session:
                 if await teams.resolve_actor(session, PLATFORM, user) is not None:
                     continue  # known: no Slack calls
-            who = await self.people.sender(user, team_key)
-            if who.team_key != team_key:  # someone of another workspace (Slack Connect)
+            info = await self.people.lookup(user)
+            if info is None or team_key not in workspaces_of(info):
+                missed.append(NotEnrolled(user, label, outside=info is not None))
                 continue
+            who = sender_of(user, info, team_key)
             chat = await self.people.dm_channel(user)
             await self.workspace.enroll(
                 team_key,
@@ -172,6 +208,7 @@ class SlackAdapter:
                     team_name=await self.workspace_name(team_key),
                 ),
             )
+        return missed
 
     def translator_of(self, event: Incoming) -> Translator:
         locale = normalize_locale(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
@@ -10,7 +11,7 @@ from bot.slack.sender import Target
 from handlers.events import Quote, split_head
 
 if TYPE_CHECKING:
-    from bot.slack.adapter import SlackAdapter
+    from bot.slack.adapter import NotEnrolled, SlackAdapter
 
 
 def split_command(text: str) -> tuple[str, str]:
@@ -30,10 +31,11 @@ def register(bolt: AsyncApp, slack: SlackAdapter) -> None:
 async def run(slack: SlackAdapter, body: dict[str, Any]) -> None:
     user = str(body.get("user_id") or "")
     raw = str(body.get("text") or "")
-    await slack.enroll_mentioned(raw, user, str(body.get("team_id") or "") or None)
+    missed = await slack.enroll_mentioned(raw, user, str(body.get("team_id") or "") or None)
     name, args = split_command(await slack.people.readable(raw))
     channel = str(body.get("channel_id") or "") or await slack.people.dm_channel(user)
-    await run_command(slack, body, user, channel, str(body.get("user_name") or ""), name, args)
+    fallback = str(body.get("user_name") or "")
+    await run_command(slack, body, user, channel, fallback, name, args, missed)
 
 
 async def run_command(
@@ -44,11 +46,13 @@ async def run_command(
     fallback_name: str,
     command: str,
     args: str,
+    missed: Sequence[NotEnrolled] = (),
     *,
     quote: Quote | None = None,
 ) -> None:
     """Run one neutral command for a slash command or a shortcut (the message it was
-    run on as `quote`), replying in place."""
+    run on as `quote`), replying in place; the author first hears privately of the
+    people it mentions who did not join."""
     event = await slack.event(
         body,
         user=user,
@@ -66,4 +70,7 @@ async def run_command(
         response_url=body.get("response_url"),
         own_dm=event.chat.private,
     )
+    if missed:
+        tr = slack.translator_of(event)
+        await slack.poster.deliver([person.view(tr) for person in missed], target, tr)
     await slack.run_event(event, target)

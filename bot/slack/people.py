@@ -38,6 +38,12 @@ class People:
         self._dms: dict[str, str] = {}
 
     async def info(self, user_id: str) -> dict[str, Any]:
+        """The person's users.info (cached); {} when Slack did not answer."""
+        return await self.lookup(user_id) or {}
+
+    async def lookup(self, user_id: str) -> dict[str, Any] | None:
+        """users.info, cached; the older answer, or None, when Slack did not answer (a
+        failure is not cached: Slack is asked again next time)."""
         cached = self._users.get(user_id)
         now = self.clock()
         if cached is not None and now - cached[0] < self.ttl:
@@ -47,33 +53,14 @@ class People:
             user = dict(response.get("user") or {})
         except (SlackApiError, OSError, TimeoutError) as exc:
             log.warning("slack_users_info_failed", error=_error_of(exc))
-            return cached[1] if cached is not None else {}
+            return cached[1] if cached is not None else None
         if len(self._users) >= self.size:
             self._users.clear()
         self._users[user_id] = (now, user)
         return user
 
     async def sender(self, user_id: str, team_id: str | None, fallback_name: str = "") -> Sender:
-        user = await self.info(user_id)
-        profile = user.get("profile") or {}
-        name = (
-            profile.get("display_name")
-            or profile.get("real_name")
-            or user.get("real_name")
-            or user.get("name")
-            or fallback_name
-            or user_id
-        )
-        return Sender(
-            external_id=user_id,
-            name=str(name),
-            username=user.get("name") or fallback_name or None,
-            language_code=user.get("locale") or None,
-            timezone=user.get("tz") or None,
-            team_key=team_id or user.get("team_id") or None,
-            # multi- and single-channel guests are outsiders, as extranet members are
-            guest=bool(user.get("is_restricted") or user.get("is_ultra_restricted")),
-        )
+        return sender_of(user_id, await self.lookup(user_id), team_id, fallback_name)
 
     async def readable(self, text: str) -> str:
         """What a person typed, from Slack's text: mentions as @username, channels as
@@ -113,6 +100,43 @@ class People:
             return user_id
         self._dms[user_id] = channel
         return channel
+
+
+def sender_of(
+    user_id: str, user: dict[str, Any] | None, team_id: str | None, fallback_name: str = ""
+) -> Sender:
+    """The neutral sender from a users.info answer; None: Slack did not answer, so the
+    profile is not known yet (the workspace asks again on a later contact)."""
+    known = user is not None
+    user = user or {}
+    profile = user.get("profile") or {}
+    name = (
+        profile.get("display_name")
+        or profile.get("real_name")
+        or user.get("real_name")
+        or user.get("name")
+        or fallback_name
+        or user_id
+    )
+    return Sender(
+        external_id=user_id,
+        name=str(name),
+        username=user.get("name") or fallback_name or None,
+        language_code=user.get("locale") or None,
+        timezone=user.get("tz") or None,
+        team_key=team_id or user.get("team_id") or None,
+        # multi- and single-channel guests are outsiders, as extranet members are
+        guest=bool(user.get("is_restricted") or user.get("is_ultra_restricted")),
+        profile_known=known,
+    )
+
+
+def workspaces_of(user: dict[str, Any]) -> set[str]:
+    """The workspaces a users.info answer places the person in: their own, and on an
+    Enterprise Grid the organisation's workspaces they belong to."""
+    found = {str(user.get("team_id") or "")}
+    found.update(str(team) for team in (user.get("enterprise_user") or {}).get("teams") or [])
+    return found - {""}
 
 
 def _error_of(exc: BaseException) -> str:
