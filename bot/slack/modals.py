@@ -15,6 +15,13 @@ OPTION_VALUE_LIMIT = 150
 OPTIONS_LIMIT = 100
 INPUT_LIMIT = 3000
 METADATA_LIMIT = 3000
+NOTE_ID = "__note"  # the block above the fields that says what to correct
+# what a submission's state says -> how a shown view is filled in with it
+INITIAL = {
+    "value": "initial_value",
+    "selected_option": "initial_option",
+    "selected_user": "initial_user",
+}
 
 
 def _cut(text: str, limit: int) -> str:
@@ -131,3 +138,57 @@ def submitted_values(view: dict[str, Any]) -> dict[str, str]:
         if value.strip() or name not in out:
             out[name] = value
     return out
+
+
+# what of a submitted view may be sent back to Slack (views.update, response_action update)
+VIEW_KEYS = ("type", "title", "submit", "close", "blocks", "private_metadata", "callback_id")
+
+
+def resubmittable(view: dict[str, Any], note: str = "") -> dict[str, Any]:
+    """A submitted modal as it was filled in, to show again (kept open while its answer is
+    worked out, or with what to correct in `note`, shown above the fields)."""
+    state = (view.get("state") or {}).get("values") or {}
+    blocks = []
+    for block in view.get("blocks") or []:
+        if block.get("block_id") == NOTE_ID:
+            continue
+        block = dict(block)
+        if block.get("type") == "input":
+            element = dict(block.get("element") or {})
+            typed = (state.get(block.get("block_id")) or {}).get(VALUE_ID) or {}
+            for given, initial in INITIAL.items():
+                value = typed.get(given)
+                if value and given == "selected_option":
+                    value = {"text": value.get("text"), "value": value.get("value")}
+                if value:
+                    element[initial] = value
+            block["element"] = element
+        blocks.append(block)
+    if note:
+        text = {"type": "plain_text", "text": _cut(note, INPUT_LIMIT), "emoji": True}
+        blocks.insert(0, {"type": "section", "block_id": NOTE_ID, "text": text})
+    out = {key: view[key] for key in VIEW_KEYS if key in view}
+    out["blocks"] = blocks
+    out["notify_on_close"] = True
+    return out
+
+
+def finished(view: dict[str, Any], text: str, close: str) -> dict[str, Any]:
+    """A submitted modal whose answer came after the ack: it says so, with a Close button."""
+    return {
+        "type": "modal",
+        "title": view.get("title") or {"type": "plain_text", "text": "·"},
+        "close": {"type": "plain_text", "text": _cut(close, TITLE_LIMIT)},
+        "blocks": [
+            {"type": "section", "text": {"type": "plain_text", "text": _cut(text, INPUT_LIMIT)}}
+        ],
+    }
+
+
+def labels_of(view: dict[str, Any]) -> dict[str, str]:
+    """Field name -> its label, from a modal's input blocks."""
+    return {
+        str(block.get("block_id")): str((block.get("label") or {}).get("text") or "")
+        for block in view.get("blocks") or []
+        if block.get("type") == "input"
+    }

@@ -1,7 +1,10 @@
 """Modal submissions (view_submission): the whole neutral form at once.
 
 The form is checked before the ack, because field errors go back in the ack itself
-(response_action "errors"); the rest of the reply is posted after it.
+(response_action "errors"); the rest of the reply is posted after it. Slack waits 3 s
+from the request's arrival, the look-ups of who submitted it included: when the answer
+is not ready by then, the modal stays open as it was filled in (response_action
+"update") and is updated when the answer comes, with what to correct or a "Saved".
 """
 
 from __future__ import annotations
@@ -9,63 +12,103 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING, Any
 
+import structlog
 from slack_bolt.async_app import AsyncAck, AsyncApp
 
 from bot.slack import modals
-from bot.slack.sender import Target
+from bot.slack.sender import Target, error_code
 from handlers.events import Incoming
+from handlers.markup import Span
 from handlers.views import View
 
 if TYPE_CHECKING:
     from bot.slack.adapter import SlackAdapter
 
+log = structlog.get_logger(__name__)
 
-ACK_WITHIN = 2.0  # seconds: Slack's 3 s, less the way there and back
+ACK_WITHIN = 2.0  # seconds from the request's arrival: Slack's 3 s, less the way there and back
+
+Answer = tuple[Incoming, Target, list[View]]
 
 
-async def _deliver_later(
-    slack: SlackAdapter, work: asyncio.Future[list[View]], target: Target, event: Incoming
+def _errors(views: list[View]) -> dict[str, str]:
+    for reply in views:
+        errors = (reply.form or {}).get("errors")
+        if errors:
+            return {str(k): str(v) for k, v in errors.items()}
+    return {}
+
+
+async def _answer(slack: SlackAdapter, body: dict[str, Any]) -> Answer:
+    """Who submitted what, and the workspace's answer to it."""
+    view = body.get("view") or {}
+    meta = modals.metadata_of(view)
+    user = str((body.get("user") or {}).get("id") or "")
+    channel = meta.get("c") or await slack.people.dm_channel(user)
+    event = await slack.event(
+        body,
+        user=user,
+        channel=channel,
+        fallback_name=str((body.get("user") or {}).get("username") or ""),
+        kind="form",
+        form_name=meta.get("f", ""),
+        form_values=modals.submitted_values(view),
+        dedup_key=f"view:{view.get('id')}:{view.get('hash')}" if view.get("id") else None,
+    )
+    target = Target(
+        channel=channel,
+        user=user,
+        response_url=meta.get("r") or None,
+        own_dm=event.chat.private,
+    )
+    return event, target, await slack.handle(event)
+
+
+async def _answer_late(
+    slack: SlackAdapter, work: asyncio.Future[Answer], view: dict[str, Any]
 ) -> None:
-    views = await work
-    await slack.poster.deliver(views, target, slack.translator_of(event))
+    """The answer after the ack: the modal kept open shows what to correct, or that it
+    is saved (then the reply is posted); if it cannot be updated, a message says it."""
+    event, target, views = await work
+    tr = slack.translator_of(event)
+    errors = _errors(views)
+    if errors:
+        labels = modals.labels_of(view)
+        lines = [tr.s("Please correct the form:")]
+        lines += [f"• {labels.get(name) or name}: {error}" for name, error in errors.items()]
+        note = "\n".join(lines)
+        shown, replies = modals.resubmittable(view, note), []
+    else:
+        shown, replies = modals.finished(view, tr.s("Saved."), tr.s("Close")), views
+    try:
+        await slack.poster.calls.call("views.update", attempts=1, view_id=view["id"], view=shown)
+    except Exception as exc:  # closed meanwhile, or Slack refused: a message says it
+        log.info("slack_modal_update_failed", error=error_code(exc))
+        if errors:
+            replies = [View(body=[Span(note)], private=True)]
+    await slack.poster.deliver(replies, target, tr)
 
 
 def register(bolt: AsyncApp, slack: SlackAdapter) -> None:
     @bolt.view(modals.CALLBACK_ID)
     async def on_submit(ack: AsyncAck, body: dict[str, Any]) -> None:
-        view = body.get("view") or {}
-        meta = modals.metadata_of(view)
-        user = str((body.get("user") or {}).get("id") or "")
-        channel = meta.get("c") or await slack.people.dm_channel(user)
-        event = await slack.event(
-            body,
-            user=user,
-            channel=channel,
-            fallback_name=str((body.get("user") or {}).get("username") or ""),
-            kind="form",
-            form_name=meta.get("f", ""),
-            form_values=modals.submitted_values(view),
-            dedup_key=f"view:{view.get('id')}:{view.get('hash')}" if view.get("id") else None,
-        )
-        target = Target(
-            channel=channel,
-            user=user,
-            response_url=meta.get("r") or None,
-            own_dm=event.chat.private,
-        )
-        work = asyncio.ensure_future(slack.handle(event))
+        loop = asyncio.get_running_loop()
+        arrived = loop.time()  # Slack counts from here, our look-ups of the person included
+        work = asyncio.ensure_future(_answer(slack, body))
         try:
-            # Slack waits 3 s for the ack; the person's earlier work may hold the turn
-            views = await asyncio.wait_for(asyncio.shield(work), ACK_WITHIN)
+            # the person's earlier work may hold the turn
+            left = max(0.0, ACK_WITHIN - (loop.time() - arrived))
+            event, target, views = await asyncio.wait_for(asyncio.shield(work), left)
         except TimeoutError:
-            await ack()  # the modal closes; the answer (or its errors) comes as a message
-            slack.spawn(_deliver_later(slack, work, target, event))
+            # the modal stays open as it was filled in; its answer updates it
+            view = body.get("view") or {}
+            await ack(response_action="update", view=modals.resubmittable(view))
+            slack.spawn(_answer_late(slack, work, view))
             return
-        for reply in views:
-            errors = (reply.form or {}).get("errors")
-            if errors:
-                await ack(response_action="errors", errors={k: str(v) for k, v in errors.items()})
-                return
+        errors = _errors(views)
+        if errors:
+            await ack(response_action="errors", errors=errors)
+            return
         await ack()
         slack.spawn(slack.poster.deliver(views, target, slack.translator_of(event)))
 
