@@ -204,6 +204,44 @@ async def test_rate_limited_reply_waits_retry_after(sqlite_url: str) -> None:
         assert "Groups" in slack.fake.texts()[-1]
 
 
+async def test_a_reply_rate_limited_for_long_goes_by_response_url_or_after_the_limit(
+    sqlite_url: str,
+) -> None:
+    """Past the 30 s Calls wait, a reply is not lost: it goes through the request's
+    response_url; a DM message has none, so the reply waits the limit out."""
+    from tests.fakes.slack_harness import Recorder
+
+    sleep = Recorder()
+    async with slack_http(sqlite_url, sleep=sleep) as slack:
+        slack.fake.add_user(ANNA, "Anna")
+        await slack.command("start", user=ANNA, channel="D0ANNA")
+        slack.fake.rate_limit("chat.postMessage", 45)
+        await slack.command("groups", user=ANNA, channel="D0ANNA")
+        hooked = slack.fake.of("response_url")
+        assert hooked and "Groups" in slack_api.message_text(hooked[-1]), hooked
+        assert sleep.waits == []
+
+        slack.fake.rate_limit("chat.postMessage", 45)
+        await slack.event(slack_api.dm_message("/groups", user=ANNA))
+        assert sleep.waits == [45.0]
+        assert "Groups" in slack_api.message_text(slack.fake.of("chat.postMessage")[-1])
+
+
+async def test_a_rate_limited_modal_is_not_retried_past_its_trigger(sqlite_url: str) -> None:
+    """A trigger_id lives 3 s: after a 429 views.open is not tried again with it, the
+    dialog goes on in the DM at once."""
+    from tests.fakes.slack_harness import Recorder
+
+    sleep = Recorder()
+    async with slack_http(sqlite_url, sleep=sleep) as slack:
+        slack.fake.add_user(ANNA, "Anna")
+        slack.fake.rate_limit("views.open", 3)
+        await slack.command("task", user=ANNA, channel="C0GENERAL")
+        assert len(slack.fake.of("views.open")) == 1 and sleep.waits == []
+        note = slack_api.message_text(slack.fake.of("chat.postEphemeral")[-1])
+        assert "I asked you in our direct messages." in note
+
+
 async def test_mentions_reach_people_and_notifications_reach_their_dm(sqlite_url: str) -> None:
     from scheduler.dispatcher import Dispatcher
 

@@ -176,7 +176,8 @@ class Poster:
         )
         trigger, target.trigger_id = target.trigger_id, None  # a trigger opens one modal
         try:
-            await self.calls.call("views.open", trigger_id=trigger, view=payload)
+            # a trigger lives 3 s: no waiting out a 429, the dialog goes on by messages
+            await self.calls.call("views.open", attempts=1, trigger_id=trigger, view=payload)
         except SlackApiError as exc:
             log.info("slack_modal_failed", error=error_code(exc))
             return False  # the dialog goes on by messages
@@ -226,20 +227,16 @@ class Poster:
     async def _post_one(self, view: View, target: Target, message: Message) -> str | None:
         ephemeral = view.private and not target.is_dm
         try:
-            if ephemeral:
-                await self.calls.call(
-                    "chat.postEphemeral",
-                    channel=target.channel,
-                    user=target.user,
-                    text=message.text,
-                    blocks=message.blocks,
-                )
-                return None
-            response = await self.calls.call(
-                "chat.postMessage", channel=target.channel, text=message.text, blocks=message.blocks
-            )
-            return str(response.get("ts") or "") or None
+            return await self._send(target.channel, target, message, ephemeral)
         except SlackApiError as exc:
+            limited = retry_after(exc)
+            if limited is not None:  # longer than Calls waits for
+                if target.response_url:  # limited on its own, apart from the Web API
+                    await self._respond(target, message, replace=False, ephemeral=ephemeral)
+                    return None
+                log.info("slack_reply_waits", retry_after=limited, channel=target.channel)
+                await self.calls.sleep(limited)  # never lost: it goes once the limit passes
+                return await self._send(target.channel, target, message, ephemeral)
             if error_code(exc) not in NO_ACCESS_ERRORS:
                 raise
             if target.response_url:
@@ -249,10 +246,26 @@ class Poster:
             dm = await self.people.dm_channel(target.user)
             if dm == target.channel:
                 raise
+            await self._send(dm, target, message, ephemeral=False)
+            return None
+
+    async def _send(
+        self, channel: str, target: Target, message: Message, ephemeral: bool
+    ) -> str | None:
+        """One message to a channel (to the person alone when ephemeral); its ts."""
+        if ephemeral:
             await self.calls.call(
-                "chat.postMessage", channel=dm, text=message.text, blocks=message.blocks
+                "chat.postEphemeral",
+                channel=channel,
+                user=target.user,
+                text=message.text,
+                blocks=message.blocks,
             )
             return None
+        response = await self.calls.call(
+            "chat.postMessage", channel=channel, text=message.text, blocks=message.blocks
+        )
+        return str(response.get("ts") or "") or None
 
     async def _respond(
         self, target: Target, message: Message, *, replace: bool, ephemeral: bool
