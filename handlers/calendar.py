@@ -156,7 +156,8 @@ async def create_from_text(ctx: Ctx, text: str, chosen: dict[str, Any] | None = 
             body=ctx.tr(
                 "I don't know anyone called {name} in your team.",
                 name=", ".join(token.lstrip("@") for token in unknown),
-            )
+            ),
+            private=True,  # one person's mistake: theirs alone in a channel
         )
         kept = {"text": without_tokens(text, unknown), "chosen": chosen}
         return [note, await ctx.start_form("event_people", kept)]

@@ -200,7 +200,8 @@ async def ask_for_group(
 ) -> list[View]:
     """An unknown #group (or an archived one): say so, and ask (group_question) instead
     of losing the input."""
-    note = View(body=ctx.tr(unknown.key, **unknown.params))
+    # one person's mistake: theirs alone in a channel, as every error is
+    note = View(body=ctx.tr(unknown.key, **unknown.params), private=True)
     question = await ctx.start_form(form, values)
     return [note, *([question] if isinstance(question, View) else question or [])]
 

@@ -131,7 +131,7 @@ async def create_from_text(
                 if found_people
                 else N_("I don't know anyone called {name}.")
             )
-            notes.append(View(body=ctx.tr(msg, name=bold("@" + token))))
+            notes.append(View(body=ctx.tr(msg, name=bold("@" + token)), private=True))
         elif len(found_people) == 1:
             accomplices.append(found_people[0].id)
         else:

@@ -564,7 +564,7 @@ async def test_a_mention_of_an_outsider_or_of_someone_slack_cannot_tell_joins_no
         assert "<@U0EXT> is in another Slack workspace" in told, told
         slack.fake.fail("users.info", "fatal_error")
         await slack.command("task Deploy <@U0MIKE|mike> tomorrow", user=ANNA, channel="C0DEV")
-        told = slack_api.message_text(slack.fake.of("chat.postEphemeral")[-1])
+        told = " ".join(slack_api.message_text(m) for m in slack.fake.of("chat.postEphemeral"))
         said = " ".join(slack.fake.texts())
         assert "Slack could not tell me who <@U0MIKE> is just now" in told, told
         assert "responsible *U0MIKE*" not in said and "*Mike*" not in said, said
@@ -596,6 +596,29 @@ async def test_a_first_contact_while_slack_cannot_tell_who_it_is_is_corrected_la
         assert "*Ольга*" in said and "Язык: Русский" in said and "Europe/Berlin" in said, said
         await slack.command("people", user=ANNA, channel="D0ANNA")
         assert "*Ольга* — employee" in slack.fake.texts()[-1], slack.fake.texts()[-1]
+
+
+async def test_a_mistake_typed_in_a_channel_that_comes_with_a_question_is_the_persons_alone(
+    sqlite_url: str,
+) -> None:
+    """An unknown #group or @person in a task typed in a channel: what went wrong is
+    said to the person alone (ephemeral), as every other error is, and the question
+    follows in a modal."""
+    async with slack_http(sqlite_url) as slack:
+        slack.fake.add_user(ANNA, "Anna")
+        await slack.command("start", user=ANNA)
+        before = len(slack.fake.of("chat.postMessage"))
+        await slack.command("task #Nope Fix it", user=ANNA, channel="C0GENERAL")
+        await slack.command("task Fix it @nobody", user=ANNA, channel="C0GENERAL")
+        public = [
+            slack_api.message_text(m)
+            for m in slack.fake.of("chat.postMessage")[before:]
+            if m["channel"] == "C0GENERAL"
+        ]
+        assert public == [], public
+        told = " ".join(slack_api.message_text(m) for m in slack.fake.of("chat.postEphemeral"))
+        assert "There is no group called" in told and "I don't know anyone called" in told, told
+        assert len(slack.fake.of("views.open")) == 2
 
 
 async def test_personal_commands_in_a_channel_answer_the_person_alone(sqlite_url: str) -> None:
