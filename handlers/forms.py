@@ -45,6 +45,9 @@ class Field:
     # raises DomainError when the parsed answer does not go with the answers before it:
     # the field is asked again at once, not refused at the end of the form
     check: Check | None = None
+    # the answer taken when a form filled in at once (a Slack modal) leaves the field empty:
+    # such a field is optional there; asked one by one, it is still asked
+    default: str | None = None
 
 
 @dataclass(frozen=True)
@@ -183,7 +186,7 @@ class FormsEngine:
                 {
                     "name": fld.name,
                     "label": ctx.tr.s(fld.prompt),
-                    "optional": fld.optional,
+                    "optional": fld.optional or fld.default is not None,
                     "multiline": fld.multiline,
                     "file": fld.accepts_file,
                     "choices": [[label, value] for label, value in options],
@@ -340,7 +343,7 @@ class FormsEngine:
         for fld in form.fields:
             if form.skip_filled and fld.name in values:
                 continue
-            raw = (raw_values.get(fld.name) or "").strip()
+            raw = (raw_values.get(fld.name) or "").strip() or fld.default or ""
             if not raw:
                 if fld.optional:
                     values[fld.name] = None

@@ -409,12 +409,14 @@ router.form(
                 N_("Who is responsible? A name or @username; “me” for yourself."),
                 parse_person,
                 choices=person_choices,
+                default="me",
             ),
             Field(
                 "deadline",
                 N_("Deadline? For example: tomorrow 15:00, next fri, 31.12 18:00."),
                 parse_deadline,
                 choices=deadline_choices,
+                default="-",  # no deadline
             ),
             Field(
                 "description",

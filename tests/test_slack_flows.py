@@ -253,9 +253,10 @@ async def test_task_through_the_modal_and_buttons_to_completion(sqlite_url: str)
         modal = slack.last_modal()
         ids = [b["block_id"] for b in modal["blocks"]]
         assert ids[:3] == ["title", "responsible", "responsible__typed"]
-        # nothing typed for a required field: the modal shows the error in place
-        status, answer = await slack.submit({"title": "Call <Ivanov> back"}, user=ANNA)
-        assert answer["response_action"] == "errors" and "responsible" in answer["errors"]
+        # a deadline that cannot be read: the modal shows the error in place
+        typed = {"title": "Call <Ivanov> back", "deadline": "blah blah"}
+        status, answer = await slack.submit(typed, user=ANNA)
+        assert answer["response_action"] == "errors" and "deadline" in answer["errors"]
         # a name typed under the quick picks, a deadline picked from them
         values = {"title": "Call <Ivanov> back", "responsible": "@boris", "deadline": "Tomorrow"}
         status, answer = await slack.submit(values, user=ANNA)
@@ -619,6 +620,23 @@ async def test_a_mistake_typed_in_a_channel_that_comes_with_a_question_is_the_pe
         told = " ".join(slack_api.message_text(m) for m in slack.fake.of("chat.postEphemeral"))
         assert "There is no group called" in told and "I don't know anyone called" in told, told
         assert len(slack.fake.of("views.open")) == 2
+
+
+async def test_the_task_modals_optional_fields_may_be_left_empty(sqlite_url: str) -> None:
+    """Responsible and Deadline are optional in the modal, and truly so: left empty,
+    the task is the author's own and has no deadline."""
+    async with slack_http(sqlite_url) as slack:
+        slack.fake.add_user(ANNA, "Anna")
+        await slack.command("start", user=ANNA)
+        await slack.command("task", user=ANNA, channel="D0ANNA")
+        blocks = {b["block_id"]: b for b in slack.last_modal()["blocks"]}
+        assert blocks["title"]["optional"] is False
+        assert blocks["responsible"]["optional"] and blocks["deadline"]["optional"]
+        status, answer = await slack.submit({"title": "Write the spec"}, user=ANNA)
+        assert status == 200 and answer == {}, answer
+        card = slack.fake.texts()[-2] + slack.fake.texts()[-1]
+        assert "*Write the spec*" in card and "responsible *Anna*" in card, card
+        assert "Deadline: no deadline" in card, card
 
 
 async def test_personal_commands_in_a_channel_answer_the_person_alone(sqlite_url: str) -> None:
