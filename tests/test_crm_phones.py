@@ -100,7 +100,7 @@ async def test_numbers_kept_before_normalisation_match_the_others(
                 .where(CrmLead.name == f"Client {n}")
                 .values(phone=phone, phone_key=digits)
             )
-    await asyncio.to_thread(downgrade, sqlite_url, "0016")
+    await asyncio.to_thread(downgrade, sqlite_url, "0017")
     await upgrade_async(sqlite_url)
 
     for number in ("+7 912 123-45-67", "8 912 123 45 67", "79121234567"):

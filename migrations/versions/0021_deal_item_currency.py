@@ -2,7 +2,7 @@
 added), so a change of the deal's amount never relabels it
 
 Revision ID: 0021
-Revises: 0016
+Revises: 0018
 """
 from collections.abc import Sequence
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0021"
-down_revision: str | None = "0016"
+down_revision: str | None = "0018"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -3,7 +3,7 @@ joined (Slack's users.info failed): their name, language and zone are taken from
 a later contact.
 
 Revision ID: 0026
-Revises: 0017
+Revises: 0021
 """
 from collections.abc import Sequence
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0026"
-down_revision: str | None = "0017"
+down_revision: str | None = "0021"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

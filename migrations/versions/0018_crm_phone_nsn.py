@@ -1,15 +1,16 @@
-"""CRM: a lead page's taken sends are kept by key (the same send again creates nothing,
-on any process, after a restart); phones are matched by their national number
+"""CRM: phones are matched by their national number
 
 Leads, contacts and companies get phone_nsn (services.crm_phones.national_number: the
 number without its country code and trunk prefix, the same for "+7 912 123-45-67",
 "8 912 123-45-67" and "912 123 45 67"), indexed with the team. Existing rows get it from
 their phone as typed and their team's country, and their phone_key is worked out again
 the same way: rows kept before numbers were normalised ("89121234567" as its own key)
-match the others too.
+match the others too. The rules are the application's (services.crm_phones) as they
+are when the migration runs: they only ever learn more numbers, and a row they read
+differently later is read again when it is saved.
 
-Revision ID: 0017
-Revises: 0016
+Revision ID: 0018
+Revises: 0017
 """
 from collections.abc import Sequence
 
@@ -21,36 +22,13 @@ from services.crm_phones import EXTENSION, national_number, phone_key, team_coun
 PHONE_TABLES = ("crm_leads", "crm_contacts", "crm_companies")
 BATCH = 1000
 
-revision: str = "0017"
-down_revision: str | None = "0016"
+revision: str = "0018"
+down_revision: str | None = "0017"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    op.create_table(
-        "crm_form_sends",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("form_id", sa.Integer(), nullable=False),
-        sa.Column("key", sa.String(length=80), nullable=False),
-        sa.Column("lead_id", sa.Integer(), nullable=True),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["form_id"],
-            ["crm_forms.id"],
-            name=op.f("fk_crm_form_sends_form_id_crm_forms"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["lead_id"],
-            ["crm_leads.id"],
-            name=op.f("fk_crm_form_sends_lead_id_crm_leads"),
-            ondelete="SET NULL",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_crm_form_sends")),
-        sa.UniqueConstraint("form_id", "key", name=op.f("uq_crm_form_sends_form_id")),
-        sqlite_autoincrement=True,
-    )
     for name in PHONE_TABLES:  # plain ADD COLUMNs, which SQLite has too: no rebuilding
         op.add_column(name, sa.Column("phone_nsn", sa.String(20), server_default="", nullable=False))
         op.create_index(f"ix_{name}_team_phone_nsn", name, ["team_id", "phone_nsn"])
@@ -105,4 +83,3 @@ def downgrade() -> None:
         ) as batch_op:
             batch_op.drop_index(f"ix_{name}_team_phone_nsn")
             batch_op.drop_column("phone_nsn")
-    op.drop_table("crm_form_sends")
