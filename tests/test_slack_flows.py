@@ -798,6 +798,7 @@ async def test_a_task_card_in_a_bound_channel_is_everyones(sqlite_url: str) -> N
         assert last.get("response_type") == "ephemeral" and last.get("replace_original"), last
         assert "Complete" in slack_api.buttons_of(last["blocks"]), last
 
+
 async def test_a_crm_form_answered_in_a_channel_stays_with_the_person(sqlite_url: str) -> None:
     """A deal made through the modal in a channel, marked lost from its ephemeral card,
     and a product added: every answer is ephemeral, as the typed commands' are; none is

@@ -641,6 +641,7 @@ async def test_a_task_card_in_a_groups_chat_is_everyones(
         (own,) = [c for c in calls if c.chat_id == "217" and c.text]
         assert {"Пауза", "Завершить"} <= dict(own.buttons).keys(), own.buttons
 
+
 async def test_a_crm_form_started_in_a_group_goes_on_in_the_private_chat(
     sqlite_url: str, fake: FakeTelegram
 ) -> None:
