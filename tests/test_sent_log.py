@@ -63,7 +63,11 @@ async def test_a_full_batch_goes_at_once(engine: AsyncEngine) -> None:
     log = messages.SentLog(maker, delay=60, batch=10)
     for k in range(10):
         log.add("slack", "C1", f"17.{k}", "lead:1")
-    await asyncio.sleep(0.05)
+    # written long before the 60 s delay (a busy machine may take a moment)
+    for _ in range(100):
+        if len(await _rows(maker)) == 10:
+            break
+        await asyncio.sleep(0.05)
     assert len(await _rows(maker)) == 10
     await log.close()
 
