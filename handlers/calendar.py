@@ -339,7 +339,7 @@ async def events_command(ctx: Ctx) -> Any:
     if word in ("picture", "png", "картинка"):
         return ctx.for_me(await picture_view(ctx, "w"))
     if word.startswith("#"):
-        group, _ = await resolve_group(ctx, ctx.args.strip())
+        group, _ = await resolve_group(ctx, ctx.args.strip(), to_read=True)
         return await group_agenda(ctx, group.id)
     said = " ".join(ctx.args.lower().split())
     for code, words in RANGES.items():

@@ -27,7 +27,7 @@ async def ics_command(ctx: Ctx) -> Any:
     text = ctx.args.strip()
     group_id = None
     if text.startswith("#"):
-        group, text = await resolve_group(ctx, text)
+        group, text = await resolve_group(ctx, text, to_read=True)
         group_id = group.id
     name = await calendar_ics.calendar_name(ctx.session, ctx.me, group_id)
     if text.lower() in LINK_WORDS:

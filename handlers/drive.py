@@ -230,7 +230,7 @@ async def drive_command(ctx: Ctx) -> Any:
         return await item_view(ctx, f"{kind.lower()}:{rest.strip()}")
     group_id = None
     if text.startswith("#"):
-        group, text = await resolve_group(ctx, text)
+        group, text = await resolve_group(ctx, text, to_read=True)
         group_id = group.id
     return await list_view(ctx, 1, search=text, group_id=group_id)
 

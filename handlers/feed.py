@@ -19,6 +19,7 @@ from handlers.views import Button, View
 from models.feed import Post, PostComment
 from models.teams import User
 from services import feed, feed_polls, groups, inbox_center, notifications, users
+from services.access import get_readable_group
 from services.errors import N_ as _N
 from services.errors import DomainError
 from services.pagination import Page
@@ -54,8 +55,8 @@ async def targets(ctx: Ctx, text: str) -> tuple[int | None, list[int], str]:
     """Leading '#group' or '@people' of a /post or /poll: (group id, people ids, the rest)."""
     text = text.strip()
     if text.startswith("#"):
-        try:
-            group, rest = await resolve_group(ctx, text)
+        try:  # an archived group is found, for the post to be refused as read-only
+            group, rest = await resolve_group(ctx, text, to_read=True)
         except groups.NoSuchGroup as err:
             raise await _no_such_group(ctx, err.name) from None
         return group.id, [], rest
@@ -291,11 +292,22 @@ def delivered_view(tr: Translator, post: Post, author: str) -> View:
     return view
 
 
-async def feed_view(ctx: Ctx, page_no: int) -> View:
-    page = await feed.list_feed(ctx.session, ctx.me, page=page_no, per_page=ctx.services.page_size)
-    lines: list[Any] = [[bold(ctx.tr.s("Feed")), Span(f" ({page.total})")]]
+async def feed_view(ctx: Ctx, page_no: int, group_id: int | None = None) -> View:
+    """The person's feed, or a group's posts and polls (an archived group's too, to read)."""
+    page = await feed.list_feed(
+        ctx.session, ctx.me, page=page_no, per_page=ctx.services.page_size, group_id=group_id
+    )
+    if group_id is not None:
+        group = await get_readable_group(ctx.session, ctx.me, group_id)
+        lines: list[Any] = [
+            ctx.tr("Feed of {group} ({n})", group=bold(group.name), n=str(page.total))
+        ]
+    else:
+        lines = [[bold(ctx.tr.s("Feed")), Span(f" ({page.total})")]]
     if not page.items:
-        if ctx.me.is_extranet:  # they write to their groups only
+        if group_id is not None:
+            lines.append(ctx.tr("Nothing here yet."))
+        elif ctx.me.is_extranet:  # they write to their groups only
             lines.append(ctx.tr("Nothing here yet. Write the first post: /post #group TEXT"))
         else:
             lines.append(ctx.tr("Nothing here yet. Write the first post: /post TEXT"))
@@ -310,7 +322,7 @@ async def feed_view(ctx: Ctx, page_no: int) -> View:
         lines.append([Span(f"{mark} "), bold(await author_name(ctx, post)), Span(f": {text}")])
         view.row(Button(f"{mark} {text}"[:60], f"fd:o:{post.id}"))
     view.body = join_lines(lines)
-    view.row(*pager_row(ctx, page, "fd:f"))
+    view.row(*pager_row(ctx, page, "fd:f" if group_id is None else f"fd:g:{group_id}"))
     return view
 
 
@@ -376,9 +388,29 @@ async def post_command(ctx: Ctx) -> Any:
     return await card_reply(ctx, post, sent, controls=True)
 
 
-@router.command("feed", help=N_("the feed: posts and polls"), usage=N_("/feed"), lists=True)
+@router.command(
+    "feed", help=N_("the feed: posts and polls"), usage=N_("/feed [#group]"), lists=True
+)
 async def feed_command(ctx: Ctx) -> Any:
-    return await feed_view(ctx, 1)
+    text = ctx.args.strip()
+    if text.startswith("#"):
+        group, _ = await resolve_group(ctx, text, to_read=True)
+        return await group_feed(ctx, group.id, 1)
+    bound = await ctx.chat_group()  # a bound group chat shows its group's posts
+    return await feed_view(ctx, 1) if bound is None else await group_feed(ctx, bound.id, 1)
+
+
+async def group_feed(ctx: Ctx, group_id: int, page_no: int) -> View:
+    """A group's posts and polls; in the group's own chat everyone's message there, in
+    the team's language (as tasks_list.group_list), for whoever may read them all."""
+    bound = await ctx.chat_group()
+    if bound is None or bound.id != group_id:
+        return await feed_view(ctx, page_no, group_id)
+    if ctx.me.is_admin or await groups.is_member(ctx.session, group_id, ctx.me.user_id):
+        return await ctx.for_everyone(lambda: feed_view(ctx, page_no, group_id))
+    view = await feed_view(ctx, page_no, group_id)
+    ctx.for_me(view)
+    return view
 
 
 SHARE_KINDS = {
@@ -479,8 +511,12 @@ async def readers_view(ctx: Ctx, post_id: int, page_no: int) -> View:
 @router.action("fd")
 async def feed_action(ctx: Ctx) -> Any:
     verb = ctx.action_args[0] if ctx.action_args else "f"
-    if verb == "f":
-        view = await feed_view(ctx, ctx.page_arg(1))
+    if verb in ("f", "g"):
+        view = await (
+            group_feed(ctx, ctx.int_arg(1), ctx.page_arg(2))
+            if verb == "g"
+            else feed_view(ctx, ctx.page_arg(1))
+        )
         view.edit = True
         return view
     post_id = ctx.int_arg(1)

@@ -139,9 +139,10 @@ async def members_view(ctx: Ctx, group_id: int, page_no: int) -> View:
     return view
 
 
-async def resolve_group(ctx: Ctx, text: str) -> tuple[Group, str]:
-    """The group named at the start of `text` (longest visible name wins) and the rest."""
-    return await groups.named_at_start(ctx.session, ctx.me, text)
+async def resolve_group(ctx: Ctx, text: str, *, to_read: bool = False) -> tuple[Group, str]:
+    """The group named at the start of `text` (longest visible name wins) and the rest;
+    `to_read`: an archived one too (its things are read as before)."""
+    return await groups.named_at_start(ctx.session, ctx.me, text, to_read=to_read)
 
 
 # "without a group", typed

@@ -132,9 +132,9 @@ async def gantt_view(ctx: Ctx, group_id: int | None) -> View:
     now = utcnow()
     marks = Marks(now=now, today=ctx.tr.s("today"))
     if group_id is not None:
-        from services.access import get_visible_group
+        from services.access import get_readable_group
 
-        group = await get_visible_group(ctx.session, ctx.me, group_id)
+        group = await get_readable_group(ctx.session, ctx.me, group_id)
         title = ctx.tr.s("Gantt chart: {group}", group=group.name)
         if group.is_project and group.deadline is not None:
             marks.project_deadline = group.deadline

@@ -224,7 +224,8 @@ async def candidates(ctx: Ctx, token: str) -> list[User]:
 
 
 async def resolve_group(ctx: Ctx, name: str) -> int:
-    found = await groups.find_groups(ctx.session, ctx.me, name)
+    """The group a list or chart is asked for (/tasks #Sales): an archived one too."""
+    found = await groups.find_groups(ctx.session, ctx.me, name, to_read=True)
     exact = [g for g in found if g.name_key == groups.name_key(name)]
     if exact:
         return exact[0].id

@@ -17,7 +17,7 @@ from handlers.views import Button, View
 from models.groups import Group
 from models.teams import User
 from services import tasks
-from services.access import get_visible_group
+from services.access import get_readable_group
 from services.groups import is_member
 from services.pagination import Page
 from services.users import names_of
@@ -60,7 +60,7 @@ async def list_view(ctx: Ctx, flt: str, page_no: int, group_id: int | None = Non
         ctx.session, ctx.me, flt, group_id=group_id, page=page_no, per_page=ctx.services.page_size
     )
     if flt == "group" and group_id is not None:
-        group: Group = await get_visible_group(ctx.session, ctx.me, group_id)
+        group: Group = await get_readable_group(ctx.session, ctx.me, group_id)
         title = ctx.tr("Tasks of {group} ({count})", group=bold(group.name), count=str(page.total))
         if group.is_project:
             when = ctx.tr.when(group.deadline) if group.deadline else ctx.tr.s("no deadline")

@@ -283,7 +283,7 @@ async def timesheet_command(ctx: Ctx) -> Any:
         if text.startswith("#"):
             from handlers.groups import resolve_group
 
-            group, _tail = await resolve_group(ctx, text)
+            group, _tail = await resolve_group(ctx, text, to_read=True)
             target, target_id = "g", group.id
         else:
             from handlers.people import pick_person

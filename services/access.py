@@ -61,10 +61,13 @@ def member_group_ids(actor: Actor) -> Select[Any]:
     return select(GroupMember.group_id).where(GroupMember.user_id == actor.user_id)
 
 
-def visible_groups(actor: Actor, *, archived: bool = False) -> Select[Any]:
+def visible_groups(actor: Actor, *, archived: bool | None = False) -> Select[Any]:
     """Groups the actor may see: open or joined ones in the team; extranet: joined only.
-    `archived`: the archived ones instead, that the actor would see were they not."""
-    query = select(Group).where(Group.team_id == actor.team_id, Group.archived.is_(archived))
+    `archived`: the archived ones instead, that the actor would see were they not; None:
+    both (an archived group's things are read as before)."""
+    query = select(Group).where(Group.team_id == actor.team_id)
+    if archived is not None:
+        query = query.where(Group.archived.is_(archived))
     if actor.is_extranet:
         return query.where(Group.id.in_(member_group_ids(actor)))
     if actor.is_admin:
@@ -72,9 +75,12 @@ def visible_groups(actor: Actor, *, archived: bool = False) -> Select[Any]:
     return query.where(or_(Group.is_open.is_(True), Group.id.in_(member_group_ids(actor))))
 
 
-async def get_visible_group(session: AsyncSession, actor: Actor, group_id: int) -> Group:
+async def get_visible_group(
+    session: AsyncSession, actor: Actor, group_id: int, *, archived: bool | None = False
+) -> Group:
+    """A group in the actor's lists (`archived`: as visible_groups has it)."""
     group = (
-        await session.execute(visible_groups(actor).where(Group.id == group_id))
+        await session.execute(visible_groups(actor, archived=archived).where(Group.id == group_id))
     ).scalar_one_or_none()
     if group is None:
         raise not_found()
@@ -130,12 +136,16 @@ async def ensure_group_writable(session: AsyncSession, actor: Actor, group_id: i
 async def get_writable_group(session: AsyncSession, actor: Actor, group_id: int) -> Group:
     """A visible group something new goes into: an archived one refuses (ReadOnlyGroup)
     rather than being unknown."""
-    archived = (
-        await session.execute(visible_groups(actor, archived=True).where(Group.id == group_id))
-    ).scalar_one_or_none()
-    if archived is not None:
-        raise ReadOnlyGroup(actor, archived)
-    return await get_visible_group(session, actor, group_id)
+    group = await get_readable_group(session, actor, group_id)
+    if group.archived:
+        raise ReadOnlyGroup(actor, group)
+    return group
+
+
+async def get_readable_group(session: AsyncSession, actor: Actor, group_id: int) -> Group:
+    """A group whose things the actor reads: a visible one, archived or not (an archived
+    group's tasks, events, posts and files are read as before; see get_writable_group)."""
+    return await get_visible_group(session, actor, group_id, archived=None)
 
 
 async def get_team_user(session: AsyncSession, actor: Actor, user_id: int) -> User:

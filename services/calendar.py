@@ -22,8 +22,8 @@ from models.teams import User
 from services.access import (
     Actor,
     ensure_group_writable,
+    get_readable_group,
     get_team_user,
-    get_visible_group,
     get_writable_group,
     member_group_ids,
 )
@@ -391,7 +391,7 @@ async def occurrences(
     """Occurrences in [start, end) of the actor's own calendar, or of a group's calendar."""
     cond = [Event.team_id == actor.team_id, Event.parent_id.is_(None), visible_events(actor)]
     if group_id is not None:
-        await get_visible_group(session, actor, group_id)
+        await get_readable_group(session, actor, group_id)
         cond.append(Event.group_id == group_id)
     else:
         mine = select(EventAttendee.event_id).where(EventAttendee.user_id == actor.user_id)

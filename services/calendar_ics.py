@@ -18,7 +18,7 @@ from models.base import utcnow
 from models.calendar import CalendarFeedToken, Event, EventAttendee, EventOccurrenceAnswer
 from models.groups import Group, GroupMember
 from models.teams import User
-from services.access import Actor, get_visible_group
+from services.access import Actor, get_readable_group
 from services.calendar import occurrence_answers, visible_events
 from services.calendar_recur import key_to_time, occ_key, weekday_set
 from services.errors import DomainError
@@ -280,7 +280,7 @@ async def entries(
     """The events of the actor's own calendar (or of a group), the last 90 days onward."""
     since = (now or utcnow()) - PAST
     if group_id is not None:
-        await get_visible_group(session, actor, group_id)
+        await get_readable_group(session, actor, group_id)
         if await session.get(GroupMember, (group_id, actor.user_id)) is None:
             return []  # a group's calendar is its members'
         scope = Event.group_id == group_id
@@ -392,7 +392,7 @@ def _hash(token: str) -> str:
 async def new_token(session: AsyncSession, actor: Actor, group_id: int | None = None) -> str:
     """A fresh secret for the actor's (or a group's) feed; the previous one stops working."""
     if group_id is not None:
-        await get_visible_group(session, actor, group_id)
+        await get_readable_group(session, actor, group_id)
     await session.execute(
         delete(CalendarFeedToken).where(
             CalendarFeedToken.user_id == actor.user_id,

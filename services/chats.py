@@ -19,7 +19,7 @@ from models.teams import Identity
 from services import outbox
 from services.access import (
     Actor,
-    get_visible_group,
+    get_readable_group,
     get_writable_group,
     require_staff,
     visible_groups,
@@ -80,7 +80,7 @@ async def bind(
         if current.group_id == group.id:
             return group, False
         try:
-            previous = await get_visible_group(session, actor, current.group_id)
+            previous = await get_readable_group(session, actor, current.group_id)
         except NotFound:
             raise Forbidden(
                 N_("Only a team admin or the group's owner can bind a chat to it.")
@@ -109,7 +109,7 @@ async def unbind(session: AsyncSession, actor: Actor, platform: str, chat_id: st
     current = await binding_of(session, platform, chat_id)
     if current is None or current.team_id != actor.team_id:
         raise DomainError(N_("This chat is not bound to a group."))
-    group = await get_visible_group(session, actor, current.group_id)
+    group = await get_readable_group(session, actor, current.group_id)
     _require_manager(actor, group)
     await session.delete(current)
     await session.flush()
@@ -130,12 +130,13 @@ async def chat_closed(session: AsyncSession, platform: str, chat_id: str) -> boo
 async def bound_group(
     session: AsyncSession, actor: Actor, platform: str, chat_id: str
 ) -> Group | None:
-    """The group this chat speaks for, when the actor may see it."""
+    """The group this chat speaks for, when the actor may see it; an archived one too
+    (its things are read there, and what would add or change one is refused)."""
     current = await binding_of(session, platform, chat_id)
     if current is None or current.team_id != actor.team_id:
         return None
     try:
-        return await get_visible_group(session, actor, current.group_id)
+        return await get_readable_group(session, actor, current.group_id)
     except NotFound:
         return None
 

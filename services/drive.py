@@ -15,7 +15,7 @@ from models.teams import User
 from services.access import (
     Actor,
     ensure_group_writable,
-    get_visible_group,
+    get_readable_group,
     get_writable_group,
     member_group_ids,
 )
@@ -121,7 +121,7 @@ async def list_files(
 ) -> Page[DriveFile]:
     query = select(DriveFile).where(visible_files(actor))
     if group_id is not None:
-        await get_visible_group(session, actor, group_id)
+        await get_readable_group(session, actor, group_id)
         query = query.where(DriveFile.group_id == group_id)
     if mine:
         query = query.where(DriveFile.owner_id == actor.user_id)

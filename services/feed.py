@@ -22,8 +22,8 @@ from services import notifications
 from services.access import (
     Actor,
     ensure_group_writable,
+    get_readable_group,
     get_team_user,
-    get_visible_group,
     get_writable_group,
     member_group_ids,
 )
@@ -145,7 +145,7 @@ async def list_feed(
 ) -> Page[Post]:
     query = select(Post).where(visible_posts(actor))
     if group_id is not None:
-        await get_visible_group(session, actor, group_id)
+        await get_readable_group(session, actor, group_id)
         query = query.where(Post.group_id == group_id)
     return await paginate(
         session, query.order_by(Post.created_at.desc(), Post.id.desc()), page, per_page

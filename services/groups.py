@@ -131,20 +131,23 @@ async def list_groups(
     return await paginate(session, query.order_by(Group.name_key), page, per_page)
 
 
-async def find_groups(session: AsyncSession, actor: Actor, text: str) -> list[Group]:
-    """Visible groups by exact name, else by name prefix or substring."""
+async def find_groups(
+    session: AsyncSession, actor: Actor, text: str, *, to_read: bool = False
+) -> list[Group]:
+    """Visible groups by exact name, else by name prefix or substring; `to_read`:
+    archived ones too (their things are read as before)."""
     key = name_key(text)
     if not key:
         return []
+    query = visible_groups(actor, archived=None if to_read else False)
     exact: Group | None = (
-        await session.execute(visible_groups(actor).where(Group.name_key == key))
+        await session.execute(query.where(Group.name_key == key))
     ).scalar_one_or_none()
     if exact is not None:
         return [exact]
     escaped = key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     rows = await session.execute(
-        visible_groups(actor)
-        .where(Group.name_key.like(f"%{escaped}%", escape="\\"))
+        query.where(Group.name_key.like(f"%{escaped}%", escape="\\"))
         .order_by(Group.name_key)
         .limit(10)
     )
@@ -156,23 +159,28 @@ def _after_words(text: str, count: int) -> str:
     return re.sub(rf"^\s*(?:\S+\s+){{{count - 1}}}\S+", "", text, count=1).strip()
 
 
-async def named_at_start(session: AsyncSession, actor: Actor, text: str) -> tuple[Group, str]:
+async def named_at_start(
+    session: AsyncSession, actor: Actor, text: str, *, to_read: bool = False
+) -> tuple[Group, str]:
     """The visible group named at the start of `text` ("Acme Website fix the header":
     the longest name that is whole words of it wins) and the rest of the text; else the
-    group its first word names. DomainError when none or several match."""
+    group its first word names. DomainError when none or several match (an archived
+    group named is said to be, ArchivedGroup; `to_read`: it is found, to be read)."""
     text = text.strip().lstrip("#")
     if text.startswith('"') and '"' in text[1:]:  # #"Big sales"
         name, rest = text[1:].split('"', 1)
-        found = await find_groups(session, actor, name)
+        found = await find_groups(session, actor, name, to_read=to_read)
         exact = [g for g in found if g.name_key == name_key(name)]
         if not exact:
             raise await _unknown(session, actor, name, name)
         return exact[0], rest.strip()
-    group = await _named_at_start(session, visible_groups(actor), text)
+    group = await _named_at_start(
+        session, visible_groups(actor, archived=None if to_read else False), text
+    )
     if group is not None:
         return group, _after_words(text, len(group.name_key.split()))
     first = text.split(maxsplit=1)[0]
-    found = await find_groups(session, actor, first)
+    found = await find_groups(session, actor, first, to_read=to_read)
     if len(found) == 1:
         return found[0], _after_words(text, 1)
     if not found:

@@ -22,8 +22,8 @@ from models.teams import Role, User
 from services.access import (
     Actor,
     ensure_group_writable,
+    get_readable_group,
     get_team_user,
-    get_visible_group,
     get_writable_group,
     member_group_ids,
 )
@@ -386,7 +386,7 @@ async def list_tasks(
     elif flt == "group":
         if group_id is None:
             raise DomainError(N_("Which group? For example: /tasks #Sales"))
-        group = await get_visible_group(session, actor, group_id)
+        group = await get_readable_group(session, actor, group_id)
         query = query.where(Task.group_id == group.id)
     if not include_closed or flt == "overdue":
         query = query.where(Task.is_open.is_(True))

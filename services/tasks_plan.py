@@ -8,7 +8,7 @@ from sqlalchemy import ColumnElement, Select, and_, delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.tasks import PlanCard, PlanColumn, Task, TaskDependency, TaskMember
-from services.access import Actor, get_visible_group
+from services.access import Actor, get_readable_group
 from services.errors import N_, DomainError, not_found
 from services.pagination import Page, paginate
 from services.tasks import ACCOMPLICE, get_task, is_doer, visible_tasks
@@ -257,7 +257,7 @@ async def gantt_data(
     their dependencies, and how many there are in all."""
     query = visible_tasks(actor).where(Task.is_open.is_(True), Task.deadline.is_not(None))
     if group_id is not None:
-        group = await get_visible_group(session, actor, group_id)
+        group = await get_readable_group(session, actor, group_id)
         query = query.where(Task.group_id == group.id)
     else:
         uid = actor.user_id

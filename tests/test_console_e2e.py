@@ -425,3 +425,28 @@ async def test_an_archived_group_is_read_only_until_restored(sqlite_app: App) ->
     assert "Comment added." in out, out
     out = await boss.say("/event Retro tomorrow 16:00 #Site")
     assert "Event created" in out, out
+
+
+async def test_an_archived_groups_things_are_listed_to_read(sqlite_app: App) -> None:
+    """/tasks #Site, /events #Site, /feed #Site and /drive #Site list an archived
+    group's things as before (reading it works); only adding to it is refused."""
+    boss = ConsoleDriver(sqlite_app, user="Boss", lang="en")
+    await boss.say("/start")
+    await boss.say("/groups new Site project")
+    await boss.say("/task Build landing page #Site")
+    await boss.say("/post #Site Kickoff on Monday")
+    await boss.say("/event Site review tomorrow 15:00 #Site")
+    await boss.say("/groups archive Site")
+
+    out = await boss.say("/tasks #Site")
+    assert "Tasks of Site (1)" in out and "Build landing page" in out, out
+    out = await boss.say("/events #Site")
+    assert "Site review" in out and "archived" not in out, out
+    out = await boss.say("/feed #Site")
+    assert "Feed of Site (1)" in out and "Kickoff on Monday" in out, out
+    out = await boss.say("/drive #Site")
+    assert "Files" in out and "archived" not in out, out
+    out = await boss.say("/gantt #Site")
+    assert "archived" not in out and "no group" not in out, out
+    out = await boss.say("/post #Site Another one")
+    assert "Site is archived" in out, out

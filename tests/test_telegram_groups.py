@@ -11,7 +11,9 @@ from sqlalchemy import select
 
 from models.base import utcnow
 from models.chats import ChatBinding
+from models.feed import Post
 from models.outbox import OutboxMessage
+from models.tasks import Task
 from scheduler.dispatcher import UNLIMITED, Dispatcher
 from tests.fakes.telegram_api import (
     BOT_USERNAME,
@@ -660,3 +662,42 @@ async def test_a_crm_form_started_in_a_group_goes_on_in_the_private_chat(
         out = await anna.say("5000 USD")
         assert "Deal #1" in out[-1].text and "Big rollout" in out[-1].text
         assert not any("Big rollout" in c.text for c in fake.sent(-100741))
+
+async def test_a_chat_bound_to_an_archived_group_reads_it_and_adds_nothing(
+    sqlite_url: str, fake: FakeTelegram
+) -> None:
+    """Dev archived, its chat keeps the binding: /task there is refused with the
+    read-only sentence (no personal task instead), /tasks, /events and /feed there list
+    Dev's things to everyone."""
+    async with running(sqlite_url, fake) as adapter:
+        anna = Chat(fake, Person(216, "Anna", "en", username="anna"))
+        await anna.say("/start", expect=2)
+        await anna.say("/groups new Dev")
+        room = -100791
+        await _in_group(fake, anna.person, room, "/bind Dev")
+        await _in_group(fake, anna.person, room, "/task Old thing")
+        await _in_group(fake, anna.person, room, "/post Release on Friday")
+        await anna.say("/groups archive Dev")
+
+        async def typed(text: str) -> list[str]:
+            before = len(fake.calls)
+            await _in_group(fake, anna.person, room, text)
+            return [c.text for c in fake.calls[before:] if c.text]
+
+        refused = "Dev is archived: its tasks, events, posts and files can be read"
+        for line in ("/task Deploy release", "/post Hi all", "/event Retro tomorrow 15:00"):
+            said = await typed(line)
+            assert any(refused in text for text in said), said
+        async with adapter.workspace.sessionmaker() as session:
+            assert list(await session.scalars(select(Task.title))) == ["Old thing"]
+            assert len(list(await session.scalars(select(Post.id)))) == 1
+
+        said = await typed("/tasks")
+        assert any("Tasks of <b>Dev</b> (1)" in text for text in said), said
+        said = await typed("/feed")
+        assert any("Feed of <b>Dev</b> (1)" in text and "Release" in text for text in said)
+        said = await typed("/events")
+        assert any("Group calendar" in text for text in said), said
+        assert all(
+            "I answered you in a private chat" not in c.text for c in fake.sent(room)[-3:]
+        )
