@@ -14,6 +14,7 @@ from handlers.i18n import N_, Translator
 from handlers.markup import Markup, Span, bold, join_lines
 from handlers.views import Button, View
 from models.calendar import Event
+from models.groups import Group
 from services import calendar, drive
 from services.calendar_recur import Occurrence, weekday_set
 from services.pagination import Page
@@ -107,12 +108,12 @@ async def card_view(ctx: Ctx, occ: Occurrence) -> View:
         lines.append(tr("Repeats: {rule}", rule=repeat_text(tr, series)))
     if event.place:
         lines.append(tr("Where: {place}", place=event.place))
-    if event.group_id:
-        from models.groups import Group
-
-        group = await ctx.session.get(Group, event.group_id)
-        if group is not None:
-            lines.append(tr("Group: {group}", group=group.name))
+    group = await ctx.session.get(Group, event.group_id) if event.group_id else None
+    if group is not None:
+        lines.append(tr("Group: {group}", group=group.name))
+    read_only = group is not None and group.archived
+    if read_only:  # read, not answered, commented, moved or cancelled
+        lines.append(tr("Archived group — read only"))
     people = await calendar.attendees(ctx.session, event, occ.key if occ.recurring else None)
     organizer = next((u.name for u, _ in people if u.id == event.organizer_id), "")
     if organizer:
@@ -139,6 +140,10 @@ async def card_view(ctx: Ctx, occ: Occurrence) -> View:
     for file in files[:10]:
         view.row(Button(f"📄 {file.name}"[:60], f"dr:e:{file.id}:{occ.series_id}"))
     if event.cancelled:
+        return view
+    if read_only:
+        if notes:
+            view.row(Button(tr.s("All comments"), f"ev:cm:{occ.series_id}:1"))
         return view
     mine = await calendar.my_answer(ctx.session, ctx.me, event)
     if event.organizer_id != ctx.me.user_id and (mine is not None or event.group_id):

@@ -19,7 +19,7 @@ from handlers.views import Button, View
 from models.feed import Post, PostComment
 from models.teams import User
 from services import feed, feed_polls, groups, inbox_center, notifications, users
-from services.access import get_readable_group
+from services.access import archived_group, get_readable_group
 from services.errors import N_ as _N
 from services.errors import DomainError
 from services.pagination import Page
@@ -158,12 +158,16 @@ async def post_view(ctx: Ctx, post: Post, *, everyone: bool = False) -> View:
     lines.append(tr("👍 {likes} · 💬 {comments}", likes=str(likes), comments=str(notes)))
     shown = await latest_comments(ctx.session, post, CARD_LIMIT - len(post.text))
     lines.extend(shown)
+    read_only = await archived_group(ctx.session, post.group_id) is not None
+    if read_only:
+        lines.append(tr("Archived group — read only"))
     view = View(body=join_lines(lines), ref=f"post:{post.id}")
-    view.row(
-        Button(tr.s("Like") + f" ({likes})", f"fd:l:{post.id}"),
-        Button(tr.s("Comment"), f"fd:c:{post.id}"),
-        Button(tr.s("Share"), f"fd:sh:{post.id}"),
-    )
+    if not read_only:  # an archived group's post is read, not liked, answered or shared
+        view.row(
+            Button(tr.s("Like") + f" ({likes})", f"fd:l:{post.id}"),
+            Button(tr.s("Comment"), f"fd:c:{post.id}"),
+            Button(tr.s("Share"), f"fd:sh:{post.id}"),
+        )
     if notes > len(shown):
         view.row(Button(tr.s("All comments"), f"fd:cm:{post.id}:1"))
     if everyone:
@@ -185,13 +189,15 @@ async def own_controls(ctx: Ctx, post: Post) -> list[list[Button]]:
     if poll is not None:
         from handlers.feed_polls import author_buttons
 
-        return [row for row in author_buttons(ctx, poll, post) if row]
+        return [row for row in await author_buttons(ctx, poll, post) if row]
     rows: list[list[Button]] = []
     if post.author_id != ctx.me.user_id and not ctx.me.is_admin:
         return rows
     if post.important:
         _likes, _notes, reads = await feed.counts(ctx.session, post.id)
         rows.append([Button(ctx.tr.s("Read by {n}", n=reads), f"fd:rb:{post.id}")])
+    if await archived_group(ctx.session, post.group_id) is not None:
+        return rows  # an archived group's post is not edited or deleted
     delete = Button(ctx.tr.s("Delete"), f"fd:x:{post.id}")
     if post.author_id == ctx.me.user_id:
         rows.append([Button(ctx.tr.s("Edit"), f"fd:e:{post.id}"), delete])

@@ -25,6 +25,7 @@ from handlers.views import Button, View
 from models.feed import Poll, Post
 from models.groups import Group
 from services import feed, feed_polls, groups
+from services.access import archived_group
 from services.errors import N_ as _N
 from services.errors import DomainError
 from services.parsing import normalize_dates, parse_when
@@ -70,7 +71,7 @@ async def poll_view(ctx: Ctx, poll: Poll, post: Post, *, everyone: bool = False)
     view, controls = await poll_card(ctx.session, tr, poll, post, mine, everyone=everyone)
     if everyone:
         return view.row(*controls)
-    closing, deleting = author_buttons(ctx, poll, post)
+    closing, deleting = await author_buttons(ctx, poll, post)
     view.row(*controls, *closing)
     view.row(*deleting)  # a row of its own, away from Close poll; it asks before deleting
     return view
@@ -123,15 +124,19 @@ async def poll_card(
     if notes:
         lines.append([Span(f"💬 {notes}")])
         lines.extend(shown)
+    # an archived group's poll is read: no votes, comments or withdrawals
+    read_only = await archived_group(session, post.group_id) is not None
+    if read_only:
+        lines.append(tr("Archived group — read only"))
     view = View(body=join_lines(lines), ref=f"post:{post.id}")
+    open_ = open_ and not read_only
     if open_:
         for result in found:
             label = ("✓ " if result.option.id in mine else "") + result.option.text
             view.row(Button(label[:60], f"po:v:{poll.id}:{result.option.id}"))
-    controls = [
-        Button(tr.s("Refresh"), f"po:r:{poll.id}"),
-        Button(tr.s("Comment"), f"fd:c:{post.id}"),
-    ]
+    controls = [Button(tr.s("Refresh"), f"po:r:{poll.id}")]
+    if not read_only:
+        controls.append(Button(tr.s("Comment"), f"fd:c:{post.id}"))
     if notes > len(shown):
         controls.append(Button(tr.s("All comments"), f"fd:cm:{post.id}:1"))
     # taking a vote back is a press of its own; on everyone's message, for whoever voted
@@ -140,10 +145,12 @@ async def poll_card(
     return view, controls
 
 
-def author_buttons(ctx: Ctx, poll: Poll, post: Post) -> tuple[list[Button], list[Button]]:
+async def author_buttons(ctx: Ctx, poll: Poll, post: Post) -> tuple[list[Button], list[Button]]:
     """The author's (or an admin's) own buttons, never on everyone's message: Close poll
-    (or Make a task of a closed one's winner), and Delete."""
+    (or Make a task of a closed one's winner), and Delete; none on an archived group's."""
     if post.author_id != ctx.me.user_id and not ctx.me.is_admin:
+        return [], []
+    if await archived_group(ctx.session, post.group_id) is not None:
         return [], []
     tr = ctx.tr
     if feed_polls.is_open(poll):

@@ -8,7 +8,7 @@ from typing import Any
 from handlers.core import Ctx, pager_row
 from handlers.drive import attachment_parts
 from handlers.markup import Span, bold, cut, italic, join_lines
-from handlers.tasks_views import task_label
+from handlers.tasks_views import read_only, task_label
 from handlers.views import Button, View
 from models.tasks import Task
 from services import tasks, tasks_work
@@ -39,20 +39,22 @@ async def comments_view(ctx: Ctx, task_id: int, page_no: int) -> View:
         if comment.attachment:
             lines.append([Span("📎 " + attachment_parts(comment.attachment)[1])])
     view = View(body=join_lines(lines), ref=f"task:{task.id}", edit=True)
+    back = Button(ctx.tr.s("Back"), f"t:o:{task.id}")
+    answered = not await read_only(ctx, task)  # an archived group's: read, not answered
     for comment, author in page.items:
-        row = [
-            Button(ctx.tr.s("Reply to {name}", name=author)[:40], f"t:cr:{task.id}:{comment.id}")
-        ]
+        row = []
+        if answered:
+            reply = ctx.tr.s("Reply to {name}", name=author)[:40]
+            row.append(Button(reply, f"t:cr:{task.id}:{comment.id}"))
         file_id, name = attachment_parts(comment.attachment or "")
         if file_id is not None:  # kept in the drive, attached to the task
             row.append(Button(f"📎 {cut(name, 40)}", f"dr:i:{file_id}:task:{task.id}"))
-        view.row(*row)
+        if row:
+            view.row(*row)
     view.row(*pager_row(ctx, page, f"t:c:{task.id}"))
-    view.row(
-        Button(ctx.tr.s("Add comment"), f"t:cm:{task.id}"),
-        Button(ctx.tr.s("Back"), f"t:o:{task.id}"),
-    )
-    return view
+    if answered:
+        return view.row(Button(ctx.tr.s("Add comment"), f"t:cm:{task.id}"), back)
+    return view.row(back)
 
 
 CHECK_PAGE = 10
@@ -75,7 +77,7 @@ async def checklist_view(
         total=str(len(items)),
     )
     view = View(body=body, ref=f"task:{task.id}", edit=True)
-    works = tasks.can_manage(ctx.me, task) or await tasks.is_doer(ctx.session, ctx.me, task)
+    works = await _works_on(ctx, task)
     lines: list[Any] = [body]
     for item in page.items:
         mark = "☑" if item.done else "☐"
@@ -105,11 +107,19 @@ async def subtasks_view(ctx: Ctx, task_id: int, page_no: int = 1) -> View:
         view.row(Button(task_label(ctx.tr, sub), f"t:o:{sub.id}"))
     view.row(*pager_row(ctx, page, f"t:sb:{task.id}"))
     back = Button(ctx.tr.s("Back"), f"t:o:{task.id}")
-    if tasks.can_manage(ctx.me, task) or await tasks.is_doer(ctx.session, ctx.me, task):
+    if await _works_on(ctx, task):
         view.row(Button(ctx.tr.s("New subtask"), f"t:sn:{task.id}"), back)
     else:
         view.row(back)
     return view
+
+
+async def _works_on(ctx: Ctx, task: Task) -> bool:
+    """Whether the reader ticks the checklist and adds subtasks: who manages the task or
+    works on it, unless it is an archived group's (read only)."""
+    if await read_only(ctx, task):
+        return False
+    return tasks.can_manage(ctx.me, task) or await tasks.is_doer(ctx.session, ctx.me, task)
 
 
 async def more_view(ctx: Ctx, task_id: int) -> View:
@@ -125,6 +135,8 @@ async def more_view(ctx: Ctx, task_id: int) -> View:
         for name, seconds in per_person:
             lines.append([Span(f"• {name}: {ctx.tr.duration(timedelta(seconds=seconds))}")])
     view = View(body=join_lines(lines), ref=f"task:{task.id}", edit=True)
+    if await read_only(ctx, task):  # its settings are read, not changed
+        return view.row(Button(ctx.tr.s("Back"), f"t:o:{task.id}"))
     if tasks.can_manage(ctx.me, task):
         view.row(
             Button(ctx.tr.s("Approval on/off"), f"t:ap:{task.id}"),

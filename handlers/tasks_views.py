@@ -16,6 +16,7 @@ from models.groups import Group
 from models.tasks import Task
 from models.teams import User
 from services import tasks, tasks_flow, tasks_work, users
+from services.access import archived_group
 
 STATUS_NAMES = {
     tasks.PENDING: N_("pending"),
@@ -150,6 +151,11 @@ async def _names(ctx: Ctx, people: list[User]) -> Markup:
     return out
 
 
+async def read_only(ctx: Ctx, task: Task) -> bool:
+    """Whether the task is an archived group's: its card and panels offer only reading."""
+    return await archived_group(ctx.session, task.group_id) is not None
+
+
 async def card_view(
     ctx: Ctx, task: Task, page: int = 1, *, fresh: bool = False, everyone: bool = False
 ) -> View:
@@ -181,8 +187,11 @@ async def card_view(
         lines.append(tr("Co-executors: {names}", names=await _names(ctx, roles.accomplices)))
     if roles.auditors:
         lines.append(tr("Observers: {names}", names=await _names(ctx, roles.auditors)))
+    read_only = group is not None and group.archived
     if group is not None:
         lines.append(tr("Group: {group}", group=group.name))
+    if read_only:  # its buttons only read (access.ensure_group_writable refuses the rest)
+        lines.append(tr("Archived group — read only"))
     if task.parent_id:
         lines.append(tr("Subtask of #{id}", id=str(task.parent_id)))
     if task.needs_approval:
@@ -229,7 +238,8 @@ async def card_view(
         return view.row(Button(tr.s("Open"), f"t:o:{task.id}"))
     view.meta[CARD] = str(task.id)
     doer = await tasks.is_doer(ctx.session, ctx.me, task)  # asked once for the card
-    view.row(*await status_buttons(ctx, task, doer))
+    if not read_only:
+        view.row(*await status_buttons(ctx, task, doer))
     if pages > 1:
         nav = []
         if page > 1:
@@ -243,6 +253,10 @@ async def card_view(
         Button(tr.s("Checklist"), f"t:ck:{task.id}"),
         Button(tr.s("Subtasks"), f"t:sb:{task.id}"),
     )
+    if read_only:  # nothing is changed; one's running timer still stops
+        if facts.timer_here:
+            view.row(Button(tr.s("⏹ Stop timer"), f"t:tx:{task.id}"))
+        return view
     timer_button = (
         Button(tr.s("⏹ Stop timer"), f"t:tx:{task.id}")
         if facts.timer_here

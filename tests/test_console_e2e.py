@@ -364,6 +364,13 @@ async def test_an_archived_group_is_read_only_until_restored(sqlite_app: App) ->
     await boss.say("/event Site review tomorrow 15:00 #Site")
     await anna.say("/task 1")
     complete = next(n for n, label in anna.buttons().items() if label == "Complete")
+    # cards Anna keeps open in other windows, their buttons pressed once archived
+    old_post = ConsoleDriver(sqlite_app, user="Anna", lang="en")
+    await old_post.say("/feed")
+    await old_post.press("Kickoff")
+    old_event = ConsoleDriver(sqlite_app, user="Anna", lang="en")
+    await old_event.say("/events week")
+    await old_event.press("Site review")
 
     async def event_reminders() -> int:
         async with sqlite_app.workspace.sessionmaker() as session:
@@ -396,17 +403,14 @@ async def test_an_archived_group_is_read_only_until_restored(sqlite_app: App) ->
     assert read_only in out, out
     out = await boss.say("/task 1 sub Fix the header")  # who may restore is told how
     assert "nothing can be added or changed. To bring it back: /groups restore Site" in out
-    out = await anna.say("/feed")
-    await anna.press("Kickoff")
-    out = await anna.press("Comment")  # refused before the comment is typed
+    out = await old_post.press("Comment")  # refused before the comment is typed
     assert read_only in out and "Your comment?" not in out, out
     out = await boss.say("/event Retro tomorrow 16:00 #Site")
     assert "Site is archived. To bring it back: /groups restore Site" in out, out
     await boss.say("/cancel")
     out = await anna.say("/events week")
     assert "Site review" in out, out
-    out = await anna.press("Site review")
-    out = await anna.press("Accept")
+    out = await old_event.press("Accept")
     assert read_only in out, out
 
     out = await boss.say("/groups restore Site")
@@ -450,3 +454,43 @@ async def test_an_archived_groups_things_are_listed_to_read(sqlite_app: App) -> 
     assert "archived" not in out and "no group" not in out, out
     out = await boss.say("/post #Site Another one")
     assert "Site is archived" in out, out
+
+
+async def test_an_archived_groups_cards_offer_only_reading(sqlite_app: App) -> None:
+    """A card of an archived group's task, event, post or poll says it is read-only and
+    offers only what reads: no Complete, Deadline, Comment, Accept, Like or vote."""
+    boss = ConsoleDriver(sqlite_app, user="Boss", lang="en")
+    await boss.say("/start")
+    await boss.say("/groups new Site project")
+    await boss.say("/task Build landing page #Site")
+    await boss.say("/post #Site Kickoff on Monday")
+    await boss.say("/event Site review tomorrow 15:00 #Site")
+    await boss.say("/poll #Site Colour? | Red | Blue")
+    await boss.say("/groups archive Site")
+
+    def labels() -> set[str]:
+        return set(boss.buttons().values())
+
+    out = await boss.say("/task 1")
+    assert "Archived group — read only" in out, out
+    assert labels() == {"Comments", "Checklist", "Subtasks"}, labels()
+    await boss.press("Comments")
+    assert labels() == {"Back"}, labels()
+    await boss.say("/task 1")
+    await boss.press("Checklist")
+    assert labels() == {"Back"}, labels()
+
+    out = await boss.say("/events #Site")
+    out = await boss.press("Site review")
+    assert "Archived group — read only" in out and not labels(), labels()
+
+    await boss.say("/feed #Site")
+    out = await boss.press("Kickoff")
+    assert "Archived group — read only" in out and not labels(), labels()
+    await boss.say("/feed #Site")
+    out = await boss.press("Colour?")
+    assert "Archived group — read only" in out and labels() == {"Refresh"}, labels()
+
+    await boss.say("/groups restore Site")
+    await boss.say("/task 1")
+    assert {"Complete", "Deadline", "More"} <= labels(), labels()
