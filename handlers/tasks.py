@@ -203,17 +203,13 @@ async def create(ctx: Ctx, values: dict[str, Any]) -> list[View]:
         done = [*done, Span(" "), *overrun]
     card.body = [*done, *ctx.tr("\n\n"), *card.body]
     hint = await coaching(ctx, task)
-    if ctx.shared_chat and not await everyones_here(ctx, task):
-        # the advice is for its author only (ephemeral in Slack)
-        return [card] if hint is None else [card, hint]
-    if hint is None:
-        return await as_the_chat_gets(ctx, [card])
-    # in the person's own card one message: the advice under the card, its quick
-    # answers first among the buttons (they replace the card when pressed); in the
-    # chat of the task's group that card is the author's alone, beside everyone's
-    card.body = [*card.body, Span("\n\n"), *hint.body]
-    card.buttons = [*hint.buttons, *card.buttons]
-    return await as_the_chat_gets(ctx, [card])
+    if hint is not None:
+        # in the person's own card one message: the advice under the card, its quick
+        # answers first among the buttons (they replace the card when pressed); in a
+        # channel or group chat that card is the author's alone, beside everyone's
+        card.body = [*card.body, Span("\n\n"), *hint.body]
+        card.buttons = [*hint.buttons, *card.buttons]
+    return await as_the_chat_gets(ctx, [card], "new")
 
 
 # -- notifications --------------------------------------------------------------

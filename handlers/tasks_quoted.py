@@ -11,6 +11,7 @@ from handlers.events import Quote
 from handlers.i18n import N_
 from handlers.quotes import author_of, first_line, with_source
 from handlers.tasks import create, create_from_text, start_new
+from handlers.tasks_shared import own_only
 from services import tasks
 
 router = Router(__name__)
@@ -26,14 +27,15 @@ FROM_TEXT = "task_from_text"
     personal=True,
 )
 async def task_from_text_command(ctx: Ctx) -> Any:
-    """Its answer goes to the person who asked, not to the channel it was asked in."""
+    """Its answer goes to the person who asked, not to the channel it was asked in
+    (without everyone's card, which would say the same twice)."""
     quote = ctx.event.quote
     if quote is not None and quote.text.strip():
-        return await create_from_quote(ctx, quote)
+        return own_only(await create_from_quote(ctx, quote))
     text = ctx.args.strip()
     if not text:
         return await start_new(ctx)
-    return await create_from_text(ctx, text)
+    return own_only(await create_from_text(ctx, text))
 
 
 async def create_from_quote(ctx: Ctx, quote: Quote) -> Any:

@@ -32,6 +32,14 @@ async def for_the_chat(ctx: Ctx, reply: Reply, how: str = "change") -> Reply:
     return views[0] if isinstance(reply, View) and len(views) == 1 else views
 
 
+def own_only(reply: Reply) -> Reply:
+    """A task answer that is its asker's alone (a personal command): without the card
+    as_the_chat_gets adds for everyone in the chat."""
+    if isinstance(reply, list):
+        return [view for view in reply if EVERYONE not in view.meta]
+    return reply
+
+
 async def as_the_chat_gets(ctx: Ctx, views: list[View], how: str = "change") -> list[View]:
     """Task answers as a channel or group chat gets them (nothing changes in a private
     chat). The asker's or presser's own views (their card, its panels, what they are
@@ -39,7 +47,8 @@ async def as_the_chat_gets(ctx: Ctx, views: list[View], how: str = "change") -> 
     the chat speaks for the task's group, a card also shows as everyone's: with `how`
     "change" (the task changed) everyone's card as well, replacing the pressed message;
     "show" (/task 12 asked there) everyone's card instead of the asker's; "own" (Open)
-    the asker's card alone."""
+    the asker's card alone. "new" (a task made there): everyone's card as well in any
+    channel or group chat, as everyone there saw it asked for."""
     out: list[View] = []
     for view in views:
         card_of = view.meta.pop(CARD, None)
@@ -47,7 +56,7 @@ async def as_the_chat_gets(ctx: Ctx, views: list[View], how: str = "change") -> 
             out.append(view)
             continue
         task = await ctx.session.get(Task, int(card_of)) if card_of and how != "own" else None
-        if task is not None and await everyones_here(ctx, task):
+        if task is not None and (how == "new" or await everyones_here(ctx, task)):
             shared = await everyones_card(ctx, task)
             shared.edit = ctx.event.kind == "action"  # the pressed card shows the change
             out.append(shared)

@@ -837,3 +837,28 @@ async def test_a_crm_form_answered_in_a_channel_stays_with_the_person(sqlite_url
         assert to_channel == [], to_channel
         mine = [slack_api.message_text(m) for m in slack.fake.of("chat.postEphemeral")]
         assert any("Budget frozen" in text for text in mine), mine
+
+async def test_a_task_made_in_an_unbound_channel_shows_everyones_card(sqlite_url: str) -> None:
+    """A channel bound to no group: the task made there is everyone's card (Open alone);
+    Anna's own card with its buttons is hers (ephemeral)."""
+    async with slack_http(sqlite_url) as slack:
+        _require(slack, "task")
+        slack.fake.add_user(ANNA, "Anna")
+        await slack.command("help", user=ANNA, channel="D0ANNA")
+        seen = len(slack.fake.calls)
+        await slack.command("task Order pizza tomorrow 15:00", user=ANNA, channel="C0LUNCH")
+        calls = slack.fake.calls[seen:]
+        (card,) = [
+            c.args
+            for c in calls
+            if c.method == "chat.postMessage" and c.args["channel"] == "C0LUNCH"
+        ]
+        assert "Order pizza" in slack_api.message_text(card), card
+        assert list(slack_api.buttons_of(card["blocks"])) == ["Open"], card
+        own = [
+            c.args
+            for c in calls
+            if c.method == "chat.postEphemeral"
+            or (c.method == "response_url" and c.args.get("response_type") == "ephemeral")
+        ]
+        assert any("Complete" in slack_api.buttons_of(o.get("blocks", [])) for o in own), own

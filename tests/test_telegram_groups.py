@@ -698,6 +698,22 @@ async def test_a_chat_bound_to_an_archived_group_reads_it_and_adds_nothing(
         assert any("Feed of <b>Dev</b> (1)" in text and "Release" in text for text in said)
         said = await typed("/events")
         assert any("Group calendar" in text for text in said), said
-        assert all(
-            "I answered you in a private chat" not in c.text for c in fake.sent(room)[-3:]
-        )
+        assert all("I answered you in a private chat" not in c.text for c in fake.sent(room)[-3:])
+
+
+async def test_a_task_made_in_an_unbound_chat_shows_everyones_card_there(
+    sqlite_url: str, fake: FakeTelegram
+) -> None:
+    """A group chat bound to no group: the task made there shows as everyone's card (its
+    state and one Open button); the creator's own card, buttons and advice go to them."""
+    async with running(sqlite_url, fake):
+        anna = Chat(fake, Person(218, "Anna", "en", username="anna"))
+        await anna.say("/start", expect=2)
+        room = -100801
+        before = len(fake.calls)
+        await _in_group(fake, anna.person, room, "/task Order pizza tomorrow 15:00")
+        (shared,) = [c for c in fake.calls[before:] if c.chat_id == str(room) and c.text]
+        assert "Order pizza" in shared.text and "Status: ⚪ pending" in shared.text
+        assert [label for label, _ in shared.buttons] == ["Open"], shared.buttons
+        mine = [c for c in fake.calls[before:] if c.chat_id == "218" and c.text]
+        assert any("Task #1 created." in c.text and "Complete" in dict(c.buttons) for c in mine)
