@@ -471,7 +471,10 @@ async def groups_action(ctx: Ctx) -> Any:
         return await ctx.start_form("group_new")
     group_id = ctx.int_arg(1)
     if verb == "o":
-        return await card_view(ctx, await groups.get_group(ctx.session, ctx.me, group_id))
+        group = await groups.get_group(ctx.session, ctx.me, group_id)
+        if group.archived:  # in no list: said so, with how to bring it back
+            raise groups.ArchivedGroup(ctx.me, group)
+        return await card_view(ctx, group)
     if verb == "j":
         group = await groups.join(ctx.session, ctx.me, group_id)
         return await card_view(ctx, group)

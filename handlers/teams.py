@@ -442,7 +442,8 @@ async def invite_command(ctx: Ctx) -> View:
     if verb.lower() in ("extranet", "экстранет", "guest", "гость"):
         if not rest.strip():
             return await _pick_group_for_extranet(ctx)
-        found = await groups.find_groups(ctx.session, actor, rest)
+        # an archived group is found, for the invite to be refused as read-only
+        found = await groups.find_groups(ctx.session, actor, rest, to_read=True)
         if len(found) != 1:
             return await _pick_group_for_extranet(ctx)
         invite = await teams.create_invite(

@@ -15,8 +15,9 @@ from models.tasks import Task
 from models.teams import Invite, User
 from services.access import (
     Actor,
+    get_readable_group,
     get_team_user,
-    get_visible_group,
+    get_writable_group,
     may_restore,
     require_staff,
     visible_groups,
@@ -215,16 +216,23 @@ async def _unknown(session: AsyncSession, actor: Actor, text: str, name: str) ->
 
 
 async def get_group(session: AsyncSession, actor: Actor, group_id: int) -> Group:
-    return await get_visible_group(session, actor, group_id)
+    """A group the actor sees, archived or not (to read: its name, its members)."""
+    return await get_readable_group(session, actor, group_id)
 
 
 async def get_manageable_group(
-    session: AsyncSession, actor: Actor, group_id: int, refusal: str | None = None
+    session: AsyncSession,
+    actor: Actor,
+    group_id: int,
+    refusal: str | None = None,
+    *,
+    to_read: bool = False,
 ) -> Group:
     """A group the actor may manage: a team admin, or the group's owner or a moderator.
     `refusal`: what someone who may see the group but not manage it is told instead of
-    a bare "no right" (a msgid with {group})."""
-    group = await get_visible_group(session, actor, group_id)
+    a bare "no right" (a msgid with {group}). An archived group is not managed
+    (ReadOnlyGroup), unless `to_read` (its timesheet)."""
+    group = await (get_readable_group if to_read else get_writable_group)(session, actor, group_id)
     if actor.is_admin or group.owner_id == actor.user_id:
         return group
     member = await membership(session, group.id, actor.user_id)
@@ -236,7 +244,7 @@ async def get_manageable_group(
 
 
 async def join(session: AsyncSession, actor: Actor, group_id: int) -> Group:
-    group = await get_visible_group(session, actor, group_id)
+    group = await get_writable_group(session, actor, group_id)
     if await is_member(session, group.id, actor.user_id):
         raise DomainError(N_("You are already a member of {name}."), name=group.name)
     if actor.is_extranet or (not group.is_open and not actor.is_admin):
@@ -249,7 +257,7 @@ async def join(session: AsyncSession, actor: Actor, group_id: int) -> Group:
 
 
 async def leave(session: AsyncSession, actor: Actor, group_id: int) -> Group:
-    group = await get_visible_group(session, actor, group_id)
+    group = await get_writable_group(session, actor, group_id)
     if not await is_member(session, group.id, actor.user_id):
         raise DomainError(N_("You are not a member of {name}."), name=group.name)
     if group.owner_id == actor.user_id:
@@ -304,7 +312,7 @@ async def _leave_group_events(session: AsyncSession, group_id: int, user_id: int
 async def members(
     session: AsyncSession, actor: Actor, group_id: int, *, page: int = 1, per_page: int = 10
 ) -> tuple[Group, Page[tuple[User, str]]]:
-    group = await get_visible_group(session, actor, group_id)
+    group = await get_readable_group(session, actor, group_id)
     query = (
         select(User, GroupMember.role)
         .join(GroupMember, GroupMember.user_id == User.id)
@@ -403,7 +411,7 @@ async def archive(session: AsyncSession, actor: Actor, group_id: int) -> tuple[G
     changed in it (access.ensure_group_writable) and its reminders stop; its invites stop
     too (revoked: a restored group gets new ones). Returns the group and its members, to
     be told."""
-    group = await get_visible_group(session, actor, group_id)
+    group = await get_writable_group(session, actor, group_id)  # archived already: said
     if not may_restore(actor, group):
         raise DomainError(N_("Only the group's owner or a team admin can archive it."))
     group.archived = True

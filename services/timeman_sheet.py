@@ -82,7 +82,7 @@ async def sheet_people(
         from models.groups import GroupMember
         from services.groups import get_manageable_group
 
-        group = await get_manageable_group(session, actor, group_id)
+        group = await get_manageable_group(session, actor, group_id, to_read=True)
         rows = await session.execute(
             select(User)
             .join(GroupMember, GroupMember.user_id == User.id)

@@ -494,3 +494,36 @@ async def test_an_archived_groups_cards_offer_only_reading(sqlite_app: App) -> N
     await boss.say("/groups restore Site")
     await boss.say("/task 1")
     assert {"Complete", "Deadline", "More"} <= labels(), labels()
+
+
+async def test_an_archived_groups_old_management_buttons_say_it_is_archived(
+    sqlite_app: App,
+) -> None:
+    """Buttons of a group's card kept from before it was archived (open/close, project
+    deadline, extranet invite, members), an invite to it and its timesheet: each says
+    the group is archived (or reads it), never "Not found"."""
+    boss = ConsoleDriver(sqlite_app, user="Boss", lang="en")
+    await boss.say("/start")
+    anna = ConsoleDriver(sqlite_app, user="Anna", lang="en")
+    await anna.say(f"/start {invite_code(await boss.say('/invite'))}")
+    await boss.say("/groups new Site project")
+    await boss.say("/groups add Site @Anna")
+    old = ConsoleDriver(sqlite_app, user="Boss", lang="en")  # the card in another window
+    await old.say("/groups Site")
+    pressed = {label: n for n, label in old.buttons().items()}
+    await anna.say("/groups Site")
+    leave = next(n for n, label in anna.buttons().items() if label == "Leave")
+    await boss.say("/groups archive Site")
+
+    archived = "Site is archived: its tasks, events, posts and files can be read, but nothing"
+    for label in ("Make closed", "Project deadline", "Invite extranet"):
+        out = await old.say(str(pressed[label]))
+        assert archived in out, (label, out)
+    out = await anna.say(str(leave))
+    assert archived in out, out
+    out = await old.say(str(pressed["Members"]))
+    assert "Members of Site (2)" in out, out
+    out = await boss.say("/invite extranet Site")
+    assert archived in out, out
+    out = await boss.say("/timesheet month #Site")
+    assert "Not found" not in out and "archived" not in out and "Anna" in out, out
