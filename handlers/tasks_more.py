@@ -26,7 +26,7 @@ from handlers.tasks_input import (
     pressed_deadline,
 )
 from handlers.tasks_panels import checklist_view, comments_view, more_view, subtasks_view, time_done
-from handlers.tasks_shared import for_the_chat
+from handlers.tasks_shared import changed, for_the_chat
 from handlers.tasks_views import card_view, status_name
 from handlers.views import View
 from models.tasks import Task
@@ -55,8 +55,10 @@ async def _pressed(ctx: Ctx, verb: str) -> Any:
         item_id = ctx.int_arg(1)
         if verb == "cx":
             item = await tasks_work.toggle_item(ctx.session, ctx.me, item_id)
-            return await checklist_view(ctx, item.task_id, item_id=item.id)
-        return await checklist_view(ctx, await tasks_work.delete_item(ctx.session, ctx.me, item_id))
+            view = await checklist_view(ctx, item.task_id, item_id=item.id)
+            return changed(view, item.task_id)
+        task_id = await tasks_work.delete_item(ctx.session, ctx.me, item_id)
+        return changed(await checklist_view(ctx, task_id), task_id)
     task_id = ctx.int_arg(1)
     if verb == "o":
         task = await tasks.get_task(ctx.session, ctx.me, task_id)
@@ -99,7 +101,7 @@ async def _pressed(ctx: Ctx, verb: str) -> Any:
             await tasks_flow.set_deadline_flag(
                 ctx.session, ctx.me, task.id, not task.responsible_may_change_deadline
             )
-        return await more_view(ctx, task.id)
+        return changed(await more_view(ctx, task.id), task.id)
     if verb in ("ac", "au"):
         await _may_edit(ctx, task_id)
         role = tasks.ACCOMPLICE if verb == "ac" else tasks.AUDITOR
@@ -220,7 +222,7 @@ async def _submit_check(ctx: Ctx, values: dict[str, Any]) -> View:
     await tasks_work.add_items(
         ctx.session, ctx.me, int(values["task_id"]), tasks_work.split_items(values["text"])
     )
-    return await checklist_view(ctx, int(values["task_id"]))
+    return changed(await checklist_view(ctx, int(values["task_id"])), int(values["task_id"]))
 
 
 async def _submit_time(ctx: Ctx, values: dict[str, Any]) -> View:

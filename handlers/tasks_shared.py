@@ -32,6 +32,14 @@ async def for_the_chat(ctx: Ctx, reply: Reply, how: str = "change") -> Reply:
     return views[0] if isinstance(reply, View) and len(views) == 1 else views
 
 
+def changed(view: View, task_id: int) -> View:
+    """A panel (settings, checklist) shown after its task changed: it carries the task,
+    so a channel or group chat that speaks for its group shows everyone's card anew, as
+    after any other change (see as_the_chat_gets), and the panel goes to the presser."""
+    view.meta[CARD] = str(task_id)
+    return view
+
+
 def own_only(reply: Reply) -> Reply:
     """A task answer that is its asker's alone (a personal command): without the card
     as_the_chat_gets adds for everyone in the chat."""

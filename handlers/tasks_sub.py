@@ -15,6 +15,7 @@ from handlers.tasks import create_from_text, post_comment, tell
 from handlers.tasks_changes import add_role, apply_deadline, apply_delegate, apply_status
 from handlers.tasks_input import as_moment, parse_deadline
 from handlers.tasks_panels import checklist_view, time_done
+from handlers.tasks_shared import changed
 from handlers.tasks_views import card_view
 from handlers.views import Button, View
 from services import inbox_center, tasks, tasks_flow, tasks_work
@@ -106,7 +107,7 @@ async def subcommand(ctx: Ctx, task_id: int, rest: str) -> Any:
         return time_done(ctx, await tasks.get_task(ctx.session, ctx.me, task_id), seconds)
     if verb in ("check", "чек", "пункт"):
         await tasks_work.add_items(ctx.session, ctx.me, task_id, tasks_work.split_items(arg))
-        return await checklist_view(ctx, task_id)
+        return changed(await checklist_view(ctx, task_id), task_id)
     if verb in ("sub", "подзадача"):
         await tasks.get_task_to_change(ctx.session, ctx.me, task_id)
         return await create_from_text(ctx, arg, parent_id=task_id)

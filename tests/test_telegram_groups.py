@@ -717,3 +717,44 @@ async def test_a_task_made_in_an_unbound_chat_shows_everyones_card_there(
         assert [label for label, _ in shared.buttons] == ["Open"], shared.buttons
         mine = [c for c in fake.calls[before:] if c.chat_id == "218" and c.text]
         assert any("Task #1 created." in c.text and "Complete" in dict(c.buttons) for c in mine)
+
+
+async def test_settings_and_checklist_pressed_on_a_groups_card_refresh_everyones(
+    sqlite_url: str, fake: FakeTelegram
+) -> None:
+    """On an old card in Dev's chat (with Anna's own buttons), Approval on/off and a
+    checklist tick turn it into everyone's card, showing the change, as Start does; the
+    settings and the checklist go to Anna privately."""
+    async with running(sqlite_url, fake):
+        anna = Chat(fake, Person(219, "Anna", "en", username="anna"))
+        await anna.say("/start", expect=2)
+        await anna.say("/groups new Dev")
+        room = -100811
+        await _in_group(fake, anna.person, room, "/bind Dev")
+        await anna.say("/task Release notes #Dev")
+        await anna.say("/task 1 check Draft")
+        before = len(fake.calls)
+        await _in_group(fake, anna.person, room, "/task 1")
+        (card,) = [c for c in fake.calls[before:] if c.chat_id == str(room) and c.text]
+
+        async def press(data: str) -> list[Any]:
+            before = len(fake.calls)
+            update = await fake.push(
+                callback_update(fake, anna.person, data, chat_id=room, message_id=card.message_id)
+            )
+            await fake.wait_handled(update["update_id"])
+            return fake.calls[before:]
+
+        calls = await press("t:ap:1")
+        (edit,) = [c for c in calls if c.method == "editMessageText"]
+        assert edit.chat_id == str(room), edit.chat_id
+        assert "Completion needs the creator's approval." in edit.text, edit.text
+        assert [label for label, _ in edit.buttons] == ["Open"], edit.buttons
+        (own,) = [c for c in calls if c.chat_id == "219" and c.text]
+        assert "Completion needs approval: yes" in own.text, own.text
+
+        calls = await press("t:cx:1")
+        (edit,) = [c for c in calls if c.method == "editMessageText"]
+        assert "Checklist: 1 of 1 done" in edit.text, edit.text
+        (own,) = [c for c in calls if c.chat_id == "219" and c.text]
+        assert "Checklist of #1: 1 of 1 done" in own.text, own.text
