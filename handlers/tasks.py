@@ -32,6 +32,7 @@ from models.base import utcnow
 from models.tasks import Task
 from models.teams import User
 from services import drive, groups, tasks, tasks_work, users
+from services.access import ensure_group_writable
 from services.errors import N_ as _N
 from services.errors import DomainError
 from services.parsing import find_when, ranges_to_ends, refuse_impossible_date
@@ -76,7 +77,8 @@ async def create_from_text(
     elif "group_id" not in values:
         # in a group chat bound to a workgroup, tasks belong to that group
         bound = await ctx.chat_group()
-        if bound is not None:
+        if bound is not None:  # an archived one's: refused before anything is asked
+            await ensure_group_writable(ctx.session, ctx.me, bound.id)
             values["group_id"] = bound.id
         elif ctx.me.is_extranet and parent_id is None:  # a subtask is its parent's group's
             only = await _only_group(ctx)

@@ -685,7 +685,12 @@ async def test_a_chat_bound_to_an_archived_group_reads_it_and_adds_nothing(
             return [c.text for c in fake.calls[before:] if c.text]
 
         refused = "Dev is archived: its tasks, events, posts and files can be read"
-        for line in ("/task Deploy release", "/post Hi all", "/event Retro tomorrow 15:00"):
+        for line in (
+            "/task Deploy release",
+            "/task Deploy release @nobody",  # refused before anyone is asked about
+            "/post Hi all",
+            "/event Retro tomorrow 15:00",
+        ):
             said = await typed(line)
             assert any(refused in text for text in said), said
         async with adapter.workspace.sessionmaker() as session:
