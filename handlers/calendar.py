@@ -30,6 +30,7 @@ from models.calendar import Event
 from models.teams import User
 from services import calendar, calendar_reminders, calendar_slots, groups, users
 from services.calendar_parse import EventDraft, parse_event, parse_start
+from services.calendar_recur import Occurrence
 from services.errors import N_ as _N
 from services.errors import DomainError
 from services.pagination import Page
@@ -190,14 +191,16 @@ async def create_from_text(ctx: Ctx, text: str, chosen: dict[str, Any] | None = 
     )
     notes = [_title_word_note(ctx.tr, draft, event), _zone_note(ctx.tr, draft)]
     said = [span for note in notes if note for span in [Span(" "), *note]][1:]
-    view = await announce_created(ctx, event, invited, said)
+    views = await announce_created(ctx, event, invited, said)
     people = [ctx.me.user_id, *(u.id for u in invited)]
     clashes = await calendar_slots.conflicts(ctx.session, ctx.me, event, people)
     if not clashes:
-        return view
+        return views
     whose = {u.id: u.name for u in invited}
     # to the organiser alone: it names what they have with others
-    return [view, ctx.for_me(conflicts_view(ctx.tr, clashes, whose, ctx.me.user_id))]
+    clash = conflicts_view(ctx.tr, clashes, whose, ctx.me.user_id)
+    ctx.for_me(clash)
+    return [*views, clash]
 
 
 def _zone_note(tr: Translator, draft: EventDraft) -> list[Span]:
@@ -237,9 +240,9 @@ def _title_word_note(tr: Translator, draft: EventDraft, event: Event) -> list[Sp
 
 async def announce_created(
     ctx: Ctx, event: Event, invited: list[User], note: list[Span] | None = None
-) -> View:
+) -> list[View]:
     """Invite the people of a new event, queue its reminders, show its card (after the
-    note, if any, on how the text was read)."""
+    note, if any, on how the text was read) where it was made (see card_here)."""
     for user in invited:
         await ctx.notify(
             user.id,
@@ -256,7 +259,8 @@ async def announce_created(
             dedup_key=f"event:{event.id}:group",
         )
     await queue_reminders(ctx, event)
-    view = await card_view(ctx, await calendar.get_occurrence(ctx.session, ctx.me, event.id, None))
+    occ = await calendar.get_occurrence(ctx.session, ctx.me, event.id, None)
+    view = await card_view(ctx, occ)
     head: list[Span] = (
         ctx.tr.n(
             "Event created; {n} person invited.", "Event created; {n} people invited.", len(invited)
@@ -270,7 +274,27 @@ async def announce_created(
     if note:
         head = [*head, Span(" "), *note]
     view.body = [*head, Span("\n\n"), *view.body]
-    return view
+    return await card_here(ctx, occ, view)
+
+
+async def card_here(ctx: Ctx, occ: Occurrence, own: View | None = None) -> list[View]:
+    """An event's card where it was asked for (/event 12) or made. In a private chat the
+    asker's own card. In a channel or group chat bound to the event's group, everyone's
+    card (card_view(everyone=True)), in the team's language and zone whoever asked, as
+    the group's calendar there; the asker's own card (`own`, with what they are told,
+    when the event was just made) beside it, privately. In any other shared chat the
+    asker's own card, privately: it carries their answers and buttons."""
+    if not ctx.shared_chat:
+        return [own or await card_view(ctx, occ)]
+    if not await ctx.speaks_for(occ.event.group_id):
+        mine = own or await card_view(ctx, occ)
+        ctx.for_me(mine)
+        return [mine]
+    shared = await ctx.for_everyone(lambda: card_view(ctx, occ, everyone=True), team_zone=True)
+    if own is None:
+        return [shared]  # the asker presses Open for their own, as anyone there
+    ctx.for_me(own)
+    return [shared, own]
 
 
 @router.command(
@@ -283,7 +307,7 @@ async def event_command(ctx: Ctx) -> Any:
     if not text:
         return await ctx.start_form("event_new")
     if text.isdigit():
-        return await card_view(
+        return await card_here(
             ctx, await calendar.get_occurrence(ctx.session, ctx.me, int(text), None)
         )
     return await create_from_text(ctx, text)
@@ -366,8 +390,7 @@ async def group_agenda(ctx: Ctx, group_id: int, page_no: int = 1) -> View:
     whoever asked or turned its page: all of it, in the team's language and zone, with
     nobody's own answers; someone outside the group, who would see only their part of
     it, gets that privately (as anyone asking in another shared chat)."""
-    bound = await ctx.chat_group()
-    if bound is not None and bound.id == group_id:
+    if await ctx.speaks_for(group_id):
         if ctx.me.is_admin or await groups.is_member(ctx.session, group_id, ctx.me.user_id):
             return await ctx.for_everyone(
                 lambda: _group_agenda(ctx, group_id, page_no, everyone=True), team_zone=True

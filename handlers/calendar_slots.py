@@ -164,7 +164,7 @@ async def slots_action(ctx: Ctx) -> Any:
     return View(body=ctx.tr("This button is out of date. Open the list again."), private=True)
 
 
-async def _submit_book(ctx: Ctx, values: dict[str, Any]) -> View:
+async def _submit_book(ctx: Ctx, values: dict[str, Any]) -> list[View]:
     start = datetime.fromisoformat(values["start"])
     bound = await ctx.chat_group()  # booked in a bound group chat: the group's, as /event
     event, invited = await calendar.create_event(

@@ -95,7 +95,11 @@ def occ_action(verb: str, occ: Occurrence) -> str:
     return f"ev:{verb}:{occ.series_id}:{occ.key}" if occ.recurring else f"ev:{verb}:{occ.series_id}"
 
 
-async def card_view(ctx: Ctx, occ: Occurrence) -> View:
+async def card_view(ctx: Ctx, occ: Occurrence, *, everyone: bool = False) -> View:
+    """An event's card as the reader sees it: their answers and their buttons.
+    `everyone`: the card all in the chat of the event's group read, whoever asked (see
+    handlers.calendar.card_here): nobody's answers marked, nobody's own buttons; each
+    answers for themselves there (told privately) or presses Open for their own card."""
     tr, event = ctx.tr, occ.event
     series = (
         event if event.parent_id is None else await ctx.session.get(Event, event.parent_id) or event
@@ -121,7 +125,7 @@ async def card_view(ctx: Ctx, occ: Occurrence) -> View:
     if event.description:
         lines.append([Span(shorten(event.description, SHOWN_DESCRIPTION))])
     if people:
-        shown = [f"{MARKS.get(s, '❔')} {u.name}" for u, s in people[:20]]
+        shown = [u.name if everyone else f"{MARKS.get(s, '❔')} {u.name}" for u, s in people[:20]]
         more = len(people) - len(shown)
         lines.append(
             tr("Attendees: {list}", list=", ".join(shown) + (f" +{more}" if more > 0 else ""))
@@ -145,6 +149,8 @@ async def card_view(ctx: Ctx, occ: Occurrence) -> View:
         if notes:
             view.row(Button(tr.s("All comments"), f"ev:cm:{occ.series_id}:1"))
         return view
+    if everyone:
+        return _everyones_buttons(tr, view, occ)
     mine = await calendar.my_answer(ctx.session, ctx.me, event)
     if event.organizer_id != ctx.me.user_id and (mine is not None or event.group_id):
         if occ.recurring:
@@ -187,6 +193,18 @@ async def card_view(ctx: Ctx, occ: Occurrence) -> View:
             )
         view.row(Button(tr.s("Edit"), f"ev:ed:{occ.series_id}"))
     return view
+
+
+def _everyones_buttons(tr: Translator, view: View, occ: Occurrence) -> View:
+    """A card everyone in the group's chat reads: the answers the group's invitation
+    offers (each for the presser, told to them alone), and Open for one's own card."""
+    if occ.event.group_id:
+        view.row(
+            Button(tr.s("Accept"), f"ev:y:{occ.series_id}"),
+            Button(tr.s("Decline"), f"ev:n:{occ.series_id}"),
+            Button(tr.s("Maybe"), f"ev:m:{occ.series_id}"),
+        )
+    return view.row(Button(tr.s("Open"), occ_action("o", occ)))
 
 
 def agenda_line(tr: Translator, occ: Occurrence, answer: str | None = None) -> Markup:

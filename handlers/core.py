@@ -229,6 +229,14 @@ class Ctx:
             self.session, self.actor, self.event.platform, self.event.chat.chat_id
         )
 
+    async def speaks_for(self, group_id: int | None) -> bool:
+        """Whether this is a channel or group chat bound to that group (/bind): a card of
+        the group's there is everyone's, the same whoever asked or pressed."""
+        if not self.shared_chat or group_id is None:
+            return False
+        bound = await self.chat_group()
+        return bound is not None and bound.id == group_id
+
     def for_me(self, reply: Reply) -> Reply:
         """The asker's own view (their agenda, their time, their list), asked in a shared
         chat, even a group's: to them alone, never into a message everyone sees."""

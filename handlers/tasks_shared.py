@@ -13,10 +13,7 @@ from models.tasks import Task
 async def everyones_here(ctx: Ctx, task: Task) -> bool:
     """Whether the task's card here is everyone's: a channel or group chat that speaks
     for the task's group (/bind); elsewhere a card is the asker's alone."""
-    if not ctx.shared_chat or task.group_id is None:
-        return False
-    bound = await ctx.chat_group()
-    return bound is not None and bound.id == task.group_id
+    return await ctx.speaks_for(task.group_id)
 
 
 async def everyones_card(ctx: Ctx, task: Task) -> View:

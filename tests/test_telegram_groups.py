@@ -763,3 +763,58 @@ async def test_settings_and_checklist_pressed_on_a_groups_card_refresh_everyones
         assert "Checklist: 1 of 1 done" in edit.text, edit.text
         (own,) = [c for c in calls if c.chat_id == "219" and c.text]
         assert "Checklist of #1: 1 of 1 done" in own.text, own.text
+
+async def test_an_events_card_in_a_groups_chat_is_everyones(
+    sqlite_url: str, fake: FakeTelegram
+) -> None:
+    """In Dev's chat an event's card is everyone's, as a task's: made there by Anna or
+    asked for by Ivan (Russian, Yekaterinburg) with /event 1, it reads the same, in the
+    team's language and zone, with nobody's answers and no organiser's buttons; each
+    answers for themselves or presses Open. Anna's own card (Move, Cancel) and Ivan's
+    own card (in Russian) go to them privately."""
+    async with running(sqlite_url, fake):
+        anna = Chat(fake, Person(218, "Anna", "en", username="anna"))
+        await anna.say("/start", expect=2)
+        link = f"https://t.me/{BOT_USERNAME}?start="
+        code = (await anna.say("/invite"))[0].text.split(link, 1)[1].split('"', 1)[0]
+        ivan = Chat(fake, Person(219, "Ivan", "ru", username="ivan"))
+        await ivan.say(f"/start {code}", expect=2)
+        await ivan.say("/me tz Asia/Yekaterinburg")
+        await anna.say("/groups new Dev")
+        await anna.say("/groups add Dev @ivan")
+        room = -100781
+        await _in_group(fake, anna.person, room, "/bind Dev")
+
+        def in_room(before: int) -> list[Any]:
+            return [c for c in fake.calls[before:] if c.chat_id == str(room) and c.text]
+
+        before = len(fake.calls)
+        await _in_group(fake, anna.person, room, "/event Review tomorrow 10:00 @ivan")
+        (made,) = in_room(before)
+        assert "Review" in made.text and "Group: Dev" in made.text, made.text
+        assert [label for label, _ in made.buttons] == ["Accept", "Decline", "Maybe", "Open"]
+        assert "❔" not in made.text and "Event created" not in made.text, made.text
+        mine = [c for c in fake.calls[before:] if c.chat_id == "218" and c.text]
+        assert any("Event created" in c.text and "Move" in dict(c.buttons) for c in mine), mine
+
+        before = len(fake.calls)
+        await _in_group(fake, ivan.person, room, "/event 1")
+        (asked,) = in_room(before)
+        when = next(line for line in made.text.splitlines() if line.startswith("When:"))
+        assert when in asked.text and "UTC+5" not in asked.text, asked.text
+        assert [label for label, _ in asked.buttons] == ["Accept", "Decline", "Maybe", "Open"]
+
+        before = len(fake.calls)
+        update = await fake.push(
+            callback_update(
+                fake,
+                ivan.person,
+                dict(asked.buttons)["Open"],
+                chat_id=room,
+                message_id=asked.message_id,
+            )
+        )
+        await fake.wait_handled(update["update_id"])
+        assert not [c for c in fake.calls[before:] if c.method == "editMessageText"]
+        (own,) = [c for c in fake.calls[before:] if c.chat_id == "219" and c.text]
+        assert "Принять" in dict(own.buttons) and "Review" in own.text, own.buttons
