@@ -8,7 +8,14 @@ from datetime import datetime
 from typing import Any
 
 from handlers.calendar_reminders import queue_reminders
-from handlers.calendar_views import card_view, event_moment, event_span, occ_action, shorten
+from handlers.calendar_views import (
+    card_view,
+    event_moment,
+    event_span,
+    occ_action,
+    series_when,
+    shorten,
+)
 from handlers.core import Ctx
 from handlers.forms import Field, Form
 from handlers.i18n import N_, Translator
@@ -19,6 +26,7 @@ from models.teams import User
 from services import calendar, calendar_changes, users
 from services.access import Actor
 from services.calendar_parse import parse_start
+from services.calendar_recur import key_to_time
 from services.errors import DomainError
 
 MENTION = re.compile(r"(?<!\S)@([\w.\-]+)")
@@ -159,6 +167,58 @@ async def _submit_move(ctx: Ctx, values: dict[str, Any]) -> View:
     return view
 
 
+async def _submit_move_all(ctx: Ctx, values: dict[str, Any]) -> View:
+    """Every date of a series moved by as much as the pressed one (see
+    calendar_changes.move_series); its people told once, in their zone."""
+    event_id, key = int(values["event_id"]), values.get("key")
+    occ = await calendar.get_occurrence(ctx.session, ctx.me, event_id, key)
+    # "10:00", "Tuesday 10:00": said of the pressed date, where the reader is
+    day = key_to_time(occ.key).astimezone(ctx.tr.zone())
+    base = day.replace(hour=0, minute=0, second=0, microsecond=0)
+    new_start = parse_start(values["start"], ctx.me.locale, ctx.me.timezone, now=base)
+    done = await calendar_changes.move_series(ctx.session, ctx.me, event_id, occ.key, new_start)
+    series, before = done.series, done.before
+    await queue_reminders(ctx, series, drop=True)
+
+    def build(tr: Translator) -> View:
+        return View(
+            body=tr(
+                "{person} moved every date of {title}: it was {old}; now it is {new}.",
+                person=bold(ctx.me.name),
+                title=bold(series.title),
+                old=series_when(tr, before, key_to_time(done.old_key)),
+                new=series_when(tr, series, key_to_time(done.key)),
+            ),
+            ref=f"event:{series.id}",
+        ).row(Button(tr.s("Open"), f"ev:o:{series.id}"))
+
+    await tell_attendees(ctx, series, build)
+    said = ctx.tr(
+        "You moved every date of {title} to {new}.",
+        title=bold(series.title),
+        new=series_when(ctx.tr, series, key_to_time(done.key)),
+    )
+    if done.dropped:
+        said = [
+            *said,
+            Span(" "),
+            *ctx.tr.n(
+                "{n} date changed on its own (moved, cancelled or answered for) no longer "
+                "falls on the series; its change was dropped.",
+                "{n} dates changed on their own (moved, cancelled or answered for) no longer "
+                "fall on the series; their changes were dropped.",
+                done.dropped,
+            ),
+        ]
+    try:
+        occ = await calendar.get_occurrence(ctx.session, ctx.me, series.id, done.key)
+    except DomainError:  # that date was cancelled: the next one
+        occ = await calendar.get_occurrence(ctx.session, ctx.me, series.id, None)
+    view = await card_view(ctx, occ)
+    view.body = [*said, Span("\n\n"), *view.body]
+    return view
+
+
 async def add_comment(ctx: Ctx, event_id: int, text: str) -> View:
     event, comment = await calendar.add_comment(ctx.session, ctx.me, event_id, text)
     series_id = event.parent_id or event.id
@@ -277,6 +337,21 @@ FORMS = [
             Field("start", N_("When does it start now? For example: tomorrow 11:00."), _parse_start)
         ],
         submit=_submit_move,
+    ),
+    Form(
+        name="event_move_all",
+        title=N_("Move every date"),
+        fields=[
+            Field(
+                "start",
+                N_(
+                    "When does this date start now? Every date moves by as much. "
+                    "For example: 10:00, or Tuesday 10:00."
+                ),
+            )
+        ],
+        submit=_submit_move_all,
+        checked_on_submit="start",
     ),
     Form(
         name="event_comment",

@@ -68,6 +68,18 @@ def repeat_text(tr: Translator, event: Event) -> str:
     return rule
 
 
+def series_when(tr: Translator, event: Event, start: datetime) -> str:
+    """A series' time (its date starting at `start`) in the reader's zone, and its rule:
+    "09:30–10:30, every week on Mon"; an all-day one's rule alone."""
+    rule = repeat_text(tr, event)
+    if event.all_day:
+        return rule
+    zone = tr.zone()
+    end = start + (event.ends_at - event.starts_at)
+    clock = f"{start.astimezone(zone):%H:%M}–{end.astimezone(zone):%H:%M}{tr.zone_note(end)}"
+    return tr.s("{time}, {rule}", rule=rule, time=clock)
+
+
 def _rule_text(tr: Translator, event: Event) -> str:
     if event.repeat == "daily":
         return tr.s("every day")
@@ -183,6 +195,9 @@ async def card_view(ctx: Ctx, occ: Occurrence, *, everyone: bool = False) -> Vie
         if occ.recurring:
             view.row(
                 Button(tr.s("Move this one"), occ_action("mv", occ)),
+                Button(tr.s("Move all"), occ_action("ma", occ)),
+            )
+            view.row(
                 Button(tr.s("Cancel this one"), occ_action("x", occ)),
                 Button(tr.s("Cancel series"), f"ev:xs:{occ.series_id}"),
             )

@@ -3,17 +3,19 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.base import utcnow
-from models.calendar import Event
+from models.calendar import Event, EventOccurrenceAnswer
 from services.access import Actor
 from services.calendar import get_editable, get_occurrence, overrides_of
 from services.calendar_parse import TITLE_MAX, check_times
-from services.calendar_recur import Occurrence, key_to_time
+from services.calendar_recur import Occurrence, key_to_time, occ_key, series_starts
 from services.errors import N_, DomainError
 from services.parsing_days import midnight
 
@@ -36,6 +38,110 @@ async def move(
     target.updated_at = utcnow()
     await session.flush()
     return target, occ
+
+
+@dataclass(frozen=True, slots=True)
+class SeriesMove:
+    series: Event
+    before: Event  # the series as it was (a copy kept out of the session), to name it
+    old_key: int  # the pressed date's original start, before
+    key: int  # and now (its new key)
+    dropped: int  # dates changed on their own that no longer fall on the series
+
+
+async def move_series(
+    session: AsyncSession, actor: Actor, event_id: int, key: int | None, new_start: datetime
+) -> SeriesMove:
+    """Move every date of a series by as much as its date `key` moves to `new_start`,
+    on the clock of the series' zone (each date keeps its time across DST); a weekly
+    series' days shift along (Mon, Wed moved a day later: Tue, Thu), as does its last
+    day. Its dates changed on their own (moved or cancelled: override rows) and the
+    answers for single dates are keyed by the date's original start, so they follow
+    their dates; a moved one keeps the time it was moved to, an unmoved one moves with
+    the series. Those no longer falling on a date of it (a monthly series moved off the
+    31st) are dropped and counted."""
+    event = await get_editable(session, actor, event_id)
+    series = event if event.parent_id is None else await session.get(Event, event.parent_id)
+    if series is None or series.repeat == "none":
+        raise DomainError(N_("Only a repeating event has dates to move together."))
+    occ = await get_occurrence(session, actor, series.id, key)
+    zone = ZoneInfo(series.timezone)
+    was = key_to_time(occ.key).astimezone(zone)
+    new_local = new_start.astimezone(zone)
+    if series.all_day:  # whole days: the day named
+        new_local = midnight(new_local.date(), series.timezone).astimezone(zone)
+    shift = new_local.replace(tzinfo=None) - was.replace(tzinfo=None)
+    if not shift:
+        raise DomainError(N_("Its dates already start then."))
+    days = (new_local.date() - was.date()).days
+
+    def moved(moment: datetime, by: timedelta = shift) -> datetime:
+        local = moment.astimezone(zone).replace(tzinfo=None) + by
+        return local.replace(tzinfo=zone).astimezone(UTC)
+
+    before = Event(
+        id=series.id,
+        title=series.title,
+        starts_at=series.starts_at,
+        ends_at=series.ends_at,
+        all_day=series.all_day,
+        repeat=series.repeat,
+        weekdays=series.weekdays,
+        repeat_until=series.repeat_until,
+        timezone=series.timezone,
+    )
+    length = series.ends_at - series.starts_at
+    series.starts_at, series.ends_at = moved(series.starts_at), moved(series.ends_at)
+    check_times(series.starts_at, series.ends_at, all_day=series.all_day)
+    if series.weekdays:
+        series.weekdays = ",".join(
+            str(d) for d in sorted({(int(d) + days) % 7 for d in series.weekdays.split(",")})
+        )
+    if series.repeat_until is not None:  # the last moment of its last day, that day moved
+        series.repeat_until = moved(series.repeat_until, timedelta(days=days))
+    series.updated_at = utcnow()
+
+    overrides = await overrides_of(session, [series.id])
+    answers = list(
+        await session.scalars(
+            select(EventOccurrenceAnswer).where(EventOccurrenceAnswer.series_id == series.id)
+        )
+    )
+    old_keys = {occ_key(r.recurrence_id) for r in overrides if r.recurrence_id is not None}
+    old_keys |= {a.occ_key for a in answers}
+    new_of = {k: occ_key(moved(key_to_time(k))) for k in old_keys}
+    fits: set[int] = set()
+    if new_of:
+        last = key_to_time(max(new_of.values()))
+        fits = {occ_key(m) for m in series_starts(series, last)}
+    for row in overrides:
+        if row.recurrence_id is None:
+            continue
+        origin = row.recurrence_id
+        new_key = new_of[occ_key(origin)]
+        if new_key not in fits:
+            await session.delete(row)
+            continue
+        if row.starts_at == origin and row.ends_at == origin + length:  # not moved itself
+            row.starts_at, row.ends_at = moved(row.starts_at), moved(row.ends_at)
+        row.recurrence_id = key_to_time(new_key)
+        row.updated_at = series.updated_at
+    # rekeyed by delete and insert: a new key may be another date's old one
+    kept = [(a.user_id, new_of[a.occ_key], a.status, a.answered_at) for a in answers]
+    for answer in answers:
+        await session.delete(answer)
+    await session.flush()
+    session.add_all(
+        EventOccurrenceAnswer(
+            series_id=series.id, occ_key=new_key, user_id=user_id, status=status, answered_at=at
+        )
+        for user_id, new_key, status, at in kept
+        if new_key in fits
+    )
+    await session.flush()
+    dropped = {k for k, new_key in new_of.items() if new_key not in fits}
+    new_key = occ_key(moved(key_to_time(occ.key)))
+    return SeriesMove(series, before, occ.key, new_key, len(dropped))
 
 
 async def _override_for(session: AsyncSession, occ: Occurrence) -> Event:

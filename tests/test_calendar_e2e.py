@@ -694,3 +694,151 @@ async def test_a_meeting_over_another_is_pointed_out(sqlite_app: App) -> None:
     assert "⚠️ Накладка с другим событием, завтра 11:00–12:00: Anna." in out, out
     out = await boss.say("/event Отчёт завтра в 15:00 @Anna")
     assert "Накладка" not in out, out
+
+
+async def test_moving_every_date_of_a_series_keeps_its_answers_in_russian(
+    sqlite_app: App,
+) -> None:
+    """Boss (Moscow) moves his Monday and Wednesday 9:30 meeting to Tuesday 10:00 from
+    one date's card: every date moves a day and half an hour later (Tue, Thu), Anna's
+    (Yekaterinburg) answer for the series stays, her "not this time" and his cancelled
+    date follow their dates, her reminders are queued anew, she is told once in her
+    zone, and the .ics holds the new rule."""
+    from handlers.markup import to_plain
+    from handlers.views import View
+    from models.calendar import EventAttendee, EventOccurrenceAnswer
+    from models.teams import User
+    from services import calendar_ics
+    from services.access import Actor
+    from services.calendar_recur import key_to_time, occ_key
+
+    boss = ConsoleDriver(sqlite_app, user="Boss", lang="ru", timezone="Europe/Moscow")
+    await boss.say("/start")
+    code = invite_code(await boss.say("/invite"))
+    anna = ConsoleDriver(sqlite_app, user="Anna", lang="ru", timezone="Asia/Yekaterinburg")
+    await anna.say(f"/start {code}")
+    out = await boss.say("/event Планёрка по понедельникам и средам в 9:30 @Anna")
+    assert "Повторяется: каждую неделю: пн, ср" in out, out
+    await anna.say("/events")
+    await anna.press("Принять")
+
+    async def press_nth(who: ConsoleDriver, label: str, nth: int) -> str:
+        numbers = [n for n, text in who.buttons().items() if label in text]
+        return await who.say(str(numbers[nth]))
+
+    await anna.say("/events следующая")
+    out = await press_nth(anna, "Планёрка", 0)  # next Monday's
+    out = await anna.press("Не приду в этот раз")
+    await boss.say("/events следующая")
+    await press_nth(boss, "Планёрка", 1)  # next Wednesday's
+    out = await boss.press("Отменить это")
+    assert "Вы отменили событие «Планёрка»" in out, out
+    zone = ZoneInfo("Europe/Moscow")
+    async with sqlite_app.workspace.sessionmaker() as session:
+        (series,) = await session.scalars(select(Event).where(Event.parent_id.is_(None)))
+        (declined,) = await session.scalars(select(EventOccurrenceAnswer))
+        (cancelled,) = await session.scalars(select(Event).where(Event.parent_id.is_not(None)))
+        monday = key_to_time(declined.occ_key).astimezone(zone)
+        wednesday = cancelled.recurrence_id.astimezone(zone)
+        assert (monday.weekday(), monday.hour, monday.minute) == (0, 9, 30)
+        assert wednesday.weekday() == 2 and series.weekdays == "0,2"
+
+    await boss.say("/events следующая")
+    out = await press_nth(boss, "Планёрка", 0)  # next Monday's
+    out = await boss.press("Перенести все")
+    assert "Когда теперь начинается эта дата?" in out, out
+    out = await boss.say("вторник 10:00")
+    assert out.startswith(
+        "Вы перенесли все даты события «Планёрка»: теперь 10:00–11:00, каждую неделю: вт, чт."
+    ), out
+    assert "Повторяется: каждую неделю: вт, чт" in out and "❌ Anna" in out, out
+
+    async with sqlite_app.workspace.sessionmaker() as session:
+        series = await session.get(Event, series.id)
+        assert series is not None and series.weekdays == "1,3", series.weekdays
+        first = series.starts_at.astimezone(zone)
+        assert (first.hour, first.minute) == (10, 0), first
+        (answer,) = await session.scalars(select(EventOccurrenceAnswer))
+        moved = key_to_time(answer.occ_key).astimezone(zone)
+        assert moved == monday + timedelta(days=1, minutes=30), moved  # Tuesday 10:00
+        assert (answer.status, answer.user_id) == ("no", 2)
+        (row,) = await session.scalars(select(Event).where(Event.parent_id.is_not(None)))
+        assert row.cancelled and row.recurrence_id == wednesday + timedelta(days=1, minutes=30)
+        assert row.starts_at == row.recurrence_id  # a cancelled date moves with the series
+        (attendee,) = await session.scalars(select(EventAttendee).where(EventAttendee.user_id == 2))
+        assert attendee.status == "yes"  # her answer to the series stays
+        notices = list(
+            await session.scalars(
+                select(OutboxMessage.payload).where(
+                    OutboxMessage.user_id == 2, OutboxMessage.kind == "event"
+                )
+            )
+        )
+        texts = [to_plain(View.from_dict(p).body) for p in notices]
+        moved_notices = [t for t in texts if "все даты" in t]
+        reminders = list(
+            await session.scalars(
+                select(OutboxMessage).where(
+                    OutboxMessage.kind == "reminder", OutboxMessage.status == "pending"
+                )
+            )
+        )
+    assert len(moved_notices) == 1, notices
+    assert (
+        "перенёс(ла) все даты события «Планёрка»: было 11:30–12:30, каждую неделю: пн, ср; "
+        "теперь 12:00–13:00, каждую неделю: вт, чт." in moved_notices[0]
+    ), moved_notices  # in Anna's zone
+    # every queued reminder is for a Tuesday or a Thursday at 10:00 Moscow, none for
+    # Anna's declined Tuesday nor the cancelled Thursday
+    assert reminders
+    for reminder in reminders:
+        start = reminder.due_at.astimezone(zone) + timedelta(minutes=15)
+        assert (start.weekday() in (1, 3), start.hour, start.minute) == (True, 10, 0), start
+        assert start != row.recurrence_id
+        assert not (reminder.user_id == 2 and start == moved)
+        assert str(occ_key(start)) in (reminder.dedup_key or "")
+
+    out = await anna.say("/events следующая")
+    listing = out.split("\n\n")[0]  # Tuesday (declined); Thursday cancelled
+    assert listing.startswith("Следующая неделя (1)\nвт ") and "12:00–13:00  Планёрка ❌" in out, (
+        out
+    )
+
+    async with sqlite_app.workspace.sessionmaker() as session:
+        user = await session.get(User, 2)
+        assert user is not None
+        text = calendar_ics.render(await calendar_ics.entries(session, Actor.of(user)), name="Anna")
+    assert "RRULE:FREQ=WEEKLY;BYDAY=TU,TH" in text, text
+    assert f"EXDATE;TZID=Europe/Moscow:{moved:%Y%m%dT%H%M%S}" in text, text
+    assert f"EXDATE;TZID=Europe/Moscow:{row.recurrence_id.astimezone(zone):%Y%m%dT%H%M%S}" in (
+        text
+    ), text
+
+
+async def test_moving_every_date_of_a_series_in_english(sqlite_app: App) -> None:
+    """A daily standup moved from 10:00 to 10:30 for all its dates: a date moved on its
+    own to 16:00 stays there (and still replaces its day's standup), the others follow;
+    Anna is told once; a one-off event has no such button."""
+    boss, anna, _petr = await team(sqlite_app)
+    await boss.say("/event Standup every day 10:00 15m @Anna")
+    await boss.say("/events next week")
+    await boss.press("📅 Standup")  # next Monday's
+    await boss.press("Move this one")
+    out = await boss.say("next monday 16:00")
+    assert "You moved Standup to" in out and "16:00–16:15" in out, out
+    await boss.say("/events next week")
+    numbers = [n for n, label in boss.buttons().items() if "Standup" in label]
+    await boss.say(str(numbers[2]))  # next Wednesday's
+    out = await boss.press("Move all")
+    assert "When does this date start now?" in out, out
+    out = await boss.say("10:30")
+    assert out.startswith(
+        "You moved every date of Standup to 10:30–10:45, every day.\n\n📅 Standup\n"
+    ), out
+    out = await boss.say("/events next week")
+    assert out.count("10:30–10:45  Standup") == 6 and out.count("16:00–16:15  Standup") == 1, out
+    out = await anna.say("/inbox")
+    assert out.count("🔔 Boss moved every date") == 1, out  # one notice
+    assert "Boss moved every date of Standup: it was 10:00–10:15, every day; now it is " in out
+    await boss.say("/event Lunch tomorrow 13:00")
+    assert "Move all" not in boss.last and "Move" in boss.last

@@ -255,6 +255,47 @@ async def test_recurrence_with_single_changes(
         assert paydays == [date(2030, 1, 31), date(2030, 3, 31), date(2030, 5, 31)]  # no Feb 31
 
 
+async def test_moving_a_series_drops_the_changes_that_no_longer_fall_on_it(
+    maker: async_sessionmaker[AsyncSession], world: World
+) -> None:
+    """A monthly series on the 1st moved a day earlier falls on the 31st: the answer for
+    1 Apr follows to 31 Mar; 1 Mar, cancelled, would be 28 Feb, not a date of it any
+    more: that change is dropped and counted."""
+    from sqlalchemy import select
+
+    from models.calendar import Event, EventOccurrenceAnswer
+    from services.calendar_recur import key_to_time
+
+    admin = utc(world.admin)
+    first = datetime(2030, 1, 1, 9, tzinfo=UTC)
+    async with maker() as s, s.begin():
+        series, _ = await calendar.create_event(
+            s,
+            admin,
+            title="Payroll",
+            starts_at=first,
+            ends_at=first + timedelta(hours=1),
+            attendee_ids=[world.employee.user_id],
+            repeat="monthly",
+        )
+        march, april = (occ_key(datetime(2030, m, 1, 9, tzinfo=UTC)) for m in (3, 4))
+        await calendar_changes.cancel(s, admin, series.id, march, whole=False)
+        await calendar.answer(s, world.employee, series.id, "no", april)
+        done = await calendar_changes.move_series(
+            s, admin, series.id, occ_key(first), datetime(2029, 12, 31, 9, tzinfo=UTC)
+        )
+        assert done.dropped == 1
+        assert series.starts_at == datetime(2029, 12, 31, 9, tzinfo=UTC)
+        assert list(await s.scalars(select(Event).where(Event.parent_id == series.id))) == []
+        (answer,) = await s.scalars(select(EventOccurrenceAnswer))
+        assert key_to_time(answer.occ_key) == datetime(2030, 3, 31, 9, tzinfo=UTC)
+        with pytest.raises(DomainError):  # a one-off event has no dates to move together
+            single, _ = await calendar.create_event(
+                s, admin, title="Once", starts_at=first, ends_at=first + timedelta(hours=1)
+            )
+            await calendar_changes.move_series(s, admin, single.id, None, first)
+
+
 async def test_reminders_follow_the_personal_setting(
     maker: async_sessionmaker[AsyncSession], world: World
 ) -> None:
