@@ -25,7 +25,7 @@ from handlers.tasks_input import (
     person_choices,
 )
 from handlers.tasks_news import CREATED, tell_group
-from handlers.tasks_shared import as_the_chat_gets, everyones_here, for_the_chat
+from handlers.tasks_shared import as_the_chat_gets, for_the_chat
 from handlers.tasks_views import card_view, coaching, notice, overrun_note
 from handlers.views import View
 from models.base import utcnow

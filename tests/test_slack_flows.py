@@ -838,6 +838,7 @@ async def test_a_crm_form_answered_in_a_channel_stays_with_the_person(sqlite_url
         mine = [slack_api.message_text(m) for m in slack.fake.of("chat.postEphemeral")]
         assert any("Budget frozen" in text for text in mine), mine
 
+
 async def test_a_task_made_in_an_unbound_channel_shows_everyones_card(sqlite_url: str) -> None:
     """A channel bound to no group: the task made there is everyone's card (Open alone);
     Anna's own card with its buttons is hers (ephemeral)."""

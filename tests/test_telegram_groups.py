@@ -663,6 +663,7 @@ async def test_a_crm_form_started_in_a_group_goes_on_in_the_private_chat(
         assert "Deal #1" in out[-1].text and "Big rollout" in out[-1].text
         assert not any("Big rollout" in c.text for c in fake.sent(-100741))
 
+
 async def test_a_chat_bound_to_an_archived_group_reads_it_and_adds_nothing(
     sqlite_url: str, fake: FakeTelegram
 ) -> None:
@@ -763,6 +764,7 @@ async def test_settings_and_checklist_pressed_on_a_groups_card_refresh_everyones
         assert "Checklist: 1 of 1 done" in edit.text, edit.text
         (own,) = [c for c in calls if c.chat_id == "219" and c.text]
         assert "Checklist of #1: 1 of 1 done" in own.text, own.text
+
 
 async def test_an_events_card_in_a_groups_chat_is_everyones(
     sqlite_url: str, fake: FakeTelegram
