@@ -28,7 +28,8 @@ from services import feed, feed_polls, groups
 from services.access import archived_group
 from services.errors import N_ as _N
 from services.errors import DomainError
-from services.parsing import normalize_dates, parse_when
+from services.parsing import parse_when
+from services.parsing_said import normalize_dates
 
 router = Router(__name__)
 ORDER = 71

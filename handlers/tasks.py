@@ -35,8 +35,9 @@ from services import drive, groups, tasks, tasks_work, users
 from services.access import ensure_group_writable
 from services.errors import N_ as _N
 from services.errors import DomainError
-from services.parsing import find_when, ranges_to_ends, refuse_impossible_date
+from services.parsing import find_when, refuse_impossible_date
 from services.parsing_days import find_day_range
+from services.parsing_said import ranges_to_ends
 
 router = Router(__name__)
 ORDER = 50

@@ -17,7 +17,8 @@ from services.access import get_team_user, visible_people
 from services.dialogs import get as get_dialog
 from services.errors import N_ as _N
 from services.errors import DomainError
-from services.parsing import has_time, normalize_dates, parse_when, ranges_to_ends, spoken_hour
+from services.parsing import has_time, parse_when
+from services.parsing_said import normalize_dates, ranges_to_ends, spoken_hour
 from services.timeman_schedules import Schedule, schedule_of
 
 ME_WORDS = {"me", "myself", "я", "мне", "себе", "сам", "сама"}

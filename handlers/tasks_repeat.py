@@ -15,7 +15,7 @@ from handlers.views import Button, View
 from models.base import utcnow
 from services import tasks_repeat
 from services.errors import N_, DomainError
-from services.parsing import spoken_hour
+from services.parsing_said import spoken_hour
 
 DAYS = {
     "mon": 0,

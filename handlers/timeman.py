@@ -28,8 +28,8 @@ from services import timeman, timeman_corrections, timeman_reports
 from services.errors import N_ as _N
 from services.errors import DomainError
 from services.notifications import parse_clock
-from services.parsing import spoken_hour
 from services.parsing_days import past_day
+from services.parsing_said import spoken_hour
 
 router = Router(__name__)
 ORDER = 60

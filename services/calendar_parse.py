@@ -9,16 +9,9 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from services.errors import N_, DomainError
-from services.parsing import (
-    DATE_EXAMPLES,
-    clock_ranges,
-    find_when,
-    has_time,
-    normalize_dates,
-    parse_when,
-    spoken_hour,
-)
+from services.parsing import DATE_EXAMPLES, find_when, has_time, parse_when
 from services.parsing_days import find_day_range, find_last_day, midnight
+from services.parsing_said import clock_ranges, normalize_dates, spoken_hour
 from services.users import parse_timezone
 
 DEFAULT_LENGTH = timedelta(hours=1)

@@ -11,7 +11,8 @@ import pytest
 from dateparser.search import search_dates
 
 from services.errors import DomainError
-from services.parsing import _NOISE, Found, _languages, _settings, find_when, parse_when
+from services.parsing import _NOISE, _languages, _settings, find_when, parse_when
+from services.parsing_fast import Found
 
 # Friday 27 November 2026, 12:00 in Moscow
 NOW = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)

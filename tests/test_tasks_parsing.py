@@ -108,7 +108,7 @@ EVENING = datetime(2026, 11, 27, 15, 20, tzinfo=UTC)  # Friday, 18:20 in Moscow
     ],
 )
 def test_what_people_type_in_russian_chats(text: str, when: str | None, title: str) -> None:
-    from services.parsing import ranges_to_ends
+    from services.parsing_said import ranges_to_ends
 
     rest = ranges_to_ends(normalize_dates(text, "ru"))
     found = find_when(rest, "ru", "Europe/Moscow", now=EVENING)
@@ -150,7 +150,7 @@ def test_tomorrow_on_a_night_the_clocks_change() -> None:
     ],
 )
 def test_numbers_of_a_title_stay_in_it(text: str, title: str) -> None:
-    from services.parsing import ranges_to_ends
+    from services.parsing_said import ranges_to_ends
 
     rest = ranges_to_ends(normalize_dates(text, "ru"))
     found = find_when(rest, "ru", "Europe/Moscow", now=EVENING)
