@@ -29,7 +29,8 @@ from models.base import utcnow
 from models.calendar import Event
 from models.teams import User
 from services import calendar, calendar_reminders, calendar_slots, groups, users
-from services.calendar_parse import EventDraft, parse_event, parse_start
+from services.calendar_draft import EventDraft
+from services.calendar_parse import parse_event, parse_start
 from services.calendar_recur import Occurrence
 from services.errors import N_ as _N
 from services.errors import DomainError

@@ -17,8 +17,9 @@ from handlers.markup import Span, bold, join_lines
 from handlers.views import CALLBACK_LIMIT, Button, View
 from services import calendar, calendar_slots, users
 from services.access import get_team_user
-from services.calendar_parse import parse_start, split_duration
+from services.calendar_parse import parse_start
 from services.calendar_recur import key_to_time, occ_key
+from services.calendar_times import split_duration
 from services.errors import N_ as _N
 from services.errors import DomainError
 from services.pagination import Page

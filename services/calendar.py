@@ -27,7 +27,7 @@ from services.access import (
     get_writable_group,
     member_group_ids,
 )
-from services.calendar_parse import TITLE_MAX, check_times
+from services.calendar_draft import TITLE_MAX, check_times
 from services.calendar_recur import REPEATS, Occurrence, expand, key_to_time, occ_key
 from services.errors import N_, DomainError, not_found
 from services.pagination import Page, paginate_rows

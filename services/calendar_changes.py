@@ -14,7 +14,7 @@ from models.base import utcnow
 from models.calendar import Event, EventOccurrenceAnswer
 from services.access import Actor
 from services.calendar import get_editable, get_occurrence, overrides_of
-from services.calendar_parse import TITLE_MAX, check_times
+from services.calendar_draft import TITLE_MAX, check_times
 from services.calendar_recur import Occurrence, key_to_time, occ_key, series_starts
 from services.errors import N_, DomainError
 from services.parsing_days import midnight

@@ -4,40 +4,35 @@ and the @people / #group tokens (resolved by the caller)."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from services.calendar_draft import EventDraft, _clean_title, _whole_days, check_times
+from services.calendar_repeat import (
+    _DAY_ALT,
+    _TITLE_WORD,
+    _series_end,
+    _title_slot,
+    split_repeat,
+)
+from services.calendar_times import (
+    _AN_HOUR,
+    _CLOCK_WORD,
+    _COMPOUND,
+    _DURATION,
+    _HALF_HOUR,
+    _clock,
+    _duration,
+    _strip,
+    clocks_in_24_hours,
+    split_zone,
+)
 from services.errors import N_, DomainError
 from services.parsing import DATE_EXAMPLES, find_when, has_time, parse_when
-from services.parsing_days import find_day_range, find_last_day, midnight
-from services.parsing_said import clock_ranges, normalize_dates, spoken_hour
-from services.users import parse_timezone
+from services.parsing_days import find_day_range, find_last_day
+from services.parsing_said import normalize_dates
 
 DEFAULT_LENGTH = timedelta(hours=1)
-TITLE_MAX = 200
-
-
-@dataclass
-class EventDraft:
-    title: str
-    starts_at: datetime
-    ends_at: datetime
-    people: list[str] = field(default_factory=list)  # "@anna" tokens
-    groups: list[str] = field(default_factory=list)  # "#sales" tokens
-    place: str = ""
-    description: str = ""
-    repeat: str = "none"
-    weekdays: list[int] = field(default_factory=list)
-    all_day: bool = False
-    repeat_until: datetime | None = None  # a series' end: the last moment of its last day
-    zone: str = ""  # the zone named for the time ("в 10 по Екатеринбургу"), not the person's
-    # the title opens with "Daily", "Еженедельная"...: the word stays in the title, names
-    # a repeat (daily, weekly, monthly), and is the event's only when the time said is
-    # that series' slot (title_repeats)
-    title_word: str = ""
-    title_repeat: str = ""
-    title_repeats: bool = False
 
 
 _URL = re.compile(r"https?://\S+")
@@ -45,44 +40,8 @@ _PEOPLE = re.compile(r"(?<!\S)@([\w.\-]+)")
 _GROUPS = re.compile(r"(?<!\S)#([\w.\-]+)")
 _RANGE = re.compile(r"\b(\d{1,2}[:.]\d{2})\s*[-–—]\s*(\d{1,2}[:.]\d{2})\b")
 _UNTIL = re.compile(r"\b(?:до|until|till|to)\s+(\d{1,2}[:.]\d{2})\b", re.IGNORECASE)
-_DURATION = re.compile(
-    # not "через 2 часа" / "in 2 hours": that says when, not how long
-    r"(?<!через )(?<!in )(?:\b(?:на|for)\s+)?(?<![\d.,])\b(\d+(?:[.,]\d+)?)\s*"
-    r"(h|hr|hrs|hours?|ч|час|часа|часов|m|min|mins|minutes?|м|мин|минут[уы]?)(?=\s|$|[,.;])",
-    re.IGNORECASE,
-)
-# "1h30m", "1 hour 30 minutes", "1ч 30м", "2 часа 15 минут"
-_COMPOUND = re.compile(
-    r"(?:\b(?:на|for)\s+)?(?<![\d.,])\b(\d+)\s*(?:h|hr|hrs|hours?|ч|час|часа|часов)\s*"
-    r"(?:and\s+|и\s+)?(\d+)\s*(?:m|min|mins|minutes?|м|мин|минут[уы]?)(?=\s|$|[,.;])",
-    re.IGNORECASE,
-)
-# 12-hour clocks: "12pm-1pm", "3-4pm", "2pm to 4pm", "11:30 am"
-_AMPM_RANGE = re.compile(
-    r"(?<![\d:.])(\d{1,2})(?::(\d{2}))?\s*(am|pm)?\s*(?:[-–—]|\bto\b|\btill\b|\buntil\b)\s*"
-    r"(\d{1,2})(?::(\d{2}))?\s*(am|pm)\b",
-    re.IGNORECASE,
-)
-_AMPM = re.compile(r"(?<![\d:.])(\d{1,2})(?::(\d{2}))?\s*(am|pm)\b", re.IGNORECASE)
-# hours without minutes: "с 15 до 17", "from 3 to 5"
-_BARE_RANGE = re.compile(
-    r"\b(?:с|со|from)\s+(\d{1,2})(?::(\d{2}))?\s+(?:до|по|to|till|until)\s+"
-    r"(\d{1,2})(?::(\d{2}))?\b(?![:.]\d)",
-    re.IGNORECASE,
-)
 # "from" before a range's start: the range says it ("from 13:00-16:00")
 _FROM = re.compile(r"(?:\b(?:from|с|со)\s+)$", re.IGNORECASE)
-# Monday to Friday: "every weekday", "по будням", "каждый будний день"
-_WORKDAYS = re.compile(
-    r"\b(?:every\s+weekday|weekdays|on\s+weekdays|по\s+будням|каждый\s+будний\s+день|"
-    r"в\s+будни|по\s+рабочим\s+дням|каждый\s+рабочий\s+день)\b",
-    re.IGNORECASE,
-)
-_EVERY_OTHER = re.compile(
-    r"\b(?:every\s+other|every\s+second|every\s+2nd|раз\s+в\s+две\s+недели|"
-    r"каждую\s+вторую|каждый\s+второй|каждые\s+две)\b",
-    re.IGNORECASE,
-)
 _ALL_DAY = re.compile(
     r"(?:\b(?:на|for|the)\s+)?\b(?:all[\s-]day|whole\s+day|full\s+day|весь\s+день|целый\s+день)\b",
     re.IGNORECASE,
@@ -100,175 +59,17 @@ _ORDINAL_SLOT = re.compile(
     rf"(?:\s+{_ORDINAL.format(name='after')})?",
     re.IGNORECASE,
 )
-_HALF_HOUR = re.compile(r"\b(?:на\s+)?(?:полчаса|half an hour)\b", re.IGNORECASE)
-_AN_HOUR = re.compile(r"\b(?:на\s+час|for an hour|for 1 hour)\b", re.IGNORECASE)
 _PLACE = re.compile(r"\b(?:place|where|место|где)\s*:\s*([^|]+)", re.IGNORECASE)
 _DMY = re.compile(
     r"\b(\d{1,2})\.(\d{1,2})(?:\.(\d{2,4}))?(?:\s+(?:в\s+|at\s+)?(\d{1,2})[:.](\d{2}))?\b"
 )
 
-_DAY_WORDS = {
-    0: ("mon", "monday", "mondays", "пн", "понедельник", "понедельникам"),
-    1: ("tue", "tuesday", "tuesdays", "вт", "вторник", "вторникам"),
-    2: ("wed", "wednesday", "wednesdays", "ср", "среда", "среду", "средам"),
-    3: ("thu", "thursday", "thursdays", "чт", "четверг", "четвергам"),
-    4: ("fri", "friday", "fridays", "пт", "пятница", "пятницу", "пятницам"),
-    5: ("sat", "saturday", "saturdays", "сб", "суббота", "субботу", "субботам"),
-    6: ("sun", "sunday", "sundays", "вс", "воскресенье", "воскресеньям"),
-}
-_WORD_DAY = {word: day for day, words in _DAY_WORDS.items() for word in words}
-_DAY_ALT = "|".join(sorted(_WORD_DAY, key=len, reverse=True))
 # a day named in words: a dotted number after it is a time ("завтра 10.05" is 10:05)
 _NAMED_DAY = re.compile(
     rf"\b(?:today|tomorrow|day after tomorrow|сегодня|завтра|послезавтра|{_DAY_ALT})\b",
     re.IGNORECASE,
 )
 _COLON_TIME = re.compile(r"\b\d{1,2}:\d{2}\b")
-_CLOCK_WORD = re.compile(r"(?:\b(?:at|в)\s+)?\b(\d{1,2}:\d{2})\b", re.IGNORECASE)
-_DAILY = re.compile(r"\b(?:every ?day|daily|каждый день|ежедневно)\b", re.IGNORECASE)
-_MONTHLY = re.compile(r"\b(?:every month|monthly|каждый месяц|ежемесячно)\b", re.IGNORECASE)
-_WEEKLY = re.compile(r"\b(?:every week|weekly|каждую неделю|еженедельно)\b", re.IGNORECASE)
-# a title opening with a repeat word: "Weekly sync", "Ежедневный стендап"
-_TITLE_WORD = re.compile(
-    r"(?:(?P<daily>daily|ежедневн\w*)|(?P<weekly>weekly|еженедельн\w*)"
-    r"|(?P<monthly>monthly|ежемесячн\w*))(?!\S)",
-    re.IGNORECASE,
-)
-_BARE_CLOCK = re.compile(r"(?:(?:at|в|во)\s+)?\d{1,2}:\d{2}", re.IGNORECASE)
-_WEEKDAYS = re.compile(
-    rf"\b(?:every|по|каждый|каждую|каждое)\s+((?:{_DAY_ALT})(?:\s*(?:,|and|и)\s*(?:{_DAY_ALT}))*)\b",
-    re.IGNORECASE,
-)
-
-
-# a zone named for the time: "в 10 по Екатеринбургу", "10:00 по мск", "в 15 по московскому
-# времени", "at 10am Yekaterinburg time", "15:00 UTC"
-_ZONE_SAID = re.compile(
-    r"(?<=\w)\s+(?P<said>по\s+(?P<ru>[\w-]+)(?:\s+времени)?|(?P<en>[a-z]+(?:\s+[a-z]+)?)\s+time"
-    r"|(?P<abbr>(?:utc|gmt)(?:\s*[+-]\d{1,2}(?::?\d{2})?)?|msk|мск))(?!\w)",
-    re.IGNORECASE,
-)
-# what the zone follows: a time ("10", "10:00", "10am", "в 9 утра", "в полдень")
-_TIME_END = re.compile(
-    r"(?:\d|am|pm|утра|дня|вечера|ночи|полдень|полночь|noon|midnight)\Z", re.IGNORECASE
-)
-_ZONE_ADJECTIVES = {"московскому": "Europe/Moscow", "moscow": "Europe/Moscow"}
-
-
-def _named_zone(match: re.Match[str]) -> str | None:
-    """The zone a "по Москве", "Yekaterinburg time", "UTC+5" names, or None (not a zone:
-    "в 10 по плану"). A city said in the dative ("по Екатеринбургу", "по Уфе", "по Перми")
-    is looked up as it is named ("Екатеринбург", "Уфа", "Пермь")."""
-    word = (match["ru"] or match["en"] or match["abbr"]).casefold()
-    if word in _ZONE_ADJECTIVES:
-        return _ZONE_ADJECTIVES[word]
-    names = [word]
-    if match["ru"]:
-        stem = word[:-1]
-        names += {"у": [stem], "е": [stem + "а"], "и": [stem + "ь"]}.get(word[-1:], [])
-    for name in names:
-        try:
-            return parse_timezone(name)
-        except DomainError:
-            continue
-    return None
-
-
-def split_zone(text: str) -> tuple[str | None, str]:
-    """The zone named for a time in the text, and the text without those words."""
-    for match in _ZONE_SAID.finditer(text):
-        if _TIME_END.search(text[: match.start()]) is None:
-            continue  # "Совещание по Москве завтра в 10": what it is about
-        zone = _named_zone(match)
-        if zone is not None:
-            return zone, text[: match.start()] + text[match.end() :]
-    return None, text
-
-
-def _clock(text: str) -> tuple[int, int]:
-    hours, minutes = re.split(r"[:.]", text)
-    h, m = int(hours), int(minutes)
-    if h > 23 or m > 59:
-        raise DomainError(N_("Give a time like 22:00."))
-    return h, m
-
-
-def _duration(amount: str, unit: str) -> timedelta:
-    value = float(amount.replace(",", "."))
-    if unit.lower().startswith(("h", "ч")):
-        return timedelta(minutes=round(value * 60))
-    return timedelta(minutes=round(value))
-
-
-def _twelve(hour: int, minute: str | None, suffix: str) -> tuple[int, int] | None:
-    said = spoken_hour(hour, suffix) if 1 <= hour <= 12 else None
-    return None if said is None or int(minute or 0) > 59 else (said, int(minute or 0))
-
-
-def _range_clocks(match: re.Match[str]) -> str:
-    h1, m1, suffix1, h2, m2, suffix2 = match.groups()
-    end = _twelve(int(h2), m2, suffix2)
-    if suffix1:
-        start = _twelve(int(h1), m1, suffix1)
-    else:  # "3-4pm" is 15:00-16:00; "11-1pm" is 11:00-13:00
-        start = _twelve(int(h1), m1, suffix2)
-        other = _twelve(int(h1), m1, "am" if suffix2.lower() == "pm" else "pm")
-        if start is not None and end is not None and start > end and other is not None:
-            start = other
-    if start is None or end is None:
-        return match.group(0)
-    return f"{start[0]:02d}:{start[1]:02d}-{end[0]:02d}:{end[1]:02d}"
-
-
-def _one_clock(match: re.Match[str]) -> str:
-    clock = _twelve(int(match.group(1)), match.group(2), match.group(3))
-    return match.group(0) if clock is None else f"{clock[0]:02d}:{clock[1]:02d}"
-
-
-def _bare_range(match: re.Match[str]) -> str:
-    """ "с 15 до 17" -> "15:00-17:00", "с 10 до 11:30" -> "10:00-11:30"; a bare hour
-    is the working-day one ("from 3 to 5" is 15:00-17:00)."""
-    h1, m1, h2, m2 = match.groups()
-    start = int(h1) if m1 else spoken_hour(int(h1), "")
-    end = int(h2) if m2 else spoken_hour(int(h2), "")
-    if start is None or end is None or start > 23 or end > 23:
-        return match.group(0)
-    return f"{start:02d}:{m1 or '00'}-{end:02d}:{m2 or '00'}"
-
-
-def clocks_in_24_hours(text: str) -> str:
-    """12-hour and bare-hour clocks as HH:MM, so ranges and times read alike:
-    "2pm to 4pm" -> "14:00-16:00", "3-4pm" -> "15:00-16:00", "с 15 до 17" -> "15:00-17:00",
-    "10:00-11" -> "10:00-11:00", "завтра 10-11" -> "завтра 10:00-11:00"."""
-    text = _AMPM_RANGE.sub(_range_clocks, text)
-    text = _AMPM.sub(_one_clock, text)
-    text = _BARE_RANGE.sub(_bare_range, text)
-    for match, (h1, m1), (h2, m2) in reversed(clock_ranges(text)):
-        whole = f"{h1:02d}:{m1:02d}-{h2:02d}:{m2:02d}"
-        text = text[: match.start()] + whole + text[match.end() :]
-    return text
-
-
-def _strip(text: str, match: re.Match[str]) -> str:
-    return text[: match.start()] + " " + text[match.end() :]
-
-
-def parse_duration(text: str) -> timedelta | None:
-    """'60m', '1.5h', '90 минут' -> a length, or None."""
-    return split_duration(text)[0]
-
-
-def split_duration(text: str) -> tuple[timedelta | None, str]:
-    """A length said in the text ('60m', '1.5h', '90 минут', 'на час', 'half an hour'),
-    and the text without it."""
-    for pattern, minutes in ((_HALF_HOUR, 30), (_AN_HOUR, 60)):
-        match = pattern.search(text)
-        if match is not None:
-            return timedelta(minutes=minutes), " ".join(_strip(text, match).split())
-    match = _DURATION.search(text)
-    if match is None:
-        return None, text
-    return _duration(match.group(1), match.group(2)), " ".join(_strip(text, match).split())
 
 
 OVERNIGHT_MAX = timedelta(hours=12)
@@ -303,29 +104,7 @@ def parse_event(text: str, locale: str, tz: str, now: datetime | None = None) ->
     leading = _TITLE_WORD.match(raw)  # the title's own word, not a repeat to take out
     opening = raw[: leading.end()] if leading else ""
     raw = raw[len(opening) :]
-    repeat, weekdays = "none", []
-    if _EVERY_OTHER.search(raw):
-        raise DomainError(
-            N_(
-                "Events cannot repeat every other week yet. Make it weekly and cancel the "
-                "weeks you skip, or create each date."
-            )
-        )
-    match = _WORKDAYS.search(raw)
-    if match:
-        repeat, weekdays = "weekly", [0, 1, 2, 3, 4]
-        raw = _strip(raw, match)
-    match = _WEEKDAYS.search(raw) if repeat == "none" else None
-    if match:
-        repeat = "weekly"
-        words = re.split(r"\s*(?:,|\band\b|\bи\b)\s*", match.group(1).lower())
-        weekdays = sorted({_WORD_DAY[w] for w in words if w in _WORD_DAY})
-        raw = _strip(raw, match)
-    for pattern, kind in ((_DAILY, "daily"), (_MONTHLY, "monthly"), (_WEEKLY, "weekly")):
-        match = pattern.search(raw)
-        if match:
-            repeat = kind if repeat == "none" else repeat
-            raw = _strip(raw, match)
+    repeat, weekdays, raw = split_repeat(raw)
     raw = opening + raw
     until: date | None = None
     if repeat != "none" or leading is not None:
@@ -538,17 +317,6 @@ def parse_event(text: str, locale: str, tz: str, now: datetime | None = None) ->
     return draft
 
 
-def _title_slot(leading: re.Match[str], slot: str, nth: int | None) -> bool:
-    """Whether the time said is the slot of the series the title's word names: a weekday
-    for "Weekly sync mon 10:00", a bare time of day for "Daily standup 9:30", a day of the
-    month for "Ежемесячный отчёт 10 числа в 15:00". With a date ("Weekly sync tomorrow
-    10:00", "Monthly review Dec 10 15:00") it is one meeting of that name."""
-    if leading["weekly"]:
-        return any(word in _WORD_DAY for word in re.findall(r"\w+", slot.lower()))
-    bare = _BARE_CLOCK.fullmatch(slot.strip()) is not None
-    return bare and (nth is None if leading["daily"] else nth is not None)
-
-
 def _on_day_of_month(nth: int, clock: time, zone: ZoneInfo, now: datetime | None) -> datetime:
     current = (now or datetime.now(UTC)).astimezone(zone)
     year, month = current.year, current.month
@@ -561,54 +329,6 @@ def _on_day_of_month(nth: int, clock: time, zone: ZoneInfo, now: datetime | None
             return local.astimezone(UTC)
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     raise DomainError(N_("There is no such date: {text}."), text=str(nth))
-
-
-def _whole_days(
-    raw: str,
-    first: date,
-    last: date,
-    tz: str,
-    people: list[str],
-    groups: list[str],
-    place: str,
-    description: str,
-    repeat: str,
-    weekdays: list[int],
-    until: date | None,
-) -> EventDraft:
-    """An all-day event over the days, midnight to midnight in the zone."""
-    if _CLOCK_WORD.search(raw):
-        raise DomainError(
-            N_('An all-day event has no time of day. Leave out either the time or "all day".')
-        )
-    draft = EventDraft(
-        title=_clean_title(raw),
-        starts_at=midnight(first, tz),
-        ends_at=midnight(last + timedelta(days=1), tz),
-        people=people,
-        groups=groups,
-        place=place[:300],
-        description=description,
-        repeat=repeat,
-        weekdays=weekdays,
-        repeat_until=_series_end(until, repeat, tz),
-        all_day=True,
-    )
-    check_times(draft.starts_at, draft.ends_at, all_day=True)
-    return draft
-
-
-def _series_end(until: date | None, repeat: str, tz: str) -> datetime | None:
-    """The last moment of a series' last day in the zone (None: it goes on)."""
-    if until is None:
-        return None
-    if repeat == "none":  # "Еженедельная планёрка завтра в 10 до 31 декабря": one meeting
-        raise DomainError(
-            N_(
-                'Only a repeating event has an end date. Add how it repeats, for example "every week".'
-            )
-        )
-    return midnight(until + timedelta(days=1), tz) - timedelta(seconds=1)
 
 
 def _dmy(match: re.Match[str], zone: ZoneInfo, now: datetime | None) -> datetime:
@@ -624,37 +344,6 @@ def _dmy(match: re.Match[str], zone: ZoneInfo, now: datetime | None) -> datetime
     if not year and local < today - timedelta(days=1):
         local = local.replace(year=y + 1)
     return local.astimezone(UTC)
-
-
-_FILLERS = {"в", "at", "on", "на", "с", "from", "for", "and", "и", ",", "-", "—"}
-
-
-def _clean_title(raw: str) -> str:
-    words = raw.split()
-    while words and words[-1].lower() in _FILLERS:
-        words.pop()
-    while words and words[0].lower() in _FILLERS:
-        words.pop(0)
-    title = " ".join(words).strip(" ,;-—")
-    if not title:
-        raise DomainError(N_("What is the event called? Put its title first."))
-    return title[:TITLE_MAX]
-
-
-ALL_DAY_MAX = timedelta(days=62)  # a vacation, a conference season: whole days
-
-
-def check_times(start: datetime, end: datetime, *, all_day: bool = False) -> None:
-    if end <= start:
-        raise DomainError(
-            N_(
-                "The event would end before it starts. Send it again with the end after the start, for example 10:00-11:00, or with a length such as 30m."
-            )
-        )
-    if all_day and end - start > ALL_DAY_MAX:
-        raise DomainError(N_("An all-day event may last at most 62 days."))
-    if not all_day and end - start > timedelta(days=14):
-        raise DomainError(N_("An event may last at most 14 days."))
 
 
 def parse_start(text: str, locale: str, tz: str, now: datetime | None = None) -> datetime:

@@ -7,7 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from services.calendar_parse import clocks_in_24_hours, parse_event
+from services.calendar_parse import parse_event
+from services.calendar_times import clocks_in_24_hours
 from services.errors import DomainError
 
 # Friday 27 November 2026, 12:00 in Moscow

@@ -1,0 +1,103 @@
+"""An event as read from /event's text (EventDraft), and the rules every event keeps
+however it comes: a title's length, an end after the start, how long it may last; a
+draft of whole days."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from services.calendar_repeat import _series_end
+from services.calendar_times import _CLOCK_WORD
+from services.errors import N_, DomainError
+from services.parsing_days import midnight
+
+TITLE_MAX = 200
+
+
+@dataclass
+class EventDraft:
+    title: str
+    starts_at: datetime
+    ends_at: datetime
+    people: list[str] = field(default_factory=list)  # "@anna" tokens
+    groups: list[str] = field(default_factory=list)  # "#sales" tokens
+    place: str = ""
+    description: str = ""
+    repeat: str = "none"
+    weekdays: list[int] = field(default_factory=list)
+    all_day: bool = False
+    repeat_until: datetime | None = None  # a series' end: the last moment of its last day
+    zone: str = ""  # the zone named for the time ("в 10 по Екатеринбургу"), not the person's
+    # the title opens with "Daily", "Еженедельная"...: the word stays in the title, names
+    # a repeat (daily, weekly, monthly), and is the event's only when the time said is
+    # that series' slot (title_repeats)
+    title_word: str = ""
+    title_repeat: str = ""
+    title_repeats: bool = False
+
+
+def _whole_days(
+    raw: str,
+    first: date,
+    last: date,
+    tz: str,
+    people: list[str],
+    groups: list[str],
+    place: str,
+    description: str,
+    repeat: str,
+    weekdays: list[int],
+    until: date | None,
+) -> EventDraft:
+    """An all-day event over the days, midnight to midnight in the zone."""
+    if _CLOCK_WORD.search(raw):
+        raise DomainError(
+            N_('An all-day event has no time of day. Leave out either the time or "all day".')
+        )
+    draft = EventDraft(
+        title=_clean_title(raw),
+        starts_at=midnight(first, tz),
+        ends_at=midnight(last + timedelta(days=1), tz),
+        people=people,
+        groups=groups,
+        place=place[:300],
+        description=description,
+        repeat=repeat,
+        weekdays=weekdays,
+        repeat_until=_series_end(until, repeat, tz),
+        all_day=True,
+    )
+    check_times(draft.starts_at, draft.ends_at, all_day=True)
+    return draft
+
+
+_FILLERS = {"в", "at", "on", "на", "с", "from", "for", "and", "и", ",", "-", "—"}
+
+
+def _clean_title(raw: str) -> str:
+    words = raw.split()
+    while words and words[-1].lower() in _FILLERS:
+        words.pop()
+    while words and words[0].lower() in _FILLERS:
+        words.pop(0)
+    title = " ".join(words).strip(" ,;-—")
+    if not title:
+        raise DomainError(N_("What is the event called? Put its title first."))
+    return title[:TITLE_MAX]
+
+
+ALL_DAY_MAX = timedelta(days=62)  # a vacation, a conference season: whole days
+
+
+def check_times(start: datetime, end: datetime, *, all_day: bool = False) -> None:
+    if end <= start:
+        raise DomainError(
+            N_(
+                "The event would end before it starts. Send it again with the end after the start, for example 10:00-11:00, or with a length such as 30m."
+            )
+        )
+    if all_day and end - start > ALL_DAY_MAX:
+        raise DomainError(N_("An all-day event may last at most 62 days."))
+    if not all_day and end - start > timedelta(days=14):
+        raise DomainError(N_("An event may last at most 14 days."))
