@@ -11,12 +11,14 @@ from handlers.i18n import Translator
 from handlers.markup import Span, bold, cut, join_lines
 from handlers.views import Button, View
 from models.teams import User
-from services import inbox_center, reminders
+from services import inbox_center, reminders_agenda
 from services.access import Actor
 from services.crm_activities import KIND_ICON, KIND_NAMES
 
 
-def _items(tr: Translator, title: str, items: list[reminders.Item], prefix: str) -> list[Any]:
+def _items(
+    tr: Translator, title: str, items: list[reminders_agenda.Item], prefix: str
+) -> list[Any]:
     lines: list[Any] = [bold(title)]
     for item in items:
         when = f" — {'🔥 ' if item.late else ''}{tr.when(item.when)}" if item.when else ""
@@ -29,7 +31,7 @@ def _items(tr: Translator, title: str, items: list[reminders.Item], prefix: str)
 
 
 async def my_day_view(session: AsyncSession, user: User, tr: Translator, now: datetime) -> View:
-    view = render_my_day(tr, user, await reminders.agenda(session, user, now))
+    view = render_my_day(tr, user, await reminders_agenda.agenda(session, user, now))
     unread = await inbox_center.unread_count(session, Actor.of(user))
     if unread:  # what waits in /inbox, said at the end of the day's list
         view.body = [
@@ -40,7 +42,7 @@ async def my_day_view(session: AsyncSession, user: User, tr: Translator, now: da
     return view
 
 
-def render_my_day(tr: Translator, user: User, facts: reminders.Agenda) -> View:
+def render_my_day(tr: Translator, user: User, facts: reminders_agenda.Agenda) -> View:
     staff = user.role != "extranet"  # an extranet member has no working day to track
     lines: list[Any] = [bold(tr.s("My day, {name}", name=user.name))]
     if staff and not facts.works_today:

@@ -29,7 +29,14 @@ from models.notifications import NotificationSettings
 from models.reminders import ReminderRule
 from models.teams import User
 from models.timeman import DailyReport, WorkDay
-from services import notifications, reminders, reminders_stale, timeman, timeman_reports
+from services import (
+    notifications,
+    reminders,
+    reminders_agenda,
+    reminders_stale,
+    timeman,
+    timeman_reports,
+)
 
 log = structlog.get_logger(__name__)
 
@@ -168,7 +175,7 @@ async def fire_rules(
     views: dict[int, View] = {}
     morning = [user for rule, user, _d in candidates if rule.kind == "morning"]
     if morning:
-        agendas = await reminders.agenda_many(session, morning, now)
+        agendas = await reminders_agenda.agenda_many(session, morning, now)
         for user in morning:
             tr = translator(user.locale, user.timezone)
             views[user.id] = my_day_view_of(tr, user, agendas[user.id])
@@ -196,7 +203,7 @@ async def fire_rules(
         stats.fired += 1
 
 
-def my_day_view_of(tr: Translator, user: User, agenda: reminders.Agenda) -> View:
+def my_day_view_of(tr: Translator, user: User, agenda: reminders_agenda.Agenda) -> View:
     from handlers.timeman_today import render_my_day
 
     return render_my_day(tr, user, agenda)

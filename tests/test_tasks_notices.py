@@ -11,7 +11,7 @@ from sqlalchemy import select
 from bot.app import App
 from models.teams import User
 from scheduler import periodic, planner
-from services import reminders
+from services import reminders_agenda
 from tests.console_driver import ConsoleDriver
 from tests.test_reminders_stale import ConsoleSender, dispatcher_at, reminders_of
 from tests.test_team_admin import invite_code
@@ -98,7 +98,7 @@ async def test_deadline_reminders_stop_for_a_responsible_who_lost_the_task(
     async with maker() as session:
         person = await session.scalar(select(User).where(User.name == "Carl"))
         assert person is not None
-        day = await reminders.agenda(session, person, at(tomorrow, 7, 0))
+        day = await reminders_agenda.agenda(session, person, at(tomorrow, 7, 0))
     assert day.due_today == [] and day.overdue == []
 
 
