@@ -36,7 +36,7 @@ from services.access import ensure_group_writable
 from services.errors import N_ as _N
 from services.errors import DomainError
 from services.parsing import find_when, refuse_impossible_date
-from services.parsing_days import find_day_range
+from services.parsing_days import find_day_range, hide_bare_months
 from services.parsing_said import ranges_to_ends
 
 router = Router(__name__)
@@ -57,7 +57,8 @@ _TAIL_WORDS = re.compile(
 async def create_from_text(
     ctx: Ctx, text: str, parent_id: int | None = None, defaults: dict[str, Any] | None = None
 ) -> Any:
-    """'Call Ivanov tomorrow 15:00 @petr #sales' -> a task, or a question."""
+    """'Call Ivanov tomorrow 15:00 @petr #sales' -> a task, or a question. A title in
+    `defaults` (a template's) is never read for a deadline, people or a group."""
     values: dict[str, Any] = {"description": "", **(defaults or {})}
     if parent_id is not None:
         values["parent_id"] = parent_id
@@ -96,7 +97,8 @@ async def create_from_text(
         values["_repeat"] = repeat
     refuse_impossible_date(rest, ctx.me.locale)  # "Pay rent 30.02": said, not kept
     rest = ranges_to_ends(normalize_dates(rest, ctx.me.locale))
-    found = find_when(rest, ctx.me.locale, ctx.me.timezone)
+    # "Медиаплан на декабрь пт 18:00": the month is the title's, the deadline is Friday
+    found = find_when(hide_bare_months(rest), ctx.me.locale, ctx.me.timezone)
     span = find_day_range(rest, ctx.me.timezone)
     said = rest.find(found.fragment) if found is not None else -1
     if span is not None and (found is None or span.start <= said < span.end):
@@ -104,7 +106,7 @@ async def create_from_text(
         # another date, "Отпуск с 1 по 15 декабря оформить до пятницы", is the title's)
         last = f"{span.last.day}.{span.last.month:02d}.{span.last.year}"
         rest = rest[: span.start] + " " + last + rest[span.end :]
-        found = find_when(rest, ctx.me.locale, ctx.me.timezone)
+        found = find_when(hide_bare_months(rest), ctx.me.locale, ctx.me.timezone)
     deadline = None
     leading = False  # "Завтра позвонить Ивану": the title starts a sentence
     if found is not None:
@@ -115,6 +117,8 @@ async def create_from_text(
     title = _LONE_MARKS.sub("", title)  # "Call Bob 15.12." leaves "Call Bob ."
     if leading:
         title = title[:1].upper() + title[1:]
+    if values.get("title"):  # a template's, taken as it is; words said after it join it
+        title = f"{values['title']} {title}".strip()
     if not title:
         raise DomainError(_N("What is the task? For example: /task Call Ivanov tomorrow 15:00"))
     values["title"] = title
@@ -358,10 +362,14 @@ async def task_command(ctx: Ctx) -> Any:
         # task of the chat's group is everyone's there (asked, or changed)
         reply = await subcommand(ctx, int(head.lstrip("#")), rest.strip())
         return await for_the_chat(ctx, reply, "change" if rest.strip() else "show")
-    if head.casefold() in ("from", "из", "шаблон") and rest:
-        from handlers.tasks_repeat import from_template
+    if head.casefold() in ("from", "из", "шаблон"):
+        from handlers.tasks_repeat import choose_template, from_template
 
-        return await from_template(ctx, rest.strip())
+        if not rest.strip():  # "/task from": which template?
+            return await choose_template(ctx)
+        made = await from_template(ctx, rest.strip())
+        if made is not None:
+            return made  # else no template is named: "Из презентации убрать…" is a title
     return await create_from_text(ctx, text)
 
 

@@ -59,6 +59,10 @@ async def _pressed(ctx: Ctx, verb: str) -> Any:
             return changed(view, item.task_id)
         task_id = await tasks_work.delete_item(ctx.session, ctx.me, item_id)
         return changed(await checklist_view(ctx, task_id), task_id)
+    if verb == "tf":  # a template picked after "/task from"
+        from handlers.tasks_repeat import from_template_id
+
+        return await from_template_id(ctx, ctx.int_arg(1))
     task_id = ctx.int_arg(1)
     if verb == "o":
         task = await tasks.get_task(ctx.session, ctx.me, task_id)

@@ -9,10 +9,11 @@ from typing import Any
 from babel.dates import get_day_names
 
 from handlers.core import Ctx
-from handlers.markup import Span, bold, to_plain
+from handlers.markup import Span, bold, join_lines, to_plain
 from handlers.tasks import create_from_text
 from handlers.views import Button, View
 from models.base import utcnow
+from models.tasks import TaskTemplate
 from services import tasks_repeat
 from services.errors import N_, DomainError
 from services.parsing_said import spoken_hour
@@ -297,7 +298,8 @@ async def repeat_or_template(ctx: Ctx, task_id: int, verb: str, arg: str) -> Vie
 
 
 async def from_template(ctx: Ctx, text: str) -> Any:
-    """The longest template name the text starts with; the rest adds deadline, @, #."""
+    """The longest template name the text starts with; the rest adds deadline, @, #.
+    None when no template's name starts it: "Из презентации убрать слайды" is a title."""
     key = tasks_repeat.template_key(text)
     best = None
     for template in await tasks_repeat.list_templates(ctx.session, ctx.me):
@@ -305,10 +307,45 @@ async def from_template(ctx: Ctx, text: str) -> Any:
             if best is None or len(template.name_key) > len(best.name_key):
                 best = template
     if best is None:
-        raise DomainError(N_("There is no template called {name}."), name=text.strip())
-    rest = " ".join(text.split())[len(best.name_key) :].strip()
+        return None
+    return await _create_from(ctx, best, " ".join(text.split())[len(best.name_key) :])
+
+
+async def _create_from(ctx: Ctx, template: TaskTemplate, rest: str) -> Any:
     defaults: dict[str, Any] = {
-        "description": best.description,
-        "checklist": [line for line in best.checklist.splitlines() if line.strip()],
+        "title": template.title,  # as saved: "медиаплан на декабрь" is no deadline
+        "description": template.description,
+        "checklist": [line for line in template.checklist.splitlines() if line.strip()],
     }
-    return await create_from_text(ctx, f"{best.title} {rest}".strip(), defaults=defaults)
+    return await create_from_text(ctx, rest.strip(), defaults=defaults)
+
+
+TEMPLATES_SHOWN = 30  # buttons of the template picker; the rest are typed by name
+
+
+async def choose_template(ctx: Ctx) -> View:
+    """ "/task from" alone: which template? Each is a button."""
+    templates = await tasks_repeat.list_templates(ctx.session, ctx.me)
+    if not templates:
+        return View(
+            body=ctx.tr("No templates yet. Save a task as one: /task ID template NAME"),
+            private=True,
+        )
+    lines: list[Any] = [ctx.tr("Which template? Press one, or type /task from NAME DEADLINE.")]
+    view = View(body=[], private=True)
+    for template in templates[:TEMPLATES_SHOWN]:
+        lines.append([Span("• "), bold(template.name), Span(f" — {template.title}")])
+        view.row(Button(template.name, f"t:tf:{template.id}"))
+    if len(templates) > TEMPLATES_SHOWN:
+        more = len(templates) - TEMPLATES_SHOWN
+        lines.append(ctx.tr.n("…and {n} more.", "…and {n} more.", more))
+    view.body = join_lines(lines)
+    return view
+
+
+async def from_template_id(ctx: Ctx, template_id: int) -> Any:
+    """A template picked by its button (one of the team's, as list_templates gives)."""
+    for template in await tasks_repeat.list_templates(ctx.session, ctx.me):
+        if template.id == template_id:
+            return await _create_from(ctx, template, "")
+    raise DomainError(N_("That template is gone. See the others: /task from"))

@@ -220,3 +220,30 @@ def past_day(word: str, today: date) -> date | None:
     except ValueError:
         raise DomainError(N_("There is no such date: {text}."), text=word) from None
     return day
+
+
+# a month said without a day: "медиаплан на декабрь", "отчёт за март 2026", "Budget for
+# December" name what the work is about, not when it is due
+_MONTH_ANY_FORM = re.compile(
+    r"(?<!\w)(?:(?:январ|феврал|март|апрел|июн|июл|август|сентябр|октябр|ноябр|декабр)\w*|"
+    r"ма[йяюе]м?|january|february|march|april|may|june|july|august|september|october|"
+    r"november|december|(?:янв|фев|мар|апр|авг|сент?|окт|нояб?|дек|jan|feb|mar|apr|jun|jul|"
+    r"aug|sept?|oct|nov|dec)\.?)(?!\w)(?:\s+\d{4}(?:\s*г\.?)?(?![\w:.]))?",
+    re.IGNORECASE,
+)
+_DAY_BEFORE = re.compile(r"\d{1,2}(?:-?(?:го|е|ое|st|nd|rd|th))?\.?,?\s*\Z", re.IGNORECASE)
+_DAY_AFTER = re.compile(r"\s*\d{1,2}(?:st|nd|rd|th)?(?![\d:.])", re.IGNORECASE)
+
+
+def hide_bare_months(text: str) -> str:
+    """The text with each month named without a day (and its year) blanked out, at the
+    same length: a date finder reads no deadline into "на декабрь" and the places of
+    what it finds are those of the text."""
+    return _MONTH_ANY_FORM.sub(
+        lambda m: (
+            m.group(0)
+            if _DAY_BEFORE.search(text, 0, m.start()) or _DAY_AFTER.match(text, m.end())
+            else "_" * len(m.group(0))
+        ),
+        text,
+    )

@@ -1534,3 +1534,37 @@ async def test_an_impossible_date_in_a_task_line_is_said_not_kept_in_the_title(
     assert "I could not read 31.11.2030 as a date." in out, out
     out = await boss.say("/task Pay rent 28.02.2030 and update version 1.15")
     assert "Task #1 created." in out and "version 1.15" in out, out
+
+
+async def test_a_month_in_the_title_is_no_deadline_and_a_template_s_title_is_kept(
+    sqlite_app: App,
+) -> None:
+    anna = ConsoleDriver(sqlite_app, user="Анна", lang="ru", timezone="Europe/Moscow")
+    await anna.say("/start")
+    out = await anna.say("/task Подготовить медиаплан на декабрь")
+    assert "#1 Подготовить медиаплан на декабрь\n" in out and "Крайний срок: без срока" in out, out
+    out = await anna.say("/task Подготовить медиаплан на декабрь завтра 18:00")
+    assert "#2 Подготовить медиаплан на декабрь\n" in out and "завтра 18:00" in out, out
+    # a title kept as typed (renamed, or from the form) is never read again for a date
+    await anna.say("/task 1 название Созвон #42 в пятницу @Глеб")
+    await anna.say("/task 1 шаблон Созвон")
+    out = await anna.say("/task из Созвон завтра 18:00")
+    assert "#3 Созвон #42 в пятницу @Глеб\n" in out and "завтра 18:00" in out, out
+    out = await anna.say("/task из Созвон")
+    assert "#4 Созвон #42 в пятницу @Глеб\n" in out and "без срока" in out, out
+
+
+async def test_a_title_starting_with_iz_is_a_task_unless_a_template_is_named(
+    sqlite_app: App,
+) -> None:
+    anna = ConsoleDriver(sqlite_app, user="Анна", lang="ru", timezone="Europe/Moscow")
+    await anna.say("/start")
+    out = await anna.say("/task из")
+    assert "Шаблонов пока нет" in out and "создана" not in out, out
+    out = await anna.say("/task Из презентации убрать старые слайды завтра")
+    assert "#1 Из презентации убрать старые слайды\n" in out, out
+    await anna.say("/task 1 шаблон Слайды")
+    out = await anna.say("/task из")
+    assert "Какой шаблон?" in out and "создана" not in out, out
+    out = await anna.press("Слайды")
+    assert "#2 Из презентации убрать старые слайды\n" in out, out
