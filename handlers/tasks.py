@@ -24,7 +24,7 @@ from handlers.tasks_input import (
     parse_person,
     person_choices,
 )
-from handlers.tasks_news import CREATED, tell_group
+from handlers.tasks_news import CREATED, tell_group, unheard
 from handlers.tasks_shared import as_the_chat_gets, for_the_chat
 from handlers.tasks_views import card_view, coaching, notice, overrun_note
 from handlers.views import View
@@ -269,10 +269,10 @@ async def post_comment(
     reply_to: int | None = None,
     attachment: str | None = None,
 ) -> View:
-    task, comment, people = await tasks_work.add_comment(
+    task, comment, mentions = await tasks_work.add_comment(
         ctx.session, ctx.me, task_id, text, reply_to_id=reply_to, attachment=attachment
     )
-    mentioned = {u.id for u in people}
+    mentioned = {u.id for u in mentions.told}
     ref = f"task:{task.id}:{comment.id}"
     snippet = text if len(text) <= 500 else text[:499] + "…"
     file_name = attachment_parts(attachment)[1] if attachment else ""
@@ -296,6 +296,10 @@ async def post_comment(
     for uid in sorted(await tasks.participants(ctx.session, task) - mentioned):
         await ctx.notify(uid, "comment", lambda tr: build(tr, said), ref=ref)
     view = View(body=ctx.tr("Comment added to #{id}.", id=str(task.id)), ref=ref)
+    missed = unheard(ctx, task, mentions)  # @names that notified nobody are said, not dropped
+    if missed is not None:
+        view.body = [*view.body, Span("\n"), *missed.body]
+        view.buttons = missed.buttons
     return view
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from handlers.core import Ctx
 from handlers.i18n import N_, Translator
-from handlers.markup import Span, bold, cut
+from handlers.markup import Span, bold, cut, join_lines
 from handlers.tasks import tell, tell_assigned
 from handlers.tasks_news import tell_group
 from handlers.tasks_views import card_view, notice, overrun_note
@@ -188,7 +188,19 @@ async def apply_delegate(ctx: Ctx, task_id: int, user_id: int) -> View:
     task = await tasks_flow.delegate(ctx.session, ctx.me, task_id, user_id)
     # who handed the work over no longer runs the clock on it
     timers_note = await stop_timers(ctx, task, [previous])
-    await tell_assigned(ctx, task, [task.responsible_id])
+    creator = await ctx.session.get(User, task.creator_id)
+    if task.creator_id == ctx.me.user_id or creator is None:
+        await tell_assigned(ctx, task, [task.responsible_id])
+    else:  # handed on, not given: whose task it is stays said
+        await tell(
+            ctx,
+            task,
+            "assignment",
+            N_("{person} handed you a task created by {creator}."),
+            to=[task.responsible_id],
+            person=ctx.me.name,
+            creator=creator.name,
+        )
     person = await ctx.session.get(User, task.responsible_id)
     # the rest of the task's people (the creator first) hear who has it now
     others = [
@@ -217,12 +229,22 @@ async def apply_delegate(ctx: Ctx, task_id: int, user_id: int) -> View:
 
 
 async def add_role(ctx: Ctx, task_id: int, user_id: int, role: str) -> View:
-    task, user = await tasks.add_member(ctx.session, ctx.me, task_id, user_id, role)
+    return await add_roles(ctx, task_id, [user_id], role)
+
+
+async def add_roles(ctx: Ctx, task_id: int, user_ids: list[int], role: str) -> View:
+    """Co-executors or observers added at once ("/task 5 add @Дарья @Егор"), each told."""
     if role == tasks.ACCOMPLICE:
         told, msg = N_("{person} added you as a co-executor."), N_("{person} is now a co-executor.")
     else:
         told, msg = N_("{person} added you as an observer."), N_("{person} now observes the task.")
-    await tell(ctx, task, "assignment", told, to=[user.id], person=ctx.me.name)
+    said: list[Any] = []
+    task = None
+    for user_id in dict.fromkeys(user_ids):
+        task, user = await tasks.add_member(ctx.session, ctx.me, task_id, user_id, role)
+        await tell(ctx, task, "assignment", told, to=[user.id], person=ctx.me.name)
+        said.append(ctx.tr(msg, person=bold(user.name)))
+    assert task is not None
     view = await card(ctx, task, edit=False)
-    view.body = [*ctx.tr(msg, person=bold(user.name)), Span("\n\n"), *view.body]
+    view.body = [*join_lines(said), Span("\n\n"), *view.body]
     return view

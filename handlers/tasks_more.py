@@ -25,6 +25,7 @@ from handlers.tasks_input import (
     person_choices,
     pressed_deadline,
 )
+from handlers.tasks_news import ask_to_add
 from handlers.tasks_panels import checklist_view, comments_view, more_view, subtasks_view, time_done
 from handlers.tasks_shared import changed, for_the_chat
 from handlers.tasks_views import card_view, status_name
@@ -64,6 +65,8 @@ async def _pressed(ctx: Ctx, verb: str) -> Any:
 
         return await from_template_id(ctx, ctx.int_arg(1))
     task_id = ctx.int_arg(1)
+    if verb == "ma":  # "Ask to add": someone a comment mentioned, who cannot see the task
+        return await ask_to_add(ctx, task_id, ctx.int_arg(2))
     if verb == "o":
         task = await tasks.get_task(ctx.session, ctx.me, task_id)
         # opened from a notice (or anywhere): what the inbox holds about it is read

@@ -12,13 +12,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.core import Ctx
 from handlers.i18n import N_, Translator, translator
-from handlers.markup import Markup
+from handlers.markup import Markup, Span, bold
 from handlers.tasks_views import notice
-from handlers.views import View
+from handlers.views import Button, View
 from models.groups import Group
 from models.tasks import Task
-from models.teams import Team
-from services import chats
+from models.teams import Team, User
+from services import chats, tasks
+from services.errors import not_found
+from services.tasks_work import Mentions
 
 KIND = "task"
 CREATED = N_("{person} created a task of the group; {other} is responsible.")
@@ -58,4 +60,106 @@ async def tell_group_overdue(session: AsyncSession, task_id: int, deadline: date
         kind=KIND,
         payload=view.to_dict(),
         dedup_key=f"task:{task.id}:overdue:{int(deadline.timestamp())}",
+    )
+
+
+# -- @mentions that reached nobody ------------------------------------------------
+
+
+def unheard(ctx: Ctx, task: Task, said: Mentions) -> View | None:
+    """What the author of a comment is told of its @names that notified nobody: who is
+    unknown, who is several people, who may not see the task (with a button asking the
+    task's creator and responsible to add them as observers)."""
+    lines: list[Markup] = []
+    if said.unknown:
+        names = ", ".join("@" + name for name in said.unknown)
+        lines.append(
+            ctx.tr.n(
+                "{names}: nobody in your team has this name, so nobody was notified.",
+                "{names}: nobody in your team has these names, so nobody was notified.",
+                len(said.unknown),
+                names=bold(names),
+            )
+        )
+    if said.several:
+        names = ", ".join("@" + name for name in said.several)
+        lines.append(
+            ctx.tr(
+                "{names}: several people match, so nobody was notified. Write the full name.",
+                names=bold(names),
+            )
+        )
+    if said.unseen:
+        names = ", ".join(user.name for user in said.unseen)
+        lines.append(
+            ctx.tr.n(
+                "{names} cannot see this task and was not notified.",
+                "{names} cannot see this task and were not notified.",
+                len(said.unseen),
+                names=bold(names),
+            )
+        )
+    if not lines:
+        return None
+    view = View(body=[], private=True)
+    for line in lines:
+        view.body.extend([*line, Span("\n")] if line is not lines[-1] else line)
+    for user in said.unseen:  # the author may not add people: those who may are asked
+        view.row(
+            Button(ctx.tr.s("Ask to add {name}", name=user.name)[:60], f"t:ma:{task.id}:{user.id}")
+        )
+    return view
+
+
+async def ask_to_add(ctx: Ctx, task_id: int, user_id: int) -> View:
+    """The task's creator and responsible are asked to add someone its comment mentioned
+    as an observer; their notice has the button that does it."""
+    task = await tasks.get_task(ctx.session, ctx.me, task_id)
+    user = await ctx.session.get(User, user_id)
+    if user is None or user.team_id != ctx.me.team_id:
+        raise not_found()
+    deciders = [
+        uid
+        for uid in dict.fromkeys([task.creator_id, task.responsible_id])
+        if uid != ctx.me.user_id
+    ]
+    allowed = await tasks.who_may_see(ctx.session, task, deciders)
+
+    def build(tr: Translator) -> View:
+        view = notice(
+            tr,
+            task,
+            tr(
+                "{person} asks you to add {other} to the task as an observer: they were "
+                "mentioned in a comment but cannot see the task.",
+                person=bold(ctx.me.name),
+                other=bold(user.name),
+            ),
+        )
+        view.row(
+            Button(
+                tr.s("Add {name} as an observer", name=user.name)[:60],
+                f"t:mp:{task.id}:{user.id}:o",
+            )
+        )
+        return view
+
+    asked = [uid for uid in deciders if uid in allowed]
+    for uid in asked:
+        await ctx.notify(uid, "assignment", build, ref=f"task:{task.id}")
+    names = [u.name for uid in asked if (u := await ctx.session.get(User, uid)) is not None]
+    if not names:
+        return View(
+            body=ctx.tr(
+                "There is nobody to ask: only the task's creator or responsible may add people."
+            ),
+            private=True,
+        )
+    return View(
+        body=ctx.tr(
+            "Asked {people} to add {name} as an observer.",
+            people=bold(", ".join(names)),
+            name=bold(user.name),
+        ),
+        private=True,
     )

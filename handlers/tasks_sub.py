@@ -12,7 +12,7 @@ from handlers.i18n import Translator
 from handlers.markup import Span, bold, join_lines
 from handlers.people import pick_person
 from handlers.tasks import create_from_text, post_comment, tell
-from handlers.tasks_changes import add_role, apply_deadline, apply_delegate, apply_status
+from handlers.tasks_changes import add_role, add_roles, apply_deadline, apply_delegate, apply_status
 from handlers.tasks_input import as_moment, parse_deadline
 from handlers.tasks_panels import checklist_view, time_done
 from handlers.tasks_shared import changed
@@ -21,6 +21,16 @@ from handlers.views import Button, View
 from services import inbox_center, tasks, tasks_flow, tasks_work
 from services.errors import N_ as _N
 from services.errors import DomainError
+
+# "@Дарья @Егор", "@Дарья, @Егор", "Дарья и Егор": several people, one by one
+_PEOPLE_APART = re.compile(r"\s*(?:[,;]|\s(?:и|and)\s)\s*|\s+(?=@)", re.IGNORECASE)
+
+
+def several_people(text: str) -> list[str]:
+    """The people a line names: parted by commas, "и"/"and", or each's own @; a name
+    of several words ("Анна Петрова") is one."""
+    return [part for part in _PEOPLE_APART.split(text.strip()) if part.strip()]
+
 
 # the status verbs as people type them: /task 12 завершить, /task 12 done
 STATUS_WORDS = {
@@ -178,10 +188,17 @@ async def subcommand(ctx: Ctx, task_id: int, rest: str) -> Any:
         if not arg:
             return await add_role(ctx, task_id, ctx.me.user_id, tasks.AUDITOR)
         code = "a" if role == tasks.ACCOMPLICE else "o"
-        picked = await pick_person(ctx, arg, lambda uid: f"t:mp:{task_id}:{uid}:{code}")
-        if isinstance(picked, View):
-            return picked
-        return await add_role(ctx, task_id, picked.id, role)
+        found: list[int] = []
+        asked: list[View] = []  # a name several people share: whom, by buttons
+        for token in several_people(arg):
+            picked = await pick_person(ctx, token, lambda uid: f"t:mp:{task_id}:{uid}:{code}")
+            if isinstance(picked, View):
+                asked.append(picked)
+            else:
+                found.append(picked.id)
+        if not found:
+            return asked
+        return [await add_roles(ctx, task_id, found, role), *asked]
     if verb in ("delete", "удалить"):
         return await confirm_delete(ctx, task_id)
     verb = STATUS_WORDS.get(verb, verb)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -33,17 +33,53 @@ ITEM_MAX = 500
 CHECKLIST_MAX = 100
 MANUAL_MAX = 24 * 3600
 
-_MENTION = re.compile(r"@([\w.\-]+)", re.UNICODE)
+_MENTION = re.compile(r"(?<![\w@])@([\w.\-]+)", re.UNICODE)  # not "ann@mail.ru"
+_CYRILLIC = re.compile(r"[а-яё]+", re.IGNORECASE)
 
 
-async def mentioned(session: AsyncSession, actor: Actor, text: str) -> list[User]:
-    """People an @name in the text points at unambiguously."""
+@dataclass(frozen=True, slots=True)
+class Mentions:
+    """What a comment's @names came to: who hears of it, and who does not, and why."""
+
+    told: list[User]  # may see the task (or were made its observers by the mention)
+    unknown: list[str] = field(default_factory=list)  # @names of nobody in the team
+    several: list[str] = field(default_factory=list)  # @names several people share
+    unseen: list[User] = field(default_factory=list)  # may not see it; the author may not add
+
+
+async def _person_named(session: AsyncSession, actor: Actor, token: str) -> list[User]:
+    """The people an @name means; a Russian name said in a case ("@Глебу", "@Жанне") is
+    its person when one name starts with what is left without the ending."""
+    people = await find_people(session, actor, token)
+    if people or not _CYRILLIC.fullmatch(token):
+        return people
+    for cut in (1, 2):
+        stem = token[:-cut].casefold().replace("ё", "е")
+        if len(stem) < 3:
+            break
+        named = [
+            user
+            for user in await find_people(session, actor, stem)
+            if user.name.casefold().replace("ё", "е").startswith(stem)
+        ]
+        if named:
+            return named
+    return []
+
+
+async def mentioned(session: AsyncSession, actor: Actor, text: str) -> Mentions:
+    """People the @names in the text point at, and the @names that point at nobody or
+    at several people."""
     found: dict[int, User] = {}
-    for token in _MENTION.findall(text):
-        people = await find_people(session, actor, token)
+    unknown: list[str] = []
+    several: list[str] = []
+    for token in dict.fromkeys(t.rstrip(".-") for t in _MENTION.findall(text)):
+        people = await _person_named(session, actor, token)
         if len(people) == 1:
             found[people[0].id] = people[0]
-    return list(found.values())
+        else:
+            (several if people else unknown).append(token)
+    return Mentions(list(found.values()), unknown, several)
 
 
 async def add_comment(
@@ -54,8 +90,8 @@ async def add_comment(
     *,
     reply_to_id: int | None = None,
     attachment: str | None = None,
-) -> tuple[Task, TaskComment, list[User]]:
-    """Anyone who sees a task may comment; returns the people mentioned."""
+) -> tuple[Task, TaskComment, Mentions]:
+    """Anyone who sees a task may comment; returns what its @mentions came to."""
     task = await get_task_to_change(session, actor, task_id)
     text = text.strip()
     if not text and not attachment:
@@ -76,32 +112,33 @@ async def add_comment(
     )
     session.add(comment)
     await session.flush()
-    return (
-        task,
-        comment,
-        await _reachable(session, actor, task, await mentioned(session, actor, text)),
-    )
+    said = await mentioned(session, actor, text)
+    told, unseen = await _reachable(session, actor, task, said.told)
+    return task, comment, Mentions(told, said.unknown, said.several, unseen)
 
 
 async def _reachable(
     session: AsyncSession, actor: Actor, task: Task, people: list[User]
-) -> list[User]:
-    """Mentioned people who may see the task. Those who may not become observers when
-    the author may add people (creator, admin, responsible); otherwise they are left
-    out, so a mention never leaks a task."""
+) -> tuple[list[User], list[User]]:
+    """Mentioned people who may see the task, and those who may not. Those who may not
+    become observers when the author may add people (creator, admin, responsible);
+    otherwise they are left out (and said), so a mention never leaks a task."""
     out: list[User] = []
+    unseen: list[User] = []
     for user in people:
         try:
             await get_task(session, Actor.of(user), task.id)
         except DomainError:
             if not (can_manage(actor, task) or task.responsible_id == actor.user_id):
+                unseen.append(user)
                 continue
             try:
                 await add_member(session, actor, task.id, user.id, AUDITOR)
             except DomainError:
+                unseen.append(user)
                 continue
         out.append(user)
-    return out
+    return out, unseen
 
 
 async def comments(

@@ -292,13 +292,13 @@ async def test_comments_mentions_checklist_subtasks(
         task = await tasks.create_task(
             s, world.admin, "Plan the launch", responsible_id=world.emp.user_id
         )
-        _, comment, people = await tasks_work.add_comment(s, world.emp, task.id, "Ask @Other")
-        assert [u.id for u in people] == [world.other.user_id]
+        _, comment, said = await tasks_work.add_comment(s, world.emp, task.id, "Ask @Other")
+        assert [u.id for u in said.told] == [world.other.user_id]
         # the responsible's mention made Other an observer, so Other may see it now
         assert [u.id for u in (await tasks.roles_of(s, task)).auditors] == [world.other.user_id]
         # an observer's mention of someone who cannot see the task reaches nobody
-        _, _, people = await tasks_work.add_comment(s, world.other, task.id, "cc @Guest")
-        assert people == []
+        _, _, said = await tasks_work.add_comment(s, world.other, task.id, "cc @Guest")
+        assert said.told == [] and [u.id for u in said.unseen] == [world.guest.user_id]
         with pytest.raises(DomainError):
             await tasks.get_task(s, world.guest, task.id)
         _, reply, _ = await tasks_work.add_comment(
