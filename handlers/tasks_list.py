@@ -9,14 +9,14 @@ from zoneinfo import ZoneInfo
 
 from handlers.core import Ctx, Router, pager_row
 from handlers.i18n import N_
-from handlers.markup import Span, bold, join_lines
+from handlers.markup import Markup, Span, bold, join_lines
 from handlers.tasks import start_new
 from handlers.tasks_input import parse_person, resolve_group
 from handlers.tasks_views import task_label
 from handlers.views import Button, View
 from models.groups import Group
 from models.teams import User
-from services import tasks
+from services import groups, tasks
 from services.access import get_readable_group
 from services.groups import is_member
 from services.pagination import Page
@@ -31,8 +31,17 @@ FILTER_NAMES = {
     "created": N_("I created"),
     "observe": N_("I observe"),
     "overdue": N_("Overdue"),
+    "done": N_("Completed"),
 }
-CODES = {"do": "d", "help": "h", "created": "c", "observe": "o", "overdue": "x", "group": "g"}
+CODES = {
+    "do": "d",
+    "help": "h",
+    "created": "c",
+    "observe": "o",
+    "overdue": "x",
+    "done": "f",
+    "group": "g",
+}
 BY_CODE = {v: k for k, v in CODES.items()}
 WORDS = {
     "do": "do",
@@ -52,7 +61,14 @@ WORDS = {
     "overdue": "overdue",
     "просрочены": "overdue",
     "просроченные": "overdue",
+    "done": "done",
+    "completed": "done",
+    "завершённые": "done",
+    "завершенные": "done",
+    "выполненные": "done",
+    "закрытые": "done",
 }
+SEARCH_WORDS = {"search", "find", "найти", "поиск", "искать", "найди"}
 
 
 async def list_view(ctx: Ctx, flt: str, page_no: int, group_id: int | None = None) -> View:
@@ -189,8 +205,11 @@ async def time_action(ctx: Ctx) -> Any:
 
 @router.command(
     "tasks",
-    help=N_("your tasks: I do, I help, I created, I observe, overdue, #group"),
-    usage=N_("/tasks [do|help|created|observe|overdue|#group] · /tasks time [week] [@person]"),
+    help=N_("your tasks: I do, I help, I created, I observe, overdue, done, #group; search"),
+    usage=N_(
+        "/tasks [do|help|created|observe|overdue|done|#group] · /tasks search WORDS · "
+        "/tasks time [week] [@person]"
+    ),
     lists=True,
 )
 async def tasks_command(ctx: Ctx) -> Any:
@@ -203,10 +222,37 @@ async def tasks_command(ctx: Ctx) -> Any:
         if bound is not None:
             return await group_list(ctx, bound.id, 1)
         return await list_view(ctx, "do", 1)
-    if arg.startswith("#") or arg.casefold() not in WORDS:
+    if head in SEARCH_WORDS:
+        return ctx.for_me(await search_view(ctx, arg[len(head) :]))
+    if arg.startswith("#"):
         group_id = await resolve_group(ctx, arg.lstrip("#").strip('"'))
         return await list_view(ctx, "group", 1, group_id)
+    if arg.casefold() not in WORDS:  # a group's name, or else the words of a search
+        if await groups.find_groups(ctx.session, ctx.me, arg.strip('"'), to_read=True):
+            group_id = await resolve_group(ctx, arg.strip('"'))
+            return await list_view(ctx, "group", 1, group_id)
+        note = ctx.tr("“{text}” is neither a filter nor a group; tasks with these words:", text=arg)
+        return ctx.for_me(await search_view(ctx, arg, note))
     return ctx.for_me(await list_view(ctx, WORDS[arg.casefold()], 1))
+
+
+async def search_view(ctx: Ctx, text: str, note: Markup | None = None) -> View:
+    """/tasks search WORDS: tasks of every state whose title or description has them."""
+    found, total = await tasks.search_tasks(ctx.session, ctx.me, text)
+    lines: list[Any] = [note] if note else []
+    lines.append(ctx.tr("Tasks with “{text}” ({count})", text=bold(text.strip()), count=str(total)))
+    if not found:
+        lines.append(ctx.tr("Nothing found. Try fewer or other words, or /tasks done."))
+    elif total > len(found):
+        lines.append(
+            ctx.tr(
+                "The first {shown} are here; add words to narrow it down.", shown=str(len(found))
+            )
+        )
+    view = View(body=join_lines(lines))
+    for task in found:
+        view.row(Button(task_label(ctx.tr, task), f"t:o:{task.id}"))
+    return view
 
 
 @router.action("tl", lists=True)

@@ -46,7 +46,7 @@ PENDING, IN_PROGRESS, AWAITING, COMPLETED, DEFERRED, PAUSED = (
 )
 STATUSES = (PENDING, IN_PROGRESS, AWAITING, COMPLETED, DEFERRED, PAUSED)
 ACCOMPLICE, AUDITOR = "accomplice", "auditor"
-FILTERS = ("do", "help", "created", "observe", "overdue", "group", "all")
+FILTERS = ("do", "help", "created", "observe", "overdue", "group", "all", "done")
 
 
 def due_sort(deadline: datetime | None) -> datetime:
@@ -372,6 +372,18 @@ async def list_tasks(
         query = query.where(Task.creator_id == uid)
     elif flt == "observe":
         query = query.where(Task.id.in_(_member_task_ids(uid, AUDITOR)))
+    elif flt == "done":  # completed, the latest first: mine, or of tasks I am on
+        query = query.where(
+            or_(
+                Task.responsible_id == uid,
+                Task.creator_id == uid,
+                Task.id.in_(_member_task_ids(uid)),
+            ),
+            Task.status == COMPLETED,
+        )
+        return await paginate(
+            session, query.order_by(Task.completed_at.desc(), Task.id.desc()), page, per_page
+        )
     elif flt == "overdue":
         now = now or utcnow()
         query = query.where(
@@ -391,6 +403,39 @@ async def list_tasks(
     if not include_closed or flt == "overdue":
         query = query.where(Task.is_open.is_(True))
     return await paginate(session, query.order_by(Task.due_sort, Task.id), page, per_page)
+
+
+SEARCH_SCANNED = 5000  # the latest tasks a search reads through
+SEARCH_SHOWN = 20
+
+
+async def search_tasks(session: AsyncSession, actor: Actor, text: str) -> tuple[list[Task], int]:
+    """Tasks the actor may see whose title or description has every word of the text
+    (any case, ё as е), open and done, the open first, the latest first; with how many
+    there are in all. Compared on the Python side: SQLite folds only ASCII case."""
+    words = [_fold(word) for word in text.split()]
+    if not words:
+        raise DomainError(N_("Search for what? For example: /tasks search mockup"))
+    rows = await session.execute(
+        visible_tasks(actor)
+        .with_only_columns(Task.id, Task.title, Task.description)
+        .order_by(Task.is_open.desc(), Task.id.desc())
+        .limit(SEARCH_SCANNED)
+    )
+    ids = [
+        row.id
+        for row in rows
+        if all(word in _fold(f"{row.title}\n{row.description}") for word in words)
+    ]
+    if not ids:
+        return [], 0
+    found = await session.execute(select(Task).where(Task.id.in_(ids[:SEARCH_SHOWN])))
+    by_id = {task.id: task for task in found.scalars()}
+    return [by_id[i] for i in ids[:SEARCH_SHOWN] if i in by_id], len(ids)
+
+
+def _fold(text: str) -> str:
+    return text.casefold().replace("ё", "е")
 
 
 async def edit_text(

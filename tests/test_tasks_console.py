@@ -1064,7 +1064,8 @@ async def test_the_creator_hears_who_the_task_was_handed_to(sqlite_app: App) -> 
     out = await boss.say("/tasks")
     assert "Anna handed the task over to Petr." in out, out
     out = await petr.say("/tasks")
-    assert "Anna gave you a task." in out and "handed the task over" not in out, out
+    assert "Anna handed you a task created by Boss." in out, out
+    assert "gave you a task" not in out and "handed the task over" not in out, out
 
 
 async def test_a_timer_left_running_for_days_asks_for_the_time(sqlite_app: App) -> None:
@@ -1568,3 +1569,81 @@ async def test_a_title_starting_with_iz_is_a_task_unless_a_template_is_named(
     assert "Какой шаблон?" in out and "создана" not in out, out
     out = await anna.press("Слайды")
     assert "#2 Из презентации убрать старые слайды\n" in out, out
+
+
+async def marketing(app: App, *names: str) -> dict[str, ConsoleDriver]:
+    """Анна (admin) and the colleagues she invited, all in Moscow, speaking Russian."""
+    anna = ConsoleDriver(app, user="Анна", lang="ru", timezone="Europe/Moscow")
+    await anna.say("/start")
+    code = invite_code(await anna.say("/invite"))
+    people = {"Анна": anna}
+    for name in names:
+        people[name] = ConsoleDriver(app, user=name, lang="ru", timezone="Europe/Moscow")
+        await people[name].say(f"/start {code}")
+    return people
+
+
+async def test_several_people_are_added_to_a_task_in_one_command(sqlite_app: App) -> None:
+    team = await marketing(sqlite_app, "Борис", "Глеб", "Дарья", "Егор", "Жанна")
+    anna = team["Анна"]
+    await anna.say("/task Медиаплан @Борис")
+    out = await anna.say("/task 1 добавить @Дарья @Егор")
+    assert "Дарья теперь соисполнитель.\nЕгор теперь соисполнитель." in out, out
+    assert "Соисполнители: Дарья, Егор" in out, out
+    out = await anna.say("/task 1 наблюдать @Глеб, @Жанна")
+    assert "Наблюдатели: Глеб, Жанна" in out, out
+    out = await team["Жанна"].say("/inbox")
+    assert "Анна добавил(а) вас наблюдателем." in out, out
+
+
+async def test_mentions_that_notify_nobody_are_said_and_an_unseen_person_can_be_asked_for(
+    sqlite_app: App,
+) -> None:
+    team = await marketing(sqlite_app, "Борис", "Глеб", "Егор")
+    anna, gleb = team["Анна"], team["Глеб"]
+    await anna.say("/task Медиаплан @Борис")
+    out = await anna.say("/task 1 комментарий @Глебу передай, и @Ктото тоже; почта ann@mail.ru")
+    assert "Комментарий добавлен к #1." in out, out
+    assert "@Ктото: в команде нет никого с таким именем, уведомление не отправлено." in out, out
+    assert "mail.ru" not in out.split("#1.", 1)[1], out  # an e-mail is no mention
+    out = await gleb.say("/inbox")
+    assert "Анна упомянул(а) вас" in out, out  # "@Глебу": Глеб, in the dative
+    # an observer may not add people: whom he mentions, the deciders are asked to add
+    await anna.say("/task 1 наблюдать @Глеб")
+    out = await gleb.say("/task 1 комментарий @Егор подключись")
+    assert "Егор не видит эту задачу, уведомление не отправлено." in out, out
+    out = await gleb.press("Попросить добавить: Егор")
+    assert "Просьба добавить в наблюдатели (Егор) отправлена: Анна, Борис." in out, out
+    out = await team["Борис"].say("/inbox")
+    assert "Глеб просит добавить в наблюдатели задачи: Егор" in out, out
+    out = await team["Борис"].press("Добавить наблюдателем: Егор")
+    assert "Егор теперь наблюдает за задачей." in out, out
+
+
+async def test_a_delegated_task_is_said_to_be_handed_on_not_given(sqlite_app: App) -> None:
+    team = await marketing(sqlite_app, "Борис", "Дарья")
+    await team["Анна"].say("/task Медиаплан @Борис")
+    await team["Борис"].say("/task 1 передать @Дарья")
+    out = await team["Дарья"].say("/inbox")
+    assert "Борис передал(а) вам задачу; постановщик — Анна." in out, out
+    assert "Борис поставил(а) вам задачу" not in out, out
+
+
+async def test_tasks_are_found_by_words_and_completed_ones_listed(sqlite_app: App) -> None:
+    anna = (await marketing(sqlite_app))["Анна"]
+    await anna.say("/task Согласовать Макет баннера")
+    await anna.say("/task Заказать печать")
+    await anna.say("/task 1 завершить")
+    out = await anna.say("/tasks найти макет")
+    assert "Задачи со словами «макет» (1)" in out and "Согласовать Макет баннера" in out, out
+    out = await anna.say("/tasks search МАКЕТ баннера")
+    assert "Согласовать Макет баннера" in out and "Заказать печать" not in out, out
+    out = await anna.say("/tasks завершённые")
+    assert "Завершённые (1)" in out and "Согласовать Макет баннера" in out, out
+    assert "Заказать печать" not in out, out
+    out = await anna.say("/tasks печать")  # no group: said, and searched
+    assert "«печать» — не фильтр и не группа; задачи с этими словами:" in out, out
+    assert "Заказать печать" in out and "Группы" not in out, out
+    await anna.say("/groups new Маркетинг")
+    out = await anna.say("/tasks маркетинг")  # a group's name still lists the group
+    assert "Задачи группы Маркетинг" in out, out
