@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from handlers import tasks_log
 from handlers.core import Ctx, Router
 from handlers.forms import Field, Form
 from handlers.i18n import N_
@@ -52,18 +53,17 @@ async def _pressed(ctx: Ctx, verb: str) -> Any:
         if stopped.entry is None:  # forgotten: asked how long instead of days logged
             return await _forgotten(ctx, task, stopped)
         return time_done(ctx, task, stopped.entry.seconds)
-    if verb in ("cx", "cd"):
-        item_id = ctx.int_arg(1)
-        if verb == "cx":
-            item = await tasks_work.toggle_item(ctx.session, ctx.me, item_id)
-            view = await checklist_view(ctx, item.task_id, item_id=item.id)
-            return changed(view, item.task_id)
-        task_id = await tasks_work.delete_item(ctx.session, ctx.me, item_id)
-        return changed(await checklist_view(ctx, task_id), task_id)
+    if verb == "cx":
+        item = await tasks_work.toggle_item(ctx.session, ctx.me, ctx.int_arg(1))
+        view = await checklist_view(ctx, item.task_id, item_id=item.id)
+        return changed(view, item.task_id)
     if verb == "tf":  # a template picked after "/task from"
         from handlers.tasks_repeat import from_template_id
 
         return await from_template_id(ctx, ctx.int_arg(1))
+    logged = await tasks_log.pressed(ctx, verb)  # history, time entries, asked deletes
+    if logged is not None:
+        return logged
     task_id = ctx.int_arg(1)
     if verb == "ma":  # "Ask to add": someone a comment mentioned, who cannot see the task
         return await ask_to_add(ctx, task_id, ctx.int_arg(2))

@@ -142,6 +142,10 @@ async def more_view(ctx: Ctx, task_id: int) -> View:
             Button(ctx.tr.s("Approval on/off"), f"t:ap:{task.id}"),
             Button(ctx.tr.s("Deadline rights on/off"), f"t:fl:{task.id}"),
         )
+    log_row = [Button(ctx.tr.s("History"), f"t:hi:{task.id}")]
+    if total:
+        log_row.insert(0, Button(ctx.tr.s("Time entries"), f"t:tl:{task.id}"))
+    view.row(*log_row)
     if tasks.may_edit(ctx.me, task):  # others are not offered what they may not do
         view.row(
             Button(ctx.tr.s("Add co-executor"), f"t:ac:{task.id}"),

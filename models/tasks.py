@@ -189,3 +189,26 @@ class TaskTemplate(Base):
     description: Mapped[str] = mapped_column(Text, default="")
     checklist: Mapped[str] = mapped_column(Text, default="")  # one item a line
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # the people and settings of the task it was saved from (no FKs: a group or person
+    # gone since is left out when a task is made of it); people as "3,7" (user ids)
+    group_id: Mapped[int | None] = mapped_column(Integer)
+    responsible_id: Mapped[int | None] = mapped_column(Integer)
+    accomplices: Mapped[str | None] = mapped_column(String(500))
+    auditors: Mapped[str | None] = mapped_column(String(500))
+    needs_approval: Mapped[bool | None] = mapped_column(Boolean)
+    responsible_may_change_deadline: Mapped[bool | None] = mapped_column(Boolean)
+
+
+class TaskHistory(Base):
+    """What happened to a task's checklist and time: who did what, when. `kind` names
+    the change (item_done, item_undone, item_deleted, time_changed, time_deleted);
+    `detail` is what it was about (the item's text, the durations)."""
+
+    __tablename__ = "task_history"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    kind: Mapped[str] = mapped_column(String(20))
+    detail: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

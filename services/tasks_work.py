@@ -26,6 +26,7 @@ from services.access import Actor
 from services.errors import N_, DomainError, forbidden, not_found
 from services.pagination import Page, paginate_rows
 from services.tasks import AUDITOR, add_member, can_manage, get_task, get_task_to_change, is_doer
+from services.tasks_history import ITEM_DELETED, ITEM_DONE, ITEM_UNDONE, record
 from services.users import find_people
 
 COMMENT_MAX = 10000
@@ -279,15 +280,23 @@ async def _item(session: AsyncSession, actor: Actor, item_id: int) -> ChecklistI
 
 
 async def toggle_item(session: AsyncSession, actor: Actor, item_id: int) -> ChecklistItem:
+    """Tick or untick an item, kept in the task's history."""
     item = await _item(session, actor, item_id)
     item.done = not item.done
-    await session.flush()
+    await record(session, actor, item.task_id, ITEM_DONE if item.done else ITEM_UNDONE, item.text)
     return item
 
 
+async def get_item(session: AsyncSession, actor: Actor, item_id: int) -> ChecklistItem:
+    """An item of a checklist the actor works on (to ask before deleting it)."""
+    return await _item(session, actor, item_id)
+
+
 async def delete_item(session: AsyncSession, actor: Actor, item_id: int) -> int:
+    """Delete an item, kept in the task's history; the task's id."""
     item = await _item(session, actor, item_id)
     task_id = item.task_id
+    await record(session, actor, task_id, ITEM_DELETED, item.text)
     await session.execute(delete(ChecklistItem).where(ChecklistItem.id == item.id))
     await session.flush()
     return task_id

@@ -1647,3 +1647,59 @@ async def test_tasks_are_found_by_words_and_completed_ones_listed(sqlite_app: Ap
     await anna.say("/groups new Маркетинг")
     out = await anna.say("/tasks маркетинг")  # a group's name still lists the group
     assert "Задачи группы Маркетинг" in out, out
+
+async def test_a_checklist_item_is_deleted_only_when_confirmed_and_history_keeps_it(
+    sqlite_app: App,
+) -> None:
+    boss, anna = await team(sqlite_app, "en", "Boss", "Anna")
+    await boss.say("/task Prepare the media plan tomorrow @Anna")
+    await boss.say("/task 1 check Collect budgets; Agree with sales")
+    await anna.say("/task 1")
+    await anna.press("Checklist")
+    out = await anna.press("Collect budgets")
+    assert "1 of 2 done" in out
+    out = await anna.press("✖")  # the first ✖: "Collect budgets"
+    assert "Delete the item “Collect budgets”?" in out and "2 done" in out
+    assert set(anna.buttons().values()) == {"Yes, delete", "No"}
+    out = await anna.press("No")
+    assert "1 of 2 done" in out and "☑ Collect budgets" in out
+    await anna.press("✖")
+    out = await anna.press("Yes, delete")
+    assert "0 of 1 done" in out and "Collect budgets" not in out
+    await boss.say("/task 1")
+    await boss.press("More")
+    out = await boss.press("History")
+    assert "History of #1" in out
+    assert "Anna ticked the item “Collect budgets”." in out
+    assert "Anna deleted the item “Collect budgets”." in out
+
+
+async def test_time_entries_are_listed_changed_and_deleted_with_history(
+    sqlite_app: App,
+) -> None:
+    boss, anna = await team(sqlite_app, "en", "Boss", "Anna")
+    await boss.say("/task Prepare the media plan tomorrow @Anna")
+    await anna.say("/task 1 time 2h 30m call with the agency")
+    await anna.say("/task 1 time 45m")
+    await anna.say("/task 1")
+    await anna.press("More")
+    out = await anna.press("Time entries")
+    assert "Time on #1: 3 h 15 min" in out
+    assert "Anna" in out and "2 h 30 min" in out and "call with the agency" in out
+    assert "45 min" in out and "Change 1" in out and "Delete 2" in out
+    await anna.press("Change 2")  # the older entry: 2 h 30 min
+    out = await anna.say("1h")
+    assert "Time on #1: 1 h 45 min" in out
+    out = await anna.press("Delete 1")
+    assert "Delete the entry of 45 min?" in out
+    out = await anna.press("Yes, delete")
+    assert "Time on #1: 1 h" in out and "45 min" not in out
+    # the creator may correct too; a colleague who only sees the task may not
+    await boss.say("/task 1")
+    await boss.press("More")
+    out = await boss.press("Time entries")
+    assert "Change 1" in out
+    await boss.press("Back")
+    out = await boss.press("History")
+    assert "Anna changed a time entry: 2 h 30 min → 1 h." in out
+    assert "Anna deleted a time entry of 45 min." in out
