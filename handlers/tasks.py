@@ -143,7 +143,7 @@ async def create_from_text(
             accomplices.append(found_people[0].id)
         else:
             raise DomainError(_N("I don't know anyone called {name} in your team."), name=token)
-    values["accomplices"] = accomplices
+    values["accomplices"] = [*(values.get("accomplices") or ()), *accomplices]  # a template's too
     if "responsible" not in values and not notes:
         values["responsible"] = ctx.me.user_id
     if notes:
@@ -188,6 +188,8 @@ async def create(ctx: Ctx, values: dict[str, Any]) -> list[View]:
         parent_id=values.get("parent_id"),
         accomplices=values.get("accomplices") or (),
         auditors=values.get("auditors") or (),
+        needs_approval=bool(values.get("needs_approval")),  # a template's settings
+        responsible_may_change_deadline=values.get("responsible_may_change_deadline", True),
     )
     if values.get("checklist"):
         await tasks_work.add_items(ctx.session, ctx.me, task.id, list(values["checklist"]))
@@ -366,6 +368,10 @@ async def task_command(ctx: Ctx) -> Any:
         # task of the chat's group is everyone's there (asked, or changed)
         reply = await subcommand(ctx, int(head.lstrip("#")), rest.strip())
         return await for_the_chat(ctx, reply, "change" if rest.strip() else "show")
+    if text.casefold() in ("templates", "шаблоны"):
+        from handlers.tasks_templates import templates_command
+
+        return await templates_command(ctx)
     if head.casefold() in ("from", "из", "шаблон"):
         from handlers.tasks_repeat import choose_template, from_template
 

@@ -14,7 +14,7 @@ from handlers.tasks import create_from_text
 from handlers.views import Button, View
 from models.base import utcnow
 from models.tasks import TaskTemplate
-from services import tasks_repeat
+from services import tasks_repeat, tasks_templates
 from services.errors import N_, DomainError
 from services.parsing_said import spoken_hour
 
@@ -297,6 +297,23 @@ async def repeat_or_template(ctx: Ctx, task_id: int, verb: str, arg: str) -> Vie
     return view
 
 
+async def template_defaults(ctx: Ctx, template: Any) -> dict[str, Any]:
+    """The group, people and settings a task made of the template starts with (what is
+    said after its name, @person or #group, goes before them)."""
+    setup = await tasks_templates.template_setup(ctx.session, ctx.me, template)
+    values: dict[str, Any] = {
+        "accomplices": setup.accomplices,
+        "auditors": setup.auditors,
+        "needs_approval": setup.needs_approval,
+        "responsible_may_change_deadline": setup.responsible_may_change_deadline,
+    }
+    if setup.group_id is not None:
+        values["group_id"] = setup.group_id
+    if setup.responsible_id is not None:
+        values["responsible"] = setup.responsible_id
+    return values
+
+
 async def from_template(ctx: Ctx, text: str) -> Any:
     """The longest template name the text starts with; the rest adds deadline, @, #.
     None when no template's name starts it: "Из презентации убрать слайды" is a title."""
@@ -316,6 +333,7 @@ async def _create_from(ctx: Ctx, template: TaskTemplate, rest: str) -> Any:
         "title": template.title,  # as saved: "медиаплан на декабрь" is no deadline
         "description": template.description,
         "checklist": [line for line in template.checklist.splitlines() if line.strip()],
+        **await template_defaults(ctx, template),
     }
     return await create_from_text(ctx, rest.strip(), defaults=defaults)
 

@@ -10,11 +10,19 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.base import utcnow
-from models.tasks import ChecklistItem, Task, TaskMember, TaskRecurrence, TaskTemplate
+from models.tasks import ChecklistItem, Task, TaskMember, TaskRecurrence
 from models.teams import User
 from services.access import Actor, archived_group
-from services.errors import N_, DomainError, forbidden, not_found
-from services.tasks import can_manage, clean_title, due_sort, get_task, get_task_to_change
+from services.errors import N_, DomainError, forbidden
+from services.tasks import can_manage, due_sort, get_task_to_change
+
+# templates live in services.tasks_templates; these names stay reachable here
+from services.tasks_templates import (  # noqa: F401
+    find_template,
+    list_templates,
+    save_template,
+    template_key,
+)
 from services.timeman_schedules import Schedule, schedule_of
 
 KINDS = ("daily", "weekly", "monthly")
@@ -309,72 +317,3 @@ async def _copy(
             ChecklistItem(task_id=copy.id, text=item.text, done=False, position=item.position)
         )
     return copy
-
-
-# -- templates ------------------------------------------------------------------
-
-
-def template_key(name: str) -> str:
-    return " ".join(name.split()).casefold()
-
-
-async def save_template(
-    session: AsyncSession, actor: Actor, task_id: int, name: str
-) -> TaskTemplate:
-    task = await get_task(session, actor, task_id)
-    if actor.is_extranet:
-        raise forbidden()
-    name = " ".join(name.split())
-    if not name or len(name) > 100:
-        raise DomainError(N_("Name the template: at most 100 characters."))
-    items = await session.execute(
-        select(ChecklistItem.text)
-        .where(ChecklistItem.task_id == task.id)
-        .order_by(ChecklistItem.position)
-    )
-    template = await session.scalar(
-        select(TaskTemplate).where(
-            TaskTemplate.team_id == actor.team_id, TaskTemplate.name_key == template_key(name)
-        )
-    )
-    if template is None:
-        template = TaskTemplate(team_id=actor.team_id, name_key=template_key(name))
-        session.add(template)
-    elif template.created_by != actor.user_id and not actor.is_admin:
-        # a colleague's template is theirs to replace (an admin's too)
-        raise DomainError(
-            N_("The template {name} is a colleague's. Save yours under another name."),
-            name=template.name,
-        )
-    template.created_by = actor.user_id
-    template.name = name
-    template.title = clean_title(task.title)
-    template.description = task.description
-    template.checklist = "\n".join(items.scalars())
-    await session.flush()
-    return template
-
-
-async def find_template(session: AsyncSession, actor: Actor, name: str) -> TaskTemplate:
-    if actor.is_extranet:
-        raise forbidden()
-    template = await session.scalar(
-        select(TaskTemplate).where(
-            TaskTemplate.team_id == actor.team_id, TaskTemplate.name_key == template_key(name)
-        )
-    )
-    if template is None:
-        raise not_found()
-    return template
-
-
-async def list_templates(session: AsyncSession, actor: Actor) -> list[TaskTemplate]:
-    if actor.is_extranet:
-        return []
-    rows = await session.execute(
-        select(TaskTemplate)
-        .where(TaskTemplate.team_id == actor.team_id)
-        .order_by(TaskTemplate.name_key)
-        .limit(100)
-    )
-    return list(rows.scalars())

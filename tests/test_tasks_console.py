@@ -136,7 +136,8 @@ async def test_task_flow_in_english(app: App) -> None:
     assert "#5 no longer repeats." in out
     await boss.say("/groups project Sales 31.12 18:00")
     out = await boss.say("/tasks #Sales")
-    assert "Tasks of Sales (0)" in out  # the only Sales task is completed
+    # #1 is completed; #5, made of its template, is the group's too
+    assert "Tasks of Sales (1)" in out and "Send the offer" in out
     assert "Project deadline: " in out and "31 Dec" in out
     out = await boss.say("/task Fix issue #123 for @Anna.")
     assert "Fix issue #123 for" in out and "responsible Anna" in out
@@ -1703,3 +1704,52 @@ async def test_time_entries_are_listed_changed_and_deleted_with_history(
     out = await boss.press("History")
     assert "Anna changed a time entry: 2 h 30 min → 1 h." in out
     assert "Anna deleted a time entry of 45 min." in out
+
+
+async def test_a_template_keeps_the_group_people_and_settings_and_templates_are_listed(
+    sqlite_app: App,
+) -> None:
+    boss, anna = await team(sqlite_app, "en", "Boss", "Anna")
+    petr = await team_member(sqlite_app, boss, "Petr")
+    await team_member(sqlite_app, boss, "Olga")
+    await boss.say("/groups new Marketing")
+    await boss.say("/task Prepare the media plan tomorrow @Anna @Petr #Marketing")
+    await boss.say("/task 1 watch @Olga")
+    await boss.say("/task 1")
+    await boss.press("More")
+    await boss.press("Approval on/off")
+    out = await boss.press("Deadline rights on/off")
+    assert "needs approval: yes" in out and "change the deadline: no" in out
+    await boss.say("/task 1 template Media plan")
+    out = await boss.say("/task from Media plan fri 18:00")
+    assert "Task #2 created." in out and "Group: Marketing" in out, out
+    assert "responsible Anna" in out and "Petr" in out and "Olga" in out, out
+    out = await boss.press("More")
+    assert "needs approval: yes" in out and "change the deadline: no" in out, out
+    out = await petr.say("/inbox")
+    assert "#2" in out or "Prepare the media plan" in out
+
+    # the list: a page of them, each made into a task or deleted (asked first)
+    await boss.say("/task 1 template Another one")
+    out = await boss.say("/templates")
+    assert "Task templates (2)" in out and "Media plan — Prepare the media plan" in out
+    out = await boss.press("Create from Media plan")
+    assert "Task #3 created." in out and "Group: Marketing" in out, out
+    out = await anna.say("/task templates")
+    assert "Task templates (2)" in out and "Delete" not in anna.buttons().values()
+    await boss.say("/templates")
+    out = await boss.press("Delete")
+    assert "Delete the template Another one?" in out
+    out = await boss.press("Yes, delete")
+    assert "Template Another one deleted." in out and "Task templates (1)" in out
+
+
+async def test_templates_are_listed_in_russian(sqlite_app: App) -> None:
+    boss = ConsoleDriver(sqlite_app, user="Анна", lang="ru")
+    await boss.say("/start")
+    out = await boss.say("/task шаблоны")
+    assert "Шаблоны задач (0)" in out, out
+    await boss.say("/task Подготовить медиаплан завтра")
+    await boss.say("/task 1 шаблон Медиаплан")
+    out = await boss.say("/templates")
+    assert "Шаблоны задач (1)" in out and "Создать по «Медиаплан»" in out, out
