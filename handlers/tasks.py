@@ -27,7 +27,7 @@ from handlers.tasks_input import (
 from handlers.tasks_news import CREATED, tell_group, unheard
 from handlers.tasks_shared import as_the_chat_gets, for_the_chat
 from handlers.tasks_views import card_view, coaching, notice, overrun_note
-from handlers.views import View
+from handlers.views import Button, View
 from models.base import utcnow
 from models.tasks import Task
 from models.teams import User
@@ -289,6 +289,8 @@ async def post_comment(
     def build(tr: Translator, key: str) -> View:
         view = notice(tr, task, tr(key, person=bold(ctx.me.name), text=snippet, name=file_name))
         view.ref = ref
+        if snippet != text:  # cut: the whole one a press away
+            view.row(Button(tr.s("Read whole"), f"t:cw:{comment.id}"))
         return view
 
     for uid in sorted(mentioned):

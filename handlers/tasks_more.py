@@ -27,7 +27,14 @@ from handlers.tasks_input import (
     pressed_deadline,
 )
 from handlers.tasks_news import ask_to_add
-from handlers.tasks_panels import checklist_view, comments_view, more_view, subtasks_view, time_done
+from handlers.tasks_panels import (
+    checklist_view,
+    comment_view,
+    comments_view,
+    more_view,
+    subtasks_view,
+    time_done,
+)
 from handlers.tasks_shared import changed, for_the_chat
 from handlers.tasks_views import card_view, status_name
 from handlers.views import View
@@ -53,6 +60,8 @@ async def _pressed(ctx: Ctx, verb: str) -> Any:
         if stopped.entry is None:  # forgotten: asked how long instead of days logged
             return await _forgotten(ctx, task, stopped)
         return time_done(ctx, task, stopped.entry.seconds)
+    if verb == "cw":  # a long comment, whole
+        return await comment_view(ctx, ctx.int_arg(1))
     if verb == "cx":
         item = await tasks_work.toggle_item(ctx.session, ctx.me, ctx.int_arg(1))
         view = await checklist_view(ctx, item.task_id, item_id=item.id)

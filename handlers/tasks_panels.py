@@ -29,13 +29,8 @@ async def comments_view(ctx: Ctx, task_id: int, page_no: int) -> View:
         if comment.reply_to_id:
             head.append(italic(" ↩"))
         lines.append(head)
-        if comment.text:
-            shown = (
-                comment.text
-                if len(comment.text) <= COMMENT_SHOWN
-                else (comment.text[: COMMENT_SHOWN - 1] + "…")
-            )
-            lines.append([Span(shown)])
+        if comment.text:  # a long one is read whole by its button
+            lines.append([Span(cut(comment.text, COMMENT_SHOWN))])
         if comment.attachment:
             lines.append([Span("📎 " + attachment_parts(comment.attachment)[1])])
     view = View(body=join_lines(lines), ref=f"task:{task.id}", edit=True)
@@ -46,6 +41,9 @@ async def comments_view(ctx: Ctx, task_id: int, page_no: int) -> View:
         if answered:
             reply = ctx.tr.s("Reply to {name}", name=author)[:40]
             row.append(Button(reply, f"t:cr:{task.id}:{comment.id}"))
+        if len(comment.text) > COMMENT_SHOWN:
+            whole = ctx.tr.s("Read whole: {name}", name=author)[:40]
+            row.append(Button(whole, f"t:cw:{comment.id}"))
         file_id, name = attachment_parts(comment.attachment or "")
         if file_id is not None:  # kept in the drive, attached to the task
             row.append(Button(f"📎 {cut(name, 40)}", f"dr:i:{file_id}:task:{task.id}"))
@@ -55,6 +53,23 @@ async def comments_view(ctx: Ctx, task_id: int, page_no: int) -> View:
     if answered:
         return view.row(Button(ctx.tr.s("Add comment"), f"t:cm:{task.id}"), back)
     return view.row(back)
+
+
+async def comment_view(ctx: Ctx, comment_id: int) -> View:
+    """One comment whole, in a message of its own (split by the platform when long)."""
+    task, comment, author = await tasks_work.get_comment(ctx.session, ctx.me, comment_id)
+    head = ctx.tr(
+        "{person} on #{id}, {when}:",
+        person=bold(author),
+        id=str(task.id),
+        when=ctx.tr.when(comment.created_at),
+    )
+    view = View(body=[*head, Span("\n"), Span(comment.text)], ref=f"task:{task.id}:{comment.id}")
+    view.row(
+        Button(ctx.tr.s("Reply"), f"t:cr:{task.id}:{comment.id}"),
+        Button(ctx.tr.s("Comments"), f"t:c:{task.id}"),
+    )
+    return view
 
 
 CHECK_PAGE = 10

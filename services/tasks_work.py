@@ -156,6 +156,18 @@ async def comments(
     return task, await paginate_rows(session, query, page, per_page)
 
 
+async def get_comment(
+    session: AsyncSession, actor: Actor, comment_id: int
+) -> tuple[Task, TaskComment, str]:
+    """One comment of a task the actor sees, with its author's name."""
+    comment = await session.get(TaskComment, comment_id)
+    if comment is None:
+        raise not_found()
+    task = await get_task(session, actor, comment.task_id)
+    author = await session.get(User, comment.author_id)
+    return task, comment, author.name if author is not None else ""
+
+
 @dataclass(frozen=True, slots=True)
 class CardFacts:
     checklist_done: int

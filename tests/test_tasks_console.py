@@ -1753,3 +1753,18 @@ async def test_templates_are_listed_in_russian(sqlite_app: App) -> None:
     await boss.say("/task 1 шаблон Медиаплан")
     out = await boss.say("/templates")
     assert "Шаблоны задач (1)" in out and "Создать по «Медиаплан»" in out, out
+
+
+async def test_a_long_comment_is_read_whole(sqlite_app: App) -> None:
+    boss, anna = await team(sqlite_app, "en", "Boss", "Anna")
+    await boss.say("/task Prepare the media plan tomorrow @Anna")
+    words = " ".join(f"word{i}" for i in range(700))  # about 5,500 characters
+    await boss.say(f"/task 1 comment {words}")
+    out = await anna.say("/task 1")
+    assert "Boss commented: word0" in out and "word699" not in out and "…" in out
+    out = await anna.press("Read whole")  # the notice's button
+    assert "Boss on #1" in out and "word0 " in out and "word699" in out, out[-300:]
+    out = await anna.press("Comments")
+    assert "word699" not in out and "…" in out
+    out = await anna.press("Read whole: Boss")
+    assert "word350" in out and "word699" in out
