@@ -37,6 +37,8 @@ async def help_command(ctx: Ctx) -> View:
         body.append(code(ctx.tr.s(usage) if usage else "/" + spec.name))
         body.append(Span(" — "))
         body.append(Span(ctx.tr.s(help_)))  # a catalogue text whole: adapters know it as ours
+        if spec.details:  # said here, not in /help NAME itself, where it would point at itself
+            body.append(Span(" " + ctx.tr.s("(every action: /help {name})", name=spec.name)))
     if ctx.actor is None:
         body.append(Span("\n\n"))
         body.extend((await stranger_view(ctx)).body)

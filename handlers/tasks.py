@@ -29,6 +29,7 @@ from handlers.tasks_shared import as_the_chat_gets, for_the_chat
 from handlers.tasks_views import card_view, coaching, notice, overrun_note
 from handlers.views import Button, View
 from models.base import utcnow
+from models.groups import Group
 from models.tasks import Task
 from models.teams import User
 from services import drive, groups, tasks, tasks_work, users
@@ -254,13 +255,25 @@ async def tell(
 
 
 async def tell_assigned(ctx: Ctx, task: Task, user_ids: list[int]) -> None:
+    """ "Boss gave you a task. #12 · due Fri 18:00 · group Sales": which one, by when."""
+    group = await ctx.session.get(Group, task.group_id) if task.group_id else None
+
+    def facts(tr: Translator) -> str:
+        parts = [f"#{task.id}"]
+        if task.deadline is not None:
+            parts.append(tr.s("due {when}", when=tr.when(task.deadline)))
+        if group is not None:
+            parts.append(tr.s("group {name}", name=group.name))
+        return " · ".join(parts)
+
     await tell(
         ctx,
         task,
         "assignment",
-        N_("{person} gave you a task."),
+        N_("{person} gave you a task. {facts}"),
         to=list(user_ids),
         person=ctx.me.name,
+        facts=facts,
     )
 
 
@@ -344,7 +357,7 @@ async def file_to_task(ctx: Ctx) -> View | None:
     "task",
     help=N_("create a task: /task Call Ivanov tomorrow 15:00 @petr #sales"),
     usage=N_(
-        "/task TEXT [DEADLINE] [@person] [#group] · /task ID [comment|time|check|sub|after|deadline] ... (every action: /help task)"
+        "/task TEXT [DEADLINE] [@person] [#group] · /task ID [comment|time|check|sub|after|deadline] ..."
     ),
     details=N_(
         "/task alone opens a form. After a task's number:\n"

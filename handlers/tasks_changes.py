@@ -4,6 +4,7 @@ the people of the task, the card shown again."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -23,7 +24,7 @@ STATUS_DONE = {
     "start": N_("{person} started the task."),
     "pause": N_("{person} paused the task."),
     "complete": N_("{person} completed the task."),
-    "approve": N_("{person} approved the task."),
+    "approve": N_("{person} accepted the task."),
     "defer": N_("{person} deferred the task."),
     "renew": N_("{person} renewed the task."),
     "return": N_("{person} returned the task."),
@@ -77,7 +78,7 @@ async def apply_status(ctx: Ctx, task_id: int, verb: str) -> View:
             ctx,
             task,
             "status",
-            N_("{person} completed the task and asks you to approve it."),
+            N_("{person} completed the task and asks you to accept it."),
             to=[task.creator_id],
             person=ctx.me.name,
         )
@@ -145,15 +146,22 @@ async def stop_timers(
 
 
 async def apply_deadline(ctx: Ctx, task_id: int, deadline: Any) -> View:
+    was = (await tasks.get_task(ctx.session, ctx.me, task_id)).deadline
     task, shifted = await tasks_flow.set_deadline(ctx.session, ctx.me, task_id, deadline)
-    when = (lambda tr: tr.when(deadline)) if deadline else (lambda tr: tr.s("no deadline"))
+
+    def shown(moment: Any) -> Callable[[Translator], str]:
+        return (lambda tr: tr.when(moment)) if moment else (lambda tr: tr.s("no deadline"))
+
     await tell(
         ctx,
         task,
         "deadline",
-        N_("{person} changed the deadline: {when}."),
+        N_("{person} changed the deadline: {old} → {when}.")
+        if was is not None
+        else N_("{person} changed the deadline: {when}."),
         person=ctx.me.name,
-        when=when,
+        when=shown(deadline),
+        old=shown(was),
     )
     for other in shifted:
         new = other.deadline

@@ -321,7 +321,7 @@ for _form in (
     ),
     _one(
         "task_return",
-        N_("Return the task"),
+        N_("Return for rework"),
         Field("text", N_("What should be redone?"), multiline=True),
         _submit_return,
     ),

@@ -178,7 +178,19 @@ async def subcommand(ctx: Ctx, task_id: int, rest: str) -> Any:
             return picked
         return await apply_delegate(ctx, task_id, picked.id)
     if verb in ("title", "название", "rename"):
+        was = (await tasks.get_task(ctx.session, ctx.me, task_id)).title
         task = await tasks.edit_text(ctx.session, ctx.me, task_id, title=arg)
+        if task.title != was:  # who works on it knows it by its new name
+            doers = (await tasks.roles_of(ctx.session, task)).accomplices
+            await tell(
+                ctx,
+                task,
+                "status",
+                _N("{person} renamed the task; it was “{old}”."),
+                to=[task.responsible_id, *(u.id for u in doers)],
+                person=ctx.me.name,
+                old=was[:200],
+            )
         return await card_view(ctx, task)
     if verb in ("add", "добавить", "watch", "наблюдать", "observer", "наблюдатель"):
         role = tasks.ACCOMPLICE if verb in ("add", "добавить") else tasks.AUDITOR

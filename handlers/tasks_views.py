@@ -296,8 +296,8 @@ async def status_buttons(ctx: Ctx, task: Task, doer: bool | None = None) -> list
     if closer and s in (tasks.PENDING, tasks.IN_PROGRESS, tasks.PAUSED):
         out.append(Button(tr.s("Complete"), f"t:s:{tid}:complete"))
     if manager and s == tasks.AWAITING:
-        out.append(Button(tr.s("Approve"), f"t:s:{tid}:approve"))
-        out.append(Button(tr.s("Return"), f"t:rt:{tid}"))
+        out.append(Button(tr.s("Accept"), f"t:s:{tid}:approve"))
+        out.append(Button(tr.s("Return for rework"), f"t:rt:{tid}"))
     if closer and s in (tasks.PENDING, tasks.IN_PROGRESS, tasks.PAUSED):
         out.append(Button(tr.s("Defer"), f"t:s:{tid}:defer"))
     if (doer or manager) and s in (tasks.COMPLETED, tasks.DEFERRED):

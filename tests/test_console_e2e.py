@@ -321,6 +321,7 @@ async def test_help_for_one_command(sqlite_app: App) -> None:
     assert "(every action: /help task)" in out
     out = await boss.say("/help task")
     assert "/task — create a task" in out and "Usage: /task TEXT" in out
+    assert "/help task" not in out  # it does not point at itself
     assert "delegate @person" in out and "For example: /task 12 comment" in out
     assert "/events" not in out  # that command alone
     out = await boss.say("/help /tasks")

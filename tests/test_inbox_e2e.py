@@ -194,7 +194,7 @@ async def test_the_digest_leaves_out_what_was_read_in_the_inbox(sqlite_app: App)
     await boss.say("/task Draft the brief @Anna")
     await boss.say("/task Call the printer @Anna")
     out = await anna.say("/inbox")
-    assert "Inbox (2 unread)" in out and "1. 🔔 Boss gave you a task. Call the printer" in out
+    assert "Inbox (2 unread)" in out and "1. 🔔 Boss gave you a task. #2 Call the printer" in out
     await anna.press("✓")  # the first row read: Call the printer
     async with sqlite_app.workspace.sessionmaker() as session, session.begin():
         await session.execute(update(NotificationSettings).values(last_digest_at=None))

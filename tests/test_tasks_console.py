@@ -78,15 +78,15 @@ async def test_task_flow_in_english(app: App) -> None:
     out = await anna.press("Complete")
     assert "Status: 🔎 awaiting control" in out
     out = await boss.say("/task 2")
-    assert "asks you to approve it" in out
-    out = await boss.press("Return")
+    assert "asks you to accept it" in out
+    out = await boss.press("Return for rework")
     assert "What should be redone?" in out
     out = await boss.say("Add the annex")
     assert "Status: ▶️ in progress" in out
     out = await anna.say("/task 2 complete")
     assert "returned the task: Add the annex" in out
     out = await boss.say("/task 2")
-    out = await boss.press("Approve")
+    out = await boss.press("Accept")
     assert "Status: ✅ completed" in out
 
     # a title without a verb gets a hint; an unknown person gets candidates
@@ -1235,7 +1235,7 @@ async def test_observers_hear_that_a_task_waits_for_approval(sqlite_app: App) ->
     out = await kim.say("/inbox")
     assert "Tom completed the task; it waits for the creator's approval." in out, out
     out = await maya.say("/inbox")
-    assert "asks you to approve it" in out and "waits for the creator's approval" not in out, out
+    assert "asks you to accept it" in out and "waits for the creator's approval" not in out, out
 
 
 async def test_timers_stop_when_the_task_is_handed_over_or_completed(sqlite_app: App) -> None:
@@ -1768,3 +1768,26 @@ async def test_a_long_comment_is_read_whole(sqlite_app: App) -> None:
     assert "word699" not in out and "…" in out
     out = await anna.press("Read whole: Boss")
     assert "word350" in out and "word699" in out
+
+
+async def test_notices_name_the_task_the_old_deadline_and_a_new_title(sqlite_app: App) -> None:
+    boss, anna = await team(sqlite_app, "ru", "Анна", "Борис")
+    await boss.say("/groups new Маркетинг")
+    await boss.say("/task Подготовить медиаплан 04.12 18:00 @Борис #Маркетинг")
+    out = await anna.say("/inbox")
+    assert "Анна поставил(а) вам задачу. #1 · срок" in out and "· группа Маркетинг" in out, out
+    await boss.say("/task 1 срок 11.12 18:00")
+    await boss.say("/task 1 название Подготовить медиаплан на январь")
+    out = await anna.say("/task 1")
+    assert "крайний срок изменён" in out and "4 дек." in out and "→" in out, out
+    assert "задача переименована, прежнее название — «Подготовить медиаплан»" in out, out
+    # one name for the approval step, and the checklist is the task's
+    await boss.say("/task 1")
+    await boss.press("Ещё")
+    await boss.press("Приёмка")
+    await anna.say("/task 1 пункт Собрать бюджеты")
+    assert "Чек-лист задачи #1: выполнено 0 из 1" in anna.last
+    await anna.say("/task 1")
+    await anna.press("Завершить")
+    out = await boss.say("/task 1")
+    assert "Принять" in boss.buttons().values() and "Вернуть на доработку" in out, out
