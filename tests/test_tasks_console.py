@@ -1649,6 +1649,7 @@ async def test_tasks_are_found_by_words_and_completed_ones_listed(sqlite_app: Ap
     out = await anna.say("/tasks маркетинг")  # a group's name still lists the group
     assert "Задачи группы Маркетинг" in out, out
 
+
 async def test_a_checklist_item_is_deleted_only_when_confirmed_and_history_keeps_it(
     sqlite_app: App,
 ) -> None:
