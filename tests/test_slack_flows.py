@@ -193,8 +193,9 @@ async def test_a_task_and_a_lead_from_a_message_keep_its_words_author_and_link(
         status, _ = await slack.send(slack_api.form_body(payload), slack_api.FORM_TYPE)
         assert status == 200
         link = "https://test.slack.com/archives/C0GENERAL/p1700000000000001"
-        card = slack_api.message_text(slack.fake.of("chat.postEphemeral")[-2])
-        assert "*@anna checkout fails on Monday for 3 users*" in card, card
+        cards = [slack_api.message_text(c) for c in slack.fake.of("chat.postEphemeral")]
+        card = next((c for c in reversed(cards) if "Task #1 created" in c), "")
+        assert "*@anna checkout fails on Monday for 3 users*" in card, cards
         assert "Deadline: no deadline" in card, card
         async with slack.adapter.workspace.sessionmaker() as session:
             task = (await session.execute(select(Task))).scalar_one()
