@@ -19,10 +19,11 @@ from handlers.i18n import N_, Translator
 from handlers.markup import Span, bold, cut, join_lines
 from handlers.views import Attachment, Button, View
 from models.drive import DriveFile
+from models.groups import Group
 from models.teams import User
 from services import drive, groups
 from services.errors import N_ as _N
-from services.errors import DomainError, NotFound
+from services.errors import DomainError
 from services.pagination import Page
 
 router = Router(__name__)
@@ -65,12 +66,10 @@ async def card_view(ctx: Ctx, row: DriveFile) -> View:
         [Span(f"{size_text(ctx.tr, row.size)} · {row.mime}")],
     ]
     lines.append(tr("Owner: {person}", person=owner.name if owner else "?"))
-    if row.group_id:
-        try:
-            group = await groups.get_group(ctx.session, ctx.me, row.group_id)
-            lines.append(tr("Group: {group}", group=group.name))
-        except NotFound:  # the owner's file in a group they have left: still theirs
-            lines.append(tr("In a group you are no longer in."))
+    # a group's file is seen by its members only (archived or not): the group is theirs
+    group = await ctx.session.get(Group, row.group_id) if row.group_id else None
+    if group is not None:
+        lines.append(tr("Group: {group}", group=group.name))
     if row.attached_to:
         lines.append(tr("Attached to: {item}", item=item_name(tr, row.attached_to)))
     lines.append(tr("Added {when}", when=tr.when(row.created_at)))

@@ -62,7 +62,7 @@ async def confirm_removal(ctx: Ctx, user_id: int, to_id: int | None = None) -> V
     """Remove? With what they still hold and to whom it goes, or who else may take it."""
     tr = ctx.tr
     user = await teams.removable(ctx.session, ctx.me, user_id)
-    held = await teams_handover.holdings(ctx.session, ctx.me, user.id)
+    held = await teams_handover.holdings(ctx.session, ctx.me, user.id, to_id or ctx.me.user_id)
     if not held:
         view = View(
             body=tr(
@@ -127,7 +127,7 @@ async def pick_successor(ctx: Ctx, user_id: int, page_no: int) -> View:
 async def remove(ctx: Ctx, user_id: int, to_id: int | None) -> View:
     """Out of the team; what they held goes to the successor, who hears of it as of any
     hand-over."""
-    held = await teams_handover.holdings(ctx.session, ctx.me, user_id)
+    held = await teams_handover.holdings(ctx.session, ctx.me, user_id, to_id or ctx.me.user_id)
     user, events = await teams.remove_member(ctx.session, ctx.me, user_id, to_id)
     # before the hand-over: a timer on a task handed over is theirs to report here too
     stopped = await teams_handover.stop_work(ctx.session, ctx.me, user.id)

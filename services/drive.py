@@ -1,6 +1,8 @@
 """Drive: files kept as platform references (plus a local copy where the platform
 has no file store, as in the console), with owner, group and the item they are
-attached to. Seen by their owner and, for group files, by the group's members."""
+attached to. A file of one's own is seen by its owner; a group's file by the group's
+members and by nobody else (its owner added it, or took it over, and may move or
+delete it while in the group: owning it opens nothing)."""
 
 from __future__ import annotations
 
@@ -31,11 +33,14 @@ NOT_ATTACHABLE = N_(
 
 
 def visible_files(actor: Actor) -> Any:
-    seen = [DriveFile.owner_id == actor.user_id, DriveFile.group_id.in_(member_group_ids(actor))]
-    if actor.is_admin:  # the files of someone who left the team are not lost with them
+    owners = [DriveFile.owner_id == actor.user_id]
+    if actor.is_admin:  # the own files of someone who left the team are not lost with them
         left = select(User.id).where(User.team_id == actor.team_id, User.active.is_(False))
-        seen += [DriveFile.owner_id.is_(None), DriveFile.owner_id.in_(left)]
-    return (DriveFile.team_id == actor.team_id) & or_(*seen)
+        owners += [DriveFile.owner_id.is_(None), DriveFile.owner_id.in_(left)]
+    return (DriveFile.team_id == actor.team_id) & or_(
+        DriveFile.group_id.is_(None) & or_(*owners),
+        DriveFile.group_id.in_(member_group_ids(actor)),
+    )
 
 
 def clean_name(name: str) -> str:

@@ -12,13 +12,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ColumnElement, Select, and_, delete, or_, select, update
+from sqlalchemy import ColumnElement, Select, and_, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.base import utcnow
 from models.calendar import Event, EventAttendee, EventOccurrenceAnswer
 from models.crm import CrmDeal, CrmLead, CrmStage
 from models.drive import DriveFile
+from models.groups import Group, GroupMember
 from models.tasks import Task, TaskMember, TaskRecurrence, TaskTimer
 from models.teams import Role, User
 from models.timeman import WorkDay
@@ -79,7 +80,11 @@ def _coming_series(user_id: int, column: Any) -> list[ColumnElement[bool]]:
     ]
 
 
-async def holdings(session: AsyncSession, actor: Actor, user_id: int) -> Holdings:
+async def holdings(
+    session: AsyncSession, actor: Actor, user_id: int, successor_id: int
+) -> Holdings:
+    """What goes from the person to `successor_id` (their files: those the successor
+    may see once theirs, see hand_over_files)."""
     require_admin(actor)
     user = await get_team_user(session, actor, user_id)
     team = actor.team_id
@@ -118,7 +123,7 @@ async def holdings(session: AsyncSession, actor: Actor, user_id: int) -> Holding
         list(reports.all()),
         list((await session.scalars(_repeats(team, user.id))).all()),
         list((await session.scalars(_approvals(team, user.id))).all()),
-        list((await session.scalars(_files(team, user.id))).all()),
+        list((await session.scalars(_files(team, user.id, successor_id))).all()),
     )
 
 
@@ -153,21 +158,35 @@ def _approvals(team_id: int, user_id: int) -> Select[Any]:
     )
 
 
-def _files(team_id: int, user_id: int) -> Select[Any]:
+def _files(team_id: int, user_id: int, successor_id: int) -> Select[Any]:
+    """The person's files that go to the successor: their own ones, and those of the
+    groups the successor is in."""
+    successors_groups = select(GroupMember.group_id).where(GroupMember.user_id == successor_id)
     return (
         select(DriveFile.id)
-        .where(DriveFile.team_id == team_id, DriveFile.owner_id == user_id)
+        .where(
+            DriveFile.team_id == team_id,
+            DriveFile.owner_id == user_id,
+            or_(DriveFile.group_id.is_(None), DriveFile.group_id.in_(successors_groups)),
+        )
         .order_by(DriveFile.id)
     )
 
 
 async def hand_over_files(session: AsyncSession, leaving: User, successor_id: int) -> None:
-    """The successor owns the leaving person's files: their own ones would be seen by
-    nobody else, and group ones need someone to look after them."""
+    """The successor owns the leaving person's own files (seen by nobody else otherwise)
+    and those of the groups they are in; a file of a group they are not in stays in it
+    (its members see it, the successor still does not) and goes to the group's owner."""
     await session.execute(
         update(DriveFile)
-        .where(DriveFile.id.in_(_files(leaving.team_id, leaving.id)))
+        .where(DriveFile.id.in_(_files(leaving.team_id, leaving.id, successor_id)))
         .values(owner_id=successor_id)
+    )
+    groups_owner = select(Group.owner_id).where(Group.id == DriveFile.group_id)
+    await session.execute(
+        update(DriveFile)
+        .where(DriveFile.team_id == leaving.team_id, DriveFile.owner_id == leaving.id)
+        .values(owner_id=func.coalesce(groups_owner.scalar_subquery(), successor_id))
     )
 
 

@@ -129,7 +129,7 @@ async def test_files_attached_to_tasks(sqlite_app: App, tmp_path: Path) -> None:
     assert "Not found, or you have no access to it." in out
 
 
-async def test_a_file_in_a_group_its_owner_left_still_opens(
+async def test_a_file_stays_with_its_group_when_its_owner_leaves_it(
     sqlite_app: App, tmp_path: Path
 ) -> None:
     sqlite_app.workspace.services.files_dir = str(tmp_path / "store")
@@ -147,11 +147,16 @@ async def test_a_file_in_a_group_its_owner_left_still_opens(
     out = await boris.press("Secret")
     assert "Group: Secret" in out
     await anna.say("/groups remove Secret Boris")
-    await boris.say("/drive")
-    out = await boris.press("notes.txt")
-    assert "📄 notes.txt" in out and "In a group you are no longer in." in out
-    out = await boris.press("Get the file")
-    assert "Not found" not in out
+    # a closed group's file is its members' only: having added it opens nothing
+    out = await boris.say("/drive")
+    assert "Files (0)" in out, out
+    out = await boris.say("/drive notes")
+    assert "notes.txt" not in out, out
+    await anna.say("/drive")
+    out = await anna.press("notes.txt")
+    assert "Owner: Boris" in out and "Group: Secret" in out, out
+    out = await anna.press("Get the file")
+    assert "(file: notes.txt, 5 bytes)" in out, out
 
 
 async def test_a_former_owner_does_not_take_a_group_back(sqlite_app: App) -> None:
@@ -289,6 +294,48 @@ async def test_a_removed_persons_files_go_to_their_successor(
     assert "Files (2)" in out, out
     out = await petr.say("/drive")
     assert "Files (0)" in out, out
+
+
+async def test_a_removed_persons_files_in_a_closed_group_stay_with_its_members(
+    sqlite_app: App, tmp_path: Path
+) -> None:
+    sqlite_app.workspace.services.files_dir = str(tmp_path / "store")
+    salaries = tmp_path / "salaries.xlsx"
+    salaries.write_bytes(b"pay")
+    plan = tmp_path / "plan.txt"
+    plan.write_text("plan")
+    lena = ConsoleDriver(sqlite_app, user="Lena", lang="en")
+    await lena.say("/start")
+    code = invite_code(await lena.say("/invite"))
+    anna, olga, petr = (
+        ConsoleDriver(sqlite_app, user=n, lang="en") for n in ("Anna", "Olga", "Petr")
+    )
+    for person in (anna, olga, petr):
+        await person.say(f"/start {code}")
+    await anna.say("/groups new HR closed")
+    await anna.say("/groups add HR Olga")
+    await anna.say(f"/file {salaries}")
+    await anna.press("To a group")
+    await anna.press("HR")
+    await anna.say(f"/file {plan}")  # her own
+
+    # Petr, not in HR, takes her own file only; HR's goes to its owner (Lena, who took
+    # the group over from Anna) and stays HR's members' to see
+    await lena.say("/team remove @Anna")
+    await lena.press("Hand over to someone else")
+    out = await lena.press("Petr")
+    assert "Still with them: 1 file." in out, out
+    out = await lena.press("Remove, hand over to Petr")
+    assert "Handed over to Petr: 1 file." in out, out
+    out = await petr.say("/drive")
+    assert "Files (1)" in out and "plan.txt" in out and "salaries" not in out, out
+    out = await petr.say("/drive salaries")
+    assert "Files matching salaries (0)" in out, out
+    out = await lena.say("/drive")
+    assert "salaries" not in out, out
+    await olga.say("/drive")
+    out = await olga.press("salaries.xlsx")
+    assert "Owner: Lena" in out and "Group: HR" in out, out
 
 
 async def test_drive_names_types_and_an_items_files_page(sqlite_app: App, tmp_path: Path) -> None:
