@@ -10,7 +10,7 @@ from datetime import datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import ColumnElement, delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.base import utcnow
@@ -39,8 +39,13 @@ KINDS = (
 )
 NEVER_DIGESTED = frozenset({"reminder"})
 # in a notice's payload: what it gathers ("comments:post:12") and how many so far; while
-# the person has not read it, the next of the kind updates it instead (see notify)
+# the person has neither read it nor been told of it (its message still waits to go out,
+# or their digest is to come), the next of the kind updates it instead (see notify)
 BATCH, BATCH_SIZE = "batch", "batch_n"
+# in a gathering notice's payload only: muted when written (no message will tell of it,
+# so it gathers while unread); the notice it took the place of, {"ref", "payload"}: what
+# it says again if the newest thing it tells of is deleted (see forget_item)
+SILENT, PREVIOUS = "silent", "previous"
 
 
 async def digested(session: AsyncSession, user_id: int, kind: str) -> bool:
@@ -120,7 +125,9 @@ async def forget_item(session: AsyncSession, team_id: int, ref: str) -> None:
     """An item is deleted: its notices (and its comments') leave everyone's notification
     centre, with the text they quote, and the messages about it still waiting to go out
     are called off, and mutes of it go. Messages already delivered stay in the chats;
-    their buttons find nothing."""
+    their buttons find nothing. A notice gathering it with others (the newest of several
+    comments) says again what it said before it came, and its message too."""
+    await _ungather(session, team_id, ref)
     await session.execute(
         delete(Notification).where(
             Notification.team_id == team_id,
@@ -148,9 +155,28 @@ async def forget_item(session: AsyncSession, team_id: int, ref: str) -> None:
     await session.flush()
 
 
+def _waiting_message(user_id: int, batch: str) -> list[ColumnElement[bool]]:
+    """Conditions for the person's message about the notice gathering `batch` that has
+    not started going out."""
+    return [
+        OutboxMessage.user_id == user_id,
+        OutboxMessage.status == "pending",
+        or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < utcnow()),
+        OutboxMessage.payload[BATCH].as_string() == batch,
+    ]
+
+
 async def _open_batch(session: AsyncSession, user_id: int, batch: str) -> Notification | None:
-    """The person's unread notice gathering `batch`, if any."""
-    rows = await session.execute(
+    """The person's notice gathering `batch`, while it may still: unread, and nothing
+    has told them of it yet (it waits for their digest or its message waits to go out;
+    or it was muted, and nothing will). One they were told of is closed: the next is a
+    notice, and a message, of its own.
+
+    Looked up under a lock on the person's row (an idle lock on PostgreSQL, where the
+    writer's lock on SQLite already serialises), held until the change commits: two
+    comments at once gather one after the other, into one notice with both counted."""
+    await session.execute(select(User.id).where(User.id == user_id).with_for_update(key_share=True))
+    row = await session.scalar(
         select(Notification)
         .where(
             Notification.user_id == user_id,
@@ -159,8 +185,14 @@ async def _open_batch(session: AsyncSession, user_id: int, batch: str) -> Notifi
         )
         .order_by(Notification.id.desc())
         .limit(1)
+        .execution_options(populate_existing=True)
     )
-    return rows.scalar_one_or_none()
+    if row is None or not row.pushed or row.payload.get(SILENT):
+        return row
+    waiting = await session.scalar(
+        select(OutboxMessage.id).where(*_waiting_message(user_id, batch)).limit(1)
+    )
+    return row if waiting is not None else None
 
 
 async def batch_size(session: AsyncSession, user_id: int, batch: str) -> int:
@@ -171,32 +203,73 @@ async def batch_size(session: AsyncSession, user_id: int, batch: str) -> int:
 
 
 async def close_batch(session: AsyncSession, user_id: int, batch: str) -> None:
-    """The person has seen what their unread notice gathering `batch` tells (they
-    answered it): it is read, and the next one is a notice of its own."""
-    row = await _open_batch(session, user_id, batch)
-    if row is not None:
-        row.read = True
-        await session.flush()
+    """The person has seen what their unread notices gathering `batch` tell (they
+    answered them): they are read, and the next one is a notice of its own."""
+    await session.execute(
+        update(Notification)
+        .where(
+            Notification.user_id == user_id,
+            Notification.read.is_(False),
+            Notification.payload[BATCH].as_string() == batch,
+        )
+        .values(read=True)
+        .execution_options(synchronize_session="fetch")
+    )
+    await session.flush()
+
+
+def _message(payload: dict[str, Any]) -> dict[str, Any]:
+    """A notice's payload as its message carries it (without what only the notice keeps)."""
+    return {k: v for k, v in payload.items() if k not in (SILENT, PREVIOUS)}
 
 
 async def _gather(
     session: AsyncSession, row: Notification, payload: dict[str, Any], ref: str | None
 ) -> Notification:
-    """Put a new notice into the unread one gathering its kind: the centre shows the new
-    text (on top), and a message about it still waiting to go out says it instead; one
-    already sent stays as it is, with no second one."""
-    row.payload, row.ref, row.created_at = payload, ref, utcnow()
+    """Put a new notice into the one gathering its kind: the centre shows the new text
+    (on top), and its message, still waiting to go out, says it instead. What it said
+    before is kept, in case the new one is deleted."""
+    kept = {SILENT: True} if row.payload.get(SILENT) else {}
+    previous = {"ref": row.ref, "payload": {k: v for k, v in row.payload.items() if k != PREVIOUS}}
+    row.payload = {**payload, **kept, PREVIOUS: previous}
+    row.ref, row.created_at = ref, utcnow()
+    await _retell(session, row.user_id, payload)
+    return row
+
+
+async def _retell(session: AsyncSession, user_id: int, payload: dict[str, Any]) -> None:
+    """The message about a gathering notice, still waiting to go out, says `payload`."""
     await session.execute(
         update(OutboxMessage)
-        .where(
-            OutboxMessage.user_id == row.user_id,
-            OutboxMessage.status == "pending",
-            OutboxMessage.payload[BATCH].as_string() == payload[BATCH],
-        )
-        .values(payload=payload)
+        .where(*_waiting_message(user_id, payload[BATCH]))
+        .values(payload=_message(payload))
     )
     await session.flush()
-    return row
+
+
+async def _ungather(session: AsyncSession, team_id: int, ref: str) -> None:
+    """`ref` (a comment) is deleted: the notices gathering it as their newest say what
+    they said before it (its message, waiting, too); those that would go back to it
+    forget it."""
+    rows = await session.scalars(
+        select(Notification).where(
+            Notification.team_id == team_id,
+            or_(
+                Notification.ref == ref,
+                Notification.payload[(PREVIOUS, "ref")].as_string() == ref,
+            ),
+        )
+    )
+    for row in rows.all():
+        previous = row.payload.get(PREVIOUS)
+        if previous is None or previous["ref"] == ref:
+            row.payload = {k: v for k, v in row.payload.items() if k != PREVIOUS}
+            continue
+        if row.payload.get(SILENT):
+            previous["payload"][SILENT] = True
+        row.payload, row.ref = previous["payload"], previous["ref"]
+        await _retell(session, row.user_id, row.payload)
+    await session.flush()
 
 
 async def notify(
@@ -217,8 +290,9 @@ async def notify(
     and left for the digest. Quiet hours: the message waits until they end. `stale`
     (reminders_stale.guard): when the message is no longer worth sending; it is
     checked as the message goes out. `batch` ("comments:post:12"): while the person
-    has an unread notice of the same batch, this one replaces it (its payload words
-    how many it gathers: batch_size, plus one) instead of adding a message.
+    has an unread notice of the same batch that nothing has told them of yet (see
+    _open_batch), this one replaces it (its payload words how many it gathers:
+    batch_size, plus one) instead of adding a message.
     """
     if not user.active:
         return None
@@ -236,7 +310,7 @@ async def notify(
         user_id=user.id,
         kind=kind,
         ref=ref,
-        payload=payload,
+        payload={**payload, SILENT: True} if batch is not None and muted else payload,
         pushed=not digest or muted,
     )
     session.add(row)

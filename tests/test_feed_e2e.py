@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from bot.app import App
 from tests.console_driver import ConsoleDriver
 from tests.test_calendar_e2e import invite_code, team
@@ -701,9 +703,10 @@ async def test_a_polls_deadline_closes_it_and_tells_its_author_voters_and_chat(
 
 
 async def test_comments_on_one_post_gather_in_one_notice_until_it_is_read(app: App) -> None:
-    """Twelve comments on Boss's post: while his notice of them is unread, each new one
-    updates it ("12 new comments …") instead of sending another message; a mention still
-    reaches its person on its own; once he opens the post, the next comment is news."""
+    """Twelve comments on Boss's post: while his notice of them is unread and its message
+    still waits to go out, each new one updates it ("12 new comments …") instead of
+    sending another message; a mention still reaches its person on its own; once the
+    message has told him, or he opens the post, the next comment is news."""
     from sqlalchemy import func, select
 
     from models.notifications import Notification
@@ -743,10 +746,15 @@ async def test_comments_on_one_post_gather_in_one_notice_until_it_is_read(app: A
     await anna.say("/post 1 comment Sounds good")
     await petr.say("/post 1 comment Great")
     assert await waiting("Anna", "comment") == 2
+    # the message told Boss of the twelve: the three after them are news, gathered
+    assert await waiting("Boss", "comment") == 2
+    out = await boss.say("/inbox")
+    assert "3 new comments on «Offsite plan»: last by Petr: Great" in out, out
+    assert "12 new comments on «Offsite plan»" in out, out
 
     await boss.say("/post 1")  # read: the next comment is a new notice
     await anna.say("/post 1 comment One more")
-    assert await waiting("Boss", "comment") == 2
+    assert await waiting("Boss", "comment") == 3
     out = await boss.say("/inbox")
     assert "Anna commented on «Offsite plan»: One more" in out, out
     async with app.workspace.sessionmaker() as s:
@@ -757,4 +765,126 @@ async def test_comments_on_one_post_gather_in_one_notice_until_it_is_read(app: A
                 .join(User, User.id == Notification.user_id)
                 .where(User.name == "Boss", Notification.kind == "comment")
             )
-        ) == 2
+        ) == 3
+
+
+async def test_each_digest_tells_of_the_comments_since_the_last_one(app: App) -> None:
+    """Boss takes an hourly digest: the first tells of Anna's comment, the next of the
+    five Petr wrote after it, gathered in one line (a notice a digest told of gathers no
+    more)."""
+    from sqlalchemy import update
+
+    from handlers.digest import queue_digests
+    from models.notifications import NotificationSettings
+
+    boss, anna, petr = await team(app)
+    await boss.say("/post Offsite plan")
+    await boss.say("/inbox digest hourly")
+
+    async def digest() -> str:
+        async with app.workspace.sessionmaker() as s, s.begin():
+            await s.execute(update(NotificationSettings).values(last_digest_at=None))
+            assert await queue_digests(s) == 1
+        return await boss.say("/help")  # the digest comes with his next line
+
+    await anna.say("/post 1 comment first idea")
+    out = await digest()
+    assert "Digest: 1 notification" in out and "Anna commented on «Offsite plan»: first idea" in out
+    for i in range(5):
+        await petr.say(f"/post 1 comment later idea {i}")
+    out = await digest()
+    assert "Digest: 1 notification" in out, out
+    assert "5 new comments on «Offsite plan»: last by Petr: later idea 4" in out, out
+
+
+async def test_deleting_the_newest_comment_leaves_the_notice_of_the_others(app: App) -> None:
+    """Anna comments three times and Petr once; Petr deletes his: Boss's notice says
+    again what it said before it came (three comments, the last Anna's), and so does its
+    message, still waiting; it never quotes the deleted text."""
+    boss, anna, petr = await team(app)
+    await boss.say("/post Offsite plan")
+    for i in range(3):
+        await anna.say(f"/post 1 comment Anna idea {i}")
+    await petr.say("/post 1 comment Petr typo")
+    await petr.press("Delete my comment")
+    out = await petr.press("Yes, delete it")
+    assert "Petr typo" not in out, out
+    out = await boss.say("/inbox")
+    assert "Petr typo" not in out, out
+    assert out.count("3 new comments on «Offsite plan»: last by Anna: Anna idea 2") == 2, out
+    # the next comment gathers in it again, counted from there
+    await boss.say("/help")
+    await anna.say("/post 1 comment Anna idea 3")
+    out = await boss.say("/inbox")
+    assert "Anna commented on «Offsite plan»: Anna idea 3" in out, out
+
+
+async def test_two_comments_at_once_gather_in_one_notice(app: App, db_url: str) -> None:
+    """Two processes tell Boss of a comment on his post at the same moment: the second
+    waits for the first and gathers into its notice (one notice, one message, both
+    counted), and the next comment counts on from there."""
+    if not db_url.startswith("postgresql"):
+        pytest.skip("SQLite serialises writers; the race needs PostgreSQL")
+    import asyncio
+
+    from sqlalchemy import func, select, text
+
+    from models.notifications import Notification
+    from models.outbox import OutboxMessage
+    from models.teams import User
+    from services import notifications
+
+    boss, anna, petr = await team(app)
+    await boss.say("/post Offsite plan")
+    maker = app.workspace.sessionmaker
+    batch = "comments:post:1"
+    first_done, release = asyncio.Event(), asyncio.Event()
+
+    async def comment(who: str, wait: bool) -> int:
+        async with maker() as s, s.begin():
+            user = await s.scalar(select(User).where(User.name == "Boss"))
+            assert user is not None
+            count = await notifications.batch_size(s, user.id, batch) + 1
+            body = {"body": [["text", f"{who}: {count}"]], "ref": "post:1:9"}
+            await notifications.notify(
+                s, user, kind="comment", payload=body, ref="post:1:9", batch=batch
+            )
+            if wait:
+                first_done.set()
+                await release.wait()  # commit only once the second one waits on us
+            return count
+
+    async def blocked() -> bool:
+        async with maker() as s:
+            waiting = await s.scalar(
+                text("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'")
+            )
+            return bool(waiting)
+
+    first = asyncio.create_task(comment("Anna", wait=True))
+    await first_done.wait()
+    second = asyncio.create_task(comment("Petr", wait=False))
+    for _ in range(500):
+        if await blocked():
+            break
+    else:
+        raise AssertionError("the second comment never waited for the first")
+    release.set()
+    assert await asyncio.gather(first, second) == [1, 2]
+    await anna.say("/post 1 comment third")
+    async with maker() as s:
+        rows = (
+            await s.scalars(
+                select(Notification)
+                .join(User, User.id == Notification.user_id)
+                .where(User.name == "Boss", Notification.kind == "comment")
+            )
+        ).all()
+        assert [r.payload[notifications.BATCH_SIZE] for r in rows] == [3]
+        messages = await s.scalar(
+            select(func.count())
+            .select_from(OutboxMessage)
+            .join(User, User.id == OutboxMessage.user_id)
+            .where(User.name == "Boss", OutboxMessage.kind == "comment")
+        )
+        assert messages == 1
