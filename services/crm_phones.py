@@ -1,9 +1,9 @@
 """Phone numbers as people type them: normalised to international digits when the
-number says its country (+, 00, a Russian 8XXXXXXXXXX or 3-3-2-2 grouping, a North
-American 3-3-4 one) or the team's country does (`team_country`); a number with a trunk
-0 and no country is kept national, as typed. Numbers are matched by their national
-number (`national_number`: without country code and trunk prefix) and shown grouped as
-their country writes them (`pretty_phone`)."""
+number says its country (+, 00, a Russian 8 912 123-45-67 in any team, 89121234567 or
+a 3-3-2-2 grouping, a North American 3-3-4 one) or the team's country does
+(`team_country`); a number with a trunk 0 and no country is kept national, as typed.
+Numbers are matched by their national number (`national_number`: without country code
+and trunk prefix) and shown grouped as their country writes them (`pretty_phone`)."""
 
 from __future__ import annotations
 
@@ -24,6 +24,8 @@ EXTENSION = re.compile(
 _NANP = re.compile(r"\(?[2-9]\d{2}\)?[\s.-]*[2-9]\d{2}[\s.-]+\d{4}")
 # a Russian number without its +7 as written there: (495) 123-45-67, 812 123 45 67
 _RU_GROUPS = re.compile(r"\(?\d{3}\)?[\s-]*\d{3}[\s-]\d{2}[\s-]\d{2}")
+# and with its trunk 8, which no other country writes so: 8 912 123-45-67, 8 (495) ...
+_RU_TRUNK = re.compile(r"8[\s-]*" + _RU_GROUPS.pattern)
 
 
 # the team's country, from what the team knows: its language and time zone
@@ -47,9 +49,10 @@ def team_country(locale: str, timezone: str) -> str:
 
 def phone_key(raw: str, country: str = "") -> str:
     """Digits of a phone ('' when it is not a phone number): in international form when
-    the number shows its country (+, 00, Russian 8 916 ... or 916 123-45-67, North
-    American 3-3-4) or `country` (the team's calling code) gives it; a number with a
-    trunk 0 and no known country keeps its 0 (national form, never "+0...")."""
+    the number shows its country (+, 00, a Russian 8 916 123-45-67 whatever the team's
+    country, 8916... or 916 123-45-67, North American 3-3-4) or `country` (the team's
+    calling code) gives it; a number with a trunk 0 and no known country keeps its 0
+    (national form, never "+0...")."""
     text = raw.strip()
     digits = re.sub(r"\D", "", raw)
     if text.startswith("00"):
@@ -60,7 +63,11 @@ def phone_key(raw: str, country: str = "") -> str:
         digits = "1" + digits
     elif len(digits) == 10 and _RU_GROUPS.fullmatch(text) and country in ("", "7"):
         digits = "7" + digits
-    elif len(digits) == 11 and digits[0] == "8" and country in ("", "7"):
+    elif (
+        len(digits) == 11
+        and digits[0] == "8"
+        and (country in ("", "7") or _RU_TRUNK.fullmatch(text))
+    ):
         digits = "7" + digits[1:]
     elif len(digits) == 10 and digits[0] == "9" and country == "7":
         digits = "7" + digits

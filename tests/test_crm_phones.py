@@ -140,3 +140,8 @@ async def test_german_numbers_are_grouped_and_match(sqlite_app: App) -> None:
     out = await jonas.say("/crm find +49 30 12345678")
     assert "Found for +49 30 12345678: 2" in out, out
     assert "Anna Weber +49 30 12345678" in out and "Jonas Weber +49 30 12345678" in out, out
+    # a Russian number as Russians write it, with its trunk 8, is no Munich one
+    out = await jonas.say("/lead Olga, 8 912 123-45-67")
+    assert "+7 912 123-45-67" in out and "+49" not in out, out
+    out = await jonas.say("/crm find +7 912 123 45 67")
+    assert "Found for +7 912 123 45 67: 1" in out and "Olga +7 912 123-45-67" in out, out
