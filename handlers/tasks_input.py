@@ -19,6 +19,7 @@ from services.errors import N_ as _N
 from services.errors import DomainError
 from services.parsing import has_time, parse_when
 from services.parsing_said import normalize_dates, ranges_to_ends, spoken_hour
+from services.timeman import shift_date
 from services.timeman_schedules import Schedule, schedule_of
 
 ME_WORDS = {"me", "myself", "я", "мне", "себе", "сам", "сама"}
@@ -35,11 +36,15 @@ _HOUR_ONLY = re.compile(
 )
 
 
-async def workday_of(ctx: Ctx) -> tuple[int, int]:
-    """The minutes the actor's working day starts and ends: their work schedule, else
-    their team's, else 9:00-18:00 (see with_default_time)."""
+async def schedule_of_actor(ctx: Ctx) -> Schedule:
+    """The actor's work schedule, else their team's, else Monday to Friday 9:00-18:00."""
     user = await ctx.session.get(User, ctx.me.user_id)
-    schedule = await schedule_of(ctx.session, user) if user is not None else Schedule()
+    return await schedule_of(ctx.session, user) if user is not None else Schedule()
+
+
+async def workday_of(ctx: Ctx) -> tuple[int, int]:
+    """The minutes the actor's working day starts and ends (see with_default_time)."""
+    schedule = await schedule_of_actor(ctx)
     return schedule.start_minute, schedule.end_minute
 
 
@@ -110,13 +115,16 @@ def clock(minute: int) -> str:
 
 
 def quick_deadline(
-    code: str, tz: str, now: datetime | None = None, *, end: int = END_OF_DAY * 60
+    code: str, tz: str, now: datetime | None = None, *, schedule: Schedule | None = None
 ) -> datetime | None:
-    """td: today, tm: tomorrow, wk: Friday this week, each at `end` (the minute the
-    person's working day ends, see workday_of); no: none."""
+    """td: today, tm: tomorrow, wk: Friday this week, each at the end of the person's
+    working day (`schedule`, see workday_of); no: none. Days count from the working day
+    that is on: in the small hours of a night shift (03:00 of 22:00-06:00) today is the
+    shift that began last evening, and it ends this morning."""
+    schedule = schedule or Schedule()
     zone = ZoneInfo(tz)
     local = (now or utcnow()).astimezone(zone)
-    day = local.date()
+    day = shift_date(schedule, local, tz)
     if code == "no":
         return None
     if code == "tm":
@@ -126,6 +134,7 @@ def quick_deadline(
         day += timedelta(days=ahead)
     elif code != "td":
         raise DomainError(_N("This button is out of date. Open the list again."))
+    end = schedule.end_minute
     moment = at_minute(datetime(day.year, day.month, day.day, tzinfo=zone), end)
     if code == "wk" and moment < local:
         moment += timedelta(days=7)
@@ -136,26 +145,32 @@ def quick_deadline(
     return moment.astimezone(ZoneInfo("UTC"))
 
 
-def today_still_open(tz: str, now: datetime | None = None, *, end: int = END_OF_DAY * 60) -> bool:
-    """Whether the end of today's working day (`end`) is still ahead in the person's zone
-    (the Today button is offered)."""
+def today_still_open(
+    tz: str, now: datetime | None = None, *, schedule: Schedule | None = None
+) -> bool:
+    """Whether the end of today's working day (`schedule`'s, the running night shift's
+    in its small hours) is still ahead in the person's zone (the Today button is
+    offered)."""
+    schedule = schedule or Schedule()
     local = (now or utcnow()).astimezone(ZoneInfo(tz))
-    return at_minute(local, end) > local
+    day = shift_date(schedule, local, tz)
+    start = datetime(day.year, day.month, day.day, tzinfo=local.tzinfo)
+    return at_minute(start, schedule.end_minute) > local
 
 
 async def pressed_deadline(ctx: Ctx, code: str) -> datetime | None:
     """A quick deadline button pressed: the day at the end of the presser's working day."""
-    end = (await workday_of(ctx))[1] if code != "no" else END_OF_DAY * 60
-    return quick_deadline(code, ctx.me.timezone, end=end)
+    schedule = await schedule_of_actor(ctx) if code != "no" else None
+    return quick_deadline(code, ctx.me.timezone, schedule=schedule)
 
 
 async def quick_picks(ctx: Ctx) -> list[tuple[str, str]]:
     """The quick deadlines offered now, (label, code): Today (while the person's working
     day lasts, its end said), Tomorrow, End of week."""
-    end = (await workday_of(ctx))[1]
+    schedule = await schedule_of_actor(ctx)
     today = (
-        [(ctx.tr.s("Today {time}", time=clock(end)), "td")]
-        if today_still_open(ctx.me.timezone, end=end)
+        [(ctx.tr.s("Today {time}", time=clock(schedule.end_minute)), "td")]
+        if today_still_open(ctx.me.timezone, schedule=schedule)
         else []
     )
     return [*today, (ctx.tr.s("Tomorrow"), "tm"), (ctx.tr.s("End of week"), "wk")]

@@ -802,6 +802,34 @@ async def test_quick_deadlines_are_at_the_end_of_the_persons_working_day(
     assert local[1].weekday() == 4, local  # End of week: Friday
 
 
+async def test_today_in_the_small_hours_of_a_night_shift_ends_this_morning(
+    sqlite_app: App,
+) -> None:
+    """Oleg works 22:00-06:00 every night: at about 03:00 his Today is the shift that
+    began last evening, due at 06:00 this morning, and Tomorrow the next morning's."""
+    from datetime import UTC, datetime, timedelta
+
+    small_hours = _zone_at(3)
+    oleg = ConsoleDriver(sqlite_app, user="Oleg", lang="en", timezone=small_hours)
+    await oleg.say("/start")
+    await oleg.say("/day schedule mon-sun 22:00-06:00")
+    out = await oleg.say("/task Fix the pump")
+    assert "Today 06:00" in out, out
+    out = await oleg.press("Today 06:00")
+    assert "Deadline: today 06:00" in out, out
+    await oleg.say("/task Oil the pump")
+    out = await oleg.press("Tomorrow")
+    assert "Deadline: tomorrow 06:00" in out, out
+    from models.tasks import Task
+
+    async with sqlite_app.workspace.sessionmaker() as session:
+        found = list(await session.scalars(select(Task).order_by(Task.id)))
+    now = datetime.now(UTC)
+    ahead = [t.deadline - now for t in found if t.deadline]
+    assert timedelta(0) < ahead[0] <= timedelta(hours=3), ahead
+    assert ahead[1] - ahead[0] == timedelta(days=1), ahead
+
+
 async def test_an_event_on_a_bare_date_asks_for_the_time(sqlite_app: App) -> None:
     boss = ConsoleDriver(sqlite_app, user="Boss", lang="en")
     await boss.say("/start")

@@ -8,9 +8,16 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from handlers.tasks_input import clock, normalize_dates, quick_deadline, with_default_time
+from handlers.tasks_input import (
+    clock,
+    normalize_dates,
+    quick_deadline,
+    today_still_open,
+    with_default_time,
+)
 from handlers.tasks_views import starts_with_verb
 from services.parsing import find_when
+from services.timeman_schedules import Schedule
 
 NOW = datetime(2026, 3, 4, 7, 0, tzinfo=UTC)  # Wednesday, 10:00 in Moscow
 MSK = ZoneInfo("Europe/Moscow")
@@ -51,15 +58,25 @@ def test_quick_picks() -> None:
     assert quick_deadline("no", "Europe/Moscow", NOW) is None
     # a night shift, 22:00-06:00 (its end is minute 1800): a day's shift ends the next
     # morning, and today's is still on late in the evening
-    night = 30 * 60
-    assert quick_deadline("tm", "Europe/Moscow", NOW, end=night) == datetime(
+    night = Schedule("1234567", 22 * 60, 30 * 60)
+    assert quick_deadline("tm", "Europe/Moscow", NOW, schedule=night) == datetime(
         2026, 3, 6, 3, tzinfo=UTC
     )
     late = datetime(2026, 3, 4, 20, 30, tzinfo=UTC)  # 23:30 in Moscow
-    assert quick_deadline("td", "Europe/Moscow", late, end=night) == datetime(
+    assert quick_deadline("td", "Europe/Moscow", late, schedule=night) == datetime(
         2026, 3, 5, 3, tzinfo=UTC
     )
-    assert clock(night) == "06:00" and clock(24 * 60) == "23:59"
+    # in the small hours (03:00) the shift that began last evening is today's: it ends
+    # this morning, and tomorrow's the morning after
+    small = datetime(2026, 3, 10, 0, 0, tzinfo=UTC)
+    assert today_still_open("Europe/Moscow", small, schedule=night)
+    assert quick_deadline("td", "Europe/Moscow", small, schedule=night) == datetime(
+        2026, 3, 10, 3, tzinfo=UTC
+    )
+    assert quick_deadline("tm", "Europe/Moscow", small, schedule=night) == datetime(
+        2026, 3, 11, 3, tzinfo=UTC
+    )
+    assert clock(night.end_minute) == "06:00" and clock(24 * 60) == "23:59"
 
 
 @pytest.mark.parametrize(
