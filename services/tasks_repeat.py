@@ -96,14 +96,19 @@ def lead_minutes(rule: TaskRecurrence, occurs: datetime, schedule: Schedule, zon
     """How long before its deadline a copy due at the rule's moment is created: for a
     rule that fires day after day, at the start of the responsible's working day (their
     schedule, in their zone) when that is an hour or more before, else at the end of
-    the working day before; for any other rule, a day before."""
+    the working day before; for any other rule, a day before. A copy due in the small
+    hours of a night shift (05:00 of 22:00-06:00, its end at minute 1800) belongs to the
+    shift that started the evening before, and is made at that start."""
     if not _on_consecutive_days(rule):
         return DAY
     local = occurs.astimezone(ZoneInfo(zone))
     at = local.hour * 60 + local.minute
-    if at - schedule.start_minute >= MIN_LEAD:
-        return at - schedule.start_minute
-    return min(DAY, max(MIN_LEAD, at + DAY - schedule.end_minute))
+    start, end = schedule.start_minute, schedule.end_minute
+    if at <= end - DAY:  # the night shift began the evening before
+        start, end = start - DAY, end - DAY
+    if at - start >= MIN_LEAD:
+        return at - start
+    return min(DAY, max(MIN_LEAD, at + DAY - end))
 
 
 def made_at(rule: TaskRecurrence, occurs: datetime) -> datetime:

@@ -113,6 +113,29 @@ async def test_a_daily_copy_due_at_nine_comes_the_evening_before(sqlite_app: App
     assert await periodic.recurring_tasks(sessions, now=evening + timedelta(days=1)) == 1
 
 
+async def test_a_daily_copy_on_a_night_shift_comes_when_the_shift_starts(
+    sqlite_app: App,
+) -> None:
+    """Anna works 22:00-06:00 every night; `repeat daily at 5:00` on a task due at 5:00:
+    each copy comes at 22:00 the evening before, when the shift it is due in starts, not
+    at 4:00 in the middle of it."""
+    boss, anna = await team(sqlite_app, "en", "Boss", "Anna")
+    out = await anna.say("/day schedule mon-sun 22:00-06:00")
+    assert "22:00" in out and "06:00" in out, out
+    day = datetime.now(ZoneInfo("Europe/Moscow")).date() + timedelta(days=2)
+    out = await boss.say(f"/task Check the pump {day:%d.%m.%Y} 5:00 @Anna")
+    assert "Task #1 created." in out, out
+    out = await boss.say("/task 1 repeat daily at 5:00")
+    assert "#1 repeats daily" in out, out
+    first = await _deadline(sqlite_app, 1)
+    made = first + timedelta(hours=17)  # 22:00 the evening before the next 5:00
+    sessions = sqlite_app.workspace.sessionmaker
+    assert await periodic.recurring_tasks(sessions, now=made - timedelta(minutes=1)) == 0
+    assert await periodic.recurring_tasks(sessions, now=made) == 1
+    (copy,) = await _copies(sqlite_app, 1)
+    assert copy.deadline == first + timedelta(days=1) and copy.start_at == made
+
+
 async def test_a_daily_copy_due_later_comes_when_the_working_day_starts(
     maker: async_sessionmaker[AsyncSession],  # noqa: F811
     world: World,  # noqa: F811
