@@ -13,6 +13,7 @@ from services.calendar_repeat import (
     _TITLE_WORD,
     _series_end,
     _title_slot,
+    repeats,
     split_repeat,
 )
 from services.calendar_times import (
@@ -29,7 +30,7 @@ from services.calendar_times import (
 )
 from services.errors import N_, DomainError
 from services.parsing import DATE_EXAMPLES, find_when, has_time, parse_when
-from services.parsing_days import find_day_range, find_last_day
+from services.parsing_days import find_day_range, find_last_day, find_last_weekday
 from services.parsing_said import normalize_dates
 
 DEFAULT_LENGTH = timedelta(hours=1)
@@ -79,7 +80,15 @@ _AT_WHAT_TIME = {True: "/event Созвон завтра 15:00", False: "/event 
 
 def parse_event(text: str, locale: str, tz: str, now: datetime | None = None) -> EventDraft:
     person_tz = tz
-    raw = normalize_dates(" ".join(text.split()), locale)
+    raw = " ".join(text.split())
+    # "каждый день в 9 до пятницы": the weekday the series ends on, read before "до
+    # пятницы" becomes its start ("в пятницу") and "по пятницу" a weekly Friday
+    last_weekday = find_last_weekday(raw, tz, now)
+    if last_weekday is not None and repeats(last_weekday.without(raw)):
+        raw = last_weekday.without(raw)
+    else:
+        last_weekday = None
+    raw = normalize_dates(raw, locale)
     description = ""
     if "|" in raw:
         raw, _, description = raw.partition("|")
@@ -106,7 +115,7 @@ def parse_event(text: str, locale: str, tz: str, now: datetime | None = None) ->
     raw = raw[len(opening) :]
     repeat, weekdays, raw = split_repeat(raw)
     raw = opening + raw
-    until: date | None = None
+    until = last_weekday.last if last_weekday is not None else None
     if repeat != "none" or leading is not None:
         ending = find_last_day(raw, tz, now)
         if ending is not None:  # "каждую среду в 15 до 31 декабря": the series' last day

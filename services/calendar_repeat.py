@@ -51,6 +51,12 @@ _WEEKDAYS = re.compile(
 )
 
 
+def repeats(text: str) -> bool:
+    """Whether the text says how an event repeats ("каждый день", "every Monday")."""
+    patterns = (_WORKDAYS, _WEEKDAYS, _DAILY, _MONTHLY, _WEEKLY)
+    return any(pattern.search(text) for pattern in patterns)
+
+
 def split_repeat(raw: str) -> tuple[str, list[int], str]:
     """How an event repeats, as said ("every weekday", "по средам и пятницам",
     "ежедневно"): none, daily, weekly or monthly, the weekdays, and the text without

@@ -157,12 +157,24 @@ _LAST_DAY = (
         rf"{_UNTIL}(?P<d2>\d{{1,2}})\.(?P<m2>\d{{1,2}})(?:\.(?P<y2>\d{{4}}|\d{{2}}))?(?![\d.:])",
         re.IGNORECASE,
     ),
+    re.compile(rf"{_UNTIL}(?P<y2>\d{{4}})-(?P<m2>\d{{1,2}})-(?P<d2>\d{{1,2}})(?![\d:])"),  # ISO
 )
+# a series' last day said as a weekday: "до пятницы", "по пятницу", "until Friday"
+_LAST_WEEKDAY = re.compile(
+    r"(?<!\S)(?:до\s+(?P<gen>понедельника|вторника|среды|четверга|пятницы|субботы|воскресенья)"
+    r"|по\s+(?P<acc>понедельник|вторник|среду|четверг|пятницу|субботу|воскресенье)"
+    r"|(?:until|till|through|thru)\s+(?P<en>(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)"
+    r"(?:day)?))(?!\w)",
+    re.IGNORECASE,
+)
+_WEEKDAY_STEMS = ("пон", "вто", "сре", "чет", "пят", "суб", "вос")
+_WEEKDAY_STEMS_EN = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
 def find_last_day(text: str, tz: str, now: datetime | None = None) -> DayRange | None:
     """The day a series ends on, said with "до", "по", "until" ("каждую среду в 15 до
-    31 декабря"): that day (inclusive); a year left out is the coming such day."""
+    31 декабря", "until 2026-12-25"): that day (inclusive); a year left out is the
+    coming such day. A weekday is find_last_weekday's."""
     found = [m for pattern in _LAST_DAY for m in pattern.finditer(text) if _plausible(m)]
     if not found:
         return None
@@ -179,6 +191,20 @@ def find_last_day(text: str, tz: str, now: datetime | None = None) -> DayRange |
         raise DomainError(
             N_("There is no such date: {text}."), text=match.group(0).strip()
         ) from None
+    return DayRange(last, last, match.start(), match.end())
+
+
+def find_last_weekday(text: str, tz: str, now: datetime | None = None) -> DayRange | None:
+    """The weekday a series ends on ("каждый день в 9 до пятницы", "every day until
+    Friday"): the coming such day, a week ahead when it is today. Read from the words as
+    typed, before normalize_dates makes "до пятницы" a start ("в пятницу")."""
+    match = _LAST_WEEKDAY.search(text)
+    if match is None:
+        return None
+    stem = (match["gen"] or match["acc"] or match["en"]).lower()[:3]
+    weekday = (_WEEKDAY_STEMS if stem in _WEEKDAY_STEMS else _WEEKDAY_STEMS_EN).index(stem)
+    today = (now or datetime.now(UTC)).astimezone(ZoneInfo(tz)).date()
+    last = today + timedelta(days=(weekday - today.weekday() - 1) % 7 + 1)
     return DayRange(last, last, match.start(), match.end())
 
 

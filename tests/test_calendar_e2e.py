@@ -622,6 +622,27 @@ async def test_a_series_with_an_end_date_through_the_console(sqlite_app: App) ->
         assert 0 <= (last - final.astimezone(zone).date()).days < 7, (title, final)
 
 
+async def test_every_day_until_friday_ends_on_friday(sqlite_app: App) -> None:
+    """ "каждый день в 9 до пятницы": a daily series that ends on the coming Friday (not
+    one that starts then and never ends)."""
+    from babel.dates import format_date
+
+    zone = ZoneInfo("Europe/Moscow")
+    today = datetime.now(zone).date()
+    friday = today + timedelta(days=(4 - today.weekday() - 1) % 7 + 1)
+    anna = ConsoleDriver(sqlite_app, user="Анна", lang="ru", timezone="Europe/Moscow")
+    await anna.say("/start")
+    out = await anna.say("/event Планёрка каждый день в 9 до пятницы")
+    day = format_date(friday, "d MMM yyyy", locale="ru")
+    assert "📅 Планёрка\n" in out and f"Повторяется: каждый день, по {day}" in out, out
+    async with sqlite_app.workspace.sessionmaker() as s:
+        (event,) = (await s.execute(select(Event))).scalars()
+    start = event.starts_at.astimezone(zone)
+    assert event.repeat == "daily" and start.hour == 9 and start.date() <= friday, start
+    assert event.repeat_until is not None
+    assert event.repeat_until.astimezone(zone).date() == friday, event.repeat_until
+
+
 async def test_this_friday_noon_midnight_and_a_zone_named_for_the_time(sqlite_app: App) -> None:
     """ "в эту пятницу", "в полдень", "в полночь" are times; "по Екатеринбургу" after the
     hour reads it there, stays out of the title and is said in the answer."""

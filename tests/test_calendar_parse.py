@@ -139,6 +139,11 @@ def test_spoken_times_before_a_place_and_named_hours(
             (28, 9, 30),
             "2027-01-15",
         ),
+        # a weekday or an ISO date after the repeat ends the series, it does not start it
+        ("Планёрка каждый день в 9 до пятницы", "ru", "Планёрка", (28, 9, 0), "2026-12-04"),
+        ("Созвон каждый день в 10 по среду", "ru", "Созвон", (28, 10, 0), "2026-12-02"),
+        ("Sync every day at 9 until Friday", "en", "Sync", (28, 9, 0), "2026-12-04"),
+        ("Retro every friday at 16 until 2026-12-25", "en", "Retro", (27, 16, 0), "2026-12-25"),
     ],
 )
 def test_a_series_with_an_end_date(
@@ -161,6 +166,9 @@ def test_an_end_date_of_one_meeting_is_refused() -> None:
     # without a repeat, "до" keeps its old meanings: a span of days, an end time
     draft = parse_event("Отпуск с 28 декабря по 8 января", "ru", ZONE, now=NOW)
     assert draft.all_day and draft.repeat_until is None
+    draft = parse_event("Встреча до пятницы в 10", "ru", ZONE, now=NOW)  # by Friday
+    local = draft.starts_at.astimezone(ZoneInfo(ZONE))
+    assert (local.weekday(), local.hour) == (4, 10) and draft.repeat_until is None
 
 
 @pytest.mark.parametrize(
