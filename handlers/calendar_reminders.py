@@ -3,6 +3,7 @@ person's language and zone; re-queued when an event changes."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import select
@@ -15,7 +16,7 @@ from handlers.markup import Span, bold
 from handlers.views import Button, View
 from models.calendar import Event
 from models.outbox import OutboxMessage
-from services import calendar_reminders, notifications, reminders_stale
+from services import calendar_reminders, notifications, outbox, reminders_stale
 
 
 async def queue_reminders(
@@ -34,19 +35,35 @@ async def queue_event_reminders(
     session: AsyncSession, event: Event, now: datetime | None = None
 ) -> int:
     """Queue the reminders not queued yet (unique dedup keys); returns how many."""
-    queued = 0
-    for due in await calendar_reminders.due_reminders(session, event, now):
-        taken = await session.scalar(
-            select(OutboxMessage.id).where(OutboxMessage.dedup_key == due.dedup_key)
+    return await _queue(session, await calendar_reminders.due_reminders(session, event, now))
+
+
+async def queue_series_reminders(
+    session: AsyncSession, series: Sequence[Event], now: datetime | None = None
+) -> int:
+    """queue_event_reminders for many series at once (a group back from the archive,
+    the top-up tick), in a fixed number of queries."""
+    return await _queue(session, await calendar_reminders.series_reminders(session, series, now))
+
+
+async def _queue(session: AsyncSession, dues: list[calendar_reminders.DueReminder]) -> int:
+    taken: set[str] = set()
+    for part in outbox.chunks([due.dedup_key for due in dues]):
+        found = await session.scalars(
+            select(OutboxMessage.dedup_key).where(OutboxMessage.dedup_key.in_(part))
         )
-        if taken is not None:
+        taken.update(key for key in found if key)
+    prefs = await notifications.prefs_of(session, {due.user.id for due in dues})
+    notes: list[notifications.Note] = []
+    for due in dues:
+        if due.dedup_key in taken:
             continue
+        taken.add(due.dedup_key)
         # worded for when it arrives: "today 10:00", though queued days ahead (and
         # held by quiet hours)
-        arrives = await notifications.arrives_at(
-            session, due.user.id, due.user.timezone, due.due_at
-        )
-        tr = Translator(due.user.locale, due.user.timezone, read_at=arrives)
+        user = due.user
+        arrives = notifications.quiet_until(prefs.get(user.id), user.timezone, due.due_at)
+        tr = Translator(user.locale, user.timezone, read_at=arrives or due.due_at)
         occ = due.occurrence
         view = View(
             body=tr(
@@ -61,26 +78,25 @@ async def queue_event_reminders(
             view.body.extend(tr("Where: {place}", place=occ.event.place))
         key = f":{occ.key}" if occ.recurring else ""
         view.row(Button(tr.s("Open"), f"ev:o:{occ.series_id}{key}"))
-        row = await notifications.notify(
-            session,
-            due.user,
-            kind="reminder",
-            payload=view.to_dict(),
-            ref=f"event:{occ.series_id}",
-            dedup_key=due.dedup_key,
-            due_at=due.due_at,
-            # not sent once it has started (an all-day one: reminded that morning)
-            stale=reminders_stale.guard(until=occ.ends_at if occ.event.all_day else occ.starts_at),
+        notes.append(
+            notifications.Note(
+                user,
+                kind="reminder",
+                payload=view.to_dict(),
+                ref=f"event:{occ.series_id}",
+                dedup_key=due.dedup_key,
+                due_at=due.due_at,
+                # not sent once it has started (an all-day one: reminded that morning)
+                stale=reminders_stale.guard(
+                    until=occ.ends_at if occ.event.all_day else occ.starts_at
+                ),
+                shown_at=due.due_at,  # it reaches the centre when it is due
+            )
         )
-        if row is not None:
-            row.created_at = due.due_at  # it reaches the centre when it is due
-        queued += 1
-    return queued
+    return await notifications.notify_all(session, notes)
 
 
 async def top_up_reminders(session: AsyncSession, now: datetime | None = None) -> int:
     """For a periodic tick: reminders of recurring series beyond the queued horizon."""
-    total = 0
-    for series in await calendar_reminders.live_series(session, now):
-        total += await queue_event_reminders(session, series, now)
-    return total
+    series = await calendar_reminders.live_series(session, now)
+    return await queue_series_reminders(session, series, now)

@@ -320,12 +320,11 @@ async def _remind_again(ctx: Ctx, group: Group) -> None:
     """A group back from the archive: its coming events are reminded of again (archiving
     dropped their queued reminders; deadlines remind by themselves)."""
     try:
-        from handlers.calendar_reminders import queue_event_reminders
+        from handlers.calendar_reminders import queue_series_reminders
         from services.calendar_reminders import group_series
     except ImportError:  # pragma: no cover - a build without the calendar
         return
-    for event in await group_series(ctx.session, group.id):
-        await queue_event_reminders(ctx.session, event)
+    await queue_series_reminders(ctx.session, await group_series(ctx.session, group.id))
 
 
 def _people_list(text: str) -> list[str]:

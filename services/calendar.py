@@ -492,23 +492,21 @@ async def comments(
     return [(c, n or "?") for c, n in reversed(rows.all())]
 
 
-async def people_to_tell(
-    session: AsyncSession, event: Event, *, skip_declined: bool = True
-) -> list[int]:
+async def people_to_tell(session: AsyncSession, event: Event) -> list[int]:
     """Attendees (and the organiser) of an event's series; for one occurrence (an
     override row) their answers for that occurrence count over the series'."""
     series_id = event.parent_id or event.id
-    query = select(EventAttendee.user_id).where(EventAttendee.event_id == series_id)
-    if skip_declined:
-        query = query.where(EventAttendee.status != "no")
+    query = select(EventAttendee.user_id).where(
+        EventAttendee.event_id == series_id, EventAttendee.status != "no"
+    )
     ids = set((await session.execute(query)).scalars())
-    if skip_declined and event.parent_id is None and event.repeat != "none":
+    if event.parent_id is None and event.repeat != "none":
         # a change to the whole series reaches those who come to some of it
         some = select(EventOccurrenceAnswer.user_id).where(
             EventOccurrenceAnswer.series_id == series_id, EventOccurrenceAnswer.status != "no"
         )
         ids |= set((await session.execute(some)).scalars())
-    if skip_declined and event.parent_id is not None and event.recurrence_id is not None:
+    if event.parent_id is not None and event.recurrence_id is not None:
         key = occ_key(event.recurrence_id)
         rows = await session.execute(
             select(EventOccurrenceAnswer.user_id, EventOccurrenceAnswer.status).where(
@@ -523,13 +521,33 @@ async def people_to_tell(
                 ids.add(user_id)
     if event.organizer_id:
         ids.add(event.organizer_id)
-    if event.group_id is not None and ids:  # an extranet member out of the group is not told
-        members = select(GroupMember.user_id).where(GroupMember.group_id == event.group_id)
-        outsiders = select(User.id).where(
-            User.id.in_(ids), User.role == "extranet", User.id.not_in(members)
+    (told,) = await without_outsiders(session, [(event.group_id, ids)])
+    return sorted(told)
+
+
+async def without_outsiders(
+    session: AsyncSession, people: Sequence[tuple[int | None, set[int]]]
+) -> list[set[int]]:
+    """Each (group, people) of events without the extranet members outside the event's
+    group (they are not told of it): at most two queries for all of them."""
+    grouped = {user_id for group_id, ids in people if group_id is not None for user_id in ids}
+    if not grouped:
+        return [set(ids) for _group_id, ids in people]
+    extranet = set(
+        await session.scalars(select(User.id).where(User.id.in_(grouped), User.role == "extranet"))
+    )
+    members: set[tuple[int, int]] = set()
+    if extranet:
+        rows = await session.execute(
+            select(GroupMember.user_id, GroupMember.group_id).where(
+                GroupMember.user_id.in_(extranet)
+            )
         )
-        ids -= set((await session.execute(outsiders)).scalars())
-    return sorted(ids)
+        members = {(user_id, group_id) for user_id, group_id in rows.all()}
+    return [
+        {u for u in ids if group_id is None or u not in extranet or (u, group_id) in members}
+        for group_id, ids in people
+    ]
 
 
 async def series_answers(
@@ -537,23 +555,36 @@ async def series_answers(
 ) -> tuple[set[int], dict[tuple[int, int], str]]:
     """Who declined the whole series, and everyone's answers for single occurrences
     of it ((user, key) -> status): two queries for all attendees at once."""
-    declined = set(
-        (
-            await session.execute(
-                select(EventAttendee.user_id).where(
-                    EventAttendee.event_id == series_id, EventAttendee.status == "no"
-                )
-            )
-        ).scalars()
+    return (await answers_of(session, [series_id]))[series_id]
+
+
+async def answers_of(
+    session: AsyncSession, series_ids: Sequence[int]
+) -> dict[int, tuple[set[int], dict[tuple[int, int], str]]]:
+    """series_answers of many series: two queries for all of them."""
+    out: dict[int, tuple[set[int], dict[tuple[int, int], str]]] = {
+        series_id: (set(), {}) for series_id in series_ids
+    }
+    if not series_ids:
+        return out
+    declined = await session.execute(
+        select(EventAttendee.event_id, EventAttendee.user_id).where(
+            EventAttendee.event_id.in_(series_ids), EventAttendee.status == "no"
+        )
     )
+    for series_id, user_id in declined.all():
+        out[series_id][0].add(user_id)
     rows = await session.execute(
         select(
+            EventOccurrenceAnswer.series_id,
             EventOccurrenceAnswer.user_id,
             EventOccurrenceAnswer.occ_key,
             EventOccurrenceAnswer.status,
-        ).where(EventOccurrenceAnswer.series_id == series_id)
+        ).where(EventOccurrenceAnswer.series_id.in_(series_ids))
     )
-    return declined, {(uid, key): status for uid, key, status in rows.all()}
+    for series_id, user_id, key, status in rows.all():
+        out[series_id][1][(user_id, key)] = status
+    return out
 
 
 async def invite(

@@ -5,12 +5,13 @@ causes them. Quiet hours move the message to the end of the quiet period."""
 from __future__ import annotations
 
 import re
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, delete, or_, select, update
+from sqlalchemy import ColumnElement, delete, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.base import utcnow
@@ -100,16 +101,50 @@ def item_ref(ref: str) -> str:
     return ":".join(ref.split(":")[:2])
 
 
-async def is_muted(session: AsyncSession, user_id: int, kind: str, ref: str | None) -> bool:
-    row = await session.get(NotificationSettings, user_id)
-    if row is not None and kind in (row.muted_kinds or []):
+async def prefs_of(
+    session: AsyncSession, user_ids: Collection[int]
+) -> dict[int, NotificationSettings]:
+    """The notification settings of many people at once (those who have any)."""
+    found: dict[int, NotificationSettings] = {}
+    for part in outbox.chunks(sorted(user_ids)):
+        rows = await session.scalars(
+            select(NotificationSettings).where(NotificationSettings.user_id.in_(part))
+        )
+        found.update({row.user_id: row for row in rows})
+    return found
+
+
+async def _mutes_of(
+    session: AsyncSession, user_ids: Collection[int], refs: Collection[str]
+) -> set[tuple[int, str]]:
+    """Which of `refs` (and the items they are under) each of the people muted."""
+    keys = sorted({key for ref in refs for key in (ref, item_ref(ref))})
+    if not user_ids or not keys:
+        return set()
+    found: set[tuple[int, str]] = set()
+    for part in outbox.chunks(keys):
+        rows = await session.execute(
+            select(NotificationMute.user_id, NotificationMute.ref).where(
+                NotificationMute.user_id.in_(sorted(user_ids)), NotificationMute.ref.in_(part)
+            )
+        )
+        found.update((user_id, ref) for user_id, ref in rows.all())
+    return found
+
+
+def _is_muted(
+    prefs: NotificationSettings | None,
+    mutes: set[tuple[int, str]],
+    user_id: int,
+    kind: str,
+    ref: str | None,
+) -> bool:
+    if prefs is not None and kind in (prefs.muted_kinds or []):
         return True
     # the item muted mutes what happens under it (its comments), but not a mention of the
     # person: that is addressed to them (muting mentions as a kind silences those too)
     if ref is not None and kind != "mention":
-        for key in dict.fromkeys((ref, item_ref(ref))):
-            if await session.get(NotificationMute, (user_id, key)) is not None:
-                return True
+        return any((user_id, key) in mutes for key in (ref, item_ref(ref)))
     return False
 
 
@@ -302,32 +337,81 @@ async def notify(
         payload = {**payload, BATCH: batch, BATCH_SIZE: size}
         if open_ is not None:
             return await _gather(session, open_, payload, ref)
-    prefs = await session.get(NotificationSettings, user.id)
-    muted = await is_muted(session, user.id, kind, ref)
-    digest = prefs is not None and prefs.digest != "off" and kind not in NEVER_DIGESTED
-    row = Notification(
-        team_id=user.team_id,
-        user_id=user.id,
-        kind=kind,
-        ref=ref,
-        payload={**payload, SILENT: True} if batch is not None and muted else payload,
-        pushed=not digest or muted,
-    )
+    prefs = await prefs_of(session, [user.id])
+    mutes = await _mutes_of(session, [user.id], [ref] if ref else [])
+    note = Note(user, kind, payload, ref, dedup_key, due_at, stale)
+    values, message = _planned(note, prefs.get(user.id), mutes)
+    row = Notification(**values)
     session.add(row)
-    if not muted and not digest:
-        when = due_at or utcnow()
-        later = quiet_until(prefs, user.timezone, when)
-        await outbox.enqueue(
-            session,
-            team_id=user.team_id,
-            user_id=user.id,
-            kind=kind,
-            payload={**payload, STALE: stale} if stale else payload,
-            dedup_key=dedup_key,
-            due_at=later or when,
-        )
+    await outbox.enqueue_all(session, [message] if message else [])
     await session.flush()
     return row
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """One notification for notify_all (see notify); `shown_at`: when it reaches the
+    centre (a reminder queued ahead: when it is due), else now."""
+
+    user: User
+    kind: str
+    payload: dict[str, Any]
+    ref: str | None = None
+    dedup_key: str | None = None
+    due_at: datetime | None = None
+    stale: dict[str, Any] | None = None
+    shown_at: datetime | None = None
+
+
+def _planned(
+    note: Note, prefs: NotificationSettings | None, mutes: set[tuple[int, str]]
+) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    """The centre's row of a notification, and its message unless the person muted it
+    or takes a digest (held by their quiet hours)."""
+    user = note.user
+    muted = _is_muted(prefs, mutes, user.id, note.kind, note.ref)
+    digest = prefs is not None and prefs.digest != "off" and note.kind not in NEVER_DIGESTED
+    values = {
+        "team_id": user.team_id,
+        "user_id": user.id,
+        "kind": note.kind,
+        "ref": note.ref,
+        # a gathered notice written while muted stays silent as it gathers
+        "payload": {**note.payload, SILENT: True}
+        if muted and BATCH in note.payload
+        else note.payload,
+        "read": False,
+        "pushed": not digest or muted,
+        "created_at": note.shown_at or utcnow(),
+    }
+    if muted or digest:
+        return values, None
+    when = note.due_at or utcnow()
+    message = outbox.message_values(
+        team_id=user.team_id,
+        user_id=user.id,
+        kind=note.kind,
+        payload={**note.payload, STALE: note.stale} if note.stale else note.payload,
+        dedup_key=note.dedup_key,
+        due_at=quiet_until(prefs, user.timezone, when) or when,
+    )
+    return values, message
+
+
+async def notify_all(session: AsyncSession, notes: Sequence[Note]) -> int:
+    """notify for many notifications at once (none of them batched; the inactive get
+    nothing): the people's settings, their mutes and the messages' dedup keys are read
+    in one query each, and the rows inserted in one statement each, however many there
+    are. Returns how many were recorded."""
+    notes = [note for note in notes if note.user.active]
+    people = {note.user.id for note in notes}
+    prefs = await prefs_of(session, people)
+    mutes = await _mutes_of(session, people, {note.ref for note in notes if note.ref})
+    planned = [_planned(note, prefs.get(note.user.id), mutes) for note in notes]
+    if planned:
+        await session.execute(insert(Notification), [values for values, _ in planned])
+    await outbox.enqueue_all(session, [message for _, message in planned if message])
+    return len(planned)
 
 
 # -- the person's own settings -----------------------------------------------------

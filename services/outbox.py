@@ -2,16 +2,28 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.base import utcnow
 from models.outbox import OutboxMessage
 from models.teams import Identity
 from services import reminders_stale
+
+T = TypeVar("T")
+
+
+CHUNK = 500  # values in one IN (...): well under every engine's limit on parameters
+
+
+def chunks(values: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
+    """`values` in slices of at most `size` (for IN lists)."""
+    for at in range(0, len(values), size):
+        yield values[at : at + size]
 
 
 async def enqueue(
@@ -24,33 +36,72 @@ async def enqueue(
     group_id: int | None = None,
     due_at: datetime | None = None,
     dedup_key: str | None = None,
-) -> OutboxMessage | None:
-    """Queue one message; with a dedup key, a second enqueue of the same key is a no-op."""
-    if dedup_key is not None:
-        exists = (
-            await session.execute(
-                select(OutboxMessage.id, OutboxMessage.status).where(
-                    OutboxMessage.dedup_key == dedup_key
-                )
-            )
-        ).first()
-        if exists is not None:
-            if exists[1] != "dropped":
-                return None
-            # a message called off before it went out does not hold its key
-            await session.execute(delete(OutboxMessage).where(OutboxMessage.id == exists[0]))
-    row = OutboxMessage(
+) -> bool:
+    """Queue one message; with a dedup key, a second enqueue of the same key is a no-op
+    (False)."""
+    message = message_values(
         team_id=team_id,
         user_id=user_id,
         group_id=group_id,
         kind=kind,
         payload=payload,
-        due_at=due_at or utcnow(),
+        due_at=due_at,
         dedup_key=dedup_key,
     )
-    session.add(row)
-    await session.flush()
-    return row
+    return await enqueue_all(session, [message]) == 1
+
+
+def message_values(
+    *,
+    team_id: int,
+    kind: str,
+    payload: dict[str, Any],
+    user_id: int | None = None,
+    group_id: int | None = None,
+    due_at: datetime | None = None,
+    dedup_key: str | None = None,
+) -> dict[str, Any]:
+    """One message for enqueue_all."""
+    return {
+        "team_id": team_id,
+        "user_id": user_id,
+        "group_id": group_id,
+        "kind": kind,
+        "payload": payload,
+        "due_at": due_at or utcnow(),
+        "dedup_key": dedup_key,
+    }
+
+
+async def enqueue_all(session: AsyncSession, messages: Sequence[dict[str, Any]]) -> int:
+    """Queue many messages (message_values) at once; returns how many were queued. A
+    dedup key already held is a no-op, as is its second use in `messages`; a message
+    called off before it went out ("dropped") does not hold its key. The keys are
+    looked up together and the messages inserted in one statement, however many."""
+    keys = [message["dedup_key"] for message in messages if message["dedup_key"] is not None]
+    held: dict[str, tuple[int, str]] = {}
+    for part in chunks(keys):
+        found = await session.execute(
+            select(OutboxMessage.id, OutboxMessage.dedup_key, OutboxMessage.status).where(
+                OutboxMessage.dedup_key.in_(part)
+            )
+        )
+        held.update({key: (row_id, status) for row_id, key, status in found.all() if key})
+    dropped = [row_id for row_id, status in held.values() if status == "dropped"]
+    for ids in chunks(dropped):
+        await session.execute(delete(OutboxMessage).where(OutboxMessage.id.in_(ids)))
+    taken = {key for key, (_id, status) in held.items() if status != "dropped"}
+    queued: list[dict[str, Any]] = []
+    for message in messages:
+        key = message["dedup_key"]
+        if key is not None and key in taken:
+            continue
+        if key is not None:
+            taken.add(key)
+        queued.append(message)
+    if queued:
+        await session.execute(insert(OutboxMessage), queued)
+    return len(queued)
 
 
 async def take_due_for_identity(

@@ -205,6 +205,56 @@ async def test_a_finished_project_is_archived_and_restored(sqlite_app: App) -> N
     assert "Site" in out, out
 
 
+async def test_archiving_and_restoring_a_group_takes_the_same_few_statements_for_any_events(
+    sqlite_app: App,
+) -> None:
+    """Archiving a group drops its events' queued reminders and restoring it queues them
+    again, in a fixed number of statements: a group with 12 coming events takes as many
+    as one with 2 (not a round of queries per event)."""
+    from sqlalchemy import event as sa_event
+
+    boss = ConsoleDriver(sqlite_app, user="Boss", lang="en")
+    await boss.say("/start")
+    for name, count in (("Design", 2), ("Build", 12)):
+        await boss.say(f"/groups new {name}")
+        for i in range(count):
+            await boss.say(f"/event #{name} {name} sync {i} tomorrow {8 + i % 10}:{i:02d}")
+    engine = sqlite_app.workspace.sessionmaker.kw["bind"]
+    said: list[str] = []
+
+    def count(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        said.append(statement)
+
+    async def pending() -> list[OutboxMessage]:
+        async with sqlite_app.workspace.sessionmaker() as session:
+            rows = await session.scalars(
+                select(OutboxMessage).where(
+                    OutboxMessage.kind == "reminder", OutboxMessage.status == "pending"
+                )
+            )
+            return list(rows)
+
+    assert len(await pending()) == 14
+    statements: dict[str, list[int]] = {}
+    sa_event.listen(engine.sync_engine, "before_cursor_execute", count)
+    try:
+        for name in ("Design", "Build"):
+            for verb in ("archive", "restore"):
+                said.clear()
+                out = await boss.say(f"/groups {verb} {name}")
+                assert name in out, out
+                statements.setdefault(verb, []).append(len(said))
+                if verb == "archive":  # none of its reminders is left to go out
+                    left = [r.dedup_key or "" for r in await pending()]
+                    assert len(left) == (12 if name == "Design" else 2), left
+    finally:
+        sa_event.remove(engine.sync_engine, "before_cursor_execute", count)
+    assert len(await pending()) == 14  # all queued again
+    archive, restore = statements["archive"], statements["restore"]
+    assert archive[0] == archive[1] and restore[0] == restore[1], statements
+    assert max(archive) <= 15 and max(restore) <= 30, statements
+
+
 async def test_the_extranet_invite_picker_offers_only_groups_one_may_invite_to(
     sqlite_app: App,
 ) -> None:
