@@ -5,9 +5,10 @@ says); the outbox sends it within each chat's limits. People are told separately
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.core import Ctx
@@ -18,7 +19,7 @@ from handlers.views import Button, View
 from models.groups import Group
 from models.tasks import Task
 from models.teams import Team, User
-from services import chats, tasks
+from services import chats, reminders, tasks
 from services.errors import not_found
 from services.tasks_work import Mentions
 
@@ -45,22 +46,31 @@ async def tell_group(ctx: Ctx, task: Task, said: Said) -> None:
         await ctx.notify_group(group, KIND, lambda tr: notice(tr, task, said(tr)))
 
 
-async def tell_group_overdue(session: AsyncSession, task_id: int, deadline: datetime) -> None:
-    """The scheduler's overdue notice of a group's task, once for each deadline."""
-    task = await session.get(Task, task_id)
-    group = await _group_of(session, task) if task is not None else None
-    team = await session.get(Team, group.team_id) if group is not None else None
-    if task is None or group is None or team is None:
-        return
-    tr = translator(team.locale, team.timezone, shared=True)
-    view: View = notice(tr, task, tr(OVERDUE, when=tr.when(deadline)))
-    await chats.notify_group(
-        session,
-        group,
-        kind=KIND,
-        payload=view.to_dict(),
-        dedup_key=f"task:{task.id}:overdue:{int(deadline.timestamp())}",
+async def tell_groups_overdue(
+    session: AsyncSession, overdue: Sequence[tuple[Task, Group]], now: datetime
+) -> int:
+    """The scheduler's overdue notices of groups' tasks (services.tasks_overdue), once
+    for each deadline, whoever is responsible and whatever their reminders say: a fixed
+    number of queries for the whole page. Returns how many groups were told."""
+    keys = {f"rm:god:{task.id}:{int(task.deadline.timestamp())}": (task, group)
+            for task, group in overdue if task.deadline is not None}  # fmt: skip
+    fresh = await reminders.claim_keys(session, list(keys), now)
+    claimed = [keys[key] for key in keys if key in fresh]
+    if not claimed:
+        return 0
+    teams = await session.scalars(
+        select(Team).where(Team.id.in_({group.team_id for _task, group in claimed}))
     )
+    readers = {team.id: translator(team.locale, team.timezone, shared=True) for team in teams}
+    news: list[chats.GroupNews] = []
+    for task, group in claimed:
+        tr = readers.get(group.team_id)
+        if tr is None or task.deadline is None:
+            continue
+        view: View = notice(tr, task, tr(OVERDUE, when=tr.when(task.deadline)))
+        key = f"task:{task.id}:overdue:{int(task.deadline.timestamp())}"
+        news.append(chats.GroupNews(group, KIND, view.to_dict(), key))
+    return len(await chats.notify_groups(session, news))
 
 
 # -- @mentions that reached nobody ------------------------------------------------

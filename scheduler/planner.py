@@ -83,6 +83,7 @@ async def tick(
         size = batch
     async with sessionmaker() as session:
         since = await reminders.previous_pass(session)
+    await _groups_overdue(sessionmaker, reminders.overdue_since(now, catch_up, since), now, batch)
     after: tuple[datetime, int] | None = None
     while True:  # page by page, each committed; the pass is recorded after the last
         async with sessionmaker() as session, session.begin():
@@ -112,6 +113,26 @@ async def tick(
         stats.digests = await _digests(session, now)
         await reminders.forget_fired(session, now)
     return stats
+
+
+async def _groups_overdue(
+    sessionmaker: async_sessionmaker[AsyncSession], since: datetime, now: datetime, batch: int
+) -> None:
+    """The chats of groups hear of their tasks newly overdue, whoever is responsible (the
+    person away, gone or not reminded alike): page by page, each committed."""
+    try:
+        from handlers.tasks_news import tell_groups_overdue
+        from services.tasks_overdue import group_overdue
+    except ImportError:  # pragma: no cover - a build without tasks
+        return
+    after: tuple[datetime, int] | None = None
+    while True:
+        async with sessionmaker() as session, session.begin():
+            page = await group_overdue(session, since, now, batch, after=after)
+            await tell_groups_overdue(session, page.tasks, now)
+        if page.after is None:
+            break
+        after = page.after
 
 
 async def _digests(session: AsyncSession, now: datetime) -> int:
@@ -261,10 +282,6 @@ async def fire_deadline(session: AsyncSession, hit: reminders.DeadlineHit, now: 
     kind = "od" if hit.offset == 0 else f"dl{hit.offset}"
     if not await reminders.claim_key(session, f"rm:{kind}:{hit.task_id}:{stamp}", now):
         return False
-    if hit.offset == 0:  # the chats of the task's group hear of it, the person away or not
-        from handlers.tasks_news import tell_group_overdue
-
-        await tell_group_overdue(session, hit.task_id, hit.deadline)
     day = reminders.local_day_of(now, hit.user.timezone)
     if await timeman_reports.is_away(session, hit.user.id, day):
         return False

@@ -7,6 +7,8 @@ unbinds; a chat belongs to one group of one team at a time.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, or_, select, update
@@ -166,21 +168,50 @@ async def notify_group(
 
     `except_chat` (platform, chat id) is left out: the chat the thing was made in
     already shows it as the command's reply."""
-    bound = await group_chats(session, [group.id])
-    others = [b for b in bound if (b.platform, b.chat_id) != except_chat]
-    if not others:
-        return False
-    if len(others) < len(bound):
-        payload = {**payload, SKIP_CHATS: [list(except_chat or ())]}
-    await outbox.enqueue(
-        session,
-        team_id=group.team_id,
-        group_id=group.id,
-        kind=kind,
-        payload=payload,
-        dedup_key=dedup_key,
-    )
-    return True
+    news = GroupNews(group, kind, payload, dedup_key, except_chat)
+    return bool(await notify_groups(session, [news]))
+
+
+@dataclass(frozen=True, slots=True)
+class GroupNews:
+    """One message for the chats bound to a group (see notify_group)."""
+
+    group: Group
+    kind: str
+    payload: dict[str, Any]
+    dedup_key: str | None = None
+    except_chat: tuple[str, str] | None = None
+
+
+async def notify_groups(session: AsyncSession, news: Sequence[GroupNews]) -> list[Group]:
+    """notify_group for many messages at once: the chats bound to all their groups are
+    read in one query and the messages queued together. Returns the groups of the
+    messages that had a chat to go to."""
+    bound: dict[int, list[ChatBinding]] = {}
+    for binding in await group_chats(session, sorted({item.group.id for item in news})):
+        bound.setdefault(binding.group_id, []).append(binding)
+    messages: list[dict[str, Any]] = []
+    told: list[Group] = []
+    for item in news:
+        chats = bound.get(item.group.id, [])
+        others = [b for b in chats if (b.platform, b.chat_id) != item.except_chat]
+        if not others:
+            continue
+        payload = item.payload
+        if len(others) < len(chats):
+            payload = {**payload, SKIP_CHATS: [list(item.except_chat or ())]}
+        messages.append(
+            outbox.message_values(
+                team_id=item.group.team_id,
+                group_id=item.group.id,
+                kind=item.kind,
+                payload=payload,
+                dedup_key=item.dedup_key,
+            )
+        )
+        told.append(item.group)
+    await outbox.enqueue_all(session, messages)
+    return told
 
 
 async def private_chat_seen(

@@ -276,6 +276,14 @@ class DeadlinePage:
     after: tuple[datetime, int] | None  # where the next page starts; None: the last page
 
 
+def overdue_since(now: datetime, catch_up: timedelta, since: datetime | None) -> datetime:
+    """Deadlines after this moment (and up to now) are newly overdue: the catch-up
+    window, or back to the previous pass (`since`), at most OVERDUE_CATCH_UP."""
+    if since is None:
+        return now - catch_up
+    return min(now - catch_up, max(since, now - OVERDUE_CATCH_UP))
+
+
 async def deadline_hits(
     session: AsyncSession,
     now: datetime,
@@ -294,9 +302,7 @@ async def deadline_hits(
     the task is open, so one missed while no planner ran (`since`: the previous
     pass) is still sent, back to OVERDUE_CATCH_UP.
     """
-    overdue_from = now - catch_up
-    if since is not None:
-        overdue_from = min(overdue_from, max(since, now - OVERDUE_CATCH_UP))
+    overdue_from = overdue_since(now, catch_up, since)
     try:
         from models.tasks import Task
         from services.tasks import deadline_counts_sql, seen_by_responsible

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import inspect, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.app import App
 from handlers.markup import to_plain
 from handlers.views import View
 from models.notifications import NotificationSettings
@@ -394,3 +395,62 @@ async def test_missed_overdue_notices_beyond_one_page_all_come_once(
         f"Report {k}" for k in range(5)
     ], texts
     assert all("overdue" in t for t in texts)
+
+
+async def test_a_groups_chat_hears_of_its_overdue_tasks_whoever_is_responsible(
+    sqlite_app: App,
+) -> None:
+    """The chats bound to a group hear of its tasks newly overdue even when the one
+    responsible is switched off (and gets no reminder of it), and a pass takes as many
+    statements for 8 such tasks as for 2."""
+    from sqlalchemy import event as sa_event
+
+    from models.groups import Group
+    from models.tasks import Task
+    from services import chats
+    from tests.test_tasks_console import actor_of, team
+
+    boss, _anna = await team(sqlite_app, "en", "Boss", "Anna")
+    for name, count, hour in (("Design", 2, 11), ("Build", 8, 14)):
+        await boss.say(f"/groups new {name}")
+        await boss.say(f"/groups add {name} @Anna")
+        for i in range(count):
+            out = await boss.say(f"/task {name} fix {i} #{name} @Anna tomorrow {hour}:00")
+            assert "created" in out, out
+    sessions = sqlite_app.workspace.sessionmaker
+    admin = await actor_of(sqlite_app, "Boss")
+    async with sessions() as s, s.begin():
+        for i, group in enumerate((await s.scalars(select(Group).order_by(Group.id))).all()):
+            await chats.bind(s, admin, "telegram", f"-100{i}", group.id)
+        deadlines = sorted({t.deadline for t in await s.scalars(select(Task)) if t.deadline})
+    anna_id = (await actor_of(sqlite_app, "Anna")).user_id
+    async with sessions() as s, s.begin():  # she is away for good (switched off)
+        anna_row = await s.get(User, anna_id)
+        assert anna_row is not None
+        anna_row.active = False
+    engine = sessions.kw["bind"]
+    said: list[str] = []
+
+    def count(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        said.append(statement)
+
+    await planner.tick(sessions, now=deadlines[0] - timedelta(hours=1))
+    statements = []
+    sa_event.listen(engine.sync_engine, "before_cursor_execute", count)
+    try:
+        for deadline in deadlines:
+            said.clear()
+            await planner.tick(sessions, now=deadline + timedelta(minutes=5))
+            statements.append(len(said))
+    finally:
+        sa_event.remove(engine.sync_engine, "before_cursor_execute", count)
+    async with sessions() as s:
+        rows = (
+            await s.scalars(select(OutboxMessage).where(OutboxMessage.group_id.is_not(None)))
+        ).all()
+        overdue = [text(r) for r in rows if "A task of the group is overdue" in text(r)]
+        mine = [text(r) for r in await sent_to(s, anna_id)]
+        assert mine == [], mine  # she is no longer reminded of them
+    assert len(overdue) == 10, overdue
+    assert sum("Build fix" in t for t in overdue) == 8, overdue
+    assert statements[0] == statements[1], statements
