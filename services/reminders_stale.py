@@ -246,7 +246,8 @@ async def _read_in_centre(session: AsyncSession, dropped: Sequence[OutboxMessage
     from models.notifications import Notification
 
     for row in dropped:
-        if row.user_id is None or not isinstance(row.payload, dict):
+        # only reminders: other news no longer open to the person stays listed as such
+        if row.user_id is None or row.kind != "reminder" or not isinstance(row.payload, dict):
             continue
         shown = {key: value for key, value in row.payload.items() if key != STALE}
         found = await session.scalars(
