@@ -78,11 +78,9 @@ async def create_from_text(
         values["group_id"] = group.id
         rest = rest[: group_match.start()] + " " + after
     elif "group_id" not in values:
-        # in a group chat bound to a workgroup, tasks belong to that group
-        bound = await ctx.chat_group()
-        if bound is not None:  # an archived one's: refused before anything is asked
-            await ensure_group_writable(ctx.session, ctx.me, bound.id)
-            values["group_id"] = bound.id
+        bound = await _chat_group_id(ctx)
+        if bound is not None:
+            values["group_id"] = bound
         elif ctx.me.is_extranet and parent_id is None:  # a subtask is its parent's group's
             only = await _only_group(ctx)
             if only is None:  # which of theirs: asked, the line waits for the answer
@@ -153,17 +151,31 @@ async def create_from_text(
 
 
 async def start_new(ctx: Ctx, values: dict[str, Any] | None = None) -> Any:
-    """The New task form. An extranet member's tasks live in their groups: they are
-    asked which one (their only one is taken without asking); others are not asked."""
+    """The New task form. In a chat bound to a group the task is the group's; an
+    extranet member's tasks live in their groups: they are asked which one (their only
+    one is taken without asking); others are not asked."""
     values = dict(values or {})
     if "group_id" not in values:
-        if not ctx.me.is_extranet:
+        bound = await _chat_group_id(ctx)
+        if bound is not None:
+            values["group_id"] = bound
+        elif not ctx.me.is_extranet:
             values["group_id"] = None
         else:
             only = await _only_group(ctx)
             if only is not None:
                 values["group_id"] = only
     return await ctx.start_form("task_new", values)
+
+
+async def _chat_group_id(ctx: Ctx) -> int | None:
+    """In a group chat bound to a workgroup, tasks belong to that group (an archived
+    one's are refused before anything is asked)."""
+    bound = await ctx.chat_group()
+    if bound is None:
+        return None
+    await ensure_group_writable(ctx.session, ctx.me, bound.id)
+    return bound.id
 
 
 async def _only_group(ctx: Ctx) -> int | None:

@@ -252,3 +252,28 @@ async def test_a_bound_chat_hears_of_its_groups_tasks(sqlite_app: App) -> None:
     news = await said_in_the_group()
     overdue = [text for text, _ in news if "overdue" in text]
     assert len(overdue) == 1 and "Send the mockups" in overdue[0], news
+
+
+async def test_the_new_task_form_in_a_bound_chat_makes_the_groups_task(
+    sqlite_app: App,
+) -> None:
+    """/task alone and the New task button, in a chat bound to a group, ask no group and
+    make the group's task, as /task TITLE typed there does."""
+    from models.tasks import Task
+
+    anna = ConsoleDriver(sqlite_app, user="Anna", lang="en")
+    await anna.say("/start")
+    await anna.say("/groups new Design")
+    room = Room(sqlite_app, "room-design")
+    await room.say("Anna", "bind", "Design")
+    asked = shown(await room.say("Anna", "task"))
+    assert "Which group" not in asked and "What needs to be done?" in asked, asked
+    for answer in ("Draw the logo", "me", "-", "-"):
+        await room.send("Anna", kind="text", args=answer)
+    asked = shown(await room.press("Anna", "tc"))
+    assert "Which group" not in asked and "What needs to be done?" in asked, asked
+    for answer in ("Pick the fonts", "me", "-", "-"):
+        await room.send("Anna", kind="text", args=answer)
+    async with sqlite_app.workspace.sessionmaker() as session:
+        rows = (await session.execute(select(Task.title, Task.group_id))).all()
+    assert sorted(rows) == [("Draw the logo", 1), ("Pick the fonts", 1)], rows
