@@ -9,6 +9,7 @@ from handlers.markup import bold, join_lines
 from handlers.views import Button, View
 from models.groups import Group
 from services import chats
+from services.access import ReadOnlyGroup
 from services.errors import N_ as _N
 from services.errors import DomainError
 
@@ -38,6 +39,9 @@ async def _status_view(ctx: Ctx, page_no: int) -> View:
     )
     if current is not None:
         lines = [ctx.tr("This chat is bound to the group {group}.", group=bold(current.name))]
+        if current.archived:  # read there, nothing added: said, with who brings it back
+            said = ReadOnlyGroup(ctx.me, current)
+            lines.append(ctx.tr(said.key, **said.params))
     else:
         lines = [ctx.tr("This chat is not bound to a group.")]
     page = await chats.bindable_groups(

@@ -2,15 +2,18 @@
 
 python -m scripts.messages            # list msgids missing from ru
 python -m scripts.messages --add FILE # append missing msgids to FILE (a .po)
+python -m scripts.messages --unused   # list ru msgids no code uses any more
+python -m scripts.messages --prune    # and remove them from the catalogues
 """
 
 from __future__ import annotations
 
 import argparse
+import io
 import sys
 from pathlib import Path
 
-from babel.messages.catalog import Catalog
+from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po, write_po
 
@@ -40,16 +43,23 @@ def extract() -> dict[str, tuple[str, ...]]:
     return found
 
 
+def _catalogues(lang: str) -> list[Path]:
+    return sorted((ROOT / "locales" / lang / "LC_MESSAGES").glob("*.po"))
+
+
+def _key(message: Message) -> str:
+    key = message.id[0] if isinstance(message.id, tuple | list) else message.id
+    return f"{message.context}{SEPARATOR}{key}" if message.context else key
+
+
 def catalogue(lang: str) -> dict[str, object]:
     out: dict[str, object] = {}
-    for po in sorted((ROOT / "locales" / lang / "LC_MESSAGES").glob("*.po")):
+    for po in _catalogues(lang):
         with po.open("rb") as fh:
             for message in read_po(fh, locale=lang):
                 if not message.id:
                     continue
-                key = message.id[0] if isinstance(message.id, tuple | list) else message.id
-                if message.context:
-                    key = f"{message.context}{SEPARATOR}{key}"
+                key = _key(message)
                 strings = (
                     message.string
                     if isinstance(message.string, tuple | list)
@@ -65,11 +75,35 @@ def missing(lang: str = "ru") -> list[tuple[str, ...]]:
     return [ids for key, ids in sorted(extract().items()) if key not in have]
 
 
+def unused(lang: str = "ru", prune: bool = False) -> list[str]:
+    """msgids of the catalogues that no code uses any more; with `prune`, each entry
+    (with its comments) is cut out of its .po file, the rest left as it was."""
+    used = extract()
+    gone: list[str] = []
+    for po in _catalogues(lang):
+        kept: list[str] = []
+        for block in po.read_text(encoding="utf-8").split("\n\n"):
+            entries = [m for m in read_po(io.StringIO(block), locale=lang) if m.id]
+            if len(entries) == 1 and _key(entries[0]) not in used:
+                gone.append(_key(entries[0]))
+                continue
+            kept.append(block)
+        if prune:
+            po.write_text("\n\n".join(kept), encoding="utf-8")
+    return gone
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--lang", default="ru")
     parser.add_argument("--add", help="append the missing msgids to this .po file")
+    parser.add_argument("--unused", action="store_true", help="list msgids no code uses")
+    parser.add_argument("--prune", action="store_true", help="remove the unused msgids")
     args = parser.parse_args()
+    if args.unused or args.prune:
+        for key in unused(args.lang, prune=args.prune):
+            print(key.replace(SEPARATOR, " | "))
+        return 0
     gaps = missing(args.lang)
     if args.add:
         target = Path(args.add)

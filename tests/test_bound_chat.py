@@ -277,3 +277,23 @@ async def test_the_new_task_form_in_a_bound_chat_makes_the_groups_task(
     async with sqlite_app.workspace.sessionmaker() as session:
         rows = (await session.execute(select(Task.title, Task.group_id))).all()
     assert sorted(rows) == [("Draw the logo", 1), ("Pick the fonts", 1)], rows
+
+
+async def test_bind_in_a_chat_bound_to_an_archived_group_says_it_is_archived(
+    sqlite_app: App,
+) -> None:
+    """/bind's status names the bound group as archived, and how to bring it back."""
+    anna = ConsoleDriver(sqlite_app, user="Anna", lang="en")
+    await anna.say("/start")
+    await anna.say("/groups new Design")
+    await anna.say("/groups new Ops")
+    room = Room(sqlite_app, "room-design")
+    await room.say("Anna", "bind", "Design")
+    said = shown(await room.say("Anna", "bind"))
+    assert "This chat is bound to the group Design." in said and "archived" not in said, said
+    await anna.say("/groups archive Design")
+    said = shown(await room.say("Anna", "bind"))
+    assert "This chat is bound to the group Design." in said, said
+    assert "Design is archived" in said and "/groups restore Design" in said, said
+    said = shown(await room.say("Anna", "bind", "Design"))
+    assert "Design is archived" in said, said
