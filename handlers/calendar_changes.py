@@ -22,10 +22,11 @@ from handlers.i18n import N_, Translator
 from handlers.markup import Span, bold
 from handlers.views import Button, View
 from models.calendar import Event
+from models.groups import Group
 from models.teams import User
 from services import calendar, calendar_changes, users
 from services.access import Actor
-from services.calendar_parse import parse_start
+from services.calendar_parse import parse_start, parse_start_near
 from services.calendar_recur import key_to_time
 from services.errors import DomainError
 
@@ -96,6 +97,16 @@ async def tell_attendees(ctx: Ctx, event: Event, build: Any) -> None:
         await ctx.notify(user_id, "event", build, ref=f"event:{event.parent_id or event.id}")
 
 
+async def tell_moved(ctx: Ctx, event: Event, build: Any) -> None:
+    """A move is told to the event's people, each in their own language and zone, and
+    posted in the chats bound to its group (everyone's notice, in the team's), as a
+    group's new task or post is; not in the chat it was typed in, which shows it."""
+    await tell_attendees(ctx, event, build)
+    group = await ctx.session.get(Group, event.group_id) if event.group_id else None
+    if group is not None and not group.archived:
+        await ctx.notify_group(group, "event", build)
+
+
 async def cancel_view(ctx: Ctx, event_id: int, key: int | None, whole: bool) -> View:
     occ = None if whole else await calendar.get_occurrence(ctx.session, ctx.me, event_id, key)
     target = await calendar_changes.cancel(ctx.session, ctx.me, event_id, key, whole)
@@ -155,7 +166,7 @@ async def _submit_move(ctx: Ctx, values: dict[str, Any]) -> View:
             )
         )
 
-    await tell_attendees(ctx, row, build)
+    await tell_moved(ctx, row, build)
     occ = await calendar.get_occurrence(ctx.session, ctx.me, row.id, None)
     view = await card_view(ctx, occ)
     moved = ctx.tr(
@@ -172,10 +183,8 @@ async def _submit_move_all(ctx: Ctx, values: dict[str, Any]) -> View:
     calendar_changes.move_series); its people told once, in their zone."""
     event_id, key = int(values["event_id"]), values.get("key")
     occ = await calendar.get_occurrence(ctx.session, ctx.me, event_id, key)
-    # "10:00", "Tuesday 10:00": said of the pressed date, where the reader is
-    day = key_to_time(occ.key).astimezone(ctx.tr.zone())
-    base = day.replace(hour=0, minute=0, second=0, microsecond=0)
-    new_start = parse_start(values["start"], ctx.me.locale, ctx.me.timezone, now=base)
+    # "10:00", "Tuesday 10:00": said of the pressed date as its card shows it
+    new_start = parse_start_near(values["start"], ctx.me.locale, ctx.me.timezone, occ.starts_at)
     done = await calendar_changes.move_series(ctx.session, ctx.me, event_id, occ.key, new_start)
     series, before = done.series, done.before
     await queue_reminders(ctx, series, drop=True)
@@ -192,7 +201,7 @@ async def _submit_move_all(ctx: Ctx, values: dict[str, Any]) -> View:
             ref=f"event:{series.id}",
         ).row(Button(tr.s("Open"), f"ev:o:{series.id}"))
 
-    await tell_attendees(ctx, series, build)
+    await tell_moved(ctx, series, build)
     said = ctx.tr(
         "You moved every date of {title} to {new}.",
         title=bold(series.title),

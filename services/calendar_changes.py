@@ -55,10 +55,10 @@ async def move_series(
     """Move every date of a series by as much as its date `key` moves to `new_start`,
     on the clock of the series' zone (each date keeps its time across DST); a weekly
     series' days shift along (Mon, Wed moved a day later: Tue, Thu), as does its last
-    day. Its dates changed on their own (moved or cancelled: override rows) and the
+    day. The shift is measured from the date's start as its card shows it. Its dates changed on their own (moved or cancelled: override rows) and the
     answers for single dates are keyed by the date's original start, so they follow
     their dates; a moved one keeps the time it was moved to, an unmoved one moves with
-    the series. Those no longer falling on a date of it (a monthly series moved off the
+    the series (as does the pressed one, to `new_start`). Those no longer falling on a date of it (a monthly series moved off the
     31st) are dropped and counted."""
     event = await get_editable(session, actor, event_id)
     series = event if event.parent_id is None else await session.get(Event, event.parent_id)
@@ -66,7 +66,7 @@ async def move_series(
         raise DomainError(N_("Only a repeating event has dates to move together."))
     occ = await get_occurrence(session, actor, series.id, key)
     zone = ZoneInfo(series.timezone)
-    was = key_to_time(occ.key).astimezone(zone)
+    was = occ.starts_at.astimezone(zone)  # as its card shows it, moved on its own or not
     new_local = new_start.astimezone(zone)
     if series.all_day:  # whole days: the day named
         new_local = midnight(new_local.date(), series.timezone).astimezone(zone)
@@ -122,7 +122,8 @@ async def move_series(
         if new_key not in fits:
             await session.delete(row)
             continue
-        if row.starts_at == origin and row.ends_at == origin + length:  # not moved itself
+        unmoved = row.starts_at == origin and row.ends_at == origin + length
+        if unmoved or origin == key_to_time(occ.key):  # the pressed one goes where said
             row.starts_at, row.ends_at = moved(row.starts_at), moved(row.ends_at)
         row.recurrence_id = key_to_time(new_key)
         row.updated_at = series.updated_at

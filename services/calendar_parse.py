@@ -360,3 +360,27 @@ def parse_start(text: str, locale: str, tz: str, now: datetime | None = None) ->
     if match:
         return _dmy(match, ZoneInfo(tz), now)
     return parse_when(text, locale, tz, now)
+
+
+_ONWARD = re.compile(r"\b(?:next|следующ\w*)\b", re.IGNORECASE)
+
+
+def parse_start_near(text: str, locale: str, tz: str, around: datetime) -> datetime:
+    """A new start said of a date starting `around`: "10:00" is that day's; a weekday
+    ("Wednesday 10:00") the nearest such day, before or after it (one as far before as
+    after is asked about); a date (03.12 10:00) or "next Wednesday" as said."""
+    zone = ZoneInfo(tz)
+    local = around.astimezone(zone)
+    start = parse_start(text, locale, tz, now=midnight(local.date(), tz))
+    words = {w for w in re.findall(r"\w+", text.lower()) if w in _WORD_DAY}
+    if not words or _DMY.search(text) or _ONWARD.search(text):
+        return start
+    later = start.astimezone(zone)
+    earlier = (later.replace(tzinfo=None) - timedelta(days=7)).replace(tzinfo=zone)
+    if abs(earlier - local) == abs(later - local):
+        raise DomainError(
+            N_("Is it {earlier} or {later}? Both are as far from this date. Say the date."),
+            earlier=f"{earlier:%d.%m.%Y %H:%M}",
+            later=f"{later:%d.%m.%Y %H:%M}",
+        )
+    return (earlier if abs(earlier - local) < abs(later - local) else later).astimezone(UTC)

@@ -863,3 +863,83 @@ async def test_moving_every_date_of_a_series_in_english(sqlite_app: App) -> None
     assert "Boss moved every date of Standup: it was 10:00–10:15, every day; now it is " in out
     await boss.say("/event Lunch tomorrow 13:00")
     assert "Move all" not in boss.last and "Move" in boss.last
+
+
+async def group_chat_news(app: App) -> list[str]:
+    """What the outbox says in the chats bound to groups (not to a person)."""
+    from handlers.markup import to_plain
+    from handlers.views import View
+
+    async with app.workspace.sessionmaker() as session:
+        rows = await session.scalars(
+            select(OutboxMessage.payload)
+            .where(OutboxMessage.user_id.is_(None))
+            .order_by(OutboxMessage.id)
+        )
+        return [to_plain(View.from_dict(p).body) for p in rows]
+
+
+async def test_move_all_to_a_weekday_takes_the_nearest_and_tells_the_groups_chat(
+    sqlite_app: App,
+) -> None:
+    """On a Thursday's date, "Wednesday" moves a weekly series one day earlier (not six
+    later); a day as far before as after is asked about. The move of the series, and of
+    one date, is posted in the chat bound to the event's group."""
+    from handlers.events import ChatRef, Incoming, Sender
+
+    boss, _anna, _petr = await team(sqlite_app)
+    await boss.say("/groups new Dev")
+    await boss.say("/groups add Dev Anna")
+    await sqlite_app.workspace.handle(
+        Incoming(
+            chat=ChatRef(platform="console", chat_id="room-dev", private=False),
+            sender=Sender(external_id="boss", name="Boss"),
+            kind="command",
+            command="bind",
+            args="Dev",
+        )
+    )
+    await boss.say("/event Sync every week on thursday 10:00 #Dev")
+    async with sqlite_app.workspace.sessionmaker() as session:
+        (series,) = await session.scalars(select(Event))
+        first, zone = series.starts_at, ZoneInfo(series.timezone)
+    assert first.astimezone(zone).weekday() == 3, first
+    await boss.say("/events next week")
+    await boss.press("📅 Sync")
+    await boss.press("Move all")
+    out = await boss.say("sunday 22:00")  # 3½ days either way
+    assert "Both are as far from this date" in out, out
+    out = await boss.say("wednesday 10:00")
+    assert "You moved every date of Sync" in out, out
+    async with sqlite_app.workspace.sessionmaker() as session:
+        (series,) = await session.scalars(select(Event))
+    assert series.starts_at.astimezone(zone) == first.astimezone(zone) - timedelta(days=1)
+    news = await group_chat_news(sqlite_app)
+    assert any(n.startswith("Boss moved every date of Sync: it was ") for n in news), news
+
+    await boss.say("/events next week")
+    await boss.press("📅 Sync")
+    await boss.press("Move this one")
+    await boss.say("friday 11:00")
+    news = await group_chat_news(sqlite_app)
+    assert any(n.startswith("Boss moved Sync from ") for n in news), news
+
+
+async def test_move_all_on_a_date_moved_on_its_own_counts_from_its_shown_time(
+    sqlite_app: App,
+) -> None:
+    """A daily standup at 10:00 whose next Monday was moved to 16:00: Move all pressed on
+    that Monday, "16:30", moves every date by half an hour (10:30) and Monday to 16:30."""
+    boss, _anna, _petr = await team(sqlite_app)
+    await boss.say("/event Standup every day 10:00 15m @Anna")
+    await boss.say("/events next week")
+    await boss.press("📅 Standup")  # next Monday's
+    await boss.press("Move this one")
+    await boss.say("next monday 16:00")
+    await boss.say("/events next week")
+    await boss.say("1")  # that Monday's, at 16:00
+    await boss.press("Move all")
+    out = await boss.say("16:30")
+    assert "You moved every date of Standup to 10:30–10:45, every day." in out, out
+    out = await boss.say("/events next week")
+    assert out.count("10:30–10:45  Standup") == 6 and out.count("16:30–16:45  Standup") == 1, out
