@@ -91,15 +91,8 @@ async def day_command(ctx: Ctx) -> Any:
     if verb == "start":
         minute, reason = split_clock(rest)
         at = None
-        if minute is not None:
-            at = timeman.at_local(timeman.local_date(now, tz), minute, tz)
-            if at > now + timedelta(minutes=1):  # "23:50" said at 00:30 of a night shift
-                night = timeman.shift_date(
-                    await timeman.schedule_of(ctx.session, await timeman._me(ctx.session, ctx.me)),
-                    now,
-                    tz,
-                )
-                at = timeman.at_local(night, minute, tz)
+        if minute is not None:  # "23:50" said at 00:30 of a night shift: last night's
+            at = await timeman.said_start(ctx.session, ctx.me, minute, now)
         try:
             day, correction, violations = await timeman.start_day(
                 ctx.session, ctx.me, at=at, reason=reason, now=now

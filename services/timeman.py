@@ -234,13 +234,33 @@ async def start_day(
     correction = None
     if late_entry:
         correction = await _record_correction(session, user, day, "start", now, start, reason)
-    violations = []
-    if schedule.works_on(today_):
-        due = at_local(today_, schedule.start_minute + schedule.grace_minutes, user.timezone)
-        if start > due:
-            late = start - at_local(today_, schedule.start_minute, user.timezone)
-            violations.append(await _violation(session, day, "late_start", _minutes(late)))
-    return day, correction, [v for v in violations if v is not None]
+    late = await late_start(session, user, schedule, day)
+    return day, correction, [late] if late is not None else []
+
+
+async def late_start(
+    session: AsyncSession, user: User, schedule: Schedule, day: WorkDay
+) -> Violation | None:
+    """A day of the schedule started after its start and grace is a late start, noted
+    with the minutes past the start (None when on time, or on a day off)."""
+    if not schedule.works_on(day.day):
+        return None
+    due = at_local(day.day, schedule.start_minute + schedule.grace_minutes, user.timezone)
+    if day.started_at <= due:
+        return None
+    late = day.started_at - at_local(day.day, schedule.start_minute, user.timezone)
+    return await _violation(session, day, "late_start", _minutes(late))
+
+
+async def said_start(session: AsyncSession, actor: Actor, minute: int, now: datetime) -> datetime:
+    """A start said as a clock ("/day start 09:10"): today's; in the small hours of a
+    night shift not started yet ("23:50" said at 00:30), the date it counts for."""
+    user = await _me(session, actor)
+    at = at_local(local_date(now, user.timezone), minute, user.timezone)
+    if at > now + timedelta(minutes=1):
+        day = await starting_date(session, user, await schedule_of(session, user), now)
+        at = at_local(day, minute, user.timezone)
+    return at
 
 
 async def _current(session: AsyncSession, user: User) -> WorkDay:

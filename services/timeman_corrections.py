@@ -19,12 +19,10 @@ from services.timeman import (
     _finish_violations,
     _forget_violations,
     _me,
-    _minutes,
     _record_correction,
-    _violation,
-    at_local,
     clean_reason,
     day_on,
+    late_start,
     local_date,
     reopen_report,
 )
@@ -179,12 +177,7 @@ async def _recheck_violations(session: AsyncSession, user: User, day: WorkDay) -
     """A corrected start or finish: the day's late start, early finish and short day
     are measured again (a day left open stays noted)."""
     await _forget_violations(session, day, ("late_start", "early_finish", "short_day"))
-    schedule = await schedule_of(session, user)
-    if schedule.works_on(day.day):
-        due = at_local(day.day, schedule.start_minute + schedule.grace_minutes, user.timezone)
-        if day.started_at > due:
-            late = day.started_at - at_local(day.day, schedule.start_minute, user.timezone)
-            await _violation(session, day, "late_start", _minutes(late))
+    await late_start(session, user, await schedule_of(session, user), day)
     if day.status == "closed":
         await _finish_violations(session, user, day, left_open=False)
     await session.flush()

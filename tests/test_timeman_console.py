@@ -1252,3 +1252,30 @@ async def test_a_day_left_open_finished_with_a_reason_ends_at_its_planned_end(
         row.started_at = row.started_at - timedelta(days=1)
     out = await anna.say("/day finish forgot to clock out")
     assert "Day finished" in out and "–18:00" in out, out  # not now, a day later
+
+
+async def test_a_start_typed_in_the_small_hours_of_a_night_shift_is_last_nights(
+    sqlite_app: App,
+) -> None:
+    """22:00-06:00, not started; at 01:xx "/day start 23:50" starts last night's shift at
+    23:50 (the date timeman.starting_date gives), noted as 110 minutes late."""
+    from zoneinfo import ZoneInfo
+
+    from sqlalchemy import select
+
+    from models.timeman import Violation, WorkDay
+
+    tz = past_midnight_zone()
+    boss = ConsoleDriver(sqlite_app, user="Boss", lang="en", timezone=tz)
+    await boss.say("/start")
+    await boss.say("/day schedule mon-sun 22:00-06:00")
+    out = await boss.say("/day start 23:50 missed the bus")
+    assert "future" not in out and "must be" not in out, out
+    yesterday = datetime.now(ZoneInfo(tz)).date() - timedelta(days=1)
+    async with sqlite_app.workspace.sessionmaker() as s:
+        row = (await s.execute(select(WorkDay))).scalar_one()
+        late = (await s.execute(select(Violation.kind, Violation.minutes))).all()
+    assert row.day == yesterday, row.day
+    started = row.started_at.astimezone(ZoneInfo(tz))
+    assert (started.date(), started.hour, started.minute) == (yesterday, 23, 50), started
+    assert late == [("late_start", 110)], late
