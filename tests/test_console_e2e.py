@@ -578,3 +578,53 @@ async def test_an_archived_groups_old_management_buttons_say_it_is_archived(
     assert archived in out, out
     out = await boss.say("/timesheet month #Site")
     assert "Not found" not in out and "archived" not in out and "Anna" in out, out
+
+
+async def test_the_menu_leads_back_and_its_more_page_opens_the_rest(sqlite_app: App) -> None:
+    """Every section the menu opens has « Menu under it, back to the menu; More lists
+    what has no section (today, language and zone, reminders, timesheet, team, people,
+    invite, help), each opening with the way back too; in English and in Russian."""
+    boss = ConsoleDriver(sqlite_app, user="Boss", lang="en")
+    await boss.say("/start")
+    for section in ("Tasks", "My Plan", "Time", "Calendar", "Groups", "Inbox"):
+        await boss.say("/menu")
+        out = await boss.press(section)
+        assert "« Menu" in boss.buttons().values(), (section, out)
+    out = await boss.press("« Menu")
+    assert out.startswith("Menu\n") and "More" in out, out
+    out = await boss.press("More")
+    labels = [label for label in boss.buttons().values() if label != "« Menu"]
+    assert labels == [
+        "Today",
+        "Language and time zone",
+        "Reminders",
+        "Timesheet",
+        "Team",
+        "People",
+        "Invite",
+        "Help",
+    ], out
+    for label, said in (
+        ("Today", "My day, Boss"),
+        ("Language and time zone", "Time zone:"),
+        ("Reminders", "Daily report prompt"),
+        ("Timesheet", "Timesheet, "),
+        ("Team", "Members: 1"),
+        ("People", "People (1)"),
+        ("Invite", "The newcomer sends: /start"),
+        ("Help", "/help [COMMAND]"),
+    ):
+        await boss.say("/menu")
+        await boss.press("More")
+        out = await boss.press(label)
+        assert said in out and "« Menu" in boss.buttons().values(), (label, out)
+
+    olga = ConsoleDriver(sqlite_app, user="Olga", lang="ru")
+    await olga.say("/start")
+    await olga.say("/menu")
+    out = await olga.press("Ещё")
+    assert "Язык и часовой пояс" in out and "Справка" in out and "« Меню" in out, out
+    out = await olga.press("Язык и часовой пояс")
+    assert "Часовой пояс:" in out and "« Меню" in out, out
+    out = await olga.press("« Меню")
+    assert out.startswith("Меню\n") and "Ещё" in out, out
