@@ -864,3 +864,28 @@ async def test_a_task_made_in_an_unbound_channel_shows_everyones_card(sqlite_url
             or (c.method == "response_url" and c.args.get("response_type") == "ephemeral")
         ]
         assert any("Complete" in slack_api.buttons_of(o.get("blocks", [])) for o in own), own
+
+
+async def test_an_event_typed_in_the_modal_reads_its_date_and_people_as_a_command_does(
+    sqlite_url: str,
+) -> None:
+    """A modal's text field may carry Slack mentions (<@U…>): they are people, as in a
+    slash command, so the date and length around them are read, and the one mentioned
+    joins the event."""
+    joerg, olga = "U0JORG", "U0OLGA"
+    async with slack_http(sqlite_url) as slack:
+        _require(slack, "event")
+        slack.fake.add_user(ANNA, "Anna")
+        slack.fake.add_user(joerg, "Jörg")
+        slack.fake.add_user(olga, "Olga")
+        slack.fake.users[olga]["name"] = "olga"
+        for user in (ANNA, olga):
+            await slack.command("help", user=user, channel="D" + user.removeprefix("U"))
+        await slack.command("event", user=ANNA, channel="C0GENERAL")
+        typed = {"text": "Sprint review tomorrow 10:00 30m <@U0JORG> @olga"}
+        status, answer = await slack.submit(typed, user=ANNA)
+        assert status == 200 and answer == {}, answer
+        card = " ".join(slack.fake.texts()[-2:])
+        assert "*Sprint review*" in card and "U0JORG" not in card, card
+        assert "tomorrow" in card.lower() and "10:00" in card and "10:30" in card, card
+        assert "Jörg" in card and "Olga" in card, card

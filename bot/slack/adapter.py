@@ -9,7 +9,6 @@ errors travel in the ack itself.
 from __future__ import annotations
 
 import asyncio
-import re
 from collections.abc import Coroutine
 from dataclasses import dataclass, replace
 from typing import Any
@@ -23,8 +22,8 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.app import App
-from bot.slack import actions, commands, events, shortcuts, submissions
-from bot.slack.people import People, sender_of, workspaces_of
+from bot.slack import actions, commands, events, modals, shortcuts, submissions
+from bot.slack.people import MENTIONED, People, sender_of, workspaces_of
 from bot.slack.render import Commands, home_view, unescape
 from bot.slack.sender import PLATFORM, Calls, Poster, SlackSender, Sleep, Target
 from handlers.events import ChatRef, FileRef, Incoming
@@ -35,7 +34,6 @@ from services import teams
 from services.errors import N_, DomainError
 from services.teams import Newcomer, normalize_locale
 
-MENTIONED = re.compile(r"<@([UW][A-Z0-9]{2,20})(?:\|([^<>]*))?>")
 log = structlog.get_logger(__name__)
 
 EVENTS_PATH = "/slack/events"
@@ -209,6 +207,19 @@ class SlackAdapter:
                 ),
             )
         return missed
+
+    async def form_values(
+        self, body: dict[str, Any], user: str
+    ) -> tuple[dict[str, str], list[NotEnrolled]]:
+        """A submitted modal's fields, read as a slash command's text is: the colleagues
+        they mention (<@U…>) join the team and are written @username, so a date or a
+        person typed around them reads the same as in the command; those who did not
+        join are returned, for the author to be told."""
+        values = modals.submitted_values(body.get("view") or {})
+        missed = await self.enroll_mentioned(" ".join(values.values()), user, team_of(body))
+        return {
+            name: await self.people.mentions_readable(value) for name, value in values.items()
+        }, missed
 
     def translator_of(self, event: Incoming) -> Translator:
         locale = normalize_locale(

@@ -19,6 +19,7 @@ log = structlog.get_logger(__name__)
 
 # <@U123|anna>, <#C123|general>, <!here>, <https://x|label>, <mailto:a@b|a@b>
 ENTITY = re.compile(r"<([@#!]?)([^<>|]*)(?:\|([^<>]*))?>")
+MENTIONED = re.compile(r"<@([UW][A-Z0-9]{2,20})(?:\|([^<>]*))?>")
 
 
 class People:
@@ -72,10 +73,7 @@ class People:
             last = match.end()
             sigil, target, label = match.groups()
             if sigil == "@":
-                if not label:
-                    user = await self.info(target)
-                    label = user.get("name") or target
-                parts.append("@" + unescape(label))
+                parts.append(await self._person(target, label))
             elif sigil == "#":
                 parts.append("#" + unescape(label or target))
             elif sigil == "!":  # <!here>, <!subteam^S1|@devs>, <!date^…|Feb 18>: the label
@@ -84,6 +82,24 @@ class People:
                 parts.append(unescape(target.removeprefix("mailto:")))
         parts.append(unescape(text[last:]))
         return "".join(parts)
+
+    async def mentions_readable(self, text: str) -> str:
+        """Text typed into a modal (Slack sends it as typed, unescaped) with its people
+        mentions (<@U123|anna>, <@U123>) as @username, as `readable` gives them; any
+        other angle brackets are the person's own words and stay."""
+        parts: list[str] = []
+        last = 0
+        for match in MENTIONED.finditer(text):
+            parts.append(text[last : match.start()])
+            parts.append(await self._person(*match.groups()))
+            last = match.end()
+        parts.append(text[last:])
+        return "".join(parts)
+
+    async def _person(self, user_id: str, label: str | None) -> str:
+        if not label:
+            label = (await self.info(user_id)).get("name") or user_id
+        return "@" + unescape(label)
 
     async def dm_channel(self, user_id: str) -> str:
         """The app's DM with the person; their user id works as a channel if this fails."""

@@ -45,6 +45,7 @@ async def _answer(slack: SlackAdapter, body: dict[str, Any]) -> Answer:
     meta = modals.metadata_of(view)
     user = str((body.get("user") or {}).get("id") or "")
     channel = meta.get("c") or await slack.people.dm_channel(user)
+    values, missed = await slack.form_values(body, user)
     event = await slack.event(
         body,
         user=user,
@@ -52,7 +53,7 @@ async def _answer(slack: SlackAdapter, body: dict[str, Any]) -> Answer:
         fallback_name=str((body.get("user") or {}).get("username") or ""),
         kind="form",
         form_name=meta.get("f", ""),
-        form_values=modals.submitted_values(view),
+        form_values=values,
         dedup_key=f"view:{view.get('id')}:{view.get('hash')}" if view.get("id") else None,
     )
     target = Target(
@@ -61,7 +62,8 @@ async def _answer(slack: SlackAdapter, body: dict[str, Any]) -> Answer:
         response_url=meta.get("r") or None,
         own_dm=event.chat.private,
     )
-    return event, target, await slack.handle(event)
+    tr = slack.translator_of(event)
+    return event, target, [person.view(tr) for person in missed] + await slack.handle(event)
 
 
 async def _answer_late(
