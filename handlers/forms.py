@@ -48,6 +48,17 @@ class Field:
     # the answer taken when a form filled in at once (a Slack modal) leaves the field empty:
     # such a field is optional there; asked one by one, it is still asked
     default: str | None = None
+    # the answer is a person of the team: a form shown at once may offer its platform's
+    # own people picker (a Slack users_select); asked one by one, a name is typed
+    person: bool = False
+
+
+# a person field's answer that names a member of the team by id (a pick, not a typed name)
+PERSON_ID = "#uid:"
+
+
+def person_answer(user_id: int) -> str:
+    return f"{PERSON_ID}{user_id}"
 
 
 @dataclass(frozen=True)
@@ -189,6 +200,7 @@ class FormsEngine:
                     "optional": fld.optional or fld.default is not None,
                     "multiline": fld.multiline,
                     "file": fld.accepts_file,
+                    "person": fld.person,
                     "choices": [[label, value] for label, value in options],
                 }
             )

@@ -454,6 +454,7 @@ router.form(
                 parse_person,
                 choices=person_choices,
                 default="me",
+                person=True,
             ),
             Field(
                 "deadline",

@@ -10,6 +10,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from handlers.core import Ctx
+from handlers.forms import PERSON_ID, person_answer
 from models.base import utcnow
 from models.teams import User
 from services import groups, users
@@ -202,8 +203,9 @@ def as_moment(raw: Any) -> datetime | None:
 
 async def parse_person(ctx: Ctx, raw: str) -> int:
     value = raw.strip()
-    if value.startswith("#uid:") and value[5:].isdigit():
-        return (await get_team_user(ctx.session, ctx.me, int(value[5:]))).id
+    picked = value.removeprefix(PERSON_ID)
+    if picked != value and picked.isdigit():
+        return (await get_team_user(ctx.session, ctx.me, int(picked))).id
     if value.casefold() in ME_WORDS:
         return ctx.me.user_id
     found = await users.find_people(ctx.session, ctx.me, value)
@@ -222,7 +224,7 @@ async def person_choices(ctx: Ctx) -> list[tuple[str, str]]:
     ev = ctx.event
     state = await get_dialog(ctx.session, ev.platform, ev.chat.chat_id, ev.sender.external_id)
     values = state.data.get("values", {}) if state else {}
-    out = [(str(name), f"#uid:{uid}") for name, uid in values.get("_cands", [])]
+    out = [(str(name), person_answer(uid)) for name, uid in values.get("_cands", [])]
     out.append((ctx.tr.s("Me"), "me"))
     return out
 

@@ -286,13 +286,25 @@ for _form in (
     _one(
         "task_delegate",
         N_("Delegate"),
-        Field("person", N_("To whom? A name or @username."), parse_person, choices=person_choices),
+        Field(
+            "person",
+            N_("To whom? A name or @username."),
+            parse_person,
+            choices=person_choices,
+            person=True,
+        ),
         _submit_delegate,
     ),
     _one(
         "task_member",
         N_("Add a person"),
-        Field("person", N_("Whom? A name or @username."), parse_person, choices=person_choices),
+        Field(
+            "person",
+            N_("Whom? A name or @username."),
+            parse_person,
+            choices=person_choices,
+            person=True,
+        ),
         _submit_member,
     ),
     _one(

@@ -889,3 +889,54 @@ async def test_an_event_typed_in_the_modal_reads_its_date_and_people_as_a_comman
         assert "*Sprint review*" in card and "U0JORG" not in card, card
         assert "tomorrow" in card.lower() and "10:00" in card and "10:30" in card, card
         assert "Jörg" in card and "Olga" in card, card
+
+
+async def test_the_task_modal_picks_the_responsible_among_the_workspaces_people(
+    sqlite_url: str,
+) -> None:
+    """Responsible is Slack's people picker: a colleague picked there is responsible,
+    one who has not written to the app yet joins the team for it, and someone of another
+    workspace is refused in place."""
+    from sqlalchemy import select
+
+    from models.tasks import Task
+    from models.teams import Identity
+
+    petr, vendor = "U0PETR", "U0EXT"
+    async with slack_http(sqlite_url) as slack:
+        _require(slack, "task")
+        slack.fake.add_user(ANNA, "Anna")
+        slack.fake.add_user(BORIS, "Boris")
+        slack.fake.add_user(petr, "Petr")
+        slack.fake.add_user(vendor, "Vendor Guy")
+        slack.fake.users[vendor]["team_id"] = "T0OTHER"
+        for user in (ANNA, BORIS):
+            await slack.command("help", user=user, channel="D" + user.removeprefix("U"))
+
+        await slack.command("task", user=ANNA, channel="D0ANNA")
+        blocks = {b["block_id"]: b for b in slack.last_modal()["blocks"]}
+        assert blocks["responsible"]["element"]["type"] == "users_select"
+        status, answer = await slack.submit({"title": "Fix it", "responsible": vendor}, user=ANNA)
+        assert answer["response_action"] == "errors", answer
+        assert "Vendor Guy is not in this team" in answer["errors"]["responsible"], answer
+        status, answer = await slack.submit({"title": "Call back", "responsible": BORIS}, user=ANNA)
+        assert status == 200 and answer == {}, answer
+        assert "responsible *Boris*" in " ".join(slack.fake.texts()[-2:])
+
+        await slack.command("task", user=ANNA, channel="D0ANNA")
+        status, answer = await slack.submit(
+            {"title": "Send the deck", "responsible": petr}, user=ANNA
+        )
+        assert status == 200 and answer == {}, answer
+        assert "responsible *Petr*" in " ".join(slack.fake.texts()[-2:])
+        async with slack.adapter.workspace.sessionmaker() as session:
+            owners = dict(
+                (
+                    await session.execute(
+                        select(Task.title, Identity.external_id).join(
+                            Identity, Identity.user_id == Task.responsible_id
+                        )
+                    )
+                ).all()
+            )
+        assert owners == {"Call back": BORIS, "Send the deck": petr}, owners

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Coroutine
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 import aiohttp
@@ -24,9 +24,10 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.app import App
 from bot.slack import actions, commands, events, modals, shortcuts, submissions
 from bot.slack.people import MENTIONED, People, sender_of, workspaces_of
-from bot.slack.render import Commands, home_view, unescape
+from bot.slack.render import Commands, escape, home_view, unescape
 from bot.slack.sender import PLATFORM, Calls, Poster, SlackSender, Sleep, Target
 from handlers.events import ChatRef, FileRef, Incoming
+from handlers.forms import person_answer
 from handlers.i18n import Translator, translator
 from handlers.markup import mention
 from handlers.views import View
@@ -67,6 +68,21 @@ class NotEnrolled:
                 person=person,
             )
         return View(body=body, private=True)
+
+    def error(self, tr: Translator) -> str:
+        """Why the person picked in a modal's people field cannot be taken (plain text)."""
+        if self.outside:
+            return tr.s(
+                "{name} is not in this team: choose someone of this workspace, or type a name.",
+                name=unescape(self.label) or self.user,
+            )
+        return tr.s("Slack could not tell me who this is just now. Try again in a minute.")
+
+
+class FormValues(NamedTuple):
+    values: dict[str, str]  # field name -> the answer, as the neutral form reads it
+    missed: list[NotEnrolled]  # mentioned in a field and not joined: told privately
+    refused: dict[str, NotEnrolled]  # field name -> the person picked there, not of the team
 
 
 def team_of(body: dict[str, Any]) -> str | None:
@@ -208,18 +224,42 @@ class SlackAdapter:
             )
         return missed
 
-    async def form_values(
-        self, body: dict[str, Any], user: str
-    ) -> tuple[dict[str, str], list[NotEnrolled]]:
+    async def form_values(self, body: dict[str, Any], user: str) -> FormValues:
         """A submitted modal's fields, read as a slash command's text is: the colleagues
         they mention (<@U…>) join the team and are written @username, so a date or a
         person typed around them reads the same as in the command; those who did not
-        join are returned, for the author to be told."""
-        values = modals.submitted_values(body.get("view") or {})
+        join are returned, for the author to be told. A person picked in a people field
+        is that member of the team, or refused there when they are not of it."""
+        view = body.get("view") or {}
+        values = modals.submitted_values(view)
         missed = await self.enroll_mentioned(" ".join(values.values()), user, team_of(body))
-        return {
-            name: await self.people.mentions_readable(value) for name, value in values.items()
-        }, missed
+        # a pick the text typed under it did not override
+        picks = {f: u for f, u in modals.picked(view).items() if values.get(f) == f"<@{u}>"}
+        refused: dict[str, NotEnrolled] = {}
+        for name, picked in picks.items():
+            member = await self._team_member(picked, user)
+            if member is not None:
+                values[name] = person_answer(member)
+                continue
+            told = next((p for p in missed if p.user == picked), None)
+            who = sender_of(picked, await self.people.lookup(picked), None)
+            refused[name] = replace(
+                told or NotEnrolled(picked, "", outside=True), label=escape(who.name)
+            )
+        return FormValues(
+            {name: await self.people.mentions_readable(v) for name, v in values.items()},
+            [p for p in missed if p.user not in picks.values()],
+            refused,
+        )
+
+    async def _team_member(self, user: str, author: str) -> int | None:
+        """The member of the author's team who is this Slack user."""
+        async with self.workspace.sessionmaker() as session:
+            person = await teams.resolve_actor(session, PLATFORM, user)
+            me = await teams.resolve_actor(session, PLATFORM, author)
+        if person is None or me is None or person.team_id != me.team_id:
+            return None
+        return person.user_id
 
     def translator_of(self, event: Incoming) -> Translator:
         locale = normalize_locale(

@@ -37,6 +37,8 @@ def can_show(form: dict[str, Any] | None) -> bool:
 
 
 def _select(fld: dict[str, Any]) -> dict[str, Any] | None:
+    if fld.get("person"):  # the workspace's people, as Slack lists them
+        return {"type": "users_select", "action_id": VALUE_ID}
     choices = fld.get("choices") or []
     if not choices or len(choices) > OPTIONS_LIMIT:
         return None
@@ -86,6 +88,8 @@ def modal(
     A field's choices are quick picks, not a closed list (the engine parses typed answers
     too), so a field with choices gets a select and, under it, a text input that wins
     when filled; both are optional to Slack and the engine asks for what is missing.
+    A person field picks among the workspace's people (users_select) instead, and is
+    given as the person's mention (see `picked`).
     """
     blocks = []
     for fld in form["fields"]:
@@ -130,6 +134,9 @@ def submitted_values(view: dict[str, Any]) -> dict[str, str]:
         if kind == "static_select":
             option = element.get("selected_option") or {}
             out[block_id] = str(option.get("value") or "")
+        elif kind == "users_select":
+            user = element.get("selected_user")
+            out[block_id] = f"<@{user}>" if user else ""
         elif block_id.endswith(TYPED):
             typed[block_id.removesuffix(TYPED)] = str(element.get("value") or "")
         else:
@@ -137,6 +144,17 @@ def submitted_values(view: dict[str, Any]) -> dict[str, str]:
     for name, value in typed.items():
         if value.strip() or name not in out:
             out[name] = value
+    return out
+
+
+def picked(view: dict[str, Any]) -> dict[str, str]:
+    """Field name -> the Slack user picked in it (a users_select)."""
+    state = (view.get("state") or {}).get("values") or {}
+    out = {}
+    for block_id, actions in state.items():
+        element = (actions or {}).get(VALUE_ID) or {}
+        if element.get("type") == "users_select" and element.get("selected_user"):
+            out[block_id] = str(element["selected_user"])
     return out
 
 

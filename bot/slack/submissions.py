@@ -45,7 +45,7 @@ async def _answer(slack: SlackAdapter, body: dict[str, Any]) -> Answer:
     meta = modals.metadata_of(view)
     user = str((body.get("user") or {}).get("id") or "")
     channel = meta.get("c") or await slack.people.dm_channel(user)
-    values, missed = await slack.form_values(body, user)
+    read = await slack.form_values(body, user)
     event = await slack.event(
         body,
         user=user,
@@ -53,7 +53,7 @@ async def _answer(slack: SlackAdapter, body: dict[str, Any]) -> Answer:
         fallback_name=str((body.get("user") or {}).get("username") or ""),
         kind="form",
         form_name=meta.get("f", ""),
-        form_values=values,
+        form_values=read.values,
         dedup_key=f"view:{view.get('id')}:{view.get('hash')}" if view.get("id") else None,
     )
     target = Target(
@@ -63,7 +63,10 @@ async def _answer(slack: SlackAdapter, body: dict[str, Any]) -> Answer:
         own_dm=event.chat.private,
     )
     tr = slack.translator_of(event)
-    return event, target, [person.view(tr) for person in missed] + await slack.handle(event)
+    if read.refused:  # in place, before anything is done
+        errors = {name: person.error(tr) for name, person in read.refused.items()}
+        return event, target, [View(form={"errors": errors})]
+    return event, target, [person.view(tr) for person in read.missed] + await slack.handle(event)
 
 
 async def _answer_late(

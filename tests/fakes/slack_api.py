@@ -12,6 +12,7 @@ import hashlib
 import hmac
 import itertools
 import json
+import re
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -398,8 +399,9 @@ def view_submission(
 ) -> dict[str, Any]:
     """What Slack sends when a person submits a modal opened with `opened` (views.open's view).
 
-    A value matching an option of a select picks it; otherwise it is typed into the text
-    input under the select (block `NAME__typed`), if the modal has one.
+    A value matching an option of a select picks it, a Slack user id picks that user in a
+    users_select; otherwise it is typed into the text input under the select (block
+    `NAME__typed`), if the modal has one.
     """
     state: dict[str, Any] = {}
     unpicked: set[str] = set()
@@ -421,6 +423,13 @@ def view_submission(
                 unpicked.add(block_id)
             state[block_id] = {
                 element["action_id"]: {"type": "static_select", "selected_option": chosen}
+            }
+        elif element["type"] == "users_select":
+            user_id = raw if raw and re.fullmatch(r"[UW][A-Z0-9]{2,20}", raw) else None
+            if raw and user_id is None:
+                unpicked.add(block_id)
+            state[block_id] = {
+                element["action_id"]: {"type": "users_select", "selected_user": user_id}
             }
         else:
             state[block_id] = {element["action_id"]: {"type": "plain_text_input", "value": raw}}
