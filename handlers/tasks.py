@@ -32,7 +32,7 @@ from models.base import utcnow
 from models.groups import Group
 from models.tasks import Task
 from models.teams import User
-from services import drive, groups, tasks, tasks_work, users
+from services import drive, groups, outbox, tasks, tasks_work, users
 from services.access import ensure_group_writable
 from services.errors import N_ as _N
 from services.errors import DomainError
@@ -264,6 +264,12 @@ async def tell(
 
     for uid in dict.fromkeys(recipients):
         await ctx.notify(uid, kind, build, ref=f"task:{task.id}")
+    # their day may have changed with the task: their home shows it again (the actor's
+    # too, when the task is theirs), whether or not the notice itself waits or is muted
+    homes = [*recipients, *([me] if me in (task.responsible_id, task.creator_id) else [])]
+    for uid in dict.fromkeys(homes):
+        if uid is not None:
+            await outbox.refresh_home(ctx.session, team_id=task.team_id, user_id=uid)
 
 
 async def tell_assigned(ctx: Ctx, task: Task, user_ids: list[int]) -> None:

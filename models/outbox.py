@@ -14,6 +14,9 @@ from models.base import Base, UTCDateTime, utcnow
 SKIP_CHATS = "skip_chats"  # in a group message's payload: [[platform, chat id]] it leaves out
 # in a reminder's payload: when it is no longer worth sending (services.reminders_stale)
 STALE = "stale"
+# a kind: the person's home (Slack's App Home tab) to be shown again; no message, and a
+# platform without such a home drops it
+HOME = "home"
 
 
 class OutboxMessage(Base):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 
 class RetryAfter(Exception):
@@ -43,4 +43,15 @@ class Sender(Protocol):
     async def send(self, chat_id: str, payload: dict[str, Any], parts: Parts | None = None) -> None:
         """Deliver one view to a chat, from part `parts.done` on, counting each part that
         arrives; raise RetryAfter, RecipientGone or TemporaryFailure."""
+        ...
+
+
+@runtime_checkable
+class HomePublisher(Protocol):
+    """A Sender whose platform shows each person a home (Slack's App Home tab): the
+    dispatcher has it shown again for an outbox row of kind "home"; other senders'
+    platforms have none, and such a row is dropped there."""
+
+    async def publish_home(self, user_id: str) -> None:
+        """Show the person's home again (raise as `Sender.send` does)."""
         ...

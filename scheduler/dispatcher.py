@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -32,9 +32,16 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from models.base import utcnow
 from models.db import insert_for
-from models.outbox import SKIP_CHATS, DispatcherBeat, OutboxMessage
+from models.outbox import HOME, SKIP_CHATS, DispatcherBeat, OutboxMessage
 from models.teams import Identity
-from scheduler.delivery import Parts, RecipientGone, RetryAfter, Sender, TemporaryFailure
+from scheduler.delivery import (
+    HomePublisher,
+    Parts,
+    RecipientGone,
+    RetryAfter,
+    Sender,
+    TemporaryFailure,
+)
 from scheduler.ratelimit import DEFAULT_LIMITS as DEFAULT_LIMITS
 from scheduler.ratelimit import SLACK as SLACK
 from scheduler.ratelimit import TELEGRAM as TELEGRAM
@@ -74,6 +81,11 @@ async def _group_chats(
     return out
 
 
+def _publisher(sender: Sender) -> Callable[[str], Awaitable[None]] | None:
+    """A sender's way to show a person's home again (see delivery.HomePublisher)."""
+    return sender.publish_home if isinstance(sender, HomePublisher) else None
+
+
 @dataclass(slots=True)
 class Job:
     id: int
@@ -83,6 +95,7 @@ class Job:
     payload: dict[str, Any]
     attempts: int
     chats: tuple[str, ...] = ()  # a group's row: every chat it goes to, this one included
+    home: bool = False  # the person's home to show again (chat_id: their id on the platform)
 
 
 @dataclass(slots=True)
@@ -218,10 +231,13 @@ class Dispatcher:
             bindings = await _group_chats(session, list(groups), list(self.senders))
         order = list(self.senders)
         best: dict[int, Identity] = {}
+        homes: dict[int, Identity] = {}  # on a platform that shows a home
         for ident in identities:
             held: Identity | None = best.get(ident.user_id)
             if held is None or order.index(ident.platform) < order.index(held.platform):
                 best[ident.user_id] = ident
+            if ident.user_id not in homes and _publisher(self.senders[ident.platform]):
+                homes[ident.user_id] = ident
         jobs = []
         for row in rows:
             if row.user_id is None:
@@ -233,6 +249,12 @@ class Dispatcher:
                     jobs.append(
                         Job(row.id, platform, chat, 0, row.payload, row.attempts + 1, chats)
                     )
+                continue
+            if row.kind == HOME:  # where it can be shown; elsewhere it is dropped
+                chosen = homes.get(row.user_id) or best.get(row.user_id)
+                if chosen is not None:
+                    ref = (chosen.platform, chosen.external_id, chosen.id)
+                    jobs.append(Job(row.id, *ref, {}, row.attempts + 1, home=True))
                 continue
             chosen = best.get(row.user_id)
             if chosen is None or chosen.chat_id is None:
@@ -270,6 +292,10 @@ class Dispatcher:
             outcome.group_attempts[job.id] = job.attempts
         sender = self.senders[job.platform]
         limiter = self.limiters[job.platform]
+        publish = _publisher(sender)
+        if job.home and publish is None:  # a platform without a home: nothing to show
+            outcome.sent.append(job.id)
+            return outcome
         payload = dict(job.payload)
         arrived = payload.pop(PARTS_DONE, None)
         arrived = dict(arrived) if isinstance(arrived, dict) else {}
@@ -288,7 +314,10 @@ class Dispatcher:
         while True:
             await limiter.acquire(job.chat_id)
             try:
-                await sender.send(job.chat_id, payload, parts)
+                if job.home and publish is not None:
+                    await publish(job.chat_id)
+                else:
+                    await sender.send(job.chat_id, payload, parts)
             except RetryAfter as exc:
                 self.stats["retry_after"] += 1
                 limiter.pause(exc.seconds)

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.base import utcnow
-from models.outbox import OutboxMessage
+from models.db import insert_for
+from models.outbox import HOME, OutboxMessage
 from models.teams import Identity
 from services import reminders_stale
 
@@ -104,11 +105,58 @@ async def enqueue_all(session: AsyncSession, messages: Sequence[dict[str, Any]])
     return len(queued)
 
 
+HOME_EVERY = timedelta(seconds=30)  # a person's home is shown again at most this often
+
+
+async def refresh_home(session: AsyncSession, *, team_id: int, user_id: int) -> None:
+    """The person's home to be shown again, with what it shows when it goes out: one row
+    per person, due at once, or HOME_EVERY after the last went out; while one waits, more
+    changes add nothing. Not a notification: quiet hours and digests do not hold it."""
+    key = f"{HOME}:{user_id}"
+    row = (
+        await session.execute(
+            select(OutboxMessage.id, OutboxMessage.status, OutboxMessage.sent_at).where(
+                OutboxMessage.dedup_key == key
+            )
+        )
+    ).first()
+    now = utcnow()
+    if row is None:
+        dialect = session.get_bind().dialect.name
+        await session.execute(
+            insert_for(dialect)(OutboxMessage)
+            .values(
+                team_id=team_id,
+                user_id=user_id,
+                kind=HOME,
+                payload={},
+                dedup_key=key,
+                due_at=now,
+                status="pending",
+                attempts=0,
+                created_at=now,
+            )
+            .on_conflict_do_nothing(index_elements=["dedup_key"])
+        )
+        return
+    row_id, status, sent_at = row
+    if status == "pending":
+        return
+    due = max(now, sent_at + HOME_EVERY) if sent_at is not None else now
+    await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == row_id, OutboxMessage.status == status)
+        .values(status="pending", due_at=due, attempts=0, error=None, claimed_until=None)
+        .execution_options(synchronize_session=False)
+    )
+
+
 async def take_due_for_identity(
     session: AsyncSession, platform: str, external_id: str, *, limit: int = 50
 ) -> list[OutboxMessage]:
     """Due pending messages for one person on one platform, marked sent (console
-    delivery); reminders no longer worth sending are dropped instead."""
+    delivery); reminders no longer worth sending are dropped instead, and a home to
+    show again is taken with nothing to show (the console has no home)."""
     now = utcnow()
     rows = (
         (
@@ -136,4 +184,4 @@ async def take_due_for_identity(
             .values(status="sent", sent_at=now, attempts=OutboxMessage.attempts + 1)
         )
         await session.flush()
-    return list(rows)
+    return [row for row in rows if row.kind != HOME]

@@ -181,6 +181,60 @@ async def test_app_home_shows_my_day(sqlite_url: str) -> None:
         assert len(slack.fake.of("views.publish")) == published + 1
 
 
+async def test_app_home_is_shown_again_when_a_task_is_given_debounced(sqlite_url: str) -> None:
+    """A task given to Boris republishes his Home through the outbox, even in his quiet
+    hours (which hold the notice); two tasks given at once republish it once, and one
+    given right after waits the debounce out."""
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from models.base import utcnow
+    from scheduler.dispatcher import Dispatcher
+
+    async with slack_http(sqlite_url) as slack:
+        if "task" not in slack.adapter.workspace.registry.commands:
+            return
+        slack.fake.add_user(ANNA, "Anna")
+        slack.fake.add_user(BORIS, "Boris")
+        for user in (ANNA, BORIS):
+            await slack.command("help", user=user, channel="D" + user.removeprefix("U"))
+        local = datetime.now(ZoneInfo("Europe/Moscow"))
+        quiet = f"{(local - timedelta(hours=1)):%H:00}-{(local + timedelta(hours=2)):%H:00}"
+        await slack.command(f"inbox quiet {quiet}", user=BORIS, channel="D0BORIS")
+
+        def homes_of_boris() -> int:
+            return sum(1 for m in slack.fake.of("views.publish") if m["user_id"] == BORIS)
+
+        def dispatcher(later: float = 0.0) -> Dispatcher:
+            return Dispatcher(
+                slack.adapter.workspace.sessionmaker,
+                {"slack": slack.adapter.sender},
+                now=lambda: utcnow() + timedelta(seconds=later),
+            )
+
+        await slack.command("task Call the client @boris", user=ANNA, channel="D0ANNA")
+        await slack.command("task Send the deck @boris", user=ANNA, channel="D0ANNA")
+        assert homes_of_boris() == 0
+        await dispatcher().drain()
+        assert homes_of_boris() == 1
+
+        def home_of_boris() -> str:
+            home = [m for m in slack.fake.of("views.publish") if m["user_id"] == BORIS][-1]
+            return slack_api.message_text(home["view"])
+
+        # as things are when it goes out: both tasks given
+        assert "2 unread notifications" in home_of_boris(), home_of_boris()
+        told = [m for m in slack.fake.of("chat.postMessage") if m["channel"] == "D0BORIS"]
+        assert not any("gave you a task" in slack_api.message_text(m) for m in told)
+
+        await slack.command("task Book the room @boris", user=ANNA, channel="D0ANNA")
+        await dispatcher().drain()
+        assert homes_of_boris() == 1  # shown 30 s apart at most
+        await dispatcher(later=31).drain()
+        assert homes_of_boris() == 2
+        assert "3 unread notifications" in home_of_boris(), home_of_boris()
+
+
 async def test_reply_goes_by_response_url_where_the_bot_is_not_a_member(sqlite_url: str) -> None:
     async with slack_http(sqlite_url) as slack:
         slack.fake.add_user(ANNA, "Anna")

@@ -118,7 +118,9 @@ class SlackAdapter:
         self.people = People(self.client)
         typed = Commands(self.settings.command, frozenset(self.workspace.registry.commands))
         self.poster = Poster(Calls(self.client, sleep), self.workspace, self.people, typed)
-        self._sender = SlackSender(self.client, self.workspace, typed)
+        self._sender = SlackSender(
+            self.client, self.workspace, typed, home=lambda user: self.publish_home(user, None)
+        )
         self._tasks: set[asyncio.Task[None]] = set()
         # work after the ack waits its turn rather than for a database connection
         self._work = asyncio.Semaphore(max(4, app.settings.database.pool_size))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NoReturn
 
 import aiohttp
 import structlog
@@ -70,6 +70,15 @@ def classify(exc: BaseException) -> Exception | None:
     if isinstance(exc, aiohttp.ClientError | OSError | asyncio.TimeoutError):
         return TemporaryFailure(type(exc).__name__)
     return None
+
+
+def _raise_classified(exc: Exception, what: str) -> NoReturn:
+    """An error of the outbox's call, raised as the dispatcher tells them apart."""
+    mapped = classify(exc)
+    log.info(what, error=error_code(exc), outcome=type(mapped).__name__)
+    if mapped is not None:
+        raise mapped from exc
+    raise exc
 
 
 def error_code(exc: BaseException) -> str:
@@ -288,11 +297,26 @@ class SlackSender:
     platform = PLATFORM
 
     def __init__(
-        self, client: AsyncWebClient, workspace: Workspace, commands: Commands | None = None
+        self,
+        client: AsyncWebClient,
+        workspace: Workspace,
+        commands: Commands | None = None,
+        *,
+        home: Callable[[str], Awaitable[None]] | None = None,
     ) -> None:
         self.client = client
         self.workspace = workspace
         self.commands = commands
+        self._home = home
+
+    async def publish_home(self, user_id: str) -> None:
+        """The person's App Home tab shown again (views.publish), errors classified."""
+        if self._home is None:
+            return
+        try:
+            await self._home(user_id)
+        except Exception as exc:
+            _raise_classified(exc, "slack_home_failed")
 
     async def send(self, chat_id: str, payload: dict[str, Any], parts: Parts | None = None) -> None:
         view = View.from_dict(payload)
@@ -311,10 +335,6 @@ class SlackSender:
                 if parts is not None:
                     parts.done = index + 1
         except Exception as exc:
-            mapped = classify(exc)
-            log.info("slack_send_failed", error=error_code(exc), outcome=type(mapped).__name__)
-            if mapped is not None:
-                raise mapped from exc
-            raise
+            _raise_classified(exc, "slack_send_failed")
         if view.ref and last_ts:
             await self.workspace.remember_sent(PLATFORM, chat_id, last_ts, view.ref)
