@@ -166,6 +166,9 @@ class Services:
     invite_links: dict[str, Callable[[str], str]] = field(default_factory=dict)
     # platform -> downloads a file a person sent (Telegram getFile, Slack files, local path)
     file_readers: dict[str, Callable[[FileRef], Awaitable[bytes]]] = field(default_factory=dict)
+    # a platform that shows people a home page following their day is running (Slack's
+    # App Home): changes to their tasks queue it again; without one, nothing is queued
+    homes: bool = False
     # where the console and exports keep files
     files_dir: str = "data/files"
     # the bot's public web address (iCal feeds); empty: no web server

@@ -266,6 +266,8 @@ async def tell(
         await ctx.notify(uid, kind, build, ref=f"task:{task.id}")
     # their day may have changed with the task: their home shows it again (the actor's
     # too, when the task is theirs), whether or not the notice itself waits or is muted
+    if not ctx.services.homes:  # no platform with a home page runs
+        return
     homes = [*recipients, *([me] if me in (task.responsible_id, task.creator_id) else [])]
     for uid in dict.fromkeys(homes):
         if uid is not None:

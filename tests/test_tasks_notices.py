@@ -116,3 +116,20 @@ async def test_a_recurring_copy_is_not_announced_to_a_responsible_who_lost_the_g
     assert await periodic.recurring_tasks(sqlite_app.workspace.sessionmaker, now=later) == 1
     out = await carl.say("/inbox")
     assert "recurring" not in out and "Weekly report" not in out, out
+
+
+async def test_no_home_page_is_queued_where_no_platform_shows_one(sqlite_app: App) -> None:
+    """Without Slack's App Home running, a task's changes queue no home refresh: no row
+    and no statement spent on it for each task."""
+    from models.outbox import OutboxMessage
+
+    boss = ConsoleDriver(sqlite_app, user="Boss", lang="en")
+    await boss.say("/start")
+    anna = ConsoleDriver(sqlite_app, user="Anna", lang="en")
+    await anna.say(f"/start {invite_code(await boss.say('/invite'))}")
+    out = await boss.say("/task Call the bank tomorrow 15:00 @Anna")
+    assert "Task #1 created." in out, out
+    await boss.say("/task 1 deadline friday 12:00")
+    async with sqlite_app.workspace.sessionmaker() as session:
+        kinds = set(await session.scalars(select(OutboxMessage.kind)))
+    assert kinds and "home" not in kinds, kinds

@@ -132,6 +132,7 @@ class SlackAdapter:
         self._first_contact = asyncio.Lock()
         self._known: set[str] = set()
         self.workspace.services.file_readers[PLATFORM] = self.read_file
+        self.workspace.services.homes = True  # the App Home follows the person's tasks
         for module in (commands, actions, submissions, shortcuts, events):
             module.register(self.bolt, self)
 
