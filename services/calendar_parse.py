@@ -11,6 +11,7 @@ from services.calendar_draft import EventDraft, _clean_title, _whole_days, check
 from services.calendar_repeat import (
     _DAY_ALT,
     _TITLE_WORD,
+    _WORD_DAY,
     _series_end,
     _title_slot,
     repeats,
@@ -30,7 +31,7 @@ from services.calendar_times import (
 )
 from services.errors import N_, DomainError
 from services.parsing import DATE_EXAMPLES, find_when, has_time, parse_when
-from services.parsing_days import find_day_range, find_last_day, find_last_weekday
+from services.parsing_days import find_day_range, find_last_day, find_last_weekday, midnight
 from services.parsing_said import normalize_dates
 
 DEFAULT_LENGTH = timedelta(hours=1)
