@@ -84,6 +84,22 @@ async def card_view(ctx: Ctx, row: DriveFile) -> View:
 
 
 async def list_view(ctx: Ctx, page_no: int, search: str = "", group_id: int | None = None) -> View:
+    """A page of the files the asker sees: in a shared chat, the files of the group it is
+    bound to are everyone's message there (in the team's language) for a member of it, the
+    same whoever asked; anything else (the person's own drive, another group's files)
+    is theirs alone."""
+    if (
+        group_id is not None
+        and await ctx.speaks_for(group_id)
+        and await groups.is_member(ctx.session, group_id, ctx.me.user_id)
+    ):
+        return await ctx.for_everyone(lambda: _list_page(ctx, page_no, search, group_id))
+    view = await _list_page(ctx, page_no, search, group_id)
+    ctx.for_me(view)
+    return view
+
+
+async def _list_page(ctx: Ctx, page_no: int, search: str, group_id: int | None) -> View:
     page = await drive.list_files(
         ctx.session,
         ctx.me,
@@ -214,24 +230,25 @@ async def keep_file(ctx: Ctx) -> Any:
         )
     view = await card_view(ctx, row)
     view.body = [*head, Span("\n\n"), *view.body]
-    return view
+    return ctx.for_me(view)  # the sender's own drive: in a shared chat, to them alone
 
 
 @router.command(
     "drive",
     help=N_("files: list and search, yours and your groups'"),
     usage=N_("/drive [#group] [search text] | /drive task|event|lead|deal ID"),
+    lists=True,
 )
 async def drive_command(ctx: Ctx) -> Any:
     text = ctx.args.strip()
     kind, _, rest = text.partition(" ")
     if kind.lower() in drive.ATTACHABLE and rest.strip().isdigit():
-        return await item_view(ctx, f"{kind.lower()}:{rest.strip()}")
-    group_id = None
+        return ctx.for_me(await item_view(ctx, f"{kind.lower()}:{rest.strip()}"))
     if text.startswith("#"):
         group, text = await resolve_group(ctx, text, to_read=True)
-        group_id = group.id
-    return await list_view(ctx, 1, search=text, group_id=group_id)
+        return await list_view(ctx, 1, search=text, group_id=group.id)
+    bound = await ctx.chat_group()  # a bound group chat lists (and searches) its group's files
+    return await list_view(ctx, 1, search=text, group_id=bound.id if bound else None)
 
 
 async def item_view(ctx: Ctx, ref: str, page_no: int = 1) -> View:
@@ -290,6 +307,12 @@ async def drive_action(ctx: Ctx) -> Any:
         view = await list_view(ctx, ctx.page_arg(len(ctx.action_args) - 1), search, scope or None)
         view.edit = True
         return view
+    # a file's card, the file itself, an item's files and the owner's changes are the
+    # asker's own: in a shared chat, to them alone
+    return ctx.for_me(await file_action(ctx, verb))
+
+
+async def file_action(ctx: Ctx, verb: str) -> View:
     if verb == "ip" and len(ctx.action_args) > 2 and ctx.action_args[1] in drive.ATTACHABLE:
         ref = f"{ctx.action_args[1]}:{ctx.int_arg(2)}"  # a page of an item's files
         view = await item_view(ctx, ref, ctx.page_arg(3))

@@ -377,3 +377,48 @@ async def test_drive_names_types_and_an_items_files_page(sqlite_app: App, tmp_pa
     assert "2/2" in out and "part 12.key" in out and "part 02.key" not in out, out
     out = await lena.press("part 12.key")
     assert "(file: part 12.key, 4 bytes)" in out
+
+
+async def test_drive_in_a_shared_chat_lists_the_groups_files_not_anyones_own(
+    sqlite_app: App, tmp_path: Path
+) -> None:
+    """/drive typed in a chat bound to Design lists Design's files there, never the
+    typer's own drive; a file's card and the file go to the one who pressed, and in a
+    chat bound to no group the list is the typer's alone."""
+    from tests.test_bound_chat import Room, action_of, shown
+
+    sqlite_app.workspace.services.files_dir = str(tmp_path / "store")
+    contract = tmp_path / "secret contract.pdf"
+    contract.write_bytes(b"%PDF private")
+    logo = tmp_path / "logo.pdf"
+    logo.write_bytes(b"%PDF logo")
+    anna = ConsoleDriver(sqlite_app, user="Anna", lang="en")
+    await anna.say("/start")
+    code = invite_code(await anna.say("/invite"))
+    boris = ConsoleDriver(sqlite_app, user="Boris", lang="en")
+    await boris.say(f"/start {code}")
+    await anna.say("/groups new Design closed")
+    await anna.say("/groups add Design Boris")
+    await anna.say(f"/file {contract}")  # her own drive
+    await boris.say(f"/file {logo}")
+    await boris.press("To a group")
+    await boris.press("Design")
+    room = Room(sqlite_app, "room-design")
+    await room.say("Anna", "bind", "Design")
+
+    for args in ("", "secret", "logo"):
+        views = await room.say("Anna", "drive", args)
+        assert views and not any(v.private for v in views), views
+        assert "secret contract" not in shown(views), shown(views)
+    assert "logo.pdf" in shown(views), shown(views)
+    opened = await room.press("Boris", action_of(views, "dr:o:"))
+    assert opened and all(v.private for v in opened), opened
+    got = await room.press("Boris", action_of(opened, "dr:get:"))
+    assert got and all(v.private for v in got), got
+
+    views = await room.say("Anna", "drive", "task 1")  # an item's files: hers to see
+    assert views and all(v.private for v in views), views
+    other = Room(sqlite_app, "room-lobby")  # bound to no group: her own list, to her
+    views = await other.say("Anna", "drive")
+    assert views and all(v.private for v in views), views
+    assert "secret contract.pdf" in shown(views), shown(views)
