@@ -74,7 +74,12 @@ async def bind_command(ctx: Ctx) -> View:
         return await _status_view(ctx, 1)
     group, _rest = await resolve_group(ctx, ctx.args)
     group, _changed = await chats.bind(
-        ctx.session, ctx.me, ctx.event.platform, ctx.event.chat.chat_id, group.id
+        ctx.session,
+        ctx.me,
+        ctx.event.platform,
+        ctx.event.chat.chat_id,
+        group.id,
+        title=ctx.event.chat.title,
     )
     return _bound_view(ctx, group)
 
@@ -98,7 +103,12 @@ async def chats_action(ctx: Ctx) -> View:
         return view
     if verb == "b":
         group, _changed = await chats.bind(
-            ctx.session, ctx.me, ctx.event.platform, ctx.event.chat.chat_id, ctx.int_arg(1)
+            ctx.session,
+            ctx.me,
+            ctx.event.platform,
+            ctx.event.chat.chat_id,
+            ctx.int_arg(1),
+            title=ctx.event.chat.title,
         )
         view = _bound_view(ctx, group)
         view.edit = True

@@ -17,6 +17,7 @@ class ChatRef:
     # cannot show it to them inside this chat (Telegram: their private chat with the
     # bot); None where a private answer stays in the chat (Slack's ephemeral messages)
     own_chat_id: str | None = None
+    title: str = ""  # a shared chat's name, as its people know it ("" where unknown)
 
 
 @dataclass(frozen=True, slots=True)

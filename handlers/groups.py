@@ -9,13 +9,14 @@ from typing import Any
 from handlers.common import unknown_action
 from handlers.core import Ctx, Router, pager_row
 from handlers.forms import Field, Form, Submit
-from handlers.i18n import N_
-from handlers.markup import Span, bold, join_lines
+from handlers.i18n import N_, Translator
+from handlers.markup import Markup, Span, bold, join_lines
 from handlers.people import person_field, pick_person
 from handlers.tasks_input import as_moment, parse_deadline
 from handlers.views import Button, View
+from models.chats import ChatBinding
 from models.groups import Group
-from services import groups, tasks
+from services import chats, groups, tasks
 from services.errors import N_ as _N
 from services.errors import DomainError
 
@@ -339,6 +340,29 @@ def _people_list(text: str) -> list[str]:
     return names
 
 
+PLATFORM_NAMES = {"telegram": "Telegram", "slack": "Slack"}
+
+
+def still_in_chats(tr: Translator, person: str, bound: list[tuple[ChatBinding, Group]]) -> Markup:
+    """The chats a removed person may still be in and read (the bot does not see who is
+    in a chat, nor takes anyone out of one): to be left by hand."""
+    names = []
+    for binding, group in bound:
+        where = PLATFORM_NAMES.get(binding.platform, binding.platform)
+        if binding.title:
+            where = f"{where} «{binding.title}»"
+        names.append(f"{group.name} ({where})")
+    return tr.n(
+        "The bot does not see who is in a chat: if {person} is in the chat {chats}, remove "
+        "them there too, or they will keep reading what the group says there.",
+        "The bot does not see who is in a chat: if {person} is in the chats {chats}, remove "
+        "them there too, or they will keep reading what is said there.",
+        len(names),
+        person=bold(person),
+        chats=", ".join(names),
+    )
+
+
 async def _member_change(ctx: Ctx, code_: str, group_id: int, user_id: int) -> View:
     if code_ == "ad":
         group, user = await groups.add_member(ctx.session, ctx.me, group_id, user_id)
@@ -361,6 +385,7 @@ async def _member_change(ctx: Ctx, code_: str, group_id: int, user_id: int) -> V
             )
         )
     if code_ == "rm":
+        bound = await chats.member_chats(ctx.session, user_id, [group_id])
         group, user = await groups.remove_member(ctx.session, ctx.me, group_id, user_id)
         remover = ctx.me.name
         await ctx.notify(
@@ -396,6 +421,8 @@ async def _member_change(ctx: Ctx, code_: str, group_id: int, user_id: int) -> V
             ]
             for task in left:
                 view.row(Button(f"#{task.id} {task.title}"[:60], f"t:o:{task.id}"))
+        if bound:
+            view.body = [*view.body, Span("\n"), *still_in_chats(ctx.tr, user.name, bound)]
         return view
     group, user = await groups.set_owner(ctx.session, ctx.me, group_id, user_id)
     return View(

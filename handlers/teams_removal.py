@@ -9,6 +9,7 @@ from typing import Any
 from handlers.calendar_reminders import queue_event_reminders
 from handlers.core import Ctx, pager_row
 from handlers.crm import assign_owner
+from handlers.groups import still_in_chats
 from handlers.i18n import Translator
 from handlers.markup import Markup, Span, bold, join_lines
 from handlers.people import person_label
@@ -17,7 +18,7 @@ from handlers.tasks_changes import apply_delegate
 from handlers.views import Button, View
 from models.calendar import Event
 from models.teams import User
-from services import tasks, teams, teams_handover, users
+from services import chats, tasks, teams, teams_handover, users
 from services.errors import N_, DomainError
 from services.teams_handover import Holdings, StoppedWork
 
@@ -128,6 +129,7 @@ async def remove(ctx: Ctx, user_id: int, to_id: int | None) -> View:
     """Out of the team; what they held goes to the successor, who hears of it as of any
     hand-over."""
     held = await teams_handover.holdings(ctx.session, ctx.me, user_id, to_id or ctx.me.user_id)
+    bound = await chats.member_chats(ctx.session, user_id)  # before they leave their groups
     user, events = await teams.remove_member(ctx.session, ctx.me, user_id, to_id)
     # before the hand-over: a timer on a task handed over is theirs to report here too
     stopped = await teams_handover.stop_work(ctx.session, ctx.me, user.id)
@@ -167,6 +169,8 @@ async def remove(ctx: Ctx, user_id: int, to_id: int | None) -> View:
                 people=_names(held.reports),
             )
         )
+    if bound:
+        lines.append(still_in_chats(ctx.tr, user.name, bound))
     return View(body=join_lines(lines), edit=True)
 
 

@@ -15,7 +15,7 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.chats import ChatBinding
-from models.groups import Group
+from models.groups import Group, GroupMember
 from models.outbox import SKIP_CHATS
 from models.teams import Identity
 from services import outbox
@@ -80,6 +80,9 @@ async def bind(
         if current.team_id != actor.team_id:
             raise DomainError(N_("This chat is already bound to another team's group."))
         if current.group_id == group.id:
+            if title and current.title != title[:TITLE_MAX]:
+                current.title = title[:TITLE_MAX]
+                await session.flush()
             return group, False
         try:
             previous = await get_readable_group(session, actor, current.group_id)
@@ -153,6 +156,23 @@ async def group_chats(
     if platforms is not None:
         query = query.where(ChatBinding.platform.in_(platforms))
     return list((await session.execute(query.order_by(ChatBinding.id))).scalars())
+
+
+async def member_chats(
+    session: AsyncSession, user_id: int, group_ids: list[int] | None = None
+) -> list[tuple[ChatBinding, Group]]:
+    """The chats bound to the groups the person is in (or to `group_ids` of them), each
+    with its group: chats the person may be in, which the bot cannot see into."""
+    query = (
+        select(ChatBinding, Group)
+        .join(Group, Group.id == ChatBinding.group_id)
+        .join(GroupMember, GroupMember.group_id == Group.id)
+        .where(GroupMember.user_id == user_id)
+    )
+    if group_ids is not None:
+        query = query.where(Group.id.in_(group_ids))
+    rows = await session.execute(query.order_by(Group.name_key, ChatBinding.id))
+    return [(binding, group) for binding, group in rows.all()]
 
 
 async def notify_group(

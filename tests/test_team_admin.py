@@ -567,3 +567,22 @@ async def test_removed_people_are_listed_and_found_by_part_of_the_name(sqlite_ap
     assert "Boris Ivanov is back in the team." in out, out
     out = await anna.say("/team restore Zoe")
     assert "Nobody called Zoe has left the team. Who has: /team removed" in out, out
+
+
+async def test_removing_someone_from_the_team_names_their_groups_chats(sqlite_app: App) -> None:
+    """An extranet member removed from the team may still be in the chat their group
+    speaks in: the bot cannot see that, so the admin is told to remove them there."""
+    from tests.test_bound_chat import Room
+
+    anna = ConsoleDriver(sqlite_app, user="Anna", lang="ru")
+    await anna.say("/start")
+    await anna.say("/groups new Rebrand closed project")
+    code = invite_code(await anna.say("/invite extranet Rebrand"))
+    await ConsoleDriver(sqlite_app, user="Lucy", lang="en").say(f"/start {code}")
+    await Room(sqlite_app, "room-rebrand").say("Anna", "bind", "Rebrand")
+    await anna.say("/team remove @Lucy")
+    out = await anna.press("Lucy")
+    assert (
+        "Бот не видит, кто состоит в чате: если Lucy есть в чате Rebrand (console), "
+        "исключите этого человека и оттуда" in out
+    ), out

@@ -820,3 +820,25 @@ async def test_an_events_card_in_a_groups_chat_is_everyones(
         assert not [c for c in fake.calls[before:] if c.method == "editMessageText"]
         (own,) = [c for c in fake.calls[before:] if c.chat_id == "219" and c.text]
         assert "Принять" in dict(own.buttons) and "Review" in own.text, own.buttons
+
+
+async def test_removing_someone_names_the_groups_chats_they_may_still_read(
+    sqlite_url: str, fake: FakeTelegram
+) -> None:
+    """The bot does not see who is in a chat: removing Lucy, an extranet member, from
+    Rebrand tells Anna to remove her from Rebrand's Telegram chat too, by its name."""
+    async with running(sqlite_url, fake):
+        anna = Chat(fake, Person(208, "Anna", "en", username="anna"))
+        await anna.say("/start", expect=2)
+        await anna.say("/groups new Rebrand closed project")
+        out = await anna.say("/invite extranet Rebrand")
+        link = f"https://t.me/{BOT_USERNAME}?start="
+        code = out[0].text.split(link, 1)[1].split('"', 1)[0]
+        lucy = Chat(fake, Person(209, "Lucy", "en", username="lucy"))
+        await lucy.say(f"/start {code}", expect=2)
+        await _in_group(fake, anna.person, -100761, "/bind Rebrand")
+        out = await anna.say("/groups remove Rebrand @lucy")
+        assert (
+            "The bot does not see who is in a chat: if <b>Lucy</b> is in the chat Rebrand (Telegram "
+            "«Chat -100761»), remove them there too" in out[-1].text
+        ), out[-1].text

@@ -22,7 +22,13 @@ def chat_ref(chat: Chat, user: User) -> ChatRef:
     private = chat.type == "private"
     # a group member's private answers go to their private chat, whose id is theirs
     own = None if private else str(user.id)
-    return ChatRef(platform=PLATFORM, chat_id=str(chat.id), private=private, own_chat_id=own)
+    return ChatRef(
+        platform=PLATFORM,
+        chat_id=str(chat.id),
+        private=private,
+        own_chat_id=own,
+        title="" if private else chat.title or "",
+    )
 
 
 def sender_of(user: User) -> Sender:
