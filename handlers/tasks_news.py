@@ -20,7 +20,7 @@ from models.groups import Group
 from models.tasks import Task
 from models.teams import Team, User
 from services import chats, reminders, tasks
-from services.errors import not_found
+from services.errors import DomainError, not_found
 from services.tasks_work import Mentions
 
 KIND = "task"
@@ -83,14 +83,21 @@ def unheard(ctx: Ctx, task: Task, said: Mentions) -> View | None:
     lines: list[Markup] = []
     if said.unknown:
         names = ", ".join("@" + name for name in said.unknown)
-        lines.append(
-            ctx.tr.n(
+        if ctx.me.is_extranet:  # sees only their groups' people: the name may be someone's
+            line = ctx.tr.n(
+                "{names}: there is no one by this name among the people you work with.",
+                "{names}: there is no one by these names among the people you work with.",
+                len(said.unknown),
+                names=bold(names),
+            )
+        else:
+            line = ctx.tr.n(
                 "{names}: nobody in your team has this name, so nobody was notified.",
                 "{names}: nobody in your team has these names, so nobody was notified.",
                 len(said.unknown),
                 names=bold(names),
             )
-        )
+        lines.append(line)
     if said.several:
         names = ", ".join("@" + name for name in said.several)
         lines.append(
@@ -106,6 +113,18 @@ def unheard(ctx: Ctx, task: Task, said: Mentions) -> View | None:
                 "{names} cannot see this task and was not notified.",
                 "{names} cannot see this task and were not notified.",
                 len(said.unseen),
+                names=bold(names),
+            )
+        )
+    if said.barred:
+        names = ", ".join(user.name for user in said.barred)
+        lines.append(
+            ctx.tr.n(
+                "{names} is an extranet member outside this task's group: nobody can add "
+                "them to it, and they were not notified.",
+                "{names} are extranet members outside this task's group: nobody can add "
+                "them to it, and they were not notified.",
+                len(said.barred),
                 names=bold(names),
             )
         )
@@ -128,6 +147,9 @@ async def ask_to_add(ctx: Ctx, task_id: int, user_id: int) -> View:
     user = await ctx.session.get(User, user_id)
     if user is None or user.team_id != ctx.me.team_id:
         raise not_found()
+    group = await ctx.session.get(Group, task.group_id) if task.group_id else None
+    if group is not None and await tasks.outside_its_group(ctx.session, user, group.id):
+        raise DomainError(tasks.OUTSIDE_THE_GROUP, person=user.name, group=group.name)
     deciders = [
         uid
         for uid in dict.fromkeys([task.creator_id, task.responsible_id])

@@ -236,14 +236,27 @@ async def _check_assignee(
     user = await get_team_user(session, actor, user_id)
     if not user.active:
         raise not_found()
-    if user.role == "extranet" and (
-        group is None or not await is_member(session, group.id, user.id)
-    ):
+    if await outside_its_group(session, user, group.id if group else None):
+        if group is not None:  # the task has its group: another would not be theirs
+            raise DomainError(OUTSIDE_THE_GROUP, person=user.name, group=group.name)
         raise DomainError(
             N_("{person} is an extranet member: give the task a group they belong to."),
             person=user.name,
         )
     return user
+
+
+OUTSIDE_THE_GROUP = N_(
+    "{person} is an extranet member outside {group}: they cannot take part in its tasks."
+)
+
+
+async def outside_its_group(session: AsyncSession, user: User, group_id: int | None) -> bool:
+    """An extranet member outside the task's group (or the task has none): never one of
+    its people, whoever asks."""
+    return user.role == "extranet" and (
+        group_id is None or not await is_member(session, group_id, user.id)
+    )
 
 
 async def create_task(

@@ -25,7 +25,15 @@ from models.teams import User
 from services.access import Actor
 from services.errors import N_, DomainError, forbidden, not_found
 from services.pagination import Page, paginate_rows
-from services.tasks import AUDITOR, add_member, can_manage, get_task, get_task_to_change, is_doer
+from services.tasks import (
+    AUDITOR,
+    add_member,
+    can_manage,
+    get_task,
+    get_task_to_change,
+    is_doer,
+    outside_its_group,
+)
 from services.tasks_history import ITEM_DELETED, ITEM_DONE, ITEM_UNDONE, record
 from services.users import find_people
 
@@ -46,6 +54,8 @@ class Mentions:
     unknown: list[str] = field(default_factory=list)  # @names of nobody in the team
     several: list[str] = field(default_factory=list)  # @names several people share
     unseen: list[User] = field(default_factory=list)  # may not see it; the author may not add
+    # extranet members outside the task's group: nobody may add them
+    barred: list[User] = field(default_factory=list)
 
 
 async def _person_named(session: AsyncSession, actor: Actor, token: str) -> list[User]:
@@ -114,22 +124,27 @@ async def add_comment(
     session.add(comment)
     await session.flush()
     said = await mentioned(session, actor, text)
-    told, unseen = await _reachable(session, actor, task, said.told)
-    return task, comment, Mentions(told, said.unknown, said.several, unseen)
+    told, unseen, barred = await _reachable(session, actor, task, said.told)
+    return task, comment, Mentions(told, said.unknown, said.several, unseen, barred)
 
 
 async def _reachable(
     session: AsyncSession, actor: Actor, task: Task, people: list[User]
-) -> tuple[list[User], list[User]]:
-    """Mentioned people who may see the task, and those who may not. Those who may not
-    become observers when the author may add people (creator, admin, responsible);
-    otherwise they are left out (and said), so a mention never leaks a task."""
+) -> tuple[list[User], list[User], list[User]]:
+    """Mentioned people who may see the task, those who may not, and those nobody may
+    add to it (extranet members outside its group). Those who may not see it become
+    observers when the author may add people (creator, admin, responsible); otherwise
+    they are left out (and said), so a mention never leaks a task."""
     out: list[User] = []
     unseen: list[User] = []
+    barred: list[User] = []
     for user in people:
         try:
             await get_task(session, Actor.of(user), task.id)
         except DomainError:
+            if await outside_its_group(session, user, task.group_id):
+                barred.append(user)
+                continue
             if not (can_manage(actor, task) or task.responsible_id == actor.user_id):
                 unseen.append(user)
                 continue
@@ -139,7 +154,7 @@ async def _reachable(
                 unseen.append(user)
                 continue
         out.append(user)
-    return out, unseen
+    return out, unseen, barred
 
 
 async def comments(

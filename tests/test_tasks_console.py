@@ -1820,3 +1820,52 @@ async def test_notices_name_the_task_the_old_deadline_and_a_new_title(sqlite_app
     await anna.press("Завершить")
     out = await boss.say("/task 1")
     assert "Принять" in boss.buttons().values() and "Вернуть на доработку" in out, out
+
+
+async def contractor_team(app: App) -> dict[str, ConsoleDriver]:
+    """Anna (admin); Petr in the closed group Secret, with task #1 there; Lucy an extranet
+    member of the closed project Rebrand, with task #2 there that Petr observes."""
+    anna = ConsoleDriver(app, user="Anna", lang="en")
+    await anna.say("/start")
+    petr = ConsoleDriver(app, user="Petr", lang="en")
+    await petr.say(f"/start {invite_code(await anna.say('/invite'))}")
+    await anna.say("/groups new Secret closed")
+    await anna.say("/groups add Secret @Petr")
+    await anna.say("/groups new Rebrand closed project")
+    await anna.say("/task Salary plan Q1 @Petr #Secret")
+    await anna.say("/task Logo concepts #Rebrand")
+    await anna.say("/task 2 watch @Petr")
+    lucy = ConsoleDriver(app, user="Lucy", lang="en")
+    await lucy.say(f"/start {invite_code(await anna.say('/invite extranet Rebrand'))}")
+    return {"Anna": anna, "Petr": petr, "Lucy": lucy}
+
+
+async def test_an_extranet_member_outside_the_tasks_group_is_not_offered_to_be_added(
+    sqlite_app: App,
+) -> None:
+    """Lucy, of Rebrand only, mentioned on a Secret task: no "Ask to add" that could never
+    be done, and why; an admin's mention does not add her either."""
+    team = await contractor_team(sqlite_app)
+    out = await team["Petr"].say("/task 1 comment @Lucy will handle the salary slide")
+    assert (
+        "Lucy is an extranet member outside this task's group: nobody can add them to it, "
+        "and they were not notified." in out
+    ), out
+    assert "Ask to add" not in out, out
+    out = await team["Anna"].say("/task 1 comment @Lucy check this")
+    assert "nobody can add them to it" in out and "Ask to add" not in out, out
+    assert "Observers" not in await team["Anna"].say("/task 1"), out
+    out = await team["Anna"].say("/task 1 watch @Lucy")
+    assert "Lucy is an extranet member outside Secret: they cannot take part in its tasks." in out
+
+
+async def test_an_extranet_members_mention_of_someone_hidden_from_them_claims_nothing(
+    sqlite_app: App,
+) -> None:
+    """Petr observes Lucy's task but is hidden from her: her @Petr is said to be no one she
+    works with, not "nobody was notified" (he hears of the comment as its observer)."""
+    team = await contractor_team(sqlite_app)
+    out = await team["Lucy"].say("/task 2 comment @Petr can you review?")
+    assert "@Petr: there is no one by this name among the people you work with." in out, out
+    assert "notified" not in out, out
+    assert "Lucy commented" in await team["Petr"].say("/inbox")

@@ -296,9 +296,11 @@ async def test_comments_mentions_checklist_subtasks(
         assert [u.id for u in said.told] == [world.other.user_id]
         # the responsible's mention made Other an observer, so Other may see it now
         assert [u.id for u in (await tasks.roles_of(s, task)).auditors] == [world.other.user_id]
-        # an observer's mention of someone who cannot see the task reaches nobody
+        # an observer's mention of someone who cannot see the task reaches nobody; an
+        # extranet member, outside any group of the task, nobody may ask to add either
         _, _, said = await tasks_work.add_comment(s, world.other, task.id, "cc @Guest")
-        assert said.told == [] and [u.id for u in said.unseen] == [world.guest.user_id]
+        assert said.told == [] and said.unseen == []
+        assert [u.id for u in said.barred] == [world.guest.user_id]
         with pytest.raises(DomainError):
             await tasks.get_task(s, world.guest, task.id)
         _, reply, _ = await tasks_work.add_comment(
