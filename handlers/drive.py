@@ -352,6 +352,15 @@ async def file_action(ctx: Ctx, verb: str) -> View:
         target = ctx.int_arg(2)
         row = await drive.move_to_group(ctx.session, ctx.me, file_id, target or None)
         view = await card_view(ctx, row)
+        target_group = await ctx.session.get(Group, row.group_id) if row.group_id else None
+        if target_group is not None:  # the group's now: leaving it leaves the file there
+            head = ctx.tr(
+                "{name} belongs to the group {group} now: its members see it, and you "
+                "keep it while you are in the group.",
+                name=bold(row.name),
+                group=bold(target_group.name),
+            )
+            view.body = [*head, Span("\n\n"), *view.body]
         view.edit = True
         return view
     if verb == "x":  # asked first: it cannot be undone

@@ -16,7 +16,7 @@ from handlers.tasks_input import as_moment, parse_deadline
 from handlers.views import Button, View
 from models.chats import ChatBinding
 from models.groups import Group
-from services import chats, groups, tasks
+from services import chats, drive, groups, tasks
 from services.errors import N_ as _N
 from services.errors import DomainError
 
@@ -388,17 +388,27 @@ async def _member_change(ctx: Ctx, code_: str, group_id: int, user_id: int) -> V
         bound = await chats.member_chats(ctx.session, user_id, [group_id])
         group, user = await groups.remove_member(ctx.session, ctx.me, group_id, user_id)
         remover = ctx.me.name
-        await ctx.notify(
-            user.id,
-            "group_added",
-            lambda tr: View(
-                body=tr(
-                    "{person} removed you from the group {group}.",
-                    person=bold(remover),
-                    group=bold(group.name),
-                )
-            ),
-        )
+        files = await drive.count_in_group(ctx.session, user.id, group.id)
+
+        def removed(tr: Translator) -> View:
+            text = tr(
+                "{person} removed you from the group {group}.",
+                person=bold(remover),
+                group=bold(group.name),
+            )
+            if files:  # theirs no more: the group's, as moving them there said
+                text = [
+                    *text,
+                    Span(" "),
+                    *tr.n(
+                        "The {n} file you put in the group stays with it.",
+                        "The {n} files you put in the group stay with it.",
+                        files,
+                    ),
+                ]
+            return View(body=text)
+
+        await ctx.notify(user.id, "group_added", removed)
         view = View(
             body=ctx.tr(
                 "{person} is no longer in {group}.", person=bold(user.name), group=bold(group.name)

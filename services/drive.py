@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.drive import DriveFile
@@ -137,6 +137,14 @@ async def list_files(
     return await paginate(
         session, query.order_by(DriveFile.created_at.desc(), DriveFile.id.desc()), page, per_page
     )
+
+
+async def count_in_group(session: AsyncSession, user_id: int, group_id: int) -> int:
+    """How many files the person put in the group (which stay with it when they go)."""
+    query = select(func.count(DriveFile.id)).where(
+        DriveFile.owner_id == user_id, DriveFile.group_id == group_id
+    )
+    return int(await session.scalar(query) or 0)
 
 
 async def move_to_group(

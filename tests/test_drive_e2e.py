@@ -146,7 +146,16 @@ async def test_a_file_stays_with_its_group_when_its_owner_leaves_it(
     await boris.press("To a group")
     out = await boris.press("Secret")
     assert "Group: Secret" in out
+    assert (
+        "notes.txt belongs to the group Secret now: its members see it, and you keep it "
+        "while you are in the group." in out
+    ), out
     await anna.say("/groups remove Secret Boris")
+    out = await boris.say("/inbox")
+    assert (
+        "Anna removed you from the group Secret. The 1 file you put in the group stays "
+        "with it." in out
+    ), out
     # a closed group's file is its members' only: having added it opens nothing
     out = await boris.say("/drive")
     assert "Files (0)" in out, out
