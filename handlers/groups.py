@@ -64,7 +64,7 @@ async def list_view(ctx: Ctx, page_no: int, mine: bool = False) -> View:
     if not page.items:
         view.body.append(Span("\n"))
         view.body.extend(
-            ctx.tr("You are in no group now; the team asks you to one with an invite.")
+            await _no_group(ctx)
             if ctx.me.is_extranet  # an outside member creates none
             else ctx.tr("No groups yet. Create one: /groups new NAME")
         )
@@ -82,6 +82,24 @@ async def list_view(ctx: Ctx, page_no: int, mine: bool = False) -> View:
         controls.append(Button(ctx.tr.s("New group"), "grp:n"))
     view.row(*controls)
     return view
+
+
+async def _no_group(ctx: Ctx) -> Markup:
+    """An extranet member in no group of the lists: theirs may be archived (read only,
+    as its notice said), else they wait for an invite."""
+    archived = await groups.list_groups(
+        ctx.session, ctx.me, per_page=ctx.services.page_size, mine=True, archived=True
+    )
+    if not archived.items:
+        return ctx.tr("You are in no group now; the team asks you to one with an invite.")
+    return ctx.tr.n(
+        "Your group {groups} is archived: its tasks, events and files stay in /tasks, "
+        "/events and /drive, to read only.",
+        "Your groups {groups} are archived: their tasks, events and files stay in /tasks, "
+        "/events and /drive, to read only.",
+        archived.total,
+        groups=bold(", ".join(group.name for group in archived.items)),
+    )
 
 
 async def card_view(ctx: Ctx, group: Group) -> View:

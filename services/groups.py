@@ -112,10 +112,12 @@ async def list_groups(
     per_page: int = 10,
     mine: bool = False,
     manageable: bool = False,
+    archived: bool = False,
 ) -> Page[Group]:
     """Groups the actor sees; `mine`: those they are in; `manageable`: those they may
-    manage (as get_manageable_group decides: an admin any, others as owner or moderator)."""
-    query = visible_groups(actor)
+    manage (as get_manageable_group decides: an admin any, others as owner or moderator);
+    `archived`: the archived ones instead."""
+    query = visible_groups(actor, archived=archived)
     if mine:
         query = query.where(
             Group.id.in_(select(GroupMember.group_id).where(GroupMember.user_id == actor.user_id))

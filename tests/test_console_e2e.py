@@ -628,3 +628,24 @@ async def test_the_menu_leads_back_and_its_more_page_opens_the_rest(sqlite_app: 
     assert "Часовой пояс:" in out and "« Меню" in out, out
     out = await olga.press("« Меню")
     assert out.startswith("Меню\n") and "Ещё" in out, out
+
+async def test_an_extranet_members_archived_group_is_named_not_an_invite_asked_for(
+    sqlite_app: App,
+) -> None:
+    """Lucy, an outside member of Site only: while Site is archived her /groups names it,
+    read only, instead of telling her to wait for an invite."""
+    boss = ConsoleDriver(sqlite_app, user="Boss", lang="en")
+    await boss.say("/start")
+    await boss.say("/groups new Site project")
+    lucy = ConsoleDriver(sqlite_app, user="Lucy", lang="ru")
+    await lucy.say(f"/start {invite_code(await boss.say('/invite extranet Site'))}")
+    await boss.say("/groups archive Site")
+    out = await lucy.say("/groups")
+    assert (
+        "Ваша группа Site в архиве: её задачи, события и файлы остаются в /tasks, /events "
+        "и /drive, только для чтения." in out
+    ), out
+    assert "не состоите ни в одной группе" not in out, out
+    await boss.say("/groups restore Site")
+    out = await lucy.say("/groups")
+    assert "Группы (1)" in out and "Ваша группа Site в архиве" not in out, out
