@@ -407,7 +407,14 @@ async def task_command(ctx: Ctx) -> Any:
         from handlers.tasks_templates import templates_command
 
         return await templates_command(ctx)
-    if head.casefold() in ("from", "из", "шаблон"):
+    if head.casefold() in ("from", "из", "шаблон") and ctx.me.is_extranet:
+        # an outside member has no templates (as /templates says); «Из презентации
+        # убрать…» is still a title
+        if head.casefold() != "из" or not rest.strip():
+            raise DomainError(
+                _N("Task templates are not available to you; /task TITLE makes a task.")
+            )
+    elif head.casefold() in ("from", "из", "шаблон"):
         from handlers.tasks_repeat import choose_template, from_template
 
         if not rest.strip():  # "/task from": which template?

@@ -1869,3 +1869,17 @@ async def test_an_extranet_members_mention_of_someone_hidden_from_them_claims_no
     assert "@Petr: there is no one by this name among the people you work with." in out, out
     assert "notified" not in out, out
     assert "Lucy commented" in await team["Petr"].say("/inbox")
+
+
+async def test_an_extranet_members_task_from_a_template_is_refused_not_titled(
+    sqlite_app: App,
+) -> None:
+    """Lucy has no templates: "/task from Brief Logo v2 friday" says so instead of making
+    a task called "from Brief Logo v2"; a Russian title starting with «Из» stays one."""
+    team = await contractor_team(sqlite_app)
+    await team["Anna"].say("/task 2 template Brief")
+    out = await team["Lucy"].say("/task from Brief Logo v2 friday")
+    assert "Task templates are not available to you; /task TITLE makes a task." in out, out
+    assert "Task #3 created" not in out, out
+    out = await team["Lucy"].say("/task из презентации убрать слайд")
+    assert "Task #3 created" in out and "из презентации убрать слайд" in out, out
