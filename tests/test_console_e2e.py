@@ -629,6 +629,7 @@ async def test_the_menu_leads_back_and_its_more_page_opens_the_rest(sqlite_app: 
     out = await olga.press("« Меню")
     assert out.startswith("Меню\n") and "Ещё" in out, out
 
+
 async def test_an_extranet_members_archived_group_is_named_not_an_invite_asked_for(
     sqlite_app: App,
 ) -> None:
