@@ -291,7 +291,7 @@ async def card_here(ctx: Ctx, occ: Occurrence, own: View | None = None) -> list[
         mine = own or await card_view(ctx, occ)
         ctx.for_me(mine)
         return [mine]
-    shared = await ctx.for_everyone(lambda: card_view(ctx, occ, everyone=True), team_zone=True)
+    shared = await ctx.for_everyone(lambda: card_view(ctx, occ, everyone=True))
     if own is None:
         return [shared]  # the asker presses Open for their own, as anyone there
     ctx.for_me(own)
@@ -394,7 +394,7 @@ async def group_agenda(ctx: Ctx, group_id: int, page_no: int = 1) -> View:
     if await ctx.speaks_for(group_id):
         if ctx.me.is_admin or await groups.is_member(ctx.session, group_id, ctx.me.user_id):
             return await ctx.for_everyone(
-                lambda: _group_agenda(ctx, group_id, page_no, everyone=True), team_zone=True
+                lambda: _group_agenda(ctx, group_id, page_no, everyone=True)
             )
     view = await _group_agenda(ctx, group_id, page_no)
     ctx.for_me(view)

@@ -253,28 +253,23 @@ class Ctx:
         """Typed or pressed in a channel or group chat, where everyone there reads it."""
         return not self.event.chat.private
 
-    def everyone_tr(self, team: Team, *, team_zone: bool = False) -> Translator:
-        """For a message everyone in a shared chat reads (a group's notice, a poll there,
-        and every edit of it): the team's language, not the language of whoever made or
-        pressed it; times as the actor said them, their zone named (`team_zone`: in the
-        team's zone, for a message anyone may redo, the same whoever pressed)."""
-        zone = team.timezone
-        if self.actor is not None and not team_zone:
-            zone = self.actor.timezone
-        return translator(team.locale, zone, shared=True)
+    def everyone_tr(self, team: Team) -> Translator:
+        """For a message everyone in a shared chat reads (a group's notice, a card, a list
+        or a poll there, and every edit of it): the team's language and zone, named, not
+        those of whoever made or pressed it, so the message reads the same whoever redoes
+        it (as the group calendar does)."""
+        return translator(team.locale, team.timezone, shared=True)
 
-    async def shared_tr(self, *, team_zone: bool = False) -> Translator:
+    async def shared_tr(self) -> Translator:
         """everyone_tr of the actor's team."""
         team = await self.session.get(Team, self.me.team_id)
-        return self.everyone_tr(team, team_zone=team_zone) if team is not None else self.tr
+        return self.everyone_tr(team) if team is not None else self.tr
 
-    async def for_everyone(
-        self, build: Callable[[], Awaitable[View]], *, team_zone: bool = False
-    ) -> View:
+    async def for_everyone(self, build: Callable[[], Awaitable[View]]) -> View:
         """A view built by `build` as everyone in this shared chat reads it: in the team's
-        language (see everyone_tr), whoever asked or pressed."""
+        language and zone (see everyone_tr), whoever asked or pressed."""
         own = self.tr
-        self.tr = await self.shared_tr(team_zone=team_zone)
+        self.tr = await self.shared_tr()
         try:
             return await build()
         finally:

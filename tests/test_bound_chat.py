@@ -297,3 +297,29 @@ async def test_bind_in_a_chat_bound_to_an_archived_group_says_it_is_archived(
     assert "Design is archived" in said and "/groups restore Design" in said, said
     said = shown(await room.say("Anna", "bind", "Design"))
     assert "Design is archived" in said, said
+
+async def test_the_groups_cards_and_lists_keep_the_teams_zone_whoever_asks(
+    sqlite_app: App,
+) -> None:
+    """Boris (Yekaterinburg) opens Design's task, lists its tasks and likes its post in
+    its chat: everyone's messages there stay in the team's zone (Anna's Berlin, named),
+    as the group's calendar does, not in the zone of whoever asked or pressed."""
+    room = await calendar_room(sqlite_app)
+    views = await room.say("Anna", "task", "Deploy release tomorrow 15:00 @Boris")
+    assert "tomorrow 15:00 (CET)" in shown(views), shown(views)
+
+    views = await room.say("Boris", "task", "1")
+    card = next(v for v in views if not v.private)
+    assert "tomorrow 15:00 (CET)" in to_plain(card.body), shown(views)
+    assert "UTC+5" not in to_plain(card.body), shown(views)
+
+    views = await room.say("Boris", "tasks")
+    (listing,) = [v for v in views if not v.private]
+    labels = [b.label for row in listing.buttons for b in row]
+    assert any("Deploy release · tomorrow 15:00 (CET)" in label for label in labels), labels
+
+    views = await room.say("Anna", "post", "Release on Friday")
+    views = await room.press("Boris", action_of(views, "fd:l:"))
+    (card,) = [v for v in views if not v.private]
+    assert card.edit and "(CET)" in to_plain(card.body), shown(views)
+    assert "UTC+5" not in to_plain(card.body), shown(views)
