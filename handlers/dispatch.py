@@ -312,11 +312,14 @@ class Workspace:
             if question is not None:
                 reply = [*_as_list(reply), question]
         if dropped is not None:
+            # the person's own news: on their own answer, never on a message everyone
+            # in a shared chat reads (the group's list), nor in place of an edit
             views = _as_list(reply)
-            if views and not views[0].edit:
-                views[0].body = [*dropped, Span("\n\n"), *views[0].body]
+            first = views[0] if views else None
+            if first is not None and not first.edit and (first.private or not ctx.shared_chat):
+                first.body = [*dropped, Span("\n\n"), *first.body]
             else:
-                views.insert(0, View(body=dropped, private=True))
+                views.append(View(body=dropped, private=True))
             reply = views
         return reply
 

@@ -323,3 +323,19 @@ async def test_the_groups_cards_and_lists_keep_the_teams_zone_whoever_asks(
     (card,) = [v for v in views if not v.private]
     assert card.edit and "(CET)" in to_plain(card.body), shown(views)
     assert "UTC+5" not in to_plain(card.body), shown(views)
+
+
+async def test_a_dropped_form_is_told_to_its_owner_not_on_the_groups_list(
+    sqlite_app: App,
+) -> None:
+    """Boris leaves a question open in Design's chat and asks for the group's tasks
+    there: the list stays everyone's, in the team's language; that his form was dropped
+    is said to him alone, in Russian."""
+    room = await calendar_room(sqlite_app)
+    asked = await room.say("Boris", "task")
+    assert "asks" in asked[0].meta, shown(asked)
+    views = await room.say("Boris", "tasks")
+    (listing,) = [v for v in views if not v.private]
+    assert to_plain(listing.body).startswith("Tasks of"), shown(views)
+    (note,) = [v for v in views if v.private]
+    assert "Незаконченная форма" in to_plain(note.body), shown(views)
