@@ -363,6 +363,13 @@ class Ctx:
     async def start_form(self, name: str, data: dict[str, Any] | None = None) -> Reply:
         return await self.registry.forms_engine.start(self, name, data or {})
 
+    async def start_own_form(self, name: str, data: dict[str, Any] | None = None) -> Reply:
+        """A form one person starts from a message everyone in a shared chat reads (Comment
+        or Share on a post there): theirs alone, asked and answered where their private
+        answers go (Telegram: their private chat; see keep_private), not in the chat."""
+        self.keep_private = self.keep_private or self.shared_chat
+        return await self.start_form(name, data)
+
 
 def pager_row(ctx: Ctx, page: Page[Any], action: str) -> list[Button]:
     """Prev / n of m / Next, each carrying `action:<page>`."""

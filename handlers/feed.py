@@ -572,7 +572,7 @@ async def feed_action(ctx: Ctx) -> Any:
         return ctx.for_me(view)
     if verb == "c":
         await feed.get_post_to_change(ctx.session, ctx.me, post_id)
-        return await ctx.start_form("post_comment", {"post_id": post_id})
+        return await ctx.start_own_form("post_comment", {"post_id": post_id})
     if verb == "cm":
         from handlers.calendar_views import comments_view
 
@@ -593,7 +593,7 @@ async def feed_action(ctx: Ctx) -> Any:
         return await feed_edit.act(ctx, verb, post_id)
     if verb == "sh":
         await feed.get_post_to_change(ctx.session, ctx.me, post_id)
-        return await ctx.start_form("share", {"ref": f"post:{post_id}"})
+        return await ctx.start_own_form("share", {"ref": f"post:{post_id}"})
     return View(body=ctx.tr("This button is out of date. Open the list again."), private=True)
 
 

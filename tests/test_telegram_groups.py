@@ -520,7 +520,10 @@ async def test_a_page_of_the_groups_task_list_stays_the_groups(
         calls = await press(oleg.person)
         assert not [c for c in calls if c.method == "editMessageText"], calls
         to_group = [c.text for c in calls if c.method == "sendMessage" and c.chat_id == "-100751"]
-        assert to_group == ["I answered you in a private chat."], to_group
+        assert to_group == [], to_group  # where his answer went: his toast, not the group's
+        (answer,) = [c for c in calls if c.method == "answerCallbackQuery"]
+        assert answer.data.get("text") == "I answered you in a private chat.", answer.data
+        assert not answer.data.get("show_alert"), answer.data
         assert any("join the group" in c.text for c in calls if c.chat_id == "213" and c.text), [
             (c.method, c.chat_id, c.text) for c in calls
         ]
@@ -573,6 +576,58 @@ async def test_a_like_in_a_groups_chat_keeps_the_post_everyones(
             (answer,) = [c for c in calls if c.method == "answerCallbackQuery"]
             assert answer.data.get("text") == said, answer.data
             assert not [c for c in calls if c.method == "sendMessage"], calls
+
+
+async def test_comment_and_share_pressed_in_a_groups_chat_are_asked_privately(
+    sqlite_url: str, fake: FakeTelegram
+) -> None:
+    """Ivan (Russian) presses Comment, then Share on Dev's post in its chat: each question
+    goes to his private chat, where he answers it; the group gets no question, no Cancel
+    and no "I answered you" (that is his toast, no alert)."""
+    async with running(sqlite_url, fake):
+        anna = Chat(fake, Person(217, "Anna", "en", username="anna"))
+        await anna.say("/start", expect=2)
+        link = f"https://t.me/{BOT_USERNAME}?start="
+        code = (await anna.say("/invite"))[0].text.split(link, 1)[1].split('"', 1)[0]
+        ivan = Chat(fake, Person(218, "Ivan", "ru", username="ivan"))
+        await ivan.say(f"/start {code}", expect=2)
+        await anna.say("/groups new Dev")
+        await anna.say("/groups add Dev @ivan")
+        room = -100763
+        await _in_group(fake, anna.person, room, "/bind Dev")
+        await _in_group(fake, anna.person, room, "/post Release on Friday")
+        (card,) = [c for c in fake.sent(room) if c.result and "Release on Friday" in c.text]
+
+        async def press(label: str) -> list[Any]:
+            before = len(fake.calls)
+            update = await fake.push(
+                callback_update(
+                    fake,
+                    ivan.person,
+                    dict(card.buttons)[label],
+                    chat_id=room,
+                    message_id=card.message_id,
+                )
+            )
+            await fake.wait_handled(update["update_id"])
+            calls = fake.calls[before:]
+            assert not [c for c in calls if c.chat_id == str(room)], calls
+            (answer,) = [c for c in calls if c.method == "answerCallbackQuery"]
+            assert answer.data.get("text") == "Я ответил вам в личном чате.", answer.data
+            assert not answer.data.get("show_alert"), answer.data
+            return [c for c in calls if c.chat_id == "218" and c.result]
+
+        (asked,) = await press("Comment")
+        assert "Ваш комментарий?" in asked.text and "Отмена" in dict(asked.buttons)
+        assert "Reply" not in asked.text and "Ответьте" not in asked.text, asked.text
+        out = await ivan.say("Looks good")
+        assert any("Комментарий добавлен." in c.text for c in out), [c.text for c in out]
+
+        (asked,) = await press("Share")
+        assert "С кем поделиться?" in asked.text, asked.text
+        out = await ivan.say("@anna")
+        assert any("уже могут читать этот пост" in c.text for c in out), [c.text for c in out]
+        assert not [c for c in fake.sent(room) if "Looks good" in c.text or "@anna" in c.text]
 
 
 async def test_a_task_card_in_a_groups_chat_is_everyones(

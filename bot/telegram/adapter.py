@@ -13,7 +13,7 @@ import re
 import secrets
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager, suppress
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 import aiohttp
@@ -46,7 +46,7 @@ from bot.telegram.responses import hold_response_types
 from bot.telegram.sender import PLATFORM, TelegramSender
 from handlers.events import FileRef, Incoming, parse_command_line
 from handlers.i18n import translator
-from handlers.markup import Span, to_plain
+from handlers.markup import Markup, Span, to_plain
 from handlers.views import View
 from services import chats
 from services.errors import N_, DomainError
@@ -253,12 +253,9 @@ class TelegramAdapter:
             async with self._turn(event.chat.chat_id):
                 views = await self.workspace.handle(event)
                 alert = self._alert_text(event, views)
-                answered = True
-                try:
-                    await query.answer(text=alert, show_alert=alert is not None)
-                except TelegramAPIError as exc:  # e.g. a query too old to answer
-                    log.info("answer_failed", reason=exc.message)
                 if alert is not None:
+                    answered = True
+                    await self._answer(query, alert, show_alert=True)
                     views = [v for v in views if not v.private]  # the alert said that one
                 message = query.message if isinstance(query.message, Message) else None
                 shared_private = not event.chat.private and bool(views) and views[0].private
@@ -270,11 +267,24 @@ class TelegramAdapter:
                         wait_limit=REPLY_WAIT_LIMIT,
                     ):
                         views = views[1:]
-                await self._send_all(event, views)
+                note = await self._send_all(event, views, pressed=True)
+                if not answered:
+                    answered = True
+                    # where the presser's answer went is said to them alone, not to the
+                    # group: a toast, or an alert when they must do something first
+                    text = to_plain(note.body) if note is not None else None
+                    await self._answer(query, text, show_alert=note is not None and note.urgent)
         finally:
             if not answered:
                 with suppress(TelegramAPIError):
                     await query.answer()
+
+    @staticmethod
+    async def _answer(query: CallbackQuery, text: str | None, *, show_alert: bool) -> None:
+        try:
+            await query.answer(text=text, show_alert=show_alert)
+        except TelegramAPIError as exc:  # e.g. a query too old to answer
+            log.info("answer_failed", reason=exc.message)
 
     async def on_membership(self, update: ChatMemberUpdated) -> None:
         """The bot left or was removed from a group chat: the chat's binding goes."""
@@ -309,11 +319,19 @@ class TelegramAdapter:
         return text if 0 < len(text) <= ALERT_LIMIT else None
 
     async def _send_all(
-        self, event: Incoming, views: list[View], *, reply_to: int | None = None
-    ) -> None:
+        self,
+        event: Incoming,
+        views: list[View],
+        *,
+        reply_to: int | None = None,
+        pressed: bool = False,
+    ) -> PrivateNote | None:
         """Views go to the chat the event came from; in a group, a view meant for the
         actor alone goes to their private chat (Telegram has no message only one
-        member of a group sees), and the group is told where the answer went."""
+        member of a group sees), and the actor is told where the answer went: for a
+        typed command, in the group (nothing else of theirs was posted there); for a
+        button (`pressed`), the note is returned for the callback's answer, which only
+        the presser sees, and nothing is posted to the group."""
         await self.follow_language(event, views)
         chat_id = event.chat.chat_id
         shared = not event.chat.private
@@ -329,26 +347,36 @@ class TelegramAdapter:
             ]
         sent_public, _ = await self._deliver_each(chat_id, public, reply_to=reply_to)
         if not personal:
-            return
+            return None
         # a person's private chat with the bot has the person's own id
         privately, refused = await self._deliver_each(event.sender.external_id, personal)
-        if sent_public:
-            return
+        if sent_public and not pressed:
+            return None
+        note = self._where_it_went(event, privately, refused)
+        if pressed:
+            return note
+        await self._deliver_each(chat_id, [View(body=note.body)], reply_to=reply_to)
+        return None
+
+    def _where_it_went(self, event: Incoming, privately: bool, refused: bool) -> PrivateNote:
+        """What the actor is told of a private answer: that it is in their private chat,
+        or (urgent) that it could not get there and what to do."""
         tr = translator(normalize_locale(event.sender.language_code))
         if privately:
-            note = View(body=tr("I answered you in a private chat."))
-        elif not refused:
-            note = View(body=tr("I could not reach your private chat just now; please try again."))
-        else:
-            link = "https://t.me/" + self.username
-            note = View(
-                body=tr(
-                    "I cannot write to you privately yet. Open a chat with me, press Start, "
-                    "and ask again: {link}",
-                    link=link,
-                )
+            return PrivateNote(tr("I answered you in a private chat."))
+        if not refused:
+            return PrivateNote(
+                tr("I could not reach your private chat just now; please try again."), urgent=True
             )
-        await self._deliver_each(chat_id, [note], reply_to=reply_to)
+        link = "https://t.me/" + self.username
+        return PrivateNote(
+            tr(
+                "I cannot write to you privately yet. Open a chat with me, press Start, "
+                "and ask again: {link}",
+                link=link,
+            ),
+            urgent=True,
+        )
 
     async def _deliver_each(
         self, chat_id: str, views: list[View], *, reply_to: int | None = None
@@ -373,6 +401,14 @@ class TelegramAdapter:
                 log.warning("reply_failed", chat_id=chat_id, reason=exc.message)
             reply_to = None
         return arrived, refused
+
+
+@dataclass(frozen=True, slots=True)
+class PrivateNote:
+    """Where a person's private answer went, said to them in a group chat."""
+
+    body: Markup
+    urgent: bool = False  # it did not arrive: they must do something first
 
 
 def anonymous_command(message: Message, bot_username: str) -> bool:
