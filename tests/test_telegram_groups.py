@@ -897,3 +897,36 @@ async def test_removing_someone_names_the_groups_chats_they_may_still_read(
             "The bot does not see who is in a chat: if <b>Lucy</b> is in the chat Rebrand (Telegram "
             "«Chat -100761»), remove them there too" in out[-1].text
         ), out[-1].text
+
+async def test_open_on_an_archived_groups_event_sends_the_card_privately(
+    sqlite_url: str, fake: FakeTelegram
+) -> None:
+    """Dev archived, Anna presses Open on its event's card in Dev's chat: the read-only
+    card (no buttons) goes to her private chat, as before the archive, not into a toast;
+    her toast says where it went."""
+    async with running(sqlite_url, fake):
+        anna = Chat(fake, Person(220, "Anna", "en", username="anna"))
+        await anna.say("/start", expect=2)
+        await anna.say("/groups new Dev")
+        room = -100785
+        await _in_group(fake, anna.person, room, "/bind Dev")
+        await _in_group(fake, anna.person, room, "/event Review tomorrow 10:00")
+        (card,) = [c for c in fake.sent(room) if c.result and "Review" in c.text]
+        await anna.say("/groups archive Dev")
+        before = len(fake.calls)
+        update = await fake.push(
+            callback_update(
+                fake,
+                anna.person,
+                dict(card.buttons)["Open"],
+                chat_id=room,
+                message_id=card.message_id,
+            )
+        )
+        await fake.wait_handled(update["update_id"])
+        calls = fake.calls[before:]
+        (own,) = [c for c in calls if c.chat_id == "220" and c.text]
+        assert "Review" in own.text and "read only" in own.text, own.text
+        (answer,) = [c for c in calls if c.method == "answerCallbackQuery"]
+        assert answer.data.get("text") == "I answered you in a private chat.", answer.data
+        assert not [c for c in calls if c.chat_id == str(room)], calls

@@ -305,7 +305,9 @@ class TelegramAdapter:
     @staticmethod
     def _alert_text(event: Incoming, views: list[View]) -> str | None:
         """In a group, a short private answer to a button press shows only to the presser,
-        alone or beside the new state of the message pressed (an edit everyone sees)."""
+        alone or beside the new state of the message pressed (an edit everyone sees). A
+        card (a view of an item, or more than one line) is no such answer: it goes to
+        the presser's private chat, where it can be read again."""
         if event.chat.private:
             return None
         personal = [v for v in views if v.private]
@@ -313,9 +315,11 @@ class TelegramAdapter:
         if len(personal) != 1 or len(edits) > 1 or (edits and not edits[0].edit):
             return None
         view = personal[0]
-        if view.buttons or view.image or view.file:
+        if view.buttons or view.image or view.file or view.ref is not None:
             return None
-        text = to_plain(view.body)
+        text = to_plain(view.body).strip()
+        if "\n" in text:
+            return None
         return text if 0 < len(text) <= ALERT_LIMIT else None
 
     async def _send_all(
