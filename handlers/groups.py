@@ -4,6 +4,7 @@ archive and restore."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from handlers.common import unknown_action
@@ -244,8 +245,9 @@ async def groups_command(ctx: Ctx) -> Any:
     if verb in ("new", "create", "новая", "создать"):
         return await _create_from_text(ctx, rest)
     if verb in RESTORE_WORDS and rest:  # an archived group is in no list: found by name
-        group = await groups.restore(ctx.session, ctx.me, rest)
+        group, people = await groups.restore(ctx.session, ctx.me, rest)
         await _remind_again(ctx, group)
+        await _tell_everyone(ctx, group, people, _restored)
         done = View(body=ctx.tr("{group} is back from the archive.", group=bold(group.name)))
         card = await card_view(ctx, group)
         done.body = [*done.body, Span("\n\n"), *card.body]
@@ -309,21 +311,7 @@ async def groups_command(ctx: Ctx) -> Any:
 
 async def _archive(ctx: Ctx, group_id: int) -> View:
     group, people = await groups.archive(ctx.session, ctx.me, group_id)
-    who = ctx.me.name
-    for user_id in people:
-        await ctx.notify(
-            user_id,
-            "group_added",
-            lambda tr: View(
-                body=tr(
-                    "{person} archived the group {group}: the project is over. Its tasks, "
-                    "events and files stay in /tasks, /events and /drive, to read: nothing "
-                    "can be added to them or changed.",
-                    person=bold(who),
-                    group=bold(group.name),
-                )
-            ),
-        )
+    await _tell_everyone(ctx, group, people, _archived)
     return View(
         body=ctx.tr(
             "{group} is archived: it left the lists, its invites stopped working, its "
@@ -333,6 +321,43 @@ async def _archive(ctx: Ctx, group_id: int) -> View:
             name=group.name,
         )
     )
+
+
+def _archived(tr: Translator, person: str, group: str) -> Markup:
+    return tr(
+        "{person} archived the group {group}: the project is over. Its tasks, "
+        "events and files stay in /tasks, /events and /drive, to read: nothing "
+        "can be added to them or changed.",
+        person=bold(person),
+        group=bold(group),
+    )
+
+
+def _restored(tr: Translator, person: str, group: str) -> Markup:
+    return tr(
+        "{person} brought the group {group} back from the archive: its tasks, events, "
+        "posts and files can be added to and changed again.",
+        person=bold(person),
+        group=bold(group),
+    )
+
+
+async def _tell_everyone(
+    ctx: Ctx,
+    group: Group,
+    people: list[int],
+    said: Callable[[Translator, str, str], Markup],
+) -> None:
+    """A group archived or back from the archive: its members are told, and so are the
+    chats that speak for it (/bind), as everyone's notice there."""
+    who = ctx.me.name
+
+    def notice(tr: Translator) -> View:
+        return View(body=said(tr, who, group.name))
+
+    for user_id in people:
+        await ctx.notify(user_id, "group_added", notice)
+    await ctx.notify_group(group, "group", notice)
 
 
 async def _remind_again(ctx: Ctx, group: Group) -> None:

@@ -428,15 +428,20 @@ async def archive(session: AsyncSession, actor: Actor, group_id: int) -> tuple[G
         pass
     else:
         await drop_group_reminders(session, group.id)
-    people = await session.scalars(
-        select(GroupMember.user_id).where(GroupMember.group_id == group.id)
-    )
     await session.flush()
-    return group, sorted(people.all())
+    return group, await _member_ids(session, group.id)
 
 
-async def restore(session: AsyncSession, actor: Actor, name: str) -> Group:
-    """An archived group of the actor's team, by its name, back in the lists."""
+async def _member_ids(session: AsyncSession, group_id: int) -> list[int]:
+    people = await session.scalars(
+        select(GroupMember.user_id).where(GroupMember.group_id == group_id)
+    )
+    return sorted(people.all())
+
+
+async def restore(session: AsyncSession, actor: Actor, name: str) -> tuple[Group, list[int]]:
+    """An archived group of the actor's team, by its name, back in the lists. Returns the
+    group and its members, to be told."""
     group = await session.scalar(
         select(Group).where(
             Group.team_id == actor.team_id,
@@ -448,7 +453,7 @@ async def restore(session: AsyncSession, actor: Actor, name: str) -> Group:
         raise DomainError(N_("There is no archived group called {name}."), name=name.strip())
     group.archived = False
     await session.flush()
-    return group
+    return group, await _member_ids(session, group.id)
 
 
 async def member_count(session: AsyncSession, group_id: int) -> int:

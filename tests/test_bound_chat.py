@@ -339,3 +339,36 @@ async def test_a_dropped_form_is_told_to_its_owner_not_on_the_groups_list(
     assert to_plain(listing.body).startswith("Tasks of"), shown(views)
     (note,) = [v for v in views if v.private]
     assert "Незаконченная форма" in to_plain(note.body), shown(views)
+
+
+async def test_archiving_and_restoring_a_group_is_told_to_its_members_and_chat(
+    sqlite_app: App,
+) -> None:
+    """Anna archives Design, then brings it back: Boris, a member, hears of both (in
+    Russian), and so does Design's chat, in the team's language; Petr, outside, hears
+    of neither."""
+    room = await calendar_room(sqlite_app)
+    anna = ConsoleDriver(sqlite_app, user="Anna", lang="en", timezone="Europe/Berlin")
+    await anna.say("/groups archive Design")
+    out = await anna.say("/groups restore Design")
+    assert "Design is back from the archive." in out, out
+    async with room.ws.sessionmaker() as session:
+        rows = await session.execute(
+            select(User.name, OutboxMessage.payload)
+            .outerjoin(User, User.id == OutboxMessage.user_id)
+            .where(OutboxMessage.kind.in_(("group", "group_added")))
+            .order_by(OutboxMessage.id)
+        )
+        told = [(name, to_plain(View.from_dict(payload).body)) for name, payload in rows.all()]
+    boris = [text for name, text in told if name == "Boris" and "архив" in text]
+    chat = [text for name, text in told if name is None]
+    assert len(boris) == 2 and "отправил(а) группу Design в архив" in boris[0], told
+    assert "вернул(а) группу Design из архива" in boris[1], told
+    assert chat == [
+        "Anna archived the group Design: the project is over. Its tasks, events and files "
+        "stay in /tasks, /events and /drive, to read: nothing can be added to them or "
+        "changed.",
+        "Anna brought the group Design back from the archive: its tasks, events, posts and "
+        "files can be added to and changed again.",
+    ], told
+    assert not [name for name, _text in told if name == "Petr"], told
