@@ -298,6 +298,7 @@ async def test_bind_in_a_chat_bound_to_an_archived_group_says_it_is_archived(
     said = shown(await room.say("Anna", "bind", "Design"))
     assert "Design is archived" in said, said
 
+
 async def test_the_groups_cards_and_lists_keep_the_teams_zone_whoever_asks(
     sqlite_app: App,
 ) -> None:

@@ -898,6 +898,7 @@ async def test_removing_someone_names_the_groups_chats_they_may_still_read(
             "«Chat -100761»), remove them there too" in out[-1].text
         ), out[-1].text
 
+
 async def test_open_on_an_archived_groups_event_sends_the_card_privately(
     sqlite_url: str, fake: FakeTelegram
 ) -> None:
