@@ -78,9 +78,13 @@ async def create_from_text(
         values["group_id"] = group.id
         rest = rest[: group_match.start()] + " " + after
     elif "group_id" not in values:
+        # a template's group gives way to the chat's: it applies where no chat speaks
+        # for a group
         bound = await _chat_group_id(ctx)
         if bound is not None:
             values["group_id"] = bound
+        elif values.get("_template_group") is not None:
+            values["group_id"] = values["_template_group"]
         elif ctx.me.is_extranet and parent_id is None:  # a subtask is its parent's group's
             only = await _only_group(ctx)
             if only is None:  # which of theirs: asked, the line waits for the answer
@@ -127,6 +131,7 @@ async def create_from_text(
     for index, token in enumerate(people):
         found_people = await users.find_people(ctx.session, ctx.me, token)
         if index == 0:
+            values.pop("responsible", None)  # a template's gives way to the one said
             if len(found_people) == 1:
                 values["responsible"] = found_people[0].id
                 continue
@@ -145,8 +150,9 @@ async def create_from_text(
     values["accomplices"] = [*(values.get("accomplices") or ()), *accomplices]  # a template's too
     if "responsible" not in values and not notes:
         values["responsible"] = ctx.me.user_id
-    if notes:
-        return [*notes, await start_new(ctx, values)]
+    if notes:  # asked who is responsible: nothing is saved before the answer
+        question = await start_new(ctx, values)
+        return [*notes, *([question] if isinstance(question, View) else question or [])]
     return await create(ctx, values)
 
 
@@ -190,12 +196,16 @@ async def _only_group(ctx: Ctx) -> int | None:
 
 
 async def create(ctx: Ctx, values: dict[str, Any]) -> list[View]:
+    responsible_id = int(values.get("responsible") or ctx.me.user_id)
+    if values.get("_template"):  # its responsible, said or asked, leaves its other parts
+        for role in ("accomplices", "auditors"):
+            values[role] = [uid for uid in values.get(role) or () if uid != responsible_id]
     task = await tasks.create_task(
         ctx.session,
         ctx.me,
         values["title"],
         description=values.get("description") or "",
-        responsible_id=int(values.get("responsible") or ctx.me.user_id),
+        responsible_id=responsible_id,
         deadline=as_moment(values.get("deadline")),
         group_id=values.get("group_id"),
         parent_id=values.get("parent_id"),

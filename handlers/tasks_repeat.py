@@ -302,13 +302,14 @@ async def template_defaults(ctx: Ctx, template: Any) -> dict[str, Any]:
     said after its name, @person or #group, goes before them)."""
     setup = await tasks_templates.template_setup(ctx.session, ctx.me, template)
     values: dict[str, Any] = {
+        "_template": True,  # a responsible said or asked replaces its own, see create()
         "accomplices": setup.accomplices,
         "auditors": setup.auditors,
         "needs_approval": setup.needs_approval,
         "responsible_may_change_deadline": setup.responsible_may_change_deadline,
     }
-    if setup.group_id is not None:
-        values["group_id"] = setup.group_id
+    if setup.group_id is not None:  # a bound chat's group comes first: create_from_text
+        values["_template_group"] = setup.group_id
     if setup.responsible_id is not None:
         values["responsible"] = setup.responsible_id
     return values

@@ -373,3 +373,26 @@ async def test_archiving_and_restoring_a_group_is_told_to_its_members_and_chat(
         "files can be added to and changed again.",
     ], told
     assert not [name for name, _text in told if name == "Petr"], told
+
+async def test_a_template_s_group_gives_way_to_the_chat_s(sqlite_app: App) -> None:
+    """A task made of a template in a bound chat is the chat's group's, whatever group
+    the template has; in an archived group's chat none is made. In a private chat the
+    template's group is kept."""
+    anna = ConsoleDriver(sqlite_app, user="Anna", lang="en")
+    await anna.say("/start")
+    await anna.say("/groups new Dev")
+    await anna.say("/groups new Design")
+    await anna.say("/task Weekly report #Dev")
+    await anna.say("/task 1 template Rep")
+    room = Room(sqlite_app, "room-design")
+    await room.say("Anna", "bind", "Design")
+    views = await room.say("Anna", "task", "from Rep")
+    assert "Task #2 created." in shown(views) and "Group: Design" in shown(views), shown(views)
+    out = await anna.say("/task from Rep")
+    assert "Task #3 created." in out and "Group: Dev" in out, out
+
+    await anna.say("/groups archive Design")
+    views = await room.say("Anna", "task", "from Rep")
+    assert "Design is archived" in shown(views) and "created" not in shown(views), shown(views)
+    out = await anna.say("/tasks")
+    assert "#4" not in out, out

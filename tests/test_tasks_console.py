@@ -1773,6 +1773,38 @@ async def test_a_template_keeps_the_group_people_and_settings_and_templates_are_
     assert "Template Another one deleted." in out and "Task templates (1)" in out
 
 
+async def test_a_person_said_after_a_template_replaces_its_responsible(
+    sqlite_app: App,
+) -> None:
+    boss, anna = await team(sqlite_app, "en", "Boss", "Anna")
+    await team_member(sqlite_app, boss, "Petr")
+    await boss.say("/groups new Dev")
+    await boss.say("/task Weekly report #Dev @Petr @Anna")
+    await boss.say("/task 1 template Rep")
+    # Anna, a co-executor of the template, is said to be responsible: she is, and only that
+    out = await boss.say("/task from Rep @Anna tomorrow")
+    assert "Task #2 created." in out and "responsible Anna" in out, out
+    assert "Co-executors" not in out, out
+
+
+async def test_someone_unknown_said_after_a_template_is_asked_about_first(
+    sqlite_app: App,
+) -> None:
+    boss, anna = await team(sqlite_app, "en", "Boss", "Anna")
+    await team_member(sqlite_app, boss, "Petr")
+    await boss.say("/groups new Dev")
+    await boss.say("/task Weekly report #Dev @Petr @Anna")
+    await boss.say("/task 1 template Rep")
+    out = await boss.say("/task from Rep @Nobodyx")
+    assert "I don't know anyone called @Nobodyx." in out, out
+    assert "Who is responsible?" in out and "created" not in out, out
+    async with sqlite_app.workspace.sessionmaker() as s:
+        assert len((await s.execute(select(tasks.Task))).scalars().all()) == 1
+    out = await boss.say("Anna")
+    assert "Task #2 created." in out and "responsible Anna" in out, out
+    assert "Co-executors" not in out, out
+
+
 async def test_templates_are_listed_in_russian(sqlite_app: App) -> None:
     boss = ConsoleDriver(sqlite_app, user="Анна", lang="ru")
     await boss.say("/start")
