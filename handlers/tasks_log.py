@@ -11,6 +11,7 @@ from handlers.forms import Field, Form
 from handlers.i18n import N_
 from handlers.markup import Span, bold, italic, join_lines
 from handlers.tasks_panels import checklist_view
+from handlers.tasks_shared import changed
 from handlers.views import Button, View
 from services import tasks_history, tasks_work
 from services.tasks_history import ITEM_DELETED, ITEM_DONE, ITEM_UNDONE, TIME_CHANGED, TIME_DELETED
@@ -107,10 +108,9 @@ async def pressed(ctx: Ctx, verb: str) -> Any:
         view = await checklist_view(ctx, item.task_id, item_id=item.id)
         question = ctx.tr("Delete the item “{text}”?", text=item.text)
         return _ask(view, question, f"t:cy:{item.id}", f"t:ck:{item.task_id}", ctx)
-    if verb == "cy":
-        return await checklist_view(
-            ctx, await tasks_work.delete_item(ctx.session, ctx.me, ctx.int_arg(1))
-        )
+    if verb == "cy":  # the task changed, as after a tick: everyone's card shows it
+        task_id = await tasks_work.delete_item(ctx.session, ctx.me, ctx.int_arg(1))
+        return changed(await checklist_view(ctx, task_id), task_id)
     if verb == "hi":
         return await history_view(ctx, ctx.int_arg(1), ctx.page_arg(2))
     if verb == "tl":

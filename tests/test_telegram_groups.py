@@ -794,6 +794,7 @@ async def test_settings_and_checklist_pressed_on_a_groups_card_refresh_everyones
         await _in_group(fake, anna.person, room, "/bind Dev")
         await anna.say("/task Release notes #Dev")
         await anna.say("/task 1 check Draft")
+        await anna.say("/task 1 check Review")
         before = len(fake.calls)
         await _in_group(fake, anna.person, room, "/task 1")
         (card,) = [c for c in fake.calls[before:] if c.chat_id == str(room) and c.text]
@@ -816,7 +817,14 @@ async def test_settings_and_checklist_pressed_on_a_groups_card_refresh_everyones
 
         calls = await press("t:cx:1")
         (edit,) = [c for c in calls if c.method == "editMessageText"]
-        assert "Checklist: 1 of 1 done" in edit.text, edit.text
+        assert "Checklist: 1 of 2 done" in edit.text, edit.text
+        (own,) = [c for c in calls if c.chat_id == "219" and c.text]
+        assert "Checklist of #1: 1 of 2 done" in own.text, own.text
+
+        await press("t:cd:2")  # deleting an item is asked first; Yes refreshes it too
+        calls = await press("t:cy:2")
+        (edit,) = [c for c in calls if c.method == "editMessageText"]
+        assert edit.chat_id == str(room) and "Checklist: 1 of 1 done" in edit.text, edit.text
         (own,) = [c for c in calls if c.chat_id == "219" and c.text]
         assert "Checklist of #1: 1 of 1 done" in own.text, own.text
 
