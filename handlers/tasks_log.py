@@ -12,8 +12,9 @@ from handlers.i18n import N_
 from handlers.markup import Span, bold, italic, join_lines
 from handlers.tasks_panels import checklist_view
 from handlers.tasks_shared import changed
+from handlers.tasks_views import read_only
 from handlers.views import Button, View
-from services import tasks_history, tasks_work
+from services import tasks, tasks_history, tasks_work
 from services.tasks_history import ITEM_DELETED, ITEM_DONE, ITEM_UNDONE, TIME_CHANGED, TIME_DELETED
 
 router = Router(__name__)
@@ -67,6 +68,8 @@ async def time_view(ctx: Ctx, task_id: int, page_no: int = 1) -> View:
     if not page.items:
         lines.append(ctx.tr("No time logged yet."))
     view = View(body=[], ref=f"task:{task_id}", edit=True)
+    # an archived group's entries are read, not corrected
+    locked = await read_only(ctx, await tasks.get_task(ctx.session, ctx.me, task_id))
     first = (page.page - 1) * 5 + 1
     for number, (entry, name) in enumerate(page.items, start=first):
         lines.append(
@@ -83,7 +86,7 @@ async def time_view(ctx: Ctx, task_id: int, page_no: int = 1) -> View:
         )
         if entry.comment:
             lines.append([italic(entry.comment)])
-        if await tasks_history.may_correct(ctx.session, ctx.me, entry):
+        if not locked and await tasks_history.may_correct(ctx.session, ctx.me, entry):
             view.row(
                 Button(ctx.tr.s("Change {n}", n=str(number)), f"t:te:{entry.id}"),
                 Button(ctx.tr.s("Delete {n}", n=str(number)), f"t:tr:{entry.id}"),

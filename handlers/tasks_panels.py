@@ -65,11 +65,10 @@ async def comment_view(ctx: Ctx, comment_id: int) -> View:
         when=ctx.tr.when(comment.created_at),
     )
     view = View(body=[*head, Span("\n"), Span(comment.text)], ref=f"task:{task.id}:{comment.id}")
-    view.row(
-        Button(ctx.tr.s("Reply"), f"t:cr:{task.id}:{comment.id}"),
-        Button(ctx.tr.s("Comments"), f"t:c:{task.id}"),
-    )
-    return view
+    comments = Button(ctx.tr.s("Comments"), f"t:c:{task.id}")
+    if await read_only(ctx, task):  # an archived group's: read, not answered
+        return view.row(comments)
+    return view.row(Button(ctx.tr.s("Reply"), f"t:cr:{task.id}:{comment.id}"), comments)
 
 
 CHECK_PAGE = 10
@@ -150,16 +149,16 @@ async def more_view(ctx: Ctx, task_id: int) -> View:
         for name, seconds in per_person:
             lines.append([Span(f"• {name}: {ctx.tr.duration(timedelta(seconds=seconds))}")])
     view = View(body=join_lines(lines), ref=f"task:{task.id}", edit=True)
-    if await read_only(ctx, task):  # its settings are read, not changed
-        return view.row(Button(ctx.tr.s("Back"), f"t:o:{task.id}"))
+    log_row = [Button(ctx.tr.s("History"), f"t:hi:{task.id}")]
+    if total:
+        log_row.insert(0, Button(ctx.tr.s("Time entries"), f"t:tl:{task.id}"))
+    if await read_only(ctx, task):  # its settings, history and time are read, not changed
+        return view.row(*log_row, Button(ctx.tr.s("Back"), f"t:o:{task.id}"))
     if tasks.can_manage(ctx.me, task):
         view.row(
             Button(ctx.tr.s("Approval on/off"), f"t:ap:{task.id}"),
             Button(ctx.tr.s("Deadline rights on/off"), f"t:fl:{task.id}"),
         )
-    log_row = [Button(ctx.tr.s("History"), f"t:hi:{task.id}")]
-    if total:
-        log_row.insert(0, Button(ctx.tr.s("Time entries"), f"t:tl:{task.id}"))
     view.row(*log_row)
     if tasks.may_edit(ctx.me, task):  # others are not offered what they may not do
         view.row(

@@ -253,10 +253,10 @@ async def card_view(
         Button(tr.s("Checklist"), f"t:ck:{task.id}"),
         Button(tr.s("Subtasks"), f"t:sb:{task.id}"),
     )
-    if read_only:  # nothing is changed; one's running timer still stops
-        if facts.timer_here:
-            view.row(Button(tr.s("⏹ Stop timer"), f"t:tx:{task.id}"))
-        return view
+    more = Button(tr.s("More"), f"t:m:{task.id}")
+    if read_only:  # nothing is changed; one's running timer still stops; More is read
+        stop = [Button(tr.s("⏹ Stop timer"), f"t:tx:{task.id}")] if facts.timer_here else []
+        return view.row(*stop, more)
     timer_button = (
         Button(tr.s("⏹ Stop timer"), f"t:tx:{task.id}")
         if facts.timer_here
@@ -276,8 +276,7 @@ async def card_view(
         last.append(Button(tr.s("Deadline"), f"t:dl:{task.id}"))
     if task.is_open and (manager or responsible_here):
         last.append(Button(tr.s("Delegate"), f"t:dg:{task.id}"))
-    view.row(*last, Button(tr.s("More"), f"t:m:{task.id}"))
-    return view
+    return view.row(*last, more)
 
 
 async def status_buttons(ctx: Ctx, task: Task, doer: bool | None = None) -> list[Button]:

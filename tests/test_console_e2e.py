@@ -509,11 +509,14 @@ async def test_an_archived_groups_things_are_listed_to_read(sqlite_app: App) -> 
 
 async def test_an_archived_groups_cards_offer_only_reading(sqlite_app: App) -> None:
     """A card of an archived group's task, event, post or poll says it is read-only and
-    offers only what reads: no Complete, Deadline, Comment, Accept, Like or vote."""
+    offers only what reads: no Complete, Deadline, Comment, Accept, Like or vote; a
+    task's history, time entries and whole comments are read, not changed or answered."""
     boss = ConsoleDriver(sqlite_app, user="Boss", lang="en")
     await boss.say("/start")
     await boss.say("/groups new Site project")
     await boss.say("/task Build landing page #Site")
+    await boss.say("/task 1 time 1h")
+    await boss.say("/task 1 comment " + " ".join(f"word{i}" for i in range(150)))
     await boss.say("/post #Site Kickoff on Monday")
     await boss.say("/event Site review tomorrow 15:00 #Site")
     await boss.say("/poll #Site Colour? | Red | Blue")
@@ -524,9 +527,19 @@ async def test_an_archived_groups_cards_offer_only_reading(sqlite_app: App) -> N
 
     out = await boss.say("/task 1")
     assert "Archived group — read only" in out, out
-    assert labels() == {"Comments", "Checklist", "Subtasks"}, labels()
-    await boss.press("Comments")
-    assert labels() == {"Back"}, labels()
+    assert labels() == {"Comments (1)", "Checklist", "Subtasks", "More"}, labels()
+    await boss.press("More")
+    assert labels() == {"Time entries", "History", "Back"}, labels()
+    out = await boss.press("Time entries")
+    assert "Time on #1: 1 h" in out and labels() == {"Back"}, labels()
+    await boss.press("Back")
+    out = await boss.press("History")
+    assert "History of #1" in out and labels() == {"Back"}, labels()
+    await boss.say("/task 1")
+    await boss.press("Comments (1)")
+    assert labels() == {"Read whole: Boss", "Back"}, labels()
+    out = await boss.press("Read whole: Boss")
+    assert "word149" in out and labels() == {"Comments"}, labels()
     await boss.say("/task 1")
     await boss.press("Checklist")
     assert labels() == {"Back"}, labels()
