@@ -374,6 +374,7 @@ async def test_archiving_and_restoring_a_group_is_told_to_its_members_and_chat(
     ], told
     assert not [name for name, _text in told if name == "Petr"], told
 
+
 async def test_a_template_s_group_gives_way_to_the_chat_s(sqlite_app: App) -> None:
     """A task made of a template in a bound chat is the chat's group's, whatever group
     the template has; in an archived group's chat none is made. In a private chat the
