@@ -31,7 +31,13 @@ from services.calendar_times import (
 )
 from services.errors import N_, DomainError
 from services.parsing import DATE_EXAMPLES, find_when, has_time, parse_when
-from services.parsing_days import find_day_range, find_last_day, find_last_weekday, midnight
+from services.parsing_days import (
+    find_day_range,
+    find_last_day,
+    find_last_weekday,
+    hide_bare_months,
+    midnight,
+)
 from services.parsing_said import normalize_dates
 
 DEFAULT_LENGTH = timedelta(hours=1)
@@ -214,7 +220,7 @@ def parse_event(text: str, locale: str, tz: str, now: datetime | None = None) ->
     if match:
         raw = _strip(raw, match)
         if match.group(4) is None:  # "31.12": at what time? "31.12 в 18", "15.06 вечером"
-            said = find_when(raw, locale, tz, now)
+            said = find_when(hide_bare_months(raw), locale, tz, now)
             if all_day or said is None or not has_time(said.fragment):
                 if all_day:
                     day = _dmy(match, zone, now).astimezone(zone).date()
@@ -242,7 +248,8 @@ def parse_event(text: str, locale: str, tz: str, now: datetime | None = None) ->
         else:
             start = _dmy(match, zone, now)
     else:
-        found = find_when(raw, locale, tz, now)
+        # "Планёрка по бюджету на декабрь в 10": the month is the title's, not the day
+        found = find_when(hide_bare_months(raw), locale, tz, now)
         if found is not None:
             start = found.when
             slot = found.fragment

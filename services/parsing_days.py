@@ -258,7 +258,7 @@ _MONTH_ANY_FORM = re.compile(
     re.IGNORECASE,
 )
 _DAY_BEFORE = re.compile(r"\d{1,2}(?:-?(?:го|е|ое|st|nd|rd|th))?\.?,?\s*\Z", re.IGNORECASE)
-_DAY_AFTER = re.compile(r"\s*\d{1,2}(?:st|nd|rd|th)?(?![\d:.])", re.IGNORECASE)
+_DAY_AFTER = re.compile(r"(?:\s+on)?(?:\s+the)?\s*\d{1,2}(?:st|nd|rd|th)?(?![\d:.])", re.IGNORECASE)
 
 
 def hide_bare_months(text: str) -> str:

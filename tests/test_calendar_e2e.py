@@ -943,3 +943,17 @@ async def test_move_all_on_a_date_moved_on_its_own_counts_from_its_shown_time(
     assert "You moved every date of Standup to 10:30–10:45, every day." in out, out
     out = await boss.say("/events next week")
     assert out.count("10:30–10:45  Standup") == 6 and out.count("16:30–16:45  Standup") == 1, out
+
+
+async def test_a_month_said_without_a_day_is_the_events_title(sqlite_app: App) -> None:
+    """ "на декабрь", "for December": what the meeting is about, not the day it is on."""
+    boss = ConsoleDriver(sqlite_app, user="Boss", lang="ru")
+    await boss.say("/start")
+    out = await boss.say("/event Планёрка по бюджету на декабрь завтра в 10")
+    assert "📅 Планёрка по бюджету на декабрь\nКогда: завтра 10:00–11:00" in out
+    out = await boss.say("/event Планёрка на декабрь 10:00")
+    assert "📅 Планёрка на декабрь\nКогда: " in out and "декабр" not in out.split("Когда: ")[1]
+    boss = ConsoleDriver(sqlite_app, user="Anna", lang="en")
+    await boss.say("/start")
+    out = await boss.say("/event Budget for December at 10")
+    assert "📅 Budget for December\nWhen: " in out and "Dec" not in out.split("When: ")[1]
