@@ -28,13 +28,13 @@ NONE_WORDS = {"-", "no", "none", "нет", "без срока"}
 
 # -- deadlines ----------------------------------------------------------------
 
-END_OF_DAY = 18
-START_OF_DAY = 9  # as "утром" / "morning" reads
 LAST_MINUTE = 23 * 60 + 59  # a working day ending at 24:00 gives 23:59
 _HOUR_ONLY = re.compile(
     r"\b(?:at|в)\s+(\d{1,2})\b(?!\s*(?:час|hour|мин|min|утра|дня|вечера|ночи|am|pm))",
     re.IGNORECASE,
 )
+# days said from today, which a night shift's small hours count from the shift's evening
+_RELATIVE_DAY = re.compile(r"\b(?:today|tomorrow|сегодня|завтра|послезавтра)\b", re.IGNORECASE)
 
 
 async def schedule_of_actor(ctx: Ctx) -> Schedule:
@@ -43,24 +43,17 @@ async def schedule_of_actor(ctx: Ctx) -> Schedule:
     return await schedule_of(ctx.session, user) if user is not None else Schedule()
 
 
-async def workday_of(ctx: Ctx) -> tuple[int, int]:
-    """The minutes the actor's working day starts and ends (see with_default_time)."""
-    schedule = await schedule_of_actor(ctx)
-    return schedule.start_minute, schedule.end_minute
-
-
 async def at_working_time(
     ctx: Ctx, moment: datetime, fragment: str, *, start: bool = False
 ) -> datetime:
     """with_default_time in the actor's zone and working day; the schedule is read only
     when the text named no time (it is not needed then, and /task is a hot path)."""
-    workday = (START_OF_DAY * 60, END_OF_DAY * 60) if has_time(fragment) else None
     return with_default_time(
         moment,
         fragment,
         ctx.me.timezone,
         start=start,
-        workday=workday or await workday_of(ctx),
+        schedule=None if has_time(fragment) else await schedule_of_actor(ctx),
     )
 
 
@@ -71,14 +64,17 @@ def with_default_time(
     now: datetime | None = None,
     *,
     start: bool = False,
-    workday: tuple[int, int] = (START_OF_DAY * 60, END_OF_DAY * 60),
+    schedule: Schedule | None = None,
 ) -> datetime:
     """A date said without a time ("tomorrow", "by Friday") means the end of the
-    working day there (`workday`: its start and end minutes, see workday_of), not this
+    working day there (`schedule`'s, Monday to Friday 9:00-18:00 without one), not this
     very minute or midnight; "today" said after the working day means the end of the
-    day, not an hour already past. With `start` (when something is to be done, a CRM
-    call) it means the start of the working day, and "today" said after that, the
-    moment it was said."""
+    day, not an hour already past, and in the small hours of a night shift (03:00 of
+    22:00-06:00) the running shift, ending this morning, as the Today button does
+    ("tomorrow" the next one). With `start` (when something is to be done, a CRM call)
+    it means the start of the working day, and "today" said after that, the moment it
+    was said."""
+    schedule = schedule or Schedule()
     local = moment.astimezone(ZoneInfo(tz))
     hour_only = _HOUR_ONLY.search(fragment)
     if hour_only and not re.search(r"\d[:.]\d", fragment):
@@ -90,8 +86,10 @@ def with_default_time(
             return local.astimezone(ZoneInfo("UTC"))
     if has_time(fragment):
         return moment
-    default = at_minute(local, workday[0] if start else workday[1])
     current = (now or utcnow()).astimezone(ZoneInfo(tz))
+    if not start and _RELATIVE_DAY.search(fragment):
+        local -= current.date() - shift_date(schedule, current, tz)
+    default = at_minute(local, schedule.start_minute if start else schedule.end_minute)
     if default <= current and default.date() == current.date():
         if start:
             return moment

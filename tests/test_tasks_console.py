@@ -830,6 +830,20 @@ async def test_today_in_the_small_hours_of_a_night_shift_ends_this_morning(
     assert ahead[1] - ahead[0] == timedelta(days=1), ahead
 
 
+async def test_today_typed_in_the_small_hours_of_a_night_shift_ends_this_morning(
+    sqlite_app: App,
+) -> None:
+    """Typed as the buttons read it: at about 03:00 of a 22:00-06:00 shift "today" is
+    the running shift, due at 06:00 this morning, and "завтра" the next one."""
+    oleg = ConsoleDriver(sqlite_app, user="Oleg", lang="en", timezone=_zone_at(3))
+    await oleg.say("/start")
+    await oleg.say("/day schedule mon-sun 22:00-06:00")
+    out = await oleg.say("/task Fix the pump today")
+    assert "Deadline: today 06:00" in out, out
+    out = await oleg.say("/task Oil the pump завтра")
+    assert "Deadline: tomorrow 06:00" in out, out
+
+
 async def test_an_event_on_a_bare_date_asks_for_the_time(sqlite_app: App) -> None:
     boss = ConsoleDriver(sqlite_app, user="Boss", lang="en")
     await boss.say("/start")
