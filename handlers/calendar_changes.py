@@ -92,17 +92,14 @@ async def answer_view(ctx: Ctx, event_id: int, status: str, key: int | None = No
     return view
 
 
-async def tell_attendees(ctx: Ctx, event: Event, build: Any) -> None:
+async def tell_changed(ctx: Ctx, event: Event, build: Any, *, in_chats: bool = True) -> None:
+    """A move, a cancellation or an edit is told to the event's people, each in their own
+    language and zone, and (`in_chats`) posted in the chats bound to its group
+    (everyone's notice, in the team's), as a group's new task or post is; not in the
+    chat it was typed in, which shows it, nor for an archived group."""
     for user_id in await calendar.people_to_tell(ctx.session, event):
         await ctx.notify(user_id, "event", build, ref=f"event:{event.parent_id or event.id}")
-
-
-async def tell_moved(ctx: Ctx, event: Event, build: Any) -> None:
-    """A move is told to the event's people, each in their own language and zone, and
-    posted in the chats bound to its group (everyone's notice, in the team's), as a
-    group's new task or post is; not in the chat it was typed in, which shows it."""
-    await tell_attendees(ctx, event, build)
-    group = await ctx.session.get(Group, event.group_id) if event.group_id else None
+    group = await ctx.session.get(Group, event.group_id) if in_chats and event.group_id else None
     if group is not None and not group.archived:
         await ctx.notify_group(group, "event", build)
 
@@ -130,7 +127,7 @@ async def cancel_view(ctx: Ctx, event_id: int, key: int | None, whole: bool) -> 
             ref=f"event:{target.parent_id or target.id}",
         )
 
-    await tell_attendees(ctx, target, build)
+    await tell_changed(ctx, target, build)
     mine = N_("You cancelled {title} on {when}.") if single else N_("You cancelled {title}.")
     return View(
         body=ctx.tr(mine, title=bold(target.title), when=event_moment(ctx.tr, target, start))
@@ -166,7 +163,7 @@ async def _submit_move(ctx: Ctx, values: dict[str, Any]) -> View:
             )
         )
 
-    await tell_moved(ctx, row, build)
+    await tell_changed(ctx, row, build)
     occ = await calendar.get_occurrence(ctx.session, ctx.me, row.id, None)
     view = await card_view(ctx, occ)
     moved = ctx.tr(
@@ -201,7 +198,7 @@ async def _submit_move_all(ctx: Ctx, values: dict[str, Any]) -> View:
             ref=f"event:{series.id}",
         ).row(Button(tr.s("Open"), f"ev:o:{series.id}"))
 
-    await tell_moved(ctx, series, build)
+    await tell_changed(ctx, series, build)
     said = ctx.tr(
         "You moved every date of {title} to {new}.",
         title=bold(series.title),
@@ -313,7 +310,8 @@ async def _submit_edit(ctx: Ctx, values: dict[str, Any]) -> View:
                 ref=f"event:{event.id}",
             ).row(Button(tr.s("Open"), f"ev:o:{event.id}"))
 
-        await tell_attendees(ctx, event, build)
+        # the chats hear of what their notices showed, not of a new description
+        await tell_changed(ctx, event, build, in_chats=bool({"title", "place"} & set(changed)))
     return await card_view(ctx, await calendar.get_occurrence(ctx.session, ctx.me, event.id, None))
 
 

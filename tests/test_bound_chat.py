@@ -397,3 +397,44 @@ async def test_a_template_s_group_gives_way_to_the_chat_s(sqlite_app: App) -> No
     assert "Design is archived" in shown(views) and "created" not in shown(views), shown(views)
     out = await anna.say("/tasks")
     assert "#4" not in out, out
+
+async def test_a_bound_chat_hears_its_groups_event_cancelled_or_renamed(
+    sqlite_app: App,
+) -> None:
+    """A new title or place of a group's event, and its cancellation, are said in the
+    chat bound to the group, as its moves are; a new description alone is not, nor a
+    change made in that chat (its reply shows it)."""
+    from tests.test_calendar_e2e import group_chat_news
+
+    anna = ConsoleDriver(sqlite_app, user="Anna", lang="en")
+    await anna.say("/start")
+    await anna.say("/groups new Design")
+    room = Room(sqlite_app, "room-design")
+    await room.say("Anna", "bind", "Design")
+    await anna.say("/event Retro tomorrow 15:00 #Design")
+    told = len(await group_chat_news(sqlite_app))  # the invitation
+    await anna.press("Edit")
+    await anna.say("Retrospective")
+    await anna.say("Room 5")
+    await anna.press("Skip")
+    assert (await group_chat_news(sqlite_app))[told:] == [
+        "Anna changed Retrospective: title, place."
+    ]
+    await anna.say("/event 1")
+    await anna.press("Edit")
+    await anna.press("Skip")
+    await anna.press("Skip")
+    out = await anna.say("Bring the sticky notes")
+    assert "Bring the sticky notes" in out, out
+    assert len(await group_chat_news(sqlite_app)) == told + 1  # not for a description
+    await anna.say("/event 1")
+    await anna.press("Cancel event")
+    await anna.press("Yes, cancel it")
+    assert (await group_chat_news(sqlite_app))[told + 1 :] == ["Anna cancelled Retrospective."]
+
+    views = await room.say("Anna", "event", "Sync tomorrow 10:00")
+    told = len(await group_chat_news(sqlite_app))
+    said = await room.press("Anna", action_of(views, "ev:xs:"))
+    said = await room.press("Anna", action_of(said, "ev:xy:"))
+    assert "You cancelled Sync." in shown(said), shown(said)
+    assert len(await group_chat_news(sqlite_app)) == told  # shown here, not posted again
