@@ -398,6 +398,7 @@ async def test_a_template_s_group_gives_way_to_the_chat_s(sqlite_app: App) -> No
     out = await anna.say("/tasks")
     assert "#4" not in out, out
 
+
 async def test_a_bound_chat_hears_its_groups_event_cancelled_or_renamed(
     sqlite_app: App,
 ) -> None:
