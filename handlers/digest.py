@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from handlers.i18n import translator
 from handlers.markup import Span, to_plain
 from handlers.views import Button, View
-from services import notifications, outbox
+from services import notifications_digest, outbox
 
 MAX_ITEMS = 20
 LINE_LIMIT = 200
@@ -43,7 +43,7 @@ def digest_view(lang: str, tz: str, items: list[dict[str, object]]) -> View:
 async def queue_digests(session: AsyncSession, now: datetime | None = None) -> int:
     """Queue one digest message per person whose period has passed; returns how many."""
     sent = 0
-    for digest in await notifications.take_due_digests(session, now):
+    for digest in await notifications_digest.take_due_digests(session, now):
         view = digest_view(
             digest.user.locale, digest.user.timezone, [n.payload for n in digest.items]
         )

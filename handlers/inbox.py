@@ -13,7 +13,7 @@ from handlers.i18n import N_
 from handlers.markup import Span, bold, join_lines, to_plain
 from handlers.views import Button, View
 from models.notifications import Notification
-from services import inbox_center, notifications
+from services import inbox_center, notifications_settings
 from services.errors import N_ as _N
 from services.errors import DomainError, NotFound
 
@@ -93,7 +93,7 @@ async def list_view(ctx: Ctx, page_no: int) -> View:
 
 
 async def settings_view(ctx: Ctx) -> View:
-    prefs = await notifications.settings_of(ctx.session, ctx.me.user_id)
+    prefs = await notifications_settings.settings_of(ctx.session, ctx.me.user_id)
     tr = ctx.tr
     digest_names = {
         "off": tr.s("each one at once"),
@@ -194,7 +194,7 @@ async def inbox_command(ctx: Ctx) -> Any:
         mode = modes.get(rest.strip().lower())
         if mode is None:
             raise DomainError(_N("Digest mode is off, hourly or daily."))
-        await notifications.set_digest(ctx.session, ctx.me, mode)
+        await notifications_settings.set_digest(ctx.session, ctx.me, mode)
         return await settings_view(ctx)
     raise unknown_action(word, "inbox")
 
@@ -203,13 +203,16 @@ async def _set_quiet(ctx: Ctx, raw: str) -> None:
     ctx.profile_changed = True  # what waits to be sent waits for the new quiet hours
     text = raw.strip().lower()
     if text in ("off", "-", "выкл", "нет", "none"):
-        await notifications.set_quiet_hours(ctx.session, ctx.me, None, None)
+        await notifications_settings.set_quiet_hours(ctx.session, ctx.me, None, None)
         return
     start, sep, end = text.replace("–", "-").partition("-")
     if not sep:
         raise DomainError(_N("Give quiet hours like 22:00-08:00, or off."))
-    await notifications.set_quiet_hours(
-        ctx.session, ctx.me, notifications.parse_clock(start), notifications.parse_clock(end)
+    await notifications_settings.set_quiet_hours(
+        ctx.session,
+        ctx.me,
+        notifications_settings.parse_clock(start),
+        notifications_settings.parse_clock(end),
     )
 
 
@@ -230,7 +233,7 @@ async def inbox_action(ctx: Ctx) -> Any:
         view.edit = True
         return view
     if verb == "d":
-        await notifications.set_digest(
+        await notifications_settings.set_digest(
             ctx.session, ctx.me, ctx.action_args[1] if len(ctx.action_args) > 1 else ""
         )
         view = await settings_view(ctx)
@@ -238,7 +241,7 @@ async def inbox_action(ctx: Ctx) -> Any:
         return view
     if verb == "k":
         wanted = ctx.action_args[2] if len(ctx.action_args) > 2 else ""
-        await notifications.toggle_kind(
+        await notifications_settings.toggle_kind(
             ctx.session,
             ctx.me,
             ctx.action_args[1] if len(ctx.action_args) > 1 else "",
@@ -258,7 +261,7 @@ async def inbox_action(ctx: Ctx) -> Any:
         view.edit = True
         return view
     if verb in ("mu", "um") and row.ref:
-        await notifications.mute_item(ctx.session, ctx.me, row.ref, muted=verb == "mu")
+        await notifications_settings.mute_item(ctx.session, ctx.me, row.ref, muted=verb == "mu")
         await inbox_center.mark_ref_read(ctx.session, ctx.me, row.ref)
         if verb == "mu":
             return View(
@@ -279,8 +282,8 @@ async def _parse_quiet(ctx: Ctx, raw: str) -> str:
         start, sep, end = text.replace("–", "-").partition("-")
         if not sep:
             raise DomainError(_N("Give quiet hours like 22:00-08:00, or off."))
-        notifications.parse_clock(start)
-        notifications.parse_clock(end)
+        notifications_settings.parse_clock(start)
+        notifications_settings.parse_clock(end)
     return text
 
 

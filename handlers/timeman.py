@@ -27,7 +27,7 @@ from models.timeman import WorkDay
 from services import timeman, timeman_corrections, timeman_reports
 from services.errors import N_ as _N
 from services.errors import DomainError
-from services.notifications import parse_clock
+from services.notifications_settings import parse_clock
 from services.parsing_days import past_day
 from services.parsing_said import spoken_hour
 

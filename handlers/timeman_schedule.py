@@ -14,7 +14,7 @@ from handlers.views import Button, View
 from models.teams import User
 from services import reminders, timeman
 from services.errors import N_, DomainError
-from services.notifications import parse_clock
+from services.notifications_settings import parse_clock
 
 DAYS = {
     "mon": 1, "tue": 2, "wed": 3, "thu": 4, "fri": 5, "sat": 6, "sun": 7,

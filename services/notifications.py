@@ -4,7 +4,6 @@ causes them. Quiet hours move the message to the end of the quiet period."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
@@ -18,26 +17,9 @@ from models.base import utcnow
 from models.notifications import Notification, NotificationMute, NotificationSettings
 from models.outbox import STALE, OutboxMessage
 from models.teams import User
-from services import outbox, reminders_stale
-from services.access import Actor
-from services.errors import N_, DomainError
+from services import outbox
 
-DIGEST_MODES = ("off", "hourly", "daily")
-DIGEST_PERIOD = {"hourly": timedelta(hours=1), "daily": timedelta(days=1)}
-# kinds a person may silence as a whole; reminders they asked for are never digested
-KINDS = (
-    "assignment",
-    "mention",
-    "comment",
-    "status",
-    "stage",
-    "invitation",
-    "event",
-    "approval",
-    "post",
-    "like",
-    "reminder",
-)
+# reminders they asked for are never digested
 NEVER_DIGESTED = frozenset({"reminder"})
 # in a notice's payload: what it gathers ("comments:post:12") and how many so far; while
 # the person has neither read it nor been told of it (its message still waits to go out,
@@ -54,15 +36,6 @@ async def digested(session: AsyncSession, user_id: int, kind: str) -> bool:
     days later: its text should not say "today" or "tomorrow")."""
     prefs = await session.get(NotificationSettings, user_id)
     return prefs is not None and prefs.digest != "off" and kind not in NEVER_DIGESTED
-
-
-async def settings_of(session: AsyncSession, user_id: int) -> NotificationSettings:
-    row = await session.get(NotificationSettings, user_id)
-    if row is None:
-        row = NotificationSettings(user_id=user_id, digest="off", muted_kinds=[])
-        session.add(row)
-        await session.flush()
-    return row
 
 
 def quiet_until(row: NotificationSettings | None, tz: str, at: datetime) -> datetime | None:
@@ -412,184 +385,3 @@ async def notify_all(session: AsyncSession, notes: Sequence[Note]) -> int:
         await session.execute(insert(Notification), [values for values, _ in planned])
     await outbox.enqueue_all(session, [message for _, message in planned if message])
     return len(planned)
-
-
-# -- the person's own settings -----------------------------------------------------
-
-
-_MERIDIEM = re.compile(r"^(\d{1,2})(?:[:.](\d{2}))?\s*([ap])\.?m\.?$", re.IGNORECASE)
-
-
-def parse_clock(text: str) -> int:
-    """'22:00', '7', '10pm', '6:30 am' -> minutes after midnight."""
-    said = _MERIDIEM.match(text.strip())
-    if said is not None:  # 12am is midnight, 12pm noon
-        hour, minute = int(said.group(1)), int(said.group(2) or 0)
-        if not 1 <= hour <= 12 or minute > 59:
-            raise DomainError(N_("Give a time like 22:00."))
-        return (hour % 12 + (12 if said.group(3).lower() == "p" else 0)) * 60 + minute
-    raw = text.strip().replace(".", ":")
-    hours, _, minutes = raw.partition(":")
-    if not hours.isdigit() or (minutes and not minutes.isdigit()):
-        raise DomainError(N_("Give a time like 22:00."))
-    value = int(hours) * 60 + (int(minutes) if minutes else 0)
-    if int(hours) > 23 or (minutes and int(minutes) > 59):
-        raise DomainError(N_("Give a time like 22:00."))
-    return value
-
-
-async def set_quiet_hours(
-    session: AsyncSession, actor: Actor, start: int | None, end: int | None
-) -> NotificationSettings:
-    row = await settings_of(session, actor.user_id)
-    if (start is None) != (end is None):
-        raise DomainError(N_("Quiet hours need both a start and an end."))
-    if start is not None and start == end:
-        raise DomainError(N_("Quiet hours start and end at different times, e.g. 22:00-08:00."))
-    row.quiet_start, row.quiet_end = start, end
-    await session.flush()
-    return row
-
-
-async def set_digest(session: AsyncSession, actor: Actor, mode: str) -> NotificationSettings:
-    if mode not in DIGEST_MODES:
-        raise DomainError(N_("Digest mode is off, hourly or daily."))
-    row = await settings_of(session, actor.user_id)
-    row.digest = mode
-    if mode != "off" and row.last_digest_at is None:
-        row.last_digest_at = utcnow()
-    await session.flush()
-    return row
-
-
-async def toggle_kind(
-    session: AsyncSession, actor: Actor, kind: str, muted: bool | None = None
-) -> bool:
-    """Mute or unmute a kind (`muted`: the state wanted; None flips it); returns True
-    when it is muted afterwards."""
-    if kind not in KINDS:
-        raise DomainError(N_("There is no such kind of notification."))
-    row = await settings_of(session, actor.user_id)
-    kinds = list(row.muted_kinds or [])
-    if muted is None:
-        muted = kind not in kinds
-    if kind in kinds and not muted:
-        kinds.remove(kind)
-    elif kind not in kinds and muted:
-        kinds.append(kind)
-    row.muted_kinds = kinds
-    await session.flush()
-    return kind in kinds
-
-
-async def mute_item(session: AsyncSession, actor: Actor, ref: str, muted: bool = True) -> None:
-    """Mute one item the actor has been notified about (their own centre is the proof);
-    a comment's notice mutes the item it is on."""
-    known = await session.scalar(
-        select(Notification.id)
-        .where(Notification.user_id == actor.user_id, Notification.ref == ref)
-        .limit(1)
-    )
-    if known is None and muted:
-        raise DomainError(N_("Not found, or you have no access to it."))
-    ref = item_ref(ref)
-    existing = await session.get(NotificationMute, (actor.user_id, ref))
-    if muted and existing is None:
-        session.add(NotificationMute(user_id=actor.user_id, ref=ref))
-    elif not muted and existing is not None:
-        await session.execute(
-            delete(NotificationMute).where(
-                NotificationMute.user_id == actor.user_id, NotificationMute.ref == ref
-            )
-        )
-    await session.flush()
-
-
-# -- digests -------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Digest:
-    user: User
-    items: list[Notification]
-
-
-DAILY_DIGEST_HOUR = 9  # the daily digest comes in the morning of the reader's zone
-
-
-def _digest_due(prefs: NotificationSettings, period: timedelta, tz: str, now: datetime) -> bool:
-    if prefs.digest == "daily":
-        zone = ZoneInfo(tz)
-        local = now.astimezone(zone)
-        if local.hour < DAILY_DIGEST_HOUR:
-            return False
-        last = prefs.last_digest_at
-        return (
-            last is None
-            or last.astimezone(zone).date() < local.date()
-            or (last.astimezone(zone).hour < DAILY_DIGEST_HOUR)
-        )
-    return prefs.last_digest_at is None or prefs.last_digest_at + period <= now
-
-
-async def take_due_digests(session: AsyncSession, now: datetime | None = None) -> list[Digest]:
-    """People whose digest period has passed and who have waiting notifications.
-
-    The notifications are marked pushed and the period restarts; the caller builds
-    one message per person (in their language) and queues it in the same transaction.
-    """
-    now = now or utcnow()
-    out: list[Digest] = []
-    rows = (
-        (
-            await session.execute(
-                select(NotificationSettings).where(NotificationSettings.digest != "off")
-            )
-        )
-        .scalars()
-        .all()
-    )
-    for prefs in rows:
-        period = DIGEST_PERIOD.get(prefs.digest)
-        if period is None:
-            continue
-        user = await session.get(User, prefs.user_id)
-        if user is None or not user.active:
-            continue
-        if not _digest_due(prefs, period, user.timezone, now):
-            continue
-        if quiet_until(prefs, user.timezone, now) is not None:
-            continue  # it goes out on the first tick after the quiet hours
-        items = (
-            (
-                await session.execute(
-                    select(Notification)
-                    .where(Notification.user_id == prefs.user_id, Notification.pushed.is_(False))
-                    .order_by(Notification.created_at, Notification.id)
-                    .with_for_update(skip_locked=True)
-                )
-            )
-            .scalars()
-            .all()
-        )
-        prefs.last_digest_at = now
-        if not items:
-            continue
-        await session.execute(
-            update(Notification)
-            .where(Notification.id.in_([n.id for n in items]))
-            .values(pushed=True)
-        )
-        # what they may no longer open is left out (and read): its text stays unsaid
-        closed = await reminders_stale.closed_refs(
-            session, Actor.of(user), [n.ref for n in items if n.ref]
-        )
-        for item in items:
-            if item.ref in closed:
-                item.read = True
-        # what the person already read in /inbox is not told again
-        kept = [n for n in items if n.ref not in closed and not n.read]
-        if kept:
-            out.append(Digest(user=user, items=kept))
-    await session.flush()
-    return out

@@ -16,7 +16,7 @@ from models.db import create_engine, create_sessionmaker
 from models.notifications import Notification
 from models.outbox import OutboxMessage
 from models.teams import User
-from services import notifications, teams
+from services import notifications, notifications_settings, teams
 from services.access import Actor
 from services.errors import DomainError
 from services.teams import Newcomer
@@ -67,8 +67,11 @@ async def test_quiet_hours_wrap_midnight_in_person_zone(
 ) -> None:
     actor = await _person(maker, tz="Europe/Moscow")
     async with maker() as s, s.begin():
-        await notifications.set_quiet_hours(
-            s, actor, notifications.parse_clock("22:00"), notifications.parse_clock("7:30")
+        await notifications_settings.set_quiet_hours(
+            s,
+            actor,
+            notifications_settings.parse_clock("22:00"),
+            notifications_settings.parse_clock("7:30"),
         )
     # 23:10 in Moscow (20:10 UTC): held until 07:30 Moscow = 04:30 UTC next day
     await _notify(maker, actor, "late", at=datetime(2026, 11, 27, 20, 10, tzinfo=UTC))
@@ -104,10 +107,10 @@ async def test_muted_kind_and_item_are_recorded_not_sent(
     actor = await _person(maker)
     await _notify(maker, actor, "first", ref="task:1")
     async with maker() as s, s.begin():
-        assert await notifications.toggle_kind(s, actor, "status") is True
-        await notifications.mute_item(s, actor, "task:1")
+        assert await notifications_settings.toggle_kind(s, actor, "status") is True
+        await notifications_settings.mute_item(s, actor, "task:1")
         with pytest.raises(DomainError):
-            await notifications.mute_item(s, actor, "task:999")  # never notified about it
+            await notifications_settings.mute_item(s, actor, "task:999")  # never notified about it
     await _notify(maker, actor, "status change", kind="status", ref="task:2")
     await _notify(maker, actor, "comment on muted", kind="comment", ref="task:1")
     await _notify(maker, actor, "comment elsewhere", kind="comment", ref="task:3")
@@ -121,7 +124,7 @@ async def test_daily_digest_in_reader_language(maker: async_sessionmaker[AsyncSe
     actor = await _person(maker, lang="ru")
     start = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
     async with maker() as s, s.begin():
-        prefs = await notifications.set_digest(s, actor, "daily")
+        prefs = await notifications_settings.set_digest(s, actor, "daily")
         prefs.last_digest_at = start
     for text in ("one", "two", "three\n\n#3 Call Ivanov\nDeadline: tomorrow"):
         await _notify(maker, actor, text)
@@ -148,7 +151,7 @@ async def test_a_digest_waits_for_the_morning_and_for_quiet_hours_to_end(
     actor = await _person(maker)  # Moscow, UTC+3
     switched_on = datetime(2026, 11, 27, 18, 30, tzinfo=UTC)  # 21:30 in Moscow
     async with maker() as s, s.begin():
-        prefs = await notifications.set_digest(s, actor, "daily")
+        prefs = await notifications_settings.set_digest(s, actor, "daily")
         prefs.last_digest_at = switched_on
         prefs.quiet_start, prefs.quiet_end = 9 * 60, 10 * 60  # 09:00-10:00
     await _notify(maker, actor, "one")
