@@ -27,7 +27,14 @@ from bot.migrate import upgrade  # noqa: E402
 from handlers.calendar_views import week_png  # noqa: E402
 from handlers.i18n import translator  # noqa: E402
 from models.db import create_engine, create_sessionmaker  # noqa: E402
-from services import calendar, calendar_changes, calendar_ics, calendar_slots, teams  # noqa: E402
+from services import (  # noqa: E402
+    calendar,
+    calendar_changes,
+    calendar_ics,
+    calendar_slots,
+    teams,
+    teams_invites,
+)
 from services.access import Actor  # noqa: E402
 from services.teams import Newcomer  # noqa: E402
 
@@ -60,9 +67,9 @@ async def main(n: int, url: str) -> None:
     async with maker() as s, s.begin():
         admin = await teams.create_team(s, Newcomer("console", "boss", "Boss"))
         people.append(admin)
-        code = (await teams.create_invite(s, admin, role="employee")).code
+        code = (await teams_invites.create_invite(s, admin, role="employee")).code
         for i in range(49):
-            actor, _ = await teams.join_with_invite(
+            actor, _ = await teams_invites.join_with_invite(
                 s, code, Newcomer("console", f"p{i}", f"Person {i}")
             )
             people.append(actor)

@@ -23,7 +23,7 @@ from handlers.views import Button, View
 from models.base import utcnow
 from models.groups import Group
 from models.teams import Team, User
-from services import groups, teams, users
+from services import groups, teams, teams_invites, users
 from services.access import require_admin
 from services.errors import DomainError
 from services.teams import Newcomer
@@ -49,7 +49,7 @@ def _newcomer(ctx: Ctx) -> Newcomer:
 
 async def _tell_inviter(ctx: Ctx, code_text: str, group: str | None) -> None:
     """Whoever made the invite hears that it was used, and by whom."""
-    made_by = await teams.inviter(ctx.session, code_text)
+    made_by = await teams_invites.inviter(ctx.session, code_text)
     if made_by is None:
         return
     person = ctx.me.name
@@ -80,7 +80,9 @@ async def start(ctx: Ctx) -> list[View]:
     code_text = ctx.args.strip()
     if ctx.actor is not None:
         if code_text:  # an invite to another group of the same team: that group is joined
-            joined, fresh = await teams.join_group_with_invite(ctx.session, ctx.me, code_text)
+            joined, fresh = await teams_invites.join_group_with_invite(
+                ctx.session, ctx.me, code_text
+            )
             group = await groups.get_group(ctx.session, ctx.me, joined)
             if fresh:
                 await _tell_inviter(ctx, code_text, group.name)
@@ -119,7 +121,9 @@ async def start(ctx: Ctx) -> list[View]:
             )
         ]
     if code_text:
-        actor, group_id = await teams.join_with_invite(ctx.session, code_text, _newcomer(ctx))
+        actor, group_id = await teams_invites.join_with_invite(
+            ctx.session, code_text, _newcomer(ctx)
+        )
         ctx.retranslate(actor)
         team = await ctx.session.get(Team, actor.team_id)
         assert team is not None
@@ -290,7 +294,7 @@ async def _set_role(ctx: Ctx, user_id: int, role: str) -> View:
 
 
 async def _invites_page(ctx: Ctx, page_no: int) -> View:
-    page = await teams.open_invites(ctx.session, ctx.me, page_no, ctx.services.page_size)
+    page = await teams_invites.open_invites(ctx.session, ctx.me, page_no, ctx.services.page_size)
     lines: list[Any] = [ctx.tr("Invites that work ({count})", count=str(page.total))]
     if not page.items:
         lines.append(ctx.tr("None. Make one: /invite"))
@@ -363,7 +367,7 @@ async def team_admin_action(ctx: Ctx) -> View:
         view.edit = True
         return view
     if verb == "v":
-        invite = await teams.revoke_invite(ctx.session, ctx.me, ctx.int_arg(1))
+        invite = await teams_invites.revoke_invite(ctx.session, ctx.me, ctx.int_arg(1))
         view = await _invites_page(ctx, 1)
         view.body = [
             *ctx.tr("The invite {code} no longer works.", code=invite.code),
@@ -446,7 +450,7 @@ async def invite_command(ctx: Ctx) -> View:
         found = await groups.find_groups(ctx.session, actor, rest, to_read=True)
         if len(found) != 1:
             return await _pick_group_for_extranet(ctx)
-        invite = await teams.create_invite(
+        invite = await teams_invites.create_invite(
             ctx.session,
             actor,
             role="extranet",
@@ -465,7 +469,7 @@ async def invite_command(ctx: Ctx) -> View:
                 "group you own: /invite extranet GROUP"
             )
         )
-    invite = await teams.create_invite(
+    invite = await teams_invites.create_invite(
         ctx.session, actor, role="employee", ttl_days=ctx.services.invite_ttl_days
     )
     view = _invite_view(ctx, invite.code, None)
@@ -498,7 +502,7 @@ async def _pick_group_for_extranet(ctx: Ctx, page_no: int = 1) -> View:
 async def invite_action(ctx: Ctx) -> View:
     verb = ctx.action_args[0] if ctx.action_args else ""
     if verb == "g":
-        invite = await teams.create_invite(  # it checks the group (ids are untrusted)
+        invite = await teams_invites.create_invite(  # it checks the group (ids are untrusted)
             ctx.session,
             ctx.me,
             role="extranet",

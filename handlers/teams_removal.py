@@ -18,7 +18,7 @@ from handlers.tasks_changes import apply_delegate
 from handlers.views import Button, View
 from models.calendar import Event
 from models.teams import User
-from services import chats, tasks, teams, teams_handover, users
+from services import chats, tasks, teams_handover, teams_removal, users
 from services.errors import N_, DomainError
 from services.teams_handover import Holdings, StoppedWork
 
@@ -62,7 +62,7 @@ def _names(people: list[User]) -> str:
 async def confirm_removal(ctx: Ctx, user_id: int, to_id: int | None = None) -> View:
     """Remove? With what they still hold and to whom it goes, or who else may take it."""
     tr = ctx.tr
-    user = await teams.removable(ctx.session, ctx.me, user_id)
+    user = await teams_removal.removable(ctx.session, ctx.me, user_id)
     held = await teams_handover.holdings(ctx.session, ctx.me, user.id, to_id or ctx.me.user_id)
     if not held:
         view = View(
@@ -113,7 +113,7 @@ async def confirm_removal(ctx: Ctx, user_id: int, to_id: int | None = None) -> V
 
 async def pick_successor(ctx: Ctx, user_id: int, page_no: int) -> View:
     """The colleagues who may take over, a page of buttons."""
-    user = await teams.removable(ctx.session, ctx.me, user_id)
+    user = await teams_removal.removable(ctx.session, ctx.me, user_id)
     page = await teams_handover.successors(
         ctx.session, ctx.me, user.id, page_no, ctx.services.page_size
     )
@@ -130,7 +130,7 @@ async def remove(ctx: Ctx, user_id: int, to_id: int | None) -> View:
     hand-over."""
     held = await teams_handover.holdings(ctx.session, ctx.me, user_id, to_id or ctx.me.user_id)
     bound = await chats.member_chats(ctx.session, user_id)  # before they leave their groups
-    user, events = await teams.remove_member(ctx.session, ctx.me, user_id, to_id)
+    user, events = await teams_removal.remove_member(ctx.session, ctx.me, user_id, to_id)
     # before the hand-over: a timer on a task handed over is theirs to report here too
     stopped = await teams_handover.stop_work(ctx.session, ctx.me, user.id)
     to = await teams_handover.successor(ctx.session, ctx.me, to_id or ctx.me.user_id, user.id)
@@ -238,7 +238,7 @@ async def _tell_organiser(ctx: Ctx, event: Event, user: User, to: User) -> None:
 
 async def removed_page(ctx: Ctx, page_no: int) -> View:
     """/team removed: who left the team, each with a Restore button."""
-    page = await teams.removed_people(ctx.session, ctx.me, page_no, ctx.services.page_size)
+    page = await teams_removal.removed_people(ctx.session, ctx.me, page_no, ctx.services.page_size)
     lines: list[Any] = [ctx.tr("Removed from the team ({count})", count=str(page.total))]
     if not page.items:
         lines.append(ctx.tr("Nobody. People removed with /team remove are listed here."))
@@ -253,7 +253,7 @@ async def removed_page(ctx: Ctx, page_no: int) -> View:
 
 async def restore_by_name(ctx: Ctx, name: str) -> View:
     """/team restore NAME: a part of the name will do; several match → buttons."""
-    found = await teams.find_removed(ctx.session, ctx.me, name)
+    found = await teams_removal.find_removed(ctx.session, ctx.me, name)
     if len(found) == 1:
         return await restore(ctx, found[0].id)
     if found:
@@ -275,5 +275,5 @@ async def restore_by_name(ctx: Ctx, name: str) -> View:
 
 
 async def restore(ctx: Ctx, user_id: int) -> View:
-    user = await teams.restore_member(ctx.session, ctx.me, user_id)
+    user = await teams_removal.restore_member(ctx.session, ctx.me, user_id)
     return View(body=ctx.tr("{person} is back in the team.", person=bold(user.name)))

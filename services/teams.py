@@ -1,28 +1,22 @@
-"""Teams, membership and identities: creating a team, joining it, resolving who acts."""
+"""Teams, membership and identities: creating a team, joining it, resolving who acts,
+the admins' roles. Invites are in services.teams_invites, removing people in
+services.teams_removal."""
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Any, NamedTuple
 
-from sqlalchemy import Select, bindparam, delete, func, select, update
+from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models.base import utcnow
-from models.calendar import Event
 from models.dialogs import DialogState
-from models.groups import Group, GroupMember
-from models.outbox import OutboxMessage
-from models.teams import Identity, Invite, Role, Team, User
-from services import dialogs, teams_handover
+from models.teams import Identity, Role, Team, User
+from services import dialogs
 from services.access import Actor, get_team_user, require_admin
 from services.errors import N_, DomainError, not_found
-from services.groups import drop_member, get_manageable_group
 from services.menu import pin_defaults
-from services.pagination import Page, paginate
 
 SUPPORTED_LOCALES = ("ru", "en")
 
@@ -232,7 +226,7 @@ async def create_team(
     return Actor.of(user)
 
 
-async def _add_member(session: AsyncSession, team: Team, who: Newcomer, role: str) -> User:
+async def add_member(session: AsyncSession, team: Team, who: Newcomer, role: str) -> User:
     user = User(
         team_id=team.id,
         name=who.name[:200],
@@ -246,72 +240,6 @@ async def _add_member(session: AsyncSession, team: Team, who: Newcomer, role: st
     await _attach_identity(session, user, who)
     await pin_defaults(session, user.id)
     return user
-
-
-async def join_with_invite(
-    session: AsyncSession, code: str, who: Newcomer
-) -> tuple[Actor, int | None]:
-    """Join the team of an invite. Returns the new actor and the invited group, if any."""
-    if await resolve_actor(session, who.platform, who.external_id) is not None:
-        raise DomainError(N_("You are already in a team."))
-    await refuse_removed(session, who.platform, who.external_id)
-    invite = (
-        await session.execute(select(Invite).where(Invite.code == code.strip()))
-    ).scalar_one_or_none()
-    now = utcnow()
-    if (
-        invite is None
-        or invite.revoked
-        or invite.expires_at < now
-        or invite.uses >= invite.max_uses
-    ):
-        raise DomainError(
-            N_(
-                "This invite code is not valid or has expired. Ask for a new one "
-                "(/start without a code makes a new team of your own)."
-            )
-        )
-    team = await session.get(Team, invite.team_id)
-    assert team is not None
-    user = await _add_member(session, team, who, invite.role)
-    if invite.group_id is not None:
-        session.add(GroupMember(group_id=invite.group_id, user_id=user.id, role="member"))
-    invite.uses += 1
-    await session.flush()
-    return Actor.of(user), invite.group_id
-
-
-async def inviter(session: AsyncSession, code: str) -> int | None:
-    """Who made the invite of this code (to tell them it was used)."""
-    return await session.scalar(select(Invite.created_by).where(Invite.code == code.strip()))
-
-
-async def join_group_with_invite(
-    session: AsyncSession, actor: Actor, code: str
-) -> tuple[int, bool]:
-    """Someone already in the team uses an invite to one of its groups (a contractor
-    asked onto a second project): they join that group. Returns the group's id and
-    whether they joined it now (not already in it)."""
-    invite = (
-        await session.execute(select(Invite).where(Invite.code == code.strip()))
-    ).scalar_one_or_none()
-    if invite is not None and invite.team_id != actor.team_id:
-        raise DomainError(
-            N_(
-                "You are already in another team. If you are alone in it, /team leave "
-                "deletes it; then send /start with this code again."
-            )
-        )
-    if invite is None or invite.group_id is None:
-        raise DomainError(N_("You are already in a team."))
-    if invite.revoked or invite.expires_at < utcnow() or invite.uses >= invite.max_uses:
-        raise DomainError(N_("This invite code is not valid or has expired. Ask for a new one."))
-    known = await session.get(GroupMember, (invite.group_id, actor.user_id))
-    if known is None:
-        session.add(GroupMember(group_id=invite.group_id, user_id=actor.user_id, role="member"))
-        invite.uses += 1
-    await session.flush()
-    return invite.group_id, known is None
 
 
 async def join_team_workspace(session: AsyncSession, external_key: str, who: Newcomer) -> Actor:
@@ -344,7 +272,7 @@ async def join_team_workspace(session: AsyncSession, external_key: str, who: New
         return existing
     await refuse_removed(session, who.platform, who.external_id)
     role = Role.EXTRANET if who.guest else Role.EMPLOYEE  # a guest sees only groups given
-    user = await _add_member(session, team, who, role.value)
+    user = await add_member(session, team, who, role.value)
     return Actor.of(user)
 
 
@@ -359,7 +287,7 @@ async def add_local_member(session: AsyncSession, actor: Actor, platform: str, n
     await refuse_removed(session, platform, external_id)
     team = await session.get(Team, actor.team_id)
     assert team is not None
-    user = await _add_member(
+    user = await add_member(
         session,
         team,
         Newcomer(
@@ -368,47 +296,6 @@ async def add_local_member(session: AsyncSession, actor: Actor, platform: str, n
         Role.EMPLOYEE.value,
     )
     return Actor.of(user)
-
-
-async def create_invite(
-    session: AsyncSession,
-    actor: Actor,
-    *,
-    role: str,
-    group_id: int | None = None,
-    ttl_days: int = 14,
-    max_uses: int = 50,
-) -> Invite:
-    """Admins invite employees; admins and group owners invite extranet members of a group."""
-    if role not in (Role.EMPLOYEE.value, Role.EXTRANET.value):
-        raise DomainError(N_("Unknown role."))
-    if role == Role.EMPLOYEE.value:
-        require_admin(actor)
-    else:
-        if group_id is None:
-            raise DomainError(N_("Choose the group the extranet member will join."))
-        group = await get_manageable_group(
-            session,
-            actor,
-            group_id,
-            refusal=N_(
-                "Only the owner of {group}, its moderators or a team admin invite extranet "
-                "members to it."
-            ),
-        )
-        group_id = group.id
-    invite = Invite(
-        team_id=actor.team_id,
-        code=secrets.token_urlsafe(9),
-        role=role,
-        group_id=group_id,
-        created_by=actor.user_id,
-        expires_at=utcnow() + timedelta(days=ttl_days),
-        max_uses=max_uses,
-    )
-    session.add(invite)
-    await session.flush()
-    return invite
 
 
 async def leave_own_team(session: AsyncSession, actor: Actor) -> str:
@@ -484,10 +371,10 @@ async def name_workspace_team(session: AsyncSession, external_key: str, name: st
     )
 
 
-# -- the admins' side of the team: roles, leaving people, invites ----------------------
+# -- the admins' side of the team: roles ----------------------------------------------
 
 
-async def _admins_left(session: AsyncSession, team_id: int, without: int) -> int:
+async def admins_left(session: AsyncSession, team_id: int, without: int) -> int:
     """Admins of the team other than `without`, counted under a lock on the team's row
     (an idle write: PostgreSQL locks the row, SQLite takes its writer) held until the
     change commits. Two admins demoting each other at once cannot both see the other
@@ -523,151 +410,8 @@ async def set_role(session: AsyncSession, actor: Actor, user_id: int, role: str)
             person=user.name,
         )
     if role == Role.EMPLOYEE.value and user.role == Role.ADMIN.value:
-        if not await _admins_left(session, actor.team_id, without=user.id):
+        if not await admins_left(session, actor.team_id, without=user.id):
             raise DomainError(N_("The team needs at least one admin."))
     user.role = role
     await session.flush()
     return user
-
-
-async def removable(session: AsyncSession, actor: Actor, user_id: int) -> User:
-    """The person, if the actor may remove them (asked before the confirmation too)."""
-    require_admin(actor)
-    user = await get_team_user(session, actor, user_id)
-    if user.id == actor.user_id:
-        raise DomainError(N_("You cannot remove yourself; another admin can."))
-    if not user.active:
-        raise DomainError(N_("{person} is not in the team any more."), person=user.name)
-    if user.role == Role.ADMIN.value and not await _admins_left(
-        session, actor.team_id, without=user.id
-    ):
-        raise DomainError(N_("The team needs at least one admin."))
-    return user
-
-
-async def remove_member(
-    session: AsyncSession, actor: Actor, user_id: int, successor_id: int | None = None
-) -> tuple[User, list[Event]]:
-    """An admin takes someone out of the team: they can no longer use it and hear
-    nothing from it; what they did (tasks, comments, deals) stays, and so do they in
-    history. Not oneself; not the last admin. Their coming events go to the successor
-    (the admin unless named), who organises them, and so do their repeating tasks,
-    the approvals they owe as creator and their files; nobody reports to them any more. Returns them
-    and those events (their open tasks and records: the caller hands them over, see
-    teams_handover)."""
-    user = await removable(session, actor, user_id)
-    successor = await teams_handover.successor(
-        session, actor, successor_id or actor.user_id, user.id
-    )
-    user.active = False
-    await session.execute(update(Identity).where(Identity.user_id == user.id).values(active=False))
-    # out of each group as leaving it takes one out: its events go with it, so a
-    # person brought back later does not find a closed group's calendar
-    their_groups = await session.scalars(
-        select(GroupMember.group_id).where(GroupMember.user_id == user.id)
-    )
-    for group_id in their_groups.all():
-        await drop_member(session, group_id, user.id)
-    # nor do the messages still waiting for them (held by quiet hours, queued ahead)
-    # go out once they are back
-    await session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.user_id == user.id, OutboxMessage.status == "pending")
-        .values(status="dropped", error="removed from the team", claimed_until=None)
-    )
-    # what they handed out or held stops with them: their invites, the groups they
-    # owned (to the admin who removed them), a CRM grant
-    await session.execute(
-        update(Invite)
-        .where(Invite.created_by == user.id, Invite.revoked.is_(False))
-        .values(revoked=True)
-    )
-    await session.execute(
-        update(Group)
-        .where(Group.team_id == user.team_id, Group.owner_id == user.id)
-        .values(owner_id=actor.user_id)
-    )
-    try:
-        from models.crm import CrmGrant
-
-        await session.execute(delete(CrmGrant).where(CrmGrant.user_id == user.id))
-    except ImportError:  # pragma: no cover - a build without the CRM
-        pass
-    events = await teams_handover.leave_events(session, user.id, successor.id)
-    await teams_handover.hand_over_repeats(session, user, successor.id)
-    await teams_handover.hand_over_approvals(session, user, successor.id)
-    await teams_handover.hand_over_files(session, user, successor.id)
-    await teams_handover.clear_supervisor(session, user.id)
-    await session.flush()
-    return user, events
-
-
-def _removed(actor: Actor) -> Select[Any]:
-    return select(User).where(User.team_id == actor.team_id, User.active.is_(False))
-
-
-async def find_removed(session: AsyncSession, actor: Actor, name: str) -> list[User]:
-    """People who left the team, found as /people finds people: by @username, the
-    exact name, or part of it (any case)."""
-    from services.users import match_names  # users builds on this module
-
-    require_admin(actor)
-    token = name.strip().lstrip("@").strip()
-    if not token:
-        return []
-    rows = list(await session.scalars(_removed(actor).order_by(User.name)))
-    by_username = [u for u in rows if (u.username or "").casefold() == token.casefold()]
-    return by_username or match_names(rows, token)
-
-
-async def removed_people(
-    session: AsyncSession, actor: Actor, page: int = 1, per_page: int = 10
-) -> Page[User]:
-    """Everyone who left the team, by name."""
-    require_admin(actor)
-    return await paginate(session, _removed(actor).order_by(User.name, User.id), page, per_page)
-
-
-async def restore_member(session: AsyncSession, actor: Actor, user_id: int) -> User:
-    """An admin brings back someone removed, as an employee (or the extranet member
-    they were, without groups: add them to one)."""
-    require_admin(actor)
-    user = await session.get(User, user_id)
-    if user is None or user.team_id != actor.team_id:
-        raise not_found()
-    if user.active:
-        raise DomainError(N_("{person} is in the team."), person=user.name)
-    user.active = True
-    if user.role == Role.ADMIN.value:
-        user.role = Role.EMPLOYEE.value
-    await session.execute(update(Identity).where(Identity.user_id == user.id).values(active=True))
-    await session.flush()
-    return user
-
-
-async def open_invites(
-    session: AsyncSession, actor: Actor, page: int = 1, per_page: int = 10
-) -> Page[Invite]:
-    """The team's invites that still work, newest first."""
-    require_admin(actor)
-    query = (
-        select(Invite)
-        .where(
-            Invite.team_id == actor.team_id,
-            Invite.revoked.is_(False),
-            Invite.expires_at > utcnow(),
-            Invite.uses < Invite.max_uses,
-        )
-        .order_by(Invite.created_at.desc(), Invite.id.desc())
-    )
-    return await paginate(session, query, page, per_page)
-
-
-async def revoke_invite(session: AsyncSession, actor: Actor, invite_id: int) -> Invite:
-    require_admin(actor)
-    invite = await session.get(Invite, invite_id)
-    if invite is None or invite.team_id != actor.team_id:
-        raise not_found()
-    invite.revoked = True
-    await session.flush()
-    return invite

@@ -26,6 +26,7 @@ from services import (
     feed_polls,
     groups,
     teams,
+    teams_invites,
     timeman,
 )
 from services.access import Actor
@@ -65,10 +66,12 @@ async def world(maker: async_sessionmaker[AsyncSession]) -> World:
     async with maker() as s, s.begin():
         admin = await teams.create_team(s, who("Admin"))
         shared = await groups.create_group(s, admin, "Partners")
-        code = (await teams.create_invite(s, admin, role="employee")).code
-        employee, _ = await teams.join_with_invite(s, code, who("Emp"))
-        guest_code = (await teams.create_invite(s, admin, role="extranet", group_id=shared.id)).code
-        guest, _ = await teams.join_with_invite(s, guest_code, who("Guest"))
+        code = (await teams_invites.create_invite(s, admin, role="employee")).code
+        employee, _ = await teams_invites.join_with_invite(s, code, who("Emp"))
+        guest_code = (
+            await teams_invites.create_invite(s, admin, role="extranet", group_id=shared.id)
+        ).code
+        guest, _ = await teams_invites.join_with_invite(s, guest_code, who("Guest"))
         outsider = await teams.create_team(s, who("Other"))
         await s.execute(update(User).values(timezone="UTC"))
         return World(utc(admin), utc(employee), utc(guest), utc(outsider), shared.id)

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.app import App
 from models.db import create_engine, create_sessionmaker
 from models.outbox import OutboxMessage
-from services import chats, groups, teams
+from services import chats, groups, teams, teams_invites
 from services.access import Actor
 from services.errors import DomainError
 from services.teams import Newcomer
@@ -48,12 +48,14 @@ async def world(maker: async_sessionmaker[AsyncSession]) -> World:
     async with maker() as s, s.begin():
         admin = await teams.create_team(s, who("Admin"))
         sales = await groups.create_group(s, admin, "Sales")
-        code = (await teams.create_invite(s, admin, role="employee")).code
-        owner, _ = await teams.join_with_invite(s, code, who("Owner"))
+        code = (await teams_invites.create_invite(s, admin, role="employee")).code
+        owner, _ = await teams_invites.join_with_invite(s, code, who("Owner"))
         design = await groups.create_group(s, owner, "Design")
-        employee, _ = await teams.join_with_invite(s, code, who("Emp"))
-        guest_code = (await teams.create_invite(s, admin, role="extranet", group_id=sales.id)).code
-        guest, _ = await teams.join_with_invite(s, guest_code, who("Guest"))
+        employee, _ = await teams_invites.join_with_invite(s, code, who("Emp"))
+        guest_code = (
+            await teams_invites.create_invite(s, admin, role="extranet", group_id=sales.id)
+        ).code
+        guest, _ = await teams_invites.join_with_invite(s, guest_code, who("Guest"))
         outsider = await teams.create_team(s, who("Other"))
         return World(admin, owner, employee, guest, outsider, sales.id, design.id)
 

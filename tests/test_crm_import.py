@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from handlers.events import ChatRef, Incoming, Sender
 from models.crm import CrmContact, CrmLead, CrmNote
 from models.db import create_engine, create_sessionmaker
-from services import crm_import, crm_leads, teams
+from services import crm_import, crm_leads, teams, teams_invites
 from services.access import Actor
 from services.crm import Card
 from services.errors import DomainError
@@ -270,8 +270,8 @@ async def test_responsible_and_comments_come_along(
     maker: async_sessionmaker[AsyncSession], boss: Actor
 ) -> None:
     async with maker() as s, s.begin():
-        code = (await teams.create_invite(s, boss, role="employee")).code
-        anna, _ = await teams.join_with_invite(
+        code = (await teams_invites.create_invite(s, boss, role="employee")).code
+        anna, _ = await teams_invites.join_with_invite(
             s, code, Newcomer(platform="console", external_id="anna", name="Anna")
         )
         data = (

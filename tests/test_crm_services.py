@@ -26,6 +26,7 @@ from services import (
     crm_reports,
     groups,
     teams,
+    teams_invites,
     users,
 )
 from services.access import Actor
@@ -61,15 +62,17 @@ async def world(maker: async_sessionmaker[AsyncSession]) -> World:
         admin = await teams.create_team(s, who("Admin"))
         people = []
         for name in ("Anna", "Boris", "Carl"):
-            code = (await teams.create_invite(s, admin, role="employee")).code
-            actor, _ = await teams.join_with_invite(s, code, who(name))
+            code = (await teams_invites.create_invite(s, admin, role="employee")).code
+            actor, _ = await teams_invites.join_with_invite(s, code, who(name))
             people.append(actor)
         anna, boris, carl = people
         await users.set_supervisor(s, admin, anna.user_id, admin.user_id)
         await users.set_supervisor(s, admin, boris.user_id, admin.user_id)
         group = await groups.create_group(s, admin, "Partners")
-        code = (await teams.create_invite(s, admin, role="extranet", group_id=group.id)).code
-        guest, _ = await teams.join_with_invite(s, code, who("Guest"))
+        code = (
+            await teams_invites.create_invite(s, admin, role="extranet", group_id=group.id)
+        ).code
+        guest, _ = await teams_invites.join_with_invite(s, code, who("Guest"))
         outsider = await teams.create_team(s, who("Other"))
         return World(admin, anna, boris, carl, guest, outsider)
 

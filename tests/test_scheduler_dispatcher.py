@@ -25,7 +25,7 @@ from models.outbox import OutboxMessage
 from models.teams import Identity
 from scheduler.delivery import RecipientGone, RetryAfter, TemporaryFailure
 from scheduler.dispatcher import BEAT_EVERY, UNLIMITED, Dispatcher, Limits, RateLimiter
-from services import outbox, teams
+from services import outbox, teams, teams_invites
 from services.teams import Newcomer
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -69,8 +69,8 @@ async def people(maker: async_sessionmaker[AsyncSession], count: int) -> list[tu
         admin = await teams.create_team(s, tg("P0", "1000"))
         out.append((admin.team_id, admin.user_id))
         for i in range(1, count):
-            code = (await teams.create_invite(s, admin, role="employee")).code
-            actor, _ = await teams.join_with_invite(s, code, tg(f"P{i}", str(1000 + i)))
+            code = (await teams_invites.create_invite(s, admin, role="employee")).code
+            actor, _ = await teams_invites.join_with_invite(s, code, tg(f"P{i}", str(1000 + i)))
             out.append((actor.team_id, actor.user_id))
     return out
 

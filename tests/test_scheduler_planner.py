@@ -17,7 +17,7 @@ from models.notifications import NotificationSettings
 from models.outbox import OutboxMessage
 from models.teams import User
 from scheduler import planner
-from services import reminders, teams, timeman, timeman_reports
+from services import reminders, teams_invites, timeman, timeman_reports
 from tests.test_timeman_services import Team, at, make_team, maker, who  # noqa: F401
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -82,8 +82,8 @@ async def test_morning_in_each_zone_once_with_catch_up(
     team: Team,
 ) -> None:
     async with maker() as s, s.begin():
-        code = (await teams.create_invite(s, team.boss, role="employee")).code
-        kenji, _ = await teams.join_with_invite(s, code, who("Kenji", "Asia/Tokyo"))
+        code = (await teams_invites.create_invite(s, team.boss, role="employee")).code
+        kenji, _ = await teams_invites.join_with_invite(s, code, who("Kenji", "Asia/Tokyo"))
     # rules are made on the first tick, for the next 09:00 of each person
     stats = await planner.tick(maker, now=local(2026, 11, 26, 20))
     assert stats.fired == 0

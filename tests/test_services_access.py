@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from models.db import create_engine, create_sessionmaker
-from services import groups, teams, users
+from services import groups, teams, teams_invites, users
 from services.access import Actor
 from services.errors import DomainError
 from services.teams import Newcomer
@@ -44,10 +44,12 @@ async def world(maker: async_sessionmaker[AsyncSession]) -> World:
         open_group = await groups.create_group(s, admin, "Open")
         closed = await groups.create_group(s, admin, "Closed", is_open=False)
         shared = await groups.create_group(s, admin, "Partners")
-        code = (await teams.create_invite(s, admin, role="employee")).code
-        employee, _ = await teams.join_with_invite(s, code, who("Emp"))
-        guest_code = (await teams.create_invite(s, admin, role="extranet", group_id=shared.id)).code
-        guest, _ = await teams.join_with_invite(s, guest_code, who("Guest"))
+        code = (await teams_invites.create_invite(s, admin, role="employee")).code
+        employee, _ = await teams_invites.join_with_invite(s, code, who("Emp"))
+        guest_code = (
+            await teams_invites.create_invite(s, admin, role="extranet", group_id=shared.id)
+        ).code
+        guest, _ = await teams_invites.join_with_invite(s, guest_code, who("Guest"))
         outsider = await teams.create_team(s, who("Other"))
         return World(admin, employee, guest, outsider, open_group.id, closed.id, shared.id)
 
@@ -95,7 +97,7 @@ async def test_writes_check_rights(maker: async_sessionmaker[AsyncSession], worl
         with pytest.raises(DomainError):
             await groups.set_open(s, world.employee, world.open_id, False)
         with pytest.raises(DomainError):
-            await teams.create_invite(s, world.employee, role="employee")
+            await teams_invites.create_invite(s, world.employee, role="employee")
         with pytest.raises(DomainError):
             await groups.add_member(s, world.outsider, world.open_id, world.outsider.user_id)
         with pytest.raises(DomainError):  # a person of another team is invisible
@@ -134,10 +136,10 @@ async def test_expired_or_used_up_invite(
     maker: async_sessionmaker[AsyncSession], world: World
 ) -> None:
     async with maker() as s, s.begin():
-        invite = await teams.create_invite(s, world.admin, role="employee", max_uses=1)
-        await teams.join_with_invite(s, invite.code, who("First"))
+        invite = await teams_invites.create_invite(s, world.admin, role="employee", max_uses=1)
+        await teams_invites.join_with_invite(s, invite.code, who("First"))
         with pytest.raises(DomainError):
-            await teams.join_with_invite(s, invite.code, who("Second"))
+            await teams_invites.join_with_invite(s, invite.code, who("Second"))
 
 
 async def test_failed_event_saves_nothing(

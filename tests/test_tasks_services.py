@@ -13,7 +13,17 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from models.db import create_engine, create_sessionmaker
 from models.tasks import Task
-from services import groups, tasks, tasks_flow, tasks_plan, tasks_repeat, tasks_work, teams, users
+from services import (
+    groups,
+    tasks,
+    tasks_flow,
+    tasks_plan,
+    tasks_repeat,
+    tasks_work,
+    teams,
+    teams_invites,
+    users,
+)
 from services.access import Actor
 from services.errors import DomainError
 from services.teams import Newcomer
@@ -49,11 +59,13 @@ async def world(maker: async_sessionmaker[AsyncSession]) -> World:
         admin = await teams.create_team(s, who("Admin"))
         partners = await groups.create_group(s, admin, "Partners")
         closed = await groups.create_group(s, admin, "Closed", is_open=False)
-        code = (await teams.create_invite(s, admin, role="employee")).code
-        emp, _ = await teams.join_with_invite(s, code, who("Emp"))
-        other, _ = await teams.join_with_invite(s, code, who("Other"))
-        gcode = (await teams.create_invite(s, admin, role="extranet", group_id=partners.id)).code
-        guest, _ = await teams.join_with_invite(s, gcode, who("Guest"))
+        code = (await teams_invites.create_invite(s, admin, role="employee")).code
+        emp, _ = await teams_invites.join_with_invite(s, code, who("Emp"))
+        other, _ = await teams_invites.join_with_invite(s, code, who("Other"))
+        gcode = (
+            await teams_invites.create_invite(s, admin, role="extranet", group_id=partners.id)
+        ).code
+        guest, _ = await teams_invites.join_with_invite(s, gcode, who("Guest"))
         outsider = await teams.create_team(s, who("Stranger"))
         return World(admin, emp, other, guest, outsider, partners.id, closed.id)
 

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from models.db import create_engine, create_sessionmaker
 from models.teams import Team, User
-from services import teams
+from services import teams, teams_invites
 from services.teams import Newcomer
 
 
@@ -44,8 +44,8 @@ async def test_two_admins_demoting_each_other_at_once_leave_one(db_url: str) -> 
     try:
         async with maker() as s, s.begin():
             first = await teams.create_team(s, person("A1", "1"))
-            code = (await teams.create_invite(s, first, role="employee")).code
-            second, _ = await teams.join_with_invite(s, code, person("A2", "2"))
+            code = (await teams_invites.create_invite(s, first, role="employee")).code
+            second, _ = await teams_invites.join_with_invite(s, code, person("A2", "2"))
             await teams.set_role(s, first, second.user_id, "admin")
         started = asyncio.Event()
         outcomes: list[str] = []

@@ -13,7 +13,15 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from models.db import create_engine, create_sessionmaker
 from models.timeman import DayCorrection, Violation, WorkDay
-from services import teams, timeman, timeman_corrections, timeman_reports, timeman_sheet, users
+from services import (
+    teams,
+    teams_invites,
+    timeman,
+    timeman_corrections,
+    timeman_reports,
+    timeman_sheet,
+    users,
+)
 from services.access import Actor
 from services.errors import DomainError
 from services.teams import Newcomer
@@ -50,11 +58,13 @@ async def make_team(s: AsyncSession) -> Team:
     from services import groups
 
     group = await groups.create_group(s, boss, "Partners")
-    code = (await teams.create_invite(s, boss, role="employee")).code
-    anna, _ = await teams.join_with_invite(s, code, who("Anna"))
+    code = (await teams_invites.create_invite(s, boss, role="employee")).code
+    anna, _ = await teams_invites.join_with_invite(s, code, who("Anna"))
     await users.set_supervisor(s, boss, anna.user_id, boss.user_id)
-    guest_code = (await teams.create_invite(s, boss, role="extranet", group_id=group.id)).code
-    guest, _ = await teams.join_with_invite(s, guest_code, who("Guest"))
+    guest_code = (
+        await teams_invites.create_invite(s, boss, role="extranet", group_id=group.id)
+    ).code
+    guest, _ = await teams_invites.join_with_invite(s, guest_code, who("Guest"))
     return Team(boss, anna, guest)
 
 
