@@ -1,12 +1,6 @@
 """The outbox dispatcher: claims due rows, sends them within platform limits, records.
 
-Claim: due pending rows of people who have an active identity on a platform with a
-sender, locked with FOR UPDATE SKIP LOCKED on PostgreSQL (SQLite serializes writers)
-and leased (`claimed_until`) so that a crashed dispatcher's rows go out again once
-the lease ends: nothing is lost, and at most the batch in flight is sent twice.
-Console rows are left alone: the console delivers them itself. Reminders no longer
-worth sending (their person is away, their moment has passed, their task is closed:
-services.reminders_stale) are dropped as they are claimed, here and in the console.
+Claiming is in scheduler.dispatcher_claim, recording in scheduler.dispatcher_record.
 
 Send: a token window per platform (Telegram about 30 a second in all, shared among
 the dispatchers running on the database, which each say every few seconds that they
@@ -19,28 +13,35 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Callable, Mapping
 from contextlib import suppress
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 import structlog
-from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from models.base import utcnow
 from models.db import insert_for
-from models.outbox import HOME, SKIP_CHATS, DispatcherBeat, OutboxMessage
-from models.teams import Identity
+from models.outbox import DispatcherBeat
 from scheduler.delivery import (
-    HomePublisher,
     Parts,
     RecipientGone,
     RetryAfter,
     Sender,
     TemporaryFailure,
+)
+from scheduler.dispatcher_claim import Job, claim_jobs, publisher
+from scheduler.dispatcher_record import (
+    ALL_PARTS,
+    MAX_ATTEMPTS,
+    PARTS_DONE,
+    Outcome,
+    merge_groups,
+    merge_progress,
+    record_outcome,
 )
 from scheduler.ratelimit import DEFAULT_LIMITS as DEFAULT_LIMITS
 from scheduler.ratelimit import SLACK as SLACK
@@ -48,84 +49,11 @@ from scheduler.ratelimit import TELEGRAM as TELEGRAM
 from scheduler.ratelimit import UNLIMITED as UNLIMITED
 from scheduler.ratelimit import Limits as Limits
 from scheduler.ratelimit import RateLimiter as RateLimiter
-from services import reminders_stale
-
-try:  # the chats area binds group chats; without it only people are addressed
-    from models.chats import ChatBinding
-except ImportError:  # pragma: no cover
-    ChatBinding = None  # type: ignore[assignment,misc]
 
 log = structlog.get_logger(__name__)
 
-MAX_ATTEMPTS = 6
-PARTS_DONE = "parts_done"  # in a retried row's payload: chat id -> parts that arrived
-ALL_PARTS = 1_000_000  # a chat that has the whole message (or is gone): skipped on a retry
 BEAT_EVERY = 5.0  # seconds between a dispatcher's signs of life
 BEAT_ALIVE = timedelta(seconds=20)  # a dispatcher not seen for this long has stopped
-
-
-async def _group_chats(
-    session: AsyncSession, group_ids: list[int], platforms: list[str]
-) -> dict[int, list[tuple[str, str]]]:
-    """group id -> [(platform, chat id)] of the chats bound to it."""
-    if not group_ids or ChatBinding is None:
-        return {}
-    rows = await session.execute(
-        select(ChatBinding.group_id, ChatBinding.platform, ChatBinding.chat_id)
-        .where(ChatBinding.group_id.in_(group_ids), ChatBinding.platform.in_(platforms))
-        .order_by(ChatBinding.id)
-    )
-    out: dict[int, list[tuple[str, str]]] = {}
-    for group_id, platform, chat_id in rows:
-        out.setdefault(group_id, []).append((platform, chat_id))
-    return out
-
-
-def _publisher(sender: Sender) -> Callable[[str], Awaitable[None]] | None:
-    """A sender's way to show a person's home again (see delivery.HomePublisher)."""
-    return sender.publish_home if isinstance(sender, HomePublisher) else None
-
-
-@dataclass(slots=True)
-class Job:
-    id: int
-    platform: str
-    chat_id: str
-    identity_id: int
-    payload: dict[str, Any]
-    attempts: int
-    chats: tuple[str, ...] = ()  # a group's row: every chat it goes to, this one included
-    home: bool = False  # the person's home to show again (chat_id: their id on the platform)
-
-
-@dataclass(slots=True)
-class Outcome:
-    sent: list[int] = field(default_factory=list)
-    gone: list[tuple[int, int]] = field(default_factory=list)  # (row, identity)
-    retry: list[tuple[int, int, str]] = field(default_factory=list)  # (row, attempts, error)
-    gone_chats: list[tuple[str, str]] = field(default_factory=list)  # (platform, group chat)
-    group_rows: set[int] = field(default_factory=set)  # rows sent to a group's chats
-    group_chats: dict[int, set[str]] = field(default_factory=dict)  # row -> its chats now
-    group_attempts: dict[int, int] = field(default_factory=dict)  # row -> this try's number
-    # rows to retry whose first parts arrived: the payload that says so
-    progress: dict[int, dict[str, Any]] = field(default_factory=dict)
-
-
-def _merge_progress(into: dict[int, dict[str, Any]], more: dict[int, dict[str, Any]]) -> None:
-    """A group's row goes to each chat bound to it: the parts each chat got add up."""
-    for row_id, payload in more.items():
-        held = into.get(row_id)
-        if held is None:
-            into[row_id] = payload
-        else:
-            held[PARTS_DONE] = {**held.get(PARTS_DONE, {}), **payload.get(PARTS_DONE, {})}
-
-
-def _merge_groups(into: Outcome, more: Outcome) -> None:
-    for row_id, chats in more.group_chats.items():
-        into.group_chats.setdefault(row_id, set()).update(chats)
-    for row_id, attempts in more.group_attempts.items():
-        into.group_attempts[row_id] = max(attempts, into.group_attempts.get(row_id, 0))
 
 
 class Dispatcher:
@@ -158,128 +86,8 @@ class Dispatcher:
     async def claim(self) -> list[Job]:
         if not self.senders:
             return []
-        now = self.now()
-        async with self.sessionmaker() as session, session.begin():
-            reachable = select(Identity.user_id).where(
-                Identity.platform.in_(list(self.senders)),
-                Identity.active.is_(True),
-                Identity.chat_id.is_not(None),
-            )
-            rows = (
-                (
-                    await session.execute(
-                        select(OutboxMessage)
-                        .where(
-                            OutboxMessage.status == "pending",
-                            OutboxMessage.due_at <= now,
-                            or_(
-                                OutboxMessage.claimed_until.is_(None),
-                                OutboxMessage.claimed_until < now,
-                            ),
-                            self._addressable(reachable),
-                        )
-                        .order_by(OutboxMessage.due_at, OutboxMessage.id)
-                        .limit(self.batch)
-                        .with_for_update(skip_locked=True, of=OutboxMessage)
-                    )
-                )
-                .scalars()
-                .all()
-            )
-            if not rows:
-                return []
-            # the conditions again: on SQLite two readers may have seen the same rows
-            won = set(
-                (
-                    await session.execute(
-                        update(OutboxMessage)
-                        .where(
-                            OutboxMessage.id.in_([r.id for r in rows]),
-                            OutboxMessage.status == "pending",
-                            or_(
-                                OutboxMessage.claimed_until.is_(None),
-                                OutboxMessage.claimed_until < now,
-                            ),
-                        )
-                        .values(claimed_until=now + self.lease, attempts=OutboxMessage.attempts + 1)
-                        .returning(OutboxMessage.id)
-                        .execution_options(synchronize_session=False)
-                    )
-                ).scalars()
-            )
-            rows = [r for r in rows if r.id in won]
-            # a reminder that waited (queued ahead, held by quiet hours) may be stale now
-            rows = await reminders_stale.sift(session, rows, now)
-            users = {r.user_id for r in rows}
-            identities = (
-                (
-                    await session.execute(
-                        select(Identity)
-                        .where(
-                            Identity.user_id.in_(users),
-                            Identity.platform.in_(list(self.senders)),
-                            Identity.active.is_(True),
-                            Identity.chat_id.is_not(None),
-                        )
-                        .order_by(Identity.id)
-                    )
-                )
-                .scalars()
-                .all()
-            )
-            groups = {r.group_id for r in rows if r.user_id is None and r.group_id is not None}
-            bindings = await _group_chats(session, list(groups), list(self.senders))
-        order = list(self.senders)
-        best: dict[int, Identity] = {}
-        homes: dict[int, Identity] = {}  # on a platform that shows a home
-        for ident in identities:
-            held: Identity | None = best.get(ident.user_id)
-            if held is None or order.index(ident.platform) < order.index(held.platform):
-                best[ident.user_id] = ident
-            if ident.user_id not in homes and _publisher(self.senders[ident.platform]):
-                homes[ident.user_id] = ident
-        jobs = []
-        for row in rows:
-            if row.user_id is None:
-                # a group's message: every chat bound to the group on our platforms
-                skip = {tuple(pair) for pair in row.payload.get(SKIP_CHATS, [])}
-                bound = [b for b in bindings.get(row.group_id or 0, []) if b not in skip]
-                chats = tuple(chat for _platform, chat in bound)
-                for platform, chat in bound:
-                    jobs.append(
-                        Job(row.id, platform, chat, 0, row.payload, row.attempts + 1, chats)
-                    )
-                continue
-            if row.kind == HOME:  # where it can be shown; elsewhere it is dropped
-                chosen = homes.get(row.user_id) or best.get(row.user_id)
-                if chosen is not None:
-                    ref = (chosen.platform, chosen.external_id, chosen.id)
-                    jobs.append(Job(row.id, *ref, {}, row.attempts + 1, home=True))
-                continue
-            chosen = best.get(row.user_id)
-            if chosen is None or chosen.chat_id is None:
-                continue
-            jobs.append(
-                Job(
-                    row.id,
-                    chosen.platform,
-                    chosen.chat_id,
-                    chosen.id,
-                    row.payload,
-                    row.attempts + 1,
-                )
-            )
-        return jobs
-
-    def _addressable(self, reachable: Any) -> Any:
-        """Rows of people reachable here, and of groups with a chat bound here."""
-        personal = OutboxMessage.user_id.in_(reachable)
-        if ChatBinding is None:
-            return personal
-        bound = select(ChatBinding.group_id).where(ChatBinding.platform.in_(list(self.senders)))
-        return or_(
-            personal,
-            and_(OutboxMessage.user_id.is_(None), OutboxMessage.group_id.in_(bound)),
+        return await claim_jobs(
+            self.sessionmaker, self.senders, self.now(), batch=self.batch, lease=self.lease
         )
 
     # -- sending -------------------------------------------------------------------------
@@ -292,7 +100,7 @@ class Dispatcher:
             outcome.group_attempts[job.id] = job.attempts
         sender = self.senders[job.platform]
         limiter = self.limiters[job.platform]
-        publish = _publisher(sender)
+        publish = publisher(sender)
         if job.home and publish is None:  # a platform without a home: nothing to show
             outcome.sent.append(job.id)
             return outcome
@@ -334,13 +142,13 @@ class Dispatcher:
                 if parts.done or not job.identity_id:
                     # a group's chat is noted even with nothing sent: it is owed the message
                     arrived[job.chat_id] = parts.done
-                    _merge_progress(outcome.progress, {job.id: {**payload, PARTS_DONE: arrived}})
+                    merge_progress(outcome.progress, {job.id: {**payload, PARTS_DONE: arrived}})
             except Exception as exc:  # a bug in a renderer must not stop the queue
                 log.exception("send_failed", row=job.id)
                 outcome.retry.append((job.id, MAX_ATTEMPTS, repr(exc)[:500]))
                 if not job.identity_id:  # this chat is owed it: the row is not "sent"
                     arrived.setdefault(job.chat_id, parts.done)
-                    _merge_progress(outcome.progress, {job.id: {**payload, PARTS_DONE: arrived}})
+                    merge_progress(outcome.progress, {job.id: {**payload, PARTS_DONE: arrived}})
             else:
                 outcome.sent.append(job.id)
                 if not job.identity_id:
@@ -353,99 +161,17 @@ class Dispatcher:
     def _group_chat_done(
         outcome: Outcome, job: Job, payload: dict[str, Any], arrived: dict[str, int]
     ) -> None:
-        _merge_progress(
+        merge_progress(
             outcome.progress, {job.id: {**payload, PARTS_DONE: {**arrived, job.chat_id: ALL_PARTS}}}
         )
 
     async def record(self, outcome: Outcome) -> None:
         if not (outcome.sent or outcome.gone or outcome.retry):
             return
-        now = self.now()
-        groups = outcome.group_rows
-        async with self.sessionmaker() as session, session.begin():
-            personal_sent = [row for row in outcome.sent if row not in groups]
-            if personal_sent:
-                await session.execute(
-                    update(OutboxMessage)
-                    .where(OutboxMessage.id.in_(personal_sent))
-                    .values(status="sent", sent_at=now, claimed_until=None)
-                )
-            for row_id, identity_id in outcome.gone:
-                if not identity_id:  # a group chat that removed the bot: see below
-                    log.warning("group_chat_gone", row=row_id)
-                    continue
-                await session.execute(
-                    update(Identity).where(Identity.id == identity_id).values(active=False)
-                )
-                await session.execute(
-                    update(OutboxMessage)
-                    .where(OutboxMessage.id == row_id)
-                    .values(status="failed", error="recipient gone", claimed_until=None)
-                )
-            await self._record_groups(session, outcome, now)
-            for row_id, attempts, error in outcome.retry:
-                if row_id in groups:
-                    continue
-                if attempts >= MAX_ATTEMPTS:
-                    values: dict[str, Any] = {
-                        "status": "failed",
-                        "error": error,
-                        "claimed_until": None,
-                    }
-                else:
-                    backoff = timedelta(seconds=min(600, 2**attempts))
-                    values = {"due_at": now + backoff, "error": error, "claimed_until": None}
-                    if row_id in outcome.progress:
-                        values["payload"] = outcome.progress[row_id]
-                await session.execute(
-                    update(OutboxMessage).where(OutboxMessage.id == row_id).values(**values)
-                )
+        await record_outcome(self.sessionmaker, outcome, self.now())
         self.stats["sent"] += len(outcome.sent)
         self.stats["gone"] += len(outcome.gone)
         self.stats["retried"] += len(outcome.retry)
-
-    async def _record_groups(self, session: AsyncSession, outcome: Outcome, now: datetime) -> None:
-        """A group's row is sent when each chat bound to it has it. The chats it went to
-        are kept in the row (across flushes and retries). A chat that failed keeps the
-        row pending for a retry of that chat alone; one still being sent to keeps it
-        leased; a chat no longer bound is owed nothing; and a chat that removed the bot
-        loses its binding."""
-        retry_of = {row: (attempts, error) for row, attempts, error in outcome.retry}
-        for row_id in sorted(outcome.group_rows):
-            stored = await session.scalar(
-                select(OutboxMessage.payload).where(OutboxMessage.id == row_id)
-            )
-            payload = dict(outcome.progress.get(row_id) or stored or {})
-            chats = dict(stored.get(PARTS_DONE, {})) if isinstance(stored, dict) else {}
-            chats.update(payload.get(PARTS_DONE, {}))
-            payload[PARTS_DONE] = chats
-            expected = outcome.group_chats.get(row_id) or set(chats)
-            owed = [chat for chat in expected if chats.get(chat, 0) < ALL_PARTS]
-            values: dict[str, Any] = {"payload": payload}
-            if not owed:
-                values.update(status="sent", sent_at=now, claimed_until=None)
-            elif row_id in retry_of:
-                attempts, error = retry_of[row_id]
-                attempts = max(attempts, outcome.group_attempts.get(row_id, 0))
-                if attempts >= MAX_ATTEMPTS:
-                    values.update(status="failed", error=error, claimed_until=None)
-                else:
-                    backoff = timedelta(seconds=min(600, 2**attempts))
-                    values.update(
-                        status="pending", due_at=now + backoff, error=error, claimed_until=None
-                    )
-            # else: its other chats are still being sent to; the lease stays
-            await session.execute(
-                update(OutboxMessage).where(OutboxMessage.id == row_id).values(**values)
-            )
-        if ChatBinding is not None:
-            for platform, chat_id in set(outcome.gone_chats):
-                await session.execute(
-                    delete(ChatBinding).where(
-                        ChatBinding.platform == platform, ChatBinding.chat_id == chat_id
-                    )
-                )
-                log.warning("group_chat_unbound", platform=platform, chat=chat_id)
 
     async def drain(self) -> int:
         """Claim and send until nothing is due; returns how many were handled."""
@@ -471,10 +197,10 @@ class Dispatcher:
                 outcome.sent.extend(current.sent)
                 outcome.gone.extend(current.gone)
                 outcome.retry.extend(current.retry)
-                _merge_progress(outcome.progress, current.progress)
+                merge_progress(outcome.progress, current.progress)
                 outcome.group_rows |= current.group_rows
                 outcome.gone_chats.extend(current.gone_chats)
-                _merge_groups(outcome, current)
+                merge_groups(outcome, current)
 
         async def worker() -> None:
             while True:
@@ -486,10 +212,10 @@ class Dispatcher:
                 outcome.sent.extend(result.sent)
                 outcome.gone.extend(result.gone)
                 outcome.retry.extend(result.retry)
-                _merge_progress(outcome.progress, result.progress)
+                merge_progress(outcome.progress, result.progress)
                 outcome.group_rows |= result.group_rows
                 outcome.gone_chats.extend(result.gone_chats)
-                _merge_groups(outcome, result)
+                merge_groups(outcome, result)
                 # what was sent but not yet recorded is what a crash would resend
                 if len(outcome.sent) >= self.record_every:
                     await flush()

@@ -9,7 +9,8 @@ from handlers.events import FileRef
 from handlers.markup import bold
 from handlers.views import Attachment, Button, View
 from scheduler.delivery import RecipientGone, RetryAfter, TemporaryFailure
-from scheduler.dispatcher import Dispatcher, Job
+from scheduler.dispatcher import Dispatcher
+from scheduler.dispatcher_claim import Job
 from scheduler.ratelimit import Limits
 from services.errors import DomainError
 from tests.fakes import slack_api

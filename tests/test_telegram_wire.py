@@ -13,7 +13,8 @@ from bot.telegram import TelegramAdapter
 from handlers.markup import Span
 from handlers.views import Attachment, Button, View
 from scheduler.delivery import RecipientGone, RetryAfter, TemporaryFailure
-from scheduler.dispatcher import Dispatcher, Job
+from scheduler.dispatcher import Dispatcher
+from scheduler.dispatcher_claim import Job
 from scheduler.ratelimit import Limits
 from tests.fakes.telegram_api import BOT_USERNAME, FakeTelegram, Person, message_update
 from tests.telegram_harness import Chat, running, telegram_app
@@ -360,9 +361,9 @@ async def test_a_button_whose_edit_fails_still_gets_its_reply(
 
 def test_a_group_rows_progress_adds_up_over_its_chats() -> None:
     """One row, two bound chats, both failing after some parts: each keeps its count."""
-    from scheduler.dispatcher import _merge_progress
+    from scheduler.dispatcher_record import merge_progress
 
     into: dict[int, dict[str, Any]] = {}
-    _merge_progress(into, {7: {"body": [], "parts_done": {"-1001": 1}}})
-    _merge_progress(into, {7: {"body": [], "parts_done": {"-1002": 2}}})
+    merge_progress(into, {7: {"body": [], "parts_done": {"-1001": 1}}})
+    merge_progress(into, {7: {"body": [], "parts_done": {"-1002": 2}}})
     assert into[7]["parts_done"] == {"-1001": 1, "-1002": 2}
