@@ -24,7 +24,7 @@ os.environ.setdefault("PLANERKA_CONFIG", "/nonexistent/config.toml")
 
 from bot.migrate import upgrade  # noqa: E402
 from models.db import create_engine, create_sessionmaker  # noqa: E402
-from services import crm_import, crm_leads, crm_reports, teams  # noqa: E402
+from services import crm_import, crm_leads, crm_periods, crm_reports, teams  # noqa: E402
 from services.crm import Card  # noqa: E402
 from services.teams import Newcomer  # noqa: E402
 
@@ -86,7 +86,7 @@ async def main(n: int, url: str) -> None:
                 s, boss, Card(name="x", phone_key=f"7901000{page:04d}", email=f"p{page}@example.ru")
             )
             dups.append(time.perf_counter() - t0)
-        month = crm_reports.month_key(__import__("datetime").datetime.now())
+        month = crm_periods.month_key(__import__("datetime").datetime.now())
         for _ in range(5):
             t0 = time.perf_counter()
             await crm_reports.dashboard(s, boss, month)

@@ -26,7 +26,7 @@ from handlers.markup import bold, join_lines
 from handlers.people import person_field, pick_person
 from handlers.views import Attachment, Button, View
 from models.base import utcnow
-from services import crm, crm_fields, crm_reports
+from services import crm, crm_export, crm_fields, crm_periods
 from services.errors import N_ as _N
 from services.errors import DomainError, NotFound
 
@@ -75,7 +75,7 @@ async def crm_command(ctx: Ctx) -> Any:
     verb, rest = verb.casefold(), rest.strip()
     await crm.scope_of(ctx.session, ctx.me)
     if not verb:
-        return await dashboard_view(ctx, crm_reports.month_key(local_today(ctx)))
+        return await dashboard_view(ctx, crm_periods.month_key(local_today(ctx)))
     if verb in ("find", "search", "найти", "поиск"):
         return await find_view(ctx, rest)
     if verb in ("plan", "план"):
@@ -118,7 +118,7 @@ async def crm_command(ctx: Ctx) -> Any:
     if verb in ("todo", "activities", "дела"):
         return await todo_view(ctx, 1)
     if verb in ("month", "месяц"):
-        return await dashboard_view(ctx, crm_reports.parse_month(rest, local_today(ctx).date()))
+        return await dashboard_view(ctx, crm_periods.parse_month(rest, local_today(ctx).date()))
     if verb in ("forms", "form", "формы", "форма"):
         from handlers.crm_forms import forms_command
 
@@ -138,7 +138,7 @@ async def export_command(ctx: Ctx) -> Any:
     entity = EXPORT_WORDS.get(word) or crm_fields.ENTITY_WORDS.get(word)
     if entity is None:
         raise DomainError(_N("Export leads, deals, contacts or companies."))
-    data, count = await crm_reports.export_csv(ctx.session, ctx.me, entity, say=ctx.tr.s)
+    data, count = await crm_export.export_csv(ctx.session, ctx.me, entity, say=ctx.tr.s)
     return View(
         body=ctx.tr.n("{n} row exported.", "{n} rows exported.", count),
         file=Attachment(CSV_NAMES[entity], data, "text/csv"),
@@ -152,12 +152,12 @@ async def _export_list(ctx: Ctx) -> View:
     if entity == "lead":
         from handlers.crm_leads import filter_from_code
 
-        data, count = await crm_reports.export_csv(
+        data, count = await crm_export.export_csv(
             ctx.session, ctx.me, "lead", lead_filter=filter_from_code(code_), say=ctx.tr.s
         )
     elif entity == "deal":
         state = {"o": "open", "w": "won", "x": "lost"}.get(code_[1:2])
-        data, count = await crm_reports.export_csv(
+        data, count = await crm_export.export_csv(
             ctx.session,
             ctx.me,
             "deal",
@@ -165,7 +165,7 @@ async def _export_list(ctx: Ctx) -> View:
             say=ctx.tr.s,
         )
     else:
-        data, count = await crm_reports.export_csv(ctx.session, ctx.me, entity, say=ctx.tr.s)
+        data, count = await crm_export.export_csv(ctx.session, ctx.me, entity, say=ctx.tr.s)
     return View(
         body=ctx.tr.n("{n} row exported.", "{n} rows exported.", count),
         file=Attachment(CSV_NAMES[entity], data, "text/csv"),
@@ -195,7 +195,7 @@ async def crm_action(ctx: Ctx) -> Any:
         return view
     if verb == "mo":
         raw = ctx.action_args[1] if len(ctx.action_args) > 1 else ""
-        view = await dashboard_view(ctx, crm_reports.parse_month(raw, local_today(ctx).date()))
+        view = await dashboard_view(ctx, crm_periods.parse_month(raw, local_today(ctx).date()))
         return view
     if verb == "td":
         view = await todo_view(ctx, ctx.page_arg(1))

@@ -14,7 +14,7 @@ from handlers.i18n import N_
 from handlers.markup import Span, bold, join_lines, to_plain
 from handlers.people import person_field
 from handlers.views import Attachment, Button, View
-from services import crm, crm_fields, crm_people, crm_reports
+from services import crm, crm_fields, crm_people, crm_periods, crm_reports
 from services.crm_deals import money, money_sum, parse_money
 from services.errors import N_ as _N
 from services.errors import DomainError
@@ -114,8 +114,8 @@ async def dashboard_view(ctx: Ctx, month: str) -> View:
         Button(ctx.tr.s("My activities"), "crm:td:1"),
         Button(ctx.tr.s("Reports"), "rp:m"),
     )
-    before = crm_reports.shift_month(month, -1)
-    after = crm_reports.shift_month(month, 1)
+    before = crm_periods.shift_month(month, -1)
+    after = crm_periods.shift_month(month, 1)
     view.row(
         Button(f"« {ctx.tr.month(before)}", f"crm:mo:{before}"),
         Button(f"{ctx.tr.month(after)} »", f"crm:mo:{after}"),
@@ -232,16 +232,16 @@ async def plan_command(ctx: Ctx, text: str) -> View:
         raise DomainError(_N("Set a plan like this: /crm plan @anna 500000 [count] [2026-12]"))
     who = words[0]
     kind = "amount"
-    month = crm_reports.month_key(local_today(ctx))
+    month = crm_periods.month_key(local_today(ctx))
     amount_words: list[str] = []
     rest = words[1:]
     for index, word in enumerate(rest):
         following = rest[index + 1] if index + 1 < len(rest) else ""
         if word.casefold() in ("count", "deals", "штук", "сделок", "сделки", "сделка"):
             kind = "count"
-        elif _MONTH.fullmatch(word) or crm_reports.month_number(word.rstrip(".,")):
-            month = crm_reports.parse_month(word.rstrip(".,"), local_today(ctx).date())
-        elif word.casefold() in ("на", "в", "за", "in", "for") and crm_reports.month_number(
+        elif _MONTH.fullmatch(word) or crm_periods.month_number(word.rstrip(".,")):
+            month = crm_periods.parse_month(word.rstrip(".,"), local_today(ctx).date())
+        elif word.casefold() in ("на", "в", "за", "in", "for") and crm_periods.month_number(
             following.rstrip(".,")
         ):
             continue  # "на декабрь"

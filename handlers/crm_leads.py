@@ -13,7 +13,7 @@ from handlers.i18n import N_, Translator
 from handlers.markup import Markup, Span, bold, join_lines
 from handlers.quotes import with_source
 from handlers.views import Button, View
-from services import crm, crm_convert, crm_leads, crm_parse, crm_reports
+from services import crm, crm_convert, crm_leads, crm_parse, crm_periods
 from services.crm import Card
 from services.crm_leads import Duplicate, LeadFilter
 from services.errors import N_ as _N
@@ -192,7 +192,7 @@ async def parse_filter(ctx: Ctx, text: str) -> LeadFilter:
             source = crm.source_of(word)
         elif word in PERIOD_WORDS:
             period = PERIOD_WORDS[word]
-            since = crm_reports.period_start(period, ctx.me.timezone)
+            since = crm_periods.period_start(period, ctx.me.timezone)
         else:
             raise DomainError(
                 _N(
@@ -221,7 +221,7 @@ def filter_from_code(code_: str, tz: str = "UTC") -> LeadFilter:
     since = None
     period = parts[3] if parts[3] in ("t", "w", "m", "y") else ""
     if period:
-        since = crm_reports.period_start(period, tz)
+        since = crm_periods.period_start(period, tz)
     elif parts[3].isdigit() and int(parts[3]) > 0:
         from models.base import utcnow
 

@@ -1,24 +1,20 @@
-"""Sales plans, the CRM Start dashboard figures, report templates and the builder,
-and CSV exports. The dashboard adds up in SQL (GROUP BY over the visible rows);
-the report builder in Python, so the same labels come out of SQLite and PostgreSQL."""
+"""Sales plans, the CRM Start dashboard figures, report templates and the builder
+(the months they count in: services.crm_periods; CSV exports: services.crm_export).
+The dashboard adds up in SQL (GROUP BY over the visible rows); the report builder in
+Python, so the same labels come out of SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.crm import (
     CrmActivity,
-    CrmCompany,
-    CrmContact,
     CrmDeal,
     CrmLead,
     CrmPlan,
@@ -27,129 +23,10 @@ from models.crm import (
 from models.teams import User
 from services.access import Actor, get_team_user, require_admin
 from services.crm import SOURCE_NAMES, scope_of, settings_of, stage_name, user_names, visible
-from services.errors import N_, DomainError, bare
-from services.spreadsheet import csv_text, decimal, list_separator
+from services.crm_periods import month_bounds, month_key
+from services.errors import N_, DomainError
 
 PLAN_KINDS = ("amount", "count")
-
-
-def month_key(moment: date | datetime, tz: str | None = None) -> str:
-    """'2026-11' for a date, or for a moment as the clock in zone `tz` shows it."""
-    if isinstance(moment, datetime) and tz is not None:
-        moment = moment.astimezone(ZoneInfo(tz))
-    return f"{moment.year:04d}-{moment.month:02d}"
-
-
-def period_start(kind: str, tz: str, now: datetime | None = None) -> datetime:
-    """The start of today (t), this week (w, from Monday), month (m) or year (y) in a
-    zone, in UTC: the calendar periods reports and lists count."""
-    day = (now or datetime.now(UTC)).astimezone(ZoneInfo(tz)).date()
-    if kind == "w":
-        day -= timedelta(days=day.weekday())
-    elif kind == "m":
-        day = day.replace(day=1)
-    elif kind == "y":
-        day = day.replace(month=1, day=1)
-    return datetime(day.year, day.month, day.day, tzinfo=ZoneInfo(tz)).astimezone(UTC)
-
-
-def month_bounds(key: str, tz: str = "UTC") -> tuple[datetime, datetime]:
-    """The month's first and next month's first midnight in zone `tz`, as UTC moments:
-    a deal won at 00:30 on 1 December in Moscow counts for December there."""
-    year, month = int(key[:4]), int(key[5:7])
-    zone = ZoneInfo(tz)
-    start = datetime(year, month, 1, tzinfo=zone)
-    end = datetime(year + (month == 12), month % 12 + 1, 1, tzinfo=zone)
-    return start.astimezone(UTC), end.astimezone(UTC)
-
-
-def shift_month(key: str, months: int) -> str:
-    year, month = int(key[:4]), int(key[5:7])
-    index = year * 12 + month - 1 + months
-    return f"{index // 12:04d}-{index % 12 + 1:02d}"
-
-
-_MONTH_STEMS = (
-    ("январ", "jan"),
-    ("феврал", "feb"),
-    ("март", "mar"),
-    ("апрел", "apr"),
-    ("ма", "may"),
-    ("июн", "jun"),
-    ("июл", "jul"),
-    ("август", "aug"),
-    ("сентябр", "sep"),
-    ("октябр", "oct"),
-    ("ноябр", "nov"),
-    ("декабр", "dec"),
-)
-_SAID_MONTH = re.compile(
-    r"(?:(?:в|на|за|in|for)\s+)?(?P<name>[a-zа-яё]+)\.?(?:\s+(?P<year>\d{4}))?", re.IGNORECASE
-)
-_SHIFTS = {
-    "this month": 0,
-    "этот месяц": 0,
-    "этом месяце": 0,
-    "last month": -1,
-    "прошлый месяц": -1,
-    "прошлом месяце": -1,
-    "next month": 1,
-    "следующий месяц": 1,
-    "следующем месяце": 1,
-}
-
-
-def month_number(word: str) -> int | None:
-    """1-12 for a month's name in Russian (any case) or English (full or short)."""
-    word = word.casefold().replace("ё", "е")
-    for number, (ru, en) in enumerate(_MONTH_STEMS, start=1):
-        if ru == "ма":  # май, мая, мае: not "март"
-            if word in ("май", "мая", "мае"):
-                return number
-        elif word.startswith(ru) and len(word) <= len(ru) + 2:
-            return number
-        if en == "may" and word == "may":
-            return number
-        if en != "may" and word.startswith(en) and len(word) >= 3:
-            full = date(2000, number, 1).strftime("%B").casefold()
-            if full.startswith(word) or word in (en, en + "t"):  # "sept"
-                return number
-    return None
-
-
-def _said_month(raw: str, today: date) -> str | None:
-    """ "декабрь", "в декабре", "Dec 2026", "last month": that month, the one nearest
-    today when no year is said."""
-    shift = _SHIFTS.get(" ".join(raw.casefold().split()))
-    if shift is not None:
-        index = today.year * 12 + today.month - 1 + shift
-        return f"{index // 12:04d}-{index % 12 + 1:02d}"
-    said = _SAID_MONTH.fullmatch(raw.strip())
-    number = month_number(said["name"]) if said else None
-    if said is None or number is None:
-        return None
-    if said["year"]:
-        return f"{int(said['year']):04d}-{number:02d}"
-    years = (today.year - 1, today.year, today.year + 1)
-    year = min(years, key=lambda y: abs((y * 12 + number) - (today.year * 12 + today.month)))
-    return f"{year:04d}-{number:02d}"
-
-
-def parse_month(text: str, today: date) -> str:
-    raw = text.strip()
-    if not raw:
-        return month_key(today)
-    said = _said_month(raw, today)
-    if said is not None:
-        return said
-    for sep in ("-", ".", "/"):
-        if sep in raw:
-            a, _, b = raw.partition(sep)
-            if a.isdigit() and b.isdigit():
-                year, month = (int(a), int(b)) if len(a) == 4 else (int(b), int(a))
-                if 1 <= month <= 12 and 2000 <= year <= 2100:
-                    return f"{year:04d}-{month:02d}"
-    raise DomainError(N_("Give a month like 2026-11 or December."))
 
 
 async def set_plan(
@@ -213,12 +90,14 @@ def other_amounts(by_currency: dict[str, int], currency: str) -> tuple[tuple[str
     return tuple(sorted((c, a) for c, a in by_currency.items() if c != currency))
 
 
-async def _rows(session: AsyncSession, actor: Actor, model: Any) -> list[Any]:
+async def visible_rows(session: AsyncSession, actor: Actor, model: Any) -> list[Any]:
+    """The rows of `model` (leads, deals, ...) the actor sees."""
     scope = await scope_of(session, actor)
     return list((await session.execute(visible(model, actor, scope))).scalars())
 
 
-async def _stages(session: AsyncSession, team_id: int) -> dict[int, CrmStage]:
+async def team_stages(session: AsyncSession, team_id: int) -> dict[int, CrmStage]:
+    """The team's stages and lead statuses, by id."""
     rows = await session.scalars(select(CrmStage).where(CrmStage.team_id == team_id))
     return {s.id: s for s in rows}
 
@@ -235,7 +114,7 @@ async def dashboard(session: AsyncSession, actor: Actor, month: str) -> Dashboar
     settings = await settings_of(session, actor.team_id)
     scope = await scope_of(session, actor)
     start, end = month_bounds(month, await team_zone(session, actor))
-    stages = await _stages(session, actor.team_id)
+    stages = await team_stages(session, actor.team_id)
     board = Dashboard(month=month, currency=settings.currency)
     owners = sorted(scope.owners) if scope.owners is not None else None
     won_count: dict[int, int] = defaultdict(int)
@@ -370,8 +249,8 @@ async def build(
         raise DomainError(
             N_("Group leads by status, source, owner or month; deals by stage, owner or month.")
         )
-    stages = await _stages(session, actor.team_id)
-    rows = await _rows(session, actor, CrmLead if entity == "lead" else CrmDeal)
+    stages = await team_stages(session, actor.team_id)
+    rows = await visible_rows(session, actor, CrmLead if entity == "lead" else CrmDeal)
     currency = (await settings_of(session, actor.team_id)).currency
     zone = await team_zone(session, actor)
     # count, and amount by currency (sums of different currencies do not add up)
@@ -450,135 +329,6 @@ async def template(
     if name == "source":
         return await build(session, actor, "lead", "source", since=since, until=until)
     raise DomainError(N_("Reports: funnel, month, employee, source."))
-
-
-# -- export --------------------------------------------------------------------------------
-
-# column names in the reader's language; the import reads them back (services.crm_import)
-EXPORTS = {
-    "lead": [
-        N_("ID"),
-        N_("Name"),
-        N_("Company"),
-        N_("Phone"),
-        N_("E-mail"),
-        N_("Source"),
-        N_("Status"),
-        N_("Responsible"),
-        N_("Created on"),
-    ],
-    "deal": [
-        N_("ID"),
-        N_("Title"),
-        N_("Stage"),
-        N_("Amount"),
-        N_("Currency"),
-        N_("Responsible"),
-        N_("Created on"),
-        N_("Closed on"),
-        N_("Lost reason"),
-    ],
-    "contact": [
-        N_("ID"),
-        N_("Name"),
-        N_("Company"),
-        N_("Phone"),
-        N_("E-mail"),
-        N_("Responsible"),
-        N_("Created on"),
-    ],
-    "company": [
-        N_("ID"),
-        N_("Company"),
-        N_("Phone"),
-        N_("E-mail"),
-        N_("Responsible"),
-        N_("Created on"),
-    ],
-}
-SPREADSHEET_TIME = "%Y-%m-%d %H:%M"  # what Excel and LibreOffice take for a date and time
-
-
-async def export_csv(
-    session: AsyncSession,
-    actor: Actor,
-    entity: str,
-    *,
-    lead_filter: Any = None,  # services.crm_leads.LeadFilter: the lead list's filter
-    deal_filter: dict[str, Any] | None = None,  # mine/state: the deal list's filter
-    say: Callable[[str], str] = bare,  # stage, status and source names in the reader's words
-) -> tuple[bytes, int]:
-    """The visible records of `entity` (of one list, when filtered) as CSV, UTF-8 with BOM."""
-    model = {"lead": CrmLead, "deal": CrmDeal, "contact": CrmContact, "company": CrmCompany}.get(
-        entity
-    )
-    if model is None:
-        raise DomainError(N_("Export leads, deals, contacts or companies."))
-    if entity == "lead" and lead_filter is not None:
-        from services.crm_leads import lead_query
-
-        query = await lead_query(session, actor, lead_filter)
-        rows = list((await session.execute(query)).scalars())
-    elif entity == "deal" and deal_filter:
-        from services.crm_deals import deal_query
-
-        query = await deal_query(session, actor, **deal_filter)
-        rows = list((await session.execute(query)).scalars())
-    else:
-        rows = await _rows(session, actor, model)
-    rows.sort(key=lambda r: r.id)
-    stages = await _stages(session, actor.team_id)
-    names = await user_names(session, {r.owner_id for r in rows if r.owner_id})
-    zone = ZoneInfo(actor.timezone)
-    companies: dict[int, str] = {}
-    if entity == "contact":  # the company a contact works at, by name
-        ids = {r.company_id for r in rows if r.company_id}
-        if ids:
-            found = await session.execute(
-                select(CrmCompany.id, CrmCompany.name).where(CrmCompany.id.in_(sorted(ids)))
-            )
-            companies = {int(i): str(n) for i, n in found.all()}
-    lines: list[list[Any]] = []
-    separator = list_separator(actor.locale)
-    for r in rows:
-        owner = names.get(r.owner_id, "") if r.owner_id else ""
-        created = r.created_at.astimezone(zone).strftime(SPREADSHEET_TIME)
-        if entity == "lead":
-            lines.append(
-                [
-                    r.id,
-                    r.name,
-                    r.company,
-                    r.phone,
-                    r.email,
-                    say(SOURCE_NAMES.get(r.source, r.source)),
-                    say(stage_name(stages[r.status_id])),
-                    owner,
-                    created,
-                ]
-            )
-        elif entity == "deal":
-            closed = r.closed_at.astimezone(zone).strftime(SPREADSHEET_TIME) if r.closed_at else ""
-            lines.append(
-                [
-                    r.id,
-                    r.title,
-                    say(stage_name(stages[r.stage_id])),
-                    decimal(r.amount / 100, separator),
-                    r.currency,
-                    owner,
-                    created,
-                    closed,
-                    r.lost_reason if stages[r.stage_id].kind == "lost" else "",
-                ]
-            )
-        elif entity == "contact":
-            company = companies.get(r.company_id, "") if r.company_id else ""
-            lines.append([r.id, r.name, company, r.phone, r.email, owner, created])
-        else:
-            lines.append([r.id, r.name, r.phone, r.email, owner, created])
-    text = csv_text([say(name) for name in EXPORTS[entity]], lines, separator)
-    return ("\ufeff" + text).encode("utf-8"), len(rows)
 
 
 async def team_people(session: AsyncSession, actor: Actor) -> list[User]:

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from services.crm_reports import parse_month
+from services.crm_periods import parse_month
 from services.errors import N_, DomainError
 from services.parsing_days import midnight, past_day
 

@@ -589,7 +589,7 @@ async def test_a_russian_reader_sees_roubles_as_the_rouble_sign(
 async def test_plans_and_the_dashboard_take_months_by_name(sqlite_app: App) -> None:
     from datetime import date
 
-    from services.crm_reports import parse_month
+    from services.crm_periods import parse_month
 
     olga = ConsoleDriver(sqlite_app, user="Olga", lang="ru", timezone="Europe/Moscow")
     await olga.say("/start")

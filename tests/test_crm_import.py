@@ -245,19 +245,19 @@ async def test_export_round_trip(maker: async_sessionmaker[AsyncSession], boss: 
     import csv
     import io
 
-    from services import crm_reports
+    from services import crm_export
 
     async with maker() as s, s.begin():
         for name, source in (("Анна", "call"), ("Bob, Jr.", "web"), ('Say "hi"', "call")):
             c = Card(name=name, source=source)
             c.set_phone(f"+7 900 000-00-0{len(name) % 10}")
             await crm_leads.create_lead(s, boss, c, force=True)
-        data, n = await crm_reports.export_csv(s, boss, "lead")
+        data, n = await crm_export.export_csv(s, boss, "lead")
         assert n == 3 and data.startswith("\ufeff".encode())
         rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
         assert rows[0][:3] == ["ID", "Name", "Company"]
         assert [r[1] for r in rows[1:]] == ["Анна", "Bob, Jr.", 'Say "hi"']
-        filtered, n = await crm_reports.export_csv(
+        filtered, n = await crm_export.export_csv(
             s, boss, "lead", lead_filter=crm_leads.LeadFilter(source="call")
         )
         assert n == 2

@@ -22,6 +22,7 @@ from services import (
     crm_fields,
     crm_leads,
     crm_people,
+    crm_periods,
     crm_products,
     crm_reports,
     groups,
@@ -249,7 +250,7 @@ async def test_stage_rules(maker: async_sessionmaker[AsyncSession], world: World
 
 
 async def test_plan_fulfilment(maker: async_sessionmaker[AsyncSession], world: World) -> None:
-    month = crm_reports.month_key(datetime.now(UTC))
+    month = crm_periods.month_key(datetime.now(UTC))
     async with maker() as s, s.begin():
         await crm_reports.set_plan(s, world.admin, world.anna.user_id, month, "amount", 1000_00)
         await crm_reports.set_plan(s, world.admin, world.boris.user_id, month, "count", 3)
@@ -270,8 +271,8 @@ async def test_plan_fulfilment(maker: async_sessionmaker[AsyncSession], world: W
         people = {row[0]: row[1:3] for row in board.people}
         assert people["Anna"] == (2, 750_00)
         # next month is empty
-        start, end = crm_reports.month_bounds(month)
-        later = crm_reports.month_key(end + timedelta(days=1))
+        start, end = crm_periods.month_bounds(month)
+        later = crm_periods.month_key(end + timedelta(days=1))
         assert (await crm_reports.dashboard(s, world.admin, later)).plans == []
         # Carl (own records only) sees no one else's plan
         assert (await crm_reports.dashboard(s, world.carl, month)).plans == []
@@ -309,8 +310,8 @@ async def test_months_are_the_teams_months(
     assert {row[0]: row[1] for row in december.people}.get("Admin") == 1
     assert {row[0]: row[1] for row in november.people}.get("Admin", 0) == 0
     assert [(row.label, row.count) for row in rows] == [("2026-12", 1)]
-    assert crm_reports.shift_month("2026-12", 1) == "2027-01"
-    assert crm_reports.shift_month("2026-01", -1) == "2025-12"
+    assert crm_periods.shift_month("2026-12", 1) == "2027-01"
+    assert crm_periods.shift_month("2026-01", -1) == "2025-12"
 
 
 # -- activities ------------------------------------------------------------------------

@@ -1,0 +1,143 @@
+"""CSV exports of the CRM's visible leads, deals, contacts and companies (of one list,
+when filtered), with columns in the reader's language."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models.crm import CrmCompany, CrmContact, CrmDeal, CrmLead
+from services.access import Actor
+from services.crm import SOURCE_NAMES, stage_name, user_names
+from services.crm_reports import team_stages, visible_rows
+from services.errors import N_, DomainError, bare
+from services.spreadsheet import csv_text, decimal, list_separator
+
+EXPORTS = {
+    "lead": [
+        N_("ID"),
+        N_("Name"),
+        N_("Company"),
+        N_("Phone"),
+        N_("E-mail"),
+        N_("Source"),
+        N_("Status"),
+        N_("Responsible"),
+        N_("Created on"),
+    ],
+    "deal": [
+        N_("ID"),
+        N_("Title"),
+        N_("Stage"),
+        N_("Amount"),
+        N_("Currency"),
+        N_("Responsible"),
+        N_("Created on"),
+        N_("Closed on"),
+        N_("Lost reason"),
+    ],
+    "contact": [
+        N_("ID"),
+        N_("Name"),
+        N_("Company"),
+        N_("Phone"),
+        N_("E-mail"),
+        N_("Responsible"),
+        N_("Created on"),
+    ],
+    "company": [
+        N_("ID"),
+        N_("Company"),
+        N_("Phone"),
+        N_("E-mail"),
+        N_("Responsible"),
+        N_("Created on"),
+    ],
+}
+SPREADSHEET_TIME = "%Y-%m-%d %H:%M"  # what Excel and LibreOffice take for a date and time
+
+
+async def export_csv(
+    session: AsyncSession,
+    actor: Actor,
+    entity: str,
+    *,
+    lead_filter: Any = None,  # services.crm_leads.LeadFilter: the lead list's filter
+    deal_filter: dict[str, Any] | None = None,  # mine/state: the deal list's filter
+    say: Callable[[str], str] = bare,  # stage, status and source names in the reader's words
+) -> tuple[bytes, int]:
+    """The visible records of `entity` (of one list, when filtered) as CSV, UTF-8 with BOM."""
+    model = {"lead": CrmLead, "deal": CrmDeal, "contact": CrmContact, "company": CrmCompany}.get(
+        entity
+    )
+    if model is None:
+        raise DomainError(N_("Export leads, deals, contacts or companies."))
+    if entity == "lead" and lead_filter is not None:
+        from services.crm_leads import lead_query
+
+        query = await lead_query(session, actor, lead_filter)
+        rows = list((await session.execute(query)).scalars())
+    elif entity == "deal" and deal_filter:
+        from services.crm_deals import deal_query
+
+        query = await deal_query(session, actor, **deal_filter)
+        rows = list((await session.execute(query)).scalars())
+    else:
+        rows = await visible_rows(session, actor, model)
+    rows.sort(key=lambda r: r.id)
+    stages = await team_stages(session, actor.team_id)
+    names = await user_names(session, {r.owner_id for r in rows if r.owner_id})
+    zone = ZoneInfo(actor.timezone)
+    companies: dict[int, str] = {}
+    if entity == "contact":  # the company a contact works at, by name
+        ids = {r.company_id for r in rows if r.company_id}
+        if ids:
+            found = await session.execute(
+                select(CrmCompany.id, CrmCompany.name).where(CrmCompany.id.in_(sorted(ids)))
+            )
+            companies = {int(i): str(n) for i, n in found.all()}
+    lines: list[list[Any]] = []
+    separator = list_separator(actor.locale)
+    for r in rows:
+        owner = names.get(r.owner_id, "") if r.owner_id else ""
+        created = r.created_at.astimezone(zone).strftime(SPREADSHEET_TIME)
+        if entity == "lead":
+            lines.append(
+                [
+                    r.id,
+                    r.name,
+                    r.company,
+                    r.phone,
+                    r.email,
+                    say(SOURCE_NAMES.get(r.source, r.source)),
+                    say(stage_name(stages[r.status_id])),
+                    owner,
+                    created,
+                ]
+            )
+        elif entity == "deal":
+            closed = r.closed_at.astimezone(zone).strftime(SPREADSHEET_TIME) if r.closed_at else ""
+            lines.append(
+                [
+                    r.id,
+                    r.title,
+                    say(stage_name(stages[r.stage_id])),
+                    decimal(r.amount / 100, separator),
+                    r.currency,
+                    owner,
+                    created,
+                    closed,
+                    r.lost_reason if stages[r.stage_id].kind == "lost" else "",
+                ]
+            )
+        elif entity == "contact":
+            company = companies.get(r.company_id, "") if r.company_id else ""
+            lines.append([r.id, r.name, company, r.phone, r.email, owner, created])
+        else:
+            lines.append([r.id, r.name, r.phone, r.email, owner, created])
+    text = csv_text([say(name) for name in EXPORTS[entity]], lines, separator)
+    return ("\ufeff" + text).encode("utf-8"), len(rows)
