@@ -34,6 +34,7 @@ from services.parsing import DATE_EXAMPLES, find_when, has_time, parse_when
 from services.parsing_days import (
     find_day_range,
     find_last_day,
+    find_last_month,
     find_last_weekday,
     hide_bare_months,
     midnight,
@@ -88,9 +89,10 @@ _AT_WHAT_TIME = {True: "/event Созвон завтра 15:00", False: "/event 
 def parse_event(text: str, locale: str, tz: str, now: datetime | None = None) -> EventDraft:
     person_tz = tz
     raw = " ".join(text.split())
-    # "каждый день в 9 до пятницы": the weekday the series ends on, read before "до
-    # пятницы" becomes its start ("в пятницу") and "по пятницу" a weekly Friday
-    last_weekday = find_last_weekday(raw, tz, now)
+    # "каждый день в 9 до пятницы", "… до декабря": the weekday or month the series ends
+    # with, read before "до пятницы" becomes its start ("в пятницу") and "по пятницу" a
+    # weekly Friday
+    last_weekday = find_last_weekday(raw, tz, now) or find_last_month(raw, tz, now)
     if last_weekday is not None and repeats(last_weekday.without(raw)):
         raw = last_weekday.without(raw)
     else:

@@ -208,6 +208,37 @@ def find_last_weekday(text: str, tz: str, now: datetime | None = None) -> DayRan
     return DayRange(last, last, match.start(), match.end())
 
 
+_MONTH_NAME = (
+    r"(?:(?:январ|феврал|март|апрел|июн|июл|август|сентябр|октябр|ноябр|декабр)\w*|ма[йя]"
+    r"|january|february|march|april|may|june|july|august|september|october|november|december)"
+)
+_LAST_MONTH = re.compile(
+    r"(?<!\S)(?:(?P<incl>по|до\s+конца|through|thru|(?:until|till)\s+the\s+end\s+of)"
+    rf"|(?P<excl>до|until|till))\s+(?P<m>{_MONTH_NAME})(?:\s+(?P<y>\d{{4}}))?(?!\w)(?!\s*\d)",
+    re.IGNORECASE,
+)
+
+
+def find_last_month(text: str, tz: str, now: datetime | None = None) -> DayRange | None:
+    """The month a series ends with, said without a day: "до декабря" and "until
+    December" end before it (the last day of the month before), "по декабрь", "до конца
+    декабря" and "through December" with it (its last day); a year left out is the
+    coming such month."""
+    match = _LAST_MONTH.search(text)
+    if match is None:
+        return None
+    month = _month(match["m"])
+    if month is None:
+        return None
+    today = (now or datetime.now(UTC)).astimezone(ZoneInfo(tz)).date()
+    year = _year(match["y"]) or today.year
+    if match["y"] is None and (month < today.month or (month == today.month and match["excl"])):
+        year += 1
+    after = date(year + month // 12, month % 12 + 1, 1)  # the month after it
+    last = after - timedelta(days=1) if match["incl"] else date(year, month, 1) - timedelta(days=1)
+    return DayRange(last, last, match.start(), match.end())
+
+
 def midnight(day: date, tz: str) -> datetime:
     """The start of a day in a zone, in UTC."""
     return datetime(day.year, day.month, day.day, tzinfo=ZoneInfo(tz)).astimezone(UTC)

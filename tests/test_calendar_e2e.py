@@ -620,6 +620,12 @@ async def test_a_series_with_an_end_date_through_the_console(sqlite_app: App) ->
         # the meetings stop there: the last one is in the series' last week
         final = list(series_starts(event, event.repeat_until + timedelta(days=60)))[-1]
         assert 0 <= (last - final.astimezone(zone).date()).days < 7, (title, final)
+    # a month without a day: "до марта" ends with the last day of the month before it
+    # (two months on: the series always has a date before its end)
+    ahead = (datetime.now(zone).date().replace(day=1) + timedelta(days=70)).replace(day=1)
+    out = await anna.say(f"/event Планёрка каждый понедельник в 10 до {months[ahead.month - 1]}")
+    end = format_date(ahead - timedelta(days=1), "d MMM yyyy", locale="ru")
+    assert f"Повторяется: каждую неделю: пн, по {end}" in out, out
 
 
 async def test_every_day_until_friday_ends_on_friday(sqlite_app: App) -> None:

@@ -144,6 +144,18 @@ def test_spoken_times_before_a_place_and_named_hours(
         ("Созвон каждый день в 10 по среду", "ru", "Созвон", (28, 10, 0), "2026-12-02"),
         ("Sync every day at 9 until Friday", "en", "Sync", (28, 9, 0), "2026-12-04"),
         ("Retro every friday at 16 until 2026-12-25", "en", "Retro", (27, 16, 0), "2026-12-25"),
+        # a month without a day: "до февраля" ends before it, "по январь", "through" and
+        # "until the end of" with it
+        ("Планёрка каждую среду в 10 до февраля", "ru", "Планёрка", (32, 10, 0), "2027-01-31"),
+        ("Созвон каждый понедельник в 11 по январь", "ru", "Созвон", (30, 11, 0), "2027-01-31"),
+        (
+            "Standup every day at 10 until the end of December",
+            "en",
+            "Standup",
+            (28, 10, 0),
+            "2026-12-31",
+        ),
+        ("Sync every monday at 11 until January", "en", "Sync", (30, 11, 0), "2026-12-31"),
     ],
 )
 def test_a_series_with_an_end_date(
