@@ -536,6 +536,30 @@ async def time_logged(
     return [(task, int(seconds or 0)) for task, seconds in rows]
 
 
+async def time_logged_in_group(
+    session: AsyncSession, actor: Actor, group_id: int, start: datetime, end: datetime
+) -> list[tuple[Task, str, int]]:
+    """Seconds per task and person logged on a group's tasks in [start, end), for its
+    members and admins (an archived group's too: reading)."""
+    group = await get_readable_group(session, actor, group_id)
+    if not actor.is_admin and not await is_member(session, group.id, actor.user_id):
+        raise forbidden()
+    rows = await session.execute(
+        select(Task, User.name, func.sum(TaskTimeEntry.seconds))
+        .join(TaskTimeEntry, TaskTimeEntry.task_id == Task.id)
+        .join(User, User.id == TaskTimeEntry.user_id)
+        .where(
+            Task.team_id == actor.team_id,
+            Task.group_id == group.id,
+            TaskTimeEntry.started_at >= start,
+            TaskTimeEntry.started_at < end,
+        )
+        .group_by(Task.id, User.id, User.name)
+        .order_by(Task.id, User.name)
+    )
+    return [(task, name, int(seconds or 0)) for task, name, seconds in rows.all()]
+
+
 async def completed_between(
     session: AsyncSession, actor: Actor, user_id: int, start: datetime, end: datetime
 ) -> list[Task]:

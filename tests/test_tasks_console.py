@@ -1929,3 +1929,24 @@ async def test_an_extranet_members_task_from_a_template_is_refused_not_titled(
     assert "Task #3 created" not in out, out
     out = await team["Lucy"].say("/task из презентации убрать слайд")
     assert "Task #3 created" in out and "из презентации убрать слайд" in out, out
+
+
+async def test_time_on_a_groups_tasks_per_person(sqlite_app: App) -> None:
+    """/tasks time неделя #Маркетинг: what each member logged on the group's tasks this
+    week; someone outside the group is refused."""
+    boss, anna = await team(sqlite_app, "ru", "Борис", "Анна")
+    petr = ConsoleDriver(sqlite_app, user="Пётр", lang="ru")
+    await petr.say(f"/start {invite_code(await boss.say('/invite'))}")
+    await boss.say("/groups new Маркетинг closed")
+    await boss.say("/groups add Маркетинг @Анна")
+    await boss.say("/task #Маркетинг Макет баннера завтра 15:00 @Анна")
+    await boss.say("/task Личное дело завтра 15:00")
+    await anna.say("/task 1 время 2ч")
+    await boss.say("/task 1 время 30м")
+    await boss.say("/task 2 время 1ч")  # not the group's
+    out = await boss.say("/tasks время неделя #Маркетинг")
+    assert "Время по задачам группы Маркетинг, на этой неделе: 2 ч 30 мин" in out, out
+    assert "#1 Макет баннера — Анна — 2 ч" in out and "#1 Макет баннера — Борис — 30 мин" in out
+    assert "#2" not in out, out
+    out = await petr.say("/tasks время #Маркетинг")  # a closed group he is not in
+    assert "Группы «Маркетинг» нет." in out and "Макет баннера" not in out, out
