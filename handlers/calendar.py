@@ -21,7 +21,7 @@ from handlers.calendar_views import (
     week_png,
 )
 from handlers.core import Ctx, Router, pager_row
-from handlers.groups import ask_for_group, group_question, resolve_group
+from handlers.groups_input import ask_for_group, group_question, resolve_group
 from handlers.i18n import N_, Translator
 from handlers.markup import Span, bold, join_lines
 from handlers.views import Attachment, Button, View

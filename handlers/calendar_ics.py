@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from handlers.core import Ctx, Router
-from handlers.groups import resolve_group
+from handlers.groups_input import resolve_group
 from handlers.i18n import N_
 from handlers.markup import code
 from handlers.views import Attachment, Button, View

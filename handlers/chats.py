@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from handlers.core import STAFF, Ctx, Router, pager_row
-from handlers.groups import resolve_group
+from handlers.groups_input import resolve_group
 from handlers.i18n import N_
 from handlers.markup import bold, join_lines
 from handlers.views import Button, View

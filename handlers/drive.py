@@ -14,7 +14,7 @@ from sqlalchemy import event as sa_event
 
 from handlers.core import Ctx, Router, pager_row
 from handlers.events import FileRef
-from handlers.groups import resolve_group
+from handlers.groups_input import resolve_group
 from handlers.i18n import N_, Translator
 from handlers.markup import Span, bold, cut, join_lines
 from handlers.views import Attachment, Button, View

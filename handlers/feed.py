@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from handlers.calendar_views import SHOWN_COMMENT, shorten
 from handlers.core import Ctx, Router, pager_row
 from handlers.forms import Field, Form
-from handlers.groups import resolve_group
+from handlers.groups_input import resolve_group
 from handlers.i18n import N_, Translator
 from handlers.markup import Markup, Span, bold, join_lines
 from handlers.views import Button, View

@@ -1,23 +1,24 @@
-"""/groups: list, create, join, leave, members, owner, open/closed, project deadline,
-archive and restore."""
+"""/groups: the list, a group's card, creating one, joining and leaving, open/closed and
+the project deadline; the members, archiving and #group input live in groups_members,
+groups_archive and groups_input."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from typing import Any
 
 from handlers.common import unknown_action
 from handlers.core import Ctx, Router, pager_row
-from handlers.forms import Field, Form, Submit
-from handlers.i18n import N_, Translator
+from handlers.forms import Field, Form
+from handlers.groups_archive import archive_group, restore_group
+from handlers.groups_input import resolve_group
+from handlers.groups_members import change_members, member_change, members_view
+from handlers.i18n import N_
 from handlers.markup import Markup, Span, bold, join_lines
-from handlers.people import person_field, pick_person
 from handlers.tasks_input import as_moment, parse_deadline
 from handlers.views import Button, View
-from models.chats import ChatBinding
 from models.groups import Group
-from services import chats, drive, groups, tasks
+from services import groups
 from services.errors import N_ as _N
 from services.errors import DomainError
 
@@ -141,92 +142,6 @@ async def card_view(ctx: Ctx, group: Group) -> View:
     return view
 
 
-async def members_view(ctx: Ctx, group_id: int, page_no: int) -> View:
-    group, page = await groups.members(
-        ctx.session, ctx.me, group_id, page=page_no, per_page=ctx.services.page_size
-    )
-    lines: list[Any] = [
-        ctx.tr("Members of {group} ({count})", group=bold(group.name), count=str(page.total))
-    ]
-    role_names = {"owner": ctx.tr.s("owner"), "moderator": ctx.tr.s("moderator"), "member": ""}
-    for user, role in page.items:
-        suffix = f" — {role_names[role]}" if role_names.get(role) else ""
-        extranet = f" ({ctx.tr.s('extranet')})" if user.role == "extranet" else ""
-        lines.append([Span("• "), bold(user.name), Span(extranet + suffix)])
-    view = View(body=join_lines(lines))
-    view.row(*pager_row(ctx, page, f"grp:u:{group.id}"))
-    view.row(Button(ctx.tr.s("Back"), f"grp:o:{group.id}"))
-    return view
-
-
-async def resolve_group(ctx: Ctx, text: str, *, to_read: bool = False) -> tuple[Group, str]:
-    """The group named at the start of `text` (longest visible name wins) and the rest;
-    `to_read`: an archived one too (its things are read as before)."""
-    return await groups.named_at_start(ctx.session, ctx.me, text, to_read=to_read)
-
-
-# "without a group", typed
-NO_GROUP_WORDS = {"-", "no", "none", "without", "нет", "без группы"}
-
-
-# the groups offered as buttons (by name); any other is picked by typing its name
-GROUP_CHOICES = 20
-
-
-async def group_choices(ctx: Ctx) -> list[tuple[str, str]]:
-    """The person's groups as quick picks, the first GROUP_CHOICES by name: a longer
-    list is answered by typing the name (parse_group_answer takes any of them; in a
-    Slack modal a text input stands under the select)."""
-    page = await groups.list_groups(ctx.session, ctx.me, per_page=GROUP_CHOICES, mine=True)
-    options = [(group.name, group.name) for group in page.items]
-    if not ctx.me.is_extranet:  # an outside member's work is always a group's
-        options.append((ctx.tr.s("Without a group"), "-"))
-    return options
-
-
-async def parse_group_answer(ctx: Ctx, raw: str) -> int | None:
-    text = raw.strip().lstrip("#").strip()
-    if (
-        text.casefold() in NO_GROUP_WORDS
-        or text.casefold() == ctx.tr.s("Without a group").casefold()
-    ):
-        if ctx.me.is_extranet:  # an outside member's work is always a group's
-            raise DomainError(_N("Pick one of your groups: press it, or type its name."))
-        return None
-    group, _rest = await resolve_group(ctx, text)
-    return group.id
-
-
-def group_question(name: str, title: str, submit: Submit) -> Form:
-    """A one-step form for a command whose #group does not exist (or an extranet
-    member's command without one): which group, or none (staff only: the button says
-    so); the command's other input waits in the form's values."""
-    return Form(
-        name=name,
-        title=title,
-        fields=[
-            Field(
-                "group_id",
-                N_("Which group is it for? Choose one, or type its name."),
-                parse_group_answer,
-                choices=group_choices,
-            )
-        ],
-        submit=submit,
-    )
-
-
-async def ask_for_group(
-    ctx: Ctx, form: str, unknown: groups.NoSuchGroup, values: dict[str, Any]
-) -> list[View]:
-    """An unknown #group (or an archived one): say so, and ask (group_question) instead
-    of losing the input."""
-    # one person's mistake: theirs alone in a channel, as every error is
-    note = View(body=ctx.tr(unknown.key, **unknown.params), private=True)
-    question = await ctx.start_form(form, values)
-    return [note, *([question] if isinstance(question, View) else question or [])]
-
-
 @router.command(
     "groups",
     help=N_("workgroups and projects"),
@@ -245,9 +160,7 @@ async def groups_command(ctx: Ctx) -> Any:
     if verb in ("new", "create", "новая", "создать"):
         return await _create_from_text(ctx, rest)
     if verb in RESTORE_WORDS and rest:  # an archived group is in no list: found by name
-        group, people = await groups.restore(ctx.session, ctx.me, rest)
-        await _remind_again(ctx, group)
-        await _tell_everyone(ctx, group, people, _restored)
+        group = await restore_group(ctx, rest)
         done = View(body=ctx.tr("{group} is back from the archive.", group=bold(group.name)))
         card = await card_view(ctx, group)
         done.body = [*done.body, Span("\n\n"), *card.body]
@@ -276,7 +189,7 @@ async def groups_command(ctx: Ctx) -> Any:
     if verb in ("members", "участники"):
         return await members_view(ctx, group.id, 1)
     if verb in ("archive", "архив", "архивировать"):
-        return await _archive(ctx, group.id)
+        return await archive_group(ctx, group.id)
     if verb in ("open", "открыть"):
         await groups.set_open(ctx.session, ctx.me, group.id, True)
         return await card_view(ctx, group)
@@ -289,198 +202,8 @@ async def groups_command(ctx: Ctx) -> Any:
         deadline = as_moment(await parse_deadline(ctx, tail)) if tail else group.deadline
         return await _set_project(ctx, group.id, deadline)
     if verb in ("add", "remove", "owner", "добавить", "удалить", "владелец"):
-        if not tail:
-            raise DomainError(_N("Whom? For example: /groups {verb} Sales @anna"), verb=verb)
-        code_ = {"add": "ad", "добавить": "ad", "remove": "rm", "удалить": "rm"}.get(verb, "ow")
-        several = _people_list(tail) if code_ in ("ad", "rm") and tail.count("@") > 1 else []
-        if several:  # "/groups add Sales @Анна Иванова, @Пётр и @Олег": each of them
-            ids = list(dict.fromkeys([await person_field(ctx, name) for name in several]))
-            lines = []
-            for uid in ids:
-                try:
-                    lines.append((await _member_change(ctx, code_, group.id, uid)).body)
-                except DomainError as err:  # already in (or not in) the group: said, not fatal
-                    lines.append(ctx.tr(err.key, **{k: str(v) for k, v in err.params.items()}))
-            return View(body=join_lines(lines))
-        picked = await pick_person(ctx, tail, lambda uid: f"grp:{code_}:{group.id}:{uid}")
-        if isinstance(picked, View):
-            return picked
-        return await _member_change(ctx, code_, group.id, picked.id)
+        return await change_members(ctx, verb, group, tail)
     raise unknown_action(verb, "groups")
-
-
-async def _archive(ctx: Ctx, group_id: int) -> View:
-    group, people = await groups.archive(ctx.session, ctx.me, group_id)
-    await _tell_everyone(ctx, group, people, _archived)
-    return View(
-        body=ctx.tr(
-            "{group} is archived: it left the lists, its invites stopped working, its "
-            "members were told, and nothing can be added to it or changed in it until "
-            "/groups restore {name} brings it back.",
-            group=bold(group.name),
-            name=group.name,
-        )
-    )
-
-
-def _archived(tr: Translator, person: str, group: str) -> Markup:
-    return tr(
-        "{person} archived the group {group}: the project is over. Its tasks, "
-        "events and files stay in /tasks, /events and /drive, to read: nothing "
-        "can be added to them or changed.",
-        person=bold(person),
-        group=bold(group),
-    )
-
-
-def _restored(tr: Translator, person: str, group: str) -> Markup:
-    return tr(
-        "{person} brought the group {group} back from the archive: its tasks, events, "
-        "posts and files can be added to and changed again.",
-        person=bold(person),
-        group=bold(group),
-    )
-
-
-async def _tell_everyone(
-    ctx: Ctx,
-    group: Group,
-    people: list[int],
-    said: Callable[[Translator, str, str], Markup],
-) -> None:
-    """A group archived or back from the archive: its members are told, and so are the
-    chats that speak for it (/bind), as everyone's notice there."""
-    who = ctx.me.name
-
-    def notice(tr: Translator) -> View:
-        return View(body=said(tr, who, group.name))
-
-    for user_id in people:
-        await ctx.notify(user_id, "group_added", notice)
-    await ctx.notify_group(group, "group", notice)
-
-
-async def _remind_again(ctx: Ctx, group: Group) -> None:
-    """A group back from the archive: its coming events are reminded of again (archiving
-    dropped their queued reminders; deadlines remind by themselves)."""
-    try:
-        from handlers.calendar_reminders import queue_series_reminders
-        from services.calendar_reminders import group_series
-    except ImportError:  # pragma: no cover - a build without the calendar
-        return
-    await queue_series_reminders(ctx.session, await group_series(ctx.session, group.id))
-
-
-def _people_list(text: str) -> list[str]:
-    """ "@Анна Иванова, @Пётр и @Олег" -> ["Анна Иванова", "Пётр", "Олег"]."""
-    names = []
-    for chunk in text.split("@")[1:]:
-        words = chunk.replace(",", " ").replace(";", " ").split()
-        while words and words[-1].casefold() in ("и", "and", "&"):
-            words.pop()
-        if words:
-            names.append(" ".join(words))
-    return names
-
-
-PLATFORM_NAMES = {"telegram": "Telegram", "slack": "Slack"}
-
-
-def still_in_chats(tr: Translator, person: str, bound: list[tuple[ChatBinding, Group]]) -> Markup:
-    """The chats a removed person may still be in and read (the bot does not see who is
-    in a chat, nor takes anyone out of one): to be left by hand."""
-    names = []
-    for binding, group in bound:
-        where = PLATFORM_NAMES.get(binding.platform, binding.platform)
-        if binding.title:
-            where = f"{where} «{binding.title}»"
-        names.append(f"{group.name} ({where})")
-    return tr.n(
-        "The bot does not see who is in a chat: if {person} is in the chat {chats}, remove "
-        "them there too, or they will keep reading what the group says there.",
-        "The bot does not see who is in a chat: if {person} is in the chats {chats}, remove "
-        "them there too, or they will keep reading what is said there.",
-        len(names),
-        person=bold(person),
-        chats=", ".join(names),
-    )
-
-
-async def _member_change(ctx: Ctx, code_: str, group_id: int, user_id: int) -> View:
-    if code_ == "ad":
-        group, user = await groups.add_member(ctx.session, ctx.me, group_id, user_id)
-        await ctx.notify(
-            user.id,
-            "group_added",
-            lambda tr: View(
-                body=tr(
-                    "{person} added you to the group {group}.",
-                    person=bold(ctx.me.name),
-                    group=bold(group.name),
-                )
-            ),
-        )
-        return View(
-            body=ctx.tr(
-                "{person} is now a member of {group}.",
-                person=bold(user.name),
-                group=bold(group.name),
-            )
-        )
-    if code_ == "rm":
-        bound = await chats.member_chats(ctx.session, user_id, [group_id])
-        group, user = await groups.remove_member(ctx.session, ctx.me, group_id, user_id)
-        remover = ctx.me.name
-        files = await drive.count_in_group(ctx.session, user.id, group.id)
-
-        def removed(tr: Translator) -> View:
-            text = tr(
-                "{person} removed you from the group {group}.",
-                person=bold(remover),
-                group=bold(group.name),
-            )
-            if files:  # theirs no more: the group's, as moving them there said
-                text = [
-                    *text,
-                    Span(" "),
-                    *tr.n(
-                        "The {n} file you put in the group stays with it.",
-                        "The {n} files you put in the group stay with it.",
-                        files,
-                    ),
-                ]
-            return View(body=text)
-
-        await ctx.notify(user.id, "group_added", removed)
-        view = View(
-            body=ctx.tr(
-                "{person} is no longer in {group}.", person=bold(user.name), group=bold(group.name)
-            )
-        )
-        left, total = await tasks.open_in_group_for(ctx.session, group.id, user.id)
-        if total:  # still theirs, where they may no longer see them: to hand over
-            names = ", ".join(f"#{t.id} {t.title[:40]}" for t in left)
-            view.body = [
-                *view.body,
-                Span("\n"),
-                *ctx.tr.n(
-                    "They are still responsible for {n} open task of the group: {tasks}. "
-                    "Hand it over.",
-                    "They are still responsible for {n} open tasks of the group: {tasks}. "
-                    "Hand them over.",
-                    total,
-                    tasks=names,
-                ),
-            ]
-            for task in left:
-                view.row(Button(f"#{task.id} {task.title}"[:60], f"t:o:{task.id}"))
-        if bound:
-            view.body = [*view.body, Span("\n"), *still_in_chats(ctx.tr, user.name, bound)]
-        return view
-    group, user = await groups.set_owner(ctx.session, ctx.me, group_id, user_id)
-    return View(
-        body=ctx.tr("{person} now owns {group}.", person=bold(user.name), group=bold(group.name))
-    )
 
 
 _QUOTED = re.compile(r'\s*["«“](?P<name>[^"»”]+)["»”](?P<rest>.*)', re.DOTALL)
@@ -577,7 +300,7 @@ async def groups_action(ctx: Ctx) -> Any:
         await groups.get_manageable_group(ctx.session, ctx.me, group_id)
         return await ctx.start_form("group_deadline", {"group_id": group_id})
     if verb in ("ad", "rm", "ow"):
-        return await _member_change(ctx, verb, group_id, ctx.int_arg(2))
+        return await member_change(ctx, verb, group_id, ctx.int_arg(2))
     return View(body=ctx.tr("This button is out of date. Open the list again."), private=True)
 
 

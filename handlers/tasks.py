@@ -11,7 +11,7 @@ from handlers.common import HELP_WORDS, help_for
 from handlers.core import Ctx, Router
 from handlers.drive import attachment_parts, comment_attachment, store
 from handlers.forms import Field, Form
-from handlers.groups import ask_for_group, group_choices, group_question, parse_group_answer
+from handlers.groups_input import ask_for_group, group_choices, group_question, parse_group_answer
 from handlers.i18n import N_, Translator
 from handlers.markup import Markup, Span, bold
 from handlers.tasks_input import (

@@ -9,7 +9,7 @@ from typing import Any
 from handlers.calendar_reminders import queue_event_reminders
 from handlers.core import Ctx, pager_row
 from handlers.crm import assign_owner
-from handlers.groups import still_in_chats
+from handlers.groups_members import still_in_chats
 from handlers.i18n import Translator
 from handlers.markup import Markup, Span, bold, join_lines
 from handlers.people import person_label

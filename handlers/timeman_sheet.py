@@ -281,7 +281,7 @@ async def timesheet_command(ctx: Ctx) -> Any:
     if rest:
         text = " ".join(rest)
         if text.startswith("#"):
-            from handlers.groups import resolve_group
+            from handlers.groups_input import resolve_group
 
             group, _tail = await resolve_group(ctx, text, to_read=True)
             target, target_id = "g", group.id

@@ -1391,7 +1391,7 @@ async def test_an_extranet_member_s_line_without_a_group_asks_which_keeping_the_
 
 
 async def test_a_group_beyond_the_buttons_is_picked_by_its_name(sqlite_app: App) -> None:
-    from handlers.groups import GROUP_CHOICES
+    from handlers.groups_input import GROUP_CHOICES
 
     boss = ConsoleDriver(sqlite_app, user="Boss")
     await boss.say("/start")
