@@ -1,25 +1,33 @@
 """/post and /feed: posts to the team, a group or people; likes, comments,
-"I have read it" with a read-by list; sharing posts and events."""
+"I have read it" with a read-by list; sharing posts and events. A post's card is
+handlers.feed_cards', adding and listing comments handlers.feed_comments'."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from handlers.calendar_views import SHOWN_COMMENT, shorten
 from handlers.core import Ctx, Router, pager_row
+from handlers.feed_cards import (
+    author_name,
+    card_reply,
+    delivered_view,
+    everyones,
+    in_shared_chat,
+    only_for_author_here,
+    open_post,
+    post_view,
+    title_of,
+)
+from handlers.feed_comments import comment_on, comments_page
 from handlers.forms import Field, Form
 from handlers.groups_input import resolve_group
-from handlers.i18n import N_, Translator
-from handlers.markup import Markup, Span, bold, join_lines
+from handlers.i18n import N_
+from handlers.markup import Span, bold, join_lines
 from handlers.views import Button, View
-from models.feed import Post, PostComment
-from models.teams import User
+from models.feed import Post
 from services import feed, feed_polls, groups, inbox_center, notifications, users
-from services.access import archived_group, get_readable_group
+from services.access import get_readable_group
 from services.errors import N_ as _N
 from services.errors import DomainError
 from services.pagination import Page
@@ -29,26 +37,9 @@ ORDER = 70
 
 PEOPLE = re.compile(r"^@([\w.\-]+)\s*")
 IMPORTANT = ("!", "important", "важно", "!important", "!важно")
-MENTION = re.compile(r"(?<!\S)@([\w.\-]+)")
-PREVIEW = 80
-CARD_LIMIT = 3800  # characters of a post card (Telegram allows 4096 a message)
 # button verbs handlers.feed_edit answers: x/xy delete a post (asked, then done), e edits
 # it; ce edits a comment, cx/cxy delete it (these carry the comment's id)
 EDIT_VERBS = ("x", "xy", "e", "ce", "cx", "cxy")
-
-
-def comment_buttons(ctx: Ctx, comment: PostComment, label: str = "") -> list[Button]:
-    """One's own comment: edit it, delete it (named by `label` among several)."""
-    suffix = f": {label}" if label else ""
-    return [
-        Button((ctx.tr.s("Edit my comment") + suffix)[:60], f"fd:ce:{comment.id}"),
-        Button((ctx.tr.s("Delete my comment") + suffix)[:60], f"fd:cx:{comment.id}"),
-    ]
-
-
-def title_of(post: Post) -> str:
-    """A post's text as a title in a line: "Office closed on Friday", cut to fit."""
-    return shorten(post.text, PREVIEW)
 
 
 async def targets(ctx: Ctx, text: str) -> tuple[int | None, list[int], str]:
@@ -103,199 +94,6 @@ async def _no_such_group(ctx: Ctx, name: str) -> DomainError:
         name=name,
         groups=", ".join("#" + group.name for group in page.items),
     )
-
-
-async def only_for_author_here(ctx: Ctx, post: Post) -> bool:
-    """Whether a post or poll, answered in this chat, goes to the person alone: one for
-    chosen people, or for a group this channel or group chat does not speak for (/bind),
-    is not shown to everyone there; the post of the chat's own group is."""
-    if ctx.event.chat.private:
-        return False
-    if post.audience == "people":
-        return True
-    if post.group_id is None:
-        return False
-    bound = await ctx.chat_group()
-    return bound is None or bound.id != post.group_id
-
-
-async def author_name(ctx: Ctx, post: Post) -> str:
-    user = await ctx.session.get(User, post.author_id) if post.author_id else None
-    return user.name if user else "?"
-
-
-async def latest_comments(session: AsyncSession, post: Post, room: int) -> list[list[Span]]:
-    """The latest comments of a post or poll, oldest first, as many as fit in `room`
-    characters (a long card keeps its latest; "All comments" has the rest)."""
-    lines: list[list[Span]] = []
-    for comment, name in reversed(await feed.comments(session, post.id)):
-        text = shorten(comment.text, SHOWN_COMMENT)
-        room -= len(name) + len(text) + 4
-        if room < 0:
-            break
-        lines.insert(0, [Span("💬 "), bold(name), Span(": " + text)])
-    return lines
-
-
-async def post_view(ctx: Ctx, post: Post, *, everyone: bool = False) -> View:
-    """A post as its reader sees it; polls show their results. With `everyone`, the
-    message all in a shared chat see, whoever pressed: the counts and the buttons anyone
-    may press, in the team's language (see Ctx.everyone_tr); the author's own buttons
-    are never on it (see own_controls)."""
-    poll = await feed_polls.poll_of_post(ctx.session, post.id)
-    if poll is not None:
-        from handlers.feed_polls import poll_view
-
-        return await poll_view(ctx, poll, post, everyone=everyone)
-    tr = await ctx.shared_tr() if everyone else ctx.tr
-    likes, notes, _reads = await feed.counts(ctx.session, post.id)
-    head = [
-        Span("❗ " if post.important else "📰 "),
-        bold(await author_name(ctx, post)),
-        Span(f" · {tr.when(post.created_at)}"),
-    ]
-    lines: list[Any] = [head, [Span(post.text)]]
-    lines.append(tr("👍 {likes} · 💬 {comments}", likes=str(likes), comments=str(notes)))
-    shown = await latest_comments(ctx.session, post, CARD_LIMIT - len(post.text))
-    lines.extend(shown)
-    read_only = await archived_group(ctx.session, post.group_id) is not None
-    if read_only:
-        lines.append(tr("Archived group — read only"))
-    view = View(body=join_lines(lines), ref=f"post:{post.id}")
-    if not read_only:  # an archived group's post is read, not liked, answered or shared
-        view.row(
-            Button(tr.s("Like") + f" ({likes})", f"fd:l:{post.id}"),
-            Button(tr.s("Comment"), f"fd:c:{post.id}"),
-            Button(tr.s("Share"), f"fd:sh:{post.id}"),
-        )
-    if notes > len(shown):
-        view.row(Button(tr.s("All comments"), f"fd:cm:{post.id}:1"))
-    if everyone:
-        if post.important:  # a read receipt is each reader's own press
-            view.row(Button(tr.s("I have read it"), f"fd:r:{post.id}"))
-        return view
-    owner = post.author_id == ctx.me.user_id or ctx.me.is_admin
-    if post.important and not owner:
-        if not await feed.has_read(ctx.session, post.id, ctx.me.user_id):
-            view.row(Button(tr.s("I have read it"), f"fd:r:{post.id}"))
-    view.buttons.extend(await own_controls(ctx, post))
-    return view
-
-
-async def own_controls(ctx: Ctx, post: Post) -> list[list[Button]]:
-    """The author's (or an admin's) own buttons on a post or poll, never on everyone's
-    message: Read by, Edit, Delete (a poll's: Close poll or Make a task, and Delete)."""
-    poll = await feed_polls.poll_of_post(ctx.session, post.id)
-    if poll is not None:
-        from handlers.feed_polls import author_buttons
-
-        return [row for row in await author_buttons(ctx, poll, post) if row]
-    rows: list[list[Button]] = []
-    if post.author_id != ctx.me.user_id and not ctx.me.is_admin:
-        return rows
-    if post.important:
-        _likes, _notes, reads = await feed.counts(ctx.session, post.id)
-        rows.append([Button(ctx.tr.s("Read by {n}", n=reads), f"fd:rb:{post.id}")])
-    if await archived_group(ctx.session, post.group_id) is not None:
-        return rows  # an archived group's post is not edited or deleted
-    delete = Button(ctx.tr.s("Delete"), f"fd:x:{post.id}")
-    if post.author_id == ctx.me.user_id:
-        rows.append([Button(ctx.tr.s("Edit"), f"fd:e:{post.id}"), delete])
-    else:
-        rows.append([delete])
-    return rows
-
-
-async def in_shared_chat(ctx: Ctx, post: Post) -> bool:
-    """Whether the post's or poll's message here is everyone's: in a channel or group
-    chat, unless it was shown there to its author alone (see only_for_author_here)."""
-    return ctx.shared_chat and not await only_for_author_here(ctx, post)
-
-
-async def card_reply(
-    ctx: Ctx,
-    post: Post,
-    note: Any,
-    *rows: list[Button],
-    edit: bool = False,
-    controls: bool = False,
-) -> View | list[View]:
-    """What a press or a command about a post answers: its card and `note`, what the
-    actor is told, with `rows`, their own buttons (and the author's, with `controls`).
-    In a shared chat the card is everyone's (see everyones), unless it is not for all
-    there (see only_for_author_here): then the actor alone reads it."""
-    if await in_shared_chat(ctx, post):
-        return await everyones(ctx, post, note, *rows, edit=edit, controls=controls)
-    view = await post_view(ctx, post)
-    view.body = [*note, Span("\n\n"), *view.body]
-    view.edit = edit
-    view.buttons.extend(rows)
-    view.private = ctx.shared_chat
-    return view
-
-
-async def everyones(
-    ctx: Ctx,
-    post: Post,
-    note: Any,
-    *rows: list[Button],
-    edit: bool = False,
-    controls: bool = False,
-) -> list[View]:
-    """card_reply in a shared chat: the card everyone there reads, whoever pressed
-    (post_view(everyone=True)); `note` and the buttons go to the actor alone (a
-    Telegram alert, a Slack ephemeral), when there is any."""
-    card = await post_view(ctx, post, everyone=True)
-    card.edit = edit
-    own = View(body=list(note), private=True)
-    own.buttons = [*rows, *(await own_controls(ctx, post) if controls else [])]
-    return [card, own] if own.body or own.buttons else [card]
-
-
-async def read_post(ctx: Ctx, post_id: int) -> Post:
-    """A post opened (from the feed, a notice, /post 12) is read: the notices about it
-    and its comments leave the unread list."""
-    post = await feed.get_post(ctx.session, ctx.me, post_id)
-    await inbox_center.mark_ref_read(ctx.session, ctx.me, f"post:{post.id}")
-    return post
-
-
-async def open_post(ctx: Ctx, post_id: int) -> View:
-    """The post as the person who opened it sees it (see read_post)."""
-    return await post_view(ctx, await read_post(ctx, post_id))
-
-
-async def show_post(ctx: Ctx, post_id: int) -> View | list[View]:
-    """/post 12: the post opened (see read_post). In a shared chat the card is everyone's
-    there, as a press on it keeps it (see everyones); the asker's own vote and buttons
-    go to them alone."""
-    post = await read_post(ctx, post_id)
-    if not await in_shared_chat(ctx, post):
-        return await post_view(ctx, post)
-    note: Any = []
-    poll = await feed_polls.poll_of_post(ctx.session, post.id)
-    if poll is not None and await feed_polls.my_votes(ctx.session, ctx.me, poll):
-        from handlers.feed_polls import my_choice
-
-        note = await my_choice(ctx, poll)
-    elif await own_controls(ctx, post):
-        note = ctx.tr("Your buttons for «{post}»:", post=title_of(post))
-    return await everyones(ctx, post, note, controls=True)
-
-
-def delivered_view(tr: Translator, post: Post, author: str) -> View:
-    """The message a recipient gets."""
-    message = (
-        N_("❗ Important post from {person}:") if post.important else N_("📰 Post from {person}:")
-    )
-    view = View(
-        body=[*tr(message, person=bold(author)), Span("\n" + post.text)], ref=f"post:{post.id}"
-    )
-    row = [Button(tr.s("Like"), f"fd:l:{post.id}"), Button(tr.s("Comment"), f"fd:c:{post.id}")]
-    if post.important:
-        row.append(Button(tr.s("I have read it"), f"fd:r:{post.id}"))
-    view.row(*row)
-    return view
 
 
 async def feed_view(ctx: Ctx, page_no: int, group_id: int | None = None) -> View:
@@ -445,60 +243,6 @@ async def share_command(ctx: Ctx) -> Any:
     return await share(ctx, f"{SHARE_KINDS[words[0].lower()]}:{words[1]}", whom)
 
 
-async def comment_on(ctx: Ctx, post_id: int, text: str) -> View | list[View]:
-    post, comment = await feed.add_comment(ctx.session, ctx.me, post_id, text)
-    mentioned: set[int] = set()
-    for token in MENTION.findall(text):
-        found = await users.find_people(ctx.session, ctx.me, token)
-        # a mention tells only people who may read the post (it quotes the post)
-        if len(found) == 1 and await feed.may_read(ctx.session, found[0], post.id):
-            mentioned.add(found[0].id)
-    preview = title_of(post)
-    said = shorten(comment.text, 1000)
-    ref = feed.comment_ref(post.id, comment.id)  # deleting the comment takes its notices
-
-    def build(say: Callable[[Translator], Markup]) -> Callable[[Translator], View]:
-        return lambda tr: View(body=say(tr), ref=ref).row(Button(tr.s("Open"), f"fd:o:{post.id}"))
-
-    def one(message: str) -> Callable[[Translator], Markup]:
-        return lambda tr: tr(message, person=bold(ctx.me.name), post=preview, text=said)
-
-    def several(count: int) -> Callable[[Translator], Markup]:  # the last one quoted
-        return lambda tr: tr.n(
-            "{n} new comment on «{post}»: last by {person}: {text}",
-            "{n} new comments on «{post}»: last by {person}: {text}",
-            count,
-            person=bold(ctx.me.name),
-            post=preview,
-            text=said,
-        )
-
-    for user_id in mentioned:
-        await ctx.notify(
-            user_id,
-            "mention",
-            build(one(N_("{person} mentioned you under «{post}»: {text}"))),
-            ref=ref,
-        )
-    batch = f"comments:post:{post.id}"  # while unread, one notice gathers the comments
-    # one's comment shows one has read the others: the next is news again
-    await notifications.close_batch(ctx.session, ctx.me.user_id, batch)
-    for user_id in await feed.commenters(ctx.session, post):
-        if user_id in mentioned:
-            continue
-        count = await notifications.batch_size(ctx.session, user_id, batch) + 1
-        await ctx.notify(
-            user_id,
-            "comment",
-            build(
-                one(N_("{person} commented on «{post}»: {text}")) if count == 1 else several(count)
-            ),
-            ref=ref,
-            batch=batch,
-        )
-    return await card_reply(ctx, post, ctx.tr("Comment added."), comment_buttons(ctx, comment))
-
-
 async def readers_view(ctx: Ctx, post_id: int, page_no: int) -> View:
     post, done, waiting = await feed.readers(ctx.session, ctx.me, post_id)
     rows = [f"✅ {u.name}" for u in done] + [f"⏳ {u.name}" for u in waiting]
@@ -574,19 +318,7 @@ async def feed_action(ctx: Ctx) -> Any:
         await feed.get_post_to_change(ctx.session, ctx.me, post_id)
         return await ctx.start_own_form("post_comment", {"post_id": post_id})
     if verb == "cm":
-        from handlers.calendar_views import comments_view
-
-        post, page = await feed.comment_page(
-            ctx.session, ctx.me, post_id, ctx.page_arg(2), ctx.services.page_size
-        )
-        view = comments_view(ctx, title_of(post), page, f"fd:cm:{post.id}", f"fd:o:{post.id}")
-        back = view.buttons.pop()
-        for comment, _name in page.items:  # one's own comments on the page: edit, delete
-            if comment.author_id == ctx.me.user_id:
-                view.row(*comment_buttons(ctx, comment, shorten(comment.text, 20)))
-        view.buttons.append(back)
-        view.edit = True
-        return ctx.for_me(view)
+        return ctx.for_me(await comments_page(ctx, post_id, ctx.page_arg(2)))
     if verb in EDIT_VERBS:  # editing and deleting, a post's or a comment's
         from handlers import feed_edit
 

@@ -10,14 +10,8 @@ from typing import Any
 
 from handlers.calendar_views import SHOWN_COMMENT, shorten
 from handlers.core import Ctx, Router
-from handlers.feed import (
-    author_name,
-    card_reply,
-    comment_buttons,
-    comment_on,
-    show_post,
-    title_of,
-)
+from handlers.feed_cards import author_name, card_reply, show_post, title_of
+from handlers.feed_comments import comment_buttons, comment_on
 from handlers.forms import Field, Form
 from handlers.i18n import N_
 from handlers.markup import bold, join_lines

@@ -11,13 +11,13 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.core import Ctx, Router
-from handlers.feed import (
+from handlers.feed import targets
+from handlers.feed_cards import (
     CARD_LIMIT,
     card_reply,
     everyones,
     in_shared_chat,
     latest_comments,
-    targets,
 )
 from handlers.i18n import N_, Translator
 from handlers.markup import Span, bold, join_lines

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from handlers.calendar_views import invitation_view
 from handlers.core import Ctx
-from handlers.feed import author_name, delivered_view, title_of
+from handlers.feed_cards import author_name, delivered_view, title_of
 from handlers.i18n import Translator
 from handlers.markup import Span, bold
 from handlers.views import Button, View
