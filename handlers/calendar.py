@@ -28,7 +28,15 @@ from handlers.views import Attachment, Button, View
 from models.base import utcnow
 from models.calendar import Event
 from models.teams import User
-from services import calendar, calendar_reminders, calendar_slots, groups, users
+from services import (
+    calendar,
+    calendar_answers,
+    calendar_comments,
+    calendar_reminders,
+    calendar_slots,
+    groups,
+    users,
+)
 from services.calendar_draft import EventDraft
 from services.calendar_parse import parse_event, parse_start
 from services.calendar_recur import Occurrence
@@ -106,7 +114,7 @@ async def agenda_view(ctx: Ctx, code: str, page_no: int) -> View:
     occs = await calendar.occurrences(ctx.session, ctx.me, start, end)
     per = ctx.services.page_size
     page = Page.of(occs, page_no, per)
-    answers = await calendar.my_answers(ctx.session, ctx.me, page.items)
+    answers = await calendar_answers.my_answers(ctx.session, ctx.me, page.items)
     title = range_title(ctx.tr, code, start)
     lines: list[Any] = [[bold(title), Span(f" ({len(occs)})")]]
     if not occs:
@@ -407,7 +415,7 @@ async def _group_agenda(ctx: Ctx, group_id: int, page_no: int, everyone: bool = 
     occs = await calendar.occurrences(ctx.session, ctx.me, start, end, group_id=group_id)
     per = ctx.services.page_size
     page = Page.of(occs, page_no, per)
-    answers = {} if everyone else await calendar.my_answers(ctx.session, ctx.me, page.items)
+    answers = {} if everyone else await calendar_answers.my_answers(ctx.session, ctx.me, page.items)
     lines: list[Any] = [ctx.tr("Group calendar, four weeks ({n})", n=str(len(occs)))]
     view = View()
     for occ in page.items:
@@ -451,7 +459,7 @@ async def events_action(ctx: Ctx) -> Any:
         status = {"y": "yes", "n": "no", "m": "maybe"}[verb]
         return ctx.for_me(await answer_view(ctx, event_id, status, _key(ctx, 2)))
     if verb == "cm":
-        event, page = await calendar.comment_page(
+        event, page = await calendar_comments.comment_page(
             ctx.session, ctx.me, event_id, ctx.page_arg(2), ctx.services.page_size
         )
         series_id = event.parent_id or event.id

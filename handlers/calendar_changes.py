@@ -24,7 +24,7 @@ from handlers.views import Button, View
 from models.calendar import Event
 from models.groups import Group
 from models.teams import User
-from services import calendar, calendar_changes, users
+from services import calendar, calendar_answers, calendar_changes, calendar_comments, users
 from services.access import Actor
 from services.calendar_parse import parse_start, parse_start_near
 from services.calendar_recur import key_to_time
@@ -97,7 +97,7 @@ async def tell_changed(ctx: Ctx, event: Event, build: Any, *, in_chats: bool = T
     language and zone, and (`in_chats`) posted in the chats bound to its group
     (everyone's notice, in the team's), as a group's new task or post is; not in the
     chat it was typed in, which shows it, nor for an archived group."""
-    for user_id in await calendar.people_to_tell(ctx.session, event):
+    for user_id in await calendar_answers.people_to_tell(ctx.session, event):
         await ctx.notify(user_id, "event", build, ref=f"event:{event.parent_id or event.id}")
     group = await ctx.session.get(Group, event.group_id) if in_chats and event.group_id else None
     if group is not None and not group.archived:
@@ -226,7 +226,7 @@ async def _submit_move_all(ctx: Ctx, values: dict[str, Any]) -> View:
 
 
 async def add_comment(ctx: Ctx, event_id: int, text: str) -> View:
-    event, comment = await calendar.add_comment(ctx.session, ctx.me, event_id, text)
+    event, comment = await calendar_comments.add_comment(ctx.session, ctx.me, event_id, text)
     series_id = event.parent_id or event.id
     mentioned: set[int] = set()
     for token in MENTION.findall(text):
@@ -255,7 +255,7 @@ async def add_comment(ctx: Ctx, event_id: int, text: str) -> View:
             ).row(Button(tr.s("Open"), f"ev:o:{series_id}")),
             ref=f"event:{series_id}",
         )
-    for user_id in await calendar.people_to_tell(ctx.session, event):
+    for user_id in await calendar_answers.people_to_tell(ctx.session, event):
         if user_id in mentioned:
             continue
         await ctx.notify(

@@ -15,7 +15,7 @@ from handlers.markup import Markup, Span, bold, join_lines
 from handlers.views import Button, View
 from models.calendar import Event
 from models.groups import Group
-from services import calendar, drive
+from services import calendar, calendar_answers, calendar_comments, drive
 from services.calendar_recur import Occurrence, weekday_set
 from services.pagination import Page
 
@@ -130,7 +130,9 @@ async def card_view(ctx: Ctx, occ: Occurrence, *, everyone: bool = False) -> Vie
     read_only = group is not None and group.archived
     if read_only:  # read, not answered, commented, moved or cancelled
         lines.append(tr("Archived group — read only"))
-    people = await calendar.attendees(ctx.session, event, occ.key if occ.recurring else None)
+    people = await calendar_answers.attendees(
+        ctx.session, event, occ.key if occ.recurring else None
+    )
     organizer = next((u.name for u, _ in people if u.id == event.organizer_id), "")
     if organizer:
         lines.append(tr("Organiser: {person}", person=organizer))
@@ -142,7 +144,7 @@ async def card_view(ctx: Ctx, occ: Occurrence, *, everyone: bool = False) -> Vie
         lines.append(
             tr("Attendees: {list}", list=", ".join(shown) + (f" +{more}" if more > 0 else ""))
         )
-    notes = await calendar.comments(ctx.session, ctx.me, event.id)
+    notes = await calendar_comments.comments(ctx.session, ctx.me, event.id)
     if notes:
         lines.append(tr("Comments:"))
         for comment, name in notes:
@@ -163,11 +165,11 @@ async def card_view(ctx: Ctx, occ: Occurrence, *, everyone: bool = False) -> Vie
         return view
     if everyone:
         return _everyones_buttons(tr, view, occ)
-    mine = await calendar.my_answer(ctx.session, ctx.me, event)
+    mine = await calendar_answers.my_answer(ctx.session, ctx.me, event)
     if event.organizer_id != ctx.me.user_id and (mine is not None or event.group_id):
         if occ.recurring:
             # this occurrence (its own answer, else the series'), then the whole series
-            this = await calendar.my_answer(ctx.session, ctx.me, event, occ.key)
+            this = await calendar_answers.my_answer(ctx.session, ctx.me, event, occ.key)
             view.row(
                 Button(mark(this == "yes", tr.s("Accept this one")), occ_action("y", occ)),
                 Button(mark(this == "no", tr.s("Decline this one")), occ_action("n", occ)),

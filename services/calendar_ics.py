@@ -19,7 +19,8 @@ from models.calendar import CalendarFeedToken, Event, EventAttendee, EventOccurr
 from models.groups import Group, GroupMember
 from models.teams import User
 from services.access import Actor, get_readable_group
-from services.calendar import occurrence_answers, visible_events
+from services.calendar import visible_events
+from services.calendar_answers import occurrence_answers
 from services.calendar_recur import key_to_time, occ_key, weekday_set
 from services.errors import DomainError
 

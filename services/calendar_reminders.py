@@ -19,7 +19,8 @@ from models.notifications import Notification
 from models.outbox import OutboxMessage
 from models.teams import User
 from services.access import Actor
-from services.calendar import answers_of, overrides_of, without_outsiders
+from services.calendar import overrides_of
+from services.calendar_answers import answers_of, without_outsiders
 from services.calendar_recur import Occurrence, expand, occ_key
 from services.errors import N_, DomainError
 

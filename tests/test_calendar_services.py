@@ -17,6 +17,7 @@ from models.teams import User
 from models.timeman import Absence, WorkSchedule
 from services import (
     calendar,
+    calendar_answers,
     calendar_changes,
     calendar_ics,
     calendar_reminders,
@@ -207,7 +208,7 @@ async def test_access_matrix(maker: async_sessionmaker[AsyncSession], world: Wor
             s, world.guest, start - timedelta(days=1), start + timedelta(days=2)
         )
         assert other.id not in [o.series_id for o in mine]
-        assert world.guest.user_id not in await calendar.people_to_tell(s, other)
+        assert world.guest.user_id not in await calendar_answers.people_to_tell(s, other)
         with pytest.raises(DomainError):
             await feed.share_post(s, world.admin, ids[2], [world.guest.user_id])
         await feed.share_post(s, world.admin, ids[3], [world.guest.user_id])  # their group's
@@ -545,8 +546,8 @@ async def test_answers_for_single_occurrences(
         feed_text = calendar_ics.render(await calendar_ics.entries(s, emp), name="Emp")
         assert "DTSTART;TZID=UTC:20300109T100000" in feed_text
         assert "RRULE" not in feed_text and "RDATE" not in feed_text
-        assert await calendar.my_answer(s, emp, series) == "no"
-        assert await calendar.my_answer(s, emp, series, wednesday) == "yes"
+        assert await calendar_answers.my_answer(s, emp, series) == "no"
+        assert await calendar_answers.my_answer(s, emp, series, wednesday) == "yes"
 
         await calendar.answer(s, emp, series.id, "yes")  # all again: Wednesday's answer goes
         await calendar.answer(s, emp, series.id, "no", friday)
@@ -569,24 +570,26 @@ async def test_answers_for_single_occurrences(
         moved_friday, _ = await calendar_changes.move(
             s, world.admin, series.id, friday, start + timedelta(days=4, hours=2)
         )
-        assert emp.user_id not in await calendar.people_to_tell(s, moved_friday)
+        assert emp.user_id not in await calendar_answers.people_to_tell(s, moved_friday)
         await calendar.answer(s, emp, series.id, "no")
         await calendar.answer(s, emp, series.id, "maybe", thursday)
         moved_thursday, _ = await calendar_changes.move(
             s, world.admin, series.id, thursday, start + timedelta(days=3, hours=1)
         )
-        assert emp.user_id in await calendar.people_to_tell(s, moved_thursday)
+        assert emp.user_id in await calendar_answers.people_to_tell(s, moved_thursday)
         # a change to the whole series reaches them too: they come on Thursday
-        assert emp.user_id in await calendar.people_to_tell(s, series)
+        assert emp.user_id in await calendar_answers.people_to_tell(s, series)
         # the organiser's card of Thursday shows the answer for Thursday
-        people = {u.id: st for u, st in await calendar.attendees(s, series, thursday)}
+        people = {u.id: st for u, st in await calendar_answers.attendees(s, series, thursday)}
         assert people[emp.user_id] == "maybe"
-        assert {u.id: st for u, st in await calendar.attendees(s, series)}[emp.user_id] == "no"
+        assert {u.id: st for u, st in await calendar_answers.attendees(s, series)}[
+            emp.user_id
+        ] == "no"
         # an occurrence moved three weeks on can still be answered
         sunday = occ_key(start + timedelta(days=6))
         await calendar_changes.move(s, world.admin, series.id, sunday, start + timedelta(days=27))
         await calendar.answer(s, emp, series.id, "yes", sunday)
-        assert await calendar.my_answer(s, emp, series, sunday) == "yes"
+        assert await calendar_answers.my_answer(s, emp, series, sunday) == "yes"
 
         with pytest.raises(DomainError):  # an occurrence that does not exist
             await calendar.answer(s, emp, series.id, "no", friday + 7)
