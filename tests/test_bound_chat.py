@@ -397,6 +397,7 @@ async def test_a_template_s_group_gives_way_to_the_chat_s(sqlite_app: App) -> No
     assert "Design is archived" in shown(views) and "created" not in shown(views), shown(views)
     out = await anna.say("/tasks")
     assert "#4" not in out, out
+    assert "Tasks — I do (3)" in out, out  # #1 to #3 only: the list shows no numbers
 
 
 async def test_a_bound_chat_hears_its_groups_event_cancelled_or_renamed(

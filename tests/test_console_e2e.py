@@ -327,6 +327,7 @@ async def test_typed_skip_and_cancel_work_as_the_buttons(sqlite_app: App) -> Non
     out = await boss.say("/lead")
     out = await boss.say("Стоп")  # a name like any other
     assert "Cancelled" not in out and "Stop" not in out, out
+    assert "Company?" in out, out  # the form goes on to its next question
 
 
 async def test_the_cancel_word_may_be_the_answer_where_text_is_typed(sqlite_app: App) -> None:
