@@ -72,24 +72,60 @@ def _people_list(text: str) -> list[str]:
 PLATFORM_NAMES = {"telegram": "Telegram", "slack": "Slack"}
 
 
-def still_in_chats(tr: Translator, person: str, bound: list[tuple[ChatBinding, Group]]) -> Markup:
-    """The chats a removed person may still be in and read (the bot does not see who is
-    in a chat, nor takes anyone out of one): to be left by hand."""
-    names = []
-    for binding, group in bound:
-        where = PLATFORM_NAMES.get(binding.platform, binding.platform)
-        if binding.title:
-            where = f"{where} «{binding.title}»"
-        names.append(f"{group.name} ({where})")
-    return tr.n(
-        "The bot does not see who is in a chat: if {person} is in the chat {chats}, remove "
-        "them there too, or they will keep reading what the group says there.",
-        "The bot does not see who is in a chat: if {person} is in the chats {chats}, remove "
-        "them there too, or they will keep reading what is said there.",
-        len(names),
-        person=bold(person),
-        chats=", ".join(names),
-    )
+def _chat_name(binding: ChatBinding, group: Group) -> str:
+    where = PLATFORM_NAMES.get(binding.platform, binding.platform)
+    if binding.title:
+        where = f"{where} «{binding.title}»"
+    return f"{group.name} ({where})"
+
+
+async def take_out(ctx: Ctx, person: str, user_id: int, bound: chats.Bound) -> Markup | None:
+    """The removed person is taken out of the chats bound to the groups they left, where
+    the bot knows their account; what the remover is told of it (and, later, of each
+    chat where the bot may not)."""
+    if not bound:
+        return None
+    refused = {
+        chats.chat_key(binding): View(
+            body=ctx.tr(
+                "The bot could not remove {person} from the chat {chat}: it needs to be an "
+                "admin there allowed to remove members. Remove them there yourself, or they "
+                "will keep reading what the group says there.",
+                person=bold(person),
+                chat=_chat_name(binding, group),
+            )
+        ).to_dict()
+        for binding, group in bound
+    }
+    taken, unknown = await chats.take_out_of_chats(ctx.session, ctx.me, user_id, bound, refused)
+    lines: list[Markup] = []
+    if taken:
+        lines.append(
+            ctx.tr.n(
+                "The bot takes {person} out of the chat {chats}; if it is not allowed to "
+                "there, you will be told.",
+                "The bot takes {person} out of the chats {chats}; where it is not allowed "
+                "to, you will be told.",
+                len(taken),
+                person=bold(person),
+                chats=", ".join(_chat_name(*pair) for pair in taken),
+            )
+        )
+    if unknown:
+        lines.append(
+            ctx.tr.n(
+                "The bot does not know the account of {person} in the chat {chats}: if they "
+                "are in it, remove them there too, or they will keep reading what the group "
+                "says there.",
+                "The bot does not know the accounts of {person} in the chats {chats}: if "
+                "they are in them, remove them there too, or they will keep reading what is "
+                "said there.",
+                len(unknown),
+                person=bold(person),
+                chats=", ".join(_chat_name(*pair) for pair in unknown),
+            )
+        )
+    return join_lines(lines)
 
 
 async def member_change(ctx: Ctx, code_: str, group_id: int, user_id: int) -> View:
@@ -160,8 +196,9 @@ async def member_change(ctx: Ctx, code_: str, group_id: int, user_id: int) -> Vi
             ]
             for task in left:
                 view.row(Button(f"#{task.id} {task.title}"[:60], f"t:o:{task.id}"))
-        if bound:
-            view.body = [*view.body, Span("\n"), *still_in_chats(ctx.tr, user.name, bound)]
+        told = await take_out(ctx, user.name, user.id, bound)
+        if told:
+            view.body = [*view.body, Span("\n"), *told]
         return view
     group, user = await groups.set_owner(ctx.session, ctx.me, group_id, user_id)
     return View(

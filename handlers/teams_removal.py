@@ -9,7 +9,7 @@ from typing import Any
 from handlers.calendar_reminders import queue_event_reminders
 from handlers.core import Ctx, pager_row
 from handlers.crm import assign_owner
-from handlers.groups_members import still_in_chats
+from handlers.groups_members import take_out
 from handlers.i18n import Translator
 from handlers.markup import Markup, Span, bold, join_lines
 from handlers.people import person_label
@@ -169,8 +169,9 @@ async def remove(ctx: Ctx, user_id: int, to_id: int | None) -> View:
                 people=_names(held.reports),
             )
         )
-    if bound:
-        lines.append(still_in_chats(ctx.tr, user.name, bound))
+    told = await take_out(ctx, user.name, user.id, bound)
+    if told:
+        lines.append(told)
     return View(body=join_lines(lines), edit=True)
 
 

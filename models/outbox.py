@@ -17,6 +17,11 @@ STALE = "stale"
 # a kind: the person's home (Slack's App Home tab) to be shown again; no message, and a
 # platform without such a home drops it
 HOME = "home"
+# a kind: a person to be taken out of a group's bound chats (payload: KICK_PEOPLE, their
+# id on each platform, and KICK_REFUSED, what to tell the remover where the bot may not)
+KICK = "kick"
+KICK_PEOPLE = "people"
+KICK_REFUSED = "refused"
 
 
 class OutboxMessage(Base):

@@ -27,6 +27,11 @@ class TemporaryFailure(Exception):
     """A network error or a 5xx: try again later with backoff."""
 
 
+class NotAllowed(Exception):
+    """The platform refused the bot the action in that chat (not an admin there, or the
+    workspace does not let apps remove people): trying again would not help."""
+
+
 @dataclass(slots=True)
 class Parts:
     """A view that goes out as several messages (a long text, a photo and its text):
@@ -54,4 +59,15 @@ class HomePublisher(Protocol):
 
     async def publish_home(self, user_id: str) -> None:
         """Show the person's home again (raise as `Sender.send` does)."""
+        ...
+
+
+@runtime_checkable
+class ChatMembership(Protocol):
+    """A Sender that can take a person out of a group chat (a Telegram group, a Slack
+    channel): the dispatcher has it do so for an outbox row of kind "kick"."""
+
+    async def remove_member(self, chat_id: str, external_id: str) -> None:
+        """Take the person out of the chat; done too when they are not in it. Raise
+        NotAllowed when the bot may not, otherwise as `Sender.send` does."""
         ...

@@ -27,6 +27,8 @@ from models.base import utcnow
 from models.db import insert_for
 from models.outbox import DispatcherBeat
 from scheduler.delivery import (
+    ChatMembership,
+    NotAllowed,
     Parts,
     RecipientGone,
     RetryAfter,
@@ -39,7 +41,8 @@ from scheduler.dispatcher_record import (
     MAX_ATTEMPTS,
     PARTS_DONE,
     Outcome,
-    merge_groups,
+    kick_refused,
+    merge_outcome,
     merge_progress,
     record_outcome,
 )
@@ -113,9 +116,12 @@ class Dispatcher:
             done=int(arrived.get(job.chat_id, 0)),
             pace=lambda: limiter.acquire(job.chat_id),
         )
-        if not job.identity_id and parts.done >= ALL_PARTS:
-            # a group's chat served before, while another chat of the row is retried:
-            # nothing to send, so no turn of the rate limit is taken
+        remover = sender.remove_member if isinstance(sender, ChatMembership) else None
+        if (not job.identity_id and parts.done >= ALL_PARTS) or (
+            job.kick is not None and (not job.kick or remover is None)
+        ):
+            # a group's chat served before, while another chat of the row is retried, or
+            # nobody to take out there: nothing to send, so no turn of the rate limit
             outcome.sent.append(job.id)
             self._group_chat_done(outcome, job, payload, arrived)
             return outcome
@@ -124,6 +130,8 @@ class Dispatcher:
             try:
                 if job.home and publish is not None:
                     await publish(job.chat_id)
+                elif job.kick and remover is not None:
+                    await remover(job.chat_id, job.kick)
                 else:
                     await sender.send(job.chat_id, payload, parts)
             except RetryAfter as exc:
@@ -131,6 +139,13 @@ class Dispatcher:
                 limiter.pause(exc.seconds)
                 log.warning("retry_after", platform=job.platform, seconds=exc.seconds)
                 continue
+            except NotAllowed as exc:  # the bot may not there: the remover is told
+                log.info("kick_refused", row=job.id, platform=job.platform, error=str(exc)[:200])
+                outcome.sent.append(job.id)
+                self._group_chat_done(outcome, job, payload, arrived)
+                refused = kick_refused(job, payload)
+                if refused is not None:
+                    outcome.notices.append(refused)
             except RecipientGone:
                 outcome.gone.append((job.id, job.identity_id))
                 if not job.identity_id:  # a group chat that removed the bot
@@ -166,7 +181,7 @@ class Dispatcher:
         )
 
     async def record(self, outcome: Outcome) -> None:
-        if not (outcome.sent or outcome.gone or outcome.retry):
+        if not (outcome.sent or outcome.gone or outcome.retry or outcome.notices):
             return
         await record_outcome(self.sessionmaker, outcome, self.now())
         self.stats["sent"] += len(outcome.sent)
@@ -194,13 +209,7 @@ class Dispatcher:
                         log.warning("record_retry", attempt=attempt, error=str(exc)[:200])
                         await asyncio.sleep(min(1.0, 0.05 * 2**attempt))
                 # not recorded yet: the next flush takes it along
-                outcome.sent.extend(current.sent)
-                outcome.gone.extend(current.gone)
-                outcome.retry.extend(current.retry)
-                merge_progress(outcome.progress, current.progress)
-                outcome.group_rows |= current.group_rows
-                outcome.gone_chats.extend(current.gone_chats)
-                merge_groups(outcome, current)
+                merge_outcome(outcome, current)
 
         async def worker() -> None:
             while True:
@@ -209,13 +218,7 @@ class Dispatcher:
                     return
                 result = await self.send(job)
                 # appended after the await: a flush in between swaps `outcome`
-                outcome.sent.extend(result.sent)
-                outcome.gone.extend(result.gone)
-                outcome.retry.extend(result.retry)
-                merge_progress(outcome.progress, result.progress)
-                outcome.group_rows |= result.group_rows
-                outcome.gone_chats.extend(result.gone_chats)
-                merge_groups(outcome, result)
+                merge_outcome(outcome, result)
                 # what was sent but not yet recorded is what a crash would resend
                 if len(outcome.sent) >= self.record_every:
                     await flush()

@@ -21,7 +21,7 @@ from typing import Any
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from models.outbox import HOME, SKIP_CHATS, OutboxMessage
+from models.outbox import HOME, KICK, KICK_PEOPLE, SKIP_CHATS, OutboxMessage
 from models.teams import Identity
 from scheduler.delivery import HomePublisher, Sender
 from services import reminders_stale
@@ -64,6 +64,8 @@ class Job:
     attempts: int
     chats: tuple[str, ...] = ()  # a group's row: every chat it goes to, this one included
     home: bool = False  # the person's home to show again (chat_id: their id on the platform)
+    # a person to take out of the chat: their id on the platform ("": none known there)
+    kick: str | None = None
 
 
 async def claim_jobs(
@@ -162,8 +164,12 @@ async def claim_jobs(
             skip = {tuple(pair) for pair in row.payload.get(SKIP_CHATS, [])}
             bound = [b for b in bindings.get(row.group_id or 0, []) if b not in skip]
             chats = tuple(chat for _platform, chat in bound)
+            people = row.payload.get(KICK_PEOPLE, {}) if row.kind == KICK else None
             for platform, chat in bound:
-                jobs.append(Job(row.id, platform, chat, 0, row.payload, row.attempts + 1, chats))
+                job = Job(row.id, platform, chat, 0, row.payload, row.attempts + 1, chats)
+                if people is not None:
+                    job.kick = str(people.get(platform) or "")
+                jobs.append(job)
             continue
         if row.kind == HOME:  # where it can be shown; elsewhere it is dropped
             chosen = homes.get(row.user_id) or best.get(row.user_id)

@@ -12,15 +12,39 @@ import structlog
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from models.outbox import OutboxMessage
+from models.db import insert_for
+from models.outbox import KICK, KICK_REFUSED, OutboxMessage
 from models.teams import Identity
-from scheduler.dispatcher_claim import ChatBinding
+from scheduler.dispatcher_claim import ChatBinding, Job
 
 log = structlog.get_logger(__name__)
 
 MAX_ATTEMPTS = 6
 PARTS_DONE = "parts_done"  # in a retried row's payload: chat id -> parts that arrived
 ALL_PARTS = 1_000_000  # a chat that has the whole message (or is gone): skipped on a retry
+
+
+@dataclass(slots=True)
+class Notice:
+    """A message the dispatcher queues itself: what a remover hears when the bot may
+    not take someone out of a chat."""
+
+    team_id: int
+    user_id: int
+    payload: dict[str, Any]
+    dedup_key: str
+
+
+def kick_refused(job: Job, payload: dict[str, Any]) -> Notice | None:
+    """The notice a kick row carries for the chat the bot may not take the person out of."""
+    refused = payload.get(KICK_REFUSED)
+    if not isinstance(refused, dict):
+        return None
+    view = (refused.get("views") or {}).get(f"{job.platform}:{job.chat_id}")
+    if not isinstance(view, dict):
+        return None
+    key = f"{KICK}:{job.id}:{job.platform}:{job.chat_id}"
+    return Notice(int(refused["team_id"]), int(refused["user_id"]), view, key)
 
 
 @dataclass(slots=True)
@@ -34,6 +58,7 @@ class Outcome:
     group_attempts: dict[int, int] = field(default_factory=dict)  # row -> this try's number
     # rows to retry whose first parts arrived: the payload that says so
     progress: dict[int, dict[str, Any]] = field(default_factory=dict)
+    notices: list[Notice] = field(default_factory=list)  # new rows to queue
 
 
 def merge_progress(into: dict[int, dict[str, Any]], more: dict[int, dict[str, Any]]) -> None:
@@ -51,6 +76,18 @@ def merge_groups(into: Outcome, more: Outcome) -> None:
         into.group_chats.setdefault(row_id, set()).update(chats)
     for row_id, attempts in more.group_attempts.items():
         into.group_attempts[row_id] = max(attempts, into.group_attempts.get(row_id, 0))
+
+
+def merge_outcome(into: Outcome, more: Outcome) -> None:
+    """What a worker (or an unrecorded flush) did, added to the outcome to record."""
+    into.sent.extend(more.sent)
+    into.gone.extend(more.gone)
+    into.retry.extend(more.retry)
+    merge_progress(into.progress, more.progress)
+    into.group_rows |= more.group_rows
+    into.gone_chats.extend(more.gone_chats)
+    into.notices.extend(more.notices)
+    merge_groups(into, more)
 
 
 async def record_outcome(
@@ -79,6 +116,27 @@ async def record_outcome(
                 .values(status="failed", error="recipient gone", claimed_until=None)
             )
         await _record_groups(session, outcome, now)
+        if outcome.notices:
+            dialect = session.get_bind().dialect.name
+            await session.execute(
+                insert_for(dialect)(OutboxMessage).on_conflict_do_nothing(
+                    index_elements=["dedup_key"]
+                ),
+                [
+                    {
+                        "team_id": notice.team_id,
+                        "user_id": notice.user_id,
+                        "kind": "kick_refused",
+                        "payload": notice.payload,
+                        "dedup_key": notice.dedup_key,
+                        "due_at": now,
+                        "status": "pending",
+                        "attempts": 0,
+                        "created_at": now,
+                    }
+                    for notice in outcome.notices
+                ],
+            )
         for row_id, attempts, error in outcome.retry:
             if row_id in groups:
                 continue

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.chats import ChatBinding
 from models.groups import Group, GroupMember
-from models.outbox import SKIP_CHATS
+from models.outbox import KICK, KICK_PEOPLE, KICK_REFUSED, SKIP_CHATS, OutboxMessage
 from models.teams import Identity
 from services import outbox
 from services.access import (
@@ -158,9 +158,12 @@ async def group_chats(
     return list((await session.execute(query.order_by(ChatBinding.id))).scalars())
 
 
+Bound = list[tuple[ChatBinding, Group]]
+
+
 async def member_chats(
     session: AsyncSession, user_id: int, group_ids: list[int] | None = None
-) -> list[tuple[ChatBinding, Group]]:
+) -> Bound:
     """The chats bound to the groups the person is in (or to `group_ids` of them), each
     with its group: chats the person may be in, which the bot cannot see into."""
     query = (
@@ -173,6 +176,59 @@ async def member_chats(
         query = query.where(Group.id.in_(group_ids))
     rows = await session.execute(query.order_by(Group.name_key, ChatBinding.id))
     return [(binding, group) for binding, group in rows.all()]
+
+
+def chat_key(binding: ChatBinding) -> str:
+    return f"{binding.platform}:{binding.chat_id}"
+
+
+async def take_out_of_chats(
+    session: AsyncSession,
+    actor: Actor,
+    user_id: int,
+    bound: Bound,
+    refused: dict[str, dict[str, Any]],
+) -> tuple[Bound, Bound]:
+    """Queue taking a person out of chats bound to groups they left (one outbox row of
+    kind KICK per group, done by the platforms' senders); `refused` holds, by
+    `chat_key`, the view the actor gets where the bot may not. The chats it will try,
+    and those on platforms where the person's account is not known (to do by hand)."""
+    accounts = dict(
+        (
+            await session.execute(
+                select(Identity.platform, Identity.external_id)
+                .where(Identity.user_id == user_id)
+                .order_by(Identity.id)
+            )
+        ).all()
+    )
+    taken = [(binding, group) for binding, group in bound if binding.platform in accounts]
+    by_group: dict[int, list[ChatBinding]] = {}
+    for binding, group in taken:
+        by_group.setdefault(group.id, []).append(binding)
+    for group_id, bindings in by_group.items():
+        session.add(
+            OutboxMessage(
+                team_id=actor.team_id,
+                user_id=None,
+                group_id=group_id,
+                kind=KICK,
+                payload={
+                    KICK_PEOPLE: {b.platform: accounts[b.platform] for b in bindings},
+                    KICK_REFUSED: {
+                        "team_id": actor.team_id,
+                        "user_id": actor.user_id,
+                        "views": {
+                            chat_key(b): refused[chat_key(b)]
+                            for b in bindings
+                            if chat_key(b) in refused
+                        },
+                    },
+                },
+            )
+        )
+    unknown = [(binding, group) for binding, group in bound if binding.platform not in accounts]
+    return taken, unknown
 
 
 async def notify_group(

@@ -940,3 +940,43 @@ async def test_the_task_modal_picks_the_responsible_among_the_workspaces_people(
                 ).all()
             )
         assert owners == {"Call back": BORIS, "Send the deck": petr}, owners
+
+
+async def test_removing_someone_takes_them_out_of_the_groups_channel(sqlite_url: str) -> None:
+    """Boris leaves Design: the bot kicks him from Design's channel. Dana, removed from
+    the team, is kicked too, but Slack refuses (a workspace rule): Anna hears that she
+    has to do it herself, in English, naming the channel."""
+    async with slack_http(sqlite_url) as slack:
+        _require(slack, "task", "bind")
+        dana = "U0DANA"
+        for user, name in ((ANNA, "Anna"), (BORIS, "Boris"), (dana, "Dana")):
+            slack.fake.add_user(user, name)
+            await slack.command("help", user=user, channel="D" + user[1:])
+        await slack.command("groups new Design", user=ANNA, channel="D0ANNA")
+        await slack.command("groups add Design @boris", user=ANNA, channel="D0ANNA")
+        await slack.command("groups add Design @dana", user=ANNA, channel="D0ANNA")
+        await slack.command("bind Design", user=ANNA, channel="C0DESIGN")
+        before = len(slack.fake.texts())
+        await slack.command("groups remove Design @boris", user=ANNA, channel="D0ANNA")
+        said = "\n".join(slack.fake.texts()[before:])
+        assert "The bot takes *Boris* out of the chat Design (Slack" in said, said
+        dispatcher = Dispatcher(
+            slack.adapter.workspace.sessionmaker, {"slack": slack.adapter.sender}
+        )
+        await dispatcher.drain()
+        (kick,) = slack.fake.of("conversations.kick")
+        assert (kick.get("channel"), kick.get("user")) == ("C0DESIGN", BORIS), kick
+
+        slack.fake.fail("conversations.kick", "restricted_action")
+        await slack.command("team remove @dana", user=ANNA, channel="D0ANNA")
+        await slack.press("Remove Dana", user=ANNA, channel="D0ANNA")
+        said = slack.fake.texts()[-1]
+        assert "*Dana* was removed from the team." in said, said
+        assert "The bot takes *Dana* out of the chat Design (Slack" in said, said
+        before = len(slack.fake.texts())
+        await dispatcher.drain()
+        await dispatcher.drain()
+        kicks = slack.fake.of("conversations.kick")
+        assert [k.get("user") for k in kicks] == [BORIS, dana], kicks
+        told = [t for t in slack.fake.texts()[before:] if "could not remove" in t]
+        assert len(told) == 1 and "*Dana*" in told[0] and "Design (Slack" in told[0], told

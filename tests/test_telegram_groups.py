@@ -12,6 +12,7 @@ from sqlalchemy import select
 from models.base import utcnow
 from models.chats import ChatBinding
 from models.feed import Post
+from models.groups import Group
 from models.outbox import OutboxMessage
 from models.tasks import Task
 from scheduler.dispatcher import UNLIMITED, Dispatcher
@@ -885,12 +886,13 @@ async def test_an_events_card_in_a_groups_chat_is_everyones(
         assert "Принять" in dict(own.buttons) and "Review" in own.text, own.buttons
 
 
-async def test_removing_someone_names_the_groups_chats_they_may_still_read(
+async def test_removing_someone_takes_them_out_of_the_groups_chats(
     sqlite_url: str, fake: FakeTelegram
 ) -> None:
-    """The bot does not see who is in a chat: removing Lucy, an extranet member, from
-    Rebrand tells Anna to remove her from Rebrand's Telegram chat too, by its name."""
-    async with running(sqlite_url, fake):
+    """Removing Lucy, an extranet member, from Rebrand takes her out of Rebrand's two
+    Telegram chats (banned and let back, as "Remove" does). Where the bot is no admin,
+    Anna is told to do it herself, naming that chat; nothing is retried there."""
+    async with running(sqlite_url, fake) as adapter:
         anna = Chat(fake, Person(208, "Anna", "en", username="anna"))
         await anna.say("/start", expect=2)
         await anna.say("/groups new Rebrand closed project")
@@ -900,11 +902,71 @@ async def test_removing_someone_names_the_groups_chats_they_may_still_read(
         lucy = Chat(fake, Person(209, "Lucy", "en", username="lucy"))
         await lucy.say(f"/start {code}", expect=2)
         await _in_group(fake, anna.person, -100761, "/bind Rebrand")
+        await _in_group(fake, anna.person, -100762, "/bind Rebrand")
+        async with adapter.workspace.sessionmaker() as session, session.begin():
+            group = (await session.execute(select(Group))).scalar_one()
+            # a Slack channel too, where Lucy's account is not known
+            session.add(
+                ChatBinding(
+                    team_id=group.team_id,
+                    group_id=group.id,
+                    platform="slack",
+                    chat_id="C0REBRAND",
+                    title="rebrand",
+                )
+            )
         out = await anna.say("/groups remove Rebrand @lucy")
         assert (
-            "The bot does not see who is in a chat: if <b>Lucy</b> is in the chat Rebrand (Telegram "
-            "«Chat -100761»), remove them there too" in out[-1].text
+            "The bot takes <b>Lucy</b> out of the chats Rebrand (Telegram «Chat -100761»), "
+            "Rebrand (Telegram «Chat -100762»); where it is not allowed to, you will be told."
+            in out[-1].text
         ), out[-1].text
+        assert (
+            "The bot does not know the account of <b>Lucy</b> in the chat Rebrand (Slack "
+            "«rebrand»): if they are in it, remove them there too" in out[-1].text
+        ), out[-1].text
+        assert not fake.by_method("banChatMember")  # the outbox does it, not the reply
+
+        before = len(fake.calls)
+        fake.fail(
+            "banChatMember",
+            400,
+            "Bad Request: not enough rights to restrict/unrestrict chat member",
+            after=1,
+        )
+        dispatcher = Dispatcher(
+            adapter.workspace.sessionmaker,
+            {"telegram": adapter.sender},
+            limits={"telegram": UNLIMITED},
+        )
+        await dispatcher.drain()
+        bans = fake.by_method("banChatMember")
+        assert sorted(c.data["chat_id"] for c in bans) == ["-100761", "-100762"], bans
+        assert {str(c.data["user_id"]) for c in bans} == {"209"}
+        (unban,) = fake.by_method("unbanChatMember")  # only where the ban went through
+        assert unban.data["only_if_banned"] is True and str(unban.data["user_id"]) == "209"
+        refused_in = next(
+            c.data["chat_id"] for c in bans if c.data["chat_id"] != unban.data["chat_id"]
+        )
+        await dispatcher.drain()  # the notice to Anna, queued by the first drain
+        told = [c.text for c in fake.calls[before:] if c.chat_id == "208" and c.text]
+        told = [text for text in told if "could not remove" in text]
+        assert len(told) == 1, told
+        assert (
+            f"The bot could not remove <b>Lucy</b> from the chat Rebrand (Telegram «Chat {refused_in}»): "
+            "it needs to be an admin there" in told[0]
+        ), told[0]
+        await dispatcher.drain()
+        assert len(fake.by_method("banChatMember")) == 2  # done with: not tried again
+        async with adapter.workspace.sessionmaker() as session:
+            statuses = (
+                await session.execute(
+                    select(OutboxMessage.kind, OutboxMessage.status).where(
+                        OutboxMessage.kind.in_(["kick", "kick_refused"])
+                    )
+                )
+            ).all()
+        assert sorted(statuses) == [("kick", "sent"), ("kick_refused", "sent")], statuses
 
 
 async def test_open_on_an_archived_groups_event_sends_the_card_privately(

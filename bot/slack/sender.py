@@ -21,7 +21,7 @@ from bot.slack.render import Commands, Message, render
 from handlers.dispatch import Workspace
 from handlers.i18n import Translator
 from handlers.views import Attachment, View
-from scheduler.delivery import Parts, RecipientGone, RetryAfter, TemporaryFailure
+from scheduler.delivery import NotAllowed, Parts, RecipientGone, RetryAfter, TemporaryFailure
 
 log = structlog.get_logger(__name__)
 
@@ -42,6 +42,20 @@ GONE_ERRORS = frozenset(
 # the bot cannot post in the channel, but the response_url of the request still works
 NO_ACCESS_ERRORS = frozenset({"channel_not_found", "not_in_channel", "is_archived"})
 Sleep = Callable[[float], Awaitable[None]]
+# conversations.kick: the person is not in the channel (nothing to do), or the bot may not
+NOT_THERE_ERRORS = frozenset({"not_in_channel", "user_not_found"})
+KICK_REFUSED_ERRORS = frozenset(
+    {
+        "restricted_action",
+        "cant_kick_from_general",
+        "cant_kick_self",
+        "not_supported",
+        "method_not_supported_for_channel_type",
+        "missing_scope",
+        "no_permission",
+        "not_allowed_token_type",
+    }
+)
 
 
 def retry_after(exc: SlackApiError) -> float | None:
@@ -317,6 +331,19 @@ class SlackSender:
             await self._home(user_id)
         except Exception as exc:
             _raise_classified(exc, "slack_home_failed")
+
+    async def remove_member(self, chat_id: str, external_id: str) -> None:
+        """Take the person out of the channel (conversations.kick)."""
+        try:
+            await self.client.conversations_kick(channel=chat_id, user=external_id)
+        except Exception as exc:
+            error = error_code(exc)
+            if error in NOT_THERE_ERRORS:
+                return
+            if error in KICK_REFUSED_ERRORS:
+                log.info("slack_kick_refused", error=error)
+                raise NotAllowed(error) from exc
+            _raise_classified(exc, "slack_kick_failed")
 
     async def send(self, chat_id: str, payload: dict[str, Any], parts: Parts | None = None) -> None:
         view = View.from_dict(payload)

@@ -31,7 +31,7 @@ from bot.telegram.methods import EditText, SendText
 from bot.telegram.render import Piece, markup_json, pieces
 from handlers.dispatch import Workspace
 from handlers.views import View
-from scheduler.delivery import Parts, RecipientGone, RetryAfter, TemporaryFailure
+from scheduler.delivery import NotAllowed, Parts, RecipientGone, RetryAfter, TemporaryFailure
 from services import chats
 
 log = structlog.get_logger(__name__)
@@ -90,6 +90,22 @@ class TelegramSender:
                 await self.deliver(
                     new_id, View.from_dict(payload), ref=payload.get("ref"), parts=parts
                 )
+
+    async def remove_member(self, chat_id: str, external_id: str) -> None:
+        """Take the person out of the group chat as a chat admin's "Remove" does: banned,
+        then let back at once (an invite link still lets them join again)."""
+        try:
+            async with bot_api_errors():
+                await self.bot.ban_chat_member(chat_id, int(external_id))
+        except TelegramBadRequest as exc:  # not an admin with the right to ban, an admin
+            if "participant" in exc.message.lower():  # not in the chat: nothing to do
+                return
+            raise NotAllowed(exc.message) from exc
+        try:
+            async with bot_api_errors():
+                await self.bot.unban_chat_member(chat_id, int(external_id), only_if_banned=True)
+        except TelegramBadRequest:  # a basic group keeps no list of the banned
+            log.info("telegram_unban_skipped", chat=chat_id)
 
     async def deliver(
         self,

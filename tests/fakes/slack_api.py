@@ -220,6 +220,8 @@ class FakeSlack:
             return ok | {"files": [{"id": f.get("id")} for f in args.get("files") or []]}
         if method == "files.upload":
             return ok | {"file": {"id": f"F{next(self._ids):06d}"}}
+        if method == "conversations.kick":
+            return ok
         if method == "apps.connections.open":
             return ok | {"url": f"ws://127.0.0.1:{self.port}/socket"}
         return {"ok": False, "error": "unknown_method"}
