@@ -28,7 +28,7 @@ from handlers.events import Incoming
 from handlers.forms import Form, FormsEngine
 from handlers.i18n import Translator, translator
 from handlers.markup import Span, code
-from handlers.views import View
+from handlers.views import READER, View
 from services import chats, dialogs, inbox, messages, outbox, teams
 from services.access import Actor
 from services.errors import DomainError, not_found
@@ -155,7 +155,10 @@ class Workspace:
                         # adapters with a per-person command menu publish it anew
                         views[0].meta["locale"] = ctx.actor.locale
                 tr = ctx.tr
-                return [*views, *ctx.extra]
+                replies = [*views, *ctx.extra]
+                if replies and ctx.actor is not None and not event.chat.private:
+                    replies[0].meta[READER] = ctx.actor.locale
+                return replies
         except _Rejected as rejected:
             await self._keep_joined(event, joined)
             return [rejected.view]

@@ -8,6 +8,14 @@ from typing import Any
 from handlers.markup import Markup, Span, as_spans
 
 CALLBACK_LIMIT = 64  # Telegram's callback_data limit, in bytes
+# in a reply's meta, in a shared chat: the actor's language, for what the adapter itself
+# tells them there ("I answered you in a private chat"), their own choice (/me lang)
+READER = "reader"
+
+
+def reader_locale(views: list[View]) -> str | None:
+    """The actor's language, as the workspace's replies carry it (see READER)."""
+    return next((v.meta[READER] for v in views if READER in v.meta), None)
 
 
 @dataclass(frozen=True, slots=True)

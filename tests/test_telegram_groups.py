@@ -315,6 +315,20 @@ async def test_a_persons_lists_asked_in_a_group_are_answered_privately(
         assert mine, [c.text for c in fake.sent(204)]
 
 
+async def test_the_note_in_a_group_speaks_the_language_the_person_chose(
+    sqlite_url: str, fake: FakeTelegram
+) -> None:
+    """Anna's Telegram app is in English, but she chose Russian (/me lang ru): the
+    group hears where her answer went in Russian, as her answer itself is."""
+    async with running(sqlite_url, fake):
+        anna = Chat(fake, Person(206, "Anna", "en", username="anna"))
+        await anna.say("/start", expect=2)
+        await anna.say("/me lang ru")
+        await _in_group(fake, anna.person, -100703, "/tasks")
+        in_group = [c.text for c in fake.sent(-100703) if c.result]
+        assert in_group == ["Я ответил вам в личном чате."], in_group
+
+
 async def test_a_colleagues_press_in_a_group_answers_them_privately(
     sqlite_url: str, fake: FakeTelegram
 ) -> None:

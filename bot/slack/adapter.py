@@ -30,7 +30,7 @@ from handlers.events import ChatRef, FileRef, Incoming
 from handlers.forms import person_answer
 from handlers.i18n import Translator, translator
 from handlers.markup import mention
-from handlers.views import View
+from handlers.views import View, reader_locale
 from services import teams
 from services.errors import N_, DomainError
 from services.teams import Newcomer, normalize_locale
@@ -264,11 +264,16 @@ class SlackAdapter:
             return None
         return person.user_id
 
+    def locale_of(self, event: Incoming) -> str:
+        return normalize_locale(event.sender.language_code, self.workspace.services.default_locale)
+
     def translator_of(self, event: Incoming) -> Translator:
-        locale = normalize_locale(
-            event.sender.language_code, self.workspace.services.default_locale
-        )
-        return translator(locale)
+        return translator(self.locale_of(event))
+
+    def reply_translator(self, event: Incoming, views: list[View]) -> Translator:
+        """For what the adapter adds to the workspace's replies: the actor's own language
+        (/me lang), as the replies carry it, else their Slack profile's."""
+        return translator(reader_locale(views) or self.locale_of(event))
 
     async def handle(self, event: Incoming) -> list[View]:
         """The workspace's answer to one event, in order per person.
@@ -299,7 +304,7 @@ class SlackAdapter:
 
     async def run_event(self, event: Incoming, target: Target) -> list[View]:
         views = await self.handle(event)
-        await self.poster.deliver(views, target, self.translator_of(event))
+        await self.poster.deliver(views, target, self.reply_translator(event, views))
         await self.remember_dm(event)
         return views
 

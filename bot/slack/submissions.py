@@ -115,7 +115,7 @@ def register(bolt: AsyncApp, slack: SlackAdapter) -> None:
             await ack(response_action="errors", errors=errors)
             return
         await ack()
-        slack.spawn(slack.poster.deliver(views, target, slack.translator_of(event)))
+        slack.spawn(slack.poster.deliver(views, target, slack.reply_translator(event, views)))
 
     @bolt.view_closed(modals.CALLBACK_ID)
     async def on_close(ack: AsyncAck, body: dict[str, Any]) -> None:

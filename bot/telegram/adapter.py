@@ -47,7 +47,7 @@ from bot.telegram.sender import PLATFORM, TelegramSender
 from handlers.events import FileRef, Incoming, parse_command_line
 from handlers.i18n import translator
 from handlers.markup import Markup, Span, to_plain
-from handlers.views import View
+from handlers.views import View, reader_locale
 from services import chats
 from services.errors import N_, DomainError
 from services.teams import normalize_locale
@@ -343,7 +343,7 @@ class TelegramAdapter:
         public = [v for v in views if not (shared and v.private)]
         if shared and any("asks" in v.meta for v in public):
             # a question in a group: the bot hears only commands and replies to itself
-            tr = translator(normalize_locale(event.sender.language_code))
+            tr = translator(reader_locale(views) or normalize_locale(event.sender.language_code))
             hint = tr("↩ Reply to this message to answer.")
             public = [
                 replace(v, body=[*v.body, Span("\n\n"), *hint]) if "asks" in v.meta else v
@@ -356,16 +356,20 @@ class TelegramAdapter:
         privately, refused = await self._deliver_each(event.sender.external_id, personal)
         if sent_public and not pressed:
             return None
-        note = self._where_it_went(event, privately, refused)
+        note = self._where_it_went(
+            reader_locale(views) or normalize_locale(event.sender.language_code),
+            privately,
+            refused,
+        )
         if pressed:
             return note
         await self._deliver_each(chat_id, [View(body=note.body)], reply_to=reply_to)
         return None
 
-    def _where_it_went(self, event: Incoming, privately: bool, refused: bool) -> PrivateNote:
-        """What the actor is told of a private answer: that it is in their private chat,
-        or (urgent) that it could not get there and what to do."""
-        tr = translator(normalize_locale(event.sender.language_code))
+    def _where_it_went(self, locale: str, privately: bool, refused: bool) -> PrivateNote:
+        """What the actor is told (in `locale`) of a private answer: that it is in their
+        private chat, or (urgent) that it could not get there and what to do."""
+        tr = translator(locale)
         if privately:
             return PrivateNote(tr("I answered you in a private chat."))
         if not refused:
