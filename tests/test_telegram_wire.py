@@ -74,6 +74,31 @@ async def test_webhook_needs_the_secret_and_drops_duplicates(
         assert not any("already exists" in t for t in texts)
 
 
+async def test_webhook_processes_without_a_configured_secret_agree_on_one(
+    sqlite_url: str, fake: FakeTelegram
+) -> None:
+    """Two processes serving the webhook with no `webhook_secret` set register the same
+    secret (derived from the token, not random), so an update is let in by either."""
+    settings = {"mode": "webhook", "port": 0, "webhook_url": "https://p.example/tg/hook"}
+    async with running(sqlite_url, fake, **settings) as first:
+        async with running(sqlite_url, fake, **settings) as second:
+            first_secret, second_secret = (
+                call.data["secret_token"] for call in fake.by_method("setWebhook")
+            )
+            assert first_secret == second_secret and len(first_secret) >= 32
+            assert "TEST-secret" not in first_secret  # not the token itself
+            boss = Person(102, "Boss", "en")
+            async with aiohttp.ClientSession() as http:
+                for adapter in (first, second):
+                    url = f"http://127.0.0.1:{adapter.webhook_port}/telegram/webhook"
+                    update = message_update(fake, boss, "/help")
+                    right = {"X-Telegram-Bot-Api-Secret-Token": first_secret}
+                    async with http.post(url, json=update, headers=right) as response:
+                        assert response.status == 200
+                    async with http.post(url, json=update) as response:
+                        assert response.status == 401
+
+
 async def test_long_text_arrives_as_two_messages(
     adapter: TelegramAdapter, fake: FakeTelegram
 ) -> None:

@@ -9,8 +9,9 @@ serves aiohttp with a secret token.
 from __future__ import annotations
 
 import asyncio
+import base64
+import hmac
 import re
-import secrets
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass, replace
@@ -431,7 +432,14 @@ def anonymous_command(message: Message, bot_username: str) -> bool:
 
 
 def webhook_secret(adapter: TelegramAdapter) -> str:
+    """The configured secret; without one, a secret derived from the bot's token and the
+    webhook's address: every process serving the webhook registers the same one (a
+    random secret per process would have each turn away what another registered)."""
     secret = adapter.settings.webhook_secret
     if secret is not None and secret.get_secret_value():
         return secret.get_secret_value()
-    return secrets.token_urlsafe(32)
+    token = adapter.settings.token.get_secret_value() if adapter.settings.token else ""
+    digest = hmac.new(
+        token.encode(), f"planerka-webhook:{adapter.settings.webhook_url}".encode(), "sha256"
+    ).digest()
+    return base64.urlsafe_b64encode(digest).decode().rstrip("=")  # Telegram: A-Z a-z 0-9 _ -
