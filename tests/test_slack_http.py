@@ -9,6 +9,7 @@ import time
 from sqlalchemy import func, select
 
 from models.groups import Group
+from models.tasks import ChecklistItem, Task
 from tests.fakes import slack_api
 from tests.fakes.slack_harness import slack_http, slash_command_body
 
@@ -117,6 +118,30 @@ async def test_bad_signature_and_stale_timestamp_are_401(sqlite_url: str) -> Non
         status, _ = await slack.send(body, FORM, timestamp=int(time.time()) - 4 * 60)
         assert status == 200
         assert await _groups(slack, "Forged") == 1
+
+
+async def test_a_replayed_signed_request_has_one_effect(sqlite_url: str) -> None:
+    """The same signed slash command (or button press) sent again within the five
+    minutes its signature holds acts once: its trigger_id is its delivery key."""
+    async with slack_http(sqlite_url) as slack:
+        slack.fake.add_user(ANNA, "Anna")
+        await slack.command("start", user=ANNA, channel="D0ANNA")
+        body = slash_command_body("task Replayed report", user=ANNA)
+        for _ in range(3):
+            status, _ = await slack.send(body, FORM)
+            assert status == 200
+        async with slack.adapter.workspace.sessionmaker() as session:
+            titles = (await session.execute(select(Task.title))).scalars().all()
+        assert titles == ["Replayed report"], titles
+        await slack.command("task 1 check Draft the outline", user=ANNA, channel="D0ANNA")
+        tick = next(v for label, v in slack.fake.last_buttons().items() if "Draft" in label)
+        press = slack_api.form_body(slack_api.block_action(tick, user=ANNA, channel="D0ANNA"))
+        for _ in range(2):  # a toggle: a second effect would open the item again
+            status, _ = await slack.send(press, FORM)
+            assert status == 200
+        async with slack.adapter.workspace.sessionmaker() as session:
+            done = (await session.execute(select(ChecklistItem.done))).scalars().all()
+        assert done == [True], done  # pressed once, not opened again
 
 
 async def test_dialog_by_dm_and_retried_event_has_one_effect(db_url: str) -> None:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from slack_bolt.async_app import AsyncAck, AsyncApp
 
 from bot.slack.render import ACTION_ID
-from bot.slack.sender import Target
+from bot.slack.sender import Target, trigger_key
 
 if TYPE_CHECKING:
     from bot.slack.adapter import SlackAdapter
@@ -37,6 +37,7 @@ async def run(slack: SlackAdapter, body: dict[str, Any]) -> None:
         fallback_name=str((body.get("user") or {}).get("username") or ""),
         kind="action",
         action=value,
+        dedup_key=trigger_key(body),
     )
     target = Target(
         channel=channel,

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
 
-from bot.slack.sender import Target
+from bot.slack.sender import Target, trigger_key
 from handlers.events import Quote, split_head
 
 if TYPE_CHECKING:
@@ -62,6 +62,7 @@ async def run_command(
         command=command,
         args=args,
         quote=quote,
+        dedup_key=trigger_key(body),
     )
     target = Target(
         channel=channel,

@@ -129,6 +129,14 @@ class Calls:
         )
 
 
+def trigger_key(body: dict[str, Any]) -> str | None:
+    """A slash command's or a button press's delivery key: its trigger_id, one per
+    interaction, so the same signed request sent again (a replay within the five minutes
+    its signature is good for) has no second effect."""
+    trigger = body.get("trigger_id")
+    return f"trigger:{trigger}" if trigger else None
+
+
 @dataclass
 class Target:
     """Where a reply goes, and what Slack gave us to reply with."""
