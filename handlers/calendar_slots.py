@@ -159,6 +159,9 @@ async def slots_action(ctx: Ctx) -> Any:
         start = key_to_time(ctx.int_arg(1))
         minutes = ctx.int_arg(2)
         people = _ids(ctx.action_args[3])
+        await calendar_slots.ensure_free(
+            ctx.session, ctx.me, people, start, timedelta(minutes=minutes)
+        )
         return await ctx.start_form(
             "slot_book", {"start": start.isoformat(), "minutes": minutes, "people": people}
         )
@@ -167,6 +170,10 @@ async def slots_action(ctx: Ctx) -> Any:
 
 async def _submit_book(ctx: Ctx, values: dict[str, Any]) -> list[View]:
     start = datetime.fromisoformat(values["start"])
+    people = [int(i) for i in values["people"]]
+    await calendar_slots.ensure_free(
+        ctx.session, ctx.me, people, start, timedelta(minutes=int(values["minutes"]))
+    )
     bound = await ctx.chat_group()  # booked in a bound group chat: the group's, as /event
     event, invited = await calendar.create_event(
         ctx.session,
@@ -174,7 +181,7 @@ async def _submit_book(ctx: Ctx, values: dict[str, Any]) -> list[View]:
         title=values["title"],
         starts_at=start,
         ends_at=start + timedelta(minutes=int(values["minutes"])),
-        attendee_ids=[int(i) for i in values["people"]],
+        attendee_ids=people,
         group_id=bound.id if bound is not None else None,
     )
     return await announce_created(ctx, event, invited)

@@ -206,3 +206,19 @@ async def free_slots(
         )
         common = free if common is None else intersect(common, free)
     return [(s, e) for s, e in common or [] if e - s >= length]
+
+
+async def ensure_free(
+    session: AsyncSession,
+    actor: Actor,
+    user_ids: Sequence[int],
+    start: datetime,
+    length: timedelta,
+) -> None:
+    """A slot about to be booked is still free for all of them (a booking since the
+    list was shown, the same button pressed twice, a slot gone by)."""
+    found = await free_slots(session, actor, user_ids, start, start + length, length)
+    if not any(s <= start and start + length <= e for s, e in found):
+        raise DomainError(
+            N_("This slot is no longer free for everyone. Look again: /slots"),
+        )

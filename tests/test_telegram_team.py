@@ -163,3 +163,32 @@ async def test_csv_import_through_a_telegram_document(sqlite_url: str, fake: Fak
         assert fake.by_method("getFile")[-1].data["file_id"] == "csv1"
         out = await boss.press("Import all")
         assert "Imported leads: 2" in out[-1].text
+
+
+async def test_a_slot_booked_twice_from_the_same_list_is_refused(
+    sqlite_url: str, fake: FakeTelegram
+) -> None:
+    """Boss books a slot from /slots, then presses the same Book button on the same
+    list again: the slot is taken now, so he is told so, before being asked a title,
+    and no second meeting is made at that time."""
+    from sqlalchemy import func, select
+
+    from models.calendar import Event
+
+    async with running(sqlite_url, fake) as adapter:
+        boss = Chat(fake, Person(103, "Boss", "en"))
+        await boss.say("/start", expect=2)
+        out = await boss.say("/invite")
+        code = out[0].text.split("?start=", 1)[1].split('"', 1)[0]
+        anna = Chat(fake, Person(204, "Anna", "en"))
+        await anna.say(f"/start {code}", expect=2)
+        await boss.say("/slots @Anna next week 60m")
+        out = await boss.press("Book")
+        assert "What is the meeting called?" in out[-1].text, out[-1].text
+        out = await boss.say("Interview")
+        assert "Event created" in out[-1].text, out[-1].text
+        out = await boss.press("Book")  # the first button of the same, older list
+        assert "This slot is no longer free for everyone." in out[-1].text, out[-1].text
+        async with adapter.workspace.sessionmaker() as session:
+            count = (await session.execute(select(func.count()).select_from(Event))).scalar_one()
+        assert count == 1
