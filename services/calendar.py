@@ -28,7 +28,7 @@ from services.access import (
     member_group_ids,
 )
 from services.calendar_answers import without_declined
-from services.calendar_draft import TITLE_MAX, check_times
+from services.calendar_draft import check_times, event_title
 from services.calendar_recur import REPEATS, Occurrence, expand, key_to_time, occ_key
 from services.errors import N_, DomainError, not_found
 from services.parsing_days import whole_days
@@ -141,9 +141,7 @@ async def create_event(
     all_day: bool = False,
 ) -> tuple[Event, list[User]]:
     """A new event; returns it and the invited people (the group's members included)."""
-    title = " ".join(title.split())[:TITLE_MAX]
-    if not title:
-        raise DomainError(N_("What is the event called? Put its title first."))
+    title = event_title(title)
     check_times(starts_at, ends_at, all_day=all_day)
     if repeat not in REPEATS:
         raise DomainError(N_("Repeat daily, weekly or monthly."))

@@ -14,7 +14,7 @@ from models.base import utcnow
 from models.calendar import Event, EventOccurrenceAnswer
 from services.access import Actor
 from services.calendar import get_editable, get_occurrence, overrides_of
-from services.calendar_draft import TITLE_MAX, check_times
+from services.calendar_draft import check_times, event_title
 from services.calendar_recur import Occurrence, key_to_time, occ_key, series_starts
 from services.errors import N_, DomainError
 from services.parsing_days import midnight
@@ -209,9 +209,7 @@ async def edit(
         event = await session.get(Event, event.parent_id) or event
     changed: list[str] = []
     if title is not None:
-        title = " ".join(title.split())[:TITLE_MAX]
-        if not title:
-            raise DomainError(N_("What is the event called? Put its title first."))
+        title = event_title(title)
         if title != event.title:
             event.title, changed = title, [*changed, "title"]
     if place is not None:

@@ -81,10 +81,24 @@ def _clean_title(raw: str) -> str:
         words.pop()
     while words and words[0].lower() in _FILLERS:
         words.pop(0)
-    title = " ".join(words).strip(" ,;-—")
+    return event_title(" ".join(words).strip(" ,;-—"))
+
+
+def event_title(raw: str) -> str:
+    """An event's title, spaces collapsed; none, or one too long to keep whole, is
+    refused (never cut: the end of a long title may be what matters)."""
+    title = " ".join(raw.split())
     if not title:
         raise DomainError(N_("What is the event called? Put its title first."))
-    return title[:TITLE_MAX]
+    if len(title) > TITLE_MAX:
+        raise DomainError(
+            N_(
+                "An event title may have at most {limit} characters; put the details "
+                "after a | as its description: /event Title tomorrow 10:00 | details"
+            ),
+            limit=TITLE_MAX,
+        )
+    return title
 
 
 ALL_DAY_MAX = timedelta(days=62)  # a vacation, a conference season: whole days

@@ -130,6 +130,26 @@ async def test_bad_input_gets_one_question(sqlite_app: App) -> None:
     assert "Reminders will come 30 min before events." in out
 
 
+async def test_a_title_too_long_is_refused_whole_not_cut(sqlite_app: App) -> None:
+    """A 300-character title is not cut to 200 mid-word: it is refused, with where the
+    details go; with them after a |, the event is made and keeps every word."""
+    boss, _anna, _petr = await team(sqlite_app)
+    words = (
+        "of the warehouse move with the client who asks to call back about the delivery "
+        "dates and the new contract terms for the next quarter, including the prices, the "
+        "discounts, the penalties for late delivery and who pays for the extra trucks"
+    )  # with "Planning", 247 characters
+    out = await boss.say(f"/event Planning {words} tomorrow 10:00")
+    assert "An event title may have at most 200 characters" in out, out
+    out = await boss.say("/events tomorrow")
+    assert "Nothing planned." in out, out
+    out = await boss.say(f"/event Planning tomorrow 10:00 | {words}")
+    assert "Event created." in out, out
+    async with sqlite_app.workspace.sessionmaker() as session:
+        event = (await session.execute(select(Event))).scalar_one()
+    assert (event.title, event.description) == ("Planning", words)
+
+
 async def test_recurring_event_and_single_change_in_russian(sqlite_app: App) -> None:
     boss, anna, _petr = await team(sqlite_app, lang="ru")
     out = await boss.say("/event Планерка каждый день 10:00 на 15 минут @Anna")
