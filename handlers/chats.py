@@ -17,9 +17,12 @@ router = Router(__name__)
 ORDER = 45
 
 
-def _in_group_chat(ctx: Ctx) -> None:
-    if ctx.event.chat.private:
-        raise DomainError(_N("Send /bind GROUP in the group chat you want to bind."))
+def _in_group_chat(ctx: Ctx, unbind: bool = False) -> None:
+    if not ctx.event.chat.private:
+        return
+    if unbind:
+        raise DomainError(_N("Send /unbind in the group chat you want to unbind."))
+    raise DomainError(_N("Send /bind GROUP in the group chat you want to bind."))
 
 
 def _bound_view(ctx: Ctx, group: Group) -> View:
@@ -88,7 +91,7 @@ async def bind_command(ctx: Ctx) -> View:
     "unbind", help=N_("unbind this group chat from its workgroup"), roles=STAFF, chats="group"
 )
 async def unbind_command(ctx: Ctx) -> View:
-    _in_group_chat(ctx)
+    _in_group_chat(ctx, unbind=True)
     group = await chats.unbind(ctx.session, ctx.me, ctx.event.platform, ctx.event.chat.chat_id)
     return View(body=ctx.tr("This chat is no longer bound to {group}.", group=bold(group.name)))
 

@@ -67,8 +67,11 @@ def parse_schedule(words: list[str], base: timeman.Schedule) -> timeman.Schedule
             # an end not after the start is the next morning's: "12:00-00:00", "22:00-06:00"
             start, end = parse_clock(hours.group(1)), parse_clock(hours.group(2))
             seen = True
-        elif word in LUNCH_WORDS and index + 1 < len(words) and words[index + 1].isdigit():
-            lunch = int(words[index + 1])
+        elif word in LUNCH_WORDS:
+            given = words[index + 1] if index + 1 < len(words) else ""
+            if not given.isdigit():  # "обед -60", "lunch one hour"
+                raise DomainError(N_("Give the lunch break in minutes, for example: lunch 60"))
+            lunch = int(given)
             index += 1
             seen = True
         else:

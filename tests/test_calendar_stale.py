@@ -49,7 +49,8 @@ async def test_a_cancelled_event_refuses_its_old_buttons_in_russian(sqlite_app: 
     assert "Принять" in out
     await boss.say("/events week")
     await boss.press("📅 Планёрка")
-    await boss.press("Отменить событие")
+    out = await boss.press("Отменить событие")
+    assert "Отменить событие «Планёрка» для всех?" in out, out
     await boss.press("Да, отменить")
     out = await petr.press("Принять")
     assert "Это событие отменено." in out

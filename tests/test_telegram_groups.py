@@ -329,6 +329,18 @@ async def test_the_note_in_a_group_speaks_the_language_the_person_chose(
         assert in_group == ["Я ответил вам в личном чате."], in_group
 
 
+async def test_bind_and_unbind_typed_privately_say_where_to_send_them(
+    sqlite_url: str, fake: FakeTelegram
+) -> None:
+    async with running(sqlite_url, fake):
+        anna = Chat(fake, Person(207, "Anna", "en", username="anna"))
+        await anna.say("/start", expect=2)
+        out = await anna.say("/unbind")
+        assert "Send /unbind in the group chat you want to unbind." in out[-1].text, out[-1].text
+        out = await anna.say("/bind")
+        assert "Send /bind GROUP in the group chat you want to bind." in out[-1].text
+
+
 async def test_a_colleagues_press_in_a_group_answers_them_privately(
     sqlite_url: str, fake: FakeTelegram
 ) -> None:

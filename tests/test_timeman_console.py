@@ -217,6 +217,16 @@ async def test_a_schedule_that_ends_at_midnight_is_saved(sqlite_app: App) -> Non
     assert "planned 12 h a day" in out
 
 
+async def test_a_bad_lunch_is_blamed_not_the_days(sqlite_app: App) -> None:
+    boss = ConsoleDriver(sqlite_app, user="Boss", lang="ru")
+    await boss.say("/start")
+    out = await boss.say("/day schedule пн-пт 09:00-18:00 обед -60")
+    assert "Укажите обед в минутах, например: обед 60" in out, out
+    assert "рабочие дни" not in out, out
+    out = await boss.say("/day schedule пн-пт 09:00-18:00 обед 45")
+    assert "обед 45 мин" in out, out
+
+
 async def test_a_night_shift_is_saved_and_bare_days_end_the_next_morning(
     sqlite_app: App,
 ) -> None:
