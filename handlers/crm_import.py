@@ -10,7 +10,7 @@ from handlers.forms import Field, Form
 from handlers.i18n import N_, Translator
 from handlers.markup import Span, bold, join_lines
 from handlers.views import Button, View
-from services import crm, crm_import
+from services import crm, crm_import, crm_import_csv
 from services.errors import N_ as _N
 from services.errors import DomainError
 
@@ -37,6 +37,9 @@ async def import_command(ctx: Ctx) -> Any:
 async def _parse_file(ctx: Ctx, file_id: str) -> str:
     if ctx.event.file is None:  # typed text instead of a file: ask again
         raise DomainError(_N("Send the CSV file as a document."))
+    # a file that is no CSV at all (empty, binary, no known columns): said, and the
+    # form asks for another one rather than closing
+    crm_import_csv.parse(await ctx.read_file(ctx.event.file))
     return file_id
 
 

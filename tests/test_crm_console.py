@@ -210,6 +210,14 @@ async def test_import_preview_and_commit(sqlite_app: App, tmp_path: Path) -> Non
     assert "Send the CSV file" in out
     out = await boss.say("here it is")  # text instead of a file: asked again
     assert "Send the CSV file as a document." in out
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    out = await boss.say(f"/file {empty}")  # no CSV at all: said, and asked again
+    assert "The file is empty." in out and "closed" not in out, out
+    picture = tmp_path / "photo.csv"
+    picture.write_bytes(bytes(range(256)) * 4)
+    out = await boss.say(f"/file {picture}")
+    assert "neither UTF-8 nor Windows-1251" in out and "closed" not in out, out
     out = await boss.say(f"/file {good}")
     assert "New: 1" in out and "Duplicates: 1" in out and "Errors: 0" in out
     assert "Duplicate lines: 2" in out
