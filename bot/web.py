@@ -3,7 +3,8 @@ Google Calendar or Outlook poll (the secret is checked against its stored hash),
 the CRM's lead pages at /f/<token>: a form whose submissions become leads.
 
 Lead pages are public: every string on them is escaped, a request body is at most
-16 KB, a hidden field catches form-filling robots, and one address may send a form
+16 KB (a bigger one gets the form again, with a sentence in the team's language), a field
+too long to keep whole is refused on the form, never cut; a hidden field catches form-filling robots, and one address may send a form
 at most a few times a minute (refused tries do not count). A body is read in the
 charset its Content-Type names, or the one a browser puts in a `_charset_` field (a
 site's own copy of the form, posted with accept-charset), and in UTF-8 otherwise; a
@@ -30,6 +31,7 @@ from bot.app import App
 from handlers import crm_forms as form_pages
 from handlers.i18n import Translator, translator
 from services import calendar_ics, crm_forms
+from services.teams import normalize_locale
 
 log = structlog.get_logger(__name__)
 SESSIONS: web.AppKey[async_sessionmaker[AsyncSession]] = web.AppKey("sessions")
@@ -105,10 +107,14 @@ def _form_html(
         value = escape(values.get(name, ""), quote=True)
         error = errors.get(name)
         note = f' <span class="error">{escape(tr.s(error))}</span>' if error else ""
+        most = crm_forms.FIELD_MAX[name]
         if kind == "textarea":
-            control = f'<textarea id="{name}" name="{name}" maxlength="2000">{value}</textarea>'
+            control = f'<textarea id="{name}" name="{name}" maxlength="{most}">{value}</textarea>'
         else:
-            control = f'<input id="{name}" name="{name}" type="{kind}" value="{value}">'
+            control = (
+                f'<input id="{name}" name="{name}" type="{kind}" maxlength="{most}" '
+                f'value="{value}">'
+            )
         return f'<label for="{name}">{escape(label)}{note}</label>{control}'
 
     intro_html = "".join(f"<p>{escape(line)}</p>" for line in intro.splitlines() if line.strip())
@@ -124,6 +130,16 @@ def _form_html(
         + f'<div class="hp"><input name="{HONEYPOT}" tabindex="-1" autocomplete="off"></div>'
         + f'<button type="submit">{send}</button></form>'
     )
+
+
+def _visitor_locale(request: web.Request) -> str:
+    """The language the visitor's browser asks for first, of those we speak (a page
+    with no team to speak for: a wrong or closed form's)."""
+    for part in request.headers.get("Accept-Language", "").split(","):
+        spoken = normalize_locale(part.split(";", 1)[0].strip(), "")
+        if spoken:
+            return spoken
+    return normalize_locale(None)
 
 
 def _sender_address(request: web.Request) -> str:
@@ -187,15 +203,24 @@ def _thanked(token: str) -> web.Response:
 async def lead_page(request: web.Request) -> web.Response:
     token = request.match_info["token"]
     raw = b""
+    too_big = False
     if request.method == "POST":
-        # the whole body, however it arrives; over the app's client_max_size: 413
-        raw = await request.read()
+        try:  # the whole body, however it arrives, up to the app's client_max_size
+            raw = await request.read()
+        except web.HTTPRequestEntityTooLarge:
+            too_big = True
     async with request.app[SESSIONS]() as session, session.begin():
         found = await crm_forms.public_form(session, token)
         if found is None:  # the same answer for a wrong token and a form turned off
-            raise web.HTTPNotFound()
+            tr = translator(_visitor_locale(request))
+            text = escape(tr.s("This form does not exist or no longer takes requests."))
+            return _page(tr, tr.s("Form not found"), f"<p>{text}</p>", status=404)
         form, team = found
         tr = translator(team.locale, team.timezone)
+        if too_big:  # what was typed cannot be read back: the form again, blank
+            text = escape(tr.s("The form was too large to take; please shorten the message."))
+            blank = _form_html(tr, form.intro, {}, {}, crm_forms.send_token())
+            return _page(tr, form.name, f'<p class="error">{text}</p>' + blank, status=413)
         if request.method != "POST":
             if request.query.get("sent") == "1":
                 thanks = escape(tr.s("Thank you! We will get back to you soon."))

@@ -35,6 +35,15 @@ from services.pagination import Page, paginate
 NAME_MAX = 200
 INTRO_MAX = 2000
 MESSAGE_MAX = 2000
+PHONE_MAX = 64
+EMAIL_MAX = 200
+FIELD_MAX = {"name": NAME_MAX, "phone": PHONE_MAX, "email": EMAIL_MAX, "message": MESSAGE_MAX}
+TOO_LONG = {
+    "name": N_("Please shorten the name to 200 characters."),
+    "phone": N_("This does not look like a phone number."),
+    "email": N_("This does not look like an e-mail address."),
+    "message": N_("Please shorten the message to 2,000 characters."),
+}
 
 
 async def create_form(session: AsyncSession, actor: Actor, name: str) -> CrmForm:
@@ -132,11 +141,17 @@ def plausible_phone(raw: str) -> bool:
 def check(data: dict[str, str]) -> Submission:
     """What a visitor typed, cleaned; errors per field (msgids) when it cannot be kept."""
     sent = Submission(
-        name=" ".join(str(data.get("name", "")).split())[:NAME_MAX],
-        phone=str(data.get("phone", "")).strip()[:64],
-        email=str(data.get("email", "")).strip()[:200],
-        message=str(data.get("message", "")).strip()[:MESSAGE_MAX],
+        name=" ".join(str(data.get("name", "")).split()),
+        phone=str(data.get("phone", "")).strip(),
+        email=str(data.get("email", "")).strip(),
+        message=str(data.get("message", "")).strip(),
     )
+    # too long to keep whole: refused, shown with what was typed, never cut unsaid
+    for name, most in FIELD_MAX.items():
+        if len(getattr(sent, name)) > most:
+            sent.errors[name] = TOO_LONG[name]
+    if sent.errors:
+        return sent
     if not sent.name:
         sent.errors["name"] = N_("Please give your name.")
     if not sent.phone and not sent.email:

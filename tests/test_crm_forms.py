@@ -143,6 +143,47 @@ async def test_a_lead_page_speaks_the_team_language_and_limits_senders(sqlite_ap
         assert len(list((await session.execute(select(CrmLead))).scalars())) == 5
 
 
+async def test_a_lead_page_refuses_what_it_cannot_keep_whole_in_the_team_language(
+    sqlite_app: App,
+) -> None:
+    """Nothing a visitor sends is cut unsaid: a message over 2,000 characters is refused
+    on the form, with what was typed; a body too big to read gets the form again with a
+    sentence, in Russian; a wrong address gets a page in the browser's language."""
+    olga = ConsoleDriver(sqlite_app, user="Ольга", lang="ru")
+    await olga.say("/start")
+    await olga.say("/crm form new Заявка")
+    async with sqlite_app.workspace.sessionmaker() as session:
+        from models.crm import CrmForm
+
+        token = (await session.execute(select(CrmForm.token))).scalar_one()
+    client = TestClient(TestServer(make_web_app(sqlite_app.workspace.sessionmaker)))
+    await client.start_server()
+    try:
+        html = await (await client.get(f"/f/{token}")).text()
+        assert 'name="name" type="text" maxlength="200"' in html, html
+        long = "Нужно " + "x" * 2500
+        reply = await client.post(
+            f"/f/{token}", data={"name": "Гость", "phone": "+79990001122", "message": long}
+        )
+        text = await reply.text()
+        assert reply.status == 400, reply.status
+        assert "Пожалуйста, сократите сообщение до 2000 символов." in text
+        assert long in text  # what was typed stays, to shorten
+        huge = await client.post(f"/f/{token}", data={"name": "Гость", "message": "й" * 14_000})
+        text = await huge.text()
+        assert huge.status == 413 and 'lang="ru"' in text, text
+        assert "Форма слишком большая" in text and 'name="message"' in text
+        lost = await client.get("/f/not-a-form", headers={"Accept-Language": "de-DE, ru;q=0.8"})
+        text = await lost.text()
+        assert lost.status == 404 and "Такой формы нет" in text, text
+        lost = await client.get("/f/not-a-form")
+        assert "This form does not exist or no longer takes requests." in await lost.text()
+    finally:
+        await client.close()
+    async with sqlite_app.workspace.sessionmaker() as session:
+        assert list((await session.execute(select(CrmLead))).scalars()) == []
+
+
 async def test_a_form_that_arrives_in_pieces_is_read_whole(sqlite_app: App) -> None:
     """On a network a body comes in segments: the lead gets all of the message, and a
     body over the limit sent in chunks is refused, not cut."""
