@@ -128,20 +128,24 @@ async def render(
         lines.append(ctx.tr("No data for this report."))
     for row in rows:
         label = ctx.tr.s(row.label) if row.translate else row.label
+        if row.month:
+            label = ctx.tr.month(row.label)
         if row.within:
             label = f"{ctx.tr.s(row.within)} · {label}"
         if deals:
-            lines.append(
-                [
-                    Span(f"• {label}: "),
-                    *ctx.tr.n(
-                        "{n} deal, {amount}",
-                        "{n} deals, {amount}",
-                        row.count,
-                        amount=money_sum(row.amount, settings.currency, row.others, ctx.tr.lang),
-                    ),
-                ]
+            amount = money_sum(row.amount, settings.currency, row.others, ctx.tr.lang)
+            said = (
+                ctx.tr.n("{n} deal, {amount}", "{n} deals, {amount}", row.count, amount=amount)
+                if row.won is None
+                else ctx.tr.n(
+                    "{n} deal, won {won}: {amount}",
+                    "{n} deals, won {won}: {amount}",
+                    row.count,
+                    won=str(row.won),
+                    amount=amount,
+                )
             )
+            lines.append([Span(f"• {label}: "), *said])
         else:
             lines.append([Span(f"• {label}: "), *ctx.tr.n("{n} lead", "{n} leads", row.count)])
     view = View(body=join_lines(lines))

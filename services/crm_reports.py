@@ -229,6 +229,10 @@ class ReportRow:
     # the sums of deals in other currencies, each on its own (never converted)
     others: tuple[tuple[str, int], ...] = ()
     within: str = ""  # the pipeline a stage is of, when the team has more than one
+    # deals of every state by owner or month: how many were won, the sums being theirs
+    # alone (a lost deal's amount is no one's sales)
+    won: int | None = None
+    month: bool = False  # the label is a month key ("2026-11"), to be named
 
 
 async def build(
@@ -255,8 +259,10 @@ async def build(
     zone = await team_zone(session, actor)
     # count, and amount by currency (sums of different currencies do not add up)
     counts: dict[Any, tuple[list[int], dict[str, int]]] = defaultdict(
-        lambda: ([0], defaultdict(int))
+        lambda: ([0, 0], defaultdict(int))
     )
+    # by owner or month, deals of any state: the sums are of the won ones
+    won_only = entity == "deal" and state is None and group in ("owner", "month")
     for row in rows:
         moment = row.created_at
         if entity == "deal" and stages[row.stage_id].kind == "won" and row.closed_at:
@@ -278,13 +284,22 @@ async def build(
         else:
             key = month_key(moment, zone)
         counts[key][0][0] += 1
-        if entity == "deal":
+        won = entity == "deal" and stages[row.stage_id].kind == "won"
+        counts[key][0][1] += int(won)
+        if entity == "deal" and (won or not won_only):
             counts[key][1][row.currency] += row.amount
 
     def row_of(key: Any, label: str, translate: bool, within: str = "") -> ReportRow:
-        (n,), sums = counts[key]
+        (n, won), sums = counts[key]
         return ReportRow(
-            label, n, sums.get(currency, 0), translate, other_amounts(sums, currency), within
+            label,
+            n,
+            sums.get(currency, 0),
+            translate,
+            other_amounts(sums, currency),
+            within,
+            won if won_only else None,
+            group == "month",
         )
 
     out: list[ReportRow] = []

@@ -140,6 +140,10 @@ async def test_sales_cycle_in_english(app: App) -> None:
     assert "No plan for this month." in out and "No results this month yet." in out
     out = await boss.say("/crm report deals by owner won")
     assert "Report: deals by responsible" in out and "Boss: 1 deal, 150 000 RUB" in out
+    out = await boss.say("/crm report deals by owner")  # of any state: the won sum
+    assert "Boss: 2 deals, won 1: 150 000 RUB" in out, out
+    out = await boss.say("/crm report month")  # a month by its name, not "2026-11"
+    assert re.search(r"• [A-Z][a-z]+ \d{4}: 1 deal, 150 000 RUB", out), out
     out = await boss.say("/crm report leads by status web")
     assert "new: 1 lead" in out and "converted" not in out
     out = await boss.say("/crm report funnel")
