@@ -128,10 +128,9 @@ async def pressed(ctx: Ctx, verb: str) -> Any:
             "Delete the entry of {time}?", time=ctx.tr.duration(timedelta(seconds=entry.seconds))
         )
         return _ask(view, question, f"t:ty:{entry.id}", f"t:tl:{entry.task_id}", ctx)
-    if verb == "ty":
-        return await time_view(
-            ctx, await tasks_history.delete_entry(ctx.session, ctx.me, ctx.int_arg(1))
-        )
+    if verb == "ty":  # the card's time spent changed: everyone's card shows it
+        task_id = await tasks_history.delete_entry(ctx.session, ctx.me, ctx.int_arg(1))
+        return changed(await time_view(ctx, task_id), task_id)
     return None
 
 
@@ -145,7 +144,7 @@ async def _submit_fix(ctx: Ctx, values: dict[str, Any]) -> View:
     )
     view = await time_view(ctx, entry.task_id)
     view.edit = False
-    return view
+    return changed(view, entry.task_id)
 
 
 router.form(

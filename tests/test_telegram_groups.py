@@ -855,6 +855,13 @@ async def test_settings_and_checklist_pressed_on_a_groups_card_refresh_everyones
         (own,) = [c for c in calls if c.chat_id == "219" and c.text]
         assert "Checklist of #1: 1 of 1 done" in own.text, own.text
 
+        await anna.say("/task 1 time 2h")
+        await anna.say("/task 1 time 30m")
+        calls = await press("t:tr:1")  # a time entry deleted (asked first): the card's time
+        calls = await press("t:ty:1")
+        (edit,) = [c for c in calls if c.method == "editMessageText"]
+        assert edit.chat_id == str(room) and "Time spent: 30 min" in edit.text, edit.text
+
 
 async def test_an_events_card_in_a_groups_chat_is_everyones(
     sqlite_url: str, fake: FakeTelegram
