@@ -31,6 +31,7 @@ from models.teams import User
 from models.timeman import DailyReport, WorkDay
 from services import (
     notifications,
+    outbox,
     reminders,
     reminders_agenda,
     reminders_stale,
@@ -221,6 +222,8 @@ async def fire_rules(
         await notifications.notify(
             session, user, kind="reminder", payload=view.to_dict(), due_at=now
         )
+        if rule.kind == "morning":  # a new day: the home's "today" is another day's now
+            await outbox.refresh_home(session, team_id=user.team_id, user_id=user.id)
         stats.fired += 1
 
 
@@ -315,4 +318,6 @@ async def fire_deadline(session: AsyncSession, hit: reminders.DeadlineHit, now: 
             deadline=hit.deadline,
         ),
     )
+    if hit.offset == 0:  # overdue by time alone: the person's home shows it so
+        await outbox.refresh_home(session, team_id=hit.user.team_id, user_id=hit.user.id)
     return True

@@ -260,6 +260,39 @@ async def test_app_home_is_shown_again_when_a_task_is_given_debounced(sqlite_url
         assert "3 unread notifications" in home_of_boris(), home_of_boris()
 
 
+async def test_app_home_is_shown_again_when_a_task_becomes_overdue(sqlite_url: str) -> None:
+    """Nothing was done, the deadline simply passed: the planner's overdue notice comes
+    with Anna's Home shown again, now listing the task as overdue."""
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from models.base import utcnow
+    from scheduler import planner
+    from scheduler.dispatcher import Dispatcher
+
+    async with slack_http(sqlite_url) as slack:
+        if "task" not in slack.adapter.workspace.registry.commands:
+            return
+        slack.fake.add_user(ANNA, "Anna")
+        await slack.command("help", user=ANNA, channel="D0ANNA")
+        await slack.command("task Send the invoice in 2 hours", user=ANNA, channel="D0ANNA")
+        sessions = slack.adapter.workspace.sessionmaker
+        dispatcher = Dispatcher(sessions, {"slack": slack.adapter.sender})
+        await dispatcher.drain()
+        shown = len(slack.fake.of("views.publish"))
+        async with sessions() as session, session.begin():  # two hours on: it is late
+            deadline = utcnow() - timedelta(minutes=5)
+            await session.execute(update(Task).values(deadline=deadline))
+        await planner.tick(sessions, now=utcnow())
+        await Dispatcher(
+            sessions, {"slack": slack.adapter.sender}, now=lambda: utcnow() + timedelta(seconds=31)
+        ).drain()
+        published = slack.fake.of("views.publish")
+        assert len(published) == shown + 1, published
+        assert "overdue" in slack_api.message_text(published[-1]["view"]).lower()
+
+
 async def test_reply_goes_by_response_url_where_the_bot_is_not_a_member(sqlite_url: str) -> None:
     async with slack_http(sqlite_url) as slack:
         slack.fake.add_user(ANNA, "Anna")
