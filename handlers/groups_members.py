@@ -97,7 +97,7 @@ async def take_out(ctx: Ctx, person: str, user_id: int, bound: chats.Bound) -> M
         ).to_dict()
         for binding, group in bound
     }
-    taken, unknown = await chats.take_out_of_chats(ctx.session, ctx.me, user_id, bound, refused)
+    taken, by_hand = await chats.take_out_of_chats(ctx.session, ctx.me, user_id, bound, refused)
     lines: list[Markup] = []
     if taken:
         lines.append(
@@ -111,18 +111,17 @@ async def take_out(ctx: Ctx, person: str, user_id: int, bound: chats.Bound) -> M
                 chats=", ".join(_chat_name(*pair) for pair in taken),
             )
         )
-    if unknown:
+    if by_hand:
         lines.append(
             ctx.tr.n(
-                "The bot does not know the account of {person} in the chat {chats}: if they "
-                "are in it, remove them there too, or they will keep reading what the group "
-                "says there.",
-                "The bot does not know the accounts of {person} in the chats {chats}: if "
-                "they are in them, remove them there too, or they will keep reading what is "
-                "said there.",
-                len(unknown),
+                "The bot cannot take {person} out of the chat {chats} itself: if they are "
+                "in it, remove them there, or they will keep reading what the group says "
+                "there.",
+                "The bot cannot take {person} out of the chats {chats} itself: if they are "
+                "in them, remove them there, or they will keep reading what is said there.",
+                len(by_hand),
                 person=bold(person),
-                chats=", ".join(_chat_name(*pair) for pair in unknown),
+                chats=", ".join(_chat_name(*pair) for pair in by_hand),
             )
         )
     return join_lines(lines)

@@ -178,6 +178,10 @@ async def member_chats(
     return [(binding, group) for binding, group in rows.all()]
 
 
+# the platforms whose senders take people out of chats (scheduler.delivery.ChatMembership)
+REMOVES_MEMBERS = frozenset({"telegram", "slack"})
+
+
 def chat_key(binding: ChatBinding) -> str:
     return f"{binding.platform}:{binding.chat_id}"
 
@@ -192,7 +196,8 @@ async def take_out_of_chats(
     """Queue taking a person out of chats bound to groups they left (one outbox row of
     kind KICK per group, done by the platforms' senders); `refused` holds, by
     `chat_key`, the view the actor gets where the bot may not. The chats it will try,
-    and those on platforms where the person's account is not known (to do by hand)."""
+    and those to do by hand: where the person's account is not known, or the platform
+    lets no bot remove anyone."""
     accounts = dict(
         (
             await session.execute(
@@ -202,7 +207,11 @@ async def take_out_of_chats(
             )
         ).all()
     )
-    taken = [(binding, group) for binding, group in bound if binding.platform in accounts]
+    taken = [
+        (binding, group)
+        for binding, group in bound
+        if binding.platform in accounts and binding.platform in REMOVES_MEMBERS
+    ]
     by_group: dict[int, list[ChatBinding]] = {}
     for binding, group in taken:
         by_group.setdefault(group.id, []).append(binding)
@@ -227,8 +236,7 @@ async def take_out_of_chats(
                 },
             )
         )
-    unknown = [(binding, group) for binding, group in bound if binding.platform not in accounts]
-    return taken, unknown
+    return taken, [pair for pair in bound if pair not in taken]
 
 
 async def notify_group(

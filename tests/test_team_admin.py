@@ -571,7 +571,8 @@ async def test_removed_people_are_listed_and_found_by_part_of_the_name(sqlite_ap
 
 async def test_removing_someone_from_the_team_names_their_groups_chats(sqlite_app: App) -> None:
     """An extranet member removed from the team may still be in the chat their group
-    speaks in: the bot cannot see that, so the admin is told to remove them there."""
+    speaks in: where the bot cannot remove people (the console's rooms), the admin is
+    told to remove them there, and nothing is queued to try."""
     from tests.test_bound_chat import Room
 
     anna = ConsoleDriver(sqlite_app, user="Anna", lang="ru")
@@ -583,6 +584,15 @@ async def test_removing_someone_from_the_team_names_their_groups_chats(sqlite_ap
     await anna.say("/team remove @Lucy")
     out = await anna.press("Lucy")
     assert (
-        "Бот не видит, кто состоит в чате: если Lucy есть в чате Rebrand (console), "
-        "исключите этого человека и оттуда" in out
+        "Lucy: бот не может сам исключить этого человека из чата Rebrand (console). "
+        "Если он там есть, исключите его сами" in out
     ), out
+    from sqlalchemy import func, select
+
+    from models.outbox import OutboxMessage
+
+    async with sqlite_app.workspace.sessionmaker() as session:
+        kicks = await session.scalar(
+            select(func.count()).select_from(OutboxMessage).where(OutboxMessage.kind == "kick")
+        )
+    assert kicks == 0

@@ -955,8 +955,8 @@ async def test_removing_someone_takes_them_out_of_the_groups_chats(
             in out[-1].text
         ), out[-1].text
         assert (
-            "The bot does not know the account of <b>Lucy</b> in the chat Rebrand (Slack "
-            "«rebrand»): if they are in it, remove them there too" in out[-1].text
+            "The bot cannot take <b>Lucy</b> out of the chat Rebrand (Slack «rebrand») itself: "
+            "if they are in it, remove them there" in out[-1].text
         ), out[-1].text
         assert not fake.by_method("banChatMember")  # the outbox does it, not the reply
 
