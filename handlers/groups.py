@@ -217,13 +217,17 @@ async def _create_from_text(ctx: Ctx, rest: str) -> Any:
     is_open = True
     is_project = False
     flags: list[str] = []
-    while words and words[-1].lower() in CLOSED_WORDS | PROJECT_WORDS:
-        word = words.pop()
-        flags.insert(0, word)
-        if word.lower() in CLOSED_WORDS:
+    # the kind is read off the end, each kind once, and never the name's last word:
+    # "Private closed" is the closed group Private, "/groups new Project" one so named
+    while len(words) > (0 if quoted else 1):
+        word = words[-1].lower()
+        if word in CLOSED_WORDS and is_open:
             is_open = False
-        else:
+        elif word in PROJECT_WORDS and not is_project:
             is_project = True
+        else:
+            break
+        flags.insert(0, words.pop())
     if quoted:
         if words:  # something after the quotes that is no flag
             raise DomainError(

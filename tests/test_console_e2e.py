@@ -294,6 +294,22 @@ async def test_a_group_name_ending_in_a_flag_word_is_kept_whole_in_quotes(
     assert "After the name only closed or project may follow: quickly" in out, out
 
 
+async def test_only_the_last_words_of_a_group_name_are_its_kind(sqlite_app: App) -> None:
+    """`/groups new Private closed` is the closed group Private (one word of each kind is
+    read off the end), and a name that is a kind word alone stays the name."""
+    boss = ConsoleDriver(sqlite_app, user="Boss", lang="en")
+    await boss.say("/start")
+    out = await boss.say("/groups new Private closed")
+    assert "Group Private created." in out and "Name of the new group?" not in out, out
+    assert "I read closed as the kind of group" in out, out
+    out = await boss.say("/groups new Project")
+    assert "Group Project created." in out and "I read" not in out, out
+    out = await boss.say("/groups new Rebrand closed project")
+    assert "Group Rebrand created." in out and "I read closed project as" in out, out
+    out = await boss.say("/groups")
+    assert "Private" in out and "Project" in out and "Rebrand" in out, out
+
+
 async def test_typed_skip_and_cancel_work_as_the_buttons(sqlite_app: App) -> None:
     boss = ConsoleDriver(sqlite_app, user="Boss")
     await boss.say("/start")
