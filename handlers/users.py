@@ -164,6 +164,11 @@ async def _submit_lang(ctx: Ctx, values: dict[str, Any]) -> View:
     return await profile_view(ctx)
 
 
+async def _parse_name(ctx: Ctx, raw: str) -> str:
+    """A name someone else has is asked again at once, not refused at the end."""
+    return await users.check_name(ctx.session, ctx.me, raw)
+
+
 async def _submit_name(ctx: Ctx, values: dict[str, Any]) -> View:
     _refresh(ctx, await users.set_name(ctx.session, ctx.me, values["name"]))
     return await profile_view(ctx)
@@ -201,7 +206,7 @@ router.form(
     Form(
         name="me_name",
         title=N_("Name"),
-        fields=[Field("name", N_("How should the team call you?"), max_length=200)],
+        fields=[Field("name", N_("How should the team call you?"), _parse_name, max_length=200)],
         submit=_submit_name,
     )
 )

@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from sqlalchemy import func
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.teams import User
@@ -175,15 +175,42 @@ async def set_timezone(session: AsyncSession, actor: Actor, text: str) -> User:
 
 
 async def set_name(session: AsyncSession, actor: Actor, name: str) -> User:
+    name = await check_name(session, actor, name)
+    user = await get_team_user(session, actor, actor.user_id)
+    user.name = name
+    await session.flush()
+    return user
+
+
+async def check_name(session: AsyncSession, actor: Actor, name: str) -> str:
+    """The name the person may take, its spaces tidied: not empty, not too long, and not
+    another active member's (any case, ё as е), which lists, cards and "who?" buttons
+    could not tell apart."""
     name = " ".join(name.split())
     if not name:
         raise DomainError(N_("A name cannot be empty."))
     if len(name) > NAME_MAX:
         raise DomainError(N_("A name may have at most {limit} characters."), limit=NAME_MAX)
-    user = await get_team_user(session, actor, actor.user_id)
-    user.name = name
-    await session.flush()
-    return user
+    if await _name_taken(session, actor, name):
+        raise DomainError(
+            N_(
+                "Someone in your team is already called {name}. Choose a name people can "
+                "tell apart, for example with your surname or its initial."
+            ),
+            name=name,
+        )
+    return name
+
+
+async def _name_taken(session: AsyncSession, actor: Actor, name: str) -> bool:
+    """Whether another active member of the team is called so."""
+    key = _fold(name)
+    names = await session.scalars(
+        select(User.name).where(
+            User.team_id == actor.team_id, User.active.is_(True), User.id != actor.user_id
+        )
+    )
+    return any(_fold(" ".join(other.split())) == key for other in names)
 
 
 def may_set_supervisors(actor: Actor) -> None:

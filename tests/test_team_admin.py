@@ -120,6 +120,38 @@ async def test_a_name_typed_with_e_for_yo_is_found(sqlite_app: App) -> None:
     assert "ответственный Пётр" in out, out
 
 
+async def test_nobody_takes_a_colleagues_name(sqlite_app: App) -> None:
+    """`/me name Boss` by someone else is refused (any case, ё as е, extra spaces), by
+    command and in the form, and /people keeps one Boss; one's own name, written
+    otherwise, may be taken."""
+    boss = ConsoleDriver(sqlite_app, user="Boss", lang="en")
+    await boss.say("/start")
+    code = invite_code(await boss.say("/invite"))
+    emp = ConsoleDriver(sqlite_app, user="Emp", lang="en")
+    await emp.say(f"/start {code}")
+    petr = ConsoleDriver(sqlite_app, user="Пётр Иванов", lang="ru")
+    await petr.say(f"/start {code}")
+    out = await emp.say("/me name Boss")
+    assert "Someone in your team is already called Boss." in out, out
+    out = await emp.say("/me name  bOSS ")
+    assert "already called bOSS" in out, out
+    await emp.say("/me name")
+    out = await emp.say("boss")
+    assert "already called boss" in out and "How should the team call you?" in out, out
+    await emp.say("/cancel")
+    out = await emp.say("/me name Петр   иванов")
+    assert "already called Петр иванов" in out, out
+    out = await petr.say("/me name Пётр иванов")  # their own name, written otherwise
+    assert "Теперь вас зовут Пётр иванов." in out, out
+    out = await emp.say("/me name Петя")
+    assert "Теперь" not in out and "Your name is now Петя." in out, out
+    out = await boss.say("/people")
+    assert out.count("Boss") == 1, out
+    async with sqlite_app.workspace.sessionmaker() as session:
+        names = set((await session.execute(select(User.name))).scalars())
+    assert names == {"Boss", "Петя", "Пётр иванов"}, names
+
+
 async def test_several_people_added_to_a_group_at_once(sqlite_app: App) -> None:
     anna = ConsoleDriver(sqlite_app, user="Anna", lang="en")
     await anna.say("/start")
