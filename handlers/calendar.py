@@ -24,6 +24,7 @@ from handlers.core import Ctx, Router, pager_row
 from handlers.groups_input import ask_for_group, group_question, resolve_group
 from handlers.i18n import N_, Translator
 from handlers.markup import Span, bold, join_lines
+from handlers.numbered import COMMENT, by_buttons, numbered
 from handlers.views import Attachment, Button, View
 from models.base import utcnow
 from models.calendar import Event
@@ -315,11 +316,16 @@ async def event_command(ctx: Ctx) -> Any:
     text = ctx.args.strip()
     if not text:
         return await ctx.start_form("event_new")
-    if text.isdigit():
-        return await card_here(
-            ctx, await calendar.get_occurrence(ctx.session, ctx.me, int(text), None)
-        )
-    return await create_from_text(ctx, text)
+    if (found := numbered(text)) is None:
+        return await create_from_text(ctx, text)
+    # /event 12 (its card), /event 12 comment TEXT; an event the person does not see is
+    # not found, and other actions after its number are its card's buttons'
+    if found.verb in COMMENT and found.arg:
+        return await add_comment(ctx, found.number, found.arg)
+    occ = await calendar.get_occurrence(ctx.session, ctx.me, found.number, None)
+    return await card_here(
+        ctx, occ, by_buttons(ctx, await card_view(ctx, occ)) if found.verb else None
+    )
 
 
 @router.profile_changed

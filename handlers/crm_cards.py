@@ -15,6 +15,7 @@ from babel.numbers import format_decimal
 from handlers.core import Ctx, pager_row
 from handlers.i18n import N_
 from handlers.markup import Markup, Span, bold, join_lines
+from handlers.numbered import COMMENT, Numbered, by_buttons
 from handlers.views import Button, View
 from models.crm import CrmActivity, CrmNote, CrmStage
 from services import crm, crm_deals, crm_fields, crm_leads, crm_people, crm_products
@@ -396,6 +397,21 @@ async def card(ctx: Ctx, entity: str, entity_id: int) -> View:
     if entity == "deal":
         return await deal_card(ctx, entity_id)
     return await person_card(ctx, entity, entity_id)
+
+
+async def numbered_card(ctx: Ctx, entity: str, found: Numbered) -> View:
+    """/lead 5 (its card) · /lead 5 comment TEXT; another action typed after the number
+    is the card's buttons' to do. A record the person does not see is not found."""
+    if found.verb in COMMENT and found.arg:
+        return await commented(ctx, entity, found.number, found.arg)
+    view = await card(ctx, entity, found.number)
+    return by_buttons(ctx, view) if found.verb else view
+
+
+async def commented(ctx: Ctx, entity: str, entity_id: int, text: str) -> View:
+    """A comment added to a CRM record, above its card."""
+    await crm.add_comment(ctx.session, ctx.me, entity, entity_id, text)
+    return prefixed(ctx, ctx.tr("Comment added."), await card(ctx, entity, entity_id))
 
 
 def prefixed(ctx: Ctx, head: Markup, view: View) -> View:

@@ -6,10 +6,11 @@ import re
 from typing import Any
 
 from handlers.core import Ctx, Router, pager_row
-from handlers.crm_cards import deal_card, prefixed, stage_label
+from handlers.crm_cards import deal_card, numbered_card, prefixed, stage_label
 from handlers.forms import Field, Form
 from handlers.i18n import N_, Translator
 from handlers.markup import Span, bold, join_lines
+from handlers.numbered import STAGE, numbered
 from handlers.views import Button, View
 from models.crm import CrmDeal, CrmStage
 from services import crm, crm_deals, crm_products, users
@@ -89,14 +90,12 @@ async def _move_by_name(ctx: Ctx, deal_id: int, name: str) -> Any:
 async def deal_command(ctx: Ctx) -> Any:
     text = ctx.args.strip()
     await crm.scope_of(ctx.session, ctx.me)
-    if text.isdigit():
-        return await deal_card(ctx, int(text))
     if not text:
         return await ctx.start_form("crm_deal")
-    head, _, rest = text.partition(" ")
-    verb, _, stage_name = rest.strip().partition(" ")
-    if head.isdigit() and verb.casefold() in ("stage", "стадия", "стадию"):
-        return await _move_by_name(ctx, int(head), stage_name)  # no name: the choice
+    if (record := numbered(text)) is not None:  # /deal 5, /deal 5 stage NAME
+        if record.verb in STAGE:
+            return await _move_by_name(ctx, record.number, record.arg)  # no name: the choice
+        return await numbered_card(ctx, "deal", record)
     owner = None
     named = _PERSON.search(text)  # "/deal Windows 100 тыс @Anna": Anna is responsible
     if named is not None:

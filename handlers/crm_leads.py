@@ -7,10 +7,18 @@ from datetime import timedelta
 from typing import Any
 
 from handlers.core import ALL_ROLES, Ctx, Router, pager_row
-from handlers.crm_cards import lead_card, prefixed, source_label, stage_label
+from handlers.crm_cards import (
+    commented,
+    lead_card,
+    numbered_card,
+    prefixed,
+    source_label,
+    stage_label,
+)
 from handlers.forms import Field, Form
 from handlers.i18n import N_, Translator
 from handlers.markup import Markup, Span, bold, join_lines
+from handlers.numbered import numbered
 from handlers.quotes import with_source
 from handlers.views import Button, View
 from services import crm, crm_convert, crm_leads, crm_parse, crm_periods
@@ -126,8 +134,8 @@ async def create(ctx: Ctx, card: Card) -> View:
 async def lead_command(ctx: Ctx) -> Any:
     text = ctx.args.strip()
     await crm.scope_of(ctx.session, ctx.me)
-    if text.isdigit():
-        return await lead_card(ctx, int(text))
+    if (found := numbered(text)) is not None:  # /lead 5, /lead 5 comment TEXT
+        return await numbered_card(ctx, "lead", found)
     if not text:
         return await ctx.start_form("crm_lead")
     return await create(
@@ -481,8 +489,5 @@ async def forwarded_or_reply(ctx: Ctx) -> Any:
     ref = ctx.reply_ref or ""
     entity, _, raw_id = ref.partition(":")
     if entity in crm.ENTITIES and raw_id.isdigit() and event.args.strip():
-        from handlers.crm_cards import card as card_of
-
-        await crm.add_comment(ctx.session, ctx.me, entity, int(raw_id), event.args)
-        return prefixed(ctx, ctx.tr("Comment added."), await card_of(ctx, entity, int(raw_id)))
+        return await commented(ctx, entity, int(raw_id), event.args)
     return None

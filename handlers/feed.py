@@ -24,6 +24,7 @@ from handlers.forms import Field, Form
 from handlers.groups_input import resolve_group
 from handlers.i18n import N_
 from handlers.markup import Span, bold, join_lines
+from handlers.numbered import numbered
 from handlers.views import Button, View
 from models.feed import Post
 from services import feed, feed_polls, groups, inbox_center, notifications, users
@@ -150,13 +151,12 @@ async def post_command(ctx: Ctx) -> Any:
                 "/post @anna @petr TEXT to people. Start with ! for an important post."
             )
         )
-    head, _, rest = text.partition(" ")
-    from handlers.feed_edit import names_post, subcommand
+    from handlers.feed_edit import POST_ACTIONS, subcommand
 
-    post_id = int(head.lstrip("#")) if head.lstrip("#").isdigit() else 0
-    if post_id and await names_post(ctx, post_id, rest):  # /post 12, /post 12 edit TEXT
-        reply = await subcommand(ctx, post_id, rest.strip())
-        post = await ctx.session.get(Post, post_id)
+    # /post 12, /post 12 edit TEXT: that post, or not found; never a new post so worded
+    if (found := numbered(text, POST_ACTIONS)) is not None:
+        reply = await subcommand(ctx, found.number, found.verb, found.arg)
+        post = await ctx.session.get(Post, found.number)
         if isinstance(reply, View) and (post is None or await only_for_author_here(ctx, post)):
             reply.private = True
         return reply

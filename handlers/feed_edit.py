@@ -15,41 +15,22 @@ from handlers.feed_comments import comment_buttons, comment_on
 from handlers.forms import Field, Form
 from handlers.i18n import N_
 from handlers.markup import bold, join_lines
+from handlers.numbered import COMMENT, DELETE, EDIT
 from handlers.views import Button, View
 from services import feed, feed_polls
 from services.errors import N_ as _N
-from services.errors import DomainError, NotFound
+from services.errors import DomainError
 
 router = Router(__name__)
 ORDER = 72
 
-EDIT = ("edit", "изменить", "редактировать")
-DELETE = ("delete", "удалить")
-COMMENT = ("comment", "коммент", "комментарий")
+# the actions typed after a post's number: /post 12 edit TEXT · delete · comment TEXT
+POST_ACTIONS = (*EDIT, *DELETE, *COMMENT)
 
 
-async def names_post(ctx: Ctx, post_id: int, rest: str) -> bool:
-    """Whether "/post 12 …" acts on post 12: nothing after the number (open it), or one
-    of the post actions on a post the person sees. Any other line is a new post that
-    starts with a number: "/post 3 new clients signed", "/post 2 delete the old files"
-    with no post 2 to see."""
-    verb = rest.strip().partition(" ")[0].casefold()
-    if not verb:
-        return True
-    if verb not in (*EDIT, *DELETE, *COMMENT):
-        return False
-    try:
-        await feed.get_post(ctx.session, ctx.me, post_id)
-    except NotFound:
-        return False
-    return True
-
-
-async def subcommand(ctx: Ctx, post_id: int, rest: str) -> View | list[View]:
-    """/post 12 (open it) · /post 12 edit TEXT · /post 12 delete · /post 12 comment TEXT
-    (names_post tells these from a new post starting with a number)."""
-    verb, _, arg = rest.partition(" ")
-    verb, arg = verb.casefold(), arg.strip()
+async def subcommand(ctx: Ctx, post_id: int, verb: str, arg: str) -> View | list[View]:
+    """/post 12 (open it) · /post 12 edit TEXT · /post 12 delete · /post 12 comment TEXT;
+    a post the person does not see is not found, whatever the action."""
     if not verb:
         return await show_post(ctx, post_id)
     if verb in EDIT:

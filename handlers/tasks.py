@@ -14,6 +14,7 @@ from handlers.forms import Field, Form
 from handlers.groups_input import ask_for_group, group_choices, group_question, parse_group_answer
 from handlers.i18n import N_, Translator
 from handlers.markup import Markup, Span, bold
+from handlers.numbered import numbered
 from handlers.tasks_input import (
     as_moment,
     at_working_time,
@@ -406,12 +407,12 @@ async def task_command(ctx: Ctx) -> Any:
     if text.casefold() in HELP_WORDS:
         return await help_for(ctx, "task")
     head, _, rest = text.partition(" ")
-    if head.lstrip("#").isdigit():
+    if (found := numbered(text, None)) is not None:  # /task 12 …; /task -5: no such task
         from handlers.tasks_sub import subcommand
 
         # in a channel or group chat: the asker's answer is theirs, and the card of a
         # task of the chat's group is everyone's there (asked, or changed)
-        reply = await subcommand(ctx, int(head.lstrip("#")), rest.strip())
+        reply = await subcommand(ctx, found.number, rest.strip())
         return await for_the_chat(ctx, reply, "change" if rest.strip() else "show")
     if text.casefold() in ("templates", "шаблоны"):
         from handlers.tasks_templates import templates_command

@@ -983,3 +983,24 @@ async def test_a_month_said_without_a_day_is_the_events_title(sqlite_app: App) -
     await boss.say("/start")
     out = await boss.say("/event Budget for December at 10")
     assert "📅 Budget for December\nWhen: " in out and "Dec" not in out.split("When: ")[1]
+
+
+async def test_an_event_number_and_an_action_is_about_that_event(sqlite_app: App) -> None:
+    """`/event 5 move tomorrow 12:00` with no event 5, `/event -1`: not found, no event
+    "5 move"; on an event one sees, `comment TEXT` comments and `move` shows its card,
+    whose buttons move it."""
+    boss, anna, _petr = await team(sqlite_app)
+    for line in ("/event 5 move tomorrow 12:00", "/event 5 comment hi", "/event -1"):
+        out = await boss.say(line)
+        assert out.startswith("Not found, or you have no access to it."), (line, out)
+    async with sqlite_app.workspace.sessionmaker() as session:
+        assert not (await session.execute(select(Event))).scalars().all()
+    await boss.say("/event Planning tomorrow 10:00 @Anna")
+    out = await anna.say("/event 1 comment I will bring the slides")
+    assert "Comment added." in out and "I will bring the slides" in out, out
+    out = await boss.say("/event 1 move tomorrow 12:00")
+    assert out.startswith("Use the card's buttons for that:"), out
+    assert "Planning" in out and "Move" in out, out
+    async with sqlite_app.workspace.sessionmaker() as session:
+        titles = [e.title for e in (await session.execute(select(Event))).scalars()]
+    assert titles == ["Planning"], titles

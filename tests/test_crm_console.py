@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.app import App
-from models.crm import CrmActivity
+from models.crm import CrmActivity, CrmCompany, CrmContact, CrmDeal, CrmLead
 from models.notifications import Notification
 from models.outbox import OutboxMessage
 from tests.console_driver import ConsoleDriver, invite_code
@@ -1436,3 +1436,40 @@ async def test_won_deals_in_another_currency_add_up_in_their_own(app: App) -> No
     assert "Boss: 2 deals, 10 000 USD + 40 000 GBP" in out, out
     out = await boss.say("/crm report funnel")
     assert "new: 1 deal, 5 000 EUR\n" in out and " 0 USD" not in out, out
+
+
+async def test_a_number_and_an_action_is_about_a_record_never_a_new_one(
+    sqlite_app: App,
+) -> None:
+    """`/lead 5 comment hi` with no lead 5, `/deal -5`, `/contact -1`: not found, and no
+    record is made of those words. On a record one sees, `comment TEXT` adds a comment
+    and another action shows the card whose buttons do it."""
+    boss = ConsoleDriver(sqlite_app, user="Boss", lang="en")
+    await boss.say("/start")
+    for line in (
+        "/lead 5 comment hi",
+        "/lead -5",
+        "/contact 5 comment hi",
+        "/contact -1",
+        "/company 3 edit Romashka",
+        "/company -2",
+        "/deal 5 comment hi",
+        "/deal 5 удалить",
+        "/deal -5",
+    ):
+        out = await boss.say(line)
+        assert out.startswith("Not found, or you have no access to it."), (line, out)
+    async with sqlite_app.workspace.sessionmaker() as session:
+        for table in (CrmLead, CrmContact, CrmCompany, CrmDeal):
+            assert await session.scalar(select(func.count()).select_from(table)) == 0, table
+    await boss.say("/lead Ivan Petrov, +7 999 123-45-67")
+    out = await boss.say("/lead 1 comment Called him, calls back on Monday")
+    assert "Comment added." in out and "Called him, calls back on Monday" in out, out
+    assert "Lead #1: Ivan Petrov" in out, out
+    out = await boss.say("/lead 1 delete")
+    assert out.startswith("Use the card's buttons for that:"), out
+    assert "Lead #1: Ivan Petrov" in out, out
+    out = await boss.say("/deal 2 big clients 100000")  # no action word: a new deal's title
+    assert "Deal #1 created." in out, out
+    async with sqlite_app.workspace.sessionmaker() as session:
+        assert await session.scalar(select(func.count()).select_from(CrmLead)) == 1

@@ -517,18 +517,19 @@ async def test_authors_edit_and_delete_their_posts_and_comments(app: App) -> Non
     out = await anna.say("/poll Lunch? | Pizza | Sushi")
     out = await anna.say("/post 2 edit Dinner?")
     assert "A poll cannot be edited" in out
-    # a number and a word that is no action, or an action on a post nobody sees, is a
-    # new post that starts with a number; an action on a post acts on it
+    # a number and a word that is no action is a new post that starts with a number; an
+    # action on a post acts on it, and on a post nobody sees is not found
     for line in (
         "1 new clients signed today!",
         "2027 plans are ready",
         "10 minutes until the demo",
-        "12 delete the old files",
     ):
         out = await petr.say(f"/post {line}")
         assert "Posted; it reached" in out and line in out, out
+    out = await petr.say("/post 12 delete the old files")
+    assert out.strip() == "Not found, or you have no access to it.", out
     out = await petr.say("/feed")
-    assert "Feed (6)" in out and "12 delete the old files" in out, out
+    assert "Feed (5)" in out and "delete the old files" not in out, out
     out = await petr.say("/post 3 delete")  # a post there: the action is on it
     assert "Delete the post «1 new clients signed today!»?" in out, out
 
@@ -888,3 +889,40 @@ async def test_two_comments_at_once_gather_in_one_notice(app: App, db_url: str) 
             .where(User.name == "Boss", OutboxMessage.kind == "comment")
         )
         assert messages == 1
+
+
+async def test_an_action_on_a_post_one_cannot_see_is_not_a_new_post(app: App) -> None:
+    """`/post 1 comment …` on a deleted post, a closed group's post one is not in, a
+    mistyped or negative number: not found, and nothing is published."""
+    boss, anna, petr = await team(app)
+    await boss.say("/groups new Board closed")
+    await boss.say("/groups add Board @Anna")
+    await boss.say("/post #Board Draft of the reorg plan")  # post 1
+    await boss.say("/post 1 delete")
+    await boss.press("Yes")
+    await boss.say("/post #Board Second draft")  # post 2, Petr is not in Board
+    lines = [
+        (anna, "/post 1 comment Petr should go"),  # deleted
+        (anna, "/post 1 edit fixed typo"),
+        (petr, "/post 2 comment what is this?"),  # a closed group's he is not in
+        (petr, "/post 2 удалить"),
+        (petr, "/post 7 edit fixed typo"),  # there is none
+        (petr, "/post #7 comment hi"),
+        (petr, "/post -5"),
+        (petr, "/post 0"),
+    ]
+    for who, line in lines:
+        out = await who.say(line)
+        assert out.startswith("Not found, or you have no access to it."), (line, out)
+        assert "Posted" not in out, (line, out)
+    other = ConsoleDriver(app, user="Olga", lang="en")  # another team's admin
+    await other.say("/start")
+    for line in ("/post 2 comment hacked", "/post 2 edit hacked", "/post 2 delete"):
+        out = await other.say(line)
+        assert out.startswith("Not found, or you have no access to it."), (line, out)
+        assert "Posted" not in out, (line, out)
+    for who in (petr, other):
+        out = await who.say("/feed")
+        assert "Nothing here yet." in out, out
+    out = await anna.say("/feed")
+    assert "Feed (1)" in out and "Second draft" in out, out

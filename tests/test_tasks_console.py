@@ -1950,3 +1950,15 @@ async def test_time_on_a_groups_tasks_per_person(sqlite_app: App) -> None:
     assert "#2" not in out, out
     out = await petr.say("/tasks время #Маркетинг")  # a closed group he is not in
     assert "Группы «Маркетинг» нет." in out and "Макет баннера" not in out, out
+
+
+async def test_a_negative_task_number_is_no_new_task(sqlite_app: App) -> None:
+    """`/task -5` is about a task 5 that is not there (as `/task 0`), never a new task
+    titled "5"."""
+    boss = ConsoleDriver(sqlite_app, user="Boss", lang="en")
+    await boss.say("/start")
+    for line in ("/task -5", "/task #-5", "/task -5 comment hi", "/task 0"):
+        out = await boss.say(line)
+        assert out.startswith("Not found, or you have no access to it."), (line, out)
+    out = await boss.say("/tasks")
+    assert "#1" not in out, out
