@@ -135,15 +135,31 @@ async def chat_closed(session: AsyncSession, platform: str, chat_id: str) -> boo
 async def bound_group(
     session: AsyncSession, actor: Actor, platform: str, chat_id: str
 ) -> Group | None:
-    """The group this chat speaks for, when the actor may see it; an archived one too
-    (its things are read there, and what would add or change one is refused)."""
+    """The group this chat speaks for (None: it is not bound); an archived one too (its
+    things are read there, and what would add or change one is refused). Commands there
+    act on it: someone who may not see it (outside a closed group, or of another team)
+    is refused, never answered as in a chat that speaks for no group."""
     current = await binding_of(session, platform, chat_id)
-    if current is None or current.team_id != actor.team_id:
+    if current is None:
         return None
+    if current.team_id != actor.team_id:
+        raise Forbidden(
+            N_(
+                "This chat belongs to another team: commands here act on that team's "
+                "group. Send me yours in a private chat."
+            )
+        )
     try:
         return await get_readable_group(session, actor, current.group_id)
     except NotFound:
-        return None
+        group = await session.get(Group, current.group_id)
+        raise Forbidden(
+            N_(
+                "You are not a member of {group}, and commands in this chat act on it. "
+                "Send me yours in a private chat."
+            ),
+            group=group.name if group is not None else "",
+        ) from None
 
 
 async def group_chats(

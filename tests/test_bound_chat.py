@@ -440,3 +440,55 @@ async def test_a_bound_chat_hears_its_groups_event_cancelled_or_renamed(
     said = await room.press("Anna", action_of(said, "ev:xy:"))
     assert "You cancelled Sync." in shown(said), shown(said)
     assert len(await group_chat_news(sqlite_app)) == told  # shown here, not posted again
+
+
+async def test_who_may_not_see_a_bound_chats_group_is_refused_there(sqlite_app: App) -> None:
+    """In a chat bound to a closed group, a team member outside it and someone of another
+    team are refused, to them alone, and nothing is made: never a team-wide post or task
+    (nor the other team's) whose card would show in the group's chat."""
+    from models.calendar import Event
+    from models.feed import Post
+    from models.tasks import Task
+
+    anna = ConsoleDriver(sqlite_app, user="Anna", lang="en")
+    await anna.say("/start")
+    code = invite_code(await anna.say("/invite"))
+    await ConsoleDriver(sqlite_app, user="Olga", lang="en").say(f"/start {code}")
+    await ConsoleDriver(sqlite_app, user="Boris", lang="en").say("/start")  # his own team
+    await anna.say("/groups new Design closed")
+    ws = sqlite_app.workspace
+    chat = ChatRef(platform="console", chat_id="room-design", private=False)
+
+    async def say(who: str, command: str, args: str = "") -> list[View]:
+        sender = Sender(external_id=who.casefold(), name=who)
+        return await ws.handle(
+            Incoming(chat=chat, sender=sender, kind="command", command=command, args=args)
+        )
+
+    await say("Anna", "bind", "Design")
+    refusals = {
+        "Olga": "You are not a member of Design, and commands in this chat act on it. "
+        "Send me yours in a private chat.",
+        "Boris": "This chat belongs to another team: commands here act on that team's "
+        "group. Send me yours in a private chat.",
+    }
+    for who, refusal in refusals.items():
+        for command, args in (
+            ("post", "hello from " + who),
+            ("task", who + " task"),
+            ("event", "Sync tomorrow 10:00"),
+            ("poll", "Lunch? | Pizza | Sushi"),
+            ("tasks", ""),
+            ("feed", ""),
+        ):
+            views = await say(who, command, args)
+            assert [(to_plain(v.body), v.private) for v in views] == [(refusal, True)], (
+                who,
+                command,
+                views,
+            )
+    async with ws.sessionmaker() as session:
+        for table in (Post, Task, Event):
+            assert not (await session.execute(select(table))).scalars().all(), table
+    views = await say("Anna", "post", "hello Design")  # the group's own members post there
+    assert "Posted" in "\n".join(to_plain(v.body) for v in views), views

@@ -79,7 +79,15 @@ async def test_who_may_bind(maker: async_sessionmaker[AsyncSession], world: Worl
         assert not changed
         found = await chats.bound_group(s, world.employee, "telegram", CHAT)
         assert found is not None and found.id == world.design_id
-        assert await chats.bound_group(s, world.outsider, "telegram", CHAT) is None
+    # who may not see the group, there, is refused: never answered as in an unbound chat
+    for actor, key in (
+        (world.outsider, "This chat belongs to another team"),
+        (world.guest, "You are not a member of {group}"),
+    ):
+        with pytest.raises(DomainError) as refused:
+            async with maker() as s:
+                await chats.bound_group(s, actor, "telegram", CHAT)
+        assert refused.value.key.startswith(key), refused.value.key
 
 
 async def test_rebind_and_unbind_need_rights(

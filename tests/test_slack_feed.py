@@ -12,17 +12,19 @@ from tests.fakes.slack_harness import SlackHarness, slack_http
 ANNA, BORIS = "U0ANNA", "U0BORIS"
 
 
-async def _answers(slack: SlackHarness, line: str, channel: str) -> tuple[list[str], list[str]]:
-    """(what the channel saw, what Anna alone saw) of one command."""
+async def _answers(
+    slack: SlackHarness, line: str, channel: str, user: str = ANNA
+) -> tuple[list[str], list[str]]:
+    """(what the channel saw, what the one who typed it, Anna, alone saw) of one command."""
     seen = len(slack.fake.calls)
-    await slack.command(line, user=ANNA, channel=channel)
+    await slack.command(line, user=user, channel=channel)
     public: list[str] = []
     mine: list[str] = []
     for call in slack.fake.calls[seen:]:
         args: dict[str, Any] = call.args
         if call.method == "chat.postMessage" and args["channel"] == channel:
             public.append(slack_api.message_text(args))
-        elif call.method == "chat.postEphemeral" and args["user"] == ANNA:
+        elif call.method == "chat.postEphemeral" and args["user"] == user:
             mine.append(slack_api.message_text(args))
     return public, mine
 
@@ -333,3 +335,25 @@ async def test_post_by_its_number_in_a_bound_channel_is_everyones(sqlite_url: st
         assert [c.method for c in calls if c.method.startswith("chat.")] == ["chat.postMessage"], (
             calls
         )
+
+
+async def test_someone_outside_a_bound_channels_closed_group_is_refused_there(
+    sqlite_url: str,
+) -> None:
+    """Boris, not in the closed group Board, posts or makes a task in Board's channel: he
+    alone is told that the channel acts on Board, and nothing shows there."""
+    async with slack_http(sqlite_url) as slack:
+        if not {"post", "task", "bind"} <= set(slack.adapter.workspace.registry.commands):
+            pytest.skip("the feed is not in this build")
+        slack.fake.add_user(ANNA, "Anna")
+        slack.fake.add_user(BORIS, "Boris")
+        await slack.command("help", user=ANNA, channel="D0ANNA")
+        await slack.command("help", user=BORIS, channel="D0BORIS")
+        await slack.command("groups new Board closed", user=ANNA, channel="D0ANNA")
+        await slack.command("bind Board", user=ANNA, channel="C0BOARD")
+        for line in ("post hello from Boris", "task Boris task"):
+            public, mine = await _answers(slack, line, "C0BOARD", user=BORIS)
+            assert public == [], (line, public)
+            assert len(mine) == 1 and mine[0].startswith(
+                "You are not a member of Board, and commands in this chat act on it."
+            ), (line, mine)
