@@ -26,7 +26,7 @@ from handlers.markup import bold, join_lines
 from handlers.people import person_field, pick_person
 from handlers.views import Attachment, Button, View
 from models.base import utcnow
-from services import crm, crm_export, crm_fields, crm_periods
+from services import crm, crm_export, crm_fields, crm_periods, crm_rights
 from services.errors import N_ as _N
 from services.errors import DomainError, NotFound
 
@@ -203,7 +203,10 @@ async def crm_action(ctx: Ctx) -> Any:
         return view
     entity = entity_arg(ctx, 1)
     entity_id = ctx.int_arg(2)
-    await crm.get_visible(ctx.session, ctx.me, entity, entity_id)
+    if verb in CHANGES:  # an old button of a record one may only read: refused at once
+        await crm_rights.get_editable(ctx.session, ctx.me, entity, entity_id)
+    else:
+        await crm.get_visible(ctx.session, ctx.me, entity, entity_id)
     data = {"entity": entity, "entity_id": entity_id}
     if verb == "cm":
         return await ctx.start_form("crm_comment", data)
@@ -229,6 +232,8 @@ async def crm_action(ctx: Ctx) -> Any:
     raise DomainError(_N("This button is out of date. Open the list again."))
 
 
+# the card's buttons that change the record (its responsible, its fields), not add to it
+CHANGES = ("ow", "fl", "fv")
 OPENERS = {"lead": "ld", "deal": "dl", "contact": "ct", "company": "co"}
 COMMENT_SHOWN = 500  # of a comment, in the notice; the card has it all
 

@@ -18,7 +18,15 @@ from handlers.markup import Markup, Span, bold, join_lines
 from handlers.numbered import COMMENT, Numbered, by_buttons
 from handlers.views import Button, View
 from models.crm import CrmActivity, CrmNote, CrmStage
-from services import crm, crm_deals, crm_fields, crm_leads, crm_people, crm_products
+from services import (
+    crm,
+    crm_deals,
+    crm_fields,
+    crm_leads,
+    crm_people,
+    crm_products,
+    crm_rights,
+)
 from services.crm_activities import KIND_ICON, KIND_NAMES
 from services.crm_deals import money
 from services.errors import NotFound
@@ -120,13 +128,18 @@ def activity_line(ctx: Ctx, act: CrmActivity) -> Markup:
     return [Span(f"• {head}"), Span(f" — {act.subject}" if act.subject else "")]
 
 
-def common_row(ctx: Ctx, entity: str, entity_id: int) -> list[Button]:
+def common_row(ctx: Ctx, entity: str, entity_id: int, editable: bool) -> list[Button]:
+    """Comment, Activity and History for whoever sees the record; Responsible and
+    Fields for those who may change it (services.crm_rights)."""
     e = LETTER[entity]
+    changes = [
+        Button(ctx.tr.s("Responsible"), f"crm:ow:{e}:{entity_id}"),
+        Button(ctx.tr.s("Fields"), f"crm:fl:{e}:{entity_id}"),
+    ]
     return [
         Button(ctx.tr.s("Comment"), f"crm:cm:{e}:{entity_id}"),
         Button(ctx.tr.s("Activity"), f"crm:ac:{e}:{entity_id}"),
-        Button(ctx.tr.s("Responsible"), f"crm:ow:{e}:{entity_id}"),
-        Button(ctx.tr.s("Fields"), f"crm:fl:{e}:{entity_id}"),
+        *(changes if editable else []),
         Button(ctx.tr.s("History"), f"crm:h:{e}:{entity_id}:1"),
     ]
 
@@ -226,7 +239,8 @@ async def lead_card(ctx: Ctx, lead_id: int) -> View:
     lines.append(field_line(ctx, ctx.tr.s("Responsible"), await owner_name(ctx, lead.owner_id)))
     lines.extend(await _extras(ctx, "lead", lead))
     view = View(body=join_lines(lines), ref=f"lead:{lead.id}")
-    if lead.converted_at is None:
+    editable = await crm_rights.may_edit(ctx.session, ctx.me, lead)
+    if lead.converted_at is None and editable:
         view.row(
             *[
                 Button(stage_label(ctx, s), f"ld:s:{lead.id}:{s.id}")
@@ -235,7 +249,12 @@ async def lead_card(ctx: Ctx, lead_id: int) -> View:
             ]
         )
         view.row(Button(ctx.tr.s("Convert"), f"ld:cx:{lead.id}:7"))
-    else:
+    if editable:  # its name, phone, e-mail and company corrected (handlers.crm_lead_edit)
+        view.row(
+            Button(ctx.tr.s("Edit"), f"le:m:{lead.id}"),
+            Button(ctx.tr.s("Delete"), f"le:d:{lead.id}"),
+        )
+    if lead.converted_at is not None:
         view.row(
             *await link_buttons(
                 ctx,
@@ -247,7 +266,7 @@ async def lead_card(ctx: Ctx, lead_id: int) -> View:
             )
         )
     await activity_rows(ctx, view, "lead", lead.id)
-    view.row(*common_row(ctx, "lead", lead.id))
+    view.row(*common_row(ctx, "lead", lead.id, editable))
     return view
 
 
@@ -291,14 +310,16 @@ async def deal_card(ctx: Ctx, deal_id: int) -> View:
     lines.append(field_line(ctx, ctx.tr.s("Responsible"), await owner_name(ctx, deal.owner_id)))
     lines.extend(await _extras(ctx, "deal", deal))
     view = View(body=join_lines(lines), ref=f"deal:{deal.id}")
-    buttons = [Button(stage_label(ctx, s), f"dl:s:{deal.id}:{s.id}") for s in stages]
-    buttons = [b for b, s in zip(buttons, stages, strict=True) if s.id != stage.id]
-    for start in range(0, len(buttons), 3):
-        view.row(*buttons[start : start + 3])
-    view.row(
-        Button(ctx.tr.s("Amount"), f"dl:a:{deal.id}"),
-        Button(ctx.tr.s("Add product"), f"dl:p:{deal.id}"),
-    )
+    editable = await crm_rights.may_edit(ctx.session, ctx.me, deal)
+    if editable:  # a colleague's deal is read, not moved (services.crm_rights)
+        buttons = [Button(stage_label(ctx, s), f"dl:s:{deal.id}:{s.id}") for s in stages]
+        buttons = [b for b, s in zip(buttons, stages, strict=True) if s.id != stage.id]
+        for start in range(0, len(buttons), 3):
+            view.row(*buttons[start : start + 3])
+        view.row(
+            Button(ctx.tr.s("Amount"), f"dl:a:{deal.id}"),
+            Button(ctx.tr.s("Add product"), f"dl:p:{deal.id}"),
+        )
     view.row(
         *await link_buttons(
             ctx,
@@ -306,7 +327,7 @@ async def deal_card(ctx: Ctx, deal_id: int) -> View:
         )
     )
     await activity_rows(ctx, view, "deal", deal.id)
-    view.row(*common_row(ctx, "deal", deal.id))
+    view.row(*common_row(ctx, "deal", deal.id, editable))
     return view
 
 
@@ -387,7 +408,7 @@ async def person_card(ctx: Ctx, entity: str, entity_id: int) -> View:
     lines.extend(await _extras(ctx, entity, row))
     view.body = join_lines(lines)
     await activity_rows(ctx, view, entity, row.id)
-    view.row(*common_row(ctx, entity, row.id))
+    view.row(*common_row(ctx, entity, row.id, await crm_rights.may_edit(ctx.session, ctx.me, row)))
     return view
 
 

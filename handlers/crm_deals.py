@@ -7,8 +7,9 @@ from typing import Any
 
 from handlers.core import Ctx, Router, pager_row
 from handlers.crm_cards import deal_card, numbered_card, prefixed, stage_label
+from handlers.crm_deal_stages import choose_stage, move_by_name
 from handlers.forms import Field, Form
-from handlers.i18n import N_, Translator
+from handlers.i18n import N_
 from handlers.markup import Span, bold, join_lines
 from handlers.numbered import STAGE, numbered
 from handlers.views import Button, View
@@ -59,27 +60,6 @@ async def _pick_pipeline(ctx: Ctx, text: str) -> tuple[int | None, str] | View:
     return view
 
 
-async def _move_by_name(ctx: Ctx, deal_id: int, name: str) -> Any:
-    """'/deal 5 stage offer': the stage by its (translated) name, else buttons."""
-    deal = await crm_deals.get_deal(ctx.session, ctx.me, deal_id)
-    stages = await crm_deals.stages(ctx.session, ctx.me.team_id, deal.pipeline_id)
-    key = name.strip().casefold()
-    for stage in stages if key else []:
-        if key in (stage.code, stage_label(ctx, stage).casefold()):
-            if stage.kind == "lost":
-                return await ctx.start_form("crm_lost", {"deal_id": deal.id, "stage_id": stage.id})
-            return await move(ctx, deal.id, stage.id)
-    view = View(
-        body=ctx.tr("There is no stage {name}. Choose one:", name=bold(name.strip()))
-        if key
-        else ctx.tr("Which stage is deal #{id} at now?", id=str(deal.id))
-    )
-    buttons = [Button(stage_label(ctx, s), f"dl:s:{deal.id}:{s.id}") for s in stages]
-    for index in range(0, len(buttons), 3):
-        view.row(*buttons[index : index + 3])
-    return view
-
-
 @router.command(
     "deal",
     help=N_("new deal: title and amount"),
@@ -94,7 +74,7 @@ async def deal_command(ctx: Ctx) -> Any:
         return await ctx.start_form("crm_deal")
     if (record := numbered(text)) is not None:  # /deal 5, /deal 5 stage NAME
         if record.verb in STAGE:
-            return await _move_by_name(ctx, record.number, record.arg)  # no name: the choice
+            return await move_by_name(ctx, record.number, record.arg)  # no name: the choice
         return await numbered_card(ctx, "deal", record)
     owner = None
     named = _PERSON.search(text)  # "/deal Windows 100 тыс @Anna": Anna is responsible
@@ -195,36 +175,6 @@ async def deals_command(ctx: Ctx) -> Any:
     return await list_view(ctx, mine + state, 1)
 
 
-async def move(ctx: Ctx, deal_id: int, stage_id: int, reason: str = "") -> View:
-    deal, _old, new = await crm_deals.move_deal(ctx.session, ctx.me, deal_id, stage_id, reason)
-    if deal.owner_id is not None:
-        actor_name = ctx.me.name
-
-        lost_reason = deal.lost_reason if new.kind == "lost" else ""
-
-        def build(tr: Translator) -> View:
-            stage = tr.s(crm.stage_name(new))
-            said = tr(
-                "{person} moved the deal {title} to {stage}.",
-                person=bold(actor_name),
-                title=bold(deal.title),
-                stage=bold(stage),
-            )
-            if lost_reason:  # why it was lost is what the responsible wants to know
-                said = [*said, Span(" "), *tr("Reason: {text}", text=lost_reason)]
-            return View(
-                body=said,
-                buttons=[[Button(tr.s("Open"), f"dl:o:{deal.id}")]],
-            )
-
-        await ctx.notify(deal.owner_id, "stage", build, ref=f"deal:{deal.id}")
-    view = await deal_card(ctx, deal.id)
-    if new.kind == "won":
-        view = prefixed(ctx, ctx.tr("🎉 The deal is won!"), view)
-    view.edit = True
-    return view
-
-
 @router.action("dl", personal=True)
 async def deal_action(ctx: Ctx) -> Any:
     verb = ctx.action_args[0] if ctx.action_args else ""
@@ -240,18 +190,13 @@ async def deal_action(ctx: Ctx) -> Any:
         return await ctx.start_form("crm_deal")
     if verb == "o":
         return await deal_card(ctx, ctx.int_arg(1))
-    if verb == "s":
-        deal_id, stage_id = ctx.int_arg(1), ctx.int_arg(2)
-        stage = await ctx.session.get(CrmStage, stage_id)
-        if stage is not None and stage.kind == "lost":
-            await crm_deals.get_deal(ctx.session, ctx.me, deal_id)
-            return await ctx.start_form("crm_lost", {"deal_id": deal_id, "stage_id": stage_id})
-        return await move(ctx, deal_id, stage_id)
+    if verb in ("s", "sy"):  # sy: moving a won deal back, confirmed
+        return await choose_stage(ctx, ctx.int_arg(1), ctx.int_arg(2), confirmed=verb == "sy")
     if verb == "a":
-        deal = await crm_deals.get_deal(ctx.session, ctx.me, ctx.int_arg(1))
+        deal = await crm_deals.get_deal_to_change(ctx.session, ctx.me, ctx.int_arg(1))
         return await ctx.start_form("crm_amount", {"deal_id": deal.id})
     if verb == "p":
-        deal = await crm_deals.get_deal(ctx.session, ctx.me, ctx.int_arg(1))
+        deal = await crm_deals.get_deal_to_change(ctx.session, ctx.me, ctx.int_arg(1))
         products = await crm_products.list_products(ctx.session, ctx.me, per_page=1)
         if not products.total:
             raise DomainError(
@@ -314,16 +259,6 @@ async def products_command(ctx: Ctx) -> Any:
 
 
 # -- forms -----------------------------------------------------------------------------
-
-
-async def _parse_reason(ctx: Ctx, raw: str) -> str:
-    if not raw.strip():
-        raise DomainError(_N("Say why the deal was lost."))
-    return raw.strip()
-
-
-async def _submit_lost(ctx: Ctx, values: dict[str, Any]) -> View:
-    return await move(ctx, int(values["deal_id"]), int(values["stage_id"]), values["reason"])
 
 
 async def _parse_amount(ctx: Ctx, raw: str) -> list[Any]:
@@ -411,14 +346,6 @@ async def _submit_deal(ctx: Ctx, values: dict[str, Any]) -> View:
     )
 
 
-router.form(
-    Form(
-        name="crm_lost",
-        title=N_("Deal lost"),
-        fields=[Field("reason", N_("Why was the deal lost?"), _parse_reason, max_length=1000)],
-        submit=_submit_lost,
-    )
-)
 router.form(
     Form(
         name="crm_amount",

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.core import Ctx, Router, pager_row
-from handlers.crm_leads import OPENERS, duplicate_lines
+from handlers.crm_leads import duplicate_lines, open_button
 from handlers.forms import Field, Form
 from handlers.i18n import N_, translator
 from handlers.markup import Span, bold, code, join_lines
@@ -210,12 +210,12 @@ async def accept(
         view.body.extend([Span("\n"), Span(sent.message[:300])])
     if dups:  # the visitor may be known already: the taker sees with whom
         view.body.extend([Span("\n\n"), *join_lines(duplicate_lines(tr, dups))])
-    view.row(Button(tr.s("Open"), f"ld:o:{lead.id}"))
+    # each button says what it opens: the new lead, then the records it may duplicate
+    view.row(Button(tr.s("Lead #{id}", id=lead.id), f"ld:o:{lead.id}"))
     for dup in dups:
         if dup.owner:  # a colleague's record the taker may not open
             continue
-        opener = OPENERS[dup.entity][0]
-        view.row(Button(tr.s("Open #{id}", id=dup.id), f"{opener}:o:{dup.id}"))
+        view.row(open_button(tr, dup))
     await notifications.notify(
         session, taker, kind="assignment", payload=view.to_dict(), ref=f"lead:{lead.id}"
     )

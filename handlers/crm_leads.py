@@ -8,6 +8,8 @@ from typing import Any
 
 from handlers.core import ALL_ROLES, Ctx, Router, pager_row
 from handlers.crm_cards import (
+    LETTER,
+    LINK_LABELS,
     commented,
     lead_card,
     numbered_card,
@@ -15,13 +17,14 @@ from handlers.crm_cards import (
     source_label,
     stage_label,
 )
+from handlers.crm_lead_edit import lead_words
 from handlers.forms import Field, Form
 from handlers.i18n import N_, Translator
 from handlers.markup import Markup, Span, bold, join_lines
 from handlers.numbered import numbered
 from handlers.quotes import with_source
 from handlers.views import Button, View
-from services import crm, crm_convert, crm_leads, crm_parse, crm_periods
+from services import crm, crm_convert, crm_leads, crm_parse, crm_periods, crm_rights
 from services.crm import Card
 from services.crm_leads import Duplicate, LeadFilter
 from services.errors import N_ as _N
@@ -62,7 +65,10 @@ def warnings_markup(ctx: Ctx, card: Card) -> list[Markup]:
     return [[Span("⚠ "), *ctx.tr(key, **params)] for key, params in card.warnings]
 
 
-OPENERS = {"lead": ("ld", "l"), "contact": ("ct", "c"), "company": ("co", "o")}
+def open_button(tr: Translator, dup: Duplicate) -> Button:
+    """A button to a duplicate the reader may open, saying what it opens: "Contact #1"."""
+    label, opener = LINK_LABELS[dup.entity]
+    return Button(tr.s(label, id=dup.id), f"{opener}:o:{dup.id}")
 
 
 def duplicate_lines(tr: Translator, dups: list[Duplicate], *, companies: bool = False) -> list[Any]:
@@ -94,13 +100,12 @@ def duplicate_view(ctx: Ctx, dups: list[Duplicate], draft_id: int, prefix: str =
     for dup in dups:
         if dup.owner:  # not the reader's to open or merge into
             continue
-        opener, letter = OPENERS[dup.entity]
-        row = [Button(ctx.tr.s("Open #{id}", id=dup.id), f"{opener}:o:{dup.id}")]
-        if dup.entity != "company":
+        row = [open_button(ctx.tr, dup)]
+        if dup.entity != "company" and dup.editable:  # a colleague's record is read only
             row.append(
                 Button(
                     ctx.tr.s("Merge into #{id}", id=dup.id),
-                    f"{prefix}:mg:{draft_id}:{letter}:{dup.id}",
+                    f"{prefix}:mg:{draft_id}:{LETTER[dup.entity]}:{dup.id}",
                 )
             )
         view.row(*row)
@@ -127,17 +132,23 @@ async def create(ctx: Ctx, card: Card) -> View:
 @router.command(
     "lead",
     help=N_("new lead: name, company, phone, e-mail, source"),
-    usage=N_("/lead Ivan Petrov, Romashka LLC, +7 999 123-45-67, ivan@example.com, source: call"),
+    usage=N_(
+        "/lead Ivan Petrov, Romashka LLC, +7 999 123-45-67, ivan@example.com, source: call | "
+        "/lead ID name|phone|email|company VALUE"
+    ),
     roles=("admin", "employee", "extranet"),
     personal=True,  # the CRM is no group's: its data goes to the asker alone
 )
 async def lead_command(ctx: Ctx) -> Any:
     text = ctx.args.strip()
     await crm.scope_of(ctx.session, ctx.me)
-    if (found := numbered(text)) is not None:  # /lead 5, /lead 5 comment TEXT
-        return await numbered_card(ctx, "lead", found)
     if not text:
         return await ctx.start_form("crm_lead")
+    changed = await lead_words(ctx, text)  # "/lead 5 name Sergey": lead #5 corrected
+    if changed is not None:
+        return changed
+    if (found := numbered(text)) is not None:  # /lead 5, /lead 5 comment TEXT
+        return await numbered_card(ctx, "lead", found)
     return await create(
         ctx, crm.recognise(text, country=await crm.team_calling_code(ctx.session, ctx.me))
     )
@@ -342,7 +353,7 @@ async def lead_action(ctx: Ctx) -> Any:
         head = ctx.tr("Merged into #{id}.", id=str(target.id))
         return prefixed(ctx, head, await card(ctx, entity, target.id))
     if verb == "cx":
-        lead = await crm_leads.get_lead(ctx.session, ctx.me, ctx.int_arg(1))
+        lead = await crm_rights.get_editable(ctx.session, ctx.me, "lead", ctx.int_arg(1))
         if lead.converted_at is not None:
             raise DomainError(_N("The lead is converted already."))
         mask = ctx.int_arg(2) & 7

@@ -342,7 +342,9 @@ async def set_owner(
     """A record changes hands with its open activities; a deal takes along its contact
     and company when they were the previous responsible's, so whoever works the deal
     can reach the client."""
-    row = await get_visible(session, actor, entity, entity_id)
+    from services.crm_rights import get_editable  # it builds on this module
+
+    row = await get_editable(session, actor, entity, entity_id)
     user = await get_team_user(session, actor, user_id)
     if user.role == "extranet" and await session.get(CrmGrant, user.id) is None:
         raise DomainError(N_("{person} has no access to the CRM."), person=user.name)

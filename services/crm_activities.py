@@ -128,6 +128,22 @@ async def hand_over(
     return moved
 
 
+async def drop_all(session: AsyncSession, team_id: int, entity: str, entity_id: int) -> None:
+    """A deleted record's activities go, with their reminders (the caller has checked
+    the right to delete it)."""
+    rows = await session.scalars(
+        select(CrmActivity).where(
+            CrmActivity.team_id == team_id,
+            CrmActivity.entity == entity,
+            CrmActivity.entity_id == entity_id,
+        )
+    )
+    for activity in list(rows):
+        await _drop_reminder(session, activity)
+        await session.delete(activity)
+    await session.flush()
+
+
 async def create_activity(
     session: AsyncSession,
     actor: Actor,

@@ -10,10 +10,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models.crm import CrmContact, CrmLead, CrmNote
 from models.teams import User
 from services.access import Actor
-from services.crm import add_history, get_visible, same_phone, scope_of, valid_email, visible
+from services.crm import add_history, same_phone, scope_of, valid_email, visible
 from services.crm_deals import create_deal
 from services.crm_leads import mark_converted
 from services.crm_people import create_company, create_contact, find_company
+from services.crm_rights import get_editable
 from services.errors import N_, DomainError
 
 # -- conversion --------------------------------------------------------------------------
@@ -48,7 +49,7 @@ async def existing_contact(session: AsyncSession, actor: Actor, lead: CrmLead) -
 
 async def convert_lead(session: AsyncSession, actor: Actor, lead_id: int, mask: int) -> Conversion:
     """Turn a lead into any mix of deal (1), contact (2) and company (4), linked both ways."""
-    lead: CrmLead = await get_visible(session, actor, "lead", lead_id)
+    lead: CrmLead = await get_editable(session, actor, "lead", lead_id)
     if lead.converted_at is not None:
         raise DomainError(N_("The lead is converted already."))
     if not mask & (DEAL | CONTACT | COMPANY) or mask > 7:

@@ -22,6 +22,7 @@ from services.crm import (
     visible,
 )
 from services.crm_parse import MULTIPLIERS
+from services.crm_rights import get_editable
 from services.errors import N_, DomainError, bare, not_found
 from services.pagination import Page, paginate
 
@@ -294,6 +295,12 @@ async def get_deal(session: AsyncSession, actor: Actor, deal_id: int) -> CrmDeal
     return deal
 
 
+async def get_deal_to_change(session: AsyncSession, actor: Actor, deal_id: int) -> CrmDeal:
+    """A deal the actor may change (services.crm_rights): its stage, amount, products."""
+    deal: CrmDeal = await get_editable(session, actor, "deal", deal_id)
+    return deal
+
+
 async def list_deals(
     session: AsyncSession,
     actor: Actor,
@@ -332,7 +339,7 @@ async def move_deal(
     session: AsyncSession, actor: Actor, deal_id: int, stage_id: int, reason: str = ""
 ) -> tuple[CrmDeal, CrmStage, CrmStage]:
     """Move a deal to a stage of its pipeline; 'lost' needs a reason. Returns (deal, old, new)."""
-    deal = await get_deal(session, actor, deal_id)
+    deal = await get_deal_to_change(session, actor, deal_id)
     new = await session.get(CrmStage, stage_id)
     if new is None or new.team_id != actor.team_id or new.pipeline_id != deal.pipeline_id:
         raise DomainError(N_("That stage is not in this deal's pipeline."))
@@ -383,7 +390,7 @@ async def products_currency(session: AsyncSession, deal: CrmDeal) -> str | None:
 async def set_amount(
     session: AsyncSession, actor: Actor, deal_id: int, amount: int, currency: str | None
 ) -> CrmDeal:
-    deal = await get_deal(session, actor, deal_id)
+    deal = await get_deal_to_change(session, actor, deal_id)
     if amount < 0:
         raise DomainError(N_("An amount cannot be negative."))
     lines = await products_currency(session, deal)

@@ -16,8 +16,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.crm import CrmField
 from services.access import Actor, require_admin
-from services.crm import ENTITIES, add_history, get_visible, scope_of
+from services.crm import ENTITIES, add_history, scope_of
 from services.crm_parse import MULTIPLIERS
+from services.crm_rights import get_editable
 from services.errors import N_, DomainError, not_found
 from services.parsing import parse_when
 
@@ -149,7 +150,7 @@ def parse_value(fld: CrmField, raw: str, locale: str, tz: str) -> str:
 async def set_value(
     session: AsyncSession, actor: Actor, entity: str, entity_id: int, field_id: int, raw: str
 ) -> tuple[Any, CrmField, str]:
-    row = await get_visible(session, actor, entity, entity_id)
+    row = await get_editable(session, actor, entity, entity_id)
     fld = await session.get(CrmField, field_id)
     if fld is None or fld.team_id != actor.team_id or fld.entity != entity:
         raise not_found()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -30,6 +31,7 @@ from services.crm import (
     valid_email,
     visible,
 )
+from services.crm_rights import get_editable, may_edit
 from services.errors import N_, DomainError, bare, not_found
 from services.pagination import Page, paginate
 
@@ -41,6 +43,7 @@ class Duplicate:
     name: str  # '' for a colleague's record the reader may not open
     reason: str  # phone | email | name
     owner: str = ""  # that colleague: whom to ask about the client
+    editable: bool = False  # the reader may merge an entry into it (services.crm_rights)
 
 
 def duplicate_search(actor: Actor, scope: Scope, model: Any) -> Select[Any]:
@@ -111,7 +114,8 @@ async def find_duplicates(
     out = []
     for entity, row, reason in found:
         if scope.owners is None or row.owner_id in scope.owners:
-            out.append(Duplicate(entity, row.id, row.name, reason))
+            editable = await may_edit(session, actor, row)
+            out.append(Duplicate(entity, row.id, row.name, reason, editable=editable))
         else:
             out.append(Duplicate(entity, row.id, "", reason, owners.get(row.owner_id, "—")))
     return out
@@ -134,9 +138,23 @@ async def status_by_code(session: AsyncSession, team_id: int, code: str) -> CrmS
     raise not_found()
 
 
+# "5 имя Сергей": a number and what to change in that lead, not a new lead's name
+LOOKS_LIKE_CHANGE = re.compile(r"^#?(?P<id>\d+)\s+\S+\s+\S")
+
+
 def _check(card: Card) -> None:
     if not card.name.strip():
         raise DomainError(N_("A lead needs at least a name, a phone or an e-mail."))
+    said = LOOKS_LIKE_CHANGE.match(card.name.strip())
+    if said is not None and not (card.phone or card.email or card.company):
+        raise DomainError(
+            N_(
+                "To change lead #{id}, send /lead {id}, what to change (name, phone, email or "
+                "company) and the new value, e.g. /lead {id} name Sergey; a new lead named "
+                "like that needs a phone, an e-mail or a company."
+            ),
+            id=said["id"],
+        )
     if card.source not in SOURCES:
         raise DomainError(
             N_("There is no source {value}. Choose one: {sources}."),
@@ -218,7 +236,7 @@ async def merge_draft(
     """Fill the existing record's empty fields from the draft; the draft's comment is kept,
     and the history says what the draft held."""
     draft = await take_draft(session, actor, draft_id, kind)
-    target = await get_visible(session, actor, entity, target_id)
+    target = await get_editable(session, actor, entity, target_id)
     card = Card.from_dict(draft.data)
     if not target.phone and card.phone:
         target.phone, target.phone_key = card.phone, card.phone_key
@@ -292,7 +310,7 @@ async def get_lead(session: AsyncSession, actor: Actor, lead_id: int) -> CrmLead
 async def set_status(
     session: AsyncSession, actor: Actor, lead_id: int, status_id: int
 ) -> tuple[CrmLead, CrmStage]:
-    lead = await get_lead(session, actor, lead_id)
+    lead: CrmLead = await get_editable(session, actor, "lead", lead_id)
     status = await session.get(CrmStage, status_id)
     if status is None or status.team_id != actor.team_id or status.pipeline_id is not None:
         raise not_found()

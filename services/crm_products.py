@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models.crm import CrmDeal, CrmDealItem, CrmProduct
 from services.access import Actor, require_admin
 from services.crm import add_history, scope_of, settings_of
-from services.crm_deals import get_deal, money, products_currency
+from services.crm_deals import get_deal, get_deal_to_change, money, products_currency
 from services.errors import N_, DomainError, not_found
 from services.pagination import Page, paginate
 
@@ -72,7 +72,7 @@ async def check_product(
 ) -> CrmProduct:
     """The product, if it can go on the deal: the lines of a deal add up to its amount,
     so they share one currency."""
-    deal = await get_deal(session, actor, deal_id)
+    deal = await get_deal_to_change(session, actor, deal_id)
     product = await session.get(CrmProduct, product_id)
     if product is None or product.team_id != actor.team_id or not product.active:
         raise not_found()
@@ -98,7 +98,7 @@ async def add_item(
     """Add a product to a deal; the deal's amount becomes the sum of its lines. Returns
     the deal and the amount typed by hand that the sum replaced, if one was (the
     history keeps it too)."""
-    deal = await get_deal(session, actor, deal_id)
+    deal = await get_deal_to_change(session, actor, deal_id)
     product = await check_product(session, actor, deal_id, product_id)
     if quantity < 1 or quantity > 1_000_000:
         raise DomainError(N_("The quantity is a whole number from 1."))

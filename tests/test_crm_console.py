@@ -91,7 +91,8 @@ async def test_sales_cycle_in_english(app: App) -> None:
     )  # linked by the company name
     out = await boss.say("/company Romashka LLC")
     assert "company #1 Romashka LLC (same name)" in out
-    out = await boss.press("Open #1")
+    assert "Open #1" not in boss.last  # the button says what it opens
+    out = await boss.press("Company #1")
     assert "Company #1: Romashka LLC" in out and "Ivan Petrov" in out
     out = await boss.say("/crm find 999 123")
     assert "lead #1 Ivan Petrov" in out and "contact #1 Ivan Petrov" in out
@@ -1473,3 +1474,139 @@ async def test_a_number_and_an_action_is_about_a_record_never_a_new_one(
     assert "Deal #1 created." in out, out
     async with sqlite_app.workspace.sessionmaker() as session:
         assert await session.scalar(select(func.count()).select_from(CrmLead)) == 1
+
+async def _sales_team(app: App) -> tuple[ConsoleDriver, ConsoleDriver, ConsoleDriver]:
+    """Ольга (admin, head of sales), Иван and Пётр (managers) in Yekaterinburg."""
+    zone = "Asia/Yekaterinburg"
+    olga = ConsoleDriver(app, user="Ольга", lang="ru", timezone=zone)
+    await olga.say("/start")
+    ivan = ConsoleDriver(app, user="Иван", lang="ru", timezone=zone)
+    await ivan.say(f"/start {invite_code(await olga.say('/invite'))}")
+    petr = ConsoleDriver(app, user="Пётр", lang="ru", timezone=zone)
+    await petr.say(f"/start {invite_code(await olga.say('/invite'))}")
+    return olga, ivan, petr
+
+
+async def _deal_stage(app: App, deal_id: int) -> str:
+    from models.crm import CrmDeal, CrmStage
+
+    async with app.workspace.sessionmaker() as session:
+        code = await session.scalar(
+            select(CrmStage.code)
+            .join(CrmDeal, CrmDeal.stage_id == CrmStage.id)
+            .where(CrmDeal.id == deal_id)
+        )
+    return str(code)
+
+
+async def test_a_department_reads_a_colleagues_deal_and_only_its_chain_changes_it(
+    sqlite_app: App,
+) -> None:
+    olga, ivan, petr = await _sales_team(sqlite_app)
+    await olga.say("/team supervisor @Иван @Пётр")  # Пётр heads Иван for now
+    await olga.say("/team supervisor @Пётр @Ольга")
+    await olga.say("/crm access department")
+    await ivan.say("/deal Лицензии 268750")
+    out = await ivan.say("/deal 1 стадия выиграна")
+    assert "🎉 Сделка выиграна!" in out, out
+    await ivan.say("/deal Поддержка 100000")
+
+    # Иван's supervisor may change his deal: the card has its buttons
+    out = await petr.say("/deal 1")
+    assert {"проиграна", "Сумма", "Ответственный", "Поля"} <= set(petr.buttons().values()), out
+    # Иван reports to Ольга now: Пётр still sees the deal (department), only to read it
+    await olga.say("/team supervisor @Иван @Ольга")
+    refused = (
+        "Изменить сделку №1 могут только ответственный (Иван), его руководители и администраторы."
+    )
+    out = await petr.press("проиграна")  # the button he was shown before
+    assert refused in out, out
+    assert "Почему сделка проиграна?" not in out, out
+    out = await petr.say("/deal 1 стадия проиграна")
+    assert refused in out, out
+    assert await _deal_stage(sqlite_app, 1) == "won"
+    out = await petr.say("/deal 1")
+    assert "Сделка №1: Лицензии" in out and "Ответственный: Иван" in out, out
+    labels = set(petr.buttons().values())
+    assert not labels & {"новая", "переговоры", "проиграна", "Сумма", "Добавить товар"}, out
+    assert not labels & {"Ответственный", "Поля"}, out
+    assert {"Комментировать", "Дело", "История"} <= labels, out
+    out = await petr.say("/deal 2")
+    await petr.press("Комментировать")
+    out = await petr.say("Позвони им до пятницы")  # a comment adds, it changes nothing
+    assert "Комментарий добавлен." in out, out
+
+    # the head of sales may; a won deal asks before it leaves the won ones
+    await olga.say("/deal 1")
+    out = await olga.press("переговоры")
+    assert (
+        "Сделка №1 Лицензии выиграна. Перевести её на стадию «переговоры»? "
+        "В плане и отчётах она перестанет считаться выигранной." in out
+    ), out
+    out = await olga.press("Оставить выигранной")
+    assert "Стадия: выиграна" in out, out
+    assert await _deal_stage(sqlite_app, 1) == "won"
+    out = await olga.press("проиграна")
+    assert "выиграна. Перевести её на стадию «проиграна»?" in out, out
+    out = await olga.press("Да, перевести")
+    assert "Почему сделка проиграна?" in out, out
+    out = await olga.say("передумали")
+    assert "Стадия: проиграна" in out and "Причина: передумали" in out, out
+
+
+async def test_a_leads_details_are_corrected_and_a_junk_lead_deleted(sqlite_app: App) -> None:
+    from models.crm import CrmNote
+
+    olga, ivan, _petr = await _sales_team(sqlite_app)
+    out = await olga.say("/lead Сергй, +7 912 345-67-89")
+    assert "Лид №1 создан." in out, out
+    out = await olga.say("/lead 1 имя Сергей")  # corrected, not a new lead "1 имя Сергей"
+    assert "Лид №1 изменён." in out and "Лид №1: Сергей" in out, out
+    assert "Ольга: Имя: Сергей" in out, out
+    out = await olga.say("/lead 1 фамилия Петров")  # no such field: no junk lead either
+    assert "Чтобы изменить лид №1, напишите /lead 1, что изменить (имя, телефон, почта" in out
+    out = await olga.say("/lead 1 телефон 12")
+    assert "12 не похоже на номер телефона." in out, out
+    out = await olga.say("/lead 1 почта Sergey@Romashka.ru")
+    assert "E-mail: sergey@romashka.ru" in out, out
+    out = await olga.press("Изменить")
+    assert "Что изменить в лиде №1?" in out, out
+    out = await olga.press("Телефон")
+    assert "Телефон лида? Прочерк (-) очистит поле." in out, out
+    out = await olga.say("позже")
+    assert "позже не похоже на номер телефона." in out, out  # and asked again
+    out = await olga.say("8 (912) 345-67-00")
+    assert "Телефон: +7 912 345-67-00" in out, out
+    await olga.press("Изменить")
+    await olga.press("Компания")
+    out = await olga.say("ООО Ромашка")
+    assert "Компания: ООО Ромашка" in out, out
+    out = await olga.say("/leads")
+    assert "Лиды (1)" in out, out
+    # another manager who sees the lead may not correct it
+    await olga.say("/crm access all")
+    out = await ivan.say("/lead 1 имя Иван")
+    assert "Изменить лид №1 могут только ответственный (Ольга)" in out, out
+    out = await ivan.say("/lead 1")
+    assert not {"Изменить", "Удалить", "Конвертировать"} & set(ivan.buttons().values()), out
+
+    # a junk lead goes, asked first
+    await olga.say("/lead Тест, +7 900 000-00-01")
+    await olga.press("Комментировать")
+    await olga.say("проба")
+    out = await olga.press("Удалить")
+    assert "Удалить лид №2 Тест? Его комментарии, история и дела удалятся вместе с ним" in out
+    out = await olga.press("Оставить")
+    assert "Лид №2: Тест" in out, out
+    await olga.press("Удалить")
+    out = await olga.press("Да, удалить")
+    assert "Лид №2 Тест удалён." in out, out
+    out = await olga.say("/leads")
+    assert "Лиды (1)" in out and "Тест" not in out, out
+    out = await olga.say("/lead 2")
+    assert "Не найдено" in out, out
+    async with sqlite_app.workspace.sessionmaker() as session:
+        left = await session.scalar(
+            select(func.count()).select_from(CrmNote).where(CrmNote.entity_id == 2)
+        )
+    assert left == 0

@@ -453,3 +453,43 @@ async def test_a_lead_page_reads_a_form_in_the_charset_it_was_sent_in(sqlite_app
     assert [lead.name for lead in leads] == ["Пётр Иванов", "Анна Ёлкина"]
     out = await olga.say("/lead 1")
     assert "Пётр Иванов" in out and "Нужен счёт" in out
+
+
+async def test_a_new_lead_notice_says_what_each_button_opens(sqlite_app: App) -> None:
+    """Иван takes the form's leads; the visitor is known as Ольга's lead (not his to
+    open) and as his own contact: the buttons name the lead and the contact."""
+    sqlite_app.workspace.services.public_url = "https://bot.example.com"
+    olga = ConsoleDriver(sqlite_app, user="Ольга", lang="ru", timezone="Asia/Yekaterinburg")
+    await olga.say("/start")
+    ivan = ConsoleDriver(sqlite_app, user="Иван", lang="ru", timezone="Asia/Yekaterinburg")
+    await ivan.say(f"/start {invite_code(await olga.say('/invite'))}")
+    await olga.say("/lead Анна Смирнова, +7 912 345-67-89")
+    await ivan.say("/contact Анна Смирнова, +7 912 345-67-89")
+    out = await ivan.press("Всё равно создать")
+    assert "Контакт №1 создан." in out, out
+    token = _token(await olga.say("/crm form new Заявка"))
+    await olga.press("Ответственный")
+    await olga.say("Иван")
+    client = TestClient(TestServer(make_web_app(sqlite_app.workspace.sessionmaker)))
+    await client.start_server()
+    try:
+        sent = await client.post(
+            f"/f/{token}",
+            data={
+                "name": "Анна",
+                "phone": "8 (912) 345-67-89",
+                "message": "Ещё раз",
+                "website": "",
+            },
+        )
+        assert sent.status == 200
+    finally:
+        await client.close()
+    out = await ivan.say("/leads")
+    assert "лид №1, ответственный — Ольга (тот же телефон)" in out, out
+    assert "контакт №1 Анна Смирнова (тот же телефон)" in out, out
+    labels = set(ivan.buttons().values())
+    assert {"Лид №2", "Контакт №1"} <= labels, out
+    assert "Лид №1" not in labels and not any(label.startswith("Открыть") for label in labels)
+    out = await ivan.press("Контакт №1")
+    assert "Контакт №1: Анна Смирнова" in out, out

@@ -20,6 +20,7 @@ from services import (
     crm_convert,
     crm_deals,
     crm_fields,
+    crm_lead_edit,
     crm_leads,
     crm_people,
     crm_periods,
@@ -32,6 +33,7 @@ from services import (
 )
 from services.access import Actor
 from services.crm import Card, recognise
+from services.crm_rights import ReadOnlyRecord
 from services.errors import DomainError, NotFound, bare
 from services.teams import Newcomer
 
@@ -450,6 +452,55 @@ async def test_access_matrix(
         with pytest.raises(DomainError):
             await crm_leads.get_lead(s, world.outsider, ids["a"])
         assert (await crm_people.find(s, world.outsider, "Lead")) == []
+
+
+# who -> whose records they may change, whatever they see: their own, those of the
+# people below them in the chain of supervisors, and for an admin everyone's
+CHANGES = {"admin": "Aabc", "anna": "abc", "boris": "b", "carl": "bc"}
+
+
+@pytest.mark.parametrize("mode", ["department", "all"])
+async def test_seeing_a_record_is_not_changing_it(
+    maker: async_sessionmaker[AsyncSession], world: World, mode: str
+) -> None:
+    owners = {"A": world.admin, "a": world.anna, "b": world.boris, "c": world.carl}
+    async with maker() as s, s.begin():
+        # Boris reports to Carl, Carl to Anna: Anna is above both
+        await users.set_supervisor(s, world.admin, world.boris.user_id, world.carl.user_id)
+        await users.set_supervisor(s, world.admin, world.carl.user_id, world.anna.user_id)
+        await crm.set_visibility(s, world.admin, mode)
+        leads = {x: (await new_lead(s, a, card(f"Lead {x}"))).id for x, a in owners.items()}
+        deals = {x: (await crm_deals.create_deal(s, a, f"Deal {x}")).id for x, a in owners.items()}
+        statuses = {st.code: st for st in await crm_leads.lead_statuses(s, world.admin.team_id)}
+        for name, letters in CHANGES.items():
+            actor = getattr(world, name)
+            for x in owners:
+                try:
+                    deal = await crm_deals.get_deal(s, actor, deals[x])
+                except NotFound:  # not in their department: not theirs to see at all
+                    continue
+                stage = (await crm_deals.stages(s, actor.team_id, deal.pipeline_id))[1]
+                if x in letters:
+                    await crm_deals.set_amount(s, actor, deals[x], 100, None)
+                    await crm_leads.set_status(s, actor, leads[x], statuses["in_progress"].id)
+                    continue
+                with pytest.raises(ReadOnlyRecord, match="can change deal"):
+                    await crm_deals.move_deal(s, actor, deals[x], stage.id)
+                with pytest.raises(ReadOnlyRecord):
+                    await crm_deals.set_amount(s, actor, deals[x], 100, None)
+                with pytest.raises(ReadOnlyRecord):
+                    await crm.set_owner(s, actor, "deal", deals[x], actor.user_id)
+                with pytest.raises(ReadOnlyRecord, match="can change lead"):
+                    await crm_leads.set_status(s, actor, leads[x], statuses["junk"].id)
+                with pytest.raises(ReadOnlyRecord):
+                    await crm_convert.convert_lead(s, actor, leads[x], crm_convert.DEAL)
+                with pytest.raises(ReadOnlyRecord):
+                    await crm_lead_edit.edit_lead(s, actor, leads[x], "name", "Mine now")
+                with pytest.raises(ReadOnlyRecord):
+                    await crm_lead_edit.delete_lead(s, actor, leads[x])
+                await crm.add_comment(s, actor, "deal", deals[x], "a colleague may say so")
+        deal = await s.get(CrmDeal, deals["a"])
+        assert deal is not None and deal.owner_id == world.anna.user_id
 
 
 async def test_extranet_needs_a_grant(
