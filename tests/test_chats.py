@@ -143,7 +143,7 @@ async def test_bind_needs_a_group_chat_in_both_languages(sqlite_app: App) -> Non
     anna = ConsoleDriver(sqlite_app, user="Анна", lang="ru")
     await anna.say("/start")
     out = await anna.say("/unbind")
-    assert "Отправьте /bind ГРУППА в том групповом чате" in out
+    assert "Отправьте /unbind в том групповом чате, который хотите отвязать." in out
 
 
 async def test_ctx_notify_group_writes_in_the_team_language(

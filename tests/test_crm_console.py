@@ -1467,13 +1467,16 @@ async def test_a_number_and_an_action_is_about_a_record_never_a_new_one(
     out = await boss.say("/lead 1 comment Called him, calls back on Monday")
     assert "Comment added." in out and "Called him, calls back on Monday" in out, out
     assert "Lead #1: Ivan Petrov" in out, out
-    out = await boss.say("/lead 1 delete")
+    out = await boss.say("/lead 1 delete")  # a lead's delete is typed: asked first
+    assert out.startswith("Delete lead #1 Ivan Petrov?"), out
+    out = await boss.say("/lead 1 convert")
     assert out.startswith("Use the card's buttons for that:"), out
     assert "Lead #1: Ivan Petrov" in out, out
     out = await boss.say("/deal 2 big clients 100000")  # no action word: a new deal's title
     assert "Deal #1 created." in out, out
     async with sqlite_app.workspace.sessionmaker() as session:
         assert await session.scalar(select(func.count()).select_from(CrmLead)) == 1
+
 
 async def _sales_team(app: App) -> tuple[ConsoleDriver, ConsoleDriver, ConsoleDriver]:
     """Ольга (admin, head of sales), Иван and Пётр (managers) in Yekaterinburg."""
