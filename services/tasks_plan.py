@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, delete, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, case, delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.tasks import PlanCard, PlanColumn, Task, TaskDependency, TaskMember
@@ -74,22 +74,39 @@ def _doing(uid: int) -> ColumnElement[bool]:
     return or_(Task.responsible_id == uid, Task.id.in_(helping))
 
 
-def _plan_query(actor: Actor) -> Select[Any]:
+def done_column(cols: list[PlanColumn]) -> PlanColumn | None:
+    """The column completed tasks go to, whatever it is called (none once deleted)."""
+    return next((c for c in cols if c.role == DONE), None)
+
+
+def _plan_query(actor: Actor, done: PlanColumn | None) -> Select[Any]:
     """Tasks on the person's plan: those they still do (a task handed to someone else
-    leaves it), open ones and the completed ones placed in a column."""
+    leaves it), open ones, and completed ones (a plan without a done column keeps only
+    those placed in a column)."""
     uid = actor.user_id
-    return (
+    query = (
         visible_tasks(actor)
         .outerjoin(PlanCard, and_(PlanCard.task_id == Task.id, PlanCard.user_id == uid))
-        .where(_doing(uid), or_(Task.is_open.is_(True), PlanCard.column_id.is_not(None)))
+        .where(_doing(uid))
     )
+    if done is None:
+        query = query.where(or_(Task.is_open.is_(True), PlanCard.column_id.is_not(None)))
+    return query
+
+
+def _unplaced(cols: list[PlanColumn]) -> ColumnElement[Any]:
+    """Where a task without a card of its own is: an open one waits in the first column,
+    a completed one is in the done column, whenever it was completed (before the plan
+    was first opened too)."""
+    done = done_column(cols)
+    first = inbox(cols).id
+    return case((Task.is_open.is_(True), first), else_=done.id if done else first)
 
 
 async def board(session: AsyncSession, actor: Actor) -> list[tuple[PlanColumn, int]]:
     cols = await columns(session, actor)
-    first = inbox(cols).id
-    key = func.coalesce(PlanCard.column_id, first)
-    query = _plan_query(actor).with_only_columns(key, func.count()).group_by(key)
+    key = func.coalesce(PlanCard.column_id, _unplaced(cols))
+    query = _plan_query(actor, done_column(cols)).with_only_columns(key, func.count()).group_by(key)
     counts = {int(col): int(n) for col, n in (await session.execute(query)).all()}
     return [(col, counts.get(col.id, 0)) for col in cols]
 
@@ -99,11 +116,9 @@ async def column_tasks(
 ) -> tuple[PlanColumn, Page[Task]]:
     column = await _column(session, actor, column_id)
     cols = await columns(session, actor)
-    query = _plan_query(actor)
-    if column.id == inbox(cols).id:
-        query = query.where(or_(PlanCard.column_id == column.id, PlanCard.column_id.is_(None)))
-    else:
-        query = query.where(PlanCard.column_id == column.id)
+    query = _plan_query(actor, done_column(cols)).where(
+        func.coalesce(PlanCard.column_id, _unplaced(cols)) == column.id
+    )
     return column, await paginate(session, query.order_by(Task.due_sort, Task.id), page, per_page)
 
 
@@ -111,7 +126,10 @@ async def column_of(session: AsyncSession, actor: Actor, task_id: int) -> PlanCo
     card = await session.get(PlanCard, (actor.user_id, task_id))
     if card is not None:
         return await _column(session, actor, card.column_id)
-    return inbox(await columns(session, actor))
+    task = await get_task(session, actor, task_id)
+    cols = await columns(session, actor)
+    done = done_column(cols)
+    return done if done is not None and not task.is_open else inbox(cols)
 
 
 async def move(
@@ -131,30 +149,17 @@ async def move(
     return task, column
 
 
-async def file_as_done(session: AsyncSession, task: Task, user_ids: set[int]) -> int:
-    """A completed task goes to the done column of each of these people's plans, whatever
-    it is called; a plan without one lets it go (it leaves the open columns)."""
-    if not user_ids:
-        return 0
-    rows = await session.execute(
-        select(PlanColumn).where(PlanColumn.user_id.in_(sorted(user_ids)), PlanColumn.role == DONE)
-    )
-    done: dict[int, PlanColumn] = {}
-    for column in rows.scalars():
-        done.setdefault(column.user_id, column)
-    await session.execute(
-        delete(PlanCard).where(
-            PlanCard.task_id == task.id, PlanCard.user_id.in_(sorted(user_ids - set(done)))
+async def file_as_done(session: AsyncSession, task: Task, user_ids: set[int]) -> None:
+    """A completed task leaves the columns it was placed in on these people's plans: a
+    completed task without a card of its own is in the done column, whatever it is
+    called (see _unplaced); a plan without one lets it go."""
+    if user_ids:
+        await session.execute(
+            delete(PlanCard).where(
+                PlanCard.task_id == task.id, PlanCard.user_id.in_(sorted(user_ids))
+            )
         )
-    )
-    for user_id, column in done.items():
-        card = await session.get(PlanCard, (user_id, task.id))
-        if card is None:
-            session.add(PlanCard(user_id=user_id, task_id=task.id, column_id=column.id))
-        else:
-            card.column_id = column.id
-    await session.flush()
-    return len(done)
+        await session.flush()
 
 
 async def take_out_of_done(session: AsyncSession, task: Task) -> None:

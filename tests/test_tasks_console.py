@@ -1155,6 +1155,29 @@ async def test_a_completed_task_moves_to_the_done_column_of_my_plan(sqlite_app: 
     assert "#3 Сверка\n" in out and "раз в 2 недели" in out and "вт " in out, out
 
 
+async def test_a_task_completed_before_the_plan_was_first_opened_is_in_done(
+    sqlite_app: App,
+) -> None:
+    """The columns are made on the first /plan: what was completed before is in Done,
+    as /tasks done lists it, and leaves it when renewed."""
+    anna, carl = await team(sqlite_app, "en", "Anna", "Carl")
+    await anna.say("/task Login form tomorrow @Carl")
+    await anna.say("/task Auth endpoints tomorrow @Carl")
+    await carl.say("/task 1 complete")  # before Carl ever opened /plan
+    out = await carl.say("/plan")
+    assert "New (1)" in out and "Done (1)" in out, out
+    out = await carl.press("Done (1)")
+    assert "Login form" in out, out
+    out = await carl.press("Login form")
+    assert "Column: Done. Move to:" in out, out
+    await anna.say("/task 2 complete")  # after: it joins the first one
+    out = await carl.say("/plan")
+    assert "New (0)" in out and "Done (2)" in out, out
+    await carl.say("/task 1 renew")
+    out = await carl.say("/plan")
+    assert "New (1)" in out and "Done (1)" in out, out
+
+
 async def test_a_non_member_of_an_open_group_is_offered_to_join_to_see_its_tasks(
     sqlite_app: App,
 ) -> None:

@@ -417,8 +417,14 @@ async def test_plan_columns_and_moves(
         ]
         await tasks_plan.delete_column(s, world.emp, cols[3].id)
         assert [n for _, n in await tasks_plan.board(s, world.emp)] == [1, 0, 0, 0, 0]
-        # the admin's plan holds only what the admin does
-        assert [n for _, n in await tasks_plan.board(s, world.admin)] == [0, 0, 0, 0, 0]
+        # the admin's plan holds only what the admin does; a task completed before the
+        # plan was first opened is in its Done column
+        own = await tasks.create_task(s, world.admin, "Pay the rent")
+        await tasks_flow.change_status(s, world.admin, own.id, "complete")
+        assert [n for _, n in await tasks_plan.board(s, world.admin)] == [0, 0, 0, 0, 1]
+        done = (await tasks_plan.columns(s, world.admin))[-1]
+        _, page = await tasks_plan.column_tasks(s, world.admin, done.id)
+        assert [t.id for t in page.items] == [own.id]
 
 
 async def test_overdue_and_almost_overdue(
