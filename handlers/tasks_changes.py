@@ -37,26 +37,62 @@ async def card(ctx: Ctx, task: Task, edit: bool = True) -> View:
     return view
 
 
-async def _open_subtasks_first(ctx: Ctx, task_id: int) -> View | None:
-    """Completing a task whose subtasks are still open: asked once, with them named."""
-    page = await tasks.subtasks(ctx.session, ctx.me, task_id, per_page=5, open_only=True)
-    if not page.total:
+def _named(ctx: Ctx, found: list[Task], total: int) -> str:
+    """ "#3 Deploy, #4 Test and 2 more": the first few tasks of a list, by number."""
+    names = ", ".join(f"#{t.id} {cut(t.title, 40)}" for t in found)
+    more = total - len(found)
+    return names + (ctx.tr.s(" and {n} more", n=more) if more else "")
+
+
+async def _unfinished_first(ctx: Ctx, task: Task) -> View | None:
+    """Completing a task with work still open in it (subtasks, checklist items) or
+    before it (the tasks it starts after): asked once, with what is open named."""
+    subs = await tasks.subtasks(ctx.session, ctx.me, task.id, per_page=5, open_only=True)
+    facts = await tasks_work.card_facts(ctx.session, ctx.me, task)
+    unchecked = facts.checklist_total - facts.checklist_done
+    before = [t for t in await tasks_flow.predecessors(ctx.session, ctx.me, task) if t.is_open]
+    if not (subs.total or unchecked or before):
         return None
-    names = ", ".join(f"#{t.id} {cut(t.title, 40)}" for t in page.items)
-    more = page.total - len(page.items)
-    body = ctx.tr.n(
-        "#{id} has {n} open subtask: {names}. Complete it anyway?",
-        "#{id} has {n} open subtasks: {names}. Complete it anyway?",
-        page.total,
-        id=str(task_id),
-        names=names + (ctx.tr.s(" and {n} more", n=more) if more else ""),
-    )
-    view = View(body=body)
+    said: list[list[Span]] = []
+    if subs.total:
+        said.append(
+            ctx.tr.n(
+                "#{id} has {n} open subtask: {names}.",
+                "#{id} has {n} open subtasks: {names}.",
+                subs.total,
+                id=str(task.id),
+                names=_named(ctx, subs.items, subs.total),
+            )
+        )
+    if unchecked:
+        said.append(
+            ctx.tr.n(
+                "{n} checklist item of {total} is not checked.",
+                "{n} checklist items of {total} are not checked.",
+                unchecked,
+                total=str(facts.checklist_total),
+            )
+        )
+    if before:
+        said.append(
+            ctx.tr.n(
+                "#{id} starts after {n} task that is still open: {names}.",
+                "#{id} starts after {n} tasks that are still open: {names}.",
+                len(before),
+                id=str(task.id),
+                names=_named(ctx, before[:5], len(before)),
+            )
+        )
+    said.append(ctx.tr("Complete it anyway?"))
+    view = View(body=join_lines(said), ref=f"task:{task.id}")
     view.row(
-        Button(ctx.tr.s("Complete anyway"), f"t:s:{task_id}:force"),
-        Button(ctx.tr.s("Subtasks"), f"t:sb:{task_id}"),
+        Button(ctx.tr.s("Complete anyway"), f"t:s:{task.id}:force"),
+        Button(ctx.tr.s("Cancel"), f"t:o:{task.id}"),
     )
-    view.row(Button(ctx.tr.s("Back to the task"), f"t:o:{task_id}"))
+    if subs.total:
+        view.row(Button(ctx.tr.s("Subtasks"), f"t:sb:{task.id}"))
+    if unchecked:
+        view.row(Button(ctx.tr.s("Checklist"), f"t:ck:{task.id}"))
     return view
 
 
@@ -64,7 +100,7 @@ async def apply_status(ctx: Ctx, task_id: int, verb: str) -> View:
     if verb == "complete":
         task = await tasks.get_task(ctx.session, ctx.me, task_id)
         closer = task.responsible_id == ctx.me.user_id or tasks.can_manage(ctx.me, task)
-        ask = await _open_subtasks_first(ctx, task_id) if closer else None  # else: refused
+        ask = await _unfinished_first(ctx, task) if closer else None  # else: refused
         if ask is not None:
             return ask
     elif verb == "force":  # "Complete anyway"

@@ -980,3 +980,18 @@ async def test_removing_someone_takes_them_out_of_the_groups_channel(sqlite_url:
         assert [k.get("user") for k in kicks] == [BORIS, dana], kicks
         told = [t for t in slack.fake.texts()[before:] if "could not remove" in t]
         assert len(told) == 1 and "*Dana*" in told[0] and "Design (Slack" in told[0], told
+
+
+async def test_completing_with_an_unchecked_checklist_asks_first(sqlite_url: str) -> None:
+    async with slack_http(sqlite_url) as slack:
+        _require(slack, "task")
+        slack.fake.add_user(ANNA, "Anna")
+        await slack.command("task Login form", user=ANNA, channel="D0ANNA")
+        await slack.command("task 1 check Fields; Errors", user=ANNA, channel="D0ANNA")
+        await slack.command("task 1", user=ANNA, channel="D0ANNA")
+        await slack.press("Complete", user=ANNA, channel="D0ANNA")
+        asked = slack.fake.texts()[-1]
+        assert "2 checklist items of 2 are not checked." in asked, asked
+        assert "Complete it anyway?" in asked, asked
+        await slack.press("Complete anyway", user=ANNA, channel="D0ANNA")
+        assert "completed" in slack.fake.texts()[-1].lower()

@@ -982,7 +982,7 @@ async def test_completing_a_task_with_open_subtasks_asks_first(sqlite_app: App) 
     out = await boss.say("/task 1")
     assert "Subtasks: 1 of 2 done" in out, out
     out = await boss.press("Complete")
-    assert "#1 has 1 open subtask: #3 Deploy. Complete it anyway?" in out, out
+    assert "#1 has 1 open subtask: #3 Deploy.\nComplete it anyway?" in out, out
     out = await boss.say("/task 1")
     assert "Status: ⚪" in out, out  # asking changed nothing
     await boss.press("Complete")
@@ -991,6 +991,44 @@ async def test_completing_a_task_with_open_subtasks_asks_first(sqlite_app: App) 
     await boss.say("/task 3 finish")
     out = await boss.say("/task 1")
     assert "Subtasks: 2 of 2 done" in out, out
+
+
+async def test_completing_with_an_open_checklist_or_predecessor_asks_first(
+    sqlite_app: App,
+) -> None:
+    """Unchecked checklist items and an open task this one waits on are named before it
+    is completed; Cancel changes nothing; with nothing open, Complete is one press."""
+    boss = ConsoleDriver(sqlite_app, user="Boss", lang="en", timezone="Europe/Berlin")
+    await boss.say("/start")
+    await boss.say("/task API: auth endpoints")
+    await boss.say("/task Login form")
+    await boss.say("/task 2 after 1")
+    await boss.say("/task 2 check Fields; Errors; Styles; Tests")
+    out = await boss.say("/task 2 complete")
+    assert (
+        "4 checklist items of 4 are not checked.\n"
+        "#2 starts after 1 task that is still open: #1 API: auth endpoints.\n"
+        "Complete it anyway?"
+    ) in out, out
+    out = await boss.press("Cancel")
+    assert "#2 Login form" in out and "Status: ⚪" in out, out
+    await boss.say("/task 2 complete")
+    out = await boss.press("Complete anyway")
+    assert "#2 Login form" in out and "Status: ✅" in out, out
+    out = await boss.say("/task 1 complete")  # nothing open in it or before it
+    assert "#1 API: auth endpoints" in out and "Status: ✅" in out, out
+    olga = ConsoleDriver(sqlite_app, user="Olga", lang="ru", timezone="Europe/Moscow")
+    await olga.say("/start")
+    await olga.say("/task Отчёт")
+    await olga.say("/task Сверка")
+    await olga.say("/task 4 после 3")
+    await olga.say("/task 4 check Цифры")
+    out = await olga.say("/task 4 завершить")
+    assert (
+        "Не отмечен 1 пункт чек-листа из 1.\n"
+        "#4 начинается после 1 задачи, которая ещё не завершена: #3 Отчёт.\n"
+        "Всё равно завершить?"
+    ) in out, out
 
 
 async def test_checklist_items_one_per_line_with_list_marks(sqlite_app: App) -> None:
@@ -1886,7 +1924,9 @@ async def test_notices_name_the_task_the_old_deadline_and_a_new_title(sqlite_app
     await anna.say("/task 1 пункт Собрать бюджеты")
     assert "Чек-лист задачи #1: выполнено 0 из 1" in anna.last
     await anna.say("/task 1")
-    await anna.press("Завершить")
+    out = await anna.press("Завершить")
+    assert "Не отмечен 1 пункт чек-листа из 1." in out, out  # asked first
+    await anna.press("Всё равно завершить")
     out = await boss.say("/task 1")
     assert "Принять" in boss.buttons().values() and "Вернуть на доработку" in out, out
 

@@ -259,3 +259,19 @@ async def test_the_menu_follows_the_language_set_with_me_lang(
         commands = {c["command"]: c["description"] for c in menus[0].data["commands"]}
         assert commands["groups"] == "рабочие группы и проекты", commands
         assert "bind" not in commands
+
+
+async def test_completing_a_task_that_waits_on_an_open_one_asks_first(
+    sqlite_url: str, fake: FakeTelegram
+) -> None:
+    async with running(sqlite_url, fake):
+        boss = Chat(fake, Person(101, "Boss", "en"))
+        await boss.say("/start", expect=2)
+        await boss.say("/task API: auth endpoints")
+        await boss.say("/task Login form")
+        await boss.say("/task 2 after 1")
+        out = await boss.say("/task 2 complete")
+        assert "#2 starts after 1 task that is still open: #1 API: auth endpoints." in out[0].text
+        assert [label for label, _ in out[0].buttons] == ["Complete anyway", "Cancel"]
+        out = await boss.press("Complete anyway")
+        assert "Status: ✅ completed" in out[-1].text, [c.text for c in out]
