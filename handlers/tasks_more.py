@@ -92,6 +92,10 @@ async def _pressed(ctx: Ctx, verb: str) -> Any:
         view = await apply_deadline(ctx, task_id, await pressed_deadline(ctx, code))
         view.edit = True  # a quick answer under a new card: the card shows the deadline now
         return view
+    if verb == "dm":  # "Move to …": a deadline before a predecessor's, moved after it
+        from handlers.tasks_sub import move_after
+
+        return await move_after(ctx, task_id, ctx.int_arg(2))
     if verb == "dl":
         await tasks.get_task_to_change(ctx.session, ctx.me, task_id)
         return await ctx.start_form("task_deadline", {"task_id": task_id})

@@ -99,6 +99,60 @@ async def delete(ctx: Ctx, task_id: int) -> View:
     return View(body=ctx.tr("Task #{id} deleted.", id=str(task_id)))
 
 
+async def start_after(ctx: Ctx, task_id: int, pred_id: int) -> View:
+    """/task 13 after 5: the deadline stays; when it comes before #5 is due, the person
+    is told and offered to move it into their working day after that, or keep it."""
+    pred, succ, clash = await tasks_flow.add_dependency(ctx.session, ctx.me, pred_id, task_id)
+    view = await card_view(ctx, succ)
+    ids = {"succ": str(succ.id), "pred": str(pred.id)}
+    if clash is None:
+        note = ctx.tr("#{succ} now starts after #{pred} is due.", **ids)
+    elif clash.proposed is None:
+        note = ctx.tr(
+            "#{succ} now starts after #{pred} is due, but its deadline comes before "
+            "that; only the task's creator may move it.",
+            **ids,
+        )
+    else:
+        note = ctx.tr(
+            "#{succ} now starts after #{pred} is due ({after}), but its deadline, "
+            "{deadline}, comes before that. Move it to {when}, keep it, or set another: "
+            "/task {succ} deadline WHEN.",
+            **ids,
+            after=ctx.tr.when(clash.after),
+            deadline=bold(ctx.tr.when(clash.deadline)),
+            when=bold(ctx.tr.when(clash.proposed)),
+        )
+        choice = [
+            Button(
+                ctx.tr.s("Move to {when}", when=ctx.tr.when(clash.proposed)),
+                f"t:dm:{succ.id}:{pred.id}",
+            ),
+            Button(ctx.tr.s("Keep the deadline"), f"t:o:{succ.id}"),
+        ]
+        view.buttons.insert(0, choice)
+    view.body = [*note, Span("\n\n"), *view.body]
+    return view
+
+
+async def move_after(ctx: Ctx, task_id: int, pred_id: int) -> View:
+    """ "Move to …" pressed: the deadline goes where it was offered, as a deadline set by
+    hand (its people are told), unless it no longer comes before the predecessor's."""
+    succ, clash = await tasks_flow.deadline_clash(ctx.session, ctx.me, pred_id, task_id)
+    if clash is None:
+        view = await card_view(ctx, succ)
+        note = ctx.tr(
+            "#{succ} is no longer due before #{pred}: its deadline stays.",
+            succ=str(succ.id),
+            pred=str(pred_id),
+        )
+        view.body = [*note, Span("\n\n"), *view.body]
+        return view
+    if clash.proposed is None:
+        raise DomainError(_N("Only the task's creator may change its deadline."))
+    return await apply_deadline(ctx, succ.id, clash.proposed)
+
+
 async def subcommand(ctx: Ctx, task_id: int, rest: str) -> Any:
     """/task 12 · /task 12 comment TEXT · time 2h 30m TEXT · check A; B · sub TITLE ·
     after 11 · deadline WHEN · delegate @x · start|complete|..."""
@@ -131,42 +185,7 @@ async def subcommand(ctx: Ctx, task_id: int, rest: str) -> Any:
             note = ctx.tr("#{succ} no longer waits for #{pred}.", succ=str(succ.id), pred=pred_id)
             view.body = [*note, Span("\n\n"), *view.body]
             return view
-        pred, succ, deadline = await tasks_flow.add_dependency(
-            ctx.session, ctx.me, int(pred_id), task_id
-        )
-        moved = deadline == "moved"
-        view = await card_view(ctx, succ)
-        if moved and succ.deadline is not None:
-            new = succ.deadline
-            await tell(
-                ctx,
-                succ,
-                "deadline",
-                _N("The deadline moved with the task it depends on: {when}."),
-                when=lambda tr: tr.when(new),
-            )
-        note = (
-            ctx.tr(
-                "#{succ} now starts after #{pred} is due; its deadline moved to {when} "
-                "to keep its length.",
-                succ=str(succ.id),
-                pred=str(pred.id),
-                when=bold(ctx.tr.when(succ.deadline)),
-            )
-            if moved and succ.deadline is not None
-            else ctx.tr(
-                "#{succ} now starts after #{pred} is due, but its deadline comes before "
-                "that; only the task's creator may move it.",
-                succ=str(succ.id),
-                pred=str(pred.id),
-            )
-            if deadline == "kept"
-            else ctx.tr(
-                "#{succ} now starts after #{pred} is due.", succ=str(succ.id), pred=str(pred.id)
-            )
-        )
-        view.body = [*note, Span("\n\n"), *view.body]
-        return view
+        return await start_after(ctx, task_id, int(pred_id))
     if verb in ("deadline", "срок"):
         return await apply_deadline(ctx, task_id, as_moment(await parse_deadline(ctx, arg)))
     if verb in ("delegate", "делегировать", "передать"):

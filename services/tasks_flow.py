@@ -29,9 +29,12 @@ from services.tasks import (
     _role,
     can_manage,
     due_sort,
+    get_task,
     get_task_to_change,
     is_doer,
 )
+from services.timeman import at_local, local_date
+from services.timeman_schedules import Schedule, schedule_of
 
 # -- statuses -----------------------------------------------------------------
 
@@ -309,13 +312,67 @@ async def _shift_one(
     return succ.deadline - old
 
 
+@dataclass(frozen=True)
+class Clash:
+    """A task due before a task it starts after is due (`after`): where its deadline
+    could go instead (`proposed`), or None when the actor may not move it."""
+
+    deadline: datetime
+    after: datetime
+    proposed: datetime | None
+
+
+async def _proposed_deadline(session: AsyncSession, succ: Task, after: datetime) -> datetime:
+    """A deadline for a task that starts when another is due (`after`): the responsible's
+    next working day after that one, at the deadline's own time of day when it falls in
+    their working hours, else at the end of their working day (never in the night)."""
+    person = await session.get(User, succ.responsible_id)
+    schedule = await schedule_of(session, person) if person is not None else Schedule()
+    zone = person.timezone if person is not None else "UTC"
+    deadline = succ.deadline or after
+    local = deadline.astimezone(ZoneInfo(zone))
+    minute = local.hour * 60 + local.minute
+    if minute < schedule.start_minute and minute + 24 * 60 <= schedule.end_minute:
+        minute += 24 * 60  # the small hours of a night shift
+    if not schedule.start_minute <= minute <= schedule.end_minute:
+        minute = schedule.end_minute if schedule.end_minute != 24 * 60 else 24 * 60 - 1
+    day = local_date(after, zone) + timedelta(days=1)
+    for _ in range(7):
+        if schedule.works_on(day):
+            break
+        day += timedelta(days=1)
+    return at_local(day, minute, zone)
+
+
+async def _clash(session: AsyncSession, actor: Actor, pred: Task, succ: Task) -> Clash | None:
+    if pred.deadline is None or succ.deadline is None or not pred.is_open:
+        return None
+    if succ.deadline > pred.deadline:
+        return None
+    proposed = (
+        await _proposed_deadline(session, succ, pred.deadline)
+        if _may_set_deadline(actor, succ)
+        else None
+    )
+    return Clash(succ.deadline, pred.deadline, proposed)
+
+
+async def deadline_clash(
+    session: AsyncSession, actor: Actor, predecessor_id: int, successor_id: int
+) -> tuple[Task, Clash | None]:
+    """Whether a task is still due before a task it starts after is, as the "Move the
+    deadline" button asks again when pressed (the ids are untrusted)."""
+    pred = await get_task(session, actor, predecessor_id)
+    succ = await get_task_to_change(session, actor, successor_id)
+    return succ, await _clash(session, actor, pred, succ)
+
+
 async def add_dependency(
     session: AsyncSession, actor: Actor, predecessor_id: int, successor_id: int
-) -> tuple[Task, Task, str]:
-    """Finish-to-start: the successor starts when the predecessor is due. Returns both
-    and what became of the successor's deadline when it fell before that start: "moved"
-    (its duration kept), "kept" (the actor may not move it: the creator locked it), or
-    "" (nothing to do)."""
+) -> tuple[Task, Task, Clash | None]:
+    """Finish-to-start: the successor starts when the predecessor is due. Its deadline
+    stays as it is, as in Bitrix24's Gantt: when it comes before that start, the clash
+    is returned (with where the deadline could go), for the person to decide."""
     pred = await get_task_to_change(session, actor, predecessor_id)
     succ = await get_task_to_change(session, actor, successor_id)
     if not (can_manage(actor, succ) or succ.responsible_id == actor.user_id):
@@ -339,24 +396,10 @@ async def add_dependency(
                 frontier.append(up)
     if await session.get(TaskDependency, (pred.id, succ.id)) is None:
         session.add(TaskDependency(predecessor_id=pred.id, successor_id=succ.id))
-    deadline = ""
-    if pred.deadline is not None:
-        start = succ.start_at or succ.created_at
-        if start < pred.deadline:
-            # the successor starts when the predecessor is due; its deadline moves
-            # only when it would fall before that start (keeping its duration), and
-            # only by someone who may move it
-            delta = pred.deadline - start
-            succ.start_at = pred.deadline
-            if succ.deadline is not None and succ.deadline <= pred.deadline:
-                if _may_set_deadline(actor, succ):
-                    succ.deadline = await _on_a_workday(session, succ, succ.deadline + delta, True)
-                    succ.due_sort = succ.deadline
-                    deadline = "moved"
-                else:
-                    deadline = "kept"
+    if pred.deadline is not None and (succ.start_at or succ.created_at) < pred.deadline:
+        succ.start_at = pred.deadline  # it starts when the predecessor is due
     await session.flush()
-    return pred, succ, deadline
+    return pred, succ, await _clash(session, actor, pred, succ)
 
 
 async def predecessors(session: AsyncSession, actor: Actor, task: Task) -> list[Task]:

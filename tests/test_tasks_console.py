@@ -1043,7 +1043,9 @@ async def test_checklist_items_one_per_line_with_list_marks(sqlite_app: App) -> 
     assert "0 of 6 done" in out and "☐ jam" in out and "☐ tea" in out, out
 
 
-async def test_a_deadline_moved_by_a_dependency_is_said_and_told(sqlite_app: App) -> None:
+async def test_a_dependency_keeps_the_deadline_and_offers_to_move_it(sqlite_app: App) -> None:
+    """A deadline before the predecessor's stays until the person says: Move puts it on
+    the working day after, at its own time of day, and its people are told; Keep keeps."""
     from datetime import date, timedelta
 
     boss, anna = await team(sqlite_app, "en", "Boss", "Anna")
@@ -1051,13 +1053,24 @@ async def test_a_deadline_moved_by_a_dependency_is_said_and_told(sqlite_app: App
     sooner = (date.today() + timedelta(days=2)).strftime("%d.%m.%Y")
     await boss.say(f"/task Design {later} 17:00")
     await boss.say(f"/task Build {sooner} 12:00 @Anna")
+    await boss.say(f"/task Test {sooner} 15:00")
     await anna.say("/tasks")  # read the assignment
+    was = (await boss.say("/task 2")).split("Deadline: ")[1].splitlines()[0]
     out = await boss.say("/task 2 after 1")
-    assert "#2 now starts after #1 is due; its deadline moved to" in out, out
+    assert "#2 now starts after #1 is due (" in out, out
+    assert f"but its deadline, {was}, comes before that. Move it to " in out, out
+    assert out.split("Deadline: ")[1].splitlines()[0] == was, out  # not moved yet
+    out = await anna.say("/tasks")
+    assert "deadline" not in out, out  # nobody was told of a move that did not happen
+    out = await boss.press("Move to")
     deadline = out.split("Deadline: ")[1].splitlines()[0]
+    assert deadline != was and deadline.endswith("12:00"), deadline
     assert not deadline.startswith(("Sat", "Sun")), deadline
     out = await anna.say("/tasks")
-    assert "The deadline moved with the task it depends on:" in out, out
+    assert "Boss changed the deadline:" in out, out
+    await boss.say("/task 3 after 1")
+    out = await boss.press("Keep the deadline")
+    assert "#3 Test" in out and "15:00" in out.split("Deadline: ")[1].splitlines()[0], out
     out = await boss.say("/task 1 after 2")
     assert "That would make a circle of dependencies." in out, out
     out = await boss.say("/task 2")

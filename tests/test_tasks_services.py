@@ -197,9 +197,13 @@ async def test_a_deadline_moved_by_a_dependency_skips_the_weekend(
             deadline=NOW + timedelta(days=1),
             now=NOW,  # one day long
         )
-        _, build, moved = await tasks_flow.add_dependency(s, world.admin, design.id, build.id)
-        # Friday + one day is a Saturday: on to Monday, same time of day
-        assert moved == "moved" and build.deadline == NOW + timedelta(days=7)
+        _, build, clash = await tasks_flow.add_dependency(s, world.admin, design.id, build.id)
+        # the deadline stays; the one offered is the working day after Friday's, Monday,
+        # at the same time of day
+        assert build.deadline == NOW + timedelta(days=1) and clash is not None
+        assert clash.after == NOW + timedelta(days=4)
+        assert clash.proposed == NOW + timedelta(days=7)
+        await tasks_flow.set_deadline(s, world.admin, build.id, clash.proposed)
         _, shifted = await tasks_flow.set_deadline(
             s, world.admin, design.id, NOW + timedelta(days=3)
         )
@@ -209,6 +213,37 @@ async def test_a_deadline_moved_by_a_dependency_skips_the_weekend(
         # a deadline set by hand on a Saturday stays there
         await tasks_flow.set_deadline(s, world.admin, build.id, NOW + timedelta(days=5))
         assert build.deadline == NOW + timedelta(days=5)
+
+
+async def test_a_dependency_offers_a_deadline_in_the_working_day_and_moves_none(
+    maker: async_sessionmaker[AsyncSession], world: World
+) -> None:
+    async with maker() as s, s.begin():
+        before = await tasks.create_task(
+            s,
+            world.admin,
+            "API",
+            responsible_id=world.emp.user_id,
+            deadline=NOW + timedelta(days=3, hours=9),  # Thursday 18:00
+            now=NOW,
+        )
+        night = await tasks.create_task(
+            s, world.admin, "Form", deadline=NOW + timedelta(days=1, hours=-5), now=NOW
+        )  # Tuesday 04:00: not in the working day
+        _, night, clash = await tasks_flow.add_dependency(s, world.admin, before.id, night.id)
+        assert night.deadline == NOW + timedelta(days=1, hours=-5)  # not moved
+        assert night.start_at == before.deadline
+        # Friday at the end of the working day, 18:00, not at night
+        assert clash is not None and clash.proposed == NOW + timedelta(days=4, hours=9)
+        # the responsible who may not move it is told so, nothing is offered
+        await tasks_flow.set_deadline_flag(s, world.admin, night.id, False)
+        await tasks_flow.delegate(s, world.admin, night.id, world.emp.user_id)
+        _, clash = await tasks_flow.deadline_clash(s, world.emp, before.id, night.id)
+        assert clash is not None and clash.proposed is None
+        # due after the predecessor: no clash
+        await tasks_flow.set_deadline(s, world.admin, night.id, NOW + timedelta(days=4))
+        _, clash = await tasks_flow.deadline_clash(s, world.admin, before.id, night.id)
+        assert clash is None
 
 
 async def test_access_by_role_group_and_extranet(
