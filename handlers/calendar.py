@@ -25,6 +25,7 @@ from handlers.groups_input import ask_for_group, group_question, resolve_group
 from handlers.i18n import N_, Translator
 from handlers.markup import Span, bold, join_lines
 from handlers.numbered import COMMENT, by_buttons, numbered
+from handlers.people import one_person
 from handlers.views import Attachment, Button, View
 from models.base import utcnow
 from models.calendar import Event
@@ -154,14 +155,11 @@ async def create_from_text(ctx: Ctx, text: str, chosen: dict[str, Any] | None = 
     attendee_ids = [int(user_id) for user_id in chosen.get("attendees", [])]
     unknown = []
     for token in draft.people:
-        found = await users.find_people(ctx.session, ctx.me, token)
-        if not found:
+        found = await one_person(ctx, token)
+        if found is None:
             unknown.append(token)
-        elif len(found) > 1:
-            names = ", ".join(u.name for u in found)
-            raise DomainError(_N("Several people match: {names}. Type the full name."), names=names)
-        elif found[0].id not in attendee_ids:
-            attendee_ids.append(found[0].id)
+        elif found.id not in attendee_ids:
+            attendee_ids.append(found.id)
     if unknown:
         note = View(
             body=ctx.tr(

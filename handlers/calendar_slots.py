@@ -14,8 +14,9 @@ from handlers.core import Ctx, Router, pager_row
 from handlers.forms import Field, Form
 from handlers.i18n import N_
 from handlers.markup import Span, bold, join_lines
+from handlers.people import one_person
 from handlers.views import CALLBACK_LIMIT, Button, View
-from services import calendar, calendar_slots, users
+from services import calendar, calendar_slots
 from services.access import get_team_user
 from services.calendar_parse import parse_start
 from services.calendar_recur import key_to_time, occ_key
@@ -106,13 +107,10 @@ async def slots_command(ctx: Ctx) -> Any:
         return View(body=ctx.tr("Whose free time? For example: /slots @anna @petr this week 60m"))
     ids: list[int] = []
     for token in tokens:
-        found = await users.find_people(ctx.session, ctx.me, token)
-        if not found:
+        found = await one_person(ctx, token)
+        if found is None:
             raise DomainError(_N("I don't know anyone called {name} in your team."), name=token)
-        if len(found) > 1:
-            names = ", ".join(u.name for u in found)
-            raise DomainError(_N("Several people match: {names}. Type the full name."), names=names)
-        ids.append(found[0].id)
+        ids.append(found.id)
     length, rest = split_duration(" ".join(PEOPLE.sub(" ", text).split()).lower())
     code = ""
     for key, words in RANGES.items():

@@ -193,6 +193,9 @@ class Ctx:
     # asked in a shared chat, this turn's answers are the person's alone (a personal
     # command or button there, or a form one of them started): so is a form it starts
     keep_private: bool = False
+    # whom the person said they mean by a name several people share ("anna" -> user id):
+    # what they were doing is done again with these (handlers.people_pick)
+    picked: dict[str, int] = field(default_factory=dict)
 
     @property
     def args(self) -> str:

@@ -12,9 +12,10 @@ from handlers.forms import Field, Form
 from handlers.i18n import N_
 from handlers.markup import Span, bold, join_lines
 from handlers.numbered import STAGE, numbered
+from handlers.people import one_person
 from handlers.views import Button, View
 from models.crm import CrmDeal, CrmStage
-from services import crm, crm_deals, crm_products, users
+from services import crm, crm_deals, crm_products
 from services.crm_deals import money, parse_money, split_title_amount
 from services.errors import N_ as _N
 from services.errors import DomainError
@@ -79,12 +80,11 @@ async def deal_command(ctx: Ctx) -> Any:
     owner = None
     named = _PERSON.search(text)  # "/deal Windows 100 тыс @Anna": Anna is responsible
     if named is not None:
-        found = await users.find_people(ctx.session, ctx.me, named.group(1).rstrip(".,"))
-        if len(found) != 1:
+        owner = await one_person(ctx, named.group(1).rstrip(".,"))
+        if owner is None:
             raise DomainError(
                 _N("I don't know anyone called {name} in your team."), name=named.group(1)
             )
-        owner = found[0]
         text = " ".join((text[: named.start()] + text[named.end() :]).split())
     picked = await _pick_pipeline(ctx, text)
     if isinstance(picked, View):

@@ -28,6 +28,7 @@ from handlers.events import Incoming
 from handlers.forms import Form, FormsEngine
 from handlers.i18n import Translator, translator
 from handlers.markup import Span, code
+from handlers.people_pick import settle
 from handlers.views import READER, View
 from services import chats, dialogs, inbox, messages, outbox, teams
 from services.access import Actor
@@ -309,7 +310,8 @@ class Workspace:
             # a new command leaves the dialog that was open, and says so
             dropped = await engine.drop(ctx)
         ctx.keep_private = await _private_here(ctx, spec.personal, spec.lists)
-        reply = _keep_to_the_person(ctx, await spec.handler(ctx))
+        resume = {"command": name, "args": ctx.event.args}
+        reply = _keep_to_the_person(ctx, await settle(ctx, resume, lambda: spec.handler(ctx)))
         if name == "help" and ctx.actor is not None:
             question = await engine.still_open(ctx)
             if question is not None:

@@ -25,9 +25,10 @@ from handlers.groups_input import resolve_group
 from handlers.i18n import N_
 from handlers.markup import Span, bold, join_lines
 from handlers.numbered import numbered
+from handlers.people import one_person
 from handlers.views import Button, View
 from models.feed import Post
-from services import feed, feed_polls, groups, inbox_center, notifications, users
+from services import feed, feed_polls, groups, inbox_center, notifications
 from services.access import get_readable_group
 from services.errors import N_ as _N
 from services.errors import DomainError
@@ -57,8 +58,8 @@ async def targets(ctx: Ctx, text: str) -> tuple[int | None, list[int], str]:
         match = PEOPLE.match(text)
         if match is None:
             break
-        found = await users.find_people(ctx.session, ctx.me, match.group(1))
-        if not found:
+        found = await one_person(ctx, match.group(1))
+        if found is None:
             raise DomainError(
                 _N(
                     "I don't know anyone called {name} in your team. "
@@ -66,10 +67,7 @@ async def targets(ctx: Ctx, text: str) -> tuple[int | None, list[int], str]:
                 ),
                 name=match.group(1),
             )
-        if len(found) > 1:
-            names = ", ".join(u.name for u in found)
-            raise DomainError(_N("Several people match: {names}. Type the full name."), names=names)
-        ids.append(found[0].id)
+        ids.append(found.id)
         text = text[match.end() :]
     if not ids:
         # in a group chat bound to a workgroup, what is posted there is for that group

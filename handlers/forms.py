@@ -306,11 +306,28 @@ class FormsEngine:
                 N_("That is too long: at most {limit} characters."), limit=fld.max_length
             )
             return await self._ask(ctx, form, step, err)
+        from handlers.people import Several
+        from handlers.people_pick import ask_which
+
         try:
             values[fld.name] = await _parsed(ctx, fld, raw, values)
+        except Several as several:  # asked which; the answer is taken again with the pick
+            resume = {"form": name, "step": step, "values": values, "raw": raw}
+            return await ask_which(ctx, several, resume)
         except DomainError as err:
             return await self._ask(ctx, form, step, err)
         return await self._advance(ctx, form, step, values)
+
+    async def resume(self, ctx: Ctx, state: dict[str, Any]) -> Reply:
+        """A form stopped by a name several people share (handlers.people_pick), where it
+        stopped: the answer taken again, or the form submitted again."""
+        form = self.get(state["form"])
+        values = dict(state["values"])
+        if "raw" not in state:
+            return await self._finish(ctx, form, values)
+        step = int(state["step"])
+        await _save(ctx, form, step, {"values": values})
+        return await self._accept(ctx, form.name, step, values, str(state["raw"]))
 
     async def _advance(self, ctx: Ctx, form: Form, step: int, values: dict[str, Any]) -> Reply:
         step = self._next_step(form, values, step + 1)
@@ -323,10 +340,15 @@ class FormsEngine:
         """Submit a filled form. A refusal is said once, with nothing of the form kept:
         it asks again the field `submit` checks, or else ends the dialog; never the same
         error again at every later message."""
+        from handlers.people import Several
+        from handlers.people_pick import ask_which
+
         await dialogs.clear(ctx.session, *_user_key(ctx))
         try:
             async with ctx.session.begin_nested():
                 return await form.submit(ctx, values)
+        except Several as several:  # nothing of it kept: asked which, then submitted again
+            return await ask_which(ctx, several, {"form": form.name, "values": values})
         except DomainError as err:
             names = [fld.name for fld in form.fields]
             if form.checked_on_submit in names:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from handlers.core import Ctx
+from handlers.forms import PERSON_ID
 from handlers.markup import bold
 from handlers.views import Button, View
 from models.teams import User
 from services import users
+from services.access import get_team_user
 from services.errors import N_, DomainError
 
 # "nobody", typed where a person is asked for (an event's guests, a supervisor)
@@ -27,14 +29,68 @@ def nobody_said(text: str) -> str | None:
     return None
 
 
+# the platforms a person may be told apart by
+PLATFORM_NAMES = {"telegram": "Telegram", "slack": "Slack", "console": N_("console")}
+ROLE_LABELS = {"admin": N_("admin"), "employee": N_("employee"), "extranet": N_("extranet")}
+
+
+class Several(DomainError):
+    """Several people match a typed name. What was being done is not kept; the person is
+    asked which one (handlers.people_pick), and it is done again with the answer."""
+
+    def __init__(self, token: str, people: Sequence[User]) -> None:
+        name = token.strip()
+        super().__init__(N_("Several people match {name}. Whom do you mean?"), name=name)
+        self.token = name
+        self.people = list(people)
+
+
+def pick_key(token: str) -> str:
+    """A typed name as the answers to "whom do you mean?" remember it."""
+    return " ".join(token.strip().lstrip("@").split()).casefold().replace("ё", "е")
+
+
 def person_label(user: User) -> str:
     """A person as a list or a button names them: with their @username when they have one."""
     return f"{user.name} (@{user.username})" if user.username else user.name
 
 
+async def person_labels(ctx: Ctx, people: Sequence[User]) -> dict[int, str]:
+    """How a question names each of several people: by name and @username; people who
+    share a name, also by the platforms they use, their groups and their role."""
+    labels = {user.id: person_label(user) for user in people}
+    names = [user.name.casefold() for user in people]
+    shared = [user for user in people if names.count(user.name.casefold()) > 1]
+    if not shared:
+        return labels
+    apart = await users.what_tells_apart(ctx.session, ctx.me, shared)
+    for user in shared:
+        platforms, groups = apart[user.id]
+        said = [ctx.tr.s(PLATFORM_NAMES.get(p, p)) for p in dict.fromkeys(platforms)]
+        said.extend(f"#{name}" for name in groups[:2])
+        said.append(ctx.tr.s(ROLE_LABELS.get(user.role, user.role)))
+        labels[user.id] = f"{labels[user.id]} · {' · '.join(said)}"
+    return labels
+
+
+async def find(ctx: Ctx, token: str) -> list[User]:
+    """The people `token` names; one only where the person already said whom they mean."""
+    found = await users.find_people(ctx.session, ctx.me, token)
+    picked = ctx.picked.get(pick_key(token))
+    return [user for user in found if user.id == picked] or found
+
+
+async def one_person(ctx: Ctx, token: str) -> User | None:
+    """The one person `token` names, None when nobody; several: Several (asked which)."""
+    found = await find(ctx, token)
+    if len(found) > 1:
+        raise Several(token, found)
+    return found[0] if found else None
+
+
 async def pick_person(ctx: Ctx, token: str, action: Callable[[int], str]) -> User | View:
     """One person for `token`; several → a question whose buttons run `action(user_id)`."""
-    found = await users.find_people(ctx.session, ctx.me, token)
+    found = await find(ctx, token)
     if not found:
         raise DomainError(
             N_("I don't know anyone called {name} in your team."), name=token.strip().lstrip("@")
@@ -44,19 +100,22 @@ async def pick_person(ctx: Ctx, token: str, action: Callable[[int], str]) -> Use
     view = View(
         body=ctx.tr("Several people match {name}. Whom do you mean?", name=bold(token.strip()))
     )
+    labels = await person_labels(ctx, found)
     for user in found:
-        view.row(Button(person_label(user)[:60], action(user.id)))
+        view.row(Button(labels[user.id][:60], action(user.id)))
     return view
 
 
 async def person_field(ctx: Ctx, raw: str) -> int:
-    """A form field parser: exactly one person, else a clear question."""
-    found = await users.find_people(ctx.session, ctx.me, raw)
-    if not found:
+    """A form field parser: exactly one person (a pick from a list, by id, too); several
+    are asked about (Several)."""
+    value = raw.strip()
+    picked = value.removeprefix(PERSON_ID)
+    if picked != value and picked.isdigit():
+        return (await get_team_user(ctx.session, ctx.me, int(picked))).id
+    found = await one_person(ctx, value)
+    if found is None:
         raise DomainError(
-            N_("I don't know anyone called {name} in your team."), name=raw.strip().lstrip("@")
+            N_("I don't know anyone called {name} in your team."), name=value.lstrip("@")
         )
-    if len(found) > 1:
-        names = ", ".join(u.name for u in found)
-        raise DomainError(N_("Several people match: {names}. Type the full name."), names=names)
-    return found[0].id
+    return found.id

@@ -15,6 +15,7 @@ from handlers.groups_input import ask_for_group, group_choices, group_question, 
 from handlers.i18n import N_, Translator
 from handlers.markup import Markup, Span, bold
 from handlers.numbered import numbered
+from handlers.people import find, one_person, person_labels
 from handlers.tasks_input import (
     as_moment,
     at_working_time,
@@ -33,7 +34,7 @@ from models.base import utcnow
 from models.groups import Group
 from models.tasks import Task
 from models.teams import User
-from services import drive, groups, outbox, tasks, tasks_work, users
+from services import drive, groups, outbox, tasks, tasks_work
 from services.access import ensure_group_writable
 from services.errors import N_ as _N
 from services.errors import DomainError
@@ -130,24 +131,26 @@ async def create_from_text(
     notes: list[View] = []
     accomplices: list[int] = []
     for index, token in enumerate(people):
-        found_people = await users.find_people(ctx.session, ctx.me, token)
-        if index == 0:
-            values.pop("responsible", None)  # a template's gives way to the one said
-            if len(found_people) == 1:
-                values["responsible"] = found_people[0].id
-                continue
-            cands = found_people or await candidates(ctx, token)
-            values["_cands"] = [[u.name, u.id] for u in cands]
-            msg = (  # the form's own question follows: this says only what went wrong
-                N_("Several people match {name}.")
-                if found_people
-                else N_("I don't know anyone called {name}.")
-            )
-            notes.append(View(body=ctx.tr(msg, name=bold("@" + token)), private=True))
-        elif len(found_people) == 1:
-            accomplices.append(found_people[0].id)
-        else:
-            raise DomainError(_N("I don't know anyone called {name} in your team."), name=token)
+        if index > 0:  # co-executors: several people of one name are asked about
+            accomplice = await one_person(ctx, token)
+            if accomplice is None:
+                raise DomainError(_N("I don't know anyone called {name} in your team."), name=token)
+            accomplices.append(accomplice.id)
+            continue
+        found_people = await find(ctx, token)
+        values.pop("responsible", None)  # a template's gives way to the one said
+        if len(found_people) == 1:
+            values["responsible"] = found_people[0].id
+            continue
+        cands = found_people or await candidates(ctx, token)
+        labels = await person_labels(ctx, cands)
+        values["_cands"] = [[labels[u.id], u.id] for u in cands]
+        msg = (  # the form's own question follows: this says only what went wrong
+            N_("Several people match {name}.")
+            if found_people
+            else N_("I don't know anyone called {name}.")
+        )
+        notes.append(View(body=ctx.tr(msg, name=bold("@" + token)), private=True))
     values["accomplices"] = [*(values.get("accomplices") or ()), *accomplices]  # a template's too
     if "responsible" not in values and not notes:
         values["responsible"] = ctx.me.user_id

@@ -10,11 +10,12 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from handlers.core import Ctx
-from handlers.forms import PERSON_ID, person_answer
+from handlers.forms import person_answer
+from handlers.people import person_field
 from models.base import utcnow
 from models.teams import User
-from services import groups, users
-from services.access import get_team_user, visible_people
+from services import groups
+from services.access import visible_people
 from services.dialogs import get as get_dialog
 from services.errors import N_ as _N
 from services.errors import DomainError
@@ -200,21 +201,9 @@ def as_moment(raw: Any) -> datetime | None:
 
 
 async def parse_person(ctx: Ctx, raw: str) -> int:
-    value = raw.strip()
-    picked = value.removeprefix(PERSON_ID)
-    if picked != value and picked.isdigit():
-        return (await get_team_user(ctx.session, ctx.me, int(picked))).id
-    if value.casefold() in ME_WORDS:
+    if raw.strip().casefold() in ME_WORDS:
         return ctx.me.user_id
-    found = await users.find_people(ctx.session, ctx.me, value)
-    if not found:
-        raise DomainError(
-            _N("I don't know anyone called {name} in your team."), name=value.lstrip("@")
-        )
-    if len(found) > 1:
-        names = ", ".join(u.name for u in found)
-        raise DomainError(_N("Several people match: {names}. Type the full name."), names=names)
-    return found[0].id
+    return await person_field(ctx, raw)
 
 
 async def person_choices(ctx: Ctx) -> list[tuple[str, str]]:

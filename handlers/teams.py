@@ -9,7 +9,7 @@ from handlers.core import ADMINS, Ctx, Router, pager_row
 from handlers.i18n import N_, Translator
 from handlers.markup import Span, bold, code, join_lines, link
 from handlers.menu import menu_view
-from handlers.people import pick_person
+from handlers.people import ROLE_LABELS, pick_person
 from handlers.teams_removal import (
     confirm_removal,
     pick_successor,
@@ -30,8 +30,6 @@ from services.teams import Newcomer
 
 router = Router(__name__)
 ORDER = 10
-
-ROLE_LABELS = {"admin": N_("admin"), "employee": N_("employee"), "extranet": N_("extranet")}
 
 
 def _newcomer(ctx: Ctx) -> Newcomer:

@@ -8,8 +8,7 @@ from handlers.core import Ctx, Router
 from handlers.forms import Field, Form
 from handlers.i18n import N_
 from handlers.markup import bold, code, join_lines
-from handlers.people import person_field, pick_person
-from handlers.teams import ROLE_LABELS
+from handlers.people import ROLE_LABELS, person_field, pick_person
 from handlers.views import Button, View
 from services import users
 from services.access import Actor

@@ -9,8 +9,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models.teams import User
-from services.access import Actor, get_team_user, visible_people
+from models.groups import Group, GroupMember
+from models.teams import Identity, User
+from services.access import Actor, get_team_user, visible_groups, visible_people
 from services.errors import N_, DomainError
 from services.pagination import Page, paginate
 from services.teams import SUPPORTED_LOCALES
@@ -280,6 +281,8 @@ async def find_people(session: AsyncSession, actor: Actor, text: str, limit: int
     """People the actor can see, by @username, exact name, or part of a name.
 
     Exact matches win; otherwise every partial match is returned so the caller can ask.
+    A username is no surer than a name: "@anna" is Anna (@anna) and also another person
+    called exactly Anna, and the caller asks which.
     """
     token = text.strip().lstrip("@").strip()
     if not token:
@@ -291,12 +294,13 @@ async def find_people(session: AsyncSession, actor: Actor, text: str, limit: int
         .scalars()
         .all()
     )
-    if by_username:
-        return list(by_username)
     # SQLite's lower() folds ASCII only, so names are compared on the Python side
     rows: Sequence[User] = (
         (await session.execute(base.order_by(User.name).limit(2000))).scalars().all()
     )
+    if by_username:
+        named = [u for u in rows if _fold(u.name) == _fold(key) and u not in by_username]
+        return [*by_username, *named][:limit]
     return match_names(rows, key, limit)
 
 
@@ -316,3 +320,29 @@ def match_names(rows: Sequence[User], token: str, limit: int = 8) -> list[User]:
 def _fold(name: str) -> str:
     """A name as compared: any case, ё as е (people type either)."""
     return name.casefold().replace("ё", "е")
+
+
+async def what_tells_apart(
+    session: AsyncSession, actor: Actor, people: Sequence[User]
+) -> dict[int, tuple[list[str], list[str]]]:
+    """For people who share a name: the platforms they use and the groups (of those the
+    actor sees) they are in, by id."""
+    ids = sorted({u.id for u in people})
+    out: dict[int, tuple[list[str], list[str]]] = {uid: ([], []) for uid in ids}
+    platforms = await session.execute(
+        select(Identity.user_id, Identity.platform)
+        .where(Identity.user_id.in_(ids), Identity.active.is_(True))
+        .order_by(Identity.platform)
+    )
+    for user_id, platform in platforms.all():
+        out[int(user_id)][0].append(str(platform))
+    seen = visible_groups(actor).with_only_columns(Group.id)
+    groups = await session.execute(
+        select(GroupMember.user_id, Group.name)
+        .join(Group, Group.id == GroupMember.group_id)
+        .where(GroupMember.user_id.in_(ids), Group.id.in_(seen))
+        .order_by(Group.name)
+    )
+    for user_id, name in groups.all():
+        out[int(user_id)][1].append(str(name))
+    return out

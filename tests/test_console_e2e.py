@@ -5,8 +5,11 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from bot.app import App
+from models.calendar import EventAttendee
+from models.groups import Group, GroupMember
 from models.outbox import OutboxMessage
-from models.tasks import Task
+from models.tasks import Task, TaskMember
+from models.teams import User
 from tests.console_driver import ConsoleDriver, invite_code
 
 
@@ -680,3 +683,62 @@ async def test_an_extranet_members_archived_group_is_named_not_an_invite_asked_f
     await boss.say("/groups restore Site")
     out = await lucy.say("/groups")
     assert "Группы (1)" in out and "Ваша группа Site в архиве" not in out, out
+
+
+async def test_a_name_two_people_share_is_asked_about_everywhere(sqlite_app: App) -> None:
+    """Two people called Anna: "@anna" picks neither without asking. The question tells
+    them apart (platform, group, role), and what was typed is done with the one picked."""
+    boss = ConsoleDriver(sqlite_app, user="Boss")
+    await boss.say("/start")
+    await boss.say("/groups new Ops")
+    await boss.say("/as Anna")
+    await boss.say("/as Anna Two")
+    await boss.say("/as Boss")
+    await boss.say("/groups add Ops @Anna Two")
+    await boss.say("/as Anna Two")
+    await boss.say("/me name Anna")
+    await boss.say("/as Boss")
+    async with sqlite_app.workspace.sessionmaker() as session:
+        ids = dict(
+            (await session.execute(select(User.name, User.id).where(User.name != "Boss"))).all()
+        )
+        second = (
+            await session.execute(select(User.id).join(GroupMember).where(User.name == "Anna"))
+        ).scalar_one()
+    assert len(ids) == 1  # both are called Anna
+    out = await boss.say("/task Review PR tomorrow 15:00 @anna")
+    assert "Several people match @anna." in out, out
+    assert "Anna · console · #Ops · employee" in out and "Anna · console · employee" in out
+    out = await boss.press("#Ops")
+    assert "Task #1 created." in out, out
+    # co-executors, an event's people and /groups add with several names: asked the same
+    out = await boss.say("/task Deploy tomorrow 16:00 @Boss @anna")
+    assert "Several people match anna." in out and "Whom do you mean?" in out, out
+    out = await boss.press("#Ops")
+    assert "Task #2 created." in out, out
+    out = await boss.say("/event Standup tomorrow 10:00 30m @anna")
+    assert "Several people match @anna." in out, out
+    out = await boss.press("#Ops")
+    assert "Standup" in out, out
+    await boss.say("/groups new Dev")
+    out = await boss.say("/groups add Dev @Boss @anna")
+    assert "Several people match anna." in out, out
+    out = await boss.say("Anna · console · employee")  # a button's label, typed
+    assert "Anna is now a member of Dev." in out, out
+    async with sqlite_app.workspace.sessionmaker() as session:
+        tasks_ = (await session.execute(select(Task).order_by(Task.id))).scalars().all()
+        helping = (await session.execute(select(TaskMember.user_id, TaskMember.role))).all()
+        dev = (
+            (
+                await session.execute(
+                    select(GroupMember.user_id).join(Group).where(Group.name == "Dev")
+                )
+            )
+            .scalars()
+            .all()
+        )
+        guests = (await session.execute(select(EventAttendee.user_id))).scalars().all()
+    assert tasks_[0].responsible_id == second
+    assert (second, "accomplice") in [(u, str(r)) for u, r in helping]
+    assert second in guests
+    assert second not in dev and len(dev) == 2
