@@ -192,3 +192,27 @@ async def test_a_slot_booked_twice_from_the_same_list_is_refused(
         async with adapter.workspace.sessionmaker() as session:
             count = (await session.execute(select(func.count()).select_from(Event))).scalar_one()
         assert count == 1
+
+async def test_a_username_does_not_silently_win_over_a_namesake(
+    db_url: str, fake: FakeTelegram
+) -> None:
+    """Anna (@anna) in Telegram and another Anna who joined from the console: "@anna"
+    is asked about, the buttons say which is which, and the pick is taken."""
+    from tests.console_driver import ConsoleDriver
+
+    async with running(db_url, fake) as adapter:
+        boss = Chat(fake, Person(101, "Boss", "en", username="boss"))
+        await boss.say("/start", expect=2)
+        out = await boss.say("/invite")
+        code = out[0].text.split(f"https://t.me/{BOT_USERNAME}?start=", 1)[1].split('"', 1)[0]
+        await Chat(fake, Person(202, "Anna", "en", username="anna")).say(f"/start {code}", expect=2)
+        await ConsoleDriver(adapter.app, user="Anna").say(f"/start {code}")
+        out = await boss.say("/task Review PR tomorrow 15:00 @anna", expect=2)
+        text = "\n".join(c.text for c in out)
+        assert "Several people match" in text, text
+        labels = [label for c in out for label, _ in c.buttons]
+        assert "Anna (@anna) · Telegram · employee" in labels, labels
+        assert "Anna · console · employee" in labels, labels
+        out = await boss.press("Anna · console")
+        assert "Task #1 created." in out[0].text, out[0].text
+        assert "Anna" in out[0].text
