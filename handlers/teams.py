@@ -19,11 +19,12 @@ from handlers.teams_removal import (
     restore_by_name,
 )
 from handlers.teams_supervisor import set_from_text
+from handlers.users_link import link_here
 from handlers.views import Button, View
 from models.base import utcnow
 from models.groups import Group
 from models.teams import Team, User
-from services import groups, teams, teams_invites, users
+from services import groups, teams, teams_invites, teams_links, users
 from services.access import require_admin
 from services.errors import DomainError
 from services.teams import Newcomer
@@ -76,6 +77,8 @@ async def _tell_inviter(ctx: Ctx, code_text: str, group: str | None) -> None:
 )
 async def start(ctx: Ctx) -> list[View]:
     code_text = ctx.args.strip()
+    if teams_links.looks_like_code(code_text):
+        return [await link_here(ctx, code_text)]  # this account is someone's on another platform
     if ctx.actor is not None:
         if code_text:  # an invite to another group of the same team: that group is joined
             joined, fresh = await teams_invites.join_group_with_invite(

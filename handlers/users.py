@@ -9,6 +9,7 @@ from handlers.forms import Field, Form
 from handlers.i18n import N_
 from handlers.markup import bold, code, join_lines
 from handlers.people import ROLE_LABELS, person_field, pick_person
+from handlers.users_link import code_view, link_here
 from handlers.views import Button, View
 from services import users
 from services.access import Actor
@@ -60,11 +61,11 @@ def _refresh(ctx: Ctx, user: Any) -> None:
 @router.command(
     "me",
     help=N_("your profile: name, language, time zone, supervisor"),
-    usage=N_("/me [lang ru|en] [tz ZONE] [name NAME] [supervisor @PERSON]"),
+    usage=N_("/me [lang ru|en] [tz ZONE] [name NAME] [supervisor @PERSON] [link [CODE]]"),
     by_role={
         role: (
             N_("your profile: name, language, time zone"),
-            N_("/me [lang ru|en] [tz ZONE] [name NAME]"),
+            N_("/me [lang ru|en] [tz ZONE] [name NAME] [link [CODE]]"),
         )
         for role in ("employee", "extranet")
     },
@@ -91,6 +92,8 @@ async def me_command(ctx: Ctx) -> View:
             return await ctx.start_form("me_name")  # type: ignore[return-value]
         _refresh(ctx, await users.set_name(ctx.session, ctx.me, rest))
         return View(body=ctx.tr("Your name is now {name}.", name=bold(ctx.me.name)))
+    if verb in ("link", "связать"):  # the same person on another platform
+        return await link_here(ctx, rest) if rest else await code_view(ctx)
     if verb in ("supervisor", "boss", "руководитель"):
         users.may_set_supervisors(ctx.me)  # refused before any question is asked
         if not rest:
@@ -104,7 +107,10 @@ async def me_command(ctx: Ctx) -> View:
         await users.set_supervisor(ctx.session, ctx.me, ctx.me.user_id, picked.id)
         return View(body=ctx.tr("Supervisor: {name}", name=bold(picked.name)))
     return View(
-        body=ctx.tr("Use /me lang ru|en, /me tz ZONE, /me name NAME or /me supervisor @PERSON.")
+        body=ctx.tr(
+            "Use /me lang ru|en, /me tz ZONE, /me name NAME, /me supervisor @PERSON, or "
+            "/me link to use your account on another platform too."
+        )
     )
 
 

@@ -3,11 +3,15 @@ and the invites that still work."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+import re
+from datetime import timedelta
+
+from sqlalchemy import select, update
 
 from bot.app import App
+from models.base import utcnow
 from models.tasks import Task
-from models.teams import User
+from models.teams import LinkCode, User
 from tests.console_driver import ConsoleDriver, invite_code
 
 
@@ -628,3 +632,53 @@ async def test_removing_someone_from_the_team_names_their_groups_chats(sqlite_ap
             select(func.count()).select_from(OutboxMessage).where(OutboxMessage.kind == "kick")
         )
     assert kicks == 0
+
+
+
+def _link_code(out: str) -> str:
+    match = re.search(r"/me link (\S+)", out)
+    assert match, out
+    return match.group(1)
+
+
+async def test_a_person_links_another_account_with_a_one_time_code(sqlite_app: App) -> None:
+    """Anna joined again from another account, as a second Anna with nothing: a code she
+    asks for on her first account makes the second one hers; it works once and shortly,
+    and an account whose person has work of their own elsewhere is refused, with why."""
+    boss = ConsoleDriver(sqlite_app, user="Boss")
+    await boss.say("/start")
+    code = invite_code(await boss.say("/invite"))
+    anna = ConsoleDriver(sqlite_app, user="Anna")
+    await anna.say(f"/start {code}")
+    await boss.say("/task Review PR tomorrow 15:00 @Anna")
+    laptop = ConsoleDriver(sqlite_app, user="Anna laptop")
+    await laptop.say(f"/start {code}")
+    await laptop.say("/me name Anna")
+    assert "Tasks — I do (0)" in await laptop.say("/tasks")
+
+    out = await anna.say("/me link")
+    assert "Your link code:" in out and "within 10 minutes" in out, out
+    link = _link_code(out)
+    out = await laptop.say(f"/me link {link}")
+    assert "Linked: this account is now Anna's, with everything of theirs." in out, out
+    assert "Review PR" in await laptop.say("/tasks")
+    assert "People (2)" in await boss.say("/people")  # the empty second Anna is gone
+    async with sqlite_app.workspace.sessionmaker() as session:
+        stored = (await session.execute(select(LinkCode))).scalars().all()
+    assert stored == []  # used once
+
+    out = await ConsoleDriver(sqlite_app, user="Eve").say(f"/start {link}")
+    assert "This link code is not valid or has expired." in out, out
+
+    zed = ConsoleDriver(sqlite_app, user="Zed", lang="ru")
+    await zed.say("/start")
+    await zed.say("/task Своя задача завтра 10:00")
+    out = await zed.say(f"/me link {_link_code(await anna.say('/me link'))}")
+    assert "Этот аккаунт — Zed из команды" in out and "есть задачи или другая работа" in out, out
+    assert "Своя задача" in await zed.say("/tasks")
+
+    late = _link_code(await anna.say("/me link"))
+    async with sqlite_app.workspace.sessionmaker() as session, session.begin():
+        await session.execute(update(LinkCode).values(expires_at=utcnow() - timedelta(seconds=1)))
+    out = await ConsoleDriver(sqlite_app, user="Eve").say(f"/start {late}")
+    assert "This link code is not valid or has expired." in out, out

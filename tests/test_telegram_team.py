@@ -193,6 +193,33 @@ async def test_a_slot_booked_twice_from_the_same_list_is_refused(
             count = (await session.execute(select(func.count()).select_from(Event))).scalar_one()
         assert count == 1
 
+async def test_a_console_person_links_their_telegram_account(
+    db_url: str, fake: FakeTelegram
+) -> None:
+    """A code asked for in the console, sent with /start from Telegram by someone the bot
+    does not know there: the Telegram account is the same person, with her tasks."""
+    from tests.console_driver import ConsoleDriver, invite_code
+
+    async with running(db_url, fake) as adapter:
+        boss = ConsoleDriver(adapter.app, user="Boss")
+        await boss.say("/start")
+        anna = ConsoleDriver(adapter.app, user="Anna", lang="ru")
+        await anna.say(f"/start {invite_code(await boss.say('/invite'))}")
+        await boss.say("/task Review PR tomorrow 15:00 @Anna")
+        out = await anna.say("/me link")
+        assert "Ваш код привязки:" in out and "В течение 10 минут" in out, out
+        link = out.split("/me link ", 1)[1].split()[0]
+
+        phone = Chat(fake, Person(303, "Anna P", "ru", username="anna_p"))
+        out = await phone.say(f"/start {link}")
+        assert "Готово: теперь этот аккаунт принадлежит пользователю <b>Anna</b>" in out[0].text
+        out = await phone.say("/tasks")
+        assert "(1)" in out[0].text, out[0].text
+        assert any("Review PR" in label for label, _ in out[0].buttons), out[0].buttons
+        out = await phone.say(f"/start {link}")  # used once
+        assert "Этот код привязки неверен или устарел." in out[0].text, out[0].text
+
+
 async def test_a_username_does_not_silently_win_over_a_namesake(
     db_url: str, fake: FakeTelegram
 ) -> None:
