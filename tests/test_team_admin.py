@@ -634,7 +634,6 @@ async def test_removing_someone_from_the_team_names_their_groups_chats(sqlite_ap
     assert kicks == 0
 
 
-
 def _link_code(out: str) -> str:
     match = re.search(r"/me link (\S+)", out)
     assert match, out

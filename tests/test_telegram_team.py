@@ -193,6 +193,7 @@ async def test_a_slot_booked_twice_from_the_same_list_is_refused(
             count = (await session.execute(select(func.count()).select_from(Event))).scalar_one()
         assert count == 1
 
+
 async def test_a_console_person_links_their_telegram_account(
     db_url: str, fake: FakeTelegram
 ) -> None:
