@@ -28,7 +28,8 @@ from handlers.events import Incoming
 from handlers.forms import Form, FormsEngine
 from handlers.i18n import Translator, translator
 from handlers.markup import Span, code
-from handlers.people_pick import settle
+from handlers.people import Several
+from handlers.people_pick import ask_which
 from handlers.views import READER, View
 from services import chats, dialogs, inbox, messages, outbox, teams
 from services.access import Actor
@@ -163,6 +164,8 @@ class Workspace:
         except _Rejected as rejected:
             await self._keep_joined(event, joined)
             return [rejected.view]
+        except Several as several:  # nothing of the command kept: asked whom they meant
+            return await self._ask_which(event, several, tr)
         except DomainError as err:
             await self._keep_joined(event, joined)
             return [error_view(tr, err)]
@@ -180,6 +183,29 @@ class Workspace:
                     private=True,
                 )
             ]
+
+    async def _ask_which(self, event: Incoming, several: Several, tr: Translator) -> list[View]:
+        """A command that named several people: its unit of work is gone, and a new one
+        asks which of them was meant (handlers.people_pick); the answer runs the command
+        again. Asked here, not under a savepoint around every command, which would cost
+        each update two statements more."""
+        spec = self.registry.commands.get(event.command)
+        async with self.sessionmaker() as session, session.begin():
+            actor, _stale = await self._actor(session, event)
+            if event.kind != "command" or spec is None or actor is None:
+                return [error_view(tr, several)]
+            ctx = Ctx(
+                session=session,
+                event=event,
+                actor=actor,
+                tr=translator(actor.locale, actor.timezone, shared=not event.chat.private),
+                services=self.services,
+                registry=self.registry,
+            )
+            ctx.keep_private = await _private_here(ctx, spec.personal, spec.lists)
+            await several.reload(session)
+            resume = {"command": event.command, "args": event.args}
+            return _as_list(_keep_to_the_person(ctx, await ask_which(ctx, several, resume)))
 
     async def _keep_joined(self, event: Incoming, joined: list[Newcomer]) -> None:
         """A first command that failed ("task 1": not found) took the person's joining
@@ -310,8 +336,7 @@ class Workspace:
             # a new command leaves the dialog that was open, and says so
             dropped = await engine.drop(ctx)
         ctx.keep_private = await _private_here(ctx, spec.personal, spec.lists)
-        resume = {"command": name, "args": ctx.event.args}
-        reply = _keep_to_the_person(ctx, await settle(ctx, resume, lambda: spec.handler(ctx)))
+        reply = _keep_to_the_person(ctx, await spec.handler(ctx))
         if name == "help" and ctx.actor is not None:
             question = await engine.still_open(ctx)
             if question is not None:

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from handlers.core import Ctx
 from handlers.forms import PERSON_ID
 from handlers.markup import bold
@@ -43,6 +46,13 @@ class Several(DomainError):
         super().__init__(N_("Several people match {name}. Whom do you mean?"), name=name)
         self.token = name
         self.people = list(people)
+        self.ids = [user.id for user in people]  # read while their unit of work lives
+
+    async def reload(self, session: AsyncSession) -> None:
+        """The people again, in a new unit of work (the one that raised this is gone)."""
+        found = await session.execute(select(User).where(User.id.in_(self.ids)))
+        by_id = {user.id: user for user in found.scalars()}
+        self.people = [by_id[uid] for uid in self.ids if uid in by_id]
 
 
 def pick_key(token: str) -> str:
