@@ -3,6 +3,7 @@ by group), sorted by deadline, paginated."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -41,6 +42,7 @@ CODES = {
     "overdue": "x",
     "done": "f",
     "group": "g",
+    "mine": "m",  # with a due: every task I am on due then
 }
 BY_CODE = {v: k for k, v in CODES.items()}
 WORDS = {
@@ -69,26 +71,95 @@ WORDS = {
     "закрытые": "done",
 }
 SEARCH_WORDS = {"search", "find", "найти", "поиск", "искать", "найди"}
+# due today, this week, next week (services.tasks_due): alone, after a filter, or
+# before or after a #group
+DUE_NAMES = {
+    "today": N_("Due today"),
+    "week": N_("Due this week"),
+    "nextweek": N_("Due next week"),
+}
+DUE_CODES = {"today": "t", "week": "w", "nextweek": "n"}
+DUE_BY_CODE = {v: k for k, v in DUE_CODES.items()}
+_DUE = (
+    r"(?:(?:due|на|к|до)\s+)?(?:(?P<today>today|сегодня)"
+    r"|(?P<nextweek>(?:next|следующ\w*)\s+(?:week|недел\w*)|next-?week)"
+    r"|(?P<week>(?:(?:this|эт\w*|текущ\w*)\s+)?(?:week|недел\w*)))"
+)
+_DUE_HEAD = re.compile(rf"{_DUE}(?:\s+|$)", re.IGNORECASE)
+_DUE_TAIL = re.compile(rf"\s+{_DUE}$", re.IGNORECASE)
 
 
-async def list_view(ctx: Ctx, flt: str, page_no: int, group_id: int | None = None) -> View:
-    page = await tasks.list_tasks(
-        ctx.session, ctx.me, flt, group_id=group_id, page=page_no, per_page=ctx.services.page_size
+def _due_of(match: re.Match[str]) -> str:
+    return next(kind for kind in DUE_CODES if match[kind])
+
+
+def read_filters(arg: str) -> tuple[str | None, str | None, str]:
+    """`[filter] [due] [rest]` in either order, and a due said after a #group: the
+    filter, the due and what is left ("#Sprint 12")."""
+    flt: str | None = None
+    due: str | None = None
+    rest = arg.strip()
+    for _ in range(2):
+        word, _, tail = rest.partition(" ")
+        if flt is None and word.casefold() in WORDS:
+            flt, rest = WORDS[word.casefold()], tail.strip()
+        elif due is None and (head := _DUE_HEAD.match(rest)):
+            due, rest = _due_of(head), rest[head.end() :].strip()
+    if due is None and rest.startswith("#") and (tail_due := _DUE_TAIL.search(rest)):
+        if rest[: tail_due.start()].strip('#" '):  # not a group called "Week"
+            due, rest = _due_of(tail_due), rest[: tail_due.start()].strip()
+    return flt, due, rest
+
+
+def _title(ctx: Ctx, flt: str, due: str | None, count: int) -> Markup:
+    if due is None:
+        return ctx.tr(
+            "Tasks — {filter} ({count})", filter=bold(ctx.tr.s(FILTER_NAMES[flt])), count=str(count)
+        )
+    if flt == "mine":
+        return ctx.tr(
+            "Tasks — {filter} ({count})", filter=bold(ctx.tr.s(DUE_NAMES[due])), count=str(count)
+        )
+    return ctx.tr(
+        "Tasks — {filter} · {due} ({count})",
+        filter=bold(ctx.tr.s(FILTER_NAMES[flt])),
+        due=bold(ctx.tr.s(DUE_NAMES[due])),
+        count=str(count),
     )
+
+
+async def list_view(
+    ctx: Ctx, flt: str, page_no: int, group_id: int | None = None, due: str | None = None
+) -> View:
+    page = await tasks.list_tasks(
+        ctx.session,
+        ctx.me,
+        flt,
+        group_id=group_id,
+        page=page_no,
+        per_page=ctx.services.page_size,
+        due=due,
+    )
+    due_code = DUE_CODES[due] if due else ""
     if flt == "group" and group_id is not None:
         group: Group = await get_readable_group(ctx.session, ctx.me, group_id)
-        title = ctx.tr("Tasks of {group} ({count})", group=bold(group.name), count=str(page.total))
+        title = (
+            ctx.tr("Tasks of {group} ({count})", group=bold(group.name), count=str(page.total))
+            if due is None
+            else ctx.tr(
+                "Tasks of {group} · {due} ({count})",
+                group=bold(group.name),
+                due=bold(ctx.tr.s(DUE_NAMES[due])),
+                count=str(page.total),
+            )
+        )
         if group.is_project:
             when = ctx.tr.when(group.deadline) if group.deadline else ctx.tr.s("no deadline")
             title = [*title, *ctx.tr("\nProject deadline: {when}", when=when)]
-        action = f"tl:g:{group_id}"
+        action = f"tl:g{due_code}:{group_id}"
     else:
-        title = ctx.tr(
-            "Tasks — {filter} ({count})",
-            filter=bold(ctx.tr.s(FILTER_NAMES[flt])),
-            count=str(page.total),
-        )
-        action = f"tl:{CODES[flt]}"
+        title = _title(ctx, flt, due, page.total)
+        action = f"tl:{CODES[flt]}{due_code}"
     view = View(body=list(title))
     joinable = None
     if flt == "group" and group_id is not None and not ctx.me.is_admin:
@@ -116,24 +187,36 @@ async def list_view(ctx: Ctx, flt: str, page_no: int, group_id: int | None = Non
         view.row(Button(task_label(ctx.tr, task, who=who), f"t:o:{task.id}"))
     view.row(*pager_row(ctx, page, action))
     filters = [
-        Button(("• " if f == flt else "") + ctx.tr.s(name), f"tl:{CODES[f]}:1")
+        Button(("• " if f == flt and due is None else "") + ctx.tr.s(name), f"tl:{CODES[f]}:1")
         for f, name in FILTER_NAMES.items()
     ]
     view.row(*filters[:3])
     view.row(*filters[3:], Button(ctx.tr.s("New task"), "tc"))
+    # due today / this week / next week: of the group on its list, else of mine; the
+    # chosen one pressed again takes the due away
+    whose = f"g{{}}:{group_id}" if flt == "group" else "m{}"
+    view.row(
+        *(
+            Button(
+                ("• " if kind == due else "") + ctx.tr.s(name),
+                f"tl:{whose.format('' if kind == due else DUE_CODES[kind])}:1",
+            )
+            for kind, name in DUE_NAMES.items()
+        )
+    )
     return view
 
 
-async def group_list(ctx: Ctx, group_id: int, page_no: int) -> View:
+async def group_list(ctx: Ctx, group_id: int, page_no: int, due: str | None = None) -> View:
     """A group's task list. In the group's own chat it is everyone's message there,
     whoever asked or turned its page: the whole list, in the team's language; someone
     who would see only their own part of it (not in the group) gets that privately."""
     bound = await ctx.chat_group()
     if bound is None or bound.id != group_id:
-        return await list_view(ctx, "group", page_no, group_id)
+        return await list_view(ctx, "group", page_no, group_id, due)
     if ctx.me.is_admin or await is_member(ctx.session, group_id, ctx.me.user_id):
-        return await ctx.for_everyone(lambda: list_view(ctx, "group", page_no, group_id))
-    view = await list_view(ctx, "group", page_no, group_id)
+        return await ctx.for_everyone(lambda: list_view(ctx, "group", page_no, group_id, due))
+    view = await list_view(ctx, "group", page_no, group_id, due)
     ctx.for_me(view)
     return view
 
@@ -250,10 +333,13 @@ async def time_action(ctx: Ctx) -> Any:
 
 @router.command(
     "tasks",
-    help=N_("your tasks: I do, I help, I created, I observe, overdue, done, #group; search"),
+    help=N_(
+        "your tasks: I do, I help, I created, I observe, overdue, done, due today, this "
+        "week or next week, #group; search"
+    ),
     usage=N_(
-        "/tasks [do|help|created|observe|overdue|done|#group] · /tasks search WORDS · "
-        "/tasks time [week] [@person|#group]"
+        "/tasks [do|help|created|observe|overdue|done] [today|week|next week] [#group] · "
+        "/tasks search WORDS · /tasks time [week] [@person|#group]"
     ),
     lists=True,
 )
@@ -269,16 +355,23 @@ async def tasks_command(ctx: Ctx) -> Any:
         return await list_view(ctx, "do", 1)
     if head in SEARCH_WORDS:
         return ctx.for_me(await search_view(ctx, arg[len(head) :]))
-    if arg.startswith("#"):
-        group_id = await resolve_group(ctx, arg.lstrip("#").strip('"'))
-        return await list_view(ctx, "group", 1, group_id)
-    if arg.casefold() not in WORDS:  # a group's name, or else the words of a search
+    flt, due, rest = read_filters(arg)
+    if flt is None and rest.startswith("#"):
+        group_id = await resolve_group(ctx, rest.lstrip("#").strip('"'))
+        return await list_view(ctx, "group", 1, group_id, due)
+    if flt is None and due is not None:
+        if rest and await groups.find_groups(ctx.session, ctx.me, rest.strip('"'), to_read=True):
+            return await list_view(ctx, "group", 1, await resolve_group(ctx, rest.strip('"')), due)
+        bound = await ctx.chat_group() if not rest else None
+        if bound is not None:  # in a group's chat, as /tasks there: the group's
+            return await group_list(ctx, bound.id, 1, due)
+    if rest:  # a group's name, or else the words of a search
         if await groups.find_groups(ctx.session, ctx.me, arg.strip('"'), to_read=True):
             group_id = await resolve_group(ctx, arg.strip('"'))
             return await list_view(ctx, "group", 1, group_id)
         note = ctx.tr("“{text}” is neither a filter nor a group; tasks with these words:", text=arg)
         return ctx.for_me(await search_view(ctx, arg, note))
-    return ctx.for_me(await list_view(ctx, WORDS[arg.casefold()], 1))
+    return ctx.for_me(await list_view(ctx, flt or "mine", 1, due=due))
 
 
 async def search_view(ctx: Ctx, text: str, note: Markup | None = None) -> View:
@@ -303,12 +396,15 @@ async def search_view(ctx: Ctx, text: str, note: Markup | None = None) -> View:
 @router.action("tl", lists=True)
 async def list_action(ctx: Ctx) -> Any:
     code = ctx.action_args[0] if ctx.action_args else "d"
-    flt = BY_CODE.get(code, "do")
+    flt = BY_CODE.get(code[:1], "do")
+    due = DUE_BY_CODE.get(code[1:2])
     if flt == "group":
-        view = await group_list(ctx, ctx.int_arg(1), ctx.page_arg(2))
+        view = await group_list(ctx, ctx.int_arg(1), ctx.page_arg(2), due)
         view.edit = True
         return view
-    view = await list_view(ctx, flt, ctx.page_arg(1))
+    if flt == "mine" and due is None:  # "every task I am on" is a list only with a due
+        flt = "do"
+    view = await list_view(ctx, flt, ctx.page_arg(1), due=due)
     view.edit = True
     return ctx.for_me(view)
 

@@ -30,6 +30,7 @@ from services.access import (
 from services.errors import N_, DomainError, forbidden, not_found
 from services.groups import is_member
 from services.pagination import Page, paginate
+from services.tasks_due import due_window
 
 TITLE_MAX = 2000
 DESCRIPTION_MAX = 20000
@@ -46,7 +47,7 @@ PENDING, IN_PROGRESS, AWAITING, COMPLETED, DEFERRED, PAUSED = (
 )
 STATUSES = (PENDING, IN_PROGRESS, AWAITING, COMPLETED, DEFERRED, PAUSED)
 ACCOMPLICE, AUDITOR = "accomplice", "auditor"
-FILTERS = ("do", "help", "created", "observe", "overdue", "group", "all", "done")
+FILTERS = ("do", "help", "created", "observe", "overdue", "group", "all", "done", "mine")
 
 
 def due_sort(deadline: datetime | None) -> datetime:
@@ -371,13 +372,26 @@ async def list_tasks(
     per_page: int = 10,
     include_closed: bool = False,
     now: datetime | None = None,
+    due: str | None = None,
 ) -> Page[Task]:
-    """One filter of the task list, sorted by deadline (none last), paginated."""
+    """One filter of the task list, sorted by deadline (none last), paginated; `due`
+    (today, week, nextweek: tasks_due.DUE) keeps those due then, in the actor's days.
+    "mine" is every task the actor is on (as overdue counts them)."""
     if flt not in FILTERS:
         raise DomainError(N_("This button is out of date. Open the list again."))
     uid = actor.user_id
     query = visible_tasks(actor)
-    if flt == "do":
+    if due is not None:
+        start, end = await due_window(session, actor, due, now)
+        query = query.where(Task.deadline >= start, Task.deadline < end)
+    mine = or_(
+        Task.responsible_id == uid,
+        Task.creator_id == uid,
+        Task.id.in_(_member_task_ids(uid)),
+    )
+    if flt == "mine":
+        query = query.where(mine)
+    elif flt == "do":
         query = query.where(Task.responsible_id == uid)
     elif flt == "help":
         query = query.where(Task.id.in_(_member_task_ids(uid, ACCOMPLICE)))
@@ -386,28 +400,13 @@ async def list_tasks(
     elif flt == "observe":
         query = query.where(Task.id.in_(_member_task_ids(uid, AUDITOR)))
     elif flt == "done":  # completed, the latest first: mine, or of tasks I am on
-        query = query.where(
-            or_(
-                Task.responsible_id == uid,
-                Task.creator_id == uid,
-                Task.id.in_(_member_task_ids(uid)),
-            ),
-            Task.status == COMPLETED,
-        )
+        query = query.where(mine, Task.status == COMPLETED)
         return await paginate(
             session, query.order_by(Task.completed_at.desc(), Task.id.desc()), page, per_page
         )
     elif flt == "overdue":
         now = now or utcnow()
-        query = query.where(
-            or_(
-                Task.responsible_id == uid,
-                Task.creator_id == uid,
-                Task.id.in_(_member_task_ids(uid)),
-            ),
-            Task.due_sort < now,
-            deadline_counts_sql(),
-        )
+        query = query.where(mine, Task.due_sort < now, deadline_counts_sql())
     elif flt == "group":
         if group_id is None:
             raise DomainError(N_("Which group? For example: /tasks #Sales"))

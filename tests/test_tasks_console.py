@@ -2038,3 +2038,78 @@ async def test_a_negative_task_number_is_no_new_task(sqlite_app: App) -> None:
         assert out.startswith("Not found, or you have no access to it."), (line, out)
     out = await boss.say("/tasks")
     assert "#1" not in out, out
+
+async def test_tasks_due_today_this_week_and_next_week_in_the_person_s_days(
+    sqlite_app: App,
+) -> None:
+    """/tasks today, week and next week (alone, after a filter, with a #group, by the
+    list's buttons) count the person's own days; the week starts as their working week."""
+    from services.tasks_due import week_start
+    from services.timeman_schedules import Schedule
+
+    boss, anna = await team(sqlite_app, "en", "Boss", "Anna")
+    await boss.say("/groups new Sprint")
+    actor = await actor_of(sqlite_app, "Boss")
+    anna_id = (await actor_of(sqlite_app, "Anna")).user_id
+    zone = ZoneInfo(actor.timezone)
+    today = datetime.now(zone).date()
+    monday = today - timedelta(days=today.weekday())
+
+    def at(day: Any, hour: int) -> datetime:
+        return datetime(day.year, day.month, day.day, hour, tzinfo=zone)
+
+    async with sqlite_app.workspace.sessionmaker() as s, s.begin():
+        sprint = (await s.scalars(select(Group).where(Group.name == "Sprint"))).one()
+        made = at(monday, 0) - timedelta(days=1)
+        for title, deadline, group_id in (
+            ("Today thing", at(today, 12), None),
+            ("Sunday thing", at(monday + timedelta(days=6), 20), None),
+            ("Next Monday thing", at(monday + timedelta(days=7), 10), None),
+            ("Far thing", at(monday + timedelta(days=21), 10), None),
+            ("Sprint review", at(monday + timedelta(days=8), 15), sprint.id),
+        ):
+            await tasks.create_task(
+                s,
+                actor,
+                title,
+                deadline=deadline,
+                group_id=group_id,
+                responsible_id=anna_id if group_id else None,
+                now=made,
+            )
+
+    out = await boss.say("/tasks week")
+    assert "Tasks — Due this week (" in out and "Today thing" in out, out
+    assert "Sunday thing" in out and "Next Monday" not in out and "Far thing" not in out, out
+    assert "Sprint review" not in out, out  # Anna's, and due next week
+    out = await boss.say("/tasks today")
+    assert "Tasks — Due today" in out and "Today thing" in out and "Far thing" not in out, out
+    out = await boss.press("Due next week")
+    assert "Tasks — Due next week (2)" in out, out
+    assert "Next Monday thing" in out and "Sprint review" in out and "Today thing" not in out
+    out = await boss.say("/tasks created next week")
+    assert "Tasks — I created · Due next week (2)" in out, out
+    out = await anna.say("/tasks next week #Sprint")
+    assert "Tasks of Sprint · Due next week (1)" in out and "Sprint review" in out, out
+    out = await anna.say("/tasks #Sprint week")
+    assert "Tasks of Sprint · Due this week (0)" in out, out
+    out = await anna.press("• Due this week")  # pressed again: the whole group's list
+    assert "Tasks of Sprint (1)" in out, out
+    out = await boss.say("/tasks search week")  # a search still searches
+    assert "Tasks with “week” (0)" in out, out
+    # the week as the person works it: Sunday to Thursday starts on Sunday
+    assert week_start(monday + timedelta(days=3), Schedule(weekdays="71234")) == monday - (
+        timedelta(days=1)
+    )
+    assert week_start(monday + timedelta(days=6), Schedule()) == monday
+    # in Russian
+    ru = (await marketing(sqlite_app))["Анна"]
+    ru_actor = await actor_of(sqlite_app, "Анна")
+    async with sqlite_app.workspace.sessionmaker() as s, s.begin():
+        await tasks.create_task(s, ru_actor, "Макет", deadline=at(today, 12), now=made)
+    out = await ru.say("/tasks неделя")
+    assert "Задачи — Срок на этой неделе (1)" in out and "Макет" in out, out
+    out = await ru.say("/tasks на следующей неделе")
+    assert "Задачи — Срок на следующей неделе (0)" in out, out
+    out = await ru.say("/tasks сегодня")
+    assert "Задачи — Срок сегодня (1)" in out, out
