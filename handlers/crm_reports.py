@@ -8,8 +8,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from handlers.core import Ctx, Router
-from handlers.i18n import N_, Translator
+from handlers.i18n import N_
 from handlers.markup import Span, bold, join_lines
+from handlers.periods import period_label
 from handlers.views import Button, View
 from services import crm_fields, crm_reports
 from services.crm import settings_of, source_of
@@ -98,22 +99,6 @@ async def _period(ctx: Ctx, words: list[str]) -> tuple[Period, str]:
     zone = await crm_reports.team_zone(ctx.session, ctx.me)
     today = datetime.now(UTC).astimezone(ZoneInfo(zone)).date()
     return parse_period(" ".join(words), today), zone
-
-
-def period_label(tr: Translator, period: Period) -> str:
-    """A report period as its title names it: "November 2025", "Q3 2026", "2026"."""
-    first = period.first
-    if first is None:
-        return tr.s("all time")
-    if period.kind == "d":
-        return tr.day(first)
-    if period.kind == "w":
-        return tr.s("{first} – {last}", first=tr.day(first), last=tr.day(period.last))
-    if period.kind == "m":
-        return tr.month(f"{first.year:04d}-{first.month:02d}")
-    if period.kind == "q":
-        return tr.s("Q{n} {year}", n=(first.month - 1) // 3 + 1, year=first.year)
-    return str(first.year)
 
 
 async def render(

@@ -13,6 +13,7 @@ from handlers.forms import Field, Form
 from handlers.groups_archive import archive_group, restore_group
 from handlers.groups_input import resolve_group
 from handlers.groups_members import change_members, member_change, members_view
+from handlers.groups_report import REPORT_WORDS, default_period, report_command
 from handlers.i18n import N_
 from handlers.markup import Markup, Span, bold, join_lines
 from handlers.tasks_input import as_moment, parse_deadline
@@ -49,6 +50,7 @@ _VERBS = {
     "archive",
     "архив",
     "архивировать",
+    *REPORT_WORDS,
 }
 RESTORE_WORDS = {"restore", "unarchive", "восстановить", "вернуть"}
 ORDER = 40
@@ -124,6 +126,8 @@ async def card_view(ctx: Ctx, group: Group) -> View:
     elif group.owner_id != ctx.me.user_id:
         row.append(Button(ctx.tr.s("Leave"), f"grp:x:{group.id}"))
     row.append(Button(ctx.tr.s("Members"), f"grp:u:{group.id}:1"))
+    if member is not None or ctx.me.is_admin:  # its work is its members' to read
+        row.append(Button(ctx.tr.s("Report"), f"grr:{group.id}:{default_period(ctx, group).key}:1"))
     view.row(*row)
     manager = (
         ctx.me.is_admin
@@ -146,7 +150,8 @@ async def card_view(ctx: Ctx, group: Group) -> View:
     "groups",
     help=N_("workgroups and projects"),
     usage=N_(
-        "/groups [new|join|leave|members|add|remove|owner|open|close|project|archive|restore] ..."
+        "/groups [new|join|leave|members|add|remove|owner|open|close|project|archive|restore|"
+        "report] ..."
     ),
 )
 async def groups_command(ctx: Ctx) -> Any:
@@ -177,6 +182,9 @@ async def groups_command(ctx: Ctx) -> Any:
         return await card_view(ctx, group)
     if not rest:
         raise DomainError(_N("Which group? For example: /groups {verb} Sales"), verb=verb)
+    if verb in REPORT_WORDS:  # an archived group's too: its work is read as before
+        group, tail = await resolve_group(ctx, rest, to_read=True)
+        return await report_command(ctx, group, tail)
     group, tail = await resolve_group(ctx, rest)
     if verb in ("show", "open-card", "показать"):
         return await card_view(ctx, group)

@@ -14,8 +14,9 @@ from handlers.i18n import N_, Translator, short_day
 from handlers.markup import Span, bold, join_lines
 from handlers.views import Attachment, Button, View
 from models.base import utcnow
-from services import timeman, timeman_sheet
+from services import groups_report, timeman, timeman_sheet
 from services.errors import pN_
+from services.parsing_days import midnight
 from services.spreadsheet import csv_text, list_separator
 
 router = Router(__name__)
@@ -78,24 +79,38 @@ def _violations(tr: Translator, counts: dict[str, int]) -> str:
     return ", ".join(f"{names.get(k, k)}: {v}" for k, v in sorted(counts.items()))
 
 
-def sheet_text(tr: Translator, rows: list[Any], first: date, last: date) -> list[Any]:
+def sheet_text(
+    tr: Translator, rows: list[Any], first: date, last: date, on_tasks: dict[int, int] | None = None
+) -> list[Any]:
+    """`on_tasks`: a group's timesheet, with the seconds each member logged on the
+    group's tasks beside their working time (a working day is the person's, not the
+    group's: it is said, so that 0 h there does not read as no work on the group)."""
     from babel.dates import format_date
 
     span = f"{format_date(first, 'd MMM', locale=tr.lang)} – {format_date(last, 'd MMM yyyy', locale=tr.lang)}"
     lines: list[Any] = [bold(tr.s("Timesheet, {period}", period=span))]
-    for row in rows:
+    if on_tasks is not None:
         lines.append(
-            [
-                bold(row.user.name),
-                Span(" — "),
-                *tr.n(
-                    "{total} h in {n} day",
-                    "{total} h in {n} days",
-                    len(row.days),
-                    total=hours(row.total, tr.lang),
-                ),
-            ]
+            tr(
+                "Working time is what each member clocked in, for all their work, not for "
+                "this group alone; beside it, the time they logged on the group's tasks."
+            )
         )
+    for row in rows:
+        line = [
+            bold(row.user.name),
+            Span(" — "),
+            *tr.n(
+                "{total} h in {n} day",
+                "{total} h in {n} days",
+                len(row.days),
+                total=hours(row.total, tr.lang),
+            ),
+        ]
+        if on_tasks is not None:
+            spent = tr.duration(timedelta(seconds=on_tasks.get(row.user.id, 0)))
+            line += [Span(" · "), *tr("{time} on the group's tasks", time=spent)]
+        lines.append(line)
         if row.violations:
             lines.append(tr("Violations: {list}", list=_violations(tr, row.violations)))
         if len(rows) == 1:
@@ -235,8 +250,13 @@ async def sheet_view(
         view = View(body=ctx.tr("Timesheet as a chart."))
         view.image = Attachment(f"timesheet-{first.isoformat()}.png", png, "image/png")
         return view
+    on_tasks = None
+    if target == "g":  # the time on the group's tasks, in the reader's days
+        tz = ctx.me.timezone
+        start, end = midnight(first, tz), midnight(last + timedelta(days=1), tz)
+        on_tasks = await groups_report.group_time(ctx.session, ctx.me, target_id, start, end)
     # every page under the heading: "Timesheet, 3 Mar – 9 Mar 2025"
-    heading, *lines = sheet_text(ctx.tr, rows, first, last)
+    heading, *lines = sheet_text(ctx.tr, rows, first, last, on_tasks)
     piece, page, pages = text_page(join_lines(lines), page_no, limit=2900)
     view = View(body=join_lines([heading, piece]))
     if pages > 1:

@@ -535,14 +535,21 @@ async def time_logged(
     return [(task, int(seconds or 0)) for task, seconds in rows]
 
 
+async def group_to_report(session: AsyncSession, actor: Actor, group_id: int) -> Group:
+    """A group whose work (time, report) the actor may read: its members' and the
+    admins' (an archived group's too: reading)."""
+    group = await get_readable_group(session, actor, group_id)
+    if not actor.is_admin and not await is_member(session, group.id, actor.user_id):
+        raise forbidden()
+    return group
+
+
 async def time_logged_in_group(
     session: AsyncSession, actor: Actor, group_id: int, start: datetime, end: datetime
 ) -> list[tuple[Task, str, int]]:
     """Seconds per task and person logged on a group's tasks in [start, end), for its
     members and admins (an archived group's too: reading)."""
-    group = await get_readable_group(session, actor, group_id)
-    if not actor.is_admin and not await is_member(session, group.id, actor.user_id):
-        raise forbidden()
+    group = await group_to_report(session, actor, group_id)
     rows = await session.execute(
         select(Task, User.name, func.sum(TaskTimeEntry.seconds))
         .join(TaskTimeEntry, TaskTimeEntry.task_id == Task.id)

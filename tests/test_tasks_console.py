@@ -2113,3 +2113,64 @@ async def test_tasks_due_today_this_week_and_next_week_in_the_person_s_days(
     assert "Задачи — Срок на следующей неделе (0)" in out, out
     out = await ru.say("/tasks сегодня")
     assert "Задачи — Срок сегодня (1)" in out, out
+
+
+async def test_a_group_report_counts_due_against_done_open_overdue_and_time_per_person(
+    sqlite_app: App,
+) -> None:
+    """/groups report: a project's tasks due against done (and on time), completed,
+    open and overdue, and per person, with the time logged on its tasks; its members'
+    and the admins' to read; in another period by its buttons; in Russian too."""
+    boss, anna = await team(sqlite_app, "en", "Boss", "Anna")
+    ivan = ConsoleDriver(sqlite_app, user="Ivan", lang="en")
+    await ivan.say(f"/start {invite_code(await boss.say('/invite'))}")
+    await boss.say("/groups new Sprint project")
+    await boss.say("/groups add Sprint @Anna")
+    actor = await actor_of(sqlite_app, "Boss")
+    anna_id = (await actor_of(sqlite_app, "Anna")).user_id
+    now = datetime.now(UTC)
+    async with sqlite_app.workspace.sessionmaker() as s, s.begin():
+        sprint = (await s.scalars(select(Group).where(Group.name == "Sprint"))).one()
+        for title, due, who in (
+            ("Late one", now - timedelta(days=2), anna_id),
+            ("On time one", now + timedelta(days=2), anna_id),
+            ("Overdue one", now - timedelta(days=1), anna_id),
+            ("Boss's one", now + timedelta(days=5), None),
+            ("Someday", None, anna_id),
+        ):
+            await tasks.create_task(
+                s,
+                actor,
+                title,
+                deadline=due,
+                group_id=sprint.id,
+                responsible_id=who,
+                now=now - timedelta(days=10),
+            )
+    await anna.say("/task 1 complete")
+    await anna.say("/task 2 time 1h")
+    await anna.say("/task 2 complete")
+    await boss.say("/task 4 time 30m")
+
+    out = await boss.say("/groups report Sprint")
+    assert "Report of Sprint, all time" in out, out
+    assert "Due in the period: 4; done: 2, on time: 1" in out, out
+    assert "Completed in the period: 2" in out and "Open now: 3, overdue: 1" in out, out
+    assert "Time logged on its tasks: 1 h 30 min" in out, out
+    assert "Anna — done: 2 · open: 2 · overdue: 1 · time: 1 h" in out, out
+    assert "Boss — done: 0 · open: 1 · overdue: 0 · time: 30 min" in out, out
+    assert "Ivan" not in out, out  # not in the group
+    out = await boss.press("Last week")
+    assert "Completed in the period: 0" in out and "Open now: 3, overdue: 1" in out, out
+    out = await anna.say("/groups Sprint")
+    out = await anna.press("Report")
+    assert "Report of Sprint, all time" in out and "Anna — done: 2" in out, out
+    out = await ivan.say("/groups report Sprint")  # not a member: the work is not his
+    assert "You have no right to do that." in out and "Anna" not in out, out
+    gleb = ConsoleDriver(sqlite_app, user="Глеб", lang="ru")
+    await gleb.say(f"/start {invite_code(await boss.say('/invite'))}")
+    await boss.say("/groups add Sprint @Глеб")
+    out = await gleb.say("/groups отчёт Sprint за всё время")
+    assert "Отчёт по группе Sprint, всё время" in out, out
+    assert "Со сроком в этом периоде: 4; выполнено: 2, из них в срок: 1" in out, out
+    assert "Anna — выполнено: 2 · открыто: 2 · просрочено: 1 · время: 1 ч" in out, out

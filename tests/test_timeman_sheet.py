@@ -8,7 +8,7 @@ import pytest
 from matplotlib.figure import Figure
 
 from bot.app import App
-from tests.console_driver import ConsoleDriver
+from tests.console_driver import ConsoleDriver, invite_code
 
 
 def _charts(monkeypatch: pytest.MonkeyPatch) -> list[Figure]:
@@ -41,7 +41,6 @@ async def test_an_empty_timesheet_chart_in_russian_counts_hours_from_zero(
 
 
 async def test_a_supervisor_sees_the_timesheet_of_their_people(sqlite_app: App) -> None:
-    from tests.console_driver import invite_code
 
     boss = ConsoleDriver(sqlite_app, user="Boss", lang="en")
     await boss.say("/start")
@@ -97,3 +96,31 @@ async def test_every_page_of_a_long_timesheet_has_its_heading(sqlite_app: App) -
     out = await boss.press("Next")
     assert out.startswith("Timesheet, ") and "Person number 00" not in out, out
     assert "Person number" in out, out
+
+
+async def test_a_group_s_timesheet_says_what_it_counts_and_shows_the_time_on_its_tasks(
+    sqlite_app: App,
+) -> None:
+    """A working day is a person's, not a group's: a group's timesheet says so, and
+    shows beside it the time each member logged on the group's tasks, so that nobody
+    reads 0 h as no work on the group (as /tasks time week #group counts it)."""
+    boss = ConsoleDriver(sqlite_app, user="Boss", lang="en")
+    await boss.say("/start")
+    anna = ConsoleDriver(sqlite_app, user="Anna", lang="en")
+    await anna.say(f"/start {invite_code(await boss.say('/invite'))}")
+    await boss.say("/groups new Sprint 12")
+    await boss.say("/groups add Sprint 12 @Anna")
+    await anna.say("/task Login form #Sprint 12")
+    await anna.say("/task 1 time 2h15m")
+    out = await boss.say("/tasks time week #Sprint 12")
+    assert "Time on the tasks of Sprint 12, this week: 2 h 15 min" in out, out
+    out = await boss.say("/timesheet week #Sprint 12")
+    assert "Working time is what each member clocked in, for all their work" in out, out
+    assert "Anna — 0.0 h in 0 days · 2 h 15 min on the group's tasks" in out, out
+    assert "Boss — 0.0 h in 0 days · 0 min on the group's tasks" in out, out
+    ivan = ConsoleDriver(sqlite_app, user="Иван", lang="ru")
+    await ivan.say(f"/start {invite_code(await boss.say('/invite'))}")
+    await boss.say("/team role @Иван admin")
+    out = await ivan.say("/timesheet неделя #Sprint 12")
+    assert "за всю свою работу, а не только для этой группы" in out, out
+    assert "Anna — 0,0 ч за 0 дней · 2 ч 15 мин по задачам группы" in out, out
