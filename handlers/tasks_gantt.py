@@ -22,6 +22,7 @@ from services.users import names_of
 router = Router(__name__)
 ORDER = 54
 
+DONE_COLOR, DONE_EDGE = "#e0e0e0", "#9e9e9e"
 COLORS = {
     tasks.IN_PROGRESS: "#2f80ed",
     tasks.AWAITING: "#9b51e0",
@@ -40,6 +41,7 @@ class Bar:
     end: datetime  # the deadline
     status: str
     overdue: bool
+    done: bool = False  # completed: drawn grey and hatched, its arrows kept
 
 
 @dataclass
@@ -85,8 +87,13 @@ def draw(
         left = num(bar.start)
         right = max(num(bar.end), now) if bar.overdue else num(bar.end)
         width = max(right - left, 1 / 24)
-        color = "#eb5757" if bar.overdue else COLORS.get(bar.status, "#6fcf97")
-        ax.barh(y, width, left=left, height=0.6, color=color)
+        if bar.done:
+            ax.barh(
+                y, width, left=left, height=0.6, color=DONE_COLOR, hatch="////", edgecolor=DONE_EDGE
+            )
+        else:
+            color = "#eb5757" if bar.overdue else COLORS.get(bar.status, "#6fcf97")
+            ax.barh(y, width, left=left, height=0.6, color=color)
         edges += [left, left + width]
     for pred, succ in deps:
         if pred in index and succ in index:
@@ -111,6 +118,9 @@ def draw(
         ax.text(x, -0.7, word, color=color, fontsize=8, ha=side, va="center")
     ax.set_yticks(range(len(bars)))
     ax.set_yticklabels([b.label for b in bars], fontsize=8)
+    for bar, tick in zip(bars, ax.get_yticklabels(), strict=True):
+        if bar.done:
+            tick.set_color(DONE_EDGE)
     ax.set_ylim(len(bars) - 0.5, -0.8)  # top to bottom, with room for the lines' words
     # one tick a day at most (hourly ticks wrote "28 Nov" several times), ~10 in all
     years = {mdates.num2date(x).year for x in (low - pad, high + pad)} | {marks.now.year}
@@ -127,8 +137,10 @@ def draw(
     return buffer.getvalue()
 
 
-async def gantt_view(ctx: Ctx, group_id: int | None) -> View:
-    found, deps, total = await tasks_plan.gantt_data(ctx.session, ctx.me, group_id)
+async def gantt_view(ctx: Ctx, group_id: int | None, done: bool = True) -> View:
+    """The chart with the tasks completed lately (grey, hatched), or without them; a
+    button turns them off or on again."""
+    found, deps, total = await tasks_plan.gantt_data(ctx.session, ctx.me, group_id, done=done)
     now = utcnow()
     marks = Marks(now=now, today=ctx.tr.s("today"))
     if group_id is not None:
@@ -141,8 +153,17 @@ async def gantt_view(ctx: Ctx, group_id: int | None) -> View:
             marks.project = ctx.tr.s("project deadline")
     else:
         title = ctx.tr.s("Gantt chart: my tasks")
+    toggle = (
+        Button(ctx.tr.s("Hide completed"), f"gt:{group_id or 0}:o")
+        if done
+        else Button(ctx.tr.s("Show completed"), f"gt:{group_id or 0}")
+    )
     if not found:
-        return View(body=ctx.tr("No open tasks with a deadline to chart."))
+        if done:
+            return View(body=ctx.tr("No tasks with a deadline to chart."))
+        view = View(body=ctx.tr("No open tasks with a deadline to chart."))
+        view.row(toggle)
+        return view
     names = await names_of(ctx.session, ctx.me, {t.responsible_id for t in found})
     bars = []
     for task in found:
@@ -152,10 +173,10 @@ async def gantt_view(ctx: Ctx, group_id: int | None) -> View:
             start = task.deadline - timedelta(hours=1)
         who = names.get(task.responsible_id)
         label = f"#{task.id} {cut(task.title, 40)}" + (f" · {cut(who, 16)}" if who else "")
-        bars.append(
-            Bar(task.id, label, start, task.deadline, task.status, tasks.is_overdue(task, now))
-        )
-    png = await asyncio.to_thread(draw, bars, deps, title, ctx.me.timezone, marks, ctx.tr.lang)
+        closed = not task.is_open
+        late = not closed and tasks.is_overdue(task, now)
+        bars.append(Bar(task.id, label, start, task.deadline, task.status, late, closed))
+    png = await asyncio.to_thread(draw, bars, deps, title, ctx.tr.timezone, marks, ctx.tr.lang)
     view = View(
         body=[bold(title)],
         image=Attachment(name="gantt.png", content=png, mime="image/png"),
@@ -177,7 +198,10 @@ async def gantt_view(ctx: Ctx, group_id: int | None) -> View:
                 deps=str(len(deps)),
             )
         )
-    view.row(Button(ctx.tr.s("Refresh"), f"gt:{group_id or 0}"))
+    completed = sum(bar.done for bar in bars)
+    if completed:
+        view.body.extend(ctx.tr("\nCompleted: {count}, drawn in grey.", count=str(completed)))
+    view.row(Button(ctx.tr.s("Refresh"), f"gt:{group_id or 0}{'' if done else ':o'}"), toggle)
     return view
 
 
@@ -200,4 +224,5 @@ async def gantt_command(ctx: Ctx) -> Any:
 @router.action("gt", personal=True)
 async def gantt_action(ctx: Ctx) -> Any:
     group_id = ctx.int_arg(0)
-    return await gantt_view(ctx, group_id or None)
+    only_open = ctx.action_args[1:2] == ["o"]
+    return await gantt_view(ctx, group_id or None, done=not only_open)

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, case, delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from models.base import utcnow
 from models.tasks import PlanCard, PlanColumn, Task, TaskDependency, TaskMember
 from services.access import Actor, get_readable_group
 from services.errors import N_, DomainError, not_found
 from services.pagination import Page, paginate
-from services.tasks import ACCOMPLICE, get_task, is_doer, visible_tasks
+from services.tasks import ACCOMPLICE, COMPLETED, get_task, is_doer, visible_tasks
 
 # as in Bitrix24's My Plan, the first column takes the tasks not yet planned, so a task
 # due in a month is not shown under "Today"
@@ -25,6 +27,7 @@ INBOX, DONE = "new", "done"
 NAME_MAX = 60
 COLUMNS_MAX = 12
 GANTT_MAX = 60
+GANTT_DONE_DAYS = 30  # completed tasks stay on a chart this long after
 
 
 async def columns(session: AsyncSession, actor: Actor) -> list[PlanColumn]:
@@ -256,11 +259,18 @@ async def column_by_number(session: AsyncSession, actor: Actor, number: str) -> 
 
 
 async def gantt_data(
-    session: AsyncSession, actor: Actor, group_id: int | None = None
+    session: AsyncSession, actor: Actor, group_id: int | None = None, *, done: bool = True
 ) -> tuple[list[Task], list[tuple[int, int]], int]:
-    """Open tasks with a deadline (a group's, or the person's), the GANTT_MAX due first,
-    their dependencies, and how many there are in all."""
-    query = visible_tasks(actor).where(Task.is_open.is_(True), Task.deadline.is_not(None))
+    """Tasks with a deadline (a group's, or the person's): the open ones and, unless
+    `done` is False, those completed in the last GANTT_DONE_DAYS, so that a sprint's
+    chart stays whole as its tasks are done (with their dependencies). The GANTT_MAX
+    shown are the open ones first, then the completed, each due first; in the order
+    of their deadlines. Also their dependencies, and how many there are in all."""
+    shown: ColumnElement[bool] = Task.is_open.is_(True)
+    if done:
+        since = utcnow() - timedelta(days=GANTT_DONE_DAYS)
+        shown = or_(shown, and_(Task.status == COMPLETED, Task.completed_at >= since))
+    query = visible_tasks(actor).where(shown, Task.deadline.is_not(None))
     if group_id is not None:
         group = await get_readable_group(session, actor, group_id)
         query = query.where(Task.group_id == group.id)
@@ -274,9 +284,8 @@ async def gantt_data(
             )
         )
     total = int(await session.scalar(query.with_only_columns(func.count())) or 0)
-    rows = list(
-        (await session.execute(query.order_by(Task.due_sort, Task.id).limit(GANTT_MAX))).scalars()
-    )
+    first = query.order_by(Task.is_open.desc(), Task.due_sort, Task.id).limit(GANTT_MAX)
+    rows = sorted((await session.execute(first)).scalars(), key=lambda t: (t.due_sort, t.id))
     ids = [t.id for t in rows]
     deps: list[tuple[int, int]] = []
     if ids:

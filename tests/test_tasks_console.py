@@ -2174,3 +2174,36 @@ async def test_a_group_report_counts_due_against_done_open_overdue_and_time_per_
     assert "Отчёт по группе Sprint, всё время" in out, out
     assert "Со сроком в этом периоде: 4; выполнено: 2, из них в срок: 1" in out, out
     assert "Anna — выполнено: 2 · открыто: 2 · просрочено: 1 · время: 1 ч" in out, out
+
+async def test_the_gantt_keeps_completed_tasks_and_their_arrows(
+    sqlite_app: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A completed task of the group stays on its chart, drawn as done, with the arrow
+    to the task that waits for it; Hide completed takes them off, Show completed back."""
+    from handlers import tasks_gantt
+
+    drawn: list[tuple[list[tasks_gantt.Bar], list[tuple[int, int]]]] = []
+    real_draw = tasks_gantt.draw
+
+    def spy(bars: Any, deps: Any, title: str, tz: str, marks: Any, lang: str = "en") -> bytes:
+        drawn.append((bars, deps))
+        return real_draw(bars, deps, title, tz, marks, lang)
+
+    monkeypatch.setattr(tasks_gantt, "draw", spy)
+    boss, anna = await team(sqlite_app, "en", "Boss", "Anna")
+    await boss.say("/groups new Sprint")
+    await boss.say("/groups add Sprint @Anna")
+    await boss.say("/task #Sprint Design the API tomorrow 12:00")
+    await boss.say("/task #Sprint Build the API in 3 days @Anna")
+    await boss.say("/task 2 after 1")
+    out = await boss.say("/task 1 complete")
+    assert "completed" in out, out
+    out = await boss.say("/gantt #Sprint")
+    assert "Tasks: 2; dependencies: 1." in out and "Completed: 1, drawn in grey." in out, out
+    bars, deps = drawn[-1]
+    assert [(b.task_id, b.done) for b in bars] == [(1, True), (2, False)] and deps == [(1, 2)]
+    assert not bars[0].overdue
+    out = await boss.press("Hide completed")
+    assert "Tasks: 1; dependencies: 0." in out and "Completed" not in out, out
+    out = await boss.press("Show completed")
+    assert "Tasks: 2; dependencies: 1." in out, out
