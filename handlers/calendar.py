@@ -403,14 +403,9 @@ async def group_agenda(ctx: Ctx, group_id: int, page_no: int = 1) -> View:
     whoever asked or turned its page: all of it, in the team's language and zone, with
     nobody's own answers; someone outside the group, who would see only their part of
     it, gets that privately (as anyone asking in another shared chat)."""
-    if await ctx.speaks_for(group_id):
-        if ctx.me.is_admin or await groups.is_member(ctx.session, group_id, ctx.me.user_id):
-            return await ctx.for_everyone(
-                lambda: _group_agenda(ctx, group_id, page_no, everyone=True)
-            )
-    view = await _group_agenda(ctx, group_id, page_no)
-    ctx.for_me(view)
-    return view
+    return await ctx.for_the_group(
+        group_id, lambda everyone: _group_agenda(ctx, group_id, page_no, everyone)
+    )
 
 
 async def _group_agenda(ctx: Ctx, group_id: int, page_no: int, everyone: bool = False) -> View:

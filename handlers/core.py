@@ -278,6 +278,21 @@ class Ctx:
         finally:
             self.tr = own
 
+    async def for_the_group(self, group_id: int, build: Callable[[bool], Awaitable[View]]) -> View:
+        """A group's view (its calendar, its chart), built by `build(everyone)`: in the
+        group's own chat everyone's there, whoever asked or pressed (for_everyone, with
+        everyone True); someone outside the group, who would see only their part of it,
+        and anyone asking in another shared chat get it to themselves alone (for_me)."""
+        from services.groups import is_member
+
+        if await self.speaks_for(group_id) and (
+            self.me.is_admin or await is_member(self.session, group_id, self.me.user_id)
+        ):
+            return await self.for_everyone(lambda: build(True))
+        view = await build(False)
+        self.for_me(view)
+        return view
+
     def retranslate(self, actor: Actor) -> None:
         self.actor = actor
         self.tr = translator(actor.locale, actor.timezone, shared=self.tr.shared)

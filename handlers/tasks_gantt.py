@@ -138,6 +138,16 @@ def draw(
 
 
 async def gantt_view(ctx: Ctx, group_id: int | None, done: bool = True) -> View:
+    """A group's chart is the group's: in its own chat (/bind) everyone's there, posted
+    to the chat (see Ctx.for_the_group); the person's own chart is theirs alone."""
+    if group_id is None:
+        view = await _chart(ctx, None, done)
+        ctx.for_me(view)
+        return view
+    return await ctx.for_the_group(group_id, lambda _everyone: _chart(ctx, group_id, done))
+
+
+async def _chart(ctx: Ctx, group_id: int | None, done: bool) -> View:
     """The chart with the tasks completed lately (grey, hatched), or without them; a
     button turns them off or on again."""
     found, deps, total = await tasks_plan.gantt_data(ctx.session, ctx.me, group_id, done=done)
@@ -209,7 +219,7 @@ async def gantt_view(ctx: Ctx, group_id: int | None, done: bool = True) -> View:
     "gantt",
     help=N_("a Gantt chart of your or a group's tasks"),
     usage=N_("/gantt [#group]"),
-    personal=True,
+    lists=True,
 )
 async def gantt_command(ctx: Ctx) -> Any:
     arg = ctx.args.strip()
@@ -221,7 +231,7 @@ async def gantt_command(ctx: Ctx) -> Any:
     return await gantt_view(ctx, group_id)
 
 
-@router.action("gt", personal=True)
+@router.action("gt", lists=True)
 async def gantt_action(ctx: Ctx) -> Any:
     group_id = ctx.int_arg(0)
     only_open = ctx.action_args[1:2] == ["o"]

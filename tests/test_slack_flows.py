@@ -995,3 +995,30 @@ async def test_completing_with_an_unchecked_checklist_asks_first(sqlite_url: str
         assert "Complete it anyway?" in asked, asked
         await slack.press("Complete anyway", user=ANNA, channel="D0ANNA")
         assert "completed" in slack.fake.texts()[-1].lower()
+
+async def test_the_groups_gantt_in_its_channel_is_posted_there(sqlite_url: str) -> None:
+    """/gantt in Design's channel charts Design for everyone there: the picture is
+    uploaded to the channel. Asked in another channel it is the asker's: the picture
+    goes to their DM with the app, and the channel tells them so (to them alone)."""
+    async with slack_http(sqlite_url) as slack:
+        _require(slack, "gantt", "bind")
+        slack.fake.add_user(ANNA, "Anna")
+        await slack.command("help", user=ANNA, channel="D0ANNA")
+        await slack.command("groups new Design", user=ANNA, channel="D0ANNA")
+        await slack.command("task #Design Logo draft tomorrow 15:00", user=ANNA, channel="D0ANNA")
+        await slack.command("bind Design", user=ANNA, channel="C0DESIGN")
+        seen = len(slack.fake.calls)
+        await slack.command("gantt", user=ANNA, channel="C0DESIGN")
+        calls = slack.fake.calls[seen:]
+        uploads = [c.args for c in calls if c.method == "files.completeUploadExternal"]
+        assert [u["channel_id"] for u in uploads] == ["C0DESIGN"], uploads
+        posted = [c.args for c in calls if c.method == "chat.postMessage"]
+        assert any("Gantt chart: Design" in slack_api.message_text(m) for m in posted), calls
+
+        seen = len(slack.fake.calls)
+        await slack.command("gantt #Design", user=ANNA, channel="C0GENERAL")
+        calls = slack.fake.calls[seen:]
+        uploads = [c.args for c in calls if c.method == "files.completeUploadExternal"]
+        assert [u["channel_id"] for u in uploads] == ["D0ANNA"], uploads
+        told = [c.args for c in calls if c.method == "chat.postEphemeral"]
+        assert "I sent *gantt.png* to our direct messages." in slack_api.message_text(told[-1])

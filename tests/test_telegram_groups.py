@@ -1034,3 +1034,29 @@ async def test_open_on_an_archived_groups_event_sends_the_card_privately(
         (answer,) = [c for c in calls if c.method == "answerCallbackQuery"]
         assert answer.data.get("text") == "I answered you in a private chat.", answer.data
         assert not [c for c in calls if c.chat_id == str(room)], calls
+
+
+async def test_the_groups_gantt_in_its_chat_is_posted_there(
+    sqlite_url: str, fake: FakeTelegram
+) -> None:
+    """/gantt in a chat bound to Dev charts Dev for everyone there: the picture goes to
+    the chat. Asked in a chat bound to no group, it is the asker's: it goes to their
+    private chat, and the chat is told where."""
+    async with running(sqlite_url, fake):
+        anna = Chat(fake, Person(208, "Anna", "en", username="anna"))
+        await anna.say("/start", expect=2)
+        await anna.say("/groups new Dev")
+        await anna.say("/task #Dev Deploy release tomorrow 12:00")
+        await _in_group(fake, anna.person, -100732, "/bind Dev")
+        before = len(fake.calls)
+        await _in_group(fake, anna.person, -100732, "/gantt")
+        photos = [c for c in fake.calls[before:] if c.method == "sendPhoto"]
+        assert [str(c.data.get("chat_id")) for c in photos] == ["-100732"], fake.calls[before:]
+        assert "Gantt chart: Dev" in photos[0].text, photos[0].data
+        before = len(fake.calls)
+        await _in_group(fake, anna.person, -100733, "/gantt #Dev")
+        calls = fake.calls[before:]
+        photos = [c for c in calls if c.method == "sendPhoto"]
+        assert [str(c.data.get("chat_id")) for c in photos] == ["208"], calls
+        to_chat = [c.text for c in calls if str(c.data.get("chat_id")) == "-100733"]
+        assert to_chat == ["I answered you in a private chat."], to_chat

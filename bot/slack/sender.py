@@ -20,6 +20,7 @@ from bot.slack.people import People
 from bot.slack.render import Commands, Message, render
 from handlers.dispatch import Workspace
 from handlers.i18n import Translator
+from handlers.markup import bold
 from handlers.views import Attachment, View
 from scheduler.delivery import NotAllowed, Parts, RecipientGone, RetryAfter, TemporaryFailure
 
@@ -175,7 +176,10 @@ class Poster:
                     # a question asked by messages: only the app's DM hears the answers
                     await self._ask_in_dm(view, target, tr)
                     continue
-                await self.post(view, target)
+                moved = await self.post(view, target)
+                if moved:  # an image or a file cannot be shown to one person in a channel
+                    said = tr("I sent {name} to our direct messages.", name=bold(moved))
+                    await self.post(View(body=said, private=True), target)
             except Exception as exc:  # one failed reply must not hide the others
                 log.warning("slack_post_failed", error=error_code(exc), channel=target.channel)
 
@@ -214,7 +218,9 @@ class Poster:
             return False  # the dialog goes on by messages
         return True
 
-    async def post(self, view: View, target: Target) -> None:
+    async def post(self, view: View, target: Target) -> str:
+        """Post the view; the name of its image or file when that went to the person's
+        DM with the app instead of the channel (private, or the channel out of reach)."""
         messages = render(view, self.commands)
         last_ts: str | None = None
         # a private answer never replaces a message everyone in the channel sees
@@ -243,17 +249,21 @@ class Poster:
             last_ts = await self._post_one(view, target, message) or last_ts
         if view.ref and last_ts:
             await self.workspace.remember_sent(PLATFORM, target.channel, last_ts, view.ref)
+        to_dm = ""
         for item in (view.image, view.file):
             if item is not None:
                 channel = target.channel
                 if view.private and not target.is_dm:
                     channel = await self.people.dm_channel(target.user)
+                    to_dm = item.name
                 try:
                     await self.calls.upload(channel, item)
                 except SlackApiError as exc:
                     if error_code(exc) not in NO_ACCESS_ERRORS or target.is_dm:
                         raise
                     await self.calls.upload(await self.people.dm_channel(target.user), item)
+                    to_dm = item.name
+        return to_dm
 
     async def _post_one(self, view: View, target: Target, message: Message) -> str | None:
         ephemeral = view.private and not target.is_dm
