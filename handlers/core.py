@@ -21,6 +21,7 @@ from services.pagination import Page
 
 if TYPE_CHECKING:
     from handlers.forms import Form
+    from services.chats import Gather
 
 Reply = View | list[View] | None
 Handler = Callable[["Ctx"], Awaitable[Reply]]
@@ -356,8 +357,10 @@ class Ctx:
         build: Callable[[Translator], View],
         *,
         dedup_key: str | None = None,
+        gather: Gather | None = None,
     ) -> bool:
-        """Post to the chats bound to a group (/bind), in the team's language and zone.
+        """Post to the chats bound to a group (/bind), in the team's language and zone;
+        `gather`: gathered with the actor's like news still waiting (see gathered_news).
 
         Returns False when no chat is bound; people are notified separately (notify).
         """
@@ -367,16 +370,28 @@ class Ctx:
         if team is None or (self.actor is not None and team.id != self.actor.team_id):
             return False
         view = build(self.everyone_tr(team))
-        here = self.event.chat
         return await chats.notify_group(
             self.session,
             group,
             kind=kind,
             payload=view.to_dict(),
             dedup_key=dedup_key,
-            # typed in a chat bound to the group: the reply there already shows it
-            except_chat=None if here.private else (self.event.platform, here.chat_id),
+            except_chat=self._made_here(),
+            gather=gather,
         )
+
+    def _made_here(self) -> tuple[str, str] | None:
+        """Typed in a shared chat (maybe one bound to the group): the reply there already
+        shows what happened, so the group's message leaves that chat out."""
+        here = self.event.chat
+        return None if here.private else (self.event.platform, here.chat_id)
+
+    async def gathered_news(self, group: Group, gather: Gather) -> list[int]:
+        """The items of the group's message that `gather` joins (services.chats.gathered),
+        for the message to tell of them all."""
+        from services import chats
+
+        return await chats.gathered(self.session, group.id, gather, self._made_here())
 
     async def start_form(self, name: str, data: dict[str, Any] | None = None) -> Reply:
         return await self.registry.forms_engine.start(self, name, data or {})

@@ -26,14 +26,13 @@ from handlers.tasks_input import (
     parse_person,
     person_choices,
 )
-from handlers.tasks_news import CREATED, tell_group, unheard
+from handlers.tasks_news import tell_group_created, unheard
 from handlers.tasks_shared import as_the_chat_gets, for_the_chat
 from handlers.tasks_views import card_view, coaching, notice, overrun_note
 from handlers.views import Button, View
 from models.base import utcnow
 from models.groups import Group
 from models.tasks import Task
-from models.teams import User
 from services import drive, groups, outbox, tasks, tasks_work
 from services.access import ensure_group_writable
 from services.errors import N_ as _N
@@ -226,9 +225,7 @@ async def create(ctx: Ctx, values: dict[str, Any]) -> list[View]:
 
         repeats = await repeat_note(ctx, task, dict(values["_repeat"]))
     await tell_assigned(ctx, task, [task.responsible_id, *(values.get("accomplices") or ())])
-    responsible = await ctx.session.get(User, task.responsible_id)
-    doer = responsible.name if responsible is not None else ""
-    await tell_group(ctx, task, lambda tr: tr(CREATED, person=ctx.me.name, other=doer))
+    await tell_group_created(ctx, task)
     fresh = not values.get("checklist") and not values.get("accomplices")
     card = await card_view(ctx, task, fresh=fresh)
     done: Markup = [*ctx.tr("Task #{id} created.", id=str(task.id)), *repeats]

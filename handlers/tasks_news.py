@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.core import Ctx
 from handlers.i18n import N_, Translator, translator
-from handlers.markup import Markup, Span, bold
+from handlers.markup import Markup, Span, bold, cut
 from handlers.tasks_views import notice
 from handlers.views import Button, View
 from models.groups import Group
@@ -25,6 +25,7 @@ from services.tasks_work import Mentions
 
 KIND = "task"
 CREATED = N_("{person} created a task of the group; {other} is responsible.")
+BUTTONS_A_ROW = 5
 OVERDUE = N_("⚠ A task of the group is overdue: it was due {when}.")
 
 Said = Callable[[Translator], Markup]
@@ -44,6 +45,66 @@ async def tell_group(ctx: Ctx, task: Task, said: Said) -> None:
     group = await _group_of(ctx.session, task)
     if group is not None:
         await ctx.notify_group(group, KIND, lambda tr: notice(tr, task, said(tr)))
+
+
+async def tell_group_created(ctx: Ctx, task: Task) -> None:
+    """A new task of a group, told to its chats with its number and deadline. The
+    actor's new tasks of the group while the message waits to go out (a sprint being
+    set up) are gathered into it, in the order they were made (services.chats)."""
+    group = await _group_of(ctx.session, task)
+    if group is None:
+        return
+    gather = chats.Gather(f"made:{group.id}:{ctx.me.user_id}", task.id, ctx.me.user_id)
+    earlier = await ctx.gathered_news(group, gather)
+    found = await ctx.session.scalars(select(Task).where(Task.id.in_(earlier)))
+    made = [*sorted(found, key=lambda t: earlier.index(t.id)), task]  # a deleted one goes
+    people = await ctx.session.scalars(
+        select(User).where(User.id.in_({t.responsible_id for t in made}))
+    )
+    names = {user.id: user.name for user in people}
+
+    def build(tr: Translator) -> View:
+        return made_notice(tr, ctx.me.name, made, names)
+
+    await ctx.notify_group(group, KIND, build, gather=gather)
+
+
+def made_notice(tr: Translator, person: str, made: list[Task], names: dict[int, str]) -> View:
+    """ "Anna created a task of the group; Boris is responsible." with the task's number,
+    title and deadline (in the team's zone); for several, a line each and a button each."""
+    if len(made) == 1:
+        task = made[0]
+        said = tr(CREATED, person=person, other=names.get(task.responsible_id, ""))
+        view = notice(tr, task, said)
+        title = bold(f"#{task.id} {cut(task.title, 300)}")
+        view.body = [
+            *said,
+            Span("\n"),
+            title,
+            Span("\n"),
+            *tr("Deadline: {when}", when=_due(tr, task)),
+        ]
+        return view
+    body: Markup = tr.n(
+        "{person} created {n} task of the group:",
+        "{person} created {n} tasks of the group:",
+        len(made),
+        person=person,
+    )
+    for task in made:
+        who = names.get(task.responsible_id, "")
+        line = f" {cut(task.title, 80)} · {who} · {_due(tr, task)}"
+        body = [*body, Span("\n• "), bold(f"#{task.id}"), Span(line)]
+    view = View(body=body)
+    buttons = [Button(f"#{task.id}", f"t:o:{task.id}") for task in made]
+    for at in range(0, len(buttons), BUTTONS_A_ROW):
+        view.row(*buttons[at : at + BUTTONS_A_ROW])
+    return view
+
+
+def _due(tr: Translator, task: Task) -> str:
+    """The task's deadline in the reader's (the team's) zone, the zone named."""
+    return tr.when(task.deadline) if task.deadline is not None else tr.s("no deadline")
 
 
 async def tell_groups_overdue(

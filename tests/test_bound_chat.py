@@ -236,7 +236,8 @@ async def test_a_bound_chat_hears_of_its_groups_tasks(sqlite_app: App) -> None:
     await anna.say("/task Buy milk")  # no group's: no chat hears of it
     assert await said_in_the_group() == [
         (
-            "Anna created a task of the group; Petr is responsible.\nRedesign onboarding",
+            "Anna created a task of the group; Petr is responsible.\n#1 Redesign onboarding\n"
+            "Deadline: no deadline",
             ["t:o:1"],
         )
     ]
@@ -450,6 +451,19 @@ async def test_who_may_not_see_a_bound_chats_group_is_refused_there(sqlite_app: 
     from models.feed import Post
     from models.tasks import Task
 
+async def test_new_tasks_of_a_group_are_told_with_numbers_deadlines_and_gathered(
+    sqlite_app: App,
+) -> None:
+    """Each new task of a bound group is told with its number and deadline (in the
+    team's zone, named). One person's new tasks while the message still waits to go
+    out (a minute) are gathered into it, in the order they were made, with a button
+    each; once it has gone (its minute passed), the next is a message of its own."""
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from models.base import utcnow
+
     anna = ConsoleDriver(sqlite_app, user="Anna", lang="en")
     await anna.say("/start")
     code = invite_code(await anna.say("/invite"))
@@ -492,3 +506,60 @@ async def test_who_may_not_see_a_bound_chats_group_is_refused_there(sqlite_app: 
             assert not (await session.execute(select(table))).scalars().all(), table
     views = await say("Anna", "post", "hello Design")  # the group's own members post there
     assert "Posted" in "\n".join(to_plain(v.body) for v in views), views
+
+    petr = ConsoleDriver(sqlite_app, user="Petr", lang="en")
+    await petr.say(f"/start {code}")
+    await anna.say("/groups new Sprint")
+    await anna.say("/groups add Sprint Petr")
+    ws = sqlite_app.workspace
+    await ws.handle(
+        Incoming(
+            chat=ChatRef(platform="console", chat_id="room-sprint", private=False),
+            sender=Sender(external_id="anna", name="Anna"),
+            kind="command",
+            command="bind",
+            args="Sprint",
+        )
+    )
+
+    async def group_rows() -> list[OutboxMessage]:
+        async with ws.sessionmaker() as session:
+            rows = await session.scalars(
+                select(OutboxMessage)
+                .where(OutboxMessage.user_id.is_(None), OutboxMessage.kind == "task")
+                .order_by(OutboxMessage.id)
+            )
+            return list(rows)
+
+    await anna.say("/task #Sprint Write the spec @Petr 03.12.2030 18:00")
+    (row,) = await group_rows()
+    text = to_plain(View.from_dict(row.payload).body)
+    assert text == (
+        "Anna created a task of the group; Petr is responsible.\n#1 Write the spec\n"
+        "Deadline: 3 Dec 2030 18:00 (MSK)"
+    ), text
+    assert row.due_at > utcnow() + timedelta(seconds=30)  # it waits for more
+    await anna.say("/task #Sprint Build the API 05.12.2030 12:00")
+    await anna.say("/task #Sprint Review 04.12.2030 12:00 @Petr")
+    (row,) = await group_rows()
+    view = View.from_dict(row.payload)
+    assert to_plain(view.body) == (
+        "Anna created 3 tasks of the group:\n"
+        "• #1 Write the spec · Petr · 3 Dec 2030 18:00 (MSK)\n"
+        "• #2 Build the API · Anna · 5 Dec 2030 12:00 (MSK)\n"
+        "• #3 Review · Petr · 4 Dec 2030 12:00 (MSK)"
+    ), to_plain(view.body)
+    assert [(b.label, b.action) for r in view.buttons for b in r] == [
+        ("#1", "t:o:1"),
+        ("#2", "t:o:2"),
+        ("#3", "t:o:3"),
+    ]
+    await petr.say("/task #Sprint Petr's own task")  # another person's: a message of its own
+    assert len(await group_rows()) == 2
+    async with ws.sessionmaker() as session, session.begin():  # a minute later: it went
+        await session.execute(
+            update(OutboxMessage).where(OutboxMessage.id == row.id).values(due_at=utcnow())
+        )
+    await anna.say("/task #Sprint Deploy")
+    rows = await group_rows()
+    assert len(rows) == 3 and "#5 Deploy" in to_plain(View.from_dict(rows[-1].payload).body)
