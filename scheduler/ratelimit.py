@@ -43,6 +43,9 @@ class RateLimiter:
         self.chat_next: dict[str, float] = {}
         self.group_window: dict[str, deque[float]] = {}
         self.turn = asyncio.Lock()
+        # a chat's sends in line (a lock, which asyncio wakes in order), and how many
+        # are in it: the lock goes when nobody is
+        self.chat_turns: dict[str, tuple[asyncio.Lock, int]] = {}
 
     def share(self, dispatchers: int) -> None:
         """Pace at this dispatcher's share of the platform's rate (1/n with n running)."""
@@ -82,7 +85,21 @@ class RateLimiter:
 
     async def acquire(self, chat: str) -> None:
         """Wait for the chat, then for a turn: turns are first come, first served (a
-        lock, which asyncio wakes in order), so no sender waits behind luckier ones."""
+        lock, which asyncio wakes in order), so no sender waits behind luckier ones,
+        and one chat's messages leave in the order they came."""
+        lock, waiting = self.chat_turns.get(chat) or (asyncio.Lock(), 0)
+        self.chat_turns[chat] = (lock, waiting + 1)
+        try:
+            async with lock:
+                await self._acquire(chat)
+        finally:
+            lock, waiting = self.chat_turns[chat]
+            if waiting > 1:
+                self.chat_turns[chat] = (lock, waiting - 1)
+            else:
+                del self.chat_turns[chat]
+
+    async def _acquire(self, chat: str) -> None:
         while True:
             while (wait := self._chat_wait(chat, self.clock())) > 0:  # noqa: ASYNC110
                 await asyncio.sleep(wait)  # the moment is known; nothing signals it

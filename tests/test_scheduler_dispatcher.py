@@ -323,6 +323,25 @@ async def test_rate_limiter_serves_first_come_first() -> None:
     assert order == list(range(64))
 
 
+async def test_rate_limiter_keeps_one_chats_messages_in_order() -> None:
+    """Messages to one chat, waiting out its one-a-second pace together, leave in the
+    order they came (a group's news told in the order things happened)."""
+    limiter = RateLimiter(Limits(per_second=20_000, per_chat_interval=0.02))
+    order: list[int] = []
+
+    async def one(i: int) -> None:
+        await limiter.acquire("-100")
+        order.append(i)
+
+    tasks = []
+    for i in range(12):
+        tasks.append(asyncio.create_task(one(i)))
+        await asyncio.sleep(0)  # they arrive one after another
+    await asyncio.gather(*tasks)
+    assert order == list(range(12))
+    assert not limiter.chat_turns  # nothing kept for a chat nobody waits for
+
+
 async def test_dispatchers_share_the_platform_rate(
     maker: async_sessionmaker[AsyncSession],
 ) -> None:
