@@ -16,12 +16,14 @@ from handlers.markup import bold, cut
 from handlers.tasks_input import resolve_group
 from handlers.views import Attachment, Button, View
 from models.base import utcnow
+from models.tasks import Task
 from services import tasks, tasks_plan
 from services.users import names_of
 
 router = Router(__name__)
 ORDER = 54
 
+TALL = 15  # rows past which the dates are shown above the chart as well
 DONE_COLOR, DONE_EDGE = "#e0e0e0", "#9e9e9e"
 COLORS = {
     tasks.IN_PROGRESS: "#2f80ed",
@@ -95,14 +97,24 @@ def draw(
             color = "#eb5757" if bar.overdue else COLORS.get(bar.status, "#6fcf97")
             ax.barh(y, width, left=left, height=0.6, color=color)
         edges += [left, left + width]
-    for pred, succ in deps:
-        if pred in index and succ in index:
-            ax.annotate(
-                "",
-                xy=(num(bars[index[succ]].start), index[succ]),
-                xytext=(num(bars[index[pred]].end), index[pred]),
-                arrowprops={"arrowstyle": "->", "color": "#333333", "lw": 1.2},
-            )
+    # arrows leaving at one moment (two tasks due together) would run down one line, as
+    # if one task waited for the other: each bends its own way, from a dot at its start
+    leaving: dict[float, int] = {}
+    for pred, succ in sorted(d for d in deps if d[0] in index and d[1] in index):
+        x = num(bars[index[pred]].end)
+        bend = leaving[x] = leaving.get(x, -1) + 1
+        ax.plot([x], [index[pred]], "o", color="#333333", markersize=3, zorder=4)
+        ax.annotate(
+            "",
+            xy=(num(bars[index[succ]].start), index[succ]),
+            xytext=(x, index[pred]),
+            arrowprops={
+                "arrowstyle": "->",
+                "color": "#333333",
+                "lw": 1.2,
+                "connectionstyle": f"arc3,rad={0.15 + 0.15 * bend}",
+            },
+        )
     lines = [(now, "#eb5757", "-", marks.today)]
     if marks.project_deadline is not None:
         lines.append((num(marks.project_deadline), "#333333", "--", marks.project))
@@ -130,11 +142,34 @@ def draw(
         FuncFormatter(lambda x, _: short_day(mdates.num2date(x), lang, year=len(years) > 1))
     )
     ax.grid(axis="x", alpha=0.3)
+    if len(bars) > TALL:  # a tall chart's top rows are dated too
+        ax.tick_params(axis="x", top=True, labeltop=True)
     ax.set_title(title)
     fig.tight_layout()
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png")
     return buffer.getvalue()
+
+
+def in_tree_order(found: list[Task]) -> list[tuple[Task, int]]:
+    """The tasks in their order (by deadline), each subtask on the chart right under its
+    parent, with its depth."""
+    ids = {task.id for task in found}
+    children: dict[int, list[Task]] = {}
+    for task in found:
+        if task.parent_id in ids:
+            children.setdefault(task.parent_id, []).append(task)
+    out: list[tuple[Task, int]] = []
+
+    def place(task: Task, depth: int) -> None:
+        out.append((task, depth))
+        for child in children.get(task.id, ()):
+            place(child, depth + 1)
+
+    for task in found:
+        if task.parent_id not in ids:
+            place(task, 0)
+    return out
 
 
 async def gantt_view(ctx: Ctx, group_id: int | None, done: bool = True) -> View:
@@ -176,13 +211,14 @@ async def _chart(ctx: Ctx, group_id: int | None, done: bool) -> View:
         return view
     names = await names_of(ctx.session, ctx.me, {t.responsible_id for t in found})
     bars = []
-    for task in found:
+    for task, depth in in_tree_order(found):
         assert task.deadline is not None
         start = task.start_at or task.created_at
         if start >= task.deadline:
             start = task.deadline - timedelta(hours=1)
         who = names.get(task.responsible_id)
         label = f"#{task.id} {cut(task.title, 40)}" + (f" · {cut(who, 16)}" if who else "")
+        label = "   " * depth + ("↳ " if depth else "") + label
         closed = not task.is_open
         late = not closed and tasks.is_overdue(task, now)
         bars.append(Bar(task.id, label, start, task.deadline, task.status, late, closed))

@@ -2207,3 +2207,28 @@ async def test_the_gantt_keeps_completed_tasks_and_their_arrows(
     assert "Tasks: 1; dependencies: 0." in out and "Completed" not in out, out
     out = await boss.press("Show completed")
     assert "Tasks: 2; dependencies: 1." in out, out
+
+
+async def test_the_gantt_shows_a_subtask_under_its_parent(
+    sqlite_app: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from handlers import tasks_gantt
+
+    drawn: list[list[tasks_gantt.Bar]] = []
+    real_draw = tasks_gantt.draw
+
+    def spy(bars: Any, deps: Any, title: str, tz: str, marks: Any, lang: str = "en") -> bytes:
+        drawn.append(bars)
+        return real_draw(bars, deps, title, tz, marks, lang)
+
+    monkeypatch.setattr(tasks_gantt, "draw", spy)
+    boss = ConsoleDriver(sqlite_app, user="Boss")
+    await boss.say("/start")
+    await boss.say("/task Plan the release 10.12.2030 12:00")
+    await boss.say("/task Order pizza 05.12.2030 12:00")
+    out = await boss.say("/task 1 sub Write the notes 01.12.2030 12:00")
+    assert "Task #3 created." in out, out
+    out = await boss.say("/gantt")
+    assert "Tasks: 3;" in out, out
+    labels = [bar.label.removesuffix(" · Boss") for bar in drawn[-1]]
+    assert labels == ["#2 Order pizza", "#1 Plan the release", "   ↳ #3 Write the notes"], labels
