@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -12,6 +13,7 @@ from handlers.events import FileRef, Incoming
 from handlers.i18n import Translator, translator
 from handlers.markup import Markup
 from handlers.views import Button, View
+from models.base import utcnow
 from models.groups import Group
 from models.teams import Team, User
 from services import notifications, teams
@@ -335,9 +337,7 @@ class Ctx:
         user = await self.session.get(User, user_id)
         if user is None or not user.active or (self.actor and user.team_id != self.actor.team_id):
             return
-        # a notice kept for the person's digest is read later: dates, not "tomorrow"
-        later = await notifications.digested(self.session, user.id, kind)
-        view = build(translator(user.locale, user.timezone, relative=not later))
+        view = build(await reader_tr(self.session, user, kind))
         if ref and view.ref is None:
             view.ref = ref
         await notifications.notify(
@@ -402,6 +402,21 @@ class Ctx:
         answers go (Telegram: their private chat; see keep_private), not in the chat."""
         self.keep_private = self.keep_private or self.shared_chat
         return await self.start_form(name, data)
+
+
+async def reader_tr(
+    session: AsyncSession, user: User, kind: str, due_at: datetime | None = None
+) -> Translator:
+    """How a notice of `kind` to a person, due `due_at` (now), is written: in their
+    language and zone, worded for when it is due ("today 17:00"); with dates ("Tue 9 Mar
+    17:00"), never "today" or "tomorrow", when it is read at a moment not known yet: kept
+    for their digest, or held by their quiet hours (which they may change, or their zone,
+    and the notice follows: notifications.follow_quiet_hours)."""
+    when = due_at or utcnow()
+    later = await notifications.digested(session, user.id, kind) or (
+        await notifications.arrives_at(session, user.id, user.timezone, when) > when
+    )
+    return Translator(user.locale, user.timezone, read_at=due_at, relative=not later)
 
 
 def pager_row(ctx: Ctx, page: Page[Any], action: str) -> list[Button]:

@@ -10,8 +10,9 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from handlers.core import reader_tr
 from handlers.feed_polls import poll_card, results_key
-from handlers.i18n import Translator, translator
+from handlers.i18n import translator
 from handlers.markup import Span, bold
 from handlers.views import Button, View
 from models.feed import Poll, Post
@@ -32,7 +33,7 @@ async def close_due_polls(session: AsyncSession, now: datetime, limit: int = 100
 async def _announce(session: AsyncSession, poll: Poll, post: Post) -> None:
     author = await session.get(User, post.author_id) if post.author_id else None
     if author is not None:
-        tr = await _reader_tr(session, author, "post")
+        tr = await reader_tr(session, author, "post")
         card, controls = await poll_card(session, tr, poll, post, set())
         card.body = [
             *tr(
@@ -60,17 +61,12 @@ async def _announce(session: AsyncSession, poll: Poll, post: Post) -> None:
     for voter in await feed_polls.voters(session, poll):
         if voter.id == post.author_id or not await feed.may_read(session, voter, post.id):
             continue
-        tr = await _reader_tr(session, voter, "post")
+        tr = await reader_tr(session, voter, "post")
         said = View(
             body=tr("The poll «{question}» is closed.", question=bold(poll.question)),
             ref=f"post:{post.id}",
         ).row(Button(tr.s("Results"), f"fd:o:{post.id}"))
         await _notify(session, voter, poll, said)
-
-
-async def _reader_tr(session: AsyncSession, user: User, kind: str) -> Translator:
-    later = await notifications.digested(session, user.id, kind)
-    return translator(user.locale, user.timezone, relative=not later)
 
 
 async def _notify(session: AsyncSession, user: User, poll: Poll, view: View) -> None:

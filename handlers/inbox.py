@@ -13,7 +13,7 @@ from handlers.i18n import N_
 from handlers.markup import Span, bold, join_lines, to_plain
 from handlers.views import Button, View
 from models.notifications import Notification
-from services import inbox_center, notifications_settings
+from services import inbox_center, notifications, notifications_settings
 from services.errors import N_ as _N
 from services.errors import DomainError, NotFound
 
@@ -197,6 +197,17 @@ async def inbox_command(ctx: Ctx) -> Any:
         await notifications_settings.set_digest(ctx.session, ctx.me, mode)
         return await settings_view(ctx)
     raise unknown_action(word, "inbox")
+
+
+@router.profile_changed
+async def follow_my_quiet_hours(ctx: Ctx) -> None:
+    """What quiet hours hold waits for the new quiet hours, in the new zone, or goes at
+    once when it is no longer quiet."""
+    from models.teams import User
+
+    user = await ctx.session.get(User, ctx.me.user_id)
+    if user is not None:
+        await notifications.follow_quiet_hours(ctx.session, user)
 
 
 async def _set_quiet(ctx: Ctx, raw: str) -> None:

@@ -37,6 +37,9 @@ class OutboxMessage(Base):
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
     dedup_key: Mapped[str | None] = mapped_column(String(200), unique=True)
     due_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # a person's message their quiet hours hold: when it was due before they held it (it
+    # follows them when they change their quiet hours or zone); None: never held
+    held_from: Mapped[datetime | None] = mapped_column(UTCDateTime())
     status: Mapped[str] = mapped_column(
         String(16), default="pending"
     )  # pending|sent|failed|dropped

@@ -21,6 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from handlers.core import reader_tr
 from handlers.i18n import Translator, translator
 from handlers.markup import bold
 from handlers.views import Button, View
@@ -289,9 +290,8 @@ async def fire_deadline(session: AsyncSession, hit: reminders.DeadlineHit, now: 
     if await timeman_reports.is_away(session, hit.user.id, day):
         return False
     due_at = max(now, hit.fire_at)
-    # worded for when it arrives: quiet hours may hold it past midnight
-    read_at = await notifications.arrives_at(session, hit.user.id, hit.user.timezone, due_at)
-    tr = Translator(hit.user.locale, hit.user.timezone, read_at=read_at)
+    # worded for when it is due; with dates when quiet hours hold it (past midnight)
+    tr = await reader_tr(session, hit.user, "reminder", due_at)
     if hit.offset == 0:
         body = tr(
             "⚠ The task {title} is overdue: it was due {when}.",

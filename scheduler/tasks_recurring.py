@@ -11,7 +11,7 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from handlers.i18n import Translator
+from handlers.core import reader_tr
 from handlers.tasks_views import notice
 from models.base import utcnow
 from models.teams import User
@@ -29,7 +29,7 @@ async def spawn_recurring(
             user = await session.get(User, task.responsible_id)
             if user is None or not await tasks.who_may_see(session, task, [user.id]):
                 continue  # removed, or an extranet member out of the task's group
-            tr = Translator(user.locale, user.timezone, read_at=now)  # "tomorrow 10:00"
+            tr = await reader_tr(session, user, "assignment", now)  # "tomorrow 10:00"
             if task.deadline is None:
                 said = tr("A recurring task is due again.")
             else:  # made ahead of its deadline: say when it is due

@@ -69,6 +69,30 @@ async def arrives_at(session: AsyncSession, user_id: int, tz: str, when: datetim
     return quiet_until(prefs, tz, when) or when
 
 
+async def follow_quiet_hours(session: AsyncSession, user: User) -> int:
+    """The person changed their quiet hours or zone: their messages those held (not yet
+    going out) wait for the end of the quiet hours they have now, in the zone they have
+    now, or go at once when that is not quiet. Returns how many were moved."""
+    prefs = await session.get(NotificationSettings, user.id)
+    now = utcnow()
+    rows = await session.scalars(
+        select(OutboxMessage).where(
+            OutboxMessage.user_id == user.id,
+            OutboxMessage.status == "pending",
+            OutboxMessage.held_from.is_not(None),
+            or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now),
+        )
+    )
+    moved = 0
+    for row in rows.all():
+        when = max(row.held_from or now, now)
+        due = quiet_until(prefs, user.timezone, when) or when
+        if due != row.due_at:
+            row.due_at, moved = due, moved + 1
+    await session.flush()
+    return moved
+
+
 def item_ref(ref: str) -> str:
     """The item a reference is about: "task:12:345" (a comment on it) is "task:12"."""
     return ":".join(ref.split(":")[:2])
@@ -360,13 +384,15 @@ def _planned(
     if muted or digest:
         return values, None
     when = note.due_at or utcnow()
+    held = quiet_until(prefs, user.timezone, when)
     message = outbox.message_values(
         team_id=user.team_id,
         user_id=user.id,
         kind=note.kind,
         payload={**note.payload, STALE: note.stale} if note.stale else note.payload,
         dedup_key=note.dedup_key,
-        due_at=quiet_until(prefs, user.timezone, when) or when,
+        due_at=held or when,
+        held_from=when if held else None,
     )
     return values, message
 

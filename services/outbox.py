@@ -61,8 +61,9 @@ def message_values(
     group_id: int | None = None,
     due_at: datetime | None = None,
     dedup_key: str | None = None,
+    held_from: datetime | None = None,
 ) -> dict[str, Any]:
-    """One message for enqueue_all."""
+    """One message for enqueue_all; `held_from`: see OutboxMessage.held_from."""
     return {
         "team_id": team_id,
         "user_id": user_id,
@@ -71,6 +72,7 @@ def message_values(
         "payload": payload,
         "due_at": due_at or utcnow(),
         "dedup_key": dedup_key,
+        "held_from": held_from,
     }
 
 

@@ -113,6 +113,12 @@ def at(day: date, hour: int, minute: int = 0) -> datetime:
     return datetime(day.year, day.month, day.day, hour, minute, tzinfo=MOSCOW).astimezone(UTC)
 
 
+def on_date(day: date, clock: str) -> str:
+    """A moment as a notice held by quiet hours names it, in English: "Sun 29 Nov 08:30"
+    (read at a moment not known when it was written: no "today" or "tomorrow")."""
+    return f"{day:%a} {day.day} {day:%b} {clock}"
+
+
 async def test_a_deadline_reminder_held_past_its_deadline_is_dropped(sqlite_app: App) -> None:
     boss = ConsoleDriver(sqlite_app, user="Boss", lang="en")
     await boss.say("/start")
@@ -127,9 +133,9 @@ async def test_a_deadline_reminder_held_past_its_deadline_is_dropped(sqlite_app:
     assert [r.due_at for r in await reminders_of(sqlite_app, "Boss")] == [at(tomorrow, 7)] * 2
     sender = ConsoleSender()
     await dispatcher_at(sqlite_app, at(tomorrow, 7), sender).drain()
-    # what is still true goes out at 07:00; "due tomorrow 00:30" does not
+    # what is still true goes out at 07:00; "due in an hour" does not
     assert [text for _chat, text in sender.sent] == [
-        "⚠ The task Report F is overdue: it was due today 00:30."
+        f"⚠ The task Report F is overdue: it was due {on_date(tomorrow, '00:30')}."
     ], sender.sent
     soon, overdue = await reminders_of(sqlite_app, "Boss")
     assert (soon.status, soon.error, overdue.status) == ("dropped", "passed", "sent")
@@ -152,9 +158,9 @@ async def test_held_reminders_of_a_task_completed_meanwhile_are_dropped(sqlite_a
     assert "completed" in out, out
     sender = ConsoleSender()
     await dispatcher_at(sqlite_app, at(tomorrow, 8), sender).drain()
-    # Report H's go out, worded for 08:00 ("today", not the "tomorrow" of 23:30)
+    # Report H's go out, with the date (held, they could have gone at 23:30 or at 08:00)
     assert [text for _chat, text in sender.sent] == [
-        "⏰ The task Report H is due today 08:30."
+        f"⏰ The task Report H is due {on_date(tomorrow, '08:30')}."
     ] * 2, sender.sent
     rows = await reminders_of(sqlite_app, "Boss")
     assert sorted((r.status, r.error) for r in rows) == [

@@ -9,11 +9,12 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from bot.app import App
+from models.outbox import OutboxMessage
 from models.teams import User
 from scheduler import periodic, planner
 from services import reminders_agenda
 from tests.console_driver import ConsoleDriver
-from tests.test_reminders_stale import ConsoleSender, dispatcher_at, reminders_of
+from tests.test_reminders_stale import ConsoleSender, dispatcher_at, on_date, reminders_of
 from tests.test_team_admin import invite_code
 
 MOSCOW = ZoneInfo("Europe/Moscow")
@@ -133,3 +134,64 @@ async def test_no_home_page_is_queued_where_no_platform_shows_one(sqlite_app: Ap
     async with sqlite_app.workspace.sessionmaker() as session:
         kinds = set(await session.scalars(select(OutboxMessage.kind)))
     assert kinds and "home" not in kinds, kinds
+
+
+async def notices_to(app: App, name: str, kind: str) -> list[OutboxMessage]:
+    async with app.workspace.sessionmaker() as session:
+        rows = await session.scalars(
+            select(OutboxMessage)
+            .join(User, User.id == OutboxMessage.user_id)
+            .where(User.name == name, OutboxMessage.kind == kind)
+            .order_by(OutboxMessage.id)
+        )
+        return list(rows)
+
+
+def text_of(row: OutboxMessage) -> str:
+    return "".join(str(span[0]) for span in row.payload["body"])
+
+
+async def quiet_now(person: ConsoleDriver) -> datetime:
+    """Quiet hours for the person from an hour ago (Moscow) to three hours on: their
+    notices are held until then, which is returned."""
+    now = datetime.now(MOSCOW).replace(second=0, microsecond=0)
+    start, end = now - timedelta(hours=1), now + timedelta(hours=3)
+    await person.say(f"/inbox quiet {start:%H:%M}-{end:%H:%M}")
+    return end.astimezone(UTC)
+
+
+async def test_a_notice_held_by_quiet_hours_names_its_day_by_date(sqlite_app: App) -> None:
+    """Read when the quiet hours end, maybe the next morning: "due tomorrow 10:00"
+    would name the wrong day, so the day is named by its date."""
+    alice, carl, _dan = await contractors(sqlite_app)
+    ends = await quiet_now(carl)
+    out = await alice.say("/task Build thing @Carl #Ext tomorrow 10:00")
+    assert "Task #1 created." in out, out
+    (held,) = await notices_to(sqlite_app, "Carl", "assignment")
+    assert held.due_at == ends
+    when = on_date(datetime.now(MOSCOW).date() + timedelta(days=1), "10:00")
+    assert "tomorrow" not in text_of(held) and when in text_of(held), text_of(held)
+    out = await carl.say("/inbox")
+    assert f"due {when}" in out and "tomorrow" not in out, out
+
+
+async def test_held_notices_follow_new_quiet_hours_and_zone(sqlite_app: App) -> None:
+    """Quiet hours off: what they held goes at once; another zone, where it is not
+    quiet now: likewise, not at the old zone's morning."""
+    alice, carl, _dan = await contractors(sqlite_app)
+    ends = await quiet_now(carl)
+    await alice.say("/task Build thing @Carl #Ext")
+    (held,) = await notices_to(sqlite_app, "Carl", "assignment")
+    assert held.due_at == ends
+    before = datetime.now(UTC)
+    await carl.say("/inbox quiet off")
+    (moved,) = await notices_to(sqlite_app, "Carl", "assignment")
+    assert before - timedelta(seconds=5) <= moved.due_at <= datetime.now(UTC), moved.due_at
+
+    await quiet_now(carl)
+    await alice.say("/task Paint the fence @Carl #Ext")
+    second = (await notices_to(sqlite_app, "Carl", "assignment"))[-1]
+    assert second.due_at == ends
+    await carl.say("/me tz Asia/Vladivostok")  # seven hours on: outside those hours
+    second = (await notices_to(sqlite_app, "Carl", "assignment"))[-1]
+    assert second.due_at <= datetime.now(UTC), second.due_at
