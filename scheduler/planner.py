@@ -2,7 +2,9 @@
 
 Each occurrence has a dedup key (kind, person or task, local date or deadline) that
 is claimed once, so a second planner, a retried tick or a DST fold never sends it
-twice. After downtime, occurrences late by less than the catch-up window go out once;
+twice. After downtime, occurrences still worth it go out once (the morning message
+until about noon, the report prompt until the evening ends: reminders.WORTH; deadlines
+within the catch-up window);
 older ones are dropped with a log line. Absences and days off silence the morning
 message and the report prompt; quiet hours are applied by notifications.notify, and
 every reminder is checked once more as it goes out (services.reminders_stale).
@@ -182,14 +184,17 @@ async def fire_rules(
             if rule.next_fire_at > now:
                 continue
             scheduled = rule.next_fire_at
+        rule.next_fire_at = reminders.next_fire(rule.minute, rule.timezone, max(now, scheduled))
+        if now > reminders.worth_until(rule.kind, scheduled, catch_up):
+            stats.dropped += 1
+            late = str(now - scheduled)
+            log.info("reminder_dropped", rule=rule.id, kind=rule.kind, user=user.id, late=late)
+            # down for days: the last occurrence, passed already, may be worth it still
+            scheduled = reminders.next_fire(rule.minute, rule.timezone, now - timedelta(days=1))
+            if scheduled > now or now > reminders.worth_until(rule.kind, scheduled, catch_up):
+                continue
         # a rule at minute 1440 (a workday ending at midnight) fires on the next day
         day = reminders.local_day_of(scheduled, rule.timezone) - timedelta(days=rule.minute // 1440)
-        rule.next_fire_at = reminders.next_fire(rule.minute, rule.timezone, max(now, scheduled))
-        late = now - scheduled
-        if late > catch_up:
-            stats.dropped += 1
-            log.info("reminder_dropped", rule=rule.id, kind=rule.kind, user=user.id, late=str(late))
-            continue
         if not schedules[user.id].works_on(day):
             stats.skipped += 1
             continue

@@ -46,6 +46,18 @@ def next_fire(minute: int, tz: str, after: datetime) -> datetime:
     raise AssertionError("unreachable: a day always has the minute")
 
 
+# how long a daily message missed while the bot was down is still worth sending: the
+# morning message until about noon (09:00 + 3 h), the report prompt until the evening
+# ends (18:00 + 6 h); a night shift's likewise, from its own start and end
+WORTH = {"morning": timedelta(hours=3), "report": timedelta(hours=6)}
+
+
+def worth_until(kind: str, scheduled: datetime, catch_up: timedelta) -> datetime:
+    """Until when a daily message due `scheduled` still goes out (at least the catch-up
+    window)."""
+    return scheduled + max(WORTH.get(kind, catch_up), catch_up)
+
+
 def local_day_of(moment: datetime, tz: str) -> date:
     return moment.astimezone(ZoneInfo(tz)).date()
 

@@ -107,22 +107,43 @@ async def test_morning_in_each_zone_once_with_catch_up(
         assert View.from_dict(rows[0].payload).buttons[0][0].action == "day:s"
 
 
-async def test_late_beyond_catch_up_is_dropped(
+async def test_daily_messages_missed_while_down_go_out_while_worth_it(
     maker: async_sessionmaker[AsyncSession],  # noqa: F811
     team: Team,
 ) -> None:
     await planner.tick(maker, now=local(2026, 11, 26, 20))
-    stats = await planner.tick(maker, now=local(2026, 11, 27, 9, 20))
-    assert stats.fired == 0 and stats.dropped == 3
+    # down from 08:50 to 09:55: "My day" still comes that morning, once
+    stats = await planner.tick(maker, now=local(2026, 11, 27, 9, 55))
+    assert stats.fired == 3 and stats.dropped == 0  # Boss, Anna and the guest
+    async with maker() as s, s.begin():
+        await timeman.start_day(s, team.anna, now=local(2026, 11, 27, 10))
+    assert (await planner.tick(maker, now=local(2026, 11, 27, 10))).fired == 0
+    # down from 17:50 to 19:30: the report prompt still comes that evening
+    stats = await planner.tick(maker, now=local(2026, 11, 27, 19, 30))
+    assert stats.fired == 1 and stats.dropped == 0
+    # down over the weekend until Monday 11:00: Monday's "My day" comes, not Saturday's
+    stats = await planner.tick(maker, now=local(2026, 11, 30, 11))
+    assert stats.fired == 3 and stats.dropped == 5  # Saturday's, and Friday's reports
     async with maker() as s:
-        assert await sent_to(s, team.anna.user_id) == []
+        rows = await sent_to(s, team.anna.user_id)
+    assert [r.due_at.astimezone(BERLIN).strftime("%a %H:%M") for r in rows] == [
+        "Fri 09:55",
+        "Fri 19:30",
+        "Mon 11:00",
+    ]
+    assert "Your workday is ending" in text(rows[1]) and "My day, Anna" in text(rows[2])
+    # one passed its noon is dropped; the next comes at its own time
+    stats = await planner.tick(maker, now=local(2026, 12, 1, 12, 30))
+    assert stats.fired == 0 and stats.dropped == 5  # Tuesday's mornings, Monday's reports
+    async with maker() as s:
+        assert len(await sent_to(s, team.anna.user_id)) == 3
         rule = await s.scalar(
             select(reminders.ReminderRule).where(
                 reminders.ReminderRule.user_id == team.anna.user_id,
                 reminders.ReminderRule.kind == "morning",
             )
         )
-        assert rule is not None and rule.next_fire_at == local(2026, 11, 28, 9)
+        assert rule is not None and rule.next_fire_at == local(2026, 12, 2, 9)
 
 
 async def test_days_off_absences_and_quiet_hours(
