@@ -1,5 +1,5 @@
 """The agenda a morning "my day" message shows: the person's tasks due today and
-overdue, today's meetings (single events and occurrences of series) and CRM activities,
+overdue, today's meetings not over yet (single events and occurrences of series) and CRM activities,
 for one person or for the planner's batch in a few queries."""
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ class Agenda:
 
 
 async def agenda(session: AsyncSession, user: User, now: datetime, limit: int = 10) -> Agenda:
-    """The person's own day: tasks due today and overdue, today's meetings."""
+    """The person's own day: tasks due today and overdue, today's meetings not over."""
     return (await agenda_many(session, [user], now, limit))[user.id]
 
 
@@ -108,7 +108,7 @@ async def agenda_many(
     rows = await optional_rows(
         session,
         "events",
-        select(Event.id, Event.title, Event.starts_at, EventAttendee.user_id)
+        select(Event.id, Event.title, Event.starts_at, EventAttendee.user_id, Event.ends_at)
         .join(EventAttendee, EventAttendee.event_id == Event.id)
         .where(
             EventAttendee.user_id.in_(ids),
@@ -124,7 +124,7 @@ async def agenda_many(
     rows += await optional_rows(
         session,
         "events",
-        select(Event.id, Event.title, Event.starts_at, Event.organizer_id)
+        select(Event.id, Event.title, Event.starts_at, Event.organizer_id, Event.ends_at)
         .where(
             Event.organizer_id.in_(ids),
             Event.cancelled.is_(False),
@@ -138,9 +138,10 @@ async def agenda_many(
     )
     rows += await _recurring_occurrences(session, users, ranges)
     seen: set[tuple[int, int]] = set()
-    for event_id, title, starts_at, uid in sorted(rows, key=lambda r: r[2]):
+    for event_id, title, starts_at, uid, ends_at in sorted(rows, key=lambda r: r[2]):
         _today, start, end = ranges[uid]
-        if (uid, event_id) in seen or not start <= starts_at < end:
+        # the day's meetings still ahead (or going on): not one over earlier that night
+        if (uid, event_id) in seen or not start <= starts_at < end or ends_at <= now:
             continue
         seen.add((uid, event_id))
         if len(out[uid].events) < limit:
@@ -151,7 +152,7 @@ async def agenda_many(
 
 async def _recurring_occurrences(
     session: AsyncSession, users: list[User], ranges: dict[int, tuple[date, datetime, datetime]]
-) -> list[tuple[int, str, datetime, int]]:
+) -> list[tuple[int, str, datetime, int, datetime]]:
     """Today's occurrences of repeating series, for the people who take part in any."""
     try:
         from models.calendar import Event, EventAttendee
@@ -182,7 +183,7 @@ async def _recurring_occurrences(
             .distinct(),
         )
     }
-    found: list[tuple[int, str, datetime, int]] = []
+    found: list[tuple[int, str, datetime, int, datetime]] = []
     group_of: dict[int, int] = {}  # series -> its group
     for user in users:
         if user.id not in involved:
@@ -193,7 +194,7 @@ async def _recurring_occurrences(
         )
         for occ in occs:
             if occ.recurring and not occ.event.cancelled:
-                found.append((occ.series_id, occ.event.title, occ.starts_at, user.id))
+                found.append((occ.series_id, occ.event.title, occ.starts_at, user.id, occ.ends_at))
                 if occ.event.group_id is not None:
                     group_of[occ.series_id] = occ.event.group_id
     if not group_of:

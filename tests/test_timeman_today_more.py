@@ -25,20 +25,32 @@ async def test_my_day_has_series_and_crm_activities(sqlite_app: App) -> None:
     assert "Planned" in await boss.say("tomorrow 15:00")
 
     zone = ZoneInfo("Europe/Moscow")
-    tomorrow_noon = (datetime.now(zone) + timedelta(days=1)).replace(
-        hour=12, minute=0, second=0, microsecond=0
+    tomorrow_morning = (datetime.now(zone) + timedelta(days=1)).replace(
+        hour=9, minute=30, second=0, microsecond=0
     )
-    day_after = tomorrow_noon + timedelta(days=1)
+    day_after = tomorrow_morning + timedelta(days=1)
     async with sqlite_app.workspace.sessionmaker() as s:
         user = await s.get(User, 1)
         assert user is not None
         text = to_plain(
-            (await my_day_view(s, user, translator("en", "Europe/Moscow"), tomorrow_noon)).body
+            (await my_day_view(s, user, translator("en", "Europe/Moscow"), tomorrow_morning)).body
         )
         later = to_plain(
             (await my_day_view(s, user, translator("ru", "Europe/Moscow"), day_after)).body
         )
+        noon = to_plain(
+            (
+                await my_day_view(
+                    s,
+                    user,
+                    translator("en", "Europe/Moscow"),
+                    tomorrow_morning + timedelta(hours=3),
+                )
+            ).body
+        )
     assert "Meetings (1)" in text and "Standup" in text
+    # at noon the 10:00 standup is over: only what is still ahead is listed
+    assert "Standup" not in noon and "Meetings" not in noon and "Discuss the price" in noon
     assert "CRM activities (1)" in text and "Discuss the price" in text
     # the series repeats; the call not made the day before is still there, overdue
     assert "Standup" in later and "Дела CRM (1)" in later and "🔥" in later
