@@ -239,13 +239,14 @@ async def repeat_note(ctx: Ctx, task: Any, rule: dict[str, Any]) -> list[Any]:
     from services import tasks_flow
 
     if task.deadline is None:
+        zone = await tasks_repeat.zone_of(ctx.session, ctx.me, task)
         probe = tasks_repeat.TaskRecurrence(
             kind=rule["kind"],
             weekdays=",".join(str(d) for d in rule.get("weekdays") or []),
-            month_day=rule.get("month_day") or tasks_repeat.own_month_day(task, ctx.me),
+            month_day=rule.get("month_day") or tasks_repeat.own_month_day(task, zone),
             hour=rule["hour"],
             minute=rule["minute"],
-            timezone=ctx.me.timezone,
+            timezone=zone,
             week_step=1,
         )
         if rule["kind"] != "weekly" or rule.get("weekdays"):
@@ -271,11 +272,15 @@ def _repeats_text(ctx: Ctx, task_id: int, rule: Any) -> tuple[str, dict[str, Any
         kind = ctx.tr.s("monthly on day {day}", day=str(rule.month_day))
     else:
         kind = ctx.tr.s(KIND_NAMES[rule.kind])
-    return N_("#{id} repeats {kind}; the next copy is created {when}."), {
-        "id": str(task_id),
-        "kind": kind,
-        "when": ctx.tr.when(rule.next_at),
-    }
+    args = {"id": str(task_id), "kind": kind, "when": ctx.tr.when(rule.next_at)}
+    if rule.timezone == ctx.tr.timezone:
+        return N_("#{id} repeats {kind}; the next copy is created {when}."), args
+    # kept in the responsible's zone, not the reader's: its time there, and the zone named
+    time = f"{rule.hour:02d}:{rule.minute:02d}"
+    return N_(
+        "#{id} repeats {kind} at {time} in the responsible's zone ({zone}); the next copy "
+        "is created {when}."
+    ), {**args, "time": time, "zone": rule.timezone}
 
 
 async def repeat_or_template(ctx: Ctx, task_id: int, verb: str, arg: str) -> View:

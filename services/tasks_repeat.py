@@ -126,10 +126,18 @@ def occurrence_made_at(rule: TaskRecurrence, moment: datetime) -> datetime:
     return next_occurrence(rule, moment) if rule.lead_minutes else moment
 
 
-def own_month_day(task: Task, actor: Actor, now: datetime | None = None) -> int:
-    """The day of the month the task is due on (or today's), in the actor's zone."""
+def own_month_day(task: Task, zone: str, now: datetime | None = None) -> int:
+    """The day of the month the task is due on (or today's), in `zone` (its repeat's)."""
     moment = task.deadline or now or utcnow()
-    return moment.astimezone(ZoneInfo(actor.timezone)).day
+    return moment.astimezone(ZoneInfo(zone)).day
+
+
+async def zone_of(session: AsyncSession, actor: Actor, task: Task) -> str:
+    """The zone a task's repeat keeps its days and time of day in: its responsible's
+    (their working day: "every weekday at 10:00" is their 10:00 on their weekdays,
+    whoever set it), the actor's when it has none."""
+    responsible = await session.get(User, task.responsible_id) if task.responsible_id else None
+    return responsible.timezone if responsible is not None else actor.timezone
 
 
 async def set_recurrence(
@@ -153,14 +161,15 @@ async def set_recurrence(
     if not 1 <= week_step <= 12:
         raise DomainError(N_("Repeat every week, or every 2 to 12 weeks."))
     own_day = None
+    zone = await zone_of(session, actor, task)
     if kind == "weekly" and not weekdays:
         # "every other week": on the day the task is due (or today), the task being
         # that week's: the first copy comes the step's weeks after it
         moment = task.deadline or now or utcnow()
-        own_day = moment.astimezone(ZoneInfo(actor.timezone)).date()
+        own_day = moment.astimezone(ZoneInfo(zone)).date()
         weekdays = [own_day.weekday()]
     if month_day is None:  # "monthly": on the day the task is due (or today)
-        month_day = own_month_day(task, actor, now)
+        month_day = own_month_day(task, zone, now)
     if not 1 <= month_day <= 31 or not 0 <= hour <= 23 or not 0 <= minute <= 59:
         raise DomainError(N_("Repeat daily, weekly on days, or monthly on a day."))
     rule = await session.scalar(
@@ -175,13 +184,13 @@ async def set_recurrence(
     rule.month_day = month_day
     rule.hour = hour
     rule.minute = minute
-    rule.timezone = actor.timezone
+    rule.timezone = zone
     rule.active = True
     rule.week_step = week_step if kind == "weekly" else 1
     rule.anchor_day = own_day
     after = now or utcnow()
     if own_day is not None:  # the task is its day's: copies come on later ones
-        after = max(after, _on_day(own_day + timedelta(days=1), 0, 0, ZoneInfo(actor.timezone)))
+        after = max(after, _on_day(own_day + timedelta(days=1), 0, 0, ZoneInfo(zone)))
     if task.is_open and task.deadline is not None:
         # the task itself is the occurrence its deadline falls in ("every Monday at 10"
         # set on a task due Monday 10:00; "daily" on one due next Tuesday): the copies
@@ -198,8 +207,7 @@ async def set_recurrence(
         # made ahead of it, not at it (born overdue, with no reminder before it)
         responsible = await session.get(User, task.responsible_id)
         schedule = await schedule_of(session, responsible) if responsible else Schedule()
-        zone = responsible.timezone if responsible else rule.timezone
-        rule.lead_minutes = lead_minutes(rule, rule.next_at, schedule, zone)
+        rule.lead_minutes = lead_minutes(rule, rule.next_at, schedule, rule.timezone)
         rule.next_at = max(made_at(rule, rule.next_at), now or utcnow())
     task.recurrence_id = None
     await session.flush()

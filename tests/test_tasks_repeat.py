@@ -243,3 +243,34 @@ async def test_repeat_words_not_understood_are_asked_back_and_the_day_is_named(
     assert f"#{number[1]} повторяется по будням;" in out, out
     out = await olga.say(f"/task {number[1]} repeat ежемесячно в последний день месяца")
     assert f"#{number[1]} повторяется ежемесячно, в последний день месяца;" in out, out
+
+
+async def test_a_repeat_keeps_the_responsibles_working_day_in_their_zone(
+    sqlite_app: App,
+) -> None:
+    """Anna in Moscow sets "every weekday at 10:00" on Nyc's task: Nyc's 10:00 on Nyc's
+    weekdays (not 02:00 New York time), and the reply says whose 10:00 it is."""
+    from tests.console_driver import ConsoleDriver
+    from tests.test_tasks_console import team_member
+
+    anna = ConsoleDriver(sqlite_app, user="Anna", lang="en", timezone="Europe/Moscow")
+    await anna.say("/start")
+    nyc = await team_member(sqlite_app, anna, "Nyc")
+    await nyc.say("/me tz America/New_York")
+    out = await anna.say("/task Check the server @Nyc")
+    assert "Task #1 created." in out, out
+    out = await anna.say("/task 1 repeat every weekday at 10:00")
+    assert "#1 repeats on workdays at 10:00 in the responsible's zone (America/New_York);" in out, (
+        out
+    )
+    async with sqlite_app.workspace.sessionmaker() as s:
+        template = await s.get(Task, 1)
+        assert template is not None and template.recurrence_id is not None
+        rule = await s.get(tasks_repeat.TaskRecurrence, template.recurrence_id)
+        assert rule is not None
+    there = rule.next_at.astimezone(ZoneInfo("America/New_York"))
+    assert (there.hour, there.minute) == (10, 0) and there.weekday() < 5, there
+    assert await periodic.recurring_tasks(sqlite_app.workspace.sessionmaker, now=rule.next_at)
+    (copy,) = await _copies(sqlite_app, 1)
+    assert copy.start_at is not None
+    assert copy.start_at.astimezone(ZoneInfo("America/New_York")).hour == 10
