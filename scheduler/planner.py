@@ -38,6 +38,7 @@ from services import (
     reminders,
     reminders_agenda,
     reminders_stale,
+    reminders_workday,
     timeman,
     timeman_reports,
 )
@@ -294,6 +295,10 @@ async def fire_deadline(session: AsyncSession, hit: reminders.DeadlineHit, now: 
     day = reminders.local_day_of(now, hit.user.timezone)
     if await timeman_reports.is_away(session, hit.user.id, day):
         return False
+    if 0 < hit.offset < reminders.DAY and await reminders_workday.said_in_my_day(
+        session, hit.user, hit.deadline, now
+    ):
+        return False  # "My day", just sent, lists it with its time
     due_at = max(now, hit.fire_at)
     # worded for when it is due; with dates when quiet hours hold it (past midnight)
     tr = await reader_tr(session, hit.user, "reminder", due_at)

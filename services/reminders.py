@@ -25,6 +25,7 @@ from models.teams import User
 from services import timeman
 from services.access import Actor, outside_archived_groups
 from services.errors import N_, DomainError
+from services.reminders_workday import DAY, DAYS_OFF_AHEAD, fire_moment
 
 KINDS = ("morning", "report")
 DEFAULT_OFFSETS = [1440, 60]
@@ -325,11 +326,13 @@ async def deadline_hits(
     for (offsets,) in custom:
         if offsets:
             longest = max(longest, max(offsets))
+    # "a day before" falls on the working day before: days off may come in between
+    reach = timedelta(minutes=longest) + (DAYS_OFF_AHEAD if longest >= DAY else timedelta())
     query = select(Task.id, Task.title, Task.deadline, Task.responsible_id).where(
         deadline_counts_sql(),  # no reminder of a deferred task's deadline
         outside_archived_groups(Task.group_id),  # nor of an archived group's
         Task.deadline > overdue_from,
-        Task.deadline <= now + timedelta(minutes=longest),
+        Task.deadline <= now + reach,
         seen_by_responsible(),  # not to someone who lost the task's group
     )
     if after is not None:
@@ -342,6 +345,7 @@ async def deadline_hits(
     hits: list[DeadlineHit] = []
     users: dict[int, User | None] = {}
     prefs: dict[int, ReminderSettings | None] = {}
+    schedules: dict[int, timeman.Schedule] = {}
     for task_id, title, deadline, responsible_id in rows:
         if responsible_id not in users:
             users[responsible_id] = await session.get(User, responsible_id)
@@ -349,12 +353,14 @@ async def deadline_hits(
         user = users[responsible_id]
         if user is None or not user.active:
             continue
+        if user.id not in schedules:
+            schedules[user.id] = await timeman.schedule_of(session, user)
         pref = prefs[responsible_id]
         offsets = list(pref.deadline_offsets) if pref is not None else list(DEFAULT_OFFSETS)
         if pref is None or pref.overdue:
             offsets.append(0)
         for offset in offsets:
-            fire_at = deadline - timedelta(minutes=offset)
+            fire_at = fire_moment(deadline, offset, schedules[user.id], user.timezone)
             if offset == 0 and overdue_from < fire_at <= now:
                 hits.append(DeadlineHit(task_id, title, deadline, user, offset, fire_at))
             elif offset and fire_at <= now and now - fire_at <= catch_up:

@@ -363,6 +363,33 @@ async def test_deadline_reminders_and_overdue(
     assert "is due" in texts[0] and "is due" in texts[1] and "overdue" in texts[2]
 
 
+async def test_a_day_before_is_the_working_day_before_and_my_day_is_not_said_twice(
+    maker: async_sessionmaker[AsyncSession],  # noqa: F811
+    team: Team,
+) -> None:
+    """A Monday 10:00 deadline: "a day before" comes on Friday at 10:00 (Anna's working
+    day before), not on her Sunday; on Monday at 09:00 her "My day" lists it with its
+    time, and the hour-before reminder of the same minute is not sent as well."""
+    async with maker() as s, s.begin():
+        await _anna_task(s, team, "Board pack", local(2026, 11, 30, 10))
+    await planner.tick(maker, now=local(2026, 11, 26, 20))
+    for moment in (
+        local(2026, 11, 27, 10),
+        local(2026, 11, 29, 10),
+        local(2026, 11, 30, 9),
+        local(2026, 11, 30, 10, 5),
+    ):
+        await planner.tick(maker, now=moment)
+    async with maker() as s:
+        rows = await sent_to(s, team.anna.user_id)
+    told = [(r.due_at.astimezone(BERLIN).strftime("%a %H:%M"), text(r)) for r in rows]
+    about = [(when, said) for when, said in told if "Board pack" in said]
+    assert [when for when, _said in about] == ["Fri 10:00", "Mon 09:00", "Mon 10:05"], told
+    assert "is due Mon 30 Nov 10:00" in about[0][1], about
+    assert "My day, Anna" in about[1][1] and "Board pack — " in about[1][1], about
+    assert "overdue" in about[2][1], about
+
+
 async def test_an_overdue_notice_missed_while_no_planner_ran_is_sent_after(
     maker: async_sessionmaker[AsyncSession],  # noqa: F811
     team: Team,

@@ -1,0 +1,59 @@
+"""Deadline reminders fitted to the person's working day: one whole days ahead ("a day
+before") lands on their working day before, within its hours, not on their Sunday;
+one that would say again what their "My day" has just said is not sent."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models.reminders import ReminderFired
+from models.teams import User
+from services.timeman import at_local
+from services.timeman_schedules import Schedule
+
+DAY = 24 * 60
+# "a day before" may land this much further back: the days off before the deadline
+DAYS_OFF_AHEAD = timedelta(days=7)
+# a "My day" sent this shortly before a reminder has just listed the task with its time
+MY_DAY_NEAR = timedelta(minutes=15)
+
+
+def fire_moment(deadline: datetime, offset: int, schedule: Schedule, tz: str) -> datetime:
+    """When a reminder `offset` minutes ahead of `deadline` fires: that long before it;
+    whole days ahead, that many of the person's working days before the deadline's day,
+    at its clock time kept within their working hours (a Monday 10:00 deadline: Friday
+    10:00; one at 00:30: the day before at the start of work)."""
+    ahead = deadline - timedelta(minutes=offset)
+    if offset < DAY or offset % DAY or not any(d in schedule.weekdays for d in "1234567"):
+        return ahead
+    local = deadline.astimezone(ZoneInfo(tz))
+    day = local.date()
+    for _ in range(offset // DAY):
+        day -= timedelta(days=1)
+        while not schedule.works_on(day):
+            day -= timedelta(days=1)
+    start, end = schedule.start_minute, schedule.end_minute
+    latest = max(start, end - 60)  # an hour before the day ends, to act on it
+    minute = min(max(local.hour * 60 + local.minute, start), latest)
+    return at_local(day, minute, tz)
+
+
+async def said_in_my_day(
+    session: AsyncSession, user: User, deadline: datetime, now: datetime
+) -> bool:
+    """Whether the person's "My day" went out moments ago today, listing the task due
+    later today with its time: a reminder of it now would say it again."""
+    zone = ZoneInfo(user.timezone)
+    day = now.astimezone(zone).date()
+    if deadline.astimezone(zone).date() != day:
+        return False
+    fired = await session.scalar(
+        select(ReminderFired.fired_at).where(
+            ReminderFired.key == f"rm:morning:{user.id}:{day.isoformat()}"
+        )
+    )
+    return fired is not None and now - fired <= MY_DAY_NEAR
