@@ -447,9 +447,7 @@ async def test_who_may_not_see_a_bound_chats_group_is_refused_there(sqlite_app: 
     """In a chat bound to a closed group, a team member outside it and someone of another
     team are refused, to them alone, and nothing is made: never a team-wide post or task
     (nor the other team's) whose card would show in the group's chat."""
-    from models.calendar import Event
-    from models.feed import Post
-    from models.tasks import Task
+
 
 async def test_new_tasks_of_a_group_are_told_with_numbers_deadlines_and_gathered(
     sqlite_app: App,

@@ -996,6 +996,7 @@ async def test_completing_with_an_unchecked_checklist_asks_first(sqlite_url: str
         await slack.press("Complete anyway", user=ANNA, channel="D0ANNA")
         assert "completed" in slack.fake.texts()[-1].lower()
 
+
 async def test_the_groups_gantt_in_its_channel_is_posted_there(sqlite_url: str) -> None:
     """/gantt in Design's channel charts Design for everyone there: the picture is
     uploaded to the channel. Asked in another channel it is the asker's: the picture

@@ -2039,6 +2039,7 @@ async def test_a_negative_task_number_is_no_new_task(sqlite_app: App) -> None:
     out = await boss.say("/tasks")
     assert "#1" not in out, out
 
+
 async def test_tasks_due_today_this_week_and_next_week_in_the_person_s_days(
     sqlite_app: App,
 ) -> None:
@@ -2174,6 +2175,7 @@ async def test_a_group_report_counts_due_against_done_open_overdue_and_time_per_
     assert "Отчёт по группе Sprint, всё время" in out, out
     assert "Со сроком в этом периоде: 4; выполнено: 2, из них в срок: 1" in out, out
     assert "Anna — выполнено: 2 · открыто: 2 · просрочено: 1 · время: 1 ч" in out, out
+
 
 async def test_the_gantt_keeps_completed_tasks_and_their_arrows(
     sqlite_app: App, monkeypatch: pytest.MonkeyPatch

@@ -2,7 +2,7 @@
 follows them when they change their quiet hours or zone.
 
 Revision ID: 0038
-Revises: 0032
+Revises: 0036
 """
 from collections.abc import Sequence
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0038"
-down_revision: str | None = "0032"
+down_revision: str | None = "0036"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
