@@ -11,7 +11,10 @@ from bot.app import App
 from handlers.events import ChatRef, Incoming, Sender
 from handlers.markup import to_plain
 from handlers.views import View
+from models.calendar import Event
+from models.feed import Post
 from models.outbox import OutboxMessage
+from models.tasks import Task
 from models.teams import User
 from tests.console_driver import ConsoleDriver, invite_code
 
