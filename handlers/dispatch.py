@@ -33,7 +33,7 @@ from handlers.people_pick import ask_which
 from handlers.views import READER, View
 from services import chats, dialogs, inbox, messages, outbox, teams
 from services.access import Actor
-from services.errors import DomainError, not_found
+from services.errors import N_, DomainError, not_found
 from services.teams import Newcomer, normalize_locale
 
 log = structlog.get_logger(__name__)
@@ -172,6 +172,10 @@ class Workspace:
         except Exception as exc:
             if _number_too_big(exc):  # /task 99999999999999999999: no such thing
                 return [error_view(tr, not_found())]
+            if _date_too_far(exc):  # a date of year 9999 kept before such were refused
+                log.warning("date_out_of_range", platform=event.platform, command=event.command)
+                far = N_("A date here is too far off: give one within 100 years of today.")
+                return [error_view(tr, DomainError(far))]
             log.exception(
                 "handler_failed", platform=event.platform, kind=event.kind, command=event.command
             )
@@ -432,13 +436,18 @@ def _number_too_big(exc: BaseException) -> bool:
     integer out of range), however deep in a statement it was met."""
     seen: BaseException | None = exc
     while seen is not None:
-        if isinstance(seen, OverflowError):
+        if isinstance(seen, OverflowError) and "int" in str(seen).lower():
             return True
         text = str(seen).lower()
         if "out of range" in text and ("int" in text or "integer" in text):
             return True
         seen = getattr(seen, "orig", None) or seen.__cause__
     return False
+
+
+def _date_too_far(exc: BaseException) -> bool:
+    """Date arithmetic past the year 9999 (or before 1): Python's OverflowError."""
+    return isinstance(exc, OverflowError) and not _number_too_big(exc)
 
 
 class _Rejected(Exception):  # noqa: N818 - not an error: an answer that keeps nothing

@@ -11,6 +11,7 @@ from services.calendar_repeat import _series_end
 from services.calendar_times import _CLOCK_WORD
 from services.errors import N_, DomainError
 from services.parsing_days import midnight
+from services.parsing_fast import sensible_year
 
 TITLE_MAX = 200
 
@@ -105,6 +106,7 @@ ALL_DAY_MAX = timedelta(days=62)  # a vacation, a conference season: whole days
 
 
 def check_times(start: datetime, end: datetime, *, all_day: bool = False) -> None:
+    sensible_year(start.year, f"{start:%d.%m.%Y}", None)  # "1-5 декабря 2150"
     if end <= start:
         raise DomainError(
             N_(

@@ -39,6 +39,7 @@ from services.parsing_days import (
     hide_bare_months,
     midnight,
 )
+from services.parsing_fast import refuse_impossible_day, said_year
 from services.parsing_said import normalize_dates
 
 DEFAULT_LENGTH = timedelta(hours=1)
@@ -107,6 +108,7 @@ def parse_event(text: str, locale: str, tz: str, now: datetime | None = None) ->
     if match:
         place = match.group(1).strip()
         raw = raw[: match.start()]
+    refuse_impossible_day(raw)  # "31 апреля", "Feb 30": no other day in their place
     urls = _URL.findall(raw)
     if urls and not place:
         place = urls[0]
@@ -353,9 +355,7 @@ def _on_day_of_month(nth: int, clock: time, zone: ZoneInfo, now: datetime | None
 def _dmy(match: re.Match[str], zone: ZoneInfo, now: datetime | None) -> datetime:
     day, month, year, hour, minute = match.groups()
     today = (now or datetime.now(UTC)).astimezone(zone)
-    y = int(year) if year else today.year
-    if y < 100:
-        y += 2000
+    y = said_year(year, match.group(0), now) if year else today.year
     try:
         local = datetime(y, int(month), int(day), int(hour or 9), int(minute or 0), tzinfo=zone)
     except ValueError:

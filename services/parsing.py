@@ -32,6 +32,8 @@ from services.parsing_fast import (
     _fast,
     _fast_tail,
     _next_day_of_month,
+    refuse_impossible_day,
+    sensible_year,
 )
 from services.parsing_said import _BARE_GENITIVE, _spoken_tail, normalize_dates
 
@@ -62,6 +64,7 @@ def _languages(locale: str) -> list[str]:
 def parse_when(text: str, locale: str, tz: str, now: datetime | None = None) -> datetime:
     """A moment from free text, as an aware UTC datetime; DomainError with examples if not."""
     raw = normalize_dates(" ".join(text.split()), locale)
+    refuse_impossible_day(raw)  # "32 января" is no year 2032
     if raw.casefold() in _BARE_GENITIVE:  # "/away до понедельника": the "до" was the verb's
         raw = "в " + _BARE_GENITIVE[raw.casefold()]
     end = _END_OF.fullmatch(raw)
@@ -108,6 +111,7 @@ def parse_when(text: str, locale: str, tz: str, now: datetime | None = None) -> 
             text=raw,
             examples=DATE_EXAMPLES[locale if locale in DATE_EXAMPLES else "en"],
         )
+    sensible_year(result.year, raw, now)
     return _today_if_named(_recent_past_stays(result.astimezone(UTC), raw, now), raw, tz, now)
 
 
@@ -221,8 +225,10 @@ _DOTTED_DAY = re.compile(r"(?<![\d.])(\d{1,2})\.(\d{1,2})(?:\.(\d{4}|\d{2}))?(?!
 
 
 def refuse_impossible_date(text: str, locale: str) -> None:
-    """A day.month of a month that has no such day (30.02, 31.11) is no date, and is
-    said to be so, not left in a task's title in silence."""
+    """A day.month of a month that has no such day (30.02, 31.11), or one written with
+    its month in words ("31 апреля", "April 31"), is no date, and is said to be so, not
+    left in a task's title in silence."""
+    refuse_impossible_day(text)
     for day, month, year in _DOTTED_DAY.findall(text):
         if not (1 <= int(month) <= 12 and 1 <= int(day) <= 31):
             continue  # not a date at all ("version 1.15")
@@ -394,6 +400,7 @@ def _find_when(text: str, locale: str, tz: str, now: datetime | None) -> Found |
     if not useful:
         return None
     fragment, when = useful[-1]
+    sensible_year(when.year, fragment, now)  # "5 мая 2150"
     when = _today_if_named(
         _recent_past_stays(when.astimezone(UTC), fragment, now), fragment, tz, now
     )

@@ -22,6 +22,70 @@ _MONTHS = (
 _MONTH_WORD = re.compile(_MONTHS, re.IGNORECASE)
 
 
+_MONTH_NUMBERS = {
+    **dict.fromkeys(("янв", "jan"), 1),
+    **dict.fromkeys(("фев", "feb"), 2),
+    **dict.fromkeys(("мар", "mar"), 3),
+    **dict.fromkeys(("апр", "apr"), 4),
+    **dict.fromkeys(("мая", "may"), 5),
+    **dict.fromkeys(("июн", "jun"), 6),
+    **dict.fromkeys(("июл", "jul"), 7),
+    **dict.fromkeys(("авг", "aug"), 8),
+    **dict.fromkeys(("сен", "sep"), 9),
+    **dict.fromkeys(("окт", "oct"), 10),
+    **dict.fromkeys(("ноя", "nov"), 11),
+    **dict.fromkeys(("дек", "dec"), 12),
+}
+_NTH = r"(?:st|nd|rd|th|-?го|-?е)?"
+_SAID_YEAR = r"(?:,?\s+(?P<{name}>\d{{4}})(?![\w.:]))?"
+# a day written with its month in words, in either order: "31 апреля", "April 31st",
+# "the 30th of Feb 2027"
+_DAY_IN_WORDS = re.compile(
+    rf"(?<![\w.,:])(?P<d>\d{{1,2}}){_NTH}\s+(?:of\s+)?(?P<mo>{_MONTHS})\.?(?!\w)"
+    + _SAID_YEAR.format(name="y")
+    + rf"|(?<!\w)(?P<mo2>{_MONTHS})\.?\s+(?P<d2>\d{{1,2}}){_NTH}(?![\w:]|[.,]\d)"
+    + _SAID_YEAR.format(name="y2"),
+    re.IGNORECASE,
+)
+
+
+def refuse_impossible_day(text: str) -> None:
+    """A day its month does not have, written with the month in words ("31 апреля",
+    "Feb 30", "32 января"), is refused by name: dateparser would keep the month alone
+    (today's day of it) or read the number as a year."""
+    for match in _DAY_IN_WORDS.finditer(text):
+        word = (match["mo"] or match["mo2"]).casefold()
+        if word == "may":  # English "may" is a verb as often: "5 may be late"
+            continue
+        month = _MONTH_NUMBERS[word[:3]]
+        year = match["y"] or match["y2"]
+        days = calendar.monthrange(2000, month)[1]  # a leap year: 29 February may be
+        if month == 2 and year is not None and not calendar.isleap(int(year)):
+            days = 28
+        if not 1 <= int(match["d"] or match["d2"]) <= days:
+            raise DomainError(N_("There is no such date: {text}."), text=match.group(0))
+
+
+YEARS_AROUND = 100  # a date further from today is a slip: "01.01.0001", "31.12.9999"
+
+
+def sensible_year(year: int, text: str, now: datetime | None) -> int:
+    """The year of a date said, refused when it is more than a hundred years from
+    today's (a deadline or a meeting then is a slip of the finger, and Python's dates
+    end in 9999)."""
+    if abs(year - (now or datetime.now(UTC)).year) > YEARS_AROUND:
+        raise DomainError(
+            N_("The date {text} is too far off: give one within 100 years of today."),
+            text=text.strip(),
+        )
+    return year
+
+
+def said_year(year: str, text: str, now: datetime | None) -> int:
+    """A year as typed ("27" is 2027, "0001" is the year 1), checked by sensible_year."""
+    return sensible_year(int(year) + (2000 if len(year) == 2 else 0), text, now)
+
+
 @dataclass(frozen=True, slots=True)
 class Found:
     when: datetime
@@ -118,7 +182,7 @@ def _day_only(match: re.Match[str], tz: str, now: datetime | None) -> datetime |
     day_, month = int(match["d"]), int(match["mo"])
     try:
         if match["y"] is not None:
-            year = int(match["y"]) + (2000 if len(match["y"]) == 2 else 0)
+            year = said_year(match["y"], match.group(0), now)
             return datetime(year, month, day_, tzinfo=zone).astimezone(UTC)
         local = datetime(current.year, month, day_, tzinfo=zone)
     except ValueError:
@@ -144,7 +208,7 @@ def _fast(match: re.Match[str], tz: str, now: datetime | None) -> datetime | Non
         elif match["d"] is not None:
             day_, month = int(match["d"]), int(match["mo"])
             if match["y"] is not None:
-                year = int(match["y"]) + (2000 if len(match["y"]) == 2 else 0)
+                year = said_year(match["y"], match.group(0), now)
                 local = datetime(year, month, day_, *clock, tzinfo=zone)
             else:
                 local = datetime(today.year, month, day_, *clock, tzinfo=zone)

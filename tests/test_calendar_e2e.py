@@ -1004,3 +1004,18 @@ async def test_an_event_number_and_an_action_is_about_that_event(sqlite_app: App
     async with sqlite_app.workspace.sessionmaker() as session:
         titles = [e.title for e in (await session.execute(select(Event))).scalars()]
     assert titles == ["Planning"], titles
+
+async def test_an_impossible_or_far_off_date_of_an_event_is_refused(app: App) -> None:
+    boss, _, _ = await team(app)
+    for line, answer in (
+        ("/event Meeting April 31 10:00", "There is no such date: April 31."),
+        ("/event Standup 31 февраля 10:00", "There is no such date: 31 февраля."),
+        ("/event Standup 32 января 10:00", "There is no such date: 32 января."),
+        ("/event Standup 31.12.9999 23:00 2h", "The date 31.12.9999 23:00 is too far off"),
+        ("/event Standup 01.01.0001 10:00", "The date 01.01.0001 10:00 is too far off"),
+    ):
+        out = await boss.say(line)
+        assert answer in out and "Event created" not in out, out
+        assert "Not found" not in out, out
+    async with app.workspace.sessionmaker() as s:
+        assert (await s.scalars(select(Event))).first() is None

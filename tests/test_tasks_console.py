@@ -1654,6 +1654,56 @@ async def test_an_impossible_date_in_a_task_line_is_said_not_kept_in_the_title(
     assert "Task #1 created." in out and "version 1.15" in out, out
 
 
+async def test_an_impossible_day_written_with_its_month_in_words_is_refused(
+    sqlite_app: App,
+) -> None:
+    boss, _ = await team(sqlite_app, "en", "Boss", "Anna")
+    for line, said in (
+        ("/task Call Ann April 31", "April 31"),
+        ("/task Call Ann Feb 30", "Feb 30"),
+        ("/task Pay the 31st of April", "31st of April"),
+        ("/task Call Ann Feb 29 2027", "Feb 29 2027"),
+    ):
+        out = await boss.say(line)
+        assert f"There is no such date: {said}." in out and "created" not in out, out
+    anna = ConsoleDriver(sqlite_app, user="Анна", lang="ru", timezone="Europe/Moscow")
+    await anna.say("/start")
+    for line, said in (
+        ("/task Позвонить 31 апреля", "31 апреля"),
+        ("/task Позвонить Ане 32 января", "32 января"),
+        ("/task Позвонить Ане 0 января", "0 января"),
+    ):
+        out = await anna.say(line)
+        assert f"Такой даты нет: {said}." in out and "создана" not in out, out
+    async with sqlite_app.workspace.sessionmaker() as s:
+        assert (await s.scalars(select(tasks.Task))).first() is None
+    out = await boss.say("/task Sprint 3 April 30 and Feb 29")  # such days are
+    assert "Task #1 created." in out, out
+
+
+async def test_a_date_a_hundred_years_off_is_said_to_be_so_not_not_found(
+    sqlite_app: App,
+) -> None:
+    boss, _ = await team(sqlite_app, "en", "Boss", "Anna")
+    for line, said in (
+        ("/task Call Ann 01.01.0001", "01.01.0001"),
+        ("/task Call Bob 31.12.9999 23:59", "31.12.9999 23:59"),
+        ("/task Call Bob 01.01.1900", "01.01.1900"),
+        ("/task 1 deadline 05.05.2150", "05.05.2150"),
+    ):
+        out = await boss.say(line)
+        assert f"The date {said} is too far off" in out, out
+        assert "Not found" not in out and "created" not in out, out
+    # a deadline kept before such dates were refused: a repeat says so, not "not found"
+    await boss.say("/task Call Bob tomorrow")
+    async with sqlite_app.workspace.sessionmaker() as s:
+        task = (await s.scalars(select(tasks.Task))).one()
+        task.deadline = datetime(9999, 12, 31, 20, 59, tzinfo=UTC)
+        await s.commit()
+    out = await boss.say(f"/task {task.id} repeat daily at 10:00")
+    assert "A date here is too far off" in out and "Not found" not in out, out
+
+
 async def test_a_month_in_the_title_is_no_deadline_and_a_template_s_title_is_kept(
     sqlite_app: App,
 ) -> None:
