@@ -24,9 +24,10 @@ from services.calendar_times import (
     _DURATION,
     _HALF_HOUR,
     _clock,
-    _duration,
     _strip,
     clocks_in_24_hours,
+    refuse_bad_lengths,
+    said_length,
     split_zone,
 )
 from services.errors import N_, DomainError
@@ -154,6 +155,7 @@ def parse_event(text: str, locale: str, tz: str, now: datetime | None = None) ->
 
     length: timedelta | None = None
     end_clock: tuple[int, int] | None = None
+    refuse_bad_lengths(raw)
     raw = clocks_in_24_hours(raw)
     match = _RANGE.search(raw)
     if match:
@@ -166,7 +168,7 @@ def parse_event(text: str, locale: str, tz: str, now: datetime | None = None) ->
         raw = _strip(raw, match)
     match = _COMPOUND.search(raw)
     if match and length is None:
-        length = timedelta(hours=int(match.group(1)), minutes=int(match.group(2)))
+        length = said_length(raw, match)
         raw = _strip(raw, match)
     for pattern, minutes in ((_HALF_HOUR, 30), (_AN_HOUR, 60)):
         match = pattern.search(raw)
@@ -175,7 +177,7 @@ def parse_event(text: str, locale: str, tz: str, now: datetime | None = None) ->
             raw = _strip(raw, match)
     match = _DURATION.search(raw)
     if match and length is None:
-        length = _duration(match.group(1), match.group(2))
+        length = said_length(raw, match)
         raw = _strip(raw, match)
 
     zone = ZoneInfo(tz)

@@ -23,6 +23,21 @@ _EVERY_OTHER = re.compile(
     re.IGNORECASE,
 )
 
+# "every 0 days", "every 3 weeks", "каждые 2 месяца": a count of days, weeks or months
+_EVERY_COUNT = re.compile(
+    r"\b(?:every|каждые|каждый|каждую|каждое)\s+(?P<n>[-−]?\d+)\s*"
+    r"(?P<unit>days?|weeks?|months?|день|дн(?:я|ей)|недел[юиь]|месяц(?:а|ев)?)(?!\w)",
+    re.IGNORECASE,
+)
+_COUNT_UNIT = {
+    "d": "daily",
+    "д": "daily",
+    "w": "weekly",
+    "н": "weekly",
+    "m": "monthly",
+    "м": "monthly",
+}
+
 
 _DAY_WORDS = {
     0: ("mon", "monday", "mondays", "пн", "понедельник", "понедельникам"),
@@ -69,7 +84,16 @@ def split_repeat(raw: str) -> tuple[str, list[int], str]:
                 "weeks you skip, or create each date."
             )
         )
-    match = _WORKDAYS.search(raw)
+    match = _EVERY_COUNT.search(raw)
+    if match and match["n"] != "1":  # not read as a date ("0 days": now) or left in the title
+        raise DomainError(
+            N_("An event cannot repeat {text}: it repeats every day, every week or every month."),
+            text=match.group(0),
+        )
+    if match:  # "every 1 week": weekly
+        repeat = _COUNT_UNIT[match["unit"][0].casefold()]
+        raw = _strip(raw, match)
+    match = _WORKDAYS.search(raw) if repeat == "none" else None
     if match:
         repeat, weekdays = "weekly", [0, 1, 2, 3, 4]
         raw = _strip(raw, match)

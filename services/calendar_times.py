@@ -100,6 +100,33 @@ def _duration(amount: str, unit: str) -> timedelta:
     return timedelta(minutes=round(value))
 
 
+_MINUS = re.compile(r"(?:^|\s)[-−]\s*$")
+
+
+def said_length(text: str, match: re.Match[str]) -> timedelta:
+    """The length a _DURATION or _COMPOUND match says; "-30m" and "0m" are refused, not
+    read as a length of 30 minutes or of an hour."""
+    if match.re is _COMPOUND:
+        length = timedelta(hours=int(match.group(1)), minutes=int(match.group(2)))
+    else:
+        length = _duration(match.group(1), match.group(2))
+    minus = _MINUS.search(text[: match.start(1)])
+    if minus is not None or length <= timedelta(0):
+        raise DomainError(
+            N_("A length cannot be {text}: say how long it lasts, for example 30m or 1h."),
+            text=("-" if minus else "") + text[match.start(1) : match.end()],
+        )
+    return length
+
+
+def refuse_bad_lengths(text: str) -> None:
+    """Every length said in the text is one ("-1h30m" is no 10:00-13:00 range once
+    clocks_in_24_hours has read "-1h" as 13:00)."""
+    for pattern in (_COMPOUND, _DURATION):
+        for match in pattern.finditer(text):
+            said_length(text, match)
+
+
 def _twelve(hour: int, minute: str | None, suffix: str) -> tuple[int, int] | None:
     said = spoken_hour(hour, suffix) if 1 <= hour <= 12 else None
     return None if said is None or int(minute or 0) > 59 else (said, int(minute or 0))
@@ -168,4 +195,4 @@ def split_duration(text: str) -> tuple[timedelta | None, str]:
     match = _DURATION.search(text)
     if match is None:
         return None, text
-    return _duration(match.group(1), match.group(2)), " ".join(_strip(text, match).split())
+    return said_length(text, match), " ".join(_strip(text, match).split())

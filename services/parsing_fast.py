@@ -101,7 +101,8 @@ class Found:
 
 _PREFIX = r"(?:(?P<prefix>by|until|till|at|до|к|в|на)\s+)?"
 _DAY = (
-    r"(?:(?P<rel>today|tomorrow|(?:the\s+)?day\s+after\s+tomorrow|сегодня|завтра|послезавтра)"
+    r"(?:(?P<rel>today|tomorrow|(?:the\s+)?day\s+after\s+tomorrow|сегодня|завтра|послезавтра"
+    r"|yesterday|вчера|позавчера)"
     r"|(?P<d>\d{1,2})(?P<sep>[./])(?P<mo>\d{1,2})(?:(?P=sep)(?P<y>\d{4}|\d{2}))?"
     # a day of the month without its month: "on the 10th", "10-го", "10 числа"
     r"|(?:on\s+)?(?:the\s+)?(?P<dom>\d{1,2})(?:st|nd|rd|th|-?(?:го|е|ое)(?:\s+числа)?|\s+числ[ау]))"

@@ -1019,3 +1019,26 @@ async def test_an_impossible_or_far_off_date_of_an_event_is_refused(app: App) ->
         assert "Not found" not in out, out
     async with app.workspace.sessionmaker() as s:
         assert (await s.scalars(select(Event))).first() is None
+
+
+async def test_what_an_event_line_says_is_kept_or_refused_never_made_now(app: App) -> None:
+    boss, _, _ = await team(app)
+    for line, answer in (
+        ("/event Standup tomorrow 10:00 -30m", "A length cannot be -30m"),
+        ("/event Standup tomorrow 10:00 -1h30m", "A length cannot be -1h30m"),
+        ("/event Standup tomorrow 10:00 0m", "A length cannot be 0m"),
+        ("/event Standup tomorrow 10:00 every 0 days", "An event cannot repeat every 0 days"),
+    ):
+        out = await boss.say(line)
+        assert answer in out and "Event created" not in out, out
+    async with app.workspace.sessionmaker() as s:
+        assert (await s.scalars(select(Event))).first() is None
+    olga = ConsoleDriver(app, user="Ольга", lang="ru")
+    await olga.say("/start")
+    out = await olga.say("/event Планёрка вчера в 10:00")
+    assert "📅 Планёрка\n" in out and "Когда: вчера 10:00–11:00" in out, out
+    assert "оно уже прошло" in out, out
+    out = await olga.say("/event Стендап завтра в 10:00 каждые 0 дней")
+    assert "Событие не может повторяться «каждые 0 дней»" in out, out
+    out = await olga.say("/event Стендап завтра в 10:00 на -30 минут")
+    assert "Длительность не может быть «-30 минут»" in out, out
