@@ -41,6 +41,7 @@ from services.crm_parse import (
     Card,
     clean_email,
     company_key,
+    currency_code,
     name_key,
     recognise,
     source_of,
@@ -207,9 +208,7 @@ async def create_pipeline_rows(
 async def set_currency(session: AsyncSession, actor: Actor, code: str) -> CrmSettings:
     """The team's currency: new deals and products use it; plans count in it."""
     require_admin(actor)
-    code = code.strip().upper()
-    if not (len(code) == 3 and code.isalpha() and code.isascii()):
-        raise DomainError(N_("A currency is a three-letter code such as RUB, USD or EUR."))
+    code = currency_code(code)
     row = await settings_of(session, actor.team_id)
     row.currency = code
     await session.flush()

@@ -21,7 +21,7 @@ from services.crm import (
     stage_name,
     visible,
 )
-from services.crm_parse import MULTIPLIERS
+from services.crm_parse import MULTIPLIERS, currency_code
 from services.crm_rights import get_editable
 from services.errors import N_, DomainError, bare, not_found
 from services.pagination import Page, paginate
@@ -80,9 +80,22 @@ class AmountTooLarge(DomainError):
     pass
 
 
+# a currency's ISO code after an amount: "100 JPY", "100XYZ" (upper case: "365 app" is
+# no amount in yen or in anything)
+_ISO_AFTER = re.compile(r"(?:(?<=\d)|\s)(?P<iso>[A-Z]{3})$")
+
+
 def parse_money(text: str) -> tuple[int, str | None]:
-    """'150 000 руб' -> (15000000, 'RUB'); amounts in minor units."""
+    """'150 000 руб' -> (15000000, 'RUB'); amounts in minor units. A negative amount,
+    one too large, and a currency code that names none are refused."""
     raw = text.strip().lower()
+    if raw[:1] in ("-", "−"):
+        raise DomainError(N_("An amount cannot be negative: {text}."), text=text.strip()[:40])
+    iso = _ISO_AFTER.search(text.strip())
+    said_code = None
+    if iso is not None and iso["iso"].lower() not in CURRENCY_WORDS:  # "100 JPY", "100 XXX"
+        said_code = currency_code(iso["iso"])
+        raw = raw[: -len(iso["iso"])].rstrip()
     head = ""
     for sign in ("$", "€", "₽", "£"):
         if raw.startswith(sign):
@@ -112,7 +125,7 @@ def parse_money(text: str) -> tuple[int, str | None]:
     if value * 100 >= MAX_AMOUNT:
         raise AmountTooLarge(N_("{text} is too large for an amount."), text=text.strip()[:40])
     currency = CURRENCY_WORDS.get(cur.lower()) if cur else None
-    return int(value * 100), currency
+    return int(value * 100), said_code or currency
 
 
 _CODE_FIRST = re.compile(r"(?:usd|eur|rub|gbp|kzt|byn|uah|cny)\s*\d", re.IGNORECASE)
@@ -137,11 +150,12 @@ def split_title_amount(text: str) -> tuple[str, int | None, str | None]:
             said = period["period"] or period["short"].lstrip("/ ")
             return f"{title}, {said}", amount, currency
     words = text.split()
+    unread: DomainError | None = None  # an amount with its currency that could not be read
     for cut in range(max(0, len(words) - 4), len(words)):
         tail = " ".join(words[cut:])
         if (
             not tail
-            or not tail[0].isdigit()
+            or not tail.lstrip("-−")[:1].isdigit()
             and tail[0] not in "$€₽£"
             and not _CODE_FIRST.match(tail)
         ):
@@ -150,10 +164,20 @@ def split_title_amount(text: str) -> tuple[str, int | None, str | None]:
             amount, currency = parse_money(tail)
         except AmountTooLarge:
             raise
-        except DomainError:
+        except DomainError as err:
+            if _says_currency(words[-1]):  # "-100 RUB", "1e308 RUB", "100 XXX"
+                unread = err
             continue
         return _before_amount(words[:cut]), amount, currency
+    if unread is not None:  # not kept in the title with no amount, as the form refuses it
+        raise unread
     return text.strip(), None, None
+
+
+def _says_currency(word: str) -> bool:
+    """Whether a deal line's last word names a currency: one the parser knows ("руб",
+    "$"), or a code written as ISO codes are ("XXX")."""
+    return word.lower() in CURRENCY_WORDS or re.fullmatch(r"[A-Z]{3}", word) is not None
 
 
 # what a title says just before its amount and that belongs to the amount: "Диван на

@@ -10,6 +10,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from babel.numbers import list_currencies
+
 from services.crm_phones import (
     EXTENSION,
     PHONE_CHARS,
@@ -17,7 +19,23 @@ from services.crm_phones import (
     phone_key,
     pretty_phone,
 )
-from services.errors import N_
+from services.errors import N_, DomainError
+
+# ISO 4217, without "no currency" (XXX) and the testing code (XTS)
+_ISO_CURRENCIES = frozenset(list_currencies()) - {"XXX", "XTS"}
+
+
+def currency_code(code: str) -> str:
+    """An ISO 4217 currency code, as typed in any case ("usd" is USD); one that names
+    no currency ("XYZ", "XXX") is refused."""
+    said = code.strip().upper()
+    if said not in _ISO_CURRENCIES:
+        raise DomainError(
+            N_("{code} is not a currency code I know; use one such as RUB, USD or EUR."),
+            code=code.strip()[:20],
+        )
+    return said
+
 
 # "150 тыс", "1,5 млн", "12k": the word after a number that multiplies it
 MULTIPLIERS = {

@@ -419,6 +419,33 @@ async def test_amounts_numbers_and_exports_resist_odd_input(
     assert "'=2+3*7" in exported and ",+7 999 555-44-33," in exported
 
 
+async def test_an_amount_the_deal_line_cannot_take_is_refused_not_made_zero(
+    sqlite_app: App,
+) -> None:
+    boss = ConsoleDriver(sqlite_app, user="Boss", lang="en")
+    await boss.say("/start")
+    for line, answer in (
+        ("/deal Big deal -100 RUB", "An amount cannot be negative: -100 RUB."),
+        ("/deal Big deal 1e308 RUB", "I could not read 1e308 RUB as an amount"),
+        ("/deal Big deal 100 XXX", "XXX is not a currency code I know"),
+    ):
+        out = await boss.say(line)
+        assert answer in out and "created" not in out, out
+    out = await boss.say("/deals")
+    assert "Deals (0)" in out, out
+    out = await boss.say("/deal Licences for 2 teams 500 JPY")
+    assert "Deal #1: Licences for 2 teams" in out and "Amount: 500 JPY" in out, out
+    # the deal form says the same
+    await boss.press("Amount")
+    out = await boss.say("-100")
+    assert "An amount cannot be negative: -100." in out, out
+    await boss.say("/cancel")
+    out = await boss.say("/crm currency XYZ")
+    assert "XYZ is not a currency code I know" in out, out
+    out = await boss.say("/crm currency jpy")
+    assert "The team's currency is JPY now." in out, out
+
+
 async def test_amounts_in_russian(sqlite_app: App) -> None:
     boss = ConsoleDriver(sqlite_app, user="Босс", lang="ru")
     await boss.say("/start")
