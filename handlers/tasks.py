@@ -418,21 +418,10 @@ async def task_command(ctx: Ctx) -> Any:
         from handlers.tasks_templates import templates_command
 
         return await templates_command(ctx)
-    if head.casefold() in ("from", "из", "шаблон") and ctx.me.is_extranet:
-        # an outside member has no templates (as /templates says); «Из презентации
-        # убрать…» is still a title
-        if head.casefold() != "из" or not rest.strip():
-            raise DomainError(
-                _N("Task templates are not available to you; /task TITLE makes a task.")
-            )
-    elif head.casefold() in ("from", "из", "шаблон"):
-        from handlers.tasks_repeat import choose_template, from_template
+    if head.casefold() in ("from", "из", "шаблон"):
+        from handlers.tasks_from import task_from
 
-        if not rest.strip():  # "/task from": which template?
-            return await choose_template(ctx)
-        made = await from_template(ctx, rest.strip())
-        if made is not None:
-            return made  # else no template is named: "Из презентации убрать…" is a title
+        return await task_from(ctx, text, rest.strip())
     return await create_from_text(ctx, text)
 
 

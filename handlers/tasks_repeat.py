@@ -331,10 +331,10 @@ async def from_template(ctx: Ctx, text: str) -> Any:
                 best = template
     if best is None:
         return None
-    return await _create_from(ctx, best, " ".join(text.split())[len(best.name_key) :])
+    return await create_from_template(ctx, best, " ".join(text.split())[len(best.name_key) :])
 
 
-async def _create_from(ctx: Ctx, template: TaskTemplate, rest: str) -> Any:
+async def create_from_template(ctx: Ctx, template: TaskTemplate, rest: str) -> Any:
     defaults: dict[str, Any] = {
         "title": template.title,  # as saved: "медиаплан на декабрь" is no deadline
         "description": template.description,
@@ -367,9 +367,10 @@ async def choose_template(ctx: Ctx) -> View:
     return view
 
 
-async def from_template_id(ctx: Ctx, template_id: int) -> Any:
-    """A template picked by its button (one of the team's, as list_templates gives)."""
+async def from_template_id(ctx: Ctx, template_id: int, rest: str = "") -> Any:
+    """A template picked by its button (one of the team's, as list_templates gives);
+    `rest` adds a deadline, @, #."""
     for template in await tasks_repeat.list_templates(ctx.session, ctx.me):
         if template.id == template_id:
-            return await _create_from(ctx, template, "")
+            return await create_from_template(ctx, template, rest)
     raise DomainError(N_("That template is gone. See the others: /task from"))

@@ -1738,6 +1738,32 @@ async def test_a_title_starting_with_iz_is_a_task_unless_a_template_is_named(
     assert "#2 Из презентации убрать старые слайды\n" in out, out
 
 
+async def test_a_template_name_with_a_typo_asks_which_was_meant(sqlite_app: App) -> None:
+    boss, _ = await team(sqlite_app, "en", "Boss", "Anna")
+    await boss.say("/task Monthly report")
+    await boss.say("/task 1 template Monthly")
+    out = await boss.say("/task from Montly tomorrow")
+    assert "There is no template Montly. Did you mean Monthly?" in out, out
+    assert "created" not in out, out
+    out = await boss.press("Use the template")
+    assert "Task #2 created." in out and "#2 Monthly report\n" in out, out
+    assert "Deadline: tomorrow 18:00" in out, out
+    await boss.say("/task from Montly")
+    out = await boss.press("A task with this title")
+    assert "Task #3 created." in out and "#3 from Montly\n" in out, out
+    out = await boss.say("/task from the client: resend the invoice")  # no template close
+    assert "Task #4 created." in out and "#4 from the client: resend the invoice" in out, out
+    anna = ConsoleDriver(sqlite_app, user="Анна", lang="ru", timezone="Europe/Moscow")
+    await anna.say("/start")
+    made = re.search(r"#(\d+) Созвон с клиентом", await anna.say("/task Созвон с клиентом"))
+    assert made is not None
+    await anna.say(f"/task {made.group(1)} шаблон Созвон")
+    out = await anna.say("/task из Созван")
+    assert "Шаблона «Созван» нет. Может быть, «Созвон»?" in out, out
+    out = await anna.press("По шаблону")
+    assert "Созвон с клиентом" in out and "создана" in out, out
+
+
 async def marketing(app: App, *names: str) -> dict[str, ConsoleDriver]:
     """Анна (admin) and the colleagues she invited, all in Moscow, speaking Russian."""
     anna = ConsoleDriver(app, user="Анна", lang="ru", timezone="Europe/Moscow")
@@ -2043,18 +2069,21 @@ async def test_an_extranet_members_mention_of_someone_hidden_from_them_claims_no
     assert "Lucy commented" in await team["Petr"].say("/inbox")
 
 
-async def test_an_extranet_members_task_from_a_template_is_refused_not_titled(
+async def test_an_extranet_members_task_starting_with_from_is_a_title(
     sqlite_app: App,
 ) -> None:
-    """Lucy has no templates: "/task from Brief Logo v2 friday" says so instead of making
-    a task called "from Brief Logo v2"; a Russian title starting with «Из» stays one."""
+    """Lucy has no templates: a line starting with "From" is her task's title, whatever
+    templates the team has; "/task from" alone says she has none."""
     team = await contractor_team(sqlite_app)
     await team["Anna"].say("/task 2 template Brief")
+    out = await team["Lucy"].say("/task From the client: resend the invoice")
+    assert "Task #3 created" in out and "From the client: resend the invoice" in out, out
     out = await team["Lucy"].say("/task from Brief Logo v2 friday")
+    assert "Task #4 created" in out and "from Brief Logo v2\n" in out, out
+    out = await team["Lucy"].say("/task from")
     assert "Task templates are not available to you; /task TITLE makes a task." in out, out
-    assert "Task #3 created" not in out, out
     out = await team["Lucy"].say("/task из презентации убрать слайд")
-    assert "Task #3 created" in out and "из презентации убрать слайд" in out, out
+    assert "Task #5 created" in out and "из презентации убрать слайд" in out, out
 
 
 async def test_time_on_a_groups_tasks_per_person(sqlite_app: App) -> None:
