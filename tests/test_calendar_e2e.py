@@ -1005,6 +1005,7 @@ async def test_an_event_number_and_an_action_is_about_that_event(sqlite_app: App
         titles = [e.title for e in (await session.execute(select(Event))).scalars()]
     assert titles == ["Planning"], titles
 
+
 async def test_an_impossible_or_far_off_date_of_an_event_is_refused(app: App) -> None:
     boss, _, _ = await team(app)
     for line, answer in (
