@@ -362,6 +362,16 @@ async def remove_member(session: AsyncSession, actor: Actor, task_id: int, user_
     return task
 
 
+def _mine(uid: int) -> Any:
+    """Every task the person is on: responsible, creator, co-executor or observer (built
+    only for the filters that need it: /tasks runs on every list)."""
+    return or_(
+        Task.responsible_id == uid,
+        Task.creator_id == uid,
+        Task.id.in_(_member_task_ids(uid)),
+    )
+
+
 async def list_tasks(
     session: AsyncSession,
     actor: Actor,
@@ -384,13 +394,8 @@ async def list_tasks(
     if due is not None:
         start, end = await due_window(session, actor, due, now)
         query = query.where(Task.deadline >= start, Task.deadline < end)
-    mine = or_(
-        Task.responsible_id == uid,
-        Task.creator_id == uid,
-        Task.id.in_(_member_task_ids(uid)),
-    )
     if flt == "mine":
-        query = query.where(mine)
+        query = query.where(_mine(uid))
     elif flt == "do":
         query = query.where(Task.responsible_id == uid)
     elif flt == "help":
@@ -400,13 +405,13 @@ async def list_tasks(
     elif flt == "observe":
         query = query.where(Task.id.in_(_member_task_ids(uid, AUDITOR)))
     elif flt == "done":  # completed, the latest first: mine, or of tasks I am on
-        query = query.where(mine, Task.status == COMPLETED)
+        query = query.where(_mine(uid), Task.status == COMPLETED)
         return await paginate(
             session, query.order_by(Task.completed_at.desc(), Task.id.desc()), page, per_page
         )
     elif flt == "overdue":
         now = now or utcnow()
-        query = query.where(mine, Task.due_sort < now, deadline_counts_sql())
+        query = query.where(_mine(uid), Task.due_sort < now, deadline_counts_sql())
     elif flt == "group":
         if group_id is None:
             raise DomainError(N_("Which group? For example: /tasks #Sales"))
