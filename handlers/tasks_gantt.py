@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from handlers.core import Ctx, Router
 from handlers.i18n import N_, short_day
-from handlers.markup import bold, cut
+from handlers.markup import Markup, Span, bold, cut
 from handlers.tasks_input import resolve_group
 from handlers.views import Attachment, Button, View
 from models.base import utcnow
@@ -209,6 +209,14 @@ async def _chart(ctx: Ctx, group_id: int | None, done: bool) -> View:
         view = View(body=ctx.tr("No open tasks with a deadline to chart."))
         view.row(toggle)
         return view
+    # a deadline years away would squeeze the others into a line (and past year 9999
+    # no calendar can draw it): named below the chart, not drawn
+    far = [t for t in found if t.deadline is not None and t.deadline > now + FARTHEST]
+    found = [t for t in found if t not in far]
+    total -= len(far)
+    deps = [(a, b) for a, b in deps if all(t.id not in (a, b) for t in far)]
+    if not found:
+        return View(body=_far_off(ctx, far))
     names = await names_of(ctx.session, ctx.me, {t.responsible_id for t in found})
     bars = []
     for task, depth in in_tree_order(found):
@@ -244,11 +252,25 @@ async def _chart(ctx: Ctx, group_id: int | None, done: bool) -> View:
                 deps=str(len(deps)),
             )
         )
+    if far:
+        view.body.extend([Span("\n"), *_far_off(ctx, far)])
     completed = sum(bar.done for bar in bars)
     if completed:
         view.body.extend(ctx.tr("\nCompleted: {count}, drawn in grey.", count=str(completed)))
     view.row(Button(ctx.tr.s("Refresh"), f"gt:{group_id or 0}{'' if done else ':o'}"), toggle)
     return view
+
+
+FARTHEST = timedelta(days=5 * 366)
+
+
+def _far_off(ctx: Ctx, far: list[Task]) -> Markup:
+    return ctx.tr.n(
+        "Not drawn, due more than five years ahead: {tasks}.",
+        "Not drawn, due more than five years ahead: {tasks}.",
+        len(far),
+        tasks=", ".join(f"#{t.id} {cut(t.title, 40)}" for t in far[:10]),
+    )
 
 
 @router.command(

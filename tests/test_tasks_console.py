@@ -2256,6 +2256,27 @@ async def test_a_group_report_counts_due_against_done_open_overdue_and_time_per_
     assert "Anna — выполнено: 2 · открыто: 2 · просрочено: 1 · время: 1 ч" in out, out
 
 
+async def test_a_task_due_in_the_year_9999_is_named_not_drawn(sqlite_app: App) -> None:
+    """A deadline no calendar can draw (one kept from before dates were checked) no
+    longer breaks the group's chart for everyone: that task is named under it."""
+    from sqlalchemy import update
+
+    from models.tasks import Task
+
+    boss = ConsoleDriver(sqlite_app, user="Boss", lang="en")
+    await boss.say("/start")
+    await boss.say("/groups new Sales")
+    await boss.say("/task Forever task tomorrow 15:00 #Sales")
+    await boss.say("/task Call the client tomorrow 10:00 #Sales")
+    far = datetime(9999, 12, 31, 20, 0, tzinfo=UTC)
+    async with sqlite_app.workspace.sessionmaker() as session, session.begin():
+        await session.execute(update(Task).where(Task.id == 1).values(deadline=far, due_sort=far))
+    out = await boss.say("/gantt #Sales")
+    assert "Something went wrong" not in out, out
+    assert "Tasks: 1; dependencies: 0." in out and "(image: gantt.png" in out, out
+    assert "Not drawn, due more than five years ahead: #1 Forever task." in out, out
+
+
 async def test_the_gantt_keeps_completed_tasks_and_their_arrows(
     sqlite_app: App, monkeypatch: pytest.MonkeyPatch
 ) -> None:
