@@ -14,7 +14,7 @@ from babel.numbers import format_decimal
 
 from handlers.core import Ctx, pager_row
 from handlers.i18n import N_
-from handlers.markup import Markup, Span, bold, join_lines
+from handlers.markup import Markup, Span, bold, cut, join_lines
 from handlers.numbered import COMMENT, Numbered, by_buttons
 from handlers.views import Button, View
 from models.crm import CrmActivity, CrmNote, CrmStage
@@ -72,6 +72,9 @@ def field_value_text(ctx: Ctx, kind: str, value: Any) -> str:
     return str(value)
 
 
+CARD_COMMENT = 300  # a card shows the start of its last comments; History, all of them
+
+
 async def _extras(ctx: Ctx, entity: str, row: Any) -> list[Markup]:
     lines: list[Markup] = []
     for fld in await crm_fields.fields_of(ctx.session, ctx.me, entity):
@@ -87,7 +90,9 @@ async def _extras(ctx: Ctx, entity: str, row: Any) -> list[Markup]:
     if comments:
         lines.append([bold(ctx.tr.s("Comments"))])
         for note, author in reversed(comments):
-            lines.append([Span(f"• {ctx.tr.s(author)}: "), Span(note.text)])
+            lines.append([Span(f"• {ctx.tr.s(author)}: "), Span(cut(note.text, CARD_COMMENT))])
+        if any(len(note.text) > CARD_COMMENT for note, _author in comments):
+            lines.append(ctx.tr("The whole comments are under History."))
     history = await crm.notes(ctx.session, ctx.me, entity, row.id, "history", limit=4)
     if history:
         lines.append([bold(ctx.tr.s("History"))])

@@ -1640,3 +1640,19 @@ async def test_a_leads_details_are_corrected_and_a_junk_lead_deleted(sqlite_app:
             select(func.count()).select_from(CrmNote).where(CrmNote.entity_id == 2)
         )
     assert left == 0
+
+
+async def test_a_cards_long_comments_are_shown_by_their_start(sqlite_app: App) -> None:
+    """Three 3,000-character comments no longer make a lead's card three messages long:
+    the card shows each one's start and points to History, which has them whole."""
+    boss = ConsoleDriver(sqlite_app, user="Boss", lang="en")
+    await boss.say("/start")
+    await boss.say("/lead Ivan Petrov, +7 999 123-45-67")
+    for n in range(3):
+        await boss.say(f"/lead 1 comment Call {n}: " + "details " * 375)
+    out = await boss.say("/lead 1")
+    assert len(out) < 2500, len(out)
+    assert "Call 2: details" in out and "…" in out, out
+    assert "The whole comments are under History." in out, out
+    out = await boss.press("History")
+    assert ("details " * 370) in out, out[:300]
