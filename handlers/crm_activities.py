@@ -8,7 +8,7 @@ from typing import Any
 
 from handlers.core import Ctx, Router, pager_row
 from handlers.crm_cards import activity_line, card, prefixed
-from handlers.forms import Field, Form
+from handlers.forms import Field, Filled, Form
 from handlers.i18n import N_, Translator, translator
 from handlers.markup import Markup, bold, join_lines
 from handlers.tasks_input import at_working_time
@@ -18,7 +18,8 @@ from models.teams import User
 from services import crm_activities, notifications
 from services.errors import N_ as _N
 from services.errors import DomainError
-from services.parsing import parse_when
+from services.parsing import find_when, parse_when
+from services.parsing_said import normalize_dates
 
 router = Router(__name__)
 ORDER = 81
@@ -88,15 +89,35 @@ async def _kind_choices(ctx: Ctx) -> list[tuple[str, str]]:
     return [(ctx.tr.s(crm_activities.KIND_NAMES[k]), k) for k in crm_activities.KINDS]
 
 
-async def _parse_kind(ctx: Ctx, raw: str) -> str:
-    value = raw.strip().casefold()
+def _kind_of(ctx: Ctx, word: str) -> str | None:
+    value = word.strip().casefold()
     for k in crm_activities.KINDS:
         if value == ctx.tr.s(crm_activities.KIND_NAMES[k]).casefold():
             return k
-    found = crm_activities.KIND_WORDS.get(value)
-    if found is None:
+    return crm_activities.KIND_WORDS.get(value)
+
+
+async def _parse_kind(ctx: Ctx, raw: str) -> str | Filled:
+    """The kind; a whole line after it ("звонок завтра в 10:00 обсудить счёт") answers
+    the time and the subject as well, as /task and /event read a line."""
+    kind = _kind_of(ctx, raw)
+    if kind is not None:
+        return kind
+    first, _, rest = raw.strip().partition(" ")
+    kind = _kind_of(ctx, first)
+    if kind is None:
         raise DomainError(_N("An activity is a call, a meeting or a to-do."))
-    return found
+    rest = normalize_dates(rest.strip(), ctx.me.locale)
+    found = find_when(rest, ctx.me.locale, ctx.me.timezone)
+    more: dict[str, Any] = {}
+    if found is not None:
+        moment = await at_working_time(ctx, found.when, found.fragment, start=True)
+        more["when"] = moment.isoformat()
+        rest = rest.replace(found.fragment, " ", 1)
+    subject = " ".join(rest.split()).strip(" ,;-—")
+    if subject:
+        more["subject"] = await _parse_subject(ctx, subject)
+    return Filled(kind, more)
 
 
 async def _parse_subject(ctx: Ctx, raw: str) -> str:

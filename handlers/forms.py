@@ -94,9 +94,23 @@ def _typed_word(text: str) -> str:
     return text.strip().rstrip(".!").strip().casefold()
 
 
+@dataclass(frozen=True)
+class Filled:
+    """A parser's answer that answers later fields too ("звонок завтра в 10 обсудить
+    счёт": the kind, and the time and subject after it): those are not asked (with
+    Form.skip_filled). `more` holds the later fields' parsed values."""
+
+    value: Any
+    more: dict[str, Any]
+
+
 async def _parsed(ctx: Ctx, fld: Field, raw: str, values: dict[str, Any]) -> Any:
     """An answer parsed, and checked against the answers before it."""
     value = await fld.parse(ctx, raw)
+    if isinstance(value, Filled):
+        for name, more in value.more.items():
+            values.setdefault(name, more)
+        value = value.value
     if fld.check is not None:
         await fld.check(ctx, value, values)
     return value

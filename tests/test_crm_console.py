@@ -1656,3 +1656,21 @@ async def test_a_cards_long_comments_are_shown_by_their_start(sqlite_app: App) -
     assert "The whole comments are under History." in out, out
     out = await boss.press("History")
     assert ("details " * 370) in out, out[:300]
+
+
+async def test_an_activity_is_read_from_one_line(sqlite_app: App) -> None:
+    """"звонок завтра в 10:00 обсудить счёт" typed at the activity's first question is
+    the kind, the time and the subject at once, as /task reads a line; a bare kind
+    still asks the rest."""
+    olga = ConsoleDriver(sqlite_app, user="Ольга", lang="ru")
+    await olga.say("/start")
+    await olga.say("/lead Иван Петров, +7 999 123-45-67")
+    await olga.say("/lead 1")
+    out = await olga.press("Дело")
+    assert "Звонок, встреча или задача?" in out, out
+    out = await olga.say("звонок завтра в 10:00 обсудить счёт")
+    assert "Запланировано" in out and "📞 звонок, завтра 10:00 — обсудить счёт" in out, out
+    await olga.say("/lead 1")
+    await olga.press("Дело")
+    out = await olga.say("встреча")
+    assert "О чём?" in out, out
