@@ -296,7 +296,7 @@ async def fire_deadline(session: AsyncSession, hit: reminders.DeadlineHit, now: 
     if await timeman_reports.is_away(session, hit.user.id, day):
         return False
     if 0 < hit.offset < reminders.DAY and await reminders_workday.said_in_my_day(
-        session, hit.user, hit.deadline, now
+        session, hit.user, hit.task_id, hit.deadline, now
     ):
         return False  # "My day", just sent, lists it with its time
     due_at = max(now, hit.fire_at)

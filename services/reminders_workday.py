@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.reminders import ReminderFired
+from models.tasks import Task
 from models.teams import User
 from services.timeman import at_local
 from services.timeman_schedules import Schedule
@@ -43,10 +44,11 @@ def fire_moment(deadline: datetime, offset: int, schedule: Schedule, tz: str) ->
 
 
 async def said_in_my_day(
-    session: AsyncSession, user: User, deadline: datetime, now: datetime
+    session: AsyncSession, user: User, task_id: int, deadline: datetime, now: datetime
 ) -> bool:
-    """Whether the person's "My day" went out moments ago today, listing the task due
-    later today with its time: a reminder of it now would say it again."""
+    """Whether the person's "My day" went out moments ago today and listed this task,
+    due later today, with its time: a reminder of it now would say it again. A task it
+    left out (beyond the ones it shows, or made since) is still reminded of."""
     zone = ZoneInfo(user.timezone)
     day = now.astimezone(zone).date()
     if deadline.astimezone(zone).date() != day:
@@ -56,4 +58,12 @@ async def said_in_my_day(
             ReminderFired.key == f"rm:morning:{user.id}:{day.isoformat()}"
         )
     )
-    return fired is not None and now - fired <= MY_DAY_NEAR
+    if fired is None or now - fired > MY_DAY_NEAR:
+        return False
+    from services import reminders_agenda  # the agenda reads reminders: imported late
+
+    task = await session.get(Task, task_id)
+    if task is None or task.created_at > fired:
+        return False  # made after it went out: not in what it said
+    listed = await reminders_agenda.agenda(session, user, fired)
+    return any(item.id == task_id for item in listed.due_today)

@@ -1659,7 +1659,7 @@ async def test_a_cards_long_comments_are_shown_by_their_start(sqlite_app: App) -
 
 
 async def test_an_activity_is_read_from_one_line(sqlite_app: App) -> None:
-    """"звонок завтра в 10:00 обсудить счёт" typed at the activity's first question is
+    """ "звонок завтра в 10:00 обсудить счёт" typed at the activity's first question is
     the kind, the time and the subject at once, as /task reads a line; a bare kind
     still asks the rest."""
     olga = ConsoleDriver(sqlite_app, user="Ольга", lang="ru")

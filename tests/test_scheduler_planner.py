@@ -502,3 +502,23 @@ async def test_a_groups_chat_hears_of_its_overdue_tasks_whoever_is_responsible(
     assert len(overdue) == 10, overdue
     assert sum("Build fix" in t for t in overdue) == 8, overdue
     assert statements[0] == statements[1], statements
+
+
+async def test_a_task_my_day_left_out_is_still_reminded_of(
+    maker: async_sessionmaker[AsyncSession], team: Team
+) -> None:
+    """My day lists ten tasks due today; the eleventh, due 10:10, was not among them, so
+    its reminder an hour before still comes (it is dropped only for a task My day named)."""
+    async with maker() as s, s.begin():
+        for i in range(10):
+            await _anna_task(s, team, f"Small thing {i}", local(2026, 11, 27, 9, 30 + i))
+        await _anna_task(s, team, "Client call prep", local(2026, 11, 27, 10, 10))
+    await planner.tick(maker, now=local(2026, 11, 26, 20))
+    await planner.tick(maker, now=local(2026, 11, 27, 9, 0))
+    await planner.tick(maker, now=local(2026, 11, 27, 9, 10))
+    async with maker() as s:
+        texts = [text(r) for r in await sent_to(s, team.anna.user_id)]
+    assert any(t.startswith("My day") and "Small thing 0" in t for t in texts), texts
+    assert not any(t.startswith("My day") and "Client call prep" in t for t in texts)
+    assert "⏰ The task Client call prep is due today 10:10." in texts, texts
+    assert not any("⏰" in t and "Small thing" in t for t in texts), texts
