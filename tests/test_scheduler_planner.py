@@ -505,7 +505,8 @@ async def test_a_groups_chat_hears_of_its_overdue_tasks_whoever_is_responsible(
 
 
 async def test_a_task_my_day_left_out_is_still_reminded_of(
-    maker: async_sessionmaker[AsyncSession], team: Team
+    maker: async_sessionmaker[AsyncSession],  # noqa: F811
+    team: Team,
 ) -> None:
     """My day lists ten tasks due today; the eleventh, due 10:10, was not among them, so
     its reminder an hour before still comes (it is dropped only for a task My day named)."""
