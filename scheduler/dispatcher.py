@@ -131,7 +131,8 @@ class Dispatcher:
                 if job.home and publish is not None:
                     await publish(job.chat_id)
                 elif job.kick and remover is not None:
-                    await remover(job.chat_id, job.kick)
+                    for account in job.kick:  # each of their accounts (a retry repeats none
+                        await remover(job.chat_id, account)  # harm: a kick is idempotent)
                 else:
                     await sender.send(job.chat_id, payload, parts)
             except RetryAfter as exc:

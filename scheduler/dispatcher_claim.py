@@ -64,8 +64,8 @@ class Job:
     attempts: int
     chats: tuple[str, ...] = ()  # a group's row: every chat it goes to, this one included
     home: bool = False  # the person's home to show again (chat_id: their id on the platform)
-    # a person to take out of the chat: their id on the platform ("": none known there)
-    kick: str | None = None
+    # a person to take out of the chat: their accounts on the platform (none known: empty)
+    kick: tuple[str, ...] | None = None
 
 
 async def claim_jobs(
@@ -168,7 +168,8 @@ async def claim_jobs(
             for platform, chat in bound:
                 job = Job(row.id, platform, chat, 0, row.payload, row.attempts + 1, chats)
                 if people is not None:
-                    job.kick = str(people.get(platform) or "")
+                    ids = people.get(platform) or ()
+                    job.kick = (ids,) if isinstance(ids, str) else tuple(str(i) for i in ids)
                 jobs.append(job)
             continue
         if row.kind == HOME:  # where it can be shown; elsewhere it is dropped

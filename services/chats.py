@@ -222,15 +222,13 @@ async def take_out_of_chats(
     `chat_key`, the view the actor gets where the bot may not. The chats it will try,
     and those to do by hand: where the person's account is not known, or the platform
     lets no bot remove anyone."""
-    accounts = dict(
-        (
-            await session.execute(
-                select(Identity.platform, Identity.external_id)
-                .where(Identity.user_id == user_id)
-                .order_by(Identity.id)
-            )
-        ).all()
-    )
+    accounts: dict[str, list[str]] = {}  # every account of theirs there (linked ones too)
+    for platform, external_id in await session.execute(
+        select(Identity.platform, Identity.external_id)
+        .where(Identity.user_id == user_id)
+        .order_by(Identity.id)
+    ):
+        accounts.setdefault(platform, []).append(external_id)
     taken = [
         (binding, group)
         for binding, group in bound

@@ -1002,6 +1002,36 @@ async def test_removing_someone_takes_them_out_of_the_groups_chats(
         assert sorted(statuses) == [("kick", "sent"), ("kick_refused", "sent")], statuses
 
 
+async def test_a_person_removed_from_a_group_leaves_its_chat_with_every_account(
+    sqlite_url: str, fake: FakeTelegram
+) -> None:
+    """Lucy linked a second Telegram account (/me link): taken out of Rebrand, both of
+    her accounts are removed from its chat, not only one."""
+    async with running(sqlite_url, fake) as adapter:
+        anna = Chat(fake, Person(230, "Anna", "en", username="anna"))
+        await anna.say("/start", expect=2)
+        await anna.say("/groups new Rebrand closed project")
+        out = await anna.say("/invite extranet Rebrand")
+        code = out[0].text.split(f"https://t.me/{BOT_USERNAME}?start=", 1)[1].split('"', 1)[0]
+        lucy = Chat(fake, Person(231, "Lucy", "en", username="lucy"))
+        await lucy.say(f"/start {code}", expect=2)
+        out = await lucy.say("/me link")
+        link = out[0].text.split("Your link code: <code>", 1)[1].split("<", 1)[0]
+        phone = Chat(fake, Person(232, "Lucy P", "en"))
+        out = await phone.say(f"/start {link}")
+        assert "Lucy" in out[0].text, out[0].text
+        await _in_group(fake, anna.person, -100763, "/bind Rebrand")
+        await anna.say("/groups remove Rebrand @lucy")
+        await Dispatcher(
+            adapter.workspace.sessionmaker,
+            {"telegram": adapter.sender},
+            limits={"telegram": UNLIMITED},
+        ).drain()
+        bans = fake.by_method("banChatMember")
+        assert sorted(str(c.data["user_id"]) for c in bans) == ["231", "232"], bans
+        assert {c.data["chat_id"] for c in bans} == {"-100763"}
+
+
 async def test_open_on_an_archived_groups_event_sends_the_card_privately(
     sqlite_url: str, fake: FakeTelegram
 ) -> None:
