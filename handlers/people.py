@@ -73,13 +73,20 @@ async def person_labels(ctx: Ctx, people: Sequence[User]) -> dict[int, str]:
     shared = [user for user in people if names.count(user.name.casefold()) > 1]
     if not shared:
         return labels
-    apart = await users.what_tells_apart(ctx.session, ctx.me, shared)
+    # asked where others read along: no closed group of theirs is named
+    apart = await users.what_tells_apart(ctx.session, ctx.me, shared, open_only=ctx.shared_chat)
     for user in shared:
         platforms, groups = apart[user.id]
         said = [ctx.tr.s(PLATFORM_NAMES.get(p, p)) for p in dict.fromkeys(platforms)]
         said.extend(f"#{name}" for name in groups[:2])
         said.append(ctx.tr.s(ROLE_LABELS.get(user.role, user.role)))
         labels[user.id] = f"{labels[user.id]} · {' · '.join(said)}"
+    texts = list(labels.values())
+    for user in shared:  # still alike: when they joined tells them apart
+        if texts.count(labels[user.id]) > 1:
+            day = ctx.tr.day(user.created_at.astimezone(ctx.tr.zone()).date())
+            joined = ctx.tr.s("joined {day}", day=day)
+            labels[user.id] = f"{labels[user.id]} · {joined}"
     return labels
 
 

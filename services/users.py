@@ -323,10 +323,11 @@ def _fold(name: str) -> str:
 
 
 async def what_tells_apart(
-    session: AsyncSession, actor: Actor, people: Sequence[User]
+    session: AsyncSession, actor: Actor, people: Sequence[User], *, open_only: bool = False
 ) -> dict[int, tuple[list[str], list[str]]]:
     """For people who share a name: the platforms they use and the groups (of those the
-    actor sees) they are in, by id."""
+    actor sees; with `open_only`, of the open ones, for a question a whole chat reads)
+    they are in, by id."""
     ids = sorted({u.id for u in people})
     out: dict[int, tuple[list[str], list[str]]] = {uid: ([], []) for uid in ids}
     platforms = await session.execute(
@@ -340,7 +341,11 @@ async def what_tells_apart(
     groups = await session.execute(
         select(GroupMember.user_id, Group.name)
         .join(Group, Group.id == GroupMember.group_id)
-        .where(GroupMember.user_id.in_(ids), Group.id.in_(seen))
+        .where(
+            GroupMember.user_id.in_(ids),
+            Group.id.in_(seen),
+            *([Group.is_open.is_(True)] if open_only else []),
+        )
         .order_by(Group.name)
     )
     for user_id, name in groups.all():

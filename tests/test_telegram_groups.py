@@ -1032,6 +1032,37 @@ async def test_a_person_removed_from_a_group_leaves_its_chat_with_every_account(
         assert {c.data["chat_id"] for c in bans} == {"-100763"}
 
 
+async def test_whom_do_you_mean_in_a_group_chat_names_no_closed_group(
+    sqlite_url: str, fake: FakeTelegram
+) -> None:
+    """Two Annas, one in the closed group Layoffs: '@anna' typed in Dev's chat asks
+    there, with the reason beside the question, and the buttons name no closed group
+    that the chat's readers may not know of."""
+    from tests.console_driver import ConsoleDriver
+
+    async with running(sqlite_url, fake) as adapter:
+        boss = Chat(fake, Person(240, "Boss", "en", username="boss"))
+        await boss.say("/start", expect=2)
+        out = await boss.say("/invite")
+        code = out[0].text.split(f"https://t.me/{BOT_USERNAME}?start=", 1)[1].split('"', 1)[0]
+        await Chat(fake, Person(241, "Anna", "en", username="anna")).say(f"/start {code}", expect=2)
+        await ConsoleDriver(adapter.app, user="Anna").say(f"/start {code}")
+        await boss.say("/groups new Dev")
+        await boss.say("/groups new Layoffs closed")
+        await boss.say("/groups add Layoffs @anna")
+        await boss.press("Anna (@anna)")
+        await _in_group(fake, boss.person, -100764, "/bind Dev")
+        before = len(fake.calls)
+        await _in_group(fake, boss.person, -100764, "/task Deploy release tomorrow @anna")
+        calls = [c for c in fake.calls[before:] if c.text]
+        (asked,) = [c for c in calls if c.chat_id == "-100764"]
+        assert asked.text.startswith("Several people match <b>@anna</b>."), asked.text
+        labels = [label for label, _ in asked.buttons]
+        assert "Anna (@anna) · Telegram · employee" in labels, labels
+        assert not any("Layoffs" in label for label in labels), labels
+        assert not [c for c in calls if c.chat_id == "240"], calls
+
+
 async def test_open_on_an_archived_groups_event_sends_the_card_privately(
     sqlite_url: str, fake: FakeTelegram
 ) -> None:

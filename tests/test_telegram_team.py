@@ -235,7 +235,9 @@ async def test_a_username_does_not_silently_win_over_a_namesake(
         code = out[0].text.split(f"https://t.me/{BOT_USERNAME}?start=", 1)[1].split('"', 1)[0]
         await Chat(fake, Person(202, "Anna", "en", username="anna")).say(f"/start {code}", expect=2)
         await ConsoleDriver(adapter.app, user="Anna").say(f"/start {code}")
-        out = await boss.say("/task Review PR tomorrow 15:00 @anna", expect=2)
+        out = await boss.say(
+            "/task Review PR tomorrow 15:00 @anna"
+        )  # the reason and question as one
         text = "\n".join(c.text for c in out)
         assert "Several people match" in text, text
         labels = [label for c in out for label, _ in c.buttons]
