@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import load_all
 from models.base import Base, utcnow
+from models.groups import GroupMember
 from models.teams import Identity, LinkCode, Role, Team, User
 from services.access import Actor
 from services.errors import N_, DomainError
@@ -88,8 +89,10 @@ async def new_code(session: AsyncSession, actor: Actor) -> str:
 
 async def has_work(session: AsyncSession, user_id: int) -> bool:
     """Whether anything in the workspace besides joining's own rows is this person's:
-    tasks, comments, time, events, posts, CRM records, reports."""
+    tasks, comments, time, events, posts, CRM records, reports, people reporting to them."""
     load_all()  # every table that may point at a person
+    if await session.scalar(select(exists().where(User.supervisor_id == user_id))):
+        return True  # people report to them: a place in the team, not an empty login
     for table in Base.metadata.sorted_tables:
         if table.name in _NOT_WORK:
             continue
@@ -111,6 +114,19 @@ async def _keeps_account(session: AsyncSession, person: User) -> bool:
         return False
     others = select(User.id).where(User.team_id == person.team_id, User.id != person.id)
     return bool(await session.scalar(select(exists(others))))
+
+
+async def _take_groups(session: AsyncSession, from_id: int, to_id: int) -> None:
+    """The groups one login of a person was in, now the person's (as a member; the
+    groups they are in already stay as they are)."""
+    theirs = select(GroupMember.group_id).where(GroupMember.user_id == to_id)
+    for member in await session.scalars(
+        select(GroupMember).where(
+            GroupMember.user_id == from_id, GroupMember.group_id.not_in(theirs)
+        )
+    ):
+        session.add(GroupMember(group_id=member.group_id, user_id=to_id, role=member.role))
+    await session.flush()
 
 
 async def _forget(session: AsyncSession, person: User) -> None:
@@ -186,6 +202,8 @@ async def link_account(session: AsyncSession, code: str, account: Account) -> Us
         identity.user_id = user.id
         await session.flush()
         if not await session.scalar(select(exists().where(Identity.user_id == before.id))):
+            if before.team_id == user.team_id:  # the groups an admin put that login in
+                await _take_groups(session, before.id, user.id)
             await _forget(session, before)  # the empty second person the account made
     identity.active = True
     identity.chat_id = account.chat_id or identity.chat_id

@@ -10,6 +10,7 @@ from sqlalchemy import select, update
 
 from bot.app import App
 from models.base import utcnow
+from models.groups import GroupMember
 from models.tasks import Task
 from models.teams import LinkCode, User
 from tests.console_driver import ConsoleDriver, invite_code
@@ -681,3 +682,41 @@ async def test_a_person_links_another_account_with_a_one_time_code(sqlite_app: A
         await session.execute(update(LinkCode).values(expires_at=utcnow() - timedelta(seconds=1)))
     out = await ConsoleDriver(sqlite_app, user="Eve").say(f"/start {late}")
     assert "This link code is not valid or has expired." in out, out
+
+
+async def test_linking_keeps_a_login_others_report_to_and_takes_its_groups(
+    sqlite_app: App,
+) -> None:
+    """A second login that people report to is a place in the team, not an empty login:
+    linking it is refused. Without reports, linking it moves its groups to the person
+    instead of losing them with it."""
+    boss = ConsoleDriver(sqlite_app, user="Boss")
+    await boss.say("/start")
+    await boss.say("/as Newbie")
+    await boss.say("/as Anna")
+    await boss.say("/groups new Ops closed")  # Anna's group, Boss not in it
+    await boss.say("/groups add Ops @Newbie")
+    await boss.say("/as Boss")
+    await boss.say("/team supervisor @Anna @Newbie")
+    link = _link_code(await boss.say("/me link"))
+    await boss.say("/as Newbie")
+    out = await boss.say(f"/me link {link}")
+    assert "who has tasks or other work there; it stays theirs" in out, out
+    await boss.say("/as Boss")
+    assert "People (3)" in await boss.say("/people")
+    await boss.say("/team supervisor @Anna none")
+    link = _link_code(await boss.say("/me link"))
+    await boss.say("/as Newbie")
+    out = await boss.say(f"/me link {link}")
+    assert "Linked: this account is now Boss's" in out, out
+    async with sqlite_app.workspace.sessionmaker() as session:
+        members = (
+            (
+                await session.execute(
+                    select(User.name).join(GroupMember, GroupMember.user_id == User.id)
+                )
+            )
+            .scalars()
+            .all()
+        )
+    assert sorted(members) == ["Anna", "Boss"], members  # Newbie's place in Ops, Boss's
