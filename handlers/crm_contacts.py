@@ -9,7 +9,7 @@ from handlers.crm_cards import ENTITY, card, numbered_card, person_card, prefixe
 from handlers.crm_leads import duplicate_view
 from handlers.i18n import N_
 from handlers.markup import Span, bold, join_lines
-from handlers.numbered import numbered
+from handlers.numbered import CRM_ACTIONS, numbered
 from handlers.views import Button, View
 from services import crm, crm_leads, crm_people
 from services.errors import N_ as _N
@@ -77,7 +77,7 @@ async def _command(ctx: Ctx, entity: str) -> Any:
     text = ctx.args.strip()
     if not text:
         return await list_view(ctx, entity, 1)
-    if (found := numbered(text)) is not None:  # /contact 5, /contact 5 comment TEXT
+    if (found := numbered(text, CRM_ACTIONS)) is not None:  # /contact 5, /contact 5 comment TEXT
         return await numbered_card(ctx, entity, found)
     return await _create(ctx, entity, text)
 

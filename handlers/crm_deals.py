@@ -11,7 +11,7 @@ from handlers.crm_deal_stages import choose_stage, move_by_name
 from handlers.forms import Field, Form
 from handlers.i18n import N_
 from handlers.markup import Span, bold, join_lines
-from handlers.numbered import STAGE, numbered
+from handlers.numbered import CRM_ACTIONS, STAGE, numbered
 from handlers.people import one_person
 from handlers.views import Button, View
 from models.crm import CrmDeal, CrmStage
@@ -73,7 +73,7 @@ async def deal_command(ctx: Ctx) -> Any:
     await crm.scope_of(ctx.session, ctx.me)
     if not text:
         return await ctx.start_form("crm_deal")
-    if (record := numbered(text)) is not None:  # /deal 5, /deal 5 stage NAME
+    if (record := numbered(text, CRM_ACTIONS)) is not None:  # /deal 5, /deal 5 stage NAME
         if record.verb in STAGE:
             return await move_by_name(ctx, record.number, record.arg)  # no name: the choice
         return await numbered_card(ctx, "deal", record)

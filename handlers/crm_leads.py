@@ -21,7 +21,7 @@ from handlers.crm_lead_edit import lead_words
 from handlers.forms import Field, Form
 from handlers.i18n import N_, Translator
 from handlers.markup import Markup, Span, bold, join_lines
-from handlers.numbered import numbered
+from handlers.numbered import CRM_ACTIONS, numbered
 from handlers.quotes import with_source
 from handlers.views import Button, View
 from services import crm, crm_convert, crm_leads, crm_parse, crm_periods, crm_rights
@@ -147,7 +147,7 @@ async def lead_command(ctx: Ctx) -> Any:
     changed = await lead_words(ctx, text)  # "/lead 5 name Sergey": lead #5 corrected
     if changed is not None:
         return changed
-    if (found := numbered(text)) is not None:  # /lead 5, /lead 5 comment TEXT
+    if (found := numbered(text, CRM_ACTIONS)) is not None:  # /lead 5, /lead 5 comment TEXT
         return await numbered_card(ctx, "lead", found)
     return await create(
         ctx, crm.recognise(text, country=await crm.team_calling_code(ctx.session, ctx.me))

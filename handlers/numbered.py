@@ -32,6 +32,16 @@ ACTIONS = frozenset(
         *("share", "поделиться"),
     )
 )
+# and in the CRM's commands, a card's fields and states: what its buttons set ("/deal 1
+# amount 5000" is about deal 1; a post may well start "5 status updates")
+CRM_ACTIONS = ACTIONS | frozenset(
+    (
+        *("amount", "сумма", "сумму", "won", "выиграна", "выиграно", "lost", "проиграна"),
+        *("product", "products", "товар", "товары", "status", "статус", "source", "источник"),
+        *("name", "имя", "название", "phone", "телефон", "тел", "email", "e-mail", "почта"),
+        *("company", "компания", "field", "поле", "поля"),
+    )
+)
 
 
 @dataclass(frozen=True)

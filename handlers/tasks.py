@@ -156,11 +156,11 @@ async def create_from_text(
     if notes:  # asked who is responsible: nothing is saved before the answer
         question = await start_new(ctx, values)
         views = [question] if isinstance(question, View) else list(question or [])
-        said = [span for note in notes for span in [*note.body, Span("\n")]]
+        reasons = [span for note in notes for span in [*note.body, Span("\n")]]
         if not views:
-            return View(body=said, private=True)
+            return View(body=reasons, private=True)
         # what went wrong goes with the question, wherever the form asks it
-        views[0].body = [*said, *views[0].body]
+        views[0].body = [*reasons, *views[0].body]
         return views
     return await create(ctx, values)
 

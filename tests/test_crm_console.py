@@ -1483,6 +1483,9 @@ async def test_a_number_and_an_action_is_about_a_record_never_a_new_one(
         "/company -2",
         "/deal 5 comment hi",
         "/deal 5 удалить",
+        "/deal 5 amount 5000",
+        "/deal 5 won",
+        "/contact 5 phone +7 999 000-00-00",
         "/deal -5",
     ):
         out = await boss.say(line)
