@@ -7,7 +7,7 @@ from typing import Any
 
 from handlers.core import STAFF, Ctx, Router
 from handlers.forms import Field, Form
-from handlers.i18n import N_, Translator
+from handlers.i18n import LANGUAGES, N_, Translator, translator
 from handlers.markup import Span, bold, join_lines
 from handlers.views import Button, View
 from services import crm, crm_import, crm_import_csv
@@ -47,7 +47,8 @@ async def _submit(ctx: Ctx, values: dict[str, Any]) -> View:
     if ctx.event.file is None:
         raise DomainError(_N("Send the CSV file as a document."))
     data = await ctx.read_file(ctx.event.file)
-    result = await crm_import.preview(ctx.session, ctx.me, data, values["entity"])
+    say = [translator(lang).s for lang in LANGUAGES]  # statuses as any language names them
+    result = await crm_import.preview(ctx.session, ctx.me, data, values["entity"], say=say)
     lines: list[Any] = [
         [bold(ctx.tr.s("Import preview: {name}", name=ctx.event.file.name))],
         ctx.tr("New: {new}", new=str(result.new)),
@@ -75,15 +76,53 @@ async def _submit(ctx: Ctx, values: dict[str, Any]) -> View:
         view.row(Button(ctx.tr.s("Cancel"), f"im:x:{draft}"))
     elif not result.rows:
         lines.append(ctx.tr("There is nothing to import."))
-    else:
-        if result.duplicates and result.new:
-            view.row(Button(ctx.tr.s("Import new only ({n})", n=result.new), f"im:n:{draft}"))
+    elif not result.duplicates:
         view.row(
             Button(ctx.tr.s("Import all ({n})", n=len(result.rows)), f"im:a:{draft}"),
             Button(ctx.tr.s("Cancel"), f"im:x:{draft}"),
         )
+    else:
+        lines.extend(_duplicate_choices(ctx, result, view))
     view.body = join_lines(lines)
     return view
+
+
+def _duplicate_choices(ctx: Ctx, result: crm_import.Preview, view: View) -> list[Any]:
+    """Buttons for a file with duplicates: new rows only, new rows with the matched
+    records filled in, or everything as new records (said to make duplicates)."""
+    draft, dups = result.draft_id, len(result.duplicates)
+    if result.new:
+        view.row(Button(ctx.tr.s("Import new only ({n})", n=result.new), f"im:n:{draft}"))
+    if result.updatable and result.new:
+        label = ctx.tr.s(
+            "Import new ({new}), update existing ({n})", new=result.new, n=result.updatable
+        )
+        view.row(Button(label, f"im:u:{draft}"))
+    elif result.updatable:
+        view.row(Button(ctx.tr.s("Update existing ({n})", n=result.updatable), f"im:u:{draft}"))
+    view.row(
+        Button(ctx.tr.s("Import all, as new records ({n})", n=len(result.rows)), f"im:a:{draft}")
+    )
+    view.row(Button(ctx.tr.s("Cancel"), f"im:x:{draft}"))
+    lines: list[Any] = []
+    if result.updatable:
+        lines.append(
+            ctx.tr(
+                "Updating fills in the empty fields of the matching records and adds the "
+                "comments they lack; what they have stays."
+            )
+        )
+    if result.updatable and result.updatable < dups:
+        lines.append(
+            ctx.tr.n(
+                "{n} duplicate matches a record you may not change, or an earlier line "
+                "of the file: updating leaves it out.",
+                "{n} duplicates match records you may not change, or earlier lines "
+                "of the file: updating leaves them out.",
+                dups - result.updatable,
+            )
+        )
+    return lines
 
 
 def _guesses(ctx: Ctx, result: crm_import.Preview) -> list[Any]:
@@ -110,6 +149,13 @@ def _guesses(ctx: Ctx, result: crm_import.Preview) -> list[Any]:
             ctx.tr(
                 "Unknown status: {names}. Those leads will be new.",
                 names=", ".join(result.unknown_statuses[:SHOWN_ERRORS]),
+            )
+        )
+    if result.unknown_dates:
+        lines.append(
+            ctx.tr(
+                "Creation date not understood: {values}. Those records are dated today.",
+                values=", ".join(result.unknown_dates[:SHOWN_ERRORS]),
             )
         )
     if result.unknown_sources:
@@ -162,16 +208,29 @@ def _given_view(tr: Translator, person: str, entity: str, count: int) -> View:
 async def import_action(ctx: Ctx) -> Any:
     verb = ctx.action_args[0] if ctx.action_args else ""
     draft_id = ctx.int_arg(1)
-    if verb in ("a", "n"):
+    if verb in ("a", "n", "u"):
         given: dict[int, int] = {}
+        updated: list[int] | None = [] if verb == "u" else None
         entity, count = await crm_import.commit(
-            ctx.session, ctx.me, draft_id, skip_duplicates=verb == "n", given=given
+            ctx.session, ctx.me, draft_id, skip_duplicates=verb == "n", given=given, update=updated
         )
         for user_id, many in given.items():  # each person hears what is now theirs
             build = partial(_given_view, person=ctx.me.name, entity=entity, count=many)
             await ctx.notify(user_id, "crm", build)
-        if entity == "lead":
+        if entity == "lead" and updated is not None:
+            body = ctx.tr(
+                "Imported leads: {count}, updated: {updated}. See them: /leads",
+                count=str(count),
+                updated=str(len(updated)),
+            )
+        elif entity == "lead":
             body = ctx.tr("Imported leads: {count}. See them: /leads", count=str(count))
+        elif updated is not None:
+            body = ctx.tr(
+                "Imported contacts: {count}, updated: {updated}. See them: /contacts",
+                count=str(count),
+                updated=str(len(updated)),
+            )
         else:
             body = ctx.tr("Imported contacts: {count}. See them: /contacts", count=str(count))
         return View(body=body, edit=True)

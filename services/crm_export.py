@@ -10,12 +10,13 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models.crm import CrmCompany, CrmContact, CrmDeal, CrmLead
+from models.crm import CrmCompany, CrmContact, CrmDeal, CrmLead, CrmNote
+from models.teams import User
 from services.access import Actor
-from services.crm import SOURCE_NAMES, stage_name, user_names
+from services.crm import NO_AUTHOR, SOURCE_NAMES, stage_name, user_names
 from services.crm_reports import team_stages, visible_rows
 from services.errors import N_, DomainError, bare
-from services.spreadsheet import csv_text, decimal, list_separator
+from services.spreadsheet import SPREADSHEET_TIME, csv_text, decimal, list_separator
 
 EXPORTS = {
     "lead": [
@@ -28,6 +29,7 @@ EXPORTS = {
         N_("Status"),
         N_("Responsible"),
         N_("Created on"),
+        N_("Comments"),
     ],
     "deal": [
         N_("ID"),
@@ -48,6 +50,7 @@ EXPORTS = {
         N_("E-mail"),
         N_("Responsible"),
         N_("Created on"),
+        N_("Comments"),
     ],
     "company": [
         N_("ID"),
@@ -58,7 +61,6 @@ EXPORTS = {
         N_("Created on"),
     ],
 }
-SPREADSHEET_TIME = "%Y-%m-%d %H:%M"  # what Excel and LibreOffice take for a date and time
 
 
 async def export_csv(
@@ -100,6 +102,7 @@ async def export_csv(
                 select(CrmCompany.id, CrmCompany.name).where(CrmCompany.id.in_(sorted(ids)))
             )
             companies = {int(i): str(n) for i, n in found.all()}
+    comments = await _comments(session, actor, entity, zone, say) if rows else {}
     lines: list[list[Any]] = []
     separator = list_separator(actor.locale)
     for r in rows:
@@ -117,6 +120,7 @@ async def export_csv(
                     say(stage_name(stages[r.status_id])),
                     owner,
                     created,
+                    comments.get(r.id, ""),
                 ]
             )
         elif entity == "deal":
@@ -136,8 +140,32 @@ async def export_csv(
             )
         elif entity == "contact":
             company = companies.get(r.company_id, "") if r.company_id else ""
-            lines.append([r.id, r.name, company, r.phone, r.email, owner, created])
+            lines.append(
+                [r.id, r.name, company, r.phone, r.email, owner, created, comments.get(r.id, "")]
+            )
         else:
             lines.append([r.id, r.name, r.phone, r.email, owner, created])
     text = csv_text([say(name) for name in EXPORTS[entity]], lines, separator)
     return ("\ufeff" + text).encode("utf-8"), len(rows)
+
+
+async def _comments(
+    session: AsyncSession, actor: Actor, entity: str, zone: ZoneInfo, say: Callable[[str], str]
+) -> dict[int, str]:
+    """Each record's comments in one cell, oldest first, a line each: "2026-11-27 10:05
+    Ольга: text" (services.crm_import_csv.split_comments reads them back)."""
+    rows = await session.execute(
+        select(CrmNote.entity_id, CrmNote.created_at, User.name, CrmNote.text)
+        .outerjoin(User, User.id == CrmNote.author_id)
+        .where(
+            CrmNote.team_id == actor.team_id,
+            CrmNote.entity == entity,
+            CrmNote.kind == "comment",
+        )
+        .order_by(CrmNote.id)
+    )
+    cells: dict[int, list[str]] = {}
+    for entity_id, at, author, text in rows.all():
+        when = at.astimezone(zone).strftime(SPREADSHEET_TIME)
+        cells.setdefault(entity_id, []).append(f"{when} {author or say(NO_AUTHOR)}: {text}")
+    return {entity_id: "\n".join(lines) for entity_id, lines in cells.items()}

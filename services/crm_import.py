@@ -9,69 +9,91 @@ transaction, or none: a file with errors is not imported at all.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from sqlalchemy import delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models.crm import CrmCompany, CrmContact, CrmDraft, CrmLead, CrmNote
+from models.crm import CrmContact, CrmDraft, CrmLead, CrmNote
 from models.teams import User
 from services.access import Actor, require_staff
 from services.crm import (
+    NO_AUTHOR,
     company_key,
     name_key,
     national_number,
     scope_of,
+    stage_name,
     team_calling_code,
-    visible,
 )
-from services.crm_import_csv import STATUS_WORDS, Preview, note_once, parse
+from services.crm_import_csv import STATUS_WORDS, Preview, note_once, parse, split_comments
+from services.crm_import_merge import (
+    companies_for,
+    editable,
+    fill_in,
+    has_notes,
+    note_rows,
+    time_of,
+)
 from services.crm_leads import duplicate_search, lead_statuses, take_draft
-from services.errors import N_, DomainError
+from services.errors import N_, DomainError, bare
+from services.spreadsheet import read_time
 
 __all__ = ["Preview", "commit", "drop", "owners_of", "parse", "preview"]
 
 
-async def preview(session: AsyncSession, actor: Actor, data: bytes, entity: str) -> Preview:
+async def preview(
+    session: AsyncSession,
+    actor: Actor,
+    data: bytes,
+    entity: str,
+    *,
+    say: Sequence[Callable[[str], str]] = (bare,),  # names in each language (statuses)
+) -> Preview:
     require_staff(actor)
     scope = await scope_of(session, actor)
     if entity not in ("lead", "contact"):
         raise DomainError(N_("Import leads or contacts."))
     result = parse(data, entity, await team_calling_code(session, actor))
-    phones: set[str] = set()
-    emails: set[str] = set()
-    names: set[tuple[str, str]] = set()
-    for model in (CrmLead, CrmContact):
-        cols = [model.phone_key, model.email, model.name_key]
+    # phone, e-mail and name + company keys -> the first record that has them (None: an
+    # earlier line of the file)
+    keys: dict[str, tuple[str, int] | None] = {}
+    for kind, model in (("lead", CrmLead), ("contact", CrmContact)):
+        cols = [model.id, model.phone_key, model.email, model.name_key]
         if model is CrmLead:
             cols.append(CrmLead.company_key)
         sub = duplicate_search(actor, scope, model).subquery()  # a colleague's too
-        query = select(*[sub.c[c.key] for c in cols])
+        query = select(*[sub.c[c.key] for c in cols]).order_by(sub.c.id)
         for found in (await session.execute(query)).all():
-            if found[0]:
-                phones.add(found[0])
-            if found[1]:
-                emails.add(found[1])
-            if len(found) > 3 and found[3]:
-                names.add((found[2], found[3]))
+            for key in _keys(found[1], found[2], found[3], found[4] if len(found) > 4 else ""):
+                keys.setdefault(key, (kind, int(found[0])))
     for row in result.rows:
-        nk, ck = name_key(row["name"]), company_key(row["company"])
-        dup = (
-            (row["phone_key"] and row["phone_key"] in phones)
-            or (row["email"] and row["email"] in emails)
-            or (ck and (nk, ck) in names)
+        own = _keys(
+            row["phone_key"], row["email"], name_key(row["name"]), company_key(row["company"])
         )
-        if dup:
+        records = [keys[key] for key in own if key in keys]
+        if records:
             result.duplicates.append(row["line"])
             row["dup"] = True
-        if row["phone_key"]:
-            phones.add(row["phone_key"])
-        if row["email"]:
-            emails.add(row["email"])
-        if ck:
-            names.add((nk, ck))
-    people = await _owners(session, actor, {row["owner"] for row in result.rows if row["owner"]})
-    codes = await _status_codes(session, actor) if entity == "lead" else {}
+            same = [record[1] for record in records if record and record[0] == entity]
+            if same:  # a record of its kind, to fill in ("update existing")
+                row["match"] = same[0]
+        for key in own:
+            keys.setdefault(key, None)
+    fillable = await editable(
+        session, actor, entity, {r["match"] for r in result.rows if "match" in r}
+    )
+    for row in result.rows:
+        if "match" in row and row["match"] not in fillable:
+            del row["match"]
+    result.updatable = sum("match" in row for row in result.rows)
+    comments = {row["line"]: split_comments(row.pop("comment", "")) for row in result.rows}
+    wanted = {row["owner"] for row in result.rows if row["owner"]}
+    wanted |= {author for found in comments.values() for _, author, _ in found if author}
+    people = await _owners(session, actor, wanted)
+    codes = await _status_codes(session, actor, say) if entity == "lead" else {}
+    page = {" ".join(words(NO_AUTHOR).casefold().split()) for words in say}
     for row in result.rows:
         row["owner_id"] = people.get(row["owner"]) if row["owner"] else None
         if row["owner"] and row["owner_id"] is None:
@@ -80,6 +102,16 @@ async def preview(session: AsyncSession, actor: Actor, data: bytes, entity: str)
         row["status_code"] = codes.get(status, "new")
         if entity == "lead" and status and status not in codes:
             note_once(result.unknown_statuses, row["status"])
+        if row["created"]:
+            created = read_time(row["created"], actor.timezone)
+            if created is None:
+                note_once(result.unknown_dates, row["created"])
+            else:
+                row["created_at"] = created.isoformat()
+        row["comments"] = [
+            _comment(when, author, text, actor, people, page)
+            for when, author, text in comments[row["line"]]
+        ]
     # one pending import per person: an older preview is dropped
     await session.execute(
         delete(CrmDraft).where(CrmDraft.user_id == actor.user_id, CrmDraft.kind == "import")
@@ -94,6 +126,35 @@ async def preview(session: AsyncSession, actor: Actor, data: bytes, entity: str)
     await session.flush()
     result.draft_id = draft.id
     return result
+
+
+def _keys(phone_key: str, email: str, name: str, company: str) -> list[str]:
+    """What a duplicate is found by: the phone, the e-mail, the name with the company."""
+    keys = [f"p:{phone_key}"] if phone_key else []
+    if email:
+        keys.append(f"e:{email}")
+    if company:
+        keys.append(f"n:{name}|{company}")
+    return keys
+
+
+def _comment(
+    when: str, author: str, text: str, actor: Actor, people: dict[str, int], page: set[str]
+) -> dict[str, Any]:
+    """A comment of the file as the draft keeps it: its time (ISO, UTC) and author when
+    the file gives them ("by" None: the lead page); an author not on the team is named
+    in the text, and the comment is the importer's."""
+    comment: dict[str, Any] = {"text": text}
+    at = read_time(when, actor.timezone) if when else None
+    if at is not None:
+        comment["at"] = at.isoformat()
+    if author in people:
+        comment["by"] = people[author]
+    elif " ".join(author.casefold().split()) in page:
+        comment["by"] = None
+    elif author:
+        comment["text"] = f"{author}: {text}"
+    return comment
 
 
 async def _owners(session: AsyncSession, actor: Actor, names: set[str]) -> dict[str, int]:
@@ -123,42 +184,16 @@ def _fold(name: str) -> str:
     return name.casefold().replace("ё", "е")
 
 
-async def _status_codes(session: AsyncSession, actor: Actor) -> dict[str, str]:
-    """A status name (casefolded) -> the team's status code: Bitrix24's and our export's
-    names, and the team's own statuses by name."""
+async def _status_codes(
+    session: AsyncSession, actor: Actor, say: Sequence[Callable[[str], str]]
+) -> dict[str, str]:
+    """A status name (casefolded) -> the team's status code: Bitrix24's names, and the
+    team's statuses as our export writes them, in each language."""
     codes = dict(STATUS_WORDS)
     for stage in await lead_statuses(session, actor.team_id):
-        if stage.name:
-            codes[" ".join(stage.name.casefold().split())] = stage.code
+        for words in say:
+            codes[" ".join(words(stage_name(stage)).casefold().split())] = stage.code
     return codes
-
-
-async def _companies_for(session: AsyncSession, actor: Actor, names: list[str]) -> dict[str, int]:
-    """Company key -> id for the companies imported contacts name: the team's company
-    of that name the importer sees, or a new one."""
-    from services.crm_people import create_company
-
-    wanted: dict[str, str] = {}
-    for name in names:
-        key = company_key(name or "")
-        if key and key not in wanted:
-            wanted[key] = name
-    if not wanted:
-        return {}
-    scope = await scope_of(session, actor)
-    found: dict[str, int] = {}
-    rows = await session.execute(
-        visible(CrmCompany, actor, scope)
-        .where(CrmCompany.name_key.in_(list(wanted)))
-        .with_only_columns(CrmCompany.name_key, CrmCompany.id)
-        .order_by(CrmCompany.id)
-    )
-    for key, company_id in rows:
-        found.setdefault(key, int(company_id))
-    for key, name in wanted.items():
-        if key not in found:
-            found[key] = (await create_company(session, actor, name)).id
-    return found
 
 
 async def commit(
@@ -168,15 +203,22 @@ async def commit(
     *,
     skip_duplicates: bool,
     given: dict[int, int] | None = None,
+    update: list[int] | None = None,
 ) -> tuple[str, int]:
     """Insert the draft's rows; returns (entity, how many). `given` gets how many each
-    person is now responsible for (their notices are the caller's)."""
+    person is now responsible for (their notices are the caller's). With `update`, the
+    duplicates fill in the records they match instead (services.crm_import_merge), and
+    it gets the ids of the records changed."""
     draft = await take_draft(session, actor, draft_id, "import")
     await scope_of(session, actor)
     if draft.data.get("errors"):
         raise DomainError(N_("The file has errors: fix them and send it again."))
     entity = str(draft.data["entity"])
-    rows = [r for r in draft.data["rows"] if not (skip_duplicates and r.get("dup"))]
+    rows = draft.data["rows"]
+    if update is not None:
+        update.extend(await fill_in(session, actor, entity, [r for r in rows if r.get("match")]))
+    if update is not None or skip_duplicates:
+        rows = [r for r in rows if not r.get("dup")]
     # the person the preview found for the Responsible column, while still on the team;
     # anyone else: the importer
     people = await session.scalars(
@@ -194,6 +236,8 @@ async def commit(
     if entity == "lead":
         statuses = {stage.code: stage.id for stage in await lead_statuses(session, actor.team_id)}
         for r in rows:
+            code = str(r.get("status_code"))
+            created = time_of(r, "created_at")
             values.append(
                 dict(
                     team_id=actor.team_id,
@@ -206,15 +250,18 @@ async def commit(
                     phone_nsn=national_number(r["phone"], r["phone_key"]),
                     email=r["email"],
                     source=r["source"],
-                    status_id=statuses.get(str(r.get("status_code")), statuses["new"]),
+                    status_id=statuses.get(code, statuses["new"]),
+                    # converted before it was exported: it stays so, with no deal here
+                    converted_at=created if code == "converted" else None,
                     owner_id=owner(r),
                     created_by=actor.user_id,
                     custom={},
+                    created_at=created,
                 )
             )
         model: Any = CrmLead
     else:
-        companies = await _companies_for(session, actor, [r["company"] for r in rows])
+        companies = await companies_for(session, actor, [r["company"] for r in rows])
         for r in rows:
             values.append(
                 dict(
@@ -228,11 +275,12 @@ async def commit(
                     company_id=companies.get(company_key(r["company"])),
                     owner_id=owner(r),
                     custom={},
+                    created_at=time_of(r, "created_at"),
                 )
             )
         model = CrmContact
     notes: list[dict[str, Any]] = []
-    with_notes = any(_notes_of(row) for row in rows)
+    with_notes = any(has_notes(row) for row in rows)
     if given is not None:
         given.update(owners_of(values))
     for start in range(0, len(values), 1000):
@@ -244,38 +292,12 @@ async def commit(
             values[start : start + 1000],
         )
         for new_id, row in zip(ids, rows[start : start + 1000], strict=True):
-            for kind, text, params in _notes_of(row):
-                notes.append(
-                    dict(
-                        team_id=actor.team_id,
-                        entity=entity,
-                        entity_id=new_id,
-                        kind=kind,
-                        author_id=actor.user_id,
-                        text=text,
-                        params=params,
-                    )
-                )
+            notes.extend(note_rows(actor, entity, new_id, row))
     for start in range(0, len(notes), 1000):
         await session.execute(insert(CrmNote), notes[start : start + 1000])
     await session.delete(draft)
     await session.flush()
     return entity, len(values)
-
-
-def _notes_of(row: dict[str, Any]) -> list[tuple[str, str, dict[str, str]]]:
-    """A row's comment, and history entries for what has no field here: the other phones
-    and e-mails, a source name we have no source for."""
-    notes: list[tuple[str, str, dict[str, str]]] = []
-    if row.get("comment"):
-        notes.append(("comment", str(row["comment"])[:4000], {}))
-    if row.get("more"):
-        notes.append(("history", N_("Also in the file: {values}"), {"values": str(row["more"])}))
-    if row.get("source_text"):
-        notes.append(
-            ("history", N_("Source in the file: {value}"), {"value": str(row["source_text"])})
-        )
-    return notes
 
 
 def owners_of(values: list[dict[str, Any]]) -> dict[int, int]:

@@ -58,7 +58,8 @@ for _field, _names in {
     ],
     "source": ["источник", "source"],
     "status": ["статус", "status", "статус лида", "lead status"],
-    "comment": ["комментарий", "comment", "comments", "примечание"],
+    "comment": ["комментарий", "комментарии", "comment", "comments", "примечание"],
+    "created": ["дата создания", "created on", "created", "date created", "creation date"],
     "owner": ["ответственный", "responsible", "assigned to", "owner"],
 }.items():
     for _name in _names:
@@ -98,11 +99,10 @@ STATUS_WORDS = {
     "in work": "in_progress",
     "обработан": "processed",
     "processed": "processed",
-    # converted over there, but with no deal here: done with, for the importer to convert
+    # Bitrix24's converted leads come without their deals: done with, for the importer
+    # to convert; our own export's "converted" comes back as it went
     "качественный лид": "processed",
     "good lead": "processed",
-    "сконвертирован": "processed",
-    "converted": "processed",
     "некачественный лид": "junk",
     "некачественный": "junk",
     "junk lead": "junk",
@@ -110,6 +110,8 @@ STATUS_WORDS = {
 }
 # several phones or e-mails in one cell, as Bitrix24 exports them
 _SEVERAL = re.compile(r"[,;\n]+")
+# a comment in the Comments cell of our export: "2026-11-27 10:05 Ольга: text"
+_COMMENT_HEAD = re.compile(r"^(\d{4}-\d{2}-\d{2} \d{1,2}:\d{2}) ([^\n:]{1,100}): ", re.M)
 
 
 def decode(data: bytes) -> str:
@@ -137,6 +139,8 @@ class Preview:
     unknown_owners: list[str] = field(default_factory=list)  # their rows go to the importer
     unknown_statuses: list[str] = field(default_factory=list)  # their leads are new
     unknown_sources: list[str] = field(default_factory=list)  # "other", the name noted
+    unknown_dates: list[str] = field(default_factory=list)  # their records are dated today
+    updatable: int = 0  # duplicates of records the importer may fill in (services.crm_import)
 
     @property
     def new(self) -> int:
@@ -189,6 +193,7 @@ def parse(data: bytes, entity: str = "lead", country: str = "") -> Preview:
             row["line"] = line
             row["owner"] = got.get("owner", "")
             row["status"] = got.get("status", "")
+            row["created"] = got.get("created", "")
             row["more"] = ", ".join(many["phone"][1:] + many["email"][1:])
             preview.several += bool(row["more"])
             raw_source = got.get("source", "")
@@ -200,6 +205,21 @@ def parse(data: bytes, entity: str = "lead", country: str = "") -> Preview:
     except csv.Error:
         preview.errors.append((line + 1, N_("broken quoting"), {}))
     return preview
+
+
+def split_comments(cell: str) -> list[tuple[str, str, str]]:
+    """A Comments cell as services.crm_export writes it, a comment a line (its text may
+    run on over more lines), as (time, author, text); any other text (Bitrix24's
+    "Комментарий") is one comment with no time or author."""
+    heads = list(_COMMENT_HEAD.finditer(cell))
+    if not heads or heads[0].start() != 0:
+        return [("", "", cell.strip())] if cell.strip() else []
+    found: list[tuple[str, str, str]] = []
+    for head, after in zip(heads, [*heads[1:], None], strict=True):
+        text = cell[head.end() : after.start() if after else len(cell)].strip()
+        if text:
+            found.append((head[1], head[2].strip(), text))
+    return found
 
 
 def note_once(names: list[str], name: str) -> None:

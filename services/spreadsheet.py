@@ -12,8 +12,23 @@ import csv
 import io
 import re
 from collections.abc import Iterable
+from datetime import UTC, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
+SPREADSHEET_TIME = "%Y-%m-%d %H:%M"  # what Excel and LibreOffice take for a date and time
+# the dates a file may hold: ours, the ISO ones, Bitrix24's in Russian and in English
+_READ_TIMES = (
+    SPREADSHEET_TIME,
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d",
+    "%d.%m.%Y %H:%M:%S",
+    "%d.%m.%Y %H:%M",
+    "%d.%m.%Y",
+    "%m/%d/%Y %I:%M:%S %p",
+    "%m/%d/%Y %I:%M %p",
+    "%m/%d/%Y",
+)
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _PHONE = re.compile(r"\+?[\d\s()\-.]+")
 
@@ -46,3 +61,16 @@ def csv_text(header: list[str], rows: Iterable[Iterable[Any]], delimiter: str = 
     for row in rows:
         writer.writerow([cell(value) for value in row])
     return out.getvalue()
+
+
+def read_time(text: str, zone: str) -> datetime | None:
+    """A date (and time) of a spreadsheet cell, read in the zone it was written in, as
+    UTC; None when it is no date in a format we know."""
+    text = " ".join(text.split())
+    for pattern in _READ_TIMES:
+        try:
+            when = datetime.strptime(text, pattern)
+        except ValueError:
+            continue
+        return when.replace(tzinfo=ZoneInfo(zone)).astimezone(UTC)
+    return None

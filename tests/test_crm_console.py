@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.app import App
-from models.crm import CrmActivity, CrmCompany, CrmContact, CrmDeal, CrmLead
+from models.crm import CrmActivity, CrmCompany, CrmContact, CrmDeal, CrmLead, CrmNote
 from models.notifications import Notification
 from models.outbox import OutboxMessage
 from tests.console_driver import ConsoleDriver, invite_code
@@ -1130,6 +1130,7 @@ async def test_a_russian_export_opens_in_columns_with_companies_and_local_times(
         "E-mail",
         "Ответственный",
         "Дата создания",
+        "Комментарии",
     ], rows
     assert rows[1][1:4] == ["Иван Петров", "ООО Ромашка", "+7 912 555-44-33"], rows
     moscow = datetime.now(ZoneInfo("Europe/Moscow")).replace(tzinfo=None)
@@ -1677,3 +1678,123 @@ async def test_an_activity_is_read_from_one_line(sqlite_app: App) -> None:
     await olga.press("Дело")
     out = await olga.say("встреча")
     assert "О чём?" in out, out
+
+
+async def test_exported_leads_import_back_with_comments_statuses_and_dates(
+    sqlite_app: App, tmp_path: Path
+) -> None:
+    """The lead export has the comments (time and author, oldest first); the file comes
+    back with them, its statuses and creation dates; a re-import of duplicates offers to
+    fill in the existing leads, and importing them anew says it makes new records."""
+    import csv
+    import io
+
+    olga = ConsoleDriver(sqlite_app, user="Ольга", lang="ru", timezone="Asia/Yekaterinburg")
+    olga.console.files_dir = tmp_path
+    await olga.say("/start")
+    await olga.say("/lead Анна Смирнова, +7 912 345-67-89, anna@mail.ru")
+    await olga.say("/lead 1 comment Нужен счёт на 10 лицензий")
+    await olga.say("/lead Пётр Иванов, ООО Вектор, +7 912 000-11-22")
+    await olga.say("/lead 2")
+    await olga.press("Конвертировать")
+    out = await olga.press("Конвертировать")
+    assert "Лид №2 сконвертирован" in out, out
+    await olga.say("/export leads")
+    path = tmp_path / "leads.csv"
+    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig")), delimiter=";"))
+    assert rows[0][-2:] == ["Дата создания", "Комментарии"], rows
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d Ольга: Нужен счёт на 10 лицензий", rows[1][-1])
+    assert rows[2][6] == "сконвертирован", rows
+
+    # the same file again: every row is a duplicate, and nothing is missing from them
+    await olga.say("/import leads")
+    out = await olga.say(f"/file {path}")
+    assert "Новых: 0" in out and "Дубликатов: 2" in out, out
+    labels = set(olga.buttons().values())
+    assert {"Обновить существующие (2)", "Импортировать все как новые записи (2)"} <= labels, out
+    assert "Импортировать все (2)" not in labels, out
+    out = await olga.press("Обновить существующие")
+    assert "Импортировано лидов: 0, обновлено: 0." in out, out
+
+    # a company and a comment added in the file fill in the lead; its e-mail stays
+    rows[1][2], rows[1][4] = "ООО Ромашка", "other@mail.ru"
+    rows[1][-1] += "\n2026-01-15 10:00 Ольга: Перезвонить в пятницу\nпосле обеда"
+    rows[1][8] = rows[2][8] = "2025-03-14 09:30"
+    text = io.StringIO()
+    csv.writer(text, delimiter=";").writerows(rows)
+    path.write_text(text.getvalue(), encoding="utf-8-sig")
+    await olga.say("/import leads")
+    await olga.say(f"/file {path}")
+    out = await olga.press("Обновить существующие")
+    assert "Импортировано лидов: 0, обновлено: 1." in out, out
+    out = await olga.say("/lead 1")
+    assert "Компания: ООО Ромашка" in out and "E-mail: anna@mail.ru" in out, out
+    assert "Перезвонить в пятницу\nпосле обеда" in out, out
+    out = await olga.say("/leads")
+    assert "Лиды (2)" in out, out
+
+    # imported as new records: statuses, creation dates, comments' times and authors kept
+    await olga.say("/import leads")
+    await olga.say(f"/file {path}")
+    out = await olga.press("Импортировать все как новые записи")
+    assert "Импортировано лидов: 2." in out, out
+    out = await olga.say("/lead 4")
+    assert "Статус: сконвертирован" in out, out
+    async with sqlite_app.workspace.sessionmaker() as session:
+        lead = await session.get(CrmLead, 3)
+        assert lead is not None
+        assert lead.created_at == datetime(2025, 3, 14, 4, 30, tzinfo=UTC)
+        notes = (
+            await session.execute(
+                select(CrmNote.text, CrmNote.author_id, CrmNote.created_at)
+                .where(CrmNote.entity == "lead", CrmNote.entity_id == 3)
+                .order_by(CrmNote.id)
+            )
+        ).all()
+        assert [(n.text, n.author_id) for n in notes] == [
+            ("Нужен счёт на 10 лицензий", lead.owner_id),
+            ("Перезвонить в пятницу\nпосле обеда", lead.owner_id),
+        ], notes
+        assert notes[1].created_at == datetime(2026, 1, 15, 5, 0, tzinfo=UTC)
+
+
+async def test_a_file_with_new_and_known_leads_adds_the_new_and_fills_in_the_known(
+    sqlite_app: App, tmp_path: Path
+) -> None:
+    """Status names in English, Bitrix24's creation dates and comments come in; a known
+    lead of the file is filled in beside the new ones, not made again."""
+    olga = ConsoleDriver(sqlite_app, user="Ольга", lang="ru", timezone="Asia/Yekaterinburg")
+    await olga.say("/start")
+    await olga.say("/lead Анна Смирнова, +7 912 345-67-89")
+    data = tmp_path / "leads.csv"
+    data.write_text(
+        "Имя;Телефон;Статус;Дата создания;Комментарий\n"
+        "Мария;+7 912 111-22-33;Converted;14.03.2025 09:30:00;Клиент с выставки\n"
+        "Олег;+7 912 111-22-44;In progress;вчера;\n"
+        "Анна Смирнова;+7 912 345-67-89;;;позвонить после обеда\n",
+        encoding="utf-8",
+    )
+    await olga.say("/import leads")
+    out = await olga.say(f"/file {data}")
+    assert "Новых: 2" in out and "Дубликатов: 1" in out, out
+    assert "Дата создания не распознана: вчера. Эти записи получат сегодняшнюю дату." in out
+    labels = set(olga.buttons().values())
+    assert {
+        "Только новые (2)",
+        "Добавить новые (2), обновить существующие (1)",
+        "Импортировать все как новые записи (3)",
+    } <= labels, out
+    out = await olga.press("Добавить новые")
+    assert "Импортировано лидов: 2, обновлено: 1." in out, out
+    out = await olga.say("/lead 1")
+    assert "позвонить после обеда" in out and "Дополнено из файла импорта" not in out, out
+    out = await olga.say("/lead 2")
+    assert "Статус: сконвертирован" in out and "Клиент с выставки" in out, out
+    out = await olga.say("/lead 3")
+    assert "Статус: в работе" in out, out
+    async with sqlite_app.workspace.sessionmaker() as session:
+        maria = await session.get(CrmLead, 2)
+        assert maria is not None and maria.converted_at is not None
+        assert maria.created_at == datetime(2025, 3, 14, 4, 30, tzinfo=UTC)
+        oleg = await session.get(CrmLead, 3)
+        assert oleg is not None and oleg.created_at > datetime.now(UTC) - timedelta(minutes=5)
