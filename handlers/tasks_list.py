@@ -355,6 +355,11 @@ async def tasks_command(ctx: Ctx) -> Any:
         return await list_view(ctx, "do", 1)
     if head in SEARCH_WORDS:
         return ctx.for_me(await search_view(ctx, arg[len(head) :]))
+    named = arg.strip('"').casefold()
+    found = await groups.find_groups(ctx.session, ctx.me, arg.strip('"'), to_read=True)
+    exact = [group for group in found if group.name.casefold() == named]
+    if len(exact) == 1:  # "/tasks Week planning": the group, before any filter word in it
+        return await list_view(ctx, "group", 1, exact[0].id)
     flt, due, rest = read_filters(arg)
     if flt is None and rest.startswith("#"):
         group_id = await resolve_group(ctx, rest.lstrip("#").strip('"'))

@@ -2334,3 +2334,16 @@ async def test_the_gantt_shows_a_subtask_under_its_parent(
     assert "Tasks: 3;" in out, out
     labels = [bar.label.removesuffix(" · Boss") for bar in drawn[-1]]
     assert labels == ["#2 Order pizza", "#1 Plan the release", "   ↳ #3 Write the notes"], labels
+
+
+async def test_a_group_whose_name_starts_with_a_due_word_is_listed_whole(sqlite_app: App) -> None:
+    """/tasks Week planning is the group Week planning, not 'due this week' of a group
+    'planning' matched in part."""
+    boss = ConsoleDriver(sqlite_app, user="Boss", lang="en")
+    await boss.say("/start")
+    await boss.say("/groups new Week planning")
+    await boss.say("/task Draft the agenda in 3 weeks #Week planning")
+    out = await boss.say("/tasks Week planning")
+    assert out.startswith("Tasks of Week planning (1)") and "Draft the agenda" in out, out
+    out = await boss.say("/tasks week")
+    assert out.startswith("Tasks — Due this week (0)"), out
