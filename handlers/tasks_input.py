@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -69,7 +69,8 @@ def with_default_time(
 ) -> datetime:
     """A date said without a time ("tomorrow", "by Friday") means the end of the
     working day there (`schedule`'s, Monday to Friday 9:00-18:00 without one), not this
-    very minute or midnight; "today" said after the working day means the end of the
+    very minute or midnight; on a team's holiday or an absence the end of the next
+    working day (Schedule.deadline_day); "today" said after the working day means the end of the
     day, not an hour already past, and in the small hours of a night shift (03:00 of
     22:00-06:00) the running shift, ending this morning, as the Today button does
     ("tomorrow" the next one). With `start` (when something is to be done, a CRM call)
@@ -90,6 +91,7 @@ def with_default_time(
     current = (now or utcnow()).astimezone(ZoneInfo(tz))
     if not start and _RELATIVE_DAY.search(fragment):
         local -= current.date() - shift_date(schedule, current, tz)
+    local += schedule.deadline_day(local.date()) - local.date()
     default = at_minute(local, schedule.start_minute if start else schedule.end_minute)
     if default <= current and default.date() == current.date():
         if start:
@@ -120,24 +122,25 @@ def quick_deadline(
     """td: today, tm: tomorrow, wk: Friday this week, each at the end of the person's
     working day (`schedule`, see workday_of); no: none. Days count from the working day
     that is on: in the small hours of a night shift (03:00 of 22:00-06:00) today is the
-    shift that began last evening, and it ends this morning."""
+    shift that began last evening, and it ends this morning. A team's holiday or an
+    absence gives the next working day; the end of the week is its last working day
+    then (Thursday when Friday is a holiday)."""
     schedule = schedule or Schedule()
     zone = ZoneInfo(tz)
     local = (now or utcnow()).astimezone(zone)
-    day = shift_date(schedule, local, tz)
+    today = shift_date(schedule, local, tz)
     if code == "no":
         return None
-    if code == "tm":
-        day += timedelta(days=1)
-    elif code == "wk":
-        ahead = (4 - day.weekday()) % 7
-        day += timedelta(days=ahead)
-    elif code != "td":
+    if code not in ("td", "tm", "wk"):
         raise DomainError(_N("This button is out of date. Open the list again."))
     end = schedule.end_minute
-    moment = at_minute(datetime(day.year, day.month, day.day, tzinfo=zone), end)
-    if code == "wk" and moment < local:
-        moment += timedelta(days=7)
+    friday = today + timedelta(days=(4 - today.weekday()) % 7)
+    while True:  # a week whose last working day is over: the next week's
+        day = quick_day(code, today, friday, schedule)
+        moment = at_minute(datetime(day.year, day.month, day.day, tzinfo=zone), end)
+        if code != "wk" or moment >= local:
+            break
+        friday += timedelta(days=7)
     if code == "td" and moment <= local:  # an old button, pressed after the working day
         raise DomainError(
             _N("It is past {time} today. Choose Tomorrow or type a date."), time=clock(end)
@@ -145,15 +148,29 @@ def quick_deadline(
     return moment.astimezone(ZoneInfo("UTC"))
 
 
+def quick_day(code: str, today: date, friday: date, schedule: Schedule) -> date:
+    """The day a quick deadline names: today or tomorrow (the next working day when a
+    team's holiday or an absence takes it), or `friday`, else the week's last working
+    day before it."""
+    if code == "wk":
+        if schedule.deadline_day(friday) == friday:
+            return friday
+        last = schedule.working_day_from(friday, -1)
+        return last if last >= today else schedule.working_day_from(friday)
+    return schedule.deadline_day(today + timedelta(days=code == "tm"))
+
+
 def today_still_open(
     tz: str, now: datetime | None = None, *, schedule: Schedule | None = None
 ) -> bool:
     """Whether the end of today's working day (`schedule`'s, the running night shift's
-    in its small hours) is still ahead in the person's zone (the Today button is
-    offered)."""
+    in its small hours) is still ahead in the person's zone, and today is no team's
+    holiday nor an absence (the Today button is offered)."""
     schedule = schedule or Schedule()
     local = (now or utcnow()).astimezone(ZoneInfo(tz))
     day = shift_date(schedule, local, tz)
+    if schedule.deadline_day(day) != day:
+        return False
     start = datetime(day.year, day.month, day.day, tzinfo=local.tzinfo)
     return at_minute(start, schedule.end_minute) > local
 
@@ -166,14 +183,22 @@ async def pressed_deadline(ctx: Ctx, code: str) -> datetime | None:
 
 async def quick_picks(ctx: Ctx) -> list[tuple[str, str]]:
     """The quick deadlines offered now, (label, code): Today (while the person's working
-    day lasts, its end said), Tomorrow, End of week."""
+    day lasts, its end said), Tomorrow (the next working day, named, when a team's
+    holiday or an absence takes tomorrow), End of week."""
     schedule = await schedule_of_actor(ctx)
     today = (
         [(ctx.tr.s("Today {time}", time=clock(schedule.end_minute)), "td")]
         if today_still_open(ctx.me.timezone, schedule=schedule)
         else []
     )
-    return [*today, (ctx.tr.s("Tomorrow"), "tm"), (ctx.tr.s("End of week"), "wk")]
+    tomorrow = shift_date(schedule, utcnow(), ctx.me.timezone) + timedelta(days=1)
+    after = quick_day("tm", tomorrow - timedelta(days=1), tomorrow, schedule)
+    label = (
+        ctx.tr.s("Tomorrow")
+        if after == tomorrow
+        else ctx.tr.s("Next working day, {date}", date=ctx.tr.day(after))
+    )
+    return [*today, (label, "tm"), (ctx.tr.s("End of week"), "wk")]
 
 
 async def parse_deadline(ctx: Ctx, raw: str) -> str | None:

@@ -19,6 +19,8 @@ from handlers.teams_removal import (
     restore_by_name,
 )
 from handlers.teams_supervisor import set_from_text
+from handlers.timeman_days_off import WORDS as DAYS_OFF_WORDS
+from handlers.timeman_days_off import days_off_command
 from handlers.users_link import link_here
 from handlers.views import Button, View
 from models.base import utcnow
@@ -199,10 +201,11 @@ ROLE_WORDS = {
     help=N_("your team; admins rename it and manage its people and invites"),
     usage=N_(
         "/team [name NEW NAME | role @person admin|employee | supervisor @person "
-        "@supervisor | remove @person | removed | restore NAME | invites]"
+        "@supervisor | remove @person | removed | restore NAME | invites | "
+        "holidays [add DAYS NAME | workday DAY | remove DAY]]"
     ),
     by_role={
-        "employee": (N_("your team and its people"), N_("/team")),
+        "employee": (N_("your team and its people"), N_("/team [holidays]")),
         "extranet": (N_("the people you work with"), N_("/team")),
     },
     personal=True,
@@ -215,6 +218,8 @@ async def team_command(ctx: Ctx) -> View:
     admin_verb = ADMIN_VERBS.get(verb.lower())
     if admin_verb == "supervisor":  # an admin's, refused with whom to ask
         return await set_from_text(ctx, rest.strip())
+    if verb.lower() in DAYS_OFF_WORDS and not actor.is_extranet:  # admins change them
+        return await days_off_command(ctx, rest)
     if admin_verb is not None:
         require_admin(actor)
         return await _admin(ctx, admin_verb, rest.strip())

@@ -72,7 +72,7 @@ async def away_command(ctx: Ctx) -> Any:
         word, _, rest = text.partition(" ")
         if word.lower() not in ("until", "till", "до", "по"):
             raise DomainError(_N("For example: /away until 31.12 vacation, or /away 28.12-8.01"))
-        date_text, reason = _split_date(rest)
+        date_text, reason = split_date(rest)
         when = parse_when(date_text, ctx.me.locale, ctx.me.timezone)
         first, last = today, timeman.local_date(when, ctx.me.timezone)
     try:
@@ -97,7 +97,7 @@ async def away_command(ctx: Ctx) -> Any:
     return View(body=said).row(Button(ctx.tr.s("Absences"), "aw:l:1"))
 
 
-def _split_date(text: str) -> tuple[str, str]:
+def split_date(text: str) -> tuple[str, str]:
     """'31.12 vacation at sea' -> ('31.12', 'vacation at sea'); a two-word date too."""
     words = text.split()
     if not words:

@@ -9,6 +9,7 @@ from typing import Any
 from handlers.core import Ctx
 from handlers.i18n import Translator
 from handlers.markup import Markup, bold, join_lines
+from handlers.timeman_days_off import day_off_text
 from handlers.timeman_report import report_reopened, report_view, violation_text
 from handlers.views import Button, View
 from models.base import utcnow
@@ -62,8 +63,11 @@ async def day_view(ctx: Ctx, now: datetime | None = None) -> View:
                     planned=planned,
                 )
             )
-        else:
+        elif schedule.day_off(today_) is None:
             lines.append(ctx.tr("Not started yet. Today is a day off by your schedule."))
+        else:  # a team's holiday, an absence
+            lines.append(ctx.tr("Not started yet."))
+            lines.append(day_off_text(ctx.tr, schedule.day_off(today_)))
         if stale is None:
             view.row(Button(ctx.tr.s("▶ Start the day"), "day:s"))
     else:

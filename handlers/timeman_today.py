@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.i18n import Translator
 from handlers.markup import Span, bold, cut, join_lines
+from handlers.timeman_days_off import day_off_text
 from handlers.views import Button, View
 from models.teams import User
 from services import inbox_center, reminders_agenda
@@ -46,7 +47,7 @@ def render_my_day(tr: Translator, user: User, facts: reminders_agenda.Agenda) ->
     staff = user.role != "extranet"  # an extranet member has no working day to track
     lines: list[Any] = [bold(tr.s("My day, {name}", name=user.name))]
     if staff and not facts.works_today:
-        lines.append(tr("Today is a day off by your schedule."))
+        lines.append(day_off_text(tr, facts.day_off))
     if facts.overdue:
         total = max(facts.overdue_total, len(facts.overdue))
         lines.extend(_items(tr, tr.s("Overdue ({count})", count=total), facts.overdue, "task"))

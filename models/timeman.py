@@ -1,10 +1,11 @@
-"""Time tracking: work days, corrections, daily reports, schedules, violations, absences."""
+"""Time tracking: work days, corrections, daily reports, schedules, violations, absences,
+the team's days off."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, UTCDateTime, utcnow
@@ -112,4 +113,21 @@ class Absence(Base):
     first_day: Mapped[date] = mapped_column(Date)
     last_day: Mapped[date] = mapped_column(Date)
     reason: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class TeamDayOff(Base):
+    """A team's days off, first_day to last_day inclusive (a public holiday, the New
+    Year break), or with `working` a day everyone works though their schedule rests
+    (a Saturday a holiday was moved to)."""
+
+    __tablename__ = "team_days_off"
+    __table_args__ = (Index("ix_team_days_off_team_days", "team_id", "first_day", "last_day"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"))
+    first_day: Mapped[date] = mapped_column(Date)
+    last_day: Mapped[date] = mapped_column(Date)
+    name: Mapped[str] = mapped_column(Text, default="")
+    working: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -14,7 +14,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models.base import utcnow
 from models.calendar import Event, EventAttendee, EventOccurrenceAnswer
 from models.teams import User
-from models.timeman import Absence
 from services import calendar
 from services.access import Actor, get_team_user
 from services.calendar_recur import Occurrence, expand
@@ -62,19 +61,10 @@ async def working_time(
     zone = ZoneInfo(user.timezone)
     schedule = await schedule_of(session, user)
     first, last = start.astimezone(zone).date() - timedelta(days=1), end.astimezone(zone).date()
-    away = (
-        await session.execute(
-            select(Absence.first_day, Absence.last_day).where(
-                Absence.user_id == user.id,
-                Absence.last_day >= first,
-                Absence.first_day <= last,
-            )
-        )
-    ).all()
     out: list[Interval] = []
     day = first
     while day <= last:
-        if schedule.works_on(day) and not any(a <= day <= b for a, b in away):
+        if schedule.works_on(day):  # not away, not a team's day off
             out.append(
                 (
                     at_local(day, schedule.start_minute, user.timezone),

@@ -1,5 +1,5 @@
 """Spans of whole days in free text: "1-5 декабря", "с 28.12 по 8.01", "Dec 3-4",
-"from 3 to 5 December", "28 декабря - 8 января" (for all-day events and absences)."""
+"from 3 to 5 December", "28 декабря - 8 января", "2027-01-01..2027-01-08" (for all-day events and absences)."""
 
 from __future__ import annotations
 
@@ -45,6 +45,13 @@ _DOTTED = re.compile(
     re.IGNORECASE,
 )
 
+# "2027-01-01..2027-01-08", "2027-01-01 - 2027-01-08"
+_ISO = re.compile(
+    rf"{_FROM}(?<![\d-])(?P<y1>\d{{4}})-(?P<m1>\d{{1,2}})-(?P<d1>\d{{1,2}})(?:\s*\.\.\s*|{_TO})"
+    r"(?P<y2>\d{4})-(?P<m2>\d{1,2})-(?P<d2>\d{1,2})(?![\d:])",
+    re.IGNORECASE,
+)
+
 
 @dataclass(frozen=True, slots=True)
 class DayRange:
@@ -80,7 +87,7 @@ def find_day_range(text: str, tz: str, now: datetime | None = None) -> DayRange 
     "10.00-11.30" are no days and are left alone."""
     found = [
         match
-        for pattern in (_DAY_FIRST, _MONTH_FIRST, _DOTTED)
+        for pattern in (_DAY_FIRST, _MONTH_FIRST, _DOTTED, _ISO)
         for match in pattern.finditer(text)
         if _plausible(match) and (pattern is not _DOTTED or _dotted_days(text, match))
     ]

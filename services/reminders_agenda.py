@@ -37,6 +37,7 @@ class Agenda:
     activities_total: int = 0
     day_started: bool = False
     works_today: bool = True
+    day_off: timeman.DayOff | None = None  # a team's holiday or an absence, if that is why
 
 
 async def agenda(session: AsyncSession, user: User, now: datetime, limit: int = 10) -> Agenda:
@@ -70,6 +71,7 @@ async def agenda_many(
     for user in users:
         today = ranges[user.id][0]
         out[user.id].works_today = schedules[user.id].works_on(today)
+        out[user.id].day_off = schedules[user.id].day_off(today)
         out[user.id].day_started = (user.id, today) in days
     try:
         from models.tasks import Task

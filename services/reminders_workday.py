@@ -1,5 +1,6 @@
 """Deadline reminders fitted to the person's working day: one whole days ahead ("a day
-before") lands on their working day before, within its hours, not on their Sunday;
+before") lands on their working day before, within its hours, not on their Sunday,
+a team's holiday or a day they are away;
 one that would say again what their "My day" has just said is not sent."""
 
 from __future__ import annotations
@@ -17,8 +18,9 @@ from services.timeman import at_local
 from services.timeman_schedules import Schedule
 
 DAY = 24 * 60
-# "a day before" may land this much further back: the days off before the deadline
-DAYS_OFF_AHEAD = timedelta(days=7)
+# "a day before" may land this much further back: the days off before the deadline (a
+# weekend, the New Year break)
+DAYS_OFF_AHEAD = timedelta(days=14)
 # a "My day" sent this shortly before a reminder has just listed the task with its time
 MY_DAY_NEAR = timedelta(minutes=15)
 
@@ -34,9 +36,7 @@ def fire_moment(deadline: datetime, offset: int, schedule: Schedule, tz: str) ->
     local = deadline.astimezone(ZoneInfo(tz))
     day = local.date()
     for _ in range(offset // DAY):
-        day -= timedelta(days=1)
-        while not schedule.works_on(day):
-            day -= timedelta(days=1)
+        day = schedule.working_day_from(day - timedelta(days=1), -1)
     start, end = schedule.start_minute, schedule.end_minute
     latest = max(start, end - 60)  # an hour before the day ends, to act on it
     minute = min(max(local.hour * 60 + local.minute, start), latest)

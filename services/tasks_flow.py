@@ -336,11 +336,7 @@ async def _proposed_deadline(session: AsyncSession, succ: Task, after: datetime)
         minute += 24 * 60  # the small hours of a night shift
     if not schedule.start_minute <= minute <= schedule.end_minute:
         minute = schedule.end_minute if schedule.end_minute != 24 * 60 else 24 * 60 - 1
-    day = local_date(after, zone) + timedelta(days=1)
-    for _ in range(7):
-        if schedule.works_on(day):
-            break
-        day += timedelta(days=1)
+    day = schedule.working_day_from(local_date(after, zone) + timedelta(days=1))
     return at_local(day, minute, zone)
 
 

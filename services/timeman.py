@@ -21,6 +21,7 @@ from models.teams import User
 from models.timeman import DailyReport, DayCorrection, Violation, WorkDay
 from services.access import Actor, require_staff
 from services.errors import N_, DomainError, not_found
+from services.timeman_schedules import DayOff as DayOff
 from services.timeman_schedules import Schedule as Schedule
 from services.timeman_schedules import schedule_for as schedule_for
 from services.timeman_schedules import schedule_of as schedule_of
@@ -67,9 +68,12 @@ def day_span(schedule: Schedule, day: date, tz: str) -> tuple[datetime, datetime
 
 
 def planned_on(schedule: Schedule, day: date, tz: str) -> timedelta:
-    """The work a day of the schedule plans as the clock runs that date: a night shift
-    across a DST change is an hour shorter or longer (22:00-06:00 is 7 h, not 8 h, on
-    the last Sunday of March in Berlin)."""
+    """The work a day of the schedule plans as the clock runs that date: none on a day
+    off (a weekend, a team's holiday, an absence); a night shift across a DST change is
+    an hour shorter or longer (22:00-06:00 is 7 h, not 8 h, on the last Sunday of March
+    in Berlin)."""
+    if not schedule.works_on(day):
+        return timedelta(0)
     hours = at_local(day, schedule.end_minute, tz) - at_local(day, schedule.start_minute, tz)
     return max(timedelta(0), hours - timedelta(minutes=schedule.lunch_minutes))
 

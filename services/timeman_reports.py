@@ -47,11 +47,7 @@ async def day_facts(session: AsyncSession, user: User, day: WorkDay, now: dateti
     """Worked vs planned time and, when tasks exist, what was completed and logged (a
     timer still running counts up to now)."""
     schedule = await timeman.schedule_of(session, user)
-    planned = (
-        timeman.planned_on(schedule, day.day, user.timezone)
-        if schedule.works_on(day.day)
-        else timedelta(0)
-    )
+    planned = timeman.planned_on(schedule, day.day, user.timezone)
     facts = DayFacts(day=day, worked=timeman.worked(day, now), planned=planned)
     # a night shift's tasks done after midnight are its own
     start, end = timeman.day_span(schedule, day.day, user.timezone)

@@ -1289,3 +1289,76 @@ async def test_a_start_typed_in_the_small_hours_of_a_night_shift_is_last_nights(
     started = row.started_at.astimezone(ZoneInfo(tz))
     assert (started.date(), started.hour, started.minute) == (yesterday, 23, 50), started
     assert late == [("late_start", 110)], late
+
+
+# -- the team's days off ------------------------------------------------------------------
+
+
+async def test_an_admin_keeps_the_team_days_off_in_english_and_russian(sqlite_app: App) -> None:
+    boss = ConsoleDriver(sqlite_app, user="Boss", lang="en")
+    await boss.say("/start")
+    out = await boss.say("/team holidays")
+    assert "Team days off (0)" in out and "No team days off yet." in out, out
+    out = await boss.say("/team holidays add 2027-01-01..2027-01-08 New Year holidays")
+    assert "1 Jan 2027 – 8 Jan 2027 are days off for the whole team now" in out, out
+    out = await boss.say("/team holidays add 2027-01-07 Christmas")
+    assert "These days overlap 1 Jan 2027 – 8 Jan 2027 New Year holidays." in out, out
+    out = await boss.say("/team holidays workday 2027-01-16 moved from 8 Jan")
+    assert "16 Jan 2027 is a working day for the whole team now" in out, out
+    await boss.say("/team holidays add 2020-05-01 Labour Day")  # over long ago
+    anna = ConsoleDriver(sqlite_app, user="Anna", lang="ru")
+    await anna.say(f"/start {invite_code(await boss.say('/invite'))}")
+    out = await anna.say("/team праздники добавить 8 марта")
+    assert "Недостаточно прав" in out or "нет прав" in out, out
+    out = await anna.say("/team праздники")  # upcoming first, the nearest first
+    assert "Выходные дни команды (3)" in out, out
+    assert out.index("1 янв. 2027") < out.index("16 янв. 2027") < out.index("2020"), out
+    assert "рабочий день moved from 8 Jan" in out and "Убрать" not in out, out
+    await boss.say("/team role @Anna admin")
+    out = await anna.say("/team праздники добавить 8 марта 2027 Международный женский день")
+    assert "8 мар. 2027 — теперь выходной для всей команды" in out, out
+    out = await anna.say("/team праздники убрать 2027-01-03")
+    assert "Убрано из календаря команды: 1 янв. 2027 – 8 янв. 2027 New Year holidays" in out, out
+    out = await boss.say("/team holidays remove 2027-01-03")
+    assert "No day off or working day is set on that date." in out, out
+    out = await boss.say("/team holidays")
+    assert "Team days off (3)" in out and "New Year" not in out, out
+    out = await boss.press("Remove 1 May 2020")
+    assert "Team days off (2)" in out and "Labour Day" not in out, out
+
+
+async def test_my_day_and_the_report_prompt_skip_the_team_days_off(sqlite_app: App) -> None:
+    """No "My day" on 1 and 4 January when the team rests 1-8 January (the reviewer's
+    New Year), one on the working Saturday after, and none on 8 March."""
+    from zoneinfo import ZoneInfo
+
+    from sqlalchemy import select
+
+    from models.outbox import OutboxMessage
+    from models.teams import User
+
+    def at(y: int, m: int, d: int, hh: int, mm: int = 0) -> datetime:
+        return datetime(y, m, d, hh, mm, tzinfo=ZoneInfo("Europe/Moscow")).astimezone(UTC)
+
+    boss = ConsoleDriver(sqlite_app, user="Boss", lang="ru", timezone="Europe/Moscow")
+    await boss.say("/start")
+    await boss.say("/team праздники добавить 2027-01-01..2027-01-08 Новогодние каникулы")
+    await boss.say("/team праздники добавить 8 марта 2027 Международный женский день")
+    await boss.say("/team праздники рабочий 2027-01-16")
+    maker = sqlite_app.workspace.sessionmaker
+    await planner.tick(maker, now=at(2026, 12, 31, 20))  # the rules, for 09:00
+    fired = {}
+    for day in ((2027, 1, 1), (2027, 1, 4), (2027, 1, 11), (2027, 1, 16), (2027, 3, 8)):
+        fired[day] = (await planner.tick(maker, now=at(*day, 9, 1))).fired
+        await planner.tick(maker, now=at(*day, 20))
+    assert fired == {
+        (2027, 1, 1): 0,
+        (2027, 1, 4): 0,
+        (2027, 1, 11): 1,
+        (2027, 1, 16): 1,  # a Saturday worked instead
+        (2027, 3, 8): 0,
+    }, fired
+    async with maker() as s:
+        boss_id = await s.scalar(select(User.id).where(User.name == "Boss"))
+        rows = list(await s.scalars(select(OutboxMessage).where(OutboxMessage.user_id == boss_id)))
+    assert len([r for r in rows if r.kind == "reminder"]) == 2
