@@ -2347,3 +2347,31 @@ async def test_a_group_whose_name_starts_with_a_due_word_is_listed_whole(sqlite_
     assert out.startswith("Tasks of Week planning (1)") and "Draft the agenda" in out, out
     out = await boss.say("/tasks week")
     assert out.startswith("Tasks — Due this week (0)"), out
+
+async def test_a_deadline_on_a_team_holiday_moves_to_the_next_working_day(
+    sqlite_app: App,
+) -> None:
+    """Tomorrow is the team's holiday: "tomorrow" said without a time is due at the end
+    of the day after, the Tomorrow button names that day, and /slots finds no free time
+    tomorrow; today stays a working day with its Today button."""
+    zone = _zone_at(10)
+    today = datetime.now(UTC).astimezone(ZoneInfo(zone)).date()
+    tomorrow, after = today + timedelta(days=1), today + timedelta(days=2)
+    boss = ConsoleDriver(sqlite_app, user="Boss", lang="en", timezone=zone)
+    await boss.say("/start")
+    await boss.say("/day schedule team mon-sun 09:00-18:00")
+    out = await boss.say(f"/team holidays add {tomorrow.isoformat()} Founders Day")
+    assert "is a day off for the whole team now" in out, out
+    await boss.say("/task Call the bank tomorrow")
+    out = await boss.say("/task Pay the rent")
+    assert "Today 18:00" in out and "Tomorrow" not in out, out
+    assert f"Next working day, {after.day} {after.strftime('%b')} {after.year}" in out, out
+    await boss.press("Next working day")
+    out = await boss.say("/slots @Boss tomorrow")
+    assert "No common free time there." in out, out
+    from models.tasks import Task
+
+    async with sqlite_app.workspace.sessionmaker() as session:
+        found = list(await session.scalars(select(Task).order_by(Task.id)))
+    due = [t.deadline.astimezone(ZoneInfo(zone)) for t in found if t.deadline]
+    assert [(d.date(), d.hour) for d in due] == [(after, 18), (after, 18)], due

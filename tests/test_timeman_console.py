@@ -1362,3 +1362,23 @@ async def test_my_day_and_the_report_prompt_skip_the_team_days_off(sqlite_app: A
         boss_id = await s.scalar(select(User.id).where(User.name == "Boss"))
         rows = list(await s.scalars(select(OutboxMessage).where(OutboxMessage.user_id == boss_id)))
     assert len([r for r in rows if r.kind == "reminder"]) == 2
+
+
+async def test_the_day_card_on_a_team_holiday_says_so_and_plans_nothing(sqlite_app: App) -> None:
+    """Today is the team's holiday: /day says so instead of "Planned: 8 h", and a day
+    started anyway plans nothing and is not late."""
+    from zoneinfo import ZoneInfo
+
+    tz = midday_zone()
+    today = datetime.now(UTC).astimezone(ZoneInfo(tz)).date()
+    boss = ConsoleDriver(sqlite_app, user="Boss", lang="ru", timezone=tz)
+    await boss.say("/start")
+    await boss.say("/day schedule team mon-sun 08:00-09:00 lunch 0")
+    await boss.say(f"/team праздники добавить {today.isoformat()} День компании")
+    out = await boss.say("/day")
+    assert "День ещё не начат." in out and "Сегодня у команды выходной: День компании." in out
+    assert "По плану" not in out, out
+    out = await boss.say("/day start")
+    assert "опозд" not in out.lower(), out
+    out = await boss.say("/day")
+    assert "из 0 мин" in out, out
