@@ -1382,3 +1382,27 @@ async def test_the_day_card_on_a_team_holiday_says_so_and_plans_nothing(sqlite_a
     assert "опозд" not in out.lower(), out
     out = await boss.say("/day")
     assert "из 0 мин" in out, out
+
+
+async def test_a_day_before_reminder_lands_on_the_working_day_before_the_holidays(
+    sqlite_app: App,
+) -> None:
+    """A task due Monday 11 January 10:00 after the break of 1-8 January (a weekend
+    after it): its "a day before" reminder comes on Thursday 31 December, not on 10
+    January."""
+    from zoneinfo import ZoneInfo
+
+    def at(y: int, m: int, d: int, hh: int, mm: int = 0) -> datetime:
+        return datetime(y, m, d, hh, mm, tzinfo=ZoneInfo("Europe/Moscow")).astimezone(UTC)
+
+    boss = ConsoleDriver(sqlite_app, user="Boss", lang="en", timezone="Europe/Moscow")
+    await boss.say("/start")
+    await boss.say("/team holidays add 2027-01-01..2027-01-08 New Year holidays")
+    out = await boss.say("/task Send the reports 11.01.2027 10:00")
+    assert "Task #1 created." in out, out
+    maker = sqlite_app.workspace.sessionmaker
+    ticks = {
+        (12, 31): (await planner.tick(maker, now=at(2026, 12, 31, 10, 1))).deadlines,
+        (1, 10): (await planner.tick(maker, now=at(2027, 1, 10, 10, 1))).deadlines,
+    }
+    assert ticks == {(12, 31): 1, (1, 10): 0}, ticks
