@@ -2348,6 +2348,7 @@ async def test_a_group_whose_name_starts_with_a_due_word_is_listed_whole(sqlite_
     out = await boss.say("/tasks week")
     assert out.startswith("Tasks — Due this week (0)"), out
 
+
 async def test_a_deadline_on_a_team_holiday_moves_to_the_next_working_day(
     sqlite_app: App,
 ) -> None:
