@@ -41,12 +41,10 @@ async def ask_which(ctx: Ctx, several: Several, resume: dict[str, Any]) -> Reply
     }
     question = await ctx.start_form(FORM, data)
     said = ctx.tr("Several people match {name}.", name=bold(several.token))
-    views = [question] if isinstance(question, View) else list(question or [])
-    if not views:
-        return View(body=said, private=True)
-    # the reason goes with the question, wherever the form asks it
-    views[0].body = [*said, Span("\n"), *views[0].body]
-    return views[0] if isinstance(question, View) else views
+    if isinstance(question, View):
+        question.body = [*said, Span("\n"), *question.body]
+        return question
+    return [View(body=said, private=True), *(question or [])]
 
 
 async def _values(ctx: Ctx) -> dict[str, Any]:

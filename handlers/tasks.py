@@ -149,19 +149,13 @@ async def create_from_text(
             if found_people
             else N_("I don't know anyone called {name}.")
         )
-        notes.append(View(body=ctx.tr(msg, name=bold("@" + token))))
+        notes.append(View(body=ctx.tr(msg, name=bold("@" + token)), private=True))
     values["accomplices"] = [*(values.get("accomplices") or ()), *accomplices]  # a template's too
     if "responsible" not in values and not notes:
         values["responsible"] = ctx.me.user_id
     if notes:  # asked who is responsible: nothing is saved before the answer
         question = await start_new(ctx, values)
-        views = [question] if isinstance(question, View) else list(question or [])
-        reasons = [span for note in notes for span in [*note.body, Span("\n")]]
-        if not views:
-            return View(body=reasons, private=True)
-        # what went wrong goes with the question, wherever the form asks it
-        views[0].body = [*reasons, *views[0].body]
-        return views
+        return [*notes, *([question] if isinstance(question, View) else question or [])]
     return await create(ctx, values)
 
 

@@ -42,7 +42,7 @@ async def test_extranet_sees_only_its_group(sqlite_app: App, tmp_path: Path) -> 
     assert "/post #group [!] TEXT" in out and "post to the team" not in out, out
     assert "remove @person" not in out and "/team — the people you work with" in out, out
     out = await anna.say("/help")
-    assert "/team — ваша команда и её люди" in out and "remove @person" not in out, out
+    assert "— ваша команда и её люди" in out and "remove @person" not in out, out
     assert "/invite extranet ГРУППА" in out and "currency" not in out, out
     out = await anna.say("/invite")
     assert "Сотрудников приглашает администратор." in out, out

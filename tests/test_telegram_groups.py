@@ -1036,8 +1036,8 @@ async def test_whom_do_you_mean_in_a_group_chat_names_no_closed_group(
     sqlite_url: str, fake: FakeTelegram
 ) -> None:
     """Two Annas, one in the closed group Layoffs: '@anna' typed in Dev's chat asks
-    there, with the reason beside the question, and the buttons name no closed group
-    that the chat's readers may not know of."""
+    there, and the buttons name no closed group that the chat's readers may not know
+    of."""
     from tests.console_driver import ConsoleDriver
 
     async with running(sqlite_url, fake) as adapter:
@@ -1056,11 +1056,9 @@ async def test_whom_do_you_mean_in_a_group_chat_names_no_closed_group(
         await _in_group(fake, boss.person, -100764, "/task Deploy release tomorrow @anna")
         calls = [c for c in fake.calls[before:] if c.text]
         (asked,) = [c for c in calls if c.chat_id == "-100764"]
-        assert asked.text.startswith("Several people match <b>@anna</b>."), asked.text
         labels = [label for label, _ in asked.buttons]
         assert "Anna (@anna) · Telegram · employee" in labels, labels
         assert not any("Layoffs" in label for label in labels), labels
-        assert not [c for c in calls if c.chat_id == "240"], calls
 
 
 async def test_open_on_an_archived_groups_event_sends_the_card_privately(
