@@ -172,6 +172,7 @@ async def fire_rules(
     await session.execute(select(NotificationSettings).where(NotificationSettings.user_id.in_(ids)))
     schedules = await timeman.schedules_of(session, list(users.values()))
     candidates: list[tuple[ReminderRule, User, date]] = []
+    worth: dict[int, datetime] = {}  # rule -> when its message is no longer worth sending
     for rule in rules:
         user = users.get(rule.user_id)
         if user is None or not user.active or rule.kind not in reminders.kinds_of(user):
@@ -200,6 +201,7 @@ async def fire_rules(
             stats.skipped += 1
             continue
         candidates.append((rule, user, day))
+        worth[rule.id] = reminders.worth_until(rule.kind, scheduled, catch_up)
     away = await timeman_reports.away_on(session, [(user.id, day) for _r, user, day in candidates])
     views: dict[int, View] = {}
     morning = [user for rule, user, _d in candidates if rule.kind == "morning"]
@@ -227,7 +229,13 @@ async def fire_rules(
             continue
         rule.last_fired_at = now
         await notifications.notify(
-            session, user, kind="reminder", payload=view.to_dict(), due_at=now
+            session,
+            user,
+            kind="reminder",
+            payload=view.to_dict(),
+            due_at=now,
+            # held by quiet hours past its worth (a report prompt till the morning): dropped
+            stale=reminders_stale.guard(until=worth[rule.id]),
         )
         if rule.kind == "morning":  # a new day: the home's "today" is another day's now
             await outbox.refresh_home(session, team_id=user.team_id, user_id=user.id)

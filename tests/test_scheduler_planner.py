@@ -523,3 +523,34 @@ async def test_a_task_my_day_left_out_is_still_reminded_of(
     assert not any(t.startswith("My day") and "Client call prep" in t for t in texts)
     assert "⏰ The task Client call prep is due today 10:10." in texts, texts
     assert not any("⏰" in t and "Small thing" in t for t in texts), texts
+
+
+async def test_a_report_prompt_caught_up_into_quiet_hours_is_not_sent_next_morning(
+    maker: async_sessionmaker[AsyncSession],  # noqa: F811
+    team: Team,
+) -> None:
+    """Down from 17:50 to 23:30, the planner catches the 18:00 report prompt up, but
+    Anna's quiet hours (22:00-08:00) hold it: by 08:00 it is worth nothing, and it is
+    dropped then, not sent as 'your workday is ending' in the morning."""
+    from services import reminders_stale
+
+    async with maker() as s, s.begin():
+        s.add(
+            NotificationSettings(
+                user_id=team.anna.user_id,
+                quiet_start=22 * 60,
+                quiet_end=8 * 60,
+                digest="off",
+                muted_kinds=[],
+            )
+        )
+    await planner.tick(maker, now=local(2026, 11, 27, 8))
+    async with maker() as s, s.begin():
+        await timeman.start_day(s, team.anna, now=local(2026, 11, 27, 9))
+    await planner.tick(maker, now=local(2026, 11, 27, 9, 1))
+    await planner.tick(maker, now=local(2026, 11, 27, 23, 30))
+    async with maker() as s, s.begin():
+        rows = [r for r in await sent_to(s, team.anna.user_id) if "workday" in text(r)]
+        assert len(rows) == 1 and rows[0].due_at > local(2026, 11, 27, 23, 30), rows
+        kept = await reminders_stale.sift(s, rows, local(2026, 11, 28, 8, 0))
+    assert kept == []
