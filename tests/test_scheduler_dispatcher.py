@@ -25,6 +25,7 @@ from models.outbox import OutboxMessage
 from models.teams import Identity
 from scheduler.delivery import RecipientGone, RetryAfter, TemporaryFailure
 from scheduler.dispatcher import BEAT_EVERY, UNLIMITED, Dispatcher, Limits, RateLimiter
+from scheduler.dispatcher_claim import Job
 from services import outbox, teams, teams_invites
 from services.teams import Newcomer
 
@@ -340,6 +341,58 @@ async def test_rate_limiter_keeps_one_chats_messages_in_order() -> None:
     await asyncio.gather(*tasks)
     assert order == list(range(12))
     assert not limiter.chat_turns  # nothing kept for a chat nobody waits for
+
+
+class PartsSender:
+    """Sends a view in the parts `parts_of` names, pacing each as the real senders do;
+    the first try of each name in `fail_once` meets a 429."""
+
+    platform = "telegram"
+
+    def __init__(self, parts_of: dict[str, int], fail_once: tuple[str, ...] = ()) -> None:
+        self.log: list[str] = []
+        self.parts_of = parts_of
+        self.fail = set(fail_once)
+
+    async def send(self, chat_id: str, payload: dict[str, Any], parts: Any = None) -> None:
+        name = payload["name"]
+        await asyncio.sleep(0.005)  # the round trip
+        if name in self.fail:
+            self.fail.discard(name)
+            raise RetryAfter(0.05)
+        for index in range(parts.done, self.parts_of.get(name, 1)):
+            if index and parts.pace is not None:
+                await parts.pace()
+            await asyncio.sleep(0.005)
+            self.log.append(f"{name}.{index + 1}")
+            parts.done = index + 1
+
+
+@pytest.mark.parametrize(
+    ("sender", "expected"),
+    [
+        (lambda: PartsSender({"#1": 2}), ["#1.1", "#1.2", "#2.1", "#3.1"]),
+        (lambda: PartsSender({}, ("#1",)), ["#1.1", "#2.1", "#3.1"]),
+    ],
+    ids=["long-first", "429-first"],
+)
+async def test_a_chats_messages_go_whole_and_in_order(sender: Any, expected: list[str]) -> None:
+    """Three messages for one chat, queued #1, #2, #3: a long #1 sends its second part,
+    and a #1 that met a 429 its retry, before #2 begins."""
+    fake = sender()
+    dispatcher = Dispatcher(
+        None,  # type: ignore[arg-type]  # sending only: nothing is claimed or recorded
+        {"telegram": fake},
+        limits={"telegram": Limits(per_second=1000, per_chat_interval=0.02)},
+    )
+    jobs = [Job(i, "telegram", "-100", 0, {"name": f"#{i}"}, 1, ("-100",)) for i in (1, 2, 3)]
+    sends = []
+    for job in jobs:
+        sends.append(asyncio.create_task(dispatcher.send(job)))
+        await asyncio.sleep(0)  # queued one after another
+    await asyncio.gather(*sends)
+    assert fake.log == expected
+    assert not dispatcher.chat_jobs  # nothing kept for a chat with nothing waiting
 
 
 async def test_dispatchers_share_the_platform_rate(
