@@ -330,7 +330,8 @@ async def notify_group(
     `except_chat` (platform, chat id) is left out: the chat the thing was made in
     already shows it as the command's reply. `gather`: the message (which should tell
     of the items `gathered` returned, and this one) takes the place of the one still
-    gathering them, or waits GATHER_WINDOW for the next."""
+    gathering them; the first of a while goes at once, a next one within GATHER_WINDOW
+    waits it out for more."""
     due_at: datetime | None = None
     if gather is not None:
         key = _gather_key(gather, except_chat)
@@ -342,7 +343,21 @@ async def notify_group(
             row.payload = {**payload, **kept}
             await session.flush()
             return True
-        due_at = utcnow() + GATHER_WINDOW
+        # the first news goes at once; more of the same within the window (a sprint set
+        # up) wait it out together, in one message
+        since = utcnow() - GATHER_WINDOW
+        recent = await session.scalar(
+            select(OutboxMessage.id)
+            .where(
+                OutboxMessage.group_id == group.id,
+                OutboxMessage.user_id.is_(None),
+                OutboxMessage.created_at > since,
+                OutboxMessage.payload[GATHERS].as_string() == key,
+            )
+            .limit(1)
+        )
+        if recent is not None:
+            due_at = utcnow() + GATHER_WINDOW
     news = GroupNews(group, kind, payload, dedup_key, except_chat, due_at)
     return bool(await notify_groups(session, [news]))
 
