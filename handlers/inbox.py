@@ -179,17 +179,23 @@ async def inbox_command(ctx: Ctx) -> Any:
         return View(
             body=ctx.tr.n("{n} notification marked read.", "{n} notifications marked read.", count)
         )
+    if word in ("тихие", "quiet") and rest.split(" ", 1)[0].lower() in ("часы", "hours"):
+        word, rest = "quiet", rest.partition(" ")[2]  # as the settings name them
     if word in ("quiet", "тишина"):
         await _set_quiet(ctx, rest)
         return await settings_view(ctx)
-    if word in ("digest", "дайджест"):
+    if word in ("digest", "дайджест", "сводка"):
         modes = {
             "off": "off",
             "выкл": "off",
+            "нет": "off",
             "hourly": "hourly",
             "час": "hourly",
+            "ежечасно": "hourly",
             "daily": "daily",
             "день": "daily",
+            "ежедневно": "daily",
+            "ежедневная": "daily",
         }
         mode = modes.get(rest.strip().lower())
         if mode is None:

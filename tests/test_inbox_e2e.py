@@ -62,6 +62,12 @@ async def test_inbox_settings_in_russian(sqlite_app: App) -> None:
     assert "Тихие часы: 23:00–07:30" in out
     out = await anna.say("/inbox тишина 25:00-07:00")
     assert "Укажите время" in out
+    out = await anna.say("/inbox тихие часы 22:00-08:00")  # as the settings name them
+    assert "Тихие часы: 22:00–08:00" in out, out
+    out = await anna.say("/inbox сводка ежедневно")
+    assert "ежедневная сводка" in out, out
+    await anna.say("/inbox digest hourly")
+    await anna.say("/inbox quiet 23:00-07:30")
     async with sqlite_app.workspace.sessionmaker() as session:
         prefs = (await session.execute(select(NotificationSettings))).scalars().all()
         row = next(p for p in prefs if p.digest == "hourly")
