@@ -254,6 +254,15 @@ async def _chart(ctx: Ctx, group_id: int | None, done: bool) -> View:
         )
     if far:
         view.body.extend([Span("\n"), *_far_off(ctx, far)])
+    undated = await tasks_plan.undated_open(ctx.session, ctx.me, group_id)
+    if undated:
+        view.body.extend(
+            ctx.tr.n(
+                "\nNot drawn, with no deadline: {n} open task.",
+                "\nNot drawn, with no deadline: {n} open tasks.",
+                undated,
+            )
+        )
     completed = sum(bar.done for bar in bars)
     if completed:
         view.body.extend(ctx.tr("\nCompleted: {count}, drawn in grey.", count=str(completed)))

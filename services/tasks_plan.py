@@ -258,6 +258,30 @@ async def column_by_number(session: AsyncSession, actor: Actor, number: str) -> 
 # -- Gantt ------------------------------------------------------------------------
 
 
+async def _charted(session: AsyncSession, actor: Actor, group_id: int | None) -> Any:
+    """The tasks a chart is of: a group's, or the person's own."""
+    query = visible_tasks(actor)
+    if group_id is not None:
+        group = await get_readable_group(session, actor, group_id)
+        return query.where(Task.group_id == group.id)
+    uid = actor.user_id
+    return query.where(
+        or_(
+            Task.responsible_id == uid,
+            Task.creator_id == uid,
+            Task.id.in_(select(TaskMember.task_id).where(TaskMember.user_id == uid)),
+        )
+    )
+
+
+async def undated_open(session: AsyncSession, actor: Actor, group_id: int | None) -> int:
+    """How many of a chart's open tasks have no deadline (no bar to draw)."""
+    query = (await _charted(session, actor, group_id)).where(
+        Task.is_open.is_(True), Task.deadline.is_(None)
+    )
+    return int(await session.scalar(query.with_only_columns(func.count())) or 0)
+
+
 async def gantt_data(
     session: AsyncSession, actor: Actor, group_id: int | None = None, *, done: bool = True
 ) -> tuple[list[Task], list[tuple[int, int]], int]:
@@ -270,19 +294,7 @@ async def gantt_data(
     if done:
         since = utcnow() - timedelta(days=GANTT_DONE_DAYS)
         shown = or_(shown, and_(Task.status == COMPLETED, Task.completed_at >= since))
-    query = visible_tasks(actor).where(shown, Task.deadline.is_not(None))
-    if group_id is not None:
-        group = await get_readable_group(session, actor, group_id)
-        query = query.where(Task.group_id == group.id)
-    else:
-        uid = actor.user_id
-        query = query.where(
-            or_(
-                Task.responsible_id == uid,
-                Task.creator_id == uid,
-                Task.id.in_(select(TaskMember.task_id).where(TaskMember.user_id == uid)),
-            )
-        )
+    query = (await _charted(session, actor, group_id)).where(shown, Task.deadline.is_not(None))
     total = int(await session.scalar(query.with_only_columns(func.count())) or 0)
     first = query.order_by(Task.is_open.desc(), Task.due_sort, Task.id).limit(GANTT_MAX)
     rows = sorted((await session.execute(first)).scalars(), key=lambda t: (t.due_sort, t.id))

@@ -2275,6 +2275,9 @@ async def test_a_task_due_in_the_year_9999_is_named_not_drawn(sqlite_app: App) -
     assert "Something went wrong" not in out, out
     assert "Tasks: 1; dependencies: 0." in out and "(image: gantt.png" in out, out
     assert "Not drawn, due more than five years ahead: #1 Forever task." in out, out
+    await boss.say("/task Someday maybe #Sales")  # no deadline: no bar, but said
+    out = await boss.say("/gantt #Sales")
+    assert "Not drawn, with no deadline: 1 open task." in out, out
 
 
 async def test_the_gantt_keeps_completed_tasks_and_their_arrows(
