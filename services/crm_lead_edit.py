@@ -78,13 +78,13 @@ async def edit_lead(
         if not clear:
             card.set_phone(text)
             if card.warnings or not card.phone_key:
-                raise DomainError(N_("{value} does not look like a phone number."), value=text)
+                raise DomainError(N_("“{value}” does not look like a phone number."), value=text)
         lead.phone, lead.phone_key = card.phone[:64], card.phone_key
         lead.phone_nsn = national_number(card.phone, card.phone_key)
     else:
         email = "" if clear else clean_email(text)
         if email and not valid_email(email):
-            raise DomainError(N_("{value} does not look like an e-mail address."), value=text)
+            raise DomainError(N_("“{value}” does not look like an e-mail address."), value=text)
         lead.email = email[:200]
     shown = {"name": lead.name, "phone": lead.phone, "email": lead.email}.get(field, lead.company)
     await add_history(session, actor, "lead", lead.id, HISTORY[field], value=shown or "—")

@@ -1600,7 +1600,7 @@ async def test_a_leads_details_are_corrected_and_a_junk_lead_deleted(sqlite_app:
     out = await olga.say("/lead 1 фамилия Петров")  # no such field: no junk lead either
     assert "Чтобы изменить лид №1, напишите /lead 1, что изменить (имя, телефон, почта" in out
     out = await olga.say("/lead 1 телефон 12")
-    assert "12 не похоже на номер телефона." in out, out
+    assert "«12» не похоже на номер телефона." in out, out
     out = await olga.say("/lead 1 почта Sergey@Romashka.ru")
     assert "E-mail: sergey@romashka.ru" in out, out
     out = await olga.press("Изменить")
@@ -1608,7 +1608,7 @@ async def test_a_leads_details_are_corrected_and_a_junk_lead_deleted(sqlite_app:
     out = await olga.press("Телефон")
     assert "Телефон лида? Прочерк (-) очистит поле." in out, out
     out = await olga.say("позже")
-    assert "позже не похоже на номер телефона." in out, out  # and asked again
+    assert "«позже» не похоже на номер телефона." in out, out  # and asked again
     out = await olga.say("8 (912) 345-67-00")
     assert "Телефон: +7 912 345-67-00" in out, out
     await olga.press("Изменить")
