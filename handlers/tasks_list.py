@@ -171,11 +171,21 @@ async def list_view(
         )
         view.row(Button(ctx.tr.s("Join the group"), f"grp:j:{joinable}"))
     elif not page.items:
-        view.body.extend(
-            ctx.tr("\nNothing here. Create a task in your group: /task #group Call Ivanov tomorrow")
-            if ctx.me.is_extranet  # an outside member's tasks live in their groups
-            else ctx.tr("\nNothing here. Create a task: /task Call Ivanov tomorrow 15:00")
-        )
+        if not ctx.me.is_extranet:
+            hint = ctx.tr("\nNothing here. Create a task: /task Call Ivanov tomorrow 15:00")
+        elif (await groups.list_groups(ctx.session, ctx.me, per_page=1, mine=True)).items:
+            # an outside member's tasks live in their groups
+            hint = ctx.tr(
+                "\nNothing here. Create a task in your group: /task #group Call Ivanov tomorrow"
+            )
+        else:  # in no group (any more): no task has anywhere to go
+            hint = [
+                Span("\n"),
+                *ctx.tr(
+                    "You are in no group yet, so a task has nowhere to go. Ask whoever invited you."
+                ),
+            ]
+        view.body.extend(hint)
     # a group's list is everyone's: each line says who does it
     names = (
         await names_of(ctx.session, ctx.me, {t.responsible_id for t in page.items})

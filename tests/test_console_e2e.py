@@ -742,3 +742,21 @@ async def test_a_name_two_people_share_is_asked_about_everywhere(sqlite_app: App
     assert (second, "accomplice") in [(u, str(r)) for u, r in helping]
     assert second in guests
     assert second not in dev and len(dev) == 2
+
+
+async def test_an_extranet_member_in_no_group_is_not_told_to_create_a_task_there(
+    sqlite_app: App,
+) -> None:
+    """Lucy, taken out of her only group, sees no hint to '/task #group': she is told
+    she is in no group and whom to ask."""
+    boss = ConsoleDriver(sqlite_app, user="Boss", lang="en")
+    await boss.say("/start")
+    await boss.say("/groups new Site project")
+    lucy = ConsoleDriver(sqlite_app, user="Lucy", lang="en")
+    await lucy.say(f"/start {invite_code(await boss.say('/invite extranet Site'))}")
+    out = await lucy.say("/tasks")
+    assert "Create a task in your group" in out, out
+    await boss.say("/groups remove Site @Lucy")
+    out = await lucy.say("/tasks")
+    assert "Create a task in your group" not in out, out
+    assert "You are in no group yet, so a task has nowhere to go." in out, out
