@@ -127,5 +127,6 @@ async def test_a_contractor_asked_onto_a_second_group_joins_it_with_the_invite(
     await boss.say("/groups remove Sales @Kontr")
     out = await kontr.say("/groups my")
     assert "You are in no group now" in out and "/groups new" not in out, out
-    out = await kontr.say("/tasks")
-    assert "/task #group Call Ivanov tomorrow" in out, out
+    out = await kontr.say("/tasks")  # in no group: no task has anywhere to go
+    assert "You are in no group yet, so a task has nowhere to go." in out, out
+    assert "/task #group" not in out, out
