@@ -23,6 +23,7 @@ from services.tasks_templates import (  # noqa: F401
     save_template,
     template_key,
 )
+from services.timeman_days_off import is_team_day_off
 from services.timeman_schedules import Schedule, schedule_of
 
 KINDS = ("daily", "weekly", "monthly")
@@ -289,7 +290,10 @@ async def spawn_due(session: AsyncSession, now: datetime | None = None) -> list[
             if made_at(rule, following) > now:
                 break
             occurs = following
-        if await archived_group(session, template.group_id) is None:
+        day = occurs.astimezone(ZoneInfo(rule.timezone)).date()
+        if rule.kind != "monthly" and await is_team_day_off(session, template.team_id, day):
+            pass  # a daily or weekly task is not due on the team's day off: it passes by
+        elif await archived_group(session, template.group_id) is None:
             # an archived group gets nothing new: its occurrences pass by
             created.append(await _copy(session, rule, template, occurs, now))
         rule.next_at = made_at(rule, next_occurrence(rule, max(now, occurs)))

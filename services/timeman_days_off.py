@@ -87,6 +87,21 @@ async def days_off(
     return await paginate(session, query, page, per_page)
 
 
+async def is_team_day_off(session: AsyncSession, team_id: int, day: date) -> bool:
+    """Whether the team's calendar makes `day` a day off (not a moved working day)."""
+    found = await session.scalar(
+        select(TeamDayOff.id)
+        .where(
+            TeamDayOff.team_id == team_id,
+            TeamDayOff.first_day <= day,
+            TeamDayOff.last_day >= day,
+            TeamDayOff.working.is_(False),
+        )
+        .limit(1)
+    )
+    return found is not None
+
+
 async def day_off_on(session: AsyncSession, actor: Actor, day: date) -> TeamDayOff:
     """The entry of the team's calendar that covers `day`."""
     require_admin(actor)

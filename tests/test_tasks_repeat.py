@@ -275,3 +275,23 @@ async def test_a_repeat_keeps_the_responsibles_working_day_in_their_zone(
     (copy,) = await _copies(sqlite_app, 1)
     assert copy.start_at is not None
     assert copy.start_at.astimezone(ZoneInfo("America/New_York")).hour == 10
+
+
+async def test_a_daily_task_passes_by_the_teams_days_off(sqlite_app: App) -> None:
+    """'/task 1 repeat daily at 10:00': on a team day off (/team holidays) no copy is
+    made; the day after, the copy comes as usual."""
+    boss, anna = await team(sqlite_app, "en", "Boss", "Anna")
+    await boss.say("/task Check the mailbox tomorrow 10:00 @Anna")
+    out = await boss.say("/task 1 repeat daily at 10:00")
+    assert "#1 repeats daily" in out, out
+    first = await _deadline(sqlite_app, 1)
+    holiday = first + timedelta(days=1)
+    zone = ZoneInfo("Europe/Moscow")
+    out = await boss.say(f"/team holidays add {holiday.astimezone(zone):%Y-%m-%d} Day off")
+    assert "is a day off for the whole team now" in out, out
+    sessions = sqlite_app.workspace.sessionmaker
+    made = await periodic.recurring_tasks(sessions, now=holiday - timedelta(minutes=59))
+    assert made == 0 and await _copies(sqlite_app, 1) == []
+    made = await periodic.recurring_tasks(sessions, now=holiday + timedelta(days=1))
+    (copy,) = await _copies(sqlite_app, 1)
+    assert copy.deadline == holiday + timedelta(days=1), (copy.deadline, holiday)
