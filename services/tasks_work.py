@@ -86,6 +86,12 @@ async def mentioned(session: AsyncSession, actor: Actor, text: str) -> Mentions:
     several: list[str] = []
     for token in dict.fromkeys(t.rstrip(".-") for t in _MENTION.findall(text)):
         people = await _person_named(session, actor, token)
+        if len(people) > 1:
+            # a comment cannot ask whom it means: an @name that is someone's exact
+            # @username is theirs, as the platform itself reads a mention
+            handle = token.casefold()
+            owners = [user for user in people if (user.username or "").casefold() == handle]
+            people = owners if len(owners) == 1 else people
         if len(people) == 1:
             found[people[0].id] = people[0]
         else:

@@ -246,3 +246,35 @@ async def test_a_username_does_not_silently_win_over_a_namesake(
         out = await boss.press("Anna · console")
         assert "Task #1 created." in out[0].text, out[0].text
         assert "Anna" in out[0].text
+
+
+async def test_a_comments_at_username_reaches_its_owner_among_namesakes(
+    sqlite_url: str, fake: FakeTelegram
+) -> None:
+    """Two people called Ivan, one of them @ivan in Telegram: '@ivan' in a comment (which
+    cannot ask whom it means) is his, as Telegram reads a mention; he is told of it."""
+    from sqlalchemy import select
+
+    from models.outbox import OutboxMessage
+    from models.teams import Identity
+    from tests.console_driver import ConsoleDriver
+
+    async with running(sqlite_url, fake) as adapter:
+        boss = Chat(fake, Person(105, "Boss", "en"))
+        await boss.say("/start", expect=2)
+        out = await boss.say("/invite")
+        code = out[0].text.split("?start=", 1)[1].split('"', 1)[0]
+        await Chat(fake, Person(206, "Ivan", "en", username="ivan")).say(f"/start {code}", expect=2)
+        await ConsoleDriver(adapter.app, user="Ivan").say(f"/start {code}")
+        await boss.say("/task Quarterly report tomorrow 10:00")
+        out = await boss.say("/task 1 comment ping @ivan, the numbers are in")
+        said = "\n".join(c.text for c in out)
+        assert "several people match" not in said, said
+        async with adapter.workspace.sessionmaker() as session:
+            ivan = await session.scalar(
+                select(Identity.user_id).where(Identity.external_id == "206")
+            )
+            told = (
+                await session.scalars(select(OutboxMessage).where(OutboxMessage.user_id == ivan))
+            ).all()
+        assert any("ping @ivan" in str(row.payload) for row in told), [r.payload for r in told]
