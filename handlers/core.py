@@ -337,9 +337,14 @@ class Ctx:
         user = await self.session.get(User, user_id)
         if user is None or not user.active or (self.actor and user.team_id != self.actor.team_id):
             return
-        view = build(await reader_tr(self.session, user, kind))
+        tr = await reader_tr(self.session, user, kind)
+        view = build(tr)
         if ref and view.ref is None:
             view.ref = ref
+        kept: View | None = None
+        if tr.relative and batch is None:  # the centre is read days later: with dates
+            kept = build(Translator(user.locale, user.timezone, relative=False))
+            kept.ref = view.ref
         await notifications.notify(
             self.session,
             user,
@@ -348,6 +353,7 @@ class Ctx:
             ref=ref,
             dedup_key=dedup_key,
             batch=batch,
+            kept=kept.to_dict() if kept is not None else None,
         )
 
     async def notify_group(

@@ -315,8 +315,11 @@ async def notify(
     due_at: datetime | None = None,
     stale: dict[str, Any] | None = None,
     batch: str | None = None,
+    kept: dict[str, Any] | None = None,
 ) -> Notification | None:
     """Record the notification and queue its message; inactive people get nothing.
+    `kept`: the centre's copy when it is worded otherwise (with dates: it is read there
+    days later, when "tomorrow" would no longer be true).
 
     Muted (by kind or item): recorded in the centre, no message. Digest mode: recorded
     and left for the digest. Quiet hours: the message waits until they end. `stale`
@@ -336,7 +339,7 @@ async def notify(
             return await _gather(session, open_, payload, ref)
     prefs = await prefs_of(session, [user.id])
     mutes = await _mutes_of(session, [user.id], [ref] if ref else [])
-    note = Note(user, kind, payload, ref, dedup_key, due_at, stale)
+    note = Note(user, kind, payload, ref, dedup_key, due_at, stale, kept=kept)
     values, message = _planned(note, prefs.get(user.id), mutes)
     row = Notification(**values)
     session.add(row)
@@ -358,6 +361,7 @@ class Note:
     due_at: datetime | None = None
     stale: dict[str, Any] | None = None
     shown_at: datetime | None = None
+    kept: dict[str, Any] | None = None  # the centre's copy, when it is worded otherwise
 
 
 def _planned(
@@ -376,7 +380,7 @@ def _planned(
         # a gathered notice written while muted stays silent as it gathers
         "payload": {**note.payload, SILENT: True}
         if muted and BATCH in note.payload
-        else note.payload,
+        else (note.kept or note.payload),
         "read": False,
         "pushed": not digest or muted,
         "created_at": note.shown_at or utcnow(),

@@ -175,6 +175,22 @@ async def test_a_notice_held_by_quiet_hours_names_its_day_by_date(sqlite_app: Ap
     assert f"due {when}" in out and "tomorrow" not in out, out
 
 
+async def test_the_inbox_keeps_a_notice_by_its_date_while_the_message_says_tomorrow(
+    sqlite_app: App,
+) -> None:
+    """Sent at once, the message says "due tomorrow 10:00"; the notification centre,
+    read maybe days later, keeps it as "due <date> 10:00", never a "tomorrow" gone
+    false."""
+    alice, carl, _dan = await contractors(sqlite_app)
+    await alice.say("/task Build thing @Carl #Ext tomorrow 10:00")
+    (sent,) = await notices_to(sqlite_app, "Carl", "assignment")
+    assert "tomorrow 10:00" in text_of(sent), text_of(sent)
+    when = on_date(datetime.now(MOSCOW).date() + timedelta(days=1), "10:00")
+    out = await carl.say("/inbox")
+    (line,) = [line for line in out.splitlines() if line.startswith("1. ")]
+    assert f"due {when}" in line and "tomorrow" not in line, out
+
+
 async def test_held_notices_follow_new_quiet_hours_and_zone(sqlite_app: App) -> None:
     """Quiet hours off: what they held goes at once; another zone, where it is not
     quiet now: likewise, not at the old zone's morning."""
