@@ -41,6 +41,7 @@ EXPORTS = {
         N_("Created on"),
         N_("Closed on"),
         N_("Lost reason"),
+        N_("Comments"),
     ],
     "contact": [
         N_("ID"),
@@ -59,6 +60,7 @@ EXPORTS = {
         N_("E-mail"),
         N_("Responsible"),
         N_("Created on"),
+        N_("Comments"),
     ],
 }
 
@@ -102,7 +104,8 @@ async def export_csv(
                 select(CrmCompany.id, CrmCompany.name).where(CrmCompany.id.in_(sorted(ids)))
             )
             companies = {int(i): str(n) for i, n in found.all()}
-    comments = await _comments(session, actor, entity, zone, say) if rows else {}
+    exported = [r.id for r in rows]
+    comments = await _comments(session, actor, entity, exported, zone, say) if rows else {}
     lines: list[list[Any]] = []
     separator = list_separator(actor.locale)
     for r in rows:
@@ -136,6 +139,7 @@ async def export_csv(
                     created,
                     closed,
                     r.lost_reason if stages[r.stage_id].kind == "lost" else "",
+                    comments.get(r.id, ""),
                 ]
             )
         elif entity == "contact":
@@ -144,13 +148,18 @@ async def export_csv(
                 [r.id, r.name, company, r.phone, r.email, owner, created, comments.get(r.id, "")]
             )
         else:
-            lines.append([r.id, r.name, r.phone, r.email, owner, created])
+            lines.append([r.id, r.name, r.phone, r.email, owner, created, comments.get(r.id, "")])
     text = csv_text([say(name) for name in EXPORTS[entity]], lines, separator)
     return ("\ufeff" + text).encode("utf-8"), len(rows)
 
 
 async def _comments(
-    session: AsyncSession, actor: Actor, entity: str, zone: ZoneInfo, say: Callable[[str], str]
+    session: AsyncSession,
+    actor: Actor,
+    entity: str,
+    ids: list[int],
+    zone: ZoneInfo,
+    say: Callable[[str], str],
 ) -> dict[int, str]:
     """Each record's comments in one cell, oldest first, a line each: "2026-11-27 10:05
     Ольга: text" (services.crm_import_csv.split_comments reads them back)."""
@@ -160,6 +169,7 @@ async def _comments(
         .where(
             CrmNote.team_id == actor.team_id,
             CrmNote.entity == entity,
+            CrmNote.entity_id.in_(ids),  # the records exported, not the whole team's
             CrmNote.kind == "comment",
         )
         .order_by(CrmNote.id)

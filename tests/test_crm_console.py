@@ -1146,6 +1146,14 @@ async def test_a_russian_export_opens_in_columns_with_companies_and_local_times(
     )
     assert deals[0][:5] == ["ID", "Название", "Стадия", "Сумма", "Валюта"], deals
     assert deals[1][3:5] == ["15000,50", "RUB"], deals  # a number and a code, not "₽"
+    await olga.say("/deal 1 comment Клиент просит скидку")
+    await olga.say("/export deals")
+    deals = list(
+        csv.reader(
+            (tmp_path / "deals.csv").read_text(encoding="utf-8-sig").splitlines(), delimiter=";"
+        )
+    )
+    assert deals[0][-1] == "Комментарии" and deals[1][-1].endswith(": Клиент просит скидку")
     out = await olga.say("/deal 1")
     assert "15 000,50 ₽" in out, out
 
@@ -1327,7 +1335,7 @@ async def test_month_dashboard_counts_that_months_leads_and_reports_name_pipelin
     await dana.say("Went with a competitor")
     await dana.say("/export deals")
     rows = list(csv.reader((tmp_path / "deals.csv").read_text(encoding="utf-8-sig").splitlines()))
-    assert rows[0][-1] == "Lost reason" and rows[1][-1] == "Went with a competitor", rows
+    assert rows[0][-2] == "Lost reason" and rows[1][-2] == "Went with a competitor", rows
 
 
 async def test_lead_lists_by_period_are_calendar_periods_of_the_reader(sqlite_app: App) -> None:
