@@ -17,7 +17,7 @@ from handlers.tasks_views import task_label
 from handlers.views import Button, View
 from models.groups import Group
 from models.teams import User
-from services import groups, tasks
+from services import groups, tasks_lists, tasks_time
 from services.access import get_readable_group
 from services.groups import is_member
 from services.pagination import Page
@@ -131,7 +131,7 @@ def _title(ctx: Ctx, flt: str, due: str | None, count: int) -> Markup:
 async def list_view(
     ctx: Ctx, flt: str, page_no: int, group_id: int | None = None, due: str | None = None
 ) -> View:
-    page = await tasks.list_tasks(
+    page = await tasks_lists.list_tasks(
         ctx.session,
         ctx.me,
         flt,
@@ -258,7 +258,7 @@ async def time_page(ctx: Ctx, user_id: int, week: bool, page_no: int) -> View:
         timezone = person.timezone if person else timezone
     # the person's own day and week, as their timesheet counts them
     start, end, period = _period(ctx, timezone, week)
-    rows = await tasks.time_logged(ctx.session, ctx.me, user_id, start, end)
+    rows = await tasks_time.time_logged(ctx.session, ctx.me, user_id, start, end)
     total = sum(seconds for _t, seconds in rows)
     lines: list[Any] = [
         ctx.tr(
@@ -299,7 +299,7 @@ async def group_time_page(ctx: Ctx, group_id: int, week: bool, page_no: int) -> 
     """/tasks time #group: what each person logged on each of the group's tasks."""
     group: Group = await get_readable_group(ctx.session, ctx.me, group_id)
     start, end, period = _period(ctx, ctx.me.timezone, week)
-    rows = await tasks.time_logged_in_group(ctx.session, ctx.me, group_id, start, end)
+    rows = await tasks_time.time_logged_in_group(ctx.session, ctx.me, group_id, start, end)
     total = sum(seconds for _t, _n, seconds in rows)
     lines: list[Any] = [
         ctx.tr(
@@ -324,7 +324,7 @@ async def group_time_page(ctx: Ctx, group_id: int, week: bool, page_no: int) -> 
 
 @router.action("tg", personal=True)
 async def group_time_action(ctx: Ctx) -> Any:
-    """A page of /tasks time #group (checked again: tasks.time_logged_in_group)."""
+    """A page of /tasks time #group (checked again: tasks_time.time_logged_in_group)."""
     week = bool(ctx.action_args) and ctx.action_args[0] == "w"
     view = await group_time_page(ctx, ctx.int_arg(1), week, ctx.page_arg(2))
     view.edit = True
@@ -333,7 +333,7 @@ async def group_time_action(ctx: Ctx) -> Any:
 
 @router.action("tt", personal=True)
 async def time_action(ctx: Ctx) -> Any:
-    """A page of /tasks time (the access check is the same: tasks.time_logged)."""
+    """A page of /tasks time (the access check is the same: tasks_time.time_logged)."""
     view = await time_page(
         ctx, ctx.int_arg(1), bool(ctx.action_args) and ctx.action_args[0] == "w", ctx.page_arg(2)
     )
@@ -391,7 +391,7 @@ async def tasks_command(ctx: Ctx) -> Any:
 
 async def search_view(ctx: Ctx, text: str, note: Markup | None = None) -> View:
     """/tasks search WORDS: tasks of every state whose title or description has them."""
-    found, total = await tasks.search_tasks(ctx.session, ctx.me, text)
+    found, total = await tasks_lists.search_tasks(ctx.session, ctx.me, text)
     lines: list[Any] = [note] if note else []
     lines.append(ctx.tr("Tasks with “{text}” ({count})", text=bold(text.strip()), count=str(total)))
     if not found:

@@ -15,7 +15,8 @@ from models.groups import Group, GroupMember
 from models.tasks import Task, TaskTimeEntry
 from models.teams import User
 from services.access import Actor
-from services.tasks import COMPLETED, group_to_report, is_overdue
+from services.tasks import COMPLETED, is_overdue
+from services.tasks_time import group_to_report
 
 
 @dataclass(slots=True)

@@ -1,4 +1,5 @@
-"""Tasks: visibility, create, read, list with filters, roles, statuses, deadlines.
+"""Tasks: visibility, create, read, roles, statuses, deadlines (lists and search are in
+services.tasks_lists, time logged in services.tasks_time).
 
 A task is visible to its creator, responsible, co-executors and observers, to the
 members of its group, and to the team's admins. An extranet member sees only the
@@ -17,12 +18,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.base import utcnow
 from models.groups import Group, GroupMember
-from models.tasks import Task, TaskMember, TaskTimeEntry
+from models.tasks import Task, TaskMember
 from models.teams import Role, User
 from services.access import (
     Actor,
     ensure_group_writable,
-    get_readable_group,
     get_team_user,
     get_writable_group,
     member_group_ids,
@@ -30,7 +30,6 @@ from services.access import (
 from services.errors import N_, DomainError, forbidden, not_found
 from services.groups import is_member
 from services.pagination import Page, paginate
-from services.tasks_due import due_window
 
 TITLE_MAX = 2000
 DESCRIPTION_MAX = 20000
@@ -362,99 +361,6 @@ async def remove_member(session: AsyncSession, actor: Actor, task_id: int, user_
     return task
 
 
-def _mine(uid: int) -> Any:
-    """Every task the person is on: responsible, creator, co-executor or observer (built
-    only for the filters that need it: /tasks runs on every list)."""
-    return or_(
-        Task.responsible_id == uid,
-        Task.creator_id == uid,
-        Task.id.in_(_member_task_ids(uid)),
-    )
-
-
-async def list_tasks(
-    session: AsyncSession,
-    actor: Actor,
-    flt: str = "do",
-    *,
-    group_id: int | None = None,
-    page: int = 1,
-    per_page: int = 10,
-    include_closed: bool = False,
-    now: datetime | None = None,
-    due: str | None = None,
-) -> Page[Task]:
-    """One filter of the task list, sorted by deadline (none last), paginated; `due`
-    (today, week, nextweek: tasks_due.DUE) keeps those due then, in the actor's days.
-    "mine" is every task the actor is on (as overdue counts them)."""
-    if flt not in FILTERS:
-        raise DomainError(N_("This button is out of date. Open the list again."))
-    uid = actor.user_id
-    query = visible_tasks(actor)
-    if due is not None:
-        start, end = await due_window(session, actor, due, now)
-        query = query.where(Task.deadline >= start, Task.deadline < end)
-    if flt == "mine":
-        query = query.where(_mine(uid))
-    elif flt == "do":
-        query = query.where(Task.responsible_id == uid)
-    elif flt == "help":
-        query = query.where(Task.id.in_(_member_task_ids(uid, ACCOMPLICE)))
-    elif flt == "created":
-        query = query.where(Task.creator_id == uid)
-    elif flt == "observe":
-        query = query.where(Task.id.in_(_member_task_ids(uid, AUDITOR)))
-    elif flt == "done":  # completed, the latest first: mine, or of tasks I am on
-        query = query.where(_mine(uid), Task.status == COMPLETED)
-        return await paginate(
-            session, query.order_by(Task.completed_at.desc(), Task.id.desc()), page, per_page
-        )
-    elif flt == "overdue":
-        now = now or utcnow()
-        query = query.where(_mine(uid), Task.due_sort < now, deadline_counts_sql())
-    elif flt == "group":
-        if group_id is None:
-            raise DomainError(N_("Which group? For example: /tasks #Sales"))
-        group = await get_readable_group(session, actor, group_id)
-        query = query.where(Task.group_id == group.id)
-    if not include_closed or flt == "overdue":
-        query = query.where(Task.is_open.is_(True))
-    return await paginate(session, query.order_by(Task.due_sort, Task.id), page, per_page)
-
-
-SEARCH_SCANNED = 5000  # the latest tasks a search reads through
-SEARCH_SHOWN = 20
-
-
-async def search_tasks(session: AsyncSession, actor: Actor, text: str) -> tuple[list[Task], int]:
-    """Tasks the actor may see whose title or description has every word of the text
-    (any case, ё as е), open and done, the open first, the latest first; with how many
-    there are in all. Compared on the Python side: SQLite folds only ASCII case."""
-    words = [_fold(word) for word in text.split()]
-    if not words:
-        raise DomainError(N_("Search for what? For example: /tasks search mockup"))
-    rows = await session.execute(
-        visible_tasks(actor)
-        .with_only_columns(Task.id, Task.title, Task.description)
-        .order_by(Task.is_open.desc(), Task.id.desc())
-        .limit(SEARCH_SCANNED)
-    )
-    ids = [
-        row.id
-        for row in rows
-        if all(word in _fold(f"{row.title}\n{row.description}") for word in words)
-    ]
-    if not ids:
-        return [], 0
-    found = await session.execute(select(Task).where(Task.id.in_(ids[:SEARCH_SHOWN])))
-    by_id = {task.id: task for task in found.scalars()}
-    return [by_id[i] for i in ids[:SEARCH_SHOWN] if i in by_id], len(ids)
-
-
-def _fold(text: str) -> str:
-    return text.casefold().replace("ё", "е")
-
-
 async def edit_text(
     session: AsyncSession,
     actor: Actor,
@@ -504,87 +410,3 @@ async def subtasks(
 
 
 # -- reports others read -------------------------------------------------------
-
-
-async def _may_read_person(session: AsyncSession, actor: Actor, user_id: int) -> None:
-    """Oneself; a supervisor their reports; an admin anyone in the team."""
-    if user_id == actor.user_id:
-        return
-    user = await get_team_user(session, actor, user_id)
-    if actor.is_admin or user.supervisor_id == actor.user_id:
-        return
-    raise forbidden()
-
-
-async def time_logged(
-    session: AsyncSession, actor: Actor, user_id: int, start: datetime, end: datetime
-) -> list[tuple[Task, int]]:
-    """Seconds per task logged by `user_id` in [start, end)."""
-    from sqlalchemy import func
-
-    await _may_read_person(session, actor, user_id)
-    rows = (
-        await session.execute(
-            select(Task, func.sum(TaskTimeEntry.seconds))
-            .join(TaskTimeEntry, TaskTimeEntry.task_id == Task.id)
-            .where(
-                Task.team_id == actor.team_id,
-                TaskTimeEntry.user_id == user_id,
-                TaskTimeEntry.started_at >= start,
-                TaskTimeEntry.started_at < end,
-            )
-            .group_by(Task.id)
-            .order_by(Task.id)
-        )
-    ).all()
-    return [(task, int(seconds or 0)) for task, seconds in rows]
-
-
-async def group_to_report(session: AsyncSession, actor: Actor, group_id: int) -> Group:
-    """A group whose work (time, report) the actor may read: its members' and the
-    admins' (an archived group's too: reading)."""
-    group = await get_readable_group(session, actor, group_id)
-    if not actor.is_admin and not await is_member(session, group.id, actor.user_id):
-        raise forbidden()
-    return group
-
-
-async def time_logged_in_group(
-    session: AsyncSession, actor: Actor, group_id: int, start: datetime, end: datetime
-) -> list[tuple[Task, str, int]]:
-    """Seconds per task and person logged on a group's tasks in [start, end), for its
-    members and admins (an archived group's too: reading)."""
-    group = await group_to_report(session, actor, group_id)
-    rows = await session.execute(
-        select(Task, User.name, func.sum(TaskTimeEntry.seconds))
-        .join(TaskTimeEntry, TaskTimeEntry.task_id == Task.id)
-        .join(User, User.id == TaskTimeEntry.user_id)
-        .where(
-            Task.team_id == actor.team_id,
-            Task.group_id == group.id,
-            TaskTimeEntry.started_at >= start,
-            TaskTimeEntry.started_at < end,
-        )
-        .group_by(Task.id, User.id, User.name)
-        .order_by(Task.id, User.name)
-    )
-    return [(task, name, int(seconds or 0)) for task, name, seconds in rows.all()]
-
-
-async def completed_between(
-    session: AsyncSession, actor: Actor, user_id: int, start: datetime, end: datetime
-) -> list[Task]:
-    """Tasks `user_id` was responsible for and completed in [start, end)."""
-    await _may_read_person(session, actor, user_id)
-    rows = await session.execute(
-        select(Task)
-        .where(
-            Task.team_id == actor.team_id,
-            Task.responsible_id == user_id,
-            Task.status == COMPLETED,
-            Task.completed_at >= start,
-            Task.completed_at < end,
-        )
-        .order_by(Task.completed_at)
-    )
-    return list(rows.scalars())

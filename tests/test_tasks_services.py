@@ -17,8 +17,10 @@ from services import (
     groups,
     tasks,
     tasks_flow,
+    tasks_lists,
     tasks_plan,
     tasks_repeat,
+    tasks_time,
     tasks_work,
     teams,
     teams_invites,
@@ -107,7 +109,7 @@ async def test_transitions_and_approval(
         t, _ = await tasks_flow.change_status(s, world.emp, tid, "defer")
         assert t.status == "deferred"
     async with maker() as s, s.begin():
-        done = await tasks.completed_between(
+        done = await tasks_time.completed_between(
             s, world.emp, world.emp.user_id, NOW - timedelta(days=1), NOW + timedelta(days=1)
         )
         assert done == []  # renewed since
@@ -138,9 +140,9 @@ async def test_deadline_rights_and_delegation(
         roles = await tasks.roles_of(s, t)
         assert [u.id for u in roles.auditors] == [world.emp.user_id]  # keeps watching
     async with maker() as s:
-        page = await tasks.list_tasks(s, world.other, "do")
+        page = await tasks_lists.list_tasks(s, world.other, "do")
         assert [t.id for t in page.items] == [tid]
-        page = await tasks.list_tasks(s, world.emp, "observe")
+        page = await tasks_lists.list_tasks(s, world.emp, "observe")
         assert [t.id for t in page.items] == [tid]
 
 
@@ -293,9 +295,9 @@ async def test_access_by_role_group_and_extranet(
         assert t.responsible_id == world.guest.user_id
     async with maker() as s, s.begin():
         with pytest.raises(DomainError):  # a colleague's time is private
-            await tasks.time_logged(s, world.other, world.emp.user_id, NOW, NOW)
+            await tasks_time.time_logged(s, world.other, world.emp.user_id, NOW, NOW)
         await users.set_supervisor(s, world.admin, world.emp.user_id, world.other.user_id)
-        assert await tasks.time_logged(s, world.other, world.emp.user_id, NOW, NOW) == []
+        assert await tasks_time.time_logged(s, world.other, world.emp.user_id, NOW, NOW) == []
 
 
 async def test_time_timer_and_manual_entries(
@@ -324,7 +326,7 @@ async def test_time_timer_and_manual_entries(
         await tasks_work.add_time(s, world.emp, a.id, 9000, "review", now=NOW + timedelta(hours=5))
         ids = (a.id, b.id)
     async with maker() as s:
-        logged = await tasks.time_logged(
+        logged = await tasks_time.time_logged(
             s, world.emp, world.emp.user_id, NOW, NOW + timedelta(days=1)
         )
         assert [(t.id, sec) for t, sec in logged] == [(ids[0], 11400), (ids[1], 600)]
@@ -473,13 +475,13 @@ async def test_overdue_and_almost_overdue(
         later = await tasks.create_task(s, world.emp, "Plan Q3", deadline=NOW + timedelta(days=3))
         assert tasks.is_overdue(late, NOW) and not tasks.is_overdue(soon, NOW)
         assert tasks.is_almost_overdue(soon, NOW) and not tasks.is_almost_overdue(later, NOW)
-        page = await tasks.list_tasks(s, world.emp, "overdue", now=NOW)
+        page = await tasks_lists.list_tasks(s, world.emp, "overdue", now=NOW)
         assert [t.id for t in page.items] == [late.id]
-        page = await tasks.list_tasks(s, world.emp, "do")
+        page = await tasks_lists.list_tasks(s, world.emp, "do")
         assert [t.id for t in page.items] == [late.id, soon.id, later.id]  # by deadline
         await tasks_flow.change_status(s, world.emp, late.id, "defer")
         assert not tasks.is_overdue(late, NOW)
-        assert (await tasks.list_tasks(s, world.emp, "overdue", now=NOW)).total == 0
+        assert (await tasks_lists.list_tasks(s, world.emp, "overdue", now=NOW)).total == 0
 
 
 async def test_recurring_tick_creates_and_notifies(
@@ -510,7 +512,7 @@ async def test_recurring_tick_creates_and_notifies(
             .all()
         )
         assert len(notes) == 1 and notes[0].ref is not None and notes[0].ref.startswith("task:")
-        page = await tasks.list_tasks(s, world.emp, "do")
+        page = await tasks_lists.list_tasks(s, world.emp, "do")
         assert [t.title for t in page.items] == ["Water the plants", "Water the plants"]
 
 

@@ -1,0 +1,118 @@
+"""Task lists: one filter of a person's or a group's tasks, paginated, and search."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models.base import utcnow
+from models.tasks import Task
+from services.access import Actor, get_readable_group
+from services.errors import N_, DomainError
+from services.pagination import Page, paginate
+from services.tasks import (
+    ACCOMPLICE,
+    AUDITOR,
+    COMPLETED,
+    FILTERS,
+    _member_task_ids,
+    deadline_counts_sql,
+    visible_tasks,
+)
+from services.tasks_due import due_window
+
+
+def _mine(uid: int) -> Any:
+    """Every task the person is on: responsible, creator, co-executor or observer (built
+    only for the filters that need it: /tasks runs on every list)."""
+    return or_(
+        Task.responsible_id == uid,
+        Task.creator_id == uid,
+        Task.id.in_(_member_task_ids(uid)),
+    )
+
+
+async def list_tasks(
+    session: AsyncSession,
+    actor: Actor,
+    flt: str = "do",
+    *,
+    group_id: int | None = None,
+    page: int = 1,
+    per_page: int = 10,
+    include_closed: bool = False,
+    now: datetime | None = None,
+    due: str | None = None,
+) -> Page[Task]:
+    """One filter of the task list, sorted by deadline (none last), paginated; `due`
+    (today, week, nextweek: tasks_due.DUE) keeps those due then, in the actor's days.
+    "mine" is every task the actor is on (as overdue counts them)."""
+    if flt not in FILTERS:
+        raise DomainError(N_("This button is out of date. Open the list again."))
+    uid = actor.user_id
+    query = visible_tasks(actor)
+    if due is not None:
+        start, end = await due_window(session, actor, due, now)
+        query = query.where(Task.deadline >= start, Task.deadline < end)
+    if flt == "mine":
+        query = query.where(_mine(uid))
+    elif flt == "do":
+        query = query.where(Task.responsible_id == uid)
+    elif flt == "help":
+        query = query.where(Task.id.in_(_member_task_ids(uid, ACCOMPLICE)))
+    elif flt == "created":
+        query = query.where(Task.creator_id == uid)
+    elif flt == "observe":
+        query = query.where(Task.id.in_(_member_task_ids(uid, AUDITOR)))
+    elif flt == "done":  # completed, the latest first: mine, or of tasks I am on
+        query = query.where(_mine(uid), Task.status == COMPLETED)
+        return await paginate(
+            session, query.order_by(Task.completed_at.desc(), Task.id.desc()), page, per_page
+        )
+    elif flt == "overdue":
+        now = now or utcnow()
+        query = query.where(_mine(uid), Task.due_sort < now, deadline_counts_sql())
+    elif flt == "group":
+        if group_id is None:
+            raise DomainError(N_("Which group? For example: /tasks #Sales"))
+        group = await get_readable_group(session, actor, group_id)
+        query = query.where(Task.group_id == group.id)
+    if not include_closed or flt == "overdue":
+        query = query.where(Task.is_open.is_(True))
+    return await paginate(session, query.order_by(Task.due_sort, Task.id), page, per_page)
+
+
+SEARCH_SCANNED = 5000  # the latest tasks a search reads through
+SEARCH_SHOWN = 20
+
+
+async def search_tasks(session: AsyncSession, actor: Actor, text: str) -> tuple[list[Task], int]:
+    """Tasks the actor may see whose title or description has every word of the text
+    (any case, ё as е), open and done, the open first, the latest first; with how many
+    there are in all. Compared on the Python side: SQLite folds only ASCII case."""
+    words = [_fold(word) for word in text.split()]
+    if not words:
+        raise DomainError(N_("Search for what? For example: /tasks search mockup"))
+    rows = await session.execute(
+        visible_tasks(actor)
+        .with_only_columns(Task.id, Task.title, Task.description)
+        .order_by(Task.is_open.desc(), Task.id.desc())
+        .limit(SEARCH_SCANNED)
+    )
+    ids = [
+        row.id
+        for row in rows
+        if all(word in _fold(f"{row.title}\n{row.description}") for word in words)
+    ]
+    if not ids:
+        return [], 0
+    found = await session.execute(select(Task).where(Task.id.in_(ids[:SEARCH_SHOWN])))
+    by_id = {task.id: task for task in found.scalars()}
+    return [by_id[i] for i in ids[:SEARCH_SHOWN] if i in by_id], len(ids)
+
+
+def _fold(text: str) -> str:
+    return text.casefold().replace("ё", "е")
