@@ -69,8 +69,8 @@ def with_default_time(
 ) -> datetime:
     """A date said without a time ("tomorrow", "by Friday") means the end of the
     working day there (`schedule`'s, Monday to Friday 9:00-18:00 without one), not this
-    very minute or midnight; on a team's holiday or an absence the end of the next
-    working day (Schedule.deadline_day); "today" said after the working day means the end of the
+    very minute or midnight (a date said is kept, a team's holiday too: only the quick
+    buttons step over days off); "today" said after the working day means the end of the
     day, not an hour already past, and in the small hours of a night shift (03:00 of
     22:00-06:00) the running shift, ending this morning, as the Today button does
     ("tomorrow" the next one). With `start` (when something is to be done, a CRM call)
@@ -91,7 +91,6 @@ def with_default_time(
     current = (now or utcnow()).astimezone(ZoneInfo(tz))
     if not start and _RELATIVE_DAY.search(fragment):
         local -= current.date() - shift_date(schedule, current, tz)
-    local += schedule.deadline_day(local.date()) - local.date()
     default = at_minute(local, schedule.start_minute if start else schedule.end_minute)
     if default <= current and default.date() == current.date():
         if start:

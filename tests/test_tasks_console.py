@@ -2352,12 +2352,12 @@ async def test_a_group_whose_name_starts_with_a_due_word_is_listed_whole(sqlite_
     assert out.startswith("Tasks — Due this week (0)"), out
 
 
-async def test_a_deadline_on_a_team_holiday_moves_to_the_next_working_day(
+async def test_a_team_holiday_keeps_a_date_said_and_the_buttons_step_over_it(
     sqlite_app: App,
 ) -> None:
-    """Tomorrow is the team's holiday: "tomorrow" said without a time is due at the end
-    of the day after, the Tomorrow button names that day, and /slots finds no free time
-    tomorrow; today stays a working day with its Today button."""
+    """Tomorrow is the team's holiday: "tomorrow" said is kept as said (a date typed is
+    never moved unsaid), while the quick Tomorrow button names the next working day,
+    and /slots finds no free time tomorrow; today keeps its Today button."""
     zone = _zone_at(10)
     today = datetime.now(UTC).astimezone(ZoneInfo(zone)).date()
     tomorrow, after = today + timedelta(days=1), today + timedelta(days=2)
@@ -2378,4 +2378,27 @@ async def test_a_deadline_on_a_team_holiday_moves_to_the_next_working_day(
     async with sqlite_app.workspace.sessionmaker() as session:
         found = list(await session.scalars(select(Task).order_by(Task.id)))
     due = [t.deadline.astimezone(ZoneInfo(zone)) for t in found if t.deadline]
-    assert [(d.date(), d.hour) for d in due] == [(after, 18), (after, 18)], due
+    assert [(d.date(), d.hour) for d in due] == [(tomorrow, 18), (after, 18)], due
+
+
+async def test_the_creators_absence_does_not_move_a_deadline_given_to_someone(
+    sqlite_app: App,
+) -> None:
+    """Anna is away for ten days and gives Petr a task due on a date inside them: the
+    date stays as she typed it (it is Petr's working day, and hers is not his)."""
+    from models.tasks import Task
+
+    anna, petr = await team(sqlite_app, "en", "Anna", "Petr")
+    zone = ZoneInfo("Europe/Moscow")
+    today = datetime.now(UTC).astimezone(zone).date()
+    first, last, due = (
+        today + timedelta(days=1),
+        today + timedelta(days=10),
+        today + timedelta(days=3),
+    )
+    await anna.say(f"/away {first:%d.%m.%Y}-{last:%d.%m.%Y} vacation")
+    out = await anna.say(f"/task Sign the contract @Petr {due:%d.%m.%Y}")
+    assert "Task #1 created." in out, out
+    async with sqlite_app.workspace.sessionmaker() as session:
+        task = (await session.execute(select(Task))).scalar_one()
+    assert task.deadline is not None and task.deadline.astimezone(zone).date() == due
