@@ -333,6 +333,21 @@ async def notify_group(
     gathering them; the first of a while goes at once, a next one within GATHER_WINDOW
     waits it out for more."""
     due_at: datetime | None = None
+    if gather is None:
+        # news of a thing whose "created" still waits to be gathered: that goes first
+        await session.execute(
+            update(OutboxMessage)
+            .where(
+                OutboxMessage.group_id == group.id,
+                OutboxMessage.user_id.is_(None),
+                OutboxMessage.status == "pending",
+                OutboxMessage.claimed_until.is_(None),
+                OutboxMessage.due_at > utcnow(),
+                OutboxMessage.payload[GATHERS].as_string().is_not(None),
+            )
+            .values(due_at=utcnow())
+            .execution_options(synchronize_session=False)
+        )
     if gather is not None:
         key = _gather_key(gather, except_chat)
         row = await _gathering(session, group.id, key, gather.by)

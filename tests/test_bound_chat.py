@@ -560,6 +560,19 @@ async def test_new_tasks_of_a_group_are_told_with_numbers_deadlines_and_gathered
     await petr.say("/task #Sprint Petr's own task")  # another person's: a message of its own
     rows = await group_rows()
     assert len(rows) == 3 and rows[-1].due_at <= utcnow()
+    await anna.say("/task 2 complete")  # news of #2: its gathered "created" goes first
+    async with ws.sessionmaker() as session:
+        news = list(
+            await session.scalars(
+                select(OutboxMessage)
+                .where(OutboxMessage.user_id.is_(None))
+                .order_by(OutboxMessage.due_at, OutboxMessage.id)
+            )
+        )
+    texts = [to_plain(View.from_dict(n.payload).body) for n in news]
+    made = next(i for i, t in enumerate(texts) if t.startswith("Anna created 2 tasks"))
+    done = next(i for i, t in enumerate(texts) if "completed" in t)
+    assert made < done and news[made].due_at <= utcnow(), texts
     async with ws.sessionmaker() as session, session.begin():  # minutes later: all went
         await session.execute(
             update(OutboxMessage)
@@ -568,5 +581,5 @@ async def test_new_tasks_of_a_group_are_told_with_numbers_deadlines_and_gathered
         )
     await anna.say("/task #Sprint Deploy")
     rows = await group_rows()
-    assert len(rows) == 4 and "#5 Deploy" in to_plain(View.from_dict(rows[-1].payload).body)
+    assert len(rows) == 5 and "#5 Deploy" in to_plain(View.from_dict(rows[-1].payload).body)
     assert rows[-1].due_at <= utcnow()
