@@ -65,12 +65,22 @@ async def slots_view(ctx: Ctx, ids: list[int], code: str, minutes: int, page_no:
     people = ".".join(str(i) for i in ids)
     view = View()
     if not found:  # what to try instead, as buttons: a later span, a shorter meeting
-        lines.append(ctx.tr("No common free time there. Try a later week or a shorter length."))
+        shorter = max(30, minutes // 2)
+        # a shorter length is offered only where it finds time: on a day off none would
+        shorter_fits = minutes > 30 and bool(
+            await calendar_slots.free_slots(
+                ctx.session, ctx.me, ids, start, end, timedelta(minutes=shorter)
+            )
+        )
+        lines.append(
+            ctx.tr("No common free time there. Try a later week or a shorter length.")
+            if shorter_fits
+            else ctx.tr("No common free time there. Try a later week or other days.")
+        )
         tries: list[tuple[str, str]] = []
         if code not in ("n",):
             tries.append((ctx.tr.s("Next week"), f"sl:p:n:{minutes}:{people}:1"))
-        if minutes > 30:
-            shorter = max(30, minutes // 2)
+        if shorter_fits:
             length_text = ctx.tr.duration(timedelta(minutes=shorter))
             tries.append(
                 (

@@ -2371,8 +2371,9 @@ async def test_a_team_holiday_keeps_a_date_said_and_the_buttons_step_over_it(
     assert "Today 18:00" in out and "Tomorrow" not in out, out
     assert f"Next working day, {after.day} {after.strftime('%b')} {after.year}" in out, out
     await boss.press("Next working day")
-    out = await boss.say("/slots @Boss tomorrow")
-    assert "No common free time there." in out, out
+    out = await boss.say("/slots @Boss tomorrow 2h")
+    assert "No common free time there. Try a later week or other days." in out, out
+    assert "instead" not in out, out  # no length finds time on a day off
     from models.tasks import Task
 
     async with sqlite_app.workspace.sessionmaker() as session:
