@@ -50,6 +50,7 @@ from scheduler.ratelimit import DEFAULT_LIMITS as DEFAULT_LIMITS
 from scheduler.ratelimit import SLACK as SLACK
 from scheduler.ratelimit import TELEGRAM as TELEGRAM
 from scheduler.ratelimit import UNLIMITED as UNLIMITED
+from scheduler.ratelimit import InLine
 from scheduler.ratelimit import Limits as Limits
 from scheduler.ratelimit import RateLimiter as RateLimiter
 
@@ -84,8 +85,7 @@ class Dispatcher:
         self.process_id = uuid.uuid4().hex
         self.beaten = False  # whether this dispatcher has said it runs yet
         self.stats = {"sent": 0, "gone": 0, "retried": 0, "failed": 0, "retry_after": 0}
-        # a chat's jobs in line, and how many are in it (the lock goes when nobody is)
-        self.chat_jobs: dict[tuple[str, str], tuple[asyncio.Lock, int]] = {}
+        self.chat_jobs: InLine[tuple[str, str]] = InLine()  # a chat's jobs in line
 
     # -- claiming ------------------------------------------------------------------------
     async def claim(self) -> list[Job]:
@@ -100,18 +100,8 @@ class Dispatcher:
         """Send one job (waiting out limits and 429s); its outcome, to be recorded. A
         chat's jobs go one after another in the order they came, each whole: its later
         parts and its retry after a 429 before the next job's first part."""
-        key = (job.platform, job.chat_id)
-        lock, waiting = self.chat_jobs.get(key) or (asyncio.Lock(), 0)
-        self.chat_jobs[key] = (lock, waiting + 1)
-        try:
-            async with lock:  # asyncio wakes a lock's waiters in the order they came
-                return await self._send(job)
-        finally:
-            lock, waiting = self.chat_jobs[key]
-            if waiting <= 1:
-                del self.chat_jobs[key]
-            else:
-                self.chat_jobs[key] = (lock, waiting - 1)
+        async with self.chat_jobs.turn((job.platform, job.chat_id)):
+            return await self._send(job)
 
     async def _send(self, job: Job) -> Outcome:
         outcome = Outcome()

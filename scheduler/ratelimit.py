@@ -6,8 +6,37 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+K = TypeVar("K")
+
+
+class InLine(Generic[K]):
+    """Turns taken one at a time per key (a chat), in the order they were asked for
+    (a lock, which asyncio wakes in order); a key's lock goes when nobody waits."""
+
+    def __init__(self) -> None:
+        self.turns: dict[K, tuple[asyncio.Lock, int]] = {}
+
+    def __len__(self) -> int:
+        return len(self.turns)
+
+    @asynccontextmanager
+    async def turn(self, key: K) -> AsyncIterator[None]:
+        lock, waiting = self.turns.get(key) or (asyncio.Lock(), 0)
+        self.turns[key] = (lock, waiting + 1)
+        try:
+            async with lock:
+                yield
+        finally:
+            lock, waiting = self.turns[key]
+            if waiting > 1:
+                self.turns[key] = (lock, waiting - 1)
+            else:
+                del self.turns[key]
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,9 +72,7 @@ class RateLimiter:
         self.chat_next: dict[str, float] = {}
         self.group_window: dict[str, deque[float]] = {}
         self.turn = asyncio.Lock()
-        # a chat's sends in line (a lock, which asyncio wakes in order), and how many
-        # are in it: the lock goes when nobody is
-        self.chat_turns: dict[str, tuple[asyncio.Lock, int]] = {}
+        self.chat_turns: InLine[str] = InLine()  # a chat's sends in line
 
     def share(self, dispatchers: int) -> None:
         """Pace at this dispatcher's share of the platform's rate (1/n with n running)."""
@@ -87,17 +114,8 @@ class RateLimiter:
         """Wait for the chat, then for a turn: turns are first come, first served (a
         lock, which asyncio wakes in order), so no sender waits behind luckier ones,
         and one chat's messages leave in the order they came."""
-        lock, waiting = self.chat_turns.get(chat) or (asyncio.Lock(), 0)
-        self.chat_turns[chat] = (lock, waiting + 1)
-        try:
-            async with lock:
-                await self._acquire(chat)
-        finally:
-            lock, waiting = self.chat_turns[chat]
-            if waiting > 1:
-                self.chat_turns[chat] = (lock, waiting - 1)
-            else:
-                del self.chat_turns[chat]
+        async with self.chat_turns.turn(chat):
+            await self._acquire(chat)
 
     async def _acquire(self, chat: str) -> None:
         while True:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import case, select
+from sqlalchemy import Select, case, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.timeman import TeamDayOff
@@ -87,33 +87,29 @@ async def days_off(
     return await paginate(session, query, page, per_page)
 
 
-async def is_team_day_off(session: AsyncSession, team_id: int, day: date) -> bool:
-    """Whether the team's calendar makes `day` a day off (not a moved working day)."""
-    found = await session.scalar(
-        select(TeamDayOff.id)
+def _covering(team_id: int, day: date) -> Select[TeamDayOff]:
+    """The team's calendar entry that covers `day`."""
+    return (
+        select(TeamDayOff)
         .where(
             TeamDayOff.team_id == team_id,
             TeamDayOff.first_day <= day,
             TeamDayOff.last_day >= day,
-            TeamDayOff.working.is_(False),
         )
         .limit(1)
     )
+
+
+async def is_team_day_off(session: AsyncSession, team_id: int, day: date) -> bool:
+    """Whether the team's calendar makes `day` a day off (not a moved working day)."""
+    found = await session.scalar(_covering(team_id, day).where(TeamDayOff.working.is_(False)))
     return found is not None
 
 
 async def day_off_on(session: AsyncSession, actor: Actor, day: date) -> TeamDayOff:
     """The entry of the team's calendar that covers `day`."""
     require_admin(actor)
-    row = await session.scalar(
-        select(TeamDayOff)
-        .where(
-            TeamDayOff.team_id == actor.team_id,
-            TeamDayOff.first_day <= day,
-            TeamDayOff.last_day >= day,
-        )
-        .limit(1)
-    )
+    row = await session.scalar(_covering(actor.team_id, day))
     if row is None:
         raise DomainError(N_("No day off or working day is set on that date. See /team holidays"))
     return row
