@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from handlers.core import Ctx, text_page
 from handlers.i18n import N_, Translator
@@ -126,8 +126,15 @@ async def overrun_note(ctx: Ctx, task: Task) -> Markup:
     )
 
 
+class Listed(tasks.Deadlined, Protocol):
+    """What a line of a list shows: a Task, or services.tasks_lists.TaskLine."""
+
+    @property
+    def title(self) -> str: ...
+
+
 def task_label(
-    tr: Translator, task: Task, now: datetime | None = None, who: str | None = None
+    tr: Translator, task: Listed, now: datetime | None = None, who: str | None = None
 ) -> str:
     """One line of a list, for a button; `who`: the responsible's name, in a list of
     everyone's tasks (a group's)."""

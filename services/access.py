@@ -58,7 +58,12 @@ def require_staff(actor: Actor) -> None:
 
 
 def member_group_ids(actor: Actor) -> Select[Any]:
-    return select(GroupMember.group_id).where(GroupMember.user_id == actor.user_id)
+    return groups_of(actor.user_id)
+
+
+def groups_of(uid: Any) -> Select[Any]:
+    """Ids of the groups a person is in; `uid` a value or a bind parameter."""
+    return select(GroupMember.group_id).where(GroupMember.user_id == uid)
 
 
 def visible_groups(actor: Actor, *, archived: bool | None = False) -> Select[Any]:

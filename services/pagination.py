@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 T = TypeVar("T")
@@ -40,18 +40,40 @@ def clamp_page(page: int, total: int, per_page: int) -> tuple[int, int]:
     return min(max(1, page), pages), pages
 
 
-async def _count(session: AsyncSession, query: Select) -> int:  # type: ignore[type-arg]
-    counted = select(func.count()).select_from(query.order_by(None).subquery())
-    return int(await session.scalar(counted) or 0)
-
-
 def _counted(query: Select) -> Any:  # type: ignore[type-arg]
     return select(func.count()).select_from(query.order_by(None).subquery()).scalar_subquery()
 
 
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """A list's statements, which a list run on every update builds once (building and
+    keying a statement cost more than running it): its values are bind parameters,
+    given at each run; the page's limit and offset are PAGE_LIMIT and PAGE_OFFSET."""
+
+    query: Select  # type: ignore[type-arg]  # the list, ordered
+    paged: Select  # type: ignore[type-arg]  # one page of it, the total riding along
+
+    def counted(self) -> Select:  # type: ignore[type-arg]
+        """Its total alone (a page past the end has no row to carry it)."""
+        return select(func.count()).select_from(self.query.order_by(None).subquery())
+
+
+PAGE_LIMIT, PAGE_OFFSET = "page_limit", "page_offset"
+
+
+def prepare(query: Select) -> Prepared:  # type: ignore[type-arg]
+    limit: Any = bindparam(PAGE_LIMIT)
+    offset: Any = bindparam(PAGE_OFFSET)
+    return Prepared(
+        query=query,
+        paged=query.add_columns(_counted(query)).limit(limit).offset(offset),
+    )
+
+
 async def _rows_and_total(
     session: AsyncSession,
-    query: Select,  # type: ignore[type-arg]
+    prepared: Prepared,
+    params: dict[str, Any],
     page: int,
     per_page: int,
 ) -> tuple[list[Any], int, int, int]:
@@ -63,16 +85,17 @@ async def _rows_and_total(
     row to carry it: then the total is counted apart and the last page read.
     """
     page = max(1, page)
-    with_total = query.add_columns(_counted(query)).limit(per_page)
-    rows = (await session.execute(with_total.offset((page - 1) * per_page))).all()
+    at = {**params, PAGE_LIMIT: per_page, PAGE_OFFSET: (page - 1) * per_page}
+    rows = (await session.execute(prepared.paged, at)).all()
     if rows:
         total = int(rows[0][-1])
         return [tuple(row)[:-1] for row in rows], page, clamp_page(page, total, per_page)[1], total
     if page == 1:
         return [], 1, 1, 0
-    total = await _count(session, query)
+    total = int(await session.scalar(prepared.counted(), params) or 0)
     page, pages = clamp_page(page, total, per_page)
-    rows = (await session.execute(query.limit(per_page).offset((page - 1) * per_page))).all()
+    query = prepared.query.limit(per_page).offset((page - 1) * per_page)
+    rows = (await session.execute(query, params)).all()
     return [tuple(row) for row in rows], page, pages, total
 
 
@@ -83,7 +106,7 @@ async def paginate_rows(
     per_page: int,
 ) -> Page[Any]:
     """A page of a query selecting several things: its items are result rows (tuples)."""
-    rows, page, pages, total = await _rows_and_total(session, query, page, per_page)
+    rows, page, pages, total = await _rows_and_total(session, prepare(query), {}, page, per_page)
     return Page(items=rows, page=page, pages=pages, total=total)
 
 
@@ -91,5 +114,13 @@ async def paginate(
     session: AsyncSession, query: Select[Any], page: int, per_page: int
 ) -> Page[Any]:
     """A page of a query selecting one thing (an entity or a column)."""
-    rows, page, pages, total = await _rows_and_total(session, query, page, per_page)
+    rows, page, pages, total = await _rows_and_total(session, prepare(query), {}, page, per_page)
     return Page(items=[row[0] for row in rows], page=page, pages=pages, total=total)
+
+
+async def paginate_prepared(
+    session: AsyncSession, prepared: Prepared, params: dict[str, Any], page: int, per_page: int
+) -> Page[tuple[Any, ...]]:
+    """`paginate_rows` of statements built once (`prepare`), with their values."""
+    rows, page, pages, total = await _rows_and_total(session, prepared, params, page, per_page)
+    return Page(items=rows, page=page, pages=pages, total=total)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import ColumnElement, Select, and_, delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -25,7 +25,7 @@ from services.access import (
     ensure_group_writable,
     get_team_user,
     get_writable_group,
-    member_group_ids,
+    groups_of,
 )
 from services.errors import N_, DomainError, forbidden, not_found
 from services.groups import is_member
@@ -53,7 +53,20 @@ def due_sort(deadline: datetime | None) -> datetime:
     return deadline if deadline is not None else NO_DEADLINE
 
 
-def deadline_counts(task: Task) -> bool:
+class Deadlined(Protocol):
+    """What the deadline rules read of a task: a Task, or a line of a list."""
+
+    @property
+    def deadline(self) -> datetime | None: ...
+
+    @property
+    def is_open(self) -> bool: ...
+
+    @property
+    def status(self) -> str: ...
+
+
+def deadline_counts(task: Deadlined) -> bool:
     """The one rule of whose deadline counts (overdue, almost overdue, reminders, the
     day's agenda): an open task that is not deferred. `deadline_counts_sql` is the same
     rule for a query."""
@@ -65,19 +78,19 @@ def deadline_counts_sql() -> ColumnElement[bool]:
     return and_(Task.deadline.is_not(None), Task.is_open.is_(True), Task.status != DEFERRED)
 
 
-def is_overdue(task: Task, now: datetime | None = None) -> bool:
+def is_overdue(task: Deadlined, now: datetime | None = None) -> bool:
     now = now or utcnow()
     return deadline_counts(task) and task.deadline is not None and task.deadline < now
 
 
-def is_almost_overdue(task: Task, now: datetime | None = None) -> bool:
+def is_almost_overdue(task: Deadlined, now: datetime | None = None) -> bool:
     now = now or utcnow()
     return (
         deadline_counts(task) and task.deadline is not None and now <= task.deadline < now + ALMOST
     )
 
 
-def _member_task_ids(user_id: int, role: str | None = None) -> Select[Any]:
+def _member_task_ids(user_id: Any, role: str | None = None) -> Select[Any]:
     query = select(TaskMember.task_id).where(TaskMember.user_id == user_id)
     if role is not None:
         query = query.where(TaskMember.role == role)
@@ -85,13 +98,18 @@ def _member_task_ids(user_id: int, role: str | None = None) -> Select[Any]:
 
 
 def visible_tasks(actor: Actor) -> Select[Any]:
-    query = select(Task).where(Task.team_id == actor.team_id)
-    if actor.is_admin:
+    return tasks_seen_by(actor.role, actor.team_id, actor.user_id)
+
+
+def tasks_seen_by(role: str, team: Any, uid: Any) -> Select[Any]:
+    """The tasks a person of this role sees (visible_tasks). `team` and `uid` are values,
+    or bind parameters in a statement built once for every person (services.tasks_lists)."""
+    query = select(Task).where(Task.team_id == team)
+    if role == Role.ADMIN.value:
         return query
-    in_groups = Task.group_id.in_(member_group_ids(actor))
-    if actor.is_extranet:
+    in_groups = Task.group_id.in_(groups_of(uid))
+    if role == Role.EXTRANET.value:
         return query.where(in_groups)
-    uid = actor.user_id
     return query.where(
         or_(
             Task.responsible_id == uid,

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.base import utcnow
 from models.tasks import Task
 from services.access import Actor, get_readable_group
 from services.errors import N_, DomainError
-from services.pagination import Page, paginate
+from services.pagination import Page, Prepared, paginate_prepared, prepare
 from services.tasks import (
     ACCOMPLICE,
     AUDITOR,
@@ -20,19 +21,63 @@ from services.tasks import (
     FILTERS,
     _member_task_ids,
     deadline_counts_sql,
+    tasks_seen_by,
     visible_tasks,
 )
 from services.tasks_due import due_window
 
 
-def _mine(uid: int) -> Any:
-    """Every task the person is on: responsible, creator, co-executor or observer (built
-    only for the filters that need it: /tasks runs on every list)."""
+def _mine(uid: Any) -> Any:
+    """Every task the person is on: responsible, creator, co-executor or observer."""
     return or_(
         Task.responsible_id == uid,
         Task.creator_id == uid,
         Task.id.in_(_member_task_ids(uid)),
     )
+
+
+class TaskLine(NamedTuple):
+    """What a line of a task list shows of a task (a list reads no more)."""
+
+    id: int
+    title: str
+    status: str
+    is_open: bool
+    deadline: datetime | None
+    responsible_id: int
+
+
+LINE = (Task.id, Task.title, Task.status, Task.is_open, Task.deadline, Task.responsible_id)
+
+
+@functools.cache
+def _prepared(flt: str, role: str, dated: bool, include_closed: bool) -> Prepared:
+    """The statements of one kind of list, built once: every value is a bind parameter
+    (team, uid; start and end when `dated`; group; now), given by list_tasks."""
+    uid: Any = bindparam("uid")
+    query = tasks_seen_by(role, bindparam("team"), uid).with_only_columns(*LINE)
+    if dated:
+        query = query.where(Task.deadline >= bindparam("start"), Task.deadline < bindparam("end"))
+    if flt == "mine":
+        query = query.where(_mine(uid))
+    elif flt == "do":
+        query = query.where(Task.responsible_id == uid)
+    elif flt == "help":
+        query = query.where(Task.id.in_(_member_task_ids(uid, ACCOMPLICE)))
+    elif flt == "created":
+        query = query.where(Task.creator_id == uid)
+    elif flt == "observe":
+        query = query.where(Task.id.in_(_member_task_ids(uid, AUDITOR)))
+    elif flt == "done":  # completed, the latest first: mine, or of tasks I am on
+        query = query.where(_mine(uid), Task.status == COMPLETED)
+        return prepare(query.order_by(Task.completed_at.desc(), Task.id.desc()))
+    elif flt == "overdue":
+        query = query.where(_mine(uid), Task.due_sort < bindparam("now"), deadline_counts_sql())
+    elif flt == "group":
+        query = query.where(Task.group_id == bindparam("group"))
+    if not include_closed or flt == "overdue":
+        query = query.where(Task.is_open.is_(True))
+    return prepare(query.order_by(Task.due_sort, Task.id))
 
 
 async def list_tasks(
@@ -46,43 +91,24 @@ async def list_tasks(
     include_closed: bool = False,
     now: datetime | None = None,
     due: str | None = None,
-) -> Page[Task]:
+) -> Page[TaskLine]:
     """One filter of the task list, sorted by deadline (none last), paginated; `due`
     (today, week, nextweek: tasks_due.DUE) keeps those due then, in the actor's days.
     "mine" is every task the actor is on (as overdue counts them)."""
     if flt not in FILTERS:
         raise DomainError(N_("This button is out of date. Open the list again."))
-    uid = actor.user_id
-    query = visible_tasks(actor)
+    params: dict[str, Any] = {"team": actor.team_id, "uid": actor.user_id}
     if due is not None:
-        start, end = await due_window(session, actor, due, now)
-        query = query.where(Task.deadline >= start, Task.deadline < end)
-    if flt == "mine":
-        query = query.where(_mine(uid))
-    elif flt == "do":
-        query = query.where(Task.responsible_id == uid)
-    elif flt == "help":
-        query = query.where(Task.id.in_(_member_task_ids(uid, ACCOMPLICE)))
-    elif flt == "created":
-        query = query.where(Task.creator_id == uid)
-    elif flt == "observe":
-        query = query.where(Task.id.in_(_member_task_ids(uid, AUDITOR)))
-    elif flt == "done":  # completed, the latest first: mine, or of tasks I am on
-        query = query.where(_mine(uid), Task.status == COMPLETED)
-        return await paginate(
-            session, query.order_by(Task.completed_at.desc(), Task.id.desc()), page, per_page
-        )
-    elif flt == "overdue":
-        now = now or utcnow()
-        query = query.where(_mine(uid), Task.due_sort < now, deadline_counts_sql())
+        params["start"], params["end"] = await due_window(session, actor, due, now)
+    if flt == "overdue":
+        params["now"] = now or utcnow()
     elif flt == "group":
         if group_id is None:
             raise DomainError(N_("Which group? For example: /tasks #Sales"))
-        group = await get_readable_group(session, actor, group_id)
-        query = query.where(Task.group_id == group.id)
-    if not include_closed or flt == "overdue":
-        query = query.where(Task.is_open.is_(True))
-    return await paginate(session, query.order_by(Task.due_sort, Task.id), page, per_page)
+        params["group"] = (await get_readable_group(session, actor, group_id)).id
+    prepared = _prepared(flt, actor.role, due is not None, include_closed)
+    found = await paginate_prepared(session, prepared, params, page, per_page)
+    return Page([TaskLine(*row) for row in found.items], found.page, found.pages, found.total)
 
 
 SEARCH_SCANNED = 5000  # the latest tasks a search reads through

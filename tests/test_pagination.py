@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from models.base import utcnow
 from models.db import create_engine, create_sessionmaker
 from models.outbox import InboxKey
 from services.pagination import paginate, paginate_rows
@@ -21,7 +22,6 @@ async def engine(db_url: str) -> AsyncIterator[AsyncEngine]:
 
 
 async def _fill(maker: async_sessionmaker[AsyncSession], n: int) -> None:
-    from models.base import utcnow
 
     async with maker() as session, session.begin():
         session.add_all(
@@ -55,3 +55,31 @@ async def test_pages_totals_and_the_end(engine: AsyncEngine) -> None:
         assert (rows.page, rows.pages, rows.total) == (2, 2, 23)
         distinct = await paginate(session, select(InboxKey.platform).distinct(), 1, 10)
         assert distinct.items == ["p"] and distinct.total == 1
+
+
+async def test_prepared_once_serves_every_value(engine: AsyncEngine) -> None:
+    """Statements built once, values given at each run: each run reads its own rows,
+    a page past the end included (its fallback statements take the same values)."""
+    from sqlalchemy import bindparam
+
+    from services.pagination import paginate_prepared, prepare
+
+    maker = create_sessionmaker(engine)
+    await _fill(maker, 23)
+    async with maker() as session, session.begin():
+        session.add_all(InboxKey(platform="q", key=f"q{k}", created_at=utcnow()) for k in range(3))
+    prepared = prepare(
+        select(InboxKey.key).where(InboxKey.platform == bindparam("who")).order_by(InboxKey.key)
+    )
+    async with maker() as session:
+        p_page = await paginate_prepared(session, prepared, {"who": "p"}, 3, 10)
+        assert [row[0] for row in p_page.items] == ["k020", "k021", "k022"]
+        assert (p_page.page, p_page.pages, p_page.total) == (3, 3, 23)
+        q_page = await paginate_prepared(session, prepared, {"who": "q"}, 1, 10)
+        assert [row[0] for row in q_page.items] == ["q0", "q1", "q2"]
+        assert (q_page.pages, q_page.total) == (1, 3)
+        beyond = await paginate_prepared(session, prepared, {"who": "q"}, 4, 2)
+        assert [row[0] for row in beyond.items] == ["q2"]
+        assert (beyond.page, beyond.pages, beyond.total) == (2, 2, 3)
+        nobody = await paginate_prepared(session, prepared, {"who": "r"}, 2, 10)
+        assert (nobody.items, nobody.page, nobody.total) == ([], 1, 0)

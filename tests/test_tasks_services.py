@@ -664,3 +664,50 @@ async def test_a_locked_deadline_is_not_moved_through_a_dependency(
         # the creator moving the same chain moves it
         _, shifted = await tasks_flow.set_deadline(s, world.admin, own.id, NOW + timedelta(days=10))
         assert [t.id for t in shifted] == [locked.id]
+
+
+async def test_each_list_built_once_serves_every_person(
+    maker: async_sessionmaker[AsyncSession], world: World
+) -> None:
+    """The list statements are built once per filter and role and take the person as a
+    value: people of one role, listed one after another, each see their own."""
+    async with maker() as s, s.begin():
+        part = (await tasks.create_task(s, world.admin, "Part", group_id=world.group_id)).id
+        shut = (await tasks.create_task(s, world.admin, "Shut", group_id=world.closed_id)).id
+        own = (await tasks.create_task(s, world.emp, "Own")).id
+        given = (
+            await tasks.create_task(s, world.emp, "Given", responsible_id=world.other.user_id)
+        ).id
+        others = (
+            await tasks.create_task(s, world.other, "Others", auditors=[world.emp.user_id])
+        ).id
+        guests = (await tasks.create_task(s, world.guest, "Guests", group_id=world.group_id)).id
+        away = (await tasks.create_task(s, world.outsider, "Away")).id
+    expected = {
+        ("admin", "all"): {part, shut, own, given, others, guests},
+        ("emp", "all"): {own, given, others},
+        ("other", "all"): {given, others},
+        ("guest", "all"): {part, guests},
+        ("outsider", "all"): {away},
+        ("emp", "do"): {own},
+        ("other", "do"): {given, others},
+        ("emp", "created"): {own, given},
+        ("other", "created"): {others},
+        ("emp", "observe"): {others},
+        ("other", "observe"): set(),
+        ("emp", "mine"): {own, given, others},
+        ("other", "mine"): {given, others},
+        ("guest", "do"): {guests},
+        ("admin", "do"): {part, shut},
+    }
+    async with maker() as s:
+        for (name, flt), ids in expected.items():
+            page = await tasks_lists.list_tasks(s, getattr(world, name), flt, per_page=50)
+            assert {line.id for line in page.items} == ids, (name, flt)
+            assert page.total == len(ids), (name, flt)
+        listed = await tasks_lists.list_tasks(
+            s, world.guest, "group", group_id=world.group_id, per_page=1, page=2
+        )
+        assert (listed.total, listed.pages, [t.title for t in listed.items]) == (2, 2, ["Guests"])
+        with pytest.raises(DomainError):  # a closed group the guest is not in
+            await tasks_lists.list_tasks(s, world.guest, "group", group_id=world.closed_id)
