@@ -17,6 +17,7 @@ from sqlalchemy import ColumnElement, Select, and_, delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.base import utcnow
+from models.db import insert_now
 from models.groups import Group, GroupMember
 from models.tasks import Task, TaskMember
 from models.teams import Role, User
@@ -331,10 +332,11 @@ async def create_task(
         start_at=start_at,
         needs_approval=needs_approval,
         responsible_may_change_deadline=responsible_may_change_deadline,
+        recurrence_id=None,
         created_at=now,
+        completed_at=None,
     )
-    session.add(task)
-    await session.flush()
+    await insert_now(session, task)
     for uid in dict.fromkeys(accomplices):
         await add_member(session, actor, task.id, uid, ACCOMPLICE)
     for uid in dict.fromkeys(auditors):

@@ -1,0 +1,65 @@
+"""models.db.insert_now: one INSERT, the object persistent as after a flush."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+from sqlalchemy import event, select
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from models.base import utcnow
+from models.db import create_engine, create_sessionmaker, insert_now
+from models.outbox import InboxKey
+from models.tasks import Task
+from services import tasks, teams
+from services.teams import Newcomer
+
+
+@pytest.fixture
+async def engine(db_url: str) -> AsyncIterator[AsyncEngine]:
+    engine = create_engine(db_url)
+    yield engine
+    await engine.dispose()
+
+
+async def test_insert_now_keeps_the_object_and_its_unit(engine: AsyncEngine) -> None:
+    maker = create_sessionmaker(engine)
+    async with maker() as s, s.begin():
+        actor = await teams.create_team(s, Newcomer(platform="console", external_id="a", name="A"))
+    statements: list[str] = []
+
+    def seen(_conn: object, _cur: object, statement: str, *_args: object) -> None:
+        statements.append(statement.split()[0])
+
+    event.listen(engine.sync_engine, "before_cursor_execute", seen)
+    async with maker() as s, s.begin():
+        task = await tasks.create_task(s, actor, "Call Ivanov")
+        # the task's one INSERT, its last statement: no flush, no reload
+        assert statements.count("INSERT") == 1 and statements[-1] == "INSERT"
+        assert task.id and task.title == "Call Ivanov" and task.completed_at is None
+        so_far = len(statements)
+        assert await s.get(Task, task.id) is task and len(statements) == so_far
+        task.status = "in_progress"  # changed later in the unit: flushed as an UPDATE
+    event.remove(engine.sync_engine, "before_cursor_execute", seen)
+    async with maker() as s:
+        kept = await s.get(Task, task.id)
+        assert kept is not None and (kept.status, kept.team_id) == ("in_progress", actor.team_id)
+    with pytest.raises(RuntimeError):
+        async with maker() as s, s.begin():
+            gone = (await tasks.create_task(s, actor, "Taken back")).id
+            raise RuntimeError  # the unit fails: its INSERT goes with it
+    async with maker() as s:
+        assert await s.get(Task, gone) is None
+        assert (await s.execute(select(Task.id).where(Task.title == "Taken back"))).first() is None
+
+
+async def test_insert_now_refuses_an_object_with_unset_columns(engine: AsyncEngine) -> None:
+    maker = create_sessionmaker(engine)
+    async with maker() as s, s.begin():
+        with pytest.raises(ValueError, match="created_at"):
+            await insert_now(s, InboxKey(platform="p", key="k"))
+        await insert_now(s, InboxKey(platform="p", key="k", created_at=utcnow()))
+    async with maker() as s:
+        keys = (await s.execute(select(InboxKey.key))).scalars().all()
+        assert keys == ["k"]
