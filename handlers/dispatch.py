@@ -31,6 +31,7 @@ from handlers.markup import Span, code
 from handlers.people import Several
 from handlers.people_pick import ask_which
 from handlers.views import READER, View
+from models.db import unit_of_work
 from services import chats, dialogs, inbox, messages, outbox, teams
 from services.access import Actor
 from services.errors import N_, DomainError, not_found
@@ -113,17 +114,19 @@ class Workspace:
 
     async def handle(self, event: Incoming) -> list[View]:
         """Process one event in one transaction; returns the replies to send."""
-        tr = translator(normalize_locale(event.sender.language_code, self.services.default_locale))
+        tr: Translator | None = None  # the person's, once known; else their platform's
         joined: list[Newcomer] = []  # a Slack person who joined their workspace's team now
         try:
-            async with self.sessionmaker() as session, session.begin():
+            async with unit_of_work(self.sessionmaker) as session:
                 if event.dedup_key and not await inbox.first_delivery(
                     session, event.platform, event.dedup_key
                 ):
                     log.info("duplicate_update", platform=event.platform, key=event.dedup_key)
                     return []
                 actor, stale = await self._actor(session, event, joined)
-                if actor is not None:
+                if actor is None:
+                    tr = self._platform_tr(event)
+                else:
                     # in a group chat, everyone there reads the times: they name their zone
                     tr = translator(actor.locale, actor.timezone, shared=not event.chat.private)
                     if event.chat.private and stale:
@@ -165,11 +168,12 @@ class Workspace:
             await self._keep_joined(event, joined)
             return [rejected.view]
         except Several as several:  # nothing of the command kept: asked whom they meant
-            return await self._ask_which(event, several, tr)
+            return await self._ask_which(event, several, tr or self._platform_tr(event))
         except DomainError as err:
             await self._keep_joined(event, joined)
-            return [error_view(tr, err)]
+            return [error_view(tr or self._platform_tr(event), err)]
         except Exception as exc:
+            tr = tr or self._platform_tr(event)
             if _number_too_big(exc):  # /task 99999999999999999999: no such thing
                 return [error_view(tr, not_found())]
             if _date_too_far(exc):  # a date of year 9999 kept before such were refused
@@ -187,6 +191,12 @@ class Workspace:
                     private=True,
                 )
             ]
+
+    def _platform_tr(self, event: Incoming) -> Translator:
+        """Words for someone not (yet) known: in the language their platform gave."""
+        return translator(
+            normalize_locale(event.sender.language_code, self.services.default_locale)
+        )
 
     async def _ask_which(self, event: Incoming, several: Several, tr: Translator) -> list[View]:
         """A command that named several people: its unit of work is gone, and a new one

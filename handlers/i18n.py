@@ -97,7 +97,7 @@ class Translator:
         # False: read at an unknown later moment (a digest): no "today", "tomorrow"
         self.relative = relative
         self._messages = _catalogue(self.lang)
-        self._locale = Locale.parse(self.lang)
+        self._locale = _locale(self.lang)
 
     def gettext(self, message: str) -> str:
         found = self._messages.get(message)
@@ -204,6 +204,11 @@ class Translator:
         if hours:
             return self.s("{h} h", h=hours)
         return self.s("{m} min", m=minutes)
+
+
+@cache
+def _locale(lang: str) -> Locale:
+    return Locale.parse(lang)  # parsed anew each time otherwise: twice an update
 
 
 @cache

@@ -131,3 +131,33 @@ async def insert_now(session: AsyncSession, row: Any) -> None:
         row.id = result.scalar_one()
     make_transient_to_detached(row)
     session.add(row)
+
+
+class unit_of_work:  # noqa: N801  (used as a function: `async with unit_of_work(maker)`)
+    """A new session in a transaction: committed at the end, rolled back on an error,
+    then closed. Closed at once when the transaction is over (nothing is left to give
+    back); AsyncSession's own context manager closes it in a task of its own, guarded
+    against cancellation, which costs every update a few loop turns. That guarded
+    close remains for a session still holding a connection (a failed rollback)."""
+
+    __slots__ = ("_maker", "_session", "_transaction")
+
+    def __init__(self, maker: async_sessionmaker[AsyncSession]) -> None:
+        self._maker = maker
+
+    async def __aenter__(self) -> AsyncSession:
+        self._session = self._maker()
+        self._transaction = self._session.begin()
+        await self._transaction.__aenter__()
+        return self._session
+
+    async def __aexit__(self, kind: Any, error: Any, trace: Any) -> None:
+        session = self._session
+        try:
+            await self._transaction.__aexit__(kind, error, trace)
+        finally:
+            if session.in_transaction():
+                async with session:  # closed in the guarded way
+                    pass
+            else:
+                session.sync_session.close()

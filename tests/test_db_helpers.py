@@ -1,4 +1,5 @@
-"""models.db.insert_now: one INSERT, the object persistent as after a flush."""
+"""models.db helpers of the hot path: insert_now (one INSERT, the object persistent as
+after a flush) and unit_of_work (commit, rollback, close)."""
 
 from __future__ import annotations
 
@@ -63,3 +64,26 @@ async def test_insert_now_refuses_an_object_with_unset_columns(engine: AsyncEngi
     async with maker() as s:
         keys = (await s.execute(select(InboxKey.key))).scalars().all()
         assert keys == ["k"]
+
+
+async def test_unit_of_work_commits_rolls_back_and_closes(engine: AsyncEngine) -> None:
+    from sqlalchemy import inspect as state_of
+
+    from models.db import unit_of_work
+
+    maker = create_sessionmaker(engine)
+    async with unit_of_work(maker) as s:
+        key = InboxKey(platform="u", key="kept", created_at=utcnow())
+        s.add(key)
+    assert state_of(key).detached  # closed: nothing of it stays bound
+    with pytest.raises(RuntimeError):
+        async with unit_of_work(maker) as s:
+            s.add(InboxKey(platform="u", key="lost", created_at=utcnow()))
+            await s.flush()
+            raise RuntimeError
+    assert not s.in_transaction()
+    async with maker() as s:
+        keys = (await s.execute(select(InboxKey.key).where(InboxKey.platform == "u"))).all()
+        assert [k for (k,) in keys] == ["kept"]
+    pool = engine.sync_engine.pool
+    assert pool.checkedout() == 0  # every connection given back
