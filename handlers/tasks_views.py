@@ -11,6 +11,7 @@ from handlers.i18n import N_, Translator
 from handlers.markup import Markup, Span, bold, cut, italic, join_lines, link
 from handlers.tasks_input import quick_picks
 from handlers.views import Button, View
+from models import db
 from models.base import utcnow
 from models.groups import Group
 from models.tasks import Task
@@ -173,10 +174,10 @@ async def card_view(
     presses it their own card."""
     tr = ctx.tr
     session = ctx.session
-    creator = await session.get(User, task.creator_id)
-    responsible = await session.get(User, task.responsible_id)
+    creator = await db.get(session, User, task.creator_id)
+    responsible = await db.get(session, User, task.responsible_id)
     roles = tasks.Roles([], []) if fresh else await tasks.roles_of(session, task)
-    group = await session.get(Group, task.group_id) if task.group_id else None
+    group = await db.get(session, Group, task.group_id) if task.group_id else None
     lines: list[Any] = [
         [Span(f"#{task.id} "), bold(task.title)],
         tr(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from sqlalchemy import Table, event, inspect
 from sqlalchemy.dialects import registry
@@ -19,8 +19,11 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.orm.util import identity_key
 
 from models.sqlite_inline import WriteGate
+
+T = TypeVar("T")
 
 registry.register("sqlite.planerka_inline", "models.sqlite_inline", "SQLiteDialect_inline")
 
@@ -161,3 +164,13 @@ class unit_of_work:  # noqa: N801  (used as a function: `async with unit_of_work
                     pass
             else:
                 session.sync_session.close()
+
+
+async def get(session: AsyncSession, model: type[T], ident: Any) -> T | None:
+    """session.get, answered without a greenlet round when the unit of work holds the
+    object loaded already (the actor's own row, a task just made): AsyncSession.get
+    costs tens of microseconds even when no statement is needed."""
+    found = session.sync_session.identity_map.get(identity_key(model, ident))
+    if found is not None and not inspect(found).expired_attributes:
+        return cast(T, found)
+    return await session.get(model, ident)

@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from models import db
 from models.groups import Group, GroupMember
 from models.teams import Role, User
 from services.errors import N_, DomainError, forbidden, not_found
@@ -158,7 +159,7 @@ async def get_team_user(session: AsyncSession, actor: Actor, user_id: int) -> Us
 
     Extranet members see only the people who share a group with them.
     """
-    user = await session.get(User, user_id)
+    user = await db.get(session, User, user_id)
     if user is None or user.team_id != actor.team_id:
         raise not_found()
     if actor.is_extranet and user.id != actor.user_id:

@@ -87,3 +87,30 @@ async def test_unit_of_work_commits_rolls_back_and_closes(engine: AsyncEngine) -
         assert [k for (k,) in keys] == ["kept"]
     pool = engine.sync_engine.pool
     assert pool.checkedout() == 0  # every connection given back
+
+
+async def test_get_answers_from_the_unit_of_work_when_it_can(engine: AsyncEngine) -> None:
+    from models import db
+    from models.teams import User
+
+    maker = create_sessionmaker(engine)
+    async with maker() as s, s.begin():
+        actor = await teams.create_team(s, Newcomer(platform="console", external_id="g", name="G"))
+    statements: list[str] = []
+
+    def seen(_conn: object, _cur: object, statement: str, *_args: object) -> None:
+        statements.append(statement.split()[0])
+
+    event.listen(engine.sync_engine, "before_cursor_execute", seen)
+    try:
+        async with maker() as s, s.begin():
+            assert await db.get(s, User, 10**6) is None  # not there: asked, and None
+            assert statements == ["SELECT"]
+            user = await db.get(s, User, actor.user_id)
+            assert user is not None and user.name == "G" and len(statements) == 2
+            assert await db.get(s, User, actor.user_id) is user and len(statements) == 2
+            s.expire(user)  # expired: read again, not given stale
+            again = await db.get(s, User, actor.user_id)
+            assert again is user and again.name == "G" and len(statements) == 3
+    finally:
+        event.remove(engine.sync_engine, "before_cursor_execute", seen)
