@@ -19,7 +19,6 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 from sqlalchemy.orm import make_transient_to_detached
-from sqlalchemy.orm.util import identity_key
 
 from models.sqlite_inline import WriteGate
 
@@ -170,7 +169,11 @@ async def get(session: AsyncSession, model: type[T], ident: Any) -> T | None:
     """session.get, answered without a greenlet round when the unit of work holds the
     object loaded already (the actor's own row, a task just made): AsyncSession.get
     costs tens of microseconds even when no statement is needed."""
-    found = session.sync_session.identity_map.get(identity_key(model, ident))
+    # the identity map's key of a class mapped without inheritance, as
+    # Mapper.identity_key_from_primary_key makes it (orm.util.identity_key inspects the
+    # class on every call)
+    key = (model, ident if isinstance(ident, tuple) else (ident,), None)
+    found = session.sync_session.identity_map.get(key)
     if found is not None and not inspect(found).expired_attributes:
         return cast(T, found)
     return await session.get(model, ident)
