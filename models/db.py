@@ -177,3 +177,18 @@ async def get(session: AsyncSession, model: type[T], ident: Any) -> T | None:
     if found is not None and not inspect(found).expired_attributes:
         return cast(T, found)
     return await session.get(model, ident)
+
+
+def attach(session: AsyncSession, model: type[T], values: dict[str, Any]) -> T:
+    """The object of a row read as columns, kept in the session as if the ORM had
+    loaded it (the one already there, if the unit of work holds it). `values` has
+    every column, by attribute name."""
+    mapper = inspect(model)
+    key = (model, tuple(values[column.key] for column in mapper.primary_key), None)
+    found = session.sync_session.identity_map.get(key)
+    if found is not None:
+        return cast(T, found)
+    row = model(**values)
+    make_transient_to_detached(row)
+    session.add(row)
+    return row

@@ -11,6 +11,7 @@ from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from models.db import attach
 from models.dialogs import DialogState
 from models.teams import Identity, Role, Team, User
 from services import dialogs
@@ -59,7 +60,10 @@ _IDENTITY = (
         Identity.external_id == bindparam("external_id"),
     )
 )
-_IDENTITY_AND_DIALOG = _IDENTITY.add_columns(DialogState).outerjoin(
+# the dialog's columns, not its object: most updates come with no dialog open, and
+# loading a second entity costs a tenth of the query (models.db.attach makes the object)
+_DIALOG_COLUMNS = tuple(DialogState.__table__.c)
+_IDENTITY_AND_DIALOG = _IDENTITY.add_columns(*_DIALOG_COLUMNS).outerjoin(
     DialogState,
     (DialogState.platform == bindparam("platform"))
     & (DialogState.chat_id == bindparam("chat_id"))
@@ -102,7 +106,9 @@ async def resolve_identity(
     # work, so later look-ups of the same person (session.get) need no query
     pinned.append(user)
     if in_chat is not None:
-        dialogs.loaded(session, (platform, in_chat, external_id), row[4])
+        values = dict(zip((c.key for c in _DIALOG_COLUMNS), row[4:], strict=True))
+        state = attach(session, DialogState, values) if values["platform"] is not None else None
+        dialogs.loaded(session, (platform, in_chat, external_id), state)
     return Found(Actor.of(user), (not identity_active) or chat_id is None, bool(pending))
 
 

@@ -114,3 +114,22 @@ async def test_get_answers_from_the_unit_of_work_when_it_can(engine: AsyncEngine
             assert again is user and again.name == "G" and len(statements) == 3
     finally:
         event.remove(engine.sync_engine, "before_cursor_execute", seen)
+
+
+async def test_attach_keeps_a_row_read_as_columns(engine: AsyncEngine) -> None:
+    from models import db
+    from models.dialogs import DialogState
+
+    maker = create_sessionmaker(engine)
+    key = {"platform": "p", "chat_id": "c", "user_key": "u"}
+    async with maker() as s, s.begin():
+        s.add(DialogState(**key, form="f", step=1, data={"a": 1}, updated_at=utcnow()))
+    async with maker() as s, s.begin():
+        row = (await s.execute(select(*DialogState.__table__.c))).one()
+        state = db.attach(s, DialogState, dict(row._mapping))
+        assert db.attach(s, DialogState, dict(row._mapping)) is state  # one object a row
+        assert await s.get(DialogState, ("p", "c", "u")) is state
+        state.step = 2  # changed: written back as any loaded row is
+    async with maker() as s:
+        kept = await s.get(DialogState, ("p", "c", "u"))
+        assert kept is not None and (kept.step, kept.data) == (2, {"a": 1})
