@@ -18,7 +18,7 @@ from handlers.views import Button, View
 from models.base import utcnow
 from models.tasks import Task
 from models.teams import User
-from services import tasks, tasks_flow, tasks_plan, tasks_work
+from services import tasks, tasks_flow, tasks_plan, tasks_timer, tasks_work
 
 STATUS_DONE = {
     "start": N_("{person} started the task."),
@@ -153,11 +153,11 @@ async def stop_timers(
 ) -> list[Span]:
     """Timers running on the task stop (everyone's, or of `user_ids`) with their time
     logged up to `now`: the actor reads it in the reply (returned), the others are told."""
-    stopped = await tasks_work.stop_timers_on(ctx.session, task, user_ids, now)
+    stopped = await tasks_timer.stop_timers_on(ctx.session, task, user_ids, now)
     note: list[Span] = []
     for user_id, timer in stopped.items():
 
-        def said(tr: Translator, timer: tasks_work.StoppedTimer = timer) -> list[Span]:
+        def said(tr: Translator, timer: tasks_timer.StoppedTimer = timer) -> list[Span]:
             if timer.entry is None:  # left running for over a day: nothing logged
                 return tr(
                     "Your timer on this task stopped; it had run since {when}, so nothing "

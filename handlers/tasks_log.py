@@ -14,7 +14,7 @@ from handlers.tasks_panels import checklist_view
 from handlers.tasks_shared import changed
 from handlers.tasks_views import read_only
 from handlers.views import Button, View
-from services import tasks, tasks_history, tasks_work
+from services import tasks, tasks_history, tasks_timer, tasks_work
 from services.tasks_history import ITEM_DELETED, ITEM_DONE, ITEM_UNDONE, TIME_CHANGED, TIME_DELETED
 
 router = Router(__name__)
@@ -56,7 +56,7 @@ async def history_view(ctx: Ctx, task_id: int, page_no: int = 1) -> View:
 
 async def time_view(ctx: Ctx, task_id: int, page_no: int = 1) -> View:
     """Every entry: who, when, how long, the comment; who may, corrects or deletes it."""
-    total, _ = await tasks_work.task_time(ctx.session, ctx.me, task_id)
+    total, _ = await tasks_timer.task_time(ctx.session, ctx.me, task_id)
     page = await tasks_history.time_entries(ctx.session, ctx.me, task_id, page=page_no)
     lines: list[Any] = [
         ctx.tr(
@@ -135,7 +135,7 @@ async def pressed(ctx: Ctx, verb: str) -> Any:
 
 
 async def _parse_length(ctx: Ctx, raw: str) -> int:
-    return tasks_work.parse_duration(raw)[0]
+    return tasks_timer.parse_duration(raw)[0]
 
 
 async def _submit_fix(ctx: Ctx, values: dict[str, Any]) -> View:

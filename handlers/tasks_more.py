@@ -39,7 +39,7 @@ from handlers.tasks_shared import changed, for_the_chat
 from handlers.tasks_views import card_view, status_name
 from handlers.views import View
 from models.tasks import Task
-from services import inbox_center, tasks, tasks_flow, tasks_work
+from services import inbox_center, tasks, tasks_flow, tasks_timer, tasks_work
 from services.errors import forbidden
 
 router = Router(__name__)
@@ -56,7 +56,7 @@ async def task_action(ctx: Ctx) -> Any:
 
 async def _pressed(ctx: Ctx, verb: str) -> Any:
     if verb == "tx":
-        task, stopped = await tasks_work.stop_timer(ctx.session, ctx.me)
+        task, stopped = await tasks_timer.stop_timer(ctx.session, ctx.me)
         if stopped.entry is None:  # forgotten: asked how long instead of days logged
             return await _forgotten(ctx, task, stopped)
         return time_done(ctx, task, stopped.entry.seconds)
@@ -152,7 +152,7 @@ async def _pressed(ctx: Ctx, verb: str) -> Any:
         await tasks.get_task_to_change(ctx.session, ctx.me, task_id)
         return await ctx.start_form("task_sub", {"task_id": task_id})
     if verb == "ti":
-        task, previous = await tasks_work.start_timer(ctx.session, ctx.me, task_id)
+        task, previous = await tasks_timer.start_timer(ctx.session, ctx.me, task_id)
         view = await card(ctx, task)
         note = ctx.tr("Timer started.")
         if previous is not None and previous.entry is not None:
@@ -175,7 +175,7 @@ async def _pressed(ctx: Ctx, verb: str) -> Any:
     return View(body=ctx.tr("This button is out of date. Open the list again."), private=True)
 
 
-async def _forgotten(ctx: Ctx, task: Task, stopped: tasks_work.StoppedTimer) -> Any:
+async def _forgotten(ctx: Ctx, task: Task, stopped: tasks_timer.StoppedTimer) -> Any:
     """A timer left running for days: stopped, nothing logged, and the time asked."""
     note = ctx.tr(
         "The timer ran since {when}, more than a day, so nothing was logged.",
@@ -246,9 +246,9 @@ async def _submit_check(ctx: Ctx, values: dict[str, Any]) -> View:
 
 
 async def _submit_time(ctx: Ctx, values: dict[str, Any]) -> View:
-    seconds, comment = tasks_work.parse_duration(values["text"])
+    seconds, comment = tasks_timer.parse_duration(values["text"])
     task_id = int(values["task_id"])
-    await tasks_work.add_time(ctx.session, ctx.me, task_id, seconds, comment)
+    await tasks_timer.add_time(ctx.session, ctx.me, task_id, seconds, comment)
     return time_done(ctx, await tasks.get_task(ctx.session, ctx.me, task_id), seconds)
 
 
@@ -257,7 +257,7 @@ async def _submit_sub(ctx: Ctx, values: dict[str, Any]) -> Any:
 
 
 async def _parse_time(ctx: Ctx, raw: str) -> str:
-    tasks_work.parse_duration(raw)
+    tasks_timer.parse_duration(raw)
     return raw.strip()
 
 

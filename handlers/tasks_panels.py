@@ -11,7 +11,7 @@ from handlers.markup import Span, bold, cut, italic, join_lines
 from handlers.tasks_views import read_only, task_label
 from handlers.views import Button, View
 from models.tasks import Task
-from services import tasks, tasks_work
+from services import tasks, tasks_timer, tasks_work
 from services.pagination import Page
 
 COMMENT_SHOWN = 600  # five comments a page stay well under a message's limit
@@ -138,7 +138,7 @@ async def _works_on(ctx: Ctx, task: Task) -> bool:
 
 async def more_view(ctx: Ctx, task_id: int) -> View:
     task = await tasks.get_task(ctx.session, ctx.me, task_id)
-    total, per_person = await tasks_work.task_time(ctx.session, ctx.me, task.id)
+    total, per_person = await tasks_timer.task_time(ctx.session, ctx.me, task.id)
     lines: list[Any] = [[Span(f"#{task.id} "), bold(task.title[:200])]]
     flag = ctx.tr.s("yes") if task.responsible_may_change_deadline else ctx.tr.s("no")
     lines.append(ctx.tr("The responsible may change the deadline: {flag}", flag=flag))

@@ -18,7 +18,7 @@ from handlers.tasks_panels import checklist_view, time_done
 from handlers.tasks_shared import changed
 from handlers.tasks_views import card_view
 from handlers.views import Button, View
-from services import inbox_center, tasks, tasks_flow, tasks_work
+from services import inbox_center, tasks, tasks_flow, tasks_timer, tasks_work
 from services.errors import N_ as _N
 from services.errors import DomainError
 
@@ -166,8 +166,8 @@ async def subcommand(ctx: Ctx, task_id: int, rest: str) -> Any:
     if verb in ("comment", "c", "коммент", "комментарий"):
         return await post_comment(ctx, task_id, arg)
     if verb in ("time", "время"):
-        seconds, comment = tasks_work.parse_duration(arg)
-        await tasks_work.add_time(ctx.session, ctx.me, task_id, seconds, comment)
+        seconds, comment = tasks_timer.parse_duration(arg)
+        await tasks_timer.add_time(ctx.session, ctx.me, task_id, seconds, comment)
         return time_done(ctx, await tasks.get_task(ctx.session, ctx.me, task_id), seconds)
     if verb in ("check", "чек", "пункт"):
         await tasks_work.add_items(ctx.session, ctx.me, task_id, tasks_work.split_items(arg))

@@ -15,7 +15,7 @@ from handlers.views import Button, View
 from models.base import utcnow
 from models.teams import User
 from models.timeman import DayCorrection, Violation, WorkDay
-from services import timeman, timeman_corrections, timeman_reports
+from services import tasks_timer, timeman, timeman_corrections, timeman_reports
 
 
 def hhmm(tr: Translator, moment: datetime) -> str:
@@ -197,9 +197,8 @@ async def _stop_timer(ctx: Ctx, until: datetime) -> list[Any]:
     """The person's task timer stops with their working day (finished, or a break), its
     time logged up to `until`: the lines that say so (none when no timer ran)."""
     from handlers.tasks_changes import stop_timers
-    from services import tasks_work
 
-    task = await tasks_work.timer_running(ctx.session, ctx.me, until)
+    task = await tasks_timer.timer_running(ctx.session, ctx.me, until)
     if task is None:
         return []
     note = await stop_timers(ctx, task, [ctx.me.user_id], until)

@@ -30,7 +30,7 @@ from services.tasks import ACCOMPLICE, AWAITING
 from services.timeman import finish_for_leaver
 
 if TYPE_CHECKING:
-    from services.tasks_work import StoppedTimer
+    from services.tasks_timer import StoppedTimer
 
 
 @dataclass(slots=True)
@@ -312,7 +312,7 @@ async def stop_work(
     they left), and they are off the open tasks they helped with or watched. Nobody
     takes their place there: each task's responsible person still leads it and may add
     someone; the tasks they were responsible for are handed over (holdings)."""
-    from services import tasks_work  # it builds on the teams services (through users)
+    from services import tasks_timer  # it builds on the teams services (through users)
 
     require_admin(actor)
     user = await get_team_user(session, actor, user_id)
@@ -321,7 +321,7 @@ async def stop_work(
     timer = await session.get(TaskTimer, user.id)
     task = await session.get(Task, timer.task_id) if timer is not None else None
     if task is not None:
-        ended = await tasks_work.stop_timers_on(session, task, [user.id], now)
+        ended = await tasks_timer.stop_timers_on(session, task, [user.id], now)
         if user.id in ended:
             stopped.timer = (task, ended[user.id])
     stopped.day = await finish_for_leaver(session, user, now)

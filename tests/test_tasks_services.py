@@ -21,6 +21,7 @@ from services import (
     tasks_plan,
     tasks_repeat,
     tasks_time,
+    tasks_timer,
     tasks_work,
     teams,
     teams_invites,
@@ -282,7 +283,7 @@ async def test_access_by_role_group_and_extranet(
         with pytest.raises(DomainError):
             await tasks_work.add_comment(s, world.guest, private.id, "hi")
         with pytest.raises(DomainError):
-            await tasks_work.start_timer(s, world.other, private.id)
+            await tasks_timer.start_timer(s, world.other, private.id)
         col = (await tasks_plan.columns(s, world.other))[0]
         with pytest.raises(DomainError):
             await tasks_plan.move(s, world.other, private.id, col.id)
@@ -303,34 +304,34 @@ async def test_access_by_role_group_and_extranet(
 async def test_time_timer_and_manual_entries(
     maker: async_sessionmaker[AsyncSession], world: World
 ) -> None:
-    assert tasks_work.parse_duration("2h 30m review") == (9000, "review")
-    assert tasks_work.parse_duration("2ч 30м созвон") == (9000, "созвон")
-    assert tasks_work.parse_duration("1,5 часа") == (5400, "")
+    assert tasks_timer.parse_duration("2h 30m review") == (9000, "review")
+    assert tasks_timer.parse_duration("2ч 30м созвон") == (9000, "созвон")
+    assert tasks_timer.parse_duration("1,5 часа") == (5400, "")
     with pytest.raises(DomainError):
-        tasks_work.parse_duration("soon")
+        tasks_timer.parse_duration("soon")
     async with maker() as s, s.begin():
         a = await tasks.create_task(s, world.emp, "Write the spec")
         b = await tasks.create_task(s, world.emp, "Review the spec")
-        await tasks_work.start_timer(s, world.emp, a.id, now=NOW)
-        _, stopped = await tasks_work.start_timer(
+        await tasks_timer.start_timer(s, world.emp, a.id, now=NOW)
+        _, stopped = await tasks_timer.start_timer(
             s, world.emp, b.id, now=NOW + timedelta(minutes=40)
         )
         assert stopped is not None and stopped.entry is not None
         assert stopped.entry.seconds == 2400
-        _, done = await tasks_work.stop_timer(s, world.emp, now=NOW + timedelta(minutes=50))
+        _, done = await tasks_timer.stop_timer(s, world.emp, now=NOW + timedelta(minutes=50))
         assert done.entry is not None and done.entry.seconds == 600
         # a timer left running for days logs nothing: the time is asked instead
-        await tasks_work.start_timer(s, world.emp, b.id, now=NOW)
-        _, forgotten = await tasks_work.stop_timer(s, world.emp, now=NOW + timedelta(days=3))
+        await tasks_timer.start_timer(s, world.emp, b.id, now=NOW)
+        _, forgotten = await tasks_timer.stop_timer(s, world.emp, now=NOW + timedelta(days=3))
         assert forgotten.entry is None and forgotten.started_at == NOW
-        await tasks_work.add_time(s, world.emp, a.id, 9000, "review", now=NOW + timedelta(hours=5))
+        await tasks_timer.add_time(s, world.emp, a.id, 9000, "review", now=NOW + timedelta(hours=5))
         ids = (a.id, b.id)
     async with maker() as s:
         logged = await tasks_time.time_logged(
             s, world.emp, world.emp.user_id, NOW, NOW + timedelta(days=1)
         )
         assert [(t.id, sec) for t, sec in logged] == [(ids[0], 11400), (ids[1], 600)]
-        total, per = await tasks_work.task_time(s, world.admin, ids[0])
+        total, per = await tasks_timer.task_time(s, world.admin, ids[0])
         assert total == 11400 and per == [("Emp", 11400)]
 
 
