@@ -109,7 +109,8 @@ async def insert_now(session: AsyncSession, row: Any) -> None:
     flush had written it (persistent, its id set), without the flush's bookkeeping,
     which costs several times the INSERT on the hot path (a /task). Every column but
     an integer id must be set: nothing is left for defaults, so nothing is left unloaded.
-    A rollback of the unit expires it, as it does a row read in the unit."""
+    A rollback of the unit expires it, as it does a row read in the unit (the unit is
+    over then); under a savepoint, whose rollback lets the unit go on, it is flushed."""
     table = row.__table__
     mapper = inspect(row).mapper
     values: dict[str, Any] = {}
@@ -124,6 +125,12 @@ async def insert_now(session: AsyncSession, row: Any) -> None:
             values[column.key] = row.__dict__[key]
     if missing:
         raise ValueError(f"insert_now: {type(row).__name__} lacks {', '.join(missing)}")
+    if session.in_nested_transaction():
+        # a savepoint's rollback forgets only what a flush wrote in it; the rest of the
+        # unit goes on, so the object must go with its row: a flush, as usual
+        session.add(row)
+        await session.flush()
+        return
     if session.new or session.dirty or session.deleted:
         await session.flush()  # as autoflush would: rows it may refer to go first
     connection = await session.connection()

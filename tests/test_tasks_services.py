@@ -712,3 +712,26 @@ async def test_each_list_built_once_serves_every_person(
         assert (listed.total, listed.pages, [t.title for t in listed.items]) == (2, 2, ["Guests"])
         with pytest.raises(DomainError):  # a closed group the guest is not in
             await tasks_lists.list_tasks(s, world.guest, "group", group_id=world.closed_id)
+
+
+async def test_a_task_refused_under_a_savepoint_leaves_nothing_behind(
+    maker: async_sessionmaker[AsyncSession], world: World
+) -> None:
+    """create_task writes the task, then a co-executor is refused: the savepoint's
+    rollback takes the task away, from the database and from the session, and the
+    unit goes on to create another."""
+    async with maker() as s, s.begin():
+        with pytest.raises(DomainError) as refused:  # the traceback holds the task
+            async with s.begin_nested():
+                await tasks.create_task(
+                    s,
+                    world.emp,
+                    "Ghost",
+                    responsible_id=world.other.user_id,
+                    accomplices=[world.other.user_id],
+                )
+        assert refused.value is not None
+        assert not [t for t in s.identity_map.values() if isinstance(t, Task)]
+        assert (await s.execute(select(Task.id).where(Task.title == "Ghost"))).first() is None
+        second = await tasks.create_task(s, world.emp, "Second")
+        assert (await s.get(Task, second.id)) is second and second.title == "Second"
