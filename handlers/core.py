@@ -199,6 +199,10 @@ class Ctx:
     # whom the person said they mean by a name several people share ("anna" -> user id):
     # what they were doing is done again with these (handlers.people_pick)
     picked: dict[str, int] = field(default_factory=dict)
+    # the answers so far of the form being answered, with the data it was started with
+    # (set by the forms engine): a field's choices and parser may follow them (a task's
+    # quick deadlines follow its responsible's working days)
+    form_answers: dict[str, Any] = field(default_factory=dict)
 
     @property
     def args(self) -> str:

@@ -155,7 +155,7 @@ class FormsEngine:
 
     async def start(self, ctx: Ctx, name: str, data: dict[str, Any]) -> Reply:
         form = self.get(name)
-        values = dict(data)
+        values = ctx.form_answers = dict(data)
         step = self._next_step(form, values, 0)
         if step >= len(form.fields):
             return await self._finish(ctx, form, values)
@@ -232,7 +232,7 @@ class FormsEngine:
         word = _typed_word(text)
         form = self.get(state.form)
         fld = form.fields[state.step]
-        values = dict(state.data.get("values", {}))
+        values = ctx.form_answers = dict(state.data.get("values", {}))
         if word in CANCEL_WORDS:  # the button's word: never kept without asking
             if fld.choices is not None:
                 return await self.cancel(ctx)
@@ -259,7 +259,7 @@ class FormsEngine:
             return await self._ask(
                 ctx, form, state.step, DomainError(N_("Please answer with text here."))
             )
-        values = dict(state.data.get("values", {}))
+        values = ctx.form_answers = dict(state.data.get("values", {}))
         try:
             values[fld.name] = await fld.parse(ctx, ctx.event.file.file_id)
         except DomainError as err:
@@ -281,7 +281,7 @@ class FormsEngine:
                 body=ctx.tr("This button is out of date. Open the list again."), private=True
             )
         form = self.get(state.form)
-        values = dict(state.data.get("values", {}))
+        values = ctx.form_answers = dict(state.data.get("values", {}))
         if verb == "skip" and form.fields[step].optional:
             values[form.fields[step].name] = None
             return await self._advance(ctx, form, step, values)
@@ -336,7 +336,7 @@ class FormsEngine:
         """A form stopped by a name several people share (handlers.people_pick), where it
         stopped: the answer taken again, or the form submitted again."""
         form = self.get(state["form"])
-        values = dict(state["values"])
+        values = ctx.form_answers = dict(state["values"])
         if "raw" not in state:
             return await self._finish(ctx, form, values)
         step = int(state["step"])
@@ -387,6 +387,7 @@ class FormsEngine:
         values: dict[str, Any] = (
             dict(state.data.get("values", {})) if state and state.form == name else {}
         )
+        ctx.form_answers = values  # answered in order: a later field's parser sees them
         errors: dict[str, str] = {}
         for fld in form.fields:
             if form.skip_filled and fld.name in values:

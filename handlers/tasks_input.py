@@ -14,7 +14,7 @@ from handlers.forms import person_answer
 from handlers.people import person_field
 from models.base import utcnow
 from models.teams import User
-from services import groups
+from services import groups, tasks
 from services.access import visible_people
 from services.dialogs import get as get_dialog
 from services.errors import N_ as _N
@@ -174,23 +174,43 @@ def today_still_open(
     return at_minute(start, schedule.end_minute) > local
 
 
-async def pressed_deadline(ctx: Ctx, code: str) -> datetime | None:
-    """A quick deadline button pressed: the day at the end of the presser's working day."""
-    schedule = await schedule_of_actor(ctx) if code != "no" else None
-    return quick_deadline(code, ctx.me.timezone, schedule=schedule)
+async def days_of(ctx: Ctx, user_id: int | None) -> tuple[Schedule, str]:
+    """Whose working days a quick deadline follows: the task's responsible's (`user_id`:
+    it is their work), with their absences, their team's days off and their zone; the
+    actor's own without one (or for a person not of their team)."""
+    if user_id is not None and user_id != ctx.me.user_id:
+        person = await ctx.session.get(User, user_id)
+        if person is not None and person.team_id == ctx.me.team_id:
+            return await schedule_of(ctx.session, person), person.timezone
+    return await schedule_of_actor(ctx), ctx.me.timezone
 
 
-async def quick_picks(ctx: Ctx) -> list[tuple[str, str]]:
-    """The quick deadlines offered now, (label, code): Today (while the person's working
-    day lasts, its end said), Tomorrow (the next working day, named, when a team's
+async def pressed_deadline(ctx: Ctx, code: str, user_id: int | None = None) -> datetime | None:
+    """A quick deadline button pressed: the day at the end of the working day of the
+    task's responsible (`user_id`, see days_of), not of whoever pressed it."""
+    if code == "no":
+        return None
+    schedule, zone = await days_of(ctx, user_id)
+    return quick_deadline(code, zone, schedule=schedule)
+
+
+async def quick_picks(ctx: Ctx, user_id: int | None = None) -> list[tuple[str, str]]:
+    """The quick deadlines offered now, (label, code), by the working days of the task's
+    responsible (`user_id`, see days_of): Today (while their working day lasts, its end
+    said in the reader's zone), Tomorrow (the next working day, named, when a team's
     holiday or an absence takes tomorrow), End of week."""
-    schedule = await schedule_of_actor(ctx)
-    today = (
-        [(ctx.tr.s("Today {time}", time=clock(schedule.end_minute)), "td")]
-        if today_still_open(ctx.me.timezone, schedule=schedule)
-        else []
+    schedule, zone = await days_of(ctx, user_id)
+    now = utcnow()
+    today = []
+    end = (
+        quick_deadline("td", zone, now, schedule=schedule)
+        if today_still_open(zone, now, schedule=schedule)
+        else None
     )
-    tomorrow = shift_date(schedule, utcnow(), ctx.me.timezone) + timedelta(days=1)
+    if end is not None:  # its end in the reader's own zone: as the card will show it
+        time = f"{end.astimezone(ZoneInfo(ctx.me.timezone)):%H:%M}"
+        today.append((ctx.tr.s("Today {time}", time=time), "td"))
+    tomorrow = shift_date(schedule, now, zone) + timedelta(days=1)
     after = quick_day("tm", tomorrow - timedelta(days=1), tomorrow, schedule)
     label = (
         ctx.tr.s("Tomorrow")
@@ -205,7 +225,7 @@ async def parse_deadline(ctx: Ctx, raw: str) -> str | None:
     if value.casefold() in NONE_WORDS or value == ctx.tr.s("No deadline"):
         return None
     if value.startswith("q:"):
-        moment = await pressed_deadline(ctx, value[2:])
+        moment = await pressed_deadline(ctx, value[2:], await _responsible_asked(ctx))
         return moment.isoformat() if moment else None
     value = ranges_to_ends(normalize_dates(value, ctx.me.locale))
     moment = parse_when(value, ctx.me.locale, ctx.me.timezone)
@@ -213,8 +233,24 @@ async def parse_deadline(ctx: Ctx, raw: str) -> str | None:
 
 
 async def deadline_choices(ctx: Ctx) -> list[tuple[str, str]]:
-    picks = [(label, f"q:{code}") for label, code in await quick_picks(ctx)]
+    picks = [
+        (label, f"q:{code}")
+        for label, code in await quick_picks(ctx, await _responsible_asked(ctx))
+    ]
     return [*picks, (ctx.tr.s("No deadline"), "-")]
+
+
+async def _responsible_asked(ctx: Ctx) -> int | None:
+    """The responsible of the task a form asks the deadline of: the one answered in the
+    New task form, or the task's whose deadline is changed; None in other forms (a
+    project's deadline: the asker's days)."""
+    answers = ctx.form_answers
+    if answers.get("responsible") is not None:
+        return int(answers["responsible"])
+    if answers.get("task_id") is not None:
+        task = await tasks.get_task(ctx.session, ctx.me, int(answers["task_id"]))
+        return task.responsible_id
+    return None
 
 
 def as_moment(raw: Any) -> datetime | None:

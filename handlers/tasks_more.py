@@ -89,7 +89,10 @@ async def _pressed(ctx: Ctx, verb: str) -> Any:
         return await ctx.start_form("task_return", {"task_id": task_id})
     if verb == "dq":
         code = ctx.action_args[2] if len(ctx.action_args) > 2 else ""
-        view = await apply_deadline(ctx, task_id, await pressed_deadline(ctx, code))
+        task = await tasks.get_task(ctx.session, ctx.me, task_id)  # whose days count
+        view = await apply_deadline(
+            ctx, task.id, await pressed_deadline(ctx, code, task.responsible_id)
+        )
         view.edit = True  # a quick answer under a new card: the card shows the deadline now
         return view
     if verb == "dm":  # "Move to …": a deadline before a predecessor's, moved after it

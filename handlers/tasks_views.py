@@ -322,7 +322,10 @@ async def coaching(ctx: Ctx, task: Task) -> View | None:
     view = View()
     if task.deadline is None:  # the quick picks read the schedule: only here
         lines.append(tr("No deadline yet. When is it due?"))
-        picks = [Button(label, f"t:dq:{task.id}:{code}") for label, code in await quick_picks(ctx)]
+        picks = [
+            Button(label, f"t:dq:{task.id}:{code}")
+            for label, code in await quick_picks(ctx, task.responsible_id)
+        ]
         view.row(*picks[:-1])
         view.row(
             picks[-1],

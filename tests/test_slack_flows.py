@@ -1023,3 +1023,36 @@ async def test_the_groups_gantt_in_its_channel_is_posted_there(sqlite_url: str) 
         assert [u["channel_id"] for u in uploads] == ["D0ANNA"], uploads
         told = [c.args for c in calls if c.method == "chat.postEphemeral"]
         assert "I sent *gantt.png* to our direct messages." in slack_api.message_text(told[-1])
+
+
+async def test_a_quick_deadline_in_the_task_modal_follows_the_responsible_picked_there(
+    sqlite_url: str,
+) -> None:
+    """Boris is on vacation tomorrow; Anna picks him as responsible in the New task modal
+    with the quick Tomorrow: the task is due on his next working day, not tomorrow."""
+    from datetime import UTC, datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from sqlalchemy import select
+
+    from models.tasks import Task
+
+    zone = ZoneInfo("Europe/Moscow")
+    tomorrow = datetime.now(UTC).astimezone(zone).date() + timedelta(days=1)
+    async with slack_http(sqlite_url) as slack:
+        _require(slack, "task", "away", "day")
+        slack.fake.add_user(ANNA, "Anna")
+        slack.fake.add_user(BORIS, "Boris")
+        await slack.command("help", user=ANNA)
+        await slack.command("help", user=BORIS)
+        await slack.command("day schedule team mon-sun 09:00-18:00", user=ANNA)
+        away = f"{tomorrow:%d.%m.%Y}-{tomorrow:%d.%m.%Y}"
+        await slack.command(f"away {away} vacation", user=BORIS)
+        await slack.command("task", user=ANNA)
+        values = {"title": "Call Ivan", "responsible": BORIS, "deadline": "q:tm"}
+        status, answer = await slack.submit(values, user=ANNA)
+        assert status == 200 and answer == {}, answer
+        async with slack.adapter.workspace.sessionmaker() as session:
+            task = (await session.execute(select(Task))).scalar_one()
+        assert task.deadline is not None
+        assert task.deadline.astimezone(zone).date() == tomorrow + timedelta(days=1)

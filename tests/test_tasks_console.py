@@ -2403,3 +2403,57 @@ async def test_the_creators_absence_does_not_move_a_deadline_given_to_someone(
     async with sqlite_app.workspace.sessionmaker() as session:
         task = (await session.execute(select(Task))).scalar_one()
     assert task.deadline is not None and task.deadline.astimezone(zone).date() == due
+
+
+async def test_quick_deadlines_follow_the_responsibles_days_not_the_pressers(
+    sqlite_app: App,
+) -> None:
+    """Anna gives Petr tasks while he is on vacation tomorrow: the quick Tomorrow button
+    (under the card, in the deadline question, in the New task form) names and sets his
+    next working day, at the end of his own working day (16:30). Away tomorrow herself
+    instead, she is offered and sets tomorrow for Ivan: her absence is not his."""
+    from models.tasks import Task
+
+    zone = _zone_at(10)
+    today = datetime.now(UTC).astimezone(ZoneInfo(zone)).date()
+    tomorrow, after = today + timedelta(days=1), today + timedelta(days=2)
+    named = f"Next working day, {after.day} {after.strftime('%b')} {after.year}"
+    anna = ConsoleDriver(sqlite_app, user="Anna", lang="en", timezone=zone)
+    await anna.say("/start")
+    await anna.say("/day schedule team mon-sun 09:00-18:00")
+    code = invite_code(await anna.say("/invite"))
+    petr = ConsoleDriver(sqlite_app, user="Petr", lang="en", timezone=zone)
+    ivan = ConsoleDriver(sqlite_app, user="Ivan", lang="en", timezone=zone)
+    await petr.say(f"/start {code}")
+    await ivan.say(f"/start {code}")
+    await petr.say("/day schedule mon-sun 08:00-16:30 lunch 30")
+    out = await petr.say(f"/away {tomorrow:%d.%m.%Y}-{tomorrow:%d.%m.%Y} vacation")
+    assert "You are away from" in out, out
+
+    out = await anna.say("/task Sign the contract @Petr")
+    assert named in out and "Tomorrow" not in out and "Today 16:30" in out, out
+    out = await anna.press(named)
+    assert "Deadline: " in out, out
+    await anna.say("/task Send the invoice @Petr")
+    out = await anna.press("Other date")
+    assert named in out and "Tomorrow" not in out, out
+    await anna.press(named)
+    await anna.say("/task")
+    await anna.say("Check the figures")
+    out = await anna.say("Petr")
+    assert named in out and "Tomorrow" not in out, out
+    await anna.press(named)
+    await anna.press("Skip")
+
+    await anna.say(f"/away {tomorrow:%d.%m.%Y}-{tomorrow:%d.%m.%Y} vacation")
+    out = await anna.say("/task Book the room @Ivan")
+    assert "Tomorrow" in out and "Next working day" not in out, out
+    await anna.press("Tomorrow")
+
+    async with sqlite_app.workspace.sessionmaker() as session:
+        found = list(await session.scalars(select(Task).order_by(Task.id)))
+    due = [t.deadline.astimezone(ZoneInfo(zone)) for t in found if t.deadline]
+    assert [(d.date(), d.hour, d.minute) for d in due] == [
+        *[(after, 16, 30)] * 3,
+        (tomorrow, 18, 0),
+    ], [(t.title, t.deadline) for t in found]
