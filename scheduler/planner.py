@@ -63,9 +63,13 @@ async def tick(
     catch_up: timedelta = timedelta(minutes=15),
     batch: int = 100,
     on_batch: Callable[[], None] | None = None,
+    homes: bool = True,
 ) -> TickStats:
     """One planner pass; `on_batch` is called after each committed batch of reminders
-    (the dispatcher's wake-up, so the first messages leave before the pass ends)."""
+    (the dispatcher's wake-up, so the first messages leave before the pass ends).
+    `homes`: a platform that shows a person's home page runs (Slack's App Home), so a
+    new day and a task overdue by time alone show it again; without one, nothing is
+    queued for it."""
     now = now or utcnow()
     stats = TickStats()
     try:
@@ -77,7 +81,7 @@ async def tick(
     while True:
         async with sessionmaker() as session, session.begin():
             rules = await reminders.due_rules(session, now, size)
-            await fire_rules(session, rules, now, catch_up, stats)
+            await fire_rules(session, rules, now, catch_up, stats, homes=homes)
         if on_batch is not None and rules:
             on_batch()
         if len(rules) == size:
@@ -96,7 +100,7 @@ async def tick(
                 session, now, catch_up, batch, since=since, after=after
             )
             for hit in page.hits:
-                if await fire_deadline(session, hit, now):
+                if await fire_deadline(session, hit, now, homes=homes):
                     stats.deadlines += 1
             if page.after is None:
                 await reminders.record_pass(session, now)
@@ -162,6 +166,8 @@ async def fire_rules(
     now: datetime,
     catch_up: timedelta,
     stats: TickStats,
+    *,
+    homes: bool = True,
 ) -> None:
     """Fire a batch of due rules with a few queries for the whole batch."""
     ids = list({rule.user_id for rule in rules})
@@ -237,7 +243,7 @@ async def fire_rules(
             # held by quiet hours past its worth (a report prompt till the morning): dropped
             stale=reminders_stale.guard(until=worth[rule.id]),
         )
-        if rule.kind == "morning":  # a new day: the home's "today" is another day's now
+        if homes and rule.kind == "morning":  # a new day: the home's "today" is another day's
             await outbox.refresh_home(session, team_id=user.team_id, user_id=user.id)
         stats.fired += 1
 
@@ -295,7 +301,9 @@ def report_prompt(tr: Translator, day_id: int, open_: bool) -> View:
     return view
 
 
-async def fire_deadline(session: AsyncSession, hit: reminders.DeadlineHit, now: datetime) -> bool:
+async def fire_deadline(
+    session: AsyncSession, hit: reminders.DeadlineHit, now: datetime, *, homes: bool = True
+) -> bool:
     stamp = int(hit.deadline.timestamp())
     kind = "od" if hit.offset == 0 else f"dl{hit.offset}"
     if not await reminders.claim_key(session, f"rm:{kind}:{hit.task_id}:{stamp}", now):
@@ -336,6 +344,6 @@ async def fire_deadline(session: AsyncSession, hit: reminders.DeadlineHit, now: 
             deadline=hit.deadline,
         ),
     )
-    if hit.offset == 0:  # overdue by time alone: the person's home shows it so
+    if homes and hit.offset == 0:  # overdue by time alone: the person's home shows it so
         await outbox.refresh_home(session, team_id=hit.user.team_id, user_id=hit.user.id)
     return True

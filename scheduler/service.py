@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from scheduler import periodic, planner
 from scheduler.delivery import Sender
 from scheduler.dispatcher import Dispatcher
+from scheduler.dispatcher_claim import publisher
 
 log = structlog.get_logger(__name__)
 
@@ -38,10 +39,13 @@ async def run_scheduler(
     """Run the planner and the dispatcher until cancelled."""
     catch_up = timedelta(minutes=settings.catch_up_minutes)
     dispatcher = Dispatcher(sessionmaker, senders)
+    homes = any(publisher(sender) is not None for sender in senders.values())
 
     async def plan() -> None:
         try:
-            stats = await planner.tick(sessionmaker, catch_up=catch_up, on_batch=dispatcher.poke)
+            stats = await planner.tick(
+                sessionmaker, catch_up=catch_up, on_batch=dispatcher.poke, homes=homes
+            )
         except Exception:
             log.exception("planner_failed")
             return

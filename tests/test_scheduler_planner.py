@@ -554,3 +554,27 @@ async def test_a_report_prompt_caught_up_into_quiet_hours_is_not_sent_next_morni
         assert len(rows) == 1 and rows[0].due_at > local(2026, 11, 27, 23, 30), rows
         kept = await reminders_stale.sift(s, rows, local(2026, 11, 28, 8, 0))
     assert kept == []
+
+
+async def test_homes_are_queued_only_where_a_platform_shows_them(
+    maker: async_sessionmaker[AsyncSession],  # noqa: F811
+    team: Team,
+) -> None:
+    """A task overdue by time alone shows its person's home again (Slack's App Home);
+    with no platform that has one running, the planner queues nothing for it."""
+    from models.outbox import HOME
+
+    async with maker() as s, s.begin():
+        await _anna_task(s, team, "Quarterly report", local(2026, 11, 27, 15))
+        await _anna_task(s, team, "Annual report", local(2026, 11, 27, 17))
+
+    async def homes() -> int:
+        async with maker() as s:
+            rows = await s.execute(select(OutboxMessage.id).where(OutboxMessage.kind == HOME))
+            return len(rows.all())
+
+    await planner.tick(maker, now=local(2026, 11, 27, 14, 0), homes=False)
+    await planner.tick(maker, now=local(2026, 11, 27, 15, 1), homes=False)  # overdue
+    assert await homes() == 0
+    await planner.tick(maker, now=local(2026, 11, 27, 17, 1))  # the other, with homes shown
+    assert await homes() == 1
