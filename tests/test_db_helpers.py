@@ -3,7 +3,7 @@ after a flush) and unit_of_work (commit, rollback, close)."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 
 import pytest
 from sqlalchemy import event, select
@@ -24,16 +24,22 @@ async def engine(db_url: str) -> AsyncIterator[AsyncEngine]:
     await engine.dispose()
 
 
-async def test_insert_now_keeps_the_object_and_its_unit(engine: AsyncEngine) -> None:
-    maker = create_sessionmaker(engine)
-    async with maker() as s, s.begin():
-        actor = await teams.create_team(s, Newcomer(platform="console", external_id="a", name="A"))
+def watch(engine: AsyncEngine) -> tuple[list[str], Callable[[], None]]:
+    """The first word of each statement the engine runs from now on; and how to stop."""
     statements: list[str] = []
 
     def seen(_conn: object, _cur: object, statement: str, *_args: object) -> None:
         statements.append(statement.split()[0])
 
     event.listen(engine.sync_engine, "before_cursor_execute", seen)
+    return statements, lambda: event.remove(engine.sync_engine, "before_cursor_execute", seen)
+
+
+async def test_insert_now_keeps_the_object_and_its_unit(engine: AsyncEngine) -> None:
+    maker = create_sessionmaker(engine)
+    async with maker() as s, s.begin():
+        actor = await teams.create_team(s, Newcomer(platform="console", external_id="a", name="A"))
+    statements, stop = watch(engine)
     async with maker() as s, s.begin():
         task = await tasks.create_task(s, actor, "Call Ivanov")
         # the task's one INSERT, its last statement: no flush, no reload
@@ -42,7 +48,7 @@ async def test_insert_now_keeps_the_object_and_its_unit(engine: AsyncEngine) -> 
         so_far = len(statements)
         assert await s.get(Task, task.id) is task and len(statements) == so_far
         task.status = "in_progress"  # changed later in the unit: flushed as an UPDATE
-    event.remove(engine.sync_engine, "before_cursor_execute", seen)
+    stop()
     async with maker() as s:
         kept = await s.get(Task, task.id)
         assert kept is not None and (kept.status, kept.team_id) == ("in_progress", actor.team_id)
@@ -96,12 +102,7 @@ async def test_get_answers_from_the_unit_of_work_when_it_can(engine: AsyncEngine
     maker = create_sessionmaker(engine)
     async with maker() as s, s.begin():
         actor = await teams.create_team(s, Newcomer(platform="console", external_id="g", name="G"))
-    statements: list[str] = []
-
-    def seen(_conn: object, _cur: object, statement: str, *_args: object) -> None:
-        statements.append(statement.split()[0])
-
-    event.listen(engine.sync_engine, "before_cursor_execute", seen)
+    statements, stop = watch(engine)
     try:
         async with maker() as s, s.begin():
             assert await db.get(s, User, 10**6) is None  # not there: asked, and None
@@ -113,7 +114,7 @@ async def test_get_answers_from_the_unit_of_work_when_it_can(engine: AsyncEngine
             again = await db.get(s, User, actor.user_id)
             assert again is user and again.name == "G" and len(statements) == 3
     finally:
-        event.remove(engine.sync_engine, "before_cursor_execute", seen)
+        stop()
 
 
 async def test_attach_keeps_a_row_read_as_columns(engine: AsyncEngine) -> None:
