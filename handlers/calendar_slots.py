@@ -117,7 +117,7 @@ async def slots_command(ctx: Ctx) -> Any:
         return View(body=ctx.tr("Whose free time? For example: /slots @anna @petr this week 60m"))
     ids: list[int] = []
     for token in tokens:
-        found = await one_person(ctx, token)
+        found = await one_person(ctx, token, handle=True)
         if found is None:
             raise DomainError(_N("I don't know anyone called {name} in your team."), name=token)
         ids.append(found.id)

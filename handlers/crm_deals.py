@@ -80,7 +80,7 @@ async def deal_command(ctx: Ctx) -> Any:
     owner = None
     named = _PERSON.search(text)  # "/deal Windows 100 тыс @Anna": Anna is responsible
     if named is not None:
-        owner = await one_person(ctx, named.group(1).rstrip(".,"))
+        owner = await one_person(ctx, named.group(1).rstrip(".,"), handle=True)
         if owner is None:
             raise DomainError(
                 _N("I don't know anyone called {name} in your team."), name=named.group(1)

@@ -58,7 +58,7 @@ async def targets(ctx: Ctx, text: str) -> tuple[int | None, list[int], str]:
         match = PEOPLE.match(text)
         if match is None:
             break
-        found = await one_person(ctx, match.group(1))
+        found = await one_person(ctx, match.group(1), handle=True)
         if found is None:
             raise DomainError(
                 _N(

@@ -43,7 +43,7 @@ async def change_members(ctx: Ctx, verb: str, group: Group, tail: str) -> View:
     code_ = {"add": "ad", "добавить": "ad", "remove": "rm", "удалить": "rm"}.get(verb, "ow")
     several = _people_list(tail) if code_ in ("ad", "rm") and tail.count("@") > 1 else []
     if several:  # "/groups add Sales @Анна Иванова, @Пётр и @Олег": each of them
-        ids = list(dict.fromkeys([await person_field(ctx, name) for name in several]))
+        ids = list(dict.fromkeys([await person_field(ctx, name, handle=True) for name in several]))
         lines = []
         for uid in ids:
             try:

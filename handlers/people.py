@@ -90,16 +90,17 @@ async def person_labels(ctx: Ctx, people: Sequence[User]) -> dict[int, str]:
     return labels
 
 
-async def find(ctx: Ctx, token: str) -> list[User]:
-    """The people `token` names; one only where the person already said whom they mean."""
-    found = await users.find_people(ctx.session, ctx.me, token)
+async def find(ctx: Ctx, token: str, *, handle: bool | None = None) -> list[User]:
+    """The people `token` names; one only where the person already said whom they mean.
+    `handle`: the token is an @name whose "@" was taken off (an exact @username wins)."""
+    found = await users.find_people(ctx.session, ctx.me, token, handle=handle)
     picked = ctx.picked.get(pick_key(token))
     return [user for user in found if user.id == picked] or found
 
 
-async def one_person(ctx: Ctx, token: str) -> User | None:
+async def one_person(ctx: Ctx, token: str, *, handle: bool | None = None) -> User | None:
     """The one person `token` names, None when nobody; several: Several (asked which)."""
-    found = await find(ctx, token)
+    found = await find(ctx, token, handle=handle)
     if len(found) > 1:
         raise Several(token, found)
     return found[0] if found else None
@@ -123,14 +124,14 @@ async def pick_person(ctx: Ctx, token: str, action: Callable[[int], str]) -> Use
     return view
 
 
-async def person_field(ctx: Ctx, raw: str) -> int:
+async def person_field(ctx: Ctx, raw: str, *, handle: bool | None = None) -> int:
     """A form field parser: exactly one person (a pick from a list, by id, too); several
     are asked about (Several)."""
     value = raw.strip()
     picked = value.removeprefix(PERSON_ID)
     if picked != value and picked.isdigit():
         return (await get_team_user(ctx.session, ctx.me, int(picked))).id
-    found = await one_person(ctx, value)
+    found = await one_person(ctx, value, handle=handle)
     if found is None:
         raise DomainError(
             N_("I don't know anyone called {name} in your team."), name=value.lstrip("@")

@@ -131,12 +131,12 @@ async def create_from_text(
     accomplices: list[int] = []
     for index, token in enumerate(people):
         if index > 0:  # co-executors: several people of one name are asked about
-            accomplice = await one_person(ctx, token)
+            accomplice = await one_person(ctx, token, handle=True)
             if accomplice is None:
                 raise DomainError(_N("I don't know anyone called {name} in your team."), name=token)
             accomplices.append(accomplice.id)
             continue
-        found_people = await find(ctx, token)
+        found_people = await find(ctx, token, handle=True)
         values.pop("responsible", None)  # a template's gives way to the one said
         if len(found_people) == 1:
             values["responsible"] = found_people[0].id

@@ -277,14 +277,21 @@ def _like(text: str) -> str:
     return f"%{escaped}%"
 
 
-async def find_people(session: AsyncSession, actor: Actor, text: str, limit: int = 8) -> list[User]:
+async def find_people(
+    session: AsyncSession, actor: Actor, text: str, limit: int = 8, *, handle: bool | None = None
+) -> list[User]:
     """People the actor can see, by @username, exact name, or part of a name.
 
     Exact matches win; otherwise every partial match is returned so the caller can ask.
-    A username is no surer than a name: "@anna" is Anna (@anna) and also another person
-    called exactly Anna, and the caller asks which.
+    An @name (`text` starts with "@", or `handle` says the caller took the "@" off) that
+    is exactly one person's @username, in any case, is theirs, as the platform itself
+    reads a mention. A bare name is no surer than a username: "anna" is Anna (@anna) and
+    also another person called exactly Anna, and the caller asks which.
     """
-    token = text.strip().lstrip("@").strip()
+    said = text.strip()
+    if handle is None:
+        handle = said.startswith("@")
+    token = said.lstrip("@").strip()
     if not token:
         return []
     key = token.casefold()
@@ -294,6 +301,8 @@ async def find_people(session: AsyncSession, actor: Actor, text: str, limit: int
         .scalars()
         .all()
     )
+    if handle and len(by_username) == 1:
+        return list(by_username)
     # SQLite's lower() folds ASCII only, so names are compared on the Python side
     rows: Sequence[User] = (
         (await session.execute(base.order_by(User.name).limit(2000))).scalars().all()

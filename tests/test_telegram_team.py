@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from handlers.app import build_registry
@@ -221,31 +223,100 @@ async def test_a_console_person_links_their_telegram_account(
         assert "Этот код привязки неверен или устарел." in out[0].text, out[0].text
 
 
-async def test_a_username_does_not_silently_win_over_a_namesake(
-    db_url: str, fake: FakeTelegram
-) -> None:
-    """Anna (@anna) in Telegram and another Anna who joined from the console: "@anna"
-    is asked about, the buttons say which is which, and the pick is taken."""
+async def _ivans(adapter: Any, fake: FakeTelegram) -> tuple[Chat, str, dict[str, int]]:
+    """Boss (@boss) and Ivan (@ivan) in Telegram, another Ivan, Petr Orlov and Petr
+    Sokolov from the console (no @username): the boss's chat, an invite code, the ids."""
+    from sqlalchemy import select
+
+    from models.teams import Identity
     from tests.console_driver import ConsoleDriver
 
+    boss = Chat(fake, Person(101, "Boss", "en", username="boss"))
+    await boss.say("/start", expect=2)
+    out = await boss.say("/invite")
+    code = out[0].text.split(f"https://t.me/{BOT_USERNAME}?start=", 1)[1].split('"', 1)[0]
+    await Chat(fake, Person(206, "Ivan", "en", username="ivan")).say(f"/start {code}", expect=2)
+    for name in ("Ivan", "Petr Orlov", "Petr Sokolov"):
+        await ConsoleDriver(adapter.app, user=name).say(f"/start {code}")
+    async with adapter.workspace.sessionmaker() as session:
+        rows = await session.execute(select(Identity.external_id, Identity.user_id))
+        ids = {str(external): int(user) for external, user in rows.all()}
+    return boss, code, {"@ivan": ids["206"], "Ivan": ids["ivan"]}
+
+
+async def _task_people(adapter: Any, task_id: int) -> tuple[int, list[tuple[int, str]]]:
+    """A task's responsible and its other people (id, role), as the database holds them."""
+    from sqlalchemy import select
+
+    from models.tasks import Task, TaskMember
+
+    async with adapter.workspace.sessionmaker() as session:
+        task = await session.get(Task, task_id)
+        assert task is not None
+        rows = await session.execute(
+            select(TaskMember.user_id, TaskMember.role).where(TaskMember.task_id == task_id)
+        )
+        return task.responsible_id, sorted((int(u), str(r)) for u, r in rows.all())
+
+
+async def test_an_exact_username_wins_over_a_namesake_in_commands(
+    db_url: str, fake: FakeTelegram
+) -> None:
+    """Ivan (@ivan) in Telegram and another Ivan who joined from the console: "@ivan" (any
+    case) in a command is Ivan (@ivan), as Telegram reads a mention; the bare name "ivan"
+    is asked about, the buttons say which is which, and the pick is taken; an @name that
+    is nobody's @username but several people's name is asked about as before."""
     async with running(db_url, fake) as adapter:
-        boss = Chat(fake, Person(101, "Boss", "en", username="boss"))
-        await boss.say("/start", expect=2)
-        out = await boss.say("/invite")
-        code = out[0].text.split(f"https://t.me/{BOT_USERNAME}?start=", 1)[1].split('"', 1)[0]
-        await Chat(fake, Person(202, "Anna", "en", username="anna")).say(f"/start {code}", expect=2)
-        await ConsoleDriver(adapter.app, user="Anna").say(f"/start {code}")
-        out = await boss.say(
-            "/task Review PR tomorrow 15:00 @anna"
-        )  # the reason and question as one
+        boss, _code, ids = await _ivans(adapter, fake)
+        out = await boss.say("/task Call the client tomorrow 15:00 @ivan")
         text = "\n".join(c.text for c in out)
-        assert "Several people match" in text, text
+        assert "Several people match" not in text and "Task #1 created." in text, text
+        assert await _task_people(adapter, 1) == (ids["@ivan"], [])
+        # a co-executor, and an observer: the same
+        out = await boss.say("/task Send the offer tomorrow 16:00 @Boss @IVAN")
+        text = "\n".join(c.text for c in out)
+        assert "Several people match" not in text and "Task #2 created." in text, text
+        assert (await _task_people(adapter, 2))[1] == [(ids["@ivan"], "accomplice")]
+        out = await boss.say("/task 2 watch @Ivan")
+        assert "Several people match" not in "\n".join(c.text for c in out)
+        assert (ids["@ivan"], "auditor") in (await _task_people(adapter, 2))[1]
+        # the bare name is no surer than a namesake's @username: asked, and the pick taken
+        out = await boss.say("/task 1 delegate ivan")
+        text = "\n".join(c.text for c in out)
+        assert "Several people match <b>ivan</b>. Whom do you mean?" in text, text
         labels = [label for c in out for label, _ in c.buttons]
-        assert "Anna (@anna) · Telegram · employee" in labels, labels
-        assert "Anna · console · employee" in labels, labels
-        out = await boss.press("Anna · console")
-        assert "Task #1 created." in out[0].text, out[0].text
-        assert "Anna" in out[0].text
+        assert "Ivan (@ivan) · Telegram · employee" in labels, labels
+        assert "Ivan · console · employee" in labels, labels
+        await boss.press("Ivan · console")
+        assert (await _task_people(adapter, 1))[0] == ids["Ivan"]
+        # "@petr" is nobody's @username and two people's first name: asked
+        out = await boss.say("/task Book the venue tomorrow 17:00 @petr")
+        text = "\n".join(c.text for c in out)
+        assert "Several people match <b>@petr</b>." in text, text
+        labels = [label for c in out for label, _ in c.buttons]
+        assert "Petr Orlov" in labels and "Petr Sokolov" in labels, labels
+
+
+async def test_an_extranet_members_at_username_finds_only_people_they_see(
+    sqlite_url: str, fake: FakeTelegram
+) -> None:
+    """Ivan (@ivan) is outside Partners, the other Ivan in it: a guest of Partners who
+    writes "@ivan" gets the Ivan they work with, never the one hidden from them."""
+    from tests.console_driver import ConsoleDriver
+
+    async with running(sqlite_url, fake) as adapter:
+        boss, _code, ids = await _ivans(adapter, fake)
+        await boss.say("/groups new Partners")
+        await boss.say("/groups add Partners ivan")
+        await boss.press("Ivan · console")
+        out = await boss.say("/invite extranet Partners")
+        code = out[0].text.split(f"https://t.me/{BOT_USERNAME}?start=", 1)[1].split('"', 1)[0]
+        guest = ConsoleDriver(adapter.app, user="Guest")
+        await guest.say(f"/start {code}")
+        out = await guest.say("/task Sign the contract tomorrow 10:00 @ivan")
+        assert "Task #1 created." in out and "Several people match" not in out, out
+        assert "@ivan" not in out.replace("Sign the contract", ""), out
+        assert await _task_people(adapter, 1) == (ids["Ivan"], [])
 
 
 async def test_a_comments_at_username_reaches_its_owner_among_namesakes(
