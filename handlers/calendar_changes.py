@@ -230,7 +230,7 @@ async def add_comment(ctx: Ctx, event_id: int, text: str) -> View:
     series_id = event.parent_id or event.id
     mentioned: set[int] = set()
     for token in MENTION.findall(text):
-        found = await users.find_people(ctx.session, ctx.me, token)
+        found = await users.find_people(ctx.session, ctx.me, token, handle=True)
         if len(found) == 1:
             mentioned.add(found[0].id)
     for user_id in mentioned:

@@ -31,7 +31,7 @@ async def comment_on(ctx: Ctx, post_id: int, text: str) -> View | list[View]:
     post, comment = await feed.add_comment(ctx.session, ctx.me, post_id, text)
     mentioned: set[int] = set()
     for token in MENTION.findall(text):
-        found = await users.find_people(ctx.session, ctx.me, token)
+        found = await users.find_people(ctx.session, ctx.me, token, handle=True)
         # a mention tells only people who may read the post (it quotes the post)
         if len(found) == 1 and await feed.may_read(ctx.session, found[0], post.id):
             mentioned.add(found[0].id)

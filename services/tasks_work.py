@@ -57,7 +57,8 @@ class Mentions:
 async def _person_named(session: AsyncSession, actor: Actor, token: str) -> list[User]:
     """The people an @name means; a Russian name said in a case ("@Глебу", "@Жанне") is
     its person when one name starts with what is left without the ending."""
-    people = await find_people(session, actor, token)
+    # an exact @username is its person's, as the platform itself reads a mention
+    people = await find_people(session, actor, token, handle=True)
     if people or not _CYRILLIC.fullmatch(token):
         return people
     for cut in (1, 2):
@@ -82,12 +83,6 @@ async def mentioned(session: AsyncSession, actor: Actor, text: str) -> Mentions:
     several: list[str] = []
     for token in dict.fromkeys(t.rstrip(".-") for t in _MENTION.findall(text)):
         people = await _person_named(session, actor, token)
-        if len(people) > 1:
-            # a comment cannot ask whom it means: an @name that is someone's exact
-            # @username is theirs, as the platform itself reads a mention
-            handle = token.casefold()
-            owners = [user for user in people if (user.username or "").casefold() == handle]
-            people = owners if len(owners) == 1 else people
         if len(people) == 1:
             found[people[0].id] = people[0]
         else:

@@ -349,3 +349,16 @@ async def test_a_comments_at_username_reaches_its_owner_among_namesakes(
                 await session.scalars(select(OutboxMessage).where(OutboxMessage.user_id == ivan))
             ).all()
         assert any("ping @ivan" in str(row.payload) for row in told), [r.payload for r in told]
+        # the same under a post of the feed, and under a calendar event
+        await boss.say("/post Offsite next month")
+        await boss.say("/post 1 comment @ivan will you book it?")
+        await boss.say("/event Planning tomorrow 11:00-12:00 @ivan")
+        await boss.say("/event 1 comment @ivan bring the numbers")
+        async with adapter.workspace.sessionmaker() as session:
+            told = (
+                await session.scalars(select(OutboxMessage).where(OutboxMessage.user_id == ivan))
+            ).all()
+        payloads = [str(row.payload) for row in told]
+        assert any("will you book it?" in p for p in payloads), payloads
+        # as the one mentioned, not only as a participant of the event
+        assert any("mentioned you in" in p and "bring the numbers" in p for p in payloads), payloads
