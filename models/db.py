@@ -13,6 +13,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
@@ -133,9 +134,9 @@ async def insert_now(session: AsyncSession, row: Any) -> None:
         return
     if session.new or session.dirty or session.deleted:
         await session.flush()  # as autoflush would: rows it may refer to go first
-    connection = await session.connection()
+    connection_ = await connection(session)
     returning_id = "id" in table.c and "id" not in values
-    result = await connection.execute(_insert_of(table, returning_id), values)
+    result = await connection_.execute(_insert_of(table, returning_id), values)
     if returning_id:
         row.id = result.scalar_one()
     make_transient_to_detached(row)
@@ -199,3 +200,15 @@ def attach(session: AsyncSession, model: type[T], values: dict[str, Any]) -> T:
     make_transient_to_detached(row)
     session.add(row)
     return row
+
+
+async def connection(session: AsyncSession) -> AsyncConnection:
+    """session.connection(), the same for the rest of its transaction: asked once, kept
+    (each ask costs a greenlet round; Core statements of the hot path share it)."""
+    transaction = session.sync_session.get_transaction()
+    held = session.info.get("connection")
+    if held is not None and transaction is not None and held[0] is transaction:
+        return cast(AsyncConnection, held[1])
+    found = await session.connection()
+    session.info["connection"] = (session.sync_session.get_transaction(), found)
+    return found

@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import bindparam
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from models import db
 from models.base import utcnow
 from models.db import insert_for
 from models.outbox import InboxKey
@@ -32,7 +33,7 @@ async def first_delivery(session: AsyncSession, platform: str, key: str) -> bool
     waits for the first transaction and then inserts nothing.
     """
     dialect = session.get_bind().dialect.name
-    connection = await session.connection()
+    connection = await db.connection(session)
     result = await connection.execute(
         _INSERTS[dialect], {"platform": platform, "key": key, "at": utcnow()}
     )

@@ -134,3 +134,18 @@ async def test_attach_keeps_a_row_read_as_columns(engine: AsyncEngine) -> None:
     async with maker() as s:
         kept = await s.get(DialogState, ("p", "c", "u"))
         assert kept is not None and (kept.step, kept.data) == (2, {"a": 1})
+
+
+async def test_connection_is_asked_once_a_transaction(engine: AsyncEngine) -> None:
+    from models import db
+
+    maker = create_sessionmaker(engine)
+    async with maker() as s:
+        async with s.begin():
+            first = await db.connection(s)
+            assert await db.connection(s) is first
+            await first.execute(select(1))
+        async with s.begin():  # a new transaction of the same session: asked anew
+            second = await db.connection(s)
+            assert (await second.execute(select(1))).scalar_one() == 1
+            assert second.sync_connection is (await s.connection()).sync_connection
