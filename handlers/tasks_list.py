@@ -13,6 +13,7 @@ from handlers.i18n import N_
 from handlers.markup import Markup, Span, bold, cut, join_lines
 from handlers.tasks import start_new
 from handlers.tasks_input import parse_person, resolve_group
+from handlers.tasks_search import search_view
 from handlers.tasks_views import task_label
 from handlers.views import Button, View
 from models.groups import Group
@@ -387,25 +388,6 @@ async def tasks_command(ctx: Ctx) -> Any:
         note = ctx.tr("“{text}” is neither a filter nor a group; tasks with these words:", text=arg)
         return ctx.for_me(await search_view(ctx, arg, note))
     return ctx.for_me(await list_view(ctx, flt or "mine", 1, due=due))
-
-
-async def search_view(ctx: Ctx, text: str, note: Markup | None = None) -> View:
-    """/tasks search WORDS: tasks of every state whose title or description has them."""
-    found, total = await tasks_lists.search_tasks(ctx.session, ctx.me, text)
-    lines: list[Any] = [note] if note else []
-    lines.append(ctx.tr("Tasks with “{text}” ({count})", text=bold(text.strip()), count=str(total)))
-    if not found:
-        lines.append(ctx.tr("Nothing found. Try fewer or other words, or /tasks done."))
-    elif total > len(found):
-        lines.append(
-            ctx.tr(
-                "The first {shown} are here; add words to narrow it down.", shown=str(len(found))
-            )
-        )
-    view = View(body=join_lines(lines))
-    for task in found:
-        view.row(Button(task_label(ctx.tr, task), f"t:o:{task.id}"))
-    return view
 
 
 @router.action("tl", lists=True)

@@ -6,8 +6,9 @@ import functools
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import bindparam, or_, select
+from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from models.base import utcnow
 from models.tasks import Task
@@ -111,33 +112,80 @@ async def list_tasks(
     return Page([TaskLine(*row) for row in found.items], found.page, found.pages, found.total)
 
 
-SEARCH_SCANNED = 5000  # the latest tasks a search reads through
-SEARCH_SHOWN = 20
+SEARCH_BATCH = 1000  # the tasks a search reads at a time, until its page is full
 
 
-async def search_tasks(session: AsyncSession, actor: Actor, text: str) -> tuple[list[Task], int]:
+class Found(NamedTuple):
+    """A page of a search. Tasks are read a batch at a time, the open first, the latest
+    first, until the page is full and one more match shows that a next page exists.
+    `complete`: that read every task the actor sees, so the page's total and pages are
+    exact; else they count the matches among the `scanned` tasks read so far, of the
+    `visible` tasks the actor has in all."""
+
+    page: Page[Task]
+    complete: bool
+    scanned: int
+    visible: int
+
+
+async def search_tasks(
+    session: AsyncSession, actor: Actor, text: str, *, page: int = 1, per_page: int = 10
+) -> Found:
     """Tasks the actor may see whose title or description has every word of the text
-    (any case, ё as е), open and done, the open first, the latest first; with how many
-    there are in all. Compared on the Python side: SQLite folds only ASCII case."""
+    (any case, ё as е), open and done, the open first, the latest first, a page of
+    them. Compared on the Python side: SQLite folds only ASCII case."""
     words = [_fold(word) for word in text.split()]
     if not words:
         raise DomainError(N_("Search for what? For example: /tasks search mockup"))
-    rows = await session.execute(
-        visible_tasks(actor)
-        .with_only_columns(Task.id, Task.title, Task.description)
-        .order_by(Task.is_open.desc(), Task.id.desc())
-        .limit(SEARCH_SCANNED)
-    )
-    ids = [
-        row.id
-        for row in rows
-        if all(word in _fold(f"{row.title}\n{row.description}") for word in words)
-    ]
-    if not ids:
-        return [], 0
-    found = await session.execute(select(Task).where(Task.id.in_(ids[:SEARCH_SHOWN])))
-    by_id = {task.id: task for task in found.scalars()}
-    return [by_id[i] for i in ids[:SEARCH_SHOWN] if i in by_id], len(ids)
+    page = max(1, page)
+    wanted = page * per_page + 1  # the page's matches and one more: is there a next page
+    ids: list[int] = []
+    scanned = 0
+    complete = True
+    for is_open in (True, False):
+        below: int | None = None
+        while len(ids) < wanted:
+            rows = (await session.execute(_batch(actor, is_open, below))).all()
+            scanned += len(rows)
+            ids.extend(
+                row.id
+                for row in rows
+                if all(word in _fold(f"{row.title}\n{row.description}") for word in words)
+            )
+            if len(rows) < SEARCH_BATCH:
+                break  # every task of this kind read
+            below = rows[-1].id
+        else:
+            complete = False  # the page is full before every task was read
+            break
+    visible = scanned
+    if not complete:  # stopped at a full page: unless that read every task after all
+        counted = visible_tasks(actor).with_only_columns(func.count()).order_by(None)
+        visible = int(await session.scalar(counted) or 0)
+        complete = scanned >= visible
+    if complete:
+        shown = Page.of(ids, page, per_page)
+    else:
+        start = (page - 1) * per_page
+        shown = Page(ids[start : start + per_page], page, page + 1, len(ids))
+    tasks = await session.execute(select(Task).where(Task.id.in_(shown.items)))
+    by_id = {task.id: task for task in tasks.scalars()}
+    items = [by_id[i] for i in shown.items if i in by_id]
+    return Found(Page(items, shown.page, shown.pages, shown.total), complete, scanned, visible)
+
+
+def _batch(actor: Actor, is_open: bool, below: int | None) -> Any:
+    """The next SEARCH_BATCH tasks the actor sees, open or not, the latest first, below
+    an id. Read along the primary key, each task's visibility checked by its id: no
+    index orders a team's tasks by id, and sorting them all for every batch would make
+    a search of many batches read them all as many times."""
+    row = aliased(Task, name="found")
+    seen = visible_tasks(actor).with_only_columns(Task.id).where(Task.id == row.id)
+    query = select(row.id, row.title, row.description).where(row.is_open.is_(is_open))
+    if below is not None:  # on both sides: PostgreSQL may merge them along the key
+        query = query.where(row.id < below)
+        seen = seen.where(Task.id < below)
+    return query.where(seen.exists()).order_by(row.id.desc()).limit(SEARCH_BATCH)
 
 
 def _fold(text: str) -> str:
