@@ -116,6 +116,12 @@ async def _parsed(ctx: Ctx, fld: Field, raw: str, values: dict[str, Any]) -> Any
     return value
 
 
+def _typed_in(shown: dict[str, str], token: str) -> str:
+    """The field a name was typed in (the first one shown, if none has it)."""
+    said = token.lstrip("@").casefold()
+    return next((name for name, raw in shown.items() if said in raw.casefold()), next(iter(shown)))
+
+
 def _user_key(ctx: Ctx) -> tuple[str, str, str]:
     ev = ctx.event
     return ev.platform, ev.chat.chat_id, ev.sender.external_id
@@ -382,6 +388,9 @@ class FormsEngine:
         self, ctx: Ctx, name: str, raw_values: dict[str, str]
     ) -> tuple[Reply, dict[str, str]]:
         """A whole form at once; returns (reply, field errors)."""
+        from handlers.people import Several
+        from handlers.people_pick import which_typed
+
         form = self.get(name)
         state = await dialogs.get(ctx.session, *_user_key(ctx))
         values: dict[str, Any] = (
@@ -389,10 +398,11 @@ class FormsEngine:
         )
         ctx.form_answers = values  # answered in order: a later field's parser sees them
         errors: dict[str, str] = {}
+        shown: dict[str, str] = {}  # field name -> what was typed in it
         for fld in form.fields:
             if form.skip_filled and fld.name in values:
                 continue
-            raw = (raw_values.get(fld.name) or "").strip() or fld.default or ""
+            raw = shown[fld.name] = (raw_values.get(fld.name) or "").strip() or fld.default or ""
             if not raw:
                 if fld.optional:
                     values[fld.name] = None
@@ -401,12 +411,19 @@ class FormsEngine:
                 continue
             try:
                 values[fld.name] = await _parsed(ctx, fld, raw, values)
+            except Several as several:  # nothing kept: the field says whom it may mean
+                errors[fld.name] = await which_typed(ctx, several)
             except DomainError as err:
                 errors[fld.name] = ctx.tr.s(err.key, **{k: str(v) for k, v in err.params.items()})
         if errors:
             return None, errors
         await dialogs.clear(ctx.session, *_user_key(ctx))
-        return await form.submit(ctx, values), {}
+        try:
+            return await form.submit(ctx, values), {}
+        except Several as several:  # a name in a text (an event's): said at its field
+            if not shown:
+                raise
+            return None, {_typed_in(shown, several.token): await which_typed(ctx, several)}
 
     async def still_open(self, ctx: Ctx) -> View | None:
         """The open form's question again, after a command that did not leave it (/help)."""

@@ -131,9 +131,28 @@ async def person_field(ctx: Ctx, raw: str, *, handle: bool | None = None) -> int
     picked = value.removeprefix(PERSON_ID)
     if picked != value and picked.isdigit():
         return (await get_team_user(ctx.session, ctx.me, int(picked))).id
-    found = await one_person(ctx, value, handle=handle)
+    found = await one_person(ctx, value, handle=handle) or await as_listed(ctx, value)
     if found is None:
         raise DomainError(
             N_("I don't know anyone called {name} in your team."), name=value.lstrip("@")
         )
     return found.id
+
+
+async def as_listed(ctx: Ctx, typed: str) -> User | None:
+    """The one person `typed` names as person_labels lists them ("Petr (@petr.k)",
+    "Petr · Telegram · employee"): copied from a list of namesakes, it tells them apart."""
+    name = typed.split(" (@", 1)[0].split(" · ", 1)[0].strip()
+    if not name or name == typed.strip():
+        return None
+    found = await find(ctx, name)
+    if not found:
+        return None
+    said = " ".join(typed.split()).casefold()
+    labels = await person_labels(ctx, found)
+    listed = [
+        user
+        for user in found
+        if (label := labels[user.id].casefold()) == said or label.startswith(said + " · ")
+    ]
+    return listed[0] if len(listed) == 1 else None

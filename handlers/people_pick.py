@@ -47,6 +47,22 @@ async def ask_which(ctx: Ctx, several: Several, resume: dict[str, Any]) -> Reply
     return [View(body=said, private=True), *(question or [])]
 
 
+async def which_typed(ctx: Ctx, several: Several) -> str:
+    """The question as a form shown whole asks it (a Slack modal, in the error of the
+    field the name was typed in): the people named as its buttons would name them, for
+    the person to type again the one they mean (handlers.people.as_listed reads it)."""
+    labels = await person_labels(ctx, several.people)
+    listed = "; ".join(labels[user.id] for user in several.people)
+    handles = {user.username.casefold() for user in several.people if user.username}
+    if len(handles) == len(several.people):
+        msgid = N_("Several people match {name}: {people}. Whom do you mean? Type their @username.")
+    else:
+        msgid = N_(
+            "Several people match {name}: {people}. Whom do you mean? Type them as listed here."
+        )
+    return ctx.tr.s(msgid, name=several.token, people=listed)
+
+
 async def _values(ctx: Ctx) -> dict[str, Any]:
     ev = ctx.event
     state = await dialogs.get(ctx.session, ev.platform, ev.chat.chat_id, ev.sender.external_id)

@@ -1056,3 +1056,123 @@ async def test_a_quick_deadline_in_the_task_modal_follows_the_responsible_picked
             task = (await session.execute(select(Task))).scalar_one()
         assert task.deadline is not None
         assert task.deadline.astimezone(zone).date() == tomorrow + timedelta(days=1)
+
+
+def _petrs(slack: Any) -> tuple[str, str]:
+    """Two colleagues called Petr, told apart by their Slack @usernames."""
+    smirnov, kuznetsov = "U0PETRS", "U0PETRK"
+    for user, handle in ((smirnov, "petr.s"), (kuznetsov, "petr.k")):
+        slack.fake.add_user(user, "Petr")
+        slack.fake.users[user]["name"] = handle
+    return smirnov, kuznetsov
+
+
+async def _responsibles(slack: Any) -> list[tuple[str, str]]:
+    from sqlalchemy import select
+
+    from models.tasks import Task
+    from models.teams import Identity
+
+    async with slack.adapter.workspace.sessionmaker() as session:
+        rows = await session.execute(
+            select(Task.title, Identity.external_id)
+            .join(Identity, Identity.user_id == Task.responsible_id)
+            .order_by(Task.id)
+        )
+        return [(str(title), str(user)) for title, user in rows.all()]
+
+
+async def test_a_namesake_typed_in_the_task_modal_is_asked_about_in_place(
+    sqlite_url: str,
+) -> None:
+    """Two colleagues are called Petr: typed as responsible in the New task modal, the
+    name keeps the modal open, its field saying who the two are (by @username, as the
+    chat's question names them) and nothing saved; typed again as one of them (the
+    @username, or the line as listed), the task is that one's."""
+    async with slack_http(sqlite_url) as slack:
+        _require(slack, "task")
+        slack.fake.add_user(ANNA, "Anna")
+        smirnov, kuznetsov = _petrs(slack)
+        for user in (ANNA, smirnov, kuznetsov):
+            await slack.command("help", user=user, channel="D" + user.removeprefix("U"))
+
+        await slack.command("task", user=ANNA, channel="D0ANNA")
+        typed = {"title": "Send the deck", "responsible": "Petr"}
+        status, answer = await slack.submit(typed, user=ANNA)
+        assert status == 200 and answer.get("response_action") == "errors", answer
+        said = answer["errors"]["responsible"]
+        assert said.startswith("Several people match Petr: "), said
+        assert "Petr (@petr.s) · Slack · employee" in said, said
+        assert "Petr (@petr.k) · Slack · employee" in said, said
+        assert said.endswith("Whom do you mean? Type their @username."), said
+        assert await _responsibles(slack) == []
+
+        status, answer = await slack.submit(typed | {"responsible": "@petr.k"}, user=ANNA)
+        assert status == 200 and answer == {}, answer
+        assert await _responsibles(slack) == [("Send the deck", kuznetsov)]
+
+        await slack.command("task", user=ANNA, channel="D0ANNA")
+        listed = {"title": "Book the room", "responsible": "Petr (@petr.s) · Slack · employee"}
+        status, answer = await slack.submit(listed, user=ANNA)
+        assert status == 200 and answer == {}, answer
+        assert (await _responsibles(slack))[-1] == ("Book the room", smirnov)
+
+
+async def test_a_namesake_in_a_modal_names_only_what_the_person_may_see(sqlite_url: str) -> None:
+    """Boris sees the open group Sales of one Petr, not the closed Board of the other:
+    the modal's question names Sales, never Board. Gus, a guest (extranet) in Sales,
+    knows one Petr only: the name is his, with no question about anyone else."""
+    guest = "U0GUEST"
+    async with slack_http(sqlite_url) as slack:
+        _require(slack, "task", "groups")
+        slack.fake.add_user(ANNA, "Anna")
+        slack.fake.add_user(BORIS, "Boris")
+        slack.fake.add_user(guest, "Gus", guest=True)
+        smirnov, kuznetsov = _petrs(slack)
+        for user in (ANNA, BORIS, smirnov, kuznetsov, guest):
+            await slack.command("help", user=user, channel="D" + user.removeprefix("U"))
+        await slack.command("groups new Sales", user=smirnov, channel="D0PETRS")
+        await slack.command("groups new Board closed", user=kuznetsov, channel="D0PETRK")
+        await slack.command("groups add Sales @gus", user=smirnov, channel="D0PETRS")
+
+        await slack.command("task", user=BORIS, channel="D0BORIS")
+        typed = {"title": "Send the deck", "responsible": "Petr"}
+        status, answer = await slack.submit(typed, user=BORIS)
+        said = answer["errors"]["responsible"]
+        assert "Petr (@petr.s) · Slack · #Sales" in said, said
+        assert "Petr (@petr.k)" in said and "Board" not in said, said
+        await slack.command("task", user=ANNA, channel="D0ANNA")  # an admin sees every group
+        status, answer = await slack.submit(typed, user=ANNA)
+        assert "Petr (@petr.k) · Slack · #Board" in answer["errors"]["responsible"], answer
+
+        await slack.command("task", user=guest, channel="D0GUEST")
+        status, answer = await slack.submit(typed, user=guest)
+        assert status == 200 and answer == {}, answer
+        assert await _responsibles(slack) == [("Send the deck", smirnov)]
+        shown = " ".join(slack.fake.texts()[-2:])
+        assert "petr.k" not in shown and "Several" not in shown, shown
+
+
+async def test_a_namesake_in_the_event_modals_text_is_asked_about_at_that_field(
+    sqlite_url: str,
+) -> None:
+    """An event's people are read from its text when the modal is submitted: a name two
+    colleagues share keeps the modal open with the question at the text's field."""
+    async with slack_http(sqlite_url) as slack:
+        _require(slack, "event")
+        slack.fake.add_user(ANNA, "Anna")
+        smirnov, kuznetsov = _petrs(slack)
+        for user in (ANNA, smirnov, kuznetsov):
+            await slack.command("help", user=user, channel="D" + user.removeprefix("U"))
+        await slack.command("event", user=ANNA, channel="D0ANNA")
+        typed = {"text": "Sprint review tomorrow 10:00 30m @Petr"}
+        status, answer = await slack.submit(typed, user=ANNA)
+        assert answer.get("response_action") == "errors", answer
+        said = answer["errors"]["text"]
+        assert "Petr (@petr.s)" in said and "Petr (@petr.k)" in said, said
+        status, answer = await slack.submit(
+            {"text": "Sprint review tomorrow 10:00 30m @petr.s"}, user=ANNA
+        )
+        assert status == 200 and answer == {}, answer
+        card = " ".join(slack.fake.texts()[-2:])
+        assert "*Sprint review*" in card and "Petr" in card, card
