@@ -477,6 +477,11 @@ async def events_action(ctx: Ctx) -> Any:
     if verb == "ma":  # every date of a series, by as much as this one
         await calendar.get_editable(ctx.session, ctx.me, event_id)
         return await ctx.start_form("event_move_all", {"event_id": event_id, "key": _key(ctx, 2)})
+    if verb == "mf":  # this date and every later one: the series split there
+        await calendar.get_editable(ctx.session, ctx.me, event_id)
+        return await ctx.start_form(
+            "event_move_following", {"event_id": event_id, "key": _key(ctx, 2)}
+        )
     if verb == "ed":
         await calendar.get_editable(ctx.session, ctx.me, event_id)
         return await ctx.start_form("event_edit", {"event_id": event_id})

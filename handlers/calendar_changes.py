@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from handlers.calendar_reminders import queue_reminders
 from handlers.calendar_views import (
@@ -176,22 +177,48 @@ async def _submit_move(ctx: Ctx, values: dict[str, Any]) -> View:
 
 
 async def _submit_move_all(ctx: Ctx, values: dict[str, Any]) -> View:
-    """Every date of a series moved by as much as the pressed one (see
-    calendar_changes.move_series); its people told once, in their zone."""
+    return await _move_dates(ctx, values, following=False)
+
+
+async def _submit_move_following(ctx: Ctx, values: dict[str, Any]) -> View:
+    return await _move_dates(ctx, values, following=True)
+
+
+def _from_day(tr: Translator, event: Event, start: datetime) -> str:
+    """The day a date starts on, in the reader's zone (an all-day one's, the same for all)."""
+    zone = ZoneInfo(event.timezone) if event.all_day else tr.zone()
+    return tr.on_day(start.astimezone(zone).date())
+
+
+async def _move_dates(ctx: Ctx, values: dict[str, Any], *, following: bool) -> View:
+    """Every date of a series (see calendar_changes.move_series), or (`following`) the
+    pressed one and every later one (the series split: move_following), moved by as
+    much as the pressed one; its people told once, in their zone."""
     event_id, key = int(values["event_id"]), values.get("key")
     occ = await calendar.get_occurrence(ctx.session, ctx.me, event_id, key)
     # "10:00", "Tuesday 10:00": said of the pressed date as its card shows it
     new_start = parse_start_near(values["start"], ctx.me.locale, ctx.me.timezone, occ.starts_at)
-    done = await calendar_changes.move_series(ctx.session, ctx.me, event_id, occ.key, new_start)
-    series, before = done.series, done.before
+    change = calendar_changes.move_following if following else calendar_changes.move_series
+    done = await change(ctx.session, ctx.me, event_id, occ.key, new_start)
+    series, before, since = done.series, done.before, occ.starts_at
+    if series.id != before.id:  # split off: the earlier part keeps its earlier dates' reminders
+        earlier = await ctx.session.get(Event, before.id)
+        if earlier is not None:
+            await queue_reminders(ctx, earlier, drop=True)
     await queue_reminders(ctx, series, drop=True)
 
     def build(tr: Translator) -> View:
+        said = (
+            N_("{person} moved {title} from {day} on: it was {old}; now it is {new}.")
+            if following
+            else N_("{person} moved every date of {title}: it was {old}; now it is {new}.")
+        )
         return View(
             body=tr(
-                "{person} moved every date of {title}: it was {old}; now it is {new}.",
+                said,
                 person=bold(ctx.me.name),
                 title=bold(series.title),
+                day=_from_day(tr, before, since),
                 old=series_when(tr, before, key_to_time(done.old_key)),
                 new=series_when(tr, series, key_to_time(done.key)),
             ),
@@ -199,9 +226,15 @@ async def _submit_move_all(ctx: Ctx, values: dict[str, Any]) -> View:
         ).row(Button(tr.s("Open"), f"ev:o:{series.id}"))
 
     await tell_changed(ctx, series, build)
+    mine = (
+        N_("You moved {title} from {day} on to {new}.")
+        if following
+        else N_("You moved every date of {title} to {new}.")
+    )
     said = ctx.tr(
-        "You moved every date of {title} to {new}.",
+        mine,
         title=bold(series.title),
+        day=_from_day(ctx.tr, before, since),
         new=series_when(ctx.tr, series, key_to_time(done.key)),
     )
     if done.dropped:
@@ -358,6 +391,21 @@ FORMS = [
             )
         ],
         submit=_submit_move_all,
+        checked_on_submit="start",
+    ),
+    Form(
+        name="event_move_following",
+        title=N_("Move this and following dates"),
+        fields=[
+            Field(
+                "start",
+                N_(
+                    "When does this date start now? It and every later date move by as much; "
+                    "the earlier ones stay. For example: 12:00, or Thursday 12:00."
+                ),
+            )
+        ],
+        submit=_submit_move_following,
         checked_on_submit="start",
     ),
     Form(

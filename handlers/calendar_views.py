@@ -199,6 +199,7 @@ async def card_view(ctx: Ctx, occ: Occurrence, *, everyone: bool = False) -> Vie
                 Button(tr.s("Move this one"), occ_action("mv", occ)),
                 Button(tr.s("Move all"), occ_action("ma", occ)),
             )
+            view.row(Button(tr.s("Move this and following"), occ_action("mf", occ)))
             view.row(
                 Button(tr.s("Cancel this one"), occ_action("x", occ)),
                 Button(tr.s("Cancel series"), f"ev:xs:{occ.series_id}"),

@@ -1,5 +1,6 @@
-"""Changing events: move or cancel an event, a series or one occurrence of it
-(an override row, as iCalendar's RECURRENCE-ID), and edit its texts."""
+"""Changing events: move or cancel an event, a series, one occurrence of it (an
+override row, as iCalendar's RECURRENCE-ID) or one and every later one (the series
+split in two), and edit its texts."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.base import utcnow
-from models.calendar import Event, EventOccurrenceAnswer
+from models.calendar import Event, EventAttendee, EventOccurrenceAnswer
 from services.access import Actor
 from services.calendar import get_editable, get_occurrence, overrides_of
 from services.calendar_draft import check_times, event_title
@@ -60,26 +61,52 @@ async def move_series(
     their dates; a moved one keeps the time it was moved to, an unmoved one moves with
     the series (as does the pressed one, to `new_start`). Those no longer falling on a date of it (a monthly series moved off the
     31st) are dropped and counted."""
+    series, occ = await _series_and_date(session, actor, event_id, key)
+    return await _shift_series(session, series, occ, new_start, _copy(series))
+
+
+async def move_following(
+    session: AsyncSession, actor: Actor, event_id: int, key: int | None, new_start: datetime
+) -> SeriesMove:
+    """Move the date `key` of a series and every later one ("this and following"), the
+    earlier ones staying where they were: the series is split at that date. It ends
+    with the day of its last date before it; a new series, with the same rule, texts,
+    group, organiser, attendees and their answers and the same last day, holds that
+    date and the later ones, and is moved as move_series moves a series. Neither part
+    has a count of its own (a series ends on a day), so the dates in all stay as many.
+
+    The dates changed on their own (override rows: moved or cancelled) and the answers
+    for single dates go with the part their original date falls in, whatever their
+    time now: from the split on they move to the new series and then follow the move
+    as in move_series (a moved one keeps its time, a cancelled one stays cancelled, an
+    answer stays with its date); only those no longer falling on a date of the new
+    series are dropped and counted. Comments and files on the series stay with its
+    earlier part. On the series' first date nothing is left before it: the whole
+    series moves (as move_series)."""
+    series, occ = await _series_and_date(session, actor, event_id, key)
+    _shift_of(series, occ, new_start)  # refused before anything is split
+    before = _copy(series)
+    tail = await _split(session, series, occ.key)
+    if tail is not series:
+        row = occ.event if occ.event.parent_id is not None else tail
+        occ = Occurrence(row, tail.id, occ.key, occ.starts_at, occ.ends_at)
+    return await _shift_series(session, tail, occ, new_start, before)
+
+
+async def _series_and_date(
+    session: AsyncSession, actor: Actor, event_id: int, key: int | None
+) -> tuple[Event, Occurrence]:
+    """A repeating series the actor may change, and its date `key`."""
     event = await get_editable(session, actor, event_id)
     series = event if event.parent_id is None else await session.get(Event, event.parent_id)
     if series is None or series.repeat == "none":
         raise DomainError(N_("Only a repeating event has dates to move together."))
-    occ = await get_occurrence(session, actor, series.id, key)
-    zone = ZoneInfo(series.timezone)
-    was = occ.starts_at.astimezone(zone)  # as its card shows it, moved on its own or not
-    new_local = new_start.astimezone(zone)
-    if series.all_day:  # whole days: the day named
-        new_local = midnight(new_local.date(), series.timezone).astimezone(zone)
-    shift = new_local.replace(tzinfo=None) - was.replace(tzinfo=None)
-    if not shift:
-        raise DomainError(N_("Its dates already start then."))
-    days = (new_local.date() - was.date()).days
+    return series, await get_occurrence(session, actor, series.id, key)
 
-    def moved(moment: datetime, by: timedelta = shift) -> datetime:
-        local = moment.astimezone(zone).replace(tzinfo=None) + by
-        return local.replace(tzinfo=zone).astimezone(UTC)
 
-    before = Event(
+def _copy(series: Event) -> Event:
+    """The series as it is now, kept out of the session, to name it once changed."""
+    return Event(
         id=series.id,
         title=series.title,
         starts_at=series.starts_at,
@@ -90,6 +117,95 @@ async def move_series(
         repeat_until=series.repeat_until,
         timezone=series.timezone,
     )
+
+
+def _shift_of(series: Event, occ: Occurrence, new_start: datetime) -> tuple[timedelta, int]:
+    """How far (on the series' clock) and by how many days its date `occ` moves to
+    `new_start`, measured from that date's start as its card shows it."""
+    zone = ZoneInfo(series.timezone)
+    was = occ.starts_at.astimezone(zone)  # as its card shows it, moved on its own or not
+    new_local = new_start.astimezone(zone)
+    if series.all_day:  # whole days: the day named
+        new_local = midnight(new_local.date(), series.timezone).astimezone(zone)
+    shift = new_local.replace(tzinfo=None) - was.replace(tzinfo=None)
+    if not shift:
+        raise DomainError(N_("Its dates already start then."))
+    return shift, (new_local.date() - was.date()).days
+
+
+async def _split(session: AsyncSession, series: Event, key: int) -> Event:
+    """The dates of a series from its date `key` on, as a new series (see
+    move_following); the series itself when it has no date before that one."""
+    split_at = key_to_time(key)
+    earlier = list(series_starts(series, split_at - timedelta(minutes=1)))
+    if not earlier:
+        return series
+    tail = Event(
+        team_id=series.team_id,
+        group_id=series.group_id,
+        organizer_id=series.organizer_id,
+        title=series.title,
+        description=series.description,
+        place=series.place,
+        starts_at=split_at,
+        ends_at=split_at + (series.ends_at - series.starts_at),
+        all_day=series.all_day,
+        repeat=series.repeat,
+        weekdays=series.weekdays,
+        repeat_until=series.repeat_until,
+        timezone=series.timezone,
+    )
+    session.add(tail)
+    await session.flush()
+    # the earlier part ends with the last moment of its last date's day, as an end said
+    last_day = earlier[-1].astimezone(ZoneInfo(series.timezone)).date()
+    series.repeat_until = midnight(last_day + timedelta(days=1), series.timezone) - timedelta(
+        seconds=1
+    )
+    series.updated_at = tail.updated_at = utcnow()
+    people = await session.scalars(select(EventAttendee).where(EventAttendee.event_id == series.id))
+    session.add_all(
+        EventAttendee(
+            event_id=tail.id, user_id=row.user_id, status=row.status, answered_at=row.answered_at
+        )
+        for row in people
+    )
+    for row in await overrides_of(session, [series.id]):
+        if row.recurrence_id is not None and row.recurrence_id >= split_at:
+            row.parent_id = tail.id
+    # rekeyed by delete and insert (series_id is part of the key)
+    answers = list(
+        await session.scalars(
+            select(EventOccurrenceAnswer).where(
+                EventOccurrenceAnswer.series_id == series.id, EventOccurrenceAnswer.occ_key >= key
+            )
+        )
+    )
+    kept = [(a.occ_key, a.user_id, a.status, a.answered_at) for a in answers]
+    for answer in answers:
+        await session.delete(answer)
+    await session.flush()
+    session.add_all(
+        EventOccurrenceAnswer(
+            series_id=tail.id, occ_key=occ, user_id=user_id, status=status, answered_at=at
+        )
+        for occ, user_id, status, at in kept
+    )
+    await session.flush()
+    return tail
+
+
+async def _shift_series(
+    session: AsyncSession, series: Event, occ: Occurrence, new_start: datetime, before: Event
+) -> SeriesMove:
+    """move_series on a series already checked, its date `occ` moving to `new_start`."""
+    shift, days = _shift_of(series, occ, new_start)
+    zone = ZoneInfo(series.timezone)
+
+    def moved(moment: datetime, by: timedelta = shift) -> datetime:
+        local = moment.astimezone(zone).replace(tzinfo=None) + by
+        return local.replace(tzinfo=zone).astimezone(UTC)
+
     length = series.ends_at - series.starts_at
     series.starts_at, series.ends_at = moved(series.starts_at), moved(series.ends_at)
     check_times(series.starts_at, series.ends_at, all_day=series.all_day)
