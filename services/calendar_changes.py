@@ -4,6 +4,7 @@ split in two), and edit its texts."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -181,17 +182,8 @@ async def _split(session: AsyncSession, series: Event, key: int) -> Event:
             )
         )
     )
-    kept = [(a.occ_key, a.user_id, a.status, a.answered_at) for a in answers]
-    for answer in answers:
-        await session.delete(answer)
-    await session.flush()
-    session.add_all(
-        EventOccurrenceAnswer(
-            series_id=tail.id, occ_key=occ, user_id=user_id, status=status, answered_at=at
-        )
-        for occ, user_id, status, at in kept
-    )
-    await session.flush()
+    kept = [(tail.id, a.occ_key, a.user_id, a.status, a.answered_at) for a in answers]
+    await _answers_anew(session, answers, kept)
     return tail
 
 
@@ -244,18 +236,12 @@ async def _shift_series(
         row.recurrence_id = key_to_time(new_key)
         row.updated_at = series.updated_at
     # rekeyed by delete and insert: a new key may be another date's old one
-    kept = [(a.user_id, new_of[a.occ_key], a.status, a.answered_at) for a in answers]
-    for answer in answers:
-        await session.delete(answer)
-    await session.flush()
-    session.add_all(
-        EventOccurrenceAnswer(
-            series_id=series.id, occ_key=new_key, user_id=user_id, status=status, answered_at=at
-        )
-        for user_id, new_key, status, at in kept
-        if new_key in fits
-    )
-    await session.flush()
+    kept = [
+        (series.id, new_of[a.occ_key], a.user_id, a.status, a.answered_at)
+        for a in answers
+        if new_of[a.occ_key] in fits
+    ]
+    await _answers_anew(session, answers, kept)
     dropped = {k for k, new_key in new_of.items() if new_key not in fits}
     new_key = occ_key(moved(key_to_time(occ.key)))
     return SeriesMove(series, before, occ.key, new_key, len(dropped))
@@ -342,3 +328,23 @@ async def edit(
             row.title, row.place, row.description = event.title, event.place, event.description
     await session.flush()
     return event, changed
+
+
+Answer = tuple[int, int, int, str, datetime]  # series, date key, person, status, when
+
+
+async def _answers_anew(
+    session: AsyncSession, old: Sequence[EventOccurrenceAnswer], new: Iterable[Answer]
+) -> None:
+    """Per-date answers rekeyed by delete and insert: a new key may be another date's old
+    one, and the unique key would refuse an update in place."""
+    for answer in old:
+        await session.delete(answer)
+    await session.flush()
+    session.add_all(
+        EventOccurrenceAnswer(
+            series_id=series_id, occ_key=key, user_id=user_id, status=status, answered_at=at
+        )
+        for series_id, key, user_id, status, at in new
+    )
+    await session.flush()
