@@ -150,7 +150,7 @@ async def _export_list(ctx: Ctx) -> View:
     entity = entity_arg(ctx, 1)
     code_ = ctx.action_args[2] if len(ctx.action_args) > 2 else ""
     if entity == "lead":
-        from handlers.crm_leads import filter_from_code
+        from handlers.crm_lead_filter import filter_from_code
 
         data, count = await crm_export.export_csv(
             ctx.session, ctx.me, "lead", lead_filter=filter_from_code(code_), say=ctx.tr.s
