@@ -75,7 +75,6 @@ RANGES = {
         "след неделю",
     ),
 }
-MENTION = re.compile(r"(?<!\S)@([\w.\-]+)")
 
 
 def day_start(tr: Translator, moment: datetime) -> datetime:

@@ -3,7 +3,6 @@ people concerned."""
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -21,6 +20,7 @@ from handlers.core import Ctx
 from handlers.forms import Field, Form
 from handlers.i18n import N_, Translator
 from handlers.markup import Span, bold
+from handlers.people import AT_NAME
 from handlers.views import Button, View
 from models.calendar import Event
 from models.groups import Group
@@ -30,9 +30,6 @@ from services.access import Actor
 from services.calendar_parse import parse_start, parse_start_near
 from services.calendar_recur import key_to_time
 from services.errors import DomainError
-
-MENTION = re.compile(r"(?<!\S)@([\w.\-]+)")
-
 
 ANSWERED = {
     "yes": N_("{person} accepted {title}."),
@@ -262,7 +259,7 @@ async def add_comment(ctx: Ctx, event_id: int, text: str) -> View:
     event, comment = await calendar_comments.add_comment(ctx.session, ctx.me, event_id, text)
     series_id = event.parent_id or event.id
     mentioned: set[int] = set()
-    for token in MENTION.findall(text):
+    for token in AT_NAME.findall(text):
         found = await users.find_people(ctx.session, ctx.me, token, handle=True)
         if len(found) == 1:
             mentioned.add(found[0].id)

@@ -3,7 +3,6 @@ commenters, gathered while unread), one's own comment's buttons and the page of 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
 from handlers.calendar_views import comments_view, shorten
@@ -11,11 +10,10 @@ from handlers.core import Ctx
 from handlers.feed_cards import card_reply, title_of
 from handlers.i18n import N_, Translator
 from handlers.markup import Markup, bold
+from handlers.people import AT_NAME
 from handlers.views import Button, View
 from models.feed import PostComment
 from services import feed, notifications, users
-
-MENTION = re.compile(r"(?<!\S)@([\w.\-]+)")
 
 
 def comment_buttons(ctx: Ctx, comment: PostComment, label: str = "") -> list[Button]:
@@ -30,7 +28,7 @@ def comment_buttons(ctx: Ctx, comment: PostComment, label: str = "") -> list[But
 async def comment_on(ctx: Ctx, post_id: int, text: str) -> View | list[View]:
     post, comment = await feed.add_comment(ctx.session, ctx.me, post_id, text)
     mentioned: set[int] = set()
-    for token in MENTION.findall(text):
+    for token in AT_NAME.findall(text):
         found = await users.find_people(ctx.session, ctx.me, token, handle=True)
         # a mention tells only people who may read the post (it quotes the post)
         if len(found) == 1 and await feed.may_read(ctx.session, found[0], post.id):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 
 from sqlalchemy import select
@@ -15,6 +16,9 @@ from models.teams import User
 from services import users
 from services.access import get_team_user
 from services.errors import N_, DomainError
+
+# an @name in a comment: "@ivan", "@anna.k" (not "ann@mail.ru")
+AT_NAME = re.compile(r"(?<!\S)@([\w.\-]+)")
 
 # "nobody", typed where a person is asked for (an event's guests, a supervisor)
 NOBODY_WORDS = frozenset({"-", "nobody", "no one", "none", "нет", "никто", "никого", "никому"})
