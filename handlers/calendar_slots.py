@@ -8,7 +8,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from handlers.calendar import RANGES as CALENDAR_RANGES
-from handlers.calendar import announce_created, day_start, range_bounds, range_title
+from handlers.calendar import day_start, range_bounds, range_title
+from handlers.calendar_create import announce_created
 from handlers.calendar_views import span_text
 from handlers.core import Ctx, Router, pager_row
 from handlers.forms import Field, Form

@@ -110,7 +110,7 @@ def occ_action(verb: str, occ: Occurrence) -> str:
 async def card_view(ctx: Ctx, occ: Occurrence, *, everyone: bool = False) -> View:
     """An event's card as the reader sees it: their answers and their buttons.
     `everyone`: the card all in the chat of the event's group read, whoever asked (see
-    handlers.calendar.card_here): nobody's answers marked, nobody's own buttons; each
+    handlers.calendar_create.card_here): nobody's answers marked, nobody's own buttons; each
     answers for themselves there (told privately) or presses Open for their own card."""
     tr, event = ctx.tr, occ.event
     series = (
