@@ -7,6 +7,7 @@ import re
 
 from bot.app import App
 from bot.console import Console
+from handlers.views import View
 
 
 def invite_code(text: str) -> str:
@@ -45,3 +46,19 @@ class ConsoleDriver:
             if label in button_label:
                 return await self.say(str(number))
         raise AssertionError(f"no button {label!r} in:\n{self.last}")
+
+
+async def bind_room(app: App, room: str, group: str, *, by: str = "boss") -> list[View]:
+    """`/bind GROUP` sent by `by` (a console identity, named by its capitalised key) in
+    the console group chat `room`: the room becomes the group's chat."""
+    from handlers.events import ChatRef, Incoming, Sender
+
+    return await app.workspace.handle(
+        Incoming(
+            chat=ChatRef(platform="console", chat_id=room, private=False),
+            sender=Sender(external_id=by, name=by.capitalize()),
+            kind="command",
+            command="bind",
+            args=group,
+        )
+    )

@@ -16,7 +16,7 @@ from models.feed import Post
 from models.outbox import OutboxMessage
 from models.tasks import Task
 from models.teams import User
-from tests.console_driver import ConsoleDriver, invite_code
+from tests.console_driver import ConsoleDriver, bind_room, invite_code
 
 
 async def test_posts_polls_and_events_in_a_bound_chat_stay_in_the_group(
@@ -516,15 +516,7 @@ async def test_new_tasks_of_a_group_are_told_with_numbers_deadlines_and_gathered
     await anna.say("/groups new Sprint")
     await anna.say("/groups add Sprint Petr")
     ws = sqlite_app.workspace
-    await ws.handle(
-        Incoming(
-            chat=ChatRef(platform="console", chat_id="room-sprint", private=False),
-            sender=Sender(external_id="anna", name="Anna"),
-            kind="command",
-            command="bind",
-            args="Sprint",
-        )
-    )
+    await bind_room(sqlite_app, "room-sprint", "Sprint", by="anna")
 
     async def group_rows() -> list[OutboxMessage]:
         async with ws.sessionmaker() as session:

@@ -13,7 +13,7 @@ from models.calendar import Event
 from models.outbox import OutboxMessage
 from models.tasks import Task
 from services.calendar_recur import series_starts
-from tests.console_driver import ConsoleDriver, invite_code
+from tests.console_driver import ConsoleDriver, bind_room, invite_code
 from tests.test_tasks_console import a_day_of_month_past
 
 
@@ -912,20 +912,11 @@ async def test_move_all_to_a_weekday_takes_the_nearest_and_tells_the_groups_chat
     """On a Thursday's date, "Wednesday" moves a weekly series one day earlier (not six
     later); a day as far before as after is asked about. The move of the series, and of
     one date, is posted in the chat bound to the event's group."""
-    from handlers.events import ChatRef, Incoming, Sender
 
     boss, _anna, _petr = await team(sqlite_app)
     await boss.say("/groups new Dev")
     await boss.say("/groups add Dev Anna")
-    await sqlite_app.workspace.handle(
-        Incoming(
-            chat=ChatRef(platform="console", chat_id="room-dev", private=False),
-            sender=Sender(external_id="boss", name="Boss"),
-            kind="command",
-            command="bind",
-            args="Dev",
-        )
-    )
+    await bind_room(sqlite_app, "room-dev", "Dev", by="boss")
     await boss.say("/event Sync every week on thursday 10:00 #Dev")
     async with sqlite_app.workspace.sessionmaker() as session:
         (series,) = await session.scalars(select(Event))

@@ -20,7 +20,7 @@ from services import calendar, calendar_changes, calendar_ics
 from services.access import Actor
 from services.calendar_recur import expand, key_to_time, occ_key
 from services.errors import DomainError
-from tests.console_driver import ConsoleDriver
+from tests.console_driver import ConsoleDriver, bind_room
 from tests.test_calendar_e2e import group_chat_news, team
 from tests.test_calendar_services import World, maker, utc, world  # noqa: F401
 
@@ -212,20 +212,11 @@ async def test_only_the_organiser_splits_and_the_first_date_moves_the_whole_seri
     """An attendee has no such button and is refused; in Russian the organiser's button
     and question speak Russian; on the series' first date nothing is left before it, so
     the whole series moves (no second series); the group's chat hears of it once."""
-    from handlers.events import ChatRef, Incoming, Sender
 
     boss, anna, _petr = await team(sqlite_app, lang="ru")
     await boss.say("/groups new Dev")
     await boss.say("/groups add Dev Anna")
-    await sqlite_app.workspace.handle(
-        Incoming(
-            chat=ChatRef(platform="console", chat_id="room-dev", private=False),
-            sender=Sender(external_id="boss", name="Boss"),
-            kind="command",
-            command="bind",
-            args="Dev",
-        )
-    )
+    await bind_room(sqlite_app, "room-dev", "Dev", by="boss")
     first = await ten_weeks(boss, "Planning", "#Dev")
     weeks = [first + timedelta(weeks=n) for n in range(10)]
     out = await open_date(anna, weeks[2], "Planning")
