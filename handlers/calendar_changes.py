@@ -22,6 +22,7 @@ from handlers.i18n import N_, Translator
 from handlers.markup import Span, bold
 from handlers.people import AT_NAME
 from handlers.views import Button, View
+from models import db
 from models.calendar import Event
 from models.groups import Group
 from models.teams import User
@@ -264,7 +265,7 @@ async def add_comment(ctx: Ctx, event_id: int, text: str) -> View:
         if len(found) == 1:
             mentioned.add(found[0].id)
     for user_id in mentioned:
-        user = await ctx.session.get(User, user_id)
+        user = await db.get(ctx.session, User, user_id)
         if user is None:
             continue
         try:  # a mention tells only people who may see the event (it names it)

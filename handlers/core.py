@@ -13,6 +13,7 @@ from handlers.events import FileRef, Incoming
 from handlers.i18n import Translator, translator
 from handlers.markup import Markup
 from handlers.views import Button, View
+from models import db
 from models.base import utcnow
 from models.groups import Group
 from models.teams import Team, User
@@ -338,7 +339,7 @@ class Ctx:
         """
         if self.actor is not None and user_id == self.actor.user_id:
             return
-        user = await self.session.get(User, user_id)
+        user = await db.get(self.session, User, user_id)
         if user is None or not user.active or (self.actor and user.team_id != self.actor.team_id):
             return
         tr = await reader_tr(self.session, user, kind)

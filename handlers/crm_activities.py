@@ -13,6 +13,7 @@ from handlers.i18n import N_, Translator, translator
 from handlers.markup import Markup, bold, join_lines
 from handlers.tasks_input import at_working_time
 from handlers.views import Button, View
+from models import db
 from models.base import utcnow
 from models.teams import User
 from services import crm_activities, notifications
@@ -172,7 +173,7 @@ async def _submit_activity(ctx: Ctx, values: dict[str, Any]) -> View:
     act = await crm_activities.create_activity(
         ctx.session, ctx.me, entity, entity_id, values["kind"], values.get("subject") or "", due
     )
-    owner = await ctx.session.get(User, act.owner_id) if act.owner_id else None
+    owner = await db.get(ctx.session, User, act.owner_id) if act.owner_id else None
     # planned on someone else's record: it is theirs to do, and they hear of it
     other = owner if owner is not None and owner.id != ctx.me.user_id else None
     if other is not None:
@@ -199,7 +200,7 @@ async def _submit_activity(ctx: Ctx, values: dict[str, Any]) -> View:
 async def _submit_reschedule(ctx: Ctx, values: dict[str, Any]) -> View:
     due = datetime.fromisoformat(values["when"])
     act = await crm_activities.reschedule(ctx.session, ctx.me, int(values["activity_id"]), due)
-    owner = await ctx.session.get(User, act.owner_id) if act.owner_id else None
+    owner = await db.get(ctx.session, User, act.owner_id) if act.owner_id else None
     tr = translator(owner.locale, owner.timezone) if owner is not None else ctx.tr
     await remind_owner(ctx, act, tr)
     head = ctx.tr("Moved to {when}.", when=ctx.tr.when(due))

@@ -17,6 +17,7 @@ from handlers.i18n import N_, translator
 from handlers.markup import Span, bold, code, join_lines
 from handlers.people import person_field
 from handlers.views import Button, View
+from models import db
 from models.crm import CrmForm
 from services import crm_forms, notifications
 from services.errors import N_ as _N
@@ -60,7 +61,7 @@ async def forms_view(ctx: Ctx, page_no: int = 1) -> View:
 async def form_card(ctx: Ctx, form: CrmForm) -> View:
     from models.teams import User
 
-    owner = await ctx.session.get(User, form.owner_id) if form.owner_id else None
+    owner = await db.get(ctx.session, User, form.owner_id) if form.owner_id else None
     lines: list[Any] = [[Span("📝 "), bold(form.name)]]
     if ctx.services.public_url:
         lines.append(ctx.tr("Page: {url}", url=code(form_url(ctx, form))))

@@ -18,6 +18,7 @@ from handlers.groups_input import resolve_group
 from handlers.i18n import N_, Translator
 from handlers.markup import Span, bold, cut, join_lines
 from handlers.views import Attachment, Button, View
+from models import db
 from models.drive import DriveFile
 from models.groups import Group
 from models.teams import User
@@ -60,7 +61,7 @@ def item_name(tr: Translator, ref: str) -> str:
 
 async def card_view(ctx: Ctx, row: DriveFile) -> View:
     tr = ctx.tr
-    owner = await ctx.session.get(User, row.owner_id) if row.owner_id else None
+    owner = await db.get(ctx.session, User, row.owner_id) if row.owner_id else None
     lines: list[Any] = [
         [Span("📄 "), bold(row.name)],
         [Span(f"{size_text(ctx.tr, row.size)} · {row.mime}")],

@@ -13,6 +13,7 @@ from handlers.core import Ctx
 from handlers.i18n import N_, Translator
 from handlers.markup import Span, bold, join_lines
 from handlers.views import Button, View
+from models import db
 from models.feed import Post
 from models.teams import User
 from services import feed, feed_polls, inbox_center
@@ -42,7 +43,7 @@ async def only_for_author_here(ctx: Ctx, post: Post) -> bool:
 
 
 async def author_name(ctx: Ctx, post: Post) -> str:
-    user = await ctx.session.get(User, post.author_id) if post.author_id else None
+    user = await db.get(ctx.session, User, post.author_id) if post.author_id else None
     return user.name if user else "?"
 
 

@@ -15,6 +15,7 @@ from handlers.feed_polls import poll_card, results_key
 from handlers.i18n import translator
 from handlers.markup import Span, bold
 from handlers.views import Button, View
+from models import db
 from models.feed import Poll, Post
 from models.groups import Group
 from models.teams import Team, User
@@ -31,7 +32,7 @@ async def close_due_polls(session: AsyncSession, now: datetime, limit: int = 100
 
 
 async def _announce(session: AsyncSession, poll: Poll, post: Post) -> None:
-    author = await session.get(User, post.author_id) if post.author_id else None
+    author = await db.get(session, User, post.author_id) if post.author_id else None
     if author is not None:
         tr = await reader_tr(session, author, "post")
         card, controls = await poll_card(session, tr, poll, post, set())

@@ -12,6 +12,7 @@ from handlers.feed_cards import author_name, delivered_view, title_of
 from handlers.i18n import Translator
 from handlers.markup import Span, bold
 from handlers.views import Button, View
+from models import db
 from models.feed import Post
 from models.groups import GroupMember
 from models.teams import User
@@ -120,7 +121,7 @@ async def _share_task(ctx: Ctx, task_id: int, people: list[int]) -> int:
     task = await tasks.get_task(ctx.session, ctx.me, task_id)
     reached = 0
     for user_id in people:
-        user = await ctx.session.get(User, user_id)
+        user = await db.get(ctx.session, User, user_id)
         if user is None or user.team_id != ctx.me.team_id:
             continue
         try:

@@ -12,6 +12,7 @@ from handlers.forms import Field, Form
 from handlers.i18n import N_
 from handlers.markup import Span, bold, join_lines, to_plain
 from handlers.views import Button, View
+from models import db
 from models.notifications import Notification
 from services import inbox_center, notifications, notifications_settings
 from services.errors import N_ as _N
@@ -211,7 +212,7 @@ async def follow_my_quiet_hours(ctx: Ctx) -> None:
     once when it is no longer quiet."""
     from models.teams import User
 
-    user = await ctx.session.get(User, ctx.me.user_id)
+    user = await db.get(ctx.session, User, ctx.me.user_id)
     if user is not None:
         await notifications.follow_quiet_hours(ctx.session, user)
 

@@ -10,6 +10,7 @@ from handlers.core import Ctx, Router
 from handlers.i18n import N_, Translator
 from handlers.markup import bold, join_lines
 from handlers.views import Button, View
+from models import db
 from services import reminders
 from services.errors import N_ as _N
 from services.errors import DomainError
@@ -81,7 +82,7 @@ async def follow_my_zone(ctx: Ctx) -> None:
     not after the old zone's next one."""
     from models.teams import User
 
-    user = await ctx.session.get(User, ctx.me.user_id)
+    user = await db.get(ctx.session, User, ctx.me.user_id)
     if user is not None:
         await reminders.sync_rules(ctx.session, user)
 

@@ -15,6 +15,7 @@ from handlers.tasks import tell, tell_assigned
 from handlers.tasks_news import tell_group
 from handlers.tasks_views import card_view, notice, overrun_note
 from handlers.views import Button, View
+from models import db
 from models.base import utcnow
 from models.tasks import Task
 from models.teams import User
@@ -232,7 +233,7 @@ async def apply_delegate(ctx: Ctx, task_id: int, user_id: int) -> View:
     task = await tasks_flow.delegate(ctx.session, ctx.me, task_id, user_id)
     # who handed the work over no longer runs the clock on it
     timers_note = await stop_timers(ctx, task, [previous])
-    creator = await ctx.session.get(User, task.creator_id)
+    creator = await db.get(ctx.session, User, task.creator_id)
     if task.creator_id == ctx.me.user_id or creator is None:
         await tell_assigned(ctx, task, [task.responsible_id])
     else:  # handed on, not given: whose task it is stays said
@@ -245,7 +246,7 @@ async def apply_delegate(ctx: Ctx, task_id: int, user_id: int) -> View:
             person=ctx.me.name,
             creator=creator.name,
         )
-    person = await ctx.session.get(User, task.responsible_id)
+    person = await db.get(ctx.session, User, task.responsible_id)
     # the rest of the task's people (the creator first) hear who has it now
     others = [
         uid

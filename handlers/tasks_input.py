@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from handlers.core import Ctx
 from handlers.forms import person_answer
 from handlers.people import person_field
+from models import db
 from models.base import utcnow
 from models.teams import User
 from services import groups, tasks
@@ -40,7 +41,7 @@ _RELATIVE_DAY = re.compile(r"\b(?:today|tomorrow|сегодня|завтра|п�
 
 async def schedule_of_actor(ctx: Ctx) -> Schedule:
     """The actor's work schedule, else their team's, else Monday to Friday 9:00-18:00."""
-    user = await ctx.session.get(User, ctx.me.user_id)
+    user = await db.get(ctx.session, User, ctx.me.user_id)
     return await schedule_of(ctx.session, user) if user is not None else Schedule()
 
 
@@ -179,7 +180,7 @@ async def days_of(ctx: Ctx, user_id: int | None) -> tuple[Schedule, str]:
     it is their work), with their absences, their team's days off and their zone; the
     actor's own without one (or for a person not of their team)."""
     if user_id is not None and user_id != ctx.me.user_id:
-        person = await ctx.session.get(User, user_id)
+        person = await db.get(ctx.session, User, user_id)
         if person is not None and person.team_id == ctx.me.team_id:
             return await schedule_of(ctx.session, person), person.timezone
     return await schedule_of_actor(ctx), ctx.me.timezone

@@ -16,6 +16,7 @@ from handlers.tasks_input import parse_person, resolve_group
 from handlers.tasks_search import search_view
 from handlers.tasks_views import task_label
 from handlers.views import Button, View
+from models import db
 from models.groups import Group
 from models.teams import User
 from services import groups, tasks_lists, tasks_time
@@ -254,7 +255,7 @@ async def time_view(ctx: Ctx, rest: str) -> View:
 async def time_page(ctx: Ctx, user_id: int, week: bool, page_no: int) -> View:
     name, timezone = ctx.me.name, ctx.me.timezone
     if user_id != ctx.me.user_id:
-        person = await ctx.session.get(User, user_id)
+        person = await db.get(ctx.session, User, user_id)
         name = person.name if person else "?"
         timezone = person.timezone if person else timezone
     # the person's own day and week, as their timesheet counts them

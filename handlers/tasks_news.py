@@ -16,6 +16,7 @@ from handlers.i18n import N_, Translator, translator
 from handlers.markup import Markup, Span, bold, cut
 from handlers.tasks_views import notice
 from handlers.views import Button, View
+from models import db
 from models.groups import Group
 from models.tasks import Task
 from models.teams import Team, User
@@ -205,7 +206,7 @@ async def ask_to_add(ctx: Ctx, task_id: int, user_id: int) -> View:
     """The task's creator and responsible are asked to add someone its comment mentioned
     as an observer; their notice has the button that does it."""
     task = await tasks.get_task(ctx.session, ctx.me, task_id)
-    user = await ctx.session.get(User, user_id)
+    user = await db.get(ctx.session, User, user_id)
     if user is None or user.team_id != ctx.me.team_id:
         raise not_found()
     group = await ctx.session.get(Group, task.group_id) if task.group_id else None
@@ -240,7 +241,7 @@ async def ask_to_add(ctx: Ctx, task_id: int, user_id: int) -> View:
     asked = [uid for uid in deciders if uid in allowed]
     for uid in asked:
         await ctx.notify(uid, "assignment", build, ref=f"task:{task.id}")
-    names = [u.name for uid in asked if (u := await ctx.session.get(User, uid)) is not None]
+    names = [u.name for uid in asked if (u := await db.get(ctx.session, User, uid)) is not None]
     if not names:
         return View(
             body=ctx.tr(

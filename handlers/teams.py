@@ -23,6 +23,7 @@ from handlers.timeman_days_off import WORDS as DAYS_OFF_WORDS
 from handlers.timeman_days_off import days_off_command
 from handlers.users_link import link_here
 from handlers.views import Button, View
+from models import db
 from models.base import utcnow
 from models.teams import Team, User
 from services import groups, teams, teams_invites, teams_links, users
@@ -95,7 +96,7 @@ async def start(ctx: Ctx) -> list[View]:
                     )
                 )
             ]
-        user = await ctx.session.get(User, ctx.actor.user_id)
+        user = await db.get(ctx.session, User, ctx.actor.user_id)
         if user is not None and user.created_at > utcnow() - timedelta(minutes=1):
             # joined just now, on first contact (a Slack workspace is a team): a welcome
             team = await ctx.session.get(Team, ctx.actor.team_id)

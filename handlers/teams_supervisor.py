@@ -8,6 +8,7 @@ from handlers.core import Ctx
 from handlers.markup import bold
 from handlers.people import nobody_said, person_field
 from handlers.views import View
+from models import db
 from models.teams import User
 from services import users
 from services.errors import N_, DomainError
@@ -33,7 +34,7 @@ async def set_from_text(ctx: Ctx, text: str) -> View:
     person_id = await person_field(ctx, names[0])
     supervisor_id = await person_field(ctx, names[1])
     user = await users.set_supervisor(ctx.session, ctx.me, person_id, supervisor_id)
-    supervisor = await ctx.session.get(User, supervisor_id)
+    supervisor = await db.get(ctx.session, User, supervisor_id)
     assert supervisor is not None  # set_supervisor found them
     return View(
         body=ctx.tr(

@@ -10,6 +10,7 @@ from handlers.forms import Field, Form
 from handlers.i18n import N_, Translator
 from handlers.markup import Span, bold, join_lines
 from handlers.views import Button, View
+from models import db
 from models.base import utcnow
 from models.teams import User
 from models.timeman import DailyReport, Violation, WorkDay
@@ -70,7 +71,7 @@ def _date(tr: Translator, day: WorkDay) -> str:
 
 
 async def report_view(ctx: Ctx, day_id: int) -> View:
-    user = await ctx.session.get(User, ctx.me.user_id)
+    user = await db.get(ctx.session, User, ctx.me.user_id)
     day = await ctx.session.get(WorkDay, day_id)
     if user is None or day is None or day.user_id != user.id:
         raise not_found()
@@ -173,7 +174,7 @@ async def _send(ctx: Ctx, report_id: int) -> View:
     day = await ctx.session.get(WorkDay, report.day_id)
     assert day is not None
     author = ctx.me.name
-    user = await ctx.session.get(User, ctx.me.user_id)
+    user = await db.get(ctx.session, User, ctx.me.user_id)
     assert user is not None
     facts = await timeman_reports.day_facts(ctx.session, user, day, utcnow())
 
@@ -318,6 +319,6 @@ router.form(
 async def today_command(ctx: Ctx) -> View:
     from handlers.timeman_today import my_day_view
 
-    user = await ctx.session.get(User, ctx.me.user_id)
+    user = await db.get(ctx.session, User, ctx.me.user_id)
     assert user is not None
     return await my_day_view(ctx.session, user, ctx.tr, utcnow())

@@ -10,6 +10,7 @@ from handlers.core import Ctx, Router, pager_row
 from handlers.markup import Span, bold, join_lines
 from handlers.timeman_report import review_card
 from handlers.views import Button, View
+from models import db
 from models.base import utcnow
 from models.teams import User
 from models.timeman import WorkDay
@@ -23,7 +24,7 @@ ORDER = 63
 async def history_view(ctx: Ctx, page_no: int, user_id: int | None = None) -> View:
     """A person's corrections: the reader's own, or (as supervisor or admin) someone's,
     their times as that person's clock read them."""
-    person = await ctx.session.get(User, user_id or ctx.me.user_id)
+    person = await db.get(ctx.session, User, user_id or ctx.me.user_id)
     if person is None:
         raise not_found()
     page = await timeman_corrections.corrections(
@@ -89,7 +90,7 @@ async def reports_view(ctx: Ctx, page_no: int) -> View:
 async def open_report(ctx: Ctx, report_id: int) -> View:
     """A report sent to the reader, with Confirm and Comment."""
     report = await timeman_reports.get_report(ctx.session, ctx.me, report_id)
-    author = await ctx.session.get(User, report.user_id)
+    author = await db.get(ctx.session, User, report.user_id)
     day = await ctx.session.get(WorkDay, report.day_id)
     if author is None or day is None or author.id == ctx.me.user_id or report.sent_at is None:
         raise not_found()

@@ -132,9 +132,7 @@ async def insert_now(session: AsyncSession, row: Any) -> None:
         session.add(row)
         await session.flush()
         return
-    if session.new or session.dirty or session.deleted:
-        await session.flush()  # as autoflush would: rows it may refer to go first
-    connection_ = await connection(session)
+    connection_ = await core(session)  # flushed first: rows it may refer to go first
     returning_id = "id" in table.c and "id" not in values
     result = await connection_.execute(_insert_of(table, returning_id), values)
     if returning_id:
@@ -175,16 +173,64 @@ class unit_of_work:  # noqa: N801  (used as a function: `async with unit_of_work
 
 async def get(session: AsyncSession, model: type[T], ident: Any) -> T | None:
     """session.get, answered without a greenlet round when the unit of work holds the
-    object loaded already (the actor's own row, a task just made): AsyncSession.get
-    costs tens of microseconds even when no statement is needed."""
+    object loaded already (a task just made), or its row read as columns (`remember`:
+    the actor's own): AsyncSession.get costs tens of microseconds even when no
+    statement is needed."""
     # the identity map's key of a class mapped without inheritance, as
     # Mapper.identity_key_from_primary_key makes it (orm.util.identity_key inspects the
     # class on every call)
     key = (model, ident if isinstance(ident, tuple) else (ident,), None)
     found = session.sync_session.identity_map.get(key)
-    if found is not None and not inspect(found).expired_attributes:
-        return cast(T, found)
+    if found is not None:
+        if not inspect(found).expired_attributes:
+            return cast(T, found)
+    else:
+        remembered = session.info.get(_REMEMBERED)
+        values = remembered.pop(key, None) if remembered else None
+        if values is not None:
+            row = attach(session, model, values)
+            # the identity map holds objects weakly: this one stays for the unit of
+            # work, so what is changed on it is what a later get() finds
+            session.info.setdefault(_PINNED, []).append(row)
+            return row
     return await session.get(model, ident)
+
+
+_REMEMBERED, _PINNED = "remembered_rows", "pinned"
+
+
+def remember(session: AsyncSession, model: type[Any], values: dict[str, Any]) -> None:
+    """A row read as columns (every column, by attribute name) that `get` makes an
+    object of if it is asked for in this unit of work: the actor's own row is read on
+    every update, and mostly not needed as an object (making one costs more than the
+    statement). Valid while the unit of work has not changed that row other than
+    through its object (no Core UPDATE of it in between)."""
+    mapper = inspect(model)
+    key = (model, tuple(values[column.key] for column in mapper.primary_key), None)
+    session.info.setdefault(_REMEMBERED, {})[key] = values
+    if model not in _FORGETTING:  # once per class
+        _FORGETTING.add(model)
+        event.listen(model, "load", _forget_loaded)
+
+
+_FORGETTING: set[type[Any]] = set()
+
+
+def _forget_loaded(target: Any, context: Any) -> None:
+    """A query loaded the object of a remembered row: from now on the object is what
+    counts (it may be changed, flushed and dropped before `get` is asked)."""
+    remembered = context.session.info.get(_REMEMBERED)
+    if remembered:
+        remembered.pop(inspect(target).key, None)
+
+
+async def core(session: AsyncSession) -> AsyncConnection:
+    """The connection of the session's transaction for a Core statement, after what the
+    session holds unwritten is flushed, as autoflush does before an ORM query: the ORM
+    execution path costs more than the statement on the hot path."""
+    if session.new or session.dirty or session.deleted:
+        await session.flush()
+    return await connection(session)
 
 
 def attach(session: AsyncSession, model: type[T], values: dict[str, Any]) -> T:

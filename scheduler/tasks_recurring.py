@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from handlers.core import reader_tr
 from handlers.tasks_views import notice
+from models import db
 from models.base import utcnow
 from models.teams import User
 from services import notifications, tasks, tasks_repeat
@@ -26,7 +27,7 @@ async def spawn_recurring(
     async with sessionmaker() as session, session.begin():
         created = await tasks_repeat.spawn_due(session, now)
         for task in created:
-            user = await session.get(User, task.responsible_id)
+            user = await db.get(session, User, task.responsible_id)
             if user is None or not await tasks.who_may_see(session, task, [user.id]):
                 continue  # removed, or an extranet member out of the task's group
             tr = await reader_tr(session, user, "assignment", now)  # "tomorrow 10:00"

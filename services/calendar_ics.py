@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import delete, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from models import db
 from models.base import utcnow
 from models.calendar import CalendarFeedToken, Event, EventAttendee, EventOccurrenceAnswer
 from models.groups import Group, GroupMember
@@ -423,7 +424,7 @@ async def by_token(session: AsyncSession, token: str) -> tuple[Actor, int | None
     ).scalar_one_or_none()
     if row is None:
         return None
-    user = await session.get(User, row.user_id)
+    user = await db.get(session, User, row.user_id)
     if user is None or not user.active:
         return None
     return Actor.of(user), row.group_id

@@ -20,6 +20,7 @@ from sqlalchemy import ColumnElement, Select, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from models import db
 from models.crm import (
     CrmActivity,
     CrmCompany,
@@ -252,7 +253,7 @@ class Scope:
 
 
 async def department_ids(session: AsyncSession, actor: Actor) -> set[int]:
-    me = await session.get(User, actor.user_id)
+    me = await db.get(session, User, actor.user_id)
     ids = {actor.user_id}
     conditions = [User.supervisor_id == actor.user_id]
     if me is not None and me.supervisor_id is not None:

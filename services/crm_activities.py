@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from models import db
 from models.base import utcnow
 from models.crm import CrmActivity
 from models.notifications import Notification
@@ -83,7 +84,7 @@ async def remind(session: AsyncSession, activity: CrmActivity, payload: dict[str
     """Queue the reminder for the activity's owner, 15 minutes before its time."""
     if activity.owner_id is None or activity.done:
         return
-    user = await session.get(User, activity.owner_id)
+    user = await db.get(session, User, activity.owner_id)
     if user is None:
         return
     due = remind_at(activity)

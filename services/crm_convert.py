@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from models import db
 from models.crm import CrmContact, CrmLead, CrmNote
 from models.teams import User
 from services.access import Actor
@@ -127,7 +128,7 @@ async def _responsible(session: AsyncSession, actor: Actor, lead: CrmLead) -> Ac
     """The lead's responsible person as an actor (the converter where there is none)."""
     if lead.owner_id is None or lead.owner_id == actor.user_id:
         return actor
-    user = await session.get(User, lead.owner_id)
+    user = await db.get(session, User, lead.owner_id)
     if user is None or user.team_id != actor.team_id or not user.active:
         return actor
     return Actor.of(user)

@@ -21,6 +21,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from models import db
 from models.base import utcnow
 from models.crm import CrmForm, CrmFormSend, CrmLead, CrmNote
 from models.teams import Team, User
@@ -220,7 +221,7 @@ async def _claim(session: AsyncSession, form: CrmForm, keys: Sequence[str]) -> C
 async def _taker(session: AsyncSession, form: CrmForm) -> User | None:
     """Who gets the lead: the form's responsible, or the team's first admin."""
     if form.owner_id is not None:
-        owner = await session.get(User, form.owner_id)
+        owner = await db.get(session, User, form.owner_id)
         if owner is not None and owner.active and owner.role != "extranet":
             return owner
     return (

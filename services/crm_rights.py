@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from models import db
 from models.teams import User
 from services.access import Actor
 from services.crm import get_visible, user_names
@@ -49,12 +50,12 @@ async def supervisors_of(session: AsyncSession, user_id: int) -> set[int]:
     """Everyone above the person in the chain of supervisors (no circle is allowed,
     and none would loop here)."""
     chain: set[int] = set()
-    cursor = await session.get(User, user_id)
+    cursor = await db.get(session, User, user_id)
     while cursor is not None and cursor.supervisor_id is not None:
         if cursor.supervisor_id in chain or cursor.supervisor_id == user_id:
             break
         chain.add(cursor.supervisor_id)
-        cursor = await session.get(User, cursor.supervisor_id)
+        cursor = await db.get(session, User, cursor.supervisor_id)
     return chain
 
 

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from models import db
 from models.base import utcnow
 from models.notifications import Notification, NotificationSettings
 from models.teams import User
@@ -66,7 +67,7 @@ async def take_due_digests(session: AsyncSession, now: datetime | None = None) -
         period = DIGEST_PERIOD.get(prefs.digest)
         if period is None:
             continue
-        user = await session.get(User, prefs.user_id)
+        user = await db.get(session, User, prefs.user_id)
         if user is None or not user.active:
             continue
         if not _digest_due(prefs, period, user.timezone, now):

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import and_, delete, inspect, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from models import db
 from models.base import utcnow
 from models.db import insert_for
 from models.reminders import ReminderFired, ReminderRule, ReminderSettings
@@ -128,7 +129,7 @@ async def sync_rules(session: AsyncSession, user: User, now: datetime | None = N
 
 
 async def set_rule_active(session: AsyncSession, actor: Actor, kind: str, active: bool) -> None:
-    user = await session.get(User, actor.user_id)
+    user = await db.get(session, User, actor.user_id)
     assert user is not None
     if kind not in kinds_of(user):
         raise DomainError(N_("There is no such reminder."))
@@ -142,7 +143,7 @@ async def set_rule_active(session: AsyncSession, actor: Actor, kind: str, active
 
 
 async def rules_of(session: AsyncSession, actor: Actor) -> list[ReminderRule]:
-    user = await session.get(User, actor.user_id)
+    user = await db.get(session, User, actor.user_id)
     assert user is not None
     await sync_rules(session, user)
     rows = await session.execute(
@@ -348,7 +349,7 @@ async def deadline_hits(
     schedules: dict[int, timeman.Schedule] = {}
     for task_id, title, deadline, responsible_id in rows:
         if responsible_id not in users:
-            users[responsible_id] = await session.get(User, responsible_id)
+            users[responsible_id] = await db.get(session, User, responsible_id)
             prefs[responsible_id] = await session.get(ReminderSettings, responsible_id)
         user = users[responsible_id]
         if user is None or not user.active:

@@ -32,6 +32,7 @@ import structlog
 from sqlalchemy import Select, and_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from models import db
 from models.outbox import STALE, OutboxMessage
 from models.teams import User
 from services import timeman_reports
@@ -158,7 +159,7 @@ async def _closed_rows(session: AsyncSession, rows: Sequence[OutboxMessage]) -> 
             by_user.setdefault(row.user_id, []).append(row)
     out: set[int] = set()
     for user_id, mine in by_user.items():
-        user = await session.get(User, user_id)
+        user = await db.get(session, User, user_id)
         if user is None or not user.active:  # someone off the team opens nothing of it
             continue  # (the dispatcher sends them nothing anyway)
         closed = await closed_refs(session, Actor.of(user), [str(r.payload["ref"]) for r in mine])

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from models import db
 from models.base import utcnow
 from models.teams import User
 from services.access import Actor
@@ -46,7 +47,7 @@ async def due_window(
     if due == "today":
         first, days = today, 1
     else:
-        user = await session.get(User, actor.user_id)
+        user = await db.get(session, User, actor.user_id)
         schedule = await schedule_of(session, user) if user is not None else Schedule()
         first, days = week_start(today, schedule), 7
         if due == "nextweek":

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from models import db
 from models.base import utcnow
 from models.groups import Group
 from models.tasks import Task, TaskDependency, TaskMember
@@ -144,7 +145,7 @@ async def delegate(session: AsyncSession, actor: Actor, task_id: int, user_id: i
         )
     )
     # the one who handed it over keeps an eye on it, unless they left the team
-    handed = await session.get(User, previous)
+    handed = await db.get(session, User, previous)
     if (
         handed is not None
         and handed.active
@@ -221,7 +222,7 @@ async def _on_a_workday(
     so its weekday is the one they meant; in a zone hours away (the responsible's) a
     Friday evening is already Saturday, and a one-day move would become three.
     A deadline someone set by hand stays."""
-    person = await session.get(User, task.creator_id)
+    person = await db.get(session, User, task.creator_id)
     zone = ZoneInfo(person.timezone if person is not None else "UTC")
     local = moment.astimezone(zone)
     weekday = local.weekday()
@@ -326,7 +327,7 @@ async def _proposed_deadline(session: AsyncSession, succ: Task, after: datetime)
     """A deadline for a task that starts when another is due (`after`): the responsible's
     next working day after that one, at the deadline's own time of day when it falls in
     their working hours, else at the end of their working day (never in the night)."""
-    person = await session.get(User, succ.responsible_id)
+    person = await db.get(session, User, succ.responsible_id)
     schedule = await schedule_of(session, person) if person is not None else Schedule()
     zone = person.timezone if person is not None else "UTC"
     deadline = succ.deadline or after

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from models import db
 from models.base import utcnow
 from models.tasks import ChecklistItem, Task, TaskMember, TaskRecurrence
 from models.teams import User
@@ -137,7 +138,7 @@ async def zone_of(session: AsyncSession, actor: Actor, task: Task) -> str:
     """The zone a task's repeat keeps its days and time of day in: its responsible's
     (their working day: "every weekday at 10:00" is their 10:00 on their weekdays,
     whoever set it), the actor's when it has none."""
-    responsible = await session.get(User, task.responsible_id) if task.responsible_id else None
+    responsible = await db.get(session, User, task.responsible_id) if task.responsible_id else None
     return responsible.timezone if responsible is not None else actor.timezone
 
 
@@ -206,7 +207,7 @@ async def set_recurrence(
     if task.deadline is not None and previous_occurrence(rule, task.deadline) == task.deadline:
         # due at the rule's moment ("the weekly report, Mondays at 10"): so is each copy,
         # made ahead of it, not at it (born overdue, with no reminder before it)
-        responsible = await session.get(User, task.responsible_id)
+        responsible = await db.get(session, User, task.responsible_id)
         schedule = await schedule_of(session, responsible) if responsible else Schedule()
         rule.lead_minutes = lead_minutes(rule, rule.next_at, schedule, rule.timezone)
         rule.next_at = max(made_at(rule, rule.next_at), now or utcnow())

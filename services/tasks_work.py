@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import bindparam, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from models import db
 from models.base import utcnow
 from models.tasks import (
     ChecklistItem,
@@ -176,7 +177,7 @@ async def get_comment(
     if comment is None:
         raise not_found()
     task = await get_task(session, actor, comment.task_id)
-    author = await session.get(User, comment.author_id)
+    author = await db.get(session, User, comment.author_id)
     return task, comment, author.name if author is not None else ""
 
 

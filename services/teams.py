@@ -5,13 +5,13 @@ services.teams_removal."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models.db import attach
+from models.db import attach, core, remember
 from models.dialogs import DialogState
 from models.teams import Identity, Role, Team, User
 from services import dialogs
@@ -51,18 +51,21 @@ async def resolve_actor(session: AsyncSession, platform: str, external_id: str) 
     return found.actor if found is not None else None
 
 
-# built once, run for every incoming event
+# built once, run for every incoming event: Core, the person's row as columns (see
+# models.db.remember), and the dialog's columns: most updates come with no dialog
+# open, and loading objects costs more than the query
+_USER_COLUMNS = tuple(User.__table__.c)
+_USER_KEYS = tuple(User.__mapper__.get_property_by_column(c).key for c in _USER_COLUMNS)
 _IDENTITY = (
-    select(User, Identity.active, Identity.chat_id, Identity.profile_pending)
+    select(*_USER_COLUMNS, Identity.active, Identity.chat_id, Identity.profile_pending)
     .join(Identity, Identity.user_id == User.id)
     .where(
         Identity.platform == bindparam("platform"),
         Identity.external_id == bindparam("external_id"),
     )
 )
-# the dialog's columns, not its object: most updates come with no dialog open, and
-# loading a second entity costs a tenth of the query (models.db.attach makes the object)
 _DIALOG_COLUMNS = tuple(DialogState.__table__.c)
+_DIALOG_KEYS = tuple(c.key for c in _DIALOG_COLUMNS)
 _IDENTITY_AND_DIALOG = _IDENTITY.add_columns(*_DIALOG_COLUMNS).outerjoin(
     DialogState,
     (DialogState.platform == bindparam("platform"))
@@ -84,32 +87,35 @@ async def resolve_identity(
 
     With `in_chat`, the same query reads the person's open dialog in that chat, so
     the unit of work knows it (services.dialogs) without asking again."""
-    row: Any
+    connection = await core(session)
+    params = {"platform": platform, "external_id": external_id}
     if in_chat is None:
-        row = (
-            await session.execute(_IDENTITY, {"platform": platform, "external_id": external_id})
-        ).one_or_none()
+        row = (await connection.execute(_IDENTITY, params)).one_or_none()
     else:
-        row = (
-            await session.execute(
-                _IDENTITY_AND_DIALOG,
-                {"platform": platform, "external_id": external_id, "chat_id": in_chat},
-            )
-        ).one_or_none()
+        params["chat_id"] = in_chat
+        row = (await connection.execute(_IDENTITY_AND_DIALOG, params)).one_or_none()
     if row is None:
         return None
-    user, identity_active, chat_id, pending = row[0], row[1], row[2], row[3]
-    if not user.active:
+    width = len(_USER_KEYS)
+    user = dict(zip(_USER_KEYS, row[:width], strict=True))
+    if not user["active"]:
         return None
-    pinned = session.info.setdefault("pinned", [])
-    # the identity map holds rows weakly: keep the actor's row for the whole unit of
-    # work, so later look-ups of the same person (session.get) need no query
-    pinned.append(user)
+    identity_active, chat_id, pending = row[width], row[width + 1], row[width + 2]
+    # later look-ups of the same person (models.db.get) make the object of this row
+    remember(session, User, user)
     if in_chat is not None:
-        values = dict(zip((c.key for c in _DIALOG_COLUMNS), row[4:], strict=True))
+        values = dict(zip(_DIALOG_KEYS, row[width + 3 :], strict=True))
         state = attach(session, DialogState, values) if values["platform"] is not None else None
         dialogs.loaded(session, (platform, in_chat, external_id), state)
-    return Found(Actor.of(user), (not identity_active) or chat_id is None, bool(pending))
+    actor = Actor(
+        user_id=user["id"],
+        team_id=user["team_id"],
+        role=user["role"],
+        name=user["name"],
+        locale=user["locale"],
+        timezone=user["timezone"],
+    )
+    return Found(actor, (not identity_active) or chat_id is None, bool(pending))
 
 
 async def removed_from(session: AsyncSession, platform: str, external_id: str) -> str | None:

@@ -12,7 +12,7 @@ from datetime import timedelta
 from sqlalchemy import delete, exists, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import load_all
+from models import db, load_all
 from models.base import Base, utcnow
 from models.groups import GroupMember
 from models.teams import Identity, LinkCode, Role, Team, User
@@ -152,7 +152,7 @@ async def link_account(session: AsyncSession, code: str, account: Account) -> Us
         raise DomainError(
             N_("This link code is not valid or has expired. Ask for a new one with /me link.")
         )
-    user = await session.get(User, row.user_id)
+    user = await db.get(session, User, row.user_id)
     await session.delete(row)  # used once, whatever comes of it
     await session.flush()
     if user is None or not user.active:
@@ -187,7 +187,7 @@ async def link_account(session: AsyncSession, code: str, account: Account) -> Us
         )
         await session.flush()
         return user
-    before = await session.get(User, identity.user_id)
+    before = await db.get(session, User, identity.user_id)
     if before is not None:
         if await _keeps_account(session, before):
             elsewhere = await session.get(Team, before.team_id)

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Select, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from models import db
 from models.calendar import Event
 from models.groups import Group, GroupMember
 from models.outbox import OutboxMessage
@@ -122,7 +123,7 @@ async def restore_member(session: AsyncSession, actor: Actor, user_id: int) -> U
     """An admin brings back someone removed, as an employee (or the extranet member
     they were, without groups: add them to one)."""
     require_admin(actor)
-    user = await session.get(User, user_id)
+    user = await db.get(session, User, user_id)
     if user is None or user.team_id != actor.team_id:
         raise not_found()
     if user.active:

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from models import db
 from models.base import utcnow
 from models.teams import User
 from models.timeman import DailyReport, DayCorrection, Violation, WorkDay
@@ -103,7 +104,7 @@ def clean_reason(reason: str) -> str:
 
 async def _me(session: AsyncSession, actor: Actor) -> User:
     require_staff(actor)
-    user = await session.get(User, actor.user_id)
+    user = await db.get(session, User, actor.user_id)
     if user is None:
         raise not_found()
     return user

@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from models import db
 from models.base import utcnow
 from models.teams import User
 from models.timeman import DailyReport, DayCorrection, WorkDay
@@ -104,7 +105,7 @@ async def review_correction(
     row = await session.get(DayCorrection, correction_id)
     if row is None or row.team_id != actor.team_id:
         raise not_found()
-    person = await session.get(User, row.user_id)
+    person = await db.get(session, User, row.user_id)
     assert person is not None
     if not (actor.is_admin or person.supervisor_id == actor.user_id) or person.id == actor.user_id:
         raise forbidden()
@@ -150,7 +151,7 @@ async def reviewers_of(session: AsyncSession, user_id: int) -> list[User]:
     boss = await supervisor_of(session, user_id)
     if boss is not None:
         return [boss]
-    user = await session.get(User, user_id)
+    user = await db.get(session, User, user_id)
     if user is None:
         return []
     admins = await session.execute(
@@ -184,8 +185,8 @@ async def _recheck_violations(session: AsyncSession, user: User, day: WorkDay) -
 
 
 async def supervisor_of(session: AsyncSession, user_id: int) -> User | None:
-    user = await session.get(User, user_id)
+    user = await db.get(session, User, user_id)
     if user is None or user.supervisor_id is None:
         return None
-    boss = await session.get(User, user.supervisor_id)
+    boss = await db.get(session, User, user.supervisor_id)
     return boss if boss is not None and boss.active else None

@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from models import db
 from models.base import utcnow
 from models.teams import User
 from models.timeman import Absence, DailyReport, WorkDay
@@ -137,7 +138,7 @@ async def get_report(session: AsyncSession, actor: Actor, report_id: int) -> Dai
         raise not_found()
     if row.user_id == actor.user_id or actor.is_admin:
         return row
-    author = await session.get(User, row.user_id)
+    author = await db.get(session, User, row.user_id)
     if author is not None and author.supervisor_id == actor.user_id:
         return row
     if row.supervisor_id == actor.user_id:
@@ -210,7 +211,7 @@ async def review_report(
     elif not confirm:
         raise DomainError(N_("Please type a value, or press Cancel."))
     row.reviewed_at = now or utcnow()
-    author = await session.get(User, row.user_id)
+    author = await db.get(session, User, row.user_id)
     assert author is not None
     await session.flush()
     return row, author

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from models import db
 from models.groups import Group, GroupMember
 from models.teams import Identity, User
 from services.access import Actor, get_team_user, visible_groups, visible_people
@@ -20,9 +21,9 @@ NAME_MAX = 200
 
 
 async def me(session: AsyncSession, actor: Actor) -> tuple[User, User | None]:
-    user = await session.get(User, actor.user_id)
+    user = await db.get(session, User, actor.user_id)
     assert user is not None
-    supervisor = await session.get(User, user.supervisor_id) if user.supervisor_id else None
+    supervisor = await db.get(session, User, user.supervisor_id) if user.supervisor_id else None
     return user, supervisor
 
 
@@ -250,7 +251,7 @@ async def set_supervisor(
             if cursor.supervisor_id in seen:
                 raise DomainError(N_("That would make a circle of supervisors."))
             seen.add(cursor.id)
-            cursor = await session.get(User, cursor.supervisor_id)
+            cursor = await db.get(session, User, cursor.supervisor_id)
         user.supervisor_id = supervisor.id
     await session.flush()
     return user

@@ -149,3 +149,52 @@ async def test_connection_is_asked_once_a_transaction(engine: AsyncEngine) -> No
             second = await db.connection(s)
             assert (await second.execute(select(1))).scalar_one() == 1
             assert second.sync_connection is (await s.connection()).sync_connection
+
+
+async def test_a_remembered_row_becomes_an_object_only_when_asked(engine: AsyncEngine) -> None:
+    """The actor's row is read as columns on every update (teams.resolve_identity):
+    get() makes its object from those without a query, once, and the object is what
+    counts afterwards; a query that loads the row itself wins over the remembered one."""
+    from models import db
+    from models.teams import User
+
+    maker = create_sessionmaker(engine)
+    async with maker() as s, s.begin():
+        actor = await teams.create_team(s, Newcomer(platform="console", external_id="r", name="R"))
+    statements, stop = watch(engine)
+    try:
+        async with maker() as s, s.begin():
+            found = await teams.resolve_identity(s, "console", "r")
+            assert found is not None and found.actor == actor
+            assert statements == ["SELECT"] and not s.identity_map  # no object made
+            user = await db.get(s, User, actor.user_id)
+            assert user is not None and user.name == "R" and statements == ["SELECT"]
+            user.name = "Renamed"
+            del user  # dropped by the code that changed it: the unit keeps it
+            again = await db.get(s, User, actor.user_id)
+            assert again is not None and again.name == "Renamed" and statements == ["SELECT"]
+        async with maker() as s, s.begin():
+            await teams.resolve_identity(s, "console", "r")
+            loaded = (await s.execute(select(User).where(User.id == actor.user_id))).scalar_one()
+            loaded.name = "Loaded"
+            await s.flush()
+            del loaded  # flushed and dropped: the remembered row is stale now
+            s.expunge_all()
+            before = len(statements)
+            fresh = await db.get(s, User, actor.user_id)
+            assert fresh is not None and fresh.name == "Loaded"
+            assert statements[before:] == ["SELECT"]  # read again, not the stale row
+    finally:
+        stop()
+
+
+async def test_core_flushes_what_the_session_holds_first(engine: AsyncEngine) -> None:
+    from models import db
+
+    maker = create_sessionmaker(engine)
+    async with maker() as s, s.begin():
+        s.add(InboxKey(platform="p", key="pending", created_at=utcnow()))
+        connection = await db.core(s)
+        keys = (await connection.execute(select(InboxKey.key))).scalars().all()
+        assert keys == ["pending"]  # as an ORM query would have seen it
+        assert connection is await db.connection(s)
