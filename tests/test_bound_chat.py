@@ -366,8 +366,8 @@ async def test_archiving_and_restoring_a_group_is_told_to_its_members_and_chat(
         told = [(name, to_plain(View.from_dict(payload).body)) for name, payload in rows.all()]
     boris = [text for name, text in told if name == "Boris" and "архив" in text]
     chat = [text for name, text in told if name is None]
-    assert len(boris) == 2 and "отправил(а) группу Design в архив" in boris[0], told
-    assert "вернул(а) группу Design из архива" in boris[1], told
+    assert len(boris) == 2 and "Anna: группа Design отправлена в архив" in boris[0], told
+    assert "Anna: группа Design возвращена из архива" in boris[1], told
     assert chat == [
         "Anna archived the group Design: the project is over. Its tasks, events and files "
         "stay in /tasks, /events and /drive, to read: nothing can be added to them or "

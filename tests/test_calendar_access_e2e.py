@@ -88,11 +88,11 @@ async def test_removing_a_contractor_names_the_tasks_left_in_their_hands(
     await boss.say("/task Сверстать главную до пятницы @Kontr #Сайт")
     out = await boss.say("/groups remove Сайт @Kontr")
     assert "Kontr больше не в группе Сайт." in out and "вышел" not in out, out
-    assert "За ним(ней) осталась 1 открытая задача группы: #1 Сверстать главную" in out, out
+    assert "За этим человеком осталась 1 открытая задача группы: #1 Сверстать главную" in out, out
     out = await boss.press("#1 Сверстать главную")
     assert "ответственный Kontr" in out and "Делегировать" in out, out
     out = await kontr.say("/tasks")
-    assert "Boss исключил(а) вас из группы Сайт." in out, out
+    assert "Boss: вы исключены из группы Сайт." in out, out
 
 
 async def test_a_contractor_asked_onto_a_second_group_joins_it_with_the_invite(

@@ -833,7 +833,7 @@ async def test_moving_every_date_of_a_series_keeps_its_answers_in_russian(
         )
     assert len(moved_notices) == 1, notices
     assert (
-        "перенёс(ла) все даты события «Планёрка»: было 11:30–12:30, каждую неделю: пн, ср; "
+        "все даты события «Планёрка» перенесены — было 11:30–12:30, каждую неделю: пн, ср; "
         "теперь 12:00–13:00, каждую неделю: вт, чт." in moved_notices[0]
     ), moved_notices  # in Anna's zone
     # every queued reminder is for a Tuesday or a Thursday at 10:00 Moscow, none for

@@ -239,7 +239,7 @@ async def test_only_the_organiser_splits_and_the_first_date_moves_the_whole_seri
     async with sqlite_app.workspace.sessionmaker() as s:
         assert len(list(await s.scalars(select(Event)))) == 1
     news = [n for n in await group_chat_news(sqlite_app) if "начиная с" in n]
-    assert len(news) == 1 and news[0].startswith("Boss перенёс(ла) даты события «Planning»"), news
+    assert len(news) == 1 and news[0].startswith("Boss: даты события «Planning» начиная с"), news
 
 
 async def test_a_date_changed_on_its_own_that_no_longer_falls_on_the_new_part_is_dropped(

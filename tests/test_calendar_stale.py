@@ -54,7 +54,7 @@ async def test_a_cancelled_event_refuses_its_old_buttons_in_russian(sqlite_app: 
     await boss.press("Да, отменить")
     out = await petr.press("Принять")
     assert "Это событие отменено." in out
-    assert "🔔 Boss отменил(а) событие «Планёрка»." in out  # the notice of the cancel came along
+    assert "🔔 Boss: событие «Планёрка» отменено." in out  # the notice of the cancel came along
 
 
 async def test_a_queued_reminder_is_worded_for_the_day_it_arrives(sqlite_app: App) -> None:

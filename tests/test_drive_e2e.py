@@ -240,7 +240,7 @@ async def test_deleting_a_file_asks_first_tells_its_owner_and_removes_the_copy(
     assert "Deleted contract.pdf." in out
     assert list(store.rglob("*contract.pdf")) == []  # the stored copy went with it
     out = await anna.say("/drive")
-    assert "Файлы (0)" in out and "Lena удалил(а) ваш файл contract.pdf." in out, out
+    assert "Файлы (0)" in out and "Lena: ваш файл contract.pdf удалён." in out, out
 
 
 async def test_a_file_sent_in_reply_to_a_post_is_kept(sqlite_app: App, tmp_path: Path) -> None:

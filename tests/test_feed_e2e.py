@@ -608,13 +608,13 @@ async def test_the_author_hears_when_a_closed_groups_post_is_shared_outside_it(
     await boss.say("/groups add Board @Anna")
     await boss.say("/groups new Audit")
     await boss.say("/groups add Audit @Petr")
-    told = "поделился(ась) вашим постом"
+    told = "делится вашим постом"
 
     await anna.say("/post #Board Layoffs next week, keep it quiet")
     assert "Shared with 1 person." in await boss.say("/share post 1 @Petr")
     out = await anna.say("/feed")
     assert (
-        "Boss поделился(ась) вашим постом «Layoffs next week, keep it quiet» из закрытой "
+        "Boss делится вашим постом «Layoffs next week, keep it quiet» из закрытой "
         "группы Board. Теперь его видят: Petr." in out
     ), out
     await anna.say("/post #Board Bonuses are cut")

@@ -151,7 +151,7 @@ async def test_task_flow_in_russian(sqlite_app: App) -> None:
     assert "Позвонить Иванову" in out and "завтра" in out and "15:00" in out
     assert "ответственный Пётр" in out
     out = await petr.say("/tasks")
-    assert "Иван поставил(а) вам задачу." in out
+    assert "Иван: вам поставлена задача." in out
     assert "Задачи — Делаю (1)" in out
     out = await petr.press("Позвонить Иванову")
     out = await petr.press("Начать")
@@ -1786,7 +1786,7 @@ async def test_several_people_are_added_to_a_task_in_one_command(sqlite_app: App
     out = await anna.say("/task 1 наблюдать @Глеб, @Жанна")
     assert "Наблюдатели: Глеб, Жанна" in out, out
     out = await team["Жанна"].say("/inbox")
-    assert "Анна добавил(а) вас наблюдателем." in out, out
+    assert "Анна: вы добавлены в наблюдатели." in out, out
 
 
 async def test_mentions_that_notify_nobody_are_said_and_an_unseen_person_can_be_asked_for(
@@ -1800,7 +1800,7 @@ async def test_mentions_that_notify_nobody_are_said_and_an_unseen_person_can_be_
     assert "@Ктото: в команде нет никого с таким именем, уведомление не отправлено." in out, out
     assert "mail.ru" not in out.split("#1.", 1)[1], out  # an e-mail is no mention
     out = await gleb.say("/inbox")
-    assert "Анна упомянул(а) вас" in out, out  # "@Глебу": Глеб, in the dative
+    assert "Вас упомянули в комментарии. Анна:" in out, out  # "@Глебу": Глеб, in the dative
     # an observer may not add people: whom he mentions, the deciders are asked to add
     await anna.say("/task 1 наблюдать @Глеб")
     out = await gleb.say("/task 1 комментарий @Егор подключись")
@@ -1818,8 +1818,8 @@ async def test_a_delegated_task_is_said_to_be_handed_on_not_given(sqlite_app: Ap
     await team["Анна"].say("/task Медиаплан @Борис")
     await team["Борис"].say("/task 1 передать @Дарья")
     out = await team["Дарья"].say("/inbox")
-    assert "Борис передал(а) вам задачу; постановщик — Анна." in out, out
-    assert "Борис поставил(а) вам задачу" not in out, out
+    assert "Борис: вам передана задача, постановщик — Анна." in out, out
+    assert "Борис: вам поставлена задача" not in out, out
 
 
 async def test_tasks_are_found_by_words_and_completed_ones_listed(sqlite_app: App) -> None:
@@ -2000,7 +2000,7 @@ async def test_notices_name_the_task_the_old_deadline_and_a_new_title(sqlite_app
     await boss.say("/groups new Маркетинг")
     await boss.say("/task Подготовить медиаплан 04.12 18:00 @Борис #Маркетинг")
     out = await anna.say("/inbox")
-    assert "Анна поставил(а) вам задачу. #1 · срок" in out and "· группа Маркетинг" in out, out
+    assert "Анна: вам поставлена задача. #1 · срок" in out and "· группа Маркетинг" in out, out
     await boss.say("/task 1 срок 11.12 18:00")
     await boss.say("/task 1 название Подготовить медиаплан на январь")
     out = await anna.say("/task 1")

@@ -139,7 +139,7 @@ async def test_notifications_reach_the_private_chat_and_403_deactivates(
         before = len(anna.replies())
         assert await dispatcher.drain() == 2  # removed from the group, then added again
         told = [c.text for c in anna.replies()[before:]]
-        assert "исключил(а) вас" in told[0] and "добавил(а) вас" in told[1], told
+        assert "вы исключены из группы" in told[0] and "вы добавлены в группу" in told[1], told
 
 
 async def test_csv_import_through_a_telegram_document(sqlite_url: str, fake: FakeTelegram) -> None:

@@ -197,11 +197,11 @@ async def test_day_cycle_and_report_in_russian(sqlite_app: App) -> None:
     assert "Отчёт отправлен: Босс." in out
 
     out = await boss.say("/day")
-    assert "🔔 Анна отправил(а) ежедневный отчёт:" in out
+    assert "🔔 Ежедневный отчёт — Анна:" in out
     out = await boss.press("Подтвердить")
     assert "Отчёт сотрудника Анна подтверждён." in out
     out = await anna.say("/timesheet")
-    assert "Босс подтвердил(а) ваш отчёт" in out
+    assert "Босс: ваш отчёт за" in out
     assert "Табель" in out and "за 1 день" in out
     out = await anna.say("/away до 31.12 отпуск")
     assert "Вы отсутствуете до" in out
@@ -281,7 +281,7 @@ async def test_a_changed_schedule_is_told_to_the_supervisor_or_the_person(
     out = await anna.say("/day schedule mon-fri 10:00-19:00")
     assert "Work schedule of Anna saved" in out and "changed" not in out, out
     out = await olga.say("/day")
-    assert out.count("Anna изменил(а) свой график работы.") == 1, out
+    assert out.count("Anna: личный график работы изменён.") == 1, out
     assert "Теперь: пн, вт, ср, чт, пт, 10:00–19:00" in out, out
     assert "Было: пн, вт, ср, чт, пт, 09:00–18:00" in out, out
     out = await olga.press("График работы")
@@ -302,7 +302,7 @@ async def test_a_changed_schedule_is_told_to_the_supervisor_or_the_person(
     assert "Was: Mon, Tue, Wed, Thu, Fri, 10:00–19:00" in out, out
     out = await anna.press("Work schedule")
     assert "Mon, Tue, Wed, Thu, 09:00–18:00" in out, out
-    assert "изменил" not in await olga.say("/day")  # the admin's change: Anna is told
+    assert "график работы изменён" not in await olga.say("/day")  # the admin's change: Anna is told
 
 
 def zone_at(hour: int) -> str:
@@ -385,7 +385,7 @@ async def test_a_team_schedule_change_is_told_to_those_it_changes(sqlite_app: Ap
     out = await anna.press("Work schedule")
     assert "22:00–06:00" in out, out
     out = await petr.say("/day")
-    assert out.count("Boss изменил(а) график работы команды, по которому работаете вы.") == 1
+    assert out.count("Boss: изменён график работы команды, по которому работаете вы.") == 1
     assert "Теперь: пн, вт, ср, чт, пт, 22:00–06:00" in out, out
     assert "changed" not in await olga.say("/day")  # her own schedule stays
     assert "changed" not in await boss.say("/day")
