@@ -9,6 +9,8 @@ from typing import Any
 
 from handlers.calendar_changes import FORMS, add_comment, answer_view, cancel_view
 from handlers.calendar_create import card_here, create_from_text
+from handlers.calendar_following import FORMS as FOLLOWING_FORMS
+from handlers.calendar_following import cancel_following_question, cancel_following_view
 from handlers.calendar_input import event_forms
 from handlers.calendar_reminders import queue_event_reminders
 from handlers.calendar_views import (
@@ -314,6 +316,16 @@ async def events_action(ctx: Ctx) -> Any:
     if verb == "ed":
         await calendar.get_editable(ctx.session, ctx.me, event_id)
         return await ctx.start_form("event_edit", {"event_id": event_id})
+    if verb == "ef":  # the texts of this date and every later one: the series split there
+        await calendar.get_editable(ctx.session, ctx.me, event_id)
+        return await ctx.start_form(
+            "event_edit_following", {"event_id": event_id, "key": _key(ctx, 2)}
+        )
+    if verb == "xf":  # this date and every later one: asked once, it cannot be undone
+        await calendar.get_editable(ctx.session, ctx.me, event_id)
+        return await cancel_following_question(ctx, event_id, _key(ctx, 2))
+    if verb == "xfy":
+        return await cancel_following_view(ctx, event_id, _key(ctx, 2))
     if verb == "xs":  # the whole event or series: asked once, it cannot be undone
         event = await calendar.get_editable(ctx.session, ctx.me, event_id)
         view = View(
@@ -357,6 +369,7 @@ async def _submit_group(ctx: Ctx, values: dict[str, Any]) -> Any:
 
 for _form in [
     *FORMS,
+    *FOLLOWING_FORMS,
     *event_forms(_submit_line, _submit_people),
     group_question("event_group", N_("New event"), _submit_group),
 ]:

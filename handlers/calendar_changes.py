@@ -3,6 +3,7 @@ people concerned."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -91,12 +92,22 @@ async def answer_view(ctx: Ctx, event_id: int, status: str, key: int | None = No
     return view
 
 
-async def tell_changed(ctx: Ctx, event: Event, build: Any, *, in_chats: bool = True) -> None:
-    """A move, a cancellation or an edit is told to the event's people, each in their own
-    language and zone, and (`in_chats`) posted in the chats bound to its group
-    (everyone's notice, in the team's), as a group's new task or post is; not in the
-    chat it was typed in, which shows it, nor for an archived group."""
-    for user_id in await calendar_answers.people_to_tell(ctx.session, event):
+async def tell_changed(
+    ctx: Ctx,
+    event: Event,
+    build: Any,
+    *,
+    in_chats: bool = True,
+    people: Sequence[int] | None = None,
+) -> None:
+    """A move, a cancellation or an edit is told to the event's people (or to `people`,
+    found before the change), each in their own language and zone, and (`in_chats`)
+    posted in the chats bound to its group (everyone's notice, in the team's), as a
+    group's new task or post is; not in the chat it was typed in, which shows it, nor
+    for an archived group."""
+    if people is None:
+        people = await calendar_answers.people_to_tell(ctx.session, event)
+    for user_id in people:
         await ctx.notify(user_id, "event", build, ref=f"event:{event.parent_id or event.id}")
     group = await ctx.session.get(Group, event.group_id) if in_chats and event.group_id else None
     if group is not None and not group.archived:
@@ -182,7 +193,7 @@ async def _submit_move_following(ctx: Ctx, values: dict[str, Any]) -> View:
     return await _move_dates(ctx, values, following=True)
 
 
-def _from_day(tr: Translator, event: Event, start: datetime) -> str:
+def from_day(tr: Translator, event: Event, start: datetime) -> str:
     """The day a date starts on, in the reader's zone (an all-day one's, the same for all)."""
     zone = ZoneInfo(event.timezone) if event.all_day else tr.zone()
     return tr.on_day(start.astimezone(zone).date())
@@ -216,7 +227,7 @@ async def _move_dates(ctx: Ctx, values: dict[str, Any], *, following: bool) -> V
                 said,
                 person=bold(ctx.me.name),
                 title=bold(series.title),
-                day=_from_day(tr, before, since),
+                day=from_day(tr, before, since),
                 old=series_when(tr, before, key_to_time(done.old_key)),
                 new=series_when(tr, series, key_to_time(done.key)),
             ),
@@ -232,7 +243,7 @@ async def _move_dates(ctx: Ctx, values: dict[str, Any], *, following: bool) -> V
     said = ctx.tr(
         mine,
         title=bold(series.title),
-        day=_from_day(ctx.tr, before, since),
+        day=from_day(ctx.tr, before, since),
         new=series_when(ctx.tr, series, key_to_time(done.key)),
     )
     if done.dropped:
@@ -326,9 +337,8 @@ async def _submit_edit(ctx: Ctx, values: dict[str, Any]) -> View:
         description=values.get("description"),
     )
     if changed:
-        if {"title", "place"} & set(changed):  # the queued reminders name both
+        if NAMED & set(changed):  # the queued reminders name both
             await queue_reminders(ctx, event, drop=True)
-        names = {"title": N_("title"), "place": N_("place"), "description": N_("description")}
 
         def build(tr: Translator) -> View:
             return View(
@@ -336,38 +346,44 @@ async def _submit_edit(ctx: Ctx, values: dict[str, Any]) -> View:
                     "{person} changed {title}: {what}.",
                     person=bold(ctx.me.name),
                     title=bold(event.title),
-                    what=", ".join(tr.s(names[c]) for c in changed),
+                    what=changed_fields(tr, changed),
                 ),
                 ref=f"event:{event.id}",
             ).row(Button(tr.s("Open"), f"ev:o:{event.id}"))
 
         # the chats hear of what their notices showed, not of a new description
-        await tell_changed(ctx, event, build, in_chats=bool({"title", "place"} & set(changed)))
+        await tell_changed(ctx, event, build, in_chats=bool(NAMED & set(changed)))
     return await card_view(ctx, await calendar.get_occurrence(ctx.session, ctx.me, event.id, None))
 
 
-FORMS = [
-    Form(
-        name="event_edit",
-        title=N_("Edit the event"),
-        fields=[
-            Field("title", N_("New title? Skip to keep it."), optional=True, max_length=200),
-            Field(
-                "place",
-                N_("New place or link? Skip to keep it, - to clear it."),
-                _keep_or_clear,
-                optional=True,
-            ),
-            Field(
-                "description",
-                N_("New description? Skip to keep it, - to clear it."),
-                _keep_or_clear,
-                optional=True,
-                multiline=True,
-            ),
-        ],
-        submit=_submit_edit,
+FIELD_NAMES = {"title": N_("title"), "place": N_("place"), "description": N_("description")}
+NAMED = {"title", "place"}  # the texts queued reminders and the chats' notices show
+
+
+def changed_fields(tr: Translator, changed: Sequence[str]) -> str:
+    return ", ".join(tr.s(FIELD_NAMES[c]) for c in changed)
+
+
+# an event's texts, asked by the edit of a series and of a date and the later ones
+EDIT_FIELDS = [
+    Field("title", N_("New title? Skip to keep it."), optional=True, max_length=200),
+    Field(
+        "place",
+        N_("New place or link? Skip to keep it, - to clear it."),
+        _keep_or_clear,
+        optional=True,
     ),
+    Field(
+        "description",
+        N_("New description? Skip to keep it, - to clear it."),
+        _keep_or_clear,
+        optional=True,
+        multiline=True,
+    ),
+]
+
+FORMS = [
+    Form(name="event_edit", title=N_("Edit the event"), fields=EDIT_FIELDS, submit=_submit_edit),
     Form(
         name="event_move",
         title=N_("Move the event"),

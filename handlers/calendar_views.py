@@ -204,12 +204,17 @@ async def card_view(ctx: Ctx, occ: Occurrence, *, everyone: bool = False) -> Vie
                 Button(tr.s("Cancel this one"), occ_action("x", occ)),
                 Button(tr.s("Cancel series"), f"ev:xs:{occ.series_id}"),
             )
+            view.row(Button(tr.s("Cancel this and following"), occ_action("xf", occ)))
+            view.row(
+                Button(tr.s("Edit"), f"ev:ed:{occ.series_id}"),
+                Button(tr.s("Edit this and following"), occ_action("ef", occ)),
+            )
         else:
             view.row(
                 Button(tr.s("Move"), occ_action("mv", occ)),
                 Button(tr.s("Cancel event"), f"ev:xs:{occ.series_id}"),
             )
-        view.row(Button(tr.s("Edit"), f"ev:ed:{occ.series_id}"))
+            view.row(Button(tr.s("Edit"), f"ev:ed:{occ.series_id}"))
     return view
 
 

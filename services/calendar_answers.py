@@ -161,9 +161,13 @@ async def answers_of(
     return out
 
 
-async def people_to_tell(session: AsyncSession, event: Event) -> list[int]:
+async def people_to_tell(
+    session: AsyncSession, event: Event, since: int | None = None
+) -> list[int]:
     """Attendees (and the organiser) of an event's series; for one occurrence (an
-    override row) their answers for that occurrence count over the series'."""
+    override row) their answers for that occurrence count over the series'; for a
+    series' date `since` (a key) and the later ones, the answers for earlier dates do
+    not count."""
     series_id = event.parent_id or event.id
     query = select(EventAttendee.user_id).where(
         EventAttendee.event_id == series_id, EventAttendee.status != "no"
@@ -174,6 +178,8 @@ async def people_to_tell(session: AsyncSession, event: Event) -> list[int]:
         some = select(EventOccurrenceAnswer.user_id).where(
             EventOccurrenceAnswer.series_id == series_id, EventOccurrenceAnswer.status != "no"
         )
+        if since is not None:
+            some = some.where(EventOccurrenceAnswer.occ_key >= since)
         ids |= set((await session.execute(some)).scalars())
     if event.parent_id is not None and event.recurrence_id is not None:
         key = occ_key(event.recurrence_id)

@@ -1,6 +1,7 @@
 """Changing events: move or cancel an event, a series, one occurrence of it (an
 override row, as iCalendar's RECURRENCE-ID) or one and every later one (the series
-split in two), and edit its texts."""
+split in two, or cut short), and edit its texts (or those of one date and every later
+one)."""
 
 from __future__ import annotations
 
@@ -87,21 +88,71 @@ async def move_following(
     series, occ = await _series_and_date(session, actor, event_id, key)
     _shift_of(series, occ, new_start)  # refused before anything is split
     before = _copy(series)
-    tail = await _split(session, series, occ.key)
+    tail = await _split(session, series, occ.key) or series
     if tail is not series:
         row = occ.event if occ.event.parent_id is not None else tail
         occ = Occurrence(row, tail.id, occ.key, occ.starts_at, occ.ends_at)
     return await _shift_series(session, tail, occ, new_start, before)
 
 
+async def cancel_following(
+    session: AsyncSession, actor: Actor, event_id: int, key: int | None
+) -> Event:
+    """Cancel the date `key` of a series and every later one ("this and following"), the
+    earlier ones staying: the series ends with the day of its last date before it, as
+    move_following splits it, and nothing follows. The later dates' own changes
+    (override rows) and the answers for them go. On the series' first date nothing is
+    left before it: the whole series is cancelled (as cancel). Returns the series."""
+    series, occ = await _series_and_date(session, actor, event_id, key)
+    if await _split(session, series, occ.key, keep=False) is None:
+        series.cancelled = True
+        series.updated_at = utcnow()
+        await session.flush()
+    return series
+
+
+@dataclass(frozen=True, slots=True)
+class SeriesEdit:
+    series: Event  # the series holding the pressed date and the later ones, edited
+    before: Event  # the series as it was (a copy kept out of the session)
+    changed: list[str]  # the names of the fields that changed; none: nothing was split
+
+
+async def edit_following(
+    session: AsyncSession,
+    actor: Actor,
+    event_id: int,
+    key: int | None,
+    *,
+    title: str | None = None,
+    place: str | None = None,
+    description: str | None = None,
+) -> SeriesEdit:
+    """Change the title, place or description of the date `key` of a series and of every
+    later one ("this and following"): the series is split there as move_following
+    splits it (the dates changed on their own and the answers for single dates go with
+    their part) and the new series, with its dates changed on their own, takes the new
+    texts. On the series' first date the whole series is edited (as edit); when nothing
+    changes, nothing is split."""
+    series, occ = await _series_and_date(session, actor, event_id, key)
+    before = _copy(series)
+    texts = _new_texts(series, title, place, description)
+    if not texts:
+        return SeriesEdit(series, before, [])
+    tail = await _split(session, series, occ.key) or series
+    await _set_texts(session, tail, texts)
+    return SeriesEdit(tail, before, list(texts))
+
+
 async def _series_and_date(
     session: AsyncSession, actor: Actor, event_id: int, key: int | None
 ) -> tuple[Event, Occurrence]:
-    """A repeating series the actor may change, and its date `key`."""
+    """A repeating series the actor may change, and its date `key` (the next one when
+    none is given)."""
     event = await get_editable(session, actor, event_id)
     series = event if event.parent_id is None else await session.get(Event, event.parent_id)
     if series is None or series.repeat == "none":
-        raise DomainError(N_("Only a repeating event has dates to move together."))
+        raise DomainError(N_("Only a repeating event has dates that follow one another."))
     return series, await get_occurrence(session, actor, series.id, key)
 
 
@@ -134,13 +185,50 @@ def _shift_of(series: Event, occ: Occurrence, new_start: datetime) -> tuple[time
     return shift, (new_local.date() - was.date()).days
 
 
-async def _split(session: AsyncSession, series: Event, key: int) -> Event:
-    """The dates of a series from its date `key` on, as a new series (see
-    move_following); the series itself when it has no date before that one."""
+async def _split(
+    session: AsyncSession, series: Event, key: int, *, keep: bool = True
+) -> Event | None:
+    """Cut a series before its date `key`: it ends with the day of its last date before
+    that one. That date and the later ones, with their own changes (override rows) and
+    answers, become a new series, returned (see move_following); or (not `keep`) they
+    go, their changes and answers with them (see cancel_following), and the series is
+    returned. None, and nothing changed, when the series has no date before that one."""
     split_at = key_to_time(key)
     earlier = list(series_starts(series, split_at - timedelta(minutes=1)))
     if not earlier:
-        return series
+        return None
+    # the earlier part ends with the last moment of its last date's day, as an end said
+    last_day = earlier[-1].astimezone(ZoneInfo(series.timezone)).date()
+    end = midnight(last_day + timedelta(days=1), series.timezone) - timedelta(seconds=1)
+    series.updated_at = utcnow()
+    tail = await _tail(session, series, split_at) if keep else None  # to the series' end
+    series.repeat_until = end
+    for row in await overrides_of(session, [series.id]):
+        if row.recurrence_id is not None and row.recurrence_id >= split_at:
+            if tail is None:
+                await session.delete(row)
+            else:
+                row.parent_id = tail.id
+    # rekeyed by delete and insert (series_id is part of the key)
+    answers = list(
+        await session.scalars(
+            select(EventOccurrenceAnswer).where(
+                EventOccurrenceAnswer.series_id == series.id, EventOccurrenceAnswer.occ_key >= key
+            )
+        )
+    )
+    kept = (
+        []
+        if tail is None
+        else [(tail.id, a.occ_key, a.user_id, a.status, a.answered_at) for a in answers]
+    )
+    await _answers_anew(session, answers, kept)
+    return tail or series
+
+
+async def _tail(session: AsyncSession, series: Event, split_at: datetime) -> Event:
+    """A new series like `series` (its rule, texts, group, organiser, attendees and their
+    answers, its last day) starting at `split_at`."""
     tail = Event(
         team_id=series.team_id,
         group_id=series.group_id,
@@ -158,12 +246,7 @@ async def _split(session: AsyncSession, series: Event, key: int) -> Event:
     )
     session.add(tail)
     await session.flush()
-    # the earlier part ends with the last moment of its last date's day, as an end said
-    last_day = earlier[-1].astimezone(ZoneInfo(series.timezone)).date()
-    series.repeat_until = midnight(last_day + timedelta(days=1), series.timezone) - timedelta(
-        seconds=1
-    )
-    series.updated_at = tail.updated_at = utcnow()
+    tail.updated_at = series.updated_at
     people = await session.scalars(select(EventAttendee).where(EventAttendee.event_id == series.id))
     session.add_all(
         EventAttendee(
@@ -171,19 +254,6 @@ async def _split(session: AsyncSession, series: Event, key: int) -> Event:
         )
         for row in people
     )
-    for row in await overrides_of(session, [series.id]):
-        if row.recurrence_id is not None and row.recurrence_id >= split_at:
-            row.parent_id = tail.id
-    # rekeyed by delete and insert (series_id is part of the key)
-    answers = list(
-        await session.scalars(
-            select(EventOccurrenceAnswer).where(
-                EventOccurrenceAnswer.series_id == series.id, EventOccurrenceAnswer.occ_key >= key
-            )
-        )
-    )
-    kept = [(tail.id, a.occ_key, a.user_id, a.status, a.answered_at) for a in answers]
-    await _answers_anew(session, answers, kept)
     return tail
 
 
@@ -309,25 +379,38 @@ async def edit(
     event = await get_editable(session, actor, event_id)
     if event.parent_id is not None:
         event = await session.get(Event, event.parent_id) or event
-    changed: list[str] = []
+    texts = _new_texts(event, title, place, description)
+    if texts:
+        await _set_texts(session, event, texts)
+    return event, list(texts)
+
+
+def _new_texts(
+    event: Event, title: str | None, place: str | None, description: str | None
+) -> dict[str, str]:
+    """The texts given (None: kept) that differ from the event's, as they are kept."""
+    texts: dict[str, str] = {}
     if title is not None:
         title = event_title(title)
-        if title != event.title:
-            event.title, changed = title, [*changed, "title"]
+    if title is not None and title != event.title:
+        texts["title"] = title
     if place is not None:
         place = " ".join(place.split())[:300]  # one line, as the one-line /event keeps it
     if place is not None and place != event.place:
-        event.place, changed = place, [*changed, "place"]
+        texts["place"] = place
     if description is not None and description.strip()[:4000] != event.description:
-        event.description = description.strip()[:4000]
-        changed.append("description")
-    if changed:
-        event.updated_at = utcnow()
-        overrides = await overrides_of(session, [event.id])
-        for row in overrides:  # single changed occurrences follow the series' texts
-            row.title, row.place, row.description = event.title, event.place, event.description
+        texts["description"] = description.strip()[:4000]
+    return texts
+
+
+async def _set_texts(session: AsyncSession, series: Event, texts: dict[str, str]) -> None:
+    """A series takes new texts, and so do its dates changed on their own."""
+    for name, value in texts.items():
+        setattr(series, name, value)
+    series.updated_at = utcnow()
+    for row in await overrides_of(session, [series.id]):
+        row.title, row.place, row.description = series.title, series.place, series.description
     await session.flush()
-    return event, changed
 
 
 Answer = tuple[int, int, int, str, datetime]  # series, date key, person, status, when
