@@ -218,8 +218,8 @@ async def test_on_the_first_date_the_whole_series_is_edited_or_cancelled(
         (series,) = await s.scalars(select(Event))
     assert series.cancelled and series.repeat_until.astimezone(ZONE).date() == weeks[9]
     news = await group_chat_news(sqlite_app)
-    assert len([n for n in news if "изменил(а) даты события «Planning»" in n]) == 1, news
-    assert len([n for n in news if "отменил(а) событие «Planning 2»" in n]) == 1, news
+    assert len([n for n in news if "Boss: даты события «Planning» начиная с" in n]) == 1, news
+    assert len([n for n in news if ": событие «Planning 2» отменено" in n]) == 1, news
 
 
 async def test_reminders_follow_the_cut_and_the_edit(sqlite_app: App) -> None:
