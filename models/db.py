@@ -7,13 +7,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
-from sqlalchemy import Table, event, inspect
+from sqlalchemy import Table, bindparam, event, inspect
 from sqlalchemy.dialects import registry
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
-    AsyncConnection,
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
@@ -21,6 +20,7 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.orm import make_transient_to_detached
 
+from models.hot import HotStatement
 from models.sqlite_inline import WriteGate
 
 T = TypeVar("T")
@@ -101,8 +101,12 @@ def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]
 
 
 @functools.cache
-def _insert_of(table: Table, returning_id: bool) -> Any:
-    return table.insert().returning(table.c.id) if returning_id else table.insert()
+def _insert_of(table: Table, returning_id: bool) -> HotStatement:
+    """Every column a value (but an integer id the database gives), as insert_now
+    passes them."""
+    columns = [c for c in table.columns if not (returning_id and c.key == "id")]
+    statement = table.insert().values({c: bindparam(c.key, type_=c.type) for c in columns})
+    return HotStatement(statement.returning(table.c.id) if returning_id else statement)
 
 
 async def insert_now(session: AsyncSession, row: Any) -> None:
@@ -132,11 +136,11 @@ async def insert_now(session: AsyncSession, row: Any) -> None:
         session.add(row)
         await session.flush()
         return
-    connection_ = await core(session)  # flushed first: rows it may refer to go first
     returning_id = "id" in table.c and "id" not in values
-    result = await connection_.execute(_insert_of(table, returning_id), values)
+    # flushed first (models.hot.core): rows it may refer to go first
+    returned = await _insert_of(table, returning_id).rows(session, values)
     if returning_id:
-        row.id = result.scalar_one()
+        (row.id,) = returned[0]
     make_transient_to_detached(row)
     session.add(row)
 
@@ -224,15 +228,6 @@ def _forget_loaded(target: Any, context: Any) -> None:
         remembered.pop(inspect(target).key, None)
 
 
-async def core(session: AsyncSession) -> AsyncConnection:
-    """The connection of the session's transaction for a Core statement, after what the
-    session holds unwritten is flushed, as autoflush does before an ORM query: the ORM
-    execution path costs more than the statement on the hot path."""
-    if session.new or session.dirty or session.deleted:
-        await session.flush()
-    return await connection(session)
-
-
 def attach(session: AsyncSession, model: type[T], values: dict[str, Any]) -> T:
     """The object of a row read as columns, kept in the session as if the ORM had
     loaded it (the one already there, if the unit of work holds it). `values` has
@@ -246,15 +241,3 @@ def attach(session: AsyncSession, model: type[T], values: dict[str, Any]) -> T:
     make_transient_to_detached(row)
     session.add(row)
     return row
-
-
-async def connection(session: AsyncSession) -> AsyncConnection:
-    """session.connection(), the same for the rest of its transaction: asked once, kept
-    (each ask costs a greenlet round; Core statements of the hot path share it)."""
-    transaction = session.sync_session.get_transaction()
-    held = session.info.get("connection")
-    if held is not None and transaction is not None and held[0] is transaction:
-        return cast(AsyncConnection, held[1])
-    found = await session.connection()
-    session.info["connection"] = (session.sync_session.get_transaction(), found)
-    return found

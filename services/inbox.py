@@ -7,9 +7,9 @@ from typing import Any
 from sqlalchemy import bindparam
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import db
 from models.base import utcnow
 from models.db import insert_for
+from models.hot import HotStatement
 from models.outbox import InboxKey
 
 
@@ -23,7 +23,7 @@ def _insert(dialect: str) -> Any:
 
 
 # built once: every update runs this statement, and building it cost more than running it
-_INSERTS = {name: _insert(name) for name in ("postgresql", "sqlite")}
+_INSERTS = {name: HotStatement(_insert(name)) for name in ("postgresql", "sqlite")}
 
 
 async def first_delivery(session: AsyncSession, platform: str, key: str) -> bool:
@@ -33,8 +33,5 @@ async def first_delivery(session: AsyncSession, platform: str, key: str) -> bool
     waits for the first transaction and then inserts nothing.
     """
     dialect = session.get_bind().dialect.name
-    connection = await db.connection(session)
-    result = await connection.execute(
-        _INSERTS[dialect], {"platform": platform, "key": key, "at": utcnow()}
-    )
-    return bool(result.rowcount)
+    params = {"platform": platform, "key": key, "at": utcnow()}
+    return bool(await _INSERTS[dialect].rowcount(session, params))

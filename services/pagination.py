@@ -10,7 +10,7 @@ from sqlalchemy import ColumnElement, Select, bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import QueryableAttribute
 
-from models import db
+from models.hot import HotStatement
 
 T = TypeVar("T")
 
@@ -55,7 +55,7 @@ class Prepared:
 
     query: Select  # type: ignore[type-arg]  # the list, ordered
     paged: Select  # type: ignore[type-arg]  # one page of it, the total riding along
-    columns: bool = False  # it selects columns only, no entities (it may run as Core)
+    hot: HotStatement | None = None  # `paged`, when it selects columns only (no entities)
 
     def counted(self) -> Select:  # type: ignore[type-arg]
         """Its total alone (a page past the end has no row to carry it)."""
@@ -68,13 +68,15 @@ PAGE_LIMIT, PAGE_OFFSET = "page_limit", "page_offset"
 def prepare(query: Select) -> Prepared:  # type: ignore[type-arg]
     limit: Any = bindparam(PAGE_LIMIT)
     offset: Any = bindparam(PAGE_OFFSET)
+    paged = query.add_columns(_counted(query)).limit(limit).offset(offset)
+    columns_only = all(
+        isinstance(said["expr"], ColumnElement | QueryableAttribute)
+        for said in query.column_descriptions
+    )
     return Prepared(
         query=query,
-        paged=query.add_columns(_counted(query)).limit(limit).offset(offset),
-        columns=all(
-            isinstance(said["expr"], ColumnElement | QueryableAttribute)
-            for said in query.column_descriptions
-        ),
+        paged=paged,
+        hot=HotStatement(paged) if columns_only else None,
     )
 
 
@@ -94,19 +96,21 @@ async def _rows_and_total(
     """
     page = max(1, page)
     at = {**params, PAGE_LIMIT: per_page, PAGE_OFFSET: (page - 1) * per_page}
-    # a query of columns runs as Core (models.db.core): the ORM's execution path costs
-    # more than the statement; one selecting entities needs it to make the objects
-    run: Any = await db.core(session) if prepared.columns else session
-    rows = (await run.execute(prepared.paged, at)).all()
+    # a list of columns runs on the driver's cursor (models.hot): SQLAlchemy's execution
+    # path costs more than the statement; one selecting entities needs it for the objects
+    if prepared.hot is not None:
+        rows: Sequence[Any] = await prepared.hot.rows(session, at)
+    else:
+        rows = (await session.execute(prepared.paged, at)).all()
     if rows:
         total = int(rows[0][-1])
         return [tuple(row)[:-1] for row in rows], page, clamp_page(page, total, per_page)[1], total
     if page == 1:
         return [], 1, 1, 0
-    total = int(await run.scalar(prepared.counted(), params) or 0)
+    total = int(await session.scalar(prepared.counted(), params) or 0)
     page, pages = clamp_page(page, total, per_page)
     query = prepared.query.limit(per_page).offset((page - 1) * per_page)
-    rows = (await run.execute(query, params)).all()
+    rows = (await session.execute(query, params)).all()
     return [tuple(row) for row in rows], page, pages, total
 
 

@@ -11,8 +11,9 @@ from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models.db import attach, core, remember
+from models.db import attach, remember
 from models.dialogs import DialogState
+from models.hot import HotStatement
 from models.teams import Identity, Role, Team, User
 from services import dialogs
 from services.access import Actor, get_team_user, require_admin
@@ -74,6 +75,10 @@ _IDENTITY_AND_DIALOG = _IDENTITY.add_columns(*_DIALOG_COLUMNS).outerjoin(
 )
 
 
+_HOT_IDENTITY = HotStatement(_IDENTITY)
+_HOT_IDENTITY_AND_DIALOG = HotStatement(_IDENTITY_AND_DIALOG)
+
+
 class Found(NamedTuple):
     actor: Actor
     stale: bool  # the identity needs refreshing: switched off after a 403, or no DM known
@@ -87,15 +92,15 @@ async def resolve_identity(
 
     With `in_chat`, the same query reads the person's open dialog in that chat, so
     the unit of work knows it (services.dialogs) without asking again."""
-    connection = await core(session)
     params = {"platform": platform, "external_id": external_id}
     if in_chat is None:
-        row = (await connection.execute(_IDENTITY, params)).one_or_none()
+        rows = await _HOT_IDENTITY.rows(session, params)
     else:
         params["chat_id"] = in_chat
-        row = (await connection.execute(_IDENTITY_AND_DIALOG, params)).one_or_none()
-    if row is None:
+        rows = await _HOT_IDENTITY_AND_DIALOG.rows(session, params)
+    if not rows:
         return None
+    row = rows[0]  # (platform, external_id) is unique
     width = len(_USER_KEYS)
     user = dict(zip(_USER_KEYS, row[:width], strict=True))
     if not user["active"]:

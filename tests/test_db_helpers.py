@@ -137,7 +137,7 @@ async def test_attach_keeps_a_row_read_as_columns(engine: AsyncEngine) -> None:
 
 
 async def test_connection_is_asked_once_a_transaction(engine: AsyncEngine) -> None:
-    from models import db
+    from models import hot as db
 
     maker = create_sessionmaker(engine)
     async with maker() as s:
@@ -189,7 +189,7 @@ async def test_a_remembered_row_becomes_an_object_only_when_asked(engine: AsyncE
 
 
 async def test_core_flushes_what_the_session_holds_first(engine: AsyncEngine) -> None:
-    from models import db
+    from models import hot as db
 
     maker = create_sessionmaker(engine)
     async with maker() as s, s.begin():
