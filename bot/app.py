@@ -11,6 +11,8 @@ from handlers.app import build_registry
 from handlers.core import Services
 from handlers.dispatch import Workspace
 from models.db import create_engine, create_sessionmaker
+from services.errors import DomainError
+from services.notifications_settings import parse_hours
 
 
 @dataclass
@@ -22,6 +24,19 @@ class App:
     async def close(self) -> None:
         await self.workspace.close()
         await self.engine.dispose()
+
+
+def quiet_hours(text: str) -> tuple[int, int] | None:
+    """The setting workspace.default_quiet_hours: "22:00-08:00", or "off" for none."""
+    if text.strip().lower() in ("", "off", "none"):
+        return None
+    try:
+        start, end = parse_hours(text)
+    except DomainError as exc:
+        raise ValueError(
+            f"workspace.default_quiet_hours: {text!r} is not like 22:00-08:00"
+        ) from exc
+    return None if start == end else (start, end)
 
 
 def build_app(settings: Settings, *, database_url: str | None = None) -> App:
@@ -37,6 +52,7 @@ def build_app(settings: Settings, *, database_url: str | None = None) -> App:
         default_timezone=settings.workspace.default_timezone,
         default_locale=settings.workspace.default_locale,
         invite_ttl_days=settings.workspace.invite_ttl_days,
+        default_quiet_hours=quiet_hours(settings.workspace.default_quiet_hours),
         public_url=settings.web.public_url.rstrip("/") if settings.web.enabled else "",
     )
     workspace = Workspace(create_sessionmaker(engine), build_registry(), services)

@@ -29,6 +29,9 @@ class WorkspaceSettings(BaseModel):
     default_locale: Literal["ru", "en"] = "en"
     page_size: int = 10
     invite_ttl_days: int = 14
+    # a new team's default quiet hours, in each person's own zone ("off": none); its
+    # admins change them with /team quiet
+    default_quiet_hours: str = "22:00-08:00"
 
 
 class TelegramSettings(BaseModel):

@@ -16,7 +16,7 @@ from handlers.markup import Span, bold
 from handlers.views import Button, View
 from models.calendar import Event
 from models.outbox import OutboxMessage
-from services import calendar_reminders, notifications, outbox, reminders_stale
+from services import calendar_reminders, notifications, notifications_quiet, outbox, reminders_stale
 
 
 async def queue_reminders(
@@ -53,7 +53,9 @@ async def _queue(session: AsyncSession, dues: list[calendar_reminders.DueReminde
             select(OutboxMessage.dedup_key).where(OutboxMessage.dedup_key.in_(part))
         )
         taken.update(key for key in found if key)
-    prefs = await notifications.prefs_of(session, {due.user.id for due in dues})
+    quiet = await notifications_quiet.quiet_hours_of(
+        session, {due.user.id: due.user for due in dues}.values()
+    )
     notes: list[notifications.Note] = []
     for due in dues:
         if due.dedup_key in taken:
@@ -62,7 +64,7 @@ async def _queue(session: AsyncSession, dues: list[calendar_reminders.DueReminde
         # worded for when it arrives: "today 10:00", though queued days ahead (and
         # held by quiet hours)
         user = due.user
-        arrives = notifications.quiet_until(prefs.get(user.id), user.timezone, due.due_at)
+        arrives = notifications_quiet.quiet_until(quiet[user.id], user.timezone, due.due_at)
         tr = Translator(user.locale, user.timezone, read_at=arrives or due.due_at)
         occ = due.occurrence
         view = View(

@@ -17,7 +17,7 @@ from models import db
 from models.base import utcnow
 from models.groups import Group
 from models.teams import Team, User
-from services import notifications, teams
+from services import notifications, notifications_quiet, teams
 from services.access import Actor
 from services.errors import N_, DomainError
 from services.pagination import Page
@@ -166,6 +166,8 @@ class Services:
     default_timezone: str = "UTC"
     default_locale: str = "en"
     invite_ttl_days: int = 14
+    # a new team's default quiet hours (start and end, minutes after midnight): 22:00-08:00
+    default_quiet_hours: tuple[int, int] | None = (22 * 60, 8 * 60)
     # platform -> builds a join link from an invite code (Telegram deep link)
     invite_links: dict[str, Callable[[str], str]] = field(default_factory=dict)
     # platform -> downloads a file a person sent (Telegram getFile, Slack files, local path)
@@ -422,10 +424,10 @@ async def reader_tr(
     language and zone, worded for when it is due ("today 17:00"); with dates ("Tue 9 Mar
     17:00"), never "today" or "tomorrow", when it is read at a moment not known yet: kept
     for their digest, or held by their quiet hours (which they may change, or their zone,
-    and the notice follows: notifications.follow_quiet_hours)."""
+    and the notice follows: notifications_quiet.follow_quiet_hours)."""
     when = due_at or utcnow()
     later = await notifications.digested(session, user.id, kind) or (
-        await notifications.arrives_at(session, user.id, user.timezone, when) > when
+        await notifications_quiet.arrives_at(session, user.id, user.timezone, when) > when
     )
     return Translator(user.locale, user.timezone, read_at=due_at, relative=not later)
 

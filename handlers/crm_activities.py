@@ -16,7 +16,7 @@ from handlers.views import Button, View
 from models import db
 from models.base import utcnow
 from models.teams import User
-from services import crm_activities, notifications
+from services import crm_activities, notifications_quiet
 from services.errors import N_ as _N
 from services.errors import DomainError
 from services.parsing import find_when, parse_when
@@ -55,7 +55,7 @@ async def remind_owner(ctx: Ctx, activity: Any, tr: Translator) -> None:
     them: its time, or the end of their quiet hours."""
     if activity.owner_id is None:
         return
-    read_at = await notifications.arrives_at(
+    read_at = await notifications_quiet.arrives_at(
         ctx.session, activity.owner_id, tr.timezone, crm_activities.remind_at(activity)
     )
     await crm_activities.remind(ctx.session, activity, reminder_payload(tr, activity, read_at))

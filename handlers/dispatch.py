@@ -260,7 +260,12 @@ class Workspace:
         actor = None
         if sender.team_key:
             # a Slack workspace is a team: its people join on first contact
-            actor = await teams.join_team_workspace(session, sender.team_key, newcomer)
+            actor = await teams.join_team_workspace(
+                session,
+                sender.team_key,
+                newcomer,
+                quiet_hours=self.services.default_quiet_hours,
+            )
             if joined is not None:
                 joined.append(newcomer)
         return actor, False
@@ -417,7 +422,9 @@ class Workspace:
             who = (newcomer.platform, newcomer.external_id)
             if await teams.resolve_actor(session, *who) or await teams.removed_from(session, *who):
                 return
-            await teams.join_team_workspace(session, team_key, newcomer)
+            await teams.join_team_workspace(
+                session, team_key, newcomer, quiet_hours=self.services.default_quiet_hours
+            )
 
     async def take_notifications(self, platform: str, external_id: str) -> list[View]:
         """Due notifications for one person, for adapters that deliver inline (console)."""

@@ -14,7 +14,7 @@ from handlers.markup import Span, bold, join_lines, to_plain
 from handlers.views import Button, View
 from models import db
 from models.notifications import Notification
-from services import inbox_center, notifications, notifications_settings
+from services import inbox_center, notifications_quiet, notifications_settings
 from services.errors import N_ as _N
 from services.errors import DomainError, NotFound
 
@@ -93,6 +93,12 @@ async def list_view(ctx: Ctx, page_no: int) -> View:
     return view
 
 
+def hours_text(hours: notifications_quiet.QuietHours) -> str:
+    """22:00–08:00"""
+    start, end = hours.quiet_start, hours.quiet_end
+    return f"{start // 60:02d}:{start % 60:02d}–{end // 60:02d}:{end % 60:02d}"
+
+
 async def settings_view(ctx: Ctx) -> View:
     prefs = await notifications_settings.settings_of(ctx.session, ctx.me.user_id)
     tr = ctx.tr
@@ -103,9 +109,13 @@ async def settings_view(ctx: Ctx) -> View:
     }
     lines: list[Any] = [[bold(tr.s("Notification settings"))]]
     lines.append(tr("Delivery: {mode}", mode=digest_names.get(prefs.digest, prefs.digest)))
-    if prefs.quiet_start is not None and prefs.quiet_end is not None:
-        quiet = f"{prefs.quiet_start // 60:02d}:{prefs.quiet_start % 60:02d}–{prefs.quiet_end // 60:02d}:{prefs.quiet_end % 60:02d}"
-        lines.append(tr("Quiet hours: {hours}", hours=quiet))
+    quiet = await notifications_quiet.my_quiet_hours(ctx.session, ctx.me)
+    if quiet is not None and quiet.team:
+        lines.append(tr("Quiet hours: {hours} (team default)", hours=hours_text(quiet)))
+    elif quiet is not None:
+        lines.append(tr("Quiet hours: {hours}", hours=hours_text(quiet)))
+    elif notifications_quiet.follows_team(prefs):
+        lines.append(tr("Quiet hours: none (team default)"))
     else:
         lines.append(tr("Quiet hours: none"))
     muted = [tr.s(KIND_NAMES[k]) for k in prefs.muted_kinds or [] if k in KIND_NAMES]
@@ -165,7 +175,7 @@ def gone_view(ctx: Ctx) -> View:
 @router.command(
     "inbox",
     help=N_("notifications: unread, settings, digest, quiet hours"),
-    usage=N_("/inbox [settings|read|quiet 22:00-08:00|digest off|hourly|daily]"),
+    usage=N_("/inbox [settings|read|quiet 22:00-08:00|off|team|digest off|hourly|daily]"),
     personal=True,
 )
 async def inbox_command(ctx: Ctx) -> Any:
@@ -214,24 +224,24 @@ async def follow_my_quiet_hours(ctx: Ctx) -> None:
 
     user = await db.get(ctx.session, User, ctx.me.user_id)
     if user is not None:
-        await notifications.follow_quiet_hours(ctx.session, user)
+        await notifications_quiet.follow_quiet_hours(ctx.session, user)
+
+
+OFF_WORDS = ("off", "-", "выкл", "нет", "none")
+# the team's default quiet hours again, instead of the person's own
+TEAM_WORDS = ("team", "default", "команды", "команда", "общие")
 
 
 async def _set_quiet(ctx: Ctx, raw: str) -> None:
     ctx.profile_changed = True  # what waits to be sent waits for the new quiet hours
     text = raw.strip().lower()
-    if text in ("off", "-", "выкл", "нет", "none"):
+    if text in OFF_WORDS:  # none at all, not even the team's
         await notifications_settings.set_quiet_hours(ctx.session, ctx.me, None, None)
-        return
-    start, sep, end = text.replace("–", "-").partition("-")
-    if not sep:
-        raise DomainError(_N("Give quiet hours like 22:00-08:00, or off."))
-    await notifications_settings.set_quiet_hours(
-        ctx.session,
-        ctx.me,
-        notifications_settings.parse_clock(start),
-        notifications_settings.parse_clock(end),
-    )
+    elif text in TEAM_WORDS:
+        await notifications_settings.use_team_quiet_hours(ctx.session, ctx.me)
+    else:
+        start, end = notifications_settings.parse_hours(text)
+        await notifications_settings.set_quiet_hours(ctx.session, ctx.me, start, end)
 
 
 @router.action("nb", personal=True)
@@ -296,17 +306,17 @@ async def inbox_action(ctx: Ctx) -> Any:
 
 async def _parse_quiet(ctx: Ctx, raw: str) -> str:
     text = raw.strip().lower()
-    if text not in ("off", "-", "выкл", "нет", "none"):
-        start, sep, end = text.replace("–", "-").partition("-")
-        if not sep:
-            raise DomainError(_N("Give quiet hours like 22:00-08:00, or off."))
-        notifications_settings.parse_clock(start)
-        notifications_settings.parse_clock(end)
+    if text not in OFF_WORDS and text not in TEAM_WORDS:
+        notifications_settings.parse_hours(text)
     return text
 
 
 async def _quiet_choices(ctx: Ctx) -> list[tuple[str, str]]:
-    return [("22:00-08:00", "22:00-08:00"), (ctx.tr.s("No quiet hours"), "off")]
+    return [
+        ("22:00-08:00", "22:00-08:00"),
+        (ctx.tr.s("No quiet hours"), "off"),
+        (ctx.tr.s("Team default"), "team"),
+    ]
 
 
 async def _submit_quiet(ctx: Ctx, values: dict[str, Any]) -> View:

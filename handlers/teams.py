@@ -7,9 +7,12 @@ from typing import Any
 
 from handlers.core import Ctx, Router, pager_row
 from handlers.i18n import N_, Translator
+from handlers.inbox import hours_text
 from handlers.markup import Span, bold, code, join_lines
 from handlers.menu import menu_view
 from handlers.people import ROLE_LABELS, pick_person
+from handlers.teams_quiet import WORDS as QUIET_WORDS
+from handlers.teams_quiet import quiet_command
 from handlers.teams_removal import (
     confirm_removal,
     pick_successor,
@@ -26,7 +29,7 @@ from handlers.views import Button, View
 from models import db
 from models.base import utcnow
 from models.teams import Team, User
-from services import groups, teams, teams_invites, teams_links, users
+from services import groups, notifications_quiet, teams, teams_invites, teams_links, users
 from services.access import require_admin
 from services.errors import DomainError
 from services.teams import Newcomer
@@ -153,6 +156,7 @@ async def start(ctx: Ctx) -> list[View]:
         team_name=ctx.tr.s("{name}'s team", name=ctx.event.sender.name),
         default_timezone=ctx.services.default_timezone,
         default_locale=ctx.services.default_locale,
+        quiet_hours=ctx.services.default_quiet_hours,
     )
     ctx.retranslate(actor)
     body = join_lines(
@@ -198,11 +202,14 @@ ROLE_WORDS = {
 
 @router.command(
     "team",
-    help=N_("your team; admins rename it and manage its people and invites"),
+    help=N_(
+        "your team; admins rename it, manage its people and invites, and set the quiet "
+        "hours of everyone who sets none of their own (a new team has 22:00–08:00)"
+    ),
     usage=N_(
         "/team [name NEW NAME | role @person admin|employee | supervisor @person "
         "@supervisor | remove @person | removed | restore NAME | invites | "
-        "holidays [add DAYS NAME | workday DAY | remove DAY]]"
+        "holidays [add DAYS NAME | workday DAY | remove DAY] | quiet 22:00-08:00|off]"
     ),
     by_role={
         "employee": (N_("your team and its people"), N_("/team [holidays]")),
@@ -220,6 +227,8 @@ async def team_command(ctx: Ctx) -> View:
         return await set_from_text(ctx, rest.strip())
     if verb.lower() in DAYS_OFF_WORDS and not actor.is_extranet:  # admins change them
         return await days_off_command(ctx, rest)
+    if verb.lower() in QUIET_WORDS:  # anyone sees them, admins change them
+        return await quiet_command(ctx, rest)
     if admin_verb is not None:
         require_admin(actor)
         return await _admin(ctx, admin_verb, rest.strip())
@@ -253,11 +262,15 @@ async def team_command(ctx: Ctx) -> View:
         count = (await users.list_people(ctx.session, actor, page=1, per_page=1)).total
     else:
         count = await teams.count_members(ctx.session, actor)
+    quiet = await notifications_quiet.team_quiet_hours(ctx.session, actor)
     body = join_lines(
         [
             [bold(team.name)],
             ctx.tr("Members: {count}", count=str(count)),
             ctx.tr("Your role: {role}", role=ctx.tr.s(ROLE_LABELS.get(actor.role, actor.role))),
+            ctx.tr("Quiet hours: {hours}", hours=hours_text(quiet))
+            if quiet is not None
+            else ctx.tr("Quiet hours: none"),
         ]
     )
     return View(body=body).row(Button(ctx.tr.s("People"), "ppl:l:1"))

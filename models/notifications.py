@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, UTCDateTime, utcnow
@@ -37,9 +37,12 @@ class NotificationSettings(Base):
     user_id: Mapped[int] = mapped_column(
         ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
     )
-    # minutes after local midnight; both None: no quiet hours (may wrap midnight)
+    # the person's own quiet hours, minutes after local midnight (may wrap midnight);
+    # both None: the team's default quiet hours (models.teams.Team) hold their messages,
+    # unless quiet_off: they turned quiet hours off for themselves
     quiet_start: Mapped[int | None] = mapped_column(Integer)
     quiet_end: Mapped[int | None] = mapped_column(Integer)
+    quiet_off: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     digest: Mapped[str] = mapped_column(String(8), default="off")  # off | hourly | daily
     muted_kinds: Mapped[list[str]] = mapped_column(JSON, default=list)
     last_digest_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

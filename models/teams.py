@@ -26,6 +26,10 @@ class Team(Base):
     locale: Mapped[str] = mapped_column(String(8), default="en")
     # a Slack workspace id when the team is a Slack workspace
     external_key: Mapped[str | None] = mapped_column(String(128), unique=True)
+    # the team's default quiet hours, minutes after local midnight in each person's own
+    # zone (may wrap midnight), for everyone who chose none of their own; both None: none
+    quiet_start: Mapped[int | None] = mapped_column(Integer)
+    quiet_end: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 

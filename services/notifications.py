@@ -1,14 +1,14 @@
 """Notify a person: a row in their notification centre and, unless they muted it or
 take a digest, a message in the outbox — both in the transaction of the change that
-causes them. Quiet hours move the message to the end of the quiet period."""
+causes them. Quiet hours (services.notifications_quiet: the person's own, or their
+team's default) move the message to the end of the quiet period."""
 
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, delete, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -18,6 +18,7 @@ from models.notifications import Notification, NotificationMute, NotificationSet
 from models.outbox import STALE, OutboxMessage
 from models.teams import User
 from services import outbox
+from services.notifications_quiet import QuietHours, quiet_hours_of, quiet_until
 
 # reminders they asked for are never digested
 NEVER_DIGESTED = frozenset({"reminder"})
@@ -36,61 +37,6 @@ async def digested(session: AsyncSession, user_id: int, kind: str) -> bool:
     days later: its text should not say "today" or "tomorrow")."""
     prefs = await session.get(NotificationSettings, user_id)
     return prefs is not None and prefs.digest != "off" and kind not in NEVER_DIGESTED
-
-
-def quiet_until(row: NotificationSettings | None, tz: str, at: datetime) -> datetime | None:
-    """The end of the quiet period `at` falls in (UTC), or None when it is not quiet."""
-    if (
-        row is None
-        or row.quiet_start is None
-        or row.quiet_end is None
-        or row.quiet_start == row.quiet_end
-    ):
-        return None
-    zone = ZoneInfo(tz)
-    local = at.astimezone(zone)
-    minute = local.hour * 60 + local.minute
-    start, end = row.quiet_start, row.quiet_end
-    inside = start <= minute < end if start < end else (minute >= start or minute < end)
-    if not inside:
-        return None
-    end_day = local.date()
-    if start > end and minute >= start:
-        end_day = end_day + timedelta(days=1)
-    naive = datetime.combine(end_day, time(end // 60, end % 60))
-    # fold=0 and a round trip through UTC keep a DST gap from producing a bogus time
-    return naive.replace(tzinfo=zone).astimezone(ZoneInfo("UTC"))
-
-
-async def arrives_at(session: AsyncSession, user_id: int, tz: str, when: datetime) -> datetime:
-    """When a message due `when` reaches the person (their id and zone): after their
-    quiet hours, if it falls in them (a message queued ahead is worded for then)."""
-    prefs = await session.get(NotificationSettings, user_id)
-    return quiet_until(prefs, tz, when) or when
-
-
-async def follow_quiet_hours(session: AsyncSession, user: User) -> int:
-    """The person changed their quiet hours or zone: their messages those held (not yet
-    going out) wait for the end of the quiet hours they have now, in the zone they have
-    now, or go at once when that is not quiet. Returns how many were moved."""
-    prefs = await session.get(NotificationSettings, user.id)
-    now = utcnow()
-    rows = await session.scalars(
-        select(OutboxMessage).where(
-            OutboxMessage.user_id == user.id,
-            OutboxMessage.status == "pending",
-            OutboxMessage.held_from.is_not(None),
-            or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now),
-        )
-    )
-    moved = 0
-    for row in rows.all():
-        when = max(row.held_from or now, now)
-        due = quiet_until(prefs, user.timezone, when) or when
-        if due != row.due_at:
-            row.due_at, moved = due, moved + 1
-    await session.flush()
-    return moved
 
 
 def item_ref(ref: str) -> str:
@@ -338,9 +284,10 @@ async def notify(
         if open_ is not None:
             return await _gather(session, open_, payload, ref)
     prefs = await prefs_of(session, [user.id])
+    quiet = await quiet_hours_of(session, [user], prefs)
     mutes = await _mutes_of(session, [user.id], [ref] if ref else [])
     note = Note(user, kind, payload, ref, dedup_key, due_at, stale, kept=kept)
-    values, message = _planned(note, prefs.get(user.id), mutes)
+    values, message = _planned(note, prefs.get(user.id), quiet[user.id], mutes)
     row = Notification(**values)
     session.add(row)
     await outbox.enqueue_all(session, [message] if message else [])
@@ -365,10 +312,13 @@ class Note:
 
 
 def _planned(
-    note: Note, prefs: NotificationSettings | None, mutes: set[tuple[int, str]]
+    note: Note,
+    prefs: NotificationSettings | None,
+    quiet: QuietHours | None,
+    mutes: set[tuple[int, str]],
 ) -> tuple[dict[str, Any], dict[str, Any] | None]:
     """The centre's row of a notification, and its message unless the person muted it
-    or takes a digest (held by their quiet hours)."""
+    or takes a digest (held by the quiet hours in effect for them, `quiet`)."""
     user = note.user
     muted = _is_muted(prefs, mutes, user.id, note.kind, note.ref)
     digest = prefs is not None and prefs.digest != "off" and note.kind not in NEVER_DIGESTED
@@ -388,7 +338,7 @@ def _planned(
     if muted or digest:
         return values, None
     when = note.due_at or utcnow()
-    held = quiet_until(prefs, user.timezone, when)
+    held = quiet_until(quiet, user.timezone, when)
     message = outbox.message_values(
         team_id=user.team_id,
         user_id=user.id,
@@ -409,8 +359,13 @@ async def notify_all(session: AsyncSession, notes: Sequence[Note]) -> int:
     notes = [note for note in notes if note.user.active]
     people = {note.user.id for note in notes}
     prefs = await prefs_of(session, people)
+    quiet = await quiet_hours_of(
+        session, {note.user.id: note.user for note in notes}.values(), prefs
+    )
     mutes = await _mutes_of(session, people, {note.ref for note in notes if note.ref})
-    planned = [_planned(note, prefs.get(note.user.id), mutes) for note in notes]
+    planned = [
+        _planned(note, prefs.get(note.user.id), quiet[note.user.id], mutes) for note in notes
+    ]
     if planned:
         await session.execute(insert(Notification), [values for values, _ in planned])
     await outbox.enqueue_all(session, [message for _, message in planned if message])

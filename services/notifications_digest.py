@@ -17,7 +17,7 @@ from models.notifications import Notification, NotificationSettings
 from models.teams import User
 from services import reminders_stale
 from services.access import Actor
-from services.notifications import quiet_until
+from services.notifications_quiet import quiet_hours_of, quiet_until
 
 DIGEST_PERIOD = {"hourly": timedelta(hours=1), "daily": timedelta(days=1)}
 
@@ -72,7 +72,8 @@ async def take_due_digests(session: AsyncSession, now: datetime | None = None) -
             continue
         if not _digest_due(prefs, period, user.timezone, now):
             continue
-        if quiet_until(prefs, user.timezone, now) is not None:
+        quiet = (await quiet_hours_of(session, [user], {user.id: prefs}))[user.id]
+        if quiet_until(quiet, user.timezone, now) is not None:
             continue  # it goes out on the first tick after the quiet hours
         items = (
             (

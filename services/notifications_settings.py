@@ -1,6 +1,6 @@
 """A person's own notification settings: quiet hours, digest mode, kinds and items
-muted (services.notifications applies them when notifying), and the clock times they
-are said in."""
+muted (services.notifications applies them when notifying; services.notifications_quiet
+the quiet hours, and the team's default ones), and the clock times they are said in."""
 
 from __future__ import annotations
 
@@ -35,7 +35,7 @@ KINDS = (
 async def settings_of(session: AsyncSession, user_id: int) -> NotificationSettings:
     row = await session.get(NotificationSettings, user_id)
     if row is None:
-        row = NotificationSettings(user_id=user_id, digest="off", muted_kinds=[])
+        row = NotificationSettings(user_id=user_id, digest="off", muted_kinds=[], quiet_off=False)
         session.add(row)
         await session.flush()
     return row
@@ -62,15 +62,36 @@ def parse_clock(text: str) -> int:
     return value
 
 
+def parse_hours(text: str) -> tuple[int, int]:
+    """'22:00-08:00', '10pm–6am' -> the minutes after midnight of their start and end."""
+    start, sep, end = text.strip().replace("–", "-").partition("-")
+    if not sep:
+        raise DomainError(N_("Give quiet hours like 22:00-08:00, or off."))
+    return parse_clock(start), parse_clock(end)
+
+
 async def set_quiet_hours(
     session: AsyncSession, actor: Actor, start: int | None, end: int | None
 ) -> NotificationSettings:
+    """The person's own quiet hours; both None: none at all, whatever the team's default
+    (services.notifications_quiet)."""
     row = await settings_of(session, actor.user_id)
     if (start is None) != (end is None):
         raise DomainError(N_("Quiet hours need both a start and an end."))
     if start is not None and start == end:
         raise DomainError(N_("Quiet hours start and end at different times, e.g. 22:00-08:00."))
     row.quiet_start, row.quiet_end = start, end
+    row.quiet_off = start is None
+    await session.flush()
+    return row
+
+
+async def use_team_quiet_hours(session: AsyncSession, actor: Actor) -> NotificationSettings:
+    """The person gives up their own quiet hours (or their none): the team's default
+    ones are theirs again."""
+    row = await settings_of(session, actor.user_id)
+    row.quiet_start = row.quiet_end = None
+    row.quiet_off = False
     await session.flush()
     return row
 

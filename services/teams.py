@@ -213,8 +213,10 @@ async def create_team(
     default_timezone: str = "UTC",
     default_locale: str = "en",
     external_key: str | None = None,
+    quiet_hours: tuple[int, int] | None = None,
 ) -> Actor:
-    """A new team whose first person is its admin."""
+    """A new team whose first person is its admin; `quiet_hours` (start and end, minutes
+    after midnight): its default quiet hours (services.notifications_quiet)."""
     if await resolve_actor(session, who.platform, who.external_id) is not None:
         raise DomainError(N_("You are already in a team."))
     await refuse_removed(session, who.platform, who.external_id)
@@ -225,6 +227,8 @@ async def create_team(
         timezone=tz,
         locale=locale,
         external_key=external_key,
+        quiet_start=quiet_hours[0] if quiet_hours else None,
+        quiet_end=quiet_hours[1] if quiet_hours else None,
     )
     session.add(team)
     await session.flush()
@@ -259,9 +263,16 @@ async def add_member(session: AsyncSession, team: Team, who: Newcomer, role: str
     return user
 
 
-async def join_team_workspace(session: AsyncSession, external_key: str, who: Newcomer) -> Actor:
+async def join_team_workspace(
+    session: AsyncSession,
+    external_key: str,
+    who: Newcomer,
+    *,
+    quiet_hours: tuple[int, int] | None = None,
+) -> Actor:
     """A Slack person in a workspace that already is a team joins it as an employee (a
-    guest of the workspace as an extranet member, in no group until an admin adds them)."""
+    guest of the workspace as an extranet member, in no group until an admin adds them);
+    the first one makes the team (`quiet_hours`: its default ones, see create_team)."""
     team = (
         await session.execute(select(Team).where(Team.external_key == external_key))
     ).scalar_one_or_none()
@@ -278,7 +289,11 @@ async def join_team_workspace(session: AsyncSession, external_key: str, who: New
             # external_key refuses ours and this person joins theirs instead
             async with session.begin_nested():
                 return await create_team(
-                    session, who, team_name=who.team_name or external_key, external_key=external_key
+                    session,
+                    who,
+                    team_name=who.team_name or external_key,
+                    external_key=external_key,
+                    quiet_hours=quiet_hours,
                 )
         except IntegrityError:
             team = (

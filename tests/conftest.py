@@ -103,6 +103,9 @@ def test_settings(**overrides: object) -> Settings:
     os.environ.setdefault("PLANERKA_CONFIG", "/nonexistent/config.toml")
     settings = Settings(**overrides)  # type: ignore[arg-type]
     settings.workspace.default_timezone = "Europe/Moscow"
+    # the tests run at any hour of the wall clock: the teams they make hold no messages
+    # for the night (22:00-08:00 by default) unless a test gives them quiet hours
+    settings.workspace.default_quiet_hours = "off"
     return settings
 
 

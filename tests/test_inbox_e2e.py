@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
 from sqlalchemy import select, update
 
-from bot.app import App
+from bot.app import App, build_app
 from models.notifications import NotificationSettings
+from models.outbox import OutboxMessage
+from models.teams import User
+from tests import conftest
+from tests.console_driver import ConsoleDriver, invite_code
 from tests.test_calendar_e2e import team
 
 
@@ -228,3 +235,84 @@ async def test_unread_notifications_are_counted_in_the_menu_and_today(sqlite_app
     assert "Inbox (" not in out and "Inbox" in out, out
     out = await anna.say("/today")
     assert "unread" not in out, out
+
+
+def _window_around_now(tz: str) -> tuple[str, datetime]:
+    """Quiet hours from an hour ago to two hours ahead in `tz` ("HH:MM-HH:MM"), and when
+    they end (UTC): now is inside them, whatever the wall clock says."""
+    local = datetime.now(ZoneInfo(tz)).replace(second=0, microsecond=0)
+    start, end = local - timedelta(hours=1), local + timedelta(hours=2)
+    return f"{start:%H:%M}-{end:%H:%M}", end.astimezone(UTC)
+
+
+async def test_team_default_quiet_hours_through_the_console(sqlite_url: str) -> None:
+    """A new team starts with 22:00-08:00; its admin changes them; they hold what comes
+    to people who chose none of their own (in their own zone), not to those with their
+    own hours or their own "off", and never the answers to a person's own commands."""
+    settings = conftest.test_settings()
+    settings.workspace.default_quiet_hours = "22:00-08:00"  # the workspace's default
+    app = build_app(settings, database_url=sqlite_url)
+    try:
+        boss = ConsoleDriver(app, user="Boss")
+        await boss.say("/start")
+        assert "Quiet hours: 22:00–08:00" in await boss.say("/team")
+        assert "a new team has 22:00–08:00" in await boss.say("/help")
+        code = invite_code(await boss.say("/invite"))
+        people = {}
+        for name in ("Anna", "Petr", "Olga"):
+            people[name] = ConsoleDriver(app, user=name, timezone="Asia/Tokyo")
+            await people[name].say(f"/start {code}")
+        anna, petr, olga = people["Anna"], people["Petr"], people["Olga"]
+        out = await anna.say("/inbox settings")
+        assert "Quiet hours: 22:00–08:00 (team default)" in out, out
+
+        window, ends = _window_around_now("Asia/Tokyo")
+        out = await anna.say(f"/team quiet {window}")
+        assert "You have no right to do that." in out, out
+        out = await boss.say(f"/team quiet {window}")
+        shown = window.replace("-", "–")
+        assert f"The team's quiet hours are now {shown}." in out, out
+        out = await anna.say("/inbox settings")
+        assert f"Quiet hours: {shown} (team default)" in out, out
+        assert "Quiet hours: none" in await petr.say("/inbox quiet off")
+        _, outside = _window_around_now("Asia/Tokyo")
+        out = await olga.say(f"/inbox quiet {outside:%H:%M}-{outside + timedelta(hours=1):%H:%M}")
+        assert "(team default)" not in out, out
+
+        await boss.say("/task Call Ivanov tomorrow 15:00 @Anna @Petr @Olga")
+        out = await anna.say("/task Buy milk")  # her own command: answered at once
+        assert "Buy milk" in out and "gave you a task" not in out, out
+        # the pushes arrive with a reply (the inbox would list the notice anyway)
+        assert "Boss gave you a task." not in await anna.say("/groups")
+        assert "Boss gave you a task." in await petr.say("/groups")
+        assert "Boss gave you a task." in await olga.say("/groups")
+        async with app.workspace.sessionmaker() as s:
+            anna_id = await s.scalar(select(User.id).where(User.name == "Anna"))
+            held = await s.scalar(
+                select(OutboxMessage).where(
+                    OutboxMessage.user_id == anna_id, OutboxMessage.status == "pending"
+                )
+            )
+        assert held is not None and held.due_at == ends  # the end, in her zone
+
+        # the team's quiet hours are lifted: what they held goes now
+        out = await boss.say("/team quiet off")
+        assert "The team has no quiet hours now." in out, out
+        assert "Boss gave you a task." in await anna.say("/groups")
+    finally:
+        await app.close()
+
+
+async def test_team_default_quiet_hours_in_russian(sqlite_app: App) -> None:
+    boss, anna, _petr = await team(sqlite_app, lang="ru")
+    out = await boss.say("/team тишина 23:00-07:00")
+    assert "Теперь тихие часы команды — 23:00–07:00." in out, out
+    assert "Тихие часы: 23:00–07:00" in await boss.say("/team")
+    out = await anna.say("/inbox настройки")
+    assert "Тихие часы: 23:00–07:00 (общие для команды)" in out, out
+    out = await anna.say("/inbox тишина выкл")  # none for her, not even the team's
+    assert "Тихие часы: нет" in out and "общие" not in out, out
+    out = await anna.say("/inbox тишина команды")  # the team's again
+    assert "Тихие часы: 23:00–07:00 (общие для команды)" in out, out
+    out = await anna.say("/team тишина выкл")
+    assert "У вас нет прав на это." in out, out

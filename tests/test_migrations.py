@@ -215,3 +215,45 @@ def test_sqlite_autoincrement_of_the_models_matches_the_migrations(sqlite_url: s
     with closing(sqlite3.connect(make_url(sqlite_url).database or "")) as db:
         schema = _sqlite_schema(db)
     assert {name for name, table in schema.items() if table["autoincrement"]} == expected
+
+
+def test_sqlite_team_quiet_hours_up_down_and_up_again(tmp_path: Path) -> None:
+    """0041 adds the team's default quiet hours and a person's own "off"; down to 0040
+    they go, the teams (rebuilt) keep their rows, the rows pointing at them and
+    AUTOINCREMENT; up again, nobody has a default nor an "off" they did not choose."""
+    path = tmp_path / "quiet.sqlite3"
+    url = f"sqlite+aiosqlite:///{path}"
+    upgrade(url)
+    at = "2030-01-01 10:00:00"
+    with closing(sqlite3.connect(path)) as db, db:
+        db.execute(
+            "INSERT INTO teams (id, name, timezone, locale, quiet_start, quiet_end, created_at)"
+            " VALUES (1, 'T', 'UTC', 'en', 1320, 480, ?)",
+            (at,),
+        )
+        db.execute(
+            "INSERT INTO users (id, team_id, name, role, locale, timezone, active, created_at)"
+            " VALUES (1, 1, 'Anna', 'admin', 'en', 'UTC', 1, ?)",
+            (at,),
+        )
+        db.execute(
+            "INSERT INTO notification_settings (user_id, quiet_start, quiet_end, quiet_off,"
+            " digest, muted_kinds) VALUES (1, NULL, NULL, 1, 'off', '[]')"
+        )
+    downgrade(url, "0040")
+    with closing(sqlite3.connect(path)) as db, db:
+        columns = {row[1] for row in db.execute("PRAGMA table_info('teams')")}
+        assert "quiet_start" not in columns and "quiet_end" not in columns
+        settings = {row[1] for row in db.execute("PRAGMA table_info('notification_settings')")}
+        assert "quiet_off" not in settings and "quiet_start" in settings
+        assert _sqlite_schema(db)["teams"]["autoincrement"]
+        assert db.execute("SELECT id, name FROM users").fetchall() == [(1, "Anna")]
+        assert db.execute("SELECT user_id FROM notification_settings").fetchall() == [(1,)]
+    upgrade(url)
+    with closing(sqlite3.connect(path)) as db, db:
+        assert db.execute("SELECT name, quiet_start, quiet_end FROM teams").fetchall() == [
+            ("T", None, None)
+        ]
+        assert db.execute("SELECT user_id, quiet_off FROM notification_settings").fetchall() == [
+            (1, 0)
+        ]

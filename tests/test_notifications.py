@@ -16,7 +16,7 @@ from models.db import create_engine, create_sessionmaker
 from models.notifications import Notification
 from models.outbox import OutboxMessage
 from models.teams import User
-from services import notifications, notifications_settings, teams
+from services import notifications, notifications_quiet, notifications_settings, teams
 from services.access import Actor
 from services.errors import DomainError
 from services.teams import Newcomer
@@ -84,18 +84,20 @@ async def test_quiet_hours_wrap_midnight_in_person_zone(
 
 
 def test_quiet_until_same_day_window_and_dst() -> None:
-    prefs = notifications.NotificationSettings(quiet_start=13 * 60, quiet_end=14 * 60)
+    prefs = notifications_quiet.QuietHours(quiet_start=13 * 60, quiet_end=14 * 60)
     inside = datetime(2026, 7, 1, 11, 30, tzinfo=UTC)  # 13:30 in Berlin (summer, UTC+2)
-    assert notifications.quiet_until(prefs, "Europe/Berlin", inside) == datetime(
+    assert notifications_quiet.quiet_until(prefs, "Europe/Berlin", inside) == datetime(
         2026, 7, 1, 12, 0, tzinfo=UTC
     )
     assert (
-        notifications.quiet_until(prefs, "Europe/Berlin", datetime(2026, 7, 1, 13, 0, tzinfo=UTC))
+        notifications_quiet.quiet_until(
+            prefs, "Europe/Berlin", datetime(2026, 7, 1, 13, 0, tzinfo=UTC)
+        )
         is None
     )
-    night = notifications.NotificationSettings(quiet_start=23 * 60, quiet_end=3 * 60)
+    night = notifications_quiet.QuietHours(quiet_start=23 * 60, quiet_end=3 * 60)
     # the night the clocks go back in Berlin (25 Oct 2026): 23:30 local -> 03:00 local, CET
-    held = notifications.quiet_until(
+    held = notifications_quiet.quiet_until(
         night, "Europe/Berlin", datetime(2026, 10, 24, 21, 30, tzinfo=UTC)
     )
     assert held == datetime(2026, 10, 25, 2, 0, tzinfo=UTC)
@@ -164,3 +166,103 @@ async def test_a_digest_waits_for_the_morning_and_for_quiet_hours_to_end(
     await _notify(maker, actor, "two")
     async with maker() as s, s.begin():  # the same day's evening: tomorrow's digest
         assert await queue_digests(s, datetime(2026, 11, 28, 17, 0, tzinfo=UTC)) == 0
+
+
+# -- the team's default quiet hours --------------------------------------------------------
+
+
+async def _colleague(
+    maker: async_sessionmaker[AsyncSession], admin: Actor, name: str, tz: str
+) -> Actor:
+    from services import teams_invites
+
+    async with maker() as s, s.begin():
+        code = (await teams_invites.create_invite(s, admin, role="employee")).code
+        actor, _ = await teams_invites.join_with_invite(
+            s, code, Newcomer(platform="console", external_id=name, name=name, timezone=tz)
+        )
+        return actor
+
+
+async def _reminded(
+    maker: async_sessionmaker[AsyncSession], actor: Actor, at: datetime
+) -> OutboxMessage:
+    await _notify(maker, actor, f"remind {actor.name}", kind="reminder", at=at)
+    async with maker() as s:
+        row = await s.scalar(
+            select(OutboxMessage)
+            .where(OutboxMessage.user_id == actor.user_id)
+            .order_by(OutboxMessage.id.desc())
+            .limit(1)
+        )
+        assert row is not None
+        return row
+
+
+async def test_the_team_default_quiet_hours_hold_who_chose_none_in_their_own_zone(
+    maker: async_sessionmaker[AsyncSession],
+) -> None:
+    """An admin sets the team's quiet hours: they hold the reminders of everyone who has
+    none of their own until they end in each person's zone; own hours and an own "off"
+    are kept; only admins change them."""
+    boss = await _person(maker, tz="Europe/Moscow")
+    anna = await _colleague(maker, boss, "Anna", "Europe/Moscow")
+    kenji = await _colleague(maker, boss, "Kenji", "Asia/Tokyo")
+    olga = await _colleague(maker, boss, "Olga", "Europe/Moscow")
+    petr = await _colleague(maker, boss, "Petr", "Europe/Moscow")
+    async with maker() as s, s.begin():
+        with pytest.raises(DomainError, match="no right"):
+            await notifications_quiet.set_team_quiet_hours(s, anna, 22 * 60, 8 * 60)
+    async with maker() as s, s.begin():
+        await notifications_quiet.set_team_quiet_hours(s, boss, 22 * 60, 8 * 60)
+        # Olga's own hours are 01:00-06:00; Petr turned quiet hours off for himself
+        await notifications_settings.set_quiet_hours(s, olga, 60, 6 * 60)
+        await notifications_settings.set_quiet_hours(s, petr, None, None)
+        # Anna muted a kind: she has settings, yet chose no quiet hours of her own
+        await notifications_settings.toggle_kind(s, anna, "like")
+
+    night = datetime(2031, 3, 3, 20, 10, tzinfo=UTC)  # 23:10 in Moscow, 05:10 in Tokyo
+    assert (await _reminded(maker, anna, night)).due_at == datetime(2031, 3, 4, 5, tzinfo=UTC)
+    assert (await _reminded(maker, kenji, night)).due_at == datetime(2031, 3, 3, 23, tzinfo=UTC)
+    assert (await _reminded(maker, olga, night)).due_at == night  # 23:10: not in her hours
+    assert (await _reminded(maker, petr, night)).due_at == night
+    deep = datetime(2031, 3, 3, 23, 0, tzinfo=UTC)  # 02:00 in Moscow: Olga's own hours
+    assert (await _reminded(maker, olga, deep)).due_at == datetime(2031, 3, 4, 3, tzinfo=UTC)
+    async with maker() as s:
+        user = await s.get(User, anna.user_id)
+        assert user is not None  # a message queued ahead is worded for when it arrives
+        assert await notifications_quiet.arrives_at(s, user.id, user.timezone, night) == (
+            datetime(2031, 3, 4, 5, tzinfo=UTC)
+        )
+
+
+async def test_held_messages_follow_a_change_of_the_team_default(
+    maker: async_sessionmaker[AsyncSession],
+) -> None:
+    boss = await _person(maker, tz="Europe/Moscow")
+    anna = await _colleague(maker, boss, "Anna", "Europe/Moscow")
+    olga = await _colleague(maker, boss, "Olga", "Europe/Moscow")
+    async with maker() as s, s.begin():
+        await notifications_quiet.set_team_quiet_hours(s, boss, 22 * 60, 8 * 60)
+        await notifications_settings.set_quiet_hours(s, olga, 23 * 60, 7 * 60)
+    night = datetime(2031, 3, 3, 20, 10, tzinfo=UTC)  # 23:10 in Moscow
+    held = await _reminded(maker, anna, night)
+    own = await _reminded(maker, olga, night)
+    assert (held.due_at, own.due_at) == (
+        datetime(2031, 3, 4, 5, tzinfo=UTC),  # 08:00 in Moscow
+        datetime(2031, 3, 4, 4, tzinfo=UTC),  # 07:00, Olga's own
+    )
+
+    async def due(row: OutboxMessage) -> datetime:
+        async with maker() as s:
+            found = await s.get(OutboxMessage, row.id)
+            assert found is not None
+            return found.due_at
+
+    async with maker() as s, s.begin():
+        assert await notifications_quiet.set_team_quiet_hours(s, boss, 21 * 60, 9 * 60) == 1
+    assert await due(held) == datetime(2031, 3, 4, 6, tzinfo=UTC)  # 09:00 in Moscow
+    assert await due(own) == datetime(2031, 3, 4, 4, tzinfo=UTC)  # hers: unmoved
+    async with maker() as s, s.begin():  # none for the team: it goes when it was due
+        await notifications_quiet.set_team_quiet_hours(s, boss, None, None)
+    assert await due(held) == night and await due(own) == datetime(2031, 3, 4, 4, tzinfo=UTC)
