@@ -237,7 +237,16 @@ def attach(session: AsyncSession, model: type[T], values: dict[str, Any]) -> T:
     found = session.sync_session.identity_map.get(key)
     if found is not None:
         return cast(T, found)
-    row = model(**values)
+    row = built(model, values)
     make_transient_to_detached(row)
     session.add(row)
+    return row
+
+
+def built(model: type[T], values: dict[str, Any]) -> T:
+    """A new object with its attributes set as they are, without the constructor's
+    change tracking (which costs twice the rest): for an object whose every column is
+    given and that becomes persistent at once (attach, insert_now)."""
+    row = cast(T, inspect(model).class_manager.new_instance())
+    row.__dict__.update(values)  # the instance state's dict
     return row

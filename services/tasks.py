@@ -17,7 +17,7 @@ from sqlalchemy import ColumnElement, Select, and_, delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.base import utcnow
-from models.db import insert_now
+from models.db import built, insert_now
 from models.groups import Group, GroupMember
 from models.tasks import Task, TaskMember
 from models.teams import Role, User
@@ -317,24 +317,28 @@ async def create_task(
         raise DomainError(N_("As an extranet member, create tasks inside your group: add #group."))
     responsible = await _check_assignee(session, actor, responsible_id or actor.user_id, group)
     now = now or utcnow()
-    task = Task(
-        team_id=actor.team_id,
-        group_id=group.id if group else None,
-        parent_id=parent_id,
-        title=title,
-        description=description,
-        creator_id=actor.user_id,
-        responsible_id=responsible.id,
-        status=PENDING,
-        is_open=True,
-        deadline=deadline,
-        due_sort=due_sort(deadline),
-        start_at=start_at,
-        needs_approval=needs_approval,
-        responsible_may_change_deadline=responsible_may_change_deadline,
-        recurrence_id=None,
-        created_at=now,
-        completed_at=None,
+    # every column given: made without the constructor's change tracking (models.db.built)
+    task = built(
+        Task,
+        {
+            "team_id": actor.team_id,
+            "group_id": group.id if group else None,
+            "parent_id": parent_id,
+            "title": title,
+            "description": description,
+            "creator_id": actor.user_id,
+            "responsible_id": responsible.id,
+            "status": PENDING,
+            "is_open": True,
+            "deadline": deadline,
+            "due_sort": due_sort(deadline),
+            "start_at": start_at,
+            "needs_approval": needs_approval,
+            "responsible_may_change_deadline": responsible_may_change_deadline,
+            "recurrence_id": None,
+            "created_at": now,
+            "completed_at": None,
+        },
     )
     await insert_now(session, task)
     for uid in dict.fromkeys(accomplices):
