@@ -98,6 +98,7 @@ class Translator:
         self.relative = relative
         self._messages = _catalogue(self.lang)
         self._locale = _locale(self.lang)
+        self._zone: ZoneInfo | None = None
 
     def gettext(self, message: str) -> str:
         found = self._messages.get(message)
@@ -128,7 +129,10 @@ class Translator:
 
     # -- dates and times, always in the reader's zone and language --------------
     def zone(self) -> ZoneInfo:
-        return ZoneInfo(self.timezone)
+        zone = self._zone
+        if zone is None:  # asked for every time a list line shows
+            zone = self._zone = ZoneInfo(self.timezone)
+        return zone
 
     def zone_note(self, moment: datetime) -> str:
         """ " (CET)", " (UTC+5)" after a time in a shared text; nothing in a private one."""
@@ -158,8 +162,9 @@ class Translator:
         return there.when(moment)
 
     def _when(self, moment: datetime) -> str:
-        local = moment.astimezone(self.zone())
-        now = (self.read_at or datetime.now(UTC)).astimezone(self.zone())
+        zone = self.zone()
+        local = moment.astimezone(zone)
+        now = self.read_at.astimezone(zone) if self.read_at else datetime.now(zone)
         time = f"{local.hour:02d}:{local.minute:02d}"  # CLDR "HH:mm", the same in ru and en
         days = (local.date() - now.date()).days if self.relative else None
         if days == 0:

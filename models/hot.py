@@ -60,7 +60,7 @@ class _Plan:
     names: tuple[str, ...]  # the bind parameters in the order the SQL takes them
     defaults: dict[str, Any]  # values fixed in the statement (constants compared with)
     binds: tuple[Processor, ...]  # by position, as names
-    results: tuple[Processor, ...]  # by column of a row
+    results: tuple[tuple[int, Callable[[Any], Any]], ...]  # (column, processor) that have one
 
 
 class HotStatement:
@@ -98,8 +98,9 @@ class HotStatement:
             },
             binds=tuple(by_name.get(name) for name in names),
             results=tuple(
-                column.type.dialect_impl(dialect).result_processor(dialect, None)
-                for column in columns
+                (index, process)
+                for index, column in enumerate(columns)
+                if (process := column.type.dialect_impl(dialect).result_processor(dialect, None))
             ),
         )
         self._plans[dialect.name] = plan
@@ -136,15 +137,16 @@ class HotStatement:
         if rows is None:
             return None, count
         processors = plan.results
-        if not any(processors):
+        if not processors:
             return [tuple(row) for row in rows], count
-        return [
-            tuple(
-                value if process is None or value is None else process(value)
-                for process, value in zip(processors, row, strict=True)
-            )
-            for row in rows
-        ], count
+        out = []
+        for row in rows:
+            values = list(row)
+            for index, process in processors:
+                if values[index] is not None:
+                    values[index] = process(values[index])
+            out.append(tuple(values))
+        return out, count
 
     async def rows(self, session: AsyncSession, params: dict[str, Any]) -> list[tuple[Any, ...]]:
         """The rows it selects (or returns), as tuples of processed values."""
