@@ -159,14 +159,17 @@ class unit_of_work:  # noqa: N801  (used as a function: `async with unit_of_work
 
     async def __aenter__(self) -> AsyncSession:
         self._session = self._maker()
-        self._transaction = self._session.begin()
-        await self._transaction.__aenter__()
+        # begun in place: beginning asks nothing of the database (the connection comes
+        # with the first statement), and AsyncSession.begin() costs a greenlet round
+        self._transaction = self._session.sync_session.begin()
         return self._session
 
     async def __aexit__(self, kind: Any, error: Any, trace: Any) -> None:
         session = self._session
+        transaction = self._transaction
         try:
-            await self._transaction.__aexit__(kind, error, trace)
+            # committed, or rolled back on an error, as `with session.begin():` does
+            await session.run_sync(lambda _sync: transaction.__exit__(kind, error, trace))
         finally:
             if session.in_transaction():
                 async with session:  # closed in the guarded way
