@@ -22,7 +22,7 @@ from services.errors import N_ as _N
 from services.errors import DomainError
 from services.parsing import has_time, parse_when
 from services.parsing_said import normalize_dates, ranges_to_ends, spoken_hour
-from services.timeman import shift_date
+from services.timeman_clock import shift_date
 from services.timeman_schedules import Schedule, schedule_of
 
 ME_WORDS = {"me", "myself", "я", "мне", "себе", "сам", "сама"}

@@ -24,7 +24,7 @@ from handlers.timeman_team import history_view, reports_view
 from handlers.views import View
 from models.base import utcnow
 from models.timeman import WorkDay
-from services import timeman, timeman_corrections, timeman_reports
+from services import timeman, timeman_clock, timeman_corrections, timeman_reports
 from services.errors import N_ as _N
 from services.errors import DomainError
 from services.notifications_settings import parse_clock
@@ -123,14 +123,14 @@ async def day_command(ctx: Ctx) -> Any:
                         time=f"{minute // 60:02d}:{minute % 60:02d}",
                     )
             else:
-                at = timeman.at_local(timeman.local_date(now, tz), minute, tz)
+                at = timeman_clock.at_local(timeman_clock.local_date(now, tz), minute, tz)
         day, correction, violations = await timeman.finish_day(
             ctx.session, ctx.me, at=at, reason=reason, now=now
         )
         return await after_finish(ctx, day, correction, violations)
     if verb == "fix":
         # "/day fix [04.03] start|finish TIME REASON": a date names an earlier day
-        on, rest = _said_day(rest, timeman.local_date(now, tz))
+        on, rest = _said_day(rest, timeman_clock.local_date(now, tz))
         which, _, tail = rest.strip().partition(" ")
         field = {"start": "start", "начало": "start", "finish": "finish", "конец": "finish"}.get(
             which.lower()
@@ -148,7 +148,7 @@ async def day_command(ctx: Ctx) -> Any:
         if field == "finish":
             value = _finish_at(fixed, minute, tz)
         else:
-            value = timeman.at_local(fixed.day, minute, tz)
+            value = timeman_clock.at_local(fixed.day, minute, tz)
         day, correction, reopened = await timeman_corrections.correct(
             ctx.session, ctx.me, field, value, reason, now, on=fixed.day
         )
@@ -172,7 +172,7 @@ async def day_command(ctx: Ctx) -> Any:
         return await schedule_command(ctx, rest)
     if verb == "report":
         # "/day report 03.03", "/day report yesterday": the report of an earlier day
-        on, rest = _said_day(rest, timeman.local_date(now, tz))
+        on, rest = _said_day(rest, timeman_clock.local_date(now, tz))
         if rest.strip():  # "/day report @Пётр": not a word of it is ignored silently
             raise DomainError(
                 _N(
@@ -194,9 +194,9 @@ async def day_command(ctx: Ctx) -> Any:
 def _finish_at(day: WorkDay, minute: int, tz: str) -> datetime:
     """A finish said as a clock time, on the day's date; one not after the start is the
     next morning's ("/day finish 00:20" after working past midnight)."""
-    at = timeman.at_local(day.day, minute, tz)
+    at = timeman_clock.at_local(day.day, minute, tz)
     if at <= day.started_at:
-        at = timeman.at_local(day.day + timedelta(days=1), minute, tz)
+        at = timeman_clock.at_local(day.day + timedelta(days=1), minute, tz)
     return at
 
 

@@ -9,7 +9,7 @@ from handlers.i18n import N_
 from handlers.markup import Span, bold, join_lines
 from handlers.views import Button, View
 from models.base import utcnow
-from services import timeman, timeman_reports
+from services import timeman_clock, timeman_reports
 from services.errors import N_ as _N
 from services.errors import DomainError
 from services.parsing import is_date_word, parse_when
@@ -20,7 +20,7 @@ ORDER = 63
 
 
 async def away_list(ctx: Ctx, page_no: int) -> View:
-    today = timeman.local_date(utcnow(), ctx.me.timezone)
+    today = timeman_clock.local_date(utcnow(), ctx.me.timezone)
     page = await timeman_reports.absences(
         ctx.session, ctx.me, page_no, ctx.services.page_size, today
     )
@@ -62,7 +62,7 @@ async def away_command(ctx: Ctx) -> Any:
     text = ctx.args.strip()
     if not text:
         return await away_list(ctx, 1)
-    today = timeman.local_date(utcnow(), ctx.me.timezone)
+    today = timeman_clock.local_date(utcnow(), ctx.me.timezone)
     word = text.partition(" ")[0].lower()
     until = word in ("until", "till", "до", "по")  # "/away until 10.12 training Dec 7-8 prep"
     days = None if until else find_day_range(text, ctx.me.timezone)
@@ -74,7 +74,7 @@ async def away_command(ctx: Ctx) -> Any:
             raise DomainError(_N("For example: /away until 31.12 vacation, or /away 28.12-8.01"))
         date_text, reason = split_date(rest)
         when = parse_when(date_text, ctx.me.locale, ctx.me.timezone)
-        first, last = today, timeman.local_date(when, ctx.me.timezone)
+        first, last = today, timeman_clock.local_date(when, ctx.me.timezone)
     try:
         row = await timeman_reports.add_absence(ctx.session, ctx.me, first, last, reason)
     except timeman_reports.AbsenceOverlap as taken:

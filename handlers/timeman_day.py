@@ -15,7 +15,7 @@ from handlers.views import Button, View
 from models.base import utcnow
 from models.teams import User
 from models.timeman import DayCorrection, Violation, WorkDay
-from services import tasks_timer, timeman, timeman_corrections, timeman_reports
+from services import tasks_timer, timeman, timeman_clock, timeman_corrections, timeman_reports
 
 
 def hhmm(tr: Translator, moment: datetime) -> str:
@@ -41,11 +41,11 @@ async def day_view(ctx: Ctx, now: datetime | None = None) -> View:
     today_ = await timeman.starting_date(ctx.session, user, schedule, now)
     # a day worked past midnight (a night shift) is still the day it started on
     shown = current.day if current is not None else today_
-    planned = ctx.tr.duration(timeman.planned_on(schedule, shown, user.timezone))
+    planned = ctx.tr.duration(timeman_clock.planned_on(schedule, shown, user.timezone))
     lines: list[Any] = [bold(ctx.tr.s("Working day, {date}", date=_date(ctx.tr, shown)))]
     view = View()
     if stale is not None:
-        end = timeman.at_local(stale.day, schedule.end_minute, user.timezone)
+        end = timeman_clock.at_local(stale.day, schedule.end_minute, user.timezone)
         lines.append(
             ctx.tr(
                 "Your day of {date} is still open (since {time}). Close it at {end} with a reason.",
@@ -75,7 +75,7 @@ async def day_view(ctx: Ctx, now: datetime | None = None) -> View:
         lines.append(
             ctx.tr(
                 "Worked: {worked} of {planned}",
-                worked=ctx.tr.duration(timeman.worked(current, now)),
+                worked=ctx.tr.duration(timeman_clock.worked(current, now)),
                 planned=planned,
             )
         )
@@ -242,7 +242,7 @@ async def after_finish(
                     "Day finished: {start}–{end}, worked {worked}.",
                     start=hhmm(ctx.tr, day.started_at),
                     end=hhmm(ctx.tr, end),
-                    worked=ctx.tr.duration(timeman.worked(day, end)),
+                    worked=ctx.tr.duration(timeman_clock.worked(day, end)),
                 ),
                 *stopped,
                 *said,

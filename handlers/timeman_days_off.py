@@ -13,7 +13,7 @@ from handlers.timeman_away import split_date
 from handlers.views import Button, View
 from models.base import utcnow
 from models.timeman import TeamDayOff
-from services import timeman, timeman_days_off
+from services import timeman_clock, timeman_days_off
 from services.errors import N_, DomainError
 from services.parsing import parse_when
 from services.parsing_days import find_day_range
@@ -57,7 +57,7 @@ def _line(tr: Translator, row: TeamDayOff) -> str:
 
 
 async def days_off_list(ctx: Ctx, page_no: int) -> View:
-    today = timeman.local_date(utcnow(), ctx.me.timezone)
+    today = timeman_clock.local_date(utcnow(), ctx.me.timezone)
     page = await timeman_days_off.days_off(
         ctx.session, ctx.me, page_no, ctx.services.page_size, today
     )
@@ -152,7 +152,9 @@ def _days(ctx: Ctx, text: str) -> tuple[date, date, str]:
     except ValueError:
         pass
     date_text, name = split_date(text)
-    day = timeman.local_date(parse_when(date_text, ctx.me.locale, ctx.me.timezone), ctx.me.timezone)
+    day = timeman_clock.local_date(
+        parse_when(date_text, ctx.me.locale, ctx.me.timezone), ctx.me.timezone
+    )
     return day, day, name
 
 

@@ -14,7 +14,7 @@ from handlers.i18n import N_, Translator, short_day
 from handlers.markup import Span, bold, join_lines
 from handlers.views import Attachment, Button, View
 from models.base import utcnow
-from services import groups_report, timeman, timeman_sheet
+from services import groups_report, timeman_clock, timeman_sheet
 from services.errors import pN_
 from services.parsing_days import midnight
 from services.spreadsheet import csv_text, list_separator
@@ -53,7 +53,7 @@ def hours(seconds: int, lang: str = "en") -> str:
 
 
 async def _sheet(ctx: Ctx, kind: str, target: str, target_id: int) -> tuple[list[Any], date, date]:
-    today = timeman.local_date(utcnow(), ctx.me.timezone)
+    today = timeman_clock.local_date(utcnow(), ctx.me.timezone)
     first, last = period(kind, today)
     if target == "g":
         people = await timeman_sheet.sheet_people(ctx.session, ctx.me, group_id=target_id)

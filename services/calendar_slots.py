@@ -18,7 +18,7 @@ from services import calendar
 from services.access import Actor, get_team_user
 from services.calendar_recur import Occurrence, expand
 from services.errors import N_, DomainError
-from services.timeman import at_local
+from services.timeman_clock import at_local
 from services.timeman_schedules import schedule_of
 
 Interval = tuple[datetime, datetime]

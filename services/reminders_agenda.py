@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models.groups import Group
 from models.teams import User
 from models.timeman import WorkDay
-from services import timeman
+from services import timeman, timeman_clock
 from services.access import Actor, outside_archived_groups
 from services.reminders import optional_rows
 
@@ -57,8 +57,8 @@ async def agenda_many(
     for user in users:
         # the working day now is in: a night shift's runs to its end the next morning,
         # and its small hours are still that day's
-        today = timeman.shift_date(schedules[user.id], now, user.timezone)
-        ranges[user.id] = (today, *timeman.day_span(schedules[user.id], today, user.timezone))
+        today = timeman_clock.shift_date(schedules[user.id], now, user.timezone)
+        ranges[user.id] = (today, *timeman_clock.day_span(schedules[user.id], today, user.timezone))
     ids = list(out)
     low = min(r[1] for r in ranges.values())
     high = max(r[2] for r in ranges.values())

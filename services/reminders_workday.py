@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models.reminders import ReminderFired
 from models.tasks import Task
 from models.teams import User
-from services.timeman import at_local
+from services.timeman_clock import at_local
 from services.timeman_schedules import Schedule
 
 DAY = 24 * 60

@@ -34,7 +34,7 @@ from services.tasks import (
     get_task_to_change,
     is_doer,
 )
-from services.timeman import at_local, local_date
+from services.timeman_clock import at_local, local_date
 from services.timeman_schedules import Schedule, schedule_of
 
 # -- statuses -----------------------------------------------------------------

@@ -1,6 +1,7 @@
-"""The working day: start, break, resume, finish, late entries, and the corrections and
-violations they record (reviewed in services.timeman_corrections; schedules live in
-services.timeman_schedules).
+"""The working day: start, break, resume, finish, late entries, and the corrections they
+record (reviewed in services.timeman_corrections). The violations they measure live in
+services.timeman_violations, the arithmetic of local dates and hours in
+services.timeman_clock, schedules in services.timeman_schedules.
 
 Times are UTC; a day belongs to the local date (in the person's zone) it started on.
 Every change of a start or finish that is not "now" is a correction: it needs a
@@ -10,10 +11,9 @@ whose rejection restores the previous value.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import db
@@ -22,6 +22,7 @@ from models.teams import User
 from models.timeman import DailyReport, DayCorrection, Violation, WorkDay
 from services.access import Actor, require_staff
 from services.errors import N_, DomainError, not_found
+from services.timeman_clock import at_local, local_date, shift_date
 from services.timeman_schedules import DayOff as DayOff
 from services.timeman_schedules import Schedule as Schedule
 from services.timeman_schedules import schedule_for as schedule_for
@@ -29,67 +30,11 @@ from services.timeman_schedules import schedule_of as schedule_of
 from services.timeman_schedules import schedules_of as schedules_of
 from services.timeman_schedules import set_schedule as set_schedule
 from services.timeman_schedules import team_schedule as team_schedule
+from services.timeman_violations import finish_violations, forget_violations, late_start
 
 # a start or finish typed up to this much before "now" is not a correction
 SLACK = timedelta(minutes=5)
 REASON_MAX = 500
-
-
-def local_date(moment: datetime, tz: str) -> date:
-    return moment.astimezone(ZoneInfo(tz)).date()
-
-
-def at_local(day: date, minute: int, tz: str) -> datetime:
-    """The UTC moment of a local wall-clock time; a time in a DST gap moves forward.
-    Minute 1440 (a workday that ends at midnight) is the next day's 00:00."""
-    day, minute = day + timedelta(days=minute // 1440), minute % 1440
-    naive = datetime.combine(day, time(minute // 60, minute % 60))
-    return naive.replace(tzinfo=ZoneInfo(tz)).astimezone(UTC)
-
-
-def shift_date(schedule: Schedule, moment: datetime, tz: str) -> date:
-    """The date whose working day a moment falls in: its own, except the small hours of
-    a night shift (00:30 of a 22:00-06:00 shift) belong to the evening before."""
-    local = moment.astimezone(ZoneInfo(tz))
-    day = local.date()
-    ends = schedule.end_minute - 24 * 60  # a night shift's end, the next morning
-    if 0 < ends and local.hour * 60 + local.minute < ends:
-        if schedule.works_on(day - timedelta(days=1)):
-            return day - timedelta(days=1)
-    return day
-
-
-def day_span(schedule: Schedule, day: date, tz: str) -> tuple[datetime, datetime]:
-    """The hours a working day's date covers: from its midnight to the next, or on to a
-    night shift's end the next morning (22:00-06:00: its tasks due at 03:00 too)."""
-    start, end = at_local(day, 0, tz), at_local(day + timedelta(days=1), 0, tz)
-    if schedule.works_on(day):
-        end = max(end, at_local(day, schedule.end_minute, tz))
-    return start, end
-
-
-def planned_on(schedule: Schedule, day: date, tz: str) -> timedelta:
-    """The work a day of the schedule plans as the clock runs that date: none on a day
-    off (a weekend, a team's holiday, an absence); a night shift across a DST change is
-    an hour shorter or longer (22:00-06:00 is 7 h, not 8 h, on the last Sunday of March
-    in Berlin)."""
-    if not schedule.works_on(day):
-        return timedelta(0)
-    hours = at_local(day, schedule.end_minute, tz) - at_local(day, schedule.start_minute, tz)
-    return max(timedelta(0), hours - timedelta(minutes=schedule.lunch_minutes))
-
-
-def worked(day: WorkDay, now: datetime) -> timedelta:
-    end = day.finished_at if day.status == "closed" and day.finished_at else now
-    paused = timedelta(0)
-    if day.status == "paused" and day.paused_at is not None:
-        paused = max(timedelta(0), now - day.paused_at)
-    total = end - day.started_at - timedelta(seconds=day.break_seconds) - paused
-    return max(timedelta(0), total)
-
-
-def _minutes(delta: timedelta) -> int:
-    return int(delta.total_seconds() // 60)
 
 
 def clean_reason(reason: str) -> str:
@@ -243,20 +188,6 @@ async def start_day(
     return day, correction, [late] if late is not None else []
 
 
-async def late_start(
-    session: AsyncSession, user: User, schedule: Schedule, day: WorkDay
-) -> Violation | None:
-    """A day of the schedule started after its start and grace is a late start, noted
-    with the minutes past the start (None when on time, or on a day off)."""
-    if not schedule.works_on(day.day):
-        return None
-    due = at_local(day.day, schedule.start_minute + schedule.grace_minutes, user.timezone)
-    if day.started_at <= due:
-        return None
-    late = day.started_at - at_local(day.day, schedule.start_minute, user.timezone)
-    return await _violation(session, day, "late_start", _minutes(late))
-
-
 async def said_start(session: AsyncSession, actor: Actor, minute: int, now: datetime) -> datetime:
     """A start said as a clock ("/day start 09:10"): today's; in the small hours of a
     night shift not started yet ("23:50" said at 00:30), the date it counts for."""
@@ -323,7 +254,7 @@ async def resume_day(
         day.finished_at = None
         day.status = "open"
         # an early finish or a short day no longer holds: the next finish measures again
-        await _forget_violations(session, day, ("early_finish", "short_day"))
+        await forget_violations(session, day, ("early_finish", "short_day"))
         return day, await reopen_report(session, day)
     _shown_for(day, day_id)
     if day.status != "paused" or day.paused_at is None:
@@ -381,7 +312,7 @@ async def finish_day(
     correction = None
     if corrected:
         correction = await _record_correction(session, user, day, "finish", now, end, reason)
-    violations = await _finish_violations(session, user, day, left_open=stale)
+    violations = await finish_violations(session, user, day, left_open=stale)
     return day, correction, violations
 
 
@@ -422,46 +353,7 @@ async def finish_for_leaver(
     return day
 
 
-async def _finish_violations(
-    session: AsyncSession, user: User, day: WorkDay, *, left_open: bool
-) -> list[Violation]:
-    schedule = await schedule_of(session, user)
-    found: list[Violation | None] = []
-    if left_open:
-        found.append(await _violation(session, day, "left_open", 0))
-    if schedule.works_on(day.day) and day.finished_at is not None:
-        end_due = at_local(day.day, schedule.end_minute - schedule.grace_minutes, user.timezone)
-        if day.finished_at < end_due:
-            early = at_local(day.day, schedule.end_minute, user.timezone) - day.finished_at
-            found.append(await _violation(session, day, "early_finish", _minutes(early)))
-        # whole minutes worked, as the day's card counts them: 30 s is "0 min of 8 h",
-        # so 8 h under plan, not 7 h 59 min
-        done = timedelta(minutes=_minutes(worked(day, day.finished_at)))
-        short = planned_on(schedule, day.day, user.timezone) - done
-        if short > timedelta(minutes=schedule.grace_minutes):
-            found.append(await _violation(session, day, "short_day", _minutes(short)))
-    return [v for v in found if v is not None]
-
-
-async def _violation(
-    session: AsyncSession, day: WorkDay, kind: str, minutes: int
-) -> Violation | None:
-    exists = await session.scalar(
-        select(Violation).where(Violation.day_id == day.id, Violation.kind == kind)
-    )
-    if exists is not None:
-        exists.minutes = minutes
-        await session.flush()
-        return None
-    row = Violation(
-        team_id=day.team_id, user_id=day.user_id, day_id=day.id, kind=kind, minutes=minutes
-    )
-    session.add(row)
-    await session.flush()
-    return row
-
-
-# -- corrections and violations as recorded (reviewed in services.timeman_corrections) --
+# -- corrections as recorded (reviewed in services.timeman_corrections) ---------------
 
 
 async def _record_correction(
@@ -486,10 +378,3 @@ async def _record_correction(
     session.add(row)
     await session.flush()
     return row
-
-
-async def _forget_violations(session: AsyncSession, day: WorkDay, kinds: tuple[str, ...]) -> None:
-    await session.execute(
-        delete(Violation).where(Violation.day_id == day.id, Violation.kind.in_(kinds))
-    )
-    await session.flush()

@@ -16,18 +16,10 @@ from models.timeman import DailyReport, DayCorrection, WorkDay
 from services.access import Actor, get_team_user
 from services.errors import N_, DomainError, Forbidden, forbidden, not_found
 from services.pagination import Page, paginate
-from services.timeman import (
-    _finish_violations,
-    _forget_violations,
-    _me,
-    _record_correction,
-    clean_reason,
-    day_on,
-    late_start,
-    local_date,
-    reopen_report,
-)
+from services.timeman import _me, _record_correction, clean_reason, day_on, reopen_report
+from services.timeman_clock import local_date
 from services.timeman_schedules import schedule_of
+from services.timeman_violations import finish_violations, forget_violations, late_start
 
 
 async def my_day(session: AsyncSession, actor: Actor, on: date | None) -> WorkDay:
@@ -177,10 +169,10 @@ async def accept_unreviewed(session: AsyncSession, correction: DayCorrection) ->
 async def _recheck_violations(session: AsyncSession, user: User, day: WorkDay) -> None:
     """A corrected start or finish: the day's late start, early finish and short day
     are measured again (a day left open stays noted)."""
-    await _forget_violations(session, day, ("late_start", "early_finish", "short_day"))
+    await forget_violations(session, day, ("late_start", "early_finish", "short_day"))
     await late_start(session, user, await schedule_of(session, user), day)
     if day.status == "closed":
-        await _finish_violations(session, user, day, left_open=False)
+        await finish_violations(session, user, day, left_open=False)
     await session.flush()
 
 

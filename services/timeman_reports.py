@@ -12,7 +12,7 @@ from models import db
 from models.base import utcnow
 from models.teams import User
 from models.timeman import Absence, DailyReport, WorkDay
-from services import timeman, timeman_corrections
+from services import timeman, timeman_clock, timeman_corrections
 from services.access import Actor, require_staff
 from services.errors import N_, DomainError, forbidden, not_found
 from services.pagination import Page, paginate, paginate_rows
@@ -48,10 +48,10 @@ async def day_facts(session: AsyncSession, user: User, day: WorkDay, now: dateti
     """Worked vs planned time and, when tasks exist, what was completed and logged (a
     timer still running counts up to now)."""
     schedule = await timeman.schedule_of(session, user)
-    planned = timeman.planned_on(schedule, day.day, user.timezone)
-    facts = DayFacts(day=day, worked=timeman.worked(day, now), planned=planned)
+    planned = timeman_clock.planned_on(schedule, day.day, user.timezone)
+    facts = DayFacts(day=day, worked=timeman_clock.worked(day, now), planned=planned)
     # a night shift's tasks done after midnight are its own
-    start, end = timeman.day_span(schedule, day.day, user.timezone)
+    start, end = timeman_clock.day_span(schedule, day.day, user.timezone)
     try:
         from models.tasks import Task, TaskTimeEntry, TaskTimer
     except ImportError:  # the tasks area is optional

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models.base import utcnow
 from models.teams import User
 from models.timeman import Violation, WorkDay
-from services import timeman
+from services import timeman, timeman_clock
 from services.access import Actor, get_team_user, require_staff
 from services.errors import N_, DomainError, forbidden
 from services.timeman_schedules import schedules_of
@@ -119,11 +119,11 @@ async def timesheet(
                 # a day left open from an earlier date counts to its planned end, not
                 # until now (23 hours by the next morning); the sheet marks it
                 row.left_open.add(day.day)
-                planned = timeman.at_local(
+                planned = timeman_clock.at_local(
                     day.day, schedules[day.user_id].end_minute, row.user.timezone
                 )
                 until = min(now, max(day.started_at, planned))
-        row.days[day.day] = int(timeman.worked(day, until).total_seconds())
+        row.days[day.day] = int(timeman_clock.worked(day, until).total_seconds())
         row.spans[day.day] = day
     found = await session.execute(
         select(Violation.user_id, Violation.kind, func.count())

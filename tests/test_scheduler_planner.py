@@ -17,7 +17,7 @@ from models.notifications import NotificationSettings
 from models.outbox import OutboxMessage
 from models.teams import User
 from scheduler import planner
-from services import reminders, teams_invites, timeman, timeman_reports
+from services import reminders, teams_invites, timeman, timeman_clock, timeman_reports
 from tests.test_timeman_services import Team, at, make_team, maker, who  # noqa: F401
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -205,7 +205,7 @@ async def test_a_workday_ending_at_midnight_is_prompted_at_midnight_for_that_day
         user = await s.get(User, team.anna.user_id)
         assert user is not None
         await reminders.sync_rules(s, user, local(2026, 11, 27, 8))
-        assert timeman.at_local(date(2026, 11, 27), 24 * 60, "Europe/Berlin") == local(
+        assert timeman_clock.at_local(date(2026, 11, 27), 24 * 60, "Europe/Berlin") == local(
             2026, 11, 28, 0
         )
     assert reminders.next_fire(24 * 60, "Europe/Berlin", local(2026, 11, 27, 8)) == local(
