@@ -15,7 +15,7 @@ from handlers.markup import Span, bold, join_lines, to_plain
 from handlers.people import person_field
 from handlers.views import Attachment, Button, View
 from services import crm, crm_fields, crm_people, crm_periods, crm_reports
-from services.crm_deals import money, money_sum, parse_money
+from services.crm_money import money, money_sum, parse_money
 from services.errors import N_ as _N
 from services.errors import DomainError
 from services.pagination import Page

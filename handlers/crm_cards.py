@@ -28,7 +28,7 @@ from services import (
     crm_rights,
 )
 from services.crm_activities import KIND_ICON, KIND_NAMES
-from services.crm_deals import money
+from services.crm_money import money
 from services.errors import NotFound
 from services.pagination import Page
 

@@ -13,7 +13,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
 
 from handlers.i18n import Translator  # noqa: E402
 from services.crm import SOURCE_NAMES  # noqa: E402
-from services.crm_deals import currency_label  # noqa: E402
+from services.crm_money import currency_label  # noqa: E402
 from services.crm_reports import Dashboard  # noqa: E402
 
 

@@ -16,7 +16,7 @@ from handlers.people import one_person
 from handlers.views import Button, View
 from models.crm import CrmDeal, CrmStage
 from services import crm, crm_deals, crm_products
-from services.crm_deals import money, parse_money, split_title_amount
+from services.crm_money import money, parse_money, split_title_amount
 from services.errors import N_ as _N
 from services.errors import DomainError
 

@@ -14,7 +14,7 @@ from handlers.periods import period_label
 from handlers.views import Button, View
 from services import crm_fields, crm_reports
 from services.crm import settings_of, source_of
-from services.crm_deals import money_sum
+from services.crm_money import money_sum
 from services.errors import N_ as _N
 from services.errors import DomainError
 from services.parsing_periods import ALL_TIME, Period, from_key, parse_period

@@ -22,6 +22,7 @@ from services import (
     crm_fields,
     crm_lead_edit,
     crm_leads,
+    crm_money,
     crm_people,
     crm_periods,
     crm_products,
@@ -136,15 +137,15 @@ def test_phone_normalisation() -> None:
 
 
 def test_money_parsing() -> None:
-    assert crm_deals.parse_money("150 000 руб") == (15_000_000, "RUB")
-    assert crm_deals.parse_money("$1,5k") == (150_000, "USD")
-    assert crm_deals.split_title_amount("Website 2.0 redesign 99.90 EUR") == (
+    assert crm_money.parse_money("150 000 руб") == (15_000_000, "RUB")
+    assert crm_money.parse_money("$1,5k") == (150_000, "USD")
+    assert crm_money.split_title_amount("Website 2.0 redesign 99.90 EUR") == (
         "Website 2.0 redesign",
         9990,
         "EUR",
     )
     with pytest.raises(DomainError):
-        crm_deals.parse_money("lots")
+        crm_money.parse_money("lots")
 
 
 # -- dedup -----------------------------------------------------------------------------
