@@ -19,7 +19,7 @@ from handlers.markup import Markup, Span, bold, join_lines
 from handlers.tasks_input import as_moment, parse_deadline
 from handlers.views import Button, View
 from models.groups import Group
-from services import groups
+from services import groups, groups_members
 from services.errors import N_ as _N
 from services.errors import DomainError
 
@@ -108,7 +108,7 @@ async def _no_group(ctx: Ctx) -> Markup:
 
 async def card_view(ctx: Ctx, group: Group) -> View:
     member = await groups.membership(ctx.session, group.id, ctx.me.user_id)
-    count = await groups.member_count(ctx.session, group.id)
+    count = await groups_members.member_count(ctx.session, group.id)
     kind = ctx.tr.s("project") if group.is_project else ctx.tr.s("group")
     access = ctx.tr.s("open") if group.is_open else ctx.tr.s("closed")
     lines: list[Any] = [[bold(group.name), Span(f" — {kind}, {access}")]]
@@ -189,10 +189,10 @@ async def groups_command(ctx: Ctx) -> Any:
     if verb in ("show", "open-card", "показать"):
         return await card_view(ctx, group)
     if verb in ("join", "вступить"):
-        await groups.join(ctx.session, ctx.me, group.id)
+        await groups_members.join(ctx.session, ctx.me, group.id)
         return View(body=ctx.tr("You joined {group}.", group=bold(group.name)))
     if verb in ("leave", "выйти"):
-        await groups.leave(ctx.session, ctx.me, group.id)
+        await groups_members.leave(ctx.session, ctx.me, group.id)
         return View(body=ctx.tr("You left {group}.", group=bold(group.name)))
     if verb in ("members", "участники"):
         return await members_view(ctx, group.id, 1)
@@ -290,10 +290,10 @@ async def groups_action(ctx: Ctx) -> Any:
             raise groups.ArchivedGroup(ctx.me, group)
         return await card_view(ctx, group)
     if verb == "j":
-        group = await groups.join(ctx.session, ctx.me, group_id)
+        group = await groups_members.join(ctx.session, ctx.me, group_id)
         return await card_view(ctx, group)
     if verb == "x":
-        group = await groups.leave(ctx.session, ctx.me, group_id)
+        group = await groups_members.leave(ctx.session, ctx.me, group_id)
         return View(body=ctx.tr("You left {group}.", group=bold(group.name)))
     if verb == "u":
         view = await members_view(ctx, group_id, ctx.page_arg(2))

@@ -12,13 +12,13 @@ from handlers.people import person_field, pick_person
 from handlers.views import Button, View
 from models.chats import ChatBinding
 from models.groups import Group
-from services import chats, drive, groups, tasks
+from services import chats, drive, groups_members, tasks
 from services.errors import N_ as _N
 from services.errors import DomainError
 
 
 async def members_view(ctx: Ctx, group_id: int, page_no: int) -> View:
-    group, page = await groups.members(
+    group, page = await groups_members.members(
         ctx.session, ctx.me, group_id, page=page_no, per_page=ctx.services.page_size
     )
     lines: list[Any] = [
@@ -129,7 +129,7 @@ async def take_out(ctx: Ctx, person: str, user_id: int, bound: chats.Bound) -> M
 
 async def member_change(ctx: Ctx, code_: str, group_id: int, user_id: int) -> View:
     if code_ == "ad":
-        group, user = await groups.add_member(ctx.session, ctx.me, group_id, user_id)
+        group, user = await groups_members.add_member(ctx.session, ctx.me, group_id, user_id)
         await ctx.notify(
             user.id,
             "group_added",
@@ -150,7 +150,7 @@ async def member_change(ctx: Ctx, code_: str, group_id: int, user_id: int) -> Vi
         )
     if code_ == "rm":
         bound = await chats.member_chats(ctx.session, user_id, [group_id])
-        group, user = await groups.remove_member(ctx.session, ctx.me, group_id, user_id)
+        group, user = await groups_members.remove_member(ctx.session, ctx.me, group_id, user_id)
         remover = ctx.me.name
         files = await drive.count_in_group(ctx.session, user.id, group.id)
 
@@ -199,7 +199,7 @@ async def member_change(ctx: Ctx, code_: str, group_id: int, user_id: int) -> Vi
         if told:
             view.body = [*view.body, Span("\n"), *told]
         return view
-    group, user = await groups.set_owner(ctx.session, ctx.me, group_id, user_id)
+    group, user = await groups_members.set_owner(ctx.session, ctx.me, group_id, user_id)
     return View(
         body=ctx.tr("{person} now owns {group}.", person=bold(user.name), group=bold(group.name))
     )

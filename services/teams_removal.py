@@ -17,7 +17,7 @@ from models.teams import Identity, Invite, Role, User
 from services import teams_handover
 from services.access import Actor, get_team_user, require_admin
 from services.errors import N_, DomainError, not_found
-from services.groups import drop_member
+from services.groups_members import drop_member
 from services.pagination import Page, paginate
 from services.teams import admins_left
 from services.users import match_names

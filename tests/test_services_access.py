@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from models.db import create_engine, create_sessionmaker
-from services import groups, teams, teams_invites, users
+from services import groups, groups_members, teams, teams_invites, users
 from services.access import Actor
 from services.errors import DomainError
 from services.teams import Newcomer
@@ -93,15 +93,17 @@ async def test_writes_check_rights(maker: async_sessionmaker[AsyncSession], worl
         with pytest.raises(DomainError):
             await groups.create_group(s, world.guest, "Guests own")
         with pytest.raises(DomainError):
-            await groups.join(s, world.employee, world.closed_id)
+            await groups_members.join(s, world.employee, world.closed_id)
         with pytest.raises(DomainError):
             await groups.set_open(s, world.employee, world.open_id, False)
         with pytest.raises(DomainError):
             await teams_invites.create_invite(s, world.employee, role="employee")
         with pytest.raises(DomainError):
-            await groups.add_member(s, world.outsider, world.open_id, world.outsider.user_id)
+            await groups_members.add_member(
+                s, world.outsider, world.open_id, world.outsider.user_id
+            )
         with pytest.raises(DomainError):  # a person of another team is invisible
-            await groups.add_member(s, world.admin, world.open_id, world.outsider.user_id)
+            await groups_members.add_member(s, world.admin, world.open_id, world.outsider.user_id)
         with pytest.raises(DomainError):
             await users.set_supervisor(
                 s, world.employee, world.admin.user_id, world.employee.user_id
