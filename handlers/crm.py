@@ -26,7 +26,7 @@ from handlers.markup import bold, join_lines
 from handlers.people import person_field, pick_person
 from handlers.views import Attachment, Button, View
 from models.base import utcnow
-from services import crm, crm_export, crm_fields, crm_periods, crm_rights
+from services import crm, crm_export, crm_fields, crm_handover, crm_notes, crm_periods, crm_rights
 from services.errors import N_ as _N
 from services.errors import DomainError, NotFound
 
@@ -244,7 +244,7 @@ def _label(row: Any) -> str:
 
 async def _submit_comment(ctx: Ctx, values: dict[str, Any]) -> View:
     entity, entity_id = values["entity"], int(values["entity_id"])
-    note = await crm.add_comment(ctx.session, ctx.me, entity, entity_id, values["text"])
+    note = await crm_notes.add_comment(ctx.session, ctx.me, entity, entity_id, values["text"])
     row = await crm.get_visible(ctx.session, ctx.me, entity, entity_id)
     if row.owner_id is not None:  # the responsible person hears (not of their own)
         actor_name, label = ctx.me.name, _label(row)
@@ -306,7 +306,9 @@ ALONG = {
 
 async def assign_owner(ctx: Ctx, values: dict[str, Any]) -> View:
     entity, entity_id = values["entity"], int(values["entity_id"])
-    handover = await crm.set_owner(ctx.session, ctx.me, entity, entity_id, int(values["owner"]))
+    handover = await crm_handover.set_owner(
+        ctx.session, ctx.me, entity, entity_id, int(values["owner"])
+    )
     row, user = handover.row, handover.user
     if handover.activities:  # their reminders go to the new owner, in their words
         theirs = translator(user.locale, user.timezone)

@@ -14,7 +14,7 @@ from handlers.i18n import N_
 from handlers.markup import Span, bold, join_lines, to_plain
 from handlers.people import person_field
 from handlers.views import Attachment, Button, View
-from services import crm, crm_fields, crm_people, crm_periods, crm_reports
+from services import crm, crm_fields, crm_notes, crm_people, crm_periods, crm_reports
 from services.crm_money import money, money_sum, parse_money
 from services.errors import N_ as _N
 from services.errors import DomainError
@@ -205,7 +205,7 @@ async def find_view(ctx: Ctx, text: str, page_no: int = 1) -> View:
 
 async def notes_view(ctx: Ctx, entity: str, entity_id: int, page_no: int) -> View:
     """All comments and history of a record, a page at a time."""
-    page = await crm.notes_page(
+    page = await crm_notes.notes_page(
         ctx.session, ctx.me, entity, entity_id, page=page_no, per_page=ctx.services.page_size
     )
     lines: list[Any] = [[bold(ctx.tr.s("Comments and history ({count})", count=page.total))]]

@@ -23,6 +23,7 @@ from services import (
     crm_deals,
     crm_fields,
     crm_leads,
+    crm_notes,
     crm_people,
     crm_products,
     crm_rights,
@@ -86,14 +87,14 @@ async def _extras(ctx: Ctx, entity: str, row: Any) -> list[Markup]:
         lines.append([bold(ctx.tr.s("Activities ({n})", n=acts.total))])
         for act in acts.items:
             lines.append(activity_line(ctx, act))
-    comments = await crm.notes(ctx.session, ctx.me, entity, row.id, "comment", limit=3)
+    comments = await crm_notes.notes(ctx.session, ctx.me, entity, row.id, "comment", limit=3)
     if comments:
         lines.append([bold(ctx.tr.s("Comments"))])
         for note, author in reversed(comments):
             lines.append([Span(f"• {ctx.tr.s(author)}: "), Span(cut(note.text, CARD_COMMENT))])
         if any(len(note.text) > CARD_COMMENT for note, _author in comments):
             lines.append(ctx.tr("The whole comments are under History."))
-    history = await crm.notes(ctx.session, ctx.me, entity, row.id, "history", limit=4)
+    history = await crm_notes.notes(ctx.session, ctx.me, entity, row.id, "history", limit=4)
     if history:
         lines.append([bold(ctx.tr.s("History"))])
         for note, author in reversed(history):
@@ -436,7 +437,7 @@ async def numbered_card(ctx: Ctx, entity: str, found: Numbered) -> View:
 
 async def commented(ctx: Ctx, entity: str, entity_id: int, text: str) -> View:
     """A comment added to a CRM record, above its card."""
-    await crm.add_comment(ctx.session, ctx.me, entity, entity_id, text)
+    await crm_notes.add_comment(ctx.session, ctx.me, entity, entity_id, text)
     return prefixed(ctx, ctx.tr("Comment added."), await card(ctx, entity, entity_id))
 
 

@@ -23,7 +23,7 @@ from handlers.markup import Markup, Span, bold, join_lines
 from handlers.numbered import CRM_ACTIONS, numbered
 from handlers.quotes import with_source
 from handlers.views import Button, View
-from services import crm, crm_convert, crm_leads, crm_parse, crm_rights
+from services import crm, crm_convert, crm_leads, crm_notes, crm_parse, crm_rights
 from services.crm import Card
 from services.crm_leads import Duplicate, LeadFilter
 from services.errors import N_ as _N
@@ -144,7 +144,7 @@ async def lead_from_text_command(ctx: Ctx) -> Any:
         return await ctx.start_form("crm_lead")
     card = crm.recognise(text, country=await crm.team_calling_code(ctx.session, ctx.me))
     if quote is not None:
-        card.comment = with_source(ctx.tr, quote, crm.NOTE_MAX)
+        card.comment = with_source(ctx.tr, quote, crm_notes.NOTE_MAX)
     return await create(ctx, card)
 
 

@@ -1,5 +1,7 @@
-"""CRM core: who sees what, team setup (statuses, the default pipeline), phone and
-e-mail normalisation, free-text recognition, comments and history.
+"""CRM core: who sees what, and team setup (statuses, the default pipeline, the currency);
+phone and e-mail normalisation and free-text recognition are re-exported from
+services.crm_parse and services.crm_phones. Comments and history are services.crm_notes,
+a record changing hands services.crm_handover.
 
 Visibility. An admin sees every record of the team. An employee sees the records
 they are responsible for and, per the team's CRM setting:
@@ -13,7 +15,7 @@ they are responsible for.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, or_, select
@@ -22,13 +24,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import db
 from models.crm import (
-    CrmActivity,
     CrmCompany,
     CrmContact,
     CrmDeal,
     CrmGrant,
     CrmLead,
-    CrmNote,
     CrmPipeline,
     CrmSettings,
     CrmStage,
@@ -49,8 +49,7 @@ from services.crm_parse import (
     valid_email,
 )
 from services.crm_phones import matching_keys, national_number, phone_key, pretty_phone
-from services.errors import N_, DomainError, NotFound, not_found, pN_
-from services.pagination import Page, paginate_rows
+from services.errors import N_, DomainError, not_found, pN_
 
 __all__ = [
     "SOURCES",
@@ -104,7 +103,6 @@ MODELS: dict[str, Any] = {
     "company": CrmCompany,
 }
 NAME_MAX = 200
-NOTE_MAX = 4000  # a CRM comment, cut beyond this
 
 
 def stage_name(stage: CrmStage) -> str:
@@ -322,142 +320,6 @@ async def get_visible(session: AsyncSession, actor: Actor, entity: str, entity_i
     if row is None:
         raise not_found()
     return row
-
-
-@dataclass(frozen=True, slots=True)
-class Handover:
-    """A record given to someone: who had it, and the open activities that moved with
-    it (their reminders called off, to be queued anew for the new owner)."""
-
-    row: Any
-    user: User
-    previous_id: int | None
-    activities: list[CrmActivity]
-    along: list[tuple[str, Any]]  # a deal's contact and company that went with it
-
-
-async def set_owner(
-    session: AsyncSession, actor: Actor, entity: str, entity_id: int, user_id: int
-) -> Handover:
-    """A record changes hands with its open activities; a deal takes along its contact
-    and company when they were the previous responsible's, so whoever works the deal
-    can reach the client."""
-    from services.crm_rights import get_editable  # it builds on this module
-
-    row = await get_editable(session, actor, entity, entity_id)
-    user = await get_team_user(session, actor, user_id)
-    if user.role == "extranet" and await session.get(CrmGrant, user.id) is None:
-        raise DomainError(N_("{person} has no access to the CRM."), person=user.name)
-    previous_id = row.owner_id
-    moved = await _pass_on(session, actor, entity, row, user)
-    along: list[tuple[str, Any]] = []
-    if entity == "deal" and previous_id is not None and previous_id != user.id:
-        for kind, linked_id in (("contact", row.contact_id), ("company", row.company_id)):
-            try:
-                linked = await get_visible(session, actor, kind, linked_id) if linked_id else None
-            except NotFound:
-                continue
-            if linked is not None and linked.owner_id == previous_id:
-                moved += await _pass_on(session, actor, kind, linked, user)
-                along.append((kind, linked))
-    await session.flush()
-    return Handover(row, user, previous_id, moved, along)
-
-
-async def _pass_on(
-    session: AsyncSession, actor: Actor, entity: str, row: Any, user: User
-) -> list[CrmActivity]:
-    """One record to `user`, with its open activities (returned) and a history line."""
-    from services import crm_activities  # it builds on this module
-
-    row.owner_id = user.id
-    moved = await crm_activities.hand_over(session, actor.team_id, entity, row.id, user.id)
-    await add_history(session, actor, entity, row.id, N_("Responsible: {person}"), person=user.name)
-    return moved
-
-
-# -- comments and history ----------------------------------------------------------------
-
-
-# the author shown for a note nobody in the team wrote: a lead page's visitor
-NO_AUTHOR = N_("lead page")
-
-
-async def add_history(
-    session: AsyncSession, actor: Actor, entity: str, entity_id: int, key: str, **params: Any
-) -> None:
-    session.add(
-        CrmNote(
-            team_id=actor.team_id,
-            entity=entity,
-            entity_id=entity_id,
-            kind="history",
-            author_id=actor.user_id,
-            text=key,
-            params={k: str(v) for k, v in params.items()},
-        )
-    )
-    await session.flush()
-
-
-async def add_comment(
-    session: AsyncSession, actor: Actor, entity: str, entity_id: int, text: str
-) -> CrmNote:
-    await get_visible(session, actor, entity, entity_id)
-    text = text.strip()
-    if not text:
-        raise DomainError(N_("A comment needs some text."))
-    note = CrmNote(
-        team_id=actor.team_id,
-        entity=entity,
-        entity_id=entity_id,
-        kind="comment",
-        author_id=actor.user_id,
-        text=text[:NOTE_MAX],
-        params={},
-    )
-    session.add(note)
-    await session.flush()
-    return note
-
-
-async def notes(
-    session: AsyncSession, actor: Actor, entity: str, entity_id: int, kind: str, limit: int = 5
-) -> list[tuple[CrmNote, str]]:
-    """The latest comments or history entries, newest first, with their authors' names."""
-    await get_visible(session, actor, entity, entity_id)
-    rows = await session.execute(
-        select(CrmNote, User.name)
-        .outerjoin(User, User.id == CrmNote.author_id)
-        .where(
-            CrmNote.team_id == actor.team_id,
-            CrmNote.entity == entity,
-            CrmNote.entity_id == entity_id,
-            CrmNote.kind == kind,
-        )
-        .order_by(CrmNote.id.desc())
-        .limit(limit)
-    )
-    return [(note, name or NO_AUTHOR) for note, name in rows.all()]
-
-
-async def notes_page(
-    session: AsyncSession, actor: Actor, entity: str, entity_id: int, *, page: int, per_page: int
-) -> Page[tuple[CrmNote, str]]:
-    """Comments and history of a record together, newest first, a page at a time."""
-    await get_visible(session, actor, entity, entity_id)
-    query = (
-        select(CrmNote, User.name)
-        .outerjoin(User, User.id == CrmNote.author_id)
-        .where(
-            CrmNote.team_id == actor.team_id,
-            CrmNote.entity == entity,
-            CrmNote.entity_id == entity_id,
-        )
-        .order_by(CrmNote.id.desc())
-    )
-    found = await paginate_rows(session, query, page, per_page)
-    return replace(found, items=[(note, name or NO_AUTHOR) for note, name in found.items])
 
 
 async def user_names(session: AsyncSession, ids: set[int]) -> dict[int, str]:

@@ -23,7 +23,8 @@ from models.outbox import OutboxMessage
 from models.teams import User
 from services import notifications, reminders_stale
 from services.access import Actor
-from services.crm import add_history, get_visible, scope_of
+from services.crm import get_visible, scope_of
+from services.crm_notes import add_history
 from services.errors import N_, DomainError, not_found
 from services.pagination import Page, paginate
 

@@ -11,9 +11,10 @@ from models import db
 from models.crm import CrmContact, CrmLead, CrmNote
 from models.teams import User
 from services.access import Actor
-from services.crm import add_history, same_phone, scope_of, valid_email, visible
+from services.crm import same_phone, scope_of, valid_email, visible
 from services.crm_deals import create_deal
 from services.crm_leads import mark_converted
+from services.crm_notes import add_history
 from services.crm_people import create_company, create_contact, find_company
 from services.crm_rights import get_editable
 from services.errors import N_, DomainError

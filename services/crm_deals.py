@@ -13,7 +13,6 @@ from models.base import utcnow
 from models.crm import CrmDeal, CrmDealItem, CrmPipeline, CrmStage
 from services.access import Actor, require_admin
 from services.crm import (
-    add_history,
     create_pipeline_rows,
     get_visible,
     scope_of,
@@ -22,6 +21,7 @@ from services.crm import (
     visible,
 )
 from services.crm_money import money
+from services.crm_notes import add_history
 from services.crm_rights import get_editable
 from services.errors import N_, DomainError, bare, not_found
 from services.pagination import Page, paginate

@@ -13,7 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models.crm import CrmCompany, CrmContact, CrmDeal, CrmLead, CrmNote
 from models.teams import User
 from services.access import Actor
-from services.crm import NO_AUTHOR, SOURCE_NAMES, stage_name, user_names
+from services.crm import SOURCE_NAMES, stage_name, user_names
+from services.crm_notes import NO_AUTHOR
 from services.crm_reports import team_stages, visible_rows
 from services.errors import N_, DomainError, bare
 from services.spreadsheet import SPREADSHEET_TIME, csv_text, decimal, list_separator

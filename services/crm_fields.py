@@ -16,7 +16,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.crm import CrmField
 from services.access import Actor, require_admin
-from services.crm import ENTITIES, add_history, scope_of
+from services.crm import ENTITIES, scope_of
+from services.crm_notes import add_history
 from services.crm_parse import MULTIPLIERS
 from services.crm_rights import get_editable
 from services.errors import N_, DomainError, not_found

@@ -19,7 +19,6 @@ from models.crm import CrmContact, CrmDraft, CrmLead, CrmNote
 from models.teams import User
 from services.access import Actor, require_staff
 from services.crm import (
-    NO_AUTHOR,
     company_key,
     name_key,
     national_number,
@@ -37,6 +36,7 @@ from services.crm_import_merge import (
     time_of,
 )
 from services.crm_leads import duplicate_search, lead_statuses, take_draft
+from services.crm_notes import NO_AUTHOR
 from services.errors import N_, DomainError, bare
 from services.spreadsheet import read_time
 

@@ -15,14 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models.base import utcnow
 from models.crm import CrmCompany, CrmContact, CrmLead, CrmNote
 from services.access import Actor
-from services.crm import (
-    NOTE_MAX,
-    add_history,
-    company_key,
-    national_number,
-    scope_of,
-    visible,
-)
+from services.crm import company_key, national_number, scope_of, visible
+from services.crm_notes import NOTE_MAX, add_history
 from services.crm_rights import may_edit
 from services.errors import N_
 

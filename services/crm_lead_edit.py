@@ -13,7 +13,6 @@ from services.access import Actor
 from services.crm import (
     NAME_MAX,
     Card,
-    add_history,
     clean_email,
     company_key,
     name_key,
@@ -21,6 +20,7 @@ from services.crm import (
     team_calling_code,
     valid_email,
 )
+from services.crm_notes import add_history
 from services.crm_rights import get_editable
 from services.errors import N_, DomainError
 

@@ -17,8 +17,6 @@ from services.crm import (
     SOURCES,
     Card,
     Scope,
-    add_comment,
-    add_history,
     company_key,
     get_visible,
     name_key,
@@ -31,6 +29,7 @@ from services.crm import (
     valid_email,
     visible,
 )
+from services.crm_notes import add_comment, add_history
 from services.crm_rights import get_editable, may_edit
 from services.errors import N_, DomainError, bare, not_found
 from services.pagination import Page, paginate

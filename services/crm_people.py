@@ -14,8 +14,6 @@ from services.access import Actor
 from services.crm import (
     Card,
     Scope,
-    add_comment,
-    add_history,
     clean_email,
     company_key,
     get_visible,
@@ -27,6 +25,7 @@ from services.crm import (
     team_calling_code,
     visible,
 )
+from services.crm_notes import add_comment, add_history
 from services.errors import N_, DomainError
 from services.pagination import Page, paginate
 

@@ -8,9 +8,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.crm import CrmDeal, CrmDealItem, CrmProduct
 from services.access import Actor, require_admin
-from services.crm import add_history, scope_of, settings_of
+from services.crm import scope_of, settings_of
 from services.crm_deals import get_deal, get_deal_to_change, products_currency
 from services.crm_money import money
+from services.crm_notes import add_history
 from services.errors import N_, DomainError, not_found
 from services.pagination import Page, paginate
 

@@ -20,9 +20,11 @@ from services import (
     crm_convert,
     crm_deals,
     crm_fields,
+    crm_handover,
     crm_lead_edit,
     crm_leads,
     crm_money,
+    crm_notes,
     crm_people,
     crm_periods,
     crm_products,
@@ -177,7 +179,7 @@ async def test_duplicates_by_phone_email_and_name(
         first.email = ""
         merged = await crm_leads.merge_draft(s, world.anna, draft.draft_id, "lead", first.id)
         assert merged.email == "ivan@r.ru"
-        comments = await crm.notes(s, world.anna, "lead", first.id, "comment")
+        comments = await crm_notes.notes(s, world.anna, "lead", first.id, "comment")
         assert [n.text for n, _ in comments] == ["hello"]
         # a draft belongs to its author
         other = await crm_leads.create_lead(s, world.admin, card("Z", "89991234567"))
@@ -445,7 +447,7 @@ async def test_access_matrix(
                     with pytest.raises(DomainError):
                         await crm_leads.get_lead(s, actor, lead_id)
                     with pytest.raises(DomainError):
-                        await crm.add_comment(s, actor, "lead", lead_id, "hi")
+                        await crm_notes.add_comment(s, actor, "lead", lead_id, "hi")
         # the granted extranet member sees only their own, whatever the mode
         page = await crm_leads.list_leads(s, world.guest, crm_leads.LeadFilter(), per_page=50)
         assert [lead.id for lead in page.items] == [ids["G"]]
@@ -490,7 +492,7 @@ async def test_seeing_a_record_is_not_changing_it(
                 with pytest.raises(ReadOnlyRecord):
                     await crm_deals.set_amount(s, actor, deals[x], 100, None)
                 with pytest.raises(ReadOnlyRecord):
-                    await crm.set_owner(s, actor, "deal", deals[x], actor.user_id)
+                    await crm_handover.set_owner(s, actor, "deal", deals[x], actor.user_id)
                 with pytest.raises(ReadOnlyRecord, match="can change lead"):
                     await crm_leads.set_status(s, actor, leads[x], statuses["junk"].id)
                 with pytest.raises(ReadOnlyRecord):
@@ -499,7 +501,7 @@ async def test_seeing_a_record_is_not_changing_it(
                     await crm_lead_edit.edit_lead(s, actor, leads[x], "name", "Mine now")
                 with pytest.raises(ReadOnlyRecord):
                     await crm_lead_edit.delete_lead(s, actor, leads[x])
-                await crm.add_comment(s, actor, "deal", deals[x], "a colleague may say so")
+                await crm_notes.add_comment(s, actor, "deal", deals[x], "a colleague may say so")
         deal = await s.get(CrmDeal, deals["a"])
         assert deal is not None and deal.owner_id == world.anna.user_id
 
