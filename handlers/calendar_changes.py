@@ -27,7 +27,14 @@ from models import db
 from models.calendar import Event
 from models.groups import Group
 from models.teams import User
-from services import calendar, calendar_answers, calendar_changes, calendar_comments, users
+from services import (
+    calendar,
+    calendar_answers,
+    calendar_changes,
+    calendar_comments,
+    calendar_series,
+    users,
+)
 from services.access import Actor
 from services.calendar_parse import parse_start, parse_start_near
 from services.calendar_recur import key_to_time
@@ -200,14 +207,14 @@ def from_day(tr: Translator, event: Event, start: datetime) -> str:
 
 
 async def _move_dates(ctx: Ctx, values: dict[str, Any], *, following: bool) -> View:
-    """Every date of a series (see calendar_changes.move_series), or (`following`) the
+    """Every date of a series (see calendar_series.move_series), or (`following`) the
     pressed one and every later one (the series split: move_following), moved by as
     much as the pressed one; its people told once, in their zone."""
     event_id, key = int(values["event_id"]), values.get("key")
     occ = await calendar.get_occurrence(ctx.session, ctx.me, event_id, key)
     # "10:00", "Tuesday 10:00": said of the pressed date as its card shows it
     new_start = parse_start_near(values["start"], ctx.me.locale, ctx.me.timezone, occ.starts_at)
-    change = calendar_changes.move_following if following else calendar_changes.move_series
+    change = calendar_series.move_following if following else calendar_series.move_series
     done = await change(ctx.session, ctx.me, event_id, occ.key, new_start)
     series, before, since = done.series, done.before, occ.starts_at
     if series.id != before.id:  # split off: the earlier part keeps its earlier dates' reminders

@@ -1,5 +1,5 @@
 """A date of a repeating event and every later one ("this and following") cancelled, or
-their texts edited: the series cut or split there (services.calendar_changes); moved:
+their texts edited: the series cut or split there (services.calendar_series); moved:
 handlers.calendar_changes."""
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from handlers.i18n import N_, Translator
 from handlers.markup import Span, bold
 from handlers.views import Button, View
 from models.calendar import Event
-from services import calendar, calendar_answers, calendar_changes
+from services import calendar, calendar_answers, calendar_series
 
 
 async def cancel_following_question(ctx: Ctx, event_id: int, key: int | None) -> View:
@@ -48,7 +48,7 @@ async def cancel_following_view(ctx: Ctx, event_id: int, key: int | None) -> Vie
     was = await ctx.session.get(Event, occ.series_id)
     # found before the answers for those dates go with them
     people = await calendar_answers.people_to_tell(ctx.session, was, occ.key) if was else []
-    series = await calendar_changes.cancel_following(ctx.session, ctx.me, event_id, occ.key)
+    series = await calendar_series.cancel_following(ctx.session, ctx.me, event_id, occ.key)
     await queue_reminders(ctx, series, drop=True)
     whole = series.cancelled
 
@@ -77,10 +77,10 @@ async def cancel_following_view(ctx: Ctx, event_id: int, key: int | None) -> Vie
 
 async def _submit_edit_following(ctx: Ctx, values: dict[str, Any]) -> View:
     """New texts for the pressed date and every later one (see
-    calendar_changes.edit_following); the people of those dates told once."""
+    calendar_series.edit_following); the people of those dates told once."""
     event_id = int(values["event_id"])
     occ = await calendar.get_occurrence(ctx.session, ctx.me, event_id, values.get("key"))
-    done = await calendar_changes.edit_following(
+    done = await calendar_series.edit_following(
         ctx.session,
         ctx.me,
         event_id,

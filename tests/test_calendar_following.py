@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.app import App
 from models.calendar import Event, EventOccurrenceAnswer
 from models.teams import User
-from services import calendar, calendar_changes, calendar_ics
+from services import calendar, calendar_changes, calendar_ics, calendar_series
 from services.access import Actor
 from services.calendar_recur import expand, key_to_time, occ_key
 from services.errors import DomainError
@@ -226,7 +226,7 @@ async def test_only_the_organiser_splits_and_the_first_date_moves_the_whole_seri
         assert user is not None
         (series,) = await s.scalars(select(Event))
         with pytest.raises(DomainError, match="Only the organiser can change this event"):
-            await calendar_changes.move_following(
+            await calendar_series.move_following(
                 s, Actor.of(user), series.id, None, series.starts_at + timedelta(hours=2)
             )
 
@@ -266,7 +266,7 @@ async def test_a_date_changed_on_its_own_that_no_longer_falls_on_the_new_part_is
         await calendar_changes.cancel(s, admin, series.id, mar, whole=False)
         for key in (jan, apr):
             await calendar.answer(s, world.employee, series.id, "no", key)
-        done = await calendar_changes.move_following(
+        done = await calendar_series.move_following(
             s, admin, series.id, feb, datetime(2030, 1, 31, 9, tzinfo=UTC)
         )
         tail = done.series
@@ -290,7 +290,7 @@ async def test_a_date_changed_on_its_own_that_no_longer_falls_on_the_new_part_is
         ]
         march = datetime(2030, 3, 31, 9, tzinfo=UTC)  # a later date of it, said where it is
         with pytest.raises(DomainError, match="already start then"):  # nothing split
-            await calendar_changes.move_following(s, admin, tail.id, occ_key(march), march)
+            await calendar_series.move_following(s, admin, tail.id, occ_key(march), march)
         assert len(list(await s.scalars(select(Event)))) == 2
 
 

@@ -21,6 +21,7 @@ from services import (
     calendar_changes,
     calendar_ics,
     calendar_reminders,
+    calendar_series,
     calendar_slots,
     drive,
     feed,
@@ -285,7 +286,7 @@ async def test_moving_a_series_drops_the_changes_that_no_longer_fall_on_it(
         march, april = (occ_key(datetime(2030, m, 1, 9, tzinfo=UTC)) for m in (3, 4))
         await calendar_changes.cancel(s, admin, series.id, march, whole=False)
         await calendar.answer(s, world.employee, series.id, "no", april)
-        done = await calendar_changes.move_series(
+        done = await calendar_series.move_series(
             s, admin, series.id, occ_key(first), datetime(2029, 12, 31, 9, tzinfo=UTC)
         )
         assert done.dropped == 1
@@ -297,7 +298,7 @@ async def test_moving_a_series_drops_the_changes_that_no_longer_fall_on_it(
             single, _ = await calendar.create_event(
                 s, admin, title="Once", starts_at=first, ends_at=first + timedelta(hours=1)
             )
-            await calendar_changes.move_series(s, admin, single.id, None, first)
+            await calendar_series.move_series(s, admin, single.id, None, first)
 
 
 async def test_reminders_follow_the_personal_setting(
