@@ -7,7 +7,10 @@ import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from handlers.calendar_changes import FORMS, add_comment, answer_view, cancel_view
+from handlers.calendar_answers import answer_view
+from handlers.calendar_changes import FORMS, cancel_view
+from handlers.calendar_comments import FORMS as COMMENT_FORMS
+from handlers.calendar_comments import add_comment
 from handlers.calendar_create import card_here, create_from_text
 from handlers.calendar_following import FORMS as FOLLOWING_FORMS
 from handlers.calendar_following import cancel_following_question, cancel_following_view
@@ -369,6 +372,7 @@ async def _submit_group(ctx: Ctx, values: dict[str, Any]) -> Any:
 
 for _form in [
     *FORMS,
+    *COMMENT_FORMS,
     *FOLLOWING_FORMS,
     *event_forms(_submit_line, _submit_people),
     group_question("event_group", N_("New event"), _submit_group),

@@ -1,5 +1,5 @@
-"""Answers, moves, cancellations, edits and comments of events, each telling the
-people concerned."""
+"""Moves, cancellations and edits of events, each telling the people concerned (answers:
+handlers.calendar_answers; comments: handlers.calendar_comments)."""
 
 from __future__ import annotations
 
@@ -9,94 +9,18 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from handlers.calendar_reminders import queue_reminders
-from handlers.calendar_views import (
-    card_view,
-    event_moment,
-    event_span,
-    occ_action,
-    series_when,
-    shorten,
-)
+from handlers.calendar_views import card_view, event_moment, event_span, series_when
 from handlers.core import Ctx
 from handlers.forms import Field, Form
 from handlers.i18n import N_, Translator
 from handlers.markup import Span, bold
-from handlers.people import AT_NAME
 from handlers.views import Button, View
-from models import db
 from models.calendar import Event
 from models.groups import Group
-from models.teams import User
-from services import (
-    calendar,
-    calendar_answers,
-    calendar_changes,
-    calendar_comments,
-    calendar_series,
-    users,
-)
-from services.access import Actor
+from services import calendar, calendar_answers, calendar_changes, calendar_series
 from services.calendar_parse import parse_start, parse_start_near
 from services.calendar_recur import key_to_time
 from services.errors import DomainError
-
-ANSWERED = {
-    "yes": N_("{person} accepted {title}."),
-    "no": N_("{person} declined {title}."),
-    "maybe": N_("{person} may come to {title}."),
-}
-ANSWERED_ONE = {
-    "yes": N_("{person} will come to {title} {when}."),
-    "no": N_("{person} will not come to {title} {when}."),
-    "maybe": N_("{person} may come to {title} {when}."),
-}
-MINE = {
-    "yes": N_("You accepted."),
-    "no": N_("You declined."),
-    "maybe": N_("You answered maybe."),
-}
-MINE_ONE = {
-    "yes": N_("You will come to {title} {when}."),
-    "no": N_("You will not come to {title} {when}."),
-    "maybe": N_("You may come to {title} {when}."),
-}
-
-
-async def answer_view(ctx: Ctx, event_id: int, status: str, key: int | None = None) -> View:
-    """An answer to an invitation: for the series, or (`key`) one occurrence of it."""
-    event = await calendar.answer(ctx.session, ctx.me, event_id, status, key)
-    await queue_reminders(ctx, event, drop=True, only_me=True)
-    occ = await calendar.get_occurrence(ctx.session, ctx.me, event.id, key)
-    one = key is not None and occ.recurring
-    series_id = occ.series_id
-    if event.organizer_id:
-
-        def told(tr: Translator) -> View:
-            if one:
-                body = tr(
-                    ANSWERED_ONE[status],
-                    person=bold(ctx.me.name),
-                    title=bold(event.title),
-                    when=event_span(tr, event, occ.starts_at, occ.ends_at),
-                )
-            else:
-                body = tr(ANSWERED[status], person=bold(ctx.me.name), title=bold(event.title))
-            return View(body=body, ref=f"event:{series_id}").row(
-                Button(tr.s("Open"), occ_action("o", occ) if one else f"ev:o:{series_id}")
-            )
-
-        await ctx.notify(event.organizer_id, "event", told, ref=f"event:{series_id}")
-    if one:
-        said = ctx.tr(
-            MINE_ONE[status],
-            title=bold(event.title),
-            when=event_span(ctx.tr, event, occ.starts_at, occ.ends_at),
-        )
-    else:
-        said = ctx.tr(MINE[status])
-    view = await card_view(ctx, occ)
-    view.body = [*said, Span("\n\n"), *view.body]
-    return view
 
 
 async def tell_changed(
@@ -274,62 +198,6 @@ async def _move_dates(ctx: Ctx, values: dict[str, Any], *, following: bool) -> V
     return view
 
 
-async def add_comment(ctx: Ctx, event_id: int, text: str) -> View:
-    event, comment = await calendar_comments.add_comment(ctx.session, ctx.me, event_id, text)
-    series_id = event.parent_id or event.id
-    mentioned: set[int] = set()
-    for token in AT_NAME.findall(text):
-        found = await users.find_people(ctx.session, ctx.me, token, handle=True)
-        if len(found) == 1:
-            mentioned.add(found[0].id)
-    for user_id in mentioned:
-        user = await db.get(ctx.session, User, user_id)
-        if user is None:
-            continue
-        try:  # a mention tells only people who may see the event (it names it)
-            await calendar.get_event(ctx.session, Actor.of(user), series_id)
-        except DomainError:
-            continue
-        await ctx.notify(
-            user_id,
-            "mention",
-            lambda tr: View(
-                body=tr(
-                    "{person} mentioned you in {title}: {text}",
-                    person=bold(ctx.me.name),
-                    title=bold(event.title),
-                    text=shorten(comment.text, 1000),
-                ),
-                ref=f"event:{series_id}",
-            ).row(Button(tr.s("Open"), f"ev:o:{series_id}")),
-            ref=f"event:{series_id}",
-        )
-    for user_id in await calendar_answers.people_to_tell(ctx.session, event):
-        if user_id in mentioned:
-            continue
-        await ctx.notify(
-            user_id,
-            "comment",
-            lambda tr: View(
-                body=tr(
-                    "{person} commented on {title}: {text}",
-                    person=bold(ctx.me.name),
-                    title=bold(event.title),
-                    text=shorten(comment.text, 1000),
-                ),
-                ref=f"event:{series_id}",
-            ).row(Button(tr.s("Open"), f"ev:o:{series_id}")),
-            ref=f"event:{series_id}",
-        )
-    view = await card_view(ctx, await calendar.get_occurrence(ctx.session, ctx.me, series_id, None))
-    view.body = [*ctx.tr("Comment added."), Span("\n\n"), *view.body]
-    return view
-
-
-async def _submit_comment(ctx: Ctx, values: dict[str, Any]) -> View:
-    return await add_comment(ctx, int(values["event_id"]), values["text"])
-
-
 async def _keep_or_clear(ctx: Ctx, raw: str) -> str:
     return "" if raw.strip() == "-" else raw.strip()
 
@@ -428,11 +296,5 @@ FORMS = [
         ],
         submit=_submit_move_following,
         checked_on_submit="start",
-    ),
-    Form(
-        name="event_comment",
-        title=N_("Comment"),
-        fields=[Field("text", N_("Your comment? Mention people with @name."), multiline=True)],
-        submit=_submit_comment,
     ),
 ]
