@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
-from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.orm import ORMExecuteState, Session, make_transient_to_detached
 
 from models.hot import HotStatement
 from models.sqlite_inline import WriteGate
@@ -210,10 +210,14 @@ def remember(session: AsyncSession, model: type[Any], values: dict[str, Any]) ->
     """A row read as columns (every column, by attribute name) that `get` makes an
     object of if it is asked for in this unit of work: the actor's own row is read on
     every update, and mostly not needed as an object (making one costs more than the
-    statement). Valid while the unit of work has not changed that row other than
-    through its object (no Core UPDATE of it in between)."""
+    statement). Forgotten when the row may have changed otherwise than through its
+    object: a query loads it, an UPDATE or DELETE runs through the session, a flush
+    deletes, a savepoint is rolled back. (Statements run on the session's connection
+    directly are not seen: none changes people.)"""
     mapper = inspect(model)
     key = (model, tuple(values[column.key] for column in mapper.primary_key), None)
+    if key in session.sync_session.identity_map:
+        return  # the object is what counts: it may be changed, flushed and dropped
     session.info.setdefault(_REMEMBERED, {})[key] = values
     if model not in _FORGETTING:  # once per class
         _FORGETTING.add(model)
@@ -229,6 +233,31 @@ def _forget_loaded(target: Any, context: Any) -> None:
     remembered = context.session.info.get(_REMEMBERED)
     if remembered:
         remembered.pop(inspect(target).key, None)
+
+
+def _forget_all(session: Session) -> None:
+    remembered = session.info.get(_REMEMBERED)
+    if remembered:
+        remembered.clear()
+
+
+# rows may have changed under what was remembered: an UPDATE or DELETE statement, a
+# flush that deletes (the database's cascades too), a savepoint rolled back
+@event.listens_for(Session, "do_orm_execute")
+def _forget_on_write(state: ORMExecuteState) -> None:
+    if state.is_update or state.is_delete:
+        _forget_all(state.session)
+
+
+@event.listens_for(Session, "after_flush")
+def _forget_on_delete(session: Session, _context: Any) -> None:
+    if session.deleted:
+        _forget_all(session)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_on_rollback(session: Session, _previous: Any) -> None:
+    _forget_all(session)
 
 
 def attach(session: AsyncSession, model: type[T], values: dict[str, Any]) -> T:

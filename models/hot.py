@@ -7,11 +7,13 @@ against 10. The three statements of nearly every update (the inbox key, the acto
 a task list or a new task) run here instead. Each is compiled once per dialect by
 SQLAlchemy itself, with the bind and result processors of its columns' types, so
 values go in and come out as SQLAlchemy would give them; the statement runs in the
-session's transaction, on its connection, and the engine's cursor events still see
-it (statement counts, logging). Everything else goes through SQLAlchemy as usual.
+session's transaction, on its connection, and the engine's before/after cursor
+events still see it (statement counts; not `echo` logging, and with no execution
+context). Everything else goes through SQLAlchemy as usual.
 
-Only plain statements qualify: no expanding IN lists, no values rendered at
-execution time (checked when compiled).
+Only plain statements qualify: no expanding IN lists or other values rendered at
+execution, no Python-side defaults, no types that need the driver's column type
+(checked when compiled); a statement that does not runs through SQLAlchemy.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from typing import Any, cast
 from sqlalchemy import Connection
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
-from sqlalchemy.sql import ClauseElement
+from sqlalchemy.sql import Executable
 
 Processor = Callable[[Any], Any] | None
 
@@ -63,32 +65,51 @@ class _Plan:
     results: tuple[tuple[int, Callable[[Any], Any]], ...]  # (column, processor) that have one
 
 
+_NOT_HOT = "not hot"  # a statement SQLAlchemy must run itself (see HotStatement._plan)
+
+
 class HotStatement:
-    """A statement compiled once per dialect, run on the driver's cursor."""
+    """A statement compiled once per dialect, run on the driver's cursor; one that does
+    not qualify runs through SQLAlchemy, with the same results."""
 
     __slots__ = ("statement", "_plans")
 
-    def __init__(self, statement: ClauseElement) -> None:
+    def __init__(self, statement: Executable) -> None:
         self.statement = statement
-        self._plans: dict[str, _Plan] = {}
+        self._plans: dict[str, _Plan | str] = {}
 
-    def _plan(self, dialect: Dialect) -> _Plan:
+    def _plan(self, dialect: Dialect) -> _Plan | None:
         plan = self._plans.get(dialect.name)
-        if plan is not None:
-            return plan
-        compiled: Any = self.statement.compile(dialect=dialect)
-        for bind in compiled.binds.values():
-            if bind.expanding or bind.literal_execute:
-                raise ValueError(f"not a hot statement: {bind.key} is rendered at execution")
+        if plan is None:
+            plan = self._plans[dialect.name] = self._compile(dialect) or _NOT_HOT
+        return plan if isinstance(plan, _Plan) else None
+
+    def _compile(self, dialect: Dialect) -> _Plan | None:
+        """The plan; None when SQLAlchemy must do part of the work at execution: values
+        rendered then (an expanding IN list), defaults or onupdate values computed in
+        Python, or a type whose processing depends on the driver's column type."""
+        compiled: Any = cast(Any, self.statement).compile(dialect=dialect)
+        if getattr(compiled, "insert_prefetch", None) or getattr(compiled, "update_prefetch", None):
+            return None
+        if any(bind.expanding or bind.literal_execute for bind in compiled.binds.values()):
+            return None
         names = tuple(compiled.positiontup or ())
-        # compiled.binds is keyed by the names rendered (an anonymous constant's too)
-        by_name = {
-            name: bind.type.dialect_impl(dialect).bind_processor(dialect)
-            for name, bind in compiled.binds.items()
-        }
-        # a select's columns, or what an INSERT returns (none: nothing)
+        # a select's columns, or what a statement returns (none: nothing)
         columns = tuple(getattr(self.statement, "exported_columns", ()))
-        plan = _Plan(
+        try:
+            # compiled.binds is keyed by the names rendered (an anonymous constant's too)
+            by_name = {
+                name: bind.type.dialect_impl(dialect).bind_processor(dialect)
+                for name, bind in compiled.binds.items()
+            }
+            results = tuple(
+                (index, process)
+                for index, column in enumerate(columns)
+                if (process := column.type.dialect_impl(dialect).result_processor(dialect, None))
+            )
+        except Exception:  # e.g. Numeric on asyncpg, which needs the column's type code
+            return None
+        return _Plan(
             sql=str(compiled),
             names=names,
             defaults={
@@ -97,21 +118,20 @@ class HotStatement:
                 if not bind.required
             },
             binds=tuple(by_name.get(name) for name in names),
-            results=tuple(
-                (index, process)
-                for index, column in enumerate(columns)
-                if (process := column.type.dialect_impl(dialect).result_processor(dialect, None))
-            ),
+            results=results,
         )
-        self._plans[dialect.name] = plan
-        return plan
 
     def _run(self, connection: Connection, params: dict[str, Any]) -> tuple[Any, int]:
         plan = self._plan(connection.dialect)
+        if plan is None:
+            result = connection.execute(self.statement, params)
+            rows = [tuple(row) for row in result.all()] if result.returns_rows else None
+            return rows, result.rowcount
         values: list[Any] = []
         for name, process in zip(plan.names, plan.binds, strict=True):
             value = params[name] if name in params else plan.defaults[name]
-            values.append(process(value) if process is not None and value is not None else value)
+            # None too, as SQLAlchemy does (JSON's None is 'null')
+            values.append(process(value) if process is not None else value)
         arguments: Sequence[Any] = tuple(values)
         dbapi_connection: Any = connection.connection.dbapi_connection
         cursor = dbapi_connection.cursor()
@@ -124,16 +144,18 @@ class HotStatement:
             cursor.execute(plan.sql, arguments)
             rows = cursor.fetchall() if cursor.description else None
             count = cursor.rowcount
-        except BaseException as exc:
-            # as SQLAlchemy's own path: wrapped (IntegrityError, ...), a lost connection
-            # invalidated, the engine's error events told
+        except connection.dialect.loaded_dbapi.Error as exc:
+            # as SQLAlchemy's own path: wrapped (IntegrityError, ...), the cursor closed,
+            # a lost connection invalidated, the engine's error events told
             connection._handle_dbapi_exception(exc, plan.sql, arguments, cursor, None)
-        finally:
+        except BaseException:
             cursor.close()
+            raise
         if events:
             connection.dispatch.after_cursor_execute(
                 connection, cursor, plan.sql, arguments, None, False
             )
+        cursor.close()
         if rows is None:
             return None, count
         processors = plan.results
@@ -143,8 +165,7 @@ class HotStatement:
         for row in rows:
             values = list(row)
             for index, process in processors:
-                if values[index] is not None:
-                    values[index] = process(values[index])
+                values[index] = process(values[index])
             out.append(tuple(values))
         return out, count
 

@@ -65,19 +65,18 @@ class Prepared:
 PAGE_LIMIT, PAGE_OFFSET = "page_limit", "page_offset"
 
 
-def prepare(query: Select) -> Prepared:  # type: ignore[type-arg]
+def prepare(query: Select, *, hot: bool = False) -> Prepared:  # type: ignore[type-arg]
+    """`hot`: a list run on every update, of columns only, prepared once and kept: its
+    page runs on the driver's cursor (models.hot)."""
     limit: Any = bindparam(PAGE_LIMIT)
     offset: Any = bindparam(PAGE_OFFSET)
     paged = query.add_columns(_counted(query)).limit(limit).offset(offset)
-    columns_only = all(
+    if hot and not all(
         isinstance(said["expr"], ColumnElement | QueryableAttribute)
         for said in query.column_descriptions
-    )
-    return Prepared(
-        query=query,
-        paged=paged,
-        hot=HotStatement(paged) if columns_only else None,
-    )
+    ):
+        raise ValueError("a hot list selects columns, not entities")
+    return Prepared(query=query, paged=paged, hot=HotStatement(paged) if hot else None)
 
 
 async def _rows_and_total(

@@ -71,14 +71,14 @@ def _prepared(flt: str, role: str, dated: bool, include_closed: bool) -> Prepare
         query = query.where(Task.id.in_(_member_task_ids(uid, AUDITOR)))
     elif flt == "done":  # completed, the latest first: mine, or of tasks I am on
         query = query.where(_mine(uid), Task.status == COMPLETED)
-        return prepare(query.order_by(Task.completed_at.desc(), Task.id.desc()))
+        return prepare(query.order_by(Task.completed_at.desc(), Task.id.desc()), hot=True)
     elif flt == "overdue":
         query = query.where(_mine(uid), Task.due_sort < bindparam("now"), deadline_counts_sql())
     elif flt == "group":
         query = query.where(Task.group_id == bindparam("group"))
     if not include_closed or flt == "overdue":
         query = query.where(Task.is_open.is_(True))
-    return prepare(query.order_by(Task.due_sort, Task.id))
+    return prepare(query.order_by(Task.due_sort, Task.id), hot=True)
 
 
 async def list_tasks(

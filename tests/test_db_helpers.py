@@ -4,6 +4,7 @@ after a flush) and unit_of_work (commit, rollback, close)."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
+from typing import Any
 
 import pytest
 from sqlalchemy import event, select
@@ -198,3 +199,60 @@ async def test_core_flushes_what_the_session_holds_first(engine: AsyncEngine) ->
         keys = (await connection.execute(select(InboxKey.key))).scalars().all()
         assert keys == ["pending"]  # as an ORM query would have seen it
         assert connection is await db.connection(s)
+
+
+async def _boss_and_me(maker: Any) -> tuple[Any, int]:
+    """A team: Boss, and Me (an admin) whose supervisor Boss is."""
+    from services.teams import Team, add_member
+
+    async with maker() as s, s.begin():
+        boss = await teams.create_team(s, Newcomer(platform="console", external_id="b", name="B"))
+        team = await s.get(Team, boss.team_id)
+        me = await add_member(
+            s, team, Newcomer(platform="console", external_id="m", name="M"), "admin"
+        )
+        me.supervisor_id = boss.user_id
+    return boss, me.id
+
+
+async def test_a_remembered_row_is_forgotten_when_it_may_have_changed(
+    engine: AsyncEngine,
+) -> None:
+    """An UPDATE or DELETE through the session, a flush that deletes (the team, and with
+    it its people), a savepoint rolled back: get() reads the row again."""
+    import gc
+
+    from models import db
+    from models.teams import User
+    from services import teams_handover
+
+    maker = create_sessionmaker(engine)
+    boss, me = await _boss_and_me(maker)
+    async with maker() as s, s.begin():
+        await teams.resolve_identity(s, "console", "m")
+        await teams_handover.clear_supervisor(s, boss.user_id)  # UPDATE users ...
+        user = await db.get(s, User, me)
+        assert user is not None and user.supervisor_id is None
+    async with maker() as s, s.begin():
+        await teams.resolve_identity(s, "console", "m")
+        loaded = (await s.execute(select(User).where(User.id == me))).scalar_one()
+        await teams.resolve_identity(s, "console", "m")  # the object is alive: not kept
+        loaded.locale = "ru"
+        await s.flush()
+        del loaded
+        gc.collect()
+        user = await db.get(s, User, me)
+        assert user is not None and user.locale == "ru"
+    async with maker() as s, s.begin():
+        await teams.resolve_identity(s, "console", "m")
+        with pytest.raises(RuntimeError):
+            async with s.begin_nested():
+                raise RuntimeError
+        assert not s.info.get("remembered_rows")
+    async with maker() as s, s.begin():
+        solo = await teams.create_team(s, Newcomer(platform="console", external_id="s", name="S"))
+    async with maker() as s, s.begin():
+        found = await teams.resolve_identity(s, "console", "s")
+        assert found is not None
+        await teams.leave_own_team(s, found.actor)  # the team goes, and its people
+        assert await db.get(s, User, solo.user_id) is None

@@ -96,9 +96,26 @@ async def test_the_engine_still_sees_each_statement(engine: AsyncEngine) -> None
     assert statements == ["SELECT"]
 
 
-async def test_a_statement_rendered_at_execution_is_refused(engine: AsyncEngine) -> None:
+async def test_what_sqlalchemy_must_do_at_execution_it_does(engine: AsyncEngine) -> None:
+    """An expanding IN list, a default computed in Python: such a statement runs
+    through SQLAlchemy, with the same results; a JSON None is JSON's null either way."""
     maker = create_sessionmaker(engine)
-    listed = HotStatement(select(InboxKey.key).where(InboxKey.key.in_(bindparam("keys"))))
+    listed = HotStatement(
+        select(InboxKey.key).where(InboxKey.key.in_(bindparam("keys"))).order_by(InboxKey.key)
+    )
+    defaulted = HotStatement(insert(InboxKey).values(platform="p", key=bindparam("key")))
+    dialog = HotStatement(
+        insert(DialogState).values(
+            platform="p", chat_id="c", user_key=bindparam("u"), form="f", step=0,
+            data=bindparam("data"), updated_at=bindparam("at"),
+        )
+    )  # fmt: skip
     async with maker() as s, s.begin():
-        with pytest.raises(ValueError, match="rendered at execution"):
-            await listed.rows(s, {"keys": ["a", "b"]})
+        assert await defaulted.rowcount(s, {"key": "a"}) == 1  # created_at: its default
+        await defaulted.rowcount(s, {"key": "b"})
+        assert await listed.rows(s, {"keys": ["a", "b", "z"]}) == [("a",), ("b",)]
+        stamps = (await s.execute(select(InboxKey.created_at))).scalars().all()
+        assert len(stamps) == 2 and all(stamp is not None for stamp in stamps)
+        await dialog.rowcount(s, {"u": "hot", "data": None, "at": MOMENT})
+        got = await s.scalar(select(DialogState.data).where(DialogState.user_key == "hot"))
+        assert got is None  # stored as JSON null (the column is NOT NULL)
