@@ -6,6 +6,7 @@ edited (the series split in two, or cut short): services.calendar_series."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -39,6 +40,22 @@ async def move(
     return target, occ
 
 
+def like(series: Event, **values: Any) -> Event:
+    """A new event with the texts, group, organiser, zone and all-day kind of `series`,
+    and `values` (its times, its rule or its place in the series)."""
+    return Event(
+        team_id=series.team_id,
+        group_id=series.group_id,
+        organizer_id=series.organizer_id,
+        title=series.title,
+        description=series.description,
+        place=series.place,
+        all_day=series.all_day,
+        timezone=series.timezone,
+        **values,
+    )
+
+
 async def _override_for(session: AsyncSession, occ: Occurrence) -> Event:
     """The row to change for this occurrence: the event itself, or a (new) override."""
     if not occ.recurring:
@@ -46,18 +63,11 @@ async def _override_for(session: AsyncSession, occ: Occurrence) -> Event:
     if occ.event.parent_id is not None:
         return occ.event
     series = occ.event
-    row = Event(
-        team_id=series.team_id,
-        group_id=series.group_id,
-        organizer_id=series.organizer_id,
-        title=series.title,
-        description=series.description,
-        place=series.place,
+    row = like(
+        series,
         starts_at=occ.starts_at,
         ends_at=occ.ends_at,
         repeat="none",
-        timezone=series.timezone,
-        all_day=series.all_day,
         parent_id=series.id,
         recurrence_id=key_to_time(occ.key),
     )

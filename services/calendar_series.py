@@ -18,7 +18,7 @@ from models.base import utcnow
 from models.calendar import Event, EventAttendee, EventOccurrenceAnswer
 from services.access import Actor
 from services.calendar import get_editable, get_occurrence, overrides_of
-from services.calendar_changes import new_texts, set_texts
+from services.calendar_changes import like, new_texts, set_texts
 from services.calendar_draft import check_times
 from services.calendar_recur import Occurrence, key_to_time, occ_key, series_starts
 from services.errors import N_, DomainError
@@ -211,20 +211,13 @@ async def _split(
 async def _tail(session: AsyncSession, series: Event, split_at: datetime) -> Event:
     """A new series like `series` (its rule, texts, group, organiser, attendees and their
     answers, its last day) starting at `split_at`."""
-    tail = Event(
-        team_id=series.team_id,
-        group_id=series.group_id,
-        organizer_id=series.organizer_id,
-        title=series.title,
-        description=series.description,
-        place=series.place,
+    tail = like(
+        series,
         starts_at=split_at,
         ends_at=split_at + (series.ends_at - series.starts_at),
-        all_day=series.all_day,
         repeat=series.repeat,
         weekdays=series.weekdays,
         repeat_until=series.repeat_until,
-        timezone=series.timezone,
     )
     session.add(tail)
     await session.flush()
