@@ -1,5 +1,7 @@
 """models.db helpers of the hot path: insert_now (one INSERT, the object persistent as
-after a flush) and unit_of_work (commit, rollback, close)."""
+after a flush), unit_of_work (commit, rollback, close), get/attach/remember (objects
+from the unit of work or from rows read as columns), and models.hot's connection and
+core (the session's connection for Core statements)."""
 
 from __future__ import annotations
 
@@ -138,16 +140,16 @@ async def test_attach_keeps_a_row_read_as_columns(engine: AsyncEngine) -> None:
 
 
 async def test_connection_is_asked_once_a_transaction(engine: AsyncEngine) -> None:
-    from models import hot as db
+    from models import hot
 
     maker = create_sessionmaker(engine)
     async with maker() as s:
         async with s.begin():
-            first = await db.connection(s)
-            assert await db.connection(s) is first
+            first = await hot.connection(s)
+            assert await hot.connection(s) is first
             await first.execute(select(1))
         async with s.begin():  # a new transaction of the same session: asked anew
-            second = await db.connection(s)
+            second = await hot.connection(s)
             assert (await second.execute(select(1))).scalar_one() == 1
             assert second.sync_connection is (await s.connection()).sync_connection
 
@@ -190,15 +192,15 @@ async def test_a_remembered_row_becomes_an_object_only_when_asked(engine: AsyncE
 
 
 async def test_core_flushes_what_the_session_holds_first(engine: AsyncEngine) -> None:
-    from models import hot as db
+    from models import hot
 
     maker = create_sessionmaker(engine)
     async with maker() as s, s.begin():
         s.add(InboxKey(platform="p", key="pending", created_at=utcnow()))
-        connection = await db.core(s)
+        connection = await hot.core(s)
         keys = (await connection.execute(select(InboxKey.key))).scalars().all()
         assert keys == ["pending"]  # as an ORM query would have seen it
-        assert connection is await db.connection(s)
+        assert connection is await hot.connection(s)
 
 
 async def _boss_and_me(maker: Any) -> tuple[Any, int]:
