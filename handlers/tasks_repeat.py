@@ -6,11 +6,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from babel.dates import get_day_names
-
 from handlers.core import Ctx
-from handlers.markup import Span, bold, join_lines, to_plain
+from handlers.markup import Span, bold, join_lines
 from handlers.tasks import create_from_text
+from handlers.tasks_repeat_words import LAST_DAY, repeat_kind
 from handlers.views import Button, View
 from models.base import utcnow
 from models.tasks import TaskTemplate
@@ -71,7 +70,6 @@ _LAST_DAY = re.compile(
     r"(?:в\s+)?последн(?:ий|ее|его)\s+(?:день|число|числа)(?:\s+месяца)?",
     re.IGNORECASE,
 )
-LAST_DAY = 31
 _NUMBER_WORDS = {"two": "2", "three": "3", "four": "4", "две": "2", "три": "3", "четыре": "4"}
 # every n-th week: (what is said, what it reads as, the step when no number is said)
 _STEPS = (
@@ -98,7 +96,6 @@ KIND_WORDS = {
     "every month": "monthly",
 }
 OFF_WORDS = {"off", "stop", "выкл", "стоп", "нет"}
-KIND_NAMES = {"daily": N_("daily"), "weekly": N_("weekly"), "monthly": N_("monthly")}
 _TIME = re.compile(r"(?:at\s+|в\s+)?(\d{1,2})[:.](\d{2})\b\s*(am|pm)?", re.IGNORECASE)
 
 
@@ -258,20 +255,7 @@ async def repeat_note(ctx: Ctx, task: Any, rule: dict[str, Any]) -> list[Any]:
 
 
 def _repeats_text(ctx: Ctx, task_id: int, rule: Any) -> tuple[str, dict[str, Any]]:
-    days = sorted({int(d) for d in (rule.weekdays or "").split(",") if d.strip().isdigit()})
-    if rule.week_step > 1:
-        kind = to_plain(ctx.tr.n("every {n} week", "every {n} weeks", rule.week_step))
-    elif rule.kind == "weekly" and days == [0, 1, 2, 3, 4]:
-        kind = ctx.tr.s("on workdays")
-    elif rule.kind == "weekly" and days:
-        names = get_day_names("abbreviated", locale=ctx.tr.lang)
-        kind = ctx.tr.s("every week on {days}", days=", ".join(names[d] for d in days))
-    elif rule.kind == "monthly" and rule.month_day >= LAST_DAY:
-        kind = ctx.tr.s("monthly on the last day of the month")
-    elif rule.kind == "monthly":
-        kind = ctx.tr.s("monthly on day {day}", day=str(rule.month_day))
-    else:
-        kind = ctx.tr.s(KIND_NAMES[rule.kind])
+    kind = repeat_kind(ctx.tr, rule)
     args = {"id": str(task_id), "kind": kind, "when": ctx.tr.when(rule.next_at)}
     if rule.timezone == ctx.tr.timezone:
         return N_("#{id} repeats {kind}; the next copy is created {when}."), args

@@ -10,6 +10,7 @@ from handlers.core import Ctx, text_page
 from handlers.i18n import N_, Translator
 from handlers.markup import Markup, Span, bold, cut, italic, join_lines, link
 from handlers.tasks_input import quick_picks
+from handlers.tasks_repeat_words import repeat_line
 from handlers.views import Button, View
 from models import db
 from models.base import utcnow
@@ -204,6 +205,9 @@ async def card_view(
         lines.append(tr("Subtask of #{id}", id=str(task.parent_id)))
     if task.needs_approval:
         lines.append(tr("Completion needs the creator's approval."))
+    repeats = None if fresh else await repeat_line(ctx, task)
+    if repeats is not None:
+        lines.append(repeats)
     facts = tasks_work.NOTHING_YET if fresh else await tasks_work.card_facts(session, ctx.me, task)
     if facts.waits_for:  # what it waits for; "/task N after M off" undoes it
         before = await tasks_flow.predecessors(session, ctx.me, task)

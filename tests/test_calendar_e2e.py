@@ -970,11 +970,17 @@ async def test_a_month_said_without_a_day_is_the_events_title(sqlite_app: App) -
     out = await boss.say("/event Планёрка по бюджету на декабрь завтра в 10")
     assert "📅 Планёрка по бюджету на декабрь\nКогда: завтра 10:00–11:00" in out
     out = await boss.say("/event Планёрка на декабрь 10:00")
-    assert "📅 Планёрка на декабрь\nКогда: " in out and "декабр" not in out.split("Когда: ")[1].split("\n")[0]
+    assert (
+        "📅 Планёрка на декабрь\nКогда: " in out
+        and "декабр" not in out.split("Когда: ")[1].split("\n")[0]
+    )
     boss = ConsoleDriver(sqlite_app, user="Anna", lang="en")
     await boss.say("/start")
     out = await boss.say("/event Budget for December at 10")
-    assert "📅 Budget for December\nWhen: " in out and "Dec" not in out.split("When: ")[1].split("\n")[0]
+    assert (
+        "📅 Budget for December\nWhen: " in out
+        and "Dec" not in out.split("When: ")[1].split("\n")[0]
+    )
 
 
 async def test_an_event_number_and_an_action_is_about_that_event(sqlite_app: App) -> None:

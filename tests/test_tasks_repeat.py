@@ -15,6 +15,7 @@ from models.outbox import OutboxMessage
 from models.tasks import Task
 from scheduler import periodic, planner
 from services import tasks, tasks_repeat
+from tests.console_driver import ConsoleDriver
 from tests.test_scheduler_planner import text
 from tests.test_tasks_console import actor_of, team
 from tests.test_tasks_services import World, maker, world  # noqa: F401
@@ -295,3 +296,39 @@ async def test_a_daily_task_passes_by_the_teams_days_off(sqlite_app: App) -> Non
     made = await periodic.recurring_tasks(sessions, now=holiday + timedelta(days=1))
     (copy,) = await _copies(sqlite_app, 1)
     assert copy.deadline == holiday + timedelta(days=1), (copy.deadline, holiday)
+
+
+async def test_a_card_says_the_task_repeats_and_a_copy_says_whose_it_is(sqlite_app: App) -> None:
+    """The template's card names its rule and hour (in the responsible's zone when the
+    reader's differs) until the repeat is off; a copy's card names its template."""
+    boss, anna = await team(sqlite_app, "en", "Boss", "Anna")
+    await boss.say("/task Weekly report monday 10:00 @Anna")
+    await boss.say("/task 1 repeat weekly mon at 10:00")
+    out = await boss.say("/task 1")
+    assert "🔁 Repeats every week on Mon at 10:00; the next copy is created " in out, out
+    due = await _deadline(sqlite_app, 1) + timedelta(days=7)
+    sessions = sqlite_app.workspace.sessionmaker
+    assert await periodic.recurring_tasks(sessions, now=due - timedelta(days=1)) == 1
+    (copy,) = await _copies(sqlite_app, 1)
+    out = await anna.say(f"/task {copy.id}")
+    assert f"#{copy.id} Weekly report\n" in out and "🔁 A copy of the repeating task #1" in out
+    assert "Repeats" not in out, out
+    out = await boss.say("/task 1 repeat off")
+    assert "#1 no longer repeats." in out, out
+    out = await boss.say("/task 1")
+    assert "#1 Weekly report\n" in out and "🔁" not in out, out
+    out = await boss.say("/task Plain task tomorrow")
+    assert "#3 Plain task" in out and "🔁" not in await boss.say("/task 3"), out
+    olga = ConsoleDriver(sqlite_app, user="Olga", lang="ru", timezone="Europe/Moscow")
+    await olga.say("/start")
+    out = await olga.say("/task Стендап по будням в 10")
+    task_id = re.search(r"#(\d+) Стендап", out)
+    assert task_id, out
+    out = await olga.say(f"/task {task_id.group(1)}")
+    assert "🔁 Повторяется по будням в 10:00; следующая копия будет создана " in out, out
+    await olga.say("/me tz Asia/Tokyo")
+    out = await olga.say(f"/task {task_id.group(1)}")
+    assert (
+        "🔁 Повторяется по будням в 10:00 по поясу исполнителя (Europe/Moscow); следующая "
+        "копия будет создана " in out
+    ), out
