@@ -325,7 +325,8 @@ async def _has_tasks(s: AsyncSession) -> bool:
 async def _anna_task(
     s: AsyncSession, team: Team, title: str, deadline: datetime, *, is_open: bool = True
 ) -> None:
-    """A task the boss gave Anna; skips the test when the tasks area is absent."""
+    """A task the boss gave Anna a week before its deadline (before the moments the
+    test ticks at, whatever today is); skips the test when the tasks area is absent."""
     if not await _has_tasks(s):
         pytest.skip("the tasks area (migration 0002) is not installed")
     from models.tasks import Task
@@ -339,6 +340,7 @@ async def _anna_task(
             deadline=deadline,
             due_sort=deadline,
             is_open=is_open,
+            created_at=deadline - timedelta(days=7),
         )
     )
 
