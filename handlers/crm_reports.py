@@ -151,7 +151,7 @@ async def _template(ctx: Ctx, name: str, period: Period, zone: str) -> View:
 async def report_command(ctx: Ctx, text: str) -> View:
     words = [w.casefold() for w in text.split()]
     if not words:
-        return menu(ctx)
+        return await menu(ctx)
     if " ".join(words[:2]) in TEMPLATE_WORDS:  # "по месяцам"
         words = [" ".join(words[:2]), *words[2:]]
     if words[0] in TEMPLATE_WORDS:
@@ -218,8 +218,13 @@ async def report_command(ctx: Ctx, text: str) -> View:
     return await render(ctx, title, rows, entity == "deal", period)
 
 
-def menu(ctx: Ctx) -> View:
-    view = View(body=ctx.tr("Reports. Or build one: /crm report leads by source 2026-11"))
+async def menu(ctx: Ctx) -> View:
+    """The report templates, and a built report to try: this month's, in the team's zone."""
+    zone = await crm_reports.team_zone(ctx.session, ctx.me)
+    month = datetime.now(UTC).astimezone(ZoneInfo(zone)).strftime("%Y-%m")
+    view = View(
+        body=ctx.tr("Reports. Or build one: /crm report leads by source {month}", month=month)
+    )
     for key, name in TEMPLATES.items():
         view.row(Button(ctx.tr.s(name), f"rp:t:{key}"))
     return view
@@ -229,7 +234,7 @@ def menu(ctx: Ctx) -> View:
 async def report_action(ctx: Ctx) -> Any:
     verb = ctx.action_args[0] if ctx.action_args else ""
     if verb == "m":
-        return menu(ctx)
+        return await menu(ctx)
     if verb == "t" and len(ctx.action_args) > 1 and ctx.action_args[1] in TEMPLATES:
         period = from_key(ctx.action_args[2]) if len(ctx.action_args) > 2 else ALL_TIME
         zone = await crm_reports.team_zone(ctx.session, ctx.me)

@@ -1089,9 +1089,10 @@ async def test_the_report_builder_reads_russian_and_a_period_after_the_grouping(
     olga = ConsoleDriver(sqlite_app, user="Olga", lang="ru", timezone="Europe/Moscow")
     await olga.say("/start")
     await olga.say("/lead Иван, +7 912 555 44 33, звонок")
+    month = datetime.now(ZoneInfo("Europe/Moscow")).strftime("%Y-%m")  # the lead's, hers
     out = await olga.say("/crm отчёт")  # its hint is in her words, and works as shown
-    assert "/crm отчёт лиды по источникам 2026-11" in out and "report" not in out, out
-    out = await olga.say("/crm отчёт лиды по источникам 2026-11")
+    assert f"/crm отчёт лиды по источникам {month}" in out and "report" not in out, out
+    out = await olga.say(f"/crm отчёт лиды по источникам {month}")
     assert "Отчёт: лиды по полю «источник»" in out and "звонок: 1 лид" in out, out
     out = await olga.say("/crm отчёт лиды по источникам")
     assert "Отчёт: лиды по полю «источник»" in out and "звонок: 1 лид" in out, out
@@ -1449,6 +1450,7 @@ async def test_report_periods_in_words_are_honoured_named_and_kept_by_the_button
     for words in ("в прошлом месяце", "за прошлую неделю", f"за {today.year - 1} год"):
         out = await olga.say(f"/crm отчёт сотрудники {words}")
         assert "нет данных" in out, (words, out)
+    today = datetime.now(ZoneInfo("Europe/Moscow")).date()  # her quarter, not New York's
     out = await olga.say(f"/crm отчёт воронка {(today.month - 1) // 3 + 1} квартал")
     assert f"{(today.month - 1) // 3 + 1}-й квартал {today.year}" in out, out
     assert "1 сделка" in out, out
