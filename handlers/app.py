@@ -11,7 +11,7 @@ import pkgutil
 
 import handlers
 from handlers.core import Router
-from handlers.dispatch import Registry
+from handlers.routing import Registry
 
 
 def discover_routers() -> list[Router]:

@@ -188,7 +188,7 @@ class Ctx:
     actor: Actor | None
     tr: Translator
     services: Services
-    registry: Any  # handlers.dispatch.Registry (kept loose to avoid an import cycle)
+    registry: Any  # handlers.routing.Registry (kept loose to avoid an import cycle)
     action_args: list[str] = field(default_factory=list)
     # the item ("task:12") of the message this one replies to, if known
     reply_ref: str | None = None

@@ -15,7 +15,7 @@ from services import dialogs
 from services.errors import N_, DomainError
 
 if TYPE_CHECKING:
-    from handlers.dispatch import Registry
+    from handlers.routing import Registry
 
 Parser = Callable[[Ctx, str], Awaitable[Any]]
 Choices = Callable[[Ctx], Awaitable[list[tuple[str, str]]]]
