@@ -10,7 +10,7 @@ import importlib
 import pkgutil
 
 import handlers
-from handlers.core import Router
+from handlers.router import Router
 from handlers.routing import Registry
 
 

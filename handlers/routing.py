@@ -5,10 +5,11 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 
-from handlers.core import CommandSpec, Ctx, Handler, Reply, Router, stranger_view
+from handlers.core import Ctx, stranger_view
 from handlers.events import Incoming
 from handlers.forms import Form, FormsEngine
 from handlers.markup import Span, code
+from handlers.router import CommandSpec, Handler, Reply, Router
 from handlers.views import View
 from services import dialogs
 from services.access import Actor

@@ -413,7 +413,7 @@ async def test_handler_error_is_one_sentence_and_the_log_has_no_token(
     import structlog
 
     from bot.logs import setup_logging
-    from handlers.core import CommandSpec
+    from handlers.router import CommandSpec
 
     async def broken(ctx) -> None:
         raise RuntimeError(f"upstream refused {slack_api.BOT_TOKEN}")
