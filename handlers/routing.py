@@ -7,7 +7,8 @@ from collections.abc import Iterable
 
 from handlers.core import Ctx, stranger_view
 from handlers.events import Incoming
-from handlers.forms import Form, FormsEngine
+from handlers.forms import Form
+from handlers.forms_engine import FormsEngine
 from handlers.markup import Span, code
 from handlers.router import CommandSpec, Handler, Reply, Router
 from handlers.views import View

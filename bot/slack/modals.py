@@ -1,4 +1,4 @@
-"""Neutral forms (handlers.forms.FormsEngine.describe) as Slack modals, and back."""
+"""Neutral forms (handlers.forms_engine.FormsEngine.describe) as Slack modals, and back."""
 
 from __future__ import annotations
 
