@@ -1,26 +1,19 @@
-"""/start, /team, /people and the console's /as (/invite: handlers.teams_invites)."""
+"""/start, /team, /people and the console's /as (/invite: handlers.teams_invites; /team's
+admin words: handlers.teams_admin)."""
 
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
 from handlers.core import Ctx, Router, pager_row
 from handlers.i18n import N_, Translator
 from handlers.inbox import hours_text
 from handlers.markup import Span, bold, code, join_lines
 from handlers.menu import menu_view
-from handlers.people import ROLE_LABELS, pick_person
+from handlers.people import ROLE_LABELS
+from handlers.teams_admin import ADMIN_VERBS, team_admin
 from handlers.teams_quiet import WORDS as QUIET_WORDS
 from handlers.teams_quiet import quiet_command
-from handlers.teams_removal import (
-    confirm_removal,
-    pick_successor,
-    remove,
-    removed_page,
-    restore,
-    restore_by_name,
-)
 from handlers.teams_supervisor import set_from_text
 from handlers.timeman_days_off import WORDS as DAYS_OFF_WORDS
 from handlers.timeman_days_off import days_off_command
@@ -172,34 +165,6 @@ async def start(ctx: Ctx) -> list[View]:
     return [View(body=body), await menu_view(ctx)]
 
 
-ADMIN_VERBS = {
-    "remove": "remove",
-    "удалить": "remove",
-    "исключить": "remove",
-    "restore": "restore",
-    "вернуть": "restore",
-    "removed": "removed",
-    "исключённые": "removed",
-    "исключенные": "removed",
-    "role": "role",
-    "роль": "role",
-    "invites": "invites",
-    "приглашения": "invites",
-    "supervisor": "supervisor",
-    "boss": "supervisor",
-    "руководитель": "supervisor",
-}
-ROLE_WORDS = {
-    "admin": "admin",
-    "админ": "admin",
-    "администратор": "admin",
-    "администратором": "admin",
-    "employee": "employee",
-    "сотрудник": "employee",
-    "сотрудником": "employee",
-}
-
-
 @router.command(
     "team",
     help=N_(
@@ -231,7 +196,7 @@ async def team_command(ctx: Ctx) -> View:
         return await quiet_command(ctx, rest)
     if admin_verb is not None:
         require_admin(actor)
-        return await _admin(ctx, admin_verb, rest.strip())
+        return await team_admin(ctx, admin_verb, rest.strip())
     if verb.lower() in ("leave", "выйти"):
         await teams.may_leave(ctx.session, actor)  # refused at once, not after a "yes"
         view = View(
@@ -276,74 +241,6 @@ async def team_command(ctx: Ctx) -> View:
     return View(body=body).row(Button(ctx.tr.s("People"), "ppl:l:1"))
 
 
-_WHOM = {
-    "remove": N_("Whom? For example: /team remove @Boris"),
-    "role": N_("For example: /team role @Boris admin"),
-}
-
-
-async def _admin(ctx: Ctx, verb: str, rest: str) -> View:
-    if verb == "invites":
-        return await _invites_page(ctx, 1)
-    if verb == "removed" or (verb == "restore" and not rest):
-        return await removed_page(ctx, 1)
-    if not rest:  # each action's own example: "/team role" is not told to remove anyone
-        raise DomainError(_WHOM[verb])
-    if verb == "restore":
-        return await restore_by_name(ctx, rest)
-    words = rest.split()
-    if verb == "role":
-        role = ROLE_WORDS.get(words[-1].casefold()) if len(words) > 1 else None
-        if role is None:
-            raise DomainError(N_("For example: /team role @Boris admin"))
-        picked = await pick_person(ctx, " ".join(words[:-1]), lambda uid: f"tmr:r:{uid}:{role}")
-        if isinstance(picked, View):
-            return picked
-        return await _set_role(ctx, picked.id, role)
-    picked = await pick_person(ctx, rest, lambda uid: f"tmr:x:{uid}")
-    if isinstance(picked, View):
-        return picked
-    return await confirm_removal(ctx, picked.id)
-
-
-async def _set_role(ctx: Ctx, user_id: int, role: str) -> View:
-    user = await teams.set_role(ctx.session, ctx.me, user_id, role)
-    label = ctx.tr.s(ROLE_LABELS[role])
-    return View(body=ctx.tr("{person} is {role} now.", person=bold(user.name), role=label))
-
-
-async def _invites_page(ctx: Ctx, page_no: int) -> View:
-    page = await teams_invites.open_invites(ctx.session, ctx.me, page_no, ctx.services.page_size)
-    lines: list[Any] = [ctx.tr("Invites that work ({count})", count=str(page.total))]
-    if not page.items:
-        lines.append(ctx.tr("None. Make one: /invite"))
-    view = View()
-    names = await groups.names_of(
-        ctx.session, {i.group_id for i in page.items if i.group_id is not None}
-    )
-    for invite in page.items:
-        who = (
-            ctx.tr.s("employee")
-            if invite.group_id is None
-            else ctx.tr.s("extranet, {group}", group=names.get(invite.group_id, "?"))
-        )
-        lines.append(
-            [
-                Span(f"• {invite.code} — {who}, "),
-                *ctx.tr(
-                    "used {uses} of {max}, until {when}",
-                    uses=str(invite.uses),
-                    max=str(invite.max_uses),
-                    when=ctx.tr.when(invite.expires_at),
-                ),
-            ]
-        )
-        view.row(Button(ctx.tr.s("Revoke {code}", code=invite.code), f"tmr:v:{invite.id}"))
-    view.body = join_lines(lines)
-    view.row(*pager_row(ctx, page, "tmr:i"))
-    return view
-
-
 @router.action("tml", personal=True)
 async def leave_action(ctx: Ctx) -> View:
     if (ctx.action_args[0] if ctx.action_args else "") != "y":
@@ -357,45 +254,6 @@ async def leave_action(ctx: Ctx) -> View:
         ),
         edit=True,
     )
-
-
-@router.action("tmr", personal=True)
-async def team_admin_action(ctx: Ctx) -> View:
-    verb = ctx.action_args[0] if ctx.action_args else ""
-    require_admin(ctx.me)
-    if verb == "c":
-        return View(body=ctx.tr("Nothing was changed."), edit=True)
-    successor = ctx.int_arg(2) if len(ctx.action_args) > 2 else None
-    if verb == "x":
-        return await confirm_removal(ctx, ctx.int_arg(1), successor)
-    if verb == "p":
-        return await pick_successor(ctx, ctx.int_arg(1), ctx.page_arg(2))
-    if verb == "rx":
-        return await remove(ctx, ctx.int_arg(1), successor)
-    if verb == "rl":
-        view = await removed_page(ctx, ctx.page_arg(1))
-        view.edit = True
-        return view
-    if verb == "rs":
-        return await restore(ctx, ctx.int_arg(1))
-    if verb == "r":
-        role = ctx.action_args[2] if len(ctx.action_args) > 2 else ""
-        return await _set_role(ctx, ctx.int_arg(1), role)
-    if verb == "i":
-        view = await _invites_page(ctx, ctx.page_arg(1))
-        view.edit = True
-        return view
-    if verb == "v":
-        invite = await teams_invites.revoke_invite(ctx.session, ctx.me, ctx.int_arg(1))
-        view = await _invites_page(ctx, 1)
-        view.body = [
-            *ctx.tr("The invite {code} no longer works.", code=invite.code),
-            Span("\n\n"),
-            *view.body,
-        ]
-        view.edit = True
-        return view
-    raise DomainError(N_("This button is out of date. Open the list again."))
 
 
 # roles, and for admins who reports to whom: the asker's alone, not a channel's
