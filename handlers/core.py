@@ -29,7 +29,7 @@ from models import db
 from models.base import utcnow
 from models.groups import Group
 from models.teams import Team, User
-from services import notifications, notifications_quiet, teams
+from services import notifications, notifications_quiet, teams_identity
 from services.access import Actor
 from services.errors import N_, DomainError
 from services.pagination import Page
@@ -344,7 +344,9 @@ async def stranger_view(ctx: Ctx) -> View:
     /start; or, when an admin removed them from their team, that (what /start would
     answer them), not an invitation to start over. Asked only when no person was found."""
     try:
-        await teams.refuse_removed(ctx.session, ctx.event.platform, ctx.event.sender.external_id)
+        await teams_identity.refuse_removed(
+            ctx.session, ctx.event.platform, ctx.event.sender.external_id
+        )
     except DomainError as err:
         return error_view(ctx.tr, err)
     return View(

@@ -27,7 +27,7 @@ from handlers.routing import (
 )
 from handlers.views import READER, View
 from models.db import unit_of_work
-from services import chats, dialogs, inbox, messages, outbox, teams
+from services import chats, dialogs, inbox, messages, outbox, teams, teams_identity
 from services.access import Actor
 from services.errors import N_, DomainError, not_found
 from services.teams import Newcomer, normalize_locale
@@ -88,7 +88,7 @@ class Workspace:
                 views = as_list(await route(self.registry, ctx))
                 if ctx.profile_changed:
                     if ctx.actor is not None:  # their own choice: a late profile keeps it
-                        await teams.profile_settled(
+                        await teams_identity.profile_settled(
                             session, event.platform, event.sender.external_id
                         )
                     for hook in self.registry.profile_hooks:
@@ -172,7 +172,7 @@ class Workspace:
     ) -> tuple[Actor | None, bool]:
         """The acting person, and whether their identity needs refreshing; a Slack
         person joining their workspace's team is added to `joined`."""
-        found = await teams.resolve_identity(
+        found = await teams_identity.resolve_identity(
             session, event.platform, event.sender.external_id, in_chat=event.chat.chat_id
         )
         sender = event.sender
@@ -214,7 +214,9 @@ class Workspace:
         the colleague's command: it goes on without them)."""
         async with self.sessionmaker() as session, session.begin():
             who = (newcomer.platform, newcomer.external_id)
-            if await teams.resolve_actor(session, *who) or await teams.removed_from(session, *who):
+            if await teams_identity.resolve_actor(
+                session, *who
+            ) or await teams_identity.removed_from(session, *who):
                 return
             await teams.join_team_workspace(
                 session, team_key, newcomer, quiet_hours=self.services.default_quiet_hours

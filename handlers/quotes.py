@@ -7,7 +7,7 @@ from __future__ import annotations
 from handlers.core import Ctx
 from handlers.events import Quote
 from handlers.i18n import Translator
-from services import teams
+from services import teams_identity
 from services.access import Actor
 
 TITLE_CUT = 120  # a title longer than this is cut at a word, the rest is in the text
@@ -41,7 +41,7 @@ async def author_of(ctx: Ctx, quote: Quote) -> Actor | None:
     """The message's author as a person of the asker's team other than the asker."""
     if not quote.author_id:
         return None
-    author = await teams.resolve_actor(ctx.session, ctx.event.platform, quote.author_id)
+    author = await teams_identity.resolve_actor(ctx.session, ctx.event.platform, quote.author_id)
     if author is None or author.team_id != ctx.me.team_id or author.user_id == ctx.me.user_id:
         return None
     return author

@@ -32,7 +32,7 @@ def _known(session: AsyncSession) -> dict[Key, DialogState | None]:
 
 
 def loaded(session: AsyncSession, key: Key, state: DialogState | None) -> None:
-    """Record a state read together with something else (see teams.resolve_identity),
+    """Record a state read together with something else (see teams_identity.resolve_identity),
     so get() and clear() need no query of their own in this unit of work."""
     _known(session)[key] = state
 

@@ -17,7 +17,8 @@ from services.access import Actor, require_admin
 from services.errors import N_, DomainError, not_found
 from services.groups import get_manageable_group
 from services.pagination import Page, paginate
-from services.teams import Newcomer, add_member, refuse_removed, resolve_actor
+from services.teams import Newcomer, add_member
+from services.teams_identity import refuse_removed, resolve_actor
 
 
 async def create_invite(

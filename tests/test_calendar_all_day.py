@@ -102,9 +102,9 @@ async def test_all_day_and_multi_day_events_through_the_console(sqlite_app: App)
     # the calendar file gives dates, and the days do not count as busy
     ws = sqlite_app.workspace
     async with ws.sessionmaker() as session:
-        from services import teams
+        from services import teams_identity
 
-        found_actor = await teams.resolve_identity(session, "console", "boss")
+        found_actor = await teams_identity.resolve_identity(session, "console", "boss")
         assert found_actor is not None
         text = calendar_ics.render(await calendar_ics.entries(session, found_actor[0]), name="B")
     events = {str(e["SUMMARY"]): e for e in icalendar.Calendar.from_ical(text).walk("VEVENT")}

@@ -16,7 +16,7 @@ from models.base import utcnow
 from models.db import create_engine, create_sessionmaker, insert_now
 from models.outbox import InboxKey
 from models.tasks import Task
-from services import tasks, teams
+from services import tasks, teams, teams_identity
 from services.teams import Newcomer
 
 
@@ -155,7 +155,7 @@ async def test_connection_is_asked_once_a_transaction(engine: AsyncEngine) -> No
 
 
 async def test_a_remembered_row_becomes_an_object_only_when_asked(engine: AsyncEngine) -> None:
-    """The actor's row is read as columns on every update (teams.resolve_identity):
+    """The actor's row is read as columns on every update (teams_identity.resolve_identity):
     get() makes its object from those without a query, once, and the object is what
     counts afterwards; a query that loads the row itself wins over the remembered one."""
     from models import db
@@ -167,7 +167,7 @@ async def test_a_remembered_row_becomes_an_object_only_when_asked(engine: AsyncE
     statements, stop = watch(engine)
     try:
         async with maker() as s, s.begin():
-            found = await teams.resolve_identity(s, "console", "r")
+            found = await teams_identity.resolve_identity(s, "console", "r")
             assert found is not None and found.actor == actor
             assert statements == ["SELECT"] and not s.identity_map  # no object made
             user = await db.get(s, User, actor.user_id)
@@ -177,7 +177,7 @@ async def test_a_remembered_row_becomes_an_object_only_when_asked(engine: AsyncE
             again = await db.get(s, User, actor.user_id)
             assert again is not None and again.name == "Renamed" and statements == ["SELECT"]
         async with maker() as s, s.begin():
-            await teams.resolve_identity(s, "console", "r")
+            await teams_identity.resolve_identity(s, "console", "r")
             loaded = (await s.execute(select(User).where(User.id == actor.user_id))).scalar_one()
             loaded.name = "Loaded"
             await s.flush()
@@ -231,14 +231,14 @@ async def test_a_remembered_row_is_forgotten_when_it_may_have_changed(
     maker = create_sessionmaker(engine)
     boss, me = await _boss_and_me(maker)
     async with maker() as s, s.begin():
-        await teams.resolve_identity(s, "console", "m")
+        await teams_identity.resolve_identity(s, "console", "m")
         await teams_handover.clear_supervisor(s, boss.user_id)  # UPDATE users ...
         user = await db.get(s, User, me)
         assert user is not None and user.supervisor_id is None
     async with maker() as s, s.begin():
-        await teams.resolve_identity(s, "console", "m")
+        await teams_identity.resolve_identity(s, "console", "m")
         loaded = (await s.execute(select(User).where(User.id == me))).scalar_one()
-        await teams.resolve_identity(s, "console", "m")  # the object is alive: not kept
+        await teams_identity.resolve_identity(s, "console", "m")  # the object is alive: not kept
         loaded.locale = "ru"
         await s.flush()
         del loaded
@@ -246,7 +246,7 @@ async def test_a_remembered_row_is_forgotten_when_it_may_have_changed(
         user = await db.get(s, User, me)
         assert user is not None and user.locale == "ru"
     async with maker() as s, s.begin():
-        await teams.resolve_identity(s, "console", "m")
+        await teams_identity.resolve_identity(s, "console", "m")
         with pytest.raises(RuntimeError):
             async with s.begin_nested():
                 raise RuntimeError
@@ -254,7 +254,7 @@ async def test_a_remembered_row_is_forgotten_when_it_may_have_changed(
     async with maker() as s, s.begin():
         solo = await teams.create_team(s, Newcomer(platform="console", external_id="s", name="S"))
     async with maker() as s, s.begin():
-        found = await teams.resolve_identity(s, "console", "s")
+        found = await teams_identity.resolve_identity(s, "console", "s")
         assert found is not None
         await teams.leave_own_team(s, found.actor)  # the team goes, and its people
         assert await db.get(s, User, solo.user_id) is None

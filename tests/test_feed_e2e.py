@@ -241,7 +241,7 @@ async def test_group_posts_polls_and_events_reach_the_bound_chat(sqlite_app: App
 
     from models.outbox import OutboxMessage
     from services import chats
-    from services.teams import resolve_actor
+    from services.teams_identity import resolve_actor
 
     boss = ConsoleDriver(sqlite_app, user="Boss", lang="en")
     await boss.say("/start")

@@ -26,7 +26,7 @@ from models.teams import Identity
 from scheduler.delivery import RecipientGone, RetryAfter, TemporaryFailure
 from scheduler.dispatcher import BEAT_EVERY, UNLIMITED, Dispatcher, Limits, RateLimiter
 from scheduler.dispatcher_claim import Job
-from services import outbox, teams, teams_invites
+from services import outbox, teams, teams_identity, teams_invites
 from services.teams import Newcomer
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -110,7 +110,7 @@ async def test_sends_due_rows_of_reachable_people_only(
     await queue(maker, targets, 6)
     await queue(maker, targets[:1], 1, due_in=3600)  # not due yet
     async with maker() as s, s.begin():
-        admin = await teams.resolve_actor(s, "telegram", "1000")
+        admin = await teams_identity.resolve_actor(s, "telegram", "1000")
         assert admin is not None
         local = await teams.add_local_member(s, admin, "console", "Cons")
         await outbox.enqueue(
@@ -282,7 +282,7 @@ async def test_group_messages_go_to_the_bound_chats(
 
     targets = await people(maker, 1)
     async with maker() as s, s.begin():
-        admin = await teams.resolve_actor(s, "telegram", "1000")
+        admin = await teams_identity.resolve_actor(s, "telegram", "1000")
         assert admin is not None
         group = await groups.create_group(s, admin, "Sales")
         lonely = await groups.create_group(s, admin, "Nobody bound")
@@ -453,11 +453,11 @@ async def test_a_serving_dispatcher_says_it_runs_and_leaves_when_stopped(
 
 async def _group_row(maker: async_sessionmaker[AsyncSession], chats: tuple[str, ...]) -> None:
     from models.chats import ChatBinding
-    from services import groups, outbox, teams
+    from services import groups, outbox, teams_identity
 
     await people(maker, 1)
     async with maker() as s, s.begin():
-        admin = await teams.resolve_actor(s, "telegram", "1000")
+        admin = await teams_identity.resolve_actor(s, "telegram", "1000")
         assert admin is not None
         group = await groups.create_group(s, admin, "Sales")
         for chat in chats:

@@ -17,7 +17,7 @@ from handlers.markup import to_plain
 from models.groups import Group
 from services import tasks, tasks_flow
 from services.access import Actor
-from services.teams import resolve_actor
+from services.teams_identity import resolve_actor
 from tests.console_driver import ConsoleDriver, invite_code
 
 

@@ -12,7 +12,7 @@ from models.tasks import Task
 from services import tasks, tasks_lists
 from services.access import Actor
 from services.tasks import NO_DEADLINE
-from services.teams import resolve_actor
+from services.teams_identity import resolve_actor
 from tests.console_driver import ConsoleDriver, invite_code
 
 

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from models.db import create_engine, create_sessionmaker
 from models.teams import Team, User
-from services import teams, teams_invites
+from services import teams, teams_identity, teams_invites
 from services.teams import Newcomer
 
 
@@ -53,8 +53,8 @@ async def test_two_admins_demoting_each_other_at_once_leave_one(db_url: str) -> 
         async def demote(me: str, other: str) -> None:
             try:
                 async with maker() as s, s.begin():
-                    actor = await teams.resolve_actor(s, "telegram", me)
-                    target = await teams.resolve_actor(s, "telegram", other)
+                    actor = await teams_identity.resolve_actor(s, "telegram", me)
+                    target = await teams_identity.resolve_actor(s, "telegram", other)
                     assert actor is not None and target is not None
                     await teams.set_role(s, actor, target.user_id, "employee")
                     started.set()

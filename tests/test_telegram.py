@@ -154,7 +154,7 @@ async def test_group_notices_go_to_the_bound_chat(sqlite_url: str, fake: FakeTel
     from handlers.markup import Span
     from handlers.views import View
     from scheduler.dispatcher import UNLIMITED, Dispatcher
-    from services import chats, groups, teams
+    from services import chats, groups, teams_identity
 
     async with running(sqlite_url, fake) as adapter:
         boss = Chat(fake, Person(101, "Boss", "en"))
@@ -166,7 +166,7 @@ async def test_group_notices_go_to_the_bound_chat(sqlite_url: str, fake: FakeTel
         assert "bound to the group <b>Sales</b>" in fake.sent(-100321)[-1].text
 
         async with adapter.workspace.sessionmaker() as session, session.begin():
-            actor = await teams.resolve_actor(session, "telegram", "101")
+            actor = await teams_identity.resolve_actor(session, "telegram", "101")
             assert actor is not None
             (sales,) = await groups.find_groups(session, actor, "Sales")
             payload = View(body=[Span("Deal <won> & closed")]).to_dict()

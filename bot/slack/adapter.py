@@ -31,7 +31,7 @@ from handlers.forms import person_answer
 from handlers.i18n import Translator, translator
 from handlers.markup import mention
 from handlers.views import View, reader_locale
-from services import teams
+from services import teams, teams_identity
 from services.errors import N_, DomainError
 from services.teams import Newcomer, normalize_locale
 
@@ -203,7 +203,7 @@ class SlackAdapter:
             if user == author:
                 continue
             async with self.workspace.sessionmaker() as session:
-                if await teams.resolve_actor(session, PLATFORM, user) is not None:
+                if await teams_identity.resolve_actor(session, PLATFORM, user) is not None:
                     continue  # known: no Slack calls
             info = await self.people.lookup(user)
             if info is None or team_key not in workspaces_of(info):
@@ -258,8 +258,8 @@ class SlackAdapter:
     async def _team_member(self, user: str, author: str) -> int | None:
         """The member of the author's team who is this Slack user."""
         async with self.workspace.sessionmaker() as session:
-            person = await teams.resolve_actor(session, PLATFORM, user)
-            me = await teams.resolve_actor(session, PLATFORM, author)
+            person = await teams_identity.resolve_actor(session, PLATFORM, user)
+            me = await teams_identity.resolve_actor(session, PLATFORM, author)
         if person is None or me is None or person.team_id != me.team_id:
             return None
         return person.user_id
@@ -345,7 +345,7 @@ class SlackAdapter:
         if not channel.startswith("D"):
             return
         async with self.workspace.sessionmaker() as session, session.begin():
-            await teams.remember_chat(session, PLATFORM, user, channel)
+            await teams_identity.remember_chat(session, PLATFORM, user, channel)
         self._dm_noted.add(user)
 
     async def publish_home(self, user: str, team: str | None) -> None:
