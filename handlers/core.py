@@ -35,7 +35,7 @@ from services.errors import N_, DomainError
 from services.pagination import Page
 
 if TYPE_CHECKING:
-    from services.chats import Gather
+    from services.chats_news import Gather
 
 
 @dataclass
@@ -257,13 +257,13 @@ class Ctx:
 
         Returns False when no chat is bound; people are notified separately (notify).
         """
-        from services import chats
+        from services import chats_news
 
         team = await self.session.get(Team, group.team_id)
         if team is None or (self.actor is not None and team.id != self.actor.team_id):
             return False
         view = build(self.everyone_tr(team))
-        return await chats.notify_group(
+        return await chats_news.notify_group(
             self.session,
             group,
             kind=kind,
@@ -280,11 +280,11 @@ class Ctx:
         return None if here.private else (self.event.platform, here.chat_id)
 
     async def gathered_news(self, group: Group, gather: Gather) -> list[int]:
-        """The items of the group's message that `gather` joins (services.chats.gathered),
+        """The items of the group's message that `gather` joins (services.chats_news.gathered),
         for the message to tell of them all."""
-        from services import chats
+        from services import chats_news
 
-        return await chats.gathered(self.session, group.id, gather, self._made_here())
+        return await chats_news.gathered(self.session, group.id, gather, self._made_here())
 
     async def start_form(self, name: str, data: dict[str, Any] | None = None) -> Reply:
         return await self.registry.forms_engine.start(self, name, data or {})

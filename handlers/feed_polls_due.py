@@ -19,7 +19,7 @@ from models import db
 from models.feed import Poll, Post
 from models.groups import Group
 from models.teams import Team, User
-from services import chats, feed, feed_polls, notifications
+from services import chats_news, feed, feed_polls, notifications
 
 
 async def close_due_polls(session: AsyncSession, now: datetime, limit: int = 100) -> int:
@@ -52,7 +52,7 @@ async def _announce(session: AsyncSession, poll: Poll, post: Post) -> None:
     if group is not None and team is not None:
         tr = translator(team.locale, team.timezone, shared=True)
         card, controls = await poll_card(session, tr, poll, post, set())
-        await chats.notify_group(
+        await chats_news.notify_group(
             session,
             group,
             kind="post",

@@ -20,7 +20,7 @@ from models import db
 from models.groups import Group
 from models.tasks import Task
 from models.teams import Team, User
-from services import chats, reminders, tasks
+from services import chats_news, reminders, tasks
 from services.errors import DomainError, not_found
 from services.tasks_work import Mentions
 
@@ -51,11 +51,11 @@ async def tell_group(ctx: Ctx, task: Task, said: Said) -> None:
 async def tell_group_created(ctx: Ctx, task: Task) -> None:
     """A new task of a group, told to its chats with its number and deadline. The
     actor's new tasks of the group while the message waits to go out (a sprint being
-    set up) are gathered into it, in the order they were made (services.chats)."""
+    set up) are gathered into it, in the order they were made (services.chats_news)."""
     group = await _group_of(ctx.session, task)
     if group is None:
         return
-    gather = chats.Gather(f"made:{group.id}:{ctx.me.user_id}", task.id, ctx.me.user_id)
+    gather = chats_news.Gather(f"made:{group.id}:{ctx.me.user_id}", task.id, ctx.me.user_id)
     earlier = await ctx.gathered_news(group, gather)
     found = await ctx.session.scalars(select(Task).where(Task.id.in_(earlier)))
     made = [*sorted(found, key=lambda t: earlier.index(t.id)), task]  # a deleted one goes
@@ -124,15 +124,15 @@ async def tell_groups_overdue(
         select(Team).where(Team.id.in_({group.team_id for _task, group in claimed}))
     )
     readers = {team.id: translator(team.locale, team.timezone, shared=True) for team in teams}
-    news: list[chats.GroupNews] = []
+    news: list[chats_news.GroupNews] = []
     for task, group in claimed:
         tr = readers.get(group.team_id)
         if tr is None or task.deadline is None:
             continue
         view: View = notice(tr, task, tr(OVERDUE, when=tr.when(task.deadline)))
         key = f"task:{task.id}:overdue:{int(task.deadline.timestamp())}"
-        news.append(chats.GroupNews(group, KIND, view.to_dict(), key))
-    return len(await chats.notify_groups(session, news))
+        news.append(chats_news.GroupNews(group, KIND, view.to_dict(), key))
+    return len(await chats_news.notify_groups(session, news))
 
 
 # -- @mentions that reached nobody ------------------------------------------------

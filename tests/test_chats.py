@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.app import App
 from models.db import create_engine, create_sessionmaker
 from models.outbox import OutboxMessage
-from services import chats, groups, teams, teams_invites
+from services import chats, chats_news, groups, teams, teams_invites
 from services.access import Actor
 from services.errors import DomainError
 from services.teams import Newcomer
@@ -125,9 +125,9 @@ async def test_group_notice_is_queued_only_for_bound_groups(
 ) -> None:
     async with maker() as s, s.begin():
         sales = await groups.get_group(s, world.admin, world.sales_id)
-        assert not await chats.notify_group(s, sales, kind="post", payload={"body": []})
+        assert not await chats_news.notify_group(s, sales, kind="post", payload={"body": []})
         await chats.bind(s, world.admin, "telegram", CHAT, world.sales_id)
-        assert await chats.notify_group(s, sales, kind="post", payload={"body": []})
+        assert await chats_news.notify_group(s, sales, kind="post", payload={"body": []})
         rows = (await s.execute(select(OutboxMessage))).scalars().all()
         assert [(r.group_id, r.user_id) for r in rows] == [(world.sales_id, None)]
 

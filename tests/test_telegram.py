@@ -154,7 +154,7 @@ async def test_group_notices_go_to_the_bound_chat(sqlite_url: str, fake: FakeTel
     from handlers.markup import Span
     from handlers.views import View
     from scheduler.dispatcher import UNLIMITED, Dispatcher
-    from services import chats, groups, teams_identity
+    from services import chats_news, groups, teams_identity
 
     async with running(sqlite_url, fake) as adapter:
         boss = Chat(fake, Person(101, "Boss", "en"))
@@ -170,7 +170,7 @@ async def test_group_notices_go_to_the_bound_chat(sqlite_url: str, fake: FakeTel
             assert actor is not None
             (sales,) = await groups.find_groups(session, actor, "Sales")
             payload = View(body=[Span("Deal <won> & closed")]).to_dict()
-            assert await chats.notify_group(session, sales, kind="post", payload=payload)
+            assert await chats_news.notify_group(session, sales, kind="post", payload=payload)
 
         dispatcher = Dispatcher(
             adapter.workspace.sessionmaker,
