@@ -16,7 +16,7 @@ from handlers.views import Button, View
 from models import db
 from models.feed import Post
 from models.teams import User
-from services import feed, feed_polls, inbox_center
+from services import feed, feed_comments, feed_polls, inbox_center
 from services.access import archived_group
 
 PREVIEW = 80
@@ -51,7 +51,7 @@ async def latest_comments(session: AsyncSession, post: Post, room: int) -> list[
     """The latest comments of a post or poll, oldest first, as many as fit in `room`
     characters (a long card keeps its latest; "All comments" has the rest)."""
     lines: list[list[Span]] = []
-    for comment, name in reversed(await feed.comments(session, post.id)):
+    for comment, name in reversed(await feed_comments.comments(session, post.id)):
         text = shorten(comment.text, SHOWN_COMMENT)
         room -= len(name) + len(text) + 4
         if room < 0:

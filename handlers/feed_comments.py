@@ -13,7 +13,7 @@ from handlers.markup import Markup, bold
 from handlers.people import AT_NAME
 from handlers.views import Button, View
 from models.feed import PostComment
-from services import feed, notifications, users
+from services import feed, feed_comments, notifications, users
 
 
 def comment_buttons(ctx: Ctx, comment: PostComment, label: str = "") -> list[Button]:
@@ -26,7 +26,7 @@ def comment_buttons(ctx: Ctx, comment: PostComment, label: str = "") -> list[But
 
 
 async def comment_on(ctx: Ctx, post_id: int, text: str) -> View | list[View]:
-    post, comment = await feed.add_comment(ctx.session, ctx.me, post_id, text)
+    post, comment = await feed_comments.add_comment(ctx.session, ctx.me, post_id, text)
     mentioned: set[int] = set()
     for token in AT_NAME.findall(text):
         found = await users.find_people(ctx.session, ctx.me, token, handle=True)
@@ -35,7 +35,7 @@ async def comment_on(ctx: Ctx, post_id: int, text: str) -> View | list[View]:
             mentioned.add(found[0].id)
     preview = title_of(post)
     said = shorten(comment.text, 1000)
-    ref = feed.comment_ref(post.id, comment.id)  # deleting the comment takes its notices
+    ref = feed_comments.comment_ref(post.id, comment.id)  # deleting the comment takes its notices
 
     def build(say: Callable[[Translator], Markup]) -> Callable[[Translator], View]:
         return lambda tr: View(body=say(tr), ref=ref).row(Button(tr.s("Open"), f"fd:o:{post.id}"))
@@ -63,7 +63,7 @@ async def comment_on(ctx: Ctx, post_id: int, text: str) -> View | list[View]:
     batch = f"comments:post:{post.id}"  # while unread, one notice gathers the comments
     # one's comment shows one has read the others: the next is news again
     await notifications.close_batch(ctx.session, ctx.me.user_id, batch)
-    for user_id in await feed.commenters(ctx.session, post):
+    for user_id in await feed_comments.commenters(ctx.session, post):
         if user_id in mentioned:
             continue
         count = await notifications.batch_size(ctx.session, user_id, batch) + 1
@@ -81,7 +81,7 @@ async def comment_on(ctx: Ctx, post_id: int, text: str) -> View | list[View]:
 
 async def comments_page(ctx: Ctx, post_id: int, page_no: int) -> View:
     """All comments of a post, a page of them; one's own with their edit and delete."""
-    post, page = await feed.comment_page(
+    post, page = await feed_comments.comment_page(
         ctx.session, ctx.me, post_id, page_no, ctx.services.page_size
     )
     view = comments_view(ctx, title_of(post), page, f"fd:cm:{post.id}", f"fd:o:{post.id}")

@@ -17,7 +17,7 @@ from handlers.i18n import N_
 from handlers.markup import bold, join_lines
 from handlers.numbered import COMMENT, DELETE, EDIT
 from handlers.views import Button, View
-from services import feed, feed_polls
+from services import feed, feed_comments, feed_polls
 from services.errors import N_ as _N
 from services.errors import DomainError
 
@@ -51,10 +51,10 @@ async def act(ctx: Ctx, verb: str, item_id: int) -> Any:
     if verb == "e":
         return await start_edit(ctx, item_id)
     if verb == "ce":
-        await feed.get_comment(ctx.session, ctx.me, item_id)
+        await feed_comments.get_comment(ctx.session, ctx.me, item_id)
         return await ctx.start_form("comment_edit", {"comment_id": item_id})
     if verb == "cx":
-        post, comment = await feed.get_comment(ctx.session, ctx.me, item_id, deleting=True)
+        post, comment = await feed_comments.get_comment(ctx.session, ctx.me, item_id, deleting=True)
         view = View(
             body=ctx.tr(
                 "Delete the comment «{text}» under «{post}»?",
@@ -67,7 +67,7 @@ async def act(ctx: Ctx, verb: str, item_id: int) -> Any:
             Button(ctx.tr.s("Yes, delete it"), f"fd:cxy:{comment.id}"),
             Button(ctx.tr.s("Keep it"), f"fd:o:{post.id}"),
         )
-    post = await feed.delete_comment(ctx.session, ctx.me, item_id)  # cxy
+    post = await feed_comments.delete_comment(ctx.session, ctx.me, item_id)  # cxy
     return await card_reply(ctx, post, ctx.tr("The comment is deleted."))
 
 
@@ -142,7 +142,7 @@ async def _submit_post(ctx: Ctx, values: dict[str, Any]) -> View | list[View]:
 
 
 async def _submit_comment(ctx: Ctx, values: dict[str, Any]) -> View | list[View]:
-    post, comment = await feed.update_comment(
+    post, comment = await feed_comments.update_comment(
         ctx.session, ctx.me, int(values["comment_id"]), values["text"]
     )
     return await card_reply(

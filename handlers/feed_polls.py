@@ -24,7 +24,7 @@ from handlers.markup import Span, bold, join_lines
 from handlers.views import Button, View
 from models.feed import Poll, Post
 from models.groups import Group
-from services import feed, feed_polls, groups
+from services import feed_comments, feed_polls, groups
 from services.access import archived_group
 from services.errors import N_ as _N
 from services.errors import DomainError
@@ -118,7 +118,7 @@ async def poll_card(
             lines.append(tr("Winner: {option}", option=names))
         elif best:
             lines.append(tr("A tie: {options}", options=names))
-    notes = await feed.comment_count(session, post.id)
+    notes = await feed_comments.comment_count(session, post.id)
     shown = await latest_comments(
         session, post, CARD_LIMIT - sum(len(r.option.text) for r in found)
     )

@@ -1,5 +1,5 @@
-"""The feed: posts to the team, a group or chosen people; comments, likes,
-"I have read it" on important posts, and sharing.
+"""The feed: posts to the team, a group or chosen people; comments (services.feed_comments),
+likes, "I have read it" on important posts, and sharing.
 
 Visibility: the author; everyone but extranet members for team-wide posts; the
 group's members for group posts; the recipients for posts to people (sharing a
@@ -9,7 +9,6 @@ post adds the person it is shared with to its recipients).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, delete, func, or_, select
@@ -28,10 +27,9 @@ from services.access import (
     member_group_ids,
 )
 from services.errors import N_, DomainError, not_found
-from services.pagination import Page, paginate, paginate_rows
+from services.pagination import Page, paginate
 
 TEXT_MAX = 3500  # a post and its header fit one message (Telegram: 4096)
-COMMENT_MAX = 2000
 
 
 def visible_posts(actor: Actor) -> Any:
@@ -198,19 +196,6 @@ async def readers(
     )
 
 
-async def add_comment(
-    session: AsyncSession, actor: Actor, post_id: int, text: str
-) -> tuple[Post, PostComment]:
-    post = await get_post_to_change(session, actor, post_id)
-    text = text.strip()
-    if not text:
-        raise DomainError(N_("Write the comment text."))
-    comment = PostComment(post_id=post.id, author_id=actor.user_id, text=text[:COMMENT_MAX])
-    session.add(comment)
-    await session.flush()
-    return post, comment
-
-
 async def update_post(session: AsyncSession, actor: Actor, post_id: int, text: str) -> Post:
     """The author corrects the text of a post (a poll's question stays: votes were given
     to it)."""
@@ -226,59 +211,6 @@ async def update_post(session: AsyncSession, actor: Actor, post_id: int, text: s
     return post
 
 
-async def get_comment(
-    session: AsyncSession, actor: Actor, comment_id: int, *, deleting: bool = False
-) -> tuple[Post, PostComment]:
-    """A comment the actor may change: their own on a post they see (an admin may also
-    delete anyone's)."""
-    comment = await session.get(PostComment, comment_id)
-    if comment is None:
-        raise not_found()
-    post = await get_post_to_change(session, actor, comment.post_id)
-    if comment.author_id != actor.user_id and not (deleting and actor.is_admin):
-        raise DomainError(N_("Only its author can change a comment."))
-    return post, comment
-
-
-async def update_comment(
-    session: AsyncSession, actor: Actor, comment_id: int, text: str
-) -> tuple[Post, PostComment]:
-    post, comment = await get_comment(session, actor, comment_id)
-    text = text.strip()
-    if not text:
-        raise DomainError(N_("Write the comment text."))
-    comment.text = text[:COMMENT_MAX]
-    await session.flush()
-    return post, comment
-
-
-async def delete_comment(session: AsyncSession, actor: Actor, comment_id: int) -> Post:
-    """Delete a comment; the notices about it leave the notification centres."""
-    post, comment = await get_comment(session, actor, comment_id, deleting=True)
-    await notifications.forget_item(session, post.team_id, comment_ref(post.id, comment.id))
-    await session.delete(comment)
-    await session.flush()
-    return post
-
-
-def comment_ref(post_id: int, comment_id: int) -> str:
-    """What a notice about a comment is about: "post:12:345" (its item: the post)."""
-    return f"post:{post_id}:{comment_id}"
-
-
-async def comments(
-    session: AsyncSession, post_id: int, limit: int = 5
-) -> list[tuple[PostComment, str]]:
-    rows = await session.execute(
-        select(PostComment, User.name)
-        .outerjoin(User, User.id == PostComment.author_id)
-        .where(PostComment.post_id == post_id)
-        .order_by(PostComment.created_at.desc(), PostComment.id.desc())
-        .limit(limit)
-    )
-    return [(c, n or "?") for c, n in reversed(rows.all())]
-
-
 async def may_read(session: AsyncSession, user: User, post_id: int) -> bool:
     """Whether a person may read a post now: a group post only while in the group, a
     post to people only while among them (a notice quotes the post)."""
@@ -289,33 +221,6 @@ async def may_read(session: AsyncSession, user: User, post_id: int) -> bool:
     except DomainError:
         return False
     return True
-
-
-async def commenters(session: AsyncSession, post: Post) -> list[int]:
-    """The author and everyone who commented, among those who may still read the post
-    (someone who left the group does not go on hearing its comments)."""
-    ids = set(
-        (
-            await session.execute(
-                select(PostComment.author_id).where(
-                    PostComment.post_id == post.id, PostComment.author_id.is_not(None)
-                )
-            )
-        ).scalars()
-    )
-    if post.author_id is not None:
-        ids.add(post.author_id)
-    people = (await session.execute(select(User).where(User.id.in_(ids)))).scalars().all()
-    return sorted([u.id for u in people if await may_read(session, u, post.id)])
-
-
-async def comment_count(session: AsyncSession, post_id: int) -> int:
-    return int(
-        await session.scalar(
-            select(func.count()).select_from(PostComment).where(PostComment.post_id == post_id)
-        )
-        or 0
-    )
 
 
 async def counts(session: AsyncSession, post_id: int) -> tuple[int, int, int]:
@@ -385,18 +290,3 @@ async def delete_post(session: AsyncSession, actor: Actor, post_id: int) -> Post
     await session.execute(delete(Post).where(Post.id == post.id))
     await session.flush()
     return post
-
-
-async def comment_page(
-    session: AsyncSession, actor: Actor, post_id: int, page: int, per_page: int
-) -> tuple[Post, Page[tuple[PostComment, str]]]:
-    """All comments of a post, oldest first, one page."""
-    post = await get_post(session, actor, post_id)
-    query = (
-        select(PostComment, User.name)
-        .outerjoin(User, User.id == PostComment.author_id)
-        .where(PostComment.post_id == post.id)
-        .order_by(PostComment.created_at, PostComment.id)
-    )
-    found = await paginate_rows(session, query, page, per_page)
-    return post, replace(found, items=[(c, n or "?") for c, n in found.items])
