@@ -9,12 +9,9 @@ serves aiohttp with a secret token.
 from __future__ import annotations
 
 import asyncio
-import base64
-import hmac
-import re
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager, suppress
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import aiohttp
@@ -31,9 +28,6 @@ from aiogram.exceptions import (
     TelegramUnauthorizedError,
 )
 from aiogram.types import (
-    BotCommand,
-    BotCommandScopeAllGroupChats,
-    BotCommandScopeAllPrivateChats,
     BotCommandScopeChat,
     CallbackQuery,
     ChatMemberUpdated,
@@ -41,13 +35,15 @@ from aiogram.types import (
     Update,
 )
 
-from bot.telegram.events import addressed_elsewhere, from_callback, from_message
+from bot.telegram.commands import menu, set_commands
+from bot.telegram.events import anonymous_command, from_callback, from_message
+from bot.telegram.group_answers import PrivateNote, alert_text, where_it_went
 from bot.telegram.polling import Poller
 from bot.telegram.responses import hold_response_types
 from bot.telegram.sender import PLATFORM, TelegramSender
-from handlers.events import FileRef, Incoming, parse_command_line
+from handlers.events import FileRef, Incoming
 from handlers.i18n import translator
-from handlers.markup import Markup, Span, to_plain
+from handlers.markup import Span, to_plain
 from handlers.views import View, reader_locale
 from services import chats
 from services.errors import N_, DomainError
@@ -58,13 +54,6 @@ if TYPE_CHECKING:
 
 log = structlog.get_logger(__name__)
 
-COMMAND_NAME = re.compile(r"[a-z0-9_]{1,32}")
-ALERT_LIMIT = 200  # characters an answerCallbackQuery alert may show
-MENU_LANGUAGES = ("en", "ru")
-MENU_SCOPES = (
-    ("private", BotCommandScopeAllPrivateChats()),
-    ("group", BotCommandScopeAllGroupChats()),
-)
 REPLY_WAIT_LIMIT = 30.0  # seconds a reply may wait out a 429 before it is dropped
 
 
@@ -114,32 +103,9 @@ class TelegramAdapter:
         if not self.username:
             me = await self.bot.me()
             self.username = me.username or ""
-        await self.set_commands()
-
-    def menu(self, lang: str, kind: str = "private") -> list[BotCommand]:
-        """The "/" menu of private chats or of group chats, in one language."""
-        tr = translator(lang)
-        out: list[BotCommand] = []
-        for spec in self.workspace.registry.ordered:
-            if spec.hidden or (spec.platforms is not None and PLATFORM not in spec.platforms):
-                continue
-            if spec.chats and spec.chats != kind:  # /bind: group chats only
-                continue
-            if not COMMAND_NAME.fullmatch(spec.name):
-                continue
-            description = tr.s(spec.help).strip() or spec.name
-            out.append(BotCommand(command=spec.name, description=description[:256]))
-        return out[:100]
-
-    async def set_commands(self) -> None:
-        """Private and group chats each get their menu, by default and per language."""
-        default = self.workspace.services.default_locale
-        for kind, scope in MENU_SCOPES:
-            await self.bot.set_my_commands(self.menu(default, kind), scope=scope)
-            for lang in MENU_LANGUAGES:
-                await self.bot.set_my_commands(
-                    self.menu(lang, kind), scope=scope, language_code=lang
-                )
+        await set_commands(
+            self.bot, self.workspace.registry, self.workspace.services.default_locale
+        )
 
     async def follow_language(self, event: Incoming, views: list[View]) -> None:
         """A person who changed their language (/me lang) gets their private chat's menu
@@ -150,7 +116,7 @@ class TelegramAdapter:
         # a person's private chat with the bot has the person's own id
         scope = BotCommandScopeChat(chat_id=int(event.sender.external_id))
         try:
-            await self.bot.set_my_commands(self.menu(locale), scope=scope)
+            await self.bot.set_my_commands(menu(self.workspace.registry, locale), scope=scope)
         except TelegramAPIError as exc:  # the answer still goes out; the menu waits
             log.info("chat_menu_failed", reason=exc.message)
 
@@ -253,7 +219,7 @@ class TelegramAdapter:
         try:
             async with self._turn(event.chat.chat_id):
                 views = await self.workspace.handle(event)
-                alert = self._alert_text(event, views)
+                alert = alert_text(event, views)
                 if alert is not None:
                     answered = True
                     await self._answer(query, alert, show_alert=True)
@@ -303,26 +269,6 @@ class TelegramAdapter:
             moved = await chats.move_chat(session, PLATFORM, old_chat_id, new_chat_id)
         log.info("telegram_chat_moved", old=old_chat_id, new=new_chat_id, binding=moved)
 
-    @staticmethod
-    def _alert_text(event: Incoming, views: list[View]) -> str | None:
-        """In a group, a short private answer to a button press shows only to the presser,
-        alone or beside the new state of the message pressed (an edit everyone sees). A
-        card (a view of an item, or more than one line) is no such answer: it goes to
-        the presser's private chat, where it can be read again."""
-        if event.chat.private:
-            return None
-        personal = [v for v in views if v.private]
-        edits = [v for v in views if not v.private]
-        if len(personal) != 1 or len(edits) > 1 or (edits and not edits[0].edit):
-            return None
-        view = personal[0]
-        if view.buttons or view.image or view.file or view.ref is not None:
-            return None
-        text = to_plain(view.body).strip()
-        if "\n" in text:
-            return None
-        return text if 0 < len(text) <= ALERT_LIMIT else None
-
     async def _send_all(
         self,
         event: Incoming,
@@ -357,7 +303,8 @@ class TelegramAdapter:
         privately, refused = await self._deliver_each(event.sender.external_id, personal)
         if sent_public and not pressed:
             return None
-        note = self._where_it_went(
+        note = where_it_went(
+            self.username,
             reader_locale(views) or normalize_locale(event.sender.language_code),
             privately,
             refused,
@@ -366,26 +313,6 @@ class TelegramAdapter:
             return note
         await self._deliver_each(chat_id, [View(body=note.body)], reply_to=reply_to)
         return None
-
-    def _where_it_went(self, locale: str, privately: bool, refused: bool) -> PrivateNote:
-        """What the actor is told (in `locale`) of a private answer: that it is in their
-        private chat, or (urgent) that it could not get there and what to do."""
-        tr = translator(locale)
-        if privately:
-            return PrivateNote(tr("I answered you in a private chat."))
-        if not refused:
-            return PrivateNote(
-                tr("I could not reach your private chat just now; please try again."), urgent=True
-            )
-        link = "https://t.me/" + self.username
-        return PrivateNote(
-            tr(
-                "I cannot write to you privately yet. Open a chat with me, press Start, "
-                "and ask again: {link}",
-                link=link,
-            ),
-            urgent=True,
-        )
 
     async def _deliver_each(
         self, chat_id: str, views: list[View], *, reply_to: int | None = None
@@ -410,36 +337,3 @@ class TelegramAdapter:
                 log.warning("reply_failed", chat_id=chat_id, reason=exc.message)
             reply_to = None
         return arrived, refused
-
-
-@dataclass(frozen=True, slots=True)
-class PrivateNote:
-    """Where a person's private answer went, said to them in a group chat."""
-
-    body: Markup
-    urgent: bool = False  # it did not arrive: they must do something first
-
-
-def anonymous_command(message: Message, bot_username: str) -> bool:
-    """A command an anonymous group admin sent (Telegram shows the group as its sender):
-    nobody in the team to act as, but the person deserves to hear why."""
-    if message.sender_chat is None or message.sender_chat.id != message.chat.id:
-        return False
-    text = message.text or ""
-    if parse_command_line(text) is None:
-        return False
-    return not addressed_elsewhere(text, bot_username)
-
-
-def webhook_secret(adapter: TelegramAdapter) -> str:
-    """The configured secret; without one, a secret derived from the bot's token and the
-    webhook's address: every process serving the webhook registers the same one (a
-    random secret per process would have each turn away what another registered)."""
-    secret = adapter.settings.webhook_secret
-    if secret is not None and secret.get_secret_value():
-        return secret.get_secret_value()
-    token = adapter.settings.token.get_secret_value() if adapter.settings.token else ""
-    digest = hmac.new(
-        token.encode(), f"planerka-webhook:{adapter.settings.webhook_url}".encode(), "sha256"
-    ).digest()
-    return base64.urlsafe_b64encode(digest).decode().rstrip("=")  # Telegram: A-Z a-z 0-9 _ -

@@ -96,6 +96,17 @@ def addressed_elsewhere(text: str, bot_username: str) -> bool:
     return head.split("@", 1)[1].casefold() != bot_username.casefold()
 
 
+def anonymous_command(message: Message, bot_username: str) -> bool:
+    """A command an anonymous group admin sent (Telegram shows the group as its sender):
+    nobody in the team to act as, but the person deserves to hear why."""
+    if message.sender_chat is None or message.sender_chat.id != message.chat.id:
+        return False
+    text = message.text or ""
+    if parse_command_line(text) is None:
+        return False
+    return not addressed_elsewhere(text, bot_username)
+
+
 def from_message(
     message: Message, update_id: int, bot_id: int, bot_username: str
 ) -> Incoming | None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import base64
+import hmac
 from typing import TYPE_CHECKING
 
 import structlog
@@ -32,8 +34,6 @@ def build_web_app(adapter: TelegramAdapter, secret: str) -> web.Application:
 
 
 async def serve_webhook(adapter: TelegramAdapter) -> None:
-    from bot.telegram.adapter import webhook_secret
-
     settings = adapter.settings
     if not settings.webhook_url:
         raise ValueError("telegram.webhook_url is required in webhook mode")
@@ -58,3 +58,17 @@ async def serve_webhook(adapter: TelegramAdapter) -> None:
     finally:
         await runner.cleanup()
         await adapter.bot.session.close()
+
+
+def webhook_secret(adapter: TelegramAdapter) -> str:
+    """The configured secret; without one, a secret derived from the bot's token and the
+    webhook's address: every process serving the webhook registers the same one (a
+    random secret per process would have each turn away what another registered)."""
+    secret = adapter.settings.webhook_secret
+    if secret is not None and secret.get_secret_value():
+        return secret.get_secret_value()
+    token = adapter.settings.token.get_secret_value() if adapter.settings.token else ""
+    digest = hmac.new(
+        token.encode(), f"planerka-webhook:{adapter.settings.webhook_url}".encode(), "sha256"
+    ).digest()
+    return base64.urlsafe_b64encode(digest).decode().rstrip("=")  # Telegram: A-Z a-z 0-9 _ -
