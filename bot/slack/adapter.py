@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Coroutine
-from dataclasses import dataclass, replace
-from typing import Any, NamedTuple
+from dataclasses import replace
+from typing import Any
 from urllib.parse import urlsplit
 
 import aiohttp
@@ -22,18 +22,16 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.app import App
-from bot.slack import actions, commands, events, modals, shortcuts, submissions
-from bot.slack.people import MENTIONED, People, sender_of, workspaces_of
-from bot.slack.render import Commands, escape, home_view, unescape
+from bot.slack import actions, commands, events, shortcuts, submissions
+from bot.slack.people import People, team_of
+from bot.slack.render import Commands, home_view
 from bot.slack.sender import PLATFORM, Calls, Poster, SlackSender, Sleep, Target
 from handlers.events import ChatRef, FileRef, Incoming
-from handlers.forms import person_answer
 from handlers.i18n import Translator, translator
-from handlers.markup import mention
 from handlers.views import View, reader_locale
 from services import teams, teams_identity
 from services.errors import N_, DomainError
-from services.teams import Newcomer, normalize_locale
+from services.teams import normalize_locale
 
 log = structlog.get_logger(__name__)
 
@@ -43,55 +41,6 @@ FILE_HOSTS = frozenset({"files.slack.com", "files-edu.slack.com", "files-gov.sla
 
 def _secret(value: Any) -> str:
     return value.get_secret_value() if value is not None else ""
-
-
-@dataclass(frozen=True, slots=True)
-class NotEnrolled:
-    """A person a command mentioned who did not join the team by it."""
-
-    user: str
-    label: str  # as the mention was written: <@U…|label>
-    outside: bool  # of another workspace; False: Slack could not tell who they are
-
-    def view(self, tr: Translator) -> View:
-        person = mention(unescape(self.label) or self.user, f"{PLATFORM}:{self.user}")
-        if self.outside:
-            body = tr(
-                "{person} is in another Slack workspace: they do not join this team, and "
-                "nothing of it is shared with them.",
-                person=person,
-            )
-        else:
-            body = tr(
-                "Slack could not tell me who {person} is just now, so they were not added "
-                "to the team. Try again in a minute.",
-                person=person,
-            )
-        return View(body=body, private=True)
-
-    def error(self, tr: Translator) -> str:
-        """Why the person picked in a modal's people field cannot be taken (plain text)."""
-        if self.outside:
-            return tr.s(
-                "{name} is not in this team: choose someone of this workspace, or type a name.",
-                name=unescape(self.label) or self.user,
-            )
-        return tr.s("Slack could not tell me who this is just now. Try again in a minute.")
-
-
-class FormValues(NamedTuple):
-    values: dict[str, str]  # field name -> the answer, as the neutral form reads it
-    missed: list[NotEnrolled]  # mentioned in a field and not joined: told privately
-    refused: dict[str, NotEnrolled]  # field name -> the person picked there, not of the team
-
-
-def team_of(body: dict[str, Any]) -> str | None:
-    """The workspace a payload comes from: events, commands and interactions say it apart."""
-    team = body.get("team_id") or (body.get("team") or {}).get("id")
-    user = body.get("user")
-    if not team and isinstance(user, dict):
-        team = user.get("team_id")
-    return str(team) if team else None
 
 
 class SlackAdapter:
@@ -184,85 +133,6 @@ class SlackAdapter:
             sender=sender,
             **fields,
         )
-
-    async def enroll_mentioned(
-        self, text: str, author: str, team_key: str | None
-    ) -> list[NotEnrolled]:
-        """The workspace is the team: colleagues a command mentions (<@U…>) who have not
-        written to the app yet join it now, so "assign to @Petr" finds Petr and his
-        notices reach his DM with the app. Someone of another workspace (a Slack Connect
-        channel) never joins by a mention, nor anyone Slack cannot tell us about just
-        now: those are returned, for the author to be told."""
-        missed: list[NotEnrolled] = []
-        if not team_key:
-            return missed
-        mentioned: dict[str, str] = {}  # user id -> the label of its first mention
-        for user, label in MENTIONED.findall(text):
-            mentioned.setdefault(user, label)
-        for user, label in mentioned.items():
-            if user == author:
-                continue
-            async with self.workspace.sessionmaker() as session:
-                if await teams_identity.resolve_actor(session, PLATFORM, user) is not None:
-                    continue  # known: no Slack calls
-            info = await self.people.lookup(user)
-            if info is None or team_key not in workspaces_of(info):
-                missed.append(NotEnrolled(user, label, outside=info is not None))
-                continue
-            who = sender_of(user, info, team_key)
-            chat = await self.people.dm_channel(user)
-            await self.workspace.enroll(
-                team_key,
-                Newcomer(
-                    platform=PLATFORM,
-                    external_id=user,
-                    name=who.name,
-                    username=who.username,
-                    locale=who.language_code,
-                    timezone=who.timezone,
-                    chat_id=chat if chat.startswith("D") else None,
-                    guest=who.guest,
-                    team_name=await self.workspace_name(team_key),
-                ),
-            )
-        return missed
-
-    async def form_values(self, body: dict[str, Any], user: str) -> FormValues:
-        """A submitted modal's fields, read as a slash command's text is: the colleagues
-        they mention (<@U…>) join the team and are written @username, so a date or a
-        person typed around them reads the same as in the command; those who did not
-        join are returned, for the author to be told. A person picked in a people field
-        is that member of the team, or refused there when they are not of it."""
-        view = body.get("view") or {}
-        values = modals.submitted_values(view)
-        missed = await self.enroll_mentioned(" ".join(values.values()), user, team_of(body))
-        # a pick the text typed under it did not override
-        picks = {f: u for f, u in modals.picked(view).items() if values.get(f) == f"<@{u}>"}
-        refused: dict[str, NotEnrolled] = {}
-        for name, picked in picks.items():
-            member = await self._team_member(picked, user)
-            if member is not None:
-                values[name] = person_answer(member)
-                continue
-            told = next((p for p in missed if p.user == picked), None)
-            who = sender_of(picked, await self.people.lookup(picked), None)
-            refused[name] = replace(
-                told or NotEnrolled(picked, "", outside=True), label=escape(who.name)
-            )
-        return FormValues(
-            {name: await self.people.mentions_readable(v) for name, v in values.items()},
-            [p for p in missed if p.user not in picks.values()],
-            refused,
-        )
-
-    async def _team_member(self, user: str, author: str) -> int | None:
-        """The member of the author's team who is this Slack user."""
-        async with self.workspace.sessionmaker() as session:
-            person = await teams_identity.resolve_actor(session, PLATFORM, user)
-            me = await teams_identity.resolve_actor(session, PLATFORM, author)
-        if person is None or me is None or person.team_id != me.team_id:
-            return None
-        return person.user_id
 
     def locale_of(self, event: Incoming) -> str:
         return normalize_locale(event.sender.language_code, self.workspace.services.default_locale)

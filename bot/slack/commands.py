@@ -7,11 +7,12 @@ from typing import TYPE_CHECKING, Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
 
+from bot.slack.mentions import NotEnrolled, enroll_mentioned
 from bot.slack.sender import Target, trigger_key
 from handlers.events import Quote, split_head
 
 if TYPE_CHECKING:
-    from bot.slack.adapter import NotEnrolled, SlackAdapter
+    from bot.slack.adapter import SlackAdapter
 
 
 def split_command(text: str) -> tuple[str, str]:
@@ -31,7 +32,7 @@ def register(bolt: AsyncApp, slack: SlackAdapter) -> None:
 async def run(slack: SlackAdapter, body: dict[str, Any]) -> None:
     user = str(body.get("user_id") or "")
     raw = str(body.get("text") or "")
-    missed = await slack.enroll_mentioned(raw, user, str(body.get("team_id") or "") or None)
+    missed = await enroll_mentioned(slack, raw, user, str(body.get("team_id") or "") or None)
     name, args = split_command(await slack.people.readable(raw))
     channel = str(body.get("channel_id") or "") or await slack.people.dm_channel(user)
     fallback = str(body.get("user_name") or "")

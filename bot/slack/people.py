@@ -22,6 +22,15 @@ ENTITY = re.compile(r"<([@#!]?)([^<>|]*)(?:\|([^<>]*))?>")
 MENTIONED = re.compile(r"<@([UW][A-Z0-9]{2,20})(?:\|([^<>]*))?>")
 
 
+def team_of(body: dict[str, Any]) -> str | None:
+    """The workspace a payload comes from: events, commands and interactions say it apart."""
+    team = body.get("team_id") or (body.get("team") or {}).get("id")
+    user = body.get("user")
+    if not team and isinstance(user, dict):
+        team = user.get("team_id")
+    return str(team) if team else None
+
+
 class People:
     def __init__(
         self,

@@ -9,6 +9,8 @@ from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.errors import SlackApiError
 
 from bot.slack.commands import run_command
+from bot.slack.mentions import enroll_mentioned
+from bot.slack.people import team_of
 from handlers.events import Quote
 
 if TYPE_CHECKING:
@@ -44,11 +46,9 @@ async def run(slack: SlackAdapter, body: dict[str, Any], command: str) -> None:
     message = body.get("message") or {}
     raw = str(message.get("text") or "")
     author = str(message.get("user") or "")
-    from bot.slack.adapter import team_of  # the adapter imports this module
-
     team = team_of(body)
     if author and author != user:  # of the workspace: a person of its team, who can watch
-        await slack.enroll_mentioned(f"<@{author}>", user, team)
+        await enroll_mentioned(slack, f"<@{author}>", user, team)
     text = (await slack.people.readable(raw)).strip()
     quote = Quote(
         text=text,

@@ -16,6 +16,7 @@ import structlog
 from slack_bolt.async_app import AsyncAck, AsyncApp
 
 from bot.slack import modals
+from bot.slack.mentions import form_values
 from bot.slack.sender import Target, error_code
 from handlers.events import Incoming
 from handlers.markup import Span
@@ -45,7 +46,7 @@ async def _answer(slack: SlackAdapter, body: dict[str, Any]) -> Answer:
     meta = modals.metadata_of(view)
     user = str((body.get("user") or {}).get("id") or "")
     channel = meta.get("c") or await slack.people.dm_channel(user)
-    read = await slack.form_values(body, user)
+    read = await form_values(slack, body, user)
     event = await slack.event(
         body,
         user=user,
