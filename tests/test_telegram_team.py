@@ -362,3 +362,18 @@ async def test_a_comments_at_username_reaches_its_owner_among_namesakes(
         assert any("will you book it?" in p for p in payloads), payloads
         # as the one mentioned, not only as a participant of the event
         assert any("mentioned you in" in p and "bring the numbers" in p for p in payloads), payloads
+
+
+async def test_home_is_the_day_with_where_to_start_under_it(
+    db_url: str, fake: FakeTelegram
+) -> None:
+    """/home in Telegram: the day, and New task / My tasks on the same message, not on a
+    message of its own holding a lone "·"."""
+    async with running(db_url, fake):
+        boss = Chat(fake, Person(101, "Boss", "en", username="boss"))
+        await boss.say("/start", expect=2)
+        out = await boss.say("/home")
+        assert len(out) == 1, [c.text for c in out]
+        labels = [label for label, _ in out[0].buttons]
+        assert "New task" in labels and "My tasks" in labels, labels
+        assert out[0].text.strip() not in ("", "·"), out[0].text
