@@ -250,6 +250,8 @@ async def _group_agenda(ctx: Ctx, group_id: int, page_no: int, everyone: bool = 
     page = Page.of(occs, page_no, per)
     answers = {} if everyone else await calendar_answers.my_answers(ctx.session, ctx.me, page.items)
     lines: list[Any] = [ctx.tr("Group calendar, four weeks ({n})", n=str(len(occs)))]
+    if not occs:  # what to do about it, as a person's empty calendar says
+        lines.append(ctx.tr("Nothing planned. Add an event: /event Standup tomorrow 10:00 15m"))
     view = View()
     for occ in page.items:
         lines.append(agenda_line(ctx.tr, occ, answers.get((occ.series_id, occ.key))))

@@ -575,3 +575,19 @@ async def test_new_tasks_of_a_group_are_told_with_numbers_deadlines_and_gathered
     rows = await group_rows()
     assert len(rows) == 5 and "#5 Deploy" in to_plain(View.from_dict(rows[-1].payload).body)
     assert rows[-1].due_at <= utcnow()
+
+
+async def test_an_empty_group_calendar_says_how_to_add_an_event(sqlite_app: App) -> None:
+    """Nothing planned in the group's four weeks: the chat is told how to add an event,
+    in the team's language, and one added there then shows."""
+    anna = ConsoleDriver(sqlite_app, user="Anna", lang="ru", timezone="Europe/Berlin")
+    await anna.say("/start")
+    await anna.say("/groups new Design")
+    room = Room(sqlite_app, "room-design")
+    await room.say("Anna", "bind", "Design")
+    views = await room.say("Anna", "events")
+    assert "Календарь группы на четыре недели (0)" in shown(views), shown(views)
+    assert "Ничего не запланировано. Добавьте событие: /event" in shown(views), shown(views)
+    await room.say("Anna", "event", "Обед завтра 13:00")
+    views = await room.say("Anna", "events")
+    assert "(1)" in shown(views) and "Ничего не запланировано" not in shown(views), shown(views)
