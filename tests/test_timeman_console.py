@@ -4,8 +4,9 @@ reminder arriving as a 🔔 line — in English and in Russian."""
 
 from __future__ import annotations
 
+import calendar
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import update
@@ -1299,16 +1300,17 @@ async def test_a_start_typed_in_the_small_hours_of_a_night_shift_is_last_nights(
 
 
 async def test_an_admin_keeps_the_team_days_off_in_english_and_russian(sqlite_app: App) -> None:
+    year = datetime.now(UTC).year + 1  # every date upcoming, whenever it runs
     boss = ConsoleDriver(sqlite_app, user="Boss", lang="en")
     await boss.say("/start")
     out = await boss.say("/team holidays")
     assert "Team days off (0)" in out and "No team days off yet." in out, out
-    out = await boss.say("/team holidays add 2027-01-01..2027-01-08 New Year holidays")
-    assert "1 Jan 2027 – 8 Jan 2027 are days off for the whole team now" in out, out
-    out = await boss.say("/team holidays add 2027-01-07 Christmas")
-    assert "These days overlap 1 Jan 2027 – 8 Jan 2027 New Year holidays." in out, out
-    out = await boss.say("/team holidays workday 2027-01-16 moved from 8 Jan")
-    assert "16 Jan 2027 is a working day for the whole team now" in out, out
+    out = await boss.say(f"/team holidays add {year}-01-01..{year}-01-08 New Year holidays")
+    assert f"1 Jan {year} – 8 Jan {year} are days off for the whole team now" in out, out
+    out = await boss.say(f"/team holidays add {year}-01-07 Christmas")
+    assert f"These days overlap 1 Jan {year} – 8 Jan {year} New Year holidays." in out, out
+    out = await boss.say(f"/team holidays workday {year}-01-16 moved from 8 Jan")
+    assert f"16 Jan {year} is a working day for the whole team now" in out, out
     await boss.say("/team holidays add 2020-05-01 Labour Day")  # over long ago
     anna = ConsoleDriver(sqlite_app, user="Anna", lang="ru")
     await anna.say(f"/start {invite_code(await boss.say('/invite'))}")
@@ -1316,14 +1318,16 @@ async def test_an_admin_keeps_the_team_days_off_in_english_and_russian(sqlite_ap
     assert "Недостаточно прав" in out or "нет прав" in out, out
     out = await anna.say("/team праздники")  # upcoming first, the nearest first
     assert "Выходные дни команды (3)" in out, out
-    assert out.index("1 янв. 2027") < out.index("16 янв. 2027") < out.index("2020"), out
+    assert out.index(f"1 янв. {year}") < out.index(f"16 янв. {year}") < out.index("2020"), out
     assert "рабочий день moved from 8 Jan" in out and "Убрать" not in out, out
     await boss.say("/team role @Anna admin")
-    out = await anna.say("/team праздники добавить 8 марта 2027 Международный женский день")
-    assert "8 мар. 2027 — теперь выходной для всей команды" in out, out
-    out = await anna.say("/team праздники убрать 2027-01-03")
-    assert "Убрано из календаря команды: 1 янв. 2027 – 8 янв. 2027 New Year holidays" in out, out
-    out = await boss.say("/team holidays remove 2027-01-03")
+    out = await anna.say(f"/team праздники добавить 8 марта {year} Международный женский день")
+    assert f"8 мар. {year} — теперь выходной для всей команды" in out, out
+    out = await anna.say(f"/team праздники убрать {year}-01-03")
+    assert f"Убрано из календаря команды: 1 янв. {year} – 8 янв. {year} New Year holidays" in out, (
+        out
+    )
+    out = await boss.say(f"/team holidays remove {year}-01-03")
     assert "No day off or working day is set on that date." in out, out
     out = await boss.say("/team holidays")
     assert "Team days off (3)" in out and "New Year" not in out, out
@@ -1344,23 +1348,30 @@ async def test_my_day_and_the_report_prompt_skip_the_team_days_off(sqlite_app: A
     def at(y: int, m: int, d: int, hh: int, mm: int = 0) -> datetime:
         return datetime(y, m, d, hh, mm, tzinfo=ZoneInfo("Europe/Moscow")).astimezone(UTC)
 
+    # a year laid out as 2027 (1 January a Friday, 16 January a Saturday, 8 March a
+    # Monday), after this one: the planner makes no "My day" from before people joined
+    year = next(
+        y
+        for y in range(datetime.now(UTC).year + 1, 2200)
+        if date(y, 1, 1).weekday() == 4 and not calendar.isleap(y)
+    )
     boss = ConsoleDriver(sqlite_app, user="Boss", lang="ru", timezone="Europe/Moscow")
     await boss.say("/start")
-    await boss.say("/team праздники добавить 2027-01-01..2027-01-08 Новогодние каникулы")
-    await boss.say("/team праздники добавить 8 марта 2027 Международный женский день")
-    await boss.say("/team праздники рабочий 2027-01-16")
+    await boss.say(f"/team праздники добавить {year}-01-01..{year}-01-08 Новогодние каникулы")
+    await boss.say(f"/team праздники добавить 8 марта {year} Международный женский день")
+    await boss.say(f"/team праздники рабочий {year}-01-16")
     maker = sqlite_app.workspace.sessionmaker
-    await planner.tick(maker, now=at(2026, 12, 31, 20))  # the rules, for 09:00
+    await planner.tick(maker, now=at(year - 1, 12, 31, 20))  # the rules, for 09:00
     fired = {}
-    for day in ((2027, 1, 1), (2027, 1, 4), (2027, 1, 11), (2027, 1, 16), (2027, 3, 8)):
+    for day in ((year, 1, 1), (year, 1, 4), (year, 1, 11), (year, 1, 16), (year, 3, 8)):
         fired[day] = (await planner.tick(maker, now=at(*day, 9, 1))).fired
         await planner.tick(maker, now=at(*day, 20))
     assert fired == {
-        (2027, 1, 1): 0,
-        (2027, 1, 4): 0,
-        (2027, 1, 11): 1,
-        (2027, 1, 16): 1,  # a Saturday worked instead
-        (2027, 3, 8): 0,
+        (year, 1, 1): 0,
+        (year, 1, 4): 0,
+        (year, 1, 11): 1,
+        (year, 1, 16): 1,  # a Saturday worked instead
+        (year, 3, 8): 0,
     }, fired
     async with maker() as s:
         boss_id = await s.scalar(select(User.id).where(User.name == "Boss"))
