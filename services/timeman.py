@@ -12,6 +12,7 @@ whose rejection restores the previous value.
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -165,7 +166,10 @@ async def start_day(
     stale = await open_day(session, user.id)
     if stale is not None and stale.day != today_:
         raise PreviousDayOpen(stale)
-    if await day_on(session, user.id, today_) is not None:
+    started = await day_on(session, user.id, today_)
+    if started is not None and started.status == "closed":
+        raise day_finished(started, user.timezone)
+    if started is not None:
         raise DomainError(N_("You have already started today. Send /day to see it."))
     late_entry = now - start > SLACK
     if late_entry:
@@ -199,9 +203,24 @@ async def said_start(session: AsyncSession, actor: Actor, minute: int, now: date
     return at
 
 
-async def _current(session: AsyncSession, user: User) -> WorkDay:
+def day_finished(day: WorkDay, tz: str) -> DomainError:
+    """A start, break or finish of a finished day: it says so, and how to go on."""
+    end = day.finished_at or day.started_at
+    return DomainError(
+        N_(
+            "Your day is already finished (at {time}). To go on working, send /day resume; "
+            "to change the finish time, /day fix finish TIME REASON"
+        ),
+        time=end.astimezone(ZoneInfo(tz)).strftime("%H:%M"),
+    )
+
+
+async def _current(session: AsyncSession, user: User, now: datetime) -> WorkDay:
     day = await open_day(session, user.id)
     if day is None:
+        finished, _stale = await _days(session, user, now)
+        if finished is not None and finished.finished_at is not None:
+            raise day_finished(finished, user.timezone)
         raise DomainError(N_("Your day has not started. Send /day start."))
     return day
 
@@ -221,12 +240,13 @@ async def pause_day(
     day_id: int | None = None,
 ) -> WorkDay:
     user = await _me(session, actor)
-    day = await _current(session, user)
+    now = now or utcnow()
+    day = await _current(session, user, now)
     _shown_for(day, day_id)
     if day.status == "paused":
         raise DomainError(N_("You are already on a break. Send /day resume to go on."))
     day.status = "paused"
-    day.paused_at = now or utcnow()
+    day.paused_at = now
     await session.flush()
     return day
 
@@ -294,7 +314,7 @@ async def finish_day(
     a day left open yesterday). Returns the day, the correction, the violations."""
     user = await _me(session, actor)
     now = now or utcnow()
-    day = await _current(session, user)
+    day = await _current(session, user, now)
     _shown_for(day, day_id)
     end = at or now
     if end > now + timedelta(minutes=1):

@@ -206,8 +206,8 @@ async def test_day_cycle_and_report_in_russian(sqlite_app: App) -> None:
     assert "Табель" in out and "за 1 день" in out
     out = await anna.say("/away до 31.12 отпуск")
     assert "Вы отсутствуете до" in out
-    out = await anna.say("/day начать")
-    assert "Вы уже начали сегодняшний день." in out
+    out = await anna.say("/day начать")  # the day is finished: it goes on by /day resume
+    assert "Рабочий день уже завершён (в " in out and "отправьте /day resume" in out, out
 
 
 async def test_a_schedule_that_ends_at_midnight_is_saved(sqlite_app: App) -> None:

@@ -92,8 +92,15 @@ async def test_day_cycle_counts_breaks(maker: async_sessionmaker[AsyncSession], 
         assert timeman_clock.worked(day, at(23)) == timedelta(hours=8)
         assert correction is None and violations == []
     async with maker() as s, s.begin():
-        with pytest.raises(DomainError, match="already started today"):
-            await timeman.start_day(s, team.anna, now=at(19, 0))
+        # a finished day is said to be finished, with its finish in the person's clock
+        for move in (
+            timeman.start_day(s, team.anna, now=at(19, 0)),
+            timeman.finish_day(s, team.anna, now=at(19, 0)),
+            timeman.pause_day(s, team.anna, at(19, 0)),
+        ):
+            with pytest.raises(DomainError, match="already finished") as said:
+                await move
+            assert said.value.params == {"time": "18:00"}
         # finished days can go on; the gap counts as a break
         day, _report = await timeman.resume_day(s, team.anna, at(19, 0))
         assert day.status == "open" and day.break_seconds == 2 * 3600
