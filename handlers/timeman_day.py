@@ -3,7 +3,7 @@ closed), and what they tell whoever reviews the person's time."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from handlers.core import Ctx
@@ -41,7 +41,8 @@ async def day_view(ctx: Ctx, now: datetime | None = None) -> View:
     today_ = await timeman.starting_date(ctx.session, user, schedule, now)
     # a day worked past midnight (a night shift) is still the day it started on
     shown = current.day if current is not None else today_
-    planned = ctx.tr.duration(timeman_clock.planned_on(schedule, shown, user.timezone))
+    planned_time = timeman_clock.planned_on(schedule, shown, user.timezone)
+    planned = ctx.tr.duration(planned_time)
     lines: list[Any] = [bold(ctx.tr.s("Working day, {date}", date=_date(ctx.tr, shown)))]
     view = View()
     if stale is not None:
@@ -72,16 +73,8 @@ async def day_view(ctx: Ctx, now: datetime | None = None) -> View:
             view.row(Button(ctx.tr.s("▶ Start the day"), "day:s"))
     else:
         lines.append(_status_line(ctx.tr, current))
-        lines.append(
-            ctx.tr(
-                "Worked: {worked} of {planned}",
-                worked=ctx.tr.duration(timeman_clock.worked(current, now)),
-                planned=planned,
-            )
-        )
+        lines.extend(_worked_lines(ctx.tr, schedule, current, now, planned_time, today_))
         if current.break_seconds:
-            from datetime import timedelta
-
             lines.append(
                 ctx.tr(
                     "Breaks: {time}", time=ctx.tr.duration(timedelta(seconds=current.break_seconds))
@@ -110,6 +103,25 @@ async def day_view(ctx: Ctx, now: datetime | None = None) -> View:
         view.row(Button(ctx.tr.s("Reports to confirm: {count}", count=waiting.total), "tr:l:1"))
     view.body = join_lines(lines)
     return view
+
+
+def _worked_lines(
+    tr: Translator,
+    schedule: timeman.Schedule,
+    day: WorkDay,
+    now: datetime,
+    planned: timedelta,
+    today_: date,
+) -> list[Markup]:
+    """What the day has worked, of what it plans; a day that plans nothing (a day off)
+    says what it is instead of "of 0 min"."""
+    worked = tr.duration(timeman_clock.worked(day, now))
+    if planned:
+        return [tr("Worked: {worked} of {planned}", worked=worked, planned=tr.duration(planned))]
+    lines = [tr("Worked: {worked}", worked=worked)]
+    if day.day == today_ and not schedule.works_on(day.day):
+        lines.append(day_off_text(tr, schedule.day_off(day.day)))
+    return lines
 
 
 def _date(tr: Translator, day: date) -> str:
