@@ -257,6 +257,9 @@ async def sheet_view(
         on_tasks = await groups_report.group_time(ctx.session, ctx.me, target_id, start, end)
     # every page under the heading: "Timesheet, 3 Mar – 9 Mar 2025"
     heading, *lines = sheet_text(ctx.tr, rows, first, last, on_tasks)
+    if target == "t" and not any(row.user.supervisor_id == ctx.me.user_id for row in rows):
+        # an admin who supervises nobody asked for the team: the whole team is shown
+        lines.insert(0, ctx.tr("Nobody reports to you directly, so this is the whole team."))
     piece, page, pages = text_page(join_lines(lines), page_no, limit=2900)
     view = View(body=join_lines([heading, piece]))
     if pages > 1:

@@ -42,23 +42,15 @@ async def sheet_people(
 ) -> list[User]:
     """Whose timesheet the actor may see: their own; a report's, as supervisor; anyone's,
     as admin; a group's members, as the group's owner or moderator (or an admin);
-    `team`: the people the actor supervises; `everyone`: the whole staff, as admin."""
+    `team`: the people the actor supervises (an admin who supervises nobody: the whole
+    staff, the team an admin asks about); `everyone`: the whole staff, as admin."""
     require_staff(actor)
     if everyone:
         if not actor.is_admin:
             raise DomainError(
                 N_("The whole team's timesheet is for admins; /timesheet team shows your people.")
             )
-        rows = await session.execute(
-            select(User)
-            .where(
-                User.team_id == actor.team_id,
-                User.role != "extranet",  # no working day of theirs to count
-                User.active.is_(True),
-            )
-            .order_by(User.name)
-        )
-        return list(rows.scalars())
+        return await _staff(session, actor)
     if team:
         rows = await session.execute(
             select(User)
@@ -70,6 +62,8 @@ async def sheet_people(
             .order_by(User.name)
         )
         people = list(rows.scalars())
+        if not people and actor.is_admin:
+            return await _staff(session, actor)
         if not people:
             raise DomainError(
                 N_(
@@ -94,6 +88,20 @@ async def sheet_people(
     if person.id != actor.user_id and not actor.is_admin and person.supervisor_id != actor.user_id:
         raise forbidden()
     return [person]
+
+
+async def _staff(session: AsyncSession, actor: Actor) -> list[User]:
+    """Everyone on the team's staff, for an admin's timesheet."""
+    rows = await session.execute(
+        select(User)
+        .where(
+            User.team_id == actor.team_id,
+            User.role != "extranet",  # no working day of theirs to count
+            User.active.is_(True),
+        )
+        .order_by(User.name)
+    )
+    return list(rows.scalars())
 
 
 async def timesheet(

@@ -124,3 +124,30 @@ async def test_a_group_s_timesheet_says_what_it_counts_and_shows_the_time_on_its
     out = await ivan.say("/timesheet неделя #Sprint 12")
     assert "за всю свою работу, а не только для этой группы" in out, out
     assert "Anna — 0,0 ч за 0 дней · 2 ч 15 мин по задачам группы" in out, out
+
+
+async def test_an_admin_who_supervises_nobody_gets_the_whole_team_as_the_team(
+    sqlite_app: App,
+) -> None:
+    """/timesheet team from an admin nobody reports to: the whole team (as "all"), said
+    so, not a refusal; an employee who supervises nobody is still told so."""
+    ivan = ConsoleDriver(sqlite_app, user="Иван", lang="ru")
+    await ivan.say("/start")
+    anna = ConsoleDriver(sqlite_app, user="Anna", lang="en")
+    await anna.say(f"/start {invite_code(await ivan.say('/invite'))}")
+    await anna.say("/day start")
+    boss = ConsoleDriver(sqlite_app, user="Boss", lang="en")
+    await boss.say(f"/start {invite_code(await ivan.say('/invite'))}")
+    await ivan.say("/team role @Boss admin")
+    out = await ivan.say("/timesheet команда")
+    assert "У вас нет прямых подчинённых, поэтому показана вся команда." in out, out
+    for name in ("Anna — ", "Boss — ", "Иван — "):
+        assert name in out, out
+    out = await ivan.press("Месяц")
+    assert "показана вся команда" in out and "Anna — " in out, out
+    out = await boss.say("/timesheet team")
+    assert "Nobody reports to you directly, so this is the whole team." in out, out
+    assert "Anna — " in out and "Иван — " in out, out
+    out = await anna.say("/timesheet team")
+    assert "Nobody reports to you. A team admin sets supervisors" in out, out
+    assert "Иван — " not in out, out
