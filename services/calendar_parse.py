@@ -26,6 +26,7 @@ from services.calendar_times import (
     _clock,
     _strip,
     clocks_in_24_hours,
+    length_in,
     refuse_bad_lengths,
     said_length,
     split_zone,
@@ -166,7 +167,7 @@ def parse_event(text: str, locale: str, tz: str, now: datetime | None = None) ->
     if match and end_clock is None:
         end_clock = _clock(match.group(1))
         raw = _strip(raw, match)
-    match = _COMPOUND.search(raw)
+    match = length_in(_COMPOUND, raw)
     if match and length is None:
         length = said_length(raw, match)
         raw = _strip(raw, match)
@@ -175,7 +176,7 @@ def parse_event(text: str, locale: str, tz: str, now: datetime | None = None) ->
         if match and length is None:
             length = timedelta(minutes=minutes)
             raw = _strip(raw, match)
-    match = _DURATION.search(raw)
+    match = length_in(_DURATION, raw)
     if match and length is None:
         length = said_length(raw, match)
         raw = _strip(raw, match)

@@ -8,6 +8,7 @@ import re
 from datetime import timedelta
 
 from services.errors import N_, DomainError
+from services.parsing_durations import while_spans
 from services.parsing_said import clock_ranges, spoken_hour
 from services.users import parse_timezone
 
@@ -122,9 +123,25 @@ def said_length(text: str, match: re.Match[str]) -> timedelta:
 def refuse_bad_lengths(text: str) -> None:
     """Every length said in the text is one ("-1h30m" is no 10:00-13:00 range once
     clocks_in_24_hours has read "-1h" as 13:00)."""
+    taken = while_spans(text)
     for pattern in (_COMPOUND, _DURATION):
         for match in pattern.finditer(text):
-            said_length(text, match)
+            if not any(start <= match.start() < end for start, end in taken):
+                said_length(text, match)
+
+
+def length_in(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
+    """The first length `pattern` finds outside a while from now: "через 1ч30м" and
+    "in 1h 30m" say when an event starts, not how long it lasts."""
+    taken = while_spans(text)
+    return next(
+        (
+            match
+            for match in pattern.finditer(text)
+            if not any(start <= match.start() < end for start, end in taken)
+        ),
+        None,
+    )
 
 
 def _twelve(hour: int, minute: str | None, suffix: str) -> tuple[int, int] | None:

@@ -18,6 +18,7 @@ from services.parsing_corrections import (
     _refuse_bad_clock,
     _today_if_named,
 )
+from services.parsing_durations import in_a_while, says_a_while
 from services.parsing_fast import (
     _DATE_ONLY,
     _DATE_TAIL,
@@ -80,6 +81,9 @@ def parse_when(text: str, locale: str, tz: str, now: datetime | None = None) -> 
             N_("Give a date and time, for example: {examples}"),
             examples=DATE_EXAMPLES[locale if locale in DATE_EXAMPLES else "en"],
         )
+    short = in_a_while(raw, now)
+    if short is not None and short.fragment == raw.rstrip(" .!"):
+        return short.when  # "через 45м", "in 1h30m"
     match = _FAST_WHOLE.fullmatch(raw)
     fast = _fast(match, tz, now) if match else None
     if fast is not None:
@@ -168,7 +172,7 @@ def has_time(fragment: str) -> bool:
     alone = _DATE_TAIL.fullmatch(fragment.strip())
     if alone is not None and 1 <= int(alone["mo"]) <= 12 and 1 <= int(alone["d"]) <= 31:
         return False
-    return bool(HAS_TIME.search(fragment))
+    return bool(HAS_TIME.search(fragment)) or says_a_while(fragment)
 
 
 def is_date_word(word: str) -> bool:
@@ -285,7 +289,8 @@ def _time_before_place(text: str, locale: str, tz: str, now: datetime | None) ->
 
 def _find_when(text: str, locale: str, tz: str, now: datetime | None) -> Found | None:
     found = (
-        _fast_tail(text, tz, now)
+        in_a_while(text, now)  # "через 3ч", "in 45m" at the end
+        or _fast_tail(text, tz, now)
         or _spoken_tail(text, tz, now)
         or _time_before_place(text, locale, tz, now)
     )
@@ -301,7 +306,7 @@ def _find_when(text: str, locale: str, tz: str, now: datetime | None) -> Found |
     day_of_month = _DAY_OF_MONTH_TAIL.search(text)
     if day_of_month is not None and (said := _day_of_month(day_of_month, tz, now)):
         return Found(when=said, fragment=day_of_month["fragment"].strip())
-    tail = _dated_tail(text, locale, tz, now)
+    tail = _dated_tail(text, locale, tz, now) or in_a_while(text, now, inside=True)
     if tail is not None:
         return tail
     hits = search_dates(
