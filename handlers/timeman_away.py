@@ -12,7 +12,7 @@ from models.base import utcnow
 from services import timeman_clock, timeman_reports
 from services.errors import N_ as _N
 from services.errors import DomainError
-from services.parsing import is_date_word, parse_when
+from services.parsing import is_date_word, parse_when, refuse_no_such_date
 from services.parsing_days import find_day_range
 
 router = Router(__name__)
@@ -71,8 +71,10 @@ async def away_command(ctx: Ctx) -> Any:
     else:
         word, _, rest = text.partition(" ")
         if word.lower() not in ("until", "till", "до", "по"):
+            refuse_no_such_date(text)  # "/away 31.02": that, not how to write a date
             raise DomainError(_N("For example: /away until 31.12 vacation, or /away 28.12-8.01"))
         date_text, reason = split_date(rest)
+        refuse_no_such_date(date_text)
         when = parse_when(date_text, ctx.me.locale, ctx.me.timezone)
         first, last = today, timeman_clock.local_date(when, ctx.me.timezone)
     try:

@@ -149,21 +149,38 @@ HAS_TIME = re.compile(
 _DOTTED_DAY = re.compile(r"(?<![\d.])(\d{1,2})\.(\d{1,2})(?:\.(\d{4}|\d{2}))?(?![\d.]*\d)")
 
 
-def refuse_impossible_date(text: str, locale: str) -> None:
-    """A day.month of a month that has no such day (30.02, 31.11), or one written with
-    its month in words ("31 апреля", "April 31"), is no date, and is said to be so, not
-    left in a task's title in silence."""
-    refuse_impossible_day(text)
+def _impossible_dotted(text: str) -> str | None:
+    """The first day.month in the text of a month that has no such day (30.02, 31.11)."""
     for day, month, year in _DOTTED_DAY.findall(text):
         if not (1 <= int(month) <= 12 and 1 <= int(day) <= 31):
             continue  # not a date at all ("version 1.15")
         said = int(year) + (2000 if len(year) == 2 else 0) if year else 2000  # a leap year
         if int(day) > calendar.monthrange(said, int(month))[1]:
-            raise DomainError(
-                N_("I could not read {text} as a date. Try, for example: {examples}"),
-                text=".".join(p for p in (day, month, year) if p),
-                examples=DATE_EXAMPLES[locale if locale in DATE_EXAMPLES else "en"],
-            )
+            return ".".join(p for p in (day, month, year) if p)
+    return None
+
+
+def refuse_impossible_date(text: str, locale: str) -> None:
+    """A day.month of a month that has no such day (30.02, 31.11), or one written with
+    its month in words ("31 апреля", "April 31"), is no date, and is said to be so, not
+    left in a task's title in silence."""
+    refuse_impossible_day(text)
+    said = _impossible_dotted(text)
+    if said is not None:
+        raise DomainError(
+            N_("I could not read {text} as a date. Try, for example: {examples}"),
+            text=said,
+            examples=DATE_EXAMPLES[locale if locale in DATE_EXAMPLES else "en"],
+        )
+
+
+def refuse_no_such_date(text: str) -> None:
+    """ "There is no such date: 31.02." for a day its month does not have, written with
+    dots or with the month in words, wherever the text says it."""
+    refuse_impossible_day(text)
+    said = _impossible_dotted(text)
+    if said is not None:
+        raise DomainError(N_("There is no such date: {text}."), text=said)
 
 
 def has_time(fragment: str) -> bool:
