@@ -116,6 +116,7 @@ _FAST_TAIL = re.compile(rf"(?<!\S)(?P<fragment>{_FAST})[\s.!]*\Z", re.IGNORECASE
 _RELATIVE_DAYS = {
     "today": 0,
     "сегодня": 0,
+    "this": 0,  # "this evening"
     "tomorrow": 1,
     "завтра": 1,
     "послезавтра": 2,

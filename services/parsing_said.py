@@ -221,7 +221,8 @@ def ranges_to_ends(text: str) -> str:
 _SPOKEN_TAIL = re.compile(
     r"(?<!\S)(?P<fragment>"
     r"(?:(?:(?P<rel>today|tomorrow|(?:the\s+)?day\s+after\s+tomorrow|сегодня|завтра|послезавтра"
-    r"|yesterday|вчера|позавчера)"  # a call noted after the fact: "вчера в 15"
+    r"|yesterday|вчера|позавчера"  # a call noted after the fact: "вчера в 15"
+    r"|this(?=\s+(?:morning|afternoon|evening)\b))"  # "this evening": "сегодня вечером"
     r"|(?:(?:в|во|on)\s+)?(?P<wd>понедельник|вторник|среду|четверг|пятницу|субботу|"
     r"воскресенье|monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
     r"mon|tue|wed|thu|fri|sat|sun|пн|вт|ср|чт|пт|сб|вс)\.?)"

@@ -262,6 +262,9 @@ def test_whole_answer_same_as_dateparser(text: str, lang: str) -> None:
         ("Отчёт в 7 вечера", "ru", datetime(2026, 11, 27, 19, 0), "в 7 вечера"),
         ("Дежурство завтра в 11 ночи", "ru", datetime(2026, 11, 28, 23, 0), "завтра в 11 ночи"),
         ("Позвонить Ли сегодня вечером", "ru", datetime(2026, 11, 27, 19, 0), "сегодня вечером"),
+        # "this evening" is "сегодня вечером", "this afternoon" "сегодня днём"
+        ("Call Lee this evening", "en", datetime(2026, 11, 27, 19, 0), "this evening"),
+        ("Call Lee this afternoon", "en", datetime(2026, 11, 27, 14, 0), "this afternoon"),
         ("Ship at 9", "en", datetime(2026, 11, 28, 9, 0), "at 9"),  # 09:00 has passed today
         ("Call John at 5", "en", datetime(2026, 11, 27, 17, 0), "at 5"),  # working hours
         ("Сдать 5 задач в 2", "ru", datetime(2026, 11, 27, 14, 0), "в 2"),

@@ -540,6 +540,17 @@ async def test_spoken_deadlines_leave_a_clean_title(sqlite_app: App) -> None:
     assert "#4 Ship the release\n" in out and "Deadline: tomorrow 09:00" in out
 
 
+async def test_this_evening_is_the_same_hour_in_both_languages(sqlite_app: App) -> None:
+    kim = ConsoleDriver(sqlite_app, user="Kim", lang="en")
+    await kim.say("/start")
+    out = await kim.say("/task Call Lee this evening")
+    assert "#1 Call Lee\n" in out and "Deadline: today 19:00" in out, out
+    olga = ConsoleDriver(sqlite_app, user="Olga", lang="ru")
+    await olga.say("/start")
+    out = await olga.say("/task Позвонить Ли сегодня вечером")
+    assert "#2 Позвонить Ли\n" in out and "Крайний срок: сегодня 19:00" in out, out
+
+
 async def test_a_task_with_many_subtasks_pages_them(sqlite_app: App) -> None:
     boss = ConsoleDriver(sqlite_app, user="Boss", lang="en")
     await boss.say("/start")
