@@ -489,7 +489,7 @@ async def test_away_on_a_day_no_month_has_says_so(sqlite_app: App) -> None:
     """ "/away 31.02" is told there is no such date, as /event is, not shown an example."""
     anna = ConsoleDriver(sqlite_app, user="Anna", lang="en", timezone="UTC")
     await anna.say("/start")
-    for said, date in (
+    for said, day in (
         ("/away 31.02", "31.02"),
         ("/away 31.02 vacation", "31.02"),
         ("/away until 31.02", "31.02"),
@@ -497,19 +497,19 @@ async def test_away_on_a_day_no_month_has_says_so(sqlite_app: App) -> None:
         ("/away until Feb 30 vacation", "Feb 30"),
     ):
         out = await anna.say(said)
-        assert out.strip() == f"There is no such date: {date}.", (said, out)
+        assert out.strip() == f"There is no such date: {day}.", (said, out)
     out = await anna.say("/away soon")
     assert out.strip() == "For example: /away until 31.12 vacation, or /away 28.12-8.01", out
     olga = ConsoleDriver(sqlite_app, user="Olga", lang="ru", timezone="UTC")
     await olga.say("/start")
-    for said, date in (
+    for said, day in (
         ("/away 31.02", "31.02"),
         ("/away 31.02 отпуск", "31.02"),
         ("/away до 31.02", "31.02"),
         ("/away 31 февраля отпуск", "31 февраля"),
     ):
         out = await olga.say(said)
-        assert out.strip() == f"Такой даты нет: {date}.", (said, out)
+        assert out.strip() == f"Такой даты нет: {day}.", (said, out)
     out = await olga.say("/away скоро")
     assert out.strip() == "Например: /away до 31.12 отпуск или /away 28.12-8.01", out
 
