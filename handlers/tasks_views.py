@@ -18,7 +18,7 @@ from models.groups import Group
 from models.tasks import Task
 from models.teams import User
 from services import tasks, tasks_flow, tasks_work, users
-from services.access import archived_group
+from services.access import Actor, archived_group
 
 STATUS_NAMES = {
     tasks.PENDING: N_("pending"),
@@ -36,6 +36,8 @@ STATUS_ICONS = {
     tasks.DEFERRED: "💤",
     tasks.PAUSED: "⏸",
 }
+# a task is completed or deferred from these
+CLOSABLE = (tasks.PENDING, tasks.IN_PROGRESS, tasks.PAUSED)
 DESCRIPTION_PAGE = 3300
 # View.meta keys: the task's card as one reader sees it (its id), and everyone's card in
 # a channel or group chat (see handlers.tasks_shared)
@@ -284,7 +286,7 @@ async def card_view(
     manager = tasks.can_manage(ctx.me, task)
     responsible_here = task.responsible_id == ctx.me.user_id
     last = []
-    if manager or (responsible_here and task.responsible_may_change_deadline):
+    if may_move_deadline(ctx.me, task):
         last.append(Button(tr.s("Deadline"), f"t:dl:{task.id}"))
     if task.is_open and (manager or responsible_here):
         last.append(Button(tr.s("Delegate"), f"t:dg:{task.id}"))
@@ -304,12 +306,12 @@ async def status_buttons(ctx: Ctx, task: Task, doer: bool | None = None) -> list
     if doer and s == tasks.IN_PROGRESS:
         out.append(Button(tr.s("Pause"), f"t:s:{tid}:pause"))
     closer = manager or task.responsible_id == ctx.me.user_id  # not a co-executor
-    if closer and s in (tasks.PENDING, tasks.IN_PROGRESS, tasks.PAUSED):
+    if may_complete(ctx.me, task):
         out.append(Button(tr.s("Complete"), f"t:s:{tid}:complete"))
     if manager and s == tasks.AWAITING:
         out.append(Button(tr.s("Accept"), f"t:s:{tid}:approve"))
         out.append(Button(tr.s("Return for rework"), f"t:rt:{tid}"))
-    if closer and s in (tasks.PENDING, tasks.IN_PROGRESS, tasks.PAUSED):
+    if closer and s in CLOSABLE:
         out.append(Button(tr.s("Defer"), f"t:s:{tid}:defer"))
     if (doer or manager) and s in (tasks.COMPLETED, tasks.DEFERRED):
         out.append(Button(tr.s("Renew"), f"t:s:{tid}:renew"))
@@ -317,6 +319,32 @@ async def status_buttons(ctx: Ctx, task: Task, doer: bool | None = None) -> list
         # taken back before the approval (a manager has Return for that)
         out.append(Button(tr.s("Renew"), f"t:s:{tid}:renew"))
     return out
+
+
+def may_complete(actor: Actor, task: Task) -> bool:
+    """Whether the reader completes the task now: its responsible or a manager (not a
+    co-executor), while it is pending, in progress or paused."""
+    closer = tasks.can_manage(actor, task) or task.responsible_id == actor.user_id
+    return closer and task.status in CLOSABLE
+
+
+def may_move_deadline(actor: Actor, task: Task) -> bool:
+    """Whether the reader moves the task's deadline: a manager, or its responsible while
+    the task lets them."""
+    return tasks.can_manage(actor, task) or (
+        task.responsible_id == actor.user_id and task.responsible_may_change_deadline
+    )
+
+
+def reminder_buttons(tr: Translator, task: Task, reader: Actor) -> list[Button]:
+    """A reminder of the task's deadline: Open, and Complete and Deadline as its card
+    offers them to the reader (their presses are checked as the card's are)."""
+    row = [Button(tr.s("Open"), f"t:o:{task.id}")]
+    if may_complete(reader, task):
+        row.append(Button(tr.s("Complete"), f"t:s:{task.id}:complete"))
+    if may_move_deadline(reader, task):
+        row.append(Button(tr.s("Deadline"), f"t:dl:{task.id}"))
+    return row
 
 
 async def coaching(ctx: Ctx, task: Task) -> View | None:

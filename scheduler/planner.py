@@ -27,6 +27,7 @@ from handlers.core import reader_tr
 from handlers.i18n import Translator, translator
 from handlers.markup import bold
 from handlers.views import Button, View
+from models import db
 from models.base import utcnow
 from models.notifications import NotificationSettings
 from models.reminders import ReminderRule
@@ -42,6 +43,7 @@ from services import (
     timeman,
     timeman_reports,
 )
+from services.access import Actor
 
 log = structlog.get_logger(__name__)
 
@@ -318,17 +320,17 @@ async def fire_deadline(
     due_at = max(now, hit.fire_at)
     # worded for when it is due; with dates when quiet hours hold it (past midnight)
     tr = await reader_tr(session, hit.user, "reminder", due_at)
+    title = bold(f"#{hit.task_id} {hit.title}")  # the number /task takes
     if hit.offset == 0:
         body = tr(
             "⚠ The task {title} is overdue: it was due {when}.",
-            title=bold(hit.title),
+            title=title,
             when=tr.when(hit.deadline),
         )
     else:
-        body = tr(
-            "⏰ The task {title} is due {when}.", title=bold(hit.title), when=tr.when(hit.deadline)
-        )
+        body = tr("⏰ The task {title} is due {when}.", title=title, when=tr.when(hit.deadline))
     view = View(body=body, ref=f"task:{hit.task_id}")
+    view.row(*await _task_buttons(session, tr, hit))
     await notifications.notify(
         session,
         hit.user,
@@ -347,3 +349,17 @@ async def fire_deadline(
     if homes and hit.offset == 0:  # overdue by time alone: the person's home shows it so
         await outbox.refresh_home(session, team_id=hit.user.team_id, user_id=hit.user.id)
     return True
+
+
+async def _task_buttons(
+    session: AsyncSession, tr: Translator, hit: reminders.DeadlineHit
+) -> list[Button]:
+    """Open the task, and complete it or move its deadline from the reminder, as its
+    card lets the person (deadline_hits found the task: tasks are in this build)."""
+    from handlers.tasks_views import reminder_buttons
+    from models.tasks import Task
+
+    task = await db.get(session, Task, hit.task_id)
+    if task is None:  # pragma: no cover - read in this transaction by deadline_hits
+        return [Button(tr.s("Open"), f"t:o:{hit.task_id}")]
+    return reminder_buttons(tr, task, Actor.of(hit.user))

@@ -135,7 +135,7 @@ async def test_a_deadline_reminder_held_past_its_deadline_is_dropped(sqlite_app:
     await dispatcher_at(sqlite_app, at(tomorrow, 7), sender).drain()
     # what is still true goes out at 07:00; "due in an hour" does not
     assert [text for _chat, text in sender.sent] == [
-        f"⚠ The task Report F is overdue: it was due {on_date(tomorrow, '00:30')}."
+        f"⚠ The task #1 Report F is overdue: it was due {on_date(tomorrow, '00:30')}."
     ], sender.sent
     soon, overdue = await reminders_of(sqlite_app, "Boss")
     assert (soon.status, soon.error, overdue.status) == ("dropped", "passed", "sent")
@@ -160,7 +160,7 @@ async def test_held_reminders_of_a_task_completed_meanwhile_are_dropped(sqlite_a
     await dispatcher_at(sqlite_app, at(tomorrow, 8), sender).drain()
     # Report H's go out, with the date (held, they could have gone at 23:30 or at 08:00)
     assert [text for _chat, text in sender.sent] == [
-        f"⏰ The task Report H is due {on_date(tomorrow, '08:30')}."
+        f"⏰ The task #2 Report H is due {on_date(tomorrow, '08:30')}."
     ] * 2, sender.sent
     rows = await reminders_of(sqlite_app, "Boss")
     assert sorted((r.status, r.error) for r in rows) == [

@@ -441,7 +441,7 @@ async def test_missed_overdue_notices_beyond_one_page_all_come_once(
     await planner.tick(maker, now=local(2026, 11, 28, 9, 1), batch=2)
     async with maker() as s:
         texts = [text(r) for r in await sent_to(s, team.anna.user_id) if r.payload.get("ref")]
-    assert sorted(t.split("The task ", 1)[1][:8] for t in texts) == [
+    assert sorted(t.split("The task #", 1)[1].split(" ", 1)[1][:8] for t in texts) == [
         f"Report {k}" for k in range(5)
     ], texts
     assert all("overdue" in t for t in texts)
@@ -523,7 +523,7 @@ async def test_a_task_my_day_left_out_is_still_reminded_of(
         texts = [text(r) for r in await sent_to(s, team.anna.user_id)]
     assert any(t.startswith("My day") and "Small thing 0" in t for t in texts), texts
     assert not any(t.startswith("My day") and "Client call prep" in t for t in texts)
-    assert "⏰ The task Client call prep is due today 10:10." in texts, texts
+    assert "⏰ The task #11 Client call prep is due today 10:10." in texts, texts
     assert not any("⏰" in t and "Small thing" in t for t in texts), texts
 
 
