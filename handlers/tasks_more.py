@@ -12,6 +12,7 @@ from handlers.i18n import N_
 from handlers.markup import Span
 from handlers.tasks import create_from_text, post_comment, tell
 from handlers.tasks_changes import (
+    STATUS_DONE,
     add_role,
     apply_deadline,
     apply_delegate,
@@ -155,7 +156,10 @@ async def _pressed(ctx: Ctx, verb: str) -> Any:
         await tasks.get_task_to_change(ctx.session, ctx.me, task_id)
         return await ctx.start_form("task_sub", {"task_id": task_id})
     if verb == "ti":
+        was = (await tasks.get_task(ctx.session, ctx.me, task_id)).status
         task, previous = await tasks_timer.start_timer(ctx.session, ctx.me, task_id)
+        if task.status != was:  # the timer started the task too: told as Start tells it
+            await tell(ctx, task, "status", STATUS_DONE["start"], person=ctx.me.name)
         view = await card(ctx, task)
         note = ctx.tr("Timer started.")
         if previous is not None and previous.entry is not None:

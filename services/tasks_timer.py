@@ -17,10 +17,11 @@ from models.tasks import Task, TaskTimeEntry, TaskTimer
 from models.teams import User
 from services.access import Actor
 from services.errors import N_, DomainError
-from services.tasks import get_task
+from services.tasks import DEFERRED, IN_PROGRESS, PAUSED, PENDING, get_task, is_doer
 from services.tasks_work import editable
 
 MANUAL_MAX = 24 * 3600  # seconds: one entry, or one timer run, holds a day at most
+STARTABLE = (PENDING, DEFERRED, PAUSED)  # what the Start button starts
 
 _PART = re.compile(
     r"(\d+(?:[.,]\d+)?)\s*(h|hr|hrs|hours?|ч|час|часа|часов|m|min|mins|minutes?|м|мин|минут[аы]?)(?![^\W\d_])",
@@ -86,7 +87,10 @@ async def _log(
 async def start_timer(
     session: AsyncSession, actor: Actor, task_id: int, now: datetime | None = None
 ) -> tuple[Task, StoppedTimer | None]:
-    """Start the timer on a task; a timer running on another task is stopped and logged."""
+    """Start the timer on a task; a timer running on another task is stopped and logged.
+    Someone who works on the task (its responsible, a co-executor) starts the task with
+    it, as its Start button does, when it is pending, deferred or paused (see
+    services.tasks_flow.change_status): the timer runs on work in progress."""
     task = await editable(session, actor, task_id)
     if not task.is_open:
         raise DomainError(N_("The task is completed: renew it first."))
@@ -98,6 +102,8 @@ async def start_timer(
             raise DomainError(N_("The timer is already running on this task."))
         stopped = await _stop(session, actor, timer, now)
     session.add(TaskTimer(user_id=actor.user_id, task_id=task.id, started_at=now))
+    if task.status in STARTABLE and await is_doer(session, actor, task):
+        task.status = IN_PROGRESS
     await session.flush()
     return task, stopped
 
