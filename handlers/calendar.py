@@ -366,6 +366,10 @@ async def _submit_people(ctx: Ctx, values: dict[str, Any]) -> Any:
     return await create_from_text(ctx, values["text"], chosen)
 
 
+async def _submit_when(ctx: Ctx, values: dict[str, Any]) -> Any:
+    return await create_from_text(ctx, values["when"], values["chosen"])
+
+
 async def _submit_group(ctx: Ctx, values: dict[str, Any]) -> Any:
     return await create_from_text(
         ctx, values["text"], {**values["chosen"], "group_id": values["group_id"]}
@@ -376,7 +380,7 @@ for _form in [
     *FORMS,
     *COMMENT_FORMS,
     *FOLLOWING_FORMS,
-    *event_forms(_submit_line, _submit_people),
+    *event_forms(_submit_line, _submit_people, _submit_when),
     group_question("event_group", N_("New event"), _submit_group),
 ]:
     router.form(_form)

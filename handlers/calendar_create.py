@@ -30,7 +30,7 @@ from services import (
     groups,
     users,
 )
-from services.calendar_draft import EventDraft
+from services.calendar_draft import EventDraft, NoTime
 from services.calendar_parse import parse_event
 from services.calendar_recur import Occurrence
 from services.errors import N_ as _N
@@ -38,11 +38,16 @@ from services.errors import DomainError
 
 
 async def create_from_text(ctx: Ctx, text: str, chosen: dict[str, Any] | None = None) -> Any:
-    """'Standup tomorrow 10:00 30m @anna #sales' -> an event; an unknown @name or #name
-    is asked about (the people, the group), the rest of the line kept for the answer.
+    """'Standup tomorrow 10:00 30m @anna #sales' -> an event; its day and time when it
+    does not say them, an unknown @name or #name (the people, the group) are asked
+    about, the rest of the line kept for the answer.
     `chosen`: what those questions answered ("attendees", "group_id")."""
     chosen = chosen or {}
-    draft = parse_event(text, ctx.me.locale, ctx.me.timezone)
+    try:
+        draft = parse_event(text, ctx.me.locale, ctx.me.timezone)
+    except NoTime as err:  # the day and time (or the time) asked, the line kept
+        kept = {"text": text, "chosen": chosen, "title": err.title, "day": err.day}
+        return await ctx.start_form("event_time" if err.day_known else "event_when", kept)
     attendee_ids = [int(user_id) for user_id in chosen.get("attendees", [])]
     unknown = []
     for token in draft.people:

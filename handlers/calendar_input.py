@@ -1,5 +1,6 @@
-"""What /event asks when its line is not enough: the line itself (a bare /event) and
-the people a @name did not find; the line waits in the form's values meanwhile."""
+"""What /event asks when its line is not enough: the line itself (a bare /event), its
+day and time (a line without them) and the people a @name did not find; the line waits
+in the form's values meanwhile."""
 
 from __future__ import annotations
 
@@ -8,7 +9,9 @@ import re
 from handlers.core import Ctx
 from handlers.forms import Field, Form, Submit
 from handlers.people import NOBODY_WORDS, person_field
+from services.calendar_draft import ASK_TIME, ASK_WHEN, NoTime
 from services.calendar_parse import parse_event
+from services.calendar_when import answered
 from services.errors import N_
 
 _MENTION = re.compile(r"@[\w.\-]+")
@@ -22,8 +25,20 @@ def without_tokens(text: str, tokens: list[str]) -> str:
 
 
 async def _parse_line(ctx: Ctx, raw: str) -> str:
-    parse_event(raw, ctx.me.locale, ctx.me.timezone)  # its mistakes are said at once
+    """The line, its mistakes said at once; a line that does not say when is taken (its
+    day and time are asked next, the line kept)."""
+    try:
+        parse_event(raw, ctx.me.locale, ctx.me.timezone)
+    except NoTime:
+        pass
     return raw.strip()
+
+
+async def _parse_when(ctx: Ctx, raw: str) -> str:
+    """An answer to "When is it?" or "At what time?": the kept line it completes."""
+    values = ctx.form_answers
+    asked = (str(values.get("title", "")), str(values.get("day", "")))
+    return answered(str(values["text"]), raw.strip(), asked, ctx.me.locale, ctx.me.timezone)
 
 
 async def _parse_people(ctx: Ctx, raw: str) -> list[int]:
@@ -44,8 +59,9 @@ async def _nobody_choice(ctx: Ctx) -> list[tuple[str, str]]:
     return [(ctx.tr.s("Nobody"), "-")]
 
 
-def event_forms(line: Submit, people: Submit) -> list[Form]:
-    """The line of a bare /event, and the people its unknown @names were meant to be."""
+def event_forms(line: Submit, people: Submit, when: Submit) -> list[Form]:
+    """The line of a bare /event, its day and time or its time of day when it does not
+    say them, and the people its unknown @names were meant to be."""
     return [
         Form(
             name="event_new",
@@ -77,5 +93,17 @@ def event_forms(line: Submit, people: Submit) -> list[Form]:
                 )
             ],
             submit=people,
+        ),
+        Form(
+            name="event_when",
+            title=N_("New event"),
+            fields=[Field("when", ASK_WHEN, _parse_when, max_length=500)],
+            submit=when,
+        ),
+        Form(
+            name="event_time",
+            title=N_("New event"),
+            fields=[Field("when", ASK_TIME, _parse_when, max_length=500)],
+            submit=when,
         ),
     ]

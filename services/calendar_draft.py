@@ -1,6 +1,6 @@
 """An event as read from /event's text (EventDraft), and the rules every event keeps
 however it comes: a title's length, an end after the start, how long it may last; a
-draft of whole days."""
+draft of whole days; a line that does not say when (NoTime)."""
 
 from __future__ import annotations
 
@@ -117,3 +117,31 @@ def check_times(start: datetime, end: datetime, *, all_day: bool = False) -> Non
         raise DomainError(N_("An all-day event may last at most 62 days."))
     if not all_day and end - start > timedelta(days=14):
         raise DomainError(N_("An event may last at most 14 days."))
+
+
+# what a line that does not say when is told; /event asks it and keeps the line
+ASK_WHEN = N_(
+    "When is it? Type the day and time, for example: tomorrow 15:00, fri 10am, "
+    'Dec 31 18:00, or "tomorrow all day".'
+)
+ASK_TIME = N_('At what time? For example: 15:00, 10am, 15:00-16:30, or "all day".')
+
+
+class NoTime(DomainError):
+    """An event's line that does not say when it is: its `title`, and the words that
+    said its `day` when only the time of day is missing (day_known)."""
+
+    def __init__(self, title: str, day: str = "") -> None:
+        super().__init__(ASK_TIME if day else ASK_WHEN)
+        self.title = title
+        self.day = day
+
+    @property
+    def day_known(self) -> bool:
+        return bool(self.day)
+
+
+def no_time(raw: str, day: str = "") -> NoTime:
+    """What a line without its time (`raw`: the rest of it, the title) is told; a line
+    without a title is told that first (an error raised here), before it is asked when."""
+    return NoTime(_clean_title(raw), day)

@@ -7,7 +7,7 @@ import re
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from services.calendar_draft import EventDraft, _clean_title, _whole_days, check_times
+from services.calendar_draft import EventDraft, _clean_title, _whole_days, check_times, no_time
 from services.calendar_repeat import (
     _DAY_ALT,
     _TITLE_WORD,
@@ -32,7 +32,7 @@ from services.calendar_times import (
     split_zone,
 )
 from services.errors import N_, DomainError
-from services.parsing import DATE_EXAMPLES, find_when, has_time, parse_when
+from services.parsing import find_when, has_time, parse_when
 from services.parsing_days import (
     find_day_range,
     find_last_day,
@@ -86,7 +86,6 @@ _COLON_TIME = re.compile(r"\b\d{1,2}:\d{2}\b")
 
 OVERNIGHT_MAX = timedelta(hours=12)
 AFTERNOON_MAX = timedelta(hours=4)  # "12:30-1:30" ends at 13:30; "10:00-09:00" is a slip
-_AT_WHAT_TIME = {True: "/event Созвон завтра 15:00", False: "/event Sync tomorrow 15:00"}
 
 
 def parse_event(text: str, locale: str, tz: str, now: datetime | None = None) -> EventDraft:
@@ -244,10 +243,8 @@ def parse_event(text: str, locale: str, tz: str, now: datetime | None = None) ->
                         weekdays,
                         until,
                     )
-                raise DomainError(
-                    N_('At what time? For example: {example}. A whole day: add "all day".'),
-                    example=_AT_WHAT_TIME[locale == "ru"],
-                )
+                _dmy(match, zone, now)  # "31.02" is refused before its time is asked
+                raise no_time(raw, day=match.group(0))
             clock = said.when.astimezone(zone)
             day = _dmy(match, zone, now).astimezone(zone)
             start = day.replace(hour=clock.hour, minute=clock.minute).astimezone(UTC)
@@ -269,10 +266,7 @@ def parse_event(text: str, locale: str, tz: str, now: datetime | None = None) ->
             if not has_time(found.fragment):  # "завтра": a time of day, not this minute
                 before = _CLOCK_WORD.search(raw)  # said before the day ("10:00 tomorrow")?
                 if before is None:
-                    raise DomainError(
-                        N_('At what time? For example: {example}. A whole day: add "all day".'),
-                        example=_AT_WHAT_TIME[locale == "ru"],
-                    )
+                    raise no_time(raw, day=found.fragment)
                 hour, minute = _clock(before.group(1))
                 day = start.astimezone(zone)
                 start = day.replace(hour=hour, minute=minute, second=0, microsecond=0)
@@ -285,10 +279,7 @@ def parse_event(text: str, locale: str, tz: str, now: datetime | None = None) ->
             raw, day, day, tz, people, groups, place, description, repeat, weekdays, until
         )
     if start is None:
-        raise DomainError(
-            N_("When is it? Add a date and time, for example: {examples}"),
-            examples=DATE_EXAMPLES[locale if locale in DATE_EXAMPLES else "en"],
-        )
+        raise no_time(raw)
     ordinal = _ORDINAL_SLOT.fullmatch(slot.strip()) if nth is None else None
     day_said = int(ordinal["d"] or ordinal["after"] or 0) if ordinal is not None else 0
     if ordinal is not None and 1 <= day_said <= 31:

@@ -88,7 +88,8 @@ async def test_all_day_and_multi_day_events_through_the_console(sqlite_app: App)
     out = await boss.say("/events picture")  # all-day bars above the hours
     assert "(image: week.png" in out
     out = await boss.say("/event Sync 3 Dec 2030")
-    assert 'A whole day: add "all day".' in out
+    assert 'At what time? For example: 15:00, 10am, 15:00-16:30, or "all day".' in out
+    await boss.say("/cancel")
 
     # moved, it keeps its five whole days
     ru = ConsoleDriver(sqlite_app, user="Boss", lang="ru")

@@ -329,7 +329,7 @@ async def test_an_event_says_when_or_is_asked(sqlite_app: App) -> None:
     boss = ConsoleDriver(sqlite_app, user="Boss", lang="ru")
     await boss.say("/start")
     out = await boss.say("/event Созвон завтра")
-    assert "В какое время? Например: /event Созвон завтра 15:00" in out
+    assert "В какое время? Например: 15:00, в 10, 15:00-16:30 или «весь день»." in out
     out = await boss.say("/event Созвон завтра в 25:00")
     assert "Такого времени нет: 25:00." in out
     out = await boss.say("/event Созвон через 2 часа")
