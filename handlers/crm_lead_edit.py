@@ -13,8 +13,8 @@ from handlers.forms import Field, Form
 from handlers.i18n import N_, Translator
 from handlers.markup import bold
 from handlers.views import Button, View
-from services import crm_lead_edit, crm_rights
-from services.crm_lead_edit import FIELD_WORDS
+from services import crm, crm_lead_edit, crm_rights
+from services.crm_lead_edit import CLEAR, FIELD_WORDS
 from services.errors import N_ as _N
 from services.errors import DomainError
 
@@ -119,6 +119,22 @@ async def lead_edit_action(ctx: Ctx) -> Any:
     if verb == "y":
         return await _delete(ctx, ctx.int_arg(1))
     raise DomainError(_N("This button is out of date. Open the list again."))
+
+
+async def phone_answer(ctx: Ctx, raw: str) -> str:
+    """A new lead's phone in its form, checked at once: one that is no number is asked
+    again, not kept as text; a dash is none."""
+    text = " ".join(raw.split())
+    if text in CLEAR:
+        return ""
+    crm_lead_edit.checked_phone(text, await crm.team_calling_code(ctx.session, ctx.me))
+    return text
+
+
+async def email_answer(ctx: Ctx, raw: str) -> str:
+    """A new lead's e-mail in its form, checked at once, as its phone is."""
+    text = " ".join(raw.split())
+    return "" if text in CLEAR else crm_lead_edit.checked_email(text)
 
 
 async def _submit(ctx: Ctx, values: dict[str, Any]) -> View:

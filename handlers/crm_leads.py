@@ -15,7 +15,7 @@ from handlers.crm_cards import (
     source_label,
     stage_label,
 )
-from handlers.crm_lead_edit import lead_words
+from handlers.crm_lead_edit import email_answer, lead_words, phone_answer
 from handlers.crm_lead_filter import filter_code, filter_from_code, parse_filter
 from handlers.forms import Field, Form
 from handlers.i18n import N_, Translator
@@ -355,8 +355,8 @@ router.form(
         fields=[
             Field("name", N_("Lead's name (a person or a request)?"), max_length=200),
             Field("company", N_("Company?"), _optional_text, optional=True, max_length=200),
-            Field("phone", N_("Phone?"), _optional_text, optional=True, max_length=64),
-            Field("email", N_("E-mail?"), _optional_text, optional=True, max_length=200),
+            Field("phone", N_("Phone?"), phone_answer, optional=True, max_length=64),
+            Field("email", N_("E-mail?"), email_answer, optional=True, max_length=200),
             # optional, as in a one-line /lead: none said is "other"
             Field("source", N_("Source?"), _parse_source, choices=_source_choices, optional=True),
         ],

@@ -54,6 +54,24 @@ HISTORY = {
 }
 
 
+def checked_phone(text: str, country: str) -> Card:
+    """A phone number as a lead keeps it (`country`: the team's calling code);
+    DomainError: the text is no phone number."""
+    card = Card(country=country)
+    card.set_phone(text)
+    if card.warnings or not card.phone_key:
+        raise DomainError(N_("“{value}” does not look like a phone number."), value=text.strip())
+    return card
+
+
+def checked_email(text: str) -> str:
+    """An e-mail address as a lead keeps it; DomainError: the text is no address."""
+    email = clean_email(text)
+    if not valid_email(email):
+        raise DomainError(N_("“{value}” does not look like an e-mail address."), value=text.strip())
+    return email
+
+
 async def edit_lead(
     session: AsyncSession, actor: Actor, lead_id: int, field: str, raw: str
 ) -> CrmLead:
@@ -74,18 +92,12 @@ async def edit_lead(
         lead.company = "" if clear else text[:NAME_MAX]
         lead.company_key = company_key(lead.company)
     elif field == "phone":
-        card = Card(country=await team_calling_code(session, actor))
-        if not clear:
-            card.set_phone(text)
-            if card.warnings or not card.phone_key:
-                raise DomainError(N_("“{value}” does not look like a phone number."), value=text)
+        country = await team_calling_code(session, actor)
+        card = Card(country=country) if clear else checked_phone(text, country)
         lead.phone, lead.phone_key = card.phone[:64], card.phone_key
         lead.phone_nsn = national_number(card.phone, card.phone_key)
     else:
-        email = "" if clear else clean_email(text)
-        if email and not valid_email(email):
-            raise DomainError(N_("“{value}” does not look like an e-mail address."), value=text)
-        lead.email = email[:200]
+        lead.email = "" if clear else checked_email(text)[:200]
     shown = {"name": lead.name, "phone": lead.phone, "email": lead.email}.get(field, lead.company)
     await add_history(session, actor, "lead", lead.id, HISTORY[field], value=shown or "—")
     await session.flush()

@@ -582,6 +582,48 @@ async def test_the_lead_form_asks_again_for_an_unknown_source(sqlite_app: App) -
     assert "Lead #1 created." in out and "Source: call" in out
 
 
+async def test_the_lead_form_asks_again_for_a_phone_or_e_mail_that_is_none(
+    sqlite_app: App,
+) -> None:
+    boss = ConsoleDriver(sqlite_app, user="Boss", lang="en")
+    await boss.say("/start")
+    await boss.say("/lead")
+    await boss.say("Ivan")
+    await boss.press("Skip")
+    out = await boss.say("abc")
+    assert out.startswith("“abc” does not look like a phone number.\nPhone?")
+    assert "Skip" in out
+    out = await boss.say("+7 900 123 45 67")
+    assert "E-mail?" in out
+    out = await boss.say("+7 900 123 45 67")
+    assert out.startswith("“+7 900 123 45 67” does not look like an e-mail address.\nE-mail?")
+    out = await boss.say("ivan@example.com")
+    assert "Source?" in out
+    out = await boss.press("call")
+    assert "Lead #1 created." in out and "does not look like" not in out
+    assert "Phone: +7 900 123-45-67" in out and "E-mail: ivan@example.com" in out
+
+    # nothing was saved while they were refused; Skip and a dash still leave them empty
+    ivan = ConsoleDriver(sqlite_app, user="Иван", lang="ru")
+    await ivan.say(f"/start {invite_code(await boss.say('/invite'))}")
+    await ivan.say("/lead")
+    await ivan.say("Пётр")
+    await ivan.press("Пропустить")
+    out = await ivan.say("abc")
+    assert out.startswith("«abc» не похоже на номер телефона.\nТелефон?")
+    out = await ivan.press("Пропустить")
+    assert "E-mail?" in out
+    out = await ivan.say("+7 900 123 45 67")
+    assert out.startswith("«+7 900 123 45 67» не похоже на адрес e-mail.\nE-mail?")
+    await ivan.say("-")
+    out = await ivan.press("звонок")
+    assert "Лид №2 создан." in out and "не похоже" not in out
+    assert "Телефон:" not in out and "E-mail:" not in out
+    async with sqlite_app.workspace.sessionmaker() as session:
+        phones = (await session.scalars(select(CrmLead.phone).order_by(CrmLead.id))).all()
+    assert phones == ["+7 900 123-45-67", ""]
+
+
 async def test_a_plan_in_another_currency_or_with_kopecks(sqlite_app: App) -> None:
     boss = ConsoleDriver(sqlite_app, user="Boss", lang="en")
     await boss.say("/start")

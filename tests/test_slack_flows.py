@@ -75,6 +75,10 @@ async def test_lead_through_the_modal_converted_and_from_a_message(sqlite_url: s
         assert blocks["name"]["optional"] is False and blocks["company"]["optional"] is True
         assert blocks["source"]["element"]["type"] == "static_select"
         values = {"name": "Ivan <Petrov>", "company": "Acme", "email": "ivan@acme.ru"}
+        # a phone that is none is said at its field, with nothing saved
+        status, answer = await slack.submit(values | {"phone": "abc"}, user=ANNA)
+        assert answer["response_action"] == "errors", answer
+        assert answer["errors"] == {"phone": "“abc” does not look like a phone number."}
         status, answer = await slack.submit(values | {"source": "call"}, user=ANNA)
         assert status == 200 and answer == {}
         assert "Lead #1 created" in slack.fake.texts()[-1]
