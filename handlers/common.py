@@ -5,6 +5,7 @@ from __future__ import annotations
 from handlers.core import CommandSpec, Ctx, Router, stranger_view
 from handlers.i18n import N_
 from handlers.markup import Span, bold, code
+from handlers.routing import unknown_command
 from handlers.views import View
 from services.errors import N_ as _N
 from services.errors import DomainError
@@ -29,6 +30,8 @@ async def help_command(ctx: Ctx) -> View:
     name = ctx.args.strip().split(maxsplit=1)[0].lstrip("/").casefold() if ctx.args.strip() else ""
     if ctx.registry.commands.get(name) in specs:
         return await help_for(ctx, name)
+    if name:  # "/help xyz": no such command for this person, not the whole list
+        return await _not_a_command(ctx, name, specs)
     body = [bold(ctx.tr.s("Commands")), Span("\n")]
     role = ctx.actor.role if ctx.actor is not None else None
     for spec in specs:
@@ -55,6 +58,19 @@ async def help_for(ctx: Ctx, name: str) -> View:
         body.append(Span("\n\n"))
         body.extend(ctx.tr(spec.details))
     return View(body=body)
+
+
+async def _not_a_command(ctx: Ctx, name: str, specs: list[CommandSpec]) -> View:
+    """/help NAME where NAME is none of the person's commands: one they may not use is
+    said so (with how to join, to a stranger); any other word gets the closest command."""
+    spec = ctx.registry.commands.get(name)
+    here = spec is not None and (spec.platforms is None or ctx.event.platform in spec.platforms)
+    if spec is None or spec.hidden or not here:
+        return unknown_command(ctx, name, [s.name for s in specs], hint="/help ")
+    view = View(body=ctx.tr("The command /{name} is not available to you.", name=name))
+    if ctx.actor is None:
+        view.body = [*view.body, Span("\n\n"), *(await stranger_view(ctx)).body]
+    return view
 
 
 async def _available(ctx: Ctx) -> list[CommandSpec]:

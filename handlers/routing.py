@@ -139,7 +139,8 @@ async def _command(registry: Registry, ctx: Ctx) -> Reply:
     if spec is None or (spec.platforms is not None and ctx.event.platform not in spec.platforms):
         if ctx.event.maybe_for_others:
             return None  # "/roll" in a group: some other bot's
-        return _unknown(registry, ctx, name)
+        names = [s.name for s in registry.available(ctx.actor, ctx.event.platform)]
+        return unknown_command(ctx, name, names)
     if ctx.actor is None and not spec.public:
         return await stranger_view(ctx)
     if ctx.actor is not None and ctx.actor.role not in spec.roles:
@@ -170,15 +171,16 @@ async def _command(registry: Registry, ctx: Ctx) -> Reply:
     return reply
 
 
-def _unknown(registry: Registry, ctx: Ctx, name: str) -> View:
-    names = [s.name for s in registry.available(ctx.actor, ctx.event.platform)]
-    close = difflib.get_close_matches(name, names, n=1, cutoff=0.5)
+def unknown_command(ctx: Ctx, name: str, names: Iterable[str], hint: str = "/") -> View:
+    """No command /`name` among `names`: the closest one (written after `hint`: "/help "
+    for a command's help), or where the list is."""
+    close = difflib.get_close_matches(name, list(names), n=1, cutoff=0.5)
     if close:
         return View(
             body=ctx.tr(
                 "Unknown command /{name}. Did you mean {hint}?",
                 name=name,
-                hint=code("/" + close[0]),
+                hint=code(hint + close[0]),
             ),
             private=True,
         )

@@ -398,7 +398,11 @@ async def test_help_for_one_command(sqlite_app: App) -> None:
     assert "/tasks — your tasks" in out and "/task —" not in out
     out = await boss.say("/task help")  # the help, not a task called "help"
     assert "delegate @person" in out and "created" not in out
-    assert "/events" in await boss.say("/help nosuch")  # not a command: the whole list
+    # not a command: said so, with the closest one's help, not the whole list
+    out = await boss.say("/help xyz")
+    assert out.strip() == "Unknown command /xyz. Send /help for the list.", out
+    out = await boss.say("/help tsak")
+    assert out.strip() == "Unknown command /tsak. Did you mean /help task?", out
     await boss.say("/task Write the spec")
     assert "Unknown action foo. Send /help task for its actions." in await boss.say("/task 1 foo")
     # every command's unknown action names that command's own help, which exists
@@ -419,6 +423,10 @@ async def test_help_for_one_command(sqlite_app: App) -> None:
     assert "Неизвестное действие foo. Список действий — /help crm." in out, out
     out = await ru.say("/help task")
     assert "Как писать: /task ТЕКСТ" in out and "передать @человек" in out
+    out = await ru.say("/help xyz")
+    assert out.strip() == "Неизвестная команда /xyz. Список — в /help.", out
+    out = await ru.say("/help tsak")
+    assert out.strip() == "Неизвестная команда /tsak. Может быть, /help task?", out
 
 
 async def test_an_archived_group_is_read_only_until_restored(sqlite_app: App) -> None:

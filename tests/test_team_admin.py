@@ -220,9 +220,12 @@ async def test_help_shows_an_outsider_no_crm_until_granted(sqlite_app: App) -> N
     await guest.say(f"/start {invite_code(await anna.say('/invite extranet Partners'))}")
     out = await guest.say("/help")
     assert "/lead" not in out and "/crm" not in out and "/task" in out
+    out = await guest.say("/help lead")  # its help is not theirs either
+    assert out.strip() == "The command /lead is not available to you.", out
     await anna.say("/crm grant @Guest")
     out = await guest.say("/help")
     assert "/lead" in out
+    assert "Usage: /lead" in await guest.say("/help lead")
 
 
 async def test_roles_are_taken_in_the_words_the_bot_shows(sqlite_app: App) -> None:

@@ -276,13 +276,13 @@ async def test_a_command_followed_by_a_new_line(sqlite_url: str, fake: FakeTeleg
         assert "Marketing" in out[0].text and "Unknown command" not in out[0].text
         group = {"id": -100500, "type": "supergroup", "title": "Team"}
         before = len(fake.sent(101))
-        for text in (f"/help@{BOT_USERNAME}\nplease", "/help@other_bot\nplease"):
+        for text in (f"/help@{BOT_USERNAME}\ntask", "/help@other_bot\ntask"):
             update = await fake.push(message_update(fake, boss.person, text, chat=group))
             await fake.wait_handled(update["update_id"])
         replies = fake.sent(-100500)  # this bot's help, only, to the asker alone
         assert [c.text for c in replies] == ["I answered you in a private chat."]
-        # the help, in as many messages as its length takes, in the private chat
-        assert "/task" in "\n".join(c.text for c in fake.sent(101)[before:])
+        # the help of the command on the next line, in the private chat
+        assert "Usage: <code>/task" in "\n".join(c.text for c in fake.sent(101)[before:])
 
 
 def _arrived(fake: FakeTelegram, chat_id: int) -> list[str]:
