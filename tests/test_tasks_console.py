@@ -139,7 +139,7 @@ async def test_task_flow_in_english(app: App) -> None:
 
     # templates, recurrence, a group's list
     out = await boss.say("/task 1 template Offer")
-    assert "Template Offer saved." in out
+    assert "Template Offer saved. Create a task from it: /task from Offer" in out
     out = await boss.say("/task from Offer tomorrow 12:00 @Anna")
     assert "Task #5 created." in out and "Send the offer" in out and "responsible Anna" in out
     out = await boss.say("/task 5 repeat weekly mon,fri at 10:00")
@@ -1746,7 +1746,8 @@ async def test_a_month_in_the_title_is_no_deadline_and_a_template_s_title_is_kep
     assert "#2 Подготовить медиаплан на декабрь\n" in out and "завтра 18:00" in out, out
     # a title kept as typed (renamed, or from the form) is never read again for a date
     await anna.say("/task 1 название Созвон #42 в пятницу @Глеб")
-    await anna.say("/task 1 шаблон Созвон")
+    out = await anna.say("/task 1 шаблон Созвон")  # the hint is in the words help gives
+    assert out.strip() == "Шаблон Созвон сохранён. Задача по нему: /task из Созвон", out
     out = await anna.say("/task из Созвон завтра 18:00")
     assert "#3 Созвон #42 в пятницу @Глеб\n" in out and "завтра 18:00" in out, out
     out = await anna.say("/task из Созвон")
