@@ -65,8 +65,8 @@ def _prepared(flt: str, role: str, dated: bool, include_closed: bool) -> Prepare
         query = query.where(Task.responsible_id == uid)
     elif flt == "help":
         query = query.where(Task.id.in_(_member_task_ids(uid, ACCOMPLICE)))
-    elif flt == "created":
-        query = query.where(Task.creator_id == uid)
+    elif flt == "created":  # set for someone else, as Bitrix24's: one's own is "do"
+        query = query.where(Task.creator_id == uid, Task.responsible_id != uid)
     elif flt == "observe":
         query = query.where(Task.id.in_(_member_task_ids(uid, AUDITOR)))
     elif flt == "done":  # completed, the latest first: mine, or of tasks I am on

@@ -525,6 +525,32 @@ async def test_status_verbs_and_filters_in_russian(sqlite_app: App) -> None:
     assert "Задачи — Поручил" in out
 
 
+async def test_i_assigned_lists_tasks_given_to_others_not_my_own(sqlite_app: App) -> None:
+    """As in Bitrix24: "I created" ("Поручил") is what I set for someone else; a task I
+    gave myself is under "I do" alone."""
+    boss = ConsoleDriver(sqlite_app, user="Иван", lang="ru")
+    await boss.say("/start")
+    anna = ConsoleDriver(sqlite_app, user="Anna", lang="en")
+    await anna.say(f"/start {invite_code(await boss.say('/invite'))}")
+    await boss.say("/task Проверить договор")
+    await boss.say("/task Подготовить счёт @Anna")
+    out = await boss.say("/tasks поручил")
+    assert "Задачи — Поручил (1)" in out and "Подготовить счёт" in out, out
+    assert "Проверить договор" not in out, out
+    out = await boss.say("/tasks делаю")
+    assert "Задачи — Делаю (1)" in out and "Проверить договор" in out, out
+    assert "Подготовить счёт" not in out, out
+    await anna.say("/task Write the report")
+    await anna.say("/task Review the report @Иван")
+    out = await anna.say("/tasks created")
+    assert "Tasks — I created (1)" in out and "Review the report" in out, out
+    assert "Write the report" not in out, out
+    # handed back to its creator, it is his to do, no longer one he assigned
+    await anna.say("/task 2 delegate @Иван")
+    out = (await boss.say("/tasks поручил")).split("🔔")[0]  # the list, not his news
+    assert "Задачи — Поручил (0)" in out and "Подготовить счёт" not in out, out
+
+
 async def test_spoken_deadlines_leave_a_clean_title(sqlite_app: App) -> None:
     olga = ConsoleDriver(sqlite_app, user="Olga", lang="ru", timezone="UTC")
     await olga.say("/start")
@@ -2199,8 +2225,9 @@ async def test_tasks_due_today_this_week_and_next_week_in_the_person_s_days(
     out = await boss.press("Due next week")
     assert "Tasks — Due next week (2)" in out, out
     assert "Next Monday thing" in out and "Sprint review" in out and "Today thing" not in out
-    out = await boss.say("/tasks created next week")
-    assert "Tasks — I created · Due next week (2)" in out, out
+    out = await boss.say("/tasks created next week")  # set for someone else: Anna's
+    assert "Tasks — I created · Due next week (1)" in out and "Sprint review" in out, out
+    assert "Next Monday thing" not in out, out
     out = await anna.say("/tasks next week #Sprint")
     assert "Tasks of Sprint · Due next week (1)" in out and "Sprint review" in out, out
     out = await anna.say("/tasks #Sprint week")
