@@ -11,8 +11,8 @@ from typing import Any
 from handlers.core import Ctx
 from handlers.i18n import N_, Translator
 from handlers.markup import Span, bold, cut, join_lines
-from handlers.tasks import tell, tell_assigned
 from handlers.tasks_news import tell_group
+from handlers.tasks_tell import tell, tell_assigned
 from handlers.tasks_views import card_view, notice, overrun_note
 from handlers.views import Button, View
 from models import db

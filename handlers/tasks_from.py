@@ -12,7 +12,7 @@ from handlers.core import Ctx, Router
 from handlers.forms import Field, Form
 from handlers.i18n import N_
 from handlers.markup import bold
-from handlers.tasks import create_from_text
+from handlers.tasks_create import create_from_text
 from handlers.tasks_repeat import choose_template, from_template, from_template_id
 from handlers.views import View
 from models.tasks import TaskTemplate

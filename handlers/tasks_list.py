@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from handlers.core import Ctx, Router, pager_row
 from handlers.i18n import N_
 from handlers.markup import Markup, Span, bold, cut, join_lines
-from handlers.tasks import start_new
+from handlers.tasks_create import start_new
 from handlers.tasks_input import parse_person, resolve_group
 from handlers.tasks_search import search_view
 from handlers.tasks_views import task_label

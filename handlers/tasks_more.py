@@ -10,7 +10,6 @@ from handlers.core import Ctx, Router
 from handlers.forms import Field, Form
 from handlers.i18n import N_
 from handlers.markup import Span
-from handlers.tasks import create_from_text, post_comment, tell
 from handlers.tasks_changes import (
     STATUS_DONE,
     add_role,
@@ -19,6 +18,7 @@ from handlers.tasks_changes import (
     apply_status,
     card,
 )
+from handlers.tasks_create import create_from_text
 from handlers.tasks_input import (
     as_moment,
     deadline_choices,
@@ -37,6 +37,7 @@ from handlers.tasks_panels import (
     time_done,
 )
 from handlers.tasks_shared import changed, for_the_chat
+from handlers.tasks_tell import post_comment, tell
 from handlers.tasks_views import card_view, status_name
 from handlers.views import View
 from models.tasks import Task

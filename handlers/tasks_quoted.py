@@ -10,7 +10,7 @@ from handlers.core import Ctx, Router
 from handlers.events import Quote
 from handlers.i18n import N_
 from handlers.quotes import author_of, first_line, with_source
-from handlers.tasks import create, create_from_text, start_new
+from handlers.tasks_create import create, create_from_text, start_new
 from handlers.tasks_shared import own_only
 from services import tasks
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from handlers.core import Ctx
 from handlers.markup import Span, bold, join_lines
-from handlers.tasks import create_from_text
+from handlers.tasks_create import create_from_text
 from handlers.tasks_repeat_words import LAST_DAY, repeat_kind
 from handlers.views import Button, View
 from models.base import utcnow

@@ -11,11 +11,12 @@ from handlers.core import Ctx
 from handlers.i18n import Translator
 from handlers.markup import Span, bold, join_lines
 from handlers.people import pick_person
-from handlers.tasks import create_from_text, post_comment, tell
 from handlers.tasks_changes import add_role, add_roles, apply_deadline, apply_delegate, apply_status
+from handlers.tasks_create import create_from_text
 from handlers.tasks_input import as_moment, parse_deadline
 from handlers.tasks_panels import checklist_view, time_done
 from handlers.tasks_shared import changed
+from handlers.tasks_tell import post_comment, tell
 from handlers.tasks_views import card_view
 from handlers.views import Button, View
 from services import inbox_center, tasks, tasks_flow, tasks_timer, tasks_work

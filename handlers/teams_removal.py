@@ -13,8 +13,8 @@ from handlers.groups_members import take_out
 from handlers.i18n import Translator
 from handlers.markup import Markup, Span, bold, join_lines
 from handlers.people import person_label
-from handlers.tasks import tell
 from handlers.tasks_changes import apply_delegate
+from handlers.tasks_tell import tell
 from handlers.views import Button, View
 from models.calendar import Event
 from models.teams import User
