@@ -19,7 +19,7 @@ from models import db
 from models.base import utcnow
 from models.tasks import Task
 from models.teams import User
-from services import tasks, tasks_flow, tasks_plan, tasks_timer, tasks_work
+from services import tasks, tasks_deadlines, tasks_flow, tasks_plan, tasks_timer, tasks_work
 
 STATUS_DONE = {
     "start": N_("{person} started the task."),
@@ -51,7 +51,7 @@ async def _unfinished_first(ctx: Ctx, task: Task) -> View | None:
     subs = await tasks.subtasks(ctx.session, ctx.me, task.id, per_page=5, open_only=True)
     facts = await tasks_work.card_facts(ctx.session, ctx.me, task)
     unchecked = facts.checklist_total - facts.checklist_done
-    before = [t for t in await tasks_flow.predecessors(ctx.session, ctx.me, task) if t.is_open]
+    before = [t for t in await tasks_deadlines.predecessors(ctx.session, ctx.me, task) if t.is_open]
     if not (subs.total or unchecked or before):
         return None
     said: list[list[Span]] = []
@@ -184,7 +184,7 @@ async def stop_timers(
 
 async def apply_deadline(ctx: Ctx, task_id: int, deadline: Any) -> View:
     was = (await tasks.get_task(ctx.session, ctx.me, task_id)).deadline
-    task, shifted = await tasks_flow.set_deadline(ctx.session, ctx.me, task_id, deadline)
+    task, shifted = await tasks_deadlines.set_deadline(ctx.session, ctx.me, task_id, deadline)
 
     def shown(moment: Any) -> Callable[[Translator], str]:
         return (lambda tr: tr.when(moment)) if moment else (lambda tr: tr.s("no deadline"))

@@ -233,7 +233,7 @@ def split_repeat(text: str) -> tuple[dict[str, Any] | None, str]:
 async def repeat_note(ctx: Ctx, task: Any, rule: dict[str, Any]) -> list[Any]:
     """Set a repeat said in the task line; with no deadline said, the task is due at
     the rule's first moment. The sentence that says so, to put under "created"."""
-    from services import tasks_flow
+    from services import tasks_deadlines
 
     if task.deadline is None:
         zone = await tasks_repeat.zone_of(ctx.session, ctx.me, task)
@@ -248,7 +248,7 @@ async def repeat_note(ctx: Ctx, task: Any, rule: dict[str, Any]) -> list[Any]:
         )
         if rule["kind"] != "weekly" or rule.get("weekdays"):
             first = tasks_repeat.next_occurrence(probe, utcnow())
-            await tasks_flow.set_deadline(ctx.session, ctx.me, task.id, first)
+            await tasks_deadlines.set_deadline(ctx.session, ctx.me, task.id, first)
     made = await tasks_repeat.set_recurrence(ctx.session, ctx.me, task.id, **rule)
     message, args = _repeats_text(ctx, task.id, made)
     return [Span(" "), *ctx.tr(message, **args)]

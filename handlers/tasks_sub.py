@@ -19,7 +19,7 @@ from handlers.tasks_shared import changed
 from handlers.tasks_tell import post_comment, tell
 from handlers.tasks_views import card_view
 from handlers.views import Button, View
-from services import inbox_center, tasks, tasks_flow, tasks_timer, tasks_work
+from services import inbox_center, tasks, tasks_deadlines, tasks_flow, tasks_timer, tasks_work
 from services.errors import N_ as _N
 from services.errors import DomainError
 
@@ -103,7 +103,7 @@ async def delete(ctx: Ctx, task_id: int) -> View:
 async def start_after(ctx: Ctx, task_id: int, pred_id: int) -> View:
     """/task 13 after 5: the deadline stays; when it comes before #5 is due, the person
     is told and offered to move it into their working day after that, or keep it."""
-    pred, succ, clash = await tasks_flow.add_dependency(ctx.session, ctx.me, pred_id, task_id)
+    pred, succ, clash = await tasks_deadlines.add_dependency(ctx.session, ctx.me, pred_id, task_id)
     view = await card_view(ctx, succ)
     ids = {"succ": str(succ.id), "pred": str(pred.id)}
     if clash is None:
@@ -139,7 +139,7 @@ async def start_after(ctx: Ctx, task_id: int, pred_id: int) -> View:
 async def move_after(ctx: Ctx, task_id: int, pred_id: int) -> View:
     """ "Move to …" pressed: the deadline goes where it was offered, as a deadline set by
     hand (its people are told), unless it no longer comes before the predecessor's."""
-    succ, clash = await tasks_flow.deadline_clash(ctx.session, ctx.me, pred_id, task_id)
+    succ, clash = await tasks_deadlines.deadline_clash(ctx.session, ctx.me, pred_id, task_id)
     if clash is None:
         view = await card_view(ctx, succ)
         note = ctx.tr(
@@ -181,7 +181,9 @@ async def subcommand(ctx: Ctx, task_id: int, rest: str) -> Any:
         if not pred_id.isdigit():
             raise DomainError(_N("After which task? For example: /task 12 after 11"))
         if off.strip().casefold() in ("off", "no", "none", "нет", "убрать", "снять"):
-            succ = await tasks_flow.remove_dependency(ctx.session, ctx.me, int(pred_id), task_id)
+            succ = await tasks_deadlines.remove_dependency(
+                ctx.session, ctx.me, int(pred_id), task_id
+            )
             view = await card_view(ctx, succ)
             note = ctx.tr("#{succ} no longer waits for #{pred}.", succ=str(succ.id), pred=pred_id)
             view.body = [*note, Span("\n\n"), *view.body]

@@ -17,7 +17,7 @@ from models.base import utcnow
 from models.groups import Group
 from models.tasks import Task
 from models.teams import User
-from services import tasks, tasks_flow, tasks_work, users
+from services import tasks, tasks_deadlines, tasks_work, users
 from services.access import Actor, archived_group
 
 STATUS_NAMES = {
@@ -113,7 +113,7 @@ def deadline_text(tr: Translator, task: Task, now: datetime | None = None) -> Ma
 async def overrun_note(ctx: Ctx, task: Task) -> Markup:
     """A sentence when the task is due after its parent task's or its project's deadline
     (the deadline is kept: the person moves one or the other), else nothing."""
-    over = await tasks_flow.deadline_overrun(ctx.session, task)
+    over = await tasks_deadlines.deadline_overrun(ctx.session, task)
     if over is None:
         return []
     when = ctx.tr.when(over.deadline)
@@ -212,7 +212,7 @@ async def card_view(
         lines.append(repeats)
     facts = tasks_work.NOTHING_YET if fresh else await tasks_work.card_facts(session, ctx.me, task)
     if facts.waits_for:  # what it waits for; "/task N after M off" undoes it
-        before = await tasks_flow.predecessors(session, ctx.me, task)
+        before = await tasks_deadlines.predecessors(session, ctx.me, task)
         if before:
             names = ", ".join(f"#{t.id} {t.title[:40]}" for t in before[:3])
             lines.append(tr("Starts after: {tasks}", tasks=names))

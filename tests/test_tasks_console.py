@@ -15,7 +15,7 @@ from bot.app import App
 from handlers.events import ChatRef, Incoming, Sender
 from handlers.markup import to_plain
 from models.groups import Group
-from services import tasks, tasks_flow
+from services import tasks, tasks_deadlines
 from services.access import Actor
 from services.teams_identity import resolve_actor
 from tests.console_driver import ConsoleDriver, invite_code
@@ -277,7 +277,7 @@ async def test_gantt_png_overdue_mark_and_file_reply(sqlite_app: App, tmp_path: 
             s, actor, "Pay the bill", deadline=now - timedelta(hours=2), now=now - timedelta(days=2)
         )
         soon = await tasks.create_task(s, actor, "Call back", deadline=now + timedelta(hours=5))
-        await tasks_flow.add_dependency(s, actor, late.id, soon.id)
+        await tasks_deadlines.add_dependency(s, actor, late.id, soon.id)
     out = await boss.say(f"/task {late.id}")
     assert "— overdue" in out
     out = await boss.say(f"/task {soon.id}")

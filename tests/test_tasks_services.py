@@ -16,6 +16,7 @@ from models.tasks import Task
 from services import (
     groups,
     tasks,
+    tasks_deadlines,
     tasks_flow,
     tasks_lists,
     tasks_plan,
@@ -131,10 +132,10 @@ async def test_deadline_rights_and_delegation(
         tid = task.id
     async with maker() as s, s.begin():
         with pytest.raises(DomainError, match="Only the task's creator"):
-            await tasks_flow.set_deadline(s, world.emp, tid, NOW + timedelta(days=5))
+            await tasks_deadlines.set_deadline(s, world.emp, tid, NOW + timedelta(days=5))
     async with maker() as s, s.begin():
         await tasks_flow.set_deadline_flag(s, world.admin, tid, True)
-        t, _ = await tasks_flow.set_deadline(s, world.emp, tid, NOW + timedelta(days=5))
+        t, _ = await tasks_deadlines.set_deadline(s, world.emp, tid, NOW + timedelta(days=5))
         assert t.deadline == NOW + timedelta(days=5)
         t = await tasks_flow.delegate(s, world.emp, tid, world.other.user_id)
         assert t.responsible_id == world.other.user_id
@@ -160,16 +161,18 @@ async def test_dependents_shift_with_the_predecessor(
         c = await tasks.create_task(
             s, world.admin, "Ship", deadline=NOW + timedelta(days=7), now=NOW
         )
-        await tasks_flow.add_dependency(s, world.admin, a.id, b.id)
-        await tasks_flow.add_dependency(s, world.admin, b.id, c.id)
+        await tasks_deadlines.add_dependency(s, world.admin, a.id, b.id)
+        await tasks_deadlines.add_dependency(s, world.admin, b.id, c.id)
         ids = (a.id, b.id, c.id)
     async with maker() as s, s.begin():
         b = await s.get(Task, ids[1])
         assert b is not None and b.start_at == NOW + timedelta(days=2)  # starts when A is due
         with pytest.raises(DomainError, match="circle"):
-            await tasks_flow.add_dependency(s, world.admin, ids[2], ids[0])
+            await tasks_deadlines.add_dependency(s, world.admin, ids[2], ids[0])
     async with maker() as s, s.begin():
-        _, shifted = await tasks_flow.set_deadline(s, world.admin, ids[0], NOW + timedelta(days=4))
+        _, shifted = await tasks_deadlines.set_deadline(
+            s, world.admin, ids[0], NOW + timedelta(days=4)
+        )
         assert sorted(t.id for t in shifted) == [ids[1], ids[2]]
     async with maker() as s:
         b, c = await s.get(Task, ids[1]), await s.get(Task, ids[2])
@@ -200,21 +203,21 @@ async def test_a_deadline_moved_by_a_dependency_skips_the_weekend(
             deadline=NOW + timedelta(days=1),
             now=NOW,  # one day long
         )
-        _, build, clash = await tasks_flow.add_dependency(s, world.admin, design.id, build.id)
+        _, build, clash = await tasks_deadlines.add_dependency(s, world.admin, design.id, build.id)
         # the deadline stays; the one offered is the working day after Friday's, Monday,
         # at the same time of day
         assert build.deadline == NOW + timedelta(days=1) and clash is not None
         assert clash.after == NOW + timedelta(days=4)
         assert clash.proposed == NOW + timedelta(days=7)
-        await tasks_flow.set_deadline(s, world.admin, build.id, clash.proposed)
-        _, shifted = await tasks_flow.set_deadline(
+        await tasks_deadlines.set_deadline(s, world.admin, build.id, clash.proposed)
+        _, shifted = await tasks_deadlines.set_deadline(
             s, world.admin, design.id, NOW + timedelta(days=3)
         )
         # a day earlier is a Sunday: back to Friday
         assert [t.id for t in shifted] == [build.id]
         assert build.deadline == NOW + timedelta(days=4)
         # a deadline set by hand on a Saturday stays there
-        await tasks_flow.set_deadline(s, world.admin, build.id, NOW + timedelta(days=5))
+        await tasks_deadlines.set_deadline(s, world.admin, build.id, NOW + timedelta(days=5))
         assert build.deadline == NOW + timedelta(days=5)
 
 
@@ -233,7 +236,7 @@ async def test_a_dependency_offers_a_deadline_in_the_working_day_and_moves_none(
         night = await tasks.create_task(
             s, world.admin, "Form", deadline=NOW + timedelta(days=1, hours=-5), now=NOW
         )  # Tuesday 04:00: not in the working day
-        _, night, clash = await tasks_flow.add_dependency(s, world.admin, before.id, night.id)
+        _, night, clash = await tasks_deadlines.add_dependency(s, world.admin, before.id, night.id)
         assert night.deadline == NOW + timedelta(days=1, hours=-5)  # not moved
         assert night.start_at == before.deadline
         # Friday at the end of the working day, 18:00, not at night
@@ -241,11 +244,11 @@ async def test_a_dependency_offers_a_deadline_in_the_working_day_and_moves_none(
         # the responsible who may not move it is told so, nothing is offered
         await tasks_flow.set_deadline_flag(s, world.admin, night.id, False)
         await tasks_flow.delegate(s, world.admin, night.id, world.emp.user_id)
-        _, clash = await tasks_flow.deadline_clash(s, world.emp, before.id, night.id)
+        _, clash = await tasks_deadlines.deadline_clash(s, world.emp, before.id, night.id)
         assert clash is not None and clash.proposed is None
         # due after the predecessor: no clash
-        await tasks_flow.set_deadline(s, world.admin, night.id, NOW + timedelta(days=4))
-        _, clash = await tasks_flow.deadline_clash(s, world.admin, before.id, night.id)
+        await tasks_deadlines.set_deadline(s, world.admin, night.id, NOW + timedelta(days=4))
+        _, clash = await tasks_deadlines.deadline_clash(s, world.admin, before.id, night.id)
         assert clash is None
 
 
@@ -532,7 +535,7 @@ async def test_delete_removes_everything_hanging_off_a_task(
             accomplices=[world.other.user_id],
         )
         sub = await tasks.create_task(s, world.admin, "Build part", parent_id=b.id)
-        await tasks_flow.add_dependency(s, world.admin, a.id, b.id)
+        await tasks_deadlines.add_dependency(s, world.admin, a.id, b.id)
         await tasks_work.add_comment(s, world.emp, b.id, "started")
         await tasks_work.add_items(s, world.emp, b.id, ["one"])
         await tasks_plan.move(s, world.emp, b.id, (await tasks_plan.columns(s, world.emp))[1].id)
@@ -659,11 +662,15 @@ async def test_a_locked_deadline_is_not_moved_through_a_dependency(
         own = await tasks.create_task(
             s, world.emp, "Own errand", deadline=NOW + timedelta(days=1), now=NOW
         )
-        await tasks_flow.add_dependency(s, world.emp, own.id, locked.id)
-        _, shifted = await tasks_flow.set_deadline(s, world.emp, own.id, NOW + timedelta(days=9))
+        await tasks_deadlines.add_dependency(s, world.emp, own.id, locked.id)
+        _, shifted = await tasks_deadlines.set_deadline(
+            s, world.emp, own.id, NOW + timedelta(days=9)
+        )
         assert shifted == [] and locked.deadline == NOW + timedelta(days=2)
         # the creator moving the same chain moves it
-        _, shifted = await tasks_flow.set_deadline(s, world.admin, own.id, NOW + timedelta(days=10))
+        _, shifted = await tasks_deadlines.set_deadline(
+            s, world.admin, own.id, NOW + timedelta(days=10)
+        )
         assert [t.id for t in shifted] == [locked.id]
 
 
