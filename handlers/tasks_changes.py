@@ -19,7 +19,15 @@ from models import db
 from models.base import utcnow
 from models.tasks import Task
 from models.teams import User
-from services import tasks, tasks_deadlines, tasks_flow, tasks_plan, tasks_timer, tasks_work
+from services import (
+    tasks,
+    tasks_deadlines,
+    tasks_flow,
+    tasks_people,
+    tasks_plan,
+    tasks_timer,
+    tasks_work,
+)
 
 STATUS_DONE = {
     "start": N_("{person} started the task."),
@@ -120,7 +128,7 @@ async def apply_status(ctx: Ctx, task_id: int, verb: str) -> View:
             person=ctx.me.name,
         )
         # the others with a part in it hear that it waits for approval
-        others = sorted(await tasks.participants(ctx.session, task) - {task.creator_id})
+        others = sorted(await tasks_people.participants(ctx.session, task) - {task.creator_id})
         await tell(
             ctx,
             task,
@@ -140,7 +148,7 @@ async def apply_status(ctx: Ctx, task_id: int, verb: str) -> View:
         await tell_group(ctx, task, lambda tr: tr(done, person=ctx.me.name))  # and its chats
         doers = {
             task.responsible_id,
-            *(u.id for u in (await tasks.roles_of(ctx.session, task)).accomplices),
+            *(u.id for u in (await tasks_people.roles_of(ctx.session, task)).accomplices),
         }
         await tasks_plan.file_as_done(ctx.session, task, doers)
     view = await card(ctx, task)
@@ -250,7 +258,7 @@ async def apply_delegate(ctx: Ctx, task_id: int, user_id: int) -> View:
     # the rest of the task's people (the creator first) hear who has it now
     others = [
         uid
-        for uid in sorted(await tasks.participants(ctx.session, task))
+        for uid in sorted(await tasks_people.participants(ctx.session, task))
         if uid not in (task.responsible_id, ctx.me.user_id)
     ]
     if others and person is not None:

@@ -20,7 +20,7 @@ from models import db
 from models.groups import Group
 from models.tasks import Task
 from models.teams import Team, User
-from services import chats_news, reminders, tasks
+from services import chats_news, reminders, tasks, tasks_people
 from services.errors import DomainError, not_found
 from services.tasks_work import Mentions
 
@@ -217,7 +217,7 @@ async def ask_to_add(ctx: Ctx, task_id: int, user_id: int) -> View:
         for uid in dict.fromkeys([task.creator_id, task.responsible_id])
         if uid != ctx.me.user_id
     ]
-    allowed = await tasks.who_may_see(ctx.session, task, deciders)
+    allowed = await tasks_people.who_may_see(ctx.session, task, deciders)
 
     def build(tr: Translator) -> View:
         view = notice(

@@ -19,7 +19,15 @@ from handlers.tasks_shared import changed
 from handlers.tasks_tell import post_comment, tell
 from handlers.tasks_views import card_view
 from handlers.views import Button, View
-from services import inbox_center, tasks, tasks_deadlines, tasks_flow, tasks_timer, tasks_work
+from services import (
+    inbox_center,
+    tasks,
+    tasks_deadlines,
+    tasks_flow,
+    tasks_people,
+    tasks_timer,
+    tasks_work,
+)
 from services.errors import N_ as _N
 from services.errors import DomainError
 
@@ -203,7 +211,7 @@ async def subcommand(ctx: Ctx, task_id: int, rest: str) -> Any:
         was = (await tasks.get_task(ctx.session, ctx.me, task_id)).title
         task = await tasks.edit_text(ctx.session, ctx.me, task_id, title=arg)
         if task.title != was:  # who works on it knows it by its new name
-            doers = (await tasks.roles_of(ctx.session, task)).accomplices
+            doers = (await tasks_people.roles_of(ctx.session, task)).accomplices
             await tell(
                 ctx,
                 task,

@@ -14,7 +14,7 @@ from handlers.tasks_views import notice
 from handlers.views import Button, View
 from models.groups import Group
 from models.tasks import Task
-from services import outbox, tasks, tasks_work
+from services import outbox, tasks_people, tasks_work
 
 Arg = str | Callable[[Translator], str]
 
@@ -32,10 +32,10 @@ async def tell(
     language; never the actor."""
     me = ctx.actor.user_id if ctx.actor is not None else None
     if to is None:
-        recipients = sorted(await tasks.participants(ctx.session, task, without=me))
+        recipients = sorted(await tasks_people.participants(ctx.session, task, without=me))
     else:
         wanted = [uid for uid in to if uid != me]  # asked first: often nobody is left
-        allowed = await tasks.who_may_see(ctx.session, task, wanted)
+        allowed = await tasks_people.who_may_see(ctx.session, task, wanted)
         recipients = [uid for uid in wanted if uid in allowed]
 
     def build(tr: Translator) -> View:
@@ -110,7 +110,7 @@ async def post_comment(
         await ctx.notify(
             uid, "mention", lambda tr: build(tr, N_("{person} mentioned you: {text}")), ref=ref
         )
-    for uid in sorted(await tasks.participants(ctx.session, task) - mentioned):
+    for uid in sorted(await tasks_people.participants(ctx.session, task) - mentioned):
         await ctx.notify(uid, "comment", lambda tr: build(tr, said), ref=ref)
     view = View(body=ctx.tr("Comment added to #{id}.", id=str(task.id)), ref=ref)
     missed = unheard(ctx, task, mentions)  # @names that notified nobody are said, not dropped

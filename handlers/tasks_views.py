@@ -17,7 +17,7 @@ from models.base import utcnow
 from models.groups import Group
 from models.tasks import Task
 from models.teams import User
-from services import tasks, tasks_deadlines, tasks_work, users
+from services import tasks, tasks_deadlines, tasks_people, tasks_work, users
 from services.access import Actor, archived_group
 
 STATUS_NAMES = {
@@ -179,7 +179,7 @@ async def card_view(
     session = ctx.session
     creator = await db.get(session, User, task.creator_id)
     responsible = await db.get(session, User, task.responsible_id)
-    roles = tasks.Roles([], []) if fresh else await tasks.roles_of(session, task)
+    roles = tasks_people.Roles([], []) if fresh else await tasks_people.roles_of(session, task)
     group = await db.get(session, Group, task.group_id) if task.group_id else None
     lines: list[Any] = [
         [Span(f"#{task.id} "), bold(task.title)],

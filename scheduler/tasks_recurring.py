@@ -16,7 +16,7 @@ from handlers.tasks_views import notice
 from models import db
 from models.base import utcnow
 from models.teams import User
-from services import notifications, tasks, tasks_repeat
+from services import notifications, tasks_people, tasks_repeat
 
 
 async def spawn_recurring(
@@ -28,7 +28,7 @@ async def spawn_recurring(
         created = await tasks_repeat.spawn_due(session, now)
         for task in created:
             user = await db.get(session, User, task.responsible_id)
-            if user is None or not await tasks.who_may_see(session, task, [user.id]):
+            if user is None or not await tasks_people.who_may_see(session, task, [user.id]):
                 continue  # removed, or an extranet member out of the task's group
             tr = await reader_tr(session, user, "assignment", now)  # "tomorrow 10:00"
             if task.deadline is None:

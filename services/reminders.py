@@ -319,7 +319,8 @@ async def deadline_hits(
     overdue_from = overdue_since(now, catch_up, since)
     try:
         from models.tasks import Task
-        from services.tasks import deadline_counts_sql, seen_by_responsible
+        from services.tasks import deadline_counts_sql
+        from services.tasks_people import seen_by_responsible
     except ImportError:
         return DeadlinePage([], None)
     longest = max(DEFAULT_OFFSETS)

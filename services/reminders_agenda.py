@@ -75,7 +75,8 @@ async def agenda_many(
         out[user.id].day_started = (user.id, today) in days
     try:
         from models.tasks import Task
-        from services.tasks import deadline_counts_sql, seen_by_responsible
+        from services.tasks import deadline_counts_sql
+        from services.tasks_people import seen_by_responsible
     except ImportError:  # pragma: no cover - the tasks area is optional
         Task = None  # type: ignore[assignment,misc]  # noqa: N806
     if Task is not None:

@@ -77,7 +77,8 @@ async def _tasks(session: AsyncSession, ids: set[int]) -> dict[int, tuple[bool, 
         return {}
     try:
         from models.tasks import Task
-        from services.tasks import deadline_counts_sql, seen_by_responsible
+        from services.tasks import deadline_counts_sql
+        from services.tasks_people import seen_by_responsible
     except ImportError:  # pragma: no cover - the tasks area is optional
         return {}
     rows = await optional_rows(

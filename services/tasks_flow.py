@@ -153,7 +153,7 @@ async def delegate(session: AsyncSession, actor: Actor, task_id: int, user_id: i
 
 async def delete_task(session: AsyncSession, actor: Actor, task_id: int) -> tuple[Task, set[int]]:
     """The creator or an admin deletes a task; returns it and who had a role in it."""
-    from services.tasks import participants
+    from services.tasks_people import participants
 
     task = await get_task_to_change(session, actor, task_id)
     if not can_manage(actor, task):

@@ -19,6 +19,7 @@ from services import (
     tasks_deadlines,
     tasks_flow,
     tasks_lists,
+    tasks_people,
     tasks_plan,
     tasks_repeat,
     tasks_time,
@@ -139,7 +140,7 @@ async def test_deadline_rights_and_delegation(
         assert t.deadline == NOW + timedelta(days=5)
         t = await tasks_flow.delegate(s, world.emp, tid, world.other.user_id)
         assert t.responsible_id == world.other.user_id
-        roles = await tasks.roles_of(s, t)
+        roles = await tasks_people.roles_of(s, t)
         assert [u.id for u in roles.auditors] == [world.emp.user_id]  # keeps watching
     async with maker() as s:
         page = await tasks_lists.list_tasks(s, world.other, "do")
@@ -348,7 +349,9 @@ async def test_comments_mentions_checklist_subtasks(
         _, comment, said = await tasks_work.add_comment(s, world.emp, task.id, "Ask @Other")
         assert [u.id for u in said.told] == [world.other.user_id]
         # the responsible's mention made Other an observer, so Other may see it now
-        assert [u.id for u in (await tasks.roles_of(s, task)).auditors] == [world.other.user_id]
+        assert [u.id for u in (await tasks_people.roles_of(s, task)).auditors] == [
+            world.other.user_id
+        ]
         # an observer's mention of someone who cannot see the task reaches nobody; an
         # extranet member, outside any group of the task, nobody may ask to add either
         _, _, said = await tasks_work.add_comment(s, world.other, task.id, "cc @Guest")
