@@ -19,7 +19,8 @@ from handlers.crm_admin import (
     notes_view,
     plan_command,
 )
-from handlers.crm_cards import LETTER, activities_view, card, entity_arg, prefixed
+from handlers.crm_card_parts import LETTER, activities_view, entity_arg, prefixed
+from handlers.crm_cards import card
 from handlers.forms import Field, Form
 from handlers.i18n import N_, Translator, translator
 from handlers.markup import bold, join_lines

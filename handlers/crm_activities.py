@@ -7,7 +7,8 @@ from datetime import datetime
 from typing import Any
 
 from handlers.core import Ctx, Router, pager_row
-from handlers.crm_cards import activity_line, card, prefixed
+from handlers.crm_card_parts import activity_line, prefixed
+from handlers.crm_cards import card
 from handlers.forms import Field, Filled, Form
 from handlers.i18n import N_, Translator, translator
 from handlers.markup import Markup, bold, join_lines

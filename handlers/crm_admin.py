@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from handlers.core import Ctx, pager_row
-from handlers.crm_cards import LETTER, history_text
+from handlers.crm_card_parts import LETTER, history_text
 from handlers.crm_charts import dashboard_png
 from handlers.i18n import N_
 from handlers.markup import Span, bold, join_lines, to_plain

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from handlers.core import Ctx, Router, pager_row
-from handlers.crm_cards import ENTITY, card, numbered_card, person_card, prefixed, related_view
+from handlers.crm_card_parts import ENTITY, prefixed
+from handlers.crm_cards import card, numbered_card, person_card, related_view
 from handlers.crm_leads import duplicate_view
 from handlers.i18n import N_
 from handlers.markup import Span, bold, join_lines

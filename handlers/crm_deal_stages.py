@@ -6,7 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from handlers.core import Ctx, Router
-from handlers.crm_cards import deal_card, prefixed, stage_label
+from handlers.crm_card_parts import prefixed, stage_label
+from handlers.crm_cards import deal_card
 from handlers.forms import Field, Form
 from handlers.i18n import N_, Translator
 from handlers.markup import Span, bold

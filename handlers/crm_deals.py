@@ -6,7 +6,8 @@ import re
 from typing import Any
 
 from handlers.core import Ctx, Router, pager_row
-from handlers.crm_cards import deal_card, numbered_card, prefixed, stage_label
+from handlers.crm_card_parts import prefixed, stage_label
+from handlers.crm_cards import deal_card, numbered_card
 from handlers.crm_deal_stages import choose_stage, move_by_name
 from handlers.forms import Field, Form
 from handlers.i18n import N_

@@ -8,7 +8,8 @@ import re
 from typing import Any
 
 from handlers.core import Ctx, Router
-from handlers.crm_cards import lead_card, prefixed
+from handlers.crm_card_parts import prefixed
+from handlers.crm_cards import lead_card
 from handlers.forms import Field, Form
 from handlers.i18n import N_, Translator
 from handlers.markup import bold

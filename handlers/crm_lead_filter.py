@@ -7,7 +7,7 @@ import re
 from datetime import timedelta
 
 from handlers.core import Ctx
-from handlers.crm_cards import source_label, stage_label
+from handlers.crm_card_parts import source_label, stage_label
 from services import crm, crm_leads, crm_periods
 from services.crm_leads import LeadFilter
 from services.errors import N_ as _N

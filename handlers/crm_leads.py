@@ -5,16 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from handlers.core import ALL_ROLES, Ctx, Router, pager_row
-from handlers.crm_cards import (
-    LETTER,
-    LINK_LABELS,
-    commented,
-    lead_card,
-    numbered_card,
-    prefixed,
-    source_label,
-    stage_label,
-)
+from handlers.crm_card_parts import LETTER, LINK_LABELS, prefixed, source_label, stage_label
+from handlers.crm_cards import commented, lead_card, numbered_card
 from handlers.crm_lead_edit import email_answer, lead_words, phone_answer
 from handlers.crm_lead_filter import filter_code, filter_from_code, parse_filter
 from handlers.forms import Field, Form
@@ -235,7 +227,8 @@ async def lead_action(ctx: Ctx) -> Any:
         head = ctx.tr("Lead #{id} created.", id=str(lead.id))
         return prefixed(ctx, head, await lead_card(ctx, lead.id))
     if verb == "mg":
-        from handlers.crm_cards import ENTITY, card
+        from handlers.crm_card_parts import ENTITY
+        from handlers.crm_cards import card
 
         entity = ENTITY.get(ctx.action_args[2] if len(ctx.action_args) > 2 else "", "")
         if entity not in ("lead", "contact"):

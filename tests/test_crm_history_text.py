@@ -5,7 +5,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 from typing import Any, cast
 
-from handlers.crm_cards import history_text
+from handlers.crm_card_parts import history_text
 from handlers.i18n import Translator
 from handlers.markup import to_plain
 from models.crm import CrmNote
