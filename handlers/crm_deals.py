@@ -96,7 +96,7 @@ async def deal_command(ctx: Ctx) -> Any:
         ctx.session, ctx.me, title, amount=amount, currency=currency, pipeline_id=pipeline_id
     )
     if owner is not None and owner.id != ctx.me.user_id:
-        from handlers.crm import assign_owner
+        from handlers.crm_changes import assign_owner
 
         await assign_owner(ctx, {"entity": "deal", "entity_id": deal.id, "owner": owner.id})
     return prefixed(

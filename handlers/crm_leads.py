@@ -216,7 +216,7 @@ async def lead_action(ctx: Ctx) -> Any:
     if verb == "o":
         return await lead_card(ctx, ctx.int_arg(1))
     if verb == "s":
-        from handlers.crm import set_lead_status  # it tells the responsible person
+        from handlers.crm_changes import set_lead_status  # it tells the responsible person
 
         lead = await set_lead_status(ctx, ctx.int_arg(1), ctx.int_arg(2))
         view = await lead_card(ctx, lead.id)

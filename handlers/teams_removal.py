@@ -8,7 +8,7 @@ from typing import Any
 
 from handlers.calendar_reminders import queue_event_reminders
 from handlers.core import Ctx, pager_row
-from handlers.crm import assign_owner
+from handlers.crm_changes import assign_owner
 from handlers.groups_members import take_out
 from handlers.i18n import Translator
 from handlers.markup import Markup, Span, bold, join_lines
