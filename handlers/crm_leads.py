@@ -15,7 +15,7 @@ from handlers.markup import Markup, Span, bold, join_lines
 from handlers.numbered import CRM_ACTIONS, numbered
 from handlers.quotes import with_source
 from handlers.views import Button, View
-from services import crm, crm_convert, crm_leads, crm_notes, crm_parse, crm_rights
+from services import crm, crm_convert, crm_leads, crm_notes, crm_recognise, crm_rights
 from services.crm import Card
 from services.crm_leads import Duplicate, LeadFilter
 from services.errors import N_ as _N
@@ -374,7 +374,7 @@ async def forwarded_or_reply(ctx: Ctx) -> Any:
             country=await crm.team_calling_code(ctx.session, ctx.me),
         )
         card.comment = event.args.strip()
-        phone, email = crm_parse.contacts_in(card.comment)
+        phone, email = crm_recognise.contacts_in(card.comment)
         if phone:
             card.set_phone(phone)
         if email:

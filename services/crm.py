@@ -1,7 +1,7 @@
 """CRM core: who sees what, and team setup (statuses, the default pipeline, the currency);
 phone and e-mail normalisation and free-text recognition are re-exported from
-services.crm_parse and services.crm_phones. Comments and history are services.crm_notes,
-a record changing hands services.crm_handover.
+services.crm_parse, services.crm_phones and services.crm_recognise. Comments and history
+are services.crm_notes, a record changing hands services.crm_handover.
 
 Visibility. An admin sees every record of the team. An employee sees the records
 they are responsible for and, per the team's CRM setting:
@@ -44,11 +44,11 @@ from services.crm_parse import (
     company_key,
     currency_code,
     name_key,
-    recognise,
     source_of,
     valid_email,
 )
 from services.crm_phones import matching_keys, national_number, phone_key, pretty_phone
+from services.crm_recognise import recognise
 from services.errors import N_, DomainError, not_found, pN_
 
 __all__ = [

@@ -13,8 +13,9 @@ from bot.migrate import downgrade
 from bot.web import make_web_app
 from models.crm import CrmForm, CrmLead
 from models.teams import Team
-from services.crm_parse import Card, recognise
+from services.crm_parse import Card
 from services.crm_phones import national_number, phone_key, team_country
+from services.crm_recognise import recognise
 from tests.console_driver import ConsoleDriver
 
 
