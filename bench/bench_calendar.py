@@ -30,6 +30,7 @@ from models.db import create_engine, create_sessionmaker  # noqa: E402
 from services import (  # noqa: E402
     calendar,
     calendar_changes,
+    calendar_feed,
     calendar_ics,
     calendar_slots,
     teams,
@@ -123,7 +124,7 @@ async def main(n: int, url: str) -> None:
             )
 
         async def ics() -> None:
-            rows = await calendar_ics.entries(s, me, now=MONDAY)
+            rows = await calendar_feed.entries(s, me, now=MONDAY)
             calendar_ics.render(rows, name="Boss")
 
         tr = translator("en", "UTC")
@@ -135,7 +136,7 @@ async def main(n: int, url: str) -> None:
         await timed("free slots, 5 people, one week", 20, slots)
         await timed(".ics of one person's calendar", 20, ics)
         await timed("week PNG (matplotlib Agg)", 5, png)
-        rows = await calendar_ics.entries(s, me, now=MONDAY)
+        rows = await calendar_feed.entries(s, me, now=MONDAY)
         print(
             f".ics holds {len(rows)} VEVENTs, {len(calendar_ics.render(rows, name='Boss'))} bytes"
         )

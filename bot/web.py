@@ -30,7 +30,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.app import App
 from handlers import crm_forms as form_pages
 from handlers.i18n import Translator, translator
-from services import calendar_ics, crm_forms
+from services import calendar_feed, crm_forms
 from services.teams import normalize_locale
 
 log = structlog.get_logger(__name__)
@@ -44,7 +44,7 @@ async def ics_feed(request: web.Request) -> web.Response:
         raise web.HTTPNotFound()
     token = name[: -len(".ics")]
     async with request.app[SESSIONS]() as session, session.begin():
-        text = await calendar_ics.feed_text(session, token, host=request.app[HOST])
+        text = await calendar_feed.feed_text(session, token, host=request.app[HOST])
     if text is None:
         # the same answer for a wrong and a revoked secret
         raise web.HTTPNotFound()

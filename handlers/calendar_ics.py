@@ -10,7 +10,7 @@ from handlers.groups_input import resolve_group
 from handlers.i18n import N_
 from handlers.markup import code
 from handlers.views import Attachment, Button, View
-from services import calendar_ics
+from services import calendar_feed, calendar_ics
 
 router = Router(__name__)
 ORDER = 67
@@ -29,7 +29,7 @@ async def ics_command(ctx: Ctx) -> Any:
     if text.startswith("#"):
         group, text = await resolve_group(ctx, text, to_read=True)
         group_id = group.id
-    name = await calendar_ics.calendar_name(ctx.session, ctx.me, group_id)
+    name = await calendar_feed.calendar_name(ctx.session, ctx.me, group_id)
     if text.lower() in LINK_WORDS:
         if not ctx.services.public_url:
             return View(
@@ -37,7 +37,7 @@ async def ics_command(ctx: Ctx) -> Any:
                     "Subscription links need the bot's web server, which is not set up here. Use the file: /ics"
                 )
             )
-        token = await calendar_ics.new_token(ctx.session, ctx.me, group_id)
+        token = await calendar_feed.new_token(ctx.session, ctx.me, group_id)
         url = f"{ctx.services.public_url}/ics/{token}.ics"
         return View(
             body=ctx.tr(
@@ -47,7 +47,7 @@ async def ics_command(ctx: Ctx) -> Any:
             ),
             private=True,
         )
-    entries = await calendar_ics.entries(ctx.session, ctx.me, group_id)
+    entries = await calendar_feed.entries(ctx.session, ctx.me, group_id)
     body = calendar_ics.render(entries, name=name)
     view = View(
         body=ctx.tr.n(

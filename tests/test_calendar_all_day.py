@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from bot.app import App
 from models.outbox import OutboxMessage
-from services import calendar_ics
+from services import calendar_feed, calendar_ics
 from services.calendar_parse import parse_event
 from services.errors import DomainError
 from services.parsing_days import find_day_range
@@ -107,7 +107,7 @@ async def test_all_day_and_multi_day_events_through_the_console(sqlite_app: App)
 
         found_actor = await teams_identity.resolve_identity(session, "console", "boss")
         assert found_actor is not None
-        text = calendar_ics.render(await calendar_ics.entries(session, found_actor[0]), name="B")
+        text = calendar_ics.render(await calendar_feed.entries(session, found_actor[0]), name="B")
     events = {str(e["SUMMARY"]): e for e in icalendar.Calendar.from_ical(text).walk("VEVENT")}
     offsite = events["Offsite"]
     assert offsite.decoded("DTSTART") == date(2030, 12, 3)

@@ -758,7 +758,7 @@ async def test_moving_every_date_of_a_series_keeps_its_answers_in_russian(
     from handlers.views import View
     from models.calendar import EventAttendee, EventOccurrenceAnswer
     from models.teams import User
-    from services import calendar_ics
+    from services import calendar_feed, calendar_ics
     from services.access import Actor
     from services.calendar_recur import key_to_time, occ_key
 
@@ -857,7 +857,9 @@ async def test_moving_every_date_of_a_series_keeps_its_answers_in_russian(
     async with sqlite_app.workspace.sessionmaker() as session:
         user = await session.get(User, 2)
         assert user is not None
-        text = calendar_ics.render(await calendar_ics.entries(session, Actor.of(user)), name="Anna")
+        text = calendar_ics.render(
+            await calendar_feed.entries(session, Actor.of(user)), name="Anna"
+        )
     assert "RRULE:FREQ=WEEKLY;BYDAY=TU,TH" in text, text
     assert f"EXDATE;TZID=Europe/Moscow:{moved:%Y%m%dT%H%M%S}" in text, text
     assert f"EXDATE;TZID=Europe/Moscow:{row.recurrence_id.astimezone(zone):%Y%m%dT%H%M%S}" in (

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.app import App
 from models.calendar import Event, EventOccurrenceAnswer
 from models.teams import User
-from services import calendar, calendar_changes, calendar_ics, calendar_series
+from services import calendar, calendar_changes, calendar_feed, calendar_ics, calendar_series
 from services.access import Actor
 from services.calendar_recur import expand, key_to_time, occ_key
 from services.errors import DomainError
@@ -95,7 +95,7 @@ async def ics_of(app: App, user_id: int) -> str:
     async with app.workspace.sessionmaker() as s:
         user = await s.get(User, user_id)
         assert user is not None
-        return calendar_ics.render(await calendar_ics.entries(s, Actor.of(user)), name="x")
+        return calendar_ics.render(await calendar_feed.entries(s, Actor.of(user)), name="x")
 
 
 async def test_this_and_following_moves_the_third_date_and_the_later_ones(

@@ -15,7 +15,7 @@ from bot.app import App
 from bot.web import make_web_app
 from models.calendar import CalendarFeedToken
 from models.teams import User
-from services import calendar, calendar_changes, calendar_ics
+from services import calendar, calendar_changes, calendar_feed, calendar_ics
 from tests.console_driver import ConsoleDriver
 from tests.test_calendar_services import World, maker, world  # noqa: F401
 
@@ -64,7 +64,7 @@ async def test_ics_round_trip(maker: async_sessionmaker[AsyncSession], world: Wo
     async with maker() as s, s.begin():
         single_id, series_id = await _plan(s, world)
         admin = world.admin
-        text = calendar_ics.render(await calendar_ics.entries(s, admin), name="Admin")
+        text = calendar_ics.render(await calendar_feed.entries(s, admin), name="Admin")
     cal = icalendar.Calendar.from_ical(text)
     events = cal.walk("VEVENT")
     by_uid: dict[str, list[icalendar.Event]] = {}
@@ -109,7 +109,7 @@ async def test_subscription_feed_over_http(
 ) -> None:  # noqa: F811
     async with maker() as s, s.begin():
         await _plan(s, world)
-        token = await calendar_ics.new_token(s, world.employee)
+        token = await calendar_feed.new_token(s, world.employee)
         stored = (await s.execute(select(CalendarFeedToken.token_hash))).scalars().all()
         assert token not in stored and len(stored) == 1  # only the hash is kept
     client = TestClient(TestServer(make_web_app(maker, "https://bot.example.com")))
@@ -124,7 +124,7 @@ async def test_subscription_feed_over_http(
         assert (await client.get("/ics/wrong-token.ics")).status == 404
         # a new link turns the old one off
         async with maker() as s, s.begin():
-            fresh = await calendar_ics.new_token(s, world.employee)
+            fresh = await calendar_feed.new_token(s, world.employee)
         assert (await client.get(f"/ics/{token}.ics")).status == 404
         assert (await client.get(f"/ics/{fresh}.ics")).status == 200
     finally:
@@ -174,7 +174,7 @@ async def test_a_series_zone_is_described_in_the_feed(
         )
         now = datetime(2026, 11, 27, tzinfo=UTC)
         text = calendar_ics.render(
-            await calendar_ics.entries(s, admin, now=now), name="Admin", now=now
+            await calendar_feed.entries(s, admin, now=now), name="Admin", now=now
         )
     cal = icalendar.Calendar.from_ical(text)
     zones = {str(z["TZID"]): z for z in cal.walk("VTIMEZONE")}
@@ -213,7 +213,7 @@ async def test_a_place_or_name_cannot_add_lines_to_the_feed(
             attendee_ids=[world.employee.user_id],
         )
         await calendar_changes.edit(s, world.admin, event.id, place=forged)
-        text = calendar_ics.render(await calendar_ics.entries(s, world.employee), name="Emp")
+        text = calendar_ics.render(await calendar_feed.entries(s, world.employee), name="Emp")
     assert "UID:evil-1" not in text.splitlines()
     events = icalendar.Calendar.from_ical(text).walk("VEVENT")
     assert [str(e["SUMMARY"]) for e in events] == ["Sync"]

@@ -19,6 +19,7 @@ from services import (
     calendar,
     calendar_answers,
     calendar_changes,
+    calendar_feed,
     calendar_ics,
     calendar_reminders,
     calendar_series,
@@ -544,7 +545,7 @@ async def test_answers_for_single_occurrences(
         await calendar.answer(s, emp, series.id, "yes", wednesday)
         assert await taken() == [wednesday] and await attended() == [wednesday]
         # their own .ics feed has the series as just that date (no rule)
-        feed_text = calendar_ics.render(await calendar_ics.entries(s, emp), name="Emp")
+        feed_text = calendar_ics.render(await calendar_feed.entries(s, emp), name="Emp")
         assert "DTSTART;TZID=UTC:20300109T100000" in feed_text
         assert "RRULE" not in feed_text and "RDATE" not in feed_text
         assert await calendar_answers.my_answer(s, emp, series) == "no"
@@ -561,9 +562,9 @@ async def test_answers_for_single_occurrences(
         assert friday in boss_keys
 
         # the employee's own .ics feed leaves Friday out; the organiser's keeps it
-        feed_text = calendar_ics.render(await calendar_ics.entries(s, emp), name="Emp")
+        feed_text = calendar_ics.render(await calendar_feed.entries(s, emp), name="Emp")
         assert "EXDATE;TZID=UTC:20300111T100000" in feed_text
-        boss_text = calendar_ics.render(await calendar_ics.entries(s, world.admin), name="A")
+        boss_text = calendar_ics.render(await calendar_feed.entries(s, world.admin), name="A")
         assert "EXDATE" not in boss_text
 
         # changes to one occurrence are told by that occurrence's answers
@@ -616,7 +617,7 @@ async def test_feed_of_a_declined_series_keeps_only_the_occurrences_accepted(
         await calendar.answer(s, emp, series.id, "no")
 
         async def feed() -> str:
-            return calendar_ics.render(await calendar_ics.entries(s, emp), name="Emp")
+            return calendar_ics.render(await calendar_feed.entries(s, emp), name="Emp")
 
         assert "Sync" not in await feed()
         tuesday, thursday = (occ_key(start + timedelta(days=d)) for d in (1, 3))
