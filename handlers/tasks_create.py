@@ -22,7 +22,7 @@ from services import groups, tasks, tasks_work
 from services.access import ensure_group_writable
 from services.errors import N_ as _N
 from services.errors import DomainError
-from services.parsing import find_when, refuse_impossible_date
+from services.parsing import find_when, refuse_no_such_date
 from services.parsing_days import find_day_range, hide_bare_months
 from services.parsing_said import ranges_to_ends
 
@@ -78,7 +78,7 @@ async def create_from_text(
     repeat, rest = split_repeat(rest)  # "... каждый понедельник в 10"
     if repeat is not None:
         values["_repeat"] = repeat
-    refuse_impossible_date(rest, ctx.me.locale)  # "Pay rent 30.02": said, not kept
+    refuse_no_such_date(rest)  # "Pay rent 30.02": said, not kept
     rest = ranges_to_ends(normalize_dates(rest, ctx.me.locale))
     # "Медиаплан на декабрь пт 18:00": the month is the title's, the deadline is Friday
     found = find_when(hide_bare_months(rest), ctx.me.locale, ctx.me.timezone)

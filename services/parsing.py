@@ -160,23 +160,10 @@ def _impossible_dotted(text: str) -> str | None:
     return None
 
 
-def refuse_impossible_date(text: str, locale: str) -> None:
-    """A day.month of a month that has no such day (30.02, 31.11), or one written with
-    its month in words ("31 апреля", "April 31"), is no date, and is said to be so, not
-    left in a task's title in silence."""
-    refuse_impossible_day(text)
-    said = _impossible_dotted(text)
-    if said is not None:
-        raise DomainError(
-            N_("I could not read {text} as a date. Try, for example: {examples}"),
-            text=said,
-            examples=DATE_EXAMPLES[locale if locale in DATE_EXAMPLES else "en"],
-        )
-
-
 def refuse_no_such_date(text: str) -> None:
     """ "There is no such date: 31.02." for a day its month does not have, written with
-    dots or with the month in words, wherever the text says it."""
+    dots or with the month in words, wherever the text says it (a task's line, /away,
+    /event): said, not left in a title in silence."""
     refuse_impossible_day(text)
     said = _impossible_dotted(text)
     if said is not None:
