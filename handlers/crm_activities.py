@@ -20,7 +20,7 @@ from models.teams import User
 from services import crm_activities, notifications_quiet
 from services.errors import N_ as _N
 from services.errors import DomainError
-from services.parsing import find_when, parse_when
+from services.parsing import cut_out, find_when, parse_when
 from services.parsing_said import normalize_dates
 
 router = Router(__name__)
@@ -115,7 +115,7 @@ async def _parse_kind(ctx: Ctx, raw: str) -> str | Filled:
     if found is not None:
         moment = await at_working_time(ctx, found.when, found.fragment, start=True)
         more["when"] = moment.isoformat()
-        rest = rest.replace(found.fragment, " ", 1)
+        rest = cut_out(rest, found.fragment)
     subject = " ".join(rest.split()).strip(" ,;-—")
     if subject:
         more["subject"] = await _parse_subject(ctx, subject)

@@ -22,7 +22,7 @@ from services import groups, tasks, tasks_work
 from services.access import ensure_group_writable
 from services.errors import N_ as _N
 from services.errors import DomainError
-from services.parsing import find_when, refuse_no_such_date
+from services.parsing import cut_out, find_when, refuse_no_such_date
 from services.parsing_days import find_day_range, hide_bare_months
 from services.parsing_said import ranges_to_ends
 
@@ -95,7 +95,7 @@ async def create_from_text(
     if found is not None:
         deadline = await at_working_time(ctx, found.when, found.fragment)
         leading = rest.lstrip().startswith(found.fragment) and found.fragment[:1].isupper()
-        rest = rest.replace(found.fragment, " ", 1)
+        rest = cut_out(rest, found.fragment)
     title = _TAIL_WORDS.sub("", " ".join(rest.split())).strip(" ,;-—")
     title = _LONE_MARKS.sub("", title)  # "Call Bob 15.12." leaves "Call Bob ."
     if leading:

@@ -32,7 +32,7 @@ from services.calendar_times import (
     split_zone,
 )
 from services.errors import N_, DomainError
-from services.parsing import find_when, has_time, parse_when
+from services.parsing import cut_out, find_when, has_time, parse_when
 from services.parsing_days import (
     find_day_range,
     find_last_day,
@@ -248,7 +248,7 @@ def parse_event(text: str, locale: str, tz: str, now: datetime | None = None) ->
             clock = said.when.astimezone(zone)
             day = _dmy(match, zone, now).astimezone(zone)
             start = day.replace(hour=clock.hour, minute=clock.minute).astimezone(UTC)
-            raw = raw.replace(said.fragment, " ", 1)
+            raw = cut_out(raw, said.fragment)
         else:
             start = _dmy(match, zone, now)
     else:
@@ -257,7 +257,7 @@ def parse_event(text: str, locale: str, tz: str, now: datetime | None = None) ->
         if found is not None:
             start = found.when
             slot = found.fragment
-            raw = raw.replace(found.fragment, " ", 1)
+            raw = cut_out(raw, found.fragment)
             if all_day:  # "tomorrow all day"
                 day = start.astimezone(zone).date()
                 return _whole_days(

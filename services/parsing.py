@@ -170,6 +170,24 @@ def refuse_no_such_date(text: str) -> None:
         raise DomainError(N_("There is no such date: {text}."), text=said)
 
 
+# a mark right after a date phrase cut out of a line, with more said after it
+_MARK_AFTER = re.compile(r"\s*[,.;:!?)]+\s*\S")
+
+
+def cut_out(text: str, fragment: str) -> str:
+    """The text without the first `fragment` (a date phrase said in it): "Отчёт завтра в
+    15:00, срочно" leaves "Отчёт, срочно", not "Отчёт , срочно"; a mark that ends the
+    line stays apart ("Call Bob 15.12." leaves "Call Bob .", for the caller to drop),
+    and other spaces are left as they are."""
+    at = text.find(fragment)
+    if at < 0:
+        return text
+    before, after = text[:at], text[at + len(fragment) :]
+    if before.strip() and _MARK_AFTER.match(after):
+        return before.rstrip() + after.lstrip()
+    return before + " " + after
+
+
 def has_time(fragment: str) -> bool:
     """Whether a date phrase says the time of day too ("завтра в 15", "in 2 hours");
     a date alone ("30.12", "by 31.12.2026") does not, as parse_when reads it."""

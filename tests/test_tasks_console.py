@@ -2523,3 +2523,22 @@ async def test_quick_deadlines_follow_the_responsibles_days_not_the_pressers(
         *[(after, 16, 30)] * 3,
         (tomorrow, 18, 0),
     ], [(t.title, t.deadline) for t in found]
+
+
+async def test_a_date_cut_out_before_a_comma_leaves_no_space_before_it(sqlite_app: App) -> None:
+    kim = ConsoleDriver(sqlite_app, user="Kim", lang="en")
+    await kim.say("/start")
+    out = await kim.say("/task Report tomorrow at 3pm, urgent")
+    assert "#1 Report, urgent\n" in out and "Deadline: tomorrow 15:00" in out, out
+    out = await kim.say("/task Call Bob  tomorrow 15:00. Then  mail him")
+    assert "#2 Call Bob. Then mail him\n" in out, out  # other spaces as ever
+    out = await kim.say("/task Call Bob 15.12.")
+    assert re.search(r"#3 Call Bob\n", out), out  # a mark that ends the line goes
+    olga = ConsoleDriver(sqlite_app, user="Olga", lang="ru")
+    await olga.say("/start")
+    out = await olga.say("/task Отчёт завтра в 15:00, срочно")
+    assert "#4 Отчёт, срочно\n" in out and "Крайний срок: завтра 15:00" in out, out
+    out = await olga.say("/event Встреча завтра в 15:00, переговорная")
+    assert "📅 Встреча, переговорная\n" in out and "Когда: завтра 15:00–16:00" in out, out
+    out = await kim.say("/event Sync tomorrow at 10am, room 5")
+    assert "📅 Sync, room 5\n" in out and "When: tomorrow 10:00–11:00" in out, out
