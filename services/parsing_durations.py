@@ -52,6 +52,35 @@ def in_a_while(text: str, now: datetime | None = None, *, inside: bool = False) 
     return None
 
 
+# months said short: "через 2мес", "in 2mo", "in 3 mos" (dateparser reads "2мес" only at
+# the end of a line and "2mos" nowhere; a minute is "м"/"m", never "мес"/"mo")
+_MONTHS_SHORT = re.compile(
+    r"(?<!\S)(?:(?P<ru>через)\s+(?P<n>\d{1,3})\s*мес|(?P<en>in)\s+(?P<n2>\d{1,3})\s*mos?)"
+    + _NOT_A_LETTER,
+    re.IGNORECASE,
+)
+
+
+def _months_in_full(match: re.Match[str]) -> str:
+    if match["en"] is not None:
+        number = int(match["n2"])
+        return f"{match['en']} {number} month" + ("" if number == 1 else "s")
+    number = int(match["n"])
+    if number % 10 == 1 and number % 100 != 11:
+        word = "месяц"
+    elif 2 <= number % 10 <= 4 and not 12 <= number % 100 <= 14:
+        word = "месяца"
+    else:
+        word = "месяцев"
+    return f"{match['ru']} {number} {word}"
+
+
+def months_in_full(text: str) -> str:
+    """ "через 2мес" -> "через 2 месяца", "in 2mo" -> "in 2 months": months from now,
+    as dateparser reads them anywhere in a line."""
+    return _MONTHS_SHORT.sub(_months_in_full, text)
+
+
 def says_a_while(fragment: str) -> bool:
     """Whether a date phrase is a while from now ("через 45м"): it says the time too."""
     return _IN_A_WHILE.search(fragment) is not None

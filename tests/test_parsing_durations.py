@@ -8,10 +8,14 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from dateutil.relativedelta import relativedelta
+from sqlalchemy import select
 
 from bot.app import App
 from handlers.tasks_input import with_default_time
+from models.tasks import Task
 from services.parsing import find_when, has_time, parse_when
+from services.parsing_said import normalize_dates
 from tests.console_driver import ConsoleDriver
 
 # Friday 27 November 2026, 12:00 in Moscow
@@ -159,3 +163,56 @@ async def test_events_in_a_while_said_short(sqlite_app: App) -> None:
     out, shown = await _said(olga, "ru", "/event Созвон через 1ч 30м", timedelta(minutes=90), HOUR)
     assert "Событие создано." in out and "📅 Созвон\n" in out, out
     assert any(f"Когда: {label}" in out for label in shown), (shown, out)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "when", "title"),
+    [
+        # months said short are months, as said in full, wherever in the line
+        ("Отчёт через 2мес", "ru", "27.01.2027 18:00", "Отчёт"),
+        ("Отчёт через 2 мес.", "ru", "27.01.2027 18:00", "Отчёт"),
+        ("Отчёт через 2 месяца", "ru", "27.01.2027 18:00", "Отчёт"),
+        ("Отчёт через 2мес, срочно", "ru", "27.01.2027 18:00", "Отчёт , срочно"),
+        ("Отчёт через 5мес клиенту", "ru", "27.04.2027 18:00", "Отчёт клиенту"),
+        ("Отчёт через 1мес клиенту", "ru", "27.12.2026 18:00", "Отчёт клиенту"),
+        ("Отчёт через 2мес в 15:00", "ru", "27.01.2027 15:00", "Отчёт"),
+        ("Report in 2mo", "en", "27.01.2027 18:00", "Report"),
+        ("Report in 2 months", "en", "27.01.2027 18:00", "Report"),
+        ("Report in 2mo, urgent", "en", "27.01.2027 18:00", "Report , urgent"),
+        ("Report in 2mos to the client", "en", "27.01.2027 18:00", "Report to the client"),
+        ("Report in 1mo at 3pm", "en", "27.12.2026 15:00", "Report"),
+    ],
+)
+def test_months_said_short_are_months_from_now(text: str, lang: str, when: str, title: str) -> None:
+    rest = normalize_dates(text, lang)  # as a task line is read
+    found = find_when(rest, lang, "Europe/Moscow", now=NOW)
+    assert found is not None, text
+    moment = with_default_time(found.when, found.fragment, "Europe/Moscow", NOW)
+    assert moment.astimezone(MSK).strftime("%d.%m.%Y %H:%M") == when
+    assert " ".join(rest.replace(found.fragment, " ", 1).split()) == title
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [("через 2мес", "ru"), ("через 2 мес", "ru"), ("in 2mo", "en"), ("in 2 mos", "en")],
+)
+def test_months_said_short_as_the_whole_answer(text: str, lang: str) -> None:
+    moment = parse_when(text, lang, "Europe/Moscow", now=NOW).astimezone(MSK)
+    assert moment.date() == datetime(2027, 1, 27).date() and not has_time(text)
+
+
+async def test_a_task_due_in_months_said_short(sqlite_app: App) -> None:
+    ivan = ConsoleDriver(sqlite_app, user="Ivan", lang="ru")
+    await ivan.say("/start")
+    out = await ivan.say("/task Отчёт через 2мес, срочно")
+    assert "#1 Отчёт, срочно\n" in out, out
+    ann = ConsoleDriver(sqlite_app, user="Ann", lang="en")
+    await ann.say("/start")
+    out = await ann.say("/task Report in 2mos to the client")
+    assert "#2 Report to the client\n" in out, out
+    today = datetime.now(MSK).date()
+    due = datetime.combine(today + relativedelta(months=2), datetime.min.time(), MSK)
+    async with sqlite_app.workspace.sessionmaker() as s:
+        deadlines = (await s.scalars(select(Task.deadline).order_by(Task.id))).all()
+    # two months on, at the end of the working day (a day said without a time)
+    assert [d.astimezone(MSK) for d in deadlines if d] == [due.replace(hour=18)] * 2
