@@ -24,6 +24,7 @@ from services.errors import N_ as _N
 from services.errors import DomainError
 from services.parsing import cut_out, find_when, refuse_no_such_date
 from services.parsing_days import find_day_range, hide_bare_months
+from services.parsing_parts import parts_of_day_as_clocks
 from services.parsing_said import ranges_to_ends
 
 # #sales or #"Big sales"; "#123" is an issue number, not a group
@@ -75,7 +76,8 @@ async def create_from_text(
     rest = _PERSON.sub("", rest)
     from handlers.tasks_repeat import split_repeat
 
-    repeat, rest = split_repeat(rest)  # "... каждый понедельник в 10"
+    # "... каждый понедельник в 10", "... каждый день вечером в 8" (at 20:00)
+    repeat, rest = split_repeat(parts_of_day_as_clocks(rest))
     if repeat is not None:
         values["_repeat"] = repeat
     refuse_no_such_date(rest)  # "Pay rent 30.02": said, not kept

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from services.parsing_durations import months_in_full
 from services.parsing_fast import _DATE_WORD, _MONTHS, _RELATIVE_DAYS, Found
+from services.parsing_parts import parts_of_day_as_clocks
 
 # dateparser knows "в пятницу" but not "к пятнице" / "до пятницы"
 _RU_DAYS = {
@@ -133,8 +134,9 @@ def normalize_dates(text: str, locale: str = "") -> str:
     """ "до пятницы", "к пятнице" -> "в пятницу" (what dateparser reads); in English a
     date with slashes is month/day ("12/15" -> "15.12"), dots stay day.month; an hour
     said ("в 3 часа дня", "15 декабря в 10") is written as a clock ("в 15:00"); months
-    said short ("через 2мес", "in 2mo") are written in full."""
-    text = months_in_full(text)
+    said short ("через 2мес", "in 2mo") are written in full, and an hour said with a
+    part of the day as its clock ("завтра вечером в 8" -> "завтра в 20:00")."""
+    text = parts_of_day_as_clocks(months_in_full(text))
     for pattern, accusative in _RU_DAY_FORMS:
         text = pattern.sub("в " + accusative, text)
     text = _DOTTED_MERIDIEM.sub(lambda m: m.group(1).lower() + "m", text)  # "10 a.m."
