@@ -28,7 +28,7 @@ from services import feed_comments, feed_polls, groups
 from services.access import archived_group
 from services.errors import N_ as _N
 from services.errors import DomainError
-from services.parsing import parse_when
+from services.parsing import parse_when, refuse_no_such_date
 from services.parsing_said import normalize_dates
 
 router = Router(__name__)
@@ -59,6 +59,7 @@ def _until(ctx: Ctx, part: str) -> datetime | None:
         return parse_when(text, ctx.me.locale, ctx.me.timezone)
     except DomainError:
         if _DATE_LIKE.search(text):  # "до 31.02 18:00": a date was meant
+            refuse_no_such_date(text)  # said so, as /task and /event say it
             raise
         return None  # "до 5 человек": an answer
 

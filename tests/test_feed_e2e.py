@@ -291,7 +291,9 @@ async def test_poll_options_that_start_like_a_deadline(sqlite_app: App) -> None:
     out = await boss.say("/poll Сколько гостей? | до 5 человек | больше 5")
     assert "Опрос создан." in out and "[1] до 5 человек" in out
     out = await boss.say("/poll Корпоратив? | Да | Нет | до 31.02 18:00")
-    assert "Не понял дату «31.02 18:00»." in out and "Опрос создан." not in out
+    assert out.strip() == "Такой даты нет: 31.02.", out
+    out = await boss.say("/poll Корпоратив? | Да | Нет | до 12.30 18:00")
+    assert "Не понял дату «12.30 18:00»." in out and "Опрос создан." not in out, out
 
 
 async def test_a_poll_shows_its_comments(sqlite_app: App) -> None:
