@@ -58,6 +58,8 @@ _ALL_DAY = re.compile(
     r"(?:\b(?:на|for|the)\s+)?\b(?:all[\s-]day|whole\s+day|full\s+day|весь\s+день|целый\s+день)\b",
     re.IGNORECASE,
 )
+# a meal in a title ("Lunch", "Обед") says no time of the day beside "all day"
+_MEALS = re.compile(r"\b(?:lunch\w*|обед\w*)\b", re.IGNORECASE)
 # "1 числа", "каждое 5 число", "15-го числа": a day of the month (monthly with "каждое")
 _NTH_DAY = re.compile(
     r"(?:(?P<every>каждое|каждого)\s+)?\b(?P<d>\d{1,2})(?:-?(?:го|е|ое))?\s+(?P<word>числа|число)\b",
@@ -136,7 +138,7 @@ def parse_event(text: str, locale: str, tz: str, now: datetime | None = None) ->
 
     all_day = False
     match = _ALL_DAY.search(raw)
-    if match and not has_time(clocks_in_24_hours(_strip(raw, match))):
+    if match and not has_time(_MEALS.sub(" ", clocks_in_24_hours(_strip(raw, match)))):
         # with a time said too ("Full day workshop tomorrow 9:00-18:00") the words are
         # the title's and the time is the event's
         all_day = True

@@ -241,3 +241,18 @@ async def test_slots_lengths_in_words_and_away_until_with_days_in_the_reason(
     await ru.say("/me lang ru")
     out = await ru.say("/away по 5.12 отгул за 1-2 декабря")
     assert "Вы отсутствуете до 5 дек." in out, out  # the date said, not the reason's
+
+
+async def test_a_meal_in_the_title_of_a_whole_day_event_is_no_time(sqlite_app: App) -> None:
+    """ "Lunch tomorrow all day", «Обед завтра весь день»: "lunch" names the event, not
+    its hour, so the day is whole, not asked a time; a lunch at 13:00 is still one."""
+    boss = ConsoleDriver(sqlite_app, user="Boss", lang="en")
+    await boss.say("/start")
+    out = await boss.say("/event Lunch tomorrow all day")
+    assert "📅 Lunch\nWhen: tomorrow, all day" in out, out
+    out = await boss.say("/event Team lunch tomorrow 13:00")
+    assert "📅 Team lunch\nWhen: tomorrow 13:00–14:00" in out, out
+    olga = ConsoleDriver(sqlite_app, user="Olga", lang="ru")
+    await olga.say("/start")
+    out = await olga.say("/event Обед с командой завтра весь день")
+    assert "📅 Обед с командой\nКогда: завтра, весь день" in out, out
