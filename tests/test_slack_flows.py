@@ -6,7 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
+from models.messages import MessageRef
 from scheduler.dispatcher import Dispatcher
 from tests.fakes import slack_api
 from tests.fakes.slack_harness import slack_http, slash_command_body
@@ -492,10 +494,15 @@ async def test_a_thread_reply_to_a_notice_in_the_dm_is_a_comment(sqlite_url: str
         await Dispatcher(
             slack.adapter.workspace.sessionmaker, {"slack": slack.adapter.sender}
         ).drain()
-        sent = slack.adapter.workspace.sent
-        keys = [key for key in sent._pending if key[1] == "D0ANNA"]  # the notice, remembered
-        assert keys, sent._pending
-        reply = slack_api.dm_message("Will do after lunch", user=ANNA) | {"thread_ts": keys[-1][2]}
+        await slack.adapter.workspace.sent.flush()  # the notice, remembered (written now)
+        async with slack.adapter.workspace.sessionmaker() as session:
+            refs = list(
+                await session.scalars(select(MessageRef).where(MessageRef.chat_id == "D0ANNA"))
+            )
+        assert [r.ref for r in refs] == ["task:1"], [(r.message_id, r.ref) for r in refs]
+        reply = slack_api.dm_message("Will do after lunch", user=ANNA) | {
+            "thread_ts": refs[-1].message_id
+        }
         await slack.event(reply)
         assert "Comment added to #1." in slack.fake.texts()[-1], slack.fake.texts()[-2:]
 
