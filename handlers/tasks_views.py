@@ -301,7 +301,7 @@ async def status_buttons(ctx: Ctx, task: Task, doer: bool | None = None) -> list
     out: list[Button] = []
     s = task.status
     tid = task.id
-    if doer and s in (tasks.PENDING, tasks.PAUSED, tasks.DEFERRED):
+    if doer and s in tasks.STARTABLE:
         out.append(Button(tr.s("Start"), f"t:s:{tid}:start"))
     if doer and s == tasks.IN_PROGRESS:
         out.append(Button(tr.s("Pause"), f"t:s:{tid}:pause"))

@@ -46,6 +46,7 @@ PENDING, IN_PROGRESS, AWAITING, COMPLETED, DEFERRED, PAUSED = (
     "paused",
 )
 STATUSES = (PENDING, IN_PROGRESS, AWAITING, COMPLETED, DEFERRED, PAUSED)
+STARTABLE = (PENDING, PAUSED, DEFERRED)  # what Start (or a doer's timer) puts in progress
 ACCOMPLICE, AUDITOR = "accomplice", "auditor"
 FILTERS = ("do", "help", "created", "observe", "overdue", "group", "all", "done", "mine")
 

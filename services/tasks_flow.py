@@ -24,6 +24,7 @@ from services.tasks import (
     IN_PROGRESS,
     PAUSED,
     PENDING,
+    STARTABLE,
     _check_assignee,
     _role,
     can_manage,
@@ -46,7 +47,7 @@ async def change_status(
     doer = await is_doer(session, actor, task)
     manager = can_manage(actor, task)
     if verb == "start":
-        _need(doer, old in (PENDING, PAUSED, DEFERRED))
+        _need(doer, old in STARTABLE)
         task.status = IN_PROGRESS
     elif verb == "pause":
         _need(doer, old == IN_PROGRESS)

@@ -17,11 +17,10 @@ from models.tasks import Task, TaskTimeEntry, TaskTimer
 from models.teams import User
 from services.access import Actor
 from services.errors import N_, DomainError
-from services.tasks import DEFERRED, IN_PROGRESS, PAUSED, PENDING, get_task, is_doer
+from services.tasks import IN_PROGRESS, STARTABLE, get_task, is_doer
 from services.tasks_work import editable
 
 MANUAL_MAX = 24 * 3600  # seconds: one entry, or one timer run, holds a day at most
-STARTABLE = (PENDING, DEFERRED, PAUSED)  # what the Start button starts
 
 _PART = re.compile(
     r"(\d+(?:[.,]\d+)?)\s*(h|hr|hrs|hours?|ч|час|часа|часов|m|min|mins|minutes?|м|мин|минут[аы]?)(?![^\W\d_])",
